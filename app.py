@@ -1,0 +1,74 @@
+"""Assembles the aiohttp application: bot runtime, Bot Framework adapter, routes, scheduler.
+
+`create_app(settings)` builds everything from settings and nothing else; `python app.py` runs
+the server (an alias for `spaser-bot serve`).
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+from bot.http import health_handler, messages_handler
+from bot.runtime import BotRuntime, build_runtime
+from bot.settings import Settings
+from scheduler.clock import Clock
+
+log = logging.getLogger("spaser")
+
+RUNTIME = web.AppKey("runtime", BotRuntime)
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+
+
+def create_adapter(settings: Settings) -> CloudAdapter:
+    configuration = SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+    return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+    settings.validate()
+    if settings.local_mode:
+        log.warning(
+            "LOCAL MODE: MicrosoftAppId is empty, AUTHENTICATION IS OFF and every request is accepted. "
+            "Never expose this instance; set MicrosoftAppId/MicrosoftAppPassword for Teams."
+        )
+    runtime = build_runtime(settings, clock=clock)
+    adapter = create_adapter(settings)
+    runtime.install_middleware(adapter)
+
+    app = web.Application(client_max_size=settings.max_body_bytes + 1)
+    app[RUNTIME] = runtime
+    app[ADAPTER] = adapter
+    app.router.add_post("/api/messages", messages_handler(adapter, runtime.bot.on_turn, settings.max_body_bytes))
+    app.router.add_get("/healthz", health_handler(runtime.health))
+    app.on_startup.append(_start)
+    app.on_cleanup.append(_stop)
+    return app
+
+
+async def _start(app: web.Application) -> None:
+    await app[RUNTIME].start()
+
+
+async def _stop(app: web.Application) -> None:
+    await app[RUNTIME].close()
+
+
+def main() -> None:
+    import sys
+
+    from bot.cli import main as cli_main
+
+    cli_main(sys.argv[1:] or ["serve"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Command line: `spaser-bot serve | chat | demo | teams-package` (French output for people)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("spaser")
+
+
+def _configure_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def serve(settings: Settings) -> None:
+    from aiohttp import web
+
+    from app import create_app
+
+    _configure_logging()
+    web.run_app(create_app(settings), host=settings.host, port=settings.port)
+
+
+async def _with_runtime(settings: Settings, work):
+    from bot.runtime import build_runtime
+
+    runtime = build_runtime(settings)
+    await runtime.database.migrate()
+    try:
+        return await work(runtime)
+    finally:
+        await runtime.close()
+
+
+def demo(settings: Settings, tenant_id: str) -> None:
+    from bot.demo import DEMO_PEOPLE, load_demo
+
+    async def work(runtime):
+        return await load_demo(runtime, tenant_id)
+
+    counts = asyncio.run(_with_runtime(settings, work))
+    print(f"Organisation de démonstration chargée : {counts['directorates']} directions, {counts['people']} personnes.")
+    print("Essayez par exemple :")
+    for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
+        print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
+
+
+async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
+    from bot.cards import render_as_text
+    from bot.console import ConsoleConversation
+
+    person = None
+    if email:
+        person = next((p for p in await runtime.people.list() if p.email == email.lower()), None)
+        if person is None:
+            print(f"Personne inconnue : {email}. Lancez d'abord « spaser-bot demo » ou choisissez une autre adresse.")
+            return
+    if person is not None:
+        aad_object_id = person.aad_object_id or f"local-{person.email}"
+        conversation = ConsoleConversation(runtime, aad_object_id=aad_object_id, name=person.name, tenant_id=tenant_id)
+        who = f"{person.name} ({person.role.label if person.role else 'sans rôle'})"
+    else:
+        conversation = ConsoleConversation(runtime, aad_object_id="local-invite", name="Invité", tenant_id=tenant_id)
+        who = "Invité (sans rôle)"
+    print(f"Vous parlez à l'assistant SPASER en tant que {who}. Tapez « quitter » ou Ctrl-D pour sortir.")
+    for reply in await conversation.install():
+        print(render_as_text(reply), end="\n\n")
+    for line in lines:
+        text = line.strip()
+        if text.lower() in {"quitter", "exit", "quit"}:
+            break
+        for reply in await conversation.say(text):
+            print(render_as_text(reply), end="\n\n")
+
+
+def chat(settings: Settings, email: str | None, tenant_id: str) -> None:
+    def lines():
+        while True:
+            try:
+                yield input("vous > ")
+            except EOFError:
+                print()
+                return
+
+    asyncio.run(_with_runtime(settings, lambda runtime: _chat_loop(runtime, email, tenant_id, lines())))
+
+
+def teams_package(settings: Settings, output: Path) -> None:
+    from bot.teams_package import build_teams_package
+
+    path = build_teams_package(settings, output)
+    print(f"Paquet d'application Teams écrit : {path}")
+    if settings.local_mode:
+        print("Attention : MicrosoftAppId est vide ; le manifeste contient un identifiant fictif (usage local uniquement).")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spaser-bot", description="Assistant Teams pour la gouvernance du SPASER.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="lancer le bot (POST /api/messages, GET /healthz)")
+    chat_parser = commands.add_parser("chat", help="discuter avec le bot dans le terminal")
+    chat_parser.add_argument("--as", dest="email", help="adresse e-mail de la personne à incarner")
+    chat_parser.add_argument("--tenant", default="local-tenant", help="identifiant de tenant simulé")
+    demo_parser = commands.add_parser("demo", help="charger une organisation de démonstration")
+    demo_parser.add_argument("--tenant", default="local-tenant", help="identifiant de tenant simulé")
+    package_parser = commands.add_parser("teams-package", help="construire le paquet d'application Teams (.zip)")
+    package_parser.add_argument("--output", type=Path, default=Path("spaser-teams-app.zip"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"Configuration invalide : {error}", file=sys.stderr)
+        raise SystemExit(2) from error
+    if args.command == "serve":
+        serve(settings)
+    elif args.command == "chat":
+        chat(settings, args.email, args.tenant)
+    elif args.command == "demo":
+        demo(settings, args.tenant)
+    elif args.command == "teams-package":
+        teams_package(settings, args.output)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Chat commands, grouped by feature; each module exposes `build_commands(...) -> list[Command]`."""

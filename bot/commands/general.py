@@ -1,0 +1,61 @@
+"""Commands everyone has: help, greetings, thanks, `qui suis-je`."""
+
+from __future__ import annotations
+
+import random
+
+from bot.cards import card_message, help_card
+from bot.router import Command, CommandCall, Router
+
+GREETING_REPLIES = (
+    "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir mes commandes.",
+    "Bonjour ! Posez-moi une question sur le SPASER, ou tapez « aide ».",
+)
+THANKS_REPLIES = ("Avec plaisir !", "Je vous en prie, à bientôt !")
+
+
+def build_commands(router: Router, rng: random.Random | None = None) -> list[Command]:
+    pick = (rng or random.Random()).choice
+
+    async def show_help(call: CommandCall) -> None:
+        lines = [(c.help_line, c.example) for c in router.available_to(call.person)]
+        await call.turn_context.send_activity(card_message(help_card(call.person, lines), "Aide de l'assistant SPASER"))
+
+    async def greet(call: CommandCall) -> None:
+        await call.turn_context.send_activity(pick(GREETING_REPLIES))
+
+    async def thank(call: CommandCall) -> None:
+        await call.turn_context.send_activity(pick(THANKS_REPLIES))
+
+    async def who_am_i(call: CommandCall) -> None:
+        person = call.person
+        if person is None or person.role is None:
+            await call.turn_context.send_activity(
+                "Vous n'avez pas encore de rôle dans le SPASER. Vous pouvez me poser des questions ; "
+                "pour suivre des indicateurs, demandez au responsable SPASER de vous enregistrer."
+            )
+            return
+        where = f", direction **{person.directorate_code}** ({person.directorate_name})" if person.directorate_code else ""
+        await call.turn_context.send_activity(f"Vous êtes **{person.name or person.email}** : {person.role.label}{where}.")
+
+    return [
+        Command(
+            "help",
+            (r"^(aide|help|\?|menu|commandes?|que (sais|peux)[- ]tu faire|que sais[- ]tu faire)$", r"^(de l')?aide\b"),
+            show_help,
+            help_line="« aide » : ce menu",
+        ),
+        Command(
+            "greeting",
+            (r"^(bonjour|bonsoir|salut|hello|coucou|hey|bjr)( (a tous|l'assistant|spaser|!))?$",),
+            greet,
+        ),
+        Command("thanks", (r"^(merci|thanks|super merci|merci beaucoup|parfait,? merci|top merci)\b.{0,20}$",), thank),
+        Command(
+            "who_am_i",
+            (r"\bqui suis[- ]je\b", r"\bquel est mon role\b", r"^mon role$"),
+            who_am_i,
+            help_line="« qui suis-je » : votre rôle et votre direction",
+            example="qui suis-je",
+        ),
+    ]

@@ -1,0 +1,111 @@
+"""The SPASER lead's set-up commands: directorates, people and roles."""
+
+from __future__ import annotations
+
+import re
+
+from bot.router import LEAD_ONLY, Command, CommandCall
+from dialogs.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
+from dialogs.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
+from storage.models import Role
+from storage.repositories import DirectorateRepository, PeopleRepository
+
+EMAIL_IN_TEXT = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
+ROLE_WORDS = {word: role for role, words in ROLE_SYNONYMS.items() for word in words}
+
+
+def original_words_after(original: str, folded_prefix: str) -> str:
+    """The part of what was typed that follows the command words, with its case and accents."""
+    skip = len(folded_prefix.split())
+    return " ".join(original.split()[skip:])
+
+
+def parse_assignment(text: str) -> AssignRoleOptions:
+    """`affecter marie@ville.fr contributrice DRH` → e-mail, role and directorate, when present."""
+    options = AssignRoleOptions()
+    email = EMAIL_IN_TEXT.search(text)
+    if email:
+        options.email = email.group(0)
+        text = text.replace(email.group(0), " ")
+    for word in text.split():
+        lowered = word.lower().strip(",;.")
+        if options.role is None and lowered in ROLE_WORDS:
+            options.role = ROLE_WORDS[lowered]
+        elif options.role is not None and word.isupper() and len(word) <= 32:
+            options.directorate_code = word.strip(",;.")
+    return options
+
+
+def build_commands(people: PeopleRepository, directorates: DirectorateRepository) -> list[Command]:
+    async def list_people(call: CommandCall) -> None:
+        everyone = await people.list()
+        if not everyone:
+            await call.turn_context.send_activity("Personne n'est encore enregistré.")
+            return
+        lines = []
+        for role in (*Role, None):
+            group = [p for p in everyone if p.role is role]
+            if not group:
+                continue
+            title = role.label if role else "sans rôle"
+            lines.append(f"**{title[0].upper() + title[1:]}** ({len(group)})")
+            for p in group:
+                where = f" — {p.directorate_code}" if p.directorate_code else ""
+                lines.append(f"- {p.name or '?'} <{p.email or 'e-mail inconnu'}>{where}")
+        await call.turn_context.send_activity("\n".join(lines))
+
+    async def list_directorates(call: CommandCall) -> None:
+        found = await directorates.list()
+        if not found:
+            await call.turn_context.send_activity("Aucune direction enregistrée. Tapez « ajouter une direction ».")
+            return
+        await call.turn_context.send_activity(
+            "Directions enregistrées :\n" + "\n".join(f"- **{d.code}** : {d.name}" for d in found)
+        )
+
+    async def add_directorate(call: CommandCall) -> None:
+        words = original_words_after(call.text, call.match.group("prefix")).split(maxsplit=1)
+        options = AddDirectorateOptions(code=words[0] if words else "", name=words[1] if len(words) > 1 else "")
+        await call.dialog_context.begin_dialog(AddDirectorateDialog.__name__, options)
+
+    async def assign_role(call: CommandCall) -> None:
+        options = parse_assignment(original_words_after(call.text, call.match.group("prefix")))
+        await call.dialog_context.begin_dialog(AssignRoleDialog.__name__, options)
+
+    return [
+        Command(
+            "list_people",
+            (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?(personnes|utilisateurs|membres|roles|contributeurs)\b", r"^qui fait quoi\b"),
+            list_people,
+            roles=LEAD_ONLY,
+            help_line="« lister les personnes » : qui a quel rôle",
+            example="lister les personnes",
+        ),
+        Command(
+            "list_directorates",
+            (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?directions\b", r"^directions$"),
+            list_directorates,
+            roles=LEAD_ONLY,
+            help_line="« lister les directions »",
+            example="lister les directions",
+        ),
+        Command(
+            "add_directorate",
+            (r"^(?P<prefix>(ajoute[rz]?|cree[rz]?|enregistre[rz]?|nouvelle) (une )?direction)\b",),
+            add_directorate,
+            roles=LEAD_ONLY,
+            help_line="« ajouter une direction DRH Direction des ressources humaines »",
+            example="ajouter une direction",
+        ),
+        Command(
+            "assign_role",
+            (
+                r"^(?P<prefix>(affecte[rz]?|ajoute[rz]?|enregistre[rz]?|inscri[rst]e?|nomme[rz]?) (une |un )?(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)?)(\b|$)",
+                r"^(?P<prefix>(donne[rz]?|attribue[rz]?) (un |le )?role)\b",
+            ),
+            assign_role,
+            roles=LEAD_ONLY,
+            help_line="« affecter prenom.nom@ville.fr contributeur DRH » : donner un rôle",
+            example="affecter une personne",
+        ),
+    ]

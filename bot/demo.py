@@ -1,0 +1,74 @@
+"""A realistic demo organisation, so a newcomer can try every role without setting anything up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.runtime import BotRuntime
+from bot.text import fold
+from storage.models import Role
+
+DEMO_DOMAIN = "demo-spaser.fr"
+DEMO_DIRECTORATES = (
+    ("DCP", "Direction de la commande publique"),
+    ("DPB", "Direction du patrimoine bâti"),
+    ("DRC", "Direction de la restauration collective"),
+    ("DSI", "Direction des systèmes d'information"),
+    ("DMOB", "Direction des mobilités et de la flotte"),
+    ("DRH", "Direction des ressources humaines"),
+    ("DEE", "Direction de l'environnement et de l'énergie"),
+)
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    name: str
+    role: Role
+    directorate: str | None = None
+
+    @property
+    def email(self) -> str:
+        first, last = fold(self.name).split(" ", 1)
+        return f"{first}.{last.replace(' ', '-')}@{DEMO_DOMAIN}"
+
+    @property
+    def aad_object_id(self) -> str:
+        """A stable fake Azure AD id, so that `chat --as` acts as this person."""
+        return "demo-" + self.email.split("@")[0]
+
+
+DEMO_PEOPLE = (
+    DemoPerson("Camille Martin", Role.LEAD, "DCP"),
+    DemoPerson("Nadia Benali", Role.CONTRIBUTOR, "DCP"),
+    DemoPerson("Julien Petit", Role.CONTRIBUTOR, "DPB"),
+    DemoPerson("Sophie Laurent", Role.CONTRIBUTOR, "DRC"),
+    DemoPerson("Thomas Moreau", Role.CONTRIBUTOR, "DSI"),
+    DemoPerson("Léa Fontaine", Role.CONTRIBUTOR, "DMOB"),
+    DemoPerson("Karim Haddad", Role.CONTRIBUTOR, "DRH"),
+    DemoPerson("Élise Garnier", Role.CONTRIBUTOR, "DEE"),
+    DemoPerson("Hélène Dubois", Role.OFFICIAL),
+    DemoPerson("Marc Lefèvre", Role.OFFICIAL),
+)
+
+
+async def load_demo(runtime: BotRuntime, tenant_id: str) -> dict[str, int]:
+    """Idempotent: running it twice leaves one copy of everything."""
+    existing = {d.code for d in await runtime.directorates.list()}
+    created = 0
+    for code, name in DEMO_DIRECTORATES:
+        if code not in existing:
+            await runtime.directorates.add(code, name)
+            created += 1
+    for person in DEMO_PEOPLE:
+        await runtime.people.assign(person.email, person.role, person.directorate, name=person.name)
+        await runtime.people.identify(
+            tenant_id, person.aad_object_id, name=person.name, email_lookup=_constant(person.email)
+        )
+    return {"directorates": len(DEMO_DIRECTORATES), "new_directorates": created, "people": len(DEMO_PEOPLE)}
+
+
+def _constant(value: str):
+    async def lookup() -> str:
+        return value
+
+    return lookup

@@ -1,0 +1,157 @@
+"""The Teams activity handler: identifies the person, keeps conversation references, routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from botbuilder.core import ConversationState, TurnContext, UserState
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
+from botbuilder.schema import ChannelAccount
+
+from bot.cards import card_message, welcome_card
+from bot.middleware import tenant_of
+from bot.router import CommandCall, Router
+from dialogs.base import PERSON_KEY
+from storage.repositories import ConversationRefRepository, PeopleRepository, PersonView
+
+log = logging.getLogger(__name__)
+
+CardActionHandler = Callable[[TurnContext, PersonView | None, dict], Awaitable[None]]
+UNKNOWN_INPUT_REPLY = (
+    "Je n'ai pas compris. Tapez « aide » pour voir ce que je sais faire, "
+    "ou posez-moi une question sur le SPASER."
+)
+EMPTY_INPUT_REPLY = "Je n'ai reçu aucun texte. Tapez « aide » pour voir ce que je sais faire."
+WELCOMED_FLAG = "welcomed"
+
+
+class SpaserBot(TeamsActivityHandler):
+    def __init__(
+        self,
+        *,
+        conversation_state: ConversationState,
+        user_state: UserState,
+        dialogs: DialogSet,
+        router: Router,
+        people: PeopleRepository,
+        conversation_refs: ConversationRefRepository,
+        card_actions: dict[str, CardActionHandler] | None = None,
+    ) -> None:
+        super().__init__()
+        self._conversation_state = conversation_state
+        self._user_state = user_state
+        self._dialogs = dialogs
+        self._router = router
+        self._people = people
+        self._conversation_refs = conversation_refs
+        self._card_actions = card_actions if card_actions is not None else {}
+        self._conversation_flags = conversation_state.create_property("SpaserFlags")
+        self._known_conversations: set[str] = set()
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await super().on_turn(turn_context)
+        await self._conversation_state.save_changes(turn_context)
+        await self._user_state.save_changes(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        person = await self._identify(turn_context)
+        await self._remember_conversation(turn_context)
+        activity = turn_context.activity
+        text = (TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text) or ""
+        text = text.strip()
+        dialog_context = await self._dialogs.create_context(turn_context)
+        if isinstance(activity.value, dict) and activity.value.get("action") and not text:
+            await self._handle_card_action(turn_context, person, activity.value)
+            return
+        result = await dialog_context.continue_dialog()
+        if result.status != DialogTurnStatus.Empty:
+            return
+        if not text:
+            await turn_context.send_activity(EMPTY_INPUT_REPLY)
+            return
+        call_args = dict(turn_context=turn_context, dialog_context=dialog_context, person=person, text=text)
+        found = self._router.find(text)
+        if found:
+            command, match = found
+            if not command.allowed(person):
+                await turn_context.send_activity(
+                    "Cette action est réservée au responsable SPASER. Tapez « qui suis-je » pour connaître votre rôle."
+                )
+                return
+            await command.run(CommandCall(match=match, **call_args))
+        elif self._router.fallback is not None:
+            await self._router.fallback(CommandCall(match=None, **call_args))
+        else:
+            await turn_context.send_activity(UNKNOWN_INPUT_REPLY)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._welcome(turn_context)
+
+    async def on_teams_members_added(self, teams_members_added, team_info, turn_context: TurnContext) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id == bot_id for member in teams_members_added):
+            await self._welcome(turn_context)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        """Greets once per conversation: Teams sends both installationUpdate and conversationUpdate."""
+        await self._remember_conversation(turn_context, force=True)
+        flags = await self._conversation_flags.get(turn_context, dict)
+        if flags.get(WELCOMED_FLAG):
+            return
+        flags[WELCOMED_FLAG] = True
+        person = await self._identify(turn_context)
+        examples = [(c.example, c.example) for c in self._router.available_to(person) if c.example]
+        await turn_context.send_activity(card_message(welcome_card(person, examples), "Bienvenue dans l'assistant SPASER"))
+
+    async def _handle_card_action(self, turn_context: TurnContext, person: PersonView | None, value: dict) -> None:
+        handler = self._card_actions.get(str(value.get("action")))
+        if handler is None:
+            await turn_context.send_activity("Ce bouton n'est plus valable. Tapez « aide » pour recommencer.")
+            return
+        await handler(turn_context, person, value)
+
+    async def _identify(self, turn_context: TurnContext) -> PersonView | None:
+        """Role comes from the server-side record of (tenant, Azure AD object id), never from input."""
+        if PERSON_KEY in turn_context.turn_state:
+            return turn_context.turn_state[PERSON_KEY]
+        activity = turn_context.activity
+        sender: ChannelAccount | None = activity.from_property
+        person = None
+        if sender is not None and sender.aad_object_id:
+            person = await self._people.identify(
+                tenant_of(activity),
+                sender.aad_object_id,
+                name=sender.name or "",
+                email_lookup=lambda: self._lookup_email(turn_context),
+            )
+        turn_context.turn_state[PERSON_KEY] = person
+        return person
+
+    @staticmethod
+    async def _lookup_email(turn_context: TurnContext) -> str | None:
+        """The sender's e-mail/UPN from the Teams roster, to link a registration made by e-mail."""
+        try:
+            member = await TeamsInfo.get_member(turn_context, turn_context.activity.from_property.id)
+        except Exception:  # noqa: BLE001 - outside Teams (REPL, tests) there is no roster
+            log.debug("No Teams roster entry for this sender", exc_info=True)
+            return None
+        return getattr(member, "user_principal_name", None) or getattr(member, "email", None)
+
+    async def _remember_conversation(self, turn_context: TurnContext, force: bool = False) -> None:
+        activity = turn_context.activity
+        if activity.conversation is None or not activity.service_url:
+            return
+        if not force and activity.conversation.id in self._known_conversations:
+            return
+        reference = TurnContext.get_conversation_reference(activity)
+        sender = activity.from_property
+        conversation_type = activity.conversation.conversation_type or "personal"
+        await self._conversation_refs.save(
+            reference.serialize(),
+            tenant_id=tenant_of(activity),
+            aad_object_id=sender.aad_object_id if sender and conversation_type == "personal" else None,
+            conversation_type=conversation_type,
+        )
+        self._known_conversations.add(activity.conversation.id)

@@ -1,0 +1,83 @@
+"""Maps what a person types to a command, checking their role server-side.
+
+Commands are plain data (patterns, allowed roles, French help line, handler). Feature modules
+contribute theirs; the order of registration is the order of matching, so specific commands
+(live data: committees, indicators) are registered before the FAQ fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs import DialogContext
+
+from bot.text import fold
+from storage.models import Role
+from storage.repositories import PersonView
+
+Handler = Callable[["CommandCall"], Awaitable[None]]
+EVERYONE: frozenset[Role | None] = frozenset({None, *Role})
+REGISTERED: frozenset[Role | None] = frozenset(Role)
+LEAD_ONLY: frozenset[Role | None] = frozenset({Role.LEAD})
+
+
+@dataclass(frozen=True)
+class CommandCall:
+    """Everything a command handler needs for one turn."""
+
+    turn_context: TurnContext
+    dialog_context: DialogContext
+    person: PersonView | None
+    text: str
+    match: re.Match | None
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    patterns: tuple[str, ...]
+    run: Handler
+    roles: frozenset[Role | None] = EVERYONE
+    help_line: str = ""
+    example: str = ""
+    compiled: tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", tuple(re.compile(p) for p in self.patterns))
+
+    def matches(self, folded_text: str) -> re.Match | None:
+        for pattern in self.compiled:
+            found = pattern.search(folded_text)
+            if found:
+                return found
+        return None
+
+    def allowed(self, person: PersonView | None) -> bool:
+        return (person.role if person else None) in self.roles
+
+
+class Router:
+    def __init__(self, commands: Iterable[Command] = (), fallback: Handler | None = None) -> None:
+        self._commands: list[Command] = list(commands)
+        self.fallback = fallback
+
+    def add(self, *commands: Command) -> None:
+        self._commands.extend(commands)
+
+    @property
+    def commands(self) -> tuple[Command, ...]:
+        return tuple(self._commands)
+
+    def find(self, text: str) -> tuple[Command, re.Match] | None:
+        folded = fold(text)
+        for command in self._commands:
+            found = command.matches(folded)
+            if found:
+                return command, found
+        return None
+
+    def available_to(self, person: PersonView | None) -> list[Command]:
+        return [c for c in self._commands if c.help_line and c.allowed(person)]

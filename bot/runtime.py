@@ -1,0 +1,145 @@
+"""Composition root of the bot: builds every service from settings, for the server and the REPL.
+
+Nothing is global: each call builds a fresh set (tests build one per database).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from botbuilder.core import BotAdapter, ConversationState, TurnContext, UserState
+from botbuilder.dialogs import DialogSet
+
+from bot.commands import general, people
+from bot.handler import SpaserBot
+from bot.middleware import ConversationLockMiddleware, DeduplicationMiddleware, TenantGuardMiddleware
+from bot.router import Router
+from bot.settings import Settings
+from dialogs import STATE_TYPES
+from dialogs.add_directorate_dialog import AddDirectorateDialog
+from dialogs.assign_role_dialog import AssignRoleDialog
+from scheduler.clock import Clock, SystemClock
+from scheduler.service import SchedulerService
+from storage.codec import StateCodec
+from storage.db import Database
+from storage.models import Role
+from storage.repositories import (
+    ConversationRefRepository,
+    DirectorateRepository,
+    PeopleRepository,
+    ProcessedActivityRepository,
+)
+from storage.state_storage import SqlStorage, StateConflictError
+
+log = logging.getLogger(__name__)
+
+TURN_ERROR_REPLY = (
+    "Désolé, une erreur inattendue m'a empêché de répondre. Ce qui avait déjà été confirmé est bien "
+    "enregistré ; le dialogue en cours a été interrompu. Vous pouvez recommencer."
+)
+CONFLICT_REPLY = "Votre message est arrivé en même temps qu'un autre et n'a pas été pris en compte : renvoyez-le, s'il vous plaît."
+
+
+@dataclass
+class BotRuntime:
+    settings: Settings
+    database: Database
+    clock: Clock
+    storage: SqlStorage
+    conversation_state: ConversationState
+    user_state: UserState
+    people: PeopleRepository
+    directorates: DirectorateRepository
+    conversation_refs: ConversationRefRepository
+    processed_activities: ProcessedActivityRepository
+    router: Router
+    dialogs: DialogSet
+    bot: SpaserBot
+    scheduler: SchedulerService
+
+    async def start(self) -> None:
+        """Migrate the schema, then start the scheduler (only once the tables exist)."""
+        await self.database.migrate()
+        self.scheduler.add_housekeeping(self.processed_activities.prune)
+        self.scheduler.start()
+
+    async def close(self) -> None:
+        self.scheduler.shutdown()
+        await self.database.dispose()
+
+    async def health(self) -> dict:
+        database_ok = await self.database.ping()
+        scheduler_state = self.scheduler.state
+        healthy = database_ok and scheduler_state != "stopped"
+        return {
+            "status": "ok" if healthy else "unavailable",
+            "database": "ok" if database_ok else "unreachable",
+            "scheduler": scheduler_state,
+        }
+
+    def install_middleware(self, adapter: BotAdapter) -> None:
+        adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
+        adapter.use(ConversationLockMiddleware())
+        adapter.use(DeduplicationMiddleware(self.processed_activities))
+        adapter.on_turn_error = self.on_turn_error
+
+    async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
+        """Log, tell the person in French, and drop the dialog stack so the next turn starts clean."""
+        if isinstance(error, StateConflictError):
+            log.warning("State conflict: %s", error)
+            await turn_context.send_activity(CONFLICT_REPLY)
+            return
+        log.exception("Unhandled error in turn", exc_info=error)
+        try:
+            await turn_context.send_activity(TURN_ERROR_REPLY)
+            await self.conversation_state.delete(turn_context)
+        except Exception:  # noqa: BLE001 - the reply itself may fail (e.g. connector down)
+            log.exception("Could not report the error to the user")
+
+
+def build_runtime(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> BotRuntime:
+    database = database or Database(settings.database_url)
+    clock = clock or SystemClock()
+    codec = StateCodec()
+    for state_type in (*STATE_TYPES, Role):
+        codec.register(state_type)
+    storage = SqlStorage(database, codec)
+    conversation_state = ConversationState(storage)
+    user_state = UserState(storage)
+    people_repo = PeopleRepository(database, settings.admins)
+    directorates = DirectorateRepository(database)
+    conversation_refs = ConversationRefRepository(database)
+
+    dialogs = DialogSet(conversation_state.create_property("DialogState"))
+    dialogs.add(AddDirectorateDialog(directorates))
+    dialogs.add(AssignRoleDialog(people_repo, directorates))
+
+    router = Router()
+    router.add(*general.build_commands(router))
+    router.add(*people.build_commands(people_repo, directorates))
+
+    bot = SpaserBot(
+        conversation_state=conversation_state,
+        user_state=user_state,
+        dialogs=dialogs,
+        router=router,
+        people=people_repo,
+        conversation_refs=conversation_refs,
+    )
+    return BotRuntime(
+        settings=settings,
+        database=database,
+        clock=clock,
+        storage=storage,
+        conversation_state=conversation_state,
+        user_state=user_state,
+        people=people_repo,
+        directorates=directorates,
+        conversation_refs=conversation_refs,
+        processed_activities=ProcessedActivityRepository(database),
+        router=router,
+        dialogs=dialogs,
+        bot=bot,
+        scheduler=SchedulerService(enabled=settings.scheduler_enabled, timezone=settings.timezone),
+    )

@@ -1,0 +1,106 @@
+"""Settings read from the environment (and an optional `.env`), built once per app.
+
+Nothing here is a module-level singleton: `Settings.from_env()` is called by the CLI and tests
+build `Settings(...)` directly, so every test can have its own database and credentials.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+
+class SettingsError(ValueError):
+    """A configuration value that prevents the bot from starting safely."""
+
+
+def _split_list(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    port: int = 3978
+    host: str = "0.0.0.0"
+    database_url: str = field(default_factory=lambda: f"sqlite+aiosqlite:///{Path.cwd() / 'spaser.db'}")
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    timezone: str = "Europe/Paris"
+    admins: tuple[str, ...] = ()
+    allowed_tenants: tuple[str, ...] = ()
+    environment: str = "development"
+    public_url: str = "http://localhost:3978"
+    max_body_bytes: int = 256 * 1024
+    scheduler_enabled: bool = True
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: the adapter accepts unauthenticated requests (laptop, Agents Playground)."""
+        return not self.app_id
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def validate(self) -> "Settings":
+        if self.environment == "production" and self.local_mode:
+            raise SettingsError(
+                "SPASER_ENV=production but MicrosoftAppId is empty: refusing to start without "
+                "authentication."
+            )
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise SettingsError(f"SPASER_TIMEZONE={self.timezone!r} is not a known time zone") from error
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"PORT={self.port} is not a valid TCP port")
+        return self
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> "Settings":
+        """Read the process environment; a `.env` file fills only the variables not already set."""
+        values: dict[str, str] = {}
+        if environ is None:
+            values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+            values.update(os.environ)
+        else:
+            values.update(environ)
+        defaults = cls()
+        try:
+            port = int(values.get("PORT", defaults.port))
+        except ValueError as error:
+            raise SettingsError(f"PORT={values.get('PORT')!r} is not a number") from error
+        return cls(
+            port=port,
+            host=values.get("HOST", defaults.host),
+            database_url=normalise_database_url(values.get("DATABASE_URL") or defaults.database_url),
+            app_id=values.get("MicrosoftAppId", ""),
+            app_password=values.get("MicrosoftAppPassword", ""),
+            app_type=values.get("MicrosoftAppType", "") or defaults.app_type,
+            app_tenant_id=values.get("MicrosoftAppTenantId", ""),
+            timezone=values.get("SPASER_TIMEZONE", "") or defaults.timezone,
+            admins=tuple(a.lower() for a in _split_list(values.get("SPASER_ADMINS"))),
+            allowed_tenants=_split_list(values.get("SPASER_ALLOWED_TENANTS")),
+            environment=(values.get("SPASER_ENV", "") or defaults.environment).lower(),
+            public_url=(values.get("SPASER_PUBLIC_URL", "") or f"http://localhost:{port}").rstrip("/"),
+            scheduler_enabled=values.get("SPASER_SCHEDULER", "on").lower() not in {"off", "0", "false"},
+        ).validate()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual sync URLs (`postgresql://`, `sqlite:///`) and use the async drivers."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://"):]
+    if url.startswith("sqlite:///"):
+        return "sqlite+aiosqlite:///" + url[len("sqlite:///"):]
+    return url

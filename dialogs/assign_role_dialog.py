@@ -1,0 +1,137 @@
+"""The SPASER lead gives a role (and a directorate) to a person named by e-mail/UPN.
+
+    ask_email_step --> ask_role_step --> [contributor?] --yes--> ask_directorate_step --> save_step
+      (skipped when                 (skipped when         --no----------------------------^
+       given inline)                 given inline)
+    `annuler` at any step: nothing is changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.choices import Choice, ListStyle
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
+
+from dialogs.base import SpaserDialog
+from storage.errors import DomainError
+from storage.models import Role
+from storage.repositories import DirectorateRepository, PeopleRepository, normalise_email
+
+ROLE_CHOICES = {
+    "Responsable SPASER": Role.LEAD,
+    "Contributeur·rice de direction": Role.CONTRIBUTOR,
+    "Élu·e ou directeur·rice": Role.OFFICIAL,
+}
+ROLE_SYNONYMS = {
+    Role.LEAD: ["responsable", "pilote", "lead", "admin"],
+    Role.CONTRIBUTOR: ["contributeur", "contributrice", "contributeur·rice", "référent", "referent", "agent"],
+    Role.OFFICIAL: ["élu", "élue", "elu", "elue", "élu·e", "directeur", "directrice", "dgs", "officiel"],
+}
+
+
+@dataclass
+class AssignRoleOptions:
+    email: str = ""
+    role: Role | None = None
+    directorate_code: str = ""
+
+
+async def _valid_email(prompt: PromptValidatorContext) -> bool:
+    try:
+        normalise_email(prompt.recognized.value or "")
+        return prompt.recognized.succeeded
+    except DomainError:
+        return False
+
+
+class AssignRoleDialog(SpaserDialog):
+    help_text = (
+        "J'attribue un rôle à une personne à partir de son adresse e-mail professionnelle (celle de Teams) : "
+        "responsable SPASER, contributeur·rice d'une direction, ou élu·e / directeur·rice."
+    )
+
+    def __init__(self, people: PeopleRepository, directorates: DirectorateRepository) -> None:
+        super().__init__()
+        self._people = people
+        self._directorates = directorates
+        self.add_dialog(TextPrompt("email", _valid_email))
+        self.add_dialog(ChoicePrompt("role", default_locale="fr-fr"))
+        self.add_dialog(ChoicePrompt("directorate", default_locale="fr-fr"))
+        self.add_dialog(
+            WaterfallDialog(
+                "steps", [self.ask_email_step, self.ask_role_step, self.ask_directorate_step, self.save_step]
+            )
+        )
+        self.initial_dialog_id = "steps"
+
+    async def ask_email_step(self, step: WaterfallStepContext):
+        options = step.options if isinstance(step.options, AssignRoleOptions) else AssignRoleOptions()
+        step.values["role"] = options.role.value if options.role else ""
+        step.values["directorate_code"] = options.directorate_code
+        if options.email:
+            return await step.next(options.email)
+        return await step.prompt(
+            "email",
+            PromptOptions(
+                prompt=MessageFactory.text("Quelle est l'adresse e-mail (UPN) de la personne ?"),
+                retry_prompt=MessageFactory.text("Je n'ai pas reconnu une adresse e-mail. Exemple : prenom.nom@ville.fr"),
+            ),
+        )
+
+    async def ask_role_step(self, step: WaterfallStepContext):
+        step.values["email"] = normalise_email(step.result)
+        if step.values["role"]:
+            return await step.next(None)
+        choices = [Choice(value=label, synonyms=ROLE_SYNONYMS[role]) for label, role in ROLE_CHOICES.items()]
+        return await step.prompt(
+            "role",
+            PromptOptions(
+                prompt=MessageFactory.text(f"Quel rôle pour {step.values['email']} ?"),
+                retry_prompt=MessageFactory.text("Choisissez l'un des trois rôles proposés."),
+                choices=choices,
+                style=ListStyle.hero_card,
+            ),
+        )
+
+    async def ask_directorate_step(self, step: WaterfallStepContext):
+        if step.result is not None:
+            step.values["role"] = ROLE_CHOICES[step.result.value].value
+        role = Role(step.values["role"])
+        if role is not Role.CONTRIBUTOR and not step.values["directorate_code"]:
+            return await step.next(None)
+        if step.values["directorate_code"]:
+            return await step.next(None)
+        directorates = await self._directorates.list()
+        if not directorates:
+            await step.context.send_activity(
+                "Aucune direction n'est encore enregistrée. Créez-en une avec « ajouter une direction », puis recommencez."
+            )
+            return await step.end_dialog(None)
+        return await step.prompt(
+            "directorate",
+            PromptOptions(
+                prompt=MessageFactory.text("De quelle direction ?"),
+                retry_prompt=MessageFactory.text("Choisissez une direction de la liste."),
+                choices=[Choice(value=d.code, synonyms=[d.name]) for d in directorates],
+                style=ListStyle.hero_card,
+            ),
+        )
+
+    async def save_step(self, step: WaterfallStepContext):
+        if step.result is not None:
+            step.values["directorate_code"] = step.result.value
+        role = Role(step.values["role"])
+        try:
+            person = await self._people.assign(step.values["email"], role, step.values["directorate_code"] or None)
+        except DomainError as error:
+            await step.context.send_activity(error.message)
+            return await step.end_dialog(None)
+        where = f" ({person.directorate_code})" if person.directorate_code else ""
+        await step.context.send_activity(
+            f"C'est noté : **{person.email}** est {role.label}{where}. "
+            "Son rôle s'appliquera dès son prochain message au bot."
+        )
+        return await step.end_dialog(person.id)

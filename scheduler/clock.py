@@ -1,0 +1,105 @@
+"""Time primitives shared by the scheduler: an injectable clock, time-zone loading, French dates.
+
+Everything that needs "now" receives a `Clock` instead of calling `datetime.now`, so tests drive
+time with `FakeClock` and never sleep.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+_WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+class SchedulingError(ValueError):
+    """Bad input to a scheduling rule; `str(error)` is a French message fit to show the user."""
+
+
+class Clock(Protocol):
+    """Source of the current instant, always an aware datetime in UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock, used in production."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FakeClock:
+    """A clock that only moves when a test moves it, so time-based rules are tested without sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = to_utc(start, "start")
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, instant: datetime) -> None:
+        self._now = to_utc(instant, "instant")
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move forward (never backward: a clock going back would replay reminders) and return now."""
+        if delta < timedelta(0):
+            raise SchedulingError("L’horloge ne peut pas reculer : le décalage doit être positif ou nul.")
+        self._now += delta
+        return self._now
+
+
+def require_aware(value: datetime, field_name: str) -> datetime:
+    """Refuse naive datetimes: without a zone an instant is ambiguous and DST rules cannot apply."""
+    if not isinstance(value, datetime):
+        raise SchedulingError(f"« {field_name} » doit être une date et une heure, pas {type(value).__name__}.")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise SchedulingError(
+            f"« {field_name} » doit indiquer son fuseau horaire (date-heure sans fuseau : {value.isoformat()})."
+        )
+    return value
+
+
+def to_utc(value: datetime, field_name: str = "date") -> datetime:
+    return require_aware(value, field_name).astimezone(UTC)
+
+
+def load_timezone(zone: ZoneInfo | str) -> ZoneInfo:
+    """Accept a `ZoneInfo` or an IANA name; an unknown name becomes a French error, not a crash."""
+    if isinstance(zone, ZoneInfo):
+        return zone
+    try:
+        return ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise SchedulingError(f"Fuseau horaire inconnu : « {zone} » (exemple attendu : Europe/Paris).") from error
+
+
+def local_datetime(day: date, wall_time: time, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> datetime:
+    """A wall-clock time on a local day, resolved the same way every time around DST changes.
+
+    A time skipped by the spring change moves forward by the gap (02:30 becomes 03:30); a time
+    that occurs twice in autumn takes its first occurrence (still summer time). Both follow from
+    `fold=0` (PEP 495) and a round trip through UTC, which also normalises the result.
+    """
+    tz = load_timezone(zone)
+    naive = datetime.combine(day, wall_time.replace(tzinfo=None, fold=0))
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+
+
+def format_date_fr(day: date) -> str:
+    """`jeudi 1er octobre 2026`: written out by hand so the output never depends on the OS locale."""
+    day_number = "1er" if day.day == 1 else str(day.day)
+    return f"{_WEEKDAYS_FR[day.weekday()]} {day_number} {_MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def format_datetime_fr(moment: datetime, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
+    """`jeudi 1er octobre 2026 à 14 h 00`, in local time (French typographic convention for hours)."""
+    local = require_aware(moment, "date").astimezone(load_timezone(zone))
+    return f"{format_date_fr(local.date())} à {local.hour} h {local.minute:02d}"

@@ -1,0 +1,123 @@
+"""JSON codec for bot state that only rebuilds an allow-list of known classes.
+
+botbuilder's own storages restore state with jsonpickle, which can instantiate any class named in
+the stored data. Here every object is written with a type tag, and reading accepts only the tags
+registered below (dialog stack, prompt options, botbuilder schema models): stored content can
+never make us import or run anything else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from botbuilder.core import serializer_helper
+from botbuilder.core.serializer_helper import DEPENDICIES_DICT as SCHEMA_MODELS
+from botbuilder.dialogs import DialogInstance, DialogState
+from botbuilder.dialogs.choices import Choice, ChoiceFactoryOptions, FoundChoice, ListStyle
+from botbuilder.dialogs.prompts import PromptOptions
+from msrest.serialization import Model
+
+TYPE_KEY = "$t"
+VALUE_KEY = "$v"
+
+
+class StateCodecError(ValueError):
+    """Stored state names a type outside the allow-list, or state holds an unsupported object."""
+
+
+class StateCodec:
+    """Encodes state to JSON text and back; extend with `register` for feature classes."""
+
+    def __init__(self) -> None:
+        self._objects: dict[str, type] = {}
+        self._enums: dict[str, type[enum.Enum]] = {}
+        for cls in (DialogState, DialogInstance, PromptOptions, Choice, FoundChoice, ChoiceFactoryOptions):
+            self.register(cls)
+        self.register(ListStyle)
+
+    def register(self, cls: type) -> type:
+        """Allow a plain class, dataclass or Enum in stored state (usable as a decorator)."""
+        if issubclass(cls, enum.Enum):
+            self._enums[cls.__qualname__] = cls
+        else:
+            self._objects[cls.__qualname__] = cls
+        return cls
+
+    def dumps(self, value: Any) -> str:
+        return json.dumps(self._encode(value), ensure_ascii=False, separators=(",", ":"))
+
+    def loads(self, text: str) -> Any:
+        return self._decode(json.loads(text))
+
+    def _encode(self, value: Any) -> Any:
+        if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(value, enum.Enum):
+            return value
+        if isinstance(value, list):
+            return [self._encode(item) for item in value]
+        if isinstance(value, tuple):
+            return {TYPE_KEY: "tuple", VALUE_KEY: [self._encode(item) for item in value]}
+        if isinstance(value, dict):
+            encoded = {str(key): self._encode(item) for key, item in value.items()}
+            return {TYPE_KEY: "dict", VALUE_KEY: encoded} if TYPE_KEY in encoded else encoded
+        if isinstance(value, datetime):
+            return {TYPE_KEY: "datetime", VALUE_KEY: value.isoformat()}
+        if isinstance(value, date):
+            return {TYPE_KEY: "date", VALUE_KEY: value.isoformat()}
+        if isinstance(value, Decimal):
+            return {TYPE_KEY: "decimal", VALUE_KEY: str(value)}
+        if isinstance(value, enum.Enum):
+            name = type(value).__qualname__
+            if self._enums.get(name) is not type(value):
+                raise StateCodecError(f"enum {name} is not registered for bot state")
+            return {TYPE_KEY: "enum:" + name, VALUE_KEY: value.name}
+        if isinstance(value, Model) and SCHEMA_MODELS.get(type(value).__name__) is type(value):
+            return {TYPE_KEY: "model:" + type(value).__name__, VALUE_KEY: serializer_helper(value)}
+        name = type(value).__qualname__
+        if self._objects.get(name) is type(value):
+            fields = (
+                {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+                if dataclasses.is_dataclass(value)
+                else vars(value)
+            )
+            return {TYPE_KEY: "object:" + name, VALUE_KEY: {k: self._encode(v) for k, v in fields.items()}}
+        raise StateCodecError(f"{type(value).__module__}.{name} is not registered for bot state")
+
+    def _decode(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self._decode(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if TYPE_KEY not in value:
+            return {key: self._decode(item) for key, item in value.items()}
+        tag, payload = value[TYPE_KEY], value.get(VALUE_KEY)
+        if tag == "dict":
+            return {key: self._decode(item) for key, item in payload.items()}
+        if tag == "tuple":
+            return tuple(self._decode(item) for item in payload)
+        if tag == "datetime":
+            return datetime.fromisoformat(payload)
+        if tag == "date":
+            return date.fromisoformat(payload)
+        if tag == "decimal":
+            return Decimal(payload)
+        kind, _, name = str(tag).partition(":")
+        if kind == "enum" and name in self._enums:
+            return self._enums[name][payload]
+        if kind == "model" and name in SCHEMA_MODELS:
+            return SCHEMA_MODELS[name]().deserialize(payload)
+        if kind == "object" and name in self._objects:
+            return self._build(self._objects[name], {k: self._decode(v) for k, v in payload.items()})
+        raise StateCodecError(f"stored state names an unknown type {tag!r}; refusing to restore it")
+
+    @staticmethod
+    def _build(cls: type, attributes: dict[str, Any]) -> Any:
+        if dataclasses.is_dataclass(cls):
+            return cls(**attributes)
+        instance = cls.__new__(cls)
+        instance.__dict__.update(attributes)
+        return instance

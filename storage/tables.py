@@ -1,0 +1,3 @@
+"""Imports every table module so that SQLModel.metadata is complete (migrations, schema test)."""
+
+from storage import models  # noqa: F401

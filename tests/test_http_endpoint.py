@@ -1,0 +1,137 @@
+"""The real aiohttp app: /api/messages front door, expectReplies, replies through a fake connector."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from app import create_app
+from bot.console import teams_activity
+from tests.conftest import make_settings
+from tests.fakes.teams_connector import FakeTeamsConnector
+
+
+@pytest.fixture
+async def connector():
+    fake = FakeTeamsConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+async def client_for(settings) -> TestClient:
+    client = TestClient(TestServer(create_app(settings)))
+    await client.start_server()
+    return client
+
+
+@pytest.fixture
+async def client(tmp_path):
+    test_client = await client_for(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"))
+    yield test_client
+    await test_client.close()
+
+
+def message(text: str, service_url: str, **fields) -> dict:
+    """A Teams-shaped message whose serviceUrl is the fake connector (tests never leave loopback)."""
+    activity = teams_activity(
+        aad_object_id="lead-aad", name="Camille Martin", conversation_id="a:http-1", text=text, id=fields.pop("id", "m1"), **fields
+    )
+    activity.service_url = service_url
+    return activity.serialize()
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        (b"not json", {"Content-Type": "application/json"}, 400),
+        (b"\xff\xfe", {"Content-Type": "application/json"}, 400),
+        (b"[1, 2]", {"Content-Type": "application/json"}, 400),
+        (b'"text"', {"Content-Type": "application/json"}, 400),
+        (b"{}", {"Content-Type": "application/json"}, 400),
+        (b'{"type": 42}', {"Content-Type": "application/json"}, 400),
+        (b'{"type": "message"}', {"Content-Type": "text/plain"}, 415),
+        (b'{"type": "message"}', {}, 415),
+        (b'{"type": "message", "text": "' + b"a" * 300_000 + b'"}', {"Content-Type": "application/json"}, 413),
+    ],
+)
+async def test_bad_requests_get_a_4xx_never_a_500(client, body, headers, status):
+    response = await client.post("/api/messages", data=body, headers=headers)
+    assert response.status == status
+    assert "error" in await response.json()
+
+
+async def test_expect_replies_returns_the_replies_in_the_body(client, connector):
+    body = message("qui suis-je", connector.url, delivery_mode="expectReplies")
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 200
+    replies = (await response.json())["activities"]
+    assert any("responsable SPASER" in (reply.get("text") or "") for reply in replies)
+    assert connector.sent == [], "with expectReplies nothing goes through the connector"
+
+
+async def test_a_message_is_answered_through_the_teams_connector(client, connector):
+    response = await client.post("/api/messages", json=message("qui suis-je", connector.url))
+    assert response.status in (200, 201)
+    assert any("responsable SPASER" in text for text in connector.texts())
+    assert connector.sent[0]["_conversation_id"] == "a:http-1"
+
+
+async def test_health_reports_database_and_scheduler(client):
+    response = await client.get("/healthz")
+    assert response.status == 200
+    assert await response.json() == {"status": "ok", "database": "ok", "scheduler": "disabled"}
+
+
+async def test_health_is_503_when_the_database_is_unreachable(tmp_path):
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'ok.db'}")
+    client = await client_for(settings)
+    try:
+        from app import RUNTIME
+        from storage.db import Database
+
+        runtime = client.server.app[RUNTIME]
+        runtime.database = Database(f"sqlite+aiosqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
+        response = await client.get("/healthz")
+        assert response.status == 503
+        assert (await response.json())["database"] == "unreachable"
+    finally:
+        await client.close()
+
+
+async def test_with_an_app_id_a_request_without_a_valid_token_is_401_and_nothing_is_written(tmp_path, connector):
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}", app_id="00000000-1111-2222-3333-444444444444", app_password="secret")
+    client = await client_for(settings)
+    try:
+        no_token = await client.post("/api/messages", json=message("qui suis-je", connector.url))
+        forged = await client.post(
+            "/api/messages", json=message("qui suis-je", connector.url, id="m2"), headers={"Authorization": "Bearer not.a.jwt"}
+        )
+        assert (no_token.status, forged.status) == (401, 401)
+        from app import RUNTIME
+
+        assert await client.server.app[RUNTIME].people.list() == []
+    finally:
+        await client.close()
+
+
+def test_production_without_app_id_refuses_to_start():
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError):
+        create_app(make_settings(environment="production"))
+
+
+async def test_a_registration_by_email_is_linked_through_the_teams_roster(client, connector):
+    from app import RUNTIME
+    from storage.models import Role
+
+    runtime = client.server.app[RUNTIME]
+    await runtime.directorates.add("DCP", "Direction de la commande publique")
+    await runtime.people.assign("nadia@ville.fr", Role.CONTRIBUTOR, "DCP")
+    connector.roster["29:nadia-aad"] = "Nadia@Ville.fr"
+    activity = teams_activity(aad_object_id="nadia-aad", name="Nadia", conversation_id="a:nadia", text="qui suis-je", id="n1")
+    activity.service_url = connector.url
+    response = await client.post("/api/messages", json=activity.serialize())
+    assert response.status == 200
+    assert any("contributeur·rice de direction, direction **DCP**" in text for text in connector.texts())
