@@ -102,17 +102,43 @@ def teams_package(settings: Settings, output: Path) -> None:
         print("Attention : MicrosoftAppId est vide ; le manifeste contient un identifiant fictif (usage local uniquement).")
 
 
+def import_spaser(settings: Settings, path: Path) -> None:
+    from bot.commands.knowledge import import_report
+    from storage.errors import DomainError
+
+    if not path.is_file():
+        raise SystemExit(f"Fichier introuvable : {path}")
+
+    async def work(runtime):
+        return await runtime.knowledge.import_document(path.read_bytes(), path.name, None)
+
+    try:
+        result = asyncio.run(_with_runtime(settings, work))
+    except DomainError as error:
+        raise SystemExit(f"{error.message}\nRien n'a été modifié.") from error
+    print(import_report(path.name, result))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """Each sub-command sets `run(settings, args)`; features add theirs here."""
     parser = argparse.ArgumentParser(prog="spaser-bot", description="Assistant Teams pour la gouvernance du SPASER.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="lancer le bot (POST /api/messages, GET /healthz)")
+    commands.add_parser("serve", help="lancer le bot (POST /api/messages, GET /healthz)").set_defaults(
+        run=lambda settings, args: serve(settings)
+    )
     chat_parser = commands.add_parser("chat", help="discuter avec le bot dans le terminal")
     chat_parser.add_argument("--as", dest="email", help="adresse e-mail de la personne à incarner")
     chat_parser.add_argument("--tenant", default="local-tenant", help="identifiant de tenant simulé")
+    chat_parser.set_defaults(run=lambda settings, args: chat(settings, args.email, args.tenant))
     demo_parser = commands.add_parser("demo", help="charger une organisation de démonstration")
     demo_parser.add_argument("--tenant", default="local-tenant", help="identifiant de tenant simulé")
+    demo_parser.set_defaults(run=lambda settings, args: demo(settings, args.tenant))
     package_parser = commands.add_parser("teams-package", help="construire le paquet d'application Teams (.zip)")
     package_parser.add_argument("--output", type=Path, default=Path("spaser-teams-app.zip"))
+    package_parser.set_defaults(run=lambda settings, args: teams_package(settings, args.output))
+    spaser_parser = commands.add_parser("import-spaser", help="importer le SPASER adopté (PDF, Markdown ou texte)")
+    spaser_parser.add_argument("file", type=Path)
+    spaser_parser.set_defaults(run=lambda settings, args: import_spaser(settings, args.file))
     return parser
 
 
@@ -123,14 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as error:
         print(f"Configuration invalide : {error}", file=sys.stderr)
         raise SystemExit(2) from error
-    if args.command == "serve":
-        serve(settings)
-    elif args.command == "chat":
-        chat(settings, args.email, args.tenant)
-    elif args.command == "demo":
-        demo(settings, args.tenant)
-    elif args.command == "teams-package":
-        teams_package(settings, args.output)
+    args.run(settings, args)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
 
+from bot.attachments import IncomingFile, incoming_files
 from bot.cards import card_message, welcome_card
 from bot.middleware import tenant_of
 from bot.router import CommandCall, Router
@@ -19,6 +20,7 @@ from storage.repositories import ConversationRefRepository, PeopleRepository, Pe
 log = logging.getLogger(__name__)
 
 CardActionHandler = Callable[[TurnContext, PersonView | None, dict], Awaitable[None]]
+FileHandler = Callable[[TurnContext, PersonView | None, IncomingFile], Awaitable[None]]
 UNKNOWN_INPUT_REPLY = (
     "Je n'ai pas compris. Tapez « aide » pour voir ce que je sais faire, "
     "ou posez-moi une question sur le SPASER."
@@ -38,6 +40,7 @@ class SpaserBot(TeamsActivityHandler):
         people: PeopleRepository,
         conversation_refs: ConversationRefRepository,
         card_actions: dict[str, CardActionHandler] | None = None,
+        file_handlers: dict[str, FileHandler] | None = None,
     ) -> None:
         super().__init__()
         self._conversation_state = conversation_state
@@ -47,6 +50,7 @@ class SpaserBot(TeamsActivityHandler):
         self._people = people
         self._conversation_refs = conversation_refs
         self._card_actions = card_actions if card_actions is not None else {}
+        self._file_handlers = file_handlers if file_handlers is not None else {}
         self._conversation_flags = conversation_state.create_property("SpaserFlags")
         self._known_conversations: set[str] = set()
 
@@ -64,6 +68,10 @@ class SpaserBot(TeamsActivityHandler):
         dialog_context = await self._dialogs.create_context(turn_context)
         if isinstance(activity.value, dict) and activity.value.get("action") and not text:
             await self._handle_card_action(turn_context, person, activity.value)
+            return
+        files = incoming_files(activity)
+        if files:
+            await self._handle_files(turn_context, person, files)
             return
         result = await dialog_context.continue_dialog()
         if result.status != DialogTurnStatus.Empty:
@@ -111,6 +119,17 @@ class SpaserBot(TeamsActivityHandler):
             await turn_context.send_activity("Ce bouton n'est plus valable. Tapez « aide » pour recommencer.")
             return
         await handler(turn_context, person, value)
+
+    async def _handle_files(self, turn_context: TurnContext, person: PersonView | None, files: list[IncomingFile]) -> None:
+        for file in files:
+            handler = self._file_handlers.get(file.extension)
+            if handler is None:
+                accepted = ", ".join(sorted(self._file_handlers)) or "aucun"
+                await turn_context.send_activity(
+                    f"Je ne sais pas quoi faire du fichier « {file.name} ». Formats acceptés : {accepted}."
+                )
+                continue
+            await handler(turn_context, person, file)
 
     async def _identify(self, turn_context: TurnContext) -> PersonView | None:
         """Role comes from the server-side record of (tenant, Azure AD object id), never from input."""

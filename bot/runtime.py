@@ -12,17 +12,21 @@ from botbuilder.core import BotAdapter, ConversationState, TurnContext, UserStat
 from botbuilder.dialogs import DialogSet
 
 from bot.commands import general, people
+from bot.commands import knowledge as knowledge_commands_module
 from bot.handler import SpaserBot
+from bot.knowledge.service import KnowledgeService
 from bot.middleware import ConversationLockMiddleware, DeduplicationMiddleware, TenantGuardMiddleware
 from bot.router import Router
 from bot.settings import Settings
 from dialogs import STATE_TYPES
 from dialogs.add_directorate_dialog import AddDirectorateDialog
+from dialogs.answer_question_dialog import AnswerQuestionDialog
 from dialogs.assign_role_dialog import AssignRoleDialog
 from scheduler.clock import Clock, SystemClock
 from scheduler.service import SchedulerService
 from storage.codec import StateCodec
 from storage.db import Database
+from storage.knowledge import KnowledgeRepository
 from storage.models import Role
 from storage.repositories import (
     ConversationRefRepository,
@@ -56,6 +60,7 @@ class BotRuntime:
     router: Router
     dialogs: DialogSet
     bot: SpaserBot
+    knowledge: KnowledgeService
     scheduler: SchedulerService
 
     async def start(self) -> None:
@@ -114,10 +119,15 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     dialogs.add(AddDirectorateDialog(directorates))
     dialogs.add(AssignRoleDialog(people_repo, directorates))
+    knowledge = KnowledgeService(KnowledgeRepository(database))
+    dialogs.add(AnswerQuestionDialog(knowledge))
 
     router = Router()
     router.add(*general.build_commands(router))
     router.add(*people.build_commands(people_repo, directorates))
+    knowledge_commands, router.fallback = knowledge_commands_module.build_commands(knowledge)
+    router.add(*knowledge_commands)
+    file_handlers = knowledge_commands_module.build_file_handlers(knowledge)
 
     bot = SpaserBot(
         conversation_state=conversation_state,
@@ -126,6 +136,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
         router=router,
         people=people_repo,
         conversation_refs=conversation_refs,
+        file_handlers=file_handlers,
     )
     return BotRuntime(
         settings=settings,
@@ -141,5 +152,6 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
         router=router,
         dialogs=dialogs,
         bot=bot,
+        knowledge=knowledge,
         scheduler=SchedulerService(enabled=settings.scheduler_enabled, timezone=settings.timezone),
     )

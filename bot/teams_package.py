@@ -55,7 +55,7 @@ def build_manifest(settings: Settings, version: str = "1.0.0") -> dict:
             {
                 "botId": bot_id,
                 "scopes": ["personal", "team", "groupChat"],
-                "supportsFiles": False,
+                "supportsFiles": True,
                 "isNotificationOnly": False,
                 "commandLists": [
                     {"scopes": ["personal"], "commands": commands},

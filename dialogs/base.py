@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
+from botbuilder.dialogs.choices import Choice, ListStyle
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions
 
 from bot.text import fold
 
@@ -50,3 +52,30 @@ class SpaserDialog(ComponentDialog):
             await inner_dc.reprompt_dialog()
             return DialogTurnResult(DialogTurnStatus.Waiting)
         return None
+
+
+YES_CHOICE = Choice(value="Oui", synonyms=["o", "ouais", "oui merci", "d'accord", "ok", "okay", "valider", "je confirme", "confirmer", "yes"])
+NO_CHOICE = Choice(value="Non", synonyms=["n", "non merci", "pas maintenant", "no"])
+
+
+def yes_no_prompt(dialog_id: str) -> ChoicePrompt:
+    """A French yes/no prompt.
+
+    botbuilder's ConfirmPrompt relies on recognizers-text-choice, whose Python port only knows
+    English booleans: « oui » is not recognised. A ChoicePrompt with French synonyms is.
+    """
+    return ChoicePrompt(dialog_id, default_locale="fr-fr")
+
+
+def yes_no_options(prompt: str) -> PromptOptions:
+    return PromptOptions(
+        prompt=MessageFactory.text(prompt),
+        retry_prompt=MessageFactory.text("Répondez « oui » ou « non »."),
+        choices=[YES_CHOICE, NO_CHOICE],
+        style=ListStyle.hero_card,
+    )
+
+
+def is_yes(result) -> bool:
+    """The FoundChoice of a yes_no_prompt."""
+    return getattr(result, "value", None) == YES_CHOICE.value

@@ -67,7 +67,7 @@ class Database:
         def upgrade(connection) -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
 
         async with self.engine.begin() as connection:
             await connection.run_sync(upgrade)

@@ -1,3 +1,4 @@
 """Imports every table module so that SQLModel.metadata is complete (migrations, schema test)."""
 
 from storage import models  # noqa: F401
+from storage import knowledge  # noqa: F401

@@ -65,3 +65,19 @@ def test_teams_package_holds_manifest_and_icons(tmp_path):
 def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", data[16:24])
+
+
+def test_import_spaser_from_the_command_line_then_chat_quotes_it(tmp_path):
+    sample = ROOT / "tests" / "data" / "spaser-exemple.md"
+    imported = run_cli(tmp_path, "import-spaser", str(sample))
+    assert imported.returncode == 0, imported.stderr
+    assert "est importé" in imported.stdout
+    chat = run_cli(tmp_path, "chat", stdin="Que dit notre SPASER sur les clauses sociales ?\n")
+    assert "40 000 heures d'insertion" in chat.stdout
+
+
+def test_import_spaser_refuses_a_fake_pdf_in_french(tmp_path):
+    fake = tmp_path / "faux.pdf"
+    fake.write_bytes(b"pas un pdf")
+    result = run_cli(tmp_path, "import-spaser", str(fake))
+    assert result.returncode != 0 and "Rien n'a été modifié" in result.stderr

@@ -1,0 +1,129 @@
+"""Questions about the SPASER (the FAQ fallback) and the lead's care of the knowledge base."""
+
+from __future__ import annotations
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.schema import ActionTypes, CardAction
+
+from bot.attachments import IncomingFile, download
+from bot.knowledge.document import MAX_DOCUMENT_BYTES
+from bot.knowledge.render import format_answer
+from bot.knowledge.service import KnowledgeService
+from bot.router import LEAD_ONLY, Command, CommandCall
+from dialogs.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
+from scheduler.clock import format_date_fr
+from storage.errors import DomainError
+from storage.models import Role
+from storage.repositories import PersonView
+
+DOCUMENT_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
+HELP_HINT = "Tapez « aide » pour voir ce que je sais faire."
+RECORDED_NOTE = "J'ai transmis votre question au responsable SPASER, qui pourra y répondre."
+IMPORT_HELP = (
+    "Pour importer le SPASER adopté par votre organisme, envoyez-moi le fichier (PDF, Markdown ou texte) "
+    "dans cette conversation, ou utilisez la commande `spaser-bot import-spaser FICHIER`. "
+    "Un nouvel import remplace le précédent."
+)
+
+
+def suggestion_buttons(titles: list[str]) -> list[CardAction]:
+    return [CardAction(type=ActionTypes.im_back, title=title[:80], value=title) for title in titles]
+
+
+def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
+    """The lead's commands, and the fallback that answers any other text from the knowledge base."""
+
+    async def answer_from_knowledge(call: CommandCall) -> None:
+        answer, recorded_id = await knowledge.ask(call.text, call.person)
+        text = format_answer(answer)
+        if recorded_id is not None:
+            text += f"\n\n{RECORDED_NOTE}"
+        if answer.entry is None:
+            text += f"\n\n{HELP_HINT}"
+        reply = MessageFactory.text(text)
+        topics = answer.related if answer.entry is not None else answer.suggestions
+        if topics:
+            reply.suggested_actions = {"actions": suggestion_buttons([entry.title for entry in topics])}
+        await call.turn_context.send_activity(reply)
+
+    async def list_open_questions(call: CommandCall) -> None:
+        questions = await knowledge.open_questions()
+        if not questions:
+            await call.turn_context.send_activity("Aucune question en attente de réponse. 👍")
+            return
+        lines = ["Questions auxquelles je n'ai pas su répondre (les plus récentes d'abord) :"]
+        lines += [f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {text[:200]} »" for qid, text, asked_at in questions]
+        lines.append("\nPour répondre : « répondre à la question N ».")
+        reply = MessageFactory.text("\n".join(lines))
+        reply.suggested_actions = {
+            "actions": [
+                CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
+                for qid, _, _ in questions[:3]
+            ]
+        }
+        await call.turn_context.send_activity(reply)
+
+    async def answer_open_question(call: CommandCall) -> None:
+        await call.dialog_context.begin_dialog(
+            AnswerQuestionDialog.__name__, AnswerQuestionOptions(question_id=int(call.match.group("id")))
+        )
+
+    async def explain_import(call: CommandCall) -> None:
+        await call.turn_context.send_activity(IMPORT_HELP)
+
+    commands = [
+        Command(
+            "open_questions",
+            (r"\bquestions? (sans reponse|non repondues?|en attente)\b",),
+            list_open_questions,
+            roles=LEAD_ONLY,
+            help_line="« questions sans réponse » : ce que les agents ont demandé sans obtenir de réponse",
+            example="questions sans réponse",
+        ),
+        Command(
+            "answer_question",
+            (r"^repondre (a )?(la )?question (n(o|°)? ?)?(?P<id>\d{1,9})\b",),
+            answer_open_question,
+            roles=LEAD_ONLY,
+            help_line="« répondre à la question 3 » : votre réponse sera donnée à l'avenir",
+        ),
+        Command(
+            "import_document",
+            (r"\bimporter (notre |le |mon )?(spaser|document)\b",),
+            explain_import,
+            roles=LEAD_ONLY,
+            help_line="« importer notre SPASER » : pour que je cite votre propre document",
+            example="importer notre SPASER",
+        ),
+    ]
+    return commands, answer_from_knowledge
+
+
+def build_file_handlers(knowledge: KnowledgeService) -> dict:
+    """A PDF, Markdown or text file sent by the lead is imported as the organisation's SPASER."""
+
+    async def import_spaser_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
+        if person is None or person.role is not Role.LEAD:
+            await turn_context.send_activity("Seul le responsable SPASER peut importer le SPASER de l'organisme.")
+            return
+        try:
+            data = await download(file, MAX_DOCUMENT_BYTES)
+            result = await knowledge.import_document(data, file.name, person)
+        except DomainError as error:
+            await turn_context.send_activity(f"{error.message}\n\nRien n'a été modifié.")
+            return
+        await turn_context.send_activity(import_report(file.name, result))
+
+    return {extension: import_spaser_file for extension in DOCUMENT_EXTENSIONS}
+
+
+def import_report(filename: str, result) -> str:
+    replaced = (
+        f" Il remplace « {result.replaced.filename} » importé le {format_date_fr(result.replaced.imported_at.date())}."
+        if result.replaced
+        else ""
+    )
+    return (
+        f"Votre SPASER « {filename} » est importé : {result.section_count} sections.{replaced} "
+        "Essayez : « Que dit notre SPASER sur les clauses sociales ? »"
+    )

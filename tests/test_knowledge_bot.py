@@ -1,0 +1,162 @@
+"""Questions about the SPASER through the real bot: answers, honest unknowns, the lead's answers,
+the organisation's own SPASER sent as a Teams file, and bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from botbuilder.schema import Attachment
+
+from bot.attachments import TEAMS_FILE_CONTENT_TYPE
+from bot.console import ConsoleConversation
+from bot.runtime import build_runtime
+from storage.models import Role
+from tests.conftest import make_settings, texts
+
+SAMPLE_SPASER = Path(__file__).parent / "data" / "spaser-exemple.md"
+UNKNOWN_QUESTION = "Où est rangé le modèle de délibération ?"
+
+
+@pytest.fixture
+async def file_server():
+    """Serves files on loopback like Teams' downloadUrl; `files[name] = bytes`."""
+    files: dict[str, bytes] = {}
+
+    async def serve(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in files:
+            return web.Response(status=404)
+        return web.Response(body=files[name])
+
+    app = web.Application()
+    app.router.add_get("/files/{name}", serve)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    server.files = files
+    yield server
+    await server.close()
+
+
+def file_message(conversation: ConsoleConversation, server, name: str):
+    attachment = Attachment(
+        content_type=TEAMS_FILE_CONTENT_TYPE,
+        name=name,
+        content={"downloadUrl": str(server.make_url(f"/files/{name}")), "fileType": name.rsplit(".", 1)[-1]},
+    )
+    return conversation.activity(type="message", text="", attachments=[attachment])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("c'est quoi un spaser ?", "Schéma de promotion des achats socialement et écologiquement responsables"),
+        ("a partir de quel montant d'achat on doit faire un spaser", "50 millions"),
+        ("combien de fois par an réunir les élu·es ?", "1 à 2 fois par an"),
+        ("ca prend combien de temps d'elaborer le spaser", "6 mois"),
+    ],
+)
+async def test_founding_text_questions_are_answered_with_their_source(talk, question, expected):
+    reply = texts(await talk().say(question))
+    assert expected.lower() in reply.lower()
+    assert "Source" in reply
+
+
+async def test_off_topic_gets_an_honest_i_dont_know_and_is_not_recorded_as_spaser_content(talk, runtime):
+    reply = texts(await talk("agent-aad", "Paul").say("Quel temps fera-t-il demain à Lyon ?"))
+    assert "Je ne sais pas" in reply and "Source" not in reply
+
+
+async def test_unanswered_question_reaches_the_lead_who_answers_and_the_next_user_gets_it(talk, runtime):
+    asker = talk("agent-aad", "Paul Martin")
+    first = texts(await asker.say(UNKNOWN_QUESTION))
+    assert "Je ne sais pas" in first and "transmis votre question" in first
+
+    lead = talk()
+    listing = texts(await lead.say("questions sans réponse"))
+    assert UNKNOWN_QUESTION in listing
+    question_id = (await runtime.knowledge.open_questions())[0][0]
+    assert "Quelle est la réponse" in texts(await lead.say(f"répondre à la question {question_id}"))
+    assert "Confirmez-vous" in texts(await lead.say("Le modèle est sur l'intranet, rubrique Achats > SPASER."))
+    assert "sera donnée à partir de maintenant" in texts(await lead.say("oui"))
+
+    later = texts(await talk("other-aad", "Zoé").say("ou est range le modele de deliberation ?"))
+    assert "intranet, rubrique Achats" in later
+    assert await runtime.knowledge.open_questions() == []
+
+
+async def test_a_lead_answer_is_used_by_another_instance_on_the_same_database(sqlite_database, clock, runtime, talk):
+    await talk("agent-aad", "Paul").say(UNKNOWN_QUESTION)
+    lead = await runtime.people.get_by_identity("local-tenant", "lead-aad") or await runtime.people.identify(
+        "local-tenant", "lead-aad", "Camille"
+    )
+    question_id = (await runtime.knowledge.open_questions())[0][0]
+    other_instance = build_runtime(make_settings(sqlite_database.url), database=sqlite_database, clock=clock)
+    await other_instance.knowledge.knowledge_base()
+    await runtime.knowledge.answer_question(question_id, "Sur l'intranet, rubrique Achats.", lead)
+    reply = texts(await ConsoleConversation(other_instance, aad_object_id="x-aad", name="X").say(UNKNOWN_QUESTION))
+    assert "rubrique Achats" in reply
+
+
+async def test_answering_is_for_the_lead_only(talk, runtime):
+    await talk("agent-aad", "Paul").say(UNKNOWN_QUESTION)
+    assert "réservée au responsable SPASER" in texts(await talk("agent-aad", "Paul").say("répondre à la question 1"))
+
+
+async def test_lead_imports_our_spaser_as_a_teams_file_and_it_is_quoted(talk, runtime, file_server):
+    file_server.files["spaser-valmont.md"] = SAMPLE_SPASER.read_bytes()
+    lead = talk()
+    imported = texts(await lead.send(file_message(lead, file_server, "spaser-valmont.md")))
+    assert "est importé" in imported and "sections" in imported
+    quoted = texts(await talk("agent-aad", "Paul").say("Que dit notre SPASER sur les clauses sociales ?"))
+    assert "Votre SPASER" in quoted and "40 000 heures d'insertion" in quoted
+
+
+async def test_reimport_replaces_the_previous_version(talk, runtime, file_server):
+    file_server.files["v1.md"] = SAMPLE_SPASER.read_bytes()
+    file_server.files["v2.md"] = "# SPASER v2\n\n## Clauses sociales\n\nDésormais 55 000 heures d'insertion par an.\n".encode()
+    lead = talk()
+    await lead.send(file_message(lead, file_server, "v1.md"))
+    second = texts(await lead.send(file_message(lead, file_server, "v2.md")))
+    assert "remplace « v1.md »" in second
+    quoted = texts(await talk("agent-aad", "Paul").say("Que dit notre SPASER sur les clauses sociales ?"))
+    assert "55 000 heures" in quoted and "40 000" not in quoted
+
+
+async def test_a_pdf_that_is_not_a_pdf_is_refused_and_the_previous_version_kept(talk, runtime, file_server):
+    file_server.files["v1.md"] = SAMPLE_SPASER.read_bytes()
+    file_server.files["faux.pdf"] = b"ceci n'est pas un PDF"
+    lead = talk()
+    await lead.send(file_message(lead, file_server, "v1.md"))
+    refused = texts(await lead.send(file_message(lead, file_server, "faux.pdf")))
+    assert "Rien n'a été modifié" in refused
+    assert (await runtime.knowledge._repository.current_document()).filename == "v1.md"
+
+
+async def test_only_the_lead_can_import_and_unknown_file_types_are_explained(talk, runtime, file_server):
+    await runtime.directorates.add("DCP", "Commande publique")
+    await runtime.people.assign("nadia@ville.fr", Role.CONTRIBUTOR, "DCP")
+    file_server.files["v1.md"] = SAMPLE_SPASER.read_bytes()
+    file_server.files["photo.jpg"] = b"\xff\xd8"
+    agent = talk("agent-aad", "Paul")
+    assert "Seul le responsable SPASER" in texts(await agent.send(file_message(agent, file_server, "v1.md")))
+    assert await runtime.knowledge._repository.current_document() is None
+    assert "Formats acceptés" in texts(await agent.send(file_message(agent, file_server, "photo.jpg")))
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("a" * 10_000, "trop long"),
+        ("🙂🙂🎉", "aucun mot"),
+        ("<script>alert('x')</script>", "aucun mot"),
+        ("**[clique](javascript:alert(1))**", "Je ne sais pas"),
+    ],
+)
+async def test_bad_input_gets_a_clear_french_reply_and_is_not_queued_for_the_lead(talk, runtime, message, expected):
+    reply = texts(await talk("agent-aad", "Paul").say(message))
+    assert expected in reply
+    assert "<script>" not in reply
+    assert all(len(text) < 1_100 for _, text, _ in await runtime.knowledge.open_questions())

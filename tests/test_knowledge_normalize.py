@@ -1,0 +1,160 @@
+"""French normalisation: what users type must meet what the entries say."""
+
+import pytest
+
+from bot.knowledge import Analyzer, KnowledgeFileError, Lexicon, fold, tokenize
+from bot.knowledge.lexicon import parse_lexicon
+from bot.knowledge.normalize import fold_inclusive, strip_markup
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@pytest.mark.parametrize(
+    "written", ["élu·es", "élu.es", "élu-e-s", "élu(e)s", "élu·e·s", "élu•es", "ÉLU·ES", "élus"]
+)
+def test_inclusive_writing_folds_to_the_plural(written: str) -> None:
+    assert tokenize(f"les {written} du territoire") == ["elus", "territoire"]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("conseiller·ère·s", "conseillers"),
+        ("acteur·rice·s", "acteurs"),
+        ("chargé·e", "chargé"),
+        ("référent·es", "référents"),
+    ],
+)
+def test_inclusive_writing_keeps_the_base_word(written: str, expected: str) -> None:
+    assert fold_inclusive(written) == expected
+
+
+def test_inclusive_folding_leaves_ordinary_hyphens_and_sentence_dots_alone() -> None:
+    assert fold_inclusive("peut-être Saint-Denis. Les élus") == "peut-être Saint-Denis. Les élus"
+
+
+@pytest.mark.parametrize(
+    "apostrophe_text",
+    ["l'AMO", "l’AMO", "L'amo", "d'AMO", "qu'AMO", "jusqu'AMO", "l`AMO"],
+)
+def test_elisions_are_dropped_with_any_apostrophe(apostrophe_text: str) -> None:
+    assert tokenize(apostrophe_text) == ["amo"]
+
+
+def test_accents_case_and_ligatures_are_folded() -> None:
+    assert fold("Élaboration ÉCOLOGIQUE œuvre Très") == "elaboration ecologique oeuvre tres"
+
+
+@pytest.mark.parametrize("amount", ["50 M€", "50M€", "50 millions d'euros", "50 MEUR", "50 m"])
+def test_amounts_in_millions_are_written_one_way(amount: str) -> None:
+    assert tokenize(f"seuil de {amount}") == ["seuil", "50", "millions", "euros"]
+
+
+@pytest.mark.parametrize("reference", ["L2111-3", "L. 2111-3", "l 2111 - 3", "article L2111-3"])
+def test_article_references_become_one_token(reference: str) -> None:
+    assert "l21113" in tokenize(reference)
+
+
+def test_stop_words_and_framing_words_are_dropped(analyzer: Analyzer) -> None:
+    assert tokenize("Bonjour, je voudrais savoir ce que c'est, le COPIL svp") == ["copil"]
+    assert analyzer.terms("SPASER signification") == analyzer.terms("SPASER")
+
+
+def test_markup_urls_and_scripts_are_not_searched() -> None:
+    text = '<b>COPIL</b> <script>alert("x")</script> [lien](https://exemple.fr/amo) www.a.fr'
+    assert strip_markup(text).split() == ["COPIL", "lien"]
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("associer", "associe", "associés", "associées", "associent"),
+        ("aligner", "alignées", "alignees", "aligné"),
+        ("durée", "duree", "durées"),
+        ("indicateurs", "indicateur", "INDICATEURS"),
+    ],
+)
+def test_inflections_with_or_without_accents_share_one_term(
+    analyzer: Analyzer, forms: tuple[str, ...]
+) -> None:
+    assert len({tuple(analyzer.terms(form)) for form in forms}) == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [("publication", "publique"), ("qualitatives", "qualité"), ("quantitatives", "quantité")],
+)
+def test_snowball_conflations_that_mislead_are_undone(
+    analyzer: Analyzer, word: str, other: str
+) -> None:
+    assert analyzer.terms(word) != analyzer.terms(other)
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("comité de pilotage", "COPIL"),
+        ("comités de pilotage", "copil"),
+        ("comité technique", "COTECH"),
+        ("comité de suivi", "COTECH"),
+        ("assistance à maîtrise d'ouvrage", "AMO"),
+        ("plan national pour des achats durables", "PNAD"),
+        ("économie sociale et solidaire", "ESS"),
+        ("directeur général des services", "DGS"),
+        ("élu·es", "élus"),
+        ("clause d'insertion", "clause sociale"),
+        ("schéma de promotion des achats socialement et écologiquement responsables", "SPASER"),
+    ],
+)
+def test_acronyms_and_synonyms_meet_on_one_term(
+    analyzer: Analyzer, variant: str, canonical: str
+) -> None:
+    assert analyzer.terms(variant) == analyzer.terms(canonical)
+    assert len(analyzer.terms(variant)) == 1
+
+
+def test_domain_terms_come_from_the_lexicon(analyzer: Analyzer) -> None:
+    assert set(analyzer.terms("COPIL SPASER indicateurs")) <= analyzer.domain_terms
+    assert not set(analyzer.terms("météo recette")) & analyzer.domain_terms
+
+
+def test_lexicon_groups_are_read_from_markdown_lines() -> None:
+    lexicon = parse_lexicon(
+        "Commentaire libre.\n## Synonymes et sigles\n- RGPD = règlement général\n"
+        "## Termes du domaine\n- SPASER\n"
+    )
+    assert lexicon.synonym_groups[0].canonical == "RGPD"
+    assert lexicon.synonym_groups[0].variants == ("règlement général",)
+    assert lexicon.domain_terms == ("SPASER",)
+    assert Analyzer(lexicon).terms("règlement général") == ["rgpd"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message_part"),
+    [
+        ("## Autre chose\n- a = b\n", "section inconnue"),
+        ("- a = b\n", "sous une section"),
+        ("## Synonymes et sigles\n- seul\n", "forme retenue = variante"),
+        ("## Synonymes et sigles\n- a = \n", "forme retenue = variante"),
+    ],
+)
+def test_lexicon_mistakes_are_reported_in_french(text: str, message_part: str) -> None:
+    with pytest.raises(KnowledgeFileError, match=message_part):
+        parse_lexicon(text, "lexique.md")
+
+
+def test_a_phrase_in_two_groups_is_refused() -> None:
+    lexicon = parse_lexicon(
+        "## Synonymes et sigles\n- COPIL = comité de pilotage\n- COTECH = comités de pilotage\n"
+    )
+    with pytest.raises(KnowledgeFileError, match="à la fois dans le groupe"):
+        Analyzer(lexicon)
+
+
+def test_shipped_lexicon_loads_without_conflicts() -> None:
+    lexicon = Lexicon.from_file()
+    assert len(lexicon.synonym_groups) >= 20
+    Analyzer(lexicon)

@@ -1,0 +1,244 @@
+"""Retrieval: ranking, confidence, typos, acronyms, edits of the base and bad input."""
+
+import dataclasses
+import math
+
+import pytest
+
+from bot.knowledge import (
+    Analyzer,
+    Answer,
+    Entry,
+    EntryKind,
+    KnowledgeBase,
+    KnowledgeFileError,
+    Lexicon,
+    format_answer,
+    lead_entry,
+)
+from bot.knowledge.lexicon import SynonymGroup
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return KnowledgeBase.from_directory()
+
+
+def _entry(entry_id: str, title: str, answer: str, questions: tuple[str, ...] = ()) -> Entry:
+    return Entry(id=entry_id, title=title, questions=questions, answer=answer, source="test")
+
+
+def _small_base(**options: float) -> KnowledgeBase:
+    lexicon = Lexicon(
+        synonym_groups=(SynonymGroup("copil", ("comité de pilotage",)),),
+        domain_terms=("copil",),
+    )
+    return KnowledgeBase(
+        [
+            _entry("a", "bleu", "vert vert rouge"),
+            _entry("b", "noir", "vert"),
+            _entry("c", "copil", "le comité de pilotage se réunit"),
+        ],
+        analyzer=Analyzer(lexicon),
+        **options,
+    )
+
+
+def test_bm25_scores_match_hand_computed_values() -> None:
+    base = _small_base()
+    scores = {s.entry.id: s.score for s in base.rank(base.query_terms("vert"))}
+    # Weighted lengths (title words count 2, answer words 1): a = 2 + 3 = 5, b = 2 + 1 = 3,
+    # c = 2 (« copil ») + 1 (« comité de pilotage » read as copil) + 1 (« réunit ») = 4;
+    # « le » and « se » are stop words.
+    average = (5 + 3 + 4) / 3
+    idf = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    expected_a = idf * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * 5 / average))
+    expected_b = idf * 1 * 2.2 / (1 + 1.2 * (0.25 + 0.75 * 3 / average))
+    assert scores == pytest.approx({"a": expected_a, "b": expected_b})
+
+
+def test_confidence_weighs_unknown_words_like_the_rarest_word() -> None:
+    base = _small_base()
+    best = base.rank(base.query_terms("bleu zorglub"))[0]
+    idf_bleu = math.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
+    idf_unknown = math.log(1 + (3 + 0.5) / 0.5)
+    assert best.entry.id == "a"
+    assert best.coverage == pytest.approx(idf_bleu / (idf_bleu + idf_unknown))
+
+
+def test_half_matched_question_is_unknown_with_the_close_topic_suggested() -> None:
+    answer = _small_base().answer("copil zorglub")
+    assert answer.entry is None
+    assert [entry.id for entry in answer.suggestions] == ["c"]
+
+
+def test_single_everyday_word_shared_with_an_entry_is_not_enough() -> None:
+    base = _small_base()
+    assert base.answer("bleu").entry is None  # one term, not a domain term
+    assert base.answer("bleu rouge").entry is not None  # two shared terms
+    assert base.answer("copil").entry is not None  # a domain term
+
+
+@pytest.mark.parametrize(
+    "question", ["c'est quoi le COPIL ?", "c'est quoi le comité de pilotage ?"]
+)
+def test_acronym_and_its_expansion_reach_the_same_entry(
+    shipped: KnowledgeBase, question: str
+) -> None:
+    assert shipped.answer(question).entry.id == "copil"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("combien d'indicteurs maximum", "indicateurs-nombre"),
+        ("qui doit adopter un spaer", "seuil"),
+        ("c'est quoi la comitologi", "comitologie"),
+        ("le copile sert a quoi", "copil"),
+        ("delai pour elaborer le spsaer", "duree"),
+    ],
+)
+def test_typos_are_corrected_against_the_vocabulary(
+    shipped: KnowledgeBase, question: str, entry_id: str
+) -> None:
+    assert shipped.answer(question).entry.id == entry_id
+
+
+def test_typo_correction_keeps_the_first_letter(shipped: KnowledgeBase) -> None:
+    assert "origine" not in shipped.query_terms("pâte")  # not read as « date »
+
+
+def test_typo_corrected_words_weigh_less_than_exact_ones(shipped: KnowledgeBase) -> None:
+    assert shipped.query_terms("indicteurs") == {"indicateur": pytest.approx(0.8)}
+
+
+def test_every_entry_title_leads_back_to_its_entry(shipped: KnowledgeBase) -> None:
+    """Related topics are offered as buttons showing the title: pressing one must work."""
+    for entry in shipped.entries():
+        assert shipped.answer(entry.title).entry == entry, entry.id
+
+
+def test_related_topics_are_at_most_three_and_exclude_the_answer(shipped: KnowledgeBase) -> None:
+    answer = shipped.answer("c'est quoi le copil")
+    assert 1 <= len(answer.related) <= 3
+    assert answer.entry not in answer.related
+
+
+def test_a_lead_answer_is_used_once_added_and_replaced_by_id() -> None:
+    base = KnowledgeBase.from_directory()
+    question = "Quel logiciel utiliser pour le tableau de bord ?"
+    assert base.answer(question).entry is None
+    lead = lead_entry(question, "Le tableur partagé\nde la direction des achats.", "Léa, mars 2026")
+    assert lead.kind is EntryKind.LEAD
+    assert lead.id.startswith("lead-quel-logiciel-utiliser-pour-le-tableau")
+    base.add(lead)
+    answer = base.answer("logiciel du tableau de bord ?")
+    assert answer.entry == lead
+    assert answer.entry.answer == "Le tableur partagé de la direction des achats."
+    base.add(lead_entry(question, "L'outil Pilotage+ depuis 2026.", "Léa, avril 2026"))
+    assert base.answer(question).entry.answer == "L'outil Pilotage+ depuis 2026."
+    assert len(base.entries(EntryKind.LEAD)) == 1
+
+
+@pytest.mark.parametrize(("question", "answer"), [("  ", "Réponse."), ("Question ?", " \n ")])
+def test_lead_entry_refuses_an_empty_question_or_answer(question: str, answer: str) -> None:
+    with pytest.raises(KnowledgeFileError, match="vide"):
+        lead_entry(question, answer, "Léa")
+
+
+def test_remove_forgets_the_entry_and_its_words() -> None:
+    base = _small_base()
+    assert base.remove("a") is True
+    assert base.remove("a") is False
+    assert base.get("a") is None
+    assert "a" not in {s.entry.id for s in base.rank(base.query_terms("vert bleu"))}
+    assert base.rank(base.query_terms("bleu")) == []  # its own words are gone from the index
+    assert len(base) == 2
+
+
+def test_replace_kind_swaps_only_that_kind() -> None:
+    base = _small_base()
+    organisation = EntryKind.ORGANISATION
+    old = dataclasses.replace(_entry("org-1", "Ancien", "ancien texte"), kind=organisation)
+    new = dataclasses.replace(_entry("org-2", "Nouveau", "nouveau"), kind=organisation)
+    base.replace_kind(EntryKind.ORGANISATION, [old])
+    base.replace_kind(EntryKind.ORGANISATION, [new])
+    assert [e.id for e in base.entries(EntryKind.ORGANISATION)] == ["org-2"]
+    assert len(base.entries(EntryKind.REFERENCE)) == 3
+
+
+def test_replace_kind_with_a_wrong_kind_leaves_the_base_unchanged() -> None:
+    base = _small_base()
+    before = base.entries()
+    with pytest.raises(ValueError):
+        base.replace_kind(EntryKind.ORGANISATION, [_entry("x", "x", "reference, not org")])
+    assert base.entries() == before
+
+
+@pytest.mark.parametrize(
+    ("question", "problem_part"),
+    [
+        ("", "vide"),
+        ("   \n\t ", "vide"),
+        ("SPASER " * 1500, "trop long"),
+        ("🙂🎉👍", "aucun mot"),
+        ("?!... ---", "aucun mot"),
+        ("<script>alert('COPIL')</script>", "aucun mot"),
+    ],
+)
+def test_unusable_messages_get_a_french_reason_and_no_answer(
+    shipped: KnowledgeBase, question: str, problem_part: str
+) -> None:
+    answer = shipped.answer(question)
+    assert answer.entry is None
+    assert problem_part in answer.problem
+    assert answer.problem in format_answer(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "[cliquez ici](javascript:alert(1))",
+        "<img src=x onerror=alert(1)> bonjour",
+        "'; DROP TABLE entries; --",
+        "# Titre\n**gras** _italique_ `code`",
+        "{{7*7}} ${jndi:ldap://x}",
+        "\x00\x01\x02",
+    ],
+)
+def test_injection_attempts_are_unknown_and_never_echoed(
+    shipped: KnowledgeBase, question: str
+) -> None:
+    answer = shipped.answer(question)
+    assert answer.entry is None
+    assert question.strip() not in format_answer(answer)
+
+
+def test_a_question_wrapped_in_html_is_still_understood(shipped: KnowledgeBase) -> None:
+    assert shipped.answer("<p><b>C'est quoi le COPIL ?</b></p>").entry.id == "copil"
+
+
+def test_non_string_input_is_treated_as_empty(shipped: KnowledgeBase) -> None:
+    assert shipped.answer(None).problem is not None  # type: ignore[arg-type]
+
+
+def test_format_answer_quotes_the_source_of_a_reference_answer(shipped: KnowledgeBase) -> None:
+    text = format_answer(shipped.answer("c'est quoi le copil"))
+    assert "COPIL = comité de pilotage" in text
+    assert "_Source : Rencontre acheteurs" in text
+    assert "Voir aussi :" in text
+
+
+def test_format_answer_says_it_does_not_know_and_lists_close_topics() -> None:
+    close_topic = _entry("c", "Qu'est-ce que le COPIL ?", "x" * 10)
+    unknown = Answer(question="q", entry=None, confidence=0.3, suggestions=(close_topic,))
+    text = format_answer(unknown)
+    assert text.startswith("Je ne sais pas répondre à cette question.")
+    assert "Sujets proches :\n- Qu'est-ce que le COPIL ?" in text
+
+
+def test_format_answer_names_the_lead_as_author_of_lead_entries() -> None:
+    lead = dataclasses.replace(_entry("l", "T", "Réponse."), source="mars 2026")
+    lead = dataclasses.replace(lead, kind=EntryKind.LEAD)
+    text = format_answer(Answer(question="q", entry=lead, confidence=1.0))
+    assert "Réponse de la personne responsable du SPASER — mars 2026" in text
