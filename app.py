@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
+from bot.calendar_http import add_calendar_routes
 from bot.http import health_handler, messages_handler
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
@@ -49,6 +50,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[ADAPTER] = adapter
     app.router.add_post("/api/messages", messages_handler(adapter, runtime.bot.on_turn, settings.max_body_bytes))
     app.router.add_get("/healthz", health_handler(runtime.health))
+    if runtime.committees is not None:
+        add_calendar_routes(app, runtime.committees)
+    if runtime.summary is not None:
+        runtime.summary.add_routes(app)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app

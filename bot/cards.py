@@ -66,23 +66,28 @@ def welcome_card(person: PersonView | None, examples: list[tuple[str, str]]) -> 
     return adaptive_card(body, [im_back(title, text) for title, text in examples[:4]])
 
 
-def help_card(person: PersonView | None, lines: list[tuple[str, str]]) -> Attachment:
-    """`lines` holds (help line, example text) for the commands this person may use."""
+def help_card(commands, examples: list[str]) -> Attachment:
+    """The commands a person may use, grouped by topic, with buttons for the most useful ones."""
     body: list[dict] = [
         {"type": "TextBlock", "text": "Ce que je sais faire", "size": "Medium", "weight": "Bolder", "wrap": True}
     ]
-    body += [{"type": "TextBlock", "wrap": True, "spacing": "Small", "text": f"• {line}"} for line, _ in lines]
+    topics: dict[str, list[str]] = {}
+    for command in commands:
+        topics.setdefault(command.topic, []).append(command.help_line)
+    for topic, lines in topics.items():
+        body.append({"type": "TextBlock", "text": topic, "weight": "Bolder", "spacing": "Medium", "wrap": True})
+        body += [{"type": "TextBlock", "wrap": True, "spacing": "None", "text": f"• {line}"} for line in lines]
     body.append(
         {
             "type": "TextBlock",
             "wrap": True,
             "isSubtle": True,
+            "spacing": "Medium",
             "text": "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
             "Dans un dialogue, « annuler » arrête à tout moment.",
         }
     )
-    actions = [im_back(example, example) for _, example in lines if example][:5]
-    return adaptive_card(body, actions)
+    return adaptive_card(body, [im_back(example, example) for example in examples])
 
 
 def card_message(attachment: Attachment, summary: str = "") -> Activity:
@@ -125,7 +130,8 @@ def _render_elements(elements: list[dict], indent: str = "") -> list[str]:
                 lines.extend(_render_elements(column.get("items", []), indent))
         elif kind and kind.startswith("Input."):
             label = element.get("label") or element.get("placeholder") or element.get("id")
-            lines.append(f"{indent}[champ] {label}")
+            typed = f" : {element['value']}" if element.get("value") else ""
+            lines.append(f"{indent}[champ] {label}{typed}")
         elif kind == "Image":
             lines.append(f"{indent}[image] {element.get('altText', '')}")
     return lines

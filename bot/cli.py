@@ -18,6 +18,8 @@ def _configure_logging(verbose: bool = False) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # The outbox drain runs every few seconds: APScheduler's per-run INFO lines would drown the log.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
 
 def serve(settings: Settings) -> None:
@@ -25,8 +27,14 @@ def serve(settings: Settings) -> None:
 
     from app import create_app
 
+    from scheduler.instance_lock import InstanceLockError
+
     _configure_logging()
-    web.run_app(create_app(settings), host=settings.host, port=settings.port)
+    try:
+        web.run_app(create_app(settings), host=settings.host, port=settings.port)
+    except InstanceLockError as error:
+        print(f"Démarrage refusé : {error}", file=sys.stderr)
+        raise SystemExit(3) from error
 
 
 async def _with_runtime(settings: Settings, work):
@@ -48,6 +56,8 @@ def demo(settings: Settings, tenant_id: str) -> None:
 
     counts = asyncio.run(_with_runtime(settings, work))
     print(f"Organisation de démonstration chargée : {counts['directorates']} directions, {counts['people']} personnes.")
+    if "indicators" in counts:
+        print(f"Catalogue : {counts['indicators']} indicateurs actifs ; {counts['values']} valeurs passées ajoutées.")
     print("Essayez par exemple :")
     for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
         print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
@@ -119,6 +129,80 @@ def import_spaser(settings: Settings, path: Path) -> None:
     print(import_report(path.name, result))
 
 
+def import_catalogue(settings: Settings, path: Path) -> None:
+    from storage.errors import DomainError
+
+    if not path.is_file():
+        raise SystemExit(f"Fichier introuvable : {path}")
+
+    async def work(runtime):
+        return await runtime.indicators.repository.import_catalogue(path.read_bytes())
+
+    try:
+        result = asyncio.run(_with_runtime(settings, work))
+    except DomainError as error:
+        raise SystemExit(f"{error.message}\nLe catalogue n'a pas été modifié.") from error
+    print(result.message)
+
+
+def export_catalogue(settings: Settings, path: Path) -> None:
+    async def work(runtime):
+        return await runtime.indicators.repository.export_catalogue(), await runtime.indicators.repository.list_indicators(include_inactive=True)
+
+    data, indicators = asyncio.run(_with_runtime(settings, work))
+    path.write_bytes(data)
+    print(f"Catalogue exporté : {len(indicators)} indicateurs dans {path} (CSV ; UTF-8, lisible par Excel).")
+
+
+def reminders(settings: Settings) -> None:
+    """What the scheduler will send next, and what the outbox holds (French, for the lead or an operator)."""
+    from scheduler.clock import format_datetime_fr
+
+    async def work(runtime):
+        committees = runtime.committees
+        meetings = {m.id: m for m in await committees.repository.meetings()}
+        return meetings, await committees.repository.scheduled_reminders(), await committees.outbox.counts()
+
+    meetings, scheduled, counts = asyncio.run(_with_runtime(settings, work))
+    audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
+    print(f"Rappels programmés : {len(scheduled)}")
+    for reminder in scheduled[:20]:
+        meeting = meetings[reminder.meeting_id]
+        print(
+            f"  {format_datetime_fr(reminder.send_at, settings.timezone)} · J-{reminder.offset_days} "
+            f"{audiences.get(reminder.audience, reminder.audience)} · {meeting.label} du "
+            f"{format_datetime_fr(meeting.starts_at, settings.timezone)}"
+        )
+    labels = {"pending": "à envoyer", "sending": "en cours", "sent": "envoyés", "failed": "en échec",
+              "unreachable": "injoignables", "cancelled": "retirés"}
+    print("Messages : " + (", ".join(f"{labels.get(state, state)} {count}" for state, count in sorted(counts.items())) or "aucun"))
+
+
+def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:
+    """The summary (everything: the command line is the operator's) as a COPIL report or values file."""
+    from bot.summary import wording
+    from bot.summary.downloads import ExportFormat
+    from bot.summary.model import Scope
+    from bot.summary.request import SummaryRequest
+    from storage.catalogue_csv import Axis
+    from storage.errors import DomainError
+
+    async def work(runtime):
+        request = SummaryRequest(axis=Axis.parse(axis) if axis else None, directorate=directorate.upper() if directorate else None)
+        summary = await runtime.summary.service.summary(Scope.everything(), request)
+        return summary, await runtime.summary.render(summary, ExportFormat(export_format))
+
+    try:
+        summary, download = asyncio.run(_with_runtime(settings, work))
+    except DomainError as error:
+        raise SystemExit(f"Export impossible : {error.message}") from error
+    output.write_bytes(download.body)
+    print(
+        f"Synthèse exportée en {export_format.upper()} : {wording.indicator_count(len(summary.lines))} "
+        f"({wording.scope_text(summary)}) dans {output} ({len(download.body)} octets)."
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Each sub-command sets `run(settings, args)`; features add theirs here."""
     parser = argparse.ArgumentParser(prog="spaser-bot", description="Assistant Teams pour la gouvernance du SPASER.")
@@ -139,6 +223,25 @@ def build_parser() -> argparse.ArgumentParser:
     spaser_parser = commands.add_parser("import-spaser", help="importer le SPASER adopté (PDF, Markdown ou texte)")
     spaser_parser.add_argument("file", type=Path)
     spaser_parser.set_defaults(run=lambda settings, args: import_spaser(settings, args.file))
+    import_parser = commands.add_parser("import-catalogue", help="importer le catalogue des indicateurs (CSV ; tout ou rien)")
+    import_parser.add_argument("file", type=Path)
+    import_parser.set_defaults(run=lambda settings, args: import_catalogue(settings, args.file))
+    export_parser = commands.add_parser("export-catalogue", help="exporter le catalogue des indicateurs (CSV)")
+    export_parser.add_argument("file", type=Path)
+    export_parser.set_defaults(run=lambda settings, args: export_catalogue(settings, args.file))
+    commands.add_parser("rappels", help="les prochains rappels programmés et l'état des envois").set_defaults(
+        run=lambda settings, args: reminders(settings)
+    )
+    summary_parser = commands.add_parser(
+        "export-summary", help="exporter la synthèse : rapport COPIL (pdf, html) ou valeurs des indicateurs (csv, xlsx)"
+    )
+    summary_parser.add_argument("--format", choices=("pdf", "html", "csv", "xlsx"), default="pdf")
+    summary_parser.add_argument("--output", type=Path, required=True, help="fichier à écrire")
+    summary_parser.add_argument("--axis", help="un axe : social, environnemental, économie responsable, gouvernance")
+    summary_parser.add_argument("--direction", help="le code d'une direction (ex. DCP)")
+    summary_parser.set_defaults(
+        run=lambda settings, args: export_summary(settings, args.format, args.output, args.axis, args.direction)
+    )
     return parser
 
 

@@ -64,7 +64,20 @@ async def load_demo(runtime: BotRuntime, tenant_id: str) -> dict[str, int]:
         await runtime.people.identify(
             tenant_id, person.aad_object_id, name=person.name, email_lookup=_constant(person.email)
         )
-    return {"directorates": len(DEMO_DIRECTORATES), "new_directorates": created, "people": len(DEMO_PEOPLE)}
+    counts = {"directorates": len(DEMO_DIRECTORATES), "new_directorates": created, "people": len(DEMO_PEOPLE)}
+    if runtime.indicators is not None:
+        counts.update(await _load_indicators(runtime))
+    return counts
+
+
+async def _load_indicators(runtime: BotRuntime) -> dict[str, int]:
+    """The demo catalogue, each value entered by its directorate's contributor."""
+    from bot.demo_indicators import load_demo_indicators
+
+    ids = {person.email: person.id for person in await runtime.people.list()}
+    contributors = {p.directorate: ids[p.email] for p in DEMO_PEOPLE if p.role is Role.CONTRIBUTOR}
+    lead_id = ids[next(p.email for p in DEMO_PEOPLE if p.role is Role.LEAD)]
+    return await load_demo_indicators(runtime.indicators.repository, contributors, lead_id)
 
 
 def _constant(value: str):

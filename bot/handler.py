@@ -13,8 +13,9 @@ from botbuilder.schema import ChannelAccount
 from bot.attachments import IncomingFile, incoming_files
 from bot.cards import card_message, welcome_card
 from bot.middleware import tenant_of
-from bot.router import CommandCall, Router
+from bot.router import LEAD_ONLY, Command, CommandCall, Router
 from dialogs.base import PERSON_KEY
+from storage.models import Role
 from storage.repositories import ConversationRefRepository, PeopleRepository, PersonView
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,22 @@ UNKNOWN_INPUT_REPLY = (
     "ou posez-moi une question sur le SPASER."
 )
 EMPTY_INPUT_REPLY = "Je n'ai reçu aucun texte. Tapez « aide » pour voir ce que je sais faire."
+ROLE_PLURALS = {
+    Role.LEAD: "responsables SPASER",
+    Role.CONTRIBUTOR: "contributeur·rices des directions",
+    Role.OFFICIAL: "élu·es et directeur·rices",
+}
 WELCOMED_FLAG = "welcomed"
+ROSTER_KEY = "spaser.roster_member"
+
+
+def refusal_for(command: Command) -> str:
+    """Names who may do it, so a refused person knows whom to ask."""
+    if command.roles == LEAD_ONLY:
+        who = "au responsable SPASER"
+    else:
+        who = "aux " + " et aux ".join(ROLE_PLURALS[role] for role in Role if role in command.roles)
+    return f"Cette action est réservée {who}. Tapez « qui suis-je » pour connaître votre rôle."
 
 
 class SpaserBot(TeamsActivityHandler):
@@ -84,9 +100,7 @@ class SpaserBot(TeamsActivityHandler):
         if found:
             command, match = found
             if not command.allowed(person):
-                await turn_context.send_activity(
-                    "Cette action est réservée au responsable SPASER. Tapez « qui suis-je » pour connaître votre rôle."
-                )
+                await turn_context.send_activity(refusal_for(command))
                 return
             await command.run(CommandCall(match=match, **call_args))
         elif self._router.fallback is not None:
@@ -110,7 +124,7 @@ class SpaserBot(TeamsActivityHandler):
             return
         flags[WELCOMED_FLAG] = True
         person = await self._identify(turn_context)
-        examples = [(c.example, c.example) for c in self._router.available_to(person) if c.example]
+        examples = [(c.example, c.example) for c in self._router.suggested_for(person)]
         await turn_context.send_activity(card_message(welcome_card(person, examples), "Bienvenue dans l'assistant SPASER"))
 
     async def _handle_card_action(self, turn_context: TurnContext, person: PersonView | None, value: dict) -> None:
@@ -139,24 +153,38 @@ class SpaserBot(TeamsActivityHandler):
         sender: ChannelAccount | None = activity.from_property
         person = None
         if sender is not None and sender.aad_object_id:
+            name = sender.name or ""
+            if not name:
+                member = await self._roster_member(turn_context)
+                name = getattr(member, "name", None) or ""
             person = await self._people.identify(
                 tenant_of(activity),
                 sender.aad_object_id,
-                name=sender.name or "",
+                name=name,
                 email_lookup=lambda: self._lookup_email(turn_context),
             )
         turn_context.turn_state[PERSON_KEY] = person
         return person
 
-    @staticmethod
-    async def _lookup_email(turn_context: TurnContext) -> str | None:
+    async def _lookup_email(self, turn_context: TurnContext) -> str | None:
         """The sender's e-mail/UPN from the Teams roster, to link a registration made by e-mail."""
-        try:
-            member = await TeamsInfo.get_member(turn_context, turn_context.activity.from_property.id)
-        except Exception:  # noqa: BLE001 - outside Teams (REPL, tests) there is no roster
-            log.debug("No Teams roster entry for this sender", exc_info=True)
-            return None
+        member = await self._roster_member(turn_context)
         return getattr(member, "user_principal_name", None) or getattr(member, "email", None)
+
+    @staticmethod
+    async def _roster_member(turn_context: TurnContext):
+        """The sender's Teams roster entry, fetched at most once per turn (None outside Teams).
+
+        `installationUpdate` carries no sender name: the roster gives it for the welcome.
+        """
+        if ROSTER_KEY not in turn_context.turn_state:
+            try:
+                member = await TeamsInfo.get_member(turn_context, turn_context.activity.from_property.id)
+            except Exception:  # noqa: BLE001 - outside Teams (REPL, tests) there is no roster
+                log.debug("No Teams roster entry for this sender", exc_info=True)
+                member = None
+            turn_context.turn_state[ROSTER_KEY] = member
+        return turn_context.turn_state[ROSTER_KEY]
 
     async def _remember_conversation(self, turn_context: TurnContext, force: bool = False) -> None:
         activity = turn_context.activity

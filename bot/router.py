@@ -43,6 +43,7 @@ class Command:
     roles: frozenset[Role | None] = EVERYONE
     help_line: str = ""
     example: str = ""
+    topic: str = "Général"
     compiled: tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -81,3 +82,8 @@ class Router:
 
     def available_to(self, person: PersonView | None) -> list[Command]:
         return [c for c in self._commands if c.help_line and c.allowed(person)]
+
+    def suggested_for(self, person: PersonView | None, limit: int = 4) -> list[Command]:
+        """Examples to offer first: the commands most specific to the person's role lead."""
+        with_examples = [c for c in self.available_to(person) if c.example]
+        return sorted(with_examples, key=lambda c: len(c.roles))[:limit]

@@ -12,11 +12,14 @@ from botbuilder.core import BotAdapter, ConversationState, TurnContext, UserStat
 from botbuilder.dialogs import DialogSet
 
 from bot.commands import general, people
+from bot.committees import CommitteesFeature, build_committees
 from bot.commands import knowledge as knowledge_commands_module
 from bot.handler import SpaserBot
+from bot.indicators import IndicatorsFeature
 from bot.knowledge.service import KnowledgeService
 from bot.middleware import ConversationLockMiddleware, DeduplicationMiddleware, TenantGuardMiddleware
 from bot.router import Router
+from bot.summary.feature import SummaryFeature, build_summary
 from bot.settings import Settings
 from dialogs import STATE_TYPES
 from dialogs.add_directorate_dialog import AddDirectorateDialog
@@ -62,15 +65,28 @@ class BotRuntime:
     bot: SpaserBot
     knowledge: KnowledgeService
     scheduler: SchedulerService
+    committees: CommitteesFeature | None = None
+    indicators: IndicatorsFeature | None = None
+    summary: SummaryFeature | None = None
 
     async def start(self) -> None:
         """Migrate the schema, then start the scheduler (only once the tables exist)."""
         await self.database.migrate()
+        if self.indicators is not None:
+            self.indicators.start_warm_up()
         self.scheduler.add_housekeeping(self.processed_activities.prune)
+        if self.committees is not None:
+            await self.committees.start(self.scheduler)
+        if self.summary is not None:
+            await self.summary.start(self.scheduler)
         self.scheduler.start()
 
     async def close(self) -> None:
         self.scheduler.shutdown()
+        if self.committees is not None:
+            self.committees.close()
+        if self.summary is not None:
+            await self.summary.close()
         await self.database.dispose()
 
     async def health(self) -> dict:
@@ -125,9 +141,17 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
     router = Router()
     router.add(*general.build_commands(router))
     router.add(*people.build_commands(people_repo, directorates))
+    indicators = IndicatorsFeature(settings, database, clock, directorates)
+    indicators.install(dialogs, router)
+    committees = build_committees(settings, database, clock, people_repo)
+    committees.install(dialogs, router)
+    committees.directorates_concerned = indicators.directorates_due_for_meeting
+    summary = build_summary(settings, database, clock, people_repo, directorates, conversation_refs, indicators, committees)
+    summary.install(dialogs, router)
     knowledge_commands, router.fallback = knowledge_commands_module.build_commands(knowledge)
     router.add(*knowledge_commands)
     file_handlers = knowledge_commands_module.build_file_handlers(knowledge)
+    file_handlers.update(indicators.file_handlers())
 
     bot = SpaserBot(
         conversation_state=conversation_state,
@@ -137,6 +161,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
         people=people_repo,
         conversation_refs=conversation_refs,
         file_handlers=file_handlers,
+        card_actions=indicators.card_actions(),
     )
     return BotRuntime(
         settings=settings,
@@ -154,4 +179,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
         bot=bot,
         knowledge=knowledge,
         scheduler=SchedulerService(enabled=settings.scheduler_enabled, timezone=settings.timezone),
+        committees=committees,
+        indicators=indicators,
+        summary=summary,
     )

@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 
+MIN_DOWNLOAD_SECRET_LENGTH = 32
+
+
 class SettingsError(ValueError):
     """A configuration value that prevents the bot from starting safely."""
 
@@ -40,6 +43,8 @@ class Settings:
     public_url: str = "http://localhost:3978"
     max_body_bytes: int = 256 * 1024
     scheduler_enabled: bool = True
+    download_secret: str = field(default="", repr=False)
+    """Signs the expiring download links (summary chart and exports); empty: an ephemeral one."""
 
     @property
     def local_mode(self) -> bool:
@@ -62,6 +67,16 @@ class Settings:
             raise SettingsError(f"SPASER_TIMEZONE={self.timezone!r} is not a known time zone") from error
         if not 0 < self.port < 65536:
             raise SettingsError(f"PORT={self.port} is not a valid TCP port")
+        if self.environment == "production" and not self.download_secret:
+            raise SettingsError(
+                "SPASER_ENV=production but SPASER_DOWNLOAD_SECRET is empty: refusing to start without a stable "
+                "secret for download links (generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if self.download_secret and len(self.download_secret) < MIN_DOWNLOAD_SECRET_LENGTH:
+            raise SettingsError(
+                f"SPASER_DOWNLOAD_SECRET is too short ({len(self.download_secret)} characters, "
+                f"{MIN_DOWNLOAD_SECRET_LENGTH} at least)."
+            )
         return self
 
     @classmethod
@@ -92,6 +107,7 @@ class Settings:
             environment=(values.get("SPASER_ENV", "") or defaults.environment).lower(),
             public_url=(values.get("SPASER_PUBLIC_URL", "") or f"http://localhost:{port}").rstrip("/"),
             scheduler_enabled=values.get("SPASER_SCHEDULER", "on").lower() not in {"off", "0", "false"},
+            download_secret=values.get("SPASER_DOWNLOAD_SECRET", "").strip(),
         ).validate()
 
 

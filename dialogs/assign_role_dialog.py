@@ -37,6 +37,7 @@ class AssignRoleOptions:
     email: str = ""
     role: Role | None = None
     directorate_code: str = ""
+    name: str = ""
 
 
 async def _valid_email(prompt: PromptValidatorContext) -> bool:
@@ -71,6 +72,7 @@ class AssignRoleDialog(SpaserDialog):
         options = step.options if isinstance(step.options, AssignRoleOptions) else AssignRoleOptions()
         step.values["role"] = options.role.value if options.role else ""
         step.values["directorate_code"] = options.directorate_code
+        step.values["name"] = options.name
         if options.email:
             return await step.next(options.email)
         return await step.prompt(
@@ -125,7 +127,9 @@ class AssignRoleDialog(SpaserDialog):
             step.values["directorate_code"] = step.result.value
         role = Role(step.values["role"])
         try:
-            person = await self._people.assign(step.values["email"], role, step.values["directorate_code"] or None)
+            person = await self._people.assign(
+                step.values["email"], role, step.values["directorate_code"] or None, name=step.values.get("name", "")
+            )
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)

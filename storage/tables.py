@@ -1,4 +1,7 @@
 """Imports every table module so that SQLModel.metadata is complete (migrations, schema test)."""
 
 from storage import models  # noqa: F401
+from storage import indicators  # noqa: F401
 from storage import knowledge  # noqa: F401
+from storage import committees, outbox  # noqa: F401
+from storage import broadcasts, summary  # noqa: F401

@@ -163,3 +163,15 @@ async def test_tenant_outside_the_allow_list_is_refused_and_nothing_is_saved(sql
     assert await runtime.people.list() == []
     insider = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille", tenant_id="our-tenant")
     assert "responsable SPASER" in texts(await insider.say("qui suis-je"))
+
+
+def test_a_refusal_names_the_roles_allowed():
+    from bot.handler import refusal_for
+    from bot.router import LEAD_ONLY, Command
+
+    async def noop(call):
+        return None
+
+    contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
+    assert "réservée au responsable SPASER" in refusal_for(Command("y", ("y",), noop, roles=LEAD_ONLY))
+    assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in refusal_for(contributor_command)

@@ -135,3 +135,42 @@ async def test_a_registration_by_email_is_linked_through_the_teams_roster(client
     response = await client.post("/api/messages", json=activity.serialize())
     assert response.status == 200
     assert any("contributeur·rice de direction, direction **DCP**" in text for text in connector.texts())
+
+
+async def test_the_welcome_on_install_greets_by_the_roster_name(client, connector):
+    connector.roster["29:alex-aad"] = "alexw@example.com"
+    activity = teams_activity(aad_object_id="alex-aad", name="", conversation_id="a:alex", id="i1")
+    activity.type, activity.action, activity.service_url = "installationUpdate", "add", connector.url
+    activity.from_property.name = None
+    response = await client.post("/api/messages", json=activity.serialize())
+    assert response.status in (200, 201)
+    welcome = connector.sent[0]["attachments"][0]["content"]["body"][0]["text"]
+    assert welcome == "Bonjour alexw@example.com !"
+
+
+async def test_the_lead_assigns_a_role_by_mentioning_a_team_member(client, connector):
+    from app import RUNTIME
+    from storage.models import Role
+
+    runtime = client.server.app[RUNTIME]
+    await runtime.directorates.add("DRH", "Direction des ressources humaines")
+    connector.roster["29:nadia"] = "nadia.benali@ville.fr"
+    activity = teams_activity(
+        aad_object_id="lead-aad",
+        name="Camille",
+        conversation_id="19:team-channel",
+        conversation_type="channel",
+        id="c1",
+        text="<at>Assistant SPASER</at> affecter <at>Nadia Benali</at> contributrice DRH",
+    )
+    activity.service_url = connector.url
+    body = activity.serialize()
+    body["entities"] = [
+        {"type": "mention", "mentioned": {"id": "28:spaser-bot", "name": "Assistant SPASER"}, "text": "<at>Assistant SPASER</at>"},
+        {"type": "mention", "mentioned": {"id": "29:nadia", "name": "Nadia Benali"}, "text": "<at>Nadia Benali</at>"},
+    ]
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 200
+    person = await runtime.people.get_by_email("nadia.benali@ville.fr")
+    assert person is not None, connector.texts()
+    assert person.role is Role.CONTRIBUTOR and person.directorate_code == "DRH"

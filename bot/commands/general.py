@@ -18,8 +18,11 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
     pick = (rng or random.Random()).choice
 
     async def show_help(call: CommandCall) -> None:
-        lines = [(c.help_line, c.example) for c in router.available_to(call.person)]
-        await call.turn_context.send_activity(card_message(help_card(call.person, lines), "Aide de l'assistant SPASER"))
+        commands = router.available_to(call.person)
+        examples = [c.example for c in router.suggested_for(call.person, limit=5)]
+        await call.turn_context.send_activity(
+            card_message(help_card(commands, examples), "Aide de l'assistant SPASER")
+        )
 
     async def greet(call: CommandCall) -> None:
         await call.turn_context.send_activity(pick(GREETING_REPLIES))

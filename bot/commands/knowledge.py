@@ -78,6 +78,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             list_open_questions,
             roles=LEAD_ONLY,
             help_line="« questions sans réponse » : ce que les agents ont demandé sans obtenir de réponse",
+            topic="Questions sur le SPASER",
             example="questions sans réponse",
         ),
         Command(
@@ -86,6 +87,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             answer_open_question,
             roles=LEAD_ONLY,
             help_line="« répondre à la question 3 » : votre réponse sera donnée à l'avenir",
+            topic="Questions sur le SPASER",
         ),
         Command(
             "import_document",
@@ -93,6 +95,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             explain_import,
             roles=LEAD_ONLY,
             help_line="« importer notre SPASER » : pour que je cite votre propre document",
+            topic="Questions sur le SPASER",
             example="importer notre SPASER",
         ),
     ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
 
 from bot.router import LEAD_ONLY, Command, CommandCall
 from dialogs.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
@@ -10,7 +14,10 @@ from dialogs.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRo
 from storage.models import Role
 from storage.repositories import DirectorateRepository, PeopleRepository
 
+PERSON_WORDS = r"(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)"
+MENTION_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE)
 EMAIL_IN_TEXT = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
+log = logging.getLogger(__name__)
 ROLE_WORDS = {word: role for role, words in ROLE_SYNONYMS.items() for word in words}
 
 
@@ -18,6 +25,24 @@ def original_words_after(original: str, folded_prefix: str) -> str:
     """The part of what was typed that follows the command words, with its case and accents."""
     skip = len(folded_prefix.split())
     return " ".join(original.split()[skip:])
+
+
+async def mentioned_member(turn_context: TurnContext):
+    """The Teams roster entry of the first person @mentioned (not the bot), to assign a role by name."""
+    activity = turn_context.activity
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if entity.type != "mention":
+            continue
+        mentioned = (entity.additional_properties or {}).get("mentioned") or getattr(entity, "mentioned", None) or {}
+        mentioned_id = mentioned.get("id") if isinstance(mentioned, dict) else getattr(mentioned, "id", None)
+        if mentioned_id and mentioned_id != bot_id:
+            try:
+                return await TeamsInfo.get_member(turn_context, mentioned_id)
+            except Exception:  # noqa: BLE001 - not in a Teams conversation with a roster
+                log.info("Mentioned member %s not found in the roster", mentioned_id, exc_info=True)
+                return None
+    return None
 
 
 def parse_assignment(text: str) -> AssignRoleOptions:
@@ -69,7 +94,13 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
         await call.dialog_context.begin_dialog(AddDirectorateDialog.__name__, options)
 
     async def assign_role(call: CommandCall) -> None:
-        options = parse_assignment(original_words_after(call.text, call.match.group("prefix")))
+        rest = MENTION_TAG.sub(" ", original_words_after(call.text, call.match.group("prefix")))
+        options = parse_assignment(rest)
+        if not options.email:
+            member = await mentioned_member(call.turn_context)
+            if member is not None:
+                options.email = getattr(member, "user_principal_name", None) or getattr(member, "email", None) or ""
+                options.name = getattr(member, "name", None) or ""
         await call.dialog_context.begin_dialog(AssignRoleDialog.__name__, options)
 
     return [
@@ -79,6 +110,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             list_people,
             roles=LEAD_ONLY,
             help_line="« lister les personnes » : qui a quel rôle",
+            topic="Organisation",
             example="lister les personnes",
         ),
         Command(
@@ -87,6 +119,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             list_directorates,
             roles=LEAD_ONLY,
             help_line="« lister les directions »",
+            topic="Organisation",
             example="lister les directions",
         ),
         Command(
@@ -95,17 +128,20 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             add_directorate,
             roles=LEAD_ONLY,
             help_line="« ajouter une direction DRH Direction des ressources humaines »",
+            topic="Organisation",
             example="ajouter une direction",
         ),
         Command(
             "assign_role",
             (
-                r"^(?P<prefix>(affecte[rz]?|ajoute[rz]?|enregistre[rz]?|inscri[rst]e?|nomme[rz]?) (une |un )?(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)?)(\b|$)",
+                r"^(?P<prefix>(affecte[rz]?|inscri[rst]e?|nomme[rz]?)( (une |un )?" + PERSON_WORDS + r")?"
+                r"|(ajoute[rz]?|enregistre[rz]?) (une |un )?" + PERSON_WORDS + r")(\s|$)",
                 r"^(?P<prefix>(donne[rz]?|attribue[rz]?) (un |le )?role)\b",
             ),
             assign_role,
             roles=LEAD_ONLY,
-            help_line="« affecter prenom.nom@ville.fr contributeur DRH » : donner un rôle",
+            help_line="« affecter prenom.nom@ville.fr contributeur DRH » (ou @mention dans une équipe) : donner un rôle",
+            topic="Organisation",
             example="affecter une personne",
         ),
     ]

@@ -1,0 +1,311 @@
+"""Committee commands: plan, move, cancel, the year plan and the cadence (lead); the next meeting
+and the calendar feed (everyone); committee members (lead).
+
+Meeting commands name committees by their words (COPIL, comité technique…) so they never catch
+the set-up commands (« ajouter une direction », « affecter une personne »); adding a member is
+« inviter … au COPIL » for the same reason.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from botbuilder.core import CardFactory
+
+from bot.cards import card_message
+from bot.committee_messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card
+from bot.commands.people import EMAIL_IN_TEXT
+from bot.router import EVERYONE, LEAD_ONLY, REGISTERED, Command, CommandCall
+from dialogs.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
+from dialogs.meeting_when import kind_in, meeting_number_in
+from dialogs.plan_meeting_dialog import PlanMeetingDialog, PlanMeetingOptions
+from dialogs.reschedule_meeting_dialog import RescheduleMeetingDialog, RescheduleMeetingOptions
+from dialogs.year_plan_dialog import YearPlanDialog
+from scheduler.cadence import CommitteeKind
+from storage.errors import DomainError
+
+if TYPE_CHECKING:
+    from bot.committees import CommitteesFeature
+
+COMMITTEE = r"(copil|cotech|comite|comites|reunion|seance|pilotage|technique)"
+TEAMS_LINK = r"https://\S+"
+
+
+def _options_from_sentence(feature: CommitteesFeature, text: str) -> PlanMeetingOptions:
+    """What the one-sentence request already says: committee, date and/or hour, Teams link."""
+    options = PlanMeetingOptions()
+    kind = kind_in(text)
+    options.kind = kind.value if kind else ""
+    link = re.search(TEAMS_LINK, text)
+    if link:
+        options.teams_url = link.group(0)
+        text = text.replace(link.group(0), " ")
+    resolved = feature.dates.read(text)
+    if resolved is not None:
+        options.day = resolved.day.isoformat() if resolved.day else ""
+        options.at = resolved.time.strftime("%H:%M") if resolved.time else ""
+        options.starts_at = resolved.starts_at.isoformat() if resolved.starts_at else ""
+    return options
+
+
+WHICH_COMMITTEE = "Précisez le comité : « COPIL » (comité de pilotage) ou « comité technique »."
+
+
+def build_commands(feature: CommitteesFeature) -> list[Command]:
+    service = feature.service
+    tz = feature.settings.timezone
+
+    async def plan_meeting(call: CommandCall) -> None:
+        try:
+            options = _options_from_sentence(feature, call.text)
+        except DomainError as error:
+            await call.turn_context.send_activity(error.message)
+            return
+        await call.dialog_context.begin_dialog(PlanMeetingDialog.__name__, options)
+
+    async def year_plan(call: CommandCall) -> None:
+        await call.dialog_context.begin_dialog(YearPlanDialog.__name__, {})
+
+    async def reschedule(call: CommandCall) -> None:
+        kind = kind_in(call.text)
+        options = RescheduleMeetingOptions(meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "")
+        mentions = feature.dates.mentions(call.text)
+        if mentions:
+            try:
+                resolved = feature.dates.resolve(mentions[-1])
+            except DomainError as error:
+                await call.turn_context.send_activity(error.message)
+                return
+            options.day = resolved.day.isoformat() if resolved.day else ""
+            options.at = resolved.time.strftime("%H:%M") if resolved.time else ""
+            options.starts_at = resolved.starts_at.isoformat() if resolved.starts_at else ""
+        await call.dialog_context.begin_dialog(RescheduleMeetingDialog.__name__, options)
+
+    async def cancel(call: CommandCall) -> None:
+        kind = kind_in(call.text)
+        options = CancelMeetingOptions(meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "")
+        await call.dialog_context.begin_dialog(CancelMeetingDialog.__name__, options)
+
+    async def next_meeting(call: CommandCall) -> None:
+        kind = kind_in(call.text)
+        upcoming = await service.upcoming(kind, limit=1)
+        if not upcoming:
+            what = f"de {KIND_NAMES[kind]}" if kind else "de comité"
+            await call.turn_context.send_activity(f"Aucune réunion {what} n’est planifiée pour le moment.")
+            return
+        meeting = upcoming[0]
+        calendar_url = None
+        if call.person is not None and call.person.role is not None:
+            token = await feature.repository.calendar_token(call.person.id)
+            calendar_url = feature.meeting_ics_url(token, meeting.id)
+        card = meeting_card(meeting, tz, title=f"Prochain {meeting.label.lower()}", calendar_url=calendar_url)
+        await call.turn_context.send_activity(card_message(CardFactory.adaptive_card(card), f"Prochain {meeting.label.lower()}"))
+
+    async def list_meetings(call: CommandCall) -> None:
+        upcoming = await service.upcoming(kind_in(call.text), limit=30)
+        if not upcoming:
+            await call.turn_context.send_activity("Aucun comité n’est planifié à venir.")
+            return
+        card = meetings_list_card(upcoming, tz, "Comités à venir")
+        await call.turn_context.send_activity(card_message(CardFactory.adaptive_card(card), "Comités à venir"))
+
+    async def check_cadence(call: CommandCall) -> None:
+        types = await service.types()
+        warnings = await service.cadence_warnings()
+        await call.turn_context.send_activity(
+            "**Cadence des comités** (12 derniers mois et 12 prochains mois)\n\n" + "\n\n".join(cadence_lines(types, warnings))
+        )
+
+    async def set_cadence(call: CommandCall) -> None:
+        kind = kind_in(call.text)
+        if kind is None:
+            await call.turn_context.send_activity(WHICH_COMMITTEE)
+            return
+        low, high = int(call.match.group("low")), int(call.match.group("high"))
+        try:
+            updated = await feature.repository.set_range(kind, low, high)
+        except DomainError as error:
+            await call.turn_context.send_activity(error.message)
+            return
+        await call.turn_context.send_activity(
+            f"Cadence enregistrée : {updated.label.lower()}, {updated.recommended_range_fr()}."
+        )
+
+    async def calendar_link(call: CommandCall) -> None:
+        rotate = "nouveau" in call.text.lower()
+        token = await feature.repository.calendar_token(call.person.id, rotate=rotate)
+        prefix = "Votre nouveau lien (l’ancien ne fonctionne plus)" if rotate else "Votre agenda des comités SPASER"
+        await call.turn_context.send_activity(
+            f"{prefix} : {feature.calendar_url(token)}\n\nDans Outlook : *Ajouter un calendrier* → *À partir d’Internet*, "
+            "puis collez ce lien. Il est personnel : ne le partagez pas (« nouveau lien d’agenda » en crée un autre)."
+        )
+
+    async def members(call: CommandCall) -> None:
+        kind = kind_in(call.text)
+        if kind is None:
+            await call.turn_context.send_activity(WHICH_COMMITTEE)
+            return
+        rows = await feature.repository.members(kind)
+        recipients = await feature.audience.members(kind)
+        names = ", ".join(r.label for r in recipients) or "personne"
+        if rows:
+            text = f"Membres du {KIND_NAMES[kind]} : {names}."
+        else:
+            text = (
+                f"Aucun membre n’est inscrit au {KIND_NAMES[kind]} : les rappels vont par défaut "
+                f"{'aux élu·es et directeur·rices' if kind is CommitteeKind.COPIL else 'aux contributeur·rices des directions'} "
+                f"et au responsable SPASER ({names}). Tapez « inviter prenom.nom@ville.fr au {KIND_NAMES[kind]} »."
+            )
+        await call.turn_context.send_activity(text)
+
+    async def invite(call: CommandCall) -> None:
+        kind = kind_in(call.text)
+        if kind is None:
+            await call.turn_context.send_activity(WHICH_COMMITTEE)
+            return
+        emails = EMAIL_IN_TEXT.findall(call.text)
+        added, unknown = [], []
+        for email in emails:
+            person = await feature.people.get_by_email(email.strip("<>,;."))
+            if person is None:
+                unknown.append(email)
+            elif await feature.repository.add_person_member(kind, person.id, person.name):
+                added.append(person.name or email)
+        parts = []
+        if added:
+            parts.append(f"Inscrit·es au {KIND_NAMES[kind]} : {', '.join(added)}.")
+        if unknown:
+            parts.append(f"Inconnu·es : {', '.join(unknown)} — enregistrez-les d’abord (« affecter {unknown[0]} élu »).")
+        if not parts:
+            parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter prenom.nom@ville.fr au COPIL ».")
+        await call.turn_context.send_activity(" ".join(parts))
+
+    async def remove_member(call: CommandCall) -> None:
+        kind = kind_in(call.text)
+        if kind is None:
+            await call.turn_context.send_activity(WHICH_COMMITTEE)
+            return
+        removed = []
+        for email in EMAIL_IN_TEXT.findall(call.text):
+            person = await feature.people.get_by_email(email.strip("<>,;."))
+            if person is not None and await feature.repository.remove_person_member(kind, person.id):
+                removed.append(person.name or email)
+        await call.turn_context.send_activity(
+            f"Retiré·es du {KIND_NAMES[kind]} : {', '.join(removed)}." if removed else "Personne n’a été retiré."
+        )
+
+    async def subscribe_channel(call: CommandCall) -> None:
+        activity = call.turn_context.activity
+        if (activity.conversation.conversation_type or "personal") == "personal":
+            await call.turn_context.send_activity(
+                "Tapez cette commande dans le canal d’équipe qui doit recevoir les rappels (en mentionnant l’assistant)."
+            )
+            return
+        kind = kind_in(call.text)
+        if kind is None:
+            await call.turn_context.send_activity(WHICH_COMMITTEE)
+            return
+        label = (activity.conversation.name or "canal Teams")[:200]
+        added = await feature.repository.add_conversation_member(kind, activity.conversation.id, label)
+        await call.turn_context.send_activity(
+            f"Ce canal recevra les rappels du {KIND_NAMES[kind]}." if added else "Ce canal était déjà inscrit."
+        )
+
+    return [
+        Command(
+            "year_plan",
+            (
+                r"\b(propose[rz]?|prepare[rz]?|genere[rz]?) (moi )?(un |le |une )?(calendrier|planning|plan annuel|annee)\b",
+                r"\bplanifie[rz]? (l'annee|l'annee des comites|les comites de l'annee|une annee)\b",
+                r"^calendrier (annuel|des comites)$",
+            ),
+            year_plan,
+            roles=LEAD_ONLY,
+            help_line="« proposer un calendrier » : une année de comités à la cadence recommandée",
+            example="proposer un calendrier",
+        ),
+        Command(
+            "plan_meeting",
+            (rf"^(planifie[rz]?|programme[rz]?|organise[rz]?|prevoi[rst]|convoque[rz]?|fixe[rz]?) (un |une |le |la |l')?(nouveau |nouvelle |prochain |prochaine )?{COMMITTEE}\b",),
+            plan_meeting,
+            roles=LEAD_ONLY,
+            help_line="« planifier un COPIL le 12 mars à 14h » : planifier un comité",
+            example="planifier un comité",
+        ),
+        Command(
+            "reschedule_meeting",
+            (rf"^(deplace[rz]?|reporte[rz]?|decale[rz]?|avance[rz]?|change[rz]? la date d[ue]) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
+            reschedule,
+            roles=LEAD_ONLY,
+            help_line="« déplacer le prochain COPIL au 19 mars à 10h »",
+        ),
+        Command(
+            "cancel_meeting",
+            (rf"^(annule[rz]?|supprime[rz]?) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
+            cancel,
+            roles=LEAD_ONLY,
+            help_line="« annuler le comité n° 3 »",
+        ),
+        Command(
+            "next_meeting",
+            (
+                rf"\bprochain(e|s|es)? {COMMITTEE}",
+                rf"\bquand (est|a lieu|aura lieu|se tient|se tiendra|se reunit)( le| la)? (prochain(e)? )?{COMMITTEE}",
+                r"^prochaine? (reunion|echeance)$",
+            ),
+            next_meeting,
+            roles=EVERYONE,
+            help_line="« prochain comité » ou « quand est le prochain COPIL ? »",
+            example="prochain comité",
+        ),
+        Command(
+            "list_meetings",
+            (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?) (la liste )?(des |les )?(comites|reunions|copil|cotech)\b", r"^(les )?comites( prevus| a venir)?$"),
+            list_meetings,
+            roles=REGISTERED,
+            help_line="« lister les comités » : les comités à venir",
+        ),
+        Command(
+            "set_cadence",
+            (rf"^cadence (du |des |de )?{COMMITTEE}[^0-9]*(?P<low>\d+) ?(a|-) ?(?P<high>\d+)",),
+            set_cadence,
+            roles=LEAD_ONLY,
+            help_line="« cadence du COPIL 1 à 2 » : changer la cadence recommandée",
+        ),
+        Command(
+            "check_cadence",
+            (r"\b(verifie[rz]?|controle[rz]?|voir|quelle est) (la )?cadence\b", r"^cadence( des comites)?$"),
+            check_cadence,
+            roles=LEAD_ONLY,
+            help_line="« vérifier la cadence » : comités trop rares ou trop fréquents",
+            example="vérifier la cadence",
+        ),
+        Command(
+            "calendar_link",
+            (
+                r"\b(mon|nouveau) (lien (d'|de |du )?)?(agenda|calendrier)\b",
+                r"\blien (d'|de |du )?(mon )?(agenda|calendrier)\b",
+                r"\b(s'abonner|abonnement) (a l'|au |a mon )?(agenda|calendrier)\b",
+            ),
+            calendar_link,
+            roles=REGISTERED,
+            help_line="« mon agenda » : le lien d’abonnement Outlook aux comités",
+            example="mon agenda",
+        ),
+        Command(
+            "committee_members",
+            (rf"^(les )?membres (du |des |de la )?{COMMITTEE}",),
+            members,
+            roles=LEAD_ONLY,
+            help_line="« membres du COPIL » ; « inviter prenom.nom@ville.fr au COPIL » ; « retirer … du COPIL »",
+        ),
+        Command("invite_member", (rf"^(invite[rz]?) .+ (au|aux|a la) {COMMITTEE}",), invite, roles=LEAD_ONLY),
+        Command("remove_member", (rf"^(retire[rz]?|desinscri[rst]e?) .+ (du|des|de la) {COMMITTEE}",), remove_member, roles=LEAD_ONLY),
+        Command(
+            "subscribe_channel",
+            (rf"\b(abonne[rz]?|inscri[rst]e?) ce canal (au|aux|a la) {COMMITTEE}",),
+            subscribe_channel,
+            roles=LEAD_ONLY,
+        ),
+    ]

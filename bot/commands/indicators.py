@@ -1,0 +1,535 @@
+"""Indicators by chat: what is due, values, history, catalogue, the form card, the lead's management.
+
+Every handler takes the person from the server (`call.person`); card data and typed text only
+say what is asked, the repository decides whether it is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+
+from botbuilder.core import MessageFactory, TurnContext
+
+from bot.attachments import IncomingFile, download
+from bot.cards import adaptive_card, card_message, im_back
+from bot.indicator_cards import (
+    SUBMIT_ACTION,
+    due_list_text,
+    history_line,
+    indicator_form_card,
+    read_form,
+    saved_line,
+    update_buttons,
+)
+from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall
+from bot.text import fold
+from dialogs.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
+from dialogs.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
+from storage.catalogue_csv import MAX_BYTES, Axis, catalogue_size_warning
+from storage.errors import DomainError
+from storage.indicators import EntryErrors, IndicatorView, NotAllowed, check_directorate_allowed
+from storage.models import Role
+from storage.periods import InvalidPeriod, Period, parse_period
+from storage.repositories import PersonView
+
+REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})
+TOPIC = "Indicateurs"
+MAX_HISTORY_LINES = 25
+CODE = r"(?P<code>[a-z0-9][a-z0-9_.-]*\d[a-z0-9_.-]*)"
+PERIOD_IN_TEXT = re.compile(r"(?<![\w-])(\d{4}(?:[ -]?[sthq] ?\d)?|[sthq] ?\d[ -]\d{4})(?![\w-])", re.IGNORECASE)
+FILLER_WORDS = frozenset({"de", "la", "du", "des", "pour", "direction", "periode", "d'", "a", "au", "en", "le", "les", "mes"})
+EDITABLE_FIELDS = {
+    "libelle": "libelle",
+    "intitule": "libelle",
+    "nom": "libelle",
+    "axe": "axe",
+    "unite": "unite",
+    "directions": "directions",
+    "direction": "directions",
+    "frequence": "frequence",
+    "valeur de reference": "valeur_reference",
+    "valeur_reference": "valeur_reference",
+    "reference": "valeur_reference",
+    "cible": "cible",
+    "annee cible": "annee_cible",
+    "annee_cible": "annee_cible",
+    "sens": "sens",
+    "source": "source",
+    "preexistant": "preexistant",
+    "actif": "actif",
+}
+FIELD_PATTERN = "|".join(sorted((re.escape(name) for name in EDITABLE_FIELDS), key=len, reverse=True))
+IMPORT_HELP = (
+    "Pour importer le catalogue des indicateurs, envoyez-moi le fichier CSV dans cette conversation "
+    "(séparateur ; — en-tête : code;libelle;axe;unite;directions;frequence;valeur_reference;cible;annee_cible;"
+    "sens;source;preexistant;actif), ou utilisez `spaser-bot import-catalogue FICHIER.csv`. "
+    "Pour l'exporter : `spaser-bot export-catalogue FICHIER.csv`. Un import crée ou met à jour les indicateurs "
+    "du fichier ; s'il contient une seule erreur, rien n'est importé."
+)
+
+
+def split_target(text: str) -> tuple[str, str]:
+    """`de DPB pour 2025-T4` → ("DPB", "2025-T4"): a directorate code and a period, when present."""
+    period = ""
+    found = PERIOD_IN_TEXT.search(text)
+    if found:
+        period = found.group(1)
+        text = text[: found.start()] + " " + text[found.end() :]
+    words = [w.strip(",;:.!?") for w in text.split()]
+    candidates = [w for w in words if w and fold(w) not in FILLER_WORDS and not fold(w).startswith("d'")]
+    return (candidates[0].upper() if candidates else ""), period
+
+
+def words_after(original: str, folded_prefix: str) -> str:
+    """What was typed after the command words, with its case and accents."""
+    return " ".join(original.split()[len(folded_prefix.split()) :])
+
+
+def indicator_heading(indicator: IndicatorView) -> str:
+    target = ""
+    if indicator.target is not None:
+        target = f" ; cible {indicator.show(indicator.target)} en {indicator.target_year}"
+    baseline = f" ; référence {indicator.show(indicator.baseline)}" if indicator.baseline is not None else ""
+    return (
+        f"**{indicator.code}** — {indicator.label}\n"
+        f"{indicator.unit.display_name}, {indicator.frequency.value}, à la {indicator.improvement.value}{baseline}{target}"
+    )
+
+
+def build_commands(feature) -> list[Command]:
+    repository = feature.repository
+    directorates = feature.directorates
+    timezone = feature.settings.timezone
+
+    async def say(call: CommandCall, text: str) -> None:
+        await call.turn_context.send_activity(text)
+
+    async def resolve_directorate(call: CommandCall, requested: str) -> str | None:
+        """The directorate a command is about: the contributor's own one; the lead's named one."""
+        person = call.person
+        if person.role is Role.CONTRIBUTOR:
+            if requested and requested != person.directorate_code and await directorates.get_by_code(requested):
+                await say(call, f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code}).")
+                return None
+            if not person.directorate_code:
+                await say(call, "Vous n'êtes rattaché·e à aucune direction : demandez au responsable SPASER de vous y affecter.")
+                return None
+            return person.directorate_code
+        if requested:
+            if await directorates.get_by_code(requested) is None:
+                await say(call, f"La direction « {requested[:32]} » n'existe pas. Tapez « lister les directions ».")
+                return None
+            return requested
+        return ""
+
+    async def show_due(call: CommandCall) -> None:
+        today = repository.today()
+        person = call.person
+        if person.role is Role.CONTRIBUTOR:
+            directorate = await resolve_directorate(call, "")
+            if directorate is None:
+                return
+            items = await repository.due_for_directorate(directorate, today)
+            if not items:
+                await say(call, f"Rien à renseigner pour {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
+                return
+            body = [{"type": "TextBlock", "text": due_list_text(directorate, items), "wrap": True}]
+            await call.turn_context.send_activity(card_message(adaptive_card(body, update_buttons(None)), "Indicateurs à renseigner"))
+            return
+        due = await repository.directorates_with_due_indicators(today)
+        if not due:
+            await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
+            return
+        lines = ["Indicateurs à renseigner, par direction :"]
+        for directorate in due:
+            codes = ", ".join(f"{code} ({period})" for code, period in directorate.items)
+            lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
+        lines.append("Pour saisir à la place d'une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
+        await say(call, "\n".join(lines))
+
+    async def start_update(call: CommandCall) -> None:
+        directorate, period = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))
+        options = UpdateIndicatorsOptions(directorate_code=directorate, period_code=period)
+        if call.person.role is Role.LEAD and directorate and await directorates.get_by_code(directorate) is None:
+            await say(call, f"La direction « {directorate[:32]} » n'existe pas. Tapez « lister les directions ».")
+            return
+        await call.dialog_context.begin_dialog(UpdateIndicatorsDialog.__name__, options)
+
+    async def start_correction(call: CommandCall) -> None:
+        code = call.match.group("code").upper()
+        directorate, period = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))
+        try:
+            indicator = await repository.require(code)
+            if period:
+                parse_period(period, indicator.frequency)
+        except DomainError as error:
+            await say(call, error.message)
+            return
+        if call.person.role is Role.LEAD and not directorate:
+            if len(indicator.directorates) != 1:
+                await say(
+                    call,
+                    f"{code} est renseigné par plusieurs directions ({', '.join(indicator.directorates)}) : précisez "
+                    f"laquelle, par exemple « corriger {code} {indicator.directorates[0]} ».",
+                )
+                return
+            directorate = indicator.directorates[0]
+        target = await resolve_directorate(call, directorate)
+        if target is None:
+            return
+        options = UpdateIndicatorsOptions(directorate_code=target, period_code=period, codes=[code], correction=True)
+        await call.dialog_context.begin_dialog(UpdateIndicatorsDialog.__name__, options)
+
+    async def send_form(call: CommandCall) -> None:
+        requested, period_text = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))
+        directorate = await resolve_directorate(call, requested)
+        if directorate is None:
+            return
+        period: Period | None = None
+        if period_text:
+            if call.person.role is not Role.LEAD:
+                await say(call, "Seul le responsable SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
+            else:
+                try:
+                    period = parse_period(period_text)
+                except InvalidPeriod as error:
+                    await say(call, error.message)
+                    return
+        today = repository.today()
+        if not directorate:
+            due = await repository.directorates_with_due_indicators(today)
+            if not due:
+                await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
+                return
+            body = [{"type": "TextBlock", "text": "Le formulaire de quelle direction ?", "wrap": True}]
+            actions = [im_back(f"{d.code} ({d.count})", f"formulaire indicateurs {d.code}") for d in due[:6]]
+            await call.turn_context.send_activity(card_message(adaptive_card(body, actions)))
+            if len(due) > 6:
+                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
+            return
+        items = await repository.due_for_directorate(directorate, today, period=period)
+        if not items:
+            when = f" pour {period.label}" if period else ""
+            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
+            return
+        name = (await directorates.get_by_code(directorate)).name
+        card = indicator_form_card(card_id=uuid.uuid4().hex, directorate_code=directorate, directorate_name=name, items=items)
+        await call.turn_context.send_activity(card_message(card, f"Formulaire des indicateurs {directorate}"))
+
+    async def show_values(call: CommandCall) -> None:
+        try:
+            indicator, values = await repository.latest_values(call.match.group("code"))
+        except DomainError as error:
+            await say(call, error.message)
+            return
+        by_directorate = {value.directorate_code: value for value in values}
+        lines = [indicator_heading(indicator), "Dernières valeurs :"]
+        for code in sorted(set(indicator.directorates) | set(by_directorate)):
+            value = by_directorate.get(code)
+            if value is None:
+                lines.append(f"- {code} : pas encore de valeur")
+            else:
+                comment = f" — « {value.comment} »" if value.comment else ""
+                lines.append(f"- {code} : **{value.shown}** ({value.period.code}, {value.period.label}){comment}")
+        if not indicator.active:
+            lines.append("Cet indicateur est désactivé.")
+        await say(call, "\n".join(lines))
+
+    async def show_history(call: CommandCall) -> None:
+        person = call.person
+        requested = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))[0]
+        directorate = person.directorate_code if person.role is Role.CONTRIBUTOR else requested or None
+        try:
+            indicator, values = await repository.history(call.match.group("code"), directorate_code=directorate)
+        except DomainError as error:
+            await say(call, error.message)
+            return
+        scope = f" pour {directorate}" if directorate else ""
+        if not values:
+            await say(call, f"{indicator_heading(indicator)}\nAucune valeur saisie{scope} pour le moment.")
+            return
+        shown = values[-MAX_HISTORY_LINES:]
+        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(values)}), de la plus ancienne à la plus récente :"]
+        if len(values) > len(shown):
+            lines.append(f"(les {len(values) - len(shown)} plus anciennes ne sont pas affichées)")
+        lines += [history_line(value, timezone) for value in shown]
+        await say(call, "\n".join(lines))
+
+    async def show_catalogue(call: CommandCall) -> None:
+        is_lead = call.person is not None and call.person.role is Role.LEAD
+        indicators = await repository.list_indicators(include_inactive=is_lead)
+        if not indicators:
+            hint = " Importez-le : « importer le catalogue »." if is_lead else ""
+            await say(call, "Le catalogue des indicateurs est vide." + hint)
+            return
+        active = [i for i in indicators if i.active]
+        by_axis: dict[Axis, list[IndicatorView]] = defaultdict(list)
+        for indicator in active:
+            by_axis[indicator.axis].append(indicator)
+        lines = [f"Catalogue : {len(active)} indicateur(s) actif(s)."]
+        for axis in Axis:
+            if by_axis.get(axis):
+                lines.append(f"**Axe {axis.value}**")
+                lines += [
+                    f"- {i.code} — {i.label} ({i.unit.value}, {i.frequency.value} ; {', '.join(i.directorates)})"
+                    for i in by_axis[axis]
+                ]
+        inactive = [i.code for i in indicators if not i.active]
+        if inactive:
+            lines.append(f"Désactivés : {', '.join(inactive)}.")
+        if is_lead:
+            warning = catalogue_size_warning(len(active))
+            if warning:
+                lines.append(warning)
+            lines.append(
+                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
+                "« importer le catalogue »."
+            )
+        await say(call, "\n".join(lines))
+
+    async def add_indicator(call: CommandCall) -> None:
+        rest = words_after(call.text, fold(call.text)[: call.match.start("rest")]).strip()
+        await call.dialog_context.begin_dialog(AddIndicatorDialog.__name__, AddIndicatorOptions(code=rest.split()[0] if rest else ""))
+
+    async def edit_indicator(call: CommandCall) -> None:
+        column = EDITABLE_FIELDS[call.match.group("field")]
+        value_words = words_after(call.text, fold(call.text)[: call.match.end("field")]).split()
+        if value_words and fold(value_words[0]) in {":", "=", "a", "en", "par", "->"}:
+            value_words = value_words[1:]
+        try:
+            indicator = await repository.update_field(call.match.group("code").upper(), column, " ".join(value_words))
+        except DomainError as error:
+            await say(call, f"{error.message}\nRien n'a été modifié.")
+            return
+        await say(call, f"C'est modifié.\n{indicator_heading(indicator)}\nDirections : {', '.join(indicator.directorates)}.")
+
+    async def set_active(call: CommandCall, active: bool) -> None:
+        try:
+            indicator = await repository.set_active(call.match.group("code").upper(), active)
+        except DomainError as error:
+            await say(call, error.message)
+            return
+        if active:
+            warning = catalogue_size_warning(await repository.active_count())
+            await say(call, f"{indicator.code} est réactivé : il sera de nouveau demandé aux directions." + (f"\n{warning}" if warning else ""))
+        else:
+            await say(
+                call,
+                f"{indicator.code} est désactivé : il n'est plus demandé aux directions, son historique est conservé. "
+                f"« réactiver {indicator.code} » pour revenir en arrière.",
+            )
+
+    async def deactivate(call: CommandCall) -> None:
+        await set_active(call, False)
+
+    async def reactivate(call: CommandCall) -> None:
+        await set_active(call, True)
+
+    async def explain_import(call: CommandCall) -> None:
+        await say(call, IMPORT_HELP)
+
+    return [
+        Command(
+            "indicators_due",
+            (
+                r"\bquels? (sont )?(les |mes |nos )?indicateurs\b.*\b(renseigner|saisir|remplir|mettre a jour|completer)\b",
+                r"\bindicateurs? (a renseigner|a saisir|en attente|restant a (renseigner|saisir)|manquants?)\b",
+                r"\b(que|qu'est-ce que) (je )?dois[- ]je (renseigner|saisir|remplir)\b",
+                r"\bqu'est-ce qu'il (me )?reste a (renseigner|saisir)\b",
+                r"^mes indicateurs$",
+            ),
+            show_due,
+            roles=REPORTERS,
+            topic=TOPIC,
+            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
+            example="quels indicateurs dois-je renseigner ?",
+        ),
+        Command(
+            "indicators_update",
+            (
+                r"^(je veux |je voudrais |on )?(mettre a jour|mets a jour|met a jour|maj|saisir|renseigner|remplir|completer|actualiser) "
+                r"(mes |les |nos |des )?indicateurs\b(?P<rest>.*)$",
+            ),
+            start_update,
+            roles=REPORTERS,
+            topic=TOPIC,
+            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (le responsable : « … de DPB pour 2025-T4 »)",
+            example="mettre à jour mes indicateurs",
+        ),
+        Command(
+            "indicators_form",
+            (r"^(ouvrir |envoie[rz]?(-moi)? |affiche[rz]? )?(le |un )?(formulaire|fiche de saisie)( de saisie)?( des| mes| les| d')?( indicateurs?)?\b(?P<rest>.*)$",),
+            send_form,
+            roles=REPORTERS,
+            topic=TOPIC,
+            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
+            example="formulaire indicateurs",
+        ),
+        Command(
+            "indicator_correct",
+            (rf"^(corrige[rz]?|rectifie[rz]?) (la valeur (de |du |d')?)?(l'indicateur )?{CODE}\b(?P<rest>.*)$",),
+            start_correction,
+            roles=REPORTERS,
+            topic=TOPIC,
+            help_line="« corriger IND-01 » : changer une valeur déjà saisie (l'ancienne reste dans l'historique)",
+        ),
+        Command(
+            "indicator_values",
+            (
+                rf"^(quelle est |quelles sont )?(la |les )?(dernieres? )?valeurs? (de |du |d')?(l'indicateur )?{CODE}$",
+                rf"^ou en est (l'indicateur )?{CODE}$",
+            ),
+            show_values,
+            roles=REGISTERED,
+            topic=TOPIC,
+            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
+        ),
+        Command(
+            "indicator_history",
+            (rf"^(l')?historique (des valeurs )?(de |du |d')?(l'indicateur )?{CODE}\b(?P<rest>.*)$",),
+            show_history,
+            roles=REPORTERS,
+            topic=TOPIC,
+            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
+        ),
+        Command(
+            "indicator_catalogue",
+            (
+                r"^(le )?catalogue( des indicateurs)?$",
+                r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)?( des| les| du| le)? (indicateurs|catalogue)\b",
+                r"^(les |tous les )?indicateurs$",
+            ),
+            show_catalogue,
+            topic=TOPIC,
+            help_line="« catalogue » : les indicateurs suivis, par axe",
+            example="catalogue",
+        ),
+        Command(
+            "indicator_add",
+            (r"^(ajoute[rz]?|cree[rz]?|nouvel) (un )?(nouvel )?indicateur\b(?P<rest>.*)$",),
+            add_indicator,
+            roles=LEAD_ONLY,
+            topic=TOPIC,
+            help_line="« ajouter un indicateur » : au catalogue, question par question",
+        ),
+        Command(
+            "indicator_edit",
+            (rf"^modifie[rz]? (l'indicateur )?{CODE} (?P<field>{FIELD_PATTERN})\b",),
+            edit_indicator,
+            roles=LEAD_ONLY,
+            topic=TOPIC,
+            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
+        ),
+        Command("indicator_deactivate", (rf"^desactive[rz]? (l'indicateur )?{CODE}$",), deactivate, roles=LEAD_ONLY, topic=TOPIC,
+                help_line="« désactiver IND-03 » : ne plus le demander (l'historique est gardé)"),
+        Command("indicator_reactivate", (rf"^reactive[rz]? (l'indicateur )?{CODE}$",), reactivate, roles=LEAD_ONLY, topic=TOPIC),
+        Command(
+            "indicator_import",
+            (
+                r"\b(importe[rz]?|charge[rz]?) (le |un |du |mon |notre )?(catalogue|fichier (des )?indicateurs)\b",
+                r"\bexporte[rz]? (le )?catalogue\b",
+            ),
+            explain_import,
+            roles=LEAD_ONLY,
+            topic=TOPIC,
+            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
+        ),
+    ]
+
+
+def build_card_actions(feature) -> dict:
+    """`indicators.submit`: the form card, validated on the server, saved all at once or not at all."""
+    repository = feature.repository
+    directorates = feature.directorates
+
+    async def submit_form(turn_context: TurnContext, person: PersonView | None, value: dict) -> None:
+        directorate = str(value.get("directorate") or "").strip().upper()[:32]
+        card_id = str(value.get("card_id") or "").strip()[:64]
+        try:
+            check_directorate_allowed(person, directorate)
+        except NotAllowed as error:
+            await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
+            return
+        known = await directorates.get_by_code(directorate) if directorate else None
+        if known is None or not card_id:
+            await turn_context.send_activity(
+                "Ce formulaire n'est pas valable : rien n'a été enregistré. Tapez « formulaire indicateurs » pour en obtenir un nouveau."
+            )
+            return
+        form = read_form(value)
+        if not form.entries and not form.errors:
+            await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n'a été enregistré.")
+            return
+        today = repository.today()
+        errors = dict(form.errors)
+        try:
+            if errors:
+                if form.entries:
+                    await repository.record_values(person, directorate, form.entries, today, dry_run=True)
+                raise EntryErrors(errors)
+            outcome = await repository.record_values(
+                person, directorate, form.entries, today, submission_key=f"card:{person.id}:{card_id}"
+            )
+        except EntryErrors as error:
+            errors.update(error.errors)
+            await send_back(turn_context, card_id, known, form, errors)
+            return
+        except DomainError as error:
+            await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
+            return
+        if outcome.duplicate:
+            await turn_context.send_activity(
+                "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
+                "Pour changer une valeur : « corriger IND-01 »."
+            )
+            return
+        remaining = await repository.due_for_directorate(directorate, today)
+        lines = [f"Enregistré pour {directorate} ({len(outcome.saved)} valeur(s)) :"]
+        lines += [saved_line(view) for view in outcome.saved]
+        if remaining:
+            lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.code})" for i in remaining) + ".")
+        else:
+            lines.append(f"Tous les indicateurs de {directorate} sont à jour pour la période. Merci !")
+        await turn_context.send_activity("\n".join(lines))
+
+    async def send_back(turn_context: TurnContext, card_id: str, directorate, form, errors: dict[str, str]) -> None:
+        items, problems = await repository.describe_items(directorate.code, form.pairs)
+        placed = {item.key for item in items}
+        general = [message for key, message in {**problems, **errors}.items() if key not in placed]
+        card = indicator_form_card(
+            card_id=card_id,
+            directorate_code=directorate.code,
+            directorate_name=directorate.name,
+            items=items,
+            typed=form.typed,
+            comments=form.comments,
+            errors={key: message for key, message in errors.items() if key in placed},
+            general_errors=general,
+        )
+        await turn_context.send_activity(
+            MessageFactory.text(f"Rien n'a été enregistré : {len(errors)} champ(s) à corriger. Je vous renvoie le formulaire avec vos saisies.")
+        )
+        await turn_context.send_activity(card_message(card, "Formulaire à corriger"))
+
+    return {SUBMIT_ACTION: submit_form}
+
+
+def build_file_handlers(feature) -> dict:
+    """A CSV file sent by the lead is imported as the catalogue (all rows, or none)."""
+    repository = feature.repository
+
+    async def import_catalogue_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
+        if person is None or person.role is not Role.LEAD:
+            await turn_context.send_activity("Seul le responsable SPASER peut importer le catalogue des indicateurs.")
+            return
+        try:
+            data = await download(file, MAX_BYTES)
+            result = await repository.import_catalogue(data)
+        except DomainError as error:
+            await turn_context.send_activity(f"{error.message}\n\nLe catalogue n'a pas été modifié.")
+            return
+        await turn_context.send_activity(f"« {file.name} » : {result.message}")
+
+    return {".csv": import_catalogue_file}

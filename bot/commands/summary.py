@@ -1,0 +1,213 @@
+"""Summary and broadcast commands.
+
+- « synthèse », « où en est-on ? », « état d'avancement » [axe …] [direction …] (registered
+  people; the scope comes from the server-side person: a contributor sees their directorate);
+- « exporter la synthèse en PDF|HTML|CSV|XLSX » [filters] → a card with a personal link;
+- « synthèse hebdomadaire oui|non » (registered people);
+- « diffuser un message » [au COPIL | aux directions DCP, DRH | à tout le monde | aux directions
+  en retard] (lead) → the broadcast dialog; « historique des diffusions » (lead).
+
+Commands open to everyone refuse unregistered people themselves, with a sentence that says
+why, rather than the router's "reserved to the lead".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from botbuilder.core import CardFactory
+
+from bot.broadcasts import audience_in
+from bot.cards import adaptive_card, card_message, im_back
+from bot.router import EVERYONE, LEAD_ONLY, Command, CommandCall
+from bot.summary import wording
+from bot.summary.downloads import ExportFormat
+from bot.summary.request import SUMMARY_PATTERNS, parse_summary_request
+from bot.summary.service import scope_of
+from bot.text import fold
+from dialogs.broadcast_dialog import BroadcastDialog, BroadcastOptions
+from scheduler.clock import format_datetime_fr
+from storage.errors import DomainError
+
+if TYPE_CHECKING:
+    from bot.summary.feature import SummaryFeature
+
+EXPORT_LINK_LIFETIME = timedelta(hours=1)
+
+_FORMAT = re.compile(r"\s*\b(?:en |au format |format )?(?P<format>pdf|html|csv|xlsx|excel|tableur)\b")
+_FORMAT_WORDS = {"pdf": ExportFormat.PDF, "html": ExportFormat.HTML, "csv": ExportFormat.CSV,
+                 "xlsx": ExportFormat.XLSX, "excel": ExportFormat.XLSX, "tableur": ExportFormat.XLSX}
+_YES = re.compile(r"\b(oui|activer?|active[rz]?|abonne[rz]?( moi)?|s'abonner|je veux)\b")
+_NO = re.compile(r"\b(non|desactive[rz]?|arrete[rz]?|stop|desabonne[rz]?( moi)?|plus)\b")
+EXPORT_PATTERNS = (
+    r"^(exporte[rz]?|telecharge[rz]?|envoie[rz]?(-moi)?|genere[rz]?) (la |le |un |une )?"
+    r"(synthese|rapport|bilan|valeurs des indicateurs)\b",
+    r"^(la )?synthese en (pdf|html|csv|xlsx|excel)\b",
+)
+WEEKLY_PATTERN = r"^(la )?synthese (hebdomadaire|hebdo|de la semaine|chaque semaine|toutes les semaines)\b(?P<rest>.*)$"
+BROADCAST_PATTERN = (
+    r"^(diffuse[rz]?|envoy(er|ez)|envoie|adresse[rz]?) (un |une |le |ce |mon )?(message|annonce|communication|information)\b"
+    r"(?P<rest>.*)$"
+)
+
+
+def _capitalised(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+def build_commands(feature: SummaryFeature) -> list[Command]:
+    service = feature.service
+    tz = feature.settings.timezone
+
+    async def show_summary(call: CommandCall) -> None:
+        try:
+            request = parse_summary_request(call.text)
+            summary = await service.for_person(call.person, request)
+        except DomainError as error:
+            await call.turn_context.send_activity(_capitalised(error.message))
+            return
+        content = feature.card_content(summary, call.person.id)
+        await call.turn_context.send_activity(
+            card_message(CardFactory.adaptive_card(content), f"{wording.TITLE} : {wording.headline_text(summary)}")
+        )
+
+    async def export(call: CommandCall) -> None:
+        folded = fold(call.text)
+        found = _FORMAT.search(folded)
+        if found is None:
+            await call.turn_context.send_activity(card_message(_format_question(folded), "Quel format d'export ?"))
+            return
+        export_format = _FORMAT_WORDS[found["format"]]
+        try:
+            request = parse_summary_request(folded[: found.start()] + folded[found.end():])
+            summary = await service.for_person(call.person, request)
+        except DomainError as error:
+            await call.turn_context.send_activity(_capitalised(error.message))
+            return
+        url, expires_at = feature.link(call.person.id, export_format, request, EXPORT_LINK_LIFETIME)
+        body = [
+            {"type": "TextBlock", "text": f"{wording.TITLE} – {export_format.value.upper()}", "size": "Medium",
+             "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": f"{_what(export_format)} · {wording.scope_text(summary)}", "wrap": True},
+            {"type": "TextBlock", "wrap": True, "isSubtle": True, "size": "Small",
+             "text": f"Lien personnel valable jusqu'au {format_datetime_fr(expires_at, tz)} ; ne le transférez pas "
+                     "(redemandez l'export pour un nouveau lien)."},
+        ]
+        action = {"type": "Action.OpenUrl", "title": f"Télécharger ({export_format.value.upper()})", "url": url}
+        await call.turn_context.send_activity(
+            card_message(adaptive_card(body, [action]), f"Export {export_format.value.upper()} prêt")
+        )
+
+    async def weekly(call: CommandCall) -> None:
+        try:
+            scope_of(call.person)
+        except DomainError as error:
+            await call.turn_context.send_activity(error.message)
+            return
+        rest = fold(call.match["rest"] or "") if call.match else ""
+        if _NO.search(rest):
+            await feature.repository.set_weekly(call.person.id, False)
+            await call.turn_context.send_activity("C'est noté : vous ne recevrez plus la synthèse hebdomadaire.")
+        elif _YES.search(rest):
+            await feature.repository.set_weekly(call.person.id, True)
+            await call.turn_context.send_activity(
+                "C'est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h. "
+                "« synthèse hebdomadaire non » pour l'arrêter."
+            )
+        else:
+            subscribed = await feature.repository.is_weekly(call.person.id)
+            state = "Vous recevez" if subscribed else "Vous ne recevez pas"
+            await call.turn_context.send_activity(
+                f"{state} la synthèse hebdomadaire (chaque lundi à 8 h). Tapez « synthèse hebdomadaire oui » "
+                "ou « synthèse hebdomadaire non »."
+            )
+
+    async def broadcast(call: CommandCall) -> None:
+        rest = call.match["rest"] if call.match else ""
+        audience = audience_in(rest or "")
+        options = BroadcastOptions()
+        if audience is not None:
+            options = BroadcastOptions(**audience.as_state())
+        await call.dialog_context.begin_dialog(BroadcastDialog.__name__, options)
+
+    async def history(call: CommandCall) -> None:
+        broadcasts = await feature.broadcasts.repository.history()
+        if not broadcasts:
+            await call.turn_context.send_activity("Aucun message n'a encore été diffusé.")
+            return
+        lines = ["**Dernières diffusions**"]
+        for item in broadcasts:
+            excerpt = " ".join(item.text.split())
+            excerpt = excerpt if len(excerpt) <= 60 else excerpt[:59] + "…"
+            outcome = (
+                f"{item.sent_count} envoyés, {item.failed_count} en échec, {item.unreachable_count} injoignables"
+                if item.reported_at else "envoi en cours"
+            )
+            lines.append(
+                f"- {format_datetime_fr(item.created_at, tz)} · {item.author_name} → {item.audience_label} "
+                f"({item.recipient_count}) : « {excerpt} » — {outcome}"
+            )
+        await call.turn_context.send_activity("\n".join(lines))
+
+    return [
+        Command(
+            "summary_weekly",
+            (WEEKLY_PATTERN,),
+            weekly,
+            roles=EVERYONE,
+            help_line="« synthèse hebdomadaire oui » : recevoir la synthèse chaque lundi (« non » pour arrêter)",
+            topic="Synthèse",
+        ),
+        Command(
+            "summary_export",
+            EXPORT_PATTERNS,
+            export,
+            roles=EVERYONE,
+            help_line="« exporter la synthèse en PDF » (ou HTML, CSV, XLSX) : un lien de téléchargement",
+            topic="Synthèse",
+        ),
+        Command(
+            "summary",
+            SUMMARY_PATTERNS,
+            show_summary,
+            roles=EVERYONE,
+            help_line="« synthèse », « où en est-on ? » : l'état d'avancement du SPASER "
+                      "(« synthèse axe social », « synthèse direction DCP »)",
+            example="où en est-on ?",
+            topic="Synthèse",
+        ),
+        Command(
+            "broadcast",
+            (BROADCAST_PATTERN, r"^diffuse[rz]?\b(?P<rest>.*)$"),
+            broadcast,
+            roles=LEAD_ONLY,
+            help_line="« diffuser un message » : à tous, à un comité, à des directions ou aux directions en retard",
+            topic="Synthèse",
+        ),
+        Command(
+            "broadcast_history",
+            (r"^(l')?historique des (diffusions|messages diffuses)$", r"^(les )?diffusions$"),
+            history,
+            roles=LEAD_ONLY,
+            help_line="« historique des diffusions » : qui a diffusé quoi, à qui, avec quel résultat",
+            topic="Synthèse",
+        ),
+    ]
+
+
+def _what(export_format: ExportFormat) -> str:
+    if export_format in (ExportFormat.PDF, ExportFormat.HTML):
+        return "Rapport pour le COPIL (même contenu que la carte, avec les commentaires des directions)"
+    return "Valeurs des indicateurs, par direction et par période"
+
+
+def _format_question(folded_text: str):
+    """Buttons repeating the request with each format (filters kept)."""
+    request_text = folded_text.strip()
+    buttons = [im_back(label, f"{request_text} en {fmt}") for label, fmt in
+               (("PDF", "pdf"), ("HTML", "html"), ("CSV", "csv"), ("Excel (XLSX)", "xlsx"))]
+    body = [{"type": "TextBlock", "wrap": True,
+             "text": "En quel format ? PDF ou HTML pour le rapport du COPIL, CSV ou Excel pour les valeurs."}]
+    return adaptive_card(body, buttons)

@@ -1,0 +1,147 @@
+"""Proactive delivery to Teams: `continue_conversation` with a stored reference, errors classified.
+
+The only botbuilder-specific piece of sending (kept small for a later port to the Microsoft 365
+Agents SDK). It uses its own CloudAdapter, without the turn middleware and without an
+`on_turn_error` handler, so a failed send raises here instead of being answered "to the user".
+In local mode the app id is empty and the connector accepts anonymous calls; with an app id
+configured, `continue_conversation` must be given it (None fails).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from types import SimpleNamespace
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ConversationReference
+from msrest.universal_http.requests import ClientRetryPolicy
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TRUSTED_SERVICE_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+)
+
+
+class SendError(Exception):
+    """A send that did not go through; `status` is the HTTP status (None for a network failure)."""
+
+    def __init__(self, status: int | None, detail: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(f"{status or 'network'}: {detail}")
+        self.status = status
+        self.detail = detail
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ProactiveChannel(Protocol):
+    async def send(self, reference: dict[str, Any], text: str, card: dict[str, Any] | None) -> str | None: ...
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_trusted_service_url(service_url: str, local_mode: bool) -> bool:
+    """With authentication on, only Teams' own connector hosts receive our messages (and our token).
+
+    In local mode (no app id) only a connector on this machine can answer (Agents Playground, test
+    fakes): a reference saved by the terminal REPL points at Teams and is never called.
+    """
+    url = urlparse(service_url)
+    host = (url.hostname or "").lower()
+    if local_mode:
+        return host in LOCAL_HOSTS or host.endswith(".localhost")
+    return url.scheme == "https" and any(host == trusted or host.endswith("." + trusted) for trusted in TRUSTED_SERVICE_HOSTS)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
+
+
+def build_message(text: str, card: dict[str, Any] | None) -> Activity:
+    """A card with the text as its notification summary, or plain text."""
+    if card is None:
+        return MessageFactory.text(text)
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    activity.summary = text[:200]
+    return activity
+
+
+def speed_up_msrest_client_creation() -> None:
+    """Each proactive send builds three msrest clients, and each builds its retry status list by
+    testing 999 codes against a 502-item *list* (about 15 ms of CPU per client, so the event loop
+    tops out near 25 sends a second). The same membership test on a frozenset gives the same list.
+    msrest and botbuilder are archived, so the fix is applied here, once, before sending."""
+    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
+        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+
+
+def build_proactive_adapter(settings: Settings) -> CloudAdapter:
+    speed_up_msrest_client_creation()
+    configuration = SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+    return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+
+
+@dataclass
+class TeamsProactiveChannel:
+    adapter: BotAdapter
+    app_id: str
+
+    async def send(self, reference: dict[str, Any], text: str, card: dict[str, Any] | None) -> str | None:
+        """Posts one message and returns its activity id; raises SendError on any failure."""
+        conversation_reference = ConversationReference().deserialize(reference)
+        sent: dict[str, str | None] = {}
+
+        async def callback(turn_context: TurnContext) -> None:
+            response = await turn_context.send_activity(build_message(text, card))
+            sent["id"] = response.id if response else None
+
+        try:
+            await self.adapter.continue_conversation(conversation_reference, callback, self.app_id)
+        except Exception as error:  # noqa: BLE001 - every failure is classified for the outbox
+            raise classify(error) from error
+        if "id" not in sent:
+            raise SendError(None, "the proactive turn ended without sending")
+        return sent["id"]
+
+
+def classify(error: Exception) -> SendError:
+    response = getattr(error, "response", None)
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
+    if isinstance(status, int):
+        headers = getattr(response, "headers", None) or {}
+        retry_after = parse_retry_after(headers.get("Retry-After"))
+        return SendError(status, _short(error), retry_after)
+    return SendError(None, f"{type(error).__name__}: {_short(error)}")
+
+
+def _short(error: Exception) -> str:
+    return " ".join(str(error).split())[:300]

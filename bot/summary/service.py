@@ -1,0 +1,159 @@
+"""Builds a `Summary` from the database for a scope: catalogue, current values, directorates,
+next meetings and cadence check (committees feature), then `compute_summary`.
+
+The scope always comes from the server-side person (`scope_of`), never from the request; a
+restricted scope reads only its own directorate's values, so another directorate's figures are
+not even loaded for a contributor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.summary.compute import compute_summary
+from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Summary, scope_for, snapshot_from_views
+from bot.summary.request import SummaryRequest
+from scheduler.cadence import CadenceWarning
+from scheduler.clock import Clock, load_timezone
+from storage.committees import MeetingView
+from storage.indicators import IndicatorRepository, IndicatorView
+from storage.repositories import DirectorateRepository, PersonView
+from storage.summary import StoredValue, SummaryRepository
+
+if TYPE_CHECKING:
+    from bot.committees import CommitteesFeature
+
+MEETINGS_SHOWN = 3
+CACHED_SCOPES = 64
+
+
+@dataclass
+class _CachedValues:
+    version: tuple[int, int]
+    values: dict[int, list[StoredValue]]
+    snapshots: dict[IndicatorView, IndicatorSnapshot] = field(default_factory=dict)
+
+
+class SnapshotCache:
+    """Indicator snapshots built from the current values, per directorate read (None: all).
+
+    Reading and checking ~50,000 values costs a few hundred milliseconds, more than the rest of a
+    summary turn; values only change when one is recorded, which `values_version` detects (one
+    cheap query per turn, to the database, so every instance sees every other's writes). A
+    snapshot is also keyed by its catalogue row, so editing an indicator rebuilds that one only.
+    The least recently used reads are dropped beyond `CACHED_SCOPES`.
+    """
+
+    def __init__(self, repository: SummaryRepository, capacity: int = CACHED_SCOPES) -> None:
+        self._repository = repository
+        self._capacity = capacity
+        self._entries: OrderedDict[str | None, _CachedValues] = OrderedDict()
+
+    async def snapshots(
+        self, views: list[IndicatorView], directorate_code: str | None, version: tuple[int, int]
+    ) -> list[IndicatorSnapshot]:
+        """`version` must be read before calling: values read after it are at least as new."""
+        entry = self._entries.get(directorate_code)
+        if entry is not None and entry.version != version:
+            entry = await self._brought_up_to(entry, directorate_code, version)
+        if entry is None:
+            entry = _CachedValues(version, await self._repository.current_values(directorate_code))
+        self._entries[directorate_code] = entry
+        self._entries.move_to_end(directorate_code)
+        while len(self._entries) > self._capacity:
+            self._entries.popitem(last=False)
+        snapshots = []
+        for view in views:
+            snapshot = entry.snapshots.get(view)
+            if snapshot is None:
+                snapshot = entry.snapshots[view] = snapshot_from_views(view, entry.values.get(view.id, ()))
+            snapshots.append(snapshot)
+        return snapshots
+
+    async def _brought_up_to(
+        self, entry: _CachedValues, directorate_code: str | None, version: tuple[int, int]
+    ) -> _CachedValues | None:
+        """The entry with the rows recorded since it was read, or None to read everything again.
+
+        Every new row has a higher id than the rows it supersedes; if the rows found between the
+        two versions are not exactly the new rows counted (a transaction committed out of id
+        order on PostgreSQL), everything is read again rather than risk a stale summary.
+        """
+        (old_count, old_highest), (count, highest) = entry.version, version
+        if count < old_count or highest < old_highest:
+            return None
+        rows = await self._repository.values_recorded_between(old_highest, highest)
+        if len(rows) != count - old_count:
+            return None
+        values = dict(entry.values)
+        touched: set[int] = set()
+        for indicator_id, is_current, value in rows:
+            if not is_current or (directorate_code is not None and value.directorate_code != directorate_code):
+                continue
+            kept = [v for v in values.get(indicator_id, ()) if (v.directorate_code, v.period) != (value.directorate_code, value.period)]
+            values[indicator_id] = [*kept, value]
+            touched.add(indicator_id)
+        snapshots = {view: snapshot for view, snapshot in entry.snapshots.items() if view.id not in touched}
+        return _CachedValues(version, values, snapshots)
+
+
+def scope_of(person: PersonView | None) -> Scope:
+    """Lead and officials: everything; contributor: their directorate; anyone else: SummaryAccessDenied."""
+    return scope_for(person.role if person else None, person.directorate_code if person else None)
+
+
+class SummaryService:
+    def __init__(
+        self,
+        repository: SummaryRepository,
+        indicators: IndicatorRepository,
+        directorates: DirectorateRepository,
+        clock: Clock,
+        timezone: str,
+        committees: CommitteesFeature | None = None,
+    ) -> None:
+        self.repository = repository
+        self.indicators = indicators
+        self.directorates = directorates
+        self.committees = committees
+        self._clock = clock
+        self.timezone = timezone
+        self.cache = SnapshotCache(repository)
+
+    def today(self) -> date:
+        return self._clock.now().astimezone(load_timezone(self.timezone)).date()
+
+    async def for_person(self, person: PersonView | None, request: SummaryRequest = SummaryRequest()) -> Summary:
+        return await self.summary(scope_of(person), request)
+
+    async def summary(self, scope: Scope, request: SummaryRequest = SummaryRequest()) -> Summary:
+        """Raises SummaryAccessDenied / SummaryError (French) for a filter outside the scope or unknown."""
+        today = self.today()
+        only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
+        version, views, directorates, (meetings, warnings) = await asyncio.gather(
+            self.repository.values_version(),
+            self.indicators.list_indicators(),
+            self.directorates.list(),
+            self._committee_context(today),
+        )
+        snapshots = await self.cache.snapshots(views, only, version)
+        return compute_summary(
+            snapshots,
+            [DirectorateInfo(d.code, d.name) for d in directorates],
+            today,
+            scope=scope,
+            axis=request.axis,
+            directorate=request.directorate,
+            next_meetings=meetings,
+            cadence_warnings=warnings,
+        )
+
+    async def _committee_context(self, today: date) -> tuple[list[MeetingView], list[CadenceWarning]]:
+        if self.committees is None:
+            return [], []
+        service = self.committees.service
+        return await service.upcoming(limit=MEETINGS_SHOWN), await service.cadence_warnings(today)

@@ -1,0 +1,129 @@
+"""Shared pieces of the meeting dialogs: asking "when" in French, and choosing a meeting.
+
+Not a dialog itself: the prompts' partial answers (a day without an hour, an hour without a
+day) travel in `PromptOptions.validations` as plain strings, so they survive in dialog state.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs.choices import Choice, ListStyle
+from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
+
+from bot.text import fold
+from scheduler.cadence import CommitteeKind
+from scheduler.clock import format_date_fr, format_datetime_fr
+from scheduler.meeting_dates import DATE_EXAMPLES, MeetingDateReader, ResolvedWhen
+from storage.committees import MeetingView
+from storage.errors import DomainError
+
+KIND_WORDS = (
+    (CommitteeKind.COPIL, re.compile(r"\b(copil|comite de pilotage|pilotage|comite des elu)")),
+    (CommitteeKind.COTECH, re.compile(r"\b(cotech|comite technique|technique|comite de suivi|suivi|codir)")),
+)
+NONE_WORDS = frozenset({"aucun", "aucune", "rien", "non", "pas encore", "plus tard", "a definir", "a preciser", "-", "/"})
+
+
+def kind_in(text: str) -> CommitteeKind | None:
+    folded = fold(text)
+    for kind, pattern in KIND_WORDS:
+        if pattern.search(folded):
+            return kind
+    return None
+
+
+def is_none_answer(text: str | None) -> bool:
+    return fold(text) in NONE_WORDS
+
+
+def partial(day: date | None, at: time | None) -> dict[str, str]:
+    return {"day": day.isoformat() if day else "", "at": at.strftime("%H:%M") if at else ""}
+
+
+def known_parts(validations: dict | None) -> tuple[date | None, time | None]:
+    validations = validations if isinstance(validations, dict) else {}
+    day = date.fromisoformat(validations["day"]) if validations.get("day") else None
+    at = time.fromisoformat(validations["at"]) if validations.get("at") else None
+    return day, at
+
+
+def when_question(day: date | None, at: time | None, subject: str = "le comité") -> str:
+    if day and not at:
+        return f"À quelle heure, le {format_date_fr(day)} ? (par exemple « 14h » ou « 9h30 »)"
+    if at and not day:
+        return f"Quel jour, à {at.hour} h {at.minute:02d} ? (par exemple « le 12 mars » ou « mardi prochain »)"
+    return f"Quand a lieu {subject} ? Par exemple {DATE_EXAMPLES}."
+
+
+def when_prompt(day: date | None = None, at: time | None = None, subject: str = "le comité") -> PromptOptions:
+    return PromptOptions(
+        prompt=MessageFactory.text(when_question(day, at, subject)),
+        retry_prompt=MessageFactory.text(
+            f"Je n’ai pas reconnu de date ni d’heure. Écrivez par exemple {DATE_EXAMPLES}, ou « annuler »."
+        ),
+        validations=partial(day, at),
+    )
+
+
+def when_validator(reader: MeetingDateReader):
+    """Accepts an answer that gives a date or an hour; a past moment is refused with its reason."""
+
+    async def validate(prompt: PromptValidatorContext) -> bool:
+        if not prompt.recognized.succeeded:
+            return False
+        day, at = known_parts(prompt.options.validations)
+        try:
+            return reader.read(prompt.recognized.value or "", day, at) is not None
+        except DomainError as error:
+            await prompt.context.send_activity(error.message)
+            return False
+
+    return validate
+
+
+def read_answer(reader: MeetingDateReader, text: str | None, validations: dict | None) -> ResolvedWhen | None:
+    day, at = known_parts(validations)
+    return reader.read(text or "", day, at)
+
+
+def candidates_prompt(meetings: list[MeetingView], tz: str, question: str) -> PromptOptions:
+    choices = [Choice(value=f"n° {m.id} · {m.label} · {format_datetime_fr(m.starts_at, tz)}") for m in meetings]
+    return PromptOptions(
+        prompt=MessageFactory.text(question),
+        retry_prompt=MessageFactory.text("Répondez par le numéro de la ligne (1, 2…), ou « annuler »."),
+        choices=choices,
+        style=ListStyle.list_style,
+    )
+
+
+MEETING_NUMBER = re.compile(r"(?<![a-z])(?:n°|nº|n o|no\.?|numero|#)\s*(\d+)\b")
+
+
+def meeting_number_in(text: str) -> int | None:
+    """`n° 12`, `no 12`, `numéro 12` or `#12`: how meetings are named in the lists the bot shows."""
+    found = MEETING_NUMBER.search(fold(text))
+    return int(found.group(1)) if found else None
+
+
+YES_NO = [
+    Choice(value="Oui", synonyms=["o", "ouais", "ok", "d'accord", "daccord", "confirmer", "je confirme", "oui merci", "yes"]),
+    Choice(value="Non", synonyms=["n", "non merci", "pas maintenant", "no"]),
+]
+"""Asked with a ChoicePrompt: botbuilder 4.17's ConfirmPrompt does not recognise « oui »/« non » in
+French and falls back on an unordered set of choices, so its answer can come out inverted."""
+
+
+def yes_no_prompt(question: str) -> PromptOptions:
+    return PromptOptions(
+        prompt=MessageFactory.text(question),
+        retry_prompt=MessageFactory.text("Répondez « oui » ou « non »."),
+        choices=YES_NO,
+        style=ListStyle.hero_card,
+    )
+
+
+def is_yes(result: object) -> bool:
+    return getattr(result, "index", None) == 0

@@ -1,0 +1,234 @@
+"""The SPASER lead plans a committee meeting; what the first sentence gave is not asked again.
+
+    ask_kind_step --> ask_when_step --> complete_when_step --> ask_place_step --> ask_agenda_step
+    (COPIL or          (a date and        (asks the missing      (a place, or the    (or « aucun »)
+     technique?)        an hour)           hour or day)           Teams link)             |
+                                                                                          v
+                                              save_step <-- confirm_step (summary card, oui/non)
+    `annuler` at any step: nothing is planned. A date already past is refused at the prompt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
+
+from bot.cards import card_message
+from bot.committee_messages import KIND_NAMES, cadence_lines, meeting_card
+from dialogs.base import SpaserDialog, current_person
+from dialogs.meeting_when import (
+    is_none_answer,
+    is_yes,
+    kind_in,
+    known_parts,
+    read_answer,
+    when_prompt,
+    when_validator,
+    yes_no_prompt,
+)
+from scheduler.cadence import CommitteeKind, MeetingStatus
+from scheduler.clock import format_datetime_fr
+from scheduler.committee_service import CommitteeService
+from scheduler.meeting_dates import MeetingDateReader
+from scheduler.reminder_plan import ReminderAudience
+from storage.committees import MeetingView
+from storage.errors import DomainError
+
+
+@dataclass
+class PlanMeetingOptions:
+    kind: str = ""
+    starts_at: str = ""
+    day: str = ""
+    at: str = ""
+    teams_url: str = ""
+    location: str = ""
+
+
+async def _valid_kind(prompt: PromptValidatorContext) -> bool:
+    return prompt.recognized.succeeded and kind_in(prompt.recognized.value or "") is not None
+
+
+def _preview(kind: CommitteeKind, values: dict) -> MeetingView:
+    return MeetingView(
+        id=0,
+        kind=kind,
+        starts_at=datetime.fromisoformat(values["starts_at"]),
+        ends_at=None,
+        location=values.get("location") or None,
+        teams_url=values.get("teams_url") or None,
+        agenda=values.get("agenda") or None,
+        status=MeetingStatus.PLANNED,
+        sequence=0,
+        updated_at=datetime.fromisoformat(values["starts_at"]),
+    )
+
+
+class PlanMeetingDialog(SpaserDialog):
+    help_text = (
+        "Je planifie un comité : son type (comité de pilotage avec les élu·es, ou comité technique avec les "
+        "directions), sa date et son heure, son lieu ou le lien de la réunion Teams, et son ordre du jour. "
+        "Les membres recevront des rappels avant la réunion."
+    )
+    cancel_text = "C’est annulé : aucun comité n’a été planifié."
+
+    def __init__(self, service: CommitteeService, dates: MeetingDateReader) -> None:
+        super().__init__()
+        self._service = service
+        self._dates = dates
+        self.add_dialog(TextPrompt("kind", _valid_kind))
+        self.add_dialog(TextPrompt("when", when_validator(dates)))
+        self.add_dialog(TextPrompt("place"))
+        self.add_dialog(TextPrompt("agenda"))
+        self.add_dialog(ChoicePrompt("confirm", default_locale="fr-fr"))
+        self.add_dialog(
+            WaterfallDialog(
+                "steps",
+                [
+                    self.ask_kind_step,
+                    self.ask_when_step,
+                    self.complete_when_step,
+                    self.ask_place_step,
+                    self.ask_agenda_step,
+                    self.confirm_step,
+                    self.save_step,
+                ],
+            )
+        )
+        self.initial_dialog_id = "steps"
+
+    async def ask_kind_step(self, step: WaterfallStepContext):
+        options = step.options if isinstance(step.options, PlanMeetingOptions) else PlanMeetingOptions()
+        step.values.update(
+            starts_at=options.starts_at,
+            day=options.day,
+            at=options.at,
+            teams_url=options.teams_url,
+            location=options.location,
+        )
+        if options.kind:
+            return await step.next(options.kind)
+        return await step.prompt(
+            "kind",
+            PromptOptions(
+                prompt=MessageFactory.text(
+                    "Quel comité voulez-vous planifier : un **comité de pilotage** (COPIL, avec les élu·es) ou un "
+                    "**comité technique** (avec les directions) ?"
+                ),
+                retry_prompt=MessageFactory.text("Répondez « COPIL » ou « comité technique », ou « annuler »."),
+            ),
+        )
+
+    async def ask_when_step(self, step: WaterfallStepContext):
+        step.values["kind"] = kind_in(step.result).value
+        if step.values["starts_at"]:
+            return await step.next(None)
+        day, at = known_parts(step.values)
+        return await step.prompt("when", when_prompt(day, at, f"le {KIND_NAMES[CommitteeKind(step.values['kind'])]}"))
+
+    async def complete_when_step(self, step: WaterfallStepContext):
+        resolved = read_answer(self._dates, step.result, step.values) if step.result is not None else None
+        if resolved is not None:
+            step.values["day"] = resolved.day.isoformat() if resolved.day else step.values["day"]
+            step.values["at"] = resolved.time.strftime("%H:%M") if resolved.time else step.values["at"]
+            if resolved.starts_at is not None:
+                step.values["starts_at"] = resolved.starts_at.isoformat()
+        if step.values["starts_at"]:
+            return await step.next(None)
+        day, at = known_parts(step.values)
+        return await step.prompt("when", when_prompt(day, at))
+
+    async def ask_place_step(self, step: WaterfallStepContext):
+        if step.result is not None:
+            resolved = read_answer(self._dates, step.result, step.values)
+            step.values["starts_at"] = resolved.starts_at.isoformat() if resolved and resolved.starts_at else ""
+        if not step.values["starts_at"]:
+            await step.context.send_activity("Il me manque toujours le jour ou l’heure : recommencez avec « planifier un COPIL le 12 mars à 14h ».")
+            return await step.end_dialog(None)
+        if step.values["location"] or step.values["teams_url"]:
+            return await step.next(None)
+        return await step.prompt(
+            "place",
+            PromptOptions(
+                prompt=MessageFactory.text(
+                    "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
+                    "Teams, ou tapez « plus tard »."
+                )
+            ),
+        )
+
+    async def ask_agenda_step(self, step: WaterfallStepContext):
+        if step.result is not None and not is_none_answer(step.result):
+            answer = step.result.strip()
+            if answer.lower().startswith("https://"):
+                step.values["teams_url"] = answer.split()[0]
+            else:
+                step.values["location"] = answer
+        return await step.prompt(
+            "agenda",
+            PromptOptions(
+                prompt=MessageFactory.text(
+                    "Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard » pour le préciser ensuite)"
+                )
+            ),
+        )
+
+    async def confirm_step(self, step: WaterfallStepContext):
+        step.values["agenda"] = "" if is_none_answer(step.result) else (step.result or "").strip()
+        kind = CommitteeKind(step.values["kind"])
+        preview = _preview(kind, step.values)
+        card = meeting_card(
+            preview,
+            self._service.timezone,
+            title=f"{preview.label} à planifier",
+            note=self._service.day_note(preview.starts_at),
+        )
+        await step.context.send_activity(card_message(CardFactory.adaptive_card(card)))
+        return await step.prompt(
+            "confirm",
+            yes_no_prompt("Je le planifie et je programme les rappels ?"),
+        )
+
+    async def save_step(self, step: WaterfallStepContext):
+        if not is_yes(step.result):
+            await step.context.send_activity(self.cancel_text)
+            return await step.end_dialog(None)
+        person = current_person(step.context)
+        try:
+            planned = await self._service.plan(
+                CommitteeKind(step.values["kind"]),
+                datetime.fromisoformat(step.values["starts_at"]),
+                location=step.values["location"] or None,
+                teams_url=step.values["teams_url"] or None,
+                agenda=step.values["agenda"] or None,
+                created_by_id=person.id if person else None,
+            )
+        except DomainError as error:
+            await step.context.send_activity(error.message)
+            return await step.end_dialog(None)
+        await step.context.send_activity(planned_reply(planned, self._service.timezone))
+        return await step.end_dialog(planned.meeting.id)
+
+
+def planned_reply(planned, tz: str) -> str:
+    meeting = planned.meeting
+    lines = [f"C’est planifié : **{meeting.label.lower()}** (n° {meeting.id}) le {format_datetime_fr(meeting.starts_at, tz)}."]
+    members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
+    contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
+    if members:
+        lines.append("Rappels aux membres : " + ", ".join(f"J-{r.offset_days} ({format_datetime_fr(r.send_at, tz)})" for r in members) + ".")
+    if contributors:
+        lines.append(
+            "Relances des directions pour leurs indicateurs : "
+            + ", ".join(f"J-{r.offset_days} ({format_datetime_fr(r.send_at, tz)})" for r in contributors)
+            + "."
+        )
+    if not planned.reminders:
+        lines.append("La réunion est trop proche pour programmer des rappels.")
+    if planned.warnings:
+        lines.extend(cadence_lines({}, planned.warnings))
+    return "\n\n".join(lines)

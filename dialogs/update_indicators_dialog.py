@@ -1,0 +1,366 @@
+"""A directorate reports its indicator values one by one: value, optional comment, confirmation.
+
+    choose_directorate_step --> list_due_step --(nothing due)--> end
+      (contributor: own          |
+       directorate; lead:        v
+       asks unless given)   "item" loop, once per due indicator:
+                              ask_value_step --> ask_comment_step --> confirm_step --> save_step
+                                 ^  (3 unreadable values, or « passer »: nothing saved,  |
+                                 |   next indicator)                                     |
+                                 +------------- next indicator (replace_dialog) ---------+
+                            --> summarize_step: what was saved, what remains
+    `annuler` at any step: the values already confirmed stay saved, nothing else is.
+
+The whole state (queue, position, what was saved) is plain JSON in the dialog state, stored in
+the database: after a restart the conversation resumes at the same question. Each confirmed save
+carries a submission key made of the run id and the position, so a step replayed after a failure
+saves once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
+
+from bot.cards import adaptive_card
+from bot.indicator_cards import describe_item, update_buttons
+from bot.text import fold
+from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
+from storage.errors import DomainError
+from storage.indicator_values import InvalidValue, Unit, format_value, parse_value
+from storage.indicators import MAX_COMMENT_LENGTH, DueItem, IndicatorRepository, ValueEntry
+from storage.models import Role
+from storage.periods import InvalidPeriod, Period, parse_period
+from storage.repositories import DirectorateRepository
+
+MAX_VALUE_ATTEMPTS = 3
+SKIP = "\u0000skip"
+GAVE_UP = "\u0000gave-up"
+SKIP_WORDS = frozenset({"passer", "passe", "suivant", "plus tard", "je ne sais pas", "je sais pas", "sais pas", "inconnu"})
+NO_COMMENT_WORDS = frozenset(
+    {"aucun", "aucune", "non", "rien", "pas de commentaire", "sans commentaire", "sans", "-", "ras", "non merci", "ok"}
+)
+
+
+@dataclass
+class UpdateIndicatorsOptions:
+    """How the dialog was started: inline directorate/period (lead), codes to correct."""
+
+    directorate_code: str = ""
+    period_code: str = ""
+    codes: list[str] = field(default_factory=list)
+    correction: bool = False
+
+
+@dataclass(frozen=True)
+class QueuedItem:
+    """A due item as the loop keeps it: a short list of strings in the stored state.
+
+    Dialog state is hashed (jsonpickle) and serialised at every turn, so the queue is kept as
+    compact as possible: one list per item rather than a dict.
+    """
+
+    code: str
+    period: str
+    unit: str
+    label: str
+    description: str
+
+    @classmethod
+    def of(cls, item: DueItem) -> list[str]:
+        return [item.indicator.code, item.period.code, item.indicator.unit.value, item.indicator.label, describe_item(item)]
+
+    @classmethod
+    def load(cls, stored: list[str]) -> QueuedItem:
+        return cls(*stored)
+
+
+async def _read_value(prompt: PromptValidatorContext) -> bool:
+    """Accept a value readable for the unit; explain and re-ask otherwise; give up after 3 tries."""
+    text = (prompt.recognized.value or "").strip()
+    if fold(text) in SKIP_WORDS:
+        prompt.recognized.value = SKIP
+        return True
+    validations = prompt.options.validations or {}
+    unit = Unit(validations["unit"])
+    try:
+        prompt.recognized.value = str(parse_value(text, unit))
+        return True
+    except InvalidValue as error:
+        failures = int(prompt.state.get("failures", 0)) + 1
+        prompt.state["failures"] = failures
+        if failures >= MAX_VALUE_ATTEMPTS:
+            prompt.recognized.value = GAVE_UP
+            return True
+        await prompt.context.send_activity(
+            f"{error.message}\nRetapez la valeur de {validations['code']} (essai {failures + 1} sur "
+            f"{MAX_VALUE_ATTEMPTS}), ou « passer » pour la laisser de côté."
+        )
+        return False
+
+
+async def _read_comment(prompt: PromptValidatorContext) -> bool:
+    text = " ".join((prompt.recognized.value or "").split())
+    if len(text) > MAX_COMMENT_LENGTH:
+        await prompt.context.send_activity(
+            f"Ce commentaire est trop long ({len(text)} caractères, {MAX_COMMENT_LENGTH} au plus) : raccourcissez-le, "
+            "ou tapez « aucun »."
+        )
+        return False
+    return prompt.recognized.succeeded
+
+
+class UpdateIndicatorsDialog(SpaserDialog):
+    help_text = (
+        "Je vous demande, indicateur par indicateur, la valeur de la période, un commentaire facultatif, puis "
+        "une confirmation avant d'enregistrer. Écrivez les nombres comme d'habitude (12,5 % ; 1 200 ; "
+        "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire indicateurs » ouvre un formulaire "
+        "pour tout saisir d'un coup."
+    )
+    cancel_text = "C'est annulé : les valeurs déjà confirmées restent enregistrées, rien d'autre ne l'a été."
+
+    def __init__(self, indicators: IndicatorRepository, directorates: DirectorateRepository) -> None:
+        super().__init__()
+        self._indicators = indicators
+        self._directorates = directorates
+        self.add_dialog(ChoicePrompt("directorate", default_locale="fr-fr"))
+        self.add_dialog(TextPrompt("value", _read_value))
+        self.add_dialog(TextPrompt("comment", _read_comment))
+        self.add_dialog(yes_no_prompt("confirm"))
+        self.add_dialog(
+            WaterfallDialog("steps", [self.choose_directorate_step, self.list_due_step, self.summarize_step])
+        )
+        self.add_dialog(
+            WaterfallDialog("item", [self.ask_value_step, self.ask_comment_step, self.confirm_step, self.save_step])
+        )
+        self.initial_dialog_id = "steps"
+
+    # ----- start: who, which directorate, what is due ----------------------------------------
+
+    async def choose_directorate_step(self, step: WaterfallStepContext):
+        options = step.options if isinstance(step.options, UpdateIndicatorsOptions) else UpdateIndicatorsOptions()
+        person = current_person(step.context)
+        role = person.role if person else None
+        step.values["period"] = ""
+        step.values["codes"] = list(options.codes)
+        step.values["correction"] = options.correction
+        if role not in (Role.LEAD, Role.CONTRIBUTOR):
+            await step.context.send_activity(
+                "Seuls le responsable SPASER et les contributeur·rices des directions saisissent des indicateurs. "
+                "Vous pouvez consulter une valeur : « valeur de IND-01 »."
+            )
+            return await step.end_dialog(None)
+        if options.period_code:
+            if role is not Role.LEAD:
+                await step.context.send_activity(
+                    "Seul le responsable SPASER peut choisir une autre période ; je vous propose celle à renseigner maintenant."
+                )
+            else:
+                try:
+                    step.values["period"] = parse_period(options.period_code).code
+                except InvalidPeriod as error:
+                    await step.context.send_activity(error.message)
+                    return await step.end_dialog(None)
+        if role is Role.CONTRIBUTOR:
+            if not person.directorate_code:
+                await step.context.send_activity(
+                    "Vous n'êtes rattaché·e à aucune direction : demandez au responsable SPASER de vous y affecter."
+                )
+                return await step.end_dialog(None)
+            if options.directorate_code and options.directorate_code.upper() != person.directorate_code:
+                await step.context.send_activity(
+                    f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code})."
+                )
+            return await step.next(person.directorate_code)
+        if options.directorate_code:
+            return await step.next(options.directorate_code.upper())
+        return await self._ask_directorate(step)
+
+    async def _ask_directorate(self, step: WaterfallStepContext):
+        today = self._indicators.today()
+        if step.values["period"]:
+            choices = [Choice(value=d.code, synonyms=[d.name]) for d in await self._directorates.list()]
+        else:
+            due = await self._indicators.directorates_with_due_indicators(today)
+            choices = [Choice(value=d.code, synonyms=[d.name]) for d in due]
+        if not choices:
+            await step.context.send_activity("Toutes les directions ont renseigné leurs indicateurs de la période. Rien à saisir !")
+            return await step.end_dialog(None)
+        return await step.prompt(
+            "directorate",
+            PromptOptions(
+                prompt=MessageFactory.text("Pour quelle direction ? (directions ayant des indicateurs à renseigner)"),
+                retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (ex. DCP)."),
+                choices=choices,
+                style=ListStyle.hero_card,
+            ),
+        )
+
+    async def list_due_step(self, step: WaterfallStepContext):
+        directorate_code = step.result.value if isinstance(step.result, FoundChoice) else str(step.result)
+        step.values["directorate"] = directorate_code
+        period = parse_period(step.values["period"]) if step.values["period"] else None
+        try:
+            items = await self._indicators.due_for_directorate(
+                directorate_code,
+                self._indicators.today(),
+                period=period,
+                codes=step.values["codes"] or None,
+                include_entered=step.values["correction"],
+            )
+        except DomainError as error:
+            await step.context.send_activity(error.message)
+            return await step.end_dialog(None)
+        if not items:
+            await step.context.send_activity(self._nothing_due_text(directorate_code, period, step.values))
+            return await step.end_dialog(None)
+        intro = "à corriger" if step.values["correction"] else "à renseigner"
+        lines = [f"**{directorate_code}** : {len(items)} indicateur(s) {intro}."]
+        lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.code})" for item in items]
+        lines.append(
+            "Je vous les demande un par un. « passer » laisse un indicateur de côté ; « annuler » arrête "
+            "(ce qui est confirmé reste enregistré)."
+        )
+        await step.context.send_activity("\n".join(lines))
+        loop = {
+            "directorate": directorate_code,
+            "items": [QueuedItem.of(item) for item in items],
+            "index": 0,
+            "saved": [],
+            "not_saved": [],
+            "run": uuid.uuid4().hex,
+        }
+        return await step.begin_dialog("item", loop)
+
+    async def summarize_step(self, step: WaterfallStepContext):
+        loop = step.result
+        if not isinstance(loop, dict):
+            return await step.end_dialog(None)
+        directorate_code = loop["directorate"]
+        period = parse_period(step.values["period"]) if step.values["period"] else None
+        remaining = []
+        if not step.values["correction"]:
+            remaining = await self._indicators.due_for_directorate(directorate_code, self._indicators.today(), period=period)
+        lines = ["C'est terminé."]
+        if loop["saved"]:
+            lines.append("Enregistré :")
+            lines += [f"- {line}" for line in loop["saved"]]
+        else:
+            lines.append("Aucune valeur n'a été enregistrée.")
+        if remaining:
+            lines.append(f"Reste à renseigner pour {directorate_code} :")
+            lines += [f"- {item.indicator.code} ({item.period.code})" for item in remaining]
+            lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
+        elif not step.values["correction"]:
+            when = f"pour {period.label}" if period else "pour la période"
+            lines.append(f"Tous les indicateurs de {directorate_code} sont à jour {when}. Merci !")
+        message = MessageFactory.text("\n".join(lines))
+        if remaining:
+            person = current_person(step.context)
+            target = directorate_code if person is not None and person.role is Role.LEAD else None
+            body = [{"type": "TextBlock", "text": "\n".join(lines), "wrap": True}]
+            message = MessageFactory.attachment(adaptive_card(body, update_buttons(target)))
+        await step.context.send_activity(message)
+        return await step.end_dialog(loop["saved"])
+
+    @staticmethod
+    def _nothing_due_text(directorate_code: str, period: Period | None, values: dict) -> str:
+        if values["codes"]:
+            return (
+                f"Rien à {'corriger' if values['correction'] else 'renseigner'} pour {', '.join(values['codes'])} "
+                f"à la direction {directorate_code}."
+            )
+        when = f" pour {period.label}" if period else " pour la période en cours"
+        return f"Rien à renseigner pour {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
+
+    # ----- one indicator ---------------------------------------------------------------------
+
+    async def ask_value_step(self, step: WaterfallStepContext):
+        loop = step.options
+        item = QueuedItem.load(loop["items"][loop["index"]])
+        position = f"({loop['index'] + 1}/{len(loop['items'])}) " if len(loop["items"]) > 1 else ""
+        text = (
+            f"{position}**{item.code}** — {item.label}\n{item.description}\n"
+            f"Quelle valeur pour {loop['directorate']} ?"
+        )
+        if loop.get("retry"):
+            text = f"Quelle valeur pour {item.code} ({item.period}) ?"
+        return await step.prompt(
+            "value",
+            PromptOptions(prompt=MessageFactory.text(text), validations={"unit": item.unit, "code": item.code}),
+        )
+
+    async def ask_comment_step(self, step: WaterfallStepContext):
+        loop = step.options
+        item = QueuedItem.load(loop["items"][loop["index"]])
+        if step.result == SKIP:
+            loop["not_saved"].append(item.code)
+            await step.context.send_activity(f"{item.code} laissé de côté : rien n'est enregistré.")
+            return await self._next_item(step, loop)
+        if step.result == GAVE_UP:
+            loop["not_saved"].append(item.code)
+            await step.context.send_activity(
+                f"Je n'ai pas réussi à lire la valeur après {MAX_VALUE_ATTEMPTS} essais : rien n'est enregistré pour "
+                f"{item.code}. Vous pourrez la saisir plus tard, ou dans le formulaire. Passons à la suite."
+            )
+            return await self._next_item(step, loop)
+        step.values["value"] = step.result
+        return await step.prompt(
+            "comment",
+            PromptOptions(prompt=MessageFactory.text("Un commentaire ? (facultatif : tapez « aucun » pour passer)")),
+        )
+
+    async def confirm_step(self, step: WaterfallStepContext):
+        loop = step.options
+        item = QueuedItem.load(loop["items"][loop["index"]])
+        comment = " ".join((step.result or "").split())
+        step.values["comment"] = "" if fold(comment) in NO_COMMENT_WORDS else comment
+        shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
+        note = f", commentaire « {step.values['comment']} »" if step.values["comment"] else ""
+        options = yes_no_options(
+            f"J'enregistre **{shown}** pour {item.code} ({loop['directorate']}, {item.period}){note} ?"
+        )
+        options.retry_prompt = MessageFactory.text("Répondez « oui » pour enregistrer, « non » pour retaper la valeur.")
+        return await step.prompt("confirm", options)
+
+    async def save_step(self, step: WaterfallStepContext):
+        loop = step.options
+        item = QueuedItem.load(loop["items"][loop["index"]])
+        if not is_yes(step.result):
+            await step.context.send_activity(f"D'accord, rien n'est enregistré pour {item.code}.")
+            return await step.replace_dialog("item", {**loop, "retry": True})
+        entry = ValueEntry(item.code, item.period, Decimal(step.values["value"]), step.values["comment"])
+        try:
+            outcome = await self._indicators.record_value(
+                current_person(step.context),
+                loop["directorate"],
+                entry,
+                self._indicators.today(),
+                submission_key=f"dialog:{loop['run']}:{loop['index']}",
+            )
+        except DomainError as error:
+            loop["not_saved"].append(item.code)
+            await step.context.send_activity(f"{error.message}\nRien n'est enregistré pour {item.code}.")
+            return await self._next_item(step, loop)
+        shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
+        if outcome.saved and outcome.saved[0].previous_value is not None:
+            await step.context.send_activity(
+                f"Enregistré : {item.code} = {shown} (remplace {outcome.saved[0].previous_shown}, conservé dans l'historique)."
+            )
+        else:
+            await step.context.send_activity(f"Enregistré : {item.code} = {shown}.")
+        loop["saved"].append(f"{item.code} ({item.period}) : {shown}")
+        return await self._next_item(step, loop)
+
+    @staticmethod
+    async def _next_item(step: WaterfallStepContext, loop: dict):
+        following = {**loop, "index": loop["index"] + 1, "retry": False}
+        if following["index"] < len(following["items"]):
+            return await step.replace_dialog("item", following)
+        return await step.end_dialog(following)

@@ -1,0 +1,247 @@
+"""What the lead and everyone can do with committees; used by the dialogs, commands and summary.
+
+Planning a meeting writes the meeting and its reminder rows in one transaction, then schedules
+their jobs; moving or cancelling it supersedes the pending reminders, withdraws their unsent
+deliveries and queues the participants' notice, all in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.committee_messages import cancelled_notice, moved_notice
+from scheduler.cadence import CadenceWarning, CadenceWindow, CommitteeKind, CommitteeType, check_cadence, shift_years
+from scheduler.clock import Clock, SchedulingError, format_date_fr, format_datetime_fr, load_timezone
+from scheduler.committee_settings import CommitteeSettings
+from scheduler.reminder_plan import plan_reminders
+from scheduler.reminders import Audience
+from scheduler.year_plan import MeetingProposal, french_public_holidays, propose_year_plan, school_holiday_ranges
+from storage.committees import CommitteeRepository, MeetingChange, MeetingView, Reminder
+from storage.errors import DomainError
+from storage.outbox import OutboxMessage, OutboxRepository, SourceKind
+
+MAX_AGENDA = 4000
+MAX_LOCATION = 300
+
+
+class ReminderJobs(Protocol):
+    def schedule(self, reminders: Sequence[Reminder]) -> None: ...
+
+    def unschedule(self, reminders: Sequence[Reminder]) -> None: ...
+
+
+class NoJobs:
+    """For a runtime without a scheduler (REPL): the server's periodic sweep finds the rows."""
+
+    def schedule(self, reminders: Sequence[Reminder]) -> None:
+        return None
+
+    def unschedule(self, reminders: Sequence[Reminder]) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    meeting: MeetingView
+    reminders: tuple[Reminder, ...]
+    warnings: tuple[CadenceWarning, ...]
+
+
+@dataclass(frozen=True)
+class YearProposal:
+    proposals: tuple[MeetingProposal, ...]
+    kept: tuple[MeetingView, ...]
+    """Meetings already planned in the period: kept, and counted in the cadence."""
+
+
+def check_teams_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    if not url.startswith("https://") or len(url) > 1000 or " " in url:
+        raise DomainError("Le lien de la réunion Teams doit commencer par https:// (copiez-le depuis l’invitation Teams).")
+    return url
+
+
+def _clean(text: str | None, limit: int, label: str) -> str | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if len(text) > limit:
+        raise DomainError(f"{label} est trop long ({len(text)} caractères, {limit} au plus).")
+    return text or None
+
+
+class CommitteeService:
+    def __init__(
+        self,
+        committees: CommitteeRepository,
+        outbox: OutboxRepository,
+        audience: Audience,
+        clock: Clock,
+        timezone: str,
+        settings: CommitteeSettings | None = None,
+        jobs: ReminderJobs | None = None,
+    ) -> None:
+        self.committees = committees
+        self._outbox = outbox
+        self._audience = audience
+        self._clock = clock
+        self.timezone = timezone
+        self.settings = settings or CommitteeSettings()
+        self.jobs: ReminderJobs = jobs or NoJobs()
+
+    def _plan(self, meeting_id: int, starts_at: datetime, revision: int):
+        return plan_reminders(
+            meeting_id, starts_at, self.timezone, self.settings.reminders, not_before=self._clock.now(), revision=revision
+        )
+
+    def _require_future(self, starts_at: datetime) -> None:
+        if starts_at <= self._clock.now():
+            raise DomainError(
+                f"Le {format_datetime_fr(starts_at, self.timezone)} est déjà passé : choisissez une date à venir."
+            )
+
+    async def plan(
+        self,
+        kind: CommitteeKind,
+        starts_at: datetime,
+        *,
+        location: str | None = None,
+        teams_url: str | None = None,
+        agenda: str | None = None,
+        created_by_id: int | None = None,
+    ) -> PlannedMeeting:
+        self._require_future(starts_at)
+        meeting, reminders = await self.committees.create_meeting(
+            kind=kind,
+            starts_at=starts_at,
+            location=_clean(location, MAX_LOCATION, "Le lieu"),
+            teams_url=check_teams_url(teams_url),
+            agenda=_clean(agenda, MAX_AGENDA, "L’ordre du jour"),
+            created_by_id=created_by_id,
+            plan=self._plan,
+        )
+        self.jobs.schedule(reminders)
+        warnings = [w for w in await self.cadence_warnings() if w.kind is kind and w.window is CadenceWindow.COMING]
+        return PlannedMeeting(meeting, tuple(reminders), tuple(warnings))
+
+    async def _notify(self, session: AsyncSession, change: MeetingChange, event: str) -> None:
+        meeting = change.meeting
+        if event == "moved":
+            text, card = moved_notice(meeting, change.previous_starts_at, self.timezone)
+        else:
+            text, card = cancelled_notice(meeting, self.timezone)
+        recipients = await self._audience.members(meeting.kind)
+        now = self._clock.now()
+        # Reminders already fanned out but not yet delivered speak of the old date: withdraw them too.
+        reminder_ids = await CommitteeRepository.reminder_ids_in(session, meeting.id)
+        await OutboxRepository.cancel_pending_in(session, SourceKind.REMINDER, [str(i) for i in reminder_ids])
+        await OutboxRepository.enqueue_in(
+            session,
+            [
+                OutboxMessage(
+                    key=f"meeting-{meeting.id}:s{meeting.sequence}:{event}:{recipient.key}",
+                    source_kind=SourceKind.MEETING_NOTICE,
+                    source_id=str(meeting.id),
+                    text=text,
+                    card=card,
+                    person_id=recipient.person_id,
+                    conversation_id=recipient.conversation_id,
+                    recipient_label=recipient.label,
+                )
+                for recipient in recipients
+            ],
+            now,
+        )
+
+    async def reschedule(self, meeting_id: int, starts_at: datetime) -> MeetingChange:
+        self._require_future(starts_at)
+
+        async def notify(session: AsyncSession, change: MeetingChange) -> None:
+            await self._notify(session, change, "moved")
+
+        change = await self.committees.reschedule(meeting_id, starts_at, self._plan, on_change=notify)
+        self.jobs.unschedule(change.retired_reminders)
+        self.jobs.schedule(change.new_reminders)
+        return change
+
+    async def cancel(self, meeting_id: int) -> MeetingChange:
+        async def notify(session: AsyncSession, change: MeetingChange) -> None:
+            await self._notify(session, change, "cancelled")
+
+        change = await self.committees.cancel(meeting_id, on_change=notify)
+        self.jobs.unschedule(change.retired_reminders)
+        return change
+
+    async def upcoming(self, kind: CommitteeKind | None = None, limit: int = 10) -> list[MeetingView]:
+        return await self.committees.upcoming(self._clock.now(), kind, limit)
+
+    def day_note(self, starts_at: datetime) -> str | None:
+        """A warning when the chosen day is a week-end or a French public holiday (the lead may insist)."""
+        day = starts_at.astimezone(load_timezone(self.timezone)).date()
+        holidays_that_year = french_public_holidays([day.year], self.settings.holiday_subdivision)
+        if day in holidays_that_year:
+            return f"Attention : le {format_date_fr(day)} est un jour férié ({holidays_that_year.get(day)})."
+        if day.weekday() >= 5:
+            return f"Attention : le {format_date_fr(day)} tombe un week-end."
+        return None
+
+    def today(self) -> date:
+        return self._clock.now().astimezone(load_timezone(self.timezone)).date()
+
+    async def cadence_warnings(self, today: date | None = None) -> list[CadenceWarning]:
+        """Committee types below or above their range over the coming and the last 12 months (for the summary)."""
+        types = await self.committees.types()
+        meetings = await self.committees.meetings()
+        warnings: list[CadenceWarning] = []
+        for kind, committee_type in types.items():
+            records = [m.as_record() for m in meetings if m.kind is kind]
+            warnings.extend(check_cadence(committee_type, records, today or self.today(), self.timezone))
+        return warnings
+
+    async def types(self) -> dict[CommitteeKind, CommitteeType]:
+        return await self.committees.types()
+
+    async def propose_year(self, start: date | None = None) -> YearProposal:
+        """A year of meetings from tomorrow at the top of each recommended range, minus those already planned."""
+        start = start or self.today() + timedelta(days=1)
+        end = shift_years(start, 1)
+        zone = load_timezone(self.timezone)
+        types = await self.committees.types()
+        kept = tuple(
+            m
+            for m in await self.upcoming(limit=200)
+            if start <= m.starts_at.astimezone(zone).date() < end
+        )
+        counts = {kind: max(0, types[kind].max_per_year - sum(1 for m in kept if m.kind is kind)) for kind in types}
+        school = ()
+        if self.settings.school_holiday_zone:
+            zone_name = self.settings.school_holiday_zone
+            zone_name = zone_name if zone_name.lower().startswith("zone") else f"Zone {zone_name.upper()}"
+            school = school_holiday_ranges(zone_name, range(start.year, end.year + 1))
+        try:
+            proposals = propose_year_plan(
+                start,
+                self.settings.year_plan(self.timezone, counts[CommitteeKind.COPIL], counts[CommitteeKind.COTECH], school),
+                busy_dates={m.starts_at.astimezone(zone).date() for m in kept},
+            )
+        except SchedulingError as error:
+            raise DomainError(str(error)) from error
+        return YearProposal(tuple(proposals), kept)
+
+    async def accept(self, proposals: Sequence[MeetingProposal], created_by_id: int | None = None) -> list[MeetingView]:
+        """Plan every proposal; one already planned (same committee, same start) is not doubled."""
+        existing = {(m.kind, m.starts_at) for m in await self.upcoming(limit=500)}
+        created = []
+        for proposal in proposals:
+            if (proposal.kind, proposal.starts_at) in existing:
+                continue
+            planned = await self.plan(proposal.kind, proposal.starts_at, created_by_id=created_by_id)
+            created.append(planned.meeting)
+        return created

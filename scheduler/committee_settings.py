@@ -1,0 +1,112 @@
+"""Settings of committees, reminders and proactive sending, read from the environment.
+
+Kept beside the feature (not in bot/settings.py) so the feature stays one removable piece; the
+format mirrors Settings: `from_env()` reads the process environment and an optional `.env`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from scheduler.clock import SchedulingError
+from scheduler.rate_limit import RateLimits, parse_windows
+from scheduler.reminder_plan import ReminderSettings
+from scheduler.year_plan import YearPlanSettings
+
+
+@dataclass(frozen=True)
+class SendingSettings:
+    limits: RateLimits = field(default_factory=RateLimits)
+    max_attempts: int = 6
+    backoff_base_seconds: float = 2.0
+    backoff_cap_seconds: float = 300.0
+    concurrency: int = 16
+    drain_interval_seconds: float = 15.0
+    sweep_interval_seconds: float = 60.0
+    wait_horizon_seconds: float = 60.0
+    """A drain waits in place for retries due within this horizon; later ones go to the next drain."""
+    stuck_lease_seconds: float = 600.0
+    """A row "sending" for longer than this was left by a crash (of this or another instance)."""
+    send_timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class CommitteeSettings:
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    school_holiday_zone: str | None = None
+    holiday_subdivision: str | None = None
+    sending: SendingSettings = field(default_factory=SendingSettings)
+
+    def year_plan(self, timezone: str, copil_count: int, cotech_count: int, school_holidays=()) -> YearPlanSettings:
+        return YearPlanSettings(
+            copil_count=copil_count,
+            cotech_count=cotech_count,
+            timezone=timezone,
+            holiday_subdivision=self.holiday_subdivision,
+            school_holidays=tuple(school_holidays),
+        )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> "CommitteeSettings":
+        values: dict[str, str] = {}
+        if environ is None:
+            values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+            values.update(os.environ)
+        else:
+            values.update(environ)
+        defaults = ReminderSettings()
+        reminders = ReminderSettings(
+            member_offsets_days=_days(values.get("SPASER_MEMBER_REMINDER_DAYS"), defaults.member_offsets_days),
+            data_collection_offsets_days=_days(
+                values.get("SPASER_DATA_REMINDER_DAYS"), defaults.data_collection_offsets_days
+            ),
+            send_time=_time(values.get("SPASER_REMINDER_TIME")),
+        )
+        limits = RateLimits(
+            per_conversation=parse_windows(values.get("SPASER_RATE_PER_CONVERSATION", ""))
+            or RateLimits().per_conversation,
+            per_app=parse_windows(values.get("SPASER_RATE_PER_APP", "")) or RateLimits().per_app,
+        )
+        sending = SendingSettings(
+            limits=limits,
+            max_attempts=_int(values.get("SPASER_SEND_MAX_ATTEMPTS"), SendingSettings.max_attempts),
+            drain_interval_seconds=float(_int(values.get("SPASER_OUTBOX_INTERVAL"), 15)),
+        )
+        return cls(
+            reminders=reminders,
+            school_holiday_zone=values.get("SPASER_SCHOOL_HOLIDAY_ZONE") or None,
+            holiday_subdivision=values.get("SPASER_HOLIDAY_SUBDIVISION") or None,
+            sending=sending,
+        )
+
+
+def _days(raw: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return tuple(int(part) for part in raw.replace(";", ",").split(",") if part.strip())
+    except ValueError as error:
+        raise SchedulingError(f"Délais de rappel illisibles : « {raw} » (exemple : 7,1).") from error
+
+
+def _time(raw: str | None) -> time | None:
+    if not raw or not raw.strip():
+        return None
+    try:
+        return time.fromisoformat(raw.strip())
+    except ValueError as error:
+        raise SchedulingError(f"Heure des rappels illisible : « {raw} » (exemple : 09:00).") from error
+
+
+def _int(raw: str | None, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise SchedulingError(f"Nombre attendu, reçu « {raw} ».") from error

@@ -1,0 +1,120 @@
+"""Teams' send limits, kept on our side so that 429s stay the exception.
+
+Teams counts sends per bot and conversation (7 per second, 8 per 2 s, 60 per 30 s, 1800 per
+hour) and per app (50 per second), over sliding windows. A leaky bucket (e.g. aiolimiter) models
+one rate and no window lengths; this limiter keeps, per key, the instants of the recent sends and
+lets a send through only when every window still has room. Time and sleep are injected, so tests
+drive it with a fake clock and never sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from scheduler.clock import SchedulingError
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    seconds: float
+
+    def __post_init__(self) -> None:
+        if self.limit < 1 or self.seconds <= 0:
+            raise SchedulingError(f"Limite d’envoi invalide : {self.limit} par {self.seconds} s.")
+
+
+TEAMS_PER_CONVERSATION = (Window(7, 1), Window(8, 2), Window(60, 30), Window(1800, 3600))
+TEAMS_PER_APP = (Window(50, 1),)
+
+
+def parse_windows(raw: str) -> tuple[Window, ...]:
+    """`"7/1,60/30"` -> 7 per second and 60 per 30 seconds (the format of the environment variables)."""
+    windows = []
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        try:
+            limit, seconds = part.split("/")
+            windows.append(Window(int(limit), float(seconds)))
+        except ValueError as error:
+            raise SchedulingError(
+                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
+            ) from error
+    return tuple(windows)
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    per_conversation: tuple[Window, ...] = TEAMS_PER_CONVERSATION
+    per_app: tuple[Window, ...] = TEAMS_PER_APP
+    margin_seconds: float = 0.05
+    """Added to every window: our instant is taken before the request travels, Teams' after."""
+
+
+@dataclass
+class _Log:
+    stamps: deque[float] = field(default_factory=deque)
+
+
+class SlidingWindowLimiter:
+    def __init__(
+        self,
+        limits: RateLimits | None = None,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.limits = limits or RateLimits()
+        self._now = now
+        self._sleep = sleep
+        self._app = _Log()
+        self._conversations: dict[str, _Log] = {}
+        self._app_horizon = max((w.seconds for w in self.limits.per_app), default=0) + self.limits.margin_seconds
+        self._conversation_horizon = (
+            max((w.seconds for w in self.limits.per_conversation), default=0) + self.limits.margin_seconds
+        )
+
+    def _wait_for(self, log: _Log, windows: Iterable[Window], now: float) -> float:
+        wait = 0.0
+        for window in windows:
+            span = window.seconds + self.limits.margin_seconds
+            in_window = [stamp for stamp in log.stamps if stamp > now - span]
+            if len(in_window) >= window.limit:
+                wait = max(wait, in_window[-window.limit] + span - now)
+        return wait
+
+    @staticmethod
+    def _forget_old(log: _Log, now: float, horizon: float) -> None:
+        while log.stamps and log.stamps[0] <= now - horizon:
+            log.stamps.popleft()
+
+    def delay_for(self, conversation_id: str) -> float:
+        """Seconds to wait before a send to this conversation is allowed (0 = now)."""
+        now = self._now()
+        conversation = self._conversations.get(conversation_id, _Log())
+        return max(
+            self._wait_for(self._app, self.limits.per_app, now),
+            self._wait_for(conversation, self.limits.per_conversation, now),
+        )
+
+    async def acquire(self, conversation_id: str) -> None:
+        """Wait until a send to `conversation_id` fits every window, then count it."""
+        while True:
+            wait = self.delay_for(conversation_id)
+            if wait <= 0:
+                break
+            await self._sleep(wait)
+        now = self._now()
+        conversation = self._conversations.setdefault(conversation_id, _Log())
+        for log, horizon in ((self._app, self._app_horizon), (conversation, self._conversation_horizon)):
+            self._forget_old(log, now, horizon)
+            log.stamps.append(now)
+        if len(self._conversations) > 10_000:
+            self._conversations = {
+                key: log for key, log in self._conversations.items() if log.stamps[-1] > now - self._conversation_horizon
+            }

@@ -1,0 +1,332 @@
+"""The outbox: one row per (message source, recipient), the only way the bot sends on its own.
+
+Any feature that sends proactively (committee reminders, meeting notices, broadcasts, notices to
+the lead) writes rendered French messages here, in the same transaction as its own state change;
+the outbox sender delivers them. The unique `key` makes a second enqueue of the same message to
+the same recipient a no-op, and the state machine
+
+    pending --claim--> sending --> sent
+       ^                  |------> failed       (bounded tries exhausted, or not retryable)
+       |----(retry)-------|------> unreachable  (403 / no conversation reference)
+    pending/sending --> cancelled               (the source was withdrawn, e.g. meeting moved)
+
+makes a crash lose nothing: a row is marked "sending" (committed) before the send and "sent"
+after it, so only rows caught in "sending" by a crash can go out twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Index, Integer, Text, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel
+
+from scheduler.clock import to_utc
+from storage.db import Database
+from storage.models import utcnow
+
+INSERT_CHUNK = 500
+"""Rows per INSERT, under the bound-parameter limits of SQLite and asyncpg."""
+BLOCKED_ERROR_PREFIX = "403"
+"""`last_error` of a row whose recipient refused the bot (Teams answers 403 MessageWritesBlocked)."""
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+    CANCELLED = "cancelled"
+
+
+class SourceKind(StrEnum):
+    """What produced a message; issue 6's broadcasts use BROADCAST."""
+
+    REMINDER = "reminder"
+    MEETING_NOTICE = "meeting_notice"
+    BROADCAST = "broadcast"
+    LEAD_NOTICE = "lead_notice"
+
+
+class Delivery(SQLModel, table=True):
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_state_next_try_at", "state", "next_try_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True, index=True)
+    source_kind: str = Field(max_length=32)
+    source_id: str = Field(max_length=64, index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    conversation_id: str | None = Field(default=None, max_length=512)
+    recipient_label: str = Field(default="", max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    card_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    state: str = Field(default=DeliveryState.PENDING.value, max_length=16)
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    next_try_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    last_error: str | None = Field(default=None, max_length=500)
+    activity_id: str | None = Field(default=None, max_length=200)
+    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    lead_notified_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+    )
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        return json.loads(self.card_json) if self.card_json else None
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A rendered message for one recipient: a person (personal chat) or a conversation (channel)."""
+
+    key: str
+    source_kind: SourceKind
+    source_id: str
+    text: str
+    person_id: int | None = None
+    conversation_id: str | None = None
+    recipient_label: str = ""
+    card: dict[str, Any] | None = None
+    not_before: datetime | None = None
+    expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if (self.person_id is None) == (self.conversation_id is None):
+            raise ValueError("An outbox message goes to exactly one of a person or a conversation")
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite drops the offset of timezone-aware columns: every instant here is written in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _aware_row(row: Delivery) -> Delivery:
+    for name in ("next_try_at", "expires_at", "claimed_at", "sent_at", "lead_notified_at", "created_at", "updated_at"):
+        setattr(row, name, aware(getattr(row, name)))
+    return row
+
+
+class OutboxRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
+    @staticmethod
+    async def enqueue_in(session: AsyncSession, messages: Iterable[OutboxMessage], now: datetime) -> int:
+        """Insert inside the caller's transaction; a key already present is left alone. Returns rows added."""
+        values = [
+            dict(
+                key=m.key[:300],
+                source_kind=m.source_kind.value,
+                source_id=m.source_id[:64],
+                person_id=m.person_id,
+                conversation_id=m.conversation_id,
+                recipient_label=m.recipient_label[:200],
+                text=m.text,
+                card_json=json.dumps(m.card, ensure_ascii=False) if m.card else None,
+                state=DeliveryState.PENDING.value,
+                attempts=0,
+                next_try_at=to_utc(m.not_before or now),
+                expires_at=to_utc(m.expires_at) if m.expires_at else None,
+            )
+            for m in messages
+        ]
+        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        added = 0
+        for start in range(0, len(values), INSERT_CHUNK):
+            statement = (
+                dialect.insert(Delivery)
+                .values(values[start : start + INSERT_CHUNK])
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            added += max((await session.execute(statement)).rowcount or 0, 0)
+        return added
+
+    async def enqueue(self, messages: Iterable[OutboxMessage], now: datetime | None = None) -> int:
+        async with self._db.session() as session:
+            return await self.enqueue_in(session, messages, now or utcnow())
+
+    async def claim(self, now: datetime, limit: int) -> list[Delivery]:
+        """Mark up to `limit` due pending rows "sending" and return them.
+
+        `FOR UPDATE SKIP LOCKED` makes concurrent claimers on PostgreSQL take disjoint rows; SQLite
+        ignores it (one sending process per SQLite file is enforced at start-up).
+        """
+        now = to_utc(now)
+        async with self._db.session() as session:
+            ids = list(
+                (
+                    await session.execute(
+                        select(Delivery.id)
+                        .where(Delivery.state == DeliveryState.PENDING.value, Delivery.next_try_at <= now)
+                        .order_by(Delivery.next_try_at, Delivery.id)
+                        .limit(limit)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).scalars()
+            )
+            if not ids:
+                return []
+            claimed = list(
+                (
+                    await session.execute(
+                        update(Delivery)
+                        .where(Delivery.id.in_(ids), Delivery.state == DeliveryState.PENDING.value)
+                        .values(state=DeliveryState.SENDING.value, claimed_at=now, attempts=Delivery.attempts + 1)
+                        .returning(Delivery.id)
+                    )
+                ).scalars()
+            )
+            if not claimed:
+                return []
+            rows = await session.execute(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id))
+            return [_aware_row(row) for row in rows.scalars()]
+
+    async def _finish(self, delivery_id: int, values: dict[str, Any]) -> None:
+        async with self._db.session() as session:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id, Delivery.state == DeliveryState.SENDING.value)
+                .values(**values)
+            )
+
+    async def mark_sent(self, delivery_id: int, activity_id: str | None, now: datetime) -> None:
+        await self._finish(
+            delivery_id,
+            dict(state=DeliveryState.SENT.value, activity_id=(activity_id or "")[:200] or None, sent_at=now, last_error=None),
+        )
+
+    async def mark_retry(self, delivery_id: int, next_try_at: datetime, error: str, now: datetime) -> None:
+        await self._finish(
+            delivery_id,
+            dict(state=DeliveryState.PENDING.value, next_try_at=to_utc(next_try_at), last_error=error[:500]),
+        )
+
+    async def mark_final(self, delivery_id: int, state: DeliveryState, error: str, now: datetime) -> None:
+        await self._finish(delivery_id, dict(state=state.value, last_error=error[:500]))
+
+    async def recover_stuck(self, claimed_before: datetime, now: datetime) -> list[Delivery]:
+        """Rows left in "sending" by a crash go back to pending (they may have been sent: at-least-once)."""
+        async with self._db.session() as session:
+            rows = list(
+                (
+                    await session.execute(
+                        select(Delivery)
+                        .where(Delivery.state == DeliveryState.SENDING.value, Delivery.claimed_at <= claimed_before)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).scalars()
+            )
+            for row in rows:
+                row.state = DeliveryState.PENDING.value
+                row.next_try_at = now
+                row.last_error = "possible duplicate: was being sent when the bot stopped"
+            return [_aware_row(row) for row in rows]
+
+    @staticmethod
+    async def cancel_pending_in(
+        session: AsyncSession, source_kind: SourceKind, source_ids: Sequence[str]
+    ) -> int:
+        """Withdraw messages not yet sent (e.g. the reminders of a meeting that was moved), in the caller's transaction."""
+        if not source_ids:
+            return 0
+        result = await session.execute(
+            update(Delivery)
+            .where(
+                Delivery.source_kind == source_kind.value,
+                Delivery.source_id.in_(list(source_ids)),
+                Delivery.state == DeliveryState.PENDING.value,
+            )
+            .values(state=DeliveryState.CANCELLED.value, last_error="withdrawn by its source")
+        )
+        return result.rowcount or 0
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest pending row becomes due (None when nothing is pending)."""
+        async with self._db.session() as session:
+            value = (
+                await session.execute(
+                    select(func.min(Delivery.next_try_at)).where(Delivery.state == DeliveryState.PENDING.value)
+                )
+            ).scalar_one_or_none()
+            return aware(value)
+
+    async def unreported_problems(self) -> list[Delivery]:
+        """Failed or unreachable rows the lead has not been told about (notices to the lead excluded)."""
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(Delivery)
+                .where(
+                    Delivery.state.in_([DeliveryState.FAILED.value, DeliveryState.UNREACHABLE.value]),
+                    Delivery.lead_notified_at.is_(None),
+                    Delivery.source_kind != SourceKind.LEAD_NOTICE.value,
+                )
+                .order_by(Delivery.id)
+            )
+            return [_aware_row(row) for row in rows.scalars()]
+
+    async def report_problems(
+        self, delivery_ids: Sequence[int], notices: Iterable[OutboxMessage], now: datetime
+    ) -> int:
+        """Queue the lead's notices and mark the rows reported, atomically (so a notice is never lost nor doubled)."""
+        async with self._db.session() as session:
+            added = await self.enqueue_in(session, notices, now)
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(list(delivery_ids)), Delivery.lead_notified_at.is_(None))
+                .values(lead_notified_at=now)
+            )
+            return added
+
+    async def last_blocked(self, person_ids: Sequence[int], conversation_ids: Sequence[str]) -> dict[int | str, datetime]:
+        """When each recipient last answered 403 (blocked or removed the app), keyed by person id or conversation id."""
+        blocked: dict[int | str, datetime] = {}
+        async with self._db.session() as session:
+            for column, wanted in ((Delivery.person_id, list(person_ids)), (Delivery.conversation_id, list(conversation_ids))):
+                if not wanted:
+                    continue
+                rows = await session.execute(
+                    select(column, func.max(Delivery.updated_at))
+                    .where(
+                        column.in_(wanted),
+                        Delivery.state == DeliveryState.UNREACHABLE.value,
+                        Delivery.last_error.like(f"{BLOCKED_ERROR_PREFIX}%"),
+                    )
+                    .group_by(column)
+                )
+                blocked.update({recipient: aware(at) for recipient, at in rows})
+        return blocked
+
+    async def counts(self, source_kind: SourceKind | None = None) -> dict[str, int]:
+        query = select(Delivery.state, func.count()).group_by(Delivery.state)
+        if source_kind is not None:
+            query = query.where(Delivery.source_kind == source_kind.value)
+        async with self._db.session() as session:
+            return {state: count for state, count in await session.execute(query)}
+
+    async def list(self, source_kind: SourceKind | None = None) -> list[Delivery]:
+        query = select(Delivery).order_by(Delivery.id)
+        if source_kind is not None:
+            query = query.where(Delivery.source_kind == source_kind.value)
+        async with self._db.session() as session:
+            return [_aware_row(row) for row in (await session.execute(query)).scalars()]

@@ -1,0 +1,200 @@
+"""What the status summary reads from the database, and its own small tables.
+
+Reads: every *current* value in one query (the indicator repository offers per-indicator reads
+only; 30 indicators × 40 directorates × 10 years is one round trip here instead of 30) and a
+cheap version of the values table for the summary's cache, and the COPIL member reminders already sent whose élu·es have not had the
+summary yet (the digest rides on the committees feature's reminders without touching them).
+
+Tables: `summary_subscription` (who asked for the weekly digest) and `copil_digest` (one row per
+meeting revision whose digest was queued, written in the same transaction as the deliveries, so
+a digest is queued once even with two schedulers).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, UniqueConstraint, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import Field, SQLModel
+
+from scheduler.cadence import CommitteeKind, MeetingStatus
+from scheduler.clock import to_utc
+from scheduler.reminder_plan import ReminderAudience
+from storage.committees import Meeting, Reminder, ReminderState, meeting_view, MeetingView
+from storage.db import Database
+from storage.indicators import IndicatorValue
+from storage.models import Directorate, Person, utcnow
+
+
+def _timestamp(**kwargs) -> Field:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kwargs))
+
+
+class SummarySubscription(SQLModel, table=True):
+    """A person who asked for the summary every week (« synthèse hebdomadaire oui »)."""
+
+    __tablename__ = "summary_subscription"
+
+    person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True))
+    weekly: bool = Field(default=False)
+    updated_at: datetime = _timestamp(onupdate=utcnow)
+
+
+class CopilDigest(SQLModel, table=True):
+    """The summary was queued for the élu·es before this version (revision) of a COPIL."""
+
+    __tablename__ = "copil_digest"
+    __table_args__ = (UniqueConstraint("meeting_id", "revision", name="uq_copil_digest_meeting_revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int
+    revision: int
+    recipient_count: int
+    created_at: datetime = _timestamp()
+
+
+class StoredValue(NamedTuple):
+    """A current value as `bot.summary.model.snapshot_from_views` reads it."""
+
+    period: str
+    directorate_code: str
+    value: Decimal
+    comment: str
+
+
+_ONE = Decimal(1)
+
+
+def plain(number: Decimal) -> Decimal:
+    """`150.0000` → `150`, `12.5000` → `12.5`: `storage.indicators.canonical`, faster on large reads."""
+    if number == number.to_integral_value():
+        return number.quantize(_ONE)
+    return number.normalize()
+
+
+class SummaryRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
+    async def values_version(self) -> tuple[int, int]:
+        """Changes whenever a value is recorded: values are never updated in place (a correction is
+        a new row), so the row count and the highest id together tell whether anything changed."""
+        async with self._db.session() as session:
+            count, highest = (
+                await session.execute(select(func.count(), func.max(IndicatorValue.id)).select_from(IndicatorValue))
+            ).one()
+            return int(count), int(highest or 0)
+
+    async def current_values(self, directorate_code: str | None = None) -> dict[int, list[StoredValue]]:
+        """Current values by indicator id (active or not: the caller picks), one directorate's if named."""
+        query = (
+            select(
+                IndicatorValue.indicator_id,
+                Directorate.code,
+                IndicatorValue.period,
+                IndicatorValue.value,
+                IndicatorValue.comment,
+            )
+            .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+            .where(IndicatorValue.current_key.is_not(None))
+        )
+        if directorate_code:
+            query = query.where(Directorate.code == directorate_code.strip().upper())
+        values: dict[int, list[StoredValue]] = defaultdict(list)
+        async with self._db.session() as session:
+            connection = await session.connection()  # Core rows: no ORM bookkeeping for ~50,000 tuples
+            for indicator_id, code, period, value, comment in (await connection.execute(query)).all():
+                values[indicator_id].append(StoredValue(period, code, plain(value), comment or ""))
+        return values
+
+    async def values_recorded_between(self, after_id: int, up_to_id: int) -> list[tuple[int, bool, StoredValue]]:
+        """Rows with after_id < id <= up_to_id, oldest first: (indicator id, still current, value)."""
+        query = (
+            select(
+                IndicatorValue.indicator_id,
+                IndicatorValue.current_key,
+                Directorate.code,
+                IndicatorValue.period,
+                IndicatorValue.value,
+                IndicatorValue.comment,
+            )
+            .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+            .where(IndicatorValue.id > after_id, IndicatorValue.id <= up_to_id)
+            .order_by(IndicatorValue.id)
+        )
+        async with self._db.session() as session:
+            connection = await session.connection()
+            return [
+                (indicator_id, current_key is not None, StoredValue(period, code, plain(value), comment or ""))
+                for indicator_id, current_key, code, period, value, comment in (await connection.execute(query)).all()
+            ]
+
+    # --- weekly digest -----------------------------------------------------------------------
+
+    async def set_weekly(self, person_id: int, weekly: bool) -> None:
+        async with self._db.session() as session:
+            row = await session.get(SummarySubscription, person_id)
+            if row is None:
+                session.add(SummarySubscription(person_id=person_id, weekly=weekly))
+            else:
+                row.weekly = weekly
+                row.updated_at = utcnow()
+
+    async def is_weekly(self, person_id: int) -> bool:
+        async with self._db.session() as session:
+            row = await session.get(SummarySubscription, person_id)
+            return bool(row and row.weekly)
+
+    async def weekly_subscribers(self) -> list[int]:
+        """Ids of the people who asked for the weekly digest and still have a role."""
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(SummarySubscription.person_id)
+                .join(Person, Person.id == SummarySubscription.person_id)
+                .where(SummarySubscription.weekly.is_(True), Person.role.is_not(None))
+                .order_by(SummarySubscription.person_id)
+            )
+            return list(rows.scalars())
+
+    # --- digest before each COPIL ------------------------------------------------------------
+
+    async def copil_meetings_awaiting_digest(self, now: datetime) -> list[MeetingView]:
+        """COPILs still ahead whose member reminder went out (J-7, or J-1 after downtime) for the
+        current date of the meeting, and whose élu·es have not been sent the summary for it."""
+        query = (
+            select(Meeting)
+            .join(Reminder, and_(Reminder.meeting_id == Meeting.id, Reminder.revision == Meeting.sequence))
+            .outerjoin(
+                CopilDigest, and_(CopilDigest.meeting_id == Meeting.id, CopilDigest.revision == Meeting.sequence)
+            )
+            .where(
+                Meeting.kind == CommitteeKind.COPIL.value,
+                Meeting.status == MeetingStatus.PLANNED.value,
+                Meeting.starts_at > to_utc(now),
+                Reminder.audience == ReminderAudience.MEMBERS.value,
+                Reminder.state == ReminderState.FANNED_OUT.value,
+                CopilDigest.id.is_(None),
+            )
+            .distinct()
+            .order_by(Meeting.starts_at)
+        )
+        async with self._db.session() as session:
+            return [meeting_view(row) for row in (await session.execute(query)).scalars()]
+
+    @staticmethod
+    def record_digest_in(session: AsyncSession, meeting: MeetingView, recipient_count: int) -> None:
+        """Inside the transaction that queues the deliveries (the unique constraint refuses a second one)."""
+        session.add(CopilDigest(meeting_id=meeting.id, revision=meeting.sequence, recipient_count=recipient_count))
+
+    async def digests(self) -> list[CopilDigest]:
+        async with self._db.session() as session:
+            return list((await session.execute(select(CopilDigest).order_by(CopilDigest.id))).scalars())
+

@@ -1,0 +1,196 @@
+"""Broadcasts by the SPASER lead: dialog, delivery through the outbox once per recipient, the
+delivery report to the lead, the audit trail, and refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.broadcasts import (
+    BroadcastAudience,
+    BroadcastNotAllowed,
+    BroadcastService,
+    audience_in,
+    delivery_report,
+)
+from scheduler.cadence import CommitteeKind
+from storage.broadcasts import AudienceKind, BroadcastRepository, BroadcastView, DeliveryOutcome
+from storage.indicators import IndicatorRepository
+from storage.models import Role
+from storage.outbox import Delivery, DeliveryState, OutboxRepository, SourceKind
+from storage.repositories import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from tests.committees_support import add_person, received
+from tests.conftest import texts
+from tests.fakes.teams_connector import FakeTeamsConnector
+from tests.summary_support import organisation, reachable_again, seed_catalogue
+
+
+@pytest.fixture
+async def connector():
+    fake = FakeTeamsConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+def test_the_audience_is_read_from_the_lead_s_sentence():
+    assert audience_in("au COPIL") == BroadcastAudience(AudienceKind.COMMITTEE, committee=CommitteeKind.COPIL)
+    assert audience_in("aux membres du comité technique") == BroadcastAudience(
+        AudienceKind.COMMITTEE, committee=CommitteeKind.COTECH
+    )
+    assert audience_in("aux directions DCP, DRH et dsi") == BroadcastAudience(
+        AudienceKind.DIRECTORATES, directorates=("DCP", "DRH", "DSI")
+    )
+    assert audience_in("aux directions en retard") == BroadcastAudience(AudienceKind.DUE)
+    assert audience_in("à tout le monde") == BroadcastAudience(AudienceKind.EVERYONE)
+    assert audience_in("") is None
+    assert BroadcastAudience(AudienceKind.DIRECTORATES, directorates=("DCP",)).to_phrase == "à la direction DCP"
+
+
+def test_the_report_names_who_got_it_who_did_not_and_why():
+    broadcast = BroadcastView(
+        id=1, author_id=1, author_name="Camille Martin", audience_kind=AudienceKind.EVERYONE,
+        audience_label="toutes les personnes enregistrées", text="Réunion de lancement le 12 mars.",
+        recipient_count=3, sent_count=0, failed_count=0, unreachable_count=0,
+        created_at=datetime(2026, 11, 30, 9, tzinfo=UTC), reported_at=None,
+    )
+    outcomes = [
+        DeliveryOutcome("Marc Lefèvre", DeliveryState.SENT, None),
+        DeliveryOutcome("Lucie Roux", DeliveryState.FAILED, "503: Service Unavailable"),
+        DeliveryOutcome("Hélène Dubois", DeliveryState.UNREACHABLE, "no conversation reference: the person …"),
+    ]
+
+    report = delivery_report(broadcast, outcomes, "Europe/Paris").splitlines()
+
+    assert report[0] == (
+        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
+        "« Réunion de lancement le 12 mars. »"
+    )
+    assert report[1] == "- Envoyés : 1 — Marc Lefèvre"
+    assert report[2] == "- En échec : 1 — Lucie Roux (envoi impossible (503: Service Unavailable))"
+    assert report[3].startswith("- Injoignables : 1 — Hélène Dubois (n’a encore jamais échangé avec l’assistant")
+    assert report[4].startswith("Sans conversation avec l'assistant : Hélène Dubois.")
+
+
+async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_gets_the_report(
+    runtime, talk, sqlite_database, connector
+):
+    people = await organisation(sqlite_database, connector.url)
+    await add_person(sqlite_database, "helene@ville.fr", Role.OFFICIAL, None, name="Hélène Dubois")
+    lead = talk("aad-camille@ville.fr", "Camille Martin")
+
+    asked = texts(await lead.say("diffuser un message au COPIL"))
+    preview = texts(await lead.say("Le bilan 2026 sera présenté le 12 mars."))
+    sent = texts(await lead.say("oui"))
+    await reachable_again(sqlite_database, people["lead"], connector.url)
+    await runtime.committees.drain_outbox()
+    await runtime.committees.drain_outbox()
+    reports = [await runtime.summary.report_broadcasts(), await runtime.summary.report_broadcasts()]
+    await runtime.committees.drain_outbox()
+    [audit] = await runtime.summary.broadcasts.repository.history()
+
+    assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
+    assert "Destinataires 3 destinataires : Hélène Dubois, Lucie Roux, Marc Lefèvre" in preview
+    assert "⚠ Hélène Dubois n'a encore jamais échangé avec l'assistant dans Teams" in preview
+    assert preview.endswith("J'envoie ce message à 3 destinataires ?\nBoutons : [Oui] | [Non]")
+    assert sent.startswith("C'est parti : 3 destinataires (membres du COPIL).")
+    deliveries = received(connector)
+    to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
+    assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
+    assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
+    [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
+    assert report.startswith("**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
+    assert "- Envoyés : 2 — Lucie Roux, Marc Lefèvre" in report and "- En échec : 0" in report
+    assert "- Injoignables : 1 — Hélène Dubois (n’a encore jamais échangé" in report
+    assert "Sans conversation avec l'assistant : Hélène Dubois." in report
+    assert reports == [1, 0]
+    assert (audit.author_name, audit.audience_label, audit.text) == (
+        "Camille Martin", "membres du COPIL", "Le bilan 2026 sera présenté le 12 mars."
+    )
+    assert (audit.recipient_count, audit.sent_count, audit.failed_count, audit.unreachable_count) == (3, 2, 0, 1)
+    assert audit.created_at == datetime(2026, 11, 30, 9, tzinfo=UTC) and audit.reported_at is not None
+
+
+async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sqlite_database, connector):
+    people = await organisation(sqlite_database, connector.url)
+    lead = talk("aad-camille@ville.fr", "Camille Martin")
+    await lead.say("diffuser un message aux directions DCP et DPB")
+    await lead.say("Pensez à saisir vos indicateurs.")
+    await lead.say("oui")
+    await reachable_again(sqlite_database, people["lead"], connector.url)
+    connector.fail_next(400)  # not retryable: the first send fails for good
+
+    await runtime.committees.drain_outbox()
+    await runtime.summary.report_broadcasts()
+    await runtime.committees.drain_outbox()
+    history = texts(await lead.say("historique des diffusions"))
+
+    [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
+    assert "- Envoyés : 1 — " in report and "- En échec : 1 — " in report and "- Injoignables : 0" in report
+    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyés, 1 en échec" in history
+
+
+async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, connector):
+    people = await organisation(sqlite_database, connector.url)
+
+    by_contributor = texts(await talk("aad-nadia@ville.fr", "Nadia Benali").say("diffuser un message à tout le monde"))
+    by_official = texts(await talk("aad-marc@ville.fr", "Marc Lefèvre").say("envoyer un message au COPIL"))
+    with pytest.raises(BroadcastNotAllowed, match="Seul le responsable SPASER peut diffuser un message"):
+        await runtime.summary.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
+
+    refusal = "Cette action est réservée au responsable SPASER. Tapez « qui suis-je » pour connaître votre rôle."
+    assert by_contributor == by_official == refusal
+    assert await runtime.committees.outbox.counts() == {}
+    assert await runtime.summary.broadcasts.repository.history() == []
+
+
+async def test_cancelling_or_answering_non_sends_nothing(runtime, talk, sqlite_database, connector):
+    await organisation(sqlite_database, connector.url)
+    lead = talk("aad-camille@ville.fr", "Camille Martin")
+
+    chosen = texts(await lead.say("diffuser un message"))
+    await lead.say("Certaines directions")
+    unknown = texts(await lead.say("DCP, ZZZ"))
+    await lead.say("DCP")
+    await lead.say("Message")
+    declined = texts(await lead.say("non"))
+    await lead.say("diffuser un message à tout le monde")
+    cancelled = texts(await lead.say("annuler"))
+
+    assert chosen.startswith("À qui voulez-vous diffuser un message ?")
+    assert unknown == "Je ne connais pas ZZZ. Indiquez un ou plusieurs codes de direction parmi : DCP, DPB."
+    assert declined == cancelled == "C'est annulé : aucun message n'a été envoyé."
+    assert await runtime.committees.outbox.counts() == {}
+
+
+async def test_directorates_with_indicators_due_are_reached_and_reported_once(database, clock):
+    """Storage on SQLite and PostgreSQL: the audience comes from the indicators feature's query,
+    deliveries are queued with the audit row, and the report is recorded once."""
+    people = await organisation(database, "http://127.0.0.1:9/")
+    indicators = await seed_catalogue(database, clock, people["lead"].id)
+    await indicators.seed_values([{"code": "SOC-01", "directorate": "DCP", "period": "2026-T3", "value": 160,
+                                   "entered_by_id": people["nadia"].id, "entered_at": clock.now()}])
+    repository = BroadcastRepository(database)
+    service = BroadcastService(
+        repository, PeopleRepository(database), DirectorateRepository(database), ConversationRefRepository(database),
+        IndicatorRepository(database, clock=clock), None, clock, "Europe/Paris",
+    )
+
+    broadcast, resolved = await service.send(people["lead"], BroadcastAudience(AudienceKind.DUE), "Il manque vos valeurs.")
+    again_waiting = await service.report_finished()
+    async with database.session() as session:
+        rows = list((await session.execute(Delivery.__table__.select())).mappings())
+        for row in rows:
+            await session.execute(Delivery.__table__.update().where(Delivery.id == row["id"]).values(state="sent"))
+    reported = [await service.report_finished(), await service.report_finished()]
+    notices = await OutboxRepository(database).list(SourceKind.LEAD_NOTICE)
+
+    assert resolved.label == "directions ayant des indicateurs à remonter (DPB)"
+    assert [r.label for r in resolved.recipients] == ["Julien Petit"]
+    assert broadcast.recipient_count == 1 and again_waiting == 0
+    assert [(row["key"], row["source_kind"]) for row in rows] == [(f"broadcast:{broadcast.id}:person-{people['julien'].id}", "broadcast")]
+    assert all(row["lead_notified_at"] is not None for row in rows)
+    assert reported == [1, 0]
+    assert [notice.person_id for notice in notices] == [people["lead"].id]
+    assert (await repository.get(broadcast.id)).sent_count == 1

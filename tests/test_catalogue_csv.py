@@ -1,0 +1,577 @@
+"""Catalogue CSV import (every row validated, errors by line, all or nothing) and export."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from storage.catalogue_csv import (
+    CATALOGUE_COLUMNS,
+    EXPECTED_HEADER,
+    MAX_LISTED_ERRORS,
+    MAX_ROWS,
+    RECOMMENDED_MAX_ACTIVE_INDICATORS,
+    Axis,
+    CatalogueImportError,
+    CatalogueRow,
+    ImprovementDirection,
+    InvalidCatalogueRow,
+    InvalidCatalogueValue,
+    LineError,
+    build_catalogue_row,
+    catalogue_row_fields,
+    catalogue_size_warning,
+    export_catalogue,
+    export_catalogue_bytes,
+    parse_catalogue_csv,
+)
+from storage.errors import DomainError
+from storage.indicator_values import Unit
+from storage.periods import Frequency
+
+EXAMPLE_FILE = Path(__file__).parent / "data" / "catalogue_exemple.csv"
+DIRECTORATES = ["DCP", "DPB", "DFIN", "DEE", "DRM", "DEJ", "DRH", "DSI", "DAJ"]
+FRENCH_WORDS = re.compile(
+    r"\b(le|la|les|de|des|du|un|une|est|pas|ou|et|à|au|en|pour|exemple|ne|je|ce|cet|cette|inconnue?|possibles?|"
+    r"indiquez|choisissez|trop|aucune?|ligne|colonnes?|valeur|fichier)\b",
+    re.I,
+)
+ENGLISH_WORDS = re.compile(r"\b(the|is|must|should|invalid|expected|error|not|value|cannot|please|line|row)\b", re.I)
+
+VALID_FIELDS = {
+    "code": "IND-01",
+    "libelle": "Part des marchés avec une considération environnementale",
+    "axe": "environnemental",
+    "unite": "%",
+    "directions": "DCP",
+    "frequence": "trimestrielle",
+    "valeur_reference": "42,5",
+    "cible": "100",
+    "annee_cible": "2030",
+    "sens": "hausse",
+    "source": "OECP",
+    "preexistant": "oui",
+    "actif": "oui",
+}
+
+
+def assert_french(message: str) -> None:
+    assert message.strip(), "empty message"
+    assert FRENCH_WORDS.search(message), f"not French: {message!r}"
+    assert not ENGLISH_WORDS.search(message), f"English word in: {message!r}"
+
+
+def csv_line(fields: dict[str, str], delimiter: str = ";") -> str:
+    return delimiter.join(fields[column] for column in CATALOGUE_COLUMNS)
+
+
+def csv_file(*rows: dict[str, str], delimiter: str = ";") -> str:
+    return "\n".join([delimiter.join(CATALOGUE_COLUMNS), *(csv_line(row, delimiter) for row in rows)]) + "\n"
+
+
+def row_with(**changes: str) -> dict[str, str]:
+    return {**VALID_FIELDS, **changes}
+
+
+def import_errors(data: str | bytes, **options) -> CatalogueImportError:
+    with pytest.raises(CatalogueImportError) as caught:
+        parse_catalogue_csv(data, **options)
+    return caught.value
+
+
+def example_bytes() -> bytes:
+    return EXAMPLE_FILE.read_bytes()
+
+
+# --- a valid catalogue -----------------------------------------------------------------------
+
+
+def test_example_catalogue_is_imported_whole() -> None:
+    rows = parse_catalogue_csv(example_bytes(), known_directorates=DIRECTORATES)
+    assert [row.code for row in rows] == [f"IND-{n:02d}" for n in range(1, 17)]
+    first = rows[0]
+    assert first == CatalogueRow(
+        code="IND-01",
+        label="Part des marchés notifiés comportant au moins une considération environnementale",
+        axis=Axis.ENVIRONMENTAL,
+        unit=Unit.PERCENT,
+        directorates=("DCP",),
+        frequency=Frequency.QUARTERLY,
+        improvement=ImprovementDirection.UP,
+        baseline=Decimal("42.5"),
+        target=Decimal("100"),
+        target_year=2030,
+        source="Recensement économique de la commande publique (OECP)",
+        preexisting=True,
+        active=True,
+    )
+    assert first.line == 2
+    assert rows[6].directorates == ("DEE", "DCP") and rows[6].improvement is ImprovementDirection.DOWN
+    assert rows[14].baseline is None and rows[14].target is None and rows[14].target_year is None
+    assert rows[15].active is False
+
+
+def decoded_example() -> str:
+    return example_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
+        lambda text: text.encode("cp1252"),
+        lambda text: text.encode("utf-16"),
+        lambda text: text,
+        lambda text: "\ufeff" + text,
+        lambda text: text.replace("\n", "\r\n").encode("cp1252"),
+    ],
+    ids=["utf-8", "utf-8-bom", "cp1252", "utf-16", "str", "str-bom", "cp1252-crlf"],
+)
+def test_encodings_excel_writes_give_the_same_rows(encode) -> None:
+    expected = parse_catalogue_csv(example_bytes())
+    assert parse_catalogue_csv(encode(decoded_example())) == expected
+    assert parse_catalogue_csv(encode(decoded_example()))[0].label.startswith("Part des marchés")
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_comma_and_tab_separated_files_give_the_same_rows(delimiter: str) -> None:
+    rows = parse_catalogue_csv(example_bytes())
+    text = export_catalogue(rows)
+    converted = io.StringIO()
+    writer = csv.writer(converted, delimiter=delimiter)
+    writer.writerows(csv.reader(io.StringIO(text), delimiter=";"))
+    assert parse_catalogue_csv(converted.getvalue()) == rows
+
+
+def test_header_is_tolerant_of_case_accents_spaces_and_order() -> None:
+    header = ";".join(
+        ["Libellé", "CODE", "Axe", "Unité", "Directions", "Fréquence", "Valeur référence", "Cible", "Année cible",
+         "Sens", "Source", "Préexistant", "Actif"]
+    )
+    order = ["libelle", "code", *[c for c in CATALOGUE_COLUMNS if c not in ("libelle", "code")]]
+    line = ";".join(VALID_FIELDS[column] for column in order)
+    rows = parse_catalogue_csv(f"{header}\n{line}\n")
+    assert rows == parse_catalogue_csv(csv_file(VALID_FIELDS))
+
+
+def test_blank_lines_and_empty_trailing_columns_from_excel_are_ignored() -> None:
+    text = EXPECTED_HEADER + ";;\n\n" + csv_line(VALID_FIELDS) + ";;\n;;;;;;;;;;;;\n\n"
+    assert [row.code for row in parse_catalogue_csv(text)] == ["IND-01"]
+
+
+def test_header_only_gives_an_empty_catalogue() -> None:
+    assert parse_catalogue_csv(EXPECTED_HEADER + "\r\n") == []
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "expected"),
+    [
+        ("code", " ind-07 ", "IND-07"),
+        ("libelle", "  Heures  d'insertion ", "Heures d'insertion"),
+        ("axe", "Économie responsable", Axis.RESPONSIBLE_ECONOMY),
+        ("axe", "economie responsable", Axis.RESPONSIBLE_ECONOMY),
+        ("axe", "Gouvernance et suivi", Axis.GOVERNANCE),
+        ("axe", "SOCIAL", Axis.SOCIAL),
+        ("unite", "pourcentage", Unit.PERCENT),
+        ("frequence", "Trimestriel", Frequency.QUARTERLY),
+        ("sens", "Baisse", ImprovementDirection.DOWN),
+        ("preexistant", "NON", False),
+        ("preexistant", "", False),
+        ("actif", "non", False),
+        ("actif", "", True),
+        ("source", "", ""),
+    ],
+)
+def test_fields_are_read_tolerantly(column: str, typed: str, expected) -> None:
+    fields = row_with(**{column: typed})
+    if column == "sens":
+        fields["cible"] = "10"
+    (row,) = parse_catalogue_csv(csv_file(fields))
+    attribute = {
+        "code": "code", "libelle": "label", "axe": "axis", "unite": "unit", "frequence": "frequency",
+        "sens": "improvement", "preexistant": "preexisting", "actif": "active", "source": "source",
+    }[column]
+    assert getattr(row, attribute) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("DCP|DRH", ("DCP", "DRH")),
+        ('"DCP;DRH"', ("DCP", "DRH")),
+        ("dcp | drh", ("DCP", "DRH")),
+        ("DCP, DRH", ("DCP", "DRH")),
+        ("DCP|DCP|DRH", ("DCP", "DRH")),
+        ("DIR-ACHATS", ("DIR-ACHATS",)),
+    ],
+)
+def test_directorates_are_split_on_pipe_or_semicolon(typed: str, expected: tuple[str, ...]) -> None:
+    (row,) = parse_catalogue_csv(csv_file(row_with(directions=typed)))
+    assert row.directorates == expected
+
+
+@pytest.mark.parametrize(
+    ("unit", "typed", "expected"),
+    [
+        ("%", "12,5", "12.5"),
+        ("%", "12.5", "12.5"),
+        ("%", "45 %", "45"),
+        ("€", "1 200,50", "1200.5"),
+        ("€", "1\u00a0200,50 €", "1200.5"),
+        ("€", "1.200,50", "1200.5"),
+        ("€", "1.5", "1.5"),
+        ("€", "1200,5", "1200.5"),
+        ("€", "3 millions", "3000000"),
+        ("heures", "12500", "12500"),
+        ("nombre", "douze", "12"),
+    ],
+)
+def test_baseline_accepts_french_decimals(unit: str, typed: str, expected: str) -> None:
+    (row,) = parse_catalogue_csv(csv_file(row_with(unite=unit, valeur_reference=typed, cible="", annee_cible="")))
+    assert row.baseline == Decimal(expected)
+
+
+# --- every row validated, errors by line -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "fragment"),
+    [
+        ({"code": ""}, "code", "obligatoire"),
+        ({"code": "IND 01"}, "code", "IND-03"),
+        ({"libelle": ""}, "libelle", "obligatoire"),
+        ({"libelle": "x" * 201}, "libelle", "trop long"),
+        ({"libelle": "=HYPERLINK(\"http://x\")"}, "libelle", "formule"),
+        ({"libelle": "@SUM(A1)"}, "libelle", "formule"),
+        ({"axe": "eco"}, "axe", "social, environnemental, économie responsable, gouvernance"),
+        ({"axe": ""}, "axe", "obligatoire"),
+        ({"unite": "kg"}, "unite", "%, €, nombre"),
+        ({"directions": ""}, "directions", "obligatoire"),
+        ({"directions": "D@J"}, "directions", "invalide"),
+        ({"directions": "|".join(f"D{n}" for n in range(11))}, "directions", "trop de directions"),
+        ({"frequence": "mensuelle"}, "frequence", "annuelle, semestrielle, trimestrielle"),
+        ({"valeur_reference": "abc"}, "valeur_reference", "nombre"),
+        ({"valeur_reference": "120"}, "valeur_reference", "entre 0 et 100"),
+        ({"valeur_reference": "-5"}, "valeur_reference", "négative"),
+        ({"cible": "beaucoup"}, "cible", "nombre"),
+        ({"cible": "12 €"}, "cible", "euros"),
+        ({"cible": "", "annee_cible": "2030"}, "cible", "sans cible"),
+        ({"annee_cible": ""}, "annee_cible", "année"),
+        ({"annee_cible": "20x6"}, "annee_cible", "2000 et 2100"),
+        ({"annee_cible": "1999"}, "annee_cible", "2000 et 2100"),
+        ({"sens": "haut"}, "sens", "hausse ou baisse"),
+        ({"sens": ""}, "sens", "obligatoire"),
+        ({"cible": "30"}, "cible", "mauvais sens"),
+        ({"source": "+33 1 23"}, "source", "formule"),
+        ({"preexistant": "peut-être"}, "preexistant", "oui ou non"),
+        ({"actif": "2"}, "actif", "oui ou non"),
+    ],
+)
+def test_each_kind_of_bad_field_is_reported_with_line_and_column(changes: dict, column: str, fragment: str) -> None:
+    error = import_errors(csv_file(VALID_FIELDS | {"code": "IND-00"}, row_with(**changes)))
+    assert [(e.line, e.column) for e in error.errors] == [(3, column)]
+    assert fragment in error.errors[0].message
+    assert str(error.errors[0]).startswith(f"Ligne 3, colonne « {column} » : ")
+    assert_french(str(error.errors[0]))
+
+
+@pytest.mark.parametrize(("typed", "problem"), [("1 23", "plusieurs nombres"), ("1.200.5", "nombre")])
+def test_baseline_is_read_like_a_chat_answer_when_not_in_export_format(typed: str, problem: str) -> None:
+    error = import_errors(csv_file(row_with(unite="heures", valeur_reference=typed, cible="", annee_cible="")))
+    assert error.errors[0].column == "valeur_reference" and problem in error.errors[0].message
+
+
+def test_unknown_unit_still_reports_a_baseline_that_is_no_number() -> None:
+    error = import_errors(csv_file(row_with(unite="kg", valeur_reference="beaucoup")))
+    assert [e.column for e in error.errors] == ["unite", "valeur_reference"]
+
+
+def test_unit_rules_apply_to_the_target_of_a_count() -> None:
+    error = import_errors(csv_file(row_with(unite="nombre", valeur_reference="3", cible="7,5")))
+    assert error.errors[0].column == "cible" and "entier" in error.errors[0].message
+
+
+def test_all_errors_of_all_lines_are_reported_not_only_the_first() -> None:
+    text = csv_file(
+        row_with(code="IND-01"),
+        row_with(code="IND-02", unite="kg", axe="eco"),
+        row_with(code="IND-03"),
+        row_with(code="IND-04", frequence="mensuelle"),
+        row_with(code="IND-05"),
+        row_with(code="IND-06", valeur_reference="beaucoup"),
+    )
+    error = import_errors(text)
+    assert [(e.line, e.column) for e in error.errors] == [
+        (3, "axe"), (3, "unite"), (5, "frequence"), (7, "valeur_reference")
+    ]
+
+
+def test_nothing_is_returned_when_a_single_row_of_many_is_wrong() -> None:
+    rows = [row_with(code=f"IND-{n:02d}") for n in range(1, 30)]
+    rows[17]["unite"] = "litres"
+    error = import_errors(csv_file(*rows))
+    assert len(error.errors) == 1 and error.errors[0].line == 19
+    assert "aucun indicateur n'a été importé" in error.message
+
+
+def test_duplicate_codes_are_reported_with_the_first_line_case_insensitively() -> None:
+    error = import_errors(csv_file(row_with(code="IND-01"), row_with(code="IND-02"), row_with(code="ind-01")))
+    assert [(e.line, e.column) for e in error.errors] == [(4, "code")]
+    assert "IND-01" in error.errors[0].message and "ligne 2" in error.errors[0].message
+
+
+def test_duplicate_of_an_invalid_row_is_still_reported() -> None:
+    error = import_errors(csv_file(row_with(code="IND-01", axe="?"), row_with(code="IND-01")))
+    assert (3, "code") in [(e.line, e.column) for e in error.errors]
+
+
+def test_row_with_missing_columns_is_reported_with_the_expected_header() -> None:
+    error = import_errors(EXPECTED_HEADER + "\nIND-01;Libellé;social\n")
+    assert error.errors[0].line == 2
+    assert "3 colonnes au lieu de 13" in error.errors[0].message
+    assert EXPECTED_HEADER in error.errors[0].message
+
+
+def test_line_numbers_count_blank_lines_and_multiline_cells() -> None:
+    multiline = csv_line(row_with(code="IND-01", libelle='"Deux\nlignes"'))
+    text = EXPECTED_HEADER + "\n\n" + multiline + "\n" + csv_line(row_with(code="IND-02", axe="?")) + "\n"
+    error = import_errors(text)
+    assert error.errors[0].line == 5
+
+
+def test_cell_line_breaks_and_control_characters_become_spaces() -> None:
+    (row,) = parse_catalogue_csv(csv_file(row_with(libelle='"Deux\nlignes\x00ici"')))
+    assert row.label == "Deux lignes ici"
+
+
+@pytest.mark.parametrize(
+    ("header", "fragments"),
+    [
+        ("code;libelle;axe", ["colonnes manquantes : unite, directions"]),
+        (EXPECTED_HEADER + ";commentaire", ["colonnes inconnues : « commentaire »"]),
+        (EXPECTED_HEADER.replace("cible;", "target;", 1), ["colonnes manquantes : cible", "« target »"]),
+        (EXPECTED_HEADER + ";code", ["colonnes en double : code"]),
+        ("a,b,c", ["colonnes manquantes : code"]),
+    ],
+)
+def test_wrong_header_is_one_error_listing_the_expected_header(header: str, fragments: list[str]) -> None:
+    error = import_errors(header + "\n" + csv_line(VALID_FIELDS) + "\n")
+    assert len(error.errors) == 1 and error.errors[0].line == 1
+    for fragment in fragments:
+        assert fragment in error.errors[0].message
+    assert f"En-tête attendu : {EXPECTED_HEADER}" in error.errors[0].message
+    assert_french(str(error))
+
+
+@pytest.mark.parametrize("data", ["", "\n\n  \n", b"", codecs.BOM_UTF8])
+def test_empty_file_is_refused(data) -> None:
+    error = import_errors(data)
+    assert "vide" in error.message
+
+
+def test_bytes_in_no_known_encoding_are_refused() -> None:
+    error = import_errors(b"code;libelle\n\x81\x8d\x8f\x90\x9d\n")
+    assert "Encodage" in error.message and "UTF-8" in error.message
+
+
+def test_unclosed_quote_is_refused_with_its_line() -> None:
+    error = import_errors(csv_file(row_with(code="IND-01")) + 'IND-02;"Libellé sans fin\n')
+    assert error.errors[0].line == 3
+    assert "illisible" in error.errors[0].message
+
+
+# --- directorates known by the caller --------------------------------------------------------
+
+
+def test_unknown_directorate_is_reported_by_line_with_a_suggestion() -> None:
+    text = csv_file(row_with(code="IND-01"), row_with(code="IND-02", directions="DCP|DJA|XYZ"))
+    error = import_errors(text, known_directorates=["DAJ", "DCP"])
+    assert [(e.line, e.column) for e in error.errors] == [(3, "directions")]
+    message = error.errors[0].message
+    assert "« DJA » inconnue" in message and "« DAJ »" in message and "« XYZ » inconnue" in message
+
+
+def test_known_directorates_are_compared_case_insensitively() -> None:
+    (row,) = parse_catalogue_csv(csv_file(row_with(directions="dcp")), known_directorates=[" dcp "])
+    assert row.directorates == ("DCP",)
+
+
+def test_without_known_directorates_only_the_format_is_checked() -> None:
+    (row,) = parse_catalogue_csv(csv_file(row_with(directions="NOUVELLE")))
+    assert row.directorates == ("NOUVELLE",)
+
+
+# --- size limits -----------------------------------------------------------------------------
+
+
+def test_hundred_thousand_rows_are_refused_with_a_single_error() -> None:
+    text = csv_file(*(row_with(code=f"IND-{n}") for n in range(100_000)))
+    error = import_errors(text)
+    assert len(error.errors) == 1 and error.errors[0].line is None
+    assert "trop gros" in error.message
+    assert_french(error.message)
+
+
+def test_hundred_thousand_rows_under_the_byte_limit_stop_at_the_row_limit() -> None:
+    """Rows past the limit are invalid: seeing no error about them proves they were never read."""
+    tiny_rows = "\n".join(["x"] * 100_000)
+    text = csv_file(row_with(code="IND-01")) + tiny_rows
+    assert len(text) < 1_000_000
+    error = import_errors(text, max_rows=MAX_ROWS)
+    assert len(error.errors) == 1
+    assert "plus de 1\u202f000 indicateurs" in error.message
+
+
+def test_oversized_bytes_are_refused_before_decoding() -> None:
+    error = import_errors(b"\x81" * 2_000, max_bytes=1_000)
+    assert "trop gros" in error.message and "Encodage" not in error.message
+
+
+@pytest.mark.parametrize(("count", "accepted"), [(2, True), (3, False)])
+def test_row_limit_is_inclusive(count: int, accepted: bool) -> None:
+    text = csv_file(*(row_with(code=f"IND-{n}") for n in range(count)))
+    if accepted:
+        assert len(parse_catalogue_csv(text, max_rows=2)) == count
+    else:
+        assert "plus de 2 indicateurs" in import_errors(text, max_rows=2).message
+
+
+def test_a_thousand_rows_are_accepted() -> None:
+    text = csv_file(*(row_with(code=f"IND-{n:04d}") for n in range(MAX_ROWS)))
+    assert len(parse_catalogue_csv(text)) == MAX_ROWS
+
+
+def test_error_summary_lists_the_first_errors_and_counts_the_rest() -> None:
+    rows = [row_with(code=f"IND-{n:02d}", axe="?") for n in range(30)]
+    error = import_errors(csv_file(*rows))
+    assert len(error.errors) == 30
+    lines = error.message.splitlines()
+    assert lines[0] == "Import refusé, aucun indicateur n'a été importé : 30 erreurs."
+    assert len(lines) == 1 + MAX_LISTED_ERRORS + 1
+    assert lines[-1] == f"- … et {30 - MAX_LISTED_ERRORS} autres erreurs."
+
+
+# --- export and round trip -------------------------------------------------------------------
+
+
+def test_export_then_import_gives_back_the_example_catalogue() -> None:
+    rows = parse_catalogue_csv(example_bytes())
+    exported = export_catalogue(rows)
+    assert exported.splitlines()[0] == EXPECTED_HEADER
+    assert parse_catalogue_csv(exported) == rows
+    assert export_catalogue(parse_catalogue_csv(exported)) == exported
+
+
+def generated_rows() -> list[CatalogueRow]:
+    """Every unit, frequency, axis and direction, with awkward text, as hypothesis would try."""
+    awkward_labels = ['Point-virgule ; et "guillemets"', "Accents éèàçœ – tiret", "Virgule, et | barre", "  espaces  "]
+    numbers = {
+        Unit.PERCENT: (Decimal("0"), Decimal("99.9999")),
+        Unit.EURO: (Decimal("1200.5"), Decimal("999999999.99")),
+        Unit.COUNT: (Decimal("0"), Decimal("12")),
+        Unit.PEOPLE: (Decimal("3"), Decimal("60")),
+        Unit.HOURS: (Decimal("0.25"), Decimal("20000")),
+        Unit.DAYS: (Decimal("30"), Decimal("34.5")),
+        Unit.TCO2E: (Decimal("38000.125"), Decimal("48200")),
+        Unit.TONNES: (Decimal("1250"), Decimal("2000")),
+    }
+    rows = []
+    combos = itertools.product(Unit, Frequency, Axis, [True, False])
+    for index, (unit, frequency, axis, flag) in enumerate(combos):
+        low, high = numbers[unit]
+        improvement = ImprovementDirection.UP if index % 2 else ImprovementDirection.DOWN
+        baseline, target = (low, high) if improvement is ImprovementDirection.UP else (high, low)
+        with_target = index % 3 != 0
+        rows.append(
+            CatalogueRow(
+                code=f"IND-{index:03d}",
+                label=" ".join(awkward_labels[index % len(awkward_labels)].split()),
+                axis=axis,
+                unit=unit,
+                directorates=tuple(DIRECTORATES[: 1 + index % 3]),
+                frequency=frequency,
+                improvement=improvement,
+                baseline=baseline if index % 5 else None,
+                target=target if with_target else None,
+                target_year=2030 if with_target else None,
+                source="" if index % 4 else "Source ; « citée »",
+                preexisting=flag,
+                active=not flag,
+            )
+        )
+    return rows
+
+
+def test_generated_rows_round_trip_through_export_and_import() -> None:
+    rows = generated_rows()
+    assert len(rows) == 8 * 3 * 4 * 2
+    assert parse_catalogue_csv(export_catalogue(rows), known_directorates=DIRECTORATES) == rows
+
+
+def test_export_bytes_have_a_bom_for_excel_and_round_trip() -> None:
+    rows = parse_catalogue_csv(example_bytes())
+    data = export_catalogue_bytes(rows)
+    assert data.startswith(codecs.BOM_UTF8)
+    assert parse_catalogue_csv(data) == rows
+
+
+def test_exported_numbers_use_a_decimal_comma_without_thousand_separators() -> None:
+    rows = parse_catalogue_csv(csv_file(row_with(unite="€", valeur_reference="1 200,5", cible="3 millions")))
+    fields = catalogue_row_fields(rows[0])
+    assert (fields["valeur_reference"], fields["cible"]) == ("1200,5", "3000000")
+    assert list(fields) == list(CATALOGUE_COLUMNS)
+
+
+def test_empty_catalogue_exports_the_header_only_and_round_trips() -> None:
+    exported = export_catalogue([])
+    assert exported == EXPECTED_HEADER + "\r\n"
+    assert parse_catalogue_csv(exported) == []
+
+
+# --- single rows (chat) and size warning -----------------------------------------------------
+
+
+def test_build_catalogue_row_reports_every_problem_by_column() -> None:
+    with pytest.raises(InvalidCatalogueRow) as caught:
+        build_catalogue_row({"code": "IND 1", "unite": "kg"})
+    columns = [problem.column for problem in caught.value.problems]
+    assert columns == ["code", "libelle", "axe", "unite", "directions", "frequence", "sens"]
+    for problem in caught.value.problems:
+        assert_french(str(problem))
+    assert isinstance(caught.value, DomainError)
+
+
+def test_build_catalogue_row_from_chat_answers() -> None:
+    row = build_catalogue_row(VALID_FIELDS, known_directorates=DIRECTORATES)
+    assert row.code == "IND-01" and row.baseline == Decimal("42.5") and row.line is None
+
+
+@pytest.mark.parametrize("parse", [Axis.parse, ImprovementDirection.parse])
+def test_enum_parse_errors_are_french(parse) -> None:
+    with pytest.raises(InvalidCatalogueValue) as caught:
+        parse("inconnu")
+    assert_french(caught.value.message)
+
+
+@pytest.mark.parametrize(
+    ("count", "warned"), [(0, False), (RECOMMENDED_MAX_ACTIVE_INDICATORS, False), (31, True), (90, True)]
+)
+def test_size_warning_beyond_thirty_active_indicators(count: int, warned: bool) -> None:
+    warning = catalogue_size_warning(count)
+    assert (warning is not None) is warned
+    if warning:
+        assert str(count) in warning and "trentaine" in warning
+        assert_french(warning)
+
+
+def test_line_error_without_line_reads_as_a_sentence() -> None:
+    assert str(LineError(None, "le fichier est vide.")) == "Le fichier est vide."
+    assert str(LineError(4, "Axe inconnu.", "axe")) == "Ligne 4, colonne « axe » : axe inconnu."

@@ -1,0 +1,74 @@
+"""French dates typed in chat, resolved against the injected clock in Europe/Paris."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from scheduler.clock import FakeClock
+from scheduler.meeting_dates import MeetingDateReader, normalise_french_datetime_text
+from storage.errors import DomainError
+from tests.committees_support import paris
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday 30 November 2026, 10:00 in Paris
+
+
+@pytest.fixture(scope="module")
+def reader() -> MeetingDateReader:
+    return MeetingDateReader(FakeClock(NOW), "Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12 mars à 14h", paris(2027, 3, 12, 14)),
+        ("planifier un COPIL le 12 mars à 14h", paris(2027, 3, 12, 14)),
+        ("le 3/04 à 9h30", paris(2027, 4, 3, 9, 30)),
+        ("le 03/04/2027 à 09:30", paris(2027, 4, 3, 9, 30)),
+        ("mardi prochain 10h", paris(2026, 12, 8, 10)),
+        ("demain 15 h", paris(2026, 12, 1, 15)),
+        ("demain à 15 h", paris(2026, 12, 1, 15)),
+        ("le 12 mars à 14 heures", paris(2027, 3, 12, 14)),
+        ("jeudi 14h", paris(2026, 12, 3, 14)),
+        ("le 1er avril 2027 à 10h", paris(2027, 4, 1, 10)),
+        ("12/03 14h", paris(2027, 3, 12, 14)),
+    ],
+)
+def test_french_dates_typed_in_several_ways_resolve_to_the_next_such_moment_in_paris(reader, typed, expected):
+    resolved = reader.read(typed)
+
+    assert resolved.starts_at == expected
+    assert resolved.starts_at.utcoffset() == expected.utcoffset()
+
+
+def test_a_date_without_an_hour_and_an_hour_without_a_date_are_partial(reader):
+    day_only = reader.read("le 12 mars")
+    hour_only = reader.read("14 h 30")
+
+    assert (day_only.day.isoformat(), day_only.time, day_only.starts_at) == ("2027-03-12", None, None)
+    assert (hour_only.day, hour_only.time.isoformat(), hour_only.starts_at) == (None, "14:30:00", None)
+
+
+def test_a_partial_answer_is_completed_by_what_was_said_before(reader):
+    day = reader.read("le 12 mars").day
+
+    assert reader.read("9h30", day=day).starts_at == paris(2027, 3, 12, 9, 30)
+
+
+@pytest.mark.parametrize("typed", ["le 12 mars 2026 à 14h", "aujourd'hui à 8h"])
+def test_a_moment_already_past_is_refused_in_french(reader, typed):
+    with pytest.raises(DomainError) as refused:
+        reader.read(typed)
+
+    assert "est déjà passé" in refused.value.message
+
+
+def test_text_without_any_date_gives_nothing(reader):
+    assert reader.read("dans la salle du conseil") is None
+
+
+def test_the_recognizer_workarounds_rewrite_only_what_it_misreads():
+    assert normalise_french_datetime_text("le 3/04 à 15 h 30") == "le 3 avril à 15h30"
+    assert normalise_french_datetime_text("le 03/04/2027 à 14 heures") == "le 03/04/2027 à 14h"
+    assert normalise_french_datetime_text("le 45/13") == "le 45/13"

@@ -1,0 +1,201 @@
+"""The summary Adaptive Card: content, empty cases, filters as buttons, size under Teams' limit."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from botbuilder.schema import Activity
+
+from bot.cards import card_message, render_as_text
+from bot.summary.card import MAX_CARD_BYTES, STATUS_COLORS, card_size, summary_card, summary_card_content
+from bot.summary.compute import compute_summary
+from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
+from scheduler.cadence import check_cadence
+from storage.catalogue_csv import Axis, ImprovementDirection
+from storage.indicator_values import Unit
+from storage.periods import Frequency
+
+TODAY = date(2026, 3, 1)
+EVERYONE = Scope.everything()
+TEAMS_MESSAGE_LIMIT = 28 * 1024
+DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande"), DirectorateInfo("DCP", "Commande publique")]
+
+
+def indicator(code, *, values=(), target="200", target_year=2027, directorates=("DRC",), axis=Axis.SOCIAL,
+              unit=Unit.HOURS, label="Heures d'insertion réalisées"):
+    return IndicatorSnapshot(
+        code=code, label=label, axis=axis, unit=unit, frequency=Frequency.ANNUAL, directorates=directorates,
+        direction=ImprovementDirection.UP, baseline=Decimal(100),
+        target=None if target is None else Decimal(target), target_year=target_year if target else None,
+        values=tuple(values),
+    )
+
+
+def texts(content):
+    """Every string of the card, to assert on what a reader sees."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            found.append(node)
+
+    walk(content)
+    return "\n".join(found)
+
+
+def find(content, predicate):
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if predicate(node):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(content)
+    return found
+
+
+def im_back_values(content):
+    return [node["data"]["msteams"]["value"] for node in find(content, lambda n: n.get("type") == "Action.Submit")]
+
+
+def mixed_catalogue():
+    return [
+        indicator("OK", values=[("2024", "DRC", 100), ("2025", "DRC", 210)]),
+        indicator("LATE", values=[("2024", "DRC", 100), ("2025", "DRC", 101)], axis=Axis.ENVIRONMENTAL),
+        indicator("NONE", axis=Axis.GOVERNANCE),
+        indicator("FREE", target=None, values=[("2025", "DRC", 7)], axis=Axis.GOVERNANCE),
+    ]
+
+
+def test_card_is_version_1_5_with_headline_counts_and_coloured_statuses():
+    content = summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE))
+    assert content["type"] == "AdaptiveCard" and content["version"] == "1.5"
+    headline = content["body"][2]
+    counts = [column["items"][0]["text"] for column in headline["columns"]]
+    labels = [column["items"][1]["text"] for column in headline["columns"]]
+    assert counts == ["1", "0", "1", "1", "1"]
+    assert labels == ["atteint", "en bonne voie", "en retard", "non renseigné", "sans cible"]
+    late = find(content, lambda n: n.get("text") == "En retard")
+    assert late and late[0]["color"] == STATUS_COLORS[Status.LATE] == "Attention"
+    shown = texts(content)
+    assert "Axe social · 1 indicateur" in shown and "Axe gouvernance · 2 indicateurs" in shown
+    assert "aucune valeur remontée" in shown and "pas de cible" in shown
+    assert "↑ en progrès" in shown
+
+
+def test_empty_catalogue_card_still_renders_and_says_so():
+    content = summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))
+    shown = texts(content)
+    assert "Le catalogue d'indicateurs est vide" in shown
+    assert "Aucune réunion planifiée." in shown
+    assert render_as_text(card_message(summary_card(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))))
+
+
+def test_directorate_without_values_renders_with_what_it_must_report():
+    content = summary_card_content(
+        compute_summary([indicator("A", directorates=("DRC", "DCP"), values=[("2025", "DRC", 1)])],
+                        DIRECTORATES, TODAY, scope=Scope.only("DCP")))
+    shown = texts(content)
+    assert "Non renseigné" in shown
+    assert "À remonter : A (2025)." in shown
+    assert "Direction DCP – Commande publique" in shown
+
+
+def test_directorate_without_indicators_is_told_so():
+    content = summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DCP")))
+    shown = texts(content)
+    assert "Aucun indicateur n'est attribué à cette direction." in shown
+
+
+def test_filters_are_im_back_buttons():
+    content = summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE))
+    values = im_back_values(content)
+    assert "synthèse axe social" in values and "synthèse axe économie responsable" in values
+    assert "synthèse direction DRC" in values
+    assert "synthèse" not in values  # no "full summary" button on the full summary
+
+
+def test_filtered_card_offers_the_full_summary_and_keeps_the_directorate_in_axis_buttons():
+    content = summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, directorate="DRC", scope=EVERYONE))
+    values = im_back_values(content)
+    assert "synthèse" in values
+    assert "synthèse direction DRC axe social" in values
+    assert not [v for v in values if v.startswith("synthèse direction DCP")]
+
+
+def test_contributor_card_has_no_directorate_buttons_nor_other_directorates():
+    catalogue = [indicator("A", directorates=("DRC", "DCP"), values=[("2025", "DRC", 1), ("2025", "DCP", 2)])]
+    content = summary_card_content(compute_summary(catalogue, DIRECTORATES, TODAY, scope=Scope.only("DRC")))
+    assert not [v for v in im_back_values(content) if "direction" in v]
+    assert "DCP" not in json.dumps(content, ensure_ascii=False)
+
+
+def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
+    meetings = [UpcomingMeeting("Comité technique", datetime(2026, 3, 12, 13, 0, tzinfo=UTC), "Salle 2")]
+    warnings = check_cadence("copil", [], TODAY)
+    catalogue = [indicator(f"I{n}") for n in range(31)]
+    content = summary_card_content(
+        compute_summary(catalogue, DIRECTORATES, TODAY, next_meetings=meetings, cadence_warnings=warnings, scope=EVERYONE),
+        chart_url="https://bot.example.org/synthese/graphique/abc.png",
+    )
+    shown = texts(content)
+    assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in shown
+    assert "Comité de pilotage : 0 réunion prévue dans les 12 prochains mois" in shown
+    assert "trentaine" in shown
+    (image,) = find(content, lambda n: n.get("type") == "Image")
+    assert image["url"].endswith("abc.png") and image["altText"]
+
+
+def big_catalogue(indicators: int, directorates: int):
+    infos = [DirectorateInfo(f"D{n:02d}", "Direction de l'aménagement durable " + "x" * 60) for n in range(directorates)]
+    codes = tuple(info.code for info in infos)
+    catalogue = [
+        indicator(
+            f"INDICATEUR-{n:03d}",
+            label="Part des marchés notifiés comportant au moins une considération environnementale " * 2,
+            directorates=codes,
+            axis=list(Axis)[n % 4],
+            values=[(year, code, 100 + n) for code in codes[: directorates - 3] for year in ("2024", "2025")],
+        )
+        for n in range(indicators)
+    ]
+    return catalogue, infos
+
+
+def test_thirty_indicators_and_forty_directorates_fit_under_the_teams_limit():
+    catalogue, infos = big_catalogue(30, 40)
+    summary = compute_summary(catalogue, infos, TODAY, cadence_warnings=check_cadence("cotech", [], TODAY), scope=EVERYONE)
+    content = summary_card_content(summary, chart_url="https://bot.example.org/c.png")
+    assert card_size(content) <= MAX_CARD_BYTES < TEAMS_MESSAGE_LIMIT
+    assert len(find(content, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)) == 30
+    assert "non affichés ici" not in texts(content)
+
+
+def test_an_oversized_catalogue_is_cut_and_says_how_many_rows_are_left_out():
+    catalogue, infos = big_catalogue(120, 40)
+    summary = compute_summary(catalogue, infos, TODAY, scope=EVERYONE)
+    content = summary_card_content(summary)
+    assert card_size(content) <= MAX_CARD_BYTES
+    rows = len(find(content, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2))
+    assert 0 < rows < 120
+    assert f"… et {120 - rows} indicateurs de plus, non affichés ici" in texts(content)
+
+
+def test_card_attachment_renders_as_text_for_the_console():
+    activity: Activity = card_message(summary_card(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)))
+    rendered = render_as_text(activity)
+    assert "Synthèse SPASER" in rendered and "**LATE**" in rendered

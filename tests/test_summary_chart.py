@@ -1,0 +1,107 @@
+"""The summary chart: a real PNG, small enough to serve, drawn for empty and odd data too."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+
+from bot.summary.chart import Panel, card_chart_png, data_uri_if_small, summary_chart_png
+from bot.summary.compute import compute_summary
+from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
+from storage.catalogue_csv import Axis, ImprovementDirection
+from storage.indicator_values import Unit
+from storage.periods import Frequency
+
+TODAY = date(2026, 3, 1)
+EVERYONE = Scope.everything()
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_CHART_BYTES = 200 * 1024
+
+
+def catalogue(indicators: int, directorates: int):
+    infos = [DirectorateInfo(f"D{n:02d}", f"Direction numéro {n}") for n in range(directorates)]
+    codes = tuple(info.code for info in infos)
+    snapshots = [
+        IndicatorSnapshot(
+            code=f"IND-{n:02d}",
+            label="Heures d'insertion réalisées dans les marchés de travaux et de services (coût en $)",
+            axis=list(Axis)[n % 4],
+            unit=Unit.HOURS,
+            frequency=Frequency.ANNUAL,
+            directorates=codes,
+            direction=ImprovementDirection.UP,
+            baseline=Decimal(100 * directorates),
+            target=None if n % 9 == 8 else Decimal(200 * directorates),
+            target_year=None if n % 9 == 8 else 2028,
+            values=tuple(
+                (year, code, 100 + n * 5 * (year == "2025")) for code in codes[: directorates - n % 3]
+                for year in ("2024", "2025")
+            ),
+        )
+        for n in range(indicators)
+    ]
+    return snapshots, infos
+
+
+def image(png: bytes) -> Image.Image:
+    assert png.startswith(PNG_SIGNATURE)
+    picture = Image.open(io.BytesIO(png))
+    picture.load()
+    return picture
+
+
+@pytest.fixture(scope="module")
+def big_summary():
+    return compute_summary(*catalogue(30, 40), TODAY, scope=EVERYONE)
+
+
+@pytest.fixture(scope="module")
+def big_chart(big_summary) -> bytes:
+    return summary_chart_png(big_summary)
+
+
+def test_chart_of_thirty_indicators_and_forty_directorates_is_a_png_under_200_kb(big_chart):
+    png = big_chart
+    picture = image(png)
+    assert picture.format == "PNG"
+    assert len(png) <= MAX_CHART_BYTES
+    assert picture.width == 800 and picture.height > 2000  # both panels, one row per indicator and directorate
+    assert picture.convert("RGB").getpixel((2, 2)) == (255, 255, 255)  # white, not the palette's 254
+
+
+def test_one_panel_is_shorter_than_both():
+    summary = compute_summary(*catalogue(5, 10), TODAY, scope=EVERYONE)
+    both = image(summary_chart_png(summary))
+    progress = image(summary_chart_png(summary, panels=(Panel.PROGRESS,)))
+    completeness = image(summary_chart_png(summary, panels=(Panel.COMPLETENESS,), with_title=False))
+    assert progress.height < both.height and completeness.height < both.height
+
+
+def test_empty_catalogue_still_gives_an_image():
+    picture = image(summary_chart_png(compute_summary([], [], TODAY, scope=EVERYONE)))
+    assert picture.height < 200
+
+
+def test_contributor_chart_draws_only_their_directorate():
+    summary = compute_summary(*catalogue(3, 5), TODAY, scope=Scope.only("D01"))
+    full = compute_summary(*catalogue(3, 5), TODAY, scope=EVERYONE)
+    mine = image(summary_chart_png(summary, panels=(Panel.COMPLETENESS,)))
+    everyone = image(summary_chart_png(full, panels=(Panel.COMPLETENESS,)))
+    assert mine.height < everyone.height
+
+
+def test_data_uri_only_for_small_images(big_chart):
+    small = summary_chart_png(compute_summary([], [], TODAY, scope=EVERYONE))
+    assert data_uri_if_small(small).startswith("data:image/png;base64,iVBOR")
+    assert data_uri_if_small(big_chart) is None
+
+
+def test_card_chart_is_drawn_at_card_width_with_progress_only(big_summary, big_chart):
+    png = card_chart_png(big_summary)
+    card = image(png)
+    assert card.width == 540 and card.height < image(big_chart).height
+    assert len(png) <= MAX_CHART_BYTES

@@ -1,0 +1,218 @@
+"""The status summary through the real bot and the real HTTP app: scope by role, chart and
+export links served with expiring tokens, rights re-checked at download time."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import secrets
+from datetime import timedelta
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
+
+from app import RUNTIME, create_app
+from bot.console import ConsoleConversation
+from bot.settings import Settings, SettingsError
+from bot.summary.downloads import ExportFormat, resource_id
+from bot.summary.request import SummaryRequest
+from bot.summary.tokens import DownloadTokens
+from storage.models import Role
+from tests.conftest import make_settings, texts
+from tests.summary_support import NO_CONNECTOR, DPB_SECRET_COMMENT, SECRET, card_of, find_elements, organisation, seed_catalogue
+
+
+@pytest.fixture
+async def bot_app(sqlite_database, clock):
+    """The HTTP app (download routes) and its runtime, on a seeded SQLite file; no connector needed."""
+    app = create_app(make_settings(sqlite_database.url, download_secret=SECRET), clock=clock)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        runtime = app[RUNTIME]
+        people = await organisation(runtime.database, NO_CONNECTOR)
+        await seed_catalogue(runtime.database, clock, people["lead"].id)
+        yield client, runtime, people
+
+
+def chat(runtime, person) -> ConsoleConversation:
+    return ConsoleConversation(runtime, aad_object_id=f"aad-{person.email}", name=person.name)
+
+
+def shown_text(card: dict) -> str:
+    """The card as JSON text, with the non-breaking spaces of French numbers made plain."""
+    return json.dumps(card, ensure_ascii=False).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def path_of(url: str) -> str:
+    assert url.startswith("http://localhost:3978/synthese/")
+    return url.removeprefix("http://localhost:3978")
+
+
+def download_url(card: dict) -> str:
+    [action] = [a for a in card["actions"] if a["type"] == "Action.OpenUrl"]
+    return action["url"]
+
+
+async def test_an_official_sees_the_whole_summary_and_its_chart_is_served_inline(bot_app):
+    client, runtime, people = bot_app
+
+    card = card_of(await chat(runtime, people["marc"]).say("où en est-on ?"))
+    shown = shown_text(card)
+    [image] = find_elements(card, "Image")
+    chart = await client.get(path_of(image["url"]))
+    body = await chart.read()
+
+    assert "Toutes directions" in shown
+    assert all(code in shown for code in ("SOC-01", "ENV-01", "GOV-01"))
+    assert "280 heures en 2026-T2" in shown  # DCP 150 + DPB 130
+    assert "DCP – Commande publique" in shown and "DPB – Patrimoine bâti" in shown
+    assert chart.status == 200 and chart.content_type == "image/png" and body.startswith(b"\x89PNG")
+    assert "Content-Disposition" not in chart.headers and chart.headers["Cache-Control"] == "private, no-store"
+
+
+async def test_a_contributor_sees_only_their_directorate_whatever_the_filter(bot_app):
+    _, runtime, people = bot_app
+    nadia = chat(runtime, people["nadia"])
+
+    own = shown_text(card_of(await nadia.say("synthèse")))
+    refused = texts(await nadia.say("synthèse direction DPB"))
+    unknown = texts(await nadia.say("état d'avancement direction XYZ"))
+
+    assert "Direction DCP – Commande publique" in own
+    assert "150 heures en 2026-T2" in own and "280 heures" not in own
+    assert "ENV-01" not in own and DPB_SECRET_COMMENT not in own and "DPB" not in own
+    assert refused == "Vous ne pouvez consulter que la synthèse de votre direction (DCP)."
+    assert unknown == "Vous ne pouvez consulter que la synthèse de votre direction (DCP)."
+
+
+async def test_a_contributor_export_holds_their_rows_only_and_forged_links_are_404(bot_app):
+    client, runtime, people = bot_app
+    nadia = people["nadia"]
+
+    card = card_of(await chat(runtime, nadia).say("exporter la synthèse en CSV"))
+    own = await client.get(path_of(download_url(card)))
+    csv_text = (await own.read()).decode("utf-8-sig")
+    tokens = runtime.summary.tokens
+    other_directorate = tokens.issue(resource_id(ExportFormat.CSV, SummaryRequest(directorate="DPB")), nadia.id)
+    other_format = tokens.issue("summary:exe:-:-", nadia.id)
+    someone_else = tokens.issue(resource_id(ExportFormat.CSV), 99_999)
+    genuine = download_url(card).rsplit("/", 1)[1]
+    tampered = genuine[:-4] + ("AAAA" if not genuine.endswith("AAAA") else "BBBB")
+    answers = {
+        name: (await client.get(f"/synthese/{token}")).status
+        for name, token in {
+            "other directorate": other_directorate,
+            "other format": other_format,
+            "unknown person": someone_else,
+            "tampered signature": tampered,
+            "garbage": "not-a-token",
+        }.items()
+    }
+
+    assert own.status == 200 and own.content_type == "text/csv"
+    assert 'filename="synthese-spaser-DCP-2026-11-30.csv"' in own.headers["Content-Disposition"]
+    assert "SOC-01;" in csv_text and ";DCP;2026-T2;150;" in csv_text
+    assert ";DPB;" not in csv_text and DPB_SECRET_COMMENT not in csv_text
+    assert answers == dict.fromkeys(answers, 404)
+
+
+async def test_rights_are_checked_again_when_the_link_is_followed(bot_app):
+    client, runtime, people = bot_app
+    card = card_of(await chat(runtime, people["nadia"]).say("exporter la synthèse en XLSX direction DCP"))
+    path = path_of(download_url(card))
+
+    before = await client.get(path)
+    workbook = load_workbook(io.BytesIO(await before.read()), read_only=True)
+    await runtime.people.assign("nadia@ville.fr", Role.CONTRIBUTOR, "DPB")  # moved to another directorate
+    after_move = await client.get(path)
+
+    assert before.status == 200 and "Synthèse" in workbook.sheetnames
+    assert after_move.status == 404
+
+
+async def test_an_expired_link_is_403_with_a_french_reason(bot_app, clock):
+    client, runtime, people = bot_app
+    card = card_of(await chat(runtime, people["marc"]).say("exporter la synthèse en PDF"))
+    path = path_of(download_url(card))
+
+    fresh = await client.get(path)
+    pdf = await fresh.read()
+    clock.advance(timedelta(hours=1, seconds=1))
+    expired = await client.get(path)
+
+    assert fresh.status == 200 and pdf.startswith(b"%PDF")
+    assert expired.status == 403
+    assert "a expiré" in await expired.text()
+
+
+async def test_an_empty_catalogue_still_renders_and_exports(sqlite_database, clock):
+    app = create_app(make_settings(sqlite_database.url, download_secret=SECRET), clock=clock)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        runtime = app[RUNTIME]
+        people = await organisation(runtime.database, NO_CONNECTOR)
+        official = chat(runtime, people["marc"])
+        card = card_of(await official.say("synthèse"))
+        export = card_of(await official.say("exporter la synthèse en HTML"))
+        html = await client.get(path_of(download_url(export)))
+        page = await html.text()
+
+    assert "Le catalogue d'indicateurs est vide" in shown_text(card)
+    assert find_elements(card, "Image") == []
+    assert html.status == 200 and "Le catalogue d&#x27;indicateurs est vide" in page
+
+
+async def test_unregistered_people_are_refused_politely_and_bad_filters_explained(bot_app):
+    _, runtime, people = bot_app
+    stranger = ConsoleConversation(runtime, aad_object_id="aad-stranger", name="Visiteur")
+    official = chat(runtime, people["marc"])
+
+    refused = texts(await stranger.say("synthèse"))
+    refused_export = texts(await stranger.say("exporter la synthèse en PDF"))
+    refused_weekly = texts(await stranger.say("synthèse hebdomadaire oui"))
+    bad_axis = texts(await official.say("synthèse axe sport"))
+    no_code = texts(await official.say("synthèse direction"))
+    which_format = card_of(await official.say("exporter la synthèse axe social"))
+
+    expected = "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
+    assert refused == refused_export == refused_weekly == expected
+    assert bad_axis.startswith("Axe « sport » inconnu. Axes possibles : social")
+    assert no_code == "Indiquez le code de la direction, par exemple « synthèse direction DRC »."
+    buttons = [action["data"]["msteams"]["value"] for action in which_format["actions"]]
+    assert buttons == [f"exporter la synthese axe social en {f}" for f in ("pdf", "html", "csv", "xlsx")]
+
+
+async def test_the_weekly_digest_choice_is_stored_per_person(bot_app):
+    _, runtime, people = bot_app
+    lead, marc = chat(runtime, people["lead"]), chat(runtime, people["marc"])
+
+    on = texts(await lead.say("synthèse hebdomadaire oui"))
+    status = texts(await marc.say("synthèse hebdomadaire"))
+    off = texts(await lead.say("synthèse hebdo non"))
+
+    assert on.startswith("C'est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h.")
+    assert status.startswith("Vous ne recevez pas la synthèse hebdomadaire")
+    assert off == "C'est noté : vous ne recevrez plus la synthèse hebdomadaire."
+    assert not await runtime.summary.repository.is_weekly(people["lead"].id)
+
+
+def test_production_refuses_to_start_without_a_download_secret():
+    base = {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "SPASER_ENV": "production"}
+    with pytest.raises(SettingsError, match="SPASER_DOWNLOAD_SECRET is empty"):
+        Settings.from_env(base)
+    with pytest.raises(SettingsError, match="too short"):
+        Settings.from_env({**base, "SPASER_DOWNLOAD_SECRET": "short"})
+    settings = Settings.from_env({**base, "SPASER_DOWNLOAD_SECRET": SECRET})
+    assert settings.download_secret == SECRET and SECRET not in repr(settings)
+
+
+async def test_local_mode_draws_an_ephemeral_secret_and_says_so(sqlite_database, clock, caplog):
+    app = create_app(make_settings(sqlite_database.url), clock=clock)
+    another_process = DownloadTokens(secrets.token_urlsafe(48), clock)
+    with caplog.at_level(logging.WARNING):
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            elsewhere = await client.get(f"/synthese/{another_process.issue(resource_id(ExportFormat.CSV), 1)}")
+
+    assert app[RUNTIME].summary.secret_is_ephemeral
+    assert elsewhere.status == 404
+    assert any("EPHEMERAL" in record.getMessage() for record in caplog.records)

@@ -1,0 +1,150 @@
+"""Download endpoint: genuine links serve the document; forged → 404, expired → 403, revoked → 404."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
+
+from bot.summary.compute import compute_summary
+from bot.summary.downloads import (
+    Download,
+    ExportFormat,
+    add_download_routes,
+    parse_resource_id,
+    render_download,
+    render_off_loop,
+    resource_id,
+    single_worker,
+)
+from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, SummaryAccessDenied
+from bot.summary.request import SummaryRequest
+from bot.summary.tokens import DownloadGrant, DownloadTokens
+from scheduler.clock import FakeClock
+from storage.catalogue_csv import Axis, ImprovementDirection
+from storage.indicator_values import Unit
+from storage.periods import Frequency
+
+TODAY = date(2026, 3, 1)
+EVERYONE = Scope.everything()
+DIRECTORATES = [DirectorateInfo("DRC", "Ressources"), DirectorateInfo("DCP", "Commande publique")]
+CATALOGUE = [
+    IndicatorSnapshot(
+        code="SOC-01", label="Heures d'insertion", axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
+        directorates=("DRC", "DCP"), direction=ImprovementDirection.UP, baseline=Decimal(10), target=Decimal(50),
+        target_year=2028, values=(("2025", "DRC", Decimal(12)), ("2025", "DCP", Decimal(30), "note DCP")),
+    )
+]
+# Who is who, as the runtime would read it from the database at download time.
+PEOPLE = {1: Scope.everything(), 2: Scope.only("DRC")}
+
+
+async def resolve(grant: DownloadGrant) -> Download | None:
+    parsed = parse_resource_id(grant.resource_id)
+    scope = PEOPLE.get(grant.person_id)
+    if parsed is None or scope is None:
+        return None
+    export_format, request = parsed
+    try:
+        summary = compute_summary(CATALOGUE, DIRECTORATES, TODAY, scope=scope, axis=request.axis,
+                                  directorate=request.directorate)
+    except SummaryAccessDenied:
+        return None
+    return render_download(summary, export_format)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def tokens(clock):
+    return DownloadTokens("k" * 32, clock)
+
+
+@pytest.fixture
+async def client(tokens):
+    app = web.Application()
+    add_download_routes(app, tokens, resolve)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+        yield test_client
+
+
+async def test_a_genuine_link_serves_the_pdf_as_an_attachment(client, tokens):
+    response = await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.PDF), 1)}")
+    assert response.status == 200
+    assert response.content_type == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="synthese-spaser-toutes-directions-2026-03-01.pdf"')
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert (await response.read()).startswith(b"%PDF-")
+
+
+async def test_the_chart_is_served_inline_as_png(client, tokens):
+    response = await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.CHART), 1)}")
+    assert response.status == 200 and response.content_type == "image/png"
+    assert "Content-Disposition" not in response.headers
+    assert (await response.read()).startswith(b"\x89PNG")
+
+
+async def test_the_html_report_is_sandboxed(client, tokens):
+    response = await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.HTML), 1)}")
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.charset == "utf-8"
+
+
+async def test_a_contributor_link_serves_only_their_directorate(client, tokens):
+    response = await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.XLSX), 2)}")
+    workbook = load_workbook(io.BytesIO(await response.read()))
+    cells = [str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "DRC" in cells and not [c for c in cells if "DCP" in c]
+
+
+async def test_a_contributor_link_to_another_directorate_is_not_found(client, tokens):
+    token = tokens.issue(resource_id(ExportFormat.CSV, SummaryRequest(directorate="DCP")), 2)
+    response = await client.get(f"/synthese/{token}")
+    assert response.status == 404
+    assert await response.text() == "Ce lien de téléchargement n'existe pas."
+
+
+async def test_an_expired_link_is_forbidden_with_a_french_message(client, tokens, clock):
+    token = tokens.issue(resource_id(ExportFormat.CSV), 1)
+    clock.advance(timedelta(hours=2))
+    response = await client.get(f"/synthese/{token}")
+    assert response.status == 403
+    assert "a expiré" in await response.text()
+
+
+@pytest.mark.parametrize("token", ["forge", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."])
+async def test_a_forged_link_is_not_found(client, token):
+    response = await client.get(f"/synthese/{token}")
+    assert response.status == 404
+
+
+async def test_a_link_of_a_person_no_longer_known_is_not_found(client, tokens):
+    response = await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.CSV), 99)}")
+    assert response.status == 404
+
+
+def test_resource_ids_round_trip_and_reject_others():
+    request = SummaryRequest(axis=Axis.RESPONSIBLE_ECONOMY, directorate="DRC")
+    assert parse_resource_id(resource_id(ExportFormat.PDF, request)) == (ExportFormat.PDF, request)
+    assert parse_resource_id(resource_id(ExportFormat.CHART)) == (ExportFormat.CHART, SummaryRequest())
+    for other in ("calendar:1", "summary:exe:-:-", "summary:pdf:SPORT:-", "summary:pdf:-"):
+        assert parse_resource_id(other) is None
+
+
+async def test_documents_render_off_the_event_loop():
+    summary = compute_summary(CATALOGUE, DIRECTORATES, TODAY, scope=EVERYONE)
+    executor = single_worker()
+    try:
+        download = await render_off_loop(executor, summary, ExportFormat.CSV)
+    finally:
+        executor.shutdown()
+    assert download.filename.endswith(".csv") and download.body.startswith(b"\xef\xbb\xbf")

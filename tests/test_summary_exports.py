@@ -1,0 +1,138 @@
+"""Exports of the summary: CSV and XLSX read back, HTML and PDF reports with the directorates' comments."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from bot.summary.compute import compute_summary
+from bot.summary.exports import (
+    VALUE_COLUMNS,
+    export_filename,
+    report_html,
+    report_pdf,
+    values_csv,
+    values_xlsx,
+)
+from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
+from storage.catalogue_csv import Axis, ImprovementDirection
+from storage.indicator_values import Unit
+from storage.periods import Frequency
+
+TODAY = date(2026, 3, 1)
+EVERYONE = Scope.everything()
+DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande"), DirectorateInfo("DCP", "Commande publique")]
+DRC_COMMENT = "Clause d'insertion ajoutée au marché de nettoyage ; 1 200 h attendues."
+DCP_COMMENT = "Retard dû au renouvellement du marché <voirie> & co."
+FORMULA_COMMENT = "=HYPERLINK(\"http://exemple.test\";\"clic\")"
+
+
+def catalogue():
+    return [
+        IndicatorSnapshot(
+            code="SOC-01", label="Heures d'insertion réalisées", axis=Axis.SOCIAL, unit=Unit.HOURS,
+            frequency=Frequency.ANNUAL, directorates=("DRC", "DCP"), direction=ImprovementDirection.UP,
+            baseline=Decimal(100), target=Decimal(2000), target_year=2027,
+            values=(("2024", "DRC", Decimal("50.5")), ("2024", "DCP", Decimal(60)),
+                    ("2025", "DRC", Decimal("1200.25"), DRC_COMMENT), ("2025", "DCP", Decimal(80), DCP_COMMENT)),
+        ),
+        IndicatorSnapshot(
+            code="ENV-02", label="Part des marchés avec une considération environnementale", axis=Axis.ENVIRONMENTAL,
+            unit=Unit.PERCENT, frequency=Frequency.ANNUAL, directorates=("DCP",), direction=ImprovementDirection.UP,
+            values=(("2025", "DCP", Decimal("12.5"), FORMULA_COMMENT),),
+        ),
+    ]
+
+
+def summary(**options):
+    meetings = [UpcomingMeeting("Comité de pilotage", datetime(2026, 4, 2, 8, 0, tzinfo=UTC), "Hôtel de ville")]
+    options.setdefault("scope", EVERYONE)
+    return compute_summary(catalogue(), DIRECTORATES, TODAY, next_meetings=meetings, **options)
+
+
+def test_csv_has_a_bom_semicolons_and_french_decimals_and_reads_back():
+    data = values_csv(summary())
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert tuple(rows[0]) == VALUE_COLUMNS
+    body = rows[1:]
+    assert len(body) == 5
+    assert ["SOC-01", "Heures d'insertion réalisées", "social", "heures", "DRC", "2025", "1200,25", DRC_COMMENT] in body
+    assert ["SOC-01", "Heures d'insertion réalisées", "social", "heures", "DRC", "2024", "50,5", ""] in body
+    values = sorted(Decimal(row[6].replace(",", ".")) for row in body)
+    assert values == sorted([Decimal("50.5"), Decimal(60), Decimal("1200.25"), Decimal(80), Decimal("12.5")])
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas():
+    rows = list(csv.reader(io.StringIO(values_csv(summary()).decode("utf-8-sig")), delimiter=";"))
+    comments = [row[7] for row in rows[1:]]
+    assert "'" + FORMULA_COMMENT in comments and FORMULA_COMMENT not in comments
+
+
+def test_xlsx_opens_with_openpyxl_with_numbers_as_numbers_and_formulas_as_text():
+    workbook = load_workbook(io.BytesIO(values_xlsx(summary())))
+    assert workbook.sheetnames == ["Synthèse", "Valeurs"]
+    values = workbook["Valeurs"]
+    rows = list(values.iter_rows(values_only=True))
+    assert rows[0] == VALUE_COLUMNS
+    by_key = {(row[0], row[4], row[5]): row for row in rows[1:]}
+    assert by_key[("SOC-01", "DRC", "2025")][6] == 1200.25
+    assert by_key[("SOC-01", "DRC", "2025")][7] == DRC_COMMENT
+    formula_cell = next(cell for row in values.iter_rows(min_row=2) for cell in row if cell.value == FORMULA_COMMENT)
+    assert formula_cell.data_type == "s"
+    overview = list(workbook["Synthèse"].iter_rows(values_only=True))
+    assert overview[0][0].startswith("Synthèse SPASER – Toutes directions")
+    assert overview[2][0] == "SOC-01" and overview[2][4] == "en bonne voie" and overview[2][8] == 2000
+
+
+def test_html_report_is_self_contained_with_the_card_content_and_the_comments():
+    html = report_html(summary()).decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
+    assert 'src="data:image/png;base64,iVBOR' in html and "http://" not in html.replace("http://exemple.test", "")
+    assert "Axe social" in html and "Axe environnemental" in html
+    assert "En bonne voie" in html and "Pas de cible" in html
+    assert "1\u202f280,25\u00a0heures en 2025" in html
+    assert DRC_COMMENT.replace("'", "&#x27;") in html
+    assert "Retard dû au renouvellement du marché &lt;voirie&gt; &amp; co." in html
+    assert "<voirie>" not in html
+    assert "jeudi 2 avril 2026 à 10 h 00 (Hôtel de ville)" in html
+
+
+def test_pdf_report_has_the_same_content_and_the_comments():
+    data = report_pdf(summary())
+    assert data.startswith(b"%PDF-")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Synthèse SPASER" in text
+    assert "Heures d'insertion réalisées" in text and "En bonne voie" in text
+    assert "Clause d'insertion ajoutée au marché de nettoyage" in text
+    assert "Retard dû au renouvellement du marché <voirie> & co." in text
+    assert "Comité de pilotage" in text
+
+
+def test_contributor_exports_contain_only_their_directorate():
+    mine = summary(scope=Scope.only("DRC"))
+    for data in (values_csv(mine), report_html(mine)):
+        assert b"DCP" not in data and "renouvellement".encode() not in data
+    workbook = load_workbook(io.BytesIO(values_xlsx(mine)))
+    cells = [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert not [cell for cell in cells if "DCP" in cell or "renouvellement" in cell]
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(mine))).pages)
+    assert "DCP" not in pdf_text and "renouvellement" not in pdf_text
+
+
+def test_empty_catalogue_reports_still_render_and_say_so():
+    empty = compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE)
+    assert "Le catalogue d&#x27;indicateurs est vide" in report_html(empty).decode()
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(empty))).pages)
+    assert "catalogue d'indicateurs est vide" in " ".join(pdf_text.split())
+    assert values_csv(empty).decode("utf-8-sig").strip() == ";".join(VALUE_COLUMNS)
+
+
+def test_export_filenames_are_ascii_and_name_the_scope():
+    assert export_filename(summary(), "pdf") == "synthese-spaser-toutes-directions-2026-03-01.pdf"
+    assert export_filename(summary(directorate="DRC"), "csv") == "synthese-spaser-DRC-2026-03-01.csv"
