@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt
 
-from dialogs.base import SpaserDialog
-from dialogs.meeting_when import is_yes, yes_no_prompt
+from dialogs.base import SpaserDialog, is_yes, yes_no_options
 from dialogs.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
 from scheduler.clock import format_datetime_fr
 from scheduler.committee_service import CommitteeService
@@ -52,7 +51,7 @@ class CancelMeetingDialog(SpaserDialog):
         when = format_datetime_fr(meeting.starts_at, self._service.timezone)
         return await step.prompt(
             "confirm",
-            yes_no_prompt(f"J’annule le {meeting.label.lower()} du **{when}** et je préviens ses membres ?"),
+            yes_no_options(f"J’annule le {meeting.label.lower()} du **{when}** et je préviens ses membres ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):

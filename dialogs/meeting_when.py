@@ -108,22 +108,12 @@ def meeting_number_in(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-YES_NO = [
-    Choice(value="Oui", synonyms=["o", "ouais", "ok", "d'accord", "daccord", "confirmer", "je confirme", "oui merci", "yes"]),
-    Choice(value="Non", synonyms=["n", "non merci", "pas maintenant", "no"]),
-]
-"""Asked with a ChoicePrompt: botbuilder 4.17's ConfirmPrompt does not recognise « oui »/« non » in
-French and falls back on an unordered set of choices, so its answer can come out inverted."""
-
-
-def yes_no_prompt(question: str) -> PromptOptions:
-    return PromptOptions(
-        prompt=MessageFactory.text(question),
-        retry_prompt=MessageFactory.text("Répondez « oui » ou « non »."),
-        choices=YES_NO,
-        style=ListStyle.hero_card,
-    )
-
-
-def is_yes(result: object) -> bool:
-    return getattr(result, "index", None) == 0
+def remember_when(reader: MeetingDateReader, text: str | None, values: dict) -> None:
+    """Merge what the person typed (a day, a time or both) into the dialog's `values`."""
+    resolved = read_answer(reader, text, values) if text is not None else None
+    if resolved is None:
+        return
+    values["day"] = resolved.day.isoformat() if resolved.day else values["day"]
+    values["at"] = resolved.time.strftime("%H:%M") if resolved.time else values["at"]
+    if resolved.starts_at is not None:
+        values["starts_at"] = resolved.starts_at.isoformat()

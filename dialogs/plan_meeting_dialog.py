@@ -19,16 +19,15 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 
 from bot.cards import card_message
 from bot.committee_messages import KIND_NAMES, cadence_lines, meeting_card
-from dialogs.base import SpaserDialog, current_person
+from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
 from dialogs.meeting_when import (
     is_none_answer,
-    is_yes,
     kind_in,
     known_parts,
     read_answer,
+    remember_when,
     when_prompt,
     when_validator,
-    yes_no_prompt,
 )
 from scheduler.cadence import CommitteeKind, MeetingStatus
 from scheduler.clock import format_datetime_fr
@@ -131,12 +130,7 @@ class PlanMeetingDialog(SpaserDialog):
         return await step.prompt("when", when_prompt(day, at, f"le {KIND_NAMES[CommitteeKind(step.values['kind'])]}"))
 
     async def complete_when_step(self, step: WaterfallStepContext):
-        resolved = read_answer(self._dates, step.result, step.values) if step.result is not None else None
-        if resolved is not None:
-            step.values["day"] = resolved.day.isoformat() if resolved.day else step.values["day"]
-            step.values["at"] = resolved.time.strftime("%H:%M") if resolved.time else step.values["at"]
-            if resolved.starts_at is not None:
-                step.values["starts_at"] = resolved.starts_at.isoformat()
+        remember_when(self._dates, step.result, step.values)
         if step.values["starts_at"]:
             return await step.next(None)
         day, at = known_parts(step.values)
@@ -190,7 +184,7 @@ class PlanMeetingDialog(SpaserDialog):
         await step.context.send_activity(card_message(CardFactory.adaptive_card(card)))
         return await step.prompt(
             "confirm",
-            yes_no_prompt("Je le planifie et je programme les rappels ?"),
+            yes_no_options("Je le planifie et je programme les rappels ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):

@@ -16,15 +16,14 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import FoundChoice
 from botbuilder.dialogs.prompts import ChoicePrompt, TextPrompt
 
-from dialogs.base import SpaserDialog
+from dialogs.base import SpaserDialog, is_yes, yes_no_options
 from dialogs.meeting_when import (
     candidates_prompt,
-    is_yes,
     known_parts,
     read_answer,
+    remember_when,
     when_prompt,
     when_validator,
-    yes_no_prompt,
 )
 from scheduler.cadence import CommitteeKind
 from scheduler.clock import format_datetime_fr
@@ -101,12 +100,7 @@ class RescheduleMeetingDialog(SpaserDialog):
         return await step.prompt("when", when_prompt(day, at, subject))
 
     async def complete_when_step(self, step: WaterfallStepContext):
-        resolved = read_answer(self._dates, step.result, step.values) if step.result is not None else None
-        if resolved is not None:
-            step.values["day"] = resolved.day.isoformat() if resolved.day else step.values["day"]
-            step.values["at"] = resolved.time.strftime("%H:%M") if resolved.time else step.values["at"]
-            if resolved.starts_at is not None:
-                step.values["starts_at"] = resolved.starts_at.isoformat()
+        remember_when(self._dates, step.result, step.values)
         if step.values["starts_at"]:
             return await step.next(None)
         day, at = known_parts(step.values)
@@ -124,7 +118,7 @@ class RescheduleMeetingDialog(SpaserDialog):
         new = format_datetime_fr(datetime.fromisoformat(step.values["starts_at"]), tz)
         return await step.prompt(
             "confirm",
-            yes_no_prompt(f"Je déplace le {step.values['label'].lower()} du {old} au **{new}** et je préviens ses membres ?"),
+            yes_no_options(f"Je déplace le {step.values['label'].lower()} du {old} au **{new}** et je préviens ses membres ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):
