@@ -82,12 +82,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> "Settings":
         """Read the process environment; a `.env` file fills only the variables not already set."""
-        values: dict[str, str] = {}
-        if environ is None:
-            values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-            values.update(os.environ)
-        else:
-            values.update(environ)
+        values = read_environment(environ, dotenv_path)
         defaults = cls()
         try:
             port = int(values.get("PORT", defaults.port))
@@ -109,6 +104,15 @@ class Settings:
             scheduler_enabled=values.get("SPASER_SCHEDULER", "on").lower() not in {"off", "0", "false"},
             download_secret=values.get("SPASER_DOWNLOAD_SECRET", "").strip(),
         ).validate()
+
+
+def read_environment(environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> dict[str, str]:
+    """`environ` as given (tests), or the process environment over an optional `.env` file."""
+    if environ is not None:
+        return dict(environ)
+    values = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+    values.update(os.environ)
+    return values
 
 
 def normalise_database_url(url: str) -> str:

@@ -6,13 +6,11 @@ format mirrors Settings: `from_env()` reads the process environment and an optio
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 
-from dotenv import dotenv_values
-
+from bot.settings import read_environment
 from scheduler.clock import SchedulingError
 from scheduler.rate_limit import RateLimits, parse_windows
 from scheduler.reminder_plan import ReminderSettings
@@ -53,12 +51,7 @@ class CommitteeSettings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> "CommitteeSettings":
-        values: dict[str, str] = {}
-        if environ is None:
-            values.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
-            values.update(os.environ)
-        else:
-            values.update(environ)
+        values = read_environment(environ, dotenv_path)
         defaults = ReminderSettings()
         reminders = ReminderSettings(
             member_offsets_days=_days(values.get("SPASER_MEMBER_REMINDER_DAYS"), defaults.member_offsets_days),
