@@ -68,28 +68,28 @@ def _join_actions(meeting: MeetingView) -> list[dict]:
     return [open_url("Rejoindre la réunion Teams", meeting.teams_url)] if meeting.teams_url else []
 
 
-def _in_days(offset_days: int) -> str:
-    if offset_days == 0:
+def _in_days(days_ahead: int) -> str:
+    if days_ahead <= 0:
         return "aujourd’hui"
-    if offset_days == 1:
+    if days_ahead == 1:
         return "demain"
-    return f"dans {offset_days} jours"
+    return f"dans {days_ahead} jours"
 
 
-def member_reminder(meeting: MeetingView, offset_days: int, tz: str) -> tuple[str, dict]:
-    text = f"Rappel : {meeting.label.lower()} du SPASER {_in_days(offset_days)}, le {format_datetime_fr(meeting.starts_at, tz)}"
-    body = [_title(f"Rappel : {meeting.label.lower()} {_in_days(offset_days)}"), meeting_facts(meeting, tz)]
+def member_reminder(meeting: MeetingView, days_ahead: int, tz: str) -> tuple[str, dict]:
+    text = f"Rappel : {meeting.label.lower()} du SPASER {_in_days(days_ahead)}, le {format_datetime_fr(meeting.starts_at, tz)}"
+    body = [_title(f"Rappel : {meeting.label.lower()} {_in_days(days_ahead)}"), meeting_facts(meeting, tz)]
     return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
 
 
-def data_collection_reminder(meeting: MeetingView, offset_days: int, tz: str, directorate: str | None) -> tuple[str, dict]:
+def data_collection_reminder(meeting: MeetingView, days_ahead: int, tz: str, directorate: str | None) -> tuple[str, dict]:
     whose = f"de votre direction ({directorate})" if directorate else "de votre direction"
     text = (
         f"Indicateurs SPASER à mettre à jour avant le {meeting.label.lower()} du "
         f"{format_datetime_fr(meeting.starts_at, tz)}"
     )
     body = [
-        _title(f"{meeting.label} {_in_days(offset_days)} : vos indicateurs SPASER"),
+        _title(f"{meeting.label} {_in_days(days_ahead)} : vos indicateurs SPASER"),
         _para(
             f"Le {meeting.label.lower()} se réunit le {format_datetime_fr(meeting.starts_at, tz)}. Merci de mettre "
             f"à jour les indicateurs {whose} d’ici là : ils alimentent le bilan présenté en séance."
@@ -100,11 +100,11 @@ def data_collection_reminder(meeting: MeetingView, offset_days: int, tz: str, di
 
 
 def reminder_message(
-    audience: ReminderAudience, meeting: MeetingView, offset_days: int, tz: str, directorate: str | None = None
+    audience: ReminderAudience, meeting: MeetingView, days_ahead: int, tz: str, directorate: str | None = None
 ) -> tuple[str, dict]:
     if audience is ReminderAudience.MEMBERS:
-        return member_reminder(meeting, offset_days, tz)
-    return data_collection_reminder(meeting, offset_days, tz, directorate)
+        return member_reminder(meeting, days_ahead, tz)
+    return data_collection_reminder(meeting, days_ahead, tz, directorate)
 
 
 def moved_notice(meeting: MeetingView, previous: datetime, tz: str) -> tuple[str, dict]:

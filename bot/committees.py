@@ -67,7 +67,7 @@ class CommitteesFeature:
         directorates_concerned: DirectoratesConcerned = all_directorates,
     ) -> None:
         self.settings = settings
-        self.config = committee_settings or CommitteeSettings.from_env()
+        self.config = committee_settings or settings.committees
         self.database = database
         self.clock = clock
         self.people = people

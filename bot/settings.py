@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from scheduler.clock import SchedulingError
+from scheduler.committee_settings import CommitteeSettings
+
 
 MIN_DOWNLOAD_SECRET_LENGTH = 32
 
@@ -45,6 +48,8 @@ class Settings:
     scheduler_enabled: bool = True
     download_secret: str = field(default="", repr=False)
     """Signs the expiring download links (summary chart and exports); empty: an ephemeral one."""
+    committees: CommitteeSettings = field(default_factory=CommitteeSettings)
+    """Reminder offsets, year-plan holidays, proactive sending limits."""
 
     @property
     def local_mode(self) -> bool:
@@ -88,6 +93,10 @@ class Settings:
             port = int(values.get("PORT", defaults.port))
         except ValueError as error:
             raise SettingsError(f"PORT={values.get('PORT')!r} is not a number") from error
+        try:
+            committees = CommitteeSettings.from_values(values)
+        except SchedulingError as error:
+            raise SettingsError(str(error)) from error
         return cls(
             port=port,
             host=values.get("HOST", defaults.host),
@@ -103,6 +112,7 @@ class Settings:
             public_url=(values.get("SPASER_PUBLIC_URL", "") or f"http://localhost:{port}").rstrip("/"),
             scheduler_enabled=values.get("SPASER_SCHEDULER", "on").lower() not in {"off", "0", "false"},
             download_secret=values.get("SPASER_DOWNLOAD_SECRET", "").strip(),
+            committees=committees,
         ).validate()
 
 

@@ -1,16 +1,15 @@
-"""Settings of committees, reminders and proactive sending, read from the environment.
+"""Settings of committees, reminders and proactive sending.
 
-Kept beside the feature (not in bot/settings.py) so the feature stays one removable piece; the
-format mirrors Settings: `from_env()` reads the process environment and an optional `.env`.
+Part of the app's `Settings` (its `committees` field): `Settings.from_env()` reads the environment
+once and hands the values to `CommitteeSettings.from_values()`, so one object configures the app.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
-from pathlib import Path
 
-from bot.settings import read_environment
 from scheduler.clock import SchedulingError
 from scheduler.rate_limit import RateLimits, parse_windows
 from scheduler.reminder_plan import ReminderSettings
@@ -50,8 +49,8 @@ class CommitteeSettings:
         )
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> "CommitteeSettings":
-        values = read_environment(environ, dotenv_path)
+    def from_values(cls, values: Mapping[str, str]) -> "CommitteeSettings":
+        """From environment variables already read (see `Settings.from_env`)."""
         defaults = ReminderSettings()
         reminders = ReminderSettings(
             member_offsets_days=_days(values.get("SPASER_MEMBER_REMINDER_DAYS"), defaults.member_offsets_days),
@@ -59,6 +58,8 @@ class CommitteeSettings:
                 values.get("SPASER_DATA_REMINDER_DAYS"), defaults.data_collection_offsets_days
             ),
             send_time=_time(values.get("SPASER_REMINDER_TIME")),
+            working_days_only=_switch(values.get("SPASER_REMINDER_WORKING_DAYS"), defaults.working_days_only),
+            holiday_subdivision=values.get("SPASER_HOLIDAY_SUBDIVISION") or None,
         )
         limits = RateLimits(
             per_conversation=parse_windows(values.get("SPASER_RATE_PER_CONVERSATION", ""))
@@ -69,6 +70,7 @@ class CommitteeSettings:
             limits=limits,
             max_attempts=_int(values.get("SPASER_SEND_MAX_ATTEMPTS"), SendingSettings.max_attempts),
             drain_interval_seconds=float(_int(values.get("SPASER_OUTBOX_INTERVAL"), 15)),
+            stuck_lease_seconds=float(_int(values.get("SPASER_STUCK_LEASE_SECONDS"), 600)),
         )
         return cls(
             reminders=reminders,
@@ -94,6 +96,16 @@ def _time(raw: str | None) -> time | None:
         return time.fromisoformat(raw.strip())
     except ValueError as error:
         raise SchedulingError(f"Heure des rappels illisible : « {raw} » (exemple : 09:00).") from error
+
+
+def _switch(raw: str | None, default: bool) -> bool:
+    if raw is None or not raw.strip():
+        return default
+    if raw.strip().lower() in {"on", "1", "true", "oui"}:
+        return True
+    if raw.strip().lower() in {"off", "0", "false", "non"}:
+        return False
+    raise SchedulingError(f"Valeur attendue : on ou off, reçu « {raw} ».")
 
 
 def _int(raw: str | None, default: int) -> int:

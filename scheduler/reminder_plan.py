@@ -2,18 +2,22 @@
 
 Send instants are computed on the local calendar (meeting day minus N days, at a local wall-clock
 time) and only then converted to UTC, so a J-1 reminder at 14:00 stays at 14:00 local across a
-DST change. The keys are stable so the outbox can refuse a second delivery of the same reminder.
+DST change. A reminder that would land on a weekend or a French public holiday goes out on the
+working day before (a J-1 for a Monday meeting arrives on Friday, when people read it). The keys
+are stable so the outbox can refuse a second delivery of the same reminder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from scheduler.clock import DEFAULT_TIMEZONE, SchedulingError, load_timezone, local_datetime, require_aware, to_utc
+from scheduler.year_plan import french_public_holidays
 
 MAX_OFFSET_DAYS = 366
 
@@ -42,6 +46,10 @@ class ReminderSettings:
     member_offsets_days: tuple[int, ...] = (7, 1)
     data_collection_offsets_days: tuple[int, ...] = (21, 10)
     send_time: time | None = None
+    working_days_only: bool = True
+    """Move a reminder that falls on a Saturday, a Sunday or a public holiday to the working day before."""
+    holiday_subdivision: str | None = None
+    """Local public holidays too, e.g. "57" for Moselle (the `holidays` library's French subdivisions)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "member_offsets_days", _check_offsets(self.member_offsets_days, "les membres"))
@@ -92,14 +100,44 @@ class PlannedReminder:
         return reminder_key(self.meeting_id, self.audience, self.offset_days, self.revision)
 
 
+@lru_cache(maxsize=64)
+def _public_holidays(year: int, subdivision: str | None) -> frozenset[date]:
+    return frozenset(french_public_holidays([year], subdivision))
+
+
+def is_working_day(day: date, holiday_subdivision: str | None = None) -> bool:
+    """Monday to Friday and not a French public holiday."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year, holiday_subdivision)
+
+
+def previous_working_day(day: date, holiday_subdivision: str | None = None) -> date:
+    while not is_working_day(day, holiday_subdivision):
+        day -= timedelta(days=1)
+    return day
+
+
 def send_instant(meeting_at: datetime, offset_days: int, tz: ZoneInfo | str = DEFAULT_TIMEZONE,
-                 send_time: time | None = None) -> datetime:
-    """UTC instant of the J-`offset_days` reminder, at `send_time` (or the meeting's) local wall-clock time."""
+                 send_time: time | None = None, working_days_only: bool = False,
+                 holiday_subdivision: str | None = None) -> datetime:
+    """UTC instant of the J-`offset_days` reminder, at `send_time` (or the meeting's) local wall-clock time.
+
+    With `working_days_only`, a J-1 or earlier reminder falling on a non-working day moves to the
+    working day before; a same-day (J-0) reminder never moves, it is about the meeting itself.
+    """
     zone = load_timezone(tz)
     local_meeting = require_aware(meeting_at, "date de la réunion").astimezone(zone)
     wall_time = send_time if send_time is not None else local_meeting.time()
     send_day = local_meeting.date() - timedelta(days=offset_days)
+    if working_days_only and offset_days > 0:
+        send_day = previous_working_day(send_day, holiday_subdivision)
     return local_datetime(send_day, wall_time, zone).astimezone(UTC)
+
+
+def days_until(meeting_at: datetime, now: datetime, tz: ZoneInfo | str = DEFAULT_TIMEZONE) -> int:
+    """Calendar days from `now` to the meeting, on the local calendar (0 = today, 1 = tomorrow)."""
+    zone = load_timezone(tz)
+    meeting_day = require_aware(meeting_at, "date de la réunion").astimezone(zone).date()
+    return (meeting_day - require_aware(now, "maintenant").astimezone(zone).date()).days
 
 
 def plan_reminders(
@@ -115,16 +153,25 @@ def plan_reminders(
     A reminder whose instant is not strictly before the meeting is dropped (a J-0 at 09:00 for a
     08:00 meeting). `not_before` (usually the moment the meeting is planned) drops the reminders
     that were already past then: they were never owed, unlike a reminder missed during downtime.
+    When moving a reminder to the working day before would make it already past, it keeps its
+    calendar day; when two offsets of one audience land on the same instant (J-1 and J-2 of a
+    Monday meeting both on Friday), only the closer one is kept.
     """
     settings = settings or ReminderSettings()
     meeting_utc = to_utc(meeting_at, "date de la réunion")
     floor = to_utc(not_before, "date de planification") if not_before is not None else None
     planned: list[PlannedReminder] = []
     for audience in ReminderAudience:
-        for offset in settings.offsets_for(audience):
-            at = send_instant(meeting_utc, offset, tz, settings.send_time)
-            if at >= meeting_utc or (floor is not None and at < floor):
+        taken: set[datetime] = set()
+        for offset in sorted(settings.offsets_for(audience)):
+            at = send_instant(
+                meeting_utc, offset, tz, settings.send_time, settings.working_days_only, settings.holiday_subdivision
+            )
+            if floor is not None and at < floor:
+                at = send_instant(meeting_utc, offset, tz, settings.send_time)
+            if at >= meeting_utc or (floor is not None and at < floor) or at in taken:
                 continue
+            taken.add(at)
             planned.append(PlannedReminder(at, meeting_utc, meeting_id, audience, offset, revision))
     return sorted(planned)
 

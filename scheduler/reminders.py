@@ -19,7 +19,7 @@ from enum import StrEnum
 from bot.committee_messages import no_recipient_notice, reminder_message
 from scheduler.cadence import CommitteeKind
 from scheduler.clock import Clock
-from scheduler.reminder_plan import ReminderAudience, due_reminders
+from scheduler.reminder_plan import ReminderAudience, days_until, due_reminders
 from storage.committees import CommitteeRepository, MeetingView, Reminder, ReminderState
 from storage.db import Database
 from storage.models import Role
@@ -165,9 +165,10 @@ class ReminderEngine:
         meeting = await self._committees.get_meeting(reminder.meeting_id)
         audience = ReminderAudience(reminder.audience)
         recipients = await self.audience.for_reminder(meeting, audience)
+        days_ahead = days_until(meeting.starts_at, self._clock.now(), self._tz)
         messages = []
         for recipient in recipients:
-            text, card = reminder_message(audience, meeting, reminder.offset_days, self._tz, recipient.directorate)
+            text, card = reminder_message(audience, meeting, days_ahead, self._tz, recipient.directorate)
             messages.append(
                 OutboxMessage(
                     key=f"{reminder.key}:{recipient.key}",

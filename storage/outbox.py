@@ -48,11 +48,12 @@ class DeliveryState(StrEnum):
 
 
 class SourceKind(StrEnum):
-    """What produced a message; issue 6's broadcasts use BROADCAST."""
+    """What produced a message: a meeting change cancels its pending REMINDER rows only, not digests."""
 
     REMINDER = "reminder"
     MEETING_NOTICE = "meeting_notice"
     BROADCAST = "broadcast"
+    DIGEST = "digest"
     LEAD_NOTICE = "lead_notice"
 
 

@@ -8,6 +8,7 @@ from scheduler.reminder_plan import (
     PlannedReminder,
     ReminderAudience,
     ReminderSettings,
+    days_until,
     due_reminders,
     plan_reminders,
     reminder_key,
@@ -107,17 +108,72 @@ def test_fixed_send_time_is_local_on_both_sides_of_the_change():
 def test_nonexistent_local_time_moves_forward_by_the_gap():
     # 02:30 does not exist on 29 March 2026 in Paris.
     assert local_datetime(date(2026, 3, 29), time(2, 30), PARIS) == paris(2026, 3, 29, 3, 30)
-    settings = ReminderSettings(member_offsets_days=(1,), data_collection_offsets_days=(), send_time=time(2, 30))
+    settings = ReminderSettings(
+        member_offsets_days=(1,), data_collection_offsets_days=(), send_time=time(2, 30), working_days_only=False
+    )
     (j1,) = plan_reminders(7, paris(2026, 3, 30, 10, 0), PARIS, settings)
     assert j1.send_at == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
 
 def test_ambiguous_local_time_takes_the_first_occurrence():
     # 02:30 happens twice on 25 October 2026 in Paris: first in summer time (UTC+2).
-    settings = ReminderSettings(member_offsets_days=(1,), data_collection_offsets_days=(), send_time=time(2, 30))
+    settings = ReminderSettings(
+        member_offsets_days=(1,), data_collection_offsets_days=(), send_time=time(2, 30), working_days_only=False
+    )
     (j1,) = plan_reminders(7, paris(2026, 10, 26, 10, 0), PARIS, settings)
     assert j1.send_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
     assert plan_reminders(7, paris(2026, 10, 26, 10, 0), PARIS, settings) == [j1]
+
+
+def test_a_j1_for_a_monday_meeting_goes_out_on_friday_at_the_meeting_time():
+    (j1,) = plan_reminders(3, paris(2026, 12, 7, 10, 0), PARIS, ReminderSettings(data_collection_offsets_days=(), member_offsets_days=(1,)))
+    assert j1.send_at.astimezone(PARIS) == paris(2026, 12, 4, 10, 0)
+    assert j1.key == "meeting-3:members:J-1"
+
+
+def test_a_reminder_on_a_public_holiday_moves_to_the_working_day_before():
+    # Friday 25 December 2026 is Christmas: the J-3 of Monday 28 December goes out on Thursday 24.
+    settings = ReminderSettings(member_offsets_days=(3,), data_collection_offsets_days=())
+    (j3,) = plan_reminders(4, paris(2026, 12, 28, 9, 30), PARIS, settings)
+    assert j3.send_at.astimezone(PARIS) == paris(2026, 12, 24, 9, 30)
+
+
+def test_a_local_public_holiday_counts_only_for_its_subdivision():
+    # 26 December is a public holiday in Moselle (57), not in the rest of France.
+    national = ReminderSettings(member_offsets_days=(1,), data_collection_offsets_days=())
+    moselle = ReminderSettings(member_offsets_days=(1,), data_collection_offsets_days=(), holiday_subdivision="57")
+    meeting = paris(2028, 12, 27, 10, 0)  # Wednesday; J-1 is Tuesday 26 December 2028
+    assert plan_reminders(5, meeting, PARIS, national)[0].send_at.astimezone(PARIS).date() == date(2028, 12, 26)
+    assert plan_reminders(5, meeting, PARIS, moselle)[0].send_at.astimezone(PARIS).date() == date(2028, 12, 22)
+
+
+def test_two_offsets_moved_to_the_same_day_give_one_reminder_the_closer_one():
+    settings = ReminderSettings(member_offsets_days=(2, 1), data_collection_offsets_days=())
+    planned = plan_reminders(6, paris(2026, 12, 7, 10, 0), PARIS, settings)  # Monday: J-2 Saturday, J-1 Sunday
+    assert summary(planned) == [(MEMBERS, 1)]
+    assert planned[0].send_at.astimezone(PARIS) == paris(2026, 12, 4, 10, 0)
+
+
+def test_a_same_day_reminder_never_moves_and_calendar_days_can_be_kept():
+    sunday_meeting = paris(2026, 12, 6, 15, 0)
+    same_day = ReminderSettings(member_offsets_days=(0,), data_collection_offsets_days=(), send_time=time(9, 0))
+    assert plan_reminders(7, sunday_meeting, PARIS, same_day)[0].send_at.astimezone(PARIS) == paris(2026, 12, 6, 9, 0)
+    calendar = ReminderSettings(member_offsets_days=(1,), data_collection_offsets_days=(), working_days_only=False)
+    assert plan_reminders(8, paris(2026, 12, 7, 10, 0), PARIS, calendar)[0].send_at.astimezone(PARIS) == paris(2026, 12, 6, 10, 0)
+
+
+def test_a_moved_reminder_already_past_when_planned_keeps_its_calendar_day():
+    # Planned on Saturday for Monday: Friday is gone, so the J-1 stays on Sunday rather than vanish.
+    settings = ReminderSettings(member_offsets_days=(1,), data_collection_offsets_days=())
+    (j1,) = plan_reminders(9, paris(2026, 12, 7, 10, 0), PARIS, settings, not_before=paris(2026, 12, 5, 11, 0))
+    assert j1.send_at.astimezone(PARIS) == paris(2026, 12, 6, 10, 0)
+
+
+def test_days_until_counts_local_calendar_days():
+    meeting = paris(2026, 12, 7, 10, 0)
+    assert days_until(meeting, paris(2026, 12, 4, 10, 0), PARIS) == 3
+    assert days_until(meeting, paris(2026, 12, 6, 23, 30), PARIS) == 1
+    assert days_until(meeting, paris(2026, 12, 7, 0, 5), PARIS) == 0
 
 
 def test_meeting_given_in_utc_is_read_in_the_local_zone():

@@ -10,6 +10,7 @@ import pytest
 from scheduler import jobs
 from scheduler.cadence import CommitteeKind
 from scheduler.clock import FakeClock
+from scheduler.reminder_plan import ReminderSettings
 from scheduler.reminders import FireOutcome
 from scheduler.service import SchedulerService
 from storage.committees import ReminderState
@@ -58,7 +59,8 @@ def conversations(connector) -> list[str]:
 
 async def test_a_j1_reminder_in_the_dst_week_stays_at_14_00_local_time(sqlite_database, connector):
     clock = FakeClock(utc(2027, 3, 1, 9))
-    feature = build_feature(sqlite_database, clock, scheduler_enabled=True)
+    calendar_days = ReminderSettings(working_days_only=False)  # so that J-1 falls on the Sunday of the change
+    feature = build_feature(sqlite_database, clock, scheduler_enabled=True, reminders=calendar_days)
     people = await organisation(sqlite_database, connector.url)
     scheduler = started_scheduler()
     await feature.start(scheduler)
@@ -144,7 +146,25 @@ async def test_a_reminder_missed_during_downtime_is_sent_late_while_its_meeting_
 
     members = await reminders_by_offset(feature, planned.meeting.id)
     assert (members[7].state, members[1].state) == (ReminderState.FANNED_OUT, ReminderState.SCHEDULED)
-    assert [text for _, text in received(connector)] == ["Rappel : comité de pilotage du SPASER dans 7 jours, le vendredi 12 mars 2027 à 14 h 00"] * 3
+    # Sent late, on Monday 8th: the text counts from the day it is sent, not from the planned J-7.
+    assert [text for _, text in received(connector)] == ["Rappel : comité de pilotage du SPASER dans 4 jours, le vendredi 12 mars 2027 à 14 h 00"] * 3
+
+
+async def test_a_j1_reminder_for_a_monday_meeting_arrives_on_friday_and_says_when(sqlite_database, connector):
+    clock = FakeClock(utc(2027, 3, 1, 9))
+    await organisation(sqlite_database, connector.url)
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+    planned = await feature.service.plan(CommitteeKind.COPIL, paris(2027, 3, 15, 10))  # Monday
+    members = await reminders_by_offset(feature, planned.meeting.id)
+    assert members[1].send_at == utc(2027, 3, 12, 9)  # Friday 10:00 in Paris
+
+    clock.set(utc(2027, 3, 12, 9))
+    await feature.sweep_reminders()
+    await feature.drain_outbox()
+    feature.close()
+
+    texts = {text for _, text in received(connector)}
+    assert texts == {"Rappel : comité de pilotage du SPASER dans 3 jours, le lundi 15 mars 2027 à 10 h 00"}
 
 
 async def test_downtime_past_the_meeting_sends_nothing(sqlite_database, connector):

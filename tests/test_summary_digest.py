@@ -18,6 +18,7 @@ from scheduler.service import SchedulerService
 from storage.catalogue_csv import Axis, ImprovementDirection
 from storage.indicator_values import Unit
 from storage.indicators import IndicatorView, ValueEntry
+from storage.outbox import SourceKind
 from storage.periods import Frequency
 from storage.repositories import DirectorateRepository
 from storage.summary import SummaryRepository, StoredValue
@@ -69,6 +70,7 @@ async def test_officials_receive_the_summary_with_the_j7_reminder_of_a_copil_onc
     assert card["body"][0]["text"] == "Pour préparer le comité de pilotage du mercredi 20 janvier 2027 à 14 h 00."
     assert any(e.get("type") == "Image" and "/synthese/" in e.get("url", "") for e in card["body"])
     assert len(await runtime.summary.repository.digests()) == 1
+    assert await runtime.committees.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
 
 
 async def test_the_weekly_digest_goes_to_subscribers_in_their_scope_once_a_week(runtime, sqlite_database, clock, connector):

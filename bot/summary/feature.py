@@ -191,7 +191,7 @@ class SummaryFeature:
                         expires_at: datetime | None = None) -> OutboxMessage:
         return OutboxMessage(
             key=key,
-            source_kind=SourceKind.REMINDER,
+            source_kind=SourceKind.DIGEST,
             source_id=key.rsplit(":", 1)[0][:64],
             text=text,
             card=card,

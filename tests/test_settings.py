@@ -1,0 +1,57 @@
+"""One `Settings` object, read once from the environment, configures the whole app."""
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from bot.committees import CommitteesFeature
+from bot.settings import Settings, SettingsError
+from scheduler.clock import FakeClock
+from storage.repositories import PeopleRepository
+
+
+def test_reminder_and_sending_variables_land_in_the_committee_settings():
+    settings = Settings.from_env(
+        {
+            "SPASER_MEMBER_REMINDER_DAYS": "5,2",
+            "SPASER_DATA_REMINDER_DAYS": "14",
+            "SPASER_REMINDER_TIME": "09:00",
+            "SPASER_REMINDER_WORKING_DAYS": "off",
+            "SPASER_HOLIDAY_SUBDIVISION": "57",
+            "SPASER_SEND_MAX_ATTEMPTS": "3",
+        }
+    )
+    reminders = settings.committees.reminders
+    assert reminders.member_offsets_days == (5, 2)
+    assert reminders.data_collection_offsets_days == (14,)
+    assert reminders.send_time == time(9, 0)
+    assert reminders.working_days_only is False
+    assert reminders.holiday_subdivision == "57"
+    assert settings.committees.holiday_subdivision == "57"
+    assert settings.committees.sending.max_attempts == 3
+
+
+def test_by_default_reminders_keep_to_working_days():
+    assert Settings.from_env({}).committees.reminders.working_days_only is True
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SPASER_MEMBER_REMINDER_DAYS", "sept", "Délais de rappel illisibles"),
+        ("SPASER_REMINDER_TIME", "midi", "Heure des rappels illisible"),
+        ("SPASER_REMINDER_WORKING_DAYS", "peut-être", "on ou off"),
+    ],
+)
+def test_an_unreadable_reminder_variable_stops_the_start_with_a_clear_message(variable, value, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({variable: value})
+
+
+async def test_the_committees_feature_uses_the_app_settings(sqlite_database):
+    settings = Settings.from_env({"DATABASE_URL": sqlite_database.url, "SPASER_MEMBER_REMINDER_DAYS": "3"})
+    feature = CommitteesFeature(settings, sqlite_database, FakeClock(datetime(2026, 11, 30, tzinfo=UTC)), PeopleRepository(sqlite_database))
+    try:
+        assert feature.config.reminders.member_offsets_days == (3,)
+    finally:
+        feature.close()
