@@ -112,6 +112,13 @@ def test_typo_corrected_words_weigh_less_than_exact_ones(shipped: KnowledgeBase)
     assert shipped.query_terms("indicteurs") == {"indicateur": pytest.approx(0.8)}
 
 
+def test_a_question_for_a_document_the_base_does_not_hold_is_not_answered(shipped: KnowledgeBase) -> None:
+    # « adopter » once sat in a phrasing of the structure entry (« quel plan adopter »), so a
+    # question about a deliberation template got the structure of a SPASER, confidently.
+    answer = shipped.answer("Où trouver le modèle de délibération pour l'adoption en conseil ?")
+    assert not answer.is_known
+
+
 def test_every_entry_title_leads_back_to_its_entry(shipped: KnowledgeBase) -> None:
     """Related topics are offered as buttons showing the title: pressing one must work."""
     for entry in shipped.entries():
