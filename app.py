@@ -16,6 +16,7 @@ from bot.calendar_http import add_calendar_routes
 from bot.http import health_handler, messages_handler
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
+from bot.teams_text import TeamsMarkdownMiddleware
 from scheduler.clock import Clock
 
 log = logging.getLogger("spaser")
@@ -31,7 +32,9 @@ def create_adapter(settings: Settings) -> CloudAdapter:
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
     )
-    return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    adapter.use(TeamsMarkdownMiddleware())
+    return adapter
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:

@@ -29,7 +29,7 @@ from dialogs.cancel_meeting_dialog import CancelMeetingDialog
 from dialogs.plan_meeting_dialog import PlanMeetingDialog
 from dialogs.reschedule_meeting_dialog import RescheduleMeetingDialog
 from dialogs.year_plan_dialog import YearPlanDialog
-from scheduler import jobs
+from scheduler import jobs, meeting_dates
 from scheduler.cadence import CommitteeKind
 from scheduler.clock import Clock
 from scheduler.committee_service import CommitteeService
@@ -190,6 +190,7 @@ class CommitteesFeature:
 
     async def start(self, scheduler: SchedulerService) -> None:
         """Recover, catch up and rebuild the jobs; a process whose scheduler is off sends nothing."""
+        meeting_dates.start_warm_up()
         self.scheduler = scheduler
         if not scheduler.enabled:
             return

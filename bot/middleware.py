@@ -1,4 +1,5 @@
-"""Turn middleware: tenant allow-list, per-conversation ordering, re-delivery de-duplication."""
+"""Turn middleware: tenant allow-list, per-conversation ordering, re-delivery de-duplication,
+replies held until the turn's state is saved, and the turn's own transaction."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import weakref
 from collections.abc import Awaitable, Callable
 
 from botbuilder.core import Middleware, TurnContext
-from botbuilder.schema import ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
+from storage.db import Database
 from storage.repositories import ProcessedActivityRepository
+from storage.turn_transaction import TURN_TRANSACTION_KEY, TurnTransaction
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +87,60 @@ class DeduplicationMiddleware(Middleware):
         except BaseException:
             await self._processed.release(key)
             raise
+
+
+class HoldRepliesMiddleware(Middleware):
+    """Sends a turn's messages once the turn has ended and its state is saved, not as they are made.
+
+    When another instance changed the conversation's state meanwhile (stale eTag), the turn fails
+    only at its very end: its messages — e.g. the next question of a dialog step that is not kept —
+    are then dropped, and the person reads the conflict message alone instead of a question the bot
+    at once disowns. A turn that fails for another reason is answered by the error message alone.
+    Other activity types (invoke responses, typing) go out at once.
+    """
+
+    async def on_turn(self, context: TurnContext, logic: NextHandler):
+        held: list[Activity | str] = []
+        send_now = context.send_activities
+
+        async def hold(activities: list[Activity | str]) -> list[ResourceResponse]:
+            messages = [a for a in activities if _is_message(a)]
+            others = [a for a in activities if not _is_message(a)]
+            held.extend(messages)
+            sent = await send_now(others) if others else []
+            return sent + [ResourceResponse() for _ in messages]
+
+        context.send_activities = hold
+        try:
+            result = await logic()
+        finally:
+            del context.send_activities
+        if held:
+            await send_now(held)
+        return result
+
+
+def _is_message(activity: Activity | str) -> bool:
+    return isinstance(activity, str) or (activity.type or ActivityTypes.message) == ActivityTypes.message
+
+
+class TurnTransactionMiddleware(Middleware):
+    """Gives each turn a `TurnTransaction` (storage/turn_transaction.py): what the turn recorded
+    through it is committed with the turn's state once the turn has run, or rolled back if it failed.
+
+    Inside `HoldRepliesMiddleware`, so that the replies go out only after the commit.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def on_turn(self, context: TurnContext, logic: NextHandler):
+        transaction = TurnTransaction(self._database)
+        context.turn_state[TURN_TRANSACTION_KEY] = transaction
+        try:
+            result = await logic()
+        except BaseException:
+            await transaction.rollback()
+            raise
+        await transaction.commit()
+        return result

@@ -23,6 +23,7 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings
+from bot.teams_text import teams_markdown
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 def build_message(text: str, card: dict[str, Any] | None) -> Activity:
     """A card with the text as its notification summary, or plain text."""
     if card is None:
-        return MessageFactory.text(text)
+        return MessageFactory.text(teams_markdown(text))
     activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
     activity.summary = text[:200]
     return activity

@@ -5,19 +5,28 @@ Nothing is global: each call builds a fresh set (tests build one per database).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from botbuilder.core import BotAdapter, ConversationState, TurnContext, UserState
 from botbuilder.dialogs import DialogSet
 
 from bot.commands import general, people
+from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
 from bot.committees import CommitteesFeature, build_committees
 from bot.commands import knowledge as knowledge_commands_module
 from bot.handler import SpaserBot
 from bot.indicators import IndicatorsFeature
 from bot.knowledge.service import KnowledgeService
-from bot.middleware import ConversationLockMiddleware, DeduplicationMiddleware, TenantGuardMiddleware
+from bot.middleware import (
+    ConversationLockMiddleware,
+    DeduplicationMiddleware,
+    HoldRepliesMiddleware,
+    TenantGuardMiddleware,
+    TurnTransactionMiddleware,
+)
 from bot.router import Router
 from bot.summary.feature import SummaryFeature, build_summary
 from bot.settings import Settings
@@ -28,7 +37,7 @@ from dialogs.assign_role_dialog import AssignRoleDialog
 from scheduler.clock import Clock, SystemClock
 from scheduler.service import SchedulerService
 from storage.codec import StateCodec
-from storage.db import Database
+from storage.db import Database, database_unavailable
 from storage.knowledge import KnowledgeRepository
 from storage.models import Role
 from storage.repositories import (
@@ -37,7 +46,7 @@ from storage.repositories import (
     PeopleRepository,
     ProcessedActivityRepository,
 )
-from storage.state_storage import SqlStorage, StateConflictError
+from storage.state_storage import SqlStorage, StateConflictError, TrackedConversationState, TrackedUserState
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +55,10 @@ TURN_ERROR_REPLY = (
     "enregistré ; le dialogue en cours a été interrompu. Vous pouvez recommencer."
 )
 CONFLICT_REPLY = "Votre message est arrivé en même temps qu'un autre et n'a pas été pris en compte : renvoyez-le, s'il vous plaît."
+DATABASE_DOWN_REPLY = (
+    "Je ne peux pas accéder à ma base de données pour le moment : votre message n'a pas pu être traité. "
+    "Réessayez dans quelques minutes ; un échange en cours reprendra là où il en était."
+)
 
 
 @dataclass
@@ -68,6 +81,7 @@ class BotRuntime:
     committees: CommitteesFeature | None = None
     indicators: IndicatorsFeature | None = None
     summary: SummaryFeature | None = None
+    _settling: asyncio.Task | None = field(default=None, init=False, repr=False)
 
     async def start(self) -> None:
         """Migrate the schema, then start the scheduler (only once the tables exist)."""
@@ -80,8 +94,34 @@ class BotRuntime:
         if self.summary is not None:
             await self.summary.start(self.scheduler)
         self.scheduler.start()
+        self._settling = asyncio.get_running_loop().create_task(self._settle())
+
+    async def _settle(self) -> None:
+        """Once the start-up reads are done, keep full garbage collections off what they built."""
+        try:
+            if self.indicators is not None:
+                await asyncio.shield(self.indicators.start_warm_up())
+            if self.summary is not None:
+                await self.summary.warmed_up()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - the warm-ups log their own failures; freeze anyway
+            log.warning("A start-up warm-up failed", exc_info=True)
+        freeze_long_lived_objects()
+
+    async def settled(self) -> None:
+        """Wait until the start-up reads are done and their objects frozen (benchmarks measure the
+        app as it runs after start-up)."""
+        if self._settling is not None:
+            await asyncio.shield(self._settling)
 
     async def close(self) -> None:
+        if self._settling is not None:
+            self._settling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._settling
+            if not self._settling.cancelled():
+                thaw_long_lived_objects()
         self.scheduler.shutdown()
         if self.committees is not None:
             self.committees.close()
@@ -103,6 +143,8 @@ class BotRuntime:
         adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
         adapter.use(ConversationLockMiddleware())
         adapter.use(DeduplicationMiddleware(self.processed_activities))
+        adapter.use(HoldRepliesMiddleware())
+        adapter.use(TurnTransactionMiddleware(self.database))
         adapter.on_turn_error = self.on_turn_error
 
     async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
@@ -110,6 +152,14 @@ class BotRuntime:
         if isinstance(error, StateConflictError):
             log.warning("State conflict: %s", error)
             await turn_context.send_activity(CONFLICT_REPLY)
+            return
+        if database_unavailable(error):
+            # The state is intact, only out of reach: it is kept, so the dialog resumes afterwards.
+            log.warning("Database unavailable during a turn: %s: %s", error.__class__.__name__, error)
+            try:
+                await turn_context.send_activity(DATABASE_DOWN_REPLY)
+            except Exception:  # noqa: BLE001 - the connector may be down too
+                log.exception("Could not tell the user the database is unavailable")
             return
         log.exception("Unhandled error in turn", exc_info=error)
         try:
@@ -126,8 +176,8 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
     for state_type in (*STATE_TYPES, Role):
         codec.register(state_type)
     storage = SqlStorage(database, codec)
-    conversation_state = ConversationState(storage)
-    user_state = UserState(storage)
+    conversation_state = TrackedConversationState(storage, codec)
+    user_state = TrackedUserState(storage, codec)
     people_repo = PeopleRepository(database, settings.admins)
     directorates = DirectorateRepository(database)
     conversation_refs = ConversationRefRepository(database)

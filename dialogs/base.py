@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
-from botbuilder.dialogs.choices import Choice, ListStyle
-from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions
+from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptRecognizerResult
+from botbuilder.schema import ActivityTypes
 
 from bot.text import fold
 
@@ -58,13 +59,41 @@ YES_CHOICE = Choice(value="Oui", synonyms=["o", "ouais", "oui merci", "d'accord"
 NO_CHOICE = Choice(value="Non", synonyms=["n", "non merci", "pas maintenant", "no"])
 
 
+class ExactChoicePrompt(ChoicePrompt):
+    """A ChoicePrompt that takes an answer typed exactly as one choice or synonym at once.
+
+    botbuilder's recognizer tokenises every choice and synonym again at each answer (~0.5 ms for
+    oui/non, a tenth of an update turn); it still reads any other answer (« 1 », « oui. »).
+    """
+
+    async def on_recognize(
+        self, turn_context: TurnContext, state: dict, options: PromptOptions
+    ) -> PromptRecognizerResult:
+        if turn_context.activity.type == ActivityTypes.message and options is not None and options.choices:
+            found = _exact_choice((turn_context.activity.text or "").strip().lower(), options.choices)
+            if found is not None:
+                return PromptRecognizerResult(succeeded=True, value=found)
+        return await super().on_recognize(turn_context, state, options)
+
+
+def _exact_choice(answer: str, choices: list[Choice]) -> FoundChoice | None:
+    """The one choice whose value or a synonym is `answer` (lower case); None if none or several."""
+    found = [
+        FoundChoice(value=choice.value, index=index, score=1.0, synonym=name)
+        for index, choice in enumerate(choices)
+        for name in dict.fromkeys([choice.value, *(choice.synonyms or [])])
+        if answer and name.lower() == answer
+    ]
+    return found[0] if len({match.index for match in found}) == 1 else None
+
+
 def yes_no_prompt(dialog_id: str) -> ChoicePrompt:
     """A French yes/no prompt.
 
     botbuilder's ConfirmPrompt relies on recognizers-text-choice, whose Python port only knows
     English booleans: « oui » is not recognised. A ChoicePrompt with French synonyms is.
     """
-    return ChoicePrompt(dialog_id, default_locale="fr-fr")
+    return ExactChoicePrompt(dialog_id, default_locale="fr-fr")
 
 
 def yes_no_options(prompt: str) -> PromptOptions:

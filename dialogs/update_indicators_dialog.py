@@ -38,6 +38,7 @@ from storage.indicators import MAX_COMMENT_LENGTH, DueItem, IndicatorRepository,
 from storage.models import Role
 from storage.periods import InvalidPeriod, Period, parse_period
 from storage.repositories import DirectorateRepository
+from storage.turn_transaction import turn_transaction
 
 MAX_VALUE_ATTEMPTS = 3
 SKIP = "\u0000skip"
@@ -246,7 +247,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         period = parse_period(step.values["period"]) if step.values["period"] else None
         remaining = []
         if not step.values["correction"]:
-            remaining = await self._indicators.due_for_directorate(directorate_code, self._indicators.today(), period=period)
+            remaining = await self._indicators.still_due(directorate_code, self._indicators.today(), period=period)
         lines = ["C'est terminé."]
         if loop["saved"]:
             lines.append("Enregistré :")
@@ -255,7 +256,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             lines.append("Aucune valeur n'a été enregistrée.")
         if remaining:
             lines.append(f"Reste à renseigner pour {directorate_code} :")
-            lines += [f"- {item.indicator.code} ({item.period.code})" for item in remaining]
+            lines += [f"- {code} ({period_code})" for code, period_code in remaining]
             lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
         elif not step.values["correction"]:
             when = f"pour {period.label}" if period else "pour la période"
@@ -336,6 +337,9 @@ class UpdateIndicatorsDialog(SpaserDialog):
             await step.context.send_activity(f"D'accord, rien n'est enregistré pour {item.code}.")
             return await step.replace_dialog("item", {**loop, "retry": True})
         entry = ValueEntry(item.code, item.period, Decimal(step.values["value"]), step.values["comment"])
+        # Unless the summary that ends the loop reads what remains, nothing else touches the database
+        # in this turn: the value is committed with the dialog state that moves on.
+        is_last = loop["index"] + 1 >= len(loop["items"])
         try:
             outcome = await self._indicators.record_value(
                 current_person(step.context),
@@ -343,6 +347,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 entry,
                 self._indicators.today(),
                 submission_key=f"dialog:{loop['run']}:{loop['index']}",
+                transaction=None if is_last else turn_transaction(step.context),
             )
         except DomainError as error:
             loop["not_saved"].append(item.code)

@@ -1,18 +1,22 @@
-// End-to-end scenarios: the SPASER bot (`python app.py`, fresh SQLite) in the Microsoft 365 Agents
-// Playground (Teams channel), seen through headless Chromium. Started by e2e/run.sh, which sets
-// the environment below; the scenarios share one personal chat and run in order.
+// End-to-end scenarios: the SPASER bot (`python app.py`, fresh SQLite with the demo organisation)
+// in the Microsoft 365 Agents Playground (Teams channel), seen through headless Chromium. Started
+// by e2e/run.sh, which sets the environment below; the scenarios run in order and share three
+// personal chats, one per Playground: the SPASER lead (`chat`), a contributor and an official.
 //
 // Add a scenario: `scenario('what a person sees', 'NN-short-name', async (chat) => { ... })` with
 // `chat.say(text, expected)` / `chat.click(buttonTitle, expected)` and asserts on visible text.
-// Its screenshot lands in e2e/artifacts/NN-short-name.png, even when it fails.
+// Its screenshots land in e2e/artifacts/NN-short-name.png (the lead's chat) and
+// NN-short-name-<who>.png (the other chats it used), even when it fails.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import { BotProcess } from './lib/bot.mjs';
 import { PlaygroundChat } from './lib/playground.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -21,16 +25,39 @@ const PLAYGROUND_URL = process.env.PLAYGROUND_URL ?? 'http://localhost:56150';
 const ARTIFACTS_DIR = process.env.E2E_ARTIFACTS ?? path.join(HERE, 'artifacts');
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PYTHON = process.env.E2E_PYTHON ?? path.join(REPO, '.venv', 'bin', 'python');
+const CONTRIBUTOR_URL = process.env.PLAYGROUND_CONTRIBUTOR_URL ?? 'http://localhost:56151';
+const OFFICIAL_URL = process.env.PLAYGROUND_OFFICIAL_URL ?? 'http://localhost:56152';
+const TIMEZONE = process.env.SPASER_TIMEZONE || 'Europe/Paris';
 // The Playground's default signed-in user (its built-in config): run.sh makes them the SPASER lead.
 const PLAYGROUND_USER = { aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
+// The users run.sh signs in to the two other Playgrounds; the lead registers them by e-mail.
+const CONTRIBUTOR = { name: 'Megan Bowen', email: 'meganb@example.com', directorate: 'DCP' };
+const OFFICIAL = { name: 'Adele Vance', email: 'adelev@example.com' };
+/** Words that only an English message would show (the Playground's own chrome is not in messages). */
+const ENGLISH = /\b(the|please|error|sorry|submit|welcome|hello|click|failed|unknown|invalid)\b/i;
 
 let chat;
+let contributor;
+let official;
+const bot = process.env.E2E_WORK ? BotProcess.fromEnv() : null;
+/** What the official's summary card showed, compared with the exported report. */
+let summaryCard = '';
+
+function openChat(url, name) {
+  return PlaygroundChat.open({ url, artifactsDir: ARTIFACTS_DIR, browser: chat.browser, name });
+}
 
 before(async () => {
   chat = await PlaygroundChat.open({ url: PLAYGROUND_URL, artifactsDir: ARTIFACTS_DIR, chromiumPath: CHROMIUM_PATH });
 });
 
 after(async () => {
+  for (const other of [contributor, official]) {
+    if (!other) continue;
+    await other.saveTranscript(`transcript-${other.name}`);
+    await other.screenshotWholeChat(`99-whole-conversation-${other.name}`);
+    await other.close();
+  }
   if (!chat) return;
   await chat.saveTranscript();
   await chat.screenshotWholeChat('99-whole-conversation');
@@ -38,21 +65,51 @@ after(async () => {
 });
 
 /**
- * A test that screenshots the chat when it ends, and refuses markdown shown literally.
- * `options` goes to node:test, e.g. `{ todo: 'why' }` for a known gap: it runs and is reported
+ * A test that screenshots the chats it used when it ends, and refuses markdown shown literally
+ * and English words in them. `options` goes to node:test, e.g. `{ todo: 'why' }` for a known gap: it runs and is reported
  * as todo, without failing the run.
  */
 function scenario(name, screenshotName, body, options = {}) {
   test(name, options, async () => {
+    const open = () => [chat, contributor, official].filter(Boolean);
+    for (const each of open()) each.touched = false;
+    let passed = false;
     try {
       await body(chat);
-      const literalMarkdown = (await chat.botMessages()).filter((text) => /\*\*\S/.test(text));
-      assert.deepEqual(literalMarkdown, [], 'bold markdown (**x**) is shown literally');
+      passed = true;
+      for (const each of open().filter((c) => c.touched)) {
+        const messages = await each.botMessages();
+        const literalMarkdown = messages.filter((text) => /\*\*\S/.test(text));
+        assert.deepEqual(literalMarkdown, [], `bold markdown (**x**) is shown literally to ${each.name || 'the lead'}`);
+        const english = messages.filter((text) => ENGLISH.test(text));
+        assert.deepEqual(english, [], `English text shown to ${each.name || 'the lead'}`);
+      }
     } finally {
-      await chat.screenshot(screenshotName);
+      const used = open().filter((c) => c.touched);
+      if (!used.includes(chat) && used.length === 0) used.push(chat);
+      for (const each of used) await each.screenshot(each === chat ? screenshotName : `${screenshotName}-${each.name}`);
+      // A failed scenario may leave a dialog waiting for an answer: close it, so that the next
+      // scenario fails (or passes) on its own.
+      if (!passed && !options.todo) {
+        for (const each of used) await each.say('annuler', /./, { timeout: 5_000 }).catch(() => {});
+      }
     }
   });
 }
+
+/** `07:12:05`: a wall-clock time in the bot's time zone (what SPASER_REMINDER_TIME takes). */
+function localTime(date) {
+  return new Intl.DateTimeFormat('fr-FR', { timeZone: TIMEZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(date);
+}
+
+/** `7 h 12`: how the bot writes that time (scheduler/clock.py format_datetime_fr). */
+function frenchTime(date) {
+  const [hour, minute] = localTime(date).split(':');
+  return `${Number(hour)} h ${minute}`;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const spaces = (text) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 
 scenario('the welcome card appears when the app is installed', '01-welcome', async (chat) => {
   const [welcome] = await chat.waitForBotMessage(/Je suis l'assistant du SPASER/);
@@ -98,11 +155,13 @@ scenario('an unknown input gets the French help text', '05-unknown-input', async
 });
 
 scenario('the lead adds a directorate through the dialog and lists it', '06-add-directorate', async (chat) => {
+  // The demo organisation (run.sh) already has DCP, DPB, DRC, DSI, DMOB, DRH and DEE.
   await chat.say('ajouter une direction', /Quel est le code court de la direction/);
-  await chat.say('DRH', /Quel est le nom complet de la direction DRH/);
-  await chat.say('Direction des ressources humaines', /La direction DRH \(Direction des ressources humaines\) est enregistrée/);
+  await chat.say('DAJ', /Quel est le nom complet de la direction DAJ/);
+  await chat.say('Direction des affaires juridiques', /La direction DAJ \(Direction des affaires juridiques\) est enregistrée/);
   const replies = await chat.say('lister les directions', /Directions enregistrées/);
-  assert.match(replies.at(-1), /DRH : Direction des ressources humaines/);
+  assert.match(replies.at(-1), /DAJ : Direction des affaires juridiques/);
+  assert.match(replies.at(-1), /DCP : Direction de la commande publique/);
 });
 
 scenario('a proactive message sent through the stored reference reaches the chat', '07-proactive', async (chat) => {
@@ -114,4 +173,298 @@ scenario('a proactive message sent through the stored reference reaches the chat
     timeout: 60_000,
   });
   await chat.waitForBotMessage(text, { skip });
+});
+
+// --- Indicators (issue #4): a contributor reports by chat and by the form, the lead reads the history.
+
+scenario('the lead registers a contributor and an official by chat', '08-register-people', async (chat) => {
+  await chat.say(`affecter ${CONTRIBUTOR.email} contributrice ${CONTRIBUTOR.directorate}`,
+    new RegExp(`${CONTRIBUTOR.email} est contributeur·rice de direction \\(${CONTRIBUTOR.directorate}\\)`));
+  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} est élu·e`));
+});
+
+scenario('the contributor opens the app and is welcomed as a contributor', '09-contributor-welcome', async () => {
+  // A second Playground signed in as Megan Bowen: the bot links her Teams identity to the e-mail
+  // the lead registered (the Playground's roster answers it), so she has her role at once.
+  contributor = await openChat(CONTRIBUTOR_URL, 'contributrice');
+  const [welcome] = await contributor.waitForBotMessage(/Bonjour Megan/);
+  assert.match(welcome, /En tant que contributeur·rice de votre direction/);
+  const replies = await contributor.say('qui suis-je', /Vous êtes/);
+  assert.ok(
+    replies.includes(`Vous êtes ${CONTRIBUTOR.name} : contributeur·rice de direction, direction DCP (Direction de la commande publique).`),
+    replies.join('\n'),
+  );
+});
+
+scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
+  const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour DCP/);
+  assert.match(intro, /^DCP : 10 indicateur\(s\) à renseigner\./);
+  assert.match(intro, /IND-01 Part des marchés notifiés .*\(2026-T3\)|IND-01 .*\(\d{4}(-[TS]\d)?\)/);
+  assert.match(first, /^\(1\/10\) IND-01 — /);
+  // A letter O typed for a zero: explained in French, the same question again, nothing saved.
+  const retry = await contributor.say('6O %', /^\(1\/10\) IND-01 — /);
+  assert.match(retry[0], /^Je n'ai pas compris « O % » dans « 6O % »/);
+  assert.match(retry[0], /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
+  await contributor.say('64,5 %', /Un commentaire \?/);
+  await contributor.say('aucun', /J'enregistre 64,5 % pour IND-01 \(DCP, 2026-T3\) \?/);
+  await contributor.say('oui', /\(2\/10\) IND-02 — /);
+  await contributor.say('24 %', /Un commentaire \?/);
+  await contributor.say("Deux marchés de nettoyage avec clause d'insertion", /J'enregistre 24 % pour IND-02 .*commentaire « Deux marchés/);
+  await contributor.say('oui', /\(3\/10\) IND-03 — /);
+  await contributor.say('13 800', /Un commentaire \?/);
+  await contributor.say('aucun', /J'enregistre 13 800 heures pour IND-03/);
+  const saved = await contributor.say('oui', /\(4\/10\) IND-04 — /);
+  assert.match(saved[0], /^Enregistré : IND-03 = 13 800 heures\.$/);
+  const cancelled = await contributor.say('annuler', /annulé/);
+  assert.deepEqual(cancelled, ["C'est annulé : les valeurs déjà confirmées restent enregistrées, rien d'autre ne l'a été."]);
+});
+
+/** What the contributor types in the form for the seven indicators left after the chat. */
+const FORM_VALUES = {
+  'IND-04': '980 000 €', 'IND-05': '38 %', 'IND-06': '6', 'IND-10': '58', 'IND-11': '32,5', 'IND-14': '3', 'IND-15': '21',
+};
+
+scenario('the contributor fills the rest in the form; a value out of range is refused and nothing saved', '11-contributor-form', async () => {
+  const [form] = await contributor.say('formulaire indicateurs', /Indicateurs SPASER à renseigner/);
+  const codes = form.match(/IND-\d+(?= —)/g);
+  assert.deepEqual(codes, Object.keys(FORM_VALUES), 'the form asks exactly what the chat left');
+  for (const [code, value] of Object.entries(FORM_VALUES)) {
+    await contributor.fillForm(`${code} —`, /^Valeur \(/, code === 'IND-05' ? '140 %' : value);
+  }
+  await contributor.fillForm('IND-11 —', 'Commentaire (facultatif)', 'Nouveau circuit de validation des factures');
+  // Checked on the server: the whole form is refused, the error is shown next to its field.
+  const refused = await contributor.click('Enregistrer', /Rien n'a été enregistré : corrigez les champs signalés/);
+  assert.match(refused[0], /^Rien n'a été enregistré : 1 champ\(s\) à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
+  assert.match(refused.at(-1), /⚠ IND-05 : Un pourcentage doit être compris entre 0 et 100 : 140 % est hors limites/);
+  // The card comes back with what was typed: only the wrong field is retyped.
+  await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
+  const saved = await contributor.click('Enregistrer', /Enregistré pour DCP/);
+  assert.match(saved.at(-1), /^Enregistré pour DCP \(7 valeur\(s\)\) :/);
+  assert.match(saved.at(-1), /IND-05 \(2025\) : 38 %/);
+  assert.match(saved.at(-1), /Tous les indicateurs de DCP sont à jour pour la période\. Merci !$/);
+  // The same card sent twice (a double click, a retry) saves nothing more.
+  await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois/);
+});
+
+scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
+  const [history] = await chat.say('historique de IND-02', /Historique des saisies/);
+  assert.match(history, /^IND-02 — Part des marchés notifiés comportant au moins une considération sociale/m);
+  assert.match(history, /2026-T3 DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d'insertion »/);
+  assert.match(history, /2026-T2 DCP : .*, par Nadia Benali le /, 'the demo history is kept');
+  const [refusedValue] = await chat.say('historique de IND-05', /Historique des saisies/);
+  assert.match(refusedValue, /2025 DCP : 38 %, par Megan Bowen/);
+  assert.doesNotMatch(refusedValue, /140/, 'the refused form saved nothing');
+});
+
+
+// --- Reminders (issue #5), part 1: the lead plans tomorrow's COPIL; its J-1 reminder is due
+// about a minute later. Reminder offsets are whole days and SPASER_REMINDER_TIME (the local time
+// reminders go out, seconds allowed) is read at start-up, so the bot is restarted (kill -9) with
+// it set a minute ahead; the summary scenarios below run while the reminder is pending.
+
+/** The first reply of a dialog that reads a date is slow after a start: the French date recognizer is built then. */
+const FIRST_DATE_TURN_MS = 90_000;
+/** What was planned with a reminder: the meeting's number and hour, the reminder's instant. */
+let copil;
+let cotech;
+
+/** A whole second `delay` ms from now. */
+function secondsAhead(delay) {
+  return new Date(Math.ceil((Date.now() + delay) / 1000) * 1000);
+}
+
+/** The reminder card of a committee meeting « demain » at `hour` h (its title, then the date fact). */
+function reminderOf(committee, hour) {
+  return new RegExp(`^Rappel : ${committee} demain\nDate :\n.* à ${hour} h 00`);
+}
+
+/** The lead plans a committee « demain » at `hour` h through the dialog; returns the confirmation text. */
+async function planTomorrow(chat, committee, hour, place) {
+  await chat.say(`planifier un ${committee} demain à ${hour}h`, /Où se tiendra-t-il \?/, { timeout: FIRST_DATE_TURN_MS });
+  await chat.say(place, /Quel est l’ordre du jour \?/);
+  await chat.say('Bilan annuel du SPASER', /Je le planifie et je programme les rappels \?/);
+  const replies = await chat.say('oui', /C’est planifié/);
+  return replies.find((text) => text.startsWith('C’est planifié'));
+}
+
+/**
+ * `kill -9` of the bot, a start with member reminders at J-1 only at `margin` ms from now, then
+ * the lead plans the committee « demain ». On a loaded machine the start and the first date turn
+ * can take longer than the margin: the meeting is then planned without its reminder (too late),
+ * and it is tried again, at the next hour, with twice the margin.
+ */
+async function planWithReminder(chat, committee, label, firstHour, place, margin) {
+  for (let attempt = 0; attempt < 3; attempt++, margin *= 2) {
+    const due = secondsAhead(margin);
+    await bot.kill9();
+    await bot.start({ SPASER_REMINDER_TIME: localTime(due), SPASER_MEMBER_REMINDER_DAYS: '1' });
+    const hour = firstHour + attempt;
+    const planned = await planTomorrow(chat, committee, hour, place);
+    assert.match(planned, new RegExp(`^C’est planifié : ${label} \\(n° \\d+\\) le .* à ${hour} h 00\\.`));
+    const meeting = Number(planned.match(/\(n° (\d+)\)/)[1]);
+    const programmed = planned.includes(`Rappels aux membres : J-1 (`) && planned.includes(`à ${frenchTime(due)}).`);
+    if (programmed && Date.now() < due.getTime() - 3_000) return { meeting, hour, due, attempts: attempt + 1 };
+  }
+  assert.fail(`${committee}: the bot never answered early enough to plan a reminder (machine too loaded?)`);
+}
+
+/** When the bot logged that it queued a reminder (`Reminder meeting-1:members:J-1: 5 message(s) queued`). */
+async function reminderQueuedAt(key) {
+  const log = await readFile(bot.logFile, 'utf8');
+  const line = log.split('\n').find((l) => l.includes(`Reminder ${key}: `) && l.includes('queued'));
+  assert.ok(line, `no "Reminder ${key}" line in bot.log`);
+  return new Date(line.slice(0, 23).replace(' ', 'T').replace(',', '.'));
+}
+
+scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is programmed', '13-plan-copil', async (chat) => {
+  copil = await planWithReminder(chat, 'COPIL', 'comité de pilotage', 10, 'salle du conseil', 55_000);
+});
+
+// --- Summary and broadcasts (issue #6): the official's summary card and chart, the exports, a broadcast.
+
+scenario('an official asks « où en est-on ? » and sees the summary card with its chart', '14-official-summary', async () => {
+  official = await openChat(OFFICIAL_URL, 'elue');
+  const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
+  assert.match(welcome, /En tant qu'élu·e ou directeur·rice/);
+  [summaryCard] = await official.say('où en est-on ?', /^Synthèse SPASER/);
+  assert.match(summaryCard, /^Synthèse SPASER\nToutes directions · au /);
+  const counts = cardCounts(summaryCard);
+  assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 20, `20 active demo indicators: ${JSON.stringify(counts)}`);
+  // What the contributor entered a few minutes ago is in the card, DCP is complete, the COPIL is coming.
+  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération environ…\n64,5 % en 2026-T3/);
+  assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
+  assert.match(summaryCard, /À jour : DCP/);
+  assert.match(summaryCard, /Prochaines réunions\nComité de pilotage\n.* à \d+ h 00 \(salle du conseil\)/);
+  // The chart is an image the Playground fetches from the bot (SPASER_PUBLIC_URL) and draws.
+  const [chart] = await official.waitForCardImages({ timeout: 30_000 });
+  assert.ok(chart.src.startsWith(`${process.env.SPASER_PUBLIC_URL ?? ''}/synthese/`), chart.src);
+  assert.ok(chart.width >= 400 && chart.height >= 300, `chart drawn at ${chart.width}×${chart.height}`);
+  await official.scrollToLastCard();
+});
+
+/** `{atteint: 1, 'en bonne voie': 13, …}` from the five counters at the top of the summary card. */
+function cardCounts(text) {
+  const labels = ['atteint', 'en bonne voie', 'en retard', 'non renseigné', 'sans cible'];
+  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}\\n`))?.[1])]));
+}
+
+/** Per indicator code, the latest value (without the « ; période en cours » note) and the status, from the card. */
+function cardLines(text) {
+  const lines = {};
+  for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Non renseigné|Pas de cible)$/gm)) {
+    lines[code] = { value: spaces(value.split(' ; ')[0]), status };
+  }
+  return lines;
+}
+
+scenario('the exported report (HTML and PDF, personal link by chat) matches the card', '15-export', async () => {
+  await official.say('exporter la synthèse en HTML', /Télécharger \(HTML\)/);
+  const htmlUrl = await official.lastCardLink('Télécharger (HTML)');
+  const html = await fetch(htmlUrl);
+  assert.equal(html.status, 200);
+  assert.match(html.headers.get('content-type'), /^text\/html/);
+  const report = (await html.text()).replace(/&#x27;/g, "'");
+  await writeFile(path.join(ARTIFACTS_DIR, 'synthese.html'), report);
+  // The same counters…
+  const reportCounts = Object.fromEntries(
+    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label, Number(n)]),
+  );
+  assert.deepEqual(reportCounts, cardCounts(summaryCard));
+  // …and, indicator by indicator, the same latest value and status.
+  const card = cardLines(summaryCard);
+  const rows = {};
+  for (const [, code, value, status] of report.matchAll(/<tr><td><b>(IND-\d+)<\/b>.*?<\/td><td>(.*?)<\/td>.*?<td class="status"[^>]*>(.*?)<\/td><\/tr>/g)) {
+    rows[code] = { value: spaces(value.split(' ; ')[0]), status };
+  }
+  assert.equal(Object.keys(card).length, 20, `20 indicator lines read from the card: ${Object.keys(card)}`);
+  assert.deepEqual(rows, card);
+  // The report adds the directorates' comments, the contributor's included.
+  assert.match(report, /Deux marchés de nettoyage avec clause d'insertion/);
+
+  await official.say('exporter la synthèse en PDF', /Télécharger \(PDF\)/);
+  const pdf = await fetch(await official.lastCardLink('Télécharger (PDF)'));
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  const bytes = Buffer.from(await pdf.arrayBuffer());
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  const file = path.join(ARTIFACTS_DIR, 'synthese.pdf');
+  await writeFile(file, bytes);
+  const { stdout } = await promisify(execFile)(PYTHON, ['-c', 'import sys, pypdf; print(pypdf.PdfReader(sys.argv[1]).pages[0].extract_text())', file]);
+  assert.deepEqual(cardCounts(`${stdout}\n`), cardCounts(summaryCard), 'the PDF shows the same counters');
+  // A link whose signature was tampered with gives nothing.
+  const forged = await fetch(htmlUrl.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')));
+  assert.equal(forged.status, 404);
+});
+
+scenario('the lead broadcasts to the COPIL: the official receives it, the lead gets the delivery report', '16-broadcast', async (chat) => {
+  const text = 'Le bilan 2026 du SPASER sera présenté au prochain COPIL : merci de le lire avant la séance.';
+  await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du COPIL/);
+  // The COPIL's members by default: the élu·es and the SPASER leads (the author excepted).
+  const replies = await chat.say(text, /J'envoie ce message à 4 destinataires \?/);
+  // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
+  const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
+  assert.match(preview, /Adele Vance/);
+  assert.match(preview, /n'ont encore jamais échangé avec l'assistant/);
+  await chat.say('oui', /C'est parti : 4 destinataires/);
+  await official.waitForBotMessage(text, { timeout: 20_000 });
+  const report = (await chat.waitForBotMessage(/Bilan de votre diffusion/, { timeout: 30_000 })).find((m) =>
+    m.startsWith('Bilan de votre diffusion'),
+  );
+  assert.match(report, /Envoyés : 1 — Adele Vance/);
+  assert.match(report, /En échec : 0/);
+  assert.match(report, /Injoignables : 3 — /);
+});
+
+scenario('the contributor asks « prochain comité » and adds the meeting to her calendar (.ics)', '17-next-meeting', async () => {
+  const [card] = await contributor.say('quand est le prochain COPIL ?', /^Prochain comité de pilotage/);
+  assert.match(card, /Date :\n.* à \d+ h 00\nLieu :\nsalle du conseil/);
+  const ics = await fetch(await contributor.lastCardLink('Ajouter à mon agenda (.ics)'));
+  assert.equal(ics.status, 200);
+  assert.match(ics.headers.get('content-type'), /^text\/calendar/);
+  const event = (await ics.text()).replace(/\r\n[ \t]/g, '');
+  assert.match(event, /BEGIN:VEVENT/);
+  assert.match(event, /SUMMARY:.*[Cc]omité de pilotage/);
+  assert.match(event, /DTSTART;TZID=Europe\/Paris:\d{8}T\d\d0000/);
+  assert.match(event, /LOCATION:salle du conseil/);
+});
+
+// --- Reminders (issue #5), part 2: on time, never twice across kill -9, late after downtime.
+
+scenario('the COPIL reminder reaches the lead and the official at its planned time (scheduler and outbox)', '18-reminder-on-time', async (chat) => {
+  const reminder = reminderOf('comité de pilotage', copil.hour);
+  await chat.waitForBotMessage(reminder, { timeout: copil.due.getTime() - Date.now() + 30_000 });
+  await official.waitForBotMessage(reminder, { timeout: 10_000 });
+  const queuedAt = await reminderQueuedAt(`meeting-${copil.meeting}:members:J-1`);
+  const late = queuedAt.getTime() - copil.due.getTime();
+  assert.ok(late >= -100 && late <= 15_000, `queued ${late} ms after its time (${queuedAt.toISOString()})`);
+});
+
+scenario('kill -9 just after the reminder went out, restart: each person got it exactly once', '19-reminder-kill9', async (chat) => {
+  // The restart (kill -9) sets the time of the next reminder: a comité technique planned now,
+  // whose J-1 reminder will fall while the bot is down (next scenario).
+  cotech = await planWithReminder(chat, 'comité technique', 'comité technique', 14, 'salle 204', 35_000);
+  const reminder = reminderOf('comité de pilotage', copil.hour);
+  assert.equal(await chat.countBotMessages(reminder), 1, 'the lead got the reminder once');
+  assert.equal(await official.countBotMessages(reminder), 1, 'the official got the reminder once');
+});
+
+scenario('a reminder due while the bot is down (kill -9) is sent once when it restarts', '20-reminder-downtime', async (chat) => {
+  await bot.kill9();
+  assert.ok(Date.now() < cotech.due.getTime() - 1_000, 'the bot went down before the reminder was due');
+  await sleep(cotech.due.getTime() - Date.now() + 1_000);
+  const logLength = (await readFile(bot.logFile, 'utf8')).length;
+  await bot.start();
+  // The comité technique's members by default: the directorates' contributors and the lead.
+  const reminder = reminderOf('comité technique', cotech.hour);
+  await chat.waitForBotMessage(reminder, { timeout: 30_000 });
+  await contributor.waitForBotMessage(reminder, { timeout: 10_000 });
+  assert.match((await readFile(bot.logFile, 'utf8')).slice(logLength), /catch-up \{'fanned_out': 1\}/, 'sent by the start-up catch-up');
+  await sleep(4_000); // two outbox drains (SPASER_OUTBOX_INTERVAL=2): a duplicate would show by now
+  assert.equal(await chat.countBotMessages(reminder), 1, 'the lead got it once');
+  assert.equal(await contributor.countBotMessages(reminder), 1, 'the contributor got it once');
+  assert.equal(await chat.countBotMessages(reminderOf('comité de pilotage', copil.hour)), 1, 'the COPIL reminder was not sent again');
+  const state = await bot.cli(['rappels']);
+  await writeFile(path.join(ARTIFACTS_DIR, 'rappels.txt'), state);
+  assert.match(state, /^Rappels programmés : 0$/m, state);
+  assert.doesNotMatch(state, /à envoyer|en cours/, state);
 });

@@ -5,7 +5,10 @@
 #
 #   bash e2e/run.sh
 #
-# Screenshots, the chat transcript and both servers' logs land in e2e/artifacts/.
+# Three Playgrounds, one per person (the Playground signs in one user per process, chosen by its
+# config file): the SPASER lead (its default user), a contributor and an official, all talking to
+# the same bot. The demo organisation (`spaser-bot demo`) is loaded before the bot starts.
+# Screenshots, the chat transcripts and the servers' logs land in e2e/artifacts/.
 # When node (>= 20), npm or Chromium cannot be had, prints "SKIPPED: <reason>" and exits 0.
 # Exit code otherwise: the test runner's (0 = every scenario passed).
 # Environment: PYTHON (default .venv/bin/python), CHROMIUM_PATH (default /usr/bin/chromium),
@@ -17,6 +20,16 @@ REPO="$(dirname "$E2E_DIR")"
 ARTIFACTS="$E2E_DIR/artifacts"
 # The Playground's default signed-in user (Alex Wilber in its built-in config) becomes the SPASER lead.
 PLAYGROUND_USER_AAD="00000000-0000-0000-0000-0000000000020"
+# The Playground's built-in users (id|given name|surname|mail name|aadObjectId); a config names one
+# of them `currentUser` and must list the five others.
+PLAYGROUND_USERS=(
+  "user-id-0|Alex|Wilber|alexw|00000000-0000-0000-0000-0000000000020"
+  "user-id-1|Megan|Bowen|meganb|00000000-0000-0000-0000-0000000000021"
+  "user-id-2|Adele|Vance|adelev|00000000-0000-0000-0000-0000000000022"
+  "user-id-3|Isaiah|Langer|isaiahl|00000000-0000-0000-0000-0000000000023"
+  "user-id-4|Patti|Fernandez|pattif|00000000-0000-0000-0000-0000000000024"
+  "user-id-5|Lynne|Robbins|lynner|00000000-0000-0000-0000-0000000000025"
+)
 MIN_NODE_MAJOR=20
 STARTED_AT=$(date +%s)
 
@@ -69,14 +82,18 @@ if ! (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error); then
 fi
 
 # --- servers ---------------------------------------------------------------------------------
-free_port() {
-  "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+free_ports() { # four free loopback ports, in one Python start
+  "$PYTHON" -c 'import socket
+sockets = [socket.socket() for _ in range(4)]
+for s in sockets: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in sockets))'
 }
-BOT_PORT="${E2E_BOT_PORT:-$(free_port)}"
-PLAYGROUND_PORT="${E2E_PLAYGROUND_PORT:-$(free_port)}"
-WORK="$(mktemp -d -t spaser-e2e.XXXXXX)"
-BOT_PID=""
-PLAYGROUND_PID=""
+read -r port1 port2 CONTRIBUTOR_PORT OFFICIAL_PORT <<<"$(free_ports)"
+BOT_PORT="${E2E_BOT_PORT:-$port1}"
+PLAYGROUND_PORT="${E2E_PLAYGROUND_PORT:-$port2}"
+# Not named spaser-*: other tools' clean-ups of /tmp/spaser-* must not remove it mid-run.
+WORK="$(mktemp -d -t playground-e2e.XXXXXX)"
+PLAYGROUND_PIDS=()
 
 stop_group() {
   local pid="$1"
@@ -90,10 +107,15 @@ stop_group() {
 }
 
 cleanup() {
-  stop_group "$PLAYGROUND_PID"
-  stop_group "$BOT_PID"
+  for pid in "${PLAYGROUND_PIDS[@]}"; do stop_group "$pid"; done
+  # The scenarios restart the bot; bot.pid names the one running now.
+  stop_group "$(cat "$WORK/bot.pid" 2>/dev/null)"
+  stop_group "${BOT_PID:-}"
   mkdir -p "$ARTIFACTS"
-  cp "$WORK"/*.log "$WORK"/devTools/*.log "$ARTIFACTS"/ 2>/dev/null || true
+  cp "$WORK"/*.log "$ARTIFACTS"/ 2>/dev/null || true
+  for dir in "$WORK"/playground-*/; do
+    cp "$dir/devTools/m365agentsplayground.log" "$ARTIFACTS/$(basename "$dir").devtools.log" 2>/dev/null || true
+  done
   if [ "${E2E_KEEP:-0}" = 1 ]; then echo "Temp dir kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -107,33 +129,82 @@ mkdir -p "$ARTIFACTS"
 export DATABASE_URL="sqlite:///$WORK/e2e.db"
 export MicrosoftAppId="" MicrosoftAppPassword="" MicrosoftAppTenantId="" MicrosoftAppType=""
 export SPASER_ADMINS="$PLAYGROUND_USER_AAD" SPASER_ALLOWED_TENANTS="" SPASER_ENV="development"
+# Links in cards (the summary chart, exports) point at the bot itself, which the browser reaches on
+# loopback; a fixed secret keeps them valid across the scenarios' bot restarts. The outbox is
+# drained every 2 s (default 15 s) so broadcast reports come within the run.
+export SPASER_PUBLIC_URL="http://127.0.0.1:$BOT_PORT" SPASER_OUTBOX_INTERVAL=2
+SPASER_DOWNLOAD_SECRET="$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_')"
+export SPASER_DOWNLOAD_SECRET SPASER_TIMEZONE="${SPASER_TIMEZONE:-Europe/Paris}"
+
+playground_config() { # index of the signed-in user in PLAYGROUND_USERS
+  local current="$1" i id given surname mail aad
+  user_yaml() {
+    IFS='|' read -r id given surname mail aad <<<"${PLAYGROUND_USERS[$1]}"
+    printf '%sid: %s\n%sname: %s %s\n%suserPrincipleName: %s@example.com\n%saadObjectId: %s\n' \
+      "$2" "$id" "$3" "$given" "$surname" "$3" "$mail" "$3" "$aad"
+    printf '%sgivenName: %s\n%ssurname: %s\n%semail: %s@example.com\n' "$3" "$given" "$3" "$surname" "$3" "$mail"
+  }
+  printf 'version: "0.1.1"\ntenantId: 00000000-0000-0000-0000-0000000000001\n'
+  printf 'bot:\n  id: 00000000-0000-0000-0000-00000000000011\n  name: Test Bot\n'
+  printf 'currentUser:\n'
+  user_yaml "$current" "  " "  "
+  printf 'users:\n'
+  for i in "${!PLAYGROUND_USERS[@]}"; do
+    [ "$i" = "$current" ] || user_yaml "$i" "  - " "    "
+  done
+  printf 'personalChat:\n  id: %s\ngroupChat:\n  id: %s\n  name: Group Chat\n' \
+    "$(cat /proc/sys/kernel/random/uuid)" "$(cat /proc/sys/kernel/random/uuid)"
+  printf 'team:\n  id: team-id\n  name: My Team\n  aadGroupId: 00000000-0000-0000-0000-000000000031\n'
+  printf '  channels:\n    - id: channel-announcements-id\n      name: Announcements\n'
+}
+
+start_playground() { # name, port, [index of the signed-in user; default: the Playground's built-in config]
+  local dir="$WORK/playground-$1"
+  mkdir -p "$dir"
+  [ -z "${3:-}" ] || playground_config "$3" >"$dir/.m365agentsplayground.yml"
+  (cd "$dir" && TEAMSAPPTESTER_BROWSER=none exec setsid node "$E2E_DIR/node_modules/@microsoft/m365agentsplayground/cli.js" \
+    --app-endpoint "http://127.0.0.1:$BOT_PORT/api/messages" --channel-id msteams \
+    --port "$2" --disable-telemetry) >"$WORK/playground-$1.log" 2>&1 &
+  PLAYGROUND_PIDS+=("$!")
+}
+# The demo organisation (7 directorates, 10 people, 20 indicators with past values), loaded with
+# the command line before the bot starts (while the Playgrounds start): the scenarios then
+# register Playground users in it.
+(cd "$WORK" && exec "$PYTHON" -m bot.cli demo) >"$WORK/demo.log" 2>&1 &
+DEMO_PID=$!
+start_playground lead "$PLAYGROUND_PORT"
+start_playground contributor "$CONTRIBUTOR_PORT" 1
+start_playground official "$OFFICIAL_PORT" 2
+wait "$DEMO_PID" || { cat "$WORK/demo.log" >&2; fail "spaser-bot demo failed"; }
 
 (cd "$WORK" && PORT="$BOT_PORT" HOST=127.0.0.1 exec setsid "$PYTHON" "$REPO/app.py") >"$WORK/bot.log" 2>&1 &
 BOT_PID=$!
-(cd "$WORK" && TEAMSAPPTESTER_BROWSER=none exec setsid node "$E2E_DIR/node_modules/@microsoft/m365agentsplayground/cli.js" \
-  --app-endpoint "http://127.0.0.1:$BOT_PORT/api/messages" --channel-id msteams \
-  --port "$PLAYGROUND_PORT" --disable-telemetry) >"$WORK/playground.log" 2>&1 &
-PLAYGROUND_PID=$!
+echo "$BOT_PID" >"$WORK/bot.pid"
 
 wait_http() { # name, pid, url, log
   local deadline=$(($(date +%s) + 60))
   until "$PYTHON" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" "$3" 2>/dev/null; do
     if ! kill -0 "$2" 2>/dev/null; then
-      tail -n 30 "$4" >&2
+      tail -n 30 "$4" >&2 || true
       fail "$1 exited before answering on $3"
     fi
-    [ "$(date +%s)" -lt "$deadline" ] || { tail -n 30 "$4" >&2; fail "$1 did not answer on $3 within 60 s"; }
+    [ "$(date +%s)" -lt "$deadline" ] || { tail -n 30 "$4" >&2 || true; fail "$1 did not answer on $3 within 60 s"; }
     sleep 0.3
   done
 }
 wait_http "the bot (python app.py)" "$BOT_PID" "http://127.0.0.1:$BOT_PORT/healthz" "$WORK/bot.log"
-wait_http "the Agents Playground" "$PLAYGROUND_PID" "http://127.0.0.1:$PLAYGROUND_PORT/" "$WORK/playground.log"
-echo "Bot on :$BOT_PORT, Agents Playground on :$PLAYGROUND_PORT, ready after $(($(date +%s) - STARTED_AT)) s"
+wait_http "the Agents Playground (lead)" "${PLAYGROUND_PIDS[0]}" "http://127.0.0.1:$PLAYGROUND_PORT/" "$WORK/playground-lead.log"
+wait_http "the Agents Playground (contributor)" "${PLAYGROUND_PIDS[1]}" "http://127.0.0.1:$CONTRIBUTOR_PORT/" "$WORK/playground-contributor.log"
+wait_http "the Agents Playground (official)" "${PLAYGROUND_PIDS[2]}" "http://127.0.0.1:$OFFICIAL_PORT/" "$WORK/playground-official.log"
+echo "Bot on :$BOT_PORT, Agents Playgrounds on :$PLAYGROUND_PORT (lead), :$CONTRIBUTOR_PORT (contributor)," \
+  ":$OFFICIAL_PORT (official), ready after $(($(date +%s) - STARTED_AT)) s"
 
 # --- scenarios -------------------------------------------------------------------------------
 status=0
 (cd "$E2E_DIR" && PLAYGROUND_URL="http://localhost:$PLAYGROUND_PORT" E2E_ARTIFACTS="$ARTIFACTS" \
-  CHROMIUM_PATH="$CHROMIUM_PATH" E2E_PYTHON="$PYTHON" node --test --test-concurrency=1 playground.spec.mjs) || status=$?
+  PLAYGROUND_CONTRIBUTOR_URL="http://localhost:$CONTRIBUTOR_PORT" PLAYGROUND_OFFICIAL_URL="http://localhost:$OFFICIAL_PORT" \
+  CHROMIUM_PATH="$CHROMIUM_PATH" E2E_PYTHON="$PYTHON" E2E_REPO="$REPO" E2E_WORK="$WORK" E2E_BOT_PORT="$BOT_PORT" \
+  node --test --test-concurrency=1 playground.spec.mjs) || status=$?
 
 if [ "$status" != 0 ]; then
   echo "--- last lines of the bot's log ($ARTIFACTS/bot.log) ---"

@@ -18,6 +18,7 @@ is refused with a French message.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -34,12 +35,36 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
 _DETACHED_HOUR = re.compile(r"\b(\d{1,2})\s*(?:h|heures?)(?:\s*(\d{2}))?\b(?!\s*/)", re.IGNORECASE)
 _DAY_SLASH_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/\s*\d)")
 DATE_EXAMPLES = "« le 12 mars à 14h », « mardi prochain 10h », « demain 15 h » ou « le 3/04 à 9h30 »"
+# The recognizer's time grows faster than the text (≈1 s for 200 digit-heavy characters, 33 s for
+# 5,000) and runs on the event loop: longer messages are refused instead of read.
+MAX_WHEN_TEXT_LENGTH = 200
+
+
+_MODEL_LOCK = threading.Lock()
 
 
 @cache
-def _french_model() -> Model:
-    """Built once per process (about 3 s): the recognizer compiles hundreds of expressions."""
+def _build_french_model() -> Model:
     return DateTimeRecognizer(Culture.French).get_datetime_model()
+
+
+def _french_model() -> Model:
+    """Built once per process (about 3 s): the recognizer compiles hundreds of expressions.
+
+    A turn that needs it while the start-up thread builds it waits for that build (no second one).
+    """
+    with _MODEL_LOCK:
+        return _build_french_model()
+
+
+def start_warm_up() -> threading.Thread:
+    """Build the recognizer in a daemon thread at start-up: otherwise the first date typed after a
+    start builds it inside the turn, on the event loop, and every conversation and the scheduler
+    wait for it (2 s on a quiet machine, 15–25 s seen on a loaded one). Daemon: a stopping
+    process does not wait for it."""
+    thread = threading.Thread(target=_french_model, name="french-date-recognizer", daemon=True)
+    thread.start()
+    return thread
 
 
 def normalise_french_datetime_text(text: str) -> str:
@@ -104,7 +129,7 @@ def recognize_when(text: str, reference: datetime) -> list[WhenMention]:
     mentions: list[WhenMention] = []
     for result in _french_model().parse(normalised, reference.replace(tzinfo=None)):
         candidates = []
-        for value in result.resolution.get("values", []):
+        for value in (result.resolution or {}).get("values", []):
             parsed = _parse_value(value.get("type", ""), value.get("value", ""))
             if parsed is not None:
                 candidates.append(parsed)
@@ -134,12 +159,18 @@ class MeetingDateReader:
         return self._clock.now().astimezone(self._zone)
 
     def mentions(self, text: str) -> list[WhenMention]:
+        """Raises DomainError when the text is too long to be searched for a date."""
+        if len(text or "") > MAX_WHEN_TEXT_LENGTH:
+            raise DomainError(
+                f"Ce message est trop long pour que j’y cherche une date ({MAX_WHEN_TEXT_LENGTH} caractères au plus) : "
+                f"écrivez seulement le jour et l’heure, par exemple {DATE_EXAMPLES}."
+            )
         return recognize_when(text, self.now_local)
 
     def read(self, text: str, day: date | None = None, at: time | None = None) -> ResolvedWhen | None:
         """The first date/time in `text`, completed by an already known `day` or `at`; None if none.
 
-        Raises DomainError when the moment is already past.
+        Raises DomainError when the moment is already past, or the text too long to be searched.
         """
         mentions = self.mentions(text)
         if not mentions:

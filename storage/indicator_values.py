@@ -293,7 +293,7 @@ def parse_value(text: str, unit: Unit) -> Decimal:
     span = cleaned[result.start : result.end + 1].lower()
     leftover = (cleaned[: result.start] + " " + cleaned[result.end + 1 :]).strip()
     _check_spelled_number(span, text, unit)
-    if len(re.sub(r"\D", "", span).lstrip("0")) > MAX_SIGNIFICANT_DIGITS:
+    if len(re.sub(r"\D", "", span).strip("0")) > MAX_SIGNIFICANT_DIGITS:
         raise InvalidValue(
             ValueProblem.TOO_PRECISE,
             f"« {_shorten(text)} » a trop de chiffres ({MAX_SIGNIFICANT_DIGITS} chiffres significatifs au plus).",
@@ -321,7 +321,6 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
             unit,
         )
     number = _canonical(number)
-    shown = format_number(number)
     if len(number.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
         raise InvalidValue(
             ValueProblem.TOO_PRECISE,
@@ -339,19 +338,20 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
     if number < 0:
         raise InvalidValue(
             ValueProblem.NEGATIVE,
-            f"La valeur ne peut pas être négative ({shown}) pour un indicateur en {unit.label}.",
+            f"La valeur ne peut pas être négative ({format_number(number)}) pour un indicateur en {unit.label}.",
             unit,
         )
     if unit.kind is UnitKind.PERCENTAGE and number > 100:
         raise InvalidValue(
             ValueProblem.OUT_OF_RANGE,
-            f"Un pourcentage doit être compris entre 0 et 100 : {shown} % est hors limites.",
+            f"Un pourcentage doit être compris entre 0 et 100 : {format_number(number)} % est hors limites.",
             unit,
         )
     if unit.kind is UnitKind.COUNT and number != number.to_integral_value():
         raise InvalidValue(
             ValueProblem.NOT_INTEGER,
-            f"Cet indicateur compte des unités entières ({unit.label}) : {shown} n'est pas un nombre entier.",
+            f"Cet indicateur compte des unités entières ({unit.label}) : {format_number(number)} n'est pas "
+            "un nombre entier.",
             unit,
         )
     return number

@@ -14,15 +14,35 @@ now; the SPASER lead writes for any responsible directorate and any period that 
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Context, Decimal
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, Numeric, Text, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Row,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import Field, SQLModel
 
 from storage.catalogue_csv import (
@@ -52,6 +72,7 @@ from storage.periods import (
     ensure_not_future,
     parse_period,
 )
+from storage.turn_transaction import TurnTransaction
 
 MAX_COMMENT_LENGTH = 500
 MAX_SAVE_ATTEMPTS = 3
@@ -274,7 +295,8 @@ class ImportResult:
 
 @dataclass
 class _Snapshot:
-    """The catalogue as loaded in one session, by code, with directorate ids and codes."""
+    """The catalogue as loaded in one session, by code, with directorate ids and codes (ORM
+    objects, or plain rows with the same attribute names on the recording path)."""
 
     indicators: dict[str, Indicator] = field(default_factory=dict)
     directorates_of: dict[int, list[str]] = field(default_factory=dict)
@@ -287,7 +309,10 @@ def entry_key(code: str, period: str) -> str:
 
 
 def clean_comment(text: str | None) -> str:
-    comment = " ".join((text or "").split())
+    """Spaces collapsed; control characters and lone surrogates (NUL breaks PostgreSQL, a lone
+    surrogate every database driver) become spaces, as in catalogue cells."""
+    visible = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in (text or ""))
+    comment = " ".join(visible.split())
     if len(comment) > MAX_COMMENT_LENGTH:
         raise DomainError(f"Le commentaire est trop long ({len(comment)} caractères, {MAX_COMMENT_LENGTH} au plus).")
     return comment
@@ -339,11 +364,129 @@ def canonical(number: Decimal) -> Decimal:
     return normal.quantize(Decimal(1), context=_DECIMAL_CONTEXT) if normal.as_tuple().exponent > 0 else normal
 
 
+def _entries_query(codes_filter):
+    indicator = Indicator.__table__
+    return (
+        select(indicator, Directorate.id.label("linked_id"), Directorate.code.label("linked_code"))
+        .outerjoin(IndicatorDirectorate, IndicatorDirectorate.indicator_id == indicator.c.id)
+        .outerjoin(Directorate, Directorate.id == IndicatorDirectorate.directorate_id)
+        .where(codes_filter)
+        .order_by(indicator.c.id, Directorate.code)
+    )
+
+
+# The statements of recording a value, built once (building a statement and its cache key costs
+# SQLAlchemy about as much as running it, and recording is the hot path of an update turn).
+_ENTRY_ONE = _entries_query(Indicator.__table__.c.code == bindparam("code"))
+_ENTRIES = _entries_query(Indicator.__table__.c.code.in_(bindparam("codes", expanding=True)))
+_TAKE_OVER_SLOT = (
+    update(IndicatorValue.__table__)
+    .where(IndicatorValue.__table__.c.current_key == bindparam("slot"))
+    .values(current_key=None)
+    .returning(IndicatorValue.__table__.c.id, IndicatorValue.__table__.c.value)
+)
+_INSERT_VALUE = insert(IndicatorValue.__table__).returning(IndicatorValue.__table__.c.id)
+_VALUE_COLUMNS = (
+    "indicator_id", "directorate_id", "period", "value", "comment", "entered_by_id", "entered_at",
+    "previous_value_id", "previous_value", "current_key", "submission_key",
+)
+_STILL_ALLOWED = (
+    select(IndicatorDirectorate.__table__.c.indicator_id)
+    .join(Indicator.__table__, Indicator.__table__.c.id == IndicatorDirectorate.__table__.c.indicator_id)
+    .where(
+        Indicator.__table__.c.id == bindparam("indicator_id"),
+        Indicator.__table__.c.active.is_(True),
+        Indicator.__table__.c.unit == bindparam("unit"),
+        Indicator.__table__.c.frequency == bindparam("frequency"),
+        IndicatorDirectorate.__table__.c.directorate_id == bindparam("directorate_id"),
+    )
+)
+_ROW_IF_STILL_ALLOWED = select(
+    *(bindparam(name, type_=IndicatorValue.__table__.c[name].type) for name in _VALUE_COLUMNS)
+).where(exists(_STILL_ALLOWED))
+_INSERT_VALUE_IF_STILL_ALLOWED = (
+    insert(IndicatorValue.__table__)
+    .from_select(_VALUE_COLUMNS, _ROW_IF_STILL_ALLOWED)
+    .returning(IndicatorValue.__table__.c.id)
+)
+
+
+_LINKED_ACTIVE = (
+    select(Indicator.__table__.c.id, Indicator.__table__.c.code, Indicator.__table__.c.frequency, Directorate.id)
+    .join(IndicatorDirectorate.__table__, IndicatorDirectorate.__table__.c.indicator_id == Indicator.__table__.c.id)
+    .join(Directorate, Directorate.id == IndicatorDirectorate.__table__.c.directorate_id)
+    .where(Directorate.code == bindparam("code"), Indicator.__table__.c.active.is_(True))
+)
+_ENTERED_KEYS = select(IndicatorValue.__table__.c.current_key).where(
+    IndicatorValue.__table__.c.current_key.in_(bindparam("keys", expanding=True))
+)
+
+
+def _first_entry_inserts(dialect_insert) -> tuple:
+    """The two inserts above (plain, guarded) that do nothing when the period already has a current
+    value: a period's first value, the usual case, is then one statement instead of two."""
+    table = IndicatorValue.__table__
+    plain = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.current_key]).returning(table.c.id)
+    guarded = (
+        dialect_insert(table)
+        .from_select(_VALUE_COLUMNS, _ROW_IF_STILL_ALLOWED)
+        .on_conflict_do_nothing(index_elements=[table.c.current_key])
+        .returning(table.c.id)
+    )
+    return plain, guarded
+
+
+_FIRST_ENTRY_INSERTS = {
+    "sqlite": _first_entry_inserts(sqlite_insert),
+    "postgresql": _first_entry_inserts(postgresql_insert),
+}
+
+
+class _CatalogueChanged(Exception):
+    """The catalogue no longer allows what its remembered rows allowed: check again on fresh rows."""
+
+
+class _EntriesCache:
+    """The catalogue rows recording needs (indicator, its directorates), kept between turns.
+
+    Recording then skips reading them: the insert itself checks, in the database, that the
+    indicator is still active, of the same unit and frequency, and reported by the directorate
+    (`_INSERT_VALUE_IF_STILL_ALLOWED`); when it is not, or when the remembered rows refuse an
+    entry, the catalogue is read again and decides. Emptied by this process's catalogue edits.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, tuple[Row, tuple[tuple[str, int], ...]]] = {}
+
+    def remember(self, code: str, row: Row, links: list[tuple[str, int]]) -> None:
+        self._rows[code] = (row, tuple(links))
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def snapshot(self, codes: Iterable[str]) -> tuple[_Snapshot, dict[str, int]] | None:
+        """The snapshot `_entries_snapshot` would read, when every code is remembered."""
+        snapshot = _Snapshot()
+        directorate_ids: dict[str, int] = {}
+        for code in {(code or "").strip().upper() for code in codes}:
+            found = self._rows.get(code)
+            if found is None:
+                return None
+            row, links = found
+            snapshot.indicators[code] = row
+            snapshot.by_id[row.id] = row
+            snapshot.directorates_of[row.id] = [linked_code for linked_code, _ in links]
+            directorate_ids.update(links)
+        snapshot.all_codes = list(snapshot.indicators)
+        return snapshot, directorate_ids
+
+
 class IndicatorRepository:
     """Catalogue, values and their history. Every public call is one unit of work."""
 
     def __init__(self, database: Database, *, clock: Clock | None = None, timezone: str = DEFAULT_TIMEZONE) -> None:
         self._db = database
+        self._entries = _EntriesCache()
         self._clock = clock or SystemClock()
         self._zone = load_timezone(timezone)
 
@@ -413,7 +556,9 @@ class IndicatorRepository:
                 await self._replace_directorates(session, indicator.id, row.directorates)
                 snapshot.directorates_of[indicator.id] = list(row.directorates)
             await session.flush()
-            return self._view(indicator, snapshot)
+            view = self._view(indicator, snapshot)
+        self._entries.clear()
+        return view
 
     async def set_active(self, code: str, active: bool) -> IndicatorView:
         return await self.update_field(code, "actif", "oui" if active else "non")
@@ -460,6 +605,7 @@ class IndicatorRepository:
             )
             await session.flush()
             active = (await session.execute(select(func.count()).where(Indicator.active.is_(True)))).scalar_one()
+        self._entries.clear()
         return ImportResult(tuple(created), tuple(updated), active, catalogue_size_warning(active))
 
     async def export_catalogue(self) -> bytes:
@@ -497,6 +643,23 @@ class IndicatorRepository:
             items = await self._items(session, snapshot, directorate, candidates)
         kept = [item for item in items if include_entered or item.existing is None]
         return sorted(kept, key=lambda item: (item.indicator.code, item.period))
+
+    async def still_due(
+        self, directorate_code: str, today: date, *, period: Period | None = None
+    ) -> list[tuple[str, str]]:
+        """(code, period) of what the directorate has still to report, as `due_for_directorate` finds
+        it, without the values around each item: two reads instead of five, e.g. to close a dialog."""
+        async with self._db.transaction() as connection:
+            rows = (await connection.execute(_LINKED_ACTIVE, {"code": directorate_code.strip().upper()})).all()
+            candidates: list[tuple[str, str, str]] = []
+            for indicator_id, code, frequency, directorate_id in rows:
+                if period is not None and period.frequency is not Frequency(frequency):
+                    continue
+                due = period or current_reporting_period(Frequency(frequency), today)
+                candidates.append((code, due.code, _current_key(indicator_id, directorate_id, due.code)))
+            keys = [key for _, _, key in candidates]
+            entered = set((await connection.execute(_ENTERED_KEYS, {"keys": keys})).scalars()) if keys else set()
+        return sorted((code, period_code) for code, period_code, key in candidates if key not in entered)
 
     async def directorates_with_due_indicators(self, today: date) -> list[DirectorateDue]:
         """Every directorate that still has indicators to report at `today`, with their codes."""
@@ -574,10 +737,13 @@ class IndicatorRepository:
         today: date,
         *,
         submission_key: str | None = None,
+        transaction: TurnTransaction | None = None,
     ) -> RecordOutcome:
         """Record one value; raises the entry's French error (`EntryErrors` unwrapped)."""
         try:
-            return await self.record_values(person, directorate_code, [entry], today, submission_key=submission_key)
+            return await self.record_values(
+                person, directorate_code, [entry], today, submission_key=submission_key, transaction=transaction
+            )
         except EntryErrors as error:
             raise next(iter(error.causes.values())) from None
 
@@ -590,12 +756,14 @@ class IndicatorRepository:
         *,
         submission_key: str | None = None,
         dry_run: bool = False,
+        transaction: TurnTransaction | None = None,
     ) -> RecordOutcome:
         """Check every entry, then save all of them in one transaction, or none.
 
         `person` is the server-side PersonView; `submission_key` (card id, dialog step) makes a
         repeated submission save once: the second call returns `duplicate=True`. `dry_run`
-        only checks (raises `EntryErrors`) and saves nothing.
+        only checks (raises `EntryErrors`) and saves nothing. With the turn's `transaction`, the
+        values are committed with the turn's state, at the end of the turn (nothing may write after).
         """
         if not entries:
             raise DomainError("Aucune valeur saisie : rien n'a été enregistré.")
@@ -604,7 +772,9 @@ class IndicatorRepository:
         keys = [_submission_key(submission_key, directorate_code, entry) for entry in entries]
         for attempt in range(MAX_SAVE_ATTEMPTS):
             try:
-                return await self._record_once(person, directorate_code, entries, today, submission_key, dry_run)
+                return await self._record_checked(
+                    person, directorate_code, entries, today, submission_key, dry_run, transaction
+                )
             except IntegrityError:
                 if submission_key is not None and await self._submitted(keys):
                     return RecordOutcome(saved=(), duplicate=True)
@@ -615,6 +785,14 @@ class IndicatorRepository:
                     ) from None
         raise AssertionError("unreachable")
 
+    async def _record_checked(self, *args) -> RecordOutcome:
+        """`_record_once`, again on a freshly read catalogue if the remembered one was out of date."""
+        try:
+            return await self._record_once(*args)
+        except _CatalogueChanged:
+            self._entries.clear()
+            return await self._record_once(*args)
+
     async def _record_once(
         self,
         person,
@@ -623,52 +801,30 @@ class IndicatorRepository:
         today: date,
         submission_key: str | None,
         dry_run: bool,
+        transaction: TurnTransaction | None = None,
     ) -> RecordOutcome:
-        async with self._db.session() as session:
-            snapshot, directorate_ids = await self._entries_snapshot(session, [entry.code for entry in entries])
-            keys = {entry.key: _submission_key(submission_key, directorate_code, entry) for entry in entries}
-            errors: dict[str, str] = {}
-            causes: dict[str, DomainError] = {}
-            checked: list[tuple[ValueEntry, Indicator, Period, Decimal, str]] = []
-            seen: set[str] = set()
-            for entry in entries:
-                try:
-                    if entry.key in seen:
-                        raise DomainError(f"{entry.code} {entry.period} est saisi deux fois.")
-                    seen.add(entry.key)
-                    indicator = self._find(snapshot, entry.code)
-                    view = self._view(indicator, snapshot)
-                    period = parse_period(entry.period, view.frequency)
-                    check_entry_allowed(person, directorate_code, view, period, today)
-                    value = (
-                        parse_value(entry.value, view.unit)
-                        if isinstance(entry.value, str)
-                        else validate_value(entry.value, view.unit)
-                    )
-                    checked.append((entry, indicator, period, value, clean_comment(entry.comment)))
-                except DomainError as error:
-                    errors[entry.key] = f"{entry.code} : {error.message}"
-                    causes[entry.key] = error
+        codes = [entry.code for entry in entries]
+        unit_of_work = self._db.transaction() if transaction is None else transaction.join()
+        async with unit_of_work as connection:
+            remembered = self._entries.snapshot(codes)
+            snapshot, directorate_ids = remembered or await self._entries_snapshot(connection, codes)
+            checked, errors, causes = self._check_entries(person, directorate_code, entries, snapshot, today)
+            if errors and remembered is not None:
+                remembered = None  # the remembered rows may be out of date: the database decides
+                snapshot, directorate_ids = await self._entries_snapshot(connection, codes)
+                checked, errors, causes = self._check_entries(person, directorate_code, entries, snapshot, today)
             if errors:
                 raise EntryErrors(errors, causes)
             if dry_run:
                 return RecordOutcome(saved=())
+            keys = {entry.key: _submission_key(submission_key, directorate_code, entry) for entry in entries}
             now = self._clock.now()
             directorate_id = directorate_ids[directorate_code]
-            table = IndicatorValue.__table__
-            saved: list[IndicatorValue] = []
+            entered_by = person.name or person.email or ""
+            views: list[ValueView] = []
             for entry, indicator, period, value, comment in checked:
                 current_key = _current_key(indicator.id, directorate_id, period.code)
-                # Take over the current slot and learn what it held, in one statement.
-                previous = (
-                    await session.execute(
-                        update(table)
-                        .where(table.c.current_key == current_key)
-                        .values(current_key=None)
-                        .returning(table.c.id, table.c.value)
-                    )
-                ).first()
-                row = IndicatorValue(
+                row = dict(
                     indicator_id=indicator.id,
                     directorate_id=directorate_id,
                     period=period.code,
@@ -676,46 +832,113 @@ class IndicatorRepository:
                     comment=comment or None,
                     entered_by_id=person.id,
                     entered_at=now,
-                    previous_value_id=previous.id if previous else None,
-                    previous_value=previous.value if previous else None,
+                    previous_value_id=None,
+                    previous_value=None,
                     current_key=current_key,
                     submission_key=keys[entry.key] if submission_key is not None else None,
                 )
-                session.add(row)
-                saved.append(row)
-            await session.flush()
-            names = {person.id: person.name or person.email or ""}
-            views = tuple(self._value_view(row, snapshot, directorate_code, names) for row in saved)
-        return RecordOutcome(saved=views)
+                if remembered is not None:
+                    row.update(unit=indicator.unit, frequency=indicator.frequency)
+                plain_first, guarded_first = _FIRST_ENTRY_INSERTS[connection.dialect.name]
+                # The period's first value takes the free slot; nothing inserted means it was taken
+                # (or, with remembered rows, that the catalogue changed: see below).
+                new_id = (await connection.execute(plain_first if remembered is None else guarded_first, row)).scalar()
+                previous = None
+                if new_id is None:
+                    # Take over the current slot and learn what it held, in one statement.
+                    previous = (await connection.execute(_TAKE_OVER_SLOT, {"slot": current_key})).first()
+                    if previous is not None:
+                        row.update(previous_value_id=previous.id, previous_value=previous.value)
+                    if remembered is None:
+                        new_id = (await connection.execute(_INSERT_VALUE, row)).scalar_one()
+                    else:
+                        new_id = (await connection.execute(_INSERT_VALUE_IF_STILL_ALLOWED, row)).scalar()
+                        if new_id is None:
+                            raise _CatalogueChanged()
+                views.append(
+                    ValueView(
+                        id=new_id,
+                        indicator_code=indicator.code,
+                        unit=Unit(indicator.unit),
+                        directorate_code=directorate_code,
+                        period=period,
+                        value=canonical(value),
+                        comment=comment,
+                        entered_by=entered_by,
+                        entered_at=now if now.tzinfo else now.replace(tzinfo=UTC),
+                        previous_value=None if previous is None else canonical(previous.value),
+                        is_current=True,
+                    )
+                )
+        return RecordOutcome(saved=tuple(views))
 
-    @staticmethod
-    async def _entries_snapshot(session: AsyncSession, codes: list[str]) -> tuple[_Snapshot, dict[str, int]]:
+    def _check_entries(
+        self, person, directorate_code: str, entries: Sequence[ValueEntry], snapshot: _Snapshot, today: date
+    ) -> tuple[list[tuple[ValueEntry, Row, Period, Decimal, str]], dict[str, str], dict[str, DomainError]]:
+        """The entries that may be recorded, with their period, value and comment; the others' errors."""
+        errors: dict[str, str] = {}
+        causes: dict[str, DomainError] = {}
+        checked: list[tuple[ValueEntry, Row, Period, Decimal, str]] = []
+        seen: set[str] = set()
+        for entry in entries:
+            try:
+                if entry.key in seen:
+                    raise DomainError(f"{entry.code} {entry.period} est saisi deux fois.")
+                seen.add(entry.key)
+                indicator = self._find(snapshot, entry.code)
+                view = self._view(indicator, snapshot)
+                period = parse_period(entry.period, view.frequency)
+                check_entry_allowed(person, directorate_code, view, period, today)
+                value = (
+                    parse_value(entry.value, view.unit)
+                    if isinstance(entry.value, str)
+                    else validate_value(entry.value, view.unit)
+                )
+                checked.append((entry, indicator, period, value, clean_comment(entry.comment)))
+            except DomainError as error:
+                errors[entry.key] = f"{entry.code} : {error.message}"
+                causes[entry.key] = error
+        return checked, errors, causes
+
+    async def _entries_snapshot(
+        self, connection: AsyncConnection, codes: list[str]
+    ) -> tuple[_Snapshot, dict[str, int]]:
         """The indicators named by a batch with their directorates (codes and ids), in one query.
 
         Recording is the hot path of an update turn: the checks only need the responsible
-        directorates, and the directorate written to must be one of them.
+        directorates, and the directorate written to must be one of them. Plain rows (attributes
+        named like `Indicator`'s) rather than ORM objects: the turn needs no identity map.
         """
         wanted = {(code or "").strip().upper() for code in codes}
-        rows = await session.execute(
-            select(Indicator, Directorate.id, Directorate.code)
-            .outerjoin(IndicatorDirectorate, IndicatorDirectorate.indicator_id == Indicator.id)
-            .outerjoin(Directorate, Directorate.id == IndicatorDirectorate.directorate_id)
-            .where(Indicator.code.in_(wanted))
-            .order_by(Indicator.id, Directorate.code)
-        )
+        if len(wanted) == 1:
+            rows = await connection.execute(_ENTRY_ONE, {"code": next(iter(wanted))})
+        else:
+            rows = await connection.execute(_ENTRIES, {"codes": sorted(wanted)})
         snapshot = _Snapshot()
         directorate_ids: dict[str, int] = {}
-        for indicator, directorate_id, directorate_code in rows:
-            snapshot.indicators[indicator.code] = indicator
-            snapshot.by_id[indicator.id] = indicator
-            links = snapshot.directorates_of.setdefault(indicator.id, [])
-            if directorate_code is not None:
-                links.append(directorate_code)
-                directorate_ids[directorate_code] = directorate_id
+        links_of: dict[str, list[tuple[str, int]]] = {}
+        for row in rows:
+            snapshot.indicators.setdefault(row.code, row)
+            snapshot.by_id.setdefault(row.id, row)
+            links = snapshot.directorates_of.setdefault(row.id, [])
+            remembered_links = links_of.setdefault(row.code, [])
+            if row.linked_code is not None:
+                links.append(row.linked_code)
+                remembered_links.append((row.linked_code, row.linked_id))
+                directorate_ids[row.linked_code] = row.linked_id
+        for code, links in links_of.items():
+            self._entries.remember(code, snapshot.indicators[code], links)
         snapshot.all_codes = list(snapshot.indicators)
         if not wanted <= snapshot.indicators.keys():
-            snapshot.all_codes = list((await session.execute(select(Indicator.code))).scalars())
+            snapshot.all_codes = list((await connection.execute(select(Indicator.__table__.c.code))).scalars())
         return snapshot, directorate_ids
+
+    async def submission_saved(self, submission_key: str, directorate_code: str, pairs: Iterable[tuple[str, str]]) -> bool:
+        """Whether a submission (a card sent before) saved values for these (code, period) pairs,
+        whatever it carries now: a card sent again after its save must not read as refused."""
+        directorate_code = directorate_code.strip().upper()
+        keys = [_submission_key(submission_key, directorate_code, ValueEntry(code, period, "")) for code, period in pairs]
+        return bool(keys) and await self._submitted(keys)
 
     async def _submitted(self, keys: list[str]) -> bool:
         """Whether a submission was already saved (its unique key refused the new rows)."""

@@ -70,13 +70,13 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
     async def reschedule(call: CommandCall) -> None:
         kind = kind_in(call.text)
         options = RescheduleMeetingOptions(meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "")
-        mentions = feature.dates.mentions(call.text)
-        if mentions:
-            try:
-                resolved = feature.dates.resolve(mentions[-1])
-            except DomainError as error:
-                await call.turn_context.send_activity(error.message)
-                return
+        try:
+            mentions = feature.dates.mentions(call.text)
+            resolved = feature.dates.resolve(mentions[-1]) if mentions else None
+        except DomainError as error:
+            await call.turn_context.send_activity(error.message)
+            return
+        if resolved is not None:
             options.day = resolved.day.isoformat() if resolved.day else ""
             options.at = resolved.time.strftime("%H:%M") if resolved.time else ""
             options.starts_at = resolved.starts_at.isoformat() if resolved.starts_at else ""

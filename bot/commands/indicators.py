@@ -36,6 +36,10 @@ from storage.repositories import PersonView
 
 REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 TOPIC = "Indicateurs"
+ALREADY_SAVED = (
+    "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
+    "Pour changer une valeur : « corriger IND-01 »."
+)
 MAX_HISTORY_LINES = 25
 CODE = r"(?P<code>[a-z0-9][a-z0-9_.-]*\d[a-z0-9_.-]*)"
 PERIOD_IN_TEXT = re.compile(r"(?<![\w-])(\d{4}(?:[ -]?[sthq] ?\d)?|[sthq] ?\d[ -]\d{4})(?![\w-])", re.IGNORECASE)
@@ -459,6 +463,12 @@ def build_card_actions(feature) -> dict:
             )
             return
         form = read_form(value)
+        submission = f"card:{person.id}:{card_id}"
+        if await repository.submission_saved(submission, directorate, form.pairs):
+            # Sent again after it was saved (a second click, or fields changed since): the values
+            # stay as saved, whatever the card now carries.
+            await turn_context.send_activity(ALREADY_SAVED)
+            return
         if not form.entries and not form.errors:
             await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n'a été enregistré.")
             return
@@ -469,9 +479,7 @@ def build_card_actions(feature) -> dict:
                 if form.entries:
                     await repository.record_values(person, directorate, form.entries, today, dry_run=True)
                 raise EntryErrors(errors)
-            outcome = await repository.record_values(
-                person, directorate, form.entries, today, submission_key=f"card:{person.id}:{card_id}"
-            )
+            outcome = await repository.record_values(person, directorate, form.entries, today, submission_key=submission)
         except EntryErrors as error:
             errors.update(error.errors)
             await send_back(turn_context, card_id, known, form, errors)
@@ -480,10 +488,7 @@ def build_card_actions(feature) -> dict:
             await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
             return
         if outcome.duplicate:
-            await turn_context.send_activity(
-                "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
-                "Pour changer une valeur : « corriger IND-01 »."
-            )
+            await turn_context.send_activity(ALREADY_SAVED)
             return
         remaining = await repository.due_for_directorate(directorate, today)
         lines = [f"Enregistré pour {directorate} ({len(outcome.saved)} valeur(s)) :"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.schema import ActionTypes, CardAction
+from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.attachments import IncomingFile, download
 from bot.knowledge.document import MAX_DOCUMENT_BYTES
@@ -43,7 +43,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         reply = MessageFactory.text(text)
         topics = answer.related if answer.entry is not None else answer.suggestions
         if topics:
-            reply.suggested_actions = {"actions": suggestion_buttons([entry.title for entry in topics])}
+            reply.suggested_actions = SuggestedActions(actions=suggestion_buttons([entry.title for entry in topics]))
         await call.turn_context.send_activity(reply)
 
     async def list_open_questions(call: CommandCall) -> None:
@@ -55,12 +55,12 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         lines += [f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {text[:200]} »" for qid, text, asked_at in questions]
         lines.append("\nPour répondre : « répondre à la question N ».")
         reply = MessageFactory.text("\n".join(lines))
-        reply.suggested_actions = {
-            "actions": [
+        reply.suggested_actions = SuggestedActions(
+            actions=[
                 CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
                 for qid, _, _ in questions[:3]
             ]
-        }
+        )
         await call.turn_context.send_activity(reply)
 
     async def answer_open_question(call: CommandCall) -> None:

@@ -200,21 +200,7 @@ def _aggregate(unit: Unit, values: Iterable[Decimal]) -> Decimal:
 
 
 def _line(indicator: IndicatorSnapshot, target_applies: bool) -> IndicatorLine:
-    # Grouped on (year, number) rather than Period: hashing and ordering the dataclass costs
-    # more than the rest of the summary on a 10-year history (all periods share a frequency).
-    grouped: dict[tuple[int, int], dict[str, ReportedValue]] = {}
-    latest_by_directorate: dict[str, ReportedValue] = {}
-    latest_keys: dict[str, tuple[int, int]] = {}
-    for value in indicator.values:
-        key = (value.period.year, value.period.number)
-        group = grouped.get(key)
-        if group is None:
-            grouped[key] = group = {}
-        group[value.directorate] = value
-        if key >= latest_keys.get(value.directorate, key):
-            latest_keys[value.directorate] = key
-            latest_by_directorate[value.directorate] = value
-    by_period = {next(iter(group.values())).period: group for _, group in sorted(grouped.items())}
+    by_period, _, latest_by_directorate = indicator.history
     aggregation = aggregation_for(indicator.unit)
     responsible = len(indicator.directorates)
     per_directorate = tuple(
@@ -367,9 +353,8 @@ def _completeness(
     expected_by_directorate: dict[str, list[tuple[str, Period]]] = {}
     for indicator in scoped:
         due = due_by_frequency[indicator.frequency]
-        for value in indicator.values:
-            if value.period.number == due.number and value.period.year == due.year:
-                reported_keys.add((indicator.code, value.directorate, due))
+        for directorate in indicator.history.by_key.get((due.year, due.number), ()):
+            reported_keys.add((indicator.code, directorate, due))
         for code in indicator.directorates:
             expected_by_directorate.setdefault(code, []).append((indicator.code, due))
     rows = []

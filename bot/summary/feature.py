@@ -325,6 +325,11 @@ class SummaryFeature:
         except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first summary
             log.warning("Could not prepare the summary at start-up", exc_info=True)
 
+    async def warmed_up(self) -> None:
+        """Wait for the start-up read of the values (nothing to wait for if it never started)."""
+        if self._warm_up is not None:
+            await asyncio.shield(self._warm_up)
+
     async def close(self) -> None:
         summary_jobs.SUMMARY_CONTEXTS.unregister(self.context_id)
         if self._warm_up is not None:

@@ -122,6 +122,7 @@ class FakeTeamsConnector:
         return web.json_response(
             {
                 "conversations": [body["_conversation_id"] for body in self.sent],
+                "texts": self.texts(),
                 "attempts": self.attempts,
                 "throttled": self.limits.throttled if self.limits else 0,
             }
@@ -135,15 +136,19 @@ class FakeTeamsConnector:
         return str(self.server.make_url("/"))
 
     async def start(self, port: int | None = None) -> str:
+        self.server = TestServer(self.build_app(), host="127.0.0.1", port=port)
+        await self.server.start_server()
+        return str(self.server.make_url("/"))
+
+    def build_app(self) -> web.Application:
+        """The connector's routes; a subclass (a benchmark's) may add its own."""
         app = web.Application()
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._post_activity)
         app.router.add_post("/v3/conversations/{conversation_id}/activities/{reply_to}", self._post_activity)
         app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._get_member)
         app.router.add_get("/files/{name}", self._get_file)
         app.router.add_get("/_stats", self._stats)
-        self.server = TestServer(app, host="127.0.0.1", port=port)
-        await self.server.start_server()
-        return str(self.server.make_url("/"))
+        return app
 
     async def close(self) -> None:
         if self.server is not None:

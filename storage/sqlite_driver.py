@@ -1,0 +1,113 @@
+"""aiosqlite with one hand-over to its thread per statement, under SQLAlchemy's aiosqlite dialect.
+
+aiosqlite runs every sqlite3 call in a worker thread, and SQLAlchemy's adapter makes four calls
+per statement (open a cursor, execute, fetch, close) plus one per commit, even for a transaction
+that only read. Each call is a hand-over between two threads: ~0.1 ms on a quiet machine, often
+a millisecond or more when the CPUs are busy, for statements SQLite runs in microseconds. A bot
+turn makes a dozen statements, so most of its database time was spent handing over.
+
+`PrefetchingConnection` runs the four calls of a statement as one (the rows are fetched with
+the statement, as SQLAlchemy's adapter does anyway) and skips a commit or rollback when no
+transaction is open (sqlite3 would do nothing). Installed by `storage.db.Database` for SQLite.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import deque
+from functools import partial
+from typing import Any
+
+import aiosqlite
+
+ITER_CHUNK_SIZE = 64
+
+
+def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> tuple:
+    """In the worker thread: the statement, its rows and what SQLAlchemy reads from the cursor."""
+    cursor = connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        rows = cursor.fetchall() if cursor.description else []
+        # sqlite3 updates rowcount of a statement with RETURNING once its rows are fetched.
+        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+class PrefetchedCursor:
+    """What SQLAlchemy's adapter uses of an aiosqlite cursor, with rows fetched at execute."""
+
+    def __init__(self, connection: PrefetchingConnection) -> None:
+        self._connection = connection
+        self.description = None
+        self.rowcount = -1
+        self.lastrowid = None
+        self.arraysize = 1
+        self._rows: deque = deque()
+
+    async def __aenter__(self) -> PrefetchedCursor:
+        return self
+
+    async def __aexit__(self, *_exc) -> None:
+        await self.close()
+
+    async def _run(self, sql: str, parameters: Any, many: bool) -> PrefetchedCursor:
+        connection = self._connection._conn
+        self.description, self.rowcount, self.lastrowid, rows = await self._connection._execute(
+            _run, connection, sql, parameters, many
+        )
+        self._rows = deque(rows)
+        return self
+
+    async def execute(self, sql: str, parameters: Any = None) -> PrefetchedCursor:
+        return await self._run(sql, () if parameters is None else parameters, False)
+
+    async def executemany(self, sql: str, parameters: Any) -> PrefetchedCursor:
+        return await self._run(sql, parameters, True)
+
+    async def fetchone(self) -> Any:
+        return self._rows.popleft() if self._rows else None
+
+    async def fetchmany(self, size: int | None = None) -> list:
+        count = min(self.arraysize if size is None else size, len(self._rows))
+        return [self._rows.popleft() for _ in range(count)]
+
+    async def fetchall(self) -> list:
+        rows = list(self._rows)
+        self._rows.clear()
+        return rows
+
+    async def close(self) -> None:
+        self._rows.clear()
+
+
+class PrefetchingConnection(aiosqlite.Connection):
+    def cursor(self) -> PrefetchedCursor:  # type: ignore[override]
+        return PrefetchedCursor(self)
+
+    def _in_transaction(self) -> bool:
+        # Read between two statements of this connection (SQLAlchemy awaits each), never during one.
+        return self._connection is not None and self._connection.in_transaction
+
+    async def commit(self) -> None:
+        if self._in_transaction():
+            await super().commit()
+
+    async def rollback(self) -> None:
+        if self._in_transaction():
+            await super().rollback()
+
+
+async def _connect(database: str, **kwargs: Any) -> PrefetchingConnection:
+    connection = PrefetchingConnection(partial(sqlite3.connect, database, **kwargs), ITER_CHUNK_SIZE)
+    connection._thread.daemon = True  # as SQLAlchemy's dialect does: never keep the process alive
+    return await connection
+
+
+def connect_with_prefetching(dialect, _record, cargs: list, cparams: dict):
+    """SQLAlchemy `do_connect` listener: the dialect's own arguments, our connection class."""
+    return dialect.dbapi.connect(*cargs, async_creator_fn=_connect, **cparams)

@@ -1,0 +1,53 @@
+"""A form card sent again after it was saved says so, whatever its fields now hold.
+
+Found in the Agents Playground (e2e): after a card was corrected and saved, a second click on its
+« Enregistrer » sent the card's original (wrong) value — the Playground redraws the card with the
+values it came with — and the bot answered « Rien n'a été enregistré : 1 champ(s) à corriger »
+with the error card, although the form had been saved: the person is told their save failed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from storage.indicator_values import warm_up
+from tests.conftest import texts
+from tests.indicators_support import card_of, seed, submit_data, value_rows
+
+
+@pytest.fixture(scope="module", autouse=True)
+def recognizers():
+    warm_up()
+
+
+@pytest.fixture
+async def nadia(runtime, talk):
+    await seed(runtime)
+    return talk("nadia-aad", "Nadia Benali")
+
+
+async def test_a_saved_card_sent_again_with_a_wrong_value_is_reported_as_already_saved(runtime, nadia):
+    card = card_of(await nadia.say("formulaire indicateurs"))
+    wrong = submit_data(card, **{"valeur|IND-01|2026-T3": "140 %", "valeur|IND-05|2025": "38 %"})
+    back = card_of(await nadia.submit(wrong))
+    fixed = submit_data(back, **{"valeur|IND-01|2026-T3": "45 %", "valeur|IND-05|2025": "38 %"})
+    assert "Enregistré pour DCP (2 valeur(s))" in texts(await nadia.submit(fixed))
+
+    again = texts(await nadia.submit(wrong))
+
+    assert "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois" in again
+    assert "à corriger" not in again
+    assert [(row[0], row[2]) for row in await value_rows(runtime)] == [("IND-01", Decimal("45")), ("IND-05", Decimal("38"))]
+
+
+async def test_a_new_card_for_the_same_period_is_still_checked_and_refused_when_wrong(runtime, nadia):
+    first = card_of(await nadia.say("formulaire indicateurs"))
+    assert "Enregistré pour DCP" in texts(await nadia.submit(submit_data(first, **{"valeur|IND-01|2026-T3": "45 %"})))
+    second = card_of(await nadia.say("formulaire indicateurs"))
+
+    replies = texts(await nadia.submit(submit_data(second, **{"valeur|IND-02|2026-T3": "140 %"})))
+
+    assert "Rien n'a été enregistré : 1 champ(s) à corriger" in replies
+    assert [row[0] for row in await value_rows(runtime)] == ["IND-01"]

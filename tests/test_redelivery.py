@@ -1,0 +1,142 @@
+"""The same activity (same id) delivered twice, as Teams does when it retries: one effect, whether
+the copy arrives after the answer, at the same time, at another instance, or after a restart.
+Long version against real processes: reliability/duplicate_activity.py."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from datetime import UTC, datetime
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from botbuilder.schema import Activity
+from sqlalchemy import func, select
+
+from app import RUNTIME, create_app
+from bot.cards import render_as_text
+from bot.console import ConsoleConversation, teams_activity
+from bot.runtime import build_runtime
+from scheduler.clock import FakeClock
+from storage.broadcasts import Broadcast
+from storage.db import Database
+from storage.indicator_values import warm_up
+from storage.models import Role
+from storage.outbox import Delivery, SourceKind
+from tests.conftest import make_settings, texts
+from tests.indicators_support import seed, value_rows
+
+pytestmark = pytest.mark.reliability
+
+
+@pytest.fixture(scope="module", autouse=True)
+def recognizers():
+    warm_up()
+
+
+class Nadia:
+    """Nadia's personal chat through the real endpoint; `post` returns (HTTP status, replies)."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.ids = itertools.count(1)
+
+    def activity(self, text: str) -> dict:
+        activity = teams_activity(aad_object_id="nadia-aad", name="Nadia Benali", conversation_id="a:nadia", text=text,
+                                  id=f"nadia-{next(self.ids)}", delivery_mode="expectReplies")
+        activity.service_url = "http://127.0.0.1:9/"
+        return activity.serialize()
+
+    async def post(self, activity: dict) -> tuple[int, str]:
+        response = await self.client.post("/api/messages", json=activity)
+        body = await response.json() if response.status == 200 else {}
+        replies = [render_as_text(Activity().deserialize(reply)) for reply in body.get("activities", [])]
+        return response.status, "\n".join(replies)
+
+
+@pytest.fixture
+async def client(tmp_path):
+    clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    test_client = TestClient(TestServer(create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"), clock=clock)))
+    await test_client.start_server()
+    await seed(test_client.server.app[RUNTIME])
+    yield test_client
+    await test_client.close()
+
+
+async def test_a_dialog_answer_delivered_again_is_not_read_as_the_next_answer(client):
+    nadia = Nadia(client)
+    await nadia.post(nadia.activity("mettre à jour mes indicateurs"))
+    value = nadia.activity("45 %")
+
+    first = await nadia.post(value)
+    copy = await nadia.post(value)
+    comment = await nadia.post(nadia.activity("chiffre provisoire"))
+
+    assert "Un commentaire ?" in first[1]
+    assert copy == (200, ""), "acknowledged (Teams stops retrying), no reply"
+    assert "J'enregistre **45\u00a0%** pour IND-01" in comment[1] and "« chiffre provisoire »" in comment[1]
+
+
+async def test_a_confirmation_delivered_twice_at_once_saves_one_value(client):
+    nadia = Nadia(client)
+    for text in ("mettre à jour mes indicateurs", "45 %", "aucun"):
+        await nadia.post(nadia.activity(text))
+    confirmation = nadia.activity("oui")
+
+    answers = await asyncio.gather(nadia.post(confirmation), nadia.post(confirmation))
+
+    assert sorted(status for status, _ in answers) == [200, 200]
+    assert sum("Enregistré : IND-01" in text for _, text in answers) == 1
+    assert [text for _, text in answers].count("") == 1
+    assert [row[0] for row in await value_rows(client.server.app[RUNTIME])] == ["IND-01"]
+
+
+async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent_once(database, clock):
+    """A retry can land on another instance: the ids already handled are shared through the database."""
+    settings = make_settings(database.url)
+    first = build_runtime(settings, database=database, clock=clock)
+    other_engine = Database(database.url, connect_args=database.connect_args)
+    second = build_runtime(settings, database=other_engine, clock=clock)
+    for index in range(5):
+        await first.people.assign(f"elu{index}@ville.fr", Role.OFFICIAL, name=f"Élu {index}")
+    lead = ConsoleConversation(first, aad_object_id="lead-aad", name="Camille Martin")
+    lead_elsewhere = ConsoleConversation(second, aad_object_id="lead-aad", name="Camille Martin")
+    await lead.say("diffuser un message à tout le monde")
+    assert "J'envoie ce message à 5 destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
+    confirmation = lead.activity(type="message", text="oui")
+
+    try:
+        answers = await asyncio.gather(lead.send(confirmation), lead_elsewhere.send(confirmation))
+        async with database.session() as session:
+            broadcasts = (await session.execute(select(func.count()).select_from(Broadcast))).scalar_one()
+            per_recipient = (await session.execute(
+                select(Delivery.person_id, func.count()).where(Delivery.source_kind == SourceKind.BROADCAST.value)
+                .group_by(Delivery.person_id)
+            )).all()
+    finally:
+        await other_engine.dispose()
+
+    assert broadcasts == 1
+    assert len(per_recipient) == 5 and {count for _, count in per_recipient} == {1}
+    assert sorted(len(replies) for replies in answers)[0] == 0, "the copy got no reply"
+    assert sum("C'est parti : 5 destinataires" in texts(replies) for replies in answers) == 1
+
+
+async def test_an_activity_delivered_again_after_a_restart_is_ignored(sqlite_database, clock):
+    settings = make_settings(sqlite_database.url)
+    before = build_runtime(settings, database=sqlite_database, clock=clock)
+    lead = ConsoleConversation(before, aad_object_id="lead-aad", name="Camille Martin")
+    creation = lead.activity(type="message", text="ajouter une direction DJ Direction juridique")
+    assert "enregistrée" in texts(await lead.send(creation))
+
+    restarted_engine = Database(sqlite_database.url)
+    after = build_runtime(settings, database=restarted_engine, clock=clock)
+    try:
+        retried = await ConsoleConversation(after, aad_object_id="lead-aad", name="Camille Martin").send(creation)
+        codes = [d.code for d in await after.directorates.list()]
+    finally:
+        await restarted_engine.dispose()
+
+    assert retried == []
+    assert codes.count("DJ") == 1

@@ -1,0 +1,89 @@
+"""SQLite through `storage.sqlite_driver`: one hand-over to aiosqlite's thread per statement, with
+the results, counts, errors and transactions SQLAlchemy expects from aiosqlite."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from storage.sqlite_driver import PrefetchingConnection
+
+metadata = MetaData()
+item = Table("driver_item", metadata, Column("id", Integer, primary_key=True), Column("name", String, unique=True))
+
+
+@pytest.fixture
+async def database(sqlite_database):
+    async with sqlite_database.transaction() as connection:
+        await connection.run_sync(metadata.create_all)
+    return sqlite_database
+
+
+@pytest.fixture
+def hand_overs(monkeypatch):
+    """The calls handed to aiosqlite's thread, by function name."""
+    calls: list[str] = []
+    handed_over = PrefetchingConnection._execute
+
+    async def counting(self, function, *args, **kwargs):
+        calls.append(getattr(function, "__name__", repr(function)))
+        return await handed_over(self, function, *args, **kwargs)
+
+    monkeypatch.setattr(PrefetchingConnection, "_execute", counting)
+    return calls
+
+
+async def test_rows_counts_and_new_ids_come_back_as_sqlalchemy_expects(database):
+    async with database.transaction() as connection:
+        first = await connection.execute(insert(item).values(name="a"))
+        await connection.execute(insert(item), [{"name": "b"}, {"name": "c"}])
+        renamed = await connection.execute(update(item).where(item.c.name != "a").values(name=item.c.name + "!"))
+        returned = await connection.execute(
+            update(item).where(item.c.name == "a").values(name="A").returning(item.c.id)
+        )
+        rows = (await connection.execute(select(item.c.name).order_by(item.c.id))).scalars().all()
+
+    assert first.inserted_primary_key == (1,)
+    assert renamed.rowcount == 2
+    assert returned.scalars().all() == [1]
+    assert rows == ["A", "b!", "c!"]
+
+
+async def test_an_orm_unit_of_work_gets_the_ids_it_inserted(database):
+    async with database.session() as session:
+        result = await session.execute(insert(item).values(name="orm").returning(item.c.id))
+        assert result.scalar_one() == 1
+        assert (await session.execute(text("SELECT count(*) FROM driver_item"))).scalar_one() == 1
+
+
+async def test_a_refused_statement_raises_and_its_transaction_leaves_nothing(database):
+    with pytest.raises(IntegrityError):
+        async with database.transaction() as connection:
+            await connection.execute(insert(item).values(name="same"))
+            await connection.execute(insert(item).values(name="same"))
+    async with database.transaction() as connection:
+        assert (await connection.execute(select(item.c.name))).all() == []
+
+
+async def test_each_statement_is_one_hand_over_and_a_read_only_unit_commits_nothing(database, hand_overs):
+    async with database.transaction() as connection:
+        await connection.execute(select(item.c.id).where(item.c.name == "x"))
+        await connection.execute(select(item.c.id))
+    assert hand_overs == ["_run", "_run"]
+
+    hand_overs.clear()
+    async with database.transaction() as connection:
+        await connection.execute(insert(item).values(name="y"))
+    assert hand_overs == ["_run", "commit"]
+
+
+async def test_a_connection_given_back_mid_transaction_is_rolled_back(database):
+    """Written straight through the driver, unknown to SQLAlchemy: the pool's check still undoes it."""
+    async with database.engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.execute("INSERT INTO driver_item (name) VALUES ('half-written')")
+        assert raw.driver_connection.in_transaction
+    async with database.transaction() as connection:
+        assert (await connection.execute(select(item.c.name))).all() == []
+        await connection.execute(insert(item).values(name="next writer is not blocked"))

@@ -1,0 +1,99 @@
+"""Line breaks on the Teams channel: texts written with single newlines keep their lines in Teams.
+
+Found in the Agents Playground (e2e): Teams renders a message as Markdown, so the update dialog's
+« Je vous les demande un par un… » was glued to the last bullet of the list above it, and
+« (1/3) IND-03 — …\\n3e trimestre…\\nQuelle valeur ? » read as one run-on line.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from botbuilder.core import TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity, TextFormatTypes
+
+from app import RUNTIME, create_app
+from bot.console import teams_activity
+from bot.proactive import build_message
+from bot.teams_text import TeamsMarkdownMiddleware, teams_markdown
+from scheduler.clock import FakeClock
+from storage.indicator_values import warm_up
+from tests.conftest import make_settings
+from tests.fakes.teams_connector import FakeTeamsConnector
+from tests.indicators_support import seed
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Enregistré : IND-03.\nReste à renseigner : IND-12.", "Enregistré : IND-03.\n\nReste à renseigner : IND-12."),
+        ("DPB : 2 indicateurs.\n- IND-03\n- IND-12\nJe vous les demande.", "DPB : 2 indicateurs.\n- IND-03\n- IND-12\n\nJe vous les demande."),
+        ("Étapes :\n1. valeur\n2) commentaire\nFin", "Étapes :\n1. valeur\n2) commentaire\n\nFin"),
+        ("- élément\n  suite du même élément", "- élément\n  suite du même élément"),
+        ("Premier.\n\nSecond.", "Premier.\n\nSecond."),
+        ("Une seule ligne", "Une seule ligne"),
+        ("Code :\n```\nligne 1\nligne 2\n```", "Code :\n```\nligne 1\nligne 2\n```"),
+        ("", ""),
+    ],
+)
+def test_teams_markdown_starts_a_paragraph_for_every_line_that_is_not_a_list_item(written, shown):
+    assert teams_markdown(written) == shown
+    assert teams_markdown(shown) == shown, "shaping twice changes nothing more"
+
+
+async def test_the_middleware_shapes_markdown_messages_and_leaves_plain_text_alone():
+    adapter = TestAdapter()
+    adapter.use(TeamsMarkdownMiddleware())
+
+    async def logic(context: TurnContext):
+        await context.send_activity("Bilan :\n- Envoyés : 1\nRenvoyez si besoin.")
+        await context.send_activity(Activity(type="message", text="a\nb", text_format=TextFormatTypes.plain))
+
+    await adapter.send("bonjour")
+    adapter.logic = logic
+    await adapter.receive_activity("bonjour")
+    shaped, plain = adapter.activity_buffer[-2:]
+    assert shaped.text == "Bilan :\n- Envoyés : 1\n\nRenvoyez si besoin."
+    assert plain.text == "a\nb"
+
+
+def test_a_proactive_text_message_is_shaped_and_a_card_summary_is_not():
+    assert build_message("Bilan\n- Envoyés : 1\nSans conversation : 2", None).text == "Bilan\n- Envoyés : 1\n\nSans conversation : 2"
+    assert build_message("Rappel\ndemain", {"type": "AdaptiveCard", "body": []}).summary == "Rappel\ndemain"
+
+
+@pytest.fixture
+async def client(tmp_path):
+    warm_up()
+    clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'text.db'}"), clock=clock)
+    test_client = TestClient(TestServer(app))
+    await test_client.start_server()
+    await seed(test_client.server.app[RUNTIME])
+    yield test_client
+    await test_client.close()
+
+
+@pytest.fixture
+async def connector():
+    fake = FakeTeamsConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(client, connector):
+    activity = teams_activity(
+        aad_object_id="nadia-aad", name="Nadia Benali", conversation_id="a:nadia", id="n-1",
+        text="mettre à jour mes indicateurs", delivery_mode="expectReplies",
+    )
+    activity.service_url = connector.url
+    response = await client.post("/api/messages", json=activity.serialize())
+    intro, question = [reply["text"] for reply in (await response.json())["activities"]]
+    assert "\n- **IND-01**" in intro, "the list stays a list"
+    assert ")\n\nJe vous les demande un par un" in intro, "the closing sentence is not glued to the last bullet"
+    assert question.startswith("(1/")
+    assert "\n\nQuelle valeur pour DCP ?" in question
