@@ -63,6 +63,28 @@ class ConversationLockMiddleware(Middleware):
             return await logic()
 
 
+MAX_CONCURRENT_TURNS = 16
+
+
+class TurnAdmissionMiddleware(Middleware):
+    """At most `limit` turns run at once in this process; the others wait their turn, in order.
+
+    Without it every request starts at once. Under a burst (200 users, or the backlog after a start
+    while the recognizers compile) hundreds of turns shared the event loop: each kept its database
+    connection, or SQLite's write turn, across the steps of all the others, the pool (15
+    connections) ran dry, some turns failed after 30 s with the "database unavailable" answer and
+    the longest ones (the summary) waited most (benchmarks/load_200_users.py). Waiting here holds
+    nothing. After the per-conversation lock: a conversation's queued turns hold no place.
+    """
+
+    def __init__(self, limit: int = MAX_CONCURRENT_TURNS) -> None:
+        self._places = asyncio.Semaphore(limit)
+
+    async def on_turn(self, context: TurnContext, logic: NextHandler):
+        async with self._places:
+            return await logic()
+
+
 class DeduplicationMiddleware(Middleware):
     """Teams re-delivers an activity (same id) when the bot was slow: handle it only once.
 

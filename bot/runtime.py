@@ -25,6 +25,7 @@ from bot.middleware import (
     DeduplicationMiddleware,
     HoldRepliesMiddleware,
     TenantGuardMiddleware,
+    TurnAdmissionMiddleware,
     TurnTransactionMiddleware,
 )
 from bot.router import Router
@@ -142,6 +143,7 @@ class BotRuntime:
     def install_middleware(self, adapter: BotAdapter) -> None:
         adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
         adapter.use(ConversationLockMiddleware())
+        adapter.use(TurnAdmissionMiddleware())
         adapter.use(DeduplicationMiddleware(self.processed_activities))
         adapter.use(HoldRepliesMiddleware())
         adapter.use(TurnTransactionMiddleware(self.database))

@@ -152,6 +152,25 @@ class IndicatorSnapshot:
         by_period = {next(iter(group.values())).period: group for group in by_key.values()}
         return ValueHistory(by_period, by_key, latest_by_directorate)
 
+    def with_values_replaced(self, new_values: Iterable[ReportedValue | tuple]) -> IndicatorSnapshot:
+        """This snapshot once `new_values` superseded the values of the same directorate and period.
+
+        Only the new values are checked; the others are kept as they are, objects included: a
+        value recorded then costs a few objects, not a copy of the indicator's whole history
+        (~1,600 values) that the garbage collector would walk again and again.
+        """
+        fresh = tuple(self._normalised(value) for value in new_values)
+        replaced = {(value.directorate, value.period.year, value.period.number) for value in fresh}
+        kept = tuple(
+            value for value in self.values
+            if (value.directorate, value.period.year, value.period.number) not in replaced
+        )
+        updated = object.__new__(IndicatorSnapshot)
+        for name in self.__dataclass_fields__:
+            object.__setattr__(updated, name, getattr(self, name))
+        object.__setattr__(updated, "values", kept + fresh)
+        return updated
+
     def _normalised(self, item: ReportedValue | tuple) -> ReportedValue:
         try:
             period, directorate, value, *rest = item

@@ -90,14 +90,19 @@ class SnapshotCache:
         if len(rows) != count - old_count:
             return None
         values = dict(entry.values)
-        touched: set[int] = set()
+        touched: dict[int, list[StoredValue]] = {}
         for indicator_id, is_current, value in rows:
             if not is_current or (directorate_code is not None and value.directorate_code != directorate_code):
                 continue
             kept = [v for v in values.get(indicator_id, ()) if (v.directorate_code, v.period) != (value.directorate_code, value.period)]
             values[indicator_id] = [*kept, value]
-            touched.add(indicator_id)
-        snapshots = {view: snapshot for view, snapshot in entry.snapshots.items() if view.id not in touched}
+            touched.setdefault(indicator_id, []).append(value)
+        snapshots = {
+            view: snapshot if view.id not in touched else snapshot.with_values_replaced(
+                (value.period, value.directorate_code, value.value, value.comment) for value in touched[view.id]
+            )
+            for view, snapshot in entry.snapshots.items()
+        }
         return _CachedValues(version, values, snapshots)
 
 
