@@ -219,14 +219,14 @@ class OutboxSender:
         queue: asyncio.Queue[tuple[Delivery, Target | None] | None] = asyncio.Queue(maxsize=size)
 
         async def claim_batches() -> None:
-            try:
-                while rows := await self.outbox.claim(self._clock.now(), size):
-                    targets = await self._directory.targets(rows)
-                    for row in rows:
-                        await queue.put((row, targets.get(row.id)))
-            finally:
-                for _ in range(size):
-                    await queue.put(None)
+            while rows := await self.outbox.claim(self._clock.now(), size):
+                targets = await self._directory.targets(rows)
+                for row in rows:
+                    await queue.put((row, targets.get(row.id)))
+            # Not in a `finally`: when a sender fails, the task group cancels every task, and waiting
+            # here for room in a full queue nobody reads any more would hang the drain for good.
+            for _ in range(size):
+                await queue.put(None)
 
         async def send_from_queue() -> None:
             while (item := await queue.get()) is not None:

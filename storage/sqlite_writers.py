@@ -69,11 +69,11 @@ class SqliteWriterQueue:
         task = asyncio.current_task()
         if task is not None and task is self._writer_task:
             return
-        connection.connection.dbapi_connection.run_async(lambda _driver: self._acquire())
-        unit.writing = True
-        self._writer_task = task
+        connection.connection.dbapi_connection.run_async(lambda _driver: self._acquire(unit, task))
 
-    async def _acquire(self) -> None:
+    async def _acquire(self, unit: _Unit, task: asyncio.Task | None) -> None:
+        """Marks the unit as writing with no await after the lock is taken: a task cancelled on
+        its way back (a crash in a task group) still releases the lock when its unit ends."""
         try:
             async with asyncio.timeout(self._max_wait):
                 await self._lock.acquire()
@@ -81,3 +81,5 @@ class SqliteWriterQueue:
             raise sqlite3.OperationalError(
                 f"database is locked (waited {self._max_wait:g} s for this process's other writers)"
             ) from None
+        unit.writing = True
+        self._writer_task = task

@@ -1,0 +1,64 @@
+"""A send that fails with an unexpected error (the database gone while recording it, a bug) ends
+the drain with that error; it must not leave the drain waiting forever — a hung drain keeps its lock
+and the outbox would send nothing more until a restart. Found by the fault scripts (reliability/)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from storage.models import Role
+from storage.outbox import OutboxMessage, SourceKind
+from scheduler.committee_settings import SendingSettings
+from tests.committees_support import add_person, build_feature
+from tests.fakes.teams_connector import FakeTeamsConnector
+
+pytestmark = pytest.mark.reliability
+
+
+class Unexpected(Exception):
+    pass
+
+
+@pytest.fixture
+async def connector():
+    fake = FakeTeamsConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+async def test_a_send_failing_while_the_claimer_waits_for_room_in_the_queue_ends_the_drain(sqlite_database, clock, connector):
+    feature = build_feature(sqlite_database, clock, sending=SendingSettings(concurrency=1))
+    people = [await add_person(sqlite_database, f"p{i}@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP") for i in range(4)]
+    await feature.outbox.enqueue([
+        OutboxMessage(key=f"test:{i}", source_kind=SourceKind.BROADCAST, source_id="1", text=f"Message {i}", person_id=p.id)
+        for i, p in enumerate(people)
+    ])
+    targets, queue_full = feature.sender._directory.targets, asyncio.Event()
+    looked_up = 0
+
+    async def count_lookups(rows):
+        nonlocal looked_up
+        found = await targets(rows)
+        looked_up += 1
+        if looked_up == 3:  # row 1 is being sent, row 2 fills the queue, row 3 waits for room
+            queue_full.set()
+        return found
+
+    class FailingChannel:
+        async def send(self, reference, text, card):
+            await queue_full.wait()
+            raise Unexpected("the database went away while the send was recorded")
+
+    feature.sender._directory.targets = count_lookups
+    feature.sender._channel = FailingChannel()
+
+    async with asyncio.timeout(30):  # a guard against the hang, not a measure
+        with pytest.raises(ExceptionGroup) as failed:
+            await feature.sender.drain()
+    feature.close()
+
+    assert failed.group_contains(Unexpected)
+    assert not feature.sender._lock.locked(), "the next drain can run"
