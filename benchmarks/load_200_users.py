@@ -106,6 +106,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+def main_thread_schedstat(pid: int) -> tuple[float, float]:
+    """(seconds on a CPU, seconds runnable but waiting for one) of a process's main thread: the
+    event loop of the bot; the second says how much other load kept it from running."""
+    on_cpu, waiting, _ = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
+
+
 def machine_cpu() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -197,7 +204,7 @@ async def wait_healthy(url: str, child: Child, timeout: float = 90) -> None:
 
 def bot_environment(database_url: str, port: int) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "SPASER_", "DATABASE_URL"))}
-    environment.update(DATABASE_URL=database_url, PORT=str(port), HOST="127.0.0.1", PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("LOAD_EXTRA_PATH")])))
+    environment.update(DATABASE_URL=database_url, PORT=str(port), HOST="127.0.0.1", PYTHONPATH=str(ROOT))
     return environment
 
 
@@ -572,9 +579,11 @@ async def run_phase(name: str, mode: str, args: argparse.Namespace, users: list[
 
         async def sample_cpu() -> dict:
             await asyncio.sleep(max(0.0, generator.window[0] - time.monotonic()))
-            before = (machine_cpu(), cpu_seconds(bot.pid), cpu_seconds(connector.pid), cpu_seconds(os.getpid()), postgres_cpu())
+            before = (machine_cpu(), cpu_seconds(bot.pid), cpu_seconds(connector.pid), cpu_seconds(os.getpid()), postgres_cpu(),
+                      main_thread_schedstat(bot.pid))
             await asyncio.sleep(max(0.0, generator.window[1] - time.monotonic()))
-            after = (machine_cpu(), cpu_seconds(bot.pid), cpu_seconds(connector.pid), cpu_seconds(os.getpid()), postgres_cpu())
+            after = (machine_cpu(), cpu_seconds(bot.pid), cpu_seconds(connector.pid), cpu_seconds(os.getpid()), postgres_cpu(),
+                     main_thread_schedstat(bot.pid))
             wall = generator.window[1] - generator.window[0]
             busy = after[0][0] - before[0][0]
             cores = {
@@ -583,6 +592,8 @@ async def run_phase(name: str, mode: str, args: argparse.Namespace, users: list[
                 "connector": (after[2] - before[2]) / wall,
                 "load_generator": (after[3] - before[3]) / wall,
                 "postgres_server_all": postgres_cpu_between(before[4], after[4]) / wall,
+                "bot_event_loop_running": (after[5][0] - before[5][0]) / wall,
+                "bot_event_loop_runnable_but_waiting_for_a_cpu": (after[5][1] - before[5][1]) / wall,
             }
             cores["everything_else"] = cores["machine_busy"] - cores["bot"] - cores["connector"] - cores["load_generator"]
             result["bot_log_bytes_at_window_end"] = bot.log_path.stat().st_size

@@ -36,13 +36,14 @@ def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _roll_back_only_open_transactions(dbapi_connection, record, reset_state) -> None:
-    """A connection going back to the pool is rolled back only if a transaction is still open.
+    """A connection going back to the pool is rolled back only if a transaction is still open (or
+    a statement whose caller was cancelled is still queued for aiosqlite's thread).
 
     Sessions end with a commit or a rollback already; the pool's own unconditional rollback was
     one more round trip to aiosqlite's thread for every unit of work.
     """
     driver = record.driver_connection
-    if reset_state.asyncio_safe and driver is not None and driver.in_transaction:
+    if reset_state.asyncio_safe and driver is not None and not driver.idle_outside_transaction:
         dbapi_connection.rollback()
 
 

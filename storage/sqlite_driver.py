@@ -8,7 +8,8 @@ turn makes a dozen statements, so most of its database time was spent handing ov
 
 `PrefetchingConnection` runs the four calls of a statement as one (the rows are fetched with
 the statement, as SQLAlchemy's adapter does anyway) and skips a commit or rollback when no
-transaction is open (sqlite3 would do nothing). Installed by `storage.db.Database` for SQLite.
+transaction is open and nothing is still queued for the thread (sqlite3 would do nothing).
+Installed by `storage.db.Database` for SQLite.
 """
 
 from __future__ import annotations
@@ -86,19 +87,40 @@ class PrefetchedCursor:
 
 
 class PrefetchingConnection(aiosqlite.Connection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._handed_over = 0  # calls queued for the thread; written by the event loop only
+        self._done = 0  # the last of them the thread has finished; written by the thread only
+
     def cursor(self) -> PrefetchedCursor:  # type: ignore[override]
         return PrefetchedCursor(self)
 
-    def _in_transaction(self) -> bool:
-        # Read between two statements of this connection (SQLAlchemy awaits each), never during one.
-        return self._connection is not None and self._connection.in_transaction
+    async def _execute(self, fn, *args: Any, **kwargs: Any) -> Any:
+        self._handed_over += 1
+        number = self._handed_over
+
+        def counted() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._done = number
+
+        return await super()._execute(counted)
+
+    @property
+    def idle_outside_transaction(self) -> bool:
+        """Nothing queued or running in the thread, and no transaction open: a commit or rollback
+        would do nothing. (A statement whose caller was cancelled may still be queued; it could
+        open a transaction after the check, so the check then answers False.)"""
+        in_transaction = self._connection is not None and self._connection.in_transaction
+        return self._done == self._handed_over and not in_transaction
 
     async def commit(self) -> None:
-        if self._in_transaction():
+        if not self.idle_outside_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
-        if self._in_transaction():
+        if not self.idle_outside_transaction:
             await super().rollback()
 
 

@@ -3,11 +3,14 @@ the results, counts, errors and transactions SQLAlchemy expects from aiosqlite."
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.sqlite_driver import PrefetchingConnection
+from storage.sqlite_driver import PrefetchingConnection, _connect
 
 metadata = MetaData()
 item = Table("driver_item", metadata, Column("id", Integer, primary_key=True), Column("name", String, unique=True))
@@ -87,3 +90,24 @@ async def test_a_connection_given_back_mid_transaction_is_rolled_back(database):
     async with database.transaction() as connection:
         assert (await connection.execute(select(item.c.name))).all() == []
         await connection.execute(insert(item).values(name="next writer is not blocked"))
+
+
+async def test_a_statement_still_queued_when_its_caller_gave_up_is_rolled_back_not_left_open(tmp_path):
+    """The rollback is only skipped when nothing is queued: here the insert runs after it is asked."""
+    connection = await _connect(str(tmp_path / "queued.db"))
+    try:
+        await connection.execute("CREATE TABLE queued (name TEXT)")
+        await connection.commit()
+        busy = asyncio.create_task(connection._execute(time.sleep, 0.2))
+        await asyncio.sleep(0)
+        insert_row = asyncio.create_task(connection.cursor().execute("INSERT INTO queued VALUES ('late')"))
+        await asyncio.sleep(0)
+        insert_row.cancel()
+        await connection.rollback()
+        await busy
+
+        assert not connection.in_transaction
+        async with connection.execute("SELECT count(*) FROM queued") as rows:
+            assert (await rows.fetchone())[0] == 0
+    finally:
+        await connection.close()
