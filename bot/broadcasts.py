@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.text import fold
+from bot.text import excerpt, fold, listed_names
 from scheduler.cadence import CommitteeKind
 from scheduler.clock import Clock, format_datetime_fr
-from scheduler.outbox import NO_REFERENCE, explain
+from scheduler.outbox import names_by_reason
 from scheduler.reminders import Recipient
 from storage.broadcasts import (
     FINAL_STATES,
@@ -57,6 +57,10 @@ _COMMITTEE = (
 
 class BroadcastNotAllowed(DomainError):
     """Only the SPASER lead broadcasts."""
+
+
+class BroadcastAlreadySent(DomainError):
+    """The same confirmation arrived twice (two « oui » handled from the same dialog state)."""
 
 
 @dataclass(frozen=True)
@@ -150,11 +154,6 @@ class ResolvedAudience:
     without_reference: tuple[str, ...]
 
 
-def _names(names: Sequence[str], limit: int) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" et {len(names) - limit} autres" if len(names) > limit else "")
-
-
 def people_count(count: int) -> str:
     return f"{count} destinataire" + ("s" if count > 1 else "")
 
@@ -193,7 +192,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
     facts = [
         {"title": "Audience", "value": resolved.label},
         {"title": "Destinataires", "value": f"{people_count(len(resolved.recipients))} : "
-                                            f"{_names([r.label for r in resolved.recipients], PREVIEW_NAMES)}"},
+                                            f"{listed_names([r.label for r in resolved.recipients], PREVIEW_NAMES)}"},
     ]
     body = [
         _text_block("Aperçu de votre message", size="Medium", weight="Bolder"),
@@ -203,7 +202,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
         several = len(resolved.without_reference) > 1
         body.append(
             _text_block(
-                f"⚠ {_names(list(resolved.without_reference), PREVIEW_NAMES)} n'{'ont' if several else 'a'} encore "
+                f"⚠ {listed_names(list(resolved.without_reference), PREVIEW_NAMES)} n'{'ont' if several else 'a'} encore "
                 f"jamais échangé avec l'assistant dans Teams : le message ne pourra pas {'leur' if several else 'lui'} "
                 "parvenir (le bilan d'envoi le signalera).",
                 color="Warning",
@@ -232,28 +231,22 @@ _STATE_TITLES = (
 
 
 def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str) -> str:
-    """The lead's French report once every delivery of a broadcast is final."""
-    excerpt = " ".join(broadcast.text.split())
-    excerpt = excerpt if len(excerpt) <= 80 else excerpt[:79] + "…"
+    """The lead's French report once every delivery of a broadcast is final; the people not reached
+    are grouped by reason, each reason said once."""
     lines = [
         f"**Bilan de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
-        f"({broadcast.audience_label}) : « {excerpt} »",
+        f"({broadcast.audience_label}) : « {excerpt(broadcast.text, 80)} »",
     ]
     for state, title in _STATE_TITLES:
         concerned = [outcome for outcome in outcomes if outcome.state is state]
         if not concerned and state is DeliveryState.CANCELLED:
             continue
         if state is DeliveryState.SENT:
-            who = _names([o.recipient_label for o in concerned], LISTED_NAMES)
+            who = listed_names([o.recipient_label for o in concerned], LISTED_NAMES)
         else:
-            who = _names([f"{o.recipient_label} ({explain(o.error)})" for o in concerned], LISTED_NAMES)
+            groups = names_by_reason((o.recipient_label, o.error) for o in concerned)
+            who = " ; ".join(f"{reason} : {listed_names(names, LISTED_NAMES)}" for reason, names in groups)
         lines.append(f"- {title} : {len(concerned)}" + (f" — {who}" if concerned else ""))
-    never_opened = [o.recipient_label for o in outcomes if (o.error or "").startswith(NO_REFERENCE[:20])]
-    if never_opened:
-        lines.append(
-            f"Sans conversation avec l'assistant : {_names(never_opened, LISTED_NAMES)}. Installez-leur l'application "
-            "dans Teams ou demandez-leur d'écrire une fois à l'assistant, puis renvoyez le message si besoin."
-        )
     return "\n".join(lines)
 
 
@@ -324,8 +317,11 @@ class BroadcastService:
         references = await self._conversation_refs.personal_for([p.aad_object_id for p in people if p.aad_object_id])
         return tuple(sorted((_label(p) for p in people if not p.aad_object_id or p.aad_object_id not in references), key=fold))
 
-    async def send(self, author: PersonView | None, audience: BroadcastAudience, text: str) -> tuple[BroadcastView, ResolvedAudience]:
-        """Record the broadcast and queue one delivery per recipient, atomically."""
+    async def send(
+        self, author: PersonView | None, audience: BroadcastAudience, text: str, run_key: str | None = None
+    ) -> tuple[BroadcastView, ResolvedAudience]:
+        """Record the broadcast and queue one delivery per recipient, atomically; once per `run_key`
+        (the dialog run that confirmed it), else `BroadcastAlreadySent`."""
         if author is None or author.role is not Role.LEAD:
             raise BroadcastNotAllowed(
                 "Seul le responsable SPASER peut diffuser un message. Tapez « qui suis-je » pour connaître votre rôle."
@@ -354,14 +350,20 @@ class BroadcastService:
                 for recipient in resolved.recipients
             ]
 
-        broadcast, _ = await self.repository.create(
+        broadcast, queued = await self.repository.create(
             author_id=author.id,
             audience_kind=audience.kind,
             audience_label=resolved.label,
             text=text,
             messages_for=messages_for,
             now=now,
+            run_key=run_key,
         )
+        if queued == 0:
+            raise BroadcastAlreadySent(
+                f"Ce message est déjà parti le {format_datetime_fr(broadcast.created_at, self.timezone)} "
+                f"({people_count(broadcast.recipient_count)}) : je ne l'envoie pas une seconde fois."
+            )
         if self._committees is not None:
             self._committees.kick_drain()
         return broadcast, resolved

@@ -12,7 +12,8 @@ from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from storage.db import Database
-from storage.repositories import ProcessedActivityRepository
+from scheduler.clock import Clock
+from storage.repositories import ClaimOutcome, ProcessedActivityRepository
 from storage.turn_transaction import TURN_TRANSACTION_KEY, TurnTransaction
 
 log = logging.getLogger(__name__)
@@ -85,30 +86,57 @@ class TurnAdmissionMiddleware(Middleware):
             return await logic()
 
 
+CLAIMED_ACTIVITY_KEY = "spaser.claimed_activity"
+
+
 class DeduplicationMiddleware(Middleware):
     """Teams re-delivers an activity (same id) when the bot was slow: handle it only once.
 
-    A turn that fails releases its id, so that the re-delivery gets a second chance.
+    The claim is completed with the turn's commit (`TurnTransactionMiddleware`). A copy that finds
+    the activity still being handled elsewhere waits for that turn to end, then is dropped; if that
+    turn's lease runs out first (its process died mid-turn, nothing of it committed), the copy runs
+    it. A turn that fails releases its id, so that the re-delivery gets a second chance.
     """
 
     HANDLED_TYPES = frozenset({ActivityTypes.message, ActivityTypes.invoke})
+    POLL_SECONDS = 0.1
 
-    def __init__(self, processed: ProcessedActivityRepository) -> None:
+    def __init__(
+        self,
+        processed: ProcessedActivityRepository,
+        clock: Clock,
+        pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._processed = processed
+        self._clock = clock
+        self._pause = pause
 
     async def on_turn(self, context: TurnContext, logic: NextHandler):
         activity = context.activity
         if activity.type not in self.HANDLED_TYPES or not activity.id or activity.conversation is None:
             return await logic()
         key = f"{activity.channel_id}|{activity.conversation.id}|{activity.id}"
-        if not await self._processed.claim(key):
+        if not await self._claim(key):
             log.info("Ignoring re-delivered activity %s", key)
             return None
+        context.turn_state[CLAIMED_ACTIVITY_KEY] = key
         try:
             return await logic()
         except BaseException:
             await self._processed.release(key)
             raise
+
+    async def _claim(self, key: str) -> bool:
+        """True when this turn is to run the activity; waits while another turn holds its lease."""
+        polls_left = int(self._processed.lease.total_seconds() / self.POLL_SECONDS) * 2
+        while True:
+            outcome = await self._processed.claim(key, self._clock.now())
+            if outcome is ClaimOutcome.CLAIMED:
+                return True
+            if outcome is ClaimOutcome.HANDLED or polls_left == 0:
+                return False
+            polls_left -= 1
+            await self._pause(self.POLL_SECONDS)
 
 
 class HoldRepliesMiddleware(Middleware):
@@ -148,21 +176,32 @@ def _is_message(activity: Activity | str) -> bool:
 
 class TurnTransactionMiddleware(Middleware):
     """Gives each turn a `TurnTransaction` (storage/turn_transaction.py): what the turn recorded
-    through it is committed with the turn's state once the turn has run, or rolled back if it failed.
+    through it, its state and the completion of the activity's claim are committed together once
+    the turn has run, or rolled back if it failed. A turn that wrote nothing completes its claim
+    in the next background batch (`ProcessedActivityRepository.complete_soon`).
 
     Inside `HoldRepliesMiddleware`, so that the replies go out only after the commit.
     """
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, processed: ProcessedActivityRepository, clock: Clock) -> None:
         self._database = database
+        self._processed = processed
+        self._clock = clock
 
     async def on_turn(self, context: TurnContext, logic: NextHandler):
         transaction = TurnTransaction(self._database)
         context.turn_state[TURN_TRANSACTION_KEY] = transaction
         try:
             result = await logic()
+            claimed = context.turn_state.get(CLAIMED_ACTIVITY_KEY)
+            wrote = transaction.is_open
+            if claimed is not None and wrote:
+                async with transaction.join() as connection:
+                    await self._processed.complete_in(connection, claimed, self._clock.now())
         except BaseException:
             await transaction.rollback()
             raise
         await transaction.commit()
+        if claimed is not None and not wrote:
+            self._processed.complete_soon(claimed, self._clock.now())
         return result

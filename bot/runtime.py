@@ -124,29 +124,43 @@ class BotRuntime:
             if not self._settling.cancelled():
                 thaw_long_lived_objects()
         self.scheduler.shutdown()
+        await self.processed_activities.flush()
         if self.committees is not None:
             self.committees.close()
         if self.summary is not None:
             await self.summary.close()
         await self.database.dispose()
 
+    @property
+    def warming_up(self) -> bool:
+        """`start` has begun the start-up work (recognizers, summary values) and it is not done:
+        the first turns would wait for it."""
+        return self._settling is not None and not self._settling.done()
+
     async def health(self) -> dict:
+        """200 only when a turn would be answered at full speed: database reachable, scheduler not
+        stopped, start-up warm-up finished (a load balancer then sends nobody to an instance still
+        starting)."""
         database_ok = await self.database.ping()
         scheduler_state = self.scheduler.state
-        healthy = database_ok and scheduler_state != "stopped"
+        if not (database_ok and scheduler_state != "stopped"):
+            status = "unavailable"
+        else:
+            status = "starting" if self.warming_up else "ok"
         return {
-            "status": "ok" if healthy else "unavailable",
+            "status": status,
             "database": "ok" if database_ok else "unreachable",
             "scheduler": scheduler_state,
+            "warm_up": "running" if self.warming_up else "done",
         }
 
     def install_middleware(self, adapter: BotAdapter) -> None:
         adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
         adapter.use(ConversationLockMiddleware())
         adapter.use(TurnAdmissionMiddleware())
-        adapter.use(DeduplicationMiddleware(self.processed_activities))
+        adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock))
         adapter.use(HoldRepliesMiddleware())
-        adapter.use(TurnTransactionMiddleware(self.database))
+        adapter.use(TurnTransactionMiddleware(self.database, self.processed_activities, self.clock))
         adapter.on_turn_error = self.on_turn_error
 
     async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:

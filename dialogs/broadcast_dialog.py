@@ -5,11 +5,13 @@
      sentence named    directorates",                         recipients, who   queued, one delivery
      it)               codes checked)                         cannot be         per recipient; the
                                                               reached; oui/non) report comes later)
-    `annuler` at any step, or « non » at the preview: nothing is sent.
+    `annuler` at any step, or « non » at the preview: nothing is sent. A second « oui » read from
+    the same state (at another instance) is told the message already left: one broadcast per run.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from botbuilder.core import CardFactory, MessageFactory
@@ -72,6 +74,7 @@ class BroadcastDialog(SpaserDialog):
 
     async def audience_step(self, step: WaterfallStepContext):
         options = step.options if isinstance(step.options, BroadcastOptions) else BroadcastOptions()
+        step.values["run"] = uuid.uuid4().hex  # the broadcast is recorded once per run (send_step)
         if options.kind:
             return await step.next({"kind": options.kind, "committee": options.committee,
                                     "directorates": options.directorates})
@@ -146,7 +149,9 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         audience = BroadcastAudience.from_state(step.values["audience"])
         try:
-            broadcast, resolved = await self._service.send(current_person(step.context), audience, step.values["text"])
+            broadcast, resolved = await self._service.send(
+                current_person(step.context), audience, step.values["text"], run_key=step.values.get("run")
+            )
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)

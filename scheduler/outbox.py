@@ -19,7 +19,7 @@ import json
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.proactive import ProactiveChannel, SendError, is_trusted_service_url
+from bot.text import excerpt, listed_names
 from scheduler.clock import Clock
 from scheduler.committee_settings import SendingSettings
 from scheduler.rate_limit import SlidingWindowLimiter
@@ -44,13 +45,15 @@ UNTRUSTED = "serviceUrl not allowed (not a Teams connector host, or not local in
 EXPIRED = "expired: its meeting has started"
 
 PROBLEM_EXPLANATIONS = (
-    (NO_REFERENCE[:20], "n’a encore jamais échangé avec l’assistant dans Teams (installez-lui l’application ou "
-                        "demandez-lui de m’écrire une fois)"),
-    (BLOCKED_ERROR_PREFIX, "a bloqué ou désinstallé l’assistant dans Teams"),
-    ("404", "la conversation Teams n’existe plus (application désinstallée ?)"),
+    (NO_REFERENCE[:20], "jamais écrit à l’assistant dans Teams (installez-{them} l’application ou demandez-{them} "
+                        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin)"),
+    (BLOCKED_ERROR_PREFIX, "assistant bloqué ou désinstallé dans Teams"),
+    ("404", "conversation Teams disparue (application désinstallée ?)"),
     (UNTRUSTED[:20], "adresse de connecteur Teams non autorisée (en mode local, seul un connecteur local "
                      "comme l’Agents Playground est joignable)"),
 )
+"""Why a message did not reach someone, by the start of the recorded error; `{them}` is « lui » or
+« leur » depending on how many people share the reason."""
 
 
 @dataclass(frozen=True)
@@ -315,16 +318,26 @@ def _card(row: Delivery) -> dict[str, Any] | None:
     return json.loads(row.card_json) if row.card_json else None
 
 
-def explain(error: str | None) -> str:
+def explain(error: str | None, people: int = 1) -> str:
     for prefix, explanation in PROBLEM_EXPLANATIONS:
         if (error or "").startswith(prefix):
-            return explanation
+            return explanation.format(them="leur" if people > 1 else "lui")
     return f"envoi impossible ({(error or 'erreur inconnue')[:80]})"
 
 
+def names_by_reason(failures: Iterable[tuple[str, str | None]]) -> list[tuple[str, list[str]]]:
+    """(reason, names) for (name, recorded error) pairs, each reason once, in order of first
+    appearance: a report lists « jamais écrit à l’assistant : A, B, C », not the reason per name."""
+    grouped: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for name, error in failures:
+        grouped[explain(error)].append((name, error))
+    return [(explain(pairs[0][1], len(pairs)), [name for name, _ in pairs]) for pairs in grouped.values()]
+
+
 def problem_notices(kind: str, source_id: str, rows: list[Delivery], leads: list[tuple[int, str]]) -> list[OutboxMessage]:
-    subject = rows[0].text.split("\n")[0].strip("*# ")[:150]
-    lines = [f"- {row.recipient_label or 'destinataire inconnu'} : {explain(row.last_error)}" for row in rows]
+    subject = excerpt(rows[0].text.split("\n")[0].strip("*# "), 150)
+    groups = names_by_reason((row.recipient_label or "destinataire inconnu", row.last_error) for row in rows)
+    lines = [f"- {reason} : {listed_names(names)}" for reason, names in groups]
     plural = len(rows) > 1
     text = (
         f"{len(rows)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "

@@ -9,6 +9,10 @@ by a conditional UPDATE in the report's transaction, so two schedulers never rep
 The broadcast's own report lists every outcome, so its deliveries are marked as already
 reported to the lead when they are queued: the outbox sender's generic "not delivered" notice
 would otherwise tell the lead the same thing a second time.
+
+A broadcast carries the key of the dialog run that confirmed it (`run_key`, unique): a second
+« oui » of the same run, handled at another instance from the same dialog state, finds the
+broadcast already recorded instead of sending it again.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, Text, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from storage.db import Database
@@ -52,6 +57,7 @@ class Broadcast(SQLModel, table=True):
     unreachable_count: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     reported_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    run_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
 
 
 @dataclass(frozen=True)
@@ -113,41 +119,54 @@ class BroadcastRepository:
         text: str,
         messages_for: Callable[[int], Sequence[OutboxMessage]],
         now: datetime,
+        run_key: str | None = None,
     ) -> tuple[BroadcastView, int]:
         """The audit row and its deliveries, atomically; `messages_for(broadcast_id)` renders them.
 
-        Returns the broadcast and the number of deliveries queued.
+        Returns the broadcast and the number of deliveries queued: 0 when the broadcast of this
+        `run_key` was already recorded (that broadcast is returned, nothing is queued again).
         """
-        async with self._db.session() as session:
-            row = Broadcast(
-                author_id=author_id,
-                audience_kind=audience_kind.value,
-                audience_label=audience_label[:300],
-                text=text,
-                recipient_count=0,
-                created_at=now,
-            )
-            session.add(row)
-            await session.flush()
-            messages = list(messages_for(row.id))
-            added = await OutboxRepository.enqueue_in(session, messages, now)
-            row.recipient_count = added
-            await session.execute(
-                update(Delivery)
-                .where(Delivery.source_kind == SourceKind.BROADCAST.value, Delivery.source_id == source_id(row.id))
-                .values(lead_notified_at=now)
-            )
-            await session.flush()
-            author = await session.get(Person, author_id)
-            return _view(row, author.name if author else ""), added
+        try:
+            async with self._db.session() as session:
+                row = Broadcast(
+                    author_id=author_id,
+                    audience_kind=audience_kind.value,
+                    audience_label=audience_label[:300],
+                    text=text,
+                    recipient_count=0,
+                    created_at=now,
+                    run_key=run_key,
+                )
+                session.add(row)
+                await session.flush()
+                messages = list(messages_for(row.id))
+                added = await OutboxRepository.enqueue_in(session, messages, now)
+                row.recipient_count = added
+                await session.execute(
+                    update(Delivery)
+                    .where(Delivery.source_kind == SourceKind.BROADCAST.value, Delivery.source_id == source_id(row.id))
+                    .values(lead_notified_at=now)
+                )
+                await session.flush()
+                author = await session.get(Person, author_id)
+                return _view(row, author.name if author else ""), added
+        except IntegrityError:
+            recorded = await self._by_run_key(run_key) if run_key is not None else None
+            if recorded is None:
+                raise
+            return recorded, 0
 
     async def get(self, broadcast_id: int) -> BroadcastView | None:
+        return await self._find(Broadcast.id == broadcast_id)
+
+    async def _by_run_key(self, run_key: str) -> BroadcastView | None:
+        return await self._find(Broadcast.run_key == run_key)
+
+    async def _find(self, condition) -> BroadcastView | None:
         async with self._db.session() as session:
             found = (
                 await session.execute(
-                    select(Broadcast, Person.name)
-                    .join(Person, Person.id == Broadcast.author_id)
-                    .where(Broadcast.id == broadcast_id)
+                    select(Broadcast, Person.name).join(Person, Person.id == Broadcast.author_id).where(condition)
                 )
             ).first()
             return _view(*found) if found else None

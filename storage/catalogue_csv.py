@@ -25,7 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
-from storage.errors import DomainError
+from storage.errors import DomainError, quoted_input
 from storage.indicator_values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
 from storage.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
 
@@ -82,7 +82,7 @@ class Axis(StrEnum):
         axis = _AXIS_ALIASES.get(_fold(text))
         if axis is None:
             raise InvalidCatalogueValue(
-                f"axe « {_shorten(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
+                f"axe « {quoted_input(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
             )
         return axis
 
@@ -97,7 +97,7 @@ class ImprovementDirection(StrEnum):
     def parse(cls, text: str) -> ImprovementDirection:
         direction = _DIRECTION_ALIASES.get(_fold(text))
         if direction is None:
-            raise InvalidCatalogueValue(f"sens « {_shorten(text)} » inconnu : indiquez hausse ou baisse.")
+            raise InvalidCatalogueValue(f"sens « {quoted_input(text)} » inconnu : indiquez hausse ou baisse.")
         return direction
 
 
@@ -422,7 +422,7 @@ def _check_header(record: list[str], line: int) -> list[str]:
         if missing:
             details.append("colonnes manquantes : " + ", ".join(missing))
         if unknown:
-            details.append("colonnes inconnues : " + ", ".join(f"« {_shorten(cell)} »" for cell in unknown[:10]))
+            details.append("colonnes inconnues : " + ", ".join(f"« {quoted_input(cell)} »" for cell in unknown[:10]))
         if repeated:
             details.append("colonnes en double : " + ", ".join(repeated))
         raise CatalogueImportError(
@@ -456,7 +456,7 @@ def _read_code(text: str) -> str:
     code = text.upper()
     if not INDICATOR_CODE_PATTERN.match(code):
         raise InvalidCatalogueValue(
-            f"code « {_shorten(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
+            f"code « {quoted_input(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
             "au plus, sans espace (exemple : IND-03)."
         )
     return code
@@ -467,7 +467,7 @@ def _read_text(text: str, max_length: int) -> str:
         raise InvalidCatalogueValue(f"texte trop long ({len(text)} caractères, {max_length} au plus).")
     if text.startswith(_FORMULA_STARTS):
         raise InvalidCatalogueValue(
-            f"« {_shorten(text)} » ne doit pas commencer par =, +, - ou @ (formule de tableur)."
+            f"« {quoted_input(text)} » ne doit pas commencer par =, +, - ou @ (formule de tableur)."
         )
     return text
 
@@ -483,7 +483,7 @@ def _read_directorates(text: str, known_directorates: Collection[str] | None) ->
     malformed = [code for code in codes if not DIRECTORATE_CODE_PATTERN.match(code)]
     if malformed:
         raise InvalidCatalogueValue(
-            f"code de direction « {_shorten(malformed[0])} » invalide : lettres, chiffres, - ou _ "
+            f"code de direction « {quoted_input(malformed[0])} » invalide : lettres, chiffres, - ou _ "
             "(exemple : DAJ ; plusieurs directions séparées par | comme DAJ|DRH)."
         )
     if known_directorates is not None:
@@ -512,14 +512,14 @@ def _read_number(text: str, unit: Unit | None) -> Decimal | None:
     if unit is not None:
         return parse_value(text, unit)
     if not _DIGIT.search(text):
-        raise InvalidCatalogueValue(f"« {_shorten(text)} » n'est pas un nombre (exemple : 12,5).")
+        raise InvalidCatalogueValue(f"« {quoted_input(text)} » n'est pas un nombre (exemple : 12,5).")
     return None
 
 
 def _read_year(text: str) -> int:
     if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise InvalidCatalogueValue(
-            f"« {_shorten(text)} » n'est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
+            f"« {quoted_input(text)} » n'est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
         )
     return int(text)
 
@@ -530,7 +530,7 @@ def _read_yes_no(text: str) -> bool:
         return True
     if folded in _NO:
         return False
-    raise InvalidCatalogueValue(f"« {_shorten(text)} » : indiquez oui ou non.")
+    raise InvalidCatalogueValue(f"« {quoted_input(text)} » : indiquez oui ou non.")
 
 
 def _csv_number(number: Decimal | None) -> str:
@@ -570,8 +570,3 @@ def _lower_first(text: str) -> str:
     if len(text) > 1 and text[1].isupper():
         return text
     return text[:1].lower() + text[1:]
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -7,3 +7,9 @@ class DomainError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def quoted_input(text: object, limit: int = 40) -> str:
+    """What someone typed, on one line and at most `limit` characters, to quote it in an error."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -96,9 +96,11 @@ class BotStateRecord(SQLModel, table=True):
 
 
 class ProcessedActivity(SQLModel, table=True):
-    """Incoming activity ids already handled, so a Teams re-delivery has no second effect."""
+    """Incoming activity ids: claimed when their turn starts, completed in the turn's own commit, so
+    that a Teams re-delivery has no second effect and a turn cut short by a crash runs again."""
 
     __tablename__ = "processed_activity"
 
     activity_key: str = Field(primary_key=True, max_length=600)
     received_at: datetime = _timestamp(index=True)
+    completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))

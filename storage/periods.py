@@ -20,7 +20,7 @@ from datetime import date
 from enum import StrEnum
 from functools import total_ordering
 
-from storage.errors import DomainError
+from storage.errors import DomainError, quoted_input
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -81,7 +81,7 @@ class Frequency(StrEnum):
             if folded in aliases:
                 return frequency
         raise InvalidPeriod(
-            f"Fréquence « {_shorten(text)} » inconnue. Fréquences possibles : "
+            f"Fréquence « {quoted_input(text)} » inconnue. Fréquences possibles : "
             f"{', '.join(f.value for f in cls)}."
         )
 
@@ -215,7 +215,7 @@ def parse_period(text: str, expected_frequency: Frequency | None = None) -> Peri
     if period is None:
         raise InvalidPeriod(
             _with_example(
-                f"Je ne reconnais pas la période « {_shorten(text)} ». Formats acceptés : "
+                f"Je ne reconnais pas la période « {quoted_input(text)} ». Formats acceptés : "
                 "2026 (année), 2026-S1 ou 2026-S2 (semestre), 2026-T1 à 2026-T4 (trimestre).",
                 expected_frequency,
             )
@@ -301,10 +301,6 @@ def _fold(text: str) -> str:
     without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(without_accents.split())
 
-
-def _shorten(text: str, limit: int = 40) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _with_example(message: str, frequency: Frequency | None) -> str:

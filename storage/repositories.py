@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import enum
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import ConversationRef, Directorate, Person, ProcessedActivity, Role, utcnow
+
+log = logging.getLogger(__name__)
 
 EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -262,20 +268,95 @@ class ConversationRefRepository:
             return json.loads(row.reference_json) if row else None
 
 
+class ClaimOutcome(enum.Enum):
+    CLAIMED = "claimed"  # this turn runs the activity
+    HANDLED = "handled"  # a turn that ran it has committed: a re-delivery, no second effect
+    IN_PROGRESS = "in_progress"  # a turn elsewhere is running it and its lease has not run out
+
+
+CLAIM_LEASE = timedelta(seconds=10)
+"""How long a claimed activity is left to the turn that claimed it. Teams gives a turn 15 s; a turn
+still running after 10 s is stuck or its process died, and its state was not committed (the claim
+is completed in the same commit), so running the activity again loses nothing and doubles nothing."""
+
+
 class ProcessedActivityRepository:
-    """Remembers incoming activity ids so Teams' re-deliveries have no second effect."""
+    """Incoming activity ids, so that Teams' re-deliveries have no second effect.
 
-    def __init__(self, database: Database) -> None:
+    A claim is taken when the turn starts (shared by every instance through the database) and
+    completed in the commit of the turn's state (`complete_in`). A process killed during a turn
+    leaves its claim incomplete: the re-delivery takes it over once the lease has run out, instead
+    of being ignored while nothing of the first turn was kept.
+
+    A turn that wrote nothing has no commit to complete its claim in: `complete_soon` completes
+    such claims in batches, after the answer, rather than with one more transaction per turn on the
+    answer's path. A crash before the batch is written costs at most one repeated answer to a
+    question, never a repeated write.
+    """
+
+    def __init__(self, database: Database, lease: timedelta = CLAIM_LEASE) -> None:
         self._db = database
+        self.lease = lease
+        self._pending: dict[str, datetime] = {}
+        self._writer: asyncio.Task | None = None
 
-    async def claim(self, activity_key: str) -> bool:
-        """True the first time a key is seen; False for a re-delivery."""
+    async def claim(self, activity_key: str, now: datetime) -> ClaimOutcome:
+        key = activity_key[:600]
         try:
             async with self._db.session() as session:
-                session.add(ProcessedActivity(activity_key=activity_key[:600]))
-            return True
+                session.add(ProcessedActivity(activity_key=key, received_at=now))
+            return ClaimOutcome.CLAIMED
         except IntegrityError:
-            return False
+            pass
+        async with self._db.session() as session:
+            taken_over = await session.execute(
+                update(ProcessedActivity)
+                .where(
+                    ProcessedActivity.activity_key == key,
+                    ProcessedActivity.completed_at.is_(None),
+                    ProcessedActivity.received_at <= now - self.lease,
+                )
+                .values(received_at=now)
+            )
+            if taken_over.rowcount == 1:
+                return ClaimOutcome.CLAIMED
+            completed_at = (
+                await session.execute(select(ProcessedActivity.completed_at).where(ProcessedActivity.activity_key == key))
+            ).first()
+        if completed_at is None:  # released meanwhile by a failed turn: claim it afresh
+            return await self.claim(activity_key, now)
+        return ClaimOutcome.HANDLED if completed_at[0] is not None else ClaimOutcome.IN_PROGRESS
+
+    async def complete_in(self, connection: AsyncConnection, activity_key: str, now: datetime) -> None:
+        """Mark the activity handled inside the turn's transaction: committed with its effects."""
+        await connection.execute(
+            update(ProcessedActivity).where(ProcessedActivity.activity_key == activity_key[:600]).values(completed_at=now)
+        )
+
+    def complete_soon(self, activity_key: str, now: datetime) -> None:
+        """Mark the activity of a turn that wrote nothing handled, with the next batch."""
+        self._pending[activity_key[:600]] = now
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_pending())
+
+    async def flush(self) -> None:
+        """Wait until the pending completions are written (tests, shut-down)."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
+    async def _write_pending(self) -> None:
+        await asyncio.sleep(0)  # the turns ending in this loop iteration join the batch
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            try:
+                async with self._db.session() as session:
+                    await session.execute(
+                        update(ProcessedActivity)
+                        .where(ProcessedActivity.activity_key.in_(list(batch)))
+                        .values(completed_at=max(batch.values()))
+                    )
+            except Exception:  # noqa: BLE001 - a background write: logged, and a re-delivery reruns a read-only turn
+                log.warning("Could not mark %s answered activities as handled", len(batch), exc_info=True)
 
     async def release(self, activity_key: str) -> None:
         """Forget a key whose turn failed, so that Teams' retry is processed."""

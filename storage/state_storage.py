@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.codec import StateCodec
 from storage.db import Database
 from storage.models import BotStateRecord, utcnow
-from storage.turn_transaction import open_turn_transaction
+from storage.turn_transaction import turn_transaction
 
 ETAG_FIELD = "e_tag"
 
@@ -171,7 +171,8 @@ class _TextTrackedState(CachedBotState):
 class _TextTrackingMixin:
     """`load` and `save_changes` of a botbuilder `BotState`, with `_TextTrackedState` instead of
     jsonpickle hashes; still through `Storage.read`/`Storage.write`, so any storage works. A
-    change is written in the turn's transaction when one is open (storage/turn_transaction.py)."""
+    change is written in the turn's transaction (storage/turn_transaction.py): the state, what the
+    turn recorded and the activity's claim are committed together, once."""
 
     _codec: StateCodec
 
@@ -193,7 +194,7 @@ class _TextTrackingMixin:
             if tracked:
                 state.text_to_store = fingerprint
             changes = {self.get_storage_key(turn_context): state}
-            transaction = open_turn_transaction(turn_context)
+            transaction = turn_transaction(turn_context)
             try:
                 if transaction is not None and isinstance(self._storage, SqlStorage):
                     async with transaction.join() as connection:

@@ -5,7 +5,9 @@ turn ended, the dialog state that moved on to the next indicator — two transac
 Recorded through the turn's `TurnTransaction`, the value stays uncommitted until the state is
 written in the same transaction, and both are committed once, after the turn has run
 (`bot.middleware.TurnTransactionMiddleware`), or both rolled back if the turn failed: a turn whose
-state is refused (stale eTag, another instance) no longer leaves its value behind.
+state is refused (stale eTag, another instance) no longer leaves its value behind. The activity's
+claim is completed in the same commit (`ProcessedActivityRepository.complete_in`): a turn is either
+committed whole and known as handled, or not at all and run again when Teams re-delivers it.
 
 Only what is written last in a turn may join: until the commit the transaction holds SQLite's
 write lock, and another unit of work of the same turn that writes would wait for it. The turn's
@@ -73,8 +75,3 @@ class TurnTransaction:
 def turn_transaction(turn_context: TurnContext) -> TurnTransaction | None:
     """The turn's transaction, None where no `TurnTransactionMiddleware` runs (then write alone)."""
     return turn_context.turn_state.get(TURN_TRANSACTION_KEY)
-
-
-def open_turn_transaction(turn_context: TurnContext) -> TurnTransaction | None:
-    transaction = turn_transaction(turn_context)
-    return transaction if transaction is not None and transaction.is_open else None

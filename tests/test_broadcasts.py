@@ -18,7 +18,7 @@ from scheduler.cadence import CommitteeKind
 from storage.broadcasts import AudienceKind, BroadcastRepository, BroadcastView, DeliveryOutcome
 from storage.indicators import IndicatorRepository
 from storage.models import Role
-from storage.outbox import Delivery, DeliveryState, OutboxRepository, SourceKind
+from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxRepository, SourceKind
 from storage.repositories import ConversationRefRepository, DirectorateRepository, PeopleRepository
 from tests.committees_support import add_person, received
 from tests.conftest import texts
@@ -48,29 +48,47 @@ def test_the_audience_is_read_from_the_lead_s_sentence():
     assert BroadcastAudience(AudienceKind.DIRECTORATES, directorates=("DCP",)).to_phrase == "à la direction DCP"
 
 
-def test_the_report_names_who_got_it_who_did_not_and_why():
+def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once():
     broadcast = BroadcastView(
         id=1, author_id=1, author_name="Camille Martin", audience_kind=AudienceKind.EVERYONE,
         audience_label="toutes les personnes enregistrées", text="Réunion de lancement le 12 mars.",
-        recipient_count=3, sent_count=0, failed_count=0, unreachable_count=0,
+        recipient_count=5, sent_count=0, failed_count=0, unreachable_count=0,
         created_at=datetime(2026, 11, 30, 9, tzinfo=UTC), reported_at=None,
     )
     outcomes = [
         DeliveryOutcome("Marc Lefèvre", DeliveryState.SENT, None),
         DeliveryOutcome("Lucie Roux", DeliveryState.FAILED, "503: Service Unavailable"),
         DeliveryOutcome("Hélène Dubois", DeliveryState.UNREACHABLE, "no conversation reference: the person …"),
+        DeliveryOutcome("Paul Durand", DeliveryState.UNREACHABLE, f"{BLOCKED_ERROR_PREFIX}: 403 Forbidden"),
+        DeliveryOutcome("Inès Petit", DeliveryState.UNREACHABLE, "no conversation reference: the person …"),
     ]
 
     report = delivery_report(broadcast, outcomes, "Europe/Paris").splitlines()
 
-    assert report[0] == (
+    assert report == [
         "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
-        "« Réunion de lancement le 12 mars. »"
+        "« Réunion de lancement le 12 mars. »",
+        "- Envoyés : 1 — Marc Lefèvre",
+        "- En échec : 1 — envoi impossible (503: Service Unavailable) : Lucie Roux",
+        "- Injoignables : 3 — jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur "
+        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin) : Hélène Dubois, Inès Petit ; "
+        "assistant bloqué ou désinstallé dans Teams : Paul Durand",
+    ]
+
+
+def test_a_long_broadcast_is_quoted_in_its_report_up_to_a_whole_word():
+    text = "Le comité de pilotage du SPASER se réunira le 12 mars pour examiner le bilan annuel des indicateurs sociaux."
+    broadcast = BroadcastView(
+        id=1, author_id=1, author_name="Camille Martin", audience_kind=AudienceKind.EVERYONE,
+        audience_label="tous", text=text, recipient_count=1, sent_count=0, failed_count=0, unreachable_count=0,
+        created_at=datetime(2026, 11, 30, 9, tzinfo=UTC), reported_at=None,
     )
-    assert report[1] == "- Envoyés : 1 — Marc Lefèvre"
-    assert report[2] == "- En échec : 1 — Lucie Roux (envoi impossible (503: Service Unavailable))"
-    assert report[3].startswith("- Injoignables : 1 — Hélène Dubois (n’a encore jamais échangé avec l’assistant")
-    assert report[4].startswith("Sans conversation avec l'assistant : Hélène Dubois.")
+
+    first_line = delivery_report(broadcast, [], "Europe/Paris").splitlines()[0]
+
+    quoted = first_line.split("« ", 1)[1].removesuffix(" »")
+    assert quoted == "Le comité de pilotage du SPASER se réunira le 12 mars pour examiner le bilan…"
+    assert text.startswith(quoted.removesuffix("…") + " ")
 
 
 async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_gets_the_report(
@@ -102,8 +120,8 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     assert report.startswith("**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
     assert "- Envoyés : 2 — Lucie Roux, Marc Lefèvre" in report and "- En échec : 0" in report
-    assert "- Injoignables : 1 — Hélène Dubois (n’a encore jamais échangé" in report
-    assert "Sans conversation avec l'assistant : Hélène Dubois." in report
+    assert "- Injoignables : 1 — jamais écrit à l’assistant dans Teams (installez-lui l’application" in report
+    assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
         "Camille Martin", "membres du COPIL", "Le bilan 2026 sera présenté le 12 mars."

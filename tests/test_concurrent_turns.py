@@ -74,18 +74,18 @@ async def test_a_turn_that_loses_the_state_race_to_another_instance_shows_only_t
     assert positions(texts(await on_first.say("mettre à jour mes indicateurs"))) == [1]
 
     first_has_read, second_is_done = asyncio.Event(), asyncio.Event()
-    read, write = first.storage.read, first.storage.write
+    read, write_in = first.storage.read, first.storage.write_in  # a turn writes its state in its transaction
 
     async def read_then_let_the_other_turn_run(keys):
         items = await read(keys)
         first_has_read.set()
         return items
 
-    async def write_after_the_other_turn(changes):
+    async def write_after_the_other_turn(connection, changes):
         await second_is_done.wait()
-        await write(changes)
+        await write_in(connection, changes)
 
-    first.storage.read, first.storage.write = read_then_let_the_other_turn_run, write_after_the_other_turn
+    first.storage.read, first.storage.write_in = read_then_let_the_other_turn_run, write_after_the_other_turn
 
     async def other_instance_turn():
         await first_has_read.wait()
@@ -95,7 +95,7 @@ async def test_a_turn_that_loses_the_state_race_to_another_instance_shows_only_t
 
     try:
         lost, kept = await asyncio.gather(on_first.say("passer"), other_instance_turn())
-        first.storage.read, first.storage.write = read, write
+        first.storage.read, first.storage.write_in = read, write_in
         probe = texts(await on_second.say("passer"))
     finally:
         await other_engine.dispose()
@@ -110,10 +110,10 @@ async def test_a_turn_that_fails_is_answered_by_the_error_message_alone(runtime,
     lead = talk()
     await lead.say("ajouter une direction")
 
-    async def broken_write(changes):
+    async def broken_write(connection, changes):
         raise RuntimeError("disk full")
 
-    runtime.storage.write = broken_write
+    runtime.storage.write_in = broken_write
     replies = await lead.say("DAF")
 
     assert texts(replies) == TURN_ERROR_REPLY

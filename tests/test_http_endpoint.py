@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -77,10 +79,35 @@ async def test_a_message_is_answered_through_the_teams_connector(client, connect
     assert connector.sent[0]["_conversation_id"] == "a:http-1"
 
 
-async def test_health_reports_database_and_scheduler(client):
+async def test_health_reports_database_scheduler_and_warm_up(client):
+    from app import RUNTIME
+
+    await client.server.app[RUNTIME].settled()
     response = await client.get("/healthz")
     assert response.status == 200
-    assert await response.json() == {"status": "ok", "database": "ok", "scheduler": "disabled"}
+    assert await response.json() == {"status": "ok", "database": "ok", "scheduler": "disabled", "warm_up": "done"}
+
+
+async def test_health_is_503_until_the_start_up_warm_up_has_finished(tmp_path, monkeypatch):
+    """A load balancer must not send the first users to an instance still compiling its recognizers."""
+    import bot.indicators
+    from app import RUNTIME
+
+    recognizers_compiled = threading.Event()
+    monkeypatch.setattr(bot.indicators, "warm_up", lambda: recognizers_compiled.wait(30))
+    client = await client_for(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'warm.db'}"))
+    try:
+        while_warming = await client.get("/healthz")
+        body_while_warming = await while_warming.json()
+        recognizers_compiled.set()
+        await client.server.app[RUNTIME].settled()
+        after = await client.get("/healthz")
+
+        assert (while_warming.status, body_while_warming["status"], body_while_warming["warm_up"]) == (503, "starting", "running")
+        assert (after.status, (await after.json())["status"]) == (200, "ok")
+    finally:
+        recognizers_compiled.set()
+        await client.close()
 
 
 async def test_health_is_503_when_the_database_is_unreachable(tmp_path):

@@ -13,11 +13,12 @@ import pytest
 from bot.proactive import classify, parse_retry_after
 from scheduler.committee_settings import SendingSettings
 from scheduler.instance_lock import InstanceLockError
+from scheduler.outbox import NO_REFERENCE, problem_notices
 from scheduler.rate_limit import RateLimits, SlidingWindowLimiter, Window
 from scheduler.service import SchedulerService
 from storage.db import Database
 from storage.models import Role
-from storage.outbox import DeliveryState, OutboxMessage, SourceKind
+from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxMessage, SourceKind
 from storage.repositories import ConversationRefRepository
 from tests.committees_support import FakeTime, add_person, build_feature, received, reference
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
@@ -167,7 +168,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     assert (report.unreachable, report.sent) == (1, 1)
     [(conversation, text)] = received(connector)
     assert conversation == "a:camille@ville.fr"
-    assert "Paul Durand" in text and "jamais échangé avec l’assistant" in text
+    assert "Paul Durand" in text and "jamais écrit à l’assistant" in text
     assert (await states(feature))[f"test:Indicateurs à mettre à jour:{newcomer.id}"] == DeliveryState.UNREACHABLE
 
 
@@ -326,3 +327,29 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("Mon, 30 Nov 2026 09:00:12 GMT", now) == 12.0
     assert parse_retry_after("bientôt") is None
+
+
+def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_each_reason_once():
+    title = ("**Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : 18 indicateurs, 5 atteints, "
+             "7 en bonne voie, 4 en retard, 2 non renseignés, complétude des directions 86 %**\nDétail…")
+    rows = [
+        Delivery(id=number, key=f"digest:{number}", source_kind="digest", source_id="7", text=title,
+                 recipient_label=name, last_error=error)
+        for number, (name, error) in enumerate(
+            [("Hélène Dubois", NO_REFERENCE), ("Marc Lefèvre", f"{BLOCKED_ERROR_PREFIX}: 403"), ("Paul Durand", NO_REFERENCE)],
+            start=1,
+        )
+    ]
+
+    [notice] = problem_notices("digest", "7", rows, [(1, "Camille Martin")])
+
+    first, *reasons = notice.text.splitlines()
+    assert first == (
+        "3 destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : "
+        "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… » :"
+    )
+    assert reasons == [
+        "- jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur d’écrire une fois à "
+        "l’assistant, puis renvoyez le message si besoin) : Hélène Dubois, Paul Durand",
+        "- assistant bloqué ou désinstallé dans Teams : Marc Lefèvre",
+    ]

@@ -6,22 +6,26 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from botbuilder.schema import Activity
-from sqlalchemy import func, select
+from botbuilder.core import TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
+from sqlalchemy import func, select, update
 
 from app import RUNTIME, create_app
 from bot.cards import render_as_text
 from bot.console import ConsoleConversation, teams_activity
+from bot.middleware import DeduplicationMiddleware, TurnTransactionMiddleware
 from bot.runtime import build_runtime
 from scheduler.clock import FakeClock
 from storage.broadcasts import Broadcast
 from storage.db import Database
 from storage.indicator_values import warm_up
-from storage.models import Role
+from storage.models import BotStateRecord, Role
+from storage.repositories import ClaimOutcome, ProcessedActivityRepository
 from storage.outbox import Delivery, SourceKind
 from tests.conftest import make_settings, texts
 from tests.indicators_support import seed, value_rows
@@ -140,3 +144,120 @@ async def test_an_activity_delivered_again_after_a_restart_is_ignored(sqlite_dat
 
     assert retried == []
     assert codes.count("DJ") == 1
+
+
+async def test_a_turn_cut_short_by_a_crash_runs_again_when_teams_delivers_it_again(database, clock):
+    """A process killed mid-turn leaves its claim incomplete (the claim is completed only in the turn's
+    commit): the re-delivery, once the claim's lease has run out, is processed instead of ignored."""
+    settings = make_settings(database.url)
+    restarted = build_runtime(settings, database=database, clock=clock)
+    lead = ConsoleConversation(restarted, aad_object_id="lead-aad", name="Camille Martin")
+    creation = lead.activity(type="message", text="ajouter une direction DJ Direction juridique")
+    killed_turns_claim = f"{creation.channel_id}|{creation.conversation.id}|{creation.id}"
+    assert await restarted.processed_activities.claim(killed_turns_claim, clock.now()) is ClaimOutcome.CLAIMED
+    clock.advance(restarted.processed_activities.lease + timedelta(seconds=1))
+
+    retried = await lead.send(creation)
+    retried_again = await lead.send(creation)
+    codes = [d.code for d in await restarted.directorates.list()]
+
+    assert "enregistrée" in texts(retried)
+    assert retried_again == [], "once it ran to its commit, the activity is handled"
+    assert codes.count("DJ") == 1
+
+
+async def test_a_claim_is_in_progress_for_its_lease_then_taken_over_and_handled_once_completed(database, clock):
+    processed = ProcessedActivityRepository(database, lease=timedelta(seconds=10))
+
+    first = await processed.claim("msteams|a:1|m1", clock.now())
+    clock.advance(timedelta(seconds=9))
+    during_the_lease = await processed.claim("msteams|a:1|m1", clock.now())
+    clock.advance(timedelta(seconds=2))
+    after_the_lease = await processed.claim("msteams|a:1|m1", clock.now())
+    clock.advance(timedelta(seconds=2))
+    async with database.transaction() as connection:
+        await processed.complete_in(connection, "msteams|a:1|m1", clock.now())
+    clock.advance(timedelta(hours=1))
+    once_completed = await processed.claim("msteams|a:1|m1", clock.now())
+
+    assert (first, during_the_lease, after_the_lease, once_completed) == (
+        ClaimOutcome.CLAIMED, ClaimOutcome.IN_PROGRESS, ClaimOutcome.CLAIMED, ClaimOutcome.HANDLED
+    )
+
+
+async def test_a_copy_waits_for_the_turn_holding_the_claim_and_runs_only_if_its_lease_runs_out(sqlite_database, clock):
+    processed = ProcessedActivityRepository(sqlite_database, lease=timedelta(seconds=10))
+    paused: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        paused.append(seconds)
+        clock.advance(timedelta(seconds=seconds))
+
+    adapter = TestAdapter()
+    adapter.use(DeduplicationMiddleware(processed, clock, pause))
+    adapter.use(TurnTransactionMiddleware(sqlite_database, processed, clock))
+    runs: list[str] = []
+
+    async def logic(turn_context: TurnContext) -> None:
+        runs.append(turn_context.activity.text)
+
+    copy = Activity(type="message", id="m1", text="oui", channel_id="msteams",
+                    conversation=ConversationAccount(id="a:1"), from_property=ChannelAccount(id="u1"),
+                    recipient=ChannelAccount(id="bot"))
+    await processed.claim("msteams|a:1|m1", clock.now())  # the turn of a process that then died
+
+    await adapter.run_pipeline(TurnContext(adapter, copy), logic)  # TestAdapter.process_activity renumbers ids
+    waited = sum(paused)
+    await processed.flush()  # this turn wrote nothing: its claim is completed in the background
+    await adapter.run_pipeline(TurnContext(adapter, copy), logic)
+
+    assert runs == ["oui"], "run once, by the first copy, once the lease had run out"
+    assert round(waited, 1) == 10.0, "it waited out the lease, no more"
+
+
+async def test_the_claims_of_turns_that_wrote_nothing_are_completed_together_after_the_answers(sqlite_database, clock):
+    processed = ProcessedActivityRepository(sqlite_database)
+    for number in range(3):
+        await processed.claim(f"msteams|a:1|q{number}", clock.now())
+
+    for number in range(3):
+        processed.complete_soon(f"msteams|a:1|q{number}", clock.now())
+    await processed.flush()
+    after = [await processed.claim(f"msteams|a:1|q{number}", clock.now()) for number in range(3)]
+
+    assert after == [ClaimOutcome.HANDLED] * 3
+
+
+async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_once(database, clock):
+    """Two « oui » with different ids (a double tap), each at an instance that read the dialog state
+    before the other committed: the second finds the run's broadcast recorded and says so."""
+    settings = make_settings(database.url)
+    first = build_runtime(settings, database=database, clock=clock)
+    other_engine = Database(database.url, connect_args=database.connect_args)
+    second = build_runtime(settings, database=other_engine, clock=clock)
+    for index in range(3):
+        await first.people.assign(f"elu{index}@ville.fr", Role.OFFICIAL, name=f"Élu {index}")
+    lead = ConsoleConversation(first, aad_object_id="lead-aad", name="Camille Martin")
+    lead_elsewhere = ConsoleConversation(second, aad_object_id="lead-aad", name="Camille Martin")
+    await lead.say("diffuser un message à tout le monde")
+    await lead.say("Le COPIL est avancé au 12 mars.")
+    async with database.session() as session:
+        state_read_by_the_other_instance = [(row.key, row.etag, row.data) for row in (await session.execute(select(BotStateRecord))).scalars()]
+
+    try:
+        sent = texts(await lead.say("oui"))
+        async with database.session() as session:  # the other instance still works from what it read
+            for key, etag, data in state_read_by_the_other_instance:
+                await session.execute(update(BotStateRecord).where(BotStateRecord.key == key).values(etag=etag, data=data))
+        second_yes = texts(await lead_elsewhere.say("oui"))
+        async with database.session() as session:
+            broadcasts = (await session.execute(select(func.count()).select_from(Broadcast))).scalar_one()
+            deliveries = (await session.execute(
+                select(func.count()).select_from(Delivery).where(Delivery.source_kind == SourceKind.BROADCAST.value)
+            )).scalar_one()
+    finally:
+        await other_engine.dispose()
+
+    assert sent.startswith("C'est parti : 3 destinataires")
+    assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3 destinataires)")
+    assert (broadcasts, deliveries) == (1, 3)

@@ -23,15 +23,19 @@ def recognizers():
 
 @pytest.fixture
 def writes(runtime):
-    """The state items the bot wrote, turn after turn (through `Storage.write`)."""
+    """The state items the bot wrote, turn after turn (alone, or in the turn's transaction)."""
     written: list[dict] = []
-    write = runtime.storage.write
+    write, write_in = runtime.storage.write, runtime.storage.write_in
 
     async def recording(changes):
         written.append(changes)
         await write(changes)
 
-    runtime.storage.write = recording
+    async def recording_in(connection, changes):
+        written.append(changes)
+        await write_in(connection, changes)
+
+    runtime.storage.write, runtime.storage.write_in = recording, recording_in
     return written
 
 

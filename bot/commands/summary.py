@@ -26,7 +26,7 @@ from bot.summary import wording
 from bot.summary.downloads import ExportFormat
 from bot.summary.request import SUMMARY_PATTERNS, parse_summary_request
 from bot.summary.service import scope_of
-from bot.text import fold
+from bot.text import excerpt, fold
 from dialogs.broadcast_dialog import BroadcastDialog, BroadcastOptions
 from scheduler.clock import format_datetime_fr
 from storage.errors import DomainError
@@ -139,15 +139,13 @@ def build_commands(feature: SummaryFeature) -> list[Command]:
             return
         lines = ["**Dernières diffusions**"]
         for item in broadcasts:
-            excerpt = " ".join(item.text.split())
-            excerpt = excerpt if len(excerpt) <= 60 else excerpt[:59] + "…"
             outcome = (
                 f"{item.sent_count} envoyés, {item.failed_count} en échec, {item.unreachable_count} injoignables"
                 if item.reported_at else "envoi en cours"
             )
             lines.append(
                 f"- {format_datetime_fr(item.created_at, tz)} · {item.author_name} → {item.audience_label} "
-                f"({item.recipient_count}) : « {excerpt} » — {outcome}"
+                f"({item.recipient_count}) : « {excerpt(item.text, 60)} » — {outcome}"
             )
         await call.turn_context.send_activity("\n".join(lines))
 

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from bot.knowledge.entries import Entry, EntryKind
 from bot.knowledge.errors import DocumentError
 from bot.knowledge.normalize import fold, strip_html
+from bot.text import excerpt
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
@@ -173,7 +174,7 @@ def split_plain_text(text: str) -> list[Section]:
 def sections_to_entries(sections: list[Section], document_name: str) -> list[Entry]:
     """Entries of kind ORGANISATION, one per section chunk, quoted as « notre SPASER »."""
     entries: list[Entry] = []
-    name = _shorten(document_name, MAX_NAME_CHARS)
+    name = excerpt(document_name, MAX_NAME_CHARS)
     for section in sections:
         section_title = _bounded_title(section.heading_path)
         for part, chunk in enumerate(_chunks(section.text)):
@@ -334,11 +335,7 @@ def _bounded_title(path: tuple[str, ...]) -> str:
     parts = list(path)
     while len(parts) > 1 and len(HEADING_SEPARATOR.join(parts)) > MAX_TITLE_CHARS:
         parts.pop(0)
-    return _shorten(HEADING_SEPARATOR.join(parts), MAX_TITLE_CHARS)
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return excerpt(HEADING_SEPARATOR.join(parts), MAX_TITLE_CHARS)
 
 
 def _clean_heading(text: str) -> str:

@@ -24,6 +24,7 @@ from botbuilder.schema import Attachment
 from bot.cards import CARD_VERSION, im_back
 from bot.summary import wording
 from bot.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
+from bot.text import excerpt
 from scheduler.clock import DEFAULT_TIMEZONE
 from storage.catalogue_csv import Axis
 
@@ -187,7 +188,7 @@ def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
             {
                 "type": "Column",
                 "items": [
-                    _text(f"**{line.code}** {wording.shorten(line.label, MAX_LABEL_CHARACTERS)}"),
+                    _text(f"**{line.code}** {excerpt(line.label, MAX_LABEL_CHARACTERS)}"),
                     _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
                 ],
             },
@@ -216,7 +217,7 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
         late = [row for row in rows if row.expected > 0 and not row.is_complete]
         if late:
             facts = [
-                {"title": wording.shorten(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS),
+                {"title": excerpt(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS),
                  "value": wording.completeness_text(row)}
                 for row in late[:MAX_LISTED_DIRECTORATES]
             ]

@@ -145,11 +145,6 @@ def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def shorten(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
 def completeness_text(row: DirectorateCompleteness) -> str:
     if row.expected == 0:
         return "aucun indicateur attribué"
