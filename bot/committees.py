@@ -94,6 +94,7 @@ class CommitteesFeature:
         self.scheduler: SchedulerService | None = None
         self.lock = SenderLock(database.url)
         self.context_id = f"committees-{uuid.uuid4().hex[:12]}"
+        self._after_fan_out: list[Callable[[], Awaitable[object]]] = []
         jobs.JOB_CONTEXTS.register(self.context_id, self)
 
     @property
@@ -166,6 +167,11 @@ class CommitteesFeature:
 
     # --- job context (called by scheduler.jobs) ---------------------------------------------
 
+    def after_fan_out(self, queue_follow_ups: Callable[[], Awaitable[object]]) -> None:
+        """Run `queue_follow_ups` each time reminders were fanned out, before the outbox is drained:
+        what it queues (the COPIL digest for the élu·es) leaves with the reminders."""
+        self._after_fan_out.append(queue_follow_ups)
+
     async def fire_reminder(self, reminder_id: int) -> FireOutcome:
         outcome = await self.engine.fire(reminder_id)
         if outcome is FireOutcome.NOT_YET:
@@ -173,14 +179,22 @@ class CommitteesFeature:
             if reminder is not None:
                 self.schedule([reminder])
         elif outcome is FireOutcome.FANNED_OUT:
-            await self.drain_outbox()
+            await self._follow_up_and_drain()
         return outcome
 
     async def sweep_reminders(self) -> dict[FireOutcome, int]:
         outcomes = await self.engine.catch_up()
         if outcomes.get(FireOutcome.FANNED_OUT):
-            await self.drain_outbox()
+            await self._follow_up_and_drain()
         return outcomes
+
+    async def _follow_up_and_drain(self) -> None:
+        for queue_follow_ups in self._after_fan_out:
+            try:
+                await queue_follow_ups()
+            except Exception:  # noqa: BLE001 - the reminders go out anyway; the periodic job retries
+                log.exception("A follow-up of fanned-out reminders failed")
+        await self.drain_outbox()
 
     async def drain_outbox(self) -> DrainReport:
         await self.sender.recover_stuck(timedelta(seconds=self.config.sending.stuck_lease_seconds))

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
-from storage.db import Database
+from storage.db import Database, watching_writes
 from scheduler.clock import Clock
 from storage.repositories import ClaimOutcome, ProcessedActivityRepository
 from storage.turn_transaction import TURN_TRANSACTION_KEY, TurnTransaction
@@ -177,7 +177,8 @@ def _is_message(activity: Activity | str) -> bool:
 class TurnTransactionMiddleware(Middleware):
     """Gives each turn a `TurnTransaction` (storage/turn_transaction.py): what the turn recorded
     through it, its state and the completion of the activity's claim are committed together once
-    the turn has run, or rolled back if it failed. A turn that wrote nothing completes its claim
+    the turn has run, or rolled back if it failed. A turn that wrote outside that transaction
+    (a one-shot command's own unit of work) completes its claim right after; one that wrote nothing
     in the next background batch (`ProcessedActivityRepository.complete_soon`).
 
     Inside `HoldRepliesMiddleware`, so that the replies go out only after the commit.
@@ -192,9 +193,10 @@ class TurnTransactionMiddleware(Middleware):
         transaction = TurnTransaction(self._database)
         context.turn_state[TURN_TRANSACTION_KEY] = transaction
         try:
-            result = await logic()
+            with watching_writes() as writes:
+                result = await logic()
             claimed = context.turn_state.get(CLAIMED_ACTIVITY_KEY)
-            wrote = transaction.is_open
+            wrote = transaction.is_open or writes.wrote
             if claimed is not None and wrote:
                 async with transaction.join() as connection:
                     await self._processed.complete_in(connection, claimed, self._clock.now())

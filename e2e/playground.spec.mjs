@@ -266,6 +266,8 @@ scenario('the lead reads the history of an indicator: who entered what, when, wi
 const FIRST_DATE_TURN_MS = 90_000;
 /** What was planned with a reminder: the meeting's number and hour, the reminder's instant. */
 let copil;
+/** The summary the élu·es receive with the COPIL's member reminder. */
+const COPIL_DIGEST = /Pour préparer le comité de pilotage du[\s\S]*Synthèse SPASER/;
 let cotech;
 
 /** A whole second `delay` ms from now. */
@@ -331,7 +333,7 @@ scenario('an official asks « où en est-on ? » and sees the summary card with 
   const counts = cardCounts(summaryCard);
   assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 20, `20 active demo indicators: ${JSON.stringify(counts)}`);
   // What the contributor entered a few minutes ago is in the card, DCP is complete, the COPIL is coming.
-  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération environ…\n64,5 % en 2026-T3/);
+  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % en 2026-T3/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
   assert.match(summaryCard, /À jour : DCP/);
   assert.match(summaryCard, /Prochaines réunions\nComité de pilotage\n.* à \d+ h 00 \(salle du conseil\)/);
@@ -430,10 +432,13 @@ scenario('the contributor asks « prochain comité » and adds the meeting to he
 
 // --- Reminders (issue #5), part 2: on time, never twice across kill -9, late after downtime.
 
-scenario('the COPIL reminder reaches the lead and the official at its planned time (scheduler and outbox)', '18-reminder-on-time', async (chat) => {
+scenario('the COPIL reminder reaches the lead and the official at its planned time, the summary with it for the élue', '18-reminder-on-time', async (chat) => {
   const reminder = reminderOf('comité de pilotage', copil.hour);
   await chat.waitForBotMessage(reminder, { timeout: copil.due.getTime() - Date.now() + 30_000 });
   await official.waitForBotMessage(reminder, { timeout: 10_000 });
+  // The élu·es get the summary automatically before each COPIL: it leaves with the member reminder.
+  await official.waitForBotMessage(COPIL_DIGEST, { timeout: 15_000 });
+  await official.scrollToLastCard();
   const queuedAt = await reminderQueuedAt(`meeting-${copil.meeting}:members:J-1`);
   const late = queuedAt.getTime() - copil.due.getTime();
   assert.ok(late >= -100 && late <= 15_000, `queued ${late} ms after its time (${queuedAt.toISOString()})`);
@@ -446,6 +451,7 @@ scenario('kill -9 just after the reminder went out, restart: each person got it 
   const reminder = reminderOf('comité de pilotage', copil.hour);
   assert.equal(await chat.countBotMessages(reminder), 1, 'the lead got the reminder once');
   assert.equal(await official.countBotMessages(reminder), 1, 'the official got the reminder once');
+  assert.equal(await official.countBotMessages(COPIL_DIGEST), 1, 'the official got the COPIL summary once');
 });
 
 scenario('a reminder due while the bot is down (kill -9) is sent once when it restarts', '20-reminder-downtime', async (chat) => {

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -53,6 +55,38 @@ def alembic_config() -> Config:
     return config
 
 
+WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
+
+
+@dataclass
+class WriteWatch:
+    """Whether a statement that changes data ran inside the watched block."""
+
+    wrote: bool = False
+
+
+_write_watch: ContextVar[WriteWatch | None] = ContextVar("spaser_write_watch", default=None)
+
+
+@contextmanager
+def watching_writes() -> Iterator[WriteWatch]:
+    """Notes any data-changing statement run by this task (and what it awaits) until the block ends:
+    a turn learns whether it wrote anything, whichever repository wrote it."""
+    watch = WriteWatch()
+    token = _write_watch.set(watch)
+    try:
+        yield watch
+    finally:
+        _write_watch.reset(token)
+
+
+def _note_write(_connection, _cursor, statement: str, *_args) -> None:
+    """Runs in SQLAlchemy's greenlet, inside the task that executes the statement."""
+    watch = _write_watch.get()
+    if watch is not None and not watch.wrote and statement.lstrip()[:8].upper().startswith(WRITE_PREFIXES):
+        watch.wrote = True
+
+
 class Database:
     """Owns the engine; one per app, built from settings, disposed when the app stops."""
 
@@ -69,6 +103,7 @@ class Database:
             event.listen(self.engine.sync_engine, "do_connect", connect_with_prefetching)
             event.listen(self.engine.sync_engine, "connect", _enable_sqlite_pragmas)
             event.listen(self.engine.sync_engine.pool, "reset", _roll_back_only_open_transactions)
+        event.listen(self.engine.sync_engine, "before_cursor_execute", _note_write)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writers = SqliteWriterQueue(self.engine) if self.is_sqlite else None
 

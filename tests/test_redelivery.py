@@ -58,6 +58,22 @@ class Nadia:
         return response.status, "\n".join(replies)
 
 
+async def lead_at_two_instances(database, clock, officials: int) -> tuple[ConsoleConversation, ConsoleConversation, Database]:
+    """The lead's chat as two instances see it (each its own runtime and engine on one database), with
+    `officials` people to broadcast to; the caller disposes of the second engine."""
+    settings = make_settings(database.url)
+    first = build_runtime(settings, database=database, clock=clock)
+    other_engine = Database(database.url, connect_args=database.connect_args)
+    second = build_runtime(settings, database=other_engine, clock=clock)
+    for index in range(officials):
+        await first.people.assign(f"elu{index}@ville.fr", Role.OFFICIAL, name=f"Élu {index}")
+    return (
+        ConsoleConversation(first, aad_object_id="lead-aad", name="Camille Martin"),
+        ConsoleConversation(second, aad_object_id="lead-aad", name="Camille Martin"),
+        other_engine,
+    )
+
+
 @pytest.fixture
 async def client(tmp_path):
     clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
@@ -98,14 +114,7 @@ async def test_a_confirmation_delivered_twice_at_once_saves_one_value(client):
 
 async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent_once(database, clock):
     """A retry can land on another instance: the ids already handled are shared through the database."""
-    settings = make_settings(database.url)
-    first = build_runtime(settings, database=database, clock=clock)
-    other_engine = Database(database.url, connect_args=database.connect_args)
-    second = build_runtime(settings, database=other_engine, clock=clock)
-    for index in range(5):
-        await first.people.assign(f"elu{index}@ville.fr", Role.OFFICIAL, name=f"Élu {index}")
-    lead = ConsoleConversation(first, aad_object_id="lead-aad", name="Camille Martin")
-    lead_elsewhere = ConsoleConversation(second, aad_object_id="lead-aad", name="Camille Martin")
+    lead, lead_elsewhere, other_engine = await lead_at_two_instances(database, clock, officials=5)
     await lead.say("diffuser un message à tout le monde")
     assert "J'envoie ce message à 5 destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
     confirmation = lead.activity(type="message", text="oui")
@@ -231,14 +240,7 @@ async def test_the_claims_of_turns_that_wrote_nothing_are_completed_together_aft
 async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_once(database, clock):
     """Two « oui » with different ids (a double tap), each at an instance that read the dialog state
     before the other committed: the second finds the run's broadcast recorded and says so."""
-    settings = make_settings(database.url)
-    first = build_runtime(settings, database=database, clock=clock)
-    other_engine = Database(database.url, connect_args=database.connect_args)
-    second = build_runtime(settings, database=other_engine, clock=clock)
-    for index in range(3):
-        await first.people.assign(f"elu{index}@ville.fr", Role.OFFICIAL, name=f"Élu {index}")
-    lead = ConsoleConversation(first, aad_object_id="lead-aad", name="Camille Martin")
-    lead_elsewhere = ConsoleConversation(second, aad_object_id="lead-aad", name="Camille Martin")
+    lead, lead_elsewhere, other_engine = await lead_at_two_instances(database, clock, officials=3)
     await lead.say("diffuser un message à tout le monde")
     await lead.say("Le COPIL est avancé au 12 mars.")
     async with database.session() as session:
@@ -261,3 +263,21 @@ async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_
     assert sent.startswith("C'est parti : 3 destinataires")
     assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3 destinataires)")
     assert (broadcasts, deliveries) == (1, 3)
+
+
+async def test_a_command_that_wrote_outside_the_turn_transaction_completes_its_claim_with_the_turn(database, clock):
+    """« ajouter une direction DJ … » writes in its own unit of work and leaves the dialog state as it
+    was: its claim is still completed before the answer, not in the background batch, so a process
+    killed right after answering does not run it again on Teams' re-delivery."""
+    runtime = build_runtime(make_settings(database.url), database=database, clock=clock)
+    runtime.processed_activities.complete_soon = lambda *_args: None  # killed before any batch
+    lead = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille Martin")
+    await lead.say("qui suis-je")  # the conversation's state exists: the command does not change it
+    creation = lead.activity(type="message", text="ajouter une direction DJ Direction juridique")
+    assert "enregistrée" in texts(await lead.send(creation))
+    clock.advance(runtime.processed_activities.lease + timedelta(seconds=1))
+
+    retried = await lead.send(creation)
+
+    assert retried == []
+    assert [d.code for d in await runtime.directorates.list()].count("DJ") == 1

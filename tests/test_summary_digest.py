@@ -73,6 +73,22 @@ async def test_officials_receive_the_summary_with_the_j7_reminder_of_a_copil_onc
     assert await runtime.committees.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
 
 
+
+async def test_the_copil_digest_leaves_with_the_member_reminder_without_waiting_for_the_periodic_job(
+    runtime, sqlite_database, clock, connector
+):
+    people = await organisation(sqlite_database, connector.url)
+    await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    planned = await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, 1, 20, 14))
+    [j7] = [r for r in planned.reminders if r.audience == "members" and r.offset_days == 7]
+    clock.set(j7.send_at)
+
+    assert await runtime.committees.fire_reminder(j7.id) is FireOutcome.FANNED_OUT  # fans out, then drains once
+
+    to_marc = [t for c, t in received(connector) if c == "a:marc@ville.fr"]
+    assert len(to_marc) == 2 and to_marc[1].startswith("Synthèse SPASER avant le comité de pilotage")
+    assert await runtime.committees.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
+
 async def test_the_weekly_digest_goes_to_subscribers_in_their_scope_once_a_week(runtime, sqlite_database, clock, connector):
     people = await organisation(sqlite_database, connector.url)
     await seed_catalogue(sqlite_database, clock, people["lead"].id)

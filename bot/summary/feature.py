@@ -104,6 +104,8 @@ class SummaryFeature:
         self.clock = clock
         self.people = people
         self.committees = committees
+        if committees is not None:
+            committees.after_fan_out(self.send_copil_digests)
         self.secret_is_ephemeral = not settings.download_secret
         self.tokens = DownloadTokens(settings.download_secret or secrets.token_urlsafe(48), clock)
         self.repository = SummaryRepository(database)
@@ -208,8 +210,10 @@ class SummaryFeature:
     async def send_copil_digests(self) -> int:
         """The summary to every élu·e once the member reminder of a COPIL went out (J-7 normally).
 
-        Runs after the committees feature fires its reminders (periodic job); the `copil_digest`
-        row written with the deliveries makes a second run, or a second scheduler, queue nothing.
+        Runs as soon as the committees feature has fanned out reminders (`after_fan_out`: the digest
+        leaves with the reminder), and periodically for what a restart interrupted; the
+        `copil_digest` row written with the deliveries makes a second run, or a second scheduler,
+        queue nothing.
         """
         meetings = await self.repository.copil_meetings_awaiting_digest(self.clock.now())
         if not meetings:
