@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.exc import IntegrityError
 
@@ -301,15 +301,16 @@ class ProcessedActivityRepository:
         self._writer: asyncio.Task | None = None
 
     async def claim(self, activity_key: str, now: datetime) -> ClaimOutcome:
+        """Every turn starts here: plain connections, without an ORM session's work."""
         key = activity_key[:600]
         try:
-            async with self._db.session() as session:
-                session.add(ProcessedActivity(activity_key=key, received_at=now))
+            async with self._db.transaction() as connection:
+                await connection.execute(insert(ProcessedActivity).values(activity_key=key, received_at=now))
             return ClaimOutcome.CLAIMED
         except IntegrityError:
             pass
-        async with self._db.session() as session:
-            taken_over = await session.execute(
+        async with self._db.transaction() as connection:
+            taken_over = await connection.execute(
                 update(ProcessedActivity)
                 .where(
                     ProcessedActivity.activity_key == key,
@@ -321,7 +322,7 @@ class ProcessedActivityRepository:
             if taken_over.rowcount == 1:
                 return ClaimOutcome.CLAIMED
             completed_at = (
-                await session.execute(select(ProcessedActivity.completed_at).where(ProcessedActivity.activity_key == key))
+                await connection.execute(select(ProcessedActivity.completed_at).where(ProcessedActivity.activity_key == key))
             ).first()
         if completed_at is None:  # released meanwhile by a failed turn: claim it afresh
             return await self.claim(activity_key, now)
@@ -349,8 +350,8 @@ class ProcessedActivityRepository:
         while self._pending:
             batch, self._pending = self._pending, {}
             try:
-                async with self._db.session() as session:
-                    await session.execute(
+                async with self._db.transaction() as connection:
+                    await connection.execute(
                         update(ProcessedActivity)
                         .where(ProcessedActivity.activity_key.in_(list(batch)))
                         .values(completed_at=max(batch.values()))
