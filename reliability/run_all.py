@@ -3,8 +3,8 @@
     .venv/bin/python reliability/run_all.py [--postgres URL] [--only NAME]
 
 Each script starts real bot processes and prints its own figures; this prints one line per run and
-exits non-zero when any run failed. 6–8 minutes on SQLite alone, 12–17 with PostgreSQL too, on a
-shared 2-core VM (mostly bot start-ups: each script starts `app.py` several times).
+exits non-zero when any run failed. About 6½ minutes for SQLite and PostgreSQL on a quiet 2-core VM,
+12–17 while other suites run (mostly bot start-ups: each script starts `app.py` several times).
 """
 
 from __future__ import annotations
