@@ -15,6 +15,7 @@ from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from scheduler.clock import FakeClock
 from storage.db import Database
+from tests.fakes.teams_connector import FakeTeamsConnector
 
 POSTGRES_URL = os.environ.get("SPASER_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _postgres_state: dict[str, str | None] = {}
@@ -111,3 +112,12 @@ def texts(activities) -> str:
     from bot.cards import render_as_text
 
     return "\n".join(render_as_text(activity) for activity in activities)
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeTeamsConnector]:
+    """A fake Teams connector on loopback: proactive sends and replies land there, never outside."""
+    fake = FakeTeamsConnector()
+    await fake.start()
+    yield fake
+    await fake.close()

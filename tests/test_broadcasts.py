@@ -22,16 +22,7 @@ from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, Outbox
 from storage.repositories import ConversationRefRepository, DirectorateRepository, PeopleRepository
 from tests.committees_support import add_person, received
 from tests.conftest import texts
-from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.summary_support import organisation, reachable_again, seed_catalogue
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def test_the_audience_is_read_from_the_lead_s_sentence():

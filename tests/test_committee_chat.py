@@ -13,17 +13,8 @@ from scheduler.cadence import CommitteeKind
 from storage.models import Role
 from tests.committees_support import add_person, paris, received
 from tests.conftest import make_settings, texts
-from tests.fakes.teams_connector import FakeTeamsConnector
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 @pytest.fixture

@@ -10,15 +10,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import create_app
 from bot.console import teams_activity
 from tests.conftest import make_settings
-from tests.fakes.teams_connector import FakeTeamsConnector
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 async def client_for(settings) -> TestClient:

@@ -50,14 +50,6 @@ def lead(seeded, talk):
     return talk("lead-aad", "Camille Martin")
 
 
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
 # ----- the update dialog ---------------------------------------------------------------------
 
 

@@ -24,14 +24,6 @@ def recognizers():
 
 
 @pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
 async def client(tmp_path):
     clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
     test_client = TestClient(TestServer(create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"), clock=clock)))

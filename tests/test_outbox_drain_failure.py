@@ -12,21 +12,12 @@ from storage.models import Role
 from storage.outbox import OutboxMessage, SourceKind
 from scheduler.committee_settings import SendingSettings
 from tests.committees_support import add_person, build_feature
-from tests.fakes.teams_connector import FakeTeamsConnector
 
 pytestmark = pytest.mark.reliability
 
 
 class Unexpected(Exception):
     pass
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 async def test_a_send_failing_while_the_claimer_waits_for_room_in_the_queue_ends_the_drain(sqlite_database, clock, connector):

@@ -22,15 +22,6 @@ from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, Outbox
 from storage.repositories import ConversationRefRepository
 from tests.committees_support import FakeTime, add_person, build_feature, received, reference
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
-from tests.fakes.teams_connector import FakeTeamsConnector
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def message(person_id: int, text: str = "Bonjour", key: str | None = None, **fields) -> OutboxMessage:

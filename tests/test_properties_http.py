@@ -79,14 +79,6 @@ def errors():
 
 
 @pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
 async def client(tmp_path, connector):
     clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
     app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'props.db'}"), clock=clock)

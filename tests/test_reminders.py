@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
-
 from scheduler import jobs
 from scheduler.cadence import CommitteeKind
 from scheduler.clock import FakeClock
@@ -20,15 +18,6 @@ from storage.outbox import DeliveryState, SourceKind
 from storage.repositories import ConversationRefRepository
 from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, reference, utc
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
-from tests.fakes.teams_connector import FakeTeamsConnector
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 async def organisation(database: Database, url: str) -> dict:

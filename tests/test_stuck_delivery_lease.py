@@ -14,17 +14,8 @@ from storage.models import Role
 from storage.outbox import DeliveryState, OutboxMessage, SourceKind
 from tests.committees_support import add_person, build_feature, received
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
-from tests.fakes.teams_connector import FakeTeamsConnector
 
 pytestmark = pytest.mark.reliability
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def test_the_stuck_delivery_lease_is_read_from_the_environment():

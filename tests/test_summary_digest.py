@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from botbuilder.schema import Activity
 
 from bot.summary.model import Scope
@@ -23,16 +22,7 @@ from storage.periods import Frequency
 from storage.repositories import DirectorateRepository
 from storage.summary import SummaryRepository, StoredValue
 from tests.committees_support import paris, received
-from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.summary_support import organisation, seed_catalogue
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def cards_to(connector, conversation_id: str) -> list[dict]:
@@ -71,7 +61,6 @@ async def test_officials_receive_the_summary_with_the_j7_reminder_of_a_copil_onc
     assert any(e.get("type") == "Image" and "/synthese/" in e.get("url", "") for e in card["body"])
     assert len(await runtime.summary.repository.digests()) == 1
     assert await runtime.committees.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
-
 
 
 async def test_the_copil_digest_leaves_with_the_member_reminder_without_waiting_for_the_periodic_job(

@@ -22,7 +22,6 @@ from bot.teams_text import TeamsMarkdownMiddleware, teams_markdown
 from scheduler.clock import FakeClock
 from storage.indicator_values import warm_up
 from tests.conftest import make_settings
-from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import seed
 
 
@@ -75,14 +74,6 @@ async def client(tmp_path):
     await seed(test_client.server.app[RUNTIME])
     yield test_client
     await test_client.close()
-
-
-@pytest.fixture
-async def connector():
-    fake = FakeTeamsConnector()
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(client, connector):
