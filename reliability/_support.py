@@ -8,6 +8,7 @@ database and the connector's counters to check the outcome).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -42,9 +43,25 @@ CLEARED_VARIABLES = ("DATABASE_URL", "PORT", "HOST", "MicrosoftAppId", "Microsof
                      "MicrosoftAppTenantId")
 
 
-def postgres_argument_help() -> str:
-    return ("run on PostgreSQL instead of a SQLite file: a throwaway database is created next to the one the URL "
-            "names, and dropped afterwards (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
+def script_arguments(docstring: str) -> argparse.ArgumentParser:
+    """The command line every fault script shares (`--postgres URL`); each adds its own options."""
+    parser = argparse.ArgumentParser(description=docstring.split("\n")[0])
+    parser.add_argument(
+        "--postgres", metavar="URL",
+        help="run on PostgreSQL instead of a SQLite file: a throwaway database is created next to the one the "
+             "URL names, and dropped afterwards (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)",
+    )
+    return parser
+
+
+async def tear_down(verdict: Verdict, store: ThrowawayDatabase, connector: ConnectorProcess, bots: Iterable) -> None:
+    """Stops what a script started, even after a crash; the database's files are kept when the verdict
+    failed, for inspection."""
+    for bot in bots:
+        if bot is not None:
+            bot.stop()
+    connector.stop()
+    await store.drop(keep_files=not verdict.passed)
 
 
 # --- the fake Teams connector, in its own process ---------------------------------------------------

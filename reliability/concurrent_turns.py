@@ -21,7 +21,6 @@ advanced by exactly the number of turns that were not told to resend.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import re
 import sys
@@ -36,9 +35,10 @@ from _support import (  # noqa: E402
     ThrowawayDatabase,
     Verdict,
     contains,
-    postgres_argument_help,
+    script_arguments,
     seed_indicators,
     short,
+    tear_down,
 )
 
 from bot.runtime import CONFLICT_REPLY, TURN_ERROR_REPLY  # noqa: E402
@@ -107,21 +107,17 @@ async def run(postgres_url: str | None, rounds: int, burst: int) -> int:
         await asyncio.gather(first.start(), second.start())
         nadia = TeamsUser("nadia-aad", "Nadia Benali", service_url)
         one = await rounds_against(verdict, "one process", nadia, [first], rounds, burst)
-        two = await rounds_against(verdict, "two processes", nadia, [first, second], rounds, burst)
+        await rounds_against(verdict, "two processes", nadia, [first, second], rounds, burst)  # checked round by round
         verdict.check("one process: every turn applied (turns of a conversation run one after the other)",
                       one["applied"] == one["turns"], f"{one['applied']} of {one['turns']}")
         verdict.figure("database", store.kind)
     finally:
-        for bot in bots:
-            bot.stop()
-        connector.stop()
-        await store.drop(keep_files=not verdict.passed)
+        await tear_down(verdict, store, connector, bots)
     return verdict.finish()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", metavar="URL", help=postgres_argument_help())
+    parser = script_arguments(__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--burst", type=int, default=4, help="turns sent at the same instant (at most 8)")
     args = parser.parse_args()

@@ -22,7 +22,6 @@ it, without a restart, /healthz is 200 again and the dialog resumes at the quest
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sqlite3
 import sys
@@ -41,8 +40,9 @@ from _support import (  # noqa: E402
     Turn,
     Verdict,
     contains,
-    postgres_argument_help,
+    script_arguments,
     short,
+    tear_down,
     target_of,
     through_proxy,
 )
@@ -182,16 +182,12 @@ async def run(postgres_url: str | None, seconds: float) -> int:
                       contains(resumed.replies, "nom complet de la direction DAF") and contains(finished.replies, "enregistrée")
                       and codes == ["DAF"], f"{short(resumed.text)} / {short(finished.text)}; {codes}")
     finally:
-        if bot is not None:
-            bot.stop()
-        connector.stop()
-        await store.drop(keep_files=not verdict.passed)
+        await tear_down(verdict, store, connector, [bot])
     return verdict.finish()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", metavar="URL", help=postgres_argument_help())
+    parser = script_arguments(__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the outage")
     args = parser.parse_args()
     raise SystemExit(asyncio.run(run(args.postgres, args.seconds)))

@@ -20,7 +20,6 @@ PASS when every case had exactly one effect, every copy got an HTTP 2xx (no 5xx)
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 import time
@@ -37,10 +36,11 @@ from _support import (  # noqa: E402
     ThrowawayDatabase,
     Verdict,
     contains,
-    postgres_argument_help,
+    script_arguments,
     seed_indicators,
     seed_recipients,
     short,
+    tear_down,
 )
 from sqlalchemy import func, select  # noqa: E402
 
@@ -169,16 +169,12 @@ async def run(postgres_url: str | None) -> int:
         await database.dispose()
         verdict.figure("database", store.kind)
     finally:
-        for bot in bots:
-            bot.stop()
-        connector.stop()
-        await store.drop(keep_files=not verdict.passed)
+        await tear_down(verdict, store, connector, bots)
     return verdict.finish()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", metavar="URL", help=postgres_argument_help())
+    parser = script_arguments(__doc__)
     args = parser.parse_args()
     raise SystemExit(asyncio.run(run(args.postgres)))
 

@@ -17,7 +17,6 @@ who got it twice is one of the rows the restarted bot logged as "possible duplic
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import re
 import sys
@@ -35,9 +34,10 @@ from _support import (  # noqa: E402
     ThrowawayDatabase,
     Verdict,
     contains,
-    postgres_argument_help,
+    script_arguments,
     seed_recipients,
     short,
+    tear_down,
 )
 from sqlalchemy import func, select  # noqa: E402
 
@@ -175,10 +175,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
                       f"{len(lead_reports)} report(s): {short(report_text.splitlines()[1] if report_text else '')}")
         await database.dispose()
     finally:
-        if bot is not None:
-            bot.stop()
-        connector.stop()
-        await store.drop(keep_files=not verdict.passed)
+        await tear_down(verdict, store, connector, [bot])
     return verdict.finish()
 
 
@@ -189,8 +186,7 @@ async def lead_report_text(database) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", metavar="URL", help=postgres_argument_help())
+    parser = script_arguments(__doc__)
     parser.add_argument("--recipients", type=int, default=1000)
     parser.add_argument("--kill-at", type=float, default=0.3, help="share of the messages delivered before SIGKILL")
     parser.add_argument("--timeout", type=float, default=90.0, help="seconds to wait for each phase")

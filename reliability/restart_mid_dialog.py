@@ -14,7 +14,6 @@ pas compris », no start from scratch), and the database ends with exactly one v
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 from decimal import Decimal
@@ -30,9 +29,10 @@ from _support import (  # noqa: E402
     ThrowawayDatabase,
     Verdict,
     contains,
-    postgres_argument_help,
+    script_arguments,
     seed_indicators,
     short,
+    tear_down,
 )
 from sqlalchemy import select  # noqa: E402
 
@@ -102,16 +102,12 @@ async def run(postgres_url: str | None) -> int:
         verdict.figure("restart to /healthz 200", f"min {min(restarts):.1f} s, max {max(restarts):.1f} s")
         verdict.figure("first turn after a restart", f"max {max(first_turns[1:]):.2f} s")
     finally:
-        if bot is not None:
-            bot.stop()
-        connector.stop()
-        await store.drop(keep_files=not verdict.passed)
+        await tear_down(verdict, store, connector, [bot])
     return verdict.finish()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", metavar="URL", help=postgres_argument_help())
+    parser = script_arguments(__doc__)
     args = parser.parse_args()
     raise SystemExit(asyncio.run(run(args.postgres)))
 
