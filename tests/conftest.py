@@ -8,14 +8,18 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
+from app import RUNTIME, create_app
 from bot.console import ConsoleConversation
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from scheduler.clock import FakeClock
 from storage.db import Database
+from storage.indicator_values import warm_up
 from tests.fakes.teams_connector import FakeTeamsConnector
+from tests.indicators_support import seed
 
 POSTGRES_URL = os.environ.get("SPASER_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _postgres_state: dict[str, str | None] = {}
@@ -121,3 +125,17 @@ async def connector() -> AsyncIterator[FakeTeamsConnector]:
     await fake.start()
     yield fake
     await fake.close()
+
+
+@pytest.fixture
+async def client(tmp_path, clock) -> AsyncIterator[TestClient]:
+    """The real aiohttp app (`create_app`) on a SQLite file, with the example catalogue and its people
+    (`tests.indicators_support.seed`) and the recognizers warm; the clock is the `clock` fixture's.
+    A test file that needs another app defines its own `client`."""
+    warm_up()
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"), clock=clock)
+    test_client = TestClient(TestServer(app))
+    await test_client.start_server()
+    await seed(test_client.server.app[RUNTIME])
+    yield test_client
+    await test_client.close()

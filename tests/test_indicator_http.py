@@ -3,34 +3,21 @@ fake Teams connector on loopback (and `expectReplies`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from app import RUNTIME, create_app
+from app import RUNTIME
 from bot.console import teams_activity
-from scheduler.clock import FakeClock
 from storage.indicator_values import warm_up
-from tests.conftest import make_settings
 from tests.fakes.teams_connector import FakeTeamsConnector
-from tests.indicators_support import card_inputs, seed, value_rows
+from tests.indicators_support import card_inputs, value_rows
 
 
 @pytest.fixture(scope="session", autouse=True)
 def recognizers():
     warm_up()
-
-
-@pytest.fixture
-async def client(tmp_path):
-    clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
-    test_client = TestClient(TestServer(create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"), clock=clock)))
-    await test_client.start_server()
-    await seed(test_client.server.app[RUNTIME])
-    yield test_client
-    await test_client.close()
 
 
 class Sender:

@@ -18,19 +18,18 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from app import RUNTIME, create_app
+from app import RUNTIME
 from bot.console import teams_activity
 from bot.runtime import TURN_ERROR_REPLY
 from scheduler.clock import FakeClock
 from scheduler.meeting_dates import MeetingDateReader
 from storage.indicator_values import warm_up
-from tests.conftest import make_settings
 from tests.fakes.teams_connector import FakeTeamsConnector
-from tests.indicators_support import seed, value_rows
+from tests.indicators_support import value_rows
 from tests.properties_support import budget
 
 PEOPLE = {
@@ -76,17 +75,6 @@ def errors():
     root.addHandler(handler)
     yield handler
     root.removeHandler(handler)
-
-
-@pytest.fixture
-async def client(tmp_path, connector):
-    clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
-    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'props.db'}"), clock=clock)
-    test_client = TestClient(TestServer(app))
-    await test_client.start_server()
-    await seed(test_client.server.app[RUNTIME])
-    yield test_client
-    await test_client.close()
 
 
 async def assert_still_serving(client: TestClient, connector: FakeTeamsConnector) -> None:

@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 from sqlalchemy import func, select, update
 
-from app import RUNTIME, create_app
+from app import RUNTIME
 from bot.cards import render_as_text
 from bot.console import ConsoleConversation, teams_activity
 from bot.middleware import DeduplicationMiddleware, TurnTransactionMiddleware
 from bot.runtime import build_runtime
-from scheduler.clock import FakeClock
 from storage.broadcasts import Broadcast
 from storage.db import Database
 from storage.indicator_values import warm_up
@@ -28,7 +27,7 @@ from storage.models import BotStateRecord, Role
 from storage.repositories import ClaimOutcome, ProcessedActivityRepository
 from storage.outbox import Delivery, SourceKind
 from tests.conftest import make_settings, texts
-from tests.indicators_support import seed, value_rows
+from tests.indicators_support import value_rows
 
 pytestmark = pytest.mark.reliability
 
@@ -72,16 +71,6 @@ async def lead_at_two_instances(database, clock, officials: int) -> tuple[Consol
         ConsoleConversation(second, aad_object_id="lead-aad", name="Camille Martin"),
         other_engine,
     )
-
-
-@pytest.fixture
-async def client(tmp_path):
-    clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
-    test_client = TestClient(TestServer(create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'http.db'}"), clock=clock)))
-    await test_client.start_server()
-    await seed(test_client.server.app[RUNTIME])
-    yield test_client
-    await test_client.close()
 
 
 async def test_a_dialog_answer_delivered_again_is_not_read_as_the_next_answer(client):

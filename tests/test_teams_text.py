@@ -7,22 +7,14 @@ Found in the Agents Playground (e2e): Teams renders a message as Markdown, so th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, TextFormatTypes
 
-from app import RUNTIME, create_app
 from bot.console import teams_activity
 from bot.proactive import build_message
 from bot.teams_text import TeamsMarkdownMiddleware, teams_markdown
-from scheduler.clock import FakeClock
-from storage.indicator_values import warm_up
-from tests.conftest import make_settings
-from tests.indicators_support import seed
 
 
 @pytest.mark.parametrize(
@@ -62,18 +54,6 @@ async def test_the_middleware_shapes_markdown_messages_and_leaves_plain_text_alo
 def test_a_proactive_text_message_is_shaped_and_a_card_summary_is_not():
     assert build_message("Bilan\n- Envoyés : 1\nSans conversation : 2", None).text == "Bilan\n- Envoyés : 1\n\nSans conversation : 2"
     assert build_message("Rappel\ndemain", {"type": "AdaptiveCard", "body": []}).summary == "Rappel\ndemain"
-
-
-@pytest.fixture
-async def client(tmp_path):
-    warm_up()
-    clock = FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
-    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'text.db'}"), clock=clock)
-    test_client = TestClient(TestServer(app))
-    await test_client.start_server()
-    await seed(test_client.server.app[RUNTIME])
-    yield test_client
-    await test_client.close()
 
 
 async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(client, connector):
