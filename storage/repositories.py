@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.exc import IntegrityError
 
@@ -97,6 +97,11 @@ class PeopleRepository:
     def _is_admin(self, aad_object_id: str | None, email: str | None) -> bool:
         return bool({(aad_object_id or "").lower(), (email or "").lower()} & self._admins)
 
+    def _up_to_date(self, person: Person, name: str) -> bool:
+        """Nothing `identify` would change: the Teams name is the stored one, an admin is a lead."""
+        is_lead = person.role in (Role.LEAD, Role.LEAD.value)
+        return (not name or person.name == name) and (is_lead or not self._is_admin(person.aad_object_id, person.email))
+
     async def identify(
         self,
         tenant_id: str,
@@ -113,11 +118,14 @@ class PeopleRepository:
         if not aad_object_id:
             return None
         async with self._db.session() as session:
-            person = (
+            known = (
                 await session.execute(
-                    select(Person).where(Person.tenant_id == tenant_id, Person.aad_object_id == aad_object_id)
+                    self._view_query().where(Person.tenant_id == tenant_id, Person.aad_object_id == aad_object_id)
                 )
-            ).scalar_one_or_none()
+            ).first()
+            person = known[0] if known else None
+            if person is not None and self._up_to_date(person, name):
+                return self._to_view(*known)  # every turn of a known person: one query
             email = None
             if person is None and email_lookup is not None:
                 email = ((await email_lookup()) or "").lower() or None
@@ -184,11 +192,6 @@ class PeopleRepository:
         async with self._db.session() as session:
             rows = await session.execute(self._view_query().order_by(Person.role, Person.name))
             return [self._to_view(*row) for row in rows]
-
-    async def count_by_role(self) -> dict[Role | None, int]:
-        async with self._db.session() as session:
-            rows = await session.execute(select(Person.role, func.count()).group_by(Person.role))
-            return {role: count for role, count in rows}
 
     @staticmethod
     def _view_query():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from botbuilder.schema import ChannelAccount, Entity, Mention
+from sqlalchemy import event
 
 from storage.models import Role
+from storage.repositories import PeopleRepository
 from tests.conftest import texts
 
 
@@ -175,3 +177,24 @@ def test_a_refusal_names_the_roles_allowed():
     contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
     assert "réservée au responsable SPASER" in refusal_for(Command("y", ("y",), noop, roles=LEAD_ONLY))
     assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in refusal_for(contributor_command)
+
+
+async def test_a_known_person_is_identified_in_one_query_and_still_gets_a_new_name_and_the_lead_role(sqlite_database):
+    """Every turn identifies its sender: a known, unchanged person costs one SELECT (person and
+    directorate together); a new Teams name or a listing in SPASER_ADMINS is still recorded."""
+    statements: list[str] = []
+    event.listen(sqlite_database.engine.sync_engine, "before_cursor_execute",
+                 lambda _conn, _cursor, statement, *_args: statements.append(statement))
+    people = PeopleRepository(sqlite_database)
+    await people.identify("tenant", "nadia-aad", name="Nadia Benali")
+
+    statements.clear()
+    unchanged = await people.identify("tenant", "nadia-aad", name="Nadia Benali")
+    queries_when_unchanged = len(statements)
+    renamed = await people.identify("tenant", "nadia-aad", name="Nadia Benali-Roux")
+    now_admin = await PeopleRepository(sqlite_database, admins=("nadia-aad",)).identify("tenant", "nadia-aad", name="Nadia Benali-Roux")
+
+    assert queries_when_unchanged == 1
+    assert (unchanged.name, unchanged.role) == ("Nadia Benali", None)
+    assert renamed.name == "Nadia Benali-Roux"
+    assert now_admin.role is Role.LEAD
