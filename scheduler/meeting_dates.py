@@ -87,14 +87,6 @@ class WhenMention:
     text: str
     candidates: tuple[tuple[date | None, time | None], ...]
 
-    @property
-    def has_day(self) -> bool:
-        return any(day is not None for day, _ in self.candidates)
-
-    @property
-    def has_time(self) -> bool:
-        return any(moment is not None for _, moment in self.candidates)
-
 
 def _parse_value(kind: str, value: str) -> tuple[date | None, time | None] | None:
     try:

@@ -15,7 +15,7 @@ from sqlalchemy import event, exc, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.sqlite_driver import connect_with_prefetching
-from storage.sqlite_writers import SqliteWriterQueue
+from storage.sqlite_writers import DATA_CHANGES, SqliteWriterQueue
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +55,6 @@ def alembic_config() -> Config:
     return config
 
 
-WRITE_PREFIXES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
-
-
 @dataclass
 class WriteWatch:
     """Whether a statement that changes data ran inside the watched block."""
@@ -83,7 +80,7 @@ def watching_writes() -> Iterator[WriteWatch]:
 def _note_write(_connection, _cursor, statement: str, *_args) -> None:
     """Runs in SQLAlchemy's greenlet, inside the task that executes the statement."""
     watch = _write_watch.get()
-    if watch is not None and not watch.wrote and statement.lstrip()[:8].upper().startswith(WRITE_PREFIXES):
+    if watch is not None and not watch.wrote and statement.lstrip()[:8].upper().startswith(DATA_CHANGES):
         watch.wrote = True
 
 

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+DATA_CHANGES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
+WRITE_STATEMENTS = (*DATA_CHANGES, "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
 MAX_WAIT_SECONDS = 30.0
 
 

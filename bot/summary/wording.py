@@ -8,7 +8,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.summary.model import (
-    Aggregation,
     DirectorateCompleteness,
     IndicatorLine,
     MeetingLike,
@@ -128,10 +127,6 @@ def progress_text(line: IndicatorLine) -> str:
     if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
         text += f" (attendu {_percent(line.expected_progress_percent)})"
     return text
-
-
-def aggregation_text(line: IndicatorLine) -> str:
-    return "moyenne des directions" if line.aggregation is Aggregation.MEAN else "somme des directions"
 
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
