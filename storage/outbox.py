@@ -163,9 +163,10 @@ class OutboxRepository:
             added += max((await session.execute(statement)).rowcount or 0, 0)
         return added
 
-    async def enqueue(self, messages: Iterable[OutboxMessage], now: datetime | None = None) -> int:
+    async def enqueue(self, messages: Iterable[OutboxMessage], now: datetime) -> int:
+        """`now` from the caller's clock: the rows are due from then, as the sender's clock reads them."""
         async with self._db.session() as session:
-            return await self.enqueue_in(session, messages, now or utcnow())
+            return await self.enqueue_in(session, messages, now)
 
     async def claim(self, now: datetime, limit: int) -> list[Delivery]:
         """Mark up to `limit` due pending rows "sending" and return them.

@@ -26,7 +26,7 @@ async def test_a_send_failing_while_the_claimer_waits_for_room_in_the_queue_ends
     await feature.outbox.enqueue([
         OutboxMessage(key=f"test:{i}", source_kind=SourceKind.BROADCAST, source_id="1", text=f"Message {i}", person_id=p.id)
         for i, p in enumerate(people)
-    ])
+    ], clock.now())
     targets, queue_full = feature.sender._directory.targets, asyncio.Event()
     looked_up = 0
 

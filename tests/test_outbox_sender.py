@@ -43,8 +43,8 @@ async def states(feature) -> dict[str, str]:
 async def test_a_queued_message_is_sent_once_and_marked_sent(database, clock, connector):
     feature = build_feature(database, clock)
     nadia = await add_person(database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
-    await feature.outbox.enqueue([message(nadia.id, "Rappel : comité")])
-    await feature.outbox.enqueue([message(nadia.id, "Rappel : comité")])
+    await feature.outbox.enqueue([message(nadia.id, "Rappel : comité")], clock.now())
+    await feature.outbox.enqueue([message(nadia.id, "Rappel : comité")], clock.now())
 
     report = await feature.sender.drain()
     await feature.sender.drain()
@@ -59,7 +59,7 @@ async def test_429_waits_the_retry_after_given_by_teams_then_delivers(sqlite_dat
     fake_time = FakeTime(clock)
     feature = build_feature(sqlite_database, clock, fake_time=fake_time)
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
-    await feature.outbox.enqueue([message(nadia.id)])
+    await feature.outbox.enqueue([message(nadia.id)], clock.now())
     connector.fail_next(429, **{"Retry-After": "7"})
 
     report = await feature.sender.drain()
@@ -73,7 +73,7 @@ async def test_502_then_success_backs_off_with_jitter_within_the_first_step(sqli
     fake_time = FakeTime(clock)
     feature = build_feature(sqlite_database, clock, fake_time=fake_time, sending=SendingSettings(backoff_base_seconds=4.0))
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
-    await feature.outbox.enqueue([message(nadia.id)])
+    await feature.outbox.enqueue([message(nadia.id)], clock.now())
     connector.fail_next(502)
 
     report = await feature.sender.drain()
@@ -89,7 +89,7 @@ async def test_retryable_errors_stop_after_the_bounded_tries_and_the_lead_is_tol
     feature = build_feature(sqlite_database, clock, sending=SendingSettings(max_attempts=3, backoff_base_seconds=1.0))
     lead = await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP", name="Nadia Benali")
-    await feature.outbox.enqueue([message(nadia.id, "Rappel : comité technique", recipient_label="Nadia Benali")])
+    await feature.outbox.enqueue([message(nadia.id, "Rappel : comité technique", recipient_label="Nadia Benali")], clock.now())
     connector.fail_next(status, count=3)
 
     report = await feature.sender.drain()
@@ -118,7 +118,7 @@ class UnreachableNetwork:
 async def test_a_network_failure_is_retried_like_a_502(sqlite_database, clock, connector):
     feature = build_feature(sqlite_database, clock)
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
-    await feature.outbox.enqueue([message(nadia.id, "Rappel")])
+    await feature.outbox.enqueue([message(nadia.id, "Rappel")], clock.now())
     feature.sender._channel = UnreachableNetwork(feature.sender._channel, failures=2)
 
     report = await feature.sender.drain()
@@ -133,10 +133,10 @@ async def test_403_marks_the_recipient_unreachable_tells_the_lead_and_stops_send
     await add_person(database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
     marc = await add_person(database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
     connector.blocked.add("a:marc@ville.fr")
-    await feature.outbox.enqueue([message(marc.id, "Rappel : COPIL", recipient_label="Marc Lefèvre")])
+    await feature.outbox.enqueue([message(marc.id, "Rappel : COPIL", recipient_label="Marc Lefèvre")], clock.now())
 
     await feature.sender.drain()
-    await feature.outbox.enqueue([message(marc.id, "Second rappel", recipient_label="Marc Lefèvre")])
+    await feature.outbox.enqueue([message(marc.id, "Second rappel", recipient_label="Marc Lefèvre")], clock.now())
     await feature.sender.drain()
 
     by_key = {row.key: row for row in await feature.outbox.list()}
@@ -152,7 +152,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     feature = build_feature(database, clock)
     await add_person(database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
     newcomer = await add_person(database, "paul@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Paul Durand")
-    await feature.outbox.enqueue([message(newcomer.id, "Indicateurs à mettre à jour", recipient_label="Paul Durand")])
+    await feature.outbox.enqueue([message(newcomer.id, "Indicateurs à mettre à jour", recipient_label="Paul Durand")], clock.now())
 
     report = await feature.sender.drain()
 
@@ -166,7 +166,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
 async def test_a_reminder_whose_meeting_has_started_is_withdrawn_not_sent_late(sqlite_database, clock, connector):
     feature = build_feature(sqlite_database, clock)
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
-    await feature.outbox.enqueue([message(nadia.id, expires_at=clock.now() - timedelta(minutes=1))])
+    await feature.outbox.enqueue([message(nadia.id, expires_at=clock.now() - timedelta(minutes=1))], clock.now())
 
     report = await feature.sender.drain()
 
@@ -176,7 +176,7 @@ async def test_a_reminder_whose_meeting_has_started_is_withdrawn_not_sent_late(s
 async def test_a_service_url_outside_teams_is_never_called_once_authentication_is_on(sqlite_database, clock, connector):
     feature = build_feature(sqlite_database, clock, app_id="11111111-2222-3333-4444-555555555555", app_password="x")
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
-    await feature.outbox.enqueue([message(nadia.id)])
+    await feature.outbox.enqueue([message(nadia.id)], clock.now())
 
     report = await feature.sender.drain()
 
@@ -205,7 +205,7 @@ async def test_a_crash_mid_run_loses_nothing_and_only_rows_left_sending_can_repe
     one_at_a_time = SendingSettings(concurrency=1)
     feature = build_feature(sqlite_database, clock, sending=one_at_a_time)
     people = [await add_person(sqlite_database, f"p{i}@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP") for i in range(6)]
-    await feature.outbox.enqueue([message(p.id, f"Message {i}") for i, p in enumerate(people)])
+    await feature.outbox.enqueue([message(p.id, f"Message {i}") for i, p in enumerate(people)], clock.now())
     feature.sender._channel = CrashingChannel(feature.sender._channel, crash_on_call=3)
 
     with pytest.raises(BaseExceptionGroup) as crashed:
@@ -272,7 +272,7 @@ async def test_two_senders_on_postgresql_deliver_each_message_exactly_once(postg
                 conversation_id=conversation,
             )
         )
-    await first.outbox.enqueue(messages)
+    await first.outbox.enqueue(messages, clock.now())
 
     reports = await asyncio.gather(first.sender.drain(), second.sender.drain())
     await second_engine.dispose()

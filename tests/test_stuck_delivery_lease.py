@@ -30,7 +30,7 @@ async def test_on_postgresql_a_delivery_left_sending_is_sent_again_once_its_leas
     killed = build_feature(postgres_database, clock, sending=sending)
     nadia = await add_person(postgres_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
     await killed.outbox.enqueue([OutboxMessage(key="test:1", source_kind=SourceKind.BROADCAST, source_id="1",
-                                               text="Bonjour", person_id=nadia.id)])
+                                               text="Bonjour", person_id=nadia.id)], clock.now())
     [claimed] = await killed.outbox.claim(clock.now(), 10)  # then SIGKILL: never marked sent
     killed.close()
 
