@@ -199,7 +199,7 @@ class TurnTransactionMiddleware(Middleware):
             wrote = transaction.is_open or writes.wrote
             if claimed is not None and wrote:
                 async with transaction.join() as connection:
-                    await self._processed.complete_in(connection, claimed, self._clock.now())
+                    await self._processed.complete_in(connection, claimed, self._clock.now(), last_statement=True)
         except BaseException:
             await transaction.rollback()
             raise

@@ -14,7 +14,8 @@
 The whole state (queue, position, what was saved) is plain JSON in the dialog state, stored in
 the database: after a restart the conversation resumes at the same question. Each confirmed save
 carries a submission key made of the run id and the position, so a step replayed after a failure
-saves once.
+saves once. What became of an indicator (« Enregistré : … », « laissé de côté ») opens the message
+that asks the next one, or the closing summary: one message per answer, not two.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from storage.repositories import DirectorateRepository
 from storage.turn_transaction import turn_transaction
 
 MAX_VALUE_ATTEMPTS = 3
+LEAD_IN = "lead_in"
 SKIP = "\u0000skip"
 GAVE_UP = "\u0000gave-up"
 SKIP_WORDS = frozenset({"passer", "passe", "suivant", "plus tard", "je ne sais pas", "je sais pas", "sais pas", "inconnu"})
@@ -106,6 +108,18 @@ async def _read_value(prompt: PromptValidatorContext) -> bool:
         return False
 
 
+class _ValuePrompt(TextPrompt):
+    """The value question, opened the first time by what became of the previous indicator (the
+    `LEAD_IN` validation); asked again (« aide »), it is the bare question."""
+
+    async def on_prompt(self, turn_context, state: dict, options: PromptOptions, is_retry: bool) -> None:
+        lead_in = "" if is_retry or options.validations is None else options.validations.pop(LEAD_IN, "")
+        if lead_in and options.prompt is not None:
+            await turn_context.send_activity(MessageFactory.text(f"{lead_in}\n{options.prompt.text}"))
+            return
+        await super().on_prompt(turn_context, state, options, is_retry)
+
+
 async def _read_comment(prompt: PromptValidatorContext) -> bool:
     text = " ".join((prompt.recognized.value or "").split())
     if len(text) > MAX_COMMENT_LENGTH:
@@ -131,7 +145,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         self._indicators = indicators
         self._directorates = directorates
         self.add_dialog(ChoicePrompt("directorate", default_locale="fr-fr"))
-        self.add_dialog(TextPrompt("value", _read_value))
+        self.add_dialog(_ValuePrompt("value", _read_value))
         self.add_dialog(TextPrompt("comment", _read_comment))
         self.add_dialog(yes_no_prompt("confirm"))
         self.add_dialog(
@@ -248,7 +262,8 @@ class UpdateIndicatorsDialog(SpaserDialog):
         remaining = []
         if not step.values["correction"]:
             remaining = await self._indicators.still_due(directorate_code, self._indicators.today(), period=period)
-        lines = ["C'est terminé."]
+        lines = [loop["note"]] if loop.get("note") else []
+        lines.append("C'est terminé.")
         if loop["saved"]:
             lines.append("Enregistré :")
             lines += [f"- {line}" for line in loop["saved"]]
@@ -292,25 +307,23 @@ class UpdateIndicatorsDialog(SpaserDialog):
         )
         if loop.get("retry"):
             text = f"Quelle valeur pour {item.code} ({item.period}) ?"
-        return await step.prompt(
-            "value",
-            PromptOptions(prompt=MessageFactory.text(text), validations={"unit": item.unit, "code": item.code}),
-        )
+        validations = {"unit": item.unit, "code": item.code, LEAD_IN: loop.pop("note", "")}
+        return await step.prompt("value", PromptOptions(prompt=MessageFactory.text(text), validations=validations))
 
     async def ask_comment_step(self, step: WaterfallStepContext):
         loop = step.options
         item = QueuedItem.load(loop["items"][loop["index"]])
         if step.result == SKIP:
             loop["not_saved"].append(item.code)
-            await step.context.send_activity(f"{item.code} laissé de côté : rien n'est enregistré.")
-            return await self._next_item(step, loop)
+            return await self._next_item(step, loop, f"{item.code} laissé de côté : rien n'est enregistré.")
         if step.result == GAVE_UP:
             loop["not_saved"].append(item.code)
-            await step.context.send_activity(
+            return await self._next_item(
+                step,
+                loop,
                 f"Je n'ai pas réussi à lire la valeur après {MAX_VALUE_ATTEMPTS} essais : rien n'est enregistré pour "
-                f"{item.code}. Vous pourrez la saisir plus tard, ou dans le formulaire. Passons à la suite."
+                f"{item.code}. Vous pourrez la saisir plus tard, ou dans le formulaire. Passons à la suite.",
             )
-            return await self._next_item(step, loop)
         step.values["value"] = step.result
         return await step.prompt(
             "comment",
@@ -334,8 +347,9 @@ class UpdateIndicatorsDialog(SpaserDialog):
         loop = step.options
         item = QueuedItem.load(loop["items"][loop["index"]])
         if not is_yes(step.result):
-            await step.context.send_activity(f"D'accord, rien n'est enregistré pour {item.code}.")
-            return await step.replace_dialog("item", {**loop, "retry": True})
+            return await step.replace_dialog(
+                "item", {**loop, "retry": True, "note": f"D'accord, rien n'est enregistré pour {item.code}."}
+            )
         entry = ValueEntry(item.code, item.period, Decimal(step.values["value"]), step.values["comment"])
         # Unless the summary that ends the loop reads what remains, nothing else touches the database
         # in this turn: the value is committed with the dialog state that moves on.
@@ -351,21 +365,21 @@ class UpdateIndicatorsDialog(SpaserDialog):
             )
         except DomainError as error:
             loop["not_saved"].append(item.code)
-            await step.context.send_activity(f"{error.message}\nRien n'est enregistré pour {item.code}.")
-            return await self._next_item(step, loop)
+            return await self._next_item(step, loop, f"{error.message}\nRien n'est enregistré pour {item.code}.")
         shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
-        if outcome.saved and outcome.saved[0].previous_value is not None:
-            await step.context.send_activity(
-                f"Enregistré : {item.code} = {shown} (remplace {outcome.saved[0].previous_shown}, conservé dans l'historique)."
-            )
-        else:
-            await step.context.send_activity(f"Enregistré : {item.code} = {shown}.")
         loop["saved"].append(f"{item.code} ({item.period}) : {shown}")
-        return await self._next_item(step, loop)
+        if outcome.saved and outcome.saved[0].previous_value is not None:
+            return await self._next_item(
+                step,
+                loop,
+                f"Enregistré : {item.code} = {shown} (remplace {outcome.saved[0].previous_shown}, conservé dans l'historique).",
+            )
+        return await self._next_item(step, loop, f"Enregistré : {item.code} = {shown}.")
 
     @staticmethod
-    async def _next_item(step: WaterfallStepContext, loop: dict):
-        following = {**loop, "index": loop["index"] + 1, "retry": False}
+    async def _next_item(step: WaterfallStepContext, loop: dict, note: str):
+        """The next indicator's question, or the summary, opened by `note` (what became of this one)."""
+        following = {**loop, "index": loop["index"] + 1, "retry": False, "note": note}
         if following["index"] < len(following["items"]):
             return await step.replace_dialog("item", following)
         return await step.end_dialog(following)

@@ -26,6 +26,9 @@ from msrest.serialization import Model
 TYPE_KEY = "$t"
 VALUE_KEY = "$v"
 _PLAIN_WIRE_TYPES = {"str": str, "bool": bool, "int": int}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Exact types written and read as they are: a dialog state is mostly strings (the update dialog's
+queue), so they skip the recursive call."""
 
 
 def _plain_wire_fields(model: Model) -> dict | None:
@@ -99,14 +102,16 @@ class StateCodec:
         return self._decode(json.loads(text))
 
     def _encode(self, value: Any) -> Any:
+        if type(value) in _SCALARS:
+            return value
         if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(value, enum.Enum):
             return value
         if isinstance(value, list):
-            return [self._encode(item) for item in value]
+            return [item if type(item) in _SCALARS else self._encode(item) for item in value]
         if isinstance(value, tuple):
             return {TYPE_KEY: "tuple", VALUE_KEY: [self._encode(item) for item in value]}
         if isinstance(value, dict):
-            encoded = {str(key): self._encode(item) for key, item in value.items()}
+            encoded = {str(key): item if type(item) in _SCALARS else self._encode(item) for key, item in value.items()}
             return {TYPE_KEY: "dict", VALUE_KEY: encoded} if TYPE_KEY in encoded else encoded
         if isinstance(value, datetime):
             return {TYPE_KEY: "datetime", VALUE_KEY: value.isoformat()}
@@ -136,11 +141,11 @@ class StateCodec:
 
     def _decode(self, value: Any) -> Any:
         if isinstance(value, list):
-            return [self._decode(item) for item in value]
+            return [item if type(item) in _SCALARS else self._decode(item) for item in value]
         if not isinstance(value, dict):
             return value
         if TYPE_KEY not in value:
-            return {key: self._decode(item) for key, item in value.items()}
+            return {key: item if type(item) in _SCALARS else self._decode(item) for key, item in value.items()}
         tag, payload = value[TYPE_KEY], value.get(VALUE_KEY)
         if tag == "dict":
             return {key: self._decode(item) for key, item in payload.items()}

@@ -14,7 +14,7 @@ from alembic.config import Config
 from sqlalchemy import event, exc, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from storage.sqlite_driver import connect_with_prefetching
+from storage.sqlite_driver import commit_with_marked_statement, connect_with_prefetching
 from storage.sqlite_writers import DATA_CHANGES, SqliteWriterQueue
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ class Database:
             event.listen(self.engine.sync_engine, "do_connect", connect_with_prefetching)
             event.listen(self.engine.sync_engine, "connect", _enable_sqlite_pragmas)
             event.listen(self.engine.sync_engine.pool, "reset", _roll_back_only_open_transactions)
+            event.listen(self.engine.sync_engine, "before_cursor_execute", commit_with_marked_statement)
         event.listen(self.engine.sync_engine, "before_cursor_execute", _note_write)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writers = SqliteWriterQueue(self.engine) if self.is_sqlite else None

@@ -11,13 +11,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
 from storage.errors import DomainError
 from storage.models import ConversationRef, Directorate, Person, ProcessedActivity, Role, utcnow
+from storage.sqlite_driver import COMMIT_WITH_STATEMENT
 
 log = logging.getLogger(__name__)
 
@@ -283,6 +284,13 @@ still running after 10 s is stuck or its process died, and its state was not com
 is completed in the same commit), so running the activity again loses nothing and doubles nothing."""
 
 
+_COMPLETE = (
+    update(ProcessedActivity.__table__)
+    .where(ProcessedActivity.__table__.c.activity_key == bindparam("key"))
+    .values(completed_at=bindparam("now"))
+)
+
+
 class ProcessedActivityRepository:
     """Incoming activity ids, so that Teams' re-deliveries have no second effect.
 
@@ -331,10 +339,16 @@ class ProcessedActivityRepository:
             return await self.claim(activity_key, now)
         return ClaimOutcome.HANDLED if completed_at[0] is not None else ClaimOutcome.IN_PROGRESS
 
-    async def complete_in(self, connection: AsyncConnection, activity_key: str, now: datetime) -> None:
-        """Mark the activity handled inside the turn's transaction: committed with its effects."""
+    async def complete_in(
+        self, connection: AsyncConnection, activity_key: str, now: datetime, *, last_statement: bool = False
+    ) -> None:
+        """Mark the activity handled inside the turn's transaction: committed with its effects.
+
+        `last_statement`: the transaction commits right after, with nothing else run in it; on
+        SQLite the commit then goes with this statement, in one hand-over to the driver's thread.
+        """
         await connection.execute(
-            update(ProcessedActivity).where(ProcessedActivity.activity_key == activity_key[:600]).values(completed_at=now)
+            _COMPLETE, {"key": activity_key[:600], "now": now}, execution_options={COMMIT_WITH_STATEMENT: last_statement}
         )
 
     def complete_soon(self, activity_key: str, now: datetime) -> None:

@@ -9,7 +9,9 @@ turn makes a dozen statements, so most of its database time was spent handing ov
 `PrefetchingConnection` runs the four calls of a statement as one (the rows are fetched with
 the statement, as SQLAlchemy's adapter does anyway) and skips a commit or rollback when no
 transaction is open and nothing is still queued for the thread (sqlite3 would do nothing).
-Installed by `storage.db.Database` for SQLite.
+A statement run with the execution option `COMMIT_WITH_STATEMENT` commits in the same call, for a
+unit of work whose last statement is known (a turn's claim completion): SQLAlchemy's commit that
+follows finds no transaction open and costs nothing. Installed by `storage.db.Database` for SQLite.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from typing import Any
 import aiosqlite
 
 ITER_CHUNK_SIZE = 64
+COMMIT_WITH_STATEMENT = "spaser_commit_with_statement"
+"""Execution option: commit the transaction right after this statement, in the same call."""
 
 
-def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> tuple:
+def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool, commit: bool = False) -> tuple:
     """In the worker thread: the statement, its rows and what SQLAlchemy reads from the cursor."""
     cursor = connection.cursor()
     try:
@@ -34,9 +38,18 @@ def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) 
             cursor.execute(sql, parameters)
         rows = cursor.fetchall() if cursor.description else []
         # sqlite3 updates rowcount of a statement with RETURNING once its rows are fetched.
-        return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+        outcome = cursor.description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+    if commit:
+        connection.commit()
+    return outcome
+
+
+def commit_with_marked_statement(connection, _cursor, _statement, _parameters, context, _executemany) -> None:
+    """SQLAlchemy `before_cursor_execute` listener: passes `COMMIT_WITH_STATEMENT` to the driver."""
+    if context is not None and context.execution_options.get(COMMIT_WITH_STATEMENT):
+        connection.connection.driver_connection.commit_after_next_statement = True
 
 
 class PrefetchedCursor:
@@ -58,8 +71,9 @@ class PrefetchedCursor:
 
     async def _run(self, sql: str, parameters: Any, many: bool) -> PrefetchedCursor:
         connection = self._connection._conn
+        commit, self._connection.commit_after_next_statement = self._connection.commit_after_next_statement, False
         self.description, self.rowcount, self.lastrowid, rows = await self._connection._execute(
-            _run, connection, sql, parameters, many
+            _run, connection, sql, parameters, many, commit
         )
         self._rows = deque(rows)
         return self
@@ -91,6 +105,7 @@ class PrefetchingConnection(aiosqlite.Connection):
         super().__init__(*args, **kwargs)
         self._handed_over = 0  # calls queued for the thread; written by the event loop only
         self._done = 0  # the last of them the thread has finished; written by the thread only
+        self.commit_after_next_statement = False
 
     def cursor(self) -> PrefetchedCursor:  # type: ignore[override]
         return PrefetchedCursor(self)
@@ -116,10 +131,12 @@ class PrefetchingConnection(aiosqlite.Connection):
         return self._done == self._handed_over and not in_transaction
 
     async def commit(self) -> None:
+        self.commit_after_next_statement = False
         if not self.idle_outside_transaction:
             await super().commit()
 
     async def rollback(self) -> None:
+        self.commit_after_next_statement = False  # a marked statement that never ran commits nothing later
         if not self.idle_outside_transaction:
             await super().rollback()
 

@@ -67,6 +67,21 @@ async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(se
     assert (code, period, value, comment) == ("IND-01", "2026-T3", Decimal("45.5"), "Source : recensement OECP")
 
 
+async def test_what_became_of_an_indicator_opens_the_next_question_in_one_message(seeded, nadia):
+    """One message per answer: « Enregistré » or « laissé de côté » heads the next question; asked
+    again (« aide »), the question comes bare."""
+    await nadia.say("mettre à jour mes indicateurs")
+    await nadia.say("45")
+    await nadia.say("aucun")
+    saved = await nadia.say("oui")
+    skipped = await nadia.say("passer")
+    helped = await nadia.say("aide")
+
+    assert len(saved) == 1 and saved[0].text.startswith("Enregistré : IND-01 = 45\u00a0%.\n(2/10) **IND-02** — ")
+    assert len(skipped) == 1 and skipped[0].text.startswith("IND-02 laissé de côté : rien n'est enregistré.\n(3/10) **IND-03**")
+    assert helped[-1].text.startswith("(3/10) **IND-03**"), "the reprompt does not repeat what became of IND-02"
+
+
 async def test_a_typo_is_explained_and_asked_again(seeded, nadia):
     await nadia.say("saisir mes indicateurs")
     retry = texts(await nadia.say("12 €"))

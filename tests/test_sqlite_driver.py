@@ -7,10 +7,12 @@ import asyncio
 import time
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.sqlite_driver import PrefetchingConnection, _connect
+from storage.sqlite_driver import COMMIT_WITH_STATEMENT, PrefetchingConnection, _connect
+from tests.conftest import texts
+from tests.indicators_support import seed, value_rows
 
 metadata = MetaData()
 item = Table("driver_item", metadata, Column("id", Integer, primary_key=True), Column("name", String, unique=True))
@@ -81,6 +83,49 @@ async def test_each_statement_is_one_hand_over_and_a_read_only_unit_commits_noth
     assert hand_overs == ["_run", "commit"]
 
 
+async def test_a_statement_marked_to_commit_with_it_commits_its_transaction_in_the_same_hand_over(database, hand_overs):
+    async with database.transaction() as connection:
+        await connection.execute(insert(item).values(name="first"))
+        await connection.execute(
+            update(item).where(item.c.name == "first").values(name="renamed"),
+            execution_options={COMMIT_WITH_STATEMENT: True},
+        )
+    assert hand_overs == ["_run", "_run"], "SQLAlchemy's commit after it found nothing to commit"
+    async with database.engine.connect() as elsewhere:
+        assert (await elsewhere.execute(select(item.c.name))).scalars().all() == ["renamed"]
+
+
+async def test_a_marked_statement_that_fails_commits_nothing(database):
+    async with database.transaction() as connection:
+        await connection.execute(insert(item).values(name="taken"))
+    with pytest.raises(IntegrityError):
+        async with database.transaction() as connection:
+            await connection.execute(insert(item).values(name="half of a refused unit"))
+            await connection.execute(insert(item).values(name="taken"), execution_options={COMMIT_WITH_STATEMENT: True})
+    async with database.transaction() as connection:
+        assert (await connection.execute(select(item.c.name))).scalars().all() == ["taken"]
+
+
+async def test_a_marked_statement_stopped_before_it_ran_leaves_the_next_unit_committed_only_at_its_end(database):
+    """Marked, then refused by a later listener (as the writer queue refuses after waiting too long):
+    the mark must not make the connection's next statement, in another unit, commit at once."""
+
+    def refuse_marked(_connection, _cursor, _statement, _parameters, context, _many):
+        if context.execution_options.get(COMMIT_WITH_STATEMENT):
+            raise RuntimeError("refused before it reached the driver")
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", refuse_marked)
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as connection:
+            await connection.execute(insert(item).values(name="never marked"), execution_options={COMMIT_WITH_STATEMENT: True})
+    with pytest.raises(ValueError):
+        async with database.transaction() as connection:
+            await connection.execute(insert(item).values(name="written before the unit failed"))
+            raise ValueError("the unit fails after its statement")
+    async with database.transaction() as connection:
+        assert (await connection.execute(select(item.c.name))).scalars().all() == []
+
+
 async def test_a_connection_given_back_mid_transaction_is_rolled_back(database):
     """Written straight through the driver, unknown to SQLAlchemy: the pool's check still undoes it."""
     async with database.engine.connect() as connection:
@@ -111,3 +156,20 @@ async def test_a_statement_still_queued_when_its_caller_gave_up_is_rolled_back_n
             assert (await rows.fetchone())[0] == 0
     finally:
         await connection.close()
+
+
+async def test_a_save_turn_commits_its_value_state_and_claim_with_its_last_statement(runtime, talk, hand_overs):
+    """The update dialog's « oui »: the value, the dialog state and the activity's claim are one
+    transaction, committed in the hand-over of its last statement; the only commit handed over
+    alone is the claim's own, when the turn starts."""
+    await seed(runtime)
+    nadia = talk("nadia-aad", "Nadia Benali")
+    for answer in ("mettre à jour mes indicateurs", "45", "aucun"):
+        await nadia.say(answer)
+    hand_overs.clear()
+
+    saved = await nadia.say("oui")
+
+    assert "Enregistré : IND-01" in texts(saved)
+    assert hand_overs.count("commit") == 1
+    assert [row[0] for row in await value_rows(runtime)] == ["IND-01"]
