@@ -117,7 +117,7 @@ async def test_a_marked_statement_stopped_before_it_ran_leaves_the_next_unit_com
     event.listen(database.engine.sync_engine, "before_cursor_execute", refuse_marked)
     with pytest.raises(RuntimeError):
         async with database.transaction() as connection:
-            await connection.execute(insert(item).values(name="never marked"), execution_options={COMMIT_WITH_STATEMENT: True})
+            await connection.execute(insert(item).values(name="marked, then refused"), execution_options={COMMIT_WITH_STATEMENT: True})
     with pytest.raises(ValueError):
         async with database.transaction() as connection:
             await connection.execute(insert(item).values(name="written before the unit failed"))
