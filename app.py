@@ -17,7 +17,7 @@ from bot.http import health_handler, messages_handler
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from bot.teams_text import TeamsMarkdownMiddleware
-from scheduler.clock import Clock
+from domain.clock import Clock
 
 log = logging.getLogger("spaser")
 

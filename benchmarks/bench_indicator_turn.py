@@ -47,11 +47,11 @@ from bot.cards import render_as_text  # noqa: E402
 from bot.console import teams_activity  # noqa: E402
 from bot.http import messages_handler  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from scheduler.clock import FakeClock  # noqa: E402
-from storage.catalogue_csv import CATALOGUE_COLUMNS  # noqa: E402
+from domain.clock import FakeClock  # noqa: E402
+from domain.indicators.catalogue import CATALOGUE_COLUMNS  # noqa: E402
 from storage.indicators import IndicatorDirectorate, IndicatorValue, _current_key  # noqa: E402
 from storage.models import Person, Role  # noqa: E402
-from storage.periods import Frequency, Period  # noqa: E402
+from domain.indicators.periods import Frequency, Period  # noqa: E402
 
 INDICATORS = 30
 DIRECTORATES = 40

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.knowledge import Entry, EntryKind, KnowledgeBase  # noqa: E402
+from domain.knowledge import Entry, EntryKind, KnowledgeBase  # noqa: E402
 
 TARGET_ENTRIES = 1_000
 EVAL_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "knowledge_eval.json"

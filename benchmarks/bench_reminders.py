@@ -36,10 +36,10 @@ from sqlalchemy import text  # noqa: E402
 
 from bot.committees import CommitteesFeature  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from scheduler.cadence import CommitteeKind  # noqa: E402
+from domain.committees.cadence import CommitteeKind  # noqa: E402
 from scheduler.committee_settings import CommitteeSettings, SendingSettings  # noqa: E402
 from scheduler.rate_limit import RateLimits, Window  # noqa: E402
-from scheduler.reminder_plan import ReminderSettings  # noqa: E402
+from domain.committees.reminder_plan import ReminderSettings  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import ConversationRef, Person, Role  # noqa: E402
 from storage.repositories import PeopleRepository  # noqa: E402

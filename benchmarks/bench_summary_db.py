@@ -40,11 +40,11 @@ from sqlalchemy import insert, text  # noqa: E402
 from benchmarks.bench_summary import TODAY, synthetic_catalogue  # noqa: E402
 from bot.runtime import build_runtime  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.summary.chart import card_chart_png  # noqa: E402
-from bot.summary.model import Scope  # noqa: E402
+from domain.summary.chart import card_chart_png  # noqa: E402
+from domain.summary.model import Scope  # noqa: E402
 from bot.summary.service import SnapshotCache  # noqa: E402
-from scheduler.cadence import CommitteeKind  # noqa: E402
-from scheduler.clock import FakeClock  # noqa: E402
+from domain.committees.cadence import CommitteeKind  # noqa: E402
+from domain.clock import FakeClock  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.indicators import Indicator, IndicatorDirectorate, IndicatorValue, ValueEntry  # noqa: E402
 from storage.models import Directorate, Person, Role  # noqa: E402

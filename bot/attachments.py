@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 import aiohttp
 from botbuilder.schema import Activity
 
-from storage.errors import DomainError
+from domain.errors import DomainError
 
 TEAMS_FILE_CONTENT_TYPE = "application/vnd.microsoft.teams.file.download.info"
 DOWNLOAD_TIMEOUT = aiohttp.ClientTimeout(total=30)

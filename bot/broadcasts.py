@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.text import excerpt, fold, listed_names
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import Clock, format_datetime_fr
+from domain.text import excerpt, fold, listed_names
+from domain.committees.cadence import CommitteeKind
+from domain.clock import Clock, format_datetime_fr
 from scheduler.outbox import names_by_reason
 from scheduler.reminders import Recipient
 from storage.broadcasts import (
@@ -30,7 +30,7 @@ from storage.broadcasts import (
     BroadcastView,
     DeliveryOutcome,
 )
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.indicators import IndicatorRepository
 from storage.models import Role
 from storage.outbox import DeliveryState, OutboxMessage, SourceKind

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from scheduler.calendar_export import calendar_feed_ics, ics_filename, meeting_ics
+from domain.committees.calendar import calendar_feed_ics, ics_filename, meeting_ics
 
 if TYPE_CHECKING:
     from bot.committees import CommitteesFeature

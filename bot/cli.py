@@ -114,7 +114,7 @@ def teams_package(settings: Settings, output: Path) -> None:
 
 def import_spaser(settings: Settings, path: Path) -> None:
     from bot.commands.knowledge import import_report
-    from storage.errors import DomainError
+    from domain.errors import DomainError
 
     if not path.is_file():
         raise SystemExit(f"Fichier introuvable : {path}")
@@ -130,7 +130,7 @@ def import_spaser(settings: Settings, path: Path) -> None:
 
 
 def import_catalogue(settings: Settings, path: Path) -> None:
-    from storage.errors import DomainError
+    from domain.errors import DomainError
 
     if not path.is_file():
         raise SystemExit(f"Fichier introuvable : {path}")
@@ -156,7 +156,7 @@ def export_catalogue(settings: Settings, path: Path) -> None:
 
 def reminders(settings: Settings) -> None:
     """What the scheduler will send next, and what the outbox holds (French, for the lead or an operator)."""
-    from scheduler.clock import format_datetime_fr
+    from domain.clock import format_datetime_fr
 
     async def work(runtime):
         committees = runtime.committees
@@ -180,12 +180,12 @@ def reminders(settings: Settings) -> None:
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:
     """The summary (everything: the command line is the operator's) as a COPIL report or values file."""
-    from bot.summary import wording
+    from domain.summary import wording
     from bot.summary.downloads import ExportFormat
-    from bot.summary.model import Scope
-    from bot.summary.request import SummaryRequest
-    from storage.catalogue_csv import Axis
-    from storage.errors import DomainError
+    from domain.summary.model import Scope
+    from domain.summary.request import SummaryRequest
+    from domain.indicators.catalogue import Axis
+    from domain.errors import DomainError
 
     async def work(runtime):
         request = SummaryRequest(axis=Axis.parse(axis) if axis else None, directorate=directorate.upper() if directorate else None)

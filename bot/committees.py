@@ -29,13 +29,14 @@ from dialogs.cancel_meeting_dialog import CancelMeetingDialog
 from dialogs.plan_meeting_dialog import PlanMeetingDialog
 from dialogs.reschedule_meeting_dialog import RescheduleMeetingDialog
 from dialogs.year_plan_dialog import YearPlanDialog
-from scheduler import jobs, meeting_dates
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import Clock
+from scheduler import jobs
+from domain.committees import meeting_dates
+from domain.committees.cadence import CommitteeKind
+from domain.clock import Clock
 from scheduler.committee_service import CommitteeService
 from scheduler.committee_settings import CommitteeSettings
 from scheduler.instance_lock import SenderLock
-from scheduler.meeting_dates import MeetingDateReader
+from domain.committees.meeting_dates import MeetingDateReader
 from scheduler.outbox import DrainReport, OutboxSender
 from scheduler.rate_limit import SlidingWindowLimiter
 from scheduler.reminders import Audience, DirectoratesConcerned, FireOutcome, ReminderEngine, all_directorates

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.runtime import BotRuntime
-from bot.text import fold
+from domain.text import fold
 from storage.models import Role
 
 DEMO_DOMAIN = "demo-spaser.fr"

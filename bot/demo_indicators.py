@@ -11,9 +11,9 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 
-from storage.indicator_values import Unit, UnitKind
+from domain.indicators.values import Unit, UnitKind
 from storage.indicators import IndicatorRepository, IndicatorView
-from storage.periods import current_reporting_period
+from domain.indicators.periods import current_reporting_period
 
 DEMO_CATALOGUE = Path(__file__).with_name("demo_catalogue.csv")
 HISTORY_PERIODS = 3

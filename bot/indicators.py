@@ -16,9 +16,9 @@ from botbuilder.dialogs import DialogSet
 
 from bot.router import Router
 from bot.settings import Settings
-from scheduler.clock import Clock, load_timezone
+from domain.clock import Clock, load_timezone
 from storage.db import Database
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from storage.indicators import IndicatorRepository
 from storage.repositories import DirectorateRepository
 

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
-from scheduler.clock import Clock
+from domain.clock import Clock
 from storage.db import Database, watching_writes
 from storage.repositories import ClaimOutcome, ProcessedActivityRepository
 from storage.turn_transaction import TURN_TRANSACTION_KEY, TurnTransaction

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
-from bot.text import fold
+from domain.text import fold
 from storage.models import Role
 from storage.repositories import PersonView
 

@@ -19,7 +19,7 @@ from bot.committees import CommitteesFeature, build_committees
 from bot.commands import knowledge as knowledge_commands_module
 from bot.handler import SpaserBot
 from bot.indicators import IndicatorsFeature
-from bot.knowledge.service import KnowledgeService
+from storage.knowledge.service import KnowledgeService
 from bot.middleware import (
     ConversationLockMiddleware,
     DeduplicationMiddleware,
@@ -35,11 +35,11 @@ from dialogs import STATE_TYPES
 from dialogs.add_directorate_dialog import AddDirectorateDialog
 from dialogs.answer_question_dialog import AnswerQuestionDialog
 from dialogs.assign_role_dialog import AssignRoleDialog
-from scheduler.clock import Clock, SystemClock
+from domain.clock import Clock, SystemClock
 from scheduler.service import SchedulerService
 from storage.codec import StateCodec
 from storage.db import Database, database_unavailable
-from storage.knowledge import KnowledgeRepository
+from storage.knowledge.repository import KnowledgeRepository
 from storage.models import Role
 from storage.repositories import (
     ConversationRefRepository,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from scheduler.clock import SchedulingError
+from domain.clock import SchedulingError
 from scheduler.committee_settings import CommitteeSettings
 
 

@@ -14,7 +14,7 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
 from dialogs.base import SpaserDialog
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.repositories import DirectorateRepository, normalise_directorate_code
 
 

@@ -21,13 +21,19 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot.text import fold
+from domain.text import fold
 from dialogs.base import SpaserDialog, is_yes, yes_no_options, yes_no_prompt
-from storage.catalogue_csv import Axis, ImprovementDirection, InvalidCatalogueRow, build_catalogue_row, catalogue_size_warning
-from storage.errors import DomainError
-from storage.indicator_values import Unit
+from domain.indicators.catalogue import (
+    Axis,
+    ImprovementDirection,
+    InvalidCatalogueRow,
+    build_catalogue_row,
+    catalogue_size_warning,
+)
+from domain.errors import DomainError
+from domain.indicators.values import Unit
 from storage.indicators import IndicatorRepository
-from storage.periods import Frequency
+from domain.indicators.periods import Frequency
 from storage.repositories import DirectorateRepository
 
 NONE_WORDS = frozenset({"aucune", "aucun", "non", "rien", "-", "pas de cible", "sans", "sans objet", "n/a", "na"})

@@ -13,9 +13,9 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 
-from bot.knowledge.service import KnowledgeService
+from storage.knowledge.service import KnowledgeService
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
-from storage.errors import DomainError
+from domain.errors import DomainError
 
 MAX_ANSWER_CHARS = 2_000
 

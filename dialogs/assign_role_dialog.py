@@ -16,7 +16,7 @@ from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
 from dialogs.base import SpaserDialog
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.models import Role
 from storage.repositories import DirectorateRepository, PeopleRepository, normalise_email
 

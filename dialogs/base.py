@@ -8,7 +8,7 @@ from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import ActivityTypes
 
-from bot.text import fold
+from domain.text import fold
 
 CANCEL_WORDS = frozenset({"annuler", "annule", "stop", "arreter", "arrete", "quitter", "abandonner", "laisse tomber"})
 HELP_WORDS = frozenset({"aide", "help", "?", "au secours", "je ne comprends pas"})

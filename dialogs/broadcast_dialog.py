@@ -22,9 +22,9 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 from bot.broadcasts import BroadcastAudience, BroadcastService, check_text, directorate_codes_in, people_count, preview_card
 from bot.cards import card_message
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
-from scheduler.cadence import CommitteeKind
+from domain.committees.cadence import CommitteeKind
 from storage.broadcasts import AudienceKind
-from storage.errors import DomainError
+from domain.errors import DomainError
 
 
 @dataclass

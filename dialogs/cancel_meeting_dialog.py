@@ -15,9 +15,9 @@ from botbuilder.dialogs.prompts import ChoicePrompt
 
 from dialogs.base import SpaserDialog, is_yes, yes_no_options
 from dialogs.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
-from scheduler.clock import format_datetime_fr
+from domain.clock import format_datetime_fr
 from scheduler.committee_service import CommitteeService
-from storage.errors import DomainError
+from domain.errors import DomainError
 
 
 @dataclass

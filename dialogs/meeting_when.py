@@ -13,12 +13,12 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 
-from bot.text import fold
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import format_date_fr, format_datetime_fr
-from scheduler.meeting_dates import DATE_EXAMPLES, MeetingDateReader, ResolvedWhen
+from domain.text import fold
+from domain.committees.cadence import CommitteeKind
+from domain.clock import format_date_fr, format_datetime_fr
+from domain.committees.meeting_dates import DATE_EXAMPLES, MeetingDateReader, ResolvedWhen
 from storage.committees import MeetingView
-from storage.errors import DomainError
+from domain.errors import DomainError
 
 KIND_WORDS = (
     (CommitteeKind.COPIL, re.compile(r"\b(copil|comite de pilotage|pilotage|comite des elu)")),

@@ -18,7 +18,7 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
 from bot.cards import card_message
-from bot.committee_messages import KIND_NAMES, cadence_lines, meeting_card
+from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
 from dialogs.meeting_when import (
     is_none_answer,
@@ -29,13 +29,13 @@ from dialogs.meeting_when import (
     when_prompt,
     when_validator,
 )
-from scheduler.cadence import CommitteeKind, MeetingStatus
-from scheduler.clock import format_datetime_fr
+from domain.committees.cadence import CommitteeKind, MeetingStatus
+from domain.clock import format_datetime_fr
 from scheduler.committee_service import CommitteeService
-from scheduler.meeting_dates import MeetingDateReader
-from scheduler.reminder_plan import ReminderAudience
+from domain.committees.meeting_dates import MeetingDateReader
+from domain.committees.reminder_plan import ReminderAudience
 from storage.committees import MeetingView
-from storage.errors import DomainError
+from domain.errors import DomainError
 
 
 @dataclass

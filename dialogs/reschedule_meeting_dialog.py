@@ -25,11 +25,11 @@ from dialogs.meeting_when import (
     when_prompt,
     when_validator,
 )
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import format_datetime_fr
+from domain.committees.cadence import CommitteeKind
+from domain.clock import format_datetime_fr
 from scheduler.committee_service import CommitteeService
-from scheduler.meeting_dates import MeetingDateReader
-from storage.errors import DomainError
+from domain.committees.meeting_dates import MeetingDateReader
+from domain.errors import DomainError
 
 
 @dataclass

@@ -30,14 +30,14 @@ from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
 from bot.cards import adaptive_card
-from bot.indicator_cards import describe_item, update_buttons
-from bot.text import fold
+from domain.indicators.cards import describe_item, update_buttons
+from domain.text import fold
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
-from storage.errors import DomainError
-from storage.indicator_values import InvalidValue, Unit, format_value, parse_value
+from domain.errors import DomainError
+from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
 from storage.indicators import MAX_COMMENT_LENGTH, DueItem, IndicatorRepository, ValueEntry
 from storage.models import Role
-from storage.periods import InvalidPeriod, Period, parse_period
+from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from storage.repositories import DirectorateRepository
 from storage.turn_transaction import turn_transaction
 

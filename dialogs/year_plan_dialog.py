@@ -17,16 +17,16 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
 from bot.cards import card_message
-from bot.committee_messages import cadence_lines, year_plan_card
-from bot.text import fold
+from domain.committees.messages import cadence_lines, year_plan_card
+from domain.text import fold
 from dialogs.base import SpaserDialog, current_person
 from dialogs.meeting_when import read_answer, when_prompt, when_validator
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import format_datetime_fr
+from domain.committees.cadence import CommitteeKind
+from domain.clock import format_datetime_fr
 from scheduler.committee_service import CommitteeService
-from scheduler.meeting_dates import MeetingDateReader
-from scheduler.year_plan import MeetingProposal
-from storage.errors import DomainError
+from domain.committees.meeting_dates import MeetingDateReader
+from domain.committees.year_plan import MeetingProposal
+from domain.errors import DomainError
 
 ACCEPT = re.compile(r"^(tout accepter|accepter( tout)?|j'accepte|oui|ok|valider|d'accord|parfait|c'est bon|go)$")
 MODIFY = re.compile(r"^(modifier|changer|deplacer|decaler) (la |le )?(proposition |comite |reunion |ligne )?(n° ?)?(?P<number>\d+)\b")

@@ -14,15 +14,27 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.committee_messages import cancelled_notice, moved_notice
-from scheduler.cadence import CadenceWarning, CadenceWindow, CommitteeKind, CommitteeType, check_cadence, shift_years
-from scheduler.clock import Clock, SchedulingError, format_date_fr, format_datetime_fr, load_timezone
+from domain.committees.messages import cancelled_notice, moved_notice
+from domain.committees.cadence import (
+    CadenceWarning,
+    CadenceWindow,
+    CommitteeKind,
+    CommitteeType,
+    check_cadence,
+    shift_years,
+)
+from domain.clock import Clock, SchedulingError, format_date_fr, format_datetime_fr, load_timezone
 from scheduler.committee_settings import CommitteeSettings
-from scheduler.reminder_plan import plan_reminders
+from domain.committees.reminder_plan import plan_reminders
 from scheduler.reminders import Audience
-from scheduler.year_plan import MeetingProposal, french_public_holidays, propose_year_plan, school_holiday_ranges
+from domain.committees.year_plan import (
+    MeetingProposal,
+    french_public_holidays,
+    propose_year_plan,
+    school_holiday_ranges,
+)
 from storage.committees import CommitteeRepository, MeetingChange, MeetingView, Reminder
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.outbox import OutboxMessage, OutboxRepository, SourceKind
 
 MAX_AGENDA = 4000

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 
-from scheduler.clock import SchedulingError
+from domain.clock import SchedulingError
 from scheduler.rate_limit import RateLimits, parse_windows
-from scheduler.reminder_plan import ReminderSettings
-from scheduler.year_plan import YearPlanSettings
+from domain.committees.reminder_plan import ReminderSettings
+from domain.committees.year_plan import YearPlanSettings
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.proactive import ProactiveChannel, SendError, is_trusted_service_url
-from bot.text import excerpt, listed_names
-from scheduler.clock import Clock
+from domain.text import excerpt, listed_names
+from domain.clock import Clock
 from scheduler.committee_settings import SendingSettings
 from scheduler.rate_limit import SlidingWindowLimiter
 from storage.models import ConversationRef, Person, Role

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from scheduler.clock import SchedulingError
+from domain.clock import SchedulingError
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.committee_messages import no_recipient_notice, reminder_message
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import Clock
-from scheduler.reminder_plan import ReminderAudience, days_until, due_reminders
+from domain.committees.messages import no_recipient_notice, reminder_message
+from domain.committees.cadence import CommitteeKind
+from domain.clock import Clock
+from domain.committees.reminder_plan import ReminderAudience, days_until, due_reminders
 from storage.committees import CommitteeRepository, MeetingView, Reminder, ReminderState
 from storage.db import Database
 from storage.models import Role

@@ -18,18 +18,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
-from scheduler.cadence import (
+from domain.committees.cadence import (
     CommitteeKind,
     CommitteeType,
     MeetingRecord,
     MeetingStatus,
     default_committee_types,
 )
-from scheduler.calendar_export import CalendarMeeting
-from scheduler.clock import to_utc
-from scheduler.reminder_plan import PlannedReminder, ReminderAudience
+from domain.committees.calendar import CalendarMeeting
+from domain.clock import to_utc
+from domain.committees.reminder_plan import PlannedReminder, ReminderAudience
 from storage.db import Database
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.models import utcnow
 
 MAX_MEETINGS_PER_YEAR = 52

@@ -45,7 +45,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import Field, SQLModel
 
-from storage.catalogue_csv import (
+from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
     Axis,
     CatalogueImportError,
@@ -59,12 +59,12 @@ from storage.catalogue_csv import (
     export_catalogue_bytes,
     parse_catalogue_csv,
 )
-from scheduler.clock import DEFAULT_TIMEZONE, Clock, SystemClock, load_timezone
+from domain.clock import DEFAULT_TIMEZONE, Clock, SystemClock, load_timezone
 from storage.db import Database
-from storage.errors import DomainError
-from storage.indicator_values import Unit, format_value, parse_value, validate_value
+from domain.errors import DomainError
+from domain.indicators.values import Unit, format_value, parse_value, validate_value
 from storage.models import Directorate, Person, Role, utcnow
-from storage.periods import (
+from domain.indicators.periods import (
     Frequency,
     Period,
     current_reporting_period,

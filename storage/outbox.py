@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
-from scheduler.clock import to_utc
+from domain.clock import to_utc
 from storage.db import Database
 from storage.models import utcnow
 

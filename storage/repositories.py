@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.exc import IntegrityError
 
 from storage.db import Database
-from storage.errors import DomainError
+from domain.errors import DomainError
 from storage.models import ConversationRef, Directorate, Person, ProcessedActivity, Role, utcnow
 from storage.sqlite_driver import COMMIT_WITH_STATEMENT
 

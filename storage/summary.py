@@ -21,9 +21,9 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, UniqueConstraint, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
-from scheduler.cadence import CommitteeKind, MeetingStatus
-from scheduler.clock import to_utc
-from scheduler.reminder_plan import ReminderAudience
+from domain.committees.cadence import CommitteeKind, MeetingStatus
+from domain.clock import to_utc
+from domain.committees.reminder_plan import ReminderAudience
 from storage.committees import Meeting, Reminder, ReminderState, meeting_view, MeetingView
 from storage.db import Database
 from storage.indicators import IndicatorValue

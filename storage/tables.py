@@ -2,6 +2,6 @@
 
 from storage import models  # noqa: F401
 from storage import indicators  # noqa: F401
-from storage import knowledge  # noqa: F401
+from storage.knowledge import repository as knowledge  # noqa: F401
 from storage import committees, outbox  # noqa: F401
 from storage import broadcasts, summary  # noqa: F401

@@ -9,9 +9,9 @@ from botbuilder.schema import Activity
 
 from bot.cards import render_as_text
 from bot.committees import CommitteesFeature
-from scheduler.clock import FakeClock
+from domain.clock import FakeClock
 from scheduler.committee_settings import CommitteeSettings, SendingSettings
-from scheduler.reminder_plan import ReminderSettings
+from domain.committees.reminder_plan import ReminderSettings
 from storage.db import Database
 from storage.models import Role
 from storage.repositories import ConversationRefRepository, PeopleRepository, PersonView

@@ -15,9 +15,9 @@ from app import RUNTIME, create_app
 from bot.console import ConsoleConversation
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
-from scheduler.clock import FakeClock
+from domain.clock import FakeClock
 from storage.db import Database
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import seed
 

@@ -29,8 +29,8 @@ from jwt.algorithms import RSAAlgorithm
 
 from app import RUNTIME, create_app
 from bot.console import teams_activity
-from scheduler.clock import FakeClock
-from storage.indicator_values import warm_up
+from domain.clock import FakeClock
+from domain.indicators.values import warm_up
 from tests.conftest import make_settings
 from tests.indicators_support import seed, value_rows
 from tests.properties_support import every_row

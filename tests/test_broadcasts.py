@@ -14,7 +14,7 @@ from bot.broadcasts import (
     audience_in,
     delivery_report,
 )
-from scheduler.cadence import CommitteeKind
+from domain.committees.cadence import CommitteeKind
 from storage.broadcasts import AudienceKind, BroadcastRepository, BroadcastView, DeliveryOutcome
 from storage.indicators import IndicatorRepository
 from storage.models import Role

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.cadence import (
+from domain.committees.cadence import (
     CadenceProblem,
     CadenceWindow,
     CommitteeKind,
@@ -14,7 +14,7 @@ from scheduler.cadence import (
     check_cadence,
     default_committee_types,
 )
-from scheduler.clock import SchedulingError
+from domain.clock import SchedulingError
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = date(2026, 6, 15)

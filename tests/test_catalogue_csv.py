@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.catalogue_csv import (
+from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
     EXPECTED_HEADER,
     MAX_LISTED_ERRORS,
@@ -32,9 +32,9 @@ from storage.catalogue_csv import (
     export_catalogue_bytes,
     parse_catalogue_csv,
 )
-from storage.errors import DomainError
-from storage.indicator_values import Unit
-from storage.periods import Frequency
+from domain.errors import DomainError
+from domain.indicators.values import Unit
+from domain.indicators.periods import Frequency
 
 EXAMPLE_FILE = Path(__file__).parent / "data" / "catalogue_exemple.csv"
 DIRECTORATES = ["DCP", "DPB", "DFIN", "DEE", "DRM", "DEJ", "DRH", "DSI", "DAJ"]

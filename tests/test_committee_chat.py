@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
-from scheduler.cadence import CommitteeKind
+from domain.committees.cadence import CommitteeKind
 from storage.models import Role
 from tests.committees_support import add_person, paris, received
 from tests.conftest import make_settings, texts

@@ -14,9 +14,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import RUNTIME, create_app
 from bot.console import ConsoleConversation, teams_activity
 from bot.runtime import CONFLICT_REPLY, TURN_ERROR_REPLY, build_runtime
-from scheduler.clock import FakeClock
+from domain.clock import FakeClock
 from storage.db import Database
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from tests.conftest import make_settings, texts
 from tests.indicators_support import seed
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from scheduler import meeting_dates
+from domain.committees import meeting_dates
 
 
 async def test_starting_the_bot_builds_the_date_recognizer_in_a_daemon_thread(runtime, monkeypatch):

@@ -11,7 +11,7 @@ from botbuilder.schema import Attachment
 from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
 from storage.db import Database
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from storage.indicators import ValueEntry
 from storage.models import Role
 from tests.conftest import make_settings, texts

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from tests.conftest import texts
 from tests.indicators_support import card_of, seed, submit_data, value_rows
 

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from app import RUNTIME
 from bot.console import teams_activity
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import card_inputs, value_rows
 

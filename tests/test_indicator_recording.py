@@ -10,7 +10,7 @@ import pytest
 
 from storage.indicators import IndicatorRepository, NotAllowed, ValueEntry
 from storage.models import Role
-from storage.periods import Frequency, Period
+from domain.indicators.periods import Frequency, Period
 from storage.repositories import DirectorateRepository, PeopleRepository
 from tests.indicators_support import EXAMPLE, EXAMPLE_DIRECTORATES
 

@@ -7,8 +7,8 @@ from decimal import Decimal, localcontext
 
 import pytest
 
-from storage.errors import DomainError
-from storage.indicator_values import (
+from domain.errors import DomainError
+from domain.indicators.values import (
     MAX_INPUT_LENGTH,
     InvalidUnit,
     InvalidValue,

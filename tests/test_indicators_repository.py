@@ -17,10 +17,10 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import delete, func, select
 
-from scheduler.clock import FakeClock
-from storage.catalogue_csv import CATALOGUE_COLUMNS, CatalogueImportError
-from storage.errors import DomainError
-from storage.indicator_values import warm_up
+from domain.clock import FakeClock
+from domain.indicators.catalogue import CATALOGUE_COLUMNS, CatalogueImportError
+from domain.errors import DomainError
+from domain.indicators.values import warm_up
 from storage.indicators import (
     EntryErrors,
     Indicator,
@@ -33,7 +33,7 @@ from storage.indicators import (
     check_entry_allowed,
 )
 from storage.models import Directorate, Person, Role
-from storage.periods import FuturePeriod, PeriodFrequencyMismatch, parse_period
+from domain.indicators.periods import FuturePeriod, PeriodFrequencyMismatch, parse_period
 from storage.repositories import DirectorateRepository, PeopleRepository, PersonView
 from tests.conftest import make_database
 
@@ -367,10 +367,10 @@ def person(role: Role | None, directorate: str | None = None) -> PersonView:
 
 
 async def test_permission_rule_without_a_database():
-    from storage.catalogue_csv import Axis, ImprovementDirection
-    from storage.indicator_values import Unit
+    from domain.indicators.catalogue import Axis, ImprovementDirection
+    from domain.indicators.values import Unit
     from storage.indicators import IndicatorView
-    from storage.periods import Frequency
+    from domain.indicators.periods import Frequency
 
     indicator = IndicatorView(
         1, "IND-01", "x", Axis.SOCIAL, Unit.PERCENT, Frequency.QUARTERLY, ImprovementDirection.UP,

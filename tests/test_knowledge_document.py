@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from bot.knowledge import (
+from domain.knowledge import (
     DocumentError,
     EntryKind,
     KnowledgeBase,
@@ -18,7 +18,7 @@ from bot.knowledge import (
     read_document,
     sections_to_entries,
 )
-from bot.knowledge.document import MAX_SECTION_WORDS, split_markdown, split_plain_text
+from domain.knowledge.document import MAX_SECTION_WORDS, split_markdown, split_plain_text
 
 SAMPLE = Path(__file__).parent / "data" / "spaser-exemple.md"
 

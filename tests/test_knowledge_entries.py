@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import (
+from domain.knowledge import (
     DEFAULT_ENTRIES_PATH,
     Entry,
     EntryKind,

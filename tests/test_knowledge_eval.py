@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import KnowledgeBase
+from domain.knowledge import KnowledgeBase
 
 EVAL_SET = json.loads(
     (Path(__file__).parent / "data" / "knowledge_eval.json").read_text(encoding="utf-8")

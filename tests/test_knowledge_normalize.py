@@ -2,9 +2,9 @@
 
 import pytest
 
-from bot.knowledge import Analyzer, KnowledgeFileError, Lexicon, fold, tokenize
-from bot.knowledge.lexicon import parse_lexicon
-from bot.knowledge.normalize import fold_inclusive, strip_markup
+from domain.knowledge import Analyzer, KnowledgeFileError, Lexicon, fold, tokenize
+from domain.knowledge.lexicon import parse_lexicon
+from domain.knowledge.normalize import fold_inclusive, strip_markup
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from bot.knowledge import (
+from domain.knowledge import (
     Analyzer,
     Answer,
     Entry,
@@ -16,7 +16,7 @@ from bot.knowledge import (
     format_answer,
     lead_entry,
 )
-from bot.knowledge.lexicon import SynonymGroup
+from domain.knowledge.lexicon import SynonymGroup
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from scheduler.clock import FakeClock
-from scheduler.meeting_dates import MeetingDateReader, normalise_french_datetime_text
-from storage.errors import DomainError
+from domain.clock import FakeClock
+from domain.committees.meeting_dates import MeetingDateReader, normalise_french_datetime_text
+from domain.errors import DomainError
 from tests.committees_support import paris
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # Monday 30 November 2026, 10:00 in Paris

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from storage.errors import DomainError
-from storage.periods import (
+from domain.errors import DomainError
+from domain.indicators.periods import (
     MAX_YEAR,
     MIN_YEAR,
     Frequency,

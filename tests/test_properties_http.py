@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from app import RUNTIME
 from bot.console import teams_activity
 from bot.runtime import TURN_ERROR_REPLY
-from scheduler.clock import FakeClock
-from scheduler.meeting_dates import MeetingDateReader
-from storage.indicator_values import warm_up
+from domain.clock import FakeClock
+from domain.committees.meeting_dates import MeetingDateReader
+from domain.indicators.values import warm_up
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import value_rows
 from tests.properties_support import budget

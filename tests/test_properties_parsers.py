@@ -19,10 +19,10 @@ from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.indicator_cards import read_form
-from scheduler.clock import FakeClock
-from scheduler.meeting_dates import MAX_WHEN_TEXT_LENGTH, MeetingDateReader, normalise_french_datetime_text
-from storage.catalogue_csv import (
+from domain.indicators.cards import read_form
+from domain.clock import FakeClock
+from domain.committees.meeting_dates import MAX_WHEN_TEXT_LENGTH, MeetingDateReader, normalise_french_datetime_text
+from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
     Axis,
     CatalogueImportError,
@@ -31,8 +31,8 @@ from storage.catalogue_csv import (
     export_catalogue,
     parse_catalogue_csv,
 )
-from storage.errors import DomainError
-from storage.indicator_values import (
+from domain.errors import DomainError
+from domain.indicators.values import (
     MAX_ABSOLUTE_VALUE,
     InvalidValue,
     Unit,
@@ -44,7 +44,7 @@ from storage.indicator_values import (
 )
 from storage.indicators import Indicator, IndicatorDirectorate, IndicatorRepository, IndicatorValue, ValueEntry
 from storage.models import Role
-from storage.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod, Period, parse_period
+from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod, Period, parse_period
 from storage.repositories import DirectorateRepository, PeopleRepository
 from tests.indicators_support import EXAMPLE, EXAMPLE_DIRECTORATES
 from tests.properties_support import budget

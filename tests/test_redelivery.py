@@ -22,7 +22,7 @@ from bot.middleware import DeduplicationMiddleware, TurnTransactionMiddleware
 from bot.runtime import build_runtime
 from storage.broadcasts import Broadcast
 from storage.db import Database
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from storage.models import BotStateRecord, Role
 from storage.repositories import ClaimOutcome, ProcessedActivityRepository
 from storage.outbox import Delivery, SourceKind

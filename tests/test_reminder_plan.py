@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.clock import FakeClock, SchedulingError, SystemClock, local_datetime
-from scheduler.reminder_plan import (
+from domain.clock import FakeClock, SchedulingError, SystemClock, local_datetime
+from domain.committees.reminder_plan import (
     PlannedReminder,
     ReminderAudience,
     ReminderSettings,

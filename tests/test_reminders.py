@@ -6,9 +6,9 @@ import asyncio
 import json
 
 from scheduler import jobs
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import FakeClock
-from scheduler.reminder_plan import ReminderSettings
+from domain.committees.cadence import CommitteeKind
+from domain.clock import FakeClock
+from domain.committees.reminder_plan import ReminderSettings
 from scheduler.reminders import FireOutcome
 from scheduler.service import SchedulerService
 from storage.committees import ReminderState

@@ -6,7 +6,7 @@ import pytest
 
 from bot.committees import CommitteesFeature
 from bot.settings import Settings, SettingsError
-from scheduler.clock import FakeClock
+from domain.clock import FakeClock
 from storage.repositories import PeopleRepository
 
 

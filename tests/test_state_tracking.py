@@ -10,7 +10,7 @@ from botbuilder.schema import Activity, CardAction, ChannelAccount, HeroCard, In
 
 from bot.runtime import CONFLICT_REPLY
 from storage.codec import StateCodec
-from storage.indicator_values import warm_up
+from domain.indicators.values import warm_up
 from storage.state_storage import StateConflictError
 from tests.conftest import texts
 from tests.indicators_support import seed, value_rows

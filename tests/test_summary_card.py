@@ -9,13 +9,13 @@ from decimal import Decimal
 from botbuilder.schema import Activity
 
 from bot.cards import card_message, render_as_text
-from bot.summary.card import MAX_CARD_BYTES, STATUS_COLORS, card_size, summary_card, summary_card_content
-from bot.summary.compute import compute_summary
-from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
-from scheduler.cadence import check_cadence
-from storage.catalogue_csv import Axis, ImprovementDirection
-from storage.indicator_values import Unit
-from storage.periods import Frequency
+from domain.summary.card import MAX_CARD_BYTES, STATUS_COLORS, card_size, summary_card, summary_card_content
+from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
+from domain.committees.cadence import check_cadence
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.values import Unit
+from domain.indicators.periods import Frequency
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.summary.compute import compute_summary
-from bot.summary.model import (
+from domain.summary.compute import compute_summary
+from domain.summary.model import (
     Aggregation,
     DirectorateInfo,
     IndicatorSnapshot,
@@ -22,11 +22,11 @@ from bot.summary.model import (
     scope_for,
     snapshot_from_views,
 )
-from storage.catalogue_csv import Axis, ImprovementDirection
-from storage.errors import DomainError
-from storage.indicator_values import Unit
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.errors import DomainError
+from domain.indicators.values import Unit
 from storage.models import Role
-from storage.periods import Frequency, InvalidPeriod, Period
+from domain.indicators.periods import Frequency, InvalidPeriod, Period
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025, quarterly ones for 2025-T4
 EVERYONE = Scope.everything()

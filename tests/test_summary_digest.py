@@ -8,17 +8,17 @@ from decimal import Decimal
 
 from botbuilder.schema import Activity
 
-from bot.summary.model import Scope
+from domain.summary.model import Scope
 from bot.summary.service import SnapshotCache, SummaryService
 from scheduler import summary_jobs
-from scheduler.cadence import CommitteeKind
+from domain.committees.cadence import CommitteeKind
 from scheduler.reminders import FireOutcome
 from scheduler.service import SchedulerService
-from storage.catalogue_csv import Axis, ImprovementDirection
-from storage.indicator_values import Unit
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.values import Unit
 from storage.indicators import IndicatorView, ValueEntry
 from storage.outbox import SourceKind
-from storage.periods import Frequency
+from domain.indicators.periods import Frequency
 from storage.repositories import DirectorateRepository
 from storage.summary import SummaryRepository, StoredValue
 from tests.committees_support import paris, received

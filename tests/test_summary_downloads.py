@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
-from bot.summary.compute import compute_summary
+from domain.summary.compute import compute_summary
 from bot.summary.downloads import (
     Download,
     ExportFormat,
@@ -22,13 +22,13 @@ from bot.summary.downloads import (
     resource_id,
     single_worker,
 )
-from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, SummaryAccessDenied
-from bot.summary.request import SummaryRequest
-from bot.summary.tokens import DownloadGrant, DownloadTokens
-from scheduler.clock import FakeClock
-from storage.catalogue_csv import Axis, ImprovementDirection
-from storage.indicator_values import Unit
-from storage.periods import Frequency
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, SummaryAccessDenied
+from domain.summary.request import SummaryRequest
+from domain.summary.tokens import DownloadGrant, DownloadTokens
+from domain.clock import FakeClock
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.values import Unit
+from domain.indicators.periods import Frequency
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()

@@ -10,19 +10,12 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from bot.summary.compute import compute_summary
-from bot.summary.exports import (
-    VALUE_COLUMNS,
-    export_filename,
-    report_html,
-    report_pdf,
-    values_csv,
-    values_xlsx,
-)
-from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
-from storage.catalogue_csv import Axis, ImprovementDirection
-from storage.indicator_values import Unit
-from storage.periods import Frequency
+from domain.summary.compute import compute_summary
+from domain.summary.exports import VALUE_COLUMNS, export_filename, report_html, report_pdf, values_csv, values_xlsx
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.values import Unit
+from domain.indicators.periods import Frequency
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()

@@ -7,13 +7,13 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
-from bot.summary.compute import compute_summary
-from bot.summary.model import IndicatorSnapshot, Scope
+from domain.summary.compute import compute_summary
+from domain.summary.model import IndicatorSnapshot, Scope
 from bot.summary.service import SummaryService
-from storage.catalogue_csv import Axis, ImprovementDirection
-from storage.indicator_values import Unit
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.values import Unit
 from storage.indicators import ValueEntry
-from storage.periods import Frequency
+from domain.indicators.periods import Frequency
 from storage.repositories import DirectorateRepository
 from storage.summary import SummaryRepository
 from tests.summary_support import organisation, seed_catalogue

@@ -9,14 +9,9 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from bot.summary.tokens import (
-    DownloadTokenError,
-    DownloadTokens,
-    ExpiredDownloadToken,
-    InvalidDownloadToken,
-)
-from scheduler.clock import FakeClock
-from storage.errors import DomainError
+from domain.summary.tokens import DownloadTokenError, DownloadTokens, ExpiredDownloadToken, InvalidDownloadToken
+from domain.clock import FakeClock
+from domain.errors import DomainError
 
 SECRET = "s" * 40
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

@@ -5,14 +5,9 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from scheduler.cadence import CommitteeKind
-from scheduler.clock import SchedulingError, format_date_fr
-from scheduler.year_plan import (
-    MeetingProposal,
-    YearPlanSettings,
-    propose_year_plan,
-    school_holiday_ranges,
-)
+from domain.committees.cadence import CommitteeKind
+from domain.clock import SchedulingError, format_date_fr
+from domain.committees.year_plan import MeetingProposal, YearPlanSettings, propose_year_plan, school_holiday_ranges
 
 PARIS = ZoneInfo("Europe/Paris")
 START = date(2026, 1, 1)

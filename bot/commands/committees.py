@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from botbuilder.core import CardFactory
 
 from bot.cards import card_message
-from bot.committee_messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card
+from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card
 from bot.commands.people import EMAIL_IN_TEXT
 from bot.router import EVERYONE, LEAD_ONLY, REGISTERED, Command, CommandCall
 from dialogs.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
@@ -22,8 +22,8 @@ from dialogs.meeting_when import kind_in, meeting_number_in
 from dialogs.plan_meeting_dialog import PlanMeetingDialog, PlanMeetingOptions
 from dialogs.reschedule_meeting_dialog import RescheduleMeetingDialog, RescheduleMeetingOptions
 from dialogs.year_plan_dialog import YearPlanDialog
-from scheduler.cadence import CommitteeKind
-from storage.errors import DomainError
+from domain.committees.cadence import CommitteeKind
+from domain.errors import DomainError
 
 if TYPE_CHECKING:
     from bot.committees import CommitteesFeature

@@ -14,7 +14,7 @@ from botbuilder.core import MessageFactory, TurnContext
 
 from bot.attachments import IncomingFile, download
 from bot.cards import adaptive_card, card_message, im_back
-from bot.indicator_cards import (
+from domain.indicators.cards import (
     SUBMIT_ACTION,
     due_list_text,
     history_line,
@@ -24,14 +24,14 @@ from bot.indicator_cards import (
     update_buttons,
 )
 from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall
-from bot.text import fold
+from domain.text import fold
 from dialogs.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
 from dialogs.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
-from storage.catalogue_csv import MAX_BYTES, Axis, catalogue_size_warning
-from storage.errors import DomainError
+from domain.indicators.catalogue import MAX_BYTES, Axis, catalogue_size_warning
+from domain.errors import DomainError
 from storage.indicators import EntryErrors, IndicatorView, NotAllowed, check_directorate_allowed
 from storage.models import Role
-from storage.periods import InvalidPeriod, Period, parse_period
+from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from storage.repositories import PersonView
 
 REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})

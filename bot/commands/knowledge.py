@@ -6,13 +6,13 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.attachments import IncomingFile, download
-from bot.knowledge.document import MAX_DOCUMENT_BYTES
-from bot.knowledge.render import format_answer
-from bot.knowledge.service import KnowledgeService
+from domain.knowledge.document import MAX_DOCUMENT_BYTES
+from domain.knowledge.render import format_answer
+from storage.knowledge.service import KnowledgeService
 from bot.router import LEAD_ONLY, Command, CommandCall
 from dialogs.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
-from scheduler.clock import format_date_fr
-from storage.errors import DomainError
+from domain.clock import format_date_fr
+from domain.errors import DomainError
 from storage.models import Role
 from storage.repositories import PersonView
 

@@ -22,14 +22,14 @@ from botbuilder.core import CardFactory
 from bot.broadcasts import audience_in
 from bot.cards import adaptive_card, card_message, im_back
 from bot.router import EVERYONE, LEAD_ONLY, Command, CommandCall
-from bot.summary import wording
+from domain.summary import wording
 from bot.summary.downloads import ExportFormat
-from bot.summary.request import SUMMARY_PATTERNS, parse_summary_request
+from domain.summary.request import SUMMARY_PATTERNS, parse_summary_request
 from bot.summary.service import scope_of
-from bot.text import excerpt, fold
+from domain.text import excerpt, fold
 from dialogs.broadcast_dialog import BroadcastDialog, BroadcastOptions
-from scheduler.clock import format_datetime_fr
-from storage.errors import DomainError
+from domain.clock import format_datetime_fr
+from domain.errors import DomainError
 
 if TYPE_CHECKING:
     from bot.summary.feature import SummaryFeature

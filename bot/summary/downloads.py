@@ -18,12 +18,12 @@ from enum import StrEnum
 
 from aiohttp import web
 
-from bot.summary.chart import card_chart_png
-from bot.summary.exports import export_filename, report_html, report_pdf, values_csv, values_xlsx
-from bot.summary.model import Summary
-from bot.summary.request import SummaryRequest
-from storage.catalogue_csv import Axis
-from bot.summary.tokens import DownloadGrant, DownloadTokenError, DownloadTokens, InvalidDownloadToken
+from domain.summary.chart import card_chart_png
+from domain.summary.exports import export_filename, report_html, report_pdf, values_csv, values_xlsx
+from domain.summary.model import Summary
+from domain.summary.request import SummaryRequest
+from domain.indicators.catalogue import Axis
+from domain.summary.tokens import DownloadGrant, DownloadTokenError, DownloadTokens, InvalidDownloadToken
 
 DEFAULT_PREFIX = "/synthese"
 _HTML_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"

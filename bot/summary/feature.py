@@ -30,8 +30,8 @@ from bot.broadcasts import BroadcastService
 from bot.cards import CARD_VERSION, im_back
 from bot.router import Router
 from bot.settings import Settings
-from bot.summary import wording
-from bot.summary.card import MAX_CARD_BYTES, summary_card_content
+from domain.summary import wording
+from domain.summary.card import MAX_CARD_BYTES, summary_card_content
 from bot.summary.downloads import (
     DEFAULT_PREFIX,
     Download,
@@ -42,12 +42,12 @@ from bot.summary.downloads import (
     resource_id,
     single_worker,
 )
-from bot.summary.model import Scope, Summary, SummaryAccessDenied, SummaryError
-from bot.summary.request import SummaryRequest
+from domain.summary.model import Scope, Summary, SummaryAccessDenied, SummaryError
+from domain.summary.request import SummaryRequest
 from bot.summary.service import SummaryService, scope_of
-from bot.summary.tokens import MAX_LIFETIME, DownloadGrant, DownloadTokens
+from domain.summary.tokens import MAX_LIFETIME, DownloadGrant, DownloadTokens
 from scheduler import summary_jobs
-from scheduler.clock import Clock, format_datetime_fr, load_timezone
+from domain.clock import Clock, format_datetime_fr, load_timezone
 from scheduler.service import SchedulerService
 from storage.broadcasts import BroadcastRepository
 from storage.committees import MeetingView

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.summary.compute import compute_summary
-from bot.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Summary, scope_for, snapshot_from_views
-from bot.summary.request import SummaryRequest
-from scheduler.cadence import CadenceWarning
-from scheduler.clock import Clock, load_timezone
+from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Summary, scope_for, snapshot_from_views
+from domain.summary.request import SummaryRequest
+from domain.committees.cadence import CadenceWarning
+from domain.clock import Clock, load_timezone
 from storage.committees import MeetingView
 from storage.indicators import IndicatorRepository, IndicatorView
 from storage.repositories import DirectorateRepository, PersonView

@@ -1,0 +1,222 @@
+"""Committee types and the recommended-cadence check.
+
+The founding text advises meeting the élu·es 1 to 2 times a year (comité de pilotage) and the
+directorates concerned 3 to 4 times a year (comité technique / de suivi). The ranges are defaults
+that each organisation may edit; the check warns when a rolling 12-month window leaves the range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from domain.clock import DEFAULT_TIMEZONE, SchedulingError, load_timezone, require_aware
+
+
+class CommitteeKind(StrEnum):
+    COPIL = "copil"
+    COTECH = "cotech"
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class CadenceWindow(StrEnum):
+    COMING = "coming"
+    PAST = "past"
+
+
+class CadenceProblem(StrEnum):
+    BELOW = "below"
+    ABOVE = "above"
+
+
+@dataclass(frozen=True)
+class CommitteeType:
+    """A kind of committee with its French label and its editable yearly range."""
+
+    kind: CommitteeKind
+    label: str
+    participants: str
+    min_per_year: int
+    max_per_year: int
+
+    def __post_init__(self) -> None:
+        if self.min_per_year < 0 or self.max_per_year < 0:
+            raise SchedulingError(f"{self.label} : le nombre de réunions par an ne peut pas être négatif.")
+        if self.min_per_year > self.max_per_year:
+            raise SchedulingError(
+                f"{self.label} : le minimum ({self.min_per_year}) dépasse le maximum "
+                f"({self.max_per_year}) de réunions par an."
+            )
+
+    def recommended_range_fr(self) -> str:
+        if self.min_per_year == self.max_per_year:
+            return f"{self.max_per_year} par an"
+        if self.min_per_year == 0:
+            return f"au plus {self.max_per_year} par an"
+        return f"{self.min_per_year} à {self.max_per_year} par an"
+
+
+def default_committee_types() -> dict[CommitteeKind, CommitteeType]:
+    """A fresh mapping each call, so a caller editing a range never changes another's defaults."""
+    return {
+        CommitteeKind.COPIL: CommitteeType(
+            kind=CommitteeKind.COPIL,
+            label="Comité de pilotage",
+            participants="les élu·es",
+            min_per_year=1,
+            max_per_year=2,
+        ),
+        CommitteeKind.COTECH: CommitteeType(
+            kind=CommitteeKind.COTECH,
+            label="Comité technique",
+            participants="les directions concernées par le SPASER",
+            min_per_year=3,
+            max_per_year=4,
+        ),
+    }
+
+
+def parse_committee_kind(value: CommitteeKind | str) -> CommitteeKind:
+    try:
+        return CommitteeKind(str(value).lower())
+    except ValueError as error:
+        raise SchedulingError(
+            f"Type de comité inconnu : « {value} » (attendu : copil ou cotech)."
+        ) from error
+
+
+def parse_meeting_status(value: MeetingStatus | str) -> MeetingStatus:
+    try:
+        return MeetingStatus(str(value).lower())
+    except ValueError as error:
+        raise SchedulingError(
+            f"Statut de réunion inconnu : « {value} » (attendu : planned, held ou cancelled)."
+        ) from error
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """The two facts the cadence check needs about a meeting."""
+
+    starts_at: datetime
+    status: MeetingStatus = MeetingStatus.PLANNED
+
+    def __post_init__(self) -> None:
+        require_aware(self.starts_at, "début de la réunion")
+        object.__setattr__(self, "status", parse_meeting_status(self.status))
+
+
+@dataclass(frozen=True)
+class CadenceWarning:
+    kind: CommitteeKind
+    window: CadenceWindow
+    problem: CadenceProblem
+    count: int
+    min_per_year: int
+    max_per_year: int
+    message: str
+
+
+def shift_years(day: date, years: int) -> date:
+    """Same day N years away; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _as_record(item: MeetingRecord | tuple[datetime, MeetingStatus | str]) -> MeetingRecord:
+    if isinstance(item, MeetingRecord):
+        return item
+    try:
+        starts_at, status = item
+    except (TypeError, ValueError) as error:
+        raise SchedulingError(
+            "Chaque réunion doit être donnée comme (date-heure, statut)."
+        ) from error
+    return MeetingRecord(starts_at=starts_at, status=parse_meeting_status(status))
+
+
+def _resolve_type(
+    committee: CommitteeType | CommitteeKind | str,
+    committee_types: Mapping[CommitteeKind, CommitteeType] | None,
+) -> CommitteeType:
+    if isinstance(committee, CommitteeType):
+        return committee
+    types = committee_types if committee_types is not None else default_committee_types()
+    kind = parse_committee_kind(committee)
+    if kind not in types:
+        raise SchedulingError(f"Aucune cadence n’est configurée pour le type de comité « {kind} ».")
+    return types[kind]
+
+
+def _meetings_phrase(count: int, window: CadenceWindow) -> str:
+    plural = "s" if count > 1 else ""
+    if window is CadenceWindow.COMING:
+        return f"{count} réunion{plural} prévue{plural} dans les 12 prochains mois"
+    return f"{count} réunion{plural} au cours des 12 derniers mois"
+
+
+def check_cadence(
+    committee: CommitteeType | CommitteeKind | str,
+    meetings: Iterable[MeetingRecord | tuple[datetime, MeetingStatus | str]],
+    today: date,
+    tz: ZoneInfo | str = DEFAULT_TIMEZONE,
+    committee_types: Mapping[CommitteeKind, CommitteeType] | None = None,
+) -> list[CadenceWarning]:
+    """Warn when the coming or the last 12 months hold fewer or more meetings than recommended.
+
+    Windows are on local calendar days: coming = [today, today + 1 year), past = [today - 1 year,
+    today). A meeting today counts as coming. Cancelled meetings never count; planned and held
+    ones both do (a past meeting left "planned" most likely took place).
+    """
+    if isinstance(today, datetime) or not isinstance(today, date):
+        raise SchedulingError("« aujourd’hui » doit être une date (sans heure).")
+    committee_type = _resolve_type(committee, committee_types)
+    zone = load_timezone(tz)
+    window_bounds = {
+        CadenceWindow.COMING: (today, shift_years(today, 1)),
+        CadenceWindow.PAST: (shift_years(today, -1), today),
+    }
+    counts = dict.fromkeys(window_bounds, 0)
+    for record in map(_as_record, meetings):
+        if record.status is MeetingStatus.CANCELLED:
+            continue
+        local_day = record.starts_at.astimezone(zone).date()
+        for window, (start, end) in window_bounds.items():
+            if start <= local_day < end:
+                counts[window] += 1
+
+    warnings: list[CadenceWarning] = []
+    for window in (CadenceWindow.COMING, CadenceWindow.PAST):
+        count = counts[window]
+        if count < committee_type.min_per_year:
+            problem = CadenceProblem.BELOW
+        elif count > committee_type.max_per_year:
+            problem = CadenceProblem.ABOVE
+        else:
+            continue
+        message = (
+            f"{committee_type.label} : {_meetings_phrase(count, window)}, "
+            f"le SPASER en recommande {committee_type.recommended_range_fr()}."
+        )
+        warnings.append(
+            CadenceWarning(
+                kind=committee_type.kind,
+                window=window,
+                problem=problem,
+                count=count,
+                min_per_year=committee_type.min_per_year,
+                max_per_year=committee_type.max_per_year,
+                message=message,
+            )
+        )
+    return warnings

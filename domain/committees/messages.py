@@ -1,0 +1,186 @@
+"""French texts and Adaptive Cards of the committees feature (plain dicts, stored in the outbox).
+
+Each function returns (text, card): the text is the notification summary and what the REPL and
+the lead's problem reports quote; the card is what Teams shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType
+from domain.clock import format_datetime_fr
+from domain.committees.reminder_plan import ReminderAudience
+from domain.committees.year_plan import MeetingProposal
+from storage.committees import MeetingView
+
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+NEXT_MEETING_COMMAND = "prochain comité"
+UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
+KIND_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
+
+
+def card(body: list[dict], actions: list[dict] | None = None) -> dict[str, Any]:
+    content: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
+    if actions:
+        content["actions"] = actions
+    return content
+
+
+def im_back(title: str, text: str) -> dict[str, Any]:
+    return {"type": "Action.Submit", "title": title, "data": {"msteams": {"type": "imBack", "value": text}}}
+
+
+def open_url(title: str, url: str) -> dict[str, Any]:
+    return {"type": "Action.OpenUrl", "title": title, "url": url}
+
+
+def _title(text: str) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "size": "Medium", "weight": "Bolder", "wrap": True}
+
+
+def _para(text: str, subtle: bool = False) -> dict[str, Any]:
+    block = {"type": "TextBlock", "text": text, "wrap": True}
+    if subtle:
+        block["isSubtle"] = True
+    return block
+
+
+def meeting_title(meeting: MeetingView, tz: str) -> str:
+    return f"{meeting.label} du SPASER, le {format_datetime_fr(meeting.starts_at, tz)}"
+
+
+def meeting_facts(meeting: MeetingView, tz: str) -> dict[str, Any]:
+    facts = [{"title": "Date :", "value": format_datetime_fr(meeting.starts_at, tz)}]
+    if meeting.location:
+        facts.append({"title": "Lieu :", "value": meeting.location})
+    if meeting.teams_url:
+        facts.append({"title": "Réunion Teams :", "value": f"[rejoindre]({meeting.teams_url})"})
+    if not meeting.location and not meeting.teams_url:
+        facts.append({"title": "Lieu :", "value": "à préciser"})
+    facts.append({"title": "Ordre du jour :", "value": meeting.agenda or "à venir"})
+    return {"type": "FactSet", "facts": facts}
+
+
+def _join_actions(meeting: MeetingView) -> list[dict]:
+    return [open_url("Rejoindre la réunion Teams", meeting.teams_url)] if meeting.teams_url else []
+
+
+def _in_days(days_ahead: int) -> str:
+    if days_ahead <= 0:
+        return "aujourd’hui"
+    if days_ahead == 1:
+        return "demain"
+    return f"dans {days_ahead} jours"
+
+
+def member_reminder(meeting: MeetingView, days_ahead: int, tz: str) -> tuple[str, dict]:
+    text = f"Rappel : {meeting.label.lower()} du SPASER {_in_days(days_ahead)}, le {format_datetime_fr(meeting.starts_at, tz)}"
+    body = [_title(f"Rappel : {meeting.label.lower()} {_in_days(days_ahead)}"), meeting_facts(meeting, tz)]
+    return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
+
+
+def data_collection_reminder(meeting: MeetingView, days_ahead: int, tz: str, directorate: str | None) -> tuple[str, dict]:
+    whose = f"de votre direction ({directorate})" if directorate else "de votre direction"
+    text = (
+        f"Indicateurs SPASER à mettre à jour avant le {meeting.label.lower()} du "
+        f"{format_datetime_fr(meeting.starts_at, tz)}"
+    )
+    body = [
+        _title(f"{meeting.label} {_in_days(days_ahead)} : vos indicateurs SPASER"),
+        _para(
+            f"Le {meeting.label.lower()} se réunit le {format_datetime_fr(meeting.starts_at, tz)}. Merci de mettre "
+            f"à jour les indicateurs {whose} d’ici là : ils alimentent le bilan présenté en séance."
+        ),
+        meeting_facts(meeting, tz),
+    ]
+    return text, card(body, [im_back("Mettre à jour mes indicateurs", UPDATE_INDICATORS_COMMAND)])
+
+
+def reminder_message(
+    audience: ReminderAudience, meeting: MeetingView, days_ahead: int, tz: str, directorate: str | None = None
+) -> tuple[str, dict]:
+    if audience is ReminderAudience.MEMBERS:
+        return member_reminder(meeting, days_ahead, tz)
+    return data_collection_reminder(meeting, days_ahead, tz, directorate)
+
+
+def moved_notice(meeting: MeetingView, previous: datetime, tz: str) -> tuple[str, dict]:
+    text = (
+        f"Changement de date : le {meeting.label.lower()} du {format_datetime_fr(previous, tz)} est déplacé au "
+        f"{format_datetime_fr(meeting.starts_at, tz)}"
+    )
+    body = [
+        _title(f"{meeting.label} déplacé"),
+        _para(f"Il n’aura pas lieu le {format_datetime_fr(previous, tz)}. Nouvelle date :"),
+        meeting_facts(meeting, tz),
+    ]
+    return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
+
+
+def cancelled_notice(meeting: MeetingView, tz: str) -> tuple[str, dict]:
+    text = f"Annulation : le {meeting.label.lower()} du {format_datetime_fr(meeting.starts_at, tz)} n’aura pas lieu"
+    body = [
+        _title(f"{meeting.label} annulé"),
+        _para(f"Le {meeting.label.lower()} prévu le {format_datetime_fr(meeting.starts_at, tz)} est annulé."),
+    ]
+    return text, card(body, [im_back("Prochain comité", NEXT_MEETING_COMMAND)])
+
+
+def no_recipient_notice(meeting: MeetingView, audience: ReminderAudience, tz: str) -> str:
+    who = "membre" if audience is ReminderAudience.MEMBERS else "contributeur·rice de direction"
+    return (
+        f"Le rappel du {meeting.label.lower()} du {format_datetime_fr(meeting.starts_at, tz)} n’a été envoyé à "
+        f"personne : aucun·e {who} n’est enregistré·e. Tapez « membres du {KIND_NAMES[meeting.kind]} » ou "
+        "« affecter une personne »."
+    )
+
+
+def meeting_card(
+    meeting: MeetingView, tz: str, title: str | None = None, calendar_url: str | None = None, note: str | None = None
+) -> dict:
+    body = [_title(title or meeting_title(meeting, tz)), meeting_facts(meeting, tz)]
+    if note:
+        body.append(_para(note, subtle=True))
+    actions = _join_actions(meeting)
+    if calendar_url:
+        actions.append(open_url("Ajouter à mon agenda (.ics)", calendar_url))
+    return card(body, actions)
+
+
+def meetings_list_card(meetings: Sequence[MeetingView], tz: str, title: str) -> dict:
+    body: list[dict] = [_title(title)]
+    for meeting in meetings:
+        where = f" — {meeting.location}" if meeting.location else (" — Teams" if meeting.teams_url else "")
+        body.append(_para(f"n° {meeting.id} · **{meeting.label}** · {format_datetime_fr(meeting.starts_at, tz)}{where}"))
+    return card(body)
+
+
+def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | None = None) -> dict:
+    body: list[dict] = [_title("Proposition de calendrier sur 12 mois")]
+    if note:
+        body.append(_para(note, subtle=True))
+    labels = {CommitteeKind.COPIL: "Comité de pilotage", CommitteeKind.COTECH: "Comité technique"}
+    for number, proposal in enumerate(proposals, start=1):
+        body.append(_para(f"**{number}. {labels[proposal.kind]}** — {format_datetime_fr(proposal.starts_at, tz)}"))
+        body.append(_para(proposal.reason, subtle=True))
+    body.append(
+        _para(
+            "Pour changer une date : « modifier 2 le 9 mars à 10h ». Pour tout enregistrer : « tout accepter ».",
+            subtle=True,
+        )
+    )
+    return card(body, [im_back("Tout accepter", "tout accepter"), im_back("Annuler", "annuler")])
+
+
+def cadence_lines(types: dict[CommitteeKind, CommitteeType], warnings: Sequence[CadenceWarning]) -> list[str]:
+    lines = [f"⚠️ {warning.message}" for warning in warnings]
+    warned = {warning.kind for warning in warnings}
+    for kind, committee_type in types.items():
+        if kind not in warned:
+            lines.append(
+                f"✅ {committee_type.label} : cadence respectée ({committee_type.recommended_range_fr()} recommandés)."
+            )
+    return lines

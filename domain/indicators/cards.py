@@ -1,0 +1,187 @@
+"""The indicator form (Adaptive Card 1.5) and the French wording shared by the chat and the card.
+
+The card carries one text input per due indicator, named `valeur|CODE|PERIOD`, and an optional
+comment input `commentaire|CODE|PERIOD`; its submit data names the action, the card id and the
+directorate. None of it is trusted: the handler re-checks everything against the server-side
+person (see storage/indicators.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from botbuilder.schema import Attachment
+
+from bot.cards import adaptive_card, im_back
+from domain.clock import format_datetime_fr
+from storage.indicators import DueItem, ValueEntry, ValueView, entry_key
+
+SUBMIT_ACTION = "indicators.submit"
+VALUE_PREFIX = "valeur"
+COMMENT_PREFIX = "commentaire"
+KEY_SEPARATOR = "|"
+MAX_FORM_FIELDS = 200
+
+
+@dataclass
+class FormContent:
+    """What a submitted card holds, read without trusting it: entries, typed texts, local errors."""
+
+    entries: list[ValueEntry] = field(default_factory=list)
+    typed: dict[str, str] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def value_input_id(item: DueItem) -> str:
+    return KEY_SEPARATOR.join((VALUE_PREFIX, item.indicator.code, item.period.code))
+
+
+def comment_input_id(item: DueItem) -> str:
+    return KEY_SEPARATOR.join((COMMENT_PREFIX, item.indicator.code, item.period.code))
+
+
+def describe_item(item: DueItem) -> str:
+    """« 3e trimestre 2026 (2026-T3) · en % · dernière valeur : 42,5 % (2026-T2) »."""
+    parts = [f"{item.period.label} ({item.period.code})", f"en {item.indicator.unit.display_name}"]
+    if item.existing is not None:
+        parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
+    if item.last is not None:
+        parts.append(f"dernière valeur : {item.last.shown} ({item.last.period.code})")
+    return " · ".join(parts)
+
+
+def due_list_text(directorate_code: str, items: list[DueItem]) -> str:
+    lines = [f"**{directorate_code}** : {len(items)} indicateur(s) à renseigner"]
+    for item in items:
+        lines.append(f"- **{item.indicator.code}** {item.indicator.label} — {describe_item(item)}")
+    return "\n".join(lines)
+
+
+def saved_line(view: ValueView) -> str:
+    corrected = f" (corrige {view.previous_shown})" if view.previous_value is not None else ""
+    return f"- {view.indicator_code} ({view.period.code}) : {view.shown}{corrected}"
+
+
+def history_line(view: ValueView, timezone: str) -> str:
+    when = format_datetime_fr(view.entered_at, timezone)
+    change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
+    comment = f" — « {view.comment} »" if view.comment else ""
+    status = "" if view.is_current else " (remplacée)"
+    return f"- {view.period.code} {view.directorate_code} : {change}{status}, par {view.entered_by or '?'} le {when}{comment}"
+
+
+def update_buttons(directorate_code: str | None) -> list[dict]:
+    """The two ways to report, as buttons (chat dialog or form) for a directorate."""
+    suffix = f" de {directorate_code}" if directorate_code else ""
+    form_suffix = f" {directorate_code}" if directorate_code else ""
+    return [
+        im_back("Saisir par le chat", f"mettre à jour les indicateurs{suffix}" if directorate_code else "mettre à jour mes indicateurs"),
+        im_back("Ouvrir le formulaire", f"formulaire indicateurs{form_suffix}"),
+    ]
+
+
+def indicator_form_card(
+    *,
+    card_id: str,
+    directorate_code: str,
+    directorate_name: str,
+    items: list[DueItem],
+    typed: Mapping[str, str] | None = None,
+    comments: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    general_errors: Iterable[str] = (),
+) -> Attachment:
+    """One card with every item; `typed`/`comments` (by input id) refill it after an error."""
+    typed = typed or {}
+    comments = comments or {}
+    errors = errors or {}
+    body: list[dict] = [
+        {"type": "TextBlock", "text": "Indicateurs SPASER à renseigner", "size": "Large", "weight": "Bolder", "wrap": True},
+        {"type": "TextBlock", "text": f"Direction {directorate_code} — {directorate_name}", "wrap": True},
+        {
+            "type": "TextBlock",
+            "isSubtle": True,
+            "wrap": True,
+            "text": "Laissez vide un indicateur que vous ne pouvez pas encore renseigner. Écrivez les nombres "
+            "comme d'habitude : 12,5 % ; 1 200 ; 1 200,50 €.",
+        },
+    ]
+    for message in general_errors:
+        body.append({"type": "TextBlock", "text": f"⚠ {message}", "color": "Attention", "wrap": True})
+    if errors:
+        body.append(
+            {
+                "type": "TextBlock",
+                "text": "Rien n'a été enregistré : corrigez les champs signalés puis renvoyez le formulaire.",
+                "color": "Attention",
+                "weight": "Bolder",
+                "wrap": True,
+            }
+        )
+    for item in items:
+        value_id, comment_id = value_input_id(item), comment_input_id(item)
+        unit = item.indicator.unit
+        value_input: dict = {
+            "type": "Input.Text",
+            "id": value_id,
+            "label": f"Valeur ({unit.value})",
+            "placeholder": f"ex. {unit.example}",
+            "maxLength": 60,
+        }
+        if typed.get(value_id):
+            value_input["value"] = typed[value_id]
+        comment_input: dict = {
+            "type": "Input.Text",
+            "id": comment_id,
+            "label": "Commentaire (facultatif)",
+            "placeholder": "source, explication d'un écart…",
+            "maxLength": 500,
+        }
+        if comments.get(comment_id):
+            comment_input["value"] = comments[comment_id]
+        items_body: list[dict] = [
+            {"type": "TextBlock", "text": f"**{item.indicator.code}** — {item.indicator.label}", "wrap": True},
+            {"type": "TextBlock", "text": describe_item(item), "isSubtle": True, "wrap": True, "spacing": "None"},
+            value_input,
+        ]
+        error = errors.get(entry_key(item.indicator.code, item.period.code))
+        if error:
+            items_body.append({"type": "TextBlock", "text": f"⚠ {error}", "color": "Attention", "wrap": True, "spacing": "None"})
+        items_body.append(comment_input)
+        body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": items_body})
+    submit = {
+        "type": "Action.Submit",
+        "title": "Enregistrer",
+        "data": {"action": SUBMIT_ACTION, "card_id": card_id, "directorate": directorate_code},
+    }
+    return adaptive_card(body, [submit])
+
+
+def read_form(value: Mapping) -> FormContent:
+    """Entries from a submitted card; inputs with no value are left out, comments without a value flagged."""
+    content = FormContent()
+    for key, raw in list(value.items())[:MAX_FORM_FIELDS]:
+        parts = str(key).split(KEY_SEPARATOR)
+        if len(parts) != 3 or parts[0] not in (VALUE_PREFIX, COMMENT_PREFIX):
+            continue
+        kind, code, period = parts
+        text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+        if (code, period) not in content.pairs:
+            content.pairs.append((code, period))
+        if kind == VALUE_PREFIX:
+            content.typed[str(key)] = text
+        else:
+            content.comments[str(key)] = text
+    for code, period in content.pairs:
+        text = content.typed.get(KEY_SEPARATOR.join((VALUE_PREFIX, code, period)), "").strip()
+        comment = content.comments.get(KEY_SEPARATOR.join((COMMENT_PREFIX, code, period)), "").strip()
+        if text:
+            content.entries.append(ValueEntry(code=code, period=period, value=text, comment=comment))
+        elif comment:
+            content.errors[entry_key(code, period)] = (
+                f"{code} : un commentaire sans valeur. Indiquez la valeur, ou effacez le commentaire."
+            )
+    return content

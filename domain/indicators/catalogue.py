@@ -1,0 +1,572 @@
+"""The indicator catalogue as a CSV file: validated import (all or nothing) and export.
+
+The lead keeps the catalogue in a spreadsheet: French Excel writes `;`-separated files in cp1252
+or UTF-8 with a BOM, or UTF-16 for « texte Unicode ». Every row is checked and every problem is
+reported with its line number in French; nothing is returned unless the whole file is valid, so
+the caller imports all of it or nothing. A file bigger than `MAX_BYTES` or with more than
+`MAX_ROWS` indicators is refused with one error before its rows are validated (the founding text
+advises about thirty indicators; a thousand-row file is a wrong file, not a catalogue).
+
+Directorate codes are checked against the ones the caller knows (`known_directorates`), which
+comes from the database; without it only their format is checked.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.errors import DomainError, quoted_input
+from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
+from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
+
+CATALOGUE_COLUMNS = (
+    "code",
+    "libelle",
+    "axe",
+    "unite",
+    "directions",
+    "frequence",
+    "valeur_reference",
+    "cible",
+    "annee_cible",
+    "sens",
+    "source",
+    "preexistant",
+    "actif",
+)
+REQUIRED_COLUMNS = ("code", "libelle", "axe", "unite", "directions", "frequence", "sens")
+EXPECTED_HEADER = ";".join(CATALOGUE_COLUMNS)
+EXPORT_DELIMITER = ";"
+DIRECTORATE_SEPARATOR = "|"
+MAX_ROWS = 1000
+MAX_BYTES = 1_000_000
+MAX_LISTED_ERRORS = 20
+RECOMMENDED_MAX_ACTIVE_INDICATORS = 30
+MAX_CODE_LENGTH = 32
+MAX_LABEL_LENGTH = 200
+MAX_SOURCE_LENGTH = 300
+MAX_DIRECTORATES_PER_INDICATOR = 10
+
+INDICATOR_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
+# Same rule as storage.repositories.normalise_directorate_code (kept here to stay import-free).
+DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+_DIRECTORATE_SPLIT = re.compile(r"[|;,/\s]+")
+# The export format: digits and a decimal comma. Anything else is read as a person types it.
+_MACHINE_NUMBER = re.compile(r"^-?\d+(?:,\d+)?$")
+_DIGIT = re.compile(r"\d")
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_CANDIDATE_DELIMITERS = (";", ",", "\t")
+_T = TypeVar("_T")
+
+
+class Axis(StrEnum):
+    """Axis of the SPASER an indicator belongs to; the values are the French words shown."""
+
+    SOCIAL = "social"
+    ENVIRONMENTAL = "environnemental"
+    RESPONSIBLE_ECONOMY = "économie responsable"
+    GOVERNANCE = "gouvernance"
+
+    @classmethod
+    def parse(cls, text: str) -> Axis:
+        axis = _AXIS_ALIASES.get(_fold(text))
+        if axis is None:
+            raise InvalidCatalogueValue(
+                f"axe « {quoted_input(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
+            )
+        return axis
+
+
+class ImprovementDirection(StrEnum):
+    """Whether the indicator improves when it goes up (insertion hours) or down (emissions)."""
+
+    UP = "hausse"
+    DOWN = "baisse"
+
+    @classmethod
+    def parse(cls, text: str) -> ImprovementDirection:
+        direction = _DIRECTION_ALIASES.get(_fold(text))
+        if direction is None:
+            raise InvalidCatalogueValue(f"sens « {quoted_input(text)} » inconnu : indiquez hausse ou baisse.")
+        return direction
+
+
+_AXIS_ALIASES = {
+    "social": Axis.SOCIAL,
+    "sociale": Axis.SOCIAL,
+    "environnemental": Axis.ENVIRONMENTAL,
+    "environnementale": Axis.ENVIRONMENTAL,
+    "environnement": Axis.ENVIRONMENTAL,
+    "ecologique": Axis.ENVIRONMENTAL,
+    "economie responsable": Axis.RESPONSIBLE_ECONOMY,
+    "economie": Axis.RESPONSIBLE_ECONOMY,
+    "economique": Axis.RESPONSIBLE_ECONOMY,
+    "economie responsable acces des pme": Axis.RESPONSIBLE_ECONOMY,
+    "acces des pme": Axis.RESPONSIBLE_ECONOMY,
+    "gouvernance": Axis.GOVERNANCE,
+    "gouvernance et suivi": Axis.GOVERNANCE,
+}
+_DIRECTION_ALIASES = {
+    "hausse": ImprovementDirection.UP,
+    "augmentation": ImprovementDirection.UP,
+    "augmenter": ImprovementDirection.UP,
+    "baisse": ImprovementDirection.DOWN,
+    "diminution": ImprovementDirection.DOWN,
+    "diminuer": ImprovementDirection.DOWN,
+}
+_YES = frozenset({"oui", "o", "vrai", "1", "x", "yes", "true"})
+_NO = frozenset({"non", "n", "faux", "0", "no", "false"})
+
+
+class InvalidCatalogueValue(DomainError):
+    """One field of a catalogue row is wrong; the message names the column, in French."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong in one row, with the column concerned (None when it spans several)."""
+
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.column is None:
+            return _sentence(self.message)
+        return f"Colonne « {self.column} » : {_lower_first(self.message)}"
+
+
+class InvalidCatalogueRow(DomainError):
+    """A catalogue row with one or more wrong fields; `problems` lists them by column."""
+
+    def __init__(self, problems: Iterable[RowProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(" ".join(str(problem) for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class LineError:
+    """A problem of the imported file; `line` is None for the file as a whole."""
+
+    line: int | None
+    message: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return _sentence(self.message)
+        where = f"Ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
+        return f"{where} : {_lower_first(self.message)}"
+
+
+class CatalogueImportError(DomainError):
+    """The file was refused as a whole; `errors` holds every problem found, by line."""
+
+    def __init__(self, errors: Iterable[LineError]) -> None:
+        self.errors = tuple(errors)
+        count = len(self.errors)
+        heading = (
+            "Import refusé, aucun indicateur n'a été importé : "
+            + ("1 erreur." if count == 1 else f"{count} erreurs.")
+        )
+        listed = [f"- {error}" for error in self.errors[:MAX_LISTED_ERRORS]]
+        if count > MAX_LISTED_ERRORS:
+            listed.append(f"- … et {count - MAX_LISTED_ERRORS} autres erreurs.")
+        super().__init__("\n".join([heading, *listed]))
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    """One validated indicator of the catalogue; `line` is its line in the imported file."""
+
+    code: str
+    label: str
+    axis: Axis
+    unit: Unit
+    directorates: tuple[str, ...]
+    frequency: Frequency
+    improvement: ImprovementDirection
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    target_year: int | None = None
+    source: str = ""
+    preexisting: bool = False
+    active: bool = True
+    line: int | None = field(default=None, compare=False)
+
+
+def build_catalogue_row(
+    fields: Mapping[str, str | None],
+    *,
+    known_directorates: Collection[str] | None = None,
+    line: int | None = None,
+) -> CatalogueRow:
+    """Validate one row given as column → text (CSV line or chat answers) and build it.
+
+    Raises `InvalidCatalogueRow` listing every problem of the row, each with its column.
+    """
+    values = {column: _clean_text(fields.get(column)) for column in CATALOGUE_COLUMNS}
+    problems: list[RowProblem] = []
+
+    def check(column: str, read: Callable[[str], _T]) -> _T | None:
+        text = values[column]
+        if not text:
+            if column in REQUIRED_COLUMNS:
+                problems.append(RowProblem(column, "valeur obligatoire manquante."))
+            return None
+        try:
+            return read(text)
+        except (InvalidCatalogueValue, InvalidUnit, InvalidPeriod, InvalidValue) as error:
+            problems.append(RowProblem(column, error.message))
+        return None
+
+    code = check("code", _read_code)
+    label = check("libelle", lambda text: _read_text(text, MAX_LABEL_LENGTH))
+    axis = check("axe", Axis.parse)
+    unit = check("unite", Unit.parse)
+    directorates = check("directions", lambda text: _read_directorates(text, known_directorates))
+    frequency = check("frequence", Frequency.parse)
+    improvement = check("sens", ImprovementDirection.parse)
+    baseline = check("valeur_reference", lambda text: _read_number(text, unit))
+    target = check("cible", lambda text: _read_number(text, unit))
+    target_year = check("annee_cible", _read_year)
+    source = check("source", lambda text: _read_text(text, MAX_SOURCE_LENGTH)) or ""
+    preexisting = check("preexistant", _read_yes_no)
+    active = check("actif", _read_yes_no)
+
+    if values["cible"] and not values["annee_cible"]:
+        problems.append(RowProblem("annee_cible", "une cible doit avoir son année (par exemple 2030)."))
+    if values["annee_cible"] and not values["cible"]:
+        problems.append(RowProblem("cible", "une année cible est donnée sans cible."))
+    if baseline is not None and target is not None and improvement is not None:
+        if (improvement is ImprovementDirection.UP and target < baseline) or (
+            improvement is ImprovementDirection.DOWN and target > baseline
+        ):
+            problems.append(
+                RowProblem(
+                    "cible",
+                    f"la cible ({_csv_number(target)}) va dans le mauvais sens par rapport à la valeur de "
+                    f"référence ({_csv_number(baseline)}) pour un indicateur à la {improvement.value}.",
+                )
+            )
+    if problems:
+        raise InvalidCatalogueRow(problems)
+    return CatalogueRow(
+        code=code,
+        label=label,
+        axis=axis,
+        unit=unit,
+        directorates=directorates,
+        frequency=frequency,
+        improvement=improvement,
+        baseline=baseline,
+        target=target,
+        target_year=target_year,
+        source=source,
+        preexisting=preexisting if preexisting is not None else False,
+        active=active if active is not None else True,
+        line=line,
+    )
+
+
+def parse_catalogue_csv(
+    data: str | bytes,
+    *,
+    known_directorates: Collection[str] | None = None,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_BYTES,
+) -> list[CatalogueRow]:
+    """Validate a whole catalogue file; return its rows only if every one of them is valid.
+
+    `data` is the file's bytes (encoding detected) or already decoded text. Raises
+    `CatalogueImportError` with every error by line number.
+    """
+    size = len(data)
+    if size > max_bytes:
+        message = (
+            f"Le fichier est trop gros ({_french_int(size)} octets, {_french_int(max_bytes)} au plus) : "
+            "un catalogue compte une trentaine d'indicateurs. Vérifiez qu'il s'agit du bon fichier."
+        )
+        raise CatalogueImportError([LineError(None, message)])
+    text = _decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    header_line = next((line for line in text[:10_000].splitlines() if line.strip()), None)
+    if header_line is None:
+        raise CatalogueImportError([LineError(None, f"Le fichier est vide. En-tête attendu : {EXPECTED_HEADER}")])
+    return _read_rows(text, _detect_delimiter(header_line), known_directorates, max_rows)
+
+
+def export_catalogue(rows: Iterable[CatalogueRow]) -> str:
+    """The catalogue in the import format (`;`, French decimals); write it with `utf-8-sig`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=EXPORT_DELIMITER, lineterminator="\r\n")
+    writer.writerow(CATALOGUE_COLUMNS)
+    for row in rows:
+        fields = catalogue_row_fields(row)
+        writer.writerow([fields[column] for column in CATALOGUE_COLUMNS])
+    return buffer.getvalue()
+
+
+def export_catalogue_bytes(rows: Iterable[CatalogueRow]) -> bytes:
+    """UTF-8 with a BOM, so that Excel shows the accents of a double-clicked file."""
+    return export_catalogue(rows).encode("utf-8-sig")
+
+
+def catalogue_row_fields(row: CatalogueRow) -> dict[str, str]:
+    """A row as column → text, in the import format (also pre-fills an edit form)."""
+    return {
+        "code": row.code,
+        "libelle": row.label,
+        "axe": row.axis.value,
+        "unite": row.unit.value,
+        "directions": DIRECTORATE_SEPARATOR.join(row.directorates),
+        "frequence": row.frequency.value,
+        "valeur_reference": _csv_number(row.baseline),
+        "cible": _csv_number(row.target),
+        "annee_cible": "" if row.target_year is None else str(row.target_year),
+        "sens": row.improvement.value,
+        "source": row.source,
+        "preexistant": "oui" if row.preexisting else "non",
+        "actif": "oui" if row.active else "non",
+    }
+
+
+def catalogue_size_warning(active_count: int) -> str | None:
+    """The founding text advises about thirty indicators: say so when the catalogue exceeds it."""
+    if active_count <= RECOMMENDED_MAX_ACTIVE_INDICATORS:
+        return None
+    return (
+        f"Attention : le catalogue compte {active_count} indicateurs actifs. Il est conseillé de s'en tenir "
+        f"à une trentaine ({RECOMMENDED_MAX_ACTIVE_INDICATORS}) pour que le suivi reste faisable ; "
+        "pensez à désactiver les moins utiles."
+    )
+
+
+def _read_rows(
+    text: str, delimiter: str, known_directorates: Collection[str] | None, max_rows: int
+) -> list[CatalogueRow]:
+    """Validate rows one by one, stopping at once past `max_rows` (nothing more is read)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    errors: list[LineError] = []
+    rows: list[CatalogueRow] = []
+    first_line_of_code: dict[str, int] = {}
+    code_position: int | None = None
+    columns: list[str] | None = None
+    data_rows = 0
+    previous_line = 0
+    try:
+        for record in reader:
+            line = previous_line + 1
+            previous_line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if columns is None:
+                columns = _check_header(record, line)
+                code_position = columns.index("code")
+                continue
+            data_rows += 1
+            if data_rows > max_rows:
+                message = (
+                    f"Le fichier contient plus de {_french_int(max_rows)} indicateurs : import refusé sans lire "
+                    "la suite. Un catalogue compte une trentaine d'indicateurs ; vérifiez qu'il s'agit du bon fichier."
+                )
+                raise CatalogueImportError([LineError(None, message)])
+            if len(record) > len(columns) and not any(cell.strip() for cell in record[len(columns) :]):
+                record = record[: len(columns)]
+            if len(record) != len(columns):
+                message = f"{len(record)} colonnes au lieu de {len(columns)}. En-tête attendu : {EXPECTED_HEADER}"
+                errors.append(LineError(line, message))
+                continue
+            code = record[code_position].strip().upper()
+            if code and code in first_line_of_code:
+                errors.append(
+                    LineError(line, f"le code « {code} » est déjà utilisé ligne {first_line_of_code[code]}.", "code")
+                )
+            elif code:
+                first_line_of_code[code] = line
+            try:
+                rows.append(
+                    build_catalogue_row(dict(zip(columns, record)), known_directorates=known_directorates, line=line)
+                )
+            except InvalidCatalogueRow as error:
+                errors.extend(LineError(line, problem.message, problem.column) for problem in error.problems)
+    except csv.Error:
+        message = (
+            "Contenu illisible (guillemet non fermé ou cellule trop longue) : réenregistrez le fichier au format "
+            "CSV depuis le tableur."
+        )
+        errors.append(LineError(previous_line + 1, message))
+    if errors:
+        raise CatalogueImportError(errors)
+    return rows
+
+
+def _check_header(record: list[str], line: int) -> list[str]:
+    """Column names tolerant of case, accents and spaces (`Libellé`), in any order."""
+    while record and not record[-1].strip():
+        record = record[:-1]
+    columns = [_header_key(cell) for cell in record]
+    missing = [column for column in CATALOGUE_COLUMNS if column not in columns]
+    unknown = [cell.strip() for cell, column in zip(record, columns) if column not in CATALOGUE_COLUMNS]
+    repeated = sorted({column for column in columns if column in CATALOGUE_COLUMNS and columns.count(column) > 1})
+    if missing or unknown or repeated:
+        details = []
+        if missing:
+            details.append("colonnes manquantes : " + ", ".join(missing))
+        if unknown:
+            details.append("colonnes inconnues : " + ", ".join(f"« {quoted_input(cell)} »" for cell in unknown[:10]))
+        if repeated:
+            details.append("colonnes en double : " + ", ".join(repeated))
+        raise CatalogueImportError(
+            [LineError(line, f"En-tête incorrect ({' ; '.join(details)}). En-tête attendu : {EXPECTED_HEADER}")]
+        )
+    return columns
+
+
+def _decode(data: bytes) -> str:
+    """UTF-16 (BOM), then UTF-8 (with or without BOM), then Windows-1252 as older Excel writes it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise CatalogueImportError(
+        [LineError(None, "Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 » depuis le tableur.")]
+    )
+
+
+def _detect_delimiter(header_line: str) -> str:
+    """The header is fixed, so the separator that occurs most in it is the file's one."""
+    return max(_CANDIDATE_DELIMITERS, key=header_line.count)
+
+
+def _read_code(text: str) -> str:
+    code = text.upper()
+    if not INDICATOR_CODE_PATTERN.match(code):
+        raise InvalidCatalogueValue(
+            f"code « {quoted_input(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
+            "au plus, sans espace (exemple : IND-03)."
+        )
+    return code
+
+
+def _read_text(text: str, max_length: int) -> str:
+    if len(text) > max_length:
+        raise InvalidCatalogueValue(f"texte trop long ({len(text)} caractères, {max_length} au plus).")
+    if text.startswith(_FORMULA_STARTS):
+        raise InvalidCatalogueValue(
+            f"« {quoted_input(text)} » ne doit pas commencer par =, +, - ou @ (formule de tableur)."
+        )
+    return text
+
+
+def _read_directorates(text: str, known_directorates: Collection[str] | None) -> tuple[str, ...]:
+    codes = list(dict.fromkeys(part.upper() for part in _DIRECTORATE_SPLIT.split(text) if part))
+    if not codes:
+        raise InvalidCatalogueValue("valeur obligatoire manquante.")
+    if len(codes) > MAX_DIRECTORATES_PER_INDICATOR:
+        raise InvalidCatalogueValue(
+            f"trop de directions ({len(codes)}, {MAX_DIRECTORATES_PER_INDICATOR} au plus par indicateur)."
+        )
+    malformed = [code for code in codes if not DIRECTORATE_CODE_PATTERN.match(code)]
+    if malformed:
+        raise InvalidCatalogueValue(
+            f"code de direction « {quoted_input(malformed[0])} » invalide : lettres, chiffres, - ou _ "
+            "(exemple : DAJ ; plusieurs directions séparées par | comme DAJ|DRH)."
+        )
+    if known_directorates is not None:
+        known = {code.strip().upper() for code in known_directorates}
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            messages = [_unknown_directorate_message(code, known) for code in unknown]
+            raise InvalidCatalogueValue(" ".join([messages[0], *map(_sentence, messages[1:])]))
+    return tuple(codes)
+
+
+def _unknown_directorate_message(code: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(code, sorted(known), n=1)
+    hint = f" : vouliez-vous dire « {close[0]} » ?" if close else " : créez-la d'abord ou corrigez le code."
+    return f"direction « {code} » inconnue{hint}"
+
+
+def _read_number(text: str, unit: Unit | None) -> Decimal | None:
+    """Exported numbers (`1200,5`) directly; anything else as a person would type it (`1 200,5 %`).
+
+    Without a valid unit only an obvious non-number is reported: the unit error comes first.
+    """
+    if _MACHINE_NUMBER.match(text):
+        number = Decimal(text.replace(",", "."))
+        return validate_value(number, unit) if unit is not None else number
+    if unit is not None:
+        return parse_value(text, unit)
+    if not _DIGIT.search(text):
+        raise InvalidCatalogueValue(f"« {quoted_input(text)} » n'est pas un nombre (exemple : 12,5).")
+    return None
+
+
+def _read_year(text: str) -> int:
+    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+        raise InvalidCatalogueValue(
+            f"« {quoted_input(text)} » n'est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
+        )
+    return int(text)
+
+
+def _read_yes_no(text: str) -> bool:
+    folded = _fold(text)
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise InvalidCatalogueValue(f"« {quoted_input(text)} » : indiquez oui ou non.")
+
+
+def _csv_number(number: Decimal | None) -> str:
+    if number is None:
+        return ""
+    return format(number, "f").replace(".", ",")
+
+
+def _clean_text(value: str | None) -> str:
+    """Spaces collapsed and control characters (NUL, tabs, line breaks of a cell) removed."""
+    if value is None:
+        return ""
+    visible = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(value))
+    return " ".join(visible.split())
+
+
+def _header_key(cell: str) -> str:
+    return re.sub(r"[\s\-']+", "_", _fold(cell)).strip("_")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text).replace("’", "'").lower())
+    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[/,;:()]", " ", without_accents).split())
+
+
+def _french_int(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter after « : », as French writes, unless it starts an acronym."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,237 @@
+"""French text normalisation shared by the entries and the questions.
+
+Pipeline: markup removed → inclusive writing folded (élu·es → élus) → lower case → elisions
+dropped (l', d', qu'…) → accents folded → tokens → stop words dropped → Snowball French
+stemming → synonym/acronym phrases rewritten to one canonical term (COPIL = comité de
+pilotage). Entries and questions go through the same `Analyzer`, so both sides always agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import snowballstemmer
+
+from domain.knowledge.errors import KnowledgeFileError
+from domain.knowledge.lexicon import Lexicon
+
+# Words that carry no topic: articles, pronouns, auxiliaries, question words and the
+# filler of informal questions (« en gros », « svp », « je voudrais savoir »). Folded form.
+STOP_WORDS: frozenset[str] = frozenset(
+    """
+    a ai aie aient aimerais aimerait ais ait alors as au aucun aucune aupres aussi autre
+    autres aux avais avait avec avez avions avoir avons ayant bah ben besoin bien bonjour
+    bonsoir bref c ca cad car ce ceci cela celle celles celui cependant certain certains ces
+    cest cet cette ceux chaque cherche chercher chez ci comme comment comprendre comprends
+    concernant concretement connaitre coucou d dans de definir definition definitions deja
+    des desormais devenir deviennent devient dire dis dit dite dites donc dont du elle elles
+    en encore environ es est estce et etaient etais etait etant ete etes etre eu eux
+    exactement explique expliquer expliquez faire fais fait faites fallait faudra faudrait
+    faut fera feront fois fr futur future gros hein hello ici il ils info information
+    informations infos j je jusqu ki koi kwa l la le les leur leurs lui m ma mais me meme
+    merci mes mieux moi moment mon n ne ni niveau non nos notre nous o ok okay on ont ou oui
+    par parce partir pas peu peut peuvent peux pk plait plus plutot pour pourquoi pourrait
+    pourriez pouvez pouvons pq precisement prend prendre prochain prochaine propos puis
+    puisque qu quand que quel quelle quelles quelque quelques quels quest questce question
+    qui quoi rappeler rappelle s sa sais sait salut sans savoir se selon sera seraient
+    serait serons seront ses seulement si signifie signifient signifier sil sommes sont sous
+    stp suis sujet sur svp t ta te tes toi ton tous tout toute toutes tres trouve trouver tu
+    un une unes uns utilise utiliser vais vaut venir veulent veut veux viennent vient voila
+    voir voudrais voudrait voulez vous vrai vraiment y
+    """.split()
+)
+
+# Framing words whose other inflections are framing too (« signification », « expliquez »):
+# compared on stems, so every form is dropped.
+FRAMING_WORDS: tuple[str, ...] = (
+    "signifier", "signification", "definir", "definition", "expliquer", "explication",
+    "comprendre", "information", "utiliser", "utilisation", "trouver", "consister",
+)
+
+_INCLUSIVE_SUFFIXES = (
+    r"(?:e|es|ere|eres|ère|ères|euse|euses|rice|rices|trice|trices|ice|ices|ive|ives"
+    r"|le|les|ne|nes|te|tes|sse|sses)"
+)
+_INCLUSIVE_DOT = re.compile(
+    r"(?<=\w)[·•‧∙⋅.]" + "(" + _INCLUSIVE_SUFFIXES + r")(?:[·•‧∙⋅.](s))?(?!\w)", re.IGNORECASE
+)
+_INCLUSIVE_PARENTHESES = re.compile(
+    r"(?<=\w)\((" + _INCLUSIVE_SUFFIXES + r")\)(s?)(?!\w)", re.IGNORECASE
+)
+_INCLUSIVE_HYPHEN = re.compile(
+    r"(?<=\w)-(e|es|ère|ere|euse|rice|trice)(?:-(s))?(?!\w)", re.IGNORECASE
+)
+_ELISION = re.compile(
+    r"\b(?:jusqu|lorsqu|puisqu|quoiqu|presqu|qu|[cdjlmnst])['’‘`´ʼ]", re.IGNORECASE
+)
+_HTML_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"</?[a-zA-Z!][^<>]{0,500}>")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]{0,500})\]\([^)]{0,2000}\)")
+_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
+_MILLIONS = re.compile(r"\b(\d+)\s*(?:m|meur|mio|millions?)\b(?:\s*(?:d\s*)?euros?)?")
+_ARTICLE_REFERENCE = re.compile(r"\b([lrd])\s*\.?\s*(\d{4})\s*-\s*(\d{1,3})\b")
+_TOKEN = re.compile(r"[a-z0-9]+")
+# Snowball conflations that hurt here: « publication » and « publique » share the stem
+# « publiqu » (every « structure publique » would look like a question on publishing), and
+# « qualitatives » / « qualité », « quantitatives » / « quantité » share one too.
+STEM_OVERRIDES: dict[str, str] = {
+    form: stem
+    for stem, forms in {
+        "publication": ("publication", "publications"),
+        "qualitatif": ("qualitatif", "qualitatifs", "qualitative", "qualitatives"),
+        "quantitatif": ("quantitatif", "quantitatifs", "quantitative", "quantitatives"),
+    }.items()
+    for form in forms
+}
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "€": " euros ", "%": " pourcent "}
+)
+
+
+def strip_html(text: str) -> str:
+    """Drop HTML tags and script/style blocks (entities decoded), keeping the visible text."""
+    text = _HTML_BLOCK.sub(" ", html.unescape(text))
+    return _HTML_TAG.sub(" ", text)
+
+
+def strip_markup(text: str) -> str:
+    """Drop HTML, Markdown link targets and URLs, which never carry the question."""
+    text = _MARKDOWN_LINK.sub(r"\1", strip_html(text))
+    return _URL.sub(" ", text)
+
+
+def fold_inclusive(text: str) -> str:
+    """élu·es, élu.es, élu-e-s, élu(e)s → élus; élu·e → élu (the base form is enough to match)."""
+
+    def base(match: re.Match[str]) -> str:
+        suffix, trailing_s = match.group(1), match.group(2) or ""
+        return "s" if trailing_s or suffix.lower().endswith("s") else ""
+
+    text = _INCLUSIVE_DOT.sub(base, text)
+    text = _INCLUSIVE_PARENTHESES.sub(base, text)
+    return _INCLUSIVE_HYPHEN.sub(base, text)
+
+
+def fold(text: str) -> str:
+    """Lower case, inclusive writing and elisions folded, accents removed, amounts unified."""
+    text = fold_inclusive(text.translate(_LIGATURES)).lower()
+    text = _ELISION.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = _MILLIONS.sub(r"\1 millions euros", text)
+    return _ARTICLE_REFERENCE.sub(r"\1\2\3", text)
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded word tokens of `text` without stop words or stray single letters."""
+    return [
+        token
+        for token in _TOKEN.findall(fold(strip_markup(text)))
+        if token not in STOP_WORDS and (len(token) > 1 or token.isdigit())
+    ]
+
+
+class Analyzer:
+    """Turns text into search terms: stems, with lexicon phrases rewritten to canonical terms."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon if lexicon is not None else Lexicon.from_file()
+        self._stemmer = snowballstemmer.stemmer("french")
+        self._stem_cached = functools.lru_cache(maxsize=65_536)(self._stem_word)
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self.lexicon_words: frozenset[str] = frozenset()
+        self._build_phrase_table()
+        self._longest_phrase = max((len(key) for key in self._phrases), default=1)
+        self._framing_stems = frozenset(self.stem(word) for word in FRAMING_WORDS)
+        self.domain_terms: frozenset[str] = frozenset(
+            term for phrase in self.lexicon.domain_terms for term in self.terms(phrase)
+        )
+
+    def stem(self, token: str) -> str:
+        """Snowball stem of a folded token. Folding drops the accent of « -ée(s) », which the
+        French stemmer needs to strip the ending, so it is restored first (« alignees » and
+        « alignées » both give « align »)."""
+        if not token.isalpha():
+            return token
+        override = STEM_OVERRIDES.get(token)
+        if override is not None:
+            return override
+        return self._stem_cached(token)
+
+    def _stem_word(self, token: str) -> str:
+        if len(token) > 4 and token.endswith("ees"):
+            token = token[:-3] + "ées"
+        elif len(token) > 3 and token.endswith("ee"):
+            token = token[:-2] + "ée"
+        stemmed = self._stemmer.stemWord(token)
+        stemmed = unicodedata.normalize("NFKD", stemmed).encode("ascii", "ignore").decode("ascii")
+        # Snowball leaves verbs in « -ent » untouched and stems « associer » / « associe »
+        # differently once accents are folded; these two steps make the forms meet.
+        if stemmed == token and len(token) >= 7 and token.endswith("ent"):
+            stemmed = token[:-3]
+        if len(stemmed) >= 5 and stemmed.endswith("i"):
+            stemmed = stemmed[:-1]
+        return stemmed
+
+    def terms(self, text: str) -> list[str]:
+        return self.terms_from_tokens(tokenize(text))
+
+    def terms_from_tokens(self, tokens: Sequence[str]) -> list[str]:
+        """Stems of `tokens` where the longest lexicon phrases become one canonical term."""
+        stems = [stem for stem in map(self.stem, tokens) if stem not in self._framing_stems]
+        terms: list[str] = []
+        position = 0
+        while position < len(stems):
+            for length in range(min(self._longest_phrase, len(stems) - position), 0, -1):
+                canonical = self._phrases.get(tuple(stems[position : position + length]))
+                if canonical is not None:
+                    terms.append(canonical)
+                    position += length
+                    break
+            else:
+                terms.append(stems[position])
+                position += 1
+        return terms
+
+    def is_known_token(self, token: str) -> bool:
+        """True when the token is a lexicon word (so it needs no typo correction)."""
+        return token in self.lexicon_words
+
+    def _build_phrase_table(self) -> None:
+        owners: dict[tuple[str, ...], str] = {}
+        words: set[str] = set()
+        for group in self.lexicon.synonym_groups:
+            canonical_tokens = tokenize(group.canonical)
+            if not canonical_tokens:
+                raise KnowledgeFileError(
+                    f"Lexique : la forme « {group.canonical} » ne contient aucun mot utile."
+                )
+            canonical = "_".join(canonical_tokens)
+            for phrase in (group.canonical, *group.variants):
+                tokens = tokenize(phrase)
+                words.update(tokens)
+                for key in self._phrase_keys(tokens):
+                    previous = owners.get(key)
+                    if previous is not None and previous != group.canonical:
+                        raise KnowledgeFileError(
+                            f"Lexique : « {phrase} » figure à la fois dans le groupe "
+                            f"« {previous} » et dans le groupe « {group.canonical} »."
+                        )
+                    owners[key] = group.canonical
+                    self._phrases[key] = canonical
+        self.lexicon_words = frozenset(words)
+
+    def _phrase_keys(self, tokens: list[str]) -> list[tuple[str, ...]]:
+        """The stem key of a phrase, plus its plural/singular form for one-word phrases."""
+        if not tokens:
+            return []
+        key = tuple(self.stem(token) for token in tokens)
+        if len(tokens) != 1 or not tokens[0].isalpha():
+            return [key]
+        word = tokens[0]
+        other = word[:-1] if word.endswith("s") else word + "s"
+        return list(dict.fromkeys([key, (self.stem(other),)]))

@@ -1,0 +1,294 @@
+"""The summary as an Adaptive Card (1.5) an élu·e reads in ten seconds.
+
+Order: headline counts per status, the chart (when the bot serves it), one compact row per
+indicator grouped by axis, reporting completeness, next meetings, warnings, how to read it;
+filters are buttons that post `synthèse axe …` / `synthèse direction …`.
+
+Teams refuses messages above about 28 KB (28 672 bytes) envelope included: the card is measured
+as the connector serialises it (msrest's `json.dumps` defaults, so accents count as `\\uXXXX`) and,
+past `MAX_CARD_BYTES` (leaving ~2 KB for the activity around it), indicator rows are cut with a
+line that says how many are left out (the exported report has them all). Thirty indicators with
+72-character labels and forty directorates fit; labels are shortened to that length.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from botbuilder.core import CardFactory
+from botbuilder.schema import Attachment
+
+from bot.cards import CARD_VERSION, im_back
+from domain.summary import wording
+from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
+from domain.text import excerpt
+from domain.clock import DEFAULT_TIMEZONE
+from domain.indicators.catalogue import Axis
+
+MAX_CARD_BYTES = 26_500
+MAX_LISTED_DIRECTORATES = 10
+MAX_DIRECTORATE_BUTTONS = 6
+MAX_LISTED_MEETINGS = 3
+MAX_LISTED_MISSING = 10
+MAX_LABEL_CHARACTERS = 72
+MAX_DIRECTORATE_NAME_CHARACTERS = 40
+CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
+
+STATUS_COLORS = {
+    Status.ACHIEVED: "Good",
+    Status.ON_TRACK: "Accent",
+    Status.LATE: "Attention",
+    Status.NOT_REPORTED: "Warning",
+    Status.NO_TARGET: "Default",
+}
+
+
+def summary_command(axis: Axis | None = None, directorate: str | None = None) -> str:
+    """The text a filter button posts; `bot.summary.request.parse_summary_request` reads it back."""
+    parts = ["synthèse"]
+    if directorate:
+        parts.append(f"direction {directorate}")
+    if axis is not None:
+        parts.append(f"axe {axis.value}")
+    return " ".join(parts)
+
+
+def card_size(content: dict[str, Any]) -> int:
+    """Bytes of the card as the Bot Framework connector sends it."""
+    return len(json.dumps(content).encode("utf-8"))
+
+
+def summary_card_content(
+    summary: Summary,
+    *,
+    chart_url: str | None = None,
+    timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
+    extra_actions: Sequence[dict] = (),
+    max_bytes: int = MAX_CARD_BYTES,
+) -> dict[str, Any]:
+    """The card as a dict, cut to fit `max_bytes` (see the module docstring)."""
+    lines = summary.lines
+    limit = len(lines)
+    while True:
+        content = _card(summary, chart_url, timezone, extra_actions, limit)
+        if card_size(content) <= max_bytes or limit == 0:
+            return content
+        limit = limit * 3 // 4
+
+
+def summary_card(summary: Summary, **options: Any) -> Attachment:
+    return CardFactory.adaptive_card(summary_card_content(summary, **options))
+
+
+def _card(
+    summary: Summary,
+    chart_url: str | None,
+    timezone: ZoneInfo | str,
+    extra_actions: Sequence[dict],
+    line_limit: int,
+) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [
+        _text(wording.TITLE, size="Large", weight="Bolder"),
+        _text(wording.scope_text(summary), isSubtle=True, spacing="None"),
+    ]
+    empty = wording.empty_text(summary)
+    if empty:
+        body.append(_text(empty, color="Warning"))
+    else:
+        body.append(_headline(summary))
+        if chart_url:
+            body.append(
+                {
+                    "type": "Image",
+                    "url": chart_url,
+                    "altText": CHART_ALT_TEXT,
+                    "size": "Stretch",
+                    "msTeams": {"allowExpand": True},
+                }
+            )
+        body.extend(_sections(summary, line_limit))
+    body.extend(_completeness(summary))
+    body.extend(_meetings(summary, timezone))
+    body.extend(_warnings(summary))
+    if summary.lines:
+        body.append(_text(wording.CARD_RULES_TEXT, size="Small", isSubtle=True, separator=True))
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+        "actions": _actions(summary) + list(extra_actions),
+    }
+
+
+def _text(text: str, **style: Any) -> dict[str, Any]:
+    """A wrapping TextBlock; False/None styles are left out (bytes count: see MAX_CARD_BYTES)."""
+    return {"type": "TextBlock", "text": text, "wrap": True, **{k: v for k, v in style.items() if v not in (None, False)}}
+
+
+def _headline(summary: Summary) -> dict[str, Any]:
+    columns = []
+    for status in STATUS_ORDER:
+        count = summary.status_counts.get(status, 0)
+        color = STATUS_COLORS[status] if count else "Default"
+        columns.append(
+            {
+                "type": "Column",
+                "width": "stretch",
+                "items": [
+                    _text(str(count), size="ExtraLarge", weight="Bolder", color=color, isSubtle=not count),
+                    _text(wording.status_count_label(status, count), size="Small", spacing="None",
+                          isSubtle=not count),
+                ],
+            }
+        )
+    return {"type": "ColumnSet", "columns": columns, "spacing": "Medium"}
+
+
+def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
+    elements: list[dict[str, Any]] = []
+    shown = 0
+    for section in summary.sections:
+        if shown >= line_limit:
+            break
+        items: list[dict[str, Any]] = [
+            _text(
+                f"Axe {section.axis.value} · {wording.indicator_count(len(section.lines))}",
+                weight="Bolder",
+                size="Medium",
+            )
+        ]
+        for line in section.lines:
+            if shown >= line_limit:
+                break
+            items.append(_indicator_row(line))
+            shown += 1
+        elements.append({"type": "Container", "separator": True, "spacing": "Medium", "items": items})
+    left_out = len(summary.lines) - shown
+    if left_out > 0:
+        elements.append(
+            _text(
+                f"… et {wording.indicator_count(left_out)} de plus, non affichés ici : voir le rapport exporté.",
+                isSubtle=True,
+            )
+        )
+    return elements
+
+
+def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
+    """Label and details on the left, the coloured status on the right (~600 bytes a row)."""
+    status = {"type": "TextBlock", "text": wording.status_title(line.status), "weight": "Bolder", "size": "Small",
+              "color": STATUS_COLORS[line.status]}
+    return {
+        "type": "ColumnSet",
+        "columns": [
+            {
+                "type": "Column",
+                "items": [
+                    _text(f"**{line.code}** {excerpt(line.label, MAX_LABEL_CHARACTERS)}"),
+                    _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
+                ],
+            },
+            {"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [status]},
+        ],
+    }
+
+
+def _completeness(summary: Summary) -> list[dict[str, Any]]:
+    rows = summary.completeness
+    if not rows:
+        return []
+    items: list[dict[str, Any]] = [
+        _text("Remontées de la période en cours", weight="Bolder", size="Medium"),
+        _text(wording.completeness_headline(summary), spacing="Small"),
+    ]
+    if summary.viewed_directorate:
+        missing = [m for row in rows for m in row.missing]
+        if missing:
+            listed = ", ".join(f"{m.indicator_code} ({m.period.code})" for m in missing[:MAX_LISTED_MISSING])
+            more = f" et {len(missing) - MAX_LISTED_MISSING} autres" if len(missing) > MAX_LISTED_MISSING else ""
+            items.append(_text(f"À remonter : {listed}{more}.", color="Warning", spacing="Small"))
+        elif rows[0].expected == 0:
+            items.append(_text(wording.completeness_text(rows[0]), isSubtle=True, spacing="Small"))
+    else:
+        late = [row for row in rows if row.expected > 0 and not row.is_complete]
+        if late:
+            facts = [
+                {"title": excerpt(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS),
+                 "value": wording.completeness_text(row)}
+                for row in late[:MAX_LISTED_DIRECTORATES]
+            ]
+            items.append({"type": "FactSet", "facts": facts, "spacing": "Small"})
+            if len(late) > MAX_LISTED_DIRECTORATES:
+                items.append(_text(f"… et {len(late) - MAX_LISTED_DIRECTORATES} autres directions en attente.",
+                                   isSubtle=True, spacing="None"))
+        complete = [row.directorate.code for row in rows if row.is_complete]
+        if complete:
+            items.append(_text("À jour : " + ", ".join(complete), size="Small", isSubtle=True, spacing="Small"))
+    return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
+
+
+def _meetings(summary: Summary, timezone: ZoneInfo | str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = [_text("Prochaines réunions", weight="Bolder", size="Medium")]
+    if summary.next_meetings:
+        facts = [
+            {"title": meeting.label, "value": wording.meeting_text(meeting, timezone)}
+            for meeting in summary.next_meetings[:MAX_LISTED_MEETINGS]
+        ]
+        items.append({"type": "FactSet", "facts": facts, "spacing": "Small"})
+    else:
+        items.append(_text("Aucune réunion planifiée.", isSubtle=True, spacing="Small"))
+    return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
+
+
+def _warnings(summary: Summary) -> list[dict[str, Any]]:
+    messages = [warning.message for warning in summary.cadence_warnings]
+    if summary.catalogue_warning:
+        messages.append(summary.catalogue_warning)
+    if not messages:
+        return []
+    return [
+        {
+            "type": "Container",
+            "style": "warning",
+            "separator": True,
+            "spacing": "Medium",
+            "items": [_text("⚠ " + message, size="Small", spacing="Small") for message in messages],
+        }
+    ]
+
+
+def _actions(summary: Summary) -> list[dict[str, Any]]:
+    actions: list[dict[str, Any]] = []
+    viewed = summary.directorate_filter
+    if summary.axis_filter is not None or viewed is not None:
+        actions.append(im_back("Synthèse complète", summary_command()))
+    if summary.catalogue_size:
+        axis_buttons = [
+            im_back(f"Axe {axis.value}", summary_command(axis=axis, directorate=viewed))
+            for axis in Axis
+            if axis is not summary.axis_filter
+        ]
+        actions.append(_show_card("Filtrer par axe", [], axis_buttons))
+    if not summary.scope.is_restricted and viewed is None:
+        candidates = [row.directorate.code for row in summary.completeness if row.expected > 0]
+        if candidates:
+            buttons = [im_back(code, summary_command(directorate=code)) for code in candidates[:MAX_DIRECTORATE_BUTTONS]]
+            hint = _text(
+                "Directions les moins à jour d'abord. Pour une autre, tapez « synthèse direction CODE ».",
+                size="Small",
+                isSubtle=True,
+            )
+            actions.append(_show_card("Filtrer par direction", [hint], buttons))
+    return actions
+
+
+def _show_card(title: str, body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "Action.ShowCard",
+        "title": title,
+        "card": {"type": "AdaptiveCard", "version": CARD_VERSION, "body": body, "actions": actions},
+    }

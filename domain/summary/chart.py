@@ -1,0 +1,293 @@
+"""The summary chart as PNG bytes: progress towards targets, and completeness by directorate.
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot: no global figure state). Teams
+shows an image inside an Adaptive Card when the card gives its URL, so the bot serves these
+bytes behind an expiring token (`bot.summary.tokens`); Teams fetches the URL after the card
+arrives, so drawing is off the card's critical path. A `data:` URI is only usable for images of a
+few kilobytes, because the whole card must stay under ~28 KB (`data_uri_if_small`): with 30
+indicators the chart weighs 50–90 KB, so URL it is. The PNG is reduced to a 64-colour palette,
+which keeps it 4× smaller without visible loss on flat bars and text.
+
+`card_chart_png` is the card's image (progress only, drawn at card width so labels stay legible
+inline; "allowExpand" lets Teams enlarge it); `summary_chart_png` draws any panels, wide, for
+the reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MultipleLocator
+from PIL import Image
+
+from domain.summary import wording
+from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.indicators.catalogue import Axis
+
+STATUS_HEX = {
+    Status.ACHIEVED: "#2e7d32",
+    Status.ON_TRACK: "#1565c0",
+    Status.LATE: "#c62828",
+    Status.NOT_REPORTED: "#ef6c00",
+    Status.NO_TARGET: "#9e9e9e",
+}
+COMPLETE_HEX = "#2e7d32"
+PARTLY_HEX = "#ef6c00"
+BEHIND_HEX = "#c62828"
+PROGRESS_AXIS_MAX = 125.0
+ROW_HEIGHT_INCHES = 0.34
+RIGHT_MARGIN_INCHES = 0.3
+TITLE_INCHES = 0.5
+PANEL_TITLE_INCHES = 0.35
+LEGEND_INCHES = 0.85
+AXIS_LABEL_INCHES = 0.55
+PANEL_GAP_INCHES = 0.25
+DPI = 100
+LABEL_LINES = 2
+PALETTE_COLOURS = 64
+DATA_URI_MAX_BYTES = 12_000
+
+
+# No glyph hinting: a third faster to draw at this size, and as legible. No mathtext: a label
+# holding "$" (a currency) must print as typed, not fail to parse. rc_context changes matplotlib's
+# process-wide settings while drawing: draw from one worker thread at a time (a one-thread
+# executor off the event loop), never from several at once.
+_RC_PARAMS = {"text.hinting": "none", "text.parse_math": False}
+
+
+class Panel(StrEnum):
+    PROGRESS = "progress"
+    COMPLETENESS = "completeness"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    width_inches: float
+    labels_inches: float
+    label_characters: int
+    legend_columns: int
+    title_points: float
+
+
+# WIDE for reports (A4 width, room for long labels); COMPACT is drawn at the width a Teams card
+# shows it (~540 px), so that its 8-point labels are not scaled down to illegibility.
+WIDE = _Layout(width_inches=8.0, labels_inches=2.9, label_characters=44, legend_columns=4, title_points=11)
+COMPACT = _Layout(width_inches=5.4, labels_inches=2.0, label_characters=29, legend_columns=3, title_points=9.5)
+
+
+def summary_chart_png(
+    summary: Summary,
+    panels: Sequence[Panel] = (Panel.PROGRESS, Panel.COMPLETENESS),
+    *,
+    with_title: bool = True,
+    compact: bool = False,
+) -> bytes:
+    """The chart of `summary` with the panels asked for, as PNG bytes.
+
+    `with_title=False` leaves out the summary title, for a report that already shows it;
+    `compact=True` draws it at card width (see `card_chart_png`).
+
+    Panels are placed in inches by hand rather than by matplotlib's constrained layout, which
+    draws the figure twice and doubled the time; labels are wrapped to a fixed width instead.
+    """
+    with rc_context(_RC_PARAMS):
+        return _summary_chart_png(summary, panels, with_title, COMPACT if compact else WIDE)
+
+
+def card_chart_png(summary: Summary) -> bytes:
+    """The image for the card: progress only (the card lists completeness as text), card-wide."""
+    return summary_chart_png(summary, panels=(Panel.PROGRESS,), compact=True)
+
+
+def _summary_chart_png(summary: Summary, panels: Sequence[Panel], with_title: bool, layout: _Layout) -> bytes:
+    completeness = [row for row in summary.completeness if row.expected > 0]
+    progress_rows = _progress_rows(summary)
+    drawn = [
+        panel
+        for panel in panels
+        if (panel is Panel.PROGRESS and summary.lines) or (panel is Panel.COMPLETENESS and completeness)
+    ]
+    if not drawn:
+        return _empty_chart(summary, layout)
+    heights = [
+        len(progress_rows) * ROW_HEIGHT_INCHES if panel is Panel.PROGRESS else len(completeness) * ROW_HEIGHT_INCHES
+        for panel in drawn
+    ]
+    below = [LEGEND_INCHES if panel is Panel.PROGRESS else AXIS_LABEL_INCHES for panel in drawn]
+    title = TITLE_INCHES if with_title else 0.1
+    total = title + sum(PANEL_TITLE_INCHES + height + after + PANEL_GAP_INCHES for height, after in zip(heights, below))
+    figure = Figure(figsize=(layout.width_inches, total), dpi=DPI)
+    if with_title:
+        figure.text(0.5, 1 - 0.25 / total, f"{wording.TITLE} – {wording.scope_text(summary)}", ha="center",
+                    va="center", fontsize=layout.title_points, fontweight="bold")
+    top = total - title
+    left = layout.labels_inches / layout.width_inches
+    width = 1 - left - RIGHT_MARGIN_INCHES / layout.width_inches
+    for panel, height, after in zip(drawn, heights, below):
+        top -= PANEL_TITLE_INCHES
+        axes = figure.add_axes((left, (top - height) / total, width, height / total))
+        if panel is Panel.PROGRESS:
+            _draw_progress(axes, progress_rows, layout)
+        else:
+            _draw_completeness(axes, completeness, layout)
+        top -= height + after + PANEL_GAP_INCHES
+    return _png(figure)
+
+
+def data_uri_if_small(png: bytes, max_bytes: int = DATA_URI_MAX_BYTES) -> str | None:
+    """A `data:` URI for an Image element, or None when it would weigh too much in a card."""
+    if len(png) > max_bytes:
+        return None
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _progress_rows(summary: Summary) -> list[Axis | IndicatorLine]:
+    """The progress panel's rows: each axis heading followed by its indicators."""
+    rows: list[Axis | IndicatorLine] = []
+    for section in summary.sections:
+        rows.append(section.axis)
+        rows.extend(section.lines)
+    return rows
+
+
+def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) -> None:
+    positions = list(range(len(rows)))
+    axes.set_title("Avancement vers la cible", loc="left", fontsize=layout.title_points, fontweight="bold")
+    labels = []
+    for position, row in zip(positions, rows):
+        if isinstance(row, Axis):
+            labels.append(f"Axe {row.value}")
+            if position:
+                axes.axhline(position - 0.5, color="#bdbdbd", lw=0.8)
+            continue
+        labels.append(_wrap(f"{row.code} {row.label}", layout.label_characters))
+        _draw_progress_bar(axes, position, row)
+    axes.axvline(100, color="#424242", linestyle="--", lw=1)
+    axes.set_yticks(positions, labels, fontsize=8)
+    for row, tick in zip(rows, axes.get_yticklabels()):
+        if isinstance(row, Axis):
+            tick.set_fontweight("bold")
+            tick.set_fontsize(9)
+    axes.tick_params(axis="y", length=0)
+    axes.set_ylim(len(rows) - 0.5, -0.5)
+    axes.set_xlim(0, PROGRESS_AXIS_MAX)
+    _percent_axis(axes)
+    lines = [row for row in rows if isinstance(row, IndicatorLine)]
+    barred = [line.status for line in lines if line.progress_percent is not None]
+    present = [status for status in STATUS_ORDER if status in barred]
+    handles = [Patch(color=STATUS_HEX[status], label=wording.status_title(status)) for status in present]
+    if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
+        handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu à date"))
+    handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
+    legend_offset = (0.45 * 72) / (axes.get_window_extent().height or 1)
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -legend_offset), ncol=layout.legend_columns, fontsize=8,
+                frameon=False)
+
+
+def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
+    if line.progress_percent is None:
+        note = "non renseigné" if line.latest_value is None else line.target_note or ""
+        axes.text(1.5, position, note, va="center", fontsize=8, style="italic", color="#616161")
+        return
+    shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))
+    axes.barh(position, shown, color=STATUS_HEX[line.status], height=0.62)
+    label = f"{round(line.progress_percent)} %".replace("-", "−")
+    if line.progress_percent > PROGRESS_AXIS_MAX:
+        label += " ▸"
+    inside = shown > 20
+    axes.text(
+        shown - 1.5 if inside else shown + 1.5,
+        position,
+        label,
+        va="center",
+        ha="right" if inside else "left",
+        fontsize=8,
+        color="white" if inside else "#212121",
+        fontweight="bold",
+    )
+    if line.expected_progress_percent is not None and line.status is not Status.ACHIEVED:
+        axes.plot([line.expected_progress_percent] * 2, [position - 0.38, position + 0.38], color="#212121", lw=1.6)
+
+
+def _draw_completeness(axes, rows: Sequence[DirectorateCompleteness], layout: _Layout) -> None:
+    ordered = sorted(rows, key=lambda row: row.directorate.code)
+    positions = list(range(len(ordered)))
+    axes.set_title("Remontées de la période en cours, par direction", loc="left", fontsize=layout.title_points,
+                   fontweight="bold")
+    for position, row in zip(positions, ordered):
+        percent = row.percent or 0.0
+        colour = COMPLETE_HEX if row.is_complete else PARTLY_HEX if percent >= 50 else BEHIND_HEX
+        axes.barh(position, max(percent, 0.8), color=colour, height=0.62)
+        inside = percent > 25
+        axes.text(
+            percent - 1.5 if inside else percent + 1.5,
+            position,
+            f"{row.reported}/{row.expected}",
+            va="center",
+            ha="right" if inside else "left",
+            fontsize=8,
+            color="white" if inside else "#212121",
+            fontweight="bold",
+        )
+    axes.set_yticks(positions, [_wrap(row.directorate.display, layout.label_characters) for row in ordered], fontsize=8)
+    axes.tick_params(axis="y", length=0)
+    axes.set_ylim(len(ordered) - 0.5, -0.5)
+    axes.set_xlim(0, 100)
+    _percent_axis(axes)
+    axes.set_xlabel("Part des indicateurs remontés pour la période due", fontsize=8)
+
+
+def _percent_axis(axes) -> None:
+    axes.xaxis.set_major_locator(MultipleLocator(25))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} %"))
+    axes.tick_params(axis="x", labelsize=8)
+    axes.grid(axis="x", color="#e0e0e0", lw=0.6)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
+def _empty_chart(summary: Summary, layout: _Layout) -> bytes:
+    """A one-line image saying there is nothing to draw, so a chart link never breaks."""
+    figure = Figure(figsize=(layout.width_inches, 1.4), dpi=DPI)
+    figure.text(0.5, 0.75, f"{wording.TITLE} – {wording.scope_text(summary)}", ha="center", va="center",
+                fontsize=layout.title_points, fontweight="bold")
+    figure.text(0.5, 0.35, wording.empty_text(summary) or "Aucune donnée à afficher.", ha="center", va="center",
+                fontsize=10, wrap=True)
+    return _png(figure)
+
+
+def _png(figure: Figure) -> bytes:
+    """Draw once on Agg, then let Pillow write a 64-colour palette PNG (4× smaller, same look)."""
+    canvas = FigureCanvasAgg(figure)
+    figure.set_facecolor("white")
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    palette = image.convert("RGB").quantize(colors=PALETTE_COLOURS, method=Image.Quantize.FASTOCTREE)
+    colours = palette.getpalette() or []
+    for start in range(0, len(colours), 3):
+        if min(colours[start : start + 3]) >= 250:  # the octree rounds white to 254: keep it white
+            colours[start : start + 3] = [255, 255, 255]
+    palette.putpalette(colours)
+    output = io.BytesIO()
+    palette.save(output, format="PNG")
+    return output.getvalue()
+
+
+def _wrap(text: str, width: int, lines: int = LABEL_LINES) -> str:
+    """At most `lines` lines of `width` characters, the last one cut with an ellipsis."""
+    wrapped = textwrap.wrap(" ".join(text.split()), width=width) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
+    return "\n".join(wrapped)

@@ -1,0 +1,370 @@
+"""The status summary: per axis and indicator, where it stands against its target.
+
+Rules (also shown in the card's footnote and the report, so readers know how to read them):
+
+- **Scope first.** Values outside the person's scope (a contributor's directorate) or outside the
+  directorate filter are dropped before anything is computed: no aggregate, trend, comment or
+  completeness row can be derived from them.
+- **Aggregation across directorates.** An indicator's value for a period is the **sum** of the
+  directorates' values for counts, amounts, hours, days, people, tonnes and tCO2e (they add up to
+  the organisation's total), and the **unweighted mean** of their values for percentages (a rate
+  does not add up; the directorates' denominators are not collected, so the mean is the only
+  honest figure, and it is labelled as such). Per-directorate rows are kept for the report.
+- **Latest value** = the aggregate of the most recent period with at least one value. For a sum,
+  it is the most recent period that every responsible directorate reported (a total missing a
+  quarter of the directorates would read as a fall), and a newer, incomplete period is shown as
+  pending ("2026-T3 en cours : 24/40 directions"); when no period is complete, the latest one
+  is used and marked partial.
+- **Trend** compares the latest period with the most recent earlier period, on the directorates
+  that reported both (like for like), so that a late directorate does not look like a fall.
+- **Status.** No value → « non renseigné ». No target → « pas de cible ». Target reached (≥ for
+  a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
+  linear path is computed: the path starts at the baseline (or, without one, the first value)
+  at the end of the first reported period and reaches the target on 31 December of the target
+  year; at or ahead of the path → « en bonne voie », behind → « en retard ».
+- **A directorate's view of a summed indicator** shared by several directorates has no
+  comparable target (the target is the organisation's): its status is « pas de cible » with a
+  note; percentages keep the target, which applies to each directorate's rate.
+- **Completeness** counts, per directorate, the indicators it is responsible for that have a
+  value for the period due today (`storage.periods.current_reporting_period`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+
+from domain.summary.model import (
+    Aggregation,
+    AxisSection,
+    DirectorateCompleteness,
+    DirectorateInfo,
+    DirectorateValue,
+    IndicatorLine,
+    IndicatorSnapshot,
+    MeetingLike,
+    MissingReport,
+    ReportedValue,
+    Scope,
+    Status,
+    Summary,
+    SummaryAccessDenied,
+    SummaryError,
+    Trend,
+    TrendDirection,
+    count_statuses,
+)
+from domain.committees.cadence import CadenceWarning
+from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_size_warning
+from domain.indicators.values import Unit
+from domain.indicators.periods import Frequency, Period, current_reporting_period
+
+_CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
+_MEAN_QUANTUM = Decimal("0.01")
+
+DirectorateInput = DirectorateInfo | tuple[str, str] | str
+
+
+def aggregation_for(unit: Unit) -> Aggregation:
+    """Rates are averaged; every other unit counts something that adds up across directorates."""
+    return Aggregation.MEAN if unit is Unit.PERCENT else Aggregation.SUM
+
+
+def compute_summary(
+    indicators: Iterable[IndicatorSnapshot],
+    directorates: Iterable[DirectorateInput] | Mapping[str, str],
+    today: date,
+    *,
+    scope: Scope,
+    axis: Axis | str | None = None,
+    directorate: str | None = None,
+    next_meetings: Iterable[MeetingLike] = (),
+    cadence_warnings: Iterable[CadenceWarning] = (),
+    catalogue_warning: str | None = None,
+) -> Summary:
+    """The summary of `indicators` (the active catalogue) as `scope` may see it, on `today`.
+
+    `scope` has no default: every caller states whose view it computes (see `scope_for`).
+
+    `directorate` filters on one directorate; a restricted scope may only name its own (any other
+    code is refused with the same message whether it exists or not). `catalogue_warning`
+    defaults to the ~30-indicator advice computed from the size of `indicators`.
+    """
+    catalogue = list(indicators)
+    infos = _directorate_infos(directorates)
+    axis_filter = _axis(axis)
+    viewed = _viewed_directorate(scope, directorate, infos)
+    visible = None if viewed is None else frozenset({viewed})
+
+    lines: list[IndicatorLine] = []
+    scoped: list[IndicatorSnapshot] = []
+    for indicator in catalogue:
+        if axis_filter is not None and indicator.axis is not axis_filter:
+            continue
+        restricted = _restrict(indicator, visible)
+        if restricted is None:
+            continue
+        target_applies = (
+            aggregation_for(indicator.unit) is Aggregation.MEAN
+            or visible is None
+            or set(indicator.directorates) <= visible
+        )
+        scoped.append(restricted)
+        lines.append(_line(restricted, target_applies))
+
+    shown_directorates = _visible_directorates(infos, scoped, viewed)
+    sections = tuple(
+        AxisSection(axis_value, tuple(line for line in lines if line.snapshot.axis is axis_value))
+        for axis_value in Axis
+        if any(line.snapshot.axis is axis_value for line in lines)
+    )
+    return Summary(
+        today=today,
+        scope=scope,
+        axis_filter=axis_filter,
+        directorate_filter=viewed if not scope.is_restricted else None,
+        sections=sections,
+        completeness=_completeness(scoped, shown_directorates, today, keep_empty=viewed is not None),
+        next_meetings=tuple(
+            sorted((m for m in next_meetings if m.starts_at.date() >= today), key=lambda m: m.starts_at)
+        ),
+        cadence_warnings=tuple(cadence_warnings),
+        catalogue_warning=catalogue_warning if catalogue_warning is not None else catalogue_size_warning(len(catalogue)),
+        catalogue_size=len(catalogue),
+        visible_indicators=tuple(scoped),
+        visible_directorates=tuple(shown_directorates),
+        status_counts=count_statuses(lines),
+    )
+
+
+def _directorate_infos(directorates: Iterable[DirectorateInput] | Mapping[str, str]) -> list[DirectorateInfo]:
+    if isinstance(directorates, Mapping):
+        items: Iterable = directorates.items()
+    else:
+        items = directorates
+    infos: dict[str, DirectorateInfo] = {}
+    for item in items:
+        if isinstance(item, DirectorateInfo):
+            info = DirectorateInfo(item.code.upper(), item.name)
+        elif isinstance(item, str):
+            info = DirectorateInfo(item.upper())
+        elif isinstance(item, tuple):
+            info = DirectorateInfo(str(item[0]).upper(), str(item[1]) if len(item) > 1 else "")
+        else:
+            info = DirectorateInfo(str(item.code).upper(), str(getattr(item, "name", "") or ""))
+        infos[info.code] = info
+    return sorted(infos.values(), key=lambda info: info.code)
+
+
+def _axis(axis: Axis | str | None) -> Axis | None:
+    if axis is None or isinstance(axis, Axis):
+        return axis
+    return Axis.parse(axis)
+
+
+def _viewed_directorate(scope: Scope, requested: str | None, infos: Sequence[DirectorateInfo]) -> str | None:
+    """The one directorate to show, checked against the scope before anything else."""
+    code = (requested or "").strip().upper() or None
+    if scope.is_restricted:
+        if code is not None and code != scope.directorate:
+            raise SummaryAccessDenied(
+                f"Vous ne pouvez consulter que la synthèse de votre direction ({scope.directorate})."
+            )
+        return scope.directorate
+    if code is not None and code not in {info.code for info in infos}:
+        known = ", ".join(info.code for info in infos) or "aucune direction enregistrée"
+        raise SummaryError(f"Je ne connais pas la direction « {requested.strip()[:40]} ». Directions : {known}.")
+    return code
+
+
+def _restrict(indicator: IndicatorSnapshot, visible: frozenset[str] | None) -> IndicatorSnapshot | None:
+    """The indicator with only the visible directorates and their values; None if none is visible."""
+    if visible is None:
+        return indicator
+    values = tuple(value for value in indicator.values if value.directorate in visible)
+    responsible = tuple(code for code in indicator.directorates if code in visible)
+    if not values and not responsible:
+        return None
+    return dataclasses.replace(indicator, directorates=responsible, values=values)
+
+
+def _aggregate(unit: Unit, values: Iterable[Decimal]) -> Decimal:
+    numbers = list(values)
+    with localcontext(_CONTEXT):
+        total = sum(numbers, Decimal(0))
+        if aggregation_for(unit) is Aggregation.SUM:
+            return total
+        return (total / len(numbers)).quantize(_MEAN_QUANTUM)
+
+
+def _line(indicator: IndicatorSnapshot, target_applies: bool) -> IndicatorLine:
+    by_period, _, latest_by_directorate = indicator.history
+    aggregation = aggregation_for(indicator.unit)
+    responsible = len(indicator.directorates)
+    per_directorate = tuple(
+        DirectorateValue(code, item.period, item.value, item.comment)
+        for code, item in sorted(latest_by_directorate.items())
+    )
+    note = _target_note(indicator, target_applies)
+    if not by_period:
+        return IndicatorLine(
+            indicator, Status.NOT_REPORTED, aggregation, None, None, 0, responsible, None, None, None, None, note, ()
+        )
+
+    periods = list(by_period)
+    judged_index = _judged_index(indicator, by_period, periods, aggregation)
+    latest = periods[judged_index]
+    latest_values = by_period[latest]
+    latest_value = _aggregate(indicator.unit, (item.value for item in latest_values.values()))
+    reporting = sum(1 for code in indicator.directorates if code in latest_values)
+    trend = _trend(indicator, by_period, periods[: judged_index + 1])
+    pending_period = periods[-1] if judged_index < len(periods) - 1 else None
+    pending_count = 0
+    if pending_period is not None:
+        pending_count = sum(1 for code in indicator.directorates if code in by_period[pending_period])
+
+    status = Status.NO_TARGET
+    expected = progress = expected_progress = None
+    if indicator.target is not None and target_applies:
+        start_period = periods[0]
+        baseline = indicator.baseline
+        if baseline is None:
+            baseline = _aggregate(indicator.unit, (item.value for item in by_period[start_period].values()))
+        fraction = _path_fraction(start_period, latest, indicator.target_year)
+        with localcontext(_CONTEXT):
+            expected = (baseline + (indicator.target - baseline) * fraction).quantize(_MEAN_QUANTUM)
+        status = _status(indicator.direction, latest_value, indicator.target, expected)
+        progress = _progress(indicator.direction, latest_value, baseline, indicator.target)
+        expected_progress = float(fraction) * 100
+    return IndicatorLine(
+        snapshot=indicator,
+        status=status,
+        aggregation=aggregation,
+        latest_period=latest,
+        latest_value=latest_value,
+        reporting_count=reporting,
+        responsible_count=responsible,
+        trend=trend,
+        expected_value=expected,
+        progress_percent=progress,
+        expected_progress_percent=expected_progress,
+        target_note=note,
+        latest_by_directorate=per_directorate,
+        pending_period=pending_period,
+        pending_count=pending_count,
+    )
+
+
+def _judged_index(
+    indicator: IndicatorSnapshot,
+    by_period: Mapping[Period, Mapping[str, ReportedValue]],
+    periods: Sequence[Period],
+    aggregation: Aggregation,
+) -> int:
+    """Index of the period whose value is judged: for a sum, the latest one every responsible
+    directorate reported (a sum missing a quarter of the directorates would look like a fall);
+    the latest period when none is complete, and always for a mean."""
+    last = len(periods) - 1
+    if aggregation is Aggregation.MEAN or not indicator.directorates:
+        return last
+    responsible = set(indicator.directorates)
+    for index in range(last, -1, -1):
+        if responsible <= by_period[periods[index]].keys():
+            return index
+    return last
+
+
+def _target_note(indicator: IndicatorSnapshot, target_applies: bool) -> str | None:
+    if indicator.target is None:
+        return "pas de cible"
+    if not target_applies:
+        return "cible fixée pour l'ensemble des directions"
+    return None
+
+
+def _trend(
+    indicator: IndicatorSnapshot, by_period: Mapping[Period, Mapping[str, ReportedValue]], periods: Sequence[Period]
+) -> Trend | None:
+    latest_values = by_period[periods[-1]]
+    for earlier in reversed(periods[:-1]):
+        earlier_values = by_period[earlier]
+        common = latest_values.keys() & earlier_values.keys()
+        if not common:
+            continue
+        now = _aggregate(indicator.unit, (latest_values[code].value for code in common))
+        before = _aggregate(indicator.unit, (earlier_values[code].value for code in common))
+        if now == before:
+            return Trend(TrendDirection.FLAT, None, earlier, before)
+        went_up = now > before
+        improved = went_up == (indicator.direction is ImprovementDirection.UP)
+        return Trend(TrendDirection.UP if went_up else TrendDirection.DOWN, improved, earlier, before)
+    return None
+
+
+def _path_fraction(start: Period, latest: Period, target_year: int) -> Decimal:
+    """Share of the way from the end of the first reported period to 31 December of the target year."""
+    path_start = start.end
+    path_end = date(target_year, 12, 31)
+    if path_end <= path_start:
+        return Decimal(1)
+    elapsed = (latest.end - path_start).days
+    fraction = Decimal(elapsed) / Decimal((path_end - path_start).days)
+    return min(Decimal(1), max(Decimal(0), fraction))
+
+
+def _status(direction: ImprovementDirection, value: Decimal, target: Decimal, expected: Decimal) -> Status:
+    if direction is ImprovementDirection.UP:
+        if value >= target:
+            return Status.ACHIEVED
+        return Status.ON_TRACK if value >= expected else Status.LATE
+    if value <= target:
+        return Status.ACHIEVED
+    return Status.ON_TRACK if value <= expected else Status.LATE
+
+
+def _progress(direction: ImprovementDirection, value: Decimal, baseline: Decimal, target: Decimal) -> float:
+    """Share of the distance from baseline to target covered (may be < 0 or > 100)."""
+    if target == baseline:
+        reached = value >= target if direction is ImprovementDirection.UP else value <= target
+        return 100.0 if reached else 0.0
+    return float((value - baseline) / (target - baseline)) * 100
+
+
+def _visible_directorates(
+    infos: Sequence[DirectorateInfo], scoped: Sequence[IndicatorSnapshot], viewed: str | None
+) -> list[DirectorateInfo]:
+    """The directorates the summary may name: the viewed one, or every known and responsible one."""
+    by_code = {info.code: info for info in infos}
+    if viewed is not None:
+        return [by_code.get(viewed, DirectorateInfo(viewed))]
+    for indicator in scoped:
+        for code in indicator.directorates:
+            by_code.setdefault(code, DirectorateInfo(code))
+    return sorted(by_code.values(), key=lambda info: info.code)
+
+
+def _completeness(
+    scoped: Sequence[IndicatorSnapshot], directorates: Sequence[DirectorateInfo], today: date, *, keep_empty: bool
+) -> tuple[DirectorateCompleteness, ...]:
+    due_by_frequency = {frequency: current_reporting_period(frequency, today) for frequency in Frequency}
+    reported_keys: set[tuple[str, str, Period]] = set()
+    expected_by_directorate: dict[str, list[tuple[str, Period]]] = {}
+    for indicator in scoped:
+        due = due_by_frequency[indicator.frequency]
+        for directorate in indicator.history.by_key.get((due.year, due.number), ()):
+            reported_keys.add((indicator.code, directorate, due))
+        for code in indicator.directorates:
+            expected_by_directorate.setdefault(code, []).append((indicator.code, due))
+    rows = []
+    for info in directorates:
+        expected = expected_by_directorate.get(info.code, [])
+        if not expected and not keep_empty:
+            continue
+        missing = tuple(
+            MissingReport(code, period) for code, period in expected if (code, info.code, period) not in reported_keys
+        )
+        rows.append(DirectorateCompleteness(info, len(expected), len(expected) - len(missing), missing))
+    rows.sort(key=lambda row: (row.percent if row.percent is not None else 101.0, row.directorate.code))
+    return tuple(rows)

@@ -1,0 +1,404 @@
+"""What the status summary reads (indicator snapshots) and what it produces (a `Summary`).
+
+The input types are plain frozen dataclasses so that the summary, its card, chart and exports are
+computed and tested without Teams or a database; the feature's repository turns stored rows into
+`IndicatorSnapshot`s. A `Scope` says whose detail a person may see: computing a summary first
+drops every value outside the scope, so nothing downstream (card, chart, exports) can show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from typing import NamedTuple, Protocol
+
+from domain.committees.cadence import CadenceWarning
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.errors import DomainError
+from domain.indicators.values import Unit
+from storage.models import Role
+from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
+
+
+class SummaryError(DomainError):
+    """A summary that cannot be produced as asked (unknown filter, bad input); French message."""
+
+
+class SummaryAccessDenied(SummaryError):
+    """The person asked for detail outside their scope (another directorate)."""
+
+
+class Status(StrEnum):
+    """Where an indicator stands; the values are the French words shown."""
+
+    ACHIEVED = "atteint"
+    ON_TRACK = "en bonne voie"
+    LATE = "en retard"
+    NOT_REPORTED = "non renseigné"
+    NO_TARGET = "pas de cible"
+
+
+# Order used for headline counts and legends: good news first, then what needs attention.
+STATUS_ORDER = (Status.ACHIEVED, Status.ON_TRACK, Status.LATE, Status.NOT_REPORTED, Status.NO_TARGET)
+
+
+class TrendDirection(StrEnum):
+    UP = "↑"
+    DOWN = "↓"
+    FLAT = "→"
+
+
+class Aggregation(StrEnum):
+    """How the values of several directorates make the indicator's value (see compute.py)."""
+
+    SUM = "somme des directions"
+    MEAN = "moyenne des directions"
+
+
+class ReportedValue(NamedTuple):
+    """One value reported by a directorate for a period; a plain 4-tuple works too."""
+
+    period: Period | str
+    directorate: str
+    value: Decimal
+    comment: str = ""
+
+
+class ValueHistory(NamedTuple):
+    """An indicator's values grouped once (see `IndicatorSnapshot.history`); read-only."""
+
+    by_period: dict[Period, dict[str, ReportedValue]]
+    """Periods in order, each with its values by directorate."""
+    by_key: dict[tuple[int, int], dict[str, ReportedValue]]
+    """The same groups by (year, number): all periods of a snapshot share its frequency."""
+    latest_by_directorate: dict[str, ReportedValue]
+
+
+@lru_cache(maxsize=4096)
+def _period(code: str, frequency: Frequency) -> Period:
+    """Period codes repeat thousands of times in a history: parse each (code, frequency) once."""
+    return parse_period(code, frequency)
+
+
+def _as_decimal(value: object, code: str) -> Decimal:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise SummaryError(f"Indicateur {code} : une valeur n'est pas un nombre.")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n'est pas un nombre.")
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n'est pas un nombre.") from None
+    if not number.is_finite():
+        raise SummaryError(f"Indicateur {code} : une valeur n'est pas un nombre.")
+    return number
+
+
+@dataclass(frozen=True)
+class IndicatorSnapshot:
+    """An active indicator of the catalogue with every value reported for it.
+
+    `baseline`, `target` and the values are in the indicator's unit for one period of its
+    frequency. `values` accepts `ReportedValue`s or plain (period code, directorate code, value,
+    comment) tuples; they are checked and normalised (periods parsed, codes upper-cased).
+    """
+
+    code: str
+    label: str
+    axis: Axis
+    unit: Unit
+    frequency: Frequency
+    directorates: tuple[str, ...]
+    direction: ImprovementDirection
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    target_year: int | None = None
+    values: tuple[ReportedValue, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.target is not None and self.target_year is None:
+            raise SummaryError(f"Indicateur {self.code} : une cible doit avoir son année (par exemple 2030).")
+        object.__setattr__(self, "directorates", tuple(dict.fromkeys(code.upper() for code in self.directorates)))
+        object.__setattr__(self, "values", tuple(self._normalised(value) for value in self.values))
+
+    @cached_property
+    def history(self) -> ValueHistory:
+        """The values grouped by period and by directorate, computed once per snapshot.
+
+        A snapshot never changes and the summary's cache keeps it between summaries: grouping
+        ~48,000 values at every « synthèse » was most of the time it took.
+        """
+        # Grouped on (year, number) rather than Period: hashing and ordering the dataclass costs
+        # more than the rest of the summary on a 10-year history.
+        by_key: dict[tuple[int, int], dict[str, ReportedValue]] = {}
+        latest_by_directorate: dict[str, ReportedValue] = {}
+        latest_keys: dict[str, tuple[int, int]] = {}
+        for value in self.values:
+            key = (value.period.year, value.period.number)
+            group = by_key.get(key)
+            if group is None:
+                by_key[key] = group = {}
+            group[value.directorate] = value
+            if key >= latest_keys.get(value.directorate, key):
+                latest_keys[value.directorate] = key
+                latest_by_directorate[value.directorate] = value
+        by_key = dict(sorted(by_key.items()))
+        by_period = {next(iter(group.values())).period: group for group in by_key.values()}
+        return ValueHistory(by_period, by_key, latest_by_directorate)
+
+    def with_values_replaced(self, new_values: Iterable[ReportedValue | tuple]) -> IndicatorSnapshot:
+        """This snapshot once `new_values` superseded the values of the same directorate and period.
+
+        Only the new values are checked; the others are kept as they are, objects included: a
+        value recorded then costs a few objects, not a copy of the indicator's whole history
+        (~1,600 values) that the garbage collector would walk again and again.
+        """
+        fresh = tuple(self._normalised(value) for value in new_values)
+        replaced = {(value.directorate, value.period.year, value.period.number) for value in fresh}
+        kept = tuple(
+            value for value in self.values
+            if (value.directorate, value.period.year, value.period.number) not in replaced
+        )
+        updated = object.__new__(IndicatorSnapshot)
+        for name in self.__dataclass_fields__:
+            object.__setattr__(updated, name, getattr(self, name))
+        object.__setattr__(updated, "values", kept + fresh)
+        return updated
+
+    def _normalised(self, item: ReportedValue | tuple) -> ReportedValue:
+        try:
+            period, directorate, value, *rest = item
+        except (TypeError, ValueError):
+            raise SummaryError(
+                f"Indicateur {self.code} : chaque valeur doit être (période, direction, valeur, commentaire)."
+            ) from None
+        if isinstance(period, Period):
+            ensure_frequency(period, self.frequency)
+        else:
+            period = _period(str(period), self.frequency)
+        comment = " ".join(str(rest[0] or "").split()) if rest else ""
+        return ReportedValue(period, str(directorate).upper(), _as_decimal(value, self.code), comment)
+
+
+def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
+    """An `IndicatorSnapshot` from the indicator repository's `IndicatorView` and `ValueView`s.
+
+    Duck-typed on their attribute names so that this pure module does not import the repository;
+    replaced values (`is_current` false) are skipped: the summary reads current values only.
+    """
+    return IndicatorSnapshot(
+        code=indicator.code,
+        label=indicator.label,
+        axis=indicator.axis,
+        unit=indicator.unit,
+        frequency=indicator.frequency,
+        directorates=tuple(indicator.directorates),
+        direction=indicator.improvement,
+        baseline=indicator.baseline,
+        target=indicator.target,
+        target_year=indicator.target_year,
+        values=tuple(
+            ReportedValue(value.period, value.directorate_code, value.value, value.comment or "")
+            for value in values
+            if getattr(value, "is_current", True)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DirectorateInfo:
+    code: str
+    name: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.code} – {self.name}" if self.name and self.name != self.code else self.code
+
+
+class MeetingLike(Protocol):
+    """What the summary shows of a coming meeting (storage.committees.MeetingView fits)."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def location(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    label: str
+    starts_at: datetime
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose detail may be shown: everything (lead, officials) or one directorate (contributor)."""
+
+    directorate: str | None = None
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(None)
+
+    @classmethod
+    def only(cls, directorate_code: str) -> Scope:
+        code = (directorate_code or "").strip().upper()
+        if not code:
+            raise SummaryAccessDenied(
+                "Votre direction n'est pas renseignée : demandez au responsable SPASER de l'indiquer."
+            )
+        return cls(code)
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.directorate is not None
+
+
+def scope_for(role: Role | None, directorate_code: str | None) -> Scope:
+    """The lead and officials see everything; a contributor sees their directorate only."""
+    if role in (Role.LEAD, Role.OFFICIAL):
+        return Scope.everything()
+    if role is Role.CONTRIBUTOR:
+        return Scope.only(directorate_code or "")
+    raise SummaryAccessDenied(
+        "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
+    )
+
+
+@dataclass(frozen=True)
+class DirectorateValue:
+    """A directorate's most recent value for an indicator, with its comment."""
+
+    directorate: str
+    period: Period
+    value: Decimal
+    comment: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Latest vs previous period, on the directorates that reported both (like for like)."""
+
+    direction: TrendDirection
+    improved: bool | None
+    previous_period: Period
+    previous_value: Decimal
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One indicator as the summary shows it."""
+
+    snapshot: IndicatorSnapshot
+    status: Status
+    aggregation: Aggregation
+    latest_period: Period | None
+    latest_value: Decimal | None
+    reporting_count: int
+    responsible_count: int
+    trend: Trend | None
+    expected_value: Decimal | None
+    progress_percent: float | None
+    expected_progress_percent: float | None
+    target_note: str | None
+    latest_by_directorate: tuple[DirectorateValue, ...]
+    pending_period: Period | None = None
+    pending_count: int = 0
+
+    @property
+    def code(self) -> str:
+        return self.snapshot.code
+
+    @property
+    def label(self) -> str:
+        return self.snapshot.label
+
+    @property
+    def unit(self) -> Unit:
+        return self.snapshot.unit
+
+    @property
+    def is_partial(self) -> bool:
+        return self.latest_period is not None and self.reporting_count < self.responsible_count
+
+
+@dataclass(frozen=True)
+class AxisSection:
+    axis: Axis
+    lines: tuple[IndicatorLine, ...]
+
+
+@dataclass(frozen=True)
+class MissingReport:
+    indicator_code: str
+    period: Period
+
+
+@dataclass(frozen=True)
+class DirectorateCompleteness:
+    """How many of a directorate's indicators are reported for the period due now."""
+
+    directorate: DirectorateInfo
+    expected: int
+    reported: int
+    missing: tuple[MissingReport, ...]
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.expected == 0 else 100.0 * self.reported / self.expected
+
+    @property
+    def is_complete(self) -> bool:
+        return self.expected > 0 and self.reported == self.expected
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the card, the chart and the exports show; already restricted to the scope."""
+
+    today: date
+    scope: Scope
+    axis_filter: Axis | None
+    directorate_filter: str | None
+    sections: tuple[AxisSection, ...]
+    completeness: tuple[DirectorateCompleteness, ...]
+    next_meetings: tuple[MeetingLike, ...]
+    cadence_warnings: tuple[CadenceWarning, ...]
+    catalogue_warning: str | None
+    catalogue_size: int
+    visible_indicators: tuple[IndicatorSnapshot, ...]
+    visible_directorates: tuple[DirectorateInfo, ...]
+    status_counts: Mapping[Status, int] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> tuple[IndicatorLine, ...]:
+        return tuple(line for section in self.sections for line in section.lines)
+
+    @property
+    def viewed_directorate(self) -> str | None:
+        """The one directorate the summary is about, if any (scope or filter)."""
+        return self.scope.directorate or self.directorate_filter
+
+    def directorate_name(self, code: str) -> str:
+        for info in self.visible_directorates:
+            if info.code == code:
+                return info.display
+        return code
+
+
+def count_statuses(lines: Iterable[IndicatorLine]) -> dict[Status, int]:
+    counts = dict.fromkeys(STATUS_ORDER, 0)
+    for line in lines:
+        counts[line.status] += 1
+    return counts

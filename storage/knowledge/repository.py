@@ -1,0 +1,192 @@
+"""Tables and repository of the knowledge base's live part: answers written by the SPASER lead,
+sections of the organisation's own SPASER, and the questions the assistant could not answer.
+
+The reference entries shipped with the bot stay files (`bot/knowledge/entries/`); what people
+add by chat or import lives here so that every instance sees it and nothing is lost on upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Text, delete, func, select, update
+from sqlmodel import Field, SQLModel
+
+from storage.db import Database
+from domain.errors import DomainError
+from storage.models import _timestamp, utcnow
+
+MAX_STORED_QUESTION = 1_000
+
+
+class KnowledgeEntryRecord(SQLModel, table=True):
+    __tablename__ = "knowledge_entry"
+
+    id: str = Field(primary_key=True, max_length=80)
+    kind: str = Field(max_length=16, index=True)
+    title: str = Field(max_length=300)
+    questions_json: str = Field(sa_column=Column(Text, nullable=False))
+    answer: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(max_length=500)
+    position: int = Field(default=0)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp(onupdate=utcnow)
+
+
+class OrganisationDocument(SQLModel, table=True):
+    """The organisation's adopted SPASER as last imported (one row per import, newest wins)."""
+
+    __tablename__ = "organisation_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    filename: str = Field(max_length=255)
+    title: str = Field(max_length=300)
+    section_count: int
+    imported_by: int | None = Field(default=None, foreign_key="person.id")
+    imported_at: datetime = _timestamp()
+
+
+class UnansweredQuestion(SQLModel, table=True):
+    __tablename__ = "unanswered_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    asked_by: int | None = Field(default=None, foreign_key="person.id")
+    asked_at: datetime = _timestamp(index=True)
+    answered_entry_id: str | None = Field(default=None, max_length=80)
+    answered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    id: str
+    kind: str
+    title: str
+    questions: tuple[str, ...]
+    answer: str
+    source: str
+    position: int
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    filename: str
+    title: str
+    section_count: int
+    imported_at: datetime
+
+
+class KnowledgeRepository:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def fingerprint(self) -> tuple:
+        """Changes whenever an entry is added, edited or removed (cheap: one aggregate query)."""
+        async with self._db.session() as session:
+            count, latest_change = (
+                await session.execute(select(func.count(), func.max(KnowledgeEntryRecord.updated_at)))
+            ).one()
+            latest_document = (await session.execute(select(func.max(OrganisationDocument.id)))).scalar()
+            return (count, latest_change, latest_document)
+
+    async def entries(self) -> list[StoredEntry]:
+        async with self._db.session() as session:
+            rows = await session.execute(select(KnowledgeEntryRecord).order_by(KnowledgeEntryRecord.position))
+            return [self._to_entry(row) for row in rows.scalars()]
+
+    async def save_lead_answer(
+        self, entry: StoredEntry, question_id: int | None, author_id: int | None
+    ) -> None:
+        """Store the lead's answer and close the unanswered question, in one transaction.
+
+        The same question answered again (it was asked twice) replaces the earlier answer.
+        """
+        async with self._db.session() as session:
+            existing = await session.get(KnowledgeEntryRecord, entry.id)
+            if existing is not None:
+                await session.delete(existing)
+                await session.flush()
+            session.add(self._to_record(entry, author_id))
+            if question_id is not None:
+                closed = await session.execute(
+                    update(UnansweredQuestion)
+                    .where(UnansweredQuestion.id == question_id, UnansweredQuestion.answered_entry_id.is_(None))
+                    .values(answered_entry_id=entry.id, answered_at=utcnow())
+                )
+                if closed.rowcount != 1:
+                    raise DomainError(f"La question n° {question_id} n'existe pas ou a déjà une réponse.")
+
+    async def replace_organisation_document(
+        self, filename: str, title: str, sections: list[StoredEntry], imported_by: int | None
+    ) -> None:
+        """Swap the previous import for this one atomically: all sections or none."""
+        async with self._db.session() as session:
+            await session.execute(delete(KnowledgeEntryRecord).where(KnowledgeEntryRecord.kind == "organisation"))
+            for section in sections:
+                session.add(self._to_record(section, imported_by))
+            session.add(
+                OrganisationDocument(
+                    filename=filename[:255], title=title[:300], section_count=len(sections), imported_by=imported_by
+                )
+            )
+
+    async def current_document(self) -> DocumentInfo | None:
+        async with self._db.session() as session:
+            row = (
+                await session.execute(select(OrganisationDocument).order_by(OrganisationDocument.id.desc()).limit(1))
+            ).scalar_one_or_none()
+            if row is None:
+                return None
+            return DocumentInfo(row.filename, row.title, row.section_count, row.imported_at)
+
+    async def record_unanswered(self, text: str, asked_by: int | None) -> int:
+        async with self._db.session() as session:
+            question = UnansweredQuestion(text=text.strip()[:MAX_STORED_QUESTION], asked_by=asked_by)
+            session.add(question)
+            await session.flush()
+            return question.id
+
+    async def open_questions(self, limit: int = 20) -> list[tuple[int, str, datetime]]:
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(UnansweredQuestion.id, UnansweredQuestion.text, UnansweredQuestion.asked_at)
+                .where(UnansweredQuestion.answered_entry_id.is_(None))
+                .order_by(UnansweredQuestion.asked_at.desc())
+                .limit(limit)
+            )
+            return [tuple(row) for row in rows]
+
+    async def get_open_question(self, question_id: int) -> str | None:
+        async with self._db.session() as session:
+            question = await session.get(UnansweredQuestion, question_id)
+            if question is None or question.answered_entry_id is not None:
+                return None
+            return question.text
+
+    @staticmethod
+    def _to_record(entry: StoredEntry, author_id: int | None) -> KnowledgeEntryRecord:
+        return KnowledgeEntryRecord(
+            id=entry.id,
+            kind=entry.kind,
+            title=entry.title[:300],
+            questions_json=json.dumps(list(entry.questions), ensure_ascii=False),
+            answer=entry.answer,
+            source=entry.source[:500],
+            position=entry.position,
+            created_by=author_id,
+        )
+
+    @staticmethod
+    def _to_entry(record: KnowledgeEntryRecord) -> StoredEntry:
+        return StoredEntry(
+            id=record.id,
+            kind=record.kind,
+            title=record.title,
+            questions=tuple(json.loads(record.questions_json)),
+            answer=record.answer,
+            source=record.source,
+            position=record.position,
+        )

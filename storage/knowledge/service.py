@@ -1,0 +1,123 @@
+"""The knowledge base as the bot uses it: shipped entries + the database's live entries.
+
+Every instance rebuilds its in-memory index from the database when the database's fingerprint
+changes, so an answer written by the lead (or a re-imported SPASER) is used from the next
+question on, on every instance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from domain.knowledge.document import organisation_entries_from_bytes
+from domain.knowledge.entries import Entry, EntryKind, lead_entry
+from domain.knowledge.retrieval import DEFAULT_ENTRIES_PATH, Answer, KnowledgeBase
+from domain.errors import DomainError
+from storage.knowledge.repository import DocumentInfo, KnowledgeRepository, StoredEntry
+from storage.repositories import PersonView
+
+log = logging.getLogger(__name__)
+
+QUESTION_WORDS = frozenset(
+    "qui que quoi quel quelle quels quelles quand comment combien pourquoi ou où est-ce est-il faut-il peut-on doit-on dois-je".split()
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """Worth the lead's time: a question mark, a question word, or a sentence of three words or more.
+
+    Keyboard noise (« xyzzy plugh ») is answered honestly but not put in the lead's queue.
+    """
+    words = text.lower().split()
+    return "?" in text or bool(words and words[0] in QUESTION_WORDS) or len(words) >= 3
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    section_count: int
+    replaced: DocumentInfo | None
+
+
+class KnowledgeService:
+    def __init__(self, repository: KnowledgeRepository, entries_path: Path = DEFAULT_ENTRIES_PATH) -> None:
+        self._repository = repository
+        self._entries_path = entries_path
+        self._base: KnowledgeBase | None = None
+        self._fingerprint: tuple | None = None
+        self._refresh_lock = asyncio.Lock()
+
+    async def knowledge_base(self) -> KnowledgeBase:
+        """The index, refreshed from the database when someone changed it (one cheap query)."""
+        fingerprint = await self._repository.fingerprint()
+        if self._base is not None and fingerprint == self._fingerprint:
+            return self._base
+        async with self._refresh_lock:
+            if self._base is None:
+                self._base = await asyncio.to_thread(KnowledgeBase.from_directory, self._entries_path)
+            if fingerprint != self._fingerprint:
+                stored = await self._repository.entries()
+                for kind in (EntryKind.LEAD, EntryKind.ORGANISATION):
+                    self._base.replace_kind(kind, [_to_entry(s) for s in stored if s.kind == kind.value])
+                self._fingerprint = fingerprint
+        return self._base
+
+    async def ask(self, question: str, person: PersonView | None) -> tuple[Answer, int | None]:
+        """The answer, and the id under which an unanswered question was recorded for the lead."""
+        answer = (await self.knowledge_base()).answer(question)
+        if answer.entry is None and answer.problem is None and looks_like_question(question):
+            question_id = await self._repository.record_unanswered(question, person.id if person else None)
+            return answer, question_id
+        return answer, None
+
+    async def open_questions(self) -> list[tuple[int, str, object]]:
+        return await self._repository.open_questions()
+
+    async def get_open_question(self, question_id: int) -> str | None:
+        return await self._repository.get_open_question(question_id)
+
+    async def answer_question(self, question_id: int, answer_text: str, lead: PersonView) -> Entry:
+        question = await self._repository.get_open_question(question_id)
+        if question is None:
+            raise DomainError(f"La question n° {question_id} n'existe pas ou a déjà une réponse.")
+        entry = lead_entry(question, answer_text, f"réponse de {lead.name or lead.email}")
+        await self._repository.save_lead_answer(_to_stored(entry, position=0), question_id, lead.id)
+        return entry
+
+    async def import_document(self, data: bytes, filename: str, lead: PersonView | None) -> ImportResult:
+        """Parse first (a bad file changes nothing), then replace the previous version atomically."""
+        entries = await asyncio.to_thread(organisation_entries_from_bytes, data, filename)
+        previous = await self._repository.current_document()
+        title = Path(filename).stem
+        await self._repository.replace_organisation_document(
+            filename,
+            title,
+            [_to_stored(entry, position) for position, entry in enumerate(entries)],
+            lead.id if lead else None,
+        )
+        return ImportResult(section_count=len(entries), replaced=previous)
+
+
+def _to_stored(entry: Entry, position: int) -> StoredEntry:
+    return StoredEntry(
+        id=entry.id,
+        kind=entry.kind.value,
+        title=entry.title,
+        questions=entry.questions,
+        answer=entry.answer,
+        source=entry.source,
+        position=position,
+    )
+
+
+def _to_entry(stored: StoredEntry) -> Entry:
+    return Entry(
+        id=stored.id,
+        title=stored.title,
+        questions=stored.questions,
+        answer=stored.answer,
+        source=stored.source,
+        kind=EntryKind(stored.kind),
+    )
