@@ -49,8 +49,10 @@ from bot.http import messages_handler  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from domain.clock import FakeClock  # noqa: E402
 from domain.indicators.catalogue import CATALOGUE_COLUMNS  # noqa: E402
-from storage.indicators import IndicatorDirectorate, IndicatorValue, _current_key  # noqa: E402
-from storage.models import Person, Role  # noqa: E402
+from storage.indicators.tables import IndicatorDirectorate, IndicatorValue  # noqa: E402
+from storage.indicators.reads import current_key_of  # noqa: E402
+from storage.people import Person  # noqa: E402
+from domain.people import Role  # noqa: E402
 from domain.indicators.periods import Frequency, Period  # noqa: E402
 
 INDICATORS = 30
@@ -87,7 +89,7 @@ async def seed(runtime) -> list[str]:
         aads.append(f"aad-{n}")
     await people.assign("echo@bench.fr", Role.CONTRIBUTOR, "D01", name="Écho")
     await people.identify("local-tenant", "aad-echo", name="Écho", email_lookup=_returning("echo@bench.fr"))
-    await runtime.indicators.repository.import_catalogue(catalogue_csv())
+    await runtime.catalogue.import_catalogue(catalogue_csv())
     periods = []
     period = Period(2026, Frequency.QUARTERLY, 2)
     for _ in range(YEARS * 4):
@@ -104,7 +106,7 @@ async def seed(runtime) -> list[str]:
                 value=Decimal(10 + (indicator + directorate) % 30),
                 entered_by_id=person_id,
                 entered_at=datetime.combine(p.end + timedelta(days=10), datetime.min.time(), tzinfo=UTC),
-                current_key=_current_key(indicator, directorate, p.code),
+                current_key=current_key_of(indicator, directorate, p.code),
             )
             for indicator, directorate in links
             for p in periods
@@ -172,9 +174,9 @@ async def run(measured_directorates: int) -> None:
     assert client.server.app[ADAPTER] is not None
     started = time.perf_counter()
     aads = await seed(runtime)
-    await runtime.indicators.start_warm_up()
+    await runtime.start_warm_up()
     print(f"Seeded in {time.perf_counter() - started:.1f} s: {INDICATORS} indicators, {DIRECTORATES} directorates, "
-          f"{await runtime.indicators.repository.count_values():,} values ({workdir / 'bench.db'})")
+          f"{await runtime.values.count_values():,} values ({workdir / 'bench.db'})")
     echo_client = await bare_echo_client(settings)
     poster, bare = Poster(client), Poster(echo_client)
     samples: dict[str, list[float]] = {"start": [], "value": [], "comment": [], "save": [], "echo": [], "bare": []}

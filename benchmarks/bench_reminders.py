@@ -41,8 +41,9 @@ from scheduler.committee_settings import CommitteeSettings, SendingSettings  # n
 from scheduler.rate_limit import RateLimits, Window  # noqa: E402
 from domain.committees.reminder_plan import ReminderSettings  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.models import ConversationRef, Person, Role  # noqa: E402
-from storage.repositories import PeopleRepository  # noqa: E402
+from storage.people import ConversationRef, Person  # noqa: E402
+from domain.people import Role  # noqa: E402
+from storage.people import PeopleRepository  # noqa: E402
 
 APP_LIMIT = 50
 UNLIMITED = RateLimits(per_conversation=(Window(10**6, 1),), per_app=(Window(10**6, 1),))

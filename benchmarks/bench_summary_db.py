@@ -46,8 +46,10 @@ from bot.summary.service import SnapshotCache  # noqa: E402
 from domain.committees.cadence import CommitteeKind  # noqa: E402
 from domain.clock import FakeClock  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.indicators import Indicator, IndicatorDirectorate, IndicatorValue, ValueEntry  # noqa: E402
-from storage.models import Directorate, Person, Role  # noqa: E402
+from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue  # noqa: E402
+from domain.indicators.rules import ValueEntry  # noqa: E402
+from storage.people import Directorate, Person  # noqa: E402
+from domain.people import Role  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 CHUNK = 2000
@@ -129,7 +131,6 @@ async def bench(name: str, database: Database, runs: int) -> None:
     await runtime.settled()
     feature = runtime.summary
     started_cache = feature.service.cache
-    indicators = runtime.indicators.repository
     lead = await runtime.people.get_by_email("lead@bench.fr")
     everyone = Scope.everything()
     one_directorate = Scope.only("D07")
@@ -163,7 +164,7 @@ async def bench(name: str, database: Database, runs: int) -> None:
         """A directorate corrects a value (a new row, as the bot records it): the cache catches up."""
         step = next(corrections)
         entry = ValueEntry(f"IND-{step % 30 + 1:02d}", "2026-T3", Decimal(step % 90 + 1))
-        await indicators.record_value(lead, "D07", entry, indicators.today())
+        await runtime.values.record_value(lead, "D07", entry, runtime.values.today())
 
     print(f"\n{name} : {count} valeurs chargées en {loaded:.1f} s")
     print(f"{'mesure':<58}{'p50 (ms)':>10}{'p99 (ms)':>10}")

@@ -71,8 +71,8 @@ from bot.console import teams_activity  # noqa: E402
 from bot.demo import DEMO_DIRECTORATES  # noqa: E402
 import bot.runtime  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.models import Role  # noqa: E402
-from storage.repositories import PeopleRepository  # noqa: E402
+from domain.people import Role  # noqa: E402
+from storage.people import PeopleRepository  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 TENANT = "local-tenant"

@@ -31,10 +31,11 @@ from storage.broadcasts import (
     DeliveryOutcome,
 )
 from domain.errors import DomainError
-from storage.indicators import IndicatorRepository
-from storage.models import Role
+from storage.indicators.values import IndicatorValues
+from domain.people import Role
 from storage.outbox import DeliveryState, OutboxMessage, SourceKind
-from storage.repositories import ConversationRefRepository, DirectorateRepository, PeopleRepository, PersonView
+from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from domain.people import PersonView
 
 if TYPE_CHECKING:
     from bot.committees import CommitteesFeature
@@ -257,7 +258,7 @@ class BroadcastService:
         people: PeopleRepository,
         directorates: DirectorateRepository,
         conversation_refs: ConversationRefRepository,
-        indicators: IndicatorRepository,
+        values: IndicatorValues,
         committees: CommitteesFeature | None,
         clock: Clock,
         timezone: str,
@@ -266,7 +267,7 @@ class BroadcastService:
         self._people = people
         self._directorates = directorates
         self._conversation_refs = conversation_refs
-        self._indicators = indicators
+        self._values = values
         self._committees = committees
         self._clock = clock
         self.timezone = timezone
@@ -293,7 +294,7 @@ class BroadcastService:
             wanted = set(await self.check_directorates(audience.directorates))
             chosen = [p for p in people if p.directorate_code in wanted]
         elif audience.kind is AudienceKind.DUE:
-            due = await self._indicators.directorates_with_due_indicators(self._indicators.today())
+            due = await self._values.directorates_with_due_indicators(self._values.today())
             codes = [d.code for d in due]
             label = f"{label} ({', '.join(codes)})" if codes else label
             chosen = [p for p in people if p.directorate_code in set(codes)]

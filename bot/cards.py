@@ -7,8 +7,8 @@ from typing import Any
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, Attachment
 
-from storage.models import Role
-from storage.repositories import PersonView
+from domain.people import Role
+from domain.people import PersonView
 
 CARD_VERSION = "1.5"
 

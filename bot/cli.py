@@ -136,7 +136,7 @@ def import_catalogue(settings: Settings, path: Path) -> None:
         raise SystemExit(f"Fichier introuvable : {path}")
 
     async def work(runtime):
-        return await runtime.indicators.repository.import_catalogue(path.read_bytes())
+        return await runtime.catalogue.import_catalogue(path.read_bytes())
 
     try:
         result = asyncio.run(_with_runtime(settings, work))
@@ -147,7 +147,7 @@ def import_catalogue(settings: Settings, path: Path) -> None:
 
 def export_catalogue(settings: Settings, path: Path) -> None:
     async def work(runtime):
-        return await runtime.indicators.repository.export_catalogue(), await runtime.indicators.repository.list_indicators(include_inactive=True)
+        return await runtime.catalogue.export_catalogue(), await runtime.catalogue.list_indicators(include_inactive=True)
 
     data, indicators = asyncio.run(_with_runtime(settings, work))
     path.write_bytes(data)

@@ -44,8 +44,9 @@ from scheduler.service import SchedulerService
 from storage.committees import CommitteeRepository, Reminder
 from storage.db import Database
 from storage.outbox import OutboxRepository
-from storage.models import Role
-from storage.repositories import PeopleRepository, PersonView
+from domain.people import Role
+from storage.people import PeopleRepository
+from domain.people import PersonView
 
 log = logging.getLogger(__name__)
 
@@ -97,15 +98,6 @@ class CommitteesFeature:
         self.context_id = f"committees-{uuid.uuid4().hex[:12]}"
         self._after_fan_out: list[Callable[[], Awaitable[object]]] = []
         jobs.JOB_CONTEXTS.register(self.context_id, self)
-
-    @property
-    def directorates_concerned(self) -> DirectoratesConcerned:
-        return self.audience.directorates_concerned
-
-    @directorates_concerned.setter
-    def directorates_concerned(self, provider: DirectoratesConcerned) -> None:
-        """Where the indicators feature plugs `directorates_with_due_indicators`."""
-        self.audience.directorates_concerned = provider
 
     # --- wiring into the bot ---------------------------------------------------------------
 

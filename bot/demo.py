@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.runtime import BotRuntime
 from domain.text import fold
-from storage.models import Role
+from domain.people import Role
 
 DEMO_DOMAIN = "demo-spaser.fr"
 DEMO_DIRECTORATES = (
@@ -65,8 +65,7 @@ async def load_demo(runtime: BotRuntime, tenant_id: str) -> dict[str, int]:
             tenant_id, person.aad_object_id, name=person.name, email_lookup=_constant(person.email)
         )
     counts = {"directorates": len(DEMO_DIRECTORATES), "new_directorates": created, "people": len(DEMO_PEOPLE)}
-    if runtime.indicators is not None:
-        counts.update(await _load_indicators(runtime))
+    counts.update(await _load_indicators(runtime))
     return counts
 
 
@@ -77,7 +76,7 @@ async def _load_indicators(runtime: BotRuntime) -> dict[str, int]:
     ids = {person.email: person.id for person in await runtime.people.list()}
     contributors = {p.directorate: ids[p.email] for p in DEMO_PEOPLE if p.role is Role.CONTRIBUTOR}
     lead_id = ids[next(p.email for p in DEMO_PEOPLE if p.role is Role.LEAD)]
-    return await load_demo_indicators(runtime.indicators.repository, contributors, lead_id)
+    return await load_demo_indicators(runtime.catalogue, runtime.values, contributors, lead_id)
 
 
 def _constant(value: str):

@@ -12,7 +12,9 @@ from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 
 from domain.indicators.values import Unit, UnitKind
-from storage.indicators import IndicatorRepository, IndicatorView
+from storage.indicators.catalogue import IndicatorCatalogue
+from storage.indicators.values import IndicatorValues
+from domain.indicators.rules import IndicatorView
 from domain.indicators.periods import current_reporting_period
 
 DEMO_CATALOGUE = Path(__file__).with_name("demo_catalogue.csv")
@@ -41,14 +43,15 @@ def _rounded(value: Decimal, unit: Unit) -> Decimal:
     return min(value, Decimal(100)) if unit.kind is UnitKind.PERCENTAGE else value
 
 
-async def load_demo_indicators(repository: IndicatorRepository, people_by_directorate: dict[str, int], lead_id: int) -> dict[str, int]:
+async def load_demo_indicators(
+    catalogue: IndicatorCatalogue, values: IndicatorValues, people_by_directorate: dict[str, int], lead_id: int) -> dict[str, int]:
     """Import the catalogue (create or update) and, once, the past values."""
-    result = await repository.import_catalogue(DEMO_CATALOGUE.read_bytes())
-    if await repository.has_values():
+    result = await catalogue.import_catalogue(DEMO_CATALOGUE.read_bytes())
+    if await values.has_values():
         return {"indicators": result.active_count, "values": 0}
-    today = repository.today()
+    today = values.today()
     rows = []
-    for offset, indicator in enumerate(await repository.list_indicators()):
+    for offset, indicator in enumerate(await catalogue.list_indicators()):
         due = current_reporting_period(indicator.frequency, today)
         periods = []
         period = due
@@ -82,4 +85,4 @@ async def load_demo_indicators(repository: IndicatorRepository, people_by_direct
                         "entered_at": datetime.combine(last.end + timedelta(days=20), time(14, 0), tzinfo=UTC),
                     }
                 )
-    return {"indicators": result.active_count, "values": await repository.seed_values(rows)}
+    return {"indicators": result.active_count, "values": await values.seed_values(rows)}

@@ -15,8 +15,9 @@ from bot.cards import card_message, welcome_card
 from bot.middleware import tenant_of
 from bot.router import LEAD_ONLY, Command, CommandCall, Router
 from dialogs.base import PERSON_KEY
-from storage.models import Role
-from storage.repositories import ConversationRefRepository, PeopleRepository, PersonView
+from domain.people import Role
+from storage.people import ConversationRefRepository, PeopleRepository
+from domain.people import PersonView
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from domain.clock import Clock
 from storage.db import Database, watching_writes
-from storage.repositories import ClaimOutcome, ProcessedActivityRepository
+from storage.activities import ClaimOutcome, ProcessedActivityRepository
 from storage.turn_transaction import TURN_TRANSACTION_KEY, TurnTransaction
 
 log = logging.getLogger(__name__)

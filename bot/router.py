@@ -15,8 +15,8 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
 from domain.text import fold
-from storage.models import Role
-from storage.repositories import PersonView
+from domain.people import Role
+from domain.people import PersonView
 
 Handler = Callable[["CommandCall"], Awaitable[None]]
 EVERYONE: frozenset[Role | None] = frozenset({None, *Role})

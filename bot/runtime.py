@@ -18,7 +18,13 @@ from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
 from bot.committees import CommitteesFeature, build_committees
 from bot.commands import knowledge as knowledge_commands_module
 from bot.handler import SpaserBot
-from bot.indicators import IndicatorsFeature
+from bot.commands import indicators as indicator_commands
+from dialogs.add_indicator_dialog import AddIndicatorDialog
+from dialogs.update_indicators_dialog import UpdateIndicatorsDialog
+from domain.indicators.values import warm_up as warm_up_recognizers
+from storage.indicators import indicator_repositories
+from storage.indicators.catalogue import IndicatorCatalogue
+from storage.indicators.values import IndicatorValues
 from storage.knowledge.service import KnowledgeService
 from bot.middleware import (
     ConversationLockMiddleware,
@@ -40,13 +46,9 @@ from scheduler.service import SchedulerService
 from storage.codec import StateCodec
 from storage.db import Database, database_unavailable
 from storage.knowledge.repository import KnowledgeRepository
-from storage.models import Role
-from storage.repositories import (
-    ConversationRefRepository,
-    DirectorateRepository,
-    PeopleRepository,
-    ProcessedActivityRepository,
-)
+from domain.people import Role
+from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from storage.activities import ProcessedActivityRepository
 from storage.state_storage import SqlStorage, StateConflictError, TrackedConversationState, TrackedUserState
 
 log = logging.getLogger(__name__)
@@ -78,17 +80,18 @@ class BotRuntime:
     dialogs: DialogSet
     bot: SpaserBot
     knowledge: KnowledgeService
+    catalogue: IndicatorCatalogue
+    values: IndicatorValues
     scheduler: SchedulerService
     committees: CommitteesFeature | None = None
-    indicators: IndicatorsFeature | None = None
     summary: SummaryFeature | None = None
     _settling: asyncio.Task | None = field(default=None, init=False, repr=False)
+    _warm_up: asyncio.Future | None = field(default=None, init=False, repr=False)
 
     async def start(self) -> None:
         """Migrate the schema, then start the scheduler (only once the tables exist)."""
         await self.database.migrate()
-        if self.indicators is not None:
-            self.indicators.start_warm_up()
+        self.start_warm_up()
         self.scheduler.add_housekeeping(self.processed_activities.prune)
         if self.committees is not None:
             await self.committees.start(self.scheduler)
@@ -100,8 +103,7 @@ class BotRuntime:
     async def _settle(self) -> None:
         """Once the start-up reads are done, keep full garbage collections off what they built."""
         try:
-            if self.indicators is not None:
-                await asyncio.shield(self.indicators.start_warm_up())
+            await asyncio.shield(self.start_warm_up())
             if self.summary is not None:
                 await self.summary.warmed_up()
         except asyncio.CancelledError:
@@ -109,6 +111,13 @@ class BotRuntime:
         except Exception:  # noqa: BLE001 - the warm-ups log their own failures; freeze anyway
             log.warning("A start-up warm-up failed", exc_info=True)
         freeze_long_lived_objects()
+
+    def start_warm_up(self) -> asyncio.Future:
+        """Build the French number recognizers in a worker thread, once; turns go on meanwhile (the
+        first person to type a value should not wait for them)."""
+        if self._warm_up is None:
+            self._warm_up = asyncio.get_running_loop().run_in_executor(None, warm_up_recognizers)
+        return self._warm_up
 
     async def settled(self) -> None:
         """Wait until the start-up reads are done and their objects frozen (benchmarks measure the
@@ -207,17 +216,18 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
     router = Router()
     router.add(*general.build_commands(router))
     router.add(*people.build_commands(people_repo, directorates))
-    indicators = IndicatorsFeature(settings, database, clock, directorates)
-    indicators.install(dialogs, router)
-    committees = build_committees(settings, database, clock, people_repo)
+    catalogue, values = indicator_repositories(database, clock=clock, timezone=settings.timezone)
+    dialogs.add(UpdateIndicatorsDialog(values, directorates))
+    dialogs.add(AddIndicatorDialog(catalogue, directorates))
+    router.add(*indicator_commands.build_commands(catalogue, values, directorates, settings.timezone))
+    committees = build_committees(settings, database, clock, people_repo, directorates_concerned=values.directorates_concerned)
     committees.install(dialogs, router)
-    committees.directorates_concerned = indicators.directorates_due_for_meeting
-    summary = build_summary(settings, database, clock, people_repo, directorates, conversation_refs, indicators, committees)
+    summary = build_summary(settings, database, clock, people_repo, directorates, conversation_refs, catalogue, values, committees)
     summary.install(dialogs, router)
     knowledge_commands, router.fallback = knowledge_commands_module.build_commands(knowledge)
     router.add(*knowledge_commands)
     file_handlers = knowledge_commands_module.build_file_handlers(knowledge)
-    file_handlers.update(indicators.file_handlers())
+    file_handlers.update(indicator_commands.build_file_handlers(catalogue))
 
     bot = SpaserBot(
         conversation_state=conversation_state,
@@ -227,7 +237,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
         people=people_repo,
         conversation_refs=conversation_refs,
         file_handlers=file_handlers,
-        card_actions=indicators.card_actions(),
+        card_actions=indicator_commands.build_card_actions(values, directorates),
     )
     return BotRuntime(
         settings=settings,
@@ -246,6 +256,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
         knowledge=knowledge,
         scheduler=SchedulerService(enabled=settings.scheduler_enabled, timezone=settings.timezone),
         committees=committees,
-        indicators=indicators,
+        catalogue=catalogue,
+        values=values,
         summary=summary,
     )

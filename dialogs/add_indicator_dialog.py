@@ -32,9 +32,9 @@ from domain.indicators.catalogue import (
 )
 from domain.errors import DomainError
 from domain.indicators.values import Unit
-from storage.indicators import IndicatorRepository
+from storage.indicators.catalogue import IndicatorCatalogue
 from domain.indicators.periods import Frequency
-from storage.repositories import DirectorateRepository
+from storage.people import DirectorateRepository
 
 NONE_WORDS = frozenset({"aucune", "aucun", "non", "rien", "-", "pas de cible", "sans", "sans objet", "n/a", "na"})
 # Valid values for the fields not asked yet, so that one answer can be checked on its own.
@@ -83,9 +83,9 @@ class AddIndicatorDialog(SpaserDialog):
     )
     cancel_text = "C'est annulé : aucun indicateur n'a été ajouté."
 
-    def __init__(self, indicators: IndicatorRepository, directorates: DirectorateRepository) -> None:
+    def __init__(self, catalogue: IndicatorCatalogue, directorates: DirectorateRepository) -> None:
         super().__init__()
-        self._indicators = indicators
+        self._catalogue = catalogue
         self._directorates = directorates
         self.add_dialog(TextPrompt("code", self._valid_code))
         self.add_dialog(TextPrompt("label", self._valid_field))
@@ -128,7 +128,7 @@ class AddIndicatorDialog(SpaserDialog):
         text = (prompt.recognized.value or "").strip()
         if not await self._refuse(prompt, field_problems({"code": text}, ["code"])):
             return False
-        if await self._indicators.get(text) is not None:
+        if await self._catalogue.get(text) is not None:
             return await self._refuse(prompt, [f"Le code {text.upper()} existe déjà : choisissez-en un autre."])
         return True
 
@@ -157,7 +157,7 @@ class AddIndicatorDialog(SpaserDialog):
 
     async def ask_code_step(self, step: WaterfallStepContext):
         options = step.options if isinstance(step.options, AddIndicatorOptions) else AddIndicatorOptions()
-        if options.code and not field_problems({"code": options.code}, ["code"]) and await self._indicators.get(options.code) is None:
+        if options.code and not field_problems({"code": options.code}, ["code"]) and await self._catalogue.get(options.code) is None:
             return await step.next(options.code)
         return await step.prompt(
             "code", PromptOptions(prompt=MessageFactory.text("Quel code pour ce nouvel indicateur ? (ex. IND-20)"))
@@ -256,14 +256,14 @@ class AddIndicatorDialog(SpaserDialog):
         try:
             known = [d.code for d in await self._directorates.list()]
             row = build_catalogue_row(self._fields(step), known_directorates=known)
-            indicator = await self._indicators.add_indicator(row)
+            indicator = await self._catalogue.add_indicator(row)
         except InvalidCatalogueRow as error:
             await step.context.send_activity(" ".join(str(p) for p in error.problems) + "\nRien n'a été ajouté.")
             return await step.end_dialog(None)
         except DomainError as error:
             await step.context.send_activity(f"{error.message}\nRien n'a été ajouté.")
             return await step.end_dialog(None)
-        warning = catalogue_size_warning(await self._indicators.active_count())
+        warning = catalogue_size_warning(await self._catalogue.active_count())
         text = f"L'indicateur **{indicator.code}** est ajouté au catalogue ; il sera demandé à {', '.join(indicator.directorates)}."
         await step.context.send_activity(text + (f"\n{warning}" if warning else ""))
         return await step.end_dialog(indicator.code)

@@ -17,8 +17,9 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 
 from dialogs.base import SpaserDialog
 from domain.errors import DomainError
-from storage.models import Role
-from storage.repositories import DirectorateRepository, PeopleRepository, normalise_email
+from domain.people import Role
+from storage.people import DirectorateRepository, PeopleRepository
+from domain.people import normalise_email
 
 ROLE_CHOICES = {
     "Responsable SPASER": Role.LEAD,

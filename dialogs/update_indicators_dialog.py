@@ -35,10 +35,11 @@ from domain.text import fold
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
 from domain.errors import DomainError
 from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
-from storage.indicators import MAX_COMMENT_LENGTH, DueItem, IndicatorRepository, ValueEntry
-from storage.models import Role
+from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
+from storage.indicators.values import IndicatorValues
+from domain.people import Role
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
-from storage.repositories import DirectorateRepository
+from storage.people import DirectorateRepository
 from storage.turn_transaction import turn_transaction
 
 MAX_VALUE_ATTEMPTS = 3
@@ -140,9 +141,9 @@ class UpdateIndicatorsDialog(SpaserDialog):
     )
     cancel_text = "C'est annulé : les valeurs déjà confirmées restent enregistrées, rien d'autre ne l'a été."
 
-    def __init__(self, indicators: IndicatorRepository, directorates: DirectorateRepository) -> None:
+    def __init__(self, values: IndicatorValues, directorates: DirectorateRepository) -> None:
         super().__init__()
-        self._indicators = indicators
+        self._values = values
         self._directorates = directorates
         self.add_dialog(ChoicePrompt("directorate", default_locale="fr-fr"))
         self.add_dialog(_ValuePrompt("value", _read_value))
@@ -198,11 +199,11 @@ class UpdateIndicatorsDialog(SpaserDialog):
         return await self._ask_directorate(step)
 
     async def _ask_directorate(self, step: WaterfallStepContext):
-        today = self._indicators.today()
+        today = self._values.today()
         if step.values["period"]:
             choices = [Choice(value=d.code, synonyms=[d.name]) for d in await self._directorates.list()]
         else:
-            due = await self._indicators.directorates_with_due_indicators(today)
+            due = await self._values.directorates_with_due_indicators(today)
             choices = [Choice(value=d.code, synonyms=[d.name]) for d in due]
         if not choices:
             await step.context.send_activity("Toutes les directions ont renseigné leurs indicateurs de la période. Rien à saisir !")
@@ -222,9 +223,9 @@ class UpdateIndicatorsDialog(SpaserDialog):
         step.values["directorate"] = directorate_code
         period = parse_period(step.values["period"]) if step.values["period"] else None
         try:
-            items = await self._indicators.due_for_directorate(
+            items = await self._values.due_for_directorate(
                 directorate_code,
-                self._indicators.today(),
+                self._values.today(),
                 period=period,
                 codes=step.values["codes"] or None,
                 include_entered=step.values["correction"],
@@ -261,7 +262,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         period = parse_period(step.values["period"]) if step.values["period"] else None
         remaining = []
         if not step.values["correction"]:
-            remaining = await self._indicators.still_due(directorate_code, self._indicators.today(), period=period)
+            remaining = await self._values.still_due(directorate_code, self._values.today(), period=period)
         lines = [loop["note"]] if loop.get("note") else []
         lines.append("C'est terminé.")
         if loop["saved"]:
@@ -355,11 +356,11 @@ class UpdateIndicatorsDialog(SpaserDialog):
         # in this turn: the value is committed with the dialog state that moves on.
         is_last = loop["index"] + 1 >= len(loop["items"])
         try:
-            outcome = await self._indicators.record_value(
+            outcome = await self._values.record_value(
                 current_person(step.context),
                 loop["directorate"],
                 entry,
-                self._indicators.today(),
+                self._values.today(),
                 submission_key=f"dialog:{loop['run']}:{loop['index']}",
                 transaction=None if is_last else turn_transaction(step.context),
             )

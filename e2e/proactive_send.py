@@ -21,7 +21,7 @@ from botbuilder.schema import ConversationReference
 from app import create_adapter
 from bot.settings import Settings
 from storage.db import Database
-from storage.repositories import ConversationRefRepository
+from storage.people import ConversationRefRepository
 
 
 async def send_proactive(settings: Settings, aad_object_id: str, text: str) -> str | None:

@@ -159,7 +159,8 @@ class ThrowawayDatabase:
 async def seed_recipients(database: Database, count: int, service_url: str, role=None) -> list[str]:
     """`count` registered people, each with a personal conversation with the bot (as if they had
     opened it in Teams) whose serviceUrl is the fake connector. Returns their conversation ids."""
-    from storage.models import ConversationRef, Person, Role
+    from storage.people import ConversationRef, Person
+    from domain.people import Role
 
     conversations = []
     async with database.session() as session:

@@ -49,7 +49,7 @@ from _support import (  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from bot.runtime import DATABASE_DOWN_REPLY, TURN_ERROR_REPLY  # noqa: E402
-from storage.models import Directorate  # noqa: E402
+from storage.people import Directorate  # noqa: E402
 
 TEAMS_TIMEOUT_SECONDS = 15.0
 """Teams gives up on a bot that has not answered within 15 s (and retries)."""

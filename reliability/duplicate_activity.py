@@ -45,8 +45,8 @@ from _support import (  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from storage.broadcasts import Broadcast  # noqa: E402
-from storage.indicators import Indicator, IndicatorValue  # noqa: E402
-from storage.models import Directorate  # noqa: E402
+from storage.indicators.tables import Indicator, IndicatorValue  # noqa: E402
+from storage.people import Directorate  # noqa: E402
 from storage.outbox import Delivery, DeliveryState, SourceKind  # noqa: E402
 
 RECIPIENTS = 20

@@ -42,7 +42,7 @@ from _support import (  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from storage.broadcasts import Broadcast  # noqa: E402
-from storage.models import Person  # noqa: E402
+from storage.people import Person  # noqa: E402
 from storage.outbox import Delivery, SourceKind  # noqa: E402
 
 POSSIBLE_DUPLICATE = re.compile(r"Delivery (\d+) \(([^)]*)\) was being sent when the bot stopped")

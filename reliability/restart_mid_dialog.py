@@ -36,8 +36,8 @@ from _support import (  # noqa: E402
 )
 from sqlalchemy import select  # noqa: E402
 
-from storage.indicators import Indicator, IndicatorValue  # noqa: E402
-from storage.models import Directorate  # noqa: E402
+from storage.indicators.tables import Indicator, IndicatorValue  # noqa: E402
+from storage.people import Directorate  # noqa: E402
 
 NBSP = "\u00a0"
 # (who, what they type, what the answer must contain to prove the dialog went on where it was)

@@ -31,7 +31,8 @@ from domain.text import excerpt, listed_names
 from domain.clock import Clock
 from scheduler.committee_settings import SendingSettings
 from scheduler.rate_limit import SlidingWindowLimiter
-from storage.models import ConversationRef, Person, Role
+from storage.people import ConversationRef, Person
+from domain.people import Role
 from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxMessage, OutboxRepository, SourceKind, aware
 
 log = logging.getLogger(__name__)

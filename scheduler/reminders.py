@@ -22,9 +22,10 @@ from domain.clock import Clock
 from domain.committees.reminder_plan import ReminderAudience, days_until, due_reminders
 from storage.committees import CommitteeRepository, MeetingView, Reminder, ReminderState
 from storage.db import Database
-from storage.models import Role
+from domain.people import Role
 from storage.outbox import OutboxMessage, OutboxRepository, SourceKind
-from storage.repositories import PeopleRepository, PersonView
+from storage.people import PeopleRepository
+from domain.people import PersonView
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
 from storage.db import Database
-from storage.models import Person, utcnow
+from storage.people import Person
+from storage.columns import utcnow
 from storage.outbox import Delivery, DeliveryState, OutboxMessage, OutboxRepository, SourceKind, aware
 
 MAX_BROADCAST_LENGTH = 4000

@@ -30,7 +30,7 @@ from domain.clock import to_utc
 from domain.committees.reminder_plan import PlannedReminder, ReminderAudience
 from storage.db import Database
 from domain.errors import DomainError
-from storage.models import utcnow
+from storage.columns import utcnow
 
 MAX_MEETINGS_PER_YEAR = 52
 

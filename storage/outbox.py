@@ -30,7 +30,7 @@ from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
 from storage.db import Database
-from storage.models import utcnow
+from storage.columns import utcnow
 
 INSERT_CHUNK = 500
 """Rows per INSERT, under the bound-parameter limits of SQLite and asyncpg."""

@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.codec import StateCodec
 from storage.db import Database
-from storage.models import BotStateRecord, utcnow
+from storage.bot_state import BotStateRecord
+from storage.columns import utcnow
 from storage.turn_transaction import turn_transaction
 
 ETAG_FIELD = "e_tag"

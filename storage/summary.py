@@ -26,8 +26,9 @@ from domain.clock import to_utc
 from domain.committees.reminder_plan import ReminderAudience
 from storage.committees import Meeting, Reminder, ReminderState, meeting_view, MeetingView
 from storage.db import Database
-from storage.indicators import IndicatorValue
-from storage.models import Directorate, Person, utcnow
+from storage.indicators.tables import IndicatorValue
+from storage.people import Directorate, Person
+from storage.columns import utcnow
 
 
 def _timestamp(**kwargs) -> Field:

@@ -13,8 +13,9 @@ from domain.clock import FakeClock
 from scheduler.committee_settings import CommitteeSettings, SendingSettings
 from domain.committees.reminder_plan import ReminderSettings
 from storage.db import Database
-from storage.models import Role
-from storage.repositories import ConversationRefRepository, PeopleRepository, PersonView
+from domain.people import Role
+from storage.people import ConversationRefRepository, PeopleRepository
+from domain.people import PersonView
 from tests.conftest import make_database, make_settings
 
 TENANT = "local-tenant"
@@ -66,7 +67,7 @@ async def add_person(
     """A registered person; with a `service_url`, one who has opened the assistant in Teams."""
     people = PeopleRepository(database)
     if directorate:
-        from storage.repositories import DirectorateRepository
+        from storage.people import DirectorateRepository
 
         if await DirectorateRepository(database).get_by_code(directorate) is None:
             await DirectorateRepository(database).add(directorate, f"Direction {directorate}")
@@ -95,6 +96,7 @@ def build_feature(
     fake_time: FakeTime | None = None,
     sending: SendingSettings | None = None,
     reminders: ReminderSettings | None = None,
+    directorates_concerned=None,
     **settings_overrides,
 ) -> CommitteesFeature:
     """The committees feature alone (no bot), sending through the real CloudAdapter."""
@@ -111,6 +113,7 @@ def build_feature(
         ),
         sleep=fake_time.sleep,
         monotonic=fake_time.monotonic,
+        **({"directorates_concerned": directorates_concerned} if directorates_concerned else {}),
     )
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from storage.indicators import Indicator, IndicatorValue
-from storage.models import Role
+from storage.indicators.tables import Indicator, IndicatorValue
+from domain.people import Role
 
 EXAMPLE = Path(__file__).parent / "data" / "catalogue_exemple.csv"
 EXAMPLE_DIRECTORATES = ("DCP", "DPB", "DFIN", "DEE", "DRM", "DEJ", "DRH", "DSI")
@@ -22,7 +22,7 @@ async def seed(runtime, tenant_id: str = "local-tenant") -> None:
     """Directorates of the example CSV, its catalogue, and three people known by Teams identity."""
     for code in EXAMPLE_DIRECTORATES:
         await runtime.directorates.add(code, f"Direction {code}")
-    await runtime.indicators.repository.import_catalogue(EXAMPLE.read_bytes())
+    await runtime.catalogue.import_catalogue(EXAMPLE.read_bytes())
     for aad, (email, name, role, directorate) in PEOPLE.items():
         await runtime.people.assign(email, role, directorate, name=name)
 

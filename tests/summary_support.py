@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storage.db import Database
-from storage.indicators import IndicatorRepository
-from storage.models import Role
-from storage.repositories import ConversationRefRepository, DirectorateRepository, PersonView
+from storage.indicators import indicator_repositories
+from storage.indicators.catalogue import IndicatorCatalogue
+from storage.indicators.values import IndicatorValues
+from domain.people import Role
+from storage.people import ConversationRefRepository, DirectorateRepository
+from domain.people import PersonView
 from tests.committees_support import TENANT, add_person, reference
 
 SECRET = "s" * 40
@@ -33,15 +36,15 @@ VALUES = (
 )
 
 
-async def seed_catalogue(database: Database, clock, entered_by_id: int) -> IndicatorRepository:
+async def seed_catalogue(database: Database, clock, entered_by_id: int) -> tuple[IndicatorCatalogue, IndicatorValues]:
     """The three-indicator catalogue over DCP and DPB, with two quarters of values."""
     directorates = DirectorateRepository(database)
     for code in ("DCP", "DPB"):
         if await directorates.get_by_code(code) is None:
             await directorates.add(code, f"Direction {code}")
-    repository = IndicatorRepository(database, clock=clock)
-    await repository.import_catalogue(CATALOGUE.encode("utf-8"))
-    await repository.seed_values(
+    catalogue, values = indicator_repositories(database, clock=clock)
+    await catalogue.import_catalogue(CATALOGUE.encode("utf-8"))
+    await values.seed_values(
         {
             "code": code,
             "directorate": directorate,
@@ -53,7 +56,7 @@ async def seed_catalogue(database: Database, clock, entered_by_id: int) -> Indic
         }
         for code, directorate, period, value, comment in VALUES
     )
-    return repository
+    return catalogue, values
 
 
 async def organisation(database: Database, url: str) -> dict[str, PersonView]:

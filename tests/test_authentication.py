@@ -323,6 +323,6 @@ async def test_card_data_naming_another_person_saves_under_the_real_sender(clien
     }
     status, payload = await post(client, activity("nadia-aad", "Nadia Benali", text=None, value=value), login.token())
     assert status == 200 and "Enregistré pour DCP" in reply_texts(payload)
-    history = await runtime.indicators.repository.history("IND-01")
+    history = await runtime.values.history("IND-01")
     nadia = await runtime.people.get_by_email("nadia@ville.fr")
     assert [view.entered_by for view in history[1]] == [nadia.name]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from botbuilder.schema import ChannelAccount, Entity, Mention
 from sqlalchemy import event
 
-from storage.models import Role
-from storage.repositories import PeopleRepository
+from domain.people import Role
+from storage.people import PeopleRepository
 from tests.conftest import texts
 
 

@@ -16,10 +16,9 @@ from bot.broadcasts import (
 )
 from domain.committees.cadence import CommitteeKind
 from storage.broadcasts import AudienceKind, BroadcastRepository, BroadcastView, DeliveryOutcome
-from storage.indicators import IndicatorRepository
-from storage.models import Role
+from domain.people import Role
 from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxRepository, SourceKind
-from storage.repositories import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
 from tests.committees_support import add_person, received
 from tests.conftest import texts
 from tests.summary_support import organisation, reachable_again, seed_catalogue
@@ -177,13 +176,13 @@ async def test_directorates_with_indicators_due_are_reached_and_reported_once(da
     """Storage on SQLite and PostgreSQL: the audience comes from the indicators feature's query,
     deliveries are queued with the audit row, and the report is recorded once."""
     people = await organisation(database, "http://127.0.0.1:9/")
-    indicators = await seed_catalogue(database, clock, people["lead"].id)
-    await indicators.seed_values([{"code": "SOC-01", "directorate": "DCP", "period": "2026-T3", "value": 160,
+    _, values = await seed_catalogue(database, clock, people["lead"].id)
+    await values.seed_values([{"code": "SOC-01", "directorate": "DCP", "period": "2026-T3", "value": 160,
                                    "entered_by_id": people["nadia"].id, "entered_at": clock.now()}])
     repository = BroadcastRepository(database)
     service = BroadcastService(
         repository, PeopleRepository(database), DirectorateRepository(database), ConversationRefRepository(database),
-        IndicatorRepository(database, clock=clock), None, clock, "Europe/Paris",
+        values, None, clock, "Europe/Paris",
     )
 
     broadcast, resolved = await service.send(people["lead"], BroadcastAudience(AudienceKind.DUE), "Il manque vos valeurs.")

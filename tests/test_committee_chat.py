@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
 from domain.committees.cadence import CommitteeKind
-from storage.models import Role
+from domain.people import Role
 from tests.committees_support import add_person, paris, received
 from tests.conftest import make_settings, texts
 

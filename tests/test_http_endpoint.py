@@ -81,11 +81,11 @@ async def test_health_reports_database_scheduler_and_warm_up(client):
 
 async def test_health_is_503_until_the_start_up_warm_up_has_finished(tmp_path, monkeypatch):
     """A load balancer must not send the first users to an instance still compiling its recognizers."""
-    import bot.indicators
+    import bot.runtime
     from app import RUNTIME
 
     recognizers_compiled = threading.Event()
-    monkeypatch.setattr(bot.indicators, "warm_up", lambda: recognizers_compiled.wait(30))
+    monkeypatch.setattr(bot.runtime, "warm_up_recognizers", lambda: recognizers_compiled.wait(30))
     client = await client_for(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'warm.db'}"))
     try:
         while_warming = await client.get("/healthz")
@@ -142,7 +142,7 @@ def test_production_without_app_id_refuses_to_start():
 
 async def test_a_registration_by_email_is_linked_through_the_teams_roster(client, connector):
     from app import RUNTIME
-    from storage.models import Role
+    from domain.people import Role
 
     runtime = client.server.app[RUNTIME]
     await runtime.directorates.add("DCP", "Direction de la commande publique")
@@ -168,7 +168,7 @@ async def test_the_welcome_on_install_greets_by_the_roster_name(client, connecto
 
 async def test_the_lead_assigns_a_role_by_mentioning_a_team_member(client, connector):
     from app import RUNTIME
-    from storage.models import Role
+    from domain.people import Role
 
     runtime = client.server.app[RUNTIME]
     await runtime.directorates.add("DRH", "Direction des ressources humaines")

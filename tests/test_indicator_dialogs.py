@@ -12,8 +12,8 @@ from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
 from storage.db import Database
 from domain.indicators.values import warm_up
-from storage.indicators import ValueEntry
-from storage.models import Role
+from domain.indicators.rules import ValueEntry
+from domain.people import Role
 from tests.conftest import make_settings, texts
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import (
@@ -183,9 +183,9 @@ async def test_officials_and_unknown_people_cannot_enter_values(seeded, talk):
 
 
 async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded, nadia, lead):
-    repository = seeded.indicators.repository
+    values = seeded.values
     person = await seeded.people.get_by_email("nadia@ville.fr")
-    await repository.record_value(person, "DCP", ValueEntry("IND-01", "2026-T3", "40"), repository.today())
+    await values.record_value(person, "DCP", ValueEntry("IND-01", "2026-T3", "40"), values.today())
     correction = texts(await nadia.say("corriger IND-01"))
     assert "à corriger" in correction and "déjà saisi : 40\u00a0% par Nadia Benali" in correction
     for answer in ("42,5", "erreur de périmètre", "oui"):
@@ -209,9 +209,9 @@ async def test_what_is_due_for_a_contributor_and_for_the_lead(seeded, nadia, lea
 
 
 async def test_value_of_an_indicator_by_directorate(seeded, talk):
-    repository = seeded.indicators.repository
+    values = seeded.values
     lead_person = await seeded.people.assign("camille@ville.fr", Role.LEAD)
-    await repository.record_value(lead_person, "DPB", ValueEntry("IND-03", "2026-T2", "4 500"), repository.today())
+    await values.record_value(lead_person, "DPB", ValueEntry("IND-03", "2026-T2", "4 500"), values.today())
     official = talk("maire-aad", "Hélène Dubois")
     shown = texts(await official.say("valeur de IND-03"))
     assert "**IND-03** — Heures d'insertion" in shown and "cible 20\u202f000\u00a0heures en 2028" in shown
@@ -220,9 +220,9 @@ async def test_value_of_an_indicator_by_directorate(seeded, talk):
 
 
 async def test_a_contributor_sees_only_their_directorate_in_a_history(seeded, nadia):
-    repository = seeded.indicators.repository
+    values = seeded.values
     lead_person = await seeded.people.assign("camille@ville.fr", Role.LEAD)
-    await repository.record_value(lead_person, "DPB", ValueEntry("IND-03", "2026-T2", "4 500"), repository.today())
+    await values.record_value(lead_person, "DPB", ValueEntry("IND-03", "2026-T2", "4 500"), values.today())
     assert "Aucune valeur saisie pour DCP" in texts(await nadia.say("historique de IND-03"))
 
 
@@ -252,19 +252,19 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     summary = texts(await lead.say("non"))
     assert "**IND-30** — Part des marchés avec une clause de réemploi" in summary and "directions : DPB, DCP" in summary
     assert "ajouté au catalogue" in texts(await lead.say("oui"))
-    added = await seeded.indicators.repository.require("IND-30")
+    added = await seeded.catalogue.require("IND-30")
     assert added.directorates == ("DCP", "DPB") and added.target == Decimal("40") and added.unit.value == "%"
 
 
 async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, lead, nadia):
     assert "cible 25\u202f000\u00a0heures en 2028" in texts(await lead.say("modifier IND-03 cible 25 000"))
     assert "C'est modifié" in texts(await lead.say("modifier IND-03 libellé Heures d'insertion réalisées"))
-    assert (await seeded.indicators.repository.require("IND-03")).label == "Heures d'insertion réalisées"
+    assert (await seeded.catalogue.require("IND-03")).label == "Heures d'insertion réalisées"
     refused = texts(await lead.say("modifier IND-03 unité kilos"))
     assert "unité « kilos » inconnue" in refused and "Rien n'a été modifié" in refused
     assert "IND-03 est désactivé" in texts(await lead.say("désactiver IND-03"))
     assert "réservée au responsable SPASER" in texts(await nadia.say("réactiver IND-03"))
-    assert not (await seeded.indicators.repository.require("IND-03")).active
+    assert not (await seeded.catalogue.require("IND-03")).active
 
 
 # ----- the form card ------------------------------------------------------------------------------
@@ -374,21 +374,21 @@ async def test_committee_reminders_go_to_the_directorates_with_indicators_still_
     from types import SimpleNamespace
     from datetime import UTC, datetime
 
-    feature = seeded.indicators
     meeting = SimpleNamespace(starts_at=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
     dpb = await seeded.directorates.get_by_code("DPB")
-    assert dpb.id in await feature.directorates_due_for_meeting(meeting)
+    assert dpb.id in await seeded.values.directorates_concerned(meeting)
     lead_person = await seeded.people.assign("camille@ville.fr", Role.LEAD)
-    today = feature.repository.today()
+    today = seeded.values.today()
     for code, period in (("IND-03", "2026-T3"), ("IND-12", "2025"), ("IND-15", "2026-T3")):
-        await feature.repository.record_value(lead_person, "DPB", ValueEntry(code, period, "10"), today)
-    assert dpb.id not in await feature.directorates_due_for_meeting(meeting)
-    assert seeded.committees.directorates_concerned == feature.directorates_due_for_meeting
+        await seeded.values.record_value(lead_person, "DPB", ValueEntry(code, period, "10"), today)
+    assert dpb.id not in await seeded.values.directorates_concerned(meeting)
+    reminded = {recipient.directorate for recipient in await seeded.committees.audience.contributors(meeting)}
+    assert "DPB" not in reminded and reminded, "the committee reminders follow what is still due"
 
 
 async def test_the_runtime_warms_the_number_recognizer_up_in_the_background(runtime):
-    await runtime.indicators.start_warm_up()
-    assert runtime.indicators.start_warm_up() is runtime.indicators.start_warm_up(), "built once"
+    await runtime.start_warm_up()
+    assert runtime.start_warm_up() is runtime.start_warm_up(), "built once"
 
 
 async def test_before_any_catalogue_every_directorate_gets_the_committee_reminders(runtime):
@@ -396,7 +396,7 @@ async def test_before_any_catalogue_every_directorate_gets_the_committee_reminde
     from datetime import UTC, datetime
 
     meeting = SimpleNamespace(starts_at=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
-    assert await runtime.indicators.directorates_due_for_meeting(meeting) is None
+    assert await runtime.values.directorates_concerned(meeting) is None
 
 
 @pytest.mark.parametrize(

@@ -21,20 +21,14 @@ from domain.clock import FakeClock
 from domain.indicators.catalogue import CATALOGUE_COLUMNS, CatalogueImportError
 from domain.errors import DomainError
 from domain.indicators.values import warm_up
-from storage.indicators import (
-    EntryErrors,
-    Indicator,
-    IndicatorDirectorate,
-    IndicatorRepository,
-    IndicatorValue,
-    NotAllowed,
-    UnknownIndicator,
-    ValueEntry,
-    check_entry_allowed,
-)
-from storage.models import Directorate, Person, Role
+from domain.indicators.rules import EntryErrors, NotAllowed, UnknownIndicator, ValueEntry, check_entry_allowed
+from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
+from storage.indicators import indicator_repositories
+from storage.people import Directorate, Person
+from domain.people import Role
 from domain.indicators.periods import FuturePeriod, PeriodFrequencyMismatch, parse_period
-from storage.repositories import DirectorateRepository, PeopleRepository, PersonView
+from storage.people import DirectorateRepository, PeopleRepository
+from domain.people import PersonView
 from tests.conftest import make_database
 
 EXAMPLE = Path(__file__).parent / "data" / "catalogue_exemple.csv"
@@ -69,12 +63,13 @@ async def world(database):
     for code in EXAMPLE_DIRECTORATES:
         await directorates.add(code, f"Direction {code}")
     people = PeopleRepository(database)
-    repository = IndicatorRepository(database, clock=FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)))
-    await repository.import_catalogue(EXAMPLE.read_bytes())
+    catalogue, values = indicator_repositories(database, clock=FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)))
+    await catalogue.import_catalogue(EXAMPLE.read_bytes())
 
     return SimpleNamespace(
         db=database,
-        repo=repository,
+        catalogue=catalogue,
+        values=values,
         lead=await people.assign("camille@ville.fr", Role.LEAD, "DCP", name="Camille Martin"),
         nadia=await people.assign("nadia@ville.fr", Role.CONTRIBUTOR, "DCP", name="Nadia Benali"),
         julien=await people.assign("julien@ville.fr", Role.CONTRIBUTOR, "DPB", name="Julien Petit"),
@@ -103,22 +98,22 @@ def csv_lines(*rows: str) -> bytes:
 
 
 async def test_import_creates_the_catalogue_and_export_reimports_identically(world):
-    indicators = await world.repo.list_indicators(include_inactive=True)
-    assert len(indicators) == 16 and await world.repo.active_count() == 15
-    ind03 = await world.repo.require("ind-03")
+    indicators = await world.catalogue.list_indicators(include_inactive=True)
+    assert len(indicators) == 16 and await world.catalogue.active_count() == 15
+    ind03 = await world.catalogue.require("ind-03")
     assert ind03.directorates == ("DCP", "DPB") and ind03.unit.value == "heures" and ind03.target == Decimal("20000")
-    exported = await world.repo.export_catalogue()
+    exported = await world.catalogue.export_catalogue()
     before = await table_state(world.db)
-    again = await world.repo.import_catalogue(exported)
+    again = await world.catalogue.import_catalogue(exported)
     assert (len(again.created), len(again.updated)) == (0, 16)
     assert await table_state(world.db) == before
-    assert await world.repo.export_catalogue() == exported
+    assert await world.catalogue.export_catalogue() == exported
 
 
 async def test_a_wrong_header_is_refused_in_french_and_nothing_changes(world):
     before = await table_state(world.db)
     with pytest.raises(CatalogueImportError) as refused:
-        await world.repo.import_catalogue("code;nom;axe\nIND-99;x;social\n")
+        await world.catalogue.import_catalogue("code;nom;axe\nIND-99;x;social\n")
     assert "en-tête incorrect" in refused.value.message and "aucun indicateur n'a été importé" in refused.value.message
     assert await table_state(world.db) == before
 
@@ -130,7 +125,7 @@ async def test_duplicate_codes_are_reported_by_line_and_nothing_is_imported(worl
         "IND-50;Le même code;social;%;DCP;annuelle;;;;hausse;;non;oui",
     )
     with pytest.raises(CatalogueImportError) as refused:
-        await world.repo.import_catalogue(data)
+        await world.catalogue.import_catalogue(data)
     assert "Ligne 3, colonne « code »" in refused.value.message and "déjà utilisé ligne 2" in refused.value.message
     assert await table_state(world.db) == before
 
@@ -142,7 +137,7 @@ async def test_one_bad_row_among_good_ones_imports_nothing(world):
         "IND-60;Inconnue;social;%;DXX;annuelle;;;;hausse;;non;oui",
     )
     with pytest.raises(CatalogueImportError) as refused:
-        await world.repo.import_catalogue(data)
+        await world.catalogue.import_catalogue(data)
     assert "Ligne 3" in refused.value.message and "direction « DXX » inconnue" in refused.value.message
     assert await table_state(world.db) == before
 
@@ -151,80 +146,80 @@ async def test_a_file_of_100000_rows_is_refused_without_saving_anything(world):
     before = await table_state(world.db)
     rows = [f"X-{n};Indicateur {n};social;%;DCP;annuelle;;;;hausse;;non;oui" for n in range(100_000)]
     with pytest.raises(CatalogueImportError) as refused:
-        await world.repo.import_catalogue(csv_lines(*rows))
+        await world.catalogue.import_catalogue(csv_lines(*rows))
     assert refused.value.message.startswith("Import refusé") and "trop gros" in refused.value.message
     with pytest.raises(CatalogueImportError) as too_many:
-        await world.repo.import_catalogue(csv_lines(*rows[:1001]))
+        await world.catalogue.import_catalogue(csv_lines(*rows[:1001]))
     assert "plus de 1" in too_many.value.message and "indicateurs" in too_many.value.message
     assert await table_state(world.db) == before
 
 
 async def test_more_than_30_active_indicators_gives_the_founding_text_warning(world):
     rows = [f"NEW-{n};Indicateur {n};social;nombre;DCP;annuelle;;;;hausse;;non;oui" for n in range(16)]
-    result = await world.repo.import_catalogue(csv_lines(*rows))
+    result = await world.catalogue.import_catalogue(csv_lines(*rows))
     assert result.active_count == 31 and len(result.created) == 16
     assert "31 indicateurs actifs" in result.message and "trentaine" in result.message
 
 
 async def test_the_unit_of_an_indicator_with_values_cannot_change_by_import_or_chat(world):
-    await world.repo.record_value(world.nadia, "DCP", ValueEntry("IND-02", "2026-T3", "20 %"), TODAY)
+    await world.values.record_value(world.nadia, "DCP", ValueEntry("IND-02", "2026-T3", "20 %"), TODAY)
     before = await table_state(world.db)
-    changed = (await world.repo.export_catalogue()).decode("utf-8-sig").replace(
+    changed = (await world.catalogue.export_catalogue()).decode("utf-8-sig").replace(
         "considération sociale;social;%;DCP;trimestrielle", "considération sociale;social;nombre;DCP;trimestrielle"
     )
     with pytest.raises(CatalogueImportError) as refused:
-        await world.repo.import_catalogue(changed)
+        await world.catalogue.import_catalogue(changed)
     assert "IND-02 a déjà 1 valeur(s) saisie(s)" in refused.value.message and "Ligne 3" in refused.value.message
     with pytest.raises(DomainError, match="historique incohérent"):
-        await world.repo.update_field("IND-02", "frequence", "annuelle")
+        await world.catalogue.update_field("IND-02", "frequence", "annuelle")
     assert await table_state(world.db) == before
 
 
 async def test_the_lead_edits_deactivates_and_reactivates_an_indicator(world):
-    edited = await world.repo.update_field("IND-03", "cible", "25 000")
+    edited = await world.catalogue.update_field("IND-03", "cible", "25 000")
     assert edited.target == Decimal("25000")
-    assert (await world.repo.update_field("IND-03", "directions", "DPB")).directorates == ("DPB",)
+    assert (await world.catalogue.update_field("IND-03", "directions", "DPB")).directorates == ("DPB",)
     with pytest.raises(DomainError, match="mauvais sens"):
-        await world.repo.update_field("IND-03", "cible", "100")
+        await world.catalogue.update_field("IND-03", "cible", "100")
     with pytest.raises(DomainError, match="ne se modifie pas"):
-        await world.repo.update_field("IND-03", "code", "IND-99")
+        await world.catalogue.update_field("IND-03", "code", "IND-99")
     with pytest.raises(DomainError, match="inconnue"):
-        await world.repo.update_field("IND-03", "directions", "DXX")
-    assert not (await world.repo.set_active("IND-03", False)).active
-    assert "IND-03" not in {i.code for i in await world.repo.list_indicators()}
-    assert (await world.repo.set_active("IND-03", True)).active
+        await world.catalogue.update_field("IND-03", "directions", "DXX")
+    assert not (await world.catalogue.set_active("IND-03", False)).active
+    assert "IND-03" not in {i.code for i in await world.catalogue.list_indicators()}
+    assert (await world.catalogue.set_active("IND-03", True)).active
 
 
 async def test_adding_an_existing_code_is_refused(world):
-    row = (await world.repo.require("IND-01")).as_row()
+    row = (await world.catalogue.require("IND-01")).as_row()
     with pytest.raises(DomainError, match="existe déjà"):
-        await world.repo.add_indicator(row)
+        await world.catalogue.add_indicator(row)
 
 
 # ----- what is due -----------------------------------------------------------------------------
 
 
 async def test_due_list_takes_the_reporting_period_of_each_frequency_and_drops_what_was_entered(world):
-    due = {(i.indicator.code, i.period.code) for i in await world.repo.due_for_directorate("DCP", TODAY)}
+    due = {(i.indicator.code, i.period.code) for i in await world.values.due_for_directorate("DCP", TODAY)}
     assert {("IND-01", "2026-T3"), ("IND-06", "2026-S1"), ("IND-04", "2025")} <= due
     assert not any(code == "IND-16" for code, _ in due), "inactive indicators are never due"
-    await world.repo.record_value(world.nadia, "DCP", ValueEntry("IND-01", "2026-T3", "45 %"), TODAY)
-    after = {i.indicator.code for i in await world.repo.due_for_directorate("DCP", TODAY)}
+    await world.values.record_value(world.nadia, "DCP", ValueEntry("IND-01", "2026-T3", "45 %"), TODAY)
+    after = {i.indicator.code for i in await world.values.due_for_directorate("DCP", TODAY)}
     assert "IND-01" not in after and "IND-02" in after
 
 
 async def test_due_items_carry_the_last_value_before_the_period(world):
-    await world.repo.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T1", "40 %"), TODAY)
-    await world.repo.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T2", "41,5 %"), TODAY)
-    item = next(i for i in await world.repo.due_for_directorate("DCP", TODAY) if i.indicator.code == "IND-01")
+    await world.values.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T1", "40 %"), TODAY)
+    await world.values.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T2", "41,5 %"), TODAY)
+    item = next(i for i in await world.values.due_for_directorate("DCP", TODAY) if i.indicator.code == "IND-01")
     assert item.last.period.code == "2026-T2" and item.last.value == Decimal("41.5")
 
 
 async def test_directorates_with_due_indicators_lists_what_each_still_owes(world):
     for code in ("IND-03", "IND-12", "IND-15"):
         period = {"IND-12": "2025"}.get(code, "2026-T3")
-        await world.repo.record_value(world.julien, "DPB", ValueEntry(code, period, "10"), TODAY)
-    due = {d.code: d for d in await world.repo.directorates_with_due_indicators(TODAY)}
+        await world.values.record_value(world.julien, "DPB", ValueEntry(code, period, "10"), TODAY)
+    due = {d.code: d for d in await world.values.directorates_with_due_indicators(TODAY)}
     assert "DPB" not in due, "DPB has entered everything"
     assert ("IND-03", "2026-T3") in due["DCP"].items and due["DRM"].items == (("IND-08", "2025"),)
 
@@ -233,7 +228,7 @@ async def test_directorates_with_due_indicators_lists_what_each_still_owes(world
 
 
 async def test_a_contributor_records_a_value_for_their_directorate_with_who_and_when(world):
-    outcome = await world.repo.record_value(
+    outcome = await world.values.record_value(
         world.nadia, "dcp", ValueEntry("IND-01", "2026 T3", "45,5 %", "source OECP"), TODAY
     )
     saved = outcome.saved[0]
@@ -245,9 +240,9 @@ async def test_a_contributor_records_a_value_for_their_directorate_with_who_and_
 async def test_a_contributor_cannot_write_another_directorate_and_nothing_is_written(world):
     before = await table_state(world.db)
     with pytest.raises(NotAllowed, match=r"votre direction \(DCP\)"):
-        await world.repo.record_value(world.nadia, "DPB", ValueEntry("IND-03", "2026-T3", "100"), TODAY)
+        await world.values.record_value(world.nadia, "DPB", ValueEntry("IND-03", "2026-T3", "100"), TODAY)
     with pytest.raises(NotAllowed):
-        await world.repo.record_values(
+        await world.values.record_values(
             world.nadia, "DPB", [ValueEntry("IND-12", "2025", "10"), ValueEntry("IND-15", "2026-T3", "3")], TODAY
         )
     assert await table_state(world.db) == before
@@ -272,62 +267,62 @@ async def test_bad_values_are_refused_with_a_french_reason_and_nothing_is_saved(
     before = await table_state(world.db)
     for entry, message in BAD_ENTRIES:
         with pytest.raises(DomainError) as refused:
-            await world.repo.record_value(world.nadia, "DCP", entry, TODAY)
+            await world.values.record_value(world.nadia, "DCP", entry, TODAY)
         assert message in refused.value.message, entry
     assert await table_state(world.db) == before
 
 
 async def test_the_lead_may_enter_past_periods_for_any_directorate_but_not_the_future(world):
-    outcome = await world.repo.record_value(world.lead, "DPB", ValueEntry("IND-03", "2025-T4", "9 800 heures"), TODAY)
+    outcome = await world.values.record_value(world.lead, "DPB", ValueEntry("IND-03", "2025-T4", "9 800 heures"), TODAY)
     assert outcome.saved[0].entered_by == "Camille Martin"
-    running = await world.repo.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T4", "50"), TODAY)
+    running = await world.values.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T4", "50"), TODAY)
     assert running.saved[0].period.code == "2026-T4", "a period still running takes a provisional value"
     with pytest.raises(FuturePeriod):
-        await world.repo.record_value(world.lead, "DCP", ValueEntry("IND-01", "2027-T1", "50"), TODAY)
+        await world.values.record_value(world.lead, "DCP", ValueEntry("IND-01", "2027-T1", "50"), TODAY)
 
 
 async def test_an_official_or_an_unknown_person_cannot_write(world):
     with pytest.raises(NotAllowed, match="Seuls le responsable SPASER"):
-        await world.repo.record_value(world.official, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)
+        await world.values.record_value(world.official, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)
     with pytest.raises(NotAllowed):
-        await world.repo.record_value(None, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)
+        await world.values.record_value(None, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)
 
 
 async def test_a_correction_keeps_the_previous_value_in_the_audit_trail(world):
-    await world.repo.record_value(world.nadia, "DCP", ValueEntry("IND-03", "2026-T3", "12 000"), TODAY)
-    corrected = await world.repo.record_value(
+    await world.values.record_value(world.nadia, "DCP", ValueEntry("IND-03", "2026-T3", "12 000"), TODAY)
+    corrected = await world.values.record_value(
         world.lead, "DCP", ValueEntry("IND-03", "2026-T3", "13 450", "bilan du facilitateur"), TODAY
     )
     assert corrected.saved[0].previous_value == Decimal("12000")
-    _, history = await world.repo.history("IND-03")
+    _, history = await world.values.history("IND-03")
     assert [(v.value, v.previous_value, v.is_current, v.entered_by) for v in history] == [
         (Decimal("12000"), None, False, "Nadia Benali"),
         (Decimal("13450"), Decimal("12000"), True, "Camille Martin"),
     ]
-    _, latest = await world.repo.latest_values("IND-03")
+    _, latest = await world.values.latest_values("IND-03")
     assert [(v.directorate_code, v.value) for v in latest] == [("DCP", Decimal("13450"))]
 
 
 async def test_latest_values_take_the_most_recent_period_of_each_directorate(world):
-    await world.repo.record_value(world.lead, "DPB", ValueEntry("IND-03", "2026-T3", "300"), TODAY)
-    await world.repo.record_value(world.lead, "DPB", ValueEntry("IND-03", "2025-T4", "100"), TODAY)
-    await world.repo.record_value(world.lead, "DCP", ValueEntry("IND-03", "2026-T1", "200"), TODAY)
-    _, latest = await world.repo.latest_values("IND-03")
+    await world.values.record_value(world.lead, "DPB", ValueEntry("IND-03", "2026-T3", "300"), TODAY)
+    await world.values.record_value(world.lead, "DPB", ValueEntry("IND-03", "2025-T4", "100"), TODAY)
+    await world.values.record_value(world.lead, "DCP", ValueEntry("IND-03", "2026-T1", "200"), TODAY)
+    _, latest = await world.values.latest_values("IND-03")
     assert [(v.directorate_code, v.period.code, v.value) for v in latest] == [
         ("DCP", "2026-T1", Decimal("200")),
         ("DPB", "2026-T3", Decimal("300")),
     ]
-    _, dpb_history = await world.repo.history("IND-03", directorate_code="DPB")
+    _, dpb_history = await world.values.history("IND-03", directorate_code="DPB")
     assert {v.directorate_code for v in dpb_history} == {"DPB"}
 
 
 async def test_the_same_submission_saves_once(world):
     entries = [ValueEntry("IND-01", "2026-T3", "45"), ValueEntry("IND-02", "2026-T3", "20")]
-    first = await world.repo.record_values(world.nadia, "DCP", entries, TODAY, submission_key="card:1:abc")
-    second = await world.repo.record_values(world.nadia, "DCP", entries, TODAY, submission_key="card:1:abc")
+    first = await world.values.record_values(world.nadia, "DCP", entries, TODAY, submission_key="card:1:abc")
+    second = await world.values.record_values(world.nadia, "DCP", entries, TODAY, submission_key="card:1:abc")
     assert len(first.saved) == 2 and not first.duplicate
     assert second.duplicate and second.saved == ()
-    assert await world.repo.count_values() == 2
+    assert await world.values.count_values() == 2
 
 
 async def test_a_batch_with_one_bad_value_saves_none_and_names_each_problem(world):
@@ -338,17 +333,17 @@ async def test_a_batch_with_one_bad_value_saves_none_and_names_each_problem(worl
         ValueEntry("IND-99", "2026-T3", "3"),
     ]
     with pytest.raises(EntryErrors) as refused:
-        await world.repo.record_values(world.nadia, "DCP", entries, TODAY, submission_key="card:1:x")
+        await world.values.record_values(world.nadia, "DCP", entries, TODAY, submission_key="card:1:x")
     assert set(refused.value.errors) == {"IND-02|2026-T3", "IND-99|2026-T3"}
     assert await table_state(world.db) == before
 
 
 async def test_concurrent_corrections_all_land_in_the_trail_with_one_current_value(world):
     async def save(text: str):
-        return await world.repo.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T3", text), TODAY)
+        return await world.values.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T3", text), TODAY)
 
     await asyncio.gather(*(save(str(40 + n)) for n in range(4)))
-    _, history = await world.repo.history("IND-01")
+    _, history = await world.values.history("IND-01")
     assert len(history) == 4 and sum(v.is_current for v in history) == 1
     chained = [v.previous_value for v in history[1:]]
     assert all(previous is not None for previous in chained), "every correction names the value it replaced"
@@ -356,7 +351,7 @@ async def test_concurrent_corrections_all_land_in_the_trail_with_one_current_val
 
 async def test_unknown_indicator_code_is_a_french_error(world):
     with pytest.raises(UnknownIndicator, match="Indicateur « XYZ » inconnu"):
-        await world.repo.history("xyz")
+        await world.values.history("xyz")
 
 
 # ----- the pure rule ---------------------------------------------------------------------------
@@ -369,7 +364,7 @@ def person(role: Role | None, directorate: str | None = None) -> PersonView:
 async def test_permission_rule_without_a_database():
     from domain.indicators.catalogue import Axis, ImprovementDirection
     from domain.indicators.values import Unit
-    from storage.indicators import IndicatorView
+    from domain.indicators.rules import IndicatorView
     from domain.indicators.periods import Frequency
 
     indicator = IndicatorView(

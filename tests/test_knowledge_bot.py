@@ -13,7 +13,7 @@ from botbuilder.schema import Attachment
 from bot.attachments import TEAMS_FILE_CONTENT_TYPE
 from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
-from storage.models import Role
+from domain.people import Role
 from tests.conftest import make_settings, texts
 
 SAMPLE_SPASER = Path(__file__).parent / "data" / "spaser-exemple.md"

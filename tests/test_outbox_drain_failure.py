@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from storage.models import Role
+from domain.people import Role
 from storage.outbox import OutboxMessage, SourceKind
 from scheduler.committee_settings import SendingSettings
 from tests.committees_support import add_person, build_feature

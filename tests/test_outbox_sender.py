@@ -17,9 +17,9 @@ from scheduler.outbox import NO_REFERENCE, problem_notices
 from scheduler.rate_limit import RateLimits, SlidingWindowLimiter, Window
 from scheduler.service import SchedulerService
 from storage.db import Database
-from storage.models import Role
+from domain.people import Role
 from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxMessage, SourceKind
-from storage.repositories import ConversationRefRepository
+from storage.people import ConversationRefRepository
 from tests.committees_support import FakeTime, add_person, build_feature, received, reference
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
 

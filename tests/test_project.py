@@ -35,7 +35,7 @@ async def test_migrations_create_exactly_the_schema_the_models_describe(database
 
 
 async def test_an_existing_database_keeps_its_data_when_migrated_again(database):
-    from storage.repositories import DirectorateRepository
+    from storage.people import DirectorateRepository
 
     await DirectorateRepository(database).add("DRH", "Direction des ressources humaines")
     await database.migrate()

@@ -42,10 +42,12 @@ from domain.indicators.values import (
     validate_value,
     warm_up,
 )
-from storage.indicators import Indicator, IndicatorDirectorate, IndicatorRepository, IndicatorValue, ValueEntry
-from storage.models import Role
+from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
+from storage.indicators import indicator_repositories
+from domain.indicators.rules import ValueEntry
+from domain.people import Role
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod, Period, parse_period
-from storage.repositories import DirectorateRepository, PeopleRepository
+from storage.people import DirectorateRepository, PeopleRepository
 from tests.indicators_support import EXAMPLE, EXAMPLE_DIRECTORATES
 from tests.properties_support import budget
 
@@ -402,19 +404,19 @@ async def catalogue(database):
     directorates = DirectorateRepository(database)
     for code in EXAMPLE_DIRECTORATES:
         await directorates.add(code, f"Direction {code}")
-    repository = IndicatorRepository(database, clock=FakeClock(NOW), timezone="Europe/Paris")
-    await repository.import_catalogue(EXAMPLE.read_bytes())
+    catalogue, values = indicator_repositories(database, clock=FakeClock(NOW), timezone="Europe/Paris")
+    await catalogue.import_catalogue(EXAMPLE.read_bytes())
     people = PeopleRepository(database, ("lead-aad",))
     lead = await people.assign("lead@ville.fr", Role.LEAD, None, name="Camille")
     nadia = await people.assign("nadia@ville.fr", Role.CONTRIBUTOR, "DCP", name="Nadia")
     official = await people.assign("maire@ville.fr", Role.OFFICIAL, None, name="Hélène")
-    return repository, {"lead": lead, "contributor": nadia, "official": official}
+    return (catalogue, values), {"lead": lead, "contributor": nadia, "official": official}
 
 
 @settings(max_examples=budget(20))
 @given(drawn=damaged_catalogues())
 async def test_a_catalogue_import_writes_every_row_or_nothing(database, catalogue, drawn):
-    repository, _ = catalogue
+    (repository, _values), _ = catalogue
     rows, data, _damaged = drawn
     before = await table_contents(database)
     try:
@@ -462,7 +464,7 @@ random_entries = st.builds(
     key=st.one_of(st.none(), st.text(alphabet=string.ascii_letters, min_size=1, max_size=8)),
 )
 async def test_recording_values_saves_the_whole_batch_or_nothing(database, catalogue, who, directorate, batch, key):
-    repository, people = catalogue
+    (_catalogue, repository), people = catalogue
     before = await table_contents(database)
     try:
         outcome = await repository.record_values(people[who], directorate, batch, TODAY, submission_key=key)
@@ -486,7 +488,7 @@ async def test_recording_values_saves_the_whole_batch_or_nothing(database, catal
 
 async def test_a_comment_with_nul_or_a_lone_surrogate_is_saved_without_them(database, catalogue):
     """NUL is refused by PostgreSQL and a lone surrogate by every driver: both used to crash the save."""
-    repository, people = catalogue
+    (_catalogue, repository), people = catalogue
     entry = ValueEntry("IND-01", "2026-T3", "12", "bon\x00 trimestre \ud800fin")
     outcome = await repository.record_values(people["contributor"], "DCP", [entry], TODAY)
     assert [view.comment for view in outcome.saved] == ["bon trimestre fin"]

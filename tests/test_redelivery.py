@@ -23,8 +23,9 @@ from bot.runtime import build_runtime
 from storage.broadcasts import Broadcast
 from storage.db import Database
 from domain.indicators.values import warm_up
-from storage.models import BotStateRecord, Role
-from storage.repositories import ClaimOutcome, ProcessedActivityRepository
+from storage.bot_state import BotStateRecord
+from domain.people import Role
+from storage.activities import ClaimOutcome, ProcessedActivityRepository
 from storage.outbox import Delivery, SourceKind
 from tests.conftest import make_settings, texts
 from tests.indicators_support import value_rows

@@ -13,9 +13,9 @@ from scheduler.reminders import FireOutcome
 from scheduler.service import SchedulerService
 from storage.committees import ReminderState
 from storage.db import Database
-from storage.models import Role
+from domain.people import Role
 from storage.outbox import DeliveryState, SourceKind
-from storage.repositories import ConversationRefRepository
+from storage.people import ConversationRefRepository
 from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, reference, utc
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
 
@@ -190,12 +190,11 @@ async def test_data_collection_reminders_go_to_contributors_with_a_button_to_upd
 async def test_the_indicators_feature_can_narrow_the_directorates_chased(sqlite_database, connector):
     clock = FakeClock(utc(2027, 1, 4, 9))
     people = await organisation(sqlite_database, connector.url)
-    feature = build_feature(sqlite_database, clock)
 
     async def directorates_with_due_indicators(_meeting):
         return {people["hugo"].directorate_id}
 
-    feature.directorates_concerned = directorates_with_due_indicators
+    feature = build_feature(sqlite_database, clock, directorates_concerned=directorates_with_due_indicators)
     planned = await feature.service.plan(CommitteeKind.COTECH, paris(2027, 3, 2, 14))
     data = await reminders_by_offset(feature, planned.meeting.id, "data_collection")
     clock.set(data[10].send_at)

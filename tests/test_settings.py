@@ -7,7 +7,7 @@ import pytest
 from bot.committees import CommitteesFeature
 from bot.settings import Settings, SettingsError
 from domain.clock import FakeClock
-from storage.repositories import PeopleRepository
+from storage.people import PeopleRepository
 
 
 def test_reminder_and_sending_variables_land_in_the_committee_settings():

@@ -10,7 +10,7 @@ import pytest
 
 from scheduler.committee_settings import CommitteeSettings
 from scheduler.service import SchedulerService
-from storage.models import Role
+from domain.people import Role
 from storage.outbox import DeliveryState, OutboxMessage, SourceKind
 from tests.committees_support import add_person, build_feature, received
 from tests.committees_support import postgres_database  # noqa: F401 - fixture

@@ -19,7 +19,7 @@ from bot.settings import Settings, SettingsError
 from bot.summary.downloads import ExportFormat, resource_id
 from domain.summary.request import SummaryRequest
 from domain.summary.tokens import DownloadTokens
-from storage.models import Role
+from domain.people import Role
 from tests.conftest import make_settings, texts
 from tests.summary_support import NO_CONNECTOR, DPB_SECRET_COMMENT, SECRET, card_of, find_elements, organisation, seed_catalogue
 

@@ -25,7 +25,7 @@ from domain.summary.model import (
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.errors import DomainError
 from domain.indicators.values import Unit
-from storage.models import Role
+from domain.people import Role
 from domain.indicators.periods import Frequency, InvalidPeriod, Period
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025, quarterly ones for 2025-T4

@@ -16,10 +16,10 @@ from scheduler.reminders import FireOutcome
 from scheduler.service import SchedulerService
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.values import Unit
-from storage.indicators import IndicatorView, ValueEntry
+from domain.indicators.rules import IndicatorView, ValueEntry
 from storage.outbox import SourceKind
 from domain.indicators.periods import Frequency
-from storage.repositories import DirectorateRepository
+from storage.people import DirectorateRepository
 from storage.summary import SummaryRepository, StoredValue
 from tests.committees_support import paris, received
 from tests.summary_support import organisation, seed_catalogue
@@ -122,10 +122,10 @@ async def test_the_jobs_have_stable_ids_and_the_weekly_one_runs_on_monday_mornin
 
 async def test_current_values_are_read_in_one_query_current_only(database, clock):
     people = await organisation(database, "http://127.0.0.1:9/")
-    indicators = await seed_catalogue(database, clock, people["lead"].id)
+    catalogue, values = await seed_catalogue(database, clock, people["lead"].id)
     correction = ValueEntry("ENV-01", "2026-T2", Decimal(36), "corrigé")
-    await indicators.record_value(people["lead"], "DPB", correction, indicators.today())
-    ids = {view.code: view.id for view in await indicators.list_indicators()}
+    await values.record_value(people["lead"], "DPB", correction, values.today())
+    ids = {view.code: view.id for view in await catalogue.list_indicators()}
     repository = SummaryRepository(database)
 
     everything = await repository.current_values()
@@ -145,20 +145,20 @@ def line(summary, code: str):
 async def test_the_summary_shows_each_new_value_and_catalogue_change_at_once(database, clock):
     """The snapshot cache catches up with values recorded (new rows only) and catalogue edits."""
     people = await organisation(database, "http://127.0.0.1:9/")
-    indicators = await seed_catalogue(database, clock, people["lead"].id)
-    service = SummaryService(SummaryRepository(database), indicators, DirectorateRepository(database), clock,
+    catalogue, values = await seed_catalogue(database, clock, people["lead"].id)
+    service = SummaryService(SummaryRepository(database), catalogue, DirectorateRepository(database), clock,
                              "Europe/Paris")
-    lead, today = people["lead"], indicators.today()
+    lead, today = people["lead"], values.today()
 
     before = await service.summary(Scope.everything())
     dcp_before = await service.summary(Scope.only("DCP"))
-    await indicators.record_value(lead, "DCP", ValueEntry("SOC-01", "2026-T3", Decimal(200)), today)
-    await indicators.record_value(lead, "DPB", ValueEntry("SOC-01", "2026-T3", Decimal(100)), today)
+    await values.record_value(lead, "DCP", ValueEntry("SOC-01", "2026-T3", Decimal(200)), today)
+    await values.record_value(lead, "DPB", ValueEntry("SOC-01", "2026-T3", Decimal(100)), today)
     after_new = await service.summary(Scope.everything())
-    await indicators.record_value(lead, "DPB", ValueEntry("SOC-01", "2026-T3", Decimal(110)), today)
+    await values.record_value(lead, "DPB", ValueEntry("SOC-01", "2026-T3", Decimal(110)), today)
     after_correction = await service.summary(Scope.everything())
     dcp_after = await service.summary(Scope.only("DCP"))
-    await indicators.set_active("ENV-01", False)
+    await catalogue.set_active("ENV-01", False)
     after_deactivation = await service.summary(Scope.everything())
 
     assert (line(before, "SOC-01").latest_period.code, line(before, "SOC-01").latest_value) == ("2026-T2", 280)

@@ -12,9 +12,9 @@ from domain.summary.model import IndicatorSnapshot, Scope
 from bot.summary.service import SummaryService
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.values import Unit
-from storage.indicators import ValueEntry
+from domain.indicators.rules import ValueEntry
 from domain.indicators.periods import Frequency
-from storage.repositories import DirectorateRepository
+from storage.people import DirectorateRepository
 from storage.summary import SummaryRepository
 from tests.summary_support import organisation, seed_catalogue
 
@@ -77,14 +77,14 @@ def test_replacing_values_keeps_the_others_as_they_are_and_checks_the_new_ones()
 
 async def test_a_summary_after_new_values_and_corrections_is_what_a_fresh_read_gives(database, clock):
     people = await organisation(database, "http://127.0.0.1:9/")
-    indicators = await seed_catalogue(database, clock, people["lead"].id)
+    catalogue, values = await seed_catalogue(database, clock, people["lead"].id)
 
     def service() -> SummaryService:
-        return SummaryService(SummaryRepository(database), indicators, DirectorateRepository(database), clock,
+        return SummaryService(SummaryRepository(database), catalogue, DirectorateRepository(database), clock,
                               "Europe/Paris")
 
-    running, lead, today = service(), people["lead"], indicators.today()
+    running, lead, today = service(), people["lead"], values.today()
     await running.summary(Scope.everything())
     for directorate, value in (("DCP", 200), ("DPB", 100), ("DPB", 110), ("DCP", 205)):
-        await indicators.record_value(lead, directorate, ValueEntry("SOC-01", "2026-T3", Decimal(value)), today)
+        await values.record_value(lead, directorate, ValueEntry("SOC-01", "2026-T3", Decimal(value)), today)
         assert await running.summary(Scope.everything()) == await service().summary(Scope.everything())

@@ -29,10 +29,13 @@ from dialogs.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
 from dialogs.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
 from domain.indicators.catalogue import MAX_BYTES, Axis, catalogue_size_warning
 from domain.errors import DomainError
-from storage.indicators import EntryErrors, IndicatorView, NotAllowed, check_directorate_allowed
-from storage.models import Role
+from domain.indicators.rules import EntryErrors, IndicatorView, NotAllowed, check_directorate_allowed
+from domain.people import Role
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
-from storage.repositories import PersonView
+from domain.people import PersonView
+from storage.indicators.catalogue import IndicatorCatalogue
+from storage.indicators.values import IndicatorValues
+from storage.people import DirectorateRepository
 
 REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 TOPIC = "Indicateurs"
@@ -102,11 +105,9 @@ def indicator_heading(indicator: IndicatorView) -> str:
     )
 
 
-def build_commands(feature) -> list[Command]:
-    repository = feature.repository
-    directorates = feature.directorates
-    timezone = feature.settings.timezone
-
+def build_commands(
+    catalogue: IndicatorCatalogue, values: IndicatorValues, directorates: DirectorateRepository, timezone: str
+) -> list[Command]:
     async def say(call: CommandCall, text: str) -> None:
         await call.turn_context.send_activity(text)
 
@@ -129,20 +130,20 @@ def build_commands(feature) -> list[Command]:
         return ""
 
     async def show_due(call: CommandCall) -> None:
-        today = repository.today()
+        today = values.today()
         person = call.person
         if person.role is Role.CONTRIBUTOR:
             directorate = await resolve_directorate(call, "")
             if directorate is None:
                 return
-            items = await repository.due_for_directorate(directorate, today)
+            items = await values.due_for_directorate(directorate, today)
             if not items:
                 await say(call, f"Rien à renseigner pour {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
                 return
             body = [{"type": "TextBlock", "text": due_list_text(directorate, items), "wrap": True}]
             await call.turn_context.send_activity(card_message(adaptive_card(body, update_buttons(None)), "Indicateurs à renseigner"))
             return
-        due = await repository.directorates_with_due_indicators(today)
+        due = await values.directorates_with_due_indicators(today)
         if not due:
             await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
             return
@@ -165,7 +166,7 @@ def build_commands(feature) -> list[Command]:
         code = call.match.group("code").upper()
         directorate, period = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))
         try:
-            indicator = await repository.require(code)
+            indicator = await catalogue.require(code)
             if period:
                 parse_period(period, indicator.frequency)
         except DomainError as error:
@@ -201,9 +202,9 @@ def build_commands(feature) -> list[Command]:
                 except InvalidPeriod as error:
                     await say(call, error.message)
                     return
-        today = repository.today()
+        today = values.today()
         if not directorate:
-            due = await repository.directorates_with_due_indicators(today)
+            due = await values.directorates_with_due_indicators(today)
             if not due:
                 await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
                 return
@@ -213,7 +214,7 @@ def build_commands(feature) -> list[Command]:
             if len(due) > 6:
                 await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
             return
-        items = await repository.due_for_directorate(directorate, today, period=period)
+        items = await values.due_for_directorate(directorate, today, period=period)
         if not items:
             when = f" pour {period.label}" if period else ""
             await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
@@ -224,11 +225,11 @@ def build_commands(feature) -> list[Command]:
 
     async def show_values(call: CommandCall) -> None:
         try:
-            indicator, values = await repository.latest_values(call.match.group("code"))
+            indicator, latest = await values.latest_values(call.match.group("code"))
         except DomainError as error:
             await say(call, error.message)
             return
-        by_directorate = {value.directorate_code: value for value in values}
+        by_directorate = {value.directorate_code: value for value in latest}
         lines = [indicator_heading(indicator), "Dernières valeurs :"]
         for code in sorted(set(indicator.directorates) | set(by_directorate)):
             value = by_directorate.get(code)
@@ -246,24 +247,24 @@ def build_commands(feature) -> list[Command]:
         requested = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))[0]
         directorate = person.directorate_code if person.role is Role.CONTRIBUTOR else requested or None
         try:
-            indicator, values = await repository.history(call.match.group("code"), directorate_code=directorate)
+            indicator, entries = await values.history(call.match.group("code"), directorate_code=directorate)
         except DomainError as error:
             await say(call, error.message)
             return
         scope = f" pour {directorate}" if directorate else ""
-        if not values:
+        if not entries:
             await say(call, f"{indicator_heading(indicator)}\nAucune valeur saisie{scope} pour le moment.")
             return
-        shown = values[-MAX_HISTORY_LINES:]
-        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(values)}), de la plus ancienne à la plus récente :"]
-        if len(values) > len(shown):
-            lines.append(f"(les {len(values) - len(shown)} plus anciennes ne sont pas affichées)")
+        shown = entries[-MAX_HISTORY_LINES:]
+        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(entries)}), de la plus ancienne à la plus récente :"]
+        if len(entries) > len(shown):
+            lines.append(f"(les {len(entries) - len(shown)} plus anciennes ne sont pas affichées)")
         lines += [history_line(value, timezone) for value in shown]
         await say(call, "\n".join(lines))
 
     async def show_catalogue(call: CommandCall) -> None:
         is_lead = call.person is not None and call.person.role is Role.LEAD
-        indicators = await repository.list_indicators(include_inactive=is_lead)
+        indicators = await catalogue.list_indicators(include_inactive=is_lead)
         if not indicators:
             hint = " Importez-le : « importer le catalogue »." if is_lead else ""
             await say(call, "Le catalogue des indicateurs est vide." + hint)
@@ -303,7 +304,7 @@ def build_commands(feature) -> list[Command]:
         if value_words and fold(value_words[0]) in {":", "=", "a", "en", "par", "->"}:
             value_words = value_words[1:]
         try:
-            indicator = await repository.update_field(call.match.group("code").upper(), column, " ".join(value_words))
+            indicator = await catalogue.update_field(call.match.group("code").upper(), column, " ".join(value_words))
         except DomainError as error:
             await say(call, f"{error.message}\nRien n'a été modifié.")
             return
@@ -311,12 +312,12 @@ def build_commands(feature) -> list[Command]:
 
     async def set_active(call: CommandCall, active: bool) -> None:
         try:
-            indicator = await repository.set_active(call.match.group("code").upper(), active)
+            indicator = await catalogue.set_active(call.match.group("code").upper(), active)
         except DomainError as error:
             await say(call, error.message)
             return
         if active:
-            warning = catalogue_size_warning(await repository.active_count())
+            warning = catalogue_size_warning(await catalogue.active_count())
             await say(call, f"{indicator.code} est réactivé : il sera de nouveau demandé aux directions." + (f"\n{warning}" if warning else ""))
         else:
             await say(
@@ -443,10 +444,8 @@ def build_commands(feature) -> list[Command]:
     ]
 
 
-def build_card_actions(feature) -> dict:
+def build_card_actions(values: IndicatorValues, directorates: DirectorateRepository) -> dict:
     """`indicators.submit`: the form card, validated on the server, saved all at once or not at all."""
-    repository = feature.repository
-    directorates = feature.directorates
 
     async def submit_form(turn_context: TurnContext, person: PersonView | None, value: dict) -> None:
         directorate = str(value.get("directorate") or "").strip().upper()[:32]
@@ -464,7 +463,7 @@ def build_card_actions(feature) -> dict:
             return
         form = read_form(value)
         submission = f"card:{person.id}:{card_id}"
-        if await repository.submission_saved(submission, directorate, form.pairs):
+        if await values.submission_saved(submission, directorate, form.pairs):
             # Sent again after it was saved (a second click, or fields changed since): the values
             # stay as saved, whatever the card now carries.
             await turn_context.send_activity(ALREADY_SAVED)
@@ -472,14 +471,14 @@ def build_card_actions(feature) -> dict:
         if not form.entries and not form.errors:
             await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n'a été enregistré.")
             return
-        today = repository.today()
+        today = values.today()
         errors = dict(form.errors)
         try:
             if errors:
                 if form.entries:
-                    await repository.record_values(person, directorate, form.entries, today, dry_run=True)
+                    await values.record_values(person, directorate, form.entries, today, dry_run=True)
                 raise EntryErrors(errors)
-            outcome = await repository.record_values(person, directorate, form.entries, today, submission_key=submission)
+            outcome = await values.record_values(person, directorate, form.entries, today, submission_key=submission)
         except EntryErrors as error:
             errors.update(error.errors)
             await send_back(turn_context, card_id, known, form, errors)
@@ -490,7 +489,7 @@ def build_card_actions(feature) -> dict:
         if outcome.duplicate:
             await turn_context.send_activity(ALREADY_SAVED)
             return
-        remaining = await repository.due_for_directorate(directorate, today)
+        remaining = await values.due_for_directorate(directorate, today)
         lines = [f"Enregistré pour {directorate} ({len(outcome.saved)} valeur(s)) :"]
         lines += [saved_line(view) for view in outcome.saved]
         if remaining:
@@ -500,7 +499,7 @@ def build_card_actions(feature) -> dict:
         await turn_context.send_activity("\n".join(lines))
 
     async def send_back(turn_context: TurnContext, card_id: str, directorate, form, errors: dict[str, str]) -> None:
-        items, problems = await repository.describe_items(directorate.code, form.pairs)
+        items, problems = await values.describe_items(directorate.code, form.pairs)
         placed = {item.key for item in items}
         general = [message for key, message in {**problems, **errors}.items() if key not in placed]
         card = indicator_form_card(
@@ -521,9 +520,8 @@ def build_card_actions(feature) -> dict:
     return {SUBMIT_ACTION: submit_form}
 
 
-def build_file_handlers(feature) -> dict:
+def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
     """A CSV file sent by the lead is imported as the catalogue (all rows, or none)."""
-    repository = feature.repository
 
     async def import_catalogue_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if person is None or person.role is not Role.LEAD:
@@ -531,7 +529,7 @@ def build_file_handlers(feature) -> dict:
             return
         try:
             data = await download(file, MAX_BYTES)
-            result = await repository.import_catalogue(data)
+            result = await catalogue.import_catalogue(data)
         except DomainError as error:
             await turn_context.send_activity(f"{error.message}\n\nLe catalogue n'a pas été modifié.")
             return

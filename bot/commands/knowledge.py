@@ -13,8 +13,8 @@ from bot.router import LEAD_ONLY, Command, CommandCall
 from dialogs.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
 from domain.clock import format_date_fr
 from domain.errors import DomainError
-from storage.models import Role
-from storage.repositories import PersonView
+from domain.people import Role
+from domain.people import PersonView
 
 DOCUMENT_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
 HELP_HINT = "Tapez « aide » pour voir ce que je sais faire."

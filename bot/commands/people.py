@@ -11,8 +11,8 @@ from botbuilder.core.teams import TeamsInfo
 from bot.router import LEAD_ONLY, Command, CommandCall
 from dialogs.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
 from dialogs.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
-from storage.models import Role
-from storage.repositories import DirectorateRepository, PeopleRepository
+from domain.people import Role
+from storage.people import DirectorateRepository, PeopleRepository
 
 PERSON_WORDS = r"(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)"
 MENTION_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE)

@@ -52,14 +52,16 @@ from scheduler.service import SchedulerService
 from storage.broadcasts import BroadcastRepository
 from storage.committees import MeetingView
 from storage.db import Database
-from storage.models import Role
+from domain.people import Role
 from storage.outbox import OutboxMessage, OutboxRepository, SourceKind
-from storage.repositories import ConversationRefRepository, DirectorateRepository, PeopleRepository, PersonView
+from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from domain.people import PersonView
+from storage.indicators.catalogue import IndicatorCatalogue
+from storage.indicators.values import IndicatorValues
 from storage.summary import SummaryRepository
 
 if TYPE_CHECKING:
     from bot.committees import CommitteesFeature
-    from bot.indicators import IndicatorsFeature
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,8 @@ class SummaryFeature:
         people: PeopleRepository,
         directorates: DirectorateRepository,
         conversation_refs: ConversationRefRepository,
-        indicators: IndicatorsFeature,
+        catalogue: IndicatorCatalogue,
+        values: IndicatorValues,
         committees: CommitteesFeature | None = None,
     ) -> None:
         self.settings = settings
@@ -110,14 +113,14 @@ class SummaryFeature:
         self.tokens = DownloadTokens(settings.download_secret or secrets.token_urlsafe(48), clock)
         self.repository = SummaryRepository(database)
         self.service = SummaryService(
-            self.repository, indicators.repository, directorates, clock, settings.timezone, committees
+            self.repository, catalogue, directorates, clock, settings.timezone, committees
         )
         self.broadcasts = BroadcastService(
             BroadcastRepository(database),
             people,
             directorates,
             conversation_refs,
-            indicators.repository,
+            values,
             committees,
             clock,
             settings.timezone,
@@ -350,7 +353,8 @@ def build_summary(
     people: PeopleRepository,
     directorates: DirectorateRepository,
     conversation_refs: ConversationRefRepository,
-    indicators: IndicatorsFeature,
+    catalogue: IndicatorCatalogue,
+    values: IndicatorValues,
     committees: CommitteesFeature | None = None,
 ) -> SummaryFeature:
-    return SummaryFeature(settings, database, clock, people, directorates, conversation_refs, indicators, committees)
+    return SummaryFeature(settings, database, clock, people, directorates, conversation_refs, catalogue, values, committees)

@@ -20,8 +20,10 @@ from domain.summary.request import SummaryRequest
 from domain.committees.cadence import CadenceWarning
 from domain.clock import Clock, load_timezone
 from storage.committees import MeetingView
-from storage.indicators import IndicatorRepository, IndicatorView
-from storage.repositories import DirectorateRepository, PersonView
+from storage.indicators.catalogue import IndicatorCatalogue
+from domain.indicators.rules import IndicatorView
+from storage.people import DirectorateRepository
+from domain.people import PersonView
 from storage.summary import StoredValue, SummaryRepository
 
 if TYPE_CHECKING:
@@ -115,14 +117,14 @@ class SummaryService:
     def __init__(
         self,
         repository: SummaryRepository,
-        indicators: IndicatorRepository,
+        catalogue: IndicatorCatalogue,
         directorates: DirectorateRepository,
         clock: Clock,
         timezone: str,
         committees: CommitteesFeature | None = None,
     ) -> None:
         self.repository = repository
-        self.indicators = indicators
+        self.catalogue = catalogue
         self.directorates = directorates
         self.committees = committees
         self._clock = clock
@@ -141,7 +143,7 @@ class SummaryService:
         only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
         version, views, directorates, (meetings, warnings) = await asyncio.gather(
             self.repository.values_version(),
-            self.indicators.list_indicators(),
+            self.catalogue.list_indicators(),
             self.directorates.list(),
             self._committee_context(today),
         )

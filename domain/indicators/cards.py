@@ -15,7 +15,7 @@ from botbuilder.schema import Attachment
 
 from bot.cards import adaptive_card, im_back
 from domain.clock import format_datetime_fr
-from storage.indicators import DueItem, ValueEntry, ValueView, entry_key
+from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"

@@ -20,7 +20,7 @@ from domain.committees.cadence import CadenceWarning
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.errors import DomainError
 from domain.indicators.values import Unit
-from storage.models import Role
+from domain.people import Role
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
 
 

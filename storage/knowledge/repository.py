@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from storage.db import Database
 from domain.errors import DomainError
-from storage.models import _timestamp, utcnow
+from storage.columns import timestamp, utcnow
 
 MAX_STORED_QUESTION = 1_000
 
@@ -32,8 +32,8 @@ class KnowledgeEntryRecord(SQLModel, table=True):
     source: str = Field(max_length=500)
     position: int = Field(default=0)
     created_by: int | None = Field(default=None, foreign_key="person.id")
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp(onupdate=utcnow)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp(onupdate=utcnow)
 
 
 class OrganisationDocument(SQLModel, table=True):
@@ -46,7 +46,7 @@ class OrganisationDocument(SQLModel, table=True):
     title: str = Field(max_length=300)
     section_count: int
     imported_by: int | None = Field(default=None, foreign_key="person.id")
-    imported_at: datetime = _timestamp()
+    imported_at: datetime = timestamp()
 
 
 class UnansweredQuestion(SQLModel, table=True):
@@ -55,7 +55,7 @@ class UnansweredQuestion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
     asked_by: int | None = Field(default=None, foreign_key="person.id")
-    asked_at: datetime = _timestamp(index=True)
+    asked_at: datetime = timestamp(index=True)
     answered_entry_id: str | None = Field(default=None, max_length=80)
     answered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 

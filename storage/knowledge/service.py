@@ -17,7 +17,7 @@ from domain.knowledge.entries import Entry, EntryKind, lead_entry
 from domain.knowledge.retrieval import DEFAULT_ENTRIES_PATH, Answer, KnowledgeBase
 from domain.errors import DomainError
 from storage.knowledge.repository import DocumentInfo, KnowledgeRepository, StoredEntry
-from storage.repositories import PersonView
+from domain.people import PersonView
 
 log = logging.getLogger(__name__)
 

@@ -1,65 +1,67 @@
-"""Repositories of the foundation tables. Each call is one unit of work on the database."""
+"""People, directorates and where to reach them (conversation references): tables and repositories.
+
+Each repository call is one unit of work on the database. The schema itself is owned by the Alembic
+migrations in `storage/migrations`; these classes are the Python view of it (a test compares them).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import enum
 import json
-import logging
-import re
+from datetime import datetime
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Column, Enum as SAEnum, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, SQLModel
 
-from storage.db import Database
 from domain.errors import DomainError
-from storage.models import ConversationRef, Directorate, Person, ProcessedActivity, Role, utcnow
-from storage.sqlite_driver import COMMIT_WITH_STATEMENT
-
-log = logging.getLogger(__name__)
-
-EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+from domain.people import PersonView, Role, normalise_directorate_code, normalise_email
+from storage.columns import timestamp, utcnow
+from storage.db import Database
 
 
-def normalise_email(raw: str) -> str:
-    email = raw.strip().strip("<>").lower()
-    if not EMAIL_PATTERN.match(email) or len(email) > 320:
-        raise DomainError(f"« {raw.strip()[:80]} » n'est pas une adresse e-mail valide (exemple : prenom.nom@ville.fr).")
-    return email
+class Directorate(SQLModel, table=True):
+    __tablename__ = "directorate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = timestamp()
 
 
-def normalise_directorate_code(raw: str) -> str:
-    code = raw.strip().upper()
-    if not DIRECTORATE_CODE_PATTERN.match(code):
-        raise DomainError(
-            f"« {raw.strip()[:40]} » n'est pas un code de direction valide : lettres, chiffres, - ou _, "
-            "32 caractères au plus (exemple : DAJ, DIR-ACHATS)."
-        )
-    return code
+class Person(SQLModel, table=True):
+    """Someone the assistant knows: registered by the lead (by e-mail) or met in Teams."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("tenant_id", "aad_object_id", name="uq_person_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: str = Field(default="", max_length=64)
+    aad_object_id: str | None = Field(default=None, max_length=64)
+    email: str | None = Field(default=None, max_length=320, unique=True, index=True)
+    name: str = Field(default="", max_length=200)
+    role: Role | None = Field(
+        default=None,
+        sa_column=Column(SAEnum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])),
+    )
+    directorate_id: int | None = Field(default=None, foreign_key="directorate.id")
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp(onupdate=utcnow)
 
 
-@dataclass(frozen=True)
-class PersonView:
-    """A person with the code and name of their directorate, for display and role checks."""
+class ConversationRef(SQLModel, table=True):
+    """A Bot Framework ConversationReference kept as JSON for proactive messages."""
 
-    id: int
-    name: str
-    email: str | None
-    role: Role | None
-    directorate_id: int | None
-    directorate_code: str | None
-    directorate_name: str | None
-    aad_object_id: str | None
-    tenant_id: str
+    __tablename__ = "conversation_ref"
 
-    @property
-    def is_lead(self) -> bool:
-        return self.role is Role.LEAD
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(max_length=512, unique=True, index=True)
+    tenant_id: str = Field(default="", max_length=64)
+    aad_object_id: str | None = Field(default=None, max_length=64, index=True)
+    conversation_type: str = Field(default="personal", max_length=32)
+    service_url: str = Field(max_length=512)
+    reference_json: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = timestamp(onupdate=utcnow)
 
 
 class DirectorateRepository:
@@ -270,119 +272,3 @@ class ConversationRefRepository:
                 await session.execute(select(ConversationRef).where(ConversationRef.conversation_id == conversation_id))
             ).scalar_one_or_none()
             return json.loads(row.reference_json) if row else None
-
-
-class ClaimOutcome(enum.Enum):
-    CLAIMED = "claimed"  # this turn runs the activity
-    HANDLED = "handled"  # a turn that ran it has committed: a re-delivery, no second effect
-    IN_PROGRESS = "in_progress"  # a turn elsewhere is running it and its lease has not run out
-
-
-CLAIM_LEASE = timedelta(seconds=10)
-"""How long a claimed activity is left to the turn that claimed it. Teams gives a turn 15 s; a turn
-still running after 10 s is stuck or its process died, and its state was not committed (the claim
-is completed in the same commit), so running the activity again loses nothing and doubles nothing."""
-
-
-_COMPLETE = (
-    update(ProcessedActivity.__table__)
-    .where(ProcessedActivity.__table__.c.activity_key == bindparam("key"))
-    .values(completed_at=bindparam("now"))
-)
-
-
-class ProcessedActivityRepository:
-    """Incoming activity ids, so that Teams' re-deliveries have no second effect.
-
-    A claim is taken when the turn starts (shared by every instance through the database) and
-    completed in the commit of the turn's state (`complete_in`). A process killed during a turn
-    leaves its claim incomplete: the re-delivery takes it over once the lease has run out, instead
-    of being ignored while nothing of the first turn was kept.
-
-    A turn that wrote nothing has no commit to complete its claim in: `complete_soon` completes
-    such claims in batches, after the answer, rather than with one more transaction per turn on the
-    answer's path. A crash before the batch is written costs at most one repeated answer to a
-    question, never a repeated write.
-    """
-
-    def __init__(self, database: Database, lease: timedelta = CLAIM_LEASE) -> None:
-        self._db = database
-        self.lease = lease
-        self._pending: dict[str, datetime] = {}
-        self._writer: asyncio.Task | None = None
-
-    async def claim(self, activity_key: str, now: datetime) -> ClaimOutcome:
-        """Every turn starts here: plain connections, without an ORM session's work."""
-        key = activity_key[:600]
-        try:
-            async with self._db.transaction() as connection:
-                await connection.execute(insert(ProcessedActivity).values(activity_key=key, received_at=now))
-            return ClaimOutcome.CLAIMED
-        except IntegrityError:
-            pass
-        async with self._db.transaction() as connection:
-            taken_over = await connection.execute(
-                update(ProcessedActivity)
-                .where(
-                    ProcessedActivity.activity_key == key,
-                    ProcessedActivity.completed_at.is_(None),
-                    ProcessedActivity.received_at <= now - self.lease,
-                )
-                .values(received_at=now)
-            )
-            if taken_over.rowcount == 1:
-                return ClaimOutcome.CLAIMED
-            completed_at = (
-                await connection.execute(select(ProcessedActivity.completed_at).where(ProcessedActivity.activity_key == key))
-            ).first()
-        if completed_at is None:  # released meanwhile by a failed turn: claim it afresh
-            return await self.claim(activity_key, now)
-        return ClaimOutcome.HANDLED if completed_at[0] is not None else ClaimOutcome.IN_PROGRESS
-
-    async def complete_in(
-        self, connection: AsyncConnection, activity_key: str, now: datetime, *, last_statement: bool = False
-    ) -> None:
-        """Mark the activity handled inside the turn's transaction: committed with its effects.
-
-        `last_statement`: the transaction commits right after, with nothing else run in it; on
-        SQLite the commit then goes with this statement, in one hand-over to the driver's thread.
-        """
-        await connection.execute(
-            _COMPLETE, {"key": activity_key[:600], "now": now}, execution_options={COMMIT_WITH_STATEMENT: last_statement}
-        )
-
-    def complete_soon(self, activity_key: str, now: datetime) -> None:
-        """Mark the activity of a turn that wrote nothing handled, with the next batch."""
-        self._pending[activity_key[:600]] = now
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.get_running_loop().create_task(self._write_pending())
-
-    async def flush(self) -> None:
-        """Wait until the pending completions are written (tests, shut-down)."""
-        while self._writer is not None and not self._writer.done():
-            await asyncio.shield(self._writer)
-
-    async def _write_pending(self) -> None:
-        await asyncio.sleep(0)  # the turns ending in this loop iteration join the batch
-        while self._pending:
-            batch, self._pending = self._pending, {}
-            try:
-                async with self._db.transaction() as connection:
-                    await connection.execute(
-                        update(ProcessedActivity)
-                        .where(ProcessedActivity.activity_key.in_(list(batch)))
-                        .values(completed_at=max(batch.values()))
-                    )
-            except Exception:  # noqa: BLE001 - a background write: logged, and a re-delivery reruns a read-only turn
-                log.warning("Could not mark %s answered activities as handled", len(batch), exc_info=True)
-
-    async def release(self, activity_key: str) -> None:
-        """Forget a key whose turn failed, so that Teams' retry is processed."""
-        async with self._db.session() as session:
-            await session.execute(delete(ProcessedActivity).where(ProcessedActivity.activity_key == activity_key[:600]))
-
-    async def prune(self, older_than: timedelta, now: datetime | None = None) -> int:
-        cutoff = (now or utcnow()) - older_than
-        async with self._db.session() as session:
-            result = await session.execute(delete(ProcessedActivity).where(ProcessedActivity.received_at < cutoff))
-            return result.rowcount or 0

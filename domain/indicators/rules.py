@@ -1,0 +1,233 @@
+"""Indicator rules and views: who may record what, how a value and a comment are checked.
+
+Who may write is decided from the server-side `PersonView`, never from what a card or a message
+carries: a contributor writes only for their own directorate and for the period due now; the
+SPASER lead writes for any responsible directorate and any period that has started.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Context, Decimal
+
+from domain.errors import DomainError
+from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
+from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
+from domain.indicators.values import Unit, format_value
+from domain.people import Role
+
+MAX_COMMENT_LENGTH = 500
+_DECIMAL_CONTEXT = Context(prec=28)
+FROZEN_WHEN_VALUES_EXIST = ("unite", "frequence")
+"""Catalogue columns that cannot change once values exist: history would mix units or periods."""
+
+
+class UnknownIndicator(DomainError):
+    """No indicator has this code; the message suggests the closest one."""
+
+
+class NotAllowed(DomainError):
+    """The person may not write this value (role, directorate or period)."""
+
+
+class EntryErrors(DomainError):
+    """Some values of a batch are invalid: nothing was saved. `errors` maps entry key → message,
+    `causes` entry key → the original error (to re-raise it for a single value)."""
+
+    def __init__(self, errors: dict[str, str], causes: dict[str, DomainError] | None = None) -> None:
+        self.errors = dict(errors)
+        self.causes = dict(causes or {})
+        lines = [f"- {message}" for message in self.errors.values()]
+        super().__init__("Rien n'a été enregistré :\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    id: int
+    code: str
+    label: str
+    axis: Axis
+    unit: Unit
+    frequency: Frequency
+    improvement: ImprovementDirection
+    baseline: Decimal | None
+    target: Decimal | None
+    target_year: int | None
+    source: str
+    preexisting: bool
+    active: bool
+    directorates: tuple[str, ...]
+
+    def as_row(self) -> CatalogueRow:
+        return CatalogueRow(
+            code=self.code,
+            label=self.label,
+            axis=self.axis,
+            unit=self.unit,
+            directorates=self.directorates,
+            frequency=self.frequency,
+            improvement=self.improvement,
+            baseline=self.baseline,
+            target=self.target,
+            target_year=self.target_year,
+            source=self.source,
+            preexisting=self.preexisting,
+            active=self.active,
+        )
+
+    def show(self, value: Decimal | None) -> str:
+        return "—" if value is None else format_value(value, self.unit)
+
+
+@dataclass(frozen=True)
+class ValueView:
+    """A stored value with who entered it, when, and what it replaced."""
+
+    id: int
+    indicator_code: str
+    unit: Unit
+    directorate_code: str
+    period: Period
+    value: Decimal
+    comment: str
+    entered_by: str
+    entered_at: datetime
+    previous_value: Decimal | None
+    is_current: bool
+
+    @property
+    def shown(self) -> str:
+        return format_value(self.value, self.unit)
+
+    @property
+    def previous_shown(self) -> str | None:
+        return None if self.previous_value is None else format_value(self.previous_value, self.unit)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """An indicator to report for a directorate and a period, with the values around it."""
+
+    indicator: IndicatorView
+    directorate_code: str
+    period: Period
+    last: ValueView | None = None
+    existing: ValueView | None = None
+
+    @property
+    def key(self) -> str:
+        return entry_key(self.indicator.code, self.period.code)
+
+
+@dataclass(frozen=True)
+class DirectorateDue:
+    """A directorate with indicators still to report at a date (reminders, summaries)."""
+
+    directorate_id: int
+    code: str
+    name: str
+    items: tuple[tuple[str, str], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """One value to record: `value` is typed text (parsed with the unit) or a number."""
+
+    code: str
+    period: str
+    value: str | Decimal
+    comment: str = ""
+
+    @property
+    def key(self) -> str:
+        return entry_key(self.code, self.period)
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    saved: tuple[ValueView, ...]
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    active_count: int
+    warning: str | None = None
+
+    @property
+    def message(self) -> str:
+        parts = [
+            f"Catalogue importé : {len(self.created)} indicateur(s) créé(s), {len(self.updated)} mis à jour. "
+            f"{self.active_count} indicateur(s) actif(s) au total."
+        ]
+        if self.warning:
+            parts.append(self.warning)
+        return "\n".join(parts)
+
+
+def entry_key(code: str, period: str) -> str:
+    return f"{code.strip().upper()}|{period.strip().upper()}"
+
+
+def clean_comment(text: str | None) -> str:
+    """Spaces collapsed; control characters and lone surrogates (NUL breaks PostgreSQL, a lone
+    surrogate every database driver) become spaces, as in catalogue cells."""
+    visible = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in (text or ""))
+    comment = " ".join(visible.split())
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise DomainError(f"Le commentaire est trop long ({len(comment)} caractères, {MAX_COMMENT_LENGTH} au plus).")
+    return comment
+
+
+def check_directorate_allowed(person, directorate_code: str) -> None:
+    """Raise `NotAllowed` unless `person` may write values for this directorate at all (pure rule)."""
+    role = getattr(person, "role", None)
+    if role not in (Role.LEAD, Role.CONTRIBUTOR):
+        raise NotAllowed(
+            "Seuls le responsable SPASER et les contributeur·rices des directions peuvent saisir des valeurs "
+            "d'indicateurs. Demandez au responsable SPASER de vous enregistrer."
+        )
+    if role is Role.CONTRIBUTOR and directorate_code != person.directorate_code:
+        own = person.directorate_code or "aucune"
+        raise NotAllowed(
+            f"Vous ne pouvez saisir que les indicateurs de votre direction ({own}), pas ceux de {directorate_code}."
+        )
+
+
+def check_entry_allowed(
+    person, directorate_code: str, indicator: IndicatorView, period: Period, today: date
+) -> None:
+    """Raise `NotAllowed`/`InvalidPeriod` unless `person` may record this value (pure rule)."""
+    check_directorate_allowed(person, directorate_code)
+    role = person.role
+    if not indicator.active:
+        raise NotAllowed(f"L'indicateur {indicator.code} est désactivé : on ne peut plus y saisir de valeur.")
+    if directorate_code not in indicator.directorates:
+        raise NotAllowed(
+            f"La direction {directorate_code} ne renseigne pas l'indicateur {indicator.code} "
+            f"(directions responsables : {', '.join(indicator.directorates)})."
+        )
+    ensure_frequency(period, indicator.frequency)
+    ensure_not_future(period, today)
+    due = current_reporting_period(indicator.frequency, today)
+    if role is Role.CONTRIBUTOR and period != due:
+        raise NotAllowed(
+            f"Vous pouvez saisir la période à renseigner maintenant ({due.code}, {due.label}), pas {period.code} : "
+            "pour une autre période, adressez-vous au responsable SPASER."
+        )
+
+
+def canonical(number: Decimal) -> Decimal:
+    """Same value with the fewest digits (the database pads to 4 decimals)."""
+    if number == 0:
+        return Decimal(0)
+    normal = Decimal(number).normalize(_DECIMAL_CONTEXT)
+    return normal.quantize(Decimal(1), context=_DECIMAL_CONTEXT) if normal.as_tuple().exponent > 0 else normal

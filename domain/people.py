@@ -1,0 +1,68 @@
+"""People and their roles: who may do what is decided from these server-side values, never from input."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from domain.errors import DomainError
+
+
+class Role(str, enum.Enum):
+    """What a person may do; looked up server-side, never taken from what the person sends."""
+
+    LEAD = "lead"
+    CONTRIBUTOR = "contributor"
+    OFFICIAL = "official"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.LEAD: "responsable SPASER",
+    Role.CONTRIBUTOR: "contributeur·rice de direction",
+    Role.OFFICIAL: "élu·e ou directeur·rice",
+}
+
+
+EMAIL_PATTERN = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
+
+
+def normalise_email(raw: str) -> str:
+    email = raw.strip().strip("<>").lower()
+    if not EMAIL_PATTERN.match(email) or len(email) > 320:
+        raise DomainError(f"« {raw.strip()[:80]} » n'est pas une adresse e-mail valide (exemple : prenom.nom@ville.fr).")
+    return email
+
+
+def normalise_directorate_code(raw: str) -> str:
+    code = raw.strip().upper()
+    if not DIRECTORATE_CODE_PATTERN.match(code):
+        raise DomainError(
+            f"« {raw.strip()[:40]} » n'est pas un code de direction valide : lettres, chiffres, - ou _, "
+            "32 caractères au plus (exemple : DAJ, DIR-ACHATS)."
+        )
+    return code
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person with the code and name of their directorate, for display and role checks."""
+
+    id: int
+    name: str
+    email: str | None
+    role: Role | None
+    directorate_id: int | None
+    directorate_code: str | None
+    directorate_name: str | None
+    aad_object_id: str | None
+    tenant_id: str
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role is Role.LEAD

@@ -1,0 +1,146 @@
+"""Claims on incoming activities, so that a Teams re-delivery has no second effect."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, DateTime, bindparam, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import Field, SQLModel
+
+from storage.columns import timestamp, utcnow
+from storage.db import Database
+from storage.sqlite_driver import COMMIT_WITH_STATEMENT
+
+log = logging.getLogger(__name__)
+
+
+class ProcessedActivity(SQLModel, table=True):
+    """Incoming activity ids: claimed when their turn starts, completed in the turn's own commit, so
+    that a Teams re-delivery has no second effect and a turn cut short by a crash runs again."""
+
+    __tablename__ = "processed_activity"
+
+    activity_key: str = Field(primary_key=True, max_length=600)
+    received_at: datetime = timestamp(index=True)
+    completed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+class ClaimOutcome(enum.Enum):
+    CLAIMED = "claimed"  # this turn runs the activity
+    HANDLED = "handled"  # a turn that ran it has committed: a re-delivery, no second effect
+    IN_PROGRESS = "in_progress"  # a turn elsewhere is running it and its lease has not run out
+
+
+CLAIM_LEASE = timedelta(seconds=10)
+"""How long a claimed activity is left to the turn that claimed it. Teams gives a turn 15 s; a turn
+still running after 10 s is stuck or its process died, and its state was not committed (the claim
+is completed in the same commit), so running the activity again loses nothing and doubles nothing."""
+
+
+_COMPLETE = (
+    update(ProcessedActivity.__table__)
+    .where(ProcessedActivity.__table__.c.activity_key == bindparam("key"))
+    .values(completed_at=bindparam("now"))
+)
+
+
+class ProcessedActivityRepository:
+    """Incoming activity ids, so that Teams' re-deliveries have no second effect.
+
+    A claim is taken when the turn starts (shared by every instance through the database) and
+    completed in the commit of the turn's state (`complete_in`). A process killed during a turn
+    leaves its claim incomplete: the re-delivery takes it over once the lease has run out, instead
+    of being ignored while nothing of the first turn was kept.
+
+    A turn that wrote nothing has no commit to complete its claim in: `complete_soon` completes
+    such claims in batches, after the answer, rather than with one more transaction per turn on the
+    answer's path. A crash before the batch is written costs at most one repeated answer to a
+    question, never a repeated write.
+    """
+
+    def __init__(self, database: Database, lease: timedelta = CLAIM_LEASE) -> None:
+        self._db = database
+        self.lease = lease
+        self._pending: dict[str, datetime] = {}
+        self._writer: asyncio.Task | None = None
+
+    async def claim(self, activity_key: str, now: datetime) -> ClaimOutcome:
+        """Every turn starts here: plain connections, without an ORM session's work."""
+        key = activity_key[:600]
+        try:
+            async with self._db.transaction() as connection:
+                await connection.execute(insert(ProcessedActivity).values(activity_key=key, received_at=now))
+            return ClaimOutcome.CLAIMED
+        except IntegrityError:
+            pass
+        async with self._db.transaction() as connection:
+            taken_over = await connection.execute(
+                update(ProcessedActivity)
+                .where(
+                    ProcessedActivity.activity_key == key,
+                    ProcessedActivity.completed_at.is_(None),
+                    ProcessedActivity.received_at <= now - self.lease,
+                )
+                .values(received_at=now)
+            )
+            if taken_over.rowcount == 1:
+                return ClaimOutcome.CLAIMED
+            completed_at = (
+                await connection.execute(select(ProcessedActivity.completed_at).where(ProcessedActivity.activity_key == key))
+            ).first()
+        if completed_at is None:  # released meanwhile by a failed turn: claim it afresh
+            return await self.claim(activity_key, now)
+        return ClaimOutcome.HANDLED if completed_at[0] is not None else ClaimOutcome.IN_PROGRESS
+
+    async def complete_in(
+        self, connection: AsyncConnection, activity_key: str, now: datetime, *, last_statement: bool = False
+    ) -> None:
+        """Mark the activity handled inside the turn's transaction: committed with its effects.
+
+        `last_statement`: the transaction commits right after, with nothing else run in it; on
+        SQLite the commit then goes with this statement, in one hand-over to the driver's thread.
+        """
+        await connection.execute(
+            _COMPLETE, {"key": activity_key[:600], "now": now}, execution_options={COMMIT_WITH_STATEMENT: last_statement}
+        )
+
+    def complete_soon(self, activity_key: str, now: datetime) -> None:
+        """Mark the activity of a turn that wrote nothing handled, with the next batch."""
+        self._pending[activity_key[:600]] = now
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_pending())
+
+    async def flush(self) -> None:
+        """Wait until the pending completions are written (tests, shut-down)."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
+    async def _write_pending(self) -> None:
+        await asyncio.sleep(0)  # the turns ending in this loop iteration join the batch
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            try:
+                async with self._db.transaction() as connection:
+                    await connection.execute(
+                        update(ProcessedActivity)
+                        .where(ProcessedActivity.activity_key.in_(list(batch)))
+                        .values(completed_at=max(batch.values()))
+                    )
+            except Exception:  # noqa: BLE001 - a background write: logged, and a re-delivery reruns a read-only turn
+                log.warning("Could not mark %s answered activities as handled", len(batch), exc_info=True)
+
+    async def release(self, activity_key: str) -> None:
+        """Forget a key whose turn failed, so that Teams' retry is processed."""
+        async with self._db.session() as session:
+            await session.execute(delete(ProcessedActivity).where(ProcessedActivity.activity_key == activity_key[:600]))
+
+    async def prune(self, older_than: timedelta, now: datetime | None = None) -> int:
+        cutoff = (now or utcnow()) - older_than
+        async with self._db.session() as session:
+            result = await session.execute(delete(ProcessedActivity).where(ProcessedActivity.received_at < cutoff))
+            return result.rowcount or 0
