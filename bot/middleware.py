@@ -12,9 +12,10 @@ from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
 from domain.clock import Clock
-from storage.db import Database, watching_writes
+from storage.db import Database
+from storage.unit_of_work import journal_writes
 from storage.activities import ClaimOutcome, ProcessedActivityRepository
-from storage.turn_transaction import TURN_TRANSACTION_KEY, TurnTransaction
+from dialogs.base import TURN_UNIT_KEY
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ CLAIMED_ACTIVITY_KEY = "spaser.claimed_activity"
 class DeduplicationMiddleware(Middleware):
     """Teams re-delivers an activity (same id) when the bot was slow: handle it only once.
 
-    The claim is completed with the turn's commit (`TurnTransactionMiddleware`). A copy that finds
+    The claim is completed with the turn's commit (`TurnUnitMiddleware`). A copy that finds
     the activity still being handled elsewhere waits for that turn to end, then is dropped; if that
     turn's lease runs out first (its process died mid-turn, nothing of it committed), the copy runs
     it. A turn that fails releases its id, so that the re-delivery gets a second chance.
@@ -174,14 +175,20 @@ def _is_message(activity: Activity | str) -> bool:
     return isinstance(activity, str) or (activity.type or ActivityTypes.message) == ActivityTypes.message
 
 
-class TurnTransactionMiddleware(Middleware):
-    """Gives each turn a `TurnTransaction` (storage/turn_transaction.py): what the turn recorded
-    through it, its state and the completion of the activity's claim are committed together once
-    the turn has run, or rolled back if it failed. A turn that wrote outside that transaction
-    (a one-shot command's own unit of work) completes its claim right after; one that wrote nothing
-    in the next background batch (`ProcessedActivityRepository.complete_soon`).
+class TurnUnitMiddleware(Middleware):
+    """Gives each turn a unit of work (storage/unit_of_work.py, `dialogs.base.turn_unit`): what the
+    turn recorded through it (a value, with its audit trail), its dialog state and the completion of
+    the activity's claim commit together once the turn has run, or roll back together if it failed.
+    A turn whose state is refused (stale eTag, another instance) leaves nothing behind, and a turn
+    cut short by a crash is run again when Teams re-delivers it.
 
-    Inside `HoldRepliesMiddleware`, so that the replies go out only after the commit.
+    Only what is written last in a turn may join: until the commit the unit holds SQLite's write
+    lock, and another unit of the same turn that writes would wait for it. A turn that wrote outside
+    its unit (a one-shot command's own unit of work) completes its claim right after; one that wrote
+    nothing in the next background batch (`ProcessedActivityRepository.complete_soon`).
+
+    Inside `HoldRepliesMiddleware`, so that the replies go out only after the commit (« Enregistré »
+    is never shown for a value that was then rolled back).
     """
 
     def __init__(self, database: Database, processed: ProcessedActivityRepository, clock: Clock) -> None:
@@ -190,20 +197,20 @@ class TurnTransactionMiddleware(Middleware):
         self._clock = clock
 
     async def on_turn(self, context: TurnContext, logic: NextHandler):
-        transaction = TurnTransaction(self._database)
-        context.turn_state[TURN_TRANSACTION_KEY] = transaction
+        unit = self._database.new_unit()
+        context.turn_state[TURN_UNIT_KEY] = unit
         try:
-            with watching_writes() as writes:
+            with journal_writes() as journal:
                 result = await logic()
             claimed = context.turn_state.get(CLAIMED_ACTIVITY_KEY)
-            wrote = transaction.is_open or writes.wrote
+            wrote = unit.is_open or journal.wrote
             if claimed is not None and wrote:
-                async with transaction.join() as connection:
+                async with unit.joined() as connection:
                     await self._processed.complete_in(connection, claimed, self._clock.now(), last_statement=True)
         except BaseException:
-            await transaction.rollback()
+            await unit.rollback()
             raise
-        await transaction.commit()
+        await unit.commit()
         if claimed is not None and not wrote:
             self._processed.complete_soon(claimed, self._clock.now())
         return result

@@ -32,7 +32,7 @@ from bot.middleware import (
     HoldRepliesMiddleware,
     TenantGuardMiddleware,
     TurnAdmissionMiddleware,
-    TurnTransactionMiddleware,
+    TurnUnitMiddleware,
 )
 from bot.router import Router
 from bot.summary.feature import SummaryFeature, build_summary
@@ -43,13 +43,14 @@ from dialogs.answer_question_dialog import AnswerQuestionDialog
 from dialogs.assign_role_dialog import AssignRoleDialog
 from domain.clock import Clock, SystemClock
 from scheduler.service import SchedulerService
-from storage.codec import StateCodec
+from bot.state.codec import StateCodec
 from storage.db import Database, database_unavailable
 from storage.knowledge.repository import KnowledgeRepository
 from domain.people import Role
 from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
 from storage.activities import ProcessedActivityRepository
-from storage.state_storage import SqlStorage, StateConflictError, TrackedConversationState, TrackedUserState
+from bot.state.storage import SqlStorage, TrackedConversationState, TrackedUserState
+from storage.bot_state import BotStateRepository, StateConflictError
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ class BotRuntime:
         adapter.use(TurnAdmissionMiddleware())
         adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock))
         adapter.use(HoldRepliesMiddleware())
-        adapter.use(TurnTransactionMiddleware(self.database, self.processed_activities, self.clock))
+        adapter.use(TurnUnitMiddleware(self.database, self.processed_activities, self.clock))
         adapter.on_turn_error = self.on_turn_error
 
     async def on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
@@ -200,7 +201,7 @@ def build_runtime(settings: Settings, *, database: Database | None = None, clock
     codec = StateCodec()
     for state_type in (*STATE_TYPES, Role):
         codec.register(state_type)
-    storage = SqlStorage(database, codec)
+    storage = SqlStorage(BotStateRepository(database), database, codec)
     conversation_state = TrackedConversationState(storage, codec)
     user_state = TrackedUserState(storage, codec)
     people_repo = PeopleRepository(database, settings.admins)

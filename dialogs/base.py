@@ -9,15 +9,23 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptRecogn
 from botbuilder.schema import ActivityTypes
 
 from domain.text import fold
+from storage.unit_of_work import UnitOfWork
 
 CANCEL_WORDS = frozenset({"annuler", "annule", "stop", "arreter", "arrete", "quitter", "abandonner", "laisse tomber"})
 HELP_WORDS = frozenset({"aide", "help", "?", "au secours", "je ne comprends pas"})
 PERSON_KEY = "spaser.person"
+TURN_UNIT_KEY = "spaser.turn_unit"
 
 
 def current_person(turn_context: TurnContext):
     """The PersonView the bot identified server-side for this turn (None if unknown)."""
     return turn_context.turn_state.get(PERSON_KEY)
+
+
+def turn_unit(turn_context: TurnContext) -> UnitOfWork | None:
+    """The turn's unit of work (`bot.middleware.TurnUnitMiddleware`): what is recorded through it
+    commits with the dialog state and the activity's claim. None where no such middleware runs."""
+    return turn_context.turn_state.get(TURN_UNIT_KEY)
 
 
 class SpaserDialog(ComponentDialog):

@@ -32,7 +32,7 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 from bot.cards import adaptive_card
 from domain.indicators.cards import describe_item, update_buttons
 from domain.text import fold
-from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
+from dialogs.base import SpaserDialog, current_person, is_yes, turn_unit, yes_no_options, yes_no_prompt
 from domain.errors import DomainError
 from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
 from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
@@ -40,7 +40,6 @@ from storage.indicators.values import IndicatorValues
 from domain.people import Role
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from storage.people import DirectorateRepository
-from storage.turn_transaction import turn_transaction
 
 MAX_VALUE_ATTEMPTS = 3
 LEAD_IN = "lead_in"
@@ -362,7 +361,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 entry,
                 self._values.today(),
                 submission_key=f"dialog:{loop['run']}:{loop['index']}",
-                transaction=None if is_last else turn_transaction(step.context),
+                uow=None if is_last else turn_unit(step.context),
             )
         except DomainError as error:
             loop["not_saved"].append(item.code)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, nullcontext
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -15,7 +13,8 @@ from sqlalchemy import event, exc, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.sqlite_driver import commit_with_marked_statement, connect_with_prefetching
-from storage.sqlite_writers import DATA_CHANGES, SqliteWriterQueue
+from storage.sqlite_writers import SqliteWriterQueue
+from storage.unit_of_work import UnitOfWork, note_write
 
 log = logging.getLogger(__name__)
 
@@ -55,35 +54,6 @@ def alembic_config() -> Config:
     return config
 
 
-@dataclass
-class WriteWatch:
-    """Whether a statement that changes data ran inside the watched block."""
-
-    wrote: bool = False
-
-
-_write_watch: ContextVar[WriteWatch | None] = ContextVar("spaser_write_watch", default=None)
-
-
-@contextmanager
-def watching_writes() -> Iterator[WriteWatch]:
-    """Notes any data-changing statement run by this task (and what it awaits) until the block ends:
-    a turn learns whether it wrote anything, whichever repository wrote it."""
-    watch = WriteWatch()
-    token = _write_watch.set(watch)
-    try:
-        yield watch
-    finally:
-        _write_watch.reset(token)
-
-
-def _note_write(_connection, _cursor, statement: str, *_args) -> None:
-    """Runs in SQLAlchemy's greenlet, inside the task that executes the statement."""
-    watch = _write_watch.get()
-    if watch is not None and not watch.wrote and statement.lstrip()[:8].upper().startswith(DATA_CHANGES):
-        watch.wrote = True
-
-
 class Database:
     """Owns the engine; one per app, built from settings, disposed when the app stops."""
 
@@ -101,7 +71,7 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _enable_sqlite_pragmas)
             event.listen(self.engine.sync_engine.pool, "reset", _roll_back_only_open_transactions)
             event.listen(self.engine.sync_engine, "before_cursor_execute", commit_with_marked_statement)
-        event.listen(self.engine.sync_engine, "before_cursor_execute", _note_write)
+        event.listen(self.engine.sync_engine, "before_cursor_execute", note_write)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writers = SqliteWriterQueue(self.engine) if self.is_sqlite else None
 
@@ -123,6 +93,40 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+
+    def new_unit(self) -> UnitOfWork:
+        """A unit of work whose owner commits or rolls it back (a turn's)."""
+        return UnitOfWork(self.transaction)
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
+        """A unit of work committed when the block ends normally, rolled back otherwise."""
+        unit = self.new_unit()
+        try:
+            yield unit
+        except BaseException:
+            await unit.rollback()
+            raise
+        await unit.commit()
+
+    @asynccontextmanager
+    async def session_in(self, uow: UnitOfWork | None) -> AsyncIterator[AsyncSession]:
+        """The ORM session of `uow`, or of a unit of work of its own when none is given."""
+        if uow is None:
+            async with self.session() as session:
+                yield session
+        else:
+            yield await uow.session()
+
+    @asynccontextmanager
+    async def connection_in(self, uow: UnitOfWork | None) -> AsyncIterator[AsyncConnection]:
+        """The connection of `uow`, or of a transaction of its own when none is given."""
+        if uow is None:
+            async with self.transaction() as connection:
+                yield connection
+        else:
+            async with uow.joined() as connection:
+                yield connection
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from app import RUNTIME
 from bot.cards import render_as_text
 from bot.console import ConsoleConversation, teams_activity
-from bot.middleware import DeduplicationMiddleware, TurnTransactionMiddleware
+from bot.middleware import DeduplicationMiddleware, TurnUnitMiddleware
 from bot.runtime import build_runtime
 from storage.broadcasts import Broadcast
 from storage.db import Database
@@ -194,7 +194,7 @@ async def test_a_copy_waits_for_the_turn_holding_the_claim_and_runs_only_if_its_
 
     adapter = TestAdapter()
     adapter.use(DeduplicationMiddleware(processed, clock, pause))
-    adapter.use(TurnTransactionMiddleware(sqlite_database, processed, clock))
+    adapter.use(TurnUnitMiddleware(sqlite_database, processed, clock))
     runs: list[str] = []
 
     async def logic(turn_context: TurnContext) -> None:

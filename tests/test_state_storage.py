@@ -14,8 +14,9 @@ from sqlalchemy import text
 from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
 from storage.db import Database
-from storage.codec import StateCodec, StateCodecError
-from storage.state_storage import SqlStorage, StateConflictError
+from bot.state.codec import StateCodec, StateCodecError
+from bot.state.storage import SqlStorage
+from storage.bot_state import BotStateRepository, StateConflictError
 from tests.conftest import make_settings, texts
 
 
@@ -31,7 +32,7 @@ def real_dialog_state() -> dict:
 
 @pytest.fixture
 def storage(database):
-    return SqlStorage(database, StateCodec())
+    return SqlStorage(BotStateRepository(database), database, StateCodec())
 
 
 async def test_round_trip_of_real_dialog_state(storage):

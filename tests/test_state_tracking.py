@@ -9,9 +9,9 @@ from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.schema import Activity, CardAction, ChannelAccount, HeroCard, InputHints
 
 from bot.runtime import CONFLICT_REPLY
-from storage.codec import StateCodec
+from bot.state.codec import StateCodec
 from domain.indicators.values import warm_up
-from storage.state_storage import StateConflictError
+from storage.bot_state import StateConflictError
 from tests.conftest import texts
 from tests.indicators_support import seed, value_rows
 

@@ -64,7 +64,7 @@ from storage.indicators.reads import (
 )
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
 from storage.people import Directorate
-from storage.turn_transaction import TurnTransaction
+from storage.unit_of_work import UnitOfWork
 
 
 def _entries_query(codes_filter):
@@ -302,12 +302,12 @@ class IndicatorValues:
         today: date,
         *,
         submission_key: str | None = None,
-        transaction: TurnTransaction | None = None,
+        uow: UnitOfWork | None = None,
     ) -> RecordOutcome:
         """Record one value; raises the entry's French error (`EntryErrors` unwrapped)."""
         try:
             return await self.record_values(
-                person, directorate_code, [entry], today, submission_key=submission_key, transaction=transaction
+                person, directorate_code, [entry], today, submission_key=submission_key, uow=uow
             )
         except EntryErrors as error:
             raise next(iter(error.causes.values())) from None
@@ -321,13 +321,13 @@ class IndicatorValues:
         *,
         submission_key: str | None = None,
         dry_run: bool = False,
-        transaction: TurnTransaction | None = None,
+        uow: UnitOfWork | None = None,
     ) -> RecordOutcome:
         """Check every entry, then save all of them in one transaction, or none.
 
         `person` is the server-side PersonView; `submission_key` (card id, dialog step) makes a
         repeated submission save once: the second call returns `duplicate=True`. `dry_run`
-        only checks (raises `EntryErrors`) and saves nothing. With the turn's `transaction`, the
+        only checks (raises `EntryErrors`) and saves nothing. Within the turn's `uow`, the
         values are committed with the turn's state, at the end of the turn (nothing may write after).
         """
         if not entries:
@@ -338,7 +338,7 @@ class IndicatorValues:
         for attempt in range(MAX_SAVE_ATTEMPTS):
             try:
                 return await self._record_checked(
-                    person, directorate_code, entries, today, submission_key, dry_run, transaction
+                    person, directorate_code, entries, today, submission_key, dry_run, uow
                 )
             except IntegrityError:
                 if submission_key is not None and await self._submitted(keys):
@@ -366,11 +366,10 @@ class IndicatorValues:
         today: date,
         submission_key: str | None,
         dry_run: bool,
-        transaction: TurnTransaction | None = None,
+        uow: UnitOfWork | None = None,
     ) -> RecordOutcome:
         codes = [entry.code for entry in entries]
-        unit_of_work = self._db.transaction() if transaction is None else transaction.join()
-        async with unit_of_work as connection:
+        async with self._db.connection_in(uow) as connection:
             remembered = self._entries.snapshot(codes)
             snapshot, directorate_ids = remembered or await self._entries_snapshot(connection, codes)
             checked, errors, causes = self._check_entries(person, directorate_code, entries, snapshot, today)

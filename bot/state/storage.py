@@ -11,26 +11,18 @@ changed its state by the state's JSON text rather than by botbuilder's jsonpickl
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from botbuilder.core import ConversationState, Storage, StoreItem, TurnContext, UserState
 from botbuilder.core.bot_state import CachedBotState
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.codec import StateCodec
+from bot.state.codec import StateCodec
+from dialogs.base import turn_unit
+from storage.bot_state import BotStateRepository
 from storage.db import Database
-from storage.bot_state import BotStateRecord
-from storage.columns import utcnow
-from storage.turn_transaction import turn_transaction
 
 ETAG_FIELD = "e_tag"
-
-
-class StateConflictError(Exception):
-    """Someone else wrote this state since it was read (stale eTag)."""
 
 
 def _get_etag(item: Any) -> str | None:
@@ -66,36 +58,17 @@ class StoredItem(dict):
         self.text_to_store: str | None = None
 
 
-# Every turn reads and most turns write the state: the statements are built once, since building
-# one and computing its cache key costs SQLAlchemy about as much as running it.
-_STATE = BotStateRecord.__table__
-_STATE_COLUMNS = (_STATE.c.key, _STATE.c.etag, _STATE.c.data)
-_READ_ONE = select(*_STATE_COLUMNS).where(_STATE.c.key == bindparam("wanted"))
-_READ_MANY = select(*_STATE_COLUMNS).where(_STATE.c.key.in_(bindparam("wanted", expanding=True)))
-_NEW_VALUES = dict(etag=bindparam("new_etag"), data=bindparam("new_data"), updated_at=bindparam("now"))
-_REPLACE = update(_STATE).where(_STATE.c.key == bindparam("wanted")).values(**_NEW_VALUES)
-_REPLACE_IF_UNCHANGED = (
-    update(_STATE)
-    .where(_STATE.c.key == bindparam("wanted"), _STATE.c.etag == bindparam("expected"))
-    .values(**_NEW_VALUES)
-)
-_CREATE = insert(_STATE).values(key=bindparam("wanted"), **_NEW_VALUES)
-
-
 class SqlStorage(Storage):
-    def __init__(self, database: Database, codec: StateCodec) -> None:
+    """botbuilder's `Storage` on the application's database (storage/bot_state.py)."""
+
+    def __init__(self, repository: BotStateRepository, database: Database, codec: StateCodec) -> None:
+        self._repository = repository
         self._db = database
         self._codec = codec
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
-        if not keys:
-            return {}
-        keys = list(keys)
-        statement = _READ_ONE if len(keys) == 1 else _READ_MANY
-        async with self._db.transaction() as connection:
-            rows = (await connection.execute(statement, {"wanted": keys[0] if len(keys) == 1 else keys})).all()
         result = {}
-        for key, etag, data in rows:
+        for key, etag, data in await self._repository.read(list(keys)):
             item = self._codec.loads(data)
             if isinstance(item, dict):
                 item = StoredItem(item)
@@ -112,38 +85,21 @@ class SqlStorage(Storage):
                 await self._write_one(connection, key, item)
 
     async def write_in(self, connection: AsyncConnection, changes: dict[str, Any]) -> None:
-        """`write` inside a transaction the caller commits (a turn's, storage/turn_transaction.py)."""
+        """`write` inside a transaction the caller commits (the turn's unit of work)."""
         for key, item in changes.items():
             await self._write_one(connection, key, item)
 
     async def _write_one(self, connection: AsyncConnection, key: str, item: Any) -> None:
-        expected = _get_etag(item)
-        new_etag = uuid.uuid4().hex
         data = item.text_to_store if isinstance(item, StoredItem) else None
         if data is None:
             data = self._codec.dumps(_payload(item))
-        values = {"wanted": key, "new_etag": new_etag, "new_data": data, "now": utcnow()}
-        if expected in (None, "", "*"):
-            changed = await connection.execute(_REPLACE, values)
-            if changed.rowcount == 0:
-                try:
-                    async with connection.begin_nested():
-                        await connection.execute(_CREATE, values)
-                except IntegrityError:
-                    await connection.execute(_REPLACE, values)
-        else:
-            changed = await connection.execute(_REPLACE_IF_UNCHANGED, {**values, "expected": expected})
-            if changed.rowcount != 1:
-                raise StateConflictError(f"state {key!r} was changed by another turn (stale eTag)")
+        new_etag = await self._repository.write_in(connection, key, data, _get_etag(item))
         _set_etag(item, new_etag)
         if isinstance(item, StoredItem):
             item.stored_text = data
 
     async def delete(self, keys: list[str]) -> None:
-        if not keys:
-            return
-        async with self._db.transaction() as connection:
-            await connection.execute(delete(_STATE).where(_STATE.c.key.in_(list(keys))))
+        await self._repository.delete(list(keys))
 
 
 class _TextTrackedState(CachedBotState):
@@ -172,7 +128,7 @@ class _TextTrackedState(CachedBotState):
 class _TextTrackingMixin:
     """`load` and `save_changes` of a botbuilder `BotState`, with `_TextTrackedState` instead of
     jsonpickle hashes; still through `Storage.read`/`Storage.write`, so any storage works. A
-    change is written in the turn's transaction (storage/turn_transaction.py): the state, what the
+    change is written in the turn's unit of work (bot/state/turn.py): the state, what the
     turn recorded and the activity's claim are committed together, once."""
 
     _codec: StateCodec
@@ -195,10 +151,10 @@ class _TextTrackingMixin:
             if tracked:
                 state.text_to_store = fingerprint
             changes = {self.get_storage_key(turn_context): state}
-            transaction = turn_transaction(turn_context)
+            unit = turn_unit(turn_context)
             try:
-                if transaction is not None and isinstance(self._storage, SqlStorage):
-                    async with transaction.join() as connection:
+                if unit is not None and isinstance(self._storage, SqlStorage):
+                    async with unit.joined() as connection:
                         await self._storage.write_in(connection, changes)
                 else:
                     await self._storage.write(changes)
