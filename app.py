@@ -1,18 +1,19 @@
 """Assembles the aiohttp application: bot runtime, Bot Framework adapter, routes, scheduler.
 
-`create_app(settings)` builds everything from settings and nothing else; `python app.py` runs
-the server (an alias for `spaser-bot serve`).
+`create_app(settings)` builds everything from settings and nothing else; `main` is the
+`spaser-bot` command line, and `python app.py` runs the server (an alias for `spaser-bot serve`).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from types import SimpleNamespace
 
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
-from bot.calendar_http import add_calendar_routes
+from bot import cli
 from bot.http import health_handler, messages_handler
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
@@ -53,10 +54,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[ADAPTER] = adapter
     app.router.add_post("/api/messages", messages_handler(adapter, runtime.bot.on_turn, settings.max_body_bytes))
     app.router.add_get("/healthz", health_handler(runtime.health))
-    if runtime.committees is not None:
-        add_calendar_routes(app, runtime.committees)
-    if runtime.summary is not None:
-        runtime.summary.add_routes(app)
+    runtime.calendar.add_routes(app)
+    runtime.documents.add_routes(app)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app
@@ -70,12 +69,14 @@ async def _stop(app: web.Application) -> None:
     await app[RUNTIME].close()
 
 
-def main() -> None:
-    import sys
+def run_server(settings: Settings) -> None:
+    web.run_app(create_app(settings), host=settings.host, port=settings.port)
 
-    from bot.cli import main as cli_main
 
-    cli_main(sys.argv[1:] or ["serve"])
+def main(argv: list[str] | None = None) -> None:
+    """`spaser-bot …` and `python app.py` (which serves)."""
+    arguments = sys.argv[1:] if argv is None else argv
+    cli.main(arguments or ["serve"], run_server)
 
 
 if __name__ == "__main__":

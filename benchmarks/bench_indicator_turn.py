@@ -43,7 +43,7 @@ from sqlalchemy import insert, select  # noqa: E402
 from app import ADAPTER, RUNTIME, create_adapter, create_app  # noqa: E402
 from botbuilder.schema import Activity  # noqa: E402
 
-from bot.cards import render_as_text  # noqa: E402
+from bot.console import render_as_text  # noqa: E402
 from bot.console import teams_activity  # noqa: E402
 from bot.http import messages_handler  # noqa: E402
 from bot.settings import Settings  # noqa: E402

@@ -34,16 +34,16 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bot.committees import CommitteesFeature  # noqa: E402
+from bot.services import build_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from domain.committees.cadence import CommitteeKind  # noqa: E402
-from scheduler.committee_settings import CommitteeSettings, SendingSettings  # noqa: E402
-from scheduler.rate_limit import RateLimits, Window  # noqa: E402
+from domain.committees.settings import CommitteeSettings  # noqa: E402
+from domain.outbox import SendingSettings  # noqa: E402
+from domain.outbox import RateLimits, Window  # noqa: E402
 from domain.committees.reminder_plan import ReminderSettings  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.people import ConversationRef, Person  # noqa: E402
 from domain.people import Role  # noqa: E402
-from storage.people import PeopleRepository  # noqa: E402
 
 APP_LIMIT = 50
 UNLIMITED = RateLimits(per_conversation=(Window(10**6, 1),), per_app=(Window(10**6, 1),))
@@ -53,6 +53,9 @@ class ShiftedClock:
     """Real time, shifted so that "now" starts at a chosen instant and then flows normally."""
 
     def __init__(self, start: datetime) -> None:
+        self.start_at(start)
+
+    def start_at(self, start: datetime) -> None:
         self._offset = start - datetime.now(UTC)
 
     def now(self) -> datetime:
@@ -120,33 +123,31 @@ async def run(recipients: int, database_url: str | None, enforce_limits: bool = 
     meeting_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     clock = ShiftedClock(datetime.now(UTC))
     settings = Settings(database_url=database_url, scheduler_enabled=False)
-    feature = CommitteesFeature(
+    feature = build_services(
         settings,
         database,
         clock,
-        PeopleRepository(database),
         committee_settings=CommitteeSettings(
             reminders=ReminderSettings(member_offsets_days=(1,), data_collection_offsets_days=()),
             sending=SendingSettings() if enforce_limits else SendingSettings(limits=UNLIMITED),
         ),
     )
-    planned = await feature.service.plan(CommitteeKind.COPIL, meeting_at)
+    planned = await feature.committees.plan(CommitteeKind.COPIL, meeting_at)
     [reminder] = planned.reminders
-    feature.clock = clock = ShiftedClock(reminder.send_at)
-    feature.engine._clock = feature.sender._clock = clock
+    clock.start_at(reminder.send_at)
 
     fan_out_started = time.perf_counter()
-    outcome = await feature.engine.fire(reminder.id)
+    outcome = await feature.jobs.engine.fire(reminder.id)
     fan_out_seconds = time.perf_counter() - fan_out_started
 
     drain_started = time.perf_counter()
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
     drain_seconds = time.perf_counter() - drain_started
 
     stats = await connector_stats(service_url)
     per_conversation = Counter(stats["conversations"])
     states = await feature.outbox.counts()
-    feature.close()
+    feature.jobs.close()
     await database.dispose()
     if schema is not None:
         await run_sql(database_url, f'DROP SCHEMA "{schema}" CASCADE')

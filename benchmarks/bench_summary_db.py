@@ -42,7 +42,7 @@ from bot.runtime import build_runtime  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from domain.summary.chart import card_chart_png  # noqa: E402
 from domain.summary.model import Scope  # noqa: E402
-from bot.summary.service import SnapshotCache  # noqa: E402
+from storage.summary.service import SnapshotCache  # noqa: E402
 from domain.committees.cadence import CommitteeKind  # noqa: E402
 from domain.clock import FakeClock  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -126,37 +126,37 @@ async def bench(name: str, database: Database, runs: int) -> None:
     clock = FakeClock(datetime.combine(TODAY, datetime.min.time(), tzinfo=UTC).replace(hour=9))
     settings = Settings(database_url=database.url, scheduler_enabled=False, download_secret="b" * 40)
     runtime = build_runtime(settings, database=database, clock=clock)
-    await runtime.committees.service.plan(CommitteeKind.COPIL, datetime(2027, 1, 21, 9, 30, tzinfo=UTC))
+    await runtime.committees.plan(CommitteeKind.COPIL, datetime(2027, 1, 21, 9, 30, tzinfo=UTC))
     await runtime.start()
     await runtime.settled()
-    feature = runtime.summary
-    started_cache = feature.service.cache
+    service, links = runtime.summary, runtime.summary_links
+    started_cache = service.cache
     lead = await runtime.people.get_by_email("lead@bench.fr")
     everyone = Scope.everything()
     one_directorate = Scope.only("D07")
 
     async def card_data():
-        summary = await feature.service.summary(everyone)
-        return feature.card_content(summary, 1)
+        summary = await service.summary(everyone)
+        return links.card_content(summary, 1)
 
     async def with_chart():
-        summary = await feature.service.summary(everyone)
-        feature.card_content(summary, 1)
+        summary = await service.summary(everyone)
+        links.card_content(summary, 1)
         return card_chart_png(summary)
 
     async def contributor():
-        summary = await feature.service.summary(one_directorate)
-        return feature.card_content(summary, 1)
+        summary = await service.summary(one_directorate)
+        return links.card_content(summary, 1)
 
     async def read_only():
-        return await feature.repository.current_values()
+        return await service.repository.current_values()
 
     async def cold():
-        feature.service.cache = SnapshotCache(feature.repository)
+        service.cache = SnapshotCache(service.repository)
 
     async def running():
         """Back to the cache the app built at start-up, after the cold runs' throw-away ones."""
-        feature.service.cache = started_cache
+        service.cache = started_cache
 
     corrections = iter(range(10_000))
 

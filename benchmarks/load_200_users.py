@@ -248,7 +248,7 @@ async def seed(database_url: str, users: list[User], workdir: Path) -> float:
     """`spaser-bot demo`, then one contributor per simulated user, linked to their Teams identity."""
     started = time.perf_counter()
     command = Path(sys.executable).with_name("spaser-bot")
-    demo = [str(command), "demo"] if command.exists() else [sys.executable, "-c", "from bot.cli import main; main(['demo'])"]
+    demo = [str(command), "demo"] if command.exists() else [sys.executable, "-c", "from app import main; main(['demo'])"]
     environment = bot_environment(database_url, 3978)
     result = await asyncio.to_thread(subprocess.run, demo, cwd=workdir, env=environment, capture_output=True, text=True)
     if result.returncode != 0:

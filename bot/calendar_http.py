@@ -7,14 +7,12 @@ An unknown token answers 404 (not 401/403: a guessed URL learns nothing).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aiohttp import web
 
+from domain.clock import Clock
 from domain.committees.calendar import calendar_feed_ics, ics_filename, meeting_ics
-
-if TYPE_CHECKING:
-    from bot.committees import CommitteesFeature
+from storage.committees.service import CommitteeService
+from storage.people import PeopleRepository
 
 CALENDAR_CONTENT_TYPE = "text/calendar"
 
@@ -30,45 +28,40 @@ def _not_found() -> web.Response:
     return web.Response(status=404, text="Calendrier introuvable.")
 
 
-async def _person(feature: CommitteesFeature, request: web.Request):
-    person_id = await feature.repository.person_for_token(request.match_info["token"])
-    return await feature.people.get(person_id) if person_id is not None else None
+class CalendarRoutes:
+    def __init__(self, committees: CommitteeService, people: PeopleRepository, clock: Clock, timezone: str) -> None:
+        self._committees = committees
+        self._people = people
+        self._clock = clock
+        self._timezone = timezone
 
+    async def _person(self, request: web.Request):
+        person_id = await self._committees.repository.person_for_token(request.match_info["token"])
+        return await self._people.get(person_id) if person_id is not None else None
 
-def feed_handler(feature: CommitteesFeature):
-    async def handle(request: web.Request) -> web.Response:
-        person = await _person(feature, request)
+    async def feed(self, request: web.Request) -> web.Response:
+        person = await self._person(request)
         if person is None:
             return _not_found()
-        meetings = await feature.repository.meetings(await feature.kinds_of(person))
+        meetings = await self._committees.repository.meetings(await self._committees.kinds_of(person))
         body = calendar_feed_ics(
-            [m.as_calendar() for m in meetings],
-            feature.clock.now(),
-            feature.settings.timezone,
-            feed_id=f"person-{person.id}",
+            [m.as_calendar() for m in meetings], self._clock.now(), self._timezone, feed_id=f"person-{person.id}"
         )
         return _ics(body)
 
-    return handle
-
-
-def meeting_handler(feature: CommitteesFeature):
-    async def handle(request: web.Request) -> web.Response:
-        person = await _person(feature, request)
+    async def meeting(self, request: web.Request) -> web.Response:
+        person = await self._person(request)
         try:
             meeting_id = int(request.match_info["meeting_id"])
         except ValueError:
             return _not_found()
-        meeting = await feature.repository.get_meeting(meeting_id) if person is not None else None
+        meeting = await self._committees.repository.get_meeting(meeting_id) if person is not None else None
         if meeting is None:
             return _not_found()
         calendar_meeting = meeting.as_calendar()
-        body = meeting_ics(calendar_meeting, feature.clock.now(), feature.settings.timezone)
-        return _ics(body, ics_filename(calendar_meeting, feature.settings.timezone))
+        body = meeting_ics(calendar_meeting, self._clock.now(), self._timezone)
+        return _ics(body, ics_filename(calendar_meeting, self._timezone))
 
-    return handle
-
-
-def add_calendar_routes(app: web.Application, feature: CommitteesFeature) -> None:
-    app.router.add_get("/calendar/{token}.ics", feed_handler(feature))
-    app.router.add_get("/calendar/{token}/meeting-{meeting_id}.ics", meeting_handler(feature))
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/calendar/{token}.ics", self.feed)
+        app.router.add_get("/calendar/{token}/meeting-{meeting_id}.ics", self.meeting)

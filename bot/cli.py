@@ -1,4 +1,8 @@
-"""Command line: `spaser-bot serve | chat | demo | teams-package` (French output for people)."""
+"""Command line: `spaser-bot serve | chat | demo | teams-package | …` (French output for people).
+
+`main(argv, serve=…)` is called by app.py, which gives how to serve the web app (the CLI sits
+below the app that assembles it).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.settings import Settings, SettingsError
@@ -22,16 +27,12 @@ def _configure_logging(verbose: bool = False) -> None:
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
 
-def serve(settings: Settings) -> None:
-    from aiohttp import web
-
-    from app import create_app
-
+def serve(settings: Settings, run_server: Callable[[Settings], None]) -> None:
     from scheduler.instance_lock import InstanceLockError
 
     _configure_logging()
     try:
-        web.run_app(create_app(settings), host=settings.host, port=settings.port)
+        run_server(settings)
     except InstanceLockError as error:
         print(f"Démarrage refusé : {error}", file=sys.stderr)
         raise SystemExit(3) from error
@@ -64,7 +65,7 @@ def demo(settings: Settings, tenant_id: str) -> None:
 
 
 async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
-    from bot.cards import render_as_text
+    from bot.console import render_as_text
     from bot.console import ConsoleConversation
 
     person = None
@@ -159,11 +160,11 @@ def reminders(settings: Settings) -> None:
     from domain.clock import format_datetime_fr
 
     async def work(runtime):
-        committees = runtime.committees
-        meetings = {m.id: m for m in await committees.repository.meetings()}
-        return meetings, await committees.repository.scheduled_reminders(), await committees.outbox.counts()
+        repository = runtime.committees.repository
+        return await repository.meetings(), await repository.scheduled_reminders(), await runtime.outbox.counts()
 
     meetings, scheduled, counts = asyncio.run(_with_runtime(settings, work))
+    meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
     print(f"Rappels programmés : {len(scheduled)}")
     for reminder in scheduled[:20]:
@@ -181,7 +182,7 @@ def reminders(settings: Settings) -> None:
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:
     """The summary (everything: the command line is the operator's) as a COPIL report or values file."""
     from domain.summary import wording
-    from bot.summary.downloads import ExportFormat
+    from domain.summary.documents import ExportFormat
     from domain.summary.model import Scope
     from domain.summary.request import SummaryRequest
     from domain.indicators.catalogue import Axis
@@ -189,8 +190,8 @@ def export_summary(settings: Settings, export_format: str, output: Path, axis: s
 
     async def work(runtime):
         request = SummaryRequest(axis=Axis.parse(axis) if axis else None, directorate=directorate.upper() if directorate else None)
-        summary = await runtime.summary.service.summary(Scope.everything(), request)
-        return summary, await runtime.summary.render(summary, ExportFormat(export_format))
+        summary = await runtime.summary.summary(Scope.everything(), request)
+        return summary, await runtime.documents.render(summary, ExportFormat(export_format))
 
     try:
         summary, download = asyncio.run(_with_runtime(settings, work))
@@ -203,12 +204,12 @@ def export_summary(settings: Settings, export_format: str, output: Path, axis: s
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentParser:
     """Each sub-command sets `run(settings, args)`; features add theirs here."""
     parser = argparse.ArgumentParser(prog="spaser-bot", description="Assistant Teams pour la gouvernance du SPASER.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="lancer le bot (POST /api/messages, GET /healthz)").set_defaults(
-        run=lambda settings, args: serve(settings)
+        run=lambda settings, args: serve(settings, run_server)
     )
     chat_parser = commands.add_parser("chat", help="discuter avec le bot dans le terminal")
     chat_parser.add_argument("--as", dest="email", help="adresse e-mail de la personne à incarner")
@@ -245,8 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None, run_server: Callable[[Settings], None]) -> None:
+    args = build_parser(run_server).parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as error:
@@ -254,6 +255,3 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2) from error
     args.run(settings, args)
 
-
-if __name__ == "__main__":
-    main()

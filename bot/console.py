@@ -91,3 +91,43 @@ class ConsoleConversation:
 
     async def install(self) -> list[Activity]:
         return await self.send(self.activity(type="installationUpdate", action="add"))
+
+
+def render_as_text(activity: Activity) -> str:
+    """A readable rendering of text and Adaptive Cards, for the terminal REPL."""
+    parts: list[str] = []
+    if activity.text:
+        parts.append(activity.text)
+    for attachment in activity.attachments or []:
+        content = attachment.content
+        if not isinstance(content, dict):
+            content = content.serialize() if hasattr(content, "serialize") else {}
+        if content.get("title") or content.get("text"):
+            parts.extend(str(content[key]) for key in ("title", "text") if content.get(key))
+        parts.extend(_render_elements(content.get("body", [])))
+        buttons = [a.get("title", "") for a in content.get("actions", []) + content.get("buttons", []) if a.get("title")]
+        if buttons:
+            parts.append("Boutons : " + " | ".join(f"[{b}]" for b in buttons))
+    return "\n".join(p for p in parts if p)
+
+
+def _render_elements(elements: list[dict], indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for element in elements:
+        kind = element.get("type")
+        if kind == "TextBlock":
+            lines.append(indent + str(element.get("text", "")))
+        elif kind == "FactSet":
+            lines.extend(f"{indent}{f.get('title', '')} {f.get('value', '')}" for f in element.get("facts", []))
+        elif kind in ("Container", "Column"):
+            lines.extend(_render_elements(element.get("items", []), indent))
+        elif kind == "ColumnSet":
+            for column in element.get("columns", []):
+                lines.extend(_render_elements(column.get("items", []), indent))
+        elif kind and kind.startswith("Input."):
+            label = element.get("label") or element.get("placeholder") or element.get("id")
+            typed = f" : {element['value']}" if element.get("value") else ""
+            lines.append(f"{indent}[champ] {label}{typed}")
+        elif kind == "Image":
+            lines.append(f"{indent}[image] {element.get('altText', '')}")
+    return lines

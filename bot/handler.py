@@ -11,7 +11,8 @@ from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
 
 from bot.attachments import IncomingFile, incoming_files
-from bot.cards import card_message, welcome_card
+from dialogs.cards import card_message
+from domain.cards import welcome_card
 from bot.middleware import tenant_of
 from bot.router import LEAD_ONLY, Command, CommandCall, Router
 from dialogs.base import PERSON_KEY

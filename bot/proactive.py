@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import SimpleNamespace
-from typing import Any, Protocol
-from urllib.parse import urlparse
+from typing import Any
 
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -23,64 +20,10 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings
+from scheduler.outbox import SendError, parse_retry_after
 from bot.teams_text import teams_markdown
 
 log = logging.getLogger(__name__)
-
-TRUSTED_SERVICE_HOSTS = (
-    "smba.trafficmanager.net",
-    "smba.infra.gcc.teams.microsoft.com",
-    "smba.infra.gov.teams.microsoft.us",
-    "smba.infra.dod.teams.microsoft.us",
-)
-
-
-class SendError(Exception):
-    """A send that did not go through; `status` is the HTTP status (None for a network failure)."""
-
-    def __init__(self, status: int | None, detail: str, retry_after_seconds: float | None = None) -> None:
-        super().__init__(f"{status or 'network'}: {detail}")
-        self.status = status
-        self.detail = detail
-        self.retry_after_seconds = retry_after_seconds
-
-
-class ProactiveChannel(Protocol):
-    async def send(self, reference: dict[str, Any], text: str, card: dict[str, Any] | None) -> str | None: ...
-
-
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def is_trusted_service_url(service_url: str, local_mode: bool) -> bool:
-    """With authentication on, only Teams' own connector hosts receive our messages (and our token).
-
-    In local mode (no app id) only a connector on this machine can answer (Agents Playground, test
-    fakes): a reference saved by the terminal REPL points at Teams and is never called.
-    """
-    url = urlparse(service_url)
-    host = (url.hostname or "").lower()
-    if local_mode:
-        return host in LOCAL_HOSTS or host.endswith(".localhost")
-    return url.scheme == "https" and any(host == trusted or host.endswith("." + trusted) for trusted in TRUSTED_SERVICE_HOSTS)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
-
 
 def build_message(text: str, card: dict[str, Any] | None) -> Activity:
     """A card with the text as its notification summary, or plain text."""

@@ -1,4 +1,5 @@
-"""Composition root of the bot: builds every service from settings, for the server and the REPL.
+"""The bot as it runs: the application's services (bot/services.py) and the Teams parts built on
+them (state, dialogs, commands, handler, middleware), with their start and stop.
 
 Nothing is global: each call builds a fresh set (tests build one per database).
 """
@@ -8,24 +9,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from botbuilder.core import BotAdapter, ConversationState, TurnContext, UserState
 from botbuilder.dialogs import DialogSet
 
+from bot.calendar_http import CalendarRoutes
+from bot.commands import broadcasts as broadcast_commands
+from bot.commands import committees as committee_commands
 from bot.commands import general, people
-from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
-from bot.committees import CommitteesFeature, build_committees
-from bot.commands import knowledge as knowledge_commands_module
-from bot.handler import SpaserBot
 from bot.commands import indicators as indicator_commands
-from dialogs.add_indicator_dialog import AddIndicatorDialog
-from dialogs.update_indicators_dialog import UpdateIndicatorsDialog
-from domain.indicators.values import warm_up as warm_up_recognizers
-from storage.indicators import indicator_repositories
-from storage.indicators.catalogue import IndicatorCatalogue
-from storage.indicators.values import IndicatorValues
-from storage.knowledge.service import KnowledgeService
+from bot.commands import knowledge as knowledge_commands
+from bot.commands import summary as summary_commands
+from bot.download_http import SummaryDocuments
+from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
+from bot.handler import SpaserBot
 from bot.middleware import (
     ConversationLockMiddleware,
     DeduplicationMiddleware,
@@ -35,22 +34,30 @@ from bot.middleware import (
     TurnUnitMiddleware,
 )
 from bot.router import Router
-from bot.summary.feature import SummaryFeature, build_summary
+from bot.services import Services, build_services
 from bot.settings import Settings
-from dialogs import STATE_TYPES
-from dialogs.add_directorate_dialog import AddDirectorateDialog
-from dialogs.answer_question_dialog import AnswerQuestionDialog
-from dialogs.assign_role_dialog import AssignRoleDialog
-from domain.clock import Clock, SystemClock
-from scheduler.service import SchedulerService
 from bot.state.codec import StateCodec
-from storage.db import Database, database_unavailable
-from storage.knowledge.repository import KnowledgeRepository
-from domain.people import Role
-from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
-from storage.activities import ProcessedActivityRepository
 from bot.state.storage import SqlStorage, TrackedConversationState, TrackedUserState
+from dialogs import STATE_TYPES
+from dialogs.broadcasts.broadcast_dialog import BroadcastDialog
+from dialogs.committees.cancel_meeting_dialog import CancelMeetingDialog
+from dialogs.committees.plan_meeting_dialog import PlanMeetingDialog
+from dialogs.committees.reschedule_meeting_dialog import RescheduleMeetingDialog
+from dialogs.committees.year_plan_dialog import YearPlanDialog
+from dialogs.indicators.add_indicator_dialog import AddIndicatorDialog
+from dialogs.indicators.update_indicators_dialog import UpdateIndicatorsDialog
+from dialogs.knowledge.answer_question_dialog import AnswerQuestionDialog
+from dialogs.people.add_directorate_dialog import AddDirectorateDialog
+from dialogs.people.assign_role_dialog import AssignRoleDialog
+from domain.clock import Clock, SystemClock
+from domain.committees import meeting_dates
+from domain.committees.settings import CommitteeSettings
+from domain.indicators.values import warm_up as warm_up_recognizers
+from domain.people import Role
+from domain.summary.model import Scope
+from scheduler.outbox import ProactiveChannel
 from storage.bot_state import BotStateRepository, StateConflictError
+from storage.db import Database, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -66,47 +73,47 @@ DATABASE_DOWN_REPLY = (
 
 
 @dataclass
-class BotRuntime:
-    settings: Settings
-    database: Database
-    clock: Clock
+class BotRuntime(Services):
     storage: SqlStorage
     conversation_state: ConversationState
     user_state: UserState
-    people: PeopleRepository
-    directorates: DirectorateRepository
-    conversation_refs: ConversationRefRepository
-    processed_activities: ProcessedActivityRepository
     router: Router
     dialogs: DialogSet
     bot: SpaserBot
-    knowledge: KnowledgeService
-    catalogue: IndicatorCatalogue
-    values: IndicatorValues
-    scheduler: SchedulerService
-    committees: CommitteesFeature | None = None
-    summary: SummaryFeature | None = None
+    documents: SummaryDocuments
+    calendar: CalendarRoutes
     _settling: asyncio.Task | None = field(default=None, init=False, repr=False)
     _warm_up: asyncio.Future | None = field(default=None, init=False, repr=False)
+    _summary_warm_up: asyncio.Task | None = field(default=None, init=False, repr=False)
 
     async def start(self) -> None:
-        """Migrate the schema, then start the scheduler (only once the tables exist)."""
+        """Migrate the schema, then start the jobs and the scheduler (only once the tables exist)."""
         await self.database.migrate()
         self.start_warm_up()
-        self.scheduler.add_housekeeping(self.processed_activities.prune)
-        if self.committees is not None:
-            await self.committees.start(self.scheduler)
-        if self.summary is not None:
-            await self.summary.start(self.scheduler)
+        meeting_dates.start_warm_up()
+        if self.ephemeral_download_secret:
+            log.warning(
+                "SPASER_DOWNLOAD_SECRET is not set: download links (summary chart, exports) are signed with an "
+                "EPHEMERAL random secret and stop working when the bot restarts. Set it for any real deployment."
+            )
+        self._summary_warm_up = asyncio.get_running_loop().create_task(self._warm_summary())
+        await self.jobs.start(self.settings.timezone)
         self.scheduler.start()
         self._settling = asyncio.get_running_loop().create_task(self._settle())
+
+    async def _warm_summary(self) -> None:
+        """Read the values once at start-up, so the first « synthèse » does not pay for it."""
+        try:
+            await self.summary.summary(Scope.everything())
+        except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first summary
+            log.warning("Could not prepare the summary at start-up", exc_info=True)
 
     async def _settle(self) -> None:
         """Once the start-up reads are done, keep full garbage collections off what they built."""
         try:
             await asyncio.shield(self.start_warm_up())
-            if self.summary is not None:
-                await self.summary.warmed_up()
+            if self._summary_warm_up is not None:
+                await asyncio.shield(self._summary_warm_up)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - the warm-ups log their own failures; freeze anyway
@@ -135,10 +142,12 @@ class BotRuntime:
                 thaw_long_lived_objects()
         self.scheduler.shutdown()
         await self.processed_activities.flush()
-        if self.committees is not None:
-            self.committees.close()
-        if self.summary is not None:
-            await self.summary.close()
+        self.jobs.close()
+        if self._summary_warm_up is not None:
+            # Let the bounded start-up read finish: cancelling a query in flight leaves aiosqlite's
+            # connection closing forever once the engine is disposed, and the loop never stops.
+            await self._summary_warm_up
+        self.documents.close()
         await self.database.dispose()
 
     @property
@@ -195,69 +204,80 @@ class BotRuntime:
             log.exception("Could not report the error to the user")
 
 
-def build_runtime(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> BotRuntime:
+def build_runtime(
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    clock: Clock | None = None,
+    committee_settings: CommitteeSettings | None = None,
+    channel: ProactiveChannel | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] | None = None,
+) -> BotRuntime:
+    """The bot on `settings`; the keyword arguments after `clock` are network and time seams for tests."""
     database = database or Database(settings.database_url)
-    clock = clock or SystemClock()
+    services = build_services(
+        settings, database, clock or SystemClock(),
+        committee_settings=committee_settings, channel=channel, sleep=sleep, monotonic=monotonic,
+    )
+    tz = settings.timezone
     codec = StateCodec()
     for state_type in (*STATE_TYPES, Role):
         codec.register(state_type)
     storage = SqlStorage(BotStateRepository(database), database, codec)
     conversation_state = TrackedConversationState(storage, codec)
     user_state = TrackedUserState(storage, codec)
-    people_repo = PeopleRepository(database, settings.admins)
-    directorates = DirectorateRepository(database)
-    conversation_refs = ConversationRefRepository(database)
+    documents = SummaryDocuments(services.summary_links.tokens, services.summary, services.people)
 
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
-    dialogs.add(AddDirectorateDialog(directorates))
-    dialogs.add(AssignRoleDialog(people_repo, directorates))
-    knowledge = KnowledgeService(KnowledgeRepository(database))
-    dialogs.add(AnswerQuestionDialog(knowledge))
+    for dialog in (
+        AddDirectorateDialog(services.directorates),
+        AssignRoleDialog(services.people, services.directorates),
+        AnswerQuestionDialog(services.knowledge),
+        UpdateIndicatorsDialog(services.values, services.directorates),
+        AddIndicatorDialog(services.catalogue, services.directorates),
+        PlanMeetingDialog(services.committees, services.dates),
+        RescheduleMeetingDialog(services.committees, services.dates),
+        CancelMeetingDialog(services.committees),
+        YearPlanDialog(services.committees, services.dates),
+        BroadcastDialog(services.broadcasts),
+    ):
+        dialogs.add(dialog)
 
-    router = Router()
+    knowledge, fallback = knowledge_commands.build_commands(services.knowledge)
+    router = Router(fallback=fallback)
     router.add(*general.build_commands(router))
-    router.add(*people.build_commands(people_repo, directorates))
-    catalogue, values = indicator_repositories(database, clock=clock, timezone=settings.timezone)
-    dialogs.add(UpdateIndicatorsDialog(values, directorates))
-    dialogs.add(AddIndicatorDialog(catalogue, directorates))
-    router.add(*indicator_commands.build_commands(catalogue, values, directorates, settings.timezone))
-    committees = build_committees(settings, database, clock, people_repo, directorates_concerned=values.directorates_concerned)
-    committees.install(dialogs, router)
-    summary = build_summary(settings, database, clock, people_repo, directorates, conversation_refs, catalogue, values, committees)
-    summary.install(dialogs, router)
-    knowledge_commands, router.fallback = knowledge_commands_module.build_commands(knowledge)
-    router.add(*knowledge_commands)
-    file_handlers = knowledge_commands_module.build_file_handlers(knowledge)
-    file_handlers.update(indicator_commands.build_file_handlers(catalogue))
+    router.add(*people.build_commands(services.people, services.directorates))
+    router.add(*indicator_commands.build_commands(services.catalogue, services.values, services.directorates, tz))
+    router.add(
+        *committee_commands.build_commands(
+            services.committees, services.dates, services.people, services.calendar_links, tz
+        )
+    )
+    router.add(*summary_commands.build_commands(services.summary, services.summary_links, services.summary.repository, tz))
+    router.add(*broadcast_commands.build_commands(services.broadcasts.repository, tz))
+    router.add(*knowledge)
+    file_handlers = knowledge_commands.build_file_handlers(services.knowledge)
+    file_handlers.update(indicator_commands.build_file_handlers(services.catalogue))
 
     bot = SpaserBot(
         conversation_state=conversation_state,
         user_state=user_state,
         dialogs=dialogs,
         router=router,
-        people=people_repo,
-        conversation_refs=conversation_refs,
+        people=services.people,
+        conversation_refs=services.conversation_refs,
         file_handlers=file_handlers,
-        card_actions=indicator_commands.build_card_actions(values, directorates),
+        card_actions=indicator_commands.build_card_actions(services.values, services.directorates),
     )
     return BotRuntime(
-        settings=settings,
-        database=database,
-        clock=clock,
+        **vars(services),
         storage=storage,
         conversation_state=conversation_state,
         user_state=user_state,
-        people=people_repo,
-        directorates=directorates,
-        conversation_refs=conversation_refs,
-        processed_activities=ProcessedActivityRepository(database),
         router=router,
         dialogs=dialogs,
         bot=bot,
-        knowledge=knowledge,
-        scheduler=SchedulerService(enabled=settings.scheduler_enabled, timezone=settings.timezone),
-        committees=committees,
-        catalogue=catalogue,
-        values=values,
-        summary=summary,
+        documents=documents,
+        calendar=CalendarRoutes(services.committees, services.people, services.clock, tz),
     )

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from domain.clock import SchedulingError
-from scheduler.committee_settings import CommitteeSettings
+from domain.committees.settings import CommitteeSettings
 
 
 MIN_DOWNLOAD_SECRET_LENGTH = 32

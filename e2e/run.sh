@@ -170,7 +170,7 @@ start_playground() { # name, port, [index of the signed-in user; default: the Pl
 # The demo organisation (7 directorates, 10 people, 20 indicators with past values), loaded with
 # the command line before the bot starts (while the Playgrounds start): the scenarios then
 # register Playground users in it.
-(cd "$WORK" && exec "$PYTHON" -m bot.cli demo) >"$WORK/demo.log" 2>&1 &
+(cd "$WORK" && exec "$PYTHON" -m app demo) >"$WORK/demo.log" 2>&1 &
 DEMO_PID=$!
 start_playground lead "$PLAYGROUND_PORT"
 start_playground contributor "$CONTRIBUTOR_PORT" 1

@@ -32,7 +32,7 @@ import aiohttp  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.cards import render_as_text  # noqa: E402
+from bot.console import render_as_text  # noqa: E402
 from bot.console import teams_activity  # noqa: E402
 from storage.db import Database  # noqa: E402
 from tests.fakes.tcp_proxy import TcpProxy, free_port, target_of, through_proxy  # noqa: E402,F401 - for the scripts

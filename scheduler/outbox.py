@@ -19,63 +19,90 @@ import json
 import logging
 import random
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Protocol
+from urllib.parse import urlparse
 
-from bot.proactive import ProactiveChannel, SendError, is_trusted_service_url
-from domain.text import excerpt, listed_names
 from domain.clock import Clock
-from scheduler.committee_settings import SendingSettings
+from domain.outbox import (
+    BLOCKED_ERROR_PREFIX,
+    EXPIRED,
+    NO_REFERENCE,
+    UNTRUSTED,
+    DeliveryState,
+    RetryPolicy,
+    SendingSettings,
+    problem_notices,
+)
 from scheduler.rate_limit import SlidingWindowLimiter
-from storage.people import ConversationRef, Person
-from domain.people import Role
-from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxMessage, OutboxRepository, SourceKind, aware
+from storage.outbox import Delivery, OutboxRepository, RecipientDirectory, Target
 
 log = logging.getLogger(__name__)
+
+TRUSTED_SERVICE_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+)
+
+
+class SendError(Exception):
+    """A send that did not go through; `status` is the HTTP status (None for a network failure)."""
+
+    def __init__(self, status: int | None, detail: str, retry_after_seconds: float | None = None) -> None:
+        super().__init__(f"{status or 'network'}: {detail}")
+        self.status = status
+        self.detail = detail
+        self.retry_after_seconds = retry_after_seconds
+
+
+class ProactiveChannel(Protocol):
+    async def send(self, reference: dict[str, Any], text: str, card: dict[str, Any] | None) -> str | None: ...
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_trusted_service_url(service_url: str, local_mode: bool) -> bool:
+    """With authentication on, only Teams' own connector hosts receive our messages (and our token).
+
+    In local mode (no app id) only a connector on this machine can answer (Agents Playground, test
+    fakes): a reference saved by the terminal REPL points at Teams and is never called.
+    """
+    url = urlparse(service_url)
+    host = (url.hostname or "").lower()
+    if local_mode:
+        return host in LOCAL_HOSTS or host.endswith(".localhost")
+    return url.scheme == "https" and any(host == trusted or host.endswith("." + trusted) for trusted in TRUSTED_SERVICE_HOSTS)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 DB_WRITERS = 4
 POLL_SECONDS = 1.0
 RETRYABLE_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
 UNREACHABLE_STATUSES = frozenset({403, 404})
-NO_REFERENCE = "no conversation reference: the person has not installed or opened the assistant in Teams"
-UNTRUSTED = "serviceUrl not allowed (not a Teams connector host, or not local in local mode)"
-EXPIRED = "expired: its meeting has started"
-
-PROBLEM_EXPLANATIONS = (
-    (NO_REFERENCE[:20], "jamais écrit à l’assistant dans Teams (installez-{them} l’application ou demandez-{them} "
-                        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin)"),
-    (BLOCKED_ERROR_PREFIX, "assistant bloqué ou désinstallé dans Teams"),
-    ("404", "conversation Teams disparue (application désinstallée ?)"),
-    (UNTRUSTED[:20], "adresse de connecteur Teams non autorisée (en mode local, seul un connecteur local "
-                     "comme l’Agents Playground est joignable)"),
-)
-"""Why a message did not reach someone, by the start of the recorded error; `{them}` is « lui » or
-« leur » depending on how many people share the reason."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 6
-    base_seconds: float = 2.0
-    cap_seconds: float = 300.0
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        """Exponential with "equal jitter": half the step fixed, half random, so retries spread out."""
-        step = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
-        return step / 2 + rng.uniform(0, step / 2)
-
-
-@dataclass(frozen=True)
-class Target:
-    conversation_id: str
-    reference: dict[str, Any]
-    service_url: str
-    blocked: bool = False
-
 
 @dataclass
 class DrainReport:
@@ -88,57 +115,8 @@ class DrainReport:
     errors: list[str] = field(default_factory=list)
 
 
-class RecipientDirectory:
-    """Finds where each delivery goes: the person's personal chat, or the channel conversation."""
-
-    def __init__(self, outbox: OutboxRepository) -> None:
-        self._outbox = outbox
-        self._db = outbox.database
-
-    async def targets(self, rows: list[Delivery]) -> dict[int, Target | None]:
-        person_ids = sorted({row.person_id for row in rows if row.person_id is not None})
-        conversation_ids = sorted({row.conversation_id for row in rows if row.conversation_id})
-        async with self._db.session() as session:
-            by_person: dict[int, ConversationRef] = {}
-            if person_ids:
-                # Two indexed look-ups rather than a join: right after a bulk load, PostgreSQL's stale
-                # statistics made the join a nested loop of sequential scans (100 ms for 1,000 people).
-                identities = await session.execute(
-                    select(Person.aad_object_id, Person.id).where(Person.id.in_(person_ids), Person.aad_object_id.is_not(None))
-                )
-                person_of = dict(identities.all())
-                if person_of:
-                    refs = await session.execute(
-                        select(ConversationRef)
-                        .where(ConversationRef.aad_object_id.in_(list(person_of)), ConversationRef.conversation_type == "personal")
-                        .order_by(ConversationRef.updated_at)
-                    )
-                    by_person = {person_of[ref.aad_object_id]: ref for ref in refs.scalars()}
-            by_conversation: dict[str, ConversationRef] = {}
-            if conversation_ids:
-                found = await session.execute(
-                    select(ConversationRef).where(ConversationRef.conversation_id.in_(conversation_ids))
-                )
-                by_conversation = {ref.conversation_id: ref for ref in found.scalars()}
-        blocked = await self._outbox.last_blocked(person_ids, conversation_ids)
-        targets: dict[int, Target | None] = {}
-        for row in rows:
-            recipient: int | str = row.person_id if row.person_id is not None else row.conversation_id
-            ref = by_person.get(row.person_id) if row.person_id is not None else by_conversation.get(row.conversation_id)
-            if ref is None:
-                targets[row.id] = None
-                continue
-            blocked_at = blocked.get(recipient)
-            targets[row.id] = Target(
-                conversation_id=ref.conversation_id,
-                reference=json.loads(ref.reference_json),
-                service_url=ref.service_url,
-                blocked=blocked_at is not None and blocked_at >= aware(ref.updated_at),
-            )
-        return targets
-
-
 LeadLookup = Callable[[], Awaitable[list[tuple[int, str]]]]
+"""(person id, name) of every SPASER lead, told about messages that did not arrive."""
 
 
 class OutboxSender:
@@ -153,7 +131,7 @@ class OutboxSender:
         limiter: SlidingWindowLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
-        leads: LeadLookup | None = None,
+        leads: LeadLookup,
     ) -> None:
         self.outbox = outbox
         self.settings = settings or SendingSettings()
@@ -167,7 +145,7 @@ class OutboxSender:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._directory = RecipientDirectory(outbox)
-        self._leads = leads or self._leads_from_database
+        self._leads = leads
         self._lock = asyncio.Lock()
         self._db_slots = asyncio.Semaphore(DB_WRITERS)
 
@@ -176,11 +154,6 @@ class OutboxSender:
         senders do not open and close database connections for each message."""
         async with self._db_slots:
             await mark(*args)
-
-    async def _leads_from_database(self) -> list[tuple[int, str]]:
-        async with self.outbox.database.session() as session:
-            rows = await session.execute(select(Person.id, Person.name).where(Person.role == Role.LEAD))
-            return [(person_id, name) for person_id, name in rows]
 
     async def recover_stuck(self, lease: timedelta | None = None) -> int:
         """Put rows caught in "sending" by a crash back in the queue, logging each as a possible duplicate."""
@@ -317,42 +290,3 @@ class OutboxSender:
 
 def _card(row: Delivery) -> dict[str, Any] | None:
     return json.loads(row.card_json) if row.card_json else None
-
-
-def explain(error: str | None, people: int = 1) -> str:
-    for prefix, explanation in PROBLEM_EXPLANATIONS:
-        if (error or "").startswith(prefix):
-            return explanation.format(them="leur" if people > 1 else "lui")
-    return f"envoi impossible ({(error or 'erreur inconnue')[:80]})"
-
-
-def names_by_reason(failures: Iterable[tuple[str, str | None]]) -> list[tuple[str, list[str]]]:
-    """(reason, names) for (name, recorded error) pairs, each reason once, in order of first
-    appearance: a report lists « jamais écrit à l’assistant : A, B, C », not the reason per name."""
-    grouped: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for name, error in failures:
-        grouped[explain(error)].append((name, error))
-    return [(explain(pairs[0][1], len(pairs)), [name for name, _ in pairs]) for pairs in grouped.values()]
-
-
-def problem_notices(kind: str, source_id: str, rows: list[Delivery], leads: list[tuple[int, str]]) -> list[OutboxMessage]:
-    subject = excerpt(rows[0].text.split("\n")[0].strip("*# "), 150)
-    groups = names_by_reason((row.recipient_label or "destinataire inconnu", row.last_error) for row in rows)
-    lines = [f"- {reason} : {listed_names(names)}" for reason, names in groups]
-    plural = len(rows) > 1
-    text = (
-        f"{len(rows)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "
-        f"« {subject} » :\n" + "\n".join(lines)
-    )
-    span = f"{rows[0].id}-{rows[-1].id}"
-    return [
-        OutboxMessage(
-            key=f"lead-notice:{kind}:{source_id}:{span}:person-{lead_id}",
-            source_kind=SourceKind.LEAD_NOTICE,
-            source_id=f"{kind}:{source_id}",
-            text=text,
-            person_id=lead_id,
-            recipient_label=name,
-        )
-        for lead_id, name in leads
-    ]

@@ -15,45 +15,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from domain.clock import SchedulingError
-
-
-@dataclass(frozen=True)
-class Window:
-    limit: int
-    seconds: float
-
-    def __post_init__(self) -> None:
-        if self.limit < 1 or self.seconds <= 0:
-            raise SchedulingError(f"Limite d’envoi invalide : {self.limit} par {self.seconds} s.")
-
-
-TEAMS_PER_CONVERSATION = (Window(7, 1), Window(8, 2), Window(60, 30), Window(1800, 3600))
-TEAMS_PER_APP = (Window(50, 1),)
-
-
-def parse_windows(raw: str) -> tuple[Window, ...]:
-    """`"7/1,60/30"` -> 7 per second and 60 per 30 seconds (the format of the environment variables)."""
-    windows = []
-    for part in raw.split(","):
-        if not part.strip():
-            continue
-        try:
-            limit, seconds = part.split("/")
-            windows.append(Window(int(limit), float(seconds)))
-        except ValueError as error:
-            raise SchedulingError(
-                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
-            ) from error
-    return tuple(windows)
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    per_conversation: tuple[Window, ...] = TEAMS_PER_CONVERSATION
-    per_app: tuple[Window, ...] = TEAMS_PER_APP
-    margin_seconds: float = 0.05
-    """Added to every window: our instant is taken before the request travels, Teams' after."""
+from domain.outbox import RateLimits, Window
 
 
 @dataclass

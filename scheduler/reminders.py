@@ -12,107 +12,20 @@ the deliveries' unique keys refuse a duplicate recipient.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.committees.messages import no_recipient_notice, reminder_message
-from domain.committees.cadence import CommitteeKind
 from domain.clock import Clock
+from domain.committees.meetings import ReminderState
+from domain.committees.messages import no_recipient_notice, reminder_message
 from domain.committees.reminder_plan import ReminderAudience, days_until, due_reminders
-from storage.committees import CommitteeRepository, MeetingView, Reminder, ReminderState
+from domain.outbox import OutboxMessage, SourceKind
+from storage.committees.audience import Audience
+from storage.committees.repository import CommitteeRepository
+from storage.committees.tables import Reminder
 from storage.db import Database
-from domain.people import Role
-from storage.outbox import OutboxMessage, OutboxRepository, SourceKind
-from storage.people import PeopleRepository
-from domain.people import PersonView
+from storage.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
-
-DEFAULT_MEMBER_ROLES = {
-    CommitteeKind.COPIL: frozenset({Role.OFFICIAL, Role.LEAD}),
-    CommitteeKind.COTECH: frozenset({Role.CONTRIBUTOR, Role.LEAD}),
-}
-"""Who is reminded when a committee has no registered member: the élu·es (COPIL) or the
-directorates (comité technique), and the SPASER lead."""
-
-
-@dataclass(frozen=True)
-class Recipient:
-    key: str
-    label: str
-    person_id: int | None = None
-    conversation_id: str | None = None
-    directorate: str | None = None
-
-
-DirectoratesConcerned = Callable[[MeetingView], Awaitable[Collection[int] | None]]
-"""Seam for the indicators feature: `directorates_with_due_indicators()` returns the ids of the
-directorates with indicators still due before the meeting; None means "all directorates"."""
-
-
-async def all_directorates(_meeting: MeetingView) -> None:
-    """Until the indicators feature is wired: every directorate with contributors is concerned."""
-    return None
-
-
-class Audience:
-    """Who receives a reminder or a notice about a meeting."""
-
-    def __init__(
-        self,
-        committees: CommitteeRepository,
-        people: PeopleRepository,
-        directorates_concerned: DirectoratesConcerned = all_directorates,
-    ) -> None:
-        self._committees = committees
-        self._people = people
-        self.directorates_concerned = directorates_concerned
-
-    @staticmethod
-    def _person(person: PersonView) -> Recipient:
-        return Recipient(
-            key=f"person-{person.id}",
-            label=person.name or person.email or f"personne n° {person.id}",
-            person_id=person.id,
-            directorate=person.directorate_code,
-        )
-
-    async def members(self, kind: CommitteeKind) -> list[Recipient]:
-        """Registered members (people and channels); by default the roles the founding text names."""
-        people = {person.id: person for person in await self._people.list()}
-        rows = await self._committees.members(kind)
-        if not rows:
-            roles = DEFAULT_MEMBER_ROLES[kind]
-            return [self._person(p) for p in people.values() if p.role in roles]
-        recipients = []
-        for row in rows:
-            if row.person_id is not None and row.person_id in people:
-                recipients.append(self._person(people[row.person_id]))
-            elif row.conversation_id:
-                recipients.append(
-                    Recipient(key=f"conversation-{row.id}", label=row.label or "canal Teams", conversation_id=row.conversation_id)
-                )
-        return recipients
-
-    async def contributors(self, meeting: MeetingView) -> list[Recipient]:
-        concerned = await self.directorates_concerned(meeting)
-        return [
-            self._person(person)
-            for person in await self._people.list()
-            if person.role is Role.CONTRIBUTOR
-            and person.directorate_id is not None
-            and (concerned is None or person.directorate_id in concerned)
-        ]
-
-    async def for_reminder(self, meeting: MeetingView, audience: ReminderAudience) -> list[Recipient]:
-        if audience is ReminderAudience.MEMBERS:
-            return await self.members(meeting.kind)
-        return await self.contributors(meeting)
-
-    async def leads(self) -> list[Recipient]:
-        return [self._person(p) for p in await self._people.list() if p.role is Role.LEAD]
-
 
 class FireOutcome(StrEnum):
     FANNED_OUT = "fanned_out"
@@ -127,12 +40,14 @@ class ReminderEngine:
         self,
         database: Database,
         committees: CommitteeRepository,
+        outbox: OutboxRepository,
         audience: Audience,
         clock: Clock,
         timezone: str,
     ) -> None:
         self._db = database
         self._committees = committees
+        self._outbox = outbox
         self.audience = audience
         self._clock = clock
         self._tz = timezone
@@ -196,10 +111,10 @@ class ReminderEngine:
                 for lead in await self.audience.leads()
             )
         now = self._clock.now()
-        async with self._db.session() as session:
-            if not await CommitteeRepository.transition_reminder(session, reminder.id, ReminderState.FANNED_OUT, now):
+        async with self._db.unit_of_work() as uow:
+            if not await self._committees.close_reminder(reminder.id, ReminderState.FANNED_OUT, now, uow=uow):
                 return FireOutcome.ALREADY_DONE
-            added = await OutboxRepository.enqueue_in(session, messages, now)
+            added = await self._outbox.enqueue(messages, now, uow=uow)
         log.info("Reminder %s: %s message(s) queued", reminder.key, added)
         return FireOutcome.FANNED_OUT
 

@@ -1,23 +1,22 @@
 """APScheduler wiring: one AsyncIOScheduler per app, started and stopped with it.
 
-Jobs are module-level functions that take only ids or plain values, and are (re)built from the
-database at start-up with stable ids, so a restart never duplicates them.
+The jobs themselves (scheduler/jobs.py) take only ids and are rebuilt from the database at
+start-up with stable ids, so a restart never duplicates them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger(__name__)
-
-PROCESSED_ACTIVITY_RETENTION = timedelta(days=2)
 
 
 class SchedulerService:
@@ -30,16 +29,6 @@ class SchedulerService:
         if not self.enabled:
             return "disabled"
         return "running" if self.scheduler.running else "stopped"
-
-    def add_housekeeping(self, prune_processed_activities) -> None:
-        """Forget re-delivery ids after two days (Teams retries within minutes)."""
-        self.scheduler.add_job(
-            prune_processed_activities,
-            IntervalTrigger(hours=6),
-            id="housekeeping:processed-activities",
-            replace_existing=True,
-            kwargs={"older_than": PROCESSED_ACTIVITY_RETENTION},
-        )
 
     def add_one_off(self, job_id: str, func: Callable, run_at: datetime, args: tuple = ()) -> None:
         """A job at one instant, replacing any job with the same id; run however late it is."""
@@ -60,6 +49,24 @@ class SchedulerService:
             coalesce=True,
             **extra,
         )
+
+    def add_weekly(self, job_id: str, func: Callable, day_of_week: str, at: time, timezone: str) -> None:
+        """A job every week on that day and local time; never overlapping itself."""
+        self.scheduler.add_job(
+            func,
+            CronTrigger(day_of_week=day_of_week, hour=at.hour, minute=at.minute, timezone=timezone),
+            id=job_id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+        )
+
+    def run_soon(self, job_id: str) -> None:
+        """Run a periodic job now rather than at its next time (when the scheduler runs)."""
+        if self.scheduler.running:
+            job = self.scheduler.get_job(job_id)
+            if job is not None:
+                job.modify(next_run_time=datetime.now().astimezone())
 
     def remove(self, job_id: str) -> None:
         try:

@@ -196,6 +196,12 @@ class PeopleRepository:
             rows = await session.execute(self._view_query().order_by(Person.role, Person.name))
             return [self._to_view(*row) for row in rows]
 
+    async def lead_names(self) -> list[tuple[int, str]]:
+        """(id, name) of every SPASER lead (told about messages that did not arrive)."""
+        async with self._db.session() as session:
+            rows = await session.execute(select(Person.id, Person.name).where(Person.role == Role.LEAD))
+            return [(person_id, name) for person_id, name in rows]
+
     @staticmethod
     def _view_query():
         return select(Person, Directorate).outerjoin(Directorate, Person.directorate_id == Directorate.id)

@@ -7,15 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botbuilder.schema import Activity
 
-from bot.cards import render_as_text
-from bot.committees import CommitteesFeature
+from bot.console import render_as_text
+from bot.services import Services, build_services
 from domain.clock import FakeClock
-from scheduler.committee_settings import CommitteeSettings, SendingSettings
 from domain.committees.reminder_plan import ReminderSettings
+from domain.committees.settings import CommitteeSettings
+from domain.outbox import SendingSettings
+from domain.people import PersonView, Role
+from scheduler.service import SchedulerService
 from storage.db import Database
-from domain.people import Role
 from storage.people import ConversationRefRepository, PeopleRepository
-from domain.people import PersonView
 from tests.conftest import make_database, make_settings
 
 TENANT = "local-tenant"
@@ -96,25 +97,33 @@ def build_feature(
     fake_time: FakeTime | None = None,
     sending: SendingSettings | None = None,
     reminders: ReminderSettings | None = None,
-    directorates_concerned=None,
+    channel=None,
     **settings_overrides,
-) -> CommitteesFeature:
-    """The committees feature alone (no bot), sending through the real CloudAdapter."""
+) -> Services:
+    """The application without the bot (committees, outbox, jobs), sending through the real
+    CloudAdapter to the fake connector; time and sleeps are the fake clock's."""
     settings = make_settings(database.url, **settings_overrides)
     fake_time = fake_time or FakeTime(clock)
-    return CommitteesFeature(
+    return build_services(
         settings,
         database,
         clock,
-        PeopleRepository(database, settings.admins),
         committee_settings=CommitteeSettings(
             reminders=reminders or ReminderSettings(),
             sending=sending or SendingSettings(backoff_base_seconds=1.0),
         ),
+        channel=channel,
         sleep=fake_time.sleep,
         monotonic=fake_time.monotonic,
-        **({"directorates_concerned": directorates_concerned} if directorates_concerned else {}),
     )
+
+
+async def start_paused(services: Services) -> SchedulerService:
+    """Start the jobs on a scheduler whose jobs get their next run times but never run: tests call
+    the job methods themselves."""
+    services.scheduler.scheduler.start(paused=True)
+    await services.jobs.start("Europe/Paris")
+    return services.scheduler
 
 
 MEMBERS_ONLY = ReminderSettings(data_collection_offsets_days=())

@@ -113,7 +113,7 @@ def talk(runtime):
 
 def texts(activities) -> str:
     """Everything the bot said, as one string, cards included."""
-    from bot.cards import render_as_text
+    from bot.console import render_as_text
 
     return "\n".join(render_as_text(activity) for activity in activities)
 

@@ -7,20 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.broadcasts import (
-    BroadcastAudience,
-    BroadcastNotAllowed,
-    BroadcastService,
-    audience_in,
-    delivery_report,
-)
+from bot.services import build_services
+from domain.broadcasts import AudienceKind, BroadcastAudience, BroadcastNotAllowed, BroadcastView, DeliveryOutcome, audience_in, delivery_report
 from domain.committees.cadence import CommitteeKind
-from storage.broadcasts import AudienceKind, BroadcastRepository, BroadcastView, DeliveryOutcome
+from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, SourceKind
 from domain.people import Role
-from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxRepository, SourceKind
-from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from storage.outbox import Delivery, OutboxRepository
 from tests.committees_support import add_person, received
-from tests.conftest import texts
+from tests.conftest import make_settings, texts
 from tests.summary_support import organisation, reachable_again, seed_catalogue
 
 
@@ -92,11 +86,11 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     preview = texts(await lead.say("Le bilan 2026 sera présenté le 12 mars."))
     sent = texts(await lead.say("oui"))
     await reachable_again(sqlite_database, people["lead"], connector.url)
-    await runtime.committees.drain_outbox()
-    await runtime.committees.drain_outbox()
-    reports = [await runtime.summary.report_broadcasts(), await runtime.summary.report_broadcasts()]
-    await runtime.committees.drain_outbox()
-    [audit] = await runtime.summary.broadcasts.repository.history()
+    await runtime.jobs.drain_outbox()
+    await runtime.jobs.drain_outbox()
+    reports = [await runtime.jobs.report_broadcasts(), await runtime.jobs.report_broadcasts()]
+    await runtime.jobs.drain_outbox()
+    [audit] = await runtime.broadcasts.repository.history()
 
     assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
     assert "Destinataires 3 destinataires : Hélène Dubois, Lucie Roux, Marc Lefèvre" in preview
@@ -129,9 +123,9 @@ async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sql
     await reachable_again(sqlite_database, people["lead"], connector.url)
     connector.fail_next(400)  # not retryable: the first send fails for good
 
-    await runtime.committees.drain_outbox()
-    await runtime.summary.report_broadcasts()
-    await runtime.committees.drain_outbox()
+    await runtime.jobs.drain_outbox()
+    await runtime.jobs.report_broadcasts()
+    await runtime.jobs.drain_outbox()
     history = texts(await lead.say("historique des diffusions"))
 
     [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
@@ -145,12 +139,12 @@ async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, conne
     by_contributor = texts(await talk("aad-nadia@ville.fr", "Nadia Benali").say("diffuser un message à tout le monde"))
     by_official = texts(await talk("aad-marc@ville.fr", "Marc Lefèvre").say("envoyer un message au COPIL"))
     with pytest.raises(BroadcastNotAllowed, match="Seul le responsable SPASER peut diffuser un message"):
-        await runtime.summary.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
+        await runtime.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
 
     refusal = "Cette action est réservée au responsable SPASER. Tapez « qui suis-je » pour connaître votre rôle."
     assert by_contributor == by_official == refusal
-    assert await runtime.committees.outbox.counts() == {}
-    assert await runtime.summary.broadcasts.repository.history() == []
+    assert await runtime.outbox.counts() == {}
+    assert await runtime.broadcasts.repository.history() == []
 
 
 async def test_cancelling_or_answering_non_sends_nothing(runtime, talk, sqlite_database, connector):
@@ -169,29 +163,26 @@ async def test_cancelling_or_answering_non_sends_nothing(runtime, talk, sqlite_d
     assert chosen.startswith("À qui voulez-vous diffuser un message ?")
     assert unknown == "Je ne connais pas ZZZ. Indiquez un ou plusieurs codes de direction parmi : DCP, DPB."
     assert declined == cancelled == "C'est annulé : aucun message n'a été envoyé."
-    assert await runtime.committees.outbox.counts() == {}
+    assert await runtime.outbox.counts() == {}
 
 
 async def test_directorates_with_indicators_due_are_reached_and_reported_once(database, clock):
-    """Storage on SQLite and PostgreSQL: the audience comes from the indicators feature's query,
+    """Storage on SQLite and PostgreSQL: the audience comes from the indicator values' query,
     deliveries are queued with the audit row, and the report is recorded once."""
     people = await organisation(database, "http://127.0.0.1:9/")
     _, values = await seed_catalogue(database, clock, people["lead"].id)
     await values.seed_values([{"code": "SOC-01", "directorate": "DCP", "period": "2026-T3", "value": 160,
                                    "entered_by_id": people["nadia"].id, "entered_at": clock.now()}])
-    repository = BroadcastRepository(database)
-    service = BroadcastService(
-        repository, PeopleRepository(database), DirectorateRepository(database), ConversationRefRepository(database),
-        values, None, clock, "Europe/Paris",
-    )
+    services = build_services(make_settings(database.url), database, clock)
+    repository = services.broadcasts.repository
 
-    broadcast, resolved = await service.send(people["lead"], BroadcastAudience(AudienceKind.DUE), "Il manque vos valeurs.")
-    again_waiting = await service.report_finished()
+    broadcast, resolved = await services.broadcasts.send(people["lead"], BroadcastAudience(AudienceKind.DUE), "Il manque vos valeurs.")
+    again_waiting = await services.jobs.report_broadcasts()
     async with database.session() as session:
         rows = list((await session.execute(Delivery.__table__.select())).mappings())
         for row in rows:
             await session.execute(Delivery.__table__.update().where(Delivery.id == row["id"]).values(state="sent"))
-    reported = [await service.report_finished(), await service.report_finished()]
+    reported = [await services.jobs.report_broadcasts(), await services.jobs.report_broadcasts()]
     notices = await OutboxRepository(database).list(SourceKind.LEAD_NOTICE)
 
     assert resolved.label == "directions ayant des indicateurs à remonter (DPB)"

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_cli(tmp_path: Path, *args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "SPASER_ADMINS": "", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "app", *args],
         input=stdin,
         capture_output=True,
         text=True,

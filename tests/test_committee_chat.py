@@ -81,7 +81,7 @@ async def test_a_past_date_is_refused_with_the_reason_and_asked_again(runtime, l
 
 async def test_only_the_lead_plans_but_everyone_asks_for_the_next_committee(runtime, talk, lead, sqlite_database):
     await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, "http://127.0.0.1:9/", "DCP")
-    await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14), location="salle du conseil")
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14), location="salle du conseil")
     contributor = talk("aad-nadia@ville.fr", "Nadia Benali")
     stranger = talk("aad-unknown", "Visiteur")
 
@@ -97,11 +97,11 @@ async def test_only_the_lead_plans_but_everyone_asks_for_the_next_committee(runt
 
 async def test_moving_the_next_copil_by_chat_tells_its_members(runtime, lead, sqlite_database, connector):
     await add_person(sqlite_database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
-    await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
 
     question = texts(await lead.say("déplacer le prochain COPIL au 19 mars à 10h"))
     done = texts(await lead.say("oui"))
-    await runtime.committees.drain_outbox()
+    await runtime.jobs.drain_outbox()
 
     assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
     assert "a lieu le vendredi 19 mars 2027 à 10 h 00" in done
@@ -115,13 +115,13 @@ async def test_moving_the_next_copil_by_chat_tells_its_members(runtime, lead, sq
 
 async def test_cancelling_by_chat_offers_the_coming_meetings_then_tells_the_members(runtime, lead, sqlite_database, connector):
     await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP", name="Nadia Benali")
-    await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
-    cotech = await runtime.committees.service.plan(CommitteeKind.COTECH, paris(2027, 2, 16, 10))
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    cotech = await runtime.committees.plan(CommitteeKind.COTECH, paris(2027, 2, 16, 10))
 
     choices = texts(await lead.say("annuler un comité"))
     confirm = texts(await lead.say("1"))
     done = texts(await lead.say("oui"))
-    await runtime.committees.drain_outbox()
+    await runtime.jobs.drain_outbox()
 
     assert "Quel comité voulez-vous annuler ?" in choices and "n° 2 · Comité technique" in choices
     assert "comité technique du **mardi 16 février 2027 à 10 h 00**" in confirm
@@ -161,7 +161,7 @@ async def test_accepting_the_year_plan_twice_does_not_double_the_meetings(runtim
 async def test_the_cadence_check_warns_below_and_above_the_recommended_range(runtime, lead):
     below = texts(await lead.say("vérifier la cadence"))
     for month in (1, 3, 6):
-        await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, month, 12, 14))
+        await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, month, 12, 14))
     above = texts(await lead.say("vérifier la cadence"))
     await lead.say("cadence du COPIL 1 à 3")
     after_edit = texts(await lead.say("vérifier la cadence"))
@@ -169,7 +169,7 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
     assert "Comité technique : 0 réunion prévue dans les 12 prochains mois, le SPASER en recommande 3 à 4 par an." in below
     assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, le SPASER en recommande 1 à 2 par an." in above
     assert "3 réunions prévues" not in after_edit
-    warnings = await runtime.committees.service.cadence_warnings()
+    warnings = await runtime.committees.cadence_warnings()
     assert {(w.kind, w.window, w.problem) for w in warnings} >= {(CommitteeKind.COTECH, "coming", "below")}
 
 
@@ -181,7 +181,7 @@ async def test_the_calendar_feed_link_serves_the_meetings_and_unknown_tokens_get
         from bot.console import ConsoleConversation
 
         runtime = app[RUNTIME]
-        planned = await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14), location="salle du conseil")
+        planned = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14), location="salle du conseil")
         lead = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille Martin")
         link = texts(await lead.say("mon agenda")).split(" : ", 1)[1].split()[0]
         token = link.rsplit("/", 1)[1].removesuffix(".ics")

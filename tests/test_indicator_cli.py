@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from bot.cli import main
+from app import main
 from bot.demo import DEMO_DIRECTORATES
 from tests.indicators_support import EXAMPLE
 

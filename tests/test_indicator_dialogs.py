@@ -382,7 +382,7 @@ async def test_committee_reminders_go_to_the_directorates_with_indicators_still_
     for code, period in (("IND-03", "2026-T3"), ("IND-12", "2025"), ("IND-15", "2026-T3")):
         await seeded.values.record_value(lead_person, "DPB", ValueEntry(code, period, "10"), today)
     assert dpb.id not in await seeded.values.directorates_concerned(meeting)
-    reminded = {recipient.directorate for recipient in await seeded.committees.audience.contributors(meeting)}
+    reminded = {recipient.directorate for recipient in await seeded.audience.contributors(meeting)}
     assert "DPB" not in reminded and reminded, "the committee reminders follow what is still due"
 
 

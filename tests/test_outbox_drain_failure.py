@@ -9,8 +9,8 @@ import asyncio
 import pytest
 
 from domain.people import Role
-from storage.outbox import OutboxMessage, SourceKind
-from scheduler.committee_settings import SendingSettings
+from domain.outbox import OutboxMessage, SourceKind
+from domain.outbox import SendingSettings
 from tests.committees_support import add_person, build_feature
 
 pytestmark = pytest.mark.reliability
@@ -27,7 +27,7 @@ async def test_a_send_failing_while_the_claimer_waits_for_room_in_the_queue_ends
         OutboxMessage(key=f"test:{i}", source_kind=SourceKind.BROADCAST, source_id="1", text=f"Message {i}", person_id=p.id)
         for i, p in enumerate(people)
     ], clock.now())
-    targets, queue_full = feature.sender._directory.targets, asyncio.Event()
+    targets, queue_full = feature.jobs.sender._directory.targets, asyncio.Event()
     looked_up = 0
 
     async def count_lookups(rows):
@@ -43,14 +43,14 @@ async def test_a_send_failing_while_the_claimer_waits_for_room_in_the_queue_ends
             await queue_full.wait()
             raise Unexpected("the database went away while the send was recorded")
 
-    feature.sender._directory.targets = count_lookups
-    feature.sender._channel = FailingChannel()
+    feature.jobs.sender._directory.targets = count_lookups
+    feature.jobs.sender._channel = FailingChannel()
 
-    drain = asyncio.create_task(feature.sender.drain())
+    drain = asyncio.create_task(feature.jobs.sender.drain())
     finished, _ = await asyncio.wait({drain}, timeout=30)  # a guard against the hang, not a measure
-    feature.close()
+    feature.jobs.close()
 
     assert finished, "the drain hung: it would keep its lock and the outbox would send nothing more"
     error = drain.exception()
     assert isinstance(error, ExceptionGroup) and error.subgroup(Unexpected) is not None
-    assert not feature.sender._lock.locked(), "the next drain can run"
+    assert not feature.jobs.sender._lock.locked(), "the next drain can run"

@@ -11,14 +11,15 @@ from datetime import timedelta
 import pytest
 
 from bot.proactive import classify, parse_retry_after
-from scheduler.committee_settings import SendingSettings
+from domain.outbox import SendingSettings
 from scheduler.instance_lock import InstanceLockError
-from scheduler.outbox import NO_REFERENCE, problem_notices
-from scheduler.rate_limit import RateLimits, SlidingWindowLimiter, Window
-from scheduler.service import SchedulerService
+from domain.outbox import NO_REFERENCE, problem_notices
+from domain.outbox import RateLimits, Window
+from scheduler.rate_limit import SlidingWindowLimiter
 from storage.db import Database
 from domain.people import Role
-from storage.outbox import BLOCKED_ERROR_PREFIX, Delivery, DeliveryState, OutboxMessage, SourceKind
+from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, OutboxMessage, SourceKind
+from storage.outbox import Delivery
 from storage.people import ConversationRefRepository
 from tests.committees_support import FakeTime, add_person, build_feature, received, reference
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
@@ -46,8 +47,8 @@ async def test_a_queued_message_is_sent_once_and_marked_sent(database, clock, co
     await feature.outbox.enqueue([message(nadia.id, "Rappel : comité")], clock.now())
     await feature.outbox.enqueue([message(nadia.id, "Rappel : comité")], clock.now())
 
-    report = await feature.sender.drain()
-    await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
+    await feature.jobs.sender.drain()
 
     assert report.sent == 1
     assert received(connector) == [("a:nadia@ville.fr", "Rappel : comité")]
@@ -62,7 +63,7 @@ async def test_429_waits_the_retry_after_given_by_teams_then_delivers(sqlite_dat
     await feature.outbox.enqueue([message(nadia.id)], clock.now())
     connector.fail_next(429, **{"Retry-After": "7"})
 
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
 
     assert (report.retried, report.sent) == (1, 1)
     assert sum(fake_time.slept) == 7.0
@@ -76,7 +77,7 @@ async def test_502_then_success_backs_off_with_jitter_within_the_first_step(sqli
     await feature.outbox.enqueue([message(nadia.id)], clock.now())
     connector.fail_next(502)
 
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
 
     assert (report.retried, report.sent) == (1, 1)
     assert 2.0 <= sum(fake_time.slept) <= 4.0
@@ -92,7 +93,7 @@ async def test_retryable_errors_stop_after_the_bounded_tries_and_the_lead_is_tol
     await feature.outbox.enqueue([message(nadia.id, "Rappel : comité technique", recipient_label="Nadia Benali")], clock.now())
     connector.fail_next(status, count=3)
 
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
 
     assert (report.failed, report.retried) == (1, 2)
     assert connector.attempts == 4  # three tries for Nadia, then the notice to the lead
@@ -119,9 +120,9 @@ async def test_a_network_failure_is_retried_like_a_502(sqlite_database, clock, c
     feature = build_feature(sqlite_database, clock)
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
     await feature.outbox.enqueue([message(nadia.id, "Rappel")], clock.now())
-    feature.sender._channel = UnreachableNetwork(feature.sender._channel, failures=2)
+    feature.jobs.sender._channel = UnreachableNetwork(feature.jobs.sender._channel, failures=2)
 
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
 
     assert (report.retried, report.sent) == (2, 1)
     [row] = await feature.outbox.list()
@@ -135,9 +136,9 @@ async def test_403_marks_the_recipient_unreachable_tells_the_lead_and_stops_send
     connector.blocked.add("a:marc@ville.fr")
     await feature.outbox.enqueue([message(marc.id, "Rappel : COPIL", recipient_label="Marc Lefèvre")], clock.now())
 
-    await feature.sender.drain()
+    await feature.jobs.sender.drain()
     await feature.outbox.enqueue([message(marc.id, "Second rappel", recipient_label="Marc Lefèvre")], clock.now())
-    await feature.sender.drain()
+    await feature.jobs.sender.drain()
 
     by_key = {row.key: row for row in await feature.outbox.list()}
     assert by_key[f"test:Rappel : COPIL:{marc.id}"].state == DeliveryState.UNREACHABLE
@@ -154,7 +155,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     newcomer = await add_person(database, "paul@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Paul Durand")
     await feature.outbox.enqueue([message(newcomer.id, "Indicateurs à mettre à jour", recipient_label="Paul Durand")], clock.now())
 
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
 
     assert (report.unreachable, report.sent) == (1, 1)
     [(conversation, text)] = received(connector)
@@ -168,7 +169,7 @@ async def test_a_reminder_whose_meeting_has_started_is_withdrawn_not_sent_late(s
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
     await feature.outbox.enqueue([message(nadia.id, expires_at=clock.now() - timedelta(minutes=1))], clock.now())
 
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
 
     assert (report.withdrawn, report.sent) == (1, 0) and connector.sent == []
 
@@ -178,7 +179,7 @@ async def test_a_service_url_outside_teams_is_never_called_once_authentication_i
     nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP")
     await feature.outbox.enqueue([message(nadia.id)], clock.now())
 
-    report = await feature.sender.drain()
+    report = await feature.jobs.sender.drain()
 
     assert report.unreachable == 1 and connector.attempts == 0
 
@@ -206,11 +207,11 @@ async def test_a_crash_mid_run_loses_nothing_and_only_rows_left_sending_can_repe
     feature = build_feature(sqlite_database, clock, sending=one_at_a_time)
     people = [await add_person(sqlite_database, f"p{i}@ville.fr", Role.CONTRIBUTOR, connector.url, "DCP") for i in range(6)]
     await feature.outbox.enqueue([message(p.id, f"Message {i}") for i, p in enumerate(people)], clock.now())
-    feature.sender._channel = CrashingChannel(feature.sender._channel, crash_on_call=3)
+    feature.jobs.sender._channel = CrashingChannel(feature.jobs.sender._channel, crash_on_call=3)
 
     with pytest.raises(BaseExceptionGroup) as crashed:
-        await feature.sender.drain()
-    feature.close()
+        await feature.jobs.sender.drain()
+    feature.jobs.close()
     assert crashed.group_contains(Crash)
     before_restart = {row.text: row.state for row in await feature.outbox.list()}
     left_sending = sorted(text for text, state in before_restart.items() if state == DeliveryState.SENDING)
@@ -219,9 +220,9 @@ async def test_a_crash_mid_run_loses_nothing_and_only_rows_left_sending_can_repe
 
     restarted = build_feature(sqlite_database, clock, sending=one_at_a_time, scheduler_enabled=True)
     with caplog.at_level(logging.WARNING):
-        await restarted.start(SchedulerService(enabled=True, timezone="Europe/Paris"))
-        await restarted.drain_outbox()
-    restarted.close()
+        await restarted.jobs.start("Europe/Paris")
+        await restarted.jobs.drain_outbox()
+    restarted.jobs.close()
 
     texts = sorted(text for _, text in received(connector))
     assert texts == sorted([f"Message {i}" for i in range(6)] + ["Message 2"])  # Teams had accepted it before the crash
@@ -232,7 +233,7 @@ async def test_a_crash_mid_run_loses_nothing_and_only_rows_left_sending_can_repe
 
 async def test_a_second_process_on_the_same_sqlite_file_is_refused_clearly(sqlite_database, clock, connector):
     first = build_feature(sqlite_database, clock, scheduler_enabled=True)
-    await first.start(SchedulerService(enabled=True, timezone="Europe/Paris"))
+    await first.jobs.start("Europe/Paris")
     code = (
         "import asyncio, sys\n"
         "from scheduler.instance_lock import SenderLock, InstanceLockError\n"
@@ -243,9 +244,9 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused_clearly(sqlit
         other_process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
         second_in_process = build_feature(sqlite_database, clock, scheduler_enabled=True)
         with pytest.raises(InstanceLockError):
-            await second_in_process.start(SchedulerService(enabled=True, timezone="Europe/Paris"))
+            await second_in_process.jobs.start("Europe/Paris")
     finally:
-        first.close()
+        first.jobs.close()
 
     assert other_process.returncode == 3
     assert "Une autre instance de l’assistant SPASER envoie déjà" in other_process.stderr
@@ -274,7 +275,7 @@ async def test_two_senders_on_postgresql_deliver_each_message_exactly_once(postg
         )
     await first.outbox.enqueue(messages, clock.now())
 
-    reports = await asyncio.gather(first.sender.drain(), second.sender.drain())
+    reports = await asyncio.gather(first.jobs.sender.drain(), second.jobs.sender.drain())
     await second_engine.dispose()
 
     conversations = [conversation for conversation, _ in received(connector)]

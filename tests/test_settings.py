@@ -4,10 +4,10 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from bot.committees import CommitteesFeature
+from bot.services import build_services
+from domain.committees.cadence import CommitteeKind
 from bot.settings import Settings, SettingsError
 from domain.clock import FakeClock
-from storage.people import PeopleRepository
 
 
 def test_reminder_and_sending_variables_land_in_the_committee_settings():
@@ -48,10 +48,10 @@ def test_an_unreadable_reminder_variable_stops_the_start_with_a_clear_message(va
         Settings.from_env({variable: value})
 
 
-async def test_the_committees_feature_uses_the_app_settings(sqlite_database):
+async def test_the_reminders_follow_the_app_settings(sqlite_database):
     settings = Settings.from_env({"DATABASE_URL": sqlite_database.url, "SPASER_MEMBER_REMINDER_DAYS": "3"})
-    feature = CommitteesFeature(settings, sqlite_database, FakeClock(datetime(2026, 11, 30, tzinfo=UTC)), PeopleRepository(sqlite_database))
-    try:
-        assert feature.config.reminders.member_offsets_days == (3,)
-    finally:
-        feature.close()
+    services = build_services(settings, sqlite_database, FakeClock(datetime(2026, 11, 30, tzinfo=UTC)))
+
+    planned = await services.committees.plan(CommitteeKind.COPIL, datetime(2027, 1, 20, 13, tzinfo=UTC))
+
+    assert {r.offset_days for r in planned.reminders if r.audience == "members"} == {3}

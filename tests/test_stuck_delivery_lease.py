@@ -8,10 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from scheduler.committee_settings import CommitteeSettings
-from scheduler.service import SchedulerService
+from domain.committees.settings import CommitteeSettings
 from domain.people import Role
-from storage.outbox import DeliveryState, OutboxMessage, SourceKind
+from domain.outbox import DeliveryState, OutboxMessage, SourceKind
 from tests.committees_support import add_person, build_feature, received
 from tests.committees_support import postgres_database  # noqa: F401 - fixture
 
@@ -32,16 +31,16 @@ async def test_on_postgresql_a_delivery_left_sending_is_sent_again_once_its_leas
     await killed.outbox.enqueue([OutboxMessage(key="test:1", source_kind=SourceKind.BROADCAST, source_id="1",
                                                text="Bonjour", person_id=nadia.id)], clock.now())
     [claimed] = await killed.outbox.claim(clock.now(), 10)  # then SIGKILL: never marked sent
-    killed.close()
+    killed.jobs.close()
 
     restarted = build_feature(postgres_database, clock, sending=sending, scheduler_enabled=True)
-    await restarted.start(SchedulerService(enabled=True, timezone="Europe/Paris"))
+    await restarted.jobs.start("Europe/Paris")
     clock.advance(timedelta(seconds=20))
-    await restarted.drain_outbox()
+    await restarted.jobs.drain_outbox()
     within_the_lease = [row.state for row in await restarted.outbox.list()]
     clock.advance(timedelta(seconds=11))
-    await restarted.drain_outbox()
-    restarted.close()
+    await restarted.jobs.drain_outbox()
+    restarted.jobs.close()
 
     assert claimed.state == DeliveryState.SENDING
     assert within_the_lease == [DeliveryState.SENDING], "another instance may still be sending it"

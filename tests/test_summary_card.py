@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from botbuilder.schema import Activity
 
-from bot.cards import card_message, render_as_text
-from domain.summary.card import MAX_CARD_BYTES, STATUS_COLORS, card_size, summary_card, summary_card_content
+from dialogs.cards import card_message
+from bot.console import render_as_text
+from domain.summary.card import MAX_CARD_BYTES, STATUS_COLORS, card_size, summary_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
 from domain.committees.cadence import check_cadence
@@ -102,7 +103,7 @@ def test_empty_catalogue_card_still_renders_and_says_so():
     shown = texts(content)
     assert "Le catalogue d'indicateurs est vide" in shown
     assert "Aucune réunion planifiée." in shown
-    assert render_as_text(card_message(summary_card(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))))
+    assert render_as_text(card_message(summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))))
 
 
 def test_directorate_without_values_renders_with_what_it_must_report():
@@ -196,6 +197,6 @@ def test_an_oversized_catalogue_is_cut_and_says_how_many_rows_are_left_out():
 
 
 def test_card_attachment_renders_as_text_for_the_console():
-    activity: Activity = card_message(summary_card(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)))
+    activity: Activity = card_message(summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)))
     rendered = render_as_text(activity)
     assert "Synthèse SPASER" in rendered and "**LATE**" in rendered

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from app import RUNTIME, create_app
 from bot.console import ConsoleConversation
 from bot.settings import Settings, SettingsError
-from bot.summary.downloads import ExportFormat, resource_id
+from domain.summary.documents import ExportFormat, resource_id
 from domain.summary.request import SummaryRequest
 from domain.summary.tokens import DownloadTokens
 from domain.people import Role
@@ -93,7 +93,7 @@ async def test_a_contributor_export_holds_their_rows_only_and_forged_links_are_4
     card = card_of(await chat(runtime, nadia).say("exporter la synthèse en CSV"))
     own = await client.get(path_of(download_url(card)))
     csv_text = (await own.read()).decode("utf-8-sig")
-    tokens = runtime.summary.tokens
+    tokens = runtime.summary_links.tokens
     other_directorate = tokens.issue(resource_id(ExportFormat.CSV, SummaryRequest(directorate="DPB")), nadia.id)
     other_format = tokens.issue("summary:exe:-:-", nadia.id)
     someone_else = tokens.issue(resource_id(ExportFormat.CSV), 99_999)
@@ -213,6 +213,6 @@ async def test_local_mode_draws_an_ephemeral_secret_and_says_so(sqlite_database,
         async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             elsewhere = await client.get(f"/synthese/{another_process.issue(resource_id(ExportFormat.CSV), 1)}")
 
-    assert app[RUNTIME].summary.secret_is_ephemeral
+    assert app[RUNTIME].ephemeral_download_secret
     assert elsewhere.status == 404
     assert any("EPHEMERAL" in record.getMessage() for record in caplog.records)

@@ -9,18 +9,19 @@ from decimal import Decimal
 from botbuilder.schema import Activity
 
 from domain.summary.model import Scope
-from bot.summary.service import SnapshotCache, SummaryService
-from scheduler import summary_jobs
+from storage.summary.service import SnapshotCache, SummaryService
+from bot.runtime import build_runtime
+from scheduler import jobs
+from tests.conftest import make_settings
 from domain.committees.cadence import CommitteeKind
 from scheduler.reminders import FireOutcome
-from scheduler.service import SchedulerService
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.values import Unit
 from domain.indicators.rules import IndicatorView, ValueEntry
-from storage.outbox import SourceKind
+from domain.outbox import SourceKind
 from domain.indicators.periods import Frequency
 from storage.people import DirectorateRepository
-from storage.summary import SummaryRepository, StoredValue
+from storage.summary.repository import SummaryRepository, StoredValue
 from tests.committees_support import paris, received
 from tests.summary_support import organisation, seed_catalogue
 
@@ -38,17 +39,16 @@ def cards_to(connector, conversation_id: str) -> list[dict]:
 async def test_officials_receive_the_summary_with_the_j7_reminder_of_a_copil_once(runtime, sqlite_database, clock, connector):
     people = await organisation(sqlite_database, connector.url)
     await seed_catalogue(sqlite_database, clock, people["lead"].id)
-    planned = await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, 1, 20, 14))
+    planned = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 1, 20, 14))
     [j7] = [r for r in planned.reminders if r.audience == "members" and r.offset_days == 7]
-    context = runtime.summary.context_id
 
-    await summary_jobs.send_copil_digests(context)
+    await runtime.jobs.send_copil_digests()
     nothing_before = list(connector.sent)
     clock.set(j7.send_at)
-    assert await runtime.committees.fire_reminder(j7.id) is FireOutcome.FANNED_OUT
-    await summary_jobs.send_copil_digests(context)
-    await summary_jobs.send_copil_digests(context)
-    await runtime.committees.drain_outbox()
+    assert await runtime.jobs.fire_reminder(j7.id) is FireOutcome.FANNED_OUT
+    await runtime.jobs.send_copil_digests()
+    await runtime.jobs.send_copil_digests()
+    await runtime.jobs.drain_outbox()
 
     digests = [(c, t) for c, t in received(connector) if t.startswith("Synthèse SPASER avant le comité de pilotage")]
     assert nothing_before == []
@@ -62,7 +62,7 @@ async def test_officials_receive_the_summary_with_the_j7_reminder_of_a_copil_onc
     assert card["body"][0]["text"] == "Pour préparer le comité de pilotage du mercredi 20 janvier 2027 à 14 h 00."
     assert any(e.get("type") == "Image" and "/synthese/" in e.get("url", "") for e in card["body"])
     assert len(await runtime.summary.repository.digests()) == 1
-    assert await runtime.committees.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
+    assert await runtime.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
 
 
 async def test_the_copil_digest_leaves_with_the_member_reminder_without_waiting_for_the_periodic_job(
@@ -70,29 +70,28 @@ async def test_the_copil_digest_leaves_with_the_member_reminder_without_waiting_
 ):
     people = await organisation(sqlite_database, connector.url)
     await seed_catalogue(sqlite_database, clock, people["lead"].id)
-    planned = await runtime.committees.service.plan(CommitteeKind.COPIL, paris(2027, 1, 20, 14))
+    planned = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 1, 20, 14))
     [j7] = [r for r in planned.reminders if r.audience == "members" and r.offset_days == 7]
     clock.set(j7.send_at)
 
-    assert await runtime.committees.fire_reminder(j7.id) is FireOutcome.FANNED_OUT  # fans out, then drains once
+    assert await runtime.jobs.fire_reminder(j7.id) is FireOutcome.FANNED_OUT  # fans out, then drains once
 
     to_marc = [t for c, t in received(connector) if c == "a:marc@ville.fr"]
     assert len(to_marc) == 2, "the reminder and the summary"
     assert sum(text.startswith("Synthèse SPASER avant le comité de pilotage") for text in to_marc) == 1
-    assert await runtime.committees.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
+    assert await runtime.outbox.counts(SourceKind.DIGEST) == {"sent": 2}
 
 async def test_the_weekly_digest_goes_to_subscribers_in_their_scope_once_a_week(runtime, sqlite_database, clock, connector):
     people = await organisation(sqlite_database, connector.url)
     await seed_catalogue(sqlite_database, clock, people["lead"].id)
     for who in ("lead", "nadia"):
         await runtime.summary.repository.set_weekly(people[who].id, True)
-    context = runtime.summary.context_id
 
-    first = await runtime.summary.send_weekly_digests()
-    same_week = await runtime.summary.send_weekly_digests()
+    first = await runtime.jobs.send_weekly_digests()
+    same_week = await runtime.jobs.send_weekly_digests()
     clock.advance(timedelta(days=7))
-    await summary_jobs.send_weekly_digests(context)
-    await runtime.committees.drain_outbox()
+    await runtime.jobs.send_weekly_digests()
+    await runtime.jobs.drain_outbox()
 
     assert (first, same_week) == (2, 0)
     weekly = [(c, t) for c, t in received(connector) if t.startswith("Synthèse SPASER de la semaine")]
@@ -103,20 +102,20 @@ async def test_the_weekly_digest_goes_to_subscribers_in_their_scope_once_a_week(
     assert "ENV-01" not in str(nadia_card)
 
 
-async def test_the_jobs_have_stable_ids_and_the_weekly_one_runs_on_monday_morning(runtime):
-    scheduler = SchedulerService(enabled=True, timezone="Europe/Paris")
-    scheduler.scheduler.start(paused=True)
-    await runtime.summary.start(scheduler)
-    await runtime.summary.start(scheduler)
+async def test_the_jobs_have_stable_ids_and_the_weekly_one_runs_on_monday_morning(sqlite_database, clock):
+    runtime = build_runtime(make_settings(sqlite_database.url, scheduler_enabled=True), database=sqlite_database, clock=clock)
+    runtime.scheduler.scheduler.start(paused=True)
+    await runtime.jobs.start("Europe/Paris")
+    await runtime.jobs.start("Europe/Paris")
 
-    ids = [job_id for job_id in scheduler.job_ids() if not job_id.startswith("committees:")]
-    weekly = scheduler.scheduler.get_job(summary_jobs.WEEKLY_DIGEST_JOB_ID)
-    scheduler.shutdown()
-    await runtime.summary.close()
+    ids = runtime.scheduler.job_ids()
+    weekly = runtime.scheduler.scheduler.get_job(jobs.WEEKLY_DIGEST_JOB_ID)
+    runtime.scheduler.shutdown()
+    runtime.jobs.close()
 
-    assert ids == sorted([summary_jobs.BROADCAST_REPORT_JOB_ID, summary_jobs.COPIL_DIGEST_JOB_ID,
-                          summary_jobs.WEEKLY_DIGEST_JOB_ID])
-    assert weekly.args == (runtime.summary.context_id,)
+    assert ids == sorted([jobs.BROADCAST_REPORT_JOB_ID, jobs.COPIL_DIGEST_JOB_ID, jobs.WEEKLY_DIGEST_JOB_ID,
+                          jobs.SWEEP_JOB_ID, jobs.DRAIN_JOB_ID, jobs.HOUSEKEEPING_JOB_ID])
+    assert weekly.func == runtime.jobs.send_weekly_digests
     assert (weekly.next_run_time.weekday(), weekly.next_run_time.hour, weekly.next_run_time.minute) == (0, 8, 0)
 
 

@@ -4,58 +4,30 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
-from domain.summary.compute import compute_summary
-from bot.summary.downloads import (
-    Download,
-    ExportFormat,
-    add_download_routes,
-    parse_resource_id,
-    render_download,
-    render_off_loop,
-    resource_id,
-    single_worker,
-)
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, SummaryAccessDenied
-from domain.summary.request import SummaryRequest
-from domain.summary.tokens import DownloadGrant, DownloadTokens
+from bot.download_http import SummaryDocuments
 from domain.clock import FakeClock
-from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.indicators.values import Unit
-from domain.indicators.periods import Frequency
+from domain.indicators.catalogue import Axis
+from domain.people import Role
+from domain.summary.compute import compute_summary
+from domain.summary.documents import ExportFormat, parse_resource_id, resource_id
+from domain.summary.model import DirectorateInfo, Scope
+from domain.summary.request import SummaryRequest
+from domain.summary.tokens import DownloadTokens
+from storage.indicators import indicator_repositories
+from storage.people import DirectorateRepository, PeopleRepository
+from storage.summary.repository import SummaryRepository
+from storage.summary.service import SummaryService
 
-TODAY = date(2026, 3, 1)
-EVERYONE = Scope.everything()
-DIRECTORATES = [DirectorateInfo("DRC", "Ressources"), DirectorateInfo("DCP", "Commande publique")]
-CATALOGUE = [
-    IndicatorSnapshot(
-        code="SOC-01", label="Heures d'insertion", axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
-        directorates=("DRC", "DCP"), direction=ImprovementDirection.UP, baseline=Decimal(10), target=Decimal(50),
-        target_year=2028, values=(("2025", "DRC", Decimal(12)), ("2025", "DCP", Decimal(30), "note DCP")),
-    )
-]
-# Who is who, as the runtime would read it from the database at download time.
-PEOPLE = {1: Scope.everything(), 2: Scope.only("DRC")}
-
-
-async def resolve(grant: DownloadGrant) -> Download | None:
-    parsed = parse_resource_id(grant.resource_id)
-    scope = PEOPLE.get(grant.person_id)
-    if parsed is None or scope is None:
-        return None
-    export_format, request = parsed
-    try:
-        summary = compute_summary(CATALOGUE, DIRECTORATES, TODAY, scope=scope, axis=request.axis,
-                                  directorate=request.directorate)
-    except SummaryAccessDenied:
-        return None
-    return render_download(summary, export_format)
+CATALOGUE = (
+    "code;libelle;axe;unite;directions;frequence;valeur_reference;cible;annee_cible;sens;source;preexistant;actif\n"
+    "SOC-01;Heures d'insertion;social;heures;DRC|DCP;annuelle;10;50;2028;hausse;;non;oui\n"
+)
 
 
 @pytest.fixture
@@ -69,9 +41,31 @@ def tokens(clock):
 
 
 @pytest.fixture
-async def client(tokens):
+async def documents(sqlite_database, clock, tokens):
+    """Person 1 is the lead (everything), person 2 a contributor of DRC; SOC-01 has 2025 values."""
+    directorates = DirectorateRepository(sqlite_database)
+    for code, name in (("DRC", "Ressources"), ("DCP", "Commande publique")):
+        await directorates.add(code, name)
+    people = PeopleRepository(sqlite_database)
+    lead = await people.assign("lead@ville.fr", Role.LEAD)
+    await people.assign("drc@ville.fr", Role.CONTRIBUTOR, "DRC")
+    catalogue, values = indicator_repositories(sqlite_database, clock=clock)
+    await catalogue.import_catalogue(CATALOGUE)
+    await values.seed_values(
+        {"code": "SOC-01", "directorate": code, "period": "2025", "value": value, "comment": comment,
+         "entered_by_id": lead.id, "entered_at": clock.now()}
+        for code, value, comment in (("DRC", 12, ""), ("DCP", 30, "note DCP"))
+    )
+    summaries = SummaryService(SummaryRepository(sqlite_database), catalogue, directorates, clock, "Europe/Paris")
+    built = SummaryDocuments(tokens, summaries, people)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+async def client(documents):
     app = web.Application()
-    add_download_routes(app, tokens, resolve)
+    documents.add_routes(app)
     async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
         yield test_client
 
@@ -140,11 +134,7 @@ def test_resource_ids_round_trip_and_reject_others():
         assert parse_resource_id(other) is None
 
 
-async def test_documents_render_off_the_event_loop():
-    summary = compute_summary(CATALOGUE, DIRECTORATES, TODAY, scope=EVERYONE)
-    executor = single_worker()
-    try:
-        download = await render_off_loop(executor, summary, ExportFormat.CSV)
-    finally:
-        executor.shutdown()
+async def test_documents_render_off_the_event_loop(documents):
+    summary = compute_summary([], [DirectorateInfo("DRC", "Ressources")], date(2026, 3, 1), scope=Scope.everything())
+    download = await documents.render(summary, ExportFormat.CSV)
     assert download.filename.endswith(".csv") and download.body.startswith(b"\xef\xbb\xbf")

@@ -9,30 +9,28 @@ the set-up commands (« ajouter une direction », « affecter une personne »); 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from botbuilder.core import CardFactory
-
-from bot.cards import card_message
+from dialogs.cards import card_message
 from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card
 from bot.commands.people import EMAIL_IN_TEXT
 from bot.router import EVERYONE, LEAD_ONLY, REGISTERED, Command, CommandCall
-from dialogs.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
-from dialogs.meeting_when import kind_in, meeting_number_in
-from dialogs.plan_meeting_dialog import PlanMeetingDialog, PlanMeetingOptions
-from dialogs.reschedule_meeting_dialog import RescheduleMeetingDialog, RescheduleMeetingOptions
-from dialogs.year_plan_dialog import YearPlanDialog
+from dialogs.committees.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
+from dialogs.committees.meeting_when import kind_in, meeting_number_in
+from dialogs.committees.plan_meeting_dialog import PlanMeetingDialog, PlanMeetingOptions
+from dialogs.committees.reschedule_meeting_dialog import RescheduleMeetingDialog, RescheduleMeetingOptions
+from dialogs.committees.year_plan_dialog import YearPlanDialog
 from domain.committees.cadence import CommitteeKind
+from domain.committees.calendar import CalendarLinks
+from domain.committees.meeting_dates import MeetingDateReader
 from domain.errors import DomainError
-
-if TYPE_CHECKING:
-    from bot.committees import CommitteesFeature
+from storage.committees.service import CommitteeService
+from storage.people import PeopleRepository
 
 COMMITTEE = r"(copil|cotech|comite|comites|reunion|seance|pilotage|technique)"
 TEAMS_LINK = r"https://\S+"
 
 
-def _options_from_sentence(feature: CommitteesFeature, text: str) -> PlanMeetingOptions:
+def _options_from_sentence(dates: MeetingDateReader, text: str) -> PlanMeetingOptions:
     """What the one-sentence request already says: committee, date and/or hour, Teams link."""
     options = PlanMeetingOptions()
     kind = kind_in(text)
@@ -41,7 +39,7 @@ def _options_from_sentence(feature: CommitteesFeature, text: str) -> PlanMeeting
     if link:
         options.teams_url = link.group(0)
         text = text.replace(link.group(0), " ")
-    resolved = feature.dates.read(text)
+    resolved = dates.read(text)
     if resolved is not None:
         options.day = resolved.day.isoformat() if resolved.day else ""
         options.at = resolved.time.strftime("%H:%M") if resolved.time else ""
@@ -52,13 +50,12 @@ def _options_from_sentence(feature: CommitteesFeature, text: str) -> PlanMeeting
 WHICH_COMMITTEE = "Précisez le comité : « COPIL » (comité de pilotage) ou « comité technique »."
 
 
-def build_commands(feature: CommitteesFeature) -> list[Command]:
-    service = feature.service
-    tz = feature.settings.timezone
-
+def build_commands(
+    service: CommitteeService, dates: MeetingDateReader, people: PeopleRepository, links: CalendarLinks, tz: str
+) -> list[Command]:
     async def plan_meeting(call: CommandCall) -> None:
         try:
-            options = _options_from_sentence(feature, call.text)
+            options = _options_from_sentence(dates, call.text)
         except DomainError as error:
             await call.turn_context.send_activity(error.message)
             return
@@ -71,8 +68,8 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
         kind = kind_in(call.text)
         options = RescheduleMeetingOptions(meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "")
         try:
-            mentions = feature.dates.mentions(call.text)
-            resolved = feature.dates.resolve(mentions[-1]) if mentions else None
+            mentions = dates.mentions(call.text)
+            resolved = dates.resolve(mentions[-1]) if mentions else None
         except DomainError as error:
             await call.turn_context.send_activity(error.message)
             return
@@ -97,10 +94,10 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
         meeting = upcoming[0]
         calendar_url = None
         if call.person is not None and call.person.role is not None:
-            token = await feature.repository.calendar_token(call.person.id)
-            calendar_url = feature.meeting_ics_url(token, meeting.id)
+            token = await service.repository.calendar_token(call.person.id)
+            calendar_url = links.meeting_url(token, meeting.id)
         card = meeting_card(meeting, tz, title=f"Prochain {meeting.label.lower()}", calendar_url=calendar_url)
-        await call.turn_context.send_activity(card_message(CardFactory.adaptive_card(card), f"Prochain {meeting.label.lower()}"))
+        await call.turn_context.send_activity(card_message(card, f"Prochain {meeting.label.lower()}"))
 
     async def list_meetings(call: CommandCall) -> None:
         upcoming = await service.upcoming(kind_in(call.text), limit=30)
@@ -108,7 +105,7 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
             await call.turn_context.send_activity("Aucun comité n’est planifié à venir.")
             return
         card = meetings_list_card(upcoming, tz, "Comités à venir")
-        await call.turn_context.send_activity(card_message(CardFactory.adaptive_card(card), "Comités à venir"))
+        await call.turn_context.send_activity(card_message(card, "Comités à venir"))
 
     async def check_cadence(call: CommandCall) -> None:
         types = await service.types()
@@ -124,7 +121,7 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
             return
         low, high = int(call.match.group("low")), int(call.match.group("high"))
         try:
-            updated = await feature.repository.set_range(kind, low, high)
+            updated = await service.repository.set_range(kind, low, high)
         except DomainError as error:
             await call.turn_context.send_activity(error.message)
             return
@@ -134,10 +131,10 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
 
     async def calendar_link(call: CommandCall) -> None:
         rotate = "nouveau" in call.text.lower()
-        token = await feature.repository.calendar_token(call.person.id, rotate=rotate)
+        token = await service.repository.calendar_token(call.person.id, rotate=rotate)
         prefix = "Votre nouveau lien (l’ancien ne fonctionne plus)" if rotate else "Votre agenda des comités SPASER"
         await call.turn_context.send_activity(
-            f"{prefix} : {feature.calendar_url(token)}\n\nDans Outlook : *Ajouter un calendrier* → *À partir d’Internet*, "
+            f"{prefix} : {links.feed_url(token)}\n\nDans Outlook : *Ajouter un calendrier* → *À partir d’Internet*, "
             "puis collez ce lien. Il est personnel : ne le partagez pas (« nouveau lien d’agenda » en crée un autre)."
         )
 
@@ -146,8 +143,7 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
         if kind is None:
             await call.turn_context.send_activity(WHICH_COMMITTEE)
             return
-        rows = await feature.repository.members(kind)
-        recipients = await feature.audience.members(kind)
+        rows, recipients = await service.members(kind)
         names = ", ".join(r.label for r in recipients) or "personne"
         if rows:
             text = f"Membres du {KIND_NAMES[kind]} : {names}."
@@ -167,10 +163,10 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
         emails = EMAIL_IN_TEXT.findall(call.text)
         added, unknown = [], []
         for email in emails:
-            person = await feature.people.get_by_email(email.strip("<>,;."))
+            person = await people.get_by_email(email.strip("<>,;."))
             if person is None:
                 unknown.append(email)
-            elif await feature.repository.add_person_member(kind, person.id, person.name):
+            elif await service.repository.add_person_member(kind, person.id, person.name):
                 added.append(person.name or email)
         parts = []
         if added:
@@ -188,8 +184,8 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
             return
         removed = []
         for email in EMAIL_IN_TEXT.findall(call.text):
-            person = await feature.people.get_by_email(email.strip("<>,;."))
-            if person is not None and await feature.repository.remove_person_member(kind, person.id):
+            person = await people.get_by_email(email.strip("<>,;."))
+            if person is not None and await service.repository.remove_person_member(kind, person.id):
                 removed.append(person.name or email)
         await call.turn_context.send_activity(
             f"Retiré·es du {KIND_NAMES[kind]} : {', '.join(removed)}." if removed else "Personne n’a été retiré."
@@ -207,7 +203,7 @@ def build_commands(feature: CommitteesFeature) -> list[Command]:
             await call.turn_context.send_activity(WHICH_COMMITTEE)
             return
         label = (activity.conversation.name or "canal Teams")[:200]
-        added = await feature.repository.add_conversation_member(kind, activity.conversation.id, label)
+        added = await service.repository.add_conversation_member(kind, activity.conversation.id, label)
         await call.turn_context.send_activity(
             f"Ce canal recevra les rappels du {KIND_NAMES[kind]}." if added else "Ce canal était déjà inscrit."
         )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from bot.cards import card_message, help_card
+from dialogs.cards import card_message
+from domain.cards import help_card
 from bot.router import Command, CommandCall, Router
 
 GREETING_REPLIES = (
@@ -21,7 +22,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         commands = router.available_to(call.person)
         examples = [c.example for c in router.suggested_for(call.person, limit=5)]
         await call.turn_context.send_activity(
-            card_message(help_card(commands, examples), "Aide de l'assistant SPASER")
+            card_message(help_card([(c.topic, c.help_line) for c in commands], examples), "Aide de l'assistant SPASER")
         )
 
     async def greet(call: CommandCall) -> None:

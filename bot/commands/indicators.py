@@ -13,7 +13,8 @@ from collections import defaultdict
 from botbuilder.core import MessageFactory, TurnContext
 
 from bot.attachments import IncomingFile, download
-from bot.cards import adaptive_card, card_message, im_back
+from dialogs.cards import adaptive_card, card_message
+from domain.cards import im_back
 from domain.indicators.cards import (
     SUBMIT_ACTION,
     due_list_text,
@@ -25,8 +26,8 @@ from domain.indicators.cards import (
 )
 from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall
 from domain.text import fold
-from dialogs.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
-from dialogs.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
+from dialogs.indicators.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
+from dialogs.indicators.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
 from domain.indicators.catalogue import MAX_BYTES, Axis, catalogue_size_warning
 from domain.errors import DomainError
 from domain.indicators.rules import EntryErrors, IndicatorView, NotAllowed, check_directorate_allowed

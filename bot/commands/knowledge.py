@@ -10,7 +10,7 @@ from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.knowledge.render import format_answer
 from storage.knowledge.service import KnowledgeService
 from bot.router import LEAD_ONLY, Command, CommandCall
-from dialogs.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
+from dialogs.knowledge.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
 from domain.clock import format_date_fr
 from domain.errors import DomainError
 from domain.people import Role

@@ -9,8 +9,8 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
 from bot.router import LEAD_ONLY, Command, CommandCall
-from dialogs.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
-from dialogs.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
+from dialogs.people.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
+from dialogs.people.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
 from domain.people import Role
 from storage.people import DirectorateRepository, PeopleRepository
 

@@ -1,11 +1,9 @@
-"""Summary and broadcast commands.
+"""Summary commands.
 
 - « synthèse », « où en est-on ? », « état d'avancement » [axe …] [direction …] (registered
   people; the scope comes from the server-side person: a contributor sees their directorate);
 - « exporter la synthèse en PDF|HTML|CSV|XLSX » [filters] → a card with a personal link;
-- « synthèse hebdomadaire oui|non » (registered people);
-- « diffuser un message » [au COPIL | aux directions DCP, DRH | à tout le monde | aux directions
-  en retard] (lead) → the broadcast dialog; « historique des diffusions » (lead).
+- « synthèse hebdomadaire oui|non » (registered people).
 
 Commands open to everyone refuse unregistered people themselves, with a sentence that says
 why, rather than the router's "reserved to the lead".
@@ -15,24 +13,19 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
-from botbuilder.core import CardFactory
-
-from bot.broadcasts import audience_in
-from bot.cards import adaptive_card, card_message, im_back
-from bot.router import EVERYONE, LEAD_ONLY, Command, CommandCall
-from domain.summary import wording
-from bot.summary.downloads import ExportFormat
-from domain.summary.request import SUMMARY_PATTERNS, parse_summary_request
-from bot.summary.service import scope_of
-from domain.text import excerpt, fold
-from dialogs.broadcast_dialog import BroadcastDialog, BroadcastOptions
+from bot.router import EVERYONE, Command, CommandCall
+from dialogs.cards import adaptive_card, card_message
+from domain.cards import im_back
 from domain.clock import format_datetime_fr
 from domain.errors import DomainError
-
-if TYPE_CHECKING:
-    from bot.summary.feature import SummaryFeature
+from domain.summary import wording
+from domain.summary.documents import ExportFormat
+from domain.summary.links import SummaryLinks
+from domain.summary.request import SUMMARY_PATTERNS, parse_summary_request
+from domain.text import fold
+from storage.summary.repository import SummaryRepository
+from storage.summary.service import SummaryService, scope_of
 
 EXPORT_LINK_LIFETIME = timedelta(hours=1)
 
@@ -47,20 +40,13 @@ EXPORT_PATTERNS = (
     r"^(la )?synthese en (pdf|html|csv|xlsx|excel)\b",
 )
 WEEKLY_PATTERN = r"^(la )?synthese (hebdomadaire|hebdo|de la semaine|chaque semaine|toutes les semaines)\b(?P<rest>.*)$"
-BROADCAST_PATTERN = (
-    r"^(diffuse[rz]?|envoy(er|ez)|envoie|adresse[rz]?) (un |une |le |ce |mon )?(message|annonce|communication|information)\b"
-    r"(?P<rest>.*)$"
-)
 
 
 def _capitalised(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-def build_commands(feature: SummaryFeature) -> list[Command]:
-    service = feature.service
-    tz = feature.settings.timezone
-
+def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: SummaryRepository, tz: str) -> list[Command]:
     async def show_summary(call: CommandCall) -> None:
         try:
             request = parse_summary_request(call.text)
@@ -68,9 +54,9 @@ def build_commands(feature: SummaryFeature) -> list[Command]:
         except DomainError as error:
             await call.turn_context.send_activity(_capitalised(error.message))
             return
-        content = feature.card_content(summary, call.person.id)
+        content = links.card_content(summary, call.person.id)
         await call.turn_context.send_activity(
-            card_message(CardFactory.adaptive_card(content), f"{wording.TITLE} : {wording.headline_text(summary)}")
+            card_message(content, f"{wording.TITLE} : {wording.headline_text(summary)}")
         )
 
     async def export(call: CommandCall) -> None:
@@ -86,7 +72,7 @@ def build_commands(feature: SummaryFeature) -> list[Command]:
         except DomainError as error:
             await call.turn_context.send_activity(_capitalised(error.message))
             return
-        url, expires_at = feature.link(call.person.id, export_format, request, EXPORT_LINK_LIFETIME)
+        url, expires_at = links.link(call.person.id, export_format, request, EXPORT_LINK_LIFETIME)
         body = [
             {"type": "TextBlock", "text": f"{wording.TITLE} – {export_format.value.upper()}", "size": "Medium",
              "weight": "Bolder", "wrap": True},
@@ -108,46 +94,21 @@ def build_commands(feature: SummaryFeature) -> list[Command]:
             return
         rest = fold(call.match["rest"] or "") if call.match else ""
         if _NO.search(rest):
-            await feature.repository.set_weekly(call.person.id, False)
+            await subscriptions.set_weekly(call.person.id, False)
             await call.turn_context.send_activity("C'est noté : vous ne recevrez plus la synthèse hebdomadaire.")
         elif _YES.search(rest):
-            await feature.repository.set_weekly(call.person.id, True)
+            await subscriptions.set_weekly(call.person.id, True)
             await call.turn_context.send_activity(
                 "C'est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h. "
                 "« synthèse hebdomadaire non » pour l'arrêter."
             )
         else:
-            subscribed = await feature.repository.is_weekly(call.person.id)
+            subscribed = await subscriptions.is_weekly(call.person.id)
             state = "Vous recevez" if subscribed else "Vous ne recevez pas"
             await call.turn_context.send_activity(
                 f"{state} la synthèse hebdomadaire (chaque lundi à 8 h). Tapez « synthèse hebdomadaire oui » "
                 "ou « synthèse hebdomadaire non »."
             )
-
-    async def broadcast(call: CommandCall) -> None:
-        rest = call.match["rest"] if call.match else ""
-        audience = audience_in(rest or "")
-        options = BroadcastOptions()
-        if audience is not None:
-            options = BroadcastOptions(**audience.as_state())
-        await call.dialog_context.begin_dialog(BroadcastDialog.__name__, options)
-
-    async def history(call: CommandCall) -> None:
-        broadcasts = await feature.broadcasts.repository.history()
-        if not broadcasts:
-            await call.turn_context.send_activity("Aucun message n'a encore été diffusé.")
-            return
-        lines = ["**Dernières diffusions**"]
-        for item in broadcasts:
-            outcome = (
-                f"{item.sent_count} envoyés, {item.failed_count} en échec, {item.unreachable_count} injoignables"
-                if item.reported_at else "envoi en cours"
-            )
-            lines.append(
-                f"- {format_datetime_fr(item.created_at, tz)} · {item.author_name} → {item.audience_label} "
-                f"({item.recipient_count}) : « {excerpt(item.text, 60)} » — {outcome}"
-            )
-        await call.turn_context.send_activity("\n".join(lines))
 
     return [
         Command(
@@ -174,22 +135,6 @@ def build_commands(feature: SummaryFeature) -> list[Command]:
             help_line="« synthèse », « où en est-on ? » : l'état d'avancement du SPASER "
                       "(« synthèse axe social », « synthèse direction DCP »)",
             example="où en est-on ?",
-            topic="Synthèse",
-        ),
-        Command(
-            "broadcast",
-            (BROADCAST_PATTERN, r"^diffuse[rz]?\b(?P<rest>.*)$"),
-            broadcast,
-            roles=LEAD_ONLY,
-            help_line="« diffuser un message » : à tous, à un comité, à des directions ou aux directions en retard",
-            topic="Synthèse",
-        ),
-        Command(
-            "broadcast_history",
-            (r"^(l')?historique des (diffusions|messages diffuses)$", r"^(les )?diffusions$"),
-            history,
-            roles=LEAD_ONLY,
-            help_line="« historique des diffusions » : qui a diffusé quoi, à qui, avec quel résultat",
             topic="Synthèse",
         ),
     ]

@@ -160,3 +160,16 @@ def calendar_feed_ics(
     ordered = sorted(meetings, key=lambda m: (to_utc(m.starts_at), str(m.meeting_id)))
     events = [build_event(meeting, stamp, tz, uid_domain) for meeting in ordered]
     return _calendar(events, ordered, f"spaser-feed-{feed_id}@{uid_domain}", name)
+
+
+class CalendarLinks:
+    """The URLs of a person's calendar feed and of one meeting's .ics (served by bot/calendar_http.py)."""
+
+    def __init__(self, public_url: str) -> None:
+        self._public_url = public_url
+
+    def feed_url(self, token: str) -> str:
+        return f"{self._public_url}/calendar/{token}.ics"
+
+    def meeting_url(self, token: str, meeting_id: int) -> str:
+        return f"{self._public_url}/calendar/{token}/meeting-{meeting_id}.ics"

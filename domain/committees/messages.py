@@ -10,31 +10,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from domain.cards import card, im_back, open_url
 from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType
 from domain.clock import format_datetime_fr
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
-from storage.committees import MeetingView
+from domain.committees.meetings import MeetingView
 
-CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 NEXT_MEETING_COMMAND = "prochain comité"
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
 KIND_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
-
-
-def card(body: list[dict], actions: list[dict] | None = None) -> dict[str, Any]:
-    content: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
-    if actions:
-        content["actions"] = actions
-    return content
-
-
-def im_back(title: str, text: str) -> dict[str, Any]:
-    return {"type": "Action.Submit", "title": title, "data": {"msteams": {"type": "imBack", "value": text}}}
-
-
-def open_url(title: str, url: str) -> dict[str, Any]:
-    return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
 def _title(text: str) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from botbuilder.schema import Attachment
 
-from bot.cards import adaptive_card, im_back
+from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
 
@@ -93,7 +93,7 @@ def indicator_form_card(
     comments: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
     general_errors: Iterable[str] = (),
-) -> Attachment:
+) -> dict[str, Any]:
     """One card with every item; `typed`/`comments` (by input id) refill it after an error."""
     typed = typed or {}
     comments = comments or {}
@@ -157,7 +157,7 @@ def indicator_form_card(
         "title": "Enregistrer",
         "data": {"action": SUBMIT_ACTION, "card_id": card_id, "directorate": directorate_code},
     }
-    return adaptive_card(body, [submit])
+    return card(body, [submit])
 
 
 def read_form(value: Mapping) -> FormContent:

@@ -18,10 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import CardFactory
-from botbuilder.schema import Attachment
 
-from bot.cards import CARD_VERSION, im_back
+from domain.cards import CARD_VERSION, im_back
 from domain.summary import wording
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
 from domain.text import excerpt
@@ -77,10 +75,6 @@ def summary_card_content(
         if card_size(content) <= max_bytes or limit == 0:
             return content
         limit = limit * 3 // 4
-
-
-def summary_card(summary: Summary, **options: Any) -> Attachment:
-    return CardFactory.adaptive_card(summary_card_content(summary, **options))
 
 
 def _card(

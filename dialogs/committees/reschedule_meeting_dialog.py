@@ -17,7 +17,7 @@ from botbuilder.dialogs.choices import FoundChoice
 from botbuilder.dialogs.prompts import ChoicePrompt, TextPrompt
 
 from dialogs.base import SpaserDialog, is_yes, yes_no_options
-from dialogs.meeting_when import (
+from dialogs.committees.meeting_when import (
     candidates_prompt,
     known_parts,
     read_answer,
@@ -27,7 +27,7 @@ from dialogs.meeting_when import (
 )
 from domain.committees.cadence import CommitteeKind
 from domain.clock import format_datetime_fr
-from scheduler.committee_service import CommitteeService
+from storage.committees.service import CommitteeService
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.errors import DomainError
 
@@ -86,7 +86,7 @@ class RescheduleMeetingDialog(SpaserDialog):
         return await choose_meeting(step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous déplacer ?")
 
     async def ask_when_step(self, step: WaterfallStepContext):
-        meeting = await self._service.committees.get_meeting(chosen_meeting_id(step))
+        meeting = await self._service.repository.get_meeting(chosen_meeting_id(step))
         if meeting is None:
             await step.context.send_activity("Je ne trouve pas ce comité. Tapez « lister les comités ».")
             return await step.end_dialog(None)

@@ -14,9 +14,9 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt
 
 from dialogs.base import SpaserDialog, is_yes, yes_no_options
-from dialogs.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
+from dialogs.committees.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
 from domain.clock import format_datetime_fr
-from scheduler.committee_service import CommitteeService
+from storage.committees.service import CommitteeService
 from domain.errors import DomainError
 
 
@@ -43,7 +43,7 @@ class CancelMeetingDialog(SpaserDialog):
         return await choose_meeting(step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous annuler ?")
 
     async def confirm_step(self, step: WaterfallStepContext):
-        meeting = await self._service.committees.get_meeting(chosen_meeting_id(step))
+        meeting = await self._service.repository.get_meeting(chosen_meeting_id(step))
         if meeting is None:
             await step.context.send_activity("Je ne trouve pas ce comité. Tapez « lister les comités ».")
             return await step.end_dialog(None)

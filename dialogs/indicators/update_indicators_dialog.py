@@ -29,7 +29,7 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot.cards import adaptive_card
+from dialogs.cards import adaptive_card
 from domain.indicators.cards import describe_item, update_buttons
 from domain.text import fold
 from dialogs.base import SpaserDialog, current_person, is_yes, turn_unit, yes_no_options, yes_no_prompt

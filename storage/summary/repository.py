@@ -17,22 +17,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, UniqueConstraint, and_, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint, and_, func, select
 from sqlmodel import Field, SQLModel
 
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.clock import to_utc
 from domain.committees.reminder_plan import ReminderAudience
-from storage.committees import Meeting, Reminder, ReminderState, meeting_view, MeetingView
+from storage.committees.tables import Meeting, Reminder
+from domain.committees.meetings import ReminderState, MeetingView
+from storage.committees.repository import meeting_view
 from storage.db import Database
 from storage.indicators.tables import IndicatorValue
 from storage.people import Directorate, Person
-from storage.columns import utcnow
-
-
-def _timestamp(**kwargs) -> Field:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kwargs))
+from storage.columns import timestamp, utcnow
+from storage.unit_of_work import UnitOfWork
 
 
 class SummarySubscription(SQLModel, table=True):
@@ -42,7 +40,7 @@ class SummarySubscription(SQLModel, table=True):
 
     person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True))
     weekly: bool = Field(default=False)
-    updated_at: datetime = _timestamp(onupdate=utcnow)
+    updated_at: datetime = timestamp(onupdate=utcnow)
 
 
 class CopilDigest(SQLModel, table=True):
@@ -55,11 +53,11 @@ class CopilDigest(SQLModel, table=True):
     meeting_id: int
     revision: int
     recipient_count: int
-    created_at: datetime = _timestamp()
+    created_at: datetime = timestamp()
 
 
 class StoredValue(NamedTuple):
-    """A current value as `bot.summary.model.snapshot_from_views` reads it."""
+    """A current value as `domain.summary.model.snapshot_from_views` reads it."""
 
     period: str
     directorate_code: str
@@ -71,7 +69,7 @@ _ONE = Decimal(1)
 
 
 def plain(number: Decimal) -> Decimal:
-    """`150.0000` → `150`, `12.5000` → `12.5`: `storage.indicators.canonical`, faster on large reads."""
+    """`150.0000` → `150`, `12.5000` → `12.5`: `domain.indicators.rules.canonical`, faster on large reads."""
     if number == number.to_integral_value():
         return number.quantize(_ONE)
     return number.normalize()
@@ -190,10 +188,11 @@ class SummaryRepository:
         async with self._db.session() as session:
             return [meeting_view(row) for row in (await session.execute(query)).scalars()]
 
-    @staticmethod
-    def record_digest_in(session: AsyncSession, meeting: MeetingView, recipient_count: int) -> None:
-        """Inside the transaction that queues the deliveries (the unique constraint refuses a second one)."""
+    async def record_digest(self, meeting: MeetingView, recipient_count: int, *, uow: UnitOfWork) -> None:
+        """In the unit of work that queues the deliveries (the unique constraint refuses a second one)."""
+        session = await uow.session()
         session.add(CopilDigest(meeting_id=meeting.id, revision=meeting.sequence, recipient_count=recipient_count))
+        await session.flush()
 
     async def digests(self) -> list[CopilDigest]:
         async with self._db.session() as session:

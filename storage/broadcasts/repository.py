@@ -17,29 +17,19 @@ broadcast already recorded instead of sending it again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, DateTime, Text, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 
-from storage.db import Database
-from storage.people import Person
+from domain.broadcasts import AudienceKind, BroadcastView, DeliveryOutcome
+from domain.outbox import DeliveryState, OutboxMessage, SourceKind
 from storage.columns import utcnow
-from storage.outbox import Delivery, DeliveryState, OutboxMessage, OutboxRepository, SourceKind, aware
-
-MAX_BROADCAST_LENGTH = 4000
-FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED})
-
-
-class AudienceKind(StrEnum):
-    EVERYONE = "everyone"
-    COMMITTEE = "committee"
-    DIRECTORATES = "directorates"
-    DUE = "due"
+from storage.db import Database
+from storage.outbox import Delivery, OutboxRepository, aware
+from storage.people import Person
+from storage.unit_of_work import UnitOfWork
 
 
 class Broadcast(SQLModel, table=True):
@@ -59,31 +49,6 @@ class Broadcast(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     reported_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     run_key: str | None = Field(default=None, max_length=64, unique=True, index=True)
-
-
-@dataclass(frozen=True)
-class BroadcastView:
-    id: int
-    author_id: int
-    author_name: str
-    audience_kind: AudienceKind
-    audience_label: str
-    text: str
-    recipient_count: int
-    sent_count: int
-    failed_count: int
-    unreachable_count: int
-    created_at: datetime
-    reported_at: datetime | None
-
-
-@dataclass(frozen=True)
-class DeliveryOutcome:
-    """Where one delivery of a broadcast ended."""
-
-    recipient_label: str
-    state: DeliveryState
-    error: str | None
 
 
 def _view(row: Broadcast, author_name: str) -> BroadcastView:
@@ -108,8 +73,9 @@ def source_id(broadcast_id: int) -> str:
 
 
 class BroadcastRepository:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, outbox: OutboxRepository) -> None:
         self._db = database
+        self._outbox = outbox
 
     async def create(
         self,
@@ -118,49 +84,41 @@ class BroadcastRepository:
         audience_kind: AudienceKind,
         audience_label: str,
         text: str,
-        messages_for: Callable[[int], Sequence[OutboxMessage]],
         now: datetime,
-        run_key: str | None = None,
-    ) -> tuple[BroadcastView, int]:
-        """The audit row and its deliveries, atomically; `messages_for(broadcast_id)` renders them.
+        run_key: str | None,
+        uow: UnitOfWork,
+    ) -> int:
+        """The audit row, in the unit of work that queues its deliveries; its id. A `run_key` already
+        recorded makes the unit fail (IntegrityError)."""
+        session = await uow.session()
+        row = Broadcast(
+            author_id=author_id,
+            audience_kind=audience_kind.value,
+            audience_label=audience_label[:300],
+            text=text,
+            recipient_count=0,
+            created_at=now,
+            run_key=run_key,
+        )
+        session.add(row)
+        await session.flush()
+        return row.id
 
-        Returns the broadcast and the number of deliveries queued: 0 when the broadcast of this
-        `run_key` was already recorded (that broadcast is returned, nothing is queued again).
-        """
-        try:
-            async with self._db.session() as session:
-                row = Broadcast(
-                    author_id=author_id,
-                    audience_kind=audience_kind.value,
-                    audience_label=audience_label[:300],
-                    text=text,
-                    recipient_count=0,
-                    created_at=now,
-                    run_key=run_key,
-                )
-                session.add(row)
-                await session.flush()
-                messages = list(messages_for(row.id))
-                added = await OutboxRepository.enqueue_in(session, messages, now)
-                row.recipient_count = added
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.source_kind == SourceKind.BROADCAST.value, Delivery.source_id == source_id(row.id))
-                    .values(lead_notified_at=now)
-                )
-                await session.flush()
-                author = await session.get(Person, author_id)
-                return _view(row, author.name if author else ""), added
-        except IntegrityError:
-            recorded = await self._by_run_key(run_key) if run_key is not None else None
-            if recorded is None:
-                raise
-            return recorded, 0
+    async def queued(self, broadcast_id: int, recipient_count: int, now: datetime, *, uow: UnitOfWork) -> None:
+        """Record how many deliveries were queued, and mark them as reported: the broadcast's own
+        report lists every outcome, so the sender's generic notice would say it twice."""
+        session = await uow.session()
+        await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(recipient_count=recipient_count))
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.source_kind == SourceKind.BROADCAST.value, Delivery.source_id == source_id(broadcast_id))
+            .values(lead_notified_at=now)
+        )
 
     async def get(self, broadcast_id: int) -> BroadcastView | None:
         return await self._find(Broadcast.id == broadcast_id)
 
-    async def _by_run_key(self, run_key: str) -> BroadcastView | None:
+    async def by_run_key(self, run_key: str) -> BroadcastView | None:
         return await self._find(Broadcast.run_key == run_key)
 
     async def _find(self, condition) -> BroadcastView | None:
@@ -199,7 +157,8 @@ class BroadcastRepository:
         now: datetime,
     ) -> bool:
         """Record the outcome and queue the lead's report, once (False if another process did)."""
-        async with self._db.session() as session:
+        async with self._db.unit_of_work() as uow:
+            session = await uow.session()
             result = await session.execute(
                 update(Broadcast)
                 .where(Broadcast.id == broadcast_id, Broadcast.reported_at.is_(None))
@@ -212,7 +171,7 @@ class BroadcastRepository:
             )
             if result.rowcount != 1:
                 return False
-            await OutboxRepository.enqueue_in(session, notices, now)
+            await self._outbox.enqueue(notices, now, uow=uow)
             return True
 
     async def history(self, limit: int = 10) -> list[BroadcastView]:

@@ -1,181 +1,29 @@
-"""Committees: their types and cadence, members, meetings, reminder rows and calendar tokens.
+"""Committees on the database: types, members, meetings, their reminder rows and calendar tokens.
 
-The database is the source of truth for reminders: each planned reminder is a row with a stable
-unique key; APScheduler jobs are only rebuilt from these rows. A reminder row changes state at
-most once, with a conditional UPDATE, so two schedulers (or a restart) never fan it out twice.
+A reminder row changes state at most once, with a conditional UPDATE, so two schedulers (or a
+restart) never fan it out twice. Calls that compose with others take the caller's unit of work.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Integer, Text, UniqueConstraint, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import Field, SQLModel
 
-from domain.committees.cadence import (
-    CommitteeKind,
-    CommitteeType,
-    MeetingRecord,
-    MeetingStatus,
-    default_committee_types,
-)
-from domain.committees.calendar import CalendarMeeting
 from domain.clock import to_utc
-from domain.committees.reminder_plan import PlannedReminder, ReminderAudience
-from storage.db import Database
+from domain.committees.cadence import CommitteeKind, CommitteeType, MeetingStatus, default_committee_types
+from domain.committees.meetings import MeetingView, ReminderState, check_range
+from domain.committees.reminder_plan import PlannedReminder
 from domain.errors import DomainError
 from storage.columns import utcnow
-
-MAX_MEETINGS_PER_YEAR = 52
-
-
-def _timestamp(**kwargs) -> Field:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kwargs))
-
-
-def _instant(*, nullable: bool = False, index: bool = False) -> Field:
-    default = None if nullable else ...
-    return Field(default=default, sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index))
-
-
-class ReminderState(StrEnum):
-    SCHEDULED = "scheduled"
-    FANNED_OUT = "fanned_out"
-    SKIPPED = "skipped"
-    EXPIRED = "expired"
-    SUPERSEDED = "superseded"
-
-
-class CommitteeTypeRecord(SQLModel, table=True):
-    """The editable yearly range of a committee type (seeded with the founding text's advice)."""
-
-    __tablename__ = "committee_type"
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, unique=True, index=True)
-    label: str = Field(max_length=100)
-    participants: str = Field(max_length=200)
-    min_per_year: int
-    max_per_year: int
-    updated_at: datetime = _timestamp(onupdate=utcnow)
-
-
-class CommitteeMember(SQLModel, table=True):
-    """A person, or a Teams channel conversation, who receives a committee's member reminders."""
-
-    __tablename__ = "committee_member"
-    __table_args__ = (
-        UniqueConstraint("kind", "person_id", name="uq_committee_member_person"),
-        UniqueConstraint("kind", "conversation_id", name="uq_committee_member_conversation"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, index=True)
-    person_id: int | None = Field(default=None, foreign_key="person.id")
-    conversation_id: str | None = Field(default=None, max_length=512)
-    label: str = Field(default="", max_length=200)
-    created_at: datetime = _timestamp()
-
-
-class Meeting(SQLModel, table=True):
-    """One committee meeting; `sequence` grows at each reschedule (the calendar's SEQUENCE)."""
-
-    __tablename__ = "meeting"
-
-    id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16, index=True)
-    starts_at: datetime = _instant(index=True)
-    ends_at: datetime | None = _instant(nullable=True)
-    location: str | None = Field(default=None, max_length=300)
-    teams_url: str | None = Field(default=None, max_length=1000)
-    agenda: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    status: str = Field(default=MeetingStatus.PLANNED.value, max_length=16)
-    sequence: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
-    created_by_id: int | None = Field(default=None, foreign_key="person.id")
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp(onupdate=utcnow)
-
-
-class Reminder(SQLModel, table=True):
-    """A reminder owed before a meeting; `key` is reminder_plan's stable idempotence key."""
-
-    __tablename__ = "reminder"
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, unique=True, index=True)
-    meeting_id: int = Field(foreign_key="meeting.id", index=True)
-    audience: str = Field(max_length=32)
-    offset_days: int
-    revision: int
-    send_at: datetime = _instant(index=True)
-    meeting_at: datetime = _instant()
-    state: str = Field(default=ReminderState.SCHEDULED.value, max_length=16, index=True)
-    done_at: datetime | None = _instant(nullable=True)
-    created_at: datetime = _timestamp()
-
-    def planned(self) -> PlannedReminder:
-        return PlannedReminder(
-            send_at=self.send_at,
-            meeting_at=self.meeting_at,
-            meeting_id=self.meeting_id,
-            audience=ReminderAudience(self.audience),
-            offset_days=self.offset_days,
-            revision=self.revision,
-        )
-
-
-class CalendarToken(SQLModel, table=True):
-    """The secret in a person's calendar feed URL; rotating it revokes the old URL."""
-
-    __tablename__ = "calendar_token"
-
-    id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", unique=True, index=True)
-    token: str = Field(max_length=64, unique=True, index=True)
-    created_at: datetime = _timestamp()
-
-
-@dataclass(frozen=True)
-class MeetingView:
-    """A meeting as the rest of the bot sees it (detached from the session)."""
-
-    id: int
-    kind: CommitteeKind
-    starts_at: datetime
-    ends_at: datetime | None
-    location: str | None
-    teams_url: str | None
-    agenda: str | None
-    status: MeetingStatus
-    sequence: int
-    updated_at: datetime
-
-    @property
-    def label(self) -> str:
-        return default_committee_types()[self.kind].label
-
-    def as_calendar(self) -> CalendarMeeting:
-        return CalendarMeeting(
-            meeting_id=self.id,
-            kind=self.kind,
-            starts_at=self.starts_at,
-            ends_at=self.ends_at,
-            location=self.location,
-            agenda=self.agenda,
-            teams_url=self.teams_url,
-            status=self.status,
-            sequence=self.sequence,
-            last_modified=self.updated_at,
-        )
-
-    def as_record(self) -> MeetingRecord:
-        return MeetingRecord(starts_at=self.starts_at, status=self.status)
+from storage.committees.tables import CalendarToken, CommitteeMember, CommitteeTypeRecord, Meeting, Reminder
+from storage.db import Database
+from storage.unit_of_work import UnitOfWork
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -219,8 +67,6 @@ class MeetingChange:
 ReminderPlanner = Callable[[int, datetime, int], Sequence[PlannedReminder]]
 """(meeting id, meeting start, revision) -> the reminders owed for that version of the meeting."""
 
-ChangeHook = Callable[[AsyncSession, MeetingChange], Awaitable[None]]
-"""Runs inside the change's transaction (e.g. to queue the participants' notices atomically)."""
 
 
 class CommitteeRepository:
@@ -239,11 +85,7 @@ class CommitteeRepository:
         return types
 
     async def set_range(self, kind: CommitteeKind, min_per_year: int, max_per_year: int) -> CommitteeType:
-        if not (0 <= min_per_year <= max_per_year <= MAX_MEETINGS_PER_YEAR):
-            raise DomainError(
-                f"Cadence invalide : {min_per_year} à {max_per_year} réunions par an "
-                f"(il faut 0 ≤ minimum ≤ maximum ≤ {MAX_MEETINGS_PER_YEAR})."
-            )
+        check_range(min_per_year, max_per_year)
         default = default_committee_types()[kind]
         async with self._db.session() as session:
             row = (
@@ -362,10 +204,10 @@ class CommitteeRepository:
         return meeting
 
     async def reschedule(
-        self, meeting_id: int, starts_at: datetime, plan: ReminderPlanner, on_change: ChangeHook | None = None
+        self, meeting_id: int, starts_at: datetime, plan: ReminderPlanner, *, uow: UnitOfWork | None = None
     ) -> MeetingChange:
         """Move a meeting: its pending reminders are superseded and new ones planned for the new revision."""
-        async with self._db.session() as session:
+        async with self._db.session_in(uow) as session:
             meeting = await self._planned_meeting(session, meeting_id)
             previous = _aware(meeting.starts_at)
             duration = (_aware(meeting.ends_at) - previous) if meeting.ends_at else None
@@ -376,23 +218,17 @@ class CommitteeRepository:
             meeting.updated_at = utcnow()
             new = self._add_reminders(session, plan(meeting_id, starts_at, meeting.sequence))
             await session.flush()
-            change = MeetingChange(meeting_view(meeting), previous, retired, tuple(reminder_row_aware(r) for r in new))
-            if on_change is not None:
-                await on_change(session, change)
-            return change
+            return MeetingChange(meeting_view(meeting), previous, retired, tuple(reminder_row_aware(r) for r in new))
 
-    async def cancel(self, meeting_id: int, on_change: ChangeHook | None = None) -> MeetingChange:
-        async with self._db.session() as session:
+    async def cancel(self, meeting_id: int, *, uow: UnitOfWork | None = None) -> MeetingChange:
+        async with self._db.session_in(uow) as session:
             meeting = await self._planned_meeting(session, meeting_id)
             retired = await self._retire_reminders(session, meeting_id)
             meeting.status = MeetingStatus.CANCELLED.value
             meeting.sequence += 1
             meeting.updated_at = utcnow()
             await session.flush()
-            change = MeetingChange(meeting_view(meeting), _aware(meeting.starts_at), retired, ())
-            if on_change is not None:
-                await on_change(session, change)
-            return change
+            return MeetingChange(meeting_view(meeting), _aware(meeting.starts_at), retired, ())
 
     async def get_meeting(self, meeting_id: int) -> MeetingView | None:
         async with self._db.session() as session:
@@ -441,34 +277,30 @@ class CommitteeRepository:
             )
             return [reminder_row_aware(r) for r in rows.scalars()]
 
-    @staticmethod
-    async def reminder_ids_in(session: AsyncSession, meeting_id: int) -> list[int]:
-        rows = await session.execute(select(Reminder.id).where(Reminder.meeting_id == meeting_id))
-        return list(rows.scalars())
+    async def reminder_ids(self, meeting_id: int, *, uow: UnitOfWork | None = None) -> list[int]:
+        async with self._db.session_in(uow) as session:
+            rows = await session.execute(select(Reminder.id).where(Reminder.meeting_id == meeting_id))
+            return list(rows.scalars())
 
     async def get_reminder(self, reminder_id: int) -> Reminder | None:
         async with self._db.session() as session:
             row = await session.get(Reminder, reminder_id)
             return reminder_row_aware(row) if row else None
 
-    @staticmethod
-    async def transition_reminder(
-        session: AsyncSession, reminder_id: int, to_state: ReminderState, now: datetime
+    async def close_reminder(
+        self, reminder_id: int, to_state: ReminderState, now: datetime, *, uow: UnitOfWork | None = None
     ) -> bool:
         """Move a scheduled reminder to its final state; False if another process got there first.
 
         On PostgreSQL the UPDATE locks the row, so a concurrent scheduler waits and then sees 0 rows.
         """
-        result = await session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.state == ReminderState.SCHEDULED.value)
-            .values(state=to_state.value, done_at=now)
-        )
-        return result.rowcount == 1
-
-    async def close_reminder(self, reminder_id: int, to_state: ReminderState, now: datetime) -> bool:
-        async with self._db.session() as session:
-            return await self.transition_reminder(session, reminder_id, to_state, now)
+        async with self._db.session_in(uow) as session:
+            result = await session.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id, Reminder.state == ReminderState.SCHEDULED.value)
+                .values(state=to_state.value, done_at=now)
+            )
+            return result.rowcount == 1
 
     # --- calendar tokens -------------------------------------------------------------------
 

@@ -11,25 +11,9 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from domain.clock import SchedulingError
-from scheduler.rate_limit import RateLimits, parse_windows
+from domain.outbox import RateLimits, SendingSettings, parse_windows
 from domain.committees.reminder_plan import ReminderSettings
 from domain.committees.year_plan import YearPlanSettings
-
-
-@dataclass(frozen=True)
-class SendingSettings:
-    limits: RateLimits = field(default_factory=RateLimits)
-    max_attempts: int = 6
-    backoff_base_seconds: float = 2.0
-    backoff_cap_seconds: float = 300.0
-    concurrency: int = 16
-    drain_interval_seconds: float = 15.0
-    sweep_interval_seconds: float = 60.0
-    wait_horizon_seconds: float = 60.0
-    """A drain waits in place for retries due within this horizon; later ones go to the next drain."""
-    stuck_lease_seconds: float = 600.0
-    """A row "sending" for longer than this was left by a crash (of this or another instance)."""
-    send_timeout_seconds: float = 30.0
 
 
 @dataclass(frozen=True)

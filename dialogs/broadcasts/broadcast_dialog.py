@@ -14,16 +14,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot.broadcasts import BroadcastAudience, BroadcastService, check_text, directorate_codes_in, people_count, preview_card
-from bot.cards import card_message
+from domain.broadcasts import BroadcastAudience, check_text, directorate_codes_in, people_count, preview_card
+from storage.broadcasts.service import BroadcastService
+from dialogs.cards import card_message
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
 from domain.committees.cadence import CommitteeKind
-from storage.broadcasts import AudienceKind
+from domain.broadcasts import AudienceKind
 from domain.errors import DomainError
 
 
@@ -138,7 +139,7 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         author = person.name or person.email or ""
         card = preview_card(resolved, text, author, self._service.now(), self._service.timezone)
-        await step.context.send_activity(card_message(CardFactory.adaptive_card(card), "Aperçu de votre message"))
+        await step.context.send_activity(card_message(card, "Aperçu de votre message"))
         return await step.prompt(
             "confirm", yes_no_options(f"J'envoie ce message à {people_count(len(resolved.recipients))} ?")
         )

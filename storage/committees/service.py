@@ -2,7 +2,7 @@
 
 Planning a meeting writes the meeting and its reminder rows in one transaction, then schedules
 their jobs; moving or cancelling it supersedes the pending reminders, withdraws their unsent
-deliveries and queues the participants' notice, all in one transaction.
+deliveries and queues the participants' notice, all in one unit of work.
 """
 
 from __future__ import annotations
@@ -12,33 +12,34 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from domain.committees.messages import cancelled_notice, moved_notice
-from domain.committees.cadence import (
-    CadenceWarning,
-    CadenceWindow,
-    CommitteeKind,
-    CommitteeType,
-    check_cadence,
-    shift_years,
-)
 from domain.clock import Clock, SchedulingError, format_date_fr, format_datetime_fr, load_timezone
-from scheduler.committee_settings import CommitteeSettings
+from domain.committees.cadence import CadenceWarning, CadenceWindow, CommitteeKind, CommitteeType, shift_years
+from domain.committees.meetings import (
+    MAX_AGENDA,
+    MAX_LOCATION,
+    MeetingView,
+    cadence_warnings,
+    check_teams_url,
+    clean_text,
+)
+from domain.committees.messages import cancelled_notice, moved_notice
 from domain.committees.reminder_plan import plan_reminders
-from scheduler.reminders import Audience
+from domain.committees.settings import CommitteeSettings
 from domain.committees.year_plan import (
     MeetingProposal,
     french_public_holidays,
     propose_year_plan,
     school_holiday_ranges,
 )
-from storage.committees import CommitteeRepository, MeetingChange, MeetingView, Reminder
 from domain.errors import DomainError
-from storage.outbox import OutboxMessage, OutboxRepository, SourceKind
-
-MAX_AGENDA = 4000
-MAX_LOCATION = 300
+from domain.outbox import OutboxMessage, Recipient, SourceKind
+from domain.people import PersonView, Role
+from storage.committees.audience import Audience
+from storage.committees.repository import CommitteeRepository, MeetingChange
+from storage.committees.tables import CommitteeMember, Reminder
+from storage.db import Database
+from storage.outbox import OutboxRepository
+from storage.unit_of_work import UnitOfWork
 
 
 class ReminderJobs(Protocol):
@@ -71,28 +72,11 @@ class YearProposal:
     """Meetings already planned in the period: kept, and counted in the cadence."""
 
 
-def check_teams_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    url = url.strip()
-    if not url.startswith("https://") or len(url) > 1000 or " " in url:
-        raise DomainError("Le lien de la réunion Teams doit commencer par https:// (copiez-le depuis l’invitation Teams).")
-    return url
-
-
-def _clean(text: str | None, limit: int, label: str) -> str | None:
-    if text is None:
-        return None
-    text = text.strip()
-    if len(text) > limit:
-        raise DomainError(f"{label} est trop long ({len(text)} caractères, {limit} au plus).")
-    return text or None
-
-
 class CommitteeService:
     def __init__(
         self,
-        committees: CommitteeRepository,
+        database: Database,
+        repository: CommitteeRepository,
         outbox: OutboxRepository,
         audience: Audience,
         clock: Clock,
@@ -100,7 +84,8 @@ class CommitteeService:
         settings: CommitteeSettings | None = None,
         jobs: ReminderJobs | None = None,
     ) -> None:
-        self.committees = committees
+        self._db = database
+        self.repository = repository
         self._outbox = outbox
         self._audience = audience
         self._clock = clock
@@ -130,12 +115,12 @@ class CommitteeService:
         created_by_id: int | None = None,
     ) -> PlannedMeeting:
         self._require_future(starts_at)
-        meeting, reminders = await self.committees.create_meeting(
+        meeting, reminders = await self.repository.create_meeting(
             kind=kind,
             starts_at=starts_at,
-            location=_clean(location, MAX_LOCATION, "Le lieu"),
+            location=clean_text(location, MAX_LOCATION, "Le lieu"),
             teams_url=check_teams_url(teams_url),
-            agenda=_clean(agenda, MAX_AGENDA, "L’ordre du jour"),
+            agenda=clean_text(agenda, MAX_AGENDA, "L’ordre du jour"),
             created_by_id=created_by_id,
             plan=self._plan,
         )
@@ -143,56 +128,50 @@ class CommitteeService:
         warnings = [w for w in await self.cadence_warnings() if w.kind is kind and w.window is CadenceWindow.COMING]
         return PlannedMeeting(meeting, tuple(reminders), tuple(warnings))
 
-    async def _notify(self, session: AsyncSession, change: MeetingChange, event: str) -> None:
+    async def _notify(self, uow: UnitOfWork, change: MeetingChange, event: str) -> None:
+        """Tell the members, in the change's unit of work; reminders already fanned out but not yet
+        delivered speak of the old date: they are withdrawn too."""
         meeting = change.meeting
         if event == "moved":
             text, card = moved_notice(meeting, change.previous_starts_at, self.timezone)
         else:
             text, card = cancelled_notice(meeting, self.timezone)
         recipients = await self._audience.members(meeting.kind)
-        now = self._clock.now()
-        # Reminders already fanned out but not yet delivered speak of the old date: withdraw them too.
-        reminder_ids = await CommitteeRepository.reminder_ids_in(session, meeting.id)
-        await OutboxRepository.cancel_pending_in(session, SourceKind.REMINDER, [str(i) for i in reminder_ids])
-        await OutboxRepository.enqueue_in(
-            session,
-            [
-                OutboxMessage(
-                    key=f"meeting-{meeting.id}:s{meeting.sequence}:{event}:{recipient.key}",
-                    source_kind=SourceKind.MEETING_NOTICE,
-                    source_id=str(meeting.id),
-                    text=text,
-                    card=card,
-                    person_id=recipient.person_id,
-                    conversation_id=recipient.conversation_id,
-                    recipient_label=recipient.label,
-                )
-                for recipient in recipients
-            ],
-            now,
-        )
+        reminder_ids = await self.repository.reminder_ids(meeting.id, uow=uow)
+        await self._outbox.cancel_pending(SourceKind.REMINDER, [str(i) for i in reminder_ids], uow=uow)
+        messages = [
+            OutboxMessage(
+                key=f"meeting-{meeting.id}:s{meeting.sequence}:{event}:{recipient.key}",
+                source_kind=SourceKind.MEETING_NOTICE,
+                source_id=str(meeting.id),
+                text=text,
+                card=card,
+                person_id=recipient.person_id,
+                conversation_id=recipient.conversation_id,
+                recipient_label=recipient.label,
+            )
+            for recipient in recipients
+        ]
+        await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
 
     async def reschedule(self, meeting_id: int, starts_at: datetime) -> MeetingChange:
         self._require_future(starts_at)
-
-        async def notify(session: AsyncSession, change: MeetingChange) -> None:
-            await self._notify(session, change, "moved")
-
-        change = await self.committees.reschedule(meeting_id, starts_at, self._plan, on_change=notify)
+        async with self._db.unit_of_work() as uow:
+            change = await self.repository.reschedule(meeting_id, starts_at, self._plan, uow=uow)
+            await self._notify(uow, change, "moved")
         self.jobs.unschedule(change.retired_reminders)
         self.jobs.schedule(change.new_reminders)
         return change
 
     async def cancel(self, meeting_id: int) -> MeetingChange:
-        async def notify(session: AsyncSession, change: MeetingChange) -> None:
-            await self._notify(session, change, "cancelled")
-
-        change = await self.committees.cancel(meeting_id, on_change=notify)
+        async with self._db.unit_of_work() as uow:
+            change = await self.repository.cancel(meeting_id, uow=uow)
+            await self._notify(uow, change, "cancelled")
         self.jobs.unschedule(change.retired_reminders)
         return change
 
     async def upcoming(self, kind: CommitteeKind | None = None, limit: int = 10) -> list[MeetingView]:
-        return await self.committees.upcoming(self._clock.now(), kind, limit)
+        return await self.repository.upcoming(self._clock.now(), kind, limit)
 
     def day_note(self, starts_at: datetime) -> str | None:
         """A warning when the chosen day is a week-end or a French public holiday (the lead may insist)."""
@@ -208,24 +187,18 @@ class CommitteeService:
         return self._clock.now().astimezone(load_timezone(self.timezone)).date()
 
     async def cadence_warnings(self, today: date | None = None) -> list[CadenceWarning]:
-        """Committee types below or above their range over the coming and the last 12 months (for the summary)."""
-        types = await self.committees.types()
-        meetings = await self.committees.meetings()
-        warnings: list[CadenceWarning] = []
-        for kind, committee_type in types.items():
-            records = [m.as_record() for m in meetings if m.kind is kind]
-            warnings.extend(check_cadence(committee_type, records, today or self.today(), self.timezone))
-        return warnings
+        """Committee types below or above their range over the coming and the last 12 months."""
+        return await cadence_warnings_of(self.repository, today or self.today(), self.timezone)
 
     async def types(self) -> dict[CommitteeKind, CommitteeType]:
-        return await self.committees.types()
+        return await self.repository.types()
 
     async def propose_year(self, start: date | None = None) -> YearProposal:
         """A year of meetings from tomorrow at the top of each recommended range, minus those already planned."""
         start = start or self.today() + timedelta(days=1)
         end = shift_years(start, 1)
         zone = load_timezone(self.timezone)
-        types = await self.committees.types()
+        types = await self.repository.types()
         kept = tuple(
             m
             for m in await self.upcoming(limit=200)
@@ -257,3 +230,18 @@ class CommitteeService:
             planned = await self.plan(proposal.kind, proposal.starts_at, created_by_id=created_by_id)
             created.append(planned.meeting)
         return created
+
+    async def kinds_of(self, person: PersonView) -> list[CommitteeKind]:
+        """The committees whose calendar a person sees: all for the lead, else those they are reminded of."""
+        if person.role is Role.LEAD:
+            return list(CommitteeKind)
+        return [k for k in CommitteeKind if any(r.person_id == person.id for r in await self._audience.members(k))]
+
+    async def members(self, kind: CommitteeKind) -> tuple[list[CommitteeMember], list[Recipient]]:
+        """The registered members of a committee, and who its reminders reach (the defaults without any)."""
+        return await self.repository.members(kind), await self._audience.members(kind)
+
+
+async def cadence_warnings_of(repository: CommitteeRepository, today: date, timezone: str) -> list[CadenceWarning]:
+    """The cadence check over what the database holds (the summary reads it too)."""
+    return cadence_warnings(await repository.types(), await repository.meetings(), today, timezone)

@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot.cards import card_message
+from dialogs.cards import card_message
 from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
-from dialogs.meeting_when import (
+from dialogs.committees.meeting_when import (
     is_none_answer,
     kind_in,
     known_parts,
@@ -31,10 +31,10 @@ from dialogs.meeting_when import (
 )
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.clock import format_datetime_fr
-from scheduler.committee_service import CommitteeService
+from storage.committees.service import CommitteeService
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.reminder_plan import ReminderAudience
-from storage.committees import MeetingView
+from domain.committees.meetings import MeetingView
 from domain.errors import DomainError
 
 
@@ -181,7 +181,7 @@ class PlanMeetingDialog(SpaserDialog):
             title=f"{preview.label} à planifier",
             note=self._service.day_note(preview.starts_at),
         )
-        await step.context.send_activity(card_message(CardFactory.adaptive_card(card)))
+        await step.context.send_activity(card_message(card))
         return await step.prompt(
             "confirm",
             yes_no_options("Je le planifie et je programme les rappels ?"),

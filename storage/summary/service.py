@@ -12,22 +12,21 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Summary, scope_for, snapshot_from_views
 from domain.summary.request import SummaryRequest
 from domain.committees.cadence import CadenceWarning
 from domain.clock import Clock, load_timezone
-from storage.committees import MeetingView
+from domain.committees.meetings import MeetingView
 from storage.indicators.catalogue import IndicatorCatalogue
 from domain.indicators.rules import IndicatorView
 from storage.people import DirectorateRepository
 from domain.people import PersonView
-from storage.summary import StoredValue, SummaryRepository
+from storage.committees.repository import CommitteeRepository
+from storage.committees.service import cadence_warnings_of
+from storage.summary.repository import StoredValue, SummaryRepository
 
-if TYPE_CHECKING:
-    from bot.committees import CommitteesFeature
 
 MEETINGS_SHOWN = 3
 CACHED_SCOPES = 64
@@ -121,7 +120,7 @@ class SummaryService:
         directorates: DirectorateRepository,
         clock: Clock,
         timezone: str,
-        committees: CommitteesFeature | None = None,
+        committees: CommitteeRepository | None = None,
     ) -> None:
         self.repository = repository
         self.catalogue = catalogue
@@ -162,5 +161,5 @@ class SummaryService:
     async def _committee_context(self, today: date) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:
             return [], []
-        service = self.committees.service
-        return await service.upcoming(limit=MEETINGS_SHOWN), await service.cadence_warnings(today)
+        upcoming = await self.committees.upcoming(self._clock.now(), limit=MEETINGS_SHOWN)
+        return upcoming, await cadence_warnings_of(self.committees, today, self.timezone)

@@ -12,18 +12,18 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
-from bot.cards import card_message
+from dialogs.cards import card_message
 from domain.committees.messages import cadence_lines, year_plan_card
 from domain.text import fold
 from dialogs.base import SpaserDialog, current_person
-from dialogs.meeting_when import read_answer, when_prompt, when_validator
+from dialogs.committees.meeting_when import read_answer, when_prompt, when_validator
 from domain.committees.cadence import CommitteeKind
 from domain.clock import format_datetime_fr
-from scheduler.committee_service import CommitteeService
+from storage.committees.service import CommitteeService
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.year_plan import MeetingProposal
 from domain.errors import DomainError
@@ -90,7 +90,7 @@ class YearPlanDialog(SpaserDialog):
         step.values["proposals"] = options["proposals"]
         tz = self._service.timezone
         card = year_plan_card(_decode(options["proposals"]), tz, options.get("note") or None)
-        await step.context.send_activity(card_message(CardFactory.adaptive_card(card), "Proposition de calendrier"))
+        await step.context.send_activity(card_message(card, "Proposition de calendrier"))
         return await step.prompt(
             "choice",
             PromptOptions(

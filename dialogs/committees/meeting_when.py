@@ -17,7 +17,7 @@ from domain.text import fold
 from domain.committees.cadence import CommitteeKind
 from domain.clock import format_date_fr, format_datetime_fr
 from domain.committees.meeting_dates import DATE_EXAMPLES, MeetingDateReader, ResolvedWhen
-from storage.committees import MeetingView
+from domain.committees.meetings import MeetingView
 from domain.errors import DomainError
 
 KIND_WORDS = (

@@ -1,0 +1,78 @@
+"""Serving the summary's chart and exports behind expiring tokens: GET /synthese/{token}.
+
+The token (domain/summary/tokens.py) names the document and the person. The document is rebuilt
+for that person at download time, with their rights as they are now (role or directorate may have
+changed since the link was sent); None of it is visible once they may no longer see it. Forged or
+unknown → 404; expired → 403 with a French sentence. Documents are built in a worker thread
+(matplotlib, openpyxl and fpdf2 are CPU-bound and would block the event loop), one at a time
+(matplotlib's settings must never interleave).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from aiohttp import web
+
+from domain.summary.documents import DEFAULT_PREFIX, Download, ExportFormat, parse_resource_id, render_download
+from domain.summary.model import Summary, SummaryError
+from domain.summary.tokens import DownloadGrant, DownloadTokenError, DownloadTokens, InvalidDownloadToken
+from storage.people import PeopleRepository
+from storage.summary.service import SummaryService
+
+_HTML_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+class SummaryDocuments:
+    """Renders the summary's documents off the event loop, and serves them to their link's person."""
+
+    def __init__(self, tokens: DownloadTokens, summaries: SummaryService, people: PeopleRepository) -> None:
+        self._tokens = tokens
+        self._summaries = summaries
+        self._people = people
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spaser-summary")
+
+    async def render(self, summary: Summary, export_format: ExportFormat) -> Download:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, render_download, summary, export_format)
+
+    async def resolve(self, grant: DownloadGrant) -> Download | None:
+        """The document a link names, rebuilt for its person with their rights as they are now."""
+        parsed = parse_resource_id(grant.resource_id)
+        if parsed is None:
+            return None
+        export_format, request = parsed
+        person = await self._people.get(grant.person_id)
+        try:
+            summary = await self._summaries.for_person(person, request)
+        except SummaryError:
+            return None
+        return await self.render(summary, export_format)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        try:
+            grant = self._tokens.verify(request.match_info["token"])
+        except DownloadTokenError as error:
+            return _refusal(error)
+        download = await self.resolve(grant)
+        if download is None:
+            return _refusal(InvalidDownloadToken())
+        headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+        if download.filename:
+            headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+        if download.content_type == "text/html":
+            headers["Content-Security-Policy"] = _HTML_POLICY
+        return web.Response(
+            body=download.body, content_type=download.content_type, charset=download.charset, headers=headers
+        )
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get(f"{DEFAULT_PREFIX}/{{token}}", self.handle)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _refusal(error: DownloadTokenError) -> web.Response:
+    return web.Response(status=error.http_status, text=str(error), content_type="text/plain", charset="utf-8",
+                        headers={"Cache-Control": "no-store"})

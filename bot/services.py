@@ -1,0 +1,161 @@
+"""The application without Teams: every repository, service and job, built from settings.
+
+`build_services` is the composition of the floors below `bot/` (storage services, scheduler jobs);
+the Teams parts (`bot/runtime.py`) are built on top of it. The only thing that comes from above is
+the proactive channel (the outbox's `ProactiveChannel`, implemented with botbuilder in
+`bot/proactive.py`), given here. Nothing is global: each call builds a fresh set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.proactive import TeamsProactiveChannel, build_proactive_adapter
+from bot.settings import Settings
+from domain.clock import Clock
+from domain.committees.calendar import CalendarLinks
+from domain.committees.meeting_dates import MeetingDateReader
+from domain.committees.settings import CommitteeSettings
+from domain.summary.links import SummaryLinks
+from domain.summary.tokens import DownloadTokens
+from scheduler.instance_lock import SenderLock
+from scheduler.jobs import Jobs
+from scheduler.outbox import OutboxSender, ProactiveChannel
+from scheduler.rate_limit import SlidingWindowLimiter
+from scheduler.reminders import ReminderEngine
+from scheduler.service import SchedulerService
+from storage.activities import ProcessedActivityRepository
+from storage.broadcasts.repository import BroadcastRepository
+from storage.broadcasts.service import BroadcastReports, BroadcastService
+from storage.committees.audience import Audience
+from storage.committees.repository import CommitteeRepository
+from storage.committees.service import CommitteeService
+from storage.db import Database
+from storage.indicators import indicator_repositories
+from storage.indicators.catalogue import IndicatorCatalogue
+from storage.indicators.values import IndicatorValues
+from storage.knowledge.repository import KnowledgeRepository
+from storage.knowledge.service import KnowledgeService
+from storage.outbox import OutboxRepository
+from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from storage.summary.digests import DigestService
+from storage.summary.repository import SummaryRepository
+from storage.summary.service import SummaryService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database: Database
+    clock: Clock
+    people: PeopleRepository
+    directorates: DirectorateRepository
+    conversation_refs: ConversationRefRepository
+    processed_activities: ProcessedActivityRepository
+    catalogue: IndicatorCatalogue
+    values: IndicatorValues
+    outbox: OutboxRepository
+    audience: Audience
+    committees: CommitteeService
+    dates: MeetingDateReader
+    calendar_links: CalendarLinks
+    summary: SummaryService
+    summary_links: SummaryLinks
+    digests: DigestService
+    broadcasts: BroadcastService
+    knowledge: KnowledgeService
+    scheduler: SchedulerService
+    jobs: Jobs
+
+    @property
+    def ephemeral_download_secret(self) -> bool:
+        return not self.settings.download_secret
+
+
+def build_services(
+    settings: Settings,
+    database: Database,
+    clock: Clock,
+    *,
+    committee_settings: CommitteeSettings | None = None,
+    channel: ProactiveChannel | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    monotonic: Callable[[], float] | None = None,
+) -> Services:
+    """`channel`, `sleep` and `monotonic` are the network and time seams (tests give fakes)."""
+    config = committee_settings or settings.committees
+    tz = settings.timezone
+    people = PeopleRepository(database, settings.admins)
+    directorates = DirectorateRepository(database)
+    conversation_refs = ConversationRefRepository(database)
+    processed_activities = ProcessedActivityRepository(database)
+    catalogue, values = indicator_repositories(database, clock=clock, timezone=tz)
+    outbox = OutboxRepository(database)
+    committee_repository = CommitteeRepository(database)
+    audience = Audience(committee_repository, people, values.directorates_concerned)
+
+    summary_repository = SummaryRepository(database)
+    summary = SummaryService(summary_repository, catalogue, directorates, clock, tz, committee_repository)
+    tokens = DownloadTokens(settings.download_secret or secrets.token_urlsafe(48), clock)
+    summary_links = SummaryLinks(tokens, settings.public_url, tz)
+    digests = DigestService(database, summary_repository, summary, people, outbox, summary_links, clock, tz)
+    broadcast_repository = BroadcastRepository(database, outbox)
+
+    scheduler = SchedulerService(enabled=settings.scheduler_enabled, timezone=tz)
+    if channel is None:
+        channel = TeamsProactiveChannel(build_proactive_adapter(settings), settings.app_id)
+    limiter_args = {"now": monotonic} if monotonic else {}
+    sender = OutboxSender(
+        outbox,
+        channel,
+        clock,
+        settings=config.sending,
+        local_mode=settings.local_mode,
+        limiter=SlidingWindowLimiter(config.sending.limits, sleep=sleep, **limiter_args),
+        sleep=sleep,
+        leads=people.lead_names,
+    )
+    jobs = Jobs(
+        scheduler,
+        clock,
+        engine=ReminderEngine(database, committee_repository, outbox, audience, clock, tz),
+        committees=committee_repository,
+        sender=sender,
+        sending=config.sending,
+        lock=SenderLock(database.url),
+        digests=digests,
+        broadcast_reports=BroadcastReports(broadcast_repository, clock, tz),
+        processed_activities=processed_activities,
+        recover_at_once=database.is_sqlite,
+    )
+    committees = CommitteeService(database, committee_repository, outbox, audience, clock, tz, config, jobs=jobs)
+    broadcasts = BroadcastService(
+        database, broadcast_repository, outbox, people, directorates, conversation_refs, values, audience, clock, tz,
+        wake_outbox=jobs.wake_outbox,
+    )
+    return Services(
+        settings=settings,
+        database=database,
+        clock=clock,
+        people=people,
+        directorates=directorates,
+        conversation_refs=conversation_refs,
+        processed_activities=processed_activities,
+        catalogue=catalogue,
+        values=values,
+        outbox=outbox,
+        audience=audience,
+        committees=committees,
+        dates=MeetingDateReader(clock, tz),
+        calendar_links=CalendarLinks(settings.public_url),
+        summary=summary,
+        summary_links=summary_links,
+        digests=digests,
+        broadcasts=broadcasts,
+        knowledge=KnowledgeService(KnowledgeRepository(database)),
+        scheduler=scheduler,
+        jobs=jobs,
+    )

@@ -1,1 +1,0 @@
-"""Status summary of the SPASER for officials, the lead and contributors: data, card, chart, exports."""

@@ -1,0 +1,256 @@
+"""Broadcasts by the SPASER lead, as plain values: the audience a sentence names, the text's
+limits, the card each recipient reads, the preview, and the lead's delivery report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.cards import card
+from domain.clock import format_datetime_fr
+from domain.committees.cadence import CommitteeKind
+from domain.errors import DomainError
+from domain.outbox import DeliveryState, Recipient, names_by_reason
+from domain.text import excerpt, fold, listed_names
+
+MAX_BROADCAST_LENGTH = 4000
+COMMITTEE_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
+LISTED_NAMES = 30
+PREVIEW_NAMES = 10
+_CODE = re.compile(r"\b[a-z0-9][a-z0-9_-]{0,31}\b")
+_EVERYONE = re.compile(r"\b(tout le monde|tous|toutes|tout le reseau|l'ensemble)\b")
+_DUE = re.compile(
+    r"\b(en retard|retardataires|indicateurs? (a remonter|a saisir|en attente|dus|manquants?)|"
+    r"pas (encore )?(saisi|remonte|renseigne))"
+)
+_DIRECTORATES = re.compile(r"\bdirections? (?P<codes>[a-z0-9][a-z0-9_, -]*(?: et [a-z0-9_-]+)?)$")
+_COMMITTEE = (
+    (CommitteeKind.COPIL, re.compile(r"\b(copil|comite de pilotage)\b")),
+    (CommitteeKind.COTECH, re.compile(r"\b(cotech|comite technique)\b")),
+)
+
+
+class AudienceKind(StrEnum):
+    EVERYONE = "everyone"
+    COMMITTEE = "committee"
+    DIRECTORATES = "directorates"
+    DUE = "due"
+
+
+class BroadcastNotAllowed(DomainError):
+    """Only the SPASER lead broadcasts."""
+
+
+class BroadcastAlreadySent(DomainError):
+    """The same confirmation arrived twice (two « oui » handled from the same dialog state)."""
+
+
+@dataclass(frozen=True)
+class BroadcastView:
+    id: int
+    author_id: int
+    author_name: str
+    audience_kind: AudienceKind
+    audience_label: str
+    text: str
+    recipient_count: int
+    sent_count: int
+    failed_count: int
+    unreachable_count: int
+    created_at: datetime
+    reported_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """Where one delivery of a broadcast ended."""
+
+    recipient_label: str
+    state: DeliveryState
+    error: str | None
+
+
+@dataclass(frozen=True)
+class BroadcastAudience:
+    kind: AudienceKind
+    committee: CommitteeKind | None = None
+    directorates: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.kind is AudienceKind.COMMITTEE) != (self.committee is not None):
+            raise ValueError("A committee audience names exactly one committee")
+        if self.kind is AudienceKind.DIRECTORATES and not self.directorates:
+            raise ValueError("A directorates audience names at least one directorate")
+
+    @property
+    def label(self) -> str:
+        if self.kind is AudienceKind.EVERYONE:
+            return "toutes les personnes enregistrées"
+        if self.kind is AudienceKind.COMMITTEE:
+            return f"membres du {COMMITTEE_NAMES[self.committee]}"
+        if self.kind is AudienceKind.DIRECTORATES:
+            noun = "direction" if len(self.directorates) == 1 else "directions"
+            return f"{noun} {', '.join(self.directorates)}"
+        return "directions ayant des indicateurs à remonter"
+
+    @property
+    def to_phrase(self) -> str:
+        """« aux membres du COPIL », « à la direction DCP »: the audience after "envoyer"."""
+        if self.kind is AudienceKind.EVERYONE:
+            return "à toutes les personnes enregistrées"
+        if self.kind is AudienceKind.DIRECTORATES and len(self.directorates) == 1:
+            return f"à la direction {self.directorates[0]}"
+        return f"aux {self.label}"
+
+    def as_state(self) -> dict[str, str]:
+        """JSON-able, for dialog state."""
+        return {
+            "kind": self.kind.value,
+            "committee": self.committee.value if self.committee else "",
+            "directorates": ",".join(self.directorates),
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, str]) -> BroadcastAudience:
+        committee = state.get("committee") or ""
+        codes = tuple(code for code in (state.get("directorates") or "").split(",") if code)
+        return cls(AudienceKind(state["kind"]), CommitteeKind(committee) if committee else None, codes)
+
+
+def directorate_codes_in(text: str) -> tuple[str, ...]:
+    """`DCP, DRH et DSI` → ("DCP", "DRH", "DSI"): codes typed by the lead, in order, once each."""
+    folded = fold(text).replace(" et ", ",")
+    return tuple(dict.fromkeys(code.upper() for code in _CODE.findall(folded)))
+
+
+def audience_in(text: str) -> BroadcastAudience | None:
+    """The audience a sentence names (« diffuser un message au COPIL »), or None to ask for it."""
+    folded = fold(text)
+    if _DUE.search(folded):
+        return BroadcastAudience(AudienceKind.DUE)
+    for kind, pattern in _COMMITTEE:
+        if pattern.search(folded):
+            return BroadcastAudience(AudienceKind.COMMITTEE, committee=kind)
+    if match := _DIRECTORATES.search(folded):
+        codes = directorate_codes_in(match["codes"])
+        if codes:
+            return BroadcastAudience(AudienceKind.DIRECTORATES, directorates=codes)
+    if _EVERYONE.search(folded):
+        return BroadcastAudience(AudienceKind.EVERYONE)
+    return None
+
+
+def check_text(text: str | None) -> str:
+    cleaned = (text or "").strip()
+    if not cleaned:
+        raise DomainError("Le message est vide : écrivez le texte à diffuser.")
+    if len(cleaned) > MAX_BROADCAST_LENGTH:
+        raise DomainError(
+            f"Le message est trop long ({len(cleaned)} caractères, {MAX_BROADCAST_LENGTH} au plus) : raccourcissez-le."
+        )
+    return cleaned
+
+
+@dataclass(frozen=True)
+class ResolvedAudience:
+    """Who the broadcast reaches now: recipients, and those who never opened the assistant."""
+
+    audience: BroadcastAudience
+    label: str
+    recipients: tuple[Recipient, ...]
+    without_reference: tuple[str, ...]
+
+
+def people_count(count: int) -> str:
+    return f"{count} destinataire" + ("s" if count > 1 else "")
+
+
+def _text_block(text: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def signature(author_name: str, sent_at: datetime, timezone: str) -> str:
+    who = author_name or "le responsable SPASER"
+    return f"Envoyé par {who}, responsable SPASER, le {format_datetime_fr(sent_at, timezone)}."
+
+
+def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
+    """What each recipient receives."""
+    return card(
+        [
+            _text_block("Message du responsable SPASER", size="Medium", weight="Bolder"),
+            _text_block(text),
+            _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True, separator=True),
+        ]
+    )
+
+
+def message_summary(text: str, author_name: str) -> str:
+    first_line = text.strip().splitlines()[0][:150]
+    return f"Message de {author_name or 'votre responsable SPASER'} (SPASER) : {first_line}"
+
+
+def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
+    facts = [
+        {"title": "Audience", "value": resolved.label},
+        {"title": "Destinataires", "value": f"{people_count(len(resolved.recipients))} : "
+                                            f"{listed_names([r.label for r in resolved.recipients], PREVIEW_NAMES)}"},
+    ]
+    body = [
+        _text_block("Aperçu de votre message", size="Medium", weight="Bolder"),
+        {"type": "FactSet", "facts": facts},
+    ]
+    if resolved.without_reference:
+        several = len(resolved.without_reference) > 1
+        body.append(
+            _text_block(
+                f"⚠ {listed_names(list(resolved.without_reference), PREVIEW_NAMES)} n'{'ont' if several else 'a'} encore "
+                f"jamais échangé avec l'assistant dans Teams : le message ne pourra pas {'leur' if several else 'lui'} "
+                "parvenir (le bilan d'envoi le signalera).",
+                color="Warning",
+            )
+        )
+    body.append(
+        {
+            "type": "Container",
+            "style": "emphasis",
+            "items": [
+                _text_block("Message du responsable SPASER", weight="Bolder"),
+                _text_block(text),
+                _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True),
+            ],
+        }
+    )
+    return card(body)
+
+
+_STATE_TITLES = (
+    (DeliveryState.SENT, "Envoyés"),
+    (DeliveryState.FAILED, "En échec"),
+    (DeliveryState.UNREACHABLE, "Injoignables"),
+    (DeliveryState.CANCELLED, "Retirés"),
+)
+
+
+def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str) -> str:
+    """The lead's French report once every delivery of a broadcast is final; the people not reached
+    are grouped by reason, each reason said once."""
+    lines = [
+        f"**Bilan de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
+        f"({broadcast.audience_label}) : « {excerpt(broadcast.text, 80)} »",
+    ]
+    for state, title in _STATE_TITLES:
+        concerned = [outcome for outcome in outcomes if outcome.state is state]
+        if not concerned and state is DeliveryState.CANCELLED:
+            continue
+        if state is DeliveryState.SENT:
+            who = listed_names([o.recipient_label for o in concerned], LISTED_NAMES)
+        else:
+            groups = names_by_reason((o.recipient_label, o.error) for o in concerned)
+            who = " ; ".join(f"{reason} : {listed_names(names, LISTED_NAMES)}" for reason, names in groups)
+        lines.append(f"- {title} : {len(concerned)}" + (f" — {who}" if concerned else ""))
+    return "\n".join(lines)

@@ -1,0 +1,193 @@
+"""What the bot sends on its own, as plain values: messages for the outbox, their states, Teams'
+send limits and retry policy, and the French notices telling the lead who was not reached.
+
+The outbox itself (storage/outbox.py) keeps one row per (message source, recipient); the sender
+(scheduler/outbox.py) delivers them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.clock import SchedulingError
+from domain.text import excerpt, listed_names
+
+BLOCKED_ERROR_PREFIX = "403"
+"""`last_error` of a row whose recipient refused the bot (Teams answers 403 MessageWritesBlocked)."""
+NO_REFERENCE = "no conversation reference: the person has not installed or opened the assistant in Teams"
+UNTRUSTED = "serviceUrl not allowed (not a Teams connector host, or not local in local mode)"
+EXPIRED = "expired: its meeting has started"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+    CANCELLED = "cancelled"
+
+
+class SourceKind(StrEnum):
+    """What produced a message: a meeting change cancels its pending REMINDER rows only, not digests."""
+
+    REMINDER = "reminder"
+    MEETING_NOTICE = "meeting_notice"
+    BROADCAST = "broadcast"
+    DIGEST = "digest"
+    LEAD_NOTICE = "lead_notice"
+
+
+FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED})
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A rendered message for one recipient: a person (personal chat) or a conversation (channel)."""
+
+    key: str
+    source_kind: SourceKind
+    source_id: str
+    text: str
+    person_id: int | None = None
+    conversation_id: str | None = None
+    recipient_label: str = ""
+    card: dict[str, Any] | None = None
+    not_before: datetime | None = None
+    expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if (self.person_id is None) == (self.conversation_id is None):
+            raise ValueError("An outbox message goes to exactly one of a person or a conversation")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    label: str
+    person_id: int | None = None
+    conversation_id: str | None = None
+    directorate: str | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    seconds: float
+
+    def __post_init__(self) -> None:
+        if self.limit < 1 or self.seconds <= 0:
+            raise SchedulingError(f"Limite d’envoi invalide : {self.limit} par {self.seconds} s.")
+
+
+TEAMS_PER_CONVERSATION = (Window(7, 1), Window(8, 2), Window(60, 30), Window(1800, 3600))
+TEAMS_PER_APP = (Window(50, 1),)
+
+
+def parse_windows(raw: str) -> tuple[Window, ...]:
+    """`"7/1,60/30"` -> 7 per second and 60 per 30 seconds (the format of the environment variables)."""
+    windows = []
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        try:
+            limit, seconds = part.split("/")
+            windows.append(Window(int(limit), float(seconds)))
+        except ValueError as error:
+            raise SchedulingError(
+                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
+            ) from error
+    return tuple(windows)
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    per_conversation: tuple[Window, ...] = TEAMS_PER_CONVERSATION
+    per_app: tuple[Window, ...] = TEAMS_PER_APP
+    margin_seconds: float = 0.05
+    """Added to every window: our instant is taken before the request travels, Teams' after."""
+
+
+@dataclass(frozen=True)
+class SendingSettings:
+    limits: RateLimits = field(default_factory=RateLimits)
+    max_attempts: int = 6
+    backoff_base_seconds: float = 2.0
+    backoff_cap_seconds: float = 300.0
+    concurrency: int = 16
+    drain_interval_seconds: float = 15.0
+    sweep_interval_seconds: float = 60.0
+    wait_horizon_seconds: float = 60.0
+    """A drain waits in place for retries due within this horizon; later ones go to the next drain."""
+    stuck_lease_seconds: float = 600.0
+    """A row "sending" for longer than this was left by a crash (of this or another instance)."""
+    send_timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    base_seconds: float = 2.0
+    cap_seconds: float = 300.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Exponential with "equal jitter": half the step fixed, half random, so retries spread out."""
+        step = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        return step / 2 + rng.uniform(0, step / 2)
+
+
+PROBLEM_EXPLANATIONS = (
+    (NO_REFERENCE[:20], "jamais écrit à l’assistant dans Teams (installez-{them} l’application ou demandez-{them} "
+                        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin)"),
+    (BLOCKED_ERROR_PREFIX, "assistant bloqué ou désinstallé dans Teams"),
+    ("404", "conversation Teams disparue (application désinstallée ?)"),
+    (UNTRUSTED[:20], "adresse de connecteur Teams non autorisée (en mode local, seul un connecteur local "
+                     "comme l’Agents Playground est joignable)"),
+)
+"""Why a message did not reach someone, by the start of the recorded error; `{them}` is « lui » or
+« leur » depending on how many people share the reason."""
+
+
+def explain(error: str | None, people: int = 1) -> str:
+    for prefix, explanation in PROBLEM_EXPLANATIONS:
+        if (error or "").startswith(prefix):
+            return explanation.format(them="leur" if people > 1 else "lui")
+    return f"envoi impossible ({(error or 'erreur inconnue')[:80]})"
+
+
+def names_by_reason(failures: Iterable[tuple[str, str | None]]) -> list[tuple[str, list[str]]]:
+    """(reason, names) for (name, recorded error) pairs, each reason once, in order of first
+    appearance: a report lists « jamais écrit à l’assistant : A, B, C », not the reason per name."""
+    grouped: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for name, error in failures:
+        grouped[explain(error)].append((name, error))
+    return [(explain(pairs[0][1], len(pairs)), [name for name, _ in pairs]) for pairs in grouped.values()]
+
+
+def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int, str]]) -> list[OutboxMessage]:
+    subject = excerpt(rows[0].text.split("\n")[0].strip("*# "), 150)
+    groups = names_by_reason((row.recipient_label or "destinataire inconnu", row.last_error) for row in rows)
+    lines = [f"- {reason} : {listed_names(names)}" for reason, names in groups]
+    plural = len(rows) > 1
+    text = (
+        f"{len(rows)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "
+        f"« {subject} » :\n" + "\n".join(lines)
+    )
+    span = f"{rows[0].id}-{rows[-1].id}"
+    return [
+        OutboxMessage(
+            key=f"lead-notice:{kind}:{source_id}:{span}:person-{lead_id}",
+            source_kind=SourceKind.LEAD_NOTICE,
+            source_id=f"{kind}:{source_id}",
+            text=text,
+            person_id=lead_id,
+            recipient_label=name,
+        )
+        for lead_id, name in leads
+    ]

@@ -1,0 +1,139 @@
+"""The summary sent on its own: to every élu·e once a COPIL's member reminder went out, and every
+week to whoever asked for it, each in their own scope. Queued through the outbox; the caller
+(scheduler/jobs.py) drains it after.
+
+A COPIL digest writes its `copil_digest` row in the unit of work that queues its deliveries, so
+a second run, or a second scheduler, queues nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from domain.clock import Clock, format_datetime_fr, load_timezone
+from domain.committees.meetings import MeetingView
+from domain.outbox import OutboxMessage, SourceKind
+from domain.people import PersonView, Role
+from domain.summary import wording
+from domain.summary.card import MAX_CARD_BYTES
+from domain.summary.links import SummaryLinks
+from domain.summary.model import Scope, Summary, SummaryAccessDenied
+from storage.db import Database
+from storage.outbox import OutboxRepository
+from storage.people import PeopleRepository
+from storage.summary.repository import SummaryRepository
+from storage.summary.service import SummaryService, scope_of
+
+log = logging.getLogger(__name__)
+
+PREFIX_ROOM = 400
+"""Bytes kept free in a digest card for the sentence saying why it was sent."""
+
+
+class DigestService:
+    def __init__(
+        self,
+        database: Database,
+        repository: SummaryRepository,
+        summaries: SummaryService,
+        people: PeopleRepository,
+        outbox: OutboxRepository,
+        links: SummaryLinks,
+        clock: Clock,
+        timezone: str,
+    ) -> None:
+        self._db = database
+        self._repository = repository
+        self._summaries = summaries
+        self._people = people
+        self._outbox = outbox
+        self._links = links
+        self._clock = clock
+        self._timezone = timezone
+
+    async def send_copil_digests(self) -> int:
+        """The summary to every élu·e once the member reminder of a COPIL went out (J-7 normally)."""
+        meetings = await self._repository.copil_meetings_awaiting_digest(self._clock.now())
+        if not meetings:
+            return 0
+        officials = [p for p in await self._people.list() if p.role is Role.OFFICIAL]
+        summary = await self._summaries.summary(Scope.everything())
+        queued = 0
+        for meeting in meetings:
+            queued += await self._queue_copil_digest(meeting, officials, summary)
+        return queued
+
+    async def _queue_copil_digest(self, meeting: MeetingView, officials: Sequence[PersonView], summary: Summary) -> int:
+        when = format_datetime_fr(meeting.starts_at, self._timezone)
+        reason = f"Pour préparer le {meeting.label.lower()} du {when}."
+        text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.headline_text(summary)}"
+        messages = [
+            self._message(
+                f"copil-digest:{meeting.id}:r{meeting.sequence}:person-{person.id}",
+                person,
+                self._with_reason(person.id, summary, reason),
+                text,
+                expires_at=meeting.starts_at,
+            )
+            for person in officials
+        ]
+        try:
+            async with self._db.unit_of_work() as uow:
+                await self._repository.record_digest(meeting, len(messages), uow=uow)
+                added = await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
+        except IntegrityError:
+            log.info("COPIL digest of meeting %s already queued by another process", meeting.id)
+            return 0
+        log.info("COPIL digest of meeting %s: %s message(s) queued", meeting.id, added)
+        return added
+
+    async def send_weekly_digests(self) -> int:
+        """The summary to everyone who asked for it weekly, each in their own scope; once a week."""
+        subscribers = await self._repository.weekly_subscribers()
+        if not subscribers:
+            return 0
+        local = self._clock.now().astimezone(load_timezone(self._timezone))
+        year, week, _ = local.isocalendar()
+        summaries: dict[Scope, Summary] = {}
+        messages = []
+        for person_id in subscribers:
+            person = await self._people.get(person_id)
+            try:
+                scope = scope_of(person)
+                if scope not in summaries:
+                    summaries[scope] = await self._summaries.summary(scope)
+            except SummaryAccessDenied:
+                continue
+            summary = summaries[scope]
+            key = f"weekly-digest:{year}-W{week:02d}:person-{person.id}"
+            reason = "Votre synthèse hebdomadaire (« synthèse hebdomadaire non » pour ne plus la recevoir)."
+            messages.append(
+                self._message(
+                    key, person, self._with_reason(person.id, summary, reason),
+                    f"Synthèse SPASER de la semaine : {wording.headline_text(summary)}",
+                )
+            )
+        return await self._outbox.enqueue(messages, self._clock.now())
+
+    def _message(self, key: str, person: PersonView, card: dict[str, Any], text: str,
+                 expires_at: datetime | None = None) -> OutboxMessage:
+        return OutboxMessage(
+            key=key,
+            source_kind=SourceKind.DIGEST,
+            source_id=key.rsplit(":", 1)[0][:64],
+            text=text,
+            card=card,
+            person_id=person.id,
+            recipient_label=person.name or person.email or f"personne n° {person.id}",
+            expires_at=expires_at,
+        )
+
+    def _with_reason(self, person_id: int, summary: Summary, reason: str) -> dict[str, Any]:
+        card = self._links.card_content(summary, person_id, max_bytes=MAX_CARD_BYTES - PREFIX_ROOM)
+        card["body"].insert(0, {"type": "TextBlock", "text": reason, "wrap": True, "isSubtle": True})
+        return card
