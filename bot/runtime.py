@@ -19,6 +19,7 @@ from bot.calendar_http import CalendarRoutes
 from bot.commands import broadcasts as broadcast_commands
 from bot.commands import committees as committee_commands
 from bot.commands import general, people
+from bot.commands import indicator_form
 from bot.commands import indicators as indicator_commands
 from bot.commands import knowledge as knowledge_commands
 from bot.commands import summary as summary_commands
@@ -258,7 +259,7 @@ def build_runtime(
     router.add(*broadcast_commands.build_commands(services.broadcasts.repository, tz))
     router.add(*knowledge)
     file_handlers = knowledge_commands.build_file_handlers(services.knowledge)
-    file_handlers.update(indicator_commands.build_file_handlers(services.catalogue))
+    file_handlers.update(indicator_form.build_file_handlers(services.catalogue))
 
     bot = SpaserBot(
         conversation_state=conversation_state,
@@ -268,7 +269,7 @@ def build_runtime(
         people=services.people,
         conversation_refs=services.conversation_refs,
         file_handlers=file_handlers,
-        card_actions=indicator_commands.build_card_actions(services.values, services.directorates),
+        card_actions=indicator_form.build_card_actions(services.values, services.directorates),
     )
     return BotRuntime(
         **vars(services),

@@ -14,20 +14,22 @@ import pytest
 
 from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
-    EXPECTED_HEADER,
-    MAX_LISTED_ERRORS,
-    MAX_ROWS,
     RECOMMENDED_MAX_ACTIVE_INDICATORS,
     Axis,
-    CatalogueImportError,
     CatalogueRow,
     ImprovementDirection,
     InvalidCatalogueRow,
     InvalidCatalogueValue,
-    LineError,
     build_catalogue_row,
     catalogue_row_fields,
     catalogue_size_warning,
+)
+from domain.indicators.catalogue_csv import (
+    EXPECTED_HEADER,
+    MAX_LISTED_ERRORS,
+    MAX_ROWS,
+    CatalogueImportError,
+    LineError,
     export_catalogue,
     export_catalogue_bytes,
     parse_catalogue_csv,

@@ -18,7 +18,8 @@ import pytest_asyncio
 from sqlalchemy import delete, func, select
 
 from domain.clock import FakeClock
-from domain.indicators.catalogue import CATALOGUE_COLUMNS, CatalogueImportError
+from domain.indicators.catalogue import CATALOGUE_COLUMNS
+from domain.indicators.catalogue_csv import CatalogueImportError
 from domain.errors import DomainError
 from domain.indicators.values import warm_up
 from domain.indicators.rules import EntryErrors, NotAllowed, UnknownIndicator, ValueEntry, check_entry_allowed

@@ -22,15 +22,8 @@ from sqlalchemy import select
 from domain.indicators.cards import read_form
 from domain.clock import FakeClock
 from domain.committees.meeting_dates import MAX_WHEN_TEXT_LENGTH, MeetingDateReader, normalise_french_datetime_text
-from domain.indicators.catalogue import (
-    CATALOGUE_COLUMNS,
-    Axis,
-    CatalogueImportError,
-    CatalogueRow,
-    ImprovementDirection,
-    export_catalogue,
-    parse_catalogue_csv,
-)
+from domain.indicators.catalogue import CATALOGUE_COLUMNS, Axis, CatalogueRow, ImprovementDirection
+from domain.indicators.catalogue_csv import CatalogueImportError, export_catalogue, parse_catalogue_csv
 from domain.errors import DomainError
 from domain.indicators.values import (
     MAX_ABSOLUTE_VALUE,

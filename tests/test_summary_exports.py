@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from domain.summary.compute import compute_summary
-from domain.summary.exports import VALUE_COLUMNS, export_filename, report_html, report_pdf, values_csv, values_xlsx
+from domain.summary.exports import VALUE_COLUMNS, export_filename, values_csv, values_xlsx
+from domain.summary.report import report_html, report_pdf
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.values import Unit

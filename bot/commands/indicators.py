@@ -10,30 +10,24 @@ import re
 import uuid
 from collections import defaultdict
 
-from botbuilder.core import MessageFactory, TurnContext
 
-from bot.attachments import IncomingFile, download
 from dialogs.cards import adaptive_card, card_message
 from domain.cards import im_back
 from domain.indicators.cards import (
-    SUBMIT_ACTION,
     due_list_text,
     history_line,
     indicator_form_card,
-    read_form,
-    saved_line,
     update_buttons,
 )
 from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall
 from domain.text import fold
 from dialogs.indicators.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
 from dialogs.indicators.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
-from domain.indicators.catalogue import MAX_BYTES, Axis, catalogue_size_warning
+from domain.indicators.catalogue import Axis, catalogue_size_warning
 from domain.errors import DomainError
-from domain.indicators.rules import EntryErrors, IndicatorView, NotAllowed, check_directorate_allowed
+from domain.indicators.rules import IndicatorView
 from domain.people import Role
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
-from domain.people import PersonView
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -443,97 +437,3 @@ def build_commands(
             help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
         ),
     ]
-
-
-def build_card_actions(values: IndicatorValues, directorates: DirectorateRepository) -> dict:
-    """`indicators.submit`: the form card, validated on the server, saved all at once or not at all."""
-
-    async def submit_form(turn_context: TurnContext, person: PersonView | None, value: dict) -> None:
-        directorate = str(value.get("directorate") or "").strip().upper()[:32]
-        card_id = str(value.get("card_id") or "").strip()[:64]
-        try:
-            check_directorate_allowed(person, directorate)
-        except NotAllowed as error:
-            await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
-            return
-        known = await directorates.get_by_code(directorate) if directorate else None
-        if known is None or not card_id:
-            await turn_context.send_activity(
-                "Ce formulaire n'est pas valable : rien n'a été enregistré. Tapez « formulaire indicateurs » pour en obtenir un nouveau."
-            )
-            return
-        form = read_form(value)
-        submission = f"card:{person.id}:{card_id}"
-        if await values.submission_saved(submission, directorate, form.pairs):
-            # Sent again after it was saved (a second click, or fields changed since): the values
-            # stay as saved, whatever the card now carries.
-            await turn_context.send_activity(ALREADY_SAVED)
-            return
-        if not form.entries and not form.errors:
-            await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n'a été enregistré.")
-            return
-        today = values.today()
-        errors = dict(form.errors)
-        try:
-            if errors:
-                if form.entries:
-                    await values.record_values(person, directorate, form.entries, today, dry_run=True)
-                raise EntryErrors(errors)
-            outcome = await values.record_values(person, directorate, form.entries, today, submission_key=submission)
-        except EntryErrors as error:
-            errors.update(error.errors)
-            await send_back(turn_context, card_id, known, form, errors)
-            return
-        except DomainError as error:
-            await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
-            return
-        if outcome.duplicate:
-            await turn_context.send_activity(ALREADY_SAVED)
-            return
-        remaining = await values.due_for_directorate(directorate, today)
-        lines = [f"Enregistré pour {directorate} ({len(outcome.saved)} valeur(s)) :"]
-        lines += [saved_line(view) for view in outcome.saved]
-        if remaining:
-            lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.code})" for i in remaining) + ".")
-        else:
-            lines.append(f"Tous les indicateurs de {directorate} sont à jour pour la période. Merci !")
-        await turn_context.send_activity("\n".join(lines))
-
-    async def send_back(turn_context: TurnContext, card_id: str, directorate, form, errors: dict[str, str]) -> None:
-        items, problems = await values.describe_items(directorate.code, form.pairs)
-        placed = {item.key for item in items}
-        general = [message for key, message in {**problems, **errors}.items() if key not in placed]
-        card = indicator_form_card(
-            card_id=card_id,
-            directorate_code=directorate.code,
-            directorate_name=directorate.name,
-            items=items,
-            typed=form.typed,
-            comments=form.comments,
-            errors={key: message for key, message in errors.items() if key in placed},
-            general_errors=general,
-        )
-        await turn_context.send_activity(
-            MessageFactory.text(f"Rien n'a été enregistré : {len(errors)} champ(s) à corriger. Je vous renvoie le formulaire avec vos saisies.")
-        )
-        await turn_context.send_activity(card_message(card, "Formulaire à corriger"))
-
-    return {SUBMIT_ACTION: submit_form}
-
-
-def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
-    """A CSV file sent by the lead is imported as the catalogue (all rows, or none)."""
-
-    async def import_catalogue_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
-        if person is None or person.role is not Role.LEAD:
-            await turn_context.send_activity("Seul le responsable SPASER peut importer le catalogue des indicateurs.")
-            return
-        try:
-            data = await download(file, MAX_BYTES)
-            result = await catalogue.import_catalogue(data)
-        except DomainError as error:
-            await turn_context.send_activity(f"{error.message}\n\nLe catalogue n'a pas été modifié.")
-            return
-        await turn_context.send_activity(f"« {file.name} » : {result.message}")
-
-    return {".csv": import_catalogue_file}

@@ -15,16 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import DomainError
 from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
-    CatalogueImportError,
     CatalogueRow,
     InvalidCatalogueRow,
-    LineError,
     build_catalogue_row,
     catalogue_row_fields,
     catalogue_size_warning,
-    export_catalogue_bytes,
-    parse_catalogue_csv,
 )
+from domain.indicators.catalogue_csv import CatalogueImportError, LineError, export_catalogue_bytes, parse_catalogue_csv
 from domain.indicators.rules import (
     FROZEN_WHEN_VALUES_EXIST,
     ImportResult,

@@ -10,15 +10,9 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Row,
-    bindparam,
-    exists,
     func,
-    insert,
     select,
-    update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -62,90 +56,13 @@ from storage.indicators.reads import (
     value_view,
     values_by_current_key,
 )
-from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
+from storage.indicators import statements
+from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate
 from storage.unit_of_work import UnitOfWork
 
 
-def _entries_query(codes_filter):
-    indicator = Indicator.__table__
-    return (
-        select(indicator, Directorate.id.label("linked_id"), Directorate.code.label("linked_code"))
-        .outerjoin(IndicatorDirectorate, IndicatorDirectorate.indicator_id == indicator.c.id)
-        .outerjoin(Directorate, Directorate.id == IndicatorDirectorate.directorate_id)
-        .where(codes_filter)
-        .order_by(indicator.c.id, Directorate.code)
-    )
-
 MAX_SAVE_ATTEMPTS = 3
-
-# The statements of recording a value, built once (building a statement and its cache key costs
-# SQLAlchemy about as much as running it, and recording is the hot path of an update turn).
-_ENTRY_ONE = _entries_query(Indicator.__table__.c.code == bindparam("code"))
-_ENTRIES = _entries_query(Indicator.__table__.c.code.in_(bindparam("codes", expanding=True)))
-_TAKE_OVER_SLOT = (
-    update(IndicatorValue.__table__)
-    .where(IndicatorValue.__table__.c.current_key == bindparam("slot"))
-    .values(current_key=None)
-    .returning(IndicatorValue.__table__.c.id, IndicatorValue.__table__.c.value)
-)
-_INSERT_VALUE = insert(IndicatorValue.__table__).returning(IndicatorValue.__table__.c.id)
-_VALUE_COLUMNS = (
-    "indicator_id", "directorate_id", "period", "value", "comment", "entered_by_id", "entered_at",
-    "previous_value_id", "previous_value", "current_key", "submission_key",
-)
-_STILL_ALLOWED = (
-    select(IndicatorDirectorate.__table__.c.indicator_id)
-    .join(Indicator.__table__, Indicator.__table__.c.id == IndicatorDirectorate.__table__.c.indicator_id)
-    .where(
-        Indicator.__table__.c.id == bindparam("indicator_id"),
-        Indicator.__table__.c.active.is_(True),
-        Indicator.__table__.c.unit == bindparam("unit"),
-        Indicator.__table__.c.frequency == bindparam("frequency"),
-        IndicatorDirectorate.__table__.c.directorate_id == bindparam("directorate_id"),
-    )
-)
-_ROW_IF_STILL_ALLOWED = select(
-    *(bindparam(name, type_=IndicatorValue.__table__.c[name].type) for name in _VALUE_COLUMNS)
-).where(exists(_STILL_ALLOWED))
-_INSERT_VALUE_IF_STILL_ALLOWED = (
-    insert(IndicatorValue.__table__)
-    .from_select(_VALUE_COLUMNS, _ROW_IF_STILL_ALLOWED)
-    .returning(IndicatorValue.__table__.c.id)
-)
-
-
-_LINKED_ACTIVE = (
-    select(Indicator.__table__.c.id, Indicator.__table__.c.code, Indicator.__table__.c.frequency, Directorate.id)
-    .join(IndicatorDirectorate.__table__, IndicatorDirectorate.__table__.c.indicator_id == Indicator.__table__.c.id)
-    .join(Directorate, Directorate.id == IndicatorDirectorate.__table__.c.directorate_id)
-    .where(Directorate.code == bindparam("code"), Indicator.__table__.c.active.is_(True))
-)
-_ENTERED_KEYS = select(IndicatorValue.__table__.c.current_key).where(
-    IndicatorValue.__table__.c.current_key.in_(bindparam("keys", expanding=True))
-)
-
-_ANY_ACTIVE = select(Indicator.__table__.c.id).where(Indicator.__table__.c.active.is_(True)).limit(1)
-
-
-def _first_entry_inserts(dialect_insert) -> tuple:
-    """The two inserts above (plain, guarded) that do nothing when the period already has a current
-    value: a period's first value, the usual case, is then one statement instead of two."""
-    table = IndicatorValue.__table__
-    plain = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.current_key]).returning(table.c.id)
-    guarded = (
-        dialect_insert(table)
-        .from_select(_VALUE_COLUMNS, _ROW_IF_STILL_ALLOWED)
-        .on_conflict_do_nothing(index_elements=[table.c.current_key])
-        .returning(table.c.id)
-    )
-    return plain, guarded
-
-
-_FIRST_ENTRY_INSERTS = {
-    "sqlite": _first_entry_inserts(sqlite_insert),
-    "postgresql": _first_entry_inserts(postgresql_insert),
-}
 
 
 class IndicatorValues:
@@ -202,7 +119,7 @@ class IndicatorValues:
         """(code, period) of what the directorate has still to report, as `due_for_directorate` finds
         it, without the values around each item: two reads instead of five, e.g. to close a dialog."""
         async with self._db.transaction() as connection:
-            rows = (await connection.execute(_LINKED_ACTIVE, {"code": directorate_code.strip().upper()})).all()
+            rows = (await connection.execute(statements.LINKED_ACTIVE, {"code": directorate_code.strip().upper()})).all()
             candidates: list[tuple[str, str, str]] = []
             for indicator_id, code, frequency, directorate_id in rows:
                 if period is not None and period.frequency is not Frequency(frequency):
@@ -210,7 +127,7 @@ class IndicatorValues:
                 due = period or current_reporting_period(Frequency(frequency), today)
                 candidates.append((code, due.code, current_key_of(indicator_id, directorate_id, due.code)))
             keys = [key for _, _, key in candidates]
-            entered = set((await connection.execute(_ENTERED_KEYS, {"keys": keys})).scalars()) if keys else set()
+            entered = set((await connection.execute(statements.ENTERED_KEYS, {"keys": keys})).scalars()) if keys else set()
         return sorted((code, period_code) for code, period_code, key in candidates if key not in entered)
 
     async def directorates_with_due_indicators(self, today: date) -> list[DirectorateDue]:
@@ -245,7 +162,7 @@ class IndicatorValues:
         still reach the directorates before the first import.
         """
         async with self._db.transaction() as connection:
-            any_active = (await connection.execute(_ANY_ACTIVE)).first() is not None
+            any_active = (await connection.execute(statements.ANY_ACTIVE)).first() is not None
         if not any_active:
             return None
         day = meeting.starts_at.astimezone(self._zone).date()
@@ -403,20 +320,20 @@ class IndicatorValues:
                 )
                 if remembered is not None:
                     row.update(unit=indicator.unit, frequency=indicator.frequency)
-                plain_first, guarded_first = _FIRST_ENTRY_INSERTS[connection.dialect.name]
+                plain_first, guarded_first = statements.FIRST_ENTRY_INSERTS[connection.dialect.name]
                 # The period's first value takes the free slot; nothing inserted means it was taken
                 # (or, with remembered rows, that the catalogue changed: see below).
                 new_id = (await connection.execute(plain_first if remembered is None else guarded_first, row)).scalar()
                 previous = None
                 if new_id is None:
                     # Take over the current slot and learn what it held, in one statement.
-                    previous = (await connection.execute(_TAKE_OVER_SLOT, {"slot": current_key})).first()
+                    previous = (await connection.execute(statements.TAKE_OVER_SLOT, {"slot": current_key})).first()
                     if previous is not None:
                         row.update(previous_value_id=previous.id, previous_value=previous.value)
                     if remembered is None:
-                        new_id = (await connection.execute(_INSERT_VALUE, row)).scalar_one()
+                        new_id = (await connection.execute(statements.INSERT_VALUE, row)).scalar_one()
                     else:
-                        new_id = (await connection.execute(_INSERT_VALUE_IF_STILL_ALLOWED, row)).scalar()
+                        new_id = (await connection.execute(statements.INSERT_VALUE_IF_STILL_ALLOWED, row)).scalar()
                         if new_id is None:
                             raise CatalogueChanged()
                 views.append(
@@ -475,9 +392,9 @@ class IndicatorValues:
         """
         wanted = {(code or "").strip().upper() for code in codes}
         if len(wanted) == 1:
-            rows = await connection.execute(_ENTRY_ONE, {"code": next(iter(wanted))})
+            rows = await connection.execute(statements.ENTRY_ONE, {"code": next(iter(wanted))})
         else:
-            rows = await connection.execute(_ENTRIES, {"codes": sorted(wanted)})
+            rows = await connection.execute(statements.ENTRIES, {"codes": sorted(wanted)})
         snapshot = Snapshot()
         directorate_ids: dict[str, int] = {}
         links_of: dict[str, list[tuple[str, int]]] = {}

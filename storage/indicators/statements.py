@@ -1,0 +1,90 @@
+"""The statements of recording a value and of what is due, built once: building a statement and
+its cache key costs SQLAlchemy about as much as running it, and recording is the hot path of an
+update turn."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
+from storage.people import Directorate
+
+
+def entries_query(codes_filter):
+    indicator = Indicator.__table__
+    return (
+        select(indicator, Directorate.id.label("linked_id"), Directorate.code.label("linked_code"))
+        .outerjoin(IndicatorDirectorate, IndicatorDirectorate.indicator_id == indicator.c.id)
+        .outerjoin(Directorate, Directorate.id == IndicatorDirectorate.directorate_id)
+        .where(codes_filter)
+        .order_by(indicator.c.id, Directorate.code)
+    )
+
+
+ENTRY_ONE = entries_query(Indicator.__table__.c.code == bindparam("code"))
+ENTRIES = entries_query(Indicator.__table__.c.code.in_(bindparam("codes", expanding=True)))
+TAKE_OVER_SLOT = (
+    update(IndicatorValue.__table__)
+    .where(IndicatorValue.__table__.c.current_key == bindparam("slot"))
+    .values(current_key=None)
+    .returning(IndicatorValue.__table__.c.id, IndicatorValue.__table__.c.value)
+)
+INSERT_VALUE = insert(IndicatorValue.__table__).returning(IndicatorValue.__table__.c.id)
+VALUE_COLUMNS = (
+    "indicator_id", "directorate_id", "period", "value", "comment", "entered_by_id", "entered_at",
+    "previous_value_id", "previous_value", "current_key", "submission_key",
+)
+STILL_ALLOWED = (
+    select(IndicatorDirectorate.__table__.c.indicator_id)
+    .join(Indicator.__table__, Indicator.__table__.c.id == IndicatorDirectorate.__table__.c.indicator_id)
+    .where(
+        Indicator.__table__.c.id == bindparam("indicator_id"),
+        Indicator.__table__.c.active.is_(True),
+        Indicator.__table__.c.unit == bindparam("unit"),
+        Indicator.__table__.c.frequency == bindparam("frequency"),
+        IndicatorDirectorate.__table__.c.directorate_id == bindparam("directorate_id"),
+    )
+)
+ROW_IF_STILL_ALLOWED = select(
+    *(bindparam(name, type_=IndicatorValue.__table__.c[name].type) for name in VALUE_COLUMNS)
+).where(exists(STILL_ALLOWED))
+INSERT_VALUE_IF_STILL_ALLOWED = (
+    insert(IndicatorValue.__table__)
+    .from_select(VALUE_COLUMNS, ROW_IF_STILL_ALLOWED)
+    .returning(IndicatorValue.__table__.c.id)
+)
+
+
+LINKED_ACTIVE = (
+    select(Indicator.__table__.c.id, Indicator.__table__.c.code, Indicator.__table__.c.frequency, Directorate.id)
+    .join(IndicatorDirectorate.__table__, IndicatorDirectorate.__table__.c.indicator_id == Indicator.__table__.c.id)
+    .join(Directorate, Directorate.id == IndicatorDirectorate.__table__.c.directorate_id)
+    .where(Directorate.code == bindparam("code"), Indicator.__table__.c.active.is_(True))
+)
+ENTERED_KEYS = select(IndicatorValue.__table__.c.current_key).where(
+    IndicatorValue.__table__.c.current_key.in_(bindparam("keys", expanding=True))
+)
+
+ANY_ACTIVE = select(Indicator.__table__.c.id).where(Indicator.__table__.c.active.is_(True)).limit(1)
+
+
+def first_entry_inserts(dialect_insert) -> tuple:
+    """The two inserts above (plain, guarded) that do nothing when the period already has a current
+    value: a period's first value, the usual case, is then one statement instead of two."""
+    table = IndicatorValue.__table__
+    plain = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.current_key]).returning(table.c.id)
+    guarded = (
+        dialect_insert(table)
+        .from_select(VALUE_COLUMNS, ROW_IF_STILL_ALLOWED)
+        .on_conflict_do_nothing(index_elements=[table.c.current_key])
+        .returning(table.c.id)
+    )
+    return plain, guarded
+
+
+FIRST_ENTRY_INSERTS = {
+    "sqlite": first_entry_inserts(sqlite_insert),
+    "postgresql": first_entry_inserts(postgresql_insert),
+}
