@@ -125,7 +125,7 @@ def build_services(
         committees=committee_repository,
         sender=sender,
         sending=config.sending,
-        lock=SenderLock(database.url),
+        lock=SenderLock(database.sqlite_file),
         digests=digests,
         broadcast_reports=BroadcastReports(broadcast_repository, clock, tz),
         processed_activities=processed_activities,

@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
 
@@ -20,17 +19,9 @@ class InstanceLockError(RuntimeError):
     """Another process already sends from this SQLite database."""
 
 
-def sqlite_file(database_url: str) -> Path | None:
-    """The database file of a SQLite URL; None for PostgreSQL or an in-memory SQLite."""
-    url = make_url(database_url)
-    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database).resolve()
-
-
 class SenderLock:
-    def __init__(self, database_url: str) -> None:
-        database_file = sqlite_file(database_url)
+    def __init__(self, database_file: Path | None) -> None:
+        """`database_file`: the SQLite file (`Database.sqlite_file`); None for PostgreSQL (no lock)."""
         self.path = database_file.with_name(database_file.name + ".sender.lock") if database_file else None
         self._lock = FileLock(str(self.path), timeout=0) if self.path else None
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, exc, text
+from sqlalchemy import event, exc, make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.sqlite_driver import commit_with_marked_statement, connect_with_prefetching
@@ -82,6 +82,14 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The database file of a SQLite URL; None for PostgreSQL or an in-memory SQLite."""
+        url = make_url(self.url)
+        if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database).resolve()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -237,7 +237,8 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused_clearly(sqlit
     code = (
         "import asyncio, sys\n"
         "from scheduler.instance_lock import SenderLock, InstanceLockError\n"
-        f"try:\n    SenderLock({sqlite_database.url!r}).acquire()\n"
+        "from storage.db import Database\n"
+        f"try:\n    SenderLock(Database({sqlite_database.url!r}).sqlite_file).acquire()\n"
         "except InstanceLockError as error:\n    print(error, file=sys.stderr); sys.exit(3)\n"
     )
     try:
