@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
-from storage.indicators.tables import Indicator, IndicatorValue
 from domain.people import Role
+from storage.indicators.tables import Indicator, IndicatorValue
+from tests.paths import DATA
 
-EXAMPLE = Path(__file__).parent / "data" / "catalogue_exemple.csv"
+EXAMPLE = DATA / "catalogue_exemple.csv"
 EXAMPLE_DIRECTORATES = ("DCP", "DPB", "DFIN", "DEE", "DRM", "DEJ", "DRH", "DSI")
 PEOPLE = {
     "nadia-aad": ("nadia@ville.fr", "Nadia Benali", Role.CONTRIBUTOR, "DCP"),

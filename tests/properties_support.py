@@ -5,7 +5,7 @@ every run and every machine tries the same inputs) and small enough for the whol
 run in seconds. `HYPOTHESIS_PROFILE=thorough` draws new random examples on every run, twenty times
 as many, and keeps the failures it finds in `.hypothesis/` to replay them first next time:
 
-    HYPOTHESIS_PROFILE=thorough .venv/bin/pytest tests/test_properties_parsers.py tests/test_properties_http.py
+    HYPOTHESIS_PROFILE=thorough .venv/bin/pytest tests/storage/test_properties_parsers.py tests/bot/test_properties_http.py
 """
 
 from __future__ import annotations

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def readme_commands() -> list[str]:

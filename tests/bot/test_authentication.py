@@ -6,7 +6,7 @@ of an RSA key made here.
 A valid token is accepted and answered: that proves the set-up is real, so each refused token is
 refused for its own fault. Every refusal is a 401 (or a French refusal for a valid token from a
 foreign organisation or a contributor forging card data) and writes nothing.
-The plain « no token » and « Bearer not.a.jwt » cases are in tests/test_http_endpoint.py.
+The plain « no token » and « Bearer not.a.jwt » cases are in tests/bot/test_http_endpoint.py.
 """
 
 from __future__ import annotations

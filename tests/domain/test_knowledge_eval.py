@@ -7,15 +7,15 @@ recipes, IT support, other law topics, everyday questions sharing a word with th
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from rapidfuzz import fuzz, process
 
 from domain.knowledge import KnowledgeBase
+from tests.paths import DATA
 
 EVAL_SET = json.loads(
-    (Path(__file__).parent / "data" / "knowledge_eval.json").read_text(encoding="utf-8")
+    (DATA / "knowledge_eval.json").read_text(encoding="utf-8")
 )
 MIN_TOP1_ACCURACY = 0.95
 NEAR_COPY_SIMILARITY = 90  # rapidfuzz ratio, 0-100

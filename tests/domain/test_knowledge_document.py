@@ -19,8 +19,9 @@ from domain.knowledge import (
     sections_to_entries,
 )
 from domain.knowledge.document import MAX_SECTION_WORDS, split_markdown, split_plain_text
+from tests.paths import DATA
 
-SAMPLE = Path(__file__).parent / "data" / "spaser-exemple.md"
+SAMPLE = DATA / "spaser-exemple.md"
 
 
 def make_pdf(lines: list[str]) -> bytes:

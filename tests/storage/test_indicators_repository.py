@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -31,8 +30,9 @@ from domain.indicators.periods import FuturePeriod, PeriodFrequencyMismatch, par
 from storage.people import DirectorateRepository, PeopleRepository
 from domain.people import PersonView
 from tests.conftest import make_database
+from tests.paths import DATA
 
-EXAMPLE = Path(__file__).parent / "data" / "catalogue_exemple.csv"
+EXAMPLE = DATA / "catalogue_exemple.csv"
 EXAMPLE_DIRECTORATES = ("DCP", "DPB", "DFIN", "DEE", "DRM", "DEJ", "DRH", "DSI")
 TODAY = date(2026, 11, 30)
 HEADER = ";".join(CATALOGUE_COLUMNS)

@@ -433,7 +433,7 @@ plausible_entries = st.builds(
     comments,
 )
 # Codes are looked up in the database: without NUL, which the HTTP front door removes from every
-# string (tests/test_properties_http.py) and PostgreSQL refuses even in a query parameter.
+# string (tests/bot/test_properties_http.py) and PostgreSQL refuses even in a query parameter.
 random_entries = st.builds(
     ValueEntry,
     code=st.one_of(

@@ -8,7 +8,6 @@ import io
 import itertools
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -37,8 +36,9 @@ from domain.indicators.catalogue_csv import (
 from domain.errors import DomainError
 from domain.indicators.values import Unit
 from domain.indicators.periods import Frequency
+from tests.paths import DATA
 
-EXAMPLE_FILE = Path(__file__).parent / "data" / "catalogue_exemple.csv"
+EXAMPLE_FILE = DATA / "catalogue_exemple.csv"
 DIRECTORATES = ["DCP", "DPB", "DFIN", "DEE", "DRM", "DEJ", "DRH", "DSI", "DAJ"]
 FRENCH_WORDS = re.compile(
     r"\b(le|la|les|de|des|du|un|une|est|pas|ou|et|à|au|en|pour|exemple|ne|je|ce|cet|cette|inconnue?|possibles?|"

@@ -3,7 +3,6 @@ the organisation's own SPASER sent as a Teams file, and bad input."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -15,8 +14,9 @@ from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
 from domain.people import Role
 from tests.conftest import make_settings, texts
+from tests.paths import DATA
 
-SAMPLE_SPASER = Path(__file__).parent / "data" / "spaser-exemple.md"
+SAMPLE_SPASER = DATA / "spaser-exemple.md"
 UNKNOWN_QUESTION = "Où est rangé le modèle de délibération ?"
 
 
