@@ -38,22 +38,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiohttp import web  # noqa: E402
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 from botbuilder.core import ActivityHandler, TurnContext  # noqa: E402
+from botbuilder.schema import Activity  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
 from app import ADAPTER, RUNTIME, create_adapter, create_app  # noqa: E402
-from botbuilder.schema import Activity  # noqa: E402
-
-from bot.console import render_as_text  # noqa: E402
-from bot.console import teams_activity  # noqa: E402
+from bot.console import (
+    render_as_text,  # noqa: E402
+    teams_activity,  # noqa: E402
+)
 from bot.http import messages_handler  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from domain.clock import FakeClock  # noqa: E402
 from domain.indicators.catalogue import CATALOGUE_COLUMNS  # noqa: E402
-from storage.indicators.tables import IndicatorDirectorate, IndicatorValue  # noqa: E402
-from storage.indicators.reads import current_key_of  # noqa: E402
-from storage.people import Person  # noqa: E402
-from domain.people import Role  # noqa: E402
 from domain.indicators.periods import Frequency, Period  # noqa: E402
+from domain.people import Role  # noqa: E402
+from storage.indicators.reads import current_key_of  # noqa: E402
+from storage.indicators.tables import IndicatorDirectorate, IndicatorValue  # noqa: E402
+from storage.people import Person  # noqa: E402
 
 INDICATORS = 30
 DIRECTORATES = 40

@@ -21,9 +21,9 @@ import json
 import math
 import subprocess
 import sys
-import uuid
 import tempfile
 import time
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,13 +37,16 @@ from sqlalchemy import text  # noqa: E402
 from bot.services import build_services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from domain.committees.cadence import CommitteeKind  # noqa: E402
-from domain.committees.settings import CommitteeSettings  # noqa: E402
-from domain.outbox import SendingSettings  # noqa: E402
-from domain.outbox import RateLimits, Window  # noqa: E402
 from domain.committees.reminder_plan import ReminderSettings  # noqa: E402
+from domain.committees.settings import CommitteeSettings  # noqa: E402
+from domain.outbox import (  # noqa: E402
+    RateLimits,
+    SendingSettings,  # noqa: E402
+    Window,
+)
+from domain.people import Role  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.people import ConversationRef, Person  # noqa: E402
-from domain.people import Role  # noqa: E402
 
 APP_LIMIT = 50
 UNLIMITED = RateLimits(per_conversation=(Window(10**6, 1),), per_app=(Window(10**6, 1),))

@@ -23,16 +23,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from domain.committees.cadence import check_cadence  # noqa: E402
+from domain.indicators.catalogue import Axis, ImprovementDirection  # noqa: E402
+from domain.indicators.periods import Frequency, Period  # noqa: E402
+from domain.indicators.values import Unit  # noqa: E402
 from domain.summary.card import card_size, summary_card_content  # noqa: E402
 from domain.summary.chart import card_chart_png, summary_chart_png  # noqa: E402
 from domain.summary.compute import compute_summary  # noqa: E402
-from domain.summary.report import report_html, report_pdf  # noqa: E402
 from domain.summary.exports import values_csv, values_xlsx  # noqa: E402
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting  # noqa: E402
-from domain.committees.cadence import check_cadence  # noqa: E402
-from domain.indicators.catalogue import Axis, ImprovementDirection  # noqa: E402
-from domain.indicators.values import Unit  # noqa: E402
-from domain.indicators.periods import Frequency, Period  # noqa: E402
+from domain.summary.report import report_html, report_pdf  # noqa: E402
 
 TODAY = date(2026, 11, 30)
 EVERYONE = Scope.everything()

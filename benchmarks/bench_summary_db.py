@@ -40,16 +40,16 @@ from sqlalchemy import insert, text  # noqa: E402
 from benchmarks.bench_summary import TODAY, synthetic_catalogue  # noqa: E402
 from bot.runtime import build_runtime  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from domain.clock import FakeClock  # noqa: E402
+from domain.committees.cadence import CommitteeKind  # noqa: E402
+from domain.indicators.rules import ValueEntry  # noqa: E402
+from domain.people import Role  # noqa: E402
 from domain.summary.chart import card_chart_png  # noqa: E402
 from domain.summary.model import Scope  # noqa: E402
-from storage.summary.service import SnapshotCache  # noqa: E402
-from domain.committees.cadence import CommitteeKind  # noqa: E402
-from domain.clock import FakeClock  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue  # noqa: E402
-from domain.indicators.rules import ValueEntry  # noqa: E402
 from storage.people import Directorate, Person  # noqa: E402
-from domain.people import Role  # noqa: E402
+from storage.summary.service import SnapshotCache  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 CHUNK = 2000

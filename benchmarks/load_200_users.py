@@ -67,11 +67,11 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
+import bot.runtime  # noqa: E402
 from bot.console import teams_activity  # noqa: E402
 from bot.demo import DEMO_DIRECTORATES  # noqa: E402
-import bot.runtime  # noqa: E402
-from storage.db import Database  # noqa: E402
 from domain.people import Role  # noqa: E402
+from storage.db import Database  # noqa: E402
 from storage.people import PeopleRepository  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

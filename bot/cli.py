@@ -65,8 +65,7 @@ def demo(settings: Settings, tenant_id: str) -> None:
 
 
 async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
-    from bot.console import render_as_text
-    from bot.console import ConsoleConversation
+    from bot.console import ConsoleConversation, render_as_text
 
     person = None
     if email:
@@ -181,12 +180,12 @@ def reminders(settings: Settings) -> None:
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:
     """The summary (everything: the command line is the operator's) as a COPIL report or values file."""
+    from domain.errors import DomainError
+    from domain.indicators.catalogue import Axis
     from domain.summary import wording
     from domain.summary.documents import ExportFormat
     from domain.summary.model import Scope
     from domain.summary.request import SummaryRequest
-    from domain.indicators.catalogue import Axis
-    from domain.errors import DomainError
 
     async def work(runtime):
         request = SummaryRequest(axis=Axis.parse(axis) if axis else None, directorate=directorate.upper() if directorate else None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.runtime import BotRuntime
-from domain.text import fold
 from domain.people import Role
+from domain.text import fold
 
 DEMO_DOMAIN = "demo-spaser.fr"
 DEMO_DIRECTORATES = (

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 
+from domain.indicators.periods import current_reporting_period
+from domain.indicators.rules import IndicatorView
 from domain.indicators.values import Unit, UnitKind
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
-from domain.indicators.rules import IndicatorView
-from domain.indicators.periods import current_reporting_period
 
 DEMO_CATALOGUE = Path(__file__).with_name("demo_catalogue.csv")
 HISTORY_PERIODS = 3

@@ -11,14 +11,13 @@ from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
 
 from bot.attachments import IncomingFile, incoming_files
-from dialogs.cards import card_message
-from domain.cards import welcome_card
 from bot.middleware import tenant_of
 from bot.router import LEAD_ONLY, Command, CommandCall, Router
 from dialogs.base import PERSON_KEY
-from domain.people import Role
+from dialogs.cards import card_message
+from domain.cards import welcome_card
+from domain.people import PersonView, Role
 from storage.people import ConversationRefRepository, PeopleRepository
-from domain.people import PersonView
 
 log = logging.getLogger(__name__)
 

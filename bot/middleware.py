@@ -11,11 +11,11 @@ from collections.abc import Awaitable, Callable
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 
+from dialogs.base import TURN_UNIT_KEY
 from domain.clock import Clock
+from storage.activities import ClaimOutcome, ProcessedActivityRepository
 from storage.db import Database
 from storage.unit_of_work import journal_writes
-from storage.activities import ClaimOutcome, ProcessedActivityRepository
-from dialogs.base import TURN_UNIT_KEY
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,9 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings
-from scheduler.outbox import SendError, parse_retry_after
 from bot.teams_text import teams_markdown
+from domain.outbox import parse_retry_after
+from scheduler.outbox import SendError
 
 log = logging.getLogger(__name__)
 

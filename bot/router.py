@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
 
+from domain.people import PersonView, Role
 from domain.text import fold
-from domain.people import Role
-from domain.people import PersonView
 
 Handler = Callable[["CommandCall"], Awaitable[None]]
 EVERYONE: frozenset[Role | None] = frozenset({None, *Role})

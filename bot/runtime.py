@@ -18,8 +18,7 @@ from botbuilder.dialogs import DialogSet
 from bot.calendar_http import CalendarRoutes
 from bot.commands import broadcasts as broadcast_commands
 from bot.commands import committees as committee_commands
-from bot.commands import general, people
-from bot.commands import indicator_form
+from bot.commands import general, indicator_form, people
 from bot.commands import indicators as indicator_commands
 from bot.commands import knowledge as knowledge_commands
 from bot.commands import summary as summary_commands

@@ -16,7 +16,6 @@ from dotenv import dotenv_values
 from domain.clock import SchedulingError
 from domain.committees.settings import CommitteeSettings
 
-
 MIN_DOWNLOAD_SECRET_LENGTH = 32
 
 

@@ -11,9 +11,11 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlparse
 
 from domain.clock import SchedulingError
 from domain.text import excerpt, listed_names
@@ -128,6 +130,47 @@ class SendingSettings:
     stuck_lease_seconds: float = 600.0
     """A row "sending" for longer than this was left by a crash (of this or another instance)."""
     send_timeout_seconds: float = 30.0
+
+
+TRUSTED_SERVICE_HOSTS = (
+    "smba.trafficmanager.net",
+    "smba.infra.gcc.teams.microsoft.com",
+    "smba.infra.gov.teams.microsoft.us",
+    "smba.infra.dod.teams.microsoft.us",
+)
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def is_trusted_service_url(service_url: str, local_mode: bool) -> bool:
+    """With authentication on, only Teams' own connector hosts receive our messages (and our token).
+
+    In local mode (no app id) only a connector on this machine can answer (Agents Playground, test
+    fakes): a reference saved by the terminal REPL points at Teams and is never called.
+    """
+    url = urlparse(service_url)
+    host = (url.hostname or "").lower()
+    if local_mode:
+        return host in LOCAL_HOSTS or host.endswith(".localhost")
+    return url.scheme == "https" and any(host == trusted or host.endswith("." + trusted) for trusted in TRUSTED_SERVICE_HOSTS)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,10 @@ import aiohttp  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot.console import render_as_text  # noqa: E402
-from bot.console import teams_activity  # noqa: E402
+from bot.console import (
+    render_as_text,  # noqa: E402
+    teams_activity,  # noqa: E402
+)
 from storage.db import Database  # noqa: E402
 from tests.fakes.tcp_proxy import TcpProxy, free_port, target_of, through_proxy  # noqa: E402,F401 - for the scripts
 
@@ -159,8 +161,8 @@ class ThrowawayDatabase:
 async def seed_recipients(database: Database, count: int, service_url: str, role=None) -> list[str]:
     """`count` registered people, each with a personal conversation with the bot (as if they had
     opened it in Teams) whose serviceUrl is the fake connector. Returns their conversation ids."""
-    from storage.people import ConversationRef, Person
     from domain.people import Role
+    from storage.people import ConversationRef, Person
 
     conversations = []
     async with database.session() as session:

@@ -42,8 +42,8 @@ from _support import (  # noqa: E402
     contains,
     script_arguments,
     short,
-    tear_down,
     target_of,
+    tear_down,
     through_proxy,
 )
 from sqlalchemy import select  # noqa: E402

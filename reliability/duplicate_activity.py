@@ -44,11 +44,11 @@ from _support import (  # noqa: E402
 )
 from sqlalchemy import func, select  # noqa: E402
 
+from domain.outbox import DeliveryState, SourceKind  # noqa: E402
 from storage.broadcasts.repository import Broadcast  # noqa: E402
 from storage.indicators.tables import Indicator, IndicatorValue  # noqa: E402
-from storage.people import Directorate  # noqa: E402
 from storage.outbox import Delivery  # noqa: E402
-from domain.outbox import DeliveryState, SourceKind  # noqa: E402
+from storage.people import Directorate  # noqa: E402
 
 RECIPIENTS = 20
 NBSP = "\u00a0"

@@ -41,10 +41,10 @@ from _support import (  # noqa: E402
 )
 from sqlalchemy import func, select  # noqa: E402
 
-from storage.broadcasts.repository import Broadcast  # noqa: E402
-from storage.people import Person  # noqa: E402
-from storage.outbox import Delivery  # noqa: E402
 from domain.outbox import SourceKind  # noqa: E402
+from storage.broadcasts.repository import Broadcast  # noqa: E402
+from storage.outbox import Delivery  # noqa: E402
+from storage.people import Person  # noqa: E402
 
 POSSIBLE_DUPLICATE = re.compile(r"Delivery (\d+) \(([^)]*)\) was being sent when the bot stopped")
 STUCK_LEASE_SECONDS = 10

@@ -22,12 +22,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
-
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Protocol
-from urllib.parse import urlparse
+from typing import Any, Protocol
 
 from domain.clock import Clock
 from domain.outbox import (
@@ -38,20 +33,13 @@ from domain.outbox import (
     DeliveryState,
     RetryPolicy,
     SendingSettings,
+    is_trusted_service_url,
     problem_notices,
 )
 from scheduler.rate_limit import SlidingWindowLimiter
 from storage.outbox import Delivery, OutboxRepository, RecipientDirectory, Target
 
 log = logging.getLogger(__name__)
-
-TRUSTED_SERVICE_HOSTS = (
-    "smba.trafficmanager.net",
-    "smba.infra.gcc.teams.microsoft.com",
-    "smba.infra.gov.teams.microsoft.us",
-    "smba.infra.dod.teams.microsoft.us",
-)
-
 
 class SendError(Exception):
     """A send that did not go through; `status` is the HTTP status (None for a network failure)."""
@@ -67,42 +55,11 @@ class ProactiveChannel(Protocol):
     async def send(self, reference: dict[str, Any], text: str, card: dict[str, Any] | None) -> str | None: ...
 
 
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def is_trusted_service_url(service_url: str, local_mode: bool) -> bool:
-    """With authentication on, only Teams' own connector hosts receive our messages (and our token).
-
-    In local mode (no app id) only a connector on this machine can answer (Agents Playground, test
-    fakes): a reference saved by the terminal REPL points at Teams and is never called.
-    """
-    url = urlparse(service_url)
-    host = (url.hostname or "").lower()
-    if local_mode:
-        return host in LOCAL_HOSTS or host.endswith(".localhost")
-    return url.scheme == "https" and any(host == trusted or host.endswith("." + trusted) for trusted in TRUSTED_SERVICE_HOSTS)
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
-
 DB_WRITERS = 4
 POLL_SECONDS = 1.0
 RETRYABLE_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
 UNREACHABLE_STATUSES = frozenset({403, 404})
+
 
 @dataclass
 class DrainReport:

@@ -28,9 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
-from storage.db import Database
 from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, OutboxMessage, SourceKind
 from storage.columns import utcnow
+from storage.db import Database
 from storage.people import ConversationRef, Person
 from storage.unit_of_work import UnitOfWork
 

@@ -7,10 +7,11 @@ migrations in `storage/migrations`; these classes are the Python view of it (a t
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
-from sqlalchemy import Column, Enum as SAEnum, Text, UniqueConstraint, select
+from sqlalchemy import Column, Text, UniqueConstraint, select
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 

@@ -16,8 +16,8 @@ from bot.console import ConsoleConversation
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from domain.clock import FakeClock
-from storage.db import Database
 from domain.indicators.values import warm_up
+from storage.db import Database
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import seed
 

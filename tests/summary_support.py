@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.people import PersonView, Role
 from storage.db import Database
 from storage.indicators import indicator_repositories
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
-from domain.people import Role
 from storage.people import ConversationRefRepository, DirectorateRepository
-from domain.people import PersonView
 from tests.committees_support import TENANT, add_person, reference
 
 SECRET = "s" * 40

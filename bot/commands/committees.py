@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from dialogs.cards import card_message
-from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card
 from bot.commands.people import EMAIL_IN_TEXT
 from bot.router import EVERYONE, LEAD_ONLY, REGISTERED, Command, CommandCall
+from dialogs.cards import card_message
 from dialogs.committees.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
 from dialogs.committees.meeting_when import kind_in, meeting_number_in
 from dialogs.committees.plan_meeting_dialog import PlanMeetingDialog, PlanMeetingOptions
@@ -22,6 +21,7 @@ from dialogs.committees.year_plan_dialog import YearPlanDialog
 from domain.committees.cadence import CommitteeKind
 from domain.committees.calendar import CalendarLinks
 from domain.committees.meeting_dates import MeetingDateReader
+from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card
 from domain.errors import DomainError
 from storage.committees.service import CommitteeService
 from storage.people import PeopleRepository

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
+from bot.router import Command, CommandCall, Router
 from dialogs.cards import card_message
 from domain.cards import help_card
-from bot.router import Command, CommandCall, Router
 
 GREETING_REPLIES = (
     "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir mes commandes.",

@@ -4,11 +4,12 @@ sends in the chat (imported all or nothing)."""
 
 from __future__ import annotations
 
-
 from botbuilder.core import MessageFactory, TurnContext
 
 from bot.attachments import IncomingFile, download
+from bot.commands.indicators import ALREADY_SAVED
 from dialogs.cards import card_message
+from domain.errors import DomainError
 from domain.indicators.cards import (
     SUBMIT_ACTION,
     indicator_form_card,
@@ -16,15 +17,11 @@ from domain.indicators.cards import (
     saved_line,
 )
 from domain.indicators.catalogue_csv import MAX_BYTES
-from domain.errors import DomainError
 from domain.indicators.rules import EntryErrors, NotAllowed, check_directorate_allowed
-from domain.people import Role
-from domain.people import PersonView
+from domain.people import PersonView, Role
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
-
-from bot.commands.indicators import ALREADY_SAVED
 
 
 def build_card_actions(values: IndicatorValues, directorates: DirectorateRepository) -> dict:

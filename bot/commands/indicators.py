@@ -10,24 +10,23 @@ import re
 import uuid
 from collections import defaultdict
 
-
+from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall
 from dialogs.cards import adaptive_card, card_message
+from dialogs.indicators.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
+from dialogs.indicators.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
 from domain.cards import im_back
+from domain.errors import DomainError
 from domain.indicators.cards import (
     due_list_text,
     history_line,
     indicator_form_card,
     update_buttons,
 )
-from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall
-from domain.text import fold
-from dialogs.indicators.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
-from dialogs.indicators.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
 from domain.indicators.catalogue import Axis, catalogue_size_warning
-from domain.errors import DomainError
+from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
-from domain.indicators.periods import InvalidPeriod, Period, parse_period
+from domain.text import fold
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository

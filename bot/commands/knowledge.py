@@ -6,15 +6,14 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.attachments import IncomingFile, download
-from domain.knowledge.document import MAX_DOCUMENT_BYTES
-from domain.knowledge.render import format_answer
-from storage.knowledge.service import KnowledgeService
 from bot.router import LEAD_ONLY, Command, CommandCall
 from dialogs.knowledge.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
 from domain.clock import format_date_fr
 from domain.errors import DomainError
-from domain.people import Role
-from domain.people import PersonView
+from domain.knowledge.document import MAX_DOCUMENT_BYTES
+from domain.knowledge.render import format_answer
+from domain.people import PersonView, Role
+from storage.knowledge.service import KnowledgeService
 
 DOCUMENT_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
 HELP_HINT = "Tapez « aide » pour voir ce que je sais faire."

@@ -19,13 +19,19 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from domain.broadcasts import BroadcastAudience, check_text, directorate_codes_in, people_count, preview_card
-from storage.broadcasts.service import BroadcastService
-from dialogs.cards import card_message
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
+from dialogs.cards import card_message
+from domain.broadcasts import (
+    AudienceKind,
+    BroadcastAudience,
+    check_text,
+    directorate_codes_in,
+    people_count,
+    preview_card,
+)
 from domain.committees.cadence import CommitteeKind
-from domain.broadcasts import AudienceKind
 from domain.errors import DomainError
+from storage.broadcasts.service import BroadcastService
 
 
 @dataclass

@@ -16,8 +16,8 @@ from botbuilder.dialogs.prompts import ChoicePrompt
 from dialogs.base import SpaserDialog, is_yes, yes_no_options
 from dialogs.committees.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
 from domain.clock import format_datetime_fr
-from storage.committees.service import CommitteeService
 from domain.errors import DomainError
+from storage.committees.service import CommitteeService
 
 
 @dataclass

@@ -13,12 +13,12 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 
-from domain.text import fold
-from domain.committees.cadence import CommitteeKind
 from domain.clock import format_date_fr, format_datetime_fr
+from domain.committees.cadence import CommitteeKind
 from domain.committees.meeting_dates import DATE_EXAMPLES, MeetingDateReader, ResolvedWhen
 from domain.committees.meetings import MeetingView
 from domain.errors import DomainError
+from domain.text import fold
 
 KIND_WORDS = (
     (CommitteeKind.COPIL, re.compile(r"\b(copil|comite de pilotage|pilotage|comite des elu)")),

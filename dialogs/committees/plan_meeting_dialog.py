@@ -17,9 +17,8 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from dialogs.cards import card_message
-from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
+from dialogs.cards import card_message
 from dialogs.committees.meeting_when import (
     is_none_answer,
     kind_in,
@@ -29,13 +28,14 @@ from dialogs.committees.meeting_when import (
     when_prompt,
     when_validator,
 )
-from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.clock import format_datetime_fr
-from storage.committees.service import CommitteeService
+from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meeting_dates import MeetingDateReader
-from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.meetings import MeetingView
+from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
+from domain.committees.reminder_plan import ReminderAudience
 from domain.errors import DomainError
+from storage.committees.service import CommitteeService
 
 
 @dataclass

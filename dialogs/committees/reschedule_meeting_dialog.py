@@ -25,11 +25,11 @@ from dialogs.committees.meeting_when import (
     when_prompt,
     when_validator,
 )
-from domain.committees.cadence import CommitteeKind
 from domain.clock import format_datetime_fr
-from storage.committees.service import CommitteeService
+from domain.committees.cadence import CommitteeKind
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.errors import DomainError
+from storage.committees.service import CommitteeService
 
 
 @dataclass

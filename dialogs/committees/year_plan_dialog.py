@@ -16,17 +16,17 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
-from dialogs.cards import card_message
-from domain.committees.messages import cadence_lines, year_plan_card
-from domain.text import fold
 from dialogs.base import SpaserDialog, current_person
+from dialogs.cards import card_message
 from dialogs.committees.meeting_when import read_answer, when_prompt, when_validator
-from domain.committees.cadence import CommitteeKind
 from domain.clock import format_datetime_fr
-from storage.committees.service import CommitteeService
+from domain.committees.cadence import CommitteeKind
 from domain.committees.meeting_dates import MeetingDateReader
+from domain.committees.messages import cadence_lines, year_plan_card
 from domain.committees.year_plan import MeetingProposal
 from domain.errors import DomainError
+from domain.text import fold
+from storage.committees.service import CommitteeService
 
 ACCEPT = re.compile(r"^(tout accepter|accepter( tout)?|j'accepte|oui|ok|valider|d'accord|parfait|c'est bon|go)$")
 MODIFY = re.compile(r"^(modifier|changer|deplacer|decaler) (la |le )?(proposition |comite |reunion |ligne )?(n° ?)?(?P<number>\d+)\b")

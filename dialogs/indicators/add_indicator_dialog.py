@@ -21,8 +21,8 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from domain.text import fold
 from dialogs.base import SpaserDialog, is_yes, yes_no_options, yes_no_prompt
+from domain.errors import DomainError
 from domain.indicators.catalogue import (
     Axis,
     ImprovementDirection,
@@ -30,10 +30,10 @@ from domain.indicators.catalogue import (
     build_catalogue_row,
     catalogue_size_warning,
 )
-from domain.errors import DomainError
-from domain.indicators.values import Unit
-from storage.indicators.catalogue import IndicatorCatalogue
 from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
+from domain.text import fold
+from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
 
 NONE_WORDS = frozenset({"aucune", "aucun", "non", "rien", "-", "pas de cible", "sans", "sans objet", "n/a", "na"})

@@ -29,16 +29,16 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
-from dialogs.cards import adaptive_card
-from domain.indicators.cards import describe_item, update_buttons
-from domain.text import fold
 from dialogs.base import SpaserDialog, current_person, is_yes, turn_unit, yes_no_options, yes_no_prompt
+from dialogs.cards import adaptive_card
 from domain.errors import DomainError
-from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
-from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
-from storage.indicators.values import IndicatorValues
-from domain.people import Role
+from domain.indicators.cards import describe_item, update_buttons
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
+from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
+from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
+from domain.people import Role
+from domain.text import fold
+from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
 
 MAX_VALUE_ATTEMPTS = 3

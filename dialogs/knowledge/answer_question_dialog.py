@@ -13,9 +13,9 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 
-from storage.knowledge.service import KnowledgeService
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options, yes_no_prompt
 from domain.errors import DomainError
+from storage.knowledge.service import KnowledgeService
 
 MAX_ANSWER_CHARS = 2_000
 

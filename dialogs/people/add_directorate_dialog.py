@@ -15,8 +15,8 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from dialogs.base import SpaserDialog
 from domain.errors import DomainError
-from storage.people import DirectorateRepository
 from domain.people import normalise_directorate_code
+from storage.people import DirectorateRepository
 
 
 @dataclass

@@ -17,9 +17,8 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 
 from dialogs.base import SpaserDialog
 from domain.errors import DomainError
-from domain.people import Role
+from domain.people import Role, normalise_email
 from storage.people import DirectorateRepository, PeopleRepository
-from domain.people import normalise_email
 
 ROLE_CHOICES = {
     "Responsable SPASER": Role.LEAD,

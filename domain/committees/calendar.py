@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import STATUS, TRANSP, Calendar, Event, vDuration
 
+from domain.clock import DEFAULT_TIMEZONE, SchedulingError, load_timezone, require_aware, to_utc
 from domain.committees.cadence import (
     CommitteeKind,
     MeetingStatus,
@@ -22,7 +23,6 @@ from domain.committees.cadence import (
     parse_committee_kind,
     parse_meeting_status,
 )
-from domain.clock import DEFAULT_TIMEZONE, SchedulingError, load_timezone, require_aware, to_utc
 
 DEFAULT_DURATION = timedelta(hours=2)
 DEFAULT_UID_DOMAIN = "spaser-bot"

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from domain.cards import card, im_back, open_url
-from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType
 from domain.clock import format_datetime_fr
+from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType
+from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
-from domain.committees.meetings import MeetingView
 
 NEXT_MEETING_COMMAND = "prochain comité"
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"

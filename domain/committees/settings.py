@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from domain.clock import SchedulingError
-from domain.outbox import RateLimits, SendingSettings, parse_windows
 from domain.committees.reminder_plan import ReminderSettings
 from domain.committees.year_plan import YearPlanSettings
+from domain.outbox import RateLimits, SendingSettings, parse_windows
 
 
 @dataclass(frozen=True)

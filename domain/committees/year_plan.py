@@ -25,8 +25,8 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 
-from domain.committees.cadence import CommitteeKind, shift_years
 from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone, local_datetime
+from domain.committees.cadence import CommitteeKind, shift_years
 
 DateRange = tuple[date, date]
 """Inclusive (first day, last day)."""

@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import TypeVar
 
 from domain.errors import DomainError, quoted_input
-from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
+from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
 
 CATALOGUE_COLUMNS = (
     "code",

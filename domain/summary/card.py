@@ -18,13 +18,12 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-
 from domain.cards import CARD_VERSION, im_back
+from domain.clock import DEFAULT_TIMEZONE
+from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
 from domain.text import excerpt
-from domain.clock import DEFAULT_TIMEZONE
-from domain.indicators.catalogue import Axis
 
 MAX_CARD_BYTES = 26_500
 MAX_LISTED_DIRECTORATES = 10

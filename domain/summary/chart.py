@@ -25,14 +25,14 @@ from enum import StrEnum
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 from PIL import Image
 
+from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
-from domain.indicators.catalogue import Axis
 
 STATUS_HEX = {
     Status.ACHIEVED: "#2e7d32",

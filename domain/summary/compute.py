@@ -36,6 +36,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
+from domain.committees.cadence import CadenceWarning
+from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_size_warning
+from domain.indicators.periods import Frequency, Period, current_reporting_period
+from domain.indicators.values import Unit
 from domain.summary.model import (
     Aggregation,
     AxisSection,
@@ -56,10 +60,6 @@ from domain.summary.model import (
     TrendDirection,
     count_statuses,
 )
-from domain.committees.cadence import CadenceWarning
-from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_size_warning
-from domain.indicators.values import Unit
-from domain.indicators.periods import Frequency, Period, current_reporting_period
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 _MEAN_QUANTUM = Decimal("0.01")

@@ -10,8 +10,8 @@ from enum import StrEnum
 from domain.indicators.catalogue import Axis
 from domain.summary.chart import card_chart_png
 from domain.summary.exports import export_filename, values_csv, values_xlsx
-from domain.summary.report import report_html, report_pdf
 from domain.summary.model import Summary
+from domain.summary.report import report_html, report_pdf
 from domain.summary.request import SummaryRequest
 
 DEFAULT_PREFIX = "/synthese"

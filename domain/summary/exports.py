@@ -22,10 +22,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from domain.indicators.values import Unit
 from domain.summary import wording
 from domain.summary.chart import STATUS_HEX
 from domain.summary.model import IndicatorSnapshot, ReportedValue, Summary
-from domain.indicators.values import Unit
 
 VALUE_COLUMNS = ("code_indicateur", "libelle", "axe", "unite", "direction", "periode", "valeur", "commentaire")
 SUMMARY_COLUMNS = (

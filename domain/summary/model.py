@@ -17,11 +17,11 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple, Protocol
 
 from domain.committees.cadence import CadenceWarning
-from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.errors import DomainError
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
 from domain.indicators.values import Unit
 from domain.people import Role
-from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
 
 
 class SummaryError(DomainError):

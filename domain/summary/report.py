@@ -19,10 +19,10 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image
 
+from domain.clock import DEFAULT_TIMEZONE, format_date_fr
 from domain.summary import wording
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Summary
-from domain.clock import DEFAULT_TIMEZONE, format_date_fr
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _PDF_FONT = "DejaVu"

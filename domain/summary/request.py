@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain.indicators.catalogue import Axis
 from domain.summary.model import SummaryError
 from domain.text import fold
-from domain.indicators.catalogue import Axis
 
 SUMMARY_PATTERNS = (
     r"^(la )?synthese\b",

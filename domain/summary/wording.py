@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.values import format_value
+from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 
 TITLE = "Synthèse SPASER"
 

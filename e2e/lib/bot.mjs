@@ -86,7 +86,7 @@ export class BotProcess {
 
   /** Runs `spaser-bot <args>` on the bot's database (from the temp dir, like the bot); returns stdout. */
   async cli(args) {
-    const { stdout } = await run(this.python, ['-c', 'import sys; from bot.cli import main; main(sys.argv[1:])', ...args], {
+    const { stdout } = await run(this.python, ['-c', 'import sys; from app import main; main(sys.argv[1:])', ...args], {
       cwd: this.workDir,
       env: { ...process.env, SPASER_SCHEDULER: 'off' },
       timeout: 60_000,

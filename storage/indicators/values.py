@@ -40,6 +40,7 @@ from domain.indicators.rules import (
 )
 from domain.indicators.values import Unit, parse_value, validate_value
 from storage.db import Database
+from storage.indicators import statements
 from storage.indicators.reads import (
     CatalogueChanged,
     EntriesCache,
@@ -56,11 +57,9 @@ from storage.indicators.reads import (
     value_view,
     values_by_current_key,
 )
-from storage.indicators import statements
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate
 from storage.unit_of_work import UnitOfWork
-
 
 MAX_SAVE_ATTEMPTS = 3
 

@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Text, delete, func, select, update
 from sqlmodel import Field, SQLModel
 
-from storage.db import Database
 from domain.errors import DomainError
 from storage.columns import timestamp, utcnow
+from storage.db import Database
 
 MAX_STORED_QUESTION = 1_000
 

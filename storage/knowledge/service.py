@@ -12,12 +12,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.errors import DomainError
 from domain.knowledge.document import organisation_entries_from_bytes
 from domain.knowledge.entries import Entry, EntryKind, lead_entry
 from domain.knowledge.retrieval import DEFAULT_ENTRIES_PATH, Answer, KnowledgeBase
-from domain.errors import DomainError
-from storage.knowledge.repository import DocumentInfo, KnowledgeRepository, StoredEntry
 from domain.people import PersonView
+from storage.knowledge.repository import DocumentInfo, KnowledgeRepository, StoredEntry
 
 log = logging.getLogger(__name__)
 

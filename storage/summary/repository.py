@@ -20,16 +20,16 @@ from typing import NamedTuple
 from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint, and_, func, select
 from sqlmodel import Field, SQLModel
 
-from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.clock import to_utc
+from domain.committees.cadence import CommitteeKind, MeetingStatus
+from domain.committees.meetings import MeetingView, ReminderState
 from domain.committees.reminder_plan import ReminderAudience
-from storage.committees.tables import Meeting, Reminder
-from domain.committees.meetings import ReminderState, MeetingView
+from storage.columns import timestamp, utcnow
 from storage.committees.repository import meeting_view
+from storage.committees.tables import Meeting, Reminder
 from storage.db import Database
 from storage.indicators.tables import IndicatorValue
 from storage.people import Directorate, Person
-from storage.columns import timestamp, utcnow
 from storage.unit_of_work import UnitOfWork
 
 

@@ -13,20 +13,19 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
+from domain.clock import Clock, load_timezone
+from domain.committees.cadence import CadenceWarning
+from domain.committees.meetings import MeetingView
+from domain.indicators.rules import IndicatorView
+from domain.people import PersonView
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Summary, scope_for, snapshot_from_views
 from domain.summary.request import SummaryRequest
-from domain.committees.cadence import CadenceWarning
-from domain.clock import Clock, load_timezone
-from domain.committees.meetings import MeetingView
-from storage.indicators.catalogue import IndicatorCatalogue
-from domain.indicators.rules import IndicatorView
-from storage.people import DirectorateRepository
-from domain.people import PersonView
 from storage.committees.repository import CommitteeRepository
 from storage.committees.service import cadence_warnings_of
+from storage.indicators.catalogue import IndicatorCatalogue
+from storage.people import DirectorateRepository
 from storage.summary.repository import StoredValue, SummaryRepository
-
 
 MEETINGS_SHOWN = 3
 CACHED_SCOPES = 64

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from tests.paths import ROOT
 
+from tests.paths import ROOT
 
 
 def test_every_import_points_down_a_floor_and_botbuilder_stays_in_bot_and_dialogs():

@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.services import build_services
-from domain.broadcasts import AudienceKind, BroadcastAudience, BroadcastNotAllowed, BroadcastView, DeliveryOutcome, audience_in, delivery_report
+from domain.broadcasts import (
+    AudienceKind,
+    BroadcastAudience,
+    BroadcastNotAllowed,
+    BroadcastView,
+    DeliveryOutcome,
+    audience_in,
+    delivery_report,
+)
 from domain.committees.cadence import CommitteeKind
 from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, SourceKind
 from domain.people import Role

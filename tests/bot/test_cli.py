@@ -9,8 +9,8 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from tests.paths import ROOT
 
+from tests.paths import ROOT
 
 
 def run_cli(tmp_path: Path, *args: str, stdin: str = "", env: dict | None = None) -> subprocess.CompletedProcess:

@@ -15,8 +15,8 @@ from app import RUNTIME, create_app
 from bot.console import ConsoleConversation, teams_activity
 from bot.runtime import CONFLICT_REPLY, TURN_ERROR_REPLY, build_runtime
 from domain.clock import FakeClock
-from storage.db import Database
 from domain.indicators.values import warm_up
+from storage.db import Database
 from tests.conftest import make_settings, texts
 from tests.indicators_support import seed
 

@@ -3,7 +3,6 @@ the organisation's own SPASER sent as a Teams file, and bad input."""
 
 from __future__ import annotations
 
-
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer

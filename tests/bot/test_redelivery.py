@@ -16,18 +16,17 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
 from sqlalchemy import func, select, update
 
 from app import RUNTIME
-from bot.console import render_as_text
-from bot.console import ConsoleConversation, teams_activity
+from bot.console import ConsoleConversation, render_as_text, teams_activity
 from bot.middleware import DeduplicationMiddleware, TurnUnitMiddleware
 from bot.runtime import build_runtime
-from storage.broadcasts.repository import Broadcast
-from storage.db import Database
 from domain.indicators.values import warm_up
-from storage.bot_state import BotStateRecord
+from domain.outbox import SourceKind
 from domain.people import Role
 from storage.activities import ClaimOutcome, ProcessedActivityRepository
+from storage.bot_state import BotStateRecord
+from storage.broadcasts.repository import Broadcast
+from storage.db import Database
 from storage.outbox import Delivery
-from domain.outbox import SourceKind
 from tests.conftest import make_settings, texts
 from tests.indicators_support import value_rows
 

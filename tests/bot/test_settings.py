@@ -5,9 +5,9 @@ from datetime import UTC, datetime, time
 import pytest
 
 from bot.services import build_services
-from domain.committees.cadence import CommitteeKind
 from bot.settings import Settings, SettingsError
 from domain.clock import FakeClock
+from domain.committees.cadence import CommitteeKind
 
 
 def test_reminder_and_sending_variables_land_in_the_committee_settings():

@@ -13,10 +13,10 @@ from sqlalchemy import text
 
 from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
-from storage.db import Database
 from bot.state.codec import StateCodec, StateCodecError
 from bot.state.storage import SqlStorage
 from storage.bot_state import BotStateRepository, StateConflictError
+from storage.db import Database
 from tests.conftest import make_settings, texts
 
 

@@ -16,12 +16,20 @@ from openpyxl import load_workbook
 from app import RUNTIME, create_app
 from bot.console import ConsoleConversation
 from bot.settings import Settings, SettingsError
+from domain.people import Role
 from domain.summary.documents import ExportFormat, resource_id
 from domain.summary.request import SummaryRequest
 from domain.summary.tokens import DownloadTokens
-from domain.people import Role
 from tests.conftest import make_settings, texts
-from tests.summary_support import NO_CONNECTOR, DPB_SECRET_COMMENT, SECRET, card_of, find_elements, organisation, seed_catalogue
+from tests.summary_support import (
+    DPB_SECRET_COMMENT,
+    NO_CONNECTOR,
+    SECRET,
+    card_of,
+    find_elements,
+    organisation,
+    seed_catalogue,
+)
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from botbuilder.schema import Attachment
 
 from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
-from storage.db import Database
-from domain.indicators.values import warm_up
 from domain.indicators.rules import ValueEntry
+from domain.indicators.values import warm_up
 from domain.people import Role
+from storage.db import Database
 from tests.conftest import make_settings, texts
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import (
@@ -371,8 +371,8 @@ async def test_questions_about_indicators_in_general_still_reach_the_knowledge_b
 
 
 async def test_committee_reminders_go_to_the_directorates_with_indicators_still_due(seeded):
-    from types import SimpleNamespace
     from datetime import UTC, datetime
+    from types import SimpleNamespace
 
     meeting = SimpleNamespace(starts_at=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
     dpb = await seeded.directorates.get_by_code("DPB")
@@ -392,8 +392,8 @@ async def test_the_runtime_warms_the_number_recognizer_up_in_the_background(runt
 
 
 async def test_before_any_catalogue_every_directorate_gets_the_committee_reminders(runtime):
-    from types import SimpleNamespace
     from datetime import UTC, datetime
+    from types import SimpleNamespace
 
     meeting = SimpleNamespace(starts_at=datetime(2026, 12, 10, 14, 0, tzinfo=UTC))
     assert await runtime.values.directorates_concerned(meeting) is None

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from domain.clock import SchedulingError
 from domain.committees.cadence import (
     CadenceProblem,
     CadenceWindow,
@@ -14,7 +15,6 @@ from domain.committees.cadence import (
     check_cadence,
     default_committee_types,
 )
-from domain.clock import SchedulingError
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = date(2026, 6, 15)

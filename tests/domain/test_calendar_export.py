@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Event
 
+from domain.clock import FakeClock, SchedulingError
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.calendar import CalendarMeeting, calendar_feed_ics, ics_filename, meeting_ics, meeting_uid
-from domain.clock import FakeClock, SchedulingError
 
 PARIS = ZoneInfo("Europe/Paris")
 CLOCK = FakeClock(datetime(2026, 1, 5, 8, 0, tzinfo=UTC))

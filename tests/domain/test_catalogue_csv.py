@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from domain.errors import DomainError
 from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
     RECOMMENDED_MAX_ACTIVE_INDICATORS,
@@ -33,9 +34,8 @@ from domain.indicators.catalogue_csv import (
     export_catalogue_bytes,
     parse_catalogue_csv,
 )
-from domain.errors import DomainError
-from domain.indicators.values import Unit
 from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
 from tests.paths import DATA
 
 EXAMPLE_FILE = DATA / "catalogue_exemple.csv"

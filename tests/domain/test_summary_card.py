@@ -8,15 +8,15 @@ from decimal import Decimal
 
 from botbuilder.schema import Activity
 
-from dialogs.cards import card_message
 from bot.console import render_as_text
+from dialogs.cards import card_message
+from domain.committees.cadence import check_cadence
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
 from domain.summary.card import MAX_CARD_BYTES, STATUS_COLORS, card_size, summary_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
-from domain.committees.cadence import check_cadence
-from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.indicators.values import Unit
-from domain.indicators.periods import Frequency
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
 from domain.summary.chart import Panel, card_chart_png, data_uri_if_small, summary_chart_png
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
-from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.indicators.values import Unit
-from domain.indicators.periods import Frequency
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()

@@ -8,6 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from domain.errors import DomainError
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency, InvalidPeriod, Period
+from domain.indicators.values import Unit
+from domain.people import Role
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
     Aggregation,
@@ -22,11 +27,6 @@ from domain.summary.model import (
     scope_for,
     snapshot_from_views,
 )
-from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.errors import DomainError
-from domain.indicators.values import Unit
-from domain.people import Role
-from domain.indicators.periods import Frequency, InvalidPeriod, Period
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025, quarterly ones for 2025-T4
 EVERYONE = Scope.everything()

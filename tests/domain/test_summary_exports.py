@@ -10,13 +10,13 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
 from domain.summary.compute import compute_summary
 from domain.summary.exports import VALUE_COLUMNS, export_filename, values_csv, values_xlsx
-from domain.summary.report import report_html, report_pdf
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
-from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.indicators.values import Unit
-from domain.indicators.periods import Frequency
+from domain.summary.report import report_html, report_pdf
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()

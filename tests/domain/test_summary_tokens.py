@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from domain.summary.tokens import DownloadTokenError, DownloadTokens, ExpiredDownloadToken, InvalidDownloadToken
 from domain.clock import FakeClock
 from domain.errors import DomainError
+from domain.summary.tokens import DownloadTokenError, DownloadTokens, ExpiredDownloadToken, InvalidDownloadToken
 
 SECRET = "s" * 40
 START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

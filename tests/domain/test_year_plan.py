@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from domain.committees.cadence import CommitteeKind
 from domain.clock import SchedulingError, format_date_fr
+from domain.committees.cadence import CommitteeKind
 from domain.committees.year_plan import MeetingProposal, YearPlanSettings, propose_year_plan, school_holiday_ranges
 
 PARIS = ZoneInfo("Europe/Paris")

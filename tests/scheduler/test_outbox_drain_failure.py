@@ -8,9 +8,8 @@ import asyncio
 
 import pytest
 
+from domain.outbox import OutboxMessage, SendingSettings, SourceKind
 from domain.people import Role
-from domain.outbox import OutboxMessage, SourceKind
-from domain.outbox import SendingSettings
 from tests.committees_support import add_person, build_feature
 
 pytestmark = pytest.mark.reliability

@@ -10,19 +10,33 @@ from datetime import timedelta
 
 import pytest
 
-from bot.proactive import classify, parse_retry_after
-from domain.outbox import SendingSettings
+from bot.proactive import classify
+from domain.outbox import (
+    BLOCKED_ERROR_PREFIX,
+    NO_REFERENCE,
+    DeliveryState,
+    OutboxMessage,
+    RateLimits,
+    SendingSettings,
+    SourceKind,
+    Window,
+    parse_retry_after,
+    problem_notices,
+)
+from domain.people import Role
 from scheduler.instance_lock import InstanceLockError
-from domain.outbox import NO_REFERENCE, problem_notices
-from domain.outbox import RateLimits, Window
 from scheduler.rate_limit import SlidingWindowLimiter
 from storage.db import Database
-from domain.people import Role
-from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, OutboxMessage, SourceKind
 from storage.outbox import Delivery
 from storage.people import ConversationRefRepository
-from tests.committees_support import FakeTime, add_person, build_feature, received, reference
-from tests.committees_support import postgres_database  # noqa: F401 - fixture
+from tests.committees_support import (
+    FakeTime,
+    add_person,
+    build_feature,
+    postgres_database,  # noqa: F401 - fixture
+    received,
+    reference,
+)
 
 
 def message(person_id: int, text: str = "Bonjour", key: str | None = None, **fields) -> OutboxMessage:

@@ -5,19 +5,28 @@ from __future__ import annotations
 import asyncio
 import json
 
-from scheduler import jobs
-from domain.committees.cadence import CommitteeKind
 from domain.clock import FakeClock
-from domain.committees.reminder_plan import ReminderSettings
-from scheduler.reminders import FireOutcome
+from domain.committees.cadence import CommitteeKind
 from domain.committees.meetings import ReminderState
-from storage.db import Database
+from domain.committees.reminder_plan import ReminderSettings
 from domain.indicators.rules import ValueEntry
-from domain.people import Role
 from domain.outbox import DeliveryState, SourceKind
+from domain.people import Role
+from scheduler import jobs
+from scheduler.reminders import FireOutcome
+from storage.db import Database
 from storage.people import ConversationRefRepository
-from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, reference, start_paused, utc
-from tests.committees_support import postgres_database  # noqa: F401 - fixture
+from tests.committees_support import (
+    MEMBERS_ONLY,
+    add_person,
+    build_feature,
+    paris,
+    postgres_database,  # noqa: F401 - fixture
+    received,
+    reference,
+    start_paused,
+    utc,
+)
 
 
 async def organisation(database: Database, url: str) -> dict:

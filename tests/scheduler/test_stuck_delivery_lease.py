@@ -9,10 +9,14 @@ from datetime import timedelta
 import pytest
 
 from domain.committees.settings import CommitteeSettings
-from domain.people import Role
 from domain.outbox import DeliveryState, OutboxMessage, SourceKind
-from tests.committees_support import add_person, build_feature, received
-from tests.committees_support import postgres_database  # noqa: F401 - fixture
+from domain.people import Role
+from tests.committees_support import (
+    add_person,
+    build_feature,
+    postgres_database,  # noqa: F401 - fixture
+    received,
+)
 
 pytestmark = pytest.mark.reliability
 

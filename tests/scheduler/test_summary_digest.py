@@ -8,21 +8,21 @@ from decimal import Decimal
 
 from botbuilder.schema import Activity
 
-from domain.summary.model import Scope
-from storage.summary.service import SnapshotCache, SummaryService
 from bot.runtime import build_runtime
-from scheduler import jobs
-from tests.conftest import make_settings
 from domain.committees.cadence import CommitteeKind
-from scheduler.reminders import FireOutcome
 from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.indicators.values import Unit
-from domain.indicators.rules import IndicatorView, ValueEntry
-from domain.outbox import SourceKind
 from domain.indicators.periods import Frequency
+from domain.indicators.rules import IndicatorView, ValueEntry
+from domain.indicators.values import Unit
+from domain.outbox import SourceKind
+from domain.summary.model import Scope
+from scheduler import jobs
+from scheduler.reminders import FireOutcome
 from storage.people import DirectorateRepository
-from storage.summary.repository import SummaryRepository, StoredValue
+from storage.summary.repository import StoredValue, SummaryRepository
+from storage.summary.service import SnapshotCache, SummaryService
 from tests.committees_support import paris, received
+from tests.conftest import make_settings
 from tests.summary_support import organisation, seed_catalogue
 
 

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from storage.indicators import indicator_repositories
+from domain.indicators.periods import Frequency, Period
 from domain.indicators.rules import NotAllowed, ValueEntry
 from domain.people import Role
-from domain.indicators.periods import Frequency, Period
+from storage.indicators import indicator_repositories
 from storage.people import DirectorateRepository, PeopleRepository
 from tests.indicators_support import EXAMPLE, EXAMPLE_DIRECTORATES
 

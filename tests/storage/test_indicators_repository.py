@@ -17,18 +17,16 @@ import pytest_asyncio
 from sqlalchemy import delete, func, select
 
 from domain.clock import FakeClock
+from domain.errors import DomainError
 from domain.indicators.catalogue import CATALOGUE_COLUMNS
 from domain.indicators.catalogue_csv import CatalogueImportError
-from domain.errors import DomainError
-from domain.indicators.values import warm_up
-from domain.indicators.rules import EntryErrors, NotAllowed, UnknownIndicator, ValueEntry, check_entry_allowed
-from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
-from storage.indicators import indicator_repositories
-from storage.people import Directorate, Person
-from domain.people import Role
 from domain.indicators.periods import FuturePeriod, PeriodFrequencyMismatch, parse_period
-from storage.people import DirectorateRepository, PeopleRepository
-from domain.people import PersonView
+from domain.indicators.rules import EntryErrors, NotAllowed, UnknownIndicator, ValueEntry, check_entry_allowed
+from domain.indicators.values import warm_up
+from domain.people import PersonView, Role
+from storage.indicators import indicator_repositories
+from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
+from storage.people import Directorate, DirectorateRepository, PeopleRepository, Person
 from tests.conftest import make_database
 from tests.paths import DATA
 
@@ -364,9 +362,9 @@ def person(role: Role | None, directorate: str | None = None) -> PersonView:
 
 async def test_permission_rule_without_a_database():
     from domain.indicators.catalogue import Axis, ImprovementDirection
-    from domain.indicators.values import Unit
-    from domain.indicators.rules import IndicatorView
     from domain.indicators.periods import Frequency
+    from domain.indicators.rules import IndicatorView
+    from domain.indicators.values import Unit
 
     indicator = IndicatorView(
         1, "IND-01", "x", Axis.SOCIAL, Unit.PERCENT, Frequency.QUARTERLY, ImprovementDirection.UP,

@@ -12,7 +12,6 @@ import storage.tables  # noqa: F401
 from tests.paths import ROOT
 
 
-
 def readme_commands() -> list[str]:
     return re.findall(r"```bash\n(python3 -m venv .+?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"))
 

@@ -19,12 +19,14 @@ from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from domain.indicators.cards import read_form
 from domain.clock import FakeClock
 from domain.committees.meeting_dates import MAX_WHEN_TEXT_LENGTH, MeetingDateReader, normalise_french_datetime_text
+from domain.errors import DomainError
+from domain.indicators.cards import read_form
 from domain.indicators.catalogue import CATALOGUE_COLUMNS, Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.catalogue_csv import CatalogueImportError, export_catalogue, parse_catalogue_csv
-from domain.errors import DomainError
+from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod, Period, parse_period
+from domain.indicators.rules import ValueEntry
 from domain.indicators.values import (
     MAX_ABSOLUTE_VALUE,
     InvalidValue,
@@ -35,11 +37,9 @@ from domain.indicators.values import (
     validate_value,
     warm_up,
 )
-from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
-from storage.indicators import indicator_repositories
-from domain.indicators.rules import ValueEntry
 from domain.people import Role
-from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod, Period, parse_period
+from storage.indicators import indicator_repositories
+from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
 from storage.people import DirectorateRepository, PeopleRepository
 from tests.indicators_support import EXAMPLE, EXAMPLE_DIRECTORATES
 from tests.properties_support import budget

@@ -7,15 +7,15 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.rules import ValueEntry
+from domain.indicators.values import Unit
 from domain.summary.compute import compute_summary
 from domain.summary.model import IndicatorSnapshot, Scope
-from storage.summary.service import SummaryService
-from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.indicators.values import Unit
-from domain.indicators.rules import ValueEntry
-from domain.indicators.periods import Frequency
 from storage.people import DirectorateRepository
 from storage.summary.repository import SummaryRepository
+from storage.summary.service import SummaryService
 from tests.summary_support import organisation, seed_catalogue
 
 
