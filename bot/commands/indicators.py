@@ -60,6 +60,12 @@ EDITABLE_FIELDS = {
     "source": "source",
     "preexistant": "preexistant",
     "actif": "actif",
+    "definition": "definition",
+    "methode de calcul": "definition",
+    "agregation": "agregation",
+    "base de ponderation": "base_ponderation",
+    "base_ponderation": "base_ponderation",
+    "calcul": "calcul",
 }
 FIELD_PATTERN = "|".join(sorted((re.escape(name) for name in EDITABLE_FIELDS), key=len, reverse=True))
 IMPORT_HELP = (

@@ -34,13 +34,20 @@ CATALOGUE_COLUMNS = (
     "source",
     "preexistant",
     "actif",
+    "definition",
+    "agregation",
+    "base_ponderation",
+    "calcul",
 )
+OPTIONAL_COLUMNS = ("definition", "agregation", "base_ponderation", "calcul")
+"""Columns added after the first catalogues: a file without them is read with their defaults."""
 REQUIRED_COLUMNS = ("code", "libelle", "axe", "unite", "directions", "frequence", "sens")
 DIRECTORATE_SEPARATOR = "|"
 RECOMMENDED_MAX_ACTIVE_INDICATORS = 30
 MAX_CODE_LENGTH = 32
 MAX_LABEL_LENGTH = 200
 MAX_SOURCE_LENGTH = 300
+MAX_DEFINITION_LENGTH = 1000
 MAX_DIRECTORATES_PER_INDICATOR = 10
 
 INDICATOR_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
@@ -86,6 +93,76 @@ class ImprovementDirection(StrEnum):
         return direction
 
 
+class AggregationRule(StrEnum):
+    """How the values the directorates report for a period make the organisation's value."""
+
+    SUM = "somme"
+    MEAN = "moyenne"
+    WEIGHTED_MEAN = "moyenne pondérée"
+    """Weighted by each directorate's value of another indicator (`base_ponderation`), e.g. a share
+    of contracts weighted by the number of contracts."""
+    SINGLE = "valeur unique"
+    """One organisation-wide value, reported by the indicator's only directorate."""
+
+    @classmethod
+    def parse(cls, text: str) -> AggregationRule:
+        rule = _AGGREGATION_ALIASES.get(_fold(text))
+        if rule is None:
+            raise InvalidCatalogueValue(
+                f"agrégation « {quoted_input(text)} » inconnue. Possibles : {', '.join(r.value for r in cls)}."
+            )
+        return rule
+
+    @classmethod
+    def default_for(cls, unit: Unit) -> AggregationRule:
+        """Rates are averaged; every other unit counts something that adds up across directorates."""
+        return cls.MEAN if unit is Unit.PERCENT else cls.SUM
+
+
+class Computation(StrEnum):
+    """Where an indicator's values come from: typed by the directorates, or computed from the
+    contract data the body publishes (DECP: share of contracts with a social or environmental
+    consideration, in number or in value; reserved contracts)."""
+
+    REPORTED = "saisie"
+    DECP_SOCIAL_COUNT = "decp:part-sociale-nombre"
+    DECP_SOCIAL_AMOUNT = "decp:part-sociale-montant"
+    DECP_ENVIRONMENTAL_COUNT = "decp:part-environnementale-nombre"
+    DECP_ENVIRONMENTAL_AMOUNT = "decp:part-environnementale-montant"
+    DECP_RESERVED_COUNT = "decp:marches-reserves-nombre"
+    DECP_RESERVED_AMOUNT = "decp:marches-reserves-montant"
+
+    @classmethod
+    def parse(cls, text: str) -> Computation:
+        folded = "-".join(_fold(text).split())
+        for computation in cls:
+            if folded == "-".join(_fold(computation.value).split()):
+                return computation
+        raise InvalidCatalogueValue(
+            f"calcul « {quoted_input(text)} » inconnu. Possibles : {', '.join(c.value for c in cls)}."
+        )
+
+    @property
+    def units(self) -> frozenset[Unit]:
+        """The units an indicator computed this way can have."""
+        if self is Computation.REPORTED:
+            return frozenset(Unit)
+        if self.value.startswith("decp:part-"):
+            return frozenset({Unit.PERCENT})
+        return frozenset({Unit.EURO}) if self.value.endswith("-montant") else frozenset({Unit.COUNT})
+
+
+_AGGREGATION_ALIASES = {
+    "somme": AggregationRule.SUM,
+    "total": AggregationRule.SUM,
+    "moyenne": AggregationRule.MEAN,
+    "moyenne simple": AggregationRule.MEAN,
+    "moyenne ponderee": AggregationRule.WEIGHTED_MEAN,
+    "ponderee": AggregationRule.WEIGHTED_MEAN,
+    "valeur unique": AggregationRule.SINGLE,
+    "unique": AggregationRule.SINGLE,
+    "valeur de l'organisme": AggregationRule.SINGLE,
+}
 _AXIS_ALIASES = {
     "social": Axis.SOCIAL,
     "sociale": Axis.SOCIAL,
@@ -155,7 +232,16 @@ class CatalogueRow:
     source: str = ""
     preexisting: bool = False
     active: bool = True
+    definition: str = ""
+    aggregation: AggregationRule | None = None
+    """None: the unit's default (`AggregationRule.default_for`)."""
+    weighting_base: str | None = None
+    computation: Computation = Computation.REPORTED
     line: int | None = field(default=None, compare=False)
+
+    @property
+    def aggregation_rule(self) -> AggregationRule:
+        return self.aggregation or AggregationRule.default_for(self.unit)
 
 
 def build_catalogue_row(
@@ -196,6 +282,10 @@ def build_catalogue_row(
     source = check("source", lambda text: _read_text(text, MAX_SOURCE_LENGTH)) or ""
     preexisting = check("preexistant", _read_yes_no)
     active = check("actif", _read_yes_no)
+    definition = check("definition", lambda text: _read_text(text, MAX_DEFINITION_LENGTH)) or ""
+    aggregation = check("agregation", AggregationRule.parse)
+    weighting_base = check("base_ponderation", _read_code)
+    computation = check("calcul", Computation.parse) or Computation.REPORTED
 
     if values["cible"] and not values["annee_cible"]:
         problems.append(RowProblem("annee_cible", "une cible doit avoir son année (par exemple 2030)."))
@@ -212,6 +302,7 @@ def build_catalogue_row(
                     f"référence ({_csv_number(baseline)}) pour un indicateur à la {improvement.value}.",
                 )
             )
+    problems += _rule_problems(code, unit, directorates, aggregation, weighting_base, computation)
     if problems:
         raise InvalidCatalogueRow(problems)
     return CatalogueRow(
@@ -228,8 +319,44 @@ def build_catalogue_row(
         source=source,
         preexisting=preexisting if preexisting is not None else False,
         active=active if active is not None else True,
+        definition=definition,
+        aggregation=aggregation,
+        weighting_base=weighting_base,
+        computation=computation,
         line=line,
     )
+
+
+def _rule_problems(
+    code: str | None,
+    unit: Unit | None,
+    directorates: tuple[str, ...] | None,
+    aggregation: AggregationRule | None,
+    weighting_base: str | None,
+    computation: Computation,
+) -> list[RowProblem]:
+    """How the values are aggregated and computed must fit the indicator (the weighting base's
+    existence is checked against the whole catalogue, at import)."""
+    problems = []
+    if aggregation is AggregationRule.WEIGHTED_MEAN and not weighting_base:
+        problems.append(RowProblem("base_ponderation", "une moyenne pondérée a besoin de l'indicateur qui pondère (son code)."))
+    if weighting_base and aggregation is not AggregationRule.WEIGHTED_MEAN:
+        problems.append(RowProblem("base_ponderation", "une base de pondération ne sert qu'à une « moyenne pondérée »."))
+    if weighting_base and code and weighting_base == code:
+        problems.append(RowProblem("base_ponderation", "un indicateur ne peut pas se pondérer lui-même."))
+    if aggregation is AggregationRule.SINGLE and directorates is not None and len(directorates) != 1:
+        problems.append(RowProblem("agregation", "une « valeur unique » est renseignée par une seule direction."))
+    if unit is not None and unit not in computation.units:
+        allowed = ", ".join(sorted(u.value for u in computation.units))
+        problems.append(RowProblem("calcul", f"un indicateur calculé « {computation.value} » s'exprime en {allowed}."))
+    return problems
+
+
+def unknown_weighting_base(row: CatalogueRow, codes: Collection[str]) -> str | None:
+    """The French problem when a weighted mean names an indicator the catalogue does not have."""
+    if row.weighting_base and row.weighting_base not in codes:
+        return f"l'indicateur de pondération {row.weighting_base} n'existe pas dans le catalogue."
+    return None
 
 
 def catalogue_row_fields(row: CatalogueRow) -> dict[str, str]:
@@ -248,6 +375,10 @@ def catalogue_row_fields(row: CatalogueRow) -> dict[str, str]:
         "source": row.source,
         "preexistant": "oui" if row.preexisting else "non",
         "actif": "oui" if row.active else "non",
+        "definition": row.definition,
+        "agregation": row.aggregation.value if row.aggregation else "",
+        "base_ponderation": row.weighting_base or "",
+        "calcul": row.computation.value,
     }
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from domain.errors import DomainError, quoted_input
 from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
+    OPTIONAL_COLUMNS,
     CatalogueRow,
     InvalidCatalogueRow,
     build_catalogue_row,
@@ -142,6 +143,8 @@ def _read_rows(
                 raise CatalogueImportError([LineError(None, message)])
             if len(record) > len(columns) and not any(cell.strip() for cell in record[len(columns) :]):
                 record = record[: len(columns)]
+            if len(record) < len(columns) and set(columns[len(record) :]) <= set(OPTIONAL_COLUMNS):
+                record = record + [""] * (len(columns) - len(record))
             if len(record) != len(columns):
                 message = f"{len(record)} colonnes au lieu de {len(columns)}. En-tête attendu : {EXPECTED_HEADER}"
                 errors.append(LineError(line, message))
@@ -175,7 +178,7 @@ def _check_header(record: list[str], line: int) -> list[str]:
     while record and not record[-1].strip():
         record = record[:-1]
     columns = [header_key(cell) for cell in record]
-    missing = [column for column in CATALOGUE_COLUMNS if column not in columns]
+    missing = [column for column in CATALOGUE_COLUMNS if column not in columns and column not in OPTIONAL_COLUMNS]
     unknown = [cell.strip() for cell, column in zip(record, columns) if column not in CATALOGUE_COLUMNS]
     repeated = sorted({column for column in columns if column in CATALOGUE_COLUMNS and columns.count(column) > 1})
     if missing or unknown or repeated:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Context, Decimal
 
 from domain.errors import DomainError
-from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
+from domain.indicators.catalogue import AggregationRule, Axis, CatalogueRow, Computation, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
 from domain.indicators.values import Unit, format_value
 from domain.people import Role
@@ -59,6 +59,14 @@ class IndicatorView:
     preexisting: bool
     active: bool
     directorates: tuple[str, ...]
+    definition: str = ""
+    aggregation: AggregationRule | None = None
+    weighting_base: str | None = None
+    computation: Computation = Computation.REPORTED
+
+    @property
+    def aggregation_rule(self) -> AggregationRule:
+        return self.aggregation or AggregationRule.default_for(self.unit)
 
     def as_row(self) -> CatalogueRow:
         return CatalogueRow(
@@ -75,6 +83,10 @@ class IndicatorView:
             source=self.source,
             preexisting=self.preexisting,
             active=self.active,
+            definition=self.definition,
+            aggregation=self.aggregation,
+            weighting_base=self.weighting_base,
+            computation=self.computation,
         )
 
     def show(self, value: Decimal | None) -> str:

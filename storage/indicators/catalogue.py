@@ -20,6 +20,7 @@ from domain.indicators.catalogue import (
     build_catalogue_row,
     catalogue_row_fields,
     catalogue_size_warning,
+    unknown_weighting_base,
 )
 from domain.indicators.catalogue_csv import CatalogueImportError, LineError, export_catalogue_bytes, parse_catalogue_csv
 from domain.indicators.rules import (
@@ -102,6 +103,9 @@ class IndicatorCatalogue:
                 raise DomainError(" ".join(str(problem) for problem in error.problems)) from None
             if column in FROZEN_WHEN_VALUES_EXIST:
                 await self._refuse_frozen_change(session, indicator, row)
+            problem = unknown_weighting_base(row, set(snapshot.indicators))
+            if problem:
+                raise DomainError(problem)
             self._apply(indicator, row)
             if column == "directions":
                 await self._replace_directorates(session, indicator.id, row.directorates)
@@ -124,7 +128,11 @@ class IndicatorCatalogue:
             rows = parse_catalogue_csv(data, known_directorates=known)
             snapshot = await load_snapshot(session)
             errors: list[LineError] = []
+            codes = set(snapshot.indicators) | {row.code for row in rows}
             for row in rows:
+                problem = unknown_weighting_base(row, codes)
+                if problem:
+                    errors.append(LineError(row.line, problem, "base_ponderation"))
                 existing = snapshot.indicators.get(row.code)
                 if existing is not None:
                     try:
@@ -178,6 +186,10 @@ class IndicatorCatalogue:
         indicator.source = row.source
         indicator.preexisting = row.preexisting
         indicator.active = row.active
+        indicator.definition = row.definition or None
+        indicator.aggregation = row.aggregation.value if row.aggregation else None
+        indicator.weighting_base = row.weighting_base
+        indicator.computation = row.computation.value
 
     async def _refuse_frozen_change(self, session: AsyncSession, indicator: Indicator, row: CatalogueRow) -> None:
         changed = []

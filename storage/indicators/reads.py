@@ -18,10 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
-from domain.indicators.catalogue import (
-    Axis,
-    ImprovementDirection,
-)
+from domain.indicators.catalogue import AggregationRule, Axis, Computation, ImprovementDirection
 from domain.indicators.periods import (
     Frequency,
     Period,
@@ -144,6 +141,10 @@ def indicator_view(indicator: Indicator, snapshot: Snapshot) -> IndicatorView:
         preexisting=bool(indicator.preexisting),
         active=bool(indicator.active),
         directorates=tuple(snapshot.directorates_of.get(indicator.id, ())),
+        definition=indicator.definition or "",
+        aggregation=AggregationRule(indicator.aggregation) if indicator.aggregation else None,
+        weighting_base=indicator.weighting_base,
+        computation=Computation(indicator.computation or Computation.REPORTED.value),
     )
 
 async def known_directorates(session: AsyncSession) -> list[str]:

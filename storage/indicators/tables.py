@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Integer, Numeric, Text
+from sqlalchemy import Column, ForeignKey, Integer, Numeric, String, Text
 from sqlmodel import Field, SQLModel
 
 from storage.columns import timestamp, utcnow
@@ -41,6 +41,10 @@ class Indicator(SQLModel, table=True):
     source: str = Field(default="", max_length=300)
     preexisting: bool = Field(default=False)
     active: bool = Field(default=True)
+    definition: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    aggregation: str | None = Field(default=None, max_length=24)
+    weighting_base: str | None = Field(default=None, max_length=32)
+    computation: str = Field(default="saisie", sa_column=Column(String(40), nullable=False, server_default="saisie"))
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(onupdate=utcnow)
 

@@ -14,9 +14,12 @@ import pytest
 from domain.errors import DomainError
 from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
+    OPTIONAL_COLUMNS,
     RECOMMENDED_MAX_ACTIVE_INDICATORS,
+    AggregationRule,
     Axis,
     CatalogueRow,
+    Computation,
     ImprovementDirection,
     InvalidCatalogueRow,
     InvalidCatalogueValue,
@@ -61,6 +64,10 @@ VALID_FIELDS = {
     "source": "OECP",
     "preexistant": "oui",
     "actif": "oui",
+    "definition": "Marchés notifiés avec au moins une considération environnementale / marchés notifiés",
+    "agregation": "",
+    "base_ponderation": "",
+    "calcul": "saisie",
 }
 
 
@@ -158,10 +165,40 @@ def test_header_is_tolerant_of_case_accents_spaces_and_order() -> None:
         ["Libellé", "CODE", "Axe", "Unité", "Directions", "Fréquence", "Valeur référence", "Cible", "Année cible",
          "Sens", "Source", "Préexistant", "Actif"]
     )
-    order = ["libelle", "code", *[c for c in CATALOGUE_COLUMNS if c not in ("libelle", "code")]]
+    order = ["libelle", "code", *[c for c in CATALOGUE_COLUMNS if c not in ("libelle", "code", *OPTIONAL_COLUMNS)]]
     line = ";".join(VALID_FIELDS[column] for column in order)
     rows = parse_catalogue_csv(f"{header}\n{line}\n")
-    assert rows == parse_catalogue_csv(csv_file(VALID_FIELDS))
+    assert rows == parse_catalogue_csv(csv_file({**VALID_FIELDS, "definition": ""}))
+
+
+def test_a_file_without_the_newer_columns_reads_with_their_defaults() -> None:
+    older = [c for c in CATALOGUE_COLUMNS if c not in OPTIONAL_COLUMNS]
+    text = ";".join(older) + "\n" + ";".join(VALID_FIELDS[c] for c in older) + "\n"
+    [row] = parse_catalogue_csv(text)
+    assert (row.definition, row.aggregation, row.weighting_base, row.computation) == ("", None, None, Computation.REPORTED)
+    assert row.aggregation_rule is AggregationRule.MEAN, "a percentage is averaged by default"
+
+
+def test_aggregation_rules_and_computations_are_read_and_checked() -> None:
+    weighted = {**VALID_FIELDS, "agregation": "Moyenne pondérée", "base_ponderation": "ind-90"}
+    computed = {**VALID_FIELDS, "code": "IND-02", "calcul": "decp:part-sociale-nombre"}
+    [first, second] = parse_catalogue_csv(csv_file(weighted, computed))
+    assert (first.aggregation, first.weighting_base) == (AggregationRule.WEIGHTED_MEAN, "IND-90")
+    assert second.computation is Computation.DECP_SOCIAL_COUNT
+
+    problems = {
+        "no base": {**VALID_FIELDS, "agregation": "moyenne pondérée"},
+        "base without weighting": {**VALID_FIELDS, "base_ponderation": "IND-90"},
+        "own base": {**VALID_FIELDS, "agregation": "moyenne pondérée", "base_ponderation": "IND-01"},
+        "single value, two directorates": {**VALID_FIELDS, "agregation": "valeur unique", "directions": "DCP|DPB"},
+        "a count computed as a share": {**VALID_FIELDS, "unite": "nombre", "valeur_reference": "", "cible": "",
+                                        "annee_cible": "", "calcul": "decp:part-sociale-nombre"},
+        "unknown rule": {**VALID_FIELDS, "agregation": "médiane"},
+    }
+    for name, fields in problems.items():
+        with pytest.raises(CatalogueImportError) as refused:
+            parse_catalogue_csv(csv_file(fields), known_directorates=DIRECTORATES)
+        assert_french(str(refused.value)), name
 
 
 def test_blank_lines_and_empty_trailing_columns_from_excel_are_ignored() -> None:
@@ -338,7 +375,7 @@ def test_duplicate_of_an_invalid_row_is_still_reported() -> None:
 def test_row_with_missing_columns_is_reported_with_the_expected_header() -> None:
     error = import_errors(EXPECTED_HEADER + "\nIND-01;Libellé;social\n")
     assert error.errors[0].line == 2
-    assert "3 colonnes au lieu de 13" in error.errors[0].message
+    assert "3 colonnes au lieu de 17" in error.errors[0].message
     assert EXPECTED_HEADER in error.errors[0].message
 
 
