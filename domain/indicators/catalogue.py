@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from domain.errors import DomainError, quoted_input
+from domain.indicators.aggregation import AggregationRule, Computation, InvalidRule
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
 from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
 
@@ -93,76 +94,6 @@ class ImprovementDirection(StrEnum):
         return direction
 
 
-class AggregationRule(StrEnum):
-    """How the values the directorates report for a period make the organisation's value."""
-
-    SUM = "somme"
-    MEAN = "moyenne"
-    WEIGHTED_MEAN = "moyenne pondérée"
-    """Weighted by each directorate's value of another indicator (`base_ponderation`), e.g. a share
-    of contracts weighted by the number of contracts."""
-    SINGLE = "valeur unique"
-    """One organisation-wide value, reported by the indicator's only directorate."""
-
-    @classmethod
-    def parse(cls, text: str) -> AggregationRule:
-        rule = _AGGREGATION_ALIASES.get(_fold(text))
-        if rule is None:
-            raise InvalidCatalogueValue(
-                f"agrégation « {quoted_input(text)} » inconnue. Possibles : {', '.join(r.value for r in cls)}."
-            )
-        return rule
-
-    @classmethod
-    def default_for(cls, unit: Unit) -> AggregationRule:
-        """Rates are averaged; every other unit counts something that adds up across directorates."""
-        return cls.MEAN if unit is Unit.PERCENT else cls.SUM
-
-
-class Computation(StrEnum):
-    """Where an indicator's values come from: typed by the directorates, or computed from the
-    contract data the body publishes (DECP: share of contracts with a social or environmental
-    consideration, in number or in value; reserved contracts)."""
-
-    REPORTED = "saisie"
-    DECP_SOCIAL_COUNT = "decp:part-sociale-nombre"
-    DECP_SOCIAL_AMOUNT = "decp:part-sociale-montant"
-    DECP_ENVIRONMENTAL_COUNT = "decp:part-environnementale-nombre"
-    DECP_ENVIRONMENTAL_AMOUNT = "decp:part-environnementale-montant"
-    DECP_RESERVED_COUNT = "decp:marches-reserves-nombre"
-    DECP_RESERVED_AMOUNT = "decp:marches-reserves-montant"
-
-    @classmethod
-    def parse(cls, text: str) -> Computation:
-        folded = "-".join(_fold(text).split())
-        for computation in cls:
-            if folded == "-".join(_fold(computation.value).split()):
-                return computation
-        raise InvalidCatalogueValue(
-            f"calcul « {quoted_input(text)} » inconnu. Possibles : {', '.join(c.value for c in cls)}."
-        )
-
-    @property
-    def units(self) -> frozenset[Unit]:
-        """The units an indicator computed this way can have."""
-        if self is Computation.REPORTED:
-            return frozenset(Unit)
-        if self.value.startswith("decp:part-"):
-            return frozenset({Unit.PERCENT})
-        return frozenset({Unit.EURO}) if self.value.endswith("-montant") else frozenset({Unit.COUNT})
-
-
-_AGGREGATION_ALIASES = {
-    "somme": AggregationRule.SUM,
-    "total": AggregationRule.SUM,
-    "moyenne": AggregationRule.MEAN,
-    "moyenne simple": AggregationRule.MEAN,
-    "moyenne ponderee": AggregationRule.WEIGHTED_MEAN,
-    "ponderee": AggregationRule.WEIGHTED_MEAN,
-    "valeur unique": AggregationRule.SINGLE,
-    "unique": AggregationRule.SINGLE,
-    "valeur de l'organisme": AggregationRule.SINGLE,
-}
 _AXIS_ALIASES = {
     "social": Axis.SOCIAL,
     "sociale": Axis.SOCIAL,
@@ -267,6 +198,8 @@ def build_catalogue_row(
             return read(text)
         except (InvalidCatalogueValue, InvalidUnit, InvalidPeriod, InvalidValue) as error:
             problems.append(RowProblem(column, error.message))
+        except InvalidRule as error:
+            problems.append(RowProblem(column, str(error)))
         return None
 
     code = check("code", _read_code)

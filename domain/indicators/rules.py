@@ -13,7 +13,8 @@ from datetime import date, datetime
 from decimal import Context, Decimal
 
 from domain.errors import DomainError
-from domain.indicators.catalogue import AggregationRule, Axis, CatalogueRow, Computation, ImprovementDirection
+from domain.indicators.aggregation import AggregationRule, Computation
+from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
 from domain.indicators.values import Unit, format_value
 from domain.people import Role

@@ -18,7 +18,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
-from domain.indicators.catalogue import AggregationRule, Axis, Computation, ImprovementDirection
+from domain.indicators.aggregation import AggregationRule, Computation
+from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import (
     Frequency,
     Period,
