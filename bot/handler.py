@@ -12,11 +12,12 @@ from botbuilder.schema import ChannelAccount
 
 from bot.attachments import IncomingFile, incoming_files
 from bot.middleware import tenant_of
-from bot.router import LEAD_ONLY, Command, CommandCall, Router
+from bot.private_replies import PrivateReplies, in_group
+from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.base import PERSON_KEY
 from dialogs.cards import card_message
 from domain.cards import welcome_card
-from domain.people import PersonView, Role
+from domain.people import PersonView, role_refusal
 from storage.people import ConversationRefRepository, PeopleRepository
 
 log = logging.getLogger(__name__)
@@ -28,22 +29,13 @@ UNKNOWN_INPUT_REPLY = (
     "ou posez-moi une question sur le SPASER."
 )
 EMPTY_INPUT_REPLY = "Je n'ai reçu aucun texte. Tapez « aide » pour voir ce que je sais faire."
-ROLE_PLURALS = {
-    Role.LEAD: "responsables SPASER",
-    Role.CONTRIBUTOR: "contributeur·rices des directions",
-    Role.OFFICIAL: "élu·es et directeur·rices",
-}
+ANSWERED_PRIVATELY = "Je vous ai répondu en message privé : ce que vous demandez ne concerne que vous."
+ASK_ME_PRIVATELY = (
+    "Je ne peux pas répondre ici : ce que vous demandez ne concerne que vous. Écrivez-moi en conversation "
+    "privée (cliquez sur mon nom, puis sur « Conversation ») et redemandez-le."
+)
 WELCOMED_FLAG = "welcomed"
 ROSTER_KEY = "spaser.roster_member"
-
-
-def refusal_for(command: Command) -> str:
-    """Names who may do it, so a refused person knows whom to ask."""
-    if command.roles == LEAD_ONLY:
-        who = "au responsable SPASER"
-    else:
-        who = "aux " + " et aux ".join(ROLE_PLURALS[role] for role in Role if role in command.roles)
-    return f"Cette action est réservée {who}. Tapez « qui suis-je » pour connaître votre rôle."
 
 
 class SpaserBot(TeamsActivityHandler):
@@ -56,6 +48,7 @@ class SpaserBot(TeamsActivityHandler):
         router: Router,
         people: PeopleRepository,
         conversation_refs: ConversationRefRepository,
+        private_replies: PrivateReplies,
         card_actions: dict[str, CardActionHandler] | None = None,
         file_handlers: dict[str, FileHandler] | None = None,
     ) -> None:
@@ -66,6 +59,7 @@ class SpaserBot(TeamsActivityHandler):
         self._router = router
         self._people = people
         self._conversation_refs = conversation_refs
+        self._private = private_replies
         self._card_actions = card_actions if card_actions is not None else {}
         self._file_handlers = file_handlers if file_handlers is not None else {}
         self._conversation_flags = conversation_state.create_property("SpaserFlags")
@@ -101,13 +95,26 @@ class SpaserBot(TeamsActivityHandler):
         if found:
             command, match = found
             if not command.allowed(person):
-                await turn_context.send_activity(refusal_for(command))
+                await turn_context.send_activity(role_refusal(command.roles))
                 return
-            await command.run(CommandCall(match=match, **call_args))
+            call = CommandCall(match=match, **call_args)
+            if in_group(turn_context) and command.in_groups is not GroupReply.HERE:
+                await self._answer_privately(call, command)
+                return
+            await command.run(call)
         elif self._router.fallback is not None:
             await self._router.fallback(CommandCall(match=None, **call_args))
         else:
             await turn_context.send_activity(UNKNOWN_INPUT_REPLY)
+
+    async def _answer_privately(self, call: CommandCall, command: Command) -> None:
+        """A command typed in a group whose answer is the person's own: in their personal chat."""
+        person = call.person
+        if command.in_groups is GroupReply.PRIVATELY and person is not None and await self._private.reachable(person):
+            await self._private.run_privately(call.turn_context, person, lambda: command.run(call))
+            await call.turn_context.send_activity(ANSWERED_PRIVATELY)
+        else:
+            await call.turn_context.send_activity(ASK_ME_PRIVATELY)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._welcome(turn_context)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
@@ -18,6 +19,19 @@ from domain.people import PersonView, Role
 from domain.text import fold
 
 Handler = Callable[["CommandCall"], Awaitable[None]]
+
+
+class GroupReply(StrEnum):
+    """Where a command answers when it is typed in a group chat or a channel."""
+
+    HERE = "here"
+    """In the conversation: what it shows may be seen by every member (knowledge, help, the lead's
+    actions)."""
+    PRIVATELY = "privately"
+    """In the person's personal chat, the group being told so: links with a token, scoped data."""
+    PERSONAL_ONLY = "personal_only"
+    """Refused in a group: a dialog that would show scoped data at every step."""
+
 EVERYONE: frozenset[Role | None] = frozenset({None, *Role})
 REGISTERED: frozenset[Role | None] = frozenset(Role)
 LEAD_ONLY: frozenset[Role | None] = frozenset({Role.LEAD})
@@ -43,6 +57,7 @@ class Command:
     help_line: str = ""
     example: str = ""
     topic: str = "Général"
+    in_groups: GroupReply = GroupReply.PRIVATELY
     compiled: tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -33,6 +33,7 @@ from bot.middleware import (
     TurnAdmissionMiddleware,
     TurnUnitMiddleware,
 )
+from bot.private_replies import PrivateReplies
 from bot.router import Router
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -267,6 +268,7 @@ def build_runtime(
         router=router,
         people=services.people,
         conversation_refs=services.conversation_refs,
+        private_replies=PrivateReplies(services.outbox, services.conversation_refs, services.clock, services.jobs.wake_outbox),
         file_handlers=file_handlers,
         card_actions=indicator_form.build_card_actions(services.values, services.directorates),
     )

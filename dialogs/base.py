@@ -8,6 +8,7 @@ from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import ActivityTypes
 
+from domain.people import Role, role_refusal
 from domain.text import fold
 from storage.unit_of_work import UnitOfWork
 
@@ -29,22 +30,41 @@ def turn_unit(turn_context: TurnContext) -> UnitOfWork | None:
 
 
 class SpaserDialog(ComponentDialog):
-    """A ComponentDialog whose id is its class name, with cancel/help interruptions.
+    """A ComponentDialog whose id is its class name, with cancel/help interruptions, that only the
+    roles in `allowed_roles` may run: the speaker's server-side role is checked when it starts and
+    before every step, so a role withdrawn mid-dialog stops it before anything is written.
 
     Subclasses set `help_text` (French, shown on `aide`) and `cancel_text` (shown on `annuler`).
     """
 
     help_text = "Répondez à la question posée, ou tapez « annuler » pour arrêter."
     cancel_text = "C'est annulé : rien de plus n'a été enregistré."
+    allowed_roles: frozenset[Role] = frozenset({Role.LEAD})
 
     def __init__(self) -> None:
         super().__init__(type(self).__name__)
 
+    async def on_begin_dialog(self, inner_dc: DialogContext, options: object) -> DialogTurnResult:
+        refusal = await self._refuse_if_not_allowed(inner_dc)
+        if refusal is not None:
+            return refusal
+        return await super().on_begin_dialog(inner_dc, options)
+
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        refusal = await self._refuse_if_not_allowed(inner_dc)
+        if refusal is not None:
+            return refusal
         interruption = await self._interrupt(inner_dc)
         if interruption is not None:
             return interruption
         return await super().on_continue_dialog(inner_dc)
+
+    async def _refuse_if_not_allowed(self, inner_dc: DialogContext) -> DialogTurnResult | None:
+        person = current_person(inner_dc.context)
+        if person is not None and person.role in self.allowed_roles:
+            return None
+        await inner_dc.context.send_activity(MessageFactory.text(role_refusal(self.allowed_roles)))
+        return await inner_dc.cancel_all_dialogs()
 
     async def _interrupt(self, inner_dc: DialogContext) -> DialogTurnResult | None:
         activity = inner_dc.context.activity

@@ -44,8 +44,13 @@ class SourceKind(StrEnum):
     BROADCAST = "broadcast"
     DIGEST = "digest"
     LEAD_NOTICE = "lead_notice"
+    PRIVATE_REPLY = "private_reply"
+    """The answer to something asked in a group that belongs in the person's personal chat."""
 
 
+UNREPORTED_SOURCES = frozenset({SourceKind.LEAD_NOTICE, SourceKind.PRIVATE_REPLY})
+"""Sources whose undelivered messages are not reported to the lead: her own notices, and answers
+the person asked for (they are told in the group when they cannot be reached)."""
 FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED})
 
 

@@ -66,3 +66,19 @@ class PersonView:
     @property
     def is_lead(self) -> bool:
         return self.role is Role.LEAD
+
+
+ROLE_PLURALS = {
+    Role.LEAD: "responsables SPASER",
+    Role.CONTRIBUTOR: "contributeur·rices des directions",
+    Role.OFFICIAL: "élu·es et directeur·rices",
+}
+
+
+def role_refusal(roles: frozenset[Role | None]) -> str:
+    """Names who may do it, so a refused person knows whom to ask."""
+    if set(roles) == {Role.LEAD}:
+        who = "à la personne responsable du SPASER"
+    else:
+        who = "aux " + " et aux ".join(ROLE_PLURALS[role] for role in Role if role in roles)
+    return f"Cette action est réservée {who}. Tapez « qui suis-je » pour connaître votre rôle."

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
-from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, OutboxMessage, SourceKind
+from domain.outbox import BLOCKED_ERROR_PREFIX, UNREPORTED_SOURCES, DeliveryState, OutboxMessage, SourceKind
 from storage.columns import utcnow
 from storage.db import Database
 from storage.people import ConversationRef, Person
@@ -243,7 +243,7 @@ class OutboxRepository:
                 .where(
                     Delivery.state.in_([DeliveryState.FAILED.value, DeliveryState.UNREACHABLE.value]),
                     Delivery.lead_notified_at.is_(None),
-                    Delivery.source_kind != SourceKind.LEAD_NOTICE.value,
+                    Delivery.source_kind.not_in([kind.value for kind in UNREPORTED_SOURCES]),
                 )
                 .order_by(Delivery.id)
             )

@@ -4,7 +4,7 @@ diffusions »."""
 
 from __future__ import annotations
 
-from bot.router import LEAD_ONLY, Command, CommandCall
+from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.broadcasts.broadcast_dialog import BroadcastDialog, BroadcastOptions
 from domain.broadcasts import audience_in
 from domain.clock import format_datetime_fr
@@ -51,6 +51,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             roles=LEAD_ONLY,
             help_line="« diffuser un message » : à tous, à un comité, à des directions ou aux directions en retard",
             topic="Synthèse",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "broadcast_history",

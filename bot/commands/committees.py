@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.people import EMAIL_IN_TEXT
-from bot.router import EVERYONE, LEAD_ONLY, REGISTERED, Command, CommandCall
+from bot.router import EVERYONE, LEAD_ONLY, REGISTERED, Command, CommandCall, GroupReply
 from dialogs.cards import card_message
 from dialogs.committees.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
 from dialogs.committees.meeting_when import kind_in, meeting_number_in
@@ -220,6 +220,7 @@ def build_commands(
             roles=LEAD_ONLY,
             help_line="« proposer un calendrier » : une année de comités à la cadence recommandée",
             example="proposer un calendrier",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "plan_meeting",
@@ -228,6 +229,7 @@ def build_commands(
             roles=LEAD_ONLY,
             help_line="« planifier un COPIL le 12 mars à 14h » : planifier un comité",
             example="planifier un comité",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "reschedule_meeting",
@@ -235,6 +237,7 @@ def build_commands(
             reschedule,
             roles=LEAD_ONLY,
             help_line="« déplacer le prochain COPIL au 19 mars à 10h »",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "cancel_meeting",
@@ -242,6 +245,7 @@ def build_commands(
             cancel,
             roles=LEAD_ONLY,
             help_line="« annuler le comité n° 3 »",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "next_meeting",
@@ -268,6 +272,7 @@ def build_commands(
             set_cadence,
             roles=LEAD_ONLY,
             help_line="« cadence du COPIL 1 à 2 » : changer la cadence recommandée",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "check_cadence",
@@ -296,12 +301,13 @@ def build_commands(
             roles=LEAD_ONLY,
             help_line="« membres du COPIL » ; « inviter prenom.nom@ville.fr au COPIL » ; « retirer … du COPIL »",
         ),
-        Command("invite_member", (rf"^(invite[rz]?) .+ (au|aux|a la) {COMMITTEE}",), invite, roles=LEAD_ONLY),
-        Command("remove_member", (rf"^(retire[rz]?|desinscri[rst]e?) .+ (du|des|de la) {COMMITTEE}",), remove_member, roles=LEAD_ONLY),
+        Command("invite_member", (rf"^(invite[rz]?) .+ (au|aux|a la) {COMMITTEE}",), invite, roles=LEAD_ONLY, in_groups=GroupReply.HERE),
+        Command("remove_member", (rf"^(retire[rz]?|desinscri[rst]e?) .+ (du|des|de la) {COMMITTEE}",), remove_member, roles=LEAD_ONLY, in_groups=GroupReply.HERE),
         Command(
             "subscribe_channel",
             (rf"\b(abonne[rz]?|inscri[rst]e?) ce canal (au|aux|a la) {COMMITTEE}",),
             subscribe_channel,
             roles=LEAD_ONLY,
+            in_groups=GroupReply.HERE,
         ),
     ]

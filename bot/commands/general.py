@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from bot.router import Command, CommandCall, Router
+from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
 from domain.cards import help_card
 
@@ -48,18 +48,21 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             (r"^(aide|help|\?|menu|commandes?|que (sais|peux)[- ]tu faire|que sais[- ]tu faire)$", r"^(de l')?aide\b"),
             show_help,
             help_line="« aide » : ce menu",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "greeting",
             (r"^(bonjour|bonsoir|salut|hello|coucou|hey|bjr)( (a tous|l'assistant|spaser|!))?$",),
             greet,
+            in_groups=GroupReply.HERE,
         ),
-        Command("thanks", (r"^(merci|thanks|super merci|merci beaucoup|parfait,? merci|top merci)\b.{0,20}$",), thank),
+        Command("thanks", (r"^(merci|thanks|super merci|merci beaucoup|parfait,? merci|top merci)\b.{0,20}$",), thank, in_groups=GroupReply.HERE),
         Command(
             "who_am_i",
             (r"\bqui suis[- ]je\b", r"\bquel est mon role\b", r"^mon role$"),
             who_am_i,
             help_line="« qui suis-je » : votre rôle et votre direction",
             example="qui suis-je",
+            in_groups=GroupReply.HERE,
         ),
     ]

@@ -10,7 +10,7 @@ import re
 import uuid
 from collections import defaultdict
 
-from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall
+from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall, GroupReply
 from dialogs.cards import adaptive_card, card_message
 from dialogs.indicators.add_indicator_dialog import AddIndicatorDialog, AddIndicatorOptions
 from dialogs.indicators.update_indicators_dialog import UpdateIndicatorsDialog, UpdateIndicatorsOptions
@@ -362,6 +362,7 @@ def build_commands(
             topic=TOPIC,
             help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (le responsable : « … de DPB pour 2025-T4 »)",
             example="mettre à jour mes indicateurs",
+            in_groups=GroupReply.PERSONAL_ONLY,
         ),
         Command(
             "indicators_form",
@@ -379,6 +380,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             help_line="« corriger IND-01 » : changer une valeur déjà saisie (l'ancienne reste dans l'historique)",
+            in_groups=GroupReply.PERSONAL_ONLY,
         ),
         Command(
             "indicator_values",
@@ -418,6 +420,7 @@ def build_commands(
             roles=LEAD_ONLY,
             topic=TOPIC,
             help_line="« ajouter un indicateur » : au catalogue, question par question",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "indicator_edit",
@@ -426,10 +429,12 @@ def build_commands(
             roles=LEAD_ONLY,
             topic=TOPIC,
             help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
+            in_groups=GroupReply.HERE,
         ),
         Command("indicator_deactivate", (rf"^desactive[rz]? (l'indicateur )?{CODE}$",), deactivate, roles=LEAD_ONLY, topic=TOPIC,
-                help_line="« désactiver IND-03 » : ne plus le demander (l'historique est gardé)"),
-        Command("indicator_reactivate", (rf"^reactive[rz]? (l'indicateur )?{CODE}$",), reactivate, roles=LEAD_ONLY, topic=TOPIC),
+                help_line="« désactiver IND-03 » : ne plus le demander (l'historique est gardé)", in_groups=GroupReply.HERE),
+        Command("indicator_reactivate", (rf"^reactive[rz]? (l'indicateur )?{CODE}$",), reactivate, roles=LEAD_ONLY, topic=TOPIC,
+                in_groups=GroupReply.HERE),
         Command(
             "indicator_import",
             (
@@ -440,5 +445,6 @@ def build_commands(
             roles=LEAD_ONLY,
             topic=TOPIC,
             help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
+            in_groups=GroupReply.HERE,
         ),
     ]

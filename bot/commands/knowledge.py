@@ -6,7 +6,7 @@ from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.attachments import IncomingFile, download
-from bot.router import LEAD_ONLY, Command, CommandCall
+from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.knowledge.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
 from domain.clock import format_date_fr
 from domain.errors import DomainError
@@ -87,6 +87,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             roles=LEAD_ONLY,
             help_line="« répondre à la question 3 » : votre réponse sera donnée à l'avenir",
             topic="Questions sur le SPASER",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "import_document",
@@ -96,6 +97,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             help_line="« importer notre SPASER » : pour que je cite votre propre document",
             topic="Questions sur le SPASER",
             example="importer notre SPASER",
+            in_groups=GroupReply.HERE,
         ),
     ]
     return commands, answer_from_knowledge

@@ -8,7 +8,7 @@ import re
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
-from bot.router import LEAD_ONLY, Command, CommandCall
+from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.people.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
 from dialogs.people.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
 from domain.people import Role
@@ -130,6 +130,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             help_line="« ajouter une direction DRH Direction des ressources humaines »",
             topic="Organisation",
             example="ajouter une direction",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "assign_role",
@@ -143,5 +144,6 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             help_line="« affecter prenom.nom@ville.fr contributeur DRH » (ou @mention dans une équipe) : donner un rôle",
             topic="Organisation",
             example="affecter une personne",
+            in_groups=GroupReply.HERE,
         ),
     ]

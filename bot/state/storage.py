@@ -165,9 +165,20 @@ class _TextTrackingMixin:
 
 
 class TrackedConversationState(_TextTrackingMixin, ConversationState):
+    """The conversation's state; in a group chat or a channel, each person's own: a dialog belongs
+    to whoever started it, and another member's messages never continue it."""
+
     def __init__(self, storage: Storage, codec: StateCodec) -> None:
         super().__init__(storage)
         self._codec = codec
+
+    def get_storage_key(self, turn_context: TurnContext) -> str:
+        key = super().get_storage_key(turn_context)
+        activity = turn_context.activity
+        if (activity.conversation.conversation_type or "personal") == "personal":
+            return key
+        sender = activity.from_property
+        return f"{key}/users/{(sender.aad_object_id or sender.id) if sender else 'unknown'}"
 
 
 class TrackedUserState(_TextTrackingMixin, UserState):

@@ -139,6 +139,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         "pour tout saisir d'un coup."
     )
     cancel_text = "C'est annulé : les valeurs déjà confirmées restent enregistrées, rien d'autre ne l'a été."
+    allowed_roles = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 
     def __init__(self, values: IndicatorValues, directorates: DirectorateRepository) -> None:
         super().__init__()

@@ -78,7 +78,7 @@ async def test_role_commands_are_refused_to_a_contributor_whatever_they_type(tal
     await register(runtime, "nadia@ville.fr", Role.CONTRIBUTOR, "DCP", aad="nadia-aad", name="Nadia")
     nadia = talk("nadia-aad", "Nadia")
     refusal = texts(await nadia.say("affecter nadia@ville.fr responsable"))
-    assert "réservée au responsable SPASER" in refusal
+    assert "réservée à la personne responsable du SPASER" in refusal
     assert (await runtime.people.get_by_email("nadia@ville.fr")).role is Role.CONTRIBUTOR
 
 
@@ -168,15 +168,15 @@ async def test_tenant_outside_the_allow_list_is_refused_and_nothing_is_saved(sql
 
 
 def test_a_refusal_names_the_roles_allowed():
-    from bot.handler import refusal_for
     from bot.router import LEAD_ONLY, Command
+    from domain.people import role_refusal
 
     async def noop(call):
         return None
 
     contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
-    assert "réservée au responsable SPASER" in refusal_for(Command("y", ("y",), noop, roles=LEAD_ONLY))
-    assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in refusal_for(contributor_command)
+    assert "réservée à la personne responsable du SPASER" in role_refusal(Command("y", ("y",), noop, roles=LEAD_ONLY).roles)
+    assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in role_refusal(contributor_command.roles)
 
 
 async def test_a_known_person_is_identified_in_one_query_and_still_gets_a_new_name_and_the_lead_role(sqlite_database):

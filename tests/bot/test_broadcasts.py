@@ -149,7 +149,7 @@ async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, conne
     with pytest.raises(BroadcastNotAllowed, match="Seul le responsable SPASER peut diffuser un message"):
         await runtime.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
 
-    refusal = "Cette action est réservée au responsable SPASER. Tapez « qui suis-je » pour connaître votre rôle."
+    refusal = "Cette action est réservée à la personne responsable du SPASER. Tapez « qui suis-je » pour connaître votre rôle."
     assert by_contributor == by_official == refusal
     assert await runtime.outbox.counts() == {}
     assert await runtime.broadcasts.repository.history() == []

@@ -263,7 +263,7 @@ async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, l
     refused = texts(await lead.say("modifier IND-03 unité kilos"))
     assert "unité « kilos » inconnue" in refused and "Rien n'a été modifié" in refused
     assert "IND-03 est désactivé" in texts(await lead.say("désactiver IND-03"))
-    assert "réservée au responsable SPASER" in texts(await nadia.say("réactiver IND-03"))
+    assert "réservée à la personne responsable du SPASER" in texts(await nadia.say("réactiver IND-03"))
     assert not (await seeded.catalogue.require("IND-03")).active
 
 
