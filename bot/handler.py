@@ -95,7 +95,7 @@ class SpaserBot(TeamsActivityHandler):
         if found:
             command, match = found
             if not command.allowed(person):
-                await turn_context.send_activity(role_refusal(command.roles))
+                await turn_context.send_activity(role_refusal(command.roles, person))
                 return
             call = CommandCall(match=match, **call_args)
             if in_group(turn_context) and command.in_groups is not GroupReply.HERE:

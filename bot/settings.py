@@ -76,6 +76,12 @@ class Settings:
                 "SPASER_ENV=production but SPASER_DOWNLOAD_SECRET is empty: refusing to start without a stable "
                 "secret for download links (generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
             )
+        if self.environment == "production" and not self.allowed_tenants:
+            raise SettingsError(
+                "SPASER_ENV=production mais aucune organisation n'est autorisée : renseignez SPASER_ALLOWED_TENANTS "
+                "(l'identifiant de votre tenant Microsoft 365), ou MicrosoftAppTenantId pour une application "
+                "mono-tenant. Sans cela, n'importe quelle organisation pourrait parler à l'assistant."
+            )
         if self.download_secret and len(self.download_secret) < MIN_DOWNLOAD_SECRET_LENGTH:
             raise SettingsError(
                 f"SPASER_DOWNLOAD_SECRET is too short ({len(self.download_secret)} characters, "
@@ -106,13 +112,19 @@ class Settings:
             app_tenant_id=values.get("MicrosoftAppTenantId", ""),
             timezone=values.get("SPASER_TIMEZONE", "") or defaults.timezone,
             admins=tuple(a.lower() for a in _split_list(values.get("SPASER_ADMINS"))),
-            allowed_tenants=_split_list(values.get("SPASER_ALLOWED_TENANTS")),
+            allowed_tenants=_split_list(values.get("SPASER_ALLOWED_TENANTS")) or _single_tenant(values),
             environment=(values.get("SPASER_ENV", "") or defaults.environment).lower(),
             public_url=(values.get("SPASER_PUBLIC_URL", "") or f"http://localhost:{port}").rstrip("/"),
             scheduler_enabled=values.get("SPASER_SCHEDULER", "on").lower() not in {"off", "0", "false"},
             download_secret=values.get("SPASER_DOWNLOAD_SECRET", "").strip(),
             committees=committees,
         ).validate()
+
+
+def _single_tenant(values: dict[str, str]) -> tuple[str, ...]:
+    """A single-tenant app talks to its own tenant only, unless an allow-list says otherwise."""
+    tenant = values.get("MicrosoftAppTenantId", "").strip()
+    return (tenant,) if tenant and values.get("MicrosoftAppType", "").lower() == "singletenant" else ()
 
 
 def read_environment(environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> dict[str, str]:

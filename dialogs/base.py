@@ -63,7 +63,7 @@ class SpaserDialog(ComponentDialog):
         person = current_person(inner_dc.context)
         if person is not None and person.role in self.allowed_roles:
             return None
-        await inner_dc.context.send_activity(MessageFactory.text(role_refusal(self.allowed_roles)))
+        await inner_dc.context.send_activity(MessageFactory.text(role_refusal(self.allowed_roles, person)))
         return await inner_dc.cancel_all_dialogs()
 
     async def _interrupt(self, inner_dc: DialogContext) -> DialogTurnResult | None:

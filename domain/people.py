@@ -75,8 +75,17 @@ ROLE_PLURALS = {
 }
 
 
-def role_refusal(roles: frozenset[Role | None]) -> str:
-    """Names who may do it, so a refused person knows whom to ask."""
+UNREGISTERED_REFUSAL = (
+    "Je ne vous connais pas encore : je réponds à vos questions sur le SPASER, mais pour le reste, "
+    "demandez à la personne responsable du SPASER de vous enregistrer."
+)
+
+
+def role_refusal(roles: frozenset[Role | None], person: PersonView | None = None) -> str:
+    """Names who may do it, so a refused person knows whom to ask; someone unknown is told how to be
+    registered."""
+    if person is None or person.role is None:
+        return UNREGISTERED_REFUSAL
     if set(roles) == {Role.LEAD}:
         who = "à la personne responsable du SPASER"
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.people import EMAIL_IN_TEXT
-from bot.router import EVERYONE, LEAD_ONLY, REGISTERED, Command, CommandCall, GroupReply
+from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall, GroupReply
 from dialogs.cards import card_message
 from dialogs.committees.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
 from dialogs.committees.meeting_when import kind_in, meeting_number_in
@@ -255,7 +255,7 @@ def build_commands(
                 r"^prochaine? (reunion|echeance)$",
             ),
             next_meeting,
-            roles=EVERYONE,
+            roles=REGISTERED,
             help_line="« prochain comité » ou « quand est le prochain COPIL ? »",
             example="prochain comité",
         ),

@@ -409,6 +409,7 @@ def build_commands(
                 r"^(les |tous les )?indicateurs$",
             ),
             show_catalogue,
+            roles=REGISTERED,
             topic=TOPIC,
             help_line="« catalogue » : les indicateurs suivis, par axe",
             example="catalogue",

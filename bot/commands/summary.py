@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from bot.router import EVERYONE, Command, CommandCall
+from bot.router import REGISTERED, Command, CommandCall
 from dialogs.cards import adaptive_card, card_message
 from domain.cards import im_back
 from domain.clock import format_datetime_fr
@@ -115,7 +115,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             "summary_weekly",
             (WEEKLY_PATTERN,),
             weekly,
-            roles=EVERYONE,
+            roles=REGISTERED,
             help_line="« synthèse hebdomadaire oui » : recevoir la synthèse chaque lundi (« non » pour arrêter)",
             topic="Synthèse",
         ),
@@ -123,7 +123,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             "summary_export",
             EXPORT_PATTERNS,
             export,
-            roles=EVERYONE,
+            roles=REGISTERED,
             help_line="« exporter la synthèse en PDF » (ou HTML, CSV, XLSX) : un lien de téléchargement",
             topic="Synthèse",
         ),
@@ -131,7 +131,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             "summary",
             SUMMARY_PATTERNS,
             show_summary,
-            roles=EVERYONE,
+            roles=REGISTERED,
             help_line="« synthèse », « où en est-on ? » : l'état d'avancement du SPASER "
                       "(« synthèse axe social », « synthèse direction DCP »)",
             example="où en est-on ?",

@@ -174,9 +174,15 @@ def test_a_refusal_names_the_roles_allowed():
     async def noop(call):
         return None
 
+    from domain.people import UNREGISTERED_REFUSAL, PersonView
+
+    official = PersonView(1, "Hélène", None, Role.OFFICIAL, None, None, None, "aad", "t")
     contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
-    assert "réservée à la personne responsable du SPASER" in role_refusal(Command("y", ("y",), noop, roles=LEAD_ONLY).roles)
-    assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in role_refusal(contributor_command.roles)
+    assert "réservée à la personne responsable du SPASER" in role_refusal(LEAD_ONLY, official)
+    assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in role_refusal(
+        contributor_command.roles, official
+    )
+    assert role_refusal(LEAD_ONLY, None) == UNREGISTERED_REFUSAL
 
 
 async def test_a_known_person_is_identified_in_one_query_and_still_gets_a_new_name_and_the_lead_role(sqlite_database):

@@ -11,7 +11,7 @@ from botbuilder.schema import Attachment
 from bot.attachments import TEAMS_FILE_CONTENT_TYPE
 from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
-from domain.people import Role
+from domain.people import UNREGISTERED_REFUSAL, Role
 from tests.conftest import make_settings, texts
 from tests.paths import DATA
 
@@ -101,7 +101,7 @@ async def test_a_lead_answer_is_used_by_another_instance_on_the_same_database(sq
 
 async def test_answering_is_for_the_lead_only(talk, runtime):
     await talk("agent-aad", "Paul").say(UNKNOWN_QUESTION)
-    assert "réservée à la personne responsable du SPASER" in texts(await talk("agent-aad", "Paul").say("répondre à la question 1"))
+    assert texts(await talk("agent-aad", "Paul").say("répondre à la question 1")) == UNREGISTERED_REFUSAL
 
 
 async def test_lead_imports_our_spaser_as_a_teams_file_and_it_is_quoted(talk, runtime, file_server):

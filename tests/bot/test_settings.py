@@ -55,3 +55,20 @@ async def test_the_reminders_follow_the_app_settings(sqlite_database):
     planned = await services.committees.plan(CommitteeKind.COPIL, datetime(2027, 1, 20, 13, tzinfo=UTC))
 
     assert {r.offset_days for r in planned.reminders if r.audience == "members"} == {3}
+
+
+PRODUCTION = {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "SPASER_ENV": "production",
+              "SPASER_DOWNLOAD_SECRET": "s" * 48}
+
+
+def test_production_refuses_to_start_open_to_every_tenant():
+    with pytest.raises(SettingsError, match="aucune organisation n'est autorisée"):
+        Settings.from_env(PRODUCTION)
+
+
+def test_a_single_tenant_app_is_allowed_its_own_tenant_only():
+    settings = Settings.from_env({**PRODUCTION, "MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": "t-ville"})
+    listed = Settings.from_env({**PRODUCTION, "SPASER_ALLOWED_TENANTS": "t-ville, t-agglo"})
+
+    assert settings.allowed_tenants == ("t-ville",)
+    assert listed.allowed_tenants == ("t-ville", "t-agglo")

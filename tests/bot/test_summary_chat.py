@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from app import RUNTIME, create_app
 from bot.console import ConsoleConversation
 from bot.settings import Settings, SettingsError
-from domain.people import Role
+from domain.people import UNREGISTERED_REFUSAL, Role
 from domain.summary.documents import ExportFormat, resource_id
 from domain.summary.request import SummaryRequest
 from domain.summary.tokens import DownloadTokens
@@ -182,8 +182,7 @@ async def test_unregistered_people_are_refused_politely_and_bad_filters_explaine
     no_code = texts(await official.say("synthèse direction"))
     which_format = card_of(await official.say("exporter la synthèse axe social"))
 
-    expected = "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
-    assert refused == refused_export == refused_weekly == expected
+    assert refused == refused_export == refused_weekly == UNREGISTERED_REFUSAL
     assert bad_axis.startswith("Axe « sport » inconnu. Axes possibles : social")
     assert no_code == "Indiquez le code de la direction, par exemple « synthèse direction DRC »."
     buttons = [action["data"]["msteams"]["value"] for action in which_format["actions"]]
@@ -205,7 +204,8 @@ async def test_the_weekly_digest_choice_is_stored_per_person(bot_app):
 
 
 def test_production_refuses_to_start_without_a_download_secret():
-    base = {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "SPASER_ENV": "production"}
+    base = {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "SPASER_ENV": "production",
+            "SPASER_ALLOWED_TENANTS": "tenant-de-la-ville"}
     with pytest.raises(SettingsError, match="SPASER_DOWNLOAD_SECRET is empty"):
         Settings.from_env(base)
     with pytest.raises(SettingsError, match="too short"):
