@@ -15,7 +15,7 @@ from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
 from domain.outbox import DeliveryState, Recipient, names_by_reason
-from domain.text import excerpt, fold, listed_names
+from domain.text import excerpt, fold, listed_names, shown, with_link_targets
 
 MAX_BROADCAST_LENGTH = 4000
 COMMITTEE_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
@@ -174,7 +174,7 @@ def _text_block(text: str, **style: Any) -> dict[str, Any]:
 
 
 def signature(author_name: str, sent_at: datetime, timezone: str) -> str:
-    who = author_name or "le responsable SPASER"
+    who = shown(author_name) or "la personne responsable du SPASER"
     return f"Envoyé par {who}, responsable SPASER, le {format_datetime_fr(sent_at, timezone)}."
 
 
@@ -183,22 +183,22 @@ def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) 
     return card(
         [
             _text_block("Message du responsable SPASER", size="Medium", weight="Bolder"),
-            _text_block(text),
+            _text_block(with_link_targets(text)),
             _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True, separator=True),
         ]
     )
 
 
 def message_summary(text: str, author_name: str) -> str:
-    first_line = text.strip().splitlines()[0][:150]
-    return f"Message de {author_name or 'votre responsable SPASER'} (SPASER) : {first_line}"
+    first_line = with_link_targets(text.strip().splitlines()[0])[:150]
+    return f"Message de {shown(author_name) or 'votre responsable SPASER'} (SPASER) : {first_line}"
 
 
 def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
     facts = [
         {"title": "Audience", "value": resolved.label},
         {"title": "Destinataires", "value": f"{people_count(len(resolved.recipients))} : "
-                                            f"{listed_names([r.label for r in resolved.recipients], PREVIEW_NAMES)}"},
+                                            f"{listed_names([shown(r.label) for r in resolved.recipients], PREVIEW_NAMES)}"},
     ]
     body = [
         _text_block("Aperçu de votre message", size="Medium", weight="Bolder"),
@@ -208,7 +208,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
         several = len(resolved.without_reference) > 1
         body.append(
             _text_block(
-                f"⚠ {listed_names(list(resolved.without_reference), PREVIEW_NAMES)} n'{'ont' if several else 'a'} encore "
+                f"⚠ {listed_names([shown(name) for name in resolved.without_reference], PREVIEW_NAMES)} n'{'ont' if several else 'a'} encore "
                 f"jamais échangé avec l'assistant dans Teams : le message ne pourra pas {'leur' if several else 'lui'} "
                 "parvenir (le bilan d'envoi le signalera).",
                 color="Warning",
@@ -220,7 +220,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
             "style": "emphasis",
             "items": [
                 _text_block("Message du responsable SPASER", weight="Bolder"),
-                _text_block(text),
+                _text_block(with_link_targets(text)),
                 _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True),
             ],
         }
@@ -241,16 +241,16 @@ def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome
     are grouped by reason, each reason said once."""
     lines = [
         f"**Bilan de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
-        f"({broadcast.audience_label}) : « {excerpt(broadcast.text, 80)} »",
+        f"({shown(broadcast.audience_label)}) : « {shown(excerpt(broadcast.text, 80))} »",
     ]
     for state, title in _STATE_TITLES:
         concerned = [outcome for outcome in outcomes if outcome.state is state]
         if not concerned and state is DeliveryState.CANCELLED:
             continue
         if state is DeliveryState.SENT:
-            who = listed_names([o.recipient_label for o in concerned], LISTED_NAMES)
+            who = listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)
         else:
-            groups = names_by_reason((o.recipient_label, o.error) for o in concerned)
+            groups = names_by_reason((shown(o.recipient_label), o.error) for o in concerned)
             who = " ; ".join(f"{reason} : {listed_names(names, LISTED_NAMES)}" for reason, names in groups)
         lines.append(f"- {title} : {len(concerned)}" + (f" — {who}" if concerned else ""))
     return "\n".join(lines)

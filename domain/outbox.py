@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from domain.clock import SchedulingError
-from domain.text import excerpt, listed_names
+from domain.text import excerpt, listed_names, shown
 
 BLOCKED_ERROR_PREFIX = "403"
 """`last_error` of a row whose recipient refused the bot (Teams answers 403 MessageWritesBlocked)."""
@@ -219,8 +219,8 @@ def names_by_reason(failures: Iterable[tuple[str, str | None]]) -> list[tuple[st
 
 
 def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int, str]]) -> list[OutboxMessage]:
-    subject = excerpt(rows[0].text.split("\n")[0].strip("*# "), 150)
-    groups = names_by_reason((row.recipient_label or "destinataire inconnu", row.last_error) for row in rows)
+    subject = shown(excerpt(rows[0].text.split("\n")[0].strip("*# "), 150))
+    groups = names_by_reason((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in rows)
     lines = [f"- {reason} : {listed_names(names)}" for reason, names in groups]
     plural = len(rows) > 1
     text = (

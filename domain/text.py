@@ -1,4 +1,5 @@
-"""Folding of what people type, for matching commands regardless of case, accents and quotes."""
+"""What people type: folded for matching commands regardless of case, accents and quotes, and shown
+to others without any markup that could hide where a link goes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from collections.abc import Sequence
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
 _SPACES = re.compile(r"\s+")
+_MARKUP_START = re.compile(r"(\]|<)(?=[(A-Za-z/!?])")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,5}(\S{1,2000}?)\s{0,5}\)")
+_ZERO_WIDTH_SPACE = "\u200b"
 
 
 def fold(text: str | None) -> str:
@@ -38,3 +42,16 @@ def listed_names(names: Sequence[str], limit: int = 30) -> str:
     """« A, B, C » or, past `limit` names, « A, B et 12 autres »: a report stays readable in Teams."""
     shown = ", ".join(names[:limit])
     return shown + (f" et {len(names) - limit} autres" if len(names) > limit else "")
+
+
+def shown(text: str | None) -> str:
+    """Text someone typed, safe to show to someone else in Teams (messages and Adaptive Cards, which
+    render Markdown and some HTML): an invisible space after `]` before `(` and after `<` before a
+    tag breaks every link, image and tag, while the text and any address in it read as typed."""
+    return _MARKUP_START.sub(lambda found: found.group(1) + _ZERO_WIDTH_SPACE, text or "")
+
+
+def with_link_targets(text: str | None) -> str:
+    """The lead's own text with each Markdown link written out as « label (address) », so that
+    recipients see where it goes, and nothing else rendered as markup."""
+    return shown(_MARKDOWN_LINK.sub(lambda found: f"{found.group(1)} ({found.group(2)})", text or ""))

@@ -26,7 +26,7 @@ from domain.indicators.catalogue import Axis, catalogue_size_warning
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
-from domain.text import fold
+from domain.text import fold, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -236,7 +236,7 @@ def build_commands(
             if value is None:
                 lines.append(f"- {code} : pas encore de valeur")
             else:
-                comment = f" — « {value.comment} »" if value.comment else ""
+                comment = f" — « {shown(value.comment)} »" if value.comment else ""
                 lines.append(f"- {code} : **{value.shown}** ({value.period.code}, {value.period.label}){comment}")
         if not indicator.active:
             lines.append("Cet indicateur est désactivé.")

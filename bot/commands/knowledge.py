@@ -13,6 +13,7 @@ from domain.errors import DomainError
 from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.knowledge.render import format_answer
 from domain.people import PersonView, Role
+from domain.text import shown
 from storage.knowledge.service import KnowledgeService
 
 DOCUMENT_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
@@ -51,7 +52,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             await call.turn_context.send_activity("Aucune question en attente de réponse. 👍")
             return
         lines = ["Questions auxquelles je n'ai pas su répondre (les plus récentes d'abord) :"]
-        lines += [f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {text[:200]} »" for qid, text, asked_at in questions]
+        lines += [f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »" for qid, text, asked_at in questions]
         lines.append("\nPour répondre : « répondre à la question N ».")
         reply = MessageFactory.text("\n".join(lines))
         reply.suggested_actions = SuggestedActions(

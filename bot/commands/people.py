@@ -12,6 +12,7 @@ from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.people.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
 from dialogs.people.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
 from domain.people import Role
+from domain.text import shown
 from storage.people import DirectorateRepository, PeopleRepository
 
 PERSON_WORDS = r"(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)"
@@ -76,7 +77,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             lines.append(f"**{title[0].upper() + title[1:]}** ({len(group)})")
             for p in group:
                 where = f" — {p.directorate_code}" if p.directorate_code else ""
-                lines.append(f"- {p.name or '?'} <{p.email or 'e-mail inconnu'}>{where}")
+                lines.append(f"- {shown(p.name) or '?'} ({shown(p.email) or 'e-mail inconnu'}){where}")
         await call.turn_context.send_activity("\n".join(lines))
 
     async def list_directorates(call: CommandCall) -> None:

@@ -16,6 +16,7 @@ from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeTy
 from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
+from domain.text import shown
 
 NEXT_MEETING_COMMAND = "prochain comité"
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
@@ -40,12 +41,12 @@ def meeting_title(meeting: MeetingView, tz: str) -> str:
 def meeting_facts(meeting: MeetingView, tz: str) -> dict[str, Any]:
     facts = [{"title": "Date :", "value": format_datetime_fr(meeting.starts_at, tz)}]
     if meeting.location:
-        facts.append({"title": "Lieu :", "value": meeting.location})
+        facts.append({"title": "Lieu :", "value": shown(meeting.location)})
     if meeting.teams_url:
         facts.append({"title": "Réunion Teams :", "value": f"[rejoindre]({meeting.teams_url})"})
     if not meeting.location and not meeting.teams_url:
         facts.append({"title": "Lieu :", "value": "à préciser"})
-    facts.append({"title": "Ordre du jour :", "value": meeting.agenda or "à venir"})
+    facts.append({"title": "Ordre du jour :", "value": shown(meeting.agenda) or "à venir"})
     return {"type": "FactSet", "facts": facts}
 
 
@@ -138,7 +139,7 @@ def meeting_card(
 def meetings_list_card(meetings: Sequence[MeetingView], tz: str, title: str) -> dict:
     body: list[dict] = [_title(title)]
     for meeting in meetings:
-        where = f" — {meeting.location}" if meeting.location else (" — Teams" if meeting.teams_url else "")
+        where = f" — {shown(meeting.location)}" if meeting.location else (" — Teams" if meeting.teams_url else "")
         body.append(_para(f"n° {meeting.id} · **{meeting.label}** · {format_datetime_fr(meeting.starts_at, tz)}{where}"))
     return card(body)
 

@@ -15,6 +15,7 @@ from typing import Any
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
+from domain.text import shown
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"
@@ -67,9 +68,9 @@ def saved_line(view: ValueView) -> str:
 def history_line(view: ValueView, timezone: str) -> str:
     when = format_datetime_fr(view.entered_at, timezone)
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
-    comment = f" — « {view.comment} »" if view.comment else ""
+    comment = f" — « {shown(view.comment)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
-    return f"- {view.period.code} {view.directorate_code} : {change}{status}, par {view.entered_by or '?'} le {when}{comment}"
+    return f"- {view.period.code} {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} le {when}{comment}"
 
 
 def update_buttons(directorate_code: str | None) -> list[dict]:

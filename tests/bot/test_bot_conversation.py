@@ -70,7 +70,7 @@ async def test_lead_lists_people_grouped_by_role(talk, runtime):
     await register(runtime, "nadia@ville.fr", Role.CONTRIBUTOR, "DCP", name="Nadia Benali")
     await register(runtime, "maire@ville.fr", Role.OFFICIAL, name="Hélène Dubois")
     listing = texts(await talk("lead-aad").say("lister les personnes"))
-    assert "Nadia Benali <nadia@ville.fr> — DCP" in listing
+    assert "Nadia Benali (nadia@ville.fr) — DCP" in listing
     assert "Hélène Dubois" in listing and "Élu·e ou directeur·rice" in listing
 
 
