@@ -17,6 +17,7 @@ from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.base import PERSON_KEY
 from dialogs.cards import card_message
 from domain.cards import welcome_card
+from domain.indicators.values import format_number
 from domain.people import PersonView, role_refusal
 from storage.people import ConversationRefRepository, PeopleRepository
 
@@ -29,6 +30,14 @@ UNKNOWN_INPUT_REPLY = (
     "ou posez-moi une question sur le SPASER."
 )
 EMPTY_INPUT_REPLY = "Je n'ai reçu aucun texte. Tapez « aide » pour voir ce que je sais faire."
+MAX_MESSAGE_CHARS = 4000
+"""The longest answer a dialog takes (a broadcast, an agenda): anything longer is refused at once."""
+MAX_ROUTED_CHARS = 1000
+"""A question or a command is a few sentences; longer text is not matched against anything."""
+TOO_LONG_TO_UNDERSTAND = (
+    "Votre message est trop long pour que je le comprenne : posez votre question ou donnez votre "
+    "commande en une ou deux phrases."
+)
 ANSWERED_PRIVATELY = "Je vous ai répondu en message privé : ce que vous demandez ne concerne que vous."
 ASK_ME_PRIVATELY = (
     "Je ne peux pas répondre ici : ce que vous demandez ne concerne que vous. Écrivez-moi en conversation "
@@ -36,6 +45,13 @@ ASK_ME_PRIVATELY = (
 )
 WELCOMED_FLAG = "welcomed"
 ROSTER_KEY = "spaser.roster_member"
+
+
+def too_long(length: int, limit: int) -> str:
+    return (
+        f"Votre message est trop long ({format_number(length)} caractères, {format_number(limit)} au plus) : "
+        "raccourcissez-le, s’il vous plaît."
+    )
 
 
 class SpaserBot(TeamsActivityHandler):
@@ -76,6 +92,9 @@ class SpaserBot(TeamsActivityHandler):
         activity = turn_context.activity
         text = (TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text) or ""
         text = text.strip()
+        if len(text) > MAX_MESSAGE_CHARS:
+            await turn_context.send_activity(too_long(len(text), MAX_MESSAGE_CHARS))
+            return
         dialog_context = await self._dialogs.create_context(turn_context)
         if isinstance(activity.value, dict) and activity.value.get("action") and not text:
             await self._handle_card_action(turn_context, person, activity.value)
@@ -89,6 +108,9 @@ class SpaserBot(TeamsActivityHandler):
             return
         if not text:
             await turn_context.send_activity(EMPTY_INPUT_REPLY)
+            return
+        if len(text) > MAX_ROUTED_CHARS:
+            await turn_context.send_activity(TOO_LONG_TO_UNDERSTAND)
             return
         call_args = dict(turn_context=turn_context, dialog_context=dialog_context, person=person, text=text)
         found = self._router.find(text)

@@ -339,7 +339,7 @@ def build_commands(
         Command(
             "indicators_due",
             (
-                r"\bquels? (sont )?(les |mes |nos )?indicateurs\b.*\b(renseigner|saisir|remplir|mettre a jour|completer)\b",
+                r"\bquels? (sont )?(les |mes |nos )?indicateurs\b.{0,60}?\b(renseigner|saisir|remplir|mettre a jour|completer)\b",
                 r"\bindicateurs? (a renseigner|a saisir|en attente|restant a (renseigner|saisir)|manquants?)\b",
                 r"\b(que|qu'est-ce que) (je )?dois[- ]je (renseigner|saisir|remplir)\b",
                 r"\bqu'est-ce qu'il (me )?reste a (renseigner|saisir)\b",

@@ -16,7 +16,7 @@ from domain.text import shown
 from storage.people import DirectorateRepository, PeopleRepository
 
 PERSON_WORDS = r"(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)"
-MENTION_TAG = re.compile(r"<at>.*?</at>", re.IGNORECASE)
+MENTION_TAG = re.compile(r"<at>.{0,300}?</at>", re.IGNORECASE)
 EMAIL_IN_TEXT = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
 log = logging.getLogger(__name__)
 ROLE_WORDS = {word: role for role, words in ROLE_SYNONYMS.items() for word in words}

@@ -22,7 +22,7 @@ SUMMARY_PATTERNS = (
     r"\bou en sommes[- ]nous\b",
     r"^(l')?etat d'avancement\b",
 )
-_AXIS = re.compile(r"\baxe (?P<axis>.+?)(?= direction\b|$)")
+_AXIS = re.compile(r"\baxe (?P<axis>.{1,60}?)(?= direction\b|$)")
 _DIRECTORATE = re.compile(r"\bdirection (?P<code>[a-z0-9][a-z0-9_-]{0,31})\b")
 _DIRECTORATE_WORD = re.compile(r"\bdirection\b")
 
