@@ -23,6 +23,10 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 PDF_SUFFIXES = frozenset({".pdf"})
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_PDF_PAGES = 300
+MAX_TEXT_CHARS = 1_000_000
+"""A SPASER is tens of pages (about 150,000 characters): past these, the file is not one."""
+MAX_SECTIONS = 2_000
 MAX_SECTION_WORDS = 250
 MIN_PDF_LETTERS = 20
 MAX_TITLE_CHARS = 200  # titles and sources must fit the stored columns (300 / 500 chars)
@@ -88,15 +92,22 @@ def parse_document(data: bytes, filename: str) -> list[Section]:
             f"Le document « {filename} » est trop volumineux (plus de 10 Mo). Importez une "
             "version allégée, sans images."
         )
-    if suffix in PDF_SUFFIXES:
-        sections = split_plain_text(extract_pdf_text(data, filename))
-    elif suffix in MARKDOWN_SUFFIXES:
-        sections = split_markdown(_decode_text(data, filename))
-    else:
-        sections = split_plain_text(_decode_text(data, filename))
+    text = extract_pdf_text(data, filename) if suffix in PDF_SUFFIXES else _decode_text(data, filename)
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_big(filename, "trop de texte")
+    sections = split_markdown(text) if suffix in MARKDOWN_SUFFIXES else split_plain_text(text)
     if not sections:
         raise DocumentError(f"Le document « {filename} » ne contient aucun texte exploitable.")
+    if len(sections) > MAX_SECTIONS:
+        raise _too_big(filename, f"plus de {MAX_SECTIONS} sections")
     return sections
+
+
+def _too_big(filename: str, why: str) -> DocumentError:
+    return DocumentError(
+        f"Le document « {filename} » est trop gros pour un SPASER ({why}) : importez le document adopté seul, "
+        "en PDF exporté depuis un traitement de texte, en Markdown ou en texte."
+    )
 
 
 def extract_pdf_text(data: bytes, filename: str) -> str:
@@ -110,7 +121,14 @@ def extract_pdf_text(data: bytes, filename: str) -> str:
                 f"Le PDF « {filename} » est protégé par un mot de passe : importez une version "
                 "sans protection."
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _too_big(filename, f"plus de {MAX_PDF_PAGES} pages")
+        pages, extracted = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            extracted += len(pages[-1])
+            if extracted > MAX_TEXT_CHARS:
+                raise _too_big(filename, "trop de texte")
     except DocumentError:
         raise
     except Exception as error:  # pypdf raises many types on damaged files; all mean the same

@@ -17,6 +17,7 @@ from domain.knowledge.document import organisation_entries_from_bytes
 from domain.knowledge.entries import Entry, EntryKind, lead_entry
 from domain.knowledge.retrieval import DEFAULT_ENTRIES_PATH, Answer, KnowledgeBase
 from domain.people import PersonView
+from storage.bounded_worker import run_bounded
 from storage.knowledge.repository import DocumentInfo, KnowledgeRepository, StoredEntry
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class KnowledgeService:
 
     async def import_document(self, data: bytes, filename: str, lead: PersonView | None) -> ImportResult:
         """Parse first (a bad file changes nothing), then replace the previous version atomically."""
-        entries = await asyncio.to_thread(organisation_entries_from_bytes, data, filename)
+        entries = await run_bounded(organisation_entries_from_bytes, data, filename, what=f"Le document « {filename} »")
         previous = await self._repository.current_document()
         title = Path(filename).stem
         await self._repository.replace_organisation_document(
