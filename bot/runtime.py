@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from botbuilder.core import BotAdapter, ConversationState, TurnContext, UserState
 from botbuilder.dialogs import DialogSet
 
+from bot.attachments import Downloads, IncomingFilesMiddleware
 from bot.calendar_http import CalendarRoutes
 from bot.commands import broadcasts as broadcast_commands
 from bot.commands import committees as committee_commands
@@ -22,6 +23,7 @@ from bot.commands import general, indicator_form, people
 from bot.commands import indicators as indicator_commands
 from bot.commands import knowledge as knowledge_commands
 from bot.commands import summary as summary_commands
+from bot.commands.knowledge import DOCUMENT_EXTENSIONS
 from bot.download_http import SummaryDocuments
 from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
 from bot.handler import SpaserBot
@@ -53,7 +55,9 @@ from dialogs.people.assign_role_dialog import AssignRoleDialog
 from domain.clock import Clock, SystemClock
 from domain.committees import meeting_dates
 from domain.committees.settings import CommitteeSettings
+from domain.indicators.catalogue_csv import MAX_BYTES as MAX_CATALOGUE_BYTES
 from domain.indicators.values import warm_up as warm_up_recognizers
+from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.people import Role
 from domain.summary.model import Scope
 from scheduler.outbox import ProactiveChannel
@@ -82,6 +86,7 @@ class BotRuntime(Services):
     dialogs: DialogSet
     bot: SpaserBot
     documents: SummaryDocuments
+    downloads: Downloads
     calendar: CalendarRoutes
     _settling: asyncio.Task | None = field(default=None, init=False, repr=False)
     _warm_up: asyncio.Future | None = field(default=None, init=False, repr=False)
@@ -177,6 +182,7 @@ class BotRuntime(Services):
     def install_middleware(self, adapter: BotAdapter) -> None:
         adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
         adapter.use(ConversationLockMiddleware())
+        adapter.use(IncomingFilesMiddleware(self.downloads))
         adapter.use(TurnAdmissionMiddleware())
         adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock))
         adapter.use(HoldRepliesMiddleware())
@@ -281,5 +287,6 @@ def build_runtime(
         dialogs=dialogs,
         bot=bot,
         documents=documents,
+        downloads=Downloads(settings.local_mode, {**dict.fromkeys(DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES), ".csv": MAX_CATALOGUE_BYTES}),
         calendar=CalendarRoutes(services.committees, services.people, services.clock, tz),
     )

@@ -37,7 +37,8 @@ class Sender:
             conversation_id=conversation_id, conversation_type=conversation_type,
         )
 
-    def activity(self, **fields) -> dict:
+    def activity(self, *, attachments: list[dict] | None = None, **fields) -> dict:
+        """The activity as JSON; `attachments` are given as Teams sends them (JSON)."""
         activity = teams_activity(
             aad_object_id=self.aad,
             name=self.name,
@@ -47,7 +48,10 @@ class Sender:
             **fields,
         )
         activity.service_url = self.connector.url
-        return activity.serialize()
+        body = activity.serialize()
+        if attachments is not None:
+            body["attachments"] = attachments
+        return body
 
     async def post(self, **fields) -> list[dict]:
         """The replies, returned in the body (`expectReplies`)."""

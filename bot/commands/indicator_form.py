@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from botbuilder.core import MessageFactory, TurnContext
 
-from bot.attachments import IncomingFile, download
+from bot.attachments import IncomingFile, fetched
 from bot.commands.indicators import ALREADY_SAVED
 from dialogs.cards import card_message
 from domain.errors import DomainError
@@ -16,7 +16,6 @@ from domain.indicators.cards import (
     read_form,
     saved_line,
 )
-from domain.indicators.catalogue_csv import MAX_BYTES
 from domain.indicators.rules import EntryErrors, NotAllowed, check_directorate_allowed
 from domain.people import PersonView, Role
 from storage.indicators.catalogue import IndicatorCatalogue
@@ -108,7 +107,7 @@ def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
             await turn_context.send_activity("Seul le responsable SPASER peut importer le catalogue des indicateurs.")
             return
         try:
-            data = await download(file, MAX_BYTES)
+            data = fetched(turn_context, file)
             result = await catalogue.import_catalogue(data)
         except DomainError as error:
             await turn_context.send_activity(f"{error.message}\n\nLe catalogue n'a pas été modifié.")

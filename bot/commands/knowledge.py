@@ -5,12 +5,11 @@ from __future__ import annotations
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
-from bot.attachments import IncomingFile, download
+from bot.attachments import IncomingFile, fetched
 from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.knowledge.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
 from domain.clock import format_date_fr
 from domain.errors import DomainError
-from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.knowledge.render import format_answer
 from domain.people import PersonView, Role
 from domain.text import shown
@@ -112,7 +111,7 @@ def build_file_handlers(knowledge: KnowledgeService) -> dict:
             await turn_context.send_activity("Seul le responsable SPASER peut importer le SPASER de l'organisme.")
             return
         try:
-            data = await download(file, MAX_DOCUMENT_BYTES)
+            data = fetched(turn_context, file)
             result = await knowledge.import_document(data, file.name, person)
         except DomainError as error:
             await turn_context.send_activity(f"{error.message}\n\nRien n'a été modifié.")

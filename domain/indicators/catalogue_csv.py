@@ -17,7 +17,7 @@ import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from domain.errors import DomainError, quoted_input
+from domain.errors import DomainError
 from domain.indicators.catalogue import (
     CATALOGUE_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -179,14 +179,18 @@ def _check_header(record: list[str], line: int) -> list[str]:
         record = record[:-1]
     columns = [header_key(cell) for cell in record]
     missing = [column for column in CATALOGUE_COLUMNS if column not in columns and column not in OPTIONAL_COLUMNS]
-    unknown = [cell.strip() for cell, column in zip(record, columns) if column not in CATALOGUE_COLUMNS]
+    unknown = [position for position, column in enumerate(columns, start=1) if column not in CATALOGUE_COLUMNS]
     repeated = sorted({column for column in columns if column in CATALOGUE_COLUMNS and columns.count(column) > 1})
     if missing or unknown or repeated:
         details = []
         if missing:
             details.append("colonnes manquantes : " + ", ".join(missing))
         if unknown:
-            details.append("colonnes inconnues : " + ", ".join(f"« {quoted_input(cell)} »" for cell in unknown[:10]))
+            # Positions, not names: what a fetched file holds is never quoted back (it may not be a catalogue).
+            listed = ", ".join(map(str, unknown[:10]))
+            details.append(
+                f"la colonne n° {listed} n’est pas connue" if len(unknown) == 1 else f"les colonnes n° {listed} ne sont pas connues"
+            )
         if repeated:
             details.append("colonnes en double : " + ", ".join(repeated))
         raise CatalogueImportError(
