@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 import aiohttp
 from botbuilder.schema import Activity
@@ -40,6 +41,18 @@ def incoming_files(activity: Activity) -> list[IncomingFile]:
 
 async def download(file: IncomingFile, max_bytes: int) -> bytes:
     """The file's bytes; a French DomainError when it is too large or cannot be fetched."""
+    data = bytearray()
+    await download_into(file, max_bytes, data.extend)
+    return bytes(data)
+
+
+async def download_to_file(file: IncomingFile, max_bytes: int, target: BinaryIO) -> None:
+    """The file written to `target` as it arrives (large files: memory stays bounded)."""
+    await download_into(file, max_bytes, target.write)
+
+
+async def download_into(file: IncomingFile, max_bytes: int, write) -> None:
+    """Each chunk given to `write`; a French DomainError when it is too large or cannot be fetched."""
     too_large = DomainError(
         f"Le fichier « {file.name} » dépasse la taille maximale acceptée ({max_bytes // (1024 * 1024)} Mo)."
     )
@@ -52,11 +65,11 @@ async def download(file: IncomingFile, max_bytes: int) -> bytes:
                     )
                 if response.content_length is not None and response.content_length > max_bytes:
                     raise too_large
-                data = bytearray()
+                received = 0
                 async for chunk in response.content.iter_chunked(64 * 1024):
-                    data += chunk
-                    if len(data) > max_bytes:
+                    received += len(chunk)
+                    if received > max_bytes:
                         raise too_large
-                return bytes(data)
+                    write(chunk)
     except (aiohttp.ClientError, TimeoutError) as error:
         raise DomainError(f"Je n'ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s'il vous plaît.") from error

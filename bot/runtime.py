@@ -18,9 +18,11 @@ from botbuilder.dialogs import DialogSet
 from bot.calendar_http import CalendarRoutes
 from bot.commands import broadcasts as broadcast_commands
 from bot.commands import committees as committee_commands
+from bot.commands import decp as decp_commands
 from bot.commands import general, indicator_form, people
 from bot.commands import indicators as indicator_commands
 from bot.commands import knowledge as knowledge_commands
+from bot.commands import public_page as public_page_commands
 from bot.commands import summary as summary_commands
 from bot.download_http import SummaryDocuments
 from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
@@ -33,6 +35,7 @@ from bot.middleware import (
     TurnAdmissionMiddleware,
     TurnUnitMiddleware,
 )
+from bot.public_http import PublicPageRoutes
 from bot.router import Router
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -82,6 +85,7 @@ class BotRuntime(Services):
     bot: SpaserBot
     documents: SummaryDocuments
     calendar: CalendarRoutes
+    public_routes: PublicPageRoutes
     _settling: asyncio.Task | None = field(default=None, init=False, repr=False)
     _warm_up: asyncio.Future | None = field(default=None, init=False, repr=False)
     _summary_warm_up: asyncio.Task | None = field(default=None, init=False, repr=False)
@@ -256,9 +260,12 @@ def build_runtime(
     )
     router.add(*summary_commands.build_commands(services.summary, services.summary_links, services.summary.repository, tz))
     router.add(*broadcast_commands.build_commands(services.broadcasts.repository, tz))
+    router.add(*decp_commands.build_commands(services.decp))
+    router.add(*public_page_commands.build_commands(services.public_page, settings.public_url))
     router.add(*knowledge)
     file_handlers = knowledge_commands.build_file_handlers(services.knowledge)
-    file_handlers.update(indicator_form.build_file_handlers(services.catalogue))
+    catalogue_files = indicator_form.build_file_handlers(services.catalogue)
+    file_handlers.update(decp_commands.build_file_handlers(services.decp, csv_fallback=catalogue_files[".csv"]))
 
     bot = SpaserBot(
         conversation_state=conversation_state,
@@ -280,4 +287,5 @@ def build_runtime(
         bot=bot,
         documents=documents,
         calendar=CalendarRoutes(services.committees, services.people, services.clock, tz),
+        public_routes=PublicPageRoutes(services.public_page),
     )
