@@ -228,4 +228,4 @@ def _without_bom(stream: BinaryIO) -> BinaryIO:
 
 def _reason(error: Exception) -> str:
     text = str(error).split("\n")[0]
-    return "fichier tronqué" if "incomplete" in text.lower() else "syntaxe incorrecte"
+    return "fichier tronqué" if "premature eof" in text.lower() or "incomplete" in text.lower() else "syntaxe incorrecte"

@@ -122,12 +122,16 @@ class ImportReport:
             return ["Aucune valeur nouvelle : les valeurs calculées sont inchangées."]
         lines = []
         for code, changes in sorted(by_code.items()):
-            shown = changes[-CHANGES_SHOWN_PER_INDICATOR:]
-            earlier = len(changes) - len(shown)
+            valued = [change for change in changes if change.figure.value is not None]
+            empty = [change.figure.period.code for change in changes if change.figure.value is None]
+            shown = valued[-CHANGES_SHOWN_PER_INDICATOR:]
+            earlier = len(valued) - len(shown)
             lines.append(f"{code} {changes[0].indicator.label}")
             lines += [f"- {change.line}" for change in shown]
             if earlier:
                 lines.append(f"- et {counted(earlier, 'période antérieure', 'périodes antérieures')}")
+            if empty:
+                lines.append(f"- {NO_CONTRACT} : {', '.join(empty)}")
         return lines
 
     def text(self, refusals_shown: int = REFUSALS_SHOWN_PER_REASON) -> str:
