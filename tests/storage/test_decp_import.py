@@ -21,7 +21,6 @@ from domain.clock import FakeClock
 from domain.decp.contracts import RefusalReason
 from domain.decp.report import provenance_text
 from domain.errors import DomainError
-from domain.indicators.catalogue import CATALOGUE_COLUMNS
 from domain.indicators.rules import NotAllowed, ValueEntry
 from domain.people import Role
 from storage.decp.service import DecpService
@@ -29,28 +28,9 @@ from storage.decp.tables import DecpContract, DecpFigure, DecpImport
 from storage.indicators import indicator_repositories
 from storage.indicators.tables import IndicatorValue
 from storage.people import DirectorateRepository, PeopleRepository
-from tests.paths import DATA
+from tests.decp_support import BODY, DECP, catalogue_csv
 
-DECP = DATA / "decp"
-BODY = ["21990000100015", "21990000200013"]
 TODAY = date(2026, 11, 30)
-COMPUTED = {
-    "SOC-N": ("%", "trimestrielle", "decp:part-sociale-nombre"),
-    "SOC-M": ("%", "trimestrielle", "decp:part-sociale-montant"),
-    "ENV-N": ("%", "trimestrielle", "decp:part-environnementale-nombre"),
-    "ENV-M": ("%", "trimestrielle", "decp:part-environnementale-montant"),
-    "RES-N": ("nombre", "trimestrielle", "decp:marches-reserves-nombre"),
-    "RES-M": ("€", "trimestrielle", "decp:marches-reserves-montant"),
-    "SOC-AN": ("%", "annuelle", "decp:part-sociale-nombre"),
-    "IND-01": ("heures", "trimestrielle", "saisie"),
-}
-
-
-def catalogue_csv() -> bytes:
-    lines = [";".join(CATALOGUE_COLUMNS)]
-    for code, (unit, frequency, computation) in COMPUTED.items():
-        lines.append(f"{code};Indicateur {code};social;{unit};DCP;{frequency};;;;hausse;DECP;non;oui;;;;{computation}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 @pytest.fixture
