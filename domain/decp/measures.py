@@ -69,9 +69,13 @@ def period_figures(
 ) -> list[PeriodFigure]:
     """The measure for every period from the earliest contract's to the last ended one, oldest first."""
     totals: dict[Period, list] = {}
+    periods: dict[tuple[int, int], Period] = {}
     earliest: date | None = None
     for facts in contracts:
-        period = period_containing(facts.notified_on, frequency)
+        month = (facts.notified_on.year, facts.notified_on.month)
+        period = periods.get(month)
+        if period is None:
+            period = periods[month] = period_containing(facts.notified_on, frequency)
         total = totals.setdefault(period, [0, Decimal(0), 0, Decimal(0)])
         total[0] += 1
         total[1] += facts.amount

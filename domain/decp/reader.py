@@ -20,7 +20,7 @@ from typing import BinaryIO, NamedTuple
 
 import ijson
 
-from domain.decp.contracts import Contract, Refused, RefusalReason, buyer_of, contract_from_record
+from domain.decp.contracts import Contract, RefusalReason, Refused, buyer_of, contract_from_record
 from domain.errors import DomainError
 
 MAX_RECORDS = 250_000

@@ -42,10 +42,10 @@ from domain.indicators.values import Unit, parse_value, validate_value
 from storage.db import Database
 from storage.indicators import statements
 from storage.indicators.reads import (
-    asked_of_directorates,
     CatalogueChanged,
     EntriesCache,
     Snapshot,
+    asked_of_directorates,
     current_key_of,
     directorate_by_code,
     existing_current_keys,
