@@ -134,7 +134,7 @@ footer{border-top:1px solid #929292;color:#3a3a3a;font-size:.9rem}
 
 def public_page_html(page: PublicSpaser) -> str:
     organisation = escape(page.organisation)
-    updated = f"Dernière mise à jour : {format_date_fr(page.updated_on)}." if page.updated_on else "Aucune valeur publiée pour l’instant."
+    updated = f"Dernière mise à jour : {format_date_fr(page.updated_on)}." if page.updated_on else "Aucune valeur publiée pour l’instant."
     parts = [
         "<!doctype html>",
         '<html lang="fr">',
@@ -162,7 +162,7 @@ def public_page_html(page: PublicSpaser) -> str:
         parts.append("<p>Le document du SPASER adopté sera publié ici prochainement.</p>")
     parts += ["</section>", '<section aria-labelledby="indicateurs">', '<h2 id="indicateurs">Indicateurs de suivi</h2>']
     parts.append(
-        "<p>Pour chaque indicateur : sa dernière valeur pour l’organisme, sa cible et la progression depuis la valeur "
+        "<p>Pour chaque indicateur : sa dernière valeur pour l’organisme, sa cible et la progression depuis la valeur "
         "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
         "(DECP) que l’organisme publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )

@@ -347,8 +347,9 @@ scenario('an official asks « où en est-on ? » and sees the summary card with 
 
 /** `{atteint: 1, 'en bonne voie': 13, …}` from the five counters at the top of the summary card. */
 function cardCounts(text) {
+  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés ».
   const labels = ['atteint', 'en bonne voie', 'en retard', 'non renseigné', 'sans cible'];
-  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}\\n`))?.[1])]));
+  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}s?\\n`))?.[1])]));
 }
 
 /** Per indicator code, the latest value (without the « ; période en cours » note) and the status, from the card. */
@@ -370,7 +371,7 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   await writeFile(path.join(ARTIFACTS_DIR, 'synthese.html'), report);
   // The same counters…
   const reportCounts = Object.fromEntries(
-    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label, Number(n)]),
+    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label.replace(/(atteint|renseigné)s$/, '$1'), Number(n)]),
   );
   assert.deepEqual(reportCounts, cardCounts(summaryCard));
   // …and, indicator by indicator, the same latest value and status.

@@ -94,7 +94,7 @@ class PublicPageService:
             if published is not None:
                 if published and not row.organisation_name:
                     raise DomainError(
-                        "Indiquez le nom de l’organisme à afficher sur la page, par exemple : "
+                        "Indiquez le nom de l’organisme à afficher sur la page, par exemple : "
                         "« publier la page SPASER pour Ville de Rivebelle »."
                     )
                 row.published = published

@@ -24,9 +24,9 @@ MAX_DECP_BYTES = 64 * 1024 * 1024
 TOPIC = "Données essentielles (DECP)"
 IMPORT_HELP = (
     "Pour calculer les indicateurs depuis les données essentielles de la commande publique (DECP) de "
-    "l’organisme, envoyez-moi son fichier dans cette conversation : le JSON publié (format 2024) ou le CSV "
-    "consolidé. En ligne de commande : « spaser-bot import-decp FICHIER --siret 12345678900012 ». "
-    "Seuls les marchés des SIRET de l’organisme sont gardés (variable SPASER_SIRETS) ; un marché compte une "
+    "l’organisme, envoyez-moi son fichier dans cette conversation : le JSON publié (format 2024) ou le CSV "
+    "consolidé. En ligne de commande : « spaser-bot import-decp FICHIER --siret 12345678900012 ». "
+    "Seuls les marchés des SIRET de l’organisme sont gardés (variable SPASER_SIRETS) ; un marché compte une "
     "fois, dans son dernier état, et un nouvel import n’ajoute rien en double. Les indicateurs calculés sont "
     "ceux dont la colonne « calcul » du catalogue commence par decp: (par exemple decp:part-sociale-nombre)."
 )
@@ -55,16 +55,16 @@ def build_commands(decp: DecpService) -> list[Command]:
             (r"\b(d'?ou (vient|viennent|provient)|provenance de|source de)( la valeur de| l'indicateur)? (?P<code>[a-z0-9][a-z0-9_.-]{0,31})\b",),
             explain_provenance,
             roles=LEAD_ONLY,
-            help_line="« d’où vient IND-01 ? » : la source d’un indicateur et le nombre de marchés derrière le chiffre",
+            help_line="« d’où vient IND-01 ? » : la source d’un indicateur et le nombre de marchés derrière le chiffre",
             topic=TOPIC,
-            example="d’où vient IND-01 ?",
+            example="d’où vient IND-01 ?",
         ),
         Command(
             "decp_missing_environmental",
             (r"\bmarches? sans (aucune )?(consideration|clause|critere)s? environnementale?s?\b",),
             list_missing_environmental,
             roles=LEAD_ONLY,
-            help_line="« marchés sans considération environnementale » : ceux notifiés depuis le 22 août 2026",
+            help_line="« marchés sans considération environnementale » : ceux notifiés depuis le 22 août 2026",
             topic=TOPIC,
         ),
         Command(
@@ -72,7 +72,7 @@ def build_commands(decp: DecpService) -> list[Command]:
             (r"\bimporter (les |nos )?(decp|donnees essentielles)\b",),
             explain_import,
             roles=LEAD_ONLY,
-            help_line="« importer les DECP » : calculer les indicateurs depuis les données essentielles",
+            help_line="« importer les DECP » : calculer les indicateurs depuis les données essentielles",
             topic=TOPIC,
         ),
     ]

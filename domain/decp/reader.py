@@ -107,7 +107,7 @@ def read_decp(stream: BinaryIO, filename: str, sirets: Collection[str], today: d
         parsed.records += 1
         if parsed.records > MAX_RECORDS:
             raise DecpFileError(
-                f"Le fichier « {filename} » contient plus de {MAX_RECORDS:,} marchés : découpez-le par année.".replace(",", "\u202f")
+                f"Le fichier « {filename} » contient plus de {MAX_RECORDS:,} marchés : découpez-le par année.".replace(",", "\u202f")
             )
         contract_id = str(record.get("id") or "")[:64] if isinstance(record, dict) else ""
         try:
@@ -184,7 +184,7 @@ def _json_records(stream: BinaryIO, filename: str) -> Iterator[RawRecord]:
     if index == 0:
         raise DecpFileError(
             f"Le fichier « {filename} » ne contient aucun marché au format DECP "
-            "(attendu : {\"marches\": {\"marche\": […]}})."
+            "(attendu : {\"marches\": {\"marche\": […]}})."
         )
 
 
@@ -212,7 +212,7 @@ def _csv_records(stream: BinaryIO, filename: str) -> Iterator[RawRecord]:
             yield RawRecord(f"ligne {line}", "marche", dict(zip(columns, (cell.strip() for cell in cells), strict=True)))
     except UnicodeDecodeError:
         raise DecpFileError(
-            f"Le fichier « {filename} » n’est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » et renvoyez-le."
+            f"Le fichier « {filename} » n’est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » et renvoyez-le."
         ) from None
     except csv.Error:
         raise DecpFileError(f"Le fichier « {filename} » n’est pas un CSV lisible (guillemets ou cellule trop longue).") from None

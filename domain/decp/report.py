@@ -63,9 +63,9 @@ class ValueChange:
     def line(self) -> str:
         period = self.figure.period.code
         if self.figure.value is None:
-            return f"{period} : {NO_CONTRACT}"
-        before = "nouvelle valeur" if self.previous is None else f"avant : {self.indicator.show(self.previous)}"
-        return f"{period} : {self.indicator.show(self.figure.value)} ({before}) — {behind(self.indicator.computation, self.figure)}"
+            return f"{period} : {NO_CONTRACT}"
+        before = "nouvelle valeur" if self.previous is None else f"avant : {self.indicator.show(self.previous)}"
+        return f"{period} : {self.indicator.show(self.figure.value)} ({before}) — {behind(self.indicator.computation, self.figure)}"
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,12 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         lines = [
-            f"Marchés lus : {format_number(self.records)} ; retenus pour l’organisme : {format_number(self.kept)} "
+            f"Marchés lus : {format_number(self.records)} ; retenus pour l’organisme : {format_number(self.kept)} "
             f"({counted(self.new, 'nouveau', 'nouveaux')}, {counted(self.updated, 'mis à jour', 'mis à jour')}, "
-            f"{counted(self.unchanged, 'déjà connu', 'déjà connus')}) ; refusés : {format_number(self.refused_total)}.",
+            f"{counted(self.unchanged, 'déjà connu', 'déjà connus')}) ; refusés : {format_number(self.refused_total)}.",
         ]
         if self.merged:
-            lines.append(f"{counted(self.merged, 'ligne répétait', 'lignes répétaient')} un marché déjà lu : il compte une fois, dans son dernier état.")
+            lines.append(f"{counted(self.merged, 'ligne répétait', 'lignes répétaient')} un marché déjà lu : il compte une fois, dans son dernier état.")
         return lines
 
     def refusal_lines(self, shown_per_reason: int = REFUSALS_SHOWN_PER_REASON) -> list[str]:
@@ -106,20 +106,20 @@ class ImportReport:
             examples = [r for r in self.refused if r.reason is reason]
             shown = ", ".join(_refused_example(r) for r in examples[:shown_per_reason])
             more = count - min(len(examples), shown_per_reason)
-            lines.append(f"{reason.value} : {format_number(count)} — {shown}{f' et {format_number(more)} autres' if more else ''}")
+            lines.append(f"{reason.value} : {format_number(count)} — {shown}{f' et {format_number(more)} autres' if more else ''}")
         return lines
 
     def value_lines(self) -> list[str]:
         if self.computed_indicators == 0:
             return [
-                "Aucun indicateur du catalogue n’est calculé depuis les DECP : renseignez sa colonne « calcul » "
+                "Aucun indicateur du catalogue n’est calculé depuis les DECP : renseignez sa colonne « calcul » "
                 "(par exemple decp:part-sociale-nombre) pour que ses valeurs le soient."
             ]
         by_code: dict[str, list[ValueChange]] = {}
         for change in self.changes:
             by_code.setdefault(change.indicator.code, []).append(change)
         if not by_code:
-            return ["Aucune valeur nouvelle : les valeurs calculées sont inchangées."]
+            return ["Aucune valeur nouvelle : les valeurs calculées sont inchangées."]
         lines = []
         for code, changes in sorted(by_code.items()):
             valued = [change for change in changes if change.figure.value is not None]
@@ -131,12 +131,12 @@ class ImportReport:
             if earlier:
                 lines.append(f"- et {counted(earlier, 'période antérieure', 'périodes antérieures')}")
             if empty:
-                lines.append(f"- {NO_CONTRACT} : {', '.join(empty)}")
+                lines.append(f"- {NO_CONTRACT} : {', '.join(empty)}")
         return lines
 
     def text(self, refusals_shown: int = REFUSALS_SHOWN_PER_REASON) -> str:
         """The report as plain text (command line)."""
-        parts = [f"Import des DECP : {self.source.described}.", *self.summary_lines()]
+        parts = [f"Import des DECP : {self.source.described}.", *self.summary_lines()]
         if self.refused_counts:
             parts += ["Refusés, par motif :", *(f"- {line}" for line in self.refusal_lines(refusals_shown))]
         parts += ["Valeurs calculées :", *self.value_lines()]
@@ -145,7 +145,7 @@ class ImportReport:
 
 def _refused_example(record: RefusedRecord) -> str:
     label = record.reference + (f" ({excerpt(record.contract_id, 20)})" if record.contract_id else "")
-    return label + (f" : {record.detail}" if record.detail else "")
+    return label + (f" : {record.detail}" if record.detail else "")
 
 
 def import_report_card(report: ImportReport) -> dict[str, Any]:
@@ -182,7 +182,7 @@ def behind(computation: Computation, figure: PeriodFigure) -> str:
 
 def value_comment(computation: Computation, figure: PeriodFigure, source: ImportSource) -> str:
     """The comment recorded with a computed value, so the history says where it came from."""
-    return f"Calculé depuis les DECP : {behind(computation, figure)} ; source : {source.described}."[:500]
+    return f"Calculé depuis les DECP : {behind(computation, figure)} ; source : {source.described}."[:500]
 
 
 @dataclass(frozen=True)
@@ -200,27 +200,27 @@ def provenance_text(provenance: Provenance) -> str:
     if indicator.computation is Computation.REPORTED:
         lines = [head, f"Valeur saisie par {_directorates(indicator)}."]
         if indicator.source:
-            lines.append(f"Source indiquée au catalogue : {indicator.source}.")
+            lines.append(f"Source indiquée au catalogue : {indicator.source}.")
         for value in provenance.latest:
             lines.append(
-                f"Dernière saisie de {value.directorate_code} : {value.shown} en {value.period.code}, par "
+                f"Dernière saisie de {value.directorate_code} : {value.shown} en {value.period.code}, par "
                 f"{value.entered_by or 'une personne inconnue'} le {format_date_fr(value.entered_at.date())}."
             )
         if not provenance.latest:
             lines.append("Aucune valeur saisie pour l’instant.")
         return "\n".join(lines)
-    lines = [head, f"Valeur calculée depuis les données essentielles de la commande publique (DECP) de l’organisme : {_definition(indicator.computation)}."]
+    lines = [head, f"Valeur calculée depuis les données essentielles de la commande publique (DECP) de l’organisme : {_definition(indicator.computation)}."]
     if provenance.figure is None or provenance.figure.value is None:
-        lines.append("Aucune valeur calculée pour l’instant : importez les DECP de l’organisme (envoyez-moi le fichier JSON ou CSV).")
+        lines.append("Aucune valeur calculée pour l’instant : importez les DECP de l’organisme (envoyez-moi le fichier JSON ou CSV).")
     else:
         figure = provenance.figure
-        lines.append(f"Dernière valeur : {indicator.show(figure.value)} en {figure.period.code}, soit {behind(indicator.computation, figure)}.")
+        lines.append(f"Dernière valeur : {indicator.show(figure.value)} en {figure.period.code}, soit {behind(indicator.computation, figure)}.")
     if provenance.source is not None:
         sirets = ", ".join(provenance.source.sirets)
-        lines.append(f"Source : {provenance.source.described} (SIRET {sirets}).")
+        lines.append(f"Source : {provenance.source.described} (SIRET {sirets}).")
     if provenance.empty_periods:
         periods = ", ".join(p.code for p in provenance.empty_periods)
-        lines.append(f"Sans valeur, faute de marché notifié : {periods}.")
+        lines.append(f"Sans valeur, faute de marché notifié : {periods}.")
     return "\n".join(lines)
 
 

@@ -50,8 +50,8 @@ UPDATE_CONTRACT = (
     .values({name: bindparam(name) for name in (*_COMPARED, "last_import_id")})
 )
 NO_SIRET = (
-    "Je ne connais pas encore le SIRET de l’organisme : indiquez-le dans la variable SPASER_SIRETS "
-    "(plusieurs séparés par des virgules) ou importez une première fois en ligne de commande : "
+    "Je ne connais pas encore le SIRET de l’organisme : indiquez-le dans la variable SPASER_SIRETS "
+    "(plusieurs séparés par des virgules) ou importez une première fois en ligne de commande : "
     "« spaser-bot import-decp FICHIER --siret 12345678900012 »."
 )
 
@@ -89,7 +89,7 @@ class DecpService:
         for candidate in candidates:
             siret = normalise_siret(candidate)
             if siret is None:
-                raise DomainError(f"SIRET « {quoted_input(candidate, 20)} » invalide : un SIRET compte 14 chiffres.")
+                raise DomainError(f"SIRET « {quoted_input(candidate, 20)} » invalide : un SIRET compte 14 chiffres.")
             sirets.append(siret)
         return tuple(dict.fromkeys(sirets))
 

@@ -45,10 +45,10 @@ async def test_the_lead_sends_the_decp_and_reads_the_report_card_then_asks_where
     assert "Import des données essentielles (DECP)" in shown
     facts = {fact["title"]: fact["value"] for fact in card["body"][2]["facts"]}
     assert (facts["Marchés lus"], facts["Refusés"]) == ("11", "7")
-    assert "- autre acheteur que l’organisme : 1 — marché n° 4 (2025-004) : 20000000300011" in shown
-    assert "- 2025-T1 : 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
-    answer = texts(await lead.say("d’où vient SOC-N ?"))
-    assert "Dernière valeur : 100\u00a0% en 2025-T2, soit 1 sur 1\u00a0marché notifié." in answer
+    assert "- autre acheteur que l’organisme\u00a0: 1 — marché n° 4 (2025-004)\u00a0: 20000000300011" in shown
+    assert "- 2025-T1\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
+    answer = texts(await lead.say("d’où vient SOC-N\u00a0?"))
+    assert "Dernière valeur\u00a0: 100\u00a0% en 2025-T2, soit 1 sur 1\u00a0marché notifié." in answer
     assert "import n°\u00a01 « nested.json »" in answer
 
 
@@ -75,7 +75,7 @@ async def test_a_broken_file_imports_nothing_and_others_may_not_import(client, f
     nadia = chat(client, "nadia-aad", "Nadia Benali")
     refused = texts(await send_file(nadia, file_server, "nested.json"))
     assert "Seul le responsable SPASER peut importer les données essentielles" in refused
-    assert "réservée au responsable SPASER" in texts(await nadia.say("d’où vient SOC-N ?"))
+    assert "réservée au responsable SPASER" in texts(await nadia.say("d’où vient SOC-N\u00a0?"))
     assert await client.server.app[RUNTIME].decp.contract_count() == 0
 
 
@@ -86,7 +86,7 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     await send_file(lead, file_server, "nested.json")
     assert "réservée au responsable SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
     published = texts(await lead.say("publier la page SPASER pour Ville de Rivebelle"))
-    assert "est en ligne : http://localhost:3978/spaser" in published
+    assert "est en ligne\u00a0: http://localhost:3978/spaser" in published
 
     page = await client.get("/spaser")
     html = await page.text()

@@ -31,8 +31,8 @@ def test_import_decp_lists_every_refused_record_and_adds_nothing_twice(cli_env, 
     arguments = ["import-decp", str(DECP / "nested.json"), "--siret", BODY[0], "--siret", BODY[1], "--par", "camille.martin@demo-spaser.fr"]
     main(arguments)
     report = capsys.readouterr().out
-    assert "Marchés lus : 11 ; retenus pour l’organisme : 4" in report
-    assert "- identifiant du marché absent ou invalide : 1 — marché n° 8 : vide" in report
+    assert "Marchés lus\u00a0: 11\u00a0; retenus pour l’organisme\u00a0: 4" in report
+    assert "- identifiant du marché absent ou invalide\u00a0: 1 — marché n° 8\u00a0: vide" in report
     main(arguments)
     assert "0\u00a0nouveau, 0\u00a0mis à jour, 4\u00a0déjà connus" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="Fichier introuvable"):
@@ -40,5 +40,5 @@ def test_import_decp_lists_every_refused_record_and_adds_nothing_twice(cli_env, 
     (cli_env / "tronque.json").write_text('{"marches": {"marche": [', encoding="utf-8")
     with pytest.raises(SystemExit, match="n’est pas un JSON valide .*\nRien n’a été importé."):
         main(["import-decp", "tronque.json", "--siret", BODY[0]])
-    with pytest.raises(SystemExit, match="invalide : un SIRET compte 14 chiffres"):
+    with pytest.raises(SystemExit, match="invalide\u00a0: un SIRET compte 14 chiffres"):
         main(["import-decp", str(DECP / "nested.json"), "--siret", "1234"])

@@ -116,10 +116,10 @@ async def test_the_report_counts_what_was_read_kept_and_refused_by_reason(world)
     assert (report.records, report.kept, report.new, report.refused_total) == (11, 4, 4, 7)
     assert report.refused_counts[RefusalReason.OTHER_BUYER] == 1 and report.refused_counts[RefusalReason.CONCESSION] == 1
     text = report.text()
-    assert "Marchés lus : 11 ; retenus pour l’organisme : 4 (4\u00a0nouveaux, 0\u00a0mis à jour, 0\u00a0déjà connu)" in text
-    assert "- considération inconnue : 1 — marché n° 10 (2025-010) : « Clause socialle »" in text
-    assert "2025-T1 : 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in text
-    assert "- aucun marché notifié : 2025-T3, 2025-T4, 2026-T1, 2026-T2, 2026-T3" in text
+    assert "Marchés lus\u00a0: 11\u00a0; retenus pour l’organisme\u00a0: 4 (4\u00a0nouveaux, 0\u00a0mis à jour, 0\u00a0déjà connu)" in text
+    assert "- considération inconnue\u00a0: 1 — marché n° 10 (2025-010)\u00a0: « Clause socialle »" in text
+    assert "2025-T1\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in text
+    assert "- aucun marché notifié\u00a0: 2025-T3, 2025-T4, 2026-T1, 2026-T2, 2026-T3" in text
 
 
 async def test_a_file_that_cannot_be_read_changes_nothing(world, tmp_path):
@@ -154,9 +154,9 @@ async def test_where_a_figure_comes_from(world):
     assert provenance.source.filename == "single.json" and provenance.source.sirets == tuple(BODY)
     assert [p.code for p in provenance.empty_periods] == ["2025-T4", "2026-T1", "2026-T2"]
     text = provenance_text(provenance)
-    assert "Dernière valeur : 100\u00a0% en 2026-T3, soit 1 sur 1\u00a0marché notifié." in text
+    assert "Dernière valeur\u00a0: 100\u00a0% en 2026-T3, soit 1 sur 1\u00a0marché notifié." in text
     assert "import n°\u00a03 « single.json »" in text and "par Camille Martin" in text
-    assert "Sans valeur, faute de marché notifié : 2025-T4, 2026-T1, 2026-T2." in text
+    assert "Sans valeur, faute de marché notifié\u00a0: 2025-T4, 2026-T1, 2026-T2." in text
     reported = provenance_text(await world.decp.provenance("IND-01"))
     assert "Valeur saisie par la direction DCP." in reported and "Aucune valeur saisie" in reported
 
@@ -172,7 +172,7 @@ async def test_the_body_sirets_come_from_the_setting_the_command_line_or_the_las
     unset = DecpService(world.db, world.decp._catalogue, world.values, FakeClock(datetime(2026, 11, 30, tzinfo=UTC)), "Europe/Paris")
     with pytest.raises(DomainError, match="SPASER_SIRETS"):
         await unset.sirets()
-    with pytest.raises(DomainError, match="invalide : un SIRET compte 14 chiffres"):
+    with pytest.raises(DomainError, match="invalide\u00a0: un SIRET compte 14 chiffres"):
         await unset.sirets(["123"])
     report = await unset.import_file(DECP / "nested.json", "nested.json", world.lead, ["21990000100015"])
     assert report.refused_counts[RefusalReason.OTHER_BUYER] == 2, "the second SIRET's contract is another buyer's here"
