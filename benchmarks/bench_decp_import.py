@@ -9,7 +9,8 @@ Each step runs in a fresh Python process so that its peak resident memory (ru_ma
   or PostgreSQL with --postgres URL): read, store the contracts, compute the six measures for every
   quarter, record the values; then the same file again (nothing added twice).
 
-    .venv/bin/python benchmarks/bench_decp_import.py [--rows 20000] [--csv] [--postgres URL]
+    .venv/bin/python benchmarks/bench_decp_import.py [--rows 20000] [--csv]
+        [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -125,7 +126,25 @@ async def _import(path: Path, database_url: str) -> dict:
     second = time.perf_counter() - again_started
     await database.dispose()
     return {"records": report.records, "kept": report.kept, "values": len(report.changes), "first_import_s": first,
-            "again_s": second, "again_new": again.new, "again_changes": len(again.changes)}
+            "again_s": second, "again_new": again.new, "again_updated": again.updated, "again_changes": len(again.changes)}
+
+
+BENCH_DATABASE = "bench_decp_import"
+
+
+async def _postgres_database(url: str, *, create: bool) -> str:
+    """A throwaway database on the server of `url` (created, or dropped), so nothing else is touched."""
+    import asyncpg
+
+    server = url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(server)
+    try:
+        await connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+        if create:
+            await connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    finally:
+        await connection.close()
+    return url.rsplit("/", 1)[0] + f"/{BENCH_DATABASE}"
 
 
 def run_child(name: str, path: Path, database_url: str | None) -> dict:
@@ -140,7 +159,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--csv", action="store_true", help="the consolidated CSV instead of the JSON")
-    parser.add_argument("--postgres", help="also import into this PostgreSQL database (a throwaway schema is not made: use an empty database)")
+    parser.add_argument("--postgres", help="also import into PostgreSQL: a throwaway database on this URL's server, dropped after")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -155,7 +174,11 @@ def main() -> None:
         databases = {"import": f"sqlite+aiosqlite:///{folder}/bench.db"}
         results = {name: run_child(name, path, databases.get(name)) for name in steps}
         if args.postgres:
-            results["import (PostgreSQL)"] = run_child("import", path, args.postgres)
+            throwaway = asyncio.run(_postgres_database(args.postgres, create=True))
+            try:
+                results["import (PostgreSQL)"] = run_child("import", path, throwaway)
+            finally:
+                asyncio.run(_postgres_database(args.postgres, create=False))
     baseline = results["baseline"]["peak_mb"]
     print(f"{'step':22} {'time':>8} {'peak RSS':>9} {'over baseline':>14}")
     for name, result in results.items():
@@ -164,7 +187,7 @@ def main() -> None:
         if name in results:
             r = results[name]
             print(f"{name}: {r['records']} read, {r['kept']} kept, {r['values']} figures; first import {r['first_import_s']:.2f} s; "
-                  f"same file again {r['again_s']:.2f} s, {r['again_new']} new, {r['again_changes']} changed values")
+                  f"same file again {r['again_s']:.2f} s, {r['again_new']} new, {r['again_updated']} updated, {r['again_changes']} changed values")
             ok = r["seconds"] < TARGETS["seconds"] and r["peak_mb"] < TARGETS["megabytes"]
             print(f"VERDICT {name}: {'PASS' if ok else 'FAIL'} (targets: < {TARGETS['seconds']} s, < {TARGETS['megabytes']} MB peak)")
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.clock import Clock, load_timezone
@@ -39,6 +39,7 @@ from storage.people import Directorate, Person
 from storage.unit_of_work import UnitOfWork
 
 CHUNK = 500
+ANALYZE_AFTER = 1_000
 EMPTY_PERIODS_SHOWN = 12
 _contracts = DecpContract.__table__
 _figures = DecpFigure.__table__
@@ -115,6 +116,10 @@ class DecpService:
                     )
                 ).scalar_one()
                 new, updated, unchanged = await _store_contracts(connection, parsed, import_id)
+                if new >= ANALYZE_AFTER and connection.dialect.name == "postgresql":
+                    # Fresh statistics, or the next import's lookups by uid (500 at a time) are planned
+                    # as sequential scans: 8 s instead of 0.5 s for 20,000 contracts.
+                    await connection.execute(text("ANALYZE decp_contract"))
             source = ImportSource(import_id, filename, now, person.name or person.email or "", body_sirets)
             changes, unchanged_values = await self._compute(uow, computed, source, person, today)
             async with uow.joined() as connection:
