@@ -65,3 +65,18 @@ def test_other_frequencies_group_the_same_contracts():
 
 def test_no_contract_at_all_gives_no_period():
     assert period_figures(Computation.DECP_SOCIAL_COUNT, Frequency.QUARTERLY, [], TODAY) == []
+
+
+def test_a_computed_indicator_is_the_organisation_s_value_reported_by_one_directorate():
+    from domain.indicators.catalogue import InvalidCatalogueRow, build_catalogue_row
+    from tests.catalogue_support import row_with
+
+    row = build_catalogue_row(row_with(calcul="decp:part-sociale-nombre", directions="DCP"))
+    assert row.computation is Computation.DECP_SOCIAL_COUNT
+    try:
+        build_catalogue_row(row_with(calcul="decp:part-sociale-nombre", directions="DCP|DRH"))
+    except InvalidCatalogueRow as refused:
+        assert [p.column for p in refused.problems] == ["directions"]
+        assert "une seule direction" in refused.problems[0].message
+    else:
+        raise AssertionError("two directorates for a computed indicator were accepted")
