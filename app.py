@@ -56,6 +56,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_get("/healthz", health_handler(runtime.health))
     runtime.calendar.add_routes(app)
     runtime.documents.add_routes(app)
+    runtime.public_routes.add_routes(app)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app

@@ -5,15 +5,18 @@ Teams posts a message whose attachment has the content type below and a short-li
 Microsoft's file hosts (SharePoint / OneDrive) once authentication is on, only on this machine in
 local mode; a redirect to another host is not followed; size and time are bounded; what was
 fetched is never quoted back. `IncomingFilesMiddleware` fetches them before the turn admission
-limit, a few at a time: slow downloads never hold the places other people's turns need.
+limit, a few at a time, into a folder kept for the turn: slow downloads never hold the places
+other people's turns need, and a large file never sits in memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 from urllib.parse import urljoin, urlparse
 
 import aiohttp
@@ -67,8 +70,8 @@ class Downloads:
         self._max_bytes = dict(max_bytes)
         self._slots = asyncio.Semaphore(concurrency)
 
-    async def fetch(self, file: IncomingFile) -> bytes:
-        """The file's bytes; a French DomainError when it may not, or could not, be fetched."""
+    async def fetch(self, file: IncomingFile, target: Path) -> Path:
+        """The file written to `target`; a French DomainError when it may not, or could not, be fetched."""
         limit = self._max_bytes.get(file.extension)
         if limit is None:
             raise DomainError(f"Je ne sais pas quoi faire du fichier « {file.name} ».")
@@ -76,11 +79,15 @@ class Downloads:
         async with self._slots:
             try:
                 async with asyncio.timeout(DOWNLOAD_SECONDS), aiohttp.ClientSession() as session:
-                    return await self._get(session, file, limit, cannot)
+                    with target.open("wb") as stream:
+                        await self._get(session, file, limit, cannot, stream)
+                return target
             except (aiohttp.ClientError, TimeoutError) as error:
                 raise cannot from error
 
-    async def _get(self, session: aiohttp.ClientSession, file: IncomingFile, limit: int, cannot: DomainError) -> bytes:
+    async def _get(
+        self, session: aiohttp.ClientSession, file: IncomingFile, limit: int, cannot: DomainError, stream: BinaryIO
+    ) -> None:
         url = file.download_url
         for _ in range(MAX_REDIRECTS + 1):
             if not allowed_file_url(url, self._local_mode):
@@ -94,22 +101,22 @@ class Downloads:
                     continue
                 if response.status != 200:
                     raise cannot
-                return await _read(response, limit, file)
+                return await _copy(response, limit, file, stream)
         raise cannot
 
 
-async def _read(response: aiohttp.ClientResponse, limit: int, file: IncomingFile) -> bytes:
+async def _copy(response: aiohttp.ClientResponse, limit: int, file: IncomingFile, stream: BinaryIO) -> None:
     too_large = DomainError(
         f"Le fichier « {file.name} » dépasse la taille maximale acceptée ({max(limit // (1024 * 1024), 1)} Mo)."
     )
     if response.content_length is not None and response.content_length > limit:
         raise too_large
-    data = bytearray()
+    received = 0
     async for chunk in response.content.iter_chunked(64 * 1024):
-        data += chunk
-        if len(data) > limit:
+        received += len(chunk)
+        if received > limit:
             raise too_large
-    return bytes(data)
+        stream.write(chunk)
 
 
 class IncomingFilesMiddleware(Middleware):
@@ -121,17 +128,33 @@ class IncomingFilesMiddleware(Middleware):
 
     async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable]):
         files = incoming_files(context.activity) if context.activity.type == "message" else []
-        if files:
-            results = await asyncio.gather(*(self._downloads.fetch(file) for file in files), return_exceptions=True)
+        if not files:
+            return await logic()
+        with tempfile.TemporaryDirectory(prefix="spaser-files-") as folder:
+            targets = [Path(folder) / f"{index}{file.extension}" for index, file in enumerate(files)]
+            results = await asyncio.gather(
+                *(self._downloads.fetch(file, target) for file, target in zip(files, targets)), return_exceptions=True
+            )
             context.turn_state[FILES_KEY] = dict(zip(files, results))
-        return await logic()
+            return await logic()
 
 
-def fetched(turn_context: TurnContext, file: IncomingFile) -> bytes:
-    """The bytes `IncomingFilesMiddleware` fetched for `file`; raises its French DomainError."""
+def fetched_path(turn_context: TurnContext, file: IncomingFile) -> Path:
+    """Where `IncomingFilesMiddleware` put `file` for this turn; raises its French DomainError."""
     result = turn_context.turn_state.get(FILES_KEY, {}).get(file)
-    if isinstance(result, bytes):
+    if isinstance(result, Path):
         return result
     if isinstance(result, DomainError):
         raise result
     raise DomainError(f"Je n'ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s'il vous plaît.")
+
+
+def fetched(turn_context: TurnContext, file: IncomingFile, max_bytes: int) -> bytes:
+    """The bytes of a file `IncomingFilesMiddleware` fetched for this turn, when it is no bigger than
+    `max_bytes` (a French DomainError otherwise: the file is not read)."""
+    path = fetched_path(turn_context, file)
+    if path.stat().st_size > max_bytes:
+        raise DomainError(
+            f"Le fichier « {file.name} » dépasse la taille maximale acceptée ({max(max_bytes // (1024 * 1024), 1)} Mo)."
+        )
+    return path.read_bytes()

@@ -59,6 +59,12 @@ def demo(settings: Settings, tenant_id: str) -> None:
     print(f"Organisation de démonstration chargée : {counts['directorates']} directions, {counts['people']} personnes.")
     if "indicators" in counts:
         print(f"Catalogue : {counts['indicators']} indicateurs actifs ; {counts['values']} valeurs passées ajoutées.")
+    if "decp_contracts" in counts:
+        print(
+            f"Données essentielles (DECP) : {counts['decp_contracts']} marchés de l’organisme importés depuis "
+            f"decp-demo.json ; {counts['decp_values']} valeurs calculées nouvelles ou mises à jour."
+        )
+        print("Page publique du SPASER : le responsable la met en ligne avec « publier la page SPASER ».")
     print("Essayez par exemple :")
     for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
         print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
@@ -145,6 +151,33 @@ def import_catalogue(settings: Settings, path: Path) -> None:
     print(result.message)
 
 
+def import_decp(settings: Settings, path: Path, sirets: list[str], email: str | None) -> None:
+    """The body's DECP file imported, the computed indicators recorded as the lead's (`--par`, or
+    the only SPASER lead); every refused record listed with its reason."""
+    from domain.decp.reader import MAX_LISTED_PER_REASON
+    from domain.errors import DomainError
+    from domain.people import Role
+
+    if not path.is_file():
+        raise SystemExit(f"Fichier introuvable : {path}")
+
+    async def work(runtime):
+        leads = [p for p in await runtime.people.list() if p.role is Role.LEAD]
+        chosen = [p for p in leads if email and p.email == email.lower()] if email else leads
+        if len(chosen) != 1:
+            raise DomainError(
+                f"Responsable SPASER inconnu : {email}." if email else
+                "Indiquez le responsable SPASER qui importe : --par ADRESSE (il en faut un, et un seul sans cette option)."
+            )
+        return await runtime.decp.import_file(path, path.name, chosen[0], sirets)
+
+    try:
+        report = asyncio.run(_with_runtime(settings, work))
+    except DomainError as error:
+        raise SystemExit(f"{error.message}\nRien n’a été importé.") from error
+    print(report.text(refusals_shown=MAX_LISTED_PER_REASON))
+
+
 def export_catalogue(settings: Settings, path: Path) -> None:
     async def work(runtime):
         return await runtime.catalogue.export_catalogue(), await runtime.catalogue.list_indicators(include_inactive=True)
@@ -226,6 +259,13 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
     import_parser = commands.add_parser("import-catalogue", help="importer le catalogue des indicateurs (CSV ; tout ou rien)")
     import_parser.add_argument("file", type=Path)
     import_parser.set_defaults(run=lambda settings, args: import_catalogue(settings, args.file))
+    decp_parser = commands.add_parser(
+        "import-decp", help="importer les données essentielles (DECP, JSON ou CSV) et calculer les indicateurs"
+    )
+    decp_parser.add_argument("file", type=Path)
+    decp_parser.add_argument("--siret", action="append", default=[], help="SIRET de l’organisme (répétable)")
+    decp_parser.add_argument("--par", dest="email", help="adresse du responsable SPASER qui importe")
+    decp_parser.set_defaults(run=lambda settings, args: import_decp(settings, args.file, args.siret, args.email))
     export_parser = commands.add_parser("export-catalogue", help="exporter le catalogue des indicateurs (CSV)")
     export_parser.add_argument("file", type=Path)
     export_parser.set_defaults(run=lambda settings, args: export_catalogue(settings, args.file))

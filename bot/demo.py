@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.runtime import BotRuntime
 from domain.people import Role
 from domain.text import fold
 
 DEMO_DOMAIN = "demo-spaser.fr"
+DEMO_ORGANISATION = "Ville de Démoville (organisme fictif)"
 DEMO_DIRECTORATES = (
     ("DCP", "Direction de la commande publique"),
     ("DPB", "Direction du patrimoine bâti"),
@@ -51,8 +53,9 @@ DEMO_PEOPLE = (
 )
 
 
-async def load_demo(runtime: BotRuntime, tenant_id: str) -> dict[str, int]:
-    """Idempotent: running it twice leaves one copy of everything."""
+async def load_demo(runtime: BotRuntime, tenant_id: str, folder: Path | None = None) -> dict[str, int]:
+    """Idempotent: running it twice leaves one copy of everything. The demo's DECP file is written
+    to `folder` (the current one by default), then imported as the demo lead."""
     existing = {d.code for d in await runtime.directorates.list()}
     created = 0
     for code, name in DEMO_DIRECTORATES:
@@ -66,6 +69,8 @@ async def load_demo(runtime: BotRuntime, tenant_id: str) -> dict[str, int]:
         )
     counts = {"directorates": len(DEMO_DIRECTORATES), "new_directorates": created, "people": len(DEMO_PEOPLE)}
     counts.update(await _load_indicators(runtime))
+    counts.update(await _load_decp(runtime, folder or Path.cwd()))
+    await runtime.public_page.name_organisation(DEMO_ORGANISATION)
     return counts
 
 
@@ -77,6 +82,17 @@ async def _load_indicators(runtime: BotRuntime) -> dict[str, int]:
     contributors = {p.directorate: ids[p.email] for p in DEMO_PEOPLE if p.role is Role.CONTRIBUTOR}
     lead_id = ids[next(p.email for p in DEMO_PEOPLE if p.role is Role.LEAD)]
     return await load_demo_indicators(runtime.catalogue, runtime.values, contributors, lead_id)
+
+
+async def _load_decp(runtime: BotRuntime, folder: Path) -> dict[str, int]:
+    """The demo's contracts (bot/demo_decp.py) imported as the demo lead: the computed indicators' values."""
+    from bot.demo_decp import DEMO_SIRET, write_demo_decp
+
+    lead_email = next(p.email for p in DEMO_PEOPLE if p.role is Role.LEAD)
+    lead = next(p for p in await runtime.people.list() if p.email == lead_email)
+    path = write_demo_decp(folder, runtime.decp.today())
+    report = await runtime.decp.import_file(path, path.name, lead, [DEMO_SIRET])
+    return {"decp_contracts": report.kept, "decp_values": len([c for c in report.changes if c.figure.value is not None])}
 
 
 def _constant(value: str):

@@ -1,8 +1,10 @@
-"""The demo catalogue (20 active indicators over the 7 demo directorates) and a few past values.
+"""The demo catalogue (23 active indicators over the 7 demo directorates, 3 of them computed from
+the DECP) and a few past values of the reported ones.
 
 Values go back three periods before the one due today, so « valeur de IND-03 » and
 « historique de IND-03 » have something to show, while the period due today stays to be
-entered: a newcomer trying `chat --as nadia.benali@…` has work waiting.
+entered: a newcomer trying `chat --as nadia.benali@…` has work waiting. The computed indicators
+get theirs from the demo's DECP file (bot/demo_decp.py).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 
+from domain.indicators.aggregation import Computation
 from domain.indicators.periods import current_reporting_period
 from domain.indicators.rules import IndicatorView
 from domain.indicators.values import Unit, UnitKind
@@ -52,6 +55,8 @@ async def load_demo_indicators(
     today = values.today()
     rows = []
     for offset, indicator in enumerate(await catalogue.list_indicators()):
+        if indicator.computation is not Computation.REPORTED:
+            continue
         due = current_reporting_period(indicator.frequency, today)
         periods = []
         period = due

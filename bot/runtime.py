@@ -19,10 +19,13 @@ from bot.attachments import Downloads, IncomingFilesMiddleware
 from bot.calendar_http import CalendarRoutes
 from bot.commands import broadcasts as broadcast_commands
 from bot.commands import committees as committee_commands
+from bot.commands import decp as decp_commands
 from bot.commands import general, indicator_form, people
 from bot.commands import indicators as indicator_commands
 from bot.commands import knowledge as knowledge_commands
+from bot.commands import public_page as public_page_commands
 from bot.commands import summary as summary_commands
+from bot.commands.decp import MAX_DECP_BYTES
 from bot.commands.knowledge import DOCUMENT_EXTENSIONS
 from bot.download_http import SummaryDocuments
 from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
@@ -36,6 +39,7 @@ from bot.middleware import (
     TurnUnitMiddleware,
 )
 from bot.private_replies import PrivateReplies
+from bot.public_http import PublicPageRoutes
 from bot.router import Router
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -55,7 +59,6 @@ from dialogs.people.assign_role_dialog import AssignRoleDialog
 from domain.clock import Clock, SystemClock
 from domain.committees import meeting_dates
 from domain.committees.settings import CommitteeSettings
-from domain.indicators.catalogue_csv import MAX_BYTES as MAX_CATALOGUE_BYTES
 from domain.indicators.values import warm_up as warm_up_recognizers
 from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.people import Role
@@ -88,6 +91,7 @@ class BotRuntime(Services):
     documents: SummaryDocuments
     downloads: Downloads
     calendar: CalendarRoutes
+    public_routes: PublicPageRoutes
     _settling: asyncio.Task | None = field(default=None, init=False, repr=False)
     _warm_up: asyncio.Future | None = field(default=None, init=False, repr=False)
     _summary_warm_up: asyncio.Task | None = field(default=None, init=False, repr=False)
@@ -263,9 +267,12 @@ def build_runtime(
     )
     router.add(*summary_commands.build_commands(services.summary, services.summary_links, services.summary.repository, tz))
     router.add(*broadcast_commands.build_commands(services.broadcasts.repository, tz))
+    router.add(*decp_commands.build_commands(services.decp))
+    router.add(*public_page_commands.build_commands(services.public_page, settings.public_url))
     router.add(*knowledge)
     file_handlers = knowledge_commands.build_file_handlers(services.knowledge)
-    file_handlers.update(indicator_form.build_file_handlers(services.catalogue))
+    catalogue_files = indicator_form.build_file_handlers(services.catalogue)
+    file_handlers.update(decp_commands.build_file_handlers(services.decp, csv_fallback=catalogue_files[".csv"]))
 
     bot = SpaserBot(
         conversation_state=conversation_state,
@@ -287,6 +294,10 @@ def build_runtime(
         dialogs=dialogs,
         bot=bot,
         documents=documents,
-        downloads=Downloads(settings.local_mode, {**dict.fromkeys(DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES), ".csv": MAX_CATALOGUE_BYTES}),
+        downloads=Downloads(
+            settings.local_mode,
+            {**dict.fromkeys(DOCUMENT_EXTENSIONS, MAX_DOCUMENT_BYTES), ".csv": MAX_DECP_BYTES, ".json": MAX_DECP_BYTES},
+        ),
         calendar=CalendarRoutes(services.committees, services.people, services.clock, tz),
+        public_routes=PublicPageRoutes(services.public_page),
     )

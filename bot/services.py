@@ -34,6 +34,7 @@ from storage.committees.audience import Audience
 from storage.committees.repository import CommitteeRepository
 from storage.committees.service import CommitteeService
 from storage.db import Database
+from storage.decp.service import DecpService
 from storage.indicators import indicator_repositories
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
@@ -41,6 +42,7 @@ from storage.knowledge.repository import KnowledgeRepository
 from storage.knowledge.service import KnowledgeService
 from storage.outbox import OutboxRepository
 from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
+from storage.public_page import PublicPageService
 from storage.summary.digests import DigestService
 from storage.summary.repository import SummaryRepository
 from storage.summary.service import SummaryService
@@ -67,6 +69,8 @@ class Services:
     digests: DigestService
     broadcasts: BroadcastService
     knowledge: KnowledgeService
+    decp: DecpService
+    public_page: PublicPageService
     scheduler: SchedulerService
     jobs: Jobs
 
@@ -136,6 +140,8 @@ def build_services(
         database, broadcast_repository, outbox, people, directorates, conversation_refs, values, audience, clock, tz,
         wake_outbox=jobs.wake_outbox,
     )
+    knowledge_repository = KnowledgeRepository(database)
+    decp = DecpService(database, catalogue, values, clock, tz, settings.sirets)
     return Services(
         settings=settings,
         database=database,
@@ -155,7 +161,9 @@ def build_services(
         summary_links=summary_links,
         digests=digests,
         broadcasts=broadcasts,
-        knowledge=KnowledgeService(KnowledgeRepository(database)),
+        knowledge=KnowledgeService(knowledge_repository),
+        decp=decp,
+        public_page=PublicPageService(database, summary, knowledge_repository, decp),
         scheduler=scheduler,
         jobs=jobs,
     )

@@ -49,6 +49,8 @@ class Settings:
     """Signs the expiring download links (summary chart and exports); empty: an ephemeral one."""
     committees: CommitteeSettings = field(default_factory=CommitteeSettings)
     """Reminder offsets, year-plan holidays, proactive sending limits."""
+    sirets: tuple[str, ...] = ()
+    """The body's SIRETs: only its own contracts are kept from a DECP file (empty: the last import's)."""
 
     @property
     def local_mode(self) -> bool:
@@ -82,6 +84,9 @@ class Settings:
                 "(l'identifiant de votre tenant Microsoft 365), ou MicrosoftAppTenantId pour une application "
                 "mono-tenant. Sans cela, n'importe quelle organisation pourrait parler à l'assistant."
             )
+        for siret in self.sirets:
+            if not (len(siret) == 14 and siret.isdigit()):
+                raise SettingsError(f"SPASER_SIRETS : « {siret} » n'est pas un SIRET (14 chiffres).")
         if self.download_secret and len(self.download_secret) < MIN_DOWNLOAD_SECRET_LENGTH:
             raise SettingsError(
                 f"SPASER_DOWNLOAD_SECRET is too short ({len(self.download_secret)} characters, "
@@ -118,6 +123,7 @@ class Settings:
             scheduler_enabled=values.get("SPASER_SCHEDULER", "on").lower() not in {"off", "0", "false"},
             download_secret=values.get("SPASER_DOWNLOAD_SECRET", "").strip(),
             committees=committees,
+            sirets=tuple("".join(s.split()) for s in _split_list(values.get("SPASER_SIRETS"))),
         ).validate()
 
 

@@ -332,7 +332,7 @@ scenario('an official asks « où en est-on ? » and sees the summary card with 
   [summaryCard] = await official.say('où en est-on ?', /^Synthèse SPASER/);
   assert.match(summaryCard, /^Synthèse SPASER\nToutes directions · au /);
   const counts = cardCounts(summaryCard);
-  assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 20, `20 active demo indicators: ${JSON.stringify(counts)}`);
+  assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 23, `23 active demo indicators: ${JSON.stringify(counts)}`);
   // What the contributor entered a few minutes ago is in the card, DCP is complete, the COPIL is coming.
   assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % en 2026-T3/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
@@ -347,8 +347,9 @@ scenario('an official asks « où en est-on ? » and sees the summary card with 
 
 /** `{atteint: 1, 'en bonne voie': 13, …}` from the five counters at the top of the summary card. */
 function cardCounts(text) {
+  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés ».
   const labels = ['atteint', 'en bonne voie', 'en retard', 'non renseigné', 'sans cible'];
-  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}\\n`))?.[1])]));
+  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}s?\\n`))?.[1])]));
 }
 
 /** Per indicator code, the latest value (without the « ; période en cours » note) and the status, from the card. */
@@ -370,7 +371,7 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   await writeFile(path.join(ARTIFACTS_DIR, 'synthese.html'), report);
   // The same counters…
   const reportCounts = Object.fromEntries(
-    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label, Number(n)]),
+    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label.replace(/(atteint|renseigné)s$/, '$1'), Number(n)]),
   );
   assert.deepEqual(reportCounts, cardCounts(summaryCard));
   // …and, indicator by indicator, the same latest value and status.
@@ -379,7 +380,7 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   for (const [, code, value, status] of report.matchAll(/<tr><td><b>(IND-\d+)<\/b>.*?<\/td><td>(.*?)<\/td>.*?<td class="status"[^>]*>(.*?)<\/td><\/tr>/g)) {
     rows[code] = { value: spaces(value.split(' ; ')[0]), status };
   }
-  assert.equal(Object.keys(card).length, 20, `20 indicator lines read from the card: ${Object.keys(card)}`);
+  assert.equal(Object.keys(card).length, 23, `23 indicator lines read from the card: ${Object.keys(card)}`);
   assert.deepEqual(rows, card);
   // The report adds the directorates' comments, the contributor's included.
   assert.match(report, /Deux marchés de nettoyage avec clause d'insertion/);

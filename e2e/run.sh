@@ -8,6 +8,7 @@
 # Three Playgrounds, one per person (the Playground signs in one user per process, chosen by its
 # config file): the SPASER lead (its default user), a contributor and an official, all talking to
 # the same bot. The demo organisation (`spaser-bot demo`) is loaded before the bot starts.
+# Then the public SPASER page (public_page.spec.mjs): published by chat, axe-core, screenshot, CSV.
 # Screenshots, the chat transcripts and the servers' logs land in e2e/artifacts/.
 # When node (>= 20), npm or Chromium cannot be had, prints "SKIPPED: <reason>" and exits 0.
 # Exit code otherwise: the test runner's (0 = every scenario passed).
@@ -167,7 +168,8 @@ start_playground() { # name, port, [index of the signed-in user; default: the Pl
     --port "$2" --disable-telemetry) >"$WORK/playground-$1.log" 2>&1 &
   PLAYGROUND_PIDS+=("$!")
 }
-# The demo organisation (7 directorates, 10 people, 20 indicators with past values), loaded with
+# The demo organisation (7 directorates, 10 people, 23 indicators with past values, 3 of them
+# computed from its generated DECP file), loaded with
 # the command line before the bot starts (while the Playgrounds start): the scenarios then
 # register Playground users in it.
 (cd "$WORK" && exec "$PYTHON" -m app demo) >"$WORK/demo.log" 2>&1 &
@@ -204,7 +206,7 @@ status=0
 (cd "$E2E_DIR" && PLAYGROUND_URL="http://localhost:$PLAYGROUND_PORT" E2E_ARTIFACTS="$ARTIFACTS" \
   PLAYGROUND_CONTRIBUTOR_URL="http://localhost:$CONTRIBUTOR_PORT" PLAYGROUND_OFFICIAL_URL="http://localhost:$OFFICIAL_PORT" \
   CHROMIUM_PATH="$CHROMIUM_PATH" E2E_PYTHON="$PYTHON" E2E_REPO="$REPO" E2E_WORK="$WORK" E2E_BOT_PORT="$BOT_PORT" \
-  node --test --test-concurrency=1 playground.spec.mjs) || status=$?
+  node --test --test-concurrency=1 playground.spec.mjs public_page.spec.mjs) || status=$?
 
 if [ "$status" != 0 ]; then
   echo "--- last lines of the bot's log ($ARTIFACTS/bot.log) ---"

@@ -21,6 +21,7 @@ from storage.db import Database
 from tests.fakes.teams_connector import FakeTeamsConnector
 from tests.indicators_support import seed
 
+pytest_plugins = ["tests.files_support"]
 POSTGRES_URL = os.environ.get("SPASER_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 _postgres_state: dict[str, str | None] = {}
 

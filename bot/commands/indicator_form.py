@@ -16,6 +16,7 @@ from domain.indicators.cards import (
     read_form,
     saved_line,
 )
+from domain.indicators.catalogue_csv import MAX_BYTES
 from domain.indicators.rules import EntryErrors, NotAllowed, check_directorate_allowed
 from domain.people import PersonView, Role
 from storage.indicators.catalogue import IndicatorCatalogue
@@ -107,7 +108,7 @@ def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
             await turn_context.send_activity("Seul le responsable SPASER peut importer le catalogue des indicateurs.")
             return
         try:
-            data = fetched(turn_context, file)
+            data = fetched(turn_context, file, MAX_BYTES)
             result = await catalogue.import_catalogue(data)
         except DomainError as error:
             await turn_context.send_activity(f"{error.message}\n\nLe catalogue n'a pas été modifié.")

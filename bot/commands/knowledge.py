@@ -111,7 +111,7 @@ def build_file_handlers(knowledge: KnowledgeService) -> dict:
             await turn_context.send_activity("Seul le responsable SPASER peut importer le SPASER de l'organisme.")
             return
         try:
-            data = fetched(turn_context, file)
+            data = fetched(turn_context, file, MAX_DOCUMENT_BYTES)
             result = await knowledge.import_document(data, file.name, person)
         except DomainError as error:
             await turn_context.send_activity(f"{error.message}\n\nRien n'a été modifié.")

@@ -279,6 +279,14 @@ def _rule_problems(
         problems.append(RowProblem("base_ponderation", "un indicateur ne peut pas se pondérer lui-même."))
     if aggregation is AggregationRule.SINGLE and directorates is not None and len(directorates) != 1:
         problems.append(RowProblem("agregation", "une « valeur unique » est renseignée par une seule direction."))
+    if computation is not Computation.REPORTED and directorates is not None and len(directorates) != 1:
+        problems.append(
+            RowProblem(
+                "directions",
+                "un indicateur calculé depuis les DECP est une valeur de l’organisme : une seule direction, "
+                "celle qui publie les données (par exemple la commande publique).",
+            )
+        )
     if unit is not None and unit not in computation.units:
         allowed = ", ".join(sorted(u.value for u in computation.units))
         problems.append(RowProblem("calcul", f"un indicateur calculé « {computation.value} » s'exprime en {allowed}."))

@@ -223,6 +223,11 @@ def check_entry_allowed(
     role = person.role
     if not indicator.active:
         raise NotAllowed(f"L'indicateur {indicator.code} est désactivé : on ne peut plus y saisir de valeur.")
+    if indicator.computation is not Computation.REPORTED and role is not Role.LEAD:
+        raise NotAllowed(
+            f"L’indicateur {indicator.code} est calculé depuis les données essentielles (DECP) de l’organisme : "
+            "il ne se saisit pas, le responsable SPASER le met à jour en important les DECP."
+        )
     if directorate_code not in indicator.directorates:
         raise NotAllowed(
             f"La direction {directorate_code} ne renseigne pas l'indicateur {indicator.code} "

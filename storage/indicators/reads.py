@@ -242,6 +242,11 @@ def value_view(row: IndicatorValue, snapshot: Snapshot, directorate_code: str, n
     )
 
 
+def asked_of_directorates(indicator: Indicator) -> bool:
+    """Active and typed by its directorates: an indicator computed from the DECP is never due from them."""
+    return bool(indicator.active) and (indicator.computation or Computation.REPORTED.value) == Computation.REPORTED.value
+
+
 def current_key_of(indicator_id: int, directorate_id: int, period_code: str) -> str:
     return f"{indicator_id}|{directorate_id}|{period_code}"
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from domain.indicators.aggregation import Computation
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
 from storage.people import Directorate
 
@@ -61,7 +62,11 @@ LINKED_ACTIVE = (
     select(Indicator.__table__.c.id, Indicator.__table__.c.code, Indicator.__table__.c.frequency, Directorate.id)
     .join(IndicatorDirectorate.__table__, IndicatorDirectorate.__table__.c.indicator_id == Indicator.__table__.c.id)
     .join(Directorate, Directorate.id == IndicatorDirectorate.__table__.c.directorate_id)
-    .where(Directorate.code == bindparam("code"), Indicator.__table__.c.active.is_(True))
+    .where(
+        Directorate.code == bindparam("code"),
+        Indicator.__table__.c.active.is_(True),
+        Indicator.__table__.c.computation == Computation.REPORTED.value,
+    )
 )
 ENTERED_KEYS = select(IndicatorValue.__table__.c.current_key).where(
     IndicatorValue.__table__.c.current_key.in_(bindparam("keys", expanding=True))

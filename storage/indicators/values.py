@@ -45,6 +45,7 @@ from storage.indicators.reads import (
     CatalogueChanged,
     EntriesCache,
     Snapshot,
+    asked_of_directorates,
     current_key_of,
     directorate_by_code,
     existing_current_keys,
@@ -102,7 +103,7 @@ class IndicatorValues:
             snapshot = await load_snapshot(session, directorate_id=directorate.id)
             candidates: list[tuple[Indicator, Period]] = []
             for indicator in snapshot.indicators.values():
-                if not indicator.active or (wanted is not None and indicator.code not in wanted):
+                if not asked_of_directorates(indicator) or (wanted is not None and indicator.code not in wanted):
                     continue
                 frequency = Frequency(indicator.frequency)
                 if period is not None and period.frequency is not frequency:
@@ -138,7 +139,7 @@ class IndicatorValues:
             }
             pairs: list[tuple[Indicator, Directorate, Period]] = []
             for indicator in snapshot.indicators.values():
-                if not indicator.active:
+                if not asked_of_directorates(indicator):
                     continue
                 due = current_reporting_period(Frequency(indicator.frequency), today)
                 for code in snapshot.directorates_of.get(indicator.id, ()):

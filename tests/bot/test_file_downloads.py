@@ -60,11 +60,11 @@ async def file_server():
     await server.close()
 
 
-async def test_a_redirect_to_another_host_is_not_followed(file_server):
+async def test_a_redirect_to_another_host_is_not_followed(file_server, tmp_path):
     downloads = Downloads(local_mode=True, max_bytes={".csv": 1000})
 
     with pytest.raises(DomainError, match="pas pu récupérer"):
-        await downloads.fetch(IncomingFile("redirect.csv", file_server["url"]("redirect.csv")))
+        await downloads.fetch(IncomingFile("redirect.csv", file_server["url"]("redirect.csv")), tmp_path / "f.csv")
 
     assert file_server["requests"] == ["/files/redirect.csv"]
 

@@ -1,0 +1,71 @@
+"""The lead publishes the SPASER on a public page (opt-in), or takes it down."""
+
+from __future__ import annotations
+
+import re
+
+from bot.router import LEAD_ONLY, Command, CommandCall
+from domain.errors import DomainError
+from domain.public_page import CSV_PATH, PAGE_PATH
+from storage.public_page import PublicPageService
+
+TOPIC = "Données essentielles (DECP)"
+_NAME = re.compile(r"\b(?:pour|au nom de)\s+(?P<name>.+)$", re.IGNORECASE | re.DOTALL)
+_PAGE = r"(la page (publique )?(du |de notre )?spaser|le spaser|la page publique)"
+
+
+def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
+    page_url, csv_url = public_url.rstrip("/") + PAGE_PATH, public_url.rstrip("/") + CSV_PATH
+
+    async def publish(call: CommandCall) -> None:
+        found = _NAME.search(call.text)
+        try:
+            state = await pages.publish(call.person, found["name"] if found else None)
+        except DomainError as error:
+            await call.turn_context.send_activity(error.message)
+            return
+        await call.turn_context.send_activity(
+            f"La page publique du SPASER de {state.organisation_name} est en ligne : {page_url} "
+            f"(données ouvertes : {csv_url}). Elle montre le SPASER adopté et les indicateurs avec leurs dernières "
+            "valeurs, cibles et progression, sans nom de personne ni commentaire. Pour la retirer : « retirer la page SPASER »."
+        )
+
+    async def unpublish(call: CommandCall) -> None:
+        try:
+            await pages.unpublish(call.person)
+        except DomainError as error:
+            await call.turn_context.send_activity(error.message)
+            return
+        await call.turn_context.send_activity(f"La page publique du SPASER est retirée : {page_url} ne répond plus.")
+
+    async def show_state(call: CommandCall) -> None:
+        state = await pages.state()
+        if state.published:
+            text = f"La page publique du SPASER de {state.organisation_name} est en ligne : {page_url}."
+        else:
+            text = (
+                "La page publique du SPASER n’est pas publiée. Pour la mettre en ligne : "
+                "« publier la page SPASER pour <nom de l’organisme> »."
+            )
+        await call.turn_context.send_activity(text)
+
+    return [
+        Command(
+            "public_page_publish",
+            (rf"^(publier|mettre en ligne) {_PAGE}\b",),
+            publish,
+            roles=LEAD_ONLY,
+            help_line="« publier la page SPASER pour Ville de … » : le SPASER et ses indicateurs sur une page publique",
+            topic=TOPIC,
+            example="publier la page SPASER",
+        ),
+        Command(
+            "public_page_unpublish",
+            (rf"^(retirer|depublier|mettre hors ligne) {_PAGE}\b",),
+            unpublish,
+            roles=LEAD_ONLY,
+            help_line="« retirer la page SPASER » : la page publique n’est plus en ligne",
+            topic=TOPIC,
+        ),
+        Command("public_page_state", (r"^page (publique|spaser)$",), show_state, roles=LEAD_ONLY, topic=TOPIC),
+    ]

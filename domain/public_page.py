@@ -1,0 +1,272 @@
+"""The public SPASER page (`/spaser`) and its open-data CSV (`/spaser.csv`), published by the lead.
+
+Read-only, in French, and with nothing personal: the organisation's name, the adopted SPASER's
+title and sections, each active indicator's latest organisation-wide value (the summary's, same
+rules), its target and progress, and the date of the last update. Never a person's name, a
+directorate's comment or a contract. RGAA basics: `lang`, one `h1` then `h2`/`h3`, tables with a
+caption and header cells, text contrast ≥ 4.5:1, progress given in words as well as drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from html import escape
+
+from domain.clock import format_date_fr
+from domain.decp.measures import NO_CONTRACT
+from domain.indicators.catalogue import Axis
+from domain.indicators.values import Unit, format_number, format_value
+from domain.summary.model import IndicatorLine, Status
+
+PAGE_PATH = "/spaser"
+CSV_PATH = "/spaser.csv"
+MAX_SECTIONS_SHOWN = 12
+CSV_COLUMNS = (
+    "code", "libelle", "axe", "unite", "origine", "periode", "valeur", "valeur_reference", "cible", "annee_cible",
+    "progression_pct", "statut", "remarque",
+)
+AXIS_TITLES = {
+    Axis.SOCIAL: "Achats socialement responsables",
+    Axis.ENVIRONMENTAL: "Achats écologiquement responsables",
+    Axis.RESPONSIBLE_ECONOMY: "Économie responsable et accès des PME",
+    Axis.GOVERNANCE: "Gouvernance et suivi",
+}
+
+
+@dataclass(frozen=True)
+class PublicIndicator:
+    code: str
+    label: str
+    axis: Axis
+    unit: Unit
+    computed: bool
+    period: str | None
+    value: Decimal | None
+    baseline: Decimal | None
+    target: Decimal | None
+    target_year: int | None
+    progress_percent: float | None
+    status: Status
+    note: str = ""
+
+    def shown(self, number: Decimal | None) -> str:
+        return "—" if number is None else format_value(number, self.unit)
+
+    @property
+    def origin(self) -> str:
+        return "calculé depuis les DECP" if self.computed else "saisi par les directions"
+
+
+@dataclass(frozen=True)
+class PublicSpaser:
+    organisation: str
+    document_title: str | None
+    sections: tuple[str, ...]
+    indicators: tuple[PublicIndicator, ...]
+    updated_on: date | None
+
+
+def public_indicators(
+    lines: Iterable[IndicatorLine], computed_codes: set[str], latest_figures: Mapping[str, tuple[str, bool]]
+) -> tuple[PublicIndicator, ...]:
+    """The summary's lines, reduced to what may be published; a computed indicator whose last
+    period had no contract says so (`latest_figures`: code → (period, had contracts))."""
+    indicators = []
+    for line in lines:
+        snapshot = line.snapshot
+        period, had_contracts = latest_figures.get(snapshot.code, (None, True))
+        note = f"{NO_CONTRACT} en {period}" if not had_contracts else ""
+        indicators.append(
+            PublicIndicator(
+                code=snapshot.code,
+                label=snapshot.label,
+                axis=snapshot.axis,
+                unit=snapshot.unit,
+                computed=snapshot.code in computed_codes,
+                period=line.latest_period.code if line.latest_period else None,
+                value=line.latest_value,
+                baseline=snapshot.baseline,
+                target=snapshot.target,
+                target_year=snapshot.target_year,
+                progress_percent=line.progress_percent,
+                status=line.status,
+                note=note,
+            )
+        )
+    return tuple(indicators)
+
+
+def section_titles(titles: Iterable[str]) -> tuple[str, ...]:
+    """The adopted SPASER's outline: each section's top heading, once, in order."""
+    seen: dict[str, None] = {}
+    for title in titles:
+        top = title.split(" › ")[0].removesuffix(" (suite)").strip()
+        if top:
+            seen.setdefault(top, None)
+    return tuple(seen)[:MAX_SECTIONS_SHOWN]
+
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Marianne,Arial,sans-serif;color:#1e1e1e;background:#fff;margin:0;line-height:1.5}
+header,main,footer{max-width:72rem;margin:0 auto;padding:1rem 1.5rem}
+header{border-bottom:4px solid #000091}
+.organisation{font-weight:700;font-size:1.1rem;margin:0}
+h1{font-size:1.8rem;margin:.3rem 0}
+h2{font-size:1.4rem;margin-top:2rem;color:#000091}
+h3{font-size:1.15rem;margin-top:1.5rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+caption{text-align:left;font-weight:600;padding:.3rem 0}
+th,td{border:1px solid #929292;padding:.4rem .5rem;text-align:left;vertical-align:top}
+thead th{background:#eeeef6}
+td.number{text-align:right;white-space:nowrap}
+.bar{display:block;height:.5rem;background:#e5e5e5;margin-top:.2rem;border-radius:.25rem;overflow:hidden}
+.bar span{display:block;height:100%;background:#000091}
+.note{color:#3a3a3a;font-size:.9rem}
+a{color:#000091}
+footer{border-top:1px solid #929292;color:#3a3a3a;font-size:.9rem}
+"""
+
+
+def public_page_html(page: PublicSpaser) -> str:
+    organisation = escape(page.organisation)
+    updated = f"Dernière mise à jour : {format_date_fr(page.updated_on)}." if page.updated_on else "Aucune valeur publiée pour l’instant."
+    parts = [
+        "<!doctype html>",
+        '<html lang="fr">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>SPASER — {organisation}</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<header>",
+        f'<p class="organisation">{organisation}</p>',
+        "<h1>Schéma de promotion des achats socialement et écologiquement responsables (SPASER)</h1>",
+        f"<p>{updated}</p>",
+        "</header>",
+        "<main>",
+        '<section aria-labelledby="schema">',
+        '<h2 id="schema">Le SPASER adopté</h2>',
+    ]
+    if page.document_title:
+        parts.append(f"<p>{escape(page.document_title)}</p>")
+        if page.sections:
+            parts.append("<ul>" + "".join(f"<li>{escape(title)}</li>" for title in page.sections) + "</ul>")
+    else:
+        parts.append("<p>Le document du SPASER adopté sera publié ici prochainement.</p>")
+    parts += ["</section>", '<section aria-labelledby="indicateurs">', '<h2 id="indicateurs">Indicateurs de suivi</h2>']
+    parts.append(
+        "<p>Pour chaque indicateur : sa dernière valeur pour l’organisme, sa cible et la progression depuis la valeur "
+        "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
+        "(DECP) que l’organisme publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
+    )
+    for axis in Axis:
+        indicators = [indicator for indicator in page.indicators if indicator.axis is axis]
+        if indicators:
+            parts += _axis_table(axis, indicators)
+    if not page.indicators:
+        parts.append("<p>Aucun indicateur n’est encore suivi.</p>")
+    parts += [
+        "</section>",
+        '<section aria-labelledby="donnees">',
+        '<h2 id="donnees">Données ouvertes</h2>',
+        f'<p><a href="{CSV_PATH}" download>Télécharger les indicateurs au format CSV</a> '
+        "(UTF-8, séparateur virgule, nombres avec un point décimal).</p>",
+        "</section>",
+        "</main>",
+        f"<footer><p>Page publiée par {organisation} avec l’assistant SPASER.</p></footer>",
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(parts)
+
+
+def _axis_table(axis: Axis, indicators: list[PublicIndicator]) -> list[str]:
+    title = AXIS_TITLES[axis]
+    rows = [
+        f"<h3>{escape(title)}</h3>",
+        "<table>",
+        f"<caption>Indicateurs de l’axe « {escape(title)} »</caption>",
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{name}</th>' for name in ("Indicateur", "Dernière valeur", "Cible", "Progression", "Origine"))
+        + "</tr></thead>",
+        "<tbody>",
+    ]
+    for indicator in indicators:
+        rows.append(
+            "<tr>"
+            f'<th scope="row">{escape(indicator.code)} — {escape(indicator.label)}</th>'
+            f"<td>{_value_cell(indicator)}</td>"
+            f"<td>{_target_cell(indicator)}</td>"
+            f"<td>{_progress_cell(indicator)}</td>"
+            f"<td>{escape(indicator.origin)}</td>"
+            "</tr>"
+        )
+    rows += ["</tbody>", "</table>"]
+    return rows
+
+
+def _value_cell(indicator: PublicIndicator) -> str:
+    if indicator.value is None:
+        text = "Pas encore de valeur"
+    else:
+        text = f"{escape(indicator.shown(indicator.value))} <span class=\"note\">({escape(indicator.period or '')})</span>"
+    if indicator.note:
+        text += f'<br><span class="note">{escape(indicator.note)}</span>'
+    return text
+
+
+def _target_cell(indicator: PublicIndicator) -> str:
+    if indicator.target is None:
+        return "Pas de cible"
+    return f"{escape(indicator.shown(indicator.target))} en {indicator.target_year}"
+
+
+def _progress_cell(indicator: PublicIndicator) -> str:
+    status = escape(indicator.status.value[:1].upper() + indicator.status.value[1:])
+    if indicator.progress_percent is None:
+        return status
+    percent = max(0.0, min(100.0, indicator.progress_percent))
+    shown = format_number(Decimal(round(percent)))
+    return (
+        f"{shown}\u00a0% du chemin vers la cible · {status}"
+        f'<span class="bar" aria-hidden="true"><span style="width:{percent:.0f}%"></span></span>'
+    )
+
+
+def public_page_csv(page: PublicSpaser) -> bytes:
+    """The same indicators as open data: UTF-8, comma, decimal point, one row per indicator."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for indicator in page.indicators:
+        writer.writerow(
+            [
+                indicator.code,
+                indicator.label,
+                indicator.axis.value,
+                indicator.unit.value,
+                indicator.origin,
+                indicator.period or "",
+                _plain(indicator.value),
+                _plain(indicator.baseline),
+                _plain(indicator.target),
+                indicator.target_year or "",
+                "" if indicator.progress_percent is None else f"{indicator.progress_percent:.1f}",
+                indicator.status.value,
+                indicator.note,
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _plain(number: Decimal | None) -> str:
+    if number is None:
+        return ""
+    return format(number.normalize(), "f") if number != number.to_integral_value() else str(int(number))

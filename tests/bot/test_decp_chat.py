@@ -1,0 +1,103 @@
+"""The DECP and the public page through the real app: files sent in the chat, the lead's commands,
+GET /spaser and /spaser.csv."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from app import RUNTIME, create_app
+from bot.console import ConsoleConversation
+from tests.conftest import make_settings, texts
+from tests.decp_support import BODY, DECP, catalogue_csv
+from tests.files_support import file_message
+from tests.indicators_support import EXAMPLE, card_of, card_texts, seed
+
+
+@pytest.fixture
+async def client(tmp_path, clock) -> AsyncIterator[TestClient]:
+    """The app with the body's SIRETs set, DCP and the DECP catalogue; `lead-aad` is the lead."""
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'decp.db'}", sirets=tuple(BODY)), clock=clock)
+    test_client = TestClient(TestServer(app))
+    await test_client.start_server()
+    runtime = test_client.server.app[RUNTIME]
+    await seed(runtime)
+    await runtime.catalogue.import_catalogue(catalogue_csv())
+    yield test_client
+    await test_client.close()
+
+
+def chat(client: TestClient, aad: str = "lead-aad", name: str = "Camille Martin") -> ConsoleConversation:
+    return ConsoleConversation(client.server.app[RUNTIME], aad_object_id=aad, name=name)
+
+
+async def send_file(conversation: ConsoleConversation, file_server, name: str, data: bytes | None = None):
+    file_server.files[name] = data if data is not None else (DECP / name).read_bytes()
+    return await conversation.send(file_message(conversation, file_server, name))
+
+
+async def test_the_lead_sends_the_decp_and_reads_the_report_card_then_asks_where_a_figure_comes_from(client, file_server):
+    lead = chat(client)
+    card = card_of(await send_file(lead, file_server, "nested.json"))
+    shown = "\n".join(card_texts(card))
+    assert "Import des données essentielles (DECP)" in shown
+    facts = {fact["title"]: fact["value"] for fact in card["body"][2]["facts"]}
+    assert (facts["Marchés lus"], facts["Refusés"]) == ("11", "7")
+    assert "- autre acheteur que l’organisme\u00a0: 1 — marché n° 4 (2025-004)\u00a0: 20000000300011" in shown
+    assert "- 2025-T1\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
+    answer = texts(await lead.say("d’où vient SOC-N\u00a0?"))
+    assert "Dernière valeur\u00a0: 100\u00a0% en 2025-T2, soit 1 sur 1\u00a0marché notifié." in answer
+    assert "import n°\u00a01 « nested.json »" in answer
+
+
+async def test_a_decp_csv_is_imported_and_a_catalogue_csv_still_goes_to_the_catalogue(client, file_server):
+    lead = chat(client)
+    card = card_of(await send_file(lead, file_server, "consolidated.csv"))
+    assert "Lignes fusionnées" in str(card) and "contradictoires" in "\n".join(card_texts(card))
+    catalogue = texts(await send_file(lead, file_server, "catalogue.csv", EXAMPLE.read_bytes()))
+    assert "Catalogue importé" in catalogue
+
+
+async def test_contracts_without_environmental_consideration_are_listed_for_the_lead(client, file_server):
+    lead = chat(client)
+    await send_file(lead, file_server, "single.json")
+    answer = texts(await lead.say("marchés sans considération environnementale"))
+    assert "1\u00a0marché notifié depuis le samedi 22 août 2026 sans aucune considération environnementale" in answer
+    assert "2026-101 — Impression des supports de communication (notifié le jeudi 10 septembre 2026, 45\u202f000\u00a0€\u00a0HT)" in answer
+
+
+async def test_a_broken_file_imports_nothing_and_others_may_not_import(client, file_server):
+    lead = chat(client)
+    broken = texts(await send_file(lead, file_server, "broken.json", b'{"marches": {"marche": [{"id": '))
+    assert "n’est pas un JSON valide (fichier tronqué)" in broken and "Rien n’a été importé." in broken
+    nadia = chat(client, "nadia-aad", "Nadia Benali")
+    refused = texts(await send_file(nadia, file_server, "nested.json"))
+    assert "Seul le responsable SPASER peut importer les données essentielles" in refused
+    assert "réservée au responsable SPASER" in texts(await nadia.say("d’où vient SOC-N\u00a0?"))
+    assert await client.server.app[RUNTIME].decp.contract_count() == 0
+
+
+async def test_the_public_page_is_published_by_the_lead_without_anything_personal(client, file_server):
+    lead = chat(client)
+    assert (await client.get("/spaser")).status == 404
+    assert "Indiquez le nom de l’organisme" in texts(await lead.say("publier la page SPASER"))
+    await send_file(lead, file_server, "nested.json")
+    assert "réservée au responsable SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
+    published = texts(await lead.say("publier la page SPASER pour Ville de Rivebelle"))
+    assert "est en ligne\u00a0: http://localhost:3978/spaser" in published
+
+    page = await client.get("/spaser")
+    html = await page.text()
+    assert page.status == 200 and page.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert '<html lang="fr">' in html and '<p class="organisation">Ville de Rivebelle</p>' in html
+    assert "SOC-N — Indicateur SOC-N</th><td>100\u00a0% <span class=\"note\">(2025-T2)</span>" in html
+    for private in ("Camille", "Nadia", "Calculé depuis", "nested.json"):
+        assert private not in html
+    rows = (await (await client.get("/spaser.csv")).text()).splitlines()
+    assert rows[0].startswith("code,libelle,axe,unite,origine,periode,valeur")
+    assert "SOC-N,Indicateur SOC-N,social,%,calculé depuis les DECP,2025-T2,100,,30,2030," in "\n".join(rows)
+
+    assert "retirée" in texts(await lead.say("retirer la page SPASER"))
+    assert (await client.get("/spaser")).status == 404 and (await client.get("/spaser.csv")).status == 404
