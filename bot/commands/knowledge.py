@@ -10,6 +10,7 @@ from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.knowledge.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
 from domain.clock import format_date_fr
 from domain.errors import DomainError
+from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.knowledge.render import format_answer
 from domain.people import PersonView, Role
 from domain.text import shown

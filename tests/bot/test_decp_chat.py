@@ -75,7 +75,7 @@ async def test_a_broken_file_imports_nothing_and_others_may_not_import(client, f
     nadia = chat(client, "nadia-aad", "Nadia Benali")
     refused = texts(await send_file(nadia, file_server, "nested.json"))
     assert "Seul le responsable SPASER peut importer les données essentielles" in refused
-    assert "réservée au responsable SPASER" in texts(await nadia.say("d’où vient SOC-N\u00a0?"))
+    assert "réservée à la personne responsable du SPASER" in texts(await nadia.say("d’où vient SOC-N\u00a0?"))
     assert await client.server.app[RUNTIME].decp.contract_count() == 0
 
 
@@ -84,7 +84,7 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     assert (await client.get("/spaser")).status == 404
     assert "Indiquez le nom de l’organisme" in texts(await lead.say("publier la page SPASER"))
     await send_file(lead, file_server, "nested.json")
-    assert "réservée au responsable SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
+    assert "réservée à la personne responsable du SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
     published = texts(await lead.say("publier la page SPASER pour Ville de Rivebelle"))
     assert "est en ligne\u00a0: http://localhost:3978/spaser" in published
 
