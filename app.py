@@ -15,6 +15,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 
 from bot import cli
 from bot.http import health_handler, messages_handler
+from bot.legal_http import add_legal_routes
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from bot.teams_text import TeamsMarkdownMiddleware
@@ -56,6 +57,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app.router.add_get("/healthz", health_handler(runtime.health))
     runtime.calendar.add_routes(app)
     runtime.documents.add_routes(app)
+    add_legal_routes(app, settings.organisation, settings.dpo_contact)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app

@@ -104,12 +104,21 @@ def chat(settings: Settings, email: str | None, tenant_id: str) -> None:
 
 
 def teams_package(settings: Settings, output: Path) -> None:
-    from bot.teams_package import build_teams_package
+    from bot.teams_package import InvalidPackageError, build_teams_package
 
-    path = build_teams_package(settings, output)
-    print(f"Paquet d'application Teams écrit : {path}")
+    try:
+        path = build_teams_package(settings, output)
+    except InvalidPackageError as error:
+        print(f"Paquet non écrit : {error}", file=sys.stderr)
+        raise SystemExit(4) from error
+    print(f"Paquet d’application Teams écrit : {path} (manifeste conforme au schéma officiel de Teams).")
     if settings.local_mode:
         print("Attention : MicrosoftAppId est vide ; le manifeste contient un identifiant fictif (usage local uniquement).")
+    if not settings.public_url.startswith("https://"):
+        print("Attention : SPASER_PUBLIC_URL n’est pas en https ; Teams exige https pour un vrai déploiement.")
+    if not settings.dpo_contact:
+        print("Attention : SPASER_DPO_CONTACT est vide ; la page de confidentialité ne nomme pas votre délégué·e "
+              "à la protection des données.")
 
 
 def import_spaser(settings: Settings, path: Path) -> None:
