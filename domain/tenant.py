@@ -11,7 +11,7 @@ import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from domain.clock import SchedulingError, format_datetime_fr
 from domain.committees.meetings import MeetingView
@@ -189,3 +189,9 @@ def chat_reference(
         "channelId": "msteams",
         "serviceUrl": service_url,
     }
+
+
+class PeopleDirectory(Protocol):
+    """Looks a person up by e-mail/UPN in the organisation's directory (Microsoft Graph)."""
+
+    async def find_person(self, email: str) -> DirectoryEntry | None: ...
