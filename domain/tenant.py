@@ -15,16 +15,11 @@ from typing import Any, Protocol
 
 from domain.clock import SchedulingError, format_datetime_fr
 from domain.committees.meetings import MeetingView
-from domain.outbox import parse_windows
+from domain.outbox import INSTALL_PREFIX, OutboxMessage, SourceKind, parse_windows
 
 DEFAULT_GRAPH_URL = "https://graph.microsoft.com"
 DEFAULT_LOGIN_URL = "https://login.microsoftonline.com"
 DEFAULT_MEETING_DURATION = timedelta(hours=2)
-INSTALL_PREFIX = "installation"
-"""`last_error` of a delivery whose recipient's app could not be installed: « installation 403: … »."""
-INSTALLED_NOTE = "installé et prévenu"
-
-
 @dataclass(frozen=True)
 class DirectoryEntry:
     """A person as the Microsoft 365 directory knows them."""
@@ -102,11 +97,6 @@ class GraphSettings:
 
 # --- what Graph answered, in the lead's words -------------------------------------------------
 
-INSTALL_REASONS = {
-    403: "consentement administrateur manquant pour installer l’application (permission "
-         "TeamsAppInstallation.ReadWriteSelfForUser.All)",
-    404: "personne introuvable dans l’annuaire Microsoft 365",
-}
 EVENT_REASONS = {
     403: "consentement administrateur manquant pour l’agenda (permission Calendars.ReadWrite, ou stratégie "
          "d’accès Exchange qui exclut la boîte organisatrice)",
@@ -115,25 +105,32 @@ EVENT_REASONS = {
 
 
 def install_failure(status: int | None, detail: str) -> str:
-    """The `last_error` of a delivery held for an installation that failed."""
+    """The `last_error` of a delivery held for an installation that failed (explained by domain/outbox.py)."""
     return f"{INSTALL_PREFIX} {status or 'réseau'}: {detail}"[:500]
 
 
-def explain_install_failure(error: str) -> str:
-    """« impossible : raison » for an installation's recorded error."""
-    code = error[len(INSTALL_PREFIX):].strip().split(":", 1)[0]
-    reason = INSTALL_REASONS.get(int(code)) if code.isdigit() else None
-    return f"impossible : {reason or 'installation refusée par Microsoft 365 (' + error[:80] + ')'}"
-
-
-def event_failure_notice(subject: str, error: str | None) -> str:
-    code = (error or "").split(":", 1)[0].strip()
+def event_failure_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int, str]]) -> list[OutboxMessage]:
+    """The lead's notice when a meeting's Outlook invitation could not be brought up to date."""
+    row = rows[-1]
+    code = (row.last_error or "").split(":", 1)[0].strip()
     reason = EVENT_REASONS.get(int(code)) if code.isdigit() else None
-    return (
-        f"L’invitation Outlook « {subject} » n’a pas pu être mise à jour : "
-        f"{reason or 'erreur de Microsoft Graph (' + (error or 'inconnue')[:120] + ')'}. "
-        "Les membres ont bien reçu les messages de l’assistant ; vérifiez le réglage Outlook de l’assistant."
+    subject = row.text.removeprefix("Invitation Outlook : ")
+    text = (
+        f"L’invitation Outlook du {subject} n’a pas pu être mise à jour : "
+        f"{reason or 'erreur de Microsoft Graph (' + (row.last_error or 'inconnue')[:120] + ')'}. "
+        "Les membres reçoivent bien les messages de l’assistant ; vérifiez le réglage Outlook de l’assistant."
     )
+    return [
+        OutboxMessage(
+            key=f"lead-notice:{kind}:{source_id}:{rows[0].id}-{row.id}:person-{lead_id}",
+            source_kind=SourceKind.LEAD_NOTICE,
+            source_id=f"{kind}:{source_id}",
+            text=text,
+            person_id=lead_id,
+            recipient_label=name,
+        )
+        for lead_id, name in leads
+    ]
 
 
 # --- the Outlook invitation of a meeting -------------------------------------------------------
