@@ -115,8 +115,9 @@ def event_failure_notices(kind: str, source_id: str, rows: list, leads: list[tup
     code = (row.last_error or "").split(":", 1)[0].strip()
     reason = EVENT_REASONS.get(int(code)) if code.isdigit() else None
     subject = row.text.removeprefix("Invitation Outlook : ")
+    subject = subject[:1].lower() + subject[1:]
     text = (
-        f"L’invitation Outlook du {subject} n’a pas pu être mise à jour : "
+        f"L’invitation Outlook du {subject} n’a pas pu être créée ou modifiée : "
         f"{reason or 'erreur de Microsoft Graph (' + (row.last_error or 'inconnue')[:120] + ')'}. "
         "Les membres reçoivent bien les messages de l’assistant ; vérifiez le réglage Outlook de l’assistant."
     )

@@ -57,6 +57,7 @@ class AppInstaller:
         self._clock = clock
         self._bot_id = bot_id
         self._tenant = graph.settings.tenant_id
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def hold(self, row: Delivery) -> str | None:
         """One installation per person and message source: a later source tries again (after the
@@ -78,6 +79,10 @@ class AppInstaller:
         return None
 
     async def run(self, row: Delivery) -> None:
+        async with self._locks[row.person_id]:  # two sources' installations for one person: one at a time
+            await self._install(row)
+
+    async def _install(self, row: Delivery) -> None:
         person = await self._people.get(row.person_id)
         if person is None or not (person.aad_object_id or person.email):
             raise SendError(404, "no such person, or no e-mail to find them by")
@@ -96,7 +101,10 @@ class AppInstaller:
         log.info("App %s for person %s; chat recorded", "installed" if installed else "already installed", person.id)
 
     async def finished(self, row: Delivery, error: SendError | None) -> None:
-        released = await self._outbox.release_held(row.person_id, self._clock.now(), installed=error is None)
+        person = await self._people.get(row.person_id)
+        released = await self._outbox.release_held(
+            row.person_id, self._clock.now(), installed=error is None, label=person.name if person else None
+        )
         log.info("Installation for person %s %s: %s delivery(ies) released", row.person_id,
                  "done" if error is None else f"failed ({error})", released)
 

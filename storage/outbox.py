@@ -204,10 +204,12 @@ class OutboxRepository:
                  attempts=Delivery.attempts - 1),
         )
 
-    async def release_held(self, person_id: int, now: datetime, *, installed: bool) -> int:
+    async def release_held(self, person_id: int, now: datetime, *, installed: bool, label: str | None = None) -> int:
         """The person's deliveries held for an installation are due now; `installed` marks them for
-        the lead's « installé et prévenu »."""
+        the lead's « installé et prévenu », `label` is the name the directory gave meanwhile."""
         values: dict[str, Any] = dict(next_try_at=to_utc(now))
+        if label:
+            values["recipient_label"] = label[:200]
         if installed:
             values["installed_at"] = to_utc(now)
         async with self._db.session() as session:

@@ -80,7 +80,7 @@ class FakeGraph:
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.hold: dict[str, float] = {}
         """Route kind -> seconds to wait after doing the work and before answering (once)."""
-        self.calls: list[tuple[str, str]] = []
+        self.calls: list[str] = []
         self.events: dict[str, Event] = {}
         self.tokens_issued = 0
         self._ids = itertools.count(1)
@@ -115,7 +115,7 @@ class FakeGraph:
 
     async def _answer(self, kind: str, make) -> web.Response:
         """A queued fault, else `make()` (the work), then any hold before the answer leaves."""
-        self.calls.append((kind, ""))
+        self.calls.append(kind)
         if self.faults[kind]:
             fault = self.faults[kind].popleft()
             return web.json_response({"error": {"code": fault.code, "message": f"fake {fault.status}"}},
@@ -245,7 +245,7 @@ class FakeGraph:
         return {
             "events": [{"id": e.id, "start": e.body.get("start"), "attendees": len(e.body.get("attendees", [])),
                         "patches": e.patches, "cancelled": e.cancelled} for e in self.events.values()],
-            "calls": [kind for kind, _ in self.calls],
+            "calls": self.calls,
             "installed": sorted(self.installed),
         }
 
