@@ -213,16 +213,19 @@ class Jobs:
         while True:
             await asyncio.sleep(self._leader_retry_seconds)
             try:
-                if self._leadership.held:
-                    if not await self._leadership.still_held():
-                        log.warning("Scheduler lock lost: pausing the scheduler until it is won again")
-                        self.scheduler.pause()
-                elif await self._leadership.try_acquire():
-                    log.info("Scheduler lock won: this process now runs the reminders and the outbox")
-                    await self._lead()
-                    self.scheduler.resume()
+                await self._campaign_step()
             except Exception:  # noqa: BLE001 - try again at the next round
                 log.exception("Scheduler leadership check failed")
+
+    async def _campaign_step(self) -> None:
+        if self._leadership.held:
+            if not await self._leadership.still_held():
+                log.warning("Scheduler lock lost: pausing the scheduler until it is won again")
+                self.scheduler.pause()
+        elif await self._leadership.try_acquire():
+            log.info("Scheduler lock won: this process now runs the reminders and the outbox")
+            await self._lead()
+            self.scheduler.resume()
 
     @property
     def leading(self) -> bool:

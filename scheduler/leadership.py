@@ -21,7 +21,8 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
-TRY_LOCK = text("SELECT pg_try_advisory_lock(hashtext(current_database() || '.' || current_schema() || ':spaser-scheduler'))")
+TRY_LOCK = text("SELECT pg_try_advisory_lock(hashtext(current_database() || '.' || current_schema() || :name))")
+LOCK_NAME = {"name": "/spaser-scheduler"}
 CHECK_SECONDS = 5.0
 
 
@@ -43,7 +44,7 @@ class PostgresLeadership:
             connection = await self._database.engine.connect()
             await connection.execution_options(isolation_level="AUTOCOMMIT")
             async with asyncio.timeout(CHECK_SECONDS):
-                won = bool((await connection.execute(TRY_LOCK)).scalar_one())
+                won = bool((await connection.execute(TRY_LOCK, LOCK_NAME)).scalar_one())
         except Exception:  # noqa: BLE001 - database out of reach: not the leader, try later
             log.warning("Could not try the scheduler lock", exc_info=True)
             won = False
@@ -68,8 +69,10 @@ class PostgresLeadership:
             return False
 
     async def release(self) -> None:
+        """Ends the lock's session (a connection merely returned to the pool would keep the lock)."""
         connection, self._connection = self._connection, None
         if connection is not None:
+            await connection.invalidate()
             await _close(connection)
 
 
