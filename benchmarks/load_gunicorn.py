@@ -54,9 +54,6 @@ from domain.committees.reminder_plan import ReminderSettings  # noqa: E402
 from domain.committees.settings import CommitteeSettings  # noqa: E402
 from storage.db import Database  # noqa: E402
 
-REMINDER = "Rappel : comité technique"
-
-
 def tree_cpu_seconds(pid: int) -> float:
     """CPU of a process and of all its descendants still alive (the gunicorn master and its workers)."""
     total = 0.0
@@ -106,7 +103,6 @@ async def run(workers: int, args: argparse.Namespace, database_url: str) -> dict
         generator = LoadGenerator(bot_url, connector_url, args, "bot")
         start = time.monotonic() + 1.0
         generator.window = (start + args.warmup, start + args.warmup + args.duration)
-        cpu_before, machine_before = None, None
 
         async def sample() -> tuple[float, float]:
             await asyncio.sleep(max(0.0, generator.window[0] - time.monotonic()))
@@ -121,8 +117,7 @@ async def run(workers: int, args: argparse.Namespace, database_url: str) -> dict
         for _ in range(120):  # the sweep picks up a reminder planned by another process within a minute
             async with aiohttp.ClientSession() as session, session.get(f"{connector_url}/_stats") as response:
                 stats = await response.json()
-            reminders = Counter(conversation for conversation, summary in zip(stats["conversations"], stats["summaries"])
-                                if summary.startswith(REMINDER))
+            reminders = Counter(stats["reminders"])
             if len(reminders) >= len(users) + 1:
                 break
             await asyncio.sleep(1)
