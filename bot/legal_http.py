@@ -4,6 +4,7 @@ manifest links to (the admin centre shows them), as small French HTML pages."""
 from __future__ import annotations
 
 import html
+import re
 
 from aiohttp import web
 
@@ -13,21 +14,29 @@ from domain.legal import LegalPage, privacy_notice, terms_of_use
 STYLE = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
 
 
+FRENCH_SPACES = re.compile(r" ([:;?!])")
+
+
+def _text(value: str) -> str:
+    """Escaped, with the no-break space French typography puts before « : ; ? ! »."""
+    return FRENCH_SPACES.sub("\u00a0\\1", html.escape(value))
+
+
 def render(page: LegalPage) -> str:
     parts = [
         "<!doctype html>",
         '<html lang="fr"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(page.title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{html.escape(page.title)}</h1>",
-        f"<p>{html.escape(page.introduction)}</p>",
+        f"<title>{_text(page.title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{_text(page.title)}</h1>",
+        f"<p>{_text(page.introduction)}</p>",
     ]
     for heading, items in page.sections:
-        parts.append(f"<h2>{html.escape(heading)}</h2>")
+        parts.append(f"<h2>{_text(heading)}</h2>")
         if len(items) == 1:
-            parts.append(f"<p>{html.escape(items[0])}</p>")
+            parts.append(f"<p>{_text(items[0])}</p>")
         else:
-            parts.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>")
+            parts.append("<ul>" + "".join(f"<li>{_text(item)}</li>" for item in items) + "</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
