@@ -33,6 +33,10 @@ ROLE_SYNONYMS = {
 }
 
 
+ROLE_WORDS_TYPED = {Role.LEAD: "responsable", Role.CONTRIBUTOR: "contributeur·rice", Role.OFFICIAL: "élu·e"}
+"""How the lead types each role inline (each is one of ROLE_SYNONYMS)."""
+
+
 @dataclass
 class AssignRoleOptions:
     email: str = ""
@@ -153,9 +157,10 @@ class AssignRoleDialog(SpaserDialog):
         if self._directory is not None and entry is None:
             notes.append("Attention : je ne trouve pas cette adresse dans l’annuaire Microsoft 365 ; vérifiez-la.")
         elif self._directory is None and not name:
+            again = " ".join(filter(None, [person.email, ROLE_WORDS_TYPED[role], person.directorate_code]))
             notes.append(
                 f"Pour afficher son nom plutôt que « {person.name} » avant son premier message : "
-                f"« affecter {person.email} nom Prénom Nom »."
+                f"« affecter {again} nom Prénom Nom »."
             )
         await step.context.send_activity(
             " ".join([f"C'est noté : {who} est {role.label}{where}. Son rôle s'appliquera dès son prochain message au bot.", *notes])
