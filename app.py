@@ -1,7 +1,8 @@
 """Assembles the aiohttp application: bot runtime, Bot Framework adapter, routes, scheduler.
 
 `create_app(settings)` builds everything from settings and nothing else; `main` is the
-`spaser-bot` command line, and `python app.py` runs the server (an alias for `spaser-bot serve`).
+`spaser-bot` command line, and `python app.py` runs the server (an alias for `spaser-bot serve`);
+`gunicorn_app` is the production entry point (gunicorn with aiohttp's worker, gunicorn.conf.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 
 from bot import cli
 from bot.http import health_handler, messages_handler
+from bot.legal_http import add_legal_routes
+from bot.observability import metrics_handler
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from bot.teams_text import TeamsMarkdownMiddleware
@@ -57,6 +60,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     runtime.calendar.add_routes(app)
     runtime.documents.add_routes(app)
     runtime.public_routes.add_routes(app)
+    add_legal_routes(app, settings.organisation, settings.dpo_contact)
+    if settings.metrics_token:
+        app.router.add_get("/metrics", metrics_handler(runtime.metrics, settings.metrics_token, runtime.outbox.counts))
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app
@@ -72,6 +78,14 @@ async def _stop(app: web.Application) -> None:
 
 def run_server(settings: Settings) -> None:
     web.run_app(create_app(settings), host=settings.host, port=settings.port)
+
+
+async def gunicorn_app() -> web.Application:
+    """The app for gunicorn's aiohttp worker, one per worker process (gunicorn.conf.py):
+    `gunicorn app:gunicorn_app -c gunicorn.conf.py`."""
+    settings = cli.settings_or_exit()
+    cli.configure_logging(settings)
+    return create_app(settings)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -150,7 +150,7 @@ async def run(recipients: int, database_url: str | None, enforce_limits: bool = 
     stats = await connector_stats(service_url)
     per_conversation = Counter(stats["conversations"])
     states = await feature.outbox.counts()
-    feature.jobs.close()
+    await feature.jobs.close()
     await database.dispose()
     if schema is not None:
         await run_sql(database_url, f'DROP SCHEMA "{schema}" CASCADE')

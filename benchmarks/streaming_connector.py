@@ -55,6 +55,8 @@ class StreamingConnector(FakeTeamsConnector):
         self._subscribers: set[asyncio.Queue] = set()
         self.received = 0
         self.refused = 0
+        self.reminders: dict[str, int] = {}
+        """Committee reminders received, by conversation (load_gunicorn.py counts them)."""
 
     def build_app(self) -> web.Application:
         app = super().build_app()
@@ -73,6 +75,9 @@ class StreamingConnector(FakeTeamsConnector):
             return response
         body = self.sent.pop()
         self.received += 1
+        if (body.get("summary") or "").startswith("Rappel : comité"):
+            conversation = body["_conversation_id"]
+            self.reminders[conversation] = self.reminders.get(conversation, 0) + 1
         # Stamped now rather than at `arrived`: ticks and events must leave in the order of their stamps.
         self._publish(
             {
@@ -121,7 +126,7 @@ class StreamingConnector(FakeTeamsConnector):
     async def _stats(self, _request: web.Request) -> web.Response:
         return web.json_response(
             {"received": self.received, "refused": self.refused, "attempts": self.attempts,
-             "throttled": self.limits.throttled if self.limits else 0}
+             "throttled": self.limits.throttled if self.limits else 0, "reminders": self.reminders}
         )
 
 

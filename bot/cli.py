@@ -18,11 +18,17 @@ from bot.settings import Settings, SettingsError
 log = logging.getLogger("spaser")
 
 
-def _configure_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def configure_logging(settings: Settings, verbose: bool = False) -> None:
+    """Text lines for a terminal, or one JSON object per line (SPASER_LOG_FORMAT=json) for a log
+    collector; each turn is one line either way (bot/observability.py)."""
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        from bot.observability import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s %(turn)s", defaults={"turn": ""}))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True)
     # The outbox drain runs every few seconds: APScheduler's per-run INFO lines would drown the log.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
@@ -30,7 +36,7 @@ def _configure_logging(verbose: bool = False) -> None:
 def serve(settings: Settings, run_server: Callable[[Settings], None]) -> None:
     from scheduler.instance_lock import InstanceLockError
 
-    _configure_logging()
+    configure_logging(settings)
     try:
         run_server(settings)
     except InstanceLockError as error:
@@ -110,12 +116,21 @@ def chat(settings: Settings, email: str | None, tenant_id: str) -> None:
 
 
 def teams_package(settings: Settings, output: Path) -> None:
-    from bot.teams_package import build_teams_package
+    from bot.teams_package import InvalidPackageError, build_teams_package
 
-    path = build_teams_package(settings, output)
-    print(f"Paquet d'application Teams écrit : {path}")
+    try:
+        path = build_teams_package(settings, output)
+    except InvalidPackageError as error:
+        print(f"Paquet non écrit : {error}", file=sys.stderr)
+        raise SystemExit(4) from error
+    print(f"Paquet d’application Teams écrit : {path} (manifeste conforme au schéma officiel de Teams).")
     if settings.local_mode:
         print("Attention : MicrosoftAppId est vide ; le manifeste contient un identifiant fictif (usage local uniquement).")
+    if not settings.public_url.startswith("https://"):
+        print("Attention : SPASER_PUBLIC_URL n’est pas en https ; Teams exige https pour un vrai déploiement.")
+    if not settings.dpo_contact:
+        print("Attention : SPASER_DPO_CONTACT est vide ; la page de confidentialité ne nomme pas votre délégué·e "
+              "à la protection des données.")
 
 
 def import_spaser(settings: Settings, path: Path) -> None:
@@ -285,12 +300,15 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
     return parser
 
 
-def main(argv: list[str] | None, run_server: Callable[[Settings], None]) -> None:
-    args = build_parser(run_server).parse_args(argv)
+def settings_or_exit() -> Settings:
     try:
-        settings = Settings.from_env()
+        return Settings.from_env()
     except SettingsError as error:
         print(f"Configuration invalide : {error}", file=sys.stderr)
         raise SystemExit(2) from error
-    args.run(settings, args)
+
+
+def main(argv: list[str] | None, run_server: Callable[[Settings], None]) -> None:
+    args = build_parser(run_server).parse_args(argv)
+    args.run(settings_or_exit(), args)
 

@@ -38,6 +38,7 @@ from bot.middleware import (
     TurnAdmissionMiddleware,
     TurnUnitMiddleware,
 )
+from bot.observability import TurnLogMiddleware
 from bot.private_replies import PrivateReplies
 from bot.public_http import PublicPageRoutes
 from bot.router import Router
@@ -63,6 +64,8 @@ from domain.indicators.values import warm_up as warm_up_recognizers
 from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.people import Role
 from domain.summary.model import Scope
+from domain.tenant import PeopleDirectory
+from scheduler.graph import GraphClient
 from scheduler.outbox import ProactiveChannel
 from storage.bot_state import BotStateRepository, StateConflictError
 from storage.db import Database, database_unavailable
@@ -152,12 +155,14 @@ class BotRuntime(Services):
                 thaw_long_lived_objects()
         self.scheduler.shutdown()
         await self.processed_activities.flush()
-        self.jobs.close()
+        await self.jobs.close()
         if self._summary_warm_up is not None:
             # Let the bounded start-up read finish: cancelling a query in flight leaves aiosqlite's
             # connection closing forever once the engine is disposed, and the loop never stops.
             await self._summary_warm_up
         self.documents.close()
+        if self.graph is not None:
+            await self.graph.close()
         await self.database.dispose()
 
     @property
@@ -184,6 +189,7 @@ class BotRuntime(Services):
         }
 
     def install_middleware(self, adapter: BotAdapter) -> None:
+        adapter.use(TurnLogMiddleware(self.metrics, self.settings.allowed_tenants, self.settings.download_secret))
         adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
         adapter.use(ConversationLockMiddleware())
         adapter.use(IncomingFilesMiddleware(self.downloads))
@@ -215,6 +221,13 @@ class BotRuntime(Services):
             log.exception("Could not report the error to the user")
 
 
+def directory_of(services: Services) -> tuple[PeopleDirectory, str] | None:
+    """Names from Microsoft 365 for people the lead adds by e-mail, when SPASER_GRAPH_NAMES is on."""
+    if services.graph is None or not services.settings.graph.looks_up_names:
+        return None
+    return services.graph, services.settings.graph.tenant_id
+
+
 def build_runtime(
     settings: Settings,
     *,
@@ -224,12 +237,13 @@ def build_runtime(
     channel: ProactiveChannel | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     monotonic: Callable[[], float] | None = None,
+    graph: GraphClient | None = None,
 ) -> BotRuntime:
     """The bot on `settings`; the keyword arguments after `clock` are network and time seams for tests."""
     database = database or Database(settings.database_url)
     services = build_services(
         settings, database, clock or SystemClock(),
-        committee_settings=committee_settings, channel=channel, sleep=sleep, monotonic=monotonic,
+        committee_settings=committee_settings, channel=channel, sleep=sleep, monotonic=monotonic, graph=graph,
     )
     tz = settings.timezone
     codec = StateCodec()
@@ -243,7 +257,7 @@ def build_runtime(
     dialogs = DialogSet(conversation_state.create_property("DialogState"))
     for dialog in (
         AddDirectorateDialog(services.directorates),
-        AssignRoleDialog(services.people, services.directorates),
+        AssignRoleDialog(services.people, services.directorates, directory_of(services)),
         AnswerQuestionDialog(services.knowledge),
         UpdateIndicatorsDialog(services.values, services.directorates),
         AddIndicatorDialog(services.catalogue, services.directorates),

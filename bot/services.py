@@ -13,24 +13,30 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.observability import Metrics
 from bot.proactive import TeamsProactiveChannel, build_proactive_adapter
 from bot.settings import Settings
 from domain.clock import Clock
 from domain.committees.calendar import CalendarLinks
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.settings import CommitteeSettings
+from domain.outbox import RateLimits, SourceKind, Window
 from domain.summary.links import SummaryLinks
 from domain.summary.tokens import DownloadTokens
+from scheduler.graph import GraphClient
 from scheduler.instance_lock import SenderLock
 from scheduler.jobs import Jobs
-from scheduler.outbox import OutboxSender, ProactiveChannel
+from scheduler.leadership import PostgresLeadership
+from scheduler.outbox import OutboxSender, OutboxTask, ProactiveChannel
 from scheduler.rate_limit import SlidingWindowLimiter
 from scheduler.reminders import ReminderEngine
 from scheduler.service import SchedulerService
+from scheduler.tenant_tasks import AppInstaller, OutlookInvitations
 from storage.activities import ProcessedActivityRepository
 from storage.broadcasts.repository import BroadcastRepository
 from storage.broadcasts.service import BroadcastReports, BroadcastService
 from storage.committees.audience import Audience
+from storage.committees.outlook import OutlookEventRepository
 from storage.committees.repository import CommitteeRepository
 from storage.committees.service import CommitteeService
 from storage.db import Database
@@ -73,6 +79,9 @@ class Services:
     public_page: PublicPageService
     scheduler: SchedulerService
     jobs: Jobs
+    metrics: Metrics
+    graph: GraphClient | None
+    """Microsoft Graph, when configured (names, proactive installation, Outlook invitations)."""
 
     @property
     def ephemeral_download_secret(self) -> bool:
@@ -88,8 +97,9 @@ def build_services(
     channel: ProactiveChannel | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     monotonic: Callable[[], float] | None = None,
+    graph: GraphClient | None = None,
 ) -> Services:
-    """`channel`, `sleep` and `monotonic` are the network and time seams (tests give fakes)."""
+    """`channel`, `graph`, `sleep` and `monotonic` are the network and time seams (tests give fakes)."""
     config = committee_settings or settings.committees
     tz = settings.timezone
     people = PeopleRepository(database, settings.admins)
@@ -112,6 +122,14 @@ def build_services(
     if channel is None:
         channel = TeamsProactiveChannel(build_proactive_adapter(settings), settings.app_id)
     limiter_args = {"now": monotonic} if monotonic else {}
+    metrics = Metrics()
+    if graph is None and settings.graph.configured:
+        graph = GraphClient(settings.graph)
+    outlook_events = OutlookEventRepository(database) if graph and settings.graph.sends_invitations else None
+    tasks, installer = tenant_tasks(
+        settings, graph, outbox, people, conversation_refs, committee_repository, outlook_events, audience,
+        clock,
+    )
     sender = OutboxSender(
         outbox,
         channel,
@@ -121,6 +139,13 @@ def build_services(
         limiter=SlidingWindowLimiter(config.sending.limits, sleep=sleep, **limiter_args),
         sleep=sleep,
         leads=people.lead_names,
+        tasks=tasks,
+        installer=installer,
+        task_limiter=SlidingWindowLimiter(
+            RateLimits(per_conversation=(), per_app=tuple(Window(n, s) for n, s in settings.graph.rate)), sleep=sleep,
+            **limiter_args,
+        ),
+        on_outcome=metrics.count_send,
     )
     jobs = Jobs(
         scheduler,
@@ -134,8 +159,11 @@ def build_services(
         broadcast_reports=BroadcastReports(broadcast_repository, clock, tz),
         processed_activities=processed_activities,
         recover_at_once=database.is_sqlite,
+        leadership=None if database.is_sqlite else PostgresLeadership(database),
     )
-    committees = CommitteeService(database, committee_repository, outbox, audience, clock, tz, config, jobs=jobs)
+    committees = CommitteeService(
+        database, committee_repository, outbox, audience, clock, tz, config, jobs=jobs, invitations=outlook_events,
+    )
     broadcasts = BroadcastService(
         database, broadcast_repository, outbox, people, directorates, conversation_refs, values, audience, clock, tz,
         wake_outbox=jobs.wake_outbox,
@@ -166,4 +194,21 @@ def build_services(
         public_page=PublicPageService(database, summary, knowledge_repository, decp),
         scheduler=scheduler,
         jobs=jobs,
+        metrics=metrics,
+        graph=graph,
     )
+
+
+def tenant_tasks(settings, graph, outbox, people, conversation_refs, committees, events, audience, clock):
+    """The outbox's Microsoft Graph work that the settings turn on: installing the app for people
+    without a conversation, and the committees' Outlook invitations."""
+    tasks: dict[str, OutboxTask] = {}
+    installer = None
+    if graph is not None and settings.graph.installs_app:
+        installer = AppInstaller(graph, outbox, people, conversation_refs, clock, bot_id=settings.app_id)
+        tasks[SourceKind.INSTALLATION] = installer
+    if graph is not None and events is not None:
+        tasks[SourceKind.OUTLOOK_EVENT] = OutlookInvitations(
+            graph, events, committees, audience, people, clock, settings.timezone
+        )
+    return tasks, installer

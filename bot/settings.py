@@ -15,6 +15,7 @@ from dotenv import dotenv_values
 
 from domain.clock import SchedulingError
 from domain.committees.settings import CommitteeSettings
+from domain.tenant import GraphSettings
 
 MIN_DOWNLOAD_SECRET_LENGTH = 32
 
@@ -51,6 +52,16 @@ class Settings:
     """Reminder offsets, year-plan holidays, proactive sending limits."""
     sirets: tuple[str, ...] = ()
     """The body's SIRETs: only its own contracts are kept from a DECP file (empty: the last import's)."""
+    graph: GraphSettings = field(default_factory=GraphSettings)
+    """Microsoft Graph: names from the directory, proactive installation, Outlook invitations (all off by default)."""
+    organisation: str = ""
+    """The body that runs the assistant, named on the privacy and terms pages."""
+    dpo_contact: str = ""
+    """Its data-protection officer (an e-mail or a postal address), named on the privacy page."""
+    log_format: str = "text"
+    """`json`: one JSON object per log line (production), with one line per turn."""
+    metrics_token: str = field(default="", repr=False)
+    """Bearer token of `GET /metrics`; empty: the route does not exist."""
 
     @property
     def local_mode(self) -> bool:
@@ -87,6 +98,10 @@ class Settings:
         for siret in self.sirets:
             if not (len(siret) == 14 and siret.isdigit()):
                 raise SettingsError(f"SPASER_SIRETS : « {siret} » n'est pas un SIRET (14 chiffres).")
+        if self.log_format not in {"text", "json"}:
+            raise SettingsError(f"SPASER_LOG_FORMAT={self.log_format!r}: expected text or json")
+        if self.metrics_token and len(self.metrics_token) < MIN_DOWNLOAD_SECRET_LENGTH:
+            raise SettingsError(f"SPASER_METRICS_TOKEN is too short ({MIN_DOWNLOAD_SECRET_LENGTH} characters at least).")
         if self.download_secret and len(self.download_secret) < MIN_DOWNLOAD_SECRET_LENGTH:
             raise SettingsError(
                 f"SPASER_DOWNLOAD_SECRET is too short ({len(self.download_secret)} characters, "
@@ -105,6 +120,7 @@ class Settings:
             raise SettingsError(f"PORT={values.get('PORT')!r} is not a number") from error
         try:
             committees = CommitteeSettings.from_values(values)
+            graph = GraphSettings.from_values(values)
         except SchedulingError as error:
             raise SettingsError(str(error)) from error
         return cls(
@@ -124,6 +140,11 @@ class Settings:
             download_secret=values.get("SPASER_DOWNLOAD_SECRET", "").strip(),
             committees=committees,
             sirets=tuple("".join(s.split()) for s in _split_list(values.get("SPASER_SIRETS"))),
+            graph=graph,
+            organisation=values.get("SPASER_ORGANISATION", "").strip(),
+            dpo_contact=values.get("SPASER_DPO_CONTACT", "").strip(),
+            log_format=(values.get("SPASER_LOG_FORMAT", "") or "text").strip().lower(),
+            metrics_token=values.get("SPASER_METRICS_TOKEN", "").strip(),
         ).validate()
 
 

@@ -25,6 +25,10 @@ BLOCKED_ERROR_PREFIX = "403"
 NO_REFERENCE = "no conversation reference: the person has not installed or opened the assistant in Teams"
 UNTRUSTED = "serviceUrl not allowed (not a Teams connector host, or not local in local mode)"
 EXPIRED = "expired: its meeting has started"
+INSTALL_PREFIX = "installation"
+"""`last_error` of a delivery whose recipient's app could not be installed: « installation 403: … »."""
+AWAITING_INSTALLATION = "awaiting the installation of the app through Microsoft Graph"
+INSTALLED = "installé et prévenu"
 
 
 class DeliveryState(StrEnum):
@@ -46,10 +50,18 @@ class SourceKind(StrEnum):
     LEAD_NOTICE = "lead_notice"
     PRIVATE_REPLY = "private_reply"
     """The answer to something asked in a group that belongs in the person's personal chat."""
+    INSTALLATION = "installation"
+    """Not a message: install the app for a person who has no conversation (Microsoft Graph)."""
+    OUTLOOK_EVENT = "outlook_event"
+    """Not a message: bring a meeting's Outlook invitation up to date (Microsoft Graph)."""
 
 
-UNREPORTED_SOURCES = frozenset({SourceKind.LEAD_NOTICE, SourceKind.PRIVATE_REPLY})
-"""Sources whose undelivered messages are not reported to the lead: her own notices, and answers
+TASK_KINDS = frozenset({SourceKind.INSTALLATION, SourceKind.OUTLOOK_EVENT})
+"""Rows the sender hands to a Graph task instead of Teams; an Outlook event has no recipient."""
+
+
+UNREPORTED_SOURCES = frozenset({SourceKind.LEAD_NOTICE, SourceKind.PRIVATE_REPLY, SourceKind.INSTALLATION})
+"""Sources whose undelivered rows are not reported to the lead as such: her own notices, installations (reported with the message they were for), and answers
 the person asked for (they are told in the group when they cannot be reached)."""
 FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED})
 
@@ -70,6 +82,8 @@ class OutboxMessage:
     expires_at: datetime | None = None
 
     def __post_init__(self) -> None:
+        if self.source_kind is SourceKind.OUTLOOK_EVENT:
+            return
         if (self.person_id is None) == (self.conversation_id is None):
             raise ValueError("An outbox message goes to exactly one of a person or a conversation")
 
@@ -191,6 +205,10 @@ class RetryPolicy:
 
 
 PROBLEM_EXPLANATIONS = (
+    (f"{INSTALL_PREFIX} 403", "impossible : consentement administrateur manquant pour installer l’application "
+                              "(permission TeamsAppInstallation.ReadWriteSelfForUser.All)"),
+    (f"{INSTALL_PREFIX} 404", "impossible : personne introuvable dans l’annuaire Microsoft 365"),
+    (INSTALL_PREFIX, "impossible : installation refusée par Microsoft 365"),
     (NO_REFERENCE[:20], "jamais écrit à l’assistant dans Teams (installez-{them} l’application ou demandez-{them} "
                         "d’écrire une fois à l’assistant, puis renvoyez le message si besoin)"),
     (BLOCKED_ERROR_PREFIX, "assistant bloqué ou désinstallé dans Teams"),
@@ -219,21 +237,31 @@ def names_by_reason(failures: Iterable[tuple[str, str | None]]) -> list[tuple[st
 
 
 def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int, str]]) -> list[OutboxMessage]:
+    """The lead's notice about a source's messages that did not arrive, and about the people for
+    whom the app was installed before the message was delivered (`installed_at`)."""
     subject = shown(excerpt(rows[0].text.split("\n")[0].strip("*# "), 150))
-    groups = names_by_reason((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in rows)
-    lines = [f"- {reason} : {listed_names(names)}" for reason, names in groups]
-    plural = len(rows) > 1
-    text = (
-        f"{len(rows)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "
-        f"« {subject} » :\n" + "\n".join(lines)
-    )
+    installed = [row for row in rows if getattr(row, "installed_at", None) is not None and row.state == "sent"]
+    problems = [row for row in rows if row not in installed]
+    lines = []
+    if problems:
+        groups = names_by_reason((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
+        plural = len(problems) > 1
+        lines.append(
+            f"{len(problems)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "
+            f"« {subject} » :"
+        )
+        lines.extend(f"- {reason} : {listed_names(names)}" for reason, names in groups)
+    if installed:
+        if not problems:
+            lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
+        lines.append(f"- {INSTALLED} : {listed_names([shown(row.recipient_label) or 'destinataire inconnu' for row in installed])}")
     span = f"{rows[0].id}-{rows[-1].id}"
     return [
         OutboxMessage(
             key=f"lead-notice:{kind}:{source_id}:{span}:person-{lead_id}",
             source_kind=SourceKind.LEAD_NOTICE,
             source_id=f"{kind}:{source_id}",
-            text=text,
+            text="\n".join(lines),
             person_id=lead_id,
             recipient_label=name,
         )

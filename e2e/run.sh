@@ -82,6 +82,9 @@ if ! (cd "$E2E_DIR" && npm ci --no-audit --no-fund --loglevel=error); then
   fail "npm ci failed in e2e/ (see above)"
 fi
 
+# The package this bot ships must pass the official schema (the Teams admin centre's check).
+PYTHON="$PYTHON" bash "$E2E_DIR/check_package.sh" || fail "the Teams package fails the official manifest schema"
+
 # --- servers ---------------------------------------------------------------------------------
 free_ports() { # four free loopback ports, in one Python start
   "$PYTHON" -c 'import socket

@@ -22,6 +22,7 @@ SCRIPTS = (
     ("duplicate_activity", "the same activity delivered twice"),
     ("concurrent_turns", "turns of one conversation at the same time"),
     ("database_outage", "the database unavailable for 10 s"),
+    ("kill_during_outlook", "kill -9 while Graph creates, moves and cancels an Outlook invitation"),
 )
 
 

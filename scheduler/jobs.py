@@ -8,7 +8,8 @@ only ids: the in-memory job store is rebuilt from the database rows at every sta
 ids (`reminder:<key>`, `replace_existing`), so a restart never doubles a job.
 
 At start, before the scheduler runs:
-1. refuse a second sending process on the same SQLite file;
+1. lead: refuse a second sending process on the same SQLite file; on PostgreSQL, the holder of
+   an advisory lock leads and the other processes stand by, paused (scheduler/leadership.py);
 2. put rows caught in "sending" by a crash back in the queue (logged as possible duplicates);
 3. catch up the reminders whose time passed while the bot was down (late if their meeting is
    still ahead, never for a past meeting, only the latest of a meeting's missed ones);
@@ -17,6 +18,8 @@ At start, before the scheduler runs:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import time, timedelta
@@ -24,6 +27,7 @@ from datetime import time, timedelta
 from domain.clock import Clock
 from domain.outbox import SendingSettings
 from scheduler.instance_lock import SenderLock
+from scheduler.leadership import PostgresLeadership
 from scheduler.outbox import DrainReport, OutboxSender
 from scheduler.reminders import FireOutcome, ReminderEngine
 from scheduler.service import SchedulerService
@@ -66,9 +70,12 @@ class Jobs:
         broadcast_reports: BroadcastReports,
         processed_activities: ProcessedActivityRepository,
         recover_at_once: bool,
+        leadership: PostgresLeadership | None = None,
+        leader_retry_seconds: float = 15.0,
     ) -> None:
         """`recover_at_once`: rows left "sending" are taken back at start without waiting for their
-        lease (SQLite: this process is the only sender)."""
+        lease (SQLite: this process is the only sender). `leadership` (PostgreSQL) elects the one
+        process that runs the jobs."""
         self.scheduler = scheduler
         self._clock = clock
         self.engine = engine
@@ -80,6 +87,10 @@ class Jobs:
         self._broadcast_reports = broadcast_reports
         self._processed_activities = processed_activities
         self._recover_at_once = recover_at_once
+        self._leadership = leadership
+        self._leader_retry_seconds = leader_retry_seconds
+        self._campaign: asyncio.Task | None = None
+        self._timezone = "UTC"
 
     # --- what the services ask for -----------------------------------------------------------
 
@@ -158,11 +169,25 @@ class Jobs:
         return [reminder_job_id(r.key) for r in reminders if r.send_at > self._clock.now()]
 
     async def start(self, timezone: str) -> None:
-        """Recover, catch up, rebuild and add the periodic jobs; a process whose scheduler is off
-        sends nothing (the server's jobs find what it queued)."""
+        """Lead (SQLite: the lock file, refused when taken; PostgreSQL: the advisory lock) or stand
+        by with the scheduler paused; a process whose scheduler is off sends nothing (the leader's
+        jobs find what it queued)."""
         if not self.scheduler.enabled:
             return
-        self._lock.acquire()
+        self._timezone = timezone
+        if self._leadership is None:
+            self._lock.acquire()
+            await self._lead()
+            return
+        if await self._leadership.try_acquire():
+            await self._lead()
+        else:
+            log.info("Another process runs the scheduler: this one stands by and serves turns")
+            self.scheduler.start_paused()
+        self._campaign = asyncio.get_running_loop().create_task(self._campaign_forever())
+
+    async def _lead(self) -> None:
+        """Recover, catch up, rebuild and add the periodic jobs (the scheduler then runs them)."""
         lease = timedelta(0) if self._recover_at_once else timedelta(seconds=self._sending.stuck_lease_seconds)
         recovered = await self.sender.recover_stuck(lease)
         outcomes = await self.engine.catch_up()
@@ -173,15 +198,44 @@ class Jobs:
         self.scheduler.add_every(BROADCAST_REPORT_JOB_ID, self.report_broadcasts, sending.drain_interval_seconds)
         self.scheduler.add_every(COPIL_DIGEST_JOB_ID, self.send_copil_digests, sending.sweep_interval_seconds)
         self.scheduler.add_weekly(
-            WEEKLY_DIGEST_JOB_ID, self.send_weekly_digests, WEEKLY_DIGEST_DAY, WEEKLY_DIGEST_TIME, timezone
+            WEEKLY_DIGEST_JOB_ID, self.send_weekly_digests, WEEKLY_DIGEST_DAY, WEEKLY_DIGEST_TIME, self._timezone
         )
         self.scheduler.add_every(HOUSEKEEPING_JOB_ID, self.prune_processed_activities, 6 * 3600)
         log.info(
-            "Scheduler: %s reminder job(s) rebuilt, catch-up %s, %s delivery(ies) recovered from a crash",
+            "Scheduler: leading; %s reminder job(s) rebuilt, catch-up %s, %s delivery(ies) recovered from a crash",
             len(job_ids),
             {k.value: v for k, v in outcomes.items()} or "nothing due",
             recovered,
         )
 
-    def close(self) -> None:
+    async def _campaign_forever(self) -> None:
+        """Keep checking the lock: pause when it is lost, lead when it is won."""
+        while True:
+            await asyncio.sleep(self._leader_retry_seconds)
+            try:
+                await self._campaign_step()
+            except Exception:  # noqa: BLE001 - try again at the next round
+                log.exception("Scheduler leadership check failed")
+
+    async def _campaign_step(self) -> None:
+        if self._leadership.held:
+            if not await self._leadership.still_held():
+                log.warning("Scheduler lock lost: pausing the scheduler until it is won again")
+                self.scheduler.pause()
+        elif await self._leadership.try_acquire():
+            log.info("Scheduler lock won: this process now runs the reminders and the outbox")
+            await self._lead()
+            self.scheduler.resume()
+
+    @property
+    def leading(self) -> bool:
+        return self._leadership.held if self._leadership is not None else self.scheduler.enabled
+
+    async def close(self) -> None:
+        if self._campaign is not None:
+            self._campaign.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._campaign
+        if self._leadership is not None:
+            await self._leadership.release()
         self._lock.release()

@@ -33,9 +33,11 @@ from domain.outbox import (
     DeliveryState,
     RetryPolicy,
     SendingSettings,
+    SourceKind,
     is_trusted_service_url,
     problem_notices,
 )
+from domain.tenant import event_failure_notices
 from scheduler.rate_limit import SlidingWindowLimiter
 from storage.outbox import Delivery, OutboxRepository, RecipientDirectory, Target
 
@@ -55,6 +57,22 @@ class ProactiveChannel(Protocol):
     async def send(self, reference: dict[str, Any], text: str, card: dict[str, Any] | None) -> str | None: ...
 
 
+class OutboxTask(Protocol):
+    """What a row of a task kind (domain.outbox.TASK_KINDS) does instead of a Teams message."""
+
+    async def run(self, row: Delivery) -> None:
+        """Raises SendError when it did not go through (classified like a send)."""
+
+    async def finished(self, row: Delivery, error: SendError | None) -> None:
+        """Once the row is final: sent (`error` None) or given up."""
+
+
+class Installer(Protocol):
+    async def hold(self, row: Delivery) -> str | None:
+        """For a person's delivery without a conversation: None when it waits for the app to be
+        installed, else why it cannot be delivered."""
+
+
 DB_WRITERS = 4
 POLL_SECONDS = 1.0
 RETRYABLE_STATUSES = frozenset({412, 429, 500, 502, 503, 504})
@@ -68,6 +86,8 @@ class DrainReport:
     failed: int = 0
     unreachable: int = 0
     withdrawn: int = 0
+    held: int = 0
+    tasks: int = 0
     lead_notices: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -89,7 +109,13 @@ class OutboxSender:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
         leads: LeadLookup,
+        tasks: dict[str, OutboxTask] | None = None,
+        installer: Installer | None = None,
+        task_limiter: SlidingWindowLimiter | None = None,
+        on_outcome: Callable[[str], None] = lambda outcome: None,
     ) -> None:
+        """`tasks` and `installer` are the Microsoft Graph work (off when not configured), paced by
+        `task_limiter`; `on_outcome` counts each outcome (metrics)."""
         self.outbox = outbox
         self.settings = settings or SendingSettings()
         self.policy = RetryPolicy(
@@ -105,6 +131,10 @@ class OutboxSender:
         self._leads = leads
         self._lock = asyncio.Lock()
         self._db_slots = asyncio.Semaphore(DB_WRITERS)
+        self._tasks = tasks or {}
+        self._installer = installer
+        self._task_limiter = task_limiter or SlidingWindowLimiter(self.settings.limits)
+        self._on_outcome = on_outcome
 
     async def _write(self, mark: Callable[..., Awaitable[None]], *args) -> None:
         """Record a send's outcome; a few writers at a time, within the connection pool, so that many
@@ -176,9 +206,21 @@ class OutboxSender:
         if row.expires_at is not None and now >= row.expires_at:
             await self._write(self.outbox.mark_final, row.id, DeliveryState.CANCELLED, EXPIRED, now)
             report.withdrawn += 1
+            self._on_outcome("withdrawn")
+            return
+        task = self._tasks.get(row.source_kind)
+        if task is not None:
+            await self._run_task(task, row, report)
             return
         if target is None:
-            await self._unreachable(row, NO_REFERENCE, report)
+            reason = NO_REFERENCE
+            if self._installer is not None and row.person_id is not None:
+                reason = await self._installer.hold(row)
+            if reason is None:
+                report.held += 1
+                self._on_outcome("held")
+                return
+            await self._unreachable(row, reason, report)
             return
         if target.blocked:
             await self._unreachable(row, f"{BLOCKED_ERROR_PREFIX}: blocked earlier and not reinstalled since", report)
@@ -198,17 +240,38 @@ class OutboxSender:
             return
         await self._write(self.outbox.mark_sent, row.id, activity_id, self._clock.now())
         report.sent += 1
+        self._on_outcome("sent")
+
+    async def _run_task(self, task: OutboxTask, row: Delivery, report: DrainReport) -> None:
+        await self._task_limiter.acquire("graph")
+        try:
+            async with asyncio.timeout(self.settings.send_timeout_seconds):
+                await task.run(row)
+        except TimeoutError:
+            error = SendError(None, "no answer from Microsoft Graph in time")
+        except SendError as raised:
+            error = raised
+        else:
+            await self._write(self.outbox.mark_sent, row.id, None, self._clock.now())
+            report.tasks += 1
+            self._on_outcome("task_done")
+            await task.finished(row, None)
+            return
+        if await self._failed_send(row, error, report):
+            await task.finished(row, error)
 
     async def _unreachable(self, row: Delivery, reason: str, report: DrainReport) -> None:
         log.warning("Delivery %s to %s is unreachable: %s", row.id, row.recipient_label, reason)
         await self._write(self.outbox.mark_final, row.id, DeliveryState.UNREACHABLE, reason, self._clock.now())
         report.unreachable += 1
+        self._on_outcome("unreachable")
 
-    async def _failed_send(self, row: Delivery, error: SendError, report: DrainReport) -> None:
+    async def _failed_send(self, row: Delivery, error: SendError, report: DrainReport) -> bool:
+        """Retry or give up; True when the row is final."""
         now = self._clock.now()
         if error.status in UNREACHABLE_STATUSES:
             await self._unreachable(row, f"{error.status}: {error.detail}", report)
-            return
+            return True
         retryable = error.status is None or error.status in RETRYABLE_STATUSES
         if retryable and row.attempts < self.policy.max_attempts:
             if error.status == 429 and error.retry_after_seconds is not None:
@@ -218,11 +281,14 @@ class OutboxSender:
             log.info("Delivery %s: %s, retry %s in %.1f s", row.id, error, row.attempts + 1, delay)
             await self._write(self.outbox.mark_retry, row.id, now + timedelta(seconds=delay), str(error), now)
             report.retried += 1
-            return
+            self._on_outcome("retried")
+            return False
         log.error("Delivery %s failed after %s attempt(s): %s", row.id, row.attempts, error)
         await self._write(self.outbox.mark_final, row.id, DeliveryState.FAILED, str(error), now)
         report.failed += 1
         report.errors.append(str(error))
+        self._on_outcome("failed")
+        return True
 
     async def _report_problems(self, report: DrainReport) -> bool:
         """Tell the lead(s), once per source, who could not be reached. True if notices were queued."""
@@ -238,7 +304,9 @@ class OutboxSender:
         notices = [
             notice
             for (kind, source_id), rows in by_source.items()
-            for notice in problem_notices(kind, source_id, rows, leads)
+            for notice in (event_failure_notices if kind == SourceKind.OUTLOOK_EVENT else problem_notices)(
+                kind, source_id, rows, leads
+            )
         ]
         added = await self.outbox.report_problems([row.id for row in problems], notices, self._clock.now())
         report.lead_notices += added

@@ -12,6 +12,7 @@ from datetime import datetime, time
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_PAUSED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -28,6 +29,8 @@ class SchedulerService:
     def state(self) -> str:
         if not self.enabled:
             return "disabled"
+        if self.scheduler.state == STATE_PAUSED:
+            return "standby"
         return "running" if self.scheduler.running else "stopped"
 
     def add_one_off(self, job_id: str, func: Callable, run_at: datetime, args: tuple = ()) -> None:
@@ -81,6 +84,19 @@ class SchedulerService:
         if self.enabled and not self.scheduler.running:
             self.scheduler.start()
             log.info("Scheduler started")
+
+    def start_paused(self) -> None:
+        """Running but firing nothing: another process leads (scheduler/leadership.py)."""
+        if self.enabled and not self.scheduler.running:
+            self.scheduler.start(paused=True)
+
+    def pause(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.pause()
+
+    def resume(self) -> None:
+        if self.scheduler.state == STATE_PAUSED:
+            self.scheduler.resume()
 
     def shutdown(self) -> None:
         if self.scheduler.running:

@@ -22,13 +22,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, Text, func, select, update
+from sqlalchemy import Column, DateTime, Index, Integer, Text, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
-from domain.outbox import BLOCKED_ERROR_PREFIX, UNREPORTED_SOURCES, DeliveryState, OutboxMessage, SourceKind
+from domain.outbox import (
+    AWAITING_INSTALLATION,
+    BLOCKED_ERROR_PREFIX,
+    UNREPORTED_SOURCES,
+    DeliveryState,
+    OutboxMessage,
+    SourceKind,
+)
 from storage.columns import utcnow
 from storage.db import Database
 from storage.people import ConversationRef, Person
@@ -40,7 +47,10 @@ INSERT_CHUNK = 500
 
 class Delivery(SQLModel, table=True):
     __tablename__ = "delivery"
-    __table_args__ = (Index("ix_delivery_state_next_try_at", "state", "next_try_at"),)
+    __table_args__ = (
+        Index("ix_delivery_state_next_try_at", "state", "next_try_at"),
+        Index("ix_delivery_installed_at", "installed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=300, unique=True, index=True)
@@ -60,6 +70,8 @@ class Delivery(SQLModel, table=True):
     activity_id: str | None = Field(default=None, max_length=200)
     sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     lead_notified_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    installed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    """The app was installed for the recipient (Microsoft Graph) so that this message could go out."""
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow)
     )
@@ -80,7 +92,8 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def _aware_row(row: Delivery) -> Delivery:
-    for name in ("next_try_at", "expires_at", "claimed_at", "sent_at", "lead_notified_at", "created_at", "updated_at"):
+    for name in ("next_try_at", "expires_at", "claimed_at", "sent_at", "lead_notified_at", "installed_at", "created_at",
+                 "updated_at"):
         setattr(row, name, aware(getattr(row, name)))
     return row
 
@@ -189,6 +202,37 @@ class OutboxRepository:
     async def mark_final(self, delivery_id: int, state: DeliveryState, error: str, now: datetime) -> None:
         await self._finish(delivery_id, dict(state=state.value, last_error=error[:500]))
 
+    async def hold_for_installation(self, delivery_id: int, until: datetime) -> None:
+        """Back to pending until the recipient's app is installed (`release_held`), `until` at the
+        latest; the claim that found no conversation does not count as a try."""
+        await self._finish(
+            delivery_id,
+            dict(state=DeliveryState.PENDING.value, next_try_at=to_utc(until), last_error=AWAITING_INSTALLATION,
+                 attempts=Delivery.attempts - 1),
+        )
+
+    async def release_held(self, person_id: int, now: datetime, *, installed: bool, label: str | None = None) -> int:
+        """The person's deliveries held for an installation are due now; `installed` marks them for
+        the lead's « installé et prévenu », `label` is the name the directory gave meanwhile."""
+        values: dict[str, Any] = dict(next_try_at=to_utc(now))
+        if label:
+            values["recipient_label"] = label[:200]
+        if installed:
+            values["installed_at"] = to_utc(now)
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(Delivery)
+                .where(Delivery.person_id == person_id, Delivery.state == DeliveryState.PENDING.value,
+                       Delivery.last_error == AWAITING_INSTALLATION)
+                .values(**values)
+            )
+            return result.rowcount or 0
+
+    async def get_by_key(self, key: str) -> Delivery | None:
+        async with self._db.session() as session:
+            row = (await session.execute(select(Delivery).where(Delivery.key == key))).scalar_one_or_none()
+            return _aware_row(row) if row else None
+
     async def recover_stuck(self, claimed_before: datetime, now: datetime) -> list[Delivery]:
         """Rows left in "sending" by a crash go back to pending (they may have been sent: at-least-once)."""
         async with self._db.session() as session:
@@ -236,12 +280,17 @@ class OutboxRepository:
             return aware(value)
 
     async def unreported_problems(self) -> list[Delivery]:
-        """Failed or unreachable rows the lead has not been told about (notices to the lead excluded)."""
+        """Failed or unreachable rows, and rows delivered after installing the app, that the lead has
+        not been told about (notices to the lead and installations themselves excluded: the
+        deliveries that waited for an installation carry its outcome)."""
         async with self._db.session() as session:
             rows = await session.execute(
                 select(Delivery)
                 .where(
-                    Delivery.state.in_([DeliveryState.FAILED.value, DeliveryState.UNREACHABLE.value]),
+                    or_(
+                        Delivery.state.in_([DeliveryState.FAILED.value, DeliveryState.UNREACHABLE.value]),
+                        and_(Delivery.state == DeliveryState.SENT.value, Delivery.installed_at.is_not(None)),
+                    ),
                     Delivery.lead_notified_at.is_(None),
                     Delivery.source_kind.not_in([kind.value for kind in UNREPORTED_SOURCES]),
                 )

@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from domain.errors import DomainError
 from domain.people import PersonView, Role, normalise_directorate_code, normalise_email
+from domain.tenant import DirectoryEntry
 from storage.columns import timestamp, utcnow
 from storage.db import Database
 
@@ -151,8 +152,12 @@ class PeopleRepository:
             await session.flush()
             return await self._view(session, person.id)
 
-    async def assign(self, email: str, role: Role, directorate_code: str | None = None, name: str = "") -> PersonView:
-        """Give a role (and a directorate for contributors) to a person named by e-mail/UPN."""
+    async def assign(
+        self, email: str, role: Role, directorate_code: str | None = None, name: str = "",
+        directory: DirectoryEntry | None = None, tenant_id: str = "",
+    ) -> PersonView:
+        """Give a role (and a directorate for contributors) to a person named by e-mail/UPN;
+        `directory` is what Microsoft 365 knows of them (name and identity), when it was asked."""
         email = normalise_email(email)
         async with self._db.session() as session:
             directorate_id = None
@@ -174,8 +179,38 @@ class PeopleRepository:
                 person.name = name
             person.role = role
             person.directorate_id = directorate_id
+            if directory is not None:
+                await self._take_identity(session, person, tenant_id, directory, replace_name=not name)
             await session.flush()
             return await self._view(session, person.id)
+
+    async def link_identity(self, person_id: int, tenant_id: str, directory: DirectoryEntry) -> bool:
+        """Give a person registered by e-mail the identity and name the directory knows them by;
+        False when another record already holds that identity (the person met the bot under it)."""
+        try:
+            async with self._db.session() as session:
+                person = await session.get(Person, person_id)
+                if person is None:
+                    return False
+                return await self._take_identity(session, person, tenant_id, directory)
+        except IntegrityError:
+            return False
+
+    @staticmethod
+    async def _take_identity(session, person: Person, tenant_id: str, directory: DirectoryEntry,
+                             replace_name: bool = True) -> bool:
+        holder = (
+            await session.execute(
+                select(Person.id).where(Person.tenant_id == tenant_id, Person.aad_object_id == directory.aad_object_id)
+            )
+        ).scalar_one_or_none()
+        if holder not in (None, person.id) or person.aad_object_id not in (None, directory.aad_object_id):
+            return False
+        person.tenant_id = tenant_id
+        person.aad_object_id = directory.aad_object_id
+        if directory.display_name and (replace_name or not person.name or person.name == (person.email or "").split("@")[0]):
+            person.name = directory.display_name[:200]
+        return True
 
     async def get_by_email(self, email: str) -> PersonView | None:
         async with self._db.session() as session:
@@ -272,6 +307,17 @@ class ConversationRefRepository:
                 )
             )
             return {row.aad_object_id: json.loads(row.reference_json) for row in rows.scalars()}
+
+    async def service_url_of(self, tenant_id: str) -> str | None:
+        """The Teams connector of the tenant's most recent conversation (a chat that Graph opened
+        has the same one)."""
+        async with self._db.session() as session:
+            return (
+                await session.execute(
+                    select(ConversationRef.service_url).where(ConversationRef.tenant_id == tenant_id)
+                    .order_by(ConversationRef.updated_at.desc()).limit(1)
+                )
+            ).scalar_one_or_none()
 
     async def get(self, conversation_id: str) -> dict | None:
         async with self._db.session() as session:

@@ -46,9 +46,17 @@ async def mentioned_member(turn_context: TurnContext):
     return None
 
 
+NAME_IN_TEXT = re.compile(r"«\s*(?P<quoted>[^»]{1,200}?)\s*»|\bnom\s*:?\s+(?P<after>.{1,200})$", re.IGNORECASE)
+
+
 def parse_assignment(text: str) -> AssignRoleOptions:
-    """`affecter marie@ville.fr contributrice DRH` → e-mail, role and directorate, when present."""
+    """`affecter marie@ville.fr contributrice DRH nom Marie Curie` → e-mail, role, directorate and
+    name (after « nom », or between « »), when present."""
     options = AssignRoleOptions()
+    named = NAME_IN_TEXT.search(text)
+    if named:
+        options.name = " ".join((named.group("quoted") or named.group("after")).split())
+        text = text[: named.start()] + " " + text[named.end():]
     email = EMAIL_IN_TEXT.search(text)
     if email:
         options.email = email.group(0)
@@ -142,7 +150,8 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             assign_role,
             roles=LEAD_ONLY,
-            help_line="« affecter prenom.nom@ville.fr contributeur DRH » (ou @mention dans une équipe) : donner un rôle",
+            help_line="« affecter prenom.nom@ville.fr contributeur DRH nom Prénom Nom » (ou @mention dans une équipe) : "
+                      "donner un rôle",
             topic="Organisation",
             example="affecter une personne",
             in_groups=GroupReply.HERE,

@@ -18,6 +18,7 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 from dialogs.base import SpaserDialog
 from domain.errors import DomainError
 from domain.people import Role, normalise_email
+from domain.tenant import PeopleDirectory
 from storage.people import DirectorateRepository, PeopleRepository
 
 ROLE_CHOICES = {
@@ -30,6 +31,10 @@ ROLE_SYNONYMS = {
     Role.CONTRIBUTOR: ["contributeur", "contributrice", "contributeur·rice", "référent", "referent", "agent"],
     Role.OFFICIAL: ["élu", "élue", "elu", "elue", "élu·e", "directeur", "directrice", "dgs", "officiel"],
 }
+
+
+ROLE_WORDS_TYPED = {Role.LEAD: "responsable", Role.CONTRIBUTOR: "contributeur·rice", Role.OFFICIAL: "élu·e"}
+"""How the lead types each role inline (each is one of ROLE_SYNONYMS)."""
 
 
 @dataclass
@@ -54,10 +59,17 @@ class AssignRoleDialog(SpaserDialog):
         "responsable SPASER, contributeur·rice d'une direction, ou élu·e / directeur·rice."
     )
 
-    def __init__(self, people: PeopleRepository, directorates: DirectorateRepository) -> None:
+    def __init__(
+        self,
+        people: PeopleRepository,
+        directorates: DirectorateRepository,
+        directory: tuple[PeopleDirectory, str] | None = None,
+    ) -> None:
+        """`directory`: Microsoft 365's directory and its tenant, to take the person's name and identity."""
         super().__init__()
         self._people = people
         self._directorates = directorates
+        self._directory = directory
         self.add_dialog(TextPrompt("email", _valid_email))
         self.add_dialog(ChoicePrompt("role", default_locale="fr-fr"))
         self.add_dialog(ChoicePrompt("directorate", default_locale="fr-fr"))
@@ -126,16 +138,31 @@ class AssignRoleDialog(SpaserDialog):
         if step.result is not None:
             step.values["directorate_code"] = step.result.value
         role = Role(step.values["role"])
+        name = step.values.get("name", "")
+        entry, tenant_id = None, ""
+        if self._directory is not None:
+            directory, tenant_id = self._directory
+            entry = await directory.find_person(step.values["email"])
         try:
             person = await self._people.assign(
-                step.values["email"], role, step.values["directorate_code"] or None, name=step.values.get("name", "")
+                step.values["email"], role, step.values["directorate_code"] or None, name=name,
+                directory=entry, tenant_id=tenant_id,
             )
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         where = f" ({person.directorate_code})" if person.directorate_code else ""
+        who = f"**{person.name}** ({person.email})" if person.name and person.name != person.email.split("@")[0] else f"**{person.email}**"
+        notes = []
+        if self._directory is not None and entry is None:
+            notes.append("Attention : je ne trouve pas cette adresse dans l’annuaire Microsoft 365 ; vérifiez-la.")
+        elif self._directory is None and not name:
+            again = " ".join(filter(None, [person.email, ROLE_WORDS_TYPED[role], person.directorate_code]))
+            notes.append(
+                f"Pour afficher son nom plutôt que « {person.name} » avant son premier message : "
+                f"« affecter {again} nom Prénom Nom »."
+            )
         await step.context.send_activity(
-            f"C'est noté : **{person.email}** est {role.label}{where}. "
-            "Son rôle s'appliquera dès son prochain message au bot."
+            " ".join([f"C'est noté : {who} est {role.label}{where}. Son rôle s'appliquera dès son prochain message au bot.", *notes])
         )
         return await step.end_dialog(person.id)

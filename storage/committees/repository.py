@@ -148,9 +148,10 @@ class CommitteeRepository:
         agenda: str | None = None,
         created_by_id: int | None = None,
         plan: ReminderPlanner,
+        uow: UnitOfWork | None = None,
     ) -> tuple[MeetingView, list[Reminder]]:
         """The meeting and its reminder rows, in one transaction (never a meeting without reminders)."""
-        async with self._db.session() as session:
+        async with self._db.session_in(uow) as session:
             meeting = Meeting(
                 kind=kind.value,
                 starts_at=to_utc(starts_at),

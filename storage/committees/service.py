@@ -22,7 +22,7 @@ from domain.committees.meetings import (
     check_teams_url,
     clean_text,
 )
-from domain.committees.messages import cancelled_notice, moved_notice
+from domain.committees.messages import cancelled_notice, meeting_title, moved_notice
 from domain.committees.reminder_plan import plan_reminders
 from domain.committees.settings import CommitteeSettings
 from domain.committees.year_plan import (
@@ -35,6 +35,7 @@ from domain.errors import DomainError
 from domain.outbox import OutboxMessage, Recipient, SourceKind
 from domain.people import PersonView, Role
 from storage.committees.audience import Audience
+from storage.committees.outlook import OutlookEventRepository
 from storage.committees.repository import CommitteeRepository, MeetingChange
 from storage.committees.tables import CommitteeMember, Reminder
 from storage.db import Database
@@ -83,7 +84,9 @@ class CommitteeService:
         timezone: str,
         settings: CommitteeSettings | None = None,
         jobs: ReminderJobs | None = None,
+        invitations: OutlookEventRepository | None = None,
     ) -> None:
+        """`invitations`: given when Outlook invitations are on (Microsoft Graph configured)."""
         self._db = database
         self.repository = repository
         self._outbox = outbox
@@ -92,6 +95,7 @@ class CommitteeService:
         self.timezone = timezone
         self.settings = settings or CommitteeSettings()
         self.jobs: ReminderJobs = jobs or NoJobs()
+        self._invitations = invitations
 
     def _plan(self, meeting_id: int, starts_at: datetime, revision: int):
         return plan_reminders(
@@ -115,18 +119,37 @@ class CommitteeService:
         created_by_id: int | None = None,
     ) -> PlannedMeeting:
         self._require_future(starts_at)
-        meeting, reminders = await self.repository.create_meeting(
-            kind=kind,
-            starts_at=starts_at,
-            location=clean_text(location, MAX_LOCATION, "Le lieu"),
-            teams_url=check_teams_url(teams_url),
-            agenda=clean_text(agenda, MAX_AGENDA, "L’ordre du jour"),
-            created_by_id=created_by_id,
-            plan=self._plan,
-        )
+        async with self._db.unit_of_work() as uow:
+            meeting, reminders = await self.repository.create_meeting(
+                kind=kind,
+                starts_at=starts_at,
+                location=clean_text(location, MAX_LOCATION, "Le lieu"),
+                teams_url=check_teams_url(teams_url),
+                agenda=clean_text(agenda, MAX_AGENDA, "L’ordre du jour"),
+                created_by_id=created_by_id,
+                plan=self._plan,
+                uow=uow,
+            )
+            await self._queue_invitation(uow, meeting, created=True)
         self.jobs.schedule(reminders)
         warnings = [w for w in await self.cadence_warnings() if w.kind is kind and w.window is CadenceWindow.COMING]
         return PlannedMeeting(meeting, tuple(reminders), tuple(warnings))
+
+    async def _queue_invitation(self, uow: UnitOfWork, meeting: MeetingView, *, created: bool = False) -> None:
+        """With Outlook invitations on, the meeting's event is created, moved or cancelled through
+        the outbox, queued in the unit of work that changes the meeting (one row per version)."""
+        if self._invitations is None:
+            return
+        if created:
+            await self._invitations.add(meeting.id, uow=uow)
+        message = OutboxMessage(
+            key=f"outlook:meeting-{meeting.id}:s{meeting.sequence}",
+            source_kind=SourceKind.OUTLOOK_EVENT,
+            source_id=str(meeting.id),
+            text=f"Invitation Outlook : {meeting_title(meeting, self.timezone)}",
+            recipient_label="Outlook",
+        )
+        await self._outbox.enqueue([message], self._clock.now(), uow=uow)
 
     async def _notify(self, uow: UnitOfWork, change: MeetingChange, event: str) -> None:
         """Tell the members, in the change's unit of work; reminders already fanned out but not yet
@@ -153,6 +176,7 @@ class CommitteeService:
             for recipient in recipients
         ]
         await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
+        await self._queue_invitation(uow, meeting)
 
     async def reschedule(self, meeting_id: int, starts_at: datetime) -> MeetingChange:
         self._require_future(starts_at)

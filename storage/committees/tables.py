@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Integer, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.committees.cadence import MeetingStatus
@@ -98,6 +98,22 @@ class Reminder(SQLModel, table=True):
             offset_days=self.offset_days,
             revision=self.revision,
         )
+
+
+class MeetingEvent(SQLModel, table=True):
+    """A meeting's Outlook invitation (Microsoft Graph), written with the meeting when invitations
+    are on. `transaction_id` makes a retried creation give back the same event; `synced_sequence`
+    is the meeting's `sequence` the event shows."""
+
+    __tablename__ = "meeting_event"
+
+    meeting_id: int = Field(sa_column=Column(Integer, ForeignKey("meeting.id"), primary_key=True, autoincrement=False))
+    transaction_id: str = Field(max_length=64)
+    event_id: str | None = Field(default=None, max_length=512)
+    join_url: str | None = Field(default=None, max_length=1000)
+    synced_sequence: int | None = Field(default=None)
+    cancelled_at: datetime | None = _instant(nullable=True)
+    updated_at: datetime = timestamp(onupdate=utcnow)
 
 
 class CalendarToken(SQLModel, table=True):

@@ -123,6 +123,7 @@ class FakeTeamsConnector:
             {
                 "conversations": [body["_conversation_id"] for body in self.sent],
                 "texts": self.texts(),
+                "summaries": [activity.get("summary") or "" for activity in self.sent],
                 "attempts": self.attempts,
                 "throttled": self.limits.throttled if self.limits else 0,
             }

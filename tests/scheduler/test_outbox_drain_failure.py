@@ -47,7 +47,7 @@ async def test_a_send_failing_while_the_claimer_waits_for_room_in_the_queue_ends
 
     drain = asyncio.create_task(feature.jobs.sender.drain())
     finished, _ = await asyncio.wait({drain}, timeout=30)  # a guard against the hang, not a measure
-    feature.jobs.close()
+    await feature.jobs.close()
 
     assert finished, "the drain hung: it would keep its lock and the outbox would send nothing more"
     error = drain.exception()

@@ -225,7 +225,7 @@ async def test_a_crash_mid_run_loses_nothing_and_only_rows_left_sending_can_repe
 
     with pytest.raises(BaseExceptionGroup) as crashed:
         await feature.jobs.sender.drain()
-    feature.jobs.close()
+    await feature.jobs.close()
     assert crashed.group_contains(Crash)
     before_restart = {row.text: row.state for row in await feature.outbox.list()}
     left_sending = sorted(text for text, state in before_restart.items() if state == DeliveryState.SENDING)
@@ -236,7 +236,7 @@ async def test_a_crash_mid_run_loses_nothing_and_only_rows_left_sending_can_repe
     with caplog.at_level(logging.WARNING):
         await restarted.jobs.start("Europe/Paris")
         await restarted.jobs.drain_outbox()
-    restarted.jobs.close()
+    await restarted.jobs.close()
 
     texts = sorted(text for _, text in received(connector))
     assert texts == sorted([f"Message {i}" for i in range(6)] + ["Message 2"])  # Teams had accepted it before the crash
@@ -261,7 +261,7 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused_clearly(sqlit
         with pytest.raises(InstanceLockError):
             await second_in_process.jobs.start("Europe/Paris")
     finally:
-        first.jobs.close()
+        await first.jobs.close()
 
     assert other_process.returncode == 3
     assert "Une autre instance de l’assistant SPASER envoie déjà" in other_process.stderr

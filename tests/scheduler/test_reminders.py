@@ -75,7 +75,7 @@ async def test_a_j1_reminder_in_the_dst_week_stays_at_14_00_local_time(sqlite_da
     job_function = scheduler.scheduler.get_job(jobs.reminder_job_id(members[1].key)).func
     assert await job_function(*job.args) is FireOutcome.FANNED_OUT  # the job itself
     scheduler.shutdown()
-    feature.jobs.close()
+    await feature.jobs.close()
 
     texts = [text for _, text in reminders_received(connector)]
     assert texts.count("Rappel : comité de pilotage du SPASER demain, le lundi 29 mars 2027 à 14 h 00") == 3
@@ -91,14 +91,14 @@ async def test_a_restart_rebuilds_the_same_jobs_without_duplicates(sqlite_databa
     await first.committees.plan(CommitteeKind.COTECH, paris(2027, 2, 16, 10))
     before = scheduler.job_ids()
     scheduler.shutdown()
-    first.jobs.close()
+    await first.jobs.close()
 
     restarted = build_feature(sqlite_database, clock, scheduler_enabled=True)
     new_scheduler = await start_paused(restarted)
     await restarted.jobs.rebuild()  # a second rebuild replaces, never adds
     after = new_scheduler.job_ids()
     new_scheduler.shutdown()
-    restarted.jobs.close()
+    await restarted.jobs.close()
 
     reminder_jobs = [job for job in after if job.startswith("reminder:")]
     assert after == before
@@ -112,14 +112,14 @@ async def test_downtime_before_the_meeting_sends_only_the_latest_missed_reminder
     await organisation(sqlite_database, connector.url)
     feature = build_feature(sqlite_database, clock)
     planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
-    feature.jobs.close()
+    await feature.jobs.close()
 
     clock.set(utc(2027, 3, 11, 20))  # down from before J-7 until after J-1, the meeting is tomorrow
     for _ in range(2):  # started twice: the second start finds nothing left to send
         restarted = build_feature(sqlite_database, clock, scheduler_enabled=True)
         await restarted.jobs.start("Europe/Paris")
         await restarted.jobs.drain_outbox()
-        restarted.jobs.close()
+        await restarted.jobs.close()
 
     members = await reminders_by_offset(restarted, planned.meeting.id)
     assert (members[7].state, members[1].state) == (ReminderState.SKIPPED, ReminderState.FANNED_OUT)
@@ -156,7 +156,7 @@ async def test_a_j1_reminder_for_a_monday_meeting_arrives_on_friday_and_says_whe
     clock.set(utc(2027, 3, 12, 9))
     await feature.jobs.sweep_reminders()
     await feature.jobs.drain_outbox()
-    feature.jobs.close()
+    await feature.jobs.close()
 
     texts = {text for _, text in reminders_received(connector)}
     assert texts == {"Rappel : comité de pilotage du SPASER dans 3 jours, le lundi 15 mars 2027 à 10 h 00"}
@@ -264,7 +264,7 @@ async def test_moving_a_meeting_supersedes_its_reminders_and_tells_its_members(s
     assert len(texts) == 3 and all("déplacé au mardi 9 mars 2027 à 10 h 00" in t for t in texts)
     assert change.meeting.sequence == 1
     scheduler.shutdown()
-    feature.jobs.close()
+    await feature.jobs.close()
 
 
 async def test_cancelling_withdraws_unsent_reminders_and_tells_the_members(sqlite_database, connector):

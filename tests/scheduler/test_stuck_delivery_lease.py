@@ -35,7 +35,7 @@ async def test_on_postgresql_a_delivery_left_sending_is_sent_again_once_its_leas
     await killed.outbox.enqueue([OutboxMessage(key="test:1", source_kind=SourceKind.BROADCAST, source_id="1",
                                                text="Bonjour", person_id=nadia.id)], clock.now())
     [claimed] = await killed.outbox.claim(clock.now(), 10)  # then SIGKILL: never marked sent
-    killed.jobs.close()
+    await killed.jobs.close()
 
     restarted = build_feature(postgres_database, clock, sending=sending, scheduler_enabled=True)
     await restarted.jobs.start("Europe/Paris")
@@ -44,7 +44,7 @@ async def test_on_postgresql_a_delivery_left_sending_is_sent_again_once_its_leas
     within_the_lease = [row.state for row in await restarted.outbox.list()]
     clock.advance(timedelta(seconds=11))
     await restarted.jobs.drain_outbox()
-    restarted.jobs.close()
+    await restarted.jobs.close()
 
     assert claimed.state == DeliveryState.SENDING
     assert within_the_lease == [DeliveryState.SENDING], "another instance may still be sending it"

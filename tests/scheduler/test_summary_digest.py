@@ -111,7 +111,7 @@ async def test_the_jobs_have_stable_ids_and_the_weekly_one_runs_on_monday_mornin
     ids = runtime.scheduler.job_ids()
     weekly = runtime.scheduler.scheduler.get_job(jobs.WEEKLY_DIGEST_JOB_ID)
     runtime.scheduler.shutdown()
-    runtime.jobs.close()
+    await runtime.jobs.close()
 
     assert ids == sorted([jobs.BROADCAST_REPORT_JOB_ID, jobs.COPIL_DIGEST_JOB_ID, jobs.WEEKLY_DIGEST_JOB_ID,
                           jobs.SWEEP_JOB_ID, jobs.DRAIN_JOB_ID, jobs.HOUSEKEEPING_JOB_ID])

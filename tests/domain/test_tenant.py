@@ -1,0 +1,55 @@
+"""Tenant settings and the lead's words for what Microsoft Graph answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+
+from domain.clock import SchedulingError
+from domain.outbox import explain, problem_notices
+from domain.tenant import DEFAULT_GRAPH_URL, GraphSettings, install_failure
+
+
+def test_graph_is_off_unless_configured_and_borrows_the_bots_credentials():
+    assert not GraphSettings.from_values({}).configured
+    settings = GraphSettings.from_values({
+        "MicrosoftAppId": "app", "MicrosoftAppPassword": "secret", "MicrosoftAppTenantId": "tenant",
+        "SPASER_TEAMS_CATALOG_APP_ID": "catalog",
+    })
+    assert settings.installs_app and not settings.sends_invitations and not settings.looks_up_names
+    assert settings.graph_url == DEFAULT_GRAPH_URL and settings.login_url == "https://login.microsoftonline.com"
+    local = GraphSettings.from_values({"SPASER_GRAPH_URL": "https://127.0.0.1:8443/", "SPASER_LOGIN_URL": "https://127.0.0.1:8443"})
+    assert (local.graph_url, local.login_url) == ("https://127.0.0.1:8443", "https://127.0.0.1:8443")
+
+
+def test_a_graph_feature_without_credentials_is_refused_in_french():
+    with pytest.raises(SchedulingError, match="il manque le locataire"):
+        GraphSettings.from_values({"SPASER_OUTLOOK_ORGANISER": "spaser@ville.fr"})
+
+
+@dataclass
+class Row:
+    id: int
+    text: str
+    recipient_label: str
+    last_error: str | None
+    state: str
+    installed_at: datetime | None = None
+
+
+def test_the_lead_reads_installed_and_impossible_in_one_notice():
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    rows = [
+        Row(1, "Rappel : COPIL demain", "Hélène Dubois", None, "sent", now),
+        Row(2, "Rappel : COPIL demain", "Marc Lefèvre", install_failure(403, "Forbidden"), "unreachable"),
+    ]
+    (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
+    assert notice.text == (
+        "1 destinataire n’a pas reçu le message « Rappel : COPIL demain » :\n"
+        "- impossible : consentement administrateur manquant pour installer l’application (permission "
+        "TeamsAppInstallation.ReadWriteSelfForUser.All) : Marc Lefèvre\n"
+        "- installé et prévenu : Hélène Dubois"
+    )
+    assert explain(install_failure(404, "NotFound")) == "impossible : personne introuvable dans l’annuaire Microsoft 365"
