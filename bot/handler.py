@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 
-from botbuilder.core import ConversationState, TurnContext, UserState
+from botbuilder.core import ConversationState, InvokeResponse, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
@@ -43,6 +44,7 @@ ASK_ME_PRIVATELY = (
     "Je ne peux pas répondre ici : ce que vous demandez ne concerne que vous. Écrivez-moi en conversation "
     "privée (cliquez sur mon nom, puis sur « Conversation ») et redemandez-le."
 )
+UNIVERSAL_ACTION_REPLY = "Ce bouton n’est plus valable. Tapez « aide » pour recommencer."
 WELCOMED_FLAG = "welcomed"
 ROSTER_KEY = "spaser.roster_member"
 
@@ -52,6 +54,17 @@ def too_long(length: int, limit: int) -> str:
         f"Votre message est trop long ({format_number(length)} caractères, {format_number(limit)} au plus) : "
         "raccourcissez-le, s’il vous plaît."
     )
+
+
+def universal_action_response(value: object) -> InvokeResponse:
+    """The cards use Action.Submit; an Action.Execute (an old or forged card) gets a French message."""
+    action = value.get("action") if isinstance(value, dict) else None
+    if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+        error = {"code": "BadRequest", "message": "malformed adaptiveCard/action"}
+        body = {"statusCode": 400, "type": "application/vnd.microsoft.error", "value": error}
+        return InvokeResponse(status=HTTPStatus.BAD_REQUEST, body=body)
+    body = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": UNIVERSAL_ACTION_REPLY}
+    return InvokeResponse(status=HTTPStatus.OK, body=body)
 
 
 class SpaserBot(TeamsActivityHandler):
@@ -137,6 +150,13 @@ class SpaserBot(TeamsActivityHandler):
             await call.turn_context.send_activity(ANSWERED_PRIVATELY)
         else:
             await call.turn_context.send_activity(ASK_ME_PRIVATELY)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """The bot uses no invoke (its cards post Action.Submit messages): a 400 for each, not the SDK's
+        501, nor its 500 when it fails to read a malformed value or to serialise its own error."""
+        if turn_context.activity.name == "adaptiveCard/action":
+            return universal_action_response(turn_context.activity.value)
+        return InvokeResponse(status=HTTPStatus.BAD_REQUEST, body={"error": "unsupported invoke"})
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._welcome(turn_context)

@@ -7,6 +7,13 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, DateTime
 from sqlmodel import Field
 
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are INTEGER on PostgreSQL: a larger number typed or put in a link finds nothing."""
+
+
+def is_row_id(value: int) -> bool:
+    return 0 < value <= MAX_ROW_ID
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -268,7 +268,7 @@ def build_commands(
         ),
         Command(
             "set_cadence",
-            (rf"^cadence (du |des |de )?{COMMITTEE}[^0-9]*(?P<low>\d+) ?(a|-) ?(?P<high>\d+)",),
+            (rf"^cadence (du |des |de )?{COMMITTEE}[^0-9]*(?P<low>\d{{1,3}}) ?(a|-) ?(?P<high>\d{{1,3}})",),
             set_cadence,
             roles=LEAD_ONLY,
             help_line="« cadence du COPIL 1 à 2 » : changer la cadence recommandée",

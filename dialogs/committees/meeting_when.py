@@ -99,7 +99,7 @@ def candidates_prompt(meetings: list[MeetingView], tz: str, question: str) -> Pr
     )
 
 
-MEETING_NUMBER = re.compile(r"(?<![a-z])(?:n°|nº|n o|no\.?|numero|#)\s*(\d+)\b")
+MEETING_NUMBER = re.compile(r"(?<![a-z])(?:n°|nº|n o|no\.?|numero|#)\s*(\d{1,9})\b")
 
 
 def meeting_number_in(text: str) -> int | None:

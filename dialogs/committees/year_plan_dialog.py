@@ -29,7 +29,7 @@ from domain.text import fold
 from storage.committees.service import CommitteeService
 
 ACCEPT = re.compile(r"^(tout accepter|accepter( tout)?|j'accepte|oui|ok|valider|d'accord|parfait|c'est bon|go)$")
-MODIFY = re.compile(r"^(modifier|changer|deplacer|decaler) (la |le )?(proposition |comite |reunion |ligne )?(n° ?)?(?P<number>\d+)\b")
+MODIFY = re.compile(r"^(modifier|changer|deplacer|decaler) (la |le )?(proposition |comite |reunion |ligne )?(n° ?)?(?P<number>\d{1,3})\b")
 
 
 def _encode(proposals: list[MeetingProposal]) -> list[dict]:

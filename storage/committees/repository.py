@@ -20,7 +20,7 @@ from domain.committees.cadence import CommitteeKind, CommitteeType, MeetingStatu
 from domain.committees.meetings import MeetingView, ReminderState, check_range
 from domain.committees.reminder_plan import PlannedReminder
 from domain.errors import DomainError
-from storage.columns import utcnow
+from storage.columns import is_row_id, utcnow
 from storage.committees.tables import CalendarToken, CommitteeMember, CommitteeTypeRecord, Meeting, Reminder
 from storage.db import Database
 from storage.unit_of_work import UnitOfWork
@@ -232,6 +232,8 @@ class CommitteeRepository:
             return MeetingChange(meeting_view(meeting), _aware(meeting.starts_at), retired, ())
 
     async def get_meeting(self, meeting_id: int) -> MeetingView | None:
+        if not is_row_id(meeting_id):
+            return None
         async with self._db.session() as session:
             row = await session.get(Meeting, meeting_id)
             return meeting_view(row) if row else None

@@ -15,7 +15,7 @@ from sqlalchemy import Column, DateTime, Text, delete, func, select, update
 from sqlmodel import Field, SQLModel
 
 from domain.errors import DomainError
-from storage.columns import timestamp, utcnow
+from storage.columns import is_row_id, timestamp, utcnow
 from storage.db import Database
 
 MAX_STORED_QUESTION = 1_000
@@ -160,6 +160,8 @@ class KnowledgeRepository:
             return [tuple(row) for row in rows]
 
     async def get_open_question(self, question_id: int) -> str | None:
+        if not is_row_id(question_id):
+            return None
         async with self._db.session() as session:
             question = await session.get(UnansweredQuestion, question_id)
             if question is None or question.answered_entry_id is not None:

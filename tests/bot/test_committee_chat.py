@@ -190,9 +190,11 @@ async def test_the_calendar_feed_link_serves_the_meetings_and_unknown_tokens_get
         body = await feed.text()
         one = await client.get(f"/calendar/{token}/meeting-{planned.meeting.id}.ics")
         unknown = await client.get("/calendar/not-a-token.ics")
+        beyond_ids = [await client.get(f"/calendar/{token}/meeting-{n}.ics") for n in (2**31, 10**20, 0)]
 
     assert link.startswith("http://localhost:3978/calendar/")
     assert feed.status == 200 and feed.content_type == "text/calendar"
     assert "DTSTART;TZID=Europe/Paris:20270312T140000" in body and "LOCATION:salle du conseil" in body
     assert one.status == 200 and 'filename="copil-2027-03-12.ics"' in one.headers["Content-Disposition"]
     assert unknown.status == 404
+    assert [response.status for response in beyond_ids] == [404, 404, 404]

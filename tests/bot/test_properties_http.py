@@ -207,6 +207,33 @@ async def test_teams_messages_with_any_text_are_answered_without_a_turn_error(cl
     assert errors.take() == []
 
 
+invoke_names = st.one_of(
+    st.sampled_from(
+        ["adaptiveCard/action", "task/fetch", "task/submit", "composeExtension/query", "signin/verifyState",
+         "signin/tokenExchange", "fileConsent/invoke", "actionableMessage/executeAction", "config/fetch", ""]
+    ),
+    st.text(max_size=20),
+)
+invoke_values = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"action": json_values}),
+    st.fixed_dictionaries(
+        {"action": st.fixed_dictionaries({"type": st.just("Action.Execute")}, optional={"verb": json_values, "data": json_values})}
+    ),
+)
+
+
+@settings(max_examples=budget(40))
+@given(name=invoke_names, value=invoke_values)
+async def test_an_invoke_of_any_name_and_value_gets_a_2xx_or_4xx(client, connector, errors, name, value):
+    body = teams_message("lead", None, connector.url)
+    body.update(type="invoke", name=name, value=value)
+    response = await client.post("/api/messages", json=body)
+    event(f"{name if name in ('adaptiveCard/action', 'task/fetch') else 'other'}: status {response.status}")
+    assert response.status in ACCEPTABLE, (name, value, response.status, await response.text())
+    assert errors.take() == []
+
+
 # Due on 30 November 2026 for DCP: IND-01, IND-02, IND-03 for 2026-T3, IND-04 for 2025.
 DUE_FIELDS = ["IND-01|2026-T3", "IND-02|2026-T3", "IND-03|2026-T3", "IND-04|2025"]
 form_fields = st.one_of(
@@ -367,3 +394,37 @@ async def test_a_knowledge_answer_with_suggested_topics_is_returned_in_the_body(
     assert response.status == 200
     replies = (await response.json())["activities"]
     assert any(reply.get("suggestedActions", {}).get("actions") for reply in replies)
+
+
+@pytest.mark.parametrize("value", [{}, {"action": None}, "x", {"action": {"type": "Action.Submit"}}])
+async def test_a_malformed_universal_action_is_400(client, connector, errors, value):
+    """The SDK failed to serialise its own error response for these (a 500)."""
+    body = teams_message("lead", None, connector.url)
+    body.update(type="invoke", name="adaptiveCard/action", value=value)
+    body.pop("deliveryMode")
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 400
+    assert (await response.json())["type"] == "application/vnd.microsoft.error"
+    assert errors.take() == []
+
+
+async def test_a_universal_action_gets_a_french_message_and_an_unknown_invoke_a_400(client, connector, errors):
+    execute = teams_message("lead", None, connector.url)
+    execute.update(type="invoke", name="adaptiveCard/action", value={"action": {"type": "Action.Execute", "verb": "x"}})
+    unknown = teams_message("lead", None, connector.url)
+    unknown.update(type="invoke", name="task/fetch", value={})
+    for invoke in (execute, unknown):
+        invoke.pop("deliveryMode")
+    answered = await client.post("/api/messages", json=execute)
+    refused = await client.post("/api/messages", json=unknown)
+    assert answered.status == 200
+    assert (await answered.json())["value"] == "Ce bouton n’est plus valable. Tapez « aide » pour recommencer."
+    assert refused.status == 400
+    assert errors.take() == []
+
+
+async def test_a_meeting_number_beyond_any_id_is_not_looked_up(client, connector, errors):
+    response = await client.post("/api/messages", json=teams_message("lead", "annuler le comité n° 99999999999999999999", connector.url))
+    assert response.status == 200
+    assert TURN_ERROR_REPLY not in reply_text(await response.json())
+    assert errors.take() == []
