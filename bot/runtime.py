@@ -69,6 +69,7 @@ from scheduler.graph import GraphClient
 from scheduler.outbox import ProactiveChannel
 from storage.bot_state import BotStateRepository, StateConflictError
 from storage.db import Database, database_unavailable
+from storage.health import DatabaseState
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class BotRuntime(Services):
     async def start(self) -> None:
         """Migrate the schema, then start the jobs and the scheduler (only once the tables exist)."""
         await self.database.migrate()
+        await self.database_health.adopt()
         self.start_warm_up()
         meeting_dates.start_warm_up()
         if self.ephemeral_download_secret:
@@ -172,18 +174,18 @@ class BotRuntime(Services):
         return self._settling is not None and not self._settling.done()
 
     async def health(self) -> dict:
-        """200 only when a turn would be answered at full speed: database reachable, scheduler not
-        stopped, start-up warm-up finished (a load balancer then sends nobody to an instance still
-        starting)."""
-        database_ok = await self.database.ping()
+        """200 only when a turn would be answered at full speed and kept: the database the bot started
+        on takes a committed write, the scheduler is not stopped, the start-up warm-up is finished (a
+        load balancer then sends nobody to an instance still starting)."""
+        database_state = await self.database_health.check()
         scheduler_state = self.scheduler.state
-        if not (database_ok and scheduler_state != "stopped"):
+        if not (database_state is DatabaseState.OK and scheduler_state != "stopped"):
             status = "unavailable"
         else:
             status = "starting" if self.warming_up else "ok"
         return {
             "status": status,
-            "database": "ok" if database_ok else "unreachable",
+            "database": database_state.value,
             "scheduler": scheduler_state,
             "warm_up": "running" if self.warming_up else "done",
         }

@@ -41,6 +41,7 @@ from storage.committees.repository import CommitteeRepository
 from storage.committees.service import CommitteeService
 from storage.db import Database
 from storage.decp.service import DecpService
+from storage.health import DatabaseHealth
 from storage.indicators import indicator_repositories
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
@@ -58,6 +59,7 @@ from storage.summary.service import SummaryService
 class Services:
     settings: Settings
     database: Database
+    database_health: DatabaseHealth
     clock: Clock
     people: PeopleRepository
     directorates: DirectorateRepository
@@ -173,6 +175,7 @@ def build_services(
     return Services(
         settings=settings,
         database=database,
+        database_health=DatabaseHealth(database, clock),
         clock=clock,
         people=people,
         directorates=directorates,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, exc, make_url, text
+from sqlalchemy import event, exc, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.sqlite_driver import commit_with_marked_statement, connect_with_prefetching
@@ -155,20 +155,9 @@ class Database:
             await connection.run_sync(upgrade)
         log.info("Database schema is up to date (%s)", self.engine.url.render_as_string(hide_password=True))
 
-    async def ping(self) -> bool:
-        """True when the database answers and takes writes: on SQLite a write lock held by another
-        process (a backup, a `sqlite3` shell) stops every turn, yet `SELECT 1` still answers."""
-        try:
-            async with self._unit_of_work(), self.engine.connect() as connection:
-                if self.is_sqlite:
-                    await connection.exec_driver_sql("BEGIN IMMEDIATE")
-                    await connection.exec_driver_sql("ROLLBACK")
-                else:
-                    await connection.execute(text("SELECT 1"))
-            return True
-        except Exception:  # noqa: BLE001 - any failure means "not reachable" for the health check
-            log.warning("Database ping failed", exc_info=True)
-            return False
+    def queued_write(self) -> AbstractAsyncContextManager:
+        """Hold this process's write turn (SQLite) for a write made outside the engine."""
+        return self._unit_of_work()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

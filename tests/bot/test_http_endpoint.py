@@ -101,22 +101,6 @@ async def test_health_is_503_until_the_start_up_warm_up_has_finished(tmp_path, m
         await client.close()
 
 
-async def test_health_is_503_when_the_database_is_unreachable(tmp_path):
-    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'ok.db'}")
-    client = await client_for(settings)
-    try:
-        from app import RUNTIME
-        from storage.db import Database
-
-        runtime = client.server.app[RUNTIME]
-        runtime.database = Database(f"sqlite+aiosqlite:///{tmp_path / 'missing-dir' / 'x.db'}")
-        response = await client.get("/healthz")
-        assert response.status == 503
-        assert (await response.json())["database"] == "unreachable"
-    finally:
-        await client.close()
-
-
 async def test_with_an_app_id_a_request_without_a_valid_token_is_401_and_nothing_is_written(tmp_path, connector):
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}", app_id="00000000-1111-2222-3333-444444444444", app_password="secret")
     client = await client_for(settings)

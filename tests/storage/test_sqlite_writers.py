@@ -9,11 +9,14 @@ to 50 ms so that any writer left to SQLite's busy handler fails at once.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event, text
 
+from domain.clock import FakeClock
 from storage.db import Database, database_unavailable
+from storage.health import DatabaseHealth, DatabaseState
 
 SHORT_BUSY_TIMEOUT_MS = 50
 
@@ -28,6 +31,7 @@ def _short_busy_timeout(dbapi_connection, _record) -> None:
 async def database(tmp_path):
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'writers.db'}")
     event.listen(database.engine.sync_engine, "connect", _short_busy_timeout)
+    await database.migrate()
     async with database.transaction() as connection:
         await connection.execute(text("CREATE TABLE entry (id INTEGER PRIMARY KEY, writer TEXT NOT NULL)"))
     yield database
@@ -112,13 +116,13 @@ async def test_plain_transactions_and_the_health_ping_take_their_turn_too(databa
 
     task = asyncio.create_task(writer())
     await wrote.wait()
-    waiting = [asyncio.create_task(plain()), asyncio.create_task(database.ping())]
+    waiting = [asyncio.create_task(plain()), asyncio.create_task(DatabaseHealth(database, FakeClock(datetime(2026, 11, 30, tzinfo=UTC))).check())]
     await asyncio.sleep(SHORT_BUSY_TIMEOUT_MS / 1000 * 4)
     release_writer.set()
     await task
     _, healthy = await asyncio.gather(*waiting)
 
-    assert healthy is True
+    assert healthy is DatabaseState.OK
     assert await _writers(database) == ["session", "transaction"]
 
 
