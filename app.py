@@ -17,7 +17,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from bot import cli
 from bot.http import health_handler, messages_handler
 from bot.legal_http import add_legal_routes
-from bot.observability import metrics_handler
+from bot.observability import RedactingAccessLogger, metrics_handler
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from bot.teams_text import TeamsMarkdownMiddleware
@@ -77,7 +77,7 @@ async def _stop(app: web.Application) -> None:
 
 
 def run_server(settings: Settings) -> None:
-    web.run_app(create_app(settings), host=settings.host, port=settings.port)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, access_log_class=RedactingAccessLogger)
 
 
 async def gunicorn_app() -> web.Application:

@@ -16,7 +16,7 @@ worker_class = "aiohttp.GunicornWebWorker"
 timeout = 120  # the first start migrates the schema and builds the French recognizers
 graceful_timeout = 30
 keepalive = 75  # longer than Azure's front-end idle timeout
-accesslog = None  # one JSON line per turn is logged by the bot itself (SPASER_LOG_FORMAT=json)
+accesslog = None  # the bot logs each turn (SPASER_LOG_FORMAT=json); this log would hold link secrets
 forwarded_allow_ips = "*"
 
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") and os.environ.get("SPASER_METRICS_TOKEN"):

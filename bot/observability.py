@@ -15,11 +15,13 @@ import hmac
 import json
 import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from botbuilder.core import Middleware, TurnContext
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -30,6 +32,8 @@ from storage.bot_state import StateConflictError
 from storage.db import database_unavailable
 
 TURN_LOG = logging.getLogger("spaser.turns")
+SECRET_PATHS = re.compile(r"^/(calendar/[^/?#.]+|synthese/[^/?#]+)")
+"""Calendar feeds and summary downloads carry their secret in the path."""
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 15.0)
 
 
@@ -143,3 +147,18 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+
+def redacted_path(path: str) -> str:
+    """The path as the access log writes it: secrets replaced, no query string."""
+    return SECRET_PATHS.sub(lambda found: f"/{found[1].split('/')[0]}/…", path.split("?", 1)[0])
+
+
+class RedactingAccessLogger(AbstractAccessLogger):
+    """aiohttp's access log line without the secrets of calendar and download links."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            '%s "%s %s" %s %s %.3fs', request.remote, request.method, redacted_path(request.rel_url.path),
+            response.status, response.body_length, time,
+        )
