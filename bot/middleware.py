@@ -14,7 +14,7 @@ from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from dialogs.base import TURN_UNIT_KEY
 from domain.clock import Clock
 from storage.activities import ClaimOutcome, ProcessedActivityRepository
-from storage.db import Database
+from storage.db import Database, database_unavailable
 from storage.unit_of_work import journal_writes
 
 log = logging.getLogger(__name__)
@@ -210,7 +210,19 @@ class TurnUnitMiddleware(Middleware):
         except BaseException:
             await unit.rollback()
             raise
-        await unit.commit()
+        try:
+            await unit.commit()
+        except Exception as error:
+            if not (claimed is not None and wrote and database_unavailable(error) and await self._made(claimed)):
+                raise
+            log.warning("The answer to a turn's COMMIT was lost, but the commit was made: its replies go out")
         if claimed is not None and not wrote:
             self._processed.complete_soon(claimed, self._clock.now())
         return result
+
+    async def _made(self, claimed: str) -> bool:
+        try:
+            return await self._processed.is_handled(claimed)
+        except Exception:  # noqa: BLE001 - still out of reach: the turn is reported as not processed
+            log.warning("Could not tell whether a turn's commit was made", exc_info=True)
+            return False

@@ -218,6 +218,7 @@ class BotRuntime(Services):
         log.exception("Unhandled error in turn", exc_info=error)
         try:
             await turn_context.send_activity(TURN_ERROR_REPLY)
+            await self.conversation_state.load(turn_context)  # delete() needs it loaded in this turn
             await self.conversation_state.delete(turn_context)
         except Exception:  # noqa: BLE001 - the reply itself may fail (e.g. connector down)
             log.exception("Could not report the error to the user")

@@ -109,6 +109,16 @@ class ProcessedActivityRepository:
             _COMPLETE, {"key": activity_key[:600], "now": now}, execution_options={COMMIT_WITH_STATEMENT: last_statement}
         )
 
+    async def is_handled(self, activity_key: str) -> bool:
+        """Whether the activity's turn committed: asked when the answer to its COMMIT was lost."""
+        async with self._db.transaction() as connection:
+            row = (
+                await connection.execute(
+                    select(ProcessedActivity.completed_at).where(ProcessedActivity.activity_key == activity_key[:600])
+                )
+            ).first()
+        return row is not None and row[0] is not None
+
     def complete_soon(self, activity_key: str, now: datetime) -> None:
         """Mark the activity of a turn that wrote nothing handled, with the next batch."""
         self._pending[activity_key[:600]] = now

@@ -164,6 +164,9 @@ class Database:
 
 
 DRIVER_MODULES = ("asyncpg", "aiosqlite", "sqlalchemy.pool", "sqlalchemy.engine", "sqlalchemy.dialects")
+POSTGRES_UNAVAILABLE = ("08", "57P01", "57P02", "57P03", "53300")
+"""SQLSTATEs of a lost or refused connection: connection exceptions, administrator or crash
+shutdown, server starting, too many connections."""
 SQLITE_UNAVAILABLE = ("locked", "busy", "unable to open", "disk i/o", "readonly", "disk is full")
 """What SQLite says when the file cannot be used right now; its other `OperationalError`s (no such
 table, syntax) are bugs."""
@@ -173,9 +176,11 @@ def database_unavailable(error: BaseException) -> bool:
     """True when `error` means the database cannot be reached or used right now (server down or
     cut off, SQLite file locked by another process), as opposed to a bug.
 
-    SQLAlchemy wraps what the drivers report as `OperationalError`/`InterfaceError`; asyncpg's
-    connection failures (refused, reset, timed out) come through unwrapped, as `OSError` or
-    `TimeoutError` raised inside the driver, which the traceback tells.
+    SQLAlchemy wraps what the drivers report as `OperationalError`/`InterfaceError`, or as a plain
+    `DBAPIError` marked `connection_invalidated` (a connection closed under a statement); a server
+    shutting the session down carries its SQLSTATE; asyncpg's connection failures (refused, reset,
+    timed out) come through unwrapped, as `OSError` or `TimeoutError` raised inside the driver,
+    which the traceback tells.
     """
     seen: set[int] = set()
     current: BaseException | None = error
@@ -185,6 +190,10 @@ def database_unavailable(error: BaseException) -> bool:
             if any(sign in str(current.orig).lower() for sign in SQLITE_UNAVAILABLE):
                 return True
         elif isinstance(current, (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)):
+            return True
+        elif isinstance(current, exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if str(getattr(current, "sqlstate", "") or "").startswith(POSTGRES_UNAVAILABLE):
             return True
         if isinstance(current, (OSError, TimeoutError)) and _raised_in_driver(current):
             return True

@@ -82,3 +82,61 @@ async def test_what_counts_as_the_database_being_unavailable(sqlite_database):
     assert not database_unavailable(missing_table.value), "a bug, not an outage"
     assert not database_unavailable(ConnectionRefusedError("raised by something else than the database driver"))
     assert not database_unavailable(ValueError("bad input"))
+
+
+async def test_a_card_save_whose_commit_answer_is_lost_is_confirmed_once(postgres_database, clock):  # noqa: F811
+    from tests.indicators_support import seed, value_rows
+
+    proxy = TcpProxy(*target_of(postgres_database.url))
+    await proxy.restore()
+    proxied = Database(through_proxy(postgres_database.url, proxy), connect_args=postgres_database.connect_args)
+    runtime = build_runtime(make_settings(proxied.url), database=proxied, clock=clock)
+    await seed(runtime)
+    nadia = ConsoleConversation(runtime, aad_object_id="nadia-aad", name="Nadia Benali")
+    card = {"action": "indicators.submit", "card_id": "lost-commit", "directorate": "DCP", "valeur|IND-01|2026-T3": "12"}
+    try:
+        proxy.cut_on(b"COMMIT", after_the_server_ran_it=True, once_sent=b"UPDATE processed_activity")
+        said = texts(await nadia.submit(card))
+        rows = await value_rows(runtime)
+    finally:
+        await proxy.cut()
+        await proxied.dispose()
+
+    assert proxy.sprung.is_set()
+    print(said)
+    assert "Enregistré pour DCP" in said
+    assert len(rows) == 1
+
+
+async def test_a_connection_lost_under_a_turn_gets_the_database_message_and_keeps_the_dialog(postgres_database, clock):  # noqa: F811
+    proxy = TcpProxy(*target_of(postgres_database.url))
+    await proxy.restore()
+    url = through_proxy(postgres_database.url, proxy) + "?prepared_statement_cache_size=0"
+    connect_args = {**postgres_database.connect_args, "statement_cache_size": 0}
+    proxied = Database(url, connect_args=connect_args)
+    runtime = build_runtime(make_settings(proxied.url), database=proxied, clock=clock)
+    lead = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille Martin")
+    try:
+        assert "code court" in texts(await lead.say("ajouter une direction"))
+        proxy.cut_on(b"UPDATE bot_state")  # its text is sent each time: no prepared statements
+        during = texts(await lead.say("DAF"))
+        resumed = texts(await lead.say("DAF"))
+    finally:
+        await proxy.cut()
+        await proxied.dispose()
+
+    assert proxy.sprung.is_set()
+    assert during == DATABASE_DOWN_REPLY
+    assert "nom complet de la direction DAF" in resumed, "the dialog was kept, not dropped"
+
+
+async def test_a_session_ended_by_the_server_counts_as_the_database_being_unavailable(postgres_database):  # noqa: F811
+    """`pg_terminate_backend`, as a failover or an administrator does: asyncpg's AdminShutdownError."""
+    async with postgres_database.engine.connect() as doomed:
+        pid = (await doomed.execute(text("SELECT pg_backend_pid()"))).scalar()
+        async with postgres_database.engine.connect() as administrator:
+            await administrator.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(Exception) as ended:
+            await doomed.execute(text("SELECT 1"))
+        await doomed.invalidate()
+    assert database_unavailable(ended.value)

@@ -29,6 +29,17 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.connections = 0
+        self._trap: tuple[bytes, bool] | None = None
+        self._armed_by: bytes | None = None
+        self.sprung = asyncio.Event()
+
+    def cut_on(self, statement: bytes, *, after_the_server_ran_it: bool = False, once_sent: bytes | None = None) -> None:
+        """Drop the next connection that sends `statement` (once it has sent `once_sent`, if given):
+        before it reaches the server, or once the server has run it and before its answer reaches
+        the bot (a COMMIT whose answer is lost)."""
+        self._trap = (statement, after_the_server_ran_it)
+        self._armed_by = once_sent
+        self.sprung.clear()
 
     async def restore(self) -> None:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
@@ -51,9 +62,30 @@ class TcpProxy:
         self.connections += 1
         self._writers.update((client_writer, upstream_writer))
 
-        async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        answer_lost = asyncio.Event()
+        armed = asyncio.Event()
+
+        def abort_both() -> None:
+            for end in (client_writer, upstream_writer):
+                end.transport.abort()
+                self._writers.discard(end)
+
+        async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, from_bot: bool) -> None:
             try:
                 while data := await reader.read(65536):
+                    if not from_bot and answer_lost.is_set():
+                        abort_both()
+                        return
+                    if from_bot and self._armed_by is not None and self._armed_by in data:
+                        armed.set()
+                    if from_bot and self._trap is not None and self._trap[0] in data and (self._armed_by is None or armed.is_set()):
+                        after_the_server_ran_it = self._trap[1]
+                        self._trap = None
+                        self.sprung.set()
+                        if not after_the_server_ran_it:
+                            abort_both()
+                            return
+                        answer_lost.set()
                     writer.write(data)
                     await writer.drain()
             except (OSError, asyncio.CancelledError):
@@ -62,7 +94,7 @@ class TcpProxy:
                 writer.transport.abort()
                 self._writers.discard(writer)
 
-        await asyncio.gather(pump(client_reader, upstream_writer), pump(upstream_reader, client_writer))
+        await asyncio.gather(pump(client_reader, upstream_writer, True), pump(upstream_reader, client_writer, False))
 
 
 def through_proxy(database_url: str, proxy: TcpProxy) -> str:
