@@ -26,6 +26,7 @@ from domain.indicators.catalogue import Axis, catalogue_size_warning
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
+from domain.summary.model import scope_for
 from domain.text import fold, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
@@ -33,6 +34,10 @@ from storage.people import DirectorateRepository
 
 REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 TOPIC = "Indicateurs"
+OTHER_DIRECTORATES_ONLY = (
+    "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
+    "ne sont visibles que par la personne responsable du SPASER, les élu·es et les directeur·rices."
+)
 ALREADY_SAVED = (
     "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
     "Pour changer une valeur : « corriger IND-01 »."
@@ -225,13 +230,17 @@ def build_commands(
 
     async def show_values(call: CommandCall) -> None:
         try:
+            scope = scope_for(call.person.role, call.person.directorate_code)
             indicator, latest = await values.latest_values(call.match.group("code"))
         except DomainError as error:
             await say(call, error.message)
             return
         by_directorate = {value.directorate_code: value for value in latest}
-        lines = [indicator_heading(indicator), "Dernières valeurs :"]
-        for code in sorted(set(indicator.directorates) | set(by_directorate)):
+        shown_codes = sorted(set(indicator.directorates) | set(by_directorate))
+        if scope.is_restricted:
+            shown_codes = [code for code in shown_codes if code == scope.directorate]
+        lines = [indicator_heading(indicator), "Dernières valeurs :" if shown_codes else OTHER_DIRECTORATES_ONLY]
+        for code in shown_codes:
             value = by_directorate.get(code)
             if value is None:
                 lines.append(f"- {code} : pas encore de valeur")
@@ -245,7 +254,11 @@ def build_commands(
     async def show_history(call: CommandCall) -> None:
         person = call.person
         requested = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))[0]
-        directorate = person.directorate_code if person.role is Role.CONTRIBUTOR else requested or None
+        try:
+            directorate = scope_for(person.role, person.directorate_code).directorate or requested or None
+        except DomainError as error:
+            await say(call, error.message)
+            return
         try:
             indicator, entries = await values.history(call.match.group("code"), directorate_code=directorate)
         except DomainError as error:

@@ -226,6 +226,20 @@ async def test_a_contributor_sees_only_their_directorate_in_a_history(seeded, na
     assert "Aucune valeur saisie pour DCP" in texts(await nadia.say("historique de IND-03"))
 
 
+async def test_a_contributor_reads_only_their_directorate_value_as_in_the_summary(seeded, nadia, talk):
+    """One scope rule for values and comments of other directorates: the summary's (README)."""
+    values = seeded.values
+    lead_person = await seeded.people.assign("camille@ville.fr", Role.LEAD)
+    entry = ValueEntry("IND-03", "2026-T2", "4 500", comment="Retard dû au sous-traitant X (confidentiel)")
+    await values.record_value(lead_person, "DPB", entry, values.today())
+    shown = texts(await nadia.say("valeur de IND-03"))
+    assert "- DCP : pas encore de valeur" in shown
+    assert "DPB" not in shown and "confidentiel" not in shown
+    assert "DPB" in texts(await talk("maire-aad", "Hélène Dubois").say("valeur de IND-03"))
+    elsewhere = texts(await nadia.say("valeur de IND-08"))
+    assert "n’est pas renseigné par votre direction" in elsewhere
+
+
 async def test_the_catalogue_by_axis_and_the_lead_sees_the_deactivated_ones(seeded, nadia, lead):
     listed = texts(await nadia.say("catalogue"))
     assert "Catalogue : 15 indicateur(s) actif(s)." in listed and "**Axe social**" in listed
