@@ -55,3 +55,9 @@ def with_link_targets(text: str | None) -> str:
     """The lead's own text with each Markdown link written out as « label (address) », so that
     recipients see where it goes, and nothing else rendered as markup."""
     return shown(_MARKDOWN_LINK.sub(lambda found: f"{found.group(1)} ({found.group(2)})", text or ""))
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """« 1 valeur », « 2 valeurs », « 12 500 heures »: French counts, singular below 2, never « (s) »."""
+    number = f"{count:,}".replace(",", "\u202f")
+    return f"{number}\u00a0{singular if abs(count) < 2 else plural or singular + 's'}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,7 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
-from bot.download_http import SummaryDocuments
+from bot.download_http import DOWNLOADS_PER_PERSON, DownloadBudget, SummaryDocuments
 from domain.clock import FakeClock
 from domain.indicators.catalogue import Axis
 from domain.people import Role
@@ -41,7 +42,7 @@ def tokens(clock):
 
 
 @pytest.fixture
-async def documents(sqlite_database, clock, tokens):
+async def sources(sqlite_database, clock):
     """Person 1 is the lead (everything), person 2 a contributor of DRC; SOC-01 has 2025 values."""
     directorates = DirectorateRepository(sqlite_database)
     for code, name in (("DRC", "Ressources"), ("DCP", "Commande publique")):
@@ -57,7 +58,12 @@ async def documents(sqlite_database, clock, tokens):
         for code, value, comment in (("DRC", 12, ""), ("DCP", 30, "note DCP"))
     )
     summaries = SummaryService(SummaryRepository(sqlite_database), catalogue, directorates, clock, "Europe/Paris")
-    built = SummaryDocuments(tokens, summaries, people)
+    return summaries, people
+
+
+@pytest.fixture
+async def documents(sources, tokens):
+    built = SummaryDocuments(tokens, *sources)
     yield built
     built.close()
 
@@ -138,3 +144,44 @@ async def test_documents_render_off_the_event_loop(documents):
     summary = compute_summary([], [DirectorateInfo("DRC", "Ressources")], date(2026, 3, 1), scope=Scope.everything())
     download = await documents.render(summary, ExportFormat.CSV)
     assert download.filename.endswith(".csv") and download.body.startswith(b"\xef\xbb\xbf")
+
+
+async def test_a_person_past_their_download_budget_gets_429_and_others_are_served(client, tokens):
+    """30 fetches of one link at once made another person's export wait 20 s."""
+    lead_link = f"/synthese/{tokens.issue(resource_id(ExportFormat.CSV), 1)}"
+    statuses = [(await client.get(lead_link)).status for _ in range(DOWNLOADS_PER_PERSON + 1)]
+    refused = await client.get(lead_link)
+    other = await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.CSV), 2)}")
+
+    assert statuses == [200] * DOWNLOADS_PER_PERSON + [429]
+    assert refused.status == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert (await refused.text()).startswith("Vous avez téléchargé beaucoup de documents en peu de temps")
+    assert other.status == 200
+
+
+def test_the_download_budget_frees_up_as_the_window_slides():
+    now = [0.0]
+    budget = DownloadBudget(limit=2, window=60, now=lambda: now[0])
+    assert [budget.take(1), budget.take(1)] == [None, None]
+    assert budget.take(1) == 60
+    now[0] = 59.0
+    assert budget.take(1) == 1 and budget.take(2) is None
+    now[0] = 60.0
+    assert budget.take(1) is None
+
+
+async def test_past_the_documents_being_built_a_download_gets_503(sources, tokens):
+    bounded = SummaryDocuments(tokens, *sources, max_renders=1)
+    app = web.Application()
+    bounded.add_routes(app)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as bounded_client:
+        responses = await asyncio.gather(
+            bounded_client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.PDF), 1)}"),
+            bounded_client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.PDF), 2)}"),
+        )
+        statuses = sorted(response.status for response in responses)
+        busy = next(response for response in responses if response.status == 503)
+        assert statuses == [200, 503]
+        assert busy.headers["Retry-After"] == "5"
+        assert "réessayez dans quelques secondes" in await busy.text()
+    bounded.close()
