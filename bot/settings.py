@@ -15,6 +15,7 @@ from dotenv import dotenv_values
 
 from domain.clock import SchedulingError
 from domain.committees.settings import CommitteeSettings
+from domain.summary.organisation import MAX_LOGO_BYTES, InvalidOrganisation, Organisation, organisation_from
 
 MIN_DOWNLOAD_SECRET_LENGTH = 32
 
@@ -49,6 +50,8 @@ class Settings:
     """Signs the expiring download links (summary chart and exports); empty: an ephemeral one."""
     committees: CommitteeSettings = field(default_factory=CommitteeSettings)
     """Reminder offsets, year-plan holidays, proactive sending limits."""
+    organisation: Organisation = field(default_factory=Organisation, repr=False)
+    """Name and logo printed on the COPIL report (`SPASER_ORGANISATION_NAME`, `SPASER_ORGANISATION_LOGO`)."""
 
     @property
     def local_mode(self) -> bool:
@@ -96,6 +99,7 @@ class Settings:
             committees = CommitteeSettings.from_values(values)
         except SchedulingError as error:
             raise SettingsError(str(error)) from error
+        organisation = read_organisation(values.get("SPASER_ORGANISATION_NAME"), values.get("SPASER_ORGANISATION_LOGO"))
         return cls(
             port=port,
             host=values.get("HOST", defaults.host),
@@ -112,7 +116,35 @@ class Settings:
             scheduler_enabled=values.get("SPASER_SCHEDULER", "on").lower() not in {"off", "0", "false"},
             download_secret=values.get("SPASER_DOWNLOAD_SECRET", "").strip(),
             committees=committees,
+            organisation=organisation,
         ).validate()
+
+
+def read_organisation(name: str | None, logo_path: str | None) -> Organisation:
+    """The organisation's name and logo file, checked; a French `SettingsError` says what is wrong."""
+    logo = None
+    if logo_path and logo_path.strip():
+        path = Path(logo_path.strip()).expanduser()
+        source = f"SPASER_ORGANISATION_LOGO ({path})"
+        try:
+            if path.stat().st_size > MAX_LOGO_BYTES:
+                raise SettingsError(
+                    f"Le logo {source} pèse {path.stat().st_size // 1000} ko : réduisez-le à "
+                    f"{MAX_LOGO_BYTES // 1000} ko au plus."
+                )
+            logo = path.read_bytes()
+        except FileNotFoundError:
+            raise SettingsError(f"Le logo {source} est introuvable : vérifiez le chemin du fichier.") from None
+        except IsADirectoryError:
+            raise SettingsError(f"Le logo {source} est un dossier : indiquez un fichier PNG ou JPEG.") from None
+        except OSError as error:
+            raise SettingsError(f"Le logo {source} ne peut pas être lu ({error.strerror or error}).") from None
+    else:
+        source = "SPASER_ORGANISATION_LOGO"
+    try:
+        return organisation_from(name, logo, logo_source=source)
+    except InvalidOrganisation as error:
+        raise SettingsError(error.message) from None
 
 
 def read_environment(environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Summary commands.
 
 - « synthèse », « où en est-on ? », « état d'avancement » [axe …] [direction …] (registered
-  people; the scope comes from the server-side person: a contributor sees their directorate);
+  people; the scope comes from the server-side person: a contributor sees their directorate):
+  the compact card; « synthèse détaillée » (or its « Voir le détail » button): the detail;
 - « exporter la synthèse en PDF|HTML|CSV|XLSX » [filters] → a card with a personal link;
 - « synthèse hebdomadaire oui|non » (registered people).
 
@@ -54,7 +55,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
         except DomainError as error:
             await call.turn_context.send_activity(_capitalised(error.message))
             return
-        content = links.card_content(summary, call.person.id)
+        content = links.card_content(summary, call.person.id, detail=request.detail)
         await call.turn_context.send_activity(
             card_message(content, f"{wording.TITLE} : {wording.headline_text(summary)}")
         )
@@ -133,7 +134,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             show_summary,
             roles=EVERYONE,
             help_line="« synthèse », « où en est-on ? » : l'état d'avancement du SPASER "
-                      "(« synthèse axe social », « synthèse direction DCP »)",
+                      "(« synthèse détaillée », « synthèse axe social », « synthèse direction DCP »)",
             example="où en est-on ?",
             topic="Synthèse",
         ),

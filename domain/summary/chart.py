@@ -196,7 +196,10 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
 
 def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
     if line.progress_percent is None:
-        note = "non renseigné" if line.latest_value is None else line.target_note or ""
+        if line.is_stale:
+            note = f"{line.due_period.code} non renseignée"
+        else:
+            note = "non renseigné" if line.latest_value is None else line.target_note or ""
         axes.text(1.5, position, note, va="center", fontsize=8, style="italic", color="#616161")
         return
     shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))

@@ -55,3 +55,31 @@ async def test_the_reminders_follow_the_app_settings(sqlite_database):
     planned = await services.committees.plan(CommitteeKind.COPIL, datetime(2027, 1, 20, 13, tzinfo=UTC))
 
     assert {r.offset_days for r in planned.reminders if r.audience == "members"} == {3}
+
+def _png(path, size=(80, 40)):
+    from PIL import Image
+
+    Image.new("RGB", size, (200, 30, 30)).save(path, format="PNG")
+    return path
+
+
+def test_the_organisation_name_and_logo_file_are_read_for_the_report(tmp_path):
+    logo = _png(tmp_path / "logo.png")
+    settings = Settings.from_env({"SPASER_ORGANISATION_NAME": " Ville de  Lyon ", "SPASER_ORGANISATION_LOGO": str(logo)})
+    assert settings.organisation.name == "Ville de Lyon"
+    assert settings.organisation.logo == logo.read_bytes() and settings.organisation.logo_media_type == "image/png"
+    assert Settings.from_env({}).organisation.name == "" and Settings.from_env({}).organisation.logo is None
+
+
+@pytest.mark.parametrize(
+    ("make_logo", "message"),
+    [
+        (lambda tmp: tmp / "absent.png", r"Le logo SPASER_ORGANISATION_LOGO \(.*absent.png\) est introuvable"),
+        (lambda tmp: tmp, "est un dossier : indiquez un fichier PNG ou JPEG"),
+        (lambda tmp: (tmp / "logo.svg").write_text("<svg/>") and tmp / "logo.svg", "n’est pas une image PNG ou JPEG"),
+        (lambda tmp: _png(tmp / "huge.png", (5000, 20)), "5000 × 20 pixels"),
+    ],
+)
+def test_a_wrong_logo_stops_the_start_with_a_french_message(tmp_path, make_logo, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"SPASER_ORGANISATION_LOGO": str(make_logo(tmp_path))})

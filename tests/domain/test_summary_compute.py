@@ -9,13 +9,13 @@ from types import SimpleNamespace
 import pytest
 
 from domain.errors import DomainError
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, InvalidPeriod, Period
 from domain.indicators.values import Unit
 from domain.people import Role
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
-    Aggregation,
     DirectorateInfo,
     IndicatorSnapshot,
     Scope,
@@ -146,8 +146,8 @@ def test_counts_add_up_across_directorates_and_rates_are_averaged():
     rate = indicator("P", unit=Unit.PERCENT, baseline="10", target="30", directorates=("DRC", "DCP"),
                      values=[("2025", "DRC", 20), ("2025", "DCP", 25)])
     lines = {line.code: line for line in compute_summary([hours, rate], DIRECTORATES, TODAY, scope=EVERYONE).lines}
-    assert lines["H"].latest_value == Decimal(150) and lines["H"].aggregation is Aggregation.SUM
-    assert lines["P"].latest_value == Decimal("22.5") and lines["P"].aggregation is Aggregation.MEAN
+    assert lines["H"].latest_value == Decimal(150) and lines["H"].aggregation is AggregationRule.SUM
+    assert lines["P"].latest_value == Decimal("22.5") and lines["P"].aggregation is AggregationRule.MEAN
 
 
 def test_a_sum_is_judged_on_the_last_period_every_directorate_reported():
