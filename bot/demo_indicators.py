@@ -11,10 +11,15 @@ should find waiting:
 - DEE has not reported IND-07 for the year due: its last value is a year older (stale);
 - a summed indicator is split between its directorates (their shares add up to the total the
   target is about), a weighted mean gets each directorate's own rate and weight.
+
+The catalogue's target years are written for `CATALOGUE_YEAR`; a later year moves them as much,
+so the targets stay ahead.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
@@ -28,6 +33,7 @@ from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 
 DEMO_CATALOGUE = Path(__file__).with_name("demo_catalogue.csv")
+CATALOGUE_YEAR = 2026
 HISTORY_PERIODS = 4
 LATE_DIRECTORATE = "DCP"
 """Has not reported the period due (the demo contributor's work waiting)."""
@@ -46,6 +52,20 @@ RATE_SPREAD = {"IND-21": (Decimal(3), Decimal(-6))}
 _CONTEXT = Context(prec=28)
 # A correction in the history of IND-03, made by the lead, to show the audit trail.
 CORRECTED = ("IND-03", "DCP", Decimal(350), "Heures du chantier du collège ajoutées après le bilan du facilitateur.")
+
+
+def demo_catalogue(today: date) -> bytes:
+    """The catalogue file with its target years moved by as many years as today is past `CATALOGUE_YEAR`."""
+    shift = max(0, today.year - CATALOGUE_YEAR)
+    rows = list(csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";"))
+    output = io.StringIO()
+    writer = csv.DictWriter(output, fieldnames=list(rows[0]), delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        if row["annee_cible"]:
+            row["annee_cible"] = str(int(row["annee_cible"]) + shift)
+        writer.writerow(row)
+    return output.getvalue().encode("utf-8")
 
 
 def demo_periods(indicator: IndicatorView, today: date) -> list[Period]:
@@ -67,10 +87,10 @@ def demo_series(indicator: IndicatorView, periods: list[Period], offset: int) ->
             steps = len(periods) - 1
             return [start + (indicator.target * overshoot - start) * step / steps for step in range(len(periods))]
         pace = LATE.get(indicator.code, PACE)
-        path_end = date(indicator.target_year, 12, 31)
+        path_days = Decimal(max(1, (date(indicator.target_year, 12, 31) - periods[0].end).days))
         values = []
         for step, period in enumerate(periods):
-            fraction = Decimal((period.end - periods[0].end).days) / Decimal((path_end - periods[0].end).days)
+            fraction = Decimal((period.end - periods[0].end).days) / path_days
             wobble = Decimal((offset + step) % 3 - 1) / 100 if 0 < step < len(periods) - 1 else Decimal(0)
             values.append(start + (indicator.target - start) * min(Decimal(1), fraction * pace) + start * wobble)
         return values
@@ -103,10 +123,10 @@ async def load_demo_indicators(
     catalogue: IndicatorCatalogue, values: IndicatorValues, people_by_directorate: dict[str, int], lead_id: int
 ) -> dict[str, int]:
     """Import the catalogue (create or update) and, once, the values."""
-    result = await catalogue.import_catalogue(DEMO_CATALOGUE.read_bytes())
+    today = values.today()
+    result = await catalogue.import_catalogue(demo_catalogue(today))
     if await values.has_values():
         return {"indicators": result.active_count, "values": 0}
-    today = values.today()
     rows = []
     for offset, indicator in enumerate(await catalogue.list_indicators()):
         periods = demo_periods(indicator, today)

@@ -15,6 +15,7 @@ from dotenv import dotenv_values
 
 from domain.clock import SchedulingError
 from domain.committees.settings import CommitteeSettings
+from domain.indicators.catalogue import french_int
 from domain.summary.organisation import MAX_LOGO_BYTES, InvalidOrganisation, Organisation, organisation_from
 
 MIN_DOWNLOAD_SECRET_LENGTH = 32
@@ -127,16 +128,17 @@ def read_organisation(name: str | None, logo_path: str | None) -> Organisation:
         path = Path(logo_path.strip()).expanduser()
         source = f"SPASER_ORGANISATION_LOGO ({path})"
         try:
-            if path.stat().st_size > MAX_LOGO_BYTES:
+            size = path.stat().st_size
+            if size > MAX_LOGO_BYTES:
                 raise SettingsError(
-                    f"Le logo {source} pèse {path.stat().st_size // 1000} ko : réduisez-le à "
-                    f"{MAX_LOGO_BYTES // 1000} ko au plus."
+                    f"Le logo {source} pèse {french_int(size // 1000)} ko : réduisez-le à "
+                    f"{french_int(MAX_LOGO_BYTES // 1000)} ko au plus."
                 )
             logo = path.read_bytes()
         except FileNotFoundError:
-            raise SettingsError(f"Le logo {source} est introuvable : vérifiez le chemin du fichier.") from None
+            raise SettingsError(f"Le logo {source} est introuvable : vérifiez le chemin du fichier.") from None
         except IsADirectoryError:
-            raise SettingsError(f"Le logo {source} est un dossier : indiquez un fichier PNG ou JPEG.") from None
+            raise SettingsError(f"Le logo {source} est un dossier : indiquez un fichier PNG ou JPEG.") from None
         except OSError as error:
             raise SettingsError(f"Le logo {source} ne peut pas être lu ({error.strerror or error}).") from None
     else:

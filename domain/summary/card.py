@@ -40,7 +40,7 @@ MAX_LABEL_CHARACTERS = 72
 MAX_DIRECTORATE_NAME_CHARACTERS = 40
 MAX_ATTENTION_ITEMS = 3
 DETAIL_BUTTON = "Voir le détail"
-CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
+CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
 
 STATUS_COLORS = {
     Status.ACHIEVED: "Good",
@@ -136,7 +136,7 @@ def _title(summary: Summary, title: str) -> list[dict[str, Any]]:
 def _attention(summary: Summary) -> dict[str, Any]:
     """The few indicators that need attention, and how many more the detail holds."""
     points = attention_points(summary)
-    items: list[dict[str, Any]] = [_text("Points d'attention", weight="Bolder", size="Medium")]
+    items: list[dict[str, Any]] = [_text("Points d’attention", weight="Bolder", size="Medium")]
     shown = points.indicators[:MAX_ATTENTION_ITEMS]
     items.extend(_indicator_row(line) for line in shown)
     if not shown:
@@ -145,7 +145,7 @@ def _attention(summary: Summary) -> dict[str, Any]:
     others = len(points.indicators) - len(shown)
     if others:
         more = "autre indicateur" if others == 1 else "autres indicateurs"
-        items.append(_text(f"… et {others} {more} à suivre : voir le détail.", size="Small", isSubtle=True))
+        items.append(_text(f"… et {others} {more} à suivre : voir le détail.", size="Small", isSubtle=True))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 
@@ -154,14 +154,14 @@ def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
     items = [_text(wording.completeness_headline(summary), size="Small", spacing="Small")]
     if summary.next_meetings:
         meeting = summary.next_meetings[0]
-        items.append(_text(f"Prochaine réunion : {meeting.label}, {wording.meeting_text(meeting, timezone)}",
+        items.append(_text(f"Prochaine réunion : {meeting.label}, {wording.meeting_text(meeting, timezone)}",
                            size="Small", spacing="None"))
     else:
         items.append(_text("Aucune réunion planifiée.", size="Small", isSubtle=True, spacing="None"))
     if summary.cadence_warnings:
         count = len(summary.cadence_warnings)
         alert = "alerte sur le rythme des comités" if count == 1 else "alertes sur le rythme des comités"
-        items.append(_text(f"⚠ {count} {alert} : voir le détail.", size="Small", color="Attention", spacing="None"))
+        items.append(_text(f"⚠ {count} {alert} : voir le détail.", size="Small", color="Attention", spacing="None"))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 
@@ -171,7 +171,7 @@ def _detail(
     extra_actions: Sequence[dict],
     line_limit: int,
 ) -> dict[str, Any]:
-    body: list[dict[str, Any]] = _title(summary, f"{wording.TITLE} : détail")
+    body: list[dict[str, Any]] = _title(summary, f"{wording.TITLE} : détail")
     empty = wording.empty_text(summary)
     if empty:
         body.append(_text(empty, color="Warning"))
@@ -233,7 +233,7 @@ def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
     if left_out > 0:
         elements.append(
             _text(
-                f"… et {wording.indicator_count(left_out)} de plus, non affichés ici : voir le rapport exporté.",
+                f"… et {wording.indicator_count(left_out)} de plus, non affichés ici : voir le rapport exporté.",
                 isSubtle=True,
             )
         )
@@ -272,7 +272,7 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
         if missing:
             listed = ", ".join(f"{m.indicator_code} ({m.period.code})" for m in missing[:MAX_LISTED_MISSING])
             more = f" et {len(missing) - MAX_LISTED_MISSING} autres" if len(missing) > MAX_LISTED_MISSING else ""
-            items.append(_text(f"À remonter : {listed}{more}.", color="Warning", spacing="Small"))
+            items.append(_text(f"À remonter : {listed}{more}.", color="Warning", spacing="Small"))
         elif rows[0].expected == 0:
             items.append(_text(wording.completeness_text(rows[0]), isSubtle=True, spacing="Small"))
     else:
@@ -289,7 +289,7 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
                                    isSubtle=True, spacing="None"))
         complete = [row.directorate.code for row in rows if row.is_complete]
         if complete:
-            items.append(_text("À jour : " + ", ".join(complete), size="Small", isSubtle=True, spacing="Small"))
+            items.append(_text("À jour : " + ", ".join(complete), size="Small", isSubtle=True, spacing="Small"))
     return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
 
 
@@ -343,7 +343,7 @@ def _actions(summary: Summary, *, detail: bool) -> list[dict[str, Any]]:
                 for code in candidates[:MAX_DIRECTORATE_BUTTONS]
             ]
             hint = _text(
-                "Directions les moins à jour d'abord. Pour une autre, tapez « synthèse direction CODE ».",
+                "Directions les moins à jour d’abord. Pour une autre, tapez « synthèse direction CODE ».",
                 size="Small",
                 isSubtle=True,
             )

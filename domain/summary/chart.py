@@ -188,7 +188,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
     handles = [Patch(color=STATUS_HEX[status], label=wording.status_title(status)) for status in present]
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
         handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu à date"))
-    handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
+    handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
     legend_offset = (0.45 * 72) / (axes.get_window_extent().height or 1)
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -legend_offset), ncol=layout.legend_columns, fontsize=8,
                 frameon=False)
@@ -204,7 +204,7 @@ def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
         return
     shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))
     axes.barh(position, shown, color=STATUS_HEX[line.status], height=0.62)
-    label = f"{round(line.progress_percent)} %".replace("-", "−")
+    label = f"{round(line.progress_percent)} %".replace("-", "−")
     if line.progress_percent > PROGRESS_AXIS_MAX:
         label += " ▸"
     inside = shown > 20
@@ -252,7 +252,7 @@ def _draw_completeness(axes, rows: Sequence[DirectorateCompleteness], layout: _L
 
 def _percent_axis(axes) -> None:
     axes.xaxis.set_major_locator(MultipleLocator(25))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} %"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} %"))
     axes.tick_params(axis="x", labelsize=8)
     axes.grid(axis="x", color="#e0e0e0", lw=0.6)
     axes.set_axisbelow(True)

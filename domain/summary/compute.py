@@ -180,7 +180,7 @@ def _viewed_directorate(scope: Scope, requested: str | None, infos: Sequence[Dir
         return scope.directorate
     if code is not None and code not in {info.code for info in infos}:
         known = ", ".join(info.code for info in infos) or "aucune direction enregistrée"
-        raise SummaryError(f"Je ne connais pas la direction « {requested.strip()[:40]} ». Directions : {known}.")
+        raise SummaryError(f"Je ne connais pas la direction « {requested.strip()[:40]} ». Directions : {known}.")
     return code
 
 
@@ -292,7 +292,7 @@ def _target_note(indicator: IndicatorSnapshot, target_applies: bool) -> str | No
     if indicator.target is None:
         return "pas de cible"
     if not target_applies:
-        return "cible fixée pour l'ensemble des directions"
+        return "cible fixée pour l’ensemble des directions"
     return None
 
 

@@ -93,16 +93,16 @@ def _period(code: str, frequency: Frequency) -> Period:
 def _as_decimal(value: object, code: str) -> Decimal:
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise SummaryError(f"Indicateur {code} : une valeur n'est pas un nombre.")
+            raise SummaryError(f"Indicateur {code} : une valeur n’est pas un nombre.")
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n'est pas un nombre.")
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.")
     try:
         number = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
-        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n'est pas un nombre.") from None
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.") from None
     if not number.is_finite():
-        raise SummaryError(f"Indicateur {code} : une valeur n'est pas un nombre.")
+        raise SummaryError(f"Indicateur {code} : une valeur n’est pas un nombre.")
     return number
 
 
@@ -133,9 +133,9 @@ class IndicatorSnapshot:
 
     def __post_init__(self) -> None:
         if self.target is not None and self.target_year is None:
-            raise SummaryError(f"Indicateur {self.code} : une cible doit avoir son année (par exemple 2030).")
+            raise SummaryError(f"Indicateur {self.code} : une cible doit avoir son année (par exemple 2030).")
         if self.aggregation is AggregationRule.WEIGHTED_MEAN and not self.weighting_base:
-            raise SummaryError(f"Indicateur {self.code} : une moyenne pondérée a besoin de son indicateur de pondération.")
+            raise SummaryError(f"Indicateur {self.code} : une moyenne pondérée a besoin de son indicateur de pondération.")
         object.__setattr__(self, "directorates", tuple(dict.fromkeys(code.upper() for code in self.directorates)))
         object.__setattr__(self, "values", tuple(self._normalised(value) for value in self.values))
 
@@ -192,7 +192,7 @@ class IndicatorSnapshot:
             period, directorate, value, *rest = item
         except (TypeError, ValueError):
             raise SummaryError(
-                f"Indicateur {self.code} : chaque valeur doit être (période, direction, valeur, commentaire)."
+                f"Indicateur {self.code} : chaque valeur doit être (période, direction, valeur, commentaire)."
             ) from None
         if isinstance(period, Period):
             ensure_frequency(period, self.frequency)
@@ -274,7 +274,7 @@ class Scope:
         code = (directorate_code or "").strip().upper()
         if not code:
             raise SummaryAccessDenied(
-                "Votre direction n'est pas renseignée : demandez au responsable SPASER de l'indiquer."
+                "Votre direction n’est pas renseignée : demandez au responsable SPASER de l’indiquer."
             )
         return cls(code)
 
@@ -290,7 +290,7 @@ def scope_for(role: Role | None, directorate_code: str | None) -> Scope:
     if role is Role.CONTRIBUTOR:
         return Scope.only(directorate_code or "")
     raise SummaryAccessDenied(
-        "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
+        "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from domain.errors import DomainError
+from domain.indicators.catalogue import french_int
 
 MAX_NAME_LENGTH = 120
 MAX_LOGO_BYTES = 1_000_000
@@ -47,7 +48,8 @@ def organisation_from(name: str | None, logo: bytes | None = None, *, logo_sourc
         return Organisation(clean_name)
     if len(logo) > MAX_LOGO_BYTES:
         raise InvalidOrganisation(
-            f"Le logo {logo_source} pèse {len(logo) // 1000} ko : réduisez-le à {MAX_LOGO_BYTES // 1000} ko au plus."
+            f"Le logo {logo_source} pèse {french_int(len(logo) // 1000)} ko : réduisez-le à "
+            f"{french_int(MAX_LOGO_BYTES // 1000)} ko au plus."
         )
     try:
         with Image.open(io.BytesIO(logo)) as image:
@@ -59,6 +61,6 @@ def organisation_from(name: str | None, logo: bytes | None = None, *, logo_sourc
         raise InvalidOrganisation(f"Le logo {logo_source} n’est pas une image PNG ou JPEG lisible.")
     if max(width, height) > MAX_LOGO_PIXELS:
         raise InvalidOrganisation(
-            f"Le logo {logo_source} mesure {width} × {height} pixels : {MAX_LOGO_PIXELS} pixels au plus de côté."
+            f"Le logo {logo_source} mesure {width} × {height} pixels : {MAX_LOGO_PIXELS} pixels au plus de côté."
         )
     return Organisation(clean_name, logo)

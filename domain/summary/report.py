@@ -23,7 +23,7 @@ from domain.summary.model import STATUS_ORDER, IndicatorLine, Summary
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 MAX_ATTENTION_LINES = 8
 """Items per group on the first page; the rest is in the detail, so the page stays one page."""
-NOTHING_TO_FLAG = "Aucun point d'attention : tous les indicateurs sont renseignés et sur leur trajectoire."
+NOTHING_TO_FLAG = "Aucun point d’attention : tous les indicateurs sont renseignés et sur leur trajectoire."
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,14 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     """The first page's groups, each cut to `MAX_ATTENTION_LINES` items; empty groups left out."""
     points = attention_points(summary)
     groups = [
-        _group("Indicateurs en retard", [f"{line.code} {line.label} : {wording.late_text(line)}" for line in points.late]),
+        _group("Indicateurs en retard", [f"{line.code} {line.label} : {wording.late_text(line)}" for line in points.late]),
         _group(
             "Indicateurs non renseignés pour la période due",
-            [f"{line.code} {line.label} : {wording.value_text(line)}" for line in points.not_reported],
+            [f"{line.code} {line.label} : {wording.value_text(line)}" for line in points.not_reported],
         ),
         _group(
             "Directions en attente",
-            [f"{row.directorate.display} : {wording.completeness_text(row)}, à remonter {wording.missing_text(row)}"
+            [f"{row.directorate.display} : {wording.completeness_text(row)}, à remonter {wording.missing_text(row)}"
              for row in points.directorates_behind],
         ),
         _group("Rythme des comités", list(points.cadence), counted=False),
@@ -58,7 +58,7 @@ def _group(heading: str, items: list[str], *, counted: bool = True) -> Attention
     more = None
     if len(items) > len(shown):
         left = len(items) - len(shown)
-        more = f"… et {left} {'autre' if left == 1 else 'autres'} : voir le détail ci-après."
+        more = f"… et {left} {'autre' if left == 1 else 'autres'} : voir le détail ci-après."
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)
 
 
@@ -93,8 +93,8 @@ def warning_messages(summary: Summary) -> list[str]:
 
 def panel_alt(panel: Panel) -> str:
     if panel is Panel.PROGRESS:
-        return "Graphique : avancement de chaque indicateur vers sa cible"
-    return "Graphique : part des indicateurs remontés par direction"
+        return "Graphique : avancement de chaque indicateur vers sa cible"
+    return "Graphique : part des indicateurs remontés par direction"
 
 
 _HTML_STYLE = """
@@ -126,7 +126,7 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
         '<header class="head">',
     ]
     if organisation.logo:
-        alt = f"Logo de {organisation.name}" if organisation.name else "Logo de l'organisation"
+        alt = f"Logo de {organisation.name}" if organisation.name else "Logo de l’organisation"
         parts.append(
             f'<img class="logo" alt="{escape(alt)}" src="data:{organisation.logo_media_type};base64,'
             f'{base64.b64encode(organisation.logo).decode("ascii")}">'
@@ -158,7 +158,7 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
 
 
 def _html_attention(summary: Summary) -> list[str]:
-    parts = ["<h2>Points d'attention</h2>", f"<p>{escape(wording.headline_text(summary))}</p>", '<div class="counts">']
+    parts = ["<h2>Points d’attention</h2>", f"<p>{escape(wording.headline_text(summary))}</p>", '<div class="counts">']
     for status in STATUS_ORDER:
         count = summary.status_counts.get(status, 0)
         parts.append(
@@ -230,7 +230,7 @@ def _html_meetings(summary: Summary, timezone: ZoneInfo | str) -> list[str]:
     if summary.next_meetings:
         parts.append("<ul>")
         parts.extend(
-            f"<li><b>{escape(meeting.label)}</b> : {escape(wording.meeting_text(meeting, timezone))}</li>"
+            f"<li><b>{escape(meeting.label)}</b> : {escape(wording.meeting_text(meeting, timezone))}</li>"
             for meeting in summary.next_meetings
         )
         parts.append("</ul>")
@@ -248,7 +248,7 @@ def _html_comments(summary: Summary) -> list[str]:
     for line, items in comments:
         parts.append(f"<h3>{escape(line.code)} {escape(line.label)}</h3><ul>")
         parts.extend(
-            f"<li><b>{escape(name)}</b> ({escape(period)}) : {escape(comment)}</li>" for name, period, comment in items
+            f"<li><b>{escape(name)}</b> ({escape(period)}) : {escape(comment)}</li>" for name, period, comment in items
         )
         parts.append("</ul>")
     return parts

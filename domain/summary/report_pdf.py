@@ -86,7 +86,7 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
     pdf.set_font(_PDF_FONT, "", 9)
     if summary.next_meetings:
         for meeting in summary.next_meetings:
-            _paragraph(pdf, f"• {meeting.label} : {wording.meeting_text(meeting, timezone)}", 5)
+            _paragraph(pdf, f"• {meeting.label} : {wording.meeting_text(meeting, timezone)}", 5)
     else:
         _paragraph(pdf, "Aucune réunion planifiée.", 5)
     for message in warning_messages(summary):
@@ -109,7 +109,7 @@ def _header(pdf: FPDF, summary: Summary) -> None:
             ratio = image.width / image.height
         height = min(LOGO_MAX_HEIGHT_MM, LOGO_MAX_WIDTH_MM / ratio)
         pdf.image(io.BytesIO(organisation.logo), x=pdf.l_margin, y=top, h=height, w=height * ratio,
-                  alt_text=f"Logo de {organisation.name}" if organisation.name else "Logo de l'organisation")
+                  alt_text=f"Logo de {organisation.name}" if organisation.name else "Logo de l’organisation")
         pdf.set_left_margin(pdf.l_margin + height * ratio + 5)
         pdf.set_xy(pdf.l_margin, top)
         bottom = top + height
@@ -132,7 +132,7 @@ def _header(pdf: FPDF, summary: Summary) -> None:
 
 def _attention_page(pdf: FPDF, summary: Summary) -> None:
     _counts(pdf, summary)
-    _heading(pdf, "Points d'attention", keep=0)
+    _heading(pdf, "Points d’attention", keep=0)
     pdf.set_font(_PDF_FONT, "", 9)
     _paragraph(pdf, wording.headline_text(summary), 5)
     groups = attention_groups(summary)
@@ -156,7 +156,7 @@ def _indicators(pdf: FPDF, summary: Summary) -> None:
     for section in summary.sections:
         _heading(pdf, f"Axe {section.axis.value}")
         pdf.set_font(_PDF_FONT, "", 8)
-        with pdf.table(col_widths=(62, 38, 36, 24), **_TABLE_STYLE) as table:
+        with pdf.table(col_widths=(54, 50, 36, 20), **_TABLE_STYLE) as table:
             table.row(("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut"))
             for line in section.lines:
                 row = table.row()
@@ -184,7 +184,7 @@ def _comments(pdf: FPDF, summary: Summary) -> None:
         _paragraph(pdf, f"{line.code} {line.label}", 5)
         pdf.set_font(_PDF_FONT, "", 9)
         for name, period, comment in items:
-            _paragraph(pdf, f"• {name} ({period}) : {comment}", 4.6)
+            _paragraph(pdf, f"• {name} ({period}) : {comment}", 4.6)
         pdf.ln(1)
 
 

@@ -6,6 +6,7 @@ One place for the wording keeps the exported report identical to the card the é
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from domain.indicators.aggregation import AggregationRule
@@ -25,19 +26,19 @@ _STATUS_PLURALS = {
 }
 
 RULES_TEXT = (
-    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
+    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
     "trajectoire linéaire de la valeur de référence (fin de la première période renseignée) à la "
-    "cible (31 décembre de l'année cible). Chaque valeur porte sa période : une valeur plus "
+    "cible (31 décembre de l’année cible). Chaque valeur porte sa période : une valeur plus "
     "ancienne que la période due est affichée comme telle et comptée comme non renseignée. Valeur "
-    "d'un indicateur selon la règle déclarée au catalogue : somme des directions (dernière période "
+    "d’un indicateur selon la règle déclarée au catalogue : somme des directions (dernière période "
     "remontée par toutes), moyenne, moyenne pondérée par un autre indicateur de la même direction "
-    "et de la même période (une direction sans pondération n'est pas comptée), ou valeur unique "
-    "de l'organisme. Tendance : à directions constantes, par rapport à la période précédente "
+    "et de la même période (une direction sans pondération n’est pas comptée), ou valeur unique "
+    "de l’organisme. Tendance : à directions constantes, par rapport à la période précédente "
     "renseignée."
 )
 
 CARD_RULES_TEXT = (
-    "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "
+    "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "
     "que la période due compte comme non renseignée. Règles détaillées dans le rapport exporté."
 )
 
@@ -88,7 +89,7 @@ def headline_text(summary: Summary) -> str:
         for status, count in summary.status_counts.items()
         if count
     ]
-    return f"{indicator_count(total)} : " + ", ".join(counts) + "."
+    return f"{indicator_count(total)} : " + ", ".join(counts) + "."
 
 
 def value_text(line: IndicatorLine, *, compact: bool = False) -> str:
@@ -102,16 +103,16 @@ def value_text(line: IndicatorLine, *, compact: bool = False) -> str:
         if line.is_partial:
             text += f" ({line.reporting_count}/{line.responsible_count} {directorates})"
         if line.is_stale:
-            text = f"dernière valeur : {text} ; {line.due_period.code} non renseignée"
+            text = f"dernière valeur : {text} ; {line.due_period.code} non renseignée"
             if line.pending_period == line.due_period:
                 text += f" ({line.pending_count}/{line.responsible_count} {directorates})"
         else:
             if line.pending_period is not None:
                 text += (
-                    f" ; {line.pending_period.code} en cours ({line.pending_count}/{line.responsible_count} {directorates})"
+                    f" ; {line.pending_period.code} en cours ({line.pending_count}/{line.responsible_count} {directorates})"
                 )
     if line.unweighted:
-        text += f" ; {unweighted_text(line)}"
+        text += f" ; {unweighted_text(line)}"
     return text
 
 
@@ -127,7 +128,7 @@ def aggregation_text(line: IndicatorLine) -> str:
     if rule is AggregationRule.WEIGHTED_MEAN:
         return f"moyenne des directions pondérée par {line.snapshot.weighting_base}"
     if rule is AggregationRule.SINGLE:
-        return "valeur unique de l'organisme"
+        return "valeur unique de l’organisme"
     return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
 
 
@@ -135,7 +136,9 @@ def late_text(line: IndicatorLine) -> str:
     """« 1 270 tonnes en 2025, attendu 1 400 tonnes »: where a late indicator stands."""
     text = value_text(line)
     if line.expected_value is not None:
-        text += f", attendu {format_value(line.expected_value, line.unit)}"
+        expected = line.expected_value
+        places = Decimal(1) if abs(expected) >= 100 else Decimal("0.1")
+        text += f", attendu {format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)}"
     return text
 
 
@@ -193,7 +196,7 @@ def missing_text(row: DirectorateCompleteness) -> str:
     by_period: dict[str, list[str]] = {}
     for missing in row.missing:
         by_period.setdefault(missing.period.code, []).append(missing.indicator_code)
-    return " ; ".join(f"{period} : {', '.join(codes)}" for period, codes in by_period.items())
+    return " ; ".join(f"{period} : {', '.join(codes)}" for period, codes in by_period.items())
 
 
 def completeness_headline(summary: Summary) -> str:
@@ -203,7 +206,7 @@ def completeness_headline(summary: Summary) -> str:
     if len(rows) == 1:
         row = rows[0]
         reported = "indicateur remonté" if row.reported <= 1 else "indicateurs remontés"
-        return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
+        return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
     complete = sum(1 for row in rows if row.is_complete)
     up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
     return f"{complete} {up_to_date} sur {len(rows)} pour la période en cours."
@@ -222,13 +225,13 @@ def empty_text(summary: Summary) -> str | None:
         return None
     if summary.catalogue_size == 0:
         return (
-            "Le catalogue d'indicateurs est vide : le responsable SPASER peut l'importer "
+            "Le catalogue d’indicateurs est vide : le responsable SPASER peut l’importer "
             "(fichier CSV) pour que la synthèse se remplisse."
         )
     if summary.viewed_directorate and summary.axis_filter is None:
-        return "Aucun indicateur n'est attribué à cette direction."
+        return "Aucun indicateur n’est attribué à cette direction."
     if summary.axis_filter is not None:
-        return f"Aucun indicateur sur l'axe {summary.axis_filter.value} pour ce périmètre."
+        return f"Aucun indicateur sur l’axe {summary.axis_filter.value} pour ce périmètre."
     return "Aucun indicateur à afficher pour ce périmètre."
 
 

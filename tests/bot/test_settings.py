@@ -75,7 +75,7 @@ def test_the_organisation_name_and_logo_file_are_read_for_the_report(tmp_path):
     ("make_logo", "message"),
     [
         (lambda tmp: tmp / "absent.png", r"Le logo SPASER_ORGANISATION_LOGO \(.*absent.png\) est introuvable"),
-        (lambda tmp: tmp, "est un dossier : indiquez un fichier PNG ou JPEG"),
+        (lambda tmp: tmp, "est un dossier\u00a0: indiquez un fichier PNG ou JPEG"),
         (lambda tmp: (tmp / "logo.svg").write_text("<svg/>") and tmp / "logo.svg", "n’est pas une image PNG ou JPEG"),
         (lambda tmp: _png(tmp / "huge.png", (5000, 20)), "5000 × 20 pixels"),
     ],

@@ -20,7 +20,8 @@ from domain.people import Role
 from domain.summary.documents import ExportFormat, resource_id
 from domain.summary.request import SummaryRequest
 from domain.summary.tokens import DownloadTokens
-from tests.conftest import make_settings, texts
+from tests.conftest import make_settings
+from tests.conftest import texts as raw_texts
 from tests.summary_support import (
     DPB_SECRET_COMMENT,
     NO_CONNECTOR,
@@ -41,6 +42,10 @@ async def bot_app(sqlite_database, clock):
         people = await organisation(runtime.database, NO_CONNECTOR)
         await seed_catalogue(runtime.database, clock, people["lead"].id)
         yield client, runtime, people
+
+
+def texts(activities) -> str:
+    return raw_texts(activities).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def chat(runtime, person) -> ConsoleConversation:
@@ -74,7 +79,7 @@ async def test_an_official_sees_the_compact_summary_its_chart_and_the_detail_on_
     [detail_button] = [action for action in card["actions"] if action["title"] == "Voir le détail"]
     detail = shown_text(card_of(await marc.say(detail_button["data"]["msteams"]["value"])))
 
-    assert "Toutes directions" in shown and "Points d'attention" in shown
+    assert "Toutes directions" in shown and "Points d’attention" in shown
     # On 30 November 2026 the third quarter is due: the second quarter's values are stale.
     assert "dernière valeur : 280 heures en 2026-T2 ; 2026-T3 non renseignée" in shown  # DCP 150 + DPB 130
     assert "GOV-01" not in shown  # no target, reported for 2025: nothing to flag
@@ -91,7 +96,7 @@ async def test_a_contributor_sees_only_their_directorate_whatever_the_filter(bot
 
     own = shown_text(card_of(await nadia.say("synthèse")))
     refused = texts(await nadia.say("synthèse direction DPB"))
-    unknown = texts(await nadia.say("état d'avancement direction XYZ"))
+    unknown = texts(await nadia.say("état d’avancement direction XYZ"))
 
     assert "Direction DCP – Commande publique" in own
     assert "150 heures en 2026-T2" in own and "280 heures" not in own
@@ -173,9 +178,9 @@ async def test_an_empty_catalogue_still_renders_and_exports(sqlite_database, clo
         html = await client.get(path_of(download_url(export)))
         page = await html.text()
 
-    assert "Le catalogue d'indicateurs est vide" in shown_text(card)
+    assert "Le catalogue d’indicateurs est vide" in shown_text(card)
     assert find_elements(card, "Image") == []
-    assert html.status == 200 and "Le catalogue d&#x27;indicateurs est vide" in page
+    assert html.status == 200 and "Le catalogue d’indicateurs est vide" in page
 
 
 async def test_unregistered_people_are_refused_politely_and_bad_filters_explained(bot_app):
@@ -206,9 +211,9 @@ async def test_the_weekly_digest_choice_is_stored_per_person(bot_app):
     status = texts(await marc.say("synthèse hebdomadaire"))
     off = texts(await lead.say("synthèse hebdo non"))
 
-    assert on.startswith("C'est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h.")
+    assert on.startswith("C’est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h.")
     assert status.startswith("Vous ne recevez pas la synthèse hebdomadaire")
-    assert off == "C'est noté : vous ne recevrez plus la synthèse hebdomadaire."
+    assert off == "C’est noté : vous ne recevrez plus la synthèse hebdomadaire."
     assert not await runtime.summary.repository.is_weekly(people["lead"].id)
 
 
@@ -254,7 +259,7 @@ async def test_the_copil_report_carries_the_organisations_name_and_logo(sqlite_d
     first_page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert "Ville de Montreuil-sur-Loire · Toutes directions" in shown_text(card)
     assert first_page.extract_text().startswith("Ville de Montreuil-sur-Loire\nSynthèse SPASER")
-    assert "Points d'attention" in first_page.extract_text() and len(first_page.images) == 1
+    assert "Points d’attention" in first_page.extract_text() and len(first_page.images) == 1
 
 
 async def organisation_people(runtime):

@@ -33,7 +33,7 @@ DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande"), DirectorateInf
 
 
 def indicator(code, *, values=(), target="200", target_year=2027, directorates=("DRC",), axis=Axis.SOCIAL,
-              unit=Unit.HOURS, label="Heures d'insertion réalisées"):
+              unit=Unit.HOURS, label="Heures d’insertion réalisées"):
     return IndicatorSnapshot(
         code=code, label=label, axis=axis, unit=unit, frequency=Frequency.ANNUAL, directorates=directorates,
         direction=ImprovementDirection.UP, baseline=Decimal(100),
@@ -57,7 +57,7 @@ def texts(content):
             found.append(node)
 
     walk(content)
-    return "\n".join(found)
+    return "\n".join(found).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def find(content, predicate):
@@ -113,9 +113,9 @@ def test_the_compact_card_lists_only_the_few_points_needing_attention_and_offers
     rows = find(compact, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)
     assert len(rows) == MAX_ATTENTION_ITEMS == 3
     shown = texts(compact)
-    assert "Points d'attention" in shown and "**L0**" in shown and "**L3**" not in shown and "**OK**" not in shown
+    assert "Points d’attention" in shown and "**L0**" in shown and "**L3**" not in shown and "**OK**" not in shown
     assert "… et 3 autres indicateurs à suivre : voir le détail." in shown
-    assert "101\u00a0heures en 2025" in shown
+    assert "101 heures en 2025" in shown
     assert im_back_values(compact)[0] == "synthèse détaillée"
     assert compact["actions"][0]["title"] == DETAIL_BUTTON
     assert find(compact, lambda n: n.get("type") == "Image")
@@ -139,7 +139,7 @@ def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_t
     content = summary_card_content(summary)
     counts = [column["items"][0]["text"] for column in content["body"][2]["columns"]]
     assert counts == ["0", "0", "0", "1", "0"]
-    shown = texts(content).replace("\u00a0", " ").replace("\u202f", " ")
+    shown = texts(content)
     assert "dernière valeur : 190 heures en 2024 ; 2025 non renseignée" in shown
     assert "Non renseigné" in shown
 
@@ -147,7 +147,7 @@ def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_t
 def test_empty_catalogue_card_still_renders_and_says_so():
     content = summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))
     shown = texts(content)
-    assert "Le catalogue d'indicateurs est vide" in shown
+    assert "Le catalogue d’indicateurs est vide" in shown
     assert "Aucune réunion planifiée." in shown
     assert render_as_text(card_message(summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))))
 
@@ -165,7 +165,7 @@ def test_directorate_without_values_renders_with_what_it_must_report():
 def test_directorate_without_indicators_is_told_so():
     content = summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DCP")))
     shown = texts(content)
-    assert "Aucun indicateur n'est attribué à cette direction." in shown
+    assert "Aucun indicateur n’est attribué à cette direction." in shown
 
 
 def test_filters_are_im_back_buttons():
@@ -215,7 +215,7 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
 
 
 def big_catalogue(indicators: int, directorates: int):
-    infos = [DirectorateInfo(f"D{n:02d}", "Direction de l'aménagement durable " + "x" * 60) for n in range(directorates)]
+    infos = [DirectorateInfo(f"D{n:02d}", "Direction de l’aménagement durable " + "x" * 60) for n in range(directorates)]
     codes = tuple(info.code for info in infos)
     catalogue = [
         indicator(

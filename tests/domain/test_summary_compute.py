@@ -35,7 +35,7 @@ DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande"), DirectorateInf
 
 def indicator(code="IND-1", *, values=(), unit=Unit.HOURS, direction=ImprovementDirection.UP, baseline="100",
               target="200", target_year=2027, frequency=Frequency.ANNUAL, directorates=("DRC",),
-              axis=Axis.SOCIAL, label="Heures d'insertion") -> IndicatorSnapshot:
+              axis=Axis.SOCIAL, label="Heures d’insertion") -> IndicatorSnapshot:
     return IndicatorSnapshot(
         code=code,
         label=label,
@@ -253,7 +253,7 @@ def test_lead_directorate_filter_shows_that_directorate_only():
 
 
 def test_unknown_directorate_filter_is_a_french_error_listing_the_known_ones():
-    with pytest.raises(SummaryError, match="Directions : DCP, DRC"):
+    with pytest.raises(SummaryError, match="Directions\u00a0: DCP, DRC"):
         compute_summary(shared_catalogue(), DIRECTORATES, TODAY, directorate="DXX", scope=EVERYONE)
 
 
@@ -261,7 +261,7 @@ def test_a_directorate_view_of_a_shared_sum_has_no_comparable_target_but_rates_k
     lines = {line.code: line for line in compute_summary(shared_catalogue(), DIRECTORATES, TODAY,
                                                           scope=Scope.only("DRC")).lines}
     assert lines["H"].status is Status.NO_TARGET
-    assert lines["H"].target_note == "cible fixée pour l'ensemble des directions"
+    assert lines["H"].target_note == "cible fixée pour l’ensemble des directions"
     assert lines["P"].status is Status.ON_TRACK  # DRC's 20 % against the 10 % → 30 % path
     assert lines["P"].target_note is None
 
@@ -270,7 +270,7 @@ def test_scope_follows_the_role():
     assert scope_for(Role.LEAD, None) == Scope.everything()
     assert scope_for(Role.OFFICIAL, "DRC") == Scope.everything()
     assert scope_for(Role.CONTRIBUTOR, "drc") == Scope.only("DRC")
-    with pytest.raises(SummaryAccessDenied, match="direction n'est pas renseignée"):
+    with pytest.raises(SummaryAccessDenied, match="direction n’est pas renseignée"):
         scope_for(Role.CONTRIBUTOR, None)
     with pytest.raises(SummaryAccessDenied, match="enregistrées"):
         scope_for(None, None)

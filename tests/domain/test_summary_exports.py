@@ -23,7 +23,7 @@ from domain.summary.report_pdf import report_pdf
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()
 DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande"), DirectorateInfo("DCP", "Commande publique")]
-DRC_COMMENT = "Clause d'insertion ajoutée au marché de nettoyage ; 1 200 h attendues."
+DRC_COMMENT = "Clause d’insertion ajoutée au marché de nettoyage ; 1 200 h attendues."
 DCP_COMMENT = "Retard dû au renouvellement du marché <voirie> & co."
 FORMULA_COMMENT = "=HYPERLINK(\"http://exemple.test\";\"clic\")"
 
@@ -31,7 +31,7 @@ FORMULA_COMMENT = "=HYPERLINK(\"http://exemple.test\";\"clic\")"
 def catalogue():
     return [
         IndicatorSnapshot(
-            code="SOC-01", label="Heures d'insertion réalisées", axis=Axis.SOCIAL, unit=Unit.HOURS,
+            code="SOC-01", label="Heures d’insertion réalisées", axis=Axis.SOCIAL, unit=Unit.HOURS,
             frequency=Frequency.ANNUAL, directorates=("DRC", "DCP"), direction=ImprovementDirection.UP,
             baseline=Decimal(100), target=Decimal(2000), target_year=2027,
             values=(("2024", "DRC", Decimal("50.5")), ("2024", "DCP", Decimal(60)),
@@ -66,9 +66,9 @@ def test_csv_has_a_bom_semicolons_french_headers_decimals_and_dates_and_reads_ba
     body = rows[1:]
     assert len(body) == 5
     # Entered at 8:30 UTC on 12 January: 9:30 in Paris, the bot's time zone.
-    assert ["SOC-01", "Heures d'insertion réalisées", "social", "heures", "DRC", "2025", "1200,25", "2000", "2027",
+    assert ["SOC-01", "Heures d’insertion réalisées", "social", "heures", "DRC", "2025", "1200,25", "2000", "2027",
             "12/01/2026 09:30", "Sophie Laurent", DRC_COMMENT] in body
-    assert ["SOC-01", "Heures d'insertion réalisées", "social", "heures", "DRC", "2024", "50,5", "2000", "2027",
+    assert ["SOC-01", "Heures d’insertion réalisées", "social", "heures", "DRC", "2024", "50,5", "2000", "2027",
             "", "", ""] in body
     values = sorted(Decimal(row[6].replace(",", ".")) for row in body)
     assert values == sorted([Decimal("50.5"), Decimal(60), Decimal("1200.25"), Decimal(80), Decimal("12.5")])
@@ -141,8 +141,8 @@ def test_pdf_report_has_the_same_content_and_the_comments():
     assert data.startswith(b"%PDF-")
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
     assert "Synthèse SPASER" in text
-    assert "Heures d'insertion réalisées" in text and "En bonne voie" in text
-    assert "Clause d'insertion ajoutée au marché de nettoyage" in text
+    assert "Heures d’insertion réalisées" in text and "En bonne voie" in text
+    assert "Clause d’insertion ajoutée au marché de nettoyage" in text
     assert "Retard dû au renouvellement du marché <voirie> & co." in text
     assert "Comité de pilotage" in text
 
@@ -160,9 +160,9 @@ def test_contributor_exports_contain_only_their_directorate():
 
 def test_empty_catalogue_reports_still_render_and_say_so():
     empty = compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE)
-    assert "Le catalogue d&#x27;indicateurs est vide" in report_html(empty).decode()
+    assert "Le catalogue d’indicateurs est vide" in report_html(empty).decode()
     pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(empty))).pages)
-    assert "catalogue d'indicateurs est vide" in " ".join(pdf_text.split())
+    assert "catalogue d’indicateurs est vide" in " ".join(pdf_text.split())
     assert values_csv(empty).decode("utf-8-sig").strip() == ";".join(VALUE_COLUMNS)
 
 
