@@ -363,7 +363,8 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
 /** `{atteint: 1, 'en bonne voie': 13, …}` from the five counters at the top of the summary card. */
 function cardCounts(text) {
   const labels = ['atteint', 'en bonne voie', 'en retard', 'non renseigné', 'sans cible'];
-  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}\\n`))?.[1])]));
+  // « atteints », « non renseignés »: the label agrees with its count.
+  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}s?\\n`))?.[1])]));
 }
 
 /** Per indicator code, the latest value (without the « ; … » notes) and the status, from the card. */
@@ -385,7 +386,7 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   await writeFile(path.join(ARTIFACTS_DIR, 'synthese.html'), report);
   // The same counters…
   const reportCounts = Object.fromEntries(
-    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label, Number(n)]),
+    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label.replace(/(atteint|renseigné)s$/, '$1'), Number(n)]),
   );
   assert.deepEqual(reportCounts, cardCounts(summaryCard));
   // …and, indicator by indicator, the same latest value and status.

@@ -64,7 +64,9 @@ def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, 
             f"Fixer une nouvelle échéance pour {line.code} : la cible {line.snapshot.target_year} n’est pas atteinte."
         )
     weighting_bases = {indicator.weighting_base for indicator in summary.visible_indicators}
-    untargeted = [line.code for line in summary.lines if line.snapshot.target is None and line.code not in weighting_bases]
+    untargeted = [
+        line.code for line in summary.lines if line.snapshot.target is None and line.code not in weighting_bases
+    ]
     if untargeted:
         decisions.append(f"Fixer une cible pour {joined(untargeted)}.")
     if summary.catalogue_warning:

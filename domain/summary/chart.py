@@ -128,8 +128,9 @@ def _summary_chart_png(summary: Summary, panels: Sequence[Panel], with_title: bo
     total = title + sum(PANEL_TITLE_INCHES + height + after + PANEL_GAP_INCHES for height, after in zip(heights, below))
     figure = Figure(figsize=(layout.width_inches, total), dpi=DPI)
     if with_title:
-        figure.text(0.5, 1 - 0.25 / total, f"{wording.TITLE} – {wording.scope_text(summary)}", ha="center",
-                    va="center", fontsize=layout.title_points, fontweight="bold")
+        heading = f"{wording.TITLE} – {wording.scope_text(summary, with_organisation=False)}"
+        figure.text(0.5, 1 - 0.25 / total, heading, ha="center", va="center", fontsize=layout.title_points,
+                    fontweight="bold")
     top = total - title
     left = layout.labels_inches / layout.width_inches
     width = 1 - left - RIGHT_MARGIN_INCHES / layout.width_inches
@@ -263,7 +264,8 @@ def _percent_axis(axes) -> None:
 def _empty_chart(summary: Summary, layout: _Layout) -> bytes:
     """A one-line image saying there is nothing to draw, so a chart link never breaks."""
     figure = Figure(figsize=(layout.width_inches, 1.4), dpi=DPI)
-    figure.text(0.5, 0.75, f"{wording.TITLE} – {wording.scope_text(summary)}", ha="center", va="center",
+    heading = f"{wording.TITLE} – {wording.scope_text(summary, with_organisation=False)}"
+    figure.text(0.5, 0.75, heading, ha="center", va="center",
                 fontsize=layout.title_points, fontweight="bold")
     figure.text(0.5, 0.35, wording.empty_text(summary) or "Aucune donnée à afficher.", ha="center", va="center",
                 fontsize=10, wrap=True)

@@ -18,8 +18,8 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   2025 non renseignée ») and counted as « non renseigné », whatever it was worth.
 - **Trend** compares the latest period with the most recent earlier period, on the directorates
   that reported both (like for like), so that a late directorate does not look like a fall.
-- **Status.** No value, or none for the period due → « non renseigné ». No target → « pas de cible ». Target reached (≥ for
-  a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
+- **Status.** No value, or none for the period due → « non renseigné ». No target → « pas de
+  cible ». Target reached (≥ for a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
   linear path is computed: the path starts at the baseline (or, without one, the first value)
   at the end of the first reported period and reaches the target on 31 December of the target
   year; at or ahead of the path → « en bonne voie », behind → « en retard ».
@@ -107,7 +107,9 @@ def compute_summary(
         restricted = _restrict(indicator, visible)
         if restricted is None:
             continue
-        weighting = by_code.get(indicator.weighting_base or "") if indicator.rule is AggregationRule.WEIGHTED_MEAN else None
+        weighting = None
+        if indicator.rule is AggregationRule.WEIGHTED_MEAN:
+            weighting = by_code.get(indicator.weighting_base or "")
         if weighting is not None and visible is not None:
             weighting = _restrict(weighting, visible)
         target_applies = (
@@ -116,7 +118,8 @@ def compute_summary(
             or set(indicator.directorates) <= visible
         )
         scoped.append(restricted)
-        lines.append(_line(restricted, target_applies, due_by_frequency[indicator.frequency], Aggregator(restricted, weighting)))
+        due = due_by_frequency[indicator.frequency]
+        lines.append(_line(restricted, target_applies, due, Aggregator(restricted, weighting)))
 
     shown_directorates = _visible_directorates(infos, scoped, viewed)
     sections = tuple(

@@ -114,7 +114,9 @@ def _entry(entries: Entries, indicator: IndicatorSnapshot, value: ReportedValue)
     return entries.get((indicator.code, value.directorate, value.period.code)) or EntryRecord(None, "")
 
 
-def values_csv(summary: Summary, entries: Entries | None = None, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> bytes:
+def values_csv(
+    summary: Summary, entries: Entries | None = None, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
+) -> bytes:
     zone, entries = load_timezone(timezone), entries or {}
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -141,7 +143,9 @@ def values_csv(summary: Summary, entries: Entries | None = None, *, timezone: Zo
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def values_xlsx(summary: Summary, entries: Entries | None = None, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> bytes:
+def values_xlsx(
+    summary: Summary, entries: Entries | None = None, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
+) -> bytes:
     """A « Synthèse » sheet (one row per indicator) and a « Valeurs » sheet (the CSV's rows).
 
     Written in openpyxl's write-only mode: a 48 000-value history saves in seconds, not minutes.

@@ -135,7 +135,9 @@ class IndicatorSnapshot:
         if self.target is not None and self.target_year is None:
             raise SummaryError(f"Indicateur {self.code} : une cible doit avoir son année (par exemple 2030).")
         if self.aggregation is AggregationRule.WEIGHTED_MEAN and not self.weighting_base:
-            raise SummaryError(f"Indicateur {self.code} : une moyenne pondérée a besoin de son indicateur de pondération.")
+            raise SummaryError(
+                f"Indicateur {self.code} : une moyenne pondérée a besoin de son indicateur de pondération."
+            )
         object.__setattr__(self, "directorates", tuple(dict.fromkeys(code.upper() for code in self.directorates)))
         object.__setattr__(self, "values", tuple(self._normalised(value) for value in self.values))
 

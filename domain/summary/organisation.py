@@ -42,7 +42,8 @@ def organisation_from(name: str | None, logo: bytes | None = None, *, logo_sourc
     clean_name = " ".join((name or "").split())
     if len(clean_name) > MAX_NAME_LENGTH:
         raise InvalidOrganisation(
-            f"Le nom de l’organisation (SPASER_ORGANISATION_NAME) est trop long ({len(clean_name)} caractères, {MAX_NAME_LENGTH} au plus)."
+            f"Le nom de l’organisation (SPASER_ORGANISATION_NAME) est trop long ({len(clean_name)} caractères, "
+            f"{MAX_NAME_LENGTH} au plus)."
         )
     if logo is None:
         return Organisation(clean_name)

@@ -37,7 +37,10 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     """The first page's groups, each cut to `MAX_ATTENTION_LINES` items; empty groups left out."""
     points = attention_points(summary)
     groups = [
-        _group("Indicateurs en retard", [f"{line.code} {line.label} : {wording.late_text(line)}" for line in points.late]),
+        _group(
+            "Indicateurs en retard",
+            [f"{line.code} {line.label} : {wording.late_text(line)}" for line in points.late],
+        ),
         _group(
             "Indicateurs non renseignés pour la période due",
             [f"{line.code} {line.label} : {wording.value_text(line)}" for line in points.not_reported],
@@ -136,7 +139,8 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
         parts.append(f'<p class="org">{escape(organisation.name)}</p>')
     parts += [
         f"<h1>{escape(wording.TITLE)}</h1>",
-        f'<p class="subtle">{escape(REPORT_SUBTITLE)} · {escape(wording.scope_text(summary, with_organisation=False))}</p>',
+        f'<p class="subtle">{escape(REPORT_SUBTITLE)} · '
+        f"{escape(wording.scope_text(summary, with_organisation=False))}</p>",
         "</div></header>",
     ]
     empty = wording.empty_text(summary)

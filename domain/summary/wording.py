@@ -108,9 +108,8 @@ def value_text(line: IndicatorLine, *, compact: bool = False) -> str:
                 text += f" ({line.pending_count}/{line.responsible_count} {directorates})"
         else:
             if line.pending_period is not None:
-                text += (
-                    f" ; {line.pending_period.code} en cours ({line.pending_count}/{line.responsible_count} {directorates})"
-                )
+                counted = f"{line.pending_count}/{line.responsible_count} {directorates}"
+                text += f" ; {line.pending_period.code} en cours ({counted})"
     if line.unweighted:
         text += f" ; {unweighted_text(line)}"
     return text

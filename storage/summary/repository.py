@@ -1,9 +1,10 @@
 """What the status summary reads from the database, and its own small tables.
 
-Reads: who entered each current value and when (for the value exports), every *current* value in one query (the indicator repository offers per-indicator reads
-only; 30 indicators × 40 directorates × 10 years is one round trip here instead of 30) and a
-cheap version of the values table for the summary's cache, and the COPIL member reminders already sent whose élu·es have not had the
-summary yet (the digest rides on the committees feature's reminders without touching them).
+Reads: every *current* value in one query (the indicator repository offers per-indicator reads
+only; 30 indicators × 40 directorates × 10 years is one round trip here instead of 30), a cheap
+version of the values table for the summary's cache, who entered each current value and when
+(for the value exports), and the COPIL member reminders already sent whose élu·es have not had
+the summary yet (the digest rides on the committees feature's reminders without touching them).
 
 Tables: `summary_subscription` (who asked for the weekly digest) and `copil_digest` (one row per
 meeting revision whose digest was queued, written in the same transaction as the deliveries, so

@@ -65,7 +65,8 @@ def _png(path, size=(80, 40)):
 
 def test_the_organisation_name_and_logo_file_are_read_for_the_report(tmp_path):
     logo = _png(tmp_path / "logo.png")
-    settings = Settings.from_env({"SPASER_ORGANISATION_NAME": " Ville de  Lyon ", "SPASER_ORGANISATION_LOGO": str(logo)})
+    environment = {"SPASER_ORGANISATION_NAME": " Ville de  Lyon ", "SPASER_ORGANISATION_LOGO": str(logo)}
+    settings = Settings.from_env(environment)
     assert settings.organisation.name == "Ville de Lyon"
     assert settings.organisation.logo == logo.read_bytes() and settings.organisation.logo_media_type == "image/png"
     assert Settings.from_env({}).organisation.name == "" and Settings.from_env({}).organisation.logo is None

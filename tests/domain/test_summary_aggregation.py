@@ -24,8 +24,8 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
-def rate(values, *, directorates=("DCP", "DPB"), base="MARCHES", rule=AggregationRule.WEIGHTED_MEAN, frequency=Frequency.ANNUAL,
-         baseline="10", target="40"):
+def rate(values, *, directorates=("DCP", "DPB"), base="MARCHES", rule=AggregationRule.WEIGHTED_MEAN,
+         frequency=Frequency.ANNUAL, baseline="10", target="40"):
     return IndicatorSnapshot(
         code="PART", label="Part des marchés avec clause d’insertion", axis=Axis.SOCIAL, unit=Unit.PERCENT,
         frequency=frequency, directorates=directorates, direction=ImprovementDirection.UP,
@@ -94,7 +94,8 @@ def test_without_any_weight_the_period_has_no_value_and_an_older_weighted_period
 
 
 def test_weights_adding_up_to_zero_give_no_value_rather_than_a_division_by_zero():
-    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), contracts([("2025", "DCP", 0), ("2025", "DPB", 0)])])
+    zero = contracts([("2025", "DCP", 0), ("2025", "DPB", 0)])
+    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), zero])
     assert line.latest_value is None and line.status is Status.NOT_REPORTED
 
 

@@ -202,7 +202,8 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     meetings = [UpcomingMeeting("Comité technique", datetime(2026, 3, 12, 13, 0, tzinfo=UTC), "Salle 2")]
     warnings = check_cadence("copil", [], TODAY)
     catalogue = [indicator(f"I{n}") for n in range(31)]
-    summary = compute_summary(catalogue, DIRECTORATES, TODAY, next_meetings=meetings, cadence_warnings=warnings, scope=EVERYONE)
+    summary = compute_summary(catalogue, DIRECTORATES, TODAY, next_meetings=meetings, cadence_warnings=warnings,
+                              scope=EVERYONE)
     compact = summary_card_content(summary, chart_url="https://bot.example.org/synthese/graphique/abc.png")
     detail = texts(summary_detail_card_content(summary))
     assert "Prochaine réunion : Comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
@@ -250,6 +251,7 @@ def test_an_oversized_catalogue_is_cut_and_says_how_many_rows_are_left_out():
 
 
 def test_card_attachment_renders_as_text_for_the_console():
-    activity: Activity = card_message(summary_detail_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)))
+    summary = compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)
+    activity: Activity = card_message(summary_detail_card_content(summary))
     rendered = render_as_text(activity)
     assert "Synthèse SPASER" in rendered and "**LATE**" in rendered

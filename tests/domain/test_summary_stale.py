@@ -26,7 +26,8 @@ EVERYONE = Scope.everything()
 DIRECTORATES = [DirectorateInfo("DRC", "Restauration collective"), DirectorateInfo("DCP", "Commande publique")]
 
 
-def indicator(code="IND-1", values=(), *, frequency=Frequency.ANNUAL, directorates=("DRC",), target="200", unit=Unit.HOURS):
+def indicator(code="IND-1", values=(), *, frequency=Frequency.ANNUAL, directorates=("DRC",), target="200",
+              unit=Unit.HOURS):
     return IndicatorSnapshot(
         code=code, label="Heures d’insertion", axis=Axis.SOCIAL, unit=unit, frequency=frequency,
         directorates=directorates, direction=ImprovementDirection.UP, baseline=Decimal(100),
@@ -74,7 +75,8 @@ def test_a_sum_whose_period_due_is_incomplete_is_not_reported_and_says_who_answe
         ("2026-T2", "DRC", 100), ("2026-T2", "DCP", 50), ("2026-T3", "DRC", 120)])
     (line,) = compute_summary([hours], DIRECTORATES, DECEMBER, scope=EVERYONE).lines
     assert line.status is Status.NOT_REPORTED
-    assert plain(value_text(line)) == "dernière valeur : 150 heures en 2026-T2 ; 2026-T3 non renseignée (1/2 directions)"
+    expected = "dernière valeur : 150 heures en 2026-T2 ; 2026-T3 non renseignée (1/2 directions)"
+    assert plain(value_text(line)) == expected
 
 
 def test_a_provisional_value_of_the_running_period_counts_as_current():
