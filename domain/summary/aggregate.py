@@ -34,7 +34,7 @@ class PeriodValue:
     """The organisation's value of one period, and which directorates it counts."""
 
     value: Decimal | None
-    counted: tuple[str, ...]
+    counted: frozenset[str]
     unweighted: tuple[str, ...] = ()
 
 
@@ -53,25 +53,25 @@ class Aggregator:
 
     def of(self, group: Group, key: PeriodKey, only: Collection[str] | None = None) -> PeriodValue:
         """The value of the period `key` whose values are `group`, on the directorates `only` if given."""
-        codes = sorted(group if only is None else (code for code in group if code in only))
+        codes = list(group) if only is None else [code for code in group if code in only]
         if self.rule is AggregationRule.SINGLE:
             codes = [code for code in codes if code == self.single_directorate]
         if not codes:
-            return PeriodValue(None, ())
+            return PeriodValue(None, frozenset())
         with localcontext(_CONTEXT):
             if self.rule is AggregationRule.WEIGHTED_MEAN:
                 return self._weighted(group, key, codes)
             total = sum((group[code].value for code in codes), Decimal(0))
             if self.rule is AggregationRule.MEAN:
-                return PeriodValue((total / len(codes)).quantize(MEAN_QUANTUM), tuple(codes))
-            return PeriodValue(total, tuple(codes))
+                return PeriodValue((total / len(codes)).quantize(MEAN_QUANTUM), frozenset(codes))
+            return PeriodValue(total, frozenset(codes))
 
     def _weighted(self, group: Group, key: PeriodKey, codes: list[str]) -> PeriodValue:
         weights = self.weights_of(key)
         counted = [code for code in codes if code in weights]
-        unweighted = tuple(code for code in codes if code not in weights)
+        unweighted = tuple(sorted(code for code in codes if code not in weights))
         total_weight = sum((weights[code].value for code in counted), Decimal(0))
         if not counted or total_weight <= 0:
-            return PeriodValue(None, (), unweighted)
+            return PeriodValue(None, frozenset(), unweighted)
         weighted = sum((group[code].value * weights[code].value for code in counted), Decimal(0))
-        return PeriodValue((weighted / total_weight).quantize(MEAN_QUANTUM), tuple(counted), unweighted)
+        return PeriodValue((weighted / total_weight).quantize(MEAN_QUANTUM), frozenset(counted), unweighted)
