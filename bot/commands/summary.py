@@ -143,8 +143,11 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
 
 def _what(export_format: ExportFormat) -> str:
     if export_format in (ExportFormat.PDF, ExportFormat.HTML):
-        return "Rapport pour le COPIL (même contenu que la carte, avec les commentaires des directions)"
-    return "Valeurs des indicateurs, par direction et par période"
+        return (
+            "Rapport pour le COPIL : les points d’attention, puis le détail de chaque indicateur et les "
+            "commentaires des directions"
+        )
+    return "Valeurs des indicateurs par direction et par période, avec leur date de saisie et qui les a saisies"
 
 
 def _format_question(folded_text: str):
