@@ -60,7 +60,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     runtime.calendar.add_routes(app)
     runtime.documents.add_routes(app)
     runtime.public_routes.add_routes(app)
-    add_legal_routes(app, settings.organisation, settings.dpo_contact)
+    add_legal_routes(app, settings.organisation.name, settings.dpo_contact)
     if settings.metrics_token:
         app.router.add_get("/metrics", metrics_handler(runtime.metrics, settings.metrics_token, runtime.outbox.counts))
     app.on_startup.append(_start)

@@ -24,17 +24,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from domain.committees.cadence import check_cadence  # noqa: E402
+from domain.indicators.aggregation import AggregationRule  # noqa: E402
 from domain.indicators.catalogue import Axis, ImprovementDirection  # noqa: E402
 from domain.indicators.periods import Frequency, Period  # noqa: E402
 from domain.indicators.values import Unit  # noqa: E402
-from domain.summary.card import card_size, summary_card_content  # noqa: E402
+from domain.summary.card import card_size, summary_card_content, summary_detail_card_content  # noqa: E402
 from domain.summary.chart import card_chart_png, summary_chart_png  # noqa: E402
 from domain.summary.compute import compute_summary  # noqa: E402
 from domain.summary.exports import values_csv, values_xlsx  # noqa: E402
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting  # noqa: E402
-from domain.summary.report import report_html, report_pdf  # noqa: E402
+from domain.summary.report import report_html  # noqa: E402
+from domain.summary.report_pdf import report_pdf  # noqa: E402
 
 TODAY = date(2026, 11, 30)
+WEIGHTED = frozenset({0, 12, 24})
+"""Indexes of the percentages weighted by `WEIGHTING_BASE` (the others are plain means)."""
+WEIGHTING_BASE = "IND-04"
 EVERYONE = Scope.everything()
 UNITS = (Unit.PERCENT, Unit.HOURS, Unit.EURO, Unit.COUNT, Unit.TCO2E, Unit.PEOPLE)
 LABELS = (
@@ -51,7 +56,8 @@ def synthetic_catalogue(
     indicators: int = 30, directorates: int = 40, years: int = 10, seed: int = 7
 ) -> tuple[list[IndicatorSnapshot], list[DirectorateInfo]]:
     """Quarterly values for every directorate, each indicator at its own pace towards its target
-    (some ahead, some behind), a quarter of the last quarter still missing, a few comments."""
+    (some ahead, some behind), a quarter of the last quarter still missing, a few comments.
+    Percentages `WEIGHTED` are means weighted by `WEIGHTING_BASE` (a count)."""
     rng = random.Random(seed)
     infos = [DirectorateInfo(f"D{index:02d}", f"Direction n° {index}") for index in range(1, directorates + 1)]
     last = Period(TODAY.year, Frequency.QUARTERLY, 3)
@@ -98,6 +104,8 @@ def synthetic_catalogue(
                 target=target if has_target else None,
                 target_year=2030 if has_target else None,
                 values=tuple(values),
+                aggregation=AggregationRule.WEIGHTED_MEAN if index in WEIGHTED else None,
+                weighting_base=WEIGHTING_BASE if index in WEIGHTED else None,
             )
         )
     return snapshots, infos
@@ -140,6 +148,9 @@ def main() -> None:
     def card_data():
         return summary_card_content(summary(), chart_url="https://bot.example.org/summary/chart/TOKEN.png")
 
+    def detail_card():
+        return summary_detail_card_content(summary())
+
     def with_chart():
         result = summary()
         summary_card_content(result, chart_url="https://bot.example.org/summary/chart/TOKEN.png")
@@ -152,6 +163,7 @@ def main() -> None:
     for name, function, runs in (
         ("compute_summary", summary, options.runs),
         ("compute_summary + carte (cible 200 ms)", card_data, options.runs),
+        ("compute_summary + carte détaillée", detail_card, options.runs),
         ("+ graphique de la carte (cible 1 000 ms)", with_chart, max(5, options.runs // 2)),
         ("compute_summary + graphique complet (2 panneaux)", full_chart, max(5, options.runs // 4)),
     ):

@@ -6,6 +6,7 @@ synthetic history of bench_summary.py) are loaded into SQLite (a temporary file)
 
 - card data  = database reads (catalogue, current values, directorates, next meetings, cadence)
                + compute_summary + the card JSON with its signed chart link (target ≤ 200 ms);
+- detail     = the same with the detail card (« synthèse détaillée »), where the code has one;
 - with chart = card data + the card's chart PNG (target ≤ 1 s; Teams fetches it by URL after the
                card arrived, so it is off the card's critical path);
 - contributor = card data for one directorate (reads only that directorate's values).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import statistics
 import sys
 import tempfile
@@ -52,6 +54,9 @@ from storage.people import Directorate, Person  # noqa: E402
 from storage.summary.service import SnapshotCache  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+WEIGHTED = frozenset({"IND-01", "IND-13", "IND-25"})
+"""Percentages averaged with weights (the number of contracts of IND-04), the others plainly."""
+WEIGHTING_BASE = "IND-04"
 CHUNK = 2000
 
 
@@ -72,6 +77,8 @@ async def load(database: Database) -> int:
                 code=snapshot.code, label=snapshot.label, axis=snapshot.axis.value, unit=snapshot.unit.value,
                 frequency=snapshot.frequency.value, baseline=snapshot.baseline, target=snapshot.target,
                 target_year=snapshot.target_year, direction=snapshot.direction.value, source="benchmark",
+                aggregation="moyenne pondérée" if snapshot.code in WEIGHTED else None,
+                weighting_base=WEIGHTING_BASE if snapshot.code in WEIGHTED else None,
             )
             session.add(row)
             await session.flush()
@@ -101,6 +108,11 @@ async def load(database: Database) -> int:
         for start in range(0, len(rows), CHUNK):
             await session.execute(insert(IndicatorValue), rows[start : start + CHUNK])
     return len(rows)
+
+
+def has_detail(links) -> bool:
+    """Whether this code has a detail card (the benchmark also runs on the code before it)."""
+    return "detail" in inspect.signature(links.card_content).parameters
 
 
 async def measure(work, runs: int, prepare=None) -> tuple[float, float]:
@@ -139,6 +151,10 @@ async def bench(name: str, database: Database, runs: int) -> None:
         summary = await service.summary(everyone)
         return links.card_content(summary, 1)
 
+    async def detail_card():
+        summary = await service.summary(everyone)
+        return links.card_content(summary, 1, detail=True)
+
     async def with_chart():
         summary = await service.summary(everyone)
         links.card_content(summary, 1)
@@ -173,9 +189,12 @@ async def bench(name: str, database: Database, runs: int) -> None:
         ("données de la carte, cache froid (démarrage)", card_data, max(5, runs // 2), cold),
         ("données de la carte (cible 200 ms)", card_data, runs, running),
         ("données de la carte juste après une saisie", card_data, runs, new_value),
+        ("données de la carte détaillée", detail_card if has_detail(links) else None, runs, None),
         ("données de la carte, une direction (contributeur)", contributor, runs, None),
         ("carte + graphique (cible 1 000 ms)", with_chart, max(5, runs // 2), None),
     ):
+        if work is None:
+            continue
         p50, p99 = await measure(work, n, prepare)
         print(f"{label:<58}{p50:>10.1f}{p99:>10.1f}")
     await runtime.close()

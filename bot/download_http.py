@@ -18,10 +18,18 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from aiohttp import web
 
-from domain.summary.documents import DEFAULT_PREFIX, Download, ExportFormat, parse_resource_id, render_download
+from domain.summary.documents import (
+    DEFAULT_PREFIX,
+    VALUE_FORMATS,
+    Download,
+    ExportFormat,
+    parse_resource_id,
+    render_download,
+)
 from domain.summary.model import Summary, SummaryError
 from domain.summary.tokens import DownloadGrant, DownloadTokenError, DownloadTokens, InvalidDownloadToken
 from domain.text import counted
@@ -83,7 +91,10 @@ class SummaryDocuments:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spaser-summary")
 
     async def render(self, summary: Summary, export_format: ExportFormat) -> Download:
-        return await asyncio.get_running_loop().run_in_executor(self._executor, render_download, summary, export_format)
+        """The document, with who entered each value and when for the value exports."""
+        entries = await self._summaries.entries(summary) if export_format in VALUE_FORMATS else None
+        render = partial(render_download, summary, export_format, entries=entries, timezone=self._summaries.timezone)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, render)
 
     async def resolve(self, grant: DownloadGrant) -> Download | None:
         """The document a link names, rebuilt for its person with their rights as they are now."""

@@ -114,7 +114,9 @@ def build_services(
     audience = Audience(committee_repository, people, values.directorates_concerned)
 
     summary_repository = SummaryRepository(database)
-    summary = SummaryService(summary_repository, catalogue, directorates, clock, tz, committee_repository)
+    summary = SummaryService(
+        summary_repository, catalogue, directorates, clock, tz, committee_repository, settings.organisation
+    )
     tokens = DownloadTokens(settings.download_secret or secrets.token_urlsafe(48), clock)
     summary_links = SummaryLinks(tokens, settings.public_url, tz)
     digests = DigestService(database, summary_repository, summary, people, outbox, summary_links, clock, tz)

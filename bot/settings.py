@@ -15,6 +15,8 @@ from dotenv import dotenv_values
 
 from domain.clock import SchedulingError
 from domain.committees.settings import CommitteeSettings
+from domain.indicators.catalogue import french_int
+from domain.summary.organisation import MAX_LOGO_BYTES, InvalidOrganisation, Organisation, organisation_from
 from domain.tenant import GraphSettings
 
 MIN_DOWNLOAD_SECRET_LENGTH = 32
@@ -54,8 +56,8 @@ class Settings:
     """The body's SIRETs: only its own contracts are kept from a DECP file (empty: the last import's)."""
     graph: GraphSettings = field(default_factory=GraphSettings)
     """Microsoft Graph: names from the directory, proactive installation, Outlook invitations (all off by default)."""
-    organisation: str = ""
-    """The body that runs the assistant, named on the privacy and terms pages."""
+    organisation: Organisation = field(default_factory=Organisation, repr=False)
+    """Name and logo printed on the COPIL report (`SPASER_ORGANISATION_NAME`, `SPASER_ORGANISATION_LOGO`)."""
     dpo_contact: str = ""
     """Its data-protection officer (an e-mail or a postal address), named on the privacy page."""
     log_format: str = "text"
@@ -123,6 +125,7 @@ class Settings:
             graph = GraphSettings.from_values(values)
         except SchedulingError as error:
             raise SettingsError(str(error)) from error
+        organisation = read_organisation(values.get("SPASER_ORGANISATION_NAME"), values.get("SPASER_ORGANISATION_LOGO"))
         return cls(
             port=port,
             host=values.get("HOST", defaults.host),
@@ -141,7 +144,7 @@ class Settings:
             committees=committees,
             sirets=tuple("".join(s.split()) for s in _split_list(values.get("SPASER_SIRETS"))),
             graph=graph,
-            organisation=values.get("SPASER_ORGANISATION", "").strip(),
+            organisation=organisation,
             dpo_contact=values.get("SPASER_DPO_CONTACT", "").strip(),
             log_format=(values.get("SPASER_LOG_FORMAT", "") or "text").strip().lower(),
             metrics_token=values.get("SPASER_METRICS_TOKEN", "").strip(),
@@ -152,6 +155,34 @@ def _single_tenant(values: dict[str, str]) -> tuple[str, ...]:
     """A single-tenant app talks to its own tenant only, unless an allow-list says otherwise."""
     tenant = values.get("MicrosoftAppTenantId", "").strip()
     return (tenant,) if tenant and values.get("MicrosoftAppType", "").lower() == "singletenant" else ()
+
+
+def read_organisation(name: str | None, logo_path: str | None) -> Organisation:
+    """The organisation's name and logo file, checked; a French `SettingsError` says what is wrong."""
+    logo = None
+    if logo_path and logo_path.strip():
+        path = Path(logo_path.strip()).expanduser()
+        source = f"SPASER_ORGANISATION_LOGO ({path})"
+        try:
+            size = path.stat().st_size
+            if size > MAX_LOGO_BYTES:
+                raise SettingsError(
+                    f"Le logo {source} pèse {french_int(size // 1000)} ko : réduisez-le à "
+                    f"{french_int(MAX_LOGO_BYTES // 1000)} ko au plus."
+                )
+            logo = path.read_bytes()
+        except FileNotFoundError:
+            raise SettingsError(f"Le logo {source} est introuvable : vérifiez le chemin du fichier.") from None
+        except IsADirectoryError:
+            raise SettingsError(f"Le logo {source} est un dossier : indiquez un fichier PNG ou JPEG.") from None
+        except OSError as error:
+            raise SettingsError(f"Le logo {source} ne peut pas être lu ({error.strerror or error}).") from None
+    else:
+        source = "SPASER_ORGANISATION_LOGO"
+    try:
+        return organisation_from(name, logo, logo_source=source)
+    except InvalidOrganisation as error:
+        raise SettingsError(error.message) from None
 
 
 def read_environment(environ: dict[str, str] | None = None, dotenv_path: str | Path = ".env") -> dict[str, str]:

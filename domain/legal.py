@@ -2,7 +2,7 @@
 
 Written from what the assistant actually stores (the tables of storage/) and how long it keeps it;
 the body that runs it and its data-protection officer come from the settings
-(`SPASER_ORGANISATION`, `SPASER_DPO_CONTACT`). `bot/legal_http.py` serves them as HTML pages.
+(`SPASER_ORGANISATION_NAME`, `SPASER_DPO_CONTACT`). `bot/legal_http.py` serves them as HTML pages.
 """
 
 from __future__ import annotations

@@ -110,6 +110,8 @@ function frenchTime(date) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const spaces = (text) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+/** Non-breaking spaces (before « : ; % », inside numbers) read as plain ones, lines kept. */
+const nbsp = (text) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 scenario('the welcome card appears when the app is installed', '01-welcome', async (chat) => {
   const [welcome] = await chat.waitForBotMessage(/Je suis l'assistant du SPASER/);
@@ -211,11 +213,11 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   await contributor.say('24 %', /Un commentaire \?/);
   await contributor.say("Deux marchés de nettoyage avec clause d'insertion", /J'enregistre 24 % pour IND-02 .*commentaire « Deux marchés/);
   await contributor.say('oui', /\(3\/10\) IND-03 — /);
-  await contributor.say('13 800', /Un commentaire \?/);
-  await contributor.say('aucun', /J'enregistre 13 800 heures pour IND-03/);
+  await contributor.say('8 400', /Un commentaire \?/);
+  await contributor.say('aucun', /J'enregistre 8 400 heures pour IND-03/);
   const saved = await contributor.say('oui', /\(4\/10\) IND-04 — /);
   assert.equal(saved.length, 1, 'what was saved heads the next question: one message');
-  assert.match(saved[0], /^Enregistré : IND-03 = 13 800 heures\.\n\(4\/10\) IND-04 — /);
+  assert.match(saved[0], /^Enregistré : IND-03 = 8 400 heures\.\n\(4\/10\) IND-04 — /);
   const cancelled = await contributor.say('annuler', /annulé/);
   assert.deepEqual(cancelled, ["C'est annulé : les valeurs déjà confirmées restent enregistrées, rien d'autre ne l'a été."]);
 });
@@ -325,24 +327,37 @@ scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is program
 
 // --- Summary and broadcasts (issue #6): the official's summary card and chart, the exports, a broadcast.
 
-scenario('an official asks « où en est-on ? » and sees the summary card with its chart', '14-official-summary', async () => {
+scenario('an official asks « où en est-on ? » and sees the compact summary card with its chart, then the detail', '14-official-summary', async () => {
   official = await openChat(OFFICIAL_URL, 'elue');
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
   assert.match(welcome, /En tant qu'élu·e ou directeur·rice/);
-  [summaryCard] = await official.say('où en est-on ?', /^Synthèse SPASER/);
-  assert.match(summaryCard, /^Synthèse SPASER\nToutes directions · au /);
-  const counts = cardCounts(summaryCard);
-  assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 23, `23 active demo indicators: ${JSON.stringify(counts)}`);
-  // What the contributor entered a few minutes ago is in the card, DCP is complete, the COPIL is coming.
-  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % en 2026-T3/);
-  assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
-  assert.match(summaryCard, /À jour : DCP/);
-  assert.match(summaryCard, /Prochaines réunions\nComité de pilotage\n.* à \d+ h 00 \(salle du conseil\)/);
+  const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
+  assert.match(compact, /^Synthèse SPASER\nVille de Démo-sur-Loire · Toutes directions · au /);
+  const counts = cardCounts(compact);
+  assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 24, `24 active demo indicators: ${JSON.stringify(counts)}`);
+  // Ten seconds to read: counters, chart, the few points needing attention, one line on the
+  // reports and the next meeting; the indicators one by one are in the detail.
+  assert.match(compact, /Points d’attention\nIND-12 Déchets de chantier valorisés\n/);
+  assert.match(compact, /… et \d+ autres? indicateurs? à suivre : voir le détail\./);
+  assert.match(compact, /6 directions à jour sur 7 pour la période en cours\./);
+  assert.match(compact, /Prochaine réunion : Comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
+  assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');
+  assert.ok((await official.lastCardButtons()).includes('Voir le détail'));
   // The chart is an image the Playground fetches from the bot (SPASER_PUBLIC_URL) and draws.
   const [chart] = await official.waitForCardImages({ timeout: 30_000 });
   assert.ok(chart.src.startsWith(`${process.env.SPASER_PUBLIC_URL ?? ''}/synthese/`), chart.src);
   assert.ok(chart.width >= 400 && chart.height >= 300, `chart drawn at ${chart.width}×${chart.height}`);
   await official.scrollToLastCard();
+  await official.screenshot('14-official-summary-compact');
+
+  // The detail on demand (the button posts this command; the Playground ignores imBack buttons).
+  [summaryCard] = (await official.say('synthèse détaillée', /^Synthèse SPASER.: détail/)).map(nbsp);
+  assert.deepEqual(cardCounts(summaryCard), counts);
+  // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
+  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % en 2026-T3/);
+  assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
+  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tCO2e en 2024 ; 2025 non renseignée/);
+  assert.match(summaryCard, /À jour : DCP, /);
 });
 
 /** `{atteint: 1, 'en bonne voie': 13, …}` from the five counters at the top of the summary card. */
@@ -352,11 +367,11 @@ function cardCounts(text) {
   return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}s?\\n`))?.[1])]));
 }
 
-/** Per indicator code, the latest value (without the « ; période en cours » note) and the status, from the card. */
+/** Per indicator code, the latest value (without the « ; … » notes) and the status, from the card. */
 function cardLines(text) {
   const lines = {};
   for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Non renseigné|Pas de cible)$/gm)) {
-    lines[code] = { value: spaces(value.split(' ; ')[0]), status };
+    lines[code] = { value: spaces(value).split(' ; ')[0], status };
   }
   return lines;
 }
@@ -378,9 +393,9 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   const card = cardLines(summaryCard);
   const rows = {};
   for (const [, code, value, status] of report.matchAll(/<tr><td><b>(IND-\d+)<\/b>.*?<\/td><td>(.*?)<\/td>.*?<td class="status"[^>]*>(.*?)<\/td><\/tr>/g)) {
-    rows[code] = { value: spaces(value.split(' ; ')[0]), status };
+    rows[code] = { value: spaces(value.split('<br>')[0]).split(' ; ')[0], status };
   }
-  assert.equal(Object.keys(card).length, 23, `23 indicator lines read from the card: ${Object.keys(card)}`);
+  assert.equal(Object.keys(card).length, 24, `24 indicator lines read from the card: ${Object.keys(card)}`);
   assert.deepEqual(rows, card);
   // The report adds the directorates' comments, the contributor's included.
   assert.match(report, /Deux marchés de nettoyage avec clause d'insertion/);

@@ -1,7 +1,8 @@
 """Summary commands.
 
 - « synthèse », « où en est-on ? », « état d'avancement » [axe …] [direction …] (registered
-  people; the scope comes from the server-side person: a contributor sees their directorate);
+  people; the scope comes from the server-side person: a contributor sees their directorate):
+  the compact card; « synthèse détaillée » (or its « Voir le détail » button): the detail;
 - « exporter la synthèse en PDF|HTML|CSV|XLSX » [filters] → a card with a personal link;
 - « synthèse hebdomadaire oui|non » (registered people).
 
@@ -54,16 +55,16 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
         except DomainError as error:
             await call.turn_context.send_activity(_capitalised(error.message))
             return
-        content = links.card_content(summary, call.person.id)
+        content = links.card_content(summary, call.person.id, detail=request.detail)
         await call.turn_context.send_activity(
-            card_message(content, f"{wording.TITLE} : {wording.headline_text(summary)}")
+            card_message(content, f"{wording.TITLE} : {wording.headline_text(summary)}")
         )
 
     async def export(call: CommandCall) -> None:
         folded = fold(call.text)
         found = _FORMAT.search(folded)
         if found is None:
-            await call.turn_context.send_activity(card_message(_format_question(folded), "Quel format d'export ?"))
+            await call.turn_context.send_activity(card_message(_format_question(folded), "Quel format d’export ?"))
             return
         export_format = _FORMAT_WORDS[found["format"]]
         try:
@@ -78,8 +79,8 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
              "weight": "Bolder", "wrap": True},
             {"type": "TextBlock", "text": f"{_what(export_format)} · {wording.scope_text(summary)}", "wrap": True},
             {"type": "TextBlock", "wrap": True, "isSubtle": True, "size": "Small",
-             "text": f"Lien personnel valable jusqu'au {format_datetime_fr(expires_at, tz)} ; ne le transférez pas "
-                     "(redemandez l'export pour un nouveau lien)."},
+             "text": f"Lien personnel valable jusqu’au {format_datetime_fr(expires_at, tz)} ; ne le transférez pas "
+                     "(redemandez l’export pour un nouveau lien)."},
         ]
         action = {"type": "Action.OpenUrl", "title": f"Télécharger ({export_format.value.upper()})", "url": url}
         await call.turn_context.send_activity(
@@ -95,12 +96,12 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
         rest = fold(call.match["rest"] or "") if call.match else ""
         if _NO.search(rest):
             await subscriptions.set_weekly(call.person.id, False)
-            await call.turn_context.send_activity("C'est noté : vous ne recevrez plus la synthèse hebdomadaire.")
+            await call.turn_context.send_activity("C’est noté : vous ne recevrez plus la synthèse hebdomadaire.")
         elif _YES.search(rest):
             await subscriptions.set_weekly(call.person.id, True)
             await call.turn_context.send_activity(
-                "C'est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h. "
-                "« synthèse hebdomadaire non » pour l'arrêter."
+                "C’est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h. "
+                "« synthèse hebdomadaire non » pour l’arrêter."
             )
         else:
             subscribed = await subscriptions.is_weekly(call.person.id)
@@ -116,7 +117,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (WEEKLY_PATTERN,),
             weekly,
             roles=REGISTERED,
-            help_line="« synthèse hebdomadaire oui » : recevoir la synthèse chaque lundi (« non » pour arrêter)",
+            help_line="« synthèse hebdomadaire oui » : recevoir la synthèse chaque lundi (« non » pour arrêter)",
             topic="Synthèse",
         ),
         Command(
@@ -124,7 +125,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             EXPORT_PATTERNS,
             export,
             roles=REGISTERED,
-            help_line="« exporter la synthèse en PDF » (ou HTML, CSV, XLSX) : un lien de téléchargement",
+            help_line="« exporter la synthèse en PDF » (ou HTML, CSV, XLSX) : un lien de téléchargement",
             topic="Synthèse",
         ),
         Command(
@@ -132,9 +133,9 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             SUMMARY_PATTERNS,
             show_summary,
             roles=REGISTERED,
-            help_line="« synthèse », « où en est-on ? » : l'état d'avancement du SPASER "
-                      "(« synthèse axe social », « synthèse direction DCP »)",
-            example="où en est-on ?",
+            help_line="« synthèse », « où en est-on ? » : l’état d’avancement du SPASER "
+                      "(« synthèse détaillée », « synthèse axe social », « synthèse direction DCP »)",
+            example="où en est-on ?",
             topic="Synthèse",
         ),
     ]
@@ -142,8 +143,11 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
 
 def _what(export_format: ExportFormat) -> str:
     if export_format in (ExportFormat.PDF, ExportFormat.HTML):
-        return "Rapport pour le COPIL (même contenu que la carte, avec les commentaires des directions)"
-    return "Valeurs des indicateurs, par direction et par période"
+        return (
+            "Rapport pour le COPIL : les points d’attention, puis le détail de chaque indicateur et les "
+            "commentaires des directions"
+        )
+    return "Valeurs des indicateurs par direction et par période, avec leur date de saisie et qui les a saisies"
 
 
 def _format_question(folded_text: str):
@@ -152,5 +156,5 @@ def _format_question(folded_text: str):
     buttons = [im_back(label, f"{request_text} en {fmt}") for label, fmt in
                (("PDF", "pdf"), ("HTML", "html"), ("CSV", "csv"), ("Excel (XLSX)", "xlsx"))]
     body = [{"type": "TextBlock", "wrap": True,
-             "text": "En quel format ? PDF ou HTML pour le rapport du COPIL, CSV ou Excel pour les valeurs."}]
+             "text": "En quel format ? PDF ou HTML pour le rapport du COPIL, CSV ou Excel pour les valeurs."}]
     return adaptive_card(body, buttons)

@@ -1,8 +1,13 @@
-"""The summary as an Adaptive Card (1.5) an élu·e reads in ten seconds.
+"""The summary as Adaptive Cards (1.5): a compact one an élu·e reads in ten seconds, and the
+detail on demand.
 
-Order: headline counts per status, the chart (when the bot serves it), one compact row per
-indicator grouped by axis, reporting completeness, next meetings, warnings, how to read it;
-filters are buttons that post `synthèse axe …` / `synthèse direction …`.
+- **Compact** (« synthèse »): headline counts per status, the chart (when the bot serves it), the
+  few points that need attention (late indicators first, then those not reported for the period
+  due), one line on the reports and the next meeting, and a « Voir le détail » button.
+- **Detail** (« synthèse détaillée », or the button): one row per indicator grouped by axis,
+  reporting completeness, next meetings, warnings, how to read it.
+
+Both have filters as buttons that post `synthèse axe …` / `synthèse direction …`.
 
 Teams refuses messages above about 28 KB (28 672 bytes) envelope included: the card is measured
 as the connector serialises it (msrest's `json.dumps` defaults, so accents count as `\\uXXXX`) and,
@@ -22,6 +27,7 @@ from domain.cards import CARD_VERSION, im_back
 from domain.clock import DEFAULT_TIMEZONE
 from domain.indicators.catalogue import Axis
 from domain.summary import wording
+from domain.summary.attention import attention_points
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
 from domain.text import excerpt
 
@@ -32,7 +38,9 @@ MAX_LISTED_MEETINGS = 3
 MAX_LISTED_MISSING = 10
 MAX_LABEL_CHARACTERS = 72
 MAX_DIRECTORATE_NAME_CHARACTERS = 40
-CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
+MAX_ATTENTION_ITEMS = 3
+DETAIL_BUTTON = "Voir le détail"
+CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
 
 STATUS_COLORS = {
     Status.ACHIEVED: "Good",
@@ -43,9 +51,9 @@ STATUS_COLORS = {
 }
 
 
-def summary_command(axis: Axis | None = None, directorate: str | None = None) -> str:
-    """The text a filter button posts; `bot.summary.request.parse_summary_request` reads it back."""
-    parts = ["synthèse"]
+def summary_command(axis: Axis | None = None, directorate: str | None = None, *, detail: bool = False) -> str:
+    """The text a button posts; `domain.summary.request.parse_summary_request` reads it back."""
+    parts = ["synthèse détaillée" if detail else "synthèse"]
     if directorate:
         parts.append(f"direction {directorate}")
     if axis is not None:
@@ -64,29 +72,9 @@ def summary_card_content(
     chart_url: str | None = None,
     timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
     extra_actions: Sequence[dict] = (),
-    max_bytes: int = MAX_CARD_BYTES,
 ) -> dict[str, Any]:
-    """The card as a dict, cut to fit `max_bytes` (see the module docstring)."""
-    lines = summary.lines
-    limit = len(lines)
-    while True:
-        content = _card(summary, chart_url, timezone, extra_actions, limit)
-        if card_size(content) <= max_bytes or limit == 0:
-            return content
-        limit = limit * 3 // 4
-
-
-def _card(
-    summary: Summary,
-    chart_url: str | None,
-    timezone: ZoneInfo | str,
-    extra_actions: Sequence[dict],
-    line_limit: int,
-) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [
-        _text(wording.TITLE, size="Large", weight="Bolder"),
-        _text(wording.scope_text(summary), isSubtle=True, spacing="None"),
-    ]
+    """The compact card: counts, chart, the few points that need attention, « Voir le détail »."""
+    body: list[dict[str, Any]] = _title(summary, wording.TITLE)
     empty = wording.empty_text(summary)
     if empty:
         body.append(_text(empty, color="Warning"))
@@ -102,19 +90,100 @@ def _card(
                     "msTeams": {"allowExpand": True},
                 }
             )
+        body.append(_attention(summary))
+    body.append(_status_line(summary, timezone))
+    actions: list[dict[str, Any]] = []
+    if summary.lines:
+        detail = summary_command(summary.axis_filter, summary.directorate_filter, detail=True)
+        actions.append(im_back(DETAIL_BUTTON, detail))
+    return _card(body, actions + _actions(summary, detail=False) + list(extra_actions))
+
+
+def summary_detail_card_content(
+    summary: Summary,
+    *,
+    timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
+    extra_actions: Sequence[dict] = (),
+    max_bytes: int = MAX_CARD_BYTES,
+) -> dict[str, Any]:
+    """The detail card, cut to fit `max_bytes` (see the module docstring)."""
+    lines = summary.lines
+    limit = len(lines)
+    while True:
+        content = _detail(summary, timezone, extra_actions, limit)
+        if card_size(content) <= max_bytes or limit == 0:
+            return content
+        limit = limit * 3 // 4
+
+
+def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+        "actions": actions,
+    }
+
+
+def _title(summary: Summary, title: str) -> list[dict[str, Any]]:
+    return [
+        _text(title, size="Large", weight="Bolder"),
+        _text(wording.scope_text(summary), isSubtle=True, spacing="None"),
+    ]
+
+
+def _attention(summary: Summary) -> dict[str, Any]:
+    """The few indicators that need attention, and how many more the detail holds."""
+    points = attention_points(summary)
+    items: list[dict[str, Any]] = [_text("Points d’attention", weight="Bolder", size="Medium")]
+    shown = points.indicators[:MAX_ATTENTION_ITEMS]
+    items.extend(_indicator_row(line) for line in shown)
+    if not shown:
+        items.append(_text("Aucun indicateur en retard ni manquant pour la période due.", isSubtle=True,
+                           spacing="Small"))
+    others = len(points.indicators) - len(shown)
+    if others:
+        more = "autre indicateur" if others == 1 else "autres indicateurs"
+        items.append(_text(f"… et {others} {more} à suivre : voir le détail.", size="Small", isSubtle=True))
+    return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
+    """The period's reports and the next meeting, a line each; cadence warnings counted."""
+    items = [_text(wording.completeness_headline(summary), size="Small", spacing="Small")]
+    if summary.next_meetings:
+        meeting = summary.next_meetings[0]
+        items.append(_text(f"Prochaine réunion : {meeting.label}, {wording.meeting_text(meeting, timezone)}",
+                           size="Small", spacing="None"))
+    else:
+        items.append(_text("Aucune réunion planifiée.", size="Small", isSubtle=True, spacing="None"))
+    if summary.cadence_warnings:
+        count = len(summary.cadence_warnings)
+        alert = "alerte sur le rythme des comités" if count == 1 else "alertes sur le rythme des comités"
+        items.append(_text(f"⚠ {count} {alert} : voir le détail.", size="Small", color="Attention", spacing="None"))
+    return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def _detail(
+    summary: Summary,
+    timezone: ZoneInfo | str,
+    extra_actions: Sequence[dict],
+    line_limit: int,
+) -> dict[str, Any]:
+    body: list[dict[str, Any]] = _title(summary, f"{wording.TITLE} : détail")
+    empty = wording.empty_text(summary)
+    if empty:
+        body.append(_text(empty, color="Warning"))
+    else:
+        body.append(_headline(summary))
         body.extend(_sections(summary, line_limit))
     body.extend(_completeness(summary))
     body.extend(_meetings(summary, timezone))
     body.extend(_warnings(summary))
     if summary.lines:
         body.append(_text(wording.CARD_RULES_TEXT, size="Small", isSubtle=True, separator=True))
-    return {
-        "type": "AdaptiveCard",
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "version": CARD_VERSION,
-        "body": body,
-        "actions": _actions(summary) + list(extra_actions),
-    }
+    return _card(body, _actions(summary, detail=True) + list(extra_actions))
 
 
 def _text(text: str, **style: Any) -> dict[str, Any]:
@@ -164,7 +233,7 @@ def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
     if left_out > 0:
         elements.append(
             _text(
-                f"… et {wording.indicator_count(left_out)} de plus, non affichés ici : voir le rapport exporté.",
+                f"… et {wording.indicator_count(left_out)} de plus, non affichés ici : voir le rapport exporté.",
                 isSubtle=True,
             )
         )
@@ -203,7 +272,7 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
         if missing:
             listed = ", ".join(f"{m.indicator_code} ({m.period.code})" for m in missing[:MAX_LISTED_MISSING])
             more = f" et {len(missing) - MAX_LISTED_MISSING} autres" if len(missing) > MAX_LISTED_MISSING else ""
-            items.append(_text(f"À remonter : {listed}{more}.", color="Warning", spacing="Small"))
+            items.append(_text(f"À remonter : {listed}{more}.", color="Warning", spacing="Small"))
         elif rows[0].expected == 0:
             items.append(_text(wording.completeness_text(rows[0]), isSubtle=True, spacing="Small"))
     else:
@@ -220,7 +289,7 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
                                    isSubtle=True, spacing="None"))
         complete = [row.directorate.code for row in rows if row.is_complete]
         if complete:
-            items.append(_text("À jour : " + ", ".join(complete), size="Small", isSubtle=True, spacing="Small"))
+            items.append(_text("À jour : " + ", ".join(complete), size="Small", isSubtle=True, spacing="Small"))
     return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
 
 
@@ -254,14 +323,14 @@ def _warnings(summary: Summary) -> list[dict[str, Any]]:
     ]
 
 
-def _actions(summary: Summary) -> list[dict[str, Any]]:
+def _actions(summary: Summary, *, detail: bool) -> list[dict[str, Any]]:
     actions: list[dict[str, Any]] = []
     viewed = summary.directorate_filter
     if summary.axis_filter is not None or viewed is not None:
-        actions.append(im_back("Synthèse complète", summary_command()))
+        actions.append(im_back("Synthèse complète", summary_command(detail=detail)))
     if summary.catalogue_size:
         axis_buttons = [
-            im_back(f"Axe {axis.value}", summary_command(axis=axis, directorate=viewed))
+            im_back(f"Axe {axis.value}", summary_command(axis=axis, directorate=viewed, detail=detail))
             for axis in Axis
             if axis is not summary.axis_filter
         ]
@@ -269,9 +338,12 @@ def _actions(summary: Summary) -> list[dict[str, Any]]:
     if not summary.scope.is_restricted and viewed is None:
         candidates = [row.directorate.code for row in summary.completeness if row.expected > 0]
         if candidates:
-            buttons = [im_back(code, summary_command(directorate=code)) for code in candidates[:MAX_DIRECTORATE_BUTTONS]]
+            buttons = [
+                im_back(code, summary_command(directorate=code, detail=detail))
+                for code in candidates[:MAX_DIRECTORATE_BUTTONS]
+            ]
             hint = _text(
-                "Directions les moins à jour d'abord. Pour une autre, tapez « synthèse direction CODE ».",
+                "Directions les moins à jour d’abord. Pour une autre, tapez « synthèse direction CODE ».",
                 size="Small",
                 isSubtle=True,
             )

@@ -128,8 +128,9 @@ def _summary_chart_png(summary: Summary, panels: Sequence[Panel], with_title: bo
     total = title + sum(PANEL_TITLE_INCHES + height + after + PANEL_GAP_INCHES for height, after in zip(heights, below))
     figure = Figure(figsize=(layout.width_inches, total), dpi=DPI)
     if with_title:
-        figure.text(0.5, 1 - 0.25 / total, f"{wording.TITLE} – {wording.scope_text(summary)}", ha="center",
-                    va="center", fontsize=layout.title_points, fontweight="bold")
+        heading = f"{wording.TITLE} – {wording.scope_text(summary, with_organisation=False)}"
+        figure.text(0.5, 1 - 0.25 / total, heading, ha="center", va="center", fontsize=layout.title_points,
+                    fontweight="bold")
     top = total - title
     left = layout.labels_inches / layout.width_inches
     width = 1 - left - RIGHT_MARGIN_INCHES / layout.width_inches
@@ -188,7 +189,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
     handles = [Patch(color=STATUS_HEX[status], label=wording.status_title(status)) for status in present]
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
         handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu à date"))
-    handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
+    handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
     legend_offset = (0.45 * 72) / (axes.get_window_extent().height or 1)
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -legend_offset), ncol=layout.legend_columns, fontsize=8,
                 frameon=False)
@@ -196,12 +197,15 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
 
 def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
     if line.progress_percent is None:
-        note = "non renseigné" if line.latest_value is None else line.target_note or ""
+        if line.is_stale:
+            note = f"{line.due_period.code} non renseignée"
+        else:
+            note = "non renseigné" if line.latest_value is None else line.target_note or ""
         axes.text(1.5, position, note, va="center", fontsize=8, style="italic", color="#616161")
         return
     shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))
     axes.barh(position, shown, color=STATUS_HEX[line.status], height=0.62)
-    label = f"{round(line.progress_percent)} %".replace("-", "−")
+    label = f"{round(line.progress_percent)} %".replace("-", "−")
     if line.progress_percent > PROGRESS_AXIS_MAX:
         label += " ▸"
     inside = shown > 20
@@ -249,7 +253,7 @@ def _draw_completeness(axes, rows: Sequence[DirectorateCompleteness], layout: _L
 
 def _percent_axis(axes) -> None:
     axes.xaxis.set_major_locator(MultipleLocator(25))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} %"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} %"))
     axes.tick_params(axis="x", labelsize=8)
     axes.grid(axis="x", color="#e0e0e0", lw=0.6)
     axes.set_axisbelow(True)
@@ -260,7 +264,8 @@ def _percent_axis(axes) -> None:
 def _empty_chart(summary: Summary, layout: _Layout) -> bytes:
     """A one-line image saying there is nothing to draw, so a chart link never breaks."""
     figure = Figure(figsize=(layout.width_inches, 1.4), dpi=DPI)
-    figure.text(0.5, 0.75, f"{wording.TITLE} – {wording.scope_text(summary)}", ha="center", va="center",
+    heading = f"{wording.TITLE} – {wording.scope_text(summary, with_organisation=False)}"
+    figure.text(0.5, 0.75, heading, ha="center", va="center",
                 fontsize=layout.title_points, fontweight="bold")
     figure.text(0.5, 0.35, wording.empty_text(summary) or "Aucune donnée à afficher.", ha="center", va="center",
                 fontsize=10, wrap=True)

@@ -5,26 +5,27 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
 - **Scope first.** Values outside the person's scope (a contributor's directorate) or outside the
   directorate filter are dropped before anything is computed: no aggregate, trend, comment or
   completeness row can be derived from them.
-- **Aggregation across directorates.** An indicator's value for a period is the **sum** of the
-  directorates' values for counts, amounts, hours, days, people, tonnes and tCO2e (they add up to
-  the organisation's total), and the **unweighted mean** of their values for percentages (a rate
-  does not add up; the directorates' denominators are not collected, so the mean is the only
-  honest figure, and it is labelled as such). Per-directorate rows are kept for the report.
-- **Latest value** = the aggregate of the most recent period with at least one value. For a sum,
-  it is the most recent period that every responsible directorate reported (a total missing a
-  quarter of the directorates would read as a fall), and a newer, incomplete period is shown as
-  pending ("2026-T3 en cours : 24/40 directions"); when no period is complete, the latest one
-  is used and marked partial.
+- **Aggregation across directorates** follows the rule the catalogue declares per indicator
+  (aggregate.py): sum, mean, mean weighted by another indicator of the same directorate and
+  period, or one organisation-wide value. Per-directorate rows are kept for the report.
+- **Latest value** = the aggregate of the most recent period with a value. For a sum (and a
+  single value), it is the most recent period that every responsible directorate reported (a
+  total missing a quarter of the directorates would read as a fall), and a newer, incomplete
+  period is shown as pending; when no period is complete, the latest one is used and marked
+  partial. For a weighted mean, the most recent period with at least one weighted value.
+- **Each value carries its period.** A latest value older than the period due today
+  (`current_reporting_period`) is stale: shown with its period (« dernière valeur : … en 2024 ;
+  2025 non renseignée ») and counted as « non renseigné », whatever it was worth.
 - **Trend** compares the latest period with the most recent earlier period, on the directorates
   that reported both (like for like), so that a late directorate does not look like a fall.
-- **Status.** No value → « non renseigné ». No target → « pas de cible ». Target reached (≥ for
-  a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
+- **Status.** No value, or none for the period due → « non renseigné ». No target → « pas de
+  cible ». Target reached (≥ for a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
   linear path is computed: the path starts at the baseline (or, without one, the first value)
   at the end of the first reported period and reaches the target on 31 December of the target
   year; at or ahead of the path → « en bonne voie », behind → « en retard ».
 - **A directorate's view of a summed indicator** shared by several directorates has no
   comparable target (the target is the organisation's): its status is « pas de cible » with a
-  note; percentages keep the target, which applies to each directorate's rate.
+  note; means keep the target, which applies to each directorate's rate.
 - **Completeness** counts, per directorate, the indicators it is responsible for that have a
   value for the period due today (`storage.periods.current_reporting_period`).
 """
@@ -37,11 +38,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from domain.committees.cadence import CadenceWarning
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_size_warning
 from domain.indicators.periods import Frequency, Period, current_reporting_period
-from domain.indicators.values import Unit
+from domain.summary.aggregate import MEAN_QUANTUM, Aggregator, PeriodValue
 from domain.summary.model import (
-    Aggregation,
     AxisSection,
     DirectorateCompleteness,
     DirectorateInfo,
@@ -60,16 +61,11 @@ from domain.summary.model import (
     TrendDirection,
     count_statuses,
 )
+from domain.summary.organisation import Organisation
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
-_MEAN_QUANTUM = Decimal("0.01")
 
 DirectorateInput = DirectorateInfo | tuple[str, str] | str
-
-
-def aggregation_for(unit: Unit) -> Aggregation:
-    """Rates are averaged; every other unit counts something that adds up across directorates."""
-    return Aggregation.MEAN if unit is Unit.PERCENT else Aggregation.SUM
 
 
 def compute_summary(
@@ -83,6 +79,8 @@ def compute_summary(
     next_meetings: Iterable[MeetingLike] = (),
     cadence_warnings: Iterable[CadenceWarning] = (),
     catalogue_warning: str | None = None,
+    weighting_bases: Iterable[IndicatorSnapshot] = (),
+    organisation: Organisation = Organisation(),
 ) -> Summary:
     """The summary of `indicators` (the active catalogue) as `scope` may see it, on `today`.
 
@@ -91,12 +89,15 @@ def compute_summary(
     `directorate` filters on one directorate; a restricted scope may only name its own (any other
     code is refused with the same message whether it exists or not). `catalogue_warning`
     defaults to the ~30-indicator advice computed from the size of `indicators`.
+    `weighting_bases` adds the weighting indicators that are not in `indicators` (inactive ones).
     """
     catalogue = list(indicators)
     infos = _directorate_infos(directorates)
     axis_filter = _axis(axis)
     viewed = _viewed_directorate(scope, directorate, infos)
     visible = None if viewed is None else frozenset({viewed})
+    by_code = {snapshot.code: snapshot for snapshot in (*weighting_bases, *catalogue)}
+    due_by_frequency = {frequency: current_reporting_period(frequency, today) for frequency in Frequency}
 
     lines: list[IndicatorLine] = []
     scoped: list[IndicatorSnapshot] = []
@@ -106,13 +107,19 @@ def compute_summary(
         restricted = _restrict(indicator, visible)
         if restricted is None:
             continue
+        weighting = None
+        if indicator.rule is AggregationRule.WEIGHTED_MEAN:
+            weighting = by_code.get(indicator.weighting_base or "")
+        if weighting is not None and visible is not None:
+            weighting = _restrict(weighting, visible)
         target_applies = (
-            aggregation_for(indicator.unit) is Aggregation.MEAN
+            indicator.rule in (AggregationRule.MEAN, AggregationRule.WEIGHTED_MEAN)
             or visible is None
             or set(indicator.directorates) <= visible
         )
         scoped.append(restricted)
-        lines.append(_line(restricted, target_applies))
+        due = due_by_frequency[indicator.frequency]
+        lines.append(_line(restricted, target_applies, due, Aggregator(restricted, weighting)))
 
     shown_directorates = _visible_directorates(infos, scoped, viewed)
     sections = tuple(
@@ -126,7 +133,7 @@ def compute_summary(
         axis_filter=axis_filter,
         directorate_filter=viewed if not scope.is_restricted else None,
         sections=sections,
-        completeness=_completeness(scoped, shown_directorates, today, keep_empty=viewed is not None),
+        completeness=_completeness(scoped, shown_directorates, due_by_frequency, keep_empty=viewed is not None),
         next_meetings=tuple(
             sorted((m for m in next_meetings if m.starts_at.date() >= today), key=lambda m: m.starts_at)
         ),
@@ -136,6 +143,7 @@ def compute_summary(
         visible_indicators=tuple(scoped),
         visible_directorates=tuple(shown_directorates),
         status_counts=count_statuses(lines),
+        organisation=organisation,
     )
 
 
@@ -175,7 +183,7 @@ def _viewed_directorate(scope: Scope, requested: str | None, infos: Sequence[Dir
         return scope.directorate
     if code is not None and code not in {info.code for info in infos}:
         known = ", ".join(info.code for info in infos) or "aucune direction enregistrée"
-        raise SummaryError(f"Je ne connais pas la direction « {requested.strip()[:40]} ». Directions : {known}.")
+        raise SummaryError(f"Je ne connais pas la direction « {requested.strip()[:40]} ». Directions : {known}.")
     return code
 
 
@@ -190,36 +198,33 @@ def _restrict(indicator: IndicatorSnapshot, visible: frozenset[str] | None) -> I
     return dataclasses.replace(indicator, directorates=responsible, values=values)
 
 
-def _aggregate(unit: Unit, values: Iterable[Decimal]) -> Decimal:
-    numbers = list(values)
-    with localcontext(_CONTEXT):
-        total = sum(numbers, Decimal(0))
-        if aggregation_for(unit) is Aggregation.SUM:
-            return total
-        return (total / len(numbers)).quantize(_MEAN_QUANTUM)
-
-
-def _line(indicator: IndicatorSnapshot, target_applies: bool) -> IndicatorLine:
-    by_period, _, latest_by_directorate = indicator.history
-    aggregation = aggregation_for(indicator.unit)
+def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggregator: Aggregator) -> IndicatorLine:
+    by_period, by_key, latest_by_directorate = indicator.history
     responsible = len(indicator.directorates)
     per_directorate = tuple(
         DirectorateValue(code, item.period, item.value, item.comment)
         for code, item in sorted(latest_by_directorate.items())
     )
     note = _target_note(indicator, target_applies)
-    if not by_period:
-        return IndicatorLine(
-            indicator, Status.NOT_REPORTED, aggregation, None, None, 0, responsible, None, None, None, None, note, ()
-        )
-
     periods = list(by_period)
-    judged_index = _judged_index(indicator, by_period, periods, aggregation)
+    keys = list(by_key)
+    computed: dict[int, PeriodValue] = {}
+
+    def value_at(index: int) -> PeriodValue:
+        if index not in computed:
+            computed[index] = aggregator.of(by_period[periods[index]], keys[index])
+        return computed[index]
+
+    judged_index = _judged_index(indicator, by_period, periods, aggregator.rule, value_at)
+    if judged_index is None:
+        unweighted = value_at(len(periods) - 1).unweighted if periods else ()
+        return IndicatorLine(
+            indicator, Status.NOT_REPORTED, aggregator.rule, None, None, 0, responsible, None, None, None, None, note,
+            per_directorate, due_period=due, unweighted=unweighted,
+        )
     latest = periods[judged_index]
-    latest_values = by_period[latest]
-    latest_value = _aggregate(indicator.unit, (item.value for item in latest_values.values()))
-    reporting = sum(1 for code in indicator.directorates if code in latest_values)
-    trend = _trend(indicator, by_period, periods[: judged_index + 1])
+    judged = value_at(judged_index)
+    trend = _trend(indicator, by_period, periods[: judged_index + 1], keys, aggregator)
     pending_period = periods[-1] if judged_index < len(periods) - 1 else None
     pending_count = 0
     if pending_period is not None:
@@ -227,24 +232,26 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool) -> IndicatorLine:
 
     status = Status.NO_TARGET
     expected = progress = expected_progress = None
-    if indicator.target is not None and target_applies:
-        start_period = periods[0]
-        baseline = indicator.baseline
-        if baseline is None:
-            baseline = _aggregate(indicator.unit, (item.value for item in by_period[start_period].values()))
-        fraction = _path_fraction(start_period, latest, indicator.target_year)
+    if latest < due:
+        status = Status.NOT_REPORTED
+    elif indicator.target is not None and target_applies:
+        start_index = 0
+        if aggregator.rule in (AggregationRule.WEIGHTED_MEAN, AggregationRule.SINGLE):
+            start_index = next(index for index in range(judged_index + 1) if value_at(index).value is not None)
+        baseline = indicator.baseline if indicator.baseline is not None else value_at(start_index).value
+        fraction = _path_fraction(periods[start_index], latest, indicator.target_year)
         with localcontext(_CONTEXT):
-            expected = (baseline + (indicator.target - baseline) * fraction).quantize(_MEAN_QUANTUM)
-        status = _status(indicator.direction, latest_value, indicator.target, expected)
-        progress = _progress(indicator.direction, latest_value, baseline, indicator.target)
+            expected = (baseline + (indicator.target - baseline) * fraction).quantize(MEAN_QUANTUM)
+        status = _status(indicator.direction, judged.value, indicator.target, expected)
+        progress = _progress(indicator.direction, judged.value, baseline, indicator.target)
         expected_progress = float(fraction) * 100
     return IndicatorLine(
         snapshot=indicator,
         status=status,
-        aggregation=aggregation,
+        aggregation=aggregator.rule,
         latest_period=latest,
-        latest_value=latest_value,
-        reporting_count=reporting,
+        latest_value=judged.value,
+        reporting_count=sum(1 for code in indicator.directorates if code in judged.counted),
         responsible_count=responsible,
         trend=trend,
         expected_value=expected,
@@ -254,6 +261,8 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool) -> IndicatorLine:
         latest_by_directorate=per_directorate,
         pending_period=pending_period,
         pending_count=pending_count,
+        due_period=due,
+        unweighted=judged.unweighted,
     )
 
 
@@ -261,40 +270,56 @@ def _judged_index(
     indicator: IndicatorSnapshot,
     by_period: Mapping[Period, Mapping[str, ReportedValue]],
     periods: Sequence[Period],
-    aggregation: Aggregation,
-) -> int:
-    """Index of the period whose value is judged: for a sum, the latest one every responsible
-    directorate reported (a sum missing a quarter of the directorates would look like a fall);
-    the latest period when none is complete, and always for a mean."""
-    last = len(periods) - 1
-    if aggregation is Aggregation.MEAN or not indicator.directorates:
-        return last
-    responsible = set(indicator.directorates)
-    for index in range(last, -1, -1):
-        if responsible <= by_period[periods[index]].keys():
+    rule: AggregationRule,
+    value_at,
+) -> int | None:
+    """Index of the period whose value is judged, None when no period has a value.
+
+    A sum (or a single value): the latest period every responsible directorate reported (a sum
+    missing a quarter of the directorates would look like a fall), the latest period with a value
+    when none is complete. A mean: the latest period. A weighted mean: the latest period with a
+    weighted value.
+    """
+    if rule in (AggregationRule.SUM, AggregationRule.SINGLE) and indicator.directorates:
+        responsible = set(indicator.directorates)
+        for index in range(len(periods) - 1, -1, -1):
+            if responsible <= by_period[periods[index]].keys():
+                return index
+    for index in range(len(periods) - 1, -1, -1):
+        if value_at(index).value is not None:
             return index
-    return last
+    return None
 
 
 def _target_note(indicator: IndicatorSnapshot, target_applies: bool) -> str | None:
     if indicator.target is None:
         return "pas de cible"
     if not target_applies:
-        return "cible fixée pour l'ensemble des directions"
+        return "cible fixée pour l’ensemble des directions"
     return None
 
 
 def _trend(
-    indicator: IndicatorSnapshot, by_period: Mapping[Period, Mapping[str, ReportedValue]], periods: Sequence[Period]
+    indicator: IndicatorSnapshot,
+    by_period: Mapping[Period, Mapping[str, ReportedValue]],
+    periods: Sequence[Period],
+    keys: Sequence[tuple[int, int]],
+    aggregator: Aggregator,
 ) -> Trend | None:
-    latest_values = by_period[periods[-1]]
-    for earlier in reversed(periods[:-1]):
-        earlier_values = by_period[earlier]
+    """The latest period against the most recent earlier one, on the directorates counted in both."""
+    last = len(periods) - 1
+    latest_values = by_period[periods[last]]
+    weighted = aggregator.rule is AggregationRule.WEIGHTED_MEAN
+    for index in range(last - 1, -1, -1):
+        earlier_values = by_period[periods[index]]
         common = latest_values.keys() & earlier_values.keys()
-        if not common:
+        if weighted:
+            common &= aggregator.weights_of(keys[last]).keys() & aggregator.weights_of(keys[index]).keys()
+        now = aggregator.of(latest_values, keys[last], common).value
+        before = aggregator.of(earlier_values, keys[index], common).value
+        if now is None or before is None:
             continue
-        now = _aggregate(indicator.unit, (latest_values[code].value for code in common))
-        before = _aggregate(indicator.unit, (earlier_values[code].value for code in common))
+        earlier = periods[index]
         if now == before:
             return Trend(TrendDirection.FLAT, None, earlier, before)
         went_up = now > before
@@ -346,9 +371,12 @@ def _visible_directorates(
 
 
 def _completeness(
-    scoped: Sequence[IndicatorSnapshot], directorates: Sequence[DirectorateInfo], today: date, *, keep_empty: bool
+    scoped: Sequence[IndicatorSnapshot],
+    directorates: Sequence[DirectorateInfo],
+    due_by_frequency: Mapping[Frequency, Period],
+    *,
+    keep_empty: bool,
 ) -> tuple[DirectorateCompleteness, ...]:
-    due_by_frequency = {frequency: current_reporting_period(frequency, today) for frequency in Frequency}
     reported_keys: set[tuple[str, str, Period]] = set()
     expected_by_directorate: dict[str, list[tuple[str, Period]]] = {}
     for indicator in scoped:

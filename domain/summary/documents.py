@@ -3,15 +3,18 @@ XLSX), each named by a resource id that a download token carries (signed, see to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from domain.clock import DEFAULT_TIMEZONE
 from domain.indicators.catalogue import Axis
 from domain.summary.chart import card_chart_png
 from domain.summary.exports import export_filename, values_csv, values_xlsx
-from domain.summary.model import Summary
-from domain.summary.report import report_html, report_pdf
+from domain.summary.model import EntryKey, EntryRecord, Summary
+from domain.summary.report import report_html
+from domain.summary.report_pdf import report_pdf
 from domain.summary.request import SummaryRequest
 
 DEFAULT_PREFIX = "/synthese"
@@ -35,13 +38,8 @@ _CONTENT_TYPES = {
     ExportFormat.HTML: "text/html",
     ExportFormat.PDF: "application/pdf",
 }
-_RENDERERS: dict[ExportFormat, Callable[[Summary], bytes]] = {
-    ExportFormat.CHART: card_chart_png,
-    ExportFormat.CSV: values_csv,
-    ExportFormat.XLSX: values_xlsx,
-    ExportFormat.HTML: report_html,
-    ExportFormat.PDF: report_pdf,
-}
+VALUE_FORMATS = frozenset({ExportFormat.CSV, ExportFormat.XLSX})
+"""The formats that list each value with who entered it and when (`entries`)."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +53,24 @@ class Download:
         return "utf-8" if self.content_type.startswith("text/") else None
 
 
-def render_download(summary: Summary, export_format: ExportFormat) -> Download:
+def render_download(
+    summary: Summary,
+    export_format: ExportFormat,
+    *,
+    entries: Mapping[EntryKey, EntryRecord] | None = None,
+    timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
+) -> Download:
     """The document of `summary` in `export_format` (CPU-bound: call it off the event loop)."""
-    body = _RENDERERS[export_format](summary)
+    if export_format is ExportFormat.CHART:
+        body = card_chart_png(summary)
+    elif export_format is ExportFormat.CSV:
+        body = values_csv(summary, entries, timezone=timezone)
+    elif export_format is ExportFormat.XLSX:
+        body = values_xlsx(summary, entries, timezone=timezone)
+    elif export_format is ExportFormat.HTML:
+        body = report_html(summary, timezone=timezone)
+    else:
+        body = report_pdf(summary, timezone=timezone)
     inline = export_format is ExportFormat.CHART
     return Download(
         body=body,

@@ -1,20 +1,26 @@
 """Exports of a summary's indicator values (CSV, XLSX); the COPIL report is in report.py.
 
 Every export reads a `Summary`, which `compute_summary` already restricted to the person's
-scope: an export cannot contain more than the card did.
+scope: an export cannot contain more than the card did. Who entered each value and when
+(`entries`) is read by the caller for the same values; the dates are shown in the bot's time zone.
 
-- CSV: `;`-separated, UTF-8 with a BOM and decimal commas, what French Excel opens with a
-  double click. Text cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed
-  with an apostrophe (OWASP "CSV injection"): comments are typed by people.
-- XLSX: openpyxl; numbers are numbers (with the unit's format), text is never a formula.
+- CSV: `;`-separated, UTF-8 with a BOM, decimal commas and `jj/mm/aaaa hh:mm` dates, what French
+  Excel opens with a double click. Text cells that a spreadsheet would run as a formula (=, +, -,
+  @) are prefixed with an apostrophe (OWASP "CSV injection"): comments are typed by people.
+- XLSX: openpyxl; numbers and dates are typed cells. Number formats are Excel's invariant codes,
+  which Excel shows with the reader's separators (« 28 700 », « 12,5 »): each value gets exactly
+  the decimals it has, since an optional-digit format (`#,##0.##`) leaves a whole number with a
+  dangling decimal comma (« 28 700, »). Text is never a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,12 +28,26 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from domain.indicators.values import Unit
+from domain.clock import DEFAULT_TIMEZONE, load_timezone
+from domain.indicators.values import MAX_DECIMAL_PLACES, Unit
 from domain.summary import wording
 from domain.summary.chart import STATUS_HEX
-from domain.summary.model import IndicatorSnapshot, ReportedValue, Summary
+from domain.summary.model import EntryKey, EntryRecord, IndicatorSnapshot, ReportedValue, Summary
 
-VALUE_COLUMNS = ("code_indicateur", "libelle", "axe", "unite", "direction", "periode", "valeur", "commentaire")
+VALUE_COLUMNS = (
+    "Code",
+    "Indicateur",
+    "Axe",
+    "Unité",
+    "Direction",
+    "Période",
+    "Valeur",
+    "Cible",
+    "Année cible",
+    "Saisie le",
+    "Saisie par",
+    "Commentaire",
+)
 SUMMARY_COLUMNS = (
     "Code",
     "Indicateur",
@@ -36,14 +56,19 @@ SUMMARY_COLUMNS = (
     "Statut",
     "Dernière valeur",
     "Période",
-    "Directions ayant remonté",
+    "Période due",
+    "Directions comptées",
+    "Agrégation",
     "Cible",
     "Année cible",
     "Avancement (%)",
     "Tendance",
 )
+DATE_FORMAT_CSV = "%d/%m/%Y %H:%M"
+DATE_FORMAT_XLSX = "dd/mm/yyyy hh:mm"
+_UNIT_SUFFIXES = {Unit.EURO: '\u00a0"€"', Unit.PERCENT: '\u00a0"%"'}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_XLSX_NUMBER_FORMATS = {Unit.EURO: "#,##0.00 €", Unit.PERCENT: "0.0##", Unit.COUNT: "#,##0"}
+Entries = Mapping[EntryKey, EntryRecord]
 
 
 def export_filename(summary: Summary, extension: str) -> str:
@@ -52,7 +77,16 @@ def export_filename(summary: Summary, extension: str) -> str:
     return f"synthese-spaser-{scope}-{summary.today.isoformat()}.{extension}"
 
 
-# --- values: CSV and XLSX -------------------------------------------------------------------
+def number_format(value: Decimal | float | int, unit: Unit | None = None) -> str:
+    """Excel's format for `value`: its own decimals, never an optional one (see the module docstring)."""
+    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    decimals = 0
+    if number != number.to_integral_value():
+        decimals = min(-number.normalize().as_tuple().exponent, MAX_DECIMAL_PLACES)
+        if unit is Unit.EURO:
+            decimals = 2
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return pattern + _UNIT_SUFFIXES.get(unit, "")
 
 
 def _value_rows(summary: Summary) -> Iterator[tuple[IndicatorSnapshot, ReportedValue]]:
@@ -66,16 +100,30 @@ def _safe_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def decimal_fr(value: Decimal) -> str:
+def decimal_fr(value: Decimal | None) -> str:
     """`1234,5`: no thousands separator, so that spreadsheets read it back as a number."""
-    return format(value, "f").replace(".", ",")
+    return "" if value is None else format(value, "f").replace(".", ",")
 
 
-def values_csv(summary: Summary) -> bytes:
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A naive local time: spreadsheets have no time zones."""
+    return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
+
+
+def _entry(entries: Entries, indicator: IndicatorSnapshot, value: ReportedValue) -> EntryRecord:
+    return entries.get((indicator.code, value.directorate, value.period.code)) or EntryRecord(None, "")
+
+
+def values_csv(
+    summary: Summary, entries: Entries | None = None, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
+) -> bytes:
+    zone, entries = load_timezone(timezone), entries or {}
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(VALUE_COLUMNS)
     for indicator, value in _value_rows(summary):
+        entry = _entry(entries, indicator, value)
+        entered_at = _local(entry.entered_at, zone)
         writer.writerow(
             (
                 indicator.code,
@@ -85,28 +133,36 @@ def values_csv(summary: Summary) -> bytes:
                 value.directorate,
                 value.period.code,
                 decimal_fr(value.value),
+                decimal_fr(indicator.target),
+                indicator.target_year or "",
+                entered_at.strftime(DATE_FORMAT_CSV) if entered_at else "",
+                _safe_text(entry.author),
                 _safe_text(value.comment),
             )
         )
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def values_xlsx(summary: Summary) -> bytes:
+def values_xlsx(
+    summary: Summary, entries: Entries | None = None, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
+) -> bytes:
     """A « Synthèse » sheet (one row per indicator) and a « Valeurs » sheet (the CSV's rows).
 
     Written in openpyxl's write-only mode: a 48 000-value history saves in seconds, not minutes.
     """
+    zone, entries = load_timezone(timezone), entries or {}
     workbook = Workbook(write_only=True)
     overview = workbook.create_sheet("Synthèse")
-    _layout(overview, header_row=2, rows=len(summary.lines), widths=(12, 50, 20, 10, 15, 16, 10, 12, 14, 8, 10, 32))
+    _layout(overview, header_row=2, rows=len(summary.lines),
+            widths=(12, 50, 20, 10, 15, 16, 10, 11, 12, 34, 14, 11, 14, 32))
     title = WriteOnlyCell(overview, value=wording.TITLE + " – " + wording.scope_text(summary))
     title.font = Font(bold=True, size=13)
     overview.append([title])
     overview.append(_header(overview, SUMMARY_COLUMNS))
     for line in summary.lines:
         snapshot = line.snapshot
-        number_format = _XLSX_NUMBER_FORMATS.get(snapshot.unit, "#,##0.####")
         target_shown = line.target_note is None
+        progress = round(line.progress_percent, 1) if line.progress_percent is not None else None
         overview.append(
             [
                 _cell(overview, snapshot.code),
@@ -114,23 +170,25 @@ def values_xlsx(summary: Summary) -> bytes:
                 _cell(overview, snapshot.axis.value),
                 _cell(overview, snapshot.unit.value),
                 _cell(overview, line.status.value, font=Font(bold=True, color=STATUS_HEX[line.status].lstrip("#"))),
-                _cell(overview, line.latest_value, number_format=number_format),
+                _number(overview, line.latest_value, snapshot.unit),
                 _cell(overview, line.latest_period.code if line.latest_period else None),
+                _cell(overview, line.due_period.code if line.due_period else None),
                 _cell(overview, f"{line.reporting_count}/{line.responsible_count}" if line.latest_period else None),
-                _cell(overview, snapshot.target if target_shown else None, number_format=number_format),
-                _cell(overview, snapshot.target_year if target_shown else None),
-                _cell(overview, round(line.progress_percent, 1) if line.progress_percent is not None else None),
+                _cell(overview, wording.aggregation_text(line)),
+                _number(overview, snapshot.target if target_shown else None, snapshot.unit),
+                _cell(overview, snapshot.target_year if target_shown else None, number_format="0"),
+                _cell(overview, progress, number_format=number_format(progress) if progress is not None else None),
                 _cell(overview, wording.trend_text(line) or None),
             ]
         )
 
     values = workbook.create_sheet("Valeurs")
     value_count = sum(len(indicator.values) for indicator in summary.visible_indicators)
-    _layout(values, header_row=1, rows=value_count, widths=(14, 50, 20, 10, 10, 10, 14, 60))
+    _layout(values, header_row=1, rows=value_count, widths=(12, 50, 20, 10, 10, 10, 14, 14, 11, 17, 24, 60))
     values.append(_header(values, VALUE_COLUMNS))
+    formats: dict[tuple[Decimal, Unit], str] = {}
     for indicator, value in _value_rows(summary):
-        # Plain values where they cannot be read as a formula: a styled cell per value costs
-        # seconds on a 10-year history.
+        entry = _entry(entries, indicator, value)
         values.append(
             [
                 indicator.code,
@@ -139,13 +197,29 @@ def values_xlsx(summary: Summary) -> bytes:
                 indicator.unit.value,
                 value.directorate,
                 value.period.code,
-                value.value,
+                _number(values, value.value, indicator.unit, formats),
+                _number(values, indicator.target, indicator.unit, formats),
+                indicator.target_year,
+                _cell(values, _local(entry.entered_at, zone), number_format=DATE_FORMAT_XLSX),
+                _text_cell(values, entry.author) if entry.author else None,
                 _text_cell(values, value.comment) if value.comment else None,
             ]
         )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _number(sheet, value: Decimal | None, unit: Unit, formats: dict | None = None) -> WriteOnlyCell | None:
+    """A number cell with its own format (formats cached per value: a history repeats them)."""
+    if value is None:
+        return None
+    if formats is None:
+        return _cell(sheet, value, number_format=number_format(value, unit))
+    key = (value, unit)
+    if key not in formats:
+        formats[key] = number_format(value, unit)
+    return _cell(sheet, value, number_format=formats[key])
 
 
 def _cell(sheet, value, *, font: Font | None = None, number_format: str | None = None) -> WriteOnlyCell:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.cards import CARD_VERSION, im_back
-from domain.summary.card import MAX_CARD_BYTES, summary_card_content
+from domain.summary.card import MAX_CARD_BYTES, summary_card_content, summary_detail_card_content
 from domain.summary.documents import DEFAULT_PREFIX, ExportFormat, resource_id
 from domain.summary.model import Summary
 from domain.summary.request import SummaryRequest
@@ -49,16 +49,23 @@ class SummaryLinks:
         token = self.tokens.issue(resource_id(export_format, request), person_id, lifetime)
         return f"{self._public_url}{DEFAULT_PREFIX}/{token}", self.tokens.verify(token).expires_at
 
-    def card_content(self, summary: Summary, person_id: int, *, max_bytes: int = MAX_CARD_BYTES) -> dict[str, Any]:
-        """The summary card for one person: their chart link and the export buttons."""
+    def card_content(
+        self, summary: Summary, person_id: int, *, detail: bool = False, max_bytes: int = MAX_CARD_BYTES
+    ) -> dict[str, Any]:
+        """The summary card for one person (compact with their chart link, or the detail) and the
+        export buttons."""
+        exports = [self._export_actions(summary)] if summary.catalogue_size else []
+        if detail:
+            return summary_detail_card_content(
+                summary, timezone=self._timezone, extra_actions=exports, max_bytes=max_bytes
+            )
         request = SummaryRequest(axis=summary.axis_filter, directorate=summary.directorate_filter)
         chart_url, _ = self.link(person_id, ExportFormat.CHART, request, CHART_LINK_LIFETIME)
         return summary_card_content(
             summary,
             chart_url=chart_url if summary.lines else None,
             timezone=self._timezone,
-            extra_actions=[self._export_actions(summary)] if summary.catalogue_size else [],
-            max_bytes=max_bytes,
+            extra_actions=exports,
         )
 
     @staticmethod

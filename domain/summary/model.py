@@ -18,10 +18,12 @@ from typing import NamedTuple, Protocol
 
 from domain.committees.cadence import CadenceWarning
 from domain.errors import DomainError
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
 from domain.indicators.values import Unit
 from domain.people import Role
+from domain.summary.organisation import Organisation
 
 
 class SummaryError(DomainError):
@@ -52,13 +54,6 @@ class TrendDirection(StrEnum):
     FLAT = "→"
 
 
-class Aggregation(StrEnum):
-    """How the values of several directorates make the indicator's value (see compute.py)."""
-
-    SUM = "somme des directions"
-    MEAN = "moyenne des directions"
-
-
 class ReportedValue(NamedTuple):
     """One value reported by a directorate for a period; a plain 4-tuple works too."""
 
@@ -66,6 +61,17 @@ class ReportedValue(NamedTuple):
     directorate: str
     value: Decimal
     comment: str = ""
+
+
+class EntryRecord(NamedTuple):
+    """Who entered a current value and when (aware UTC), for the exports."""
+
+    entered_at: datetime | None
+    author: str
+
+
+EntryKey = tuple[str, str, str]
+"""(indicator code, directorate code, period code) of a current value."""
 
 
 class ValueHistory(NamedTuple):
@@ -87,16 +93,16 @@ def _period(code: str, frequency: Frequency) -> Period:
 def _as_decimal(value: object, code: str) -> Decimal:
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise SummaryError(f"Indicateur {code} : une valeur n'est pas un nombre.")
+            raise SummaryError(f"Indicateur {code} : une valeur n’est pas un nombre.")
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n'est pas un nombre.")
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.")
     try:
         number = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
-        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n'est pas un nombre.") from None
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.") from None
     if not number.is_finite():
-        raise SummaryError(f"Indicateur {code} : une valeur n'est pas un nombre.")
+        raise SummaryError(f"Indicateur {code} : une valeur n’est pas un nombre.")
     return number
 
 
@@ -107,6 +113,8 @@ class IndicatorSnapshot:
     `baseline`, `target` and the values are in the indicator's unit for one period of its
     frequency. `values` accepts `ReportedValue`s or plain (period code, directorate code, value,
     comment) tuples; they are checked and normalised (periods parsed, codes upper-cased).
+    `aggregation` None is the unit's default rule; `weighting_base` names the indicator whose
+    values weight a « moyenne pondérée ».
     """
 
     code: str
@@ -120,12 +128,22 @@ class IndicatorSnapshot:
     target: Decimal | None = None
     target_year: int | None = None
     values: tuple[ReportedValue, ...] = ()
+    aggregation: AggregationRule | None = None
+    weighting_base: str | None = None
 
     def __post_init__(self) -> None:
         if self.target is not None and self.target_year is None:
-            raise SummaryError(f"Indicateur {self.code} : une cible doit avoir son année (par exemple 2030).")
+            raise SummaryError(f"Indicateur {self.code} : une cible doit avoir son année (par exemple 2030).")
+        if self.aggregation is AggregationRule.WEIGHTED_MEAN and not self.weighting_base:
+            raise SummaryError(
+                f"Indicateur {self.code} : une moyenne pondérée a besoin de son indicateur de pondération."
+            )
         object.__setattr__(self, "directorates", tuple(dict.fromkeys(code.upper() for code in self.directorates)))
         object.__setattr__(self, "values", tuple(self._normalised(value) for value in self.values))
+
+    @property
+    def rule(self) -> AggregationRule:
+        return self.aggregation or AggregationRule.default_for(self.unit)
 
     @cached_property
     def history(self) -> ValueHistory:
@@ -176,7 +194,7 @@ class IndicatorSnapshot:
             period, directorate, value, *rest = item
         except (TypeError, ValueError):
             raise SummaryError(
-                f"Indicateur {self.code} : chaque valeur doit être (période, direction, valeur, commentaire)."
+                f"Indicateur {self.code} : chaque valeur doit être (période, direction, valeur, commentaire)."
             ) from None
         if isinstance(period, Period):
             ensure_frequency(period, self.frequency)
@@ -208,6 +226,8 @@ def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
             for value in values
             if getattr(value, "is_current", True)
         ),
+        aggregation=getattr(indicator, "aggregation", None),
+        weighting_base=getattr(indicator, "weighting_base", None),
     )
 
 
@@ -256,7 +276,7 @@ class Scope:
         code = (directorate_code or "").strip().upper()
         if not code:
             raise SummaryAccessDenied(
-                "Votre direction n'est pas renseignée : demandez au responsable SPASER de l'indiquer."
+                "Votre direction n’est pas renseignée : demandez au responsable SPASER de l’indiquer."
             )
         return cls(code)
 
@@ -272,7 +292,7 @@ def scope_for(role: Role | None, directorate_code: str | None) -> Scope:
     if role is Role.CONTRIBUTOR:
         return Scope.only(directorate_code or "")
     raise SummaryAccessDenied(
-        "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
+        "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
     )
 
 
@@ -298,11 +318,16 @@ class Trend:
 
 @dataclass(frozen=True)
 class IndicatorLine:
-    """One indicator as the summary shows it."""
+    """One indicator as the summary shows it.
+
+    `latest_period` is the period whose value is judged; when it is older than `due_period` (the
+    period due today) the value is stale: shown with its period, counted as not reported.
+    `unweighted` names the directorates of a weighted mean left out for want of their weight.
+    """
 
     snapshot: IndicatorSnapshot
     status: Status
-    aggregation: Aggregation
+    aggregation: AggregationRule
     latest_period: Period | None
     latest_value: Decimal | None
     reporting_count: int
@@ -315,6 +340,13 @@ class IndicatorLine:
     latest_by_directorate: tuple[DirectorateValue, ...]
     pending_period: Period | None = None
     pending_count: int = 0
+    due_period: Period | None = None
+    unweighted: tuple[str, ...] = ()
+
+    @property
+    def is_stale(self) -> bool:
+        """A value exists, but none for the period due today."""
+        return self.latest_period is not None and self.due_period is not None and self.latest_period < self.due_period
 
     @property
     def code(self) -> str:
@@ -380,6 +412,7 @@ class Summary:
     visible_indicators: tuple[IndicatorSnapshot, ...]
     visible_directorates: tuple[DirectorateInfo, ...]
     status_counts: Mapping[Status, int] = field(default_factory=dict)
+    organisation: Organisation = field(default_factory=Organisation)
 
     @property
     def lines(self) -> tuple[IndicatorLine, ...]:

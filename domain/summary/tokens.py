@@ -38,14 +38,14 @@ class InvalidDownloadToken(DownloadTokenError):
     http_status = 404
 
     def __init__(self) -> None:
-        super().__init__("Ce lien de téléchargement n'existe pas.")
+        super().__init__("Ce lien de téléchargement n’existe pas.")
 
 
 class ExpiredDownloadToken(DownloadTokenError):
     http_status = 403
 
     def __init__(self) -> None:
-        super().__init__("Ce lien de téléchargement a expiré : redemandez l'export à l'assistant SPASER dans Teams.")
+        super().__init__("Ce lien de téléchargement a expiré : redemandez l’export à l’assistant SPASER dans Teams.")
 
 
 @dataclass(frozen=True)
@@ -104,5 +104,5 @@ class DownloadTokens:
 
 def _checked_lifetime(lifetime: timedelta) -> timedelta:
     if not timedelta(0) < lifetime <= MAX_LIFETIME:
-        raise DomainError("La durée de validité d'un lien de téléchargement doit être comprise entre 1 seconde et 7 jours.")
+        raise DomainError("La durée de validité d’un lien de téléchargement doit être comprise entre 1 seconde et 7 jours.")
     return lifetime

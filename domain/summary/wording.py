@@ -5,9 +5,12 @@ One place for the wording keeps the exported report identical to the card the é
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.values import format_value
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 
@@ -22,17 +25,28 @@ _STATUS_PLURALS = {
 }
 
 RULES_TEXT = (
-    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
+    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
     "trajectoire linéaire de la valeur de référence (fin de la première période renseignée) à la "
-    "cible (31 décembre de l'année cible). Valeur d'un indicateur : somme des directions (dernière "
-    "période remontée par toutes), moyenne non pondérée pour les pourcentages. Tendance : à "
-    "directions constantes, par rapport à la période précédente renseignée."
+    "cible (31 décembre de l’année cible). Chaque valeur porte sa période : une valeur plus "
+    "ancienne que la période due est affichée comme telle et comptée comme non renseignée. Valeur "
+    "d’un indicateur selon la règle déclarée au catalogue : somme des directions (dernière période "
+    "remontée par toutes), moyenne, moyenne pondérée par un autre indicateur de la même direction "
+    "et de la même période (une direction sans pondération n’est pas comptée), ou valeur unique "
+    "de l’organisme. Tendance : à directions constantes, par rapport à la période précédente "
+    "renseignée."
 )
 
 CARD_RULES_TEXT = (
-    "Statut selon une trajectoire linéaire de la référence à la cible ; valeur = somme des directions "
-    "(moyenne pour les %). Détail des règles dans le rapport exporté."
+    "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "
+    "que la période due compte comme non renseignée. Règles détaillées dans le rapport exporté."
 )
+
+
+def joined(items: Sequence[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
 
 
 def status_title(status: Status) -> str:
@@ -49,9 +63,11 @@ def indicator_count(count: int) -> str:
     return f"{count} indicateur" + ("s" if count > 1 else "")
 
 
-def scope_text(summary: Summary) -> str:
-    """« Direction DCP – Commande publique · axe social · au lundi 30 novembre 2026 »."""
+def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
+    """« Ville de Lyon · Direction DCP – Commande publique · axe social · au lundi 30 novembre 2026 »."""
     parts = []
+    if with_organisation and summary.organisation.name:
+        parts.append(summary.organisation.name)
     if summary.viewed_directorate:
         parts.append("Direction " + summary.directorate_name(summary.viewed_directorate))
     else:
@@ -72,21 +88,55 @@ def headline_text(summary: Summary) -> str:
         for status, count in summary.status_counts.items()
         if count
     ]
-    return f"{indicator_count(total)} : " + ", ".join(counts) + "."
+    return f"{indicator_count(total)} : " + ", ".join(counts) + "."
 
 
 def value_text(line: IndicatorLine, *, compact: bool = False) -> str:
-    """« 1 234 heures en 2026-T3 (4/5 directions) » or « aucune valeur remontée »."""
-    if line.latest_value is None or line.latest_period is None:
-        return "aucune valeur remontée"
+    """« 1 234 heures en 2026-T3 (4/5 directions) », « dernière valeur : 48 200 tCO2e en 2024 ;
+    2025 non renseignée » or « aucune valeur remontée »: a value never goes without its period."""
     directorates = "dir." if compact else "directions"
-    text = f"{format_value(line.latest_value, line.unit)} en {line.latest_period.code}"
-    if line.is_partial:
-        text += f" ({line.reporting_count}/{line.responsible_count} {directorates})"
-    if line.pending_period is not None:
-        text += (
-            f" ; {line.pending_period.code} en cours ({line.pending_count}/{line.responsible_count} {directorates})"
-        )
+    if line.latest_value is None or line.latest_period is None:
+        text = "aucune valeur remontée"
+    else:
+        text = f"{format_value(line.latest_value, line.unit)} en {line.latest_period.code}"
+        if line.is_partial:
+            text += f" ({line.reporting_count}/{line.responsible_count} {directorates})"
+        if line.is_stale:
+            text = f"dernière valeur : {text} ; {line.due_period.code} non renseignée"
+            if line.pending_period == line.due_period:
+                text += f" ({line.pending_count}/{line.responsible_count} {directorates})"
+        else:
+            if line.pending_period is not None:
+                counted = f"{line.pending_count}/{line.responsible_count} {directorates}"
+                text += f" ; {line.pending_period.code} en cours ({counted})"
+    if line.unweighted:
+        text += f" ; {unweighted_text(line)}"
+    return text
+
+
+def unweighted_text(line: IndicatorLine) -> str:
+    """« DPB non comptée (pondération IND-23 manquante) »."""
+    counted = "non comptée" if len(line.unweighted) == 1 else "non comptées"
+    return f"{joined(list(line.unweighted))} {counted} (pondération {line.snapshot.weighting_base} manquante)"
+
+
+def aggregation_text(line: IndicatorLine) -> str:
+    """How the directorates' values make the indicator's: « somme des directions »…"""
+    rule = line.aggregation
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        return f"moyenne des directions pondérée par {line.snapshot.weighting_base}"
+    if rule is AggregationRule.SINGLE:
+        return "valeur unique de l’organisme"
+    return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+
+
+def late_text(line: IndicatorLine) -> str:
+    """« 1 270 tonnes en 2025, attendu 1 400 tonnes »: where a late indicator stands."""
+    text = value_text(line)
+    if line.expected_value is not None:
+        expected = line.expected_value
+        places = Decimal(1) if abs(expected) >= 100 else Decimal("0.1")
+        text += f", attendu {format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)}"
     return text
 
 
@@ -144,7 +194,7 @@ def missing_text(row: DirectorateCompleteness) -> str:
     by_period: dict[str, list[str]] = {}
     for missing in row.missing:
         by_period.setdefault(missing.period.code, []).append(missing.indicator_code)
-    return " ; ".join(f"{period} : {', '.join(codes)}" for period, codes in by_period.items())
+    return " ; ".join(f"{period} : {', '.join(codes)}" for period, codes in by_period.items())
 
 
 def completeness_headline(summary: Summary) -> str:
@@ -154,7 +204,7 @@ def completeness_headline(summary: Summary) -> str:
     if len(rows) == 1:
         row = rows[0]
         reported = "indicateur remonté" if row.reported <= 1 else "indicateurs remontés"
-        return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
+        return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
     complete = sum(1 for row in rows if row.is_complete)
     up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
     return f"{complete} {up_to_date} sur {len(rows)} pour la période en cours."
@@ -173,13 +223,13 @@ def empty_text(summary: Summary) -> str | None:
         return None
     if summary.catalogue_size == 0:
         return (
-            "Le catalogue d'indicateurs est vide : le responsable SPASER peut l'importer "
+            "Le catalogue d’indicateurs est vide : le responsable SPASER peut l’importer "
             "(fichier CSV) pour que la synthèse se remplisse."
         )
     if summary.viewed_directorate and summary.axis_filter is None:
-        return "Aucun indicateur n'est attribué à cette direction."
+        return "Aucun indicateur n’est attribué à cette direction."
     if summary.axis_filter is not None:
-        return f"Aucun indicateur sur l'axe {summary.axis_filter.value} pour ce périmètre."
+        return f"Aucun indicateur sur l’axe {summary.axis_filter.value} pour ce périmètre."
     return "Aucun indicateur à afficher pour ce périmètre."
 
 

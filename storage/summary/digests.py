@@ -71,7 +71,7 @@ class DigestService:
     async def _queue_copil_digest(self, meeting: MeetingView, officials: Sequence[PersonView], summary: Summary) -> int:
         when = format_datetime_fr(meeting.starts_at, self._timezone)
         reason = f"Pour préparer le {meeting.label.lower()} du {when}."
-        text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.headline_text(summary)}"
+        text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.headline_text(summary)}"
         messages = [
             self._message(
                 f"copil-digest:{meeting.id}:r{meeting.sequence}:person-{person.id}",
@@ -115,7 +115,7 @@ class DigestService:
             messages.append(
                 self._message(
                     key, person, self._with_reason(person.id, summary, reason),
-                    f"Synthèse SPASER de la semaine : {wording.headline_text(summary)}",
+                    f"Synthèse SPASER de la semaine : {wording.headline_text(summary)}",
                 )
             )
         return await self._outbox.enqueue(messages, self._clock.now())

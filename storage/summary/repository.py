@@ -1,9 +1,10 @@
 """What the status summary reads from the database, and its own small tables.
 
 Reads: every *current* value in one query (the indicator repository offers per-indicator reads
-only; 30 indicators × 40 directorates × 10 years is one round trip here instead of 30) and a
-cheap version of the values table for the summary's cache, and the COPIL member reminders already sent whose élu·es have not had the
-summary yet (the digest rides on the committees feature's reminders without touching them).
+only; 30 indicators × 40 directorates × 10 years is one round trip here instead of 30), a cheap
+version of the values table for the summary's cache, who entered each current value and when
+(for the value exports), and the COPIL member reminders already sent whose élu·es have not had
+the summary yet (the digest rides on the committees feature's reminders without touching them).
 
 Tables: `summary_subscription` (who asked for the weekly digest) and `copil_digest` (one row per
 meeting revision whose digest was queued, written in the same transaction as the deliveries, so
@@ -13,6 +14,7 @@ a digest is queued once even with two schedulers).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -24,11 +26,12 @@ from domain.clock import to_utc
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView, ReminderState
 from domain.committees.reminder_plan import ReminderAudience
+from domain.summary.model import EntryKey, EntryRecord
 from storage.columns import timestamp, utcnow
 from storage.committees.repository import meeting_view
 from storage.committees.tables import Meeting, Reminder
 from storage.db import Database
-from storage.indicators.tables import IndicatorValue
+from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -113,6 +116,29 @@ class SummaryRepository:
             for indicator_id, code, period, value, comment in (await connection.execute(query)).all():
                 values[indicator_id].append(StoredValue(period, code, plain(value), comment or ""))
         return values
+
+    async def entries(
+        self, indicator_codes: Collection[str], directorate_code: str | None = None
+    ) -> dict[EntryKey, EntryRecord]:
+        """Who entered each current value of these indicators (one directorate's if named), and when."""
+        if not indicator_codes:
+            return {}
+        query = (
+            select(Indicator.code, Directorate.code, IndicatorValue.period, IndicatorValue.entered_at, Person.name,
+                   Person.email)
+            .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+            .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+            .join(Person, Person.id == IndicatorValue.entered_by_id)
+            .where(IndicatorValue.current_key.is_not(None), Indicator.code.in_(sorted(indicator_codes)))
+        )
+        if directorate_code:
+            query = query.where(Directorate.code == directorate_code.strip().upper())
+        async with self._db.session() as session:
+            rows = (await session.execute(query)).all()
+        return {
+            (code, directorate, period): EntryRecord(entered_at, name or email or "")
+            for code, directorate, period, entered_at, name, email in rows
+        }
 
     async def values_recorded_between(self, after_id: int, up_to_id: int) -> list[tuple[int, bool, StoredValue]]:
         """Rows with after_id < id <= up_to_id, oldest first: (indicator id, still current, value)."""

@@ -16,10 +16,21 @@ from datetime import date
 from domain.clock import Clock, load_timezone
 from domain.committees.cadence import CadenceWarning
 from domain.committees.meetings import MeetingView
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.rules import IndicatorView
 from domain.people import PersonView
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Summary, scope_for, snapshot_from_views
+from domain.summary.model import (
+    DirectorateInfo,
+    EntryKey,
+    EntryRecord,
+    IndicatorSnapshot,
+    Scope,
+    Summary,
+    scope_for,
+    snapshot_from_views,
+)
+from domain.summary.organisation import Organisation
 from domain.summary.request import SummaryRequest
 from storage.committees.repository import CommitteeRepository
 from storage.committees.service import cadence_warnings_of
@@ -120,8 +131,10 @@ class SummaryService:
         clock: Clock,
         timezone: str,
         committees: CommitteeRepository | None = None,
+        organisation: Organisation = Organisation(),
     ) -> None:
         self.repository = repository
+        self.organisation = organisation
         self.catalogue = catalogue
         self.directorates = directorates
         self.committees = committees
@@ -141,13 +154,16 @@ class SummaryService:
         only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
         version, views, directorates, (meetings, warnings) = await asyncio.gather(
             self.repository.values_version(),
-            self.catalogue.list_indicators(),
+            self.catalogue.list_indicators(include_inactive=True),
             self.directorates.list(),
             self._committee_context(today),
         )
-        snapshots = await self.cache.snapshots(views, only, version)
+        active = [view for view in views if view.active]
+        bases = {view.weighting_base for view in active if view.aggregation_rule is AggregationRule.WEIGHTED_MEAN}
+        inactive_bases = [view for view in views if not view.active and view.code in bases]
+        snapshots = await self.cache.snapshots(active + inactive_bases, only, version)
         return compute_summary(
-            snapshots,
+            snapshots[: len(active)],
             [DirectorateInfo(d.code, d.name) for d in directorates],
             today,
             scope=scope,
@@ -155,7 +171,14 @@ class SummaryService:
             directorate=request.directorate,
             next_meetings=meetings,
             cadence_warnings=warnings,
+            weighting_bases=snapshots[len(active):],
+            organisation=self.organisation,
         )
+
+    async def entries(self, summary: Summary) -> dict[EntryKey, EntryRecord]:
+        """Who entered each value the summary's value exports list, and when (in its scope only)."""
+        codes = {indicator.code for indicator in summary.visible_indicators}
+        return await self.repository.entries(codes, summary.viewed_directorate)
 
     async def _committee_context(self, today: date) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:

@@ -72,3 +72,33 @@ def test_a_single_tenant_app_is_allowed_its_own_tenant_only():
 
     assert settings.allowed_tenants == ("t-ville",)
     assert listed.allowed_tenants == ("t-ville", "t-agglo")
+
+
+def _png(path, size=(80, 40)):
+    from PIL import Image
+
+    Image.new("RGB", size, (200, 30, 30)).save(path, format="PNG")
+    return path
+
+
+def test_the_organisation_name_and_logo_file_are_read_for_the_report(tmp_path):
+    logo = _png(tmp_path / "logo.png")
+    environment = {"SPASER_ORGANISATION_NAME": " Ville de  Lyon ", "SPASER_ORGANISATION_LOGO": str(logo)}
+    settings = Settings.from_env(environment)
+    assert settings.organisation.name == "Ville de Lyon"
+    assert settings.organisation.logo == logo.read_bytes() and settings.organisation.logo_media_type == "image/png"
+    assert Settings.from_env({}).organisation.name == "" and Settings.from_env({}).organisation.logo is None
+
+
+@pytest.mark.parametrize(
+    ("make_logo", "message"),
+    [
+        (lambda tmp: tmp / "absent.png", r"Le logo SPASER_ORGANISATION_LOGO \(.*absent.png\) est introuvable"),
+        (lambda tmp: tmp, "est un dossier\u00a0: indiquez un fichier PNG ou JPEG"),
+        (lambda tmp: (tmp / "logo.svg").write_text("<svg/>") and tmp / "logo.svg", "n’est pas une image PNG ou JPEG"),
+        (lambda tmp: _png(tmp / "huge.png", (5000, 20)), "5000 × 20 pixels"),
+    ],
+)
+def test_a_wrong_logo_stops_the_start_with_a_french_message(tmp_path, make_logo, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"SPASER_ORGANISATION_LOGO": str(make_logo(tmp_path))})

@@ -20,7 +20,8 @@ from domain.people import UNREGISTERED_REFUSAL, Role
 from domain.summary.documents import ExportFormat, resource_id
 from domain.summary.request import SummaryRequest
 from domain.summary.tokens import DownloadTokens
-from tests.conftest import make_settings, texts
+from tests.conftest import make_settings
+from tests.conftest import texts as raw_texts
 from tests.summary_support import (
     DPB_SECRET_COMMENT,
     NO_CONNECTOR,
@@ -43,6 +44,10 @@ async def bot_app(sqlite_database, clock):
         yield client, runtime, people
 
 
+def texts(activities) -> str:
+    return raw_texts(activities).replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def chat(runtime, person) -> ConsoleConversation:
     return ConsoleConversation(runtime, aad_object_id=f"aad-{person.email}", name=person.name)
 
@@ -62,21 +67,27 @@ def download_url(card: dict) -> str:
     return action["url"]
 
 
-async def test_an_official_sees_the_whole_summary_and_its_chart_is_served_inline(bot_app):
+async def test_an_official_sees_the_compact_summary_its_chart_and_the_detail_on_demand(bot_app):
     client, runtime, people = bot_app
+    marc = chat(runtime, people["marc"])
 
-    card = card_of(await chat(runtime, people["marc"]).say("où en est-on ?"))
+    card = card_of(await marc.say("où en est-on ?"))
     shown = shown_text(card)
     [image] = find_elements(card, "Image")
     chart = await client.get(path_of(image["url"]))
     body = await chart.read()
+    [detail_button] = [action for action in card["actions"] if action["title"] == "Voir le détail"]
+    detail = shown_text(card_of(await marc.say(detail_button["data"]["msteams"]["value"])))
 
-    assert "Toutes directions" in shown
-    assert all(code in shown for code in ("SOC-01", "ENV-01", "GOV-01"))
-    assert "280 heures en 2026-T2" in shown  # DCP 150 + DPB 130
-    assert "DCP – Commande publique" in shown and "DPB – Patrimoine bâti" in shown
+    assert "Toutes directions" in shown and "Points d’attention" in shown
+    # On 30 November 2026 the third quarter is due: the second quarter's values are stale.
+    assert "dernière valeur : 280 heures en 2026-T2 ; 2026-T3 non renseignée" in shown  # DCP 150 + DPB 130
+    assert "GOV-01" not in shown  # no target, reported for 2025: nothing to flag
     assert chart.status == 200 and chart.content_type == "image/png" and body.startswith(b"\x89PNG")
     assert "Content-Disposition" not in chart.headers and chart.headers["Cache-Control"] == "private, no-store"
+    assert all(code in detail for code in ("SOC-01", "ENV-01", "GOV-01"))
+    assert "DCP – Commande publique" in detail and "DPB – Patrimoine bâti" in detail
+    assert find_elements(card_of(await marc.say("synthèse détaillée")), "Image") == []
 
 
 async def test_a_contributor_sees_only_their_directorate_whatever_the_filter(bot_app):
@@ -85,7 +96,7 @@ async def test_a_contributor_sees_only_their_directorate_whatever_the_filter(bot
 
     own = shown_text(card_of(await nadia.say("synthèse")))
     refused = texts(await nadia.say("synthèse direction DPB"))
-    unknown = texts(await nadia.say("état d'avancement direction XYZ"))
+    unknown = texts(await nadia.say("état d’avancement direction XYZ"))
 
     assert "Direction DCP – Commande publique" in own
     assert "150 heures en 2026-T2" in own and "280 heures" not in own
@@ -120,7 +131,10 @@ async def test_a_contributor_export_holds_their_rows_only_and_forged_links_are_4
 
     assert own.status == 200 and own.content_type == "text/csv"
     assert 'filename="synthese-spaser-DCP-2026-11-30.csv"' in own.headers["Content-Disposition"]
-    assert "SOC-01;" in csv_text and ";DCP;2026-T2;150;" in csv_text
+    header = "Code;Indicateur;Axe;Unité;Direction;Période;Valeur;Cible;Année cible;Saisie le;Saisie par;Commentaire"
+    assert csv_text.startswith(header)
+    # Entered on 10 October 2026 at 0:00 UTC by the lead: 2:00 in Paris.
+    assert ";DCP;2026-T2;150;400;2030;10/10/2026 02:00;Camille Martin;Marché de nettoyage" in csv_text
     assert ";DPB;" not in csv_text and DPB_SECRET_COMMENT not in csv_text
     assert answers == dict.fromkeys(answers, 404)
 
@@ -165,9 +179,9 @@ async def test_an_empty_catalogue_still_renders_and_exports(sqlite_database, clo
         html = await client.get(path_of(download_url(export)))
         page = await html.text()
 
-    assert "Le catalogue d'indicateurs est vide" in shown_text(card)
+    assert "Le catalogue d’indicateurs est vide" in shown_text(card)
     assert find_elements(card, "Image") == []
-    assert html.status == 200 and "Le catalogue d&#x27;indicateurs est vide" in page
+    assert html.status == 200 and "Le catalogue d’indicateurs est vide" in page
 
 
 async def test_unregistered_people_are_refused_politely_and_bad_filters_explained(bot_app):
@@ -197,9 +211,9 @@ async def test_the_weekly_digest_choice_is_stored_per_person(bot_app):
     status = texts(await marc.say("synthèse hebdomadaire"))
     off = texts(await lead.say("synthèse hebdo non"))
 
-    assert on.startswith("C'est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h.")
+    assert on.startswith("C’est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h.")
     assert status.startswith("Vous ne recevez pas la synthèse hebdomadaire")
-    assert off == "C'est noté : vous ne recevrez plus la synthèse hebdomadaire."
+    assert off == "C’est noté : vous ne recevrez plus la synthèse hebdomadaire."
     assert not await runtime.summary.repository.is_weekly(people["lead"].id)
 
 
@@ -224,3 +238,32 @@ async def test_local_mode_draws_an_ephemeral_secret_and_says_so(sqlite_database,
     assert app[RUNTIME].ephemeral_download_secret
     assert elsewhere.status == 404
     assert any("EPHEMERAL" in record.getMessage() for record in caplog.records)
+
+
+async def test_the_copil_report_carries_the_organisations_name_and_logo(sqlite_database, clock, tmp_path):
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from bot.settings import read_organisation
+
+    Image.new("RGB", (90, 30), (10, 90, 160)).save(tmp_path / "logo.png")
+    organisation = read_organisation("Ville de Montreuil-sur-Loire", str(tmp_path / "logo.png"))
+    app = create_app(make_settings(sqlite_database.url, download_secret=SECRET, organisation=organisation), clock=clock)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        runtime = app[RUNTIME]
+        people = await organisation_people(runtime)
+        official = chat(runtime, people["marc"])
+        card = card_of(await official.say("synthèse"))
+        export = card_of(await official.say("exporter la synthèse en PDF"))
+        pdf = await (await client.get(path_of(download_url(export)))).read()
+
+    first_page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert "Ville de Montreuil-sur-Loire · Toutes directions" in shown_text(card)
+    assert first_page.extract_text().startswith("Ville de Montreuil-sur-Loire\nSynthèse SPASER")
+    assert "Points d’attention" in first_page.extract_text() and len(first_page.images) == 1
+
+
+async def organisation_people(runtime):
+    people = await organisation(runtime.database, NO_CONNECTOR)
+    await seed_catalogue(runtime.database, runtime.clock, people["lead"].id)
+    return people

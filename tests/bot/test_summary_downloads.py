@@ -27,7 +27,7 @@ from storage.summary.service import SummaryService
 
 CATALOGUE = (
     "code;libelle;axe;unite;directions;frequence;valeur_reference;cible;annee_cible;sens;source;preexistant;actif\n"
-    "SOC-01;Heures d'insertion;social;heures;DRC|DCP;annuelle;10;50;2028;hausse;;non;oui\n"
+    "SOC-01;Heures d’insertion;social;heures;DRC|DCP;annuelle;10;50;2028;hausse;;non;oui\n"
 )
 
 
@@ -110,7 +110,7 @@ async def test_a_contributor_link_to_another_directorate_is_not_found(client, to
     token = tokens.issue(resource_id(ExportFormat.CSV, SummaryRequest(directorate="DCP")), 2)
     response = await client.get(f"/synthese/{token}")
     assert response.status == 404
-    assert await response.text() == "Ce lien de téléchargement n'existe pas."
+    assert await response.text() == "Ce lien de téléchargement n’existe pas."
 
 
 async def test_an_expired_link_is_forbidden_with_a_french_message(client, tokens, clock):

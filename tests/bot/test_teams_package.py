@@ -21,6 +21,7 @@ from bot.teams_package import (
     build_teams_package,
     schema_errors,
 )
+from domain.summary.organisation import Organisation
 from tests.bot.test_cli import run_cli
 from tests.conftest import make_settings
 from tests.paths import ROOT
@@ -96,7 +97,7 @@ def test_build_refuses_a_manifest_the_schema_refuses(tmp_path):
     ("/conditions", ["conditions d’utilisation", "dpo@ville-exemple.fr"]),
 ])
 async def test_privacy_and_terms_pages_are_served_in_french(tmp_path, path, words):
-    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'legal.db'}", organisation="la Ville d’Exemple",
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'legal.db'}", organisation=Organisation("la Ville d’Exemple"),
                              dpo_contact="dpo@ville-exemple.fr")
     client = TestClient(TestServer(create_app(settings)))
     await client.start_server()

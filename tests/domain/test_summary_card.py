@@ -14,7 +14,15 @@ from domain.committees.cadence import check_cadence
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
-from domain.summary.card import MAX_CARD_BYTES, STATUS_COLORS, card_size, summary_card_content
+from domain.summary.card import (
+    DETAIL_BUTTON,
+    MAX_ATTENTION_ITEMS,
+    MAX_CARD_BYTES,
+    STATUS_COLORS,
+    card_size,
+    summary_card_content,
+    summary_detail_card_content,
+)
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
 
@@ -25,7 +33,7 @@ DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande"), DirectorateInf
 
 
 def indicator(code, *, values=(), target="200", target_year=2027, directorates=("DRC",), axis=Axis.SOCIAL,
-              unit=Unit.HOURS, label="Heures d'insertion réalisées"):
+              unit=Unit.HOURS, label="Heures d’insertion réalisées"):
     return IndicatorSnapshot(
         code=code, label=label, axis=axis, unit=unit, frequency=Frequency.ANNUAL, directorates=directorates,
         direction=ImprovementDirection.UP, baseline=Decimal(100),
@@ -49,7 +57,7 @@ def texts(content):
             found.append(node)
 
     walk(content)
-    return "\n".join(found)
+    return "\n".join(found).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def find(content, predicate):
@@ -92,22 +100,60 @@ def test_card_is_version_1_5_with_headline_counts_and_coloured_statuses():
     assert labels == ["atteint", "en bonne voie", "en retard", "non renseigné", "sans cible"]
     late = find(content, lambda n: n.get("text") == "En retard")
     assert late and late[0]["color"] == STATUS_COLORS[Status.LATE] == "Attention"
+
+
+def test_the_compact_card_lists_only_the_few_points_needing_attention_and_offers_the_detail():
+    # Six late indicators: the card shows three (ten seconds to read), the detail has them all.
+    catalogue = [indicator(f"L{n}", values=[("2024", "DRC", 100), ("2025", "DRC", 101)]) for n in range(6)]
+    catalogue.append(indicator("OK", values=[("2024", "DRC", 100), ("2025", "DRC", 210)]))
+    summary = compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)
+    compact = summary_card_content(summary, chart_url="https://bot.example.org/c.png")
+    detail = summary_detail_card_content(summary)
+
+    rows = find(compact, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)
+    assert len(rows) == MAX_ATTENTION_ITEMS == 3
+    shown = texts(compact)
+    assert "Points d’attention" in shown and "**L0**" in shown and "**L3**" not in shown and "**OK**" not in shown
+    assert "… et 3 autres indicateurs à suivre : voir le détail." in shown
+    assert "101 heures en 2025" in shown
+    assert im_back_values(compact)[0] == "synthèse détaillée"
+    assert compact["actions"][0]["title"] == DETAIL_BUTTON
+    assert find(compact, lambda n: n.get("type") == "Image")
+    assert len(find(detail, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)) == 7
+    assert not find(detail, lambda n: n.get("type") == "Image")
+
+
+def test_the_detail_card_lists_every_indicator_by_axis():
+    content = summary_detail_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE))
     shown = texts(content)
+    assert "Synthèse SPASER : détail" in shown
     assert "Axe social · 1 indicateur" in shown and "Axe gouvernance · 2 indicateurs" in shown
     assert "aucune valeur remontée" in shown and "pas de cible" in shown
     assert "↑ en progrès" in shown
 
 
+def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_the_card():
+    # On 1 March 2026 the annual value due is 2025's; 2024's is two periods old.
+    stale = indicator("OLD", values=[("2023", "DRC", 100), ("2024", "DRC", 190)])
+    summary = compute_summary([stale], DIRECTORATES, TODAY, scope=EVERYONE)
+    content = summary_card_content(summary)
+    counts = [column["items"][0]["text"] for column in content["body"][2]["columns"]]
+    assert counts == ["0", "0", "0", "1", "0"]
+    shown = texts(content)
+    assert "dernière valeur : 190 heures en 2024 ; 2025 non renseignée" in shown
+    assert "Non renseigné" in shown
+
+
 def test_empty_catalogue_card_still_renders_and_says_so():
     content = summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))
     shown = texts(content)
-    assert "Le catalogue d'indicateurs est vide" in shown
+    assert "Le catalogue d’indicateurs est vide" in shown
     assert "Aucune réunion planifiée." in shown
     assert render_as_text(card_message(summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))))
 
 
 def test_directorate_without_values_renders_with_what_it_must_report():
-    content = summary_card_content(
+    content = summary_detail_card_content(
         compute_summary([indicator("A", directorates=("DRC", "DCP"), values=[("2025", "DRC", 1)])],
                         DIRECTORATES, TODAY, scope=Scope.only("DCP")))
     shown = texts(content)
@@ -119,7 +165,7 @@ def test_directorate_without_values_renders_with_what_it_must_report():
 def test_directorate_without_indicators_is_told_so():
     content = summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DCP")))
     shown = texts(content)
-    assert "Aucun indicateur n'est attribué à cette direction." in shown
+    assert "Aucun indicateur n’est attribué à cette direction." in shown
 
 
 def test_filters_are_im_back_buttons():
@@ -135,7 +181,14 @@ def test_filtered_card_offers_the_full_summary_and_keeps_the_directorate_in_axis
     values = im_back_values(content)
     assert "synthèse" in values
     assert "synthèse direction DRC axe social" in values
+    assert "synthèse détaillée direction DRC" in values
     assert not [v for v in values if v.startswith("synthèse direction DCP")]
+
+
+def test_the_detail_card_filters_keep_to_the_detail():
+    content = summary_detail_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE))
+    values = im_back_values(content)
+    assert "synthèse détaillée axe social" in values and "synthèse détaillée direction DRC" in values
 
 
 def test_contributor_card_has_no_directorate_buttons_nor_other_directorates():
@@ -149,20 +202,21 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     meetings = [UpcomingMeeting("Comité technique", datetime(2026, 3, 12, 13, 0, tzinfo=UTC), "Salle 2")]
     warnings = check_cadence("copil", [], TODAY)
     catalogue = [indicator(f"I{n}") for n in range(31)]
-    content = summary_card_content(
-        compute_summary(catalogue, DIRECTORATES, TODAY, next_meetings=meetings, cadence_warnings=warnings, scope=EVERYONE),
-        chart_url="https://bot.example.org/synthese/graphique/abc.png",
-    )
-    shown = texts(content)
-    assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in shown
-    assert "Comité de pilotage : 0 réunion prévue dans les 12 prochains mois" in shown
-    assert "trentaine" in shown
-    (image,) = find(content, lambda n: n.get("type") == "Image")
+    summary = compute_summary(catalogue, DIRECTORATES, TODAY, next_meetings=meetings, cadence_warnings=warnings,
+                              scope=EVERYONE)
+    compact = summary_card_content(summary, chart_url="https://bot.example.org/synthese/graphique/abc.png")
+    detail = texts(summary_detail_card_content(summary))
+    assert "Prochaine réunion : Comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
+    assert f"⚠ {len(warnings)} alertes sur le rythme des comités : voir le détail." in texts(compact)
+    assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
+    assert "Comité de pilotage : 0 réunion prévue dans les 12 prochains mois" in detail
+    assert "trentaine" in detail
+    (image,) = find(compact, lambda n: n.get("type") == "Image")
     assert image["url"].endswith("abc.png") and image["altText"]
 
 
 def big_catalogue(indicators: int, directorates: int):
-    infos = [DirectorateInfo(f"D{n:02d}", "Direction de l'aménagement durable " + "x" * 60) for n in range(directorates)]
+    infos = [DirectorateInfo(f"D{n:02d}", "Direction de l’aménagement durable " + "x" * 60) for n in range(directorates)]
     codes = tuple(info.code for info in infos)
     catalogue = [
         indicator(
@@ -180,7 +234,7 @@ def big_catalogue(indicators: int, directorates: int):
 def test_thirty_indicators_and_forty_directorates_fit_under_the_teams_limit():
     catalogue, infos = big_catalogue(30, 40)
     summary = compute_summary(catalogue, infos, TODAY, cadence_warnings=check_cadence("cotech", [], TODAY), scope=EVERYONE)
-    content = summary_card_content(summary, chart_url="https://bot.example.org/c.png")
+    content = summary_detail_card_content(summary)
     assert card_size(content) <= MAX_CARD_BYTES < TEAMS_MESSAGE_LIMIT
     assert len(find(content, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)) == 30
     assert "non affichés ici" not in texts(content)
@@ -189,7 +243,7 @@ def test_thirty_indicators_and_forty_directorates_fit_under_the_teams_limit():
 def test_an_oversized_catalogue_is_cut_and_says_how_many_rows_are_left_out():
     catalogue, infos = big_catalogue(120, 40)
     summary = compute_summary(catalogue, infos, TODAY, scope=EVERYONE)
-    content = summary_card_content(summary)
+    content = summary_detail_card_content(summary)
     assert card_size(content) <= MAX_CARD_BYTES
     rows = len(find(content, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2))
     assert 0 < rows < 120
@@ -197,6 +251,7 @@ def test_an_oversized_catalogue_is_cut_and_says_how_many_rows_are_left_out():
 
 
 def test_card_attachment_renders_as_text_for_the_console():
-    activity: Activity = card_message(summary_card_content(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)))
+    summary = compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)
+    activity: Activity = card_message(summary_detail_card_content(summary))
     rendered = render_as_text(activity)
     assert "Synthèse SPASER" in rendered and "**LATE**" in rendered

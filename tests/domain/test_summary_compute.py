@@ -9,13 +9,13 @@ from types import SimpleNamespace
 import pytest
 
 from domain.errors import DomainError
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, InvalidPeriod, Period
 from domain.indicators.values import Unit
 from domain.people import Role
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
-    Aggregation,
     DirectorateInfo,
     IndicatorSnapshot,
     Scope,
@@ -35,7 +35,7 @@ DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande"), DirectorateInf
 
 def indicator(code="IND-1", *, values=(), unit=Unit.HOURS, direction=ImprovementDirection.UP, baseline="100",
               target="200", target_year=2027, frequency=Frequency.ANNUAL, directorates=("DRC",),
-              axis=Axis.SOCIAL, label="Heures d'insertion") -> IndicatorSnapshot:
+              axis=Axis.SOCIAL, label="Heures d’insertion") -> IndicatorSnapshot:
     return IndicatorSnapshot(
         code=code,
         label=label,
@@ -146,8 +146,8 @@ def test_counts_add_up_across_directorates_and_rates_are_averaged():
     rate = indicator("P", unit=Unit.PERCENT, baseline="10", target="30", directorates=("DRC", "DCP"),
                      values=[("2025", "DRC", 20), ("2025", "DCP", 25)])
     lines = {line.code: line for line in compute_summary([hours, rate], DIRECTORATES, TODAY, scope=EVERYONE).lines}
-    assert lines["H"].latest_value == Decimal(150) and lines["H"].aggregation is Aggregation.SUM
-    assert lines["P"].latest_value == Decimal("22.5") and lines["P"].aggregation is Aggregation.MEAN
+    assert lines["H"].latest_value == Decimal(150) and lines["H"].aggregation is AggregationRule.SUM
+    assert lines["P"].latest_value == Decimal("22.5") and lines["P"].aggregation is AggregationRule.MEAN
 
 
 def test_a_sum_is_judged_on_the_last_period_every_directorate_reported():
@@ -253,7 +253,7 @@ def test_lead_directorate_filter_shows_that_directorate_only():
 
 
 def test_unknown_directorate_filter_is_a_french_error_listing_the_known_ones():
-    with pytest.raises(SummaryError, match="Directions : DCP, DRC"):
+    with pytest.raises(SummaryError, match="Directions\u00a0: DCP, DRC"):
         compute_summary(shared_catalogue(), DIRECTORATES, TODAY, directorate="DXX", scope=EVERYONE)
 
 
@@ -261,7 +261,7 @@ def test_a_directorate_view_of_a_shared_sum_has_no_comparable_target_but_rates_k
     lines = {line.code: line for line in compute_summary(shared_catalogue(), DIRECTORATES, TODAY,
                                                           scope=Scope.only("DRC")).lines}
     assert lines["H"].status is Status.NO_TARGET
-    assert lines["H"].target_note == "cible fixée pour l'ensemble des directions"
+    assert lines["H"].target_note == "cible fixée pour l’ensemble des directions"
     assert lines["P"].status is Status.ON_TRACK  # DRC's 20 % against the 10 % → 30 % path
     assert lines["P"].target_note is None
 
@@ -270,7 +270,7 @@ def test_scope_follows_the_role():
     assert scope_for(Role.LEAD, None) == Scope.everything()
     assert scope_for(Role.OFFICIAL, "DRC") == Scope.everything()
     assert scope_for(Role.CONTRIBUTOR, "drc") == Scope.only("DRC")
-    with pytest.raises(SummaryAccessDenied, match="direction n'est pas renseignée"):
+    with pytest.raises(SummaryAccessDenied, match="direction n’est pas renseignée"):
         scope_for(Role.CONTRIBUTOR, None)
     with pytest.raises(SummaryAccessDenied, match="enregistrées"):
         scope_for(None, None)

@@ -87,7 +87,7 @@ def test_forged_or_malformed_tokens_are_refused_with_a_404(tokens, forge):
     with pytest.raises(InvalidDownloadToken) as refused:
         tokens.verify(forge(tokens.issue("chart:abc", 1)))
     assert refused.value.http_status == 404
-    assert str(refused.value) == "Ce lien de téléchargement n'existe pas."
+    assert str(refused.value) == "Ce lien de téléchargement n’existe pas."
 
 
 def test_a_token_for_one_resource_does_not_open_another(tokens):

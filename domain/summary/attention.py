@@ -1,0 +1,76 @@
+"""What needs the COPIL's attention in a summary: the first page of the report and the few items
+of the compact card.
+
+- late indicators (behind their path to the target);
+- missing reports: indicators not reported for the period due (never, or only for an older
+  period) and the directorates that have not reported everything;
+- cadence warnings of the committees;
+- decisions to take, derived from the figures: catch-up measures for late indicators, a new
+  deadline for a target whose year has passed, a target for an indicator that has none, a
+  smaller catalogue past ~30 indicators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.summary.wording import joined
+
+
+@dataclass(frozen=True)
+class AttentionPoints:
+    late: tuple[IndicatorLine, ...]
+    not_reported: tuple[IndicatorLine, ...]
+    directorates_behind: tuple[DirectorateCompleteness, ...]
+    cadence: tuple[str, ...]
+    decisions: tuple[str, ...]
+
+    @property
+    def indicators(self) -> tuple[IndicatorLine, ...]:
+        """Late indicators first (they need a decision), then those not reported."""
+        return self.late + self.not_reported
+
+    @property
+    def count(self) -> int:
+        return len(self.late) + len(self.not_reported) + len(self.directorates_behind) + len(self.cadence)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.count == 0 and not self.decisions
+
+
+def attention_points(summary: Summary) -> AttentionPoints:
+    lines = summary.lines
+    late = tuple(line for line in lines if line.status is Status.LATE)
+    not_reported = tuple(line for line in lines if line.status is Status.NOT_REPORTED)
+    behind = tuple(row for row in summary.completeness if row.expected > 0 and not row.is_complete)
+    cadence = tuple(warning.message for warning in summary.cadence_warnings)
+    return AttentionPoints(late, not_reported, behind, cadence, _decisions(summary, late))
+
+
+def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, ...]:
+    decisions = []
+    if late:
+        decisions.append(f"Décider de mesures de rattrapage pour {joined([line.code for line in late])}.")
+    overdue = [
+        line for line in summary.lines
+        if line.snapshot.target_year is not None
+        and line.snapshot.target_year < summary.today.year
+        and line.status is not Status.ACHIEVED
+    ]
+    for line in overdue:
+        decisions.append(
+            f"Fixer une nouvelle échéance pour {line.code} : la cible {line.snapshot.target_year} n’est pas atteinte."
+        )
+    weighting_bases = {indicator.weighting_base for indicator in summary.visible_indicators}
+    untargeted = [
+        line.code for line in summary.lines if line.snapshot.target is None and line.code not in weighting_bases
+    ]
+    if untargeted:
+        decisions.append(f"Fixer une cible pour {joined(untargeted)}.")
+    if summary.catalogue_warning:
+        decisions.append(
+            f"Ramener le catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."
+        )
+    return tuple(decisions)

@@ -1,0 +1,271 @@
+"""The COPIL report as an A4 PDF, same content as the HTML report (report.py): made with fpdf2
+(pure-Python wheel, no system package) and the DejaVu fonts that matplotlib ships, so accents,
+« », · and arrows print without relying on fonts installed on the server.
+
+Page 1: the organisation's logo and name, the title, the counts per status and the points
+d'attention; the detail starts on page 2.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import matplotlib
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+from PIL import Image
+
+from domain.clock import DEFAULT_TIMEZONE
+from domain.summary import wording
+from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
+from domain.summary.model import STATUS_ORDER, Summary
+from domain.summary.report import (
+    NOTHING_TO_FLAG,
+    REPORT_SUBTITLE,
+    attention_groups,
+    panel_alt,
+    report_comments,
+    value_cell,
+    warning_messages,
+)
+
+_FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+_PDF_FONT = "DejaVu"
+LOGO_MAX_HEIGHT_MM = 18
+LOGO_MAX_WIDTH_MM = 45
+_TABLE_STYLE = {
+    "text_align": "LEFT",
+    "line_height": 4,
+    "padding": 1.2,
+    "headings_style": FontFace(emphasis="BOLD", fill_color=(227, 242, 253)),
+    "borders_layout": "HORIZONTAL_LINES",
+}
+
+
+class _ReportPdf(FPDF):
+    def __init__(self, footer_text: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self._footer_text = footer_text
+        self.add_font(_PDF_FONT, "", _FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(_PDF_FONT, "B", _FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.add_font(_PDF_FONT, "I", _FONT_DIR / "DejaVuSans-Oblique.ttf")
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_margins(15, 15, 15)
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font(_PDF_FONT, "I", 7)
+        self.set_text_color(117, 117, 117)
+        self.cell(0, 5, f"{self._footer_text} – page {self.page_no()}/{{nb}}", align="C")
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    value = hex_colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> bytes:
+    """The COPIL report as an A4 PDF: points d'attention on page 1, the detail after."""
+    pdf = _ReportPdf(f"{wording.TITLE} – {wording.scope_text(summary)}")
+    pdf.set_title(f"{wording.TITLE} – {wording.scope_text(summary)}")
+    pdf.set_lang("fr")
+    pdf.add_page()
+    _header(pdf, summary)
+    empty = wording.empty_text(summary)
+    if empty:
+        _warning(pdf, empty)
+    else:
+        _attention_page(pdf, summary)
+        pdf.add_page()
+        _indicators(pdf, summary)
+    _completeness(pdf, summary)
+    _heading(pdf, "Prochaines réunions")
+    pdf.set_font(_PDF_FONT, "", 9)
+    if summary.next_meetings:
+        for meeting in summary.next_meetings:
+            _paragraph(pdf, f"• {meeting.label} : {wording.meeting_text(meeting, timezone)}", 5)
+    else:
+        _paragraph(pdf, "Aucune réunion planifiée.", 5)
+    for message in warning_messages(summary):
+        _warning(pdf, message)
+    _comments(pdf, summary)
+    if summary.lines:
+        pdf.ln(3)
+        pdf.set_font(_PDF_FONT, "I", 7.5)
+        pdf.set_text_color(97, 97, 97)
+        _paragraph(pdf, wording.RULES_TEXT, 3.8)
+    return bytes(pdf.output())
+
+
+def _header(pdf: FPDF, summary: Summary) -> None:
+    """The logo on the left, the organisation, title and scope beside it."""
+    organisation = summary.organisation
+    top = pdf.get_y()
+    if organisation.logo:
+        with Image.open(io.BytesIO(organisation.logo)) as image:
+            ratio = image.width / image.height
+        height = min(LOGO_MAX_HEIGHT_MM, LOGO_MAX_WIDTH_MM / ratio)
+        pdf.image(io.BytesIO(organisation.logo), x=pdf.l_margin, y=top, h=height, w=height * ratio,
+                  alt_text=f"Logo de {organisation.name}" if organisation.name else "Logo de l’organisation")
+        pdf.set_left_margin(pdf.l_margin + height * ratio + 5)
+        pdf.set_xy(pdf.l_margin, top)
+        bottom = top + height
+    else:
+        bottom = top
+    if organisation.name:
+        pdf.set_font(_PDF_FONT, "B", 11)
+        pdf.set_text_color(66, 66, 66)
+        _paragraph(pdf, organisation.name, 6)
+    pdf.set_font(_PDF_FONT, "B", 18)
+    pdf.set_text_color(33, 33, 33)
+    _paragraph(pdf, wording.TITLE, 9)
+    pdf.set_font(_PDF_FONT, "", 10)
+    pdf.set_text_color(97, 97, 97)
+    _paragraph(pdf, f"{REPORT_SUBTITLE} · {wording.scope_text(summary, with_organisation=False)}", 5.5)
+    pdf.set_text_color(33, 33, 33)
+    pdf.set_left_margin(15)
+    pdf.set_xy(15, max(pdf.get_y(), bottom) + 3)
+
+
+def _attention_page(pdf: FPDF, summary: Summary) -> None:
+    _counts(pdf, summary)
+    _heading(pdf, "Points d’attention", keep=0)
+    pdf.set_font(_PDF_FONT, "", 9)
+    _paragraph(pdf, wording.headline_text(summary), 5)
+    groups = attention_groups(summary)
+    if not groups:
+        _paragraph(pdf, NOTHING_TO_FLAG, 5)
+    for group in groups:
+        pdf.ln(1.5)
+        pdf.set_font(_PDF_FONT, "B", 9.5)
+        _paragraph(pdf, group.heading, 5.5)
+        pdf.set_font(_PDF_FONT, "", 8.5)
+        for item in group.items:
+            _paragraph(pdf, f"• {item}", 4.3)
+        if group.more:
+            pdf.set_font(_PDF_FONT, "I", 8)
+            _paragraph(pdf, group.more, 4.3)
+
+
+def _indicators(pdf: FPDF, summary: Summary) -> None:
+    pdf.set_font(_PDF_FONT, "B", 14)
+    _paragraph(pdf, "Détail des indicateurs", 8)
+    for section in summary.sections:
+        _heading(pdf, f"Axe {section.axis.value}")
+        pdf.set_font(_PDF_FONT, "", 8)
+        with pdf.table(col_widths=(54, 50, 36, 20), **_TABLE_STYLE) as table:
+            table.row(("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut"))
+            for line in section.lines:
+                row = table.row()
+                row.cell(f"{line.code} {line.label}")
+                row.cell("\n".join(part for part in (value_cell(line), wording.trend_text(line)) if part))
+                row.cell("\n".join(part for part in (wording.target_text(line), wording.progress_text(line)) if part))
+                row.cell(
+                    wording.status_title(line.status),
+                    style=FontFace(emphasis="BOLD", color=_rgb(STATUS_HEX[line.status])),
+                )
+    png = summary_chart_png(summary, panels=(Panel.PROGRESS,), with_title=False)
+    _keep_room(pdf, _chart_height(pdf, png) + 20)
+    _heading(pdf, "Avancement vers la cible")
+    _chart(pdf, png, panel_alt(Panel.PROGRESS))
+
+
+def _comments(pdf: FPDF, summary: Summary) -> None:
+    _heading(pdf, "Commentaires des directions")
+    pdf.set_font(_PDF_FONT, "", 9)
+    comments = report_comments(summary)
+    if not comments:
+        _paragraph(pdf, "Aucun commentaire.", 5)
+    for line, items in comments:
+        pdf.set_font(_PDF_FONT, "B", 9)
+        _paragraph(pdf, f"{line.code} {line.label}", 5)
+        pdf.set_font(_PDF_FONT, "", 9)
+        for name, period, comment in items:
+            _paragraph(pdf, f"• {name} ({period}) : {comment}", 4.6)
+        pdf.ln(1)
+
+
+def _paragraph(pdf: FPDF, text: str, height: float) -> None:
+    pdf.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _keep_room(pdf: FPDF, height: float) -> None:
+    """Start a new page unless `height` mm are left, so a heading stays with what follows."""
+    if pdf.will_page_break(height):
+        pdf.add_page()
+
+
+def _heading(pdf: FPDF, text: str, *, keep: float = 60) -> None:
+    """A section heading; `keep` mm (a table header and a first row) must follow on the page."""
+    _keep_room(pdf, keep)
+    pdf.ln(4)
+    pdf.set_font(_PDF_FONT, "B", 12)
+    pdf.set_text_color(33, 33, 33)
+    _paragraph(pdf, text, 7)
+    pdf.set_draw_color(224, 224, 224)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(2)
+
+
+def _warning(pdf: FPDF, text: str) -> None:
+    pdf.ln(1)
+    pdf.set_font(_PDF_FONT, "", 9)
+    pdf.set_fill_color(255, 243, 224)
+    pdf.set_text_color(130, 60, 0)
+    pdf.multi_cell(0, 5, "⚠ " + text, align="L", fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(33, 33, 33)
+    pdf.ln(1)
+
+
+def _counts(pdf: FPDF, summary: Summary) -> None:
+    width = (pdf.w - pdf.l_margin - pdf.r_margin) / len(STATUS_ORDER)
+    top = pdf.get_y()
+    for index, status in enumerate(STATUS_ORDER):
+        count = summary.status_counts.get(status, 0)
+        pdf.set_xy(pdf.l_margin + index * width, top)
+        pdf.set_text_color(*_rgb(STATUS_HEX[status]))
+        pdf.set_font(_PDF_FONT, "B", 20)
+        pdf.cell(width, 10, str(count), align="C")
+        pdf.set_xy(pdf.l_margin + index * width, top + 10)
+        pdf.set_font(_PDF_FONT, "", 9)
+        pdf.cell(width, 5, wording.status_count_label(status, count), align="C")
+    pdf.set_text_color(33, 33, 33)
+    pdf.set_xy(pdf.l_margin, top + 18)
+
+
+def _chart_height(pdf: FPDF, png: bytes) -> float:
+    """Height of the chart at full text width, capped to one page."""
+    with Image.open(io.BytesIO(png)) as image:
+        ratio = image.height / image.width
+    return min((pdf.w - pdf.l_margin - pdf.r_margin) * ratio, pdf.h - pdf.t_margin - pdf.b_margin - 30)
+
+
+def _chart(pdf: FPDF, png: bytes, alt_text: str) -> None:
+    """The chart at full width, shrunk only to fit the page (`_keep_room` made room for it)."""
+    with Image.open(io.BytesIO(png)) as image:
+        ratio = image.height / image.width
+    height = min(_chart_height(pdf, png), pdf.h - pdf.b_margin - pdf.get_y())
+    pdf.image(io.BytesIO(png), x="C", w=height / ratio, h=height, alt_text=alt_text)
+    pdf.ln(2)
+
+
+def _completeness(pdf: FPDF, summary: Summary) -> None:
+    if not summary.completeness:
+        return
+    png = None
+    if any(row.expected for row in summary.completeness) and len(summary.completeness) > 1:
+        png = summary_chart_png(summary, panels=(Panel.COMPLETENESS,), with_title=False)
+        _keep_room(pdf, _chart_height(pdf, png) + 26)
+    _heading(pdf, "Remontées de la période en cours")
+    pdf.set_font(_PDF_FONT, "", 9)
+    _paragraph(pdf, wording.completeness_headline(summary), 5)
+    if png is not None:
+        _chart(pdf, png, panel_alt(Panel.COMPLETENESS))
+    pdf.set_font(_PDF_FONT, "", 8)
+    with pdf.table(col_widths=(60, 25, 95), **_TABLE_STYLE) as table:
+        table.row(("Direction", "Indicateurs remontés", "À remonter"))
+        for row in summary.completeness:
+            table.row((row.directorate.display, wording.completeness_text(row), wording.missing_text(row) or "—"))

@@ -1,0 +1,154 @@
+"""Aggregation across directorates by the rule the catalogue declares: sum, mean, mean weighted by
+another indicator of the same directorate and period, single organisation-wide value. Every
+expected figure is computed by hand in the comment above it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from domain.indicators.aggregation import AggregationRule
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
+from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
+from domain.summary.wording import value_text
+
+TODAY = date(2026, 3, 1)  # annual indicators are due for 2025
+EVERYONE = Scope.everything()
+DIRECTORATES = [DirectorateInfo("DCP"), DirectorateInfo("DPB"), DirectorateInfo("DSI")]
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def rate(values, *, directorates=("DCP", "DPB"), base="MARCHES", rule=AggregationRule.WEIGHTED_MEAN,
+         frequency=Frequency.ANNUAL, baseline="10", target="40"):
+    return IndicatorSnapshot(
+        code="PART", label="Part des marchés avec clause d’insertion", axis=Axis.SOCIAL, unit=Unit.PERCENT,
+        frequency=frequency, directorates=directorates, direction=ImprovementDirection.UP,
+        baseline=None if baseline is None else Decimal(baseline), target=None if target is None else Decimal(target),
+        target_year=None if target is None else 2028, values=tuple(values), aggregation=rule,
+        weighting_base=base if rule is AggregationRule.WEIGHTED_MEAN else None,
+    )
+
+
+def contracts(values, *, frequency=Frequency.ANNUAL, code="MARCHES"):
+    return IndicatorSnapshot(
+        code=code, label="Marchés notifiés", axis=Axis.GOVERNANCE, unit=Unit.COUNT, frequency=frequency,
+        directorates=("DCP", "DPB", "DSI"), direction=ImprovementDirection.UP, values=tuple(values),
+    )
+
+
+def line_of(catalogue, code="PART", **options):
+    options.setdefault("scope", EVERYONE)
+    summary = compute_summary(catalogue, DIRECTORATES, TODAY, **options)
+    return next(line for line in summary.lines if line.code == code)
+
+
+def test_a_weighted_mean_weights_each_rate_by_the_same_directorates_base_for_the_same_period():
+    # 2025: DCP 20 % of 300 contracts, DPB 50 % of 100 → (20 × 300 + 50 × 100) / 400 = 27,5 %.
+    # The plain mean would say 35 %; DSI's 900 contracts weigh nothing, it reported no rate.
+    weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100), ("2025", "DSI", 900)])
+    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights])
+    assert line.aggregation is AggregationRule.WEIGHTED_MEAN
+    assert line.latest_value == Decimal("27.50")
+    assert (line.reporting_count, line.responsible_count) == (2, 2) and line.unweighted == ()
+
+
+def test_a_weighted_mean_uses_the_weights_of_its_own_period_only():
+    # 2024: DCP 10 % × 100, DPB 40 % × 300 → (1 000 + 12 000) / 400 = 32,5 %.
+    # 2025: DCP 20 % × 300, DPB 50 % × 100 → 27,5 %: a fall, whatever the plain means (25 → 35).
+    weights = contracts([("2024", "DCP", 100), ("2024", "DPB", 300), ("2025", "DCP", 300), ("2025", "DPB", 100)])
+    values = [("2024", "DCP", 10), ("2024", "DPB", 40), ("2025", "DCP", 20), ("2025", "DPB", 50)]
+    line = line_of([rate(values), weights])
+    assert line.latest_value == Decimal("27.50")
+    assert line.trend.direction is TrendDirection.DOWN and line.trend.previous_value == Decimal("32.50")
+
+
+def test_a_directorate_without_its_weight_is_left_out_and_named():
+    # DPB reported 50 % but not its number of contracts for 2025: the mean is DCP's alone, 20 %,
+    # marked partial (1 of 2), and DPB is named rather than counted with a guessed weight.
+    weights = contracts([("2025", "DCP", 300), ("2024", "DPB", 100)])
+    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights])
+    assert line.latest_value == Decimal("20.00")
+    assert line.unweighted == ("DPB",) and line.is_partial
+    assert plain(value_text(line)) == (
+        "20 % en 2025 (1/2 directions) ; DPB non comptée (pondération MARCHES manquante)"
+    )
+
+
+def test_without_any_weight_the_period_has_no_value_and_an_older_weighted_period_is_stale():
+    # 2024 is weighted: DCP 10 % × 1, DPB 30 % × 3 → (10 + 90) / 4 = 25 %. 2025 has no weight at
+    # all: no 2025 value, so the latest value is 2024's, older than the 2025 due: not reported.
+    weights = contracts([("2024", "DCP", 1), ("2024", "DPB", 3)])
+    values = [("2024", "DCP", 10), ("2024", "DPB", 30), ("2025", "DCP", 20), ("2025", "DPB", 50)]
+    line = line_of([rate(values), weights])
+    assert line.latest_period.code == "2024" and line.latest_value == Decimal("25.00")
+    assert line.status is Status.NOT_REPORTED and line.is_stale
+    never = line_of([rate([("2025", "DCP", 20)]), contracts([])])
+    assert never.latest_value is None and never.status is Status.NOT_REPORTED and never.unweighted == ("DCP",)
+    assert plain(value_text(never)) == "aucune valeur remontée ; DCP non comptée (pondération MARCHES manquante)"
+
+
+def test_weights_adding_up_to_zero_give_no_value_rather_than_a_division_by_zero():
+    zero = contracts([("2025", "DCP", 0), ("2025", "DPB", 0)])
+    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), zero])
+    assert line.latest_value is None and line.status is Status.NOT_REPORTED
+
+
+def test_a_weighting_base_of_another_frequency_weighs_nothing():
+    # Quarterly contract counts cannot weight an annual rate: the periods never match.
+    weights = contracts([("2025-T4", "DCP", 300), ("2025-T4", "DPB", 100)], frequency=Frequency.QUARTERLY)
+    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights])
+    assert line.latest_value is None and line.unweighted == ("DCP", "DPB")
+
+
+def test_an_inactive_weighting_base_passed_apart_still_weighs():
+    weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100)])
+    summary = compute_summary([rate([("2025", "DCP", 20), ("2025", "DPB", 50)])], DIRECTORATES, TODAY, scope=EVERYONE,
+                              weighting_bases=[weights])
+    assert [line.code for line in summary.lines] == ["PART"]
+    assert summary.lines[0].latest_value == Decimal("27.50")
+
+
+def test_a_directorates_view_of_a_weighted_mean_is_its_own_rate_against_the_target():
+    # DPB alone: 50 % (its own weight, 100, divides out); the 10 % → 40 % target applies to its rate.
+    weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100)])
+    line = line_of([rate([("2024", "DPB", 30), ("2025", "DCP", 20), ("2025", "DPB", 50)]), weights],
+                   scope=Scope.only("DPB"))
+    assert line.latest_value == Decimal("50.00") and line.target_note is None
+    assert line.status is Status.ACHIEVED
+
+
+def test_a_plain_mean_is_still_unweighted_when_declared_so():
+    # (20 + 50) / 2 = 35 %.
+    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)], rule=AggregationRule.MEAN, base=None)])
+    assert line.latest_value == Decimal("35.00") and line.aggregation is AggregationRule.MEAN
+
+
+def test_a_single_value_is_the_organisations_one_not_a_sum():
+    # Purchase emissions: the organisation's total, 48 200 → 38 000 tCO2e, reported by DEE alone.
+    # Summed with a share reported elsewhere it once read 89 600 tCO2e (« avancement −406 % »).
+    emissions = IndicatorSnapshot(
+        code="IND-07", label="Émissions liées aux achats", axis=Axis.ENVIRONMENTAL, unit=Unit.TCO2E,
+        frequency=Frequency.ANNUAL, directorates=("DEE",), direction=ImprovementDirection.DOWN,
+        baseline=Decimal(48200), target=Decimal(38000), target_year=2030, aggregation=AggregationRule.SINGLE,
+        values=(("2024", "DEE", 48200), ("2025", "DEE", 46100), ("2025", "DCP", 41400)),
+    )
+    line = line_of([emissions], code="IND-07")
+    # Path from 48 200 (end of 2024) to 38 000 (end of 2030): one sixth by the end of 2025 ≈ 46 500.
+    assert line.latest_value == Decimal(46100) and line.aggregation is AggregationRule.SINGLE
+    assert line.status is Status.ON_TRACK
+    assert round(line.progress_percent) == 21  # (48 200 − 46 100) / (48 200 − 38 000) = 20,6 %
+
+
+def test_a_sum_still_adds_the_directorates_shares():
+    hours = IndicatorSnapshot(
+        code="H", label="Heures d’insertion", axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
+        directorates=("DCP", "DPB"), direction=ImprovementDirection.UP, aggregation=AggregationRule.SUM,
+        values=(("2025", "DCP", 7500), ("2025", "DPB", 5000)),
+    )
+    assert line_of([hours], code="H").latest_value == Decimal(12500)

@@ -1,0 +1,146 @@
+"""The COPIL report an élu·e wants: the organisation's name and logo, a first page of points
+d'attention (late indicators, missing reports, committee cadence, decisions), then the detail."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from domain.committees.cadence import check_cadence
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
+from domain.summary.attention import attention_points
+from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
+from domain.summary.organisation import InvalidOrganisation, organisation_from
+from domain.summary.report import MAX_ATTENTION_LINES, report_html
+from domain.summary.report_pdf import report_pdf
+
+TODAY = date(2027, 3, 1)  # 2026 is due
+EVERYONE = Scope.everything()
+DIRECTORATES = [DirectorateInfo("DRC", "Restauration collective"), DirectorateInfo("DCP", "Commande publique")]
+
+
+def logo_png(width=120, height=60) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (width, height), (21, 101, 192)).save(output, format="PNG")
+    return output.getvalue()
+
+
+def indicator(code, values=(), *, target="200", target_year=2030, directorates=("DRC",), label="Heures d’insertion"):
+    return IndicatorSnapshot(
+        code=code, label=label, axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
+        directorates=directorates, direction=ImprovementDirection.UP, baseline=Decimal(100),
+        target=None if target is None else Decimal(target), target_year=target_year if target else None,
+        values=tuple(values),
+    )
+
+
+def catalogue():
+    return [
+        indicator("LATE", [("2025", "DRC", 100), ("2026", "DRC", 101)]),
+        indicator("OVERDUE", [("2025", "DRC", 100), ("2026", "DRC", 150)], target_year=2026),
+        indicator("OLD", [("2024", "DRC", 150), ("2025", "DRC", 160)], directorates=("DRC", "DCP")),
+        indicator("FREE", [("2026", "DCP", 3)], target=None, directorates=("DCP",)),
+    ]
+
+
+def summary(**options):
+    organisation = organisation_from("Ville de Montreuil-sur-Loire", logo_png())
+    return compute_summary(catalogue(), DIRECTORATES, TODAY, scope=EVERYONE, organisation=organisation,
+                           cadence_warnings=check_cadence("copil", [], TODAY), **options)
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().replace("\u00a0", " ").replace("\u202f", " ").split())
+            for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_attention_points_gather_late_indicators_missing_reports_cadence_and_decisions():
+    points = attention_points(summary())
+    assert [line.code for line in points.late] == ["LATE", "OVERDUE"]
+    assert [line.code for line in points.not_reported] == ["OLD"]
+    assert [row.directorate.code for row in points.directorates_behind] == ["DCP", "DRC"]
+    assert points.cadence and "Comité de pilotage" in points.cadence[0]
+    assert tuple(map(plain, points.decisions)) == (
+        "Décider de mesures de rattrapage pour LATE et OVERDUE.",
+        "Fixer une nouvelle échéance pour OVERDUE : la cible 2026 n’est pas atteinte.",
+        "Fixer une cible pour FREE.",
+    )
+
+
+def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_then_the_detail():
+    pages = pdf_pages(report_pdf(summary()))
+    first = pages[0]
+    assert first.startswith("Ville de Montreuil-sur-Loire Synthèse SPASER Rapport pour le comité de pilotage")
+    for heading in ("Points d’attention", "Indicateurs en retard (2)", "Directions en attente (2)",
+                    "Indicateurs non renseignés pour la période due (1)", "Rythme des comités", "Décisions à prendre"):
+        assert heading in first, heading
+    assert "LATE Heures d’insertion : 101 heures en 2026, attendu" in first
+    # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.
+    old = "OLD Heures d’insertion : dernière valeur : 160 heures en 2025 (1/2 directions) ; 2026 non renseignée"
+    assert old in first
+    assert "Détail des indicateurs" not in first
+    assert pages[1].startswith("Détail des indicateurs")
+    assert "somme des directions" in " ".join(pages[1:])
+
+
+def test_the_pdf_carries_the_logo_as_an_image():
+    reader = PdfReader(io.BytesIO(report_pdf(summary())))
+    assert len(reader.pages[0].images) == 1
+    without = PdfReader(io.BytesIO(report_pdf(compute_summary(catalogue(), DIRECTORATES, TODAY, scope=EVERYONE))))
+    assert len(without.pages[0].images) == 0
+    assert pdf_pages(report_pdf(compute_summary(catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)))[0].startswith(
+        "Synthèse SPASER Rapport pour le comité de pilotage")
+
+
+def test_a_long_list_is_cut_on_the_first_page_and_left_to_the_detail():
+    many = [indicator(f"L{n:02d}", [("2025", "DRC", 100), ("2026", "DRC", 101)]) for n in range(20)]
+    data = report_pdf(compute_summary(many, DIRECTORATES, TODAY, scope=EVERYONE))
+    first = pdf_pages(data)[0]
+    assert f"L{MAX_ATTENTION_LINES - 1:02d}" in first and f"L{MAX_ATTENTION_LINES:02d} " not in first
+    assert f"… et {20 - MAX_ATTENTION_LINES} autres : voir le détail ci-après." in first
+
+
+def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
+    html = plain(report_html(summary()).decode())
+    assert '<img class="logo" alt="Logo de Ville de Montreuil-sur-Loire" src="data:image/png;base64,iVBOR' in html
+    assert '<p class="org">Ville de Montreuil-sur-Loire</p>' in html
+    assert html.index("<h2>Points d") < html.index('<section class="detail">') < html.index("Axe social")
+    assert "Décider de mesures de rattrapage pour LATE et OVERDUE." in html
+
+
+def test_nothing_to_flag_is_said_plainly():
+    fine = [indicator("OK", [("2025", "DRC", 100), ("2026", "DRC", 250)])]
+    html = report_html(compute_summary(fine, DIRECTORATES, TODAY, scope=EVERYONE)).decode()
+    assert "Aucun point d’attention" in html
+
+
+@pytest.mark.parametrize(
+    ("logo", "message"),
+    [
+        (b"GIF89a not a png", "n’est pas une image PNG ou JPEG lisible"),
+        (b"\x89PNG\r\n\x1a\n broken", "n’est pas une image PNG ou JPEG lisible"),
+        (logo_png(5000, 10), "5000 × 10 pixels"),
+        (b"\x89PNG" + b"0" * 1_000_001, "réduisez-le à 1\u202f000 ko au plus"),
+    ],
+)
+def test_a_logo_that_cannot_print_is_refused_in_french(logo, message):
+    with pytest.raises(InvalidOrganisation, match=message):
+        organisation_from("Ville", logo)
+
+
+def test_an_organisation_name_is_trimmed_and_bounded():
+    assert organisation_from("  Ville   de Lyon ").name == "Ville de Lyon"
+    with pytest.raises(InvalidOrganisation, match="trop long"):
+        organisation_from("x" * 121)
