@@ -24,9 +24,9 @@ def plain(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
-async def demo_summary(database, now: datetime):
+async def demo_summary(database, now: datetime, folder):
     runtime = build_runtime(make_settings(database.url), database=database, clock=FakeClock(now))
-    await load_demo(runtime, "demo-tenant")
+    await load_demo(runtime, "demo-tenant", folder)
     return await runtime.summary.summary(Scope.everything())
 
 
@@ -40,8 +40,8 @@ def test_every_demo_indicator_declares_how_its_directorates_values_add_up():
 
 
 @pytest.mark.parametrize("now", [datetime(2026, 12, 4, 9, tzinfo=UTC), datetime(2031, 5, 20, 9, tzinfo=UTC)])
-async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_indicator(sqlite_database, now):
-    summary = await demo_summary(sqlite_database, now)
+async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_indicator(sqlite_database, now, tmp_path):
+    summary = await demo_summary(sqlite_database, now, tmp_path)
     lines = {line.code: line for line in summary.lines}
     counts = summary.status_counts
 
