@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -77,6 +78,8 @@ TURN_ERROR_REPLY = (
     "Désolé, une erreur inattendue m'a empêché de répondre. Ce qui avait déjà été confirmé est bien "
     "enregistré ; le dialogue en cours a été interrompu. Vous pouvez recommencer."
 )
+ERROR_REFERENCE = "Si cela se reproduit, donnez ce numéro à la personne responsable du SPASER : {reference}."
+"""The same reference is in the log line of the error, so that support finds it."""
 CONFLICT_REPLY = "Votre message est arrivé en même temps qu'un autre et n'a pas été pris en compte : renvoyez-le, s'il vous plaît."
 DATABASE_DOWN_REPLY = (
     "Je ne peux pas accéder à ma base de données pour le moment : votre message n'a pas pu être traité. "
@@ -215,9 +218,10 @@ class BotRuntime(Services):
             except Exception:  # noqa: BLE001 - the connector may be down too
                 log.exception("Could not tell the user the database is unavailable")
             return
-        log.exception("Unhandled error in turn", exc_info=error)
+        reference = secrets.token_hex(4).upper()
+        log.exception("Unhandled error in turn (reference %s)", reference, exc_info=error)
         try:
-            await turn_context.send_activity(TURN_ERROR_REPLY)
+            await turn_context.send_activity(f"{TURN_ERROR_REPLY} {ERROR_REFERENCE.format(reference=reference)}")
             await self.conversation_state.load(turn_context)  # delete() needs it loaded in this turn
             await self.conversation_state.delete(turn_context)
         except Exception:  # noqa: BLE001 - the reply itself may fail (e.g. connector down)

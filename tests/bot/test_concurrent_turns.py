@@ -105,8 +105,9 @@ async def test_a_turn_that_loses_the_state_race_to_another_instance_shows_only_t
     assert positions(probe) == [3], "the other instance's turn was kept; the refused one was not applied"
 
 
-async def test_a_turn_that_fails_is_answered_by_the_error_message_alone(runtime, talk):
-    """Messages a turn made before failing are dropped with it: the person reads the error message only."""
+async def test_a_turn_that_fails_is_answered_by_the_error_message_alone(runtime, talk, caplog):
+    """Messages a turn made before failing are dropped with it: the person reads the error message
+    only, with the reference of the error's log line."""
     lead = talk()
     await lead.say("ajouter une direction")
 
@@ -116,4 +117,7 @@ async def test_a_turn_that_fails_is_answered_by_the_error_message_alone(runtime,
     runtime.storage.write_in = broken_write
     replies = await lead.say("DAF")
 
-    assert texts(replies) == TURN_ERROR_REPLY
+    said = texts(replies)
+    reference = re.fullmatch(re.escape(TURN_ERROR_REPLY) + r" Si cela se reproduit, .*\u00a0: ([0-9A-F]{8})\.", said)
+    assert reference, said
+    assert f"Unhandled error in turn (reference {reference[1]})" in caplog.text
