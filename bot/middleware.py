@@ -165,7 +165,7 @@ class HoldRepliesMiddleware(Middleware):
         try:
             result = await logic()
         finally:
-            del context.send_activities
+            context.send_activities = send_now
         if held:
             await send_now(held)
         return result

@@ -22,6 +22,17 @@ from storage.people import ConversationRefRepository
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 
 
+def message_parts(activity: Activity | str) -> tuple[str, dict | None]:
+    """A reply as the outbox stores it: its text and its Adaptive Card, if any."""
+    if isinstance(activity, str):
+        return activity, None
+    card = next(
+        (a.content for a in activity.attachments or [] if a.content_type == ADAPTIVE_CARD and isinstance(a.content, dict)),
+        None,
+    )
+    return activity.text or activity.summary or "", card
+
+
 def in_group(turn_context: TurnContext) -> bool:
     """A group chat or a channel: what is posted there, every member reads."""
     return (turn_context.activity.conversation.conversation_type or "personal") != "personal"
@@ -70,15 +81,12 @@ class PrivateReplies:
 
     @staticmethod
     def _message(person: PersonView, asked_in: str, index: int, activity: Activity) -> OutboxMessage:
-        card = next(
-            (a.content for a in activity.attachments or [] if a.content_type == ADAPTIVE_CARD and isinstance(a.content, dict)),
-            None,
-        )
+        text, card = message_parts(activity)
         return OutboxMessage(
             key=f"private-reply:{asked_in}:{index}"[:300],
             source_kind=SourceKind.PRIVATE_REPLY,
             source_id=asked_in[:64],
-            text=activity.text or activity.summary or "",
+            text=text,
             card=card,
             person_id=person.id,
             recipient_label=person.name or person.email or f"personne n° {person.id}",

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from botbuilder.core import BotAdapter, ConversationState, TurnContext, UserState
+from botbuilder.core import BotAdapter, CloudAdapterBase, ConversationState, TurnContext, UserState
 from botbuilder.dialogs import DialogSet
 
 from bot.attachments import Downloads, IncomingFilesMiddleware
@@ -42,6 +42,7 @@ from bot.middleware import (
 from bot.observability import TurnLogMiddleware
 from bot.private_replies import PrivateReplies
 from bot.public_http import PublicPageRoutes
+from bot.replies import PacedRepliesMiddleware
 from bot.router import Router
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -99,6 +100,7 @@ class BotRuntime(Services):
     downloads: Downloads
     calendar: CalendarRoutes
     public_routes: PublicPageRoutes
+    paced_replies: PacedRepliesMiddleware
     _settling: asyncio.Task | None = field(default=None, init=False, repr=False)
     _warm_up: asyncio.Future | None = field(default=None, init=False, repr=False)
     _summary_warm_up: asyncio.Task | None = field(default=None, init=False, repr=False)
@@ -200,6 +202,8 @@ class BotRuntime(Services):
         adapter.use(IncomingFilesMiddleware(self.downloads))
         adapter.use(TurnAdmissionMiddleware())
         adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock))
+        if isinstance(adapter, CloudAdapterBase):  # the console (REPL, tests) talks to no connector
+            adapter.use(self.paced_replies)
         adapter.use(HoldRepliesMiddleware())
         adapter.use(TurnUnitMiddleware(self.database, self.processed_activities, self.clock))
         adapter.on_turn_error = self.on_turn_error
@@ -321,4 +325,8 @@ def build_runtime(
         ),
         calendar=CalendarRoutes(services.committees, services.people, services.clock, tz),
         public_routes=PublicPageRoutes(services.public_page),
+        paced_replies=PacedRepliesMiddleware(
+            services.send_limiter, services.outbox, services.clock, services.jobs.wake_outbox,
+            sleep=sleep, **({"monotonic": monotonic} if monotonic else {}),
+        ),
     )

@@ -82,6 +82,8 @@ class Services:
     scheduler: SchedulerService
     jobs: Jobs
     metrics: Metrics
+    send_limiter: SlidingWindowLimiter
+    """Teams' send limits, counted for the outbox and the turns' replies alike."""
     graph: GraphClient | None
     """Microsoft Graph, when configured (names, proactive installation, Outlook invitations)."""
 
@@ -134,13 +136,14 @@ def build_services(
         settings, graph, outbox, people, conversation_refs, committee_repository, outlook_events, audience,
         clock,
     )
+    send_limiter = SlidingWindowLimiter(config.sending.limits, sleep=sleep, **limiter_args)
     sender = OutboxSender(
         outbox,
         channel,
         clock,
         settings=config.sending,
         local_mode=settings.local_mode,
-        limiter=SlidingWindowLimiter(config.sending.limits, sleep=sleep, **limiter_args),
+        limiter=send_limiter,
         sleep=sleep,
         leads=people.lead_names,
         tasks=tasks,
@@ -200,6 +203,7 @@ def build_services(
         scheduler=scheduler,
         jobs=jobs,
         metrics=metrics,
+        send_limiter=send_limiter,
         graph=graph,
     )
 

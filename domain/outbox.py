@@ -50,6 +50,8 @@ class SourceKind(StrEnum):
     LEAD_NOTICE = "lead_notice"
     PRIVATE_REPLY = "private_reply"
     """The answer to something asked in a group that belongs in the person's personal chat."""
+    TURN_REPLY = "turn_reply"
+    """A turn's reply Teams kept refusing (429, 5xx) for longer than a turn may wait: sent later."""
     INSTALLATION = "installation"
     """Not a message: install the app for a person who has no conversation (Microsoft Graph)."""
     OUTLOOK_EVENT = "outlook_event"
@@ -60,9 +62,11 @@ TASK_KINDS = frozenset({SourceKind.INSTALLATION, SourceKind.OUTLOOK_EVENT})
 """Rows the sender hands to a Graph task instead of Teams; an Outlook event has no recipient."""
 
 
-UNREPORTED_SOURCES = frozenset({SourceKind.LEAD_NOTICE, SourceKind.PRIVATE_REPLY, SourceKind.INSTALLATION})
-"""Sources whose undelivered rows are not reported to the lead as such: her own notices, installations (reported with the message they were for), and answers
-the person asked for (they are told in the group when they cannot be reached)."""
+UNREPORTED_SOURCES = frozenset(
+    {SourceKind.LEAD_NOTICE, SourceKind.PRIVATE_REPLY, SourceKind.TURN_REPLY, SourceKind.INSTALLATION}
+)
+"""Sources whose undelivered rows are not reported to the lead as such: her own notices,
+installations (reported with the message they were for), and answers the person asked for."""
 FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED})
 
 
