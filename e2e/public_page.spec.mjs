@@ -66,7 +66,7 @@ test('the public page passes axe-core with no serious violation and shows comput
   assert.equal(await page.getAttribute('html', 'lang'), 'fr');
   assert.equal(await page.locator('h1').count(), 1);
   const rows = await page.locator('tbody tr').count();
-  assert.equal(rows, 23, '23 active demo indicators');
+  assert.equal(rows, 24, '24 active demo indicators');
   assert.match(await page.locator('body').innerText(), /calculé depuis les DECP/);
   assert.match(await page.locator('body').innerText(), /saisi par les directions/);
   assert.doesNotMatch(await page.content(), PERSONAL, 'nothing personal on the public page');
@@ -91,7 +91,7 @@ test('the open-data CSV has one row per indicator and nothing personal', async (
   assert.match(response.headers.get('content-type'), /^text\/csv/);
   const lines = (await response.text()).trim().split('\n');
   assert.equal(lines[0], 'code,libelle,axe,unite,origine,periode,valeur,valeur_reference,cible,annee_cible,progression_pct,statut,remarque');
-  assert.equal(lines.length, 24);
+  assert.equal(lines.length, 25);
   assert.doesNotMatch(lines.join('\n'), PERSONAL);
 });
 

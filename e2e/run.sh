@@ -173,7 +173,7 @@ start_playground() { # name, port, [index of the signed-in user; default: the Pl
     --port "$2" --disable-telemetry) >"$WORK/playground-$1.log" 2>&1 &
   PLAYGROUND_PIDS+=("$!")
 }
-# The demo organisation (7 directorates, 10 people, 23 indicators with past values, 3 of them
+# The demo organisation (7 directorates, 10 people, 24 indicators with past values, 3 of them
 # computed from its generated DECP file), loaded with
 # the command line before the bot starts (while the Playgrounds start): the scenarios then
 # register Playground users in it.
