@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import uuid
+from urllib.parse import quote
 from datetime import UTC, datetime
 
 import pytest
@@ -231,6 +232,27 @@ async def test_an_invoke_of_any_name_and_value_gets_a_2xx_or_4xx(client, connect
     response = await client.post("/api/messages", json=body)
     event(f"{name if name in ('adaptiveCard/action', 'task/fetch') else 'other'}: status {response.status}")
     assert response.status in ACCEPTABLE, (name, value, response.status, await response.text())
+    assert errors.take() == []
+
+
+path_segments = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="/?#"), min_size=1, max_size=60),
+    st.sampled_from(["a" * 43, "eyJhbGciOiJIUzI1NiJ9.e30.x", "%00", "..", "%2F..%2F", "9" * 30, "-1", "0"]),
+)
+
+
+@settings(max_examples=budget(40))
+@given(token=st.one_of(st.none(), path_segments), meeting=st.one_of(st.integers(-(2**70), 2**70).map(str), path_segments))
+async def test_calendar_and_download_links_of_any_shape_get_a_2xx_or_4xx(client, errors, token, meeting):
+    """`token=None`: a contributor's genuine calendar token, with any meeting number."""
+    if token is None:
+        runtime = client.server.app[RUNTIME]
+        nadia = await runtime.people.get_by_identity("local-tenant", "nadia-aad")
+        token = await runtime.committees.repository.calendar_token(nadia.id)
+    for path in (f"/calendar/{quote(token)}.ics", f"/calendar/{quote(token)}/meeting-{quote(meeting)}.ics",
+                 f"/synthese/{quote(token)}"):
+        response = await client.get(path)
+        assert response.status in ACCEPTABLE | {403, 429}, (path, response.status)
     assert errors.take() == []
 
 
