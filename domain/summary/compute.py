@@ -245,6 +245,8 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         status = _status(indicator.direction, judged.value, indicator.target, expected)
         progress = _progress(indicator.direction, judged.value, baseline, indicator.target)
         expected_progress = float(fraction) * 100
+        if status is Status.LATE and round(progress) >= round(expected_progress):
+            status = Status.ON_TRACK  # as shown: « avancement 44 % (attendu 44 %) » is not behind
     return IndicatorLine(
         snapshot=indicator,
         status=status,

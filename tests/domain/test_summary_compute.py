@@ -75,6 +75,14 @@ def test_rising_indicator_behind_its_path_is_late():
     assert line.status is Status.LATE
 
 
+def test_an_indicator_whose_shown_progress_equals_the_expected_one_is_not_late():
+    """« avancement 33 % (attendu 33 %) » next to « En retard » contradicts itself."""
+    line = only_line(compute_summary(
+        [indicator(values=[("2024", "DRC", 100), ("2025", "DRC", 133)])], DIRECTORATES, TODAY, scope=EVERYONE))
+    assert round(line.progress_percent) == round(line.expected_progress_percent) == 33
+    assert line.status is Status.ON_TRACK
+
+
 def test_rising_indicator_at_its_target_is_achieved_even_before_the_target_year():
     line = only_line(compute_summary(
         [indicator(values=[("2024", "DRC", 100), ("2025", "DRC", 200)])], DIRECTORATES, TODAY, scope=EVERYONE))
