@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain.errors import DomainError
+from domain.text import counted
 
 DEFAULT_SECONDS = 30.0
 DEFAULT_MEMORY_BYTES = 1024 * 1024 * 1024
@@ -65,5 +66,5 @@ async def run_bounded(
         return value
     if outcome == "error":
         raise value
-    limit = f"{seconds:g} secondes" if outcome == "timeout" else "la mémoire qui lui est réservée"
+    limit = counted(round(seconds), "seconde") if outcome == "timeout" else "la mémoire qui lui est réservée"
     raise WorkerLimitExceeded(f"{what} demande plus de travail que prévu ({limit}) : il n'a pas été importé.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from domain.knowledge.entries import Entry, EntryKind
 from domain.knowledge.errors import DocumentError
@@ -131,6 +132,8 @@ def extract_pdf_text(data: bytes, filename: str) -> str:
                 raise _too_big(filename, "trop de texte")
     except DocumentError:
         raise
+    except (MemoryError, LimitReachedError):
+        raise _too_big(filename, "son contenu décompressé dépasse la taille admise") from None
     except Exception as error:  # pypdf raises many types on damaged files; all mean the same
         raise DocumentError(
             f"Le PDF « {filename} » est illisible ou endommagé : exportez-le à nouveau puis "
