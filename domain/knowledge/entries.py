@@ -40,6 +40,7 @@ class EntryKind(StrEnum):
     REFERENCE = "reference"  # shipped with the bot, written from public sources
     LEAD = "lead"  # written by the SPASER lead, e.g. to answer an unanswered question
     ORGANISATION = "organisation"  # a section of the organisation's own adopted SPASER
+    OUT_OF_SCOPE = "hors-sujet"  # a neighbouring subject: said honestly to be not ours, with where to look
 
 
 @dataclass(frozen=True)
