@@ -20,6 +20,8 @@ from dialogs.cards import card_message
 from domain.cards import welcome_card
 from domain.indicators.values import format_number
 from domain.people import PersonView, role_refusal
+from domain.understanding.understanding import Understood
+from storage.knowledge.understanding import UnderstandingService
 from storage.people import ConversationRefRepository, PeopleRepository
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,7 @@ class SpaserBot(TeamsActivityHandler):
         people: PeopleRepository,
         conversation_refs: ConversationRefRepository,
         private_replies: PrivateReplies,
+        understanding: UnderstandingService | None = None,
         card_actions: dict[str, CardActionHandler] | None = None,
         file_handlers: dict[str, FileHandler] | None = None,
     ) -> None:
@@ -89,6 +92,7 @@ class SpaserBot(TeamsActivityHandler):
         self._people = people
         self._conversation_refs = conversation_refs
         self._private = private_replies
+        self._understanding = understanding
         self._card_actions = card_actions if card_actions is not None else {}
         self._file_handlers = file_handlers if file_handlers is not None else {}
         self._conversation_flags = conversation_state.create_property("SpaserFlags")
@@ -127,18 +131,27 @@ class SpaserBot(TeamsActivityHandler):
             return
         call_args = dict(turn_context=turn_context, dialog_context=dialog_context, person=person, text=text)
         found = self._router.find(text)
+        understanding = None
+        if found is None and self._understanding is not None:
+            understanding = await self._understanding.understand(text)
+            if understanding.kind is Understood.INTENT:
+                command_text = understanding.command
+                if command_text is None:
+                    await turn_context.send_activity(understanding.intent.missing)
+                    return
+                found = self._router.find(command_text)
         if found:
             command, match = found
             if not command.allowed(person):
                 await turn_context.send_activity(role_refusal(command.roles, person))
                 return
-            call = CommandCall(match=match, **call_args)
+            call = CommandCall(match=match, understanding=understanding, **call_args)
             if in_group(turn_context) and command.in_groups is not GroupReply.HERE:
                 await self._answer_privately(call, command)
                 return
             await command.run(call)
-        elif self._router.fallback is not None:
-            await self._router.fallback(CommandCall(match=None, **call_args))
+        elif self._router.fallback is not None and understanding is not None:
+            await self._router.fallback(CommandCall(match=None, understanding=understanding, **call_args))
         else:
             await turn_context.send_activity(UNKNOWN_INPUT_REPLY)
 

@@ -17,6 +17,7 @@ from botbuilder.dialogs import DialogContext
 
 from domain.people import PersonView, Role
 from domain.text import fold
+from domain.understanding.understanding import Understanding
 
 Handler = Callable[["CommandCall"], Awaitable[None]]
 
@@ -46,6 +47,8 @@ class CommandCall:
     person: PersonView | None
     text: str
     match: re.Match | None
+    understanding: Understanding | None = None
+    """How the understanding layer read the text, when no command's own phrasing matched it."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Command:
     example: str = ""
     topic: str = "Général"
     in_groups: GroupReply = GroupReply.PRIVATELY
+    intent: str = ""
+    """The intent (domain/understanding/intents.py) this command answers, if it answers one."""
     compiled: tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -307,6 +307,7 @@ def build_runtime(
         people=services.people,
         conversation_refs=services.conversation_refs,
         private_replies=PrivateReplies(services.outbox, services.conversation_refs, services.clock, services.jobs.wake_outbox),
+        understanding=services.understanding,
         file_handlers=file_handlers,
         card_actions=indicator_form.build_card_actions(services.values, services.directorates),
     )

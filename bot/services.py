@@ -47,6 +47,7 @@ from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.knowledge.repository import KnowledgeRepository
 from storage.knowledge.service import KnowledgeService
+from storage.knowledge.understanding import UnderstandingService
 from storage.outbox import OutboxRepository
 from storage.people import ConversationRefRepository, DirectorateRepository, PeopleRepository
 from storage.public_page import PublicPageService
@@ -77,6 +78,7 @@ class Services:
     digests: DigestService
     broadcasts: BroadcastService
     knowledge: KnowledgeService
+    understanding: UnderstandingService
     decp: DecpService
     public_page: PublicPageService
     scheduler: SchedulerService
@@ -176,6 +178,7 @@ def build_services(
         wake_outbox=jobs.wake_outbox,
     )
     knowledge_repository = KnowledgeRepository(database)
+    knowledge = KnowledgeService(knowledge_repository)
     decp = DecpService(database, catalogue, values, clock, tz, settings.sirets)
     return Services(
         settings=settings,
@@ -197,7 +200,8 @@ def build_services(
         summary_links=summary_links,
         digests=digests,
         broadcasts=broadcasts,
-        knowledge=KnowledgeService(knowledge_repository),
+        knowledge=knowledge,
+        understanding=UnderstandingService(knowledge, catalogue, directorates),
         decp=decp,
         public_page=PublicPageService(database, summary, knowledge_repository, decp),
         scheduler=scheduler,

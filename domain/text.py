@@ -61,3 +61,10 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     """« 1 valeur », « 2 valeurs », « 12 500 heures »: French counts, singular below 2, never « (s) »."""
     number = f"{count:,}".replace(",", "\u202f")
     return f"{number}\u00a0{singular if abs(count) < 2 else plural or singular + 's'}"
+
+
+def joined(items: Sequence[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]

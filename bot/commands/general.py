@@ -12,6 +12,7 @@ GREETING_REPLIES = (
     "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir mes commandes.",
     "Bonjour ! Posez-moi une question sur le SPASER, ou tapez « aide ».",
 )
+NOTHING_TO_CANCEL = "Il n’y a rien en cours à annuler. Tapez « aide » pour voir ce que je sais faire."
 THANKS_REPLIES = ("Avec plaisir !", "Je vous en prie, à bientôt !")
 
 
@@ -31,6 +32,9 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
     async def thank(call: CommandCall) -> None:
         await call.turn_context.send_activity(pick(THANKS_REPLIES))
 
+    async def nothing_to_cancel(call: CommandCall) -> None:
+        await call.turn_context.send_activity(NOTHING_TO_CANCEL)
+
     async def who_am_i(call: CommandCall) -> None:
         person = call.person
         if person is None or person.role is None:
@@ -47,6 +51,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             "help",
             (r"^(aide|help|\?|menu|commandes?|que (sais|peux)[- ]tu faire|que sais[- ]tu faire)$", r"^(de l')?aide\b"),
             show_help,
+            intent="help",
             help_line="« aide » : ce menu",
             in_groups=GroupReply.HERE,
         ),
@@ -56,11 +61,19 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             greet,
             in_groups=GroupReply.HERE,
         ),
+        Command(
+            "nothing_to_cancel",
+            (r"^(annule[rz]?|stop|arrete[rz]?|abandonne[rz]?|laisse[rz]? tomber|on arrete|quitte[rz]?|sortir|cancel)( tout| ca| la saisie)?$",),
+            nothing_to_cancel,
+            in_groups=GroupReply.HERE,
+            intent="cancel_nothing",
+        ),
         Command("thanks", (r"^(merci|thanks|super merci|merci beaucoup|parfait,? merci|top merci)\b.{0,20}$",), thank, in_groups=GroupReply.HERE),
         Command(
             "who_am_i",
             (r"\bqui suis[- ]je\b", r"\bquel est mon role\b", r"^mon role$"),
             who_am_i,
+            intent="whoami",
             help_line="« qui suis-je » : votre rôle et votre direction",
             example="qui suis-je",
             in_groups=GroupReply.HERE,

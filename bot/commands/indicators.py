@@ -23,6 +23,7 @@ from domain.indicators.cards import (
     update_buttons,
 )
 from domain.indicators.catalogue import Axis, catalogue_size_warning
+from domain.indicators.definitions import definition_text
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
@@ -251,6 +252,13 @@ def build_commands(
             lines.append("Cet indicateur est désactivé.")
         await say(call, "\n".join(lines))
 
+    async def show_definition(call: CommandCall) -> None:
+        indicator = await catalogue.get(call.match.group("code").upper())
+        if indicator is None:
+            await say(call, f"Indicateur « {shown(call.match.group('code').upper())} » inconnu. Tapez « catalogue » pour la liste.")
+            return
+        await say(call, definition_text(indicator))
+
     async def show_history(call: CommandCall) -> None:
         person = call.person
         requested = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))[0]
@@ -361,6 +369,7 @@ def build_commands(
             show_due,
             roles=REPORTERS,
             topic=TOPIC,
+            intent="my_due",
             help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
             example="quels indicateurs dois-je renseigner ?",
         ),
@@ -373,6 +382,7 @@ def build_commands(
             start_update,
             roles=REPORTERS,
             topic=TOPIC,
+            intent="update_indicators",
             help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (le responsable : « … de DPB pour 2025-T4 »)",
             example="mettre à jour mes indicateurs",
             in_groups=GroupReply.PERSONAL_ONLY,
@@ -404,7 +414,20 @@ def build_commands(
             show_values,
             roles=REGISTERED,
             topic=TOPIC,
+            intent="indicator_value",
             help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
+        ),
+        Command(
+            "indicator_definition",
+            (
+                rf"^(la )?(definition|methode de calcul|mode de calcul) (de |du |d')?(l'indicateur )?{CODE}$",
+                rf"^comment (est )?(calcule|mesure|defini)e? (l'indicateur )?{CODE}$",
+            ),
+            show_definition,
+            roles=REGISTERED,
+            topic=TOPIC,
+            intent="indicator_definition",
+            help_line="« définition de IND-03 » : ce qu’il mesure et comment sa valeur est faite",
         ),
         Command(
             "indicator_history",
@@ -412,6 +435,7 @@ def build_commands(
             show_history,
             roles=REPORTERS,
             topic=TOPIC,
+            intent="indicator_history",
             help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
         ),
         Command(
@@ -424,6 +448,7 @@ def build_commands(
             show_catalogue,
             roles=REGISTERED,
             topic=TOPIC,
+            intent="catalogue",
             help_line="« catalogue » : les indicateurs suivis, par axe",
             example="catalogue",
         ),

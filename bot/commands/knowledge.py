@@ -34,7 +34,8 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
     """The lead's commands, and the fallback that answers any other text from the knowledge base."""
 
     async def answer_from_knowledge(call: CommandCall) -> None:
-        answer, recorded_id = await knowledge.ask(call.text, call.person)
+        answer = call.understanding.answer
+        recorded_id = await knowledge.record(answer, call.person.id if call.person else None)
         text = format_answer(answer)
         if recorded_id is not None:
             text += f"\n\n{RECORDED_NOTE}"
@@ -51,17 +52,34 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         if not questions:
             await call.turn_context.send_activity("Aucune question en attente de réponse. 👍")
             return
-        lines = ["Questions auxquelles je n'ai pas su répondre (les plus récentes d'abord) :"]
-        lines += [f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »" for qid, text, asked_at in questions]
-        lines.append("\nPour répondre : « répondre à la question N ».")
+        base = await knowledge.knowledge_base()
+        lines = ["Questions auxquelles je n’ai pas su répondre (les plus récentes d’abord) :"]
+        buttons = []
+        for qid, text, asked_at in questions:
+            lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
+            for entry in knowledge.suggestions_for(base, text):
+                lines.append(f"  peut-être déjà répondue par « {entry.title} » : « rattacher la question {qid} à {entry.id} »")
+                buttons.append(CardAction(type=ActionTypes.im_back, title=f"n° {qid} → {entry.id}"[:80],
+                                          value=f"rattacher la question {qid} à {entry.id}"))
+        lines.append("\nPour écrire une réponse : « répondre à la question N ».")
         reply = MessageFactory.text("\n".join(lines))
-        reply.suggested_actions = SuggestedActions(
-            actions=[
-                CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
-                for qid, _, _ in questions[:3]
-            ]
-        )
+        answer_buttons = [
+            CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
+            for qid, _, _ in questions[:2]
+        ]
+        reply.suggested_actions = SuggestedActions(actions=[*buttons[:3], *answer_buttons])
         await call.turn_context.send_activity(reply)
+
+    async def attach_question(call: CommandCall) -> None:
+        try:
+            text = await knowledge.attach_question(int(call.match["id"]), call.match["entry"], call.person)
+        except DomainError as error:
+            await call.turn_context.send_activity(error.message)
+            return
+        await call.turn_context.send_activity(
+            f"C’est noté : « {shown(text[:200])} » mène désormais à la fiche « {call.match['entry']} », "
+            "pour tout le monde."
+        )
 
     async def answer_open_question(call: CommandCall) -> None:
         await call.dialog_context.begin_dialog(
@@ -80,6 +98,15 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             help_line="« questions sans réponse » : ce que les agents ont demandé sans obtenir de réponse",
             topic="Questions sur le SPASER",
             example="questions sans réponse",
+        ),
+        Command(
+            "attach_question",
+            (r"^rattache[rz]? (la )?question (n(o|°)? ?)?(?P<id>\d{1,9}) (a|au|a la) (fiche )?(?P<entry>[a-z0-9][a-z0-9-]{0,79})$",),
+            attach_question,
+            roles=LEAD_ONLY,
+            help_line="« rattacher la question 3 à copil » : une question déjà répondue par une fiche y mène désormais",
+            topic="Questions sur le SPASER",
+            in_groups=GroupReply.HERE,
         ),
         Command(
             "answer_question",

@@ -8,11 +8,11 @@ import re
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 
-from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
+from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall, GroupReply
 from dialogs.people.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
 from dialogs.people.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
 from domain.people import Role
-from domain.text import shown
+from domain.text import joined, shown
 from storage.people import DirectorateRepository, PeopleRepository
 
 PERSON_WORDS = r"(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)"
@@ -88,6 +88,39 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
                 lines.append(f"- {shown(p.name) or '?'} ({shown(p.email) or 'e-mail inconnu'}){where}")
         await call.turn_context.send_activity("\n".join(lines))
 
+    async def who_is_lead(call: CommandCall) -> None:
+        leads = [p for p in await people.list() if p.role is Role.LEAD]
+        if not leads:
+            await call.turn_context.send_activity("Aucune personne responsable du SPASER n’est encore enregistrée.")
+            return
+        named = [f"**{shown(p.name) or shown(p.email)}**" + (f" ({shown(p.email)})" if p.name and p.email else "") for p in leads]
+        subject = "La personne responsable du SPASER est" if len(leads) == 1 else "Les personnes responsables du SPASER sont"
+        await call.turn_context.send_activity(f"{subject} {joined(named)}.")
+
+    async def referents(call: CommandCall) -> None:
+        code = (call.match["code"] or "").upper() if call.match and call.match["code"] else None
+        code = code or (call.person.directorate_code if call.person else None)
+        if not code:
+            await call.turn_context.send_activity(
+                "De quelle direction parlez-vous ? Par exemple « référents de la direction DCP »."
+            )
+            return
+        directorate = await directorates.get_by_code(code)
+        if directorate is None:
+            await call.turn_context.send_activity(f"Je ne connais pas la direction « {shown(code)} » : « lister les directions ».")
+            return
+        contributors = [p for p in await people.list() if p.role is Role.CONTRIBUTOR and p.directorate_code == code]
+        if not contributors:
+            await call.turn_context.send_activity(
+                f"Personne ne renseigne encore les indicateurs de la direction {code} ({directorate.name})."
+            )
+            return
+        named = [shown(p.name) or shown(p.email) for p in contributors]
+        verb = "renseigne" if len(named) == 1 else "renseignent"
+        await call.turn_context.send_activity(
+            f"Pour la direction **{code}** ({directorate.name}), {joined(named)} {verb} les indicateurs."
+        )
+
     async def list_directorates(call: CommandCall) -> None:
         found = await directorates.list()
         if not found:
@@ -113,6 +146,24 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
         await call.dialog_context.begin_dialog(AssignRoleDialog.__name__, options)
 
     return [
+        Command(
+            "who_is_lead",
+            (r"^(le |la |les )?(personnes? )?responsables? (du )?spaser$",),
+            who_is_lead,
+            roles=REGISTERED,
+            help_line="« responsable SPASER » : qui pilote le SPASER",
+            in_groups=GroupReply.HERE,
+            intent="who_is_lead",
+        ),
+        Command(
+            "referents",
+            (r"^(les )?referents? (de (la )?direction (?P<code>[a-z0-9_-]{1,32})|de ma direction)$",),
+            referents,
+            roles=REGISTERED,
+            help_line="« référents de la direction DCP » : qui y renseigne les indicateurs",
+            in_groups=GroupReply.HERE,
+            intent="directorate_referent",
+        ),
         Command(
             "list_people",
             (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?(personnes|utilisateurs|membres|roles|contributeurs)\b", r"^qui fait quoi\b"),

@@ -20,7 +20,7 @@ from dialogs.cards import adaptive_card, card_message
 from domain.cards import im_back
 from domain.clock import format_datetime_fr
 from domain.errors import DomainError
-from domain.summary import wording
+from domain.summary import answers, wording
 from domain.summary.documents import ExportFormat
 from domain.summary.links import SummaryLinks
 from domain.summary.request import SUMMARY_PATTERNS, parse_summary_request
@@ -41,6 +41,11 @@ EXPORT_PATTERNS = (
     r"^(la )?synthese en (pdf|html|csv|xlsx|excel)\b",
 )
 WEEKLY_PATTERN = r"^(la )?synthese (hebdomadaire|hebdo|de la semaine|chaque semaine|toutes les semaines)\b(?P<rest>.*)$"
+
+
+def _filters(call: CommandCall) -> str:
+    found = call.match.groupdict().get("filters") if call.match else None
+    return found or ""
 
 
 def _capitalised(message: str) -> str:
@@ -87,6 +92,17 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             card_message(adaptive_card(body, [action]), f"Export {export_format.value.upper()} prêt")
         )
 
+    def answering(answer_of):
+        async def answer(call: CommandCall) -> None:
+            try:
+                summary = await service.for_person(call.person, parse_summary_request(_filters(call)))
+            except DomainError as error:
+                await call.turn_context.send_activity(_capitalised(error.message))
+                return
+            await call.turn_context.send_activity(answer_of(summary))
+
+        return answer
+
     async def weekly(call: CommandCall) -> None:
         try:
             scope_of(call.person)
@@ -113,6 +129,33 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
 
     return [
         Command(
+            "late_indicators",
+            (r"^(les )?indicateurs (en retard|a surveiller)(?P<filters>( direction [a-z0-9_-]{1,32})?)$",),
+            answering(answers.late_answer),
+            roles=REGISTERED,
+            help_line="« indicateurs en retard » [direction …] : ce qui est en retard ou pas renseigné",
+            topic="Synthèse",
+            intent="late_indicators",
+        ),
+        Command(
+            "directorates_behind",
+            (r"^(les )?directions (en retard|pas a jour|a relancer)$",),
+            answering(answers.not_up_to_date_answer),
+            roles=REGISTERED,
+            help_line="« directions en retard » : qui n’a pas encore saisi pour la période en cours",
+            topic="Synthèse",
+            intent="directorates_not_up_to_date",
+        ),
+        Command(
+            "reached_indicators",
+            (r"^(les )?(indicateurs|cibles) atteint(e)?s$",),
+            answering(answers.reached_answer),
+            roles=REGISTERED,
+            help_line="« indicateurs atteints » : les cibles déjà atteintes",
+            topic="Synthèse",
+            intent="reached_indicators",
+        ),
+        Command(
             "summary_weekly",
             (WEEKLY_PATTERN,),
             weekly,
@@ -133,6 +176,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             SUMMARY_PATTERNS,
             show_summary,
             roles=REGISTERED,
+            intent="summary",
             help_line="« synthèse », « où en est-on ? » : l’état d’avancement du SPASER "
                       "(« synthèse détaillée », « synthèse axe social », « synthèse direction DCP »)",
             example="où en est-on ?",

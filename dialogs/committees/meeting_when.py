@@ -14,25 +14,17 @@ from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 
 from domain.clock import format_date_fr, format_datetime_fr
-from domain.committees.cadence import CommitteeKind
+from domain.committees.cadence import CommitteeKind, committee_kind_in
 from domain.committees.meeting_dates import DATE_EXAMPLES, MeetingDateReader, ResolvedWhen
 from domain.committees.meetings import MeetingView
 from domain.errors import DomainError
 from domain.text import fold
 
-KIND_WORDS = (
-    (CommitteeKind.COPIL, re.compile(r"\b(copil|comite de pilotage|pilotage|comite des elu)")),
-    (CommitteeKind.COTECH, re.compile(r"\b(cotech|comite technique|technique|comite de suivi|suivi|codir)")),
-)
 NONE_WORDS = frozenset({"aucun", "aucune", "rien", "non", "pas encore", "plus tard", "a definir", "a preciser", "-", "/"})
 
 
 def kind_in(text: str) -> CommitteeKind | None:
-    folded = fold(text)
-    for kind, pattern in KIND_WORDS:
-        if pattern.search(folded):
-            return kind
-    return None
+    return committee_kind_in(fold(text))
 
 
 def is_none_answer(text: str | None) -> bool:

@@ -3,7 +3,7 @@
     ask_code_step --> ask_label_step --> ask_axis_step --> ask_unit_step --> ask_directorates_step
       (skipped when given)
     --> ask_frequency_step --> ask_direction_step --> ask_targets_step --> ask_source_step
-    --> ask_preexisting_step --> confirm_step (summary, oui/non) --> save_step
+    --> ask_definition_step --> ask_preexisting_step --> confirm_step (summary, oui/non) --> save_step
     `annuler` at any step: nothing is created.
 
 Each answer is checked with the catalogue import's own rules (`build_catalogue_row`), so an
@@ -108,6 +108,7 @@ class AddIndicatorDialog(SpaserDialog):
                     self.ask_direction_step,
                     self.ask_targets_step,
                     self.ask_source_step,
+                    self.ask_definition_step,
                     self.ask_preexisting_step,
                     self.confirm_step,
                     self.save_step,
@@ -135,7 +136,7 @@ class AddIndicatorDialog(SpaserDialog):
     async def _valid_field(self, prompt: PromptValidatorContext) -> bool:
         column = prompt.options.validations["column"]
         text = (prompt.recognized.value or "").strip()
-        if column == "source" and fold(text) in NONE_WORDS:
+        if column in ("source", "definition") and fold(text) in NONE_WORDS:
             return True
         return await self._refuse(prompt, field_problems({column: text}, [column]))
 
@@ -231,9 +232,23 @@ class AddIndicatorDialog(SpaserDialog):
             ),
         )
 
-    async def ask_preexisting_step(self, step: WaterfallStepContext):
+    async def ask_definition_step(self, step: WaterfallStepContext):
         source = step.result.strip()
         step.values["source"] = "" if fold(source) in NONE_WORDS else source
+        return await step.prompt(
+            "source",
+            PromptOptions(
+                prompt=MessageFactory.text(
+                    "Que mesure-t-il et comment est-il calculé ? (une ou deux phrases, reprises quand on me le "
+                    "demande ; ou « aucune »)"
+                ),
+                validations={"column": "definition"},
+            ),
+        )
+
+    async def ask_preexisting_step(self, step: WaterfallStepContext):
+        definition = step.result.strip()
+        step.values["definition"] = "" if fold(definition) in NONE_WORDS else definition
         return await step.prompt("yes_no", yes_no_options("Cet indicateur existait-il déjà avant le SPASER (indicateur préexistant) ?"))
 
     async def confirm_step(self, step: WaterfallStepContext):
@@ -245,7 +260,8 @@ class AddIndicatorDialog(SpaserDialog):
         summary = (
             f"Je récapitule :\n- **{fields['code']}** — {fields['libelle']}\n- axe {fields['axe']}, unité {fields['unite']}, "
             f"{fields['frequence']}, à la {fields['sens']}\n- directions : {fields['directions']}{targets}\n"
-            f"- source : {fields['source'] or '—'} ; préexistant : {fields['preexistant']}\nJ'ajoute cet indicateur ?"
+            f"- source : {fields['source'] or '—'} ; préexistant : {fields['preexistant']}\n"
+            f"- définition : {fields.get('definition') or '—'}\nJ'ajoute cet indicateur ?"
         )
         return await step.prompt("yes_no", yes_no_options(summary))
 

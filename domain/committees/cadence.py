@@ -7,6 +7,7 @@ that each organisation may edit; the check warns when a rolling 12-month window 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,20 @@ from domain.clock import DEFAULT_TIMEZONE, SchedulingError, load_timezone, requi
 class CommitteeKind(StrEnum):
     COPIL = "copil"
     COTECH = "cotech"
+
+
+KIND_WORDS = (
+    (CommitteeKind.COPIL, re.compile(r"\b(copil|comite de pilotage|pilotage|comite des elu)")),
+    (CommitteeKind.COTECH, re.compile(r"\b(cotech|comite technique|technique|comite de suivi|suivi|codir)")),
+)
+
+
+def committee_kind_in(folded_text: str) -> CommitteeKind | None:
+    """The committee a folded text names (« le prochain copil », « comité technique »), if any."""
+    for kind, pattern in KIND_WORDS:
+        if pattern.search(folded_text):
+            return kind
+    return None
 
 
 class MeetingStatus(StrEnum):

@@ -41,6 +41,7 @@ class EntryKind(StrEnum):
     LEAD = "lead"  # written by the SPASER lead, e.g. to answer an unanswered question
     ORGANISATION = "organisation"  # a section of the organisation's own adopted SPASER
     OUT_OF_SCOPE = "hors-sujet"  # a neighbouring subject: said honestly to be not ours, with where to look
+    INTENT = "intention"  # a request about the organisation's data, answered by a command
 
 
 @dataclass(frozen=True)

@@ -187,9 +187,12 @@ class Analyzer:
         position = 0
         while position < len(stems):
             for length in range(min(self._longest_phrase, len(stems) - position), 0, -1):
-                canonical = self._phrases.get(tuple(stems[position : position + length]))
+                phrase = tuple(stems[position : position + length])
+                canonical = self._phrases.get(phrase)
                 if canonical is not None:
                     terms.append(canonical)
+                    if length > 1 and canonical in self._acronyms:
+                        terms.extend(phrase)  # « schéma de promotion des achats… »: « promotion » counts too
                     position += length
                     break
             else:
@@ -204,6 +207,9 @@ class Analyzer:
     def _build_phrase_table(self) -> None:
         owners: dict[tuple[str, ...], str] = {}
         words: set[str] = set()
+        self._acronyms = frozenset(
+            "_".join(tokenize(group.canonical)) for group in self.lexicon.synonym_groups if group.canonical.isupper()
+        )
         for group in self.lexicon.synonym_groups:
             canonical_tokens = tokenize(group.canonical)
             if not canonical_tokens:

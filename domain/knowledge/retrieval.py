@@ -19,7 +19,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,13 @@ FIELD_WEIGHTS = {"title": 2.0, "questions": 1.5, "answer": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.75
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
-UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
+UNKNOWN_NUMBER_WEIGHT = 0.3
+# A word the base has never seen weighs by how common it is in French (Zipf scale): fully when
+# rare (≤ RARE_ZIPF: « DUME »), EVERYDAY_WEIGHT when everyday (≥ EVERYDAY_ZIPF: « monde »).
+RARE_ZIPF = 3.0
+EVERYDAY_ZIPF = 5.5
+EVERYDAY_WEIGHT = 0.25
+REAL_WORD_ZIPF = 3.0  # a word this common is no typo  # « 60 millions » should not sink a question on the threshold
 # A question naming no domain term (lexicon) needs a clearer match: « Délai d'instruction d'un
 # permis de construire » shares « délai » and « construire » with an entry, not its subject.
 OFF_DOMAIN_FACTOR = 0.75
@@ -105,9 +111,12 @@ class KnowledgeBase:
         *,
         analyzer: Analyzer | None = None,
         threshold: float = DEFAULT_THRESHOLD,
+        word_frequency: Callable[[str], float] | None = None,
     ) -> None:
         self.analyzer = analyzer if analyzer is not None else Analyzer()
         self.threshold = threshold
+        self.word_frequency = word_frequency
+        """Zipf frequency of a French word (`frequency.french_zipf`); None: every word is rare."""
         self._documents: dict[str, _Document] = {}
         self._postings: dict[str, dict[str, float]] = {}
         self._total_length = 0.0
@@ -124,10 +133,11 @@ class KnowledgeBase:
         *,
         lexicon_path: Path | str = DEFAULT_LEXICON_PATH,
         threshold: float = DEFAULT_THRESHOLD,
+        word_frequency: Callable[[str], float] | None = None,
     ) -> "KnowledgeBase":
         """Load the entry files of `path` with the lexicon (both editable by the lead)."""
         analyzer = Analyzer(Lexicon.from_file(lexicon_path))
-        return cls(load_entries(path), analyzer=analyzer, threshold=threshold)
+        return cls(load_entries(path), analyzer=analyzer, threshold=threshold, word_frequency=word_frequency)
 
     # -- content -----------------------------------------------------------------------------
 
@@ -144,6 +154,11 @@ class KnowledgeBase:
             for document in self._documents.values()
             if kind is None or document.entry.kind is kind
         )
+
+    def common_terms(self, min_share: float = 0.15) -> frozenset[str]:
+        """Terms found in at least `min_share` of the entries: the base's everyday vocabulary."""
+        least = max(2, round(min_share * len(self._documents)))
+        return frozenset(term for term, postings in self._postings.items() if len(postings) >= least)
 
     def add(self, entry: Entry) -> None:
         """Index `entry`, replacing any entry with the same id (a re-written answer)."""
@@ -330,16 +345,44 @@ class KnowledgeBase:
             if weight < 1.0
             for term in self.analyzer.terms_from_tokens([token])
         }
+        unseen = self._unseen_weights(corrected, weights_by_position)
         for term in terms:
             weight = TYPO_WEIGHT if term in typo_terms else 1.0
             if term.isdigit() and term not in self._postings:
                 weight = UNKNOWN_NUMBER_WEIGHT
+            elif term in unseen:
+                weight = min(weight, unseen[term])
             query[term] = max(query.get(term, 0.0), weight)
         return query
 
+    def _unseen_weights(self, tokens: list[str], weights: list[float]) -> dict[str, float]:
+        """Everyday words the base has never seen (« monde », « petit ») weigh less than rare ones
+        (« DUME »), so that they neither sink an on-topic question nor lift an off-topic one."""
+        if self.word_frequency is None:
+            return {}
+        found: dict[str, float] = {}
+        for token, weight in zip(tokens, weights):
+            if weight < 1.0:
+                continue
+            for term in self.analyzer.terms_from_tokens([token]):
+                if term not in self._postings and not term.isdigit():
+                    found[term] = min(found.get(term, 1.0), self._unseen_weight(token))
+        return found
+
+    def _unseen_weight(self, token: str) -> float:
+        zipf = self.word_frequency(token)
+        if zipf <= RARE_ZIPF:
+            return 1.0
+        if zipf >= EVERYDAY_ZIPF:
+            return EVERYDAY_WEIGHT
+        return 1.0 - (1.0 - EVERYDAY_WEIGHT) * (zipf - RARE_ZIPF) / (EVERYDAY_ZIPF - RARE_ZIPF)
+
     def _correct_typo(self, token: str) -> str | None:
-        """Closest known word for a word the base has never seen (« indicteurs », « spaer »)."""
+        """Closest known word for a word the base has never seen (« indicteurs », « spaer »);
+        a real French word (« mots », « régie ») is left as it is."""
         if len(token) < 4 or not token.isalpha():
+            return None
+        if self.word_frequency is not None and self.word_frequency(token) >= REAL_WORD_ZIPF:
             return None
         if token in self._surface_counts or self.analyzer.is_known_token(token):
             return None

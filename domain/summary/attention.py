@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
-from domain.summary.wording import joined
+from domain.text import joined
 
 
 @dataclass(frozen=True)

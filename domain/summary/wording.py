@@ -5,7 +5,6 @@ One place for the wording keeps the exported report identical to the card the é
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.values import format_value
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
+from domain.text import joined
 
 TITLE = "Synthèse SPASER"
 
@@ -40,13 +40,6 @@ CARD_RULES_TEXT = (
     "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "
     "que la période due compte comme non renseignée. Règles détaillées dans le rapport exporté."
 )
-
-
-def joined(items: Sequence[str]) -> str:
-    """« A », « A et B », « A, B et C »."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
 
 
 def status_title(status: Status) -> str:

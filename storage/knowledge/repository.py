@@ -60,6 +60,18 @@ class UnansweredQuestion(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
 
 
+class KnowledgePhrasing(SQLModel, table=True):
+    """A question the lead attached to an entry that answers it: indexed as one of its phrasings."""
+
+    __tablename__ = "knowledge_phrasing"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: str = Field(max_length=80, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    added_by: int | None = Field(default=None, foreign_key="person.id")
+    added_at: datetime = timestamp()
+
+
 @dataclass(frozen=True)
 class StoredEntry:
     id: str
@@ -90,7 +102,8 @@ class KnowledgeRepository:
                 await session.execute(select(func.count(), func.max(KnowledgeEntryRecord.updated_at)))
             ).one()
             latest_document = (await session.execute(select(func.max(OrganisationDocument.id)))).scalar()
-            return (count, latest_change, latest_document)
+            latest_phrasing = (await session.execute(select(func.max(KnowledgePhrasing.id)))).scalar()
+            return (count, latest_change, latest_document, latest_phrasing)
 
     async def entries(self) -> list[StoredEntry]:
         async with self._db.session() as session:
@@ -119,6 +132,24 @@ class KnowledgeRepository:
                 if closed.rowcount != 1:
                     raise DomainError(f"La question n° {question_id} n'existe pas ou a déjà une réponse.")
 
+    async def attach_question(self, question_id: int, entry_id: str, lead_id: int | None) -> str:
+        """Make an open question a phrasing of `entry_id` and close it, in one transaction."""
+        async with self._db.session() as session:
+            question = await session.get(UnansweredQuestion, question_id) if is_row_id(question_id) else None
+            if question is None or question.answered_entry_id is not None:
+                raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
+            session.add(KnowledgePhrasing(entry_id=entry_id, text=question.text, added_by=lead_id))
+            question.answered_entry_id = entry_id
+            question.answered_at = utcnow()
+            return question.text
+
+    async def phrasings(self) -> list[tuple[str, str]]:
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(KnowledgePhrasing.entry_id, KnowledgePhrasing.text).order_by(KnowledgePhrasing.id)
+            )
+            return [tuple(row) for row in rows]
+
     async def replace_organisation_document(
         self, filename: str, title: str, sections: list[StoredEntry], imported_by: int | None
     ) -> None:
@@ -142,9 +173,15 @@ class KnowledgeRepository:
                 return None
             return DocumentInfo(row.filename, row.title, row.section_count, row.imported_at)
 
-    async def record_unanswered(self, text: str, asked_by: int | None) -> int:
+    async def record_unanswered(self, text: str, asked_by: int | None, *, answered_by: str | None = None) -> int:
+        """A question to keep; `answered_by` (a neighbouring-subject entry) keeps it out of the lead's queue."""
         async with self._db.session() as session:
-            question = UnansweredQuestion(text=text.strip()[:MAX_STORED_QUESTION], asked_by=asked_by)
+            question = UnansweredQuestion(
+                text=text.strip()[:MAX_STORED_QUESTION],
+                asked_by=asked_by,
+                answered_entry_id=answered_by,
+                answered_at=utcnow() if answered_by else None,
+            )
             session.add(question)
             await session.flush()
             return question.id

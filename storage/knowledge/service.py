@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from domain.errors import DomainError
 from domain.knowledge.document import organisation_entries_from_bytes
 from domain.knowledge.entries import Entry, EntryKind, lead_entry
+from domain.knowledge.frequency import french_zipf
 from domain.knowledge.retrieval import DEFAULT_ENTRIES_PATH, Answer, KnowledgeBase
 from domain.people import PersonView
 from storage.bounded_worker import run_bounded
@@ -49,6 +50,7 @@ class KnowledgeService:
         self._base: KnowledgeBase | None = None
         self._fingerprint: tuple | None = None
         self._refresh_lock = asyncio.Lock()
+        self._before_attaching: dict[str, Entry] = {}
 
     async def knowledge_base(self) -> KnowledgeBase:
         """The index, refreshed from the database when someone changed it (one cheap query)."""
@@ -57,21 +59,55 @@ class KnowledgeService:
             return self._base
         async with self._refresh_lock:
             if self._base is None:
-                self._base = await asyncio.to_thread(KnowledgeBase.from_directory, self._entries_path)
+                self._base = await asyncio.to_thread(
+                    KnowledgeBase.from_directory, self._entries_path, word_frequency=french_zipf
+                )
             if fingerprint != self._fingerprint:
                 stored = await self._repository.entries()
                 for kind in (EntryKind.LEAD, EntryKind.ORGANISATION):
                     self._base.replace_kind(kind, [_to_entry(s) for s in stored if s.kind == kind.value])
+                self._attach(await self._repository.phrasings())
                 self._fingerprint = fingerprint
         return self._base
 
-    async def ask(self, question: str, person: PersonView | None) -> tuple[Answer, int | None]:
-        """The answer, and the id under which an unanswered question was recorded for the lead."""
-        answer = (await self.knowledge_base()).answer(question)
-        if answer.entry is None and answer.problem is None and looks_like_question(question):
-            question_id = await self._repository.record_unanswered(question, person.id if person else None)
-            return answer, question_id
-        return answer, None
+    def _attach(self, phrasings: list[tuple[str, str]]) -> None:
+        """Index the questions the lead attached to entries, on top of each entry's own phrasings."""
+        for entry_id, original in self._before_attaching.items():
+            if (current := self._base.get(entry_id)) is not None and current.kind is original.kind:
+                self._base.add(original)
+        self._before_attaching = {}
+        by_entry: dict[str, list[str]] = {}
+        for entry_id, text in phrasings:
+            by_entry.setdefault(entry_id, []).append(text)
+        for entry_id, texts in by_entry.items():
+            entry = self._base.get(entry_id)
+            if entry is None:
+                continue
+            self._before_attaching[entry_id] = entry
+            self._base.add(replace(entry, questions=(*entry.questions, *texts)))
+
+    async def attach_question(self, question_id: int, entry_id: str, lead: PersonView) -> str:
+        """An open question an entry already answers becomes one of its phrasings, on every instance."""
+        entry = (await self.knowledge_base()).get(entry_id)
+        if entry is None or entry.kind in (EntryKind.INTENT,):
+            raise DomainError(f"Je ne connais pas de fiche « {entry_id} ». Les fiches proposées sont sous chaque question.")
+        return await self._repository.attach_question(question_id, entry_id, lead.id)
+
+    def suggestions_for(self, base: KnowledgeBase, question: str, limit: int = 2) -> list[Entry]:
+        """The entries that might answer an open question, for the lead to attach it in one step."""
+        ranked = base.rank(base.query_terms(question), limit=limit + 2)
+        return [scored.entry for scored in ranked if scored.entry.kind is not EntryKind.OUT_OF_SCOPE][:limit]
+
+    async def record(self, answer: Answer, person_id: int | None) -> int | None:
+        """Keep a question the assistant could not answer for the lead (its id), or one on a
+        neighbouring subject as already answered by that entry; noise is not kept."""
+        if answer.problem is not None or not looks_like_question(answer.question):
+            return None
+        if answer.entry is None:
+            return await self._repository.record_unanswered(answer.question, person_id)
+        if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
+            await self._repository.record_unanswered(answer.question, person_id, answered_by=answer.entry.id)
+        return None
 
     async def open_questions(self) -> list[tuple[int, str, object]]:
         return await self._repository.open_questions()

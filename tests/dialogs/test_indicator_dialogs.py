@@ -262,12 +262,18 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     await lead.say("hausse")
     assert "mauvais sens" in texts(await lead.say("40 ; 20 ; 2030"))
     await lead.say("10 ; 40 ; 2030")
-    await lead.say("Registre des marchés")
+    assert "Que mesure-t-il et comment est-il calculé" in texts(await lead.say("Registre des marchés"))
+    await lead.say("Marchés notifiés dans l'année avec une clause de réemploi, rapportés à tous les marchés notifiés")
     summary = texts(await lead.say("non"))
     assert "**IND-30** — Part des marchés avec une clause de réemploi" in summary and "directions : DPB, DCP" in summary
+    assert "définition : Marchés notifiés dans l'année avec une clause de réemploi" in summary
     assert "ajouté au catalogue" in texts(await lead.say("oui"))
     added = await seeded.catalogue.require("IND-30")
     assert added.directorates == ("DCP", "DPB") and added.target == Decimal("40") and added.unit.value == "%"
+    assert added.definition.startswith("Marchés notifiés dans l'année")
+    defined = texts(await lead.say("définition de IND-30"))
+    assert "Ce qu’il mesure : Marchés notifiés dans l'année avec une clause de réemploi" in defined
+    assert "Renseigné par DCP et DPB ; valeur de l’organisme : moyenne des valeurs des directions." in defined
 
 
 async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, lead, nadia):

@@ -1,0 +1,59 @@
+"""Short answers to data questions, read off the summary (so in the asker's scope): what is late,
+which directorates have not reported, what has reached its target."""
+
+from __future__ import annotations
+
+from domain.summary import wording
+from domain.summary.model import IndicatorLine, Status, Summary
+from domain.text import counted
+
+MAX_LINES = 15
+
+
+def late_answer(summary: Summary) -> str:
+    late = [line for line in summary.lines if line.status is Status.LATE]
+    missing = [line for line in summary.lines if line.status is Status.NOT_REPORTED]
+    scope = wording.scope_text(summary, with_organisation=False)
+    if not late and not missing:
+        return f"Aucun indicateur en retard ni manquant ({scope}). 👍"
+    parts = [f"**Indicateurs à surveiller** ({scope})"]
+    if late:
+        parts.append(f"En retard sur leur trajectoire ({len(late)}) :")
+        parts += _listed(late, wording.late_text)
+    if missing:
+        parts.append(f"Non renseignés pour la période due ({len(missing)}) :")
+        parts += _listed(missing, wording.value_text)
+    parts.append("« directions en retard » dit qui n’a pas encore saisi ; « synthèse » donne le tableau complet.")
+    return "\n".join(parts)
+
+
+def reached_answer(summary: Summary) -> str:
+    reached = [line for line in summary.lines if line.status is Status.ACHIEVED]
+    scope = wording.scope_text(summary, with_organisation=False)
+    if not reached:
+        return f"Aucun indicateur n’a encore atteint sa cible ({scope})."
+    lines = [f"**Cibles atteintes** ({scope}) : {wording.indicator_count(len(reached))}"]
+    lines += _listed(reached, lambda line: f"{wording.value_text(line)} ; {wording.target_text(line)}")
+    return "\n".join(lines)
+
+
+def not_up_to_date_answer(summary: Summary) -> str:
+    rows = [row for row in summary.completeness if row.expected > 0]
+    behind = [row for row in rows if not row.is_complete]
+    if not rows:
+        return "Aucun indicateur n’est attendu pour la période en cours."
+    if not behind:
+        return f"Toutes les directions sont à jour pour la période en cours ({wording.completeness_headline(summary)})"
+    lines = [f"**Saisies manquantes pour la période en cours** — {wording.completeness_headline(summary)}"]
+    lines += [
+        f"- {row.directorate.code} ({wording.completeness_text(row)}) : {wording.missing_text(row)}" for row in behind
+    ]
+    lines.append("Pour les relancer : « diffuser un message aux directions en retard ».")
+    return "\n".join(lines)
+
+
+def _listed(lines: list[IndicatorLine], describe) -> list[str]:
+    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} : {describe(line)}" for line in lines[:MAX_LINES]]
+    if len(lines) > MAX_LINES:
+        shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
+    return shown

@@ -1,0 +1,175 @@
+"""What a question is about, read from its words: an indicator, a directorate, a committee, an axis.
+
+An indicator is named by its code (« IND-03 », « ind 3 », « l'indicateur 11 ») or by its subject
+(« le bio à la cantine », « les voitures propres »): the subject is matched against the
+catalogue's labels and definitions with the knowledge base's French analysis (stemming,
+synonyms), so « cantine » finds « restauration collective ». A directorate is named by its code
+or by the words of its name (« le patrimoine bâti » → DPB).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from domain.committees.cadence import CommitteeKind, committee_kind_in
+from domain.indicators.catalogue import Axis
+from domain.knowledge.entries import Entry
+from domain.knowledge.normalize import Analyzer, tokenize
+from domain.knowledge.retrieval import KnowledgeBase
+from domain.text import fold
+
+_CODE_NUMBER = re.compile(r"\b(?:ind|indic|indicateur)\s?[-_n°o.]{0,3}\s?0*(\d{1,3})\b")
+_AXES = (
+    (Axis.SOCIAL, re.compile(r"\b(social|sociale|sociaux|insertion)\b")),
+    (Axis.ENVIRONMENTAL, re.compile(r"\b(environnement|environnemental|environnementale|ecolo|ecologique|vert|verte|climat)\b")),
+    (Axis.RESPONSIBLE_ECONOMY, re.compile(r"\b(economie responsable|economique|pme|ess|economie locale)\b")),
+    (Axis.GOVERNANCE, re.compile(r"\b(gouvernance|pilotage du schema)\b")),
+)
+_AXIS_WORD = re.compile(r"\baxes?\b")
+MIN_SUBJECT_SCORE = 2.0
+"""BM25 score an indicator's label must reach for a subject to name it (one rare shared word)."""
+# Words of a data question that name no indicator: left out of the subject search.
+_QUESTION_WORDS = frozenset(
+    """valeur valeurs chiffre chiffres indicateur indicateurs derniere dernier niveau point historique
+    definition calcule calcul mesure mesurer saisi saisie saisies rempli remplir renseigne renseigner
+    combien ou en est on sommes nous notre nos quel quelle quels quelles montre montrer donne donner
+    cible objectif objectifs atteint atteinte evolution resultat resultats actuel actuelle actuellement
+    part taux nombre montant""".split()
+)
+
+
+@dataclass(frozen=True)
+class IndicatorName:
+    code: str
+    label: str
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class DirectorateName:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Slots:
+    indicator: str | None = None
+    directorate: str | None = None
+    committee: CommitteeKind | None = None
+    axis: Axis | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    slots: Slots
+    explained: frozenset[str] = frozenset()
+    """The question's folded tokens that name the indicator or the directorate: left out when the
+    rest of the question is matched against the intents' phrasings."""
+
+    @property
+    def names_an_object(self) -> bool:
+        return bool(self.slots.indicator or self.slots.directorate)
+
+
+class SlotReader:
+    """Reads slots against the organisation's catalogue and directorates (rebuilt when they change)."""
+
+    def __init__(
+        self,
+        indicators: Iterable[IndicatorName],
+        directorates: Iterable[DirectorateName],
+        analyzer: Analyzer,
+        common_terms: frozenset[str] = frozenset(),
+    ) -> None:
+        """`common_terms`: the knowledge base's everyday vocabulary (« SPASER », « comité »,
+        « marché »): a subject named only with them is not an indicator's."""
+        self._common_terms = common_terms
+        self._indicators = {indicator.code.upper(): indicator for indicator in indicators}
+        self._directorates = {directorate.code.upper(): directorate for directorate in directorates}
+        self._analyzer = analyzer
+        self._subjects = KnowledgeBase(
+            (
+                Entry(
+                    id=_entry_id(index),
+                    title=indicator.label,
+                    questions=(),
+                    answer=indicator.definition or indicator.label,
+                    source="catalogue",
+                )
+                for index, indicator in enumerate(self._indicators.values())
+            ),
+            analyzer=analyzer,
+        )
+        self._codes_by_entry = {_entry_id(index): code for index, code in enumerate(self._indicators)}
+        self._directorate_names = KnowledgeBase(
+            (
+                Entry(id=_entry_id(index), title=_without_direction(d.name), questions=(), answer=d.name, source="directions")
+                for index, d in enumerate(self._directorates.values())
+            ),
+            analyzer=analyzer,
+        )
+        self._directorates_by_entry = {_entry_id(index): code for index, code in enumerate(self._directorates)}
+
+    def read(self, text: str) -> Reading:
+        folded = fold(text)
+        tokens = tokenize(text)
+        indicator, indicator_tokens = self.indicator(folded, tokens)
+        directorate, directorate_tokens = self.directorate(folded, tokens)
+        slots = Slots(indicator, directorate, committee_kind_in(folded), axis_in(folded))
+        return Reading(slots, indicator_tokens | directorate_tokens)
+
+    def indicator(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
+        for code in self._indicators:
+            if found := _code_in(code, folded):
+                return code, frozenset(tokenize(found))
+        if found := _CODE_NUMBER.search(folded):
+            number = int(found[1])
+            for code in self._indicators:
+                digits = re.findall(r"\d+", code)
+                if digits and int(digits[-1]) == number:
+                    return code, frozenset(tokenize(found[0]))
+        subject = [token for token in tokens if token not in _QUESTION_WORDS]
+        return self._best(self._subjects, subject, self._codes_by_entry)
+
+    def directorate(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
+        for code in self._directorates:
+            if found := _code_in(code, folded):
+                return code, frozenset(tokenize(found))
+        return self._best(self._directorate_names, tokens, self._directorates_by_entry)
+
+    def _best(self, index: KnowledgeBase, tokens: list[str], owners: dict[str, str]) -> tuple[str | None, frozenset[str]]:
+        query = index.query_terms(" ".join(tokens))
+        ranked = index.rank(query, limit=2) if query else []
+        if not ranked or ranked[0].score < MIN_SUBJECT_SCORE:
+            return None, frozenset()
+        if len(ranked) > 1 and ranked[1].score > 0.8 * ranked[0].score:
+            return None, frozenset()
+        matched = ranked[0].matched_terms
+        if not matched - self._common_terms:
+            return None, frozenset()
+        explained = frozenset(token for token in tokens if index.query_terms(token).keys() & matched)
+        return owners[ranked[0].entry.id], explained
+
+
+def _code_in(code: str, folded: str) -> str | None:
+    found = re.search(rf"(?<![a-z0-9]){re.escape(code.lower())}(?![a-z0-9])", folded)
+    return found[0] if found else None
+
+
+def axis_in(folded: str) -> Axis | None:
+    if not _AXIS_WORD.search(folded):
+        return None
+    for axis, pattern in _AXES:
+        if pattern.search(folded):
+            return axis
+    return None
+
+
+def _entry_id(index: int) -> str:
+    return f"s{index}"
+
+
+def _without_direction(name: str) -> str:
+    return re.sub(r"^(direction|service|pôle|pole)\s+(de la |des |du |de l'|de l’|d'|d’)?", "", name, flags=re.IGNORECASE)

@@ -1,0 +1,84 @@
+"""One understanding of everything typed: a knowledge question, a data question (an intent with
+what it is about), a neighbouring subject, or nothing known.
+
+The question is read for what it names (an indicator, a directorate, a committee, an axis); the
+rest of it is matched against the intents' phrasings, the whole of it against the knowledge
+entries. A question that names an indicator or a directorate of the organisation is about its
+data when an intent fits the rest; otherwise the better-covered of the two wins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.knowledge.entries import EntryKind
+from domain.knowledge.normalize import tokenize
+from domain.knowledge.retrieval import Answer, KnowledgeBase
+from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
+from domain.understanding.slots import Reading, SlotReader
+
+INTENT_THRESHOLD = 0.4
+"""Share of the question's remaining words an intent's phrasings must cover."""
+KNOWLEDGE_MARGIN = 0.15
+"""A knowledge answer keeps a question that names no indicator or directorate unless an intent
+covers it clearly better."""
+BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
+
+
+class Understood(StrEnum):
+    KNOWLEDGE = "knowledge"
+    INTENT = "intent"
+    OUT_OF_SCOPE = "out_of_scope"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    kind: Understood
+    answer: Answer
+    intent: Intent | None = None
+    reading: Reading | None = None
+
+    @property
+    def command(self) -> str | None:
+        return self.intent.command(self.reading.slots) if self.intent and self.reading else None
+
+
+class Understander:
+    def __init__(self, knowledge: KnowledgeBase, slots: SlotReader) -> None:
+        self.knowledge = knowledge
+        self.slots = slots
+        self.intents = KnowledgeBase(
+            (intent.as_entry() for intent in INTENTS),
+            analyzer=knowledge.analyzer,
+            threshold=INTENT_THRESHOLD,
+            word_frequency=knowledge.word_frequency,
+        )
+
+    def understand(self, text: str) -> Understanding:
+        answer = self.knowledge.answer(text)
+        if answer.problem is not None:
+            return Understanding(Understood.UNKNOWN, answer)
+        reading = self.slots.read(text)
+        rest = [token for token in tokenize(text) if token not in reading.explained]
+        intent = self._intent(rest, reading)
+        if intent is not None:
+            confidence, chosen = intent
+            known = answer.confidence if answer.entry is not None else 0.0
+            if reading.names_an_object or confidence >= known + KNOWLEDGE_MARGIN:
+                return Understanding(Understood.INTENT, answer, chosen, reading)
+        if answer.entry is None:
+            return Understanding(Understood.UNKNOWN, answer)
+        if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
+            return Understanding(Understood.OUT_OF_SCOPE, answer)
+        return Understanding(Understood.KNOWLEDGE, answer)
+
+    def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
+        """The intent whose phrasings best cover the words left once the named objects are out."""
+        if not rest:
+            return (1.0, BARE_INDICATOR_INTENT) if reading.slots.indicator else None
+        ranked = self.intents.rank(self.intents.query_terms(" ".join(rest)), limit=1)
+        if not ranked or ranked[0].coverage < INTENT_THRESHOLD:
+            return None
+        return ranked[0].coverage, INTENTS_BY_ENTRY_ID[ranked[0].entry.id]
