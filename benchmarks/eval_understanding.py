@@ -80,6 +80,7 @@ class Pipeline:
             [DirectorateName(code, name) for code, name in DEMO_DIRECTORATES],
             knowledge.analyzer,
             knowledge.common_terms(),
+            knowledge.word_frequency,
         )
         self.understander = Understander(knowledge, self.slots)
 
@@ -126,9 +127,12 @@ def evaluate(pipeline: Pipeline, data: dict) -> dict[str, Score]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", choices=sorted(SHOWABLE), action="append", default=[])
+    parser.add_argument("--tuning-only", action="store_true", help="leave the frozen set out (while tuning)")
     args = parser.parse_args(argv)
     pipeline = Pipeline()
     for name, path in SETS.items():
+        if args.tuning_only and name not in SHOWABLE:
+            continue
         data = json.loads(path.read_text(encoding="utf-8"))
         started = time.perf_counter()
         scores = evaluate(pipeline, data)

@@ -51,7 +51,7 @@ def build_commands(decp: DecpService) -> list[Command]:
     return [
         Command(
             "decp_provenance",
-            (r"\b(d'?ou (vient|viennent|provient)|provenance de|source de)( la valeur de| l'indicateur)? (?P<code>[a-z0-9][a-z0-9_.-]{0,31})\b",),
+            (r"^(d'?ou (vient|viennent|provient)|(la )?provenance de|(la )?source de)( la valeur de| l'indicateur)? (?P<code>[a-z0-9][a-z0-9_.-]{0,31})$",),
             explain_provenance,
             roles=LEAD_ONLY,
             help_line="« d’où vient IND-01 ? » : la source d’un indicateur et le nombre de marchés derrière le chiffre",
@@ -60,7 +60,7 @@ def build_commands(decp: DecpService) -> list[Command]:
         ),
         Command(
             "decp_missing_environmental",
-            (r"\bmarches? sans (aucune )?(consideration|clause|critere)s? environnementale?s?\b",),
+            (r"^(les |liste des |lister les )?marches? sans (aucune )?(consideration|clause|critere)s? environnementale?s?$",),
             list_missing_environmental,
             roles=LEAD_ONLY,
             help_line="« marchés sans considération environnementale » : ceux notifiés depuis le 22 août 2026",

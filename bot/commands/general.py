@@ -63,7 +63,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         ),
         Command(
             "nothing_to_cancel",
-            (r"^(annule[rz]?|stop|arrete[rz]?|abandonne[rz]?|laisse[rz]? tomber|on arrete|quitte[rz]?|sortir|cancel)( tout| ca| la saisie)?$",),
+            (r"^((annule[rz]?|stop|arrete[rz]?|abandonne[rz]?|laisse[rz]? tomber|on arrete|quitte[rz]?|sortir|cancel)[ ,]*){1,3}( tout| ca| la saisie)?$",),
             nothing_to_cancel,
             in_groups=GroupReply.HERE,
             intent="cancel_nothing",

@@ -148,7 +148,11 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
     return [
         Command(
             "who_is_lead",
-            (r"^(le |la |les )?(personnes? )?responsables? (du )?spaser$",),
+            (
+                r"^(le |la |les )?(personnes? )?responsables? (du )?spaser$",
+                r"^(c'?est )?qui (est |sont )?(le |la |les |l')?(ou la )?(personnes? )?responsables? (du |de notre |de la )?"
+                r"(spaser|schema|demarche)( chez nous| ici)?( c'?est qui)?$",
+            ),
             who_is_lead,
             roles=REGISTERED,
             help_line="« responsable SPASER » : qui pilote le SPASER",

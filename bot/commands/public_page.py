@@ -52,7 +52,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
     return [
         Command(
             "public_page_publish",
-            (rf"^(publier|mettre en ligne) {_PAGE}\b",),
+            (rf"^(publier|mettre en ligne) {_PAGE}( (pour|au nom de|de) .{{1,160}})?$",),
             publish,
             roles=LEAD_ONLY,
             help_line="« publier la page SPASER pour Ville de … » : le SPASER et ses indicateurs sur une page publique",
@@ -61,7 +61,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
         ),
         Command(
             "public_page_unpublish",
-            (rf"^(retirer|depublier|mettre hors ligne) {_PAGE}\b",),
+            (rf"^(retirer|depublier|mettre hors ligne) {_PAGE}$",),
             unpublish,
             roles=LEAD_ONLY,
             help_line="« retirer la page SPASER » : la page publique n’est plus en ligne",

@@ -28,6 +28,8 @@ def format_answer(answer: Answer) -> str:
 
 
 def _format_entry(entry: Entry) -> str:
+    if entry.kind is EntryKind.OUT_OF_SCOPE:
+        return entry.answer
     if entry.kind is EntryKind.ORGANISATION:
         return (
             f"Votre SPASER, section « {entry.title} » :\n\n"

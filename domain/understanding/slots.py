@@ -10,7 +10,7 @@ or by the words of its name (« le patrimoine bâti » → DPB).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, committee_kind_in
@@ -30,6 +30,11 @@ _AXES = (
 _AXIS_WORD = re.compile(r"\baxes?\b")
 MIN_SUBJECT_SCORE = 2.0
 """BM25 score an indicator's label must reach for a subject to name it (one rare shared word)."""
+EVERYDAY_ZIPF = 5.0
+"""A subject named by one word this common in French (« heure », « voiture », « conseil ») is too
+vague to be an indicator's: « quelle heure est-il ? » is not about the insertion hours."""
+_COMMITTEE_WORDS = frozenset("comite comites technique techniques cotech copil pilotage suivi".split())
+"""Once a committee is named, its words name it and not an indicator (« comités techniques tenus »)."""
 # Words of a data question that name no indicator: left out of the subject search.
 _QUESTION_WORDS = frozenset(
     """valeur valeurs chiffre chiffres indicateur indicateurs derniere dernier niveau point historique
@@ -68,9 +73,9 @@ class Reading:
     """The question's folded tokens that name the indicator or the directorate: left out when the
     rest of the question is matched against the intents' phrasings."""
 
-    @property
-    def names_an_object(self) -> bool:
-        return bool(self.slots.indicator or self.slots.directorate)
+    named_by_code: bool = False
+    """The indicator or the directorate is named by its code (« IND-03 », « DPB »), not guessed
+    from words that may be the knowledge base's too (« comité technique »)."""
 
 
 class SlotReader:
@@ -82,10 +87,13 @@ class SlotReader:
         directorates: Iterable[DirectorateName],
         analyzer: Analyzer,
         common_terms: frozenset[str] = frozenset(),
+        word_frequency: Callable[[str], float] | None = None,
     ) -> None:
         """`common_terms`: the knowledge base's everyday vocabulary (« SPASER », « comité »,
-        « marché »): a subject named only with them is not an indicator's."""
+        « marché »): a subject named only with them is not an indicator's. `word_frequency`: a
+        word's Zipf frequency in French, to leave out subjects named by one everyday word."""
         self._common_terms = common_terms
+        self._word_frequency = word_frequency
         self._indicators = {indicator.code.upper(): indicator for indicator in indicators}
         self._directorates = {directorate.code.upper(): directorate for directorate in directorates}
         self._analyzer = analyzer
@@ -115,10 +123,15 @@ class SlotReader:
     def read(self, text: str) -> Reading:
         folded = fold(text)
         tokens = tokenize(text)
-        indicator, indicator_tokens = self.indicator(folded, tokens)
+        committee = committee_kind_in(folded)
+        subject_tokens = [token for token in tokens if token not in _COMMITTEE_WORDS] if committee else tokens
+        indicator, indicator_tokens = self.indicator(folded, subject_tokens)
         directorate, directorate_tokens = self.directorate(folded, tokens)
-        slots = Slots(indicator, directorate, committee_kind_in(folded), axis_in(folded))
-        return Reading(slots, indicator_tokens | directorate_tokens)
+        slots = Slots(indicator, directorate, committee, axis_in(folded))
+        by_code = any(_code_in(code, folded) for code in (indicator, directorate) if code) or bool(
+            indicator and _CODE_NUMBER.search(folded)
+        )
+        return Reading(slots, indicator_tokens | directorate_tokens, by_code)
 
     def indicator(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
         for code in self._indicators:
@@ -150,7 +163,13 @@ class SlotReader:
         if not matched - self._common_terms:
             return None, frozenset()
         explained = frozenset(token for token in tokens if index.query_terms(token).keys() & matched)
+        if len(matched - self._common_terms) == 1 and self._everyday(explained):
+            return None, frozenset()
         return owners[ranked[0].entry.id], explained
+
+    def _everyday(self, tokens: frozenset[str]) -> bool:
+        frequency = self._word_frequency
+        return frequency is not None and all(frequency(token) >= EVERYDAY_ZIPF for token in tokens)
 
 
 def _code_in(code: str, folded: str) -> str | None:

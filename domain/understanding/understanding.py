@@ -9,12 +9,14 @@ data when an intent fits the rest; otherwise the better-covered of the two wins.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import Answer, KnowledgeBase
+from domain.text import fold
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
 from domain.understanding.slots import Reading, SlotReader
 
@@ -22,7 +24,12 @@ INTENT_THRESHOLD = 0.4
 """Share of the question's remaining words an intent's phrasings must cover."""
 KNOWLEDGE_MARGIN = 0.15
 """A knowledge answer keeps a question that names no indicator or directorate unless an intent
-covers it clearly better."""
+covers it clearly better; one that names them by their words, unless an intent covers it as well."""
+INTENT_SIMILARITY = 0.3
+"""Word-piece similarity that makes an intent as sure as `INTENT_THRESHOLD` coverage."""
+OWN_DATA_BONUS = 0.15
+_OUR_OWN = re.compile(r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes)\b")
+"""« nos achats », « chez nous »: the organisation's own figures rather than the SPASER in general."""
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 
 
@@ -66,7 +73,10 @@ class Understander:
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
-            if reading.names_an_object or confidence >= known + KNOWLEDGE_MARGIN:
+            margin = 0.0 if reading.slots.indicator or reading.slots.directorate else KNOWLEDGE_MARGIN
+            if _OUR_OWN.search(fold(text)):
+                margin -= OWN_DATA_BONUS
+            if reading.named_by_code or confidence >= known + margin:
                 return Understanding(Understood.INTENT, answer, chosen, reading)
         if answer.entry is None:
             return Understanding(Understood.UNKNOWN, answer)
@@ -78,7 +88,12 @@ class Understander:
         """The intent whose phrasings best cover the words left once the named objects are out."""
         if not rest:
             return (1.0, BARE_INDICATOR_INTENT) if reading.slots.indicator else None
-        ranked = self.intents.rank(self.intents.query_terms(" ".join(rest)), limit=1)
-        if not ranked or ranked[0].coverage < INTENT_THRESHOLD:
+        query = self.intents.query_terms(" ".join(rest))
+        ranked = self.intents.fused(self.intents.rank(query, limit=5), rest) if query else []
+        if not ranked:
             return None
-        return ranked[0].coverage, INTENTS_BY_ENTRY_ID[ranked[0].entry.id]
+        best = ranked[0]
+        confidence = max(best.coverage, best.similarity / INTENT_SIMILARITY * INTENT_THRESHOLD)
+        if confidence < INTENT_THRESHOLD:
+            return None
+        return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]

@@ -31,6 +31,6 @@ class UnderstandingService:
         directorates = tuple(DirectorateName(d.code, d.name) for d in await self._directorates.list())
         names = (id(knowledge), indicators, directorates)
         if self._understander is None or names != self._names:
-            self._understander = Understander(knowledge, SlotReader(indicators, directorates, knowledge.analyzer, knowledge.common_terms()))
+            self._understander = Understander(knowledge, SlotReader(indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency))
             self._names = names
         return self._understander

@@ -31,9 +31,16 @@ async def test_founding_text_questions_are_answered_with_their_source(talk, ques
     assert "Source" in reply
 
 
-async def test_off_topic_gets_an_honest_i_dont_know_and_is_not_recorded_as_spaser_content(talk, runtime):
+async def test_off_topic_gets_an_honest_not_my_subject_and_stays_out_of_the_leads_queue(talk, runtime):
     reply = texts(await talk("agent-aad", "Paul").say("Quel temps fera-t-il demain à Lyon ?"))
-    assert "Je ne sais pas" in reply and "Source" not in reply
+    assert "Ce n’est pas mon sujet" in reply and "Source" not in reply
+    assert await runtime.knowledge.open_questions() == []
+
+
+async def test_a_neighbouring_procurement_subject_says_where_to_look(talk, runtime):
+    reply = texts(await talk("agent-aad", "Paul").say("c'est quoi le seuil des MAPA pour les travaux ?"))
+    assert reply.startswith("Ce n’est pas mon sujet") and "economie.gouv.fr/daj" in reply
+    assert await runtime.knowledge.open_questions() == []
 
 
 async def test_unanswered_question_reaches_the_lead_who_answers_and_the_next_user_gets_it(talk, runtime):

@@ -13,8 +13,8 @@ import json
 import logging
 import re
 import uuid
-from urllib.parse import quote
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 import pytest
 from aiohttp import web

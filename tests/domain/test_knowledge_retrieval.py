@@ -92,7 +92,7 @@ def test_acronym_and_its_expansion_reach_the_same_entry(
     ("question", "entry_id"),
     [
         ("combien d'indicteurs maximum", "indicateurs-nombre"),
-        ("qui doit adopter un spaer", "seuil"),
+        ("qui est concerne par le spaer", "acheteurs-concernes"),
         ("c'est quoi la comitologi", "comitologie"),
         ("le copile sert a quoi", "copil"),
         ("delai pour elaborer le spsaer", "duree"),
@@ -112,17 +112,19 @@ def test_typo_corrected_words_weigh_less_than_exact_ones(shipped: KnowledgeBase)
     assert shipped.query_terms("indicteurs") == {"indicateur": pytest.approx(0.8)}
 
 
-def test_a_question_for_a_document_the_base_does_not_hold_is_not_answered(shipped: KnowledgeBase) -> None:
+def test_a_question_for_a_document_the_sources_do_not_hold_gets_the_entry_that_says_so(shipped: KnowledgeBase) -> None:
     # « adopter » once sat in a phrasing of the structure entry (« quel plan adopter »), so a
     # question about a deliberation template got the structure of a SPASER, confidently.
     answer = shipped.answer("Où trouver le modèle de délibération pour l'adoption en conseil ?")
-    assert not answer.is_known
+    assert answer.entry.id == "adoption-deliberation"
+    assert answer.entry.answer.startswith("Nos sources ne précisent ni l’instance")
 
 
 def test_every_entry_title_leads_back_to_its_entry(shipped: KnowledgeBase) -> None:
     """Related topics are offered as buttons showing the title: pressing one must work."""
     for entry in shipped.entries():
-        assert shipped.answer(entry.title).entry == entry, entry.id
+        if entry.kind is not EntryKind.OUT_OF_SCOPE:  # never offered as a related topic
+            assert shipped.answer(entry.title).entry == entry, entry.id
 
 
 def test_related_topics_are_at_most_three_and_exclude_the_answer(shipped: KnowledgeBase) -> None:
@@ -133,13 +135,13 @@ def test_related_topics_are_at_most_three_and_exclude_the_answer(shipped: Knowle
 
 def test_a_lead_answer_is_used_once_added_and_replaced_by_id() -> None:
     base = KnowledgeBase.from_directory()
-    question = "Quel logiciel utiliser pour le tableau de bord ?"
+    question = "Quel tableur utilise la direction des achats pour Pilotage+ ?"
     assert base.answer(question).entry is None
     lead = lead_entry(question, "Le tableur partagé\nde la direction des achats.", "Léa, mars 2026")
     assert lead.kind is EntryKind.LEAD
-    assert lead.id.startswith("lead-quel-logiciel-utiliser-pour-le-tableau")
+    assert lead.id.startswith("lead-quel-tableur-utilise-la-direction")
     base.add(lead)
-    answer = base.answer("logiciel du tableau de bord ?")
+    answer = base.answer("le tableur de Pilotage+ ?")
     assert answer.entry == lead
     assert answer.entry.answer == "Le tableur partagé de la direction des achats."
     base.add(lead_entry(question, "L'outil Pilotage+ depuis 2026.", "Léa, avril 2026"))

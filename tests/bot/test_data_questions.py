@@ -1,0 +1,92 @@
+"""Free-text questions about the organisation's own data, answered from the database in the
+asker's scope (real bot, real SQLite file, the example catalogue and its people)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.console import ConsoleConversation
+from bot.runtime import build_runtime
+from tests.conftest import make_settings, texts
+from tests.indicators_support import seed
+
+
+@pytest.fixture
+async def seeded(runtime):
+    await seed(runtime)
+    return runtime
+
+
+async def test_the_lead_asks_what_is_late_and_who_has_not_reported(seeded, talk):
+    lead = talk()
+    late = texts(await lead.say("quels indicateurs sont en retard ?"))
+    behind = texts(await lead.say("qui n'a pas encore rempli ses chiffres ?"))
+    assert "**Indicateurs à surveiller** (Toutes directions" in late
+    assert "Non renseignés pour la période due" in late and "IND-03" in late
+    assert "**Saisies manquantes pour la période en cours**" in behind and "- DCP (" in behind
+
+
+async def test_a_contributor_gets_late_indicators_of_her_directorate_only(seeded, talk):
+    late = texts(await talk("nadia-aad", "Nadia Benali").say("qu'est-ce qui est en retard chez nous ?"))
+    assert "(Direction DCP" in late
+    assert "IND-12" not in late, "a DPB indicator"
+
+
+async def test_who_is_the_lead_and_who_reports_for_a_directorate(seeded, talk):
+    official = talk("maire-aad", "Hélène Dubois")
+    await talk().say("qui suis-je")  # the lead's first message registers her Teams identity
+    lead_answer = texts(await official.say("c'est qui le responsable spaser ?"))
+    referents = texts(await official.say("qui remplit les indicateurs de la direction DPB ?"))
+    assert lead_answer.startswith("La personne responsable du SPASER est **Camille Martin**")
+    assert referents == "Pour la direction **DPB** (Direction DPB), Julien Petit renseigne les indicateurs."
+
+
+async def test_an_indicator_is_found_by_its_subject_or_code(seeded, talk):
+    nadia = talk("nadia-aad", "Nadia Benali")
+    hours = texts(await nadia.say("combien d'heures d'insertion on a fait ?"))
+    defined = texts(await nadia.say("comment est calculé IND-02 ?"))
+    vague = texts(await nadia.say("on en est où sur cet indicateur ?"))
+    assert hours.startswith("**IND-03** — Heures d'insertion professionnelle")
+    assert defined.startswith("**IND-02** — Part des marchés notifiés comportant au moins une considération sociale")
+    assert "Renseigné par DCP" in defined
+    assert vague.startswith("De quel indicateur parlez-vous ?")
+
+
+async def test_an_everyday_word_or_a_committee_does_not_name_an_indicator(seeded, talk):
+    nadia = talk("nadia-aad", "Nadia Benali")
+    time_of_day = texts(await nadia.say("Quelle heure est-il ?"))
+    cotech = texts(await nadia.say("c'est quoi un cotech ?"))
+    assert "IND-03" not in time_of_day and "De quel indicateur" not in time_of_day
+    assert "IND-14" not in cotech and "comité technique" in cotech.lower()
+
+
+async def test_the_next_committee_in_everyday_words(seeded, talk):
+    reply = texts(await talk("nadia-aad", "Nadia Benali").say("c quand le prochain copil"))
+    assert reply == "Aucune réunion de COPIL n’est planifiée pour le moment."
+
+
+async def test_cancel_with_nothing_in_progress_says_so(seeded, talk):
+    assert texts(await talk().say("annuler")).startswith("Il n’y a rien en cours à annuler.")
+    assert texts(await talk().say("laisse tomber, annule")).startswith("Il n’y a rien en cours à annuler.")
+
+
+async def test_an_unregistered_person_asking_about_the_data_is_told_how_to_be_registered(seeded, talk):
+    reply = texts(await talk("stranger-aad", "Paul Inconnu").say("quels indicateurs sont en retard ?"))
+    assert "IND-" not in reply
+    assert "enregistr" in reply
+
+
+async def test_a_question_the_lead_attaches_to_an_entry_is_answered_by_it_on_every_instance(seeded, talk, sqlite_database, clock):
+    question = "Le logo du schéma doit-il figurer sur les courriers aux fournisseurs ?"
+    first = texts(await talk("nadia-aad", "Nadia Benali").say(question))
+    assert "Je ne sais pas" in first
+    [(question_id, _, _)] = await seeded.knowledge.open_questions()
+
+    lead = talk()
+    attached = texts(await lead.say(f"rattacher la question {question_id} à equipe-projet"))
+    other_instance = build_runtime(make_settings(sqlite_database.url), database=sqlite_database, clock=clock)
+    later = texts(await ConsoleConversation(other_instance, aad_object_id="julien-aad", name="Julien Petit").say(question))
+
+    assert attached.startswith("C’est noté")
+    assert await seeded.knowledge.open_questions() == []
+    assert later.startswith(f"**{(await seeded.knowledge.knowledge_base()).get('equipe-projet').title}**")
