@@ -447,6 +447,12 @@ scenario('the contributor asks « prochain comité » and adds the meeting to he
   assert.match(event, /LOCATION:salle du conseil/);
 });
 
+scenario('the contributor writes as she speaks: who leads, what is late, a neighbouring subject', '17b-free-text', async () => {
+  await contributor.say('c’est qui le responsable spaser ?', /^(La personne responsable du SPASER est|Les personnes responsables du SPASER sont)/);
+  await contributor.say('qu’est-ce qui est en retard chez nous ?', /^(Indicateurs à surveiller|Aucun indicateur en retard)/);
+  await contributor.say('le seuil des marchés européens c’est combien', /^Ce n’est pas mon sujet/);
+});
+
 // --- Reminders (issue #5), part 2: on time, never twice across kill -9, late after downtime.
 
 scenario('the COPIL reminder reaches the lead and the official at its planned time, the summary with it for the élue', '18-reminder-on-time', async (chat) => {
