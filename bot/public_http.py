@@ -23,31 +23,31 @@ class PublicPageRoutes:
     def __init__(self, pages: PublicPageService) -> None:
         self._pages = pages
 
-    async def _page(self):
+    async def _published(self):
+        """(page, None) once published; (None, the French 404 or 503 to answer) otherwise."""
         try:
             async with asyncio.timeout(BUILD_TIMEOUT):
-                return await self._pages.page(), None
+                page = await self._pages.page()
         except Exception:  # noqa: BLE001 - a public page answers in French, never with a 500
             log.warning("Could not build the public SPASER page", exc_info=True)
             return None, web.Response(status=503, text=UNAVAILABLE, headers={"Retry-After": "60", "Cache-Control": "no-store"})
+        if page is None:
+            return None, web.Response(status=404, text=NOT_PUBLISHED, headers={"Cache-Control": "no-store"})
+        return page, None
 
     async def html(self, _request: web.Request) -> web.Response:
-        page, failure = await self._page()
-        if failure is not None:
-            return failure
-        if page is None:
-            return web.Response(status=404, text=NOT_PUBLISHED, headers={"Cache-Control": "no-store"})
+        page, refusal = await self._published()
+        if refusal is not None:
+            return refusal
         return web.Response(
             text=public_page_html(page), content_type="text/html", charset="utf-8",
             headers={**_HEADERS, "Content-Security-Policy": _POLICY},
         )
 
     async def csv(self, _request: web.Request) -> web.Response:
-        page, failure = await self._page()
-        if failure is not None:
-            return failure
-        if page is None:
-            return web.Response(status=404, text=NOT_PUBLISHED, headers={"Cache-Control": "no-store"})
+        page, refusal = await self._published()
+        if refusal is not None:
+            return refusal
         return web.Response(
             body=public_page_csv(page), content_type="text/csv", charset="utf-8",
             headers={**_HEADERS, "Content-Disposition": 'attachment; filename="spaser-indicateurs.csv"'},
