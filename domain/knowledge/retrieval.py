@@ -40,26 +40,26 @@ FIELD_WEIGHTS = {"title": 2.0, "questions": 1.5, "answer": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.75
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
-UNKNOWN_NUMBER_WEIGHT = 0.3
+UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
 # A word the base has never seen weighs by how common it is in French (Zipf scale): fully when
 # rare (≤ RARE_ZIPF: « DUME »), EVERYDAY_WEIGHT when everyday (≥ EVERYDAY_ZIPF: « monde »).
 RARE_ZIPF = 3.0
 EVERYDAY_ZIPF = 5.5
 EVERYDAY_WEIGHT = 0.25
-REAL_WORD_ZIPF = 3.0  # a word this common is no typo  # « 60 millions » should not sink a question on the threshold
+REAL_WORD_ZIPF = 3.0  # a word this common is no typo
 # A question naming no domain term (lexicon) needs a clearer match: « Délai d'instruction d'un
 # permis de construire » shares « délai » and « construire » with an entry, not its subject.
 OFF_DOMAIN_FACTOR = 0.75
 RELATED_MIN_COVERAGE = 0.4
 SUGGESTION_MIN_COVERAGE = 0.25
 MAX_RELATED = 3
-RANK_LIMIT = 50
+RANK_LIMIT = 50  # candidates examined per question; answers, related and suggestions are top ones
 SIMILARITY_THRESHOLD = 0.2
 """Word-piece similarity that makes an answer confident on its own (dev and tuning sets: 96 % of
 the right answers ranked first reach 0.45 coverage or this similarity, 9 of 104 off-topic ones)."""
 PARTLY_COVERED = 0.35
 """A question this covered, and close enough by word pieces, is answered (long, misspelt)."""
-PIECES_SHARE = 0.5  # weight of the word-piece similarity in the ranking (dev set: 0.3 to 0.5 best)  # candidates examined per question; answers, related and suggestions are top ones
+PIECES_SHARE = 0.5  # weight of the word-piece similarity in the ranking (dev set: 0.3 to 0.5 best)
 # « Que dit notre SPASER sur … » asks for the organisation's own document first.
 _OWN_DOCUMENT = re.compile(
     r"\b(?:notre|nos)\s+(?:propres?\s+)?(?:spaser|schemas?|documents?|strategie|plan)\b"
