@@ -24,6 +24,7 @@ from storage.committees.service import CommitteeService
 class CancelMeetingOptions:
     meeting_id: int = 0
     kind: str = ""
+    next_only: bool = False
 
 
 class CancelMeetingDialog(SpaserDialog):
@@ -40,7 +41,9 @@ class CancelMeetingDialog(SpaserDialog):
 
     async def choose_step(self, step: WaterfallStepContext):
         options = step.options if isinstance(step.options, CancelMeetingOptions) else CancelMeetingOptions()
-        return await choose_meeting(step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous annuler ?")
+        return await choose_meeting(
+            step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous annuler ?", options.next_only
+        )
 
     async def confirm_step(self, step: WaterfallStepContext):
         meeting = await self._service.repository.get_meeting(chosen_meeting_id(step))

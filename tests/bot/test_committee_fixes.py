@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.committees.cadence import CommitteeKind
-from tests.committees_support import paris
+from domain.people import Role
+from tests.committees_support import add_person, paris
+from tests.conftest import texts
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -41,3 +43,45 @@ async def test_a_past_date_when_moving_or_editing_the_year_plan_gets_one_message
 
     assert len(moving) == 1 and "est déjà passé" in moving[0].text
     assert len(editing) == 1 and "est déjà passé" in editing[0].text
+
+
+async def test_moving_the_next_copil_takes_the_coming_one_when_two_are_planned(runtime, lead):
+    first = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 9, 14, 14))
+
+    question = texts(await lead.say("déplacer le prochain COPIL au 19 mars à 10h"))
+    await lead.say("oui")
+
+    assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
+    moved = await runtime.committees.repository.get_meeting(first.meeting.id)
+    assert moved.starts_at == paris(2027, 3, 19, 10)
+
+
+async def test_cancelling_the_next_copil_takes_the_coming_one(runtime, lead):
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 9, 14, 14))
+
+    question = texts(await lead.say("annuler le prochain COPIL"))
+
+    assert "J’annule le comité de pilotage du **vendredi 12 mars 2027 à 14 h 00**" in question
+
+
+async def test_moving_meeting_number_1_to_a_day_keeps_the_day_and_the_hour(runtime, lead):
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+
+    question = texts(await lead.say("déplacer le comité n° 1 au 13 avril à 11h"))
+
+    assert "au **mardi 13 avril 2027 à 11 h 00**" in question
+
+
+async def test_a_contributors_next_committee_is_her_comite_technique(runtime, talk, sqlite_database):
+    await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, "http://127.0.0.1:9/", "DCP")
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    await runtime.committees.plan(CommitteeKind.COTECH, paris(2027, 4, 20, 10))
+    nadia = talk("aad-nadia@ville.fr", "Nadia Benali")
+
+    answer = texts(await nadia.say("prochain comité"))
+    asked_for_the_copil = texts(await nadia.say("prochain COPIL"))
+
+    assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
+    assert asked_for_the_copil.startswith("Prochain comité de pilotage")
