@@ -239,6 +239,7 @@ class CommitteeService:
                 start,
                 self.settings.year_plan(self.timezone, counts[CommitteeKind.COPIL], counts[CommitteeKind.COTECH], school),
                 busy_dates={m.starts_at.astimezone(zone).date() for m in kept},
+                kept=[(m.kind, m.starts_at.astimezone(zone).date()) for m in kept],
             )
         except SchedulingError as error:
             raise DomainError(str(error)) from error

@@ -85,3 +85,23 @@ async def test_a_contributors_next_committee_is_her_comite_technique(runtime, ta
 
     assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
     assert asked_for_the_copil.startswith("Prochain comité de pilotage")
+
+
+async def test_the_year_plan_places_the_missing_copil_around_the_one_already_planned(runtime, lead):
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 4, 6, 14))
+
+    card = texts(await lead.say("proposer un calendrier"))
+
+    assert card.count("Comité de pilotage**") == 1
+    copil_line = next(line for line in card.splitlines() if "Comité de pilotage**" in line)
+    assert any(month in copil_line for month in ("septembre 2027", "octobre 2027")), copil_line
+    assert "Comité de pilotage 2 sur 2 avec les élu·es" in card and "1 sur 1" not in card
+
+
+async def test_the_year_plan_puts_no_comite_technique_in_the_summer_break(runtime, lead):
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 4, 6, 14))
+    await lead.say("proposer un calendrier")
+    await lead.say("tout accepter")
+
+    days = [m.starts_at.astimezone(PARIS).date() for m in await runtime.committees.repository.meetings()]
+    assert not [day for day in days if (7, 14) <= (day.month, day.day) <= (8, 31)], days
