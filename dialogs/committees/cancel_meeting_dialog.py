@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt
 
-from dialogs.base import SpaserDialog, is_yes, yes_no_options
+from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
 from dialogs.committees.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
 from domain.clock import format_datetime_fr
 from domain.errors import DomainError
@@ -62,7 +62,8 @@ class CancelMeetingDialog(SpaserDialog):
             await step.context.send_activity(self.cancel_text)
             return await step.end_dialog(None)
         try:
-            change = await self._service.cancel(step.values["meeting_id"])
+            person = current_person(step.context)
+            change = await self._service.cancel(step.values["meeting_id"], actor_id=person.id if person else None)
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)

@@ -16,7 +16,7 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import FoundChoice
 from botbuilder.dialogs.prompts import ChoicePrompt, TextPrompt
 
-from dialogs.base import SpaserDialog, is_yes, yes_no_options
+from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
 from dialogs.committees.meeting_when import (
     candidates_prompt,
     known_parts,
@@ -133,7 +133,12 @@ class RescheduleMeetingDialog(SpaserDialog):
             await step.context.send_activity(self.cancel_text)
             return await step.end_dialog(None)
         try:
-            change = await self._service.reschedule(step.values["meeting_id"], datetime.fromisoformat(step.values["starts_at"]))
+            person = current_person(step.context)
+            change = await self._service.reschedule(
+                step.values["meeting_id"],
+                datetime.fromisoformat(step.values["starts_at"]),
+                actor_id=person.id if person else None,
+            )
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)

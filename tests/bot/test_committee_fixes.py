@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.committees.cadence import CommitteeKind
+from domain.outbox import SourceKind
 from domain.people import Role
 from tests.committees_support import add_person, paris
 from tests.conftest import texts
@@ -105,3 +106,20 @@ async def test_the_year_plan_puts_no_comite_technique_in_the_summer_break(runtim
 
     days = [m.starts_at.astimezone(PARIS).date() for m in await runtime.committees.repository.meetings()]
     assert not [day for day in days if (7, 14) <= (day.month, day.day) <= (8, 31)], days
+
+
+async def test_the_lead_is_not_sent_the_notice_of_her_own_move_or_cancellation(runtime, lead, sqlite_database, connector):
+    await add_person(sqlite_database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    await lead.say("qui suis-je")
+
+    await lead.say("déplacer le prochain COPIL au 19 mars à 10h")
+    await lead.say("oui")
+    await lead.say("annuler le prochain COPIL")
+    await lead.say("oui")
+
+    notices = [row for row in await runtime.outbox.list() if row.source_kind == SourceKind.MEETING_NOTICE]
+    assert sorted(row.recipient_label for row in notices) == ["Marc Lefèvre", "Marc Lefèvre"]
+    [lead_person] = [p for p in await runtime.people.list() if p.role is Role.LEAD]
+    members = [r.person_id for r in (await runtime.committees.members(CommitteeKind.COPIL))[1]]
+    assert lead_person.id in members, "she is a member: she is left out for being the one who acted"
