@@ -39,6 +39,8 @@ OTHER_DIRECTORATES_ONLY = (
     "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
     "ne sont visibles que par la personne responsable du SPASER, les élu·es et les directeur·rices."
 )
+
+
 def already_saved(codes: list[str]) -> str:
     """A form sent again: the correction suggested is about the form's own indicator, not IND-01."""
     example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l'indicateur"
@@ -46,6 +48,8 @@ def already_saved(codes: list[str]) -> str:
         "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
         f"Pour changer une valeur : {example}."
     )
+
+
 MAX_HISTORY_LINES = 25
 CATALOGUE_DETAIL_MAX = 20
 """Past this many active indicators, « catalogue » gives codes per axis, each axis's detail on demand."""
@@ -485,7 +489,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="catalogue",
-            help_line="« catalogue » : les indicateurs suivis, par axe",
+            help_line="« catalogue » : les indicateurs suivis, par axe (« catalogue axe social » : le détail d’un axe)",
             example="catalogue",
         ),
         Command(
