@@ -101,7 +101,8 @@ def meeting_number_in(text: str) -> int | None:
 
 
 SPOKEN_MEETING_NUMBER = re.compile(r"(?<![^\W\d_])(?:n\s?°|nº|no\.?|num[ée]ro|#)\s*\d{1,9}\b", re.IGNORECASE)
-NEXT_ONE = re.compile(r"\bprochaine?\b")
+NEXT_ONE = re.compile(r"\bprochaine? (copil|cotech|comite|reunion|seance)")
+"""« le prochain COPIL », not « mardi prochain » (a date)."""
 
 
 def without_meeting_number(text: str) -> str:

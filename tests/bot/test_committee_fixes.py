@@ -123,3 +123,12 @@ async def test_the_lead_is_not_sent_the_notice_of_her_own_move_or_cancellation(r
     [lead_person] = [p for p in await runtime.people.list() if p.role is Role.LEAD]
     members = [r.person_id for r in (await runtime.committees.members(CommitteeKind.COPIL))[1]]
     assert lead_person.id in members, "she is a member: she is left out for being the one who acted"
+
+
+async def test_next_tuesday_names_a_date_not_the_next_meeting(runtime, lead):
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 9, 14, 14))
+
+    question = texts(await lead.say("déplacer un COPIL à mardi prochain 10h"))
+
+    assert question.startswith("Quel comité voulez-vous déplacer ?")
