@@ -132,3 +132,14 @@ async def test_next_tuesday_names_a_date_not_the_next_meeting(runtime, lead):
     question = texts(await lead.say("déplacer un COPIL à mardi prochain 10h"))
 
     assert question.startswith("Quel comité voulez-vous déplacer ?")
+
+
+async def test_a_year_plan_number_out_of_range_gets_one_message_that_says_what_to_type(runtime, lead):
+    await lead.say("proposer un calendrier")
+
+    replies = await lead.say("modifier 9")
+
+    assert [reply.text for reply in replies] == [
+        "Il n’y a pas de proposition n° 9 (1 à 6). Tapez « tout accepter », « modifier » suivi du numéro de la "
+        "proposition, ou « annuler »."
+    ]
