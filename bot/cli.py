@@ -202,6 +202,9 @@ def export_catalogue(settings: Settings, path: Path) -> None:
     print(f"Catalogue exporté : {len(indicators)} indicateurs dans {path} (CSV ; UTF-8, lisible par Excel).")
 
 
+MAX_REMINDERS_LISTED = 20
+
+
 def reminders(settings: Settings) -> None:
     """What the scheduler will send next, and what the outbox holds (French, for the lead or an operator)."""
     from domain.clock import format_datetime_fr
@@ -214,13 +217,16 @@ def reminders(settings: Settings) -> None:
     meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
     print(f"Rappels programmés : {len(scheduled)}")
-    for reminder in scheduled[:20]:
+    for reminder in scheduled[:MAX_REMINDERS_LISTED]:
         meeting = meetings[reminder.meeting_id]
         print(
             f"  {format_datetime_fr(reminder.send_at, settings.timezone)} · J-{reminder.offset_days} "
             f"{audiences.get(reminder.audience, reminder.audience)} · {meeting.label} du "
             f"{format_datetime_fr(meeting.starts_at, settings.timezone)}"
         )
+    if len(scheduled) > MAX_REMINDERS_LISTED:
+        left_out = len(scheduled) - MAX_REMINDERS_LISTED
+        print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
     labels = {"pending": "à envoyer", "sending": "en cours", "sent": "envoyés", "failed": "en échec",
               "unreachable": "injoignables", "cancelled": "retirés"}
     print("Messages : " + (", ".join(f"{labels.get(state, state)} {count}" for state, count in sorted(counts.items())) or "aucun"))

@@ -147,7 +147,8 @@ class HoldRepliesMiddleware(Middleware):
     only at its very end: its messages — e.g. the next question of a dialog step that is not kept —
     are then dropped, and the person reads the conflict message alone instead of a question the bot
     at once disowns. A turn that fails for another reason is answered by the error message alone.
-    Other activity types (invoke responses, typing) go out at once.
+    Other activity types (invoke responses, typing) go out at once. A held message still counts as
+    said (`TurnContext.responded`), as botbuilder's prompts expect.
     """
 
     async def on_turn(self, context: TurnContext, logic: NextHandler):
@@ -158,6 +159,10 @@ class HoldRepliesMiddleware(Middleware):
             messages = [a for a in activities if _is_message(a)]
             others = [a for a in activities if not _is_message(a)]
             held.extend(messages)
+            if messages:
+                # botbuilder's prompts re-ask only when nothing was said this turn: a validator that
+                # explained its refusal must not be followed by the retry prompt too.
+                context.responded = True
             sent = await send_now(others) if others else []
             return sent + [ResourceResponse() for _ in messages]
 

@@ -63,6 +63,8 @@ class Command:
     in_groups: GroupReply = GroupReply.PRIVATELY
     intent: str = ""
     """The intent (domain/understanding/intents.py) this command answers, if it answers one."""
+    suggested_first_to: frozenset[Role | None] = frozenset()
+    """Roles for whom this command is the main task: its example leads their welcome and help."""
     compiled: tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -104,5 +106,6 @@ class Router:
 
     def suggested_for(self, person: PersonView | None, limit: int = 4) -> list[Command]:
         """Examples to offer first: the commands most specific to the person's role lead."""
+        role = person.role if person else None
         with_examples = [c for c in self.available_to(person) if c.example]
-        return sorted(with_examples, key=lambda c: len(c.roles))[:limit]
+        return sorted(with_examples, key=lambda c: (role not in c.suggested_first_to, len(c.roles)))[:limit]

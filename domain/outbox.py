@@ -271,3 +271,54 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
         )
         for lead_id, name in leads
     ]
+
+
+def _subject(rows: list) -> str:
+    return shown(excerpt(rows[0].text.split("\n")[0].strip("*# "), 150))
+
+
+def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple[int, str]]) -> list[OutboxMessage]:
+    """One notice per lead for the problems found together — one event, such as a COPIL reminder
+    and the summary that goes with it: the messages, then the people not reached by reason, each
+    named once (with the messages they missed when not all of them)."""
+    if len(groups) == 1:
+        return problem_notices(*groups[0], leads)
+    missed: dict[tuple[str, str], list[int]] = defaultdict(list)
+    errors: dict[tuple[str, str], str | None] = {}
+    for number, (_, _, rows) in enumerate(groups, start=1):
+        for row in rows:
+            name = shown(row.recipient_label) or "destinataire inconnu"
+            installed = getattr(row, "installed_at", None) is not None and row.state == "sent"
+            error = INSTALLED if installed else row.last_error
+            key = (name, INSTALLED if installed else explain(error))
+            errors.setdefault(key, error)
+            if number not in missed[key]:
+                missed[key].append(number)
+
+    def named(key: tuple[str, str]) -> str:
+        numbers = missed[key]
+        if len(numbers) == len(groups):
+            return key[0]
+        listed = listed_names([str(n) for n in numbers])
+        return f"{key[0]} (message{'s' if len(numbers) > 1 else ''} {listed})"
+
+    lines = [f"{len(groups)} messages envoyés ensemble ne sont pas parvenus à tout le monde :"]
+    lines += [f"{number}. « {_subject(rows)} »" for number, (_, _, rows) in enumerate(groups, start=1)]
+    failures = [(named(key), errors[key]) for key in missed if key[1] != INSTALLED]
+    lines += [f"- {reason} : {listed_names(names)}" for reason, names in names_by_reason(failures)]
+    installed = [named(key) for key in missed if key[1] == INSTALLED]
+    if installed:
+        lines.append(f"- {INSTALLED} : {listed_names(installed)}")
+    first = min(row.id for _, _, rows in groups for row in rows)
+    last = max(row.id for _, _, rows in groups for row in rows)
+    return [
+        OutboxMessage(
+            key=f"lead-notice:event:{first}-{last}:person-{lead_id}",
+            source_kind=SourceKind.LEAD_NOTICE,
+            source_id=f"event:{first}-{last}",
+            text="\n".join(lines),
+            person_id=lead_id,
+            recipient_label=name,
+        )
+        for lead_id, name in leads
+    ]

@@ -203,17 +203,17 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   assert.match(intro, /^DCP : 10 indicateur\(s\) à renseigner\./);
   assert.match(intro, /IND-01 Part des marchés notifiés .*\(2026-T3\)|IND-01 .*\(\d{4}(-[TS]\d)?\)/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
-  // A letter O typed for a zero: explained in French, the same question again, nothing saved.
-  const retry = await contributor.say('6O %', /^\(1\/10\) IND-01 — /);
+  // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
+  const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
+  assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
   assert.match(retry[0], /^Je n'ai pas compris « O % » dans « 6O % »/);
-  assert.match(retry[0], /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
-  await contributor.say('64,5 %', /Un commentaire \?/);
+  await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
   await contributor.say('aucun', /J'enregistre 64,5 % pour IND-01 \(DCP, 2026-T3\) \?/);
   await contributor.say('oui', /\(2\/10\) IND-02 — /);
-  await contributor.say('24 %', /Un commentaire \?/);
+  await contributor.say('24 %', /Un commentaire sur IND-02/);
   await contributor.say("Deux marchés de nettoyage avec clause d'insertion", /J'enregistre 24 % pour IND-02 .*commentaire « Deux marchés/);
   await contributor.say('oui', /\(3\/10\) IND-03 — /);
-  await contributor.say('8 400', /Un commentaire \?/);
+  await contributor.say('8 400', /Un commentaire sur IND-03/);
   await contributor.say('aucun', /J'enregistre 8 400 heures pour IND-03/);
   const saved = await contributor.say('oui', /\(4\/10\) IND-04 — /);
   assert.equal(saved.length, 1, 'what was saved heads the next question: one message');

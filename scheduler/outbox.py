@@ -34,8 +34,8 @@ from domain.outbox import (
     RetryPolicy,
     SendingSettings,
     SourceKind,
+    event_problem_notices,
     is_trusted_service_url,
-    problem_notices,
 )
 from domain.tenant import event_failure_notices
 from scheduler.rate_limit import SlidingWindowLimiter
@@ -291,7 +291,8 @@ class OutboxSender:
         return True
 
     async def _report_problems(self, report: DrainReport) -> bool:
-        """Tell the lead(s), once per source, who could not be reached. True if notices were queued."""
+        """Tell the lead(s) who could not be reached: one report for the messages found together, the
+        Outlook events apart. True if notices were queued."""
         problems = await self.outbox.unreported_problems()
         if not problems:
             return False
@@ -304,10 +305,13 @@ class OutboxSender:
         notices = [
             notice
             for (kind, source_id), rows in by_source.items()
-            for notice in (event_failure_notices if kind == SourceKind.OUTLOOK_EVENT else problem_notices)(
-                kind, source_id, rows, leads
-            )
+            if kind == SourceKind.OUTLOOK_EVENT
+            for notice in event_failure_notices(kind, source_id, rows, leads)
         ]
+        messages = [(kind, source_id, rows) for (kind, source_id), rows in by_source.items() if kind != SourceKind.OUTLOOK_EVENT]
+        if messages:
+            # What went out together (a COPIL reminder and its summary) is one report, not one per message.
+            notices += event_problem_notices(messages, leads)
         added = await self.outbox.report_problems([row.id for row in problems], notices, self._clock.now())
         report.lead_notices += added
         return added > 0

@@ -14,7 +14,7 @@ from bot.commands.people import EMAIL_IN_TEXT
 from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall, GroupReply
 from dialogs.cards import card_message
 from dialogs.committees.cancel_meeting_dialog import CancelMeetingDialog, CancelMeetingOptions
-from dialogs.committees.meeting_when import kind_in, meeting_number_in
+from dialogs.committees.meeting_when import kind_in, meeting_number_in, names_the_next_one, without_meeting_number
 from dialogs.committees.plan_meeting_dialog import PlanMeetingDialog, PlanMeetingOptions
 from dialogs.committees.reschedule_meeting_dialog import RescheduleMeetingDialog, RescheduleMeetingOptions
 from dialogs.committees.year_plan_dialog import YearPlanDialog
@@ -66,9 +66,11 @@ def build_commands(
 
     async def reschedule(call: CommandCall) -> None:
         kind = kind_in(call.text)
-        options = RescheduleMeetingOptions(meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "")
+        options = RescheduleMeetingOptions(
+            meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "", next_only=names_the_next_one(call.text)
+        )
         try:
-            mentions = dates.mentions(call.text)
+            mentions = dates.mentions(without_meeting_number(call.text))
             resolved = dates.resolve(mentions[-1]) if mentions else None
         except DomainError as error:
             await call.turn_context.send_activity(error.message)
@@ -81,12 +83,19 @@ def build_commands(
 
     async def cancel(call: CommandCall) -> None:
         kind = kind_in(call.text)
-        options = CancelMeetingOptions(meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "")
+        options = CancelMeetingOptions(
+            meeting_id=meeting_number_in(call.text) or 0, kind=kind.value if kind else "", next_only=names_the_next_one(call.text)
+        )
         await call.dialog_context.begin_dialog(CancelMeetingDialog.__name__, options)
 
     async def next_meeting(call: CommandCall) -> None:
+        """« prochain comité » without a kind: the next one of the committees the person belongs to."""
         kind = kind_in(call.text)
         upcoming = await service.upcoming(kind, limit=1)
+        if kind is None and call.person is not None and upcoming:
+            hers = await service.kinds_of(call.person)
+            if hers and upcoming[0].kind not in hers:
+                upcoming = [m for m in await service.upcoming(None, limit=200) if m.kind in hers][:1]
         if not upcoming:
             what = f"de {KIND_NAMES[kind]}" if kind else "de comité"
             await call.turn_context.send_activity(f"Aucune réunion {what} n’est planifiée pour le moment.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from botbuilder.core import MessageFactory, TurnContext
 
 from bot.attachments import IncomingFile, fetched
-from bot.commands.indicators import ALREADY_SAVED
+from bot.commands.indicators import already_saved
 from dialogs.cards import card_message
 from domain.errors import DomainError
 from domain.indicators.cards import (
@@ -22,6 +22,11 @@ from domain.people import PersonView, Role
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
+
+
+def form_codes(form) -> list[str]:
+    """The indicators a submitted form is about: those given a value first, else all of its fields."""
+    return list(dict.fromkeys([entry.code for entry in form.entries] or [code for code, _ in form.pairs]))
 
 
 def build_card_actions(values: IndicatorValues, directorates: DirectorateRepository) -> dict:
@@ -46,7 +51,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         if await values.submission_saved(submission, directorate, form.pairs):
             # Sent again after it was saved (a second click, or fields changed since): the values
             # stay as saved, whatever the card now carries.
-            await turn_context.send_activity(ALREADY_SAVED)
+            await turn_context.send_activity(already_saved(form_codes(form)))
             return
         if not form.entries and not form.errors:
             await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n'a été enregistré.")
@@ -67,7 +72,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
             return
         if outcome.duplicate:
-            await turn_context.send_activity(ALREADY_SAVED)
+            await turn_context.send_activity(already_saved(form_codes(form)))
             return
         remaining = await values.due_for_directorate(directorate, today)
         lines = [f"Enregistré pour {directorate} ({len(outcome.saved)} valeur(s)) :"]

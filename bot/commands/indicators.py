@@ -39,11 +39,20 @@ OTHER_DIRECTORATES_ONLY = (
     "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
     "ne sont visibles que par la personne responsable du SPASER, les élu·es et les directeur·rices."
 )
-ALREADY_SAVED = (
-    "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
-    "Pour changer une valeur : « corriger IND-01 »."
-)
+
+
+def already_saved(codes: list[str]) -> str:
+    """A form sent again: the correction suggested is about the form's own indicator, not IND-01."""
+    example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l'indicateur"
+    return (
+        "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
+        f"Pour changer une valeur : {example}."
+    )
+
+
 MAX_HISTORY_LINES = 25
+CATALOGUE_DETAIL_MAX = 20
+"""Past this many active indicators, « catalogue » gives codes per axis, each axis's detail on demand."""
 CODE = r"(?P<code>[a-z0-9][a-z0-9_.-]*\d[a-z0-9_.-]*)"
 PERIOD_IN_TEXT = re.compile(r"(?<![\w-])(\d{4}(?:[ -]?[sthq] ?\d)?|[sthq] ?\d[ -]\d{4})(?![\w-])", re.IGNORECASE)
 FILLER_WORDS = frozenset({"de", "la", "du", "des", "pour", "direction", "periode", "d'", "a", "au", "en", "le", "les", "mes"})
@@ -98,6 +107,20 @@ def split_target(text: str) -> tuple[str, str]:
 def words_after(original: str, folded_prefix: str) -> str:
     """What was typed after the command words, with its case and accents."""
     return " ".join(original.split()[len(folded_prefix.split()) :])
+
+
+def catalogue_line(indicator: IndicatorView) -> str:
+    return (
+        f"- {indicator.code} — {indicator.label} ({indicator.unit.value}, {indicator.frequency.value} ; "
+        f"{', '.join(indicator.directorates)})"
+    )
+
+
+def axis_detail(axis: Axis, active: list[IndicatorView]) -> str:
+    of_axis = [i for i in active if i.axis is axis]
+    if not of_axis:
+        return f"Aucun indicateur actif sur l’axe {axis.value}."
+    return "\n".join([f"**Axe {axis.value}** ({len(of_axis)})", *(catalogue_line(i) for i in of_axis)])
 
 
 def indicator_heading(indicator: IndicatorView) -> str:
@@ -284,24 +307,40 @@ def build_commands(
         await say(call, "\n".join(lines))
 
     async def show_catalogue(call: CommandCall) -> None:
+        """The whole catalogue when it is short; past `CATALOGUE_DETAIL_MAX` active indicators, one
+        line of codes per axis, each axis's detail on demand (« catalogue axe social »)."""
         is_lead = call.person is not None and call.person.role is Role.LEAD
         indicators = await catalogue.list_indicators(include_inactive=is_lead)
         if not indicators:
             hint = " Importez-le : « importer le catalogue »." if is_lead else ""
             await say(call, "Le catalogue des indicateurs est vide." + hint)
             return
+        asked_axis = (call.match.groupdict().get("axis") if call.match else None) or ""
+        if asked_axis:
+            try:
+                axis = Axis.parse(asked_axis.strip())
+            except DomainError as error:
+                await say(call, error.message)
+                return
+            await say(call, axis_detail(axis, [i for i in indicators if i.active]))
+            return
         active = [i for i in indicators if i.active]
         by_axis: dict[Axis, list[IndicatorView]] = defaultdict(list)
         for indicator in active:
             by_axis[indicator.axis].append(indicator)
+        overview = len(active) > CATALOGUE_DETAIL_MAX
         lines = [f"Catalogue : {len(active)} indicateur(s) actif(s)."]
         for axis in Axis:
-            if by_axis.get(axis):
+            if not by_axis.get(axis):
+                continue
+            if overview:
+                lines.append(f"**Axe {axis.value}** ({len(by_axis[axis])}) : {', '.join(i.code for i in by_axis[axis])}")
+            else:
                 lines.append(f"**Axe {axis.value}**")
-                lines += [
-                    f"- {i.code} — {i.label} ({i.unit.value}, {i.frequency.value} ; {', '.join(i.directorates)})"
-                    for i in by_axis[axis]
-                ]
+                lines += [catalogue_line(i) for i in by_axis[axis]]
+        if overview:
+            example = next(axis for axis in Axis if by_axis.get(axis))
+            lines.append(f"Le détail d’un axe : « catalogue axe {example.value} » ; d’un indicateur : « définition de {active[0].code} ».")
         inactive = [i.code for i in indicators if not i.active]
         if inactive:
             lines.append(f"Désactivés : {', '.join(inactive)}.")
@@ -442,6 +481,7 @@ def build_commands(
             "indicator_catalogue",
             (
                 r"^(le )?catalogue( des indicateurs)?$",
+                r"^(le )?catalogue( des indicateurs)?( de)?( l'| l )? ?axe (?P<axis>[a-z' ]{2,40})$",
                 r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)?( des| les| du| le)? (indicateurs|catalogue)\b",
                 r"^(les |tous les )?indicateurs$",
             ),
@@ -449,7 +489,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="catalogue",
-            help_line="« catalogue » : les indicateurs suivis, par axe",
+            help_line="« catalogue » : les indicateurs suivis, par axe (« catalogue axe social » : le détail d’un axe)",
             example="catalogue",
         ),
         Command(

@@ -20,6 +20,7 @@ from dialogs.cards import adaptive_card, card_message
 from domain.cards import im_back
 from domain.clock import format_datetime_fr
 from domain.errors import DomainError
+from domain.people import Role
 from domain.summary import answers, wording
 from domain.summary.documents import ExportFormat
 from domain.summary.links import SummaryLinks
@@ -181,6 +182,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
                       "(« synthèse détaillée », « synthèse axe social », « synthèse direction DCP »)",
             example="où en est-on ?",
             topic="Synthèse",
+            suggested_first_to=frozenset({Role.OFFICIAL}),
         ),
     ]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt
 
-from dialogs.base import SpaserDialog, is_yes, yes_no_options
+from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
 from dialogs.committees.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
 from domain.clock import format_datetime_fr
 from domain.errors import DomainError
@@ -24,6 +24,7 @@ from storage.committees.service import CommitteeService
 class CancelMeetingOptions:
     meeting_id: int = 0
     kind: str = ""
+    next_only: bool = False
 
 
 class CancelMeetingDialog(SpaserDialog):
@@ -40,7 +41,9 @@ class CancelMeetingDialog(SpaserDialog):
 
     async def choose_step(self, step: WaterfallStepContext):
         options = step.options if isinstance(step.options, CancelMeetingOptions) else CancelMeetingOptions()
-        return await choose_meeting(step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous annuler ?")
+        return await choose_meeting(
+            step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous annuler ?", options.next_only
+        )
 
     async def confirm_step(self, step: WaterfallStepContext):
         meeting = await self._service.repository.get_meeting(chosen_meeting_id(step))
@@ -59,7 +62,8 @@ class CancelMeetingDialog(SpaserDialog):
             await step.context.send_activity(self.cancel_text)
             return await step.end_dialog(None)
         try:
-            change = await self._service.cancel(step.values["meeting_id"])
+            person = current_person(step.context)
+            change = await self._service.cancel(step.values["meeting_id"], actor_id=person.id if person else None)
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)

@@ -100,6 +100,21 @@ def meeting_number_in(text: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+SPOKEN_MEETING_NUMBER = re.compile(r"(?<![^\W\d_])(?:n\s?°|nº|no\.?|num[ée]ro|#)\s*\d{1,9}\b", re.IGNORECASE)
+NEXT_ONE = re.compile(r"\bprochaine? (copil|cotech|comite|reunion|seance)")
+"""« le prochain COPIL », not « mardi prochain » (a date)."""
+
+
+def without_meeting_number(text: str) -> str:
+    """The sentence without its `n° 1`, so that « n° 1 au 13 avril » is not read as a range of days."""
+    return SPOKEN_MEETING_NUMBER.sub(" ", text)
+
+
+def names_the_next_one(text: str) -> bool:
+    """« le prochain COPIL »: the coming meeting is meant, not a choice among them."""
+    return NEXT_ONE.search(fold(text)) is not None
+
+
 def remember_when(reader: MeetingDateReader, text: str | None, values: dict) -> None:
     """Merge what the person typed (a day, a time or both) into the dialog's `values`."""
     resolved = read_answer(reader, text, values) if text is not None else None

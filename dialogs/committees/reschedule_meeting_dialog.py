@@ -16,7 +16,7 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import FoundChoice
 from botbuilder.dialogs.prompts import ChoicePrompt, TextPrompt
 
-from dialogs.base import SpaserDialog, is_yes, yes_no_options
+from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
 from dialogs.committees.meeting_when import (
     candidates_prompt,
     known_parts,
@@ -39,17 +39,22 @@ class RescheduleMeetingOptions:
     starts_at: str = ""
     day: str = ""
     at: str = ""
+    next_only: bool = False
+    """« le prochain COPIL »: the first coming meeting (of `kind`), without asking which."""
 
 
-async def choose_meeting(step: WaterfallStepContext, service: CommitteeService, meeting_id: int, kind: str, question: str):
-    """Shared first step: the meeting named, the only one planned, or a choice among the coming ones."""
+async def choose_meeting(
+    step: WaterfallStepContext, service: CommitteeService, meeting_id: int, kind: str, question: str, next_only: bool = False
+):
+    """Shared first step: the meeting named, the next one (« le prochain »), the only one planned, or
+    a choice among the coming ones."""
     if meeting_id:
         return await step.next(meeting_id)
     upcoming = await service.upcoming(CommitteeKind(kind) if kind else None)
     if not upcoming:
         await step.context.send_activity("Aucun comité n’est planifié à venir. Tapez « planifier un COPIL » pour en créer un.")
         return await step.end_dialog(None)
-    if len(upcoming) == 1:
+    if len(upcoming) == 1 or next_only:
         return await step.next(upcoming[0].id)
     step.values["candidates"] = [m.id for m in upcoming]
     return await step.prompt("meeting", candidates_prompt(upcoming, service.timezone, question))
@@ -83,7 +88,9 @@ class RescheduleMeetingDialog(SpaserDialog):
     async def choose_step(self, step: WaterfallStepContext):
         options = step.options if isinstance(step.options, RescheduleMeetingOptions) else RescheduleMeetingOptions()
         step.values.update(starts_at=options.starts_at, day=options.day, at=options.at)
-        return await choose_meeting(step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous déplacer ?")
+        return await choose_meeting(
+            step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous déplacer ?", options.next_only
+        )
 
     async def ask_when_step(self, step: WaterfallStepContext):
         meeting = await self._service.repository.get_meeting(chosen_meeting_id(step))
@@ -126,7 +133,12 @@ class RescheduleMeetingDialog(SpaserDialog):
             await step.context.send_activity(self.cancel_text)
             return await step.end_dialog(None)
         try:
-            change = await self._service.reschedule(step.values["meeting_id"], datetime.fromisoformat(step.values["starts_at"]))
+            person = current_person(step.context)
+            change = await self._service.reschedule(
+                step.values["meeting_id"],
+                datetime.fromisoformat(step.values["starts_at"]),
+                actor_id=person.id if person else None,
+            )
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)

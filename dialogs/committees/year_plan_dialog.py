@@ -66,7 +66,11 @@ class YearPlanDialog(SpaserDialog):
         if found and 1 <= int(found.group("number")) <= count:
             return True
         if found:
-            await prompt.context.send_activity(f"Il n’y a pas de proposition n° {found.group('number')} (1 à {count}).")
+            # Said alone (no retry prompt after it): it says what to type too.
+            await prompt.context.send_activity(
+                f"Il n’y a pas de proposition n° {found.group('number')} (1 à {count}). Tapez « tout accepter », "
+                "« modifier » suivi du numéro de la proposition, ou « annuler »."
+            )
         return False
 
     async def show_step(self, step: WaterfallStepContext):

@@ -47,8 +47,10 @@ SKIP = "\u0000skip"
 GAVE_UP = "\u0000gave-up"
 SKIP_WORDS = frozenset({"passer", "passe", "suivant", "plus tard", "je ne sais pas", "je sais pas", "sais pas", "inconnu"})
 NO_COMMENT_WORDS = frozenset(
-    {"aucun", "aucune", "non", "rien", "pas de commentaire", "sans commentaire", "sans", "-", "ras", "non merci", "ok"}
+    {"aucun", "aucune", "non", "rien", "pas de commentaire", "sans commentaire", "sans", "-", "ras", "non merci", "ok",
+     "passer", "passe", "suivant", "aucun commentaire"}
 )
+"""At the comment prompt, « passer » skips the comment (not the value already given)."""
 
 
 @dataclass
@@ -190,8 +192,10 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 )
                 return await step.end_dialog(None)
             if options.directorate_code and options.directorate_code.upper() != person.directorate_code:
-                await step.context.send_activity(
-                    f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code})."
+                # Said in the message that follows, so that her own list does not start without a word.
+                step.values["refusal"] = (
+                    f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code}) : "
+                    "voici les siens."
                 )
             return await step.next(person.directorate_code)
         if options.directorate_code:
@@ -233,11 +237,12 @@ class UpdateIndicatorsDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
+        refusal = [step.values.pop("refusal")] if step.values.get("refusal") else []
         if not items:
-            await step.context.send_activity(self._nothing_due_text(directorate_code, period, step.values))
+            await step.context.send_activity("\n".join([*refusal, self._nothing_due_text(directorate_code, period, step.values)]))
             return await step.end_dialog(None)
         intro = "à corriger" if step.values["correction"] else "à renseigner"
-        lines = [f"**{directorate_code}** : {len(items)} indicateur(s) {intro}."]
+        lines = [*refusal, f"**{directorate_code}** : {len(items)} indicateur(s) {intro}."]
         lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.code})" for item in items]
         lines.append(
             "Je vous les demande un par un. « passer » laisse un indicateur de côté ; « annuler » arrête "
@@ -326,9 +331,14 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"{item.code}. Vous pourrez la saisir plus tard, ou dans le formulaire. Passons à la suite.",
             )
         step.values["value"] = step.result
+        shown = format_value(Decimal(step.result), Unit(item.unit))
         return await step.prompt(
             "comment",
-            PromptOptions(prompt=MessageFactory.text("Un commentaire ? (facultatif : tapez « aucun » pour passer)")),
+            PromptOptions(
+                prompt=MessageFactory.text(
+                    f"Un commentaire sur {item.code} ({shown}) ? (facultatif : tapez « aucun » pour passer)"
+                )
+            ),
         )
 
     async def confirm_step(self, step: WaterfallStepContext):

@@ -3,17 +3,21 @@
 Placement rule (deterministic, so the same inputs always give the same plan):
 
 1. Comités de pilotage are the anchors: the 12-month period is cut into as many equal segments
-   as there are COPILs and each COPIL aims at the middle of its segment (2 a year: about 3 and
-   9 months in).
+   as there are COPILs, those already planned included, and each COPIL aims at the middle of its
+   segment (2 a year: about 3 and 9 months in). A COPIL already planned takes the segment whose
+   middle is nearest; the new ones fill the others.
 2. Each COPIL is fed by one comité technique aimed `cotech_lead_weeks` (default 3) weeks before
    it, so the directorates' data are fresh for the élu·es; it is never closer than one week to
-   its COPIL. With fewer COTECHs than COPILs, the COPILs fed are spread evenly.
+   its COPIL. A COPIL already fed by a planned COTECH is skipped. With fewer COTECHs than COPILs,
+   the COPILs fed are spread evenly.
 3. Any further COTECH goes in the middle of the longest stretch without a COTECH, the year being
    read as a cycle (December is followed by next January), which with 2 COPILs and 4 COTECHs
    gives one COTECH about every quarter.
 4. Every aim is moved to the nearest acceptable day: Monday to Friday, not a French public
    holiday (the `holidays` library, optionally for a subdivision such as Alsace-Moselle), not
-   in a configured school-holiday range, not a busy date and not the day of another proposal.
+   in a configured school-holiday range, not in the summer break (14 July to 31 August, when
+   offices are empty even without a configured school-holiday zone), not a busy date and not the
+   day of another proposal.
    Ties go to the later day. The reason says when and why an aim was moved.
 """
 
@@ -45,6 +49,8 @@ class YearPlanSettings:
     holiday_subdivision: str | None = None
     school_holidays: tuple[DateRange, ...] = field(default_factory=tuple)
     cotech_lead_weeks: int = 3
+    summer_break: tuple[tuple[int, int], tuple[int, int]] | None = ((7, 14), (8, 31))
+    """(month, day) of the first and last day of the summer break, every year; None to allow it."""
 
     def __post_init__(self) -> None:
         for label, count in (("comités de pilotage", self.copil_count), ("comités techniques", self.cotech_count)):
@@ -115,9 +121,16 @@ def school_holiday_ranges(zone: str, years: Iterable[int]) -> list[DateRange]:
 class _DayRules:
     """Why a day cannot hold a meeting; `None` means it can."""
 
-    def __init__(self, public_holidays: holidays.HolidayBase, school: tuple[DateRange, ...], busy: Collection[date]):
+    def __init__(
+        self,
+        public_holidays: holidays.HolidayBase,
+        school: tuple[DateRange, ...],
+        busy: Collection[date],
+        summer_break: tuple[tuple[int, int], tuple[int, int]] | None = None,
+    ):
         self._public_holidays = public_holidays
         self._school = school
+        self._summer = summer_break
         self._busy = set(busy)
         self.taken: set[date] = set()
 
@@ -128,11 +141,16 @@ class _DayRules:
             return f"jour férié : {self._public_holidays.get(day)}"
         if any(first <= day <= last for first, last in self._school):
             return "vacances scolaires"
+        if self.in_summer_break(day):
+            return "congés d’été"
         if day in self._busy:
             return "date déjà occupée"
         if day in self.taken:
             return "un autre comité est proposé ce jour-là"
         return None
+
+    def in_summer_break(self, day: date) -> bool:
+        return bool(self._summer) and self._summer[0] <= (day.month, day.day) <= self._summer[1]
 
 
 def _nearest_day(target: date, lower: date, upper: date, is_free: Callable[[date], bool]) -> date | None:
@@ -147,10 +165,10 @@ def _nearest_day(target: date, lower: date, upper: date, is_free: Callable[[date
     return None
 
 
-def _moved_note(target: date, chosen: date, rules: _DayRules) -> str:
+def _moved_note(target: date, chosen: date, rules: _DayRules, obstacle: Callable[[date], str | None] | None = None) -> str:
     if chosen == target:
         return ""
-    return f" Décalé du {format_date_fr(target)} ({rules.obstacle(target)})."
+    return f" Décalé du {format_date_fr(target)} ({(obstacle or rules.obstacle)(target)})."
 
 
 def _segment_middles(start: date, length_days: int, count: int) -> list[date]:
@@ -184,12 +202,27 @@ def _feeding_phrase(cotech_day: date, copil_day: date) -> str:
     return f"{days} jours"
 
 
+def _assign_kept(targets: list[date], kept_days: list[date]) -> list[date]:
+    """The targets left once each kept day took the nearest one (the earlier target on a tie)."""
+    left = list(targets)
+    for day in sorted(kept_days):
+        if not left:
+            break
+        left.remove(min(left, key=lambda target: (abs((target - day).days), target)))
+    return left
+
+
 def propose_year_plan(
     start: date,
     settings: YearPlanSettings | None = None,
     busy_dates: Collection[date] = (),
+    kept: Collection[tuple[CommitteeKind, date]] = (),
 ) -> list[MeetingProposal]:
-    """Proposals for the 12 months from `start` (included), sorted by date; see the module rule."""
+    """Proposals for the 12 months from `start` (included), sorted by date; see the module rule.
+
+    `settings` counts the meetings to add; `kept` are those already planned in the period (their
+    committee and local day): the new ones are placed around them.
+    """
     if isinstance(start, datetime) or not isinstance(start, date):
         raise SchedulingError("Le début de la période doit être une date (sans heure).")
     settings = settings or YearPlanSettings()
@@ -197,42 +230,67 @@ def propose_year_plan(
     period_end = shift_years(start, 1)
     last_day = period_end - timedelta(days=1)
     length_days = (period_end - start).days
+    kept_copils = sorted(day for kind, day in kept if kind is CommitteeKind.COPIL)
+    kept_cotechs = sorted(day for kind, day in kept if kind is CommitteeKind.COTECH)
     rules = _DayRules(
         french_public_holidays(range(start.year, period_end.year + 1), settings.holiday_subdivision),
         settings.school_holidays,
-        busy_dates,
+        {*busy_dates, *kept_copils, *kept_cotechs},
+        settings.summer_break,
     )
 
     def is_free(day: date) -> bool:
         return rules.obstacle(day) is None
 
+    lead = timedelta(weeks=settings.cotech_lead_weeks)
+
+    def copil_obstacle(day: date) -> str | None:
+        """A COPIL also needs its feeding COTECH out of the summer break (not 50 days before it)."""
+        if settings.cotech_count and rules.in_summer_break(day - lead):
+            return "son comité technique préparatoire tomberait pendant les congés d’été"
+        return rules.obstacle(day)
+
+    copil_total = settings.copil_count + len(kept_copils)
+    all_targets = _segment_middles(start, length_days, copil_total) if copil_total else []
+    new_targets = _assign_kept(all_targets, kept_copils) if settings.copil_count else []
     copil_days: list[date] = []
     proposals: list[MeetingProposal] = []
-    for index, target in enumerate(_segment_middles(start, length_days, settings.copil_count), start=1):
-        chosen = _nearest_day(target, start, last_day, is_free)
+    for target in new_targets:
+        index = all_targets.index(target) + 1
+        chosen = _nearest_day(target, start, last_day, lambda day: copil_obstacle(day) is None)
+        if chosen is None:
+            chosen = _nearest_day(target, start, last_day, is_free)
         if chosen is None:
             raise _no_day_error("comité de pilotage", target)
         reason = (
-            f"Comité de pilotage {index} sur {settings.copil_count} avec les élu·es, réparti à intervalles "
-            f"réguliers sur l’année.{_moved_note(target, chosen, rules)}"
+            f"Comité de pilotage {index} sur {copil_total} avec les élu·es, réparti à intervalles "
+            f"réguliers sur l’année.{_moved_note(target, chosen, rules, copil_obstacle)}"
         )
         rules.taken.add(chosen)
         copil_days.append(chosen)
         starts_at = local_datetime(chosen, settings.copil_time, zone)
         proposals.append(MeetingProposal(CommitteeKind.COPIL, starts_at, reason))
 
-    cotech_days: list[date] = []
+    cotech_days: list[date] = list(kept_cotechs)
+    added_cotechs = 0
 
     def add_cotech(day: date, reason: str) -> None:
+        nonlocal added_cotechs
         rules.taken.add(day)
         cotech_days.append(day)
+        added_cotechs += 1
         starts_at = local_datetime(day, settings.cotech_time, zone)
         proposals.append(MeetingProposal(CommitteeKind.COTECH, starts_at, reason))
 
-    feeders = min(settings.cotech_count, settings.copil_count)
-    lead = timedelta(weeks=settings.cotech_lead_weeks)
+    feed_window = lead + timedelta(weeks=3)
+
+    def already_fed(copil_day: date) -> bool:
+        return any(copil_day - feed_window <= day <= copil_day - MIN_FEED_GAP for day in kept_cotechs)
+
+    to_feed = [day for day in sorted([*copil_days, *kept_copils]) if not already_fed(day)]
+    feeders = min(settings.cotech_count, len(to_feed))
     for feeder in range(feeders):
-        copil_day = copil_days[feeder * settings.copil_count // feeders]
+        copil_day = to_feed[feeder * len(to_feed) // feeders]
         target = max(copil_day - lead, start)
         chosen = _nearest_day(target, start, copil_day - MIN_FEED_GAP, is_free)
         if chosen is None:
@@ -244,7 +302,7 @@ def propose_year_plan(
             f"{_moved_note(target, chosen, rules)}",
         )
 
-    remaining = settings.cotech_count - len(cotech_days)
+    remaining = settings.cotech_count - added_cotechs
     if remaining and not cotech_days:
         targets = _segment_middles(start, length_days, remaining)
         for target in targets:

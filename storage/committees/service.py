@@ -151,9 +151,10 @@ class CommitteeService:
         )
         await self._outbox.enqueue([message], self._clock.now(), uow=uow)
 
-    async def _notify(self, uow: UnitOfWork, change: MeetingChange, event: str) -> None:
-        """Tell the members, in the change's unit of work; reminders already fanned out but not yet
-        delivered speak of the old date: they are withdrawn too."""
+    async def _notify(self, uow: UnitOfWork, change: MeetingChange, event: str, actor_id: int | None = None) -> None:
+        """Tell the members, in the change's unit of work, except the person who made the change (she
+        has just read « C’est fait »); reminders already fanned out but not yet delivered speak of the
+        old date: they are withdrawn too."""
         meeting = change.meeting
         if event == "moved":
             text, card = moved_notice(meeting, change.previous_starts_at, self.timezone)
@@ -174,23 +175,26 @@ class CommitteeService:
                 recipient_label=recipient.label,
             )
             for recipient in recipients
+            if actor_id is None or recipient.person_id != actor_id
         ]
         await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
         await self._queue_invitation(uow, meeting)
 
-    async def reschedule(self, meeting_id: int, starts_at: datetime) -> MeetingChange:
+    async def reschedule(self, meeting_id: int, starts_at: datetime, actor_id: int | None = None) -> MeetingChange:
+        """Move a meeting; `actor_id`, the person who moved it, is not sent the change notice."""
         self._require_future(starts_at)
         async with self._db.unit_of_work() as uow:
             change = await self.repository.reschedule(meeting_id, starts_at, self._plan, uow=uow)
-            await self._notify(uow, change, "moved")
+            await self._notify(uow, change, "moved", actor_id)
         self.jobs.unschedule(change.retired_reminders)
         self.jobs.schedule(change.new_reminders)
         return change
 
-    async def cancel(self, meeting_id: int) -> MeetingChange:
+    async def cancel(self, meeting_id: int, actor_id: int | None = None) -> MeetingChange:
+        """Cancel a meeting; `actor_id`, the person who cancelled it, is not sent the notice."""
         async with self._db.unit_of_work() as uow:
             change = await self.repository.cancel(meeting_id, uow=uow)
-            await self._notify(uow, change, "cancelled")
+            await self._notify(uow, change, "cancelled", actor_id)
         self.jobs.unschedule(change.retired_reminders)
         return change
 
@@ -239,6 +243,7 @@ class CommitteeService:
                 start,
                 self.settings.year_plan(self.timezone, counts[CommitteeKind.COPIL], counts[CommitteeKind.COTECH], school),
                 busy_dates={m.starts_at.astimezone(zone).date() for m in kept},
+                kept=[(m.kind, m.starts_at.astimezone(zone).date()) for m in kept],
             )
         except SchedulingError as error:
             raise DomainError(str(error)) from error

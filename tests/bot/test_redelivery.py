@@ -83,7 +83,7 @@ async def test_a_dialog_answer_delivered_again_is_not_read_as_the_next_answer(cl
     copy = await nadia.post(value)
     comment = await nadia.post(nadia.activity("chiffre provisoire"))
 
-    assert "Un commentaire ?" in first[1]
+    assert "Un commentaire sur IND-01 (45\u00a0%) ?" in first[1]
     assert copy == (200, ""), "acknowledged (Teams stops retrying), no reply"
     assert "J'enregistre **45\u00a0%** pour IND-01" in comment[1] and "« chiffre provisoire »" in comment[1]
 

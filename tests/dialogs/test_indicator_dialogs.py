@@ -57,7 +57,7 @@ async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(se
     listing = texts(await nadia.say("mettre à jour mes indicateurs"))
     assert "**DCP** : 10 indicateur(s) à renseigner" in listing
     assert "(1/10) **IND-01**" in listing and "3e trimestre 2026 (2026-T3)" in listing
-    assert "Un commentaire ?" in texts(await nadia.say("45,5 %"))
+    assert "Un commentaire sur IND-01 (45,5\u00a0%) ?" in texts(await nadia.say("45,5 %"))
     confirm = texts(await nadia.say("Source : recensement OECP"))
     assert "J'enregistre **45,5\u00a0%** pour IND-01 (DCP, 2026-T3), commentaire « Source : recensement OECP » ?" in confirm
     assert await value_rows(seeded) == [], "nothing is saved before the confirmation"
@@ -87,7 +87,7 @@ async def test_a_typo_is_explained_and_asked_again(seeded, nadia):
     retry = texts(await nadia.say("12 €"))
     assert "Cet indicateur s'exprime en pourcentage (%) : « 12 € » est en euros." in retry
     assert "essai 2 sur 3" in retry
-    assert "Un commentaire ?" in texts(await nadia.say("douze"))
+    assert "Un commentaire sur IND-01 (12\u00a0%) ?" in texts(await nadia.say("douze"))
     await nadia.say("aucun")
     await nadia.say("oui")
     assert [row[2] for row in await value_rows(seeded)] == [Decimal("12")]

@@ -95,7 +95,8 @@ def test_meetings_are_spread_evenly_over_the_year():
 
 
 def test_cotech_only_plan_is_spread_evenly():
-    plan = propose_year_plan(START, YearPlanSettings(copil_count=0, cotech_count=4))
+    # Without the summer break, which moves the mid-August aim to 1 September (tested below).
+    plan = propose_year_plan(START, YearPlanSettings(copil_count=0, cotech_count=4, summer_break=None))
     days = local_days(plan)
     assert len(days) == 4 and {p.kind for p in plan} == {CommitteeKind.COTECH}
     assert all(75 <= (b - a).days <= 105 for a, b in pairwise(days))
@@ -199,3 +200,38 @@ def test_unknown_subdivision_and_bad_start_are_refused_in_french():
 def test_french_dates_are_written_out():
     assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
     assert format_date_fr(date(2026, 8, 15)) == "samedi 15 août 2026"
+
+
+def test_no_meeting_in_the_summer_break_without_a_school_holiday_zone():
+    for start in (START, date(2026, 12, 1), date(2027, 3, 15)):
+        for settings in (YearPlanSettings(), YearPlanSettings(copil_count=0, cotech_count=4), YearPlanSettings(copil_count=4, cotech_count=8)):
+            days = local_days(propose_year_plan(start, settings))
+            assert not [day for day in days if (7, 14) <= (day.month, day.day) <= (8, 31)], (start, days)
+    moved = [p for p in propose_year_plan(START, YearPlanSettings(copil_count=0, cotech_count=4)) if "congés d’été" in p.reason]
+    assert len(moved) == 1 and moved[0].starts_at.date() == date(2026, 9, 1)
+
+
+def test_a_planned_copil_takes_its_segment_and_the_new_one_fills_the_other_half():
+    start = date(2026, 12, 1)
+    kept = [(CommitteeKind.COPIL, date(2027, 4, 6))]
+
+    plan = propose_year_plan(start, YearPlanSettings(copil_count=1, cotech_count=4), kept=kept)
+
+    [copil] = of_kind(plan, CommitteeKind.COPIL)
+    assert date(2027, 9, 1) <= copil.starts_at.date() <= date(2027, 10, 31)
+    assert copil.reason.startswith("Comité de pilotage 2 sur 2 ")
+    fed = [p for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
+    assert {p.reason.split("pilotage du ")[1].split(",")[0] for p in fed} == {
+        format_date_fr(date(2027, 4, 6)),
+        format_date_fr(copil.starts_at.date()),
+    }
+    assert date(2027, 4, 6) not in local_days(plan)
+
+
+def test_a_copil_already_fed_by_a_planned_cotech_gets_no_second_feeder():
+    kept = [(CommitteeKind.COPIL, date(2027, 4, 6)), (CommitteeKind.COTECH, date(2027, 3, 16))]
+
+    plan = propose_year_plan(date(2026, 12, 1), YearPlanSettings(copil_count=1, cotech_count=3), kept=kept)
+
+    feeding = [p.reason for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
+    assert len(feeding) == 1 and format_date_fr(date(2027, 4, 6)) not in feeding[0]

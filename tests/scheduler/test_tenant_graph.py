@@ -50,7 +50,7 @@ async def stop(services) -> None:
 
 
 def lead_notices(connector) -> list[str]:
-    return [text for conversation, text in received(connector) if conversation == "a:camille" and "Rappel" not in text]
+    return [text for conversation, text in received(connector) if conversation == "a:camille" and not text.startswith("Rappel")]
 
 
 async def test_a_person_who_never_opened_the_assistant_gets_the_reminder_after_installation(database, connector, graph):

@@ -1,0 +1,68 @@
+"""One report to the lead per event (issue #17): a COPIL reminder and the summary sent with it are
+reported together, each person named once by reason."""
+
+from __future__ import annotations
+
+from domain.clock import FakeClock
+from domain.committees.cadence import CommitteeKind
+from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, SourceKind, event_problem_notices
+from domain.people import Role
+from storage.outbox import Delivery
+from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, utc
+
+
+async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_database, connector):
+    clock = FakeClock(utc(2027, 1, 4, 9))
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(sqlite_database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
+    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+    planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
+    [j7] = [r for r in await feature.committees.repository.reminders_of(planned.meeting.id) if r.audience == "members" and r.offset_days == 7]
+    clock.set(j7.send_at)
+
+    await feature.jobs.sweep_reminders()
+    await feature.jobs.drain_outbox()
+
+    [report] = [text for conversation, text in received(connector) if "parvenu" in text or "pas reçu" in text]
+    lines = report.splitlines()
+    assert lines[0] == "2 messages envoyés ensemble ne sont pas parvenus à tout le monde :"
+    assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
+    assert lines[2].startswith("2. « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
+    assert lines[3].startswith("- jamais écrit à l’assistant dans Teams") and lines[3].endswith(" : Lucie Roux")
+    assert len(lines) == 4
+    assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
+
+
+async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, connector):
+    clock = FakeClock(utc(2027, 1, 4, 9))
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    await add_person(sqlite_database, "paul@ville.fr", Role.OFFICIAL, None, name="Paul Durand")
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+    planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
+
+    await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 9, 10))
+    await feature.jobs.drain_outbox()
+
+    [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
+    assert notice.text.startswith("2 destinataires n’ont pas reçu le message « Changement de date")
+    assert notice.text.endswith(" : Lucie Roux, Paul Durand")
+
+
+def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
+    def row(number: int, source: str, text: str, name: str, error: str) -> Delivery:
+        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id="1", text=text, recipient_label=name,
+                        last_error=error, state="unreachable")
+
+    reminder = [row(1, "reminder", "Rappel : COPIL demain", "Lucie Roux", NO_REFERENCE)]
+    digest = [row(2, "digest", "Synthèse SPASER", "Lucie Roux", NO_REFERENCE),
+              row(3, "digest", "Synthèse SPASER", "Marc Lefèvre", f"{BLOCKED_ERROR_PREFIX}: 403")]
+
+    [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "d", digest)], [(1, "Camille Martin")])
+
+    assert notice.text.splitlines()[3:] == [
+        "- jamais écrit à l’assistant dans Teams (installez-lui l’application ou demandez-lui d’écrire une fois à "
+        "l’assistant, puis renvoyez le message si besoin) : Lucie Roux",
+        "- assistant bloqué ou désinstallé dans Teams : Marc Lefèvre (message 2)",
+    ]
