@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 
-from wordfreq import zipf_frequency
-
 
 @functools.lru_cache(maxsize=65_536)
 def french_zipf(token: str) -> float:
+    # Imported on first use: wordfreq and its language tags cost ~0.5 s of start-up.
+    from wordfreq import zipf_frequency
+
     return zipf_frequency(token, "fr")
