@@ -17,11 +17,13 @@ of the C engine that records what it is given): `install` does it once per proce
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
 import os
 import threading
+from array import array
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ from recognizers_text.utilities import RegExpUtility
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _DEFAULT_FLAGS = regex.I | regex.S
 _ENGINE_ARGUMENTS = 11
 """pattern, flags, code, group_index, index_group, named_lists, named_list_indexes, req_offset,
@@ -85,12 +87,12 @@ def _encode(arguments: tuple) -> list | None:
     if not isinstance(pattern, str) or named_lists or any(named_list_indexes):
         return None
     req_offset, req_chars, req_flags, group_count = rest
-    encoded = [pattern, int(flags), list(code), dict(group_index), sorted(index_group.items()), int(req_offset),
-               None if req_chars is None else list(req_chars), int(req_flags), int(group_count)]
     try:
+        encoded = [pattern, int(flags), _pack(code), dict(group_index), sorted(index_group.items()), int(req_offset),
+                   None if req_chars is None else list(req_chars), int(req_flags), int(group_count)]
         if _decode(json.loads(json.dumps(encoded))) != _plain(arguments):
             return None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return encoded
 
@@ -102,9 +104,19 @@ def _plain(arguments: tuple) -> tuple:
             list(named_list_indexes), int(req_offset), req_chars, int(req_flags), int(group_count))
 
 
+def _pack(code: list[int]) -> str:
+    """The engine's code (~500,000 integers in all) as base64 of 32-bit words: a string per expression
+    held until it is used, not a list of Python integers (~30 MB)."""
+    return base64.b64encode(array("I", code).tobytes()).decode("ascii")
+
+
+def _unpack(packed: str) -> list[int]:
+    return array("I", base64.b64decode(packed)).tolist()
+
+
 def _decode(encoded: list) -> tuple:
     pattern, flags, code, group_index, index_group, req_offset, req_chars, req_flags, group_count = encoded
-    return (pattern, flags, code, group_index, {int(number): name for number, name in index_group}, {}, [],
+    return (pattern, flags, _unpack(code), group_index, {int(number): name for number, name in index_group}, {}, [],
             req_offset, None if req_chars is None else tuple(req_chars), req_flags, group_count)
 
 
@@ -164,7 +176,15 @@ class RegexCache:
         return pattern
 
     def save(self) -> None:
-        """Write what was compiled this time and not read from the file (atomic; failures logged)."""
+        """Write what was compiled this time and not read from the file (atomic; failures logged), then
+        let go of the file's contents: the expressions built so far stay, as the recognizers hold them."""
+        try:
+            self._write()
+        finally:
+            self._stored = {}
+            self._recorded = {}
+
+    def _write(self) -> None:
         if self.path is None or not self._recorded:
             return
         merged = {**self._stored, **self._recorded}
@@ -179,8 +199,6 @@ class RegexCache:
         except OSError as error:
             log.warning("Could not write the recognizers' cache %s: %s", self.path, error)
             return
-        self._stored = merged
-        self._recorded = {}
         log.info("Recognizers' cache written: %s (%d expressions)", self.path, len(entries))
 
 

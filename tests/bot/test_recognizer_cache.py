@@ -41,7 +41,8 @@ def test_a_damaged_cache_file_is_ignored_and_the_expressions_compiled_normally(t
     cache.compile(PATTERNS[2], FLAGS)
     cache.save()
     document = json.loads(cache.path.read_text(encoding="utf-8"))
-    document["entries"][0][2][2][0] += 1  # one opcode changed: the checksum no longer matches
+    code = document["entries"][0][2][2]
+    document["entries"][0][2][2] = ("B" if code[0] == "A" else "A") + code[1:]  # the checksum no longer matches
     cache.path.write_text(json.dumps(document), encoding="utf-8")
 
     reread = RegexCache(tmp_path)
