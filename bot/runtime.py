@@ -51,6 +51,7 @@ from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.state.codec import StateCodec
 from bot.state.storage import SqlStorage, TrackedConversationState, TrackedUserState
+from bot.word_frequencies import WordFrequencyBuild
 from dialogs import STATE_TYPES
 from dialogs.broadcasts.broadcast_dialog import BroadcastDialog
 from dialogs.committees.cancel_meeting_dialog import CancelMeetingDialog
@@ -67,7 +68,6 @@ from domain.committees import meeting_dates
 from domain.committees.settings import CommitteeSettings
 from domain.indicators.values import warm_up as warm_up_recognizers
 from domain.knowledge.document import MAX_DOCUMENT_BYTES
-from domain.knowledge.frequency import french_zipf
 from domain.people import Role
 from domain.summary.model import Scope
 from domain.tenant import PeopleDirectory
@@ -161,9 +161,10 @@ class BotRuntime(Services):
         return self._warm_up
 
     def _build_recognizers(self, dates: threading.Thread) -> None:
+        frequencies = WordFrequencyBuild()
         warm_up_recognizers()
-        french_zipf("spaser")
         dates.join()
+        frequencies.finish()
         if self._regex_cache is not None:
             self._regex_cache.save()
 
