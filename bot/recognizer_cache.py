@@ -11,6 +11,9 @@ built in a fraction of a second. Each distinct expression is also built once per
 recognizers ask for some of them hundreds of times). Anything unexpected — another version, a
 damaged file, an expression not in the file — falls back to the ordinary compiler.
 
+The folder must be as trusted as the installation itself (the same account writes both): what it
+holds is handed to the C engine as compiled code. A checksum catches a damaged file.
+
 The library is patched process-wide (`RegExpUtility.get_safe_reg_exp`, and a pass-through in front
 of the C engine that records what it is given): `install` does it once per process.
 """

@@ -6,17 +6,16 @@ weighs little in a question, a rare one (« DUME ») weighs fully; and a real wo
 « régie ») is never « corrected » into a known one (« mois », « règle »).
 
 wordfreq keeps its French list (311,000 words) as a dictionary of strings: ~55 MB, a sixth of the
-process. `CompactFrequencies` holds the same list as one sorted byte string with a frequency class per
-word (~4 MB); wordfreq's copy is dropped (or never loaded in the bot's process). A word is read exactly as
-`wordfreq.zipf_frequency(word, "fr")` reads it: tokenized by wordfreq; one token without digits is
-looked up in the compact list, with the value wordfreq gives its frequency class; anything else
-(several tokens, digits) is asked of wordfreq itself.
+process. `CompactFrequencies` holds the same list as one sorted byte string with a frequency class
+per word (~4 MB); wordfreq's copy is dropped (or never loaded in the bot's process), and a word
+gets exactly the value `wordfreq.zipf_frequency(word, "fr")` gives it.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import math
 import threading
 from array import array
 from collections.abc import Sequence
@@ -39,8 +38,8 @@ class _SortedWords(Sequence):
         return self._blob[self._offsets[index]:self._offsets[index + 1]]
 
 
-Parts = tuple[bytes, bytes, bytes, tuple, float]
-"""(words, their offsets, their frequency classes, each class's value, a missing word's value)."""
+Parts = tuple[bytes, bytes, bytes, tuple[float, ...]]
+"""(words, their offsets, their frequency classes, each class's frequency)."""
 
 
 def build_parts() -> Parts:
@@ -50,28 +49,26 @@ def build_parts() -> Parts:
     import wordfreq
 
     frequencies = wordfreq.get_frequency_dict(LANGUAGE, "best")  # the copy zipf_frequency uses
-    missing = wordfreq.zipf_frequency("", LANGUAGE)
-    classes: dict[float, int] = {}
-    values: list[float] = []
-    for word, frequency in frequencies.items():
-        if frequency not in classes and _single_plain_token(word) == word:
-            classes[frequency] = len(values)
-            values.append(wordfreq.zipf_frequency(word, LANGUAGE))
+    classes = {frequency: code for code, frequency in enumerate(sorted(set(frequencies.values())))}
     words = sorted(frequencies)  # code-point order, which is also the order of their UTF-8 bytes
     encoded = [word.encode() for word in words]
-    codes = array("H", [classes.get(frequencies[word], len(values)) for word in words])
+    codes = array("H", [classes[frequencies[word]] for word in words])
     offsets = array("I", accumulate(map(len, encoded), initial=0))
-    return b"".join(encoded), offsets.tobytes(), codes.tobytes(), (*values, None), missing
+    return b"".join(encoded), offsets.tobytes(), codes.tobytes(), tuple(classes)
 
 
 class CompactFrequencies:
+    """`zipf(word)` is `wordfreq.zipf_frequency(word, "fr")` (wordfreq 3.1.1, pinned; checked word by
+    word in tests/domain/test_word_frequency.py): wordfreq's tokens, each looked up after wordfreq's
+    digit smashing and weighted by its digit frequency, combined as wordfreq documents it (the
+    inverse of the sum of inverses), rounded to 3 significant digits, then to the Zipf scale."""
+
     def __init__(self, parts: Parts) -> None:
-        blob, offsets, codes, values, missing = parts
+        blob, offsets, codes, frequencies = parts
         self._words = _SortedWords(blob, array("I", offsets))
         self._codes = array("H", codes)
-        self._values = values  # None: a class with no plain word to read its value from
-        self._missing = missing
-        if len(self._codes) != len(self._words) or any(code >= len(values) for code in set(self._codes)):
+        self._frequencies = frequencies
+        if len(self._codes) != len(self._words) or (self._codes and max(self._codes) >= len(frequencies)):
             raise ValueError("inconsistent word frequency list")
 
     @classmethod
@@ -84,33 +81,31 @@ class CompactFrequencies:
         wordfreq.get_frequency_list.cache_clear()
         return compact
 
+    def _frequency(self, token: str) -> float | None:
+        wanted = token.encode()
+        index = bisect.bisect_left(self._words, wanted)
+        if index == len(self._words) or self._words[index] != wanted:
+            return None
+        return self._frequencies[self._codes[index]]
+
     def zipf(self, word: str) -> float:
-        token = _single_plain_token(word)
-        if token is not None:
-            if token == "":
-                return self._missing
-            wanted = token.encode()
-            index = bisect.bisect_left(self._words, wanted)
-            if index == len(self._words) or self._words[index] != wanted:
-                return self._missing
-            value = self._values[self._codes[index]]
-            if value is not None:
-                return value
-        from wordfreq import zipf_frequency  # several tokens or digits (rare): wordfreq itself
+        from wordfreq import digit_freq, freq_to_zipf, lossy_tokenize, smash_numbers, zipf_to_freq
 
-        return zipf_frequency(word, LANGUAGE)
-
-
-def _single_plain_token(word: str) -> str | None:
-    """The one token wordfreq reads in `word` when it has no digits, "" for none, else None."""
-    from wordfreq import lossy_tokenize, smash_numbers
-
-    tokens = lossy_tokenize(word, LANGUAGE)
-    if not tokens:
-        return ""
-    if len(tokens) == 1 and smash_numbers(tokens[0]) == tokens[0]:
-        return tokens[0]
-    return None
+        minimum = zipf_to_freq(0.0)
+        inverse = 0.0
+        for token in lossy_tokenize(word, LANGUAGE):
+            smashed = smash_numbers(token)
+            frequency = self._frequency(smashed)
+            if frequency is None:
+                inverse = 0.0
+                break
+            if smashed != token:
+                frequency *= digit_freq(token)
+            inverse += 1.0 / frequency
+        frequency = max(1.0 / inverse, minimum) if inverse else minimum
+        if frequency:
+            frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)
+        return round(freq_to_zipf(frequency), 2)
 
 
 class _Table:

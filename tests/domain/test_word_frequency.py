@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import wordfreq
 
 from domain.knowledge.frequency import CompactFrequencies
@@ -10,7 +13,8 @@ from domain.knowledge.frequency import CompactFrequencies
 ODD_WORDS = (
     "", " ", "monde", "Monde", "MARCHÉ", "marche", "régie", "mots", "DUME", "spaser", "aujourd'hui", "aujourd’hui",
     "l'état", "l’État", "c'est-à-dire", "porte-monnaie", "élu·es", "élus", "2025", "IND-03", "t4", "12,5", "100 %",
-    "copil", "xyzzyplugh", "ñandú", "œuvre", "oeuvre", "naïve", "Noël", "a", "à", "de la", "?", "…", "€",
+    "copil", "l21113", "L2111-3", "d21113", "article L2111-1", "1er", "3e", "2e", "10 000", "0,5",
+    "xyzzyplugh", "ñandú", "œuvre", "oeuvre", "naïve", "Noël", "a", "à", "de la", "?", "…", "€",
 )
 
 
@@ -18,6 +22,9 @@ def test_every_word_reads_as_wordfreq_reads_it():
     compact = CompactFrequencies.build()
     sample = [word for index, word in enumerate(wordfreq.iter_wordlist("fr")) if index % 97 == 0]
     sample += [word.upper() for word in sample[:200]] + list(ODD_WORDS)
+    questions = json.loads((Path(__file__).parents[1] / "data" / "knowledge_eval.json").read_text(encoding="utf-8"))
+    for question in [item["question"] for item in questions["on_topic"]] + list(questions["off_topic"]):
+        sample += [question, *question.split()]
     different = {word: (compact.zipf(word), wordfreq.zipf_frequency(word, "fr"))
                  for word in sample if compact.zipf(word) != wordfreq.zipf_frequency(word, "fr")}
     assert len(sample) > 3000 and not different
