@@ -3,7 +3,8 @@ questions, and the memory the process holds; against the bare echo bot in the sa
 
     .venv/bin/python benchmarks/bench_startup.py [--runs 3]
 
-A SQLite file is seeded once with `spaser-bot demo`; then, `--runs` times, `python app.py` (local
+A SQLite file is seeded once with `spaser-bot demo` and a contributor linked to the Teams
+identity the turns come from; then, `--runs` times, `python app.py` (local
 mode, scheduler on) is started on it and `/healthz` polled every 50 ms: the time to the first
 answer of any kind (the server listens) and to the first 200 (ready: database checked, scheduler
 running, start-up work done). Right after ready, three turns are posted with
@@ -35,6 +36,7 @@ import aiohttp  # noqa: E402
 
 from bot.console import teams_activity  # noqa: E402
 
+SENDER = "startup-bench"
 FIRST_TURNS = (
     ("knowledge question", "c'est quoi un SPASER ?"),
     ("next committee", "prochain comité"),
@@ -64,7 +66,7 @@ def free_port() -> int:
 
 
 async def post(session: aiohttp.ClientSession, url: str, message: str) -> tuple[float, str]:
-    activity = teams_activity(aad_object_id="startup-bench", name="Camille Martin", conversation_id=f"a:{uuid.uuid4().hex}",
+    activity = teams_activity(aad_object_id=SENDER, name="Camille Martin", conversation_id=f"a:{uuid.uuid4().hex}",
                               type="message", text=message, delivery_mode="expectReplies")
     activity.id = uuid.uuid4().hex
     activity.service_url = "http://127.0.0.1:9/"  # no connector: a roster look-up is refused at once
@@ -77,6 +79,24 @@ async def post(session: aiohttp.ClientSession, url: str, message: str) -> tuple[
     except (ValueError, AttributeError):
         texts = [body]
     return elapsed, " | ".join(texts)[:70]
+
+
+async def register_sender(database_url: str) -> None:
+    """The sender is a known contributor linked to their Teams identity, as after their first
+    message: a first-contact roster look-up is not what this measures."""
+    from domain.people import Role
+    from storage.db import Database
+    from storage.people import PeopleRepository
+
+    database = Database(database_url)
+    people = PeopleRepository(database)
+    await people.assign("camille.bench@demo-spaser.fr", Role.CONTRIBUTOR, "DRH", name="Camille Martin")
+
+    async def lookup() -> str:
+        return "camille.bench@demo-spaser.fr"
+
+    await people.identify("local-tenant", SENDER, name="Camille Martin", email_lookup=lookup)
+    await database.dispose()
 
 
 async def one_start(command: list[str], env: dict[str, str], port: int, workdir: Path, turns: bool) -> dict:
@@ -120,6 +140,7 @@ async def main_async(args: argparse.Namespace) -> None:
                             env=environment(database_url, 3978), capture_output=True, text=True)
     if seeded.returncode:
         raise SystemExit(seeded.stderr[-2000:])
+    await register_sender(database_url)
     rows: dict[str, list[dict]] = {"echo": [], "bot": []}
     for _ in range(args.runs):
         port = free_port()
