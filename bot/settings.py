@@ -64,6 +64,9 @@ class Settings:
     """`json`: one JSON object per log line (production), with one line per turn."""
     metrics_token: str = field(default="", repr=False)
     """Bearer token of `GET /metrics`; empty: the route does not exist."""
+    cache_dir: Path | None = None
+    """Where the French recognizers' compiled expressions are kept between starts
+    (`SPASER_CACHE_DIR`, default `~/.cache/spaser-bot`; `off` or None: rebuilt at every start)."""
 
     @property
     def local_mode(self) -> bool:
@@ -148,7 +151,19 @@ class Settings:
             dpo_contact=values.get("SPASER_DPO_CONTACT", "").strip(),
             log_format=(values.get("SPASER_LOG_FORMAT", "") or "text").strip().lower(),
             metrics_token=values.get("SPASER_METRICS_TOKEN", "").strip(),
+            cache_dir=cache_dir_from(values),
         ).validate()
+
+
+def cache_dir_from(values: dict[str, str]) -> Path | None:
+    """`SPASER_CACHE_DIR`, else `$XDG_CACHE_HOME/spaser-bot` or `~/.cache/spaser-bot`; `off`: none."""
+    chosen = values.get("SPASER_CACHE_DIR", "").strip()
+    if chosen.lower() in {"off", "0", "false", "none"}:
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    base = values.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "spaser-bot"
 
 
 def _single_tenant(values: dict[str, str]) -> tuple[str, ...]:

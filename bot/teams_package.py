@@ -16,8 +16,6 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 from urllib.parse import urlparse
 
-from jsonschema import Draft4Validator, FormatChecker
-
 from bot.settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "teams_app"
@@ -106,6 +104,8 @@ def build_manifest(settings: Settings, version: str | None = None) -> dict:
 
 def schema_errors(manifest: dict) -> list[str]:
     """Every place where `manifest` fails the official schema, in French, empty when it is valid."""
+    from jsonschema import Draft4Validator, FormatChecker  # only the CLI builds packages: not at start-up
+
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     validator = Draft4Validator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))

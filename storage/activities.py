@@ -47,6 +47,13 @@ _COMPLETE = (
     .where(ProcessedActivity.__table__.c.activity_key == bindparam("key"))
     .values(completed_at=bindparam("now"))
 )
+# Built once: a statement made anew each turn has its SQL cache key computed each time (~0.3 ms).
+_CLAIM = insert(ProcessedActivity.__table__).values(activity_key=bindparam("key"), received_at=bindparam("now"))
+_COMPLETE_MANY = (
+    update(ProcessedActivity.__table__)
+    .where(ProcessedActivity.__table__.c.activity_key.in_(bindparam("keys", expanding=True)))
+    .values(completed_at=bindparam("now"))
+)
 
 
 class ProcessedActivityRepository:
@@ -74,7 +81,7 @@ class ProcessedActivityRepository:
         key = activity_key[:600]
         try:
             async with self._db.transaction() as connection:
-                await connection.execute(insert(ProcessedActivity).values(activity_key=key, received_at=now))
+                await connection.execute(_CLAIM, {"key": key, "now": now})
             return ClaimOutcome.CLAIMED
         except IntegrityError:
             pass
@@ -136,11 +143,7 @@ class ProcessedActivityRepository:
             batch, self._pending = self._pending, {}
             try:
                 async with self._db.transaction() as connection:
-                    await connection.execute(
-                        update(ProcessedActivity)
-                        .where(ProcessedActivity.activity_key.in_(list(batch)))
-                        .values(completed_at=max(batch.values()))
-                    )
+                    await connection.execute(_COMPLETE_MANY, {"keys": list(batch), "now": max(batch.values())})
             except Exception:  # noqa: BLE001 - a background write: logged, and a re-delivery reruns a read-only turn
                 log.warning("Could not mark %s answered activities as handled", len(batch), exc_info=True)
 

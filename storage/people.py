@@ -10,7 +10,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint, select
+from sqlalchemy import Column, Text, UniqueConstraint, bindparam, select
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
@@ -94,6 +94,14 @@ class DirectorateRepository:
             return result.scalar_one_or_none()
 
 
+def _view_select():
+    return select(Person, Directorate).outerjoin(Directorate, Person.directorate_id == Directorate.id)
+
+
+_VIEW_BY_IDENTITY = _view_select().where(Person.tenant_id == bindparam("tenant"), Person.aad_object_id == bindparam("aad"))
+"""Every turn's look-up, built once (a statement made anew has its SQL cache key computed each time)."""
+
+
 class PeopleRepository:
     def __init__(self, database: Database, admins: tuple[str, ...] = ()) -> None:
         self._db = database
@@ -125,7 +133,7 @@ class PeopleRepository:
         async with self._db.session() as session:
             known = (
                 await session.execute(
-                    self._view_query().where(Person.tenant_id == tenant_id, Person.aad_object_id == aad_object_id)
+                    _VIEW_BY_IDENTITY, {"tenant": tenant_id, "aad": aad_object_id}
                 )
             ).first()
             person = known[0] if known else None
@@ -219,8 +227,7 @@ class PeopleRepository:
 
     async def get_by_identity(self, tenant_id: str, aad_object_id: str) -> PersonView | None:
         async with self._db.session() as session:
-            query = self._view_query().where(Person.tenant_id == tenant_id, Person.aad_object_id == aad_object_id)
-            row = (await session.execute(query)).first()
+            row = (await session.execute(_VIEW_BY_IDENTITY, {"tenant": tenant_id, "aad": aad_object_id})).first()
             return self._to_view(*row) if row else None
 
     async def get(self, person_id: int) -> PersonView | None:
@@ -240,7 +247,7 @@ class PeopleRepository:
 
     @staticmethod
     def _view_query():
-        return select(Person, Directorate).outerjoin(Directorate, Person.directorate_id == Directorate.id)
+        return _view_select()
 
     async def _view(self, session, person_id: int) -> PersonView | None:
         row = (await session.execute(self._view_query().where(Person.id == person_id))).first()

@@ -11,14 +11,15 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from pypdf import PdfReader
-from pypdf.errors import LimitReachedError
+from typing import TYPE_CHECKING
 
 from domain.knowledge.entries import Entry, EntryKind
 from domain.knowledge.errors import DocumentError
 from domain.knowledge.normalize import fold, strip_html
 from domain.text import excerpt
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
@@ -113,6 +114,9 @@ def _too_big(filename: str, why: str) -> DocumentError:
 
 def extract_pdf_text(data: bytes, filename: str) -> str:
     """Text of every page; scanned or protected PDFs raise a DocumentError in French."""
+    from pypdf import PdfReader  # imported when a PDF arrives: no turn needs it at start-up
+    from pypdf.errors import LimitReachedError
+
     if b"%PDF-" not in data[:1024]:
         raise DocumentError(f"Le fichier « {filename} » n'est pas un PDF valide.")
     try:

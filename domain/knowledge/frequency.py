@@ -4,15 +4,143 @@ billion words, about 6 for « monde »).
 The knowledge base uses it for words it has never seen: an everyday word (« monde », « petit »)
 weighs little in a question, a rare one (« DUME ») weighs fully; and a real word (« mots »,
 « régie ») is never « corrected » into a known one (« mois », « règle »).
+
+wordfreq keeps its French list (311,000 words) as a dictionary of strings: ~55 MB, a sixth of the
+process. `CompactFrequencies` holds the same list as one sorted byte string with a frequency class
+per word (~4 MB); wordfreq's copy is dropped (or never loaded in the bot's process), and a word
+gets exactly the value `wordfreq.zipf_frequency(word, "fr")` gives it.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import math
+import threading
+from array import array
+from collections.abc import Sequence
+from itertools import accumulate
 
-from wordfreq import zipf_frequency
+LANGUAGE = "fr"
+
+
+class _SortedWords(Sequence):
+    """The words, UTF-8, sorted, as a sequence `bisect` can search without one object per word."""
+
+    def __init__(self, blob: bytes, offsets: array) -> None:
+        self._blob = blob
+        self._offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> bytes:  # type: ignore[override]
+        return self._blob[self._offsets[index]:self._offsets[index + 1]]
+
+
+Parts = tuple[bytes, bytes, bytes, tuple[float, ...]]
+"""(words, their offsets, their frequency classes, each class's frequency)."""
+
+
+def build_parts() -> Parts:
+    """The compact list, from wordfreq's. Peaks at wordfreq's ~55 MB, and what it leaves behind keeps
+    some of that pinned: the bot runs it in a short-lived process (`python -m
+    domain.knowledge.frequency`) and keeps only the result."""
+    import wordfreq
+
+    frequencies = wordfreq.get_frequency_dict(LANGUAGE, "best")  # the copy zipf_frequency uses
+    classes = {frequency: code for code, frequency in enumerate(sorted(set(frequencies.values())))}
+    words = sorted(frequencies)  # code-point order, which is also the order of their UTF-8 bytes
+    encoded = [word.encode() for word in words]
+    codes = array("H", [classes[frequencies[word]] for word in words])
+    offsets = array("I", accumulate(map(len, encoded), initial=0))
+    return b"".join(encoded), offsets.tobytes(), codes.tobytes(), tuple(classes)
+
+
+class CompactFrequencies:
+    """`zipf(word)` is `wordfreq.zipf_frequency(word, "fr")` (wordfreq 3.1.1, pinned; checked word by
+    word in tests/domain/test_word_frequency.py): wordfreq's tokens, each looked up after wordfreq's
+    digit smashing and weighted by its digit frequency, combined as wordfreq documents it (the
+    inverse of the sum of inverses), rounded to 3 significant digits, then to the Zipf scale."""
+
+    def __init__(self, parts: Parts) -> None:
+        blob, offsets, codes, frequencies = parts
+        self._words = _SortedWords(blob, array("I", offsets))
+        self._codes = array("H", codes)
+        self._frequencies = frequencies
+        if len(self._codes) != len(self._words) or (self._codes and max(self._codes) >= len(frequencies)):
+            raise ValueError("inconsistent word frequency list")
+
+    @classmethod
+    def build(cls) -> CompactFrequencies:
+        """Built in this process; wordfreq's own copy is dropped afterwards."""
+        import wordfreq
+
+        compact = cls(build_parts())
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
+        return compact
+
+    def _frequency(self, token: str) -> float | None:
+        wanted = token.encode()
+        index = bisect.bisect_left(self._words, wanted)
+        if index == len(self._words) or self._words[index] != wanted:
+            return None
+        return self._frequencies[self._codes[index]]
+
+    def zipf(self, word: str) -> float:
+        from wordfreq import digit_freq, freq_to_zipf, lossy_tokenize, smash_numbers, zipf_to_freq
+
+        minimum = zipf_to_freq(0.0)
+        inverse = 0.0
+        for token in lossy_tokenize(word, LANGUAGE):
+            smashed = smash_numbers(token)
+            frequency = self._frequency(smashed)
+            if frequency is None:
+                inverse = 0.0
+                break
+            if smashed != token:
+                frequency *= digit_freq(token)
+            inverse += 1.0 / frequency
+        frequency = max(1.0 / inverse, minimum) if inverse else minimum
+        if frequency:
+            frequency = round(frequency, math.floor(-math.log(frequency, 10)) + 3)
+        return round(freq_to_zipf(frequency), 2)
+
+
+class _Table:
+    """The process's list: given by the bot's start-up (built in another process), else built here
+    by the first word asked."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._compact: CompactFrequencies | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._compact is not None
+
+    def use(self, compact: CompactFrequencies) -> None:
+        with self._lock:
+            self._compact = self._compact or compact
+
+    def get(self) -> CompactFrequencies:
+        with self._lock:
+            if self._compact is None:
+                self._compact = CompactFrequencies.build()
+            return self._compact
+
+
+TABLE = _Table()
 
 
 @functools.lru_cache(maxsize=65_536)
 def french_zipf(token: str) -> float:
-    return zipf_frequency(token, "fr")
+    return TABLE.get().zipf(token)
+
+
+if __name__ == "__main__":  # `python -m domain.knowledge.frequency`: the parts, marshalled, on stdout
+    import marshal
+    import sys
+
+    sys.stdout.buffer.write(marshal.dumps(build_parts()))

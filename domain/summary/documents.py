@@ -10,11 +10,7 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE
 from domain.indicators.catalogue import Axis
-from domain.summary.chart import card_chart_png
-from domain.summary.exports import export_filename, values_csv, values_xlsx
 from domain.summary.model import EntryKey, EntryRecord, Summary
-from domain.summary.report import report_html
-from domain.summary.report_pdf import report_pdf
 from domain.summary.request import SummaryRequest
 
 DEFAULT_PREFIX = "/synthese"
@@ -60,7 +56,15 @@ def render_download(
     entries: Mapping[EntryKey, EntryRecord] | None = None,
     timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
 ) -> Download:
-    """The document of `summary` in `export_format` (CPU-bound: call it off the event loop)."""
+    """The document of `summary` in `export_format` (CPU-bound: call it off the event loop).
+
+    The renderers are imported here, in the worker that builds documents: matplotlib, fpdf2 and
+    openpyxl cost ~1.5 s of start-up and ~60 MB that no turn needs."""
+    from domain.summary.chart import card_chart_png
+    from domain.summary.exports import export_filename, values_csv, values_xlsx
+    from domain.summary.report import report_html
+    from domain.summary.report_pdf import report_pdf
+
     if export_format is ExportFormat.CHART:
         body = card_chart_png(summary)
     elif export_format is ExportFormat.CSV:

@@ -91,19 +91,23 @@ class DocumentInfo:
     imported_at: datetime
 
 
+_FINGERPRINT = select(
+    select(func.count()).select_from(KnowledgeEntryRecord).scalar_subquery(),
+    select(func.max(KnowledgeEntryRecord.updated_at)).scalar_subquery(),
+    select(func.max(OrganisationDocument.id)).scalar_subquery(),
+    select(func.max(KnowledgePhrasing.id)).scalar_subquery(),
+)
+"""Asked before every question: one statement, built once, instead of three."""
+
+
 class KnowledgeRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
 
     async def fingerprint(self) -> tuple:
         """Changes whenever an entry is added, edited or removed (cheap: one aggregate query)."""
-        async with self._db.session() as session:
-            count, latest_change = (
-                await session.execute(select(func.count(), func.max(KnowledgeEntryRecord.updated_at)))
-            ).one()
-            latest_document = (await session.execute(select(func.max(OrganisationDocument.id)))).scalar()
-            latest_phrasing = (await session.execute(select(func.max(KnowledgePhrasing.id)))).scalar()
-            return (count, latest_change, latest_document, latest_phrasing)
+        async with self._db.transaction() as connection:
+            return tuple((await connection.execute(_FINGERPRINT)).one())
 
     async def entries(self) -> list[StoredEntry]:
         async with self._db.session() as session:
