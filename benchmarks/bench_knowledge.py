@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.demo import DEMO_DIRECTORATES  # noqa: E402
 from bot.demo_indicators import DEMO_CATALOGUE  # noqa: E402
+from bot.word_frequencies import WordFrequencyBuild  # noqa: E402
 from domain.knowledge import Entry, EntryKind, KnowledgeBase  # noqa: E402
 from domain.knowledge.frequency import french_zipf  # noqa: E402
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader  # noqa: E402
@@ -119,7 +120,7 @@ def demo_slots(base: KnowledgeBase) -> SlotReader:
 
 def main() -> None:
     before = rss_mb()
-    french_zipf("achat")
+    WordFrequencyBuild().finish()  # as the bot builds it: in a short-lived process, kept compact
     frequencies_mb = rss_mb() - before
     start = time.perf_counter()
     base = KnowledgeBase.from_directory(word_frequency=french_zipf)
