@@ -88,6 +88,12 @@ class DirectorateRepository:
         async with self._db.session() as session:
             return list((await session.execute(select(Directorate).order_by(Directorate.code))).scalars())
 
+    async def names(self) -> tuple[tuple[str, str], ...]:
+        """(code, name) of every directorate, without building the rows."""
+        async with self._db.session() as session:
+            rows = await session.execute(select(Directorate.code, Directorate.name).order_by(Directorate.code))
+        return tuple((code, name) for code, name in rows)
+
     async def get_by_code(self, code: str) -> Directorate | None:
         async with self._db.session() as session:
             result = await session.execute(select(Directorate).where(Directorate.code == code.strip().upper()))

@@ -24,13 +24,18 @@ class UnderstandingService:
         return (await self._current()).understand(text)
 
     async def _current(self) -> Understander:
+        """Rebuilt only when the knowledge base, the catalogue or the directorates changed: each
+        message pays two small statements, not the catalogue's."""
         knowledge = await self._knowledge.knowledge_base()
-        indicators = tuple(
-            IndicatorName(view.code, view.label, view.definition) for view in await self._catalogue.list_indicators()
-        )
-        directorates = tuple(DirectorateName(d.code, d.name) for d in await self._directorates.list())
-        names = (id(knowledge), indicators, directorates)
+        names = (id(knowledge), await self._catalogue.version(), await self._directorates.names())
         if self._understander is None or names != self._names:
-            self._understander = Understander(knowledge, SlotReader(indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency))
+            indicators = [
+                IndicatorName(view.code, view.label, view.definition) for view in await self._catalogue.list_indicators()
+            ]
+            directorates = [DirectorateName(code, name) for code, name in names[2]]
+            slots = SlotReader(
+                indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency
+            )
+            self._understander = Understander(knowledge, slots)
             self._names = names
         return self._understander

@@ -90,3 +90,12 @@ async def test_a_question_the_lead_attaches_to_an_entry_is_answered_by_it_on_eve
     assert attached.startswith("C’est noté")
     assert await seeded.knowledge.open_questions() == []
     assert later.startswith(f"**{(await seeded.knowledge.knowledge_base()).get('equipe-projet').title}**")
+
+
+async def test_an_indicator_renamed_by_the_lead_is_found_by_its_new_subject_at_once(seeded, talk):
+    lead = talk()
+    before = texts(await lead.say("où en sont les trottinettes électriques ?"))
+    await lead.say("modifier IND-03 libellé Trottinettes électriques en service")
+    after = texts(await lead.say("où en sont les trottinettes électriques ?"))
+    assert "IND-03" not in before
+    assert after.startswith("**IND-03** — Trottinettes électriques en service")
