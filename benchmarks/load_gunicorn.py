@@ -29,16 +29,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import aiohttp  # noqa: E402
-from load_200_users import (  # noqa: E402
+from load_200_users import LoadGenerator, latency_figures  # noqa: E402
+from load_support import (  # noqa: E402
     CLK_TCK,
     DEFAULT_POSTGRES,
     ROOT,
     Child,
-    LoadGenerator,
     PostgresDatabase,
     bot_environment,
     free_port,
-    latency_figures,
     make_users,
     seed,
     wait_healthy,
