@@ -5,7 +5,7 @@ Recognizers-Text (numbers, amounts, dates) compiles ~200 large expressions with 
 module, whose parser and optimiser are pure Python: ~4 s of CPU at every start on a 2-vCPU VM
 (7–18 s under load), while `/healthz` says « starting ». What that compiler produces is a list of
 integers and a few tables, passed to the C engine (`_regex.compile`). This module records those
-arguments the first time, writes them to a JSON file named after the versions of regex and
+arguments the first time, writes them to a JSON file named after the versions of Python, regex and
 Recognizers-Text, and afterwards gives them to the C engine directly: the same pattern objects,
 built in a fraction of a second. Each distinct expression is also built once per process (the
 recognizers ask for some of them hundreds of times). Anything unexpected — another version, a
@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import threading
 from array import array
 from importlib.metadata import PackageNotFoundError, version
@@ -49,7 +50,8 @@ def _versions() -> str:
         recognizers = version("recognizers-text")
     except PackageNotFoundError:
         recognizers = "unknown"
-    return f"regex-{regex.__version__}-recognizers-{recognizers}-v{FORMAT_VERSION}"
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return f"python-{python}-regex-{regex.__version__}-recognizers-{recognizers}-v{FORMAT_VERSION}"
 
 
 class _RecordingEngine:
