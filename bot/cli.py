@@ -70,7 +70,7 @@ def demo(settings: Settings, tenant_id: str) -> None:
             f"Données essentielles (DECP) : {counts['decp_contracts']} marchés de l’organisme importés depuis "
             f"decp-demo.json ; {counts['decp_values']} valeurs calculées nouvelles ou mises à jour."
         )
-        print("Page publique du SPASER : le responsable la met en ligne avec « publier la page SPASER ».")
+        print("Page publique du SPASER : la personne responsable du SPASER la met en ligne avec « publier la page SPASER ».")
     print("Essayez par exemple :")
     for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
         print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
@@ -182,7 +182,7 @@ def import_decp(settings: Settings, path: Path, sirets: list[str], email: str | 
         if len(chosen) != 1:
             raise DomainError(
                 f"Responsable SPASER inconnu : {email}." if email else
-                "Indiquez le responsable SPASER qui importe : --par ADRESSE (il en faut un, et un seul sans cette option)."
+                "Indiquez la personne responsable du SPASER qui importe : --par ADRESSE (sans cette option, il en faut une seule)."
             )
         return await runtime.decp.import_file(path, path.name, chosen[0], sirets)
 
@@ -279,7 +279,7 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
     )
     decp_parser.add_argument("file", type=Path)
     decp_parser.add_argument("--siret", action="append", default=[], help="SIRET de l’organisme (répétable)")
-    decp_parser.add_argument("--par", dest="email", help="adresse du responsable SPASER qui importe")
+    decp_parser.add_argument("--par", dest="email", help="adresse de la personne responsable du SPASER qui importe")
     decp_parser.set_defaults(run=lambda settings, args: import_decp(settings, args.file, args.siret, args.email))
     export_parser = commands.add_parser("export-catalogue", help="exporter le catalogue des indicateurs (CSV)")
     export_parser.add_argument("file", type=Path)

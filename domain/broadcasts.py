@@ -182,7 +182,7 @@ def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) 
     """What each recipient receives."""
     return card(
         [
-            _text_block("Message du responsable SPASER", size="Medium", weight="Bolder"),
+            _text_block("Message de la personne responsable du SPASER", size="Medium", weight="Bolder"),
             _text_block(with_link_targets(text)),
             _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True, separator=True),
         ]
@@ -191,7 +191,7 @@ def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) 
 
 def message_summary(text: str, author_name: str) -> str:
     first_line = with_link_targets(text.strip().splitlines()[0])[:150]
-    return f"Message de {shown(author_name) or 'votre responsable SPASER'} (SPASER) : {first_line}"
+    return f"Message de {shown(author_name) or 'la personne responsable du SPASER'} (SPASER) : {first_line}"
 
 
 def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
@@ -219,7 +219,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
             "type": "Container",
             "style": "emphasis",
             "items": [
-                _text_block("Message du responsable SPASER", weight="Bolder"),
+                _text_block("Message de la personne responsable du SPASER", weight="Bolder"),
                 _text_block(with_link_targets(text)),
                 _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True),
             ],

@@ -42,8 +42,8 @@ ROLE_INTRODUCTIONS = {
         "la synthèse avant les comités."
     ),
     None: (
-        "Je ne vous connais pas encore : posez-moi vos questions sur le SPASER, et demandez au "
-        "responsable SPASER de vous enregistrer pour suivre les indicateurs de votre direction."
+        "Je ne vous connais pas encore : posez-moi vos questions sur le SPASER, et demandez à la "
+        "personne responsable du SPASER de vous enregistrer pour suivre les indicateurs de votre direction."
     ),
 }
 

@@ -41,13 +41,13 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
                     "Votre identité Microsoft 365 : nom affiché, adresse e-mail professionnelle, identifiants "
                     "Azure AD (objet et locataire), et, si l’annuaire Microsoft 365 est consulté, le nom qu’il donne.",
                     "Votre rôle dans le SPASER (responsable SPASER, contributeur·rice, élu·e ou directeur·rice) et "
-                    "votre direction, tels que le ou la responsable SPASER les a saisis.",
+                    "votre direction, tels que la personne responsable du SPASER les a saisis.",
                     "L’adresse technique de votre conversation avec l’assistant dans Teams, pour vous écrire "
                     "(rappels, diffusions), et l’état de l’échange en cours.",
                     "Les valeurs d’indicateurs que vous saisissez, avec leur auteur·rice, leur date et votre "
                     "commentaire ; une correction ajoute une ligne sans effacer la précédente.",
                     "Les messages que l’assistant vous envoie de lui-même et leur sort (envoyé, en échec, "
-                    "injoignable) ; les diffusions du ou de la responsable SPASER ; les questions restées sans "
+                    "injoignable) ; les diffusions de la personne responsable du SPASER ; les questions restées sans "
                     "réponse ; votre choix de recevoir la synthèse chaque semaine ; le secret de votre lien d’agenda.",
                     "Les comités planifiés ; si l’agenda Outlook est relié, l’identifiant de l’invitation créée "
                     "dans la boîte aux lettres organisatrice, dont vous êtes participant·e.",
@@ -59,7 +59,7 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
                 (
                     "Vous reconnaître et appliquer votre rôle (ce que vous pouvez voir et modifier) ; vous "
                     "rappeler les comités et les indicateurs à renseigner ; tenir l’historique des indicateurs "
-                    "exigé par le suivi du SPASER ; dire au ou à la responsable SPASER qui n’a pas pu être joint. "
+                    "exigé par le suivi du SPASER ; dire à la personne responsable du SPASER qui n’a pas pu être joint. "
                     "Aucune donnée n’est utilisée à d’autres fins, vendue ni transmise hors de votre organisme.",
                 ),
             ),
@@ -68,7 +68,7 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
                 (
                     "Les identifiants des messages reçus : deux jours.",
                     "Votre identité, votre rôle et l’adresse de votre conversation : tant que vous êtes "
-                    "enregistré·e ; le ou la responsable SPASER peut vous retirer votre rôle à tout moment.",
+                    "enregistré·e ; la personne responsable du SPASER peut vous retirer votre rôle à tout moment.",
                     "Les valeurs d’indicateurs, leur historique, les comités, les diffusions et les messages "
                     "envoyés : pendant la durée du SPASER en cours et de son évaluation, puis selon les règles "
                     "d’archivage de votre organisme.",
@@ -106,8 +106,8 @@ def terms_of_use(organisation: str, dpo_contact: str) -> LegalPage:
                 "Usage",
                 (
                     "L’assistant est réservé à un usage professionnel, dans le cadre du SPASER de votre organisme.",
-                    "Ce que vous saisissez (valeurs, commentaires) est enregistré à votre nom et visible par le "
-                    "ou la responsable SPASER et, dans la synthèse, par les élu·es.",
+                    "Ce que vous saisissez (valeurs, commentaires) est enregistré à votre nom et visible par la "
+                    "personne responsable du SPASER et, dans la synthèse, par les élu·es.",
                     "Les réponses sur le SPASER viennent d’une base de connaissances rédigée à partir des textes "
                     "publics et du SPASER adopté ; elles ne remplacent pas un avis juridique.",
                 ),
@@ -122,7 +122,7 @@ def terms_of_use(organisation: str, dpo_contact: str) -> LegalPage:
             (
                 "Contact",
                 (
-                    "Pour une question sur le SPASER : le ou la responsable SPASER de votre organisme. Pour vos "
+                    "Pour une question sur le SPASER : la personne responsable du SPASER de votre organisme. Pour vos "
                     f"données personnelles : {dpo}.",
                 ),
             ),

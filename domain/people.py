@@ -69,7 +69,7 @@ class PersonView:
 
 
 ROLE_PLURALS = {
-    Role.LEAD: "responsables SPASER",
+    Role.LEAD: "personnes responsables du SPASER",
     Role.CONTRIBUTOR: "contributeur·rices des directions",
     Role.OFFICIAL: "élu·es et directeur·rices",
 }

@@ -8,7 +8,7 @@ from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.broadcasts.broadcast_dialog import BroadcastDialog, BroadcastOptions
 from domain.broadcasts import audience_in
 from domain.clock import format_datetime_fr
-from domain.text import excerpt, shown
+from domain.text import agreed, excerpt, shown
 from storage.broadcasts.repository import BroadcastRepository
 
 BROADCAST_PATTERN = (
@@ -34,7 +34,8 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
         lines = ["**Dernières diffusions**"]
         for item in broadcasts:
             outcome = (
-                f"{item.sent_count} envoyés, {item.failed_count} en échec, {item.unreachable_count} injoignables"
+                f"{item.sent_count} {agreed(item.sent_count, 'envoyé', 'envoyés')}, {item.failed_count} en échec, "
+                f"{item.unreachable_count} {agreed(item.unreachable_count, 'injoignable', 'injoignables')}"
                 if item.reported_at else "envoi en cours"
             )
             lines.append(

@@ -151,7 +151,7 @@ def build_commands(
             text = (
                 f"Aucun membre n’est inscrit au {KIND_NAMES[kind]} : les rappels vont par défaut "
                 f"{'aux élu·es et directeur·rices' if kind is CommitteeKind.COPIL else 'aux contributeur·rices des directions'} "
-                f"et au responsable SPASER ({names}). Tapez « inviter prenom.nom@ville.fr au {KIND_NAMES[kind]} »."
+                f"et à la personne responsable du SPASER ({names}). Tapez « inviter prenom.nom@ville.fr au {KIND_NAMES[kind]} »."
             )
         await call.turn_context.send_activity(text)
 
@@ -172,7 +172,7 @@ def build_commands(
         if added:
             parts.append(f"Inscrit·es au {KIND_NAMES[kind]} : {', '.join(added)}.")
         if unknown:
-            parts.append(f"Inconnu·es : {', '.join(unknown)} — enregistrez-les d’abord (« affecter {unknown[0]} élu »).")
+            parts.append(f"Inconnu·es : {', '.join(unknown)} — enregistrez-les d’abord (« affecter {unknown[0]} élu·e »).")
         if not parts:
             parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter prenom.nom@ville.fr au COPIL ».")
         await call.turn_context.send_activity(" ".join(parts))

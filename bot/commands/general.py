@@ -40,7 +40,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         if person is None or person.role is None:
             await call.turn_context.send_activity(
                 "Vous n'avez pas encore de rôle dans le SPASER. Vous pouvez me poser des questions ; "
-                "pour suivre des indicateurs, demandez au responsable SPASER de vous enregistrer."
+                "pour suivre des indicateurs, demandez à la personne responsable du SPASER de vous enregistrer."
             )
             return
         where = f", direction **{person.directorate_code}** ({person.directorate_name})" if person.directorate_code else ""

@@ -19,6 +19,7 @@ from domain.indicators.cards import (
 from domain.indicators.catalogue_csv import MAX_BYTES
 from domain.indicators.rules import EntryErrors, NotAllowed, check_directorate_allowed
 from domain.people import PersonView, Role
+from domain.text import counted
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -70,7 +71,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             await turn_context.send_activity(ALREADY_SAVED)
             return
         remaining = await values.due_for_directorate(directorate, today)
-        lines = [f"Enregistré pour {directorate} ({len(outcome.saved)} valeur(s)) :"]
+        lines = [f"Enregistré pour {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
         lines += [saved_line(view) for view in outcome.saved]
         if remaining:
             lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.code})" for i in remaining) + ".")
@@ -93,7 +94,8 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             general_errors=general,
         )
         await turn_context.send_activity(
-            MessageFactory.text(f"Rien n'a été enregistré : {len(errors)} champ(s) à corriger. Je vous renvoie le formulaire avec vos saisies.")
+            MessageFactory.text(f"Rien n'a été enregistré : {counted(len(errors), 'champ')} à corriger. Je vous renvoie le formulaire avec vos "
+                "saisies.")
         )
         await turn_context.send_activity(card_message(card, "Formulaire à corriger"))
 
@@ -105,7 +107,7 @@ def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
 
     async def import_catalogue_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if person is None or person.role is not Role.LEAD:
-            await turn_context.send_activity("Seul le responsable SPASER peut importer le catalogue des indicateurs.")
+            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer le catalogue des indicateurs.")
             return
         try:
             data = fetched(turn_context, file, MAX_BYTES)

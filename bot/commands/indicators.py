@@ -28,7 +28,7 @@ from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
 from domain.summary.model import scope_for
-from domain.text import fold, shown
+from domain.text import counted, fold, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -125,7 +125,7 @@ def build_commands(
                 await say(call, f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code}).")
                 return None
             if not person.directorate_code:
-                await say(call, "Vous n'êtes rattaché·e à aucune direction : demandez au responsable SPASER de vous y affecter.")
+                await say(call, "Vous n'êtes rattaché·e à aucune direction : demandez à la personne responsable du SPASER de vous y affecter.")
                 return None
             return person.directorate_code
         if requested:
@@ -201,7 +201,7 @@ def build_commands(
         period: Period | None = None
         if period_text:
             if call.person.role is not Role.LEAD:
-                await say(call, "Seul le responsable SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
+                await say(call, "Seule la personne responsable du SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
             else:
                 try:
                     period = parse_period(period_text)
@@ -247,7 +247,9 @@ def build_commands(
                 lines.append(f"- {code} : pas encore de valeur")
             else:
                 comment = f" — « {shown(value.comment)} »" if value.comment else ""
-                lines.append(f"- {code} : **{value.shown}** ({value.period.code}, {value.period.label}){comment}")
+                period = value.period
+                when = period.label if period.code in period.label else f"{period.code}, {period.label}"
+                lines.append(f"- {code} : **{value.shown}** ({when}){comment}")
         if not indicator.active:
             lines.append("Cet indicateur est désactivé.")
         await say(call, "\n".join(lines))
@@ -294,7 +296,7 @@ def build_commands(
         by_axis: dict[Axis, list[IndicatorView]] = defaultdict(list)
         for indicator in active:
             by_axis[indicator.axis].append(indicator)
-        lines = [f"Catalogue : {len(active)} indicateur(s) actif(s)."]
+        lines = [f"Catalogue : {counted(len(active), 'indicateur actif', 'indicateurs actifs')}."]
         for axis in Axis:
             if by_axis.get(axis):
                 lines.append(f"**Axe {axis.value}**")
@@ -383,7 +385,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="update_indicators",
-            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (le responsable : « … de DPB pour 2025-T4 »)",
+            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (pour la personne responsable du SPASER : « … de DPB pour 2025-T4 »)",
             example="mettre à jour mes indicateurs",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),

@@ -18,7 +18,7 @@ from storage.knowledge.service import KnowledgeService
 
 DOCUMENT_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
 HELP_HINT = "Tapez « aide » pour voir ce que je sais faire."
-RECORDED_NOTE = "J'ai transmis votre question au responsable SPASER, qui pourra y répondre."
+RECORDED_NOTE = "J'ai transmis votre question à la personne responsable du SPASER, qui pourra y répondre."
 IMPORT_HELP = (
     "Pour importer le SPASER adopté par votre organisme, envoyez-moi le fichier (PDF, Markdown ou texte) "
     "dans cette conversation, ou utilisez la commande `spaser-bot import-spaser FICHIER`. "
@@ -95,7 +95,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"\bquestions? (sans reponse|non repondues?|en attente)\b",),
             list_open_questions,
             roles=LEAD_ONLY,
-            help_line="« questions sans réponse » : ce que les agents ont demandé sans obtenir de réponse",
+            help_line="« questions sans réponse » : ce que les agent·es ont demandé sans obtenir de réponse",
             topic="Questions sur le SPASER",
             example="questions sans réponse",
         ),
@@ -136,7 +136,7 @@ def build_file_handlers(knowledge: KnowledgeService) -> dict:
 
     async def import_spaser_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if person is None or person.role is not Role.LEAD:
-            await turn_context.send_activity("Seul le responsable SPASER peut importer le SPASER de l'organisme.")
+            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer le SPASER de l'organisme.")
             return
         try:
             data = fetched(turn_context, file, MAX_DOCUMENT_BYTES)

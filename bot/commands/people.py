@@ -205,7 +205,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             assign_role,
             roles=LEAD_ONLY,
-            help_line="« affecter prenom.nom@ville.fr contributeur DRH nom Prénom Nom » (ou @mention dans une équipe) : "
+            help_line="« affecter prenom.nom@ville.fr contributrice DRH nom Prénom Nom » (ou @mention dans une équipe) : "
                       "donner un rôle",
             topic="Organisation",
             example="affecter une personne",

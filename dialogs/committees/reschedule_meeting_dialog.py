@@ -29,6 +29,7 @@ from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.errors import DomainError
+from domain.text import agreed, counted
 from storage.committees.service import CommitteeService
 
 
@@ -134,6 +135,7 @@ class RescheduleMeetingDialog(SpaserDialog):
         await step.context.send_activity(
             f"C’est fait : le {change.meeting.label.lower()} (n° {change.meeting.id}) a lieu le "
             f"{format_datetime_fr(change.meeting.starts_at, tz)}. Ses membres vont recevoir le changement de date, "
-            f"et {len(change.new_reminders)} rappel(s) sont reprogrammés."
+            f"et {counted(len(change.new_reminders), 'rappel')} "
+            f"{agreed(len(change.new_reminders), 'est reprogrammé', 'sont reprogrammés')}."
         )
         return await step.end_dialog(change.meeting.id)

@@ -77,7 +77,7 @@ def split_targets(text: str) -> dict[str, str]:
 
 class AddIndicatorDialog(SpaserDialog):
     help_text = (
-        "J'ajoute un indicateur au catalogue : code (ex. IND-20), libellé, axe, unité, direction(s) responsable(s), "
+        "J'ajoute un indicateur au catalogue : code (ex. IND-20), libellé, axe, unité, directions responsables, "
         "fréquence, sens d'amélioration, valeur de référence / cible / année cible, source. Pour en ajouter "
         "beaucoup d'un coup, envoyez plutôt le fichier CSV du catalogue."
     )
@@ -193,7 +193,7 @@ class AddIndicatorDialog(SpaserDialog):
             "directorates",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Quelle(s) direction(s) le renseignent ? Séparez-les par des virgules (directions : {known})."
+                    f"Quelles directions le renseignent ? Une seule, ou plusieurs séparées par des virgules (directions : {known})."
                 )
             ),
         )

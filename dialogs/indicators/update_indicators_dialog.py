@@ -37,7 +37,7 @@ from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
 from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
 from domain.people import Role
-from domain.text import fold
+from domain.text import counted, fold
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
 
@@ -168,14 +168,14 @@ class UpdateIndicatorsDialog(SpaserDialog):
         step.values["correction"] = options.correction
         if role not in (Role.LEAD, Role.CONTRIBUTOR):
             await step.context.send_activity(
-                "Seuls le responsable SPASER et les contributeur·rices des directions saisissent des indicateurs. "
+                "La saisie des indicateurs est réservée à la personne responsable du SPASER et aux contributeur·rices des directions. "
                 "Vous pouvez consulter une valeur : « valeur de IND-01 »."
             )
             return await step.end_dialog(None)
         if options.period_code:
             if role is not Role.LEAD:
                 await step.context.send_activity(
-                    "Seul le responsable SPASER peut choisir une autre période ; je vous propose celle à renseigner maintenant."
+                    "Seule la personne responsable du SPASER peut choisir une autre période ; je vous propose celle à renseigner maintenant."
                 )
             else:
                 try:
@@ -186,7 +186,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         if role is Role.CONTRIBUTOR:
             if not person.directorate_code:
                 await step.context.send_activity(
-                    "Vous n'êtes rattaché·e à aucune direction : demandez au responsable SPASER de vous y affecter."
+                    "Vous n'êtes rattaché·e à aucune direction : demandez à la personne responsable du SPASER de vous y affecter."
                 )
                 return await step.end_dialog(None)
             if options.directorate_code and options.directorate_code.upper() != person.directorate_code:
@@ -237,11 +237,11 @@ class UpdateIndicatorsDialog(SpaserDialog):
             await step.context.send_activity(self._nothing_due_text(directorate_code, period, step.values))
             return await step.end_dialog(None)
         intro = "à corriger" if step.values["correction"] else "à renseigner"
-        lines = [f"**{directorate_code}** : {len(items)} indicateur(s) {intro}."]
+        lines = [f"**{directorate_code}** : {counted(len(items), 'indicateur')} {intro}."]
         lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.code})" for item in items]
         lines.append(
-            "Je vous les demande un par un. « passer » laisse un indicateur de côté ; « annuler » arrête "
-            "(ce qui est confirmé reste enregistré)."
+            ("Je vous les demande un par un." if len(items) > 1 else "Je vous le demande.")
+            + " « passer » laisse un indicateur de côté ; « annuler » arrête (ce qui est confirmé reste enregistré)."
         )
         await step.context.send_activity("\n".join(lines))
         loop = {

@@ -27,7 +27,7 @@ class AnswerQuestionOptions:
 
 class AnswerQuestionDialog(SpaserDialog):
     help_text = (
-        "Écrivez la réponse telle que les agents la liront (quelques lignes, avec la source si possible). "
+        "Écrivez la réponse telle que les agent·es la liront (quelques lignes, avec la source si possible). "
         "Elle sera donnée à toute personne qui posera une question proche."
     )
     cancel_text = "C'est annulé : aucune réponse n'a été enregistrée."

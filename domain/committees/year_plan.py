@@ -27,6 +27,7 @@ import holidays
 
 from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone, local_datetime
 from domain.committees.cadence import CommitteeKind, shift_years
+from domain.text import counted
 
 DateRange = tuple[date, date]
 """Inclusive (first day, last day)."""
@@ -54,8 +55,8 @@ class YearPlanSettings:
                 )
         if not isinstance(self.cotech_lead_weeks, int) or not 1 <= self.cotech_lead_weeks <= 12:
             raise SchedulingError(
-                f"Délai entre comité technique et comité de pilotage invalide : {self.cotech_lead_weeks} "
-                "semaine(s) (entre 1 et 12)."
+                "Délai entre comité technique et comité de pilotage invalide : "
+                f"{counted(self.cotech_lead_weeks, 'semaine')} (entre 1 et 12)."
             )
         for label, value in (("comité de pilotage", self.copil_time), ("comité technique", self.cotech_time)):
             if not isinstance(value, time):

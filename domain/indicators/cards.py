@@ -15,7 +15,7 @@ from typing import Any
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
-from domain.text import shown
+from domain.text import counted, shown
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"
@@ -45,7 +45,7 @@ def comment_input_id(item: DueItem) -> str:
 
 def describe_item(item: DueItem) -> str:
     """« 3e trimestre 2026 (2026-T3) · en % · dernière valeur : 42,5 % (2026-T2) »."""
-    parts = [f"{item.period.label} ({item.period.code})", f"en {item.indicator.unit.display_name}"]
+    parts = [item.period.label_with_code, f"en {item.indicator.unit.display_name}"]
     if item.existing is not None:
         parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
     if item.last is not None:
@@ -54,7 +54,7 @@ def describe_item(item: DueItem) -> str:
 
 
 def due_list_text(directorate_code: str, items: list[DueItem]) -> str:
-    lines = [f"**{directorate_code}** : {len(items)} indicateur(s) à renseigner"]
+    lines = [f"**{directorate_code}** : {counted(len(items), 'indicateur')} à renseigner"]
     for item in items:
         lines.append(f"- **{item.indicator.code}** {item.indicator.label} — {describe_item(item)}")
     return "\n".join(lines)

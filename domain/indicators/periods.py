@@ -169,6 +169,11 @@ class Period:
         return f"{ordinal} {noun} {self.year}"
 
     @property
+    def label_with_code(self) -> str:
+        """« 3e trimestre 2026 (2026-T3) », but « année 2026 » alone: its code would repeat the year."""
+        return self.label if self.frequency is Frequency.ANNUAL else f"{self.label} ({self.code})"
+
+    @property
     def start(self) -> date:
         return date(self.year, (self.number - 1) * self.frequency.months_per_period + 1, 1)
 

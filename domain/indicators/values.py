@@ -76,8 +76,9 @@ class Unit(StrEnum):
 
     @property
     def display_name(self) -> str:
-        """« pourcentage (%) », « euros (€) », « heures »: the label with the symbol when it differs."""
-        return self.label if self.label == self.value else f"{self.label} ({self.value})"
+        """« pourcentage (%) », « euros (€) », « nombre de personnes »: the label, with the symbol when the
+        label does not already say it."""
+        return self.label if self.value in self.label else f"{self.label} ({self.value})"
 
     @property
     def max_decimal_places(self) -> int:
@@ -438,10 +439,16 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
         )
     raise InvalidValue(
         ValueProblem.UNKNOWN_WORDS,
-        f"Je n'ai pas compris « {quoted_input(leftover)} » dans « {quoted_input(text)} » : tapez seulement la valeur, "
+        f"Je n'ai pas compris « {quoted_input(_unknown_words(leftover, accepted))} » dans « {quoted_input(text)} » : "
+        "tapez seulement la valeur, "
         f"sans autre mot (unité de l'indicateur : {unit.display_name}).",
         unit,
     )
+
+
+def _unknown_words(leftover: str, accepted: frozenset[str]) -> str:
+    """The words left around the number less the unit's own (« environ » of « environ 12 % »)."""
+    return " ".join(word for word in leftover.split() if _suffix_key(word) not in accepted) or leftover
 
 
 def _foreign_currency(cleaned: str) -> Unit | str | None:

@@ -119,7 +119,7 @@ class BroadcastService:
         (the dialog run that confirmed it), else `BroadcastAlreadySent`."""
         if author is None or author.role is not Role.LEAD:
             raise BroadcastNotAllowed(
-                "Seul le responsable SPASER peut diffuser un message. Tapez « qui suis-je » pour connaître votre rôle."
+                "Seule la personne responsable du SPASER peut diffuser un message. Tapez « qui suis-je » pour connaître votre rôle."
             )
         text = check_text(text)
         resolved = await self.resolve(audience, author)

@@ -28,6 +28,7 @@ from domain.indicators.rules import (
     ImportResult,
     IndicatorView,
 )
+from domain.text import counted
 from storage.db import Database
 from storage.indicators.reads import (
     EntriesCache,
@@ -206,7 +207,7 @@ class IndicatorCatalogue:
         ).scalar_one()
         if count:
             raise DomainError(
-                f"{indicator.code} a déjà {count} valeur(s) saisie(s) : changer {' et '.join(changed)} rendrait "
+                f"{indicator.code} a déjà {counted(count, 'valeur saisie', 'valeurs saisies')} : changer {' et '.join(changed)} rendrait "
                 "l'historique incohérent. Créez plutôt un nouvel indicateur et désactivez celui-ci."
             )
 

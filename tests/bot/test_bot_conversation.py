@@ -36,7 +36,7 @@ async def test_install_sends_one_french_welcome_card_for_the_role_and_saves_the_
 
 async def test_welcome_for_an_unknown_person_says_how_to_get_a_role(talk):
     replies = await talk("stranger-aad", "Paul Inconnu").install()
-    assert "demandez au responsable SPASER de vous enregistrer" in texts(replies)
+    assert "demandez à la personne responsable du SPASER de vous enregistrer" in texts(replies)
 
 
 async def test_help_lists_the_commands_of_the_role_only(talk, runtime):
@@ -179,7 +179,7 @@ def test_a_refusal_names_the_roles_allowed():
     official = PersonView(1, "Hélène", None, Role.OFFICIAL, None, None, None, "aad", "t")
     contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
     assert "réservée à la personne responsable du SPASER" in role_refusal(LEAD_ONLY, official)
-    assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in role_refusal(
+    assert "réservée aux personnes responsables du SPASER et aux contributeur·rices des directions" in role_refusal(
         contributor_command.roles, official
     )
     assert role_refusal(LEAD_ONLY, None) == UNREGISTERED_REFUSAL

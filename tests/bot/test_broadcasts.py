@@ -138,7 +138,7 @@ async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sql
 
     [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
     assert "- Envoyés : 1 — " in report and "- En échec : 1 — " in report and "- Injoignables : 0" in report
-    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyés, 1 en échec" in history
+    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec" in history
 
 
 async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, connector):
@@ -146,7 +146,7 @@ async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, conne
 
     by_contributor = texts(await talk("aad-nadia@ville.fr", "Nadia Benali").say("diffuser un message à tout le monde"))
     by_official = texts(await talk("aad-marc@ville.fr", "Marc Lefèvre").say("envoyer un message au COPIL"))
-    with pytest.raises(BroadcastNotAllowed, match="Seul le responsable SPASER peut diffuser un message"):
+    with pytest.raises(BroadcastNotAllowed, match="Seule la personne responsable du SPASER peut diffuser un message"):
         await runtime.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
 
     refusal = "Cette action est réservée à la personne responsable du SPASER. Tapez « qui suis-je » pour connaître votre rôle."

@@ -140,7 +140,7 @@ async def test_the_year_plan_is_proposed_edited_then_accepted_with_reminders(run
     assert card.count("Comité de pilotage**") == 2 and card.count("Comité technique**") == 4
     assert "**2. Comité de pilotage** — mardi 2 mars 2027 à 10 h 00" in card
     assert "**2. Comité de pilotage** — mardi 9 mars 2027 à 10 h 00" in edited
-    assert "C’est planifié : 6 comité(s), avec leurs rappels." in accepted
+    assert "C’est planifié : 6 comités, avec leurs rappels." in accepted
     meetings = await runtime.committees.repository.meetings()
     assert [m.starts_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") for m in meetings if m.kind is CommitteeKind.COPIL] == [
         "09/03/2027 10:00",

@@ -33,7 +33,7 @@ def test_demo_loads_a_living_catalogue_that_exports_and_reimports(cli_env, capsy
     used = {code for row in rows for code in row["directions"].split("|")}
     assert used == {code for code, _ in DEMO_DIRECTORATES}, "every demo directorate has indicators, and only them"
     main(["import-catalogue", "catalogue.csv"])
-    assert "0 indicateur(s) créé(s), 26 mis à jour" in capsys.readouterr().out
+    assert "0 indicateur créé, 26 mis à jour" in capsys.readouterr().out
     main(["demo"])
     assert "0 valeurs passées ajoutées" in capsys.readouterr().out, "demo is idempotent"
 

@@ -55,7 +55,7 @@ def lead(seeded, talk):
 
 async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(seeded, nadia):
     listing = texts(await nadia.say("mettre à jour mes indicateurs"))
-    assert "**DCP** : 10 indicateur(s) à renseigner" in listing
+    assert "**DCP** : 10 indicateurs à renseigner" in listing
     assert "(1/10) **IND-01**" in listing and "3e trimestre 2026 (2026-T3)" in listing
     assert "Un commentaire ?" in texts(await nadia.say("45,5 %"))
     confirm = texts(await nadia.say("Source : recensement OECP"))
@@ -148,7 +148,7 @@ async def test_the_dialog_survives_a_restart_of_the_bot(seeded, nadia, clock):
 
 async def test_the_end_says_what_was_saved_and_what_remains(seeded, lead):
     listing = texts(await lead.say("mettre à jour les indicateurs de DPB"))
-    assert "**DPB** : 3 indicateur(s)" in listing
+    assert "**DPB** : 3 indicateurs" in listing
     for answer in ("1 200 heures", "RAS", "oui", "passer"):
         await lead.say(answer)
     end = texts(await lead.say("passer"))
@@ -160,7 +160,7 @@ async def test_the_end_says_what_was_saved_and_what_remains(seeded, lead):
 async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, lead):
     asked = texts(await lead.say("mettre à jour mes indicateurs"))
     assert "Pour quelle direction ?" in asked and "[DRM]" in asked
-    assert "**DRM** : 1 indicateur(s)" in texts(await lead.say("DRM"))
+    assert "**DRM** : 1 indicateur" in texts(await lead.say("DRM"))
     await lead.say("annuler")
     past = texts(await lead.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
     assert "IND-03" in past and "IND-15" in past and "IND-12" not in past, "only the quarterly ones for a quarter"
@@ -171,8 +171,8 @@ async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, l
 
 async def test_a_contributor_keeps_to_their_directorate_and_the_current_period(seeded, nadia):
     replies = texts(await nadia.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
-    assert "Seul le responsable SPASER peut choisir une autre période" in replies
-    assert "votre direction (DCP)" in replies and "**DCP** : 10 indicateur(s)" in replies
+    assert "Seule la personne responsable du SPASER peut choisir une autre période" in replies
+    assert "votre direction (DCP)" in replies and "**DCP** : 10 indicateurs" in replies
 
 
 async def test_officials_and_unknown_people_cannot_enter_values(seeded, talk):
@@ -202,7 +202,7 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
 
 async def test_what_is_due_for_a_contributor_and_for_the_lead(seeded, nadia, lead):
     mine = texts(await nadia.say("Quels indicateurs dois-je renseigner ?"))
-    assert "**DCP** : 10 indicateur(s) à renseigner" in mine and "IND-04" in mine and "IND-08" not in mine
+    assert "**DCP** : 10 indicateurs à renseigner" in mine and "IND-04" in mine and "IND-08" not in mine
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in mine
     overview = texts(await lead.say("quels indicateurs dois-je renseigner ?"))
     assert "**DRM** (Direction DRM) : 1 — IND-08 (2025)" in overview
@@ -242,7 +242,7 @@ async def test_a_contributor_reads_only_their_directorate_value_as_in_the_summar
 
 async def test_the_catalogue_by_axis_and_the_lead_sees_the_deactivated_ones(seeded, nadia, lead):
     listed = texts(await nadia.say("catalogue"))
-    assert "Catalogue : 15 indicateur(s) actif(s)." in listed and "**Axe social**" in listed
+    assert "Catalogue : 15 indicateurs actifs." in listed and "**Axe social**" in listed
     assert "IND-16" not in listed
     lead_view = texts(await lead.say("lister les indicateurs"))
     assert "Désactivés : IND-16." in lead_view and "désactiver IND-03" in lead_view
@@ -255,7 +255,7 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     await lead.say("ajouter un indicateur IND-30")
     assert "axe" in texts(await lead.say("Part des marchés avec une clause de réemploi"))
     await lead.say("environnemental")
-    assert "direction(s)" in texts(await lead.say("%"))
+    assert "directions" in texts(await lead.say("%"))
     assert "direction « DXX » inconnue" in texts(await lead.say("DXX"))
     await lead.say("DPB, DCP")
     await lead.say("annuelle")
@@ -297,7 +297,7 @@ async def test_the_form_saves_every_value_at_once_and_a_second_submit_saves_noth
     assert card["version"] == "1.5" and card["actions"][0]["data"]["directorate"] == "DCP"
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45,5 %", "valeur|IND-05|2025": "38", "commentaire|IND-05|2025": "OECP"})
     saved = texts(await nadia.submit(data))
-    assert "Enregistré pour DCP (2 valeur(s))" in saved and "- IND-05 (2025) : 38\u00a0%" in saved
+    assert "Enregistré pour DCP (2 valeurs)" in saved and "- IND-05 (2025) : 38\u00a0%" in saved
     assert "Reste à renseigner : IND-02 (2026-T3)" in saved
     again = texts(await nadia.submit(data))
     assert "déjà été enregistré" in again
@@ -311,7 +311,7 @@ async def test_a_form_with_an_error_saves_nothing_and_comes_back_with_the_values
     card = card_of(await nadia.say("formulaire indicateurs"))
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45", "valeur|IND-02|2026-T3": "12 €", "commentaire|IND-03|2026-T3": "sans valeur"})
     replies = await nadia.submit(data)
-    assert "Rien n'a été enregistré : 2 champ(s) à corriger" in texts(replies)
+    assert "Rien n'a été enregistré : 2 champs à corriger" in texts(replies)
     back = card_of(replies)
     inputs = card_inputs(back)
     assert inputs["valeur|IND-01|2026-T3"]["value"] == "45" and inputs["valeur|IND-02|2026-T3"]["value"] == "12 €"
@@ -322,7 +322,7 @@ async def test_a_form_with_an_error_saves_nothing_and_comes_back_with_the_values
     assert back["actions"][0]["data"]["card_id"] == card["actions"][0]["data"]["card_id"]
     assert await value_rows(seeded) == []
     fixed = submit_data(back, **{"valeur|IND-01|2026-T3": "45", "valeur|IND-02|2026-T3": "12 %"})
-    assert "Enregistré pour DCP (2 valeur(s))" in texts(await nadia.submit(fixed))
+    assert "Enregistré pour DCP (2 valeurs)" in texts(await nadia.submit(fixed))
 
 
 async def test_crafted_card_data_cannot_write_for_another_directorate(seeded, nadia):
@@ -332,14 +332,14 @@ async def test_crafted_card_data_cannot_write_for_another_directorate(seeded, na
     other_indicator = {"action": "indicators.submit", "card_id": "forged", "directorate": "DCP", "valeur|IND-08|2025": "50"}
     assert "ne renseigne pas l'indicateur IND-08" in texts(await nadia.submit(other_indicator))
     past = {"action": "indicators.submit", "card_id": "forged", "directorate": "DCP", "valeur|IND-01|2024-T1": "50"}
-    assert "adressez-vous au responsable SPASER" in texts(await nadia.submit(past))
+    assert "adressez-vous à la personne responsable du SPASER" in texts(await nadia.submit(past))
     assert await value_rows(seeded) == []
 
 
 async def test_a_card_submit_from_someone_without_a_role_writes_nothing(seeded, talk):
     crafted = {"action": "indicators.submit", "card_id": "x", "directorate": "DCP", "valeur|IND-01|2026-T3": "50"}
-    assert "Seuls le responsable SPASER" in texts(await talk("maire-aad", "Hélène Dubois").submit(crafted))
-    assert "Seuls le responsable SPASER" in texts(await talk("nobody-aad", "Paul").submit(crafted))
+    assert "réservée à la personne responsable du SPASER" in texts(await talk("maire-aad", "Hélène Dubois").submit(crafted))
+    assert "réservée à la personne responsable du SPASER" in texts(await talk("nobody-aad", "Paul").submit(crafted))
     assert await value_rows(seeded) == []
 
 
@@ -364,7 +364,7 @@ async def test_the_lead_imports_the_catalogue_by_sending_the_csv_file(runtime, t
     lead = talk("lead-aad", "Camille Martin")
     connector.files["catalogue.csv"] = EXAMPLE.read_bytes()
     imported = texts(await lead.send(file_message(lead, connector, "catalogue.csv")))
-    assert "« catalogue.csv » : Catalogue importé : 16 indicateur(s) créé(s)" in imported
+    assert "« catalogue.csv » : Catalogue importé : 16 indicateurs créés" in imported
     connector.files["faux.csv"] = b"code;nom\nIND-99;x\n"
     refused = texts(await lead.send(file_message(lead, connector, "faux.csv")))
     assert "en-tête incorrect" in refused and "Le catalogue n'a pas été modifié" in refused
@@ -376,7 +376,7 @@ async def test_the_lead_imports_the_catalogue_by_sending_the_csv_file(runtime, t
 async def test_a_contributor_sending_a_csv_changes_nothing(seeded, nadia, connector):
     connector.files["catalogue.csv"] = b"code;libelle\n"
     refused = texts(await nadia.send(file_message(nadia, connector, "catalogue.csv")))
-    assert "Seul le responsable SPASER peut importer le catalogue" in refused
+    assert "Seule la personne responsable du SPASER peut importer le catalogue" in refused
     assert await indicator_count(seeded) == 16
 
 
