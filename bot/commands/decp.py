@@ -27,7 +27,7 @@ IMPORT_HELP = (
     "consolidé. En ligne de commande : « spaser-bot import-decp FICHIER --siret 12345678900012 ». "
     "Seuls les marchés des SIRET de l’organisme sont gardés (variable SPASER_SIRETS) ; un marché compte une "
     "fois, dans son dernier état, et un nouvel import n’ajoute rien en double. Les indicateurs calculés sont "
-    "ceux dont la colonne « calcul » du catalogue commence par decp: (par exemple decp:part-sociale-nombre)."
+    "ceux dont la colonne « calcul » du catalogue commence par `decp:` (par exemple `decp:part-sociale-nombre`)."
 )
 NOTHING_IMPORTED = "Rien n’a été importé."
 

@@ -36,12 +36,12 @@ from storage.people import DirectorateRepository
 REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 TOPIC = "Indicateurs"
 OTHER_DIRECTORATES_ONLY = (
-    "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
+    "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
     "ne sont visibles que par la personne responsable du SPASER, les élu·es et les directeur·rices."
 )
 ALREADY_SAVED = (
-    "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
-    "Pour changer une valeur : « corriger IND-01 »."
+    "Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois. "
+    "Pour changer une valeur : « corriger IND-01 »."
 )
 MAX_HISTORY_LINES = 25
 CODE = r"(?P<code>[a-z0-9][a-z0-9_.-]*\d[a-z0-9_.-]*)"
@@ -76,10 +76,10 @@ EDITABLE_FIELDS = {
 FIELD_PATTERN = "|".join(sorted((re.escape(name) for name in EDITABLE_FIELDS), key=len, reverse=True))
 IMPORT_HELP = (
     "Pour importer le catalogue des indicateurs, envoyez-moi le fichier CSV dans cette conversation "
-    "(séparateur ; — en-tête : code;libelle;axe;unite;directions;frequence;valeur_reference;cible;annee_cible;"
+    "(séparateur ; — en-tête : code;libelle;axe;unite;directions;frequence;valeur_reference;cible;annee_cible;"
     "sens;source;preexistant;actif), ou utilisez `spaser-bot import-catalogue FICHIER.csv`. "
-    "Pour l'exporter : `spaser-bot export-catalogue FICHIER.csv`. Un import crée ou met à jour les indicateurs "
-    "du fichier ; s'il contient une seule erreur, rien n'est importé."
+    "Pour l’exporter : `spaser-bot export-catalogue FICHIER.csv`. Un import crée ou met à jour les indicateurs "
+    "du fichier ; s’il contient une seule erreur, rien n’est importé."
 )
 
 
@@ -125,12 +125,12 @@ def build_commands(
                 await say(call, f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code}).")
                 return None
             if not person.directorate_code:
-                await say(call, "Vous n'êtes rattaché·e à aucune direction : demandez à la personne responsable du SPASER de vous y affecter.")
+                await say(call, "Vous n’êtes rattaché·e à aucune direction : demandez à la personne responsable du SPASER de vous y affecter.")
                 return None
             return person.directorate_code
         if requested:
             if await directorates.get_by_code(requested) is None:
-                await say(call, f"La direction « {requested[:32]} » n'existe pas. Tapez « lister les directions ».")
+                await say(call, f"La direction « {requested[:32]} » n’existe pas. Tapez « lister les directions ».")
                 return None
             return requested
         return ""
@@ -144,7 +144,7 @@ def build_commands(
                 return
             items = await values.due_for_directorate(directorate, today)
             if not items:
-                await say(call, f"Rien à renseigner pour {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
+                await say(call, f"Rien à renseigner pour {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
                 return
             body = [{"type": "TextBlock", "text": due_list_text(directorate, items), "wrap": True}]
             await call.turn_context.send_activity(card_message(adaptive_card(body, update_buttons(None)), "Indicateurs à renseigner"))
@@ -153,18 +153,18 @@ def build_commands(
         if not due:
             await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
             return
-        lines = ["Indicateurs à renseigner, par direction :"]
+        lines = ["Indicateurs à renseigner, par direction :"]
         for directorate in due:
             codes = ", ".join(f"{code} ({period})" for code, period in directorate.items)
-            lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
-        lines.append("Pour saisir à la place d'une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
+            lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
+        lines.append("Pour saisir à la place d’une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
         await say(call, "\n".join(lines))
 
     async def start_update(call: CommandCall) -> None:
         directorate, period = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))
         options = UpdateIndicatorsOptions(directorate_code=directorate, period_code=period)
         if call.person.role is Role.LEAD and directorate and await directorates.get_by_code(directorate) is None:
-            await say(call, f"La direction « {directorate[:32]} » n'existe pas. Tapez « lister les directions ».")
+            await say(call, f"La direction « {directorate[:32]} » n’existe pas. Tapez « lister les directions ».")
             return
         await call.dialog_context.begin_dialog(UpdateIndicatorsDialog.__name__, options)
 
@@ -182,7 +182,7 @@ def build_commands(
             if len(indicator.directorates) != 1:
                 await say(
                     call,
-                    f"{code} est renseigné par plusieurs directions ({', '.join(indicator.directorates)}) : précisez "
+                    f"{code} est renseigné par plusieurs directions ({', '.join(indicator.directorates)}) : précisez "
                     f"laquelle, par exemple « corriger {code} {indicator.directorates[0]} ».",
                 )
                 return
@@ -201,7 +201,7 @@ def build_commands(
         period: Period | None = None
         if period_text:
             if call.person.role is not Role.LEAD:
-                await say(call, "Seule la personne responsable du SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
+                await say(call, "Seule la personne responsable du SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
             else:
                 try:
                     period = parse_period(period_text)
@@ -214,16 +214,16 @@ def build_commands(
             if not due:
                 await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
                 return
-            body = [{"type": "TextBlock", "text": "Le formulaire de quelle direction ?", "wrap": True}]
+            body = [{"type": "TextBlock", "text": "Le formulaire de quelle direction ?", "wrap": True}]
             actions = [im_back(f"{d.code} ({d.count})", f"formulaire indicateurs {d.code}") for d in due[:6]]
             await call.turn_context.send_activity(card_message(adaptive_card(body, actions)))
             if len(due) > 6:
-                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
+                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
             return
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:
             when = f" pour {period.label}" if period else ""
-            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
+            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
             return
         name = (await directorates.get_by_code(directorate)).name
         card = indicator_form_card(card_id=uuid.uuid4().hex, directorate_code=directorate, directorate_name=name, items=items)
@@ -240,16 +240,16 @@ def build_commands(
         shown_codes = sorted(set(indicator.directorates) | set(by_directorate))
         if scope.is_restricted:
             shown_codes = [code for code in shown_codes if code == scope.directorate]
-        lines = [indicator_heading(indicator), "Dernières valeurs :" if shown_codes else OTHER_DIRECTORATES_ONLY]
+        lines = [indicator_heading(indicator), "Dernières valeurs :" if shown_codes else OTHER_DIRECTORATES_ONLY]
         for code in shown_codes:
             value = by_directorate.get(code)
             if value is None:
-                lines.append(f"- {code} : pas encore de valeur")
+                lines.append(f"- {code} : pas encore de valeur")
             else:
                 comment = f" — « {shown(value.comment)} »" if value.comment else ""
                 period = value.period
                 when = period.label if period.code in period.label else f"{period.code}, {period.label}"
-                lines.append(f"- {code} : **{value.shown}** ({when}){comment}")
+                lines.append(f"- {code} : **{value.shown}** ({when}){comment}")
         if not indicator.active:
             lines.append("Cet indicateur est désactivé.")
         await say(call, "\n".join(lines))
@@ -279,7 +279,7 @@ def build_commands(
             await say(call, f"{indicator_heading(indicator)}\nAucune valeur saisie{scope} pour le moment.")
             return
         shown = entries[-MAX_HISTORY_LINES:]
-        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(entries)}), de la plus ancienne à la plus récente :"]
+        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(entries)}), de la plus ancienne à la plus récente :"]
         if len(entries) > len(shown):
             lines.append(f"(les {len(entries) - len(shown)} plus anciennes ne sont pas affichées)")
         lines += [history_line(value, timezone) for value in shown]
@@ -289,30 +289,30 @@ def build_commands(
         is_lead = call.person is not None and call.person.role is Role.LEAD
         indicators = await catalogue.list_indicators(include_inactive=is_lead)
         if not indicators:
-            hint = " Importez-le : « importer le catalogue »." if is_lead else ""
+            hint = " Importez-le : « importer le catalogue »." if is_lead else ""
             await say(call, "Le catalogue des indicateurs est vide." + hint)
             return
         active = [i for i in indicators if i.active]
         by_axis: dict[Axis, list[IndicatorView]] = defaultdict(list)
         for indicator in active:
             by_axis[indicator.axis].append(indicator)
-        lines = [f"Catalogue : {counted(len(active), 'indicateur actif', 'indicateurs actifs')}."]
+        lines = [f"Catalogue : {counted(len(active), 'indicateur actif', 'indicateurs actifs')}."]
         for axis in Axis:
             if by_axis.get(axis):
                 lines.append(f"**Axe {axis.value}**")
                 lines += [
-                    f"- {i.code} — {i.label} ({i.unit.value}, {i.frequency.value} ; {', '.join(i.directorates)})"
+                    f"- {i.code} — {i.label} ({i.unit.value}, {i.frequency.value} ; {', '.join(i.directorates)})"
                     for i in by_axis[axis]
                 ]
         inactive = [i.code for i in indicators if not i.active]
         if inactive:
-            lines.append(f"Désactivés : {', '.join(inactive)}.")
+            lines.append(f"Désactivés : {', '.join(inactive)}.")
         if is_lead:
             warning = catalogue_size_warning(len(active))
             if warning:
                 lines.append(warning)
             lines.append(
-                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
+                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
                 "« importer le catalogue »."
             )
         await say(call, "\n".join(lines))
@@ -329,9 +329,9 @@ def build_commands(
         try:
             indicator = await catalogue.update_field(call.match.group("code").upper(), column, " ".join(value_words))
         except DomainError as error:
-            await say(call, f"{error.message}\nRien n'a été modifié.")
+            await say(call, f"{error.message}\nRien n’a été modifié.")
             return
-        await say(call, f"C'est modifié.\n{indicator_heading(indicator)}\nDirections : {', '.join(indicator.directorates)}.")
+        await say(call, f"C’est modifié.\n{indicator_heading(indicator)}\nDirections : {', '.join(indicator.directorates)}.")
 
     async def set_active(call: CommandCall, active: bool) -> None:
         try:
@@ -341,11 +341,11 @@ def build_commands(
             return
         if active:
             warning = catalogue_size_warning(await catalogue.active_count())
-            await say(call, f"{indicator.code} est réactivé : il sera de nouveau demandé aux directions." + (f"\n{warning}" if warning else ""))
+            await say(call, f"{indicator.code} est réactivé : il sera de nouveau demandé aux directions." + (f"\n{warning}" if warning else ""))
         else:
             await say(
                 call,
-                f"{indicator.code} est désactivé : il n'est plus demandé aux directions, son historique est conservé. "
+                f"{indicator.code} est désactivé : il n’est plus demandé aux directions, son historique est conservé. "
                 f"« réactiver {indicator.code} » pour revenir en arrière.",
             )
 
@@ -372,8 +372,8 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="my_due",
-            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
-            example="quels indicateurs dois-je renseigner ?",
+            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
+            example="quels indicateurs dois-je renseigner ?",
         ),
         Command(
             "indicators_update",
@@ -385,7 +385,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="update_indicators",
-            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (pour la personne responsable du SPASER : « … de DPB pour 2025-T4 »)",
+            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (pour la personne responsable du SPASER : « … de DPB pour 2025-T4 »)",
             example="mettre à jour mes indicateurs",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),
@@ -395,7 +395,7 @@ def build_commands(
             send_form,
             roles=REPORTERS,
             topic=TOPIC,
-            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
+            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
             example="formulaire indicateurs",
         ),
         Command(
@@ -404,7 +404,7 @@ def build_commands(
             start_correction,
             roles=REPORTERS,
             topic=TOPIC,
-            help_line="« corriger IND-01 » : changer une valeur déjà saisie (l'ancienne reste dans l'historique)",
+            help_line="« corriger IND-01 » : changer une valeur déjà saisie (l’ancienne reste dans l’historique)",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),
         Command(
@@ -417,7 +417,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_value",
-            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
+            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
         ),
         Command(
             "indicator_definition",
@@ -429,7 +429,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_definition",
-            help_line="« définition de IND-03 » : ce qu’il mesure et comment sa valeur est faite",
+            help_line="« définition de IND-03 » : ce qu’il mesure et comment sa valeur est faite",
         ),
         Command(
             "indicator_history",
@@ -438,7 +438,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="indicator_history",
-            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
+            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
         ),
         Command(
             "indicator_catalogue",
@@ -451,7 +451,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="catalogue",
-            help_line="« catalogue » : les indicateurs suivis, par axe",
+            help_line="« catalogue » : les indicateurs suivis, par axe",
             example="catalogue",
         ),
         Command(
@@ -460,7 +460,7 @@ def build_commands(
             add_indicator,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« ajouter un indicateur » : au catalogue, question par question",
+            help_line="« ajouter un indicateur » : au catalogue, question par question",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -469,11 +469,11 @@ def build_commands(
             edit_indicator,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
+            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
             in_groups=GroupReply.HERE,
         ),
         Command("indicator_deactivate", (rf"^desactive[rz]? (l'indicateur )?{CODE}$",), deactivate, roles=LEAD_ONLY, topic=TOPIC,
-                help_line="« désactiver IND-03 » : ne plus le demander (l'historique est gardé)", in_groups=GroupReply.HERE),
+                help_line="« désactiver IND-03 » : ne plus le demander (l’historique est gardé)", in_groups=GroupReply.HERE),
         Command("indicator_reactivate", (rf"^reactive[rz]? (l'indicateur )?{CODE}$",), reactivate, roles=LEAD_ONLY, topic=TOPIC,
                 in_groups=GroupReply.HERE),
         Command(
@@ -485,7 +485,7 @@ def build_commands(
             explain_import,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
+            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
             in_groups=GroupReply.HERE,
         ),
     ]

@@ -45,7 +45,7 @@ class YearPlanDialog(SpaserDialog):
         "Je propose une année de comités à la cadence recommandée (comités de pilotage et comités techniques), "
         "sur des jours ouvrés hors jours fériés. Tapez « tout accepter », ou « modifier 2 le 9 mars à 10h »."
     )
-    cancel_text = "C’est annulé : aucun comité n’a été planifié."
+    cancel_text = "C’est annulé : aucun comité n’a été planifié."
 
     def __init__(self, service: CommitteeService, dates: MeetingDateReader) -> None:
         super().__init__()
@@ -85,7 +85,7 @@ class YearPlanDialog(SpaserDialog):
                         else f"Les {len(proposal.kept)} comités déjà planifiés sur les 12 prochains mois atteignent "
                         "la cadence recommandée"
                     )
-                    + " : je n’ai rien à proposer de plus."
+                    + " : je n’ai rien à proposer de plus."
                 )
                 return await step.end_dialog(None)
             kept = len(proposal.kept)
@@ -101,7 +101,7 @@ class YearPlanDialog(SpaserDialog):
         return await step.prompt(
             "choice",
             PromptOptions(
-                prompt=MessageFactory.text("« tout accepter », « modifier 2 le 9 mars à 10h », ou « annuler » ?"),
+                prompt=MessageFactory.text("« tout accepter », « modifier 2 le 9 mars à 10h », ou « annuler » ?"),
                 retry_prompt=MessageFactory.text(
                     "Tapez « tout accepter », « modifier » suivi du numéro de la proposition, ou « annuler »."
                 ),
@@ -149,7 +149,7 @@ class YearPlanDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         tz = self._service.timezone
-        lines = [f"C’est planifié : {counted(len(created), 'comité')}, avec leurs rappels."]
+        lines = [f"C’est planifié : {counted(len(created), 'comité')}, avec leurs rappels."]
         lines += [f"- n° {m.id} · {m.label} · {format_datetime_fr(m.starts_at, tz)}" for m in created]
         warnings = await self._service.cadence_warnings()
         if warnings:

@@ -42,7 +42,7 @@ class EntryErrors(DomainError):
         self.errors = dict(errors)
         self.causes = dict(causes or {})
         lines = [f"- {message}" for message in self.errors.values()]
-        super().__init__("Rien n'a été enregistré :\n" + "\n".join(lines))
+        super().__init__("Rien n’a été enregistré :\n" + "\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class ImportResult:
     @property
     def message(self) -> str:
         parts = [
-            f"Catalogue importé : {counted(len(self.created), 'indicateur créé', 'indicateurs créés')}, "
+            f"Catalogue importé : {counted(len(self.created), 'indicateur créé', 'indicateurs créés')}, "
             f"{len(self.updated)} mis à jour. "
             f"{counted(self.active_count, 'indicateur actif', 'indicateurs actifs')} au total."
         ]
@@ -207,7 +207,7 @@ def check_directorate_allowed(person, directorate_code: str) -> None:
     role = getattr(person, "role", None)
     if role not in (Role.LEAD, Role.CONTRIBUTOR):
         raise NotAllowed(
-            "La saisie des valeurs d'indicateurs est réservée à la personne responsable du SPASER et aux "
+            "La saisie des valeurs d’indicateurs est réservée à la personne responsable du SPASER et aux "
             "contributeur·rices des directions. Demandez à la personne responsable du SPASER de vous enregistrer."
         )
     if role is Role.CONTRIBUTOR and directorate_code != person.directorate_code:
@@ -224,23 +224,23 @@ def check_entry_allowed(
     check_directorate_allowed(person, directorate_code)
     role = person.role
     if not indicator.active:
-        raise NotAllowed(f"L'indicateur {indicator.code} est désactivé : on ne peut plus y saisir de valeur.")
+        raise NotAllowed(f"L’indicateur {indicator.code} est désactivé : on ne peut plus y saisir de valeur.")
     if indicator.computation is not Computation.REPORTED and role is not Role.LEAD:
         raise NotAllowed(
-            f"L’indicateur {indicator.code} est calculé depuis les données essentielles (DECP) de l’organisme : "
+            f"L’indicateur {indicator.code} est calculé depuis les données essentielles (DECP) de l’organisme : "
             "il ne se saisit pas, la personne responsable du SPASER le met à jour en important les DECP."
         )
     if directorate_code not in indicator.directorates:
         raise NotAllowed(
-            f"La direction {directorate_code} ne renseigne pas l'indicateur {indicator.code} "
-            f"(directions responsables : {', '.join(indicator.directorates)})."
+            f"La direction {directorate_code} ne renseigne pas l’indicateur {indicator.code} "
+            f"(directions responsables : {', '.join(indicator.directorates)})."
         )
     ensure_frequency(period, indicator.frequency)
     ensure_not_future(period, today)
     due = current_reporting_period(indicator.frequency, today)
     if role is Role.CONTRIBUTOR and period != due:
         raise NotAllowed(
-            f"Vous pouvez saisir la période à renseigner maintenant ({due.label_with_code}), pas {period.code} : "
+            f"Vous pouvez saisir la période à renseigner maintenant ({due.label_with_code}), pas {period.code} : "
             "pour une autre période, adressez-vous à la personne responsable du SPASER."
         )
 

@@ -80,9 +80,9 @@ async def test_a_full_update_through_the_endpoint(client, connector):
     nadia = Sender(client, connector, "nadia-aad", "Nadia Benali")
     await nadia.post(type="message", text="mettre à jour mes indicateurs")
     retry = await nadia.post(type="message", text="12 €")
-    assert any("s'exprime en pourcentage" in (r.get("text") or "") for r in retry)
+    assert any("s’exprime en pourcentage" in (r.get("text") or "") for r in retry)
     await nadia.post(type="message", text="45 %")
     await nadia.post(type="message", text="aucun")
     saved = await nadia.post(type="message", text="oui")
-    assert any("Enregistré : IND-01" in (r.get("text") or "") for r in saved)
+    assert any("Enregistré\u00a0: IND-01" in (r.get("text") or "") for r in saved)
     assert [row[0] for row in await value_rows(client.server.app[RUNTIME])] == ["IND-01"]

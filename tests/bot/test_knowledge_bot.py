@@ -105,7 +105,7 @@ async def test_a_pdf_that_is_not_a_pdf_is_refused_and_the_previous_version_kept(
     lead = talk()
     await lead.send(file_message(lead, file_server, "v1.md"))
     refused = texts(await lead.send(file_message(lead, file_server, "faux.pdf")))
-    assert "Rien n'a été modifié" in refused
+    assert "Rien n’a été modifié" in refused
     assert (await runtime.knowledge._repository.current_document()).filename == "v1.md"
 
 

@@ -113,7 +113,7 @@ async def test_a_wrong_header_is_refused_in_french_and_nothing_changes(world):
     before = await table_state(world.db)
     with pytest.raises(CatalogueImportError) as refused:
         await world.catalogue.import_catalogue("code;nom;axe\nIND-99;x;social\n")
-    assert "en-tête incorrect" in refused.value.message and "aucun indicateur n'a été importé" in refused.value.message
+    assert "en-tête incorrect" in refused.value.message and "aucun indicateur n’a été importé" in refused.value.message
     assert await table_state(world.db) == before
 
 
@@ -248,13 +248,13 @@ async def test_a_contributor_cannot_write_another_directorate_and_nothing_is_wri
 
 
 BAD_ENTRIES = [
-        (ValueEntry("IND-01", "2027-T1", "45"), "n'a pas encore commencé"),
+        (ValueEntry("IND-01", "2027-T1", "45"), "n’a pas encore commencé"),
         (ValueEntry("IND-01", "2026-T2", "45"), "adressez-vous à la personne responsable du SPASER"),
         (ValueEntry("IND-01", "2026", "45"), "trimestriel"),
-        (ValueEntry("IND-01", "2026-T3", "12 €"), "s'exprime en pourcentage"),
+        (ValueEntry("IND-01", "2026-T3", "12 €"), "s’exprime en pourcentage"),
         (ValueEntry("IND-01", "2026-T3", "120 %"), "entre 0 et 100"),
         (ValueEntry("IND-6", "2026-S1", "3"), "Indicateur « IND-6 » inconnu. Vouliez-vous dire"),
-        (ValueEntry("IND-08", "2025", "50"), "ne renseigne pas l'indicateur IND-08"),
+        (ValueEntry("IND-08", "2025", "50"), "ne renseigne pas l’indicateur IND-08"),
         (ValueEntry("IND-16", "2025", "50"), "désactivé"),
         (ValueEntry("IND-06", "2026-S1", "2,5"), "nombre entier"),
         (ValueEntry("IND-01", "2026-T3", "45", "x" * 501), "trop long"),
