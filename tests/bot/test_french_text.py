@@ -16,6 +16,8 @@ import pytest
 from bot.console import render_as_text
 from bot.demo import DEMO_PEOPLE, load_demo
 from domain.clock import format_date_fr, format_datetime_fr
+from domain.indicators.periods import Frequency, Period
+from domain.indicators.values import InvalidValue, Unit, parse_value
 from domain.people import Role
 from domain.text import agreed, counted, sorted_names
 from tests.french_support import CHECKS, problems, scan_code, user_facing_strings
@@ -94,6 +96,17 @@ def test_names_sort_in_french_alphabetical_order():
     assert sorted_names(["Thomas Moreau", "Élise Garnier", "Zoé Roux", "émile Blanc", "Emma Petit"]) == [
         "Élise Garnier", "émile Blanc", "Emma Petit", "Thomas Moreau", "Zoé Roux",
     ]
+
+
+def test_the_wording_says_things_once():
+    """« année 2025 (2025) », « nombre de personnes (personnes) » and « environ % » were shown."""
+    assert Period(2025, Frequency.ANNUAL).label_with_code == "année 2025"
+    assert Period(2026, Frequency.QUARTERLY, 3).label_with_code == "3e trimestre 2026 (2026-T3)"
+    assert Unit.PEOPLE.display_name == "nombre de personnes"
+    assert Unit.PERCENT.display_name == "pourcentage (%)"
+    with pytest.raises(InvalidValue) as refused:
+        parse_value("environ 12 %", Unit.PERCENT)
+    assert "Je n’ai pas compris « environ » dans « environ 12 % »" in refused.value.message
 
 
 def test_dates_are_written_by_babel_the_french_way():

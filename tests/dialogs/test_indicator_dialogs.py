@@ -160,7 +160,8 @@ async def test_the_end_says_what_was_saved_and_what_remains(seeded, lead):
 async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, lead):
     asked = texts(await lead.say("mettre à jour mes indicateurs"))
     assert "Pour quelle direction ?" in asked and "[DRM]" in asked
-    assert "**DRM** : 1 indicateur" in texts(await lead.say("DRM"))
+    one = texts(await lead.say("DRM"))
+    assert "**DRM** : 1 indicateur à renseigner." in one and "Je vous le demande." in one and "un par un" not in one
     await lead.say("annuler")
     past = texts(await lead.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
     assert "IND-03" in past and "IND-15" in past and "IND-12" not in past, "only the quarterly ones for a quarter"
