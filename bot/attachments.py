@@ -75,7 +75,7 @@ class Downloads:
         limit = self._max_bytes.get(file.extension)
         if limit is None:
             raise DomainError(f"Je ne sais pas quoi faire du fichier « {file.name} ».")
-        cannot = DomainError(f"Je n'ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s'il vous plaît.")
+        cannot = DomainError(f"Je n’ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s’il vous plaît.")
         async with self._slots:
             try:
                 async with asyncio.timeout(DOWNLOAD_SECONDS), aiohttp.ClientSession() as session:
@@ -146,7 +146,7 @@ def fetched_path(turn_context: TurnContext, file: IncomingFile) -> Path:
         return result
     if isinstance(result, DomainError):
         raise result
-    raise DomainError(f"Je n'ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s'il vous plaît.")
+    raise DomainError(f"Je n’ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s’il vous plaît.")
 
 
 def fetched(turn_context: TurnContext, file: IncomingFile, max_bytes: int) -> bytes:

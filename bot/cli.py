@@ -40,7 +40,7 @@ def serve(settings: Settings, run_server: Callable[[Settings], None]) -> None:
     try:
         run_server(settings)
     except InstanceLockError as error:
-        print(f"Démarrage refusé : {error}", file=sys.stderr)
+        print(f"Démarrage refusé : {error}", file=sys.stderr)
         raise SystemExit(3) from error
 
 
@@ -62,16 +62,16 @@ def demo(settings: Settings, tenant_id: str) -> None:
         return await load_demo(runtime, tenant_id)
 
     counts = asyncio.run(_with_runtime(settings, work))
-    print(f"Organisation de démonstration chargée : {counts['directorates']} directions, {counts['people']} personnes.")
+    print(f"Organisation de démonstration chargée : {counts['directorates']} directions, {counts['people']} personnes.")
     if "indicators" in counts:
-        print(f"Catalogue : {counts['indicators']} indicateurs actifs ; {counts['values']} valeurs passées ajoutées.")
+        print(f"Catalogue : {counts['indicators']} indicateurs actifs ; {counts['values']} valeurs passées ajoutées.")
     if "decp_contracts" in counts:
         print(
-            f"Données essentielles (DECP) : {counts['decp_contracts']} marchés de l’organisme importés depuis "
-            f"decp-demo.json ; {counts['decp_values']} valeurs calculées nouvelles ou mises à jour."
+            f"Données essentielles (DECP) : {counts['decp_contracts']} marchés de l’organisme importés depuis "
+            f"decp-demo.json ; {counts['decp_values']} valeurs calculées nouvelles ou mises à jour."
         )
-        print("Page publique du SPASER : le responsable la met en ligne avec « publier la page SPASER ».")
-    print("Essayez par exemple :")
+        print("Page publique du SPASER : la personne responsable du SPASER la met en ligne avec « publier la page SPASER ».")
+    print("Essayez par exemple :")
     for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
         print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
 
@@ -83,7 +83,7 @@ async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
     if email:
         person = next((p for p in await runtime.people.list() if p.email == email.lower()), None)
         if person is None:
-            print(f"Personne inconnue : {email}. Lancez d'abord « spaser-bot demo » ou choisissez une autre adresse.")
+            print(f"Personne inconnue : {email}. Lancez d’abord « spaser-bot demo » ou choisissez une autre adresse.")
             return
     if person is not None:
         aad_object_id = person.aad_object_id or f"local-{person.email}"
@@ -92,7 +92,7 @@ async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
     else:
         conversation = ConsoleConversation(runtime, aad_object_id="local-invite", name="Invité", tenant_id=tenant_id)
         who = "Invité (sans rôle)"
-    print(f"Vous parlez à l'assistant SPASER en tant que {who}. Tapez « quitter » ou Ctrl-D pour sortir.")
+    print(f"Vous parlez à l’assistant SPASER en tant que {who}. Tapez « quitter » ou Ctrl-D pour sortir.")
     for reply in await conversation.install():
         print(render_as_text(reply), end="\n\n")
     for line in lines:
@@ -121,15 +121,15 @@ def teams_package(settings: Settings, output: Path) -> None:
     try:
         path = build_teams_package(settings, output)
     except InvalidPackageError as error:
-        print(f"Paquet non écrit : {error}", file=sys.stderr)
+        print(f"Paquet non écrit : {error}", file=sys.stderr)
         raise SystemExit(4) from error
-    print(f"Paquet d’application Teams écrit : {path} (manifeste conforme au schéma officiel de Teams).")
+    print(f"Paquet d’application Teams écrit : {path} (manifeste conforme au schéma officiel de Teams).")
     if settings.local_mode:
-        print("Attention : MicrosoftAppId est vide ; le manifeste contient un identifiant fictif (usage local uniquement).")
+        print("Attention : MicrosoftAppId est vide ; le manifeste contient un identifiant fictif (usage local uniquement).")
     if not settings.public_url.startswith("https://"):
-        print("Attention : SPASER_PUBLIC_URL n’est pas en https ; Teams exige https pour un vrai déploiement.")
+        print("Attention : SPASER_PUBLIC_URL n’est pas en https ; Teams exige https pour un vrai déploiement.")
     if not settings.dpo_contact:
-        print("Attention : SPASER_DPO_CONTACT est vide ; la page de confidentialité ne nomme pas votre délégué·e "
+        print("Attention : SPASER_DPO_CONTACT est vide ; la page de confidentialité ne nomme pas votre délégué·e "
               "à la protection des données.")
 
 
@@ -138,7 +138,7 @@ def import_spaser(settings: Settings, path: Path) -> None:
     from domain.errors import DomainError
 
     if not path.is_file():
-        raise SystemExit(f"Fichier introuvable : {path}")
+        raise SystemExit(f"Fichier introuvable : {path}")
 
     async def work(runtime):
         return await runtime.knowledge.import_document(path.read_bytes(), path.name, None)
@@ -146,7 +146,7 @@ def import_spaser(settings: Settings, path: Path) -> None:
     try:
         result = asyncio.run(_with_runtime(settings, work))
     except DomainError as error:
-        raise SystemExit(f"{error.message}\nRien n'a été modifié.") from error
+        raise SystemExit(f"{error.message}\nRien n’a été modifié.") from error
     print(import_report(path.name, result))
 
 
@@ -154,7 +154,7 @@ def import_catalogue(settings: Settings, path: Path) -> None:
     from domain.errors import DomainError
 
     if not path.is_file():
-        raise SystemExit(f"Fichier introuvable : {path}")
+        raise SystemExit(f"Fichier introuvable : {path}")
 
     async def work(runtime):
         return await runtime.catalogue.import_catalogue(path.read_bytes())
@@ -162,7 +162,7 @@ def import_catalogue(settings: Settings, path: Path) -> None:
     try:
         result = asyncio.run(_with_runtime(settings, work))
     except DomainError as error:
-        raise SystemExit(f"{error.message}\nLe catalogue n'a pas été modifié.") from error
+        raise SystemExit(f"{error.message}\nLe catalogue n’a pas été modifié.") from error
     print(result.message)
 
 
@@ -174,15 +174,15 @@ def import_decp(settings: Settings, path: Path, sirets: list[str], email: str | 
     from domain.people import Role
 
     if not path.is_file():
-        raise SystemExit(f"Fichier introuvable : {path}")
+        raise SystemExit(f"Fichier introuvable : {path}")
 
     async def work(runtime):
         leads = [p for p in await runtime.people.list() if p.role is Role.LEAD]
         chosen = [p for p in leads if email and p.email == email.lower()] if email else leads
         if len(chosen) != 1:
             raise DomainError(
-                f"Responsable SPASER inconnu : {email}." if email else
-                "Indiquez le responsable SPASER qui importe : --par ADRESSE (il en faut un, et un seul sans cette option)."
+                f"Aucune personne responsable du SPASER n’a l’adresse {email}." if email else
+                "Indiquez la personne responsable du SPASER qui importe : --par ADRESSE (sans cette option, il en faut une seule)."
             )
         return await runtime.decp.import_file(path, path.name, chosen[0], sirets)
 
@@ -199,7 +199,7 @@ def export_catalogue(settings: Settings, path: Path) -> None:
 
     data, indicators = asyncio.run(_with_runtime(settings, work))
     path.write_bytes(data)
-    print(f"Catalogue exporté : {len(indicators)} indicateurs dans {path} (CSV ; UTF-8, lisible par Excel).")
+    print(f"Catalogue exporté : {len(indicators)} indicateurs dans {path} (CSV ; UTF-8, lisible par Excel).")
 
 
 MAX_REMINDERS_LISTED = 20
@@ -216,7 +216,7 @@ def reminders(settings: Settings) -> None:
     meetings, scheduled, counts = asyncio.run(_with_runtime(settings, work))
     meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
-    print(f"Rappels programmés : {len(scheduled)}")
+    print(f"Rappels programmés : {len(scheduled)}")
     for reminder in scheduled[:MAX_REMINDERS_LISTED]:
         meeting = meetings[reminder.meeting_id]
         print(
@@ -229,7 +229,7 @@ def reminders(settings: Settings) -> None:
         print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
     labels = {"pending": "à envoyer", "sending": "en cours", "sent": "envoyés", "failed": "en échec",
               "unreachable": "injoignables", "cancelled": "retirés"}
-    print("Messages : " + (", ".join(f"{labels.get(state, state)} {count}" for state, count in sorted(counts.items())) or "aucun"))
+    print("Messages : " + (", ".join(f"{labels.get(state, state)} {count}" for state, count in sorted(counts.items())) or "aucun"))
 
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:
@@ -249,10 +249,10 @@ def export_summary(settings: Settings, export_format: str, output: Path, axis: s
     try:
         summary, download = asyncio.run(_with_runtime(settings, work))
     except DomainError as error:
-        raise SystemExit(f"Export impossible : {error.message}") from error
+        raise SystemExit(f"Export impossible : {error.message}") from error
     output.write_bytes(download.body)
     print(
-        f"Synthèse exportée en {export_format.upper()} : {wording.indicator_count(len(summary.lines))} "
+        f"Synthèse exportée en {export_format.upper()} : {wording.indicator_count(len(summary.lines))} "
         f"({wording.scope_text(summary)}) dans {output} ({len(download.body)} octets)."
     )
 
@@ -277,7 +277,7 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
     spaser_parser = commands.add_parser("import-spaser", help="importer le SPASER adopté (PDF, Markdown ou texte)")
     spaser_parser.add_argument("file", type=Path)
     spaser_parser.set_defaults(run=lambda settings, args: import_spaser(settings, args.file))
-    import_parser = commands.add_parser("import-catalogue", help="importer le catalogue des indicateurs (CSV ; tout ou rien)")
+    import_parser = commands.add_parser("import-catalogue", help="importer le catalogue des indicateurs (CSV ; tout ou rien)")
     import_parser.add_argument("file", type=Path)
     import_parser.set_defaults(run=lambda settings, args: import_catalogue(settings, args.file))
     decp_parser = commands.add_parser(
@@ -285,21 +285,21 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
     )
     decp_parser.add_argument("file", type=Path)
     decp_parser.add_argument("--siret", action="append", default=[], help="SIRET de l’organisme (répétable)")
-    decp_parser.add_argument("--par", dest="email", help="adresse du responsable SPASER qui importe")
+    decp_parser.add_argument("--par", dest="email", help="adresse de la personne responsable du SPASER qui importe")
     decp_parser.set_defaults(run=lambda settings, args: import_decp(settings, args.file, args.siret, args.email))
     export_parser = commands.add_parser("export-catalogue", help="exporter le catalogue des indicateurs (CSV)")
     export_parser.add_argument("file", type=Path)
     export_parser.set_defaults(run=lambda settings, args: export_catalogue(settings, args.file))
-    commands.add_parser("rappels", help="les prochains rappels programmés et l'état des envois").set_defaults(
+    commands.add_parser("rappels", help="les prochains rappels programmés et l’état des envois").set_defaults(
         run=lambda settings, args: reminders(settings)
     )
     summary_parser = commands.add_parser(
-        "export-summary", help="exporter la synthèse : rapport COPIL (pdf, html) ou valeurs des indicateurs (csv, xlsx)"
+        "export-summary", help="exporter la synthèse : rapport COPIL (pdf, html) ou valeurs des indicateurs (csv, xlsx)"
     )
     summary_parser.add_argument("--format", choices=("pdf", "html", "csv", "xlsx"), default="pdf")
     summary_parser.add_argument("--output", type=Path, required=True, help="fichier à écrire")
-    summary_parser.add_argument("--axis", help="un axe : social, environnemental, économie responsable, gouvernance")
-    summary_parser.add_argument("--direction", help="le code d'une direction (ex. DCP)")
+    summary_parser.add_argument("--axis", help="un axe : social, environnemental, économie responsable, gouvernance")
+    summary_parser.add_argument("--direction", help="le code d’une direction (ex. DCP)")
     summary_parser.set_defaults(
         run=lambda settings, args: export_summary(settings, args.format, args.output, args.axis, args.direction)
     )
@@ -310,7 +310,7 @@ def settings_or_exit() -> Settings:
     try:
         return Settings.from_env()
     except SettingsError as error:
-        print(f"Configuration invalide : {error}", file=sys.stderr)
+        print(f"Configuration invalide : {error}", file=sys.stderr)
         raise SystemExit(2) from error
 
 

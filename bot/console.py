@@ -107,7 +107,7 @@ def render_as_text(activity: Activity) -> str:
         parts.extend(_render_elements(content.get("body", [])))
         buttons = [a.get("title", "") for a in content.get("actions", []) + content.get("buttons", []) if a.get("title")]
         if buttons:
-            parts.append("Boutons : " + " | ".join(f"[{b}]" for b in buttons))
+            parts.append("Boutons : " + " | ".join(f"[{b}]" for b in buttons))
     return "\n".join(p for p in parts if p)
 
 

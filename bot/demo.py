@@ -15,10 +15,10 @@ DEMO_DIRECTORATES = (
     ("DCP", "Direction de la commande publique"),
     ("DPB", "Direction du patrimoine bâti"),
     ("DRC", "Direction de la restauration collective"),
-    ("DSI", "Direction des systèmes d'information"),
+    ("DSI", "Direction des systèmes d’information"),
     ("DMOB", "Direction des mobilités et de la flotte"),
     ("DRH", "Direction des ressources humaines"),
-    ("DEE", "Direction de l'environnement et de l'énergie"),
+    ("DEE", "Direction de l’environnement et de l’énergie"),
 )
 
 

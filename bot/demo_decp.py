@@ -23,10 +23,10 @@ CONTRACTS_PER_MONTH = (8, 20)
 PUBLICATION_LAG_DAYS = 20
 OBJECTS = (
     "Nettoyage des locaux administratifs", "Entretien des espaces verts", "Fourniture de repas pour la restauration scolaire",
-    "Travaux de rénovation énergétique d'un groupe scolaire", "Maintenance des ascenseurs", "Fourniture de mobilier de bureau",
+    "Travaux de rénovation énergétique d’un groupe scolaire", "Maintenance des ascenseurs", "Fourniture de mobilier de bureau",
     "Location et maintenance de photocopieurs", "Acquisition de véhicules utilitaires électriques",
     "Prestations de conseil en mobilité", "Fourniture de papier recyclé", "Collecte et valorisation des déchets de chantier",
-    "Travaux de voirie", "Maintenance du parc informatique", "Fourniture de produits d'entretien écolabellisés",
+    "Travaux de voirie", "Maintenance du parc informatique", "Fourniture de produits d’entretien écolabellisés",
     "Blanchisserie des vêtements de travail", "Impression de documents de communication",
 )
 

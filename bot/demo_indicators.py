@@ -52,7 +52,7 @@ RATE_SPREAD = {"IND-21": (Decimal(3), Decimal(-6))}
 """Each directorate's rate around the organisation's, for a weighted mean."""
 _CONTEXT = Context(prec=28)
 # A correction in the history of IND-03, made by the lead, to show the audit trail.
-CORRECTED = ("IND-03", "DCP", Decimal(350), "Heures du chantier du collège ajoutées après le bilan du facilitateur.")
+CORRECTED = ("IND-03", "DCP", Decimal(350), "Heures du chantier du collège ajoutées après le bilan du service de facilitation.")
 
 
 def demo_catalogue(today: date) -> bytes:

@@ -42,8 +42,8 @@ DOWNLOAD_WINDOW_S = 60.0
 MAX_RENDERS = 8
 """Documents being built or waiting to be: about 8 s of work at the slowest (a PDF report)."""
 BUSY_RETRY_AFTER_S = 5
-TOO_MANY_DOWNLOADS = "Vous avez téléchargé beaucoup de documents en peu de temps : réessayez dans {wait}."
-TOO_MANY_RENDERS = "Beaucoup de documents sont en préparation : réessayez dans quelques secondes."
+TOO_MANY_DOWNLOADS = "Vous avez téléchargé beaucoup de documents en peu de temps : réessayez dans {wait}."
+TOO_MANY_RENDERS = "Beaucoup de documents sont en préparation : réessayez dans quelques secondes."
 
 
 class DownloadBudget:

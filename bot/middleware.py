@@ -39,7 +39,7 @@ class TenantGuardMiddleware(Middleware):
             return await logic()
         log.warning("Refused activity from tenant %r", tenant_of(context.activity))
         if context.activity.type == ActivityTypes.message:
-            await context.send_activity("Cet assistant n'est pas ouvert à votre organisation.")
+            await context.send_activity("Cet assistant n’est pas ouvert à votre organisation.")
         return None
 
 

@@ -80,15 +80,15 @@ from storage.health import DatabaseState
 log = logging.getLogger(__name__)
 
 TURN_ERROR_REPLY = (
-    "Désolé, une erreur inattendue m'a empêché de répondre. Ce qui avait déjà été confirmé est bien "
-    "enregistré ; le dialogue en cours a été interrompu. Vous pouvez recommencer."
+    "Désolé, une erreur inattendue m’a empêché de répondre. Ce qui avait déjà été confirmé est bien "
+    "enregistré ; le dialogue en cours a été interrompu. Vous pouvez recommencer."
 )
 ERROR_REFERENCE = "Si cela se reproduit, donnez ce numéro à la personne responsable du SPASER : {reference}."
 """The same reference is in the log line of the error, so that support finds it."""
-CONFLICT_REPLY = "Votre message est arrivé en même temps qu'un autre et n'a pas été pris en compte : renvoyez-le, s'il vous plaît."
+CONFLICT_REPLY = "Votre message est arrivé en même temps qu’un autre et n’a pas été pris en compte : renvoyez-le, s’il vous plaît."
 DATABASE_DOWN_REPLY = (
-    "Je ne peux pas accéder à ma base de données pour le moment : votre message n'a pas pu être traité. "
-    "Réessayez dans quelques minutes ; un échange en cours reprendra là où il en était."
+    "Je ne peux pas accéder à ma base de données pour le moment : votre message n’a pas pu être traité. "
+    "Réessayez dans quelques minutes ; un échange en cours reprendra là où il en était."
 )
 
 

@@ -96,13 +96,13 @@ class Settings:
             )
         if self.environment == "production" and not self.allowed_tenants:
             raise SettingsError(
-                "SPASER_ENV=production mais aucune organisation n'est autorisée : renseignez SPASER_ALLOWED_TENANTS "
-                "(l'identifiant de votre tenant Microsoft 365), ou MicrosoftAppTenantId pour une application "
-                "mono-tenant. Sans cela, n'importe quelle organisation pourrait parler à l'assistant."
+                "SPASER_ENV=production mais aucune organisation n’est autorisée : renseignez SPASER_ALLOWED_TENANTS "
+                "(l’identifiant de votre tenant Microsoft 365), ou MicrosoftAppTenantId pour une application "
+                "mono-tenant. Sans cela, n’importe quelle organisation pourrait parler à l’assistant."
             )
         for siret in self.sirets:
             if not (len(siret) == 14 and siret.isdigit()):
-                raise SettingsError(f"SPASER_SIRETS : « {siret} » n'est pas un SIRET (14 chiffres).")
+                raise SettingsError(f"SPASER_SIRETS : « {siret} » n’est pas un SIRET (14 chiffres).")
         if self.log_format not in {"text", "json"}:
             raise SettingsError(f"SPASER_LOG_FORMAT={self.log_format!r}: expected text or json")
         if self.metrics_token and len(self.metrics_token) < MIN_DOWNLOAD_SECRET_LENGTH:

@@ -29,18 +29,18 @@ TERMS_PATH = "/conditions"
 PERSONAL_COMMANDS = (
     ("aide", "Ce que l’assistant sait faire pour vous"),
     ("qui suis-je", "Votre rôle et votre direction"),
-    ("synthèse", "Où en est le SPASER : indicateurs, comités, complétude"),
+    ("synthèse", "Où en est le SPASER : indicateurs, comités, complétude"),
     ("mettre à jour mes indicateurs", "Renseigner les indicateurs de votre direction"),
     ("prochain comité", "La date, le lieu et l’ordre du jour du prochain comité"),
     ("mon agenda", "Les comités dans votre calendrier Outlook"),
-    ("qu’est-ce que le SPASER ?", "Une question sur le SPASER, en français"),
+    ("qu’est-ce que le SPASER ?", "Une question sur le SPASER, en français"),
 )
 """What the Teams command menu offers: nothing reserved to the SPASER lead (the menu is the same
 for everyone); each title is routed to its command by a test."""
 CHANNEL_COMMANDS = (
     ("aide", "Ce que l’assistant sait faire"),
     ("prochain comité", "La date, le lieu et l’ordre du jour du prochain comité"),
-    ("qu’est-ce que le SPASER ?", "Une question sur le SPASER, en français"),
+    ("qu’est-ce que le SPASER ?", "Une question sur le SPASER, en français"),
 )
 
 
@@ -76,10 +76,10 @@ def build_manifest(settings: Settings, version: str | None = None) -> dict:
         },
         "name": {"short": "Assistant SPASER", "full": "Assistant pour la gouvernance du SPASER"},
         "description": {
-            "short": "Suivi du SPASER : questions, indicateurs, comités",
+            "short": "Suivi du SPASER : questions, indicateurs, comités",
             "full": (
                 "L’assistant du schéma de promotion des achats socialement et écologiquement responsables "
-                "(SPASER) : il répond aux questions sur le SPASER, recueille les indicateurs des directions, "
+                "(SPASER) : il répond aux questions sur le SPASER, recueille les indicateurs des directions, "
                 "rappelle les comités de pilotage et techniques, et donne une synthèse aux élu·es."
             ),
         },
@@ -109,7 +109,7 @@ def schema_errors(manifest: dict) -> list[str]:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     validator = Draft4Validator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
-    return [f"« {'/'.join(str(p) for p in error.absolute_path) or 'racine'} » : {error.message}" for error in errors]
+    return [f"« {'/'.join(str(p) for p in error.absolute_path) or 'racine'} » : {error.message}" for error in errors]
 
 
 def build_teams_package(settings: Settings, output: Path, *, manifest: dict | None = None) -> Path:
@@ -118,7 +118,7 @@ def build_teams_package(settings: Settings, output: Path, *, manifest: dict | No
     errors = schema_errors(manifest)
     if errors:
         raise InvalidPackageError(
-            f"le manifeste ne respecte pas le schéma officiel de Teams v{MANIFEST_VERSION} :\n- " + "\n- ".join(errors)
+            f"le manifeste ne respecte pas le schéma officiel de Teams v{MANIFEST_VERSION} :\n- " + "\n- ".join(errors)
         )
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,7 @@ class SpaserDialog(ComponentDialog):
     """
 
     help_text = "Répondez à la question posée, ou tapez « annuler » pour arrêter."
-    cancel_text = "C'est annulé : rien de plus n'a été enregistré."
+    cancel_text = "C’est annulé : rien de plus n’a été enregistré."
     allowed_roles: frozenset[Role] = frozenset({Role.LEAD})
 
     def __init__(self) -> None:

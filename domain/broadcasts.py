@@ -147,10 +147,10 @@ def audience_in(text: str) -> BroadcastAudience | None:
 def check_text(text: str | None) -> str:
     cleaned = (text or "").strip()
     if not cleaned:
-        raise DomainError("Le message est vide : écrivez le texte à diffuser.")
+        raise DomainError("Le message est vide : écrivez le texte à diffuser.")
     if len(cleaned) > MAX_BROADCAST_LENGTH:
         raise DomainError(
-            f"Le message est trop long ({len(cleaned)} caractères, {MAX_BROADCAST_LENGTH} au plus) : raccourcissez-le."
+            f"Le message est trop long ({len(cleaned)} caractères, {MAX_BROADCAST_LENGTH} au plus) : raccourcissez-le."
         )
     return cleaned
 
@@ -182,7 +182,7 @@ def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) 
     """What each recipient receives."""
     return card(
         [
-            _text_block("Message du responsable SPASER", size="Medium", weight="Bolder"),
+            _text_block("Message de la personne responsable du SPASER", size="Medium", weight="Bolder"),
             _text_block(with_link_targets(text)),
             _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True, separator=True),
         ]
@@ -191,13 +191,13 @@ def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) 
 
 def message_summary(text: str, author_name: str) -> str:
     first_line = with_link_targets(text.strip().splitlines()[0])[:150]
-    return f"Message de {shown(author_name) or 'votre responsable SPASER'} (SPASER) : {first_line}"
+    return f"Message de {shown(author_name) or 'la personne responsable du SPASER'} (SPASER) : {first_line}"
 
 
 def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
     facts = [
         {"title": "Audience", "value": resolved.label},
-        {"title": "Destinataires", "value": f"{people_count(len(resolved.recipients))} : "
+        {"title": "Destinataires", "value": f"{people_count(len(resolved.recipients))} : "
                                             f"{listed_names([shown(r.label) for r in resolved.recipients], PREVIEW_NAMES)}"},
     ]
     body = [
@@ -208,10 +208,10 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
         several = len(resolved.without_reference) > 1
         body.append(
             _text_block(
-                f"⚠ {listed_names([shown(name) for name in resolved.without_reference], PREVIEW_NAMES)} n'{'ont' if several else 'a'} encore "
-                f"jamais échangé avec l'assistant dans Teams : le message ne pourra pas {'leur' if several else 'lui'} "
-                "parvenir (le bilan d'envoi le signalera).",
-                color="Warning",
+                f"⚠ {listed_names([shown(name) for name in resolved.without_reference], PREVIEW_NAMES)} n’{'ont' if several else 'a'} encore "
+                f"jamais échangé avec l’assistant dans Teams : le message ne pourra pas {'leur' if several else 'lui'} "
+                "parvenir (le bilan d’envoi le signalera).",
+                weight="Bolder",
             )
         )
     body.append(
@@ -219,7 +219,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
             "type": "Container",
             "style": "emphasis",
             "items": [
-                _text_block("Message du responsable SPASER", weight="Bolder"),
+                _text_block("Message de la personne responsable du SPASER", weight="Bolder"),
                 _text_block(with_link_targets(text)),
                 _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True),
             ],
@@ -241,7 +241,7 @@ def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome
     are grouped by reason, each reason said once."""
     lines = [
         f"**Bilan de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
-        f"({shown(broadcast.audience_label)}) : « {shown(excerpt(broadcast.text, 80))} »",
+        f"({shown(broadcast.audience_label)}) : « {shown(excerpt(broadcast.text, 80))} »",
     ]
     for state, title in _STATE_TITLES:
         concerned = [outcome for outcome in outcomes if outcome.state is state]
@@ -251,6 +251,6 @@ def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome
             who = listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)
         else:
             groups = names_by_reason((shown(o.recipient_label), o.error) for o in concerned)
-            who = " ; ".join(f"{reason} : {listed_names(names, LISTED_NAMES)}" for reason, names in groups)
-        lines.append(f"- {title} : {len(concerned)}" + (f" — {who}" if concerned else ""))
+            who = "\u00a0; ".join(f"{reason} : {listed_names(names, LISTED_NAMES)}" for reason, names in groups)
+        lines.append(f"- {title} : {len(concerned)}" + (f" — {who}" if concerned else ""))
     return "\n".join(lines)

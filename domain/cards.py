@@ -38,25 +38,25 @@ ROLE_INTRODUCTIONS = {
         "SPASER et connaître les prochaines échéances."
     ),
     Role.OFFICIAL: (
-        "En tant qu'**élu·e ou directeur·rice**, vous pouvez demander où en est le SPASER et consulter "
+        "En tant qu’**élu·e ou directeur·rice**, vous pouvez demander où en est le SPASER et consulter "
         "la synthèse avant les comités."
     ),
     None: (
-        "Je ne vous connais pas encore : posez-moi vos questions sur le SPASER, et demandez au "
-        "responsable SPASER de vous enregistrer pour suivre les indicateurs de votre direction."
+        "Je ne vous connais pas encore : posez-moi vos questions sur le SPASER, et demandez à la "
+        "personne responsable du SPASER de vous enregistrer pour suivre les indicateurs de votre direction."
     ),
 }
 
 
 def welcome_card(person: PersonView | None, examples: list[tuple[str, str]]) -> dict[str, Any]:
     role = person.role if person else None
-    greeting = f"Bonjour {person.name.split()[0]} !" if person and person.name else "Bonjour !"
+    greeting = f"Bonjour {person.name.split()[0]} !" if person and person.name else "Bonjour !"
     body = [
         {"type": "TextBlock", "text": greeting, "size": "Large", "weight": "Bolder", "wrap": True},
         {
             "type": "TextBlock",
             "wrap": True,
-            "text": "Je suis l'assistant du SPASER, le schéma de promotion des achats socialement et "
+            "text": "Je suis l’assistant du SPASER, le schéma de promotion des achats socialement et "
             "écologiquement responsables de votre organisme.",
         },
         {"type": "TextBlock", "wrap": True, "text": ROLE_INTRODUCTIONS[role]},
@@ -83,7 +83,7 @@ def help_card(lines_by_topic: Iterable[tuple[str, str]], examples: list[str]) ->
             "wrap": True,
             "isSubtle": True,
             "spacing": "Medium",
-            "text": "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
+            "text": "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
             "Dans un dialogue, « annuler » arrête à tout moment.",
         }
     )

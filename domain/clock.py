@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_date, format_time
+
 DEFAULT_TIMEZONE = "Europe/Paris"
 
-_WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)
+DATE_LOCALE = "fr_FR"
+TIME_PATTERN = "H 'h' mm"
+"""« 14 h 00 », the French typographic convention for hours."""
 
 
 class SchedulingError(ValueError):
@@ -51,7 +51,7 @@ class FakeClock:
     def advance(self, delta: timedelta) -> datetime:
         """Move forward (never backward: a clock going back would replay reminders) and return now."""
         if delta < timedelta(0):
-            raise SchedulingError("L’horloge ne peut pas reculer : le décalage doit être positif ou nul.")
+            raise SchedulingError("L’horloge ne peut pas reculer : le décalage doit être positif ou nul.")
         self._now += delta
         return self._now
 
@@ -62,7 +62,7 @@ def require_aware(value: datetime, field_name: str) -> datetime:
         raise SchedulingError(f"« {field_name} » doit être une date et une heure, pas {type(value).__name__}.")
     if value.tzinfo is None or value.utcoffset() is None:
         raise SchedulingError(
-            f"« {field_name} » doit indiquer son fuseau horaire (date-heure sans fuseau : {value.isoformat()})."
+            f"« {field_name} » doit indiquer son fuseau horaire (date-heure sans fuseau : {value.isoformat()})."
         )
     return value
 
@@ -78,7 +78,7 @@ def load_timezone(zone: ZoneInfo | str) -> ZoneInfo:
     try:
         return ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
-        raise SchedulingError(f"Fuseau horaire inconnu : « {zone} » (exemple attendu : Europe/Paris).") from error
+        raise SchedulingError(f"Fuseau horaire inconnu : « {zone} » (exemple attendu : Europe/Paris).") from error
 
 
 def local_datetime(day: date, wall_time: time, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> datetime:
@@ -94,12 +94,13 @@ def local_datetime(day: date, wall_time: time, zone: ZoneInfo | str = DEFAULT_TI
 
 
 def format_date_fr(day: date) -> str:
-    """`jeudi 1er octobre 2026`: written out by hand so the output never depends on the OS locale."""
-    day_number = "1er" if day.day == 1 else str(day.day)
-    return f"{_WEEKDAYS_FR[day.weekday()]} {day_number} {_MONTHS_FR[day.month - 1]} {day.year}"
+    """`jeudi 1er octobre 2026`: babel's French names (never the OS locale), with the ordinal « 1er »
+    French writes for the first day of a month, which CLDR patterns cannot say."""
+    pattern = "EEEE d'er' MMMM y" if day.day == 1 else "EEEE d MMMM y"
+    return format_date(day, pattern, locale=DATE_LOCALE)
 
 
 def format_datetime_fr(moment: datetime, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
     """`jeudi 1er octobre 2026 à 14 h 00`, in local time (French typographic convention for hours)."""
     local = require_aware(moment, "date").astimezone(load_timezone(zone))
-    return f"{format_date_fr(local.date())} à {local.hour} h {local.minute:02d}"
+    return f"{format_date_fr(local.date())} à {format_time(local.time(), TIME_PATTERN, locale=DATE_LOCALE)}"

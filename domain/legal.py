@@ -25,31 +25,31 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
     organisation = organisation or DEFAULT_ORGANISATION
     dpo = dpo_contact or DEFAULT_DPO
     return LegalPage(
-        title="Assistant SPASER : protection de vos données",
+        title="Assistant SPASER : protection de vos données",
         introduction=(
             f"L’assistant SPASER est une application Microsoft Teams exploitée par {organisation}, responsable "
             "du traitement. Il sert à la gouvernance du schéma de promotion des achats socialement et "
-            "écologiquement responsables (SPASER) : répondre aux questions, recueillir les indicateurs des "
-            "directions, préparer et rappeler les comités, diffuser la synthèse. Base légale : l’exécution "
-            "d’une mission d’intérêt public (article 6-1-e du RGPD) ; l’obligation d’adopter un SPASER vient "
+            "écologiquement responsables (SPASER) : répondre aux questions, recueillir les indicateurs des "
+            "directions, préparer et rappeler les comités, diffuser la synthèse. Base légale : l’exécution "
+            "d’une mission d’intérêt public (article 6-1-e du RGPD) ; l’obligation d’adopter un SPASER vient "
             "de l’article L. 2111-3 du code de la commande publique."
         ),
         sections=(
             (
                 "Ce qui est enregistré",
                 (
-                    "Votre identité Microsoft 365 : nom affiché, adresse e-mail professionnelle, identifiants "
+                    "Votre identité Microsoft 365 : nom affiché, adresse e-mail professionnelle, identifiants "
                     "Azure AD (objet et locataire), et, si l’annuaire Microsoft 365 est consulté, le nom qu’il donne.",
                     "Votre rôle dans le SPASER (responsable SPASER, contributeur·rice, élu·e ou directeur·rice) et "
-                    "votre direction, tels que le ou la responsable SPASER les a saisis.",
+                    "votre direction, tels que la personne responsable du SPASER les a saisis.",
                     "L’adresse technique de votre conversation avec l’assistant dans Teams, pour vous écrire "
                     "(rappels, diffusions), et l’état de l’échange en cours.",
                     "Les valeurs d’indicateurs que vous saisissez, avec leur auteur·rice, leur date et votre "
-                    "commentaire ; une correction ajoute une ligne sans effacer la précédente.",
+                    "commentaire ; une correction ajoute une ligne sans effacer la précédente.",
                     "Les messages que l’assistant vous envoie de lui-même et leur sort (envoyé, en échec, "
-                    "injoignable) ; les diffusions du ou de la responsable SPASER ; les questions restées sans "
-                    "réponse ; votre choix de recevoir la synthèse chaque semaine ; le secret de votre lien d’agenda.",
-                    "Les comités planifiés ; si l’agenda Outlook est relié, l’identifiant de l’invitation créée "
+                    "injoignable) ; les diffusions de la personne responsable du SPASER ; les questions restées sans "
+                    "réponse ; votre choix de recevoir la synthèse chaque semaine ; le secret de votre lien d’agenda.",
+                    "Les comités planifiés ; si l’agenda Outlook est relié, l’identifiant de l’invitation créée "
                     "dans la boîte aux lettres organisatrice, dont vous êtes participant·e.",
                     "Les identifiants techniques des messages reçus, pour ne pas traiter deux fois le même.",
                 ),
@@ -57,20 +57,20 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
             (
                 "Pourquoi",
                 (
-                    "Vous reconnaître et appliquer votre rôle (ce que vous pouvez voir et modifier) ; vous "
-                    "rappeler les comités et les indicateurs à renseigner ; tenir l’historique des indicateurs "
-                    "exigé par le suivi du SPASER ; dire au ou à la responsable SPASER qui n’a pas pu être joint. "
+                    "Vous reconnaître et appliquer votre rôle (ce que vous pouvez voir et modifier) ; vous "
+                    "rappeler les comités et les indicateurs à renseigner ; tenir l’historique des indicateurs "
+                    "exigé par le suivi du SPASER ; dire à la personne responsable du SPASER qui n’a pas pu être joint. "
                     "Aucune donnée n’est utilisée à d’autres fins, vendue ni transmise hors de votre organisme.",
                 ),
             ),
             (
                 "Combien de temps",
                 (
-                    "Les identifiants des messages reçus : deux jours.",
-                    "Votre identité, votre rôle et l’adresse de votre conversation : tant que vous êtes "
-                    "enregistré·e ; le ou la responsable SPASER peut vous retirer votre rôle à tout moment.",
+                    "Les identifiants des messages reçus : deux jours.",
+                    "Votre identité, votre rôle et l’adresse de votre conversation : tant que vous êtes "
+                    "enregistré·e ; la personne responsable du SPASER peut vous retirer votre rôle à tout moment.",
                     "Les valeurs d’indicateurs, leur historique, les comités, les diffusions et les messages "
-                    "envoyés : pendant la durée du SPASER en cours et de son évaluation, puis selon les règles "
+                    "envoyés : pendant la durée du SPASER en cours et de son évaluation, puis selon les règles "
                     "d’archivage de votre organisme.",
                 ),
             ),
@@ -96,7 +96,7 @@ def terms_of_use(organisation: str, dpo_contact: str) -> LegalPage:
     organisation = organisation or DEFAULT_ORGANISATION
     dpo = dpo_contact or DEFAULT_DPO
     return LegalPage(
-        title="Assistant SPASER : conditions d’utilisation",
+        title="Assistant SPASER : conditions d’utilisation",
         introduction=(
             f"L’assistant SPASER est mis à la disposition des agent·es et des élu·es par {organisation}, "
             "dans Microsoft Teams, pour le suivi du SPASER."
@@ -106,24 +106,24 @@ def terms_of_use(organisation: str, dpo_contact: str) -> LegalPage:
                 "Usage",
                 (
                     "L’assistant est réservé à un usage professionnel, dans le cadre du SPASER de votre organisme.",
-                    "Ce que vous saisissez (valeurs, commentaires) est enregistré à votre nom et visible par le "
-                    "ou la responsable SPASER et, dans la synthèse, par les élu·es.",
+                    "Ce que vous saisissez (valeurs, commentaires) est enregistré à votre nom et visible par la "
+                    "personne responsable du SPASER et, dans la synthèse, par les élu·es.",
                     "Les réponses sur le SPASER viennent d’une base de connaissances rédigée à partir des textes "
-                    "publics et du SPASER adopté ; elles ne remplacent pas un avis juridique.",
+                    "publics et du SPASER adopté ; elles ne remplacent pas un avis juridique.",
                 ),
             ),
             (
                 "Disponibilité",
                 (
-                    "L’assistant est fourni sans garantie de disponibilité ; un rappel peut arriver en retard "
+                    "L’assistant est fourni sans garantie de disponibilité ; un rappel peut arriver en retard "
                     "après une interruption du service, jamais en double à dessein.",
                 ),
             ),
             (
                 "Contact",
                 (
-                    "Pour une question sur le SPASER : le ou la responsable SPASER de votre organisme. Pour vos "
-                    f"données personnelles : {dpo}.",
+                    "Pour une question sur le SPASER : la personne responsable du SPASER de votre organisme. Pour vos "
+                    f"données personnelles : {dpo}.",
                 ),
             ),
         ),

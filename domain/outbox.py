@@ -108,7 +108,7 @@ class Window:
 
     def __post_init__(self) -> None:
         if self.limit < 1 or self.seconds <= 0:
-            raise SchedulingError(f"Limite d’envoi invalide : {self.limit} par {self.seconds} s.")
+            raise SchedulingError(f"Limite d’envoi invalide : {self.limit} par {self.seconds} s.")
 
 
 TEAMS_PER_CONVERSATION = (Window(7, 1), Window(8, 2), Window(60, 30), Window(1800, 3600))
@@ -126,7 +126,7 @@ def parse_windows(raw: str) -> tuple[Window, ...]:
             windows.append(Window(int(limit), float(seconds)))
         except ValueError as error:
             raise SchedulingError(
-                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
+                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
             ) from error
     return tuple(windows)
 
@@ -209,10 +209,10 @@ class RetryPolicy:
 
 
 PROBLEM_EXPLANATIONS = (
-    (f"{INSTALL_PREFIX} 403", "impossible : consentement administrateur manquant pour installer l’application "
+    (f"{INSTALL_PREFIX} 403", "impossible : consentement administrateur manquant pour installer l’application "
                               "(permission TeamsAppInstallation.ReadWriteSelfForUser.All)"),
-    (f"{INSTALL_PREFIX} 404", "impossible : personne introuvable dans l’annuaire Microsoft 365"),
-    (INSTALL_PREFIX, "impossible : installation refusée par Microsoft 365"),
+    (f"{INSTALL_PREFIX} 404", "impossible : personne introuvable dans l’annuaire Microsoft 365"),
+    (INSTALL_PREFIX, "impossible : installation refusée par Microsoft 365"),
     (NO_REFERENCE[:20], "jamais écrit à l’assistant dans Teams (installez-{them} l’application ou demandez-{them} "
                         "d’écrire une fois à l’assistant, puis renvoyez le message si besoin)"),
     (BLOCKED_ERROR_PREFIX, "assistant bloqué ou désinstallé dans Teams"),
@@ -252,13 +252,13 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
         plural = len(problems) > 1
         lines.append(
             f"{len(problems)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "
-            f"« {subject} » :"
+            f"« {subject} » :"
         )
-        lines.extend(f"- {reason} : {listed_names(names)}" for reason, names in groups)
+        lines.extend(f"- {reason} : {listed_names(names)}" for reason, names in groups)
     if installed:
         if not problems:
-            lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
-        lines.append(f"- {INSTALLED} : {listed_names([shown(row.recipient_label) or 'destinataire inconnu' for row in installed])}")
+            lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
+        lines.append(f"- {INSTALLED} : {listed_names([shown(row.recipient_label) or 'destinataire inconnu' for row in installed])}")
     span = f"{rows[0].id}-{rows[-1].id}"
     return [
         OutboxMessage(
@@ -302,13 +302,13 @@ def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple
         listed = listed_names([str(n) for n in numbers])
         return f"{key[0]} (message{'s' if len(numbers) > 1 else ''} {listed})"
 
-    lines = [f"{len(groups)} messages envoyés ensemble ne sont pas parvenus à tout le monde :"]
+    lines = [f"{len(groups)} messages envoyés ensemble ne sont pas parvenus à tout le monde :"]
     lines += [f"{number}. « {_subject(rows)} »" for number, (_, _, rows) in enumerate(groups, start=1)]
     failures = [(named(key), errors[key]) for key in missed if key[1] != INSTALLED]
-    lines += [f"- {reason} : {listed_names(names)}" for reason, names in names_by_reason(failures)]
+    lines += [f"- {reason} : {listed_names(names)}" for reason, names in names_by_reason(failures)]
     installed = [named(key) for key in missed if key[1] == INSTALLED]
     if installed:
-        lines.append(f"- {INSTALLED} : {listed_names(installed)}")
+        lines.append(f"- {INSTALLED} : {listed_names(installed)}")
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return [

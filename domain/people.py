@@ -35,7 +35,7 @@ DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 def normalise_email(raw: str) -> str:
     email = raw.strip().strip("<>").lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 320:
-        raise DomainError(f"« {raw.strip()[:80]} » n'est pas une adresse e-mail valide (exemple : prenom.nom@ville.fr).")
+        raise DomainError(f"« {raw.strip()[:80]} » n’est pas une adresse e-mail valide (exemple : prenom.nom@ville.fr).")
     return email
 
 
@@ -43,8 +43,8 @@ def normalise_directorate_code(raw: str) -> str:
     code = raw.strip().upper()
     if not DIRECTORATE_CODE_PATTERN.match(code):
         raise DomainError(
-            f"« {raw.strip()[:40]} » n'est pas un code de direction valide : lettres, chiffres, - ou _, "
-            "32 caractères au plus (exemple : DAJ, DIR-ACHATS)."
+            f"« {raw.strip()[:40]} » n’est pas un code de direction valide : lettres, chiffres, - ou _, "
+            "32 caractères au plus (exemple : DAJ, DIR-ACHATS)."
         )
     return code
 
@@ -69,14 +69,14 @@ class PersonView:
 
 
 ROLE_PLURALS = {
-    Role.LEAD: "responsables SPASER",
+    Role.LEAD: "personnes responsables du SPASER",
     Role.CONTRIBUTOR: "contributeur·rices des directions",
     Role.OFFICIAL: "élu·es et directeur·rices",
 }
 
 
 UNREGISTERED_REFUSAL = (
-    "Je ne vous connais pas encore : je réponds à vos questions sur le SPASER, mais pour le reste, "
+    "Je ne vous connais pas encore : je réponds à vos questions sur le SPASER, mais pour le reste, "
     "demandez à la personne responsable du SPASER de vous enregistrer."
 )
 

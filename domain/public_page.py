@@ -164,7 +164,7 @@ def public_page_html(page: PublicSpaser) -> str:
     parts.append(
         "<p>Pour chaque indicateur : sa dernière valeur pour l’organisme, sa cible et la progression depuis la valeur "
         "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
-        "(DECP) que l’organisme publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
+        "(DECP) que l’organisme publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )
     for axis in Axis:
         indicators = [indicator for indicator in page.indicators if indicator.axis is axis]

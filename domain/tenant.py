@@ -71,7 +71,7 @@ class GraphSettings:
         try:
             rate = tuple((w.limit, w.seconds) for w in parse_windows(get("SPASER_GRAPH_RATE", "5/1")))
         except SchedulingError as error:
-            raise SchedulingError(f"SPASER_GRAPH_RATE : {error}") from error
+            raise SchedulingError(f"SPASER_GRAPH_RATE : {error}") from error
         settings = cls(
             graph_url=get("SPASER_GRAPH_URL", DEFAULT_GRAPH_URL).rstrip("/"),
             login_url=get("SPASER_LOGIN_URL", DEFAULT_LOGIN_URL).rstrip("/"),
@@ -114,12 +114,12 @@ def event_failure_notices(kind: str, source_id: str, rows: list, leads: list[tup
     row = rows[-1]
     code = (row.last_error or "").split(":", 1)[0].strip()
     reason = EVENT_REASONS.get(int(code)) if code.isdigit() else None
-    subject = row.text.removeprefix("Invitation Outlook : ")
+    subject = row.text.removeprefix("Invitation Outlook : ")
     subject = subject[:1].lower() + subject[1:]
     text = (
-        f"L’invitation Outlook du {subject} n’a pas pu être créée ou modifiée : "
+        f"L’invitation Outlook du {subject} n’a pas pu être créée ou modifiée : "
         f"{reason or 'erreur de Microsoft Graph (' + (row.last_error or 'inconnue')[:120] + ')'}. "
-        "Les membres reçoivent bien les messages de l’assistant ; vérifiez le réglage Outlook de l’assistant."
+        "Les membres reçoivent bien les messages de l’assistant ; vérifiez le réglage Outlook de l’assistant."
     )
     return [
         OutboxMessage(
@@ -149,7 +149,7 @@ def event_body(meeting: MeetingView, attendees: Sequence[str], transaction_id: s
         "subject": f"{meeting.label} du SPASER",
         "body": {
             "contentType": "HTML",
-            "content": f"<p>Ordre du jour : {agenda}</p><p>Invitation envoyée par l’assistant SPASER.</p>",
+            "content": f"<p>Ordre du jour : {agenda}</p><p>Invitation envoyée par l’assistant SPASER.</p>",
         },
         "start": {"dateTime": _utc(starts), "timeZone": "UTC"},
         "end": {"dateTime": _utc(ends), "timeZone": "UTC"},

@@ -1,17 +1,28 @@
 """What people type: folded for matching commands regardless of case, accents and quotes, and shown
-to others without any markup that could hide where a link goes."""
+to others without any markup that could hide where a link goes. And the house rules of the French
+the assistant writes, in one place: counts with real plurals, the no-break spaces of French
+typography, names sorted as a French reader expects (CONTRIBUTING.md says how texts are written)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from typing import TypeVar
+
+from pyuca import Collator
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
 _SPACES = re.compile(r"\s+")
 _MARKUP_START = re.compile(r"(\]|<)(?=[(A-Za-z/!?])")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,5}(\S{1,2000}?)\s{0,5}\)")
 _ZERO_WIDTH_SPACE = "\u200b"
+NO_BREAK_SPACE = "\u00a0"
+"""Before « : ; ? ! % € », between a number and its unit, and in « n° 3 »: never a line break there."""
+NARROW_NO_BREAK_SPACE = "\u202f"
+"""Between the digit groups of a number (« 12 500 »), as babel writes French numbers."""
+T = TypeVar("T")
 
 
 def fold(text: str | None) -> str:
@@ -23,12 +34,16 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", without_accents).strip(" \t\n.!?;:")
 
 
+_LINE_BREAKS_AND_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+"""Ordinary white space only: a quoted message keeps its no-break spaces (« Rappel : »)."""
+
+
 def excerpt(text: str | None, limit: int) -> str:
     """One line of at most `limit` characters for quoting a message back, cut between two words.
 
     A word cut in half (« le bilan des indicat… ») reads as a typo in the quoted message.
     """
-    flat = " ".join((text or "").split())
+    flat = _LINE_BREAKS_AND_SPACES.sub(" ", text or "").strip(" ")
     if len(flat) <= limit:
         return flat
     cut = flat[: limit - 1]
@@ -59,8 +74,31 @@ def with_link_targets(text: str | None) -> str:
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """« 1 valeur », « 2 valeurs », « 12 500 heures »: French counts, singular below 2, never « (s) »."""
-    number = f"{count:,}".replace(",", "\u202f")
-    return f"{number}\u00a0{singular if abs(count) < 2 else plural or singular + 's'}"
+    number = f"{count:,}".replace(",", NARROW_NO_BREAK_SPACE)
+    return f"{number}{NO_BREAK_SPACE}{agreed(count, singular, plural)}"
+
+
+def agreed(count: int, singular: str, plural: str | None = None) -> str:
+    """The word that agrees with `count` (« est conservé » / « sont conservés »): in French 0 and 1
+    take the singular."""
+    return singular if abs(count) < 2 else plural or singular + "s"
+
+
+@cache
+def _collator() -> Collator:
+    return Collator()
+
+
+def collation_key(text: str) -> tuple[int, ...]:
+    """Sort key of the Unicode Collation Algorithm (pyuca): « Élise » before « Emma » and « Thomas »,
+    case and accents weighing less than letters, as in a French index."""
+    return _collator().sort_key(text or "")
+
+
+def sorted_names(items: Iterable[T], key: Callable[[T], str] | None = None) -> list[T]:
+    """Names (people, directorates) in French alphabetical order, not in code-point order where
+    every accented capital comes after « Z »."""
+    return sorted(items, key=lambda item: collation_key(key(item) if key else item))  # type: ignore[arg-type]
 
 
 def joined(items: Sequence[str]) -> str:

@@ -67,4 +67,4 @@ async def run_bounded(
     if outcome == "error":
         raise value
     limit = counted(round(seconds), "seconde") if outcome == "timeout" else "la mémoire qui lui est réservée"
-    raise WorkerLimitExceeded(f"{what} demande plus de travail que prévu ({limit}) : il n'a pas été importé.")
+    raise WorkerLimitExceeded(f"{what} demande plus de travail que prévu ({limit}) : il n’a pas été importé.")

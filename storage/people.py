@@ -18,6 +18,7 @@ from sqlmodel import Field, SQLModel
 from domain.errors import DomainError
 from domain.people import PersonView, Role, normalise_directorate_code, normalise_email
 from domain.tenant import DirectoryEntry
+from domain.text import collation_key
 from storage.columns import timestamp, utcnow
 from storage.db import Database
 
@@ -181,7 +182,7 @@ class PeopleRepository:
                     await session.execute(select(Directorate).where(Directorate.code == code))
                 ).scalar_one_or_none()
                 if directorate is None:
-                    raise DomainError(f"La direction {code} n'existe pas. Créez-la d'abord (« ajouter une direction »).")
+                    raise DomainError(f"La direction {code} n’existe pas. Créez-la d’abord (« ajouter une direction »).")
                 directorate_id = directorate.id
             elif role is Role.CONTRIBUTOR:
                 raise DomainError("Un·e contributeur·rice doit être rattaché·e à une direction.")
@@ -242,8 +243,10 @@ class PeopleRepository:
 
     async def list(self) -> list[PersonView]:
         async with self._db.session() as session:
-            rows = await session.execute(self._view_query().order_by(Person.role, Person.name))
-            return [self._to_view(*row) for row in rows]
+            rows = await session.execute(self._view_query().order_by(Person.role, Person.id))
+            views = [self._to_view(*row) for row in rows]
+        # by role, then in French alphabetical order (a database sorts « Élise » after « Thomas »)
+        return sorted(views, key=lambda view: (view.role or "", collation_key(view.name or view.email or "")))
 
     async def lead_names(self) -> list[tuple[int, str]]:
         """(id, name) of every SPASER lead (told about messages that did not arrive)."""

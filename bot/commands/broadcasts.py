@@ -8,7 +8,7 @@ from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.broadcasts.broadcast_dialog import BroadcastDialog, BroadcastOptions
 from domain.broadcasts import audience_in
 from domain.clock import format_datetime_fr
-from domain.text import excerpt, shown
+from domain.text import agreed, excerpt, shown
 from storage.broadcasts.repository import BroadcastRepository
 
 BROADCAST_PATTERN = (
@@ -29,17 +29,18 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
     async def history(call: CommandCall) -> None:
         broadcasts = await repository.history()
         if not broadcasts:
-            await call.turn_context.send_activity("Aucun message n'a encore été diffusé.")
+            await call.turn_context.send_activity("Aucun message n’a encore été diffusé.")
             return
         lines = ["**Dernières diffusions**"]
         for item in broadcasts:
             outcome = (
-                f"{item.sent_count} envoyés, {item.failed_count} en échec, {item.unreachable_count} injoignables"
+                f"{item.sent_count} {agreed(item.sent_count, 'envoyé', 'envoyés')}, {item.failed_count} en échec, "
+                f"{item.unreachable_count} {agreed(item.unreachable_count, 'injoignable', 'injoignables')}"
                 if item.reported_at else "envoi en cours"
             )
             lines.append(
                 f"- {format_datetime_fr(item.created_at, tz)} · {shown(item.author_name)} → {shown(item.audience_label)} "
-                f"({item.recipient_count}) : « {shown(excerpt(item.text, 60))} » — {outcome}"
+                f"({item.recipient_count}) : « {shown(excerpt(item.text, 60))} » — {outcome}"
             )
         await call.turn_context.send_activity("\n".join(lines))
 
@@ -49,7 +50,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             (BROADCAST_PATTERN, r"^diffuse[rz]?\b(?P<rest>.*)$"),
             broadcast,
             roles=LEAD_ONLY,
-            help_line="« diffuser un message » : à tous, à un comité, à des directions ou aux directions en retard",
+            help_line="« diffuser un message » : à tous, à un comité, à des directions ou aux directions en retard",
             topic="Synthèse",
             in_groups=GroupReply.HERE,
         ),
@@ -58,7 +59,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             (r"^(l')?historique des (diffusions|messages diffuses)$", r"^(les )?diffusions$"),
             history,
             roles=LEAD_ONLY,
-            help_line="« historique des diffusions » : qui a diffusé quoi, à qui, avec quel résultat",
+            help_line="« historique des diffusions » : qui a diffusé quoi, à qui, avec quel résultat",
             topic="Synthèse",
         ),
     ]

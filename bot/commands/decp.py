@@ -27,7 +27,7 @@ IMPORT_HELP = (
     "consolidé. En ligne de commande : « spaser-bot import-decp FICHIER --siret 12345678900012 ». "
     "Seuls les marchés des SIRET de l’organisme sont gardés (variable SPASER_SIRETS) ; un marché compte une "
     "fois, dans son dernier état, et un nouvel import n’ajoute rien en double. Les indicateurs calculés sont "
-    "ceux dont la colonne « calcul » du catalogue commence par decp: (par exemple decp:part-sociale-nombre)."
+    "ceux dont la colonne « calcul » du catalogue commence par `decp:` (par exemple `decp:part-sociale-nombre`)."
 )
 NOTHING_IMPORTED = "Rien n’a été importé."
 
@@ -82,7 +82,7 @@ def build_file_handlers(decp: DecpService, csv_fallback: FileHandler | None = No
 
     async def import_json(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if not _is_lead(person):
-            await turn_context.send_activity("Seul le responsable SPASER peut importer les données essentielles (DECP) de l’organisme.")
+            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer les données essentielles (DECP) de l’organisme.")
             return
         path = await _downloaded(turn_context, file)
         if path is not None:

@@ -19,6 +19,7 @@ from domain.indicators.cards import (
 from domain.indicators.catalogue_csv import MAX_BYTES
 from domain.indicators.rules import EntryErrors, NotAllowed, check_directorate_allowed
 from domain.people import PersonView, Role
+from domain.text import counted
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -38,12 +39,12 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         try:
             check_directorate_allowed(person, directorate)
         except NotAllowed as error:
-            await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
+            await turn_context.send_activity(f"{error.message}\nRien n’a été enregistré.")
             return
         known = await directorates.get_by_code(directorate) if directorate else None
         if known is None or not card_id:
             await turn_context.send_activity(
-                "Ce formulaire n'est pas valable : rien n'a été enregistré. Tapez « formulaire indicateurs » pour en obtenir un nouveau."
+                "Ce formulaire n’est pas valable : rien n’a été enregistré. Tapez « formulaire indicateurs » pour en obtenir un nouveau."
             )
             return
         form = read_form(value)
@@ -54,7 +55,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             await turn_context.send_activity(already_saved(form_codes(form)))
             return
         if not form.entries and not form.errors:
-            await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n'a été enregistré.")
+            await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n’a été enregistré.")
             return
         today = values.today()
         errors = dict(form.errors)
@@ -69,18 +70,18 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             await send_back(turn_context, card_id, known, form, errors)
             return
         except DomainError as error:
-            await turn_context.send_activity(f"{error.message}\nRien n'a été enregistré.")
+            await turn_context.send_activity(f"{error.message}\nRien n’a été enregistré.")
             return
         if outcome.duplicate:
             await turn_context.send_activity(already_saved(form_codes(form)))
             return
         remaining = await values.due_for_directorate(directorate, today)
-        lines = [f"Enregistré pour {directorate} ({len(outcome.saved)} valeur(s)) :"]
+        lines = [f"Enregistré pour {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
         lines += [saved_line(view) for view in outcome.saved]
         if remaining:
-            lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.code})" for i in remaining) + ".")
+            lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.code})" for i in remaining) + ".")
         else:
-            lines.append(f"Tous les indicateurs de {directorate} sont à jour pour la période. Merci !")
+            lines.append(f"Tous les indicateurs de {directorate} sont à jour pour la période. Merci !")
         await turn_context.send_activity("\n".join(lines))
 
     async def send_back(turn_context: TurnContext, card_id: str, directorate, form, errors: dict[str, str]) -> None:
@@ -98,7 +99,8 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             general_errors=general,
         )
         await turn_context.send_activity(
-            MessageFactory.text(f"Rien n'a été enregistré : {len(errors)} champ(s) à corriger. Je vous renvoie le formulaire avec vos saisies.")
+            MessageFactory.text(f"Rien n’a été enregistré : {counted(len(errors), 'champ')} à corriger. Je vous renvoie le formulaire avec vos "
+                "saisies.")
         )
         await turn_context.send_activity(card_message(card, "Formulaire à corriger"))
 
@@ -110,14 +112,14 @@ def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
 
     async def import_catalogue_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if person is None or person.role is not Role.LEAD:
-            await turn_context.send_activity("Seul le responsable SPASER peut importer le catalogue des indicateurs.")
+            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer le catalogue des indicateurs.")
             return
         try:
             data = fetched(turn_context, file, MAX_BYTES)
             result = await catalogue.import_catalogue(data)
         except DomainError as error:
-            await turn_context.send_activity(f"{error.message}\n\nLe catalogue n'a pas été modifié.")
+            await turn_context.send_activity(f"{error.message}\n\nLe catalogue n’a pas été modifié.")
             return
-        await turn_context.send_activity(f"« {file.name} » : {result.message}")
+        await turn_context.send_activity(f"« {file.name} » : {result.message}")
 
     return {".csv": import_catalogue_file}

@@ -28,7 +28,7 @@ from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
 from domain.summary.model import scope_for
-from domain.text import fold, shown
+from domain.text import counted, fold, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -36,17 +36,17 @@ from storage.people import DirectorateRepository
 REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 TOPIC = "Indicateurs"
 OTHER_DIRECTORATES_ONLY = (
-    "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
+    "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
     "ne sont visibles que par la personne responsable du SPASER, les élu·es et les directeur·rices."
 )
 
 
 def already_saved(codes: list[str]) -> str:
     """A form sent again: the correction suggested is about the form's own indicator, not IND-01."""
-    example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l'indicateur"
+    example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l’indicateur"
     return (
-        "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois. "
-        f"Pour changer une valeur : {example}."
+        "Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois. "
+        f"Pour changer une valeur : {example}."
     )
 
 
@@ -85,10 +85,10 @@ EDITABLE_FIELDS = {
 FIELD_PATTERN = "|".join(sorted((re.escape(name) for name in EDITABLE_FIELDS), key=len, reverse=True))
 IMPORT_HELP = (
     "Pour importer le catalogue des indicateurs, envoyez-moi le fichier CSV dans cette conversation "
-    "(séparateur ; — en-tête : code;libelle;axe;unite;directions;frequence;valeur_reference;cible;annee_cible;"
+    "(séparateur ; — en-tête : code;libelle;axe;unite;directions;frequence;valeur_reference;cible;annee_cible;"
     "sens;source;preexistant;actif), ou utilisez `spaser-bot import-catalogue FICHIER.csv`. "
-    "Pour l'exporter : `spaser-bot export-catalogue FICHIER.csv`. Un import crée ou met à jour les indicateurs "
-    "du fichier ; s'il contient une seule erreur, rien n'est importé."
+    "Pour l’exporter : `spaser-bot export-catalogue FICHIER.csv`. Un import crée ou met à jour les indicateurs "
+    "du fichier ; s’il contient une seule erreur, rien n’est importé."
 )
 
 
@@ -111,7 +111,7 @@ def words_after(original: str, folded_prefix: str) -> str:
 
 def catalogue_line(indicator: IndicatorView) -> str:
     return (
-        f"- {indicator.code} — {indicator.label} ({indicator.unit.value}, {indicator.frequency.value} ; "
+        f"- {indicator.code} — {indicator.label} ({indicator.unit.value}, {indicator.frequency.value} ; "
         f"{', '.join(indicator.directorates)})"
     )
 
@@ -148,12 +148,12 @@ def build_commands(
                 await say(call, f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code}).")
                 return None
             if not person.directorate_code:
-                await say(call, "Vous n'êtes rattaché·e à aucune direction : demandez au responsable SPASER de vous y affecter.")
+                await say(call, "Vous n’êtes rattaché·e à aucune direction : demandez à la personne responsable du SPASER de vous y affecter.")
                 return None
             return person.directorate_code
         if requested:
             if await directorates.get_by_code(requested) is None:
-                await say(call, f"La direction « {requested[:32]} » n'existe pas. Tapez « lister les directions ».")
+                await say(call, f"La direction « {requested[:32]} » n’existe pas. Tapez « lister les directions ».")
                 return None
             return requested
         return ""
@@ -167,7 +167,7 @@ def build_commands(
                 return
             items = await values.due_for_directorate(directorate, today)
             if not items:
-                await say(call, f"Rien à renseigner pour {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
+                await say(call, f"Rien à renseigner pour {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
                 return
             body = [{"type": "TextBlock", "text": due_list_text(directorate, items), "wrap": True}]
             await call.turn_context.send_activity(card_message(adaptive_card(body, update_buttons(None)), "Indicateurs à renseigner"))
@@ -176,18 +176,18 @@ def build_commands(
         if not due:
             await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
             return
-        lines = ["Indicateurs à renseigner, par direction :"]
+        lines = ["Indicateurs à renseigner, par direction :"]
         for directorate in due:
             codes = ", ".join(f"{code} ({period})" for code, period in directorate.items)
-            lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
-        lines.append("Pour saisir à la place d'une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
+            lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
+        lines.append("Pour saisir à la place d’une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
         await say(call, "\n".join(lines))
 
     async def start_update(call: CommandCall) -> None:
         directorate, period = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))
         options = UpdateIndicatorsOptions(directorate_code=directorate, period_code=period)
         if call.person.role is Role.LEAD and directorate and await directorates.get_by_code(directorate) is None:
-            await say(call, f"La direction « {directorate[:32]} » n'existe pas. Tapez « lister les directions ».")
+            await say(call, f"La direction « {directorate[:32]} » n’existe pas. Tapez « lister les directions ».")
             return
         await call.dialog_context.begin_dialog(UpdateIndicatorsDialog.__name__, options)
 
@@ -205,7 +205,7 @@ def build_commands(
             if len(indicator.directorates) != 1:
                 await say(
                     call,
-                    f"{code} est renseigné par plusieurs directions ({', '.join(indicator.directorates)}) : précisez "
+                    f"{code} est renseigné par plusieurs directions ({', '.join(indicator.directorates)}) : précisez "
                     f"laquelle, par exemple « corriger {code} {indicator.directorates[0]} ».",
                 )
                 return
@@ -224,7 +224,7 @@ def build_commands(
         period: Period | None = None
         if period_text:
             if call.person.role is not Role.LEAD:
-                await say(call, "Seul le responsable SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
+                await say(call, "Seule la personne responsable du SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
             else:
                 try:
                     period = parse_period(period_text)
@@ -237,16 +237,16 @@ def build_commands(
             if not due:
                 await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
                 return
-            body = [{"type": "TextBlock", "text": "Le formulaire de quelle direction ?", "wrap": True}]
+            body = [{"type": "TextBlock", "text": "Le formulaire de quelle direction ?", "wrap": True}]
             actions = [im_back(f"{d.code} ({d.count})", f"formulaire indicateurs {d.code}") for d in due[:6]]
             await call.turn_context.send_activity(card_message(adaptive_card(body, actions)))
             if len(due) > 6:
-                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
+                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
             return
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:
             when = f" pour {period.label}" if period else ""
-            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
+            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
             return
         name = (await directorates.get_by_code(directorate)).name
         card = indicator_form_card(card_id=uuid.uuid4().hex, directorate_code=directorate, directorate_name=name, items=items)
@@ -263,14 +263,16 @@ def build_commands(
         shown_codes = sorted(set(indicator.directorates) | set(by_directorate))
         if scope.is_restricted:
             shown_codes = [code for code in shown_codes if code == scope.directorate]
-        lines = [indicator_heading(indicator), "Dernières valeurs :" if shown_codes else OTHER_DIRECTORATES_ONLY]
+        lines = [indicator_heading(indicator), "Dernières valeurs :" if shown_codes else OTHER_DIRECTORATES_ONLY]
         for code in shown_codes:
             value = by_directorate.get(code)
             if value is None:
-                lines.append(f"- {code} : pas encore de valeur")
+                lines.append(f"- {code} : pas encore de valeur")
             else:
                 comment = f" — « {shown(value.comment)} »" if value.comment else ""
-                lines.append(f"- {code} : **{value.shown}** ({value.period.code}, {value.period.label}){comment}")
+                period = value.period
+                when = period.label if period.code in period.label else f"{period.code}, {period.label}"
+                lines.append(f"- {code} : **{value.shown}** ({when}){comment}")
         if not indicator.active:
             lines.append("Cet indicateur est désactivé.")
         await say(call, "\n".join(lines))
@@ -300,7 +302,7 @@ def build_commands(
             await say(call, f"{indicator_heading(indicator)}\nAucune valeur saisie{scope} pour le moment.")
             return
         shown = entries[-MAX_HISTORY_LINES:]
-        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(entries)}), de la plus ancienne à la plus récente :"]
+        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(entries)}), de la plus ancienne à la plus récente :"]
         if len(entries) > len(shown):
             lines.append(f"(les {len(entries) - len(shown)} plus anciennes ne sont pas affichées)")
         lines += [history_line(value, timezone) for value in shown]
@@ -312,7 +314,7 @@ def build_commands(
         is_lead = call.person is not None and call.person.role is Role.LEAD
         indicators = await catalogue.list_indicators(include_inactive=is_lead)
         if not indicators:
-            hint = " Importez-le : « importer le catalogue »." if is_lead else ""
+            hint = " Importez-le : « importer le catalogue »." if is_lead else ""
             await say(call, "Le catalogue des indicateurs est vide." + hint)
             return
         asked_axis = (call.match.groupdict().get("axis") if call.match else None) or ""
@@ -329,27 +331,27 @@ def build_commands(
         for indicator in active:
             by_axis[indicator.axis].append(indicator)
         overview = len(active) > CATALOGUE_DETAIL_MAX
-        lines = [f"Catalogue : {len(active)} indicateur(s) actif(s)."]
+        lines = [f"Catalogue : {counted(len(active), 'indicateur actif', 'indicateurs actifs')}."]
         for axis in Axis:
             if not by_axis.get(axis):
                 continue
             if overview:
-                lines.append(f"**Axe {axis.value}** ({len(by_axis[axis])}) : {', '.join(i.code for i in by_axis[axis])}")
+                lines.append(f"**Axe {axis.value}** ({len(by_axis[axis])}) : {', '.join(i.code for i in by_axis[axis])}")
             else:
                 lines.append(f"**Axe {axis.value}**")
                 lines += [catalogue_line(i) for i in by_axis[axis]]
         if overview:
             example = next(axis for axis in Axis if by_axis.get(axis))
-            lines.append(f"Le détail d’un axe : « catalogue axe {example.value} » ; d’un indicateur : « définition de {active[0].code} ».")
+            lines.append(f"Le détail d’un axe : « catalogue axe {example.value} » ; d’un indicateur : « définition de {active[0].code} ».")
         inactive = [i.code for i in indicators if not i.active]
         if inactive:
-            lines.append(f"Désactivés : {', '.join(inactive)}.")
+            lines.append(f"Désactivés : {', '.join(inactive)}.")
         if is_lead:
             warning = catalogue_size_warning(len(active))
             if warning:
                 lines.append(warning)
             lines.append(
-                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
+                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
                 "« importer le catalogue »."
             )
         await say(call, "\n".join(lines))
@@ -366,9 +368,9 @@ def build_commands(
         try:
             indicator = await catalogue.update_field(call.match.group("code").upper(), column, " ".join(value_words))
         except DomainError as error:
-            await say(call, f"{error.message}\nRien n'a été modifié.")
+            await say(call, f"{error.message}\nRien n’a été modifié.")
             return
-        await say(call, f"C'est modifié.\n{indicator_heading(indicator)}\nDirections : {', '.join(indicator.directorates)}.")
+        await say(call, f"C’est modifié.\n{indicator_heading(indicator)}\nDirections : {', '.join(indicator.directorates)}.")
 
     async def set_active(call: CommandCall, active: bool) -> None:
         try:
@@ -378,11 +380,11 @@ def build_commands(
             return
         if active:
             warning = catalogue_size_warning(await catalogue.active_count())
-            await say(call, f"{indicator.code} est réactivé : il sera de nouveau demandé aux directions." + (f"\n{warning}" if warning else ""))
+            await say(call, f"{indicator.code} est réactivé : il sera de nouveau demandé aux directions." + (f"\n{warning}" if warning else ""))
         else:
             await say(
                 call,
-                f"{indicator.code} est désactivé : il n'est plus demandé aux directions, son historique est conservé. "
+                f"{indicator.code} est désactivé : il n’est plus demandé aux directions, son historique est conservé. "
                 f"« réactiver {indicator.code} » pour revenir en arrière.",
             )
 
@@ -409,8 +411,8 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="my_due",
-            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
-            example="quels indicateurs dois-je renseigner ?",
+            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
+            example="quels indicateurs dois-je renseigner ?",
         ),
         Command(
             "indicators_update",
@@ -422,7 +424,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="update_indicators",
-            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (le responsable : « … de DPB pour 2025-T4 »)",
+            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (pour la personne responsable du SPASER : « … de DPB pour 2025-T4 »)",
             example="mettre à jour mes indicateurs",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),
@@ -432,7 +434,7 @@ def build_commands(
             send_form,
             roles=REPORTERS,
             topic=TOPIC,
-            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
+            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
             example="formulaire indicateurs",
         ),
         Command(
@@ -441,7 +443,7 @@ def build_commands(
             start_correction,
             roles=REPORTERS,
             topic=TOPIC,
-            help_line="« corriger IND-01 » : changer une valeur déjà saisie (l'ancienne reste dans l'historique)",
+            help_line="« corriger IND-01 » : changer une valeur déjà saisie (l’ancienne reste dans l’historique)",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),
         Command(
@@ -454,7 +456,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_value",
-            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
+            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
         ),
         Command(
             "indicator_definition",
@@ -466,7 +468,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_definition",
-            help_line="« définition de IND-03 » : ce qu’il mesure et comment sa valeur est faite",
+            help_line="« définition de IND-03 » : ce qu’il mesure et comment sa valeur est faite",
         ),
         Command(
             "indicator_history",
@@ -475,7 +477,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="indicator_history",
-            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
+            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
         ),
         Command(
             "indicator_catalogue",
@@ -489,7 +491,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="catalogue",
-            help_line="« catalogue » : les indicateurs suivis, par axe (« catalogue axe social » : le détail d’un axe)",
+            help_line="« catalogue » : les indicateurs suivis, par axe (« catalogue axe social » : le détail d’un axe)",
             example="catalogue",
         ),
         Command(
@@ -498,7 +500,7 @@ def build_commands(
             add_indicator,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« ajouter un indicateur » : au catalogue, question par question",
+            help_line="« ajouter un indicateur » : au catalogue, question par question",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -507,11 +509,11 @@ def build_commands(
             edit_indicator,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
+            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
             in_groups=GroupReply.HERE,
         ),
         Command("indicator_deactivate", (rf"^desactive[rz]? (l'indicateur )?{CODE}$",), deactivate, roles=LEAD_ONLY, topic=TOPIC,
-                help_line="« désactiver IND-03 » : ne plus le demander (l'historique est gardé)", in_groups=GroupReply.HERE),
+                help_line="« désactiver IND-03 » : ne plus le demander (l’historique est gardé)", in_groups=GroupReply.HERE),
         Command("indicator_reactivate", (rf"^reactive[rz]? (l'indicateur )?{CODE}$",), reactivate, roles=LEAD_ONLY, topic=TOPIC,
                 in_groups=GroupReply.HERE),
         Command(
@@ -523,7 +525,7 @@ def build_commands(
             explain_import,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
+            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
             in_groups=GroupReply.HERE,
         ),
     ]

@@ -18,7 +18,7 @@ from storage.knowledge.service import KnowledgeService
 
 DOCUMENT_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
 HELP_HINT = "Tapez « aide » pour voir ce que je sais faire."
-RECORDED_NOTE = "J'ai transmis votre question au responsable SPASER, qui pourra y répondre."
+RECORDED_NOTE = "J’ai transmis votre question à la personne responsable du SPASER, qui pourra y répondre."
 IMPORT_HELP = (
     "Pour importer le SPASER adopté par votre organisme, envoyez-moi le fichier (PDF, Markdown ou texte) "
     "dans cette conversation, ou utilisez la commande `spaser-bot import-spaser FICHIER`. "
@@ -53,15 +53,15 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             await call.turn_context.send_activity("Aucune question en attente de réponse. 👍")
             return
         base = await knowledge.knowledge_base()
-        lines = ["Questions auxquelles je n’ai pas su répondre (les plus récentes d’abord) :"]
+        lines = ["Questions auxquelles je n’ai pas su répondre (les plus récentes d’abord) :"]
         buttons = []
         for qid, text, asked_at in questions:
-            lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
+            lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
             for entry in knowledge.suggestions_for(base, text):
-                lines.append(f"  peut-être déjà répondue par « {entry.title} » : « rattacher la question {qid} à {entry.id} »")
+                lines.append(f"  peut-être déjà répondue par « {entry.title} » : « rattacher la question {qid} à {entry.id} »")
                 buttons.append(CardAction(type=ActionTypes.im_back, title=f"n° {qid} → {entry.id}"[:80],
                                           value=f"rattacher la question {qid} à {entry.id}"))
-        lines.append("\nPour écrire une réponse : « répondre à la question N ».")
+        lines.append("\nPour écrire une réponse : « répondre à la question N ».")
         reply = MessageFactory.text("\n".join(lines))
         answer_buttons = [
             CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
@@ -77,7 +77,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             await call.turn_context.send_activity(error.message)
             return
         await call.turn_context.send_activity(
-            f"C’est noté : « {shown(text[:200])} » mène désormais à la fiche « {call.match['entry']} », "
+            f"C’est noté : « {shown(text[:200])} » mène désormais à la fiche « {call.match['entry']} », "
             "pour tout le monde."
         )
 
@@ -95,7 +95,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"\bquestions? (sans reponse|non repondues?|en attente)\b",),
             list_open_questions,
             roles=LEAD_ONLY,
-            help_line="« questions sans réponse » : ce que les agents ont demandé sans obtenir de réponse",
+            help_line="« questions sans réponse » : ce que les agent·es ont demandé sans obtenir de réponse",
             topic="Questions sur le SPASER",
             example="questions sans réponse",
         ),
@@ -104,7 +104,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^rattache[rz]? (la )?question (n(o|°)? ?)?(?P<id>\d{1,9}) (a|au|a la) (fiche )?(?P<entry>[a-z0-9][a-z0-9-]{0,79})$",),
             attach_question,
             roles=LEAD_ONLY,
-            help_line="« rattacher la question 3 à copil » : une question déjà répondue par une fiche y mène désormais",
+            help_line="« rattacher la question 3 à copil » : une question déjà répondue par une fiche y mène désormais",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),
@@ -113,7 +113,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^repondre (a )?(la )?question (n(o|°)? ?)?(?P<id>\d{1,9})\b",),
             answer_open_question,
             roles=LEAD_ONLY,
-            help_line="« répondre à la question 3 » : votre réponse sera donnée à l'avenir",
+            help_line="« répondre à la question 3 » : votre réponse sera donnée à l’avenir",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),
@@ -122,7 +122,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"\bimporter (notre |le |mon )?(spaser|document)\b",),
             explain_import,
             roles=LEAD_ONLY,
-            help_line="« importer notre SPASER » : pour que je cite votre propre document",
+            help_line="« importer notre SPASER » : pour que je cite votre propre document",
             topic="Questions sur le SPASER",
             example="importer notre SPASER",
             in_groups=GroupReply.HERE,
@@ -136,13 +136,13 @@ def build_file_handlers(knowledge: KnowledgeService) -> dict:
 
     async def import_spaser_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if person is None or person.role is not Role.LEAD:
-            await turn_context.send_activity("Seul le responsable SPASER peut importer le SPASER de l'organisme.")
+            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer le SPASER de l’organisme.")
             return
         try:
             data = fetched(turn_context, file, MAX_DOCUMENT_BYTES)
             result = await knowledge.import_document(data, file.name, person)
         except DomainError as error:
-            await turn_context.send_activity(f"{error.message}\n\nRien n'a été modifié.")
+            await turn_context.send_activity(f"{error.message}\n\nRien n’a été modifié.")
             return
         await turn_context.send_activity(import_report(file.name, result))
 
@@ -156,6 +156,6 @@ def import_report(filename: str, result) -> str:
         else ""
     )
     return (
-        f"Votre SPASER « {filename} » est importé : {result.section_count} sections.{replaced} "
-        "Essayez : « Que dit notre SPASER sur les clauses sociales ? »"
+        f"Votre SPASER « {filename} » est importé : {result.section_count} sections.{replaced} "
+        "Essayez : « Que dit notre SPASER sur les clauses sociales ? »"
     )

@@ -74,7 +74,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
     async def list_people(call: CommandCall) -> None:
         everyone = await people.list()
         if not everyone:
-            await call.turn_context.send_activity("Personne n'est encore enregistré.")
+            await call.turn_context.send_activity("Personne n’est encore enregistré.")
             return
         lines = []
         for role in (*Role, None):
@@ -102,12 +102,12 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
         code = code or (call.person.directorate_code if call.person else None)
         if not code:
             await call.turn_context.send_activity(
-                "De quelle direction parlez-vous ? Par exemple « référents de la direction DCP »."
+                "De quelle direction parlez-vous ? Par exemple « référents de la direction DCP »."
             )
             return
         directorate = await directorates.get_by_code(code)
         if directorate is None:
-            await call.turn_context.send_activity(f"Je ne connais pas la direction « {shown(code)} » : « lister les directions ».")
+            await call.turn_context.send_activity(f"Je ne connais pas la direction « {shown(code)} » : « lister les directions ».")
             return
         contributors = [p for p in await people.list() if p.role is Role.CONTRIBUTOR and p.directorate_code == code]
         if not contributors:
@@ -127,7 +127,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             await call.turn_context.send_activity("Aucune direction enregistrée. Tapez « ajouter une direction ».")
             return
         await call.turn_context.send_activity(
-            "Directions enregistrées :\n" + "\n".join(f"- **{d.code}** : {d.name}" for d in found)
+            "Directions enregistrées :\n" + "\n".join(f"- **{d.code}** : {d.name}" for d in found)
         )
 
     async def add_directorate(call: CommandCall) -> None:
@@ -155,7 +155,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             who_is_lead,
             roles=REGISTERED,
-            help_line="« responsable SPASER » : qui pilote le SPASER",
+            help_line="« responsable SPASER » : qui pilote le SPASER",
             in_groups=GroupReply.HERE,
             intent="who_is_lead",
         ),
@@ -164,7 +164,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             (r"^(les )?referents? (de (la )?direction (?P<code>[a-z0-9_-]{1,32})|de ma direction)$",),
             referents,
             roles=REGISTERED,
-            help_line="« référents de la direction DCP » : qui y renseigne les indicateurs",
+            help_line="« référents de la direction DCP » : qui y renseigne les indicateurs",
             in_groups=GroupReply.HERE,
             intent="directorate_referent",
         ),
@@ -173,7 +173,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?(personnes|utilisateurs|membres|roles|contributeurs)\b", r"^qui fait quoi\b"),
             list_people,
             roles=LEAD_ONLY,
-            help_line="« lister les personnes » : qui a quel rôle",
+            help_line="« lister les personnes » : qui a quel rôle",
             topic="Organisation",
             example="lister les personnes",
         ),
@@ -205,7 +205,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             assign_role,
             roles=LEAD_ONLY,
-            help_line="« affecter prenom.nom@ville.fr contributeur DRH nom Prénom Nom » (ou @mention dans une équipe) : "
+            help_line="« affecter prenom.nom@ville.fr contributrice DRH nom Prénom Nom » (ou @mention dans une équipe) : "
                       "donner un rôle",
             topic="Organisation",
             example="affecter une personne",

@@ -59,10 +59,10 @@ AUDIENCE_CHOICES = (
 
 class BroadcastDialog(SpaserDialog):
     help_text = (
-        "Je diffuse votre message à tout le monde, aux membres d'un comité, à des directions ou aux directions "
-        "qui ont encore des indicateurs à remonter. Vous verrez un aperçu avant l'envoi, puis un bilan des envois."
+        "Je diffuse votre message à tout le monde, aux membres d’un comité, à des directions ou aux directions "
+        "qui ont encore des indicateurs à remonter. Vous verrez un aperçu avant l’envoi, puis un bilan des envois."
     )
-    cancel_text = "C'est annulé : aucun message n'a été envoyé."
+    cancel_text = "C’est annulé : aucun message n’a été envoyé."
 
     def __init__(self, service: BroadcastService) -> None:
         super().__init__()
@@ -88,7 +88,7 @@ class BroadcastDialog(SpaserDialog):
         return await step.prompt(
             "audience",
             PromptOptions(
-                prompt=MessageFactory.text("À qui voulez-vous diffuser un message ?"),
+                prompt=MessageFactory.text("À qui voulez-vous diffuser un message ?"),
                 retry_prompt=MessageFactory.text("Choisissez une audience dans la liste (ou tapez « annuler »)."),
                 choices=[choice for choice, _ in AUDIENCE_CHOICES],
                 style=ListStyle.hero_card,
@@ -111,7 +111,7 @@ class BroadcastDialog(SpaserDialog):
         return await step.prompt(
             "directorates",
             PromptOptions(
-                prompt=MessageFactory.text("Quelles directions ? Donnez leurs codes, par exemple « DCP, DRH »."),
+                prompt=MessageFactory.text("Quelles directions ? Donnez leurs codes, par exemple « DCP, DRH »."),
                 retry_prompt=MessageFactory.text("Donnez un ou plusieurs codes de direction, par exemple « DCP, DRH »."),
             ),
         )
@@ -123,8 +123,8 @@ class BroadcastDialog(SpaserDialog):
         return await step.prompt(
             "message",
             PromptOptions(
-                prompt=MessageFactory.text(f"Quel message voulez-vous envoyer {audience.to_phrase} ?"),
-                retry_prompt=MessageFactory.text("Écrivez le texte du message (4 000 caractères au plus)."),
+                prompt=MessageFactory.text(f"Quel message voulez-vous envoyer {audience.to_phrase} ?"),
+                retry_prompt=MessageFactory.text("Écrivez le texte du message (4 000 caractères au plus)."),
             ),
         )
 
@@ -140,14 +140,14 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         if not resolved.recipients:
             await step.context.send_activity(
-                f"Personne n'est enregistré pour l'audience « {resolved.label} » : rien n'a été envoyé."
+                f"Personne n’est enregistré pour l’audience « {resolved.label} » : rien n’a été envoyé."
             )
             return await step.end_dialog(None)
         author = person.name or person.email or ""
         card = preview_card(resolved, text, author, self._service.now(), self._service.timezone)
         await step.context.send_activity(card_message(card, "Aperçu de votre message"))
         return await step.prompt(
-            "confirm", yes_no_options(f"J'envoie ce message à {people_count(len(resolved.recipients))} ?")
+            "confirm", yes_no_options(f"J’envoie ce message à {people_count(len(resolved.recipients))} ?")
         )
 
     async def send_step(self, step: WaterfallStepContext):
@@ -163,8 +163,8 @@ class BroadcastDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         await step.context.send_activity(
-            f"C'est parti : {people_count(broadcast.recipient_count)} ({resolved.label}). Les envois respectent les "
-            "limites de Teams ; je vous enverrai le bilan (envoyés, en échec, injoignables) quand tout sera parti."
+            f"C’est parti : {people_count(broadcast.recipient_count)} ({resolved.label}). Les envois respectent les "
+            "limites de Teams ; je vous enverrai le bilan (envoyés, en échec, injoignables) quand tout sera parti."
         )
         return await step.end_dialog(broadcast.id)
 

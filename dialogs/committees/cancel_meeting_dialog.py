@@ -28,7 +28,7 @@ class CancelMeetingOptions:
 
 
 class CancelMeetingDialog(SpaserDialog):
-    help_text = "J’annule un comité planifié : ses membres en sont prévenus et ses rappels ne partiront pas."
+    help_text = "J’annule un comité planifié : ses membres en sont prévenus et ses rappels ne partiront pas."
     cancel_text = "D’accord, le comité est maintenu."
 
     def __init__(self, service: CommitteeService) -> None:
@@ -42,7 +42,7 @@ class CancelMeetingDialog(SpaserDialog):
     async def choose_step(self, step: WaterfallStepContext):
         options = step.options if isinstance(step.options, CancelMeetingOptions) else CancelMeetingOptions()
         return await choose_meeting(
-            step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous annuler ?", options.next_only
+            step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous annuler ?", options.next_only
         )
 
     async def confirm_step(self, step: WaterfallStepContext):
@@ -54,7 +54,7 @@ class CancelMeetingDialog(SpaserDialog):
         when = format_datetime_fr(meeting.starts_at, self._service.timezone)
         return await step.prompt(
             "confirm",
-            yes_no_options(f"J’annule le {meeting.label.lower()} du **{when}** et je préviens ses membres ?"),
+            yes_no_options(f"J’annule le {meeting.label.lower()} du **{when}** et je préviens ses membres ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):
@@ -69,7 +69,7 @@ class CancelMeetingDialog(SpaserDialog):
             return await step.end_dialog(None)
         when = format_datetime_fr(change.meeting.starts_at, self._service.timezone)
         await step.context.send_activity(
-            f"Le {change.meeting.label.lower()} du {when} est annulé. Ses membres vont en être prévenus ; "
+            f"Le {change.meeting.label.lower()} du {when} est annulé. Ses membres vont en être prévenus ; "
             "ses rappels ne partiront pas."
         )
         return await step.end_dialog(change.meeting.id)

@@ -44,10 +44,10 @@ def known_parts(validations: dict | None) -> tuple[date | None, time | None]:
 
 def when_question(day: date | None, at: time | None, subject: str = "le comité") -> str:
     if day and not at:
-        return f"À quelle heure, le {format_date_fr(day)} ? (par exemple « 14h » ou « 9h30 »)"
+        return f"À quelle heure, le {format_date_fr(day)} ? (par exemple « 14h » ou « 9h30 »)"
     if at and not day:
-        return f"Quel jour, à {at.hour} h {at.minute:02d} ? (par exemple « le 12 mars » ou « mardi prochain »)"
-    return f"Quand a lieu {subject} ? Par exemple {DATE_EXAMPLES}."
+        return f"Quel jour, à {at.hour} h {at.minute:02d} ? (par exemple « le 12 mars » ou « mardi prochain »)"
+    return f"Quand a lieu {subject} ? Par exemple {DATE_EXAMPLES}."
 
 
 def when_prompt(day: date | None = None, at: time | None = None, subject: str = "le comité") -> PromptOptions:

@@ -69,11 +69,11 @@ def _preview(kind: CommitteeKind, values: dict) -> MeetingView:
 
 class PlanMeetingDialog(SpaserDialog):
     help_text = (
-        "Je planifie un comité : son type (comité de pilotage avec les élu·es, ou comité technique avec les "
+        "Je planifie un comité : son type (comité de pilotage avec les élu·es, ou comité technique avec les "
         "directions), sa date et son heure, son lieu ou le lien de la réunion Teams, et son ordre du jour. "
         "Les membres recevront des rappels avant la réunion."
     )
-    cancel_text = "C’est annulé : aucun comité n’a été planifié."
+    cancel_text = "C’est annulé : aucun comité n’a été planifié."
 
     def __init__(self, service: CommitteeService, dates: MeetingDateReader) -> None:
         super().__init__()
@@ -115,8 +115,8 @@ class PlanMeetingDialog(SpaserDialog):
             "kind",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Quel comité voulez-vous planifier : un **comité de pilotage** (COPIL, avec les élu·es) ou un "
-                    "**comité technique** (avec les directions) ?"
+                    "Quel comité voulez-vous planifier : un **comité de pilotage** (COPIL, avec les élu·es) ou un "
+                    "**comité technique** (avec les directions) ?"
                 ),
                 retry_prompt=MessageFactory.text("Répondez « COPIL » ou « comité technique », ou « annuler »."),
             ),
@@ -141,7 +141,7 @@ class PlanMeetingDialog(SpaserDialog):
             resolved = read_answer(self._dates, step.result, step.values)
             step.values["starts_at"] = resolved.starts_at.isoformat() if resolved and resolved.starts_at else ""
         if not step.values["starts_at"]:
-            await step.context.send_activity("Il me manque toujours le jour ou l’heure : recommencez avec « planifier un COPIL le 12 mars à 14h ».")
+            await step.context.send_activity("Il me manque toujours le jour ou l’heure : recommencez avec « planifier un COPIL le 12 mars à 14h ».")
             return await step.end_dialog(None)
         if step.values["location"] or step.values["teams_url"]:
             return await step.next(None)
@@ -149,7 +149,7 @@ class PlanMeetingDialog(SpaserDialog):
             "place",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
+                    "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
                     "Teams, ou tapez « plus tard »."
                 )
             ),
@@ -166,7 +166,7 @@ class PlanMeetingDialog(SpaserDialog):
             "agenda",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard » pour le préciser ensuite)"
+                    "Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard » pour le préciser ensuite)"
                 )
             ),
         )
@@ -184,7 +184,7 @@ class PlanMeetingDialog(SpaserDialog):
         await step.context.send_activity(card_message(card))
         return await step.prompt(
             "confirm",
-            yes_no_options("Je le planifie et je programme les rappels ?"),
+            yes_no_options("Je le planifie et je programme les rappels ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):
@@ -210,14 +210,14 @@ class PlanMeetingDialog(SpaserDialog):
 
 def planned_reply(planned, tz: str) -> str:
     meeting = planned.meeting
-    lines = [f"C’est planifié : **{meeting.label.lower()}** (n° {meeting.id}) le {format_datetime_fr(meeting.starts_at, tz)}."]
+    lines = [f"C’est planifié : **{meeting.label.lower()}** (n° {meeting.id}) le {format_datetime_fr(meeting.starts_at, tz)}."]
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:
-        lines.append("Rappels aux membres : " + ", ".join(f"J-{r.offset_days} ({format_datetime_fr(r.send_at, tz)})" for r in members) + ".")
+        lines.append("Rappels aux membres : " + ", ".join(f"J-{r.offset_days} ({format_datetime_fr(r.send_at, tz)})" for r in members) + ".")
     if contributors:
         lines.append(
-            "Relances des directions pour leurs indicateurs : "
+            "Relances des directions pour leurs indicateurs : "
             + ", ".join(f"J-{r.offset_days} ({format_datetime_fr(r.send_at, tz)})" for r in contributors)
             + "."
         )

@@ -29,6 +29,7 @@ from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.errors import DomainError
+from domain.text import agreed, counted
 from storage.committees.service import CommitteeService
 
 
@@ -52,7 +53,7 @@ async def choose_meeting(
         return await step.next(meeting_id)
     upcoming = await service.upcoming(CommitteeKind(kind) if kind else None)
     if not upcoming:
-        await step.context.send_activity("Aucun comité n’est planifié à venir. Tapez « planifier un COPIL » pour en créer un.")
+        await step.context.send_activity("Aucun comité à venir n’est planifié. Tapez « planifier un COPIL » pour en créer un.")
         return await step.end_dialog(None)
     if len(upcoming) == 1 or next_only:
         return await step.next(upcoming[0].id)
@@ -67,8 +68,8 @@ def chosen_meeting_id(step: WaterfallStepContext) -> int:
 
 
 class RescheduleMeetingDialog(SpaserDialog):
-    help_text = "Je déplace un comité planifié à une nouvelle date ; ses membres en sont prévenus et les rappels suivent."
-    cancel_text = "C’est annulé : le comité garde sa date."
+    help_text = "Je déplace un comité planifié à une nouvelle date ; ses membres en sont prévenus et les rappels suivent."
+    cancel_text = "C’est annulé : le comité garde sa date."
 
     def __init__(self, service: CommitteeService, dates: MeetingDateReader) -> None:
         super().__init__()
@@ -89,7 +90,7 @@ class RescheduleMeetingDialog(SpaserDialog):
         options = step.options if isinstance(step.options, RescheduleMeetingOptions) else RescheduleMeetingOptions()
         step.values.update(starts_at=options.starts_at, day=options.day, at=options.at)
         return await choose_meeting(
-            step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous déplacer ?", options.next_only
+            step, self._service, options.meeting_id, options.kind, "Quel comité voulez-vous déplacer ?", options.next_only
         )
 
     async def ask_when_step(self, step: WaterfallStepContext):
@@ -118,14 +119,14 @@ class RescheduleMeetingDialog(SpaserDialog):
             resolved = read_answer(self._dates, step.result, step.values)
             step.values["starts_at"] = resolved.starts_at.isoformat() if resolved and resolved.starts_at else ""
         if not step.values["starts_at"]:
-            await step.context.send_activity("Il me manque toujours le jour ou l’heure : rien n’a changé.")
+            await step.context.send_activity("Il me manque toujours le jour ou l’heure : rien n’a changé.")
             return await step.end_dialog(None)
         tz = self._service.timezone
         old = format_datetime_fr(datetime.fromisoformat(step.values["current"]), tz)
         new = format_datetime_fr(datetime.fromisoformat(step.values["starts_at"]), tz)
         return await step.prompt(
             "confirm",
-            yes_no_options(f"Je déplace le {step.values['label'].lower()} du {old} au **{new}** et je préviens ses membres ?"),
+            yes_no_options(f"Je déplace le {step.values['label'].lower()} du {old} au **{new}** et je préviens ses membres ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):
@@ -144,8 +145,9 @@ class RescheduleMeetingDialog(SpaserDialog):
             return await step.end_dialog(None)
         tz = self._service.timezone
         await step.context.send_activity(
-            f"C’est fait : le {change.meeting.label.lower()} (n° {change.meeting.id}) a lieu le "
+            f"C’est fait : le {change.meeting.label.lower()} (n° {change.meeting.id}) a lieu le "
             f"{format_datetime_fr(change.meeting.starts_at, tz)}. Ses membres vont recevoir le changement de date, "
-            f"et {len(change.new_reminders)} rappel(s) sont reprogrammés."
+            f"et {counted(len(change.new_reminders), 'rappel')} "
+            f"{agreed(len(change.new_reminders), 'est reprogrammé', 'sont reprogrammés')}."
         )
         return await step.end_dialog(change.meeting.id)

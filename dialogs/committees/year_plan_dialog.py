@@ -25,7 +25,7 @@ from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.messages import cadence_lines, year_plan_card
 from domain.committees.year_plan import MeetingProposal
 from domain.errors import DomainError
-from domain.text import fold
+from domain.text import agreed, counted, fold
 from storage.committees.service import CommitteeService
 
 ACCEPT = re.compile(r"^(tout accepter|accepter( tout)?|j'accepte|oui|ok|valider|d'accord|parfait|c'est bon|go)$")
@@ -45,7 +45,7 @@ class YearPlanDialog(SpaserDialog):
         "Je propose une année de comités à la cadence recommandée (comités de pilotage et comités techniques), "
         "sur des jours ouvrés hors jours fériés. Tapez « tout accepter », ou « modifier 2 le 9 mars à 10h »."
     )
-    cancel_text = "C’est annulé : aucun comité n’a été planifié."
+    cancel_text = "C’est annulé : aucun comité n’a été planifié."
 
     def __init__(self, service: CommitteeService, dates: MeetingDateReader) -> None:
         super().__init__()
@@ -83,12 +83,19 @@ class YearPlanDialog(SpaserDialog):
                 return await step.end_dialog(None)
             if not proposal.proposals:
                 await step.context.send_activity(
-                    f"Les {len(proposal.kept)} comités déjà planifiés sur les 12 prochains mois atteignent la cadence "
-                    "recommandée : je n’ai rien à proposer de plus."
+                    (
+                        "Le comité déjà planifié sur les 12 prochains mois atteint la cadence recommandée"
+                        if len(proposal.kept) == 1
+                        else f"Les {len(proposal.kept)} comités déjà planifiés sur les 12 prochains mois atteignent "
+                        "la cadence recommandée"
+                    )
+                    + " : je n’ai rien à proposer de plus."
                 )
                 return await step.end_dialog(None)
+            kept = len(proposal.kept)
             note = (
-                f"{len(proposal.kept)} comité(s) déjà planifié(s) sur la période sont conservés." if proposal.kept else None
+                f"{counted(kept, 'comité déjà planifié', 'comités déjà planifiés')} sur la période "
+                f"{agreed(kept, 'est conservé', 'sont conservés')}." if kept else None
             )
             options = {"proposals": _encode(list(proposal.proposals)), "note": note or ""}
         step.values["proposals"] = options["proposals"]
@@ -98,7 +105,7 @@ class YearPlanDialog(SpaserDialog):
         return await step.prompt(
             "choice",
             PromptOptions(
-                prompt=MessageFactory.text("« tout accepter », « modifier 2 le 9 mars à 10h », ou « annuler » ?"),
+                prompt=MessageFactory.text("« tout accepter », « modifier 2 le 9 mars à 10h », ou « annuler » ?"),
                 retry_prompt=MessageFactory.text(
                     "Tapez « tout accepter », « modifier » suivi du numéro de la proposition, ou « annuler »."
                 ),
@@ -134,7 +141,7 @@ class YearPlanDialog(SpaserDialog):
     async def _move(self, step: WaterfallStepContext, number: int, starts_at: datetime):
         proposals = _decode(step.values["proposals"])
         old = proposals[number - 1]
-        proposals[number - 1] = MeetingProposal(old.kind, starts_at, "Date choisie par le ou la responsable SPASER.")
+        proposals[number - 1] = MeetingProposal(old.kind, starts_at, "Date choisie par la personne responsable du SPASER.")
         proposals.sort(key=lambda p: p.starts_at)
         return await step.replace_dialog("steps", {"proposals": _encode(proposals)})
 
@@ -146,7 +153,7 @@ class YearPlanDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         tz = self._service.timezone
-        lines = [f"C’est planifié : {len(created)} comité(s), avec leurs rappels."]
+        lines = [f"C’est planifié : {counted(len(created), 'comité')}, avec leurs rappels."]
         lines += [f"- n° {m.id} · {m.label} · {format_datetime_fr(m.starts_at, tz)}" for m in created]
         warnings = await self._service.cadence_warnings()
         if warnings:

@@ -77,11 +77,11 @@ def split_targets(text: str) -> dict[str, str]:
 
 class AddIndicatorDialog(SpaserDialog):
     help_text = (
-        "J'ajoute un indicateur au catalogue : code (ex. IND-20), libellé, axe, unité, direction(s) responsable(s), "
-        "fréquence, sens d'amélioration, valeur de référence / cible / année cible, source. Pour en ajouter "
-        "beaucoup d'un coup, envoyez plutôt le fichier CSV du catalogue."
+        "J’ajoute un indicateur au catalogue : code (ex. IND-20), libellé, axe, unité, directions responsables, "
+        "fréquence, sens d’amélioration, valeur de référence / cible / année cible, source. Pour en ajouter "
+        "beaucoup d’un coup, envoyez plutôt le fichier CSV du catalogue."
     )
-    cancel_text = "C'est annulé : aucun indicateur n'a été ajouté."
+    cancel_text = "C’est annulé : aucun indicateur n’a été ajouté."
 
     def __init__(self, catalogue: IndicatorCatalogue, directorates: DirectorateRepository) -> None:
         super().__init__()
@@ -130,7 +130,7 @@ class AddIndicatorDialog(SpaserDialog):
         if not await self._refuse(prompt, field_problems({"code": text}, ["code"])):
             return False
         if await self._catalogue.get(text) is not None:
-            return await self._refuse(prompt, [f"Le code {text.upper()} existe déjà : choisissez-en un autre."])
+            return await self._refuse(prompt, [f"Le code {text.upper()} existe déjà : choisissez-en un autre."])
         return True
 
     async def _valid_field(self, prompt: PromptValidatorContext) -> bool:
@@ -149,7 +149,7 @@ class AddIndicatorDialog(SpaserDialog):
         fields = dict(prompt.options.validations["fields"])
         targets = split_targets(prompt.recognized.value or "")
         if targets.pop("_extra", None):
-            return await self._refuse(prompt, ["Trois valeurs au plus : référence ; cible ; année cible."])
+            return await self._refuse(prompt, ["Trois valeurs au plus : référence ; cible ; année cible."])
         return await self._refuse(
             prompt, field_problems({**fields, **targets}, ["valeur_reference", "cible", "annee_cible"])
         )
@@ -161,7 +161,7 @@ class AddIndicatorDialog(SpaserDialog):
         if options.code and not field_problems({"code": options.code}, ["code"]) and await self._catalogue.get(options.code) is None:
             return await step.next(options.code)
         return await step.prompt(
-            "code", PromptOptions(prompt=MessageFactory.text("Quel code pour ce nouvel indicateur ? (ex. IND-20)"))
+            "code", PromptOptions(prompt=MessageFactory.text("Quel code pour ce nouvel indicateur ? (ex. IND-20)"))
         )
 
     async def ask_label_step(self, step: WaterfallStepContext):
@@ -169,21 +169,21 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "label",
             PromptOptions(
-                prompt=MessageFactory.text(f"Libellé de {step.values['code']} ? (ex. Part des marchés avec une clause sociale)"),
+                prompt=MessageFactory.text(f"Libellé de {step.values['code']} ? (ex. Part des marchés avec une clause sociale)"),
                 validations={"column": "libelle"},
             ),
         )
 
     async def ask_axis_step(self, step: WaterfallStepContext):
         step.values["libelle"] = step.result.strip()
-        return await self._choose(step, "Quel axe du SPASER ?", [axis.value for axis in Axis])
+        return await self._choose(step, "Quel axe du SPASER ?", [axis.value for axis in Axis])
 
     async def ask_unit_step(self, step: WaterfallStepContext):
         step.values["axe"] = step.result.value
         units = ", ".join(unit.value for unit in Unit)
         return await step.prompt(
             "unit",
-            PromptOptions(prompt=MessageFactory.text(f"Quelle unité ? ({units})"), validations={"column": "unite"}),
+            PromptOptions(prompt=MessageFactory.text(f"Quelle unité ? ({units})"), validations={"column": "unite"}),
         )
 
     async def ask_directorates_step(self, step: WaterfallStepContext):
@@ -193,19 +193,19 @@ class AddIndicatorDialog(SpaserDialog):
             "directorates",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Quelle(s) direction(s) le renseignent ? Séparez-les par des virgules (directions : {known})."
+                    f"Quelles directions le renseignent ? Une seule, ou plusieurs séparées par des virgules (directions : {known})."
                 )
             ),
         )
 
     async def ask_frequency_step(self, step: WaterfallStepContext):
         step.values["directions"] = step.result.strip()
-        return await self._choose(step, "À quelle fréquence est-il renseigné ?", [f.value for f in Frequency])
+        return await self._choose(step, "À quelle fréquence est-il renseigné ?", [f.value for f in Frequency])
 
     async def ask_direction_step(self, step: WaterfallStepContext):
         step.values["frequence"] = step.result.value
         return await self._choose(
-            step, "Il s'améliore quand il est à la hausse ou à la baisse ?", [d.value for d in ImprovementDirection]
+            step, "Il s’améliore quand il est à la hausse ou à la baisse ?", [d.value for d in ImprovementDirection]
         )
 
     async def ask_targets_step(self, step: WaterfallStepContext):
@@ -215,8 +215,8 @@ class AddIndicatorDialog(SpaserDialog):
             "targets",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Valeur de référence ; cible ; année cible ? (ex. « {unit.example} ; … ; 2030 », "
-                    "ou « aucune » s'il n'y en a pas encore)"
+                    f"Valeur de référence ; cible ; année cible ? (ex. « {unit.example} ; … ; 2030 », "
+                    "ou « aucune » s’il n’y en a pas encore)"
                 ),
                 validations={"fields": self._fields(step)},
             ),
@@ -227,7 +227,7 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "source",
             PromptOptions(
-                prompt=MessageFactory.text("D'où vient la donnée ? (source, ex. Recensement OECP ; ou « aucune »)"),
+                prompt=MessageFactory.text("D’où vient la donnée ? (source, ex. Recensement OECP ; ou « aucune »)"),
                 validations={"column": "source"},
             ),
         )
@@ -239,8 +239,8 @@ class AddIndicatorDialog(SpaserDialog):
             "source",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Que mesure-t-il et comment est-il calculé ? (une ou deux phrases, reprises quand on me le "
-                    "demande ; ou « aucune »)"
+                    "Que mesure-t-il et comment est-il calculé ? (une ou deux phrases, reprises quand on me le "
+                    "demande ; ou « aucune »)"
                 ),
                 validations={"column": "definition"},
             ),
@@ -249,19 +249,19 @@ class AddIndicatorDialog(SpaserDialog):
     async def ask_preexisting_step(self, step: WaterfallStepContext):
         definition = step.result.strip()
         step.values["definition"] = "" if fold(definition) in NONE_WORDS else definition
-        return await step.prompt("yes_no", yes_no_options("Cet indicateur existait-il déjà avant le SPASER (indicateur préexistant) ?"))
+        return await step.prompt("yes_no", yes_no_options("Cet indicateur existait-il déjà avant le SPASER (indicateur préexistant) ?"))
 
     async def confirm_step(self, step: WaterfallStepContext):
         step.values["preexistant"] = "oui" if is_yes(step.result) else "non"
         fields = self._fields(step)
         targets = ""
         if fields.get("cible"):
-            targets = f"\n- référence : {fields.get('valeur_reference') or '—'} ; cible : {fields['cible']} en {fields['annee_cible']}"
+            targets = f"\n- référence : {fields.get('valeur_reference') or '—'} ; cible : {fields['cible']} en {fields['annee_cible']}"
         summary = (
-            f"Je récapitule :\n- **{fields['code']}** — {fields['libelle']}\n- axe {fields['axe']}, unité {fields['unite']}, "
-            f"{fields['frequence']}, à la {fields['sens']}\n- directions : {fields['directions']}{targets}\n"
-            f"- source : {fields['source'] or '—'} ; préexistant : {fields['preexistant']}\n"
-            f"- définition : {fields.get('definition') or '—'}\nJ'ajoute cet indicateur ?"
+            f"Je récapitule :\n- **{fields['code']}** — {fields['libelle']}\n- axe {fields['axe']}, unité {fields['unite']}, "
+            f"{fields['frequence']}, à la {fields['sens']}\n- directions : {fields['directions']}{targets}\n"
+            f"- source : {fields['source'] or '—'} ; préexistant : {fields['preexistant']}\n"
+            f"- définition : {fields.get('definition') or '—'}\nJ’ajoute cet indicateur ?"
         )
         return await step.prompt("yes_no", yes_no_options(summary))
 
@@ -274,13 +274,13 @@ class AddIndicatorDialog(SpaserDialog):
             row = build_catalogue_row(self._fields(step), known_directorates=known)
             indicator = await self._catalogue.add_indicator(row)
         except InvalidCatalogueRow as error:
-            await step.context.send_activity(" ".join(str(p) for p in error.problems) + "\nRien n'a été ajouté.")
+            await step.context.send_activity(" ".join(str(p) for p in error.problems) + "\nRien n’a été ajouté.")
             return await step.end_dialog(None)
         except DomainError as error:
-            await step.context.send_activity(f"{error.message}\nRien n'a été ajouté.")
+            await step.context.send_activity(f"{error.message}\nRien n’a été ajouté.")
             return await step.end_dialog(None)
         warning = catalogue_size_warning(await self._catalogue.active_count())
-        text = f"L'indicateur **{indicator.code}** est ajouté au catalogue ; il sera demandé à {', '.join(indicator.directorates)}."
+        text = f"L’indicateur **{indicator.code}** est ajouté au catalogue ; il sera demandé à {', '.join(indicator.directorates)}."
         await step.context.send_activity(text + (f"\n{warning}" if warning else ""))
         return await step.end_dialog(indicator.code)
 
@@ -296,7 +296,7 @@ class AddIndicatorDialog(SpaserDialog):
             "choice",
             PromptOptions(
                 prompt=MessageFactory.text(question),
-                retry_prompt=MessageFactory.text("Choisissez l'une des réponses proposées."),
+                retry_prompt=MessageFactory.text("Choisissez l’une des réponses proposées."),
                 choices=[Choice(value=value) for value in values],
                 style=ListStyle.hero_card,
             ),

@@ -37,7 +37,7 @@ from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
 from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
 from domain.people import Role
-from domain.text import fold
+from domain.text import counted, fold
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
 
@@ -126,7 +126,7 @@ async def _read_comment(prompt: PromptValidatorContext) -> bool:
     text = " ".join((prompt.recognized.value or "").split())
     if len(text) > MAX_COMMENT_LENGTH:
         await prompt.context.send_activity(
-            f"Ce commentaire est trop long ({len(text)} caractères, {MAX_COMMENT_LENGTH} au plus) : raccourcissez-le, "
+            f"Ce commentaire est trop long ({len(text)} caractères, {MAX_COMMENT_LENGTH} au plus) : raccourcissez-le, "
             "ou tapez « aucun »."
         )
         return False
@@ -136,11 +136,11 @@ async def _read_comment(prompt: PromptValidatorContext) -> bool:
 class UpdateIndicatorsDialog(SpaserDialog):
     help_text = (
         "Je vous demande, indicateur par indicateur, la valeur de la période, un commentaire facultatif, puis "
-        "une confirmation avant d'enregistrer. Écrivez les nombres comme d'habitude (12,5 % ; 1 200 ; "
-        "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire indicateurs » ouvre un formulaire "
-        "pour tout saisir d'un coup."
+        "une confirmation avant d’enregistrer. Écrivez les nombres comme d’habitude (12,5 % ; 1 200 ; "
+        "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire indicateurs » ouvre un formulaire "
+        "pour tout saisir d’un coup."
     )
-    cancel_text = "C'est annulé : les valeurs déjà confirmées restent enregistrées, rien d'autre ne l'a été."
+    cancel_text = "C’est annulé : les valeurs déjà confirmées restent enregistrées, rien d’autre ne l’a été."
     allowed_roles = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 
     def __init__(self, values: IndicatorValues, directorates: DirectorateRepository) -> None:
@@ -170,14 +170,14 @@ class UpdateIndicatorsDialog(SpaserDialog):
         step.values["correction"] = options.correction
         if role not in (Role.LEAD, Role.CONTRIBUTOR):
             await step.context.send_activity(
-                "Seuls le responsable SPASER et les contributeur·rices des directions saisissent des indicateurs. "
-                "Vous pouvez consulter une valeur : « valeur de IND-01 »."
+                "La saisie des indicateurs est réservée à la personne responsable du SPASER et aux contributeur·rices des directions. "
+                "Vous pouvez consulter une valeur : « valeur de IND-01 »."
             )
             return await step.end_dialog(None)
         if options.period_code:
             if role is not Role.LEAD:
                 await step.context.send_activity(
-                    "Seul le responsable SPASER peut choisir une autre période ; je vous propose celle à renseigner maintenant."
+                    "Seule la personne responsable du SPASER peut choisir une autre période ; je vous propose celle à renseigner maintenant."
                 )
             else:
                 try:
@@ -188,13 +188,13 @@ class UpdateIndicatorsDialog(SpaserDialog):
         if role is Role.CONTRIBUTOR:
             if not person.directorate_code:
                 await step.context.send_activity(
-                    "Vous n'êtes rattaché·e à aucune direction : demandez au responsable SPASER de vous y affecter."
+                    "Vous n’êtes rattaché·e à aucune direction : demandez à la personne responsable du SPASER de vous y affecter."
                 )
                 return await step.end_dialog(None)
             if options.directorate_code and options.directorate_code.upper() != person.directorate_code:
                 # Said in the message that follows, so that her own list does not start without a word.
                 step.values["refusal"] = (
-                    f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code}) : "
+                    f"Vous ne pouvez saisir que les indicateurs de votre direction ({person.directorate_code}) : "
                     "voici les siens."
                 )
             return await step.next(person.directorate_code)
@@ -210,12 +210,12 @@ class UpdateIndicatorsDialog(SpaserDialog):
             due = await self._values.directorates_with_due_indicators(today)
             choices = [Choice(value=d.code, synonyms=[d.name]) for d in due]
         if not choices:
-            await step.context.send_activity("Toutes les directions ont renseigné leurs indicateurs de la période. Rien à saisir !")
+            await step.context.send_activity("Toutes les directions ont renseigné leurs indicateurs de la période. Rien à saisir !")
             return await step.end_dialog(None)
         return await step.prompt(
             "directorate",
             PromptOptions(
-                prompt=MessageFactory.text("Pour quelle direction ? (directions ayant des indicateurs à renseigner)"),
+                prompt=MessageFactory.text("Pour quelle direction ? (directions ayant des indicateurs à renseigner)"),
                 retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (ex. DCP)."),
                 choices=choices,
                 style=ListStyle.hero_card,
@@ -242,11 +242,11 @@ class UpdateIndicatorsDialog(SpaserDialog):
             await step.context.send_activity("\n".join([*refusal, self._nothing_due_text(directorate_code, period, step.values)]))
             return await step.end_dialog(None)
         intro = "à corriger" if step.values["correction"] else "à renseigner"
-        lines = [*refusal, f"**{directorate_code}** : {len(items)} indicateur(s) {intro}."]
+        lines = [*refusal, f"**{directorate_code}** : {counted(len(items), 'indicateur')} {intro}."]
         lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.code})" for item in items]
         lines.append(
-            "Je vous les demande un par un. « passer » laisse un indicateur de côté ; « annuler » arrête "
-            "(ce qui est confirmé reste enregistré)."
+            ("Je vous les demande un par un." if len(items) > 1 else "Je vous le demande.")
+            + " « passer » laisse un indicateur de côté ; « annuler » arrête (ce qui est confirmé reste enregistré)."
         )
         await step.context.send_activity("\n".join(lines))
         loop = {
@@ -269,19 +269,19 @@ class UpdateIndicatorsDialog(SpaserDialog):
         if not step.values["correction"]:
             remaining = await self._values.still_due(directorate_code, self._values.today(), period=period)
         lines = [loop["note"]] if loop.get("note") else []
-        lines.append("C'est terminé.")
+        lines.append("C’est terminé.")
         if loop["saved"]:
-            lines.append("Enregistré :")
+            lines.append("Enregistré :")
             lines += [f"- {line}" for line in loop["saved"]]
         else:
-            lines.append("Aucune valeur n'a été enregistrée.")
+            lines.append("Aucune valeur n’a été enregistrée.")
         if remaining:
-            lines.append(f"Reste à renseigner pour {directorate_code} :")
+            lines.append(f"Reste à renseigner pour {directorate_code} :")
             lines += [f"- {code} ({period_code})" for code, period_code in remaining]
-            lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
+            lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
         elif not step.values["correction"]:
             when = f"pour {period.label}" if period else "pour la période"
-            lines.append(f"Tous les indicateurs de {directorate_code} sont à jour {when}. Merci !")
+            lines.append(f"Tous les indicateurs de {directorate_code} sont à jour {when}. Merci !")
         message = MessageFactory.text("\n".join(lines))
         if remaining:
             person = current_person(step.context)
@@ -299,7 +299,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"à la direction {directorate_code}."
             )
         when = f" pour {period.label}" if period else " pour la période en cours"
-        return f"Rien à renseigner pour {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
+        return f"Rien à renseigner pour {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
 
     # ----- one indicator ---------------------------------------------------------------------
 
@@ -309,10 +309,10 @@ class UpdateIndicatorsDialog(SpaserDialog):
         position = f"({loop['index'] + 1}/{len(loop['items'])}) " if len(loop["items"]) > 1 else ""
         text = (
             f"{position}**{item.code}** — {item.label}\n{item.description}\n"
-            f"Quelle valeur pour {loop['directorate']} ?"
+            f"Quelle valeur pour {loop['directorate']} ?"
         )
         if loop.get("retry"):
-            text = f"Quelle valeur pour {item.code} ({item.period}) ?"
+            text = f"Quelle valeur pour {item.code} ({item.period}) ?"
         validations = {"unit": item.unit, "code": item.code, LEAD_IN: loop.pop("note", "")}
         return await step.prompt("value", PromptOptions(prompt=MessageFactory.text(text), validations=validations))
 
@@ -321,13 +321,13 @@ class UpdateIndicatorsDialog(SpaserDialog):
         item = QueuedItem.load(loop["items"][loop["index"]])
         if step.result == SKIP:
             loop["not_saved"].append(item.code)
-            return await self._next_item(step, loop, f"{item.code} laissé de côté : rien n'est enregistré.")
+            return await self._next_item(step, loop, f"{item.code} laissé de côté : rien n’est enregistré.")
         if step.result == GAVE_UP:
             loop["not_saved"].append(item.code)
             return await self._next_item(
                 step,
                 loop,
-                f"Je n'ai pas réussi à lire la valeur après {MAX_VALUE_ATTEMPTS} essais : rien n'est enregistré pour "
+                f"Je n’ai pas réussi à lire la valeur après {MAX_VALUE_ATTEMPTS} essais : rien n’est enregistré pour "
                 f"{item.code}. Vous pourrez la saisir plus tard, ou dans le formulaire. Passons à la suite.",
             )
         step.values["value"] = step.result
@@ -336,7 +336,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             "comment",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Un commentaire sur {item.code} ({shown}) ? (facultatif : tapez « aucun » pour passer)"
+                    f"Un commentaire sur {item.code} ({shown}) ? (facultatif : tapez « aucun » pour passer)"
                 )
             ),
         )
@@ -349,7 +349,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
         note = f", commentaire « {step.values['comment']} »" if step.values["comment"] else ""
         options = yes_no_options(
-            f"J'enregistre **{shown}** pour {item.code} ({loop['directorate']}, {item.period}){note} ?"
+            f"J’enregistre **{shown}** pour {item.code} ({loop['directorate']}, {item.period}){note} ?"
         )
         options.retry_prompt = MessageFactory.text("Répondez « oui » pour enregistrer, « non » pour retaper la valeur.")
         return await step.prompt("confirm", options)
@@ -359,7 +359,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         item = QueuedItem.load(loop["items"][loop["index"]])
         if not is_yes(step.result):
             return await step.replace_dialog(
-                "item", {**loop, "retry": True, "note": f"D'accord, rien n'est enregistré pour {item.code}."}
+                "item", {**loop, "retry": True, "note": f"D’accord, rien n’est enregistré pour {item.code}."}
             )
         entry = ValueEntry(item.code, item.period, Decimal(step.values["value"]), step.values["comment"])
         # Unless the summary that ends the loop reads what remains, nothing else touches the database
@@ -376,16 +376,16 @@ class UpdateIndicatorsDialog(SpaserDialog):
             )
         except DomainError as error:
             loop["not_saved"].append(item.code)
-            return await self._next_item(step, loop, f"{error.message}\nRien n'est enregistré pour {item.code}.")
+            return await self._next_item(step, loop, f"{error.message}\nRien n’est enregistré pour {item.code}.")
         shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
-        loop["saved"].append(f"{item.code} ({item.period}) : {shown}")
+        loop["saved"].append(f"{item.code} ({item.period}) : {shown}")
         if outcome.saved and outcome.saved[0].previous_value is not None:
             return await self._next_item(
                 step,
                 loop,
-                f"Enregistré : {item.code} = {shown} (remplace {outcome.saved[0].previous_shown}, conservé dans l'historique).",
+                f"Enregistré : {item.code} = {shown} (remplace {outcome.saved[0].previous_shown}, conservé dans l’historique).",
             )
-        return await self._next_item(step, loop, f"Enregistré : {item.code} = {shown}.")
+        return await self._next_item(step, loop, f"Enregistré : {item.code} = {shown}.")
 
     @staticmethod
     async def _next_item(step: WaterfallStepContext, loop: dict, note: str):

@@ -27,10 +27,10 @@ class AnswerQuestionOptions:
 
 class AnswerQuestionDialog(SpaserDialog):
     help_text = (
-        "Écrivez la réponse telle que les agents la liront (quelques lignes, avec la source si possible). "
+        "Écrivez la réponse telle que les agent·es la liront (quelques lignes, avec la source si possible). "
         "Elle sera donnée à toute personne qui posera une question proche."
     )
-    cancel_text = "C'est annulé : aucune réponse n'a été enregistrée."
+    cancel_text = "C’est annulé : aucune réponse n’a été enregistrée."
 
     def __init__(self, knowledge: KnowledgeService) -> None:
         super().__init__()
@@ -52,7 +52,7 @@ class AnswerQuestionDialog(SpaserDialog):
         question = await self._knowledge.get_open_question(options.question_id)
         if question is None:
             await step.context.send_activity(
-                f"La question n° {options.question_id} n'existe pas ou a déjà une réponse. "
+                f"La question n° {options.question_id} n’existe pas ou a déjà une réponse. "
                 "Tapez « questions sans réponse » pour voir la liste."
             )
             return await step.end_dialog(None)
@@ -64,7 +64,7 @@ class AnswerQuestionDialog(SpaserDialog):
         return await step.prompt(
             "answer",
             PromptOptions(
-                prompt=MessageFactory.text(f"Question n° {step.values['question_id']} : « {step.values['question']} »\n\nQuelle est la réponse ?"),
+                prompt=MessageFactory.text(f"Question n° {step.values['question_id']} : « {step.values['question']} »\n\nQuelle est la réponse ?"),
                 retry_prompt=MessageFactory.text(f"La réponse doit faire entre 1 et {MAX_ANSWER_CHARS} caractères."),
             ),
         )
@@ -73,12 +73,12 @@ class AnswerQuestionDialog(SpaserDialog):
         step.values["answer"] = step.result.strip()
         return await step.prompt(
             "confirm",
-            yes_no_options(f"Je l'enregistre et la donnerai désormais :\n\n{step.values['answer']}\n\nConfirmez-vous ?"),
+            yes_no_options(f"Je l’enregistre et la donnerai désormais :\n\n{step.values['answer']}\n\nConfirmez-vous ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):
         if not is_yes(step.result):
-            await step.context.send_activity("Rien n'a été enregistré.")
+            await step.context.send_activity("Rien n’a été enregistré.")
             return await step.end_dialog(None)
         lead = current_person(step.context)
         try:
@@ -87,6 +87,6 @@ class AnswerQuestionDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         await step.context.send_activity(
-            f"C'est enregistré : la réponse à « {entry.title} » sera donnée à partir de maintenant."
+            f"C’est enregistré : la réponse à « {entry.title} » sera donnée à partir de maintenant."
         )
         return await step.end_dialog(entry.id)

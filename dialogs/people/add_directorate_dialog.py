@@ -54,9 +54,9 @@ class AddDirectorateDialog(SpaserDialog):
         return await step.prompt(
             "code",
             PromptOptions(
-                prompt=MessageFactory.text("Quel est le code court de la direction ? (ex. DRH, DCP, DSI)"),
+                prompt=MessageFactory.text("Quel est le code court de la direction ? (ex. DRH, DCP, DSI)"),
                 retry_prompt=MessageFactory.text(
-                    "Le code doit contenir des lettres, des chiffres, - ou _ (32 caractères au plus). Exemple : DRH."
+                    "Le code doit contenir des lettres, des chiffres, - ou _ (32 caractères au plus). Exemple : DRH."
                 ),
             ),
         )
@@ -67,7 +67,7 @@ class AddDirectorateDialog(SpaserDialog):
             return await step.next(step.values["name"])
         return await step.prompt(
             "name",
-            PromptOptions(prompt=MessageFactory.text(f"Quel est le nom complet de la direction {step.values['code']} ?")),
+            PromptOptions(prompt=MessageFactory.text(f"Quel est le nom complet de la direction {step.values['code']} ?")),
         )
 
     async def save_step(self, step: WaterfallStepContext):
@@ -78,6 +78,6 @@ class AddDirectorateDialog(SpaserDialog):
             return await step.end_dialog(None)
         await step.context.send_activity(
             f"La direction **{directorate.code}** ({directorate.name}) est enregistrée. "
-            f"Vous pouvez maintenant y affecter des personnes : « affecter une personne »."
+            f"Vous pouvez maintenant y affecter des personnes : « affecter une personne »."
         )
         return await step.end_dialog(directorate.code)

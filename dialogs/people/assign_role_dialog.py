@@ -55,8 +55,8 @@ async def _valid_email(prompt: PromptValidatorContext) -> bool:
 
 class AssignRoleDialog(SpaserDialog):
     help_text = (
-        "J'attribue un rôle à une personne à partir de son adresse e-mail professionnelle (celle de Teams) : "
-        "responsable SPASER, contributeur·rice d'une direction, ou élu·e / directeur·rice."
+        "J’attribue un rôle à une personne à partir de son adresse e-mail professionnelle (celle de Teams) : "
+        "responsable SPASER, contributeur·rice d’une direction, ou élu·e / directeur·rice."
     )
 
     def __init__(
@@ -90,8 +90,8 @@ class AssignRoleDialog(SpaserDialog):
         return await step.prompt(
             "email",
             PromptOptions(
-                prompt=MessageFactory.text("Quelle est l'adresse e-mail (UPN) de la personne ?"),
-                retry_prompt=MessageFactory.text("Je n'ai pas reconnu une adresse e-mail. Exemple : prenom.nom@ville.fr"),
+                prompt=MessageFactory.text("Quelle est l’adresse e-mail (UPN) de la personne ?"),
+                retry_prompt=MessageFactory.text("Je n’ai pas reconnu une adresse e-mail. Exemple : prenom.nom@ville.fr"),
             ),
         )
 
@@ -103,8 +103,8 @@ class AssignRoleDialog(SpaserDialog):
         return await step.prompt(
             "role",
             PromptOptions(
-                prompt=MessageFactory.text(f"Quel rôle pour {step.values['email']} ?"),
-                retry_prompt=MessageFactory.text("Choisissez l'un des trois rôles proposés."),
+                prompt=MessageFactory.text(f"Quel rôle pour {step.values['email']} ?"),
+                retry_prompt=MessageFactory.text("Choisissez l’un des trois rôles proposés."),
                 choices=choices,
                 style=ListStyle.hero_card,
             ),
@@ -121,13 +121,13 @@ class AssignRoleDialog(SpaserDialog):
         directorates = await self._directorates.list()
         if not directorates:
             await step.context.send_activity(
-                "Aucune direction n'est encore enregistrée. Créez-en une avec « ajouter une direction », puis recommencez."
+                "Aucune direction n’est encore enregistrée. Créez-en une avec « ajouter une direction », puis recommencez."
             )
             return await step.end_dialog(None)
         return await step.prompt(
             "directorate",
             PromptOptions(
-                prompt=MessageFactory.text("De quelle direction ?"),
+                prompt=MessageFactory.text("De quelle direction ?"),
                 retry_prompt=MessageFactory.text("Choisissez une direction de la liste."),
                 choices=[Choice(value=d.code, synonyms=[d.name]) for d in directorates],
                 style=ListStyle.hero_card,
@@ -155,14 +155,14 @@ class AssignRoleDialog(SpaserDialog):
         who = f"**{person.name}** ({person.email})" if person.name and person.name != person.email.split("@")[0] else f"**{person.email}**"
         notes = []
         if self._directory is not None and entry is None:
-            notes.append("Attention : je ne trouve pas cette adresse dans l’annuaire Microsoft 365 ; vérifiez-la.")
+            notes.append("Attention : je ne trouve pas cette adresse dans l’annuaire Microsoft 365 ; vérifiez-la.")
         elif self._directory is None and not name:
             again = " ".join(filter(None, [person.email, ROLE_WORDS_TYPED[role], person.directorate_code]))
             notes.append(
-                f"Pour afficher son nom plutôt que « {person.name} » avant son premier message : "
+                f"Pour afficher son nom plutôt que « {person.name} » avant son premier message : "
                 f"« affecter {again} nom Prénom Nom »."
             )
         await step.context.send_activity(
-            " ".join([f"C'est noté : {who} est {role.label}{where}. Son rôle s'appliquera dès son prochain message au bot.", *notes])
+            " ".join([f"C’est noté : {who} est {role.label}{where}. Son rôle s’appliquera dès son prochain message au bot.", *notes])
         )
         return await step.end_dialog(person.id)

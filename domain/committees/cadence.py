@@ -64,10 +64,10 @@ class CommitteeType:
 
     def __post_init__(self) -> None:
         if self.min_per_year < 0 or self.max_per_year < 0:
-            raise SchedulingError(f"{self.label} : le nombre de réunions par an ne peut pas être négatif.")
+            raise SchedulingError(f"{self.label} : le nombre de réunions par an ne peut pas être négatif.")
         if self.min_per_year > self.max_per_year:
             raise SchedulingError(
-                f"{self.label} : le minimum ({self.min_per_year}) dépasse le maximum "
+                f"{self.label} : le minimum ({self.min_per_year}) dépasse le maximum "
                 f"({self.max_per_year}) de réunions par an."
             )
 
@@ -104,7 +104,7 @@ def parse_committee_kind(value: CommitteeKind | str) -> CommitteeKind:
         return CommitteeKind(str(value).lower())
     except ValueError as error:
         raise SchedulingError(
-            f"Type de comité inconnu : « {value} » (attendu : copil ou cotech)."
+            f"Type de comité inconnu : « {value} » (attendu : copil ou cotech)."
         ) from error
 
 
@@ -113,7 +113,7 @@ def parse_meeting_status(value: MeetingStatus | str) -> MeetingStatus:
         return MeetingStatus(str(value).lower())
     except ValueError as error:
         raise SchedulingError(
-            f"Statut de réunion inconnu : « {value} » (attendu : planned, held ou cancelled)."
+            f"Statut de réunion inconnu : « {value} » (attendu : planned, held ou cancelled)."
         ) from error
 
 
@@ -220,7 +220,7 @@ def check_cadence(
         else:
             continue
         message = (
-            f"{committee_type.label} : {_meetings_phrase(count, window)}, "
+            f"{committee_type.label} : {_meetings_phrase(count, window)}, "
             f"le SPASER en recommande {committee_type.recommended_range_fr()}."
         )
         warnings.append(

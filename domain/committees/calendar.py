@@ -53,9 +53,9 @@ class CalendarMeeting:
         if self.ends_at is not None and require_aware(self.ends_at, "fin de la réunion") <= self.starts_at:
             raise SchedulingError("La fin de la réunion doit être après son début.")
         if isinstance(self.sequence, bool) or not isinstance(self.sequence, int) or self.sequence < 0:
-            raise SchedulingError(f"Numéro de version de la réunion invalide : « {self.sequence} ».")
+            raise SchedulingError(f"Numéro de version de la réunion invalide : « {self.sequence} ».")
         if self.teams_url is not None and not self.teams_url.startswith("https://"):
-            raise SchedulingError(f"Le lien Teams doit commencer par https:// (reçu : « {self.teams_url} »).")
+            raise SchedulingError(f"Le lien Teams doit commencer par https:// (reçu : « {self.teams_url} »).")
         if self.last_modified is not None:
             require_aware(self.last_modified, "date de dernière modification")
 
@@ -66,7 +66,7 @@ class CalendarMeeting:
     @property
     def summary(self) -> str:
         title = self.title or f"{default_committee_types()[self.kind].label} du SPASER"
-        return f"Annulé : {title}" if self.status is MeetingStatus.CANCELLED else title
+        return f"Annulé : {title}" if self.status is MeetingStatus.CANCELLED else title
 
 
 def meeting_uid(meeting_id: int | str, domain: str = DEFAULT_UID_DOMAIN) -> str:
@@ -84,9 +84,9 @@ def _description(meeting: CalendarMeeting) -> str:
     if meeting.status is MeetingStatus.CANCELLED:
         parts.append("Cette réunion est annulée.")
     if meeting.agenda:
-        parts.append(f"Ordre du jour :\n{meeting.agenda.strip()}")
+        parts.append(f"Ordre du jour :\n{meeting.agenda.strip()}")
     if meeting.teams_url:
-        parts.append(f"Rejoindre la réunion Teams : {meeting.teams_url}")
+        parts.append(f"Rejoindre la réunion Teams : {meeting.teams_url}")
     return "\n\n".join(parts)
 
 

@@ -154,7 +154,7 @@ class MeetingDateReader:
         """Raises DomainError when the text is too long to be searched for a date."""
         if len(text or "") > MAX_WHEN_TEXT_LENGTH:
             raise DomainError(
-                f"Ce message est trop long pour que j’y cherche une date ({MAX_WHEN_TEXT_LENGTH} caractères au plus) : "
+                f"Ce message est trop long pour que j’y cherche une date ({MAX_WHEN_TEXT_LENGTH} caractères au plus) : "
                 f"écrivez seulement le jour et l’heure, par exemple {DATE_EXAMPLES}."
             )
         return recognize_when(text, self.now_local)

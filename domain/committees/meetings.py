@@ -80,7 +80,7 @@ def check_range(min_per_year: int, max_per_year: int) -> None:
     """A committee type's yearly range: 0 ≤ minimum ≤ maximum ≤ MAX_MEETINGS_PER_YEAR."""
     if not (0 <= min_per_year <= max_per_year <= MAX_MEETINGS_PER_YEAR):
         raise DomainError(
-            f"Cadence invalide : {min_per_year} à {max_per_year} réunions par an "
+            f"Cadence invalide : {min_per_year} à {max_per_year} réunions par an "
             f"(il faut 0 ≤ minimum ≤ maximum ≤ {MAX_MEETINGS_PER_YEAR})."
         )
 

@@ -39,14 +39,14 @@ def meeting_title(meeting: MeetingView, tz: str) -> str:
 
 
 def meeting_facts(meeting: MeetingView, tz: str) -> dict[str, Any]:
-    facts = [{"title": "Date :", "value": format_datetime_fr(meeting.starts_at, tz)}]
+    facts = [{"title": "Date :", "value": format_datetime_fr(meeting.starts_at, tz)}]
     if meeting.location:
-        facts.append({"title": "Lieu :", "value": shown(meeting.location)})
+        facts.append({"title": "Lieu :", "value": shown(meeting.location)})
     if meeting.teams_url:
-        facts.append({"title": "Réunion Teams :", "value": f"[rejoindre]({meeting.teams_url})"})
+        facts.append({"title": "Réunion Teams :", "value": f"[rejoindre]({meeting.teams_url})"})
     if not meeting.location and not meeting.teams_url:
-        facts.append({"title": "Lieu :", "value": "à préciser"})
-    facts.append({"title": "Ordre du jour :", "value": shown(meeting.agenda) or "à venir"})
+        facts.append({"title": "Lieu :", "value": "à préciser"})
+    facts.append({"title": "Ordre du jour :", "value": shown(meeting.agenda) or "à venir"})
     return {"type": "FactSet", "facts": facts}
 
 
@@ -63,8 +63,8 @@ def _in_days(days_ahead: int) -> str:
 
 
 def member_reminder(meeting: MeetingView, days_ahead: int, tz: str) -> tuple[str, dict]:
-    text = f"Rappel : {meeting.label.lower()} du SPASER {_in_days(days_ahead)}, le {format_datetime_fr(meeting.starts_at, tz)}"
-    body = [_title(f"Rappel : {meeting.label.lower()} {_in_days(days_ahead)}"), meeting_facts(meeting, tz)]
+    text = f"Rappel : {meeting.label.lower()} du SPASER {_in_days(days_ahead)}, le {format_datetime_fr(meeting.starts_at, tz)}"
+    body = [_title(f"Rappel : {meeting.label.lower()} {_in_days(days_ahead)}"), meeting_facts(meeting, tz)]
     return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
 
 
@@ -75,10 +75,10 @@ def data_collection_reminder(meeting: MeetingView, days_ahead: int, tz: str, dir
         f"{format_datetime_fr(meeting.starts_at, tz)}"
     )
     body = [
-        _title(f"{meeting.label} {_in_days(days_ahead)} : vos indicateurs SPASER"),
+        _title(f"{meeting.label} {_in_days(days_ahead)} : vos indicateurs SPASER"),
         _para(
             f"Le {meeting.label.lower()} se réunit le {format_datetime_fr(meeting.starts_at, tz)}. Merci de mettre "
-            f"à jour les indicateurs {whose} d’ici là : ils alimentent le bilan présenté en séance."
+            f"à jour les indicateurs {whose} d’ici là : ils alimentent le bilan présenté en séance."
         ),
         meeting_facts(meeting, tz),
     ]
@@ -95,19 +95,19 @@ def reminder_message(
 
 def moved_notice(meeting: MeetingView, previous: datetime, tz: str) -> tuple[str, dict]:
     text = (
-        f"Changement de date : le {meeting.label.lower()} du {format_datetime_fr(previous, tz)} est déplacé au "
+        f"Changement de date : le {meeting.label.lower()} du {format_datetime_fr(previous, tz)} est déplacé au "
         f"{format_datetime_fr(meeting.starts_at, tz)}"
     )
     body = [
         _title(f"{meeting.label} déplacé"),
-        _para(f"Il n’aura pas lieu le {format_datetime_fr(previous, tz)}. Nouvelle date :"),
+        _para(f"Il n’aura pas lieu le {format_datetime_fr(previous, tz)}. Nouvelle date :"),
         meeting_facts(meeting, tz),
     ]
     return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
 
 
 def cancelled_notice(meeting: MeetingView, tz: str) -> tuple[str, dict]:
-    text = f"Annulation : le {meeting.label.lower()} du {format_datetime_fr(meeting.starts_at, tz)} n’aura pas lieu"
+    text = f"Annulation : le {meeting.label.lower()} du {format_datetime_fr(meeting.starts_at, tz)} n’aura pas lieu"
     body = [
         _title(f"{meeting.label} annulé"),
         _para(f"Le {meeting.label.lower()} prévu le {format_datetime_fr(meeting.starts_at, tz)} est annulé."),
@@ -119,7 +119,7 @@ def no_recipient_notice(meeting: MeetingView, audience: ReminderAudience, tz: st
     who = "membre" if audience is ReminderAudience.MEMBERS else "contributeur·rice de direction"
     return (
         f"Le rappel du {meeting.label.lower()} du {format_datetime_fr(meeting.starts_at, tz)} n’a été envoyé à "
-        f"personne : aucun·e {who} n’est enregistré·e. Tapez « membres du {KIND_NAMES[meeting.kind]} » ou "
+        f"personne : aucun·e {who} n’est enregistré·e. Tapez « membres du {KIND_NAMES[meeting.kind]} » ou "
         "« affecter une personne »."
     )
 
@@ -154,7 +154,7 @@ def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | No
         body.append(_para(proposal.reason, subtle=True))
     body.append(
         _para(
-            "Pour changer une date : « modifier 2 le 9 mars à 10h ». Pour tout enregistrer : « tout accepter ».",
+            "Pour changer une date : « modifier 2 le 9 mars à 10h ». Pour tout enregistrer : « tout accepter ».",
             subtle=True,
         )
     )
@@ -167,6 +167,6 @@ def cadence_lines(types: dict[CommitteeKind, CommitteeType], warnings: Sequence[
     for kind, committee_type in types.items():
         if kind not in warned:
             lines.append(
-                f"✅ {committee_type.label} : cadence respectée ({committee_type.recommended_range_fr()} recommandés)."
+                f"✅ {committee_type.label} : cadence respectée ({committee_type.recommended_range_fr()} recommandés)."
             )
     return lines

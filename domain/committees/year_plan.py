@@ -31,6 +31,7 @@ import holidays
 
 from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone, local_datetime
 from domain.committees.cadence import CommitteeKind, shift_years
+from domain.text import counted
 
 DateRange = tuple[date, date]
 """Inclusive (first day, last day)."""
@@ -56,16 +57,16 @@ class YearPlanSettings:
         for label, count in (("comités de pilotage", self.copil_count), ("comités techniques", self.cotech_count)):
             if not isinstance(count, int) or not 0 <= count <= MAX_MEETINGS_PER_KIND:
                 raise SchedulingError(
-                    f"Nombre de {label} par an invalide : {count} (entre 0 et {MAX_MEETINGS_PER_KIND})."
+                    f"Nombre de {label} par an invalide : {count} (entre 0 et {MAX_MEETINGS_PER_KIND})."
                 )
         if not isinstance(self.cotech_lead_weeks, int) or not 1 <= self.cotech_lead_weeks <= 12:
             raise SchedulingError(
-                f"Délai entre comité technique et comité de pilotage invalide : {self.cotech_lead_weeks} "
-                "semaine(s) (entre 1 et 12)."
+                "Délai entre comité technique et comité de pilotage invalide : "
+                f"{counted(self.cotech_lead_weeks, 'semaine')} (entre 1 et 12)."
             )
         for label, value in (("comité de pilotage", self.copil_time), ("comité technique", self.cotech_time)):
             if not isinstance(value, time):
-                raise SchedulingError(f"Heure par défaut du {label} invalide : « {value} ».")
+                raise SchedulingError(f"Heure par défaut du {label} invalide : « {value} ».")
         load_timezone(self.timezone)
         object.__setattr__(self, "school_holidays", tuple(_check_range(r) for r in self.school_holidays))
 
@@ -83,7 +84,7 @@ def _check_range(value: DateRange) -> DateRange:
     except (TypeError, ValueError) as error:
         raise SchedulingError("Chaque période de vacances scolaires doit être (premier jour, dernier jour).") from error
     if not (isinstance(first, date) and isinstance(last, date)) or first > last:
-        raise SchedulingError(f"Période de vacances scolaires invalide : du {first} au {last}.")
+        raise SchedulingError(f"Période de vacances scolaires invalide : du {first} au {last}.")
     return first, last
 
 
@@ -94,7 +95,7 @@ def french_public_holidays(years: Iterable[int], subdivision: str | None = None)
     except NotImplementedError as error:
         known = ", ".join(sorted(holidays.France.subdivisions))
         raise SchedulingError(
-            f"Subdivision inconnue pour les jours fériés : « {subdivision} » (valeurs possibles : {known})."
+            f"Subdivision inconnue pour les jours fériés : « {subdivision} » (valeurs possibles : {known})."
         ) from error
 
 
@@ -107,7 +108,7 @@ def school_holiday_ranges(zone: str, years: Iterable[int]) -> list[DateRange]:
         calendar = holidays.France(years=list(years), subdiv=zone, categories=(holidays.SCHOOL,))
     except (NotImplementedError, ValueError) as error:
         raise SchedulingError(
-            f"Zone de vacances scolaires inconnue : « {zone} » (attendu : Zone A, Zone B ou Zone C)."
+            f"Zone de vacances scolaires inconnue : « {zone} » (attendu : Zone A, Zone B ou Zone C)."
         ) from error
     ranges: list[DateRange] = []
     for day in sorted(calendar):
@@ -138,7 +139,7 @@ class _DayRules:
         if day.weekday() >= 5:
             return "week-end"
         if day in self._public_holidays:
-            return f"jour férié : {self._public_holidays.get(day)}"
+            return f"jour férié : {self._public_holidays.get(day)}"
         if any(first <= day <= last for first, last in self._school):
             return "vacances scolaires"
         if self.in_summer_break(day):
@@ -189,7 +190,7 @@ def _gap_to_fill(days: list[date], start: date, length_days: int) -> date:
 
 def _no_day_error(label: str, target: date) -> SchedulingError:
     return SchedulingError(
-        f"Impossible de placer le {label} prévu vers le {format_date_fr(target)} : aucun jour ouvré libre "
+        f"Impossible de placer le {label} prévu vers le {format_date_fr(target)} : aucun jour ouvré libre "
         "sur la période (vérifiez les vacances scolaires et les dates occupées)."
     )
 

@@ -138,8 +138,8 @@ class ImportReport:
         """The report as plain text (command line)."""
         parts = [f"Import des DECP : {self.source.described}.", *self.summary_lines()]
         if self.refused_counts:
-            parts += ["Refusés, par motif :", *(f"- {line}" for line in self.refusal_lines(refusals_shown))]
-        parts += ["Valeurs calculées :", *self.value_lines()]
+            parts += ["Refusés, par motif :", *(f"- {line}" for line in self.refusal_lines(refusals_shown))]
+        parts += ["Valeurs calculées :", *self.value_lines()]
         return "\n".join(parts)
 
 
@@ -260,7 +260,7 @@ def missing_environmental_text(contracts: Sequence[ContractLine], total: int, si
         )
     lines = [
         f"{counted(total, 'marché notifié', 'marchés notifiés')} depuis le {start} sans aucune considération "
-        "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché :"
+        "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché :"
     ]
     for line in contracts[:CONTRACTS_LISTED]:
         lines.append(

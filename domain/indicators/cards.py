@@ -15,7 +15,7 @@ from typing import Any
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
-from domain.text import shown
+from domain.text import counted, shown
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"
@@ -45,16 +45,16 @@ def comment_input_id(item: DueItem) -> str:
 
 def describe_item(item: DueItem) -> str:
     """« 3e trimestre 2026 (2026-T3) · en % · dernière valeur : 42,5 % (2026-T2) »."""
-    parts = [f"{item.period.label} ({item.period.code})", f"en {item.indicator.unit.display_name}"]
+    parts = [item.period.label_with_code, f"en {item.indicator.unit.display_name}"]
     if item.existing is not None:
-        parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
+        parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
     if item.last is not None:
-        parts.append(f"dernière valeur : {item.last.shown} ({item.last.period.code})")
+        parts.append(f"dernière valeur : {item.last.shown} ({item.last.period.code})")
     return " · ".join(parts)
 
 
 def due_list_text(directorate_code: str, items: list[DueItem]) -> str:
-    lines = [f"**{directorate_code}** : {len(items)} indicateur(s) à renseigner"]
+    lines = [f"**{directorate_code}** : {counted(len(items), 'indicateur')} à renseigner"]
     for item in items:
         lines.append(f"- **{item.indicator.code}** {item.indicator.label} — {describe_item(item)}")
     return "\n".join(lines)
@@ -62,7 +62,7 @@ def due_list_text(directorate_code: str, items: list[DueItem]) -> str:
 
 def saved_line(view: ValueView) -> str:
     corrected = f" (corrige {view.previous_shown})" if view.previous_value is not None else ""
-    return f"- {view.indicator_code} ({view.period.code}) : {view.shown}{corrected}"
+    return f"- {view.indicator_code} ({view.period.code}) : {view.shown}{corrected}"
 
 
 def history_line(view: ValueView, timezone: str) -> str:
@@ -70,7 +70,7 @@ def history_line(view: ValueView, timezone: str) -> str:
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
     comment = f" — « {shown(view.comment)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
-    return f"- {view.period.code} {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} le {when}{comment}"
+    return f"- {view.period.code} {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} le {when}{comment}"
 
 
 def update_buttons(directorate_code: str | None) -> list[dict]:
@@ -106,7 +106,7 @@ def indicator_form_card(
             "isSubtle": True,
             "wrap": True,
             "text": "Laissez vide un indicateur que vous ne pouvez pas encore renseigner. Écrivez les nombres "
-            "comme d'habitude : 12,5 % ; 1 200 ; 1 200,50 €.",
+            "comme d’habitude : 12,5 % ; 1 200 ; 1 200,50 €.",
         },
     ]
     for message in general_errors:
@@ -115,7 +115,7 @@ def indicator_form_card(
         body.append(
             {
                 "type": "TextBlock",
-                "text": "Rien n'a été enregistré : corrigez les champs signalés puis renvoyez le formulaire.",
+                "text": "Rien n’a été enregistré : corrigez les champs signalés puis renvoyez le formulaire.",
                 "color": "Attention",
                 "weight": "Bolder",
                 "wrap": True,
@@ -137,7 +137,7 @@ def indicator_form_card(
             "type": "Input.Text",
             "id": comment_id,
             "label": "Commentaire (facultatif)",
-            "placeholder": "source, explication d'un écart…",
+            "placeholder": "source, explication d’un écart…",
             "maxLength": 500,
         }
         if comments.get(comment_id):
@@ -182,6 +182,6 @@ def read_form(value: Mapping) -> FormContent:
             content.entries.append(ValueEntry(code=code, period=period, value=text, comment=comment))
         elif comment:
             content.errors[entry_key(code, period)] = (
-                f"{code} : un commentaire sans valeur. Indiquez la valeur, ou effacez le commentaire."
+                f"{code} : un commentaire sans valeur. Indiquez la valeur, ou effacez le commentaire."
             )
     return content

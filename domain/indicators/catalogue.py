@@ -75,7 +75,7 @@ class Axis(StrEnum):
         axis = _AXIS_ALIASES.get(_fold(text))
         if axis is None:
             raise InvalidCatalogueValue(
-                f"axe « {quoted_input(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
+                f"axe « {quoted_input(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
             )
         return axis
 
@@ -90,7 +90,7 @@ class ImprovementDirection(StrEnum):
     def parse(cls, text: str) -> ImprovementDirection:
         direction = _DIRECTION_ALIASES.get(_fold(text))
         if direction is None:
-            raise InvalidCatalogueValue(f"sens « {quoted_input(text)} » inconnu : indiquez hausse ou baisse.")
+            raise InvalidCatalogueValue(f"sens « {quoted_input(text)} » inconnu : indiquez hausse ou baisse.")
         return direction
 
 
@@ -135,7 +135,7 @@ class RowProblem:
     def __str__(self) -> str:
         if self.column is None:
             return sentence(self.message)
-        return f"Colonne « {self.column} » : {lower_first(self.message)}"
+        return f"Colonne « {self.column} » : {lower_first(self.message)}"
 
 
 class InvalidCatalogueRow(DomainError):
@@ -272,9 +272,9 @@ def _rule_problems(
     existence is checked against the whole catalogue, at import)."""
     problems = []
     if aggregation is AggregationRule.WEIGHTED_MEAN and not weighting_base:
-        problems.append(RowProblem("base_ponderation", "une moyenne pondérée a besoin de l'indicateur qui pondère (son code)."))
+        problems.append(RowProblem("base_ponderation", "une moyenne pondérée a besoin de l’indicateur qui pondère (son code)."))
     if weighting_base and aggregation is not AggregationRule.WEIGHTED_MEAN:
-        problems.append(RowProblem("base_ponderation", "une base de pondération ne sert qu'à une « moyenne pondérée »."))
+        problems.append(RowProblem("base_ponderation", "une base de pondération ne sert qu’à une « moyenne pondérée »."))
     if weighting_base and code and weighting_base == code:
         problems.append(RowProblem("base_ponderation", "un indicateur ne peut pas se pondérer lui-même."))
     if aggregation is AggregationRule.SINGLE and directorates is not None and len(directorates) != 1:
@@ -283,20 +283,20 @@ def _rule_problems(
         problems.append(
             RowProblem(
                 "directions",
-                "un indicateur calculé depuis les DECP est une valeur de l’organisme : une seule direction, "
+                "un indicateur calculé depuis les DECP est une valeur de l’organisme : une seule direction, "
                 "celle qui publie les données (par exemple la commande publique).",
             )
         )
     if unit is not None and unit not in computation.units:
         allowed = ", ".join(sorted(u.value for u in computation.units))
-        problems.append(RowProblem("calcul", f"un indicateur calculé « {computation.value} » s'exprime en {allowed}."))
+        problems.append(RowProblem("calcul", f"un indicateur calculé « {computation.value} » s’exprime en {allowed}."))
     return problems
 
 
 def unknown_weighting_base(row: CatalogueRow, codes: Collection[str]) -> str | None:
     """The French problem when a weighted mean names an indicator the catalogue does not have."""
     if row.weighting_base and row.weighting_base not in codes:
-        return f"l'indicateur de pondération {row.weighting_base} n'existe pas dans le catalogue."
+        return f"l’indicateur de pondération {row.weighting_base} n’existe pas dans le catalogue."
     return None
 
 
@@ -328,8 +328,8 @@ def catalogue_size_warning(active_count: int) -> str | None:
     if active_count <= RECOMMENDED_MAX_ACTIVE_INDICATORS:
         return None
     return (
-        f"Attention : le catalogue compte {active_count} indicateurs actifs. Il est conseillé de s'en tenir "
-        f"à une trentaine ({RECOMMENDED_MAX_ACTIVE_INDICATORS}) pour que le suivi reste faisable ; "
+        f"Attention : le catalogue compte {active_count} indicateurs actifs. Il est conseillé de s’en tenir "
+        f"à une trentaine ({RECOMMENDED_MAX_ACTIVE_INDICATORS}) pour que le suivi reste faisable ; "
         "pensez à désactiver les moins utiles."
     )
 
@@ -338,8 +338,8 @@ def _read_code(text: str) -> str:
     code = text.upper()
     if not INDICATOR_CODE_PATTERN.match(code):
         raise InvalidCatalogueValue(
-            f"code « {quoted_input(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
-            "au plus, sans espace (exemple : IND-03)."
+            f"code « {quoted_input(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
+            "au plus, sans espace (exemple : IND-03)."
         )
     return code
 
@@ -379,7 +379,7 @@ def _read_directorates(text: str, known_directorates: Collection[str] | None) ->
 
 def _unknown_directorate_message(code: str, known: set[str]) -> str:
     close = difflib.get_close_matches(code, sorted(known), n=1)
-    hint = f" : vouliez-vous dire « {close[0]} » ?" if close else " : créez-la d'abord ou corrigez le code."
+    hint = f" : vouliez-vous dire « {close[0]} » ?" if close else " : créez-la d’abord ou corrigez le code."
     return f"direction « {code} » inconnue{hint}"
 
 
@@ -394,14 +394,14 @@ def _read_number(text: str, unit: Unit | None) -> Decimal | None:
     if unit is not None:
         return parse_value(text, unit)
     if not _DIGIT.search(text):
-        raise InvalidCatalogueValue(f"« {quoted_input(text)} » n'est pas un nombre (exemple : 12,5).")
+        raise InvalidCatalogueValue(f"« {quoted_input(text)} » n’est pas un nombre (exemple : 12,5).")
     return None
 
 
 def _read_year(text: str) -> int:
     if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise InvalidCatalogueValue(
-            f"« {quoted_input(text)} » n'est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
+            f"« {quoted_input(text)} » n’est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
         )
     return int(text)
 
@@ -412,7 +412,7 @@ def _read_yes_no(text: str) -> bool:
         return True
     if folded in _NO:
         return False
-    raise InvalidCatalogueValue(f"« {quoted_input(text)} » : indiquez oui ou non.")
+    raise InvalidCatalogueValue(f"« {quoted_input(text)} » : indiquez oui ou non.")
 
 
 def _csv_number(number: Decimal | None) -> str:

@@ -51,7 +51,7 @@ class LineError:
         if self.line is None:
             return sentence(self.message)
         where = f"Ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
-        return f"{where} : {lower_first(self.message)}"
+        return f"{where} : {lower_first(self.message)}"
 
 
 class CatalogueImportError(DomainError):
@@ -61,7 +61,7 @@ class CatalogueImportError(DomainError):
         self.errors = tuple(errors)
         count = len(self.errors)
         heading = (
-            "Import refusé, aucun indicateur n'a été importé : "
+            "Import refusé, aucun indicateur n’a été importé : "
             + ("1 erreur." if count == 1 else f"{count} erreurs.")
         )
         listed = [f"- {error}" for error in self.errors[:MAX_LISTED_ERRORS]]
@@ -85,14 +85,14 @@ def parse_catalogue_csv(
     size = len(data)
     if size > max_bytes:
         message = (
-            f"Le fichier est trop gros ({french_int(size)} octets, {french_int(max_bytes)} au plus) : "
-            "un catalogue compte une trentaine d'indicateurs. Vérifiez qu'il s'agit du bon fichier."
+            f"Le fichier est trop gros ({french_int(size)} octets, {french_int(max_bytes)} au plus) : "
+            "un catalogue compte une trentaine d’indicateurs. Vérifiez qu’il s’agit du bon fichier."
         )
         raise CatalogueImportError([LineError(None, message)])
     text = _decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     header_line = next((line for line in text[:10_000].splitlines() if line.strip()), None)
     if header_line is None:
-        raise CatalogueImportError([LineError(None, f"Le fichier est vide. En-tête attendu : {EXPECTED_HEADER}")])
+        raise CatalogueImportError([LineError(None, f"Le fichier est vide. En-tête attendu : {EXPECTED_HEADER}")])
     return _read_rows(text, _detect_delimiter(header_line), known_directorates, max_rows)
 
 
@@ -137,8 +137,8 @@ def _read_rows(
             data_rows += 1
             if data_rows > max_rows:
                 message = (
-                    f"Le fichier contient plus de {french_int(max_rows)} indicateurs : import refusé sans lire "
-                    "la suite. Un catalogue compte une trentaine d'indicateurs ; vérifiez qu'il s'agit du bon fichier."
+                    f"Le fichier contient plus de {french_int(max_rows)} indicateurs : import refusé sans lire "
+                    "la suite. Un catalogue compte une trentaine d’indicateurs ; vérifiez qu’il s’agit du bon fichier."
                 )
                 raise CatalogueImportError([LineError(None, message)])
             if len(record) > len(columns) and not any(cell.strip() for cell in record[len(columns) :]):
@@ -146,7 +146,7 @@ def _read_rows(
             if len(record) < len(columns) and set(columns[len(record) :]) <= set(OPTIONAL_COLUMNS):
                 record = record + [""] * (len(columns) - len(record))
             if len(record) != len(columns):
-                message = f"{len(record)} colonnes au lieu de {len(columns)}. En-tête attendu : {EXPECTED_HEADER}"
+                message = f"{len(record)} colonnes au lieu de {len(columns)}. En-tête attendu : {EXPECTED_HEADER}"
                 errors.append(LineError(line, message))
                 continue
             code = record[code_position].strip().upper()
@@ -164,7 +164,7 @@ def _read_rows(
                 errors.extend(LineError(line, problem.message, problem.column) for problem in error.problems)
     except csv.Error:
         message = (
-            "Contenu illisible (guillemet non fermé ou cellule trop longue) : réenregistrez le fichier au format "
+            "Contenu illisible (guillemet non fermé ou cellule trop longue) : réenregistrez le fichier au format "
             "CSV depuis le tableur."
         )
         errors.append(LineError(previous_line + 1, message))
@@ -184,7 +184,7 @@ def _check_header(record: list[str], line: int) -> list[str]:
     if missing or unknown or repeated:
         details = []
         if missing:
-            details.append("colonnes manquantes : " + ", ".join(missing))
+            details.append("colonnes manquantes : " + ", ".join(missing))
         if unknown:
             # Positions, not names: what a fetched file holds is never quoted back (it may not be a catalogue).
             listed = ", ".join(map(str, unknown[:10]))
@@ -192,9 +192,9 @@ def _check_header(record: list[str], line: int) -> list[str]:
                 f"la colonne n° {listed} n’est pas connue" if len(unknown) == 1 else f"les colonnes n° {listed} ne sont pas connues"
             )
         if repeated:
-            details.append("colonnes en double : " + ", ".join(repeated))
+            details.append("colonnes en double : " + ", ".join(repeated))
         raise CatalogueImportError(
-            [LineError(line, f"En-tête incorrect ({' ; '.join(details)}). En-tête attendu : {EXPECTED_HEADER}")]
+            [LineError(line, f"En-tête incorrect ({' ; '.join(details)}). En-tête attendu : {EXPECTED_HEADER}")]
         )
     return columns
 
@@ -211,7 +211,7 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise CatalogueImportError(
-        [LineError(None, "Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 » depuis le tableur.")]
+        [LineError(None, "Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 » depuis le tableur.")]
     )
 
 

@@ -25,17 +25,17 @@ RULES = {
 def definition_text(indicator: IndicatorView) -> str:
     lines = [f"**{indicator.code}** — {indicator.label}"]
     if indicator.definition:
-        lines.append(f"Ce qu’il mesure : {indicator.definition}")
+        lines.append(f"Ce qu’il mesure : {indicator.definition}")
     else:
         lines.append(
-            "Aucune définition n’est saisie dans le catalogue : la personne responsable du SPASER peut en "
+            "Aucune définition n’est saisie dans le catalogue : la personne responsable du SPASER peut en "
             f"ajouter une (« modifier {indicator.code} définition … »)."
         )
     target = f" ; cible {indicator.show(indicator.target)} en {indicator.target_year}" if indicator.target is not None else ""
     lines.append(f"En {indicator.unit.display_name}, {indicator.frequency.value}, à la {indicator.improvement.value}{target}.")
     if indicator.computation is not Computation.REPORTED:
         lines.append(
-            f"Calculé depuis les données essentielles de la commande publique (DECP) : "
+            f"Calculé depuis les données essentielles de la commande publique (DECP) : "
             f"{COMPUTED_FROM_DECP[indicator.computation]}."
         )
     else:
@@ -45,7 +45,7 @@ def definition_text(indicator: IndicatorView) -> str:
             if rule is AggregationRule.WEIGHTED_MEAN
             else RULES[rule]
         )
-        lines.append(f"Renseigné par {joined(list(indicator.directorates))} ; valeur de l’organisme : {how}.")
+        lines.append(f"Renseigné par {joined(list(indicator.directorates))} ; valeur de l’organisme : {how}.")
     if indicator.source:
-        lines.append(f"Source : {indicator.source}.")
+        lines.append(f"Source : {indicator.source}.")
     return "\n".join(lines)

@@ -81,7 +81,7 @@ class Frequency(StrEnum):
             if folded in aliases:
                 return frequency
         raise InvalidPeriod(
-            f"Fréquence « {quoted_input(text)} » inconnue. Fréquences possibles : "
+            f"Fréquence « {quoted_input(text)} » inconnue. Fréquences possibles : "
             f"{', '.join(f.value for f in cls)}."
         )
 
@@ -135,21 +135,21 @@ class Period:
             object.__setattr__(self, "frequency", Frequency.parse(str(self.frequency)))
         if not MIN_YEAR <= self.year <= MAX_YEAR:
             raise InvalidPeriod(
-                f"L'année {self.year} est hors de la plage acceptée ({MIN_YEAR} à {MAX_YEAR}). "
-                f"Exemple : {self.frequency.example_code}."
+                f"L’année {self.year} est hors de la plage acceptée ({MIN_YEAR} à {MAX_YEAR}). "
+                f"Exemple : {self.frequency.example_code}."
             )
         count = self.frequency.periods_per_year
         if not 1 <= self.number <= count:
             letter = self.frequency.code_letter
             if self.frequency is Frequency.ANNUAL:
-                raise InvalidPeriod("Une période annuelle n'a pas de numéro. Exemple : 2026.")
+                raise InvalidPeriod("Une période annuelle n’a pas de numéro. Exemple : 2026.")
             if self.frequency is Frequency.HALF_YEARLY:
                 noun, choices = "semestre", f"{letter}1 ou {letter}2"
             else:
                 noun, choices = "trimestre", f"{letter}1 à {letter}{count}"
             raise InvalidPeriod(
-                f"Le {noun} {self.number} n'existe pas : choisissez {choices}. "
-                f"Exemple : {self.frequency.example_code}."
+                f"Le {noun} {self.number} n’existe pas : choisissez {choices}. "
+                f"Exemple : {self.frequency.example_code}."
             )
 
     @property
@@ -167,6 +167,11 @@ class Period:
         ordinal = "1er" if self.number == 1 else f"{self.number}e"
         noun = "semestre" if self.frequency is Frequency.HALF_YEARLY else "trimestre"
         return f"{ordinal} {noun} {self.year}"
+
+    @property
+    def label_with_code(self) -> str:
+        """« 3e trimestre 2026 (2026-T3) », but « année 2026 » alone: its code would repeat the year."""
+        return self.label if self.frequency is Frequency.ANNUAL else f"{self.label} ({self.code})"
 
     @property
     def start(self) -> date:
@@ -215,7 +220,7 @@ def parse_period(text: str, expected_frequency: Frequency | None = None) -> Peri
     if period is None:
         raise InvalidPeriod(
             _with_example(
-                f"Je ne reconnais pas la période « {quoted_input(text)} ». Formats acceptés : "
+                f"Je ne reconnais pas la période « {quoted_input(text)} ». Formats acceptés : "
                 "2026 (année), 2026-S1 ou 2026-S2 (semestre), 2026-T1 à 2026-T4 (trimestre).",
                 expected_frequency,
             )
@@ -243,8 +248,8 @@ def ensure_frequency(period: Period, frequency: Frequency) -> Period:
     """Refuse a period whose frequency is not the indicator's one."""
     if period.frequency is not frequency:
         raise PeriodFrequencyMismatch(
-            f"Cet indicateur est {frequency.adjective} : indiquez {frequency.period_noun}, "
-            f"pas « {period.code} » ({period.label}). Exemple : {frequency.example_code}."
+            f"Cet indicateur est {frequency.adjective} : indiquez {frequency.period_noun}, "
+            f"pas « {period.code} » ({period.label}). Exemple : {frequency.example_code}."
         )
     return period
 
@@ -274,8 +279,8 @@ def ensure_not_future(period: Period, today: date) -> Period:
     """Refuse a value for a period that has not started."""
     if is_future(period, today):
         raise FuturePeriod(
-            f"La période « {period.code} » ({period.label}) n'a pas encore commencé : "
-            f"on ne peut pas saisir de valeur pour elle. Période à renseigner aujourd'hui : "
+            f"La période « {period.code} » ({period.label}) n’a pas encore commencé : "
+            f"on ne peut pas saisir de valeur pour elle. Période à renseigner aujourd’hui : "
             f"{current_reporting_period(period.frequency, today).code}."
         )
     return period
@@ -305,4 +310,4 @@ def _fold(text: str) -> str:
 
 def _with_example(message: str, frequency: Frequency | None) -> str:
     example = frequency.example_code if frequency else "2026-T3"
-    return f"{message} Exemple : {example}."
+    return f"{message} Exemple : {example}."

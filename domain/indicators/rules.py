@@ -18,6 +18,7 @@ from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
 from domain.indicators.values import Unit, format_value
 from domain.people import Role
+from domain.text import counted
 
 MAX_COMMENT_LENGTH = 500
 _DECIMAL_CONTEXT = Context(prec=28)
@@ -41,7 +42,7 @@ class EntryErrors(DomainError):
         self.errors = dict(errors)
         self.causes = dict(causes or {})
         lines = [f"- {message}" for message in self.errors.values()]
-        super().__init__("Rien n'a été enregistré :\n" + "\n".join(lines))
+        super().__init__("Rien n’a été enregistré :\n" + "\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,9 @@ class ImportResult:
     @property
     def message(self) -> str:
         parts = [
-            f"Catalogue importé : {len(self.created)} indicateur(s) créé(s), {len(self.updated)} mis à jour. "
-            f"{self.active_count} indicateur(s) actif(s) au total."
+            f"Catalogue importé : {counted(len(self.created), 'indicateur créé', 'indicateurs créés')}, "
+            f"{len(self.updated)} mis à jour. "
+            f"{counted(self.active_count, 'indicateur actif', 'indicateurs actifs')} au total."
         ]
         if self.warning:
             parts.append(self.warning)
@@ -205,8 +207,8 @@ def check_directorate_allowed(person, directorate_code: str) -> None:
     role = getattr(person, "role", None)
     if role not in (Role.LEAD, Role.CONTRIBUTOR):
         raise NotAllowed(
-            "Seuls le responsable SPASER et les contributeur·rices des directions peuvent saisir des valeurs "
-            "d'indicateurs. Demandez au responsable SPASER de vous enregistrer."
+            "La saisie des valeurs d’indicateurs est réservée à la personne responsable du SPASER et aux "
+            "contributeur·rices des directions. Demandez à la personne responsable du SPASER de vous enregistrer."
         )
     if role is Role.CONTRIBUTOR and directorate_code != person.directorate_code:
         own = person.directorate_code or "aucune"
@@ -222,24 +224,24 @@ def check_entry_allowed(
     check_directorate_allowed(person, directorate_code)
     role = person.role
     if not indicator.active:
-        raise NotAllowed(f"L'indicateur {indicator.code} est désactivé : on ne peut plus y saisir de valeur.")
+        raise NotAllowed(f"L’indicateur {indicator.code} est désactivé : on ne peut plus y saisir de valeur.")
     if indicator.computation is not Computation.REPORTED and role is not Role.LEAD:
         raise NotAllowed(
-            f"L’indicateur {indicator.code} est calculé depuis les données essentielles (DECP) de l’organisme : "
-            "il ne se saisit pas, le responsable SPASER le met à jour en important les DECP."
+            f"L’indicateur {indicator.code} est calculé depuis les données essentielles (DECP) de l’organisme : "
+            "il ne se saisit pas, la personne responsable du SPASER le met à jour en important les DECP."
         )
     if directorate_code not in indicator.directorates:
         raise NotAllowed(
-            f"La direction {directorate_code} ne renseigne pas l'indicateur {indicator.code} "
-            f"(directions responsables : {', '.join(indicator.directorates)})."
+            f"La direction {directorate_code} ne renseigne pas l’indicateur {indicator.code} "
+            f"(directions responsables : {', '.join(indicator.directorates)})."
         )
     ensure_frequency(period, indicator.frequency)
     ensure_not_future(period, today)
     due = current_reporting_period(indicator.frequency, today)
     if role is Role.CONTRIBUTOR and period != due:
         raise NotAllowed(
-            f"Vous pouvez saisir la période à renseigner maintenant ({due.code}, {due.label}), pas {period.code} : "
-            "pour une autre période, adressez-vous au responsable SPASER."
+            f"Vous pouvez saisir la période à renseigner maintenant ({due.label_with_code}), pas {period.code} : "
+            "pour une autre période, adressez-vous à la personne responsable du SPASER."
         )
 
 

@@ -76,8 +76,9 @@ class Unit(StrEnum):
 
     @property
     def display_name(self) -> str:
-        """« pourcentage (%) », « euros (€) », « heures »: the label with the symbol when it differs."""
-        return self.label if self.label == self.value else f"{self.label} ({self.value})"
+        """« pourcentage (%) », « euros (€) », « nombre de personnes »: the label, with the symbol when the
+        label does not already say it."""
+        return self.label if self.value in self.label else f"{self.label} ({self.value})"
 
     @property
     def max_decimal_places(self) -> int:
@@ -100,7 +101,7 @@ class Unit(StrEnum):
         unit = _UNIT_NAMES.get(key) or _SUFFIX_OWNERS.get(key)
         if unit is None:
             raise InvalidUnit(
-                f"Unité « {quoted_input(text)} » inconnue. Unités possibles : {', '.join(u.value for u in cls)}."
+                f"Unité « {quoted_input(text)} » inconnue. Unités possibles : {', '.join(u.value for u in cls)}."
             )
         return unit
 
@@ -131,7 +132,7 @@ class InvalidValue(DomainError):
     """A value refused for an indicator; the French message says why and gives a valid example."""
 
     def __init__(self, problem: ValueProblem, reason: str, unit: Unit) -> None:
-        super().__init__(f"{reason} Exemple de saisie valide : {unit.example}.")
+        super().__init__(f"{reason} Exemple de saisie valide : {unit.example}.")
         self.problem = problem
         self.unit = unit
 
@@ -157,14 +158,14 @@ _UNIT_KINDS = {
     Unit.TONNES: UnitKind.QUANTITY,
 }
 _UNIT_EXAMPLES = {
-    Unit.PERCENT: "12,5 %",
-    Unit.EURO: "1 200,50 €",
+    Unit.PERCENT: "12,5 %",
+    Unit.EURO: "1 200,50 €",
     Unit.COUNT: "12",
     Unit.PEOPLE: "12",
-    Unit.HOURS: "1 500 heures",
-    Unit.DAYS: "30 jours",
-    Unit.TCO2E: "1 250,5 tCO2e",
-    Unit.TONNES: "12,5 tonnes",
+    Unit.HOURS: "1 500 heures",
+    Unit.DAYS: "30 jours",
+    Unit.TCO2E: "1 250,5 tCO2e",
+    Unit.TONNES: "12,5 tonnes",
 }
 # Names accepted for the unit itself (catalogue column `unite`), compared by `_suffix_key`.
 _UNIT_NAMES = {
@@ -264,14 +265,14 @@ def parse_value(text: str, unit: Unit) -> Decimal:
     if len(text) > MAX_INPUT_LENGTH:
         raise InvalidValue(
             ValueProblem.TOO_LONG,
-            f"La réponse est trop longue ({MAX_INPUT_LENGTH} caractères au plus) : tapez seulement la valeur.",
+            f"La réponse est trop longue ({MAX_INPUT_LENGTH} caractères au plus) : tapez seulement la valeur.",
             unit,
         )
     cleaned = _pre_clean(text)
     if _FRACTION_WORDS.search(cleaned):
         raise InvalidValue(
             ValueProblem.SPELLED_OUT,
-            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez la valeur en chiffres, "
+            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez la valeur en chiffres, "
             "avec une virgule pour les décimales.",
             unit,
         )
@@ -279,13 +280,13 @@ def parse_value(text: str, unit: Unit) -> Decimal:
         results = _number_model().parse(cleaned)
     if not results:
         raise InvalidValue(
-            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n'est pas un nombre que je reconnais.", unit
+            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n’est pas un nombre que je reconnais.", unit
         )
     if len(results) > 1:
         found = ", ".join(f"« {result.text} »" for result in results[:4])
         raise InvalidValue(
             ValueProblem.SEVERAL_NUMBERS,
-            f"J'ai trouvé plusieurs nombres dans « {quoted_input(text)} » ({found}) : tapez une seule valeur, "
+            f"J’ai trouvé plusieurs nombres dans « {quoted_input(text)} » ({found}) : tapez une seule valeur, "
             "avec une virgule pour les décimales.",
             unit,
         )
@@ -313,11 +314,11 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
     """
     number = value if isinstance(value, Decimal) else _decimal_from_number(value, unit)
     if not number.is_finite():
-        raise InvalidValue(ValueProblem.NOT_A_NUMBER, "Cette valeur n'est pas un nombre.", unit)
+        raise InvalidValue(ValueProblem.NOT_A_NUMBER, "Cette valeur n’est pas un nombre.", unit)
     if number.copy_abs() >= MAX_ABSOLUTE_VALUE:
         raise InvalidValue(
             ValueProblem.TOO_LARGE,
-            f"La valeur {_plain(number)} est trop grande pour être plausible (moins d'un million de milliards).",
+            f"La valeur {_plain(number)} est trop grande pour être plausible (moins d’un million de milliards).",
             unit,
         )
     number = _canonical(number)
@@ -344,13 +345,13 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
     if unit.kind is UnitKind.PERCENTAGE and number > 100:
         raise InvalidValue(
             ValueProblem.OUT_OF_RANGE,
-            f"Un pourcentage doit être compris entre 0 et 100 : {format_number(number)} % est hors limites.",
+            f"Un pourcentage doit être compris entre 0 et 100 : {format_number(number)} % est hors limites.",
             unit,
         )
     if unit.kind is UnitKind.COUNT and number != number.to_integral_value():
         raise InvalidValue(
             ValueProblem.NOT_INTEGER,
-            f"Cet indicateur compte des unités entières ({unit.label}) : {format_number(number)} n'est pas "
+            f"Cet indicateur compte des unités entières ({unit.label}) : {format_number(number)} n’est pas "
             "un nombre entier.",
             unit,
         )
@@ -400,7 +401,7 @@ def _check_spelled_number(span: str, text: str, unit: Unit) -> None:
     if _LETTERS.search(span) and len(scales) > 1:
         raise InvalidValue(
             ValueProblem.SPELLED_OUT,
-            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez ce nombre en chiffres.",
+            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez ce nombre en chiffres.",
             unit,
         )
 
@@ -415,7 +416,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
         if not (unit is Unit.EURO and letter in _EURO_MULTIPLIERS and key in _OWN_SUFFIXES[Unit.EURO]):
             raise InvalidValue(
                 ValueProblem.AMBIGUOUS_ABBREVIATION,
-                f"L'abréviation « {letter} » dans « {quoted_input(text)} » est ambiguë : écrivez le nombre en entier "
+                f"L’abréviation « {letter} » dans « {quoted_input(text)} » est ambiguë : écrivez le nombre en entier "
                 "ou en mots (mille, millions).",
                 unit,
             )
@@ -425,7 +426,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
     if _MULTIPLIED_EURO.match(key):
         raise InvalidValue(
             ValueProblem.AMBIGUOUS_ABBREVIATION,
-            f"L'abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
+            f"L’abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
             unit,
         )
     other_unit = next((_SUFFIX_OWNERS[k] for k in keys if k in _SUFFIX_OWNERS), None) or _foreign_currency(cleaned)
@@ -433,15 +434,21 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
         named = other_unit.label if isinstance(other_unit, Unit) else f"monnaie « {other_unit} »"
         raise InvalidValue(
             ValueProblem.WRONG_UNIT,
-            f"Cet indicateur s'exprime en {unit.display_name} : « {quoted_input(text)} » est en {named}.",
+            f"Cet indicateur s’exprime en {unit.display_name} : « {quoted_input(text)} » est en {named}.",
             unit,
         )
     raise InvalidValue(
         ValueProblem.UNKNOWN_WORDS,
-        f"Je n'ai pas compris « {quoted_input(leftover)} » dans « {quoted_input(text)} » : tapez seulement la valeur, "
-        f"sans autre mot (unité de l'indicateur : {unit.display_name}).",
+        f"Je n’ai pas compris « {quoted_input(_unknown_words(leftover, accepted))} » dans « {quoted_input(text)} » : "
+        "tapez seulement la valeur, "
+        f"sans autre mot (unité de l’indicateur : {unit.display_name}).",
         unit,
     )
+
+
+def _unknown_words(leftover: str, accepted: frozenset[str]) -> str:
+    """The words left around the number less the unit's own (« environ » of « environ 12 % »)."""
+    return " ".join(word for word in leftover.split() if _suffix_key(word) not in accepted) or leftover
 
 
 def _foreign_currency(cleaned: str) -> Unit | str | None:
@@ -462,13 +469,13 @@ def _to_decimal(resolved: str | None, text: str, unit: Unit) -> Decimal:
         return Decimal(str(resolved).replace(",", "."))
     except (InvalidOperation, ValueError):
         raise InvalidValue(
-            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n'est pas un nombre que je reconnais.", unit
+            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n’est pas un nombre que je reconnais.", unit
         ) from None
 
 
 def _decimal_from_number(value: int | float, unit: Unit) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidValue(ValueProblem.NOT_A_NUMBER, "Cette valeur n'est pas un nombre.", unit)
+        raise InvalidValue(ValueProblem.NOT_A_NUMBER, "Cette valeur n’est pas un nombre.", unit)
     return Decimal(str(value))
 
 

@@ -58,27 +58,27 @@ class Entry:
     def __post_init__(self) -> None:
         if not ENTRY_ID_PATTERN.match(self.id):
             raise KnowledgeFileError(
-                f"Identifiant de fiche invalide : « {self.id} » (lettres minuscules, chiffres et "
+                f"Identifiant de fiche invalide : « {self.id} » (lettres minuscules, chiffres et "
                 "tirets uniquement)."
             )
         if not self.title.strip():
-            raise KnowledgeFileError(f"La fiche « {self.id} » n'a pas de titre.")
+            raise KnowledgeFileError(f"La fiche « {self.id} » n’a pas de titre.")
         if not self.answer.strip():
-            raise KnowledgeFileError(f"La fiche « {self.id} » n'a pas de réponse.")
+            raise KnowledgeFileError(f"La fiche « {self.id} » n’a pas de réponse.")
         if not self.source.strip():
-            raise KnowledgeFileError(f"La fiche « {self.id} » n'indique pas sa source.")
+            raise KnowledgeFileError(f"La fiche « {self.id} » n’indique pas sa source.")
 
 
 def parse_entry(text: str, origin: str = "fiche") -> Entry:
     """Parse one entry file; `origin` (usually the file name) is quoted in error messages."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        raise KnowledgeFileError(f"{origin}, ligne 1 : la fiche doit commencer par « --- ».")
+        raise KnowledgeFileError(f"{origin}, ligne 1 : la fiche doit commencer par « --- ».")
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE)
     except StopIteration:
         raise KnowledgeFileError(
-            f"{origin} : l'en-tête n'est pas refermé par une ligne « --- »."
+            f"{origin} : l’en-tête n’est pas refermé par une ligne « --- »."
         ) from None
 
     values: dict[str, str] = {}
@@ -91,7 +91,7 @@ def parse_entry(text: str, origin: str = "fiche") -> Entry:
         if line.startswith("- "):
             if not in_questions:
                 raise KnowledgeFileError(
-                    f"{origin}, ligne {number} : une question (« - … ») doit suivre « questions: »."
+                    f"{origin}, ligne {number} : une question (« - … ») doit suivre « `questions:` »."
                 )
             questions.append(line[2:].strip())
             continue
@@ -99,17 +99,17 @@ def parse_entry(text: str, origin: str = "fiche") -> Entry:
         key = key.strip().lower()
         if not separator or key not in KNOWN_KEYS:
             raise KnowledgeFileError(
-                f"{origin}, ligne {number} : « {line} » n'est pas compris. Clés possibles : "
+                f"{origin}, ligne {number} : « {line} » n’est pas compris. Clés possibles : "
                 + ", ".join(KNOWN_KEYS)
                 + "."
             )
         if key in values or (key == "questions" and in_questions):
-            raise KnowledgeFileError(f"{origin}, ligne {number} : la clé « {key} » est en double.")
+            raise KnowledgeFileError(f"{origin}, ligne {number} : la clé « {key} » est en double.")
         in_questions = key == "questions"
         if in_questions:
             if value.strip():
                 raise KnowledgeFileError(
-                    f"{origin}, ligne {number} : écrivez chaque question sur sa propre ligne, "
+                    f"{origin}, ligne {number} : écrivez chaque question sur sa propre ligne, "
                     "précédée de « - »."
                 )
             continue
@@ -117,18 +117,18 @@ def parse_entry(text: str, origin: str = "fiche") -> Entry:
 
     for required in ("id", "title", "source"):
         if not values.get(required):
-            raise KnowledgeFileError(f"{origin} : la clé « {required} » est obligatoire.")
+            raise KnowledgeFileError(f"{origin} : la clé « {required} » est obligatoire.")
     kind_text = values.get("kind", EntryKind.REFERENCE.value)
     try:
         kind = EntryKind(kind_text)
     except ValueError:
         allowed = ", ".join(kind.value for kind in EntryKind)
         raise KnowledgeFileError(
-            f"{origin} : type de fiche inconnu « {kind_text} » (valeurs possibles : {allowed})."
+            f"{origin} : type de fiche inconnu « {kind_text} » (valeurs possibles : {allowed})."
         ) from None
     answer = unwrap_paragraphs("\n".join(lines[closing + 1 :]))
     if not answer:
-        raise KnowledgeFileError(f"{origin} : la réponse (après l'en-tête) est vide.")
+        raise KnowledgeFileError(f"{origin} : la réponse (après l’en-tête) est vide.")
     try:
         return Entry(
             id=values["id"],
@@ -139,7 +139,7 @@ def parse_entry(text: str, origin: str = "fiche") -> Entry:
             kind=kind,
         )
     except KnowledgeFileError as error:
-        raise KnowledgeFileError(f"{origin} : {error.message}") from None
+        raise KnowledgeFileError(f"{origin} : {error.message}") from None
 
 
 def lead_entry(question: str, answer: str, source: str) -> Entry:
@@ -152,7 +152,7 @@ def lead_entry(question: str, answer: str, source: str) -> Entry:
     if not title:
         raise KnowledgeFileError("La question à laquelle vous répondez est vide.")
     if not answer.strip():
-        raise KnowledgeFileError("Votre réponse est vide : écrivez quelques lignes.")
+        raise KnowledgeFileError("Votre réponse est vide : écrivez quelques lignes.")
     slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:40].strip("-") or "question"
     digest = hashlib.sha1(title.casefold().encode("utf-8")).hexdigest()[:8]
     return Entry(
@@ -193,12 +193,12 @@ def load_entries(directory: Path | str) -> list[Entry]:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise KnowledgeFileError(
-                f"{path.name} : le fichier doit être encodé en UTF-8."
+                f"{path.name} : le fichier doit être encodé en UTF-8."
             ) from None
         entry = parse_entry(text, origin=path.name)
         if entry.id in seen:
             raise KnowledgeFileError(
-                f"{path.name} : l'identifiant « {entry.id} » est déjà utilisé par {seen[entry.id]}."
+                f"{path.name} : l’identifiant « {entry.id} » est déjà utilisé par {seen[entry.id]}."
             )
         seen[entry.id] = path.name
         entries.append(entry)

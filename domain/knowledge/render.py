@@ -7,7 +7,7 @@ from domain.knowledge.retrieval import Answer
 
 MAX_QUOTE_CHARS = 1_200
 UNKNOWN_TEXT = "Je ne sais pas répondre à cette question."
-REPHRASE_HINT = "Vous pouvez la reformuler avec d'autres mots, par exemple un sigle (COPIL, AMO…)."
+REPHRASE_HINT = "Vous pouvez la reformuler avec d’autres mots, par exemple un sigle (COPIL, AMO…)."
 
 
 def format_answer(answer: Answer) -> str:
@@ -16,14 +16,14 @@ def format_answer(answer: Answer) -> str:
         lines = [answer.problem or UNKNOWN_TEXT]
         if answer.suggestions:
             lines.append("")
-            lines.append("Sujets proches :")
+            lines.append("Sujets proches :")
             lines.extend(f"- {entry.title}" for entry in answer.suggestions)
         elif answer.problem is None:
             lines.append(REPHRASE_HINT)
         return "\n".join(lines)
     text = _format_entry(answer.entry)
     if answer.related:
-        text += "\n\nVoir aussi : " + " ; ".join(f"« {entry.title} »" for entry in answer.related)
+        text += "\n\nVoir aussi : " + "\u00a0; ".join(f"« {entry.title} »" for entry in answer.related)
     return text
 
 
@@ -32,15 +32,15 @@ def _format_entry(entry: Entry) -> str:
         return entry.answer
     if entry.kind is EntryKind.ORGANISATION:
         return (
-            f"Votre SPASER, section « {entry.title} » :\n\n"
-            f"{_quote(entry.answer)}\n\n_Source : {entry.source}_"
+            f"Votre SPASER, section « {entry.title} » :\n\n"
+            f"{_quote(entry.answer)}\n\n_Source : {entry.source}_"
         )
     if entry.kind is EntryKind.LEAD:
         return (
             f"**{entry.title}**\n\n{entry.answer}\n\n"
             f"_Réponse de la personne responsable du SPASER — {entry.source}_"
         )
-    return f"**{entry.title}**\n\n{entry.answer}\n\n_Source : {entry.source}_"
+    return f"**{entry.title}**\n\n{entry.answer}\n\n_Source : {entry.source}_"
 
 
 def _quote(text: str) -> str:

@@ -66,14 +66,14 @@ _OWN_DOCUMENT = re.compile(
     r"|\bspaser\s+(?:de\s+)?(?:notre|nos)\b|\bchez nous\b|\bnotre politique d\s*achats?\b"
 )
 
-EMPTY_QUESTION = "Votre message est vide : posez-moi une question sur le SPASER."
+EMPTY_QUESTION = "Votre message est vide : posez-moi une question sur le SPASER."
 TOO_LONG_QUESTION = (
-    "Votre message est trop long (plus de 1 000 caractères) : posez une question courte, "
-    "par exemple « Qui doit adopter un SPASER ? »."
+    "Votre message est trop long (plus de 1 000 caractères) : posez une question courte, "
+    "par exemple « Qui doit adopter un SPASER ? »."
 )
 NO_WORDS = (
-    "Je n'ai trouvé aucun mot à chercher dans votre message : reformulez votre question "
-    "avec quelques mots, par exemple « Combien d'indicateurs prévoir ? »."
+    "Je n’ai trouvé aucun mot à chercher dans votre message : reformulez votre question "
+    "avec quelques mots, par exemple « Combien d’indicateurs prévoir ? »."
 )
 
 

@@ -18,12 +18,12 @@ def late_answer(summary: Summary) -> str:
         return f"Aucun indicateur en retard ni manquant ({scope}). 👍"
     parts = [f"**Indicateurs à surveiller** ({scope})"]
     if late:
-        parts.append(f"En retard sur leur trajectoire ({len(late)}) :")
+        parts.append(f"En retard sur leur trajectoire ({len(late)}) :")
         parts += _listed(late, wording.late_text)
     if missing:
-        parts.append(f"Non renseignés pour la période due ({len(missing)}) :")
+        parts.append(f"Non renseignés pour la période due ({len(missing)}) :")
         parts += _listed(missing, wording.value_text)
-    parts.append("« directions en retard » dit qui n’a pas encore saisi ; « synthèse » donne le tableau complet.")
+    parts.append("« directions en retard » dit qui n’a pas encore saisi ; « synthèse » donne le tableau complet.")
     return "\n".join(parts)
 
 
@@ -32,8 +32,8 @@ def reached_answer(summary: Summary) -> str:
     scope = wording.scope_text(summary, with_organisation=False)
     if not reached:
         return f"Aucun indicateur n’a encore atteint sa cible ({scope})."
-    lines = [f"**Cibles atteintes** ({scope}) : {wording.indicator_count(len(reached))}"]
-    lines += _listed(reached, lambda line: f"{wording.value_text(line)} ; {wording.target_text(line)}")
+    lines = [f"**Cibles atteintes** ({scope}) : {wording.indicator_count(len(reached))}"]
+    lines += _listed(reached, lambda line: f"{wording.value_text(line)} ; {wording.target_text(line)}")
     return "\n".join(lines)
 
 
@@ -46,14 +46,14 @@ def not_up_to_date_answer(summary: Summary) -> str:
         return f"Toutes les directions sont à jour pour la période en cours ({wording.completeness_headline(summary)})"
     lines = [f"**Saisies manquantes pour la période en cours** — {wording.completeness_headline(summary)}"]
     lines += [
-        f"- {row.directorate.code} ({wording.completeness_text(row)}) : {wording.missing_text(row)}" for row in behind
+        f"- {row.directorate.code} ({wording.completeness_text(row)}) : {wording.missing_text(row)}" for row in behind
     ]
-    lines.append("Pour les relancer : « diffuser un message aux directions en retard ».")
+    lines.append("Pour les relancer : « diffuser un message aux directions en retard ».")
     return "\n".join(lines)
 
 
 def _listed(lines: list[IndicatorLine], describe) -> list[str]:
-    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} : {describe(line)}" for line in lines[:MAX_LINES]]
+    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} : {describe(line)}" for line in lines[:MAX_LINES]]
     if len(lines) > MAX_LINES:
-        shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
+        shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
     return shown

@@ -276,7 +276,7 @@ class Scope:
         code = (directorate_code or "").strip().upper()
         if not code:
             raise SummaryAccessDenied(
-                "Votre direction n’est pas renseignée : demandez au responsable SPASER de l’indiquer."
+                "Votre direction n’est pas renseignée : demandez à la personne responsable du SPASER de l’indiquer."
             )
         return cls(code)
 
@@ -292,7 +292,7 @@ def scope_for(role: Role | None, directorate_code: str | None) -> Scope:
     if role is Role.CONTRIBUTOR:
         return Scope.only(directorate_code or "")
     raise SummaryAccessDenied(
-        "La synthèse est réservée aux personnes enregistrées : demandez au responsable SPASER de vous ajouter."
+        "La synthèse est réservée aux personnes enregistrées : demandez à la personne responsable du SPASER de vous ajouter."
     )
 
 

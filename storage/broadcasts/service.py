@@ -32,7 +32,7 @@ from domain.clock import Clock, format_datetime_fr
 from domain.errors import DomainError
 from domain.outbox import FINAL_STATES, OutboxMessage, Recipient, SourceKind
 from domain.people import PersonView, Role
-from domain.text import fold
+from domain.text import collation_key
 from storage.broadcasts.repository import BroadcastRepository
 from storage.committees.audience import Audience
 from storage.db import Database
@@ -78,7 +78,7 @@ class BroadcastService:
         if not codes or unknown:
             listed = ", ".join(known) or "aucune direction enregistrée"
             which = f"Je ne connais pas {', '.join(unknown)}. " if unknown else ""
-            raise DomainError(f"{which}Indiquez un ou plusieurs codes de direction parmi : {listed}.")
+            raise DomainError(f"{which}Indiquez un ou plusieurs codes de direction parmi : {listed}.")
         return tuple(codes)
 
     async def resolve(self, audience: BroadcastAudience, author: PersonView) -> ResolvedAudience:
@@ -110,7 +110,7 @@ class BroadcastService:
 
     async def _without_reference(self, people: Sequence[PersonView]) -> tuple[str, ...]:
         references = await self._conversation_refs.personal_for([p.aad_object_id for p in people if p.aad_object_id])
-        return tuple(sorted((_label(p) for p in people if not p.aad_object_id or p.aad_object_id not in references), key=fold))
+        return tuple(sorted((_label(p) for p in people if not p.aad_object_id or p.aad_object_id not in references), key=collation_key))
 
     async def send(
         self, author: PersonView | None, audience: BroadcastAudience, text: str, run_key: str | None = None
@@ -119,7 +119,7 @@ class BroadcastService:
         (the dialog run that confirmed it), else `BroadcastAlreadySent`."""
         if author is None or author.role is not Role.LEAD:
             raise BroadcastNotAllowed(
-                "Seul le responsable SPASER peut diffuser un message. Tapez « qui suis-je » pour connaître votre rôle."
+                "Seule la personne responsable du SPASER peut diffuser un message. Tapez « qui suis-je » pour connaître votre rôle."
             )
         text = check_text(text)
         resolved = await self.resolve(audience, author)
@@ -149,7 +149,7 @@ class BroadcastService:
         if queued == 0:
             raise BroadcastAlreadySent(
                 f"Ce message est déjà parti le {format_datetime_fr(broadcast.created_at, self.timezone)} "
-                f"({people_count(broadcast.recipient_count)}) : je ne l'envoie pas une seconde fois."
+                f"({people_count(broadcast.recipient_count)}) : je ne l’envoie pas une seconde fois."
             )
         self._wake_outbox()
         return broadcast, resolved
@@ -204,16 +204,16 @@ class BroadcastReports:
 
 def _nobody(audience: BroadcastAudience) -> str:
     if audience.kind is AudienceKind.DUE:
-        return "Aucune direction n'a d'indicateur en attente (ou personne n'y est rattaché) : rien n'a été envoyé."
-    return f"Personne n'est enregistré pour l'audience « {audience.label} » : rien n'a été envoyé."
+        return "Aucune direction n’a d’indicateur en attente (ou personne n’y est rattaché) : rien n’a été envoyé."
+    return f"Personne n’est enregistré pour l’audience « {audience.label} » : rien n’a été envoyé."
 
 
 def _label(person: PersonView) -> str:
     return person.name or person.email or f"personne n° {person.id}"
 
 
-def _sort_key(person: PersonView) -> str:
-    return fold(_label(person))
+def _sort_key(person: PersonView) -> tuple[int, ...]:
+    return collation_key(_label(person))
 
 
 def _recipient(person: PersonView) -> Recipient:

@@ -105,7 +105,7 @@ class CommitteeService:
     def _require_future(self, starts_at: datetime) -> None:
         if starts_at <= self._clock.now():
             raise DomainError(
-                f"Le {format_datetime_fr(starts_at, self.timezone)} est déjà passé : choisissez une date à venir."
+                f"Le {format_datetime_fr(starts_at, self.timezone)} est déjà passé : choisissez une date à venir."
             )
 
     async def plan(
@@ -146,7 +146,7 @@ class CommitteeService:
             key=f"outlook:meeting-{meeting.id}:s{meeting.sequence}",
             source_kind=SourceKind.OUTLOOK_EVENT,
             source_id=str(meeting.id),
-            text=f"Invitation Outlook : {meeting_title(meeting, self.timezone)}",
+            text=f"Invitation Outlook : {meeting_title(meeting, self.timezone)}",
             recipient_label="Outlook",
         )
         await self._outbox.enqueue([message], self._clock.now(), uow=uow)
@@ -206,9 +206,9 @@ class CommitteeService:
         day = starts_at.astimezone(load_timezone(self.timezone)).date()
         holidays_that_year = french_public_holidays([day.year], self.settings.holiday_subdivision)
         if day in holidays_that_year:
-            return f"Attention : le {format_date_fr(day)} est un jour férié ({holidays_that_year.get(day)})."
+            return f"Attention : le {format_date_fr(day)} est un jour férié ({holidays_that_year.get(day)})."
         if day.weekday() >= 5:
-            return f"Attention : le {format_date_fr(day)} tombe un week-end."
+            return f"Attention : le {format_date_fr(day)} tombe un week-end."
         return None
 
     def today(self) -> date:

@@ -28,6 +28,7 @@ from domain.indicators.rules import (
     ImportResult,
     IndicatorView,
 )
+from domain.text import counted
 from storage.db import Database
 from storage.indicators.reads import (
     EntriesCache,
@@ -80,7 +81,7 @@ class IndicatorCatalogue:
         async with self._db.session() as session:
             snapshot = await load_snapshot(session)
             if row.code in snapshot.indicators:
-                raise DomainError(f"Le code {row.code} existe déjà : choisissez-en un autre ou modifiez l'indicateur.")
+                raise DomainError(f"Le code {row.code} existe déjà : choisissez-en un autre ou modifiez l’indicateur.")
             linked_ids = await directorate_ids(session, row.directorates)
             indicator = Indicator(code=row.code)
             self._apply(indicator, row)
@@ -95,9 +96,9 @@ class IndicatorCatalogue:
     async def update_field(self, code: str, column: str, text: str) -> IndicatorView:
         """Change one catalogue column (CSV names: libelle, cible, actif…), validated like an import row."""
         if column not in CATALOGUE_COLUMNS:
-            raise DomainError(f"Champ « {column} » inconnu. Champs modifiables : {', '.join(CATALOGUE_COLUMNS[1:])}.")
+            raise DomainError(f"Champ « {column} » inconnu. Champs modifiables : {', '.join(CATALOGUE_COLUMNS[1:])}.")
         if column == "code":
-            raise DomainError("Le code d'un indicateur ne se modifie pas : créez un nouvel indicateur et désactivez l'ancien.")
+            raise DomainError("Le code d’un indicateur ne se modifie pas : créez un nouvel indicateur et désactivez l’ancien.")
         async with self._db.session() as session:
             snapshot = await load_snapshot(session)
             indicator = find(snapshot, code)
@@ -213,8 +214,8 @@ class IndicatorCatalogue:
         ).scalar_one()
         if count:
             raise DomainError(
-                f"{indicator.code} a déjà {count} valeur(s) saisie(s) : changer {' et '.join(changed)} rendrait "
-                "l'historique incohérent. Créez plutôt un nouvel indicateur et désactivez celui-ci."
+                f"{indicator.code} a déjà {counted(count, 'valeur saisie', 'valeurs saisies')} : changer {' et '.join(changed)} rendrait "
+                "l’historique incohérent. Créez plutôt un nouvel indicateur et désactivez celui-ci."
             )
 
     async def _replace_directorates(self, session: AsyncSession, indicator_id: int, codes: Iterable[str]) -> None:

@@ -248,7 +248,7 @@ class IndicatorValues:
         values are committed with the turn's state, at the end of the turn (nothing may write after).
         """
         if not entries:
-            raise DomainError("Aucune valeur saisie : rien n'a été enregistré.")
+            raise DomainError("Aucune valeur saisie : rien n’a été enregistré.")
         directorate_code = directorate_code.strip().upper()
         check_directorate_allowed(person, directorate_code)
         keys = [submission_key_of(submission_key, directorate_code, entry) for entry in entries]
@@ -262,7 +262,7 @@ class IndicatorValues:
                     return RecordOutcome(saved=(), duplicate=True)
                 if attempt == MAX_SAVE_ATTEMPTS - 1:
                     raise DomainError(
-                        "Une autre saisie de la même valeur est arrivée au même moment : rien n'a été enregistré, "
+                        "Une autre saisie de la même valeur est arrivée au même moment : rien n’a été enregistré, "
                         "réessayez."
                     ) from None
         raise AssertionError("unreachable")
@@ -377,7 +377,7 @@ class IndicatorValues:
                 )
                 checked.append((entry, indicator, period, value, clean_comment(entry.comment)))
             except DomainError as error:
-                errors[entry.key] = f"{entry.code} : {error.message}"
+                errors[entry.key] = f"{entry.code} : {error.message}"
                 causes[entry.key] = error
         return checked, errors, causes
 

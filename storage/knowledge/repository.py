@@ -134,7 +134,7 @@ class KnowledgeRepository:
                     .values(answered_entry_id=entry.id, answered_at=utcnow())
                 )
                 if closed.rowcount != 1:
-                    raise DomainError(f"La question n° {question_id} n'existe pas ou a déjà une réponse.")
+                    raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
 
     async def attach_question(self, question_id: int, entry_id: str, lead_id: int | None) -> str:
         """Make an open question a phrasing of `entry_id` and close it, in one transaction."""

@@ -281,7 +281,7 @@ async def test_a_valid_token_from_a_foreign_organisation_is_refused_in_french_an
         before = await every_row(runtime.database)
         status, payload = await post(client, activity(tenant="foreign-tenant", text="affecter paul@ville.fr contributeur DCP"), login.token())
         assert status == 200
-        assert "n'est pas ouvert à votre organisation" in reply_texts(payload)
+        assert "n’est pas ouvert à votre organisation" in reply_texts(payload)
         assert await every_row(runtime.database) == before
         status, payload = await post(client, activity(), login.token())
         assert "responsable SPASER" in reply_texts(payload), "the home tenant must still be served"
@@ -310,7 +310,7 @@ async def test_a_contributor_card_naming_another_person_or_directorate_is_refuse
     status, payload = await post(client, activity("nadia-aad", "Nadia Benali", text=None, value=value), login.token())
     assert status == 200
     said = reply_texts(payload)
-    assert "Rien n'a été enregistré" in said or "rien n'a été enregistré" in said, said
+    assert "Rien n’a été enregistré" in said or "rien n’a été enregistré" in said, said
     assert await value_rows(runtime) == before
 
 

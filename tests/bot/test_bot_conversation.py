@@ -36,7 +36,7 @@ async def test_install_sends_one_french_welcome_card_for_the_role_and_saves_the_
 
 async def test_welcome_for_an_unknown_person_says_how_to_get_a_role(talk):
     replies = await talk("stranger-aad", "Paul Inconnu").install()
-    assert "demandez au responsable SPASER de vous enregistrer" in texts(replies)
+    assert "demandez à la personne responsable du SPASER de vous enregistrer" in texts(replies)
 
 
 async def test_help_lists_the_commands_of_the_role_only(talk, runtime):
@@ -107,7 +107,7 @@ async def test_assign_dialog_asks_missing_pieces_and_help_then_cancel_changes_no
     assert "adresse e-mail" in texts(await lead.say("affecter une personne"))
     assert "Quel rôle" in texts(await lead.say("jean@ville.fr"))
     help_reply = texts(await lead.say("aide"))
-    assert "J'attribue un rôle" in help_reply and "Quel rôle" in help_reply
+    assert "J’attribue un rôle" in help_reply and "Quel rôle" in help_reply
     assert "annulé" in texts(await lead.say("annuler"))
     assert await runtime.people.get_by_email("jean@ville.fr") is None
     assert "Tapez « aide »" in texts(await lead.say("n'importe quoi")), "the dialog must be over"
@@ -161,7 +161,7 @@ async def test_tenant_outside_the_allow_list_is_refused_and_nothing_is_saved(sql
 
     runtime = build_runtime(make_settings(sqlite_database.url, allowed_tenants=("our-tenant",)), database=sqlite_database, clock=clock)
     outsider = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille", tenant_id="other-tenant")
-    assert "n'est pas ouvert à votre organisation" in texts(await outsider.say("qui suis-je"))
+    assert "n’est pas ouvert à votre organisation" in texts(await outsider.say("qui suis-je"))
     assert await runtime.people.list() == []
     insider = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille", tenant_id="our-tenant")
     assert "responsable SPASER" in texts(await insider.say("qui suis-je"))
@@ -179,7 +179,7 @@ def test_a_refusal_names_the_roles_allowed():
     official = PersonView(1, "Hélène", None, Role.OFFICIAL, None, None, None, "aad", "t")
     contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
     assert "réservée à la personne responsable du SPASER" in role_refusal(LEAD_ONLY, official)
-    assert "réservée aux responsables SPASER et aux contributeur·rices des directions" in role_refusal(
+    assert "réservée aux personnes responsables du SPASER et aux contributeur·rices des directions" in role_refusal(
         contributor_command.roles, official
     )
     assert role_refusal(LEAD_ONLY, None) == UNREGISTERED_REFUSAL

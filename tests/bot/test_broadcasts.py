@@ -58,13 +58,13 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
     report = delivery_report(broadcast, outcomes, "Europe/Paris").splitlines()
 
     assert report == [
-        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
+        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
         "« Réunion de lancement le 12 mars. »",
-        "- Envoyés : 1 — Marc Lefèvre",
-        "- En échec : 1 — envoi impossible (503: Service Unavailable) : Lucie Roux",
-        "- Injoignables : 3 — jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur "
-        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin) : Hélène Dubois, Inès Petit ; "
-        "assistant bloqué ou désinstallé dans Teams : Paul Durand",
+        "- Envoyés : 1 — Marc Lefèvre",
+        "- En échec : 1 — envoi impossible (503: Service Unavailable) : Lucie Roux",
+        "- Injoignables : 3 — jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur "
+        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin) : Hélène Dubois, Inès Petit ; "
+        "assistant bloqué ou désinstallé dans Teams : Paul Durand",
     ]
 
 
@@ -100,19 +100,19 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     await runtime.jobs.drain_outbox()
     [audit] = await runtime.broadcasts.repository.history()
 
-    assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
-    assert "Destinataires 3 destinataires : Hélène Dubois, Lucie Roux, Marc Lefèvre" in preview
-    assert "⚠ Hélène Dubois n'a encore jamais échangé avec l'assistant dans Teams" in preview
-    assert preview.endswith("J'envoie ce message à 3 destinataires ?\nBoutons : [Oui] | [Non]")
-    assert sent.startswith("C'est parti : 3 destinataires (membres du COPIL).")
+    assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
+    assert "Destinataires 3 destinataires : Hélène Dubois, Lucie Roux, Marc Lefèvre" in preview
+    assert "⚠ Hélène Dubois n’a encore jamais échangé avec l’assistant dans Teams" in preview
+    assert preview.endswith("J’envoie ce message à 3 destinataires ?\nBoutons : [Oui] | [Non]")
+    assert sent.startswith("C’est parti : 3 destinataires (membres du COPIL).")
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
-    assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
+    assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     assert report.startswith("**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
-    assert "- Envoyés : 2 — Lucie Roux, Marc Lefèvre" in report and "- En échec : 0" in report
-    assert "- Injoignables : 1 — jamais écrit à l’assistant dans Teams (installez-lui l’application" in report
+    assert "- Envoyés : 2 — Lucie Roux, Marc Lefèvre" in report and "- En échec : 0" in report
+    assert "- Injoignables : 1 — jamais écrit à l’assistant dans Teams (installez-lui l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
@@ -137,8 +137,8 @@ async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sql
     history = texts(await lead.say("historique des diffusions"))
 
     [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
-    assert "- Envoyés : 1 — " in report and "- En échec : 1 — " in report and "- Injoignables : 0" in report
-    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyés, 1 en échec" in history
+    assert "- Envoyés : 1 — " in report and "- En échec : 1 — " in report and "- Injoignables : 0" in report
+    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec" in history
 
 
 async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, connector):
@@ -146,7 +146,7 @@ async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, conne
 
     by_contributor = texts(await talk("aad-nadia@ville.fr", "Nadia Benali").say("diffuser un message à tout le monde"))
     by_official = texts(await talk("aad-marc@ville.fr", "Marc Lefèvre").say("envoyer un message au COPIL"))
-    with pytest.raises(BroadcastNotAllowed, match="Seul le responsable SPASER peut diffuser un message"):
+    with pytest.raises(BroadcastNotAllowed, match="Seule la personne responsable du SPASER peut diffuser un message"):
         await runtime.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
 
     refusal = "Cette action est réservée à la personne responsable du SPASER. Tapez « qui suis-je » pour connaître votre rôle."
@@ -168,9 +168,9 @@ async def test_cancelling_or_answering_non_sends_nothing(runtime, talk, sqlite_d
     await lead.say("diffuser un message à tout le monde")
     cancelled = texts(await lead.say("annuler"))
 
-    assert chosen.startswith("À qui voulez-vous diffuser un message ?")
-    assert unknown == "Je ne connais pas ZZZ. Indiquez un ou plusieurs codes de direction parmi : DCP, DPB."
-    assert declined == cancelled == "C'est annulé : aucun message n'a été envoyé."
+    assert chosen.startswith("À qui voulez-vous diffuser un message ?")
+    assert unknown == "Je ne connais pas ZZZ. Indiquez un ou plusieurs codes de direction parmi : DCP, DPB."
+    assert declined == cancelled == "C’est annulé : aucun message n’a été envoyé."
     assert await runtime.outbox.counts() == {}
 
 

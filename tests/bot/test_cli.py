@@ -29,7 +29,7 @@ def run_cli(tmp_path: Path, *args: str, stdin: str = "", env: dict | None = None
 def test_demo_then_chat_answers_in_french(tmp_path):
     demo = run_cli(tmp_path, "demo")
     assert demo.returncode == 0, demo.stderr
-    assert "Organisation de démonstration chargée : 7 directions, 10 personnes." in demo.stdout
+    assert "Organisation de démonstration chargée : 7 directions, 10 personnes." in demo.stdout
     again = run_cli(tmp_path, "demo")
     assert again.returncode == 0, "demo is idempotent"
 
@@ -72,7 +72,7 @@ def test_import_spaser_from_the_command_line_then_chat_quotes_it(tmp_path):
     imported = run_cli(tmp_path, "import-spaser", str(sample))
     assert imported.returncode == 0, imported.stderr
     assert "est importé" in imported.stdout
-    chat = run_cli(tmp_path, "chat", stdin="Que dit notre SPASER sur les clauses sociales ?\n")
+    chat = run_cli(tmp_path, "chat", stdin="Que dit notre SPASER sur les clauses sociales ?\n")
     assert "40 000 heures d'insertion" in chat.stdout
 
 
@@ -80,4 +80,4 @@ def test_import_spaser_refuses_a_fake_pdf_in_french(tmp_path):
     fake = tmp_path / "faux.pdf"
     fake.write_bytes(b"pas un pdf")
     result = run_cli(tmp_path, "import-spaser", str(fake))
-    assert result.returncode != 0 and "Rien n'a été modifié" in result.stderr
+    assert result.returncode != 0 and "Rien n’a été modifié" in result.stderr

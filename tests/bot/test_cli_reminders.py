@@ -25,6 +25,6 @@ async def test_the_reminder_list_says_how_many_are_left_out(sqlite_database, cap
     await asyncio.to_thread(reminders, settings)
 
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"Rappels programmés : {scheduled}" and scheduled > 20
+    assert out[0] == f"Rappels programmés : {scheduled}" and scheduled > 20
     assert len([line for line in out if line.startswith("  ") and " · J-" in line]) == 20
     assert f"  … et {scheduled - 20} autres plus tard, non affichés." in out

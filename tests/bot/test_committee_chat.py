@@ -35,10 +35,10 @@ async def test_the_lead_plans_a_copil_in_one_sentence_and_the_dialog_asks_only_t
     summary = texts(await lead.say("Bilan 2026 ; objectifs 2027"))
     done = texts(await lead.say("oui"))
 
-    assert first.startswith("Où se tiendra-t-il ?")
-    assert agenda_question.startswith("Quel est l’ordre du jour ?")
-    assert "Date : vendredi 12 mars 2027 à 14 h 00" in summary and "Lieu : salle du conseil" in summary
-    assert "C’est planifié : **comité de pilotage** (n° 1) le vendredi 12 mars 2027 à 14 h 00." in done
+    assert first.startswith("Où se tiendra-t-il ?")
+    assert agenda_question.startswith("Quel est l’ordre du jour ?")
+    assert "Date : vendredi 12 mars 2027 à 14 h 00" in summary and "Lieu : salle du conseil" in summary
+    assert "C’est planifié : **comité de pilotage** (n° 1) le vendredi 12 mars 2027 à 14 h 00." in done
     assert "J-7 (vendredi 5 mars 2027 à 14 h 00), J-1 (jeudi 11 mars 2027 à 14 h 00)" in done
     [meeting] = await runtime.committees.repository.meetings()
     assert (meeting.kind, meeting.starts_at, meeting.location, meeting.agenda) == (
@@ -58,12 +58,12 @@ async def test_each_missing_piece_is_asked_in_turn_and_non_plans_nothing(runtime
     refused = texts(await lead.say("non"))
 
     assert answers[0].startswith("Quel comité voulez-vous planifier")
-    assert answers[1].startswith("Quand a lieu le comité technique ?")
-    assert answers[2].startswith("À quelle heure, le samedi 3 avril 2027 ?")
-    assert answers[3].startswith("Où se tiendra-t-il ?")
-    assert "Réunion Teams : [rejoindre](https://teams.microsoft.com/l/meetup-join/abc)" in answers[5]
-    assert "Attention : le samedi 3 avril 2027 tombe un week-end." in answers[5]
-    assert refused == "C’est annulé : aucun comité n’a été planifié."
+    assert answers[1].startswith("Quand a lieu le comité technique ?")
+    assert answers[2].startswith("À quelle heure, le samedi 3 avril 2027 ?")
+    assert answers[3].startswith("Où se tiendra-t-il ?")
+    assert "Réunion Teams : [rejoindre](https://teams.microsoft.com/l/meetup-join/abc)" in answers[5]
+    assert "Attention : le samedi 3 avril 2027 tombe un week-end." in answers[5]
+    assert refused == "C’est annulé : aucun comité n’a été planifié."
     assert await runtime.committees.repository.meetings() == []
 
 
@@ -76,7 +76,7 @@ async def test_a_past_date_is_refused_with_the_reason_and_asked_again(runtime, l
 
     assert "Le jeudi 12 mars 2026 à 14 h 00 est déjà passé." in refused_in_sentence
     assert "Le lundi 30 novembre 2026 à 8 h 00 est déjà passé." in refused_in_dialog
-    assert accepted.startswith("Où se tiendra-t-il ?")
+    assert accepted.startswith("Où se tiendra-t-il ?")
 
 
 async def test_only_the_lead_plans_but_everyone_asks_for_the_next_committee(runtime, talk, lead, sqlite_database):
@@ -90,7 +90,7 @@ async def test_only_the_lead_plans_but_everyone_asks_for_the_next_committee(runt
     for_stranger = texts(await stranger.say("prochain comité"))
 
     assert "réservée à la personne responsable du SPASER" in refused
-    assert "Prochain comité de pilotage\nDate : vendredi 12 mars 2027 à 14 h 00\nLieu : salle du conseil" in answer
+    assert "Prochain comité de pilotage\nDate : vendredi 12 mars 2027 à 14 h 00\nLieu : salle du conseil" in answer
     assert "[Ajouter à mon agenda (.ics)]" in answer
     assert for_stranger == UNREGISTERED_REFUSAL, "unregistered people get public knowledge only"
 
@@ -108,7 +108,7 @@ async def test_moving_the_next_copil_by_chat_tells_its_members(runtime, lead, sq
     [(conversation, text)] = received(runtime_connector := connector)
     assert conversation == "a:marc@ville.fr" and runtime_connector is connector
     assert text == (
-        "Changement de date : le comité de pilotage du vendredi 12 mars 2027 à 14 h 00 est déplacé au "
+        "Changement de date : le comité de pilotage du vendredi 12 mars 2027 à 14 h 00 est déplacé au "
         "vendredi 19 mars 2027 à 10 h 00"
     )
 
@@ -123,12 +123,12 @@ async def test_cancelling_by_chat_offers_the_coming_meetings_then_tells_the_memb
     done = texts(await lead.say("oui"))
     await runtime.jobs.drain_outbox()
 
-    assert "Quel comité voulez-vous annuler ?" in choices and "n° 2 · Comité technique" in choices
+    assert "Quel comité voulez-vous annuler ?" in choices and "n° 2 · Comité technique" in choices
     assert "comité technique du **mardi 16 février 2027 à 10 h 00**" in confirm
     assert "est annulé" in done
     assert (await runtime.committees.repository.get_meeting(cotech.meeting.id)).status == "cancelled"
     assert received(connector) == [
-        ("a:nadia@ville.fr", "Annulation : le comité technique du mardi 16 février 2027 à 10 h 00 n’aura pas lieu")
+        ("a:nadia@ville.fr", "Annulation : le comité technique du mardi 16 février 2027 à 10 h 00 n’aura pas lieu")
     ]
 
 
@@ -140,7 +140,7 @@ async def test_the_year_plan_is_proposed_edited_then_accepted_with_reminders(run
     assert card.count("Comité de pilotage**") == 2 and card.count("Comité technique**") == 4
     assert "**2. Comité de pilotage** — mardi 2 mars 2027 à 10 h 00" in card
     assert "**2. Comité de pilotage** — mardi 9 mars 2027 à 10 h 00" in edited
-    assert "C’est planifié : 6 comité(s), avec leurs rappels." in accepted
+    assert "C’est planifié : 6 comités, avec leurs rappels." in accepted
     meetings = await runtime.committees.repository.meetings()
     assert [m.starts_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") for m in meetings if m.kind is CommitteeKind.COPIL] == [
         "09/03/2027 10:00",
@@ -154,7 +154,7 @@ async def test_accepting_the_year_plan_twice_does_not_double_the_meetings(runtim
     await say_all(lead, "proposer un calendrier", "tout accepter")
     second = texts(await lead.say("proposer un calendrier"))
 
-    assert "atteignent la cadence recommandée : je n’ai rien à proposer de plus" in second
+    assert "atteignent la cadence recommandée : je n’ai rien à proposer de plus" in second
     assert len(await runtime.committees.repository.meetings()) == 6
 
 
@@ -166,8 +166,8 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
     await lead.say("cadence du COPIL 1 à 3")
     after_edit = texts(await lead.say("vérifier la cadence"))
 
-    assert "Comité technique : 0 réunion prévue dans les 12 prochains mois, le SPASER en recommande 3 à 4 par an." in below
-    assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, le SPASER en recommande 1 à 2 par an." in above
+    assert "Comité technique : 0 réunion prévue dans les 12 prochains mois, le SPASER en recommande 3 à 4 par an." in below
+    assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, le SPASER en recommande 1 à 2 par an." in above
     assert "3 réunions prévues" not in after_edit
     warnings = await runtime.committees.cadence_warnings()
     assert {(w.kind, w.window, w.problem) for w in warnings} >= {(CommitteeKind.COTECH, "coming", "below")}
@@ -183,7 +183,7 @@ async def test_the_calendar_feed_link_serves_the_meetings_and_unknown_tokens_get
         runtime = app[RUNTIME]
         planned = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14), location="salle du conseil")
         lead = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille Martin")
-        link = texts(await lead.say("mon agenda")).split(" : ", 1)[1].split()[0]
+        link = texts(await lead.say("mon agenda")).split("\u00a0: ", 1)[1].split()[0]
         token = link.rsplit("/", 1)[1].removesuffix(".ics")
 
         feed = await client.get(f"/calendar/{token}.ics")

@@ -84,7 +84,7 @@ async def test_a_contributors_next_committee_is_her_comite_technique(runtime, ta
     answer = texts(await nadia.say("prochain comité"))
     asked_for_the_copil = texts(await nadia.say("prochain COPIL"))
 
-    assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
+    assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
     assert asked_for_the_copil.startswith("Prochain comité de pilotage")
 
 
@@ -131,7 +131,7 @@ async def test_next_tuesday_names_a_date_not_the_next_meeting(runtime, lead):
 
     question = texts(await lead.say("déplacer un COPIL à mardi prochain 10h"))
 
-    assert question.startswith("Quel comité voulez-vous déplacer ?")
+    assert question.startswith("Quel comité voulez-vous déplacer ?")
 
 
 async def test_a_year_plan_number_out_of_range_gets_one_message_that_says_what_to_type(runtime, lead):

@@ -27,7 +27,7 @@ async def test_passer_at_the_comment_prompt_means_no_comment(runtime, nadia):
     confirm = texts(await nadia.say("passer"))
     await nadia.say("oui")
 
-    assert confirm.startswith("J'enregistre **45\u00a0%** pour IND-01 (DCP, 2026-T3) ?")
+    assert confirm.startswith("J’enregistre **45\u00a0%** pour IND-01 (DCP, 2026-T3) ?")
     assert "commentaire" not in confirm
     assert [(row[0], row[3]) for row in await value_rows(runtime)] == [("IND-01", None)]
 
@@ -39,7 +39,7 @@ async def test_a_wrong_value_gets_one_message_and_the_comment_question_names_the
     comment_question = await nadia.say("45")
 
     assert [reply.text for reply in wrong] == [
-        "« abc » n'est pas un nombre que je reconnais. Exemple de saisie valide : 12,5 %.\n"
+        "« abc » n’est pas un nombre que je reconnais. Exemple de saisie valide : 12,5 %.\n"
         "Retapez la valeur de IND-01 (essai 2 sur 3), ou « passer » pour la laisser de côté."
     ]
     assert len(comment_question) == 1
@@ -51,7 +51,7 @@ async def test_a_contributor_refused_another_directorate_is_told_her_own_comes_i
 
     assert len(replies) == 2, "the refusal opens the list of her own directorate's indicators"
     assert replies[0].text.startswith(
-        "Vous ne pouvez saisir que les indicateurs de votre direction (DCP) : voici les siens.\n**DCP** : 10 indicateur"
+        "Vous ne pouvez saisir que les indicateurs de votre direction (DCP) : voici les siens.\n**DCP** : 10 indicateur"
     )
 
 
@@ -87,7 +87,7 @@ async def test_the_catalogue_of_31_indicators_is_an_overview_then_one_axis_at_a_
 
     assert len(overview) == 1
     shown = texts(overview)
-    assert "Catalogue : 31 indicateur" in shown
+    assert "Catalogue : 31 indicateur" in shown
     assert "Indicateur numéro" not in shown, "the overview lists codes, not every label"
     assert "« catalogue axe social »" in shown and "31 indicateurs actifs" in shown
     assert len(shown) < 2500

@@ -74,7 +74,7 @@ async def test_a_broken_file_imports_nothing_and_others_may_not_import(client, f
     assert "n’est pas un JSON valide (fichier tronqué)" in broken and "Rien n’a été importé." in broken
     nadia = chat(client, "nadia-aad", "Nadia Benali")
     refused = texts(await send_file(nadia, file_server, "nested.json"))
-    assert "Seul le responsable SPASER peut importer les données essentielles" in refused
+    assert "Seule la personne responsable du SPASER peut importer les données essentielles" in refused
     assert "réservée à la personne responsable du SPASER" in texts(await nadia.say("d’où vient SOC-N\u00a0?"))
     assert await client.server.app[RUNTIME].decp.contract_count() == 0
 

@@ -20,7 +20,7 @@ def cli_env(tmp_path, monkeypatch):
 def test_the_demo_imports_its_generated_decp_next_to_the_reported_values(cli_env, capsys):
     main(["demo"])
     out = capsys.readouterr().out
-    assert "Données essentielles (DECP) : " in out and (cli_env / "decp-demo.json").is_file()
+    assert "Données essentielles (DECP) : " in out and (cli_env / "decp-demo.json").is_file()
     main(["demo"])
     assert "; 0 valeurs calculées nouvelles ou mises à jour." in capsys.readouterr().out, "the same file adds nothing twice"
 

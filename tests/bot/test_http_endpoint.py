@@ -147,7 +147,7 @@ async def test_the_welcome_on_install_greets_by_the_roster_name(client, connecto
     response = await client.post("/api/messages", json=activity.serialize())
     assert response.status in (200, 201)
     welcome = connector.sent[0]["attachments"][0]["content"]["body"][0]["text"]
-    assert welcome == "Bonjour alexw@example.com !"
+    assert welcome == "Bonjour alexw@example.com !"
 
 
 async def test_the_lead_assigns_a_role_by_mentioning_a_team_member(client, connector):

@@ -26,14 +26,14 @@ def exported_rows(path) -> list[dict]:
 
 def test_demo_loads_a_living_catalogue_that_exports_and_reimports(cli_env, capsys):
     main(["demo"])
-    assert "Catalogue : 24 indicateurs actifs ; " in capsys.readouterr().out
+    assert "Catalogue : 24 indicateurs actifs ; " in capsys.readouterr().out
     main(["export-catalogue", "catalogue.csv"])
-    assert "Catalogue exporté : 26 indicateurs" in capsys.readouterr().out
+    assert "Catalogue exporté : 26 indicateurs" in capsys.readouterr().out
     rows = exported_rows(cli_env / "catalogue.csv")
     used = {code for row in rows for code in row["directions"].split("|")}
     assert used == {code for code, _ in DEMO_DIRECTORATES}, "every demo directorate has indicators, and only them"
     main(["import-catalogue", "catalogue.csv"])
-    assert "0 indicateur(s) créé(s), 26 mis à jour" in capsys.readouterr().out
+    assert "0 indicateur créé, 26 mis à jour" in capsys.readouterr().out
     main(["demo"])
     assert "0 valeurs passées ajoutées" in capsys.readouterr().out, "demo is idempotent"
 
@@ -44,9 +44,9 @@ def test_an_import_with_errors_prints_them_by_line_and_changes_nothing(cli_env, 
     with pytest.raises(SystemExit) as refused:
         main(["import-catalogue", str(EXAMPLE)])
     message = str(refused.value.code)
-    assert "Import refusé, aucun indicateur n'a été importé" in message
-    assert "Ligne 5, colonne « directions » : direction « DFIN » inconnue" in message
-    assert "Le catalogue n'a pas été modifié." in message
+    assert "Import refusé, aucun indicateur n’a été importé" in message
+    assert "Ligne 5, colonne « directions » : direction « DFIN » inconnue" in message
+    assert "Le catalogue n’a pas été modifié." in message
     main(["export-catalogue", "after.csv"])
     assert (cli_env / "before.csv").read_bytes() == (cli_env / "after.csv").read_bytes()
     with pytest.raises(SystemExit, match="Fichier introuvable"):

@@ -33,11 +33,11 @@ async def test_a_saved_card_sent_again_with_a_wrong_value_is_reported_as_already
     wrong = submit_data(card, **{"valeur|IND-01|2026-T3": "140 %", "valeur|IND-05|2025": "38 %"})
     back = card_of(await nadia.submit(wrong))
     fixed = submit_data(back, **{"valeur|IND-01|2026-T3": "45 %", "valeur|IND-05|2025": "38 %"})
-    assert "Enregistré pour DCP (2 valeur(s))" in texts(await nadia.submit(fixed))
+    assert "Enregistré pour DCP (2 valeurs)" in texts(await nadia.submit(fixed))
 
     again = texts(await nadia.submit(wrong))
 
-    assert "Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois" in again
+    assert "Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois" in again
     assert "à corriger" not in again
     assert [(row[0], row[2]) for row in await value_rows(runtime)] == [("IND-01", Decimal("45")), ("IND-05", Decimal("38"))]
 
@@ -49,5 +49,5 @@ async def test_a_new_card_for_the_same_period_is_still_checked_and_refused_when_
 
     replies = texts(await nadia.submit(submit_data(second, **{"valeur|IND-02|2026-T3": "140 %"})))
 
-    assert "Rien n'a été enregistré : 1 champ(s) à corriger" in replies
+    assert "Rien n’a été enregistré : 1 champ à corriger" in replies
     assert [row[0] for row in await value_rows(runtime)] == ["IND-01"]

@@ -61,7 +61,7 @@ async def test_the_form_submitted_through_the_endpoint_saves_once(client, connec
     data["valeur|IND-01|2026-T3"] = "45,5 %"
     data["valeur|IND-04|2025"] = "1 200 000 €"
     saved = await nadia.post_via_connector(type="message", value=data)
-    assert any("Enregistré pour DCP (2 valeur(s))" in text for text in saved)
+    assert any("Enregistré pour DCP (2 valeurs)" in text for text in saved)
     again = await nadia.post_via_connector(type="message", value=data)
     assert any("déjà été enregistré" in text for text in again)
     rows = await value_rows(client.server.app[RUNTIME])
@@ -80,9 +80,9 @@ async def test_a_full_update_through_the_endpoint(client, connector):
     nadia = Sender(client, connector, "nadia-aad", "Nadia Benali")
     await nadia.post(type="message", text="mettre à jour mes indicateurs")
     retry = await nadia.post(type="message", text="12 €")
-    assert any("s'exprime en pourcentage" in (r.get("text") or "") for r in retry)
+    assert any("s’exprime en pourcentage" in (r.get("text") or "") for r in retry)
     await nadia.post(type="message", text="45 %")
     await nadia.post(type="message", text="aucun")
     saved = await nadia.post(type="message", text="oui")
-    assert any("Enregistré : IND-01" in (r.get("text") or "") for r in saved)
+    assert any("Enregistré\u00a0: IND-01" in (r.get("text") or "") for r in saved)
     assert [row[0] for row in await value_rows(client.server.app[RUNTIME])] == ["IND-01"]

@@ -105,7 +105,7 @@ async def test_a_pdf_that_is_not_a_pdf_is_refused_and_the_previous_version_kept(
     lead = talk()
     await lead.send(file_message(lead, file_server, "v1.md"))
     refused = texts(await lead.send(file_message(lead, file_server, "faux.pdf")))
-    assert "Rien n'a été modifié" in refused
+    assert "Rien n’a été modifié" in refused
     assert (await runtime.knowledge._repository.current_document()).filename == "v1.md"
 
 
@@ -115,7 +115,7 @@ async def test_only_the_lead_can_import_and_unknown_file_types_are_explained(tal
     file_server.files["v1.md"] = SAMPLE_SPASER.read_bytes()
     file_server.files["photo.jpg"] = b"\xff\xd8"
     agent = talk("agent-aad", "Paul")
-    assert "Seul le responsable SPASER" in texts(await agent.send(file_message(agent, file_server, "v1.md")))
+    assert "Seule la personne responsable du SPASER" in texts(await agent.send(file_message(agent, file_server, "v1.md")))
     assert await runtime.knowledge._repository.current_document() is None
     assert "Formats acceptés" in texts(await agent.send(file_message(agent, file_server, "photo.jpg")))
 

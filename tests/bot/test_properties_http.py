@@ -309,7 +309,7 @@ def random_cards(draw):
     return data
 
 
-SAVED = re.compile(r"Enregistré pour (\w+) \((\d+) valeur\(s\)\)")
+SAVED = re.compile(r"Enregistré pour (\w+) \((\d+)\u00a0valeurs?\)")
 
 
 @settings(max_examples=budget(40))

@@ -83,9 +83,9 @@ async def test_a_dialog_answer_delivered_again_is_not_read_as_the_next_answer(cl
     copy = await nadia.post(value)
     comment = await nadia.post(nadia.activity("chiffre provisoire"))
 
-    assert "Un commentaire sur IND-01 (45\u00a0%) ?" in first[1]
+    assert "Un commentaire sur IND-01 (45\u00a0%)\u00a0?" in first[1]
     assert copy == (200, ""), "acknowledged (Teams stops retrying), no reply"
-    assert "J'enregistre **45\u00a0%** pour IND-01" in comment[1] and "« chiffre provisoire »" in comment[1]
+    assert "J’enregistre **45\u00a0%** pour IND-01" in comment[1] and "« chiffre provisoire »" in comment[1]
 
 
 async def test_a_confirmation_delivered_twice_at_once_saves_one_value(client):
@@ -97,7 +97,7 @@ async def test_a_confirmation_delivered_twice_at_once_saves_one_value(client):
     answers = await asyncio.gather(nadia.post(confirmation), nadia.post(confirmation))
 
     assert sorted(status for status, _ in answers) == [200, 200]
-    assert sum("Enregistré : IND-01" in text for _, text in answers) == 1
+    assert sum("Enregistré : IND-01" in text for _, text in answers) == 1
     assert [text for _, text in answers].count("") == 1
     assert [row[0] for row in await value_rows(client.server.app[RUNTIME])] == ["IND-01"]
 
@@ -106,7 +106,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     """A retry can land on another instance: the ids already handled are shared through the database."""
     lead, lead_elsewhere, other_engine = await lead_at_two_instances(database, clock, officials=5)
     await lead.say("diffuser un message à tout le monde")
-    assert "J'envoie ce message à 5 destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
+    assert "J’envoie ce message à 5 destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
     confirmation = lead.activity(type="message", text="oui")
 
     try:
@@ -123,7 +123,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     assert broadcasts == 1
     assert len(per_recipient) == 5 and {count for _, count in per_recipient} == {1}
     assert sorted(len(replies) for replies in answers)[0] == 0, "the copy got no reply"
-    assert sum("C'est parti : 5 destinataires" in texts(replies) for replies in answers) == 1
+    assert sum("C’est parti : 5 destinataires" in texts(replies) for replies in answers) == 1
 
 
 async def test_an_activity_delivered_again_after_a_restart_is_ignored(sqlite_database, clock):
@@ -250,7 +250,7 @@ async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_
     finally:
         await other_engine.dispose()
 
-    assert sent.startswith("C'est parti : 3 destinataires")
+    assert sent.startswith("C’est parti : 3 destinataires")
     assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3 destinataires)")
     assert (broadcasts, deliveries) == (1, 3)
 

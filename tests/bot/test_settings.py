@@ -62,7 +62,7 @@ PRODUCTION = {"MicrosoftAppId": "app", "MicrosoftAppPassword": "pw", "SPASER_ENV
 
 
 def test_production_refuses_to_start_open_to_every_tenant():
-    with pytest.raises(SettingsError, match="aucune organisation n'est autorisée"):
+    with pytest.raises(SettingsError, match="aucune organisation n’est autorisée"):
         Settings.from_env(PRODUCTION)
 
 

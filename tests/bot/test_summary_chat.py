@@ -196,7 +196,7 @@ async def test_unregistered_people_are_refused_politely_and_bad_filters_explaine
     no_code = texts(await official.say("synthèse direction"))
     which_format = card_of(await official.say("exporter la synthèse axe social"))
 
-    assert refused == refused_export == refused_weekly == UNREGISTERED_REFUSAL
+    assert refused == refused_export == refused_weekly == UNREGISTERED_REFUSAL.replace("\u00a0", " ")
     assert bad_axis.startswith("Axe « sport » inconnu. Axes possibles : social")
     assert no_code == "Indiquez le code de la direction, par exemple « synthèse direction DRC »."
     buttons = [action["data"]["msteams"]["value"] for action in which_format["actions"]]

@@ -20,13 +20,13 @@ from bot.teams_text import TeamsMarkdownMiddleware, teams_markdown
 @pytest.mark.parametrize(
     ("written", "shown"),
     [
-        ("Enregistré : IND-03.\nReste à renseigner : IND-12.", "Enregistré : IND-03.\n\nReste à renseigner : IND-12."),
-        ("DPB : 2 indicateurs.\n- IND-03\n- IND-12\nJe vous les demande.", "DPB : 2 indicateurs.\n- IND-03\n- IND-12\n\nJe vous les demande."),
-        ("Étapes :\n1. valeur\n2) commentaire\nFin", "Étapes :\n1. valeur\n2) commentaire\n\nFin"),
+        ("Enregistré : IND-03.\nReste à renseigner : IND-12.", "Enregistré : IND-03.\n\nReste à renseigner : IND-12."),
+        ("DPB : 2 indicateurs.\n- IND-03\n- IND-12\nJe vous les demande.", "DPB : 2 indicateurs.\n- IND-03\n- IND-12\n\nJe vous les demande."),
+        ("Étapes :\n1. valeur\n2) commentaire\nFin", "Étapes :\n1. valeur\n2) commentaire\n\nFin"),
         ("- élément\n  suite du même élément", "- élément\n  suite du même élément"),
         ("Premier.\n\nSecond.", "Premier.\n\nSecond."),
         ("Une seule ligne", "Une seule ligne"),
-        ("Code :\n```\nligne 1\nligne 2\n```", "Code :\n```\nligne 1\nligne 2\n```"),
+        ("Code :\n```\nligne 1\nligne 2\n```", "Code :\n```\nligne 1\nligne 2\n```"),
         ("", ""),
     ],
 )
@@ -40,19 +40,19 @@ async def test_the_middleware_shapes_markdown_messages_and_leaves_plain_text_alo
     adapter.use(TeamsMarkdownMiddleware())
 
     async def logic(context: TurnContext):
-        await context.send_activity("Bilan :\n- Envoyés : 1\nRenvoyez si besoin.")
+        await context.send_activity("Bilan :\n- Envoyés : 1\nRenvoyez si besoin.")
         await context.send_activity(Activity(type="message", text="a\nb", text_format=TextFormatTypes.plain))
 
     await adapter.send("bonjour")
     adapter.logic = logic
     await adapter.receive_activity("bonjour")
     shaped, plain = adapter.activity_buffer[-2:]
-    assert shaped.text == "Bilan :\n- Envoyés : 1\n\nRenvoyez si besoin."
+    assert shaped.text == "Bilan :\n- Envoyés : 1\n\nRenvoyez si besoin."
     assert plain.text == "a\nb"
 
 
 def test_a_proactive_text_message_is_shaped_and_a_card_summary_is_not():
-    assert build_message("Bilan\n- Envoyés : 1\nSans conversation : 2", None).text == "Bilan\n- Envoyés : 1\n\nSans conversation : 2"
+    assert build_message("Bilan\n- Envoyés : 1\nSans conversation : 2", None).text == "Bilan\n- Envoyés : 1\n\nSans conversation : 2"
     assert build_message("Rappel\ndemain", {"type": "AdaptiveCard", "body": []}).summary == "Rappel\ndemain"
 
 
@@ -67,4 +67,4 @@ async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(clie
     assert "\n- **IND-01**" in intro, "the list stays a list"
     assert ")\n\nJe vous les demande un par un" in intro, "the closing sentence is not glued to the last bullet"
     assert question.startswith("(1/")
-    assert "\n\nQuelle valeur pour DCP ?" in question
+    assert "\n\nQuelle valeur pour DCP ?" in question

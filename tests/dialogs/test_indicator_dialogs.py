@@ -55,14 +55,14 @@ def lead(seeded, talk):
 
 async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(seeded, nadia):
     listing = texts(await nadia.say("mettre à jour mes indicateurs"))
-    assert "**DCP** : 10 indicateur(s) à renseigner" in listing
+    assert "**DCP** : 10 indicateurs à renseigner" in listing
     assert "(1/10) **IND-01**" in listing and "3e trimestre 2026 (2026-T3)" in listing
-    assert "Un commentaire sur IND-01 (45,5\u00a0%) ?" in texts(await nadia.say("45,5 %"))
+    assert "Un commentaire sur IND-01 (45,5\u00a0%)\u00a0?" in texts(await nadia.say("45,5 %"))
     confirm = texts(await nadia.say("Source : recensement OECP"))
-    assert "J'enregistre **45,5\u00a0%** pour IND-01 (DCP, 2026-T3), commentaire « Source : recensement OECP » ?" in confirm
+    assert "J’enregistre **45,5\u00a0%** pour IND-01 (DCP, 2026-T3), commentaire « Source : recensement OECP » ?" in confirm
     assert await value_rows(seeded) == [], "nothing is saved before the confirmation"
     saved = texts(await nadia.say("oui"))
-    assert "Enregistré : IND-01 = 45,5\u00a0%." in saved and "(2/10) **IND-02**" in saved
+    assert "Enregistré : IND-01 = 45,5\u00a0%." in saved and "(2/10) **IND-02**" in saved
     [(code, period, value, comment, _)] = await value_rows(seeded)
     assert (code, period, value, comment) == ("IND-01", "2026-T3", Decimal("45.5"), "Source : recensement OECP")
 
@@ -77,17 +77,17 @@ async def test_what_became_of_an_indicator_opens_the_next_question_in_one_messag
     skipped = await nadia.say("passer")
     helped = await nadia.say("aide")
 
-    assert len(saved) == 1 and saved[0].text.startswith("Enregistré : IND-01 = 45\u00a0%.\n(2/10) **IND-02** — ")
-    assert len(skipped) == 1 and skipped[0].text.startswith("IND-02 laissé de côté : rien n'est enregistré.\n(3/10) **IND-03**")
+    assert len(saved) == 1 and saved[0].text.startswith("Enregistré : IND-01 = 45\u00a0%.\n(2/10) **IND-02** — ")
+    assert len(skipped) == 1 and skipped[0].text.startswith("IND-02 laissé de côté : rien n’est enregistré.\n(3/10) **IND-03**")
     assert helped[-1].text.startswith("(3/10) **IND-03**"), "the reprompt does not repeat what became of IND-02"
 
 
 async def test_a_typo_is_explained_and_asked_again(seeded, nadia):
     await nadia.say("saisir mes indicateurs")
     retry = texts(await nadia.say("12 €"))
-    assert "Cet indicateur s'exprime en pourcentage (%) : « 12 € » est en euros." in retry
+    assert "Cet indicateur s’exprime en pourcentage (%) : « 12 € » est en euros." in retry
     assert "essai 2 sur 3" in retry
-    assert "Un commentaire sur IND-01 (12\u00a0%) ?" in texts(await nadia.say("douze"))
+    assert "Un commentaire sur IND-01 (12\u00a0%)\u00a0?" in texts(await nadia.say("douze"))
     await nadia.say("aucun")
     await nadia.say("oui")
     assert [row[2] for row in await value_rows(seeded)] == [Decimal("12")]
@@ -98,7 +98,7 @@ async def test_after_three_unreadable_values_the_indicator_is_left_with_nothing_
     await nadia.say("beaucoup")
     await nadia.say("150 %")
     given_up = texts(await nadia.say("12 tonnes"))
-    assert "rien n'est enregistré pour IND-01" in given_up and "(2/10) **IND-02**" in given_up
+    assert "rien n’est enregistré pour IND-01" in given_up and "(2/10) **IND-02**" in given_up
     assert await value_rows(seeded) == []
 
 
@@ -108,7 +108,7 @@ async def test_passer_skips_and_non_asks_the_value_again(seeded, nadia):
     await nadia.say("20")
     await nadia.say("aucun")
     again = texts(await nadia.say("non"))
-    assert "rien n'est enregistré pour IND-02" in again and "Quelle valeur pour IND-02 (2026-T3) ?" in again
+    assert "rien n’est enregistré pour IND-02" in again and "Quelle valeur pour IND-02 (2026-T3) ?" in again
     await nadia.say("21")
     await nadia.say("aucun")
     await nadia.say("oui")
@@ -122,15 +122,15 @@ async def test_annuler_mid_way_keeps_only_the_confirmed_values(seeded, nadia):
     cancelled = texts(await nadia.say("annuler"))
     assert "les valeurs déjà confirmées restent enregistrées" in cancelled
     assert [row[0] for row in await value_rows(seeded)] == ["IND-01"]
-    assert "Je n'ai pas compris" not in texts(await nadia.say("qui suis-je")), "the dialog is over"
+    assert "Je n’ai pas compris" not in texts(await nadia.say("qui suis-je")), "the dialog is over"
 
 
 async def test_aide_explains_and_asks_the_same_question_again(seeded, nadia):
     await nadia.say("mettre à jour mes indicateurs")
     helped = texts(await nadia.say("aide"))
-    assert "12,5 %" in helped and "IND-01" in helped
+    assert "12,5 %" in helped and "IND-01" in helped
     await nadia.say("45")
-    assert "J'enregistre **45" in texts(await nadia.say("aucun"))
+    assert "J’enregistre **45" in texts(await nadia.say("aucun"))
 
 
 async def test_the_dialog_survives_a_restart_of_the_bot(seeded, nadia, clock):
@@ -139,8 +139,8 @@ async def test_the_dialog_survives_a_restart_of_the_bot(seeded, nadia, clock):
     restarted = build_runtime(make_settings(seeded.database.url), database=Database(seeded.database.url), clock=clock)
     try:
         again = ConsoleConversation(restarted, aad_object_id="nadia-aad", name="Nadia Benali")
-        assert "J'enregistre **45\u00a0%** pour IND-01" in texts(await again.say("aucun"))
-        assert "Enregistré : IND-01" in texts(await again.say("oui"))
+        assert "J’enregistre **45\u00a0%** pour IND-01" in texts(await again.say("aucun"))
+        assert "Enregistré : IND-01" in texts(await again.say("oui"))
     finally:
         await restarted.database.dispose()
     assert [row[0] for row in await value_rows(seeded)] == ["IND-01"]
@@ -148,19 +148,20 @@ async def test_the_dialog_survives_a_restart_of_the_bot(seeded, nadia, clock):
 
 async def test_the_end_says_what_was_saved_and_what_remains(seeded, lead):
     listing = texts(await lead.say("mettre à jour les indicateurs de DPB"))
-    assert "**DPB** : 3 indicateur(s)" in listing
+    assert "**DPB** : 3 indicateurs" in listing
     for answer in ("1 200 heures", "RAS", "oui", "passer"):
         await lead.say(answer)
     end = texts(await lead.say("passer"))
-    assert "Enregistré :\n- IND-03 (2026-T3) : 1\u202f200\u00a0heures" in end
-    assert "Reste à renseigner pour DPB :\n- IND-12 (2025)\n- IND-15 (2026-T3)" in end
+    assert "Enregistré :\n- IND-03 (2026-T3) : 1\u202f200\u00a0heures" in end
+    assert "Reste à renseigner pour DPB :\n- IND-12 (2025)\n- IND-15 (2026-T3)" in end
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in end
 
 
 async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, lead):
     asked = texts(await lead.say("mettre à jour mes indicateurs"))
-    assert "Pour quelle direction ?" in asked and "[DRM]" in asked
-    assert "**DRM** : 1 indicateur(s)" in texts(await lead.say("DRM"))
+    assert "Pour quelle direction ?" in asked and "[DRM]" in asked
+    one = texts(await lead.say("DRM"))
+    assert "**DRM** : 1 indicateur à renseigner." in one and "Je vous le demande." in one and "un par un" not in one
     await lead.say("annuler")
     past = texts(await lead.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
     assert "IND-03" in past and "IND-15" in past and "IND-12" not in past, "only the quarterly ones for a quarter"
@@ -171,8 +172,8 @@ async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, l
 
 async def test_a_contributor_keeps_to_their_directorate_and_the_current_period(seeded, nadia):
     replies = texts(await nadia.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
-    assert "Seul le responsable SPASER peut choisir une autre période" in replies
-    assert "votre direction (DCP)" in replies and "**DCP** : 10 indicateur(s)" in replies
+    assert "Seule la personne responsable du SPASER peut choisir une autre période" in replies
+    assert "votre direction (DCP)" in replies and "**DCP** : 10 indicateurs" in replies
 
 
 async def test_officials_and_unknown_people_cannot_enter_values(seeded, talk):
@@ -187,13 +188,13 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
     person = await seeded.people.get_by_email("nadia@ville.fr")
     await values.record_value(person, "DCP", ValueEntry("IND-01", "2026-T3", "40"), values.today())
     correction = texts(await nadia.say("corriger IND-01"))
-    assert "à corriger" in correction and "déjà saisi : 40\u00a0% par Nadia Benali" in correction
+    assert "à corriger" in correction and "déjà saisi : 40\u00a0% par Nadia Benali" in correction
     for answer in ("42,5", "erreur de périmètre", "oui"):
         reply = texts(await nadia.say(answer))
-    assert "remplace 40\u00a0%, conservé dans l'historique" in reply
+    assert "remplace 40\u00a0%, conservé dans l’historique" in reply
     trail = texts(await lead.say("historique de IND-01"))
-    assert "2026-T3 DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
-    assert "2026-T3 DCP : 40\u00a0% → 42,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
+    assert "2026-T3 DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
+    assert "2026-T3 DCP : 40\u00a0% → 42,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
     assert "« erreur de périmètre »" in trail
 
 
@@ -202,10 +203,10 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
 
 async def test_what_is_due_for_a_contributor_and_for_the_lead(seeded, nadia, lead):
     mine = texts(await nadia.say("Quels indicateurs dois-je renseigner ?"))
-    assert "**DCP** : 10 indicateur(s) à renseigner" in mine and "IND-04" in mine and "IND-08" not in mine
+    assert "**DCP** : 10 indicateurs à renseigner" in mine and "IND-04" in mine and "IND-08" not in mine
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in mine
     overview = texts(await lead.say("quels indicateurs dois-je renseigner ?"))
-    assert "**DRM** (Direction DRM) : 1 — IND-08 (2025)" in overview
+    assert "**DRM** (Direction DRM) : 1 — IND-08 (2025)" in overview
 
 
 async def test_value_of_an_indicator_by_directorate(seeded, talk):
@@ -215,7 +216,7 @@ async def test_value_of_an_indicator_by_directorate(seeded, talk):
     official = talk("maire-aad", "Hélène Dubois")
     shown = texts(await official.say("valeur de IND-03"))
     assert "**IND-03** — Heures d'insertion" in shown and "cible 20\u202f000\u00a0heures en 2028" in shown
-    assert "- DCP : pas encore de valeur" in shown and "- DPB : **4\u202f500\u00a0heures** (2026-T2" in shown
+    assert "- DCP : pas encore de valeur" in shown and "- DPB : **4\u202f500\u00a0heures** (2026-T2" in shown
     assert "Indicateur « IND-99 » inconnu" in texts(await official.say("valeur de IND-99"))
 
 
@@ -233,7 +234,7 @@ async def test_a_contributor_reads_only_their_directorate_value_as_in_the_summar
     entry = ValueEntry("IND-03", "2026-T2", "4 500", comment="Retard dû au sous-traitant X (confidentiel)")
     await values.record_value(lead_person, "DPB", entry, values.today())
     shown = texts(await nadia.say("valeur de IND-03"))
-    assert "- DCP : pas encore de valeur" in shown
+    assert "- DCP : pas encore de valeur" in shown
     assert "DPB" not in shown and "confidentiel" not in shown
     assert "DPB" in texts(await talk("maire-aad", "Hélène Dubois").say("valeur de IND-03"))
     elsewhere = texts(await nadia.say("valeur de IND-08"))
@@ -242,10 +243,10 @@ async def test_a_contributor_reads_only_their_directorate_value_as_in_the_summar
 
 async def test_the_catalogue_by_axis_and_the_lead_sees_the_deactivated_ones(seeded, nadia, lead):
     listed = texts(await nadia.say("catalogue"))
-    assert "Catalogue : 15 indicateur(s) actif(s)." in listed and "**Axe social**" in listed
+    assert "Catalogue : 15 indicateurs actifs." in listed and "**Axe social**" in listed
     assert "IND-16" not in listed
     lead_view = texts(await lead.say("lister les indicateurs"))
-    assert "Désactivés : IND-16." in lead_view and "désactiver IND-03" in lead_view
+    assert "Désactivés : IND-16." in lead_view and "désactiver IND-03" in lead_view
 
 
 # ----- the lead manages the catalogue by chat --------------------------------------------------
@@ -255,7 +256,7 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     await lead.say("ajouter un indicateur IND-30")
     assert "axe" in texts(await lead.say("Part des marchés avec une clause de réemploi"))
     await lead.say("environnemental")
-    assert "direction(s)" in texts(await lead.say("%"))
+    assert "directions" in texts(await lead.say("%"))
     assert "direction « DXX » inconnue" in texts(await lead.say("DXX"))
     await lead.say("DPB, DCP")
     await lead.say("annuelle")
@@ -265,23 +266,23 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     assert "Que mesure-t-il et comment est-il calculé" in texts(await lead.say("Registre des marchés"))
     await lead.say("Marchés notifiés dans l'année avec une clause de réemploi, rapportés à tous les marchés notifiés")
     summary = texts(await lead.say("non"))
-    assert "**IND-30** — Part des marchés avec une clause de réemploi" in summary and "directions : DPB, DCP" in summary
-    assert "définition : Marchés notifiés dans l'année avec une clause de réemploi" in summary
+    assert "**IND-30** — Part des marchés avec une clause de réemploi" in summary and "directions : DPB, DCP" in summary
+    assert "définition : Marchés notifiés dans l'année avec une clause de réemploi" in summary
     assert "ajouté au catalogue" in texts(await lead.say("oui"))
     added = await seeded.catalogue.require("IND-30")
     assert added.directorates == ("DCP", "DPB") and added.target == Decimal("40") and added.unit.value == "%"
     assert added.definition.startswith("Marchés notifiés dans l'année")
     defined = texts(await lead.say("définition de IND-30"))
-    assert "Ce qu’il mesure : Marchés notifiés dans l'année avec une clause de réemploi" in defined
-    assert "Renseigné par DCP et DPB ; valeur de l’organisme : moyenne des valeurs des directions." in defined
+    assert "Ce qu’il mesure : Marchés notifiés dans l'année avec une clause de réemploi" in defined
+    assert "Renseigné par DCP et DPB ; valeur de l’organisme : moyenne des valeurs des directions." in defined
 
 
 async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, lead, nadia):
     assert "cible 25\u202f000\u00a0heures en 2028" in texts(await lead.say("modifier IND-03 cible 25 000"))
-    assert "C'est modifié" in texts(await lead.say("modifier IND-03 libellé Heures d'insertion réalisées"))
+    assert "C’est modifié" in texts(await lead.say("modifier IND-03 libellé Heures d'insertion réalisées"))
     assert (await seeded.catalogue.require("IND-03")).label == "Heures d'insertion réalisées"
     refused = texts(await lead.say("modifier IND-03 unité kilos"))
-    assert "unité « kilos » inconnue" in refused and "Rien n'a été modifié" in refused
+    assert "unité « kilos » inconnue" in refused and "Rien n’a été modifié" in refused
     assert "IND-03 est désactivé" in texts(await lead.say("désactiver IND-03"))
     assert "réservée à la personne responsable du SPASER" in texts(await nadia.say("réactiver IND-03"))
     assert not (await seeded.catalogue.require("IND-03")).active
@@ -297,8 +298,8 @@ async def test_the_form_saves_every_value_at_once_and_a_second_submit_saves_noth
     assert card["version"] == "1.5" and card["actions"][0]["data"]["directorate"] == "DCP"
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45,5 %", "valeur|IND-05|2025": "38", "commentaire|IND-05|2025": "OECP"})
     saved = texts(await nadia.submit(data))
-    assert "Enregistré pour DCP (2 valeur(s))" in saved and "- IND-05 (2025) : 38\u00a0%" in saved
-    assert "Reste à renseigner : IND-02 (2026-T3)" in saved
+    assert "Enregistré pour DCP (2 valeurs)" in saved and "- IND-05 (2025) : 38\u00a0%" in saved
+    assert "Reste à renseigner : IND-02 (2026-T3)" in saved
     again = texts(await nadia.submit(data))
     assert "déjà été enregistré" in again
     assert [(row[0], row[2], row[3]) for row in await value_rows(seeded)] == [
@@ -311,41 +312,41 @@ async def test_a_form_with_an_error_saves_nothing_and_comes_back_with_the_values
     card = card_of(await nadia.say("formulaire indicateurs"))
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45", "valeur|IND-02|2026-T3": "12 €", "commentaire|IND-03|2026-T3": "sans valeur"})
     replies = await nadia.submit(data)
-    assert "Rien n'a été enregistré : 2 champ(s) à corriger" in texts(replies)
+    assert "Rien n’a été enregistré : 2 champs à corriger" in texts(replies)
     back = card_of(replies)
     inputs = card_inputs(back)
     assert inputs["valeur|IND-01|2026-T3"]["value"] == "45" and inputs["valeur|IND-02|2026-T3"]["value"] == "12 €"
     assert inputs["commentaire|IND-03|2026-T3"]["value"] == "sans valeur"
     warnings = [text for text in card_texts(back) if text.startswith("⚠")]
-    assert any("s'exprime en pourcentage" in text for text in warnings)
+    assert any("s’exprime en pourcentage" in text for text in warnings)
     assert any("un commentaire sans valeur" in text for text in warnings)
     assert back["actions"][0]["data"]["card_id"] == card["actions"][0]["data"]["card_id"]
     assert await value_rows(seeded) == []
     fixed = submit_data(back, **{"valeur|IND-01|2026-T3": "45", "valeur|IND-02|2026-T3": "12 %"})
-    assert "Enregistré pour DCP (2 valeur(s))" in texts(await nadia.submit(fixed))
+    assert "Enregistré pour DCP (2 valeurs)" in texts(await nadia.submit(fixed))
 
 
 async def test_crafted_card_data_cannot_write_for_another_directorate(seeded, nadia):
     crafted = {"action": "indicators.submit", "card_id": "forged", "directorate": "DPB", "valeur|IND-03|2026-T3": "99999"}
     refused = texts(await nadia.submit(crafted))
-    assert "votre direction (DCP)" in refused and "Rien n'a été enregistré" in refused
+    assert "votre direction (DCP)" in refused and "Rien n’a été enregistré" in refused
     other_indicator = {"action": "indicators.submit", "card_id": "forged", "directorate": "DCP", "valeur|IND-08|2025": "50"}
-    assert "ne renseigne pas l'indicateur IND-08" in texts(await nadia.submit(other_indicator))
+    assert "ne renseigne pas l’indicateur IND-08" in texts(await nadia.submit(other_indicator))
     past = {"action": "indicators.submit", "card_id": "forged", "directorate": "DCP", "valeur|IND-01|2024-T1": "50"}
-    assert "adressez-vous au responsable SPASER" in texts(await nadia.submit(past))
+    assert "adressez-vous à la personne responsable du SPASER" in texts(await nadia.submit(past))
     assert await value_rows(seeded) == []
 
 
 async def test_a_card_submit_from_someone_without_a_role_writes_nothing(seeded, talk):
     crafted = {"action": "indicators.submit", "card_id": "x", "directorate": "DCP", "valeur|IND-01|2026-T3": "50"}
-    assert "Seuls le responsable SPASER" in texts(await talk("maire-aad", "Hélène Dubois").submit(crafted))
-    assert "Seuls le responsable SPASER" in texts(await talk("nobody-aad", "Paul").submit(crafted))
+    assert "réservée à la personne responsable du SPASER" in texts(await talk("maire-aad", "Hélène Dubois").submit(crafted))
+    assert "réservée à la personne responsable du SPASER" in texts(await talk("nobody-aad", "Paul").submit(crafted))
     assert await value_rows(seeded) == []
 
 
 async def test_the_lead_gets_the_form_of_a_named_directorate(seeded, lead):
     choice = texts(await lead.say("formulaire indicateurs"))
-    assert "Le formulaire de quelle direction ?" in choice and "[DCP (10)]" in choice
+    assert "Le formulaire de quelle direction ?" in choice and "[DCP (10)]" in choice
     card = card_of(await lead.say("formulaire indicateurs DPB"))
     assert set(card_inputs(card)) >= {"valeur|IND-03|2026-T3", "valeur|IND-12|2025", "valeur|IND-15|2026-T3"}
 
@@ -364,10 +365,10 @@ async def test_the_lead_imports_the_catalogue_by_sending_the_csv_file(runtime, t
     lead = talk("lead-aad", "Camille Martin")
     connector.files["catalogue.csv"] = EXAMPLE.read_bytes()
     imported = texts(await lead.send(file_message(lead, connector, "catalogue.csv")))
-    assert "« catalogue.csv » : Catalogue importé : 16 indicateur(s) créé(s)" in imported
+    assert "« catalogue.csv » : Catalogue importé : 16 indicateurs créés" in imported
     connector.files["faux.csv"] = b"code;nom\nIND-99;x\n"
     refused = texts(await lead.send(file_message(lead, connector, "faux.csv")))
-    assert "en-tête incorrect" in refused and "Le catalogue n'a pas été modifié" in refused
+    assert "en-tête incorrect" in refused and "Le catalogue n’a pas été modifié" in refused
     connector.files["enorme.csv"] = b"x" * 1_000_001
     assert "dépasse la taille maximale" in texts(await lead.send(file_message(lead, connector, "enorme.csv")))
     assert await indicator_count(runtime) == 16
@@ -376,7 +377,7 @@ async def test_the_lead_imports_the_catalogue_by_sending_the_csv_file(runtime, t
 async def test_a_contributor_sending_a_csv_changes_nothing(seeded, nadia, connector):
     connector.files["catalogue.csv"] = b"code;libelle\n"
     refused = texts(await nadia.send(file_message(nadia, connector, "catalogue.csv")))
-    assert "Seul le responsable SPASER peut importer le catalogue" in refused
+    assert "Seule la personne responsable du SPASER peut importer le catalogue" in refused
     assert await indicator_count(seeded) == 16
 
 

@@ -37,8 +37,8 @@ def test_single_meeting_round_trips_with_french_texts_and_teams_url():
     assert event.uid == "spaser-meeting-42@spaser-bot"
     assert event.summary == "Comité de pilotage du SPASER"
     assert event.location == "Salle du conseil, hôtel de ville"
-    assert "Ordre du jour :\n1. Bilan des achats responsables\n2. Indicateurs, objectifs; suite" in event.description
-    assert f"Rejoindre la réunion Teams : {TEAMS_URL}" in event.description
+    assert "Ordre du jour :\n1. Bilan des achats responsables\n2. Indicateurs, objectifs; suite" in event.description
+    assert f"Rejoindre la réunion Teams : {TEAMS_URL}" in event.description
     assert event.url == TEAMS_URL
     assert event.status == "CONFIRMED"
     assert event.sequence == 0
@@ -79,7 +79,7 @@ def test_reschedule_keeps_the_uid_and_increases_the_sequence():
 def test_cancelled_meeting_is_marked_cancelled_and_free():
     _, event = only_event(meeting_ics(copil(status=MeetingStatus.CANCELLED, sequence=2), CLOCK.now()))
     assert event.status == "CANCELLED"
-    assert event.summary == "Annulé : Comité de pilotage du SPASER"
+    assert event.summary == "Annulé : Comité de pilotage du SPASER"
     assert event.description.startswith("Cette réunion est annulée.")
     assert event["TRANSP"] == "TRANSPARENT"
     assert event.uid == meeting_uid(42)
@@ -106,7 +106,7 @@ def test_feed_holds_every_meeting_once_with_its_own_uid_and_a_refresh_hint():
     assert [e.summary for e in calendar.events] == [
         "Comité technique du SPASER",
         "Comité de pilotage du SPASER",
-        "Annulé : Comité technique du SPASER",
+        "Annulé : Comité technique du SPASER",
     ]
     assert calendar.calendar_name == "SPASER – mes comités"
     assert calendar["X-PUBLISHED-TTL"] == "PT1H"

@@ -255,7 +255,7 @@ def test_each_kind_of_bad_field_is_reported_with_line_and_column(changes: dict, 
     error = import_errors(csv_file(VALID_FIELDS | {"code": "IND-00"}, row_with(**changes)))
     assert [(e.line, e.column) for e in error.errors] == [(3, column)]
     assert fragment in error.errors[0].message
-    assert str(error.errors[0]).startswith(f"Ligne 3, colonne « {column} » : ")
+    assert str(error.errors[0]).startswith(f"Ligne 3, colonne « {column} » : ")
     assert_french(str(error.errors[0]))
 
 
@@ -295,7 +295,7 @@ def test_nothing_is_returned_when_a_single_row_of_many_is_wrong() -> None:
     rows[17]["unite"] = "litres"
     error = import_errors(csv_file(*rows))
     assert len(error.errors) == 1 and error.errors[0].line == 19
-    assert "aucun indicateur n'a été importé" in error.message
+    assert "aucun indicateur n’a été importé" in error.message
 
 
 def test_duplicate_codes_are_reported_with_the_first_line_case_insensitively() -> None:
@@ -331,11 +331,11 @@ def test_cell_line_breaks_and_control_characters_become_spaces() -> None:
 @pytest.mark.parametrize(
     ("header", "fragments"),
     [
-        ("code;libelle;axe", ["colonnes manquantes : unite, directions"]),
+        ("code;libelle;axe", ["colonnes manquantes : unite, directions"]),
         (EXPECTED_HEADER + ";commentaire", ["la colonne n° 18 n’est pas connue"]),
-        (EXPECTED_HEADER.replace("cible;", "target;", 1), ["colonnes manquantes : cible", "la colonne n° 8 n’est pas connue"]),
-        (EXPECTED_HEADER + ";code", ["colonnes en double : code"]),
-        ("a,b,c", ["colonnes manquantes : code"]),
+        (EXPECTED_HEADER.replace("cible;", "target;", 1), ["colonnes manquantes : cible", "la colonne n° 8 n’est pas connue"]),
+        (EXPECTED_HEADER + ";code", ["colonnes en double : code"]),
+        ("a,b,c", ["colonnes manquantes : code"]),
     ],
 )
 def test_wrong_header_is_one_error_listing_the_expected_header(header: str, fragments: list[str]) -> None:
@@ -343,7 +343,7 @@ def test_wrong_header_is_one_error_listing_the_expected_header(header: str, frag
     assert len(error.errors) == 1 and error.errors[0].line == 1
     for fragment in fragments:
         assert fragment in error.errors[0].message
-    assert f"En-tête attendu : {EXPECTED_HEADER}" in error.errors[0].message
+    assert f"En-tête attendu : {EXPECTED_HEADER}" in error.errors[0].message
     assert_french(str(error))
 
 

@@ -87,7 +87,7 @@ def test_error_summary_lists_the_first_errors_and_counts_the_rest() -> None:
     error = import_errors(csv_file(*rows))
     assert len(error.errors) == 30
     lines = error.message.splitlines()
-    assert lines[0] == "Import refusé, aucun indicateur n'a été importé : 30 erreurs."
+    assert lines[0] == "Import refusé, aucun indicateur n’a été importé : 30 erreurs."
     assert len(lines) == 1 + MAX_LISTED_ERRORS + 1
     assert lines[-1] == f"- … et {30 - MAX_LISTED_ERRORS} autres erreurs."
 
@@ -207,4 +207,4 @@ def test_size_warning_beyond_thirty_active_indicators(count: int, warned: bool) 
 
 def test_line_error_without_line_reads_as_a_sentence() -> None:
     assert str(LineError(None, "le fichier est vide.")) == "Le fichier est vide."
-    assert str(LineError(4, "Axe inconnu.", "axe")) == "Ligne 4, colonne « axe » : axe inconnu."
+    assert str(LineError(4, "Axe inconnu.", "axe")) == "Ligne 4, colonne « axe » : axe inconnu."

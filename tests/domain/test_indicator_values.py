@@ -259,7 +259,7 @@ def test_value_with_another_unit_is_refused(text: str, unit: Unit, named: str) -
 def test_every_refusal_is_french_and_shows_a_valid_example(unit: Unit, text: str) -> None:
     error = refused(text, unit)
     assert_french(error.message)
-    assert error.message.endswith(f"Exemple de saisie valide : {unit.example}.")
+    assert error.message.endswith(f"Exemple de saisie valide : {unit.example}.")
     assert isinstance(error, DomainError)
     assert str(error) == error.message
 

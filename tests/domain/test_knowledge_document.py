@@ -157,7 +157,7 @@ def test_pdf_text_is_extracted_and_split() -> None:
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_in_french() -> None:
-    with pytest.raises(DocumentError, match="n'est pas un PDF valide"):
+    with pytest.raises(DocumentError, match="n’est pas un PDF valide"):
         parse_document(b"Bonjour, ceci est un courriel.", "spaser.pdf")
 
 
@@ -192,7 +192,7 @@ def test_a_password_protected_pdf_is_refused_in_french(tmp_path: Path) -> None:
     [
         (b"texte", "spaser.docx", "Format non pris en charge"),
         (b"  \n ", "spaser.md", "est vide"),
-        (b"\x00\x01binaire", "spaser.txt", "n'est pas un fichier texte"),
+        (b"\x00\x01binaire", "spaser.txt", "n’est pas un fichier texte"),
         (b"<p></p>", "spaser.md", "aucun texte exploitable"),
     ],
 )

@@ -66,11 +66,11 @@ def test_dump_entry_round_trips_through_parse_entry() -> None:
     ("text", "message_part"),
     [
         ("id: x\n", "doit commencer par « --- »"),
-        ("---\nid: x\ntitle: T\n", "n'est pas refermé"),
-        ("---\nid: x\ntitre: T\nsource: S\n---\nR", "« titre: T » n'est pas compris"),
+        ("---\nid: x\ntitle: T\n", "n’est pas refermé"),
+        ("---\nid: x\ntitre: T\nsource: S\n---\nR", "« titre: T » n’est pas compris"),
         ("---\nid: x\ntitle: T\n---\nR", "« source » est obligatoire"),
-        ("---\nid: x\ntitle: T\nsource: S\n---\n   \n", "la réponse (après l'en-tête) est vide"),
-        ("---\nid: x\ntitle: T\nsource: S\n- Q ?\n---\nR", "doit suivre « questions: »"),
+        ("---\nid: x\ntitle: T\nsource: S\n---\n   \n", "la réponse (après l’en-tête) est vide"),
+        ("---\nid: x\ntitle: T\nsource: S\n- Q ?\n---\nR", "doit suivre « `questions:` »"),
         ("---\nid: x\nid: y\ntitle: T\nsource: S\n---\nR", "en double"),
         ("---\nid: Mauvais Id\ntitle: T\nsource: S\n---\nR", "Identifiant de fiche invalide"),
         ("---\nid: x\ntitle: T\nsource: S\nkind: autre\n---\nR", "type de fiche inconnu"),
@@ -165,4 +165,4 @@ def test_every_fact_comes_back_for_a_user_question(
 ) -> None:
     answer = shipped.answer(question)
     assert answer.entry is not None, question
-    assert fact in answer.entry.answer.replace("’", "'"), (question, answer.entry.id)
+    assert fact in answer.entry.answer.replace("’", "'").replace("\u00a0", " ").replace("\u202f", " "), (question, answer.entry.id)

@@ -80,7 +80,7 @@ def test_single_everyday_word_shared_with_an_entry_is_not_enough() -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["c'est quoi le COPIL ?", "c'est quoi le comité de pilotage ?"]
+    "question", ["c’est quoi le COPIL ?", "c’est quoi le comité de pilotage ?"]
 )
 def test_acronym_and_its_expansion_reach_the_same_entry(
     shipped: KnowledgeBase, question: str
@@ -93,7 +93,7 @@ def test_acronym_and_its_expansion_reach_the_same_entry(
     [
         ("combien d'indicteurs maximum", "indicateurs-nombre"),
         ("qui est concerne par le spaer", "acheteurs-concernes"),
-        ("c'est quoi la comitologi", "comitologie"),
+        ("c’est quoi la comitologi", "comitologie"),
         ("le copile sert a quoi", "copil"),
         ("delai pour elaborer le spsaer", "duree"),
     ],
@@ -115,7 +115,7 @@ def test_typo_corrected_words_weigh_less_than_exact_ones(shipped: KnowledgeBase)
 def test_a_question_for_a_document_the_sources_do_not_hold_gets_the_entry_that_says_so(shipped: KnowledgeBase) -> None:
     # « adopter » once sat in a phrasing of the structure entry (« quel plan adopter »), so a
     # question about a deliberation template got the structure of a SPASER, confidently.
-    answer = shipped.answer("Où trouver le modèle de délibération pour l'adoption en conseil ?")
+    answer = shipped.answer("Où trouver le modèle de délibération pour l’adoption en conseil ?")
     assert answer.entry.id == "adoption-deliberation"
     assert answer.entry.answer.startswith("Nos sources ne précisent ni l’instance")
 
@@ -128,20 +128,20 @@ def test_every_entry_title_leads_back_to_its_entry(shipped: KnowledgeBase) -> No
 
 
 def test_related_topics_are_at_most_three_and_exclude_the_answer(shipped: KnowledgeBase) -> None:
-    answer = shipped.answer("c'est quoi le copil")
+    answer = shipped.answer("c’est quoi le copil")
     assert 1 <= len(answer.related) <= 3
     assert answer.entry not in answer.related
 
 
 def test_a_lead_answer_is_used_once_added_and_replaced_by_id() -> None:
     base = KnowledgeBase.from_directory()
-    question = "Quel tableur utilise la direction des achats pour Pilotage+ ?"
+    question = "Quel tableur utilise la direction des achats pour Pilotage+ ?"
     assert base.answer(question).entry is None
     lead = lead_entry(question, "Le tableur partagé\nde la direction des achats.", "Léa, mars 2026")
     assert lead.kind is EntryKind.LEAD
     assert lead.id.startswith("lead-quel-tableur-utilise-la-direction")
     base.add(lead)
-    answer = base.answer("le tableur de Pilotage+ ?")
+    answer = base.answer("le tableur de Pilotage+ ?")
     assert answer.entry == lead
     assert answer.entry.answer == "Le tableur partagé de la direction des achats."
     base.add(lead_entry(question, "L'outil Pilotage+ depuis 2026.", "Léa, avril 2026"))
@@ -149,7 +149,7 @@ def test_a_lead_answer_is_used_once_added_and_replaced_by_id() -> None:
     assert len(base.entries(EntryKind.LEAD)) == 1
 
 
-@pytest.mark.parametrize(("question", "answer"), [("  ", "Réponse."), ("Question ?", " \n ")])
+@pytest.mark.parametrize(("question", "answer"), [("  ", "Réponse."), ("Question ?", " \n ")])
 def test_lead_entry_refuses_an_empty_question_or_answer(question: str, answer: str) -> None:
     with pytest.raises(KnowledgeFileError, match="vide"):
         lead_entry(question, answer, "Léa")
@@ -224,7 +224,7 @@ def test_injection_attempts_are_unknown_and_never_echoed(
 
 
 def test_a_question_wrapped_in_html_is_still_understood(shipped: KnowledgeBase) -> None:
-    assert shipped.answer("<p><b>C'est quoi le COPIL ?</b></p>").entry.id == "copil"
+    assert shipped.answer("<p><b>C’est quoi le COPIL ?</b></p>").entry.id == "copil"
 
 
 def test_non_string_input_is_treated_as_empty(shipped: KnowledgeBase) -> None:
@@ -232,18 +232,18 @@ def test_non_string_input_is_treated_as_empty(shipped: KnowledgeBase) -> None:
 
 
 def test_format_answer_quotes_the_source_of_a_reference_answer(shipped: KnowledgeBase) -> None:
-    text = format_answer(shipped.answer("c'est quoi le copil"))
+    text = format_answer(shipped.answer("c’est quoi le copil"))
     assert "COPIL = comité de pilotage" in text
-    assert "_Source : Rencontre acheteurs" in text
-    assert "Voir aussi :" in text
+    assert "_Source : Rencontre acheteurs" in text
+    assert "Voir aussi :" in text
 
 
 def test_format_answer_says_it_does_not_know_and_lists_close_topics() -> None:
-    close_topic = _entry("c", "Qu'est-ce que le COPIL ?", "x" * 10)
+    close_topic = _entry("c", "Qu’est-ce que le COPIL ?", "x" * 10)
     unknown = Answer(question="q", entry=None, confidence=0.3, suggestions=(close_topic,))
     text = format_answer(unknown)
     assert text.startswith("Je ne sais pas répondre à cette question.")
-    assert "Sujets proches :\n- Qu'est-ce que le COPIL ?" in text
+    assert "Sujets proches :\n- Qu’est-ce que le COPIL ?" in text
 
 
 def test_format_answer_names_the_lead_as_author_of_lead_entries() -> None:

@@ -179,7 +179,7 @@ def test_period_of_another_frequency_is_refused_with_an_example(text: str, frequ
         parse_period(text, frequency)
     message = caught.value.message
     assert frequency.adjective in message
-    assert f"Exemple : {example}." in message
+    assert f"Exemple : {example}." in message
     assert_french(message)
 
 

@@ -47,9 +47,9 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
     ]
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text == (
-        "1 destinataire n’a pas reçu le message « Rappel : COPIL demain » :\n"
-        "- impossible : consentement administrateur manquant pour installer l’application (permission "
-        "TeamsAppInstallation.ReadWriteSelfForUser.All) : Marc Lefèvre\n"
-        "- installé et prévenu : Hélène Dubois"
+        "1 destinataire n’a pas reçu le message « Rappel : COPIL demain »\u00a0:\n"
+        "- impossible\u00a0: consentement administrateur manquant pour installer l’application (permission "
+        "TeamsAppInstallation.ReadWriteSelfForUser.All)\u00a0: Marc Lefèvre\n"
+        "- installé et prévenu\u00a0: Hélène Dubois"
     )
-    assert explain(install_failure(404, "NotFound")) == "impossible : personne introuvable dans l’annuaire Microsoft 365"
+    assert explain(install_failure(404, "NotFound")) == "impossible\u00a0: personne introuvable dans l’annuaire Microsoft 365"

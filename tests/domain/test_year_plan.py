@@ -113,7 +113,7 @@ def test_a_copil_aimed_at_bastille_day_is_moved_and_the_reason_says_why():
     (copil,) = plan
     assert copil.starts_at.date() != date(2026, 7, 14)
     assert abs((copil.starts_at.date() - date(2026, 7, 14)).days) == 1
-    assert "Décalé du mardi 14 juillet 2026 (jour férié : Fête nationale)" in copil.reason
+    assert "Décalé du mardi 14 juillet 2026 (jour férié : Fête nationale)" in copil.reason
 
 
 def test_alsace_moselle_subdivision_also_avoids_good_friday():

@@ -26,10 +26,10 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
 
     [report] = [text for conversation, text in received(connector) if "parvenu" in text or "pas reçu" in text]
     lines = report.splitlines()
-    assert lines[0] == "2 messages envoyés ensemble ne sont pas parvenus à tout le monde :"
-    assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
+    assert lines[0] == "2 messages envoyés ensemble ne sont pas parvenus à tout le monde :"
+    assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
     assert lines[2].startswith("2. « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
-    assert lines[3].startswith("- jamais écrit à l’assistant dans Teams") and lines[3].endswith(" : Lucie Roux")
+    assert lines[3].startswith("- jamais écrit à l’assistant dans Teams") and lines[3].endswith("\u00a0: Lucie Roux")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
 
@@ -47,7 +47,7 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
     assert notice.text.startswith("2 destinataires n’ont pas reçu le message « Changement de date")
-    assert notice.text.endswith(" : Lucie Roux, Paul Durand")
+    assert notice.text.endswith("\u00a0: Lucie Roux, Paul Durand")
 
 
 def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
@@ -55,7 +55,7 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
         return Delivery(id=number, key=f"k{number}", source_kind=source, source_id="1", text=text, recipient_label=name,
                         last_error=error, state="unreachable")
 
-    reminder = [row(1, "reminder", "Rappel : COPIL demain", "Lucie Roux", NO_REFERENCE)]
+    reminder = [row(1, "reminder", "Rappel : COPIL demain", "Lucie Roux", NO_REFERENCE)]
     digest = [row(2, "digest", "Synthèse SPASER", "Lucie Roux", NO_REFERENCE),
               row(3, "digest", "Synthèse SPASER", "Marc Lefèvre", f"{BLOCKED_ERROR_PREFIX}: 403")]
 
@@ -63,6 +63,6 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
 
     assert notice.text.splitlines()[3:] == [
         "- jamais écrit à l’assistant dans Teams (installez-lui l’application ou demandez-lui d’écrire une fois à "
-        "l’assistant, puis renvoyez le message si besoin) : Lucie Roux",
-        "- assistant bloqué ou désinstallé dans Teams : Marc Lefèvre (message 2)",
+        "l’assistant, puis renvoyez le message si besoin) : Lucie Roux",
+        "- assistant bloqué ou désinstallé dans Teams : Marc Lefèvre (message 2)",
     ]

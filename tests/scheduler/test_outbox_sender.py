@@ -353,10 +353,10 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
     first, *reasons = notice.text.splitlines()
     assert first == (
         "3 destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : "
-        "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… » :"
+        "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »\u00a0:"
     )
     assert reasons == [
         "- jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur d’écrire une fois à "
-        "l’assistant, puis renvoyez le message si besoin) : Hélène Dubois, Paul Durand",
-        "- assistant bloqué ou désinstallé dans Teams : Marc Lefèvre",
+        "l’assistant, puis renvoyez le message si besoin)\u00a0: Hélène Dubois, Paul Durand",
+        "- assistant bloqué ou désinstallé dans Teams\u00a0: Marc Lefèvre",
     ]

@@ -61,7 +61,7 @@ async def test_a_value_is_refused_once_another_process_took_the_indicator_from_t
     await here.values.record_value(nadia, "DCP", ValueEntry("IND-02", DUE, Decimal(10)), TODAY)
     await elsewhere.catalogue.update_field("IND-02", "directions", "DPB")
 
-    with pytest.raises(NotAllowed, match="La direction DCP ne renseigne pas l'indicateur IND-02"):
+    with pytest.raises(NotAllowed, match="La direction DCP ne renseigne pas l’indicateur IND-02"):
         await here.values.record_value(nadia, "DCP", ValueEntry("IND-02", DUE, Decimal(11)), TODAY)
 
 

@@ -113,7 +113,7 @@ async def test_a_wrong_header_is_refused_in_french_and_nothing_changes(world):
     before = await table_state(world.db)
     with pytest.raises(CatalogueImportError) as refused:
         await world.catalogue.import_catalogue("code;nom;axe\nIND-99;x;social\n")
-    assert "en-tête incorrect" in refused.value.message and "aucun indicateur n'a été importé" in refused.value.message
+    assert "en-tête incorrect" in refused.value.message and "aucun indicateur n’a été importé" in refused.value.message
     assert await table_state(world.db) == before
 
 
@@ -168,7 +168,7 @@ async def test_the_unit_of_an_indicator_with_values_cannot_change_by_import_or_c
     )
     with pytest.raises(CatalogueImportError) as refused:
         await world.catalogue.import_catalogue(changed)
-    assert "IND-02 a déjà 1 valeur(s) saisie(s)" in refused.value.message and "Ligne 3" in refused.value.message
+    assert "IND-02 a déjà 1 valeur saisie" in refused.value.message and "Ligne 3" in refused.value.message
     with pytest.raises(DomainError, match="historique incohérent"):
         await world.catalogue.update_field("IND-02", "frequence", "annuelle")
     assert await table_state(world.db) == before
@@ -248,13 +248,13 @@ async def test_a_contributor_cannot_write_another_directorate_and_nothing_is_wri
 
 
 BAD_ENTRIES = [
-        (ValueEntry("IND-01", "2027-T1", "45"), "n'a pas encore commencé"),
-        (ValueEntry("IND-01", "2026-T2", "45"), "adressez-vous au responsable SPASER"),
+        (ValueEntry("IND-01", "2027-T1", "45"), "n’a pas encore commencé"),
+        (ValueEntry("IND-01", "2026-T2", "45"), "adressez-vous à la personne responsable du SPASER"),
         (ValueEntry("IND-01", "2026", "45"), "trimestriel"),
-        (ValueEntry("IND-01", "2026-T3", "12 €"), "s'exprime en pourcentage"),
+        (ValueEntry("IND-01", "2026-T3", "12 €"), "s’exprime en pourcentage"),
         (ValueEntry("IND-01", "2026-T3", "120 %"), "entre 0 et 100"),
         (ValueEntry("IND-6", "2026-S1", "3"), "Indicateur « IND-6 » inconnu. Vouliez-vous dire"),
-        (ValueEntry("IND-08", "2025", "50"), "ne renseigne pas l'indicateur IND-08"),
+        (ValueEntry("IND-08", "2025", "50"), "ne renseigne pas l’indicateur IND-08"),
         (ValueEntry("IND-16", "2025", "50"), "désactivé"),
         (ValueEntry("IND-06", "2026-S1", "2,5"), "nombre entier"),
         (ValueEntry("IND-01", "2026-T3", "45", "x" * 501), "trop long"),
@@ -281,7 +281,7 @@ async def test_the_lead_may_enter_past_periods_for_any_directorate_but_not_the_f
 
 
 async def test_an_official_or_an_unknown_person_cannot_write(world):
-    with pytest.raises(NotAllowed, match="Seuls le responsable SPASER"):
+    with pytest.raises(NotAllowed, match="réservée à la personne responsable du SPASER"):
         await world.values.record_value(world.official, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)
     with pytest.raises(NotAllowed):
         await world.values.record_value(None, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)

@@ -356,7 +356,7 @@ def test_a_catalogue_file_gives_all_its_rows_or_only_french_errors_by_line(drawn
         parsed = parse_catalogue_csv(data, known_directorates=DIRECTORATES)
     except CatalogueImportError as error:
         assert error.errors and all(FRENCH.search(str(line)) for line in error.errors), error.message
-        assert "aucun indicateur n'a été importé" in error.message
+        assert "aucun indicateur n’a été importé" in error.message
         assert damaged, f"an undamaged export was refused: {error.message}"
         return
     assert len(parsed) == len(rows)

