@@ -35,6 +35,9 @@ const CONTRIBUTOR = { name: 'Megan Bowen', email: 'meganb@example.com', director
 const OFFICIAL = { name: 'Adele Vance', email: 'adelev@example.com' };
 /** Words that only an English message would show (the Playground's own chrome is not in messages). */
 const ENGLISH = /\b(the|please|error|sorry|submit|welcome|hello|click|failed|unknown|invalid)\b/i;
+/** What a French reader would circle in the bot's own words (quoted user text « … » left out). */
+const UNTYPESET = /\w\(s\)|[A-Za-zÀ-ÿ]'[A-Za-zÀ-ÿ]/;
+const ownWords = (text) => text.replace(/«[^»]*»/g, '« »');
 
 let chat;
 let contributor;
@@ -65,8 +68,8 @@ after(async () => {
 });
 
 /**
- * A test that screenshots the chats it used when it ends, and refuses markdown shown literally
- * and English words in them. `options` goes to node:test, e.g. `{ todo: 'why' }` for a known gap: it runs and is reported
+ * A test that screenshots the chats it used when it ends, and refuses markdown shown literally,
+ * English words, « (s) » and straight apostrophes in them. `options` goes to node:test, e.g. `{ todo: 'why' }` for a known gap: it runs and is reported
  * as todo, without failing the run.
  */
 function scenario(name, screenshotName, body, options = {}) {
@@ -83,6 +86,8 @@ function scenario(name, screenshotName, body, options = {}) {
         assert.deepEqual(literalMarkdown, [], `bold markdown (**x**) is shown literally to ${each.name || 'the lead'}`);
         const english = messages.filter((text) => ENGLISH.test(text));
         assert.deepEqual(english, [], `English text shown to ${each.name || 'the lead'}`);
+        const untypeset = messages.filter((text) => UNTYPESET.test(ownWords(text)));
+        assert.deepEqual(untypeset, [], `« (s) » or a straight apostrophe shown to ${each.name || 'the lead'}`);
       }
     } finally {
       const used = open().filter((c) => c.touched);
@@ -114,7 +119,7 @@ const spaces = (text) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 const nbsp = (text) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 scenario('the welcome card appears when the app is installed', '01-welcome', async (chat) => {
-  const [welcome] = await chat.waitForBotMessage(/Je suis l'assistant du SPASER/);
+  const [welcome] = await chat.waitForBotMessage(/Je suis l’assistant du SPASER/);
   assert.match(welcome, /^Bonjour/);
   assert.match(welcome, /En tant que responsable SPASER/);
   assert.match(welcome, /Tapez « aide » à tout moment/);
@@ -153,7 +158,7 @@ scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i'
 scenario('an unknown input gets the French help text', '05-unknown-input', async (chat) => {
   // Unknown text goes to the knowledge base first; whatever answers, it must point to « aide ».
   const replies = await chat.say('xyzzy plugh', /Tapez « aide » pour voir ce que je sais faire/);
-  assert.match(replies.join('\n'), /^Je (n'ai pas compris|ne sais pas répondre)/m);
+  assert.match(replies.join('\n'), /^Je (n’ai pas compris|ne sais pas répondre)/m);
 });
 
 scenario('the lead adds a directorate through the dialog and lists it', '06-add-directorate', async (chat) => {
@@ -200,21 +205,21 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
 
 scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
   const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour DCP/);
-  assert.match(intro, /^DCP : 10 indicateur\(s\) à renseigner\./);
+  assert.match(intro, /^DCP : 10 indicateurs à renseigner\./);
   assert.match(intro, /IND-01 Part des marchés notifiés .*\(2026-T3\)|IND-01 .*\(\d{4}(-[TS]\d)?\)/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
-  assert.match(retry[0], /^Je n'ai pas compris « O % » dans « 6O % »/);
+  assert.match(retry[0], /^Je n’ai pas compris « O % » dans « 6O % »/);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
-  await contributor.say('aucun', /J'enregistre 64,5 % pour IND-01 \(DCP, 2026-T3\) \?/);
+  await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(DCP, 2026-T3\) \?/);
   await contributor.say('oui', /\(2\/10\) IND-02 — /);
   await contributor.say('24 %', /Un commentaire sur IND-02/);
-  await contributor.say("Deux marchés de nettoyage avec clause d'insertion", /J'enregistre 24 % pour IND-02 .*commentaire « Deux marchés/);
+  await contributor.say("Deux marchés de nettoyage avec clause d'insertion", /J’enregistre 24 % pour IND-02 .*commentaire « Deux marchés/);
   await contributor.say('oui', /\(3\/10\) IND-03 — /);
   await contributor.say('8 400', /Un commentaire sur IND-03/);
-  await contributor.say('aucun', /J'enregistre 8 400 heures pour IND-03/);
+  await contributor.say('aucun', /J’enregistre 8 400 heures pour IND-03/);
   const saved = await contributor.say('oui', /\(4\/10\) IND-04 — /);
   assert.equal(saved.length, 1, 'what was saved heads the next question: one message');
   assert.match(saved[0], /^Enregistré : IND-03 = 8 400 heures\.\n\(4\/10\) IND-04 — /);
@@ -236,8 +241,8 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   }
   await contributor.fillForm('IND-11 —', 'Commentaire (facultatif)', 'Nouveau circuit de validation des factures');
   // Checked on the server: the whole form is refused, the error is shown next to its field.
-  const refused = await contributor.click('Enregistrer', /Rien n'a été enregistré : corrigez les champs signalés/);
-  assert.match(refused[0], /^Rien n'a été enregistré : 1 champ\(s\) à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
+  const refused = await contributor.click('Enregistrer', /Rien n’a été enregistré : corrigez les champs signalés/);
+  assert.match(refused[0], /^Rien n’a été enregistré : 1 champ à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
   assert.match(refused.at(-1), /⚠ IND-05 : Un pourcentage doit être compris entre 0 et 100 : 140 % est hors limites/);
   // The card comes back with what was typed: only the wrong field is retyped.
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
@@ -246,7 +251,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /IND-05 \(2025\) : 38 %/);
   assert.match(saved.at(-1), /Tous les indicateurs de DCP sont à jour pour la période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
-  await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : rien n'a été enregistré une seconde fois/);
+  await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois/);
 });
 
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
@@ -330,7 +335,7 @@ scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is program
 scenario('an official asks « où en est-on ? » and sees the compact summary card with its chart, then the detail', '14-official-summary', async () => {
   official = await openChat(OFFICIAL_URL, 'elue');
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
-  assert.match(welcome, /En tant qu'élu·e ou directeur·rice/);
+  assert.match(welcome, /En tant qu’élu·e ou directeur·rice/);
   const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
   assert.match(compact, /^Synthèse SPASER\nVille de Démo-sur-Loire · Toutes directions · au /);
   const counts = cardCounts(compact);
@@ -419,12 +424,12 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   const text = 'Le bilan 2026 du SPASER sera présenté au prochain COPIL : merci de le lire avant la séance.';
   await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du COPIL/);
   // The COPIL's members by default: the élu·es and the SPASER leads (the author excepted).
-  const replies = await chat.say(text, /J'envoie ce message à 4 destinataires \?/);
+  const replies = await chat.say(text, /J’envoie ce message à 4 destinataires \?/);
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
-  assert.match(preview, /n'ont encore jamais échangé avec l'assistant/);
-  await chat.say('oui', /C'est parti : 4 destinataires/);
+  assert.match(preview, /n’ont encore jamais échangé avec l’assistant/);
+  await chat.say('oui', /C’est parti : 4 destinataires/);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Bilan de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Bilan de votre diffusion'),

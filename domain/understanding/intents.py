@@ -18,8 +18,8 @@ from domain.understanding.slots import Slots
 
 ENTRY_PREFIX = "intent-"
 WHICH_INDICATOR = (
-    "De quel indicateur parlez-vous ? Donnez son code (par exemple IND-03) ou son sujet "
-    "(« les heures d’insertion ») ; « catalogue » les liste tous."
+    "De quel indicateur parlez-vous ? Donnez son code (par exemple IND-03) ou son sujet "
+    "(« les heures d’insertion ») ; « catalogue » les liste tous."
 )
 
 
@@ -75,7 +75,7 @@ def _referents(slots: Slots) -> str:
 INTENTS: tuple[Intent, ...] = (
     Intent(
         "late_indicators",
-        "Quels indicateurs sont en retard ou pas renseignés ?",
+        "Quels indicateurs sont en retard ou pas renseignés ?",
         (
             "quels indicateurs sont en retard",
             "les indicateurs en retard",
@@ -96,7 +96,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "directorates_not_up_to_date",
-        "Quelles directions n’ont pas encore saisi leurs chiffres ?",
+        "Quelles directions n’ont pas encore saisi leurs chiffres ?",
         (
             "quelles directions n'ont pas rempli leurs chiffres",
             "qui n'a pas encore saisi ses indicateurs",
@@ -116,7 +116,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "reached_indicators",
-        "Quels indicateurs ont atteint leur cible ?",
+        "Quels indicateurs ont atteint leur cible ?",
         (
             "quels indicateurs ont atteint leur cible",
             "les objectifs atteints",
@@ -132,7 +132,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "indicator_value",
-        "Quelle est la dernière valeur d’un indicateur ?",
+        "Quelle est la dernière valeur d’un indicateur ?",
         (
             "quelle est la valeur de l'indicateur",
             "où en est l'indicateur",
@@ -151,7 +151,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "indicator_definition",
-        "Que mesure un indicateur et comment est-il calculé ?",
+        "Que mesure un indicateur et comment est-il calculé ?",
         (
             "comment est calculé l'indicateur",
             "que mesure cet indicateur",
@@ -174,7 +174,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "indicator_history",
-        "Qui a saisi quoi et quand pour un indicateur ?",
+        "Qui a saisi quoi et quand pour un indicateur ?",
         (
             "historique de l'indicateur",
             "qui a saisi la valeur de",
@@ -194,7 +194,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "who_is_lead",
-        "Qui est la personne responsable du SPASER ?",
+        "Qui est la personne responsable du SPASER ?",
         (
             "qui est le responsable spaser",
             "la responsable du spaser c'est qui",
@@ -211,7 +211,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "directorate_referent",
-        "Qui renseigne les indicateurs d’une direction ?",
+        "Qui renseigne les indicateurs d’une direction ?",
         (
             "qui est le référent de ma direction",
             "qui saisit les indicateurs de la direction",
@@ -226,7 +226,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "next_meeting",
-        "Quand est le prochain comité ?",
+        "Quand est le prochain comité ?",
         (
             "quand est le prochain comité",
             "c'est quand la prochaine réunion",
@@ -242,7 +242,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "my_due",
-        "Qu’ai-je à saisir pour la période ?",
+        "Qu’ai-je à saisir pour la période ?",
         (
             "qu'est-ce que je dois renseigner",
             "qu'est-ce que j'ai à remplir",
@@ -258,7 +258,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "summary",
-        "Où en est le SPASER ?",
+        "Où en est le SPASER ?",
         (
             "où en est-on",
             "faites-moi le point sur nos résultats",
@@ -276,7 +276,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "catalogue",
-        "Quels sont les indicateurs suivis ?",
+        "Quels sont les indicateurs suivis ?",
         (
             "la liste des indicateurs",
             "quels indicateurs suivons-nous",
@@ -290,7 +290,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "whoami",
-        "Quel est mon rôle ?",
+        "Quel est mon rôle ?",
         (
             "qui suis-je",
             "quel est mon rôle",
@@ -303,7 +303,7 @@ INTENTS: tuple[Intent, ...] = (
     ),
     Intent(
         "help",
-        "Que sais-tu faire ?",
+        "Que sais-tu faire ?",
         (
             "aide",
             "que sais-tu faire",

@@ -49,7 +49,7 @@ async def test_an_indicator_is_found_by_its_subject_or_code(seeded, talk):
     assert hours.startswith("**IND-03** — Heures d'insertion professionnelle")
     assert defined.startswith("**IND-02** — Part des marchés notifiés comportant au moins une considération sociale")
     assert "Renseigné par DCP" in defined
-    assert vague.startswith("De quel indicateur parlez-vous ?")
+    assert vague.startswith("De quel indicateur parlez-vous\u00a0?")
 
 
 async def test_an_everyday_word_or_a_committee_does_not_name_an_indicator(seeded, talk):
