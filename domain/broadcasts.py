@@ -175,7 +175,7 @@ def _text_block(text: str, **style: Any) -> dict[str, Any]:
 
 def signature(author_name: str, sent_at: datetime, timezone: str) -> str:
     who = shown(author_name) or "la personne responsable du SPASER"
-    return f"Envoyé par {who}, responsable SPASER, le {format_datetime_fr(sent_at, timezone)}."
+    return f"Envoyé par {who}, responsable du SPASER, le {format_datetime_fr(sent_at, timezone)}."
 
 
 def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def open_url(title: str, url: str) -> dict[str, Any]:
 
 ROLE_INTRODUCTIONS = {
     Role.LEAD: (
-        "En tant que **responsable SPASER**, vous pouvez enregistrer les directions et les personnes, "
+        "En tant que **responsable du SPASER**, vous pouvez enregistrer les directions et les personnes, "
         "suivre les indicateurs, planifier les comités et relancer les directions."
     ),
     Role.CONTRIBUTOR: (
@@ -42,7 +42,7 @@ ROLE_INTRODUCTIONS = {
         "la synthèse avant les comités."
     ),
     None: (
-        "Je ne vous connais pas encore : posez-moi vos questions sur le SPASER, et demandez à la "
+        "Vous n’avez pas encore de rôle dans le SPASER : posez-moi vos questions, et demandez à la "
         "personne responsable du SPASER de vous enregistrer pour suivre les indicateurs de votre direction."
     ),
 }

@@ -40,7 +40,7 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
                 (
                     "Votre identité Microsoft 365 : nom affiché, adresse e-mail professionnelle, identifiants "
                     "Azure AD (objet et locataire), et, si l’annuaire Microsoft 365 est consulté, le nom qu’il donne.",
-                    "Votre rôle dans le SPASER (responsable SPASER, contributeur·rice, élu·e ou directeur·rice) et "
+                    "Votre rôle dans le SPASER (responsable du SPASER, contributeur·rice, élu·e ou directeur·rice) et "
                     "votre direction, tels que la personne responsable du SPASER les a saisis.",
                     "L’adresse technique de votre conversation avec l’assistant dans Teams, pour vous écrire "
                     "(rappels, diffusions), et l’état de l’échange en cours.",

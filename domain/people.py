@@ -20,11 +20,20 @@ class Role(str, enum.Enum):
     def label(self) -> str:
         return ROLE_LABELS[self]
 
+    def counted_label(self, count: int) -> str:
+        """« Contributeur·rices de direction (7) »: the heading of a list of people."""
+        return (ROLE_LABELS if count == 1 else ROLE_HEADINGS)[self]
+
 
 ROLE_LABELS = {
-    Role.LEAD: "responsable SPASER",
+    Role.LEAD: "responsable du SPASER",
     Role.CONTRIBUTOR: "contributeur·rice de direction",
     Role.OFFICIAL: "élu·e ou directeur·rice",
+}
+ROLE_HEADINGS = {
+    Role.LEAD: "responsables du SPASER",
+    Role.CONTRIBUTOR: "contributeur·rices de direction",
+    Role.OFFICIAL: "élu·es ou directeur·rices",
 }
 
 
@@ -68,16 +77,16 @@ class PersonView:
         return self.role is Role.LEAD
 
 
-ROLE_PLURALS = {
-    Role.LEAD: "personnes responsables du SPASER",
-    Role.CONTRIBUTOR: "contributeur·rices des directions",
-    Role.OFFICIAL: "élu·es et directeur·rices",
+ROLE_ADDRESSEES = {
+    Role.LEAD: "à la personne responsable du SPASER",
+    Role.CONTRIBUTOR: "aux contributeur·rices de direction",
+    Role.OFFICIAL: "aux élu·es et directeur·rices",
 }
 
 
 UNREGISTERED_REFUSAL = (
-    "Je ne vous connais pas encore : je réponds à vos questions sur le SPASER, mais pour le reste, "
-    "demandez à la personne responsable du SPASER de vous enregistrer."
+    "Cette fonction est réservée aux personnes enregistrées : demandez à la personne responsable du "
+    "SPASER de vous enregistrer. Vous pouvez déjà me poser vos questions sur le SPASER."
 )
 
 
@@ -86,8 +95,5 @@ def role_refusal(roles: frozenset[Role | None], person: PersonView | None = None
     registered."""
     if person is None or person.role is None:
         return UNREGISTERED_REFUSAL
-    if set(roles) == {Role.LEAD}:
-        who = "à la personne responsable du SPASER"
-    else:
-        who = "aux " + " et aux ".join(ROLE_PLURALS[role] for role in Role if role in roles)
+    who = " et ".join(ROLE_ADDRESSEES[role] for role in Role if role in roles)
     return f"Cette action est réservée {who}. Tapez « qui suis-je » pour connaître votre rôle."

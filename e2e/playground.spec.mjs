@@ -121,7 +121,7 @@ const nbsp = (text) => text.replace(/[\u00a0\u202f]/g, ' ');
 scenario('the welcome card appears when the app is installed', '01-welcome', async (chat) => {
   const [welcome] = await chat.waitForBotMessage(/Je suis l’assistant du SPASER/);
   assert.match(welcome, /^Bonjour/);
-  assert.match(welcome, /En tant que responsable SPASER/);
+  assert.match(welcome, /En tant que responsable du SPASER/);
   assert.match(welcome, /Tapez « aide » à tout moment/);
   // The lead's welcome offers the lead's own actions first (the most role-specific commands).
   const buttons = await chat.lastCardButtons();
@@ -143,7 +143,7 @@ scenario(
   'a help card button posts its command (imBack)',
   '03-help-button',
   async (chat) => {
-    await chat.click('lister les personnes', /Responsable SPASER/, { timeout: 5_000 });
+    await chat.click('lister les personnes', /Responsables? du SPASER/, { timeout: 5_000 });
   },
   // The Playground sends plain Action.Submit data, but a click on Action.Submit whose data is
   // {msteams: {type: "imBack"}} (bot/cards.py im_back, what Teams supports) sends nothing.
@@ -152,7 +152,7 @@ scenario(
 
 scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i', async (chat) => {
   const replies = await chat.say('qui suis-je', /Vous êtes/);
-  assert.ok(replies.includes(`Vous êtes ${PLAYGROUND_USER.name} : responsable SPASER.`), replies.join('\n'));
+  assert.ok(replies.includes(`Vous êtes ${PLAYGROUND_USER.name} : responsable du SPASER.`), replies.join('\n'));
 });
 
 scenario('an unknown input gets the French help text', '05-unknown-input', async (chat) => {

@@ -50,7 +50,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             (BROADCAST_PATTERN, r"^diffuse[rz]?\b(?P<rest>.*)$"),
             broadcast,
             roles=LEAD_ONLY,
-            help_line="« diffuser un message » : à tous, à un comité, à des directions ou aux directions en retard",
+            help_line="« diffuser un message » : à tout le monde, à un comité, à des directions ou aux directions en retard",
             topic="Synthèse",
             in_groups=GroupReply.HERE,
         ),

@@ -468,7 +468,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_definition",
-            help_line="« définition de IND-03 » : ce qu’il mesure et comment sa valeur est faite",
+            help_line="« définition de IND-03 » : ce qu’il mesure et comment il est calculé",
         ),
         Command(
             "indicator_history",

@@ -58,7 +58,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         for qid, text, asked_at in questions:
             lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
             for entry in knowledge.suggestions_for(base, text):
-                lines.append(f"  peut-être déjà répondue par « {entry.title} » : « rattacher la question {qid} à {entry.id} »")
+                lines.append(f"  la fiche « {entry.title} » y répond peut-être : « rattacher la question {qid} à {entry.id} »")
                 buttons.append(CardAction(type=ActionTypes.im_back, title=f"n° {qid} → {entry.id}"[:80],
                                           value=f"rattacher la question {qid} à {entry.id}"))
         lines.append("\nPour écrire une réponse : « répondre à la question N ».")
@@ -104,7 +104,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^rattache[rz]? (la )?question (n(o|°)? ?)?(?P<id>\d{1,9}) (a|au|a la) (fiche )?(?P<entry>[a-z0-9][a-z0-9-]{0,79})$",),
             attach_question,
             roles=LEAD_ONLY,
-            help_line="« rattacher la question 3 à copil » : une question déjà répondue par une fiche y mène désormais",
+            help_line="« rattacher la question 3 à copil » : cette question renverra désormais à la fiche qui y répond",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),

@@ -81,7 +81,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             group = [p for p in everyone if p.role is role]
             if not group:
                 continue
-            title = role.label if role else "sans rôle"
+            title = role.counted_label(len(group)) if role else "sans rôle"
             lines.append(f"**{title[0].upper() + title[1:]}** ({len(group)})")
             for p in group:
                 where = f" — {p.directorate_code}" if p.directorate_code else ""

@@ -22,7 +22,7 @@ from domain.tenant import PeopleDirectory
 from storage.people import DirectorateRepository, PeopleRepository
 
 ROLE_CHOICES = {
-    "Responsable SPASER": Role.LEAD,
+    "Responsable du SPASER": Role.LEAD,
     "Contributeur·rice de direction": Role.CONTRIBUTOR,
     "Élu·e ou directeur·rice": Role.OFFICIAL,
 }
@@ -56,7 +56,7 @@ async def _valid_email(prompt: PromptValidatorContext) -> bool:
 class AssignRoleDialog(SpaserDialog):
     help_text = (
         "J’attribue un rôle à une personne à partir de son adresse e-mail professionnelle (celle de Teams) : "
-        "responsable SPASER, contributeur·rice d’une direction, ou élu·e / directeur·rice."
+        "responsable du SPASER, contributeur·rice d’une direction, ou élu·e / directeur·rice."
     )
 
     def __init__(

@@ -184,7 +184,7 @@ def reply_texts(payload: dict | None) -> str:
 async def test_a_valid_channel_token_is_accepted_and_answered(client, login):
     status, payload = await post(client, activity(), login.token())
     assert status == 200, payload
-    assert "responsable SPASER" in reply_texts(payload)
+    assert "responsable du SPASER" in reply_texts(payload)
     assert "/v1/.well-known/keys" in login.requests, "the SDK did not fetch the signing keys from the fake service"
 
 
@@ -192,7 +192,7 @@ async def test_a_valid_azure_ad_token_for_this_app_is_accepted_too(client, login
     """The Emulator's path: its two refusals below fail for their own fault, not for the set-up."""
     status, payload = await post(client, activity(), login.token(iss=AZURE_AD_ISSUER, appid=APP_ID, ver="1.0"))
     assert status == 200, payload
-    assert "responsable SPASER" in reply_texts(payload)
+    assert "responsable du SPASER" in reply_texts(payload)
 
 
 def forged_tokens(login: FakeBotFrameworkLogin) -> dict[str, str]:
@@ -284,7 +284,7 @@ async def test_a_valid_token_from_a_foreign_organisation_is_refused_in_french_an
         assert "n’est pas ouvert à votre organisation" in reply_texts(payload)
         assert await every_row(runtime.database) == before
         status, payload = await post(client, activity(), login.token())
-        assert "responsable SPASER" in reply_texts(payload), "the home tenant must still be served"
+        assert "responsable du SPASER" in reply_texts(payload), "the home tenant must still be served"
     finally:
         await client.close()
 

@@ -29,7 +29,7 @@ async def test_install_sends_one_french_welcome_card_for_the_role_and_saves_the_
     again = await lead.install()
     assert len(first) == 1 and first[0].attachments[0].content_type == "application/vnd.microsoft.card.adaptive"
     welcome = texts(first)
-    assert "Bonjour Camille" in welcome and "responsable SPASER" in welcome
+    assert "Bonjour Camille" in welcome and "responsable du SPASER" in welcome
     assert again == [], "Teams sends installationUpdate and conversationUpdate: welcome only once"
     assert await runtime.conversation_refs.personal_for(["lead-aad"]) != {}
 
@@ -60,7 +60,7 @@ async def test_message_with_no_text_gets_an_answer(talk):
 
 async def test_who_am_i_tells_role_and_directorate(talk, runtime):
     await register(runtime, "nadia@ville.fr", Role.CONTRIBUTOR, "DCP", aad="nadia-aad", name="Nadia Benali")
-    assert "responsable SPASER" in texts(await talk("lead-aad").say("qui suis-je ?"))
+    assert "responsable du SPASER" in texts(await talk("lead-aad").say("qui suis-je ?"))
     nadia = texts(await talk("nadia-aad", "Nadia Benali").say("Qui suis je"))
     assert "contributeur·rice de direction" in nadia and "DCP" in nadia
     assert "pas encore de rôle" in texts(await talk("nobody-aad", "Paul").say("qui suis-je"))
@@ -125,7 +125,7 @@ async def test_registration_by_email_is_linked_on_first_contact(talk, runtime):
 
 
 async def test_spaser_admins_become_leads_on_first_message(talk, runtime):
-    assert "responsable SPASER" in texts(await talk("lead-aad", "Camille").say("qui suis-je"))
+    assert "responsable du SPASER" in texts(await talk("lead-aad", "Camille").say("qui suis-je"))
     person = await runtime.people.get_by_identity("local-tenant", "lead-aad")
     assert person.role is Role.LEAD
 
@@ -164,7 +164,7 @@ async def test_tenant_outside_the_allow_list_is_refused_and_nothing_is_saved(sql
     assert "n’est pas ouvert à votre organisation" in texts(await outsider.say("qui suis-je"))
     assert await runtime.people.list() == []
     insider = ConsoleConversation(runtime, aad_object_id="lead-aad", name="Camille", tenant_id="our-tenant")
-    assert "responsable SPASER" in texts(await insider.say("qui suis-je"))
+    assert "responsable du SPASER" in texts(await insider.say("qui suis-je"))
 
 
 def test_a_refusal_names_the_roles_allowed():
@@ -179,7 +179,7 @@ def test_a_refusal_names_the_roles_allowed():
     official = PersonView(1, "Hélène", None, Role.OFFICIAL, None, None, None, "aad", "t")
     contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
     assert "réservée à la personne responsable du SPASER" in role_refusal(LEAD_ONLY, official)
-    assert "réservée aux personnes responsables du SPASER et aux contributeur·rices des directions" in role_refusal(
+    assert "réservée à la personne responsable du SPASER et aux contributeur·rices de direction" in role_refusal(
         contributor_command.roles, official
     )
     assert role_refusal(LEAD_ONLY, None) == UNREGISTERED_REFUSAL

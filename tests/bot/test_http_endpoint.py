@@ -59,14 +59,14 @@ async def test_expect_replies_returns_the_replies_in_the_body(client, connector)
     response = await client.post("/api/messages", json=body)
     assert response.status == 200
     replies = (await response.json())["activities"]
-    assert any("responsable SPASER" in (reply.get("text") or "") for reply in replies)
+    assert any("responsable du SPASER" in (reply.get("text") or "") for reply in replies)
     assert connector.sent == [], "with expectReplies nothing goes through the connector"
 
 
 async def test_a_message_is_answered_through_the_teams_connector(client, connector):
     response = await client.post("/api/messages", json=message("qui suis-je", connector.url))
     assert response.status in (200, 201)
-    assert any("responsable SPASER" in text for text in connector.texts())
+    assert any("responsable du SPASER" in text for text in connector.texts())
     assert connector.sent[0]["_conversation_id"] == "a:http-1"
 
 

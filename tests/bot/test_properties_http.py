@@ -81,7 +81,7 @@ def errors():
 async def assert_still_serving(client: TestClient, connector: FakeTeamsConnector) -> None:
     response = await client.post("/api/messages", json=teams_message("lead", "qui suis-je", connector.url))
     assert response.status == 200
-    assert "responsable SPASER" in reply_text(await response.json())
+    assert "responsable du SPASER" in reply_text(await response.json())
 
 
 def teams_message(who: str, text: str | None, service_url: str, conversation: str | None = None, **fields) -> dict:
