@@ -211,7 +211,7 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
-  assert.match(retry[0], /^Je n’ai pas compris « O % » dans « 6O % »/);
+  assert.match(retry[0], /^Je n’ai pas compris « O » dans « 6O % »/);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
   await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(DCP, 2026-T3\) \?/);
   await contributor.say('oui', /\(2\/10\) IND-02 — /);
@@ -223,8 +223,8 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   const saved = await contributor.say('oui', /\(4\/10\) IND-04 — /);
   assert.equal(saved.length, 1, 'what was saved heads the next question: one message');
   assert.match(saved[0], /^Enregistré : IND-03 = 8 400 heures\.\n\(4\/10\) IND-04 — /);
-  const cancelled = await contributor.say('annuler', /annulé/);
-  assert.deepEqual(cancelled, ["C'est annulé : les valeurs déjà confirmées restent enregistrées, rien d'autre ne l'a été."]);
+  const cancelled = await contributor.say('annuler', /^Saisie arrêtée/);
+  assert.deepEqual(cancelled, ['Saisie arrêtée : seules les valeurs que vous avez confirmées sont enregistrées.']);
 });
 
 /** What the contributor types in the form for the seven indicators left after the chat. */
@@ -292,7 +292,7 @@ function reminderOf(committee, hour) {
 async function planTomorrow(chat, committee, hour, place) {
   await chat.say(`planifier un ${committee} demain à ${hour}h`, /Où se tiendra-t-il \?/, { timeout: FIRST_DATE_TURN_MS });
   await chat.say(place, /Quel est l’ordre du jour \?/);
-  await chat.say('Bilan annuel du SPASER', /Je le planifie et je programme les rappels \?/);
+  await chat.say('Bilan annuel du SPASER', /Voulez-vous que je le planifie et que je programme les rappels \?/);
   const replies = await chat.say('oui', /C’est planifié/);
   return replies.find((text) => text.startsWith('C’est planifié'));
 }
@@ -424,7 +424,7 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   const text = 'Le bilan 2026 du SPASER sera présenté au prochain COPIL : merci de le lire avant la séance.';
   await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du COPIL/);
   // The COPIL's members by default: the élu·es and the SPASER leads (the author excepted).
-  const replies = await chat.say(text, /J’envoie ce message à 4 destinataires \?/);
+  const replies = await chat.say(text, /Voulez-vous envoyer ce message à 4 destinataires \?/);
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
@@ -499,6 +499,6 @@ scenario('a reminder due while the bot is down (kill -9) is sent once when it re
   assert.equal(await chat.countBotMessages(reminderOf('comité de pilotage', copil.hour)), 1, 'the COPIL reminder was not sent again');
   const state = await bot.cli(['rappels']);
   await writeFile(path.join(ARTIFACTS_DIR, 'rappels.txt'), state);
-  assert.match(state, /^Rappels programmés : 0$/m, state);
+  assert.match(state, /^Rappels programmés[ \u00a0]: 0$/m, state);
   assert.doesNotMatch(state, /à envoyer|en cours/, state);
 });

@@ -147,7 +147,7 @@ class BroadcastDialog(SpaserDialog):
         card = preview_card(resolved, text, author, self._service.now(), self._service.timezone)
         await step.context.send_activity(card_message(card, "Aperçu de votre message"))
         return await step.prompt(
-            "confirm", yes_no_options(f"J’envoie ce message à {people_count(len(resolved.recipients))} ?")
+            "confirm", yes_no_options(f"Voulez-vous envoyer ce message à {people_count(len(resolved.recipients))} ?")
         )
 
     async def send_step(self, step: WaterfallStepContext):

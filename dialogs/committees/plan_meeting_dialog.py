@@ -184,7 +184,7 @@ class PlanMeetingDialog(SpaserDialog):
         await step.context.send_activity(card_message(card))
         return await step.prompt(
             "confirm",
-            yes_no_options("Je le planifie et je programme les rappels ?"),
+            yes_no_options("Voulez-vous que je le planifie et que je programme les rappels ?"),
         )
 
     async def save_step(self, step: WaterfallStepContext):

@@ -45,7 +45,7 @@ class YearPlanDialog(SpaserDialog):
         "Je propose une année de comités à la cadence recommandée (comités de pilotage et comités techniques), "
         "sur des jours ouvrés hors jours fériés. Tapez « tout accepter », ou « modifier 2 le 9 mars à 10h »."
     )
-    cancel_text = "C’est annulé : aucun comité n’a été planifié."
+    cancel_text = "C’est annulé : aucun nouveau comité n’a été planifié."
 
     def __init__(self, service: CommitteeService, dates: MeetingDateReader) -> None:
         super().__init__()

@@ -140,7 +140,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire indicateurs » ouvre un formulaire "
         "pour tout saisir d’un coup."
     )
-    cancel_text = "C’est annulé : les valeurs déjà confirmées restent enregistrées, rien d’autre ne l’a été."
+    cancel_text = "Saisie arrêtée : seules les valeurs que vous avez confirmées sont enregistrées."
     allowed_roles = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 
     def __init__(self, values: IndicatorValues, directorates: DirectorateRepository) -> None:
@@ -246,7 +246,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.code})" for item in items]
         lines.append(
             ("Je vous les demande un par un." if len(items) > 1 else "Je vous le demande.")
-            + " « passer » laisse un indicateur de côté ; « annuler » arrête (ce qui est confirmé reste enregistré)."
+            + " Tapez « passer » pour laisser un indicateur de côté, « annuler » pour arrêter (ce qui est confirmé reste enregistré)."
         )
         await step.context.send_activity("\n".join(lines))
         loop = {

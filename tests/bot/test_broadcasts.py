@@ -103,7 +103,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
     assert "Destinataires 3 destinataires : Hélène Dubois, Lucie Roux, Marc Lefèvre" in preview
     assert "⚠ Hélène Dubois n’a encore jamais échangé avec l’assistant dans Teams" in preview
-    assert preview.endswith("J’envoie ce message à 3 destinataires ?\nBoutons : [Oui] | [Non]")
+    assert preview.endswith("Voulez-vous envoyer ce message à 3 destinataires ?\nBoutons : [Oui] | [Non]")
     assert sent.startswith("C’est parti : 3 destinataires (membres du COPIL).")
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))

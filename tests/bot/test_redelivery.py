@@ -106,7 +106,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     """A retry can land on another instance: the ids already handled are shared through the database."""
     lead, lead_elsewhere, other_engine = await lead_at_two_instances(database, clock, officials=5)
     await lead.say("diffuser un message à tout le monde")
-    assert "J’envoie ce message à 5 destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
+    assert "Voulez-vous envoyer ce message à 5 destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
     confirmation = lead.activity(type="message", text="oui")
 
     try:
