@@ -247,7 +247,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   // The card comes back with what was typed: only the wrong field is retyped.
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
   const saved = await contributor.click('Enregistrer', /Enregistré pour DCP/);
-  assert.match(saved.at(-1), /^Enregistré pour DCP \(7 valeur\(s\)\) :/);
+  assert.match(saved.at(-1), /^Enregistré pour DCP \(7 valeurs\) :/);
   assert.match(saved.at(-1), /IND-05 \(2025\) : 38 %/);
   assert.match(saved.at(-1), /Tous les indicateurs de DCP sont à jour pour la période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
