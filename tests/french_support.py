@@ -135,9 +135,8 @@ def literal_text(node: ast.Constant | ast.JoinedStr) -> str:
     return "".join(part.value if isinstance(part, ast.Constant) else "X" for part in node.values)
 
 
-def user_facing_strings(path: Path) -> Iterator[tuple[int, str]]:
-    """(line, text) of each French string literal of a module that can reach a user."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+def french_string_nodes(tree: ast.AST) -> Iterator[tuple[ast.expr, str]]:
+    """(node, text) of each French string literal or f-string of a module that can reach a user."""
     parents = _parents(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -150,7 +149,13 @@ def user_facing_strings(path: Path) -> Iterator[tuple[int, str]]:
             continue
         text = literal_text(node)
         if (looks_french(text) or _SEPARATOR.fullmatch(text)) and not looks_like_regex(text):
-            yield node.lineno, text
+            yield node, text
+
+
+def user_facing_strings(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, text) of each French string literal of a module that can reach a user."""
+    for node, text in french_string_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        yield node.lineno, text
 
 
 def scanned_modules() -> Iterator[Path]:

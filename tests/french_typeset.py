@@ -20,13 +20,7 @@ import tokenize
 from pathlib import Path
 
 from tests.french_support import (
-    _SEPARATOR,
-    _hidden,
-    _is_docstring,
-    _parents,
-    literal_text,
-    looks_french,
-    looks_like_regex,
+    french_string_nodes,
     scanned_modules,
 )
 from tests.paths import ROOT
@@ -70,21 +64,10 @@ def _typeset_token(token: str) -> str:
 
 
 def _spans(tree: ast.AST) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    parents = _parents(tree)
-    spans = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if isinstance(parents.get(node), ast.JoinedStr):
-                continue
-        elif not isinstance(node, ast.JoinedStr):
-            continue
-        parent = parents.get(node)
-        if _is_docstring(node, parent, parents.get(parent)) or _hidden(node, parents):
-            continue
-        text = literal_text(node)
-        if (looks_french(text) or _SEPARATOR.fullmatch(text)) and not looks_like_regex(text):
-            spans.append(((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)))
-    return spans
+    return [
+        ((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset))
+        for node, _ in french_string_nodes(tree)
+    ]
 
 
 def typeset_module(path: Path) -> int:
