@@ -232,10 +232,10 @@ FORGED = [
 @pytest.mark.parametrize("fault", FORGED)
 async def test_a_forged_or_misdirected_token_is_401_and_writes_nothing(client, login, fault):
     runtime = client.server.app[RUNTIME]
-    before = await every_row(runtime.database)
+    before = await every_row(runtime)
     status, payload = await post(client, activity(text="affecter paul@ville.fr contributeur DCP"), forged_tokens(login)[fault])
     assert status == 401, (fault, payload)
-    assert await every_row(runtime.database) == before
+    assert await every_row(runtime) == before
     status, _ = await post(client, activity(), login.token())
     assert status == 200, "the valid token must still be accepted after the refusal"
 
@@ -243,10 +243,10 @@ async def test_a_forged_or_misdirected_token_is_401_and_writes_nothing(client, l
 @pytest.mark.parametrize("header", ["Basic bGVhZDpzZWNyZXQ=", "Bearer", "Bearer ", "bearer {token}", "Bearer {token} extra", "{token}"])
 async def test_a_malformed_authorization_header_is_401(client, login, header):
     runtime = client.server.app[RUNTIME]
-    before = await every_row(runtime.database)
+    before = await every_row(runtime)
     response = await client.post("/api/messages", json=activity(), headers={"Authorization": header.format(token=login.token())})
     assert response.status == 401
-    assert await every_row(runtime.database) == before
+    assert await every_row(runtime) == before
 
 
 async def test_a_key_that_does_not_endorse_the_channel_is_401(client, login, monkeypatch):
@@ -254,10 +254,10 @@ async def test_a_key_that_does_not_endorse_the_channel_is_401(client, login, mon
     monkeypatch.setattr(login, "endorsements", ["webchat"])
     monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})
     runtime = client.server.app[RUNTIME]
-    before = await every_row(runtime.database)
+    before = await every_row(runtime)
     status, _ = await post(client, activity(), login.token())
     assert status == 401
-    assert await every_row(runtime.database) == before
+    assert await every_row(runtime) == before
 
 
 async def test_when_the_signing_keys_cannot_be_fetched_the_request_is_503_not_accepted(client, login, monkeypatch):
@@ -268,21 +268,21 @@ async def test_when_the_signing_keys_cannot_be_fetched_the_request_is_503_not_ac
     monkeypatch.setattr(ChannelValidation, "open_id_metadata_endpoint", unreachable)
     monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})
     runtime = client.server.app[RUNTIME]
-    before = await every_row(runtime.database)
+    before = await every_row(runtime)
     status, _ = await post(client, activity(), login.token())
     assert status == 503
-    assert await every_row(runtime.database) == before
+    assert await every_row(runtime) == before
 
 
 async def test_a_valid_token_from_a_foreign_organisation_is_refused_in_french_and_writes_nothing(tmp_path, login):
     client = await authenticated_client(tmp_path, allowed_tenants=(HOME_TENANT,))
     try:
         runtime = client.server.app[RUNTIME]
-        before = await every_row(runtime.database)
+        before = await every_row(runtime)
         status, payload = await post(client, activity(tenant="foreign-tenant", text="affecter paul@ville.fr contributeur DCP"), login.token())
         assert status == 200
         assert "n’est pas ouvert à votre organisation" in reply_texts(payload)
-        assert await every_row(runtime.database) == before
+        assert await every_row(runtime) == before
         status, payload = await post(client, activity(), login.token())
         assert "responsable du SPASER" in reply_texts(payload), "the home tenant must still be served"
     finally:
