@@ -259,12 +259,16 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
         if not problems:
             lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
         lines.append(f"- {INSTALLED} : {listed_names([shown(row.recipient_label) or 'destinataire inconnu' for row in installed])}")
-    span = f"{rows[0].id}-{rows[-1].id}"
+    return _to_leads(leads, f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}", f"{kind}:{source_id}", lines)
+
+
+def _to_leads(leads: list[tuple[int, str]], key: str, source_id: str, lines: list[str]) -> list[OutboxMessage]:
+    """One notice per lead; its key names the deliveries it reports, so it is queued once."""
     return [
         OutboxMessage(
-            key=f"lead-notice:{kind}:{source_id}:{span}:person-{lead_id}",
+            key=f"lead-notice:{key}:person-{lead_id}",
             source_kind=SourceKind.LEAD_NOTICE,
-            source_id=f"{kind}:{source_id}",
+            source_id=source_id,
             text="\n".join(lines),
             person_id=lead_id,
             recipient_label=name,
@@ -311,14 +315,4 @@ def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple
         lines.append(f"- {INSTALLED} : {listed_names(installed)}")
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
-    return [
-        OutboxMessage(
-            key=f"lead-notice:event:{first}-{last}:person-{lead_id}",
-            source_kind=SourceKind.LEAD_NOTICE,
-            source_id=f"event:{first}-{last}",
-            text="\n".join(lines),
-            person_id=lead_id,
-            recipient_label=name,
-        )
-        for lead_id, name in leads
-    ]
+    return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
