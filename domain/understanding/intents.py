@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from domain.committees.cadence import CommitteeKind
 from domain.knowledge.entries import Entry, EntryKind
 from domain.understanding.slots import Slots
 
 ENTRY_PREFIX = "intent-"
+PHRASINGS_FILE = Path(__file__).with_name("intent_phrasings.md")
 WHICH_INDICATOR = (
     "De quel indicateur parlez-vous ? Donnez son code (par exemple IND-03) ou son sujet "
     "(« les heures d’insertion ») ; « catalogue » les liste tous."
@@ -45,6 +47,21 @@ class Intent:
             source="intention",
             kind=EntryKind.INTENT,
         )
+
+
+def read_phrasings(text: str) -> dict[str, tuple[str, ...]]:
+    """The `- phrasing` lines of each `## intent_id` section."""
+    phrasings: dict[str, list[str]] = {}
+    section: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            section = phrasings.setdefault(line[3:].strip(), [])
+        elif line.startswith("- ") and section is not None:
+            section.append(line[2:].strip())
+    return {intent_id: tuple(lines) for intent_id, lines in phrasings.items()}
+
+
+_PHRASINGS = read_phrasings(PHRASINGS_FILE.read_text(encoding="utf-8"))
 
 
 def _with_directorate(text: str, slots: Slots) -> str:
@@ -76,267 +93,100 @@ INTENTS: tuple[Intent, ...] = (
     Intent(
         "late_indicators",
         "Quels indicateurs sont en retard ou pas renseignés ?",
-        (
-            "quels indicateurs sont en retard",
-            "les indicateurs en retard",
-            "qu'est-ce qui est en retard sur nos objectifs",
-            "quels indicateurs ne sont pas renseignés pour la période",
-            "ce qui manque dans nos chiffres",
-            "les indicateurs pas encore remplis ce trimestre",
-            "où est-ce qu'on décroche par rapport aux cibles",
-            "quels objectifs ne sont pas tenus",
-            "on est à la traîne sur quoi",
-            "indicateurs en dessous de la trajectoire",
-            "qu'est-ce qui coince dans le tableau de bord",
-            "les points rouges du suivi",
-            "liste des indicateurs non renseignés",
-            "quels sont les retards",
-        ),
+        _PHRASINGS["late_indicators"],
         lambda slots: _with_directorate("indicateurs en retard", slots),
     ),
     Intent(
         "directorates_not_up_to_date",
         "Quelles directions n’ont pas encore saisi leurs chiffres ?",
-        (
-            "quelles directions n'ont pas rempli leurs chiffres",
-            "qui n'a pas encore saisi ses indicateurs",
-            "les directions en retard de saisie",
-            "qui manque à l'appel pour la remontée des données",
-            "quels services n'ont pas répondu pour les indicateurs",
-            "qui dois-je relancer pour les chiffres",
-            "les retardataires de la saisie",
-            "toutes les directions ont-elles renseigné leurs valeurs",
-            "qui n'est pas à jour",
-            "quelles directions sont à jour",
-            "état de la complétude par direction",
-            "qui traîne pour saisir ses chiffres",
-            "les services qui n'ont rien remonté",
-        ),
+        _PHRASINGS["directorates_not_up_to_date"],
         lambda slots: "directions en retard",
     ),
     Intent(
         "reached_indicators",
         "Quels indicateurs ont atteint leur cible ?",
-        (
-            "quels indicateurs ont atteint leur cible",
-            "les objectifs atteints",
-            "sur quoi on a réussi",
-            "les indicateurs au vert",
-            "qu'est-ce qui est déjà atteint",
-            "nos réussites",
-            "les cibles déjà dépassées",
-            "quels résultats sont bons",
-            "où a-t-on atteint l'objectif",
-        ),
+        _PHRASINGS["reached_indicators"],
         lambda slots: "indicateurs atteints",
     ),
     Intent(
         "indicator_value",
         "Quelle est la dernière valeur d’un indicateur ?",
-        (
-            "quelle est la valeur de l'indicateur",
-            "où en est l'indicateur",
-            "combien on a fait sur cet indicateur",
-            "le dernier chiffre de",
-            "on en est où sur",
-            "donne-moi le chiffre de",
-            "quel est le taux actuel de",
-            "quel niveau atteint",
-            "ça donne quoi en ce moment",
-            "résultat de l'indicateur",
-            "valeur actuelle",
-        ),
+        _PHRASINGS["indicator_value"],
         _about_indicator("valeur de"),
         WHICH_INDICATOR,
     ),
     Intent(
         "indicator_definition",
         "Que mesure un indicateur et comment est-il calculé ?",
-        (
-            "comment est calculé l'indicateur",
-            "que mesure cet indicateur",
-            "définition de l'indicateur",
-            "c'est quoi exactement cet indicateur",
-            "d'où vient la donnée de",
-            "quelle est la méthode de calcul de",
-            "comment on compte",
-            "qu'est-ce qu'on met dedans",
-            "quelle source pour cet indicateur",
-            "sur quoi porte l'indicateur",
-            "explique-moi l'indicateur",
-            "ça mesure quoi",
-            "on compte quoi dedans",
-            "qu'entend-on par ce libellé",
-            "calculé comment",
-        ),
+        _PHRASINGS["indicator_definition"],
         _about_indicator("définition de"),
         WHICH_INDICATOR,
     ),
     Intent(
         "indicator_history",
         "Qui a saisi quoi et quand pour un indicateur ?",
-        (
-            "historique de l'indicateur",
-            "qui a saisi la valeur de",
-            "qui a rempli cet indicateur et quand",
-            "les saisies précédentes de",
-            "qui a modifié la valeur",
-            "quand a été saisi le chiffre de",
-            "trace des corrections de",
-            "qui a mis à jour",
-            "qui a renseigné la dernière valeur",
-            "qui a tapé ce chiffre",
-            "l'auteur de la saisie",
-            "quand la valeur a-t-elle été saisie et par qui",
-        ),
+        _PHRASINGS["indicator_history"],
         _about_indicator("historique de"),
         WHICH_INDICATOR,
     ),
     Intent(
         "who_is_lead",
         "Qui est la personne responsable du SPASER ?",
-        (
-            "qui est le responsable spaser",
-            "la responsable du spaser c'est qui",
-            "qui pilote la démarche chez nous",
-            "à qui m'adresser pour",
-            "qui s'occupe",
-            "qui est la référente",
-            "la personne à contacter pour la démarche",
-            "qui gère le suivi des achats responsables",
-            "qui est en charge",
-            "qui porte dans la maison",
-        ),
+        _PHRASINGS["who_is_lead"],
         lambda slots: "responsable SPASER",
     ),
     Intent(
         "directorate_referent",
         "Qui renseigne les indicateurs d’une direction ?",
-        (
-            "qui est le référent de ma direction",
-            "qui saisit les indicateurs de la direction",
-            "qui remplit les chiffres pour",
-            "le correspondant de la direction",
-            "qui contacter dans la direction pour les indicateurs",
-            "qui est contributeur pour",
-            "qui s'occupe des indicateurs chez",
-            "mon référent",
-        ),
+        _PHRASINGS["directorate_referent"],
         _referents,
     ),
     Intent(
         "next_meeting",
         "Quand est le prochain comité ?",
-        (
-            "quand est le prochain comité",
-            "c'est quand la prochaine réunion",
-            "date du prochain copil",
-            "prochaine réunion du comité technique",
-            "quand se réunit le comité de pilotage",
-            "la prochaine séance",
-            "on se voit quand",
-            "quand a lieu le cotech",
-            "la date du comité",
-        ),
+        _PHRASINGS["next_meeting"],
         _next_meeting,
     ),
     Intent(
         "my_due",
         "Qu’ai-je à saisir pour la période ?",
-        (
-            "qu'est-ce que je dois renseigner",
-            "qu'est-ce que j'ai à remplir",
-            "mes indicateurs à saisir",
-            "ce que j'ai à faire ce trimestre",
-            "qu'attend-on de moi",
-            "quels chiffres dois-je fournir",
-            "j'ai des saisies en attente",
-            "ma liste de choses à remplir",
-            "qu'est-ce qui me reste à saisir",
-        ),
+        _PHRASINGS["my_due"],
         lambda slots: "quels indicateurs dois-je renseigner",
     ),
     Intent(
         "summary",
         "Où en est le SPASER ?",
-        (
-            "où en est-on",
-            "faites-moi le point sur nos résultats",
-            "état d'avancement global",
-            "le bilan de nos indicateurs",
-            "comment ça avance",
-            "tableau de bord",
-            "synthèse",
-            "les résultats",
-            "on en est où globalement",
-            "vue d'ensemble des indicateurs",
-            "ça donne quoi cette année",
-        ),
+        _PHRASINGS["summary"],
         _summary,
     ),
     Intent(
         "catalogue",
         "Quels sont les indicateurs suivis ?",
-        (
-            "la liste des indicateurs",
-            "quels indicateurs suivons-nous",
-            "tous nos indicateurs",
-            "le catalogue",
-            "quels sont nos indicateurs",
-            "on suit quoi comme indicateurs",
-            "les indicateurs chez nous",
-        ),
+        _PHRASINGS["catalogue"],
         lambda slots: "catalogue",
     ),
     Intent(
         "whoami",
         "Quel est mon rôle ?",
-        (
-            "qui suis-je",
-            "quel est mon rôle",
-            "je suis inscrit comme quoi",
-            "quels sont mes droits",
-            "pour quelle direction je saisis",
-            "tu me connais",
-        ),
+        _PHRASINGS["whoami"],
         lambda slots: "qui suis-je",
     ),
     Intent(
         "help",
         "Que sais-tu faire ?",
-        (
-            "aide",
-            "que sais-tu faire",
-            "qu'est-ce que tu peux faire",
-            "comment ça marche",
-            "à quoi tu sers",
-            "les commandes",
-            "tu fais quoi",
-            "mode d'emploi",
-        ),
+        _PHRASINGS["help"],
         lambda slots: "aide",
     ),
     Intent(
         "calendar",
         "Le lien d’abonnement à l’agenda des comités",
-        (
-            "ajouter les comités à mon agenda outlook",
-            "le lien de l'agenda",
-            "s'abonner au calendrier des comités",
-            "mettre les réunions dans mon calendrier",
-        ),
+        _PHRASINGS["calendar"],
         lambda slots: "mon agenda",
     ),
     Intent(
         "update_indicators",
         "Saisir mes indicateurs",
-        (
-            "je veux saisir mes chiffres",
-            "je voudrais remplir mes indicateurs",
-            "mettre à jour mes valeurs",
-            "saisie des indicateurs",
-            "je viens renseigner les données du trimestre",
-        ),
+        _PHRASINGS["update_indicators"],
         lambda slots: "mettre à jour mes indicateurs",
     ),
 )

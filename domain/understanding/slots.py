@@ -41,8 +41,16 @@ _QUESTION_WORDS = frozenset(
     definition calcule calcul mesure mesurer saisi saisie saisies rempli remplir renseigne renseigner
     combien ou en est on sommes nous notre nos quel quelle quels quelles montre montrer donne donner
     cible objectif objectifs atteint atteinte evolution resultat resultats actuel actuelle actuellement
-    part taux nombre montant""".split()
+    part taux nombre montant globalement global general generale ensemble""".split()
 )
+_WHEN = re.compile(r"\b(quand|kan|a quelle date|quelle date|pour quand|quel jour|a quelle heure)\b")
+_STATUS = re.compile(r"\b(ou en (est|sont|sommes|etes)|en (est|sommes) ou|ou ca en est)\b")
+_ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
+"""« où en est le SPASER ? », « on en est où ? »: the organisation's status, or an indicator's;
+« où en sont les autres collectivités ? » is a question about the SPASER in general."""
+_ADVICE = re.compile(r"\b(faut|faudrait|doit|doivent|devons|devrait|conseille[sz]?|recommande[sz]?|idealement)\b")
+"""« le copil c'est quand déjà » asks for a date, not what a COPIL is; « quand faut-il réunir le
+COPIL ? » asks for advice."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,12 @@ class Reading:
     named_by_code: bool = False
     """The indicator or the directorate is named by its code (« IND-03 », « DPB »), not guessed
     from words that may be the knowledge base's too (« comité technique »)."""
+
+    asks_when: bool = False
+    """The question asks for a date (« quand », « à quelle date »)."""
+
+    asks_status: bool = False
+    """The question asks where things stand (« où en est… », « on en est où »)."""
 
 
 class SlotReader:
@@ -131,7 +145,13 @@ class SlotReader:
         by_code = any(_code_in(code, folded) for code in (indicator, directorate) if code) or bool(
             indicator and _CODE_NUMBER.search(folded)
         )
-        return Reading(slots, indicator_tokens | directorate_tokens, by_code)
+        return Reading(
+            slots,
+            indicator_tokens | directorate_tokens,
+            by_code,
+            bool(_WHEN.search(folded)) and not _ADVICE.search(folded),
+            bool(_STATUS.search(folded)) and not _ELSEWHERE.search(folded),
+        )
 
     def indicator(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
         for code in self._indicators:

@@ -30,7 +30,11 @@ INTENT_SIMILARITY = 0.3
 OWN_DATA_BONUS = 0.15
 _OUR_OWN = re.compile(r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes)\b")
 """« nos achats », « chez nous »: the organisation's own figures rather than the SPASER in general."""
+_ONE_INDICATOR = re.compile(r"\bindicateur\b")
+"""« on en est où sur cet indicateur ? » is about one indicator, to be named."""
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
+NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
+SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
 
 
 class Understood(StrEnum):
@@ -68,6 +72,12 @@ class Understander:
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
+        if reading.asks_when and reading.slots.committee and not reading.slots.indicator:
+            return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
+        if reading.asks_status and not reading.slots.committee:
+            one_indicator = reading.slots.indicator or _ONE_INDICATOR.search(fold(text))
+            intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
+            return Understanding(Understood.INTENT, answer, intent, reading)
         rest = [token for token in tokenize(text) if token not in reading.explained]
         intent = self._intent(rest, reading)
         if intent is not None:

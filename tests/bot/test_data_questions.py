@@ -99,3 +99,18 @@ async def test_an_indicator_renamed_by_the_lead_is_found_by_its_new_subject_at_o
     after = texts(await lead.say("où en sont les trottinettes électriques ?"))
     assert "IND-03" not in before
     assert after.startswith("**IND-03** — Trottinettes électriques en service")
+
+
+async def test_when_is_a_committee_asks_for_its_date_not_for_what_it_is(seeded, talk):
+    nadia = talk("nadia-aad", "Nadia Benali")
+    when = texts(await nadia.say("le copil c'est quand déjà"))
+    advice = texts(await nadia.say("quand faut-il réunir le copil ?"))
+    assert when == "Aucune réunion de COPIL n’est planifiée pour le moment."
+    assert "COPIL n’est planifiée" not in advice and "par an" in advice
+
+
+async def test_where_do_we_stand_gives_the_summary(seeded, talk):
+    lead = talk()
+    overall = await lead.say("Où en est le SPASER globalement ?")
+    assert any(card.content_type == "application/vnd.microsoft.card.adaptive" for a in overall for card in a.attachments or [])
+    assert "Ce n’est pas mon sujet" not in texts(overall)
