@@ -10,7 +10,7 @@ data when an intent fits the rest; otherwise the better-covered of the two wins.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from domain.knowledge.entries import EntryKind
@@ -32,6 +32,9 @@ _OUR_OWN = re.compile(r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma d
 """« nos achats », « chez nous »: the organisation's own figures rather than the SPASER in general."""
 _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 """« on en est où sur cet indicateur ? » is about one indicator, to be named."""
+LAST_CLAUSE_CONFIDENCE = 0.8
+"""How sure the last clause of a long question must be, alone, to answer the whole of it."""
+_CLAUSES = re.compile(r"[:;?!.]|,\s")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -68,7 +71,7 @@ class Understander:
         )
 
     def understand(self, text: str) -> Understanding:
-        answer = self.knowledge.answer(text)
+        answer = self._last_clause_if_unknown(self.knowledge.answer(text))
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -93,6 +96,20 @@ class Understander:
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
             return Understanding(Understood.OUT_OF_SCOPE, answer)
         return Understanding(Understood.KNOWLEDGE, answer)
+
+    def _last_clause_if_unknown(self, answer: Answer) -> Answer:
+        """« Je viens d'arriver au service, on me parle de X : c'est quoi X ? »: the context dilutes
+        the question. Its last clause answers it when, alone, it is surely about the entry the
+        whole question ranked first."""
+        if answer.entry is not None or answer.problem is not None or not answer.suggestions:
+            return answer
+        clauses = [clause for clause in _CLAUSES.split(answer.question) if len(tokenize(clause)) >= 2]
+        if len(clauses) < 2:
+            return answer
+        last = self.knowledge.answer(clauses[-1])
+        if last.entry == answer.suggestions[0] and last.confidence >= LAST_CLAUSE_CONFIDENCE:
+            return replace(last, question=answer.question)
+        return answer
 
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""

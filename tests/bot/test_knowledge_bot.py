@@ -31,6 +31,16 @@ async def test_founding_text_questions_are_answered_with_their_source(talk, ques
     assert "Source" in reply
 
 
+async def test_a_long_question_is_answered_by_its_last_clause_when_the_context_dilutes_it(talk, runtime):
+    question = (
+        "Je prépare une note pour le cabinet du maire avant la séance de jeudi soir : au niveau "
+        "national, quelle part des marchés comporte une clause environnementale ?"
+    )
+    reply = texts(await talk().say(question))
+    assert "Source" in reply and "Je ne sais pas" not in reply
+    assert await runtime.knowledge.open_questions() == []
+
+
 async def test_off_topic_gets_an_honest_not_my_subject_and_stays_out_of_the_leads_queue(talk, runtime):
     reply = texts(await talk("agent-aad", "Paul").say("Quel temps fera-t-il demain à Lyon ?"))
     assert "Ce n’est pas mon sujet" in reply and "Source" not in reply
