@@ -43,6 +43,12 @@ _QUESTION_WORDS = frozenset(
     cible objectif objectifs atteint atteinte evolution resultat resultats actuel actuelle actuellement
     part taux nombre montant globalement global general generale ensemble""".split()
 )
+_TIME_SPAN = re.compile(
+    r"\b(?:(?:ce|cet|cette|la|le|l|du|de la|au|a la)\s+)?(?:semaine|mois|trimestre|semestre|annee|an)"
+    r"(?:\s+(?:derniere|dernier|passee|passe|prochaine|prochain|en cours))?\b"
+    r"|\b(?:en|de|pour)?\s*20\d\d\b|\baujourd hui\b|\ba ce jour\b|\bhier\b"
+)
+"""« la semaine dernière », « ce trimestre », « en 2025 »: when, not what (« par semaine » is in a label)."""
 _WHEN = re.compile(r"\b(quand|kan|a quelle date|quelle date|pour quand|quel jour|a quelle heure)\b")
 _STATUS = re.compile(r"\b(ou en (est|sont|sommes|etes)|en (est|sommes) ou|ou ca en est)\b")
 _ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
@@ -139,8 +145,12 @@ class SlotReader:
         tokens = tokenize(text)
         committee = committee_kind_in(folded)
         subject_tokens = [token for token in tokens if token not in _COMMITTEE_WORDS] if committee else tokens
+        time_words = set(tokenize(" ".join(found[0] for found in _TIME_SPAN.finditer(folded))))
+        subject_tokens = [token for token in subject_tokens if token not in time_words]
         indicator, indicator_tokens = self.indicator(folded, subject_tokens)
         directorate, directorate_tokens = self.directorate(folded, tokens)
+        if indicator and directorate and indicator_tokens <= directorate_tokens and not _code_in(indicator, folded):
+            indicator, indicator_tokens = None, frozenset()  # « côté patrimoine bâti » names the directorate
         slots = Slots(indicator, directorate, committee, axis_in(folded))
         by_code = any(_code_in(code, folded) for code in (indicator, directorate) if code) or bool(
             indicator and _CODE_NUMBER.search(folded)

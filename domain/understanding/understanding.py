@@ -32,6 +32,9 @@ _OUR_OWN = re.compile(r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma d
 """« nos achats », « chez nous »: the organisation's own figures rather than the SPASER in general."""
 _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 """« on en est où sur cet indicateur ? » is about one indicator, to be named."""
+_ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
+"""Intents about every indicator: one that names an indicator asks about that one (« le bio, on
+est au vert ? »)."""
 LAST_CLAUSE_CONFIDENCE = 0.8
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
 _CLAUSES = re.compile(r"[:;?!.]|,\s")
@@ -90,6 +93,8 @@ class Understander:
             if _OUR_OWN.search(fold(text)):
                 margin -= OWN_DATA_BONUS
             if reading.named_by_code or confidence >= known + margin:
+                if reading.slots.indicator and chosen.id in _ORGANISATION_WIDE:
+                    chosen = BARE_INDICATOR_INTENT
                 return Understanding(Understood.INTENT, answer, chosen, reading)
         if answer.entry is None:
             return Understanding(Understood.UNKNOWN, answer)

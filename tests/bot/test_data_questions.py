@@ -114,3 +114,14 @@ async def test_where_do_we_stand_gives_the_summary(seeded, talk):
     overall = await lead.say("Où en est le SPASER globalement ?")
     assert any(card.content_type == "application/vnd.microsoft.card.adaptive" for a in overall for card in a.attachments or [])
     assert "Ce n’est pas mon sujet" not in texts(overall)
+
+
+
+async def test_an_indicator_named_in_a_question_about_everything_is_asked_about_itself(seeded, talk):
+    reply = texts(await talk().say("IND-08 est-il en retard ?"))
+    assert reply.startswith("**IND-08**")
+
+
+async def test_a_time_expression_does_not_name_an_indicator(seeded, talk):
+    reply = texts(await talk().say("qui a saisi les déchets de chantier valorisés cette année ?"))
+    assert "IND-12" in reply and "IND-14" not in reply
