@@ -18,6 +18,7 @@ from bot.demo import DEMO_PEOPLE, load_demo
 from domain.clock import format_date_fr, format_datetime_fr
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.values import InvalidValue, Unit, parse_value
+from domain.knowledge import DEFAULT_ENTRIES_PATH, load_entries
 from domain.people import Role
 from domain.text import agreed, counted, excerpt, sorted_names
 from tests.french_support import CHECKS, problems, scan_code, user_facing_strings
@@ -80,6 +81,18 @@ def test_the_code_scan_reads_shown_strings_and_skips_logs_regexes_and_docstrings
 def test_every_french_string_of_the_code_reads_right():
     findings = scan_code()
     assert not findings, f"{len(findings)} texts to fix:\n" + "\n".join(map(str, findings))
+
+
+def test_every_shipped_knowledge_title_and_answer_reads_right():
+    """Titles and answers are shown as they are written (the typed phrasings are not; a source
+    names its document as published, « Rencontre acheteurs »)."""
+    findings = [
+        f"{entry.id}: {', '.join(problems(text))}: {text!r}"
+        for entry in load_entries(DEFAULT_ENTRIES_PATH)
+        for text in (entry.title, entry.answer)
+        if problems(text)
+    ]
+    assert not findings, f"{len(findings)} texts to fix:\n" + "\n".join(findings)
 
 
 # ----- the helpers ------------------------------------------------------------------------------
