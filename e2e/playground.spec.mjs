@@ -204,16 +204,16 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
 });
 
 scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
-  const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour DCP/);
+  const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour la direction DCP/);
   assert.match(intro, /^DCP : 10 indicateurs à renseigner\./);
-  assert.match(intro, /IND-01 Part des marchés notifiés .*\(2026-T3\)|IND-01 .*\(\d{4}(-[TS]\d)?\)/);
+  assert.match(intro, /IND-01 Part des marchés notifiés .*\(3ᵉ trimestre 2026\)|IND-01 .*\((?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}\)/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
   assert.match(retry[0], /^Je n’ai pas compris « O » dans « 6O % »/);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
-  await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(DCP, 2026-T3\) \?/);
+  await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(direction DCP, 3ᵉ trimestre 2026\) \?/);
   await contributor.say('oui', /\(2\/10\) IND-02 — /);
   await contributor.say('24 %', /Un commentaire sur IND-02/);
   await contributor.say("Deux marchés de nettoyage avec clause d'insertion", /J’enregistre 24 % pour IND-02 .*commentaire « Deux marchés/);
@@ -248,7 +248,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
   const saved = await contributor.click('Enregistrer', /Enregistré pour DCP/);
   assert.match(saved.at(-1), /^Enregistré pour DCP \(7 valeurs\) :/);
-  assert.match(saved.at(-1), /IND-05 \(2025\) : 38 %/);
+  assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   assert.match(saved.at(-1), /Tous les indicateurs de DCP sont à jour pour la période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
   await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois/);
@@ -257,10 +257,10 @@ scenario('the contributor fills the rest in the form; a value out of range is re
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
   const [history] = await chat.say('historique de IND-02', /Historique des saisies/);
   assert.match(history, /^IND-02 — Part des marchés notifiés comportant au moins une considération sociale/m);
-  assert.match(history, /2026-T3 DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d'insertion »/);
-  assert.match(history, /2026-T2 DCP : .*, par Nadia Benali le /, 'the demo history is kept');
+  assert.match(history, /3ᵉ trimestre 2026, DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d'insertion »/);
+  assert.match(history, /2ᵉ trimestre 2026, DCP : .*, par Nadia Benali le /, 'the demo history is kept');
   const [refusedValue] = await chat.say('historique de IND-05', /Historique des saisies/);
-  assert.match(refusedValue, /2025 DCP : 38 %, par Megan Bowen/);
+  assert.match(refusedValue, /année 2025, DCP : 38 %, par Megan Bowen/);
   assert.doesNotMatch(refusedValue, /140/, 'the refused form saved nothing');
 });
 
@@ -359,9 +359,9 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   [summaryCard] = (await official.say('synthèse détaillée', /^Synthèse SPASER.: détail/)).map(nbsp);
   assert.deepEqual(cardCounts(summaryCard), counts);
   // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
-  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % en 2026-T3/);
+  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % au 3ᵉ trimestre 2026/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
-  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tCO2e en 2024 ; 2025 non renseignée/);
+  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tCO2e en 2024 ; l’année 2025 reste à remonter/);
   assert.match(summaryCard, /À jour : DCP, /);
 });
 

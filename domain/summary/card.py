@@ -241,7 +241,8 @@ def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
 
 
 def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
-    """Label and details on the left, the coloured status on the right (~600 bytes a row)."""
+    """Label and details on the left, the coloured status on the right, level with the label
+    (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
     status = {"type": "TextBlock", "text": wording.status_title(line.status), "weight": "Bolder", "size": "Small",
               "color": STATUS_COLORS[line.status]}
     return {
@@ -254,7 +255,7 @@ def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
                     _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
                 ],
             },
-            {"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [status]},
+            {"type": "Column", "width": "auto", "items": [status]},
         ],
     }
 
@@ -270,7 +271,7 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
     if summary.viewed_directorate:
         missing = [m for row in rows for m in row.missing]
         if missing:
-            listed = ", ".join(f"{m.indicator_code} ({m.period.code})" for m in missing[:MAX_LISTED_MISSING])
+            listed = ", ".join(f"{m.indicator_code} ({m.period.label})" for m in missing[:MAX_LISTED_MISSING])
             more = f" et {len(missing) - MAX_LISTED_MISSING} autres" if len(missing) > MAX_LISTED_MISSING else ""
             items.append(_text(f"À remonter : {listed}{more}.", color="Warning", spacing="Small"))
         elif rows[0].expected == 0:

@@ -106,7 +106,16 @@ def test_names_sort_in_french_alphabetical_order():
 def test_the_wording_says_things_once():
     """« année 2025 (2025) », « nombre de personnes (personnes) » and « environ % » were shown."""
     assert Period(2025, Frequency.ANNUAL).label_with_code == "année 2025"
-    assert Period(2026, Frequency.QUARTERLY, 3).label_with_code == "3e trimestre 2026 (2026-T3)"
+    assert Period(2026, Frequency.QUARTERLY, 3).label_with_code == "3\u1d49\u00a0trimestre 2026 (2026-T3)"
+
+
+def test_a_period_inside_a_sentence_is_written_out():
+    """« 19,4 % en 2026-T2 » was shown: a code inside a sentence reads as jargon."""
+    assert Period(2026, Frequency.QUARTERLY, 2).in_sentence() == "au 2\u1d49\u00a0trimestre 2026"
+    assert Period(2026, Frequency.HALF_YEARLY, 1).in_sentence() == "au 1er\u00a0semestre 2026"
+    assert Period(2026, Frequency.ANNUAL).in_sentence() == "en 2026"
+    assert Period(2025, Frequency.ANNUAL).with_article() == "l’année 2025"
+    assert Period(2026, Frequency.QUARTERLY, 3).with_article() == "le 3\u1d49\u00a0trimestre 2026"
     assert Unit.PEOPLE.display_name == "nombre de personnes"
     assert Unit.PERCENT.display_name == "pourcentage (%)"
     with pytest.raises(InvalidValue) as refused:
