@@ -125,7 +125,7 @@ scenario('the welcome card appears when the app is installed', '01-welcome', asy
   assert.match(welcome, /Tapez « aide » à tout moment/);
   // The lead's welcome offers the lead's own actions first (the most role-specific commands).
   const buttons = await chat.lastCardButtons();
-  assert.ok(buttons.includes('lister les personnes'), buttons.join(' | '));
+  assert.ok(buttons.includes('Lister les personnes'), buttons.join(' | '));
   assert.ok(buttons.length >= 2 && buttons.length <= 4, `welcome card buttons: ${buttons.join(' | ')}`);
 });
 
@@ -143,7 +143,7 @@ scenario(
   'a help card button posts its command (imBack)',
   '03-help-button',
   async (chat) => {
-    await chat.click('lister les personnes', /Responsables? du SPASER/, { timeout: 5_000 });
+    await chat.click('Lister les personnes', /Responsables? du SPASER/, { timeout: 5_000 });
   },
   // The Playground sends plain Action.Submit data, but a click on Action.Submit whose data is
   // {msteams: {type: "imBack"}} (bot/cards.py im_back, what Teams supports) sends nothing.
@@ -424,12 +424,13 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   const text = 'Le bilan 2026 du SPASER sera présenté au prochain COPIL : merci de le lire avant la séance.';
   await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du COPIL/);
   // The COPIL's members by default: the élu·es and the SPASER leads (the author excepted).
-  const replies = await chat.say(text, /Voulez-vous envoyer ce message à 4 destinataires \?/);
+  const replies = await chat.say(text, /Voulez-vous envoyer ce message à 1 destinataire \?/);
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
-  assert.match(preview, /n’ont encore jamais échangé avec l’assistant/);
-  await chat.say('oui', /C’est parti : 4 destinataires/);
+  assert.match(preview, /Destinataires \(1\) :\nAdele Vance/);
+  assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais échangé avec l’assistant/);
+  await chat.say('oui', /C’est parti : 1 destinataire /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Bilan de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Bilan de votre diffusion'),

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.cards import card
+from domain.cards import card, fact
 from domain.clock import format_date_fr
 from domain.decp.contracts import ENVIRONMENTAL_OBLIGATION_START, RefusalReason
 from domain.decp.measures import NO_CONTRACT, PeriodFigure, in_value, is_share
@@ -155,10 +155,10 @@ def import_report_card(report: ImportReport) -> dict[str, Any]:
         {
             "type": "FactSet",
             "facts": [
-                {"title": "Marchés lus", "value": format_number(report.records)},
-                {"title": "Retenus", "value": f"{format_number(report.kept)} (nouveaux {report.new}, mis à jour {report.updated}, déjà connus {report.unchanged})"},
-                {"title": "Lignes fusionnées", "value": format_number(report.merged)},
-                {"title": "Refusés", "value": format_number(report.refused_total)},
+                fact("Marchés lus", format_number(report.records)),
+                fact("Retenus", f"{format_number(report.kept)} (nouveaux {report.new}, mis à jour {report.updated}, déjà connus {report.unchanged})"),
+                fact("Lignes fusionnées", format_number(report.merged)),
+                fact("Refusés", format_number(report.refused_total)),
             ],
         },
     ]

@@ -106,4 +106,5 @@ async def test_the_officials_welcome_card_offers_the_summary(runtime, talk):
     welcome = (await talk("maire-aad", "Hélène Dubois").install())[0].attachments[0].content
 
     buttons = [action["title"] for action in welcome["actions"]]
-    assert buttons[0].startswith("où en est-on")
+    assert buttons[0].startswith("Où en est-on"), "buttons are written in sentence case"
+    assert welcome["actions"][0]["data"]["msteams"]["value"].startswith("où en est-on"), "the text posted stays as typed"

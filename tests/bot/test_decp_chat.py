@@ -44,7 +44,7 @@ async def test_the_lead_sends_the_decp_and_reads_the_report_card_then_asks_where
     shown = "\n".join(card_texts(card))
     assert "Import des données essentielles (DECP)" in shown
     facts = {fact["title"]: fact["value"] for fact in card["body"][2]["facts"]}
-    assert (facts["Marchés lus"], facts["Refusés"]) == ("11", "7")
+    assert (facts["Marchés lus\u00a0:"], facts["Refusés\u00a0:"]) == ("11", "7")
     assert "- autre acheteur que l’organisme\u00a0: 1 — marché n° 4 (2025-004)\u00a0: 20000000300011" in shown
     assert "- 1er\u00a0trimestre 2025\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
     answer = texts(await lead.say("d’où vient SOC-N\u00a0?"))
