@@ -152,7 +152,10 @@ scenario(
 
 scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i', async (chat) => {
   const replies = await chat.say('qui suis-je', /Vous êtes/);
-  assert.ok(replies.includes(`Vous êtes ${PLAYGROUND_USER.name} : responsable du SPASER.`), replies.join('\n'));
+  assert.ok(
+    replies.includes(`Vous êtes ${PLAYGROUND_USER.name}, la personne responsable du SPASER : vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions).`),
+    replies.join('\n'),
+  );
 });
 
 scenario('an unknown input gets the French help text', '05-unknown-input', async (chat) => {
@@ -198,7 +201,7 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
   assert.match(welcome, /En tant que contributeur·rice de votre direction/);
   const replies = await contributor.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${CONTRIBUTOR.name} : contributeur·rice de direction, direction DCP (Direction de la commande publique).`),
+    replies.includes(`Vous êtes ${CONTRIBUTOR.name}, contributeur·rice pour la direction DCP (Direction de la commande publique) : vous renseignez les indicateurs SPASER de votre direction.`),
     replies.join('\n'),
   );
 });

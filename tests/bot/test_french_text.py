@@ -7,6 +7,7 @@ main flows of the demo organisation, where the literals meet the data and the he
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -190,3 +191,25 @@ async def test_people_are_listed_in_french_alphabetical_order(runtime, talk, tmp
     lead = _person(Role.LEAD)
     listing = "\n".join(render_as_text(a) for a in await talk(lead.aad_object_id, lead.name).say("lister les personnes"))
     assert listing.index("Élise Garnier") < listing.index("Julien Petit") < listing.index("Thomas Moreau")
+
+
+def test_every_help_line_says_what_the_command_does(runtime):
+    """« lister les directions » and « annuler le comité n° 3 » were listed without a word of what they do."""
+    lines = [command.help_line for command in runtime.router._commands if command.help_line]
+    assert len(lines) > 30
+    undescribed = [line for line in lines if not re.search(r"»[^«»]*\u00a0: \S", line)]
+    assert not undescribed, undescribed
+
+
+async def test_who_am_i_is_one_natural_sentence(runtime, talk, tmp_path):
+    await load_demo(runtime, "local-tenant", tmp_path)
+    answers = {}
+    for role in (Role.LEAD, Role.CONTRIBUTOR, Role.OFFICIAL):
+        person = _person(role)
+        answers[role] = "\n".join(render_as_text(a) for a in await talk(person.aad_object_id, person.name).say("qui suis-je"))
+    assert answers[Role.CONTRIBUTOR] == (
+        "Vous êtes **Nadia Benali**, contributeur·rice pour la direction **DCP** (Direction de la commande publique)"
+        "\u00a0: vous renseignez les indicateurs SPASER de votre direction."
+    )
+    assert answers[Role.LEAD].startswith("Vous êtes **Camille Martin**, la personne responsable du SPASER rattachée à la direction **DCP**")
+    assert answers[Role.OFFICIAL].startswith(f"Vous êtes **{_person(Role.OFFICIAL).name}**, élu·e ou directeur·rice")
