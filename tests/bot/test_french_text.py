@@ -213,3 +213,17 @@ async def test_who_am_i_is_one_natural_sentence(runtime, talk, tmp_path):
     )
     assert answers[Role.LEAD].startswith("Vous êtes **Camille Martin**, la personne responsable du SPASER rattachée à la direction **DCP**")
     assert answers[Role.OFFICIAL].startswith(f"Vous êtes **{_person(Role.OFFICIAL).name}**, élu·e ou directeur·rice")
+
+
+def test_the_export_headers_read_right():
+    """The CSV/XLSX columns and the PDF tables' headings are read by people too (the catalogue's and
+    the public page's CSV columns are an exchange format: machine keys, left out)."""
+    from domain.summary.exports import SUMMARY_COLUMNS, VALUE_COLUMNS
+
+    pdf_headings = ("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut", "Direction",
+                    "Indicateurs remontés", "À remonter")
+    source = (Path(__file__).parents[2] / "domain/summary/report_pdf.py").read_text(encoding="utf-8")
+    assert all(f'"{heading}"' in source for heading in pdf_headings), "the PDF headings are the ones checked here"
+    for header in (*VALUE_COLUMNS, *SUMMARY_COLUMNS, *pdf_headings):
+        assert problems(header) == [], header
+        assert header[:1].isupper() and not header.endswith((":", "\u00a0:")), header
