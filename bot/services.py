@@ -175,7 +175,7 @@ def build_services(
     )
     broadcasts = BroadcastService(
         database, broadcast_repository, outbox, people, directorates, conversation_refs, values, audience, clock, tz,
-        wake_outbox=jobs.wake_outbox,
+        wake_outbox=jobs.wake_outbox, installs_app=installer is not None,
     )
     knowledge_repository = KnowledgeRepository(database)
     knowledge = KnowledgeService(knowledge_repository)

@@ -4,18 +4,19 @@ limits, the card each recipient reads, the preview, and the lead's delivery repo
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from domain.cards import card
+from domain.cards import card, fact
 from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
 from domain.outbox import DeliveryState, Recipient, names_by_reason
-from domain.text import excerpt, fold, listed_names, shown, with_link_targets
+from domain.text import counted, excerpt, fold, listed_names, shown, with_link_targets
 
 MAX_BROADCAST_LENGTH = 4000
 COMMITTEE_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
@@ -157,16 +158,35 @@ def check_text(text: str | None) -> str:
 
 @dataclass(frozen=True)
 class ResolvedAudience:
-    """Who the broadcast reaches now: recipients, and those who never opened the assistant."""
+    """Who the broadcast reaches now: recipients, and those who never opened the assistant (their
+    names; `installs_app` when the assistant can install itself for them through Microsoft Graph)."""
 
     audience: BroadcastAudience
     label: str
     recipients: tuple[Recipient, ...]
     without_reference: tuple[str, ...]
+    installs_app: bool = False
+
+    @property
+    def unreachable(self) -> tuple[str, ...]:
+        """The names the message cannot reach: never opened the assistant, which cannot be installed for them."""
+        return () if self.installs_app else self.without_reference
+
+    @property
+    def reachable(self) -> tuple[Recipient, ...]:
+        """The recipients the message can reach (channels always can)."""
+        left = Counter(self.unreachable)
+        kept = []
+        for recipient in self.recipients:
+            if recipient.person_id is not None and left[recipient.label] > 0:
+                left[recipient.label] -= 1
+                continue
+            kept.append(recipient)
+        return tuple(kept)
 
 
 def people_count(count: int) -> str:
-    return f"{count} destinataire" + ("s" if count > 1 else "")
+    return counted(count, "destinataire")
 
 
 def _text_block(text: str, **style: Any) -> dict[str, Any]:
@@ -194,24 +214,52 @@ def message_summary(text: str, author_name: str) -> str:
     return f"Message de {shown(author_name) or 'la personne responsable du SPASER'} (SPASER) : {first_line}"
 
 
+def _names(names: Sequence[str]) -> str:
+    return listed_names([shown(name) for name in names], PREVIEW_NAMES)
+
+
+def nobody_reachable_text(resolved: ResolvedAudience) -> str:
+    """Why nobody can receive the message (every person aimed at never opened the assistant)."""
+    several = len(resolved.unreachable) > 1
+    who = f"{_names(resolved.unreachable)} n’{'ont' if several else 'a'}"
+    return (
+        f"Personne ne peut recevoir ce message : {who} encore jamais échangé avec l’assistant dans Teams, "
+        "et je ne peux écrire qu’aux personnes qui l’ont déjà ouvert une fois. Rien n’a été envoyé : "
+        "demandez-leur d’ouvrir l’assistant dans Teams, puis diffusez le message à nouveau."
+    )
+
+
 def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
-    facts = [
-        {"title": "Audience", "value": resolved.label},
-        {"title": "Destinataires", "value": f"{people_count(len(resolved.recipients))} : "
-                                            f"{listed_names([shown(r.label) for r in resolved.recipients], PREVIEW_NAMES)}"},
-    ]
+    """What the lead checks before sending: the audience, each person reached listed once, and who
+    cannot be reached (in red, the house colour for ⚠: Teams' yellow is hard to read on white)."""
+    reachable = resolved.reachable
+    facts = [fact("Audience", resolved.label)]
+    if reachable:
+        facts.append(fact(f"Destinataires ({len(reachable)})", _names([r.label for r in reachable])))
     body = [
         _text_block("Aperçu de votre message", size="Medium", weight="Bolder"),
         {"type": "FactSet", "facts": facts},
     ]
-    if resolved.without_reference:
+    if not reachable:
+        body.append(_text_block(f"⚠ {nobody_reachable_text(resolved)}", weight="Bolder", color="Attention"))
+    elif resolved.unreachable:
+        several = len(resolved.unreachable) > 1
+        body.append(
+            _text_block(
+                f"⚠ Ne {'le recevront' if several else 'le recevra'} pas : {_names(resolved.unreachable)}, "
+                f"qui n’{'ont' if several else 'a'} encore jamais échangé avec l’assistant dans Teams "
+                "(le bilan d’envoi le signalera).",
+                weight="Bolder",
+                color="Attention",
+            )
+        )
+    elif resolved.without_reference:
         several = len(resolved.without_reference) > 1
         body.append(
             _text_block(
-                f"⚠ {listed_names([shown(name) for name in resolved.without_reference], PREVIEW_NAMES)} n’{'ont' if several else 'a'} encore "
-                f"jamais échangé avec l’assistant dans Teams : le message ne pourra pas {'leur' if several else 'lui'} "
-                "parvenir (le bilan d’envoi le signalera).",
-                weight="Bolder",
+                f"{_names(resolved.without_reference)} n’{'ont' if several else 'a'} encore jamais ouvert l’assistant : "
+                f"je l’installerai pour {'elles et eux' if several else 'cette personne'} dans Teams avant l’envoi.",
+                isSubtle=True,
             )
         )
     body.append(

@@ -19,13 +19,26 @@ def card(body: list[dict], actions: list[dict] | None = None) -> dict[str, Any]:
     return content
 
 
+def button_title(text: str) -> str:
+    """Buttons are written in sentence case: the first letter upper-case, the rest as written
+    (« lister les personnes » → « Lister les personnes »; codes and proper nouns keep theirs)."""
+    return text[:1].upper() + text[1:]
+
+
 def im_back(title: str, text: str) -> dict[str, Any]:
-    """A button that posts `text` as if the person had typed it (works in Teams and the REPL)."""
-    return {"type": "Action.Submit", "title": title, "data": {"msteams": {"type": "imBack", "value": text}}}
+    """A button that posts `text` as if the person had typed it (works in Teams and the REPL);
+    its title in sentence case (`button_title`), the text posted as given."""
+    return {"type": "Action.Submit", "title": button_title(title), "data": {"msteams": {"type": "imBack", "value": text}}}
 
 
 def open_url(title: str, url: str) -> dict[str, Any]:
-    return {"type": "Action.OpenUrl", "title": title, "url": url}
+    return {"type": "Action.OpenUrl", "title": button_title(title), "url": url}
+
+
+def fact(title: str, value: str) -> dict[str, str]:
+    """One line of a FactSet. The house convention for every card: the title ends with « : »
+    after a no-break space, as a label followed by its value does in a sentence."""
+    return {"title": f"{title}\u00a0:", "value": value}
 
 
 ROLE_INTRODUCTIONS = {

@@ -20,6 +20,7 @@ from html import escape
 from domain.clock import format_date_fr
 from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
+from domain.indicators.periods import parse_period
 from domain.indicators.values import Unit, format_number, format_value
 from domain.summary.model import IndicatorLine, Status
 
@@ -80,7 +81,7 @@ def public_indicators(
     for line in lines:
         snapshot = line.snapshot
         period, had_contracts = latest_figures.get(snapshot.code, (None, True))
-        note = f"{NO_CONTRACT} en {period}" if not had_contracts else ""
+        note = f"{NO_CONTRACT} {parse_period(period).in_sentence()}" if not had_contracts and period else ""
         indicators.append(
             PublicIndicator(
                 code=snapshot.code,
@@ -216,7 +217,7 @@ def _value_cell(indicator: PublicIndicator) -> str:
     if indicator.value is None:
         text = "Pas encore de valeur"
     else:
-        text = f"{escape(indicator.shown(indicator.value))} <span class=\"note\">({escape(indicator.period or '')})</span>"
+        text = f"{escape(indicator.shown(indicator.value))} <span class=\"note\">({escape(parse_period(indicator.period).label if indicator.period else '')})</span>"
     if indicator.note:
         text += f'<br><span class="note">{escape(indicator.note)}</span>'
     return text

@@ -125,7 +125,7 @@ scenario('the welcome card appears when the app is installed', '01-welcome', asy
   assert.match(welcome, /Tapez « aide » à tout moment/);
   // The lead's welcome offers the lead's own actions first (the most role-specific commands).
   const buttons = await chat.lastCardButtons();
-  assert.ok(buttons.includes('lister les personnes'), buttons.join(' | '));
+  assert.ok(buttons.includes('Lister les personnes'), buttons.join(' | '));
   assert.ok(buttons.length >= 2 && buttons.length <= 4, `welcome card buttons: ${buttons.join(' | ')}`);
 });
 
@@ -143,7 +143,7 @@ scenario(
   'a help card button posts its command (imBack)',
   '03-help-button',
   async (chat) => {
-    await chat.click('lister les personnes', /Responsables? du SPASER/, { timeout: 5_000 });
+    await chat.click('Lister les personnes', /Responsables? du SPASER/, { timeout: 5_000 });
   },
   // The Playground sends plain Action.Submit data, but a click on Action.Submit whose data is
   // {msteams: {type: "imBack"}} (bot/cards.py im_back, what Teams supports) sends nothing.
@@ -152,7 +152,10 @@ scenario(
 
 scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i', async (chat) => {
   const replies = await chat.say('qui suis-je', /Vous êtes/);
-  assert.ok(replies.includes(`Vous êtes ${PLAYGROUND_USER.name} : responsable du SPASER.`), replies.join('\n'));
+  assert.ok(
+    replies.includes(`Vous êtes ${PLAYGROUND_USER.name}, la personne responsable du SPASER : vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions).`),
+    replies.join('\n'),
+  );
 });
 
 scenario('an unknown input gets the French help text', '05-unknown-input', async (chat) => {
@@ -198,22 +201,22 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
   assert.match(welcome, /En tant que contributeur·rice de votre direction/);
   const replies = await contributor.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${CONTRIBUTOR.name} : contributeur·rice de direction, direction DCP (Direction de la commande publique).`),
+    replies.includes(`Vous êtes ${CONTRIBUTOR.name}, contributeur·rice pour la direction DCP (Direction de la commande publique) : vous renseignez les indicateurs SPASER de votre direction.`),
     replies.join('\n'),
   );
 });
 
 scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
-  const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour DCP/);
+  const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour la direction DCP/);
   assert.match(intro, /^DCP : 10 indicateurs à renseigner\./);
-  assert.match(intro, /IND-01 Part des marchés notifiés .*\(2026-T3\)|IND-01 .*\(\d{4}(-[TS]\d)?\)/);
+  assert.match(intro, /IND-01 Part des marchés notifiés .*\(3ᵉ trimestre 2026\)|IND-01 .*\((?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}\)/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
   assert.match(retry[0], /^Je n’ai pas compris « O » dans « 6O % »/);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
-  await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(DCP, 2026-T3\) \?/);
+  await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(direction DCP, 3ᵉ trimestre 2026\) \?/);
   await contributor.say('oui', /\(2\/10\) IND-02 — /);
   await contributor.say('24 %', /Un commentaire sur IND-02/);
   await contributor.say("Deux marchés de nettoyage avec clause d'insertion", /J’enregistre 24 % pour IND-02 .*commentaire « Deux marchés/);
@@ -248,7 +251,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
   const saved = await contributor.click('Enregistrer', /Enregistré pour DCP/);
   assert.match(saved.at(-1), /^Enregistré pour DCP \(7 valeurs\) :/);
-  assert.match(saved.at(-1), /IND-05 \(2025\) : 38 %/);
+  assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   assert.match(saved.at(-1), /Tous les indicateurs de DCP sont à jour pour la période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
   await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois/);
@@ -257,10 +260,10 @@ scenario('the contributor fills the rest in the form; a value out of range is re
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
   const [history] = await chat.say('historique de IND-02', /Historique des saisies/);
   assert.match(history, /^IND-02 — Part des marchés notifiés comportant au moins une considération sociale/m);
-  assert.match(history, /2026-T3 DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d'insertion »/);
-  assert.match(history, /2026-T2 DCP : .*, par Nadia Benali le /, 'the demo history is kept');
+  assert.match(history, /3ᵉ trimestre 2026, DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d'insertion »/);
+  assert.match(history, /2ᵉ trimestre 2026, DCP : .*, par Nadia Benali le /, 'the demo history is kept');
   const [refusedValue] = await chat.say('historique de IND-05', /Historique des saisies/);
-  assert.match(refusedValue, /2025 DCP : 38 %, par Megan Bowen/);
+  assert.match(refusedValue, /année 2025, DCP : 38 %, par Megan Bowen/);
   assert.doesNotMatch(refusedValue, /140/, 'the refused form saved nothing');
 });
 
@@ -359,9 +362,9 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   [summaryCard] = (await official.say('synthèse détaillée', /^Synthèse SPASER.: détail/)).map(nbsp);
   assert.deepEqual(cardCounts(summaryCard), counts);
   // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
-  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % en 2026-T3/);
+  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % au 3ᵉ trimestre 2026/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
-  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tCO2e en 2024 ; 2025 non renseignée/);
+  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tCO2e en 2024 ; l’année 2025 reste à remonter/);
   assert.match(summaryCard, /À jour : DCP, /);
 });
 
@@ -424,12 +427,13 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   const text = 'Le bilan 2026 du SPASER sera présenté au prochain COPIL : merci de le lire avant la séance.';
   await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du COPIL/);
   // The COPIL's members by default: the élu·es and the SPASER leads (the author excepted).
-  const replies = await chat.say(text, /Voulez-vous envoyer ce message à 4 destinataires \?/);
+  const replies = await chat.say(text, /Voulez-vous envoyer ce message à 1 destinataire \?/);
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
-  assert.match(preview, /n’ont encore jamais échangé avec l’assistant/);
-  await chat.say('oui', /C’est parti : 4 destinataires/);
+  assert.match(preview, /Destinataires \(1\) :\nAdele Vance/);
+  assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais échangé avec l’assistant/);
+  await chat.say('oui', /C’est parti : 1 destinataire /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Bilan de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Bilan de votre diffusion'),

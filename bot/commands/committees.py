@@ -245,7 +245,7 @@ def build_commands(
             (rf"^(deplace[rz]?|reporte[rz]?|decale[rz]?|avance[rz]?|change[rz]? la date d[ue]) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             reschedule,
             roles=LEAD_ONLY,
-            help_line="« déplacer le prochain COPIL au 19 mars à 10h »",
+            help_line="« déplacer le prochain COPIL au 19 mars à 10h » : changer la date d’un comité (ses membres sont prévenus)",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -253,7 +253,7 @@ def build_commands(
             (rf"^(annule[rz]?|supprime[rz]?) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             cancel,
             roles=LEAD_ONLY,
-            help_line="« annuler le comité n° 3 »",
+            help_line="« annuler le comité n° 3 » : annuler un comité planifié (ses membres sont prévenus)",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -266,7 +266,7 @@ def build_commands(
             next_meeting,
             roles=REGISTERED,
             intent="next_meeting",
-            help_line="« prochain comité » ou « quand est le prochain COPIL ? »",
+            help_line="« prochain comité » ou « quand est le prochain COPIL ? » : la date, le lieu et l’ordre du jour",
             example="prochain comité",
         ),
         Command(
@@ -310,7 +310,7 @@ def build_commands(
             (rf"^(les )?membres (du |des |de la )?{COMMITTEE}",),
             members,
             roles=LEAD_ONLY,
-            help_line="« membres du COPIL » ; « inviter prenom.nom@ville.fr au COPIL » ; « retirer … du COPIL »",
+            help_line="« membres du COPIL », « inviter prenom.nom@ville.fr au COPIL », « retirer … du COPIL » : qui est convié à un comité",
         ),
         Command("invite_member", (rf"^(invite[rz]?) .+ (au|aux|a la) {COMMITTEE}",), invite, roles=LEAD_ONLY, in_groups=GroupReply.HERE),
         Command("remove_member", (rf"^(retire[rz]?|desinscri[rst]e?) .+ (du|des|de la) {COMMITTEE}",), remove_member, roles=LEAD_ONLY, in_groups=GroupReply.HERE),

@@ -7,6 +7,7 @@ import random
 from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
 from domain.cards import help_card
+from domain.people import PersonView, Role
 
 GREETING_REPLIES = (
     "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir mes commandes.",
@@ -23,7 +24,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         commands = router.available_to(call.person)
         examples = [c.example for c in router.suggested_for(call.person, limit=5)]
         await call.turn_context.send_activity(
-            card_message(help_card([(c.topic, c.help_line) for c in commands], examples), "Aide de l'assistant SPASER")
+            card_message(help_card([(c.topic, c.help_line) for c in commands], examples), "Aide de l’assistant SPASER")
         )
 
     async def greet(call: CommandCall) -> None:
@@ -43,8 +44,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
                 "pour suivre des indicateurs, demandez à la personne responsable du SPASER de vous enregistrer."
             )
             return
-        where = f", direction **{person.directorate_code}** ({person.directorate_name})" if person.directorate_code else ""
-        await call.turn_context.send_activity(f"Vous êtes **{person.name or person.email}** : {person.role.label}{where}.")
+        await call.turn_context.send_activity(who_you_are(person))
 
     return [
         Command(
@@ -79,3 +79,30 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             in_groups=GroupReply.HERE,
         ),
     ]
+
+
+_ROLE_SENTENCES = {
+    Role.LEAD: "la personne responsable du SPASER",
+    Role.CONTRIBUTOR: "contributeur·rice",
+    Role.OFFICIAL: "élu·e ou directeur·rice",
+}
+_WHAT_YOU_DO = {
+    Role.LEAD: "vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions)",
+    Role.CONTRIBUTOR: "vous renseignez les indicateurs SPASER de votre direction",
+    Role.OFFICIAL: "vous suivez l’avancement du SPASER et recevez sa synthèse",
+}
+
+
+_DIRECTORATE_LINKS = {Role.LEAD: "rattachée à", Role.CONTRIBUTOR: "pour", Role.OFFICIAL: "rattaché·e à"}
+
+
+def who_you_are(person: PersonView) -> str:
+    """« Vous êtes Nadia Benali, contributeur·rice pour la direction DCP (Direction de la commande
+    publique) : vous renseignez les indicateurs SPASER de votre direction. »"""
+    name = f"**{person.name or person.email}**"
+    where = ""
+    if person.directorate_code:
+        named = f" ({person.directorate_name})" if person.directorate_name else ""
+        link = _DIRECTORATE_LINKS[person.role]
+        where = f" {link} la direction **{person.directorate_code}**{named}"
+    return f"Vous êtes {name}, {_ROLE_SENTENCES[person.role]}{where} : {_WHAT_YOU_DO[person.role]}."

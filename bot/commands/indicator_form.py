@@ -79,7 +79,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         lines = [f"Enregistré pour {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
         lines += [saved_line(view) for view in outcome.saved]
         if remaining:
-            lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.code})" for i in remaining) + ".")
+            lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.label})" for i in remaining) + ".")
         else:
             lines.append(f"Tous les indicateurs de {directorate} sont à jour pour la période. Merci !")
         await turn_context.send_activity("\n".join(lines))

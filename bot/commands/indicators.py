@@ -178,7 +178,7 @@ def build_commands(
             return
         lines = ["Indicateurs à renseigner, par direction :"]
         for directorate in due:
-            codes = ", ".join(f"{code} ({period})" for code, period in directorate.items)
+            codes = ", ".join(f"{code} ({parse_period(period).label})" for code, period in directorate.items)
             lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
         lines.append("Pour saisir à la place d’une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
         await say(call, "\n".join(lines))
@@ -270,9 +270,7 @@ def build_commands(
                 lines.append(f"- {code} : pas encore de valeur")
             else:
                 comment = f" — « {shown(value.comment)} »" if value.comment else ""
-                period = value.period
-                when = period.label if period.code in period.label else f"{period.code}, {period.label}"
-                lines.append(f"- {code} : **{value.shown}** ({when}){comment}")
+                lines.append(f"- {code} : **{value.shown}** {value.period.in_sentence()}{comment}")
         if not indicator.active:
             lines.append("Cet indicateur est désactivé.")
         await say(call, "\n".join(lines))

@@ -8,6 +8,7 @@ from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 from bot.attachments import IncomingFile, fetched
 from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.knowledge.answer_question_dialog import AnswerQuestionDialog, AnswerQuestionOptions
+from domain.cards import button_title
 from domain.clock import format_date_fr
 from domain.errors import DomainError
 from domain.knowledge.document import MAX_DOCUMENT_BYTES
@@ -27,7 +28,7 @@ IMPORT_HELP = (
 
 
 def suggestion_buttons(titles: list[str]) -> list[CardAction]:
-    return [CardAction(type=ActionTypes.im_back, title=title[:80], value=title) for title in titles]
+    return [CardAction(type=ActionTypes.im_back, title=button_title(title)[:80], value=title) for title in titles]
 
 
 def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:

@@ -145,10 +145,12 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         author = person.name or person.email or ""
         card = preview_card(resolved, text, author, self._service.now(), self._service.timezone)
+        reachable = len(resolved.reachable)
+        if not reachable:  # the card says why; there is nothing to confirm
+            await step.context.send_activity(card_message(card, "Personne ne peut recevoir ce message"))
+            return await step.end_dialog(None)
         await step.context.send_activity(card_message(card, "Aperçu de votre message"))
-        return await step.prompt(
-            "confirm", yes_no_options(f"Voulez-vous envoyer ce message à {people_count(len(resolved.recipients))} ?")
-        )
+        return await step.prompt("confirm", yes_no_options(f"Voulez-vous envoyer ce message à {people_count(reachable)} ?"))
 
     async def send_step(self, step: WaterfallStepContext):
         if not is_yes(step.result):
@@ -163,7 +165,7 @@ class BroadcastDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         await step.context.send_activity(
-            f"C’est parti : {people_count(broadcast.recipient_count)} ({resolved.label}). Les envois respectent les "
+            f"C’est parti : {people_count(len(resolved.reachable) or broadcast.recipient_count)} ({resolved.label}). Les envois respectent les "
             "limites de Teams ; je vous enverrai le bilan (envoyés, en échec, injoignables) quand tout sera parti."
         )
         return await step.end_dialog(broadcast.id)

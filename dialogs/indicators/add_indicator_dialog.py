@@ -20,8 +20,10 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
+from botbuilder.schema import ActionTypes, CardAction
 
 from dialogs.base import SpaserDialog, is_yes, yes_no_options, yes_no_prompt
+from domain.cards import button_title
 from domain.errors import DomainError
 from domain.indicators.catalogue import (
     Axis,
@@ -297,7 +299,10 @@ class AddIndicatorDialog(SpaserDialog):
             PromptOptions(
                 prompt=MessageFactory.text(question),
                 retry_prompt=MessageFactory.text("Choisissez l’une des réponses proposées."),
-                choices=[Choice(value=value) for value in values],
+                choices=[
+                    Choice(value=value, action=CardAction(type=ActionTypes.im_back, title=button_title(value), value=value))
+                    for value in values
+                ],
                 style=ListStyle.hero_card,
             ),
         )

@@ -85,6 +85,11 @@ class QueuedItem:
     def load(cls, stored: list[str]) -> QueuedItem:
         return cls(*stored)
 
+    @property
+    def period_label(self) -> str:
+        """« 3ᵉ trimestre 2026 »: the stored code as people read it."""
+        return parse_period(self.period).label
+
 
 async def _read_value(prompt: PromptValidatorContext) -> bool:
     """Accept a value readable for the unit; explain and re-ask otherwise; give up after 3 tries."""
@@ -243,7 +248,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             return await step.end_dialog(None)
         intro = "à corriger" if step.values["correction"] else "à renseigner"
         lines = [*refusal, f"**{directorate_code}** : {counted(len(items), 'indicateur')} {intro}."]
-        lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.code})" for item in items]
+        lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.label})" for item in items]
         lines.append(
             ("Je vous les demande un par un." if len(items) > 1 else "Je vous le demande.")
             + " Tapez « passer » pour laisser un indicateur de côté, « annuler » pour arrêter (ce qui est confirmé reste enregistré)."
@@ -277,7 +282,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             lines.append("Aucune valeur n’a été enregistrée.")
         if remaining:
             lines.append(f"Reste à renseigner pour {directorate_code} :")
-            lines += [f"- {code} ({period_code})" for code, period_code in remaining]
+            lines += [f"- {code} ({parse_period(period_code).label})" for code, period_code in remaining]
             lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
         elif not step.values["correction"]:
             when = f"pour {period.label}" if period else "pour la période"
@@ -309,10 +314,10 @@ class UpdateIndicatorsDialog(SpaserDialog):
         position = f"({loop['index'] + 1}/{len(loop['items'])}) " if len(loop["items"]) > 1 else ""
         text = (
             f"{position}**{item.code}** — {item.label}\n{item.description}\n"
-            f"Quelle valeur pour {loop['directorate']} ?"
+            f"Quelle valeur pour la direction {loop['directorate']} ?"
         )
         if loop.get("retry"):
-            text = f"Quelle valeur pour {item.code} ({item.period}) ?"
+            text = f"Quelle valeur pour {item.code} ({item.period_label}) ?"
         validations = {"unit": item.unit, "code": item.code, LEAD_IN: loop.pop("note", "")}
         return await step.prompt("value", PromptOptions(prompt=MessageFactory.text(text), validations=validations))
 
@@ -349,7 +354,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
         note = f", commentaire « {step.values['comment']} »" if step.values["comment"] else ""
         options = yes_no_options(
-            f"J’enregistre **{shown}** pour {item.code} ({loop['directorate']}, {item.period}){note} ?"
+            f"J’enregistre **{shown}** pour {item.code} (direction {loop['directorate']}, {item.period_label}){note} ?"
         )
         options.retry_prompt = MessageFactory.text("Répondez « oui » pour enregistrer, « non » pour retaper la valeur.")
         return await step.prompt("confirm", options)
@@ -378,7 +383,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             loop["not_saved"].append(item.code)
             return await self._next_item(step, loop, f"{error.message}\nRien n’est enregistré pour {item.code}.")
         shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
-        loop["saved"].append(f"{item.code} ({item.period}) : {shown}")
+        loop["saved"].append(f"{item.code} ({item.period_label}) : {shown}")
         if outcome.saved and outcome.saved[0].previous_value is not None:
             return await self._next_item(
                 step,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from domain.cards import card, im_back, open_url
+from domain.cards import card, fact, im_back, open_url
 from domain.clock import format_datetime_fr
 from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType
 from domain.committees.meetings import MeetingView
@@ -39,14 +39,14 @@ def meeting_title(meeting: MeetingView, tz: str) -> str:
 
 
 def meeting_facts(meeting: MeetingView, tz: str) -> dict[str, Any]:
-    facts = [{"title": "Date :", "value": format_datetime_fr(meeting.starts_at, tz)}]
+    facts = [fact("Date", format_datetime_fr(meeting.starts_at, tz))]
     if meeting.location:
-        facts.append({"title": "Lieu :", "value": shown(meeting.location)})
+        facts.append(fact("Lieu", shown(meeting.location)))
     if meeting.teams_url:
-        facts.append({"title": "Réunion Teams :", "value": f"[rejoindre]({meeting.teams_url})"})
+        facts.append(fact("Réunion Teams", f"[rejoindre]({meeting.teams_url})"))
     if not meeting.location and not meeting.teams_url:
-        facts.append({"title": "Lieu :", "value": "à préciser"})
-    facts.append({"title": "Ordre du jour :", "value": shown(meeting.agenda) or "à venir"})
+        facts.append(fact("Lieu", "à préciser"))
+    facts.append(fact("Ordre du jour", shown(meeting.agenda) or "à venir"))
     return {"type": "FactSet", "facts": facts}
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.cards import card
+from domain.cards import card, fact
 from domain.clock import format_date_fr
 from domain.decp.contracts import ENVIRONMENTAL_OBLIGATION_START, RefusalReason
 from domain.decp.measures import NO_CONTRACT, PeriodFigure, in_value, is_share
@@ -61,7 +61,7 @@ class ValueChange:
 
     @property
     def line(self) -> str:
-        period = self.figure.period.code
+        period = self.figure.period.label
         if self.figure.value is None:
             return f"{period} : {NO_CONTRACT}"
         before = "nouvelle valeur" if self.previous is None else f"avant : {self.indicator.show(self.previous)}"
@@ -123,7 +123,7 @@ class ImportReport:
         lines = []
         for code, changes in sorted(by_code.items()):
             valued = [change for change in changes if change.figure.value is not None]
-            empty = [change.figure.period.code for change in changes if change.figure.value is None]
+            empty = [change.figure.period.label for change in changes if change.figure.value is None]
             shown = valued[-CHANGES_SHOWN_PER_INDICATOR:]
             earlier = len(valued) - len(shown)
             lines.append(f"{code} {changes[0].indicator.label}")
@@ -155,10 +155,10 @@ def import_report_card(report: ImportReport) -> dict[str, Any]:
         {
             "type": "FactSet",
             "facts": [
-                {"title": "Marchés lus", "value": format_number(report.records)},
-                {"title": "Retenus", "value": f"{format_number(report.kept)} (nouveaux {report.new}, mis à jour {report.updated}, déjà connus {report.unchanged})"},
-                {"title": "Lignes fusionnées", "value": format_number(report.merged)},
-                {"title": "Refusés", "value": format_number(report.refused_total)},
+                fact("Marchés lus", format_number(report.records)),
+                fact("Retenus", f"{format_number(report.kept)} (nouveaux {report.new}, mis à jour {report.updated}, déjà connus {report.unchanged})"),
+                fact("Lignes fusionnées", format_number(report.merged)),
+                fact("Refusés", format_number(report.refused_total)),
             ],
         },
     ]
@@ -203,7 +203,7 @@ def provenance_text(provenance: Provenance) -> str:
             lines.append(f"Source indiquée au catalogue : {indicator.source}.")
         for value in provenance.latest:
             lines.append(
-                f"Dernière saisie de {value.directorate_code} : {value.shown} en {value.period.code}, par "
+                f"Dernière saisie de {value.directorate_code} : {value.shown} {value.period.in_sentence()}, par "
                 f"{value.entered_by or 'une personne inconnue'} le {format_date_fr(value.entered_at.date())}."
             )
         if not provenance.latest:
@@ -214,12 +214,12 @@ def provenance_text(provenance: Provenance) -> str:
         lines.append("Aucune valeur calculée pour l’instant : importez les DECP de l’organisme (envoyez-moi le fichier JSON ou CSV).")
     else:
         figure = provenance.figure
-        lines.append(f"Dernière valeur : {indicator.show(figure.value)} en {figure.period.code}, soit {behind(indicator.computation, figure)}.")
+        lines.append(f"Dernière valeur : {indicator.show(figure.value)} {figure.period.in_sentence()}, soit {behind(indicator.computation, figure)}.")
     if provenance.source is not None:
         sirets = ", ".join(provenance.source.sirets)
         lines.append(f"Source : {provenance.source.described} (SIRET {sirets}).")
     if provenance.empty_periods:
-        periods = ", ".join(p.code for p in provenance.empty_periods)
+        periods = ", ".join(p.label for p in provenance.empty_periods)
         lines.append(f"Sans valeur, faute de marché notifié : {periods}.")
     return "\n".join(lines)
 

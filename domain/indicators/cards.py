@@ -44,12 +44,12 @@ def comment_input_id(item: DueItem) -> str:
 
 
 def describe_item(item: DueItem) -> str:
-    """« 3e trimestre 2026 (2026-T3) · en % · dernière valeur : 42,5 % (2026-T2) »."""
+    """« 3ᵉ trimestre 2026 (2026-T3) · en % · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »."""
     parts = [item.period.label_with_code, f"en {item.indicator.unit.display_name}"]
     if item.existing is not None:
         parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
     if item.last is not None:
-        parts.append(f"dernière valeur : {item.last.shown} ({item.last.period.code})")
+        parts.append(f"dernière valeur : {item.last.shown} {item.last.period.in_sentence()}")
     return " · ".join(parts)
 
 
@@ -62,7 +62,7 @@ def due_list_text(directorate_code: str, items: list[DueItem]) -> str:
 
 def saved_line(view: ValueView) -> str:
     corrected = f" (corrige {view.previous_shown})" if view.previous_value is not None else ""
-    return f"- {view.indicator_code} ({view.period.code}) : {view.shown}{corrected}"
+    return f"- {view.indicator_code} ({view.period.label}) : {view.shown}{corrected}"
 
 
 def history_line(view: ValueView, timezone: str) -> str:
@@ -70,7 +70,7 @@ def history_line(view: ValueView, timezone: str) -> str:
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
     comment = f" — « {shown(view.comment)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
-    return f"- {view.period.code} {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} le {when}{comment}"
+    return f"- {view.period.label}, {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} le {when}{comment}"
 
 
 def update_buttons(directorate_code: str | None) -> list[dict]:

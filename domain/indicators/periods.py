@@ -161,17 +161,28 @@ class Period:
 
     @property
     def label(self) -> str:
-        """French wording for sentences: « 3e trimestre 2026 », « 1er semestre 2026 », « année 2026 »."""
+        """The period as a noun: « 3ᵉ trimestre 2026 », « 1er semestre 2026 », « année 2026 »."""
         if self.frequency is Frequency.ANNUAL:
             return f"année {self.year}"
-        ordinal = "1er" if self.number == 1 else f"{self.number}e"
         noun = "semestre" if self.frequency is Frequency.HALF_YEARLY else "trimestre"
-        return f"{ordinal} {noun} {self.year}"
+        return f"{ordinal(self.number)}\u00a0{noun} {self.year}"
 
     @property
     def label_with_code(self) -> str:
-        """« 3e trimestre 2026 (2026-T3) », but « année 2026 » alone: its code would repeat the year."""
+        """« 3ᵉ trimestre 2026 (2026-T3) », but « année 2026 » alone: its code would repeat the year.
+        For where people must type the code (the lead's « … pour 2026-T3 »)."""
         return self.label if self.frequency is Frequency.ANNUAL else f"{self.label} ({self.code})"
+
+    def in_sentence(self) -> str:
+        """The period after a value or a verb: « au 3ᵉ trimestre 2026 », « au 1er semestre 2026 »,
+        « en 2026 » (« 19,4 % au 2ᵉ trimestre 2026 »). The code stays for where people type it."""
+        if self.frequency is Frequency.ANNUAL:
+            return f"en {self.year}"
+        return f"au {self.label}"
+
+    def with_article(self) -> str:
+        """« le 3ᵉ trimestre 2026 », « l’année 2026 »: the period as a subject or after « pour »."""
+        return f"l’{self.label}" if self.frequency is Frequency.ANNUAL else f"le {self.label}"
 
     @property
     def start(self) -> date:
@@ -204,6 +215,11 @@ class Period:
         if not isinstance(other, Period):
             return NotImplemented
         return (self.start, self.end) < (other.start, other.end)
+
+
+def ordinal(number: int) -> str:
+    """French ordinal as house typography writes it: « 1er », then « 2ᵉ », « 3ᵉ »… (CONTRIBUTING.md)."""
+    return "1er" if number == 1 else f"{number}\u1d49"
 
 
 def parse_period(text: str, expected_frequency: Frequency | None = None) -> Period:

@@ -33,7 +33,7 @@ def reached_answer(summary: Summary) -> str:
     if not reached:
         return f"Aucun indicateur n’a encore atteint sa cible ({scope})."
     lines = [f"**Cibles atteintes** ({scope}) : {wording.indicator_count(len(reached))}"]
-    lines += _listed(reached, lambda line: f"{wording.value_text(line)} ; {wording.target_text(line)}")
+    lines += _listed(reached, lambda line: f"{wording.value_text(line)}, {wording.target_text(line, joined_to_value=True)}")
     return "\n".join(lines)
 
 
@@ -46,14 +46,14 @@ def not_up_to_date_answer(summary: Summary) -> str:
         return f"Toutes les directions sont à jour pour la période en cours ({wording.completeness_headline(summary)})"
     lines = [f"**Saisies manquantes pour la période en cours** — {wording.completeness_headline(summary)}"]
     lines += [
-        f"- {row.directorate.code} ({wording.completeness_text(row)}) : {wording.missing_text(row)}" for row in behind
+        f"- **{row.directorate.code}** : {wording.completeness_sentence(row)} ; {wording.missing_sentence(row)}" for row in behind
     ]
     lines.append("Pour les relancer : « diffuser un message aux directions en retard ».")
     return "\n".join(lines)
 
 
 def _listed(lines: list[IndicatorLine], describe) -> list[str]:
-    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} : {describe(line)}" for line in lines[:MAX_LINES]]
+    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} — {describe(line)}" for line in lines[:MAX_LINES]]
     if len(lines) > MAX_LINES:
         shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
     return shown

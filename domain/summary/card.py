@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.cards import CARD_VERSION, im_back
+from domain.cards import CARD_VERSION, fact, im_back
 from domain.clock import DEFAULT_TIMEZONE
 from domain.indicators.catalogue import Axis
 from domain.summary import wording
@@ -42,11 +42,14 @@ MAX_ATTENTION_ITEMS = 3
 DETAIL_BUTTON = "Voir le détail"
 CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
 
+WARNING_COLOR = "Attention"
+"""⚠ texts are red (`Attention`) like the broadcast preview's: Teams' yellow `Warning` is hard to
+read on a white background, so no text uses it; « non renseigné » is bold in the default colour."""
 STATUS_COLORS = {
     Status.ACHIEVED: "Good",
     Status.ON_TRACK: "Accent",
     Status.LATE: "Attention",
-    Status.NOT_REPORTED: "Warning",
+    Status.NOT_REPORTED: "Default",
     Status.NO_TARGET: "Default",
 }
 
@@ -77,7 +80,7 @@ def summary_card_content(
     body: list[dict[str, Any]] = _title(summary, wording.TITLE)
     empty = wording.empty_text(summary)
     if empty:
-        body.append(_text(empty, color="Warning"))
+        body.append(_text(f"⚠ {empty}", color=WARNING_COLOR))
     else:
         body.append(_headline(summary))
         if chart_url:
@@ -161,7 +164,7 @@ def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
     if summary.cadence_warnings:
         count = len(summary.cadence_warnings)
         alert = "alerte sur le rythme des comités" if count == 1 else "alertes sur le rythme des comités"
-        items.append(_text(f"⚠ {count} {alert} : voir le détail.", size="Small", color="Attention", spacing="None"))
+        items.append(_text(f"⚠ {count} {alert} : voir le détail.", size="Small", color=WARNING_COLOR, spacing="None"))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 
@@ -174,7 +177,7 @@ def _detail(
     body: list[dict[str, Any]] = _title(summary, f"{wording.TITLE} : détail")
     empty = wording.empty_text(summary)
     if empty:
-        body.append(_text(empty, color="Warning"))
+        body.append(_text(f"⚠ {empty}", color=WARNING_COLOR))
     else:
         body.append(_headline(summary))
         body.extend(_sections(summary, line_limit))
@@ -241,7 +244,8 @@ def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
 
 
 def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
-    """Label and details on the left, the coloured status on the right (~600 bytes a row)."""
+    """Label and details on the left, the coloured status on the right, level with the label
+    (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
     status = {"type": "TextBlock", "text": wording.status_title(line.status), "weight": "Bolder", "size": "Small",
               "color": STATUS_COLORS[line.status]}
     return {
@@ -254,7 +258,7 @@ def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
                     _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
                 ],
             },
-            {"type": "Column", "width": "auto", "verticalContentAlignment": "Center", "items": [status]},
+            {"type": "Column", "width": "auto", "items": [status]},
         ],
     }
 
@@ -270,17 +274,16 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
     if summary.viewed_directorate:
         missing = [m for row in rows for m in row.missing]
         if missing:
-            listed = ", ".join(f"{m.indicator_code} ({m.period.code})" for m in missing[:MAX_LISTED_MISSING])
+            listed = ", ".join(f"{m.indicator_code} ({m.period.label})" for m in missing[:MAX_LISTED_MISSING])
             more = f" et {len(missing) - MAX_LISTED_MISSING} autres" if len(missing) > MAX_LISTED_MISSING else ""
-            items.append(_text(f"À remonter : {listed}{more}.", color="Warning", spacing="Small"))
+            items.append(_text(f"⚠ À remonter : {listed}{more}.", color=WARNING_COLOR, spacing="Small"))
         elif rows[0].expected == 0:
             items.append(_text(wording.completeness_text(rows[0]), isSubtle=True, spacing="Small"))
     else:
         late = [row for row in rows if row.expected > 0 and not row.is_complete]
         if late:
             facts = [
-                {"title": excerpt(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS),
-                 "value": wording.completeness_text(row)}
+                fact(excerpt(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS), wording.completeness_sentence(row))
                 for row in late[:MAX_LISTED_DIRECTORATES]
             ]
             items.append({"type": "FactSet", "facts": facts, "spacing": "Small"})
@@ -297,7 +300,7 @@ def _meetings(summary: Summary, timezone: ZoneInfo | str) -> list[dict[str, Any]
     items: list[dict[str, Any]] = [_text("Prochaines réunions", weight="Bolder", size="Medium")]
     if summary.next_meetings:
         facts = [
-            {"title": meeting.label, "value": wording.meeting_text(meeting, timezone)}
+            fact(meeting.label, wording.meeting_text(meeting, timezone))
             for meeting in summary.next_meetings[:MAX_LISTED_MEETINGS]
         ]
         items.append({"type": "FactSet", "facts": facts, "spacing": "Small"})

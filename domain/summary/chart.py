@@ -198,7 +198,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
 def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
     if line.progress_percent is None:
         if line.is_stale:
-            note = f"{line.due_period.code} non renseignée"
+            note = f"{line.due_period.label} : en attente"
         else:
             note = "non renseigné" if line.latest_value is None else line.target_note or ""
         axes.text(1.5, position, note, va="center", fontsize=8, style="italic", color="#616161")

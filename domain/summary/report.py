@@ -39,15 +39,15 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     groups = [
         _group(
             "Indicateurs en retard",
-            [f"{line.code} {line.label} : {wording.late_text(line)}" for line in points.late],
+            [f"{line.code} {line.label} — {wording.late_text(line)}" for line in points.late],
         ),
         _group(
             "Indicateurs non renseignés pour la période due",
-            [f"{line.code} {line.label} : {wording.value_text(line)}" for line in points.not_reported],
+            [f"{line.code} {line.label} — {wording.value_text(line)}" for line in points.not_reported],
         ),
         _group(
             "Directions en attente",
-            [f"{row.directorate.display} : {wording.completeness_text(row)}, à remonter {wording.missing_text(row)}"
+            [f"{row.directorate.display} : {wording.completeness_sentence(row)} ; {wording.missing_sentence(row)}"
              for row in points.directorates_behind],
         ),
         _group("Rythme des comités", list(points.cadence), counted=False),

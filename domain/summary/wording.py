@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
+from domain.indicators.periods import Frequency, Period
 from domain.indicators.values import format_value
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
-from domain.text import joined
+from domain.text import agreed, counted, joined
 
 TITLE = "Synthèse SPASER"
 
@@ -84,27 +85,38 @@ def headline_text(summary: Summary) -> str:
     return f"{indicator_count(total)} : " + ", ".join(counts) + "."
 
 
-def value_text(line: IndicatorLine, *, compact: bool = False) -> str:
-    """« 1 234 heures en 2026-T3 (4/5 directions) », « dernière valeur : 48 200 tCO2e en 2024 ;
-    2025 non renseignée » or « aucune valeur remontée »: a value never goes without its period."""
-    directorates = "dir." if compact else "directions"
+def value_text(line: IndicatorLine) -> str:
+    """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 directions sur 5) », « dernière valeur :
+    48 200 tCO2e en 2024 ; l’année 2025 reste à remonter » or « aucune valeur remontée »: a value
+    never goes without its period, written as a French sentence says it (`Period.in_sentence`)."""
     if line.latest_value is None or line.latest_period is None:
         text = "aucune valeur remontée"
     else:
-        text = f"{format_value(line.latest_value, line.unit)} en {line.latest_period.code}"
+        text = f"{format_value(line.latest_value, line.unit)} {line.latest_period.in_sentence()}"
         if line.is_partial:
-            text += f" ({line.reporting_count}/{line.responsible_count} {directorates})"
+            text += f" (d’après {_out_of(line.reporting_count, line.responsible_count)})"
         if line.is_stale:
-            text = f"dernière valeur : {text} ; {line.due_period.code} non renseignée"
+            due = line.due_period.with_article()
             if line.pending_period == line.due_period:
-                text += f" ({line.pending_count}/{line.responsible_count} {directorates})"
-        else:
-            if line.pending_period is not None:
-                counted = f"{line.pending_count}/{line.responsible_count} {directorates}"
-                text += f" ; {line.pending_period.code} en cours ({counted})"
+                text = f"dernière valeur : {text} ; pour {due}, {_answered(line.pending_count, line.responsible_count)}"
+            else:
+                text = f"dernière valeur : {text} ; {due} reste à remonter"
+        elif line.pending_period is not None:
+            pending = line.pending_period.with_article()
+            text += f" ; pour {pending}, {_answered(line.pending_count, line.responsible_count)}"
     if line.unweighted:
-        text += f" ; {unweighted_text(line)}"
+        text += f" ; {unweighted_text(line)}"
     return text
+
+
+def _out_of(count: int, total: int) -> str:
+    """« 1 direction sur 2 », « 4 directions sur 5 »."""
+    return f"{counted(count, 'direction')} sur {total}"
+
+
+def _answered(count: int, total: int) -> str:
+    """« 1 direction sur 2 a répondu », « 2 directions sur 5 ont répondu »."""
+    return f"{_out_of(count, total)} {agreed(count, 'a répondu', 'ont répondu')}"
 
 
 def unweighted_text(line: IndicatorLine) -> str:
@@ -124,27 +136,28 @@ def aggregation_text(line: IndicatorLine) -> str:
 
 
 def late_text(line: IndicatorLine) -> str:
-    """« 1 270 tonnes en 2025, attendu 1 400 tonnes »: where a late indicator stands."""
+    """« 1 270 tonnes en 2025 ; la trajectoire prévoit 1 400 tonnes »: where a late indicator stands."""
     text = value_text(line)
     if line.expected_value is not None:
         expected = line.expected_value
         places = Decimal(1) if abs(expected) >= 100 else Decimal("0.1")
-        text += f", attendu {format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)}"
+        text += f" ; la trajectoire prévoit {format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)}"
     return text
 
 
-def target_text(line: IndicatorLine) -> str:
+def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
+    """« cible : 40 % en 2026 », or after a value « pour une cible de 40 % en 2026 »."""
     snapshot = line.snapshot
     if snapshot.target is None:
-        return "pas de cible"
+        return "sans cible" if joined_to_value else "pas de cible"
     target = f"{format_value(snapshot.target, snapshot.unit)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
-    return f"cible {target}"
+    return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
 
 
 def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
-    """« ↑ en progrès depuis 2026-T2 »: the arrow is the direction, the word the judgement."""
+    """« ↑ en progrès depuis le 2ᵉ trimestre 2026 »: the arrow is the direction, the word the judgement."""
     trend = line.trend
     if trend is None:
         return ""
@@ -153,41 +166,67 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
     else:
         judgement = "en progrès" if trend.improved else "en recul"
     text = f"{trend.direction.value} {judgement}"
-    return f"{text} depuis {trend.previous_period.code}" if with_period else text
+    if not with_period:
+        return text
+    previous = trend.previous_period
+    since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
+    return f"{text} depuis {since}"
 
 
-def progress_text(line: IndicatorLine) -> str:
+def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
+    """« avancement de 11 %, contre 38 % selon la trajectoire » (compact: « (trajectoire : 38 %) »)."""
     if line.progress_percent is None:
         return ""
-    text = f"avancement {_percent(line.progress_percent)}"
+    text = f"avancement de {_percent(line.progress_percent)}"
     if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
-        text += f" (attendu {_percent(line.expected_progress_percent)})"
+        expected = _percent(line.expected_progress_percent)
+        text += f" (trajectoire : {expected})" if compact else f", contre {expected} selon la trajectoire"
     return text
 
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
-    """The grey line under an indicator: value, target, progress, trend (compact: for the card)."""
-    parts = [
-        value_text(line, compact=compact),
-        target_text(line),
-        progress_text(line),
-        trend_text(line, with_period=not compact),
-    ]
+    """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026,
+    pour une cible de 38 % en 2026 · avancement de 50 % (trajectoire : 60 %) · ↑ en progrès »."""
+    head = value_text(line)
+    if line.target_note is None and not line.is_stale:
+        head = f"{head}, {target_text(line, joined_to_value=True)}"
+    else:
+        head = f"{head} · {target_text(line)}"
+    parts = [head, progress_text(line, compact=compact), trend_text(line, with_period=not compact)]
     return " · ".join(part for part in parts if part)
 
 
 def completeness_text(row: DirectorateCompleteness) -> str:
+    """« 3 sur 13 (23 %) », under a heading that says what is counted (« Indicateurs remontés »)."""
     if row.expected == 0:
         return "aucun indicateur attribué"
-    return f"{row.reported}/{row.expected} ({_percent(row.percent or 0.0)})"
+    return f"{row.reported} sur {row.expected} ({_percent(row.percent or 0.0)})"
+
+
+def completeness_sentence(row: DirectorateCompleteness) -> str:
+    """« 3 indicateurs remontés sur 13 (23 %) »: the same, without a heading."""
+    if row.expected == 0:
+        return "aucun indicateur attribué"
+    reported = f"{counted(row.reported, 'indicateur')} {agreed(row.reported, 'remonté', 'remontés')}"
+    return f"{reported} sur {row.expected} ({_percent(row.percent or 0.0)})"
 
 
 def missing_text(row: DirectorateCompleteness) -> str:
-    """« 2026-T3 : IND-04, IND-06 ; 2026 : IND-12 »: what is still to report, grouped by period."""
-    by_period: dict[str, list[str]] = {}
+    """« 3ᵉ trimestre 2026 : IND-04, IND-06 ; année 2026 : IND-12 »: what is still to report, by period."""
+    return " ; ".join(f"{period.label} : {', '.join(codes)}" for period, codes in _missing_by_period(row))
+
+
+def missing_sentence(row: DirectorateCompleteness) -> str:
+    """« à remonter pour le 3ᵉ trimestre 2026 : IND-04, IND-06 ; pour l’année 2026 : IND-12 »."""
+    listed = " ; ".join(f"pour {period.with_article()} : {', '.join(codes)}" for period, codes in _missing_by_period(row))
+    return f"à remonter {listed}" if listed else ""
+
+
+def _missing_by_period(row: DirectorateCompleteness) -> list[tuple[Period, list[str]]]:
+    by_period: dict[Period, list[str]] = {}
     for missing in row.missing:
-        by_period.setdefault(missing.period.code, []).append(missing.indicator_code)
-    return " ; ".join(f"{period} : {', '.join(codes)}" for period, codes in by_period.items())
+        by_period.setdefault(missing.period, []).append(missing.indicator_code)
+    return list(by_period.items())
 
 
 def completeness_headline(summary: Summary) -> str:

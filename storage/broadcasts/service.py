@@ -55,7 +55,10 @@ class BroadcastService:
         clock: Clock,
         timezone: str,
         wake_outbox: Callable[[], None] = lambda: None,
+        installs_app: bool = False,
     ) -> None:
+        """`installs_app`: the outbox installs the assistant, through Microsoft Graph, for someone who
+        never opened it (then that person can be reached)."""
         self._db = database
         self.repository = repository
         self._outbox = outbox
@@ -67,6 +70,7 @@ class BroadcastService:
         self._clock = clock
         self.timezone = timezone
         self._wake_outbox = wake_outbox
+        self._installs_app = installs_app
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -97,7 +101,7 @@ class BroadcastService:
         else:
             return await self._committee_audience(audience, author, people)
         recipients = tuple(_recipient(person) for person in sorted(chosen, key=_sort_key))
-        return ResolvedAudience(audience, label, recipients, await self._without_reference(chosen))
+        return ResolvedAudience(audience, label, recipients, await self._without_reference(chosen), self._installs_app)
 
     async def _committee_audience(
         self, audience: BroadcastAudience, author: PersonView, people: list[PersonView]
@@ -106,7 +110,9 @@ class BroadcastService:
         by_id = {p.id: p for p in people}
         chosen = [by_id[m.person_id] for m in members if m.person_id in by_id]
         recipients = tuple(m for m in members if m.person_id is None or m.person_id in by_id)
-        return ResolvedAudience(audience, audience.label, recipients, await self._without_reference(chosen))
+        return ResolvedAudience(
+            audience, audience.label, recipients, await self._without_reference(chosen), self._installs_app
+        )
 
     async def _without_reference(self, people: Sequence[PersonView]) -> tuple[str, ...]:
         references = await self._conversation_refs.personal_for([p.aad_object_id for p in people if p.aad_object_id])

@@ -7,18 +7,22 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.console import render_as_text
 from bot.services import build_services
+from dialogs.cards import card_message
 from domain.broadcasts import (
     AudienceKind,
     BroadcastAudience,
     BroadcastNotAllowed,
     BroadcastView,
     DeliveryOutcome,
+    ResolvedAudience,
     audience_in,
     delivery_report,
+    preview_card,
 )
 from domain.committees.cadence import CommitteeKind
-from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, SourceKind
+from domain.outbox import BLOCKED_ERROR_PREFIX, DeliveryState, Recipient, SourceKind
 from domain.people import Role
 from storage.outbox import Delivery, OutboxRepository
 from tests.committees_support import add_person, received
@@ -101,10 +105,12 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     [audit] = await runtime.broadcasts.repository.history()
 
     assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
-    assert "Destinataires 3 destinataires : Hélène Dubois, Lucie Roux, Marc Lefèvre" in preview
-    assert "⚠ Hélène Dubois n’a encore jamais échangé avec l’assistant dans Teams" in preview
-    assert preview.endswith("Voulez-vous envoyer ce message à 3 destinataires ?\nBoutons : [Oui] | [Non]")
-    assert sent.startswith("C’est parti : 3 destinataires (membres du COPIL).")
+    assert "Audience\u00a0: membres du COPIL" in preview
+    assert "Destinataires (2)\u00a0: Lucie Roux, Marc Lefèvre" in preview
+    assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a encore jamais échangé avec l’assistant dans Teams" in preview
+    assert preview.count("Hélène Dubois") == 1, "each name is listed once"
+    assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
+    assert sent.startswith("C’est parti : 2\u00a0destinataires (membres du COPIL).")
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
@@ -120,6 +126,44 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     )
     assert (audit.recipient_count, audit.sent_count, audit.failed_count, audit.unreachable_count) == (3, 2, 0, 1)
     assert audit.created_at == datetime(2026, 11, 30, 9, tzinfo=UTC) and audit.reported_at is not None
+
+
+async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtime, talk, sqlite_database, connector):
+    """The preview asked « Voulez-vous envoyer… ? » when no one aimed at had ever opened the assistant."""
+    await organisation(sqlite_database, connector.url)
+    await add_person(sqlite_database, "ines@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Inès Morel")
+    await add_person(sqlite_database, "paul@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Paul Simon")
+    lead = talk("aad-camille@ville.fr", "Camille Martin")
+
+    await lead.say("diffuser un message à la direction DRH")
+    preview = texts(await lead.say("Pensez à vos indicateurs."))
+    after = texts(await lead.say("oui"))
+
+    assert "Destinataires" not in preview and preview.count("Inès Morel") == 1
+    assert (
+        "⚠ Personne ne peut recevoir ce message : Inès Morel, Paul Simon n’ont encore jamais échangé avec "
+        "l’assistant dans Teams"
+    ) in preview.replace("\u00a0", " ")
+    assert "Rien n’a été envoyé" in preview
+    assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
+    assert "C’est parti" not in after, "the dialog ended: « oui » starts nothing"
+    assert await runtime.outbox.counts() == {}
+    assert await runtime.broadcasts.repository.history() == []
+
+
+def test_when_the_assistant_installs_itself_nobody_is_called_unreachable():
+    people = (Recipient("person-1", "Inès Morel", person_id=1), Recipient("person-2", "Paul Simon", person_id=2))
+    aimed = BroadcastAudience(AudienceKind.DIRECTORATES, directorates=("DRH",))
+    with_graph = ResolvedAudience(aimed, "direction DRH", people, ("Inès Morel",), installs_app=True)
+    without = ResolvedAudience(aimed, "direction DRH", people, ("Inès Morel",))
+    sent_at = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+    shown = render_as_text(card_message(preview_card(with_graph, "Bonjour", "Camille Martin", sent_at, "Europe/Paris")))
+
+    assert [r.label for r in with_graph.reachable] == ["Inès Morel", "Paul Simon"]
+    assert [r.label for r in without.reachable] == ["Paul Simon"] and without.unreachable == ("Inès Morel",)
+    assert "Destinataires (2)\u00a0: Inès Morel, Paul Simon" in shown and "⚠" not in shown
+    assert "Inès Morel n’a encore jamais ouvert l’assistant\u00a0: je l’installerai pour cette personne" in shown
 
 
 async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sqlite_database, connector):

@@ -27,7 +27,7 @@ async def test_passer_at_the_comment_prompt_means_no_comment(runtime, nadia):
     confirm = texts(await nadia.say("passer"))
     await nadia.say("oui")
 
-    assert confirm.startswith("J’enregistre **45\u00a0%** pour IND-01 (DCP, 2026-T3) ?")
+    assert confirm.startswith("J’enregistre **45\u00a0%** pour IND-01 (direction DCP, 3\u1d49\u00a0trimestre 2026) ?")
     assert "commentaire" not in confirm
     assert [(row[0], row[3]) for row in await value_rows(runtime)] == [("IND-01", None)]
 
@@ -106,4 +106,5 @@ async def test_the_officials_welcome_card_offers_the_summary(runtime, talk):
     welcome = (await talk("maire-aad", "Hélène Dubois").install())[0].attachments[0].content
 
     buttons = [action["title"] for action in welcome["actions"]]
-    assert buttons[0].startswith("où en est-on")
+    assert buttons[0].startswith("Où en est-on"), "buttons are written in sentence case"
+    assert welcome["actions"][0]["data"]["msteams"]["value"].startswith("où en est-on"), "the text posted stays as typed"

@@ -44,11 +44,11 @@ async def test_the_lead_sends_the_decp_and_reads_the_report_card_then_asks_where
     shown = "\n".join(card_texts(card))
     assert "Import des données essentielles (DECP)" in shown
     facts = {fact["title"]: fact["value"] for fact in card["body"][2]["facts"]}
-    assert (facts["Marchés lus"], facts["Refusés"]) == ("11", "7")
+    assert (facts["Marchés lus\u00a0:"], facts["Refusés\u00a0:"]) == ("11", "7")
     assert "- autre acheteur que l’organisme\u00a0: 1 — marché n° 4 (2025-004)\u00a0: 20000000300011" in shown
-    assert "- 2025-T1\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
+    assert "- 1er\u00a0trimestre 2025\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
     answer = texts(await lead.say("d’où vient SOC-N\u00a0?"))
-    assert "Dernière valeur\u00a0: 100\u00a0% en 2025-T2, soit 1 sur 1\u00a0marché notifié." in answer
+    assert "Dernière valeur\u00a0: 100\u00a0% au 2\u1d49\u00a0trimestre 2025, soit 1 sur 1\u00a0marché notifié." in answer
     assert "import n°\u00a01 « nested.json »" in answer
 
 
@@ -92,7 +92,7 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     html = await page.text()
     assert page.status == 200 and page.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert '<html lang="fr">' in html and '<p class="organisation">Ville de Rivebelle</p>' in html
-    assert "SOC-N — Indicateur SOC-N</th><td>100\u00a0% <span class=\"note\">(2025-T2)</span>" in html
+    assert "SOC-N — Indicateur SOC-N</th><td>100\u00a0% <span class=\"note\">(2\u1d49\u00a0trimestre 2025)</span>" in html
     for private in ("Camille", "Nadia", "Calculé depuis", "nested.json"):
         assert private not in html
     rows = (await (await client.get("/spaser.csv")).text()).splitlines()

@@ -55,7 +55,7 @@ async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_i
     # IND-07: DEE has not reported the year due, its last value is a year older.
     stale = lines["IND-07"]
     assert stale.status is Status.NOT_REPORTED and stale.is_stale
-    assert plain(value_text(stale)).endswith(f"en {stale.due_period.year - 1} ; {stale.due_period.code} non renseignée")
+    assert plain(value_text(stale)).endswith(f"en {stale.due_period.year - 1} ; l’année {stale.due_period.year} reste à remonter")
     # A sum shared by directorates is split between them: the total stays on the target's scale.
     hours = lines["IND-03"]
     assert hours.aggregation is AggregationRule.SUM and Decimal(12_500) <= hours.latest_value <= Decimal(20_000)

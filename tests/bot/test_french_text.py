@@ -7,6 +7,7 @@ main flows of the demo organisation, where the literals meet the data and the he
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -119,7 +120,16 @@ def test_names_sort_in_french_alphabetical_order():
 def test_the_wording_says_things_once():
     """« année 2025 (2025) », « nombre de personnes (personnes) » and « environ % » were shown."""
     assert Period(2025, Frequency.ANNUAL).label_with_code == "année 2025"
-    assert Period(2026, Frequency.QUARTERLY, 3).label_with_code == "3e trimestre 2026 (2026-T3)"
+    assert Period(2026, Frequency.QUARTERLY, 3).label_with_code == "3\u1d49\u00a0trimestre 2026 (2026-T3)"
+
+
+def test_a_period_inside_a_sentence_is_written_out():
+    """« 19,4 % en 2026-T2 » was shown: a code inside a sentence reads as jargon."""
+    assert Period(2026, Frequency.QUARTERLY, 2).in_sentence() == "au 2\u1d49\u00a0trimestre 2026"
+    assert Period(2026, Frequency.HALF_YEARLY, 1).in_sentence() == "au 1er\u00a0semestre 2026"
+    assert Period(2026, Frequency.ANNUAL).in_sentence() == "en 2026"
+    assert Period(2025, Frequency.ANNUAL).with_article() == "l’année 2025"
+    assert Period(2026, Frequency.QUARTERLY, 3).with_article() == "le 3\u1d49\u00a0trimestre 2026"
     assert Unit.PEOPLE.display_name == "nombre de personnes"
     assert Unit.PERCENT.display_name == "pourcentage (%)"
     with pytest.raises(InvalidValue) as refused:
@@ -194,3 +204,39 @@ async def test_people_are_listed_in_french_alphabetical_order(runtime, talk, tmp
     lead = _person(Role.LEAD)
     listing = "\n".join(render_as_text(a) for a in await talk(lead.aad_object_id, lead.name).say("lister les personnes"))
     assert listing.index("Élise Garnier") < listing.index("Julien Petit") < listing.index("Thomas Moreau")
+
+
+def test_every_help_line_says_what_the_command_does(runtime):
+    """« lister les directions » and « annuler le comité n° 3 » were listed without a word of what they do."""
+    lines = [command.help_line for command in runtime.router._commands if command.help_line]
+    assert len(lines) > 30
+    undescribed = [line for line in lines if not re.search(r"»[^«»]*\u00a0: \S", line)]
+    assert not undescribed, undescribed
+
+
+async def test_who_am_i_is_one_natural_sentence(runtime, talk, tmp_path):
+    await load_demo(runtime, "local-tenant", tmp_path)
+    answers = {}
+    for role in (Role.LEAD, Role.CONTRIBUTOR, Role.OFFICIAL):
+        person = _person(role)
+        answers[role] = "\n".join(render_as_text(a) for a in await talk(person.aad_object_id, person.name).say("qui suis-je"))
+    assert answers[Role.CONTRIBUTOR] == (
+        "Vous êtes **Nadia Benali**, contributeur·rice pour la direction **DCP** (Direction de la commande publique)"
+        "\u00a0: vous renseignez les indicateurs SPASER de votre direction."
+    )
+    assert answers[Role.LEAD].startswith("Vous êtes **Camille Martin**, la personne responsable du SPASER rattachée à la direction **DCP**")
+    assert answers[Role.OFFICIAL].startswith(f"Vous êtes **{_person(Role.OFFICIAL).name}**, élu·e ou directeur·rice")
+
+
+def test_the_export_headers_read_right():
+    """The CSV/XLSX columns and the PDF tables' headings are read by people too (the catalogue's and
+    the public page's CSV columns are an exchange format: machine keys, left out)."""
+    from domain.summary.exports import SUMMARY_COLUMNS, VALUE_COLUMNS
+
+    pdf_headings = ("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut", "Direction",
+                    "Indicateurs remontés", "À remonter")
+    source = (Path(__file__).parents[2] / "domain/summary/report_pdf.py").read_text(encoding="utf-8")
+    assert all(f'"{heading}"' in source for heading in pdf_headings), "the PDF headings are the ones checked here"
+    for header in (*VALUE_COLUMNS, *SUMMARY_COLUMNS, *pdf_headings):
+        assert problems(header) == [], header
+        assert header[:1].isupper() and not header.endswith((":", "\u00a0:")), header

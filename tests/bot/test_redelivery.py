@@ -27,6 +27,7 @@ from storage.bot_state import BotStateRecord
 from storage.broadcasts.repository import Broadcast
 from storage.db import Database
 from storage.outbox import Delivery
+from tests.committees_support import add_person
 from tests.conftest import make_settings, texts
 from tests.indicators_support import value_rows
 
@@ -60,13 +61,14 @@ class Nadia:
 
 async def lead_at_two_instances(database, clock, officials: int) -> tuple[ConsoleConversation, ConsoleConversation, Database]:
     """The lead's chat as two instances see it (each its own runtime and engine on one database), with
-    `officials` people to broadcast to; the caller disposes of the second engine."""
+    `officials` people to broadcast to (each has opened the assistant: a message can reach them); the
+    caller disposes of the second engine."""
     settings = make_settings(database.url)
     first = build_runtime(settings, database=database, clock=clock)
     other_engine = Database(database.url, connect_args=database.connect_args)
     second = build_runtime(settings, database=other_engine, clock=clock)
     for index in range(officials):
-        await first.people.assign(f"elu{index}@ville.fr", Role.OFFICIAL, name=f"Élu {index}")
+        await add_person(database, f"elu{index}@ville.fr", Role.OFFICIAL, "http://127.0.0.1:9/", name=f"Élu {index}")
     return (
         ConsoleConversation(first, aad_object_id="lead-aad", name="Camille Martin"),
         ConsoleConversation(second, aad_object_id="lead-aad", name="Camille Martin"),
@@ -106,7 +108,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     """A retry can land on another instance: the ids already handled are shared through the database."""
     lead, lead_elsewhere, other_engine = await lead_at_two_instances(database, clock, officials=5)
     await lead.say("diffuser un message à tout le monde")
-    assert "Voulez-vous envoyer ce message à 5 destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
+    assert "Voulez-vous envoyer ce message à 5\u00a0destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
     confirmation = lead.activity(type="message", text="oui")
 
     try:
@@ -123,7 +125,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     assert broadcasts == 1
     assert len(per_recipient) == 5 and {count for _, count in per_recipient} == {1}
     assert sorted(len(replies) for replies in answers)[0] == 0, "the copy got no reply"
-    assert sum("C’est parti : 5 destinataires" in texts(replies) for replies in answers) == 1
+    assert sum("C’est parti : 5\u00a0destinataires" in texts(replies) for replies in answers) == 1
 
 
 async def test_an_activity_delivered_again_after_a_restart_is_ignored(sqlite_database, clock):
@@ -250,8 +252,8 @@ async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_
     finally:
         await other_engine.dispose()
 
-    assert sent.startswith("C’est parti : 3 destinataires")
-    assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3 destinataires)")
+    assert sent.startswith("C’est parti : 3\u00a0destinataires")
+    assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3\u00a0destinataires)")
     assert (broadcasts, deliveries) == (1, 3)
 
 

@@ -81,7 +81,7 @@ async def test_an_official_sees_the_compact_summary_its_chart_and_the_detail_on_
 
     assert "Toutes directions" in shown and "Points d’attention" in shown
     # On 30 November 2026 the third quarter is due: the second quarter's values are stale.
-    assert "dernière valeur : 280 heures en 2026-T2 ; 2026-T3 non renseignée" in shown  # DCP 150 + DPB 130
+    assert "dernière valeur : 280 heures au 2ᵉ trimestre 2026 ; le 3ᵉ trimestre 2026 reste à remonter" in shown  # DCP 150 + DPB 130
     assert "GOV-01" not in shown  # no target, reported for 2025: nothing to flag
     assert chart.status == 200 and chart.content_type == "image/png" and body.startswith(b"\x89PNG")
     assert "Content-Disposition" not in chart.headers and chart.headers["Cache-Control"] == "private, no-store"
@@ -99,7 +99,7 @@ async def test_a_contributor_sees_only_their_directorate_whatever_the_filter(bot
     unknown = texts(await nadia.say("état d’avancement direction XYZ"))
 
     assert "Direction DCP – Commande publique" in own
-    assert "150 heures en 2026-T2" in own and "280 heures" not in own
+    assert "150 heures au 2ᵉ trimestre 2026" in own and "280 heures" not in own
     assert "ENV-01" not in own and DPB_SECRET_COMMENT not in own and "DPB" not in own
     assert refused == "Vous ne pouvez consulter que la synthèse de votre direction (DCP)."
     assert unknown == "Vous ne pouvez consulter que la synthèse de votre direction (DCP)."

@@ -56,10 +56,10 @@ def lead(seeded, talk):
 async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(seeded, nadia):
     listing = texts(await nadia.say("mettre à jour mes indicateurs"))
     assert "**DCP** : 10 indicateurs à renseigner" in listing
-    assert "(1/10) **IND-01**" in listing and "3e trimestre 2026 (2026-T3)" in listing
+    assert "(1/10) **IND-01**" in listing and "3\u1d49\u00a0trimestre 2026 (2026-T3)" in listing
     assert "Un commentaire sur IND-01 (45,5\u00a0%)\u00a0?" in texts(await nadia.say("45,5 %"))
     confirm = texts(await nadia.say("Source : recensement OECP"))
-    assert "J’enregistre **45,5\u00a0%** pour IND-01 (DCP, 2026-T3), commentaire « Source : recensement OECP » ?" in confirm
+    assert "J’enregistre **45,5\u00a0%** pour IND-01 (direction DCP, 3\u1d49\u00a0trimestre 2026), commentaire « Source : recensement OECP » ?" in confirm
     assert await value_rows(seeded) == [], "nothing is saved before the confirmation"
     saved = texts(await nadia.say("oui"))
     assert "Enregistré : IND-01 = 45,5\u00a0%." in saved and "(2/10) **IND-02**" in saved
@@ -108,7 +108,7 @@ async def test_passer_skips_and_non_asks_the_value_again(seeded, nadia):
     await nadia.say("20")
     await nadia.say("aucun")
     again = texts(await nadia.say("non"))
-    assert "rien n’est enregistré pour IND-02" in again and "Quelle valeur pour IND-02 (2026-T3) ?" in again
+    assert "rien n’est enregistré pour IND-02" in again and "Quelle valeur pour IND-02 (3\u1d49\u00a0trimestre 2026) ?" in again
     await nadia.say("21")
     await nadia.say("aucun")
     await nadia.say("oui")
@@ -152,8 +152,8 @@ async def test_the_end_says_what_was_saved_and_what_remains(seeded, lead):
     for answer in ("1 200 heures", "RAS", "oui", "passer"):
         await lead.say(answer)
     end = texts(await lead.say("passer"))
-    assert "Enregistré :\n- IND-03 (2026-T3) : 1\u202f200\u00a0heures" in end
-    assert "Reste à renseigner pour DPB :\n- IND-12 (2025)\n- IND-15 (2026-T3)" in end
+    assert "Enregistré :\n- IND-03 (3\u1d49\u00a0trimestre 2026) : 1\u202f200\u00a0heures" in end
+    assert "Reste à renseigner pour DPB :\n- IND-12 (année 2025)\n- IND-15 (3\u1d49\u00a0trimestre 2026)" in end
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in end
 
 
@@ -193,8 +193,8 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
         reply = texts(await nadia.say(answer))
     assert "remplace 40\u00a0%, conservé dans l’historique" in reply
     trail = texts(await lead.say("historique de IND-01"))
-    assert "2026-T3 DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
-    assert "2026-T3 DCP : 40\u00a0% → 42,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
+    assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
+    assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% → 42,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
     assert "« erreur de périmètre »" in trail
 
 
@@ -206,7 +206,7 @@ async def test_what_is_due_for_a_contributor_and_for_the_lead(seeded, nadia, lea
     assert "**DCP** : 10 indicateurs à renseigner" in mine and "IND-04" in mine and "IND-08" not in mine
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in mine
     overview = texts(await lead.say("quels indicateurs dois-je renseigner ?"))
-    assert "**DRM** (Direction DRM) : 1 — IND-08 (2025)" in overview
+    assert "**DRM** (Direction DRM) : 1 — IND-08 (année 2025)" in overview
 
 
 async def test_value_of_an_indicator_by_directorate(seeded, talk):
@@ -216,7 +216,7 @@ async def test_value_of_an_indicator_by_directorate(seeded, talk):
     official = talk("maire-aad", "Hélène Dubois")
     shown = texts(await official.say("valeur de IND-03"))
     assert "**IND-03** — Heures d'insertion" in shown and "cible 20\u202f000\u00a0heures en 2028" in shown
-    assert "- DCP : pas encore de valeur" in shown and "- DPB : **4\u202f500\u00a0heures** (2026-T2" in shown
+    assert "- DCP : pas encore de valeur" in shown and "- DPB : **4\u202f500\u00a0heures** au 2\u1d49\u00a0trimestre 2026" in shown
     assert "Indicateur « IND-99 » inconnu" in texts(await official.say("valeur de IND-99"))
 
 
@@ -298,8 +298,8 @@ async def test_the_form_saves_every_value_at_once_and_a_second_submit_saves_noth
     assert card["version"] == "1.5" and card["actions"][0]["data"]["directorate"] == "DCP"
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45,5 %", "valeur|IND-05|2025": "38", "commentaire|IND-05|2025": "OECP"})
     saved = texts(await nadia.submit(data))
-    assert "Enregistré pour DCP (2 valeurs)" in saved and "- IND-05 (2025) : 38\u00a0%" in saved
-    assert "Reste à renseigner : IND-02 (2026-T3)" in saved
+    assert "Enregistré pour DCP (2 valeurs)" in saved and "- IND-05 (année 2025) : 38\u00a0%" in saved
+    assert "Reste à renseigner : IND-02 (3\u1d49\u00a0trimestre 2026)" in saved
     again = texts(await nadia.submit(data))
     assert "déjà été enregistré" in again
     assert [(row[0], row[2], row[3]) for row in await value_rows(seeded)] == [

@@ -261,10 +261,10 @@ def test_every_day_falls_in_exactly_one_period(frequency: Frequency) -> None:
     ("period", "label"),
     [
         (Period(2026, ANNUAL), "année 2026"),
-        (Period(2026, HALF, 1), "1er semestre 2026"),
-        (Period(2026, HALF, 2), "2e semestre 2026"),
-        (Period(2026, QUARTER, 1), "1er trimestre 2026"),
-        (Period(2026, QUARTER, 3), "3e trimestre 2026"),
+        (Period(2026, HALF, 1), "1er\u00a0semestre 2026"),
+        (Period(2026, HALF, 2), "2\u1d49\u00a0semestre 2026"),
+        (Period(2026, QUARTER, 1), "1er\u00a0trimestre 2026"),
+        (Period(2026, QUARTER, 3), "3\u1d49\u00a0trimestre 2026"),
     ],
 )
 def test_label_is_french_wording(period: Period, label: str) -> None:

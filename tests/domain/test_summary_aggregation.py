@@ -76,7 +76,7 @@ def test_a_directorate_without_its_weight_is_left_out_and_named():
     assert line.latest_value == Decimal("20.00")
     assert line.unweighted == ("DPB",) and line.is_partial
     assert plain(value_text(line)) == (
-        "20 % en 2025 (1/2 directions) ; DPB non comptée (pondération MARCHES manquante)"
+        "20 % en 2025 (d’après 1 direction sur 2) ; DPB non comptée (pondération MARCHES manquante)"
     )
 
 

@@ -140,7 +140,7 @@ def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_t
     counts = [column["items"][0]["text"] for column in content["body"][2]["columns"]]
     assert counts == ["0", "0", "0", "1", "0"]
     shown = texts(content)
-    assert "dernière valeur : 190 heures en 2024 ; 2025 non renseignée" in shown
+    assert "dernière valeur : 190 heures en 2024 ; l’année 2025 reste à remonter" in shown
     assert "Non renseigné" in shown
 
 
@@ -158,7 +158,7 @@ def test_directorate_without_values_renders_with_what_it_must_report():
                         DIRECTORATES, TODAY, scope=Scope.only("DCP")))
     shown = texts(content)
     assert "Non renseigné" in shown
-    assert "À remonter : A (2025)." in shown
+    assert "À remonter : A (année 2025)." in shown
     assert "Direction DCP – Commande publique" in shown
 
 

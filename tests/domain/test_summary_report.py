@@ -86,9 +86,10 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     for heading in ("Points d’attention", "Indicateurs en retard (2)", "Directions en attente (2)",
                     "Indicateurs non renseignés pour la période due (1)", "Rythme des comités", "Décisions à prendre"):
         assert heading in first, heading
-    assert "LATE Heures d’insertion : 101 heures en 2026, attendu" in first
+    assert "LATE Heures d’insertion — 101 heures en 2026 ; la trajectoire prévoit" in first
     # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.
-    old = "OLD Heures d’insertion : dernière valeur : 160 heures en 2025 (1/2 directions) ; 2026 non renseignée"
+    old = ("OLD Heures d’insertion — dernière valeur : 160 heures en 2025 (d’après 1 direction sur 2) ; "
+           "l’année 2026 reste à remonter")
     assert old in first
     assert "Détail des indicateurs" not in first
     assert pages[1].startswith("Détail des indicateurs")

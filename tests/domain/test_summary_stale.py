@@ -50,7 +50,7 @@ def test_in_december_2026_an_annual_value_of_2024_is_not_reported_for_2025():
     assert line.latest_value == Decimal(150)  # the last value stays visible, with its period
     assert line.progress_percent is None and line.expected_value is None
     assert summary.status_counts[Status.NOT_REPORTED] == 1 and summary.status_counts[Status.ON_TRACK] == 0
-    assert plain(value_text(line)) == "dernière valeur : 150 heures en 2024 ; 2025 non renseignée"
+    assert plain(value_text(line)) == "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à remonter"
     assert plain(headline_text(summary)) == "1 indicateur : 1 non renseigné."
 
 
@@ -75,7 +75,7 @@ def test_a_sum_whose_period_due_is_incomplete_is_not_reported_and_says_who_answe
         ("2026-T2", "DRC", 100), ("2026-T2", "DCP", 50), ("2026-T3", "DRC", 120)])
     (line,) = compute_summary([hours], DIRECTORATES, DECEMBER, scope=EVERYONE).lines
     assert line.status is Status.NOT_REPORTED
-    expected = "dernière valeur : 150 heures en 2026-T2 ; 2026-T3 non renseignée (1/2 directions)"
+    expected = "dernière valeur : 150 heures au 2ᵉ trimestre 2026 ; pour le 3ᵉ trimestre 2026, 1 direction sur 2 a répondu"
     assert plain(value_text(line)) == expected
 
 
@@ -93,9 +93,9 @@ def test_stale_values_are_points_of_attention_and_read_the_same_in_the_report_an
     points = attention_points(summary)
     assert [line.code for line in points.late] == ["NEW"] and [line.code for line in points.not_reported] == ["OLD"]
     html = plain(report_html(summary).decode())
-    assert "dernière valeur : 150 heures en 2024 ; 2025 non renseignée" in html
+    assert "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à remonter" in html
     first_page = plain(" ".join(PdfReader(io.BytesIO(report_pdf(summary))).pages[0].extract_text().split()))
-    assert "dernière valeur : 150 heures en 2024 ; 2025 non renseignée" in first_page
+    assert "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à remonter" in first_page
     overview = list(load_workbook(io.BytesIO(values_xlsx(summary)))["Synthèse"].iter_rows(values_only=True))
     old = next(row for row in overview if row[0] == "OLD")
     assert old[4] == "non renseigné" and old[6] == "2024" and old[7] == "2025"

@@ -118,8 +118,9 @@ async def test_the_report_counts_what_was_read_kept_and_refused_by_reason(world)
     text = report.text()
     assert "Marchés lus\u00a0: 11\u00a0; retenus pour l’organisme\u00a0: 4 (4\u00a0nouveaux, 0\u00a0mis à jour, 0\u00a0déjà connu)" in text
     assert "- considération inconnue\u00a0: 1 — marché n° 10 (2025-010)\u00a0: « Clause socialle »" in text
-    assert "2025-T1\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in text
-    assert "- aucun marché notifié\u00a0: 2025-T3, 2025-T4, 2026-T1, 2026-T2, 2026-T3" in text
+    assert "1er\u00a0trimestre 2025\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in text
+    assert ("- aucun marché notifié\u00a0: 3\u1d49\u00a0trimestre 2025, 4\u1d49\u00a0trimestre 2025, 1er\u00a0trimestre 2026, 2\u1d49\u00a0trimestre 2026, "
+            "3\u1d49\u00a0trimestre 2026") in text
 
 
 async def test_a_file_that_cannot_be_read_changes_nothing(world, tmp_path):
@@ -154,9 +155,9 @@ async def test_where_a_figure_comes_from(world):
     assert provenance.source.filename == "single.json" and provenance.source.sirets == tuple(BODY)
     assert [p.code for p in provenance.empty_periods] == ["2025-T4", "2026-T1", "2026-T2"]
     text = provenance_text(provenance)
-    assert "Dernière valeur\u00a0: 100\u00a0% en 2026-T3, soit 1 sur 1\u00a0marché notifié." in text
+    assert "Dernière valeur\u00a0: 100\u00a0% au 3\u1d49\u00a0trimestre 2026, soit 1 sur 1\u00a0marché notifié." in text
     assert "import n°\u00a03 « single.json »" in text and "par Camille Martin" in text
-    assert "Sans valeur, faute de marché notifié\u00a0: 2025-T4, 2026-T1, 2026-T2." in text
+    assert "Sans valeur, faute de marché notifié\u00a0: 4\u1d49\u00a0trimestre 2025, 1er\u00a0trimestre 2026, 2\u1d49\u00a0trimestre 2026." in text
     reported = provenance_text(await world.decp.provenance("IND-01"))
     assert "Valeur saisie par la direction DCP." in reported and "Aucune valeur saisie" in reported
 
