@@ -9,7 +9,7 @@ then the understanding layer (knowledge entries, intents, neighbouring subjects,
   committee, axis), read against the demo organisation.
 
 Sets: `tests/data/knowledge_eval.json` (the first tuning set), `tests/data/eval/dev.json` (tuning
-allowed) and `tests/data/eval/frozen.json` (written before any tuning by someone who never read
+allowed), `tests/data/eval/frozen.json` and `frozen2.json` (written before any tuning by someone who never read
 the entries: only its totals are ever printed, never its questions).
 
     .venv/bin/python benchmarks/eval_understanding.py            # totals of every set
@@ -43,6 +43,7 @@ SETS = {
     "tuning (knowledge_eval.json)": ROOT / "tests/data/knowledge_eval.json",
     "dev": ROOT / "tests/data/eval/dev.json",
     "frozen": ROOT / "tests/data/eval/frozen.json",
+    "frozen2": ROOT / "tests/data/eval/frozen2.json",
 }
 SHOWABLE = {"tuning (knowledge_eval.json)", "dev"}
 SLOT_NAMES = ("indicator", "directorate", "committee", "axis")

@@ -162,7 +162,7 @@ SCRIPTS = {
         "synthèse", "indicateurs en retard", "prochain comité", "lister les comités",
         "planifier un COPIL le 12 mars à 14h", "salle du conseil", "Bilan 2026 et objectifs 2027", "oui",
         "prochain comité", "proposer un calendrier", "annuler",
-        "diffuser un message à tout le monde", "Le bilan sera présenté en mars.", "non",
+        "diffuser un message à tout le monde", "Le bilan sera présenté en mars.",
         "historique des diffusions", "questions sans réponse", "annuler", "merci",
     ),
     Role.CONTRIBUTOR: (

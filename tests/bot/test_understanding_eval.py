@@ -2,9 +2,10 @@
 Teams message is understood: the commands' own phrasings, then intents, knowledge entries and
 neighbouring subjects.
 
-The tuning sets (knowledge_eval.json, dev.json) may be read when tuning; the frozen set was
-written before any tuning by someone who never read the entries and is never printed question by
-question: only its totals, held to a floor so that a change cannot lose ground unseen.
+The tuning sets (knowledge_eval.json, dev.json) may be read when tuning; the frozen sets were
+written before any tuning by someone who never read the entries (frozen2 after the persona
+phrasings) and are never printed question by question: only their totals, held to a floor so that
+a change cannot lose ground unseen.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FLOORS = {
     "tuning (knowledge_eval.json)": (0.88, 0.94, None),
     "dev": (0.62, 0.88, 0.62),
     "frozen": (0.71, 0.92, 0.57),
+    "frozen2": (0.78, 0.88, 0.66),
 }
 NEAR_COPY_SIMILARITY = 90
 
@@ -37,7 +39,7 @@ def load(name: str) -> dict:
 
 def test_the_new_sets_are_large_enough_and_not_copied_from_the_entries() -> None:
     own_lines = [text for entry in KnowledgeBase.from_directory().entries() for text in (entry.title, *entry.questions)]
-    for name in ("dev", "frozen"):
+    for name in ("dev", "frozen", "frozen2"):
         data = load(name)
         assert len(data["on_topic"]) >= 150 and len(data["off_topic"]) >= 40 and len(data["data"]) >= 40
         near_copies = sum(
