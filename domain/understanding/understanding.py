@@ -37,7 +37,10 @@ _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "l
 est au vert ? »)."""
 LAST_CLAUSE_CONFIDENCE = 0.8
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
-_CLAUSES = re.compile(r"[:;?!.]|,\s")
+BARELY_OFF_TOPIC = 0.6
+"""An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
+_SENTENCES = re.compile(r"[:;?!.]")
+_CLAUSES = re.compile(r",\s")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -104,17 +107,25 @@ class Understander:
 
     def _last_clause_if_unknown(self, answer: Answer) -> Answer:
         """« Je viens d'arriver au service, on me parle de X : c'est quoi X ? »: the context dilutes
-        the question. Its last clause answers it when, alone, it is surely about the entry the
-        whole question ranked first."""
-        if answer.entry is not None or answer.problem is not None or not answer.suggestions:
+        the question, or its small talk (« je sors d'une réunion… ») looks off-topic. Its last
+        clause answers it when, alone, it is surely about the entry the whole question ranked
+        first, or about a SPASER entry where the whole question was barely off-topic."""
+        unsure = answer.entry is None and answer.suggestions
+        barely_off = (
+            answer.entry is not None
+            and answer.entry.kind is EntryKind.OUT_OF_SCOPE
+            and answer.confidence < BARELY_OFF_TOPIC
+        )
+        if answer.problem is not None or not (unsure or barely_off):
             return answer
-        clauses = [clause for clause in _CLAUSES.split(answer.question) if len(tokenize(clause)) >= 2]
-        if len(clauses) < 2:
+        clause = _last_clause(answer.question)
+        if clause is None:
             return answer
-        last = self.knowledge.answer(clauses[-1])
-        if last.entry == answer.suggestions[0] and last.confidence >= LAST_CLAUSE_CONFIDENCE:
-            return replace(last, question=answer.question)
-        return answer
+        last = self.knowledge.answer(clause)
+        if last.entry is None or last.confidence < LAST_CLAUSE_CONFIDENCE:
+            return answer
+        agrees = last.entry == answer.suggestions[0] if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
+        return replace(last, question=answer.question) if agrees else answer
 
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
@@ -129,3 +140,12 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _last_clause(question: str) -> str | None:
+    """The last sentence of a question (after « : » or « . »), else its last clause (after a comma)."""
+    for separator in (_SENTENCES, _CLAUSES):
+        parts = [part for part in separator.split(question) if len(tokenize(part)) >= 2]
+        if len(parts) >= 2:
+            return parts[-1]
+    return None

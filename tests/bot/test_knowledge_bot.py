@@ -23,6 +23,7 @@ UNKNOWN_QUESTION = "Où est rangé le modèle de délibération ?"
         ("a partir de quel montant d'achat on doit faire un spaser", "50 millions"),
         ("combien de fois par an réunir les élu·es ?", "1 à 2 fois par an"),
         ("ca prend combien de temps d'elaborer le spaser", "6 mois"),
+        ("le SPASER, c'est obligatoire à partir de combien ?", "50 millions"),
     ],
 )
 async def test_founding_text_questions_are_answered_with_their_source(talk, question, expected):
@@ -39,6 +40,12 @@ async def test_a_long_question_is_answered_by_its_last_clause_when_the_context_d
     reply = texts(await talk().say(question))
     assert "Source" in reply and "Je ne sais pas" not in reply
     assert await runtime.knowledge.open_questions() == []
+
+
+async def test_small_talk_before_a_spaser_question_does_not_make_it_off_topic(talk):
+    question = "Je sors d'une réunion avec le DGS et il m'a posé une colle : le SPASER, c'est obligatoire à partir de combien ?"
+    reply = texts(await talk().say(question))
+    assert "50 millions" in reply and "Ce n’est pas mon sujet" not in reply
 
 
 async def test_off_topic_gets_an_honest_not_my_subject_and_stays_out_of_the_leads_queue(talk, runtime):
