@@ -74,8 +74,8 @@ class Downloads:
         """The file written to `target`; a French DomainError when it may not, or could not, be fetched."""
         limit = self._max_bytes.get(file.extension)
         if limit is None:
-            raise DomainError(f"Je ne sais pas quoi faire du fichier « {file.name} ».")
-        cannot = DomainError(f"Je n’ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s’il vous plaît.")
+            raise DomainError(f"Je ne sais pas quoi faire du fichier « {file.name} ».")
+        cannot = DomainError(f"Je n’ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s’il vous plaît.")
         async with self._slots:
             try:
                 async with asyncio.timeout(DOWNLOAD_SECONDS), aiohttp.ClientSession() as session:
@@ -107,7 +107,7 @@ class Downloads:
 
 async def _copy(response: aiohttp.ClientResponse, limit: int, file: IncomingFile, stream: BinaryIO) -> None:
     too_large = DomainError(
-        f"Le fichier « {file.name} » dépasse la taille maximale acceptée ({max(limit // (1024 * 1024), 1)} Mo)."
+        f"Le fichier « {file.name} » dépasse la taille maximale acceptée ({max(limit // (1024 * 1024), 1)} Mo)."
     )
     if response.content_length is not None and response.content_length > limit:
         raise too_large
@@ -146,7 +146,7 @@ def fetched_path(turn_context: TurnContext, file: IncomingFile) -> Path:
         return result
     if isinstance(result, DomainError):
         raise result
-    raise DomainError(f"Je n’ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s’il vous plaît.")
+    raise DomainError(f"Je n’ai pas pu récupérer le fichier « {file.name} ». Renvoyez-le, s’il vous plaît.")
 
 
 def fetched(turn_context: TurnContext, file: IncomingFile, max_bytes: int) -> bytes:
@@ -155,6 +155,6 @@ def fetched(turn_context: TurnContext, file: IncomingFile, max_bytes: int) -> by
     path = fetched_path(turn_context, file)
     if path.stat().st_size > max_bytes:
         raise DomainError(
-            f"Le fichier « {file.name} » dépasse la taille maximale acceptée ({max(max_bytes // (1024 * 1024), 1)} Mo)."
+            f"Le fichier « {file.name} » dépasse la taille maximale acceptée ({max(max_bytes // (1024 * 1024), 1)} Mo)."
         )
     return path.read_bytes()

@@ -70,7 +70,7 @@ def demo(settings: Settings, tenant_id: str) -> None:
             f"Données essentielles (DECP) : {counts['decp_contracts']} marchés de l’organisme importés depuis "
             f"decp-demo.json ; {counts['decp_values']} valeurs calculées nouvelles ou mises à jour."
         )
-        print("Page publique du SPASER : la personne responsable du SPASER la met en ligne avec « publier la page SPASER ».")
+        print("Page publique du SPASER : la personne responsable du SPASER la met en ligne avec « publier la page SPASER ».")
     print("Essayez par exemple :")
     for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
         print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
@@ -83,7 +83,7 @@ async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
     if email:
         person = next((p for p in await runtime.people.list() if p.email == email.lower()), None)
         if person is None:
-            print(f"Personne inconnue : {email}. Lancez d’abord « spaser-bot demo » ou choisissez une autre adresse.")
+            print(f"Personne inconnue : {email}. Lancez d’abord « spaser-bot demo » ou choisissez une autre adresse.")
             return
     if person is not None:
         aad_object_id = person.aad_object_id or f"local-{person.email}"
@@ -92,7 +92,7 @@ async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
     else:
         conversation = ConsoleConversation(runtime, aad_object_id="local-invite", name="Invité", tenant_id=tenant_id)
         who = "Invité (sans rôle)"
-    print(f"Vous parlez à l’assistant SPASER en tant que {who}. Tapez « quitter » ou Ctrl-D pour sortir.")
+    print(f"Vous parlez à l’assistant SPASER en tant que {who}. Tapez « quitter » ou Ctrl-D pour sortir.")
     for reply in await conversation.install():
         print(render_as_text(reply), end="\n\n")
     for line in lines:

@@ -29,10 +29,10 @@ log = logging.getLogger(__name__)
 CardActionHandler = Callable[[TurnContext, PersonView | None, dict], Awaitable[None]]
 FileHandler = Callable[[TurnContext, PersonView | None, IncomingFile], Awaitable[None]]
 UNKNOWN_INPUT_REPLY = (
-    "Je n’ai pas compris. Tapez « aide » pour voir ce que je sais faire, "
+    "Je n’ai pas compris. Tapez « aide » pour voir ce que je sais faire, "
     "ou posez-moi une question sur le SPASER."
 )
-EMPTY_INPUT_REPLY = "Je n’ai reçu aucun texte. Tapez « aide » pour voir ce que je sais faire."
+EMPTY_INPUT_REPLY = "Je n’ai reçu aucun texte. Tapez « aide » pour voir ce que je sais faire."
 MAX_MESSAGE_CHARS = 4000
 """The longest answer a dialog takes (a broadcast, an agenda): anything longer is refused at once."""
 MAX_ROUTED_CHARS = 1000
@@ -44,9 +44,9 @@ TOO_LONG_TO_UNDERSTAND = (
 ANSWERED_PRIVATELY = "Je vous ai répondu en message privé : ce que vous demandez ne concerne que vous."
 ASK_ME_PRIVATELY = (
     "Je ne peux pas répondre ici : ce que vous demandez ne concerne que vous. Écrivez-moi en conversation "
-    "privée (cliquez sur mon nom, puis sur « Conversation ») et redemandez-le."
+    "privée (cliquez sur mon nom, puis sur « Conversation ») et redemandez-le."
 )
-UNIVERSAL_ACTION_REPLY = "Ce bouton n’est plus valable. Tapez « aide » pour recommencer."
+UNIVERSAL_ACTION_REPLY = "Ce bouton n’est plus valable. Tapez « aide » pour recommencer."
 WELCOMED_FLAG = "welcomed"
 ROSTER_KEY = "spaser.roster_member"
 
@@ -193,7 +193,7 @@ class SpaserBot(TeamsActivityHandler):
     async def _handle_card_action(self, turn_context: TurnContext, person: PersonView | None, value: dict) -> None:
         handler = self._card_actions.get(str(value.get("action")))
         if handler is None:
-            await turn_context.send_activity("Ce bouton n’est plus valable. Tapez « aide » pour recommencer.")
+            await turn_context.send_activity("Ce bouton n’est plus valable. Tapez « aide » pour recommencer.")
             return
         await handler(turn_context, person, value)
 
@@ -203,7 +203,7 @@ class SpaserBot(TeamsActivityHandler):
             if handler is None:
                 accepted = ", ".join(sorted(self._file_handlers)) or "aucun"
                 await turn_context.send_activity(
-                    f"Je ne sais pas quoi faire du fichier « {file.name} ». Formats acceptés : {accepted}."
+                    f"Je ne sais pas quoi faire du fichier « {file.name} ». Formats acceptés : {accepted}."
                 )
                 continue
             await handler(turn_context, person, file)

@@ -109,7 +109,7 @@ def schema_errors(manifest: dict) -> list[str]:
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     validator = Draft4Validator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(manifest), key=lambda e: list(e.absolute_path))
-    return [f"« {'/'.join(str(p) for p in error.absolute_path) or 'racine'} » : {error.message}" for error in errors]
+    return [f"« {'/'.join(str(p) for p in error.absolute_path) or 'racine'} » : {error.message}" for error in errors]
 
 
 def build_teams_package(settings: Settings, output: Path, *, manifest: dict | None = None) -> Path:

@@ -37,7 +37,7 @@ class SpaserDialog(ComponentDialog):
     Subclasses set `help_text` (French, shown on `aide`) and `cancel_text` (shown on `annuler`).
     """
 
-    help_text = "Répondez à la question posée, ou tapez « annuler » pour arrêter."
+    help_text = "Répondez à la question posée, ou tapez « annuler » pour arrêter."
     cancel_text = "C’est annulé : rien de plus n’a été enregistré."
     allowed_roles: frozenset[Role] = frozenset({Role.LEAD})
 
@@ -76,7 +76,7 @@ class SpaserDialog(ComponentDialog):
             return await inner_dc.cancel_all_dialogs()
         if text in HELP_WORDS:
             await inner_dc.context.send_activity(
-                MessageFactory.text(f"{self.help_text}\n\nTapez « annuler » pour arrêter à tout moment.")
+                MessageFactory.text(f"{self.help_text}\n\nTapez « annuler » pour arrêter à tout moment.")
             )
             await inner_dc.reprompt_dialog()
             return DialogTurnResult(DialogTurnStatus.Waiting)
@@ -127,7 +127,7 @@ def yes_no_prompt(dialog_id: str) -> ChoicePrompt:
 def yes_no_options(prompt: str) -> PromptOptions:
     return PromptOptions(
         prompt=MessageFactory.text(prompt),
-        retry_prompt=MessageFactory.text("Répondez « oui » ou « non »."),
+        retry_prompt=MessageFactory.text("Répondez « oui » ou « non »."),
         choices=[YES_CHOICE, NO_CHOICE],
         style=ListStyle.hero_card,
     )

@@ -289,7 +289,7 @@ def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome
     are grouped by reason, each reason said once."""
     lines = [
         f"**Bilan de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
-        f"({shown(broadcast.audience_label)}) : « {shown(excerpt(broadcast.text, 80))} »",
+        f"({shown(broadcast.audience_label)}) : « {shown(excerpt(broadcast.text, 80))} »",
     ]
     for state, title in _STATE_TITLES:
         concerned = [outcome for outcome in outcomes if outcome.state is state]

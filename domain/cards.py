@@ -73,7 +73,7 @@ def welcome_card(person: PersonView | None, examples: list[tuple[str, str]]) -> 
             "écologiquement responsables de votre organisme.",
         },
         {"type": "TextBlock", "wrap": True, "text": ROLE_INTRODUCTIONS[role]},
-        {"type": "TextBlock", "wrap": True, "isSubtle": True, "text": "Tapez « aide » à tout moment pour voir ce que je sais faire."},
+        {"type": "TextBlock", "wrap": True, "isSubtle": True, "text": "Tapez « aide » à tout moment pour voir ce que je sais faire."},
     ]
     return card(body, [im_back(title, text) for title, text in examples[:4]])
 
@@ -96,8 +96,8 @@ def help_card(lines_by_topic: Iterable[tuple[str, str]], examples: list[str]) ->
             "wrap": True,
             "isSubtle": True,
             "spacing": "Medium",
-            "text": "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
-            "Dans un dialogue, « annuler » arrête à tout moment.",
+            "text": "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
+            "Dans un dialogue, « annuler » arrête à tout moment.",
         }
     )
     return card(body, [im_back(example, example) for example in examples])

@@ -15,8 +15,8 @@ from babel.dates import format_date, format_time
 DEFAULT_TIMEZONE = "Europe/Paris"
 
 DATE_LOCALE = "fr_FR"
-TIME_PATTERN = "H 'h' mm"
-"""« 14 h 00 », the French typographic convention for hours."""
+TIME_PATTERN = "H'\u00a0h\u00a0'mm"
+"""« 14 h 00 », the French typographic convention for hours, held together by no-break spaces."""
 
 
 class SchedulingError(ValueError):
@@ -59,10 +59,10 @@ class FakeClock:
 def require_aware(value: datetime, field_name: str) -> datetime:
     """Refuse naive datetimes: without a zone an instant is ambiguous and DST rules cannot apply."""
     if not isinstance(value, datetime):
-        raise SchedulingError(f"« {field_name} » doit être une date et une heure, pas {type(value).__name__}.")
+        raise SchedulingError(f"« {field_name} » doit être une date et une heure, pas {type(value).__name__}.")
     if value.tzinfo is None or value.utcoffset() is None:
         raise SchedulingError(
-            f"« {field_name} » doit indiquer son fuseau horaire (date-heure sans fuseau : {value.isoformat()})."
+            f"« {field_name} » doit indiquer son fuseau horaire (date-heure sans fuseau : {value.isoformat()})."
         )
     return value
 
@@ -78,7 +78,7 @@ def load_timezone(zone: ZoneInfo | str) -> ZoneInfo:
     try:
         return ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
-        raise SchedulingError(f"Fuseau horaire inconnu : « {zone} » (exemple attendu : Europe/Paris).") from error
+        raise SchedulingError(f"Fuseau horaire inconnu : « {zone} » (exemple attendu : Europe/Paris).") from error
 
 
 def local_datetime(day: date, wall_time: time, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> datetime:
@@ -95,8 +95,9 @@ def local_datetime(day: date, wall_time: time, zone: ZoneInfo | str = DEFAULT_TI
 
 def format_date_fr(day: date) -> str:
     """`jeudi 1er octobre 2026`: babel's French names (never the OS locale), with the ordinal « 1er »
-    French writes for the first day of a month, which CLDR patterns cannot say."""
-    pattern = "EEEE d'er' MMMM y" if day.day == 1 else "EEEE d MMMM y"
+    French writes for the first day of a month, which CLDR patterns cannot say; a no-break space keeps
+    the day with its month."""
+    pattern = "EEEE d'er\u00a0'MMMM y" if day.day == 1 else "EEEE d\u00a0MMMM y"
     return format_date(day, pattern, locale=DATE_LOCALE)
 
 

@@ -126,7 +126,7 @@ def parse_windows(raw: str) -> tuple[Window, ...]:
             windows.append(Window(int(limit), float(seconds)))
         except ValueError as error:
             raise SchedulingError(
-                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
+                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
             ) from error
     return tuple(windows)
 
@@ -252,12 +252,12 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
         plural = len(problems) > 1
         lines.append(
             f"{len(problems)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "
-            f"« {subject} » :"
+            f"« {subject} » :"
         )
         lines.extend(f"- {reason} : {listed_names(names)}" for reason, names in groups)
     if installed:
         if not problems:
-            lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
+            lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
         lines.append(f"- {INSTALLED} : {listed_names([shown(row.recipient_label) or 'destinataire inconnu' for row in installed])}")
     return _to_leads(leads, f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}", f"{kind}:{source_id}", lines)
 
@@ -307,7 +307,7 @@ def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple
         return f"{key[0]} (message{'s' if len(numbers) > 1 else ''} {listed})"
 
     lines = [f"{len(groups)} messages envoyés ensemble ne sont pas parvenus à tout le monde :"]
-    lines += [f"{number}. « {_subject(rows)} »" for number, (_, _, rows) in enumerate(groups, start=1)]
+    lines += [f"{number}. « {_subject(rows)} »" for number, (_, _, rows) in enumerate(groups, start=1)]
     failures = [(named(key), errors[key]) for key in missed if key[1] != INSTALLED]
     lines += [f"- {reason} : {listed_names(names)}" for reason, names in names_by_reason(failures)]
     installed = [named(key) for key in missed if key[1] == INSTALLED]

@@ -44,7 +44,7 @@ DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 def normalise_email(raw: str) -> str:
     email = raw.strip().strip("<>").lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 320:
-        raise DomainError(f"« {raw.strip()[:80]} » n’est pas une adresse e-mail valide (exemple : prenom.nom@ville.fr).")
+        raise DomainError(f"« {raw.strip()[:80]} » n’est pas une adresse e-mail valide (exemple : prenom.nom@ville.fr).")
     return email
 
 
@@ -52,7 +52,7 @@ def normalise_directorate_code(raw: str) -> str:
     code = raw.strip().upper()
     if not DIRECTORATE_CODE_PATTERN.match(code):
         raise DomainError(
-            f"« {raw.strip()[:40]} » n’est pas un code de direction valide : lettres, chiffres, - ou _, "
+            f"« {raw.strip()[:40]} » n’est pas un code de direction valide : lettres, chiffres, - ou _, "
             "32 caractères au plus (exemple : DAJ, DIR-ACHATS)."
         )
     return code
@@ -96,4 +96,4 @@ def role_refusal(roles: frozenset[Role | None], person: PersonView | None = None
     if person is None or person.role is None:
         return UNREGISTERED_REFUSAL
     who = " et ".join(ROLE_ADDRESSEES[role] for role in Role if role in roles)
-    return f"Cette action est réservée {who}. Tapez « qui suis-je » pour connaître votre rôle."
+    return f"Cette action est réservée {who}. Tapez « qui suis-je » pour connaître votre rôle."

@@ -193,7 +193,7 @@ def _axis_table(axis: Axis, indicators: list[PublicIndicator]) -> list[str]:
     rows = [
         f"<h3>{escape(title)}</h3>",
         "<table>",
-        f"<caption>Indicateurs de l’axe « {escape(title)} »</caption>",
+        f"<caption>Indicateurs de l’axe « {escape(title)} »</caption>",
         "<thead><tr>"
         + "".join(f'<th scope="col">{name}</th>' for name in ("Indicateur", "Dernière valeur", "Cible", "Progression", "Origine"))
         + "</tr></thead>",

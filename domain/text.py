@@ -38,6 +38,11 @@ _LINE_BREAKS_AND_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 """Ordinary white space only: a quoted message keeps its no-break spaces (« Rappel : »)."""
 
 
+def one_line(text: str) -> str:
+    """Line breaks and runs of ordinary spaces collapsed to one space; no-break spaces are kept."""
+    return _LINE_BREAKS_AND_SPACES.sub(" ", text).strip()
+
+
 def excerpt(text: str | None, limit: int) -> str:
     """One line of at most `limit` characters for quoting a message back, cut between two words.
 

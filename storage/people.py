@@ -182,7 +182,7 @@ class PeopleRepository:
                     await session.execute(select(Directorate).where(Directorate.code == code))
                 ).scalar_one_or_none()
                 if directorate is None:
-                    raise DomainError(f"La direction {code} n’existe pas. Créez-la d’abord (« ajouter une direction »).")
+                    raise DomainError(f"La direction {code} n’existe pas. Créez-la d’abord (« ajouter une direction »).")
                 directorate_id = directorate.id
             elif role is Role.CONTRIBUTOR:
                 raise DomainError("Un·e contributeur·rice doit être rattaché·e à une direction.")

@@ -35,11 +35,16 @@ _FRENCH_WORDS = {
 }
 _ACCENTED = re.compile(r"[àâäçéèêëîïôöùûüÿœæÀÂÇÉÈÊÎÔÙÛŒ«»’]")
 
+MONTHS = r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b"
+
 CHECKS: dict[str, re.Pattern[str]] = {
-    "plural in parentheses « (s) »": re.compile(_WORD + r"\((s|e|es|x|nt|le|ne)\)"),
+    "plural in parentheses « (s) »": re.compile(_WORD + r"\((s|e|es|x|nt|le|ne)\)"),
     "straight apostrophe": re.compile(r"(?<=" + _WORD + r")'(?=[*_«]*" + _WORD + r")"),
     "ordinary space before : ; ? ! % €": re.compile(r" [:;?!€]| %(?![a-zA-Z(])"),
     "no space before : ; ? ! % €": re.compile(r"(?<=" + _WORD + r")[;!?](?=\s|$)|(?<=" + _WORD + r"):(?=\s)|\d%|\d€"),
+    "ordinary space inside « guillemets »": re.compile(r"« | »"),
+    "ordinary space in an hour « 14 h 00 »": re.compile(r"\d h \d\d"),
+    "ordinary space between a day and its month": re.compile(r"(?:\b\d|\d\d|1er) " + MONTHS),
     "ordinary space inside a number": re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)"),
     "masculine-only role noun": re.compile(
         r"\b(?:[Ll]e|[Aa]u|[Dd]u|[Uu]n|[Cc]e|[Ss]eul le|[Ss]on) responsable\b"
@@ -71,7 +76,7 @@ _FRENCH_SPACING = re.compile(r"[\w*»)][ \u00a0\u202f][:;?!](?:\s|$)")
 
 def looks_french(text: str) -> bool:
     """Prose in French, as opposed to identifiers, SQL, English log lines or format strings."""
-    if _FRENCH_SPACING.search(text):
+    if _FRENCH_SPACING.search(text) or "«" in text or "»" in text:
         return True
     words = re.findall(_WORD + r"+", text)
     if len(words) < 2:

@@ -1,6 +1,7 @@
 """Apply the mechanical part of the house typography to the user-facing literals that
 tests/french_support.py finds: ’ for a straight apostrophe between letters, U+00A0 for the ordinary
-space before « : ; ? ! % € », U+202F between digit groups. Only the text outside f-string
+space before « : ; ? ! % € », inside « guillemets », in « 14 h 00 » and
+between a day and its month, U+202F between digit groups. Only the text outside f-string
 replacement fields is touched; plurals and inclusive wording stay a writer's job (the scan test
 names them).
 
@@ -20,6 +21,7 @@ import tokenize
 from pathlib import Path
 
 from tests.french_support import (
+    MONTHS,
     french_string_nodes,
     scanned_modules,
 )
@@ -29,11 +31,17 @@ _WORD = r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]"
 _APOSTROPHE = re.compile(r"(?<=" + _WORD + r")\\?'(?=[*_«]*" + _WORD + ")")
 _SPACE = re.compile(r" (?=[:;?!€])| (?=%(?![a-zA-Z(]))")
 _NUMBER = re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?!\d)")
+_INSIDE_QUOTES = re.compile(r"(?<=«) | (?=»)")
+_HOUR = re.compile(r"(?<=\d) h (?=\d\d)")
+_DAY_MONTH = re.compile(r"(\b\d{1,2}|1er) (?=" + MONTHS + r")")
 
 
 def typeset(text: str) -> str:
     text = _APOSTROPHE.sub("’", text)
     text = _SPACE.sub("\u00a0", text)
+    text = _INSIDE_QUOTES.sub("\u00a0", text)
+    text = _HOUR.sub("\u00a0h\u00a0", text)
+    text = _DAY_MONTH.sub("\\1\u00a0", text)
     return _NUMBER.sub(lambda found: found.group(1) + found.group(2).replace(" ", "\u202f"), text)
 
 

@@ -40,7 +40,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             )
             lines.append(
                 f"- {format_datetime_fr(item.created_at, tz)} · {shown(item.author_name)} → {shown(item.audience_label)} "
-                f"({item.recipient_count}) : « {shown(excerpt(item.text, 60))} » — {outcome}"
+                f"({item.recipient_count}) : « {shown(excerpt(item.text, 60))} » — {outcome}"
             )
         await call.turn_context.send_activity("\n".join(lines))
 
@@ -50,7 +50,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             (BROADCAST_PATTERN, r"^diffuse[rz]?\b(?P<rest>.*)$"),
             broadcast,
             roles=LEAD_ONLY,
-            help_line="« diffuser un message » : à tout le monde, à un comité, à des directions ou aux directions en retard",
+            help_line="« diffuser un message » : à tout le monde, à un comité, à des directions ou aux directions en retard",
             topic="Synthèse",
             in_groups=GroupReply.HERE,
         ),
@@ -59,7 +59,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             (r"^(l')?historique des (diffusions|messages diffuses)$", r"^(les )?diffusions$"),
             history,
             roles=LEAD_ONLY,
-            help_line="« historique des diffusions » : qui a diffusé quoi, à qui, avec quel résultat",
+            help_line="« historique des diffusions » : qui a diffusé quoi, à qui, avec quel résultat",
             topic="Synthèse",
         ),
     ]

@@ -47,7 +47,7 @@ def _options_from_sentence(dates: MeetingDateReader, text: str) -> PlanMeetingOp
     return options
 
 
-WHICH_COMMITTEE = "Précisez le comité : « COPIL » (comité de pilotage) ou « comité technique »."
+WHICH_COMMITTEE = "Précisez le comité : « COPIL » (comité de pilotage) ou « comité technique »."
 
 
 def build_commands(
@@ -144,7 +144,7 @@ def build_commands(
         prefix = "Votre nouveau lien (l’ancien ne fonctionne plus)" if rotate else "Votre agenda des comités SPASER"
         await call.turn_context.send_activity(
             f"{prefix} : {links.feed_url(token)}\n\nDans Outlook : *Ajouter un calendrier* → *À partir d’Internet*, "
-            "puis collez ce lien. Il est personnel : ne le partagez pas (« nouveau lien d’agenda » en crée un autre)."
+            "puis collez ce lien. Il est personnel : ne le partagez pas (« nouveau lien d’agenda » en crée un autre)."
         )
 
     async def members(call: CommandCall) -> None:
@@ -160,7 +160,7 @@ def build_commands(
             text = (
                 f"Aucun membre n’est inscrit au {KIND_NAMES[kind]} : les rappels vont par défaut "
                 f"{'aux élu·es et directeur·rices' if kind is CommitteeKind.COPIL else 'aux contributeur·rices des directions'} "
-                f"et à la personne responsable du SPASER ({names}). Tapez « inviter prenom.nom@ville.fr au {KIND_NAMES[kind]} »."
+                f"et à la personne responsable du SPASER ({names}). Tapez « inviter prenom.nom@ville.fr au {KIND_NAMES[kind]} »."
             )
         await call.turn_context.send_activity(text)
 
@@ -181,9 +181,9 @@ def build_commands(
         if added:
             parts.append(f"Inscrit·es au {KIND_NAMES[kind]} : {', '.join(added)}.")
         if unknown:
-            parts.append(f"Inconnu·es : {', '.join(unknown)} — enregistrez-les d’abord (« affecter {unknown[0]} élu·e »).")
+            parts.append(f"Inconnu·es : {', '.join(unknown)} — enregistrez-les d’abord (« affecter {unknown[0]} élu·e »).")
         if not parts:
-            parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter prenom.nom@ville.fr au COPIL ».")
+            parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter prenom.nom@ville.fr au COPIL ».")
         await call.turn_context.send_activity(" ".join(parts))
 
     async def remove_member(call: CommandCall) -> None:
@@ -227,7 +227,7 @@ def build_commands(
             ),
             year_plan,
             roles=LEAD_ONLY,
-            help_line="« proposer un calendrier » : une année de comités à la cadence recommandée",
+            help_line="« proposer un calendrier » : une année de comités à la cadence recommandée",
             example="proposer un calendrier",
             in_groups=GroupReply.HERE,
         ),
@@ -236,7 +236,7 @@ def build_commands(
             (rf"^(planifie[rz]?|programme[rz]?|organise[rz]?|prevoi[rst]|convoque[rz]?|fixe[rz]?) (un |une |le |la |l')?(nouveau |nouvelle |prochain |prochaine )?{COMMITTEE}\b",),
             plan_meeting,
             roles=LEAD_ONLY,
-            help_line="« planifier un COPIL le 12 mars à 14h » : planifier un comité",
+            help_line="« planifier un COPIL le 12 mars à 14h » : planifier un comité",
             example="planifier un comité",
             in_groups=GroupReply.HERE,
         ),
@@ -245,7 +245,7 @@ def build_commands(
             (rf"^(deplace[rz]?|reporte[rz]?|decale[rz]?|avance[rz]?|change[rz]? la date d[ue]) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             reschedule,
             roles=LEAD_ONLY,
-            help_line="« déplacer le prochain COPIL au 19 mars à 10h » : changer la date d’un comité (ses membres sont prévenus)",
+            help_line="« déplacer le prochain COPIL au 19 mars à 10h » : changer la date d’un comité (ses membres sont prévenus)",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -253,7 +253,7 @@ def build_commands(
             (rf"^(annule[rz]?|supprime[rz]?) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             cancel,
             roles=LEAD_ONLY,
-            help_line="« annuler le comité n° 3 » : annuler un comité planifié (ses membres sont prévenus)",
+            help_line="« annuler le comité n° 3 » : annuler un comité planifié (ses membres sont prévenus)",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -266,7 +266,7 @@ def build_commands(
             next_meeting,
             roles=REGISTERED,
             intent="next_meeting",
-            help_line="« prochain comité » ou « quand est le prochain COPIL ? » : la date, le lieu et l’ordre du jour",
+            help_line="« prochain comité » ou « quand est le prochain COPIL ? » : la date, le lieu et l’ordre du jour",
             example="prochain comité",
         ),
         Command(
@@ -274,14 +274,14 @@ def build_commands(
             (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?) (la liste )?(des |les )?(comites|reunions|copil|cotech)\b", r"^(les )?comites( prevus| a venir)?$"),
             list_meetings,
             roles=REGISTERED,
-            help_line="« lister les comités » : les comités à venir",
+            help_line="« lister les comités » : les comités à venir",
         ),
         Command(
             "set_cadence",
             (rf"^cadence (du |des |de )?{COMMITTEE}[^0-9]*(?P<low>\d{{1,3}}) ?(a|-) ?(?P<high>\d{{1,3}})",),
             set_cadence,
             roles=LEAD_ONLY,
-            help_line="« cadence du COPIL 1 à 2 » : changer la cadence recommandée",
+            help_line="« cadence du COPIL 1 à 2 » : changer la cadence recommandée",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -289,7 +289,7 @@ def build_commands(
             (r"\b(verifie[rz]?|controle[rz]?|voir|quelle est) (la )?cadence\b", r"^cadence( des comites)?$"),
             check_cadence,
             roles=LEAD_ONLY,
-            help_line="« vérifier la cadence » : comités trop rares ou trop fréquents",
+            help_line="« vérifier la cadence » : comités trop rares ou trop fréquents",
             example="vérifier la cadence",
         ),
         Command(
@@ -302,7 +302,7 @@ def build_commands(
             calendar_link,
             roles=REGISTERED,
             intent="calendar",
-            help_line="« mon agenda » : le lien d’abonnement Outlook aux comités",
+            help_line="« mon agenda » : le lien d’abonnement Outlook aux comités",
             example="mon agenda",
         ),
         Command(
@@ -310,7 +310,7 @@ def build_commands(
             (rf"^(les )?membres (du |des |de la )?{COMMITTEE}",),
             members,
             roles=LEAD_ONLY,
-            help_line="« membres du COPIL », « inviter prenom.nom@ville.fr au COPIL », « retirer … du COPIL » : qui est convié à un comité",
+            help_line="« membres du COPIL », « inviter prenom.nom@ville.fr au COPIL », « retirer … du COPIL » : qui est convié à un comité",
         ),
         Command("invite_member", (rf"^(invite[rz]?) .+ (au|aux|a la) {COMMITTEE}",), invite, roles=LEAD_ONLY, in_groups=GroupReply.HERE),
         Command("remove_member", (rf"^(retire[rz]?|desinscri[rst]e?) .+ (du|des|de la) {COMMITTEE}",), remove_member, roles=LEAD_ONLY, in_groups=GroupReply.HERE),

@@ -24,10 +24,10 @@ TOPIC = "Données essentielles (DECP)"
 IMPORT_HELP = (
     "Pour calculer les indicateurs depuis les données essentielles de la commande publique (DECP) de "
     "l’organisme, envoyez-moi son fichier dans cette conversation : le JSON publié (format 2024) ou le CSV "
-    "consolidé. En ligne de commande : « spaser-bot import-decp FICHIER --siret 12345678900012 ». "
+    "consolidé. En ligne de commande : « spaser-bot import-decp FICHIER --siret 12345678900012 ». "
     "Seuls les marchés des SIRET de l’organisme sont gardés (variable SPASER_SIRETS) ; un marché compte une "
     "fois, dans son dernier état, et un nouvel import n’ajoute rien en double. Les indicateurs calculés sont "
-    "ceux dont la colonne « calcul » du catalogue commence par `decp:` (par exemple `decp:part-sociale-nombre`)."
+    "ceux dont la colonne « calcul » du catalogue commence par `decp:` (par exemple `decp:part-sociale-nombre`)."
 )
 NOTHING_IMPORTED = "Rien n’a été importé."
 
@@ -54,7 +54,7 @@ def build_commands(decp: DecpService) -> list[Command]:
             (r"^(d'?ou (vient|viennent|provient)|(la )?provenance de|(la )?source de)( la valeur de| l'indicateur)? (?P<code>[a-z0-9][a-z0-9_.-]{0,31})$",),
             explain_provenance,
             roles=LEAD_ONLY,
-            help_line="« d’où vient IND-01 ? » : la source d’un indicateur et le nombre de marchés derrière le chiffre",
+            help_line="« d’où vient IND-01 ? » : la source d’un indicateur et le nombre de marchés derrière le chiffre",
             topic=TOPIC,
             example="d’où vient IND-01 ?",
         ),
@@ -63,7 +63,7 @@ def build_commands(decp: DecpService) -> list[Command]:
             (r"^(les |liste des |lister les )?marches? sans (aucune )?(consideration|clause|critere)s? environnementale?s?$",),
             list_missing_environmental,
             roles=LEAD_ONLY,
-            help_line="« marchés sans considération environnementale » : ceux notifiés depuis le 22 août 2026",
+            help_line="« marchés sans considération environnementale » : ceux notifiés depuis le 22 août 2026",
             topic=TOPIC,
         ),
         Command(
@@ -71,7 +71,7 @@ def build_commands(decp: DecpService) -> list[Command]:
             (r"\bimporter (les |nos )?(decp|donnees essentielles)\b",),
             explain_import,
             roles=LEAD_ONLY,
-            help_line="« importer les DECP » : calculer les indicateurs depuis les données essentielles",
+            help_line="« importer les DECP » : calculer les indicateurs depuis les données essentielles",
             topic=TOPIC,
         ),
     ]

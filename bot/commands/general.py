@@ -10,10 +10,10 @@ from domain.cards import help_card
 from domain.people import PersonView, Role
 
 GREETING_REPLIES = (
-    "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir mes commandes.",
-    "Bonjour ! Posez-moi une question sur le SPASER, ou tapez « aide ».",
+    "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir mes commandes.",
+    "Bonjour ! Posez-moi une question sur le SPASER, ou tapez « aide ».",
 )
-NOTHING_TO_CANCEL = "Il n’y a rien en cours à annuler. Tapez « aide » pour voir ce que je sais faire."
+NOTHING_TO_CANCEL = "Il n’y a rien en cours à annuler. Tapez « aide » pour voir ce que je sais faire."
 THANKS_REPLIES = ("Avec plaisir !", "Je vous en prie, à bientôt !")
 
 
@@ -52,7 +52,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             (r"^(aide|help|\?|menu|commandes?|que (sais|peux)[- ]tu faire|que sais[- ]tu faire)$", r"^(de l')?aide\b"),
             show_help,
             intent="help",
-            help_line="« aide » : ce menu",
+            help_line="« aide » : ce menu",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -74,7 +74,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             (r"\bqui suis[- ]je\b", r"\bquel est mon role\b", r"^mon role$"),
             who_am_i,
             intent="whoami",
-            help_line="« qui suis-je » : votre rôle et votre direction",
+            help_line="« qui suis-je » : votre rôle et votre direction",
             example="qui suis-je",
             in_groups=GroupReply.HERE,
         ),

@@ -44,7 +44,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         known = await directorates.get_by_code(directorate) if directorate else None
         if known is None or not card_id:
             await turn_context.send_activity(
-                "Ce formulaire n’est pas valable : rien n’a été enregistré. Tapez « formulaire indicateurs » pour en obtenir un nouveau."
+                "Ce formulaire n’est pas valable : rien n’a été enregistré. Tapez « formulaire indicateurs » pour en obtenir un nouveau."
             )
             return
         form = read_form(value)
@@ -120,6 +120,6 @@ def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
         except DomainError as error:
             await turn_context.send_activity(f"{error.message}\n\nLe catalogue n’a pas été modifié.")
             return
-        await turn_context.send_activity(f"« {file.name} » : {result.message}")
+        await turn_context.send_activity(f"« {file.name} » : {result.message}")
 
     return {".csv": import_catalogue_file}

@@ -43,7 +43,7 @@ OTHER_DIRECTORATES_ONLY = (
 
 def already_saved(codes: list[str]) -> str:
     """A form sent again: the correction suggested is about the form's own indicator, not IND-01."""
-    example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l’indicateur"
+    example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l’indicateur"
     return (
         "Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois. "
         f"Pour changer une valeur : {example}."
@@ -153,7 +153,7 @@ def build_commands(
             return person.directorate_code
         if requested:
             if await directorates.get_by_code(requested) is None:
-                await say(call, f"La direction « {requested[:32]} » n’existe pas. Tapez « lister les directions ».")
+                await say(call, f"La direction « {requested[:32]} » n’existe pas. Tapez « lister les directions ».")
                 return None
             return requested
         return ""
@@ -180,14 +180,14 @@ def build_commands(
         for directorate in due:
             codes = ", ".join(f"{code} ({parse_period(period).label})" for code, period in directorate.items)
             lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
-        lines.append("Pour saisir à la place d’une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
+        lines.append("Pour saisir à la place d’une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
         await say(call, "\n".join(lines))
 
     async def start_update(call: CommandCall) -> None:
         directorate, period = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))
         options = UpdateIndicatorsOptions(directorate_code=directorate, period_code=period)
         if call.person.role is Role.LEAD and directorate and await directorates.get_by_code(directorate) is None:
-            await say(call, f"La direction « {directorate[:32]} » n’existe pas. Tapez « lister les directions ».")
+            await say(call, f"La direction « {directorate[:32]} » n’existe pas. Tapez « lister les directions ».")
             return
         await call.dialog_context.begin_dialog(UpdateIndicatorsDialog.__name__, options)
 
@@ -206,7 +206,7 @@ def build_commands(
                 await say(
                     call,
                     f"{code} est renseigné par plusieurs directions ({', '.join(indicator.directorates)}) : précisez "
-                    f"laquelle, par exemple « corriger {code} {indicator.directorates[0]} ».",
+                    f"laquelle, par exemple « corriger {code} {indicator.directorates[0]} ».",
                 )
                 return
             directorate = indicator.directorates[0]
@@ -241,12 +241,12 @@ def build_commands(
             actions = [im_back(f"{d.code} ({d.count})", f"formulaire indicateurs {d.code}") for d in due[:6]]
             await call.turn_context.send_activity(card_message(adaptive_card(body, actions)))
             if len(due) > 6:
-                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
+                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
             return
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:
             when = f" pour {period.label}" if period else ""
-            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
+            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
             return
         name = (await directorates.get_by_code(directorate)).name
         card = indicator_form_card(card_id=uuid.uuid4().hex, directorate_code=directorate, directorate_name=name, items=items)
@@ -269,7 +269,7 @@ def build_commands(
             if value is None:
                 lines.append(f"- {code} : pas encore de valeur")
             else:
-                comment = f" — « {shown(value.comment)} »" if value.comment else ""
+                comment = f" — « {shown(value.comment)} »" if value.comment else ""
                 lines.append(f"- {code} : **{value.shown}** {value.period.in_sentence()}{comment}")
         if not indicator.active:
             lines.append("Cet indicateur est désactivé.")
@@ -278,7 +278,7 @@ def build_commands(
     async def show_definition(call: CommandCall) -> None:
         indicator = await catalogue.get(call.match.group("code").upper())
         if indicator is None:
-            await say(call, f"Indicateur « {shown(call.match.group('code').upper())} » inconnu. Tapez « catalogue » pour la liste.")
+            await say(call, f"Indicateur « {shown(call.match.group('code').upper())} » inconnu. Tapez « catalogue » pour la liste.")
             return
         await say(call, definition_text(indicator))
 
@@ -312,7 +312,7 @@ def build_commands(
         is_lead = call.person is not None and call.person.role is Role.LEAD
         indicators = await catalogue.list_indicators(include_inactive=is_lead)
         if not indicators:
-            hint = " Importez-le : « importer le catalogue »." if is_lead else ""
+            hint = " Importez-le : « importer le catalogue »." if is_lead else ""
             await say(call, "Le catalogue des indicateurs est vide." + hint)
             return
         asked_axis = (call.match.groupdict().get("axis") if call.match else None) or ""
@@ -340,7 +340,7 @@ def build_commands(
                 lines += [catalogue_line(i) for i in by_axis[axis]]
         if overview:
             example = next(axis for axis in Axis if by_axis.get(axis))
-            lines.append(f"Le détail d’un axe : « catalogue axe {example.value} » ; d’un indicateur : « définition de {active[0].code} ».")
+            lines.append(f"Le détail d’un axe : « catalogue axe {example.value} » ; d’un indicateur : « définition de {active[0].code} ».")
         inactive = [i.code for i in indicators if not i.active]
         if inactive:
             lines.append(f"Désactivés : {', '.join(inactive)}.")
@@ -349,8 +349,8 @@ def build_commands(
             if warning:
                 lines.append(warning)
             lines.append(
-                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
-                "« importer le catalogue »."
+                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
+                "« importer le catalogue »."
             )
         await say(call, "\n".join(lines))
 
@@ -383,7 +383,7 @@ def build_commands(
             await say(
                 call,
                 f"{indicator.code} est désactivé : il n’est plus demandé aux directions, son historique est conservé. "
-                f"« réactiver {indicator.code} » pour revenir en arrière.",
+                f"« réactiver {indicator.code} » pour revenir en arrière.",
             )
 
     async def deactivate(call: CommandCall) -> None:
@@ -409,7 +409,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="my_due",
-            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
+            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
             example="quels indicateurs dois-je renseigner ?",
         ),
         Command(
@@ -422,7 +422,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="update_indicators",
-            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (pour la personne responsable du SPASER : « … de DPB pour 2025-T4 »)",
+            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (pour la personne responsable du SPASER : « … de DPB pour 2025-T4 »)",
             example="mettre à jour mes indicateurs",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),
@@ -432,7 +432,7 @@ def build_commands(
             send_form,
             roles=REPORTERS,
             topic=TOPIC,
-            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
+            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
             example="formulaire indicateurs",
         ),
         Command(
@@ -441,7 +441,7 @@ def build_commands(
             start_correction,
             roles=REPORTERS,
             topic=TOPIC,
-            help_line="« corriger IND-01 » : changer une valeur déjà saisie (l’ancienne reste dans l’historique)",
+            help_line="« corriger IND-01 » : changer une valeur déjà saisie (l’ancienne reste dans l’historique)",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),
         Command(
@@ -454,7 +454,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_value",
-            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
+            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
         ),
         Command(
             "indicator_definition",
@@ -466,7 +466,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_definition",
-            help_line="« définition de IND-03 » : ce qu’il mesure et comment il est calculé",
+            help_line="« définition de IND-03 » : ce qu’il mesure et comment il est calculé",
         ),
         Command(
             "indicator_history",
@@ -475,7 +475,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="indicator_history",
-            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
+            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
         ),
         Command(
             "indicator_catalogue",
@@ -489,7 +489,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="catalogue",
-            help_line="« catalogue » : les indicateurs suivis, par axe (« catalogue axe social » : le détail d’un axe)",
+            help_line="« catalogue » : les indicateurs suivis, par axe (« catalogue axe social » : le détail d’un axe)",
             example="catalogue",
         ),
         Command(
@@ -498,7 +498,7 @@ def build_commands(
             add_indicator,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« ajouter un indicateur » : au catalogue, question par question",
+            help_line="« ajouter un indicateur » : au catalogue, question par question",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -507,11 +507,11 @@ def build_commands(
             edit_indicator,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
+            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
             in_groups=GroupReply.HERE,
         ),
         Command("indicator_deactivate", (rf"^desactive[rz]? (l'indicateur )?{CODE}$",), deactivate, roles=LEAD_ONLY, topic=TOPIC,
-                help_line="« désactiver IND-03 » : ne plus le demander (l’historique est gardé)", in_groups=GroupReply.HERE),
+                help_line="« désactiver IND-03 » : ne plus le demander (l’historique est gardé)", in_groups=GroupReply.HERE),
         Command("indicator_reactivate", (rf"^reactive[rz]? (l'indicateur )?{CODE}$",), reactivate, roles=LEAD_ONLY, topic=TOPIC,
                 in_groups=GroupReply.HERE),
         Command(
@@ -523,7 +523,7 @@ def build_commands(
             explain_import,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
+            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
             in_groups=GroupReply.HERE,
         ),
     ]

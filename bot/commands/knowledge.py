@@ -18,7 +18,7 @@ from domain.text import shown
 from storage.knowledge.service import KnowledgeService
 
 DOCUMENT_EXTENSIONS = (".pdf", ".md", ".markdown", ".txt")
-HELP_HINT = "Tapez « aide » pour voir ce que je sais faire."
+HELP_HINT = "Tapez « aide » pour voir ce que je sais faire."
 RECORDED_NOTE = "J’ai transmis votre question à la personne responsable du SPASER, qui pourra y répondre."
 IMPORT_HELP = (
     "Pour importer le SPASER adopté par votre organisme, envoyez-moi le fichier (PDF, Markdown ou texte) "
@@ -57,12 +57,12 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         lines = ["Questions auxquelles je n’ai pas su répondre (les plus récentes d’abord) :"]
         buttons = []
         for qid, text, asked_at in questions:
-            lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
+            lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
             for entry in knowledge.suggestions_for(base, text):
-                lines.append(f"  la fiche « {entry.title} » y répond peut-être : « rattacher la question {qid} à {entry.id} »")
+                lines.append(f"  la fiche « {entry.title} » y répond peut-être : « rattacher la question {qid} à {entry.id} »")
                 buttons.append(CardAction(type=ActionTypes.im_back, title=f"n° {qid} → {entry.id}"[:80],
                                           value=f"rattacher la question {qid} à {entry.id}"))
-        lines.append("\nPour écrire une réponse : « répondre à la question N ».")
+        lines.append("\nPour écrire une réponse : « répondre à la question N ».")
         reply = MessageFactory.text("\n".join(lines))
         answer_buttons = [
             CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
@@ -78,7 +78,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             await call.turn_context.send_activity(error.message)
             return
         await call.turn_context.send_activity(
-            f"C’est noté : « {shown(text[:200])} » mène désormais à la fiche « {call.match['entry']} », "
+            f"C’est noté : « {shown(text[:200])} » mène désormais à la fiche « {call.match['entry']} », "
             "pour tout le monde."
         )
 
@@ -96,7 +96,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"\bquestions? (sans reponse|non repondues?|en attente)\b",),
             list_open_questions,
             roles=LEAD_ONLY,
-            help_line="« questions sans réponse » : ce que les agent·es ont demandé sans obtenir de réponse",
+            help_line="« questions sans réponse » : ce que les agent·es ont demandé sans obtenir de réponse",
             topic="Questions sur le SPASER",
             example="questions sans réponse",
         ),
@@ -105,7 +105,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^rattache[rz]? (la )?question (n(o|°)? ?)?(?P<id>\d{1,9}) (a|au|a la) (fiche )?(?P<entry>[a-z0-9][a-z0-9-]{0,79})$",),
             attach_question,
             roles=LEAD_ONLY,
-            help_line="« rattacher la question 3 à copil » : cette question renverra désormais à la fiche qui y répond",
+            help_line="« rattacher la question 3 à copil » : cette question renverra désormais à la fiche qui y répond",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),
@@ -114,7 +114,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^repondre (a )?(la )?question (n(o|°)? ?)?(?P<id>\d{1,9})\b",),
             answer_open_question,
             roles=LEAD_ONLY,
-            help_line="« répondre à la question 3 » : votre réponse sera donnée à l’avenir",
+            help_line="« répondre à la question 3 » : votre réponse sera donnée à l’avenir",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),
@@ -123,7 +123,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"\bimporter (notre |le |mon )?(spaser|document)\b",),
             explain_import,
             roles=LEAD_ONLY,
-            help_line="« importer notre SPASER » : pour que je cite votre propre document",
+            help_line="« importer notre SPASER » : pour que je cite votre propre document",
             topic="Questions sur le SPASER",
             example="importer notre SPASER",
             in_groups=GroupReply.HERE,
@@ -152,11 +152,11 @@ def build_file_handlers(knowledge: KnowledgeService) -> dict:
 
 def import_report(filename: str, result) -> str:
     replaced = (
-        f" Il remplace « {result.replaced.filename} » importé le {format_date_fr(result.replaced.imported_at.date())}."
+        f" Il remplace « {result.replaced.filename} » importé le {format_date_fr(result.replaced.imported_at.date())}."
         if result.replaced
         else ""
     )
     return (
-        f"Votre SPASER « {filename} » est importé : {result.section_count} sections.{replaced} "
-        "Essayez : « Que dit notre SPASER sur les clauses sociales ? »"
+        f"Votre SPASER « {filename} » est importé : {result.section_count} sections.{replaced} "
+        "Essayez : « Que dit notre SPASER sur les clauses sociales ? »"
     )

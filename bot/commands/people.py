@@ -102,12 +102,12 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
         code = code or (call.person.directorate_code if call.person else None)
         if not code:
             await call.turn_context.send_activity(
-                "De quelle direction parlez-vous ? Par exemple « référents de la direction DCP »."
+                "De quelle direction parlez-vous ? Par exemple « référents de la direction DCP »."
             )
             return
         directorate = await directorates.get_by_code(code)
         if directorate is None:
-            await call.turn_context.send_activity(f"Je ne connais pas la direction « {shown(code)} » : « lister les directions ».")
+            await call.turn_context.send_activity(f"Je ne connais pas la direction « {shown(code)} » : « lister les directions ».")
             return
         contributors = [p for p in await people.list() if p.role is Role.CONTRIBUTOR and p.directorate_code == code]
         if not contributors:
@@ -124,7 +124,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
     async def list_directorates(call: CommandCall) -> None:
         found = await directorates.list()
         if not found:
-            await call.turn_context.send_activity("Aucune direction enregistrée. Tapez « ajouter une direction ».")
+            await call.turn_context.send_activity("Aucune direction enregistrée. Tapez « ajouter une direction ».")
             return
         await call.turn_context.send_activity(
             "Directions enregistrées :\n" + "\n".join(f"- **{d.code}** : {d.name}" for d in found)
@@ -155,7 +155,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             who_is_lead,
             roles=REGISTERED,
-            help_line="« responsable SPASER » : qui pilote le SPASER",
+            help_line="« responsable SPASER » : qui pilote le SPASER",
             in_groups=GroupReply.HERE,
             intent="who_is_lead",
         ),
@@ -164,7 +164,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             (r"^(les )?referents? (de (la )?direction (?P<code>[a-z0-9_-]{1,32})|de ma direction)$",),
             referents,
             roles=REGISTERED,
-            help_line="« référents de la direction DCP » : qui y renseigne les indicateurs",
+            help_line="« référents de la direction DCP » : qui y renseigne les indicateurs",
             in_groups=GroupReply.HERE,
             intent="directorate_referent",
         ),
@@ -173,7 +173,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?(personnes|utilisateurs|membres|roles|contributeurs)\b", r"^qui fait quoi\b"),
             list_people,
             roles=LEAD_ONLY,
-            help_line="« lister les personnes » : qui a quel rôle",
+            help_line="« lister les personnes » : qui a quel rôle",
             topic="Organisation",
             example="lister les personnes",
         ),
@@ -182,7 +182,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?directions\b", r"^directions$"),
             list_directorates,
             roles=LEAD_ONLY,
-            help_line="« lister les directions » : les directions enregistrées, avec leur code",
+            help_line="« lister les directions » : les directions enregistrées, avec leur code",
             topic="Organisation",
             example="lister les directions",
         ),
@@ -191,7 +191,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             (r"^(?P<prefix>(ajoute[rz]?|cree[rz]?|enregistre[rz]?|nouvelle) (une )?direction)\b",),
             add_directorate,
             roles=LEAD_ONLY,
-            help_line="« ajouter une direction DRH Direction des ressources humaines » : enregistrer une direction (code, puis nom)",
+            help_line="« ajouter une direction DRH Direction des ressources humaines » : enregistrer une direction (code, puis nom)",
             topic="Organisation",
             example="ajouter une direction",
             in_groups=GroupReply.HERE,
@@ -205,7 +205,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             assign_role,
             roles=LEAD_ONLY,
-            help_line="« affecter prenom.nom@ville.fr contributrice DRH nom Prénom Nom » (ou @mention dans une équipe) : "
+            help_line="« affecter prenom.nom@ville.fr contributrice DRH nom Prénom Nom » (ou @mention dans une équipe) : "
                       "donner un rôle",
             topic="Organisation",
             example="affecter une personne",

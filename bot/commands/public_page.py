@@ -27,7 +27,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
         await call.turn_context.send_activity(
             f"La page publique du SPASER de {state.organisation_name} est en ligne : {page_url} "
             f"(données ouvertes : {csv_url}). Elle montre le SPASER adopté et les indicateurs avec leurs dernières "
-            "valeurs, cibles et progression, sans nom de personne ni commentaire. Pour la retirer : « retirer la page SPASER »."
+            "valeurs, cibles et progression, sans nom de personne ni commentaire. Pour la retirer : « retirer la page SPASER »."
         )
 
     async def unpublish(call: CommandCall) -> None:
@@ -45,7 +45,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
         else:
             text = (
                 "La page publique du SPASER n’est pas publiée. Pour la mettre en ligne : "
-                "« publier la page SPASER pour <nom de l’organisme> »."
+                "« publier la page SPASER pour <nom de l’organisme> »."
             )
         await call.turn_context.send_activity(text)
 
@@ -55,7 +55,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
             (rf"^(publier|mettre en ligne) {_PAGE}( (pour|au nom de|de) .{{1,160}})?$",),
             publish,
             roles=LEAD_ONLY,
-            help_line="« publier la page SPASER pour Ville de … » : le SPASER et ses indicateurs sur une page publique",
+            help_line="« publier la page SPASER pour Ville de … » : le SPASER et ses indicateurs sur une page publique",
             topic=TOPIC,
             example="publier la page SPASER",
         ),
@@ -64,7 +64,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
             (rf"^(retirer|depublier|mettre hors ligne) {_PAGE}$",),
             unpublish,
             roles=LEAD_ONLY,
-            help_line="« retirer la page SPASER » : la page publique n’est plus en ligne",
+            help_line="« retirer la page SPASER » : la page publique n’est plus en ligne",
             topic=TOPIC,
         ),
         Command("public_page_state", (r"^page (publique|spaser)$",), show_state, roles=LEAD_ONLY, topic=TOPIC),

@@ -118,14 +118,14 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             await subscriptions.set_weekly(call.person.id, True)
             await call.turn_context.send_activity(
                 "C’est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h. "
-                "« synthèse hebdomadaire non » pour l’arrêter."
+                "« synthèse hebdomadaire non » pour l’arrêter."
             )
         else:
             subscribed = await subscriptions.is_weekly(call.person.id)
             state = "Vous recevez" if subscribed else "Vous ne recevez pas"
             await call.turn_context.send_activity(
-                f"{state} la synthèse hebdomadaire (chaque lundi à 8 h). Tapez « synthèse hebdomadaire oui » "
-                "ou « synthèse hebdomadaire non »."
+                f"{state} la synthèse hebdomadaire (chaque lundi à 8 h). Tapez « synthèse hebdomadaire oui » "
+                "ou « synthèse hebdomadaire non »."
             )
 
     return [
@@ -134,7 +134,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (r"^(les )?indicateurs (en retard|a surveiller)(?P<filters>( direction [a-z0-9_-]{1,32})?)$",),
             answering(answers.late_answer),
             roles=REGISTERED,
-            help_line="« indicateurs en retard » [direction …] : ce qui est en retard ou pas renseigné",
+            help_line="« indicateurs en retard » [direction …] : ce qui est en retard ou pas renseigné",
             topic="Synthèse",
             intent="late_indicators",
         ),
@@ -143,7 +143,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (r"^(les )?directions (en retard|pas a jour|a relancer)$",),
             answering(answers.not_up_to_date_answer),
             roles=REGISTERED,
-            help_line="« directions en retard » : qui n’a pas encore saisi pour la période en cours",
+            help_line="« directions en retard » : qui n’a pas encore saisi pour la période en cours",
             topic="Synthèse",
             intent="directorates_not_up_to_date",
         ),
@@ -152,7 +152,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (r"^(les )?(indicateurs|cibles) atteint(e)?s$",),
             answering(answers.reached_answer),
             roles=REGISTERED,
-            help_line="« indicateurs atteints » : les cibles déjà atteintes",
+            help_line="« indicateurs atteints » : les cibles déjà atteintes",
             topic="Synthèse",
             intent="reached_indicators",
         ),
@@ -161,7 +161,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (WEEKLY_PATTERN,),
             weekly,
             roles=REGISTERED,
-            help_line="« synthèse hebdomadaire oui » : recevoir la synthèse chaque lundi (« non » pour arrêter)",
+            help_line="« synthèse hebdomadaire oui » : recevoir la synthèse chaque lundi (« non » pour arrêter)",
             topic="Synthèse",
         ),
         Command(
@@ -169,7 +169,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             EXPORT_PATTERNS,
             export,
             roles=REGISTERED,
-            help_line="« exporter la synthèse en PDF » (ou HTML, CSV, XLSX) : un lien de téléchargement",
+            help_line="« exporter la synthèse en PDF » (ou HTML, CSV, XLSX) : un lien de téléchargement",
             topic="Synthèse",
         ),
         Command(
@@ -178,8 +178,8 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             show_summary,
             roles=REGISTERED,
             intent="summary",
-            help_line="« synthèse », « où en est-on ? » : l’état d’avancement du SPASER "
-                      "(« synthèse détaillée », « synthèse axe social », « synthèse direction DCP »)",
+            help_line="« synthèse », « où en est-on ? » : l’état d’avancement du SPASER "
+                      "(« synthèse détaillée », « synthèse axe social », « synthèse direction DCP »)",
             example="où en est-on ?",
             topic="Synthèse",
             suggested_first_to=frozenset({Role.OFFICIAL}),

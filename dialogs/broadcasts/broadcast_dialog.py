@@ -89,7 +89,7 @@ class BroadcastDialog(SpaserDialog):
             "audience",
             PromptOptions(
                 prompt=MessageFactory.text("À qui voulez-vous diffuser un message ?"),
-                retry_prompt=MessageFactory.text("Choisissez une audience dans la liste (ou tapez « annuler »)."),
+                retry_prompt=MessageFactory.text("Choisissez une audience dans la liste (ou tapez « annuler »)."),
                 choices=[choice for choice, _ in AUDIENCE_CHOICES],
                 style=ListStyle.hero_card,
             ),
@@ -111,8 +111,8 @@ class BroadcastDialog(SpaserDialog):
         return await step.prompt(
             "directorates",
             PromptOptions(
-                prompt=MessageFactory.text("Quelles directions ? Donnez leurs codes, par exemple « DCP, DRH »."),
-                retry_prompt=MessageFactory.text("Donnez un ou plusieurs codes de direction, par exemple « DCP, DRH »."),
+                prompt=MessageFactory.text("Quelles directions ? Donnez leurs codes, par exemple « DCP, DRH »."),
+                retry_prompt=MessageFactory.text("Donnez un ou plusieurs codes de direction, par exemple « DCP, DRH »."),
             ),
         )
 
@@ -140,7 +140,7 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         if not resolved.recipients:
             await step.context.send_activity(
-                f"Personne n’est enregistré pour l’audience « {resolved.label} » : rien n’a été envoyé."
+                f"Personne n’est enregistré pour l’audience « {resolved.label} » : rien n’a été envoyé."
             )
             return await step.end_dialog(None)
         author = person.name or person.email or ""

@@ -48,7 +48,7 @@ class CancelMeetingDialog(SpaserDialog):
     async def confirm_step(self, step: WaterfallStepContext):
         meeting = await self._service.repository.get_meeting(chosen_meeting_id(step))
         if meeting is None:
-            await step.context.send_activity("Je ne trouve pas ce comité. Tapez « lister les comités ».")
+            await step.context.send_activity("Je ne trouve pas ce comité. Tapez « lister les comités ».")
             return await step.end_dialog(None)
         step.values["meeting_id"] = meeting.id
         when = format_datetime_fr(meeting.starts_at, self._service.timezone)

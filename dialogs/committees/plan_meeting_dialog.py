@@ -118,7 +118,7 @@ class PlanMeetingDialog(SpaserDialog):
                     "Quel comité voulez-vous planifier : un **comité de pilotage** (COPIL, avec les élu·es) ou un "
                     "**comité technique** (avec les directions) ?"
                 ),
-                retry_prompt=MessageFactory.text("Répondez « COPIL » ou « comité technique », ou « annuler »."),
+                retry_prompt=MessageFactory.text("Répondez « COPIL » ou « comité technique », ou « annuler »."),
             ),
         )
 
@@ -141,7 +141,7 @@ class PlanMeetingDialog(SpaserDialog):
             resolved = read_answer(self._dates, step.result, step.values)
             step.values["starts_at"] = resolved.starts_at.isoformat() if resolved and resolved.starts_at else ""
         if not step.values["starts_at"]:
-            await step.context.send_activity("Il me manque toujours le jour ou l’heure : recommencez avec « planifier un COPIL le 12 mars à 14h ».")
+            await step.context.send_activity("Il me manque toujours le jour ou l’heure : recommencez avec « planifier un COPIL le 12 mars à 14h ».")
             return await step.end_dialog(None)
         if step.values["location"] or step.values["teams_url"]:
             return await step.next(None)
@@ -149,8 +149,8 @@ class PlanMeetingDialog(SpaserDialog):
             "place",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
-                    "Teams, ou tapez « plus tard »."
+                    "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
+                    "Teams, ou tapez « plus tard »."
                 )
             ),
         )
@@ -166,7 +166,7 @@ class PlanMeetingDialog(SpaserDialog):
             "agenda",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard » pour le préciser ensuite)"
+                    "Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard » pour le préciser ensuite)"
                 )
             ),
         )

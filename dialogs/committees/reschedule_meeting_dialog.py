@@ -53,7 +53,7 @@ async def choose_meeting(
         return await step.next(meeting_id)
     upcoming = await service.upcoming(CommitteeKind(kind) if kind else None)
     if not upcoming:
-        await step.context.send_activity("Aucun comité à venir n’est planifié. Tapez « planifier un COPIL » pour en créer un.")
+        await step.context.send_activity("Aucun comité à venir n’est planifié. Tapez « planifier un COPIL » pour en créer un.")
         return await step.end_dialog(None)
     if len(upcoming) == 1 or next_only:
         return await step.next(upcoming[0].id)
@@ -96,7 +96,7 @@ class RescheduleMeetingDialog(SpaserDialog):
     async def ask_when_step(self, step: WaterfallStepContext):
         meeting = await self._service.repository.get_meeting(chosen_meeting_id(step))
         if meeting is None:
-            await step.context.send_activity("Je ne trouve pas ce comité. Tapez « lister les comités ».")
+            await step.context.send_activity("Je ne trouve pas ce comité. Tapez « lister les comités ».")
             return await step.end_dialog(None)
         step.values["meeting_id"] = meeting.id
         step.values["current"] = meeting.starts_at.isoformat()

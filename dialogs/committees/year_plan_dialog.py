@@ -43,7 +43,7 @@ def _decode(items: list[dict]) -> list[MeetingProposal]:
 class YearPlanDialog(SpaserDialog):
     help_text = (
         "Je propose une année de comités à la cadence recommandée (comités de pilotage et comités techniques), "
-        "sur des jours ouvrés hors jours fériés. Tapez « tout accepter », ou « modifier 2 le 9 mars à 10h »."
+        "sur des jours ouvrés hors jours fériés. Tapez « tout accepter », ou « modifier 2 le 9 mars à 10h »."
     )
     cancel_text = "C’est annulé : aucun nouveau comité n’a été planifié."
 
@@ -68,8 +68,8 @@ class YearPlanDialog(SpaserDialog):
         if found:
             # Said alone (no retry prompt after it): it says what to type too.
             await prompt.context.send_activity(
-                f"Il n’y a pas de proposition n° {found.group('number')} (1 à {count}). Tapez « tout accepter », "
-                "« modifier » suivi du numéro de la proposition, ou « annuler »."
+                f"Il n’y a pas de proposition n° {found.group('number')} (1 à {count}). Tapez « tout accepter », "
+                "« modifier » suivi du numéro de la proposition, ou « annuler »."
             )
         return False
 
@@ -105,9 +105,9 @@ class YearPlanDialog(SpaserDialog):
         return await step.prompt(
             "choice",
             PromptOptions(
-                prompt=MessageFactory.text("« tout accepter », « modifier 2 le 9 mars à 10h », ou « annuler » ?"),
+                prompt=MessageFactory.text("« tout accepter », « modifier 2 le 9 mars à 10h », ou « annuler » ?"),
                 retry_prompt=MessageFactory.text(
-                    "Tapez « tout accepter », « modifier » suivi du numéro de la proposition, ou « annuler »."
+                    "Tapez « tout accepter », « modifier » suivi du numéro de la proposition, ou « annuler »."
                 ),
                 validations={"proposals": options["proposals"]},
             ),
@@ -134,7 +134,7 @@ class YearPlanDialog(SpaserDialog):
     async def apply_step(self, step: WaterfallStepContext):
         resolved = read_answer(self._dates, step.result, {})
         if resolved is None or resolved.starts_at is None:
-            await step.context.send_activity("Il faut un jour et une heure, par exemple « le 9 mars à 10h ».")
+            await step.context.send_activity("Il faut un jour et une heure, par exemple « le 9 mars à 10h ».")
             return await step.replace_dialog("steps", {"proposals": step.values["proposals"]})
         return await self._move(step, step.values["number"], resolved.starts_at)
 

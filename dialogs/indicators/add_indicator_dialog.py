@@ -123,7 +123,7 @@ class AddIndicatorDialog(SpaserDialog):
 
     async def _refuse(self, prompt: PromptValidatorContext, problems: list[str]) -> bool:
         if problems:
-            await prompt.context.send_activity("\n".join(problems) + "\nRéessayez, ou tapez « annuler ».")
+            await prompt.context.send_activity("\n".join(problems) + "\nRéessayez, ou tapez « annuler ».")
             return False
         return True
 
@@ -217,8 +217,8 @@ class AddIndicatorDialog(SpaserDialog):
             "targets",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Valeur de référence ; cible ; année cible ? (ex. « {unit.example} ; … ; 2030 », "
-                    "ou « aucune » s’il n’y en a pas encore)"
+                    f"Valeur de référence ; cible ; année cible ? (ex. « {unit.example} ; … ; 2030 », "
+                    "ou « aucune » s’il n’y en a pas encore)"
                 ),
                 validations={"fields": self._fields(step)},
             ),
@@ -229,7 +229,7 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "source",
             PromptOptions(
-                prompt=MessageFactory.text("D’où vient la donnée ? (source, ex. Recensement OECP ; ou « aucune »)"),
+                prompt=MessageFactory.text("D’où vient la donnée ? (source, ex. Recensement OECP ; ou « aucune »)"),
                 validations={"column": "source"},
             ),
         )
@@ -242,7 +242,7 @@ class AddIndicatorDialog(SpaserDialog):
             PromptOptions(
                 prompt=MessageFactory.text(
                     "Que mesure-t-il et comment est-il calculé ? (une ou deux phrases, reprises quand on me le "
-                    "demande ; ou « aucune »)"
+                    "demande ; ou « aucune »)"
                 ),
                 validations={"column": "definition"},
             ),

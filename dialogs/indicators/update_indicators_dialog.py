@@ -110,7 +110,7 @@ async def _read_value(prompt: PromptValidatorContext) -> bool:
             return True
         await prompt.context.send_activity(
             f"{error.message}\nRetapez la valeur de {validations['code']} (essai {failures + 1} sur "
-            f"{MAX_VALUE_ATTEMPTS}), ou « passer » pour la laisser de côté."
+            f"{MAX_VALUE_ATTEMPTS}), ou « passer » pour la laisser de côté."
         )
         return False
 
@@ -132,7 +132,7 @@ async def _read_comment(prompt: PromptValidatorContext) -> bool:
     if len(text) > MAX_COMMENT_LENGTH:
         await prompt.context.send_activity(
             f"Ce commentaire est trop long ({len(text)} caractères, {MAX_COMMENT_LENGTH} au plus) : raccourcissez-le, "
-            "ou tapez « aucun »."
+            "ou tapez « aucun »."
         )
         return False
     return prompt.recognized.succeeded
@@ -142,7 +142,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
     help_text = (
         "Je vous demande, indicateur par indicateur, la valeur de la période, un commentaire facultatif, puis "
         "une confirmation avant d’enregistrer. Écrivez les nombres comme d’habitude (12,5 % ; 1 200 ; "
-        "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire indicateurs » ouvre un formulaire "
+        "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire indicateurs » ouvre un formulaire "
         "pour tout saisir d’un coup."
     )
     cancel_text = "Saisie arrêtée : seules les valeurs que vous avez confirmées sont enregistrées."
@@ -176,7 +176,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         if role not in (Role.LEAD, Role.CONTRIBUTOR):
             await step.context.send_activity(
                 "La saisie des indicateurs est réservée à la personne responsable du SPASER et aux contributeur·rices des directions. "
-                "Vous pouvez consulter une valeur : « valeur de IND-01 »."
+                "Vous pouvez consulter une valeur : « valeur de IND-01 »."
             )
             return await step.end_dialog(None)
         if options.period_code:
@@ -251,7 +251,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.label})" for item in items]
         lines.append(
             ("Je vous les demande un par un." if len(items) > 1 else "Je vous le demande.")
-            + " Tapez « passer » pour laisser un indicateur de côté, « annuler » pour arrêter (ce qui est confirmé reste enregistré)."
+            + " Tapez « passer » pour laisser un indicateur de côté, « annuler » pour arrêter (ce qui est confirmé reste enregistré)."
         )
         await step.context.send_activity("\n".join(lines))
         loop = {
@@ -283,7 +283,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         if remaining:
             lines.append(f"Reste à renseigner pour {directorate_code} :")
             lines += [f"- {code} ({parse_period(period_code).label})" for code, period_code in remaining]
-            lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
+            lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
         elif not step.values["correction"]:
             when = f"pour {period.label}" if period else "pour la période"
             lines.append(f"Tous les indicateurs de {directorate_code} sont à jour {when}. Merci !")
@@ -304,7 +304,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"à la direction {directorate_code}."
             )
         when = f" pour {period.label}" if period else " pour la période en cours"
-        return f"Rien à renseigner pour {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
+        return f"Rien à renseigner pour {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
 
     # ----- one indicator ---------------------------------------------------------------------
 
@@ -341,7 +341,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             "comment",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Un commentaire sur {item.code} ({shown}) ? (facultatif : tapez « aucun » pour passer)"
+                    f"Un commentaire sur {item.code} ({shown}) ? (facultatif : tapez « aucun » pour passer)"
                 )
             ),
         )
@@ -352,11 +352,11 @@ class UpdateIndicatorsDialog(SpaserDialog):
         comment = " ".join((step.result or "").split())
         step.values["comment"] = "" if fold(comment) in NO_COMMENT_WORDS else comment
         shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
-        note = f", commentaire « {step.values['comment']} »" if step.values["comment"] else ""
+        note = f", commentaire « {step.values['comment']} »" if step.values["comment"] else ""
         options = yes_no_options(
             f"J’enregistre **{shown}** pour {item.code} (direction {loop['directorate']}, {item.period_label}){note} ?"
         )
-        options.retry_prompt = MessageFactory.text("Répondez « oui » pour enregistrer, « non » pour retaper la valeur.")
+        options.retry_prompt = MessageFactory.text("Répondez « oui » pour enregistrer, « non » pour retaper la valeur.")
         return await step.prompt("confirm", options)
 
     async def save_step(self, step: WaterfallStepContext):

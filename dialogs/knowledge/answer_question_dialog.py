@@ -53,7 +53,7 @@ class AnswerQuestionDialog(SpaserDialog):
         if question is None:
             await step.context.send_activity(
                 f"La question n° {options.question_id} n’existe pas ou a déjà une réponse. "
-                "Tapez « questions sans réponse » pour voir la liste."
+                "Tapez « questions sans réponse » pour voir la liste."
             )
             return await step.end_dialog(None)
         step.values["question_id"] = options.question_id
@@ -64,7 +64,7 @@ class AnswerQuestionDialog(SpaserDialog):
         return await step.prompt(
             "answer",
             PromptOptions(
-                prompt=MessageFactory.text(f"Question n° {step.values['question_id']} : « {step.values['question']} »\n\nQuelle est la réponse ?"),
+                prompt=MessageFactory.text(f"Question n° {step.values['question_id']} : « {step.values['question']} »\n\nQuelle est la réponse ?"),
                 retry_prompt=MessageFactory.text(f"La réponse doit faire entre 1 et {MAX_ANSWER_CHARS} caractères."),
             ),
         )
@@ -87,6 +87,6 @@ class AnswerQuestionDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         await step.context.send_activity(
-            f"C’est enregistré : la réponse à « {entry.title} » sera donnée à partir de maintenant."
+            f"C’est enregistré : la réponse à « {entry.title} » sera donnée à partir de maintenant."
         )
         return await step.end_dialog(entry.id)

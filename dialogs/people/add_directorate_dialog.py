@@ -78,6 +78,6 @@ class AddDirectorateDialog(SpaserDialog):
             return await step.end_dialog(None)
         await step.context.send_activity(
             f"La direction **{directorate.code}** ({directorate.name}) est enregistrée. "
-            f"Vous pouvez maintenant y affecter des personnes : « affecter une personne »."
+            f"Vous pouvez maintenant y affecter des personnes : « affecter une personne »."
         )
         return await step.end_dialog(directorate.code)

@@ -121,7 +121,7 @@ class AssignRoleDialog(SpaserDialog):
         directorates = await self._directorates.list()
         if not directorates:
             await step.context.send_activity(
-                "Aucune direction n’est encore enregistrée. Créez-en une avec « ajouter une direction », puis recommencez."
+                "Aucune direction n’est encore enregistrée. Créez-en une avec « ajouter une direction », puis recommencez."
             )
             return await step.end_dialog(None)
         return await step.prompt(
@@ -159,8 +159,8 @@ class AssignRoleDialog(SpaserDialog):
         elif self._directory is None and not name:
             again = " ".join(filter(None, [person.email, ROLE_WORDS_TYPED[role], person.directorate_code]))
             notes.append(
-                f"Pour afficher son nom plutôt que « {person.name} » avant son premier message : "
-                f"« affecter {again} nom Prénom Nom »."
+                f"Pour afficher son nom plutôt que « {person.name} » avant son premier message : "
+                f"« affecter {again} nom Prénom Nom »."
             )
         await step.context.send_activity(
             " ".join([f"C’est noté : {who} est {role.label}{where}. Son rôle s’appliquera dès son prochain message au bot.", *notes])

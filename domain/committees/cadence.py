@@ -104,7 +104,7 @@ def parse_committee_kind(value: CommitteeKind | str) -> CommitteeKind:
         return CommitteeKind(str(value).lower())
     except ValueError as error:
         raise SchedulingError(
-            f"Type de comité inconnu : « {value} » (attendu : copil ou cotech)."
+            f"Type de comité inconnu : « {value} » (attendu : copil ou cotech)."
         ) from error
 
 
@@ -113,7 +113,7 @@ def parse_meeting_status(value: MeetingStatus | str) -> MeetingStatus:
         return MeetingStatus(str(value).lower())
     except ValueError as error:
         raise SchedulingError(
-            f"Statut de réunion inconnu : « {value} » (attendu : planned, held ou cancelled)."
+            f"Statut de réunion inconnu : « {value} » (attendu : planned, held ou cancelled)."
         ) from error
 
 
@@ -169,7 +169,7 @@ def _resolve_type(
     types = committee_types if committee_types is not None else default_committee_types()
     kind = parse_committee_kind(committee)
     if kind not in types:
-        raise SchedulingError(f"Aucune cadence n’est configurée pour le type de comité « {kind} ».")
+        raise SchedulingError(f"Aucune cadence n’est configurée pour le type de comité « {kind} ».")
     return types[kind]
 
 
@@ -194,7 +194,7 @@ def check_cadence(
     ones both do (a past meeting left "planned" most likely took place).
     """
     if isinstance(today, datetime) or not isinstance(today, date):
-        raise SchedulingError("« aujourd’hui » doit être une date (sans heure).")
+        raise SchedulingError("« aujourd’hui » doit être une date (sans heure).")
     committee_type = _resolve_type(committee, committee_types)
     zone = load_timezone(tz)
     window_bounds = {

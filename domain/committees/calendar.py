@@ -53,9 +53,9 @@ class CalendarMeeting:
         if self.ends_at is not None and require_aware(self.ends_at, "fin de la réunion") <= self.starts_at:
             raise SchedulingError("La fin de la réunion doit être après son début.")
         if isinstance(self.sequence, bool) or not isinstance(self.sequence, int) or self.sequence < 0:
-            raise SchedulingError(f"Numéro de version de la réunion invalide : « {self.sequence} ».")
+            raise SchedulingError(f"Numéro de version de la réunion invalide : « {self.sequence} ».")
         if self.teams_url is not None and not self.teams_url.startswith("https://"):
-            raise SchedulingError(f"Le lien Teams doit commencer par https:// (reçu : « {self.teams_url} »).")
+            raise SchedulingError(f"Le lien Teams doit commencer par https:// (reçu : « {self.teams_url} »).")
         if self.last_modified is not None:
             require_aware(self.last_modified, "date de dernière modification")
 

@@ -34,7 +34,7 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
            "novembre", "décembre")
 _DETACHED_HOUR = re.compile(r"\b(\d{1,2})\s*(?:h|heures?)(?:\s*(\d{2}))?\b(?!\s*/)", re.IGNORECASE)
 _DAY_SLASH_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/\s*\d)")
-DATE_EXAMPLES = "« le 12 mars à 14h », « mardi prochain 10h », « demain 15 h » ou « le 3/04 à 9h30 »"
+DATE_EXAMPLES = "« le 12 mars à 14h », « mardi prochain 10h », « demain 15 h » ou « le 3/04 à 9h30 »"
 # The recognizer's time grows faster than the text (≈1 s for 200 digit-heavy characters, 33 s for
 # 5,000) and runs on the event loop: longer messages are refused instead of read.
 MAX_WHEN_TEXT_LENGTH = 200
@@ -186,7 +186,7 @@ class MeetingDateReader:
         if future:
             return min(future, key=lambda r: (r.starts_at or local_datetime(r.day or now.date(), r.time or time(23, 59), self._zone)))
         latest = max((r.starts_at for r in readings if r.starts_at is not None), default=None)
-        when = f"le {format_datetime_fr(latest, self._zone)}" if latest else f"« {mention.text} »"
+        when = f"le {format_datetime_fr(latest, self._zone)}" if latest else f"« {mention.text} »"
         raise DomainError(
             f"{when[0].upper()}{when[1:]} est déjà passé. Indiquez une date à venir, par exemple {DATE_EXAMPLES}."
         )

@@ -119,8 +119,8 @@ def no_recipient_notice(meeting: MeetingView, audience: ReminderAudience, tz: st
     who = "membre" if audience is ReminderAudience.MEMBERS else "contributeur·rice de direction"
     return (
         f"Le rappel du {meeting.label.lower()} du {format_datetime_fr(meeting.starts_at, tz)} n’a été envoyé à "
-        f"personne : aucun·e {who} n’est enregistré·e. Tapez « membres du {KIND_NAMES[meeting.kind]} » ou "
-        "« affecter une personne »."
+        f"personne : aucun·e {who} n’est enregistré·e. Tapez « membres du {KIND_NAMES[meeting.kind]} » ou "
+        "« affecter une personne »."
     )
 
 
@@ -154,7 +154,7 @@ def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | No
         body.append(_para(proposal.reason, subtle=True))
     body.append(
         _para(
-            "Pour changer une date : « modifier 2 le 9 mars à 10h ». Pour tout enregistrer : « tout accepter ».",
+            "Pour changer une date : « modifier 2 le 9 mars à 10h ». Pour tout enregistrer : « tout accepter ».",
             subtle=True,
         )
     )

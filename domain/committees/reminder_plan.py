@@ -32,7 +32,7 @@ def _check_offsets(offsets: Iterable[int], label: str) -> tuple[int, ...]:
     for offset in offsets:
         if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET_DAYS:
             raise SchedulingError(
-                f"Délai de rappel invalide pour {label} : « {offset} » (un nombre de jours entre 0 et "
+                f"Délai de rappel invalide pour {label} : « {offset} » (un nombre de jours entre 0 et "
                 f"{MAX_OFFSET_DAYS}, par exemple 7 pour J-7)."
             )
         checked.add(offset)
@@ -60,7 +60,7 @@ class ReminderSettings:
         )
         if self.send_time is not None and (not isinstance(self.send_time, time) or self.send_time.tzinfo):
             raise SchedulingError(
-                f"Heure d’envoi des rappels invalide : « {self.send_time} » "
+                f"Heure d’envoi des rappels invalide : « {self.send_time} » "
                 "(une heure locale sans fuseau, par exemple 09:00)."
             )
 
@@ -80,7 +80,7 @@ def reminder_key(meeting_id: int | str, audience: ReminderAudience | str, offset
         audience = ReminderAudience(audience)
     except ValueError as error:
         raise SchedulingError(
-            f"Type de rappel inconnu : « {audience} » (attendu : members ou data_collection)."
+            f"Type de rappel inconnu : « {audience} » (attendu : members ou data_collection)."
         ) from error
     revision_part = f":r{revision}" if revision else ""
     return f"meeting-{meeting_id}{revision_part}:{audience.value}:J-{offset_days}"

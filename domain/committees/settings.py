@@ -70,7 +70,7 @@ def _days(raw: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
     try:
         return tuple(int(part) for part in raw.replace(";", ",").split(",") if part.strip())
     except ValueError as error:
-        raise SchedulingError(f"Délais de rappel illisibles : « {raw} » (exemple : 7,1).") from error
+        raise SchedulingError(f"Délais de rappel illisibles : « {raw} » (exemple : 7,1).") from error
 
 
 def _time(raw: str | None) -> time | None:
@@ -79,7 +79,7 @@ def _time(raw: str | None) -> time | None:
     try:
         return time.fromisoformat(raw.strip())
     except ValueError as error:
-        raise SchedulingError(f"Heure des rappels illisible : « {raw} » (exemple : 09:00).") from error
+        raise SchedulingError(f"Heure des rappels illisible : « {raw} » (exemple : 09:00).") from error
 
 
 def _switch(raw: str | None, default: bool) -> bool:
@@ -89,7 +89,7 @@ def _switch(raw: str | None, default: bool) -> bool:
         return True
     if raw.strip().lower() in {"off", "0", "false", "non"}:
         return False
-    raise SchedulingError(f"Valeur attendue : on ou off, reçu « {raw} ».")
+    raise SchedulingError(f"Valeur attendue : on ou off, reçu « {raw} ».")
 
 
 def _int(raw: str | None, default: int) -> int:
@@ -98,4 +98,4 @@ def _int(raw: str | None, default: int) -> int:
     try:
         return int(raw)
     except ValueError as error:
-        raise SchedulingError(f"Nombre attendu, reçu « {raw} ».") from error
+        raise SchedulingError(f"Nombre attendu, reçu « {raw} ».") from error

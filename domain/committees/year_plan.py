@@ -66,7 +66,7 @@ class YearPlanSettings:
             )
         for label, value in (("comité de pilotage", self.copil_time), ("comité technique", self.cotech_time)):
             if not isinstance(value, time):
-                raise SchedulingError(f"Heure par défaut du {label} invalide : « {value} ».")
+                raise SchedulingError(f"Heure par défaut du {label} invalide : « {value} ».")
         load_timezone(self.timezone)
         object.__setattr__(self, "school_holidays", tuple(_check_range(r) for r in self.school_holidays))
 
@@ -95,7 +95,7 @@ def french_public_holidays(years: Iterable[int], subdivision: str | None = None)
     except NotImplementedError as error:
         known = ", ".join(sorted(holidays.France.subdivisions))
         raise SchedulingError(
-            f"Subdivision inconnue pour les jours fériés : « {subdivision} » (valeurs possibles : {known})."
+            f"Subdivision inconnue pour les jours fériés : « {subdivision} » (valeurs possibles : {known})."
         ) from error
 
 
@@ -108,7 +108,7 @@ def school_holiday_ranges(zone: str, years: Iterable[int]) -> list[DateRange]:
         calendar = holidays.France(years=list(years), subdiv=zone, categories=(holidays.SCHOOL,))
     except (NotImplementedError, ValueError) as error:
         raise SchedulingError(
-            f"Zone de vacances scolaires inconnue : « {zone} » (attendu : Zone A, Zone B ou Zone C)."
+            f"Zone de vacances scolaires inconnue : « {zone} » (attendu : Zone A, Zone B ou Zone C)."
         ) from error
     ranges: list[DateRange] = []
     for day in sorted(calendar):

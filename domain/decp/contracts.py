@@ -164,7 +164,7 @@ def _raw_buyer(record: dict) -> object:
 
 
 def _shown(value: object) -> str:
-    return "vide" if value in (None, "") else f"« {quoted_input(value, 30)} »"
+    return "vide" if value in (None, "") else f"« {quoted_input(value, 30)} »"
 
 
 def _date(value: object) -> date | None:
@@ -238,9 +238,9 @@ def _considerations(value: object, known: dict[str, str], kind: str, notified_on
         elif folded in _NONE_VALUES[kind] or not folded:
             said_none = said_none or bool(folded)
         else:
-            raise Refused(RefusalReason.UNKNOWN_CONSIDERATION, f"« {quoted_input(token, 40)} »")
+            raise Refused(RefusalReason.UNKNOWN_CONSIDERATION, f"« {quoted_input(token, 40)} »")
     if found and said_none:
-        raise Refused(RefusalReason.CONTRADICTORY, f"« {quoted_input(', '.join(tokens), 60)} »")
+        raise Refused(RefusalReason.CONTRADICTORY, f"« {quoted_input(', '.join(tokens), 60)} »")
     return tuple(found)
 
 

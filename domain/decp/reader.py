@@ -107,7 +107,7 @@ def read_decp(stream: BinaryIO, filename: str, sirets: Collection[str], today: d
         parsed.records += 1
         if parsed.records > MAX_RECORDS:
             raise DecpFileError(
-                f"Le fichier « {filename} » contient plus de {MAX_RECORDS:,} marchés : découpez-le par année.".replace(",", "\u202f")
+                f"Le fichier « {filename} » contient plus de {MAX_RECORDS:,} marchés : découpez-le par année.".replace(",", "\u202f")
             )
         contract_id = str(record.get("id") or "")[:64] if isinstance(record, dict) else ""
         try:
@@ -177,13 +177,13 @@ def _json_records(stream: BinaryIO, filename: str) -> Iterator[RawRecord]:
                 top_level_undecided = prefix == ""
     except ijson.JSONError as error:
         raise DecpFileError(
-            f"Le fichier « {filename} » n’est pas un JSON valide ({_reason(error)})."
+            f"Le fichier « {filename} » n’est pas un JSON valide ({_reason(error)})."
         ) from None
     except UnicodeDecodeError:
-        raise DecpFileError(f"Le fichier « {filename} » n’est pas encodé en UTF-8.") from None
+        raise DecpFileError(f"Le fichier « {filename} » n’est pas encodé en UTF-8.") from None
     if index == 0:
         raise DecpFileError(
-            f"Le fichier « {filename} » ne contient aucun marché au format DECP "
+            f"Le fichier « {filename} » ne contient aucun marché au format DECP "
             "(attendu : {\"marches\": {\"marche\": […]}})."
         )
 
@@ -200,7 +200,7 @@ def _csv_records(stream: BinaryIO, filename: str) -> Iterator[RawRecord]:
             missing.append("acheteur_id")
         if missing:
             raise DecpFileError(
-                f"Le fichier « {filename} » n’a pas les colonnes DECP attendues ({', '.join(missing)} "
+                f"Le fichier « {filename} » n’a pas les colonnes DECP attendues ({', '.join(missing)} "
                 "manquantes)."
             )
         for line, cells in enumerate(csv.reader(text, delimiter=delimiter), start=2):
@@ -212,10 +212,10 @@ def _csv_records(stream: BinaryIO, filename: str) -> Iterator[RawRecord]:
             yield RawRecord(f"ligne {line}", "marche", dict(zip(columns, (cell.strip() for cell in cells), strict=True)))
     except UnicodeDecodeError:
         raise DecpFileError(
-            f"Le fichier « {filename} » n’est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » et renvoyez-le."
+            f"Le fichier « {filename} » n’est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 » et renvoyez-le."
         ) from None
     except csv.Error:
-        raise DecpFileError(f"Le fichier « {filename} » n’est pas un CSV lisible (guillemets ou cellule trop longue).") from None
+        raise DecpFileError(f"Le fichier « {filename} » n’est pas un CSV lisible (guillemets ou cellule trop longue).") from None
     finally:
         text.detach()
 

@@ -48,7 +48,7 @@ class ImportSource:
     @property
     def described(self) -> str:
         who = f" par {self.imported_by}" if self.imported_by else ""
-        return f"import n°\u00a0{self.id} « {self.filename} » du {format_date_fr(self.imported_at.date())}{who}"
+        return f"import n°\u00a0{self.id} « {self.filename} » du {format_date_fr(self.imported_at.date())}{who}"
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class ImportReport:
     def value_lines(self) -> list[str]:
         if self.computed_indicators == 0:
             return [
-                "Aucun indicateur du catalogue n’est calculé depuis les DECP : renseignez sa colonne « calcul » "
+                "Aucun indicateur du catalogue n’est calculé depuis les DECP : renseignez sa colonne « calcul » "
                 "(par exemple decp:part-sociale-nombre) pour que ses valeurs le soient."
             ]
         by_code: dict[str, list[ValueChange]] = {}

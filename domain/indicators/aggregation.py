@@ -30,7 +30,7 @@ class AggregationRule(StrEnum):
         rule = _AGGREGATION_ALIASES.get(fold(text))
         if rule is None:
             raise InvalidRule(
-                f"agrégation « {quoted_input(text)} » inconnue. Possibles : {', '.join(r.value for r in cls)}."
+                f"agrégation « {quoted_input(text)} » inconnue. Possibles : {', '.join(r.value for r in cls)}."
             )
         return rule
 
@@ -60,7 +60,7 @@ class Computation(StrEnum):
             if folded == "-".join(fold(computation.value).split()):
                 return computation
         raise InvalidRule(
-            f"calcul « {quoted_input(text)} » inconnu. Possibles : {', '.join(c.value for c in cls)}."
+            f"calcul « {quoted_input(text)} » inconnu. Possibles : {', '.join(c.value for c in cls)}."
         )
 
     @property

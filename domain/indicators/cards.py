@@ -68,7 +68,7 @@ def saved_line(view: ValueView) -> str:
 def history_line(view: ValueView, timezone: str) -> str:
     when = format_datetime_fr(view.entered_at, timezone)
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
-    comment = f" — « {shown(view.comment)} »" if view.comment else ""
+    comment = f" — « {shown(view.comment)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
     return f"- {view.period.label}, {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} le {when}{comment}"
 

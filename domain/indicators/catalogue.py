@@ -20,6 +20,7 @@ from domain.errors import DomainError, quoted_input
 from domain.indicators.aggregation import AggregationRule, Computation, InvalidRule
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
 from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
+from domain.text import one_line
 
 CATALOGUE_COLUMNS = (
     "code",
@@ -75,7 +76,7 @@ class Axis(StrEnum):
         axis = _AXIS_ALIASES.get(_fold(text))
         if axis is None:
             raise InvalidCatalogueValue(
-                f"axe « {quoted_input(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
+                f"axe « {quoted_input(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
             )
         return axis
 
@@ -90,7 +91,7 @@ class ImprovementDirection(StrEnum):
     def parse(cls, text: str) -> ImprovementDirection:
         direction = _DIRECTION_ALIASES.get(_fold(text))
         if direction is None:
-            raise InvalidCatalogueValue(f"sens « {quoted_input(text)} » inconnu : indiquez hausse ou baisse.")
+            raise InvalidCatalogueValue(f"sens « {quoted_input(text)} » inconnu : indiquez hausse ou baisse.")
         return direction
 
 
@@ -135,7 +136,7 @@ class RowProblem:
     def __str__(self) -> str:
         if self.column is None:
             return sentence(self.message)
-        return f"Colonne « {self.column} » : {lower_first(self.message)}"
+        return f"Colonne « {self.column} » : {lower_first(self.message)}"
 
 
 class InvalidCatalogueRow(DomainError):
@@ -274,11 +275,11 @@ def _rule_problems(
     if aggregation is AggregationRule.WEIGHTED_MEAN and not weighting_base:
         problems.append(RowProblem("base_ponderation", "une moyenne pondérée a besoin de l’indicateur qui pondère (son code)."))
     if weighting_base and aggregation is not AggregationRule.WEIGHTED_MEAN:
-        problems.append(RowProblem("base_ponderation", "une base de pondération ne sert qu’à une « moyenne pondérée »."))
+        problems.append(RowProblem("base_ponderation", "une base de pondération ne sert qu’à une « moyenne pondérée »."))
     if weighting_base and code and weighting_base == code:
         problems.append(RowProblem("base_ponderation", "un indicateur ne peut pas se pondérer lui-même."))
     if aggregation is AggregationRule.SINGLE and directorates is not None and len(directorates) != 1:
-        problems.append(RowProblem("agregation", "une « valeur unique » est renseignée par une seule direction."))
+        problems.append(RowProblem("agregation", "une « valeur unique » est renseignée par une seule direction."))
     if computation is not Computation.REPORTED and directorates is not None and len(directorates) != 1:
         problems.append(
             RowProblem(
@@ -289,7 +290,7 @@ def _rule_problems(
         )
     if unit is not None and unit not in computation.units:
         allowed = ", ".join(sorted(u.value for u in computation.units))
-        problems.append(RowProblem("calcul", f"un indicateur calculé « {computation.value} » s’exprime en {allowed}."))
+        problems.append(RowProblem("calcul", f"un indicateur calculé « {computation.value} » s’exprime en {allowed}."))
     return problems
 
 
@@ -338,7 +339,7 @@ def _read_code(text: str) -> str:
     code = text.upper()
     if not INDICATOR_CODE_PATTERN.match(code):
         raise InvalidCatalogueValue(
-            f"code « {quoted_input(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
+            f"code « {quoted_input(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
             "au plus, sans espace (exemple : IND-03)."
         )
     return code
@@ -349,7 +350,7 @@ def _read_text(text: str, max_length: int) -> str:
         raise InvalidCatalogueValue(f"texte trop long ({len(text)} caractères, {max_length} au plus).")
     if text.startswith(_FORMULA_STARTS):
         raise InvalidCatalogueValue(
-            f"« {quoted_input(text)} » ne doit pas commencer par =, +, - ou @ (formule de tableur)."
+            f"« {quoted_input(text)} » ne doit pas commencer par =, +, - ou @ (formule de tableur)."
         )
     return text
 
@@ -379,8 +380,8 @@ def _read_directorates(text: str, known_directorates: Collection[str] | None) ->
 
 def _unknown_directorate_message(code: str, known: set[str]) -> str:
     close = difflib.get_close_matches(code, sorted(known), n=1)
-    hint = f" : vouliez-vous dire « {close[0]} » ?" if close else " : créez-la d’abord ou corrigez le code."
-    return f"direction « {code} » inconnue{hint}"
+    hint = f" : vouliez-vous dire « {close[0]} » ?" if close else " : créez-la d’abord ou corrigez le code."
+    return f"direction « {code} » inconnue{hint}"
 
 
 def _read_number(text: str, unit: Unit | None) -> Decimal | None:
@@ -394,14 +395,14 @@ def _read_number(text: str, unit: Unit | None) -> Decimal | None:
     if unit is not None:
         return parse_value(text, unit)
     if not _DIGIT.search(text):
-        raise InvalidCatalogueValue(f"« {quoted_input(text)} » n’est pas un nombre (exemple : 12,5).")
+        raise InvalidCatalogueValue(f"« {quoted_input(text)} » n’est pas un nombre (exemple : 12,5).")
     return None
 
 
 def _read_year(text: str) -> int:
     if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
         raise InvalidCatalogueValue(
-            f"« {quoted_input(text)} » n’est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
+            f"« {quoted_input(text)} » n’est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
         )
     return int(text)
 
@@ -412,7 +413,7 @@ def _read_yes_no(text: str) -> bool:
         return True
     if folded in _NO:
         return False
-    raise InvalidCatalogueValue(f"« {quoted_input(text)} » : indiquez oui ou non.")
+    raise InvalidCatalogueValue(f"« {quoted_input(text)} » : indiquez oui ou non.")
 
 
 def _csv_number(number: Decimal | None) -> str:
@@ -426,7 +427,7 @@ def _clean_text(value: str | None) -> str:
     if value is None:
         return ""
     visible = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(value))
-    return " ".join(visible.split())
+    return one_line(visible)
 
 
 def header_key(cell: str) -> str:

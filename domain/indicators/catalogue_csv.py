@@ -50,7 +50,7 @@ class LineError:
     def __str__(self) -> str:
         if self.line is None:
             return sentence(self.message)
-        where = f"Ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
+        where = f"Ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
         return f"{where} : {lower_first(self.message)}"
 
 
@@ -152,7 +152,7 @@ def _read_rows(
             code = record[code_position].strip().upper()
             if code and code in first_line_of_code:
                 errors.append(
-                    LineError(line, f"le code « {code} » est déjà utilisé ligne {first_line_of_code[code]}.", "code")
+                    LineError(line, f"le code « {code} » est déjà utilisé ligne {first_line_of_code[code]}.", "code")
                 )
             elif code:
                 first_line_of_code[code] = line
@@ -211,7 +211,7 @@ def _decode(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise CatalogueImportError(
-        [LineError(None, "Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 » depuis le tableur.")]
+        [LineError(None, "Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 » depuis le tableur.")]
     )
 
 

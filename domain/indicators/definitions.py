@@ -29,7 +29,7 @@ def definition_text(indicator: IndicatorView) -> str:
     else:
         lines.append(
             "Aucune définition n’est saisie dans le catalogue : la personne responsable du SPASER peut en "
-            f"ajouter une (« modifier {indicator.code} définition … »)."
+            f"ajouter une (« modifier {indicator.code} définition … »)."
         )
     target = f" ; cible {indicator.show(indicator.target)} en {indicator.target_year}" if indicator.target is not None else ""
     lines.append(f"En {indicator.unit.display_name}, {indicator.frequency.value}, à la {indicator.improvement.value}{target}.")

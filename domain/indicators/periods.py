@@ -81,7 +81,7 @@ class Frequency(StrEnum):
             if folded in aliases:
                 return frequency
         raise InvalidPeriod(
-            f"Fréquence « {quoted_input(text)} » inconnue. Fréquences possibles : "
+            f"Fréquence « {quoted_input(text)} » inconnue. Fréquences possibles : "
             f"{', '.join(f.value for f in cls)}."
         )
 
@@ -236,7 +236,7 @@ def parse_period(text: str, expected_frequency: Frequency | None = None) -> Peri
     if period is None:
         raise InvalidPeriod(
             _with_example(
-                f"Je ne reconnais pas la période « {quoted_input(text)} ». Formats acceptés : "
+                f"Je ne reconnais pas la période « {quoted_input(text)} ». Formats acceptés : "
                 "2026 (année), 2026-S1 ou 2026-S2 (semestre), 2026-T1 à 2026-T4 (trimestre).",
                 expected_frequency,
             )
@@ -265,7 +265,7 @@ def ensure_frequency(period: Period, frequency: Frequency) -> Period:
     if period.frequency is not frequency:
         raise PeriodFrequencyMismatch(
             f"Cet indicateur est {frequency.adjective} : indiquez {frequency.period_noun}, "
-            f"pas « {period.code} » ({period.label}). Exemple : {frequency.example_code}."
+            f"pas « {period.code} » ({period.label}). Exemple : {frequency.example_code}."
         )
     return period
 
@@ -295,7 +295,7 @@ def ensure_not_future(period: Period, today: date) -> Period:
     """Refuse a value for a period that has not started."""
     if is_future(period, today):
         raise FuturePeriod(
-            f"La période « {period.code} » ({period.label}) n’a pas encore commencé : "
+            f"La période « {period.code} » ({period.label}) n’a pas encore commencé : "
             f"on ne peut pas saisir de valeur pour elle. Période à renseigner aujourd’hui : "
             f"{current_reporting_period(period.frequency, today).code}."
         )

@@ -18,7 +18,7 @@ from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
 from domain.indicators.values import Unit, format_value
 from domain.people import Role
-from domain.text import counted
+from domain.text import counted, one_line
 
 MAX_COMMENT_LENGTH = 500
 _DECIMAL_CONTEXT = Context(prec=28)
@@ -196,7 +196,7 @@ def clean_comment(text: str | None) -> str:
     """Spaces collapsed; control characters and lone surrogates (NUL breaks PostgreSQL, a lone
     surrogate every database driver) become spaces, as in catalogue cells."""
     visible = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in (text or ""))
-    comment = " ".join(visible.split())
+    comment = one_line(visible)
     if len(comment) > MAX_COMMENT_LENGTH:
         raise DomainError(f"Le commentaire est trop long ({len(comment)} caractères, {MAX_COMMENT_LENGTH} au plus).")
     return comment

@@ -101,7 +101,7 @@ class Unit(StrEnum):
         unit = _UNIT_NAMES.get(key) or _SUFFIX_OWNERS.get(key)
         if unit is None:
             raise InvalidUnit(
-                f"Unité « {quoted_input(text)} » inconnue. Unités possibles : {', '.join(u.value for u in cls)}."
+                f"Unité « {quoted_input(text)} » inconnue. Unités possibles : {', '.join(u.value for u in cls)}."
             )
         return unit
 
@@ -272,7 +272,7 @@ def parse_value(text: str, unit: Unit) -> Decimal:
     if _FRACTION_WORDS.search(cleaned):
         raise InvalidValue(
             ValueProblem.SPELLED_OUT,
-            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez la valeur en chiffres, "
+            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez la valeur en chiffres, "
             "avec une virgule pour les décimales.",
             unit,
         )
@@ -280,13 +280,13 @@ def parse_value(text: str, unit: Unit) -> Decimal:
         results = _number_model().parse(cleaned)
     if not results:
         raise InvalidValue(
-            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n’est pas un nombre que je reconnais.", unit
+            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n’est pas un nombre que je reconnais.", unit
         )
     if len(results) > 1:
-        found = ", ".join(f"« {result.text} »" for result in results[:4])
+        found = ", ".join(f"« {result.text} »" for result in results[:4])
         raise InvalidValue(
             ValueProblem.SEVERAL_NUMBERS,
-            f"J’ai trouvé plusieurs nombres dans « {quoted_input(text)} » ({found}) : tapez une seule valeur, "
+            f"J’ai trouvé plusieurs nombres dans « {quoted_input(text)} » ({found}) : tapez une seule valeur, "
             "avec une virgule pour les décimales.",
             unit,
         )
@@ -297,7 +297,7 @@ def parse_value(text: str, unit: Unit) -> Decimal:
     if len(re.sub(r"\D", "", span).strip("0")) > MAX_SIGNIFICANT_DIGITS:
         raise InvalidValue(
             ValueProblem.TOO_PRECISE,
-            f"« {quoted_input(text)} » a trop de chiffres ({MAX_SIGNIFICANT_DIGITS} chiffres significatifs au plus).",
+            f"« {quoted_input(text)} » a trop de chiffres ({MAX_SIGNIFICANT_DIGITS} chiffres significatifs au plus).",
             unit,
         )
     _check_unit_words(leftover, span, cleaned, text, unit)
@@ -401,7 +401,7 @@ def _check_spelled_number(span: str, text: str, unit: Unit) -> None:
     if _LETTERS.search(span) and len(scales) > 1:
         raise InvalidValue(
             ValueProblem.SPELLED_OUT,
-            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez ce nombre en chiffres.",
+            f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez ce nombre en chiffres.",
             unit,
         )
 
@@ -416,7 +416,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
         if not (unit is Unit.EURO and letter in _EURO_MULTIPLIERS and key in _OWN_SUFFIXES[Unit.EURO]):
             raise InvalidValue(
                 ValueProblem.AMBIGUOUS_ABBREVIATION,
-                f"L’abréviation « {letter} » dans « {quoted_input(text)} » est ambiguë : écrivez le nombre en entier "
+                f"L’abréviation « {letter} » dans « {quoted_input(text)} » est ambiguë : écrivez le nombre en entier "
                 "ou en mots (mille, millions).",
                 unit,
             )
@@ -426,20 +426,20 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
     if _MULTIPLIED_EURO.match(key):
         raise InvalidValue(
             ValueProblem.AMBIGUOUS_ABBREVIATION,
-            f"L’abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
+            f"L’abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
             unit,
         )
     other_unit = next((_SUFFIX_OWNERS[k] for k in keys if k in _SUFFIX_OWNERS), None) or _foreign_currency(cleaned)
     if other_unit is not None:
-        named = other_unit.label if isinstance(other_unit, Unit) else f"monnaie « {other_unit} »"
+        named = other_unit.label if isinstance(other_unit, Unit) else f"monnaie « {other_unit} »"
         raise InvalidValue(
             ValueProblem.WRONG_UNIT,
-            f"Cet indicateur s’exprime en {unit.display_name} : « {quoted_input(text)} » est en {named}.",
+            f"Cet indicateur s’exprime en {unit.display_name} : « {quoted_input(text)} » est en {named}.",
             unit,
         )
     raise InvalidValue(
         ValueProblem.UNKNOWN_WORDS,
-        f"Je n’ai pas compris « {quoted_input(_unknown_words(leftover, accepted))} » dans « {quoted_input(text)} » : "
+        f"Je n’ai pas compris « {quoted_input(_unknown_words(leftover, accepted))} » dans « {quoted_input(text)} » : "
         "tapez seulement la valeur, "
         f"sans autre mot (unité de l’indicateur : {unit.display_name}).",
         unit,
@@ -469,7 +469,7 @@ def _to_decimal(resolved: str | None, text: str, unit: Unit) -> Decimal:
         return Decimal(str(resolved).replace(",", "."))
     except (InvalidOperation, ValueError):
         raise InvalidValue(
-            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n’est pas un nombre que je reconnais.", unit
+            ValueProblem.NOT_A_NUMBER, f"« {quoted_input(text)} » n’est pas un nombre que je reconnais.", unit
         ) from None
 
 

@@ -73,9 +73,9 @@ def read_document(path: Path | str) -> list[Section]:
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        raise DocumentError(f"Le fichier « {file} » est introuvable.") from None
+        raise DocumentError(f"Le fichier « {file} » est introuvable.") from None
     except IsADirectoryError:
-        raise DocumentError(f"« {file} » est un dossier, pas un document.") from None
+        raise DocumentError(f"« {file} » est un dossier, pas un document.") from None
     return parse_document(data, file.name)
 
 
@@ -84,14 +84,14 @@ def parse_document(data: bytes, filename: str) -> list[Section]:
     suffix = Path(filename).suffix.lower()
     if suffix not in MARKDOWN_SUFFIXES | TEXT_SUFFIXES | PDF_SUFFIXES:
         raise DocumentError(
-            f"Format non pris en charge pour « {filename} ». Formats acceptés : Markdown (.md), "
+            f"Format non pris en charge pour « {filename} ». Formats acceptés : Markdown (.md), "
             "texte (.txt) et PDF (.pdf)."
         )
     if not data.strip():
-        raise DocumentError(f"Le document « {filename} » est vide.")
+        raise DocumentError(f"Le document « {filename} » est vide.")
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentError(
-            f"Le document « {filename} » est trop volumineux (plus de 10 Mo). Importez une "
+            f"Le document « {filename} » est trop volumineux (plus de 10 Mo). Importez une "
             "version allégée, sans images."
         )
     text = extract_pdf_text(data, filename) if suffix in PDF_SUFFIXES else _decode_text(data, filename)
@@ -99,7 +99,7 @@ def parse_document(data: bytes, filename: str) -> list[Section]:
         raise _too_big(filename, "trop de texte")
     sections = split_markdown(text) if suffix in MARKDOWN_SUFFIXES else split_plain_text(text)
     if not sections:
-        raise DocumentError(f"Le document « {filename} » ne contient aucun texte exploitable.")
+        raise DocumentError(f"Le document « {filename} » ne contient aucun texte exploitable.")
     if len(sections) > MAX_SECTIONS:
         raise _too_big(filename, f"plus de {MAX_SECTIONS} sections")
     return sections
@@ -107,7 +107,7 @@ def parse_document(data: bytes, filename: str) -> list[Section]:
 
 def _too_big(filename: str, why: str) -> DocumentError:
     return DocumentError(
-        f"Le document « {filename} » est trop gros pour un SPASER ({why}) : importez le document adopté seul, "
+        f"Le document « {filename} » est trop gros pour un SPASER ({why}) : importez le document adopté seul, "
         "en PDF exporté depuis un traitement de texte, en Markdown ou en texte."
     )
 
@@ -118,12 +118,12 @@ def extract_pdf_text(data: bytes, filename: str) -> str:
     from pypdf.errors import LimitReachedError
 
     if b"%PDF-" not in data[:1024]:
-        raise DocumentError(f"Le fichier « {filename} » n’est pas un PDF valide.")
+        raise DocumentError(f"Le fichier « {filename} » n’est pas un PDF valide.")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _decrypts_without_password(reader):
             raise DocumentError(
-                f"Le PDF « {filename} » est protégé par un mot de passe : importez une version "
+                f"Le PDF « {filename} » est protégé par un mot de passe : importez une version "
                 "sans protection."
             )
         if len(reader.pages) > MAX_PDF_PAGES:
@@ -140,13 +140,13 @@ def extract_pdf_text(data: bytes, filename: str) -> str:
         raise _too_big(filename, "son contenu décompressé dépasse la taille admise") from None
     except Exception as error:  # pypdf raises many types on damaged files; all mean the same
         raise DocumentError(
-            f"Le PDF « {filename} » est illisible ou endommagé : exportez-le à nouveau puis "
+            f"Le PDF « {filename} » est illisible ou endommagé : exportez-le à nouveau puis "
             "réessayez."
         ) from error
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", "\n".join(pages))
     if sum(char.isalpha() for char in text) < MIN_PDF_LETTERS:
         raise DocumentError(
-            f"Le PDF « {filename} » ne contient pas de texte exploitable (c’est peut-être un "
+            f"Le PDF « {filename} » ne contient pas de texte exploitable (c’est peut-être un "
             "document scanné). Importez une version texte : PDF exporté depuis un traitement de "
             "texte, Markdown ou texte brut."
         )
@@ -211,7 +211,7 @@ def sections_to_entries(sections: list[Section], document_name: str) -> list[Ent
                     title=title,
                     questions=(),
                     answer=chunk,
-                    source=f"Notre SPASER ({name}), section « {title} »",
+                    source=f"Notre SPASER ({name}), section « {title} »",
                     kind=EntryKind.ORGANISATION,
                 )
             )
@@ -339,7 +339,7 @@ def _split_long(paragraph: str) -> list[str]:
 
 def _decode_text(data: bytes, filename: str) -> str:
     if b"\x00" in data:
-        raise DocumentError(f"Le fichier « {filename} » n’est pas un fichier texte.")
+        raise DocumentError(f"Le fichier « {filename} » n’est pas un fichier texte.")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from domain.knowledge.errors import KnowledgeFileError
 from domain.knowledge.normalize import fold
+from domain.text import one_line
 
 FRONT_MATTER_FENCE = "---"
 ENTRY_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -58,27 +59,27 @@ class Entry:
     def __post_init__(self) -> None:
         if not ENTRY_ID_PATTERN.match(self.id):
             raise KnowledgeFileError(
-                f"Identifiant de fiche invalide : « {self.id} » (lettres minuscules, chiffres et "
+                f"Identifiant de fiche invalide : « {self.id} » (lettres minuscules, chiffres et "
                 "tirets uniquement)."
             )
         if not self.title.strip():
-            raise KnowledgeFileError(f"La fiche « {self.id} » n’a pas de titre.")
+            raise KnowledgeFileError(f"La fiche « {self.id} » n’a pas de titre.")
         if not self.answer.strip():
-            raise KnowledgeFileError(f"La fiche « {self.id} » n’a pas de réponse.")
+            raise KnowledgeFileError(f"La fiche « {self.id} » n’a pas de réponse.")
         if not self.source.strip():
-            raise KnowledgeFileError(f"La fiche « {self.id} » n’indique pas sa source.")
+            raise KnowledgeFileError(f"La fiche « {self.id} » n’indique pas sa source.")
 
 
 def parse_entry(text: str, origin: str = "fiche") -> Entry:
     """Parse one entry file; `origin` (usually the file name) is quoted in error messages."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
-        raise KnowledgeFileError(f"{origin}, ligne 1 : la fiche doit commencer par « --- ».")
+        raise KnowledgeFileError(f"{origin}, ligne 1 : la fiche doit commencer par « --- ».")
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].strip() == FRONT_MATTER_FENCE)
     except StopIteration:
         raise KnowledgeFileError(
-            f"{origin} : l’en-tête n’est pas refermé par une ligne « --- »."
+            f"{origin} : l’en-tête n’est pas refermé par une ligne « --- »."
         ) from None
 
     values: dict[str, str] = {}
@@ -91,7 +92,7 @@ def parse_entry(text: str, origin: str = "fiche") -> Entry:
         if line.startswith("- "):
             if not in_questions:
                 raise KnowledgeFileError(
-                    f"{origin}, ligne {number} : une question (« - … ») doit suivre « `questions:` »."
+                    f"{origin}, ligne {number} : une question (« - … ») doit suivre « `questions:` »."
                 )
             questions.append(line[2:].strip())
             continue
@@ -99,32 +100,32 @@ def parse_entry(text: str, origin: str = "fiche") -> Entry:
         key = key.strip().lower()
         if not separator or key not in KNOWN_KEYS:
             raise KnowledgeFileError(
-                f"{origin}, ligne {number} : « {line} » n’est pas compris. Clés possibles : "
+                f"{origin}, ligne {number} : « {line} » n’est pas compris. Clés possibles : "
                 + ", ".join(KNOWN_KEYS)
                 + "."
             )
         if key in values or (key == "questions" and in_questions):
-            raise KnowledgeFileError(f"{origin}, ligne {number} : la clé « {key} » est en double.")
+            raise KnowledgeFileError(f"{origin}, ligne {number} : la clé « {key} » est en double.")
         in_questions = key == "questions"
         if in_questions:
             if value.strip():
                 raise KnowledgeFileError(
                     f"{origin}, ligne {number} : écrivez chaque question sur sa propre ligne, "
-                    "précédée de « - »."
+                    "précédée de « - »."
                 )
             continue
         values[key] = value.strip()
 
     for required in ("id", "title", "source"):
         if not values.get(required):
-            raise KnowledgeFileError(f"{origin} : la clé « {required} » est obligatoire.")
+            raise KnowledgeFileError(f"{origin} : la clé « {required} » est obligatoire.")
     kind_text = values.get("kind", EntryKind.REFERENCE.value)
     try:
         kind = EntryKind(kind_text)
     except ValueError:
         allowed = ", ".join(kind.value for kind in EntryKind)
         raise KnowledgeFileError(
-            f"{origin} : type de fiche inconnu « {kind_text} » (valeurs possibles : {allowed})."
+            f"{origin} : type de fiche inconnu « {kind_text} » (valeurs possibles : {allowed})."
         ) from None
     answer = unwrap_paragraphs("\n".join(lines[closing + 1 :]))
     if not answer:
@@ -148,7 +149,7 @@ def lead_entry(question: str, answer: str, source: str) -> Entry:
     The id derives from the question (slug + short hash), so answering the same question
     again replaces the earlier answer once added to the knowledge base.
     """
-    title = _one_line(question)
+    title = one_line(question)
     if not title:
         raise KnowledgeFileError("La question à laquelle vous répondez est vide.")
     if not answer.strip():
@@ -160,7 +161,7 @@ def lead_entry(question: str, answer: str, source: str) -> Entry:
         title=title,
         questions=(title,),
         answer=unwrap_paragraphs(answer),
-        source=_one_line(source) or "Réponse de la personne responsable du SPASER",
+        source=one_line(source) or "Réponse de la personne responsable du SPASER",
         kind=EntryKind.LEAD,
     )
 
@@ -170,13 +171,13 @@ def dump_entry(entry: Entry) -> str:
     header = [
         FRONT_MATTER_FENCE,
         f"id: {entry.id}",
-        f"title: {_one_line(entry.title)}",
-        f"source: {_one_line(entry.source)}",
+        f"title: {one_line(entry.title)}",
+        f"source: {one_line(entry.source)}",
     ]
     if entry.kind is not EntryKind.REFERENCE:
         header.append(f"kind: {entry.kind.value}")
     header.append("questions:")
-    header.extend(f"- {_one_line(question)}" for question in entry.questions)
+    header.extend(f"- {one_line(question)}" for question in entry.questions)
     header.append(FRONT_MATTER_FENCE)
     return "\n".join(header) + "\n" + entry.answer.strip() + "\n"
 
@@ -185,7 +186,7 @@ def load_entries(directory: Path | str) -> list[Entry]:
     """Load every `*.md` entry of a directory (sorted by file name); ids must be unique."""
     folder = Path(directory)
     if not folder.is_dir():
-        raise KnowledgeFileError(f"Le dossier de fiches « {folder} » est introuvable.")
+        raise KnowledgeFileError(f"Le dossier de fiches « {folder} » est introuvable.")
     entries: list[Entry] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.md")):
@@ -198,7 +199,7 @@ def load_entries(directory: Path | str) -> list[Entry]:
         entry = parse_entry(text, origin=path.name)
         if entry.id in seen:
             raise KnowledgeFileError(
-                f"{path.name} : l’identifiant « {entry.id} » est déjà utilisé par {seen[entry.id]}."
+                f"{path.name} : l’identifiant « {entry.id} » est déjà utilisé par {seen[entry.id]}."
             )
         seen[entry.id] = path.name
         entries.append(entry)
@@ -220,6 +221,3 @@ def unwrap_paragraphs(text: str) -> str:
         paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
 
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

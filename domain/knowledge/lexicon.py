@@ -31,7 +31,7 @@ class Lexicon:
         try:
             text = file.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise KnowledgeFileError(f"Le lexique « {file} » est introuvable.") from None
+            raise KnowledgeFileError(f"Le lexique « {file} » est introuvable.") from None
         return parse_lexicon(text, origin=file.name)
 
     @classmethod
@@ -50,8 +50,8 @@ def parse_lexicon(text: str, origin: str = "lexique") -> Lexicon:
             heading = line[3:].strip().lower()
             if heading not in (SYNONYMS_HEADING, DOMAIN_HEADING):
                 raise KnowledgeFileError(
-                    f"{origin}, ligne {number} : section inconnue « {line[3:].strip()} » "
-                    "(attendu : « Synonymes et sigles » ou « Termes du domaine »)."
+                    f"{origin}, ligne {number} : section inconnue « {line[3:].strip()} » "
+                    "(attendu : « Synonymes et sigles » ou « Termes du domaine »)."
                 )
             section = heading
             continue
@@ -60,13 +60,13 @@ def parse_lexicon(text: str, origin: str = "lexique") -> Lexicon:
         item = line[2:].strip()
         if section is None:
             raise KnowledgeFileError(
-                f"{origin}, ligne {number} : cette ligne doit se trouver sous une section « ## »."
+                f"{origin}, ligne {number} : cette ligne doit se trouver sous une section « ## »."
             )
         if section == SYNONYMS_HEADING:
             phrases = [phrase.strip() for phrase in item.split("=")]
             if len(phrases) < 2 or not all(phrases):
                 raise KnowledgeFileError(
-                    f"{origin}, ligne {number} : écrivez « forme retenue = variante = … »."
+                    f"{origin}, ligne {number} : écrivez « forme retenue = variante = … »."
                 )
             groups.append(SynonymGroup(canonical=phrases[0], variants=tuple(phrases[1:])))
         elif item:

@@ -214,7 +214,7 @@ class Analyzer:
             canonical_tokens = tokenize(group.canonical)
             if not canonical_tokens:
                 raise KnowledgeFileError(
-                    f"Lexique : la forme « {group.canonical} » ne contient aucun mot utile."
+                    f"Lexique : la forme « {group.canonical} » ne contient aucun mot utile."
                 )
             canonical = "_".join(canonical_tokens)
             for phrase in (group.canonical, *group.variants):
@@ -224,8 +224,8 @@ class Analyzer:
                     previous = owners.get(key)
                     if previous is not None and previous != group.canonical:
                         raise KnowledgeFileError(
-                            f"Lexique : « {phrase} » figure à la fois dans le groupe "
-                            f"« {previous} » et dans le groupe « {group.canonical} »."
+                            f"Lexique : « {phrase} » figure à la fois dans le groupe "
+                            f"« {previous} » et dans le groupe « {group.canonical} »."
                         )
                     owners[key] = group.canonical
                     self._phrases[key] = canonical

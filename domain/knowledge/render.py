@@ -23,7 +23,7 @@ def format_answer(answer: Answer) -> str:
         return "\n".join(lines)
     text = _format_entry(answer.entry)
     if answer.related:
-        text += "\n\nVoir aussi : " + "\u00a0; ".join(f"« {entry.title} »" for entry in answer.related)
+        text += "\n\nVoir aussi : " + "\u00a0; ".join(f"« {entry.title} »" for entry in answer.related)
     return text
 
 
@@ -32,7 +32,7 @@ def _format_entry(entry: Entry) -> str:
         return entry.answer
     if entry.kind is EntryKind.ORGANISATION:
         return (
-            f"Votre SPASER, section « {entry.title} » :\n\n"
+            f"Votre SPASER, section « {entry.title} » :\n\n"
             f"{_quote(entry.answer)}\n\n_Source : {entry.source}_"
         )
     if entry.kind is EntryKind.LEAD:

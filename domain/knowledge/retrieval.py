@@ -72,11 +72,11 @@ _OWN_DOCUMENT = re.compile(
 EMPTY_QUESTION = "Votre message est vide : posez-moi une question sur le SPASER."
 TOO_LONG_QUESTION = (
     "Votre message est trop long (plus de 1 000 caractères) : posez une question courte, "
-    "par exemple « Qui doit adopter un SPASER ? »."
+    "par exemple « Qui doit adopter un SPASER ? »."
 )
 NO_WORDS = (
     "Je n’ai trouvé aucun mot à chercher dans votre message : reformulez votre question "
-    "avec quelques mots, par exemple « Combien d’indicateurs prévoir ? »."
+    "avec quelques mots, par exemple « Combien d’indicateurs prévoir ? »."
 )
 
 

@@ -23,7 +23,7 @@ def late_answer(summary: Summary) -> str:
     if missing:
         parts.append(f"Non renseignés pour la période due ({len(missing)}) :")
         parts += _listed(missing, wording.value_text)
-    parts.append("« directions en retard » dit qui n’a pas encore saisi ; « synthèse » donne le tableau complet.")
+    parts.append("« directions en retard » dit qui n’a pas encore saisi ; « synthèse » donne le tableau complet.")
     return "\n".join(parts)
 
 
@@ -48,7 +48,7 @@ def not_up_to_date_answer(summary: Summary) -> str:
     lines += [
         f"- **{row.directorate.code}** : {wording.completeness_sentence(row)} ; {wording.missing_sentence(row)}" for row in behind
     ]
-    lines.append("Pour les relancer : « diffuser un message aux directions en retard ».")
+    lines.append("Pour les relancer : « diffuser un message aux directions en retard ».")
     return "\n".join(lines)
 
 

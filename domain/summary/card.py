@@ -346,7 +346,7 @@ def _actions(summary: Summary, *, detail: bool) -> list[dict[str, Any]]:
                 for code in candidates[:MAX_DIRECTORATE_BUTTONS]
             ]
             hint = _text(
-                "Directions les moins à jour d’abord. Pour une autre, tapez « synthèse direction CODE ».",
+                "Directions les moins à jour d’abord. Pour une autre, tapez « synthèse direction CODE ».",
                 size="Small",
                 isSubtle=True,
             )

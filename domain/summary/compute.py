@@ -183,7 +183,7 @@ def _viewed_directorate(scope: Scope, requested: str | None, infos: Sequence[Dir
         return scope.directorate
     if code is not None and code not in {info.code for info in infos}:
         known = ", ".join(info.code for info in infos) or "aucune direction enregistrée"
-        raise SummaryError(f"Je ne connais pas la direction « {requested.strip()[:40]} ». Directions : {known}.")
+        raise SummaryError(f"Je ne connais pas la direction « {requested.strip()[:40]} ». Directions : {known}.")
     return code
 
 

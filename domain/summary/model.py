@@ -24,6 +24,7 @@ from domain.indicators.periods import Frequency, Period, ensure_frequency, parse
 from domain.indicators.values import Unit
 from domain.people import Role
 from domain.summary.organisation import Organisation
+from domain.text import one_line
 
 
 class SummaryError(DomainError):
@@ -96,11 +97,11 @@ def _as_decimal(value: object, code: str) -> Decimal:
             raise SummaryError(f"Indicateur {code} : une valeur n’est pas un nombre.")
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.")
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.")
     try:
         number = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
-        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.") from None
+        raise SummaryError(f"Indicateur {code} : la valeur « {value} » n’est pas un nombre.") from None
     if not number.is_finite():
         raise SummaryError(f"Indicateur {code} : une valeur n’est pas un nombre.")
     return number
@@ -200,7 +201,7 @@ class IndicatorSnapshot:
             ensure_frequency(period, self.frequency)
         else:
             period = _period(str(period), self.frequency)
-        comment = " ".join(str(rest[0] or "").split()) if rest else ""
+        comment = one_line(str(rest[0] or "")) if rest else ""
         return ReportedValue(period, str(directorate).upper(), _as_decimal(value, self.code), comment)
 
 

@@ -49,5 +49,5 @@ def parse_summary_request(text: str) -> SummaryRequest:
     if match := _DIRECTORATE.search(folded):
         directorate = match["code"].upper()
     elif _DIRECTORATE_WORD.search(folded):
-        raise SummaryError("Indiquez le code de la direction, par exemple « synthèse direction DRC ».")
+        raise SummaryError("Indiquez le code de la direction, par exemple « synthèse direction DRC ».")
     return SummaryRequest(axis=axis, directorate=directorate, detail=detail)

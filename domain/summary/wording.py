@@ -28,7 +28,7 @@ _STATUS_PLURALS = {
 RULES_TEXT = (
     "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
     "trajectoire linéaire de la valeur de référence (fin de la première période renseignée) à la "
-    "cible (31 décembre de l’année cible). Chaque valeur porte sa période : une valeur plus "
+    "cible (31 décembre de l’année cible). Chaque valeur porte sa période : une valeur plus "
     "ancienne que la période due est affichée comme telle et comptée comme non renseignée. Valeur "
     "d’un indicateur selon la règle déclarée au catalogue : somme des directions (dernière période "
     "remontée par toutes), moyenne, moyenne pondérée par un autre indicateur de la même direction "

@@ -53,7 +53,7 @@ UPDATE_CONTRACT = (
 NO_SIRET = (
     "Je ne connais pas encore le SIRET de l’organisme : indiquez-le dans la variable SPASER_SIRETS "
     "(plusieurs séparés par des virgules) ou importez une première fois en ligne de commande : "
-    "« spaser-bot import-decp FICHIER --siret 12345678900012 »."
+    "« spaser-bot import-decp FICHIER --siret 12345678900012 »."
 )
 
 
@@ -90,7 +90,7 @@ class DecpService:
         for candidate in candidates:
             siret = normalise_siret(candidate)
             if siret is None:
-                raise DomainError(f"SIRET « {quoted_input(candidate, 20)} » invalide : un SIRET compte 14 chiffres.")
+                raise DomainError(f"SIRET « {quoted_input(candidate, 20)} » invalide : un SIRET compte 14 chiffres.")
             sirets.append(siret)
         return tuple(dict.fromkeys(sirets))
 

@@ -96,7 +96,7 @@ class IndicatorCatalogue:
     async def update_field(self, code: str, column: str, text: str) -> IndicatorView:
         """Change one catalogue column (CSV names: libelle, cible, actif…), validated like an import row."""
         if column not in CATALOGUE_COLUMNS:
-            raise DomainError(f"Champ « {column} » inconnu. Champs modifiables : {', '.join(CATALOGUE_COLUMNS[1:])}.")
+            raise DomainError(f"Champ « {column} » inconnu. Champs modifiables : {', '.join(CATALOGUE_COLUMNS[1:])}.")
         if column == "code":
             raise DomainError("Le code d’un indicateur ne se modifie pas : créez un nouvel indicateur et désactivez l’ancien.")
         async with self._db.session() as session:

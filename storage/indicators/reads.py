@@ -123,8 +123,8 @@ def find(snapshot: Snapshot, code: str) -> Indicator:
     if indicator is not None:
         return indicator
     close = difflib.get_close_matches(wanted, sorted(snapshot.all_codes), n=1)
-    hint = f" Vouliez-vous dire {close[0]} ?" if close else " Tapez « catalogue » pour voir les codes."
-    raise UnknownIndicator(f"Indicateur « {wanted[:40]} » inconnu.{hint}")
+    hint = f" Vouliez-vous dire {close[0]} ?" if close else " Tapez « catalogue » pour voir les codes."
+    raise UnknownIndicator(f"Indicateur « {wanted[:40]} » inconnu.{hint}")
 
 def indicator_view(indicator: Indicator, snapshot: Snapshot) -> IndicatorView:
     return IndicatorView(
@@ -155,7 +155,7 @@ async def directorate_by_code(session: AsyncSession, code: str) -> Directorate:
     wanted = (code or "").strip().upper()
     directorate = (await session.execute(select(Directorate).where(Directorate.code == wanted))).scalar_one_or_none()
     if directorate is None:
-        raise DomainError(f"La direction « {wanted[:40]} » n’existe pas. Tapez « lister les directions ».")
+        raise DomainError(f"La direction « {wanted[:40]} » n’existe pas. Tapez « lister les directions ».")
     return directorate
 
 async def directorate_ids(session: AsyncSession, codes: Iterable[str]) -> list[int]:

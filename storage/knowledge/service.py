@@ -90,7 +90,7 @@ class KnowledgeService:
         """An open question an entry already answers becomes one of its phrasings, on every instance."""
         entry = (await self.knowledge_base()).get(entry_id)
         if entry is None or entry.kind in (EntryKind.INTENT,):
-            raise DomainError(f"Je ne connais pas de fiche « {entry_id} ». Les fiches proposées sont sous chaque question.")
+            raise DomainError(f"Je ne connais pas de fiche « {entry_id} ». Les fiches proposées sont sous chaque question.")
         return await self._repository.attach_question(question_id, entry_id, lead.id)
 
     def suggestions_for(self, base: KnowledgeBase, question: str, limit: int = 2) -> list[Entry]:
@@ -125,7 +125,7 @@ class KnowledgeService:
 
     async def import_document(self, data: bytes, filename: str, lead: PersonView | None) -> ImportResult:
         """Parse first (a bad file changes nothing), then replace the previous version atomically."""
-        entries = await run_bounded(organisation_entries_from_bytes, data, filename, what=f"Le document « {filename} »")
+        entries = await run_bounded(organisation_entries_from_bytes, data, filename, what=f"Le document « {filename} »")
         previous = await self._repository.current_document()
         title = Path(filename).stem
         await self._repository.replace_organisation_document(

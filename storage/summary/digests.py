@@ -111,7 +111,7 @@ class DigestService:
                 continue
             summary = summaries[scope]
             key = f"weekly-digest:{year}-W{week:02d}:person-{person.id}"
-            reason = "Votre synthèse hebdomadaire (« synthèse hebdomadaire non » pour ne plus la recevoir)."
+            reason = "Votre synthèse hebdomadaire (« synthèse hebdomadaire non » pour ne plus la recevoir)."
             messages.append(
                 self._message(
                     key, person, self._with_reason(person.id, summary, reason),

@@ -49,7 +49,7 @@ async def test_help_lists_the_commands_of_the_role_only(talk, runtime):
 
 async def test_unknown_input_gets_a_short_french_help_never_silence(talk):
     replies = await talk().say("xyzzy plugh")
-    assert len(replies) == 1 and "Tapez « aide »" in replies[0].text
+    assert len(replies) == 1 and "Tapez « aide »" in replies[0].text
 
 
 async def test_message_with_no_text_gets_an_answer(talk):
@@ -110,7 +110,7 @@ async def test_assign_dialog_asks_missing_pieces_and_help_then_cancel_changes_no
     assert "J’attribue un rôle" in help_reply and "Quel rôle" in help_reply
     assert "annulé" in texts(await lead.say("annuler"))
     assert await runtime.people.get_by_email("jean@ville.fr") is None
-    assert "Tapez « aide »" in texts(await lead.say("n'importe quoi")), "the dialog must be over"
+    assert "Tapez « aide »" in texts(await lead.say("n'importe quoi")), "the dialog must be over"
 
 
 async def test_registration_by_email_is_linked_on_first_contact(talk, runtime):

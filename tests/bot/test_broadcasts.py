@@ -47,7 +47,7 @@ def test_the_audience_is_read_from_the_lead_s_sentence():
 def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once():
     broadcast = BroadcastView(
         id=1, author_id=1, author_name="Camille Martin", audience_kind=AudienceKind.EVERYONE,
-        audience_label="toutes les personnes enregistrées", text="Réunion de lancement le 12 mars.",
+        audience_label="toutes les personnes enregistrées", text="Réunion de lancement le 12 mars.",
         recipient_count=5, sent_count=0, failed_count=0, unreachable_count=0,
         created_at=datetime(2026, 11, 30, 9, tzinfo=UTC), reported_at=None,
     )
@@ -62,8 +62,8 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
     report = delivery_report(broadcast, outcomes, "Europe/Paris").splitlines()
 
     assert report == [
-        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
-        "« Réunion de lancement le 12 mars. »",
+        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
+        "« Réunion de lancement le 12 mars. »",
         "- Envoyés : 1 — Marc Lefèvre",
         "- En échec : 1 — envoi impossible (503: Service Unavailable) : Lucie Roux",
         "- Injoignables : 3 — jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur "
@@ -73,7 +73,7 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
 
 
 def test_a_long_broadcast_is_quoted_in_its_report_up_to_a_whole_word():
-    text = "Le comité de pilotage du SPASER se réunira le 12 mars pour examiner le bilan annuel des indicateurs sociaux."
+    text = "Le comité de pilotage du SPASER se réunira le 12 mars pour examiner le bilan annuel des indicateurs sociaux."
     broadcast = BroadcastView(
         id=1, author_id=1, author_name="Camille Martin", audience_kind=AudienceKind.EVERYONE,
         audience_label="tous", text=text, recipient_count=1, sent_count=0, failed_count=0, unreachable_count=0,
@@ -82,8 +82,8 @@ def test_a_long_broadcast_is_quoted_in_its_report_up_to_a_whole_word():
 
     first_line = delivery_report(broadcast, [], "Europe/Paris").splitlines()[0]
 
-    quoted = first_line.split("« ", 1)[1].removesuffix(" »")
-    assert quoted == "Le comité de pilotage du SPASER se réunira le 12 mars pour examiner le bilan…"
+    quoted = first_line.split("« ", 1)[1].removesuffix(" »")
+    assert quoted == "Le comité de pilotage du SPASER se réunira le 12 mars pour examiner le bilan…"
     assert text.startswith(quoted.removesuffix("…") + " ")
 
 
@@ -95,7 +95,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     lead = talk("aad-camille@ville.fr", "Camille Martin")
 
     asked = texts(await lead.say("diffuser un message au COPIL"))
-    preview = texts(await lead.say("Le bilan 2026 sera présenté le 12 mars."))
+    preview = texts(await lead.say("Le bilan 2026 sera présenté le 12 mars."))
     sent = texts(await lead.say("oui"))
     await reachable_again(sqlite_database, people["lead"], connector.url)
     await runtime.jobs.drain_outbox()
@@ -114,22 +114,22 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
-    assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
+    assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
-    assert report.startswith("**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
+    assert report.startswith("**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
     assert "- Envoyés : 2 — Lucie Roux, Marc Lefèvre" in report and "- En échec : 0" in report
     assert "- Injoignables : 1 — jamais écrit à l’assistant dans Teams (installez-lui l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
-        "Camille Martin", "membres du COPIL", "Le bilan 2026 sera présenté le 12 mars."
+        "Camille Martin", "membres du COPIL", "Le bilan 2026 sera présenté le 12 mars."
     )
     assert (audit.recipient_count, audit.sent_count, audit.failed_count, audit.unreachable_count) == (3, 2, 0, 1)
     assert audit.created_at == datetime(2026, 11, 30, 9, tzinfo=UTC) and audit.reported_at is not None
 
 
 async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtime, talk, sqlite_database, connector):
-    """The preview asked « Voulez-vous envoyer… ? » when no one aimed at had ever opened the assistant."""
+    """The preview asked « Voulez-vous envoyer… ? » when no one aimed at had ever opened the assistant."""
     await organisation(sqlite_database, connector.url)
     await add_person(sqlite_database, "ines@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Inès Morel")
     await add_person(sqlite_database, "paul@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Paul Simon")
@@ -146,7 +146,7 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
     ) in preview.replace("\u00a0", " ")
     assert "Rien n’a été envoyé" in preview
     assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
-    assert "C’est parti" not in after, "the dialog ended: « oui » starts nothing"
+    assert "C’est parti" not in after, "the dialog ended: « oui » starts nothing"
     assert await runtime.outbox.counts() == {}
     assert await runtime.broadcasts.repository.history() == []
 
@@ -182,7 +182,7 @@ async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sql
 
     [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
     assert "- Envoyés : 1 — " in report and "- En échec : 1 — " in report and "- Injoignables : 0" in report
-    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec" in history
+    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec" in history
 
 
 async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, connector):
@@ -193,7 +193,7 @@ async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, conne
     with pytest.raises(BroadcastNotAllowed, match="Seule la personne responsable du SPASER peut diffuser un message"):
         await runtime.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
 
-    refusal = "Cette action est réservée à la personne responsable du SPASER. Tapez « qui suis-je » pour connaître votre rôle."
+    refusal = "Cette action est réservée à la personne responsable du SPASER. Tapez « qui suis-je » pour connaître votre rôle."
     assert by_contributor == by_official == refusal
     assert await runtime.outbox.counts() == {}
     assert await runtime.broadcasts.repository.history() == []

@@ -30,16 +30,16 @@ async def say_all(conversation, *lines: str) -> str:
 
 
 async def test_the_lead_plans_a_copil_in_one_sentence_and_the_dialog_asks_only_the_rest(runtime, lead):
-    first = texts(await lead.say("planifier un COPIL le 12 mars à 14h"))
+    first = texts(await lead.say("planifier un COPIL le 12 mars à 14h"))
     agenda_question = texts(await lead.say("salle du conseil"))
     summary = texts(await lead.say("Bilan 2026 ; objectifs 2027"))
     done = texts(await lead.say("oui"))
 
     assert first.startswith("Où se tiendra-t-il ?")
     assert agenda_question.startswith("Quel est l’ordre du jour ?")
-    assert "Date : vendredi 12 mars 2027 à 14 h 00" in summary and "Lieu : salle du conseil" in summary
-    assert "C’est planifié : **comité de pilotage** (n° 1) le vendredi 12 mars 2027 à 14 h 00." in done
-    assert "J-7 (vendredi 5 mars 2027 à 14 h 00), J-1 (jeudi 11 mars 2027 à 14 h 00)" in done
+    assert "Date : vendredi 12 mars 2027 à 14 h 00" in summary and "Lieu : salle du conseil" in summary
+    assert "C’est planifié : **comité de pilotage** (n° 1) le vendredi 12 mars 2027 à 14 h 00." in done
+    assert "J-7 (vendredi 5 mars 2027 à 14 h 00), J-1 (jeudi 11 mars 2027 à 14 h 00)" in done
     [meeting] = await runtime.committees.repository.meetings()
     assert (meeting.kind, meeting.starts_at, meeting.location, meeting.agenda) == (
         CommitteeKind.COPIL,
@@ -59,23 +59,23 @@ async def test_each_missing_piece_is_asked_in_turn_and_non_plans_nothing(runtime
 
     assert answers[0].startswith("Quel comité voulez-vous planifier")
     assert answers[1].startswith("Quand a lieu le comité technique ?")
-    assert answers[2].startswith("À quelle heure, le samedi 3 avril 2027 ?")
+    assert answers[2].startswith("À quelle heure, le samedi 3 avril 2027 ?")
     assert answers[3].startswith("Où se tiendra-t-il ?")
     assert "Réunion Teams : [rejoindre](https://teams.microsoft.com/l/meetup-join/abc)" in answers[5]
-    assert "Attention : le samedi 3 avril 2027 tombe un week-end." in answers[5]
+    assert "Attention : le samedi 3 avril 2027 tombe un week-end." in answers[5]
     assert refused == "C’est annulé : aucun comité n’a été planifié."
     assert await runtime.committees.repository.meetings() == []
 
 
 async def test_a_past_date_is_refused_with_the_reason_and_asked_again(runtime, lead):
-    refused_in_sentence = texts(await lead.say("planifier un COPIL le 12 mars 2026 à 14h"))
+    refused_in_sentence = texts(await lead.say("planifier un COPIL le 12 mars 2026 à 14h"))
     await lead.say("annuler")
     await lead.say("planifier un COPIL")
     refused_in_dialog = texts(await lead.say("aujourd'hui à 8h"))
     accepted = texts(await lead.say("demain 15 h"))
 
-    assert "Le jeudi 12 mars 2026 à 14 h 00 est déjà passé." in refused_in_sentence
-    assert "Le lundi 30 novembre 2026 à 8 h 00 est déjà passé." in refused_in_dialog
+    assert "Le jeudi 12 mars 2026 à 14 h 00 est déjà passé." in refused_in_sentence
+    assert "Le lundi 30 novembre 2026 à 8 h 00 est déjà passé." in refused_in_dialog
     assert accepted.startswith("Où se tiendra-t-il ?")
 
 
@@ -85,12 +85,12 @@ async def test_only_the_lead_plans_but_everyone_asks_for_the_next_committee(runt
     contributor = talk("aad-nadia@ville.fr", "Nadia Benali")
     stranger = talk("aad-unknown", "Visiteur")
 
-    refused = texts(await contributor.say("planifier un COPIL le 19 mars à 10h"))
+    refused = texts(await contributor.say("planifier un COPIL le 19 mars à 10h"))
     answer = texts(await contributor.say("quand est le prochain COPIL ?"))
     for_stranger = texts(await stranger.say("prochain comité"))
 
     assert "réservée à la personne responsable du SPASER" in refused
-    assert "Prochain comité de pilotage\nDate : vendredi 12 mars 2027 à 14 h 00\nLieu : salle du conseil" in answer
+    assert "Prochain comité de pilotage\nDate : vendredi 12 mars 2027 à 14 h 00\nLieu : salle du conseil" in answer
     assert "[Ajouter à mon agenda (.ics)]" in answer
     assert for_stranger == UNREGISTERED_REFUSAL, "unregistered people get public knowledge only"
 
@@ -99,17 +99,17 @@ async def test_moving_the_next_copil_by_chat_tells_its_members(runtime, lead, sq
     await add_person(sqlite_database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
     await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
 
-    question = texts(await lead.say("déplacer le prochain COPIL au 19 mars à 10h"))
+    question = texts(await lead.say("déplacer le prochain COPIL au 19 mars à 10h"))
     done = texts(await lead.say("oui"))
     await runtime.jobs.drain_outbox()
 
-    assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
-    assert "a lieu le vendredi 19 mars 2027 à 10 h 00" in done
+    assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
+    assert "a lieu le vendredi 19 mars 2027 à 10 h 00" in done
     [(conversation, text)] = received(runtime_connector := connector)
     assert conversation == "a:marc@ville.fr" and runtime_connector is connector
     assert text == (
-        "Changement de date : le comité de pilotage du vendredi 12 mars 2027 à 14 h 00 est déplacé au "
-        "vendredi 19 mars 2027 à 10 h 00"
+        "Changement de date : le comité de pilotage du vendredi 12 mars 2027 à 14 h 00 est déplacé au "
+        "vendredi 19 mars 2027 à 10 h 00"
     )
 
 
@@ -124,22 +124,22 @@ async def test_cancelling_by_chat_offers_the_coming_meetings_then_tells_the_memb
     await runtime.jobs.drain_outbox()
 
     assert "Quel comité voulez-vous annuler ?" in choices and "n° 2 · Comité technique" in choices
-    assert "comité technique du **mardi 16 février 2027 à 10 h 00**" in confirm
+    assert "comité technique du **mardi 16 février 2027 à 10 h 00**" in confirm
     assert "est annulé" in done
     assert (await runtime.committees.repository.get_meeting(cotech.meeting.id)).status == "cancelled"
     assert received(connector) == [
-        ("a:nadia@ville.fr", "Annulation : le comité technique du mardi 16 février 2027 à 10 h 00 n’aura pas lieu")
+        ("a:nadia@ville.fr", "Annulation : le comité technique du mardi 16 février 2027 à 10 h 00 n’aura pas lieu")
     ]
 
 
 async def test_the_year_plan_is_proposed_edited_then_accepted_with_reminders(runtime, lead):
     card = texts(await lead.say("proposer un calendrier"))
-    edited = texts(await lead.say("modifier 2 le 9 mars 2027 à 10h"))
+    edited = texts(await lead.say("modifier 2 le 9 mars 2027 à 10h"))
     accepted = texts(await lead.say("tout accepter"))
 
     assert card.count("Comité de pilotage**") == 2 and card.count("Comité technique**") == 4
-    assert "**2. Comité de pilotage** — mardi 2 mars 2027 à 10 h 00" in card
-    assert "**2. Comité de pilotage** — mardi 9 mars 2027 à 10 h 00" in edited
+    assert "**2. Comité de pilotage** — mardi 2 mars 2027 à 10 h 00" in card
+    assert "**2. Comité de pilotage** — mardi 9 mars 2027 à 10 h 00" in edited
     assert "C’est planifié : 6 comités, avec leurs rappels." in accepted
     meetings = await runtime.committees.repository.meetings()
     assert [m.starts_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") for m in meetings if m.kind is CommitteeKind.COPIL] == [

@@ -1,5 +1,5 @@
 """Committee conversations of issue #17, through the real bot (ConsoleConversation): one reply per
-refusal, the meeting meant by « le prochain » or « n° 1 », the year plan around what is planned,
+refusal, the meeting meant by « le prochain » or « n° 1 », the year plan around what is planned,
 what a contributor sees as her next committee."""
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ async def test_a_past_date_in_the_plan_dialog_gets_one_message_the_reason(runtim
     replies = await lead.say("hier à 10h")
 
     assert [reply.text for reply in replies] == [
-        "Le dimanche 29 novembre 2026 à 10 h 00 est déjà passé. Indiquez une date à venir, par exemple "
-        "« le 12 mars à 14h », « mardi prochain 10h », « demain 15 h » ou « le 3/04 à 9h30 »."
+        "Le dimanche 29 novembre 2026 à 10 h 00 est déjà passé. Indiquez une date à venir, par exemple "
+        "« le 12 mars à 14h », « mardi prochain 10h », « demain 15 h » ou « le 3/04 à 9h30 »."
     ]
 
 
@@ -50,10 +50,10 @@ async def test_moving_the_next_copil_takes_the_coming_one_when_two_are_planned(r
     first = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
     await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 9, 14, 14))
 
-    question = texts(await lead.say("déplacer le prochain COPIL au 19 mars à 10h"))
+    question = texts(await lead.say("déplacer le prochain COPIL au 19 mars à 10h"))
     await lead.say("oui")
 
-    assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
+    assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
     moved = await runtime.committees.repository.get_meeting(first.meeting.id)
     assert moved.starts_at == paris(2027, 3, 19, 10)
 
@@ -64,15 +64,15 @@ async def test_cancelling_the_next_copil_takes_the_coming_one(runtime, lead):
 
     question = texts(await lead.say("annuler le prochain COPIL"))
 
-    assert "J’annule le comité de pilotage du **vendredi 12 mars 2027 à 14 h 00**" in question
+    assert "J’annule le comité de pilotage du **vendredi 12 mars 2027 à 14 h 00**" in question
 
 
 async def test_moving_meeting_number_1_to_a_day_keeps_the_day_and_the_hour(runtime, lead):
     await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
 
-    question = texts(await lead.say("déplacer le comité n° 1 au 13 avril à 11h"))
+    question = texts(await lead.say("déplacer le comité n° 1 au 13 avril à 11h"))
 
-    assert "au **mardi 13 avril 2027 à 11 h 00**" in question
+    assert "au **mardi 13 avril 2027 à 11 h 00**" in question
 
 
 async def test_a_contributors_next_committee_is_her_comite_technique(runtime, talk, sqlite_database):
@@ -84,7 +84,7 @@ async def test_a_contributors_next_committee_is_her_comite_technique(runtime, ta
     answer = texts(await nadia.say("prochain comité"))
     asked_for_the_copil = texts(await nadia.say("prochain COPIL"))
 
-    assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
+    assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
     assert asked_for_the_copil.startswith("Prochain comité de pilotage")
 
 
@@ -113,7 +113,7 @@ async def test_the_lead_is_not_sent_the_notice_of_her_own_move_or_cancellation(r
     await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
     await lead.say("qui suis-je")
 
-    await lead.say("déplacer le prochain COPIL au 19 mars à 10h")
+    await lead.say("déplacer le prochain COPIL au 19 mars à 10h")
     await lead.say("oui")
     await lead.say("annuler le prochain COPIL")
     await lead.say("oui")
@@ -140,6 +140,6 @@ async def test_a_year_plan_number_out_of_range_gets_one_message_that_says_what_t
     replies = await lead.say("modifier 9")
 
     assert [reply.text for reply in replies] == [
-        "Il n’y a pas de proposition n° 9 (1 à 6). Tapez « tout accepter », « modifier » suivi du numéro de la "
-        "proposition, ou « annuler »."
+        "Il n’y a pas de proposition n° 9 (1 à 6). Tapez « tout accepter », « modifier » suivi du numéro de la "
+        "proposition, ou « annuler »."
     ]

@@ -39,8 +39,8 @@ async def test_a_wrong_value_gets_one_message_and_the_comment_question_names_the
     comment_question = await nadia.say("45")
 
     assert [reply.text for reply in wrong] == [
-        "« abc » n’est pas un nombre que je reconnais. Exemple de saisie valide : 12,5 %.\n"
-        "Retapez la valeur de IND-01 (essai 2 sur 3), ou « passer » pour la laisser de côté."
+        "« abc » n’est pas un nombre que je reconnais. Exemple de saisie valide : 12,5 %.\n"
+        "Retapez la valeur de IND-01 (essai 2 sur 3), ou « passer » pour la laisser de côté."
     ]
     assert len(comment_question) == 1
     assert comment_question[0].text.startswith("Un commentaire sur IND-01 (45\u00a0%)")
@@ -63,7 +63,7 @@ async def test_a_form_sent_again_suggests_correcting_its_own_indicator(runtime, 
     again = texts(await nadia.submit(filled))
 
     assert "Ce formulaire a déjà été enregistré" in again
-    assert "« corriger IND-04 »" in again and "IND-01" not in again
+    assert "« corriger IND-04 »" in again and "IND-01" not in again
 
 
 def _catalogue_of(count: int) -> bytes:
@@ -89,7 +89,7 @@ async def test_the_catalogue_of_31_indicators_is_an_overview_then_one_axis_at_a_
     shown = texts(overview)
     assert "Catalogue : 31 indicateur" in shown
     assert "Indicateur numéro" not in shown, "the overview lists codes, not every label"
-    assert "« catalogue axe social »" in shown and "31 indicateurs actifs" in shown
+    assert "« catalogue axe social »" in shown and "31 indicateurs actifs" in shown
     assert len(shown) < 2500
     assert "IND-01 — Indicateur numéro 1 du suivi" in environmental and "IND-02 —" not in environmental
     assert environmental.count("Indicateur numéro") == 8

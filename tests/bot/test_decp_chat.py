@@ -49,7 +49,7 @@ async def test_the_lead_sends_the_decp_and_reads_the_report_card_then_asks_where
     assert "- 1er\u00a0trimestre 2025\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
     answer = texts(await lead.say("d’où vient SOC-N\u00a0?"))
     assert "Dernière valeur\u00a0: 100\u00a0% au 2\u1d49\u00a0trimestre 2025, soit 1 sur 1\u00a0marché notifié." in answer
-    assert "import n°\u00a01 « nested.json »" in answer
+    assert "import n°\u00a01 « nested.json »" in answer
 
 
 async def test_a_decp_csv_is_imported_and_a_catalogue_csv_still_goes_to_the_catalogue(client, file_server):
@@ -64,8 +64,8 @@ async def test_contracts_without_environmental_consideration_are_listed_for_the_
     lead = chat(client)
     await send_file(lead, file_server, "single.json")
     answer = texts(await lead.say("marchés sans considération environnementale"))
-    assert "1\u00a0marché notifié depuis le samedi 22 août 2026 sans aucune considération environnementale" in answer
-    assert "2026-101 — Impression des supports de communication (notifié le jeudi 10 septembre 2026, 45\u202f000\u00a0€\u00a0HT)" in answer
+    assert "1\u00a0marché notifié depuis le samedi 22 août 2026 sans aucune considération environnementale" in answer
+    assert "2026-101 — Impression des supports de communication (notifié le jeudi 10 septembre 2026, 45\u202f000\u00a0€\u00a0HT)" in answer
 
 
 async def test_a_broken_file_imports_nothing_and_others_may_not_import(client, file_server):

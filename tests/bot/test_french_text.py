@@ -1,5 +1,5 @@
 """Every sentence an official reads follows the house rules of French (CONTRIBUTING.md): real plurals,
-inclusive role nouns, typographic apostrophes, no-break spaces before « : ; ? ! % € » and inside
+inclusive role nouns, typographic apostrophes, no-break spaces before « : ; ? ! % € » and inside
 numbers. Checked twice: on every French string literal of the code users see (read from the
 modules' syntax trees), and on every reply of a scripted conversation with the real bot over the
 main flows of the demo organisation, where the literals meet the data and the helpers."""
@@ -27,7 +27,7 @@ from tests.french_support import CHECKS, problems, scan_code, user_facing_string
 # ----- the checks themselves --------------------------------------------------------------------
 
 BAD = {
-    "1 comité(s) déjà planifié(s)": "plural in parentheses « (s) »",
+    "1 comité(s) déjà planifié(s)": "plural in parentheses « (s) »",
     "Je n'ai pas compris": "straight apostrophe",
     "Catalogue : 12 indicateurs": "ordinary space before : ; ? ! % €",
     "Un commentaire ?": "ordinary space before : ; ? ! % €",
@@ -41,10 +41,10 @@ BAD = {
     "ce que les agents ont demandé": "masculine-only role noun",
 }
 GOOD = (
-    "Je n’ai pas compris « environ »\u00a0: tapez seulement la valeur.",
+    "Je n’ai pas compris « environ »\u00a0: tapez seulement la valeur.",
     "Cette action est réservée à la personne responsable du SPASER.",
     "Les élu·es et les contributeur·rices reçoivent 12\u202f500\u00a0heures, soit 12,5\u00a0%.",
-    "https://exemple.fr/page?x=1 à 14 h 00",
+    "https://exemple.fr/page?x=1 à 14 h 00",
     "Utilisez l’Agents Playground en local.",
 )
 
@@ -72,7 +72,7 @@ def test_the_code_scan_reads_shown_strings_and_skips_logs_regexes_and_docstrings
     )
     found = list(user_facing_strings(module))
     assert found == [(7, "Vous avez X message(s) : c'est noté.")]
-    assert set(problems(found[0][1])) >= {"plural in parentheses « (s) »", "straight apostrophe"}
+    assert set(problems(found[0][1])) >= {"plural in parentheses « (s) »", "straight apostrophe"}
     assert set(CHECKS) >= set(BAD.values())
 
 
@@ -86,7 +86,7 @@ def test_every_french_string_of_the_code_reads_right():
 
 def test_every_shipped_knowledge_title_and_answer_reads_right():
     """Titles and answers are shown as they are written (the typed phrasings are not; a source
-    names its document as published, « Rencontre acheteurs »)."""
+    names its document as published, « Rencontre acheteurs »)."""
     findings = [
         f"{entry.id}: {', '.join(problems(text))}: {text!r}"
         for entry in load_entries(DEFAULT_ENTRIES_PATH)
@@ -107,8 +107,8 @@ def test_counts_agree_in_number_and_never_break_from_their_noun():
 
 
 def test_a_quoted_message_keeps_its_no_break_spaces():
-    quoted = excerpt("Rappel\u00a0: comité de pilotage\n  le 2 mars\u00a0?", 80)
-    assert quoted == "Rappel\u00a0: comité de pilotage le 2 mars\u00a0?"
+    quoted = excerpt("Rappel\u00a0: comité de pilotage\n  le 2 mars\u00a0?", 80)
+    assert quoted == "Rappel\u00a0: comité de pilotage le 2 mars\u00a0?"
 
 
 def test_names_sort_in_french_alphabetical_order():
@@ -118,13 +118,13 @@ def test_names_sort_in_french_alphabetical_order():
 
 
 def test_the_wording_says_things_once():
-    """« année 2025 (2025) », « nombre de personnes (personnes) » and « environ % » were shown."""
+    """« année 2025 (2025) », « nombre de personnes (personnes) » and « environ % » were shown."""
     assert Period(2025, Frequency.ANNUAL).label_with_code == "année 2025"
     assert Period(2026, Frequency.QUARTERLY, 3).label_with_code == "3\u1d49\u00a0trimestre 2026 (2026-T3)"
 
 
 def test_a_period_inside_a_sentence_is_written_out():
-    """« 19,4 % en 2026-T2 » was shown: a code inside a sentence reads as jargon."""
+    """« 19,4 % en 2026-T2 » was shown: a code inside a sentence reads as jargon."""
     assert Period(2026, Frequency.QUARTERLY, 2).in_sentence() == "au 2\u1d49\u00a0trimestre 2026"
     assert Period(2026, Frequency.HALF_YEARLY, 1).in_sentence() == "au 1er\u00a0semestre 2026"
     assert Period(2026, Frequency.ANNUAL).in_sentence() == "en 2026"
@@ -134,14 +134,14 @@ def test_a_period_inside_a_sentence_is_written_out():
     assert Unit.PERCENT.display_name == "pourcentage (%)"
     with pytest.raises(InvalidValue) as refused:
         parse_value("environ 12 %", Unit.PERCENT)
-    assert "Je n’ai pas compris « environ » dans « environ 12 % »" in refused.value.message
+    assert "Je n’ai pas compris « environ » dans « environ 12 % »" in refused.value.message
 
 
 def test_dates_are_written_by_babel_the_french_way():
-    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
-    assert format_date_fr(date(2027, 8, 13)) == "vendredi 13 août 2027"
+    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
+    assert format_date_fr(date(2027, 8, 13)) == "vendredi 13 août 2027"
     assert format_datetime_fr(datetime(2027, 3, 12, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))) == (
-        "vendredi 12 mars 2027 à 14 h 05"
+        "vendredi 12 mars 2027 à 14 h 05"
     )
 
 
@@ -160,7 +160,7 @@ SCRIPTS = {
         "bonjour", "aide", "qui suis-je", "catalogue", "lister les personnes", "responsable SPASER",
         "mettre à jour les indicateurs de DCP", "environ 12", "beaucoup", "annuler",
         "synthèse", "indicateurs en retard", "prochain comité", "lister les comités",
-        "planifier un COPIL le 12 mars à 14h", "salle du conseil", "Bilan 2026 et objectifs 2027", "oui",
+        "planifier un COPIL le 12 mars à 14h", "salle du conseil", "Bilan 2026 et objectifs 2027", "oui",
         "prochain comité", "proposer un calendrier", "annuler",
         "diffuser un message à tout le monde", "Le bilan sera présenté en mars.",
         "historique des diffusions", "questions sans réponse", "annuler", "merci",
@@ -191,7 +191,7 @@ async def test_every_reply_of_the_main_flows_reads_right(runtime, talk, tmp_path
     if TRANSCRIPT:
         Path(TRANSCRIPT).write_text("\n\n".join(f"[{who}] {line}\n{reply}" for who, line, reply in said), encoding="utf-8")
     findings = [
-        f"{who} « {line} » → {check}: {sentence!r}"
+        f"{who} « {line} » → {check}: {sentence!r}"
         for who, line, reply in said
         for sentence in reply.splitlines()
         for check in problems(sentence)
@@ -207,7 +207,7 @@ async def test_people_are_listed_in_french_alphabetical_order(runtime, talk, tmp
 
 
 def test_every_help_line_says_what_the_command_does(runtime):
-    """« lister les directions » and « annuler le comité n° 3 » were listed without a word of what they do."""
+    """« lister les directions » and « annuler le comité n° 3 » were listed without a word of what they do."""
     lines = [command.help_line for command in runtime.router._commands if command.help_line]
     assert len(lines) > 30
     undescribed = [line for line in lines if not re.search(r"»[^«»]*\u00a0: \S", line)]

@@ -45,7 +45,7 @@ def test_an_import_with_errors_prints_them_by_line_and_changes_nothing(cli_env, 
         main(["import-catalogue", str(EXAMPLE)])
     message = str(refused.value.code)
     assert "Import refusé, aucun indicateur n’a été importé" in message
-    assert "Ligne 5, colonne « directions » : direction « DFIN » inconnue" in message
+    assert "Ligne 5, colonne « directions » : direction « DFIN » inconnue" in message
     assert "Le catalogue n’a pas été modifié." in message
     main(["export-catalogue", "after.csv"])
     assert (cli_env / "before.csv").read_bytes() == (cli_env / "after.csv").read_bytes()

@@ -111,7 +111,7 @@ async def test_reimport_replaces_the_previous_version(talk, runtime, file_server
     lead = talk()
     await lead.send(file_message(lead, file_server, "v1.md"))
     second = texts(await lead.send(file_message(lead, file_server, "v2.md")))
-    assert "remplace « v1.md »" in second
+    assert "remplace « v1.md »" in second
     quoted = texts(await talk("agent-aad", "Paul").say("Que dit notre SPASER sur les clauses sociales ?"))
     assert "55 000 heures" in quoted and "40 000" not in quoted
 

@@ -46,7 +46,7 @@ ACCEPTABLE = {200, 201, 202, 400, 401, 404, 413, 415}
 def recognizers():
     """Number and date recognizers built once, outside the examples."""
     warm_up()
-    MeetingDateReader(FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)), "Europe/Paris").read("le 12 mars à 14h")
+    MeetingDateReader(FakeClock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC)), "Europe/Paris").read("le 12 mars à 14h")
 
 
 class ErrorRecords(logging.Handler):
@@ -155,7 +155,7 @@ COMMANDS = [
     "synthèse ", "exporter la synthèse en ", "diffuser un message ", "répondre à la question ", "cadence du COPIL ",
     "inviter marc@ville.fr au COPIL", "synthèse hebdomadaire ", "questions sans réponse", "mon agenda",
 ]
-ANSWERS = ["oui", "non", "annuler", "aide", "passer", "12", "45,5 %", "douze", "aucun", "1", "le 12 mars à 14h", "plus tard", "DCP", "2025-T4"]
+ANSWERS = ["oui", "non", "annuler", "aide", "passer", "12", "45,5 %", "douze", "aucun", "1", "le 12 mars à 14h", "plus tard", "DCP", "2025-T4"]
 text_pieces = st.one_of(
     st.sampled_from(COMMANDS),
     st.sampled_from(ANSWERS),
@@ -440,7 +440,7 @@ async def test_a_universal_action_gets_a_french_message_and_an_unknown_invoke_a_
     answered = await client.post("/api/messages", json=execute)
     refused = await client.post("/api/messages", json=unknown)
     assert answered.status == 200
-    assert (await answered.json())["value"] == "Ce bouton n’est plus valable. Tapez « aide » pour recommencer."
+    assert (await answered.json())["value"] == "Ce bouton n’est plus valable. Tapez « aide » pour recommencer."
     assert refused.status == 400
     assert errors.take() == []
 

@@ -87,7 +87,7 @@ async def test_a_dialog_answer_delivered_again_is_not_read_as_the_next_answer(cl
 
     assert "Un commentaire sur IND-01 (45\u00a0%)\u00a0?" in first[1]
     assert copy == (200, ""), "acknowledged (Teams stops retrying), no reply"
-    assert "J’enregistre **45\u00a0%** pour IND-01" in comment[1] and "« chiffre provisoire »" in comment[1]
+    assert "J’enregistre **45\u00a0%** pour IND-01" in comment[1] and "« chiffre provisoire »" in comment[1]
 
 
 async def test_a_confirmation_delivered_twice_at_once_saves_one_value(client):
@@ -108,7 +108,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     """A retry can land on another instance: the ids already handled are shared through the database."""
     lead, lead_elsewhere, other_engine = await lead_at_two_instances(database, clock, officials=5)
     await lead.say("diffuser un message à tout le monde")
-    assert "Voulez-vous envoyer ce message à 5\u00a0destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
+    assert "Voulez-vous envoyer ce message à 5\u00a0destinataires ?" in texts(await lead.say("Le COPIL est avancé au 12 mars."))
     confirmation = lead.activity(type="message", text="oui")
 
     try:
@@ -230,11 +230,11 @@ async def test_the_claims_of_turns_that_wrote_nothing_are_completed_together_aft
 
 
 async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_once(database, clock):
-    """Two « oui » with different ids (a double tap), each at an instance that read the dialog state
+    """Two « oui » with different ids (a double tap), each at an instance that read the dialog state
     before the other committed: the second finds the run's broadcast recorded and says so."""
     lead, lead_elsewhere, other_engine = await lead_at_two_instances(database, clock, officials=3)
     await lead.say("diffuser un message à tout le monde")
-    await lead.say("Le COPIL est avancé au 12 mars.")
+    await lead.say("Le COPIL est avancé au 12 mars.")
     async with database.session() as session:
         state_read_by_the_other_instance = [(row.key, row.etag, row.data) for row in (await session.execute(select(BotStateRecord))).scalars()]
 
@@ -253,12 +253,12 @@ async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_
         await other_engine.dispose()
 
     assert sent.startswith("C’est parti : 3\u00a0destinataires")
-    assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3\u00a0destinataires)")
+    assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3\u00a0destinataires)")
     assert (broadcasts, deliveries) == (1, 3)
 
 
 async def test_a_command_that_wrote_outside_the_turn_transaction_completes_its_claim_with_the_turn(database, clock):
-    """« ajouter une direction DJ … » writes in its own unit of work and leaves the dialog state as it
+    """« ajouter une direction DJ … » writes in its own unit of work and leaves the dialog state as it
     was: its claim is still completed before the answer, not in the background batch, so a process
     killed right after answering does not run it again on Teams' re-delivery."""
     runtime = build_runtime(make_settings(database.url), database=database, clock=clock)

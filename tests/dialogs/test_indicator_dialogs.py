@@ -59,7 +59,7 @@ async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(se
     assert "(1/10) **IND-01**" in listing and "3\u1d49\u00a0trimestre 2026 (2026-T3)" in listing
     assert "Un commentaire sur IND-01 (45,5\u00a0%)\u00a0?" in texts(await nadia.say("45,5 %"))
     confirm = texts(await nadia.say("Source : recensement OECP"))
-    assert "J’enregistre **45,5\u00a0%** pour IND-01 (direction DCP, 3\u1d49\u00a0trimestre 2026), commentaire « Source : recensement OECP » ?" in confirm
+    assert "J’enregistre **45,5\u00a0%** pour IND-01 (direction DCP, 3\u1d49\u00a0trimestre 2026), commentaire « Source : recensement OECP » ?" in confirm
     assert await value_rows(seeded) == [], "nothing is saved before the confirmation"
     saved = texts(await nadia.say("oui"))
     assert "Enregistré : IND-01 = 45,5\u00a0%." in saved and "(2/10) **IND-02**" in saved
@@ -68,8 +68,8 @@ async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(se
 
 
 async def test_what_became_of_an_indicator_opens_the_next_question_in_one_message(seeded, nadia):
-    """One message per answer: « Enregistré » or « laissé de côté » heads the next question; asked
-    again (« aide »), the question comes bare."""
+    """One message per answer: « Enregistré » or « laissé de côté » heads the next question; asked
+    again (« aide »), the question comes bare."""
     await nadia.say("mettre à jour mes indicateurs")
     await nadia.say("45")
     await nadia.say("aucun")
@@ -85,7 +85,7 @@ async def test_what_became_of_an_indicator_opens_the_next_question_in_one_messag
 async def test_a_typo_is_explained_and_asked_again(seeded, nadia):
     await nadia.say("saisir mes indicateurs")
     retry = texts(await nadia.say("12 €"))
-    assert "Cet indicateur s’exprime en pourcentage (%) : « 12 € » est en euros." in retry
+    assert "Cet indicateur s’exprime en pourcentage (%) : « 12 € » est en euros." in retry
     assert "essai 2 sur 3" in retry
     assert "Un commentaire sur IND-01 (12\u00a0%)\u00a0?" in texts(await nadia.say("douze"))
     await nadia.say("aucun")
@@ -194,8 +194,8 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
     assert "remplace 40\u00a0%, conservé dans l’historique" in reply
     trail = texts(await lead.say("historique de IND-01"))
     assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
-    assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% → 42,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
-    assert "« erreur de périmètre »" in trail
+    assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% → 42,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
+    assert "« erreur de périmètre »" in trail
 
 
 # ----- queries -----------------------------------------------------------------------------------
@@ -217,7 +217,7 @@ async def test_value_of_an_indicator_by_directorate(seeded, talk):
     shown = texts(await official.say("valeur de IND-03"))
     assert "**IND-03** — Heures d'insertion" in shown and "cible 20\u202f000\u00a0heures en 2028" in shown
     assert "- DCP : pas encore de valeur" in shown and "- DPB : **4\u202f500\u00a0heures** au 2\u1d49\u00a0trimestre 2026" in shown
-    assert "Indicateur « IND-99 » inconnu" in texts(await official.say("valeur de IND-99"))
+    assert "Indicateur « IND-99 » inconnu" in texts(await official.say("valeur de IND-99"))
 
 
 async def test_a_contributor_sees_only_their_directorate_in_a_history(seeded, nadia):
@@ -257,7 +257,7 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     assert "axe" in texts(await lead.say("Part des marchés avec une clause de réemploi"))
     await lead.say("environnemental")
     assert "directions" in texts(await lead.say("%"))
-    assert "direction « DXX » inconnue" in texts(await lead.say("DXX"))
+    assert "direction « DXX » inconnue" in texts(await lead.say("DXX"))
     await lead.say("DPB, DCP")
     await lead.say("annuelle")
     await lead.say("hausse")
@@ -282,7 +282,7 @@ async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, l
     assert "C’est modifié" in texts(await lead.say("modifier IND-03 libellé Heures d'insertion réalisées"))
     assert (await seeded.catalogue.require("IND-03")).label == "Heures d'insertion réalisées"
     refused = texts(await lead.say("modifier IND-03 unité kilos"))
-    assert "unité « kilos » inconnue" in refused and "Rien n’a été modifié" in refused
+    assert "unité « kilos » inconnue" in refused and "Rien n’a été modifié" in refused
     assert "IND-03 est désactivé" in texts(await lead.say("désactiver IND-03"))
     assert "réservée à la personne responsable du SPASER" in texts(await nadia.say("réactiver IND-03"))
     assert not (await seeded.catalogue.require("IND-03")).active
@@ -365,7 +365,7 @@ async def test_the_lead_imports_the_catalogue_by_sending_the_csv_file(runtime, t
     lead = talk("lead-aad", "Camille Martin")
     connector.files["catalogue.csv"] = EXAMPLE.read_bytes()
     imported = texts(await lead.send(file_message(lead, connector, "catalogue.csv")))
-    assert "« catalogue.csv » : Catalogue importé : 16 indicateurs créés" in imported
+    assert "« catalogue.csv » : Catalogue importé : 16 indicateurs créés" in imported
     connector.files["faux.csv"] = b"code;nom\nIND-99;x\n"
     refused = texts(await lead.send(file_message(lead, connector, "faux.csv")))
     assert "en-tête incorrect" in refused and "Le catalogue n’a pas été modifié" in refused

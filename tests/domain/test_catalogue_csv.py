@@ -255,7 +255,7 @@ def test_each_kind_of_bad_field_is_reported_with_line_and_column(changes: dict, 
     error = import_errors(csv_file(VALID_FIELDS | {"code": "IND-00"}, row_with(**changes)))
     assert [(e.line, e.column) for e in error.errors] == [(3, column)]
     assert fragment in error.errors[0].message
-    assert str(error.errors[0]).startswith(f"Ligne 3, colonne « {column} » : ")
+    assert str(error.errors[0]).startswith(f"Ligne 3, colonne « {column} » : ")
     assert_french(str(error.errors[0]))
 
 
@@ -372,7 +372,7 @@ def test_unknown_directorate_is_reported_by_line_with_a_suggestion() -> None:
     error = import_errors(text, known_directorates=["DAJ", "DCP"])
     assert [(e.line, e.column) for e in error.errors] == [(3, "directions")]
     message = error.errors[0].message
-    assert "« DJA » inconnue" in message and "« DAJ »" in message and "« XYZ » inconnue" in message
+    assert "« DJA » inconnue" in message and "« DAJ »" in message and "« XYZ » inconnue" in message
 
 
 def test_known_directorates_are_compared_case_insensitively() -> None:

@@ -135,7 +135,7 @@ def generated_rows() -> list[CatalogueRow]:
                 baseline=baseline if index % 5 else None,
                 target=target if with_target else None,
                 target_year=2030 if with_target else None,
-                source="" if index % 4 else "Source ; « citée »",
+                source="" if index % 4 else "Source ; « citée »",
                 preexisting=flag,
                 active=not flag,
             )
@@ -207,4 +207,4 @@ def test_size_warning_beyond_thirty_active_indicators(count: int, warned: bool) 
 
 def test_line_error_without_line_reads_as_a_sentence() -> None:
     assert str(LineError(None, "le fichier est vide.")) == "Le fichier est vide."
-    assert str(LineError(4, "Axe inconnu.", "axe")) == "Ligne 4, colonne « axe » : axe inconnu."
+    assert str(LineError(4, "Axe inconnu.", "axe")) == "Ligne 4, colonne « axe » : axe inconnu."

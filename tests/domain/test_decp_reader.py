@@ -37,8 +37,8 @@ def test_nested_shape_keeps_the_body_contracts_and_says_why_each_other_record_wa
     }
     by_reason = {r.reason: r for r in parsed.refused}
     assert by_reason[RefusalReason.OTHER_BUYER].reference == "marché n° 4"
-    assert by_reason[RefusalReason.UNKNOWN_CONSIDERATION].detail == "« Clause socialle »"
-    assert by_reason[RefusalReason.BAD_AMOUNT].detail == "« beaucoup »"
+    assert by_reason[RefusalReason.UNKNOWN_CONSIDERATION].detail == "« Clause socialle »"
+    assert by_reason[RefusalReason.BAD_AMOUNT].detail == "« beaucoup »"
     reserved = next(c for c in parsed.contracts.values() if c.contract_id == "2025-003")
     assert reserved.buyer_siret == "21990000200013" and reserved.is_reserved and reserved.has_social
     assert reserved.environmental == ("Critère environnemental",)

@@ -141,7 +141,7 @@ def test_sections_become_organisation_entries_naming_the_document() -> None:
     entries = load_organisation_document(SAMPLE)
     assert all(entry.kind is EntryKind.ORGANISATION for entry in entries)
     assert len({entry.id for entry in entries}) == len(entries)
-    assert entries[1].source.startswith("Notre SPASER (spaser-exemple.md), section « ")
+    assert entries[1].source.startswith("Notre SPASER (spaser-exemple.md), section « ")
 
 
 def test_pdf_text_is_extracted_and_split() -> None:
@@ -218,7 +218,7 @@ def test_own_spaser_question_is_answered_with_the_section_quoted(
     assert answer.entry.kind is EntryKind.ORGANISATION
     assert answer.entry.title.endswith("Clauses sociales et d'insertion")
     text = format_answer(answer)
-    assert text.startswith("Votre SPASER, section « ")
+    assert text.startswith("Votre SPASER, section « ")
     assert "> Nous intégrons une clause d'insertion" in text
 
 

@@ -1,4 +1,4 @@
-"""Reading « synthèse axe social », « synthèse direction DRC » and the other ways to ask."""
+"""Reading « synthèse axe social », « synthèse direction DRC » and the other ways to ask."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_button_texts_read_back_to_the_same_filters(axis, directorate):
 
 
 def test_bad_filters_are_french_errors():
-    with pytest.raises(DomainError, match="axe « sportif » inconnu"):
+    with pytest.raises(DomainError, match="axe « sportif » inconnu"):
         parse_summary_request("synthèse axe sportif")
     with pytest.raises(SummaryError, match="code de la direction"):
         parse_summary_request("synthèse direction")

@@ -47,7 +47,7 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
     ]
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text == (
-        "1 destinataire n’a pas reçu le message « Rappel : COPIL demain »\u00a0:\n"
+        "1 destinataire n’a pas reçu le message « Rappel : COPIL demain »\u00a0:\n"
         "- impossible\u00a0: consentement administrateur manquant pour installer l’application (permission "
         "TeamsAppInstallation.ReadWriteSelfForUser.All)\u00a0: Marc Lefèvre\n"
         "- installé et prévenu\u00a0: Hélène Dubois"

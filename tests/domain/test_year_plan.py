@@ -113,7 +113,7 @@ def test_a_copil_aimed_at_bastille_day_is_moved_and_the_reason_says_why():
     (copil,) = plan
     assert copil.starts_at.date() != date(2026, 7, 14)
     assert abs((copil.starts_at.date() - date(2026, 7, 14)).days) == 1
-    assert "Décalé du mardi 14 juillet 2026 (jour férié : Fête nationale)" in copil.reason
+    assert "Décalé du mardi 14 juillet 2026 (jour férié : Fête nationale)" in copil.reason
 
 
 def test_alsace_moselle_subdivision_also_avoids_good_friday():
@@ -198,8 +198,8 @@ def test_unknown_subdivision_and_bad_start_are_refused_in_french():
 
 
 def test_french_dates_are_written_out():
-    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
-    assert format_date_fr(date(2026, 8, 15)) == "samedi 15 août 2026"
+    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
+    assert format_date_fr(date(2026, 8, 15)) == "samedi 15 août 2026"
 
 
 def test_no_meeting_in_the_summer_break_without_a_school_holiday_zone():

@@ -27,8 +27,8 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     [report] = [text for conversation, text in received(connector) if "parvenu" in text or "pas reçu" in text]
     lines = report.splitlines()
     assert lines[0] == "2 messages envoyés ensemble ne sont pas parvenus à tout le monde :"
-    assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
-    assert lines[2].startswith("2. « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
+    assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
+    assert lines[2].startswith("2. « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
     assert lines[3].startswith("- jamais écrit à l’assistant dans Teams") and lines[3].endswith("\u00a0: Lucie Roux")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
@@ -46,7 +46,7 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     await feature.jobs.drain_outbox()
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
-    assert notice.text.startswith("2 destinataires n’ont pas reçu le message « Changement de date")
+    assert notice.text.startswith("2 destinataires n’ont pas reçu le message « Changement de date")
     assert notice.text.endswith("\u00a0: Lucie Roux, Paul Durand")
 
 

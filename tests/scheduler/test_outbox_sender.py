@@ -337,7 +337,7 @@ def test_retry_after_accepts_seconds_and_http_dates():
 
 
 def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_each_reason_once():
-    title = ("**Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : 18 indicateurs, 5 atteints, "
+    title = ("**Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : 18 indicateurs, 5 atteints, "
              "7 en bonne voie, 4 en retard, 2 non renseignés, complétude des directions 86 %**\nDétail…")
     rows = [
         Delivery(id=number, key=f"digest:{number}", source_kind="digest", source_id="7", text=title,
@@ -352,8 +352,8 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
 
     first, *reasons = notice.text.splitlines()
     assert first == (
-        "3 destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : "
-        "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »\u00a0:"
+        "3 destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : "
+        "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »\u00a0:"
     )
     assert reasons == [
         "- jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur d’écrire une fois à "

@@ -95,9 +95,9 @@ async def test_a_newer_state_corrects_the_value_in_the_history_naming_the_previo
         (Decimal("33.3"), None, False), (Decimal("29.4"), Decimal("33.3"), True),
     ]
     assert first_quarter[-1].entered_by == "Camille Martin"
-    comment = first_quarter[-1].comment  # comments are stored with plain spaces
-    assert "Calculé depuis les DECP : 150 000 € HT sur 510 000 € HT (3 marchés notifiés)" in comment
-    assert "source : import n° 2 « flat.json »" in comment
+    comment = first_quarter[-1].comment  # comments keep their no-break spaces
+    assert "Calculé depuis les DECP : 150 000 € HT sur 510 000 € HT (3 marchés notifiés)" in comment
+    assert "source : import n° 2 « flat.json »" in comment
 
 
 async def test_a_reimport_of_overlapping_files_adds_nothing_twice(world):
@@ -117,7 +117,7 @@ async def test_the_report_counts_what_was_read_kept_and_refused_by_reason(world)
     assert report.refused_counts[RefusalReason.OTHER_BUYER] == 1 and report.refused_counts[RefusalReason.CONCESSION] == 1
     text = report.text()
     assert "Marchés lus\u00a0: 11\u00a0; retenus pour l’organisme\u00a0: 4 (4\u00a0nouveaux, 0\u00a0mis à jour, 0\u00a0déjà connu)" in text
-    assert "- considération inconnue\u00a0: 1 — marché n° 10 (2025-010)\u00a0: « Clause socialle »" in text
+    assert "- considération inconnue\u00a0: 1 — marché n° 10 (2025-010)\u00a0: « Clause socialle »" in text
     assert "1er\u00a0trimestre 2025\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in text
     assert ("- aucun marché notifié\u00a0: 3\u1d49\u00a0trimestre 2025, 4\u1d49\u00a0trimestre 2025, 1er\u00a0trimestre 2026, 2\u1d49\u00a0trimestre 2026, "
             "3\u1d49\u00a0trimestre 2026") in text
@@ -156,7 +156,7 @@ async def test_where_a_figure_comes_from(world):
     assert [p.code for p in provenance.empty_periods] == ["2025-T4", "2026-T1", "2026-T2"]
     text = provenance_text(provenance)
     assert "Dernière valeur\u00a0: 100\u00a0% au 3\u1d49\u00a0trimestre 2026, soit 1 sur 1\u00a0marché notifié." in text
-    assert "import n°\u00a03 « single.json »" in text and "par Camille Martin" in text
+    assert "import n°\u00a03 « single.json »" in text and "par Camille Martin" in text
     assert "Sans valeur, faute de marché notifié\u00a0: 4\u1d49\u00a0trimestre 2025, 1er\u00a0trimestre 2026, 2\u1d49\u00a0trimestre 2026." in text
     reported = provenance_text(await world.decp.provenance("IND-01"))
     assert "Valeur saisie par la direction DCP." in reported and "Aucune valeur saisie" in reported

@@ -125,7 +125,7 @@ async def test_duplicate_codes_are_reported_by_line_and_nothing_is_imported(worl
     )
     with pytest.raises(CatalogueImportError) as refused:
         await world.catalogue.import_catalogue(data)
-    assert "Ligne 3, colonne « code »" in refused.value.message and "déjà utilisé ligne 2" in refused.value.message
+    assert "Ligne 3, colonne « code »" in refused.value.message and "déjà utilisé ligne 2" in refused.value.message
     assert await table_state(world.db) == before
 
 
@@ -137,7 +137,7 @@ async def test_one_bad_row_among_good_ones_imports_nothing(world):
     )
     with pytest.raises(CatalogueImportError) as refused:
         await world.catalogue.import_catalogue(data)
-    assert "Ligne 3" in refused.value.message and "direction « DXX » inconnue" in refused.value.message
+    assert "Ligne 3" in refused.value.message and "direction « DXX » inconnue" in refused.value.message
     assert await table_state(world.db) == before
 
 
@@ -253,7 +253,7 @@ BAD_ENTRIES = [
         (ValueEntry("IND-01", "2026", "45"), "trimestriel"),
         (ValueEntry("IND-01", "2026-T3", "12 €"), "s’exprime en pourcentage"),
         (ValueEntry("IND-01", "2026-T3", "120 %"), "entre 0 et 100"),
-        (ValueEntry("IND-6", "2026-S1", "3"), "Indicateur « IND-6 » inconnu. Vouliez-vous dire"),
+        (ValueEntry("IND-6", "2026-S1", "3"), "Indicateur « IND-6 » inconnu. Vouliez-vous dire"),
         (ValueEntry("IND-08", "2025", "50"), "ne renseigne pas l’indicateur IND-08"),
         (ValueEntry("IND-16", "2025", "50"), "désactivé"),
         (ValueEntry("IND-06", "2026-S1", "2,5"), "nombre entier"),
@@ -349,7 +349,7 @@ async def test_concurrent_corrections_all_land_in_the_trail_with_one_current_val
 
 
 async def test_unknown_indicator_code_is_a_french_error(world):
-    with pytest.raises(UnknownIndicator, match="Indicateur « XYZ » inconnu"):
+    with pytest.raises(UnknownIndicator, match="Indicateur « XYZ » inconnu"):
         await world.values.history("xyz")
 
 
