@@ -7,6 +7,7 @@ The outbox itself (storage/outbox.py) keeps one row per (message source, recipie
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Iterable
@@ -224,6 +225,12 @@ PROBLEM_EXPLANATIONS = (
 « leur » depending on how many people share the reason."""
 
 
+REPEATED_CHANGES = (
+    "Les prochains changements de cette réunion ne leur parviendront pas non plus\u00a0: "
+    "ce signalement ne sera pas répété pour les mêmes personnes."
+)
+
+
 def explain(error: str | None, people: int = 1) -> str:
     for prefix, explanation in PROBLEM_EXPLANATIONS:
         if (error or "").startswith(prefix):
@@ -245,7 +252,7 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
     whom the app was installed before the message was delivered (`installed_at`)."""
     subject = shown(excerpt(rows[0].text.split("\n")[0].strip("*# "), 150))
     installed = [row for row in rows if getattr(row, "installed_at", None) is not None and row.state == "sent"]
-    problems = [row for row in rows if row not in installed]
+    problems = _each_person_once(row for row in rows if row not in installed)
     lines = []
     if problems:
         groups = names_by_reason((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
@@ -259,7 +266,21 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
         if not problems:
             lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
         lines.append(f"- {INSTALLED} : {listed_names([shown(row.recipient_label) or 'destinataire inconnu' for row in installed])}")
-    return _to_leads(leads, f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}", f"{kind}:{source_id}", lines)
+    key = f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}"
+    if kind == SourceKind.MEETING_NOTICE and problems and not installed:
+        # Each move or cancellation of a meeting misses the same people: tell the lead once.
+        reported = sorted({(shown(row.recipient_label) or "", explain(row.last_error)) for row in problems})
+        key = f"{kind}:{source_id}:not-reached:{hashlib.sha256(repr(reported).encode()).hexdigest()[:16]}"
+        lines.append(REPEATED_CHANGES)
+    return _to_leads(leads, key, f"{kind}:{source_id}", lines)
+
+
+def _each_person_once(rows: Iterable) -> list:
+    """Two changes of a meeting sent in the same round miss the same person twice: name her once."""
+    seen: dict[tuple[str, str], Any] = {}
+    for row in rows:
+        seen.setdefault((row.recipient_label, explain(row.last_error)), row)
+    return list(seen.values())
 
 
 def _to_leads(leads: list[tuple[int, str]], key: str, source_id: str, lines: list[str]) -> list[OutboxMessage]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
-from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, SourceKind, event_problem_notices
+from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, REPEATED_CHANGES, SourceKind, event_problem_notices
 from domain.people import Role
 from storage.outbox import Delivery
 from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, utc
@@ -47,7 +47,45 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
     assert notice.text.startswith("2 destinataires n’ont pas reçu le message « Changement de date")
-    assert notice.text.endswith("\u00a0: Lucie Roux, Paul Durand")
+    assert notice.text.splitlines()[1].endswith("\u00a0: Lucie Roux, Paul Durand")
+
+
+async def test_moving_a_meeting_again_does_not_name_the_same_people_again(sqlite_database, connector):
+    clock = FakeClock(utc(2027, 1, 4, 9))
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+    planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
+
+    await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 9, 10))
+    await feature.jobs.drain_outbox()
+    await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 16, 10))
+    await feature.committees.cancel(planned.meeting.id)
+    await feature.jobs.drain_outbox()
+    [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
+    assert notice.text.endswith(REPEATED_CHANGES)
+
+
+async def test_two_changes_sent_together_name_each_person_once(sqlite_database, connector):
+    clock = FakeClock(utc(2027, 1, 4, 9))
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+    planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
+
+    await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 9, 10))
+    await feature.committees.cancel(planned.meeting.id)
+    await feature.jobs.drain_outbox()
+
+    [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
+    assert notice.text.splitlines()[0].startswith("1 destinataire n’a pas reçu le message")
+    assert notice.text.count("Lucie Roux") == 1
+
+    await add_person(sqlite_database, "paul@ville.fr", Role.OFFICIAL, None, name="Paul Durand")
+    other = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 4, 6, 14))
+    await feature.committees.reschedule(other.meeting.id, paris(2027, 4, 13, 10))
+    await feature.jobs.drain_outbox()
+    assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 2
 
 
 def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
