@@ -192,9 +192,13 @@ class SlotReader:
         matched = ranked[0].matched_terms
         if not matched - self._common_terms:
             return None, frozenset()
-        explained = frozenset(token for token in tokens if index.query_terms(token).keys() & matched)
-        if len(matched - self._common_terms) == 1 and self._everyday(explained):
-            return None, frozenset()
+        phrase_words = {word for term in matched if "_" in term for word in term.split("_")}
+        explained = frozenset(
+            token for token in tokens if token in phrase_words or index.query_terms(token).keys() & matched
+        )
+        specific = matched - self._common_terms
+        if len(specific) == 1 and "_" not in next(iter(specific)) and self._everyday(explained):
+            return None, frozenset()  # one everyday word (« heure »), not a domain phrase (« restauration collective »)
         return owners[ranked[0].entry.id], explained
 
     def _everyday(self, tokens: frozenset[str]) -> bool:

@@ -28,6 +28,8 @@ covers it clearly better; one that names them by their words, unless an intent c
 INTENT_SIMILARITY = 0.3
 """Word-piece similarity that makes an intent as sure as `INTENT_THRESHOLD` coverage."""
 OWN_DATA_BONUS = 0.15
+_HOW_MUCH = re.compile(r"\b(?:combien|chiffres?|valeurs?|taux|part|niveau|nombre|pourcentage|montant|total)\b")
+"""A question about an amount: with an indicator named, it asks for its value."""
 _OUR_OWN = re.compile(r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes)\b")
 """« nos achats », « chez nous »: the organisation's own figures rather than the SPASER in general."""
 _ONE_INDICATOR = re.compile(r"\bindicateur\b")
@@ -99,6 +101,9 @@ class Understander:
                 if reading.slots.indicator and chosen.id in _ORGANISATION_WIDE:
                     chosen = BARE_INDICATOR_INTENT
                 return Understanding(Understood.INTENT, answer, chosen, reading)
+        if answer.entry is None and reading.slots.indicator and _HOW_MUCH.search(fold(text)):
+            # « combien de repas végés on sert ? »: no phrasing says how, but one of our indicators is named.
+            return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         if answer.entry is None:
             return Understanding(Understood.UNKNOWN, answer)
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.demo import DEMO_DIRECTORATES
+from domain.knowledge.frequency import french_zipf
 from domain.knowledge.retrieval import KnowledgeBase
 from domain.understanding.intents import INTENTS, PHRASINGS_FILE, read_phrasings
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
+from domain.understanding.understanding import Understander, Understood
 
 INDICATORS = [
     IndicatorName("IND-17", "Part des produits biologiques dans la restauration collective"),
@@ -57,3 +60,35 @@ def test_every_intent_has_phrasings_in_the_file():
     phrasings = read_phrasings(PHRASINGS_FILE.read_text(encoding="utf-8"))
     assert {intent.id for intent in INTENTS} == set(phrasings)
     assert all(len(intent.examples) >= 5 for intent in INTENTS)
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    knowledge = KnowledgeBase.from_directory(word_frequency=french_zipf)
+    directorates = [DirectorateName(code, name) for code, name in DEMO_DIRECTORATES]
+    reader = SlotReader(INDICATORS, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency)
+    return Understander(knowledge, reader)
+
+
+def test_a_directorate_named_by_a_phrase_of_everyday_words(understander):
+    reading = understander.slots.read("la restauration collective a pas rempli ses indicateurs ?")
+    assert reading.slots.directorate == "DRC"
+    assert {"restauration", "collective"} <= reading.explained
+
+
+def test_late_indicators_of_a_directorate_named_by_its_words(understander):
+    understood = understander.understand("la restauration collective a pas rempli ses indicateurs ? lesquels sont en retard")
+    assert (understood.intent.id, understood.reading.slots.directorate) == ("late_indicators", "DRC")
+
+
+def test_an_amount_asked_about_a_named_indicator_is_its_value(understander):
+    understood = understander.understand("Combien de repas végétariens par semaine on sert aujourd'hui dans nos restaurants ?")
+    assert (understood.kind, understood.intent.id) == (Understood.INTENT, "indicator_value")
+
+
+def test_a_named_indicator_without_an_amount_asked_is_not_a_data_question(understander):
+    assert understander.understand("Quelle sanction disciplinaire pour un agent en retard ?").kind is not Understood.INTENT
+
+
+def test_ind_is_short_for_indicateur(understander):
+    assert understander.understand("ind en retard ?").intent.id == "late_indicators"
