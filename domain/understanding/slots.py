@@ -98,6 +98,20 @@ class Reading:
     """The question asks where things stand (« où en est… », « on en est où »)."""
 
 
+_AMOUNT_ASKED = re.compile(r"\b(?:montants?|euros?|en valeur)\b|€")
+_COUNT_ASKED = re.compile(r"\b(?:combien de|nombre|part|pourcentage|taux|proportion)\b|%")
+_AMOUNT_TITLE = re.compile(r"\b(?:montant|en valeur)\b")
+
+
+def _measure_asked(folded: str) -> Callable[[str], bool] | None:
+    """Which of two indicators on one subject the question means: the amount or the count."""
+    if _AMOUNT_ASKED.search(folded):
+        return lambda title: bool(_AMOUNT_TITLE.search(fold(title)))
+    if _COUNT_ASKED.search(folded):
+        return lambda title: not _AMOUNT_TITLE.search(fold(title))
+    return None
+
+
 class SlotReader:
     """Reads slots against the organisation's catalogue and directorates (rebuilt when they change)."""
 
@@ -174,7 +188,7 @@ class SlotReader:
                 if digits and int(digits[-1]) == number:
                     return code, frozenset(tokenize(found[0]))
         subject = [token for token in tokens if token not in _QUESTION_WORDS]
-        return self._best(self._subjects, subject, self._codes_by_entry)
+        return self._best(self._subjects, subject, self._codes_by_entry, _measure_asked(folded))
 
     def directorate(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
         for code in self._directorates:
@@ -182,13 +196,23 @@ class SlotReader:
                 return code, frozenset(tokenize(found))
         return self._best(self._directorate_names, tokens, self._directorates_by_entry)
 
-    def _best(self, index: KnowledgeBase, tokens: list[str], owners: dict[str, str]) -> tuple[str | None, frozenset[str]]:
+    def _best(
+        self,
+        index: KnowledgeBase,
+        tokens: list[str],
+        owners: dict[str, str],
+        measured: Callable[[str], bool] | None = None,
+    ) -> tuple[str | None, frozenset[str]]:
+        """`measured`: for two close subjects, whether a title measures what the question asks
+        (« combien de marchés réservés » is the count, not the amount)."""
         query = index.query_terms(" ".join(tokens))
         ranked = index.rank(query, limit=2) if query else []
         if not ranked or ranked[0].score < MIN_SUBJECT_SCORE:
             return None, frozenset()
         if len(ranked) > 1 and ranked[1].score > 0.8 * ranked[0].score:
-            return None, frozenset()
+            ranked = [found for found in ranked if measured is not None and measured(found.entry.title)]
+            if len(ranked) != 1:
+                return None, frozenset()
         matched = ranked[0].matched_terms
         if not matched - self._common_terms:
             return None, frozenset()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from bot.demo import DEMO_DIRECTORATES
+from bot.demo_indicators import DEMO_CATALOGUE
 from domain.knowledge.frequency import french_zipf
 from domain.knowledge.retrieval import KnowledgeBase
 from domain.understanding.intents import INTENTS, PHRASINGS_FILE, read_phrasings
@@ -65,8 +69,10 @@ def test_every_intent_has_phrasings_in_the_file():
 @pytest.fixture(scope="module")
 def understander() -> Understander:
     knowledge = KnowledgeBase.from_directory(word_frequency=french_zipf)
+    rows = csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";")
+    indicators = [IndicatorName(row["code"], row["libelle"], row.get("definition") or "") for row in rows]
     directorates = [DirectorateName(code, name) for code, name in DEMO_DIRECTORATES]
-    reader = SlotReader(INDICATORS, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency)
+    reader = SlotReader(indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency)
     return Understander(knowledge, reader)
 
 
@@ -92,3 +98,16 @@ def test_a_named_indicator_without_an_amount_asked_is_not_a_data_question(unders
 
 def test_ind_is_short_for_indicateur(understander):
     assert understander.understand("ind en retard ?").intent.id == "late_indicators"
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("combien de marchés réservés on a passé ce semestre ?", "IND-06"), ("le montant des marchés réservés ?", "IND-26")],
+)
+def test_the_count_or_the_amount_of_one_subject(understander, question, code):
+    understood = understander.understand(question)
+    assert (understood.kind, understood.reading.slots.indicator) == (Understood.INTENT, code)
+
+
+def test_an_amount_of_a_neighbouring_subject_stays_out_of_scope(understander):
+    assert understander.understand("avance obligatoire a partir de combien ? 5 % ou 30 % pour les PME ?").kind is Understood.OUT_OF_SCOPE
