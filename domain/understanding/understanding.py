@@ -37,6 +37,8 @@ _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
 """Intents about every indicator: one that names an indicator asks about that one (« le bio, on
 est au vert ? »)."""
+DILUTED_LENGTH = 10
+"""Words from which a request may be diluted in its context, and is looked for clause by clause."""
 LAST_CLAUSE_CONFIDENCE = 0.8
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
 BARELY_OFF_TOPIC = 0.6
@@ -91,6 +93,8 @@ class Understander:
             return Understanding(Understood.INTENT, answer, intent, reading)
         rest = [token for token in tokenize(text) if token not in reading.explained]
         intent = self._intent(rest, reading)
+        if intent is None and answer.entry is None:
+            intent = self._intent_of_a_clause(text, reading)
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
@@ -134,6 +138,15 @@ class Understander:
         agrees = last.entry == answer.suggestions[0] if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
         return replace(last, question=answer.question) if agrees else answer
 
+    def _intent_of_a_clause(self, text: str, reading: Reading) -> tuple[float, Intent] | None:
+        """« Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs sont en retard, pour… »:
+        the request is one clause, its context dilutes it; the named objects come from the whole."""
+        clauses = _clauses(text)
+        if len(clauses) < 2 or len(tokenize(text)) < DILUTED_LENGTH:
+            return None
+        found = [self._intent([t for t in tokenize(clause) if t not in reading.explained], reading) for clause in clauses]
+        return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
+
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
         if not rest:
@@ -147,6 +160,10 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _clauses(question: str) -> list[str]:
+    return [part for part in _CLAUSES.split(question) for part in _SENTENCES.split(part) if len(tokenize(part)) >= 2]
 
 
 def _last_clause(question: str) -> str | None:

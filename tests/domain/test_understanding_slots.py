@@ -111,3 +111,11 @@ def test_the_count_or_the_amount_of_one_subject(understander, question, code):
 
 def test_an_amount_of_a_neighbouring_subject_stays_out_of_scope(understander):
     assert understander.understand("avance obligatoire a partir de combien ? 5 % ou 30 % pour les PME ?").kind is Understood.OUT_OF_SCOPE
+
+
+def test_a_request_diluted_in_its_context_is_read_from_its_clause(understander):
+    understood = understander.understand(
+        "Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs n'ont pas été renseignés à temps, "
+        "pour ne pas être prise au dépourvu devant mes collègues élus."
+    )
+    assert understood.intent.id == "late_indicators"
