@@ -105,10 +105,12 @@ class Understander:
                 if reading.slots.indicator and chosen.id in _ORGANISATION_WIDE:
                     chosen = BARE_INDICATOR_INTENT
                 return Understanding(Understood.INTENT, answer, chosen, reading)
-        ours = answer.entry is not None and answer.entry.kind is EntryKind.OUT_OF_SCOPE and _OUR_OWN.search(fold(text))
-        unanswered = answer.entry is None or ours  # « combien de marchés réservés on a passé ? »
-        if unanswered and reading.slots.indicator and _HOW_MUCH.search(fold(text)):
-            # « combien de repas végés on sert ? »: no phrasing says how, but one of our indicators is named.
+        if (
+            reading.slots.indicator
+            and _HOW_MUCH.search(fold(text))
+            and (answer.entry is None or _OUR_OWN.search(fold(text)))
+        ):
+            # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure.
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         if answer.entry is None:
             return Understanding(Understood.UNKNOWN, answer)

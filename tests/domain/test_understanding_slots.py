@@ -119,3 +119,8 @@ def test_a_request_diluted_in_its_context_is_read_from_its_clause(understander):
         "pour ne pas être prise au dépourvu devant mes collègues élus."
     )
     assert understood.intent.id == "late_indicators"
+
+
+def test_our_own_figure_asked_about_an_indicator_is_its_value_not_the_topic(understander):
+    understood = understander.understand("les achats auprès de l'ESS, on en est à combien d'euros ?")
+    assert (understood.intent.id, understood.reading.slots.indicator) == ("indicator_value", "IND-04")
