@@ -207,7 +207,7 @@ MAX_REMINDERS_LISTED = 20
 
 def reminders(settings: Settings) -> None:
     """What the scheduler will send next, and what the outbox holds (French, for the lead or an operator)."""
-    from domain.clock import format_datetime_fr
+    from domain.clock import days_before_text, format_datetime_fr
 
     async def work(runtime):
         repository = runtime.committees.repository
@@ -220,7 +220,7 @@ def reminders(settings: Settings) -> None:
     for reminder in scheduled[:MAX_REMINDERS_LISTED]:
         meeting = meetings[reminder.meeting_id]
         print(
-            f"  {format_datetime_fr(reminder.send_at, settings.timezone)} · J-{reminder.offset_days} "
+            f"  {format_datetime_fr(reminder.send_at, settings.timezone)} · {days_before_text(reminder.offset_days)} · "
             f"{audiences.get(reminder.audience, reminder.audience)} · {meeting.label} du "
             f"{format_datetime_fr(meeting.starts_at, settings.timezone)}"
         )

@@ -101,7 +101,49 @@ def format_date_fr(day: date) -> str:
     return format_date(day, pattern, locale=DATE_LOCALE)
 
 
+def format_day_fr(day: date) -> str:
+    """`1er octobre 2026`, `3 avril 2027`: the date without its weekday (« le 3 avril 2027 tombe un
+    samedi »)."""
+    pattern = "d'er\u00a0'MMMM y" if day.day == 1 else "d\u00a0MMMM y"
+    return format_date(day, pattern, locale=DATE_LOCALE)
+
+
+def format_weekday_fr(day: date) -> str:
+    """`samedi`: the French name of the day of the week."""
+    return format_date(day, "EEEE", locale=DATE_LOCALE)
+
+
 def format_datetime_fr(moment: datetime, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
     """`jeudi 1er octobre 2026 à 14 h 00`, in local time (French typographic convention for hours)."""
     local = require_aware(moment, "date").astimezone(load_timezone(zone))
     return f"{format_date_fr(local.date())} à {format_time(local.time(), TIME_PATTERN, locale=DATE_LOCALE)}"
+
+
+_NUMBER_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf", 10: "dix"}
+
+
+def duration_text(days: int) -> str:
+    """« un jour », « dix jours », « une semaine », « trois semaines », « 45 jours »: a delay in words
+    (in whole weeks when it is one), never « J-21 »."""
+    weeks, rest = divmod(days, 7)
+    if days and not rest:
+        return _amount(weeks, "une", "semaine")
+    return _amount(days, "un", "jour")
+
+
+def days_before_text(days: int) -> str:
+    """When a reminder goes out, in words: « le jour même », « la veille », « une semaine avant »."""
+    if days <= 0:
+        return "le jour même"
+    if days == 1:
+        return "la veille"
+    return f"{duration_text(days)} avant"
+
+
+def _amount(count: int, one: str, noun: str) -> str:
+    """Up to ten in words (« trois semaines »), then in digits joined to the noun (« 45 jours »)."""
+    if count == 1:
+        return f"{one} {noun}"
+    if count in _NUMBER_WORDS:
+        return f"{_NUMBER_WORDS[count]} {noun}s"
+    return f"{count:,}".replace(",", "\u202f") + f"\u00a0{noun}s"

@@ -181,7 +181,7 @@ def public_page_html(page: PublicSpaser) -> str:
         "(UTF-8, séparateur virgule, nombres avec un point décimal).</p>",
         "</section>",
         "</main>",
-        f"<footer><p>Page publiée par {organisation} avec l’assistant SPASER.</p></footer>",
+        f"<footer><p>Page publiée par : {organisation}, avec l’assistant SPASER.</p></footer>",
         "</body>",
         "</html>",
     ]

@@ -98,7 +98,7 @@ class GraphSettings:
 # --- what Graph answered, in the lead's words -------------------------------------------------
 
 EVENT_REASONS = {
-    403: "consentement administrateur manquant pour l’agenda (permission Calendars.ReadWrite, ou stratégie "
+    403: "consentement administrateur manquant pour l’agenda (permission Calendars.ReadWrite ou stratégie "
          "d’accès Exchange qui exclut la boîte organisatrice)",
     404: "boîte aux lettres organisatrice ou invitation introuvable",
 }
@@ -166,7 +166,7 @@ def event_body(meeting: MeetingView, attendees: Sequence[str], transaction_id: s
 
 
 def event_comment(meeting: MeetingView, timezone: str) -> str:
-    return f"Le {meeting.label} du {format_datetime_fr(meeting.starts_at, timezone)} est annulé."
+    return f"Le {meeting.label.lower()} du {format_datetime_fr(meeting.starts_at, timezone)} est annulé."
 
 
 def _utc(instant: datetime) -> str:

@@ -64,6 +64,14 @@ def listed_names(names: Sequence[str], limit: int = 30) -> str:
     return shown + (f" et {len(names) - limit} autres" if len(names) > limit else "")
 
 
+def directorates_text(codes: Sequence[str]) -> str:
+    """« la direction DCP », « les directions DCP et DPB »: a directorate code never stands alone in a
+    sentence (« pour la direction DCP », not « pour DCP »)."""
+    if len(codes) == 1:
+        return f"la direction {codes[0]}"
+    return f"les directions {joined(list(codes))}"
+
+
 def shown(text: str | None) -> str:
     """Text someone typed, safe to show to someone else in Teams (messages and Adaptive Cards, which
     render Markdown and some HTML): an invisible space after `]` before `(` and after `<` before a
@@ -104,6 +112,14 @@ def sorted_names(items: Iterable[T], key: Callable[[T], str] | None = None) -> l
     """Names (people, directorates) in French alphabetical order, not in code-point order where
     every accented capital comes after « Z »."""
     return sorted(items, key=lambda item: collation_key(key(item) if key else item))  # type: ignore[arg-type]
+
+
+def lower_first(text: str) -> str:
+    """Lower-case the first letter after « : », as French writes, unless it starts an
+    acronym or a code (« IND-05 », « DCP »)."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def joined(items: Sequence[str]) -> str:

@@ -34,7 +34,7 @@ class SenderLock:
             raise InstanceLockError(
                 f"Une autre instance de l’assistant SPASER envoie déjà les messages depuis cette base SQLite "
                 f"(verrou {self.path}). Avec SQLite, une seule instance peut tourner avec le planificateur : "
-                "arrêtez l’autre, lancez celle-ci avec SPASER_SCHEDULER=off, ou passez à PostgreSQL pour "
+                "arrêtez l’autre, lancez celle-ci avec SPASER_SCHEDULER=off ou passez à PostgreSQL pour "
                 "plusieurs instances."
             ) from error
         log.info("Holding the SQLite sender lock %s", self.path)

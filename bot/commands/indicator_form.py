@@ -76,12 +76,12 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             await turn_context.send_activity(already_saved(form_codes(form)))
             return
         remaining = await values.due_for_directorate(directorate, today)
-        lines = [f"Enregistré pour {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
+        lines = [f"Enregistré pour la direction {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
         lines += [saved_line(view) for view in outcome.saved]
         if remaining:
             lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.label})" for i in remaining) + ".")
         else:
-            lines.append(f"Tous les indicateurs de {directorate} sont à jour pour la période. Merci !")
+            lines.append(f"Tous les indicateurs de la direction {directorate} sont à jour pour la période. Merci !")
         await turn_context.send_activity("\n".join(lines))
 
     async def send_back(turn_context: TurnContext, card_id: str, directorate, form, errors: dict[str, str]) -> None:

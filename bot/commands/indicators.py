@@ -23,12 +23,12 @@ from domain.indicators.cards import (
     update_buttons,
 )
 from domain.indicators.catalogue import Axis, catalogue_size_warning
-from domain.indicators.definitions import definition_text
+from domain.indicators.definitions import characteristics_text, definition_text
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
 from domain.summary.model import scope_for
-from domain.text import counted, fold, shown
+from domain.text import agreed, counted, fold, joined, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -45,7 +45,7 @@ def already_saved(codes: list[str]) -> str:
     """A form sent again: the correction suggested is about the form's own indicator, not IND-01."""
     example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l’indicateur"
     return (
-        "Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois. "
+        "Ce formulaire a déjà été enregistré : le renvoyer ne change rien. "
         f"Pour changer une valeur : {example}."
     )
 
@@ -111,8 +111,8 @@ def words_after(original: str, folded_prefix: str) -> str:
 
 def catalogue_line(indicator: IndicatorView) -> str:
     return (
-        f"- {indicator.code} — {indicator.label} ({indicator.unit.value}, {indicator.frequency.value} ; "
-        f"{', '.join(indicator.directorates)})"
+        f"- {indicator.code} — {indicator.label} (en {indicator.unit.label}, fréquence {indicator.frequency.value}\u00a0; "
+        f"{agreed(len(indicator.directorates), 'direction', 'directions')} {joined(list(indicator.directorates))})"
     )
 
 
@@ -124,14 +124,7 @@ def axis_detail(axis: Axis, active: list[IndicatorView]) -> str:
 
 
 def indicator_heading(indicator: IndicatorView) -> str:
-    target = ""
-    if indicator.target is not None:
-        target = f" ; cible {indicator.show(indicator.target)} en {indicator.target_year}"
-    baseline = f" ; référence {indicator.show(indicator.baseline)}" if indicator.baseline is not None else ""
-    return (
-        f"**{indicator.code}** — {indicator.label}\n"
-        f"{indicator.unit.display_name}, {indicator.frequency.value}, à la {indicator.improvement.value}{baseline}{target}"
-    )
+    return f"**{indicator.code}** — {indicator.label}\n{characteristics_text(indicator, with_baseline=True)}."
 
 
 def build_commands(
@@ -167,7 +160,7 @@ def build_commands(
                 return
             items = await values.due_for_directorate(directorate, today)
             if not items:
-                await say(call, f"Rien à renseigner pour {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
+                await say(call, f"Rien à renseigner pour la direction {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
                 return
             body = [{"type": "TextBlock", "text": due_list_text(directorate, items), "wrap": True}]
             await call.turn_context.send_activity(card_message(adaptive_card(body, update_buttons(None)), "Indicateurs à renseigner"))
@@ -246,7 +239,7 @@ def build_commands(
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:
             when = f" pour {period.label}" if period else ""
-            await say(call, f"Rien à renseigner pour {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
+            await say(call, f"Rien à renseigner pour la direction {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
             return
         name = (await directorates.get_by_code(directorate)).name
         card = indicator_form_card(card_id=uuid.uuid4().hex, directorate_code=directorate, directorate_name=name, items=items)
@@ -295,7 +288,7 @@ def build_commands(
         except DomainError as error:
             await say(call, error.message)
             return
-        scope = f" pour {directorate}" if directorate else ""
+        scope = f" pour la direction {directorate}" if directorate else ""
         if not entries:
             await say(call, f"{indicator_heading(indicator)}\nAucune valeur saisie{scope} pour le moment.")
             return

@@ -25,7 +25,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
             await call.turn_context.send_activity(error.message)
             return
         await call.turn_context.send_activity(
-            f"La page publique du SPASER de {state.organisation_name} est en ligne : {page_url} "
+            f"La page publique du SPASER est en ligne au nom de « {state.organisation_name} » : {page_url} "
             f"(données ouvertes : {csv_url}). Elle montre le SPASER adopté et les indicateurs avec leurs dernières "
             "valeurs, cibles et progression, sans nom de personne ni commentaire. Pour la retirer : « retirer la page SPASER »."
         )
@@ -41,7 +41,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
     async def show_state(call: CommandCall) -> None:
         state = await pages.state()
         if state.published:
-            text = f"La page publique du SPASER de {state.organisation_name} est en ligne : {page_url}."
+            text = f"La page publique du SPASER est en ligne au nom de « {state.organisation_name} » : {page_url}."
         else:
             text = (
                 "La page publique du SPASER n’est pas publiée. Pour la mettre en ligne : "

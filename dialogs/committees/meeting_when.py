@@ -54,7 +54,7 @@ def when_prompt(day: date | None = None, at: time | None = None, subject: str = 
     return PromptOptions(
         prompt=MessageFactory.text(when_question(day, at, subject)),
         retry_prompt=MessageFactory.text(
-            f"Je n’ai pas reconnu de date ni d’heure. Écrivez par exemple {DATE_EXAMPLES}, ou « annuler »."
+            f"Je n’ai pas reconnu de date ni d’heure. Écrivez par exemple {DATE_EXAMPLES} ; « annuler » pour arrêter."
         ),
         validations=partial(day, at),
     )
@@ -85,7 +85,7 @@ def candidates_prompt(meetings: list[MeetingView], tz: str, question: str) -> Pr
     choices = [Choice(value=f"n° {m.id} · {m.label} · {format_datetime_fr(m.starts_at, tz)}") for m in meetings]
     return PromptOptions(
         prompt=MessageFactory.text(question),
-        retry_prompt=MessageFactory.text("Répondez par le numéro de la ligne (1, 2…), ou « annuler »."),
+        retry_prompt=MessageFactory.text("Répondez par le numéro de la ligne (1, 2…) ou « annuler »."),
         choices=choices,
         style=ListStyle.list_style,
     )

@@ -28,13 +28,14 @@ from dialogs.committees.meeting_when import (
     when_prompt,
     when_validator,
 )
-from domain.clock import format_datetime_fr
+from domain.clock import days_before_text, format_datetime_fr
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.meetings import MeetingView
 from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from domain.committees.reminder_plan import ReminderAudience
 from domain.errors import DomainError
+from domain.text import joined
 from storage.committees.service import CommitteeService
 
 
@@ -69,8 +70,8 @@ def _preview(kind: CommitteeKind, values: dict) -> MeetingView:
 
 class PlanMeetingDialog(SpaserDialog):
     help_text = (
-        "Je planifie un comité : son type (comité de pilotage avec les élu·es, ou comité technique avec les "
-        "directions), sa date et son heure, son lieu ou le lien de la réunion Teams, et son ordre du jour. "
+        "Je planifie un comité : son type (comité de pilotage avec les élu·es ou comité technique avec les "
+        "directions), sa date et son heure, son ordre du jour et son lieu (une salle ou le lien de la réunion Teams). "
         "Les membres recevront des rappels avant la réunion."
     )
     cancel_text = "C’est annulé : aucun comité n’a été planifié."
@@ -118,7 +119,7 @@ class PlanMeetingDialog(SpaserDialog):
                     "Quel comité voulez-vous planifier : un **comité de pilotage** (COPIL, avec les élu·es) ou un "
                     "**comité technique** (avec les directions) ?"
                 ),
-                retry_prompt=MessageFactory.text("Répondez « COPIL » ou « comité technique », ou « annuler »."),
+                retry_prompt=MessageFactory.text("Répondez « COPIL », « comité technique » ou « annuler »."),
             ),
         )
 
@@ -150,7 +151,7 @@ class PlanMeetingDialog(SpaserDialog):
             PromptOptions(
                 prompt=MessageFactory.text(
                     "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
-                    "Teams, ou tapez « plus tard »."
+                    "Teams ou tapez « plus tard »."
                 )
             ),
         )
@@ -214,15 +215,16 @@ def planned_reply(planned, tz: str) -> str:
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:
-        lines.append("Rappels aux membres : " + ", ".join(f"J-{r.offset_days} ({format_datetime_fr(r.send_at, tz)})" for r in members) + ".")
+        lines.append(f"Rappels aux membres : {_reminder_times(members, tz)}.")
     if contributors:
-        lines.append(
-            "Relances des directions pour leurs indicateurs : "
-            + ", ".join(f"J-{r.offset_days} ({format_datetime_fr(r.send_at, tz)})" for r in contributors)
-            + "."
-        )
+        lines.append(f"Relances des directions pour leurs indicateurs : {_reminder_times(contributors, tz)}.")
     if not planned.reminders:
         lines.append("La réunion est trop proche pour programmer des rappels.")
     if planned.warnings:
         lines.extend(cadence_lines({}, planned.warnings))
     return "\n\n".join(lines)
+
+
+def _reminder_times(reminders, tz: str) -> str:
+    """« une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00) »."""
+    return joined([f"{days_before_text(r.offset_days)} ({format_datetime_fr(r.send_at, tz)})" for r in reminders])

@@ -43,7 +43,7 @@ def _decode(items: list[dict]) -> list[MeetingProposal]:
 class YearPlanDialog(SpaserDialog):
     help_text = (
         "Je propose une année de comités à la cadence recommandée (comités de pilotage et comités techniques), "
-        "sur des jours ouvrés hors jours fériés. Tapez « tout accepter », ou « modifier 2 le 9 mars à 10h »."
+        "sur des jours ouvrés hors jours fériés. Tapez « tout accepter » ou « modifier 2 le 9 mars à 10h »."
     )
     cancel_text = "C’est annulé : aucun nouveau comité n’a été planifié."
 
@@ -69,7 +69,7 @@ class YearPlanDialog(SpaserDialog):
             # Said alone (no retry prompt after it): it says what to type too.
             await prompt.context.send_activity(
                 f"Il n’y a pas de proposition n° {found.group('number')} (1 à {count}). Tapez « tout accepter », "
-                "« modifier » suivi du numéro de la proposition, ou « annuler »."
+                "« modifier » suivi du numéro de la proposition ou « annuler »."
             )
         return False
 
@@ -105,9 +105,9 @@ class YearPlanDialog(SpaserDialog):
         return await step.prompt(
             "choice",
             PromptOptions(
-                prompt=MessageFactory.text("« tout accepter », « modifier 2 le 9 mars à 10h », ou « annuler » ?"),
+                prompt=MessageFactory.text("Répondez « tout accepter », « modifier 2 le 9 mars à 10h » ou « annuler »."),
                 retry_prompt=MessageFactory.text(
-                    "Tapez « tout accepter », « modifier » suivi du numéro de la proposition, ou « annuler »."
+                    "Tapez « tout accepter », « modifier » suivi du numéro de la proposition ou « annuler »."
                 ),
                 validations={"proposals": options["proposals"]},
             ),

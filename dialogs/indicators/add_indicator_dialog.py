@@ -34,7 +34,7 @@ from domain.indicators.catalogue import (
 )
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
-from domain.text import fold
+from domain.text import fold, joined
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
 
@@ -282,7 +282,9 @@ class AddIndicatorDialog(SpaserDialog):
             await step.context.send_activity(f"{error.message}\nRien n’a été ajouté.")
             return await step.end_dialog(None)
         warning = catalogue_size_warning(await self._catalogue.active_count())
-        text = f"L’indicateur **{indicator.code}** est ajouté au catalogue ; il sera demandé à {', '.join(indicator.directorates)}."
+        codes = list(indicator.directorates)
+        who = f"à la direction {codes[0]}" if len(codes) == 1 else f"aux directions {joined(codes)}"
+        text = f"L’indicateur **{indicator.code}** est ajouté au catalogue ; il sera demandé {who}."
         await step.context.send_activity(text + (f"\n{warning}" if warning else ""))
         return await step.end_dialog(indicator.code)
 

@@ -79,7 +79,7 @@ class QueuedItem:
 
     @classmethod
     def of(cls, item: DueItem) -> list[str]:
-        return [item.indicator.code, item.period.code, item.indicator.unit.value, item.indicator.label, describe_item(item)]
+        return [item.indicator.code, item.period.code, item.indicator.unit.value, item.indicator.label, describe_item(item, with_code=True)]
 
     @classmethod
     def load(cls, stored: list[str]) -> QueuedItem:
@@ -281,12 +281,12 @@ class UpdateIndicatorsDialog(SpaserDialog):
         else:
             lines.append("Aucune valeur n’a été enregistrée.")
         if remaining:
-            lines.append(f"Reste à renseigner pour {directorate_code} :")
+            lines.append(f"Reste à renseigner pour la direction {directorate_code} :")
             lines += [f"- {code} ({parse_period(period_code).label})" for code, period_code in remaining]
-            lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs », ou le formulaire.")
+            lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs » ou le formulaire.")
         elif not step.values["correction"]:
             when = f"pour {period.label}" if period else "pour la période"
-            lines.append(f"Tous les indicateurs de {directorate_code} sont à jour {when}. Merci !")
+            lines.append(f"Tous les indicateurs de la direction {directorate_code} sont à jour {when}. Merci !")
         message = MessageFactory.text("\n".join(lines))
         if remaining:
             person = current_person(step.context)
@@ -304,7 +304,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"à la direction {directorate_code}."
             )
         when = f" pour {period.label}" if period else " pour la période en cours"
-        return f"Rien à renseigner pour {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
+        return f"Rien à renseigner pour la direction {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
 
     # ----- one indicator ---------------------------------------------------------------------
 

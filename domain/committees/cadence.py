@@ -15,6 +15,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, SchedulingError, load_timezone, require_aware
+from domain.text import agreed, counted
 
 
 class CommitteeKind(StrEnum):
@@ -174,10 +175,10 @@ def _resolve_type(
 
 
 def _meetings_phrase(count: int, window: CadenceWindow) -> str:
-    plural = "s" if count > 1 else ""
+    meetings = "aucune réunion" if count == 0 else counted(count, "réunion")
     if window is CadenceWindow.COMING:
-        return f"{count} réunion{plural} prévue{plural} dans les 12 prochains mois"
-    return f"{count} réunion{plural} au cours des 12 derniers mois"
+        return f"{meetings} {agreed(count, 'prévue', 'prévues')} dans les 12 prochains mois"
+    return f"{meetings} au cours des 12 derniers mois"
 
 
 def check_cadence(

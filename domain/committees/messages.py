@@ -132,7 +132,7 @@ def meeting_card(
         body.append(_para(note, subtle=True))
     actions = _join_actions(meeting)
     if calendar_url:
-        actions.append(open_url("Ajouter à mon agenda (.ics)", calendar_url))
+        actions.append(open_url("Ajouter à mon agenda", calendar_url))
     return card(body, actions)
 
 

@@ -33,7 +33,7 @@ def _check_offsets(offsets: Iterable[int], label: str) -> tuple[int, ...]:
         if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET_DAYS:
             raise SchedulingError(
                 f"Délai de rappel invalide pour {label} : « {offset} » (un nombre de jours entre 0 et "
-                f"{MAX_OFFSET_DAYS}, par exemple 7 pour J-7)."
+                f"{MAX_OFFSET_DAYS}, par exemple 7 pour un rappel une semaine avant)."
             )
         checked.add(offset)
     return tuple(sorted(checked, reverse=True))

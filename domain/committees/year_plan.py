@@ -29,8 +29,9 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 
-from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone, local_datetime
+from domain.clock import DEFAULT_TIMEZONE, SchedulingError, duration_text, format_date_fr, load_timezone, local_datetime
 from domain.committees.cadence import CommitteeKind, shift_years
+from domain.indicators.periods import ordinal
 from domain.text import counted
 
 DateRange = tuple[date, date]
@@ -137,7 +138,7 @@ class _DayRules:
 
     def obstacle(self, day: date) -> str | None:
         if day.weekday() >= 5:
-            return "week-end"
+            return "pas de comité le week-end"
         if day in self._public_holidays:
             return f"jour férié : {self._public_holidays.get(day)}"
         if any(first <= day <= last for first, last in self._school):
@@ -164,6 +165,18 @@ def _nearest_day(target: date, lower: date, upper: date, is_free: Callable[[date
             if lower <= candidate <= upper and is_free(candidate):
                 return candidate
     return None
+
+
+_RANK_WORDS = {1: "Premier comité", 2: "Deuxième comité", 3: "Troisième comité", 4: "Quatrième comité"}
+"""A sentence does not start with a figure: the first ranks in words, then « 5ᵉ comité »."""
+
+
+def _copil_rank(index: int, total: int) -> str:
+    """« Deuxième comité de pilotage de l’année avec les élu·es, sur 2 prévus à intervalles réguliers. »"""
+    if total == 1:
+        return "Comité de pilotage annuel avec les élu·es."
+    rank = _RANK_WORDS.get(index) or f"{ordinal(index)}\u00a0comité"
+    return f"{rank} de pilotage de l’année avec les élu·es, sur {total} prévus à intervalles réguliers."
 
 
 def _moved_note(target: date, chosen: date, rules: _DayRules, obstacle: Callable[[date], str | None] | None = None) -> str:
@@ -196,11 +209,7 @@ def _no_day_error(label: str, target: date) -> SchedulingError:
 
 
 def _feeding_phrase(cotech_day: date, copil_day: date) -> str:
-    days = (copil_day - cotech_day).days
-    if days % 7 == 0:
-        weeks = days // 7
-        return f"{weeks} semaine{'s' if weeks > 1 else ''}"
-    return f"{days} jours"
+    return duration_text((copil_day - cotech_day).days)
 
 
 def _assign_kept(targets: list[date], kept_days: list[date]) -> list[date]:
@@ -263,10 +272,7 @@ def propose_year_plan(
             chosen = _nearest_day(target, start, last_day, is_free)
         if chosen is None:
             raise _no_day_error("comité de pilotage", target)
-        reason = (
-            f"Comité de pilotage {index} sur {copil_total} avec les élu·es, réparti à intervalles "
-            f"réguliers sur l’année.{_moved_note(target, chosen, rules, copil_obstacle)}"
-        )
+        reason = f"{_copil_rank(index, copil_total)}{_moved_note(target, chosen, rules, copil_obstacle)}"
         rules.taken.add(chosen)
         copil_days.append(chosen)
         starts_at = local_datetime(chosen, settings.copil_time, zone)
@@ -312,7 +318,8 @@ def propose_year_plan(
                 raise _no_day_error("comité technique", target)
             add_cotech(
                 chosen,
-                "Comité technique avec les directions, réparti à intervalles réguliers sur l’année."
+                "Comité technique avec les directions ; les comités techniques sont espacés régulièrement sur "
+                "l’année."
                 f"{_moved_note(target, chosen, rules)}",
             )
     else:

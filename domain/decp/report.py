@@ -19,7 +19,7 @@ from domain.indicators.aggregation import Computation
 from domain.indicators.periods import Period
 from domain.indicators.rules import IndicatorView, ValueView
 from domain.indicators.values import Unit, format_number, format_value
-from domain.text import excerpt
+from domain.text import directorates_text, excerpt
 
 CHANGES_SHOWN_PER_INDICATOR = 4
 REFUSALS_SHOWN_PER_REASON = 5
@@ -198,12 +198,12 @@ def provenance_text(provenance: Provenance) -> str:
     indicator = provenance.indicator
     head = f"{indicator.code} — {indicator.label}"
     if indicator.computation is Computation.REPORTED:
-        lines = [head, f"Valeur saisie par {_directorates(indicator)}."]
+        lines = [head, f"Valeur saisie par {directorates_text(indicator.directorates)}."]
         if indicator.source:
             lines.append(f"Source indiquée au catalogue : {indicator.source}.")
         for value in provenance.latest:
             lines.append(
-                f"Dernière saisie de {value.directorate_code} : {value.shown} {value.period.in_sentence()}, par "
+                f"Dernière saisie de la direction {value.directorate_code} : {value.shown} {value.period.in_sentence()}, par "
                 f"{value.entered_by or 'une personne inconnue'} le {format_date_fr(value.entered_at.date())}."
             )
         if not provenance.latest:
@@ -222,11 +222,6 @@ def provenance_text(provenance: Provenance) -> str:
         periods = ", ".join(p.label for p in provenance.empty_periods)
         lines.append(f"Sans valeur, faute de marché notifié : {periods}.")
     return "\n".join(lines)
-
-
-def _directorates(indicator: IndicatorView) -> str:
-    codes = ", ".join(indicator.directorates)
-    return f"la direction {codes}" if len(indicator.directorates) == 1 else f"les directions {codes}"
 
 
 _DEFINITIONS = {

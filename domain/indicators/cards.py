@@ -43,9 +43,11 @@ def comment_input_id(item: DueItem) -> str:
     return KEY_SEPARATOR.join((COMMENT_PREFIX, item.indicator.code, item.period.code))
 
 
-def describe_item(item: DueItem) -> str:
-    """« 3ᵉ trimestre 2026 (2026-T3) · en % · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »."""
-    parts = [item.period.label_with_code, f"en {item.indicator.unit.display_name}"]
+def describe_item(item: DueItem, *, with_code: bool = False) -> str:
+    """« 3ᵉ trimestre 2026 · en pourcentage (%) · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »; the
+    period code (« 3ᵉ trimestre 2026 (2026-T3) ») only in the chat's value prompt, where a lead may
+    type a period."""
+    parts = [item.period.label_with_code if with_code else item.period.label, f"en {item.indicator.unit.display_name}"]
     if item.existing is not None:
         parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
     if item.last is not None:

@@ -20,7 +20,7 @@ from domain.errors import DomainError, quoted_input
 from domain.indicators.aggregation import AggregationRule, Computation, InvalidRule
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
 from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
-from domain.text import one_line
+from domain.text import lower_first, one_line
 
 CATALOGUE_COLUMNS = (
     "code",
@@ -446,10 +446,3 @@ def french_int(number: int) -> str:
 
 def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def lower_first(text: str) -> str:
-    """Lower-case the first letter after « : », as French writes, unless it starts an acronym."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]

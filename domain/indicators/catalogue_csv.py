@@ -27,9 +27,9 @@ from domain.indicators.catalogue import (
     catalogue_row_fields,
     french_int,
     header_key,
-    lower_first,
     sentence,
 )
+from domain.text import lower_first
 
 EXPECTED_HEADER = ";".join(CATALOGUE_COLUMNS)
 EXPORT_DELIMITER = ";"

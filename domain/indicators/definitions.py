@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.rules import IndicatorView
-from domain.text import joined
+from domain.text import directorates_text
 
 COMPUTED_FROM_DECP = {
     Computation.DECP_SOCIAL_COUNT: "part des marchés notifiés dans la période avec au moins une considération sociale, en nombre",
@@ -22,6 +22,21 @@ RULES = {
 }
 
 
+def characteristics_text(indicator: IndicatorView, *, with_baseline: bool = False) -> str:
+    """« Unité : pourcentage (%) ; fréquence : trimestrielle ; évolution recherchée : à la hausse ;
+    cible : 30 % en 2030 »: each characteristic named, so that the adjectives are not left without their noun."""
+    parts = [
+        f"Unité : {indicator.unit.display_name}",
+        f"fréquence : {indicator.frequency.value}",
+        f"évolution recherchée : à la {indicator.improvement.value}",
+    ]
+    if with_baseline and indicator.baseline is not None:
+        parts.append(f"référence : {indicator.show(indicator.baseline)}")
+    if indicator.target is not None:
+        parts.append(f"cible : {indicator.show(indicator.target)} en {indicator.target_year}")
+    return " ; ".join(parts)
+
+
 def definition_text(indicator: IndicatorView) -> str:
     lines = [f"**{indicator.code}** — {indicator.label}"]
     if indicator.definition:
@@ -31,8 +46,7 @@ def definition_text(indicator: IndicatorView) -> str:
             "Aucune définition n’est saisie dans le catalogue : la personne responsable du SPASER peut en "
             f"ajouter une (« modifier {indicator.code} définition … »)."
         )
-    target = f" ; cible {indicator.show(indicator.target)} en {indicator.target_year}" if indicator.target is not None else ""
-    lines.append(f"En {indicator.unit.display_name}, {indicator.frequency.value}, à la {indicator.improvement.value}{target}.")
+    lines.append(characteristics_text(indicator) + ".")
     if indicator.computation is not Computation.REPORTED:
         lines.append(
             f"Calculé depuis les données essentielles de la commande publique (DECP) : "
@@ -41,11 +55,11 @@ def definition_text(indicator: IndicatorView) -> str:
     else:
         rule = indicator.aggregation_rule
         how = (
-            f"moyenne des valeurs des directions pondérée par {indicator.weighting_base}"
+            f"moyenne des valeurs des directions pondérée par l’indicateur {indicator.weighting_base}"
             if rule is AggregationRule.WEIGHTED_MEAN
             else RULES[rule]
         )
-        lines.append(f"Renseigné par {joined(list(indicator.directorates))} ; valeur de l’organisme : {how}.")
+        lines.append(f"Renseigné par {directorates_text(indicator.directorates)} ; valeur de l’organisme : {how}.")
     if indicator.source:
         lines.append(f"Source : {indicator.source}.")
     return "\n".join(lines)

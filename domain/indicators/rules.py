@@ -213,7 +213,7 @@ def check_directorate_allowed(person, directorate_code: str) -> None:
     if role is Role.CONTRIBUTOR and directorate_code != person.directorate_code:
         own = person.directorate_code or "aucune"
         raise NotAllowed(
-            f"Vous ne pouvez saisir que les indicateurs de votre direction ({own}), pas ceux de {directorate_code}."
+            f"Vous ne pouvez saisir que les indicateurs de votre direction ({own}), pas ceux de la direction {directorate_code}."
         )
 
 

@@ -21,7 +21,7 @@ def late_answer(summary: Summary) -> str:
         parts.append(f"En retard sur leur trajectoire ({len(late)}) :")
         parts += _listed(late, wording.late_text)
     if missing:
-        parts.append(f"Non renseignés pour la période due ({len(missing)}) :")
+        parts.append(f"Non renseignés pour la période attendue ({len(missing)}) :")
         parts += _listed(missing, wording.value_text)
     parts.append("« directions en retard » dit qui n’a pas encore saisi ; « synthèse » donne le tableau complet.")
     return "\n".join(parts)

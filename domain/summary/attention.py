@@ -52,7 +52,7 @@ def attention_points(summary: Summary) -> AttentionPoints:
 def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, ...]:
     decisions = []
     if late:
-        decisions.append(f"Décider de mesures de rattrapage pour {joined([line.code for line in late])}.")
+        decisions.append(f"Mesures de rattrapage pour {joined([line.code for line in late])}.")
     overdue = [
         line for line in summary.lines
         if line.snapshot.target_year is not None
@@ -61,16 +61,16 @@ def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, 
     ]
     for line in overdue:
         decisions.append(
-            f"Fixer une nouvelle échéance pour {line.code} : la cible {line.snapshot.target_year} n’est pas atteinte."
+            f"Nouvelle échéance pour {line.code} : la cible {line.snapshot.target_year} n’est pas atteinte."
         )
     weighting_bases = {indicator.weighting_base for indicator in summary.visible_indicators}
     untargeted = [
         line.code for line in summary.lines if line.snapshot.target is None and line.code not in weighting_bases
     ]
     if untargeted:
-        decisions.append(f"Fixer une cible pour {joined(untargeted)}.")
+        decisions.append(f"Cible à définir pour {joined(untargeted)}.")
     if summary.catalogue_warning:
         decisions.append(
-            f"Ramener le catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."
+            f"Réduction du catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."
         )
     return tuple(decisions)

@@ -143,7 +143,7 @@ def _attention(summary: Summary) -> dict[str, Any]:
     shown = points.indicators[:MAX_ATTENTION_ITEMS]
     items.extend(_indicator_row(line) for line in shown)
     if not shown:
-        items.append(_text("Aucun indicateur en retard ni manquant pour la période due.", isSubtle=True,
+        items.append(_text("Aucun indicateur en retard ni manquant pour la période à renseigner.", isSubtle=True,
                            spacing="Small"))
     others = len(points.indicators) - len(shown)
     if others:
@@ -157,7 +157,7 @@ def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
     items = [_text(wording.completeness_headline(summary), size="Small", spacing="Small")]
     if summary.next_meetings:
         meeting = summary.next_meetings[0]
-        items.append(_text(f"Prochaine réunion : {meeting.label}, {wording.meeting_text(meeting, timezone)}",
+        items.append(_text(f"Prochaine réunion : {meeting.label.lower()}, {wording.meeting_text(meeting, timezone)}",
                            size="Small", spacing="None"))
     else:
         items.append(_text("Aucune réunion planifiée.", size="Small", isSubtle=True, spacing="None"))

@@ -188,7 +188,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
     present = [status for status in STATUS_ORDER if status in barred]
     handles = [Patch(color=STATUS_HEX[status], label=wording.status_title(status)) for status in present]
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
-        handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu à date"))
+        handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu à ce jour"))
     handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
     legend_offset = (0.45 * 72) / (axes.get_window_extent().height or 1)
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -legend_offset), ncol=layout.legend_columns, fontsize=8,
@@ -248,7 +248,7 @@ def _draw_completeness(axes, rows: Sequence[DirectorateCompleteness], layout: _L
     axes.set_ylim(len(ordered) - 0.5, -0.5)
     axes.set_xlim(0, 100)
     _percent_axis(axes)
-    axes.set_xlabel("Part des indicateurs remontés pour la période due", fontsize=8)
+    axes.set_xlabel("Part des indicateurs remontés pour la période à renseigner", fontsize=8)
 
 
 def _percent_axis(axes) -> None:

@@ -42,7 +42,7 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
             [f"{line.code} {line.label} — {wording.late_text(line)}" for line in points.late],
         ),
         _group(
-            "Indicateurs non renseignés pour la période due",
+            "Indicateurs non renseignés pour la période attendue",
             [f"{line.code} {line.label} — {wording.value_text(line)}" for line in points.not_reported],
         ),
         _group(
@@ -65,12 +65,17 @@ def _group(heading: str, items: list[str], *, counted: bool = True) -> Attention
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)
 
 
+def logo_alt(organisation_name: str | None) -> str:
+    """« Logo : Ville de Lyon »: a label, which reads right whatever the name (« Logo de Ville de… » does not)."""
+    return f"Logo : {organisation_name}" if organisation_name else "Logo de l’organisation"
+
+
 def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str, str]]]]:
     """Per indicator, the (directorate, period, comment) of each directorate's latest value."""
     result = []
     for line in summary.lines:
         comments = [
-            (summary.directorate_name(item.directorate), item.period.code, item.comment)
+            (summary.directorate_name(item.directorate), item.period.label, item.comment)
             for item in line.latest_by_directorate
             if item.comment
         ]
@@ -129,7 +134,7 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
         '<header class="head">',
     ]
     if organisation.logo:
-        alt = f"Logo de {organisation.name}" if organisation.name else "Logo de l’organisation"
+        alt = logo_alt(organisation.name)
         parts.append(
             f'<img class="logo" alt="{escape(alt)}" src="data:{organisation.logo_media_type};base64,'
             f'{base64.b64encode(organisation.logo).decode("ascii")}">'

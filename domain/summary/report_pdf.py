@@ -26,6 +26,7 @@ from domain.summary.report import (
     NOTHING_TO_FLAG,
     REPORT_SUBTITLE,
     attention_groups,
+    logo_alt,
     panel_alt,
     report_comments,
     value_cell,
@@ -109,7 +110,7 @@ def _header(pdf: FPDF, summary: Summary) -> None:
             ratio = image.width / image.height
         height = min(LOGO_MAX_HEIGHT_MM, LOGO_MAX_WIDTH_MM / ratio)
         pdf.image(io.BytesIO(organisation.logo), x=pdf.l_margin, y=top, h=height, w=height * ratio,
-                  alt_text=f"Logo de {organisation.name}" if organisation.name else "Logo de l’organisation")
+                  alt_text=logo_alt(organisation.name))
         pdf.set_left_margin(pdf.l_margin + height * ratio + 5)
         pdf.set_xy(pdf.l_margin, top)
         bottom = top + height

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.values import format_value
+from domain.indicators.values import Unit, format_value
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
-from domain.text import agreed, counted, joined
+from domain.text import agreed, counted, directorates_text
 
 TITLE = "Synthèse SPASER"
 
@@ -29,17 +29,17 @@ RULES_TEXT = (
     "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
     "trajectoire linéaire de la valeur de référence (fin de la première période renseignée) à la "
     "cible (31 décembre de l’année cible). Chaque valeur porte sa période : une valeur plus "
-    "ancienne que la période due est affichée comme telle et comptée comme non renseignée. Valeur "
+    "ancienne que la période à renseigner est affichée comme telle et comptée comme non renseignée. Valeur "
     "d’un indicateur selon la règle déclarée au catalogue : somme des directions (dernière période "
     "remontée par toutes), moyenne, moyenne pondérée par un autre indicateur de la même direction "
-    "et de la même période (une direction sans pondération n’est pas comptée), ou valeur unique "
+    "et de la même période (une direction sans pondération n’est pas comptée) ou valeur unique "
     "de l’organisme. Tendance : à directions constantes, par rapport à la période précédente "
     "renseignée."
 )
 
 CARD_RULES_TEXT = (
     "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "
-    "que la période due compte comme non renseignée. Règles détaillées dans le rapport exporté."
+    "que la période à renseigner compte comme non renseignée. Règles détaillées dans le rapport exporté."
 )
 
 
@@ -120,16 +120,20 @@ def _answered(count: int, total: int) -> str:
 
 
 def unweighted_text(line: IndicatorLine) -> str:
-    """« DPB non comptée (pondération IND-23 manquante) »."""
-    counted = "non comptée" if len(line.unweighted) == 1 else "non comptées"
-    return f"{joined(list(line.unweighted))} {counted} (pondération {line.snapshot.weighting_base} manquante)"
+    """« la direction DPB n’est pas comptée (sans valeur pour l’indicateur de pondération IND-23) »."""
+    codes = list(line.unweighted)
+    verb = agreed(len(codes), "n’est pas comptée", "ne sont pas comptées")
+    return (
+        f"{directorates_text(codes)} {verb} (sans valeur pour l’indicateur de pondération "
+        f"{line.snapshot.weighting_base})"
+    )
 
 
 def aggregation_text(line: IndicatorLine) -> str:
     """How the directorates' values make the indicator's: « somme des directions »…"""
     rule = line.aggregation
     if rule is AggregationRule.WEIGHTED_MEAN:
-        return f"moyenne des directions pondérée par {line.snapshot.weighting_base}"
+        return f"moyenne des directions pondérée par l’indicateur {line.snapshot.weighting_base}"
     if rule is AggregationRule.SINGLE:
         return "valeur unique de l’organisme"
     return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
@@ -141,7 +145,10 @@ def late_text(line: IndicatorLine) -> str:
     if line.expected_value is not None:
         expected = line.expected_value
         places = Decimal(1) if abs(expected) >= 100 else Decimal("0.1")
-        text += f" ; la trajectoire prévoit {format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)}"
+        shown = format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)
+        # A count has no unit word: « en » names what the label counts (« la trajectoire en prévoit 3,5 »).
+        verb = "en prévoit" if line.unit is Unit.COUNT else "prévoit"
+        text += f"\u00a0; la trajectoire {verb} {shown}"
     return text
 
 
@@ -174,9 +181,12 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
 
 
 def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
-    """« avancement de 11 %, contre 38 % selon la trajectoire » (compact: « (trajectoire : 38 %) »)."""
+    """« avancement de 11 %, contre 38 % selon la trajectoire » (compact: « (trajectoire : 38 %) »); past
+    the target, « cible dépassée » rather than an « avancement de 204 % »."""
     if line.progress_percent is None:
         return ""
+    if line.progress_percent >= 100:
+        return "cible dépassée" if line.progress_percent > 100 else "cible atteinte"
     text = f"avancement de {_percent(line.progress_percent)}"
     if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
         expected = _percent(line.expected_progress_percent)

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from domain.clock import Clock, SchedulingError, format_date_fr, format_datetime_fr, load_timezone
+from domain.clock import (
+    Clock,
+    SchedulingError,
+    format_date_fr,
+    format_datetime_fr,
+    format_day_fr,
+    format_weekday_fr,
+    load_timezone,
+)
 from domain.committees.cadence import CadenceWarning, CadenceWindow, CommitteeKind, CommitteeType, shift_years
 from domain.committees.meetings import (
     MAX_AGENDA,
@@ -202,13 +210,13 @@ class CommitteeService:
         return await self.repository.upcoming(self._clock.now(), kind, limit)
 
     def day_note(self, starts_at: datetime) -> str | None:
-        """A warning when the chosen day is a week-end or a French public holiday (the lead may insist)."""
+        """A warning when the chosen day is a Saturday, a Sunday or a French public holiday (the lead may insist)."""
         day = starts_at.astimezone(load_timezone(self.timezone)).date()
         holidays_that_year = french_public_holidays([day.year], self.settings.holiday_subdivision)
         if day in holidays_that_year:
             return f"Attention : le {format_date_fr(day)} est un jour férié ({holidays_that_year.get(day)})."
         if day.weekday() >= 5:
-            return f"Attention : le {format_date_fr(day)} tombe un week-end."
+            return f"Attention : le {format_day_fr(day)} tombe un {format_weekday_fr(day)}."
         return None
 
     def today(self) -> date:

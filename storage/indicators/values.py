@@ -39,6 +39,7 @@ from domain.indicators.rules import (
     entry_key,
 )
 from domain.indicators.values import Unit, parse_value, validate_value
+from domain.text import lower_first
 from storage.db import Database
 from storage.indicators import statements
 from storage.indicators.reads import (
@@ -377,7 +378,7 @@ class IndicatorValues:
                 )
                 checked.append((entry, indicator, period, value, clean_comment(entry.comment)))
             except DomainError as error:
-                errors[entry.key] = f"{entry.code} : {error.message}"
+                errors[entry.key] = f"{entry.code} : {lower_first(error.message)}"
                 causes[entry.key] = error
         return checked, errors, causes
 

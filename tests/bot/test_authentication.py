@@ -322,7 +322,7 @@ async def test_card_data_naming_another_person_saves_under_the_real_sender(clien
         "aadObjectId": "lead-aad", "entered_by_id": 1, "valeur|IND-01|2026-T3": "45",
     }
     status, payload = await post(client, activity("nadia-aad", "Nadia Benali", text=None, value=value), login.token())
-    assert status == 200 and "Enregistré pour DCP" in reply_texts(payload)
+    assert status == 200 and "Enregistré pour la direction DCP" in reply_texts(payload)
     history = await runtime.values.history("IND-01")
     nadia = await runtime.people.get_by_email("nadia@ville.fr")
     assert [view.entered_by for view in history[1]] == [nadia.name]

@@ -96,7 +96,7 @@ async def test_the_year_plan_places_the_missing_copil_around_the_one_already_pla
     assert card.count("Comité de pilotage**") == 1
     copil_line = next(line for line in card.splitlines() if "Comité de pilotage**" in line)
     assert any(month in copil_line for month in ("septembre 2027", "octobre 2027")), copil_line
-    assert "Comité de pilotage 2 sur 2 avec les élu·es" in card and "1 sur 1" not in card
+    assert "Deuxième comité de pilotage de l’année avec les élu·es, sur 2 prévus" in card and "2 sur 2" not in card
 
 
 async def test_the_year_plan_puts_no_comite_technique_in_the_summer_break(runtime, lead):
@@ -141,5 +141,5 @@ async def test_a_year_plan_number_out_of_range_gets_one_message_that_says_what_t
 
     assert [reply.text for reply in replies] == [
         "Il n’y a pas de proposition n° 9 (1 à 6). Tapez « tout accepter », « modifier » suivi du numéro de la "
-        "proposition, ou « annuler »."
+        "proposition ou « annuler »."
     ]

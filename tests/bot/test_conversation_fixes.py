@@ -58,7 +58,7 @@ async def test_a_contributor_refused_another_directorate_is_told_her_own_comes_i
 async def test_a_form_sent_again_suggests_correcting_its_own_indicator(runtime, nadia):
     card = card_of(await nadia.say("formulaire indicateurs"))
     filled = submit_data(card, **{"valeur|IND-04|2025": "120 000"})
-    assert "Enregistré pour DCP" in texts(await nadia.submit(filled))
+    assert "Enregistré pour la direction DCP" in texts(await nadia.submit(filled))
 
     again = texts(await nadia.submit(filled))
 
@@ -93,6 +93,8 @@ async def test_the_catalogue_of_31_indicators_is_an_overview_then_one_axis_at_a_
     assert len(shown) < 2500
     assert "IND-01 — Indicateur numéro 1 du suivi" in environmental and "IND-02 —" not in environmental
     assert environmental.count("Indicateur numéro") == 8
+    assert "IND-01 — Indicateur numéro 1 du suivi (en pourcentage, fréquence " in environmental
+    assert " ; direction DCP)" in environmental or " ; directions " in environmental
 
 
 async def test_a_small_catalogue_is_still_shown_whole(runtime, talk):

@@ -22,7 +22,7 @@ async def test_the_lead_asks_what_is_late_and_who_has_not_reported(seeded, talk)
     late = texts(await lead.say("quels indicateurs sont en retard ?"))
     behind = texts(await lead.say("qui n'a pas encore rempli ses chiffres ?"))
     assert "**Indicateurs à surveiller** (Toutes directions" in late
-    assert "Non renseignés pour la période due" in late and "IND-03" in late
+    assert "Non renseignés pour la période attendue" in late and "IND-03" in late
     assert "**Saisies manquantes pour la période en cours**" in behind and "- **DCP**\u00a0: " in behind
 
 
@@ -48,7 +48,7 @@ async def test_an_indicator_is_found_by_its_subject_or_code(seeded, talk):
     vague = texts(await nadia.say("on en est où sur cet indicateur ?"))
     assert hours.startswith("**IND-03** — Heures d'insertion professionnelle")
     assert defined.startswith("**IND-02** — Part des marchés notifiés comportant au moins une considération sociale")
-    assert "Renseigné par DCP" in defined
+    assert "Renseigné par la direction DCP" in defined
     assert vague.startswith("De quel indicateur parlez-vous\u00a0?")
 
 

@@ -104,7 +104,7 @@ async def test_a_card_save_whose_commit_answer_is_lost_is_confirmed_once(postgre
 
     assert proxy.sprung.is_set()
     print(said)
-    assert "Enregistré pour DCP" in said
+    assert "Enregistré pour la direction DCP" in said
     assert len(rows) == 1
 
 

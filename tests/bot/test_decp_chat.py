@@ -86,12 +86,13 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     await send_file(lead, file_server, "nested.json")
     assert "réservée à la personne responsable du SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
     published = texts(await lead.say("publier la page SPASER pour Ville de Rivebelle"))
-    assert "est en ligne\u00a0: http://localhost:3978/spaser" in published
+    assert "La page publique du SPASER est en ligne au nom de « Ville de Rivebelle » : http://localhost:3978/spaser" in published
 
     page = await client.get("/spaser")
     html = await page.text()
     assert page.status == 200 and page.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert '<html lang="fr">' in html and '<p class="organisation">Ville de Rivebelle</p>' in html
+    assert "Page publiée par : Ville de Rivebelle, avec l’assistant SPASER." in html and "par Ville de" not in html
     assert "SOC-N — Indicateur SOC-N</th><td>100\u00a0% <span class=\"note\">(2\u1d49\u00a0trimestre 2025)</span>" in html
     for private in ("Camille", "Nadia", "Calculé depuis", "nested.json"):
         assert private not in html

@@ -33,21 +33,32 @@ async def test_a_saved_card_sent_again_with_a_wrong_value_is_reported_as_already
     wrong = submit_data(card, **{"valeur|IND-01|2026-T3": "140 %", "valeur|IND-05|2025": "38 %"})
     back = card_of(await nadia.submit(wrong))
     fixed = submit_data(back, **{"valeur|IND-01|2026-T3": "45 %", "valeur|IND-05|2025": "38 %"})
-    assert "Enregistré pour DCP (2 valeurs)" in texts(await nadia.submit(fixed))
+    assert "Enregistré pour la direction DCP (2 valeurs)" in texts(await nadia.submit(fixed))
 
     again = texts(await nadia.submit(wrong))
 
-    assert "Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois" in again
+    assert "Ce formulaire a déjà été enregistré : le renvoyer ne change rien." in again
+    assert again.count("enregistré") == 1
     assert "à corriger" not in again
     assert [(row[0], row[2]) for row in await value_rows(runtime)] == [("IND-01", Decimal("45")), ("IND-05", Decimal("38"))]
 
 
 async def test_a_new_card_for_the_same_period_is_still_checked_and_refused_when_wrong(runtime, nadia):
     first = card_of(await nadia.say("formulaire indicateurs"))
-    assert "Enregistré pour DCP" in texts(await nadia.submit(submit_data(first, **{"valeur|IND-01|2026-T3": "45 %"})))
+    assert "Enregistré pour la direction DCP" in texts(await nadia.submit(submit_data(first, **{"valeur|IND-01|2026-T3": "45 %"})))
     second = card_of(await nadia.say("formulaire indicateurs"))
 
     replies = texts(await nadia.submit(submit_data(second, **{"valeur|IND-02|2026-T3": "140 %"})))
 
     assert "Rien n’a été enregistré : 1 champ à corriger" in replies
     assert [row[0] for row in await value_rows(runtime)] == ["IND-01"]
+
+
+async def test_a_field_error_goes_on_in_lower_case_after_the_code_and_its_colon(runtime, nadia):
+    card = card_of(await nadia.say("formulaire indicateurs"))
+    wrong = submit_data(card, **{"valeur|IND-01|2026-T3": "140 %"})
+
+    back = texts(await nadia.submit(wrong))
+
+    assert "IND-01\u00a0: un pourcentage doit être compris entre 0 et 100" in back
+    assert "Un pourcentage" not in back

@@ -61,7 +61,7 @@ async def test_the_form_submitted_through_the_endpoint_saves_once(client, connec
     data["valeur|IND-01|2026-T3"] = "45,5 %"
     data["valeur|IND-04|2025"] = "1 200 000 €"
     saved = await nadia.post_via_connector(type="message", value=data)
-    assert any("Enregistré pour DCP (2 valeurs)" in text for text in saved)
+    assert any("Enregistré pour la direction DCP (2 valeurs)" in text for text in saved)
     again = await nadia.post_via_connector(type="message", value=data)
     assert any("déjà été enregistré" in text for text in again)
     rows = await value_rows(client.server.app[RUNTIME])

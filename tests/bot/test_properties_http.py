@@ -309,7 +309,7 @@ def random_cards(draw):
     return data
 
 
-SAVED = re.compile(r"Enregistré pour (\w+) \((\d+)\u00a0valeurs?\)")
+SAVED = re.compile(r"Enregistré pour la direction (\w+) \((\d+)\u00a0valeurs?\)")
 
 
 @settings(max_examples=budget(40))
@@ -405,7 +405,7 @@ async def test_nul_and_lone_surrogates_are_removed_before_anything_is_stored(cli
     assert [text for _, text, _ in await runtime.knowledge.open_questions()] == ["zorglub  frobnicate \ufffd wibble ?"]
     card = {"action": "indicators.submit", "card_id": "nul-card", "directorate": "DCP", "valeur|IND-01|2026-T3": "12", "commentaire|IND-01|2026-T3": "a\x00b\ud800c"}
     response = await client.post("/api/messages", json=teams_message("contributor", None, connector.url, value=card))
-    assert "Enregistré pour DCP" in reply_text(await response.json())
+    assert "Enregistré pour la direction DCP" in reply_text(await response.json())
     assert [row[3] for row in await value_rows(runtime)] == ["ab\ufffdc"]
     assert errors.take() == []
 

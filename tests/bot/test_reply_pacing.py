@@ -45,7 +45,7 @@ async def test_the_confirmation_of_a_save_survives_502s(client, connector):
     connector.fail_next(502, count=2)
     response = await client.post("/api/messages", json=teams_message(connector.url, "save-502", value=SAVE))
     assert response.status in (200, 201)
-    assert sum("Enregistré pour DCP" in text for text in connector.texts()) == 1
+    assert sum("Enregistré pour la direction DCP" in text for text in connector.texts()) == 1
     assert len(await value_rows(client.server.app[RUNTIME])) == 1
 
 
@@ -59,5 +59,5 @@ async def test_a_confirmation_refused_past_the_turn_budget_arrives_through_the_o
     connector.faults.clear()
     await runtime.jobs.drain_outbox()
 
-    assert sum("Enregistré pour DCP" in text for text in connector.texts()) == 1
+    assert sum("Enregistré pour la direction DCP" in text for text in connector.texts()) == 1
     assert len(await value_rows(runtime)) == 1

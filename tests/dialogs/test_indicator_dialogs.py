@@ -3,6 +3,7 @@ form card, queries, the lead's management and the catalogue sent as a Teams file
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -153,7 +154,7 @@ async def test_the_end_says_what_was_saved_and_what_remains(seeded, lead):
         await lead.say(answer)
     end = texts(await lead.say("passer"))
     assert "Enregistré :\n- IND-03 (3\u1d49\u00a0trimestre 2026) : 1\u202f200\u00a0heures" in end
-    assert "Reste à renseigner pour DPB :\n- IND-12 (année 2025)\n- IND-15 (3\u1d49\u00a0trimestre 2026)" in end
+    assert "Reste à renseigner pour la direction DPB :\n- IND-12 (année 2025)\n- IND-15 (3\u1d49\u00a0trimestre 2026)" in end
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in end
 
 
@@ -205,6 +206,7 @@ async def test_what_is_due_for_a_contributor_and_for_the_lead(seeded, nadia, lea
     mine = texts(await nadia.say("Quels indicateurs dois-je renseigner ?"))
     assert "**DCP** : 10 indicateurs à renseigner" in mine and "IND-04" in mine and "IND-08" not in mine
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in mine
+    assert "3\u1d49\u00a0trimestre 2026 · en pourcentage (%)" in mine and "2026-T3" not in mine
     overview = texts(await lead.say("quels indicateurs dois-je renseigner ?"))
     assert "**DRM** (Direction DRM) : 1 — IND-08 (année 2025)" in overview
 
@@ -215,7 +217,8 @@ async def test_value_of_an_indicator_by_directorate(seeded, talk):
     await values.record_value(lead_person, "DPB", ValueEntry("IND-03", "2026-T2", "4 500"), values.today())
     official = talk("maire-aad", "Hélène Dubois")
     shown = texts(await official.say("valeur de IND-03"))
-    assert "**IND-03** — Heures d'insertion" in shown and "cible 20\u202f000\u00a0heures en 2028" in shown
+    assert "**IND-03** — Heures d'insertion" in shown and "cible\u00a0: 20\u202f000\u00a0heures en 2028" in shown
+    assert "Unité\u00a0: heures\u00a0; fréquence\u00a0: trimestrielle\u00a0; évolution recherchée\u00a0: à la hausse" in shown
     assert "- DCP : pas encore de valeur" in shown and "- DPB : **4\u202f500\u00a0heures** au 2\u1d49\u00a0trimestre 2026" in shown
     assert "Indicateur « IND-99 » inconnu" in texts(await official.say("valeur de IND-99"))
 
@@ -224,7 +227,7 @@ async def test_a_contributor_sees_only_their_directorate_in_a_history(seeded, na
     values = seeded.values
     lead_person = await seeded.people.assign("camille@ville.fr", Role.LEAD)
     await values.record_value(lead_person, "DPB", ValueEntry("IND-03", "2026-T2", "4 500"), values.today())
-    assert "Aucune valeur saisie pour DCP" in texts(await nadia.say("historique de IND-03"))
+    assert "Aucune valeur saisie pour la direction DCP" in texts(await nadia.say("historique de IND-03"))
 
 
 async def test_a_contributor_reads_only_their_directorate_value_as_in_the_summary(seeded, nadia, talk):
@@ -268,17 +271,18 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     summary = texts(await lead.say("non"))
     assert "**IND-30** — Part des marchés avec une clause de réemploi" in summary and "directions : DPB, DCP" in summary
     assert "définition : Marchés notifiés dans l'année avec une clause de réemploi" in summary
-    assert "ajouté au catalogue" in texts(await lead.say("oui"))
+    assert "ajouté au catalogue ; il sera demandé aux directions DPB et DCP." in texts(await lead.say("oui"))
     added = await seeded.catalogue.require("IND-30")
     assert added.directorates == ("DCP", "DPB") and added.target == Decimal("40") and added.unit.value == "%"
     assert added.definition.startswith("Marchés notifiés dans l'année")
     defined = texts(await lead.say("définition de IND-30"))
+    assert "Unité : pourcentage (%) ; fréquence : " in defined and "évolution recherchée : à la hausse" in defined
     assert "Ce qu’il mesure : Marchés notifiés dans l'année avec une clause de réemploi" in defined
-    assert "Renseigné par DCP et DPB ; valeur de l’organisme : moyenne des valeurs des directions." in defined
+    assert "Renseigné par les directions DCP et DPB ; valeur de l’organisme : moyenne des valeurs des directions." in defined
 
 
 async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, lead, nadia):
-    assert "cible 25\u202f000\u00a0heures en 2028" in texts(await lead.say("modifier IND-03 cible 25 000"))
+    assert "cible\u00a0: 25\u202f000\u00a0heures en 2028" in texts(await lead.say("modifier IND-03 cible 25 000"))
     assert "C’est modifié" in texts(await lead.say("modifier IND-03 libellé Heures d'insertion réalisées"))
     assert (await seeded.catalogue.require("IND-03")).label == "Heures d'insertion réalisées"
     refused = texts(await lead.say("modifier IND-03 unité kilos"))
@@ -296,9 +300,12 @@ async def test_the_form_saves_every_value_at_once_and_a_second_submit_saves_noth
     inputs = card_inputs(card)
     assert "valeur|IND-01|2026-T3" in inputs and inputs["valeur|IND-01|2026-T3"]["label"] == "Valeur (%)"
     assert card["version"] == "1.5" and card["actions"][0]["data"]["directorate"] == "DCP"
+    shown = json.dumps(card["body"], ensure_ascii=False)
+    assert "3\u1d49\u00a0trimestre 2026 · en pourcentage (%)" in shown
+    assert "(2026-T3)" not in shown, "the period is written out; its code stays in the input ids"
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45,5 %", "valeur|IND-05|2025": "38", "commentaire|IND-05|2025": "OECP"})
     saved = texts(await nadia.submit(data))
-    assert "Enregistré pour DCP (2 valeurs)" in saved and "- IND-05 (année 2025) : 38\u00a0%" in saved
+    assert "Enregistré pour la direction DCP (2 valeurs)" in saved and "- IND-05 (année 2025) : 38\u00a0%" in saved
     assert "Reste à renseigner : IND-02 (3\u1d49\u00a0trimestre 2026)" in saved
     again = texts(await nadia.submit(data))
     assert "déjà été enregistré" in again
@@ -323,7 +330,7 @@ async def test_a_form_with_an_error_saves_nothing_and_comes_back_with_the_values
     assert back["actions"][0]["data"]["card_id"] == card["actions"][0]["data"]["card_id"]
     assert await value_rows(seeded) == []
     fixed = submit_data(back, **{"valeur|IND-01|2026-T3": "45", "valeur|IND-02|2026-T3": "12 %"})
-    assert "Enregistré pour DCP (2 valeurs)" in texts(await nadia.submit(fixed))
+    assert "Enregistré pour la direction DCP (2 valeurs)" in texts(await nadia.submit(fixed))
 
 
 async def test_crafted_card_data_cannot_write_for_another_directorate(seeded, nadia):

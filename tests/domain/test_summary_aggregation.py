@@ -13,7 +13,7 @@ from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
-from domain.summary.wording import value_text
+from domain.summary.wording import aggregation_text, detail_text, late_text, progress_text, value_text
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025
 EVERYONE = Scope.everything()
@@ -76,7 +76,7 @@ def test_a_directorate_without_its_weight_is_left_out_and_named():
     assert line.latest_value == Decimal("20.00")
     assert line.unweighted == ("DPB",) and line.is_partial
     assert plain(value_text(line)) == (
-        "20 % en 2025 (d’après 1 direction sur 2) ; DPB non comptée (pondération MARCHES manquante)"
+        "20 % en 2025 (d’après 1 direction sur 2) ; la direction DPB n’est pas comptée (sans valeur pour l’indicateur de pondération MARCHES)"
     )
 
 
@@ -90,7 +90,9 @@ def test_without_any_weight_the_period_has_no_value_and_an_older_weighted_period
     assert line.status is Status.NOT_REPORTED and line.is_stale
     never = line_of([rate([("2025", "DCP", 20)]), contracts([])])
     assert never.latest_value is None and never.status is Status.NOT_REPORTED and never.unweighted == ("DCP",)
-    assert plain(value_text(never)) == "aucune valeur remontée ; DCP non comptée (pondération MARCHES manquante)"
+    assert plain(value_text(never)) == (
+        "aucune valeur remontée ; la direction DCP n’est pas comptée (sans valeur pour l’indicateur de pondération MARCHES)"
+    )
 
 
 def test_weights_adding_up_to_zero_give_no_value_rather_than_a_division_by_zero():
@@ -152,3 +154,30 @@ def test_a_sum_still_adds_the_directorates_shares():
         values=(("2025", "DCP", 7500), ("2025", "DPB", 5000)),
     )
     assert line_of([hours], code="H").latest_value == Decimal(12500)
+
+
+def committees_held(values):
+    return IndicatorSnapshot(
+        code="COT", label="Comités techniques tenus", axis=Axis.GOVERNANCE, unit=Unit.COUNT,
+        frequency=Frequency.ANNUAL, directorates=("DCP",), direction=ImprovementDirection.UP,
+        baseline=Decimal("2"), target=Decimal("6"), target_year=2028, values=tuple(values),
+    )
+
+
+def test_the_weighting_indicator_is_named_as_an_indicator():
+    weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100)])
+    line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights])
+    assert plain(aggregation_text(line)) == "moyenne des directions pondérée par l’indicateur MARCHES"
+
+
+def test_a_late_count_says_what_the_path_expects_with_the_pronoun_of_what_is_counted():
+    # A count has no unit word: « la trajectoire prévoit 3,5 » left the reader asking « 3,5 quoi ? ».
+    line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
+    assert line.status is Status.LATE
+    assert " ; la trajectoire en prévoit " in plain(late_text(line))
+
+
+def test_a_target_passed_reads_as_passed_rather_than_a_progress_above_100_percent():
+    line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
+    assert line.progress_percent > 100
+    assert progress_text(line) == "cible dépassée" and "%" not in detail_text(line).split("·")[1]

@@ -206,10 +206,10 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
                               scope=EVERYONE)
     compact = summary_card_content(summary, chart_url="https://bot.example.org/synthese/graphique/abc.png")
     detail = texts(summary_detail_card_content(summary))
-    assert "Prochaine réunion : Comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
+    assert "Prochaine réunion : comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
     assert f"⚠ {len(warnings)} alertes sur le rythme des comités : voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
-    assert "Comité de pilotage : 0 réunion prévue dans les 12 prochains mois" in detail
+    assert "Comité de pilotage : aucune réunion prévue dans les 12 prochains mois" in detail
     assert "trentaine" in detail
     (image,) = find(compact, lambda n: n.get("type") == "Image")
     assert image["url"].endswith("abc.png") and image["altText"]

@@ -17,7 +17,7 @@ from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
 from domain.summary.attention import attention_points
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope
 from domain.summary.organisation import InvalidOrganisation, organisation_from
 from domain.summary.report import MAX_ATTENTION_LINES, report_html
 from domain.summary.report_pdf import report_pdf
@@ -73,9 +73,9 @@ def test_attention_points_gather_late_indicators_missing_reports_cadence_and_dec
     assert [row.directorate.code for row in points.directorates_behind] == ["DCP", "DRC"]
     assert points.cadence and "Comité de pilotage" in points.cadence[0]
     assert tuple(map(plain, points.decisions)) == (
-        "Décider de mesures de rattrapage pour LATE et OVERDUE.",
-        "Fixer une nouvelle échéance pour OVERDUE : la cible 2026 n’est pas atteinte.",
-        "Fixer une cible pour FREE.",
+        "Mesures de rattrapage pour LATE et OVERDUE.",
+        "Nouvelle échéance pour OVERDUE : la cible 2026 n’est pas atteinte.",
+        "Cible à définir pour FREE.",
     )
 
 
@@ -84,7 +84,7 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     first = pages[0]
     assert first.startswith("Ville de Montreuil-sur-Loire Synthèse SPASER Rapport pour le comité de pilotage")
     for heading in ("Points d’attention", "Indicateurs en retard (2)", "Directions en attente (2)",
-                    "Indicateurs non renseignés pour la période due (1)", "Rythme des comités", "Décisions à prendre"):
+                    "Indicateurs non renseignés pour la période attendue (1)", "Rythme des comités", "Décisions à prendre"):
         assert heading in first, heading
     assert "LATE Heures d’insertion — 101 heures en 2026 ; la trajectoire prévoit" in first
     # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.
@@ -115,10 +115,11 @@ def test_a_long_list_is_cut_on_the_first_page_and_left_to_the_detail():
 
 def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
     html = plain(report_html(summary()).decode())
-    assert '<img class="logo" alt="Logo de Ville de Montreuil-sur-Loire" src="data:image/png;base64,iVBOR' in html
+    assert '<img class="logo" alt="Logo : Ville de Montreuil-sur-Loire" src="data:image/png;base64,iVBOR' in html
     assert '<p class="org">Ville de Montreuil-sur-Loire</p>' in html
     assert html.index("<h2>Points d") < html.index('<section class="detail">') < html.index("Axe social")
-    assert "Décider de mesures de rattrapage pour LATE et OVERDUE." in html
+    assert "Décisions à prendre" in html
+    assert "Mesures de rattrapage pour LATE et OVERDUE." in html and "Décider" not in html
 
 
 def test_nothing_to_flag_is_said_plainly():
@@ -145,3 +146,9 @@ def test_an_organisation_name_is_trimmed_and_bounded():
     assert organisation_from("  Ville   de Lyon ").name == "Ville de Lyon"
     with pytest.raises(InvalidOrganisation, match="trop long"):
         organisation_from("x" * 121)
+
+
+def test_a_comment_gives_its_period_written_out_not_its_code():
+    commented = [indicator("COM", [("2025", "DRC", 100), ReportedValue("2026", "DRC", Decimal(150), "Hors travaux")])]
+    html = plain(report_html(compute_summary(commented, DIRECTORATES, TODAY, scope=EVERYONE)).decode())
+    assert "<li><b>DRC – Restauration collective</b> (année 2026) : Hors travaux</li>" in html

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.clock import SchedulingError
+from domain.committees.cadence import CommitteeKind, MeetingStatus
+from domain.committees.meetings import MeetingView
 from domain.outbox import explain, problem_notices
-from domain.tenant import DEFAULT_GRAPH_URL, GraphSettings, install_failure
+from domain.tenant import DEFAULT_GRAPH_URL, GraphSettings, event_comment, install_failure
 
 
 def test_graph_is_off_unless_configured_and_borrows_the_bots_credentials():
@@ -53,3 +55,12 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
         "- installé et prévenu\u00a0: Hélène Dubois"
     )
     assert explain(install_failure(404, "NotFound")) == "impossible\u00a0: personne introuvable dans l’annuaire Microsoft 365"
+
+
+def test_the_cancellation_comment_writes_the_committee_in_lower_case_inside_its_sentence():
+    starts = datetime(2027, 3, 12, 13, 0, tzinfo=UTC)
+    meeting = MeetingView(1, CommitteeKind.COPIL, starts, None, None, None, None, MeetingStatus.PLANNED, 0, starts)
+
+    assert event_comment(meeting, "Europe/Paris") == (
+        "Le comité de pilotage du vendredi 12\u00a0mars 2027 à 14\u00a0h\u00a000 est annulé."
+    )

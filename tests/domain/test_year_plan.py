@@ -75,6 +75,7 @@ def test_each_copil_is_fed_by_a_cotech_about_three_weeks_before():
     feeders = [p for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
     assert len(feeders) == 2
     assert "pour que leurs données l’alimentent" in feeders[0].reason
+    assert all("trois semaines avant le comité de pilotage" in p.reason for p in feeders), feeders
 
 
 def test_lead_weeks_setting_moves_the_feeding_cotech():
@@ -162,7 +163,9 @@ def test_plan_is_deterministic():
 
 def test_reasons_are_french_sentences():
     plan = propose_year_plan(START)
-    assert of_kind(plan, CommitteeKind.COPIL)[0].reason.startswith("Comité de pilotage 1 sur 2 avec les élu·es")
+    assert of_kind(plan, CommitteeKind.COPIL)[0].reason.startswith(
+        "Premier comité de pilotage de l’année avec les élu·es, sur 2 prévus à intervalles réguliers."
+    )
     assert any(p.reason.startswith("Comité technique intermédiaire") for p in plan)
 
 
@@ -219,7 +222,7 @@ def test_a_planned_copil_takes_its_segment_and_the_new_one_fills_the_other_half(
 
     [copil] = of_kind(plan, CommitteeKind.COPIL)
     assert date(2027, 9, 1) <= copil.starts_at.date() <= date(2027, 10, 31)
-    assert copil.reason.startswith("Comité de pilotage 2 sur 2 ")
+    assert copil.reason.startswith("Deuxième comité de pilotage de l’année avec les élu·es, sur 2 ")
     fed = [p for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
     assert {p.reason.split("pilotage du ")[1].split(",")[0] for p in fed} == {
         format_date_fr(date(2027, 4, 6)),

@@ -1,0 +1,35 @@
+"""Delays and days in words: a reminder goes out « la veille », « une semaine avant », never at
+« J-1 » or « J-7 »; a day « tombe un samedi », not « un week-end »."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.clock import days_before_text, duration_text, format_day_fr, format_weekday_fr
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (0, "le jour même"),
+        (1, "la veille"),
+        (2, "deux jours avant"),
+        (7, "une semaine avant"),
+        (10, "dix jours avant"),
+        (21, "trois semaines avant"),
+        (45, "45\u00a0jours avant"),
+    ],
+)
+def test_a_reminder_delay_is_said_in_words(days, expected):
+    assert days_before_text(days) == expected
+
+
+def test_a_duration_counts_whole_weeks_in_weeks():
+    assert [duration_text(days) for days in (1, 14, 15)] == ["un jour", "deux semaines", "15\u00a0jours"]
+
+
+def test_a_day_without_its_weekday_and_the_weekday_alone():
+    assert format_day_fr(date(2027, 4, 3)) == "3\u00a0avril 2027" and format_weekday_fr(date(2027, 4, 3)) == "samedi"
+    assert format_day_fr(date(2027, 4, 1)) == "1er\u00a0avril 2027"
