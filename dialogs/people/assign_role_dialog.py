@@ -163,6 +163,6 @@ class AssignRoleDialog(SpaserDialog):
                 f"« affecter {again} nom Prénom Nom »."
             )
         await step.context.send_activity(
-            " ".join([f"C’est noté : {who} est {role.label}{where}. Son rôle s’appliquera dès son prochain message au bot.", *notes])
+            " ".join([f"C’est noté : {who} est {role.label}{where}. Son rôle s’appliquera dès son prochain message à l’assistant.", *notes])
         )
         return await step.end_dialog(person.id)
