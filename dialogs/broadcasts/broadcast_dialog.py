@@ -89,7 +89,7 @@ class BroadcastDialog(SpaserDialog):
             "audience",
             PromptOptions(
                 prompt=MessageFactory.text("À qui voulez-vous diffuser un message ?"),
-                retry_prompt=MessageFactory.text("Choisissez une audience dans la liste (ou tapez « annuler »)."),
+                retry_prompt=MessageFactory.text("Choisissez dans la liste à qui envoyer le message (ou tapez « annuler »)."),
                 choices=[choice for choice, _ in AUDIENCE_CHOICES],
                 style=ListStyle.hero_card,
             ),

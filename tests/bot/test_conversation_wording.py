@@ -85,3 +85,23 @@ async def test_refusals_name_the_leads_in_the_plural(runtime, talk, tmp_path):
     assert refusal == (
         "Cette action est réservée aux personnes responsables du SPASER. Tapez «\u00a0qui suis-je\u00a0» pour connaître votre rôle."
     )
+
+
+async def test_the_welcome_notification_has_a_typographic_apostrophe(runtime, talk):
+    [welcome] = await talk("stranger-aad", "Alex Morin").install()
+
+    assert welcome.summary == "Bienvenue dans l’assistant SPASER"
+
+
+async def test_the_assign_and_broadcast_dialogs_ask_in_plain_words(runtime, talk):
+    lead = talk()
+
+    asked = texts(await lead.say("affecter une personne"))
+    helped = texts(await lead.say("aide"))
+    await lead.say("annuler")
+    await lead.say("diffuser un message")
+    retried = texts(await lead.say("les pompiers"))
+
+    assert "Quelle est l’adresse e-mail professionnelle de la personne (celle de Teams)\u00a0?" in asked and "UPN" not in asked
+    assert "responsable du SPASER, contributeur·rice d’une direction, élu·e ou directeur·rice." in helped
+    assert "Choisissez dans la liste à qui envoyer le message" in retried and "audience" not in retried
