@@ -261,10 +261,10 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
     """Each sub-command sets `run(settings, args)`; features add theirs here."""
     parser = argparse.ArgumentParser(prog="spaser-bot", description="Assistant Teams pour la gouvernance du SPASER.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="lancer le bot (POST /api/messages, GET /healthz)").set_defaults(
+    commands.add_parser("serve", help="lancer l’assistant (POST /api/messages, GET /healthz)").set_defaults(
         run=lambda settings, args: serve(settings, run_server)
     )
-    chat_parser = commands.add_parser("chat", help="discuter avec le bot dans le terminal")
+    chat_parser = commands.add_parser("chat", help="discuter avec l’assistant dans le terminal")
     chat_parser.add_argument("--as", dest="email", help="adresse e-mail de la personne à incarner")
     chat_parser.add_argument("--tenant", default="local-tenant", help="identifiant de tenant simulé")
     chat_parser.set_defaults(run=lambda settings, args: chat(settings, args.email, args.tenant))

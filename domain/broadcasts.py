@@ -15,8 +15,8 @@ from domain.cards import card, fact
 from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
-from domain.outbox import DeliveryState, Recipient, names_by_reason
-from domain.text import counted, excerpt, fold, listed_names, shown, with_link_targets
+from domain.outbox import DeliveryState, Recipient, reasons_with_names
+from domain.text import agreed, counted, fold, listed_names, plain_excerpt, shown, with_link_targets
 
 MAX_BROADCAST_LENGTH = 4000
 COMMITTEE_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
@@ -198,6 +198,12 @@ def signature(author_name: str, sent_at: datetime, timezone: str) -> str:
     return f"Envoyé par {who}, responsable du SPASER, le {format_datetime_fr(sent_at, timezone)}."
 
 
+def preview_signature(author_name: str) -> str:
+    """The preview's signature: nothing is sent yet, so neither « Envoyé par » nor a date."""
+    who = shown(author_name) or "la personne responsable du SPASER"
+    return f"De {who}, responsable du SPASER."
+
+
 def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
     """What each recipient receives."""
     return card(
@@ -210,7 +216,9 @@ def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) 
 
 
 def message_summary(text: str, author_name: str) -> str:
-    first_line = with_link_targets(text.strip().splitlines()[0])[:150]
+    """What Teams shows in notifications and in the chat list, where Markdown is not rendered: the
+    first line without its emphasis marks."""
+    first_line = plain_excerpt(with_link_targets(text.strip().splitlines()[0]), 150)
     return f"Message de {shown(author_name) or 'la personne responsable du SPASER'} (SPASER) : {first_line}"
 
 
@@ -219,23 +227,22 @@ def _names(names: Sequence[str]) -> str:
 
 
 def nobody_reachable_text(resolved: ResolvedAudience) -> str:
-    """Why nobody can receive the message (every person aimed at never opened the assistant)."""
-    several = len(resolved.unreachable) > 1
-    who = f"{_names(resolved.unreachable)} n’{'ont' if several else 'a'}"
+    """Why nobody can receive the message (every person aimed at never opened the assistant), and
+    what to do: one short sentence each."""
+    count = len(resolved.unreachable)
     return (
-        f"Personne ne peut recevoir ce message : {who} encore jamais échangé avec l’assistant dans Teams, "
-        "et je ne peux écrire qu’aux personnes qui l’ont déjà ouvert une fois. Rien n’a été envoyé : "
-        "demandez-leur d’ouvrir l’assistant dans Teams, puis diffusez le message à nouveau."
+        f"Rien n’a été envoyé : {_names(resolved.unreachable)} n’{agreed(count, 'a', 'ont')} jamais ouvert l’assistant dans Teams. "
+        f"Demandez-{agreed(count, 'lui', 'leur')} de l’ouvrir, puis diffusez à nouveau votre message."
     )
 
 
-def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
+def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dict[str, Any]:
     """What the lead checks before sending: the audience, each person reached listed once, and who
     cannot be reached (in red, the house colour for ⚠: Teams' yellow is hard to read on white)."""
     reachable = resolved.reachable
-    facts = [fact("Audience", resolved.label)]
+    facts = [fact("Envoi à", resolved.label)]
     if reachable:
-        facts.append(fact(f"Destinataires ({len(reachable)})", _names([r.label for r in reachable])))
+        facts.append(fact(people_count(len(reachable)), _names([r.label for r in reachable])))
     body = [
         _text_block("Aperçu de votre message", size="Medium", weight="Bolder"),
         {"type": "FactSet", "facts": facts},
@@ -269,36 +276,39 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str, sent_a
             "items": [
                 _text_block("Message de la personne responsable du SPASER", weight="Bolder"),
                 _text_block(with_link_targets(text)),
-                _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True),
+                _text_block(preview_signature(author_name), size="Small", isSubtle=True),
             ],
         }
     )
     return card(body)
 
 
-_STATE_TITLES = (
-    (DeliveryState.SENT, "Envoyés"),
-    (DeliveryState.FAILED, "En échec"),
-    (DeliveryState.UNREACHABLE, "Injoignables"),
-    (DeliveryState.CANCELLED, "Retirés"),
+_STATE_COUNTS = (
+    (DeliveryState.SENT, "Aucun message envoyé", ("message envoyé", "messages envoyés")),
+    (DeliveryState.FAILED, "Aucun envoi en échec", ("envoi en échec", "envois en échec")),
+    (DeliveryState.UNREACHABLE, "Aucune personne injoignable", ("personne injoignable", "personnes injoignables")),
+    (DeliveryState.CANCELLED, "", ("envoi retiré", "envois retirés")),
 )
+"""Per final state: the line when none (empty: no line), and the counted noun."""
 
 
 def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str) -> str:
-    """The lead's French report once every delivery of a broadcast is final; the people not reached
-    are grouped by reason, each reason said once."""
+    """The lead's French report once every delivery of a broadcast is final: a count per outcome with
+    real plurals, then who got it, and for the others one full sentence per reason."""
     lines = [
         f"**Bilan de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
-        f"({shown(broadcast.audience_label)}) : « {shown(excerpt(broadcast.text, 80))} »",
+        f"({shown(broadcast.audience_label)}) : « {plain_excerpt(broadcast.text, 80)} »",
     ]
-    for state, title in _STATE_TITLES:
+    for state, none, noun in _STATE_COUNTS:
         concerned = [outcome for outcome in outcomes if outcome.state is state]
-        if not concerned and state is DeliveryState.CANCELLED:
+        if not concerned:
+            if none:
+                lines.append(f"- {none}.")
             continue
+        count = counted(len(concerned), *noun)
         if state is DeliveryState.SENT:
-            who = listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)
-        else:
-            groups = names_by_reason((shown(o.recipient_label), o.error) for o in concerned)
-            who = "\u00a0; ".join(f"{reason} : {listed_names(names, LISTED_NAMES)}" for reason, names in groups)
-        lines.append(f"- {title} : {len(concerned)}" + (f" — {who}" if concerned else ""))
+            lines.append(f"- {count} : {listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)}.")
+            continue
+        reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES)
+        lines.append(f"- {count}. " + " ".join(reasons))
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from domain.clock import SchedulingError
-from domain.text import excerpt, listed_names, shown
+from domain.text import agreed, counted, listed_names, plain_excerpt, shown
 
 BLOCKED_ERROR_PREFIX = "403"
 """`last_error` of a row whose recipient refused the bot (Teams answers 403 MessageWritesBlocked)."""
@@ -29,7 +29,6 @@ EXPIRED = "expired: its meeting has started"
 INSTALL_PREFIX = "installation"
 """`last_error` of a delivery whose recipient's app could not be installed: « installation 403: … »."""
 AWAITING_INSTALLATION = "awaiting the installation of the app through Microsoft Graph"
-INSTALLED = "installé et prévenu"
 
 
 class DeliveryState(StrEnum):
@@ -209,20 +208,67 @@ class RetryPolicy:
         return step / 2 + rng.uniform(0, step / 2)
 
 
-PROBLEM_EXPLANATIONS = (
-    (f"{INSTALL_PREFIX} 403", "impossible : consentement administrateur manquant pour installer l’application "
-                              "(permission TeamsAppInstallation.ReadWriteSelfForUser.All)"),
-    (f"{INSTALL_PREFIX} 404", "impossible : personne introuvable dans l’annuaire Microsoft 365"),
-    (INSTALL_PREFIX, "impossible : installation refusée par Microsoft 365"),
-    (NO_REFERENCE[:20], "jamais écrit à l’assistant dans Teams (installez-{them} l’application ou demandez-{them} "
-                        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin)"),
-    (BLOCKED_ERROR_PREFIX, "assistant bloqué ou désinstallé dans Teams"),
-    ("404", "conversation Teams disparue (application désinstallée ?)"),
-    (UNTRUSTED[:20], "adresse de connecteur Teams non autorisée (en mode local, seul un connecteur local "
-                     "comme l’Agents Playground est joignable)"),
+@dataclass(frozen=True)
+class Problem:
+    """Why a message did not reach people, as a sentence naming them: `one` when one person, else
+    `several`; the names follow « : », then `advice` (with `{them}`: « lui » or « leur »)."""
+
+    prefix: str
+    one: str
+    several: str
+    advice: str = ""
+
+    def sentence(self, names: str, count: int) -> str:
+        said = f"{self.one if count == 1 else self.several} : {names}."
+        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
+
+
+PROBLEMS = (
+    Problem(
+        f"{INSTALL_PREFIX} 403",
+        "L’application n’a pas pu être installée pour cette personne",
+        "L’application n’a pas pu être installée pour ces personnes",
+        "Il manque le consentement administrateur (permission TeamsAppInstallation.ReadWriteSelfForUser.All).",
+    ),
+    Problem(
+        f"{INSTALL_PREFIX} 404",
+        "Cette personne est introuvable dans l’annuaire Microsoft 365",
+        "Ces personnes sont introuvables dans l’annuaire Microsoft 365",
+    ),
+    Problem(
+        INSTALL_PREFIX,
+        "Microsoft 365 a refusé d’installer l’application pour cette personne",
+        "Microsoft 365 a refusé d’installer l’application pour ces personnes",
+    ),
+    Problem(
+        NO_REFERENCE[:20],
+        "Cette personne n’a jamais écrit à l’assistant dans Teams",
+        "Ces personnes n’ont jamais écrit à l’assistant dans Teams",
+        "Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant, puis renvoyez le message si besoin.",
+    ),
+    Problem(
+        BLOCKED_ERROR_PREFIX,
+        "Cette personne a bloqué ou désinstallé l’assistant dans Teams",
+        "Ces personnes ont bloqué ou désinstallé l’assistant dans Teams",
+    ),
+    Problem(
+        "404",
+        "La conversation Teams avec cette personne a disparu, sans doute parce que l’application a été désinstallée",
+        "La conversation Teams avec ces personnes a disparu, sans doute parce que l’application a été désinstallée",
+    ),
+    Problem(
+        UNTRUSTED[:20],
+        "L’adresse du connecteur Teams de cette personne n’est pas autorisée",
+        "L’adresse du connecteur Teams de ces personnes n’est pas autorisée",
+        "En mode local, seul un connecteur local comme l’Agents Playground est joignable.",
+    ),
+    Problem(
+        EXPIRED,
+        "Le message n’a pas été envoyé à cette personne, car sa réunion avait commencé",
+        "Le message n’a pas été envoyé à ces personnes, car leur réunion avait commencé",
+    ),
 )
-"""Why a message did not reach someone, by the start of the recorded error; `{them}` is « lui » or
-« leur » depending on how many people share the reason."""
+"""Why a message did not reach someone, by the start of the recorded error."""
 
 
 REPEATED_CHANGES = (
@@ -231,45 +277,57 @@ REPEATED_CHANGES = (
 )
 
 
-def explain(error: str | None, people: int = 1) -> str:
-    for prefix, explanation in PROBLEM_EXPLANATIONS:
-        if (error or "").startswith(prefix):
-            return explanation.format(them="leur" if people > 1 else "lui")
-    return f"envoi impossible ({(error or 'erreur inconnue')[:80]})"
+def problem_of(error: str | None) -> Problem:
+    for problem in PROBLEMS:
+        if (error or "").startswith(problem.prefix):
+            return problem
+    detail = (error or "erreur inconnue")[:80]
+    return Problem(error or "", f"L’envoi a échoué pour cette personne ({detail})", f"L’envoi a échoué pour ces personnes ({detail})")
 
 
-def names_by_reason(failures: Iterable[tuple[str, str | None]]) -> list[tuple[str, list[str]]]:
-    """(reason, names) for (name, recorded error) pairs, each reason once, in order of first
-    appearance: a report lists « jamais écrit à l’assistant : A, B, C », not the reason per name."""
-    grouped: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30) -> str:
+    """The full sentence saying why `names` did not get a message, and what to do when something can be done."""
+    return problem_of(error).sentence(listed_names(names, limit), len(names))
+
+
+def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30) -> list[str]:
+    """One sentence per reason for (name, recorded error) pairs, each reason once, in order of first
+    appearance: « Ces personnes n’ont jamais écrit à l’assistant dans Teams : A, B, C. », not the
+    reason per name."""
+    grouped: dict[Problem, list[tuple[str, str | None]]] = defaultdict(list)
     for name, error in failures:
-        grouped[explain(error)].append((name, error))
-    return [(explain(pairs[0][1], len(pairs)), [name for name, _ in pairs]) for pairs in grouped.values()]
+        grouped[problem_of(error)].append((name, error))
+    return [explain(pairs[0][1], [name for name, _ in pairs], limit) for pairs in grouped.values()]
+
+
+def installed_sentence(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return f"L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : {listed_names(names)}."
+    return f"L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : {listed_names(names)}."
 
 
 def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int, str]]) -> list[OutboxMessage]:
     """The lead's notice about a source's messages that did not arrive, and about the people for
-    whom the app was installed before the message was delivered (`installed_at`)."""
-    subject = shown(excerpt(rows[0].text.split("\n")[0].strip("*# "), 150))
+    whom the app was installed before the message was delivered (`installed_at`): full sentences,
+    each reason said once with the people it concerns."""
+    subject = _subject(rows)
     installed = [row for row in rows if getattr(row, "installed_at", None) is not None and row.state == "sent"]
     problems = _each_person_once(row for row in rows if row not in installed)
     lines = []
     if problems:
-        groups = names_by_reason((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
-        plural = len(problems) > 1
-        lines.append(
-            f"{len(problems)} destinataire{'s' if plural else ''} n’{'ont' if plural else 'a'} pas reçu le message "
-            f"« {subject} » :"
-        )
-        lines.extend(f"- {reason} : {listed_names(names)}" for reason, names in groups)
+        count = len(problems)
+        lines.append(f"{counted(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu le message « {subject} » :")
+        failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
+        lines.extend(f"- {sentence}" for sentence in reasons_with_names(failures))
     if installed:
+        names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
         if not problems:
-            lines.append(f"Message « {subject} » : l’assistant a été installé dans Teams pour qui ne l’avait jamais ouvert.")
-        lines.append(f"- {INSTALLED} : {listed_names([shown(row.recipient_label) or 'destinataire inconnu' for row in installed])}")
+            lines.append(f"Le message « {subject} » est bien parvenu à tout le monde.")
+        lines.append(f"- {installed_sentence(names)}")
     key = f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}"
     if kind == SourceKind.MEETING_NOTICE and problems and not installed:
         # Each move or cancellation of a meeting misses the same people: tell the lead once.
-        reported = sorted({(shown(row.recipient_label) or "", explain(row.last_error)) for row in problems})
+        reported = sorted({(shown(row.recipient_label) or "", problem_of(row.last_error).prefix) for row in problems})
         key = f"{kind}:{source_id}:not-reached:{hashlib.sha256(repr(reported).encode()).hexdigest()[:16]}"
         lines.append(REPEATED_CHANGES)
     return _to_leads(leads, key, f"{kind}:{source_id}", lines)
@@ -279,7 +337,7 @@ def _each_person_once(rows: Iterable) -> list:
     """Two changes of a meeting sent in the same round miss the same person twice: name her once."""
     seen: dict[tuple[str, str], Any] = {}
     for row in rows:
-        seen.setdefault((row.recipient_label, explain(row.last_error)), row)
+        seen.setdefault((row.recipient_label, problem_of(row.last_error).prefix), row)
     return list(seen.values())
 
 
@@ -299,7 +357,8 @@ def _to_leads(leads: list[tuple[int, str]], key: str, source_id: str, lines: lis
 
 
 def _subject(rows: list) -> str:
-    return shown(excerpt(rows[0].text.split("\n")[0].strip("*# "), 150))
+    """The first line of a message as the lead reads it quoted: without its Markdown marks."""
+    return plain_excerpt(rows[0].text.split("\n")[0], 150)
 
 
 def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple[int, str]]) -> list[OutboxMessage]:
@@ -308,19 +367,18 @@ def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple
     named once (with the messages they missed when not all of them)."""
     if len(groups) == 1:
         return problem_notices(*groups[0], leads)
-    missed: dict[tuple[str, str], list[int]] = defaultdict(list)
-    errors: dict[tuple[str, str], str | None] = {}
+    missed: dict[tuple[str, Problem | None], list[int]] = defaultdict(list)
+    errors: dict[tuple[str, Problem | None], str | None] = {}
     for number, (_, _, rows) in enumerate(groups, start=1):
         for row in rows:
             name = shown(row.recipient_label) or "destinataire inconnu"
             installed = getattr(row, "installed_at", None) is not None and row.state == "sent"
-            error = INSTALLED if installed else row.last_error
-            key = (name, INSTALLED if installed else explain(error))
-            errors.setdefault(key, error)
+            key = (name, None if installed else problem_of(row.last_error))
+            errors.setdefault(key, row.last_error)
             if number not in missed[key]:
                 missed[key].append(number)
 
-    def named(key: tuple[str, str]) -> str:
+    def named(key: tuple[str, Problem | None]) -> str:
         numbers = missed[key]
         if len(numbers) == len(groups):
             return key[0]
@@ -329,11 +387,11 @@ def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple
 
     lines = [f"{len(groups)} messages envoyés ensemble ne sont pas parvenus à tout le monde :"]
     lines += [f"{number}. « {_subject(rows)} »" for number, (_, _, rows) in enumerate(groups, start=1)]
-    failures = [(named(key), errors[key]) for key in missed if key[1] != INSTALLED]
-    lines += [f"- {reason} : {listed_names(names)}" for reason, names in names_by_reason(failures)]
-    installed = [named(key) for key in missed if key[1] == INSTALLED]
+    failures = [(named(key), errors[key]) for key in missed if key[1] is not None]
+    lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
+    installed = [named(key) for key in missed if key[1] is None]
     if installed:
-        lines.append(f"- {INSTALLED} : {listed_names(installed)}")
+        lines.append(f"- {installed_sentence(installed)}")
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)

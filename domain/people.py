@@ -78,7 +78,7 @@ class PersonView:
 
 
 ROLE_ADDRESSEES = {
-    Role.LEAD: "à la personne responsable du SPASER",
+    Role.LEAD: "aux personnes responsables du SPASER",
     Role.CONTRIBUTOR: "aux contributeur·rices de direction",
     Role.OFFICIAL: "aux élu·es et directeur·rices",
 }

@@ -58,6 +58,19 @@ def excerpt(text: str | None, limit: int) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
+_MARKDOWN_EMPHASIS = re.compile(r"(\*{1,3}|(?<!\w)_{1,3}|~~)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_MARKDOWN_LINE_MARKS = re.compile(r"^\s{0,3}(#{1,6}|>|[-*+])\s+")
+
+
+def plain_excerpt(text: str | None, limit: int) -> str:
+    """A message quoted back in another message or in a preview (a notification, a report), where
+    Markdown is not rendered or a cut would break it: its emphasis and heading marks removed (« Le
+    **bilan** » reads « Le bilan »), then `excerpt` and `shown`."""
+    lines = [_MARKDOWN_LINE_MARKS.sub("", line) for line in (text or "").splitlines()]
+    flat = _MARKDOWN_EMPHASIS.sub(lambda found: found.group(2), "\n".join(lines))
+    return shown(excerpt(flat.replace("**", ""), limit))
+
+
 def listed_names(names: Sequence[str], limit: int = 30) -> str:
     """« A, B, C » or, past `limit` names, « A, B et 12 autres »: a report stays readable in Teams."""
     shown = ", ".join(names[:limit])

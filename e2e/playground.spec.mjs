@@ -132,7 +132,7 @@ scenario('the welcome card appears when the app is installed', '01-welcome', asy
 scenario('« aide » shows the help card with the lead’s commands', '02-help', async (chat) => {
   const replies = await chat.say('aide', /Ce que je sais faire/);
   const help = replies.find((text) => text.includes('Ce que je sais faire'));
-  assert.match(help, /« qui suis-je » : votre rôle et votre direction/);
+  assert.match(help, /« qui suis-je \? » : votre rôle et votre direction/);
   assert.match(help, /« ajouter une direction DRH Direction des ressources humaines »/);
   assert.match(help, /« annuler » arrête à tout moment/);
   assert.match(help, /Organisation/, 'commands are grouped by topic');
@@ -153,7 +153,7 @@ scenario(
 scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i', async (chat) => {
   const replies = await chat.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${PLAYGROUND_USER.name}, la personne responsable du SPASER : vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions).`),
+    replies.includes(`Vous êtes ${PLAYGROUND_USER.name} : responsable du SPASER. Vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions).`),
     replies.join('\n'),
   );
 });
@@ -201,7 +201,7 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
   assert.match(welcome, /En tant que contributeur·rice de votre direction/);
   const replies = await contributor.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${CONTRIBUTOR.name}, contributeur·rice pour la direction DCP (Direction de la commande publique) : vous renseignez les indicateurs SPASER de votre direction.`),
+    replies.includes(`Vous êtes ${CONTRIBUTOR.name} : contributeur·rice pour la direction DCP (Direction de la commande publique). Vous renseignez les indicateurs SPASER de votre direction.`),
     replies.join('\n'),
   );
 });
@@ -214,7 +214,7 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
-  assert.match(retry[0], /^Je n’ai pas compris « O » dans « 6O % »/);
+  assert.match(retry[0], /^« 6O % » n’est pas un nombre : la lettre O y remplace le chiffre zéro\. Tapez la valeur en chiffres : « 60 % »\./);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
   await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(direction DCP, 3ᵉ trimestre 2026\) \?/);
   await contributor.say('oui', /\(2\/10\) IND-02 — /);
@@ -434,16 +434,17 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
-  assert.match(preview, /Destinataires \(1\) :\nAdele Vance/);
+  assert.match(preview, /Envoi à : membres du COPIL/);
+  assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais échangé avec l’assistant/);
   await chat.say('oui', /C’est parti : 1 destinataire /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Bilan de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Bilan de votre diffusion'),
   );
-  assert.match(report, /Envoyés : 1 — Adele Vance/);
-  assert.match(report, /En échec : 0/);
-  assert.match(report, /Injoignables : 3 — /);
+  assert.match(report, /1 message envoyé : Adele Vance\./);
+  assert.match(report, /Aucun envoi en échec\./);
+  assert.match(report, /3 personnes injoignables\. /);
 });
 
 scenario('the contributor asks « prochain comité » and adds the meeting to her calendar (.ics)', '17-next-meeting', async () => {

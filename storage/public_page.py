@@ -136,4 +136,4 @@ class PublicPageService:
 
 def _require_lead(person: PersonView | None) -> None:
     if person is None or person.role is not Role.LEAD:
-        raise DomainError("Seule la personne responsable du SPASER peut publier ou retirer la page publique du SPASER.")
+        raise DomainError("Seules les personnes responsables du SPASER peuvent publier ou retirer la page publique du SPASER.")

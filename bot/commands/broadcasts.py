@@ -8,7 +8,7 @@ from bot.router import LEAD_ONLY, Command, CommandCall, GroupReply
 from dialogs.broadcasts.broadcast_dialog import BroadcastDialog, BroadcastOptions
 from domain.broadcasts import audience_in
 from domain.clock import format_datetime_fr
-from domain.text import agreed, excerpt, shown
+from domain.text import agreed, counted, plain_excerpt, shown
 from storage.broadcasts.repository import BroadcastRepository
 
 BROADCAST_PATTERN = (
@@ -40,7 +40,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
             )
             lines.append(
                 f"- {format_datetime_fr(item.created_at, tz)} · {shown(item.author_name)} → {shown(item.audience_label)} "
-                f"({item.recipient_count}) : « {shown(excerpt(item.text, 60))} » — {outcome}"
+                f"({counted(item.recipient_count, 'destinataire')}) : « {plain_excerpt(item.text, 60)} » — {outcome}"
             )
         await call.turn_context.send_activity("\n".join(lines))
 

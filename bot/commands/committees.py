@@ -236,7 +236,7 @@ def build_commands(
             (rf"^(planifie[rz]?|programme[rz]?|organise[rz]?|prevoi[rst]|convoque[rz]?|fixe[rz]?) (un |une |le |la |l')?(nouveau |nouvelle |prochain |prochaine )?{COMMITTEE}\b",),
             plan_meeting,
             roles=LEAD_ONLY,
-            help_line="« planifier un COPIL le 12 mars à 14h » : planifier un comité",
+            help_line="« planifier un COPIL le 12 mars à 14 h » : planifier un comité",
             example="planifier un comité",
             in_groups=GroupReply.HERE,
         ),
@@ -245,7 +245,7 @@ def build_commands(
             (rf"^(deplace[rz]?|reporte[rz]?|decale[rz]?|avance[rz]?|change[rz]? la date d[ue]) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             reschedule,
             roles=LEAD_ONLY,
-            help_line="« déplacer le prochain COPIL au 19 mars à 10h » : changer la date d’un comité (ses membres sont prévenus)",
+            help_line="« déplacer le prochain COPIL au 19 mars à 10 h » : changer la date d’un comité (ses membres sont prévenus)",
             in_groups=GroupReply.HERE,
         ),
         Command(

@@ -82,7 +82,7 @@ def build_file_handlers(decp: DecpService, csv_fallback: FileHandler | None = No
 
     async def import_json(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if not _is_lead(person):
-            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer les données essentielles (DECP) de l’organisme.")
+            await turn_context.send_activity("Seules les personnes responsables du SPASER peuvent importer les données essentielles (DECP) de l’organisme.")
             return
         path = await _downloaded(turn_context, file)
         if path is not None:

@@ -74,35 +74,36 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             (r"\bqui suis[- ]je\b", r"\bquel est mon role\b", r"^mon role$"),
             who_am_i,
             intent="whoami",
-            help_line="« qui suis-je » : votre rôle et votre direction",
-            example="qui suis-je",
+            help_line="« qui suis-je ? » : votre rôle et votre direction",
+            example="qui suis-je ?",
             in_groups=GroupReply.HERE,
         ),
     ]
 
 
 _ROLE_SENTENCES = {
-    Role.LEAD: "la personne responsable du SPASER",
+    Role.LEAD: "responsable du SPASER",
     Role.CONTRIBUTOR: "contributeur·rice",
     Role.OFFICIAL: "élu·e ou directeur·rice",
 }
 _WHAT_YOU_DO = {
-    Role.LEAD: "vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions)",
-    Role.CONTRIBUTOR: "vous renseignez les indicateurs SPASER de votre direction",
-    Role.OFFICIAL: "vous suivez l’avancement du SPASER et recevez sa synthèse",
+    Role.LEAD: "Vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions)",
+    Role.CONTRIBUTOR: "Vous renseignez les indicateurs SPASER de votre direction",
+    Role.OFFICIAL: "Vous suivez l’avancement du SPASER et recevez sa synthèse",
 }
 
 
-_DIRECTORATE_LINKS = {Role.LEAD: "rattachée à", Role.CONTRIBUTOR: "pour", Role.OFFICIAL: "rattaché·e à"}
+_DIRECTORATE_LINKS = {Role.LEAD: ", rattaché·e à", Role.CONTRIBUTOR: " pour", Role.OFFICIAL: ", rattaché·e à"}
 
 
 def who_you_are(person: PersonView) -> str:
-    """« Vous êtes Nadia Benali, contributeur·rice pour la direction DCP (Direction de la commande
-    publique) : vous renseignez les indicateurs SPASER de votre direction. »"""
+    """« Vous êtes Nadia Benali : contributeur·rice pour la direction DCP (Direction de la commande
+    publique). Vous renseignez les indicateurs SPASER de votre direction. » The role is a label after
+    « : », right however many people share it (« la personne responsable » was wrong with two leads)."""
     name = f"**{person.name or person.email}**"
     where = ""
     if person.directorate_code:
         named = f" ({person.directorate_name})" if person.directorate_name else ""
         link = _DIRECTORATE_LINKS[person.role]
-        where = f" {link} la direction **{person.directorate_code}**{named}"
-    return f"Vous êtes {name}, {_ROLE_SENTENCES[person.role]}{where} : {_WHAT_YOU_DO[person.role]}."
+        where = f"{link} la direction **{person.directorate_code}**{named}"
+    return f"Vous êtes {name} : {_ROLE_SENTENCES[person.role]}{where}. {_WHAT_YOU_DO[person.role]}."

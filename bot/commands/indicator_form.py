@@ -112,7 +112,7 @@ def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
 
     async def import_catalogue_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if person is None or person.role is not Role.LEAD:
-            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer le catalogue des indicateurs.")
+            await turn_context.send_activity("Seules les personnes responsables du SPASER peuvent importer le catalogue des indicateurs.")
             return
         try:
             data = fetched(turn_context, file, MAX_BYTES)

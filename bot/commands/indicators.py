@@ -37,7 +37,7 @@ REPORTERS = frozenset({Role.LEAD, Role.CONTRIBUTOR})
 TOPIC = "Indicateurs"
 OTHER_DIRECTORATES_ONLY = (
     "Cet indicateur n’est pas renseigné par votre direction : les valeurs des autres directions "
-    "ne sont visibles que par la personne responsable du SPASER, les élu·es et les directeur·rices."
+    "ne sont visibles que par les personnes responsables du SPASER, les élu·es et les directeur·rices."
 )
 
 
@@ -217,7 +217,7 @@ def build_commands(
         period: Period | None = None
         if period_text:
             if call.person.role is not Role.LEAD:
-                await say(call, "Seule la personne responsable du SPASER peut choisir une autre période ; voici celle à renseigner maintenant.")
+                await say(call, "Seules les personnes responsables du SPASER peuvent choisir une autre période ; voici celle à renseigner maintenant.")
             else:
                 try:
                     period = parse_period(period_text)
@@ -342,7 +342,7 @@ def build_commands(
             if warning:
                 lines.append(warning)
             lines.append(
-                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25000 », « désactiver IND-03 », "
+                "Gérer : « ajouter un indicateur », « modifier IND-03 cible 25 000 », « désactiver IND-03 », "
                 "« importer le catalogue »."
             )
         await say(call, "\n".join(lines))
@@ -500,7 +500,7 @@ def build_commands(
             edit_indicator,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« modifier IND-03 cible 25000 » : changer un champ du catalogue",
+            help_line="« modifier IND-03 cible 25 000 » : changer un champ du catalogue",
             in_groups=GroupReply.HERE,
         ),
         Command("indicator_deactivate", (rf"^desactive[rz]? (l'indicateur )?{CODE}$",), deactivate, roles=LEAD_ONLY, topic=TOPIC,

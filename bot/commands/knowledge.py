@@ -137,7 +137,7 @@ def build_file_handlers(knowledge: KnowledgeService) -> dict:
 
     async def import_spaser_file(turn_context: TurnContext, person: PersonView | None, file: IncomingFile) -> None:
         if person is None or person.role is not Role.LEAD:
-            await turn_context.send_activity("Seule la personne responsable du SPASER peut importer le SPASER de l’organisme.")
+            await turn_context.send_activity("Seules les personnes responsables du SPASER peuvent importer le SPASER de l’organisme.")
             return
         try:
             data = fetched(turn_context, file, MAX_DOCUMENT_BYTES)

@@ -102,7 +102,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
         code = code or (call.person.directorate_code if call.person else None)
         if not code:
             await call.turn_context.send_activity(
-                "De quelle direction parlez-vous ? Par exemple « référents de la direction DCP »."
+                "De quelle direction parlez-vous ? Par exemple « personnes référentes de la direction DCP »."
             )
             return
         directorate = await directorates.get_by_code(code)
@@ -161,10 +161,10 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
         ),
         Command(
             "referents",
-            (r"^(les )?referents? (de (la )?direction (?P<code>[a-z0-9_-]{1,32})|de ma direction)$",),
+            (r"^(les )?(personnes )?referent(e|s|es)? (de (la )?direction (?P<code>[a-z0-9_-]{1,32})|de ma direction)$",),
             referents,
             roles=REGISTERED,
-            help_line="« référents de la direction DCP » : qui y renseigne les indicateurs",
+            help_line="« personnes référentes de la direction DCP » : qui y renseigne les indicateurs",
             in_groups=GroupReply.HERE,
             intent="directorate_referent",
         ),
@@ -205,8 +205,8 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             assign_role,
             roles=LEAD_ONLY,
-            help_line="« affecter prenom.nom@ville.fr contributrice DRH nom Prénom Nom » (ou @mention dans une équipe) : "
-                      "donner un rôle",
+            help_line="« affecter prenom.nom@ville.fr contributrice DRH nom Prénom Nom » : donner un rôle (dans une équipe, "
+                      "vous pouvez aussi mentionner la personne avec @ au lieu d’écrire son adresse)",
             topic="Organisation",
             example="affecter une personne",
             in_groups=GroupReply.HERE,

@@ -134,7 +134,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (r"^(les )?indicateurs (en retard|a surveiller)(?P<filters>( direction [a-z0-9_-]{1,32})?)$",),
             answering(answers.late_answer),
             roles=REGISTERED,
-            help_line="« indicateurs en retard » [direction …] : ce qui est en retard ou pas renseigné",
+            help_line="« indicateurs en retard » : ce qui est en retard ou pas renseigné (pour une seule direction : « indicateurs en retard direction DCP »)",
             topic="Synthèse",
             intent="late_indicators",
         ),

@@ -89,7 +89,7 @@ class BroadcastDialog(SpaserDialog):
             "audience",
             PromptOptions(
                 prompt=MessageFactory.text("À qui voulez-vous diffuser un message ?"),
-                retry_prompt=MessageFactory.text("Choisissez une audience dans la liste (ou tapez « annuler »)."),
+                retry_prompt=MessageFactory.text("Choisissez dans la liste à qui envoyer le message (ou tapez « annuler »)."),
                 choices=[choice for choice, _ in AUDIENCE_CHOICES],
                 style=ListStyle.hero_card,
             ),
@@ -140,11 +140,11 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         if not resolved.recipients:
             await step.context.send_activity(
-                f"Personne n’est enregistré pour l’audience « {resolved.label} » : rien n’a été envoyé."
+                f"Personne n’est enregistré pour cet envoi ({resolved.label}) : rien n’a été envoyé."
             )
             return await step.end_dialog(None)
         author = person.name or person.email or ""
-        card = preview_card(resolved, text, author, self._service.now(), self._service.timezone)
+        card = preview_card(resolved, text, author)
         reachable = len(resolved.reachable)
         if not reachable:  # the card says why; there is nothing to confirm
             await step.context.send_activity(card_message(card, "Personne ne peut recevoir ce message"))

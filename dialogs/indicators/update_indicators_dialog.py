@@ -175,14 +175,14 @@ class UpdateIndicatorsDialog(SpaserDialog):
         step.values["correction"] = options.correction
         if role not in (Role.LEAD, Role.CONTRIBUTOR):
             await step.context.send_activity(
-                "La saisie des indicateurs est réservée à la personne responsable du SPASER et aux contributeur·rices des directions. "
+                "La saisie des indicateurs est réservée aux personnes responsables du SPASER et aux contributeur·rices des directions. "
                 "Vous pouvez consulter une valeur : « valeur de IND-01 »."
             )
             return await step.end_dialog(None)
         if options.period_code:
             if role is not Role.LEAD:
                 await step.context.send_activity(
-                    "Seule la personne responsable du SPASER peut choisir une autre période ; je vous propose celle à renseigner maintenant."
+                    "Seules les personnes responsables du SPASER peuvent choisir une autre période ; je vous propose celle à renseigner maintenant."
                 )
             else:
                 try:

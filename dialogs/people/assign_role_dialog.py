@@ -56,7 +56,7 @@ async def _valid_email(prompt: PromptValidatorContext) -> bool:
 class AssignRoleDialog(SpaserDialog):
     help_text = (
         "J’attribue un rôle à une personne à partir de son adresse e-mail professionnelle (celle de Teams) : "
-        "responsable du SPASER, contributeur·rice d’une direction, ou élu·e / directeur·rice."
+        "responsable du SPASER, contributeur·rice d’une direction, élu·e ou directeur·rice."
     )
 
     def __init__(
@@ -90,7 +90,7 @@ class AssignRoleDialog(SpaserDialog):
         return await step.prompt(
             "email",
             PromptOptions(
-                prompt=MessageFactory.text("Quelle est l’adresse e-mail (UPN) de la personne ?"),
+                prompt=MessageFactory.text("Quelle est l’adresse e-mail professionnelle de la personne (celle de Teams) ?"),
                 retry_prompt=MessageFactory.text("Je n’ai pas reconnu une adresse e-mail. Exemple : prenom.nom@ville.fr"),
             ),
         )
@@ -163,6 +163,6 @@ class AssignRoleDialog(SpaserDialog):
                 f"« affecter {again} nom Prénom Nom »."
             )
         await step.context.send_activity(
-            " ".join([f"C’est noté : {who} est {role.label}{where}. Son rôle s’appliquera dès son prochain message au bot.", *notes])
+            " ".join([f"C’est noté : {who} est {role.label}{where}. Son rôle s’appliquera dès son prochain message à l’assistant.", *notes])
         )
         return await step.end_dialog(person.id)

@@ -46,9 +46,14 @@ class ImportSource:
     sirets: tuple[str, ...]
 
     @property
-    def described(self) -> str:
+    def file_phrase(self) -> str:
+        """« le fichier « decp.json », importé le lundi 30 novembre 2026 par Camille Martin »."""
         who = f" par {self.imported_by}" if self.imported_by else ""
-        return f"import n°\u00a0{self.id} « {self.filename} » du {format_date_fr(self.imported_at.date())}{who}"
+        return f"le fichier « {self.filename} », importé le {format_date_fr(self.imported_at.date())}{who}"
+
+    @property
+    def described(self) -> str:
+        return f"{self.file_phrase} (import n°\u00a0{self.id})"
 
 
 @dataclass(frozen=True)
@@ -217,7 +222,7 @@ def provenance_text(provenance: Provenance) -> str:
         lines.append(f"Dernière valeur : {indicator.show(figure.value)} {figure.period.in_sentence()}, soit {behind(indicator.computation, figure)}.")
     if provenance.source is not None:
         sirets = ", ".join(provenance.source.sirets)
-        lines.append(f"Source : {provenance.source.described} (SIRET {sirets}).")
+        lines.append(f"Source : {provenance.source.file_phrase} (import n°\u00a0{provenance.source.id}, SIRET {sirets}).")
     if provenance.empty_periods:
         periods = ", ".join(p.label for p in provenance.empty_periods)
         lines.append(f"Sans valeur, faute de marché notifié : {periods}.")

@@ -207,7 +207,7 @@ def check_directorate_allowed(person, directorate_code: str) -> None:
     role = getattr(person, "role", None)
     if role not in (Role.LEAD, Role.CONTRIBUTOR):
         raise NotAllowed(
-            "La saisie des valeurs d’indicateurs est réservée à la personne responsable du SPASER et aux "
+            "La saisie des valeurs d’indicateurs est réservée aux personnes responsables du SPASER et aux "
             "contributeur·rices des directions. Demandez à la personne responsable du SPASER de vous enregistrer."
         )
     if role is Role.CONTRIBUTOR and directorate_code != person.directorate_code:

@@ -131,8 +131,8 @@ class InvalidUnit(DomainError):
 class InvalidValue(DomainError):
     """A value refused for an indicator; the French message says why and gives a valid example."""
 
-    def __init__(self, problem: ValueProblem, reason: str, unit: Unit) -> None:
-        super().__init__(f"{reason} Exemple de saisie valide : {unit.example}.")
+    def __init__(self, problem: ValueProblem, reason: str, unit: Unit, example: bool = True) -> None:
+        super().__init__(f"{reason} Exemple de saisie valide : {unit.example}." if example else reason)
         self.problem = problem
         self.unit = unit
 
@@ -218,6 +218,8 @@ _SCALE_WORDS = re.compile(r"\b(cent|mille|millions?|milliards?)\b")
 _FRACTION_WORDS = re.compile(r"\b(demie?s?|quarts?|tiers)\b", re.IGNORECASE)
 _MULTIPLIED_EURO = re.compile(r"^(k|m|md|mds|g)(€|eur|euros?)(ht|ttc)?$")
 _LETTERS = re.compile(r"[^\W\d_]")
+_LETTER_O_FOR_ZERO = re.compile(r"(?<![^\W\d_])(?=[\dOo,.]*\d)(?=[\dOo,.]*[Oo])[\dOo]+(?:[,.][\dOo]+)*(?![^\W\d_])")
+"""« 6O », « 1O0 », « O,5 »: digits typed with the letter O for a zero."""
 _EURO_MULTIPLIERS = frozenset({"k", "m"})
 
 
@@ -268,6 +270,7 @@ def parse_value(text: str, unit: Unit) -> Decimal:
             f"La réponse est trop longue ({MAX_INPUT_LENGTH} caractères au plus) : tapez seulement la valeur.",
             unit,
         )
+    _check_letter_o(text, unit)
     cleaned = _pre_clean(text)
     if _FRACTION_WORDS.search(cleaned):
         raise InvalidValue(
@@ -404,6 +407,24 @@ def _check_spelled_number(span: str, text: str, unit: Unit) -> None:
             f"Je ne sais pas lire « {quoted_input(text)} » avec certitude : écrivez ce nombre en chiffres.",
             unit,
         )
+
+
+def _check_letter_o(text: str, unit: Unit) -> None:
+    """« 6O % » is not a number: say that the letter O stands for a zero, and show the value typed
+    as it should be (« 60 % ») when it then reads as one."""
+    if not _LETTER_O_FOR_ZERO.search(text):
+        return
+    retyped = _LETTER_O_FOR_ZERO.sub(lambda found: found.group(0).replace("O", "0").replace("o", "0"), text)
+    try:
+        suggestion = f" Tapez la valeur en chiffres : « {format_value(parse_value(retyped, unit), unit)} »."
+    except InvalidValue:
+        suggestion = ""
+    raise InvalidValue(
+        ValueProblem.NOT_A_NUMBER,
+        f"« {quoted_input(text)} » n’est pas un nombre : la lettre O y remplace le chiffre zéro.{suggestion}",
+        unit,
+        example=not suggestion,
+    )
 
 
 def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: Unit) -> None:

@@ -86,7 +86,7 @@ def _next_meeting(slots: Slots) -> str:
 
 
 def _referents(slots: Slots) -> str:
-    return f"référents de la direction {slots.directorate}" if slots.directorate else "référents de ma direction"
+    return f"personnes référentes de la direction {slots.directorate}" if slots.directorate else "personnes référentes de ma direction"
 
 
 INTENTS: tuple[Intent, ...] = (

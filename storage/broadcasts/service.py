@@ -125,7 +125,7 @@ class BroadcastService:
         (the dialog run that confirmed it), else `BroadcastAlreadySent`."""
         if author is None or author.role is not Role.LEAD:
             raise BroadcastNotAllowed(
-                "Seule la personne responsable du SPASER peut diffuser un message. Tapez « qui suis-je » pour connaître votre rôle."
+                "Seules les personnes responsables du SPASER peuvent diffuser un message. Tapez « qui suis-je » pour connaître votre rôle."
             )
         text = check_text(text)
         resolved = await self.resolve(audience, author)
@@ -211,7 +211,7 @@ class BroadcastReports:
 def _nobody(audience: BroadcastAudience) -> str:
     if audience.kind is AudienceKind.DUE:
         return "Aucune direction n’a d’indicateur en attente (ou personne n’y est rattaché) : rien n’a été envoyé."
-    return f"Personne n’est enregistré pour l’audience « {audience.label} » : rien n’a été envoyé."
+    return f"Personne n’est enregistré pour cet envoi ({audience.label}) : rien n’a été envoyé."
 
 
 def _label(person: PersonView) -> str:

@@ -99,7 +99,7 @@ class DecpService:
     ) -> ImportReport:
         """Import a DECP file for the body; raises a French DomainError and changes nothing when it fails."""
         if person is None or person.role is not Role.LEAD:
-            raise NotAllowed("Seule la personne responsable du SPASER peut importer les données essentielles (DECP) de l’organisme.")
+            raise NotAllowed("Seules les personnes responsables du SPASER peuvent importer les données essentielles (DECP) de l’organisme.")
         body_sirets = await self.sirets(sirets)
         today = self.today()
         parsed = await asyncio.to_thread(read_decp_file, path, body_sirets, today, filename)

@@ -78,7 +78,7 @@ async def test_role_commands_are_refused_to_a_contributor_whatever_they_type(tal
     await register(runtime, "nadia@ville.fr", Role.CONTRIBUTOR, "DCP", aad="nadia-aad", name="Nadia")
     nadia = talk("nadia-aad", "Nadia")
     refusal = texts(await nadia.say("affecter nadia@ville.fr responsable"))
-    assert "réservée à la personne responsable du SPASER" in refusal
+    assert "réservée aux personnes responsables du SPASER" in refusal
     assert (await runtime.people.get_by_email("nadia@ville.fr")).role is Role.CONTRIBUTOR
 
 
@@ -178,8 +178,8 @@ def test_a_refusal_names_the_roles_allowed():
 
     official = PersonView(1, "Hélène", None, Role.OFFICIAL, None, None, None, "aad", "t")
     contributor_command = Command("x", ("x",), noop, roles=frozenset({Role.LEAD, Role.CONTRIBUTOR}))
-    assert "réservée à la personne responsable du SPASER" in role_refusal(LEAD_ONLY, official)
-    assert "réservée à la personne responsable du SPASER et aux contributeur·rices de direction" in role_refusal(
+    assert "réservée aux personnes responsables du SPASER" in role_refusal(LEAD_ONLY, official)
+    assert "réservée aux personnes responsables du SPASER et aux contributeur·rices de direction" in role_refusal(
         contributor_command.roles, official
     )
     assert role_refusal(LEAD_ONLY, None) == UNREGISTERED_REFUSAL

@@ -19,6 +19,7 @@ from domain.broadcasts import (
     ResolvedAudience,
     audience_in,
     delivery_report,
+    message_summary,
     preview_card,
 )
 from domain.committees.cadence import CommitteeKind
@@ -59,17 +60,39 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         DeliveryOutcome("Inès Petit", DeliveryState.UNREACHABLE, "no conversation reference: the person …"),
     ]
 
-    report = delivery_report(broadcast, outcomes, "Europe/Paris").splitlines()
+    report = delivery_report(broadcast, outcomes, "Europe/Paris").replace("\u00a0", " ").replace("\u202f", " ").splitlines()
 
     assert report == [
-        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
-        "« Réunion de lancement le 12 mars. »",
-        "- Envoyés : 1 — Marc Lefèvre",
-        "- En échec : 1 — envoi impossible (503: Service Unavailable) : Lucie Roux",
-        "- Injoignables : 3 — jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur "
-        "d’écrire une fois à l’assistant, puis renvoyez le message si besoin) : Hélène Dubois, Inès Petit ; "
-        "assistant bloqué ou désinstallé dans Teams : Paul Durand",
+        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
+        "« Réunion de lancement le 12 mars. »",
+        "- 1 message envoyé : Marc Lefèvre.",
+        "- 1 envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
+        "- 3 personnes injoignables. Ces personnes n’ont jamais écrit à l’assistant dans Teams : Hélène Dubois, "
+        "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, puis renvoyez le "
+        "message si besoin. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
     ]
+
+
+def test_the_report_says_none_in_words_and_quotes_the_message_without_markdown_marks():
+    broadcast = BroadcastView(
+        id=1, author_id=1, author_name="Camille Martin", audience_kind=AudienceKind.EVERYONE,
+        audience_label="toutes les personnes enregistrées", text="Le **bilan 2026** est _prêt_.",
+        recipient_count=2, sent_count=0, failed_count=0, unreachable_count=0,
+        created_at=datetime(2026, 11, 30, 9, tzinfo=UTC), reported_at=None,
+    )
+    outcomes = [DeliveryOutcome("Marc Lefèvre", DeliveryState.SENT, None), DeliveryOutcome("Lucie Roux", DeliveryState.SENT, None)]
+
+    report = delivery_report(broadcast, outcomes, "Europe/Paris").replace("\u00a0", " ").splitlines()
+
+    assert report[0].endswith("« Le bilan 2026 est prêt. »")
+    assert report[1:] == ["- 2 messages envoyés : Marc Lefèvre, Lucie Roux.", "- Aucun envoi en échec.", "- Aucune personne injoignable."]
+
+
+def test_the_chat_list_preview_of_a_broadcast_shows_no_markdown_marks():
+    """Teams shows the summary in notifications and in the chat list, where « **bilan** » is not rendered."""
+    summary = message_summary("Le **bilan 2026** est _prêt_ : [la note](https://ville.fr/n).\nSuite", "Camille Martin")
+
+    assert summary.replace("\u00a0", " ") == "Message de Camille Martin (SPASER) : Le bilan 2026 est prêt : la note (https://ville.fr/n)."
 
 
 def test_a_long_broadcast_is_quoted_in_its_report_up_to_a_whole_word():
@@ -105,8 +128,9 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     [audit] = await runtime.broadcasts.repository.history()
 
     assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
-    assert "Audience\u00a0: membres du COPIL" in preview
-    assert "Destinataires (2)\u00a0: Lucie Roux, Marc Lefèvre" in preview
+    assert "Envoi à\u00a0: membres du COPIL" in preview and "Audience" not in preview
+    assert "2\u00a0destinataires\u00a0: Lucie Roux, Marc Lefèvre" in preview
+    assert "De Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a encore jamais échangé avec l’assistant dans Teams" in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
@@ -117,8 +141,8 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     assert report.startswith("**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
-    assert "- Envoyés : 2 — Lucie Roux, Marc Lefèvre" in report and "- En échec : 0" in report
-    assert "- Injoignables : 1 — jamais écrit à l’assistant dans Teams (installez-lui l’application" in report
+    assert "- 2\u00a0messages envoyés\u00a0: Lucie Roux, Marc Lefèvre." in report and "- Aucun envoi en échec." in report
+    assert "- 1\u00a0personne injoignable. Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Hélène Dubois. Installez-lui l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
@@ -139,12 +163,11 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
     preview = texts(await lead.say("Pensez à vos indicateurs."))
     after = texts(await lead.say("oui"))
 
-    assert "Destinataires" not in preview and preview.count("Inès Morel") == 1
+    assert "destinataire" not in preview and preview.count("Inès Morel") == 1
     assert (
-        "⚠ Personne ne peut recevoir ce message : Inès Morel, Paul Simon n’ont encore jamais échangé avec "
-        "l’assistant dans Teams"
+        "⚠ Rien n’a été envoyé : Inès Morel, Paul Simon n’ont jamais ouvert l’assistant dans Teams. "
+        "Demandez-leur de l’ouvrir, puis diffusez à nouveau votre message."
     ) in preview.replace("\u00a0", " ")
-    assert "Rien n’a été envoyé" in preview
     assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
     assert "C’est parti" not in after, "the dialog ended: « oui » starts nothing"
     assert await runtime.outbox.counts() == {}
@@ -156,13 +179,12 @@ def test_when_the_assistant_installs_itself_nobody_is_called_unreachable():
     aimed = BroadcastAudience(AudienceKind.DIRECTORATES, directorates=("DRH",))
     with_graph = ResolvedAudience(aimed, "direction DRH", people, ("Inès Morel",), installs_app=True)
     without = ResolvedAudience(aimed, "direction DRH", people, ("Inès Morel",))
-    sent_at = datetime(2026, 11, 30, 9, tzinfo=UTC)
 
-    shown = render_as_text(card_message(preview_card(with_graph, "Bonjour", "Camille Martin", sent_at, "Europe/Paris")))
+    shown = render_as_text(card_message(preview_card(with_graph, "Bonjour", "Camille Martin")))
 
     assert [r.label for r in with_graph.reachable] == ["Inès Morel", "Paul Simon"]
     assert [r.label for r in without.reachable] == ["Paul Simon"] and without.unreachable == ("Inès Morel",)
-    assert "Destinataires (2)\u00a0: Inès Morel, Paul Simon" in shown and "⚠" not in shown
+    assert "2\u00a0destinataires\u00a0: Inès Morel, Paul Simon" in shown and "⚠" not in shown
     assert "Inès Morel n’a encore jamais ouvert l’assistant\u00a0: je l’installerai pour cette personne" in shown
 
 
@@ -181,8 +203,11 @@ async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sql
     history = texts(await lead.say("historique des diffusions"))
 
     [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
-    assert "- Envoyés : 1 — " in report and "- En échec : 1 — " in report and "- Injoignables : 0" in report
-    assert "Camille Martin → directions DCP, DPB (2) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec" in history
+    assert "- 1\u00a0message envoyé\u00a0: " in report and "- 1\u00a0envoi en échec. " in report
+    assert "- Aucune personne injoignable." in report
+    assert (
+        "Camille Martin → directions DCP, DPB (2 destinataires) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec"
+    ) in history.replace("\u00a0", " ")
 
 
 async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, connector):
@@ -190,10 +215,10 @@ async def test_only_the_lead_may_broadcast(runtime, talk, sqlite_database, conne
 
     by_contributor = texts(await talk("aad-nadia@ville.fr", "Nadia Benali").say("diffuser un message à tout le monde"))
     by_official = texts(await talk("aad-marc@ville.fr", "Marc Lefèvre").say("envoyer un message au COPIL"))
-    with pytest.raises(BroadcastNotAllowed, match="Seule la personne responsable du SPASER peut diffuser un message"):
+    with pytest.raises(BroadcastNotAllowed, match="Seules les personnes responsables du SPASER peuvent diffuser un message"):
         await runtime.broadcasts.send(people["marc"], BroadcastAudience(AudienceKind.EVERYONE), "Bonjour")
 
-    refusal = "Cette action est réservée à la personne responsable du SPASER. Tapez « qui suis-je » pour connaître votre rôle."
+    refusal = "Cette action est réservée aux personnes responsables du SPASER. Tapez « qui suis-je » pour connaître votre rôle."
     assert by_contributor == by_official == refusal
     assert await runtime.outbox.counts() == {}
     assert await runtime.broadcasts.repository.history() == []

@@ -90,7 +90,7 @@ async def test_only_the_lead_plans_but_everyone_asks_for_the_next_committee(runt
     answer = texts(await contributor.say("quand est le prochain COPIL ?"))
     for_stranger = texts(await stranger.say("prochain comité"))
 
-    assert "réservée à la personne responsable du SPASER" in refused
+    assert "réservée aux personnes responsables du SPASER" in refused
     assert "Prochain comité de pilotage\nDate : vendredi 12 mars 2027 à 14 h 00\nLieu : salle du conseil" in answer
     assert "[Ajouter à mon agenda]" in answer
     assert for_stranger == UNREGISTERED_REFUSAL, "unregistered people get public knowledge only"

@@ -43,13 +43,15 @@ async def test_the_lead_sends_the_decp_and_reads_the_report_card_then_asks_where
     card = card_of(await send_file(lead, file_server, "nested.json"))
     shown = "\n".join(card_texts(card))
     assert "Import des données essentielles (DECP)" in shown
+    assert "Le fichier « nested.json », importé le " in shown.replace("\u00a0", " ")
     facts = {fact["title"]: fact["value"] for fact in card["body"][2]["facts"]}
     assert (facts["Marchés lus\u00a0:"], facts["Refusés\u00a0:"]) == ("11", "7")
     assert "- autre acheteur que l’organisme\u00a0: 1 — marché n° 4 (2025-004)\u00a0: 20000000300011" in shown
     assert "- 1er\u00a0trimestre 2025\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
     answer = texts(await lead.say("d’où vient SOC-N\u00a0?"))
     assert "Dernière valeur\u00a0: 100\u00a0% au 2\u1d49\u00a0trimestre 2025, soit 1 sur 1\u00a0marché notifié." in answer
-    assert "import n°\u00a01 « nested.json »" in answer
+    assert "Source : le fichier « nested.json », importé le " in answer.replace("\u00a0", " ")
+    assert "(import n° 1, SIRET " in answer.replace("\u00a0", " ")
 
 
 async def test_a_decp_csv_is_imported_and_a_catalogue_csv_still_goes_to_the_catalogue(client, file_server):
@@ -74,8 +76,8 @@ async def test_a_broken_file_imports_nothing_and_others_may_not_import(client, f
     assert "n’est pas un JSON valide (fichier tronqué)" in broken and "Rien n’a été importé." in broken
     nadia = chat(client, "nadia-aad", "Nadia Benali")
     refused = texts(await send_file(nadia, file_server, "nested.json"))
-    assert "Seule la personne responsable du SPASER peut importer les données essentielles" in refused
-    assert "réservée à la personne responsable du SPASER" in texts(await nadia.say("d’où vient SOC-N\u00a0?"))
+    assert "Seules les personnes responsables du SPASER peuvent importer les données essentielles" in refused
+    assert "réservée aux personnes responsables du SPASER" in texts(await nadia.say("d’où vient SOC-N\u00a0?"))
     assert await client.server.app[RUNTIME].decp.contract_count() == 0
 
 
@@ -84,7 +86,7 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     assert (await client.get("/spaser")).status == 404
     assert "Indiquez le nom de l’organisme" in texts(await lead.say("publier la page SPASER"))
     await send_file(lead, file_server, "nested.json")
-    assert "réservée à la personne responsable du SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
+    assert "réservée aux personnes responsables du SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
     published = texts(await lead.say("publier la page SPASER pour Ville de Rivebelle"))
     assert "La page publique du SPASER est en ligne au nom de « Ville de Rivebelle » : http://localhost:3978/spaser" in published
 

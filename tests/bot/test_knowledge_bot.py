@@ -132,7 +132,7 @@ async def test_only_the_lead_can_import_and_unknown_file_types_are_explained(tal
     file_server.files["v1.md"] = SAMPLE_SPASER.read_bytes()
     file_server.files["photo.jpg"] = b"\xff\xd8"
     agent = talk("agent-aad", "Paul")
-    assert "Seule la personne responsable du SPASER" in texts(await agent.send(file_message(agent, file_server, "v1.md")))
+    assert "Seules les personnes responsables du SPASER peuvent importer" in texts(await agent.send(file_message(agent, file_server, "v1.md")))
     assert await runtime.knowledge._repository.current_document() is None
     assert "Formats acceptés" in texts(await agent.send(file_message(agent, file_server, "photo.jpg")))
 

@@ -56,7 +56,7 @@ async def test_a_link_in_the_leads_broadcast_shows_its_target(client, connector)
     card = message_card("Lisez [la note du DGS](https://evil.invalid/note).", lead.name, runtime.clock.now(), "Europe/Paris")
     preview = preview_card(
         await runtime.broadcasts.resolve(BroadcastAudience(AudienceKind.EVERYONE), lead),
-        "Lisez [la note du DGS](https://evil.invalid/note).", lead.name, runtime.clock.now(), "Europe/Paris",
+        "Lisez [la note du DGS](https://evil.invalid/note).", lead.name,
     )
 
     for shown in (str(card), str(preview)):

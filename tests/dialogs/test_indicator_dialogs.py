@@ -173,7 +173,7 @@ async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, l
 
 async def test_a_contributor_keeps_to_their_directorate_and_the_current_period(seeded, nadia):
     replies = texts(await nadia.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
-    assert "Seule la personne responsable du SPASER peut choisir une autre période" in replies
+    assert "Seules les personnes responsables du SPASER peuvent choisir une autre période" in replies
     assert "votre direction (DCP)" in replies and "**DCP** : 10 indicateurs" in replies
 
 
@@ -288,7 +288,7 @@ async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, l
     refused = texts(await lead.say("modifier IND-03 unité kilos"))
     assert "unité « kilos » inconnue" in refused and "Rien n’a été modifié" in refused
     assert "IND-03 est désactivé" in texts(await lead.say("désactiver IND-03"))
-    assert "réservée à la personne responsable du SPASER" in texts(await nadia.say("réactiver IND-03"))
+    assert "réservée aux personnes responsables du SPASER" in texts(await nadia.say("réactiver IND-03"))
     assert not (await seeded.catalogue.require("IND-03")).active
 
 
@@ -346,8 +346,8 @@ async def test_crafted_card_data_cannot_write_for_another_directorate(seeded, na
 
 async def test_a_card_submit_from_someone_without_a_role_writes_nothing(seeded, talk):
     crafted = {"action": "indicators.submit", "card_id": "x", "directorate": "DCP", "valeur|IND-01|2026-T3": "50"}
-    assert "réservée à la personne responsable du SPASER" in texts(await talk("maire-aad", "Hélène Dubois").submit(crafted))
-    assert "réservée à la personne responsable du SPASER" in texts(await talk("nobody-aad", "Paul").submit(crafted))
+    assert "réservée aux personnes responsables du SPASER" in texts(await talk("maire-aad", "Hélène Dubois").submit(crafted))
+    assert "réservée aux personnes responsables du SPASER" in texts(await talk("nobody-aad", "Paul").submit(crafted))
     assert await value_rows(seeded) == []
 
 
@@ -384,7 +384,7 @@ async def test_the_lead_imports_the_catalogue_by_sending_the_csv_file(runtime, t
 async def test_a_contributor_sending_a_csv_changes_nothing(seeded, nadia, connector):
     connector.files["catalogue.csv"] = b"code;libelle\n"
     refused = texts(await nadia.send(file_message(nadia, connector, "catalogue.csv")))
-    assert "Seule la personne responsable du SPASER peut importer le catalogue" in refused
+    assert "Seules les personnes responsables du SPASER peuvent importer le catalogue" in refused
     assert await indicator_count(seeded) == 16
 
 

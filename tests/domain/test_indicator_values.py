@@ -264,6 +264,22 @@ def test_every_refusal_is_french_and_shows_a_valid_example(unit: Unit, text: str
     assert str(error) == error.message
 
 
+@pytest.mark.parametrize(
+    "text, unit, retyped",
+    [("6O %", Unit.PERCENT, "60\u00a0%"), ("6o%", Unit.PERCENT, "60\u00a0%"), ("O,5", Unit.PERCENT, "0,5\u00a0%"),
+     ("1 2OO €", Unit.EURO, "1\u202f200\u00a0€"), ("2OO personnes", Unit.PEOPLE, "200\u00a0personnes")],
+)
+def test_the_letter_o_typed_for_a_zero_is_named_and_the_value_shown_as_it_should_be_typed(text: str, unit: Unit, retyped: str) -> None:
+    """« 6O % » got « Je n’ai pas compris « O » dans « 6O % » », which did not say what was wrong."""
+    error = refused(text, unit)
+    assert error.problem is ValueProblem.NOT_A_NUMBER
+    assert error.message == (
+        f"«\u00a0{text}\u00a0» n’est pas un nombre\u00a0: la lettre O y remplace le chiffre zéro. "
+        f"Tapez la valeur en chiffres\u00a0: «\u00a0{retyped}\u00a0»."
+    )
+    assert_french(error.message)
+
+
 @pytest.mark.parametrize("unit", list(Unit))
 def test_the_example_of_each_unit_is_itself_valid(unit: Unit) -> None:
     parse_value(unit.example, unit)

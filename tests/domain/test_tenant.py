@@ -48,13 +48,28 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
         Row(2, "Rappel : COPIL demain", "Marc Lefèvre", install_failure(403, "Forbidden"), "unreachable"),
     ]
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
-    assert notice.text == (
-        "1 destinataire n’a pas reçu le message « Rappel : COPIL demain »\u00a0:\n"
-        "- impossible\u00a0: consentement administrateur manquant pour installer l’application (permission "
-        "TeamsAppInstallation.ReadWriteSelfForUser.All)\u00a0: Marc Lefèvre\n"
-        "- installé et prévenu\u00a0: Hélène Dubois"
+    assert notice.text.replace("\u00a0", " ") == (
+        "1 destinataire n’a pas reçu le message « Rappel : COPIL demain » :\n"
+        "- L’application n’a pas pu être installée pour cette personne : Marc Lefèvre. Il manque le consentement "
+        "administrateur (permission TeamsAppInstallation.ReadWriteSelfForUser.All).\n"
+        "- L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : Hélène Dubois."
     )
-    assert explain(install_failure(404, "NotFound")) == "impossible\u00a0: personne introuvable dans l’annuaire Microsoft 365"
+    assert explain(install_failure(404, "NotFound"), ["Marc Lefèvre", "Lucie Roux"]) == (
+        "Ces personnes sont introuvables dans l’annuaire Microsoft 365\u00a0: Marc Lefèvre, Lucie Roux."
+    )
+
+
+def test_a_notice_about_installations_only_is_a_sentence_and_quotes_without_markdown():
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    rows = [
+        Row(1, "**Rappel** : COPIL _demain_", "Hélène Dubois", None, "sent", now),
+        Row(2, "**Rappel** : COPIL _demain_", "Marc Lefèvre", None, "sent", now),
+    ]
+    (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
+    assert notice.text.replace("\u00a0", " ") == (
+        "Le message « Rappel : COPIL demain » est bien parvenu à tout le monde.\n"
+        "- L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : Hélène Dubois, Marc Lefèvre."
+    )
 
 
 def test_the_cancellation_comment_writes_the_committee_in_lower_case_inside_its_sentence():

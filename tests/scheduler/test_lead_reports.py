@@ -29,7 +29,7 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     assert lines[0] == "2 messages envoyés ensemble ne sont pas parvenus à tout le monde :"
     assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
     assert lines[2].startswith("2. « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
-    assert lines[3].startswith("- jamais écrit à l’assistant dans Teams") and lines[3].endswith("\u00a0: Lucie Roux")
+    assert lines[3].startswith("- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
 
@@ -46,8 +46,8 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     await feature.jobs.drain_outbox()
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
-    assert notice.text.startswith("2 destinataires n’ont pas reçu le message « Changement de date")
-    assert notice.text.splitlines()[1].endswith("\u00a0: Lucie Roux, Paul Durand")
+    assert notice.text.replace("\u00a0", " ").startswith("2 destinataires n’ont pas reçu le message « Changement de date")
+    assert "- Ces personnes n’ont jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux, Paul Durand. Installez-leur" in notice.text
 
 
 async def test_moving_a_meeting_again_does_not_name_the_same_people_again(sqlite_database, connector):
@@ -65,6 +65,12 @@ async def test_moving_a_meeting_again_does_not_name_the_same_people_again(sqlite
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
     assert notice.text.endswith(REPEATED_CHANGES)
 
+    await add_person(sqlite_database, "paul@ville.fr", Role.OFFICIAL, None, name="Paul Durand")
+    other = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 4, 6, 14))
+    await feature.committees.reschedule(other.meeting.id, paris(2027, 4, 13, 10))
+    await feature.jobs.drain_outbox()
+    assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 2
+
 
 async def test_two_changes_sent_together_name_each_person_once(sqlite_database, connector):
     clock = FakeClock(utc(2027, 1, 4, 9))
@@ -78,14 +84,8 @@ async def test_two_changes_sent_together_name_each_person_once(sqlite_database, 
     await feature.jobs.drain_outbox()
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
-    assert notice.text.splitlines()[0].startswith("1 destinataire n’a pas reçu le message")
+    assert notice.text.splitlines()[0].startswith("1\u00a0destinataire n’a pas reçu le message")
     assert notice.text.count("Lucie Roux") == 1
-
-    await add_person(sqlite_database, "paul@ville.fr", Role.OFFICIAL, None, name="Paul Durand")
-    other = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 4, 6, 14))
-    await feature.committees.reschedule(other.meeting.id, paris(2027, 4, 13, 10))
-    await feature.jobs.drain_outbox()
-    assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 2
 
 
 def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
@@ -100,7 +100,7 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
     [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "d", digest)], [(1, "Camille Martin")])
 
     assert notice.text.splitlines()[3:] == [
-        "- jamais écrit à l’assistant dans Teams (installez-lui l’application ou demandez-lui d’écrire une fois à "
-        "l’assistant, puis renvoyez le message si besoin) : Lucie Roux",
-        "- assistant bloqué ou désinstallé dans Teams : Marc Lefèvre (message 2)",
+        "- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui l’application ou "
+        "demandez-lui d’écrire une fois à l’assistant, puis renvoyez le message si besoin.",
+        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre (message 2).",
     ]

@@ -174,7 +174,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     assert (report.unreachable, report.sent) == (1, 1)
     [(conversation, text)] = received(connector)
     assert conversation == "a:camille@ville.fr"
-    assert "Paul Durand" in text and "jamais écrit à l’assistant" in text
+    assert "Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Paul Durand." in text
     assert (await states(feature))[f"test:Indicateurs à mettre à jour:{newcomer.id}"] == DeliveryState.UNREACHABLE
 
 
@@ -352,11 +352,11 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
 
     first, *reasons = notice.text.splitlines()
     assert first == (
-        "3 destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : "
+        "3\u00a0destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : "
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »\u00a0:"
     )
     assert reasons == [
-        "- jamais écrit à l’assistant dans Teams (installez-leur l’application ou demandez-leur d’écrire une fois à "
-        "l’assistant, puis renvoyez le message si besoin)\u00a0: Hélène Dubois, Paul Durand",
-        "- assistant bloqué ou désinstallé dans Teams\u00a0: Marc Lefèvre",
+        "- Ces personnes n’ont jamais écrit à l’assistant dans Teams\u00a0: Hélène Dubois, Paul Durand. Installez-leur "
+        "l’application ou demandez-leur d’écrire une fois à l’assistant, puis renvoyez le message si besoin.",
+        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
     ]

@@ -97,7 +97,8 @@ async def test_a_newer_state_corrects_the_value_in_the_history_naming_the_previo
     assert first_quarter[-1].entered_by == "Camille Martin"
     comment = first_quarter[-1].comment  # comments keep their no-break spaces
     assert "Calculé depuis les DECP : 150 000 € HT sur 510 000 € HT (3 marchés notifiés)" in comment
-    assert "source : import n° 2 « flat.json »" in comment
+    assert "source : le fichier « flat.json », importé le " in comment.replace("\u00a0", " ")
+    assert "(import n° 2)" in comment.replace("\u00a0", " ")
 
 
 async def test_a_reimport_of_overlapping_files_adds_nothing_twice(world):
@@ -156,7 +157,8 @@ async def test_where_a_figure_comes_from(world):
     assert [p.code for p in provenance.empty_periods] == ["2025-T4", "2026-T1", "2026-T2"]
     text = provenance_text(provenance)
     assert "Dernière valeur\u00a0: 100\u00a0% au 3\u1d49\u00a0trimestre 2026, soit 1 sur 1\u00a0marché notifié." in text
-    assert "import n°\u00a03 « single.json »" in text and "par Camille Martin" in text
+    assert "Source : le fichier « single.json », importé le " in text.replace("\u00a0", " ")
+    assert "par Camille Martin (import n° 3, SIRET " in text.replace("\u00a0", " ")
     assert "Sans valeur, faute de marché notifié\u00a0: 4\u1d49\u00a0trimestre 2025, 1er\u00a0trimestre 2026, 2\u1d49\u00a0trimestre 2026." in text
     reported = provenance_text(await world.decp.provenance("IND-01"))
     assert "Valeur saisie par la direction DCP." in reported and "Aucune valeur saisie" in reported

@@ -281,7 +281,7 @@ async def test_the_lead_may_enter_past_periods_for_any_directorate_but_not_the_f
 
 
 async def test_an_official_or_an_unknown_person_cannot_write(world):
-    with pytest.raises(NotAllowed, match="réservée à la personne responsable du SPASER"):
+    with pytest.raises(NotAllowed, match="réservée aux personnes responsables du SPASER"):
         await world.values.record_value(world.official, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)
     with pytest.raises(NotAllowed):
         await world.values.record_value(None, "DCP", ValueEntry("IND-01", "2026-T3", "45"), TODAY)
