@@ -142,7 +142,7 @@ class PlanMeetingDialog(SpaserDialog):
             resolved = read_answer(self._dates, step.result, step.values)
             step.values["starts_at"] = resolved.starts_at.isoformat() if resolved and resolved.starts_at else ""
         if not step.values["starts_at"]:
-            await step.context.send_activity("Il me manque toujours le jour ou l’heure : recommencez avec « planifier un COPIL le 12 mars à 14h ».")
+            await step.context.send_activity("Il me manque toujours le jour ou l’heure : recommencez avec « planifier un COPIL le 12 mars à 14 h ».")
             return await step.end_dialog(None)
         if step.values["location"] or step.values["teams_url"]:
             return await step.next(None)

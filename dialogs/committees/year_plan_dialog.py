@@ -43,7 +43,7 @@ def _decode(items: list[dict]) -> list[MeetingProposal]:
 class YearPlanDialog(SpaserDialog):
     help_text = (
         "Je propose une année de comités à la cadence recommandée (comités de pilotage et comités techniques), "
-        "sur des jours ouvrés hors jours fériés. Tapez « tout accepter » ou « modifier 2 le 9 mars à 10h »."
+        "sur des jours ouvrés hors jours fériés. Tapez « tout accepter » ou « modifier 2 le 9 mars à 10 h »."
     )
     cancel_text = "C’est annulé : aucun nouveau comité n’a été planifié."
 
@@ -105,7 +105,7 @@ class YearPlanDialog(SpaserDialog):
         return await step.prompt(
             "choice",
             PromptOptions(
-                prompt=MessageFactory.text("Répondez « tout accepter », « modifier 2 le 9 mars à 10h » ou « annuler »."),
+                prompt=MessageFactory.text("Répondez « tout accepter », « modifier 2 le 9 mars à 10 h » ou « annuler »."),
                 retry_prompt=MessageFactory.text(
                     "Tapez « tout accepter », « modifier » suivi du numéro de la proposition ou « annuler »."
                 ),
@@ -134,7 +134,7 @@ class YearPlanDialog(SpaserDialog):
     async def apply_step(self, step: WaterfallStepContext):
         resolved = read_answer(self._dates, step.result, {})
         if resolved is None or resolved.starts_at is None:
-            await step.context.send_activity("Il faut un jour et une heure, par exemple « le 9 mars à 10h ».")
+            await step.context.send_activity("Il faut un jour et une heure, par exemple « le 9 mars à 10 h ».")
             return await step.replace_dialog("steps", {"proposals": step.values["proposals"]})
         return await self._move(step, step.values["number"], resolved.starts_at)
 

@@ -34,7 +34,7 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
            "novembre", "décembre")
 _DETACHED_HOUR = re.compile(r"\b(\d{1,2})\s*(?:h|heures?)(?:\s*(\d{2}))?\b(?!\s*/)", re.IGNORECASE)
 _DAY_SLASH_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/\s*\d)")
-DATE_EXAMPLES = "« le 12 mars à 14h », « mardi prochain 10h », « demain 15 h » ou « le 3/04 à 9h30 »"
+DATE_EXAMPLES = "« le 12 mars à 14 h », « mardi prochain 10 h », « demain 15 h » ou « le 3/04 à 9 h 30 »"
 # The recognizer's time grows faster than the text (≈1 s for 200 digit-heavy characters, 33 s for
 # 5,000) and runs on the event loop: longer messages are refused instead of read.
 MAX_WHEN_TEXT_LENGTH = 200

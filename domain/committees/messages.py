@@ -154,7 +154,7 @@ def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | No
         body.append(_para(proposal.reason, subtle=True))
     body.append(
         _para(
-            "Pour changer une date : « modifier 2 le 9 mars à 10h ». Pour tout enregistrer : « tout accepter ».",
+            "Pour changer une date : « modifier 2 le 9 mars à 10 h ». Pour tout enregistrer : « tout accepter ».",
             subtle=True,
         )
     )

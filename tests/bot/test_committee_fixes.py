@@ -29,7 +29,7 @@ async def test_a_past_date_in_the_plan_dialog_gets_one_message_the_reason(runtim
 
     assert [reply.text for reply in replies] == [
         "Le dimanche 29 novembre 2026 à 10 h 00 est déjà passé. Indiquez une date à venir, par exemple "
-        "« le 12 mars à 14h », « mardi prochain 10h », « demain 15 h » ou « le 3/04 à 9h30 »."
+        "« le 12 mars à 14 h », « mardi prochain 10 h », « demain 15 h » ou « le 3/04 à 9 h 30 »."
     ]
 
 

@@ -20,7 +20,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from domain.clock import FakeClock
-from domain.committees.meeting_dates import MAX_WHEN_TEXT_LENGTH, MeetingDateReader, normalise_french_datetime_text
+from domain.committees.meeting_dates import (
+    DATE_EXAMPLES,
+    MAX_WHEN_TEXT_LENGTH,
+    MeetingDateReader,
+    normalise_french_datetime_text,
+)
 from domain.errors import DomainError
 from domain.indicators.cards import read_form
 from domain.indicators.catalogue import CATALOGUE_COLUMNS, Axis, CatalogueRow, ImprovementDirection
@@ -492,3 +497,9 @@ async def test_a_comment_with_nul_or_a_lone_surrogate_is_saved_without_them(data
 def test_an_amount_shown_with_its_cents_reads_back_although_its_last_zero_is_a_sixteenth_digit():
     """Found by the round-trip property: 10 000 000 000 000,10 € was refused as too precise."""
     assert parse_value(format_value(Decimal("10000000000000.1"), Unit.EURO), Unit.EURO) == Decimal("10000000000000.1")
+
+
+def test_every_date_example_shown_to_people_is_understood(reader):
+    examples = re.findall(r"«\u00a0(.+?)\u00a0»", DATE_EXAMPLES)
+    assert len(examples) == 4 and "le 12\u00a0mars à 14\u00a0h" in examples
+    assert all(reader.read(example) is not None for example in examples)
