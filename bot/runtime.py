@@ -47,6 +47,7 @@ from bot.middleware import (
     TurnUnitMiddleware,
 )
 from bot.observability import TurnLogMiddleware
+from bot.prefetch import TurnPrefetch
 from bot.private_replies import PrivateReplies
 from bot.public_http import PublicPageRoutes
 from bot.recognizer_cache import RegexCache
@@ -233,7 +234,8 @@ class BotRuntime(Services):
         adapter.use(ConversationLockMiddleware())
         adapter.use(IncomingFilesMiddleware(self.downloads))
         adapter.use(TurnAdmissionMiddleware())
-        adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock))
+        prefetch = TurnPrefetch(self.people, self.conversation_state)
+        adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock, prefetch=prefetch.reader))
         if isinstance(adapter, CloudAdapterBase):  # the console (REPL, tests) talks to no connector
             adapter.use(self.paced_replies)
         adapter.use(HoldRepliesMiddleware())
