@@ -68,6 +68,9 @@ class ConversationRef(SQLModel, table=True):
     updated_at: datetime = timestamp(onupdate=utcnow)
 
 
+_DIRECTORATE_NAMES = select(Directorate.__table__.c.code, Directorate.__table__.c.name).order_by(Directorate.__table__.c.code)
+
+
 class DirectorateRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -92,9 +95,13 @@ class DirectorateRepository:
 
     async def names(self) -> tuple[tuple[str, str], ...]:
         """(code, name) of every directorate, without building the rows."""
-        async with self._db.session() as session:
-            rows = await session.execute(select(Directorate.code, Directorate.name).order_by(Directorate.code))
-        return tuple((code, name) for code, name in rows)
+        async with self._db.transaction() as connection:
+            return await self.names_in(connection)
+
+    @staticmethod
+    async def names_in(connection: AsyncConnection) -> tuple[tuple[str, str], ...]:
+        """`names`, in the caller's transaction."""
+        return tuple((code, name) for code, name in await connection.execute(_DIRECTORATE_NAMES))
 
     async def get_by_code(self, code: str) -> Directorate | None:
         async with self._db.session() as session:

@@ -10,7 +10,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.errors import DomainError
 from domain.indicators.catalogue import (
@@ -41,6 +41,9 @@ from storage.indicators.reads import (
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
 from storage.people import Directorate
 
+_VERSION = select(func.count(), func.max(Indicator.__table__.c.updated_at)).select_from(Indicator.__table__)
+"""Asked before every question that is not a command: built once."""
+
 
 class IndicatorCatalogue:
     """Every public call is one unit of work; an edit empties the cache the value recording reads."""
@@ -58,9 +61,13 @@ class IndicatorCatalogue:
     async def version(self) -> tuple:
         """Changes whenever an indicator is added, removed or edited: one cheap statement for
         readers that keep what they built from the catalogue."""
-        async with self._db.session() as session:
-            row = (await session.execute(select(func.count(), func.max(Indicator.updated_at)))).one()
-        return tuple(row)
+        async with self._db.transaction() as connection:
+            return await self.version_in(connection)
+
+    @staticmethod
+    async def version_in(connection: AsyncConnection) -> tuple:
+        """`version`, in the caller's transaction."""
+        return tuple((await connection.execute(_VERSION)).one())
 
     async def get(self, code: str) -> IndicatorView | None:
         async with self._db.session() as session:

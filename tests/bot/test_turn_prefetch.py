@@ -84,3 +84,19 @@ async def test_a_new_teams_name_is_still_written_when_the_person_was_read_with_t
     await Chat(client, name="Nadia Benali-Roux").say("merci")
     person = await runtime.people.get_by_identity("local-tenant", "nadia-aad")
     assert person.name == "Nadia Benali-Roux"
+
+
+async def test_a_question_checks_the_knowledge_base_the_catalogue_and_the_directorates_in_one_transaction(client):
+    runtime = client.server.app[RUNTIME]
+    chat = Chat(client)
+    await chat.say("aide")
+    with statements_by_transaction(runtime.database) as seen:
+        answer = await chat.say("le SPASER est-il obligatoire pour ma collectivité ?")
+    assert "SPASER" in answer
+    checks = {
+        "knowledge": {number for number, sql in seen if "FROM knowledge_entry" in sql and "FROM knowledge_phrasing" in sql},
+        "catalogue": {number for number, sql in seen if sql.startswith("SELECT count(*) AS count_1, max(indicator.updated_at)")},
+        "directorates": {number for number, sql in seen if sql.startswith("SELECT directorate.code, directorate.name FROM directorate ORDER BY")},
+    }
+    assert all(len(numbers) == 1 for numbers in checks.values()), (checks, seen)
+    assert len(set.union(*checks.values())) == 1, checks
