@@ -421,11 +421,6 @@ def fold(text: str) -> str:
     return text.translate(_TYPOGRAPHY)
 
 
-def french_number(number: int) -> str:
-    """A whole number as the bot writes it, once folded (« 1 000 »)."""
-    return f"{number:,}".replace(",", " ")
-
-
 def contains(replies: Iterable[str], fragment: str) -> bool:
     """Whether a reply holds `fragment`, both read through `fold`."""
     wanted = fold(fragment)

@@ -10,7 +10,7 @@ from benchmarks.load_support import ERROR_REPLIES
 from benchmarks.load_support import fold as load_fold
 from bot.runtime import CONFLICT_REPLY
 from domain.indicators.values import warm_up
-from reliability._support import contains, french_number
+from reliability._support import contains
 from tests.conftest import texts
 from tests.indicators_support import seed
 
@@ -36,7 +36,3 @@ async def test_the_scripts_follow_an_update_dialog_as_the_bot_writes_it(runtime,
 
 def test_a_french_error_reply_is_recognised_once_folded():
     assert any(marker in load_fold(CONFLICT_REPLY) for marker in ERROR_REPLIES)
-
-
-def test_numbers_are_matched_as_the_bot_groups_their_digits():
-    assert contains(["1\u202f000 destinataires"], f"{french_number(1000)} destinataires")
