@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.clock import Clock, load_timezone
-from domain.committees.cadence import CadenceWarning
-from domain.committees.meetings import MeetingView
+from domain.committees.cadence import CadenceWarning, MeetingStatus
+from domain.committees.meetings import MeetingView, cadence_warnings
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.rules import IndicatorView
 from domain.people import PersonView
@@ -33,7 +33,6 @@ from domain.summary.model import (
 from domain.summary.organisation import Organisation
 from domain.summary.request import SummaryRequest
 from storage.committees.repository import CommitteeRepository
-from storage.committees.service import cadence_warnings_of
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
 from storage.summary.repository import StoredValue, SummaryRepository
@@ -183,5 +182,8 @@ class SummaryService:
     async def _committee_context(self, today: date) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:
             return [], []
-        upcoming = await self.committees.upcoming(self._clock.now(), limit=MEETINGS_SHOWN)
-        return upcoming, await cadence_warnings_of(self.committees, today, self.timezone)
+        types, meetings = await self.committees.types_and_meetings()
+        now = self._clock.now()
+        # As `CommitteeRepository.upcoming`, from the meetings read once for the cadence check too.
+        upcoming = [m for m in meetings if m.status is MeetingStatus.PLANNED and m.starts_at > now][:MEETINGS_SHOWN]
+        return upcoming, cadence_warnings(types, meetings, today, self.timezone)

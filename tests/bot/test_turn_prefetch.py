@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -100,3 +101,13 @@ async def test_a_question_checks_the_knowledge_base_the_catalogue_and_the_direct
     }
     assert all(len(numbers) == 1 for numbers in checks.values()), (checks, seen)
     assert len(set.union(*checks.values())) == 1, checks
+
+
+async def test_a_summary_reads_the_meetings_once(client):
+    runtime = client.server.app[RUNTIME]
+    chat = Chat(client)
+    await chat.say("aide")
+    with statements_by_transaction(runtime.database) as seen:
+        await chat.say("synthèse")
+    reads = [sql for _, sql in seen if re.search(r"\bFROM meeting\b", sql)]
+    assert len(reads) == 1, reads
