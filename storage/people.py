@@ -22,6 +22,7 @@ from domain.tenant import DirectoryEntry
 from domain.text import collation_key
 from storage.columns import timestamp, utcnow
 from storage.db import Database
+from storage.unit_of_work import UnitOfWork
 
 
 class Directorate(SQLModel, table=True):
@@ -89,8 +90,8 @@ class DirectorateRepository:
         except IntegrityError as error:
             raise DomainError(f"La direction {code} existe déjà.") from error
 
-    async def list(self) -> list[Directorate]:
-        async with self._db.session() as session:
+    async def list(self, *, uow: UnitOfWork | None = None) -> list[Directorate]:
+        async with self._db.session_in(uow) as session:
             return list((await session.execute(select(Directorate).order_by(Directorate.code))).scalars())
 
     async def names(self) -> tuple[tuple[str, str], ...]:

@@ -88,9 +88,11 @@ class CommitteeRepository:
             types[kind] = CommitteeType(kind, row.label, row.participants, row.min_per_year, row.max_per_year)
         return types
 
-    async def types_and_meetings(self) -> tuple[dict[CommitteeKind, CommitteeType], list[MeetingView]]:
+    async def types_and_meetings(
+        self, *, uow: UnitOfWork | None = None
+    ) -> tuple[dict[CommitteeKind, CommitteeType], list[MeetingView]]:
         """`types()` and every meeting (`meetings()`), read in one transaction (the summary's)."""
-        async with self._db.session() as session:
+        async with self._db.session_in(uow) as session:
             types = await self._types(session)
             rows = await session.execute(select(Meeting).order_by(Meeting.starts_at, Meeting.id))
             return types, [meeting_view(row) for row in rows.scalars()]

@@ -40,6 +40,7 @@ from storage.indicators.reads import (
 )
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
 from storage.people import Directorate
+from storage.unit_of_work import UnitOfWork
 
 _VERSION = select(func.count(), func.max(Indicator.__table__.c.updated_at)).select_from(Indicator.__table__)
 """Asked before every question that is not a command: built once."""
@@ -52,8 +53,8 @@ class IndicatorCatalogue:
         self._db = database
         self._entries = entries
 
-    async def list_indicators(self, *, include_inactive: bool = False) -> list[IndicatorView]:
-        async with self._db.session() as session:
+    async def list_indicators(self, *, include_inactive: bool = False, uow: UnitOfWork | None = None) -> list[IndicatorView]:
+        async with self._db.session_in(uow) as session:
             snapshot = await load_snapshot(session)
         views = [indicator_view(indicator, snapshot) for indicator in snapshot.indicators.values()]
         return sorted((v for v in views if include_inactive or v.active), key=lambda v: v.code)

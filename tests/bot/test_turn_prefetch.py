@@ -103,7 +103,7 @@ async def test_a_question_checks_the_knowledge_base_the_catalogue_and_the_direct
     assert len(set.union(*checks.values())) == 1, checks
 
 
-async def test_a_summary_reads_the_meetings_once(client):
+async def test_a_summary_reads_the_meetings_once_and_its_data_in_one_transaction(client):
     runtime = client.server.app[RUNTIME]
     chat = Chat(client)
     await chat.say("aide")
@@ -111,3 +111,10 @@ async def test_a_summary_reads_the_meetings_once(client):
         await chat.say("synthèse")
     reads = [sql for _, sql in seen if re.search(r"\bFROM meeting\b", sql)]
     assert len(reads) == 1, reads
+    together = {
+        number
+        for number, sql in seen
+        if re.search(r"FROM (meeting|committee_type|directorate ORDER BY|indicator_value$)", sql)
+        or sql.startswith("SELECT indicator.id")
+    }
+    assert len(together) == 1, "the values' version, the catalogue, the directorates and the meetings: one transaction"
