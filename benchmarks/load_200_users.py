@@ -289,7 +289,7 @@ class LoadGenerator:
                 return
         if "Quelle valeur" in turn.text:
             turn = await say("update: cancel", "annuler")
-            self._expect(turn, "annulé")
+            self._expect(turn, "annulé", "Saisie arrêtée")
 
 
 # ----- one phase -------------------------------------------------------------------------------
