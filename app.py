@@ -21,6 +21,7 @@ from bot.observability import RedactingAccessLogger, metrics_handler
 from bot.runtime import BotRuntime, build_runtime
 from bot.settings import Settings
 from bot.teams_text import TeamsMarkdownMiddleware
+from bot.turn_context import ShallowCopyCloudAdapter
 from domain.clock import Clock
 
 log = logging.getLogger("spaser")
@@ -36,7 +37,7 @@ def create_adapter(settings: Settings) -> CloudAdapter:
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
     )
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    adapter = ShallowCopyCloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
     adapter.use(TeamsMarkdownMiddleware())
     return adapter
 

@@ -71,6 +71,7 @@ from load_support import (  # noqa: E402
     bot_environment,
     catalogue_codes,
     cpu_seconds,
+    fold,
     free_port,
     machine_cpu,
     main_thread_schedstat,
@@ -200,7 +201,7 @@ class LoadGenerator:
         turn = Turn(kind, sent, answered, status, replies=len(events), error=error)
         if events:
             turn.first_reply = min(event["arrived"] for event in events)
-            turn.text = "\n".join(event["text"] for event in events)
+            turn.text = fold("\n".join(event["text"] for event in events))
         elif error is None and status == 200:
             turn.error = "no reply"
         for marker, label in ERROR_REPLIES.items():
@@ -216,7 +217,7 @@ class LoadGenerator:
         """True when the reply shows the dialog went where it should; records it otherwise."""
         if turn.error:
             return False
-        if any(marker in turn.text for marker in markers):
+        if any(fold(marker) in turn.text for marker in markers):
             return True
         turn.unexpected = True
         if len(self.unexpected_samples) < 20 and self.window[0] <= turn.answered <= self.window[1]:
@@ -288,7 +289,7 @@ class LoadGenerator:
                 return
         if "Quelle valeur" in turn.text:
             turn = await say("update: cancel", "annuler")
-            self._expect(turn, "annulé")
+            self._expect(turn, "annulé", "Saisie arrêtée")
 
 
 # ----- one phase -------------------------------------------------------------------------------

@@ -35,12 +35,23 @@ TENANT = "local-tenant"
 EMAIL_DOMAIN = "demo-spaser.fr"
 CATALOGUE = ROOT / "bot" / "demo_catalogue.csv"
 QUESTIONS = ROOT / "tests" / "data" / "knowledge_eval.json"
+_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ", "\u202f": " ",
+                             "\u2009": " ", "\u2007": " "})
+
+
+def fold(text: str) -> str:
+    """French typography folded away (typographic apostrophes as ', no-break, narrow no-break and
+    thin spaces as plain spaces): replies are matched on their words, not on how they are set."""
+    return text.translate(_TYPOGRAPHY)
+
+
 ERROR_REPLIES = {
-    getattr(bot.runtime, name)[:60]: f"French error reply: {label}"
+    fold(getattr(bot.runtime, name)[:60]): f"French error reply: {label}"
     for name, label in (("TURN_ERROR_REPLY", "unexpected error"), ("CONFLICT_REPLY", "state conflict"),
                         ("DATABASE_DOWN_REPLY", "database unavailable"))
     if hasattr(bot.runtime, name)
-} | {"Une autre saisie de la même valeur est arrivée au même moment": "French error reply: simultaneous save"}
+} | {fold("Une autre saisie de la même valeur est arrivée au même moment"): "French error reply: simultaneous save"}
+"""Keys folded (`fold`): matched against folded replies."""
 COMMENTS = ("aucun", "aucun", "aucun", "Chiffre provisoire, à confirmer au prochain comité technique.", "RAS")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 TEAMS_TIMEOUT_SECONDS = 15

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialogs.base import TURN_UNIT_KEY
 from domain.clock import Clock
@@ -107,17 +108,20 @@ class DeduplicationMiddleware(Middleware):
         processed: ProcessedActivityRepository,
         clock: Clock,
         pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        prefetch: Callable[[TurnContext], Callable[[AsyncConnection], Awaitable[None]]] | None = None,
     ) -> None:
+        """`prefetch` gives, for a turn, what to read in its claim's transaction (bot/prefetch.py)."""
         self._processed = processed
         self._clock = clock
         self._pause = pause
+        self._prefetch = prefetch
 
     async def on_turn(self, context: TurnContext, logic: NextHandler):
         activity = context.activity
         if activity.type not in self.HANDLED_TYPES or not activity.id or activity.conversation is None:
             return await logic()
         key = f"{activity.channel_id}|{activity.conversation.id}|{activity.id}"
-        if not await self._claim(key):
+        if not await self._claim(key, None if self._prefetch is None else self._prefetch(context)):
             log.info("Ignoring re-delivered activity %s", key)
             return None
         context.turn_state[CLAIMED_ACTIVITY_KEY] = key
@@ -127,11 +131,11 @@ class DeduplicationMiddleware(Middleware):
             await self._processed.release(key)
             raise
 
-    async def _claim(self, key: str) -> bool:
+    async def _claim(self, key: str, read: Callable[[AsyncConnection], Awaitable[None]] | None) -> bool:
         """True when this turn is to run the activity; waits while another turn holds its lease."""
         polls_left = int(self._processed.lease.total_seconds() / self.POLL_SECONDS) * 2
         while True:
-            outcome = await self._processed.claim(key, self._clock.now())
+            outcome = await self._processed.claim(key, self._clock.now(), read)
             if outcome is ClaimOutcome.CLAIMED:
                 return True
             if outcome is ClaimOutcome.HANDLED or polls_left == 0:

@@ -30,7 +30,13 @@ from bot.commands import summary as summary_commands
 from bot.commands.decp import MAX_DECP_BYTES
 from bot.commands.knowledge import DOCUMENT_EXTENSIONS
 from bot.download_http import SummaryDocuments
-from bot.gc_tuning import freeze_long_lived_objects, thaw_long_lived_objects
+from bot.gc_tuning import (
+    MallocTrimmer,
+    freeze_long_lived_objects,
+    limit_malloc_arenas,
+    thaw_long_lived_objects,
+    trim_malloc,
+)
 from bot.handler import SpaserBot
 from bot.middleware import (
     ConversationLockMiddleware,
@@ -41,6 +47,7 @@ from bot.middleware import (
     TurnUnitMiddleware,
 )
 from bot.observability import TurnLogMiddleware
+from bot.prefetch import TurnPrefetch
 from bot.private_replies import PrivateReplies
 from bot.public_http import PublicPageRoutes
 from bot.recognizer_cache import RegexCache
@@ -109,9 +116,11 @@ class BotRuntime(Services):
     _warm_up: asyncio.Future | None = field(default=None, init=False, repr=False)
     _summary_warm_up: asyncio.Task | None = field(default=None, init=False, repr=False)
     _regex_cache: RegexCache | None = field(default=None, init=False, repr=False)
+    _malloc_trimmer: MallocTrimmer = field(default_factory=MallocTrimmer, init=False, repr=False)
 
     async def start(self) -> None:
         """Migrate the schema, then start the jobs and the scheduler (only once the tables exist)."""
+        limit_malloc_arenas()
         self._regex_cache = install_regex_cache(self.settings.cache_dir)
         self.start_warm_up()
         await self.database.migrate()
@@ -149,6 +158,8 @@ class BotRuntime(Services):
         except Exception:  # noqa: BLE001 - the warm-ups log their own failures; freeze anyway
             log.warning("A start-up warm-up failed", exc_info=True)
         freeze_long_lived_objects()
+        trim_malloc()
+        self._malloc_trimmer.install()
 
     def start_warm_up(self) -> asyncio.Future:
         """Build the French recognizers (numbers in a worker thread, dates in a daemon thread of
@@ -175,6 +186,7 @@ class BotRuntime(Services):
             await asyncio.shield(self._settling)
 
     async def close(self) -> None:
+        self._malloc_trimmer.uninstall()
         if self._settling is not None:
             self._settling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -222,7 +234,8 @@ class BotRuntime(Services):
         adapter.use(ConversationLockMiddleware())
         adapter.use(IncomingFilesMiddleware(self.downloads))
         adapter.use(TurnAdmissionMiddleware())
-        adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock))
+        prefetch = TurnPrefetch(self.people, self.conversation_state)
+        adapter.use(DeduplicationMiddleware(self.processed_activities, self.clock, prefetch=prefetch.reader))
         if isinstance(adapter, CloudAdapterBase):  # the console (REPL, tests) talks to no connector
             adapter.use(self.paced_replies)
         adapter.use(HoldRepliesMiddleware())

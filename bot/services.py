@@ -201,7 +201,7 @@ def build_services(
         digests=digests,
         broadcasts=broadcasts,
         knowledge=knowledge,
-        understanding=UnderstandingService(knowledge, catalogue, directorates),
+        understanding=UnderstandingService(knowledge, catalogue, directorates, database),
         decp=decp,
         public_page=PublicPageService(database, summary, knowledge_repository, decp),
         scheduler=scheduler,

@@ -411,8 +411,20 @@ class Verdict:
         return 0 if self.passed else 1
 
 
+_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00a0": " ", "\u202f": " ",
+                             "\u2009": " ", "\u2007": " "})
+
+
+def fold(text: str) -> str:
+    """French typography folded away: typographic apostrophes as ', no-break, narrow no-break and
+    thin spaces as plain spaces, so that a check reads the words, not how they are typeset."""
+    return text.translate(_TYPOGRAPHY)
+
+
 def contains(replies: Iterable[str], fragment: str) -> bool:
-    return any(fragment in reply for reply in replies)
+    """Whether a reply holds `fragment`, both read through `fold`."""
+    wanted = fold(fragment)
+    return any(wanted in fold(reply) for reply in replies)
 
 
 def short(text: str, limit: int = 110) -> str:

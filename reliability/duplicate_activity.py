@@ -98,7 +98,7 @@ async def broadcast_twice(verdict, lead: TeamsUser, first_bot: BotProcess, secon
     verdict.step(f"{label}: HTTP {first.status}/{second.status}, {rows} broadcast row(s), per recipient {dict(Counter(got.values()))}")
     verdict.figure(f"{label}: broadcasts recorded", rows)
     verdict.figure(f"{label}: messages per recipient", dict(sorted(Counter(got.values()).items())))
-    verdict.check(f"{label}: the preview was shown", contains(preview.replies, "J'envoie ce message à"), short(preview.text))
+    verdict.check(f"{label}: the preview was shown", contains(preview.replies, "Aperçu de votre message"), short(preview.text))
     verdict.check(f"{label}: one broadcast recorded", rows == 1, rows)
     verdict.check(f"{label}: each of the {RECIPIENTS} recipients got the message exactly once",
                   set(got.values()) == {1} and len(got) == RECIPIENTS, dict(Counter(got.values())))
@@ -130,7 +130,7 @@ async def run(postgres_url: str | None) -> int:
         comment = await nadia.say(bot.url, "chiffre provisoire")
         verdict.step(f"value then its copy: HTTP {first.status}/{copy.status}; next answer: {short(comment.text, 70)}")
         verdict.check("1. a re-delivered dialog answer is acknowledged with no reply",
-                      contains(first.replies, "Un commentaire ?") and copy_ok(copy), f"copy: HTTP {copy.status}, {copy.replies}")
+                      contains(first.replies, "Un commentaire sur IND-01") and copy_ok(copy), f"copy: HTTP {copy.status}, {copy.replies}")
         verdict.check("1. the copy was not taken as the next answer (the comment)",
                       contains(comment.replies, f"J'enregistre **45{NBSP}%** pour IND-01")
                       and contains(comment.replies, "« chiffre provisoire »"), short(comment.text))

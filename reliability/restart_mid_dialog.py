@@ -44,7 +44,7 @@ NBSP = "\u00a0"
 SCRIPT = (
     ("nadia", "mettre à jour mes indicateurs", "(1/10) **IND-01**"),
     ("lead", "ajouter une direction", "code court"),
-    ("nadia", "45,5 %", "Un commentaire ?"),
+    ("nadia", "45,5 %", "Un commentaire sur IND-01"),
     ("lead", "DAF", "nom complet de la direction DAF"),
     ("nadia", "Source : recensement OECP", f"J'enregistre **45,5{NBSP}%** pour IND-01"),
     ("lead", "Direction des affaires financières", "enregistrée"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, bindparam, delete, insert, select, update
@@ -76,12 +77,23 @@ class ProcessedActivityRepository:
         self._pending: dict[str, datetime] = {}
         self._writer: asyncio.Task | None = None
 
-    async def claim(self, activity_key: str, now: datetime) -> ClaimOutcome:
-        """Every turn starts here: plain connections, without an ORM session's work."""
+    async def claim(
+        self, activity_key: str, now: datetime, read: Callable[[AsyncConnection], Awaitable[None]] | None = None
+    ) -> ClaimOutcome:
+        """Every turn starts here: plain connections, without an ORM session's work.
+
+        `read` runs in the claim's own transaction, right after the claim is taken and before it
+        commits: what the turn reads first (the person, the dialog state) comes in the same round
+        trip. It runs last in that transaction: on SQLite its last statement may carry
+        `COMMIT_WITH_STATEMENT`. It does not run when the claim is not taken at once (a re-delivery,
+        a lease taken over): the turn then reads as usual.
+        """
         key = activity_key[:600]
         try:
             async with self._db.transaction() as connection:
                 await connection.execute(_CLAIM, {"key": key, "now": now})
+                if read is not None:
+                    await read(connection)
             return ClaimOutcome.CLAIMED
         except IntegrityError:
             pass

@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 
 from storage.columns import timestamp, utcnow
 from storage.db import Database
+from storage.sqlite_driver import COMMIT_WITH_STATEMENT
 
 
 class BotStateRecord(SQLModel, table=True):
@@ -61,6 +62,18 @@ class BotStateRepository:
         statement = _READ_ONE if len(keys) == 1 else _READ_MANY
         async with self._db.transaction() as connection:
             return (await connection.execute(statement, {"wanted": keys[0] if len(keys) == 1 else keys})).all()
+
+    @staticmethod
+    async def read_in(connection: AsyncConnection, key: str, *, last_statement: bool = False) -> tuple[str, str] | None:
+        """(eTag, JSON text) of `key` in the caller's transaction; None when nothing is stored.
+
+        `last_statement`: the transaction commits right after (on SQLite, with this statement)."""
+        row = (
+            await connection.execute(
+                _READ_ONE, {"wanted": key}, execution_options={COMMIT_WITH_STATEMENT: last_statement}
+            )
+        ).first()
+        return None if row is None else (row[1], row[2])
 
     @staticmethod
     async def write_in(connection: AsyncConnection, key: str, data: str, expected: str | None) -> str:

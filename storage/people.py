@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Column, Text, UniqueConstraint, bindparam, select
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from domain.errors import DomainError
@@ -21,6 +22,7 @@ from domain.tenant import DirectoryEntry
 from domain.text import collation_key
 from storage.columns import timestamp, utcnow
 from storage.db import Database
+from storage.unit_of_work import UnitOfWork
 
 
 class Directorate(SQLModel, table=True):
@@ -67,6 +69,9 @@ class ConversationRef(SQLModel, table=True):
     updated_at: datetime = timestamp(onupdate=utcnow)
 
 
+_DIRECTORATE_NAMES = select(Directorate.__table__.c.code, Directorate.__table__.c.name).order_by(Directorate.__table__.c.code)
+
+
 class DirectorateRepository:
     def __init__(self, database: Database) -> None:
         self._db = database
@@ -85,15 +90,19 @@ class DirectorateRepository:
         except IntegrityError as error:
             raise DomainError(f"La direction {code} existe déjà.") from error
 
-    async def list(self) -> list[Directorate]:
-        async with self._db.session() as session:
+    async def list(self, *, uow: UnitOfWork | None = None) -> list[Directorate]:
+        async with self._db.session_in(uow) as session:
             return list((await session.execute(select(Directorate).order_by(Directorate.code))).scalars())
 
     async def names(self) -> tuple[tuple[str, str], ...]:
         """(code, name) of every directorate, without building the rows."""
-        async with self._db.session() as session:
-            rows = await session.execute(select(Directorate.code, Directorate.name).order_by(Directorate.code))
-        return tuple((code, name) for code, name in rows)
+        async with self._db.transaction() as connection:
+            return await self.names_in(connection)
+
+    @staticmethod
+    async def names_in(connection: AsyncConnection) -> tuple[tuple[str, str], ...]:
+        """`names`, in the caller's transaction."""
+        return tuple((code, name) for code, name in await connection.execute(_DIRECTORATE_NAMES))
 
     async def get_by_code(self, code: str) -> Directorate | None:
         async with self._db.session() as session:
@@ -107,6 +116,16 @@ def _view_select():
 
 _VIEW_BY_IDENTITY = _view_select().where(Person.tenant_id == bindparam("tenant"), Person.aad_object_id == bindparam("aad"))
 """Every turn's look-up, built once (a statement made anew has its SQL cache key computed each time)."""
+_PERSON, _DIRECTORATE = Person.__table__, Directorate.__table__
+_VIEW_COLUMNS_BY_IDENTITY = (
+    select(
+        _PERSON.c.id, _PERSON.c.name, _PERSON.c.email, _PERSON.c.role, _PERSON.c.directorate_id,
+        _PERSON.c.aad_object_id, _PERSON.c.tenant_id, _DIRECTORATE.c.code, _DIRECTORATE.c.name,
+    )
+    .select_from(_PERSON.outerjoin(_DIRECTORATE, _PERSON.c.directorate_id == _DIRECTORATE.c.id))
+    .where(_PERSON.c.tenant_id == bindparam("tenant"), _PERSON.c.aad_object_id == bindparam("aad"))
+)
+"""The same look-up as plain columns, for a turn's first transaction (no ORM objects built)."""
 
 
 class PeopleRepository:
@@ -117,7 +136,27 @@ class PeopleRepository:
     def _is_admin(self, aad_object_id: str | None, email: str | None) -> bool:
         return bool({(aad_object_id or "").lower(), (email or "").lower()} & self._admins)
 
-    def _up_to_date(self, person: Person, name: str) -> bool:
+    async def known_in(self, connection: AsyncConnection, tenant_id: str, aad_object_id: str, name: str) -> PersonView | None:
+        """The person behind a Teams identity, read in the caller's transaction, when `identify` would
+        change nothing (known, same Teams name, an admin already a lead); None when it has work to do."""
+        row = (await connection.execute(_VIEW_COLUMNS_BY_IDENTITY, {"tenant": tenant_id, "aad": aad_object_id})).first()
+        if row is None:
+            return None
+        person_id, stored_name, email, role, directorate_id, aad, tenant, code, directorate_name = row
+        view = PersonView(
+            id=person_id,
+            name=stored_name,
+            email=email,
+            role=Role(role) if role else None,
+            directorate_id=directorate_id,
+            directorate_code=code,
+            directorate_name=directorate_name,
+            aad_object_id=aad,
+            tenant_id=tenant,
+        )
+        return view if self._up_to_date(view, name) else None
+
+    def _up_to_date(self, person: Person | PersonView, name: str) -> bool:
         """Nothing `identify` would change: the Teams name is the stored one, an admin is a lead."""
         is_lead = person.role in (Role.LEAD, Role.LEAD.value)
         return (not name or person.name == name) and (is_lead or not self._is_admin(person.aad_object_id, person.email))

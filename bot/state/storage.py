@@ -23,6 +23,9 @@ from storage.bot_state import BotStateRepository
 from storage.db import Database
 
 ETAG_FIELD = "e_tag"
+PREFETCHED_STATES_KEY = "spaser.prefetched_states"
+"""turn_state: {storage key: (eTag, JSON text) or None when nothing is stored}, read with the
+activity's claim (bot/prefetch.py); a state's first load this turn takes its row from there."""
 
 
 def _get_etag(item: Any) -> str | None:
@@ -67,15 +70,16 @@ class SqlStorage(Storage):
         self._codec = codec
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
-        result = {}
-        for key, etag, data in await self._repository.read(list(keys)):
-            item = self._codec.loads(data)
-            if isinstance(item, dict):
-                item = StoredItem(item)
-                item.stored_text = data
-                item[ETAG_FIELD] = etag
-            result[key] = item
-        return result
+        return {key: self.item(etag, data) for key, etag, data in await self._repository.read(list(keys))}
+
+    def item(self, etag: str, data: str) -> Any:
+        """A stored state from its row."""
+        item = self._codec.loads(data)
+        if isinstance(item, dict):
+            item = StoredItem(item)
+            item.stored_text = data
+            item[ETAG_FIELD] = etag
+        return item
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
@@ -137,8 +141,13 @@ class _TextTrackingMixin:
         cached = self.get_cached_state(turn_context)
         if force or not cached or not cached.state:
             key = self.get_storage_key(turn_context)
-            items = await self._storage.read([key])
-            turn_context.turn_state[self._context_service_key] = _TextTrackedState(items.get(key), self._codec)
+            prefetched = turn_context.turn_state.get(PREFETCHED_STATES_KEY)
+            if not force and prefetched and key in prefetched and isinstance(self._storage, SqlStorage):
+                row = prefetched.pop(key)
+                item = None if row is None else self._storage.item(*row)
+            else:
+                item = (await self._storage.read([key])).get(key)
+            turn_context.turn_state[self._context_service_key] = _TextTrackedState(item, self._codec)
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
         cached = self.get_cached_state(turn_context)

@@ -77,12 +77,25 @@ class CommitteeRepository:
 
     async def types(self) -> dict[CommitteeKind, CommitteeType]:
         """Stored ranges over the defaults (a kind missing from the table keeps its default)."""
-        types = default_committee_types()
         async with self._db.session() as session:
-            for row in (await session.execute(select(CommitteeTypeRecord))).scalars():
-                kind = CommitteeKind(row.kind)
-                types[kind] = CommitteeType(kind, row.label, row.participants, row.min_per_year, row.max_per_year)
+            return await self._types(session)
+
+    @staticmethod
+    async def _types(session: AsyncSession) -> dict[CommitteeKind, CommitteeType]:
+        types = default_committee_types()
+        for row in (await session.execute(select(CommitteeTypeRecord))).scalars():
+            kind = CommitteeKind(row.kind)
+            types[kind] = CommitteeType(kind, row.label, row.participants, row.min_per_year, row.max_per_year)
         return types
+
+    async def types_and_meetings(
+        self, *, uow: UnitOfWork | None = None
+    ) -> tuple[dict[CommitteeKind, CommitteeType], list[MeetingView]]:
+        """`types()` and every meeting (`meetings()`), read in one transaction (the summary's)."""
+        async with self._db.session_in(uow) as session:
+            types = await self._types(session)
+            rows = await session.execute(select(Meeting).order_by(Meeting.starts_at, Meeting.id))
+            return types, [meeting_view(row) for row in rows.scalars()]
 
     async def set_range(self, kind: CommitteeKind, min_per_year: int, max_per_year: int) -> CommitteeType:
         check_range(min_per_year, max_per_year)

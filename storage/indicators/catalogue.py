@@ -10,7 +10,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.errors import DomainError
 from domain.indicators.catalogue import (
@@ -40,6 +40,10 @@ from storage.indicators.reads import (
 )
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
 from storage.people import Directorate
+from storage.unit_of_work import UnitOfWork
+
+_VERSION = select(func.count(), func.max(Indicator.__table__.c.updated_at)).select_from(Indicator.__table__)
+"""Asked before every question that is not a command: built once."""
 
 
 class IndicatorCatalogue:
@@ -49,8 +53,8 @@ class IndicatorCatalogue:
         self._db = database
         self._entries = entries
 
-    async def list_indicators(self, *, include_inactive: bool = False) -> list[IndicatorView]:
-        async with self._db.session() as session:
+    async def list_indicators(self, *, include_inactive: bool = False, uow: UnitOfWork | None = None) -> list[IndicatorView]:
+        async with self._db.session_in(uow) as session:
             snapshot = await load_snapshot(session)
         views = [indicator_view(indicator, snapshot) for indicator in snapshot.indicators.values()]
         return sorted((v for v in views if include_inactive or v.active), key=lambda v: v.code)
@@ -58,9 +62,13 @@ class IndicatorCatalogue:
     async def version(self) -> tuple:
         """Changes whenever an indicator is added, removed or edited: one cheap statement for
         readers that keep what they built from the catalogue."""
-        async with self._db.session() as session:
-            row = (await session.execute(select(func.count(), func.max(Indicator.updated_at)))).one()
-        return tuple(row)
+        async with self._db.transaction() as connection:
+            return await self.version_in(connection)
+
+    @staticmethod
+    async def version_in(connection: AsyncConnection) -> tuple:
+        """`version`, in the caller's transaction."""
+        return tuple((await connection.execute(_VERSION)).one())
 
     async def get(self, code: str) -> IndicatorView | None:
         async with self._db.session() as session:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Text, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from domain.errors import DomainError
@@ -107,7 +108,12 @@ class KnowledgeRepository:
     async def fingerprint(self) -> tuple:
         """Changes whenever an entry is added, edited or removed (cheap: one aggregate query)."""
         async with self._db.transaction() as connection:
-            return tuple((await connection.execute(_FINGERPRINT)).one())
+            return await self.fingerprint_in(connection)
+
+    @staticmethod
+    async def fingerprint_in(connection: AsyncConnection) -> tuple:
+        """`fingerprint`, in the caller's transaction."""
+        return tuple((await connection.execute(_FINGERPRINT)).one())
 
     async def entries(self) -> list[StoredEntry]:
         async with self._db.session() as session:

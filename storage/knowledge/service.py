@@ -12,6 +12,8 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from domain.errors import DomainError
 from domain.knowledge.document import organisation_entries_from_bytes
 from domain.knowledge.entries import Entry, EntryKind, lead_entry
@@ -52,9 +54,11 @@ class KnowledgeService:
         self._refresh_lock = asyncio.Lock()
         self._before_attaching: dict[str, Entry] = {}
 
-    async def knowledge_base(self) -> KnowledgeBase:
-        """The index, refreshed from the database when someone changed it (one cheap query)."""
-        fingerprint = await self._repository.fingerprint()
+    async def knowledge_base(self, fingerprint: tuple | None = None) -> KnowledgeBase:
+        """The index, refreshed from the database when someone changed it (one cheap query);
+        `fingerprint`: the database's, when the caller read it already (`fingerprint_in`)."""
+        if fingerprint is None:
+            fingerprint = await self._repository.fingerprint()
         if self._base is not None and fingerprint == self._fingerprint:
             return self._base
         async with self._refresh_lock:
@@ -69,6 +73,10 @@ class KnowledgeService:
                 self._attach(await self._repository.phrasings())
                 self._fingerprint = fingerprint
         return self._base
+
+    async def fingerprint_in(self, connection: AsyncConnection) -> tuple:
+        """What tells whether the knowledge base changed, read in the caller's transaction."""
+        return await self._repository.fingerprint_in(connection)
 
     def _attach(self, phrasings: list[tuple[str, str]]) -> None:
         """Index the questions the lead attached to entries, on top of each entry's own phrasings."""

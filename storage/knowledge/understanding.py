@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
 from domain.understanding.understanding import Understander, Understanding
+from storage.db import Database
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.knowledge.service import KnowledgeService
 from storage.people import DirectorateRepository
@@ -12,8 +13,13 @@ from storage.people import DirectorateRepository
 
 class UnderstandingService:
     def __init__(
-        self, knowledge: KnowledgeService, catalogue: IndicatorCatalogue, directorates: DirectorateRepository
+        self,
+        knowledge: KnowledgeService,
+        catalogue: IndicatorCatalogue,
+        directorates: DirectorateRepository,
+        database: Database,
     ) -> None:
+        self._database = database
         self._knowledge = knowledge
         self._catalogue = catalogue
         self._directorates = directorates
@@ -25,9 +31,13 @@ class UnderstandingService:
 
     async def _current(self) -> Understander:
         """Rebuilt only when the knowledge base, the catalogue or the directorates changed: each
-        message pays two small statements, not the catalogue's."""
-        knowledge = await self._knowledge.knowledge_base()
-        names = (id(knowledge), await self._catalogue.version(), await self._directorates.names())
+        message pays three small statements in one transaction, not the catalogue's."""
+        async with self._database.transaction() as connection:
+            fingerprint = await self._knowledge.fingerprint_in(connection)
+            catalogue_version = await self._catalogue.version_in(connection)
+            directorate_names = await self._directorates.names_in(connection)
+        knowledge = await self._knowledge.knowledge_base(fingerprint)
+        names = (id(knowledge), catalogue_version, directorate_names)
         if self._understander is None or names != self._names:
             indicators = [
                 IndicatorName(view.code, view.label, view.definition) for view in await self._catalogue.list_indicators()

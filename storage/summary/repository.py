@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -86,10 +87,14 @@ class SummaryRepository:
     def database(self) -> Database:
         return self._db
 
-    async def values_version(self) -> tuple[int, int]:
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """One transaction for several reads (the summary's: values, catalogue, directorates, meetings)."""
+        return self._db.unit_of_work()
+
+    async def values_version(self, *, uow: UnitOfWork | None = None) -> tuple[int, int]:
         """Changes whenever a value is recorded: values are never updated in place (a correction is
         a new row), so the row count and the highest id together tell whether anything changed."""
-        async with self._db.session() as session:
+        async with self._db.session_in(uow) as session:
             count, highest = (
                 await session.execute(select(func.count(), func.max(IndicatorValue.id)).select_from(IndicatorValue))
             ).one()

@@ -8,14 +8,13 @@ not even loaded for a contributor.
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
 from domain.clock import Clock, load_timezone
-from domain.committees.cadence import CadenceWarning
-from domain.committees.meetings import MeetingView
+from domain.committees.cadence import CadenceWarning, MeetingStatus
+from domain.committees.meetings import MeetingView, cadence_warnings
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.rules import IndicatorView
 from domain.people import PersonView
@@ -33,10 +32,10 @@ from domain.summary.model import (
 from domain.summary.organisation import Organisation
 from domain.summary.request import SummaryRequest
 from storage.committees.repository import CommitteeRepository
-from storage.committees.service import cadence_warnings_of
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
 from storage.summary.repository import StoredValue, SummaryRepository
+from storage.unit_of_work import UnitOfWork
 
 MEETINGS_SHOWN = 3
 CACHED_SCOPES = 64
@@ -152,12 +151,12 @@ class SummaryService:
         """Raises SummaryAccessDenied / SummaryError (French) for a filter outside the scope or unknown."""
         today = self.today()
         only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
-        version, views, directorates, (meetings, warnings) = await asyncio.gather(
-            self.repository.values_version(),
-            self.catalogue.list_indicators(include_inactive=True),
-            self.directorates.list(),
-            self._committee_context(today),
-        )
+        # One transaction for the four reads: on SQLite they queued one after the other anyway.
+        async with self.repository.unit_of_work() as uow:
+            version = await self.repository.values_version(uow=uow)
+            views = await self.catalogue.list_indicators(include_inactive=True, uow=uow)
+            directorates = await self.directorates.list(uow=uow)
+            meetings, warnings = await self._committee_context(today, uow)
         active = [view for view in views if view.active]
         bases = {view.weighting_base for view in active if view.aggregation_rule is AggregationRule.WEIGHTED_MEAN}
         inactive_bases = [view for view in views if not view.active and view.code in bases]
@@ -180,8 +179,11 @@ class SummaryService:
         codes = {indicator.code for indicator in summary.visible_indicators}
         return await self.repository.entries(codes, summary.viewed_directorate)
 
-    async def _committee_context(self, today: date) -> tuple[list[MeetingView], list[CadenceWarning]]:
+    async def _committee_context(self, today: date, uow: UnitOfWork) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:
             return [], []
-        upcoming = await self.committees.upcoming(self._clock.now(), limit=MEETINGS_SHOWN)
-        return upcoming, await cadence_warnings_of(self.committees, today, self.timezone)
+        types, meetings = await self.committees.types_and_meetings(uow=uow)
+        now = self._clock.now()
+        # As `CommitteeRepository.upcoming`, from the meetings read once for the cadence check too.
+        upcoming = [m for m in meetings if m.status is MeetingStatus.PLANNED and m.starts_at > now][:MEETINGS_SHOWN]
+        return upcoming, cadence_warnings(types, meetings, today, self.timezone)

@@ -74,18 +74,20 @@ async def test_a_turn_that_loses_the_state_race_to_another_instance_shows_only_t
     assert positions(texts(await on_first.say("mettre à jour mes indicateurs"))) == [1]
 
     first_has_read, second_is_done = asyncio.Event(), asyncio.Event()
-    read, write_in = first.storage.read, first.storage.write_in  # a turn writes its state in its transaction
+    # A turn reads its state with its activity's claim (bot/prefetch.py) or alone: either way the
+    # stored row becomes the state through `item`. It writes its state in its transaction.
+    read, write_in = first.storage.item, first.storage.write_in
 
-    async def read_then_let_the_other_turn_run(keys):
-        items = await read(keys)
+    def read_then_let_the_other_turn_run(etag, data):
+        item = read(etag, data)
         first_has_read.set()
-        return items
+        return item
 
     async def write_after_the_other_turn(connection, changes):
         await second_is_done.wait()
         await write_in(connection, changes)
 
-    first.storage.read, first.storage.write_in = read_then_let_the_other_turn_run, write_after_the_other_turn
+    first.storage.item, first.storage.write_in = read_then_let_the_other_turn_run, write_after_the_other_turn
 
     async def other_instance_turn():
         await first_has_read.wait()
@@ -95,7 +97,7 @@ async def test_a_turn_that_loses_the_state_race_to_another_instance_shows_only_t
 
     try:
         lost, kept = await asyncio.gather(on_first.say("passer"), other_instance_turn())
-        first.storage.read, first.storage.write_in = read, write_in
+        first.storage.item, first.storage.write_in = read, write_in
         probe = texts(await on_second.say("passer"))
     finally:
         await other_engine.dispose()

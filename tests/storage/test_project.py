@@ -38,3 +38,28 @@ async def test_an_existing_database_keeps_its_data_when_migrated_again(database)
     await DirectorateRepository(database).add("DRH", "Direction des ressources humaines")
     await database.migrate()
     assert [d.code for d in await DirectorateRepository(database).list()] == ["DRH"]
+
+
+async def test_the_heads_read_from_the_migration_files_are_what_alembic_records(database):
+    from sqlalchemy import text
+
+    from storage.db import migration_heads
+
+    async with database.engine.connect() as connection:
+        recorded = {row[0] for row in await connection.execute(text("SELECT version_num FROM alembic_version"))}
+    assert recorded == set(migration_heads())
+
+
+def test_a_start_on_an_up_to_date_database_does_not_load_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from storage.db import Database\n"
+        f"database = Database('sqlite+aiosqlite:///{tmp_path / 'lazy.db'}')\n"
+        "asyncio.run(database.migrate())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True) for _ in "12"]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"]
