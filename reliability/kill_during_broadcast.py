@@ -104,7 +104,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
         started = time.monotonic()
         confirmed = await lead.say(bot.url, "oui")
         verdict.check("the lead's broadcast dialog went through the real endpoint",
-                      contains(asked.replies, "Quel message") and contains(preview.replies, f"Destinataires ({recipients})")
+                      contains(asked.replies, "Quel message") and contains(preview.replies, f"{recipients} destinataires")
                       and contains(confirmed.replies, "C'est parti"), short(confirmed.text))
 
         target = max(1, int(recipients * kill_at))
@@ -172,7 +172,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
         verdict.check("the outbox ends with every delivery sent", final_states == {"sent": recipients}, final_states)
         report_text = await lead_report_text(database)
         verdict.check("the lead got exactly one report, counting every recipient as sent",
-                      len(lead_reports) == 1 and contains([report_text], f"Envoyés : {recipients}"),
+                      len(lead_reports) == 1 and contains([report_text], f"{recipients} messages envoyés"),
                       f"{len(lead_reports)} report(s): {short(report_text.splitlines()[1] if report_text else '')}")
         await database.dispose()
     finally:
