@@ -246,13 +246,13 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   // Checked on the server: the whole form is refused, the error is shown next to its field.
   const refused = await contributor.click('Enregistrer', /Rien n’a été enregistré : corrigez les champs signalés/);
   assert.match(refused[0], /^Rien n’a été enregistré : 1 champ à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
-  assert.match(refused.at(-1), /⚠ IND-05 : Un pourcentage doit être compris entre 0 et 100 : 140 % est hors limites/);
+  assert.match(refused.at(-1), /⚠ IND-05 : un pourcentage doit être compris entre 0 et 100 : 140 % est hors limites/);
   // The card comes back with what was typed: only the wrong field is retyped.
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
-  const saved = await contributor.click('Enregistrer', /Enregistré pour DCP/);
-  assert.match(saved.at(-1), /^Enregistré pour DCP \(7 valeurs\) :/);
+  const saved = await contributor.click('Enregistrer', /Enregistré pour la direction DCP/);
+  assert.match(saved.at(-1), /^Enregistré pour la direction DCP \(7 valeurs\) :/);
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
-  assert.match(saved.at(-1), /Tous les indicateurs de DCP sont à jour pour la période\. Merci !$/);
+  assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour pour la période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
   await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois/);
 });
@@ -315,7 +315,7 @@ async function planWithReminder(chat, committee, label, firstHour, place, margin
     const planned = await planTomorrow(chat, committee, hour, place);
     assert.match(planned, new RegExp(`^C’est planifié : ${label} \\(n° \\d+\\) le .* à ${hour} h 00\\.`));
     const meeting = Number(planned.match(/\(n° (\d+)\)/)[1]);
-    const programmed = planned.includes(`Rappels aux membres : J-1 (`) && planned.includes(`à ${frenchTime(due)}).`);
+    const programmed = planned.includes(`Rappels aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`);
     if (programmed && Date.now() < due.getTime() - 3_000) return { meeting, hour, due, attempts: attempt + 1 };
   }
   assert.fail(`${committee}: the bot never answered early enough to plan a reminder (machine too loaded?)`);
@@ -348,7 +348,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.match(compact, /Points d’attention\n(?:.*\n){0,6}IND-12 Déchets de chantier valorisés\n/);
   assert.match(compact, /… et \d+ autres? indicateurs? à suivre : voir le détail\./);
   assert.match(compact, /6 directions à jour sur 7 pour la période en cours\./);
-  assert.match(compact, /Prochaine réunion : Comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
+  assert.match(compact, /Prochaine réunion : comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
   assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');
   assert.ok((await official.lastCardButtons()).includes('Voir le détail'));
   // The chart is an image the Playground fetches from the bot (SPASER_PUBLIC_URL) and draws.
@@ -450,7 +450,7 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
 scenario('the contributor asks « prochain comité » and adds the meeting to her calendar (.ics)', '17-next-meeting', async () => {
   const [card] = await contributor.say('quand est le prochain COPIL ?', /^Prochain comité de pilotage/);
   assert.match(card, /Date :\n.* à \d+ h 00\nLieu :\nsalle du conseil/);
-  const ics = await fetch(await contributor.lastCardLink('Ajouter à mon agenda (.ics)'));
+  const ics = await fetch(await contributor.lastCardLink('Ajouter à mon agenda'));
   assert.equal(ics.status, 200);
   assert.match(ics.headers.get('content-type'), /^text\/calendar/);
   const event = (await ics.text()).replace(/\r\n[ \t]/g, '');

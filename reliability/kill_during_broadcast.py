@@ -41,6 +41,7 @@ from _support import (  # noqa: E402
 )
 from sqlalchemy import func, select  # noqa: E402
 
+from domain.indicators.values import format_number  # noqa: E402
 from domain.outbox import SourceKind  # noqa: E402
 from storage.broadcasts.repository import Broadcast  # noqa: E402
 from storage.outbox import Delivery  # noqa: E402
@@ -104,7 +105,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
         started = time.monotonic()
         confirmed = await lead.say(bot.url, "oui")
         verdict.check("the lead's broadcast dialog went through the real endpoint",
-                      contains(asked.replies, "Quel message") and contains(preview.replies, f"{recipients} destinataires")
+                      contains(asked.replies, "Quel message") and contains(preview.replies, f"{format_number(recipients)} destinataires")
                       and contains(confirmed.replies, "C'est parti"), short(confirmed.text))
 
         target = max(1, int(recipients * kill_at))
@@ -172,7 +173,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
         verdict.check("the outbox ends with every delivery sent", final_states == {"sent": recipients}, final_states)
         report_text = await lead_report_text(database)
         verdict.check("the lead got exactly one report, counting every recipient as sent",
-                      len(lead_reports) == 1 and contains([report_text], f"{recipients} messages envoyés"),
+                      len(lead_reports) == 1 and contains([report_text], f"{format_number(recipients)} messages envoyés"),
                       f"{len(lead_reports)} report(s): {short(report_text.splitlines()[1] if report_text else '')}")
         await database.dispose()
     finally:
