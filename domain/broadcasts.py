@@ -193,15 +193,19 @@ def _text_block(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
+def _author(author_name: str) -> str:
+    name = shown(author_name)
+    return f"{name}, responsable du SPASER" if name else "la personne responsable du SPASER"
+
+
 def signature(author_name: str, sent_at: datetime, timezone: str) -> str:
-    who = shown(author_name) or "la personne responsable du SPASER"
-    return f"Envoyé par {who}, responsable du SPASER, le {format_datetime_fr(sent_at, timezone)}."
+    return f"Envoyé par {_author(author_name)}, le {format_datetime_fr(sent_at, timezone)}."
 
 
 def preview_signature(author_name: str) -> str:
-    """The preview's signature: nothing is sent yet, so neither « Envoyé par » nor a date."""
-    who = shown(author_name) or "la personne responsable du SPASER"
-    return f"De {who}, responsable du SPASER."
+    """The preview's signature: nothing is sent yet, so the future and no date (« De Alex » would
+    also need its elision)."""
+    return f"Sera envoyé par {_author(author_name)}."
 
 
 def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:

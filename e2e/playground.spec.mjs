@@ -254,7 +254,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour pour la période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
-  await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : rien n’a été enregistré une seconde fois/);
+  await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : le renvoyer ne change rien\./);
 });
 
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
@@ -434,7 +434,7 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
-  assert.match(preview, /Envoi à : membres du COPIL/);
+  assert.match(preview, /Envoi à :\nmembres du COPIL/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais échangé avec l’assistant/);
   await chat.say('oui', /C’est parti : 1 destinataire /);

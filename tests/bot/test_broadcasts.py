@@ -130,7 +130,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
     assert "Envoi à\u00a0: membres du COPIL" in preview and "Audience" not in preview
     assert "2\u00a0destinataires\u00a0: Lucie Roux, Marc Lefèvre" in preview
-    assert "De Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
+    assert "Sera envoyé par Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a encore jamais échangé avec l’assistant dans Teams" in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
