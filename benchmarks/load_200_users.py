@@ -1,7 +1,7 @@
 """Load test: 200 simulated Teams users talking to the real bot at once, against a bare echo bot.
 
     .venv/bin/python benchmarks/load_200_users.py [--users 200] [--duration 60] [--think 0]
-        [--postgres [URL]] [--no-sqlite] [--no-echo] [--json FILE]
+        [--postgres [URL]] [--no-sqlite] [--no-echo] [--unpaced] [--json FILE]
 
 Runs, one after the other in one invocation: the echo bot, the bot on SQLite, and with
 `--postgres` the bot on PostgreSQL; each with its own fresh processes:
@@ -295,6 +295,10 @@ class LoadGenerator:
 # ----- one phase -------------------------------------------------------------------------------
 
 
+UNPACED = "1000000/1"
+"""A send limit no run reaches: with `--unpaced`, the bot answers as fast as it works."""
+
+
 def percentile(samples: list[float], q: int) -> float | None:
     if len(samples) < 2:
         return samples[0] * 1000 if samples else None
@@ -363,7 +367,10 @@ async def run_phase(name: str, mode: str, args: argparse.Namespace, users: list[
         if mode == "bot":
             result["seed_seconds"] = round(await seed(database_url, users, workdir), 1)
             profile = ["-m", "cProfile", "-o", str(workdir / "bot.prof")] if args.profile_bot else []
-            bot = Child("bot", [sys.executable, *profile, str(ROOT / "app.py")], workdir, env=bot_environment(database_url, port))
+            environment = bot_environment(database_url, port)
+            if args.unpaced:  # the echo bot does not pace its replies: compare the work, not Teams' limit
+                environment.update(SPASER_RATE_PER_APP=UNPACED, SPASER_RATE_PER_CONVERSATION=UNPACED)
+            bot = Child("bot", [sys.executable, *profile, str(ROOT / "app.py")], workdir, env=environment)
         else:
             bot = Child("bot", [sys.executable, str(ROOT / "benchmarks" / "echo_bot.py"), "--port", str(port)], workdir,
                         env=bot_environment("", port))
@@ -540,6 +547,8 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo-bot run")
     parser.add_argument("--teams-limits", action="store_true", help="the connector answers 429 past Teams' send limits")
+    parser.add_argument("--unpaced", action="store_true",
+                        help="lift the bot's reply pacing (Teams' 50 messages/s per app), as the echo bot has none")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile-bot", action="store_true", help="run the bot under cProfile (bot.prof in its work folder)")
     parser.add_argument("--json", help="write the figures to this file")

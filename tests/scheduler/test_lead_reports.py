@@ -50,12 +50,17 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     assert "- Ces personnes n’ont jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux, Paul Durand. Installez-leur" in notice.text
 
 
-async def test_moving_a_meeting_again_does_not_name_the_same_people_again(sqlite_database, connector):
+async def _copil_lucie_cannot_be_reached(database, connector):
+    """A COPIL with the lead and one official who never opened the assistant."""
     clock = FakeClock(utc(2027, 1, 4, 9))
-    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
-    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
-    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
-    planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
+    await add_person(database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    feature = build_feature(database, clock, reminders=MEMBERS_ONLY)
+    return feature, await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
+
+
+async def test_moving_a_meeting_again_does_not_name_the_same_people_again(sqlite_database, connector):
+    feature, planned = await _copil_lucie_cannot_be_reached(sqlite_database, connector)
 
     await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 9, 10))
     await feature.jobs.drain_outbox()
@@ -73,11 +78,7 @@ async def test_moving_a_meeting_again_does_not_name_the_same_people_again(sqlite
 
 
 async def test_two_changes_sent_together_name_each_person_once(sqlite_database, connector):
-    clock = FakeClock(utc(2027, 1, 4, 9))
-    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
-    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
-    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
-    planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
+    feature, planned = await _copil_lucie_cannot_be_reached(sqlite_database, connector)
 
     await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 9, 10))
     await feature.committees.cancel(planned.meeting.id)
