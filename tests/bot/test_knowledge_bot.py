@@ -145,7 +145,7 @@ async def test_only_the_lead_can_import_and_unknown_file_types_are_explained(tal
         ("a" * 10_000, "trop long"),
         ("🙂🙂🎉", "aucun mot"),
         ("<script>alert('x')</script>", "aucun mot"),
-        ("**[clique](javascript:alert(1))**", "Je ne sais pas"),
+        ("**[clique](javascript:alert(1))**", "Je n’ai pas compris votre message"),
     ],
 )
 async def test_bad_input_gets_a_clear_french_reply_and_is_not_queued_for_the_lead(talk, runtime, message, expected):
