@@ -20,18 +20,20 @@ from botbuilder.schema import Activity, ConversationReference
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import Settings
-from bot.teams_text import teams_markdown
+from bot.teams_text import SUMMARY_LIMIT, shape_message
 from domain.outbox import parse_retry_after
+from domain.text import plain_excerpt
 from scheduler.outbox import SendError
 
 log = logging.getLogger(__name__)
 
 def build_message(text: str, card: dict[str, Any] | None) -> Activity:
-    """A card with the text as its notification summary, or plain text."""
+    """A card with the text, without its Markdown marks, as its notification summary; or the text
+    shaped for Teams."""
     if card is None:
-        return MessageFactory.text(teams_markdown(text))
+        return shape_message(MessageFactory.text(text))
     activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    activity.summary = text[:200]
+    activity.summary = plain_excerpt(text, SUMMARY_LIMIT)
     return activity
 
 

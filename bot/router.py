@@ -58,6 +58,8 @@ class Command:
     run: Handler
     roles: frozenset[Role | None] = EVERYONE
     help_line: str = ""
+    lead_help: str = ""
+    """Said after `help_line` in the help shown to a lead only."""
     example: str = ""
     topic: str = "Général"
     in_groups: GroupReply = GroupReply.PRIVATELY
@@ -79,6 +81,9 @@ class Command:
 
     def allowed(self, person: PersonView | None) -> bool:
         return (person.role if person else None) in self.roles
+
+    def help_for(self, person: PersonView | None) -> str:
+        return f"{self.help_line} {self.lead_help}" if self.lead_help and person is not None and person.is_lead else self.help_line
 
 
 class Router:

@@ -15,8 +15,11 @@ from collections.abc import Awaitable, Callable
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, TextFormatTypes
 
+from domain.text import excerpt, plain_excerpt, shown
+
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s")
 _FENCE = "```"
+SUMMARY_LIMIT = 200
 
 
 def teams_markdown(text: str) -> str:
@@ -41,14 +44,25 @@ def teams_markdown(text: str) -> str:
     return "\n".join(shaped)
 
 
+def notification_summary(text: str) -> str | None:
+    """What Teams' chat list and notifications show of a message, where Markdown is not rendered
+    (« C’est planifié : **… » showed its asterisks): the text without its Markdown marks, or None
+    when it has none."""
+    plain = plain_excerpt(text, SUMMARY_LIMIT)
+    return plain if plain != shown(excerpt(text, SUMMARY_LIMIT)) else None
+
+
 def shape_message(activity: Activity) -> Activity:
-    """The activity with its text shaped for Teams, when it is a Markdown message (the default)."""
+    """The activity with its text shaped for Teams and a plain notification summary, when it is a
+    Markdown message (the default)."""
     if (
         isinstance(activity, Activity)
         and (activity.type or ActivityTypes.message) == ActivityTypes.message
         and activity.text
         and activity.text_format in (None, TextFormatTypes.markdown)
     ):
+        if activity.summary is None:
+            activity.summary = notification_summary(activity.text)
         activity.text = teams_markdown(activity.text)
     return activity
 

@@ -231,12 +231,15 @@ def _names(names: Sequence[str]) -> str:
 
 
 def nobody_reachable_text(resolved: ResolvedAudience) -> str:
-    """Why nobody can receive the message (every person aimed at never opened the assistant), and
-    what to do: one short sentence each."""
+    """Why nobody can receive the message (every person aimed at never wrote to the assistant), and
+    what to do, in the words of the delivery reports."""
     count = len(resolved.unreachable)
+    them = agreed(count, "lui", "leur")
     return (
-        f"Rien n’a été envoyé : {_names(resolved.unreachable)} n’{agreed(count, 'a', 'ont')} jamais ouvert l’assistant dans Teams. "
-        f"Demandez-{agreed(count, 'lui', 'leur')} de l’ouvrir, puis diffusez à nouveau votre message."
+        f"Personne ne peut recevoir ce message pour l’instant : {_names(resolved.unreachable)} "
+        f"n’{agreed(count, 'a', 'ont')} encore jamais écrit à l’assistant dans Teams. "
+        f"Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant, "
+        "puis diffusez à nouveau votre message."
     )
 
 
@@ -258,7 +261,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
         body.append(
             _text_block(
                 f"⚠ Ne {'le recevront' if several else 'le recevra'} pas : {_names(resolved.unreachable)}, "
-                f"qui n’{'ont' if several else 'a'} encore jamais échangé avec l’assistant dans Teams "
+                f"qui n’{'ont' if several else 'a'} encore jamais écrit à l’assistant dans Teams "
                 "(le bilan d’envoi le signalera).",
                 weight="Bolder",
                 color="Attention",
@@ -280,7 +283,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
             "items": [
                 _text_block("Message de la personne responsable du SPASER", weight="Bolder"),
                 _text_block(with_link_targets(text)),
-                _text_block(preview_signature(author_name), size="Small", isSubtle=True),
+                *([_text_block(preview_signature(author_name), size="Small", isSubtle=True)] if reachable else []),
             ],
         }
     )

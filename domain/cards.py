@@ -97,7 +97,7 @@ def help_card(lines_by_topic: Iterable[tuple[str, str]], examples: list[str]) ->
             "isSubtle": True,
             "spacing": "Medium",
             "text": "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
-            "Dans un dialogue, « annuler » arrête à tout moment.",
+            "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment.",
         }
     )
     return card(body, [im_back(example, example) for example in examples])

@@ -244,7 +244,7 @@ PROBLEMS = (
         NO_REFERENCE[:20],
         "Cette personne n’a jamais écrit à l’assistant dans Teams",
         "Ces personnes n’ont jamais écrit à l’assistant dans Teams",
-        "Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant, puis renvoyez le message si besoin.",
+        "Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,

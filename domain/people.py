@@ -85,7 +85,7 @@ ROLE_ADDRESSEES = {
 
 
 UNREGISTERED_REFUSAL = (
-    "Cette fonction est réservée aux personnes enregistrées : demandez à la personne responsable du "
+    "Cette action est réservée aux personnes enregistrées : demandez à la personne responsable du "
     "SPASER de vous enregistrer. Vous pouvez déjà me poser vos questions sur le SPASER."
 )
 

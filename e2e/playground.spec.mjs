@@ -153,7 +153,7 @@ scenario(
 scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i', async (chat) => {
   const replies = await chat.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${PLAYGROUND_USER.name} : responsable du SPASER. Vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions).`),
+    replies.includes(`Vous êtes ${PLAYGROUND_USER.name}, responsable du SPASER. Vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions).`),
     replies.join('\n'),
   );
 });
@@ -174,9 +174,17 @@ scenario('the lead adds a directorate through the dialog and lists it', '06-add-
   assert.match(replies.at(-1), /DCP : Direction de la commande publique/);
 });
 
+/** The coming Friday in words (« vendredi 11 décembre 2026 »): a reminder names its day in full. */
+function nextFridayInWords(today = new Date()) {
+  const friday = new Date(today);
+  friday.setDate(today.getDate() + ((12 - today.getDay()) % 7 || 7));
+  const words = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(friday);
+  return words.replace(/^(\S+) 1 /, '$1 1er ');
+}
+
 scenario('a proactive message sent through the stored reference reaches the chat', '07-proactive', async (chat) => {
   const skip = (await chat.botMessages()).length;
-  const text = 'Rappel : la saisie des indicateurs SPASER ferme vendredi.';
+  const text = `Rappel : la saisie des indicateurs SPASER se termine le ${nextFridayInWords()}.`;
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },
@@ -189,7 +197,7 @@ scenario('a proactive message sent through the stored reference reaches the chat
 
 scenario('the lead registers a contributor and an official by chat', '08-register-people', async (chat) => {
   await chat.say(`affecter ${CONTRIBUTOR.email} contributrice ${CONTRIBUTOR.directorate}`,
-    new RegExp(`${CONTRIBUTOR.email} est contributeur·rice de direction \\(${CONTRIBUTOR.directorate}\\)`));
+    new RegExp(`${CONTRIBUTOR.email} est contributeur·rice pour la direction ${CONTRIBUTOR.directorate}\\.`));
   await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} est élu·e`));
 });
 
@@ -201,7 +209,7 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
   assert.match(welcome, /En tant que contributeur·rice de votre direction/);
   const replies = await contributor.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${CONTRIBUTOR.name} : contributeur·rice pour la direction DCP (Direction de la commande publique). Vous renseignez les indicateurs SPASER de votre direction.`),
+    replies.includes(`Vous êtes ${CONTRIBUTOR.name}, contributeur·rice pour la direction DCP (Direction de la commande publique). Vous renseignez les indicateurs SPASER de votre direction.`),
     replies.join('\n'),
   );
 });
@@ -212,7 +220,7 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   assert.match(intro, /IND-01 Part des marchés notifiés .*\(3ᵉ trimestre 2026\)|IND-01 .*\((?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}\)/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
-  const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
+  const retry = await contributor.say('6O %', /Retapez la valeur de l’indicateur IND-01 \(essai 2 sur 3\)/);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
   assert.match(retry[0], /^« 6O % » n’est pas un nombre : la lettre O y remplace le chiffre zéro\. Tapez la valeur en chiffres : « 60 % »\./);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
@@ -225,7 +233,7 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   await contributor.say('aucun', /J’enregistre 8 400 heures pour IND-03/);
   const saved = await contributor.say('oui', /\(4\/10\) IND-04 — /);
   assert.equal(saved.length, 1, 'what was saved heads the next question: one message');
-  assert.match(saved[0], /^Enregistré : IND-03 = 8 400 heures\.\n\(4\/10\) IND-04 — /);
+  assert.match(saved[0], /^Enregistré : 8 400 heures pour IND-03\.\n\(4\/10\) IND-04 — /);
   const cancelled = await contributor.say('annuler', /^Saisie arrêtée/);
   assert.deepEqual(cancelled, ['Saisie arrêtée : seules les valeurs que vous avez confirmées sont enregistrées.']);
 });
@@ -244,9 +252,9 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   }
   await contributor.fillForm('IND-11 —', 'Commentaire (facultatif)', 'Nouveau circuit de validation des factures');
   // Checked on the server: the whole form is refused, the error is shown next to its field.
-  const refused = await contributor.click('Enregistrer', /Rien n’a été enregistré : corrigez les champs signalés/);
+  const refused = await contributor.click('Enregistrer', /Rien n’a été enregistré : corrigez le champ signalé, puis renvoyez le formulaire/);
   assert.match(refused[0], /^Rien n’a été enregistré : 1 champ à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
-  assert.match(refused.at(-1), /⚠ IND-05 : un pourcentage doit être compris entre 0 et 100 : 140 % est hors limites/);
+  assert.match(refused.at(-1), /⚠ IND-05 : 140 % n’est pas possible, car un pourcentage est compris entre 0 et 100 %\./);
   // The card comes back with what was typed: only the wrong field is retyped.
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
   const saved = await contributor.click('Enregistrer', /Enregistré pour la direction DCP/);
@@ -436,8 +444,8 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /Adele Vance/);
   assert.match(preview, /Envoi à :\nmembres du COPIL/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
-  assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais échangé avec l’assistant/);
-  await chat.say('oui', /C’est parti : 1 destinataire /);
+  assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais écrit à l’assistant/);
+  await chat.say('oui', /Envoi en cours à 1 destinataire /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Bilan de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Bilan de votre diffusion'),
@@ -463,7 +471,7 @@ scenario('the contributor asks « prochain comité » and adds the meeting to he
 scenario('the contributor writes as she speaks: who leads, what is late, a neighbouring subject', '17b-free-text', async () => {
   await contributor.say('c’est qui le responsable spaser ?', /^(La personne responsable du SPASER est|Les personnes responsables du SPASER sont)/);
   await contributor.say('qu’est-ce qui est en retard chez nous ?', /^(Indicateurs à surveiller|Aucun indicateur en retard)/);
-  await contributor.say('le seuil des marchés européens c’est combien', /^Ce n’est pas mon sujet/);
+  await contributor.say('le seuil des marchés européens c’est combien', /^Cette question sort de mon champ/);
 });
 
 // --- Reminders (issue #5), part 2: on time, never twice across kill -9, late after downtime.

@@ -142,7 +142,7 @@ async def run(postgres_url: str | None) -> int:
             Indicator, Indicator.id == IndicatorValue.indicator_id).where(Indicator.code == "IND-01"))
         verdict.figure("2. values saved for two identical « oui »", saved)
         verdict.check("2. two identical « oui » at once save one value",
-                      saved == 1 and sum(contains(r.replies, "Enregistré : IND-01") for r in results) == 1
+                      saved == 1 and sum(contains(r.replies, " pour IND-01.") for r in results) == 1
                       and sum(copy_ok(r) for r in results) == 1,
                       f"{saved} value(s); HTTP {[r.status for r in results]}")
 

@@ -48,7 +48,7 @@ SCRIPT = (
     ("lead", "DAF", "nom complet de la direction DAF"),
     ("nadia", "Source : recensement OECP", f"J'enregistre **45,5{NBSP}%** pour IND-01"),
     ("lead", "Direction des affaires financières", "enregistrée"),
-    ("nadia", "oui", f"Enregistré : IND-01 = 45,5{NBSP}%."),
+    ("nadia", "oui", f"Enregistré : 45,5{NBSP}% pour IND-01."),
 )
 
 

@@ -131,11 +131,13 @@ MEMBERS_ONLY = ReminderSettings(data_collection_offsets_days=())
 
 
 def received(connector) -> list[tuple[str, str]]:
-    """(conversation id, rendered text) of everything the fake connector received."""
+    """(conversation id, rendered text) of everything the fake connector received: a card by its
+    summary, a text message by its text (its summary is only the notification preview)."""
     out = []
     for body in connector.sent:
         activity = Activity().deserialize({k: v for k, v in body.items() if not k.startswith("_")})
-        out.append((body["_conversation_id"], activity.summary or render_as_text(activity)))
+        shown = render_as_text(activity) if activity.text else activity.summary or render_as_text(activity)
+        out.append((body["_conversation_id"], shown))
     return out
 
 

@@ -281,7 +281,7 @@ def build_commands(
             (rf"^cadence (du |des |de )?{COMMITTEE}[^0-9]*(?P<low>\d{{1,3}}) ?(a|-) ?(?P<high>\d{{1,3}})",),
             set_cadence,
             roles=LEAD_ONLY,
-            help_line="« cadence du COPIL 1 à 2 » : changer la cadence recommandée",
+            help_line="« cadence du COPIL 1 à 2 » : changer le nombre de réunions recommandé par an (ici 1 à 2)",
             in_groups=GroupReply.HERE,
         ),
         Command(

@@ -10,7 +10,7 @@ from domain.cards import help_card
 from domain.people import PersonView, Role
 
 GREETING_REPLIES = (
-    "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir mes commandes.",
+    "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir ce que je sais faire.",
     "Bonjour ! Posez-moi une question sur le SPASER, ou tapez « aide ».",
 )
 NOTHING_TO_CANCEL = "Il n’y a rien en cours à annuler. Tapez « aide » pour voir ce que je sais faire."
@@ -24,7 +24,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         commands = router.available_to(call.person)
         examples = [c.example for c in router.suggested_for(call.person, limit=5)]
         await call.turn_context.send_activity(
-            card_message(help_card([(c.topic, c.help_line) for c in commands], examples), "Aide de l’assistant SPASER")
+            card_message(help_card([(c.topic, c.help_for(call.person)) for c in commands], examples), "Aide de l’assistant SPASER")
         )
 
     async def greet(call: CommandCall) -> None:
@@ -97,13 +97,13 @@ _DIRECTORATE_LINKS = {Role.LEAD: ", rattaché·e à", Role.CONTRIBUTOR: " pour",
 
 
 def who_you_are(person: PersonView) -> str:
-    """« Vous êtes Nadia Benali : contributeur·rice pour la direction DCP (Direction de la commande
-    publique). Vous renseignez les indicateurs SPASER de votre direction. » The role is a label after
-    « : », right however many people share it (« la personne responsable » was wrong with two leads)."""
+    """« Vous êtes Nadia Benali, contributeur·rice pour la direction DCP (Direction de la commande
+    publique). Vous renseignez les indicateurs SPASER de votre direction. » The role is a label in
+    apposition, right however many people share it (« la personne responsable » was wrong with two leads)."""
     name = f"**{person.name or person.email}**"
     where = ""
     if person.directorate_code:
         named = f" ({person.directorate_name})" if person.directorate_name else ""
         link = _DIRECTORATE_LINKS[person.role]
         where = f"{link} la direction **{person.directorate_code}**{named}"
-    return f"Vous êtes {name} : {_ROLE_SENTENCES[person.role]}{where}. {_WHAT_YOU_DO[person.role]}."
+    return f"Vous êtes {name}, {_ROLE_SENTENCES[person.role]}{where}. {_WHAT_YOU_DO[person.role]}."

@@ -44,7 +44,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         known = await directorates.get_by_code(directorate) if directorate else None
         if known is None or not card_id:
             await turn_context.send_activity(
-                "Ce formulaire n’est pas valable : rien n’a été enregistré. Tapez « formulaire indicateurs » pour en obtenir un nouveau."
+                "Ce formulaire n’est pas valable : rien n’a été enregistré. Tapez « formulaire des indicateurs » pour en obtenir un nouveau."
             )
             return
         form = read_form(value)

@@ -173,7 +173,7 @@ def build_commands(
         for directorate in due:
             codes = ", ".join(f"{code} ({parse_period(period).label})" for code, period in directorate.items)
             lines.append(f"- **{directorate.code}** ({directorate.name}) : {directorate.count} — {codes}")
-        lines.append("Pour saisir à la place d’une direction : « mettre à jour les indicateurs de DPB » ou « formulaire indicateurs DPB ».")
+        lines.append("Pour saisir à la place d’une direction : « mettre à jour les indicateurs de DPB » ou « formulaire des indicateurs DPB ».")
         await say(call, "\n".join(lines))
 
     async def start_update(call: CommandCall) -> None:
@@ -231,10 +231,10 @@ def build_commands(
                 await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
                 return
             body = [{"type": "TextBlock", "text": "Le formulaire de quelle direction ?", "wrap": True}]
-            actions = [im_back(f"{d.code} ({d.count})", f"formulaire indicateurs {d.code}") for d in due[:6]]
+            actions = [im_back(f"{d.code} ({d.count})", f"formulaire des indicateurs {d.code}") for d in due[:6]]
             await call.turn_context.send_activity(card_message(adaptive_card(body, actions)))
             if len(due) > 6:
-                await say(call, "Autres directions : tapez « formulaire indicateurs CODE » (ex. « formulaire indicateurs " + due[6].code + " »).")
+                await say(call, "Autres directions : tapez « formulaire des indicateurs CODE » (ex. « formulaire des indicateurs " + due[6].code + " »).")
             return
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:
@@ -333,7 +333,7 @@ def build_commands(
                 lines += [catalogue_line(i) for i in by_axis[axis]]
         if overview:
             example = next(axis for axis in Axis if by_axis.get(axis))
-            lines.append(f"Le détail d’un axe : « catalogue axe {example.value} » ; d’un indicateur : « définition de {active[0].code} ».")
+            lines.append(f"Pour le détail d’un axe, tapez « catalogue axe {example.value} » ; pour un indicateur, « définition de {active[0].code} ».")
         inactive = [i.code for i in indicators if not i.active]
         if inactive:
             lines.append(f"Désactivés : {', '.join(inactive)}.")
@@ -415,7 +415,8 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="update_indicators",
-            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une (pour la personne responsable du SPASER : « … de DPB pour 2025-T4 »)",
+            help_line="« mettre à jour mes indicateurs » : saisir les valeurs une par une",
+            lead_help="(pour une autre direction : « mettre à jour les indicateurs de DPB pour 2025-T4 »)",
             example="mettre à jour mes indicateurs",
             in_groups=GroupReply.PERSONAL_ONLY,
         ),
@@ -425,8 +426,8 @@ def build_commands(
             send_form,
             roles=REPORTERS,
             topic=TOPIC,
-            help_line="« formulaire indicateurs » : tous vos indicateurs dans un seul formulaire",
-            example="formulaire indicateurs",
+            help_line="« formulaire des indicateurs » : tous vos indicateurs dans un seul formulaire",
+            example="formulaire des indicateurs",
         ),
         Command(
             "indicator_correct",

@@ -51,7 +51,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
     async def list_open_questions(call: CommandCall) -> None:
         questions = await knowledge.open_questions()
         if not questions:
-            await call.turn_context.send_activity("Aucune question en attente de réponse. 👍")
+            await call.turn_context.send_activity("Aucune question en attente de réponse.")
             return
         base = await knowledge.knowledge_base()
         lines = ["Questions auxquelles je n’ai pas su répondre (les plus récentes d’abord) :"]
@@ -105,7 +105,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^rattache[rz]? (la )?question (n(o|°)? ?)?(?P<id>\d{1,9}) (a|au|a la) (fiche )?(?P<entry>[a-z0-9][a-z0-9-]{0,79})$",),
             attach_question,
             roles=LEAD_ONLY,
-            help_line="« rattacher la question 3 à copil » : cette question renverra désormais à la fiche qui y répond",
+            help_line="« rattacher la question 3 à la fiche copil » : cette question renverra désormais à la fiche qui y répond",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),
@@ -114,7 +114,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^repondre (a )?(la )?question (n(o|°)? ?)?(?P<id>\d{1,9})\b",),
             answer_open_question,
             roles=LEAD_ONLY,
-            help_line="« répondre à la question 3 » : votre réponse sera donnée à l’avenir",
+            help_line="« répondre à la question 3 » : votre réponse sera donnée aux personnes qui la poseront",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),

@@ -65,6 +65,7 @@ def parse_assignment(text: str) -> AssignRoleOptions:
         lowered = word.lower().strip(",;.")
         if options.role is None and lowered in ROLE_WORDS:
             options.role = ROLE_WORDS[lowered]
+            options.role_word = lowered
         elif options.role is not None and word.isupper() and len(word) <= 32:
             options.directorate_code = word.strip(",;.")
     return options

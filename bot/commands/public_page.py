@@ -64,7 +64,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
             (rf"^(retirer|depublier|mettre hors ligne) {_PAGE}$",),
             unpublish,
             roles=LEAD_ONLY,
-            help_line="« retirer la page SPASER » : la page publique n’est plus en ligne",
+            help_line="« retirer la page SPASER » : mettre la page publique hors ligne",
             topic=TOPIC,
         ),
         Command("public_page_state", (r"^page (publique|spaser)$",), show_state, roles=LEAD_ONLY, topic=TOPIC),

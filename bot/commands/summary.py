@@ -143,7 +143,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (r"^(les )?directions (en retard|pas a jour|a relancer)$",),
             answering(answers.not_up_to_date_answer),
             roles=REGISTERED,
-            help_line="« directions en retard » : qui n’a pas encore saisi pour la période en cours",
+            help_line="« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la période en cours",
             topic="Synthèse",
             intent="directorates_not_up_to_date",
         ),

@@ -165,8 +165,8 @@ class BroadcastDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         await step.context.send_activity(
-            f"C’est parti : {people_count(len(resolved.reachable) or broadcast.recipient_count)} ({resolved.label}). Les envois respectent les "
-            "limites de Teams ; je vous enverrai le bilan (envoyés, en échec, injoignables) quand tout sera parti."
+            f"Envoi en cours à {people_count(len(resolved.reachable) or broadcast.recipient_count)} ({resolved.label}). "
+            "Je vous enverrai le bilan (messages envoyés, envois en échec, personnes injoignables) une fois l’envoi terminé."
         )
         return await step.end_dialog(broadcast.id)
 

@@ -79,7 +79,7 @@ class QueuedItem:
 
     @classmethod
     def of(cls, item: DueItem) -> list[str]:
-        return [item.indicator.code, item.period.code, item.indicator.unit.value, item.indicator.label, describe_item(item, with_code=True)]
+        return [item.indicator.code, item.period.code, item.indicator.unit.value, item.indicator.label, describe_item(item)]
 
     @classmethod
     def load(cls, stored: list[str]) -> QueuedItem:
@@ -109,7 +109,7 @@ async def _read_value(prompt: PromptValidatorContext) -> bool:
             prompt.recognized.value = GAVE_UP
             return True
         await prompt.context.send_activity(
-            f"{error.message}\nRetapez la valeur de {validations['code']} (essai {failures + 1} sur "
+            f"{error.message}\nRetapez la valeur de l’indicateur {validations['code']} (essai {failures + 1} sur "
             f"{MAX_VALUE_ATTEMPTS}), ou « passer » pour la laisser de côté."
         )
         return False
@@ -142,7 +142,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
     help_text = (
         "Je vous demande, indicateur par indicateur, la valeur de la période, un commentaire facultatif, puis "
         "une confirmation avant d’enregistrer. Écrivez les nombres comme d’habitude (12,5 % ; 1 200 ; "
-        "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire indicateurs » ouvre un formulaire "
+        "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire des indicateurs » ouvre un formulaire "
         "pour tout saisir d’un coup."
     )
     cancel_text = "Saisie arrêtée : seules les valeurs que vous avez confirmées sont enregistrées."
@@ -250,7 +250,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         lines = [*refusal, f"**{directorate_code}** : {counted(len(items), 'indicateur')} {intro}."]
         lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.label})" for item in items]
         lines.append(
-            ("Je vous les demande un par un." if len(items) > 1 else "Je vous le demande.")
+            ("Je vais vous les demander un par un." if len(items) > 1 else "Je vais vous le demander.")
             + " Tapez « passer » pour laisser un indicateur de côté, « annuler » pour arrêter (ce qui est confirmé reste enregistré)."
         )
         await step.context.send_activity("\n".join(lines))
@@ -388,9 +388,9 @@ class UpdateIndicatorsDialog(SpaserDialog):
             return await self._next_item(
                 step,
                 loop,
-                f"Enregistré : {item.code} = {shown} (remplace {outcome.saved[0].previous_shown}, conservé dans l’historique).",
+                f"Enregistré : {shown} pour {item.code} (remplace {outcome.saved[0].previous_shown}, conservé dans l’historique).",
             )
-        return await self._next_item(step, loop, f"Enregistré : {item.code} = {shown}.")
+        return await self._next_item(step, loop, f"Enregistré : {shown} pour {item.code}.")
 
     @staticmethod
     async def _next_item(step: WaterfallStepContext, loop: dict, note: str):

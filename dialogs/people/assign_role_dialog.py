@@ -33,8 +33,8 @@ ROLE_SYNONYMS = {
 }
 
 
-ROLE_WORDS_TYPED = {Role.LEAD: "responsable", Role.CONTRIBUTOR: "contributeur·rice", Role.OFFICIAL: "élu·e"}
-"""How the lead types each role inline (each is one of ROLE_SYNONYMS)."""
+ROLE_WORDS_TYPED = {Role.LEAD: "responsable", Role.CONTRIBUTOR: "contributrice", Role.OFFICIAL: "élue"}
+"""A role word anyone can type (no point médian), for when the lead chose the role on the card."""
 
 
 @dataclass
@@ -43,6 +43,8 @@ class AssignRoleOptions:
     role: Role | None = None
     directorate_code: str = ""
     name: str = ""
+    role_word: str = ""
+    """The role word as the lead typed it (« contributrice »), echoed in the command suggested back."""
 
 
 async def _valid_email(prompt: PromptValidatorContext) -> bool:
@@ -85,6 +87,7 @@ class AssignRoleDialog(SpaserDialog):
         step.values["role"] = options.role.value if options.role else ""
         step.values["directorate_code"] = options.directorate_code
         step.values["name"] = options.name
+        step.values["role_word"] = options.role_word
         if options.email:
             return await step.next(options.email)
         return await step.prompt(
@@ -151,18 +154,22 @@ class AssignRoleDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        where = f" ({person.directorate_code})" if person.directorate_code else ""
+        what = role.label
+        if person.directorate_code:
+            what = f"{'contributeur·rice' if role is Role.CONTRIBUTOR else role.label} pour la direction {person.directorate_code}"
         who = f"**{person.name}** ({person.email})" if person.name and person.name != person.email.split("@")[0] else f"**{person.email}**"
         notes = []
         if self._directory is not None and entry is None:
             notes.append("Attention : je ne trouve pas cette adresse dans l’annuaire Microsoft 365 ; vérifiez-la.")
         elif self._directory is None and not name:
-            again = " ".join(filter(None, [person.email, ROLE_WORDS_TYPED[role], person.directorate_code]))
+            word = step.values.get("role_word") or ROLE_WORDS_TYPED[role]
+            again = " ".join(filter(None, [person.email, word, person.directorate_code]))
             notes.append(
-                f"Pour afficher son nom plutôt que « {person.name} » avant son premier message : "
-                f"« affecter {again} nom Prénom Nom »."
+                f"Pour que son nom s’affiche à la place de « {person.name} » avant son premier message, "
+                f"tapez : « affecter {again} nom Prénom Nom »."
             )
+        which = "premier" if person.aad_object_id is None else "prochain"
         await step.context.send_activity(
-            " ".join([f"C’est noté : {who} est {role.label}{where}. Son rôle s’appliquera dès son prochain message à l’assistant.", *notes])
+            " ".join([f"C’est noté : {who} est {what}. Son rôle s’appliquera dès son {which} message à l’assistant.", *notes])
         )
         return await step.end_dialog(person.id)

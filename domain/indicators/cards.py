@@ -15,7 +15,7 @@ from typing import Any
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
-from domain.text import counted, shown
+from domain.text import agreed, counted, shown
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"
@@ -43,11 +43,10 @@ def comment_input_id(item: DueItem) -> str:
     return KEY_SEPARATOR.join((COMMENT_PREFIX, item.indicator.code, item.period.code))
 
 
-def describe_item(item: DueItem, *, with_code: bool = False) -> str:
-    """« 3ᵉ trimestre 2026 · en pourcentage (%) · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »; the
-    period code (« 3ᵉ trimestre 2026 (2026-T3) ») only in the chat's value prompt, where a lead may
-    type a period."""
-    parts = [item.period.label_with_code if with_code else item.period.label, f"en {item.indicator.unit.display_name}"]
+def describe_item(item: DueItem) -> str:
+    """« 3ᵉ trimestre 2026 · en pourcentage (%) · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »: no
+    period code, nobody types one while answering."""
+    parts = [item.period.label, f"en {item.indicator.unit.display_name}"]
     if item.existing is not None:
         parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
     if item.last is not None:
@@ -81,7 +80,7 @@ def update_buttons(directorate_code: str | None) -> list[dict]:
     form_suffix = f" {directorate_code}" if directorate_code else ""
     return [
         im_back("Saisir par le chat", f"mettre à jour les indicateurs{suffix}" if directorate_code else "mettre à jour mes indicateurs"),
-        im_back("Ouvrir le formulaire", f"formulaire indicateurs{form_suffix}"),
+        im_back("Ouvrir le formulaire", f"formulaire des indicateurs{form_suffix}"),
     ]
 
 
@@ -102,7 +101,7 @@ def indicator_form_card(
     errors = errors or {}
     body: list[dict] = [
         {"type": "TextBlock", "text": "Indicateurs SPASER à renseigner", "size": "Large", "weight": "Bolder", "wrap": True},
-        {"type": "TextBlock", "text": f"Direction {directorate_code} — {directorate_name}", "wrap": True},
+        {"type": "TextBlock", "text": f"Direction {directorate_code} – {directorate_name}", "wrap": True},
         {
             "type": "TextBlock",
             "isSubtle": True,
@@ -117,7 +116,9 @@ def indicator_form_card(
         body.append(
             {
                 "type": "TextBlock",
-                "text": "Rien n’a été enregistré : corrigez les champs signalés puis renvoyez le formulaire.",
+                "text": "Rien n’a été enregistré : "
+                + agreed(len(errors), "corrigez le champ signalé", "corrigez les champs signalés")
+                + ", puis renvoyez le formulaire.",
                 "color": "Attention",
                 "weight": "Bolder",
                 "wrap": True,

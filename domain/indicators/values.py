@@ -348,7 +348,7 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
     if unit.kind is UnitKind.PERCENTAGE and number > 100:
         raise InvalidValue(
             ValueProblem.OUT_OF_RANGE,
-            f"Un pourcentage doit être compris entre 0 et 100 : {format_number(number)} % est hors limites.",
+            f"{format_number(number)} % n’est pas possible, car un pourcentage est compris entre 0 et 100 %.",
             unit,
         )
     if unit.kind is UnitKind.COUNT and number != number.to_integral_value():
@@ -461,8 +461,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
     raise InvalidValue(
         ValueProblem.UNKNOWN_WORDS,
         f"Je n’ai pas compris « {quoted_input(_unknown_words(leftover, accepted))} » dans « {quoted_input(text)} » : "
-        "tapez seulement la valeur, "
-        f"sans autre mot (unité de l’indicateur : {unit.display_name}).",
+        f"tapez seulement la valeur{'' if unit is Unit.COUNT else ' en ' + unit.label}, sans autre mot.",
         unit,
     )
 

@@ -7,11 +7,14 @@ from domain.knowledge.retrieval import Answer
 
 MAX_QUOTE_CHARS = 1_200
 UNKNOWN_TEXT = "Je ne sais pas répondre à cette question."
+NOT_UNDERSTOOD_TEXT = "Je n’ai pas compris votre message. Reformulez-le, par exemple avec un sigle (COPIL, AMO…)."
 REPHRASE_HINT = "Vous pouvez la reformuler avec d’autres mots, par exemple un sigle (COPIL, AMO…)."
 
 
 def format_answer(answer: Answer) -> str:
     """The message sent to the user: the answer and its source, or an honest « je ne sais pas »."""
+    if answer.entry is None and answer.problem is None and not answer.has_known_word:
+        return NOT_UNDERSTOOD_TEXT
     if answer.entry is None:
         lines = [answer.problem or UNKNOWN_TEXT]
         if answer.suggestions:

@@ -90,6 +90,8 @@ class Answer:
     related: tuple[Entry, ...] = ()
     suggestions: tuple[Entry, ...] = ()
     problem: str | None = None  # French reason when the message itself was unusable
+    has_known_word: bool = True
+    """False when no word of the message is in any entry (« xyzzy plugh »): not a question to answer."""
 
     @property
     def is_known(self) -> bool:
@@ -192,7 +194,10 @@ class KnowledgeBase:
                 for term in self.analyzer.terms_from_tokens(tokens):
                     frequencies[term] += FIELD_WEIGHTS[field_name]
         phrasing_tokens = [token for text in (entry.title, *entry.questions) for token in tokenize(text)]
-        self._pieces.add(entry.id, phrasing_tokens, tokenize(entry.answer))
+        # An out-of-scope answer is the same redirection every time: its wording (« Cette question
+        # sort de mon champ… ») must not weigh on the word pieces of the other entries.
+        answer_tokens = [] if entry.kind is EntryKind.OUT_OF_SCOPE else tokenize(entry.answer)
+        self._pieces.add(entry.id, phrasing_tokens, answer_tokens)
         if len(entry.title.split()) >= 3:  # a real question, as the related-topic buttons show it
             self._titles[fold(entry.title)] = entry.id
         phrasings = tuple(
@@ -270,7 +275,8 @@ class KnowledgeBase:
                 and scored.matched_terms & self.analyzer.domain_terms
             )[:MAX_RELATED]
             confidence = ranked[0].coverage * factor if ranked else 0.0
-            return Answer(question=text, entry=None, confidence=confidence, suggestions=suggestions)
+            known = any(term in self._postings for term in query)
+            return Answer(question=text, entry=None, confidence=confidence, suggestions=suggestions, has_known_word=known)
         # Related topics share the question's subject (a domain term when it names one), not
         # just « combien ».
         related = tuple(

@@ -68,8 +68,8 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "- 1 message envoyé : Marc Lefèvre.",
         "- 1 envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
         "- 3 personnes injoignables. Ces personnes n’ont jamais écrit à l’assistant dans Teams : Hélène Dubois, "
-        "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, puis renvoyez le "
-        "message si besoin. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
+        "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi "
+        "si besoin. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
     ]
 
 
@@ -131,10 +131,10 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert "Envoi à\u00a0: membres du COPIL" in preview and "Audience" not in preview
     assert "2\u00a0destinataires\u00a0: Lucie Roux, Marc Lefèvre" in preview
     assert "Sera envoyé par Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
-    assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a encore jamais échangé avec l’assistant dans Teams" in preview
+    assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a encore jamais écrit à l’assistant dans Teams" in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
-    assert sent.startswith("C’est parti : 2\u00a0destinataires (membres du COPIL).")
+    assert sent.startswith("Envoi en cours à 2\u00a0destinataires (membres du COPIL).")
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
@@ -165,11 +165,13 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
 
     assert "destinataire" not in preview and preview.count("Inès Morel") == 1
     assert (
-        "⚠ Rien n’a été envoyé : Inès Morel, Paul Simon n’ont jamais ouvert l’assistant dans Teams. "
-        "Demandez-leur de l’ouvrir, puis diffusez à nouveau votre message."
+        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel, Paul Simon n’ont encore jamais écrit "
+        "à l’assistant dans Teams. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, "
+        "puis diffusez à nouveau votre message."
     ) in preview.replace("\u00a0", " ")
+    assert "Rien n’a été envoyé" not in preview and "Sera envoyé par" not in preview
     assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
-    assert "C’est parti" not in after, "the dialog ended: « oui » starts nothing"
+    assert "Envoi en cours" not in after, "the dialog ended: « oui » starts nothing"
     assert await runtime.outbox.counts() == {}
     assert await runtime.broadcasts.repository.history() == []
 

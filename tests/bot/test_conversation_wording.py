@@ -52,12 +52,12 @@ async def test_the_people_who_report_for_a_directorate_are_asked_for_inclusively
     assert answer.startswith("Pour la direction **DCP** (Direction de la commande publique), Nadia Benali renseigne")
 
 
-async def test_a_role_given_applies_at_the_next_message_to_the_assistant(runtime, talk):
+async def test_a_role_given_applies_at_the_first_message_of_someone_who_never_wrote(runtime, talk):
     await runtime.directorates.add("DRH", "Direction des ressources humaines")
 
     reply = texts(await talk().say("affecter Marie.Curie@Ville.fr contributrice DRH"))
 
-    assert "Son rôle s’appliquera dès son prochain message à l’assistant." in reply
+    assert "Son rôle s’appliquera dès son premier message à l’assistant." in reply
     assert "bot" not in reply
 
 

@@ -215,21 +215,22 @@ def test_every_help_line_says_what_the_command_does(runtime):
 
 
 async def test_who_am_i_names_the_role_as_a_label_right_for_two_leads_too(runtime, talk, tmp_path):
-    """« Vous êtes X, la personne responsable du SPASER » was wrong once a second lead is registered."""
+    """« Vous êtes X, la personne responsable du SPASER » was wrong once a second lead is registered; the
+    role is in apposition, without article (« Vous êtes X : responsable… » read as notation)."""
     await load_demo(runtime, "local-tenant", tmp_path)
     answers = {}
     for role in (Role.LEAD, Role.CONTRIBUTOR, Role.OFFICIAL):
         person = _person(role)
         answers[role] = "\n".join(render_as_text(a) for a in await talk(person.aad_object_id, person.name).say("qui suis-je\u00a0?"))
     assert answers[Role.CONTRIBUTOR] == (
-        "Vous êtes **Nadia Benali**\u00a0: contributeur·rice pour la direction **DCP** (Direction de la commande publique)."
+        "Vous êtes **Nadia Benali**, contributeur·rice pour la direction **DCP** (Direction de la commande publique)."
         " Vous renseignez les indicateurs SPASER de votre direction."
     )
     assert answers[Role.LEAD] == (
-        "Vous êtes **Camille Martin**\u00a0: responsable du SPASER, rattaché·e à la direction **DCP** (Direction de la commande"
+        "Vous êtes **Camille Martin**, responsable du SPASER, rattaché·e à la direction **DCP** (Direction de la commande"
         " publique). Vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions)."
     )
-    assert answers[Role.OFFICIAL].startswith(f"Vous êtes **{_person(Role.OFFICIAL).name}**\u00a0: élu·e ou directeur·rice")
+    assert answers[Role.OFFICIAL].startswith(f"Vous êtes **{_person(Role.OFFICIAL).name}**, élu·e ou directeur·rice")
     assert "la personne responsable" not in answers[Role.LEAD]
 
 

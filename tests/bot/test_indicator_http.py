@@ -84,5 +84,5 @@ async def test_a_full_update_through_the_endpoint(client, connector):
     await nadia.post(type="message", text="45 %")
     await nadia.post(type="message", text="aucun")
     saved = await nadia.post(type="message", text="oui")
-    assert any("Enregistré\u00a0: IND-01" in (r.get("text") or "") for r in saved)
+    assert any("% pour IND-01." in (r.get("text") or "") for r in saved)
     assert [row[0] for row in await value_rows(client.server.app[RUNTIME])] == ["IND-01"]

@@ -99,7 +99,7 @@ async def test_a_confirmation_delivered_twice_at_once_saves_one_value(client):
     answers = await asyncio.gather(nadia.post(confirmation), nadia.post(confirmation))
 
     assert sorted(status for status, _ in answers) == [200, 200]
-    assert sum("Enregistré : IND-01" in text for _, text in answers) == 1
+    assert sum("% pour IND-01." in text for _, text in answers) == 1
     assert [text for _, text in answers].count("") == 1
     assert [row[0] for row in await value_rows(client.server.app[RUNTIME])] == ["IND-01"]
 
@@ -125,7 +125,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     assert broadcasts == 1
     assert len(per_recipient) == 5 and {count for _, count in per_recipient} == {1}
     assert sorted(len(replies) for replies in answers)[0] == 0, "the copy got no reply"
-    assert sum("C’est parti : 5\u00a0destinataires" in texts(replies) for replies in answers) == 1
+    assert sum("Envoi en cours à 5\u00a0destinataires" in texts(replies) for replies in answers) == 1
 
 
 async def test_an_activity_delivered_again_after_a_restart_is_ignored(sqlite_database, clock):
@@ -252,7 +252,7 @@ async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_
     finally:
         await other_engine.dispose()
 
-    assert sent.startswith("C’est parti : 3\u00a0destinataires")
+    assert sent.startswith("Envoi en cours à 3\u00a0destinataires")
     assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3\u00a0destinataires)")
     assert (broadcasts, deliveries) == (1, 3)
 

@@ -31,7 +31,7 @@ async def test_the_scripts_follow_an_update_dialog_as_the_bot_writes_it(runtime,
     assert contains([started], "Quelle valeur") and "Quelle valeur" in load_fold(started)
     assert contains([valued], "Un commentaire sur IND-01 (45 %) ?") and "Un commentaire" in load_fold(valued)
     assert contains([commented], "J'enregistre **45 %**") and "J'enregistre" in load_fold(commented)
-    assert contains([saved], "Enregistré : IND-")
+    assert contains([saved], "Enregistré : 45 % pour IND-01.")
 
 
 def test_a_french_error_reply_is_recognised_once_folded():

@@ -1,7 +1,7 @@
 """Line breaks on the Teams channel: texts written with single newlines keep their lines in Teams.
 
 Found in the Agents Playground (e2e): Teams renders a message as Markdown, so the update dialog's
-« Je vous les demande un par un… » was glued to the last bullet of the list above it, and
+« Je vais vous les demander un par un… » was glued to the last bullet of the list above it, and
 « (1/3) IND-03 — …\\n3e trimestre…\\nQuelle valeur ? » read as one run-on line.
 """
 
@@ -51,9 +51,9 @@ async def test_the_middleware_shapes_markdown_messages_and_leaves_plain_text_alo
     assert plain.text == "a\nb"
 
 
-def test_a_proactive_text_message_is_shaped_and_a_card_summary_is_not():
+def test_a_proactive_text_message_is_shaped_and_a_card_summary_is_one_plain_line():
     assert build_message("Bilan\n- Envoyés : 1\nSans conversation : 2", None).text == "Bilan\n- Envoyés : 1\n\nSans conversation : 2"
-    assert build_message("Rappel\ndemain", {"type": "AdaptiveCard", "body": []}).summary == "Rappel\ndemain"
+    assert build_message("Rappel\ndemain", {"type": "AdaptiveCard", "body": []}).summary == "Rappel demain"
 
 
 async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(client, connector):
@@ -65,6 +65,6 @@ async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(clie
     response = await client.post("/api/messages", json=activity.serialize())
     intro, question = [reply["text"] for reply in (await response.json())["activities"]]
     assert "\n- **IND-01**" in intro, "the list stays a list"
-    assert ")\n\nJe vous les demande un par un" in intro, "the closing sentence is not glued to the last bullet"
+    assert ")\n\nJe vais vous les demander un par un" in intro, "the closing sentence is not glued to the last bullet"
     assert question.startswith("(1/")
     assert "\n\nQuelle valeur pour la direction DCP ?" in question

@@ -57,13 +57,14 @@ def lead(seeded, talk):
 async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(seeded, nadia):
     listing = texts(await nadia.say("mettre à jour mes indicateurs"))
     assert "**DCP** : 10 indicateurs à renseigner" in listing
-    assert "(1/10) **IND-01**" in listing and "3\u1d49\u00a0trimestre 2026 (2026-T3)" in listing
+    assert "(1/10) **IND-01**" in listing and "3\u1d49\u00a0trimestre 2026 · en pourcentage" in listing
+    assert "(2026-T3)" not in listing, "nobody types the period code while answering"
     assert "Un commentaire sur IND-01 (45,5\u00a0%)\u00a0?" in texts(await nadia.say("45,5 %"))
     confirm = texts(await nadia.say("Source : recensement OECP"))
     assert "J’enregistre **45,5\u00a0%** pour IND-01 (direction DCP, 3\u1d49\u00a0trimestre 2026), commentaire « Source : recensement OECP » ?" in confirm
     assert await value_rows(seeded) == [], "nothing is saved before the confirmation"
     saved = texts(await nadia.say("oui"))
-    assert "Enregistré : IND-01 = 45,5\u00a0%." in saved and "(2/10) **IND-02**" in saved
+    assert "Enregistré : 45,5\u00a0% pour IND-01." in saved and "(2/10) **IND-02**" in saved
     [(code, period, value, comment, _)] = await value_rows(seeded)
     assert (code, period, value, comment) == ("IND-01", "2026-T3", Decimal("45.5"), "Source : recensement OECP")
 
@@ -78,7 +79,7 @@ async def test_what_became_of_an_indicator_opens_the_next_question_in_one_messag
     skipped = await nadia.say("passer")
     helped = await nadia.say("aide")
 
-    assert len(saved) == 1 and saved[0].text.startswith("Enregistré : IND-01 = 45\u00a0%.\n(2/10) **IND-02** — ")
+    assert len(saved) == 1 and saved[0].text.startswith("Enregistré : 45\u00a0% pour IND-01.\n(2/10) **IND-02** — ")
     assert len(skipped) == 1 and skipped[0].text.startswith("IND-02 laissé de côté : rien n’est enregistré.\n(3/10) **IND-03**")
     assert helped[-1].text.startswith("(3/10) **IND-03**"), "the reprompt does not repeat what became of IND-02"
 
@@ -141,7 +142,7 @@ async def test_the_dialog_survives_a_restart_of_the_bot(seeded, nadia, clock):
     try:
         again = ConsoleConversation(restarted, aad_object_id="nadia-aad", name="Nadia Benali")
         assert "J’enregistre **45\u00a0%** pour IND-01" in texts(await again.say("aucun"))
-        assert "Enregistré : IND-01" in texts(await again.say("oui"))
+        assert " pour IND-01." in texts(await again.say("oui"))
     finally:
         await restarted.database.dispose()
     assert [row[0] for row in await value_rows(seeded)] == ["IND-01"]
@@ -162,7 +163,7 @@ async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, l
     asked = texts(await lead.say("mettre à jour mes indicateurs"))
     assert "Pour quelle direction ?" in asked and "[DRM]" in asked
     one = texts(await lead.say("DRM"))
-    assert "**DRM** : 1 indicateur à renseigner." in one and "Je vous le demande." in one and "un par un" not in one
+    assert "**DRM** : 1 indicateur à renseigner." in one and "Je vais vous le demander." in one and "un par un" not in one
     await lead.say("annuler")
     past = texts(await lead.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
     assert "IND-03" in past and "IND-15" in past and "IND-12" not in past, "only the quarterly ones for a quarter"

@@ -102,6 +102,6 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
 
     assert notice.text.splitlines()[3:] == [
         "- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui l’application ou "
-        "demandez-lui d’écrire une fois à l’assistant, puis renvoyez le message si besoin.",
+        "demandez-lui d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
         "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre (message 2).",
     ]

@@ -357,6 +357,6 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
     )
     assert reasons == [
         "- Ces personnes n’ont jamais écrit à l’assistant dans Teams\u00a0: Hélène Dubois, Paul Durand. Installez-leur "
-        "l’application ou demandez-leur d’écrire une fois à l’assistant, puis renvoyez le message si besoin.",
+        "l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
         "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
     ]

@@ -171,6 +171,6 @@ async def test_a_save_turn_commits_its_value_state_and_claim_with_its_last_state
 
     saved = await nadia.say("oui")
 
-    assert "Enregistré : IND-01" in texts(saved)
+    assert " pour IND-01." in texts(saved)
     assert hand_overs.count("commit") == 0
     assert [row[0] for row in await value_rows(runtime)] == ["IND-01"]

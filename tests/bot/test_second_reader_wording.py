@@ -1,0 +1,180 @@
+"""What a second French reader circled in one end-to-end run (the help, the people commands, the
+update dialog and the form, the knowledge answers, the notification previews): each text as it
+now reads, through the real bot where a conversation shows it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from botbuilder.core import MessageFactory
+
+from bot.commands.general import GREETING_REPLIES
+from bot.proactive import build_message
+from bot.teams_text import shape_message
+from domain.indicators.values import InvalidValue, Unit, parse_value, warm_up
+from domain.knowledge.render import NOT_UNDERSTOOD_TEXT
+from domain.outbox import NO_REFERENCE, explain
+from domain.people import UNREGISTERED_REFUSAL
+from tests.conftest import texts
+from tests.indicators_support import card_of, seed, submit_data
+
+NBSP = "\u00a0"
+ENTRIES = Path(__file__).resolve().parents[2] / "domain" / "knowledge" / "entries"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def recognizers():
+    warm_up()
+
+
+def plain(text: str) -> str:
+    return " ".join(text.replace(NBSP, " ").replace("\u202f", " ").split())
+
+
+async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(runtime, talk):
+    await runtime.directorates.add("DCP", "Direction de la commande publique")
+    lead = talk()
+
+    contributor = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP")))
+    official = plain(texts(await lead.say("affecter helene@example.com élue")))
+
+    assert "est contributeur·rice pour la direction DCP." in contributor
+    assert "Son rôle s’appliquera dès son premier message à l’assistant." in contributor
+    assert (
+        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez : "
+        "« affecter meganb@example.com contributrice DCP nom Prénom Nom »."
+    ) in contributor
+    assert "contributeur·rice DCP nom" not in contributor and "de direction (DCP)" not in contributor
+    assert "« affecter helene@example.com élue nom Prénom Nom »" in official and "élu·e nom" not in official
+
+
+async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk):
+    await seed(runtime)
+
+    lead = plain(texts(await talk("lead-aad", "Camille Martin").say("aide")))
+    contributor = plain(texts(await talk("nadia-aad", "Nadia Benali").say("aide")))
+
+    assert "« cadence du COPIL 1 à 2 » : changer le nombre de réunions recommandé par an (ici 1 à 2)" in lead
+    assert (
+        "« mettre à jour mes indicateurs » : saisir les valeurs une par une "
+        "(pour une autre direction : « mettre à jour les indicateurs de DPB pour 2025-T4 »)"
+    ) in lead
+    assert "« mettre à jour mes indicateurs » : saisir les valeurs une par une" in contributor
+    assert "pour une autre direction" not in contributor and "« … de DPB" not in lead + contributor
+    assert (
+        "« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la période en cours"
+    ) in lead
+    assert (
+        "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
+        "qui n’en déclarent aucune dans les DECP"
+    ) in lead
+    assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
+    assert "« rattacher la question 3 à la fiche copil »" in lead
+    assert "« répondre à la question 3 » : votre réponse sera donnée aux personnes qui la poseront" in lead
+    assert "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment." in contributor
+    assert "Dans un dialogue" not in contributor
+    assert "[Formulaire des indicateurs]" in contributor and "[Formulaire indicateurs]" not in contributor
+
+
+async def test_the_attach_command_shown_in_the_help_is_understood(runtime, talk):
+    await seed(runtime)
+
+    reply = plain(texts(await talk("lead-aad", "Camille Martin").say("rattacher la question 3 à la fiche copil")))
+
+    assert "Je ne sais pas" not in reply and "pas compris" not in reply
+
+
+def test_the_greeting_offers_what_the_assistant_can_do():
+    assert any("Tapez « aide » pour voir ce que je sais faire." in plain(reply) for reply in GREETING_REPLIES)
+    assert not any("mes commandes" in reply for reply in GREETING_REPLIES)
+
+
+async def test_gibberish_is_not_called_a_question(runtime, talk):
+    reply = texts(await talk("stranger-aad", "Alex Morin").say("xyzzy plugh"))
+
+    assert reply.startswith(NOT_UNDERSTOOD_TEXT)
+    assert NOT_UNDERSTOOD_TEXT == "Je n’ai pas compris votre message. Reformulez-le, par exemple avec un sigle (COPIL, AMO…)."
+    assert "question" not in reply
+
+
+async def test_the_update_dialog_says_what_it_saved_in_words(runtime, talk):
+    await seed(runtime)
+    nadia = talk("nadia-aad", "Nadia Benali")
+
+    listing = plain(texts(await nadia.say("mettre à jour mes indicateurs")))
+    retry = plain(texts(await nadia.say("6O %")))
+    await nadia.say("64,5 %")
+    await nadia.say("aucun")
+    saved = plain(texts(await nadia.say("oui")))
+
+    assert "Je vais vous les demander un par un." in listing and "Je vous les demande" not in listing
+    assert "(2026-T3)" not in listing
+    assert "Retapez la valeur de l’indicateur IND-01 (essai 2 sur 3)" in retry
+    assert saved.startswith("Enregistré : 64,5 % pour IND-01.") and "=" not in saved
+
+
+async def test_the_form_asks_to_correct_the_one_field_or_the_fields(runtime, talk):
+    await seed(runtime)
+    nadia = talk("nadia-aad", "Nadia Benali")
+    card = card_of(await nadia.say("formulaire des indicateurs"))
+
+    back = card_of(await nadia.submit(submit_data(card, **{"valeur|IND-01|2026-T3": "140 %"})))
+    again = card_of(await nadia.submit(submit_data(back, **{"valeur|IND-01|2026-T3": "140 %", "valeur|IND-05|2025": "150 %"})))
+    one, two = json.dumps(back, ensure_ascii=False), json.dumps(again, ensure_ascii=False)
+
+    assert f"Rien n’a été enregistré{NBSP}: corrigez le champ signalé, puis renvoyez le formulaire." in one
+    assert f"Rien n’a été enregistré{NBSP}: corrigez les champs signalés, puis renvoyez le formulaire." in two
+    assert "Direction DCP – Direction DCP" in one and "Direction DCP — " not in one
+
+
+def test_a_value_with_other_words_names_the_unit_and_gives_an_example():
+    with pytest.raises(InvalidValue) as refused:
+        parse_value("12,5 kilos", Unit.PERCENT)
+
+    assert plain(refused.value.message).endswith(
+        "tapez seulement la valeur en pourcentage, sans autre mot. Exemple de saisie valide : 12,5 %."
+    )
+    assert "unité de l’indicateur" not in refused.value.message
+
+
+def test_the_advice_to_send_again_agrees_with_any_number_of_messages():
+    said = explain(NO_REFERENCE, ["Hélène Dubois", "Marc Lefèvre"])
+
+    assert said.endswith("Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.")
+    assert "renvoyez le message" not in said
+
+
+def test_the_notification_preview_shows_no_markdown():
+    reply = shape_message(MessageFactory.text(f"C’est planifié{NBSP}: **comité de pilotage** le jeudi 10 décembre."))
+    card_reply = build_message(f"**Bilan de votre diffusion**{NBSP}: 3 messages envoyés.", {"type": "AdaptiveCard", "body": []})
+    proactive = build_message("**Bilan** de votre diffusion", None)
+    plain_reply = shape_message(MessageFactory.text("Avec plaisir !"))
+
+    assert reply.summary == f"C’est planifié{NBSP}: comité de pilotage le jeudi 10 décembre."
+    assert reply.text.startswith(f"C’est planifié{NBSP}: **comité")
+    assert card_reply.summary == f"Bilan de votre diffusion{NBSP}: 3 messages envoyés."
+    assert proactive.summary == "Bilan de votre diffusion" and proactive.text == "**Bilan** de votre diffusion"
+    assert plain_reply.summary is None
+
+
+async def test_no_open_question_is_said_without_an_emoji(runtime, talk):
+    reply = texts(await talk().say("questions sans réponse"))
+
+    assert reply == "Aucune question en attente de réponse."
+
+
+def test_refusals_all_say_action():
+    assert UNREGISTERED_REFUSAL.startswith("Cette action est réservée aux personnes enregistrées")
+    assert "Cette fonction" not in UNREGISTERED_REFUSAL
+
+
+def test_every_out_of_scope_answer_opens_the_same_way_and_names_the_daj_in_full():
+    for path in sorted(ENTRIES.glob("hors-sujet-*.md")):
+        answer = plain(path.read_text(encoding="utf-8").split("\n---\n", 1)[1])
+
+        assert answer.startswith("Cette question sort de mon champ : je réponds aux questions sur le SPASER et son suivi."), path.name
+        assert "Bercy" not in answer and "pas mon sujet" not in answer, path.name
+        if "economie.gouv.fr/daj" in answer:
+            assert "direction des affaires juridiques des ministères économiques et financiers" in answer, path.name
