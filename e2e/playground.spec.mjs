@@ -315,7 +315,7 @@ async function planWithReminder(chat, committee, label, firstHour, place, margin
     const planned = await planTomorrow(chat, committee, hour, place);
     assert.match(planned, new RegExp(`^C’est planifié : ${label} \\(n° \\d+\\) le .* à ${hour} h 00\\.`));
     const meeting = Number(planned.match(/\(n° (\d+)\)/)[1]);
-    const programmed = planned.includes(`Rappels aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`);
+    const programmed = planned.includes(`Rappel aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`);
     if (programmed && Date.now() < due.getTime() - 3_000) return { meeting, hour, due, attempts: attempt + 1 };
   }
   assert.fail(`${committee}: the bot never answered early enough to plan a reminder (machine too loaded?)`);

@@ -51,6 +51,16 @@ async def test_the_lead_plans_a_copil_in_one_sentence_and_the_dialog_asks_only_t
     assert len(await runtime.committees.repository.reminders_of(meeting.id)) == 4
 
 
+async def test_a_single_member_reminder_is_announced_in_the_singular(runtime, lead):
+    await lead.say("planifier un COPIL le 4 décembre à 14h")
+    await lead.say("salle du conseil")
+    await lead.say("Bilan 2026")
+    done = texts(await lead.say("oui"))
+
+    assert "Rappel aux membres\u00a0: la veille (jeudi 3\u00a0décembre 2026 à 14\u00a0h\u00a000)." in done
+    assert "Rappels aux membres" not in done
+
+
 async def test_each_missing_piece_is_asked_in_turn_and_non_plans_nothing(runtime, lead):
     answers = [
         texts(await lead.say(line))
