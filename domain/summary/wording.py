@@ -144,11 +144,10 @@ def late_text(line: IndicatorLine) -> str:
     text = value_text(line)
     if line.expected_value is not None:
         expected = line.expected_value
-        places = Decimal(1) if abs(expected) >= 100 else Decimal("0.1")
+        # A count is whole (« 4 comités », never « 3,5 »).
+        places = Decimal(1) if abs(expected) >= 100 or line.unit is Unit.COUNT else Decimal("0.1")
         shown = format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)
-        # A count has no unit word: « en » names what the label counts (« la trajectoire en prévoit 3,5 »).
-        verb = "en prévoit" if line.unit is Unit.COUNT else "prévoit"
-        text += f"\u00a0; la trajectoire {verb} {shown}"
+        text += f"\u00a0; la trajectoire prévoit {shown}"
     return text
 
 

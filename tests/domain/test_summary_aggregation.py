@@ -170,11 +170,12 @@ def test_the_weighting_indicator_is_named_as_an_indicator():
     assert plain(aggregation_text(line)) == "moyenne des directions pondérée par l’indicateur MARCHES"
 
 
-def test_a_late_count_says_what_the_path_expects_with_the_pronoun_of_what_is_counted():
-    # A count has no unit word: « la trajectoire prévoit 3,5 » left the reader asking « 3,5 quoi ? ».
+def test_a_late_count_expects_a_whole_number_with_the_same_verb_as_the_other_units():
+    # « la trajectoire en prévoit 3,5 »: half a committee, and another construction than the other lines.
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
-    assert " ; la trajectoire en prévoit " in plain(late_text(line))
+    expected = plain(late_text(line)).split(" ; la trajectoire prévoit ")[1]
+    assert expected.isdigit(), expected
 
 
 def test_a_target_passed_reads_as_passed_rather_than_a_progress_above_100_percent():
