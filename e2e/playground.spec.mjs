@@ -364,7 +364,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
   assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % au 3ᵉ trimestre 2026/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
-  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tCO2e en 2024 ; l’année 2025 reste à remonter/);
+  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ t CO₂e en 2024 ; l’année 2025 reste à remonter/);
   assert.match(summaryCard, /À jour : DCP, /);
 });
 
