@@ -278,7 +278,7 @@ const FIRST_DATE_TURN_MS = 90_000;
 /** What was planned with a reminder: the meeting's number and hour, the reminder's instant. */
 let copil;
 /** The summary the élu·es receive with the COPIL's member reminder. */
-const COPIL_DIGEST = /Pour préparer le comité de pilotage du[\s\S]*Synthèse SPASER/;
+const COPIL_DIGEST = /Voici la synthèse pour préparer le comité de pilotage du[\s\S]*Synthèse SPASER/;
 let cotech;
 
 /** A whole second `delay` ms from now. */
