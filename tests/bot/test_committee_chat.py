@@ -161,6 +161,13 @@ async def test_the_year_plan_is_proposed_edited_then_accepted_with_reminders(run
     assert sum([len(await runtime.committees.repository.reminders_of(m.id)) for m in meetings]) == 24
 
 
+async def test_the_year_plan_names_the_committee_it_keeps(runtime, lead):
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    card = texts(await lead.say("proposer un calendrier"))
+
+    assert "Le comité de pilotage déjà planifié (vendredi 12\u00a0mars 2027) est conservé." in card
+
+
 async def test_accepting_the_year_plan_twice_does_not_double_the_meetings(runtime, lead):
     await say_all(lead, "proposer un calendrier", "tout accepter")
     second = texts(await lead.say("proposer un calendrier"))
