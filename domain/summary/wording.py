@@ -248,7 +248,7 @@ def completeness_headline(summary: Summary) -> str:
         return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
     complete = sum(1 for row in rows if row.is_complete)
     up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
-    return f"{complete} {up_to_date} sur {len(rows)} pour la période en cours."
+    return f"{complete} {up_to_date} sur les {len(rows)} concernées pour la période en cours."
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
