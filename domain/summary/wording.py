@@ -189,7 +189,10 @@ def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
     text = f"avancement de {_percent(line.progress_percent)}"
     if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
         expected = _percent(line.expected_progress_percent)
-        text += f" (trajectoire : {expected})" if compact else f", contre {expected} selon la trajectoire"
+        if expected == _percent(line.progress_percent):
+            text += " (conforme à la trajectoire)" if compact else ", conforme à la trajectoire"
+        else:
+            text += f" (trajectoire : {expected})" if compact else f", contre {expected} selon la trajectoire"
     return text
 
 

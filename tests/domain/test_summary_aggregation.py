@@ -4,6 +4,7 @@ expected figure is computed by hand in the comment above it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -182,3 +183,11 @@ def test_a_target_passed_reads_as_passed_rather_than_a_progress_above_100_percen
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
     assert line.progress_percent > 100
     assert progress_text(line) == "cible dépassée" and "%" not in detail_text(line).split("·")[1]
+
+
+def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure():
+    # « avancement de 44 %, contre 44 % selon la trajectoire » read as a contrast that is not one.
+    line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
+    line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8)
+    assert plain(progress_text(line)) == "avancement de 44 %, conforme à la trajectoire"
+    assert plain(progress_text(line, compact=True)) == "avancement de 44 % (conforme à la trajectoire)"
