@@ -75,7 +75,7 @@ def test_attention_points_gather_late_indicators_missing_reports_cadence_and_dec
     assert tuple(map(plain, points.decisions)) == (
         "Mesures de rattrapage pour LATE et OVERDUE.",
         "Nouvelle échéance pour OVERDUE : la cible 2026 n’est pas atteinte.",
-        "Cible à définir pour FREE.",
+        "Cible à définir pour FREE (Heures d’insertion).",
     )
 
 
