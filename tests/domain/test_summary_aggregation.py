@@ -12,6 +12,7 @@ from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
+from domain.summary.chart import progress_bar_label
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
 from domain.summary.wording import aggregation_text, detail_text, late_text, progress_text, value_text
@@ -191,3 +192,8 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
     line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8)
     assert plain(progress_text(line)) == "avancement de 44 %, conforme à la trajectoire"
     assert plain(progress_text(line, compact=True)) == "avancement de 44 % (conforme à la trajectoire)"
+
+
+def test_the_chart_says_target_passed_in_words_rather_than_a_percentage_above_100():
+    line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
+    assert progress_bar_label(line) == "cible dépassée"
