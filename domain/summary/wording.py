@@ -25,17 +25,21 @@ _STATUS_PLURALS = {
     Status.NO_TARGET: ("sans cible", "sans cible"),
 }
 
-RULES_TEXT = (
-    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
-    "trajectoire linéaire de la valeur de référence (fin de la première période renseignée) à la "
-    "cible (31 décembre de l’année cible). Chaque valeur porte sa période : une valeur plus "
-    "ancienne que la période à renseigner est affichée comme telle et comptée comme non renseignée. Valeur "
-    "d’un indicateur selon la règle déclarée au catalogue : somme des directions (dernière période "
-    "remontée par toutes), moyenne, moyenne pondérée par un autre indicateur de la même direction "
-    "et de la même période (une direction sans pondération n’est pas comptée) ou valeur unique "
-    "de l’organisme. Tendance : à directions constantes, par rapport à la période précédente "
-    "renseignée."
+RULES_HEADING = "Règles de lecture"
+RULES_ITEMS = (
+    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une trajectoire "
+    "linéaire de la valeur de référence (fin de la première période renseignée) à la cible (31 décembre de "
+    "l’année cible).",
+    "Période : une valeur plus ancienne que la période à renseigner est affichée avec sa période et comptée "
+    "comme non renseignée.",
+    "Somme des directions : les valeurs de la dernière période remontée par toutes les directions, additionnées.",
+    "Moyenne des directions : la moyenne simple de leurs valeurs.",
+    "Moyenne pondérée : chaque direction compte selon un autre indicateur de la même direction et de la même "
+    "période ; une direction sans cette pondération n’est pas comptée.",
+    "Valeur unique : une seule valeur pour tout l’organisme.",
+    "Tendance : à directions constantes, par rapport à la période précédente renseignée.",
 )
+"""How the report reads, one rule a line; the catalogue declares each indicator's rule (sum, mean…)."""
 
 CARD_RULES_TEXT = (
     "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "

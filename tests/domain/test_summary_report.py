@@ -177,3 +177,9 @@ def test_one_coming_meeting_is_headed_in_the_singular():
     meeting = UpcomingMeeting("Comité de pilotage", datetime(2027, 3, 12, 13, tzinfo=UTC))
     html = report_html(compute_summary(catalogue(), DIRECTORATES, TODAY, scope=EVERYONE, next_meetings=(meeting,)))
     assert "<h2>Prochaine réunion</h2>" in html.decode("utf-8")
+
+
+def test_the_reading_rules_are_a_short_list():
+    html = plain(report_html(summary()).decode("utf-8"))
+    assert "<li>Moyenne pondérée : chaque direction compte selon un autre indicateur" in html
+    assert "<li>Valeur unique : une seule valeur pour tout l’organisme.</li>" in html
