@@ -209,7 +209,7 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
 scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
   const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour la direction DCP/);
   assert.match(intro, /^DCP : 10 indicateurs à renseigner\./);
-  assert.match(intro, /IND-01 Part des marchés notifiés .*\(3ᵉ trimestre 2026\)|IND-01 .*\((?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}\)/);
+  assert.match(intro, /IND-01 Part des marchés notifiés .* · 3ᵉ trimestre 2026|IND-01 .* · (?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur de IND-01 \(essai 2 sur 3\)/);
