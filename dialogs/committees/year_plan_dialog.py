@@ -169,4 +169,4 @@ def _kept_note(kept, tz: str) -> str:
     if len(kept) == 1:
         return f"Le {kept[0].label.lower()} déjà planifié ({day(kept[0])}) est conservé."
     named = [f"{meeting.label.lower()} du {day(meeting)}" for meeting in kept]
-    return f"Les comités déjà planifiés sont conservés : {joined(named)}." if named else ""
+    return f"Les comités déjà planifiés sont conservés : {joined(named)}." if named else ""

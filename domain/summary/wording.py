@@ -28,7 +28,7 @@ _STATUS_PLURALS = {
 RULES_HEADING = "Règles de lecture"
 RULES_ITEMS = (
     "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une trajectoire "
-    "linéaire de la valeur de référence (fin de la première période renseignée) à la cible (31 décembre de "
+    "linéaire de la valeur de référence (fin de la première période renseignée) à la cible (31 décembre de "
     "l’année cible).",
     "Période : une valeur plus ancienne que la période à renseigner est affichée avec sa période et comptée "
     "comme non renseignée.",
