@@ -29,7 +29,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.attention import attention_points
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
-from domain.text import agreed, excerpt
+from domain.text import excerpt
 
 MAX_CARD_BYTES = 26_500
 MAX_LISTED_DIRECTORATES = 10
@@ -305,7 +305,7 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
 
 
 def _meetings(summary: Summary, timezone: ZoneInfo | str) -> list[dict[str, Any]]:
-    heading = agreed(len(summary.next_meetings), "Prochaine réunion", "Prochaines réunions")
+    heading = "Prochaine réunion" if len(summary.next_meetings) == 1 else "Prochaines réunions"
     items: list[dict[str, Any]] = [_text(heading, weight="Bolder", size="Medium")]
     if summary.next_meetings:
         facts = [

@@ -70,7 +70,7 @@ def _group(headings: tuple[str, str], items: list[str], *, counted: bool = True)
 
 
 def meetings_heading(summary: Summary) -> str:
-    return agreed(len(summary.next_meetings), "Prochaine réunion", "Prochaines réunions")
+    return "Prochaine réunion" if len(summary.next_meetings) == 1 else "Prochaines réunions"
 
 
 def logo_alt(organisation_name: str | None) -> str:

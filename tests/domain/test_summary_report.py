@@ -183,3 +183,7 @@ def test_the_reading_rules_are_a_short_list():
     html = plain(report_html(summary()).decode("utf-8"))
     assert "<li>Moyenne pondérée : chaque direction compte selon un autre indicateur" in html
     assert "<li>Valeur unique : une seule valeur pour tout l’organisme.</li>" in html
+
+
+def test_no_coming_meeting_keeps_the_plural_heading():
+    assert "<h2>Prochaines réunions</h2>" in report_html(summary()).decode("utf-8")
