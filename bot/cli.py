@@ -227,9 +227,26 @@ def reminders(settings: Settings) -> None:
     if len(scheduled) > MAX_REMINDERS_LISTED:
         left_out = len(scheduled) - MAX_REMINDERS_LISTED
         print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
-    labels = {"pending": "à envoyer", "sending": "en cours", "sent": "envoyés", "failed": "en échec",
-              "unreachable": "injoignables", "cancelled": "retirés"}
-    print("Messages : " + (", ".join(f"{labels.get(state, state)} {count}" for state, count in sorted(counts.items())) or "aucun"))
+    print(outbox_counts_text(counts))
+
+
+_OUTBOX_STATES = {
+    "sent": ("envoyé", "envoyés"),
+    "pending": ("à envoyer", "à envoyer"),
+    "sending": ("en cours d’envoi", "en cours d’envoi"),
+    "failed": ("en échec", "en échec"),
+    "unreachable": ("destinataire injoignable", "destinataires injoignables"),
+    "cancelled": ("retiré", "retirés"),
+}
+
+
+def outbox_counts_text(counts: dict[str, int]) -> str:
+    """« Messages : 9 envoyés, 18 destinataires injoignables »: the count first, words that agree."""
+    from domain.text import counted
+
+    states = [*_OUTBOX_STATES, *sorted(set(counts) - set(_OUTBOX_STATES))]
+    parts = [counted(counts[state], *_OUTBOX_STATES.get(state, (state, state))) for state in states if counts.get(state)]
+    return "Messages : " + (", ".join(parts) or "aucun")
 
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:

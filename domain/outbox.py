@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from domain.clock import SchedulingError
-from domain.text import agreed, counted, listed_names, plain_excerpt, shown
+from domain.text import agreed, counted, joined, listed_names, plain_excerpt, shown, sorted_names
 
 BLOCKED_ERROR_PREFIX = "403"
 """`last_error` of a row whose recipient refused the bot (Teams answers 403 MessageWritesBlocked)."""
@@ -378,20 +378,39 @@ def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple
             if number not in missed[key]:
                 missed[key].append(number)
 
-    def named(key: tuple[str, Problem | None]) -> str:
-        numbers = missed[key]
-        if len(numbers) == len(groups):
-            return key[0]
-        listed = listed_names([str(n) for n in numbers])
-        return f"{key[0]} (message{'s' if len(numbers) > 1 else ''} {listed})"
-
-    lines = [f"{len(groups)} messages envoyés ensemble ne sont pas parvenus à tout le monde :"]
+    lines = [f"{len(groups)} messages n’ont pas pu être remis à tout le monde."]
     lines += [f"{number}. « {_subject(rows)} »" for number, (_, _, rows) in enumerate(groups, start=1)]
-    failures = [(named(key), errors[key]) for key in missed if key[1] is not None]
+    failures = [(key[0], errors[key]) for key in missed if key[1] is not None]
     lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
-    installed = [named(key) for key in missed if key[1] is None]
+    installed = [key[0] for key in missed if key[1] is None]
     if installed:
         lines.append(f"- {installed_sentence(installed)}")
+    if partly := _partly_missed(missed, len(groups)):
+        lines.append(partly)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
+
+
+def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], total: int) -> str | None:
+    """« Camille Martin n’a pas reçu le message 1 ; Hélène Dubois et Marc Lefèvre n’ont reçu aucun des
+    deux. »: said only when someone missed some of the messages, not all of them."""
+    by_name: dict[str, set[int]] = defaultdict(set)
+    for (name, problem), numbers in missed.items():
+        if problem is not None:
+            by_name[name].update(numbers)
+    by_numbers: dict[tuple[int, ...], list[str]] = defaultdict(list)
+    for name, numbers in by_name.items():
+        by_numbers[tuple(sorted(numbers))].append(name)
+    every = tuple(range(1, total + 1))
+    partial = sorted((numbers, names) for numbers, names in by_numbers.items() if numbers != every)
+    if not partial:
+        return None
+    parts = []
+    for numbers, names in partial:
+        messages = f"le message {numbers[0]}" if len(numbers) == 1 else f"les messages {joined([str(n) for n in numbers])}"
+        parts.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {messages}")
+    if names := by_numbers.get(every):
+        none = "aucun des deux" if total == 2 else "aucun de ces messages"
+        parts.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {none}")
+    return " ; ".join(parts) + "."

@@ -72,7 +72,9 @@ def plain_excerpt(text: str | None, limit: int) -> str:
 
 
 def listed_names(names: Sequence[str], limit: int = 30) -> str:
-    """« A, B, C » or, past `limit` names, « A, B et 12 autres »: a report stays readable in Teams."""
+    """« A, B, C » in French alphabetical order or, past `limit` names, « A, B et 12 autres »: a
+    report stays readable in Teams."""
+    names = sorted_names(names)
     shown = ", ".join(names[:limit])
     return shown + (f" et {len(names) - limit} autres" if len(names) > limit else "")
 

@@ -217,7 +217,7 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
 scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
   const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour la direction DCP/);
   assert.match(intro, /^DCP : 10 indicateurs à renseigner\./);
-  assert.match(intro, /IND-01 Part des marchés notifiés .*\(3ᵉ trimestre 2026\)|IND-01 .*\((?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}\)/);
+  assert.match(intro, /IND-01 Part des marchés notifiés .* · 3ᵉ trimestre 2026|IND-01 .* · (?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur de l’indicateur IND-01 \(essai 2 sur 3\)/);
@@ -286,7 +286,7 @@ const FIRST_DATE_TURN_MS = 90_000;
 /** What was planned with a reminder: the meeting's number and hour, the reminder's instant. */
 let copil;
 /** The summary the élu·es receive with the COPIL's member reminder. */
-const COPIL_DIGEST = /Pour préparer le comité de pilotage du[\s\S]*Synthèse SPASER/;
+const COPIL_DIGEST = /Voici la synthèse pour préparer le comité de pilotage du[\s\S]*Synthèse SPASER/;
 let cotech;
 
 /** A whole second `delay` ms from now. */
@@ -323,7 +323,7 @@ async function planWithReminder(chat, committee, label, firstHour, place, margin
     const planned = await planTomorrow(chat, committee, hour, place);
     assert.match(planned, new RegExp(`^C’est planifié : ${label} \\(n° \\d+\\) le .* à ${hour} h 00\\.`));
     const meeting = Number(planned.match(/\(n° (\d+)\)/)[1]);
-    const programmed = planned.includes(`Rappels aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`);
+    const programmed = planned.includes(`Rappel aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`);
     if (programmed && Date.now() < due.getTime() - 3_000) return { meeting, hour, due, attempts: attempt + 1 };
   }
   assert.fail(`${committee}: the bot never answered early enough to plan a reminder (machine too loaded?)`);
@@ -355,7 +355,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // reports and the next meeting; the indicators one by one are in the detail.
   assert.match(compact, /Points d’attention\n(?:.*\n){0,6}IND-12 Déchets de chantier valorisés\n/);
   assert.match(compact, /… et \d+ autres? indicateurs? à suivre : voir le détail\./);
-  assert.match(compact, /6 directions à jour sur 7 pour la période en cours\./);
+  assert.match(compact, /6 directions à jour sur les 7 concernées pour la période en cours\./);
   assert.match(compact, /Prochaine réunion : comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
   assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');
   assert.ok((await official.lastCardButtons()).includes('Voir le détail'));
@@ -372,7 +372,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
   assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % au 3ᵉ trimestre 2026/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
-  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tCO2e en 2024 ; l’année 2025 reste à remonter/);
+  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ t CO₂e en 2024 ; l’année 2025 reste à remonter/);
   assert.match(summaryCard, /À jour : DCP, /);
 });
 

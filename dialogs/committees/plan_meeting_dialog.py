@@ -35,7 +35,7 @@ from domain.committees.meetings import MeetingView
 from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from domain.committees.reminder_plan import ReminderAudience
 from domain.errors import DomainError
-from domain.text import joined
+from domain.text import agreed, joined
 from storage.committees.service import CommitteeService
 
 
@@ -215,9 +215,9 @@ def planned_reply(planned, tz: str) -> str:
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:
-        lines.append(f"Rappels aux membres : {_reminder_times(members, tz)}.")
+        lines.append(f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz)}.")
     if contributors:
-        lines.append(f"Relances des directions pour leurs indicateurs : {_reminder_times(contributors, tz)}.")
+        lines.append(f"{agreed(len(contributors), 'Relance')} des directions pour leurs indicateurs : {_reminder_times(contributors, tz)}.")
     if not planned.reminders:
         lines.append("La réunion est trop proche pour programmer des rappels.")
     if planned.warnings:

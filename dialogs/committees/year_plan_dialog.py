@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
@@ -19,13 +20,13 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 from dialogs.base import SpaserDialog, current_person
 from dialogs.cards import card_message
 from dialogs.committees.meeting_when import read_answer, when_prompt, when_validator
-from domain.clock import format_datetime_fr
+from domain.clock import format_date_fr, format_datetime_fr
 from domain.committees.cadence import CommitteeKind
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.messages import cadence_lines, year_plan_card
 from domain.committees.year_plan import MeetingProposal
 from domain.errors import DomainError
-from domain.text import agreed, counted, fold
+from domain.text import counted, fold, joined
 from storage.committees.service import CommitteeService
 
 ACCEPT = re.compile(r"^(tout accepter|accepter( tout)?|j'accepte|oui|ok|valider|d'accord|parfait|c'est bon|go)$")
@@ -92,12 +93,8 @@ class YearPlanDialog(SpaserDialog):
                     + " : je n’ai rien à proposer de plus."
                 )
                 return await step.end_dialog(None)
-            kept = len(proposal.kept)
-            note = (
-                f"{counted(kept, 'comité déjà planifié', 'comités déjà planifiés')} sur la période "
-                f"{agreed(kept, 'est conservé', 'sont conservés')}." if kept else None
-            )
-            options = {"proposals": _encode(list(proposal.proposals)), "note": note or ""}
+            note = _kept_note(proposal.kept, self._service.timezone)
+            options = {"proposals": _encode(list(proposal.proposals)), "note": note}
         step.values["proposals"] = options["proposals"]
         tz = self._service.timezone
         card = year_plan_card(_decode(options["proposals"]), tz, options.get("note") or None)
@@ -160,3 +157,16 @@ class YearPlanDialog(SpaserDialog):
             lines += cadence_lines({}, warnings)
         await step.context.send_activity("\n".join(lines))
         return await step.end_dialog(len(created))
+
+
+def _kept_note(kept, tz: str) -> str:
+    """« Le comité de pilotage déjà planifié (vendredi 12 mars 2027) est conservé. »: each meeting the
+    plan keeps, named with its date."""
+
+    def day(meeting) -> str:
+        return format_date_fr(meeting.starts_at.astimezone(ZoneInfo(tz)).date())
+
+    if len(kept) == 1:
+        return f"Le {kept[0].label.lower()} déjà planifié ({day(kept[0])}) est conservé."
+    named = [f"{meeting.label.lower()} du {day(meeting)}" for meeting in kept]
+    return f"Les comités déjà planifiés sont conservés : {joined(named)}." if named else ""

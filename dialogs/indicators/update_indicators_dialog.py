@@ -248,7 +248,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             return await step.end_dialog(None)
         intro = "à corriger" if step.values["correction"] else "à renseigner"
         lines = [*refusal, f"**{directorate_code}** : {counted(len(items), 'indicateur')} {intro}."]
-        lines += [f"- **{item.indicator.code}** {item.indicator.label} ({item.period.label})" for item in items]
+        lines += [f"- **{item.indicator.code}** {item.indicator.label} · {item.period.label}" for item in items]
         lines.append(
             ("Je vais vous les demander un par un." if len(items) > 1 else "Je vais vous le demander.")
             + " Tapez « passer » pour laisser un indicateur de côté, « annuler » pour arrêter (ce qui est confirmé reste enregistré)."

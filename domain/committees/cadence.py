@@ -222,7 +222,7 @@ def check_cadence(
             continue
         message = (
             f"{committee_type.label} : {_meetings_phrase(count, window)}, "
-            f"le SPASER en recommande {committee_type.recommended_range_fr()}."
+            f"alors que le SPASER en recommande {committee_type.recommended_range_fr()}."
         )
         warnings.append(
             CadenceWarning(

@@ -138,15 +138,15 @@ class _DayRules:
 
     def obstacle(self, day: date) -> str | None:
         if day.weekday() >= 5:
-            return "pas de comité le week-end"
+            return "il tombait un week-end"
         if day in self._public_holidays:
-            return f"jour férié : {self._public_holidays.get(day)}"
+            return f"c’est un jour férié ({self._public_holidays.get(day)})"
         if any(first <= day <= last for first, last in self._school):
-            return "vacances scolaires"
+            return "il tombait pendant les vacances scolaires"
         if self.in_summer_break(day):
-            return "congés d’été"
+            return "il tombait pendant les congés d’été"
         if day in self._busy:
-            return "date déjà occupée"
+            return "la date est déjà occupée"
         if day in self.taken:
             return "un autre comité est proposé ce jour-là"
         return None
@@ -172,17 +172,18 @@ _RANK_WORDS = {1: "Premier comité", 2: "Deuxième comité", 3: "Troisième comi
 
 
 def _copil_rank(index: int, total: int) -> str:
-    """« Deuxième comité de pilotage de l’année avec les élu·es, sur 2 prévus à intervalles réguliers. »"""
+    """« Second comité de pilotage de l’année avec les élu·es. » (« second » of two, « deuxième » of more)."""
     if total == 1:
         return "Comité de pilotage annuel avec les élu·es."
-    rank = _RANK_WORDS.get(index) or f"{ordinal(index)}\u00a0comité"
-    return f"{rank} de pilotage de l’année avec les élu·es, sur {total} prévus à intervalles réguliers."
+    rank = "Second comité" if index == total == 2 else _RANK_WORDS.get(index) or f"{ordinal(index)}\u00a0comité"
+    return f"{rank} de pilotage de l’année avec les élu·es."
 
 
 def _moved_note(target: date, chosen: date, rules: _DayRules, obstacle: Callable[[date], str | None] | None = None) -> str:
     if chosen == target:
         return ""
-    return f" Décalé du {format_date_fr(target)} ({(obstacle or rules.obstacle)(target)})."
+    moved = "Reporté" if chosen > target else "Avancé"
+    return f" {moved} du {format_date_fr(target)}, car {(obstacle or rules.obstacle)(target)}."
 
 
 def _segment_middles(start: date, length_days: int, count: int) -> list[date]:
@@ -257,7 +258,7 @@ def propose_year_plan(
     def copil_obstacle(day: date) -> str | None:
         """A COPIL also needs its feeding COTECH out of the summer break (not 50 days before it)."""
         if settings.cotech_count and rules.in_summer_break(day - lead):
-            return "son comité technique préparatoire tomberait pendant les congés d’été"
+            return "son comité technique préparatoire aurait eu lieu pendant les congés d’été"
         return rules.obstacle(day)
 
     copil_total = settings.copil_count + len(kept_copils)
@@ -305,7 +306,7 @@ def propose_year_plan(
         add_cotech(
             chosen,
             f"Comité technique avec les directions, {_feeding_phrase(chosen, copil_day)} avant le comité de "
-            f"pilotage du {format_date_fr(copil_day)}, pour que leurs données l’alimentent."
+            f"pilotage du {format_date_fr(copil_day)}, pour préparer ce comité de pilotage avec leurs données."
             f"{_moved_note(target, chosen, rules)}",
         )
 

@@ -185,9 +185,13 @@ def behind(computation: Computation, figure: PeriodFigure) -> str:
     return f"{counted(figure.matching, 'marché réservé', 'marchés réservés')} sur {notified}"
 
 
+COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "
+"""How the comment of a computed value starts: the COPIL report lists these apart from the directorates'."""
+
+
 def value_comment(computation: Computation, figure: PeriodFigure, source: ImportSource) -> str:
     """The comment recorded with a computed value, so the history says where it came from."""
-    return f"Calculé depuis les DECP : {behind(computation, figure)} ; source : {source.described}."[:500]
+    return f"{COMPUTED_COMMENT_PREFIX}{behind(computation, figure)} ; source : {source.described}."[:500]
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,12 @@ class Unit(StrEnum):
         return self.label if self.value in self.label else f"{self.label} ({self.value})"
 
     @property
+    def symbol(self) -> str:
+        """The unit as shown after a value: « t CO₂e » for tonnes of CO₂ equivalent, typed and stored
+        as `tCO2e`; the stored form for the others."""
+        return "t CO₂e" if self is Unit.TCO2E else self.value
+
+    @property
     def max_decimal_places(self) -> int:
         """Euros are counted to the cent; other units allow `MAX_DECIMAL_PLACES`."""
         return 2 if self is Unit.EURO else MAX_DECIMAL_PLACES
@@ -383,7 +389,7 @@ def format_value(value: Decimal | int, unit: Unit) -> str:
         return digits
     if unit in _SINGULAR_WORDS and number.copy_abs() < 2:
         return digits + NO_BREAK_SPACE + _SINGULAR_WORDS[unit]
-    return digits + NO_BREAK_SPACE + unit.value
+    return digits + NO_BREAK_SPACE + unit.symbol
 
 
 def _pre_clean(text: str) -> str:

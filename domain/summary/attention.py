@@ -63,10 +63,8 @@ def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, 
         decisions.append(
             f"Nouvelle échéance pour {line.code} : la cible {line.snapshot.target_year} n’est pas atteinte."
         )
-    weighting_bases = {indicator.weighting_base for indicator in summary.visible_indicators}
-    untargeted = [
-        line.code for line in summary.lines if line.snapshot.target is None and line.code not in weighting_bases
-    ]
+    # Every indicator without a target, named: the headline counts them all, codes alone say little.
+    untargeted = [f"{line.code} ({line.label})" for line in summary.lines if line.snapshot.target is None]
     if untargeted:
         decisions.append(f"Cible à définir pour {joined(untargeted)}.")
     if summary.catalogue_warning:

@@ -38,6 +38,7 @@ MAX_LISTED_MEETINGS = 3
 MAX_LISTED_MISSING = 10
 MAX_LABEL_CHARACTERS = 72
 MAX_DIRECTORATE_NAME_CHARACTERS = 40
+"""Names are cut only when the detail card with full names would pass `max_bytes`."""
 MAX_ATTENTION_ITEMS = 3
 DETAIL_BUTTON = "Voir le détail"
 CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
@@ -110,10 +111,12 @@ def summary_detail_card_content(
     max_bytes: int = MAX_CARD_BYTES,
 ) -> dict[str, Any]:
     """The detail card, cut to fit `max_bytes` (see the module docstring)."""
-    lines = summary.lines
-    limit = len(lines)
+    limit = len(summary.lines)
+    content = _detail(summary, timezone, extra_actions, limit, cut_names=False)
+    if card_size(content) <= max_bytes:
+        return content
     while True:
-        content = _detail(summary, timezone, extra_actions, limit)
+        content = _detail(summary, timezone, extra_actions, limit, cut_names=True)
         if card_size(content) <= max_bytes or limit == 0:
             return content
         limit = limit * 3 // 4
@@ -173,6 +176,8 @@ def _detail(
     timezone: ZoneInfo | str,
     extra_actions: Sequence[dict],
     line_limit: int,
+    *,
+    cut_names: bool,
 ) -> dict[str, Any]:
     body: list[dict[str, Any]] = _title(summary, f"{wording.TITLE} : détail")
     empty = wording.empty_text(summary)
@@ -180,8 +185,8 @@ def _detail(
         body.append(_text(f"⚠ {empty}", color=WARNING_COLOR))
     else:
         body.append(_headline(summary))
-        body.extend(_sections(summary, line_limit))
-    body.extend(_completeness(summary))
+        body.extend(_sections(summary, line_limit, cut_names=cut_names))
+    body.extend(_completeness(summary, cut_names=cut_names))
     body.extend(_meetings(summary, timezone))
     body.extend(_warnings(summary))
     if summary.lines:
@@ -213,7 +218,7 @@ def _headline(summary: Summary) -> dict[str, Any]:
     return {"type": "ColumnSet", "columns": columns, "spacing": "Medium"}
 
 
-def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
+def _sections(summary: Summary, line_limit: int, *, cut_names: bool) -> list[dict[str, Any]]:
     elements: list[dict[str, Any]] = []
     shown = 0
     for section in summary.sections:
@@ -229,7 +234,7 @@ def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
         for line in section.lines:
             if shown >= line_limit:
                 break
-            items.append(_indicator_row(line))
+            items.append(_indicator_row(line, cut_names=cut_names))
             shown += 1
         elements.append({"type": "Container", "separator": True, "spacing": "Medium", "items": items})
     left_out = len(summary.lines) - shown
@@ -243,7 +248,7 @@ def _sections(summary: Summary, line_limit: int) -> list[dict[str, Any]]:
     return elements
 
 
-def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
+def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str, Any]:
     """Label and details on the left, the coloured status on the right, level with the label
     (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
     status = {"type": "TextBlock", "text": wording.status_title(line.status), "weight": "Bolder", "size": "Small",
@@ -254,7 +259,7 @@ def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
             {
                 "type": "Column",
                 "items": [
-                    _text(f"**{line.code}** {excerpt(line.label, MAX_LABEL_CHARACTERS)}"),
+                    _text(f"**{line.code}** {excerpt(line.label, MAX_LABEL_CHARACTERS) if cut_names else line.label}"),
                     _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
                 ],
             },
@@ -263,7 +268,7 @@ def _indicator_row(line: IndicatorLine) -> dict[str, Any]:
     }
 
 
-def _completeness(summary: Summary) -> list[dict[str, Any]]:
+def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str, Any]]:
     rows = summary.completeness
     if not rows:
         return []
@@ -283,7 +288,10 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
         late = [row for row in rows if row.expected > 0 and not row.is_complete]
         if late:
             facts = [
-                fact(excerpt(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS), wording.completeness_sentence(row))
+                fact(
+                    excerpt(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS) if cut_names else row.directorate.display,
+                    wording.completeness_sentence(row),
+                )
                 for row in late[:MAX_LISTED_DIRECTORATES]
             ]
             items.append({"type": "FactSet", "facts": facts, "spacing": "Small"})
@@ -297,7 +305,8 @@ def _completeness(summary: Summary) -> list[dict[str, Any]]:
 
 
 def _meetings(summary: Summary, timezone: ZoneInfo | str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = [_text("Prochaines réunions", weight="Bolder", size="Medium")]
+    heading = "Prochaine réunion" if len(summary.next_meetings) == 1 else "Prochaines réunions"
+    items: list[dict[str, Any]] = [_text(heading, weight="Bolder", size="Medium")]
     if summary.next_meetings:
         facts = [
             fact(meeting.label, wording.meeting_text(meeting, timezone))

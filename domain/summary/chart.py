@@ -195,6 +195,13 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
                 frameon=False)
 
 
+def progress_bar_label(line: IndicatorLine) -> str:
+    """« 44 % » on the bar; from the target on, words (« cible dépassée ») rather than « 204 % »."""
+    if line.progress_percent >= 100:
+        return wording.progress_text(line)
+    return f"{round(line.progress_percent)} %".replace("-", "−")
+
+
 def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
     if line.progress_percent is None:
         if line.is_stale:
@@ -205,9 +212,7 @@ def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
         return
     shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))
     axes.barh(position, shown, color=STATUS_HEX[line.status], height=0.62)
-    label = f"{round(line.progress_percent)} %".replace("-", "−")
-    if line.progress_percent > PROGRESS_AXIS_MAX:
-        label += " ▸"
+    label = progress_bar_label(line)
     inside = shown > 20
     axes.text(
         shown - 1.5 if inside else shown + 1.5,

@@ -15,10 +15,12 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr
+from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import wording
 from domain.summary.attention import attention_points
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Summary
+from domain.text import agreed
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 MAX_ATTENTION_LINES = 8
@@ -38,31 +40,37 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     points = attention_points(summary)
     groups = [
         _group(
-            "Indicateurs en retard",
+            ("Indicateur en retard", "Indicateurs en retard"),
             [f"{line.code} {line.label} — {wording.late_text(line)}" for line in points.late],
         ),
         _group(
-            "Indicateurs non renseignés pour la période attendue",
+            ("Indicateur non renseigné pour la période attendue", "Indicateurs non renseignés pour la période attendue"),
             [f"{line.code} {line.label} — {wording.value_text(line)}" for line in points.not_reported],
         ),
         _group(
-            "Directions en attente",
+            ("Direction en attente", "Directions en attente"),
             [f"{row.directorate.display} : {wording.completeness_sentence(row)} ; {wording.missing_sentence(row)}"
              for row in points.directorates_behind],
         ),
-        _group("Rythme des comités", list(points.cadence), counted=False),
-        _group("Décisions à prendre", list(points.decisions), counted=False),
+        _group(("Rythme des comités", "Rythme des comités"), list(points.cadence), counted=False),
+        _group(("Décisions à prendre", "Décisions à prendre"), list(points.decisions), counted=False),
     ]
     return [group for group in groups if group.items]
 
 
-def _group(heading: str, items: list[str], *, counted: bool = True) -> AttentionGroup:
+def _group(headings: tuple[str, str], items: list[str], *, counted: bool = True) -> AttentionGroup:
+    """`headings`: the singular and plural heading, chosen by the number of items."""
     shown = tuple(items[:MAX_ATTENTION_LINES])
     more = None
     if len(items) > len(shown):
         left = len(items) - len(shown)
         more = f"… et {left} {'autre' if left == 1 else 'autres'} : voir le détail ci-après."
+    heading = agreed(len(items), *headings)
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)
+
+
+def meetings_heading(summary: Summary) -> str:
+    return "Prochaine réunion" if len(summary.next_meetings) == 1 else "Prochaines réunions"
 
 
 def logo_alt(organisation_name: str | None) -> str:
@@ -71,16 +79,35 @@ def logo_alt(organisation_name: str | None) -> str:
 
 
 def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str, str]]]]:
-    """Per indicator, the (directorate, period, comment) of each directorate's latest value."""
+    """Per indicator, the (directorate, period, comment) of each directorate's latest value; the
+    comments of computed values are in `computed_sources`."""
     result = []
     for line in summary.lines:
         comments = [
             (summary.directorate_name(item.directorate), item.period.label, item.comment)
             for item in line.latest_by_directorate
-            if item.comment
+            if item.comment and not item.comment.startswith(COMPUTED_COMMENT_PREFIX)
         ]
         if comments:
             result.append((line, comments))
+    return result
+
+
+COMPUTED_SOURCES_HEADING = "Sources des calculs automatiques"
+COMPUTED_SOURCES_INTRO = "Ces valeurs sont calculées à partir des données essentielles de la commande publique (DECP)."
+
+
+def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str]]]]:
+    """Per computed indicator, the (period, how it was computed) of its latest value."""
+    result = []
+    for line in summary.lines:
+        sources = [
+            (item.period.label, item.comment.removeprefix(COMPUTED_COMMENT_PREFIX))
+            for item in line.latest_by_directorate
+            if item.comment.startswith(COMPUTED_COMMENT_PREFIX)
+        ]
+        if sources:
+            result.append((line, sources))
     return result
 
 
@@ -157,10 +184,13 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
     if not empty:
         parts.extend(_html_indicators(summary))
     parts.extend(_html_completeness(summary))
-    parts.extend(_html_meetings(summary, timezone))
+    parts.extend(_html_meetings(summary, timezone, with_warnings=bool(empty)))
     parts.extend(_html_comments(summary))
+    parts.extend(_html_computed(summary))
     if summary.lines:
-        parts.append(f'<p class="subtle small">{escape(wording.RULES_TEXT)}</p>')
+        parts.append(f'<div class="subtle small"><p><b>{escape(wording.RULES_HEADING)}</b></p><ul>')
+        parts.extend(f"<li>{escape(rule)}</li>" for rule in wording.RULES_ITEMS)
+        parts.append("</ul></div>")
     parts.append(f'<p class="subtle small">Document produit le {escape(format_date_fr(summary.today))}.</p>')
     parts.append("</section></body></html>")
     return "\n".join(parts).encode("utf-8")
@@ -234,8 +264,9 @@ def _html_completeness(summary: Summary) -> list[str]:
     return parts
 
 
-def _html_meetings(summary: Summary, timezone: ZoneInfo | str) -> list[str]:
-    parts = ["<h2>Prochaines réunions</h2>"]
+def _html_meetings(summary: Summary, timezone: ZoneInfo | str, *, with_warnings: bool) -> list[str]:
+    """`with_warnings`: the cadence warnings, when the first page (« Rythme des comités ») is not there."""
+    parts = [f"<h2>{meetings_heading(summary)}</h2>"]
     if summary.next_meetings:
         parts.append("<ul>")
         parts.extend(
@@ -245,7 +276,8 @@ def _html_meetings(summary: Summary, timezone: ZoneInfo | str) -> list[str]:
         parts.append("</ul>")
     else:
         parts.append('<p class="subtle">Aucune réunion planifiée.</p>')
-    parts.extend(f'<p class="warning">⚠ {escape(message)}</p>' for message in warning_messages(summary))
+    if with_warnings:
+        parts.extend(f'<p class="warning">⚠ {escape(message)}</p>' for message in warning_messages(summary))
     return parts
 
 
@@ -259,5 +291,17 @@ def _html_comments(summary: Summary) -> list[str]:
         parts.extend(
             f"<li><b>{escape(name)}</b> ({escape(period)}) : {escape(comment)}</li>" for name, period, comment in items
         )
+        parts.append("</ul>")
+    return parts
+
+
+def _html_computed(summary: Summary) -> list[str]:
+    sources = computed_sources(summary)
+    if not sources:
+        return []
+    parts = [f"<h2>{COMPUTED_SOURCES_HEADING}</h2>", f"<p>{escape(COMPUTED_SOURCES_INTRO)}</p>"]
+    for line, items in sources:
+        parts.append(f"<h3>{escape(line.code)} {escape(line.label)}</h3><ul>")
+        parts.extend(f"<li>{escape(period)} : {escape(source)}</li>" for period, source in items)
         parts.append("</ul>")
     return parts

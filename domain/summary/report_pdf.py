@@ -23,10 +23,14 @@ from domain.summary import wording
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, Summary
 from domain.summary.report import (
+    COMPUTED_SOURCES_HEADING,
+    COMPUTED_SOURCES_INTRO,
     NOTHING_TO_FLAG,
     REPORT_SUBTITLE,
     attention_groups,
+    computed_sources,
     logo_alt,
+    meetings_heading,
     panel_alt,
     report_comments,
     value_cell,
@@ -83,21 +87,25 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
         pdf.add_page()
         _indicators(pdf, summary)
     _completeness(pdf, summary)
-    _heading(pdf, "Prochaines réunions")
+    _heading(pdf, meetings_heading(summary))
     pdf.set_font(_PDF_FONT, "", 9)
     if summary.next_meetings:
         for meeting in summary.next_meetings:
             _paragraph(pdf, f"• {meeting.label} : {wording.meeting_text(meeting, timezone)}", 5)
     else:
         _paragraph(pdf, "Aucune réunion planifiée.", 5)
-    for message in warning_messages(summary):
-        _warning(pdf, message)
+    if empty:
+        for message in warning_messages(summary):
+            _warning(pdf, message)
     _comments(pdf, summary)
+    _computed(pdf, summary)
     if summary.lines:
         pdf.ln(3)
         pdf.set_font(_PDF_FONT, "I", 7.5)
         pdf.set_text_color(97, 97, 97)
-        _paragraph(pdf, wording.RULES_TEXT, 3.8)
+        _paragraph(pdf, wording.RULES_HEADING, 3.8)
+        for rule in wording.RULES_ITEMS:
+            _paragraph(pdf, f"• {rule}", 3.8)
     return bytes(pdf.output())
 
 
@@ -186,6 +194,22 @@ def _comments(pdf: FPDF, summary: Summary) -> None:
         pdf.set_font(_PDF_FONT, "", 9)
         for name, period, comment in items:
             _paragraph(pdf, f"• {name} ({period}) : {comment}", 4.6)
+        pdf.ln(1)
+
+
+def _computed(pdf: FPDF, summary: Summary) -> None:
+    sources = computed_sources(summary)
+    if not sources:
+        return
+    _heading(pdf, COMPUTED_SOURCES_HEADING)
+    pdf.set_font(_PDF_FONT, "", 9)
+    _paragraph(pdf, COMPUTED_SOURCES_INTRO, 5)
+    for line, items in sources:
+        pdf.set_font(_PDF_FONT, "B", 9)
+        _paragraph(pdf, f"{line.code} {line.label}", 5)
+        pdf.set_font(_PDF_FONT, "", 9)
+        for period, source in items:
+            _paragraph(pdf, f"• {period} : {source}", 4.6)
         pdf.ln(1)
 
 

@@ -25,17 +25,21 @@ _STATUS_PLURALS = {
     Status.NO_TARGET: ("sans cible", "sans cible"),
 }
 
-RULES_TEXT = (
-    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une "
-    "trajectoire linéaire de la valeur de référence (fin de la première période renseignée) à la "
-    "cible (31 décembre de l’année cible). Chaque valeur porte sa période : une valeur plus "
-    "ancienne que la période à renseigner est affichée comme telle et comptée comme non renseignée. Valeur "
-    "d’un indicateur selon la règle déclarée au catalogue : somme des directions (dernière période "
-    "remontée par toutes), moyenne, moyenne pondérée par un autre indicateur de la même direction "
-    "et de la même période (une direction sans pondération n’est pas comptée) ou valeur unique "
-    "de l’organisme. Tendance : à directions constantes, par rapport à la période précédente "
-    "renseignée."
+RULES_HEADING = "Règles de lecture"
+RULES_ITEMS = (
+    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une trajectoire "
+    "linéaire de la valeur de référence (fin de la première période renseignée) à la cible (31 décembre de "
+    "l’année cible).",
+    "Période : une valeur plus ancienne que la période à renseigner est affichée avec sa période et comptée "
+    "comme non renseignée.",
+    "Somme des directions : les valeurs de la dernière période remontée par toutes les directions, additionnées.",
+    "Moyenne des directions : la moyenne simple de leurs valeurs.",
+    "Moyenne pondérée : chaque direction compte selon un autre indicateur de la même direction et de la même "
+    "période ; une direction sans cette pondération n’est pas comptée.",
+    "Valeur unique : une seule valeur pour tout l’organisme.",
+    "Tendance : à directions constantes, par rapport à la période précédente renseignée.",
 )
+"""How the report reads, one rule a line; the catalogue declares each indicator's rule (sum, mean…)."""
 
 CARD_RULES_TEXT = (
     "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "
@@ -144,11 +148,10 @@ def late_text(line: IndicatorLine) -> str:
     text = value_text(line)
     if line.expected_value is not None:
         expected = line.expected_value
-        places = Decimal(1) if abs(expected) >= 100 else Decimal("0.1")
+        # A count is whole (« 4 comités », never « 3,5 »).
+        places = Decimal(1) if abs(expected) >= 100 or line.unit is Unit.COUNT else Decimal("0.1")
         shown = format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)
-        # A count has no unit word: « en » names what the label counts (« la trajectoire en prévoit 3,5 »).
-        verb = "en prévoit" if line.unit is Unit.COUNT else "prévoit"
-        text += f"\u00a0; la trajectoire {verb} {shown}"
+        text += f"\u00a0; la trajectoire prévoit {shown}"
     return text
 
 
@@ -190,7 +193,10 @@ def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
     text = f"avancement de {_percent(line.progress_percent)}"
     if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
         expected = _percent(line.expected_progress_percent)
-        text += f" (trajectoire : {expected})" if compact else f", contre {expected} selon la trajectoire"
+        if expected == _percent(line.progress_percent):
+            text += " (conforme à la trajectoire)" if compact else ", conforme à la trajectoire"
+        else:
+            text += f" (trajectoire : {expected})" if compact else f", contre {expected} selon la trajectoire"
     return text
 
 
@@ -249,7 +255,7 @@ def completeness_headline(summary: Summary) -> str:
         return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
     complete = sum(1 for row in rows if row.is_complete)
     up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
-    return f"{complete} {up_to_date} sur {len(rows)} pour la période en cours."
+    return f"{complete} {up_to_date} sur les {len(rows)} concernées pour la période en cours."
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

@@ -70,7 +70,7 @@ class DigestService:
 
     async def _queue_copil_digest(self, meeting: MeetingView, officials: Sequence[PersonView], summary: Summary) -> int:
         when = format_datetime_fr(meeting.starts_at, self._timezone)
-        reason = f"Pour préparer le {meeting.label.lower()} du {when}."
+        reason = f"Voici la synthèse pour préparer le {meeting.label.lower()} du {when}."
         text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.headline_text(summary)}"
         messages = [
             self._message(

@@ -85,7 +85,7 @@ def test_the_report_says_none_in_words_and_quotes_the_message_without_markdown_m
     report = delivery_report(broadcast, outcomes, "Europe/Paris").replace("\u00a0", " ").splitlines()
 
     assert report[0].endswith("« Le bilan 2026 est prêt. »")
-    assert report[1:] == ["- 2 messages envoyés : Marc Lefèvre, Lucie Roux.", "- Aucun envoi en échec.", "- Aucune personne injoignable."]
+    assert report[1:] == ["- 2 messages envoyés : Lucie Roux, Marc Lefèvre.", "- Aucun envoi en échec.", "- Aucune personne injoignable."]
 
 
 def test_the_chat_list_preview_of_a_broadcast_shows_no_markdown_marks():

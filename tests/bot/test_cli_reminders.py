@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from bot.cli import reminders
+from bot.cli import outbox_counts_text, reminders
 from bot.runtime import build_runtime
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
@@ -29,3 +29,9 @@ async def test_the_reminder_list_says_how_many_are_left_out(sqlite_database, cap
     listed = [line for line in out if line.startswith("  ") and (" avant · " in line or " la veille · " in line)]
     assert len(listed) == 20 and not any(" J-" in line for line in out)
     assert f"  … et {scheduled - 20} autres plus tard, non affichés." in out
+
+
+def test_the_outbox_counts_read_as_french_counts():
+    text = outbox_counts_text({"unreachable": 18, "sent": 9, "failed": 1})
+    assert text == "Messages\u00a0: 9\u00a0envoyés, 1\u00a0en échec, 18\u00a0destinataires injoignables"
+    assert outbox_counts_text({}) == "Messages\u00a0: aucun"

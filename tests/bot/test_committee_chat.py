@@ -51,6 +51,16 @@ async def test_the_lead_plans_a_copil_in_one_sentence_and_the_dialog_asks_only_t
     assert len(await runtime.committees.repository.reminders_of(meeting.id)) == 4
 
 
+async def test_a_single_member_reminder_is_announced_in_the_singular(runtime, lead):
+    await lead.say("planifier un COPIL le 4 décembre à 14h")
+    await lead.say("salle du conseil")
+    await lead.say("Bilan 2026")
+    done = texts(await lead.say("oui"))
+
+    assert "Rappel aux membres\u00a0: la veille (jeudi 3\u00a0décembre 2026 à 14\u00a0h\u00a000)." in done
+    assert "Rappels aux membres" not in done
+
+
 async def test_each_missing_piece_is_asked_in_turn_and_non_plans_nothing(runtime, lead):
     answers = [
         texts(await lead.say(line))
@@ -151,6 +161,13 @@ async def test_the_year_plan_is_proposed_edited_then_accepted_with_reminders(run
     assert sum([len(await runtime.committees.repository.reminders_of(m.id)) for m in meetings]) == 24
 
 
+async def test_the_year_plan_names_the_committee_it_keeps(runtime, lead):
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    card = texts(await lead.say("proposer un calendrier"))
+
+    assert "Le comité de pilotage déjà planifié (vendredi 12\u00a0mars 2027) est conservé." in card
+
+
 async def test_accepting_the_year_plan_twice_does_not_double_the_meetings(runtime, lead):
     await say_all(lead, "proposer un calendrier", "tout accepter")
     second = texts(await lead.say("proposer un calendrier"))
@@ -167,8 +184,8 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
     await lead.say("cadence du COPIL 1 à 3")
     after_edit = texts(await lead.say("vérifier la cadence"))
 
-    assert "Comité technique : aucune réunion prévue dans les 12 prochains mois, le SPASER en recommande 3 à 4 par an." in below
-    assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, le SPASER en recommande 1 à 2 par an." in above
+    assert "Comité technique : aucune réunion prévue dans les 12 prochains mois, alors que le SPASER en recommande 3 à 4 par an." in below
+    assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, alors que le SPASER en recommande 1 à 2 par an." in above
     assert "3 réunions prévues" not in after_edit
     warnings = await runtime.committees.cadence_warnings()
     assert {(w.kind, w.window, w.problem) for w in warnings} >= {(CommitteeKind.COTECH, "coming", "below")}

@@ -39,6 +39,12 @@ def test_every_demo_indicator_declares_how_its_directorates_values_add_up():
     assert by_code["IND-21"]["agregation"] == "moyenne pondérée" and by_code["IND-21"]["base_ponderation"] == "IND-23"
 
 
+def test_demo_labels_cite_the_code_as_legal_texts_do():
+    rows = list(csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";"))
+    by_code = {row["code"]: row for row in rows}
+    assert plain(by_code["IND-06"]["libelle"]) == "Nombre de marchés réservés (articles L. 2113-12 et L. 2113-13)"
+
+
 @pytest.mark.parametrize("now", [datetime(2026, 12, 4, 9, tzinfo=UTC), datetime(2031, 5, 20, 9, tzinfo=UTC)])
 async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_indicator(sqlite_database, now, tmp_path):
     summary = await demo_summary(sqlite_database, now, tmp_path)

@@ -65,6 +65,6 @@ async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(clie
     response = await client.post("/api/messages", json=activity.serialize())
     intro, question = [reply["text"] for reply in (await response.json())["activities"]]
     assert "\n- **IND-01**" in intro, "the list stays a list"
-    assert ")\n\nJe vais vous les demander un par un" in intro, "the closing sentence is not glued to the last bullet"
+    assert "2026\n\nJe vais vous les demander un par un" in intro, "the closing sentence is not glued to the last bullet"
     assert question.startswith("(1/")
     assert "\n\nQuelle valeur pour la direction DCP ?" in question

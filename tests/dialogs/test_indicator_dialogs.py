@@ -57,6 +57,7 @@ def lead(seeded, talk):
 async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(seeded, nadia):
     listing = texts(await nadia.say("mettre à jour mes indicateurs"))
     assert "**DCP** : 10 indicateurs à renseigner" in listing
+    assert "- **IND-01** Part des marchés notifiés comportant au moins une considération environnementale · 3\u1d49\u00a0trimestre 2026\n" in listing
     assert "(1/10) **IND-01**" in listing and "3\u1d49\u00a0trimestre 2026 · en pourcentage" in listing
     assert "(2026-T3)" not in listing, "nobody types the period code while answering"
     assert "Un commentaire sur IND-01 (45,5\u00a0%)\u00a0?" in texts(await nadia.say("45,5 %"))

@@ -345,7 +345,7 @@ def test_validate_value_refuses_non_numbers(value) -> None:
         ("1.5", Unit.HOURS, "1,5 heure"),
         ("15000", Unit.HOURS, "15 000 heures"),
         ("30", Unit.DAYS, "30 jours"),
-        ("1250.5", Unit.TCO2E, "1 250,5 tCO2e"),
+        ("1250.5", Unit.TCO2E, "1 250,5 t CO₂e"),
         ("1", Unit.TONNES, "1 tonne"),
         ("1234567.8912", Unit.TONNES, "1 234 567,8912 tonnes"),
     ],

@@ -4,6 +4,7 @@ expected figure is computed by hand in the comment above it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
+from domain.summary.chart import progress_bar_label
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
 from domain.summary.wording import aggregation_text, detail_text, late_text, progress_text, value_text
@@ -170,14 +172,28 @@ def test_the_weighting_indicator_is_named_as_an_indicator():
     assert plain(aggregation_text(line)) == "moyenne des directions pondérée par l’indicateur MARCHES"
 
 
-def test_a_late_count_says_what_the_path_expects_with_the_pronoun_of_what_is_counted():
-    # A count has no unit word: « la trajectoire prévoit 3,5 » left the reader asking « 3,5 quoi ? ».
+def test_a_late_count_expects_a_whole_number_with_the_same_verb_as_the_other_units():
+    # « la trajectoire en prévoit 3,5 »: half a committee, and another construction than the other lines.
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
-    assert " ; la trajectoire en prévoit " in plain(late_text(line))
+    expected = plain(late_text(line)).split(" ; la trajectoire prévoit ")[1]
+    assert expected.isdigit(), expected
 
 
 def test_a_target_passed_reads_as_passed_rather_than_a_progress_above_100_percent():
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
     assert line.progress_percent > 100
     assert progress_text(line) == "cible dépassée" and "%" not in detail_text(line).split("·")[1]
+
+
+def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure():
+    # « avancement de 44 %, contre 44 % selon la trajectoire » read as a contrast that is not one.
+    line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
+    line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8)
+    assert plain(progress_text(line)) == "avancement de 44 %, conforme à la trajectoire"
+    assert plain(progress_text(line, compact=True)) == "avancement de 44 % (conforme à la trajectoire)"
+
+
+def test_the_chart_says_target_passed_in_words_rather_than_a_percentage_above_100():
+    line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
+    assert progress_bar_label(line) == "cible dépassée"

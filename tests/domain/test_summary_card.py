@@ -255,3 +255,15 @@ def test_card_attachment_renders_as_text_for_the_console():
     activity: Activity = card_message(summary_detail_card_content(summary))
     rendered = render_as_text(activity)
     assert "Synthèse SPASER" in rendered and "**LATE**" in rendered
+
+
+def test_the_detail_card_shows_names_in_full_when_they_fit():
+    label = "Part des marchés notifiés comportant au moins une considération environnementale"
+    name = "Direction de l’environnement et de l’énergie"
+    infos = [DirectorateInfo("DEE", name), DirectorateInfo("DCP", "Commande publique")]
+    catalogue = [indicator("IND-01", label=label, directorates=("DEE", "DCP"), values=[("2025", "DCP", 120)])]
+    summary = compute_summary(catalogue, infos, TODAY, scope=EVERYONE)
+    shown = texts(summary_detail_card_content(summary))
+    assert f"**IND-01** {label}" in shown
+    assert "…" not in shown.replace("… et", "")
+    assert name in shown

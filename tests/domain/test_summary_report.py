@@ -4,7 +4,7 @@ d'attention (late indicators, missing reports, committee cadence, decisions), th
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
 from domain.summary.attention import attention_points
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting
 from domain.summary.organisation import InvalidOrganisation, organisation_from
 from domain.summary.report import MAX_ATTENTION_LINES, report_html
 from domain.summary.report_pdf import report_pdf
@@ -75,7 +75,7 @@ def test_attention_points_gather_late_indicators_missing_reports_cadence_and_dec
     assert tuple(map(plain, points.decisions)) == (
         "Mesures de rattrapage pour LATE et OVERDUE.",
         "Nouvelle échéance pour OVERDUE : la cible 2026 n’est pas atteinte.",
-        "Cible à définir pour FREE.",
+        "Cible à définir pour FREE (Heures d’insertion).",
     )
 
 
@@ -84,7 +84,7 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     first = pages[0]
     assert first.startswith("Ville de Montreuil-sur-Loire Synthèse SPASER Rapport pour le comité de pilotage")
     for heading in ("Points d’attention", "Indicateurs en retard (2)", "Directions en attente (2)",
-                    "Indicateurs non renseignés pour la période attendue (1)", "Rythme des comités", "Décisions à prendre"):
+                    "Indicateur non renseigné pour la période attendue (1)", "Rythme des comités", "Décisions à prendre"):
         assert heading in first, heading
     assert "LATE Heures d’insertion — 101 heures en 2026 ; la trajectoire prévoit" in first
     # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.
@@ -152,3 +152,38 @@ def test_a_comment_gives_its_period_written_out_not_its_code():
     commented = [indicator("COM", [("2025", "DRC", 100), ReportedValue("2026", "DRC", Decimal(150), "Hors travaux")])]
     html = plain(report_html(compute_summary(commented, DIRECTORATES, TODAY, scope=EVERYONE)).decode())
     assert "<li><b>DRC – Restauration collective</b> (année 2026) : Hors travaux</li>" in html
+
+
+def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_comments():
+    computed = "Calculé depuis les DECP\u00a0: 3 marchés réservés sur 85 marchés notifiés\u00a0; source\u00a0: le fichier « decp.json »."
+    catalogue_with_comments = [
+        *catalogue(),
+        indicator("DECP", [("2026", "DCP", 3, computed)], directorates=("DCP",), label="Marchés réservés"),
+        indicator("NOTE", [("2026", "DRC", 5, "Chantier du collège ajouté.")], label="Heures du collège"),
+    ]
+    report = compute_summary(catalogue_with_comments, DIRECTORATES, TODAY, scope=EVERYONE,
+                             cadence_warnings=check_cadence("copil", [], TODAY))
+    html = plain(report_html(report).decode("utf-8"))
+    cadence = plain(report.cadence_warnings[0].message)
+    assert html.count(cadence) == 1
+    comments, sources = html.split("<h2>Commentaires des directions</h2>")[1].split("<h2>Sources des calculs automatiques</h2>")
+    assert "Chantier du collège ajouté." in comments and "DECP" not in comments
+    assert "<li>année 2026 : 3 marchés réservés sur 85 marchés notifiés ; source : le fichier « decp.json ».</li>" in sources
+    pdf = " ".join(pdf_pages(report_pdf(report)))
+    assert pdf.count(cadence) == 1 and "Sources des calculs automatiques" in pdf
+
+
+def test_one_coming_meeting_is_headed_in_the_singular():
+    meeting = UpcomingMeeting("Comité de pilotage", datetime(2027, 3, 12, 13, tzinfo=UTC))
+    html = report_html(compute_summary(catalogue(), DIRECTORATES, TODAY, scope=EVERYONE, next_meetings=(meeting,)))
+    assert "<h2>Prochaine réunion</h2>" in html.decode("utf-8")
+
+
+def test_the_reading_rules_are_a_short_list():
+    html = plain(report_html(summary()).decode("utf-8"))
+    assert "<li>Moyenne pondérée : chaque direction compte selon un autre indicateur" in html
+    assert "<li>Valeur unique : une seule valeur pour tout l’organisme.</li>" in html
+
+
+def test_no_coming_meeting_keeps_the_plural_heading():
+    assert "<h2>Prochaines réunions</h2>" in report_html(summary()).decode("utf-8")

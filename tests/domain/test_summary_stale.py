@@ -19,7 +19,7 @@ from domain.summary.exports import values_xlsx
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
-from domain.summary.wording import headline_text, value_text
+from domain.summary.wording import completeness_headline, headline_text, value_text
 
 DECEMBER = date(2026, 12, 4)  # due: 2025 (annual), 2026-T3 (quarterly)
 EVERYONE = Scope.everything()
@@ -99,3 +99,10 @@ def test_stale_values_are_points_of_attention_and_read_the_same_in_the_report_an
     overview = list(load_workbook(io.BytesIO(values_xlsx(summary)))["Synthèse"].iter_rows(values_only=True))
     old = next(row for row in overview if row[0] == "OLD")
     assert old[4] == "non renseigné" and old[6] == "2024" and old[7] == "2025"
+
+
+def test_directorates_up_to_date_are_counted_among_those_concerned():
+    # « 6 directions à jour sur 7 » while 8 directorates exist: the 7 are those with indicators.
+    both = indicator(directorates=("DRC", "DCP"), values=[("2025", "DRC", 160)])
+    summary = compute_summary([both], DIRECTORATES, DECEMBER, scope=EVERYONE)
+    assert plain(completeness_headline(summary)) == "1 direction à jour sur les 2 concernées pour la période en cours."

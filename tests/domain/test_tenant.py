@@ -55,7 +55,7 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
         "- L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : Hélène Dubois."
     )
     assert explain(install_failure(404, "NotFound"), ["Marc Lefèvre", "Lucie Roux"]) == (
-        "Ces personnes sont introuvables dans l’annuaire Microsoft 365\u00a0: Marc Lefèvre, Lucie Roux."
+        "Ces personnes sont introuvables dans l’annuaire Microsoft 365\u00a0: Lucie Roux, Marc Lefèvre."
     )
 
 

@@ -24,9 +24,9 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     await feature.jobs.sweep_reminders()
     await feature.jobs.drain_outbox()
 
-    [report] = [text for conversation, text in received(connector) if "parvenu" in text or "pas reçu" in text]
+    [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text]
     lines = report.splitlines()
-    assert lines[0] == "2 messages envoyés ensemble ne sont pas parvenus à tout le monde :"
+    assert lines[0] == "2\u00a0messages n’ont pas pu être remis à tout le monde."
     assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
     assert lines[2].startswith("2. « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
     assert lines[3].startswith("- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui")
@@ -103,5 +103,6 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
     assert notice.text.splitlines()[3:] == [
         "- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui l’application ou "
         "demandez-lui d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
-        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre (message 2).",
+        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
+        "Marc Lefèvre n’a pas reçu le message 2\u00a0; Lucie Roux n’a reçu aucun des deux.",
     ]
