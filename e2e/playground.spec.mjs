@@ -134,7 +134,7 @@ scenario('« aide » shows the help card with the lead’s commands', '02-help',
   const help = replies.find((text) => text.includes('Ce que je sais faire'));
   assert.match(help, /« qui suis-je \? » : votre rôle et votre direction/);
   assert.match(help, /« ajouter une direction DRH Direction des ressources humaines »/);
-  assert.match(help, /« annuler » arrête à tout moment/);
+  assert.match(help, /tapez « annuler » pour l’arrêter à tout moment/);
   assert.match(help, /Organisation/, 'commands are grouped by topic');
   assert.ok((await chat.lastCardButtons()).length > 0);
 });
@@ -370,7 +370,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   [summaryCard] = (await official.say('synthèse détaillée', /^Synthèse SPASER.: détail/)).map(nbsp);
   assert.deepEqual(cardCounts(summaryCard), counts);
   // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
-  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération…\n64,5 % au 3ᵉ trimestre 2026/);
+  assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération environnementale\n64,5 % au 3ᵉ trimestre 2026/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
   assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ t CO₂e en 2024 ; l’année 2025 reste à remonter/);
   assert.match(summaryCard, /À jour : DCP, /);
