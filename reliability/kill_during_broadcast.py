@@ -106,7 +106,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
         confirmed = await lead.say(bot.url, "oui")
         verdict.check("the lead's broadcast dialog went through the real endpoint",
                       contains(asked.replies, "Quel message") and contains(preview.replies, f"{format_number(recipients)} destinataires")
-                      and contains(confirmed.replies, "C'est parti"), short(confirmed.text))
+                      and contains(confirmed.replies, "Envoi en cours"), short(confirmed.text))
 
         target = max(1, int(recipients * kill_at))
         while True:
