@@ -316,7 +316,7 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
     lines = []
     if problems:
         count = len(problems)
-        lines.append(f"{counted(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu le message « {subject} » :")
+        lines.append(f"{counted(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu le message « {subject} ».")
         failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
         lines.extend(f"- {sentence}" for sentence in reasons_with_names(failures))
     if installed:

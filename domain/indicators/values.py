@@ -354,7 +354,7 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
     if unit.kind is UnitKind.PERCENTAGE and number > 100:
         raise InvalidValue(
             ValueProblem.OUT_OF_RANGE,
-            f"{format_number(number)} % n’est pas possible, car un pourcentage est compris entre 0 et 100 %.",
+            f"{format_number(number)} % n’est pas possible : une part ne peut pas dépasser 100 %.",
             unit,
         )
     if unit.kind is UnitKind.COUNT and number != number.to_integral_value():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -171,7 +172,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
             if position:
                 axes.axhline(position - 0.5, color="#bdbdbd", lw=0.8)
             continue
-        labels.append(_wrap(f"{row.code} {row.label}", layout.label_characters))
+        labels.append(_wrap(f"{row.code} {_WITHOUT_BRACKETS.sub('', row.label)}", layout.label_characters))
         _draw_progress_bar(axes, position, row)
     axes.axvline(100, color="#424242", linestyle="--", lw=1)
     axes.set_yticks(positions, labels, fontsize=8)
@@ -205,7 +206,7 @@ def progress_bar_label(line: IndicatorLine) -> str:
 def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
     if line.progress_percent is None:
         if line.is_stale:
-            note = f"{line.due_period.label} : en attente"
+            note = f"{line.due_period.label} : valeur non renseignée"
         else:
             note = "non renseigné" if line.latest_value is None else line.target_note or ""
         axes.text(1.5, position, note, va="center", fontsize=8, style="italic", color="#616161")
@@ -292,6 +293,10 @@ def _png(figure: Figure) -> bytes:
     output = io.BytesIO()
     palette.save(output, format="PNG")
     return output.getvalue()
+
+
+_WITHOUT_BRACKETS = re.compile(r"\s*\([^)]*\)")
+"""A label's brackets (« (articles L. 2113-12 et L. 2113-13) ») would be cut in the middle: left out."""
 
 
 def _wrap(text: str, width: int, lines: int = LABEL_LINES) -> str:

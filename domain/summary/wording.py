@@ -137,7 +137,7 @@ def aggregation_text(line: IndicatorLine) -> str:
     """How the directorates' values make the indicator's: « somme des directions »…"""
     rule = line.aggregation
     if rule is AggregationRule.WEIGHTED_MEAN:
-        return f"moyenne des directions pondérée par l’indicateur {line.snapshot.weighting_base}"
+        return f"moyenne pondérée par l’indicateur {line.snapshot.weighting_base}"
     if rule is AggregationRule.SINGLE:
         return "valeur unique de l’organisme"
     return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
@@ -173,6 +173,8 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
         return ""
     if trend.direction is TrendDirection.FLAT:
         judgement = "stable"
+    elif line.status is Status.NO_TARGET:  # without a target, more is not better: say only which way
+        judgement = "en hausse" if trend.direction is TrendDirection.UP else "en baisse"
     else:
         judgement = "en progrès" if trend.improved else "en recul"
     text = f"{trend.direction.value} {judgement}"

@@ -60,5 +60,5 @@ async def test_a_field_error_goes_on_in_lower_case_after_the_code_and_its_colon(
 
     back = texts(await nadia.submit(wrong))
 
-    assert "IND-01\u00a0: 140\u00a0% n’est pas possible, car un pourcentage est compris entre 0 et 100\u00a0%." in back
+    assert "IND-01\u00a0: 140\u00a0% n’est pas possible\u00a0: une part ne peut pas dépasser 100\u00a0%." in back
     assert "Un pourcentage" not in back

@@ -235,7 +235,7 @@ def test_baseline_accepts_french_decimals(unit: str, typed: str, expected: str) 
         ({"directions": "|".join(f"D{n}" for n in range(11))}, "directions", "trop de directions"),
         ({"frequence": "mensuelle"}, "frequence", "annuelle, semestrielle, trimestrielle"),
         ({"valeur_reference": "abc"}, "valeur_reference", "nombre"),
-        ({"valeur_reference": "120"}, "valeur_reference", "entre 0 et 100"),
+        ({"valeur_reference": "120"}, "valeur_reference", "dépasser 100"),
         ({"valeur_reference": "-5"}, "valeur_reference", "négative"),
         ({"cible": "beaucoup"}, "cible", "nombre"),
         ({"cible": "12 €"}, "cible", "euros"),

@@ -15,7 +15,7 @@ from domain.indicators.values import Unit
 from domain.summary.chart import progress_bar_label
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
-from domain.summary.wording import aggregation_text, detail_text, late_text, progress_text, value_text
+from domain.summary.wording import aggregation_text, detail_text, late_text, progress_text, trend_text, value_text
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025
 EVERYONE = Scope.everything()
@@ -169,7 +169,7 @@ def committees_held(values):
 def test_the_weighting_indicator_is_named_as_an_indicator():
     weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100)])
     line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights])
-    assert plain(aggregation_text(line)) == "moyenne des directions pondérée par l’indicateur MARCHES"
+    assert plain(aggregation_text(line)) == "moyenne pondérée par l’indicateur MARCHES"
 
 
 def test_a_late_count_expects_a_whole_number_with_the_same_verb_as_the_other_units():
@@ -197,3 +197,10 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
 def test_the_chart_says_target_passed_in_words_rather_than_a_percentage_above_100():
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
     assert progress_bar_label(line) == "cible dépassée"
+
+
+def test_an_indicator_without_a_target_goes_up_or_down_not_better_or_worse():
+    kilometres = replace(committees_held([("2024", "DCP", 2), ("2025", "DCP", 4)]), target=None, target_year=None)
+    line = line_of([kilometres], code="COT")
+    assert line.status is Status.NO_TARGET
+    assert trend_text(line, with_period=False) == "↑ en hausse"

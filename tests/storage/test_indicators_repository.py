@@ -252,7 +252,7 @@ BAD_ENTRIES = [
         (ValueEntry("IND-01", "2026-T2", "45"), "adressez-vous à la personne responsable du SPASER"),
         (ValueEntry("IND-01", "2026", "45"), "trimestriel"),
         (ValueEntry("IND-01", "2026-T3", "12 €"), "s’exprime en pourcentage"),
-        (ValueEntry("IND-01", "2026-T3", "120 %"), "entre 0 et 100"),
+        (ValueEntry("IND-01", "2026-T3", "120 %"), "dépasser 100"),
         (ValueEntry("IND-6", "2026-S1", "3"), "Indicateur « IND-6 » inconnu. Vouliez-vous dire"),
         (ValueEntry("IND-08", "2025", "50"), "ne renseigne pas l’indicateur IND-08"),
         (ValueEntry("IND-16", "2025", "50"), "désactivé"),
