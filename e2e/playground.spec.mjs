@@ -254,7 +254,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   // Checked on the server: the whole form is refused, the error is shown next to its field.
   const refused = await contributor.click('Enregistrer', /Rien n’a été enregistré : corrigez le champ signalé, puis renvoyez le formulaire/);
   assert.match(refused[0], /^Rien n’a été enregistré : 1 champ à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
-  assert.match(refused.at(-1), /⚠ IND-05 : 140 % n’est pas possible, car un pourcentage est compris entre 0 et 100 %\./);
+  assert.match(refused.at(-1), /⚠ IND-05 : 140 % n’est pas possible : une part ne peut pas dépasser 100 %\./);
   // The card comes back with what was typed: only the wrong field is retyped.
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
   const saved = await contributor.click('Enregistrer', /Enregistré pour la direction DCP/);
@@ -268,7 +268,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
   const [history] = await chat.say('historique de IND-02', /Historique des saisies/);
   assert.match(history, /^IND-02 — Part des marchés notifiés comportant au moins une considération sociale/m);
-  assert.match(history, /3ᵉ trimestre 2026, DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d'insertion »/);
+  assert.match(history, /3ᵉ trimestre 2026, DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d’insertion »/);
   assert.match(history, /2ᵉ trimestre 2026, DCP : .*, par Nadia Benali le /, 'the demo history is kept');
   const [refusedValue] = await chat.say('historique de IND-05', /Historique des saisies/);
   assert.match(refusedValue, /année 2025, DCP : 38 %, par Megan Bowen/);
