@@ -19,7 +19,6 @@ _MARKUP_START = re.compile(r"(\]|<)(?=[(A-Za-z/!?])")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,5}(\S{1,2000}?)\s{0,5}\)")
 _ZERO_WIDTH_SPACE = "\u200b"
 _TYPED_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
-"""« clause d'insertion » as typed on a keyboard, shown to others with the typographic apostrophe."""
 NO_BREAK_SPACE = "\u00a0"
 """Before « : ; ? ! % € », between a number and its unit, and in « n° 3 »: never a line break there."""
 NARROW_NO_BREAK_SPACE = "\u202f"
@@ -94,8 +93,12 @@ def shown(text: str | None) -> str:
     render Markdown and some HTML): an invisible space after `]` before `(` and after `<` before a
     tag breaks every link, image and tag, while the text and any address in it read as typed; an
     apostrophe typed between two letters is shown as the typographic one."""
-    typeset = _TYPED_APOSTROPHE.sub("’", text or "")
-    return _MARKUP_START.sub(lambda found: found.group(1) + _ZERO_WIDTH_SPACE, typeset)
+    return _MARKUP_START.sub(lambda found: found.group(1) + _ZERO_WIDTH_SPACE, typographic_apostrophes(text))
+
+
+def typographic_apostrophes(text: str | None) -> str:
+    """« clause d'insertion » as typed on a keyboard, as others read it: « clause d’insertion »."""
+    return _TYPED_APOSTROPHE.sub("’", text or "")
 
 
 def with_link_targets(text: str | None) -> str:

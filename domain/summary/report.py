@@ -20,7 +20,7 @@ from domain.summary import wording
 from domain.summary.attention import attention_points
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Summary
-from domain.text import agreed
+from domain.text import agreed, typographic_apostrophes
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 MAX_ATTENTION_LINES = 8
@@ -84,7 +84,7 @@ def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[st
     result = []
     for line in summary.lines:
         comments = [
-            (summary.directorate_name(item.directorate), item.period.label, item.comment)
+            (summary.directorate_name(item.directorate), item.period.label, typographic_apostrophes(item.comment))
             for item in line.latest_by_directorate
             if item.comment and not item.comment.startswith(COMPUTED_COMMENT_PREFIX)
         ]

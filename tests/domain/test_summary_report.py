@@ -154,6 +154,12 @@ def test_a_comment_gives_its_period_written_out_not_its_code():
     assert "<li><b>DRC – Restauration collective</b> (année 2026) : Hors travaux</li>" in html
 
 
+def test_a_comment_typed_with_a_straight_apostrophe_reads_typographic_in_the_report():
+    commented = [indicator("COM", [("2025", "DRC", 100), ReportedValue("2026", "DRC", Decimal(150), "clause d'insertion")])]
+    html = plain(report_html(compute_summary(commented, DIRECTORATES, TODAY, scope=EVERYONE)).decode())
+    assert "(année 2026) : clause d’insertion</li>" in html
+
+
 def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_comments():
     computed = "Calculé depuis les DECP\u00a0: 3 marchés réservés sur 85 marchés notifiés\u00a0; source\u00a0: le fichier « decp.json »."
     catalogue_with_comments = [
