@@ -85,10 +85,11 @@ class Understander:
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
+        folded = fold(text)
         if reading.asks_when and reading.slots.committee and not reading.slots.indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if reading.asks_status and not reading.slots.committee:
-            one_indicator = reading.slots.indicator or _ONE_INDICATOR.search(fold(text))
+            one_indicator = reading.slots.indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
         rest = [token for token in tokenize(text) if token not in reading.explained]
@@ -99,7 +100,7 @@ class Understander:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
             margin = 0.0 if reading.slots.indicator or reading.slots.directorate else KNOWLEDGE_MARGIN
-            if _OUR_OWN.search(fold(text)):
+            if _OUR_OWN.search(folded):
                 margin -= OWN_DATA_BONUS
             if reading.named_by_code or confidence >= known + margin:
                 if reading.slots.indicator and chosen.id in _ORGANISATION_WIDE:
@@ -107,8 +108,8 @@ class Understander:
                 return Understanding(Understood.INTENT, answer, chosen, reading)
         if (
             reading.slots.indicator
-            and _HOW_MUCH.search(fold(text))
-            and (answer.entry is None or _OUR_OWN.search(fold(text)))
+            and _HOW_MUCH.search(folded)
+            and (answer.entry is None or _OUR_OWN.search(folded))
         ):
             # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure.
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
