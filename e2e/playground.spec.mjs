@@ -417,7 +417,7 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   assert.equal(Object.keys(card).length, 24, `24 indicator lines read from the card: ${Object.keys(card)}`);
   assert.deepEqual(rows, card);
   // The report adds the directorates' comments, the contributor's included.
-  assert.match(report, /Deux marchés de nettoyage avec clause d'insertion/);
+  assert.match(report, /Deux marchés de nettoyage avec clause d’insertion/);
 
   await official.say('exporter la synthèse en PDF', /Télécharger \(PDF\)/);
   const pdf = await fetch(await official.lastCardLink('Télécharger (PDF)'));
