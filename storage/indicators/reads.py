@@ -10,9 +10,6 @@ from datetime import UTC
 
 from sqlalchemy import (
     Row,
-    and_,
-    func,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,8 +30,9 @@ from domain.indicators.rules import (
     canonical,
 )
 from domain.indicators.values import Unit
-from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
-from storage.people import Directorate, Person
+from storage.indicators import statements
+from storage.indicators.tables import Indicator, IndicatorValue
+from storage.people import Directorate
 
 
 @dataclass
@@ -91,31 +89,33 @@ async def load_snapshot(
     session: AsyncSession, *, codes: Iterable[str] | None = None, directorate_id: int | None = None
 ) -> Snapshot:
     """Indicators with their directorates; `codes`/`directorate_id` load only those concerned."""
-    query = select(Indicator)
-    if codes is not None:
-        query = query.where(Indicator.code.in_({(code or "").strip().upper() for code in codes}))
-    if directorate_id is not None:
-        linked = select(IndicatorDirectorate.indicator_id).where(IndicatorDirectorate.directorate_id == directorate_id)
-        query = query.where(Indicator.id.in_(linked))
+    wanted = {(code or "").strip().upper() for code in codes} if codes is not None else None
+    if wanted is not None and directorate_id is not None:
+        query = statements.INDICATORS_BY_CODES.where(statements.INDICATORS_OF_DIRECTORATE.whereclause)
+    elif wanted is not None:
+        query = statements.INDICATORS_BY_CODES
+    elif directorate_id is not None:
+        query = statements.INDICATORS_OF_DIRECTORATE
+    else:
+        query = statements.INDICATORS
+    parameters: dict[str, object] = {} if directorate_id is None else {"directorate_id": directorate_id}
     snapshot = Snapshot()
-    for indicator in (await session.execute(query)).scalars():
+    if wanted is not None:
+        parameters["codes"] = sorted(wanted)
+    for indicator in (await session.execute(query, parameters)).scalars():
         snapshot.indicators[indicator.code] = indicator
         snapshot.by_id[indicator.id] = indicator
-    links = (
-        select(IndicatorDirectorate.indicator_id, Directorate.code)
-        .join(Directorate, Directorate.id == IndicatorDirectorate.directorate_id)
-        .order_by(Directorate.code)
-    )
-    if codes is not None or directorate_id is not None:
-        links = links.where(IndicatorDirectorate.indicator_id.in_(list(snapshot.by_id)))
-        wanted = {(code or "").strip().upper() for code in codes or ()}
-        if not wanted <= snapshot.indicators.keys():
-            snapshot.all_codes = list((await session.execute(select(Indicator.code))).scalars())
-    else:
+    if wanted is None and directorate_id is None:
         snapshot.all_codes = list(snapshot.indicators)
-    for indicator_id, code in await session.execute(links):
+        links = await session.execute(statements.LINKS)
+    else:
+        if not (wanted or set()) <= snapshot.indicators.keys():
+            snapshot.all_codes = list((await session.execute(statements.INDICATOR_CODES)).scalars())
+        links = await session.execute(statements.LINKS_OF_INDICATORS, {"ids": list(snapshot.by_id)})
+    for indicator_id, code in links:
         snapshot.directorates_of.setdefault(indicator_id, []).append(code)
     return snapshot
+
 
 def find(snapshot: Snapshot, code: str) -> Indicator:
     wanted = (code or "").strip().upper()
@@ -153,7 +153,7 @@ async def known_directorates(session: AsyncSession) -> list[str]:
 
 async def directorate_by_code(session: AsyncSession, code: str) -> Directorate:
     wanted = (code or "").strip().upper()
-    directorate = (await session.execute(select(Directorate).where(Directorate.code == wanted))).scalar_one_or_none()
+    directorate = (await session.execute(statements.DIRECTORATE_BY_CODE, {"code": wanted})).scalar_one_or_none()
     if directorate is None:
         raise DomainError(f"La direction « {wanted[:40]} » n’existe pas. Tapez « lister les directions ».")
     return directorate
@@ -175,7 +175,7 @@ async def values_by_current_key(
 ) -> dict[str, ValueView]:
     if not keys:
         return {}
-    rows = await value_rows(session, IndicatorValue.current_key.in_(keys))
+    rows = _with_names(await session.execute(statements.VALUES_BY_KEYS, {"keys": keys}))
     return {row.current_key: value_view(row, snapshot, code, names) for row, code, names in rows}
 
 async def last_values_before(
@@ -191,39 +191,24 @@ async def last_values_before(
     """
     if not candidates:
         return {}
-    before = or_(
-        *(
-            and_(IndicatorValue.indicator_id == indicator.id, IndicatorValue.period < period.code)
-            for indicator, period in candidates
-        )
-    )
-    latest = (
-        select(IndicatorValue.indicator_id, func.max(IndicatorValue.period).label("period"))
-        .where(IndicatorValue.directorate_id == directorate.id, IndicatorValue.current_key.is_not(None), before)
-        .group_by(IndicatorValue.indicator_id)
-        .subquery()
-    )
-    rows = await value_rows(
-        session,
-        IndicatorValue.directorate_id == directorate.id,
-        IndicatorValue.current_key.is_not(None),
-        IndicatorValue.indicator_id == latest.c.indicator_id,
-        IndicatorValue.period == latest.c.period,
-    )
+    ids_by_period: dict[str, list[int]] = {}
+    for indicator, period in candidates:
+        ids_by_period.setdefault(period.code, []).append(indicator.id)
+    parameters: dict[str, object] = {"directorate_id": directorate.id}
+    for i, (period_code, ids) in enumerate(sorted(ids_by_period.items())):
+        parameters[f"ids_{i}"], parameters[f"period_{i}"] = ids, period_code
+    query = statements.last_values_before_query(len(ids_by_period))
+    rows = _with_names(await session.execute(query, parameters))
     return {row.indicator_id: value_view(row, snapshot, code, names) for row, code, names in rows}
 
+
 async def value_rows(session: AsyncSession, *conditions) -> list[tuple[IndicatorValue, str, dict[int, str]]]:
-    query = (
-        select(IndicatorValue, Directorate.code, Person.id, Person.name, Person.email)
-        .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
-        .join(Person, Person.id == IndicatorValue.entered_by_id)
-        .where(*conditions)
-        .order_by(IndicatorValue.entered_at, IndicatorValue.id)
-    )
-    result = []
-    for row, code, person_id, name, email in await session.execute(query):
-        result.append((row, code, {person_id: name or email or ""}))
-    return result
+    return _with_names(await session.execute(statements.value_rows_query(*conditions)))
+
+
+def _with_names(rows) -> list[tuple[IndicatorValue, str, dict[int, str]]]:
+    return [(row, code, {person_id: name or email or ""}) for row, code, person_id, name, email in rows]
+
 
 def value_view(row: IndicatorValue, snapshot: Snapshot, directorate_code: str, names: dict[int, str]) -> ValueView:
     indicator = snapshot.by_id[row.indicator_id]

@@ -1,16 +1,18 @@
-"""The statements of recording a value and of what is due, built once: building a statement and
-its cache key costs SQLAlchemy about as much as running it, and recording is the hot path of an
-update turn."""
+"""The statements of recording a value, of what is due and of the reads around them, built once:
+building a statement and its cache key costs SQLAlchemy about as much as running it, and these
+are the hot path of the due list and of an update turn."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from domain.indicators.aggregation import Computation
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
-from storage.people import Directorate
+from storage.people import Directorate, Person
 
 
 def entries_query(codes_filter):
@@ -93,3 +95,56 @@ FIRST_ENTRY_INSERTS = {
     "sqlite": first_entry_inserts(sqlite_insert),
     "postgresql": first_entry_inserts(postgresql_insert),
 }
+
+
+def value_rows_query(*conditions):
+    """A value with its directorate's code and its author, oldest first."""
+    return (
+        select(IndicatorValue, Directorate.code, Person.id, Person.name, Person.email)
+        .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+        .join(Person, Person.id == IndicatorValue.entered_by_id)
+        .where(*conditions)
+        .order_by(IndicatorValue.entered_at, IndicatorValue.id)
+    )
+
+
+VALUES_BY_KEYS = value_rows_query(IndicatorValue.current_key.in_(bindparam("keys", expanding=True)))
+
+
+@lru_cache(maxsize=16)
+def last_values_before_query(period_count: int):
+    """Each indicator's current value of the latest period before its candidate one, for
+    candidates grouped by period (`ids_<i>` before `period_<i>`): one statement per number of
+    distinct periods, so that SQLAlchemy builds and caches it once rather than per turn."""
+    value = IndicatorValue
+    before = or_(
+        *(
+            and_(value.indicator_id.in_(bindparam(f"ids_{i}", expanding=True)), value.period < bindparam(f"period_{i}"))
+            for i in range(period_count)
+        )
+    )
+    of_directorate = (value.directorate_id == bindparam("directorate_id"), value.current_key.is_not(None))
+    latest = (
+        select(value.indicator_id, func.max(value.period).label("period"))
+        .where(*of_directorate, before)
+        .group_by(value.indicator_id)
+        .subquery()
+    )
+    return value_rows_query(*of_directorate, value.indicator_id == latest.c.indicator_id, value.period == latest.c.period)
+
+
+DIRECTORATE_BY_CODE = select(Directorate).where(Directorate.code == bindparam("code"))
+INDICATORS = select(Indicator)
+INDICATORS_BY_CODES = select(Indicator).where(Indicator.code.in_(bindparam("codes", expanding=True)))
+INDICATORS_OF_DIRECTORATE = select(Indicator).where(
+    Indicator.id.in_(
+        select(IndicatorDirectorate.indicator_id).where(IndicatorDirectorate.directorate_id == bindparam("directorate_id"))
+    )
+)
+INDICATOR_CODES = select(Indicator.code)
+LINKS = (
+    select(IndicatorDirectorate.indicator_id, Directorate.code)
+    .join(Directorate, Directorate.id == IndicatorDirectorate.directorate_id)
+    .order_by(Directorate.code)
+)
+LINKS_OF_INDICATORS = LINKS.where(IndicatorDirectorate.indicator_id.in_(bindparam("ids", expanding=True)))
