@@ -215,18 +215,33 @@ def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
 
 
 def completeness_text(row: DirectorateCompleteness) -> str:
-    """« 3 sur 13 (23 %) », under a heading that says what is counted (« Indicateurs remontés »)."""
+    """« 3 sur 10 (30 %) », under a heading that says what is counted (« Indicateurs remontés »);
+    « , plus 3 calculés automatiquement » when some of its indicators are computed (from the DECP)."""
     if row.expected == 0:
-        return "aucun indicateur attribué"
-    return f"{row.reported} sur {row.expected} ({_percent(row.percent or 0.0)})"
+        return _nothing_to_fill(row)
+    return f"{row.reported} sur {row.expected} ({_percent(row.percent or 0.0)}){_plus_computed(row)}"
 
 
 def completeness_sentence(row: DirectorateCompleteness) -> str:
-    """« 3 indicateurs remontés sur 13 (23 %) »: the same, without a heading."""
+    """« 3 indicateurs remontés sur 10 (30 %) »: the same, without a heading. Only the indicators the
+    directorate fills are counted: a computed one is nobody's to report."""
     if row.expected == 0:
-        return "aucun indicateur attribué"
+        return _nothing_to_fill(row)
     reported = f"{counted(row.reported, 'indicateur')} {agreed(row.reported, 'remonté', 'remontés')}"
-    return f"{reported} sur {row.expected} ({_percent(row.percent or 0.0)})"
+    return f"{reported} sur {row.expected} ({_percent(row.percent or 0.0)}){_plus_computed(row)}"
+
+
+def _plus_computed(row: DirectorateCompleteness) -> str:
+    if not row.computed:
+        return ""
+    return f", plus {row.computed} {agreed(row.computed, 'calculé', 'calculés')} automatiquement"
+
+
+def _nothing_to_fill(row: DirectorateCompleteness) -> str:
+    if not row.computed:
+        return "aucun indicateur attribué"
+    computed = counted(row.computed, "indicateur calculé", "indicateurs calculés")
+    return f"aucun indicateur à saisir ({computed} automatiquement)"
 
 
 def missing_text(row: DirectorateCompleteness) -> str:
@@ -253,8 +268,13 @@ def completeness_headline(summary: Summary) -> str:
         return "Aucun indicateur à remonter pour la période en cours."
     if len(rows) == 1:
         row = rows[0]
-        reported = "indicateur remonté" if row.reported <= 1 else "indicateurs remontés"
-        return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
+        text = (
+            f"La direction {row.directorate.code} a remonté {counted(row.reported, 'indicateur')} sur {row.expected} "
+            "pour la période en cours"
+        )
+        if row.computed:
+            text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
+        return text + "."
     complete = sum(1 for row in rows if row.is_complete)
     up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
     return f"{complete} {up_to_date} sur les {len(rows)} concernées pour la période en cours."
