@@ -13,7 +13,7 @@ from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.values import Unit, format_value
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
-from domain.text import agreed, counted, directorates_text
+from domain.text import agreed, counted, directorates_text, joined
 
 TITLE = "Synthèse SPASER"
 
@@ -77,16 +77,23 @@ def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
 
 
 def headline_text(summary: Summary) -> str:
-    """One sentence with every count, for a notification preview or a text-only client."""
+    """One sentence with every count, for a notification preview or a text-only client: « 24
+    indicateurs, dont 3 atteints, 5 en bonne voie et 16 en retard. ». No colon: it often follows one
+    (« Synthèse SPASER avant le comité… : 24 indicateurs, dont… »)."""
     total = len(summary.lines)
     if total == 0:
         return "Aucun indicateur à afficher."
     counts = [
-        f"{count} {status_count_label(status, count)}"
+        (status, count)
         for status, count in summary.status_counts.items()
         if count
     ]
-    return f"{indicator_count(total)} : " + ", ".join(counts) + "."
+    if len(counts) == 1:
+        status, count = counts[0]
+        every = "" if total == 1 else ", tous"
+        return f"{indicator_count(total)}{every} {status_count_label(status, count)}."
+    listed = [f"{count} {status_count_label(status, count)}" for status, count in counts]
+    return f"{indicator_count(total)}, dont {joined(listed)}."
 
 
 def value_text(line: IndicatorLine) -> str:
