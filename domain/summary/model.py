@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
-from domain.indicators.values import Unit
+from domain.indicators.values import Unit, format_value
 from domain.people import Role
 from domain.summary.organisation import Organisation
 from domain.text import one_line
@@ -133,6 +133,8 @@ class IndicatorSnapshot:
     aggregation: AggregationRule | None = None
     weighting_base: str | None = None
     computed: bool = False
+    counted_noun: str = ""
+    """What a count counts (catalogue column `unite_libelle`): « 2 repas végétariens »."""
 
     def __post_init__(self) -> None:
         if self.target is not None and self.target_year is None:
@@ -232,6 +234,7 @@ def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
         aggregation=getattr(indicator, "aggregation", None),
         weighting_base=getattr(indicator, "weighting_base", None),
         computed=getattr(indicator, "computation", Computation.REPORTED) is not Computation.REPORTED,
+        counted_noun=getattr(indicator, "counted_noun", ""),
     )
 
 
@@ -363,6 +366,10 @@ class IndicatorLine:
     @property
     def unit(self) -> Unit:
         return self.snapshot.unit
+
+    def show(self, value: Decimal) -> str:
+        """A value of this indicator, with its unit or what it counts (« 2 repas végétariens »)."""
+        return format_value(value, self.snapshot.unit, self.snapshot.counted_noun)
 
     @property
     def is_partial(self) -> bool:

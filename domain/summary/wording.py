@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.values import Unit, format_value
+from domain.indicators.values import Unit
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 from domain.text import agreed, counted, directorates_text, joined
 
@@ -103,7 +103,7 @@ def value_text(line: IndicatorLine) -> str:
     if line.latest_value is None or line.latest_period is None:
         text = "aucune valeur remontée"
     else:
-        text = f"{format_value(line.latest_value, line.unit)} {line.latest_period.in_sentence()}"
+        text = f"{line.show(line.latest_value)} {line.latest_period.in_sentence()}"
         if line.is_partial:
             text += f" (d’après {_out_of(line.reporting_count, line.responsible_count)})"
         if line.is_stale:
@@ -157,7 +157,7 @@ def late_text(line: IndicatorLine) -> str:
         expected = line.expected_value
         # A count is whole (« 4 comités », never « 3,5 »).
         places = Decimal(1) if abs(expected) >= 100 or line.unit is Unit.COUNT else Decimal("0.1")
-        shown = format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)
+        shown = line.show(expected.quantize(places, rounding=ROUND_HALF_UP))
         text += f"\u00a0; la trajectoire prévoit {shown}"
     return text
 
@@ -167,7 +167,7 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     snapshot = line.snapshot
     if snapshot.target is None:
         return "sans cible" if joined_to_value else "pas de cible"
-    target = f"{format_value(snapshot.target, snapshot.unit)} en {snapshot.target_year}"
+    target = f"{line.show(snapshot.target)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
     return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
