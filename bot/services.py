@@ -155,6 +155,7 @@ def build_services(
             **limiter_args,
         ),
         on_outcome=metrics.count_send,
+        timezone=tz,
     )
     jobs = Jobs(
         scheduler,

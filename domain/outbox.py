@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlparse
 
-from domain.clock import SchedulingError
+from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone
 from domain.text import agreed, counted, joined, listed_names, plain_excerpt, shown, sorted_names
 
 BLOCKED_ERROR_PREFIX = "403"
@@ -361,15 +361,22 @@ def _subject(rows: list) -> str:
     return plain_excerpt(rows[0].text.split("\n")[0], 150)
 
 
-def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple[int, str]]) -> list[OutboxMessage]:
+def event_problem_notices(
+    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+) -> list[OutboxMessage]:
     """One notice per lead for the problems found together — one event, such as a COPIL reminder
     and the summary that goes with it: the messages, then the people not reached by reason, each
-    named once (with the messages they missed when not all of them)."""
+    named once (with the messages they missed when not all of them).
+
+    Each message is named by what it is (« le rappel », « la synthèse », « le message diffusé le
+    … »), never by a number: Teams' transcripts and notifications drop the numbers of a Markdown
+    list, and « le message 1 » then points at nothing."""
     if len(groups) == 1:
         return problem_notices(*groups[0], leads)
+    names = _message_names(groups, timezone)
     missed: dict[tuple[str, Problem | None], list[int]] = defaultdict(list)
     errors: dict[tuple[str, Problem | None], str | None] = {}
-    for number, (_, _, rows) in enumerate(groups, start=1):
+    for number, (_, _, rows) in enumerate(groups):
         for row in rows:
             name = shown(row.recipient_label) or "destinataire inconnu"
             installed = getattr(row, "installed_at", None) is not None and row.state == "sent"
@@ -379,22 +386,57 @@ def event_problem_notices(groups: list[tuple[str, str, list]], leads: list[tuple
                 missed[key].append(number)
 
     lines = [f"{len(groups)} messages n’ont pas pu être remis à tout le monde."]
-    lines += [f"{number}. « {_subject(rows)} »" for number, (_, _, rows) in enumerate(groups, start=1)]
+    lines += [
+        f"- {_upper_first(kind_name)} « {_subject(rows)} »"
+        for kind_name, (_, _, rows) in zip((name for name, _ in names), groups, strict=True)
+    ]
     failures = [(key[0], errors[key]) for key in missed if key[1] is not None]
     lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
     installed = [key[0] for key in missed if key[1] is None]
     if installed:
         lines.append(f"- {installed_sentence(installed)}")
-    if partly := _partly_missed(missed, len(groups)):
+    if partly := _partly_missed(missed, [reference for _, reference in names]):
         lines.append(partly)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
 
 
-def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], total: int) -> str | None:
-    """« Camille Martin n’a pas reçu le message 1 ; Hélène Dubois et Marc Lefèvre n’ont reçu aucun des
+def _message_names(groups: list[tuple[str, str, list]], timezone: str) -> list[tuple[str, str]]:
+    """(what the message is, how the report refers to it): « la synthèse », and when two messages
+    are of the same kind, the reference adds the start of its first line to tell them apart."""
+    kinds = [_kind_name(kind, rows, timezone) for kind, _, rows in groups]
+    return [
+        (name, name if kinds.count(name) == 1 else f"{name} « {plain_excerpt(_subject(rows), 60)} »")
+        for name, (_, _, rows) in zip(kinds, groups, strict=True)
+    ]
+
+
+def _kind_name(kind: str, rows: list, timezone: str) -> str:
+    if kind == SourceKind.REMINDER:
+        return "le rappel"
+    if kind == SourceKind.DIGEST:
+        return "la synthèse"
+    if kind == SourceKind.MEETING_NOTICE:
+        # The notices' texts start with what they say (domain.committees.messages).
+        return "l’annonce de l’annulation" if rows[0].text.startswith("Annulation") else "l’annonce du changement de date"
+    if kind == SourceKind.BROADCAST:
+        sent = min((row.created_at for row in rows if getattr(row, "created_at", None)), default=None)
+        if sent is not None:
+            local = (sent if sent.tzinfo else sent.replace(tzinfo=UTC)).astimezone(load_timezone(timezone))
+            return f"le message diffusé le {format_date_fr(local.date())}"
+        return "le message diffusé"
+    return "le message"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], references: list[str]) -> str | None:
+    """« Camille Martin n’a pas reçu la synthèse ; Hélène Dubois et Marc Lefèvre n’ont reçu aucun des
     deux. »: said only when someone missed some of the messages, not all of them."""
+    total = len(references)
     by_name: dict[str, set[int]] = defaultdict(set)
     for (name, problem), numbers in missed.items():
         if problem is not None:
@@ -402,13 +444,13 @@ def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], total: i
     by_numbers: dict[tuple[int, ...], list[str]] = defaultdict(list)
     for name, numbers in by_name.items():
         by_numbers[tuple(sorted(numbers))].append(name)
-    every = tuple(range(1, total + 1))
+    every = tuple(range(total))
     partial = sorted((numbers, names) for numbers, names in by_numbers.items() if numbers != every)
     if not partial:
         return None
     parts = []
     for numbers, names in partial:
-        messages = f"le message {numbers[0]}" if len(numbers) == 1 else f"les messages {joined([str(n) for n in numbers])}"
+        messages = joined([references[number] for number in numbers])
         parts.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {messages}")
     if names := by_numbers.get(every):
         none = "aucun des deux" if total == 2 else "aucun de ces messages"

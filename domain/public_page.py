@@ -54,9 +54,10 @@ class PublicIndicator:
     progress_percent: float | None
     status: Status
     note: str = ""
+    counted_noun: str = ""
 
     def shown(self, number: Decimal | None) -> str:
-        return "—" if number is None else format_value(number, self.unit)
+        return "—" if number is None else format_value(number, self.unit, self.counted_noun)
 
     @property
     def origin(self) -> str:
@@ -97,6 +98,7 @@ def public_indicators(
                 progress_percent=line.progress_percent,
                 status=line.status,
                 note=note,
+                counted_noun=snapshot.counted_noun,
             )
         )
     return tuple(indicators)

@@ -113,6 +113,50 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     return f"{number}{NO_BREAK_SPACE}{agreed(count, singular, plural)}"
 
 
+_LINKING_WORDS = frozenset({"à", "au", "aux", "avec", "d’", "de", "des", "du", "en", "par", "pour", "sans", "sur"})
+"""After these, a noun's complement keeps its number: « marchés avec clause d’insertion »."""
+
+
+def plural_of(noun: str) -> str:
+    """« repas végétarien » → « repas végétariens », « comité technique » → « comités techniques »,
+    « marché avec clause d’insertion » → « marchés avec clause d’insertion », « agent·e formé·e »
+    → « agent·es formé·es »: the words before the first linking word take the French plural (-s;
+    unchanged after s, x or z; -x after -au and -eu; -aux for -al). `singular|plural` gives an
+    irregular plural as it is (« travail|travaux »)."""
+    if "|" in noun:
+        return noun.split("|", 1)[1].strip()
+    words = noun.split(" ")
+    for index, word in enumerate(words):
+        if word.lower() in _LINKING_WORDS or word.lower().startswith(("d’", "d'", "l’", "l'")):
+            break
+        words[index] = _plural_word(word)
+    return " ".join(words)
+
+
+def singular_of(noun: str) -> str:
+    """The singular of a counted noun as the catalogue stores it (`singular|plural` or `singular`)."""
+    return noun.split("|", 1)[0].strip()
+
+
+_REGULAR_PLURALS = frozenset({
+    "bal", "banal", "bleu", "carnaval", "chacal", "émeu", "festival", "final", "landau", "naval", "pneu", "récital",
+    "régal", "sarrau",
+})
+"""Words in -al, -au or -eu that take an -s all the same."""
+
+
+def _plural_word(word: str) -> str:
+    if not word or not word[-1].isalpha() or word.endswith(("s", "x", "z", "S", "X", "Z")):
+        return word
+    if word.endswith("·e") or word.lower() in _REGULAR_PLURALS:
+        return word + "s"
+    if word.endswith(("au", "eu")):
+        return word + "x"
+    if word.endswith("al"):
+        return word[:-2] + "aux"
+    return word + "s"
+
+
 def agreed(count: int, singular: str, plural: str | None = None) -> str:
     """The word that agrees with `count` (« est conservé » / « sont conservés »): in French 0 and 1
     take the singular."""

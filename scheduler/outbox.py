@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from domain.clock import Clock
+from domain.clock import DEFAULT_TIMEZONE, Clock
 from domain.outbox import (
     BLOCKED_ERROR_PREFIX,
     EXPIRED,
@@ -113,9 +113,10 @@ class OutboxSender:
         installer: Installer | None = None,
         task_limiter: SlidingWindowLimiter | None = None,
         on_outcome: Callable[[str], None] = lambda outcome: None,
+        timezone: str = DEFAULT_TIMEZONE,
     ) -> None:
         """`tasks` and `installer` are the Microsoft Graph work (off when not configured), paced by
-        `task_limiter`; `on_outcome` counts each outcome (metrics)."""
+        `task_limiter`; `on_outcome` counts each outcome (metrics); `timezone` dates the lead's reports."""
         self.outbox = outbox
         self.settings = settings or SendingSettings()
         self.policy = RetryPolicy(
@@ -135,6 +136,7 @@ class OutboxSender:
         self._installer = installer
         self._task_limiter = task_limiter or SlidingWindowLimiter(self.settings.limits)
         self._on_outcome = on_outcome
+        self._timezone = timezone
 
     async def _write(self, mark: Callable[..., Awaitable[None]], *args) -> None:
         """Record a send's outcome; a few writers at a time, within the connection pool, so that many
@@ -311,7 +313,7 @@ class OutboxSender:
         messages = [(kind, source_id, rows) for (kind, source_id), rows in by_source.items() if kind != SourceKind.OUTLOOK_EVENT]
         if messages:
             # What went out together (a COPIL reminder and its summary) is one report, not one per message.
-            notices += event_problem_notices(messages, leads)
+            notices += event_problem_notices(messages, leads, self._timezone)
         added = await self.outbox.report_problems([row.id for row in problems], notices, self._clock.now())
         report.lead_notices += added
         return added > 0

@@ -42,6 +42,7 @@ VALID_FIELDS = {
     "agregation": "",
     "base_ponderation": "",
     "calcul": "saisie",
+    "unite_libelle": "",
 }
 
 

@@ -81,6 +81,10 @@ EDITABLE_FIELDS = {
     "base de ponderation": "base_ponderation",
     "base_ponderation": "base_ponderation",
     "calcul": "calcul",
+    "unite_libelle": "unite_libelle",
+    "unite libelle": "unite_libelle",
+    "libelle unite": "unite_libelle",
+    "unite comptee": "unite_libelle",
 }
 FIELD_PATTERN = "|".join(sorted((re.escape(name) for name in EDITABLE_FIELDS), key=len, reverse=True))
 IMPORT_HELP = (

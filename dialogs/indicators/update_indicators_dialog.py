@@ -76,14 +76,22 @@ class QueuedItem:
     unit: str
     label: str
     description: str
+    counted_noun: str = ""
+    """Missing from a queue stored before the catalogue said what a count counts."""
 
     @classmethod
     def of(cls, item: DueItem) -> list[str]:
-        return [item.indicator.code, item.period.code, item.indicator.unit.value, item.indicator.label, describe_item(item)]
+        indicator = item.indicator
+        return [indicator.code, item.period.code, indicator.unit.value, indicator.label, describe_item(item),
+                indicator.counted_noun]
 
     @classmethod
     def load(cls, stored: list[str]) -> QueuedItem:
         return cls(*stored)
+
+    def show(self, value: str) -> str:
+        """The typed value as it is saved: « 2 repas végétariens »."""
+        return format_value(Decimal(value), Unit(self.unit), self.counted_noun)
 
     @property
     def period_label(self) -> str:
@@ -336,7 +344,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"{item.code}. Vous pourrez la saisir plus tard, ou dans le formulaire. Passons à la suite.",
             )
         step.values["value"] = step.result
-        shown = format_value(Decimal(step.result), Unit(item.unit))
+        shown = item.show(step.result)
         return await step.prompt(
             "comment",
             PromptOptions(
@@ -351,7 +359,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         item = QueuedItem.load(loop["items"][loop["index"]])
         comment = " ".join((step.result or "").split())
         step.values["comment"] = "" if fold(comment) in NO_COMMENT_WORDS else comment
-        shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
+        shown = item.show(step.values["value"])
         note = f", commentaire « {step.values['comment']} »" if step.values["comment"] else ""
         options = yes_no_options(
             f"J’enregistre **{shown}** pour {item.code} (direction {loop['directorate']}, {item.period_label}){note} ?"
@@ -382,7 +390,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         except DomainError as error:
             loop["not_saved"].append(item.code)
             return await self._next_item(step, loop, f"{error.message}\nRien n’est enregistré pour {item.code}.")
-        shown = format_value(Decimal(step.values["value"]), Unit(item.unit))
+        shown = item.show(step.values["value"])
         loop["saved"].append(f"{item.code} ({item.period_label}) : {shown}")
         if outcome.saved and outcome.saved[0].previous_value is not None:
             return await self._next_item(

@@ -176,13 +176,21 @@ def import_report_card(report: ImportReport) -> dict[str, Any]:
 
 
 def behind(computation: Computation, figure: PeriodFigure) -> str:
-    """The counts behind a figure: « 12 marchés sur 30 notifiés », « 1 200 000 € HT sur … »."""
+    """What a figure was computed from, in the indicator's own measure: contracts for a number or a
+    share in number (« 12 sur 30 marchés notifiés »), amounts for an amount or a share in value
+    (« 1 200 000 € HT sur … »), never a number of contracts behind an amount."""
     notified = counted(figure.contracts, "marché notifié", "marchés notifiés")
-    if is_share(computation) and not in_value(computation):
-        return f"{format_number(figure.matching)} sur {notified}"
+    if not in_value(computation):
+        if is_share(computation):
+            return f"{format_number(figure.matching)} sur {notified}"
+        return f"{counted(figure.matching, 'marché réservé', 'marchés réservés')} sur {notified}"
     if is_share(computation):
         return f"{euros(figure.matching_amount)} sur {euros(figure.amount)} ({notified})"
-    return f"{counted(figure.matching, 'marché réservé', 'marchés réservés')} sur {notified}"
+    reserved = counted(figure.matching, "marché réservé", "marchés réservés")
+    return (
+        f"{euros(figure.matching_amount)} de marchés réservés sur {euros(figure.amount)} de marchés notifiés "
+        f"({reserved} sur {format_number(figure.contracts)})"
+    )
 
 
 COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "

@@ -46,7 +46,7 @@ def comment_input_id(item: DueItem) -> str:
 def describe_item(item: DueItem) -> str:
     """« 3ᵉ trimestre 2026 · en pourcentage (%) · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »: no
     period code, nobody types one while answering."""
-    parts = [item.period.label, f"en {item.indicator.unit.display_name}"]
+    parts = [item.period.label, f"en {item.indicator.unit_name}"]
     if item.existing is not None:
         parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
     if item.last is not None:

@@ -40,8 +40,9 @@ CATALOGUE_COLUMNS = (
     "agregation",
     "base_ponderation",
     "calcul",
+    "unite_libelle",
 )
-OPTIONAL_COLUMNS = ("definition", "agregation", "base_ponderation", "calcul")
+OPTIONAL_COLUMNS = ("definition", "agregation", "base_ponderation", "calcul", "unite_libelle")
 """Columns added after the first catalogues: a file without them is read with their defaults."""
 REQUIRED_COLUMNS = ("code", "libelle", "axe", "unite", "directions", "frequence", "sens")
 DIRECTORATE_SEPARATOR = "|"
@@ -50,6 +51,7 @@ MAX_CODE_LENGTH = 32
 MAX_LABEL_LENGTH = 200
 MAX_SOURCE_LENGTH = 300
 MAX_DEFINITION_LENGTH = 1000
+MAX_COUNTED_NOUN_LENGTH = 60
 MAX_DIRECTORATES_PER_INDICATOR = 10
 
 INDICATOR_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
@@ -169,6 +171,9 @@ class CatalogueRow:
     """None: the unit's default (`AggregationRule.default_for`)."""
     weighting_base: str | None = None
     computation: Computation = Computation.REPORTED
+    counted_noun: str = ""
+    """What a count counts, singular (`unite_libelle`: « repas végétarien »; « travail|travaux » for an
+    irregular plural): « 2 repas végétariens » rather than a bare « 2 ». Count indicators only."""
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -220,6 +225,15 @@ def build_catalogue_row(
     aggregation = check("agregation", AggregationRule.parse)
     weighting_base = check("base_ponderation", _read_code)
     computation = check("calcul", Computation.parse) or Computation.REPORTED
+    counted_noun = check("unite_libelle", _read_counted_noun) or ""
+    if counted_noun and unit is not None and unit is not Unit.COUNT:
+        problems.append(
+            RowProblem(
+                "unite_libelle",
+                f"ce qui est compté ne se précise que pour un indicateur en nombre ; l’unité « {unit.value} » "
+                "le dit déjà. Laissez la colonne vide.",
+            )
+        )
 
     if values["cible"] and not values["annee_cible"]:
         problems.append(RowProblem("annee_cible", "une cible doit avoir son année (par exemple 2030)."))
@@ -257,6 +271,7 @@ def build_catalogue_row(
         aggregation=aggregation,
         weighting_base=weighting_base,
         computation=computation,
+        counted_noun=counted_noun,
         line=line,
     )
 
@@ -321,6 +336,7 @@ def catalogue_row_fields(row: CatalogueRow) -> dict[str, str]:
         "agregation": row.aggregation.value if row.aggregation else "",
         "base_ponderation": row.weighting_base or "",
         "calcul": row.computation.value,
+        "unite_libelle": row.counted_noun,
     }
 
 
@@ -353,6 +369,17 @@ def _read_text(text: str, max_length: int) -> str:
             f"« {quoted_input(text)} » ne doit pas commencer par =, +, - ou @ (formule de tableur)."
         )
     return text
+
+
+def _read_counted_noun(text: str) -> str:
+    """« repas végétarien »: a noun in the singular, or « singulier|pluriel » for an irregular plural."""
+    noun = _read_text(text, MAX_COUNTED_NOUN_LENGTH)
+    if _DIGIT.search(noun) or noun.count("|") > 1 or noun.strip("| ") != noun or "||" in noun:
+        raise InvalidCatalogueValue(
+            f"« {quoted_input(text)} » : indiquez ce qui est compté, au singulier et sans chiffre (exemple : "
+            "repas végétarien ; pour un pluriel irrégulier, travail|travaux)."
+        )
+    return noun
 
 
 def _read_directorates(text: str, known_directorates: Collection[str] | None) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ def characteristics_text(indicator: IndicatorView, *, with_baseline: bool = Fals
     """« Unité : pourcentage (%) ; fréquence : trimestrielle ; évolution recherchée : à la hausse ;
     cible : 30 % en 2030 »: each characteristic named, so that the adjectives are not left without their noun."""
     parts = [
-        f"Unité : {indicator.unit.display_name}",
+        f"Unité : {indicator.unit_name}",
         f"fréquence : {indicator.frequency.value}",
         f"évolution recherchée : à la {indicator.improvement.value}",
     ]

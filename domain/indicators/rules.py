@@ -18,7 +18,7 @@ from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
 from domain.indicators.values import Unit, format_value
 from domain.people import Role
-from domain.text import counted, one_line
+from domain.text import counted, one_line, plural_of
 
 MAX_COMMENT_LENGTH = 500
 _DECIMAL_CONTEXT = Context(prec=28)
@@ -65,6 +65,8 @@ class IndicatorView:
     aggregation: AggregationRule | None = None
     weighting_base: str | None = None
     computation: Computation = Computation.REPORTED
+    counted_noun: str = ""
+    """What a count counts (`unite_libelle`), shown after its values: « 2 repas végétariens »."""
 
     @property
     def aggregation_rule(self) -> AggregationRule:
@@ -89,10 +91,20 @@ class IndicatorView:
             aggregation=self.aggregation,
             weighting_base=self.weighting_base,
             computation=self.computation,
+            counted_noun=self.counted_noun,
         )
 
     def show(self, value: Decimal | None) -> str:
-        return "—" if value is None else format_value(value, self.unit)
+        return "—" if value is None else format_value(value, self.unit, self.counted_noun)
+
+    @property
+    def unit_name(self) -> str:
+        """« pourcentage (%) », or for a count that says what it counts « nombre de repas végétariens »."""
+        if self.unit is not Unit.COUNT or not self.counted_noun:
+            return self.unit.display_name
+        counted_things = plural_of(self.counted_noun)
+        of = "d’" if counted_things[:1].lower() in "aeiouyàâéèêëîïôûœ" else "de "
+        return f"nombre {of}{counted_things}"
 
 
 @dataclass(frozen=True)
@@ -110,14 +122,15 @@ class ValueView:
     entered_at: datetime
     previous_value: Decimal | None
     is_current: bool
+    counted_noun: str = ""
 
     @property
     def shown(self) -> str:
-        return format_value(self.value, self.unit)
+        return format_value(self.value, self.unit, self.counted_noun)
 
     @property
     def previous_shown(self) -> str | None:
-        return None if self.previous_value is None else format_value(self.previous_value, self.unit)
+        return None if self.previous_value is None else format_value(self.previous_value, self.unit, self.counted_noun)
 
 
 @dataclass(frozen=True)

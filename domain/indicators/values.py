@@ -37,6 +37,7 @@ from functools import cache
 from babel.numbers import format_decimal
 
 from domain.errors import DomainError, quoted_input
+from domain.text import agreed, plural_of, singular_of
 
 MAX_INPUT_LENGTH = 60
 MAX_DECIMAL_PLACES = 4
@@ -373,10 +374,12 @@ def format_number(value: Decimal | int) -> str:
         return format_decimal(Decimal(value), format="#,##0." + "#" * MAX_DECIMAL_PLACES, locale=DISPLAY_LOCALE)
 
 
-def format_value(value: Decimal | int, unit: Unit) -> str:
+def format_value(value: Decimal | int, unit: Unit, noun: str = "") -> str:
     """A value with its unit for display: `1 200,5 %`, `12 000 €`, `1 200,50 €`, `1 personne`.
 
-    The unit is joined by a no-break space so that Teams never wraps it onto a new line.
+    The unit is joined by a no-break space so that Teams never wraps it onto a new line. A count
+    says what it counts when the catalogue names it (`noun`, column `unite_libelle`: « 2 repas
+    végétariens », « 1 comité technique »); without it, the number alone.
     """
     number = _canonical(Decimal(value))
     if unit is Unit.EURO:
@@ -386,6 +389,8 @@ def format_value(value: Decimal | int, unit: Unit) -> str:
         return digits + NO_BREAK_SPACE + "€"
     digits = format_number(number)
     if unit is Unit.COUNT:
+        if noun:
+            return digits + NO_BREAK_SPACE + agreed(number, singular_of(noun), plural_of(noun))
         return digits
     if unit in _SINGULAR_WORDS and number.copy_abs() < 2:
         return digits + NO_BREAK_SPACE + _SINGULAR_WORDS[unit]

@@ -7,8 +7,16 @@ from domain.knowledge.retrieval import Answer
 
 MAX_QUOTE_CHARS = 1_200
 UNKNOWN_TEXT = "Je ne sais pas répondre à cette question."
-NOT_UNDERSTOOD_TEXT = "Je n’ai pas compris votre message. Reformulez-le, par exemple avec un sigle (COPIL, AMO…)."
-REPHRASE_HINT = "Vous pouvez la reformuler avec d’autres mots, par exemple un sigle (COPIL, AMO…)."
+NOT_UNDERSTOOD_TEXT = (
+    "Je n’ai pas compris votre message. Nommez le sujet en quelques mots (« clause sociale », « comité de pilotage »…) "
+    "ou tapez « aide » pour voir ce que je sais faire."
+)
+REPHRASE_HINT = (
+    "Vous pouvez la reformuler en nommant le sujet autrement (« marché réservé », « clause sociale »…) "
+    "ou en citant le code d’un indicateur."
+)
+"""Not « un sigle »: advising an acronym sends people to a guess; the subject in other words, or an
+indicator's code, finds the entry or the indicator."""
 
 
 def format_answer(answer: Answer) -> str:

@@ -1,7 +1,7 @@
 """What needs the COPIL's attention in a summary: the first page of the report and the few items
 of the compact card.
 
-- late indicators (behind their path to the target);
+- late indicators (behind their path to the target), the furthest behind first;
 - missing reports: indicators not reported for the period due (never, or only for an older
   period) and the directorates that have not reported everything;
 - cadence warnings of the committees;
@@ -15,7 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
-from domain.text import joined
+from domain.text import counted, joined
+
+NAMED_FOR_CATCH_UP = 5
+"""Late indicators named in the catch-up decision (each with its name, so the line stays short);
+the others are counted: the « Indicateurs en retard » list above names them."""
 
 
 @dataclass(frozen=True)
@@ -42,17 +46,34 @@ class AttentionPoints:
 
 def attention_points(summary: Summary) -> AttentionPoints:
     lines = summary.lines
-    late = tuple(line for line in lines if line.status is Status.LATE)
+    # By importance, not by code: the furthest behind its path first (stable: ties keep the catalogue's order).
+    late = tuple(sorted((line for line in lines if line.status is Status.LATE), key=lambda line: -_gap(line)))
     not_reported = tuple(line for line in lines if line.status is Status.NOT_REPORTED)
     behind = tuple(row for row in summary.completeness if row.expected > 0 and not row.is_complete)
     cadence = tuple(warning.message for warning in summary.cadence_warnings)
     return AttentionPoints(late, not_reported, behind, cadence, _decisions(summary, late))
 
 
+def _gap(line: IndicatorLine) -> float:
+    """How far behind its path a late indicator is, in points of the way to its target: comparable
+    whatever the unit (« avancement de 11 %, contre 38 % selon la trajectoire » is 27 points)."""
+    if line.progress_percent is None or line.expected_progress_percent is None:
+        return 0.0
+    return line.expected_progress_percent - line.progress_percent
+
+
+def _named(line: IndicatorLine) -> str:
+    """« IND-04 (Montant des achats auprès des structures de l’ESS) »: a code alone says little."""
+    return f"{line.code} ({line.label})"
+
+
 def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, ...]:
     decisions = []
     if late:
-        decisions.append(f"Mesures de rattrapage pour {joined([line.code for line in late])}.")
+        named = [_named(line) for line in late[:NAMED_FOR_CATCH_UP]]
+        if len(late) > len(named):
+            named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
+        decisions.append(f"Mesures de rattrapage pour {joined(named)}.")
     overdue = [
         line for line in summary.lines
         if line.snapshot.target_year is not None
@@ -61,10 +82,10 @@ def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, 
     ]
     for line in overdue:
         decisions.append(
-            f"Nouvelle échéance pour {line.code} : la cible {line.snapshot.target_year} n’est pas atteinte."
+            f"Nouvelle échéance pour {_named(line)} : la cible {line.snapshot.target_year} n’est pas atteinte."
         )
     # Every indicator without a target, named: the headline counts them all, codes alone say little.
-    untargeted = [f"{line.code} ({line.label})" for line in summary.lines if line.snapshot.target is None]
+    untargeted = [_named(line) for line in summary.lines if line.snapshot.target is None]
     if untargeted:
         decisions.append(f"Cible à définir pour {joined(untargeted)}.")
     if summary.catalogue_warning:

@@ -27,7 +27,8 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   comparable target (the target is the organisation's): its status is « pas de cible » with a
   note; means keep the target, which applies to each directorate's rate.
 - **Completeness** counts, per directorate, the indicators it is responsible for that have a
-  value for the period due today (`storage.periods.current_reporting_period`).
+  value for the period due today (`storage.periods.current_reporting_period`); indicators computed
+  from the DECP are counted apart: nobody fills them.
 """
 
 from __future__ import annotations
@@ -381,7 +382,13 @@ def _completeness(
 ) -> tuple[DirectorateCompleteness, ...]:
     reported_keys: set[tuple[str, str, Period]] = set()
     expected_by_directorate: dict[str, list[tuple[str, Period]]] = {}
+    computed_by_directorate: dict[str, int] = {}
     for indicator in scoped:
+        if indicator.computed:
+            # Computed from the DECP: nobody in the directorate has it to fill, nor is late with it.
+            for code in indicator.directorates:
+                computed_by_directorate[code] = computed_by_directorate.get(code, 0) + 1
+            continue
         due = due_by_frequency[indicator.frequency]
         for directorate in indicator.history.by_key.get((due.year, due.number), ()):
             reported_keys.add((indicator.code, directorate, due))
@@ -395,6 +402,8 @@ def _completeness(
         missing = tuple(
             MissingReport(code, period) for code, period in expected if (code, info.code, period) not in reported_keys
         )
-        rows.append(DirectorateCompleteness(info, len(expected), len(expected) - len(missing), missing))
+        rows.append(DirectorateCompleteness(
+            info, len(expected), len(expected) - len(missing), missing, computed_by_directorate.get(info.code, 0)
+        ))
     rows.sort(key=lambda row: (row.percent if row.percent is not None else 101.0, row.directorate.code))
     return tuple(rows)

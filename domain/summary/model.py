@@ -18,10 +18,10 @@ from typing import NamedTuple, Protocol
 
 from domain.committees.cadence import CadenceWarning
 from domain.errors import DomainError
-from domain.indicators.aggregation import AggregationRule
+from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
-from domain.indicators.values import Unit
+from domain.indicators.values import Unit, format_value
 from domain.people import Role
 from domain.summary.organisation import Organisation
 from domain.text import one_line
@@ -115,7 +115,8 @@ class IndicatorSnapshot:
     frequency. `values` accepts `ReportedValue`s or plain (period code, directorate code, value,
     comment) tuples; they are checked and normalised (periods parsed, codes upper-cased).
     `aggregation` None is the unit's default rule; `weighting_base` names the indicator whose
-    values weight a « moyenne pondérée ».
+    values weight a « moyenne pondérée »; `computed`: its values are computed (from the DECP), its
+    directorate does not type them.
     """
 
     code: str
@@ -131,6 +132,9 @@ class IndicatorSnapshot:
     values: tuple[ReportedValue, ...] = ()
     aggregation: AggregationRule | None = None
     weighting_base: str | None = None
+    computed: bool = False
+    counted_noun: str = ""
+    """What a count counts (catalogue column `unite_libelle`): « 2 repas végétariens »."""
 
     def __post_init__(self) -> None:
         if self.target is not None and self.target_year is None:
@@ -229,6 +233,8 @@ def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
         ),
         aggregation=getattr(indicator, "aggregation", None),
         weighting_base=getattr(indicator, "weighting_base", None),
+        computed=getattr(indicator, "computation", Computation.REPORTED) is not Computation.REPORTED,
+        counted_noun=getattr(indicator, "counted_noun", ""),
     )
 
 
@@ -361,6 +367,10 @@ class IndicatorLine:
     def unit(self) -> Unit:
         return self.snapshot.unit
 
+    def show(self, value: Decimal) -> str:
+        """A value of this indicator, with its unit or what it counts (« 2 repas végétariens »)."""
+        return format_value(value, self.snapshot.unit, self.snapshot.counted_noun)
+
     @property
     def is_partial(self) -> bool:
         return self.latest_period is not None and self.reporting_count < self.responsible_count
@@ -380,12 +390,14 @@ class MissingReport:
 
 @dataclass(frozen=True)
 class DirectorateCompleteness:
-    """How many of a directorate's indicators are reported for the period due now."""
+    """How many of the indicators a directorate fills are reported for the period due now;
+    `computed` counts apart those of its indicators computed automatically (nobody fills them)."""
 
     directorate: DirectorateInfo
     expected: int
     reported: int
     missing: tuple[MissingReport, ...]
+    computed: int = 0
 
     @property
     def percent(self) -> float | None:

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.values import Unit, format_value
+from domain.indicators.values import Unit
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
-from domain.text import agreed, counted, directorates_text
+from domain.text import agreed, counted, directorates_text, joined
 
 TITLE = "Synthèse SPASER"
 
@@ -77,16 +77,23 @@ def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
 
 
 def headline_text(summary: Summary) -> str:
-    """One sentence with every count, for a notification preview or a text-only client."""
+    """One sentence with every count, for a notification preview or a text-only client: « 24
+    indicateurs, dont 3 atteints, 5 en bonne voie et 16 en retard. ». No colon: it often follows one
+    (« Synthèse SPASER avant le comité… : 24 indicateurs, dont… »)."""
     total = len(summary.lines)
     if total == 0:
         return "Aucun indicateur à afficher."
     counts = [
-        f"{count} {status_count_label(status, count)}"
+        (status, count)
         for status, count in summary.status_counts.items()
         if count
     ]
-    return f"{indicator_count(total)} : " + ", ".join(counts) + "."
+    if len(counts) == 1:
+        status, count = counts[0]
+        every = "" if total == 1 else ", tous"
+        return f"{indicator_count(total)}{every} {status_count_label(status, count)}."
+    listed = [f"{count} {status_count_label(status, count)}" for status, count in counts]
+    return f"{indicator_count(total)}, dont {joined(listed)}."
 
 
 def value_text(line: IndicatorLine) -> str:
@@ -96,7 +103,7 @@ def value_text(line: IndicatorLine) -> str:
     if line.latest_value is None or line.latest_period is None:
         text = "aucune valeur remontée"
     else:
-        text = f"{format_value(line.latest_value, line.unit)} {line.latest_period.in_sentence()}"
+        text = f"{line.show(line.latest_value)} {line.latest_period.in_sentence()}"
         if line.is_partial:
             text += f" (d’après {_out_of(line.reporting_count, line.responsible_count)})"
         if line.is_stale:
@@ -150,7 +157,7 @@ def late_text(line: IndicatorLine) -> str:
         expected = line.expected_value
         # A count is whole (« 4 comités », never « 3,5 »).
         places = Decimal(1) if abs(expected) >= 100 or line.unit is Unit.COUNT else Decimal("0.1")
-        shown = format_value(expected.quantize(places, rounding=ROUND_HALF_UP), line.unit)
+        shown = line.show(expected.quantize(places, rounding=ROUND_HALF_UP))
         text += f"\u00a0; la trajectoire prévoit {shown}"
     return text
 
@@ -160,7 +167,7 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     snapshot = line.snapshot
     if snapshot.target is None:
         return "sans cible" if joined_to_value else "pas de cible"
-    target = f"{format_value(snapshot.target, snapshot.unit)} en {snapshot.target_year}"
+    target = f"{line.show(snapshot.target)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
     return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
@@ -215,18 +222,33 @@ def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
 
 
 def completeness_text(row: DirectorateCompleteness) -> str:
-    """« 3 sur 13 (23 %) », under a heading that says what is counted (« Indicateurs remontés »)."""
+    """« 3 sur 10 (30 %) », under a heading that says what is counted (« Indicateurs remontés »);
+    « , plus 3 calculés automatiquement » when some of its indicators are computed (from the DECP)."""
     if row.expected == 0:
-        return "aucun indicateur attribué"
-    return f"{row.reported} sur {row.expected} ({_percent(row.percent or 0.0)})"
+        return _nothing_to_fill(row)
+    return f"{row.reported} sur {row.expected} ({_percent(row.percent or 0.0)}){_plus_computed(row)}"
 
 
 def completeness_sentence(row: DirectorateCompleteness) -> str:
-    """« 3 indicateurs remontés sur 13 (23 %) »: the same, without a heading."""
+    """« 3 indicateurs remontés sur 10 (30 %) »: the same, without a heading. Only the indicators the
+    directorate fills are counted: a computed one is nobody's to report."""
     if row.expected == 0:
-        return "aucun indicateur attribué"
+        return _nothing_to_fill(row)
     reported = f"{counted(row.reported, 'indicateur')} {agreed(row.reported, 'remonté', 'remontés')}"
-    return f"{reported} sur {row.expected} ({_percent(row.percent or 0.0)})"
+    return f"{reported} sur {row.expected} ({_percent(row.percent or 0.0)}){_plus_computed(row)}"
+
+
+def _plus_computed(row: DirectorateCompleteness) -> str:
+    if not row.computed:
+        return ""
+    return f", plus {row.computed} {agreed(row.computed, 'calculé', 'calculés')} automatiquement"
+
+
+def _nothing_to_fill(row: DirectorateCompleteness) -> str:
+    if not row.computed:
+        return "aucun indicateur attribué"
+    computed = counted(row.computed, "indicateur calculé", "indicateurs calculés")
+    return f"aucun indicateur à saisir ({computed} automatiquement)"
 
 
 def missing_text(row: DirectorateCompleteness) -> str:
@@ -253,8 +275,13 @@ def completeness_headline(summary: Summary) -> str:
         return "Aucun indicateur à remonter pour la période en cours."
     if len(rows) == 1:
         row = rows[0]
-        reported = "indicateur remonté" if row.reported <= 1 else "indicateurs remontés"
-        return f"{row.directorate.code} : {row.reported} {reported} sur {row.expected} pour la période en cours."
+        text = (
+            f"La direction {row.directorate.code} a remonté {counted(row.reported, 'indicateur')} sur {row.expected} "
+            "pour la période en cours"
+        )
+        if row.computed:
+            text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
+        return text + "."
     complete = sum(1 for row in rows if row.is_complete)
     up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
     return f"{complete} {up_to_date} sur les {len(rows)} concernées pour la période en cours."

@@ -206,6 +206,7 @@ class IndicatorCatalogue:
         indicator.aggregation = row.aggregation.value if row.aggregation else None
         indicator.weighting_base = row.weighting_base
         indicator.computation = row.computation.value
+        indicator.counted_noun = row.counted_noun or None
 
     async def _refuse_frozen_change(self, session: AsyncSession, indicator: Indicator, row: CatalogueRow) -> None:
         changed = []

@@ -146,6 +146,7 @@ def indicator_view(indicator: Indicator, snapshot: Snapshot) -> IndicatorView:
         aggregation=AggregationRule(indicator.aggregation) if indicator.aggregation else None,
         weighting_base=indicator.weighting_base,
         computation=Computation(indicator.computation or Computation.REPORTED.value),
+        counted_noun=indicator.counted_noun or "",
     )
 
 async def known_directorates(session: AsyncSession) -> list[str]:
@@ -224,6 +225,7 @@ def value_view(row: IndicatorValue, snapshot: Snapshot, directorate_code: str, n
         entered_at=row.entered_at if row.entered_at.tzinfo else row.entered_at.replace(tzinfo=UTC),
         previous_value=None if row.previous_value is None else canonical(row.previous_value),
         is_current=row.current_key is not None,
+        counted_noun=indicator.counted_noun or "",
     )
 
 

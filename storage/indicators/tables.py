@@ -45,6 +45,8 @@ class Indicator(SQLModel, table=True):
     aggregation: str | None = Field(default=None, max_length=24)
     weighting_base: str | None = Field(default=None, max_length=32)
     computation: str = Field(default="saisie", sa_column=Column(String(40), nullable=False, server_default="saisie"))
+    counted_noun: str | None = Field(default=None, max_length=60)
+    """What a count counts, singular (catalogue column `unite_libelle`)."""
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(onupdate=utcnow)
 

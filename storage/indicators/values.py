@@ -350,6 +350,7 @@ class IndicatorValues:
                         entered_at=now if now.tzinfo else now.replace(tzinfo=UTC),
                         previous_value=None if previous is None else canonical(previous.value),
                         is_current=True,
+                        counted_noun=indicator.counted_noun or "",
                     )
                 )
         return RecordOutcome(saved=tuple(views))

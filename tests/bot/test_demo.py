@@ -16,7 +16,7 @@ from bot.runtime import build_runtime
 from domain.clock import FakeClock
 from domain.indicators.aggregation import AggregationRule
 from domain.summary.model import Scope, Status
-from domain.summary.wording import value_text
+from domain.summary.wording import target_text, value_text
 from tests.conftest import make_settings
 
 
@@ -67,3 +67,7 @@ async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_i
     assert hours.aggregation is AggregationRule.SUM and Decimal(12_500) <= hours.latest_value <= Decimal(20_000)
     assert hours.status is Status.NOT_REPORTED and hours.pending_count == 1  # DPB reported, DCP not yet
     assert lines["IND-21"].aggregation is AggregationRule.WEIGHTED_MEAN and not lines["IND-21"].unweighted
+    # Issue 17: a count says what it counts, value and target alike (« 2 repas végétariens »).
+    meals = lines["IND-18"]
+    assert plain(value_text(meals)).startswith(f"{meals.latest_value:f} repas végétariens ")
+    assert plain(target_text(meals)) == f"cible : 2 repas végétariens en {meals.snapshot.target_year}"

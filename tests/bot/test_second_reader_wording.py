@@ -95,7 +95,11 @@ async def test_gibberish_is_not_called_a_question(runtime, talk):
     reply = texts(await talk("stranger-aad", "Alex Morin").say("xyzzy plugh"))
 
     assert reply.startswith(NOT_UNDERSTOOD_TEXT)
-    assert NOT_UNDERSTOOD_TEXT == "Je n’ai pas compris votre message. Reformulez-le, par exemple avec un sigle (COPIL, AMO…)."
+    assert plain(NOT_UNDERSTOOD_TEXT) == (
+        "Je n’ai pas compris votre message. Nommez le sujet en quelques mots (« clause sociale », « comité de pilotage »…) "
+        "ou tapez « aide » pour voir ce que je sais faire."
+    )
+    assert "sigle" not in reply, "issue 17: an acronym is no advice"
     assert "question" not in reply
 
 

@@ -312,7 +312,7 @@ def test_duplicate_of_an_invalid_row_is_still_reported() -> None:
 def test_row_with_missing_columns_is_reported_with_the_expected_header() -> None:
     error = import_errors(EXPECTED_HEADER + "\nIND-01;Libellé;social\n")
     assert error.errors[0].line == 2
-    assert "3 colonnes au lieu de 17" in error.errors[0].message
+    assert "3 colonnes au lieu de 18" in error.errors[0].message
     assert EXPECTED_HEADER in error.errors[0].message
 
 
@@ -332,7 +332,7 @@ def test_cell_line_breaks_and_control_characters_become_spaces() -> None:
     ("header", "fragments"),
     [
         ("code;libelle;axe", ["colonnes manquantes : unite, directions"]),
-        (EXPECTED_HEADER + ";commentaire", ["la colonne n° 18 n’est pas connue"]),
+        (EXPECTED_HEADER + ";commentaire", ["la colonne n° 19 n’est pas connue"]),
         (EXPECTED_HEADER.replace("cible;", "target;", 1), ["colonnes manquantes : cible", "la colonne n° 8 n’est pas connue"]),
         (EXPECTED_HEADER + ";code", ["colonnes en double : code"]),
         ("a,b,c", ["colonnes manquantes : code"]),
@@ -383,3 +383,31 @@ def test_known_directorates_are_compared_case_insensitively() -> None:
 def test_without_known_directorates_only_the_format_is_checked() -> None:
     (row,) = parse_catalogue_csv(csv_file(row_with(directions="NOUVELLE")))
     assert row.directorates == ("NOUVELLE",)
+
+
+def test_a_count_may_say_what_it_counts_and_it_round_trips() -> None:
+    """Issue 17: column `unite_libelle`, optional, for count indicators only."""
+    meals = row_with(code="IND-18", unite="nombre", valeur_reference="1", cible="2", annee_cible="2027",
+                     definition="", unite_libelle="repas végétarien")
+    [row] = parse_catalogue_csv(csv_file(meals), known_directorates=DIRECTORATES)
+    assert row.counted_noun == "repas végétarien"
+    assert "unite_libelle" in OPTIONAL_COLUMNS
+    [again] = parse_catalogue_csv(export_catalogue([row]), known_directorates=DIRECTORATES)
+    assert again.counted_noun == "repas végétarien"
+    old_file = ";".join(CATALOGUE_COLUMNS[:-1]) + "\n" + ";".join(meals[c] for c in CATALOGUE_COLUMNS[:-1]) + "\n"
+    assert parse_catalogue_csv(old_file, known_directorates=DIRECTORATES)[0].counted_noun == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"unite": "%"}, "ne se précise que pour un indicateur en nombre"),
+        ({"unite": "nombre", "unite_libelle": "2 repas"}, "au singulier et sans chiffre"),
+        ({"unite": "nombre", "unite_libelle": "a|b|c"}, "au singulier et sans chiffre"),
+    ],
+)
+def test_what_a_count_counts_is_checked(changes: dict[str, str], problem: str) -> None:
+    fields = row_with(**{"unite_libelle": "repas", "valeur_reference": "", "cible": "", "annee_cible": "", **changes})
+    error = import_errors(csv_file(fields), known_directorates=DIRECTORATES)
+    assert error.errors[0].column == "unite_libelle" and problem in error.errors[0].message.replace("\u00a0", " ")
+    assert_french(error.errors[0].message)

@@ -420,3 +420,24 @@ def test_every_unit_has_french_label_kind_and_example() -> None:
         assert unit.label and unit.example and unit.kind in UnitKind
     assert Unit.PERCENT.display_name == "pourcentage (%)"
     assert Unit.HOURS.display_name == "heures"
+
+
+@pytest.mark.parametrize(
+    ("value", "noun", "shown"),
+    [
+        ("2", "repas végétarien", "2 repas végétariens"),
+        ("1", "comité technique", "1 comité technique"),
+        ("0", "marché réservé", "0 marché réservé"),
+        ("12500", "kilomètre", "12 500 kilomètres"),
+        ("3", "marché avec clause d’insertion", "3 marchés avec clause d’insertion"),
+        ("4", "agent·e formé·e", "4 agent·es formé·es"),
+        ("2", "travail|travaux", "2 travaux"),
+        ("1", "travail|travaux", "1 travail"),
+    ],
+)
+def test_a_count_says_what_it_counts_when_the_catalogue_names_it(value: str, noun: str, shown: str) -> None:
+    """Issue 17: « 2 » alone for two vegetarian meals a week."""
+    text = format_value(Decimal(value), Unit.COUNT, noun)
+    assert plain_spaces(text) == shown
+    bare = format_value(Decimal(value), Unit.COUNT)
+    assert text.startswith(bare + "\u00a0"), "no line break between the number and what it counts"

@@ -246,6 +246,16 @@ def test_format_answer_says_it_does_not_know_and_lists_close_topics() -> None:
     assert "Sujets proches :\n- Qu’est-ce que le COPIL ?" in text
 
 
+def test_an_unknown_question_without_close_topics_is_advised_something_useful() -> None:
+    """Issue 17: « par exemple un sigle (COPIL, AMO…) » sent people to guess an acronym."""
+    text = format_answer(Answer(question="q", entry=None, confidence=0.1))
+    assert text.replace("\u00a0", " ") == (
+        "Je ne sais pas répondre à cette question.\nVous pouvez la reformuler en nommant le sujet autrement "
+        "(« marché réservé », « clause sociale »…) ou en citant le code d’un indicateur."
+    )
+    assert "sigle" not in text
+
+
 def test_format_answer_names_the_lead_as_author_of_lead_entries() -> None:
     lead = dataclasses.replace(_entry("l", "T", "Réponse."), source="mars 2026")
     lead = dataclasses.replace(lead, kind=EntryKind.LEAD)

@@ -195,6 +195,43 @@ def test_completeness_counts_the_period_due_today_per_directorate():
     assert [row.directorate.code for row in completeness] == ["DCP", "DRC"]  # least complete first
 
 
+def test_completeness_counts_only_what_the_directorate_fills_and_the_computed_apart():
+    """Issue 17: « DCP : 3 indicateurs remontés sur 13 » while 3 of the 13 come from the DECP and
+    nobody in the directorate fills them."""
+    import dataclasses
+
+    from domain.summary.wording import completeness_headline, completeness_sentence, completeness_text
+
+    typed = [indicator(f"T{n}", directorates=("DCP",), values=[("2025", "DCP", 1)] if n < 2 else []) for n in range(4)]
+    computed = [dataclasses.replace(indicator(f"C{n}", directorates=("DCP",)), computed=True) for n in range(3)]
+    everyone = compute_summary([*typed, *computed], DIRECTORATES, TODAY, scope=EVERYONE)
+    [row] = everyone.completeness
+    assert (row.reported, row.expected, row.computed) == (2, 4, 3)
+    assert [m.indicator_code for m in row.missing] == ["T2", "T3"], "a computed indicator is nobody's to report"
+    assert completeness_sentence(row).replace("\u00a0", " ") == (
+        "2 indicateurs remontés sur 4 (50 %), plus 3 calculés automatiquement"
+    )
+    assert completeness_text(row).replace("\u00a0", " ") == "2 sur 4 (50 %), plus 3 calculés automatiquement"
+    assert completeness_headline(everyone).replace("\u00a0", " ") == (
+        "La direction DCP a remonté 2 indicateurs sur 4 pour la période en cours ; 3 autres sont calculés automatiquement."
+    )
+    only_computed = compute_summary(computed[:1], DIRECTORATES, TODAY, scope=EVERYONE, directorate="DCP")
+    assert completeness_text(only_computed.completeness[0]).replace("\u00a0", " ") == (
+        "aucun indicateur à saisir (1 indicateur calculé automatiquement)"
+    )
+
+
+def test_a_computed_indicator_of_the_catalogue_is_marked_computed_in_its_snapshot():
+    from domain.indicators.aggregation import Computation
+
+    view = SimpleNamespace(code="IND-26", label="Montant des marchés réservés notifiés", axis=Axis.SOCIAL,
+                           unit=Unit.EURO, frequency=Frequency.HALF_YEARLY, directorates=["DCP"],
+                           improvement=ImprovementDirection.UP, baseline=None, target=None, target_year=None,
+                           computation=Computation.DECP_RESERVED_AMOUNT)
+    assert snapshot_from_views(view, []).computed is True
+    assert snapshot_from_views(SimpleNamespace(**{**vars(view), "computation": Computation.REPORTED}), []).computed is False
+
+
 def test_empty_catalogue_gives_an_empty_summary_without_error():
     summary = compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE)
     assert summary.lines == () and summary.sections == () and summary.completeness == ()

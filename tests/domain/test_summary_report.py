@@ -68,15 +68,32 @@ def pdf_pages(data: bytes) -> list[str]:
 
 def test_attention_points_gather_late_indicators_missing_reports_cadence_and_decisions():
     points = attention_points(summary())
-    assert [line.code for line in points.late] == ["LATE", "OVERDUE"]
+    assert [line.code for line in points.late] == ["OVERDUE", "LATE"], "furthest behind its path first"
     assert [line.code for line in points.not_reported] == ["OLD"]
     assert [row.directorate.code for row in points.directorates_behind] == ["DCP", "DRC"]
     assert points.cadence and "Comité de pilotage" in points.cadence[0]
     assert tuple(map(plain, points.decisions)) == (
-        "Mesures de rattrapage pour LATE et OVERDUE.",
-        "Nouvelle échéance pour OVERDUE : la cible 2026 n’est pas atteinte.",
+        "Mesures de rattrapage pour OVERDUE (Heures d’insertion) et LATE (Heures d’insertion).",
+        "Nouvelle échéance pour OVERDUE (Heures d’insertion) : la cible 2026 n’est pas atteinte.",
         "Cible à définir pour FREE (Heures d’insertion).",
     )
+
+
+def test_late_indicators_come_by_how_far_behind_they_are_and_are_named_in_the_decisions():
+    """Issue 17: the first page is read top down; « A01, B02 » by code put a slight delay first."""
+    slightly = indicator("A01", [("2025", "DRC", 100), ("2026", "DRC", 115)], label="Heures d’insertion")
+    badly = indicator("B02", [("2025", "DRC", 100), ("2026", "DRC", 100)], label="Heures de formation")
+    never = indicator("A00", [], label="Heures de tutorat")
+    report = compute_summary([slightly, never, badly], DIRECTORATES, TODAY, scope=EVERYONE)
+    points = attention_points(report)
+    assert [line.code for line in points.indicators] == ["B02", "A01", "A00"]
+    assert plain(points.decisions[0]) == (
+        "Mesures de rattrapage pour B02 (Heures de formation) et A01 (Heures d’insertion)."
+    )
+    first = pdf_pages(report_pdf(report))[0]
+    assert first.index("B02 Heures de formation —") < first.index("A01 Heures d’insertion —")
+    html = plain(report_html(report).decode())
+    assert html.index("<li>B02 Heures de formation") < html.index("<li>A01 Heures d’insertion")
 
 
 def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_then_the_detail():
@@ -111,6 +128,7 @@ def test_a_long_list_is_cut_on_the_first_page_and_left_to_the_detail():
     first = pdf_pages(data)[0]
     assert f"L{MAX_ATTENTION_LINES - 1:02d}" in first and f"L{MAX_ATTENTION_LINES:02d} " not in first
     assert f"… et {20 - MAX_ATTENTION_LINES} autres : voir le détail ci-après." in first
+    assert "L04 (Heures d’insertion) et 15 autres indicateurs en retard." in first
 
 
 def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
@@ -119,7 +137,8 @@ def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
     assert '<p class="org">Ville de Montreuil-sur-Loire</p>' in html
     assert html.index("<h2>Points d") < html.index('<section class="detail">') < html.index("Axe social")
     assert "Décisions à prendre" in html
-    assert "Mesures de rattrapage pour LATE et OVERDUE." in html and "Décider" not in html
+    assert "Mesures de rattrapage pour OVERDUE (Heures d’insertion) et LATE (Heures d’insertion)." in html
+    assert "Décider" not in html
 
 
 def test_nothing_to_flag_is_said_plainly():

@@ -3,6 +3,8 @@ reported together, each person named once by reason."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
 from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, REPEATED_CHANGES, SourceKind, event_problem_notices
@@ -27,8 +29,8 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text]
     lines = report.splitlines()
     assert lines[0] == "2\u00a0messages n’ont pas pu être remis à tout le monde."
-    assert lines[1].startswith("1. « Rappel : comité de pilotage du SPASER dans 7 jours")
-    assert lines[2].startswith("2. « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
+    assert lines[1].startswith("- Le rappel « Rappel : comité de pilotage du SPASER dans 7 jours")
+    assert lines[2].startswith("- La synthèse « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
     assert lines[3].startswith("- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
@@ -104,5 +106,39 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
         "- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui l’application ou "
         "demandez-lui d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
         "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
-        "Marc Lefèvre n’a pas reçu le message 2\u00a0; Lucie Roux n’a reçu aucun des deux.",
+        "Marc Lefèvre n’a pas reçu la synthèse\u00a0; Lucie Roux n’a reçu aucun des deux.",
     ]
+    assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"
+
+
+def test_two_messages_of_the_same_kind_are_told_apart_by_their_date_or_their_words():
+    def row(number: int, source: str, source_id: str, text: str, name: str, sent: datetime) -> Delivery:
+        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id=source_id, text=text,
+                        recipient_label=name, last_error=NO_REFERENCE, state="unreachable", created_at=sent)
+
+    monday, tuesday = utc(2027, 3, 1, 23, 30), utc(2027, 3, 2, 9)  # Monday 23:30 UTC is Tuesday in Paris
+    first = [row(1, "broadcast", "1", "Message de Camille Martin (SPASER) : bilan", "Lucie Roux", monday)]
+    second = [row(2, "broadcast", "2", "Message de Camille Martin (SPASER) : relance", "Lucie Roux", tuesday),
+              row(3, "broadcast", "2", "Message de Camille Martin (SPASER) : relance", "Marc Lefèvre", tuesday)]
+    reminders = [row(4, "reminder", "7", "Rappel : COPIL demain", "Marc Lefèvre", tuesday),
+                 row(5, "reminder", "8", "Rappel : comité technique demain", "Marc Lefèvre", tuesday)]
+
+    [notice] = event_problem_notices(
+        [("broadcast", "1", first), ("broadcast", "2", second), ("reminder", "7", reminders[:1]),
+         ("reminder", "8", reminders[1:])],
+        [(1, "Camille Martin")],
+    )
+
+    lines = notice.text.replace("\u00a0", " ").splitlines()
+    assert lines[1:5] == [
+        "- Le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan »",
+        "- Le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance »",
+        "- Le rappel « Rappel : COPIL demain »",
+        "- Le rappel « Rappel : comité technique demain »",
+    ]
+    assert lines[-1] == (
+        "Lucie Roux n’a pas reçu le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan » "
+        "et le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance » ; "
+        "Marc Lefèvre n’a pas reçu le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : "
+        "relance », le rappel « Rappel : COPIL demain » et le rappel « Rappel : comité technique demain »."
+    )

@@ -8,6 +8,7 @@ time of a migration per test.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -383,3 +384,20 @@ async def test_permission_rule_without_a_database():
     ]:
         with pytest.raises(error):
             check_entry_allowed(who, directorate, indicator, period, TODAY)
+
+
+async def test_a_count_shows_what_it_counts_once_the_catalogue_names_it(world):
+    """Issue 17: « 5 » alone for five reserved contracts; the column `unite_libelle` says what is counted."""
+    saved = await world.values.record_value(world.lead, "DCP", ValueEntry("IND-06", "2026-S1", "5"), TODAY)
+    assert saved.saved[0].shown == "5"
+    view = await world.catalogue.update_field("IND-06", "unite_libelle", "marché réservé")
+    assert view.counted_noun == "marché réservé" and view.show(Decimal(1)) == "1\u00a0marché réservé"
+    assert view.unit_name == "nombre de marchés réservés"
+    assert dataclasses.replace(view, counted_noun="agent·e formé·e").unit_name == "nombre d’agent·es formé·es"
+    _, history = await world.values.history("IND-06")
+    assert history[-1].shown == "5\u00a0marchés réservés"
+    again = await world.values.record_value(world.lead, "DCP", ValueEntry("IND-06", "2026-S1", "6"), TODAY)
+    assert (again.saved[0].shown, again.saved[0].previous_shown) == ("6\u00a0marchés réservés", "5\u00a0marchés réservés")
+    assert "marché réservé" in (await world.catalogue.export_catalogue()).decode("utf-8-sig")
+    with pytest.raises(DomainError, match="unite_libelle"):
+        await world.catalogue.update_field("IND-03", "unite_libelle", "heure")
