@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import sys
-from types import SimpleNamespace
 
 from aiohttp import web
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot import cli
+from bot.credentials import bot_framework_authentication
 from bot.http import health_handler, messages_handler
 from bot.legal_http import add_legal_routes
 from bot.observability import RedactingAccessLogger, metrics_handler
@@ -31,13 +31,7 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 
 
 def create_adapter(settings: Settings) -> CloudAdapter:
-    configuration = SimpleNamespace(
-        APP_ID=settings.app_id,
-        APP_PASSWORD=settings.app_password,
-        APP_TYPE=settings.app_type,
-        APP_TENANTID=settings.app_tenant_id,
-    )
-    adapter = ShallowCopyCloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    adapter = ShallowCopyCloudAdapter(bot_framework_authentication(settings))
     adapter.use(TeamsMarkdownMiddleware())
     return adapter
 

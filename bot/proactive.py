@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from bot.credentials import bot_framework_authentication
 from bot.settings import Settings
 from bot.teams_text import SUMMARY_LIMIT, shape_message
 from domain.outbox import parse_retry_after
@@ -48,13 +48,7 @@ def speed_up_msrest_client_creation() -> None:
 
 def build_proactive_adapter(settings: Settings) -> CloudAdapter:
     speed_up_msrest_client_creation()
-    configuration = SimpleNamespace(
-        APP_ID=settings.app_id,
-        APP_PASSWORD=settings.app_password,
-        APP_TYPE=settings.app_type,
-        APP_TENANTID=settings.app_tenant_id,
-    )
-    return CloudAdapter(ConfigurationBotFrameworkAuthentication(configuration))
+    return CloudAdapter(bot_framework_authentication(settings))
 
 
 @dataclass
