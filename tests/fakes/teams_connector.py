@@ -92,6 +92,7 @@ class FakeTeamsConnector:
             return web.json_response({"error": {"code": str(fault.status)}}, status=fault.status, headers=fault.headers)
         body = await request.json()
         body["_conversation_id"] = request.match_info["conversation_id"]
+        body["_peer"] = request.transport.get_extra_info("peername") if request.transport else None
         self.sent.append(body)
         return web.json_response({"id": f"sent-{next(self._ids)}"})
 

@@ -1,8 +1,9 @@
-"""With an app id configured, the turn's replies and the proactive sends reuse one credentials
-object (hence one MSAL token cache) instead of fetching a token from Entra ID for every reply.
+"""Successive turns and proactive sends reuse one credentials object (hence one MSAL token cache,
+instead of a token fetched from Entra ID for every reply) and one connector client (hence its
+open connection to the Teams connector).
 
 The credentials are compared by identity: building them makes no network call (MSAL starts on the
-first token request), so the test needs no fake login service.
+first token request), so those tests need no fake login service.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 from app import create_adapter
 from bot.proactive import build_proactive_adapter
 from tests.conftest import make_settings
+from tests.http_support import Sender
 
 APP_ID = "5e1f1a52-0000-4000-8000-00000000a11d"
 SERVICE_URL = "https://smba.trafficmanager.net/fr/"
@@ -57,3 +59,26 @@ async def test_another_scope_gets_its_own_credentials():
 
     assert channel.config.credentials is not other.config.credentials
     assert other.config.credentials.oauth_scope == "api://another-audience"
+
+
+async def test_successive_turns_share_one_connector_and_one_user_token_client():
+    adapter = create_adapter(configured())
+    auth = adapter.bot_framework_authentication
+    clients = [
+        await auth.create_connector_factory(bot_identity()).create(SERVICE_URL, "https://api.botframework.com")
+        for _ in range(2)
+    ]
+    token_clients = [await auth.create_user_token_client(bot_identity()) for _ in range(2)]
+
+    assert clients[0] is clients[1]
+    assert token_clients[0] is token_clients[1]
+
+
+async def test_replies_of_two_turns_travel_over_one_connection(client, connector):
+    nadia = Sender(client, connector, "nadia-aad", "Nadia Benali")
+
+    await nadia.post_via_connector(type="message", text="merci")
+    await nadia.post_via_connector(type="message", text="quand est le prochain comité ?")
+
+    assert len(connector.sent) >= 2
+    assert len({body["_peer"] for body in connector.sent}) == 1
