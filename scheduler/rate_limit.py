@@ -5,6 +5,10 @@ hour) and per app (50 per second), over sliding windows. A leaky bucket (e.g. ai
 one rate and no window lengths; this limiter keeps, per key, the instants of the recent sends and
 lets a send through only when every window still has room. Time and sleep are injected, so tests
 drive it with a fake clock and never sleep.
+
+Sends waiting for the app-wide window queue in arrival order: only the first one sleeps until
+the window has room, instead of every waiting send waking at the same instant to find that one
+of them got the place (with 200 conversations, eight wake-ups per send).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class SlidingWindowLimiter:
         self._conversation_horizon = (
             max((w.seconds for w in self.limits.per_conversation), default=0) + self.limits.margin_seconds
         )
+        self._app_queue: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def _wait_for(self, log: _Log, windows: Iterable[Window], now: float) -> float:
         wait = 0.0
@@ -66,11 +71,25 @@ class SlidingWindowLimiter:
 
     async def acquire(self, conversation_id: str) -> None:
         """Wait until a send to `conversation_id` fits every window, then count it."""
-        while True:
-            wait = self.delay_for(conversation_id)
-            if wait <= 0:
-                break
+        while (wait := self._conversation_delay(conversation_id)) > 0:
             await self._sleep(wait)
+        async with self._app_lock():
+            while (wait := self.delay_for(conversation_id)) > 0:
+                await self._sleep(wait)
+            self._count(conversation_id)
+
+    def _conversation_delay(self, conversation_id: str) -> float:
+        conversation = self._conversations.get(conversation_id)
+        return 0.0 if conversation is None else self._wait_for(conversation, self.limits.per_conversation, self._now())
+
+    def _app_lock(self) -> asyncio.Lock:
+        """The queue of sends waiting for the app-wide window, one per event loop."""
+        loop = asyncio.get_running_loop()
+        if self._app_queue is None or self._app_queue[0] is not loop:
+            self._app_queue = (loop, asyncio.Lock())
+        return self._app_queue[1]
+
+    def _count(self, conversation_id: str) -> None:
         now = self._now()
         conversation = self._conversations.setdefault(conversation_id, _Log())
         for log, horizon in ((self._app, self._app_horizon), (conversation, self._conversation_horizon)):
