@@ -18,7 +18,7 @@ from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import Answer, KnowledgeBase
 from domain.text import fold
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
-from domain.understanding.slots import Reading, SlotReader
+from domain.understanding.slots import IndicatorName, Reading, SlotReader
 
 INTENT_THRESHOLD = 0.4
 """Share of the question's remaining words an intent's phrasings must cover."""
@@ -68,6 +68,16 @@ class Understanding:
     def command(self) -> str | None:
         return self.intent.command(self.reading.slots) if self.intent and self.reading else None
 
+    @property
+    def choices(self) -> list[tuple[IndicatorName, str]]:
+        """When the intent needs one indicator and the question names several about equally:
+        each of them with the command that answers the question about it."""
+        if self.intent is None or self.reading is None or not self.reading.candidates or self.command is not None:
+            return []
+        slots = self.reading.slots
+        found = [(candidate, self.intent.command(replace(slots, indicator=candidate.code))) for candidate in self.reading.candidates]
+        return [(candidate, command) for candidate, command in found if command is not None]
+
 
 class Understander:
     def __init__(self, knowledge: KnowledgeBase, slots: SlotReader) -> None:
@@ -86,10 +96,10 @@ class Understander:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
         folded = fold(text)
-        if reading.asks_when and reading.slots.committee and not reading.slots.indicator:
+        if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if reading.asks_status and not reading.slots.committee:
-            one_indicator = reading.slots.indicator or _ONE_INDICATOR.search(folded)
+            one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
         rest = [token for token in tokenize(text) if token not in reading.explained]
@@ -99,15 +109,15 @@ class Understander:
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
-            margin = 0.0 if reading.slots.indicator or reading.slots.directorate else KNOWLEDGE_MARGIN
+            margin = 0.0 if reading.names_indicator or reading.slots.directorate else KNOWLEDGE_MARGIN
             if _OUR_OWN.search(folded):
                 margin -= OWN_DATA_BONUS
             if reading.named_by_code or confidence >= known + margin:
-                if reading.slots.indicator and chosen.id in _ORGANISATION_WIDE:
+                if reading.names_indicator and chosen.id in _ORGANISATION_WIDE:
                     chosen = BARE_INDICATOR_INTENT
                 return Understanding(Understood.INTENT, answer, chosen, reading)
         if (
-            reading.slots.indicator
+            reading.names_indicator
             and _HOW_MUCH.search(folded)
             and (answer.entry is None or _OUR_OWN.search(folded))
         ):
@@ -153,7 +163,7 @@ class Understander:
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
         if not rest:
-            return (1.0, BARE_INDICATOR_INTENT) if reading.slots.indicator else None
+            return (1.0, BARE_INDICATOR_INTENT) if reading.names_indicator else None
         query = self.intents.query_terms(" ".join(rest))
         ranked = self.intents.fused(self.intents.rank(query, limit=5), rest) if query else []
         if not ranked:
