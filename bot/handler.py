@@ -136,6 +136,8 @@ class SpaserBot(TeamsActivityHandler):
         chosen = await self._indicator_choices.take(turn_context, text)
         if found is None and chosen is not None:
             found = self._router.find(chosen)  # « IND-24 », after « lequel voulez-vous dire ? »
+            if found is not None:
+                call_args["text"] = chosen
         understanding = None
         if found is None and self._understanding is not None:
             understanding = await self._understanding.understand(text)
@@ -145,6 +147,8 @@ class SpaserBot(TeamsActivityHandler):
                     await self._ask_which_indicator(turn_context, person, understanding)
                     return
                 found = self._router.find(command_text)
+                if found is not None:
+                    call_args["text"] = command_text  # what the command reads past its match is in its own text
         if found:
             command, match = found
             if not command.allowed(person):

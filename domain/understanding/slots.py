@@ -39,6 +39,9 @@ EVERYDAY_ZIPF = 5.0
 vague to be an indicator's: « quelle heure est-il ? » is not about the insertion hours."""
 _COMMITTEE_WORDS = frozenset("comite comites technique techniques cotech copil pilotage suivi".split())
 """Once a committee is named, its words name it and not an indicator (« comités techniques tenus »)."""
+_COMMITTEE_AS_TIME = re.compile(r"\b(?:avant|pour|d ici|apres|lors|en vue)\b(?:\s+\w+){0,2}\s+(?:comites?|copil|cotech)\b")
+"""« avant le comité technique »: when the request is for, not what it is about (« qui anime le
+comité technique ? » is about the committee)."""
 # Words of a data question that name no indicator: left out of the subject search.
 _QUESTION_WORDS = frozenset(
     """valeur valeurs chiffre chiffres indicateur indicateurs derniere dernier niveau point historique
@@ -50,7 +53,7 @@ _QUESTION_WORDS = frozenset(
 _TIME_SPAN = re.compile(
     r"\b(?:(?:ce|cet|cette|la|le|l|du|de la|au|a la)\s+)?(?:semaine|mois|trimestre|semestre|annee|an)"
     r"(?:\s+(?:derniere|dernier|passee|passe|prochaine|prochain|en cours))?\b"
-    r"|\b(?:en|de|pour)?\s*20\d\d\b|\baujourd hui\b|\ba ce jour\b|\bhier\b"
+    r"|\b(?:en|de|pour)?\s*20\d\d\b|\baujourd[' ]hui\b|\ba ce jour\b|\bhier\b"
 )
 """« la semaine dernière », « ce trimestre », « en 2025 »: when, not what (« par semaine » is in a label)."""
 _WHEN = re.compile(r"\b(quand|kan|a quelle date|quelle date|pour quand|quel jour|a quelle heure)\b")
@@ -95,8 +98,8 @@ class Slots:
 class Reading:
     slots: Slots
     explained: frozenset[str] = frozenset()
-    """The question's folded tokens that name the indicator or the directorate: left out when the
-    rest of the question is matched against the intents' phrasings."""
+    """The question's folded tokens that name the indicator, the directorate, the committee or the
+    axis: left out when the rest of the question is matched against the intents' phrasings."""
 
     named_by_code: bool = False
     """The indicator or the directorate is named by its code (« IND-03 », « DPB »), not guessed
@@ -194,13 +197,19 @@ class SlotReader:
             if not (indicator and _code_in(indicator, folded)):
                 # « côté patrimoine bâti » names the directorate
                 indicator, indicator_tokens, candidates = None, frozenset(), ()
-        slots = Slots(indicator, directorate, committee, axis_in(folded))
+        axis = axis_in(folded)
+        slots = Slots(indicator, directorate, committee, axis)
+        named = indicator_tokens | directorate_tokens
+        if committee and _COMMITTEE_AS_TIME.search(folded):
+            named |= _COMMITTEE_WORDS.intersection(tokens)
+        if axis:
+            named |= _axis_tokens(axis, folded)
         by_code = any(_code_in(code, folded) for code in (indicator, directorate) if code) or bool(
             indicator and CODE_NUMBER.search(folded)
         )
         return Reading(
             slots,
-            indicator_tokens | directorate_tokens,
+            named,
             by_code,
             bool(_WHEN.search(folded)) and not _ADVICE.search(folded),
             bool(_STATUS.search(folded)) and not _ELSEWHERE.search(folded),
@@ -258,6 +267,9 @@ class SlotReader:
         if not specific and not (data_asked and any("_" in term for term in matched)):
             return nothing
         phrase_words = {word for term in matched if "_" in term for word in term.split("_")}
+        phrase_words.update(
+            word for term, words in self._analyzer.phrase_tokens(tokens).items() if term in matched for word in words
+        )
         explained = frozenset(
             token for token in tokens if token in phrase_words or index.query_terms(token).keys() & matched
         )
@@ -299,6 +311,12 @@ def axis_in(folded: str) -> Axis | None:
         if pattern.search(folded):
             return axis
     return None
+
+
+def _axis_tokens(axis: Axis, folded: str) -> frozenset[str]:
+    """The words naming an axis (« l'axe environnemental »), left out of what is asked about it."""
+    pattern = dict(_AXES)[axis]
+    return frozenset(tokenize(" ".join(found[0] for regex in (_AXIS_WORD, pattern) for found in regex.finditer(folded))))
 
 
 def _entry_id(index: int) -> str:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from rapidfuzz.distance import Levenshtein
+
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import Answer, KnowledgeBase
@@ -30,13 +32,36 @@ INTENT_SIMILARITY = 0.3
 OWN_DATA_BONUS = 0.15
 _HOW_MUCH = re.compile(r"\b(?:combien|chiffres?|valeurs?|taux|part|niveau|nombre|pourcentage|montant|total)\b")
 """A question about an amount: with an indicator named, it asks for its value."""
-_OUR_OWN = re.compile(r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes)\b")
-"""« nos achats », « chez nous »: the organisation's own figures rather than the SPASER in general."""
+_OUR_OWN = re.compile(
+    r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes"
+    r"|a ce jour|a date|en ce moment|actuellement|aujourd[' ]hui|pour l[' ]instant|jusqu[' ]ici)\b"
+)
+"""« nos achats », « chez nous », « à ce jour »: the organisation's own figures (now) rather than
+the SPASER in general."""
 _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 """« on en est où sur cet indicateur ? » is about one indicator, to be named."""
 _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
 """Intents about every indicator: one that names an indicator asks about that one (« le bio, on
 est au vert ? »)."""
+_NAME_WORDS = frozenset({"part", "nombre", "montant", "taux", "pourcentage", "proportion"})
+"""The words an indicator's name starts with: « part des marchés avec une clause sociale stp »
+names it and asks nothing more (its value)."""
+_HISTORY_ASKED = re.compile(
+    r"\b(?:historique|par qui|qui (?:l[' ]|les )?a (?:\w+ )?(?:saisie?|renseignee?|remplie?|modifiee?|corrigee?|tapee?|rentree?|mise?|"
+    r"changee?|transmise?|remontee?|entree?)s?|quand a[- ]t[- ](?:il|elle) ete (?:saisie?|renseignee?|modifiee?))\b"
+)
+"""« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
+(« qui renseigne… », in the present, is who reports for a directorate)."""
+_DEFINITION_ASKED = re.compile(
+    r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
+    r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
+    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la )?(?:calcul|mesur|compt|constru)\w*)\b"
+)
+"""« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
+indicator measures and how."""
+DEFINITION_WORD = "definition"
+DEFINITION_TYPOS = 2
+"""« defintion », « définiton »: the word typed fast, a letter or two off."""
 DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
 LAST_CLAUSE_CONFIDENCE = 0.8
@@ -103,7 +128,12 @@ class Understander:
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
         rest = [token for token in tokenize(text) if token not in reading.explained]
+        if reading.names_indicator:
+            rest = [token for token in rest if token not in _NAME_WORDS]
         intent = self._intent(rest, reading)
+        asked = _asked_of_an_indicator(folded, rest) if reading.names_indicator else None
+        if asked is not None:
+            intent = (1.0, asked)
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
         if intent is not None:
@@ -173,6 +203,24 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
+    """What a question naming an indicator asks of it, when its words say so plainly: who
+    entered its values, or what it measures."""
+    if _HISTORY_ASKED.search(folded):
+        return INTENTS_BY_ENTRY_ID["intent-indicator-history"]
+    typed_definition = any(
+        len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
+        for token in (*rest, *_DEFINITION_WORDS.findall(folded))
+    )
+    if typed_definition or _DEFINITION_ASKED.search(folded):
+        return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
+    return None
+
+
+_DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
+"""Words the analysis drops as framing (« définition »): looked for in the question itself."""
 
 
 def _clauses(question: str) -> list[str]:

@@ -153,3 +153,30 @@ def test_the_reply_to_a_question_back_picks_a_candidate(reply, code):
     from domain.understanding.choices import chosen_code
 
     assert chosen_code(reply, ["IND-24", "IND-02"]) == code
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "code"),
+    [
+        ("IND-15 defnition", "indicator_definition", "IND-15"),
+        ("d'où sortent les données des déchets de chantier valorisés ?", "indicator_definition", "IND-12"),
+        ("les repas végétariens, ça mesure quoi ?", "indicator_definition", "IND-18"),
+        ("par qui a été saisi le délai de paiement ?", "indicator_history", "IND-11"),
+        ("qui a corrigé les déchets de chantier valorisés ?", "indicator_history", "IND-12"),
+    ],
+)
+def test_what_is_asked_of_a_named_indicator_in_plain_words(understander, question, intent, code):
+    understood = understander.understand(question)
+    assert (understood.kind, understood.intent.id, understood.reading.slots.indicator) == (Understood.INTENT, intent, code)
+
+
+def test_the_words_naming_an_axis_leave_what_is_asked_of_it(understander):
+    understood = understander.understand("un point sur l'axe social stp")
+    assert (understood.intent.id, understood.reading.slots.axis.value) == ("summary", "social")
+
+
+def test_a_committee_named_as_a_deadline_leaves_the_request(understander):
+    deadline = understander.understand("avant le copil, vous pouvez me donner les directions qui n'ont pas fait leur saisie ?")
+    about_it = understander.understand("Qui anime le comité technique, le responsable SPASER ?")
+    assert deadline.intent.id == "directorates_not_up_to_date"
+    assert about_it.kind is Understood.KNOWLEDGE
