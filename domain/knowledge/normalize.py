@@ -43,6 +43,12 @@ STOP_WORDS: frozenset[str] = frozenset(
     un une unes uns utilise utiliser vais vaut venir veulent veut veux viennent vient voila
     voir voudrais voudrait voulez vous vrai vraiment y
     """.split()
+) | frozenset(
+    # The same words as texted: « ke doit contenir 1 spaser », « obligatoire pr une com de com ».
+    "ke kel kels kelle pr ds dc qd tt ts tte ttes bcp qq qqch qqn jsp jpp mm pcq psk vs".split()
+) | frozenset(
+    # Words standing for the thing asked about: « c'est quoi ce truc ? ».
+    "truc trucs machin machins bidule bidules".split()
 )
 
 # Framing words whose other inflections are framing too (« signification », « expliquez »):

@@ -43,6 +43,10 @@ _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
 """Intents about every indicator: one that names an indicator asks about that one (« le bio, on
 est au vert ? »)."""
+_HOW_OFTEN = re.compile(r"\btou[ts] les combien\b|\bcombien de fois\b|\ba quelle (?:frequence|periodicite|cadence)\b")
+"""« tous les combien ? », « à quelle fréquence ? »: how often, not how much."""
+_SOON = re.compile(r"\b(?:quand|kan|date|jour|prochaine?s?|bientot|ce mois|semaine|lieu|heure|prevue?s?)\b")
+"""The next meeting is asked with a word of time (« quand », « prochain », « la date »)."""
 _NAME_WORDS = frozenset({"part", "nombre", "montant", "taux", "pourcentage", "proportion"})
 """The words an indicator's name starts with: « part des marchés avec une clause sociale stp »
 names it and asks nothing more (its value)."""
@@ -127,6 +131,8 @@ class Understander:
             one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
+        if _HOW_OFTEN.search(folded) and not reading.named_by_code:
+            return self._not_data(answer)  # « les comités, on les fait tous les combien ? »: no amount asked
         rest = [token for token in tokenize(text) if token not in reading.explained]
         if reading.names_indicator:
             rest = [token for token in rest if token not in _NAME_WORDS]
@@ -136,6 +142,8 @@ class Understander:
             intent = (1.0, asked)
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
+        if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
+            intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
@@ -153,6 +161,10 @@ class Understander:
         ):
             # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure.
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
+        return self._not_data(answer)
+
+    @staticmethod
+    def _not_data(answer: Answer) -> Understanding:
         if answer.entry is None:
             return Understanding(Understood.UNKNOWN, answer)
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:

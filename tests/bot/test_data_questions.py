@@ -136,3 +136,8 @@ async def test_who_entered_an_indicator_named_by_its_subject_gets_its_history(se
     past_tense = texts(await lead.say("Je voudrais voir qui a renseigné quoi et quand pour le délai de paiement"))
     assert typed.startswith("**IND-12**") and "Aucune valeur saisie" in typed and "n’existe pas" not in typed
     assert past_tense.startswith("**IND-11**") and "Aucune valeur saisie" in past_tense
+
+
+async def test_a_committee_named_as_a_deadline_is_not_a_question_about_its_date(seeded, talk):
+    reply = texts(await talk().say("Le COTECH veut un sommaire pour la prochaine séance, quels grands axes prévoir dans le schéma ?"))
+    assert "planifiée" not in reply and "axe" in reply.lower()

@@ -180,3 +180,14 @@ def test_a_committee_named_as_a_deadline_leaves_the_request(understander):
     about_it = understander.understand("Qui anime le comité technique, le responsable SPASER ?")
     assert deadline.intent.id == "directorates_not_up_to_date"
     assert about_it.kind is Understood.KNOWLEDGE
+
+
+def test_how_often_is_not_how_much(understander):
+    understood = understander.understand("les comités du spaser, on les fait tous les combien ?")
+    assert understood.kind is Understood.KNOWLEDGE
+
+
+def test_the_next_meeting_is_asked_with_a_word_of_time(understander):
+    who_sits = understander.understand("Pour la lettre de mission : le COPIL du schéma, qui doit y siéger en pratique ?")
+    assert who_sits.intent is None or who_sits.intent.id != "next_meeting"
+    assert understander.understand("le prochain cotech c'est quand ?").intent.id == "next_meeting"
