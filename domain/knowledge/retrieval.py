@@ -262,7 +262,8 @@ class KnowledgeBase:
         if titled is not None and titled in self._documents:  # a related-topic button: its entry
             return Answer(question=text, entry=self._documents[titled].entry, confidence=1.0)
 
-        tokens = [token for token in tokenize(text) if self._correct_typo(token) != STOP_WORD_TYPO]
+        # `query_terms` has just looked each word up: a stop word typed a letter off is in the cache.
+        tokens = [token for token in tokenize(text) if self._typo_cache.get(token) != STOP_WORD_TYPO]
         ranked = self.fused(self.rank(query, limit=RANK_LIMIT), tokens)
         domain_terms = query.keys() & self.analyzer.domain_terms
         in_domain = bool(domain_terms)
