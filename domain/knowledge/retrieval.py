@@ -39,8 +39,7 @@ DEFAULT_THRESHOLD = 0.45
 FIELD_WEIGHTS = {"title": 2.0, "questions": 1.5, "answer": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.75
-STOP_WORD_TYPO = ""
-"""What `_correct_typo` gives for a stop word typed a letter off (« qoui »): the word is dropped."""
+STOP_WORD_TYPO = ""  # what `_correct_typo` gives for a stop word typed a letter off (« qoui »): dropped
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
 UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
 # A word the base has never seen weighs by how common it is in French (Zipf scale): fully when
@@ -262,8 +261,7 @@ class KnowledgeBase:
         if titled is not None and titled in self._documents:  # a related-topic button: its entry
             return Answer(question=text, entry=self._documents[titled].entry, confidence=1.0)
 
-        # `query_terms` has just looked each word up: a stop word typed a letter off is in the cache.
-        tokens = [token for token in tokenize(text) if self._typo_cache.get(token) != STOP_WORD_TYPO]
+        tokens = [token for token in tokenize(text) if self._typo_cache.get(token) != STOP_WORD_TYPO]  # cached above
         ranked = self.fused(self.rank(query, limit=RANK_LIMIT), tokens)
         domain_terms = query.keys() & self.analyzer.domain_terms
         in_domain = bool(domain_terms)
@@ -403,8 +401,7 @@ class KnowledgeBase:
         corrected: list[str] = []
         weights_by_position: list[float] = []
         for token in tokens:
-            replacement = self._correct_typo(token)
-            if replacement == STOP_WORD_TYPO:
+            if (replacement := self._correct_typo(token)) == STOP_WORD_TYPO:
                 continue
             corrected.append(replacement or token)
             weights_by_position.append(TYPO_WEIGHT if replacement else 1.0)

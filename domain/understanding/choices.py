@@ -27,7 +27,8 @@ def choice_text(candidates: list[IndicatorName]) -> str:
 def choice_card(choices: list[tuple[IndicatorName, str]]) -> dict[str, Any]:
     """`choices`: each candidate with the command that answers the question about it."""
     body = [{"type": "TextBlock", "text": choice_text([candidate for candidate, _ in choices]), "wrap": True}]
-    return card(body, [im_back(f"{candidate.code} — {_short(candidate.label)}", command) for candidate, command in choices])
+    buttons = [im_back(f"{candidate.code} — {_short(candidate.label)}", command) for candidate, command in choices]
+    return card(body, buttons)
 
 
 def chosen_code(reply: str, codes: list[str]) -> str | None:
