@@ -12,6 +12,7 @@ from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
 
 from bot.attachments import IncomingFile, incoming_files
+from bot.indicator_choices import IndicatorChoices
 from bot.middleware import tenant_of
 from bot.private_replies import PrivateReplies, in_group
 from bot.router import Command, CommandCall, GroupReply, Router
@@ -96,6 +97,7 @@ class SpaserBot(TeamsActivityHandler):
         self._card_actions = card_actions if card_actions is not None else {}
         self._file_handlers = file_handlers if file_handlers is not None else {}
         self._conversation_flags = conversation_state.create_property("SpaserFlags")
+        self._indicator_choices = IndicatorChoices(conversation_state)
         self._known_conversations: set[str] = set()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -131,15 +133,22 @@ class SpaserBot(TeamsActivityHandler):
             return
         call_args = dict(turn_context=turn_context, dialog_context=dialog_context, person=person, text=text)
         found = self._router.find(text)
+        chosen = await self._indicator_choices.take(turn_context, text)
+        if found is None and chosen is not None:
+            found = self._router.find(chosen)  # « IND-24 », after « lequel voulez-vous dire ? »
+            if found is not None:
+                call_args["text"] = chosen
         understanding = None
         if found is None and self._understanding is not None:
             understanding = await self._understanding.understand(text)
             if understanding.kind is Understood.INTENT:
                 command_text = understanding.command
                 if command_text is None:
-                    await turn_context.send_activity(understanding.intent.missing)
+                    await self._ask_which_indicator(turn_context, person, understanding)
                     return
                 found = self._router.find(command_text)
+                if found is not None:
+                    call_args["text"] = command_text  # what the command reads past its match is in its own text
         if found:
             command, match = found
             if not command.allowed(person):
@@ -154,6 +163,19 @@ class SpaserBot(TeamsActivityHandler):
             await self._router.fallback(CommandCall(match=None, understanding=understanding, **call_args))
         else:
             await turn_context.send_activity(UNKNOWN_INPUT_REPLY)
+
+    async def _ask_which_indicator(self, turn_context: TurnContext, person: PersonView | None, understanding) -> None:
+        """An intent about one indicator without it: the candidates the question names to choose
+        from (when its command is the person's to use), else what to name."""
+        choices = understanding.choices
+        if not choices:
+            await turn_context.send_activity(understanding.intent.missing)
+            return
+        found = self._router.find(choices[0][1])
+        if found is not None and not found[0].allowed(person):
+            await turn_context.send_activity(role_refusal(found[0].roles, person))
+            return
+        await self._indicator_choices.offer(turn_context, understanding)
 
     async def _answer_privately(self, call: CommandCall, command: Command) -> None:
         """A command typed in a group whose answer is the person's own: in their personal chat."""

@@ -28,6 +28,10 @@ from storage.people import PeopleRepository
 
 COMMITTEE = r"(copil|cotech|comite|comites|reunion|seance|pilotage|technique)"
 TEAMS_LINK = r"https://\S+"
+NOT_AS_A_DEADLINE = "".join(
+    rf"(?<!{before} )" for before in ("pour le", "pour la", "avant le", "avant la", "lors du", "lors de la", "d'ici le", "d'ici la", "en vue du", "en vue de la")
+)
+"""« un sommaire pour la prochaine séance »: the committee is when the request is for, not what is asked."""
 
 
 def _options_from_sentence(dates: MeetingDateReader, text: str) -> PlanMeetingOptions:
@@ -259,7 +263,7 @@ def build_commands(
         Command(
             "next_meeting",
             (
-                rf"\bprochain(e|s|es)? {COMMITTEE}",
+                rf"{NOT_AS_A_DEADLINE}\bprochain(e|s|es)? {COMMITTEE}",
                 rf"\bquand (est|a lieu|aura lieu|se tient|se tiendra|se reunit)( le| la)? (prochain(e)? )?{COMMITTEE}",
                 r"^prochaine? (reunion|echeance)$",
             ),

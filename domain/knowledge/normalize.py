@@ -43,6 +43,12 @@ STOP_WORDS: frozenset[str] = frozenset(
     un une unes uns utilise utiliser vais vaut venir veulent veut veux viennent vient voila
     voir voudrais voudrait voulez vous vrai vraiment y
     """.split()
+) | frozenset(
+    # The same words as texted: « ke doit contenir 1 spaser », « obligatoire pr une com de com ».
+    "ke kel kels kelle pr ds dc qd tt ts tte ttes bcp qq qqch qqn jsp jpp mm pcq psk vs".split()
+) | frozenset(
+    # Words standing for the thing asked about: « c'est quoi ce truc ? ».
+    "truc trucs machin machins bidule bidules".split()
 )
 
 # Framing words whose other inflections are framing too (« signification », « expliquez »):
@@ -199,6 +205,24 @@ class Analyzer:
                 terms.append(stems[position])
                 position += 1
         return terms
+
+    def phrase_tokens(self, tokens: Sequence[str]) -> dict[str, frozenset[str]]:
+        """The tokens each lexicon phrase of `tokens` is made of (« considération sociale » →
+        `clause_sociale`: both words), as `terms_from_tokens` reads them."""
+        kept = [(token, stem) for token in tokens if (stem := self.stem(token)) not in self._framing_stems]
+        found: dict[str, frozenset[str]] = {}
+        position = 0
+        while position < len(kept):
+            for length in range(min(self._longest_phrase, len(kept) - position), 1, -1):
+                window = kept[position : position + length]
+                canonical = self._phrases.get(tuple(stem for _, stem in window))
+                if canonical is not None:
+                    found[canonical] = found.get(canonical, frozenset()) | {token for token, _ in window}
+                    position += length
+                    break
+            else:
+                position += 1
+        return found
 
     def is_known_token(self, token: str) -> bool:
         """True when the token is a lexicon word (so it needs no typo correction)."""

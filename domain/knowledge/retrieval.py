@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 from domain.knowledge.chargrams import CharGramIndex
 from domain.knowledge.entries import Entry, EntryKind, load_entries
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
-from domain.knowledge.normalize import Analyzer, fold, tokenize
+from domain.knowledge.normalize import STOP_WORDS, Analyzer, fold, tokenize
 
 DEFAULT_ENTRIES_PATH = Path(__file__).with_name("entries")
 MAX_QUESTION_CHARS = 1_000
@@ -39,6 +39,7 @@ DEFAULT_THRESHOLD = 0.45
 FIELD_WEIGHTS = {"title": 2.0, "questions": 1.5, "answer": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.75
+STOP_WORD_TYPO = ""  # what `_correct_typo` gives for a stop word typed a letter off (« qoui »): dropped
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
 UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
 # A word the base has never seen weighs by how common it is in French (Zipf scale): fully when
@@ -260,7 +261,8 @@ class KnowledgeBase:
         if titled is not None and titled in self._documents:  # a related-topic button: its entry
             return Answer(question=text, entry=self._documents[titled].entry, confidence=1.0)
 
-        ranked = self.fused(self.rank(query, limit=RANK_LIMIT), tokenize(text))
+        tokens = [token for token in tokenize(text) if self._typo_cache.get(token) != STOP_WORD_TYPO]  # cached above
+        ranked = self.fused(self.rank(query, limit=RANK_LIMIT), tokens)
         domain_terms = query.keys() & self.analyzer.domain_terms
         in_domain = bool(domain_terms)
         factor = 1.0 if in_domain else OFF_DOMAIN_FACTOR
@@ -399,7 +401,8 @@ class KnowledgeBase:
         corrected: list[str] = []
         weights_by_position: list[float] = []
         for token in tokens:
-            replacement = self._correct_typo(token)
+            if (replacement := self._correct_typo(token)) == STOP_WORD_TYPO:
+                continue
             corrected.append(replacement or token)
             weights_by_position.append(TYPO_WEIGHT if replacement else 1.0)
         query: dict[str, float] = {}
@@ -468,6 +471,8 @@ class KnowledgeBase:
             score_cutoff=max_edits,
         )
         replacement = match[0] if match else None
+        if replacement in STOP_WORDS:
+            replacement = STOP_WORD_TYPO
         if len(self._typo_cache) > 50_000:
             self._typo_cache.clear()
         self._typo_cache[token] = replacement
@@ -478,6 +483,7 @@ class KnowledgeBase:
         keeps « pâte » from becoming « date »."""
         words = {word for word in self._surface_counts if len(word) >= 3 and word.isalpha()}
         words |= {word for word in self.analyzer.lexicon_words if word.isalpha()}
+        words |= {word for word in STOP_WORDS if len(word) >= 3}  # « qoui » is « quoi », dropped as it is
         by_letter: dict[str, list[str]] = {}
         for word in sorted(words):
             by_letter.setdefault(word[0], []).append(word)

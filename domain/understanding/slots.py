@@ -20,7 +20,7 @@ from domain.knowledge.normalize import Analyzer, tokenize
 from domain.knowledge.retrieval import KnowledgeBase
 from domain.text import fold
 
-_CODE_NUMBER = re.compile(r"\b(?:ind|indic|indicateur)\s?[-_n°o.]{0,3}\s?0*(\d{1,3})\b")
+CODE_NUMBER = re.compile(r"\b(?:ind|indic|indicateur)\s?[-_n°o.]{0,3}\s?0*(\d{1,3})\b")
 _AXES = (
     (Axis.SOCIAL, re.compile(r"\b(social|sociale|sociaux|insertion)\b")),
     (Axis.ENVIRONMENTAL, re.compile(r"\b(environnement|environnemental|environnementale|ecolo|ecologique|vert|verte|climat)\b")),
@@ -28,6 +28,10 @@ _AXES = (
     (Axis.GOVERNANCE, re.compile(r"\b(gouvernance|pilotage du schema)\b")),
 )
 _AXIS_WORD = re.compile(r"\baxes?\b")
+MAX_CANDIDATES = 4
+"""At most this many indicators are offered when a subject names several about equally."""
+CLOSE_SCORE = 0.8
+"""A subject names two indicators about equally when the second scores this share of the first."""
 MIN_SUBJECT_SCORE = 2.0
 """BM25 score an indicator's label must reach for a subject to name it (one rare shared word)."""
 EVERYDAY_ZIPF = 5.0
@@ -35,6 +39,9 @@ EVERYDAY_ZIPF = 5.0
 vague to be an indicator's: « quelle heure est-il ? » is not about the insertion hours."""
 _COMMITTEE_WORDS = frozenset("comite comites technique techniques cotech copil pilotage suivi".split())
 """Once a committee is named, its words name it and not an indicator (« comités techniques tenus »)."""
+_COMMITTEE_AS_TIME = re.compile(r"\b(?:avant|pour|d ici|apres|lors|en vue)\b(?:\s+\w+){0,2}\s+(?:comites?|copil|cotech)\b")
+"""« avant le comité technique »: when the request is for, not what it is about (« qui anime le
+comité technique ? » is about the committee)."""
 # Words of a data question that name no indicator: left out of the subject search.
 _QUESTION_WORDS = frozenset(
     """valeur valeurs chiffre chiffres indicateur indicateurs derniere dernier niveau point historique
@@ -46,7 +53,7 @@ _QUESTION_WORDS = frozenset(
 _TIME_SPAN = re.compile(
     r"\b(?:(?:ce|cet|cette|la|le|l|du|de la|au|a la)\s+)?(?:semaine|mois|trimestre|semestre|annee|an)"
     r"(?:\s+(?:derniere|dernier|passee|passe|prochaine|prochain|en cours))?\b"
-    r"|\b(?:en|de|pour)?\s*20\d\d\b|\baujourd hui\b|\ba ce jour\b|\bhier\b"
+    r"|\b(?:en|de|pour)?\s*20\d\d\b|\baujourd[' ]hui\b|\ba ce jour\b|\bhier\b"
 )
 """« la semaine dernière », « ce trimestre », « en 2025 »: when, not what (« par semaine » is in a label)."""
 _WHEN = re.compile(r"\b(quand|kan|a quelle date|quelle date|pour quand|quel jour|a quelle heure)\b")
@@ -54,6 +61,13 @@ _STATUS = re.compile(r"\b(ou en (est|sont|sommes|etes)|en (est|sommes) ou|ou ca 
 _ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
 """« où en est le SPASER ? », « on en est où ? »: the organisation's status, or an indicator's;
 « où en sont les autres collectivités ? » is a question about the SPASER in general."""
+_DATA_ASKED = re.compile(
+    r"\b(?:indicateurs?|chiffres?|valeurs?|dernieres?|derniers?|stats?|statistiques?|nos|notre|chez nous)\b"
+    r"|^(?:la |le )?(?:part|nombre|montant|taux|pourcentage) (?:des?|du|d)\b"
+)
+"""« le dernier chiffre », « nos marchés », « la part des marchés… » at the start: the question asks
+for the organisation's figure, so a subject named in the knowledge base's everyday vocabulary
+(« les marchés avec une clause sociale ») may still be an indicator's."""
 _ADVICE = re.compile(r"\b(faut|faudrait|doit|doivent|devons|devrait|conseille[sz]?|recommande[sz]?|idealement)\b")
 """« le copil c'est quand déjà » asks for a date, not what a COPIL is; « quand faut-il réunir le
 COPIL ? » asks for advice."""
@@ -84,8 +98,8 @@ class Slots:
 class Reading:
     slots: Slots
     explained: frozenset[str] = frozenset()
-    """The question's folded tokens that name the indicator or the directorate: left out when the
-    rest of the question is matched against the intents' phrasings."""
+    """The question's folded tokens that name the indicator, the directorate, the committee or the
+    axis: left out when the rest of the question is matched against the intents' phrasings."""
 
     named_by_code: bool = False
     """The indicator or the directorate is named by its code (« IND-03 », « DPB »), not guessed
@@ -97,16 +111,31 @@ class Reading:
     asks_status: bool = False
     """The question asks where things stand (« où en est… », « on en est où »)."""
 
+    candidates: tuple[IndicatorName, ...] = ()
+    """The indicators its subject names about equally well when it names no single one
+    (« les kilomètres parcourus »: IND-21 and IND-23): which one is meant is to be asked back."""
+
+    @property
+    def names_indicator(self) -> bool:
+        """One indicator is named, or a few candidates to choose from."""
+        return bool(self.slots.indicator or self.candidates)
+
 
 _AMOUNT_ASKED = re.compile(r"\b(?:montants?|euros?|en valeur)\b|€")
-_COUNT_ASKED = re.compile(r"\b(?:combien de|nombre|part|pourcentage|taux|proportion)\b|%")
+_SHARE_ASKED = re.compile(r"\b(?:part|pourcentage|taux|proportion)\b|%")
+_COUNT_ASKED = re.compile(r"\b(?:combien de|nombre)\b")
 _AMOUNT_TITLE = re.compile(r"\b(?:montant|en valeur)\b")
+_SHARE_TITLE = re.compile(r"\b(?:part|pourcentage|taux|proportion)\b")
 
 
 def _measure_asked(folded: str) -> Callable[[str], bool] | None:
-    """Which of two indicators on one subject the question means: the amount or the count."""
+    """Which of close indicators on one subject the question means: the amount, the share (of
+    the contracts, by default counted: « la part des marchés avec une clause sociale ») or the
+    count."""
     if _AMOUNT_ASKED.search(folded):
         return lambda title: bool(_AMOUNT_TITLE.search(fold(title)))
+    if _SHARE_ASKED.search(folded):
+        return lambda title: bool(_SHARE_TITLE.search(fold(title))) and not _AMOUNT_TITLE.search(fold(title))
     if _COUNT_ASKED.search(folded):
         return lambda title: not _AMOUNT_TITLE.search(fold(title))
     return None
@@ -131,6 +160,7 @@ class SlotReader:
         self._indicators = {indicator.code.upper(): indicator for indicator in indicators}
         self._directorates = {directorate.code.upper(): directorate for directorate in directorates}
         self._analyzer = analyzer
+        self._stems_by_title: dict[str, frozenset[str]] = {}
         self._subjects = KnowledgeBase(
             (
                 Entry(
@@ -161,40 +191,53 @@ class SlotReader:
         subject_tokens = [token for token in tokens if token not in _COMMITTEE_WORDS] if committee else tokens
         time_words = set(tokenize(" ".join(found[0] for found in _TIME_SPAN.finditer(folded))))
         subject_tokens = [token for token in subject_tokens if token not in time_words]
-        indicator, indicator_tokens = self.indicator(folded, subject_tokens)
+        indicator, indicator_tokens, candidates = self.indicator(folded, subject_tokens)
         directorate, directorate_tokens = self.directorate(folded, tokens)
-        if indicator and directorate and indicator_tokens <= directorate_tokens and not _code_in(indicator, folded):
-            indicator, indicator_tokens = None, frozenset()  # « côté patrimoine bâti » names the directorate
-        slots = Slots(indicator, directorate, committee, axis_in(folded))
+        if (indicator or candidates) and directorate and indicator_tokens <= directorate_tokens:
+            if not (indicator and _code_in(indicator, folded)):
+                # « côté patrimoine bâti » names the directorate
+                indicator, indicator_tokens, candidates = None, frozenset(), ()
+        axis = axis_in(folded)
+        slots = Slots(indicator, directorate, committee, axis)
+        named = indicator_tokens | directorate_tokens
+        if committee and _COMMITTEE_AS_TIME.search(folded):
+            named |= _COMMITTEE_WORDS.intersection(tokens)
+        if axis:
+            named |= _axis_tokens(axis, folded)
         by_code = any(_code_in(code, folded) for code in (indicator, directorate) if code) or bool(
-            indicator and _CODE_NUMBER.search(folded)
+            indicator and CODE_NUMBER.search(folded)
         )
         return Reading(
             slots,
-            indicator_tokens | directorate_tokens,
+            named,
             by_code,
             bool(_WHEN.search(folded)) and not _ADVICE.search(folded),
             bool(_STATUS.search(folded)) and not _ELSEWHERE.search(folded),
+            tuple(self._indicators[code] for code in candidates),
         )
 
-    def indicator(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
+    def indicator(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str], tuple[str, ...]]:
+        """The indicator named, the tokens naming it, and the candidates when its subject names
+        several about equally."""
         for code in self._indicators:
             if found := _code_in(code, folded):
-                return code, frozenset(tokenize(found))
-        if found := _CODE_NUMBER.search(folded):
+                return code, frozenset(tokenize(found)), ()
+        if found := CODE_NUMBER.search(folded):
             number = int(found[1])
             for code in self._indicators:
                 digits = re.findall(r"\d+", code)
                 if digits and int(digits[-1]) == number:
-                    return code, frozenset(tokenize(found[0]))
+                    return code, frozenset(tokenize(found[0])), ()
         subject = [token for token in tokens if token not in _QUESTION_WORDS]
-        return self._best(self._subjects, subject, self._codes_by_entry, _measure_asked(folded))
+        data_asked = bool(_DATA_ASKED.search(folded) or _STATUS.search(folded)) and not _ELSEWHERE.search(folded)
+        return self._best(self._subjects, subject, self._codes_by_entry, _measure_asked(folded), data_asked)
 
     def directorate(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
         for code in self._directorates:
             if found := _code_in(code, folded):
                 return code, frozenset(tokenize(found))
-        return self._best(self._directorate_names, tokens, self._directorates_by_entry)
+        directorate, explained, _ = self._best(self._directorate_names, tokens, self._directorates_by_entry)
+        return directorate, explained
 
     def _best(
         self,
@@ -202,28 +245,54 @@ class SlotReader:
         tokens: list[str],
         owners: dict[str, str],
         measured: Callable[[str], bool] | None = None,
-    ) -> tuple[str | None, frozenset[str]]:
-        """`measured`: for two close subjects, whether a title measures what the question asks
-        (« combien de marchés réservés » is the count, not the amount)."""
+        data_asked: bool = False,
+    ) -> tuple[str | None, frozenset[str], tuple[str, ...]]:
+        """The owner of the one entry the tokens name, the tokens naming it, and the owners of
+        the entries they name about equally when they name no single one. `measured`: for close
+        subjects, whether a title measures what the question asks (« combien de marchés
+        réservés » is the count, not the amount). `data_asked`: the question asks for a figure,
+        so a domain phrase of the everyday vocabulary (« clause sociale ») may name the subject."""
+        nothing: tuple[None, frozenset[str], tuple[str, ...]] = (None, frozenset(), ())
         query = index.query_terms(" ".join(tokens))
-        ranked = index.rank(query, limit=2) if query else []
+        ranked = index.rank(query, limit=MAX_CANDIDATES) if query else []
         if not ranked or ranked[0].score < MIN_SUBJECT_SCORE:
-            return None, frozenset()
-        if len(ranked) > 1 and ranked[1].score > 0.8 * ranked[0].score:
-            ranked = [found for found in ranked if measured is not None and measured(found.entry.title)]
-            if len(ranked) != 1:
-                return None, frozenset()
-        matched = ranked[0].matched_terms
-        if not matched - self._common_terms:
-            return None, frozenset()
+            return nothing
+        close = [found for found in ranked if found.score > CLOSE_SCORE * ranked[0].score]
+        if len(close) > 1 and measured is not None:
+            close = [found for found in close if measured(found.entry.title)] or close
+        if len(close) > 1:
+            close = self._literally_named(close, tokens)
+        matched = frozenset().union(*(found.matched_terms for found in close))
+        specific = matched - self._common_terms
+        if not specific and not (data_asked and any("_" in term for term in matched)):
+            return nothing
         phrase_words = {word for term in matched if "_" in term for word in term.split("_")}
+        phrase_words.update(
+            word for term, words in self._analyzer.phrase_tokens(tokens).items() if term in matched for word in words
+        )
         explained = frozenset(
             token for token in tokens if token in phrase_words or index.query_terms(token).keys() & matched
         )
-        specific = matched - self._common_terms
         if len(specific) == 1 and "_" not in next(iter(specific)) and self._everyday(explained):
-            return None, frozenset()  # one everyday word (« heure »), not a domain phrase (« restauration collective »)
-        return owners[ranked[0].entry.id], explained
+            return nothing  # one everyday word (« heure »), not a domain phrase (« restauration collective »)
+        if len(close) > 1:
+            return None, explained, tuple(owners[found.entry.id] for found in close)
+        return owners[close[0].entry.id], explained, ()
+
+    def _literally_named(self, close: list, tokens: list[str]) -> list:
+        """Of subjects named about equally through synonyms, those whose title has the very words
+        typed (« la considération sociale »: the two indicators on the « considération sociale »
+        of contracts, not the clauses d’insertion)."""
+        typed = {self._analyzer.stem(token) for token in tokens}
+        shared = {found.entry.id: len(typed & self._title_stems(found.entry.title)) for found in close}
+        most = max(shared.values())
+        return [found for found in close if shared[found.entry.id] == most] if most else close
+
+    def _title_stems(self, title: str) -> frozenset[str]:
+        stems = self._stems_by_title.get(title)
+        if stems is None:
+            stems = self._stems_by_title[title] = frozenset(self._analyzer.stem(token) for token in tokenize(title))
+        return stems
 
     def _everyday(self, tokens: frozenset[str]) -> bool:
         frequency = self._word_frequency
@@ -242,6 +311,12 @@ def axis_in(folded: str) -> Axis | None:
         if pattern.search(folded):
             return axis
     return None
+
+
+def _axis_tokens(axis: Axis, folded: str) -> frozenset[str]:
+    """The words naming an axis (« l'axe environnemental »), left out of what is asked about it."""
+    pattern = dict(_AXES)[axis]
+    return frozenset(tokenize(" ".join(found[0] for regex in (_AXIS_WORD, pattern) for found in regex.finditer(folded))))
 
 
 def _entry_id(index: int) -> str:

@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from rapidfuzz.distance import Levenshtein
+
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import Answer, KnowledgeBase
 from domain.text import fold
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
-from domain.understanding.slots import Reading, SlotReader
+from domain.understanding.slots import IndicatorName, Reading, SlotReader
 
 INTENT_THRESHOLD = 0.4
 """Share of the question's remaining words an intent's phrasings must cover."""
@@ -30,13 +32,40 @@ INTENT_SIMILARITY = 0.3
 OWN_DATA_BONUS = 0.15
 _HOW_MUCH = re.compile(r"\b(?:combien|chiffres?|valeurs?|taux|part|niveau|nombre|pourcentage|montant|total)\b")
 """A question about an amount: with an indicator named, it asks for its value."""
-_OUR_OWN = re.compile(r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes)\b")
-"""« nos achats », « chez nous »: the organisation's own figures rather than the SPASER in general."""
+_OUR_OWN = re.compile(
+    r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes"
+    r"|a ce jour|a date|en ce moment|actuellement|aujourd[' ]hui|pour l[' ]instant|jusqu[' ]ici)\b"
+)
+"""« nos achats », « chez nous », « à ce jour »: the organisation's own figures (now) rather than
+the SPASER in general."""
 _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 """« on en est où sur cet indicateur ? » is about one indicator, to be named."""
 _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
 """Intents about every indicator: one that names an indicator asks about that one (« le bio, on
 est au vert ? »)."""
+_HOW_OFTEN = re.compile(r"\btou[ts] les combien\b|\bcombien de fois\b|\ba quelle (?:frequence|periodicite|cadence)\b")
+"""« tous les combien ? », « à quelle fréquence ? »: how often, not how much."""
+_SOON = re.compile(r"\b(?:quand|kan|date|jour|prochaine?s?|bientot|ce mois|semaine|lieu|heure|prevue?s?)\b")
+"""The next meeting is asked with a word of time (« quand », « prochain », « la date »)."""
+_NAME_WORDS = frozenset({"part", "nombre", "montant", "taux", "pourcentage", "proportion"})
+"""The words an indicator's name starts with: « part des marchés avec une clause sociale stp »
+names it and asks nothing more (its value)."""
+_HISTORY_ASKED = re.compile(
+    r"\b(?:historique|par qui|qui (?:l[' ]|les )?a (?:\w+ )?(?:saisie?|renseignee?|remplie?|modifiee?|corrigee?|tapee?|rentree?|mise?|"
+    r"changee?|transmise?|remontee?|entree?)s?|quand a[- ]t[- ](?:il|elle) ete (?:saisie?|renseignee?|modifiee?))\b"
+)
+"""« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
+(« qui renseigne… », in the present, is who reports for a directorate)."""
+_DEFINITION_ASKED = re.compile(
+    r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
+    r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
+    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la )?(?:calcul|mesur|compt|constru)\w*)\b"
+)
+"""« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
+indicator measures and how."""
+DEFINITION_WORD = "definition"
+DEFINITION_TYPOS = 2
+"""« defintion », « définiton »: the word typed fast, a letter or two off."""
 DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
 LAST_CLAUSE_CONFIDENCE = 0.8
@@ -68,6 +97,16 @@ class Understanding:
     def command(self) -> str | None:
         return self.intent.command(self.reading.slots) if self.intent and self.reading else None
 
+    @property
+    def choices(self) -> list[tuple[IndicatorName, str]]:
+        """When the intent needs one indicator and the question names several about equally:
+        each of them with the command that answers the question about it."""
+        if self.intent is None or self.reading is None or not self.reading.candidates or self.command is not None:
+            return []
+        slots = self.reading.slots
+        found = [(candidate, self.intent.command(replace(slots, indicator=candidate.code))) for candidate in self.reading.candidates]
+        return [(candidate, command) for candidate, command in found if command is not None]
+
 
 class Understander:
     def __init__(self, knowledge: KnowledgeBase, slots: SlotReader) -> None:
@@ -86,33 +125,46 @@ class Understander:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
         folded = fold(text)
-        if reading.asks_when and reading.slots.committee and not reading.slots.indicator:
+        if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if reading.asks_status and not reading.slots.committee:
-            one_indicator = reading.slots.indicator or _ONE_INDICATOR.search(folded)
+            one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
+        if _HOW_OFTEN.search(folded) and not reading.named_by_code:
+            return self._not_data(answer)  # « les comités, on les fait tous les combien ? »: no amount asked
         rest = [token for token in tokenize(text) if token not in reading.explained]
+        if reading.names_indicator:
+            rest = [token for token in rest if token not in _NAME_WORDS]
         intent = self._intent(rest, reading)
+        asked = _asked_of_an_indicator(folded, rest) if reading.names_indicator else None
+        if asked is not None:
+            intent = (1.0, asked)
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
+        if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
+            intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
-            margin = 0.0 if reading.slots.indicator or reading.slots.directorate else KNOWLEDGE_MARGIN
+            margin = 0.0 if reading.names_indicator or reading.slots.directorate else KNOWLEDGE_MARGIN
             if _OUR_OWN.search(folded):
                 margin -= OWN_DATA_BONUS
             if reading.named_by_code or confidence >= known + margin:
-                if reading.slots.indicator and chosen.id in _ORGANISATION_WIDE:
+                if reading.names_indicator and chosen.id in _ORGANISATION_WIDE:
                     chosen = BARE_INDICATOR_INTENT
                 return Understanding(Understood.INTENT, answer, chosen, reading)
         if (
-            reading.slots.indicator
+            reading.names_indicator
             and _HOW_MUCH.search(folded)
             and (answer.entry is None or _OUR_OWN.search(folded))
         ):
             # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure.
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
+        return self._not_data(answer)
+
+    @staticmethod
+    def _not_data(answer: Answer) -> Understanding:
         if answer.entry is None:
             return Understanding(Understood.UNKNOWN, answer)
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
@@ -153,7 +205,7 @@ class Understander:
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
         if not rest:
-            return (1.0, BARE_INDICATOR_INTENT) if reading.slots.indicator else None
+            return (1.0, BARE_INDICATOR_INTENT) if reading.names_indicator else None
         query = self.intents.query_terms(" ".join(rest))
         ranked = self.intents.fused(self.intents.rank(query, limit=5), rest) if query else []
         if not ranked:
@@ -163,6 +215,24 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
+    """What a question naming an indicator asks of it, when its words say so plainly: who
+    entered its values, or what it measures."""
+    if _HISTORY_ASKED.search(folded):
+        return INTENTS_BY_ENTRY_ID["intent-indicator-history"]
+    typed_definition = any(
+        len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
+        for token in (*rest, *_DEFINITION_WORDS.findall(folded))
+    )
+    if typed_definition or _DEFINITION_ASKED.search(folded):
+        return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
+    return None
+
+
+_DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
+"""Words the analysis drops as framing (« définition »): looked for in the question itself."""
 
 
 def _clauses(question: str) -> list[str]:

@@ -125,3 +125,19 @@ async def test_an_indicator_named_in_a_question_about_everything_is_asked_about_
 async def test_a_time_expression_does_not_name_an_indicator(seeded, talk):
     reply = texts(await talk().say("qui a saisi les déchets de chantier valorisés cette année ?"))
     assert "IND-12" in reply and "IND-14" not in reply
+
+
+async def test_who_entered_an_indicator_named_by_its_subject_gets_its_history(seeded, talk):
+    """« qui a saisi… » was answered with the value; and the history then read the directorate from
+    the words typed after its subject (« La direction « CHANTIER » n’existe pas »)."""
+    lead = talk()
+    await lead.say("qui suis-je")
+    typed = texts(await lead.say("qui a saisi les déchets de chantier valorisés cette année ?"))
+    past_tense = texts(await lead.say("Je voudrais voir qui a renseigné quoi et quand pour le délai de paiement"))
+    assert typed.startswith("**IND-12**") and "Aucune valeur saisie" in typed and "n’existe pas" not in typed
+    assert past_tense.startswith("**IND-11**") and "Aucune valeur saisie" in past_tense
+
+
+async def test_a_committee_named_as_a_deadline_is_not_a_question_about_its_date(seeded, talk):
+    reply = texts(await talk().say("Le COTECH veut un sommaire pour la prochaine séance, quels grands axes prévoir dans le schéma ?"))
+    assert "planifiée" not in reply and "axe" in reply.lower()

@@ -157,7 +157,8 @@ def _person(role: Role, directorate: str | None = None):
 
 SCRIPTS = {
     Role.LEAD: (
-        "bonjour", "aide", "qui suis-je", "catalogue", "lister les personnes", "responsable SPASER",
+        "bonjour", "aide", "qui suis-je", "catalogue", "où en est la considération sociale ?", "IND-24",
+        "lister les personnes", "responsable SPASER",
         "mettre à jour les indicateurs de DCP", "environ 12", "beaucoup", "annuler",
         "synthèse", "indicateurs en retard", "prochain comité", "lister les comités",
         "planifier un COPIL le 12 mars à 14h", "salle du conseil", "Bilan 2026 et objectifs 2027", "oui",

@@ -165,3 +165,13 @@ def test_shipped_lexicon_loads_without_conflicts() -> None:
     lexicon = Lexicon.from_file()
     assert len(lexicon.synonym_groups) >= 20
     Analyzer(lexicon)
+
+
+def test_consulting_people_is_not_hiring_a_consultant(analyzer: Analyzer) -> None:
+    """« consultant » was a variant of AMO: every « consultez… » and « consultés » read as AMO."""
+    assert "amo" not in analyzer.terms("Les représentants du personnel doivent-ils être consultés ?")
+    assert "amo" in analyzer.terms("on a pris un consultant extérieur")
+
+
+def test_texted_words_are_stop_words() -> None:
+    assert tokenize("ke doit contenir 1 spaser, c'est quoi ce truc") == ["doit", "contenir", "1", "spaser"]

@@ -261,3 +261,21 @@ def test_format_answer_names_the_lead_as_author_of_lead_entries() -> None:
     lead = dataclasses.replace(lead, kind=EntryKind.LEAD)
     text = format_answer(Answer(question="q", entry=lead, confidence=1.0))
     assert "Réponse de la personne responsable du SPASER — mars 2026" in text
+
+
+def test_a_stop_word_typed_a_letter_off_is_dropped_not_searched(shipped: KnowledgeBase) -> None:
+    assert shipped.query_terms("spaser ça veut dire qoui") == {"spaser": 1.0}
+    assert shipped.answer("spaser ça veut dire qoui").entry.id == "definition"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("ke doit contenir 1 spaser", "contenu"),
+        ("les offices HLM et les SEM sont-ils concernés ?", "acheteurs-concernes"),
+        ("pas de SPASER : le préfet peut nous tomber dessus ?", "sanction"),
+        ("sans SPASER, on se fait taper sur les doigts ?", "sanction"),
+    ],
+)
+def test_everyday_and_texted_words_meet_the_entries(shipped: KnowledgeBase, question: str, entry_id: str) -> None:
+    assert shipped.answer(question).entry.id == entry_id

@@ -124,3 +124,70 @@ def test_a_request_diluted_in_its_context_is_read_from_its_clause(understander):
 def test_our_own_figure_asked_about_an_indicator_is_its_value_not_the_topic(understander):
     understood = understander.understand("les achats auprès de l'ESS, on en est à combien d'euros ?")
     assert (understood.intent.id, understood.reading.slots.indicator) == ("indicator_value", "IND-04")
+
+
+def test_a_subject_two_indicators_share_names_both_as_candidates(understander):
+    understood = understander.understand("où en est la considération sociale ?")
+    assert understood.reading.slots.indicator is None
+    assert {candidate.code for candidate in understood.reading.candidates} == {"IND-02", "IND-24"}
+    assert sorted(command for _, command in understood.choices) == ["valeur de IND-02", "valeur de IND-24"]
+
+
+def test_a_share_asked_is_the_share_counted_unless_an_amount_is_asked(understander):
+    counted = understander.understand("part des marchés avec clause sociale, dernier chiffre ?")
+    in_amount = understander.understand("part des marchés avec clause sociale en montant, dernier chiffre ?")
+    assert (counted.intent.id, counted.reading.slots.indicator) == ("indicator_value", "IND-02")
+    assert in_amount.reading.slots.indicator == "IND-24"
+
+
+def test_a_knowledge_question_on_a_shared_subject_names_no_candidates(understander):
+    understood = understander.understand("c'est quoi une clause sociale ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.choices == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "code"),
+    [("IND-24", "IND-24"), ("ind 24 stp", "IND-24"), ("24", "IND-24"), ("l'indicateur 2", "IND-02"), ("bonjour", None), ("IND-05", None)],
+)
+def test_the_reply_to_a_question_back_picks_a_candidate(reply, code):
+    from domain.understanding.choices import chosen_code
+
+    assert chosen_code(reply, ["IND-24", "IND-02"]) == code
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "code"),
+    [
+        ("IND-15 defnition", "indicator_definition", "IND-15"),
+        ("d'où sortent les données des déchets de chantier valorisés ?", "indicator_definition", "IND-12"),
+        ("les repas végétariens, ça mesure quoi ?", "indicator_definition", "IND-18"),
+        ("par qui a été saisi le délai de paiement ?", "indicator_history", "IND-11"),
+        ("qui a corrigé les déchets de chantier valorisés ?", "indicator_history", "IND-12"),
+    ],
+)
+def test_what_is_asked_of_a_named_indicator_in_plain_words(understander, question, intent, code):
+    understood = understander.understand(question)
+    assert (understood.kind, understood.intent.id, understood.reading.slots.indicator) == (Understood.INTENT, intent, code)
+
+
+def test_the_words_naming_an_axis_leave_what_is_asked_of_it(understander):
+    understood = understander.understand("un point sur l'axe social stp")
+    assert (understood.intent.id, understood.reading.slots.axis.value) == ("summary", "social")
+
+
+def test_a_committee_named_as_a_deadline_leaves_the_request(understander):
+    deadline = understander.understand("avant le copil, vous pouvez me donner les directions qui n'ont pas fait leur saisie ?")
+    about_it = understander.understand("Qui anime le comité technique, le responsable SPASER ?")
+    assert deadline.intent.id == "directorates_not_up_to_date"
+    assert about_it.kind is Understood.KNOWLEDGE
+
+
+def test_how_often_is_not_how_much(understander):
+    understood = understander.understand("les comités du spaser, on les fait tous les combien ?")
+    assert understood.kind is Understood.KNOWLEDGE
+
+
+def test_the_next_meeting_is_asked_with_a_word_of_time(understander):
+    who_sits = understander.understand("Pour la lettre de mission : le COPIL du schéma, qui doit y siéger en pratique ?")
+    assert who_sits.intent is None or who_sits.intent.id != "next_meeting"
+    assert understander.understand("le prochain cotech c'est quand ?").intent.id == "next_meeting"

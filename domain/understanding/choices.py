@@ -1,0 +1,53 @@
+"""A question back when a data question names several indicators about equally (« où en est la
+considération sociale ? »: the share of contracts counted, or in amount): the candidates by code
+and name, a button for each, and the reply that picks one (its code, or the button)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from domain.cards import card, im_back
+from domain.text import fold
+from domain.understanding.slots import CODE_NUMBER, IndicatorName
+
+CHOICE_SUMMARY = "Quel indicateur\u00a0?"
+BUTTON_LABEL_CHARS = 40
+"""A button shows the code and the start of the name: the full names are in the card's text."""
+_NUMBER_ONLY = re.compile(r"^\s*(?:le |la |l'|l )?(?:n°\s?)?0*(\d{1,3})\s*[.!?]*\s*$")
+
+
+def choice_text(candidates: list[IndicatorName]) -> str:
+    lines = ["Votre question peut porter sur plusieurs indicateurs\u00a0: lequel voulez-vous dire\u00a0?"]
+    lines += [f"- **{candidate.code}** — {candidate.label}" for candidate in candidates]
+    lines.append(f"Choisissez-le ci-dessous ou tapez son code (par exemple « {candidates[0].code} »).")
+    return "\n".join(lines)
+
+
+def choice_card(choices: list[tuple[IndicatorName, str]]) -> dict[str, Any]:
+    """`choices`: each candidate with the command that answers the question about it."""
+    body = [{"type": "TextBlock", "text": choice_text([candidate for candidate, _ in choices]), "wrap": True}]
+    buttons = [im_back(f"{candidate.code} — {_short(candidate.label)}", command) for candidate, command in choices]
+    return card(body, buttons)
+
+
+def chosen_code(reply: str, codes: list[str]) -> str | None:
+    """The code among `codes` that a reply names: « IND-24 », « ind 24 », « 24 », « le IND-24 stp »."""
+    folded = fold(reply)
+    for code in codes:
+        if re.search(rf"(?<![a-z0-9]){re.escape(fold(code))}(?![a-z0-9])", folded):
+            return code
+    found = CODE_NUMBER.search(folded) or _NUMBER_ONLY.match(folded)
+    if found:
+        for code in codes:
+            digits = re.findall(r"\d+", code)
+            if digits and int(digits[-1]) == int(found[1]):
+                return code
+    return None
+
+
+def _short(label: str) -> str:
+    if len(label) <= BUTTON_LABEL_CHARS:
+        return label
+    cut = label[:BUTTON_LABEL_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{cut}…"
