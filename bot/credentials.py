@@ -32,6 +32,7 @@ from botframework.connector.auth import (
 )
 from msrest.authentication import Authentication
 
+from bot.connector_payload import lighten
 from bot.settings import Settings
 
 MAX_KEPT_CREDENTIALS = 16
@@ -92,7 +93,12 @@ class _KeptConnectorFactory(ConnectorFactory):
 
     async def create(self, service_url: str, audience: str = None) -> ConnectorClient:
         key = (self._app_id, service_url, audience)
-        return self._kept.get(key) or self._kept.keep(key, await self._inner.create(service_url, audience))
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = await self._inner.create(service_url, audience)
+            lighten(kept._serialize)
+            self._kept.keep(key, kept)
+        return kept
 
 
 def _app_id(claims_identity: ClaimsIdentity) -> str | None:

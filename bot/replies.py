@@ -73,9 +73,9 @@ class PacedRepliesMiddleware(Middleware):
         deadline = self._monotonic() + self._budget
         attempt = 0
         while True:
-            await self._limiter.acquire(conversation_id)
             try:
-                return (await send([item]))[0]
+                async with self._limiter.sending(conversation_id):
+                    return (await send([item]))[0]
             except Exception as error:  # noqa: BLE001 - classified: retried, queued or raised again
                 failure = classify(error)
                 if failure.status is not None and failure.status not in RETRYABLE_STATUSES:

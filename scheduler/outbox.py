@@ -230,9 +230,8 @@ class OutboxSender:
         if not is_trusted_service_url(target.service_url, self._local_mode):
             await self._unreachable(row, f"{UNTRUSTED}: {target.service_url[:100]}", report)
             return
-        await self.limiter.acquire(target.conversation_id)
         try:
-            async with asyncio.timeout(self.settings.send_timeout_seconds):
+            async with self.limiter.sending(target.conversation_id), asyncio.timeout(self.settings.send_timeout_seconds):
                 activity_id = await self._channel.send(target.reference, row.text, _card(row))
         except TimeoutError:
             await self._failed_send(row, SendError(None, "no answer from Teams (it may have posted the message)"), report)
@@ -245,9 +244,8 @@ class OutboxSender:
         self._on_outcome("sent")
 
     async def _run_task(self, task: OutboxTask, row: Delivery, report: DrainReport) -> None:
-        await self._task_limiter.acquire("graph")
         try:
-            async with asyncio.timeout(self.settings.send_timeout_seconds):
+            async with self._task_limiter.sending("graph"), asyncio.timeout(self.settings.send_timeout_seconds):
                 await task.run(row)
         except TimeoutError:
             error = SendError(None, "no answer from Microsoft Graph in time")

@@ -9,6 +9,10 @@ drive it with a fake clock and never sleep.
 Sends waiting for the app-wide window queue in arrival order: only the first one sleeps until
 the window has room, instead of every waiting send waking at the same instant to find that one
 of them got the place (with 200 conversations, eight wake-ups per send).
+
+A send is counted from the moment it is let through and, once Teams has answered, from that
+moment (`sending`): Teams counts a send when it arrives, which a busy process may delay by more
+than the margin, so the answer's instant is the one never earlier than Teams' own.
 """
 
 from __future__ import annotations
@@ -16,15 +20,25 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from domain.outbox import RateLimits, Window
 
 
+class Stamp:
+    """When a send was let through, moved to when Teams answered it."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+
 @dataclass
 class _Log:
-    stamps: deque[float] = field(default_factory=deque)
+    stamps: deque[Stamp] = field(default_factory=deque)
 
 
 class SlidingWindowLimiter:
@@ -50,14 +64,14 @@ class SlidingWindowLimiter:
         wait = 0.0
         for window in windows:
             span = window.seconds + self.limits.margin_seconds
-            in_window = [stamp for stamp in log.stamps if stamp > now - span]
+            in_window = sorted(stamp.at for stamp in log.stamps if stamp.at > now - span)
             if len(in_window) >= window.limit:
                 wait = max(wait, in_window[-window.limit] + span - now)
         return wait
 
     @staticmethod
     def _forget_old(log: _Log, now: float, horizon: float) -> None:
-        while log.stamps and log.stamps[0] <= now - horizon:
+        while log.stamps and log.stamps[0].at <= now - horizon:
             log.stamps.popleft()
 
     def delay_for(self, conversation_id: str) -> float:
@@ -69,14 +83,24 @@ class SlidingWindowLimiter:
             self._wait_for(conversation, self.limits.per_conversation, now),
         )
 
-    async def acquire(self, conversation_id: str) -> None:
+    async def acquire(self, conversation_id: str) -> Stamp:
         """Wait until a send to `conversation_id` fits every window, then count it."""
         while (wait := self._conversation_delay(conversation_id)) > 0:
             await self._sleep(wait)
         async with self._app_lock():
             while (wait := self.delay_for(conversation_id)) > 0:
                 await self._sleep(wait)
-            self._count(conversation_id)
+            return self._count(conversation_id)
+
+    @asynccontextmanager
+    async def sending(self, conversation_id: str) -> AsyncIterator[None]:
+        """`acquire`, then the send inside the block, counted from when it ended (failed or not:
+        a request may reach Teams and its answer be lost)."""
+        stamp = await self.acquire(conversation_id)
+        try:
+            yield
+        finally:
+            stamp.at = max(stamp.at, self._now())
 
     def _conversation_delay(self, conversation_id: str) -> float:
         conversation = self._conversations.get(conversation_id)
@@ -89,13 +113,15 @@ class SlidingWindowLimiter:
             self._app_queue = (loop, asyncio.Lock())
         return self._app_queue[1]
 
-    def _count(self, conversation_id: str) -> None:
+    def _count(self, conversation_id: str) -> Stamp:
         now = self._now()
+        stamp = Stamp(now)
         conversation = self._conversations.setdefault(conversation_id, _Log())
         for log, horizon in ((self._app, self._app_horizon), (conversation, self._conversation_horizon)):
             self._forget_old(log, now, horizon)
-            log.stamps.append(now)
+            log.stamps.append(stamp)
         if len(self._conversations) > 10_000:
             self._conversations = {
-                key: log for key, log in self._conversations.items() if log.stamps[-1] > now - self._conversation_horizon
+                key: log for key, log in self._conversations.items() if log.stamps[-1].at > now - self._conversation_horizon
             }
+        return stamp

@@ -82,3 +82,24 @@ async def test_replies_of_two_turns_travel_over_one_connection(client, connector
 
     assert len(connector.sent) >= 2
     assert len({body["_peer"] for body in connector.sent}) == 1
+
+
+async def test_the_kept_connector_sends_a_card_as_msrest_would_without_walking_it():
+    from decimal import Decimal
+
+    from botbuilder.core import CardFactory, MessageFactory
+    from msrest.serialization import Serializer
+
+    adapter = create_adapter(configured())
+    kept = await adapter.bot_framework_authentication.create_connector_factory(bot_identity()).create(
+        SERVICE_URL, "https://api.botframework.com"
+    )
+    card = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": "Synthèse", "wrap": True, "size": 2.5}]}
+    odd = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": Decimal("12.5")}]}
+    plain = Serializer(kept._serialize.dependencies)
+
+    for content in (card, odd):
+        activity = MessageFactory.attachment(CardFactory.adaptive_card(content))
+        assert kept._serialize.body(activity, "Activity") == plain.body(activity, "Activity")
+    sent = kept._serialize.body(MessageFactory.attachment(CardFactory.adaptive_card(card)), "Activity")
+    assert sent["attachments"][0]["content"] is card  # passed through, not rebuilt value by value
