@@ -20,7 +20,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import process
@@ -115,8 +115,8 @@ class _Document:
     term_frequencies: dict[str, float]
     length: float
     surface_tokens: Counter[str]
-    phrasings: tuple[frozenset[str], ...] = ()
-    """The terms of each phrasing (title and questions), to find the one closest to a question."""
+    phrasings_with: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Which phrasings (title, then questions) hold each term: the one closest to a question."""
 
 
 class KnowledgeBase:
@@ -157,8 +157,6 @@ class KnowledgeBase:
         """Load the entry files of `path` with the lexicon (both editable by the lead)."""
         analyzer = Analyzer(Lexicon.from_file(lexicon_path))
         return cls(load_entries(path), analyzer=analyzer, threshold=threshold, word_frequency=word_frequency)
-
-    # -- content -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self._documents)
@@ -201,10 +199,12 @@ class KnowledgeBase:
         self._pieces.add(entry.id, phrasing_tokens, answer_tokens)
         if len(entry.title.split()) >= 3:  # a real question, as the related-topic buttons show it
             self._titles[fold(entry.title)] = entry.id
-        phrasings = tuple(
-            frozenset(self.analyzer.terms_from_tokens(tokenize(text))) for text in (entry.title, *entry.questions)
-        )
-        document = _Document(entry, dict(frequencies), sum(frequencies.values()), surface, phrasings)
+        phrasings_with: dict[str, list[int]] = {}
+        for index, text in enumerate((entry.title, *entry.questions)):
+            for term in set(self.analyzer.terms_from_tokens(tokenize(text))):
+                phrasings_with.setdefault(term, []).append(index)
+        held = {term: tuple(indexes) for term, indexes in phrasings_with.items()}
+        document = _Document(entry, dict(frequencies), sum(frequencies.values()), surface, held)
         self._documents[entry.id] = document
         self._total_length += document.length
         for term, frequency in document.term_frequencies.items():
@@ -244,8 +244,6 @@ class KnowledgeBase:
             self.remove(entry.id)
         for entry in new_entries:
             self.add(entry)
-
-    # -- questions ---------------------------------------------------------------------------
 
     def answer(self, question: str) -> Answer:
         """Best entry for `question`, or an honest unknown with close topics as suggestions."""
@@ -357,7 +355,11 @@ class KnowledgeBase:
             document = self._documents.get(scored.entry.id)
             if document is None or not query:
                 return 0.0
-            return max((sum(query[t] for t in terms & query.keys()) / mass for terms in document.phrasings), default=0.0)
+            covered: dict[int, float] = {}
+            for term, weight in query.items():
+                for index in document.phrasings_with.get(term, ()):
+                    covered[index] = covered.get(index, 0.0) + weight
+            return max(covered.values(), default=0.0) / mass
 
         def fused_score(scored: ScoredEntry) -> float:
             lexical = scored.score * scored.coverage / best_score
