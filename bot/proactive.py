@@ -28,13 +28,13 @@ from scheduler.outbox import SendError
 log = logging.getLogger(__name__)
 
 def build_message(text: str, card: dict[str, Any] | None) -> Activity:
-    """A card with the text, without its Markdown marks, as its notification summary; or the text
-    shaped for Teams."""
+    """A card with the text, without its Markdown marks, as its notification summary; or the text;
+    either shaped for Teams (`bot.teams_text.shape_message`)."""
     if card is None:
         return shape_message(MessageFactory.text(text))
     activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
     activity.summary = plain_excerpt(text, SUMMARY_LIMIT)
-    return activity
+    return shape_message(activity)
 
 
 def speed_up_msrest_client_creation() -> None:

@@ -58,6 +58,7 @@ from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.state.codec import StateCodec
 from bot.state.storage import SqlStorage, TrackedConversationState, TrackedUserState
+from bot.teams_text import TypographyMiddleware
 from bot.word_frequencies import WordFrequencyBuild
 from dialogs import STATE_TYPES
 from dialogs.broadcasts.broadcast_dialog import BroadcastDialog
@@ -229,6 +230,7 @@ class BotRuntime(Services):
         }
 
     def install_middleware(self, adapter: BotAdapter) -> None:
+        adapter.use(TypographyMiddleware())
         adapter.use(TurnLogMiddleware(self.metrics, self.settings.allowed_tenants, self.settings.download_secret))
         adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
         adapter.use(ConversationLockMiddleware())

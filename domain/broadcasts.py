@@ -16,7 +16,7 @@ from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
 from domain.outbox import DeliveryState, Recipient, reasons_with_names
-from domain.text import agreed, counted, fold, listed_names, plain_excerpt, shown, with_link_targets
+from domain.text import agreed, counted, counted_in_words, fold, listed_names, plain_excerpt, shown, with_link_targets
 
 MAX_BROADCAST_LENGTH = 4000
 COMMITTEE_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
@@ -261,8 +261,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
         body.append(
             _text_block(
                 f"⚠ Ne {'le recevront' if several else 'le recevra'} pas : {_names(resolved.unreachable)}, "
-                f"qui n’{'ont' if several else 'a'} encore jamais écrit à l’assistant dans Teams "
-                "(le bilan d’envoi le signalera).",
+                f"qui n’{'ont' if several else 'a'} encore jamais écrit à l’assistant dans Teams.",
                 weight="Bolder",
                 color="Attention",
             )
@@ -291,28 +290,28 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
 
 
 _STATE_COUNTS = (
-    (DeliveryState.SENT, "Aucun message envoyé", ("message envoyé", "messages envoyés")),
-    (DeliveryState.FAILED, "Aucun envoi en échec", ("envoi en échec", "envois en échec")),
-    (DeliveryState.UNREACHABLE, "Aucune personne injoignable", ("personne injoignable", "personnes injoignables")),
-    (DeliveryState.CANCELLED, "", ("envoi retiré", "envois retirés")),
+    (DeliveryState.SENT, "Aucun message envoyé", ("message envoyé", "messages envoyés"), False),
+    (DeliveryState.FAILED, "Aucun envoi en échec", ("envoi en échec", "envois en échec"), False),
+    (DeliveryState.UNREACHABLE, "Aucune personne injoignable", ("personne injoignable", "personnes injoignables"), True),
+    (DeliveryState.CANCELLED, "", ("envoi retiré", "envois retirés"), False),
 )
-"""Per final state: the line when none (empty: no line), and the counted noun."""
+"""Per final state: the line when none (empty: no line), the counted noun and whether it is feminine."""
 
 
 def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str) -> str:
     """The lead's French report once every delivery of a broadcast is final: a count per outcome with
     real plurals, then who got it, and for the others one full sentence per reason."""
     lines = [
-        f"**Bilan de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
+        f"**Compte rendu de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
         f"({shown(broadcast.audience_label)}) : « {plain_excerpt(broadcast.text, 80)} »",
     ]
-    for state, none, noun in _STATE_COUNTS:
+    for state, none, noun, feminine in _STATE_COUNTS:
         concerned = [outcome for outcome in outcomes if outcome.state is state]
         if not concerned:
             if none:
                 lines.append(f"- {none}.")
             continue
-        count = counted(len(concerned), *noun)
+        count = counted_in_words(len(concerned), *noun, feminine=feminine)  # a line never starts with a figure
         if state is DeliveryState.SENT:
             lines.append(f"- {count} : {listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)}.")
             continue

@@ -51,7 +51,7 @@ ROLE_INTRODUCTIONS = {
         "SPASER et connaître les prochaines échéances."
     ),
     Role.OFFICIAL: (
-        "En tant qu’**élu·e ou directeur·rice**, vous pouvez demander où en est le SPASER et consulter "
+        "Avec le rôle **« élu·e ou directeur·rice »**, vous pouvez demander où en est le SPASER et consulter "
         "la synthèse avant les comités."
     ),
     None: (

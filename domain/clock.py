@@ -114,9 +114,15 @@ def format_weekday_fr(day: date) -> str:
 
 
 def format_datetime_fr(moment: datetime, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
-    """`jeudi 1er octobre 2026 à 14 h 00`, in local time (French typographic convention for hours)."""
+    """`jeudi 1er octobre 2026 à 14 h 00`, in local time (French typographic convention for hours)."""
     local = require_aware(moment, "date").astimezone(load_timezone(zone))
-    return f"{format_date_fr(local.date())} à {format_time(local.time(), TIME_PATTERN, locale=DATE_LOCALE)}"
+    return f"{format_date_fr(local.date())} à {format_time_fr(local)}"
+
+
+def format_time_fr(moment: datetime, zone: ZoneInfo | str | None = None) -> str:
+    """`14 h 00`, `1 h 51`: the hour alone, in local time when `zone` is given."""
+    local = require_aware(moment, "date").astimezone(load_timezone(zone)) if zone is not None else moment
+    return format_time(local.time(), TIME_PATTERN, locale=DATE_LOCALE)
 
 
 _NUMBER_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf", 10: "dix"}

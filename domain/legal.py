@@ -32,7 +32,7 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
             "écologiquement responsables (SPASER) : répondre aux questions, recueillir les indicateurs des "
             "directions, préparer et rappeler les comités, diffuser la synthèse. Base légale : l’exécution "
             "d’une mission d’intérêt public (article 6-1-e du RGPD) ; l’obligation d’adopter un SPASER vient "
-            "de l’article L. 2111-3 du code de la commande publique."
+            "de l’article L. 2111‑3 du code de la commande publique."
         ),
         sections=(
             (

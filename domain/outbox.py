@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone
-from domain.text import agreed, counted, joined, listed_names, plain_excerpt, shown, sorted_names
+from domain.text import agreed, counted_in_words, joined, listed_names, plain_excerpt, shown, sorted_names
 
 BLOCKED_ERROR_PREFIX = "403"
 """`last_error` of a row whose recipient refused the bot (Teams answers 403 MessageWritesBlocked)."""
@@ -316,7 +316,7 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
     lines = []
     if problems:
         count = len(problems)
-        lines.append(f"{counted(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu le message « {subject} ».")
+        lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu le message « {subject} ».")
         failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
         lines.extend(f"- {sentence}" for sentence in reasons_with_names(failures))
     if installed:
@@ -385,7 +385,7 @@ def event_problem_notices(
             if number not in missed[key]:
                 missed[key].append(number)
 
-    lines = [f"{len(groups)} messages n’ont pas pu être remis à tout le monde."]
+    lines = [f"{counted_in_words(len(groups), 'message')} n’ont pas pu être remis à tout le monde."]
     lines += [
         f"- {_upper_first(kind_name)} « {_subject(rows)} »"
         for kind_name, (_, _, rows) in zip((name for name, _ in names), groups, strict=True)

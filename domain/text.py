@@ -92,13 +92,50 @@ def shown(text: str | None) -> str:
     """Text someone typed, safe to show to someone else in Teams (messages and Adaptive Cards, which
     render Markdown and some HTML): an invisible space after `]` before `(` and after `<` before a
     tag breaks every link, image and tag, while the text and any address in it read as typed; an
-    apostrophe typed between two letters is shown as the typographic one."""
-    return _MARKUP_START.sub(lambda found: found.group(1) + _ZERO_WIDTH_SPACE, typographic_apostrophes(text))
+    apostrophe typed between two letters is shown as the typographic one, and the ordinary space
+    typed before « : ; ? ! » or inside « guillemets » as a no-break space (a line of the card never
+    starts with « : merci… »)."""
+    typeset = typed_no_break_spaces(typographic_apostrophes(text))
+    return _MARKUP_START.sub(lambda found: found.group(1) + _ZERO_WIDTH_SPACE, typeset)
 
 
 def typographic_apostrophes(text: str | None) -> str:
     """« clause d'insertion » as typed on a keyboard, as others read it: « clause d’insertion »."""
     return _TYPED_APOSTROPHE.sub("’", text or "")
+
+
+_TYPED_SPACE_BEFORE_MARK = re.compile(r"(?<=\S) (?=[:;?!]+(?:\s|$|[)»\]])|»)")
+_TYPED_SPACE_AFTER_GUILLEMET = re.compile(r"(?<=«) (?=\S)")
+
+
+def typed_no_break_spaces(text: str | None) -> str:
+    """« COPIL : merci », « Une question ? », « « bilan » » as typed with an ordinary space: the space
+    becomes a no-break one, so that a line break never leaves the mark alone at the start of a line.
+    Only a space that is there is changed (« Rappel: » stays as typed); « 10:30 », « :) » and
+    addresses are left alone."""
+    text = _TYPED_SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text or "")
+    return _TYPED_SPACE_AFTER_GUILLEMET.sub(NO_BREAK_SPACE, text)
+
+
+NON_BREAKING_HYPHEN = "\u2011"
+"""Inside an article number (« L. 2113‑12 »): the line never breaks at its hyphen."""
+_ARTICLE_NUMBER = re.compile(r"\b((?:[LRD]|[Aa]rt)\.[ \u00a0]|[LRD](?=\d{3}))(\d+(?:[-\u2011]\d+)*)")
+"""« L. 2113-12 », « art. 35 », and « L2113-12 » as Légifrance also writes it."""
+_ARROW_SPACE = re.compile(r"(?<=[↑↓→↗↘]) ")
+_NUMBER_BEFORE_WORD = re.compile(r"(?<=\d) (?=(?:derni[eè]re?s?|prochaine?s?)\b)")
+
+
+def unbreakable(text: str | None) -> str:
+    """What must stay on one line, joined: « L. 2113‑12 » and « art. 35 » (a no-break space after the
+    abbreviation, a non-breaking hyphen inside the number), « 12 derniers mois », « 12 prochains
+    mois » and an arrow with its word (« ↑ en progrès »). Applied to every reply the bot sends
+    (`bot.teams_text`), so that the catalogue's labels are joined too."""
+    text = _ARTICLE_NUMBER.sub(
+        lambda found: found.group(1).replace(" ", NO_BREAK_SPACE) + found.group(2).replace("-", NON_BREAKING_HYPHEN),
+        text or "",
+    )
+    text = _ARROW_SPACE.sub(NO_BREAK_SPACE, text)
+    return _NUMBER_BEFORE_WORD.sub(NO_BREAK_SPACE, text)
 
 
 def with_link_targets(text: str | None) -> str:
@@ -193,3 +230,65 @@ def joined(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+_UNITS = (
+    "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
+    "quatorze", "quinze", "seize",
+)
+_TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante", 8: "quatre-vingt"}
+
+
+def number_in_words(number: int, *, feminine: bool = False) -> str:
+    """« un » (« une »), « trois », « vingt et un », « soixante-douze », « quatre-vingts », « cent »: a
+    number from 0 to 100 in French words (traditional spelling); larger ones in digits."""
+    if not 0 <= number <= 100:
+        return f"{number:,}".replace(",", NARROW_NO_BREAK_SPACE)
+    if number == 100:
+        return "cent"
+    if number < 17:
+        word = _UNITS[number]
+    elif number < 20:
+        word = f"dix-{_UNITS[number - 10]}"
+    else:
+        tens, unit = divmod(number, 10)
+        if tens in (7, 9):
+            tens, unit = tens - 1, unit + 10
+        base = _TENS[tens]
+        if unit == 0:
+            word = base + ("s" if tens == 8 else "")
+        elif unit in (1, 11) and tens != 8:
+            word = f"{base} et {number_in_words(unit)}"
+        else:
+            word = f"{base}-{number_in_words(unit)}"
+    return word[:-2] + "une" if feminine and word.endswith("un") else word
+
+
+def counted_in_words(count: int, singular: str, plural: str | None = None, *, feminine: bool = False) -> str:
+    """A count that opens a sentence, in words: « Un message envoyé », « Trois personnes
+    injoignables », « Vingt et une valeurs » (French does not start a sentence with a figure); past
+    100, « Au total, 120 messages envoyés »."""
+    if count > 100:
+        return f"Au total, {counted(count, singular, plural)}"
+    words = number_in_words(count, feminine=feminine)
+    return f"{words[:1].upper()}{words[1:]} {agreed(count, singular, plural)}"
+
+
+_VOWEL_START = re.compile(r"^[aeiouyàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
+
+
+def of(word: str) -> str:
+    """« d’IND-03 », « de DCP-01 »: « de » elided before a vowel, as French writes it."""
+    return f"d’{word}" if _VOWEL_START.match(word) else f"de {word}"
+
+
+def directorate_title(code: str, name: str = "") -> str:
+    """« Direction de la commande publique (DCP) »: the name, then its code, without saying « direction »
+    twice (« Direction DCP – Direction de la commande publique » read as a stammer); « Direction DCP »
+    when the name says nothing more than the code; « Direction DCP (Commande publique) » when the
+    name is not a direction's."""
+    if not name or name == code or fold(name) in (fold(code), fold(f"direction {code}")):
+        return f"Direction {code}"
+    if fold(name).startswith("direction"):
+        return f"{name} ({code})"
+    return f"Direction {code} ({name})"

@@ -153,7 +153,7 @@ scenario(
 scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i', async (chat) => {
   const replies = await chat.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${PLAYGROUND_USER.name}, responsable du SPASER. Vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions).`),
+    replies.includes(`Vous êtes ${PLAYGROUND_USER.name}, responsable du SPASER. Vous gérez les directions, les personnes, les indicateurs, les comités et les diffusions.`),
     replies.join('\n'),
   );
 });
@@ -184,7 +184,7 @@ function nextFridayInWords(today = new Date()) {
 
 scenario('a proactive message sent through the stored reference reaches the chat', '07-proactive', async (chat) => {
   const skip = (await chat.botMessages()).length;
-  const text = `Rappel : la saisie des indicateurs SPASER se termine le ${nextFridayInWords()}.`;
+  const text = `Rappel : pensez à saisir vos indicateurs SPASER avant le ${nextFridayInWords()}.`;
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },
@@ -198,7 +198,7 @@ scenario('a proactive message sent through the stored reference reaches the chat
 scenario('the lead registers a contributor and an official by chat', '08-register-people', async (chat) => {
   await chat.say(`affecter ${CONTRIBUTOR.email} contributrice ${CONTRIBUTOR.directorate}`,
     new RegExp(`${CONTRIBUTOR.email} est contributeur·rice pour la direction ${CONTRIBUTOR.directorate}\\.`));
-  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} est élu·e`));
+  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle « élu·e ou directeur·rice »`));
 });
 
 scenario('the contributor opens the app and is welcomed as a contributor', '09-contributor-welcome', async () => {
@@ -216,11 +216,11 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
 
 scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
   const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour la direction DCP/);
-  assert.match(intro, /^DCP : 10 indicateurs à renseigner\./);
+  assert.match(intro, /^La direction DCP a 10 indicateurs à renseigner :/);
   assert.match(intro, /IND-01 Part des marchés notifiés .* · 3ᵉ trimestre 2026|IND-01 .* · (?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
-  const retry = await contributor.say('6O %', /Retapez la valeur de l’indicateur IND-01 \(essai 2 sur 3\)/);
+  const retry = await contributor.say('6O %', /Retapez la valeur en chiffres, par exemple « 60 % » \(2ᵉ essai sur 3\), ou tapez « passer »\./);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
   assert.match(retry[0], /^« 6O % » n’est pas un nombre : la lettre O y remplace le chiffre zéro\. Tapez la valeur en chiffres : « 60 % »\./);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
@@ -252,9 +252,9 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   }
   await contributor.fillForm('IND-11 —', 'Commentaire (facultatif)', 'Nouveau circuit de validation des factures');
   // Checked on the server: the whole form is refused, the error is shown next to its field.
-  const refused = await contributor.click('Enregistrer', /Rien n’a été enregistré : corrigez le champ signalé, puis renvoyez le formulaire/);
-  assert.match(refused[0], /^Rien n’a été enregistré : 1 champ à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
-  assert.match(refused.at(-1), /⚠ IND-05 : 140 % n’est pas possible : une part ne peut pas dépasser 100 %\./);
+  const refused = await contributor.click('Enregistrer', /Corrigez le champ signalé, puis renvoyez le formulaire/);
+  assert.match(refused[0], /^Rien n’a été enregistré : un champ est à corriger\. Je vous renvoie le formulaire avec vos saisies\.$/);
+  assert.match(refused.at(-1), /⚠ IND-05 : une part ne peut pas dépasser 100 % \(vous avez saisi 140 %\)\./);
   // The card comes back with what was typed: only the wrong field is retyped.
   await contributor.fillForm('IND-05 —', /^Valeur \(/, FORM_VALUES['IND-05']);
   const saved = await contributor.click('Enregistrer', /Enregistré pour la direction DCP/);
@@ -323,7 +323,8 @@ async function planWithReminder(chat, committee, label, firstHour, place, margin
     const planned = await planTomorrow(chat, committee, hour, place);
     assert.match(planned, new RegExp(`^C’est planifié : ${label} \\(n° \\d+\\) le .* à ${hour} h 00\\.`));
     const meeting = Number(planned.match(/\(n° (\d+)\)/)[1]);
-    const programmed = planned.includes(`Rappel aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`);
+    const programmed = planned.includes(`Rappel aux membres : aujourd’hui à ${frenchTime(due)}.`)
+      || (planned.includes(`Rappel aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`));
     if (programmed && Date.now() < due.getTime() - 3_000) return { meeting, hour, due, attempts: attempt + 1 };
   }
   assert.fail(`${committee}: the bot never answered early enough to plan a reminder (machine too loaded?)`);
@@ -346,7 +347,7 @@ scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is program
 scenario('an official asks « où en est-on ? » and sees the compact summary card with its chart, then the detail', '14-official-summary', async () => {
   official = await openChat(OFFICIAL_URL, 'elue');
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
-  assert.match(welcome, /En tant qu’élu·e ou directeur·rice/);
+  assert.match(welcome, /Avec le rôle « élu·e ou directeur·rice »/);
   const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
   assert.match(compact, /^Synthèse SPASER\nVille de Démo-sur-Loire · Toutes directions · au /);
   const counts = cardCounts(compact);
@@ -447,12 +448,12 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais écrit à l’assistant/);
   await chat.say('oui', /Envoi en cours à 1 destinataire /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
-  const report = (await chat.waitForBotMessage(/Bilan de votre diffusion/, { timeout: 30_000 })).find((m) =>
-    m.startsWith('Bilan de votre diffusion'),
+  const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
+    m.startsWith('Compte rendu de votre diffusion'),
   );
-  assert.match(report, /1 message envoyé : Adele Vance\./);
+  assert.match(report, /Un message envoyé : Adele Vance\./);
   assert.match(report, /Aucun envoi en échec\./);
-  assert.match(report, /3 personnes injoignables\. /);
+  assert.match(report, /Trois personnes injoignables\. /);
 });
 
 scenario('the contributor asks « prochain comité » and adds the meeting to her calendar (.ics)', '17-next-meeting', async () => {

@@ -95,7 +95,7 @@ class PublicPageService:
                 if published and not row.organisation_name:
                     raise DomainError(
                         "Indiquez le nom de l’organisme à afficher sur la page, par exemple : "
-                        "« publier la page SPASER pour Ville de Rivebelle »."
+                        "« publier la page SPASER pour la Ville de Rivebelle »."
                     )
                 row.published = published
                 row.changed_by_id = person_id

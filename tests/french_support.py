@@ -45,6 +45,13 @@ CHECKS: dict[str, re.Pattern[str]] = {
     "ordinary space inside « guillemets »": re.compile(r"« | »"),
     "ordinary space in an hour « 14 h 00 »": re.compile(r"\d h \d\d"),
     "ordinary space between a day and its month": re.compile(r"(?:\b\d|\d\d|1er) " + MONTHS),
+    "ordinary space or hyphen in an article reference « L. 2113‑12 »": re.compile(
+        r"\b(?:[LRD]|[Aa]rt)\. \d|\b(?:[LRD]|[Aa]rt)\.[ \u00a0]\d+-\d|\b[LRD]\d{3,}-\d"
+    ),
+    "ordinary space after an arrow « ↑ en progrès »": re.compile(r"[↑↓→↗↘] "),
+    "ordinary space before « derniers » or « prochains » after a number": re.compile(
+        r"\d (?:derni[eè]re?s?|prochaine?s?)\b"
+    ),
     "ordinary space inside a number": re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)"),
     "masculine-only role noun": re.compile(
         r"\b(?:[Ll]e|[Aa]u|[Dd]u|[Uu]n|[Cc]e|[Ss]eul le|[Ss]on) responsable\b"

@@ -1,7 +1,8 @@
 """Apply the mechanical part of the house typography to the user-facing literals that
 tests/french_support.py finds: ’ for a straight apostrophe between letters, U+00A0 for the ordinary
 space before « : ; ? ! % € », inside « guillemets », in « 14 h 00 » and
-between a day and its month, U+202F between digit groups. Only the text outside f-string
+between a day and its month, U+202F between digit groups, and what `domain.text.unbreakable` joins
+(« L. 2113‑12 », « ↑ en progrès », « 12 derniers mois »). Only the text outside f-string
 replacement fields is touched; plurals and inclusive wording stay a writer's job (the scan test
 names them).
 
@@ -20,6 +21,7 @@ import sys
 import tokenize
 from pathlib import Path
 
+from domain.text import unbreakable
 from tests.french_support import (
     MONTHS,
     french_string_nodes,
@@ -42,6 +44,7 @@ def typeset(text: str) -> str:
     text = _INSIDE_QUOTES.sub("\u00a0", text)
     text = _HOUR.sub("\u00a0h\u00a0", text)
     text = _DAY_MONTH.sub("\\1\u00a0", text)
+    text = unbreakable(text)
     return _NUMBER.sub(lambda found: found.group(1) + found.group(2).replace(" ", "\u202f"), text)
 
 

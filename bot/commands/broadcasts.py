@@ -39,7 +39,7 @@ def build_commands(repository: BroadcastRepository, tz: str) -> list[Command]:
                 if item.reported_at else "envoi en cours"
             )
             lines.append(
-                f"- {format_datetime_fr(item.created_at, tz)} · {shown(item.author_name)} → {shown(item.audience_label)} "
+                f"- {format_datetime_fr(item.created_at, tz)} · {shown(item.author_name)} → {shown(item.audience_label)} "
                 f"({counted(item.recipient_count, 'destinataire')}) : « {plain_excerpt(item.text, 60)} » — {outcome}"
             )
         await call.turn_context.send_activity("\n".join(lines))

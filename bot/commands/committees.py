@@ -124,7 +124,7 @@ def build_commands(
         types = await service.types()
         warnings = await service.cadence_warnings()
         await call.turn_context.send_activity(
-            "**Cadence des comités** (12 derniers mois et 12 prochains mois)\n\n" + "\n\n".join(cadence_lines(types, warnings))
+            "**Cadence des comités** (12 derniers mois et 12 prochains mois)\n\n" + "\n\n".join(cadence_lines(types, warnings))
         )
 
     async def set_cadence(call: CommandCall) -> None:
@@ -147,7 +147,7 @@ def build_commands(
         token = await service.repository.calendar_token(call.person.id, rotate=rotate)
         prefix = "Votre nouveau lien (l’ancien ne fonctionne plus)" if rotate else "Votre agenda des comités SPASER"
         await call.turn_context.send_activity(
-            f"{prefix} : {links.feed_url(token)}\n\nDans Outlook : *Ajouter un calendrier* → *À partir d’Internet*, "
+            f"{prefix} : {links.feed_url(token)}\n\nDans Outlook : *Ajouter un calendrier* → *À partir d’Internet*, "
             "puis collez ce lien. Il est personnel : ne le partagez pas (« nouveau lien d’agenda » en crée un autre)."
         )
 
@@ -249,7 +249,7 @@ def build_commands(
             (rf"^(deplace[rz]?|reporte[rz]?|decale[rz]?|avance[rz]?|change[rz]? la date d[ue]) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             reschedule,
             roles=LEAD_ONLY,
-            help_line="« déplacer le prochain COPIL au 19 mars à 10 h » : changer la date d’un comité (ses membres sont prévenus)",
+            help_line="« déplacer le prochain COPIL au 19 mars à 10 h » : changer la date d’un comité (j’en informe ses membres)",
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -257,7 +257,7 @@ def build_commands(
             (rf"^(annule[rz]?|supprime[rz]?) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             cancel,
             roles=LEAD_ONLY,
-            help_line="« annuler le comité n° 3 » : annuler un comité planifié (ses membres sont prévenus)",
+            help_line="« annuler le comité n° 3 » : annuler un comité planifié (j’en informe ses membres)",
             in_groups=GroupReply.HERE,
         ),
         Command(

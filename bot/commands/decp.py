@@ -20,7 +20,7 @@ from storage.decp.service import DecpService
 
 MAX_DECP_BYTES = 64 * 1024 * 1024
 """A year of a big body's contracts (~20,000) is 30–40 MB of JSON; the file is streamed to disk."""
-TOPIC = "Données essentielles (DECP)"
+TOPIC = "Données essentielles de la commande publique (DECP)"
 IMPORT_HELP = (
     "Pour calculer les indicateurs depuis les données essentielles de la commande publique (DECP) de "
     "l’organisme, envoyez-moi son fichier dans cette conversation : le JSON publié (format 2024) ou le CSV "

@@ -84,10 +84,10 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
 _ROLE_SENTENCES = {
     Role.LEAD: "responsable du SPASER",
     Role.CONTRIBUTOR: "contributeur·rice",
-    Role.OFFICIAL: "élu·e ou directeur·rice",
+    Role.OFFICIAL: "avec le rôle « élu·e ou directeur·rice »",
 }
 _WHAT_YOU_DO = {
-    Role.LEAD: "Vous pilotez le SPASER (directions, personnes, indicateurs, comités et diffusions)",
+    Role.LEAD: "Vous gérez les directions, les personnes, les indicateurs, les comités et les diffusions",
     Role.CONTRIBUTOR: "Vous renseignez les indicateurs SPASER de votre direction",
     Role.OFFICIAL: "Vous suivez l’avancement du SPASER et recevez sa synthèse",
 }

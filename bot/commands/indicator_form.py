@@ -19,7 +19,7 @@ from domain.indicators.cards import (
 from domain.indicators.catalogue_csv import MAX_BYTES
 from domain.indicators.rules import EntryErrors, NotAllowed, check_directorate_allowed
 from domain.people import PersonView, Role
-from domain.text import counted
+from domain.text import counted, counted_in_words, lower_first
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -99,8 +99,11 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             general_errors=general,
         )
         await turn_context.send_activity(
-            MessageFactory.text(f"Rien n’a été enregistré : {counted(len(errors), 'champ')} à corriger. Je vous renvoie le formulaire avec vos "
-                "saisies.")
+            MessageFactory.text(
+                "Rien n’a été enregistré : "
+                f"{lower_first(counted_in_words(len(errors), 'champ est à corriger', 'champs sont à corriger'))}. "
+                "Je vous renvoie le formulaire avec vos saisies."
+            )
         )
         await turn_context.send_activity(card_message(card, "Formulaire à corriger"))
 

@@ -17,6 +17,7 @@ from dialogs.indicators.update_indicators_dialog import UpdateIndicatorsDialog, 
 from domain.cards import im_back
 from domain.errors import DomainError
 from domain.indicators.cards import (
+    CORRECTION_HINT,
     due_list_text,
     history_line,
     indicator_form_card,
@@ -28,7 +29,7 @@ from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
 from domain.summary.model import scope_for
-from domain.text import agreed, counted, fold, joined, shown
+from domain.text import agreed, counted, fold, joined, of, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -43,10 +44,10 @@ OTHER_DIRECTORATES_ONLY = (
 
 def already_saved(codes: list[str]) -> str:
     """A form sent again: the correction suggested is about the form's own indicator, not IND-01."""
-    example = f"« corriger {codes[0]} »" if codes else "« corriger » suivi du code de l’indicateur"
+    example = f", par exemple « corriger {codes[0]} »" if codes else ""
     return (
         "Ce formulaire a déjà été enregistré : le renvoyer ne change rien. "
-        f"Pour changer une valeur : {example}."
+        f"Pour changer une valeur, tapez « corriger » suivi du code de l’indicateur{example}."
     )
 
 
@@ -243,7 +244,7 @@ def build_commands(
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:
             when = f" pour {period.label}" if period else ""
-            await say(call, f"Rien à renseigner pour la direction {directorate}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 ».")
+            await say(call, f"Rien à renseigner pour la direction {directorate}{when} : tout est à jour. {CORRECTION_HINT}")
             return
         name = (await directorates.get_by_code(directorate)).name
         card = indicator_form_card(card_id=uuid.uuid4().hex, directorate_code=directorate, directorate_name=name, items=items)
@@ -337,7 +338,7 @@ def build_commands(
                 lines += [catalogue_line(i) for i in by_axis[axis]]
         if overview:
             example = next(axis for axis in Axis if by_axis.get(axis))
-            lines.append(f"Pour le détail d’un axe, tapez « catalogue axe {example.value} » ; pour un indicateur, « définition de {active[0].code} ».")
+            lines.append(f"Pour le détail d’un axe, tapez « catalogue axe {example.value} » ; pour un indicateur, « définition {of(active[0].code)} ».")
         inactive = [i.code for i in indicators if not i.active]
         if inactive:
             lines.append(f"Désactivés : {', '.join(inactive)}.")
@@ -452,7 +453,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_value",
-            help_line="« valeur de IND-03 » : les dernières valeurs, par direction",
+            help_line="« valeur d’IND-03 » : les dernières valeurs, par direction",
         ),
         Command(
             "indicator_definition",
@@ -464,7 +465,7 @@ def build_commands(
             roles=REGISTERED,
             topic=TOPIC,
             intent="indicator_definition",
-            help_line="« définition de IND-03 » : ce qu’il mesure et comment il est calculé",
+            help_line="« définition d’IND-03 » : ce qu’il mesure et comment il est calculé",
         ),
         Command(
             "indicator_history",
@@ -473,7 +474,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="indicator_history",
-            help_line="« historique de IND-03 » : qui a saisi quoi et quand, corrections comprises",
+            help_line="« historique d’IND-03 » : qui a saisi quoi et quand, corrections comprises",
         ),
         Command(
             "indicator_catalogue",
@@ -521,7 +522,7 @@ def build_commands(
             explain_import,
             roles=LEAD_ONLY,
             topic=TOPIC,
-            help_line="« importer le catalogue » : envoyez le fichier CSV des indicateurs",
+            help_line="« importer le catalogue » : charger le catalogue depuis un fichier CSV",
             in_groups=GroupReply.HERE,
         ),
     ]

@@ -12,7 +12,7 @@ from domain.cards import button_title
 from domain.clock import format_date_fr
 from domain.errors import DomainError
 from domain.knowledge.document import MAX_DOCUMENT_BYTES
-from domain.knowledge.render import format_answer
+from domain.knowledge.render import NOT_UNDERSTOOD_TEXT, format_answer
 from domain.people import PersonView, Role
 from domain.text import shown
 from storage.knowledge.service import KnowledgeService
@@ -38,9 +38,10 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         answer = call.understanding.answer
         recorded_id = await knowledge.record(answer, call.person.id if call.person else None)
         text = format_answer(answer)
+        says_help = text == NOT_UNDERSTOOD_TEXT  # it already ends « ou tapez « aide » pour voir… »
         if recorded_id is not None:
             text += f"\n\n{RECORDED_NOTE}"
-        if answer.entry is None:
+        if answer.entry is None and not says_help:
             text += f"\n\n{HELP_HINT}"
         reply = MessageFactory.text(text)
         topics = answer.related if answer.entry is not None else answer.suggestions

@@ -9,8 +9,16 @@ from domain.errors import DomainError
 from domain.public_page import CSV_PATH, PAGE_PATH
 from storage.public_page import PublicPageService
 
-TOPIC = "Données essentielles (DECP)"
-_NAME = re.compile(r"\b(?:pour|au nom de)\s+(?P<name>.+)$", re.IGNORECASE | re.DOTALL)
+TOPIC = "Données essentielles de la commande publique (DECP)"
+_ORGANISATION_NOUNS = (
+    r"ville|commune|m[ée]tropole|eurom[ée]tropole|communaut[ée]|agglom[ée]ration|r[ée]gion|d[ée]partement|"
+    r"collectivit[ée]|conseil|syndicat|[ée]tablissement|centre"
+)
+_NAME = re.compile(
+    rf"\b(?:pour|au nom de)\s+(?:(?:la|le|l['’])\s*(?=(?:{_ORGANISATION_NOUNS})\b))?(?P<name>.+)$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""« pour la Ville de Démoville » names « Ville de Démoville »: the article is the sentence's, not the name's."""
 _PAGE = r"(la page (publique )?(du |de notre )?spaser|le spaser|la page publique)"
 
 
@@ -55,7 +63,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
             (rf"^(publier|mettre en ligne) {_PAGE}( (pour|au nom de|de) .{{1,160}})?$",),
             publish,
             roles=LEAD_ONLY,
-            help_line="« publier la page SPASER pour Ville de … » : le SPASER et ses indicateurs sur une page publique",
+            help_line="« publier la page SPASER pour la Ville de … » : le SPASER et ses indicateurs sur une page publique",
             topic=TOPIC,
             example="publier la page SPASER",
         ),

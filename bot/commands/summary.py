@@ -34,6 +34,9 @@ EXPORT_LINK_LIFETIME = timedelta(hours=1)
 _FORMAT = re.compile(r"\s*\b(?:en |au format |format )?(?P<format>pdf|html|csv|xlsx|excel|tableur)\b")
 _FORMAT_WORDS = {"pdf": ExportFormat.PDF, "html": ExportFormat.HTML, "csv": ExportFormat.CSV,
                  "xlsx": ExportFormat.XLSX, "excel": ExportFormat.XLSX, "tableur": ExportFormat.XLSX}
+_FORMAT_NAMES = {ExportFormat.PDF: "PDF", ExportFormat.HTML: "page web", ExportFormat.CSV: "fichier CSV",
+                 ExportFormat.XLSX: "classeur Excel", ExportFormat.CHART: "image"}
+"""The export card's title says what the file is (« Synthèse SPASER (page web) »), not a bare extension."""
 _YES = re.compile(r"\b(oui|activer?|active[rz]?|abonne[rz]?( moi)?|s'abonner|je veux)\b")
 _NO = re.compile(r"\b(non|desactive[rz]?|arrete[rz]?|stop|desabonne[rz]?( moi)?|plus)\b")
 EXPORT_PATTERNS = (
@@ -81,7 +84,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             return
         url, expires_at = links.link(call.person.id, export_format, request, EXPORT_LINK_LIFETIME)
         body = [
-            {"type": "TextBlock", "text": f"{wording.TITLE} – {export_format.value.upper()}", "size": "Medium",
+            {"type": "TextBlock", "text": f"{wording.TITLE} ({_FORMAT_NAMES[export_format]})", "size": "Medium",
              "weight": "Bolder", "wrap": True},
             {"type": "TextBlock", "text": f"{_what(export_format)} · {wording.scope_text(summary)}", "wrap": True},
             {"type": "TextBlock", "wrap": True, "isSubtle": True, "size": "Small",

@@ -60,7 +60,7 @@ AUDIENCE_CHOICES = (
 class BroadcastDialog(SpaserDialog):
     help_text = (
         "Je diffuse votre message à tout le monde, aux membres d’un comité, à des directions ou aux directions "
-        "qui ont encore des indicateurs à remonter. Vous verrez un aperçu avant l’envoi, puis un bilan des envois."
+        "qui ont encore des indicateurs à remonter. Vous verrez un aperçu avant l’envoi, puis un compte rendu des envois."
     )
     cancel_text = "C’est annulé : aucun message n’a été envoyé."
 
@@ -166,7 +166,7 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         await step.context.send_activity(
             f"Envoi en cours à {people_count(len(resolved.reachable) or broadcast.recipient_count)} ({resolved.label}). "
-            "Je vous enverrai le bilan (messages envoyés, envois en échec, personnes injoignables) une fois l’envoi terminé."
+            "Je vous enverrai le compte rendu (messages envoyés, envois en échec, personnes injoignables) une fois l’envoi terminé."
         )
         return await step.end_dialog(broadcast.id)
 

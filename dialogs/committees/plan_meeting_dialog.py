@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
@@ -28,7 +28,7 @@ from dialogs.committees.meeting_when import (
     when_prompt,
     when_validator,
 )
-from domain.clock import days_before_text, format_datetime_fr
+from domain.clock import days_before_text, format_datetime_fr, format_time_fr, load_timezone
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.meetings import MeetingView
@@ -205,19 +205,22 @@ class PlanMeetingDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        await step.context.send_activity(planned_reply(planned, self._service.timezone))
+        await step.context.send_activity(planned_reply(planned, self._service.timezone, self._service.today()))
         return await step.end_dialog(planned.meeting.id)
 
 
-def planned_reply(planned, tz: str) -> str:
+def planned_reply(planned, tz: str, today: date | None = None) -> str:
     meeting = planned.meeting
     lines = [f"C’est planifié : **{meeting.label.lower()}** (n° {meeting.id}) le {format_datetime_fr(meeting.starts_at, tz)}."]
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:
-        lines.append(f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz)}.")
+        lines.append(f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz, today)}.")
     if contributors:
-        lines.append(f"{agreed(len(contributors), 'Relance')} des directions pour leurs indicateurs : {_reminder_times(contributors, tz)}.")
+        lines.append(
+            f"{agreed(len(contributors), 'Relance')} des directions pour leurs indicateurs : "
+            f"{_reminder_times(contributors, tz, today)}."
+        )
     if not planned.reminders:
         lines.append("La réunion est trop proche pour programmer des rappels.")
     if planned.warnings:
@@ -225,6 +228,14 @@ def planned_reply(planned, tz: str) -> str:
     return "\n\n".join(lines)
 
 
-def _reminder_times(reminders, tz: str) -> str:
-    """« une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00) »."""
-    return joined([f"{days_before_text(r.offset_days)} ({format_datetime_fr(r.send_at, tz)})" for r in reminders])
+def _reminder_times(reminders, tz: str, today: date | None = None) -> str:
+    """« une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00) »;
+    a reminder that goes out today, « aujourd’hui à 1 h 51 » (« la veille (dimanche 6 décembre…) »
+    read oddly for a meeting planned for tomorrow, the reminder leaving at once)."""
+    return joined([_reminder_time(reminder, tz, today) for reminder in reminders])
+
+
+def _reminder_time(reminder, tz: str, today: date | None) -> str:
+    if today is not None and reminder.send_at.astimezone(load_timezone(tz)).date() == today:
+        return f"aujourd’hui à {format_time_fr(reminder.send_at, tz)}"
+    return f"{days_before_text(reminder.offset_days)} ({format_datetime_fr(reminder.send_at, tz)})"

@@ -85,9 +85,9 @@ class YearPlanDialog(SpaserDialog):
             if not proposal.proposals:
                 await step.context.send_activity(
                     (
-                        "Le comité déjà planifié sur les 12 prochains mois atteint la cadence recommandée"
+                        "Le comité déjà planifié sur les 12 prochains mois atteint la cadence recommandée"
                         if len(proposal.kept) == 1
-                        else f"Les {len(proposal.kept)} comités déjà planifiés sur les 12 prochains mois atteignent "
+                        else f"Les {len(proposal.kept)} comités déjà planifiés sur les 12 prochains mois atteignent "
                         "la cadence recommandée"
                     )
                     + " : je n’ai rien à proposer de plus."

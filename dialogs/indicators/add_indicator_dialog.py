@@ -34,7 +34,7 @@ from domain.indicators.catalogue import (
 )
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
-from domain.text import fold, joined
+from domain.text import fold, joined, of
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
 
@@ -171,7 +171,7 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "label",
             PromptOptions(
-                prompt=MessageFactory.text(f"Libellé de {step.values['code']} ? (ex. Part des marchés avec une clause sociale)"),
+                prompt=MessageFactory.text(f"Libellé {of(step.values['code'])} ? (ex. Part des marchés avec une clause sociale)"),
                 validations={"column": "libelle"},
             ),
         )

@@ -32,12 +32,12 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 from dialogs.base import SpaserDialog, current_person, is_yes, turn_unit, yes_no_options, yes_no_prompt
 from dialogs.cards import adaptive_card
 from domain.errors import DomainError
-from domain.indicators.cards import describe_item, update_buttons
-from domain.indicators.periods import InvalidPeriod, Period, parse_period
+from domain.indicators.cards import CORRECTION_HINT, describe_item, update_buttons
+from domain.indicators.periods import InvalidPeriod, Period, ordinal, parse_period
 from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
 from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
 from domain.people import Role
-from domain.text import counted, fold
+from domain.text import counted, fold, shown
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
 
@@ -116,11 +116,18 @@ async def _read_value(prompt: PromptValidatorContext) -> bool:
         if failures >= MAX_VALUE_ATTEMPTS:
             prompt.recognized.value = GAVE_UP
             return True
-        await prompt.context.send_activity(
-            f"{error.message}\nRetapez la valeur de l’indicateur {validations['code']} (essai {failures + 1} sur "
-            f"{MAX_VALUE_ATTEMPTS}), ou « passer » pour la laisser de côté."
-        )
+        await prompt.context.send_activity(retry_text(error, validations["code"], failures + 1))
         return False
+
+
+def retry_text(error: InvalidValue, code: str, attempt: int) -> str:
+    """Why the value was refused and what to do, said once: « « 6O % » contient la lettre O au lieu du
+    chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % » (2ᵉ essai sur 3), ou tapez
+    « passer ». » (its « Tapez la valeur en chiffres » was followed by « Retapez la valeur… »)."""
+    attempt_text = f"{ordinal(attempt)} essai sur {MAX_VALUE_ATTEMPTS}"
+    if error.retyped:
+        return f"{error.reason} Retapez la valeur en chiffres, par exemple « {error.retyped} » ({attempt_text}), ou tapez « passer »."
+    return f"{error.message}\nRetapez la valeur de l’indicateur {code} ({attempt_text}), ou tapez « passer » pour la laisser de côté."
 
 
 class _ValuePrompt(TextPrompt):
@@ -184,7 +191,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         if role not in (Role.LEAD, Role.CONTRIBUTOR):
             await step.context.send_activity(
                 "La saisie des indicateurs est réservée aux personnes responsables du SPASER et aux contributeur·rices des directions. "
-                "Vous pouvez consulter une valeur : « valeur de IND-01 »."
+                "Vous pouvez consulter une valeur : « valeur d’IND-01 »."
             )
             return await step.end_dialog(None)
         if options.period_code:
@@ -255,7 +262,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             await step.context.send_activity("\n".join([*refusal, self._nothing_due_text(directorate_code, period, step.values)]))
             return await step.end_dialog(None)
         intro = "à corriger" if step.values["correction"] else "à renseigner"
-        lines = [*refusal, f"**{directorate_code}** : {counted(len(items), 'indicateur')} {intro}."]
+        lines = [*refusal, f"La direction **{directorate_code}** a {counted(len(items), 'indicateur')} {intro} :"]
         lines += [f"- **{item.indicator.code}** {item.indicator.label} · {item.period.label}" for item in items]
         lines.append(
             ("Je vais vous les demander un par un." if len(items) > 1 else "Je vais vous le demander.")
@@ -312,7 +319,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"à la direction {directorate_code}."
             )
         when = f" pour {period.label}" if period else " pour la période en cours"
-        return f"Rien à renseigner pour la direction {directorate_code}{when} : tout est à jour. Pour corriger une valeur : « corriger IND-01 »."
+        return f"Rien à renseigner pour la direction {directorate_code}{when} : tout est à jour. {CORRECTION_HINT}"
 
     # ----- one indicator ---------------------------------------------------------------------
 
@@ -344,12 +351,12 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"{item.code}. Vous pourrez la saisir plus tard, ou dans le formulaire. Passons à la suite.",
             )
         step.values["value"] = step.result
-        shown = item.show(step.result)
+        value_text = item.show(step.result)
         return await step.prompt(
             "comment",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Un commentaire sur {item.code} ({shown}) ? (facultatif : tapez « aucun » pour passer)"
+                    f"Un commentaire sur {item.code} ({value_text}) ? (facultatif : tapez « aucun » si vous n’en avez pas)"
                 )
             ),
         )
@@ -359,10 +366,10 @@ class UpdateIndicatorsDialog(SpaserDialog):
         item = QueuedItem.load(loop["items"][loop["index"]])
         comment = " ".join((step.result or "").split())
         step.values["comment"] = "" if fold(comment) in NO_COMMENT_WORDS else comment
-        shown = item.show(step.values["value"])
-        note = f", commentaire « {step.values['comment']} »" if step.values["comment"] else ""
+        value_text = item.show(step.values["value"])
+        note = f", commentaire « {shown(step.values['comment'])} »" if step.values["comment"] else ""
         options = yes_no_options(
-            f"J’enregistre **{shown}** pour {item.code} (direction {loop['directorate']}, {item.period_label}){note} ?"
+            f"J’enregistre **{value_text}** pour {item.code} (direction {loop['directorate']}, {item.period_label}){note} ?"
         )
         options.retry_prompt = MessageFactory.text("Répondez « oui » pour enregistrer, « non » pour retaper la valeur.")
         return await step.prompt("confirm", options)
@@ -390,15 +397,15 @@ class UpdateIndicatorsDialog(SpaserDialog):
         except DomainError as error:
             loop["not_saved"].append(item.code)
             return await self._next_item(step, loop, f"{error.message}\nRien n’est enregistré pour {item.code}.")
-        shown = item.show(step.values["value"])
-        loop["saved"].append(f"{item.code} ({item.period_label}) : {shown}")
+        value_text = item.show(step.values["value"])
+        loop["saved"].append(f"{item.code} ({item.period_label}) : {value_text}")
         if outcome.saved and outcome.saved[0].previous_value is not None:
             return await self._next_item(
                 step,
                 loop,
-                f"Enregistré : {shown} pour {item.code} (remplace {outcome.saved[0].previous_shown}, conservé dans l’historique).",
+                f"Enregistré : {value_text} pour {item.code} (remplace {outcome.saved[0].previous_shown}, conservé dans l’historique).",
             )
-        return await self._next_item(step, loop, f"Enregistré : {shown} pour {item.code}.")
+        return await self._next_item(step, loop, f"Enregistré : {value_text} pour {item.code}.")
 
     @staticmethod
     async def _next_item(step: WaterfallStepContext, loop: dict, note: str):

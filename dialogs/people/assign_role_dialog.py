@@ -154,9 +154,11 @@ class AssignRoleDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        what = role.label
+        what = f"est {role.label}"
+        if role is Role.OFFICIAL:  # « est élu·e ou directeur·rice » read as if the assistant did not know which
+            what = f"a désormais le rôle « {role.label} »"
         if person.directorate_code:
-            what = f"{'contributeur·rice' if role is Role.CONTRIBUTOR else role.label} pour la direction {person.directorate_code}"
+            what = f"{'est contributeur·rice' if role is Role.CONTRIBUTOR else what} pour la direction {person.directorate_code}"
         who = f"**{person.name}** ({person.email})" if person.name and person.name != person.email.split("@")[0] else f"**{person.email}**"
         notes = []
         if self._directory is not None and entry is None:
@@ -170,6 +172,6 @@ class AssignRoleDialog(SpaserDialog):
             )
         which = "premier" if person.aad_object_id is None else "prochain"
         await step.context.send_activity(
-            " ".join([f"C’est noté : {who} est {what}. Son rôle s’appliquera dès son {which} message à l’assistant.", *notes])
+            " ".join([f"C’est noté : {who} {what}. Son rôle s’appliquera dès son {which} message à l’assistant.", *notes])
         )
         return await step.end_dialog(person.id)

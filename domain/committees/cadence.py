@@ -177,8 +177,8 @@ def _resolve_type(
 def _meetings_phrase(count: int, window: CadenceWindow) -> str:
     meetings = "aucune réunion" if count == 0 else counted(count, "réunion")
     if window is CadenceWindow.COMING:
-        return f"{meetings} {agreed(count, 'prévue', 'prévues')} dans les 12 prochains mois"
-    return f"{meetings} au cours des 12 derniers mois"
+        return f"{meetings} {agreed(count, 'prévue', 'prévues')} dans les 12 prochains mois"
+    return f"{meetings} au cours des 12 derniers mois"
 
 
 def check_cadence(

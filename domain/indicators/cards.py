@@ -15,13 +15,14 @@ from typing import Any
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
-from domain.text import agreed, counted, shown
+from domain.text import agreed, counted, directorate_title, shown
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"
 COMMENT_PREFIX = "commentaire"
 KEY_SEPARATOR = "|"
 MAX_FORM_FIELDS = 200
+CORRECTION_HINT = "Pour corriger une valeur, tapez « corriger » suivi du code de l’indicateur, par exemple « corriger IND-01 »."
 
 
 @dataclass
@@ -55,15 +56,18 @@ def describe_item(item: DueItem) -> str:
 
 
 def due_list_text(directorate_code: str, items: list[DueItem]) -> str:
-    lines = [f"**{directorate_code}** : {counted(len(items), 'indicateur')} à renseigner"]
+    lines = [f"La direction **{directorate_code}** a {counted(len(items), 'indicateur')} à renseigner :"]
     for item in items:
         lines.append(f"- **{item.indicator.code}** {item.indicator.label} — {describe_item(item)}")
     return "\n".join(lines)
 
 
 def saved_line(view: ValueView) -> str:
+    """« - IND-02 (3ᵉ trimestre 2026) : 24 %, commentaire « Deux marchés… » »: the comment typed is
+    said saved too."""
     corrected = f" (corrige {view.previous_shown})" if view.previous_value is not None else ""
-    return f"- {view.indicator_code} ({view.period.label}) : {view.shown}{corrected}"
+    comment = f", commentaire « {shown(view.comment)} »" if view.comment else ""
+    return f"- {view.indicator_code} ({view.period.label}) : {view.shown}{corrected}{comment}"
 
 
 def history_line(view: ValueView, timezone: str) -> str:
@@ -101,7 +105,7 @@ def indicator_form_card(
     errors = errors or {}
     body: list[dict] = [
         {"type": "TextBlock", "text": "Indicateurs SPASER à renseigner", "size": "Large", "weight": "Bolder", "wrap": True},
-        {"type": "TextBlock", "text": f"Direction {directorate_code} – {directorate_name}", "wrap": True},
+        {"type": "TextBlock", "text": directorate_title(directorate_code, directorate_name), "wrap": True},
         {
             "type": "TextBlock",
             "isSubtle": True,
@@ -116,8 +120,8 @@ def indicator_form_card(
         body.append(
             {
                 "type": "TextBlock",
-                "text": "Rien n’a été enregistré : "
-                + agreed(len(errors), "corrigez le champ signalé", "corrigez les champs signalés")
+                # The message sent with the card says « Rien n’a été enregistré » (not twice in a row).
+                "text": agreed(len(errors), "Corrigez le champ signalé", "Corrigez les champs signalés")
                 + ", puis renvoyez le formulaire.",
                 "color": "Attention",
                 "weight": "Bolder",
@@ -131,7 +135,8 @@ def indicator_form_card(
             "type": "Input.Text",
             "id": value_id,
             "label": f"Valeur ({unit.value})",
-            "placeholder": f"ex. {unit.example}",
+            # « ex. 12 » read oddly for a count of committees: a count says what it counts.
+            "placeholder": item.indicator.unit_name if item.indicator.counted_noun else f"ex. {unit.example}",
             "maxLength": 60,
         }
         if typed.get(value_id):

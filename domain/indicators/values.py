@@ -138,10 +138,17 @@ class InvalidUnit(DomainError):
 class InvalidValue(DomainError):
     """A value refused for an indicator; the French message says why and gives a valid example."""
 
-    def __init__(self, problem: ValueProblem, reason: str, unit: Unit, example: bool = True) -> None:
-        super().__init__(f"{reason} Exemple de saisie valide : {unit.example}." if example else reason)
+    def __init__(self, problem: ValueProblem, reason: str, unit: Unit, example: bool = True, retyped: str = "") -> None:
+        if retyped:
+            message = f"{reason} Tapez la valeur en chiffres : « {retyped} »."
+        else:
+            message = f"{reason} Exemple de saisie valide : {unit.example}." if example else reason
+        super().__init__(message)
         self.problem = problem
         self.unit = unit
+        self.reason = reason
+        self.retyped = retyped
+        """The value as it should have been typed (« 60 % » for « 6O % »), when there is one."""
 
 
 _UNIT_LABELS = {
@@ -355,7 +362,7 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
     if unit.kind is UnitKind.PERCENTAGE and number > 100:
         raise InvalidValue(
             ValueProblem.OUT_OF_RANGE,
-            f"{format_number(number)} % n’est pas possible : une part ne peut pas dépasser 100 %.",
+            f"Une part ne peut pas dépasser 100 % (vous avez saisi {format_number(number)} %).",
             unit,
         )
     if unit.kind is UnitKind.COUNT and number != number.to_integral_value():
@@ -427,14 +434,14 @@ def _check_letter_o(text: str, unit: Unit) -> None:
         return
     retyped = _LETTER_O_FOR_ZERO.sub(lambda found: found.group(0).replace("O", "0").replace("o", "0"), text)
     try:
-        suggestion = f" Tapez la valeur en chiffres : « {format_value(parse_value(retyped, unit), unit)} »."
+        suggestion = format_value(parse_value(retyped, unit), unit)
     except InvalidValue:
         suggestion = ""
     raise InvalidValue(
         ValueProblem.NOT_A_NUMBER,
-        f"« {quoted_input(text)} » n’est pas un nombre : la lettre O y remplace le chiffre zéro.{suggestion}",
+        f"« {quoted_input(text)} » contient la lettre O au lieu du chiffre zéro.",
         unit,
-        example=not suggestion,
+        retyped=suggestion,
     )
 
 

@@ -23,7 +23,10 @@ def late_answer(summary: Summary) -> str:
     if missing:
         parts.append(f"Non renseignés pour la période attendue ({len(missing)}) :")
         parts += _listed(missing, wording.value_text)
-    parts.append("« directions en retard » dit qui n’a pas encore saisi ; « synthèse » donne le tableau complet.")
+    parts.append(
+        "Tapez « directions en retard » pour savoir qui n’a pas encore saisi ses indicateurs, ou « synthèse » pour le "
+        "tableau complet."
+    )
     return "\n".join(parts)
 
 

@@ -24,7 +24,7 @@ from domain.indicators.periods import Frequency, Period, ensure_frequency, parse
 from domain.indicators.values import Unit, format_value
 from domain.people import Role
 from domain.summary.organisation import Organisation
-from domain.text import one_line
+from domain.text import directorate_title, one_line
 
 
 class SummaryError(DomainError):
@@ -441,6 +441,11 @@ class Summary:
             if info.code == code:
                 return info.display
         return code
+
+    def directorate_title(self, code: str) -> str:
+        """« Direction de la commande publique (DCP) » (`domain.text.directorate_title`)."""
+        name = next((info.name for info in self.visible_directorates if info.code == code), "")
+        return directorate_title(code, name)
 
 
 def count_statuses(lines: Iterable[IndicatorLine]) -> dict[Status, int]:

@@ -62,12 +62,12 @@ def indicator_count(count: int) -> str:
 
 
 def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
-    """« Ville de Lyon · Direction DCP – Commande publique · axe social · au lundi 30 novembre 2026 »."""
+    """« Ville de Lyon · Direction de la commande publique (DCP) · axe social · au lundi 30 novembre 2026 »."""
     parts = []
     if with_organisation and summary.organisation.name:
         parts.append(summary.organisation.name)
     if summary.viewed_directorate:
-        parts.append("Direction " + summary.directorate_name(summary.viewed_directorate))
+        parts.append(summary.directorate_title(summary.viewed_directorate))
     else:
         parts.append("Toutes directions")
     if summary.axis_filter is not None:

@@ -213,7 +213,7 @@ class IndicatorCatalogue:
         if row.unit.value != indicator.unit:
             changed.append(f"l'unité ({indicator.unit} → {row.unit.value})")
         if row.frequency.value != indicator.frequency:
-            changed.append(f"la fréquence ({indicator.frequency} → {row.frequency.value})")
+            changed.append(f"la fréquence ({indicator.frequency} → {row.frequency.value})")
         if not changed:
             return
         count = (

@@ -63,11 +63,11 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
     report = delivery_report(broadcast, outcomes, "Europe/Paris").replace("\u00a0", " ").replace("\u202f", " ").splitlines()
 
     assert report == [
-        "**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
+        "**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
         "« Réunion de lancement le 12 mars. »",
-        "- 1 message envoyé : Marc Lefèvre.",
-        "- 1 envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
-        "- 3 personnes injoignables. Ces personnes n’ont jamais écrit à l’assistant dans Teams : Hélène Dubois, "
+        "- Un message envoyé : Marc Lefèvre.",
+        "- Un envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
+        "- Trois personnes injoignables. Ces personnes n’ont jamais écrit à l’assistant dans Teams : Hélène Dubois, "
         "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi "
         "si besoin. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
     ]
@@ -85,7 +85,7 @@ def test_the_report_says_none_in_words_and_quotes_the_message_without_markdown_m
     report = delivery_report(broadcast, outcomes, "Europe/Paris").replace("\u00a0", " ").splitlines()
 
     assert report[0].endswith("« Le bilan 2026 est prêt. »")
-    assert report[1:] == ["- 2 messages envoyés : Lucie Roux, Marc Lefèvre.", "- Aucun envoi en échec.", "- Aucune personne injoignable."]
+    assert report[1:] == ["- Deux messages envoyés : Lucie Roux, Marc Lefèvre.", "- Aucun envoi en échec.", "- Aucune personne injoignable."]
 
 
 def test_the_chat_list_preview_of_a_broadcast_shows_no_markdown_marks():
@@ -140,9 +140,9 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
     assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
-    assert report.startswith("**Bilan de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
-    assert "- 2\u00a0messages envoyés\u00a0: Lucie Roux, Marc Lefèvre." in report and "- Aucun envoi en échec." in report
-    assert "- 1\u00a0personne injoignable. Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Hélène Dubois. Installez-lui l’application" in report
+    assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
+    assert "- Deux messages envoyés\u00a0: Lucie Roux, Marc Lefèvre." in report and "- Aucun envoi en échec." in report
+    assert "- Une personne injoignable. Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Hélène Dubois. Installez-lui l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
@@ -205,7 +205,7 @@ async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sql
     history = texts(await lead.say("historique des diffusions"))
 
     [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
-    assert "- 1\u00a0message envoyé\u00a0: " in report and "- 1\u00a0envoi en échec. " in report
+    assert "- Un message envoyé\u00a0: " in report and "- Un envoi en échec. " in report
     assert "- Aucune personne injoignable." in report
     assert (
         "Camille Martin → directions DCP, DPB (2 destinataires) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec"

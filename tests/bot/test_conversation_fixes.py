@@ -40,7 +40,7 @@ async def test_a_wrong_value_gets_one_message_and_the_comment_question_names_the
 
     assert [reply.text for reply in wrong] == [
         "« abc » n’est pas un nombre que je reconnais. Exemple de saisie valide : 12,5 %.\n"
-        "Retapez la valeur de l’indicateur IND-01 (essai 2 sur 3), ou « passer » pour la laisser de côté."
+        "Retapez la valeur de l’indicateur IND-01 (2ᵉ essai sur 3), ou tapez « passer » pour la laisser de côté."
     ]
     assert len(comment_question) == 1
     assert comment_question[0].text.startswith("Un commentaire sur IND-01 (45\u00a0%)")
@@ -51,7 +51,7 @@ async def test_a_contributor_refused_another_directorate_is_told_her_own_comes_i
 
     assert len(replies) == 2, "the refusal opens the list of her own directorate's indicators"
     assert replies[0].text.startswith(
-        "Vous ne pouvez saisir que les indicateurs de votre direction (DCP) : voici les siens.\n**DCP** : 10 indicateur"
+        "Vous ne pouvez saisir que les indicateurs de votre direction (DCP) : voici les siens.\nLa direction **DCP** a 10 indicateur"
     )
 
 

@@ -50,7 +50,7 @@ async def test_a_new_card_for_the_same_period_is_still_checked_and_refused_when_
 
     replies = texts(await nadia.submit(submit_data(second, **{"valeur|IND-02|2026-T3": "140 %"})))
 
-    assert "Rien n’a été enregistré : 1 champ à corriger" in replies
+    assert "Rien n’a été enregistré\u00a0: un champ est à corriger. Je vous renvoie le formulaire" in replies
     assert [row[0] for row in await value_rows(runtime)] == ["IND-01"]
 
 
@@ -60,5 +60,5 @@ async def test_a_field_error_goes_on_in_lower_case_after_the_code_and_its_colon(
 
     back = texts(await nadia.submit(wrong))
 
-    assert "IND-01\u00a0: 140\u00a0% n’est pas possible\u00a0: une part ne peut pas dépasser 100\u00a0%." in back
+    assert "IND-01\u00a0: une part ne peut pas dépasser 100\u00a0% (vous avez saisi 140\u00a0%)." in back, "one colon (B11)"
     assert "Un pourcentage" not in back

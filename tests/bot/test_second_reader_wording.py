@@ -115,7 +115,10 @@ async def test_the_update_dialog_says_what_it_saved_in_words(runtime, talk):
 
     assert "Je vais vous les demander un par un." in listing and "Je vous les demande" not in listing
     assert "(2026-T3)" not in listing
-    assert "Retapez la valeur de l’indicateur IND-01 (essai 2 sur 3)" in retry
+    assert retry == (
+        "« 6O % » contient la lettre O au lieu du chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % » "
+        "(2ᵉ essai sur 3), ou tapez « passer »."
+    ), "said once, not « Tapez… » then « Retapez… » (fresh reader, B12)"
     assert saved.startswith("Enregistré : 64,5 % pour IND-01.") and "=" not in saved
 
 
@@ -128,9 +131,9 @@ async def test_the_form_asks_to_correct_the_one_field_or_the_fields(runtime, tal
     again = card_of(await nadia.submit(submit_data(back, **{"valeur|IND-01|2026-T3": "140 %", "valeur|IND-05|2025": "150 %"})))
     one, two = json.dumps(back, ensure_ascii=False), json.dumps(again, ensure_ascii=False)
 
-    assert f"Rien n’a été enregistré{NBSP}: corrigez le champ signalé, puis renvoyez le formulaire." in one
-    assert f"Rien n’a été enregistré{NBSP}: corrigez les champs signalés, puis renvoyez le formulaire." in two
-    assert "Direction DCP – Direction DCP" in one and "Direction DCP — " not in one
+    assert "Corrigez le champ signalé, puis renvoyez le formulaire." in one
+    assert "Corrigez les champs signalés, puis renvoyez le formulaire." in two
+    assert "Direction DCP" in one and "Direction DCP – Direction DCP" not in one and "Direction DCP — " not in one
 
 
 def test_a_value_with_other_words_names_the_unit_and_gives_an_example():
@@ -160,7 +163,7 @@ def test_the_notification_preview_shows_no_markdown():
     assert reply.text.startswith(f"C’est planifié{NBSP}: **comité")
     assert card_reply.summary == f"Bilan de votre diffusion{NBSP}: 3 messages envoyés."
     assert proactive.summary == "Bilan de votre diffusion" and proactive.text == "**Bilan** de votre diffusion"
-    assert plain_reply.summary is None
+    assert plain_reply.summary == f"Avec plaisir{NBSP}!", "every message has its summary (fresh reader, A5)"
 
 
 async def test_no_open_question_is_said_without_an_emoji(runtime, talk):

@@ -115,7 +115,7 @@ async def test_values_saved_in_the_turns_transaction_are_seen_when_the_list_ends
     await seed(runtime)
     julien = talk("julien-aad", "Julien Petit")
     listing = texts(await julien.say("mettre à jour mes indicateurs"))
-    count = int(listing.split("**DPB**\u00a0: ")[1].split("\u00a0")[0])
+    count = int(listing.split("La direction **DPB** a ")[1].split("\u00a0")[0])
     for _ in range(count):
         await julien.say("10")
         await julien.say("aucun")

@@ -98,7 +98,7 @@ async def test_a_contributor_sees_only_their_directorate_whatever_the_filter(bot
     refused = texts(await nadia.say("synthèse direction DPB"))
     unknown = texts(await nadia.say("état d’avancement direction XYZ"))
 
-    assert "Direction DCP – Commande publique" in own
+    assert "Direction DCP (Commande publique)" in own
     assert "150 heures au 2ᵉ trimestre 2026" in own and "280 heures" not in own
     assert "ENV-01" not in own and DPB_SECRET_COMMENT not in own and "DPB" not in own
     assert refused == "Vous ne pouvez consulter que la synthèse de votre direction (DCP)."

@@ -56,13 +56,13 @@ def lead(seeded, talk):
 
 async def test_a_contributor_enters_a_value_with_a_comment_and_a_confirmation(seeded, nadia):
     listing = texts(await nadia.say("mettre à jour mes indicateurs"))
-    assert "**DCP** : 10 indicateurs à renseigner" in listing
+    assert "La direction **DCP** a 10 indicateurs à renseigner :" in listing
     assert "- **IND-01** Part des marchés notifiés comportant au moins une considération environnementale · 3\u1d49\u00a0trimestre 2026\n" in listing
     assert "(1/10) **IND-01**" in listing and "3\u1d49\u00a0trimestre 2026 · en pourcentage" in listing
     assert "(2026-T3)" not in listing, "nobody types the period code while answering"
     assert "Un commentaire sur IND-01 (45,5\u00a0%)\u00a0?" in texts(await nadia.say("45,5 %"))
     confirm = texts(await nadia.say("Source : recensement OECP"))
-    assert "J’enregistre **45,5\u00a0%** pour IND-01 (direction DCP, 3\u1d49\u00a0trimestre 2026), commentaire « Source : recensement OECP » ?" in confirm
+    assert "J’enregistre **45,5\u00a0%** pour IND-01 (direction DCP, 3\u1d49\u00a0trimestre 2026), commentaire « Source : recensement OECP » ?" in confirm, "the comment is shown as others read it"
     assert await value_rows(seeded) == [], "nothing is saved before the confirmation"
     saved = texts(await nadia.say("oui"))
     assert "Enregistré : 45,5\u00a0% pour IND-01." in saved and "(2/10) **IND-02**" in saved
@@ -89,7 +89,7 @@ async def test_a_typo_is_explained_and_asked_again(seeded, nadia):
     await nadia.say("saisir mes indicateurs")
     retry = texts(await nadia.say("12 €"))
     assert "Cet indicateur s’exprime en pourcentage (%) : « 12 € » est en euros." in retry
-    assert "essai 2 sur 3" in retry
+    assert "(2\u1d49\u00a0essai sur 3)" in retry
     assert "Un commentaire sur IND-01 (12\u00a0%)\u00a0?" in texts(await nadia.say("douze"))
     await nadia.say("aucun")
     await nadia.say("oui")
@@ -151,7 +151,7 @@ async def test_the_dialog_survives_a_restart_of_the_bot(seeded, nadia, clock):
 
 async def test_the_end_says_what_was_saved_and_what_remains(seeded, lead):
     listing = texts(await lead.say("mettre à jour les indicateurs de DPB"))
-    assert "**DPB** : 3 indicateurs" in listing
+    assert "La direction **DPB** a 3 indicateurs" in listing
     for answer in ("1 200 heures", "RAS", "oui", "passer"):
         await lead.say(answer)
     end = texts(await lead.say("passer"))
@@ -164,7 +164,7 @@ async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, l
     asked = texts(await lead.say("mettre à jour mes indicateurs"))
     assert "Pour quelle direction ?" in asked and "[DRM]" in asked
     one = texts(await lead.say("DRM"))
-    assert "**DRM** : 1 indicateur à renseigner." in one and "Je vais vous le demander." in one and "un par un" not in one
+    assert "La direction **DRM** a 1 indicateur à renseigner :" in one and "Je vais vous le demander." in one and "un par un" not in one
     await lead.say("annuler")
     past = texts(await lead.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
     assert "IND-03" in past and "IND-15" in past and "IND-12" not in past, "only the quarterly ones for a quarter"
@@ -176,7 +176,7 @@ async def test_the_lead_picks_a_directorate_and_may_give_a_past_period(seeded, l
 async def test_a_contributor_keeps_to_their_directorate_and_the_current_period(seeded, nadia):
     replies = texts(await nadia.say("mettre à jour les indicateurs de DPB pour 2025-T4"))
     assert "Seules les personnes responsables du SPASER peuvent choisir une autre période" in replies
-    assert "votre direction (DCP)" in replies and "**DCP** : 10 indicateurs" in replies
+    assert "votre direction (DCP)" in replies and "La direction **DCP** a 10 indicateurs" in replies
 
 
 async def test_officials_and_unknown_people_cannot_enter_values(seeded, talk):
@@ -197,7 +197,7 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
     assert "remplace 40\u00a0%, conservé dans l’historique" in reply
     trail = texts(await lead.say("historique de IND-01"))
     assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
-    assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% → 42,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
+    assert "3\u1d49\u00a0trimestre 2026, DCP : 40\u00a0% →\u00a042,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
     assert "« erreur de périmètre »" in trail
 
 
@@ -206,7 +206,7 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
 
 async def test_what_is_due_for_a_contributor_and_for_the_lead(seeded, nadia, lead):
     mine = texts(await nadia.say("Quels indicateurs dois-je renseigner ?"))
-    assert "**DCP** : 10 indicateurs à renseigner" in mine and "IND-04" in mine and "IND-08" not in mine
+    assert "La direction **DCP** a 10 indicateurs à renseigner :" in mine and "IND-04" in mine and "IND-08" not in mine
     assert "[Saisir par le chat] | [Ouvrir le formulaire]" in mine
     assert "3\u1d49\u00a0trimestre 2026 · en pourcentage (%)" in mine and "2026-T3" not in mine
     overview = texts(await lead.say("quels indicateurs dois-je renseigner ?"))
@@ -321,7 +321,7 @@ async def test_a_form_with_an_error_saves_nothing_and_comes_back_with_the_values
     card = card_of(await nadia.say("formulaire indicateurs"))
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45", "valeur|IND-02|2026-T3": "12 €", "commentaire|IND-03|2026-T3": "sans valeur"})
     replies = await nadia.submit(data)
-    assert "Rien n’a été enregistré : 2 champs à corriger" in texts(replies)
+    assert "Rien n’a été enregistré\u00a0: deux champs sont à corriger." in texts(replies)
     back = card_of(replies)
     inputs = card_inputs(back)
     assert inputs["valeur|IND-01|2026-T3"]["value"] == "45" and inputs["valeur|IND-02|2026-T3"]["value"] == "12 €"

@@ -44,7 +44,7 @@ def test_no_coming_copil_warns_with_the_expected_french_message():
     warning = warnings[0]
     assert (warning.window, warning.problem, warning.count) == (CadenceWindow.COMING, CadenceProblem.BELOW, 0)
     assert warning.message == (
-        "Comité de pilotage\u00a0: aucune réunion prévue dans les 12 prochains mois, "
+        "Comité de pilotage\u00a0: aucune réunion prévue dans les 12\u00a0prochains mois, "
         "alors que le SPASER en recommande 1 à 2 par an."
     )
 
@@ -57,7 +57,7 @@ def test_too_many_coming_cotech_warns_above_with_plural_message():
         (CadenceWindow.COMING, CadenceProblem.ABOVE, 5)
     ]
     assert warnings[0].message == (
-        "Comité technique\u00a0: 5\u00a0réunions prévues dans les 12 prochains mois, "
+        "Comité technique\u00a0: 5\u00a0réunions prévues dans les 12\u00a0prochains mois, "
         "alors que le SPASER en recommande 3 à 4 par an."
     )
 
@@ -79,7 +79,7 @@ def test_past_window_counts_held_and_planned_and_warns_below():
     warnings = check_cadence(CommitteeKind.COTECH, meetings, TODAY, PARIS)
     assert [(w.window, w.problem, w.count) for w in warnings] == [(CadenceWindow.PAST, CadenceProblem.BELOW, 2)]
     assert warnings[0].message == (
-        "Comité technique\u00a0: 2\u00a0réunions au cours des 12 derniers mois, alors que le SPASER en recommande 3 à 4 par an."
+        "Comité technique\u00a0: 2\u00a0réunions au cours des 12\u00a0derniers mois, alors que le SPASER en recommande 3 à 4 par an."
     )
 
 
@@ -107,7 +107,7 @@ def test_edited_range_is_used_in_the_check_and_the_message():
     meetings = [meeting(2026, 9, 1), meeting(2025, 9, 1), meeting(2026, 1, 1)]
     warnings = check_cadence(strict, meetings, TODAY, PARIS)
     assert [w.message for w in warnings] == [
-        "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12 prochains mois, alors que le SPASER en recommande 2 par an."
+        "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12\u00a0prochains mois, alors que le SPASER en recommande 2 par an."
     ]
 
 

@@ -274,7 +274,7 @@ def test_the_letter_o_typed_for_a_zero_is_named_and_the_value_shown_as_it_should
     error = refused(text, unit)
     assert error.problem is ValueProblem.NOT_A_NUMBER
     assert error.message == (
-        f"«\u00a0{text}\u00a0» n’est pas un nombre\u00a0: la lettre O y remplace le chiffre zéro. "
+        f"«\u00a0{text}\u00a0» contient la lettre O au lieu du chiffre zéro. "
         f"Tapez la valeur en chiffres\u00a0: «\u00a0{retyped}\u00a0»."
     )
     assert_french(error.message)

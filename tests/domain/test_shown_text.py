@@ -15,3 +15,14 @@ def test_quotes_around_a_word_and_digits_stay_as_typed():
 
 def test_a_link_typed_by_someone_does_not_render():
     assert shown("[clique](javascript:alert(1))") == "]\u200b(".join(["[clique", "javascript:alert(1))"])
+
+
+def test_a_space_typed_before_a_colon_or_inside_guillemets_does_not_break():
+    """A broadcast card showed a line starting « : merci… » (fresh reader, A4)."""
+    typed = "Le bilan sera présenté au COPIL : merci de le lire ! Des questions ? « Bilan » ; 10:30, :) et http://x.fr/?a=1"
+
+    assert shown(typed) == (
+        "Le bilan sera présenté au COPIL\u00a0: merci de le lire\u00a0! Des questions\u00a0? «\u00a0Bilan\u00a0»\u00a0; "
+        "10:30,\u00a0:) et http://x.fr/?a=1"
+    ), "hours and addresses stay as typed; a smiley stays with its word"
+    assert shown("Rappel: demain") == "Rappel: demain", "only a space that is there becomes a no-break one"

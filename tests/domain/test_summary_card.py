@@ -159,7 +159,7 @@ def test_directorate_without_values_renders_with_what_it_must_report():
     shown = texts(content)
     assert "Non renseigné" in shown
     assert "À remonter : A (année 2025)." in shown
-    assert "Direction DCP – Commande publique" in shown
+    assert "Direction DCP (Commande publique)" in shown
 
 
 def test_directorate_without_indicators_is_told_so():

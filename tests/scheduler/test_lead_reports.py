@@ -28,7 +28,7 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
 
     [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text]
     lines = report.splitlines()
-    assert lines[0] == "2\u00a0messages n’ont pas pu être remis à tout le monde."
+    assert lines[0] == "Deux messages n’ont pas pu être remis à tout le monde."
     assert lines[1].startswith("- Le rappel « Rappel : comité de pilotage du SPASER dans 7 jours")
     assert lines[2].startswith("- La synthèse « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
     assert lines[3].startswith("- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui")
@@ -48,7 +48,7 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     await feature.jobs.drain_outbox()
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
-    assert notice.text.replace("\u00a0", " ").startswith("2 destinataires n’ont pas reçu le message « Changement de date")
+    assert notice.text.replace("\u00a0", " ").startswith("Deux destinataires n’ont pas reçu le message « Changement de date")
     assert "- Ces personnes n’ont jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux, Paul Durand. Installez-leur" in notice.text
 
 
@@ -87,7 +87,7 @@ async def test_two_changes_sent_together_name_each_person_once(sqlite_database, 
     await feature.jobs.drain_outbox()
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
-    assert notice.text.splitlines()[0].startswith("1\u00a0destinataire n’a pas reçu le message")
+    assert notice.text.splitlines()[0].startswith("Un destinataire n’a pas reçu le message")
     assert notice.text.count("Lucie Roux") == 1
 
 

@@ -113,7 +113,7 @@ async def test_retryable_errors_stop_after_the_bounded_tries_and_the_lead_is_tol
     assert connector.attempts == 4  # three tries for Nadia, then the notice to the lead
     [(conversation, text)] = received(connector)
     assert conversation == "a:camille@ville.fr" and lead.role is Role.LEAD
-    assert "Nadia Benali" in text and f"{status}" in text and "Rappel : comité technique" in text
+    assert "Nadia Benali" in text and f"{status}" in text and "Rappel\u00a0: comité technique" in text
 
 
 class UnreachableNetwork:
@@ -352,7 +352,7 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
 
     first, *reasons = notice.text.splitlines()
     assert first == (
-        "3\u00a0destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026 : "
+        "Trois destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026\u00a0: "
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »."
     )
     assert reasons == [

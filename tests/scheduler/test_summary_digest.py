@@ -99,7 +99,7 @@ async def test_the_weekly_digest_goes_to_subscribers_in_their_scope_once_a_week(
     assert sorted(c for c, _ in weekly) == ["a:camille@ville.fr"] * 2 + ["a:nadia@ville.fr"] * 2
     nadia_card = cards_to(connector, "a:nadia@ville.fr")[0]
     scope_line = nadia_card["body"][2]["text"]
-    assert scope_line.startswith("Direction DCP – Commande publique")
+    assert scope_line.startswith("Direction DCP (Commande publique)")
     assert "ENV-01" not in str(nadia_card)
 
 
