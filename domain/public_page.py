@@ -232,7 +232,7 @@ def _value_cell(indicator: PublicIndicator) -> str:
 
 def _target_cell(indicator: PublicIndicator) -> str:
     if indicator.target is None:
-        return "Pas de cible"
+        return "Sans cible"  # as the status next to it (reader 1, C4)
     return f"{escape(indicator.shown(indicator.target))} en {indicator.target_year}"
 
 

@@ -386,7 +386,7 @@ function cardCounts(text) {
 /** Per indicator code, the latest value (without the « ; … » notes) and the status, from the card. */
 function cardLines(text) {
   const lines = {};
-  for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Non renseigné|Pas de cible)$/gm)) {
+  for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(value).split(' ; ')[0], status };
   }
   return lines;

@@ -43,3 +43,9 @@ def test_an_axis_heading_says_the_axis_once_as_the_report_names_it():
     assert "<h3>Axe environnemental\u00a0: achats écologiquement responsables</h3>" in html
     assert "<caption>Dernière valeur, cible et progression des indicateurs de l’axe environnemental</caption>" in html
     assert html.count("achats écologiquement responsables") == 1
+
+
+def test_an_indicator_without_a_target_says_sans_cible_in_both_cells():
+    """Reader 1, C4: « Pas de cible » next to « Sans cible »."""
+    html = page(emissions(target=None, target_year=None, status=Status.NO_TARGET, period="2025"))
+    assert html.count("Sans cible") == 2 and "Pas de cible" not in html
