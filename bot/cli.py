@@ -211,9 +211,14 @@ def reminders(settings: Settings) -> None:
 
     async def work(runtime):
         repository = runtime.committees.repository
-        return await repository.meetings(), await repository.scheduled_reminders(), await runtime.outbox.counts()
+        return (
+            await repository.meetings(),
+            await repository.scheduled_reminders(),
+            await runtime.outbox.counts(),
+            await runtime.outbox.unreachable_people(),
+        )
 
-    meetings, scheduled, counts = asyncio.run(_with_runtime(settings, work))
+    meetings, scheduled, counts, unreachable_people = asyncio.run(_with_runtime(settings, work))
     meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
     print(f"Rappels programmés : {len(scheduled)}")
@@ -227,25 +232,34 @@ def reminders(settings: Settings) -> None:
     if len(scheduled) > MAX_REMINDERS_LISTED:
         left_out = len(scheduled) - MAX_REMINDERS_LISTED
         print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
-    print(outbox_counts_text(counts))
+    print(outbox_counts_text(counts, unreachable_people))
 
 
 _OUTBOX_STATES = {
-    "sent": ("envoyé", "envoyés"),
+    "sent": ("remis", "remis"),
     "pending": ("à envoyer", "à envoyer"),
     "sending": ("en cours d’envoi", "en cours d’envoi"),
     "failed": ("en échec", "en échec"),
-    "unreachable": ("destinataire injoignable", "destinataires injoignables"),
+    "unreachable": ("non remis", "non remis"),
     "cancelled": ("retiré", "retirés"),
 }
 
 
-def outbox_counts_text(counts: dict[str, int]) -> str:
-    """« Messages : 9 envoyés, 18 destinataires injoignables »: the count first, words that agree."""
+def outbox_counts_text(counts: dict[str, int], unreachable_people: int | None = None) -> str:
+    """« Messages : 9 remis, 18 non remis (10 personnes injoignables) »: the count first, words that
+    agree; the messages not delivered are counted apart from the people they were for (one person
+    who never opened the assistant misses every reminder)."""
     from domain.text import counted
 
     states = [*_OUTBOX_STATES, *sorted(set(counts) - set(_OUTBOX_STATES))]
-    parts = [counted(counts[state], *_OUTBOX_STATES.get(state, (state, state))) for state in states if counts.get(state)]
+    parts = []
+    for state in states:
+        if not counts.get(state):
+            continue
+        part = counted(counts[state], *_OUTBOX_STATES.get(state, (state, state)))
+        if state == "unreachable" and unreachable_people:
+            part += f" ({counted(unreachable_people, 'personne injoignable', 'personnes injoignables')})"
+        parts.append(part)
     return "Messages : " + (", ".join(parts) or "aucun")
 
 

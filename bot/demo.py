@@ -10,7 +10,9 @@ from domain.people import Role
 from domain.text import fold
 
 DEMO_DOMAIN = "demo-spaser.fr"
-DEMO_ORGANISATION = "Ville de Démoville (organisme fictif)"
+DEMO_ORGANISATION = "Ville de Démoville"
+"""The demo's name on the public page; the one configured (`SPASER_ORGANISATION_NAME`, on the report
+and the cards) wins, so that the organisation has one name everywhere."""
 DEMO_DIRECTORATES = (
     ("DCP", "Direction de la commande publique"),
     ("DPB", "Direction du patrimoine bâti"),
@@ -70,7 +72,7 @@ async def load_demo(runtime: BotRuntime, tenant_id: str, folder: Path | None = N
     counts = {"directorates": len(DEMO_DIRECTORATES), "new_directorates": created, "people": len(DEMO_PEOPLE)}
     counts.update(await _load_indicators(runtime))
     counts.update(await _load_decp(runtime, folder or Path.cwd()))
-    await runtime.public_page.name_organisation(DEMO_ORGANISATION)
+    await runtime.public_page.name_organisation(runtime.settings.organisation.name or DEMO_ORGANISATION)
     return counts
 
 

@@ -96,7 +96,7 @@ class BroadcastAudience:
         if self.kind is AudienceKind.DIRECTORATES:
             noun = "direction" if len(self.directorates) == 1 else "directions"
             return f"{noun} {', '.join(self.directorates)}"
-        return "directions ayant des indicateurs à remonter"
+        return "directions ayant des indicateurs à saisir"
 
     @property
     def to_phrase(self) -> str:
@@ -231,13 +231,13 @@ def _names(names: Sequence[str]) -> str:
 
 
 def nobody_reachable_text(resolved: ResolvedAudience) -> str:
-    """Why nobody can receive the message (every person aimed at never wrote to the assistant), and
+    """Why nobody can receive the message (no person aimed at opened a conversation with the assistant), and
     what to do, in the words of the delivery reports."""
     count = len(resolved.unreachable)
     them = agreed(count, "lui", "leur")
     return (
         f"Personne ne peut recevoir ce message pour l’instant : {_names(resolved.unreachable)} "
-        f"n’{agreed(count, 'a', 'ont')} encore jamais écrit à l’assistant dans Teams. "
+        f"n’{agreed(count, 'a', 'ont')} pas encore ouvert de conversation avec l’assistant dans Teams. "
         f"Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant, "
         "puis diffusez à nouveau votre message."
     )
@@ -261,7 +261,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
         body.append(
             _text_block(
                 f"⚠ Ne {'le recevront' if several else 'le recevra'} pas : {_names(resolved.unreachable)}, "
-                f"qui n’{'ont' if several else 'a'} encore jamais écrit à l’assistant dans Teams.",
+                f"qui n’{'ont' if several else 'a'} pas encore ouvert de conversation avec l’assistant dans Teams.",
                 weight="Bolder",
                 color="Attention",
             )

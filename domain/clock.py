@@ -125,6 +125,21 @@ def format_time_fr(moment: datetime, zone: ZoneInfo | str | None = None) -> str:
     return format_time(local.time(), TIME_PATTERN, locale=DATE_LOCALE)
 
 
+def link_expiry_text(expires_at: datetime, lifetime: timedelta, now: datetime, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
+    """« valable une heure (jusqu’à 2 h 50) », the day named when it is not today's (« … (jusqu’au
+    lundi 7 décembre 2026 à 0 h 30) »): how long a link lasts, before the moment it stops."""
+    minutes = round(lifetime.total_seconds() / 60)
+    hours, rest = divmod(minutes, 60)
+    span = _amount(hours, "une", "heure") if hours and not rest else f"{minutes}\u00a0minutes"
+    tz = load_timezone(zone)
+    local = require_aware(expires_at, "date").astimezone(tz)
+    if local.date() == require_aware(now, "date").astimezone(tz).date():
+        until = f"jusqu’à {format_time(local.time(), TIME_PATTERN, locale=DATE_LOCALE)}"
+    else:
+        until = f"jusqu’au {format_datetime_fr(expires_at, tz)}"
+    return f"valable {span} ({until})"
+
+
 _NUMBER_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf", 10: "dix"}
 
 

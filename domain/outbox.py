@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -242,8 +243,8 @@ PROBLEMS = (
     ),
     Problem(
         NO_REFERENCE[:20],
-        "Cette personne n’a jamais écrit à l’assistant dans Teams",
-        "Ces personnes n’ont jamais écrit à l’assistant dans Teams",
+        "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams",
+        "Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams",
         "Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
     ),
     Problem(
@@ -292,7 +293,8 @@ def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30)
 
 def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30) -> list[str]:
     """One sentence per reason for (name, recorded error) pairs, each reason once, in order of first
-    appearance: « Ces personnes n’ont jamais écrit à l’assistant dans Teams : A, B, C. », not the
+    appearance: « Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams :
+    A, B, C. », not the
     reason per name."""
     grouped: dict[Problem, list[tuple[str, str | None]]] = defaultdict(list)
     for name, error in failures:
@@ -385,21 +387,48 @@ def event_problem_notices(
             if number not in missed[key]:
                 missed[key].append(number)
 
-    lines = [f"{counted_in_words(len(groups), 'message')} n’ont pas pu être remis à tout le monde."]
-    lines += [
-        f"- {_upper_first(kind_name)} « {_subject(rows)} »"
-        for kind_name, (_, _, rows) in zip((name for name, _ in names), groups, strict=True)
-    ]
-    failures = [(key[0], errors[key]) for key in missed if key[1] is not None]
-    lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
-    installed = [key[0] for key in missed if key[1] is None]
-    if installed:
-        lines.append(f"- {installed_sentence(installed)}")
+    # The messages as a list, then who missed what and why as sentences: a reason is not a message.
+    lines = [f"{len(groups)} messages n’ont pas pu être remis à tout le monde :"]
+    lines += [f"- {text[:1].upper()}{text[1:]}" for text in _descriptions(groups, names)]
     if partly := _partly_missed(missed, [reference for _, reference in names]):
         lines.append(partly)
+    failures = [(key[0], errors[key]) for key in missed if key[1] is not None]
+    lines += reasons_with_names(failures)
+    installed = [key[0] for key in missed if key[1] is None]
+    if installed:
+        lines.append(installed_sentence(installed))
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
+
+
+# The first lines of a meeting's reminder and of its COPIL summary (committees.messages, summary.digests).
+_REMINDER_TEXT = re.compile(r"^Rappel\s?:\s(?P<label>.+?) du SPASER .*?, le (?P<when>.+)$")
+_DIGEST_TEXT = re.compile(r"^Synthèse SPASER avant le (?P<label>.+?) du (?P<when>.+?)\s?:\s")
+
+
+def _descriptions(groups: list[tuple[str, str, list]], names: list[tuple[str, str]]) -> list[str]:
+    """Each message said once: « le rappel du comité de pilotage du lundi 7 décembre 2026 à 10 h 00 », « la
+    synthèse envoyée avant ce comité », never « le rappel « Rappel : … » »; others named and quoted."""
+    meetings, descriptions = set(), []
+    for (kind, _, rows), (name, _) in zip(groups, names, strict=True):
+        subject = _subject(rows)
+        if kind == SourceKind.REMINDER and (match := _REMINDER_TEXT.match(subject)):
+            meetings.add((match["label"], match["when"]))
+            descriptions.append(f"le rappel du {match['label']} du {match['when']}")
+        elif kind == SourceKind.DIGEST and (match := _DIGEST_TEXT.match(subject)):
+            descriptions.append((match["label"], match["when"]))
+        else:
+            descriptions.append(f"{name} « {_without_kind(kind, subject)} »")
+    return [
+        text if isinstance(text, str) else "la synthèse envoyée avant ce comité" if text in meetings
+        else f"la synthèse envoyée avant le {text[0]} du {text[1]}" for text in descriptions
+    ]
+
+
+def _without_kind(kind: str, subject: str) -> str:
+    """« COPIL demain » after « le rappel », not « le rappel « Rappel : COPIL demain » »."""
+    return re.sub(r"^Rappel\s?:\s", "", subject) if kind == SourceKind.REMINDER else subject
 
 
 def _message_names(groups: list[tuple[str, str, list]], timezone: str) -> list[tuple[str, str]]:
@@ -407,8 +436,8 @@ def _message_names(groups: list[tuple[str, str, list]], timezone: str) -> list[t
     are of the same kind, the reference adds the start of its first line to tell them apart."""
     kinds = [_kind_name(kind, rows, timezone) for kind, _, rows in groups]
     return [
-        (name, name if kinds.count(name) == 1 else f"{name} « {plain_excerpt(_subject(rows), 60)} »")
-        for name, (_, _, rows) in zip(kinds, groups, strict=True)
+        (name, name if kinds.count(name) == 1 else f"{name} « {plain_excerpt(_without_kind(kind, _subject(rows)), 60)} »")
+        for name, (kind, _, rows) in zip(kinds, groups, strict=True)
     ]
 
 
@@ -429,18 +458,18 @@ def _kind_name(kind: str, rows: list, timezone: str) -> str:
     return "le message"
 
 
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], references: list[str]) -> str | None:
-    """« Camille Martin n’a pas reçu la synthèse ; Hélène Dubois et Marc Lefèvre n’ont reçu aucun des
-    deux. »: said only when someone missed some of the messages, not all of them."""
+    """« Camille Martin n’a pas reçu le rappel ; la synthèse ne lui était pas destinée. Hélène Dubois et
+    Marc Lefèvre n’ont reçu aucun des deux. »: when someone missed some of the messages only. Who cannot
+    be reached at all missed the others because they were not for her: said, lest the lead think she got them."""
     total = len(references)
     by_name: dict[str, set[int]] = defaultdict(set)
+    unreachable: dict[str, bool] = {}
     for (name, problem), numbers in missed.items():
         if problem is not None:
             by_name[name].update(numbers)
+            person_level = problem in PROBLEMS and problem.prefix != EXPIRED
+            unreachable[name] = unreachable.get(name, True) and person_level
     by_numbers: dict[tuple[int, ...], list[str]] = defaultdict(list)
     for name, numbers in by_name.items():
         by_numbers[tuple(sorted(numbers))].append(name)
@@ -448,11 +477,23 @@ def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], referenc
     partial = sorted((numbers, names) for numbers, names in by_numbers.items() if numbers != every)
     if not partial:
         return None
-    parts = []
+    sentences = []
     for numbers, names in partial:
-        messages = joined([references[number] for number in numbers])
-        parts.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {messages}")
+        count = len(names)
+        sentence = f"{joined(sorted_names(names))} n’{agreed(count, 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
+        if all(unreachable[name] for name in names):
+            others = [references[n] for n in range(total) if n not in numbers]
+            sentence += f" ; {joined(others)} ne {agreed(count, 'lui', 'leur')} {_not_meant(others)}"
+        sentences.append(sentence)
     if names := by_numbers.get(every):
         none = "aucun des deux" if total == 2 else "aucun de ces messages"
-        parts.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {none}")
-    return " ; ".join(parts) + "."
+        sentences.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {none}")
+    return ". ".join(sentences) + "."
+
+
+def _not_meant(references: list[str]) -> str:
+    """« était pas destiné », « était pas destinée », « étaient pas destinés »: agreed with the
+    messages named (« le rappel », « la synthèse », « l’annonce… »)."""
+    feminine = all(reference.startswith(("la ", "l’annonce")) for reference in references)
+    ending = ("e" if feminine else "") + ("s" if len(references) > 1 else "")
+    return f"{'étaient' if len(references) > 1 else 'était'} pas destiné{ending}"

@@ -32,10 +32,11 @@ CSV_COLUMNS = (
     "progression_pct", "statut", "remarque",
 )
 AXIS_TITLES = {
-    Axis.SOCIAL: "Achats socialement responsables",
-    Axis.ENVIRONMENTAL: "Achats écologiquement responsables",
-    Axis.RESPONSIBLE_ECONOMY: "Économie responsable et accès des PME",
-    Axis.GOVERNANCE: "Gouvernance et suivi",
+    # After « Axe social : »: the axis as the report and the chat name it, then what it is about.
+    Axis.SOCIAL: "achats socialement responsables",
+    Axis.ENVIRONMENTAL: "achats écologiquement responsables",
+    Axis.RESPONSIBLE_ECONOMY: "accès des PME et de l’économie sociale et solidaire",
+    Axis.GOVERNANCE: "pilotage et suivi du SPASER",
 }
 
 
@@ -55,6 +56,8 @@ class PublicIndicator:
     status: Status
     note: str = ""
     counted_noun: str = ""
+    due_period: str | None = None
+    """The period due today: a value older than it is stale (« Valeur pour l’année 2025 pas encore disponible »)."""
 
     def shown(self, number: Decimal | None) -> str:
         return "—" if number is None else format_value(number, self.unit, self.counted_noun)
@@ -99,6 +102,7 @@ def public_indicators(
                 status=line.status,
                 note=note,
                 counted_noun=snapshot.counted_noun,
+                due_period=line.due_period.code if line.is_stale else None,
             )
         )
     return tuple(indicators)
@@ -183,7 +187,8 @@ def public_page_html(page: PublicSpaser) -> str:
         "(UTF-8, séparateur virgule, nombres avec un point décimal).</p>",
         "</section>",
         "</main>",
-        f"<footer><p>Page publiée par : {organisation}, avec l’assistant SPASER.</p></footer>",
+        # A label, not « publiée par … »: the article depends on the name (la Ville, le Département, Lyon).
+        f"<footer><p>Éditeur de la page : {organisation}. Page réalisée avec l’assistant SPASER.</p></footer>",
         "</body>",
         "</html>",
     ]
@@ -193,9 +198,9 @@ def public_page_html(page: PublicSpaser) -> str:
 def _axis_table(axis: Axis, indicators: list[PublicIndicator]) -> list[str]:
     title = AXIS_TITLES[axis]
     rows = [
-        f"<h3>{escape(title)}</h3>",
+        f"<h3>Axe {escape(axis.value)} : {escape(title)}</h3>",
         "<table>",
-        f"<caption>Indicateurs de l’axe « {escape(title)} »</caption>",
+        f"<caption>Dernière valeur, cible et progression des indicateurs de l’axe {escape(axis.value)}</caption>",
         "<thead><tr>"
         + "".join(f'<th scope="col">{name}</th>' for name in ("Indicateur", "Dernière valeur", "Cible", "Progression", "Origine"))
         + "</tr></thead>",
@@ -227,12 +232,14 @@ def _value_cell(indicator: PublicIndicator) -> str:
 
 def _target_cell(indicator: PublicIndicator) -> str:
     if indicator.target is None:
-        return "Pas de cible"
+        return "Sans cible"  # as the status next to it (reader 1, C4)
     return f"{escape(indicator.shown(indicator.target))} en {indicator.target_year}"
 
 
 def _progress_cell(indicator: PublicIndicator) -> str:
     status = escape(indicator.status.value[:1].upper() + indicator.status.value[1:])
+    if indicator.due_period:  # a value, but an older one: « non renseigné » next to it read as a contradiction
+        return f"Valeur pour {escape(parse_period(indicator.due_period).with_article())} pas encore disponible"
     if indicator.progress_percent is None:
         return status
     percent = max(0.0, min(100.0, indicator.progress_percent))

@@ -268,10 +268,10 @@ scenario('the contributor fills the rest in the form; a value out of range is re
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
   const [history] = await chat.say('historique de IND-02', /Historique des saisies/);
   assert.match(history, /^IND-02 — Part des marchés notifiés comportant au moins une considération sociale/m);
-  assert.match(history, /3ᵉ trimestre 2026, DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d’insertion »/);
-  assert.match(history, /2ᵉ trimestre 2026, DCP : .*, par Nadia Benali le /, 'the demo history is kept');
+  assert.match(history, /3ᵉ trimestre 2026, direction DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d’insertion »/);
+  assert.match(history, /2ᵉ trimestre 2026, direction DCP : .*, par Nadia Benali le /, 'the demo history is kept');
   const [refusedValue] = await chat.say('historique de IND-05', /Historique des saisies/);
-  assert.match(refusedValue, /année 2025, DCP : 38 %, par Megan Bowen/);
+  assert.match(refusedValue, /Année 2025, direction DCP : 38 %, par Megan Bowen/);
   assert.doesNotMatch(refusedValue, /140/, 'the refused form saved nothing');
 });
 
@@ -349,14 +349,14 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
   assert.match(welcome, /Avec le rôle « élu·e ou directeur·rice »/);
   const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
-  assert.match(compact, /^Synthèse SPASER\nVille de Démo-sur-Loire · Toutes directions · au /);
+  assert.match(compact, /^Synthèse SPASER\nVille de Démoville · Toutes directions · au /);
   const counts = cardCounts(compact);
   assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 24, `24 active demo indicators: ${JSON.stringify(counts)}`);
   // Ten seconds to read: counters, chart, the few points needing attention, one line on the
   // reports and the next meeting; the indicators one by one are in the detail.
   assert.match(compact, /Points d’attention\n(?:.*\n){0,6}IND-12 Déchets de chantier valorisés\n/);
   assert.match(compact, /… et \d+ autres? indicateurs? à suivre : voir le détail\./);
-  assert.match(compact, /6 directions à jour sur les 7 concernées pour la période en cours\./);
+  assert.match(compact, /6 directions à jour sur les 7 concernées pour l’année \d{4}, le (?:1er|2ᵉ) semestre \d{4} ou le \dᵉ trimestre \d{4}, selon l’indicateur\./);
   assert.match(compact, /Prochaine réunion : comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
   assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');
   assert.ok((await official.lastCardButtons()).includes('Voir le détail'));
@@ -373,8 +373,8 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
   assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération environnementale\n64,5 % au 3ᵉ trimestre 2026/);
   assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
-  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ t CO₂e en 2024 ; l’année 2025 reste à remonter/);
-  assert.match(summaryCard, /À jour : DCP, /);
+  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ t CO₂e en 2024 ; l’année 2025 reste à saisir/);
+  assert.match(summaryCard, /Les directions DCP, .* sont à jour\./);
 });
 
 /** `{atteint: 1, 'en bonne voie': 13, …}` from the five counters at the top of the summary card. */
@@ -387,7 +387,7 @@ function cardCounts(text) {
 /** Per indicator code, the latest value (without the « ; … » notes) and the status, from the card. */
 function cardLines(text) {
   const lines = {};
-  for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Non renseigné|Pas de cible)$/gm)) {
+  for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(value).split(' ; ')[0], status };
   }
   return lines;
@@ -445,7 +445,7 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /Adele Vance/);
   assert.match(preview, /Envoi à :\nmembres du COPIL/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
-  assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont encore jamais écrit à l’assistant/);
+  assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore ouvert de conversation avec l’assistant/);
   await chat.say('oui', /Envoi en cours à 1 destinataire /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>

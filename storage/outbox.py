@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, Text, and_, func, or_, select, update
+from sqlalchemy import Column, DateTime, Index, Integer, Text, and_, cast, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
@@ -336,6 +336,13 @@ class OutboxRepository:
             query = query.where(Delivery.source_kind == source_kind.value)
         async with self._db.session() as session:
             return {state: count for state, count in await session.execute(query)}
+
+    async def unreachable_people(self) -> int:
+        """How many people the unreachable deliveries were for (one person misses every reminder)."""
+        who = func.coalesce(cast(Delivery.person_id, Text), Delivery.recipient_label)
+        query = select(func.count(func.distinct(who))).where(Delivery.state == DeliveryState.UNREACHABLE.value)
+        async with self._db.session() as session:
+            return (await session.execute(query)).scalar() or 0
 
     async def list(self, source_kind: SourceKind | None = None) -> list[Delivery]:
         query = select(Delivery).order_by(Delivery.id)

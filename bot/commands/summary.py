@@ -18,7 +18,7 @@ from datetime import timedelta
 from bot.router import REGISTERED, Command, CommandCall
 from dialogs.cards import adaptive_card, card_message
 from domain.cards import im_back
-from domain.clock import format_datetime_fr
+from domain.clock import link_expiry_text
 from domain.errors import DomainError
 from domain.people import Role
 from domain.summary import answers, wording
@@ -83,13 +83,16 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             await call.turn_context.send_activity(_capitalised(error.message))
             return
         url, expires_at = links.link(call.person.id, export_format, request, EXPORT_LINK_LIFETIME)
+        validity = link_expiry_text(expires_at, EXPORT_LINK_LIFETIME, expires_at - EXPORT_LINK_LIFETIME, tz)
         body = [
             {"type": "TextBlock", "text": f"{wording.TITLE} ({_FORMAT_NAMES[export_format]})", "size": "Medium",
              "weight": "Bolder", "wrap": True},
-            {"type": "TextBlock", "text": f"{_what(export_format)} · {wording.scope_text(summary)}", "wrap": True},
+            {"type": "TextBlock", "text": f"{_what(export_format)}.", "wrap": True},
+            {"type": "TextBlock", "text": wording.scope_text(summary), "wrap": True, "isSubtle": True,
+             "spacing": "None"},
             {"type": "TextBlock", "wrap": True, "isSubtle": True, "size": "Small",
-             "text": f"Lien personnel valable jusqu’au {format_datetime_fr(expires_at, tz)} ; ne le transférez pas "
-                     "(redemandez l’export pour un nouveau lien)."},
+             "text": f"Ce lien est personnel et {validity}. Ne le transférez pas : pour un nouveau lien, "
+                     "redemandez l’export."},
         ]
         action = {"type": "Action.OpenUrl", "title": f"Télécharger ({export_format.value.upper()})", "url": url}
         await call.turn_context.send_activity(
@@ -146,7 +149,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             (r"^(les )?directions (en retard|pas a jour|a relancer)$",),
             answering(answers.not_up_to_date_answer),
             roles=REGISTERED,
-            help_line="« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la période en cours",
+            help_line="« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la dernière période terminée",
             topic="Synthèse",
             intent="directorates_not_up_to_date",
         ),

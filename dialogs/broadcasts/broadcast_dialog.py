@@ -52,7 +52,7 @@ AUDIENCE_CHOICES = (
      {"kind": AudienceKind.COMMITTEE.value, "committee": CommitteeKind.COTECH.value}),
     (Choice("Certaines directions", synonyms=["directions", "une direction", "des directions", "certaines"]),
      {"kind": AudienceKind.DIRECTORATES.value}),
-    (Choice("Directions en retard", synonyms=["en retard", "retard", "retardataires", "indicateurs à remonter"]),
+    (Choice("Directions en retard", synonyms=["en retard", "retard", "retardataires", "indicateurs à remonter", "indicateurs à saisir"]),
      {"kind": AudienceKind.DUE.value}),
 )
 
@@ -60,7 +60,7 @@ AUDIENCE_CHOICES = (
 class BroadcastDialog(SpaserDialog):
     help_text = (
         "Je diffuse votre message à tout le monde, aux membres d’un comité, à des directions ou aux directions "
-        "qui ont encore des indicateurs à remonter. Vous verrez un aperçu avant l’envoi, puis un compte rendu des envois."
+        "qui ont encore des indicateurs à saisir. Vous verrez un aperçu avant l’envoi, puis un compte rendu des envois."
     )
     cancel_text = "C’est annulé : aucun message n’a été envoyé."
 

@@ -72,6 +72,12 @@ class CommitteeType:
                 f"({self.max_per_year}) de réunions par an."
             )
 
+    def range_with_preposition(self) -> str:
+        """« de 1 à 2 par an », « de 2 par an », « d’au plus 1 par an »: after « la cadence prévue est »
+        (the range is a setting the lead may change, not the SPASER's word)."""
+        text = self.recommended_range_fr()
+        return f"d’{text}" if text.startswith("au ") else f"de {text}"
+
     def recommended_range_fr(self) -> str:
         if self.min_per_year == self.max_per_year:
             return f"{self.max_per_year} par an"
@@ -178,7 +184,9 @@ def _meetings_phrase(count: int, window: CadenceWindow) -> str:
     meetings = "aucune réunion" if count == 0 else counted(count, "réunion")
     if window is CadenceWindow.COMING:
         return f"{meetings} {agreed(count, 'prévue', 'prévues')} dans les 12 prochains mois"
-    return f"{meetings} au cours des 12 derniers mois"
+    # « enregistrée dans l’assistant »: a meeting held but never entered is not counted, and the
+    # catalogue may count committees too (« 3 comités techniques en 2025 »).
+    return f"{meetings} {agreed(count, 'enregistrée', 'enregistrées')} dans l’assistant au cours des 12 derniers mois"
 
 
 def check_cadence(
@@ -222,7 +230,7 @@ def check_cadence(
             continue
         message = (
             f"{committee_type.label} : {_meetings_phrase(count, window)}, "
-            f"alors que le SPASER en recommande {committee_type.recommended_range_fr()}."
+            f"alors que la cadence prévue est {committee_type.range_with_preposition()}."
         )
         warnings.append(
             CadenceWarning(

@@ -162,11 +162,11 @@ def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | No
 
 
 def cadence_lines(types: dict[CommitteeKind, CommitteeType], warnings: Sequence[CadenceWarning]) -> list[str]:
-    lines = [f"⚠️ {warning.message}" for warning in warnings]
+    lines = [f"⚠ {warning.message}" for warning in warnings]
     warned = {warning.kind for warning in warnings}
     for kind, committee_type in types.items():
         if kind not in warned:
             lines.append(
-                f"✅ {committee_type.label} : cadence respectée ({committee_type.recommended_range_fr()} recommandés)."
+                f"✅ {committee_type.label} : cadence respectée (prévue : {committee_type.recommended_range_fr()})."
             )
     return lines

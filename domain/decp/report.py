@@ -268,11 +268,13 @@ def missing_environmental_text(contracts: Sequence[ContractLine], total: int, si
     if total == 0:
         return (
             f"Aucun marché notifié depuis le {start} sans considération environnementale dans les DECP importées. "
-            "La loi Climat et Résilience en demande une dans chaque marché."
+            "La loi Climat et Résilience en demande une dans chaque marché dont la consultation est engagée depuis "
+            "cette date."
         )
     lines = [
         f"{counted(total, 'marché notifié', 'marchés notifiés')} depuis le {start} sans aucune considération "
-        "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché :"
+        "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché dont la "
+        "consultation est engagée depuis cette date (un marché notifié depuis a pu être lancé avant) :"
     ]
     for line in contracts[:CONTRACTS_LISTED]:
         lines.append(

@@ -75,7 +75,11 @@ def history_line(view: ValueView, timezone: str) -> str:
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
     comment = f" — « {shown(view.comment)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
-    return f"- {view.period.label}, {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} le {when}{comment}"
+    period = view.period.label[:1].upper() + view.period.label[1:]  # « Année 2022 » starts a line like « 3ᵉ trimestre »
+    return (
+        f"- {period}, direction {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} "
+        f"le {when}{comment}"
+    )
 
 
 def update_buttons(directorate_code: str | None) -> list[dict]:

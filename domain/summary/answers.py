@@ -44,10 +44,10 @@ def not_up_to_date_answer(summary: Summary) -> str:
     rows = [row for row in summary.completeness if row.expected > 0]
     behind = [row for row in rows if not row.is_complete]
     if not rows:
-        return "Aucun indicateur n’est attendu pour la période en cours."
+        return "Aucun indicateur n’est à saisir en ce moment."
     if not behind:
-        return f"Toutes les directions sont à jour pour la période en cours ({wording.completeness_headline(summary)})"
-    lines = [f"**Saisies manquantes pour la période en cours** — {wording.completeness_headline(summary)}"]
+        return f"Toutes les directions sont à jour {wording.due_periods_text(summary)}."
+    lines = [f"**Saisies manquantes** — {wording.completeness_headline(summary)}"]
     lines += [
         f"- **{row.directorate.code}** : {wording.completeness_sentence(row)} ; {wording.missing_sentence(row)}" for row in behind
     ]

@@ -29,7 +29,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.attention import attention_points
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
-from domain.text import excerpt
+from domain.text import agreed, directorates_text, excerpt
 
 MAX_CARD_BYTES = 26_500
 MAX_LISTED_DIRECTORATES = 10
@@ -41,7 +41,7 @@ MAX_DIRECTORATE_NAME_CHARACTERS = 40
 """Names are cut only when the detail card with full names would pass `max_bytes`."""
 MAX_ATTENTION_ITEMS = 3
 DETAIL_BUTTON = "Voir le détail"
-CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible et remontées par direction"
+CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible"
 
 WARNING_COLOR = "Attention"
 """⚠ texts are red (`Attention`) like the broadcast preview's: Teams' yellow `Warning` is hard to
@@ -273,7 +273,7 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
     if not rows:
         return []
     items: list[dict[str, Any]] = [
-        _text("Remontées de la période en cours", weight="Bolder", size="Medium"),
+        _text(wording.COMPLETENESS_HEADING, weight="Bolder", size="Medium"),
         _text(wording.completeness_headline(summary), spacing="Small"),
     ]
     if summary.viewed_directorate:
@@ -281,7 +281,7 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
         if missing:
             listed = ", ".join(f"{m.indicator_code} ({m.period.label})" for m in missing[:MAX_LISTED_MISSING])
             more = f" et {len(missing) - MAX_LISTED_MISSING} autres" if len(missing) > MAX_LISTED_MISSING else ""
-            items.append(_text(f"⚠ À remonter : {listed}{more}.", color=WARNING_COLOR, spacing="Small"))
+            items.append(_text(f"⚠ À saisir : {listed}{more}.", color=WARNING_COLOR, spacing="Small"))
         elif rows[0].expected == 0:
             items.append(_text(wording.completeness_text(rows[0]), isSubtle=True, spacing="Small"))
     else:
@@ -300,7 +300,9 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
                                    isSubtle=True, spacing="None"))
         complete = [row.directorate.code for row in rows if row.is_complete]
         if complete:
-            items.append(_text("À jour : " + ", ".join(complete), size="Small", isSubtle=True, spacing="Small"))
+            named = directorates_text(complete)
+            up_to_date = f"{named[:1].upper()}{named[1:]} {agreed(len(complete), 'est', 'sont')} à jour."
+            items.append(_text(up_to_date, size="Small", isSubtle=True, spacing="Small"))
     return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
 
 

@@ -9,8 +9,8 @@ indicators the chart weighs 50–90 KB, so URL it is. The PNG is reduced to a 64
 which keeps it 4× smaller without visible loss on flat bars and text.
 
 `card_chart_png` is the card's image (progress only, drawn at card width so labels stay legible
-inline; "allowExpand" lets Teams enlarge it); `summary_chart_png` draws any panels, wide, for
-the reports.
+inline; "allowExpand" lets Teams enlarge it; no heading: the card's own says it); `summary_chart_png`
+draws any panels, wide, for the reports, which print the heading above the image.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class _Layout:
 # WIDE for reports (A4 width, room for long labels); COMPACT is drawn at the width a Teams card
 # shows it (~540 px), so that its 8-point labels are not scaled down to illegibility.
 WIDE = _Layout(width_inches=8.0, labels_inches=2.9, label_characters=44, legend_columns=4, title_points=11)
-COMPACT = _Layout(width_inches=5.4, labels_inches=2.0, label_characters=29, legend_columns=3, title_points=9.5)
+COMPACT = _Layout(width_inches=5.4, labels_inches=2.3, label_characters=33, legend_columns=3, title_points=9.5)
 
 
 def summary_chart_png(
@@ -92,25 +92,30 @@ def summary_chart_png(
     *,
     with_title: bool = True,
     compact: bool = False,
+    panel_titles: bool = True,
 ) -> bytes:
     """The chart of `summary` with the panels asked for, as PNG bytes.
 
-    `with_title=False` leaves out the summary title, for a report that already shows it;
+    `with_title=False` leaves out the summary title, for a card or report that already shows it;
+    `panel_titles=False` leaves out each panel's title, for a report whose section heading says it;
     `compact=True` draws it at card width (see `card_chart_png`).
 
     Panels are placed in inches by hand rather than by matplotlib's constrained layout, which
     draws the figure twice and doubled the time; labels are wrapped to a fixed width instead.
     """
     with rc_context(_RC_PARAMS):
-        return _summary_chart_png(summary, panels, with_title, COMPACT if compact else WIDE)
+        return _summary_chart_png(summary, panels, with_title, COMPACT if compact else WIDE, panel_titles)
 
 
 def card_chart_png(summary: Summary) -> bytes:
-    """The image for the card: progress only (the card lists completeness as text), card-wide."""
-    return summary_chart_png(summary, panels=(Panel.PROGRESS,), compact=True)
+    """The image for the card: progress only (the card lists completeness as text), card-wide,
+    under the card's title rather than a second one."""
+    return summary_chart_png(summary, panels=(Panel.PROGRESS,), with_title=False, compact=True)
 
 
-def _summary_chart_png(summary: Summary, panels: Sequence[Panel], with_title: bool, layout: _Layout) -> bytes:
+def _summary_chart_png(
+    summary: Summary, panels: Sequence[Panel], with_title: bool, layout: _Layout, panel_titles: bool = True
+) -> bytes:
     completeness = [row for row in summary.completeness if row.expected > 0]
     progress_rows = _progress_rows(summary)
     drawn = [
@@ -126,7 +131,8 @@ def _summary_chart_png(summary: Summary, panels: Sequence[Panel], with_title: bo
     ]
     below = [LEGEND_INCHES if panel is Panel.PROGRESS else AXIS_LABEL_INCHES for panel in drawn]
     title = TITLE_INCHES if with_title else 0.1
-    total = title + sum(PANEL_TITLE_INCHES + height + after + PANEL_GAP_INCHES for height, after in zip(heights, below))
+    panel_title = PANEL_TITLE_INCHES if panel_titles else 0.0
+    total = title + sum(panel_title + height + after + PANEL_GAP_INCHES for height, after in zip(heights, below))
     figure = Figure(figsize=(layout.width_inches, total), dpi=DPI)
     if with_title:
         heading = f"{wording.TITLE} – {wording.scope_text(summary, with_organisation=False)}"
@@ -136,12 +142,12 @@ def _summary_chart_png(summary: Summary, panels: Sequence[Panel], with_title: bo
     left = layout.labels_inches / layout.width_inches
     width = 1 - left - RIGHT_MARGIN_INCHES / layout.width_inches
     for panel, height, after in zip(drawn, heights, below):
-        top -= PANEL_TITLE_INCHES
+        top -= panel_title
         axes = figure.add_axes((left, (top - height) / total, width, height / total))
         if panel is Panel.PROGRESS:
-            _draw_progress(axes, progress_rows, layout)
+            _draw_progress(axes, progress_rows, layout, panel_titles)
         else:
-            _draw_completeness(axes, completeness, layout)
+            _draw_completeness(axes, completeness, layout, panel_titles)
         top -= height + after + PANEL_GAP_INCHES
     return _png(figure)
 
@@ -162,9 +168,13 @@ def _progress_rows(summary: Summary) -> list[Axis | IndicatorLine]:
     return rows
 
 
-def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) -> None:
+PROGRESS_TITLE = "Avancement vers la cible"
+
+
+def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout, with_title: bool = True) -> None:
     positions = list(range(len(rows)))
-    axes.set_title("Avancement vers la cible", loc="left", fontsize=layout.title_points, fontweight="bold")
+    if with_title:
+        axes.set_title(PROGRESS_TITLE, loc="left", fontsize=layout.title_points, fontweight="bold")
     labels = []
     for position, row in zip(positions, rows):
         if isinstance(row, Axis):
@@ -173,7 +183,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout) 
                 axes.axhline(position - 0.5, color="#bdbdbd", lw=0.8)
             continue
         labels.append(_wrap(f"{row.code} {_WITHOUT_BRACKETS.sub('', row.label)}", layout.label_characters))
-        _draw_progress_bar(axes, position, row)
+        _draw_progress_bar(axes, position, row, layout)
     axes.axvline(100, color="#424242", linestyle="--", lw=1)
     axes.set_yticks(positions, labels, fontsize=8)
     for row, tick in zip(rows, axes.get_yticklabels()):
@@ -203,7 +213,34 @@ def progress_bar_label(line: IndicatorLine) -> str:
     return f"{round(line.progress_percent)} %".replace("-", "−")
 
 
-def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
+def _units_per_inch(layout: _Layout) -> float:
+    return PROGRESS_AXIS_MAX / (layout.width_inches - layout.labels_inches - RIGHT_MARGIN_INCHES)
+
+
+def value_label_place(shown: float, expected: float | None, label: str, layout: _Layout) -> tuple[float, str, bool]:
+    """Where a bar's value label goes, as (x, horizontal alignment, inside the bar): inside the bar's
+    end when it fits, otherwise just after it; and, when the « attendu à ce jour » tick would cross
+    it there, after the tick (« 44 % » was printed across the tick of a bar at 44 %)."""
+    units = _units_per_inch(layout)
+    width = len(label) * LABEL_EM * LABEL_POINTS / 72 * units  # the label's width in axis units
+    gap = 1.5
+
+    def clear(start: float, end: float) -> bool:
+        return expected is None or not start - gap / 2 <= expected <= end + gap / 2
+
+    if shown - gap - width >= 0 and shown > 20 and clear(shown - gap - width, shown - gap):
+        return shown - gap, "right", True
+    if clear(shown + gap, shown + gap + width):
+        return shown + gap, "left", False
+    return max(shown, expected) + gap, "left", False
+
+
+LABEL_POINTS = 8
+LABEL_EM = 0.62
+"""Average width of a bold DejaVu Sans character, in ems: enough to place a label, not to typeset it."""
+
+
+def _draw_progress_bar(axes, position: int, line: IndicatorLine, layout: _Layout = WIDE) -> None:
     if line.progress_percent is None:
         if line.is_stale:
             note = f"{line.due_period.label} : valeur non renseignée"
@@ -214,26 +251,30 @@ def _draw_progress_bar(axes, position: int, line: IndicatorLine) -> None:
     shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))
     axes.barh(position, shown, color=STATUS_HEX[line.status], height=0.62)
     label = progress_bar_label(line)
-    inside = shown > 20
+    tick = line.expected_progress_percent if line.status is not Status.ACHIEVED else None
+    x, align, inside = value_label_place(shown, tick, label, layout)
     axes.text(
-        shown - 1.5 if inside else shown + 1.5,
+        x,
         position,
         label,
         va="center",
-        ha="right" if inside else "left",
-        fontsize=8,
+        ha=align,
+        fontsize=LABEL_POINTS,
         color="white" if inside else "#212121",
         fontweight="bold",
     )
-    if line.expected_progress_percent is not None and line.status is not Status.ACHIEVED:
-        axes.plot([line.expected_progress_percent] * 2, [position - 0.38, position + 0.38], color="#212121", lw=1.6)
+    if tick is not None:
+        axes.plot([tick] * 2, [position - 0.38, position + 0.38], color="#212121", lw=1.6)
 
 
-def _draw_completeness(axes, rows: Sequence[DirectorateCompleteness], layout: _Layout) -> None:
+def _draw_completeness(
+    axes, rows: Sequence[DirectorateCompleteness], layout: _Layout, with_title: bool = True
+) -> None:
     ordered = sorted(rows, key=lambda row: row.directorate.code)
     positions = list(range(len(ordered)))
-    axes.set_title("Remontées de la période en cours, par direction", loc="left", fontsize=layout.title_points,
-                   fontweight="bold")
+    if with_title:
+        axes.set_title(f"{wording.COMPLETENESS_HEADING}, par direction", loc="left", fontsize=layout.title_points,
+                       fontweight="bold")
     for position, row in zip(positions, ordered):
         percent = row.percent or 0.0
         colour = COMPLETE_HEX if row.is_complete else PARTLY_HEX if percent >= 50 else BEHIND_HEX
@@ -254,7 +295,7 @@ def _draw_completeness(axes, rows: Sequence[DirectorateCompleteness], layout: _L
     axes.set_ylim(len(ordered) - 0.5, -0.5)
     axes.set_xlim(0, 100)
     _percent_axis(axes)
-    axes.set_xlabel("Part des indicateurs remontés pour la période à renseigner", fontsize=8)
+    axes.set_xlabel("Part des indicateurs saisis pour la période à renseigner", fontsize=8)
 
 
 def _percent_axis(axes) -> None:
@@ -300,9 +341,20 @@ _WITHOUT_BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
 def _wrap(text: str, width: int, lines: int = LABEL_LINES) -> str:
-    """At most `lines` lines of `width` characters, the last one cut with an ellipsis."""
-    wrapped = textwrap.wrap(" ".join(text.split()), width=width) or [""]
-    if len(wrapped) > lines:
-        wrapped = wrapped[:lines]
-        wrapped[-1] = wrapped[-1][: width - 1].rstrip() + "…"
-    return "\n".join(wrapped)
+    """At most `lines` lines of `width` characters. A longer text keeps its start and its end, the
+    middle cut with an ellipsis: labels of one catalogue often start alike (« Part des marchés
+    notifiés comportant au moins… ») and differ at the end (« …considération sociale »)."""
+    words = text.split()
+    wrapped = textwrap.wrap(" ".join(words), width=width) or [""]
+    if len(wrapped) <= lines:
+        return "\n".join(wrapped)
+    head = wrapped[: lines - 1]
+    used = len(" ".join(head).split())
+    tail: list[str] = []
+    for word in reversed(words[used:]):
+        if len(" ".join(["…", word, *tail])) > width:
+            break
+        tail.insert(0, word)
+    if not tail:  # one last word longer than a line: cut it
+        return "\n".join([*head, "…" + words[-1][-(width - 1):]])
+    return "\n".join([*head, " ".join(["…", *tail])])

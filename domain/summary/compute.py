@@ -22,9 +22,10 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   cible ». Target reached (≥ for a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
   linear path is computed: the path starts at the baseline (or, without one, the first value)
   at the end of the first reported period and reaches the target on 31 December of the target
-  year; at or ahead of the path → « en bonne voie », behind → « en retard ».
+  year; at or ahead of the path, or behind it by less than 1 % of the target
+  (`TOLERANCE_PERCENT_OF_TARGET`) → « en bonne voie », further behind → « en retard ».
 - **A directorate's view of a summed indicator** shared by several directorates has no
-  comparable target (the target is the organisation's): its status is « pas de cible » with a
+  comparable target (the target is the organisation's): its status is « sans cible » with a
   note; means keep the target, which applies to each directorate's rate.
 - **Completeness** counts, per directorate, the indicators it is responsible for that have a
   value for the period due today (`storage.periods.current_reporting_period`); indicators computed
@@ -44,6 +45,7 @@ from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_si
 from domain.indicators.periods import Frequency, Period, current_reporting_period
 from domain.summary.aggregate import MEAN_QUANTUM, Aggregator, PeriodValue
 from domain.summary.model import (
+    TOLERANCE_PERCENT_OF_TARGET,
     AxisSection,
     DirectorateCompleteness,
     DirectorateInfo,
@@ -246,8 +248,11 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         status = _status(indicator.direction, judged.value, indicator.target, expected)
         progress = _progress(indicator.direction, judged.value, baseline, indicator.target)
         expected_progress = float(fraction) * 100
-        if status is Status.LATE and round(progress) >= round(expected_progress):
-            status = Status.ON_TRACK  # as shown: « avancement 44 % (attendu 44 %) » is not behind
+        if status is Status.LATE and (
+            round(progress) >= round(expected_progress)  # as shown: « 44 % … (44 % attendus) » is not behind
+            or abs(judged.value - expected) * 100 < abs(indicator.target) * TOLERANCE_PERCENT_OF_TARGET
+        ):
+            status = Status.ON_TRACK
     return IndicatorLine(
         snapshot=indicator,
         status=status,
@@ -296,7 +301,7 @@ def _judged_index(
 
 def _target_note(indicator: IndicatorSnapshot, target_applies: bool) -> str | None:
     if indicator.target is None:
-        return "pas de cible"
+        return "sans cible"
     if not target_applies:
         return "cible fixée pour l’ensemble des directions"
     return None

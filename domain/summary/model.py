@@ -42,8 +42,13 @@ class Status(StrEnum):
     ON_TRACK = "en bonne voie"
     LATE = "en retard"
     NOT_REPORTED = "non renseigné"
-    NO_TARGET = "pas de cible"
+    NO_TARGET = "sans cible"
 
+
+TOLERANCE_PERCENT_OF_TARGET = Decimal(1)
+"""A value behind its path by less than this share of its target (in %) is « en bonne voie »
+(compute.py; the report's rules and the card's footnote say « 1 % »): a gap of 1 280 € on a
+target of 1 200 000 € calls for no catch-up measure."""
 
 # Order used for headline counts and legends: good news first, then what needs attention.
 STATUS_ORDER = (Status.ACHIEVED, Status.ON_TRACK, Status.LATE, Status.NOT_REPORTED, Status.NO_TARGET)

@@ -23,6 +23,8 @@ from domain.summary.model import STATUS_ORDER, IndicatorLine, Summary
 from domain.text import agreed, typographic_apostrophes
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
+KEPT_TOGETHER_ROWS = 8
+"""A table of up to this many rows is printed on one page (HTML: `table.short`; the PDF does the same)."""
 MAX_ATTENTION_LINES = 8
 """Items per group on the first page; the rest is in the detail, so the page stays one page."""
 NOTHING_TO_FLAG = "Aucun point d’attention : tous les indicateurs sont renseignés et sur leur trajectoire."
@@ -94,7 +96,11 @@ def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[st
 
 
 COMPUTED_SOURCES_HEADING = "Sources des calculs automatiques"
-COMPUTED_SOURCES_INTRO = "Ces valeurs sont calculées à partir des données essentielles de la commande publique (DECP)."
+COMPUTED_SOURCES_INTRO = (
+    "Ces valeurs sont calculées à partir des données essentielles de la commande publique (DECP), publiées pour "
+    "chaque marché de 40 000 € HT ou plus : elles ne comptent pas les marchés plus petits, qu’un indicateur "
+    "saisi par les directions sur le même sujet peut inclure (le nombre de marchés réservés, par exemple)."
+)
 
 
 def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str]]]]:
@@ -129,7 +135,7 @@ def warning_messages(summary: Summary) -> list[str]:
 def panel_alt(panel: Panel) -> str:
     if panel is Panel.PROGRESS:
         return "Graphique : avancement de chaque indicateur vers sa cible"
-    return "Graphique : part des indicateurs remontés par direction"
+    return "Graphique : part des indicateurs saisis par direction"
 
 
 _HTML_STYLE = """
@@ -141,12 +147,12 @@ h1{margin:0}h2{border-bottom:2px solid #e0e0e0;padding-bottom:.2em;margin-top:1.
 .count{border:1px solid #e0e0e0;border-radius:6px;padding:.5em 1em;text-align:center;min-width:7em}
 .count b{display:block;font-size:2em}
 table{border-collapse:collapse;width:100%;font-size:.9em}
-th,td{border-bottom:1px solid #e0e0e0;padding:.35em .5em;text-align:left;vertical-align:top}
+th,td{border-bottom:1px solid #e0e0e0;padding:.35em .5em;text-align:left;vertical-align:top;hyphens:auto}
 th{background:#e3f2fd}.status{font-weight:bold;white-space:nowrap}
 .warning{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em;margin:.5em 0}
 .detail{break-before:page}
 img{max-width:100%}
-@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}
+@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}table.short{break-inside:avoid}}
 """
 
 
@@ -227,8 +233,9 @@ def _html_indicators(summary: Summary) -> list[str]:
         )
     for section in summary.sections:
         parts.append(f"<h2>Axe {escape(section.axis.value)}</h2>")
+        short = ' class="short"' if len(section.lines) <= KEPT_TOGETHER_ROWS else ""
         parts.append(
-            "<table><tr><th>Indicateur</th><th>Dernière valeur</th><th>Cible</th>"
+            f"<table{short}><tr><th>Indicateur</th><th>Dernière valeur</th><th>Cible</th>"
             "<th>Avancement</th><th>Tendance</th><th>Statut</th></tr>"
         )
         for line in section.lines:
@@ -250,9 +257,9 @@ def _html_completeness(summary: Summary) -> list[str]:
     if not summary.completeness:
         return []
     parts = [
-        "<h2>Remontées de la période en cours</h2>",
+        f"<h2>{wording.COMPLETENESS_HEADING}</h2>",
         f"<p>{escape(wording.completeness_headline(summary))}</p>",
-        "<table><tr><th>Direction</th><th>Indicateurs remontés</th><th>À remonter</th></tr>",
+        "<table><tr><th>Direction</th><th>Indicateurs saisis</th><th>À saisir</th></tr>",
     ]
     for row in summary.completeness:
         missing = wording.missing_text(row)
@@ -289,7 +296,7 @@ def _html_comments(summary: Summary) -> list[str]:
     for line, items in comments:
         parts.append(f"<h3>{escape(line.code)} {escape(line.label)}</h3><ul>")
         parts.extend(
-            f"<li><b>{escape(name)}</b> ({escape(period)}) : {escape(comment)}</li>" for name, period, comment in items
+            f"<li><b>{escape(name)}</b> ({escape(period)}) : « {escape(comment)} »</li>" for name, period, comment in items
         )
         parts.append("</ul>")
     return parts

@@ -3,7 +3,7 @@
 « », · and arrows print without relying on fonts installed on the server.
 
 Page 1: the organisation's logo and name, the title, the counts per status and the points
-d'attention; the detail starts on page 2.
+d'attention; the detail starts on page 2 with the progress chart, then the tables by axis.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from PIL import Image
 from domain.clock import DEFAULT_TIMEZONE
 from domain.summary import wording
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
-from domain.summary.model import STATUS_ORDER, Summary
+from domain.summary.model import STATUS_ORDER, AxisSection, Summary
 from domain.summary.report import (
     COMPUTED_SOURCES_HEADING,
     COMPUTED_SOURCES_INTRO,
+    KEPT_TOGETHER_ROWS,
     NOTHING_TO_FLAG,
     REPORT_SUBTITLE,
     attention_groups,
@@ -159,27 +160,45 @@ def _attention_page(pdf: FPDF, summary: Summary) -> None:
             _paragraph(pdf, group.more, 4.3)
 
 
+INDICATOR_COLUMNS_MM = (44, 50, 58, 28)
+"""Widths of the indicator tables' columns (180 mm): the longest word of each cell fits (fpdf2 cuts a
+word wider than its column without a hyphen), « En bonne voie » stays on one line."""
+COMPLETENESS_COLUMNS_MM = (62, 52, 66)
+"""« 10 sur 10 (100 %), plus 3 calculés automatiquement » on two lines, never « automatiqueme / nt »."""
+
+
 def _indicators(pdf: FPDF, summary: Summary) -> None:
+    """The progress chart on the page that opens the detail, as in the HTML report, then the tables:
+    after them, the chart took a page of its own and left the last table's page almost empty."""
+    png = summary_chart_png(summary, panels=(Panel.PROGRESS,), with_title=False, panel_titles=False)
+    _heading(pdf, "Avancement vers la cible", keep=0)
+    _chart(pdf, png, panel_alt(Panel.PROGRESS))
+    _keep_room(pdf, 70)
     pdf.set_font(_PDF_FONT, "B", 14)
     _paragraph(pdf, "Détail des indicateurs", 8)
     for section in summary.sections:
-        _heading(pdf, f"Axe {section.axis.value}")
-        pdf.set_font(_PDF_FONT, "", 8)
-        with pdf.table(col_widths=(54, 50, 36, 20), **_TABLE_STYLE) as table:
-            table.row(("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut"))
-            for line in section.lines:
-                row = table.row()
-                row.cell(f"{line.code} {line.label}")
-                row.cell("\n".join(part for part in (value_cell(line), wording.trend_text(line)) if part))
-                row.cell("\n".join(part for part in (wording.target_text(line), wording.progress_text(line)) if part))
-                row.cell(
-                    wording.status_title(line.status),
-                    style=FontFace(emphasis="BOLD", color=_rgb(STATUS_HEX[line.status])),
-                )
-    png = summary_chart_png(summary, panels=(Panel.PROGRESS,), with_title=False)
-    _keep_room(pdf, _chart_height(pdf, png) + 20)
-    _heading(pdf, "Avancement vers la cible")
-    _chart(pdf, png, panel_alt(Panel.PROGRESS))
+        if len(section.lines) <= KEPT_TOGETHER_ROWS:
+            with pdf.offset_rendering() as trial:
+                _axis_table(trial, section)
+            if trial.page_break_triggered:
+                pdf.add_page()
+        _axis_table(pdf, section)
+
+
+def _axis_table(pdf: FPDF, section: AxisSection) -> None:
+    _heading(pdf, f"Axe {section.axis.value}")
+    pdf.set_font(_PDF_FONT, "", 8)
+    with pdf.table(col_widths=INDICATOR_COLUMNS_MM, **_TABLE_STYLE) as table:
+        table.row(("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut"))
+        for line in section.lines:
+            row = table.row()
+            row.cell(f"{line.code} {line.label}")
+            row.cell("\n".join(part for part in (value_cell(line), wording.trend_text(line)) if part))
+            row.cell("\n".join(part for part in (wording.target_text(line), wording.progress_text(line)) if part))
+            row.cell(
+                wording.status_title(line.status),
+                style=FontFace(emphasis="BOLD", color=_rgb(STATUS_HEX[line.status])),
+            )
 
 
 def _comments(pdf: FPDF, summary: Summary) -> None:
@@ -193,7 +212,7 @@ def _comments(pdf: FPDF, summary: Summary) -> None:
         _paragraph(pdf, f"{line.code} {line.label}", 5)
         pdf.set_font(_PDF_FONT, "", 9)
         for name, period, comment in items:
-            _paragraph(pdf, f"• {name} ({period}) : {comment}", 4.6)
+            _paragraph(pdf, f"• {name} ({period}) : « {comment} »", 4.6)
         pdf.ln(1)
 
 
@@ -282,15 +301,15 @@ def _completeness(pdf: FPDF, summary: Summary) -> None:
         return
     png = None
     if any(row.expected for row in summary.completeness) and len(summary.completeness) > 1:
-        png = summary_chart_png(summary, panels=(Panel.COMPLETENESS,), with_title=False)
+        png = summary_chart_png(summary, panels=(Panel.COMPLETENESS,), with_title=False, panel_titles=False)
         _keep_room(pdf, _chart_height(pdf, png) + 26)
-    _heading(pdf, "Remontées de la période en cours")
+    _heading(pdf, wording.COMPLETENESS_HEADING)
     pdf.set_font(_PDF_FONT, "", 9)
     _paragraph(pdf, wording.completeness_headline(summary), 5)
     if png is not None:
         _chart(pdf, png, panel_alt(Panel.COMPLETENESS))
     pdf.set_font(_PDF_FONT, "", 8)
-    with pdf.table(col_widths=(60, 25, 95), **_TABLE_STYLE) as table:
-        table.row(("Direction", "Indicateurs remontés", "À remonter"))
+    with pdf.table(col_widths=COMPLETENESS_COLUMNS_MM, **_TABLE_STYLE) as table:
+        table.row(("Direction", "Indicateurs saisis", "À saisir"))
         for row in summary.completeness:
             table.row((row.directorate.display, wording.completeness_text(row), wording.missing_text(row) or "—"))

@@ -27,12 +27,14 @@ _STATUS_PLURALS = {
 
 RULES_HEADING = "Règles de lecture"
 RULES_ITEMS = (
-    "Statut : atteint si la cible est atteinte ; sinon en bonne voie ou en retard selon une trajectoire "
-    "linéaire de la valeur de référence (fin de la première période renseignée) à la cible (31 décembre de "
-    "l’année cible).",
-    "Période : une valeur plus ancienne que la période à renseigner est affichée avec sa période et comptée "
-    "comme non renseignée.",
-    "Somme des directions : les valeurs de la dernière période remontée par toutes les directions, additionnées.",
+    "Statut : atteint si la cible est atteinte ; sinon, la valeur est comparée à une progression régulière "
+    "entre la valeur de référence (à la fin de la première période renseignée) et la cible (au 31 décembre de "
+    "l’année cible) : en bonne voie si elle a au moins la valeur attendue à ce jour, ou s’en écarte de moins de "
+    "1 % de la cible ; en retard sinon.",
+    "Période à renseigner : pour chaque indicateur, la dernière période terminée selon sa fréquence (l’année, le "
+    "semestre ou le trimestre écoulé). Une valeur plus ancienne est affichée avec sa période et comptée comme non "
+    "renseignée.",
+    "Somme des directions : les valeurs de la dernière période saisie par toutes les directions, additionnées.",
     "Moyenne des directions : la moyenne simple de leurs valeurs.",
     "Moyenne pondérée : chaque direction compte selon un autre indicateur de la même direction et de la même "
     "période ; une direction sans cette pondération n’est pas comptée.",
@@ -42,8 +44,9 @@ RULES_ITEMS = (
 """How the report reads, one rule a line; the catalogue declares each indicator's rule (sum, mean…)."""
 
 CARD_RULES_TEXT = (
-    "Statut selon une trajectoire linéaire de la référence à la cible ; une valeur plus ancienne "
-    "que la période à renseigner compte comme non renseignée. Règles détaillées dans le rapport exporté."
+    "Le statut compare la valeur à une progression régulière entre la valeur de référence et la cible (un écart "
+    "de moins de 1 % de la cible est toléré) ; une valeur plus ancienne que la période à renseigner compte comme "
+    "non renseignée. Règles détaillées dans le rapport exporté."
 )
 
 
@@ -98,12 +101,12 @@ def headline_text(summary: Summary) -> str:
 
 def value_text(line: IndicatorLine) -> str:
     """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 directions sur 5) », « dernière valeur :
-    48 200 tCO2e en 2024 ; l’année 2025 reste à remonter » or « aucune valeur remontée »: a value
+    48 200 tCO2e en 2024 ; l’année 2025 reste à saisir » or « aucune valeur saisie »: a value
     never goes without its period, written as a French sentence says it (`Period.in_sentence`)."""
     if line.latest_value is None or line.latest_period is None:
-        text = "aucune valeur remontée"
+        text = "aucune valeur saisie"
     else:
-        text = f"{line.show(line.latest_value)} {line.latest_period.in_sentence()}"
+        text = f"{shown_value(line)} {line.latest_period.in_sentence()}"
         if line.is_partial:
             text += f" (d’après {_out_of(line.reporting_count, line.responsible_count)})"
         if line.is_stale:
@@ -111,13 +114,22 @@ def value_text(line: IndicatorLine) -> str:
             if line.pending_period == line.due_period:
                 text = f"dernière valeur : {text} ; pour {due}, {_answered(line.pending_count, line.responsible_count)}"
             else:
-                text = f"dernière valeur : {text} ; {due} reste à remonter"
+                text = f"dernière valeur : {text} ; {due} reste à saisir"
         elif line.pending_period is not None:
             pending = line.pending_period.with_article()
-            text += f" ; pour {pending}, {_answered(line.pending_count, line.responsible_count)}"
+            text += f" ; pour {pending}, {_answered(line.pending_count, line.responsible_count)}"
     if line.unweighted:
-        text += f" ; {unweighted_text(line)}"
+        text += f" ; {unweighted_text(line)}"
     return text
+
+
+def shown_value(line: IndicatorLine) -> str:
+    """The latest value with its unit; a mean of the directorates' values to one decimal place
+    (« 31,9 % », not « 31,85 % »: the directorates typed one)."""
+    value = line.latest_value
+    if line.aggregation in (AggregationRule.MEAN, AggregationRule.WEIGHTED_MEAN) and value.as_tuple().exponent < -1:
+        value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return line.show(value)
 
 
 def _out_of(count: int, total: int) -> str:
@@ -151,22 +163,35 @@ def aggregation_text(line: IndicatorLine) -> str:
 
 
 def late_text(line: IndicatorLine) -> str:
-    """« 1 270 tonnes en 2025 ; la trajectoire prévoit 1 400 tonnes »: where a late indicator stands."""
+    """« 1 270 tonnes en 2025 ; la trajectoire prévoit 1 400 tonnes (cible : 2 000 tonnes en 2030) »:
+    where a late indicator stands against its path and its target."""
     text = value_text(line)
     if line.expected_value is not None:
-        expected = line.expected_value
-        # A count is whole (« 4 comités », never « 3,5 »).
-        places = Decimal(1) if abs(expected) >= 100 or line.unit is Unit.COUNT else Decimal("0.1")
-        shown = line.show(expected.quantize(places, rounding=ROUND_HALF_UP))
-        text += f"\u00a0; la trajectoire prévoit {shown}"
+        text += f"\u00a0; la trajectoire prévoit {expected_text(line)}"
+        if line.snapshot.target is not None and line.target_note is None:
+            text += f" ({target_text(line)})"
     return text
+
+
+def expected_text(line: IndicatorLine) -> str:
+    """The value expected today on the path, rounded like the values (a whole number past 100 or
+    for a count, one decimal place otherwise) unless the rounding would make it read as the target
+    or as the value: 3,5 comités techniques expected on the way to 4 is never shown as « 4 »."""
+    expected = line.expected_value
+    places = 0 if abs(expected) >= 100 or line.unit is Unit.COUNT else 1
+    for extra in range(3):
+        rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
+        if not any(other is not None and rounded == other != expected
+                   for other in (line.snapshot.target, line.latest_value)):
+            break
+    return line.show(rounded)
 
 
 def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     """« cible : 40 % en 2026 », or after a value « pour une cible de 40 % en 2026 »."""
     snapshot = line.snapshot
     if snapshot.target is None:
-        return "sans cible" if joined_to_value else "pas de cible"
+        return "sans cible"
     target = f"{line.show(snapshot.target)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
@@ -174,17 +199,16 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
 
 
 def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
-    """« ↑ en progrès depuis le 2ᵉ trimestre 2026 »: the arrow is the direction, the word the judgement."""
+    """« ↑ en hausse depuis le 2ᵉ trimestre 2026 »: which way the value went, only; the status says
+    whether that is good (« en progrès » next to « En retard » read as a contradiction)."""
     trend = line.trend
     if trend is None:
         return ""
     if trend.direction is TrendDirection.FLAT:
-        judgement = "stable"
-    elif line.status is Status.NO_TARGET:  # without a target, more is not better: say only which way
-        judgement = "en hausse" if trend.direction is TrendDirection.UP else "en baisse"
+        way = "stable"
     else:
-        judgement = "en progrès" if trend.improved else "en recul"
-    text = f"{trend.direction.value} {judgement}"
+        way = "en hausse" if trend.direction is TrendDirection.UP else "en baisse"
+    text = f"{trend.direction.value}\u00a0{way}"
     if not with_period:
         return text
     previous = trend.previous_period
@@ -193,19 +217,21 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
 
 
 def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
-    """« avancement de 11 %, contre 38 % selon la trajectoire » (compact: « (trajectoire : 38 %) »); past
-    the target, « cible dépassée » rather than an « avancement de 204 % »."""
+    """« 12 % du chemin parcouru vers la cible (50 % attendus à ce jour) »: how much of the way from the
+    baseline to the target is covered, never « avancement de 12 % », which reads like the value; past
+    the target, « cible dépassée » rather than « 204 % ». The card and the report read the same
+    (`compact` is kept for the callers)."""
     if line.progress_percent is None:
         return ""
     if line.progress_percent >= 100:
         return "cible dépassée" if line.progress_percent > 100 else "cible atteinte"
-    text = f"avancement de {_percent(line.progress_percent)}"
+    text = f"{_percent(line.progress_percent)} du chemin parcouru vers la cible"
     if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
-        expected = _percent(line.expected_progress_percent)
-        if expected == _percent(line.progress_percent):
-            text += " (conforme à la trajectoire)" if compact else ", conforme à la trajectoire"
-        else:
-            text += f" (trajectoire : {expected})" if compact else f", contre {expected} selon la trajectoire"
+        expected = round(line.expected_progress_percent)
+        within = ""
+        if line.status is Status.ON_TRACK and round(line.progress_percent) < expected:
+            within = " ; écart de moins de 1 % de la cible, toléré"
+        text += f" ({_percent(expected)} {agreed(expected, 'attendu', 'attendus')} à ce jour{within})"
     return text
 
 
@@ -222,7 +248,7 @@ def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
 
 
 def completeness_text(row: DirectorateCompleteness) -> str:
-    """« 3 sur 10 (30 %) », under a heading that says what is counted (« Indicateurs remontés »);
+    """« 3 sur 10 (30 %) », under a heading that says what is counted (« Indicateurs saisis »);
     « , plus 3 calculés automatiquement » when some of its indicators are computed (from the DECP)."""
     if row.expected == 0:
         return _nothing_to_fill(row)
@@ -230,11 +256,11 @@ def completeness_text(row: DirectorateCompleteness) -> str:
 
 
 def completeness_sentence(row: DirectorateCompleteness) -> str:
-    """« 3 indicateurs remontés sur 10 (30 %) »: the same, without a heading. Only the indicators the
+    """« 3 indicateurs saisis sur 10 (30 %) »: the same, without a heading. Only the indicators the
     directorate fills are counted: a computed one is nobody's to report."""
     if row.expected == 0:
         return _nothing_to_fill(row)
-    reported = f"{counted(row.reported, 'indicateur')} {agreed(row.reported, 'remonté', 'remontés')}"
+    reported = f"{counted(row.reported, 'indicateur')} {agreed(row.reported, 'saisi', 'saisis')}"
     return f"{reported} sur {row.expected} ({_percent(row.percent or 0.0)}){_plus_computed(row)}"
 
 
@@ -257,9 +283,9 @@ def missing_text(row: DirectorateCompleteness) -> str:
 
 
 def missing_sentence(row: DirectorateCompleteness) -> str:
-    """« à remonter pour le 3ᵉ trimestre 2026 : IND-04, IND-06 ; pour l’année 2026 : IND-12 »."""
+    """« à saisir pour le 3ᵉ trimestre 2026 : IND-04, IND-06 ; pour l’année 2026 : IND-12 »."""
     listed = " ; ".join(f"pour {period.with_article()} : {', '.join(codes)}" for period, codes in _missing_by_period(row))
-    return f"à remonter {listed}" if listed else ""
+    return f"à saisir {listed}" if listed else ""
 
 
 def _missing_by_period(row: DirectorateCompleteness) -> list[tuple[Period, list[str]]]:
@@ -269,22 +295,41 @@ def _missing_by_period(row: DirectorateCompleteness) -> list[tuple[Period, list[
     return list(by_period.items())
 
 
+COMPLETENESS_HEADING = "Saisies attendues"
+
+
+def due_periods_text(summary: Summary) -> str:
+    """« pour le 3ᵉ trimestre 2026 », or « pour l’année 2025, le 1er semestre 2026 ou le 3ᵉ trimestre
+    2026, selon l’indicateur »: the periods due today of the indicators people fill (each its latest
+    ended period), named where « la période en cours » would leave readers guessing which."""
+    due = sorted({line.due_period for line in summary.lines if line.due_period and not line.snapshot.computed})
+    if not due:
+        return ""
+    if len(due) == 1:
+        return f"pour {due[0].with_article()}"
+    named = [period.with_article() for period in due]
+    return f"pour {', '.join(named[:-1])} ou {named[-1]}, selon l’indicateur"
+
+
 def completeness_headline(summary: Summary) -> str:
+    """« 6 directions à jour sur les 7 concernées pour l’année 2025, le 1er semestre 2026 ou le 3ᵉ
+    trimestre 2026, selon l’indicateur. »"""
     rows = [row for row in summary.completeness if row.expected > 0]
+    periods = f" {due_periods_text(summary)}".rstrip()
     if not rows:
-        return "Aucun indicateur à remonter pour la période en cours."
+        return "Aucun indicateur à saisir en ce moment."
     if len(rows) == 1:
         row = rows[0]
         text = (
-            f"La direction {row.directorate.code} a remonté {counted(row.reported, 'indicateur')} sur {row.expected} "
-            "pour la période en cours"
+            f"La direction {row.directorate.code} a saisi {counted(row.reported, 'indicateur')} sur {row.expected}"
+            f"{periods}"
         )
         if row.computed:
             text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
         return text + "."
     complete = sum(1 for row in rows if row.is_complete)
     up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
-    return f"{complete} {up_to_date} sur les {len(rows)} concernées pour la période en cours."
+    return f"{complete} {up_to_date} sur les {len(rows)} concernées{periods}."
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

@@ -67,7 +67,7 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "« Réunion de lancement le 12 mars. »",
         "- Un message envoyé : Marc Lefèvre.",
         "- Un envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
-        "- Trois personnes injoignables. Ces personnes n’ont jamais écrit à l’assistant dans Teams : Hélène Dubois, "
+        "- Trois personnes injoignables. Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams : Hélène Dubois, "
         "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi "
         "si besoin. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
     ]
@@ -131,7 +131,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert "Envoi à\u00a0: membres du COPIL" in preview and "Audience" not in preview
     assert "2\u00a0destinataires\u00a0: Lucie Roux, Marc Lefèvre" in preview
     assert "Sera envoyé par Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
-    assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a encore jamais écrit à l’assistant dans Teams" in preview
+    assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore ouvert de conversation avec l’assistant dans Teams" in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
     assert sent.startswith("Envoi en cours à 2\u00a0destinataires (membres du COPIL).")
@@ -142,7 +142,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
     assert "- Deux messages envoyés\u00a0: Lucie Roux, Marc Lefèvre." in report and "- Aucun envoi en échec." in report
-    assert "- Une personne injoignable. Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Hélène Dubois. Installez-lui l’application" in report
+    assert "- Une personne injoignable. Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois. Installez-lui l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
@@ -165,8 +165,8 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
 
     assert "destinataire" not in preview and preview.count("Inès Morel") == 1
     assert (
-        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel, Paul Simon n’ont encore jamais écrit "
-        "à l’assistant dans Teams. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, "
+        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel, Paul Simon n’ont pas encore ouvert de conversation "
+        "avec l’assistant dans Teams. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, "
         "puis diffusez à nouveau votre message."
     ) in preview.replace("\u00a0", " ")
     assert "Rien n’a été envoyé" not in preview and "Sera envoyé par" not in preview
@@ -264,7 +264,7 @@ async def test_directorates_with_indicators_due_are_reached_and_reported_once(da
     reported = [await services.jobs.report_broadcasts(), await services.jobs.report_broadcasts()]
     notices = await OutboxRepository(database).list(SourceKind.LEAD_NOTICE)
 
-    assert resolved.label == "directions ayant des indicateurs à remonter (DPB)"
+    assert resolved.label == "directions ayant des indicateurs à saisir (DPB)"
     assert [r.label for r in resolved.recipients] == ["Julien Petit"]
     assert broadcast.recipient_count == 1 and again_waiting == 0
     assert [(row["key"], row["source_kind"]) for row in rows] == [(f"broadcast:{broadcast.id}:person-{people['julien'].id}", "broadcast")]

@@ -33,5 +33,7 @@ async def test_the_reminder_list_says_how_many_are_left_out(sqlite_database, cap
 
 def test_the_outbox_counts_read_as_french_counts():
     text = outbox_counts_text({"unreachable": 18, "sent": 9, "failed": 1})
-    assert text == "Messages\u00a0: 9\u00a0envoyés, 1\u00a0en échec, 18\u00a0destinataires injoignables"
+    assert text == "Messages\u00a0: 9\u00a0remis, 1\u00a0en échec, 18\u00a0non remis"
+    with_people = outbox_counts_text({"unreachable": 18, "sent": 9}, unreachable_people=10)
+    assert with_people == "Messages\u00a0: 9\u00a0remis, 18\u00a0non remis (10\u00a0personnes injoignables)"
     assert outbox_counts_text({}) == "Messages\u00a0: aucun"

@@ -23,7 +23,7 @@ async def test_the_lead_asks_what_is_late_and_who_has_not_reported(seeded, talk)
     behind = texts(await lead.say("qui n'a pas encore rempli ses chiffres ?"))
     assert "**Indicateurs à surveiller** (Toutes directions" in late
     assert "Non renseignés pour la période attendue" in late and "IND-03" in late
-    assert "**Saisies manquantes pour la période en cours**" in behind and "- **DCP**\u00a0: " in behind
+    assert "**Saisies manquantes** — " in behind and "période en cours" not in behind and "- **DCP**\u00a0: " in behind
 
 
 async def test_a_contributor_gets_late_indicators_of_her_directorate_only(seeded, talk):

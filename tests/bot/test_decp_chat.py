@@ -67,6 +67,8 @@ async def test_contracts_without_environmental_consideration_are_listed_for_the_
     await send_file(lead, file_server, "single.json")
     answer = texts(await lead.say("marchés sans considération environnementale"))
     assert "1\u00a0marché notifié depuis le samedi 22 août 2026 sans aucune considération environnementale" in answer
+    # Reader 1, B18: the obligation applies to consultations launched from that date, not to every notification.
+    assert "dans chaque marché dont la consultation est engagée depuis cette date" in answer.replace("\u00a0", " ")
     assert "2026-101 — Impression des supports de communication (notifié le jeudi 10 septembre 2026, 45\u202f000\u00a0€\u00a0HT)" in answer
 
 
@@ -94,7 +96,8 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     html = await page.text()
     assert page.status == 200 and page.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert '<html lang="fr">' in html and '<p class="organisation">Ville de Rivebelle</p>' in html
-    assert "Page publiée par : Ville de Rivebelle, avec l’assistant SPASER." in html and "par Ville de" not in html
+    assert "Éditeur de la page\u00a0: Ville de Rivebelle. Page réalisée avec l’assistant SPASER." in html
+    assert "par Ville de" not in html and "par\u00a0:" not in html
     assert "SOC-N — Indicateur SOC-N</th><td>100\u00a0% <span class=\"note\">(2\u1d49\u00a0trimestre 2025)</span>" in html
     for private in ("Camille", "Nadia", "Calculé depuis", "nested.json"):
         assert private not in html

@@ -4,6 +4,7 @@ and shows indicators reached, on track, late, stale and missing, each aggregated
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -61,7 +62,7 @@ async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_i
     # IND-07: DEE has not reported the year due, its last value is a year older.
     stale = lines["IND-07"]
     assert stale.status is Status.NOT_REPORTED and stale.is_stale
-    assert plain(value_text(stale)).endswith(f"en {stale.due_period.year - 1} ; l’année {stale.due_period.year} reste à remonter")
+    assert plain(value_text(stale)).endswith(f"en {stale.due_period.year - 1} ; l’année {stale.due_period.year} reste à saisir")
     # A sum shared by directorates is split between them: the total stays on the target's scale.
     hours = lines["IND-03"]
     assert hours.aggregation is AggregationRule.SUM and Decimal(12_500) <= hours.latest_value <= Decimal(20_000)
@@ -70,4 +71,39 @@ async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_i
     # Issue 17: a count says what it counts, value and target alike (« 2 repas végétariens »).
     meals = lines["IND-18"]
     assert plain(value_text(meals)).startswith(f"{meals.latest_value:f} repas végétariens ")
-    assert plain(target_text(meals)) == f"cible : 2 repas végétariens en {meals.snapshot.target_year}"
+    # Reader 1, B7: a rate says so (« 2 repas végétariens au 3ᵉ trimestre » read as two meals in the quarter).
+    assert plain(value_text(meals)).startswith(f"{meals.latest_value:f} repas végétariens par semaine ")
+    assert plain(target_text(meals)) == f"cible : 2 repas végétariens par semaine en {meals.snapshot.target_year}"
+
+
+def test_the_demo_organisation_has_one_name_on_the_public_page_the_report_and_in_the_e2e_run():
+    """Reader 1, A7: « Ville de Démoville (organisme fictif) » on the public page, « Ville de Démo-sur-Loire »
+    on the report and the cards."""
+    from pathlib import Path
+
+    from bot.demo import DEMO_ORGANISATION
+
+    run_sh = (Path(__file__).parents[2] / "e2e" / "run.sh").read_text(encoding="utf-8")
+    assert f'SPASER_ORGANISATION_NAME="{DEMO_ORGANISATION}"' in run_sh
+    assert "(" not in DEMO_ORGANISATION
+
+
+async def test_the_demo_names_its_public_page_after_the_configured_organisation(sqlite_database, tmp_path):
+    from domain.summary.organisation import Organisation
+
+    settings = make_settings(sqlite_database.url)
+    settings = dataclasses.replace(settings, organisation=Organisation("Ville de Rivebelle"))
+    runtime = build_runtime(settings, database=sqlite_database, clock=FakeClock(datetime(2026, 12, 4, 9, tzinfo=UTC)))
+    await load_demo(runtime, "demo-tenant", tmp_path)
+    assert (await runtime.public_page.state()).organisation_name == "Ville de Rivebelle"
+
+
+def test_demo_targets_are_not_below_the_legal_obligations():
+    """Reader 1, C12: EGalim asks 50 % of sustainable products, 20 % organic, since 2022; the Climate and
+    Resilience law an environmental consideration in every procurement launched from 22 August 2026."""
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";")}
+    assert Decimal(rows["IND-09"]["cible"]) > 50 and Decimal(rows["IND-17"]["cible"]) > 20
+    for code in ("IND-01", "IND-25"):
+        assert (rows[code]["cible"], rows[code]["annee_cible"]) == ("100", "2027"), code
+    # Reader 1, B7: a rate says its time unit (« 2 repas végétariens au 3ᵉ trimestre » read as two meals).
+    assert "par semaine" in rows["IND-18"]["unite_libelle"] and "par trimestre" in rows["IND-03"]["libelle"]

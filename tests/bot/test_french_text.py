@@ -245,7 +245,7 @@ def test_the_export_headers_read_right():
     from domain.summary.exports import SUMMARY_COLUMNS, VALUE_COLUMNS
 
     pdf_headings = ("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut", "Direction",
-                    "Indicateurs remontés", "À remonter")
+                    "Indicateurs saisis", "À saisir")
     source = (Path(__file__).parents[2] / "domain/summary/report_pdf.py").read_text(encoding="utf-8")
     assert all(f'"{heading}"' in source for heading in pdf_headings), "the PDF headings are the ones checked here"
     for header in (*VALUE_COLUMNS, *SUMMARY_COLUMNS, *pdf_headings):

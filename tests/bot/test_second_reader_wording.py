@@ -64,11 +64,11 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
     assert "« mettre à jour mes indicateurs » : saisir les valeurs une par une" in contributor
     assert "pour une autre direction" not in contributor and "« … de DPB" not in lead + contributor
     assert (
-        "« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la période en cours"
+        "« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la dernière période terminée"
     ) in lead
     assert (
         "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
-        "qui n’en déclarent aucune dans les DECP"
+        "qui n’en déclarent aucune dans les DECP (obligation applicable aux consultations engagées depuis cette date)"
     ) in lead
     assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
     assert "« rattacher la question 3 à la fiche copil »" in lead

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import secrets
 from datetime import timedelta
 
@@ -81,7 +82,7 @@ async def test_an_official_sees_the_compact_summary_its_chart_and_the_detail_on_
 
     assert "Toutes directions" in shown and "Points d’attention" in shown
     # On 30 November 2026 the third quarter is due: the second quarter's values are stale.
-    assert "dernière valeur : 280 heures au 2ᵉ trimestre 2026 ; le 3ᵉ trimestre 2026 reste à remonter" in shown  # DCP 150 + DPB 130
+    assert "dernière valeur : 280 heures au 2ᵉ trimestre 2026 ; le 3ᵉ trimestre 2026 reste à saisir" in shown  # DCP 150 + DPB 130
     assert "GOV-01" not in shown  # no target, reported for 2025: nothing to flag
     assert chart.status == 200 and chart.content_type == "image/png" and body.startswith(b"\x89PNG")
     assert "Content-Disposition" not in chart.headers and chart.headers["Cache-Control"] == "private, no-store"
@@ -267,3 +268,21 @@ async def organisation_people(runtime):
     people = await organisation(runtime.database, NO_CONNECTOR)
     await seed_catalogue(runtime.database, runtime.clock, people["lead"].id)
     return people
+
+
+async def test_the_export_card_says_what_the_report_holds_then_for_whom_then_how_long_the_link_lasts(bot_app):
+    """Reader 1, B22: the sentence and the scope ran together, and « valable jusqu’au … à 2 h 50 » hid
+    that the link lasts one hour."""
+    _, runtime, people = bot_app
+    card = card_of(await chat(runtime, people["marc"]).say("exporter la synthèse en PDF"))
+    blocks = [block["text"].replace("\u00a0", " ") for block in find_elements(card, "TextBlock")]
+    assert blocks[1] == (
+        "Rapport pour le COPIL : les points d’attention, puis le détail de chaque indicateur et les commentaires "
+        "des directions."
+    )
+    assert blocks[2].startswith("Toutes directions · au ")
+    assert re.fullmatch(
+        r"Ce lien est personnel et valable une heure \((jusqu’à \d+ h \d\d|jusqu’au .+)\)\. Ne le transférez pas : "
+        r"pour un nouveau lien, redemandez l’export\.",
+        blocks[3],
+    ), blocks[3]

@@ -93,7 +93,7 @@ def test_without_any_weight_the_period_has_no_value_and_an_older_weighted_period
     never = line_of([rate([("2025", "DCP", 20)]), contracts([])])
     assert never.latest_value is None and never.status is Status.NOT_REPORTED and never.unweighted == ("DCP",)
     assert plain(value_text(never)) == (
-        "aucune valeur remontée ; la direction DCP n’est pas comptée (sans valeur pour l’indicateur de pondération MARCHES)"
+        "aucune valeur saisie ; la direction DCP n’est pas comptée (sans valeur pour l’indicateur de pondération MARCHES)"
     )
 
 
@@ -177,7 +177,20 @@ def test_a_late_count_expects_a_whole_number_with_the_same_verb_as_the_other_uni
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
     expected = plain(late_text(line)).split(" ; la trajectoire prévoit ")[1]
-    assert expected.isdigit(), expected
+    assert expected == "4 (cible : 6 en 2028)", expected
+
+
+def test_an_expected_value_is_never_rounded_into_the_target():
+    """Reader 1, A8: « 3 comités techniques en 2025 ; la trajectoire prévoit 4 comités techniques »
+    while the target is « 4 en 2026 »: the 3,5 expected was rounded up to the target."""
+    line = line_of([committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
+    line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026),
+                   expected_value=Decimal("3.50"))
+    assert plain(late_text(line)).endswith(" ; la trajectoire prévoit 3,5 (cible : 4 en 2026)")
+    # Nor into the value itself: 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
+    percent = replace(line, snapshot=replace(line.snapshot, unit=Unit.PERCENT, target=Decimal(20)),
+                      latest_value=Decimal(10), expected_value=Decimal("9.96"))
+    assert "la trajectoire prévoit 9,96 %" in plain(late_text(percent))
 
 
 def test_a_target_passed_reads_as_passed_rather_than_a_progress_above_100_percent():
@@ -190,8 +203,9 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
     # « avancement de 44 %, contre 44 % selon la trajectoire » read as a contrast that is not one.
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
     line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8)
-    assert plain(progress_text(line)) == "avancement de 44 %, conforme à la trajectoire"
-    assert plain(progress_text(line, compact=True)) == "avancement de 44 % (conforme à la trajectoire)"
+    # Reader 1, B6/C4: one form on the card and in the report, never « avancement de 12 % » (read as the value).
+    assert plain(progress_text(line)) == "44 % du chemin parcouru vers la cible (44 % attendus à ce jour)"
+    assert plain(progress_text(line, compact=True)) == plain(progress_text(line))
 
 
 def test_the_chart_says_target_passed_in_words_rather_than_a_percentage_above_100():
@@ -203,4 +217,28 @@ def test_an_indicator_without_a_target_goes_up_or_down_not_better_or_worse():
     kilometres = replace(committees_held([("2024", "DCP", 2), ("2025", "DCP", 4)]), target=None, target_year=None)
     line = line_of([kilometres], code="COT")
     assert line.status is Status.NO_TARGET
-    assert trend_text(line, with_period=False) == "↑ en hausse"
+    assert trend_text(line, with_period=False) == "↑\u00a0en hausse"
+
+
+def test_a_trend_says_which_way_only_the_status_says_whether_it_is_good():
+    """Reader 1, B6: « ↑ en progrès » next to « En retard » read as a contradiction."""
+    line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2.5)])], code="COT")
+    assert line.status is Status.LATE and line.trend.improved
+    assert plain(trend_text(line, with_period=False)) == "↑ en hausse"
+    assert "progrès" not in detail_text(line, compact=True)
+
+
+def test_a_mean_is_shown_to_one_decimal_place_like_the_values_typed():
+    """Reader 1, C4: « 31,85 % » with two decimals, when every other rate has one."""
+    # (20,5 × 300 + 65,5 × 100) / 400 = 31,75 → « 31,8 % »; the value itself keeps its precision.
+    weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100)])
+    line = line_of([rate([("2025", "DCP", "20.5"), ("2025", "DPB", "65.5")]), weights])
+    assert line.latest_value == Decimal("31.75")
+    assert plain(value_text(line)).startswith("31,8 % en 2025")
+
+
+def test_the_status_without_a_target_reads_the_same_in_the_counts_and_on_each_line():
+    """Reader 1, C4: « 2 sans cible » in the counts, « Pas de cible » on the lines."""
+    from domain.summary.wording import status_count_label, status_title
+
+    assert (status_count_label(Status.NO_TARGET, 2), status_title(Status.NO_TARGET)) == ("sans cible", "Sans cible")

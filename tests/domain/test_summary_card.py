@@ -128,8 +128,8 @@ def test_the_detail_card_lists_every_indicator_by_axis():
     shown = texts(content)
     assert "Synthèse SPASER : détail" in shown
     assert "Axe social · 1 indicateur" in shown and "Axe gouvernance · 2 indicateurs" in shown
-    assert "aucune valeur remontée" in shown and "pas de cible" in shown
-    assert "↑ en progrès" in shown
+    assert "aucune valeur saisie" in shown and "sans cible" in shown
+    assert "↑ en hausse" in shown and "en progrès" not in shown
 
 
 def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_the_card():
@@ -140,7 +140,7 @@ def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_t
     counts = [column["items"][0]["text"] for column in content["body"][2]["columns"]]
     assert counts == ["0", "0", "0", "1", "0"]
     shown = texts(content)
-    assert "dernière valeur : 190 heures en 2024 ; l’année 2025 reste à remonter" in shown
+    assert "dernière valeur : 190 heures en 2024 ; l’année 2025 reste à saisir" in shown
     assert "Non renseigné" in shown
 
 
@@ -158,7 +158,7 @@ def test_directorate_without_values_renders_with_what_it_must_report():
                         DIRECTORATES, TODAY, scope=Scope.only("DCP")))
     shown = texts(content)
     assert "Non renseigné" in shown
-    assert "À remonter : A (année 2025)." in shown
+    assert "À saisir : A (année 2025)." in shown
     assert "Direction DCP (Commande publique)" in shown
 
 
@@ -267,3 +267,18 @@ def test_the_detail_card_shows_names_in_full_when_they_fit():
     assert f"**IND-01** {label}" in shown
     assert "…" not in shown.replace("… et", "")
     assert name in shown
+
+
+def test_directorates_up_to_date_are_named_with_their_noun_and_the_periods_due_are_said():
+    """Reader 1, C3 and B15: « À jour : DCP, DMOB… » gave bare codes; « la période en cours » was never said."""
+    catalogue = [
+        indicator("A", values=[("2025", "DRC", 150)]),
+        indicator("B", values=[("2025", "DCP", 150)], directorates=("DCP",)),
+        indicator("C", values=[], directorates=("DCP", "DRC"), unit=Unit.COUNT),
+    ]
+    shown = texts(summary_detail_card_content(compute_summary(catalogue[:2], DIRECTORATES, TODAY, scope=EVERYONE)))
+    assert "Les directions DCP et DRC sont à jour." in shown and "À jour :" not in shown
+    assert "Saisies attendues" in shown and "Remontées" not in shown
+    assert "2 directions à jour sur les 2 concernées pour l’année 2025." in shown and "période en cours" not in shown
+    late = texts(summary_detail_card_content(compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)))
+    assert "1 indicateur saisi sur 2 (50 %)" in late

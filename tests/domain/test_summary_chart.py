@@ -12,7 +12,19 @@ from PIL import Image
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
-from domain.summary.chart import Panel, card_chart_png, data_uri_if_small, summary_chart_png
+from domain.summary.chart import (
+    COMPACT,
+    LABEL_EM,
+    LABEL_POINTS,
+    WIDE,
+    Panel,
+    _units_per_inch,
+    _wrap,
+    card_chart_png,
+    data_uri_if_small,
+    summary_chart_png,
+    value_label_place,
+)
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
 
@@ -105,3 +117,33 @@ def test_card_chart_is_drawn_at_card_width_with_progress_only(big_summary, big_c
     card = image(png)
     assert card.width == 540 and card.height < image(big_chart).height
     assert len(png) <= MAX_CHART_BYTES
+
+
+def test_long_labels_keep_their_distinguishing_end():
+    """Reader 1, B9: IND-01 and IND-02 both read « Part des marchés notifiés comportant au moins… »."""
+    environmental = _wrap("IND-01 Part des marchés notifiés comportant au moins une considération environnementale",
+                          COMPACT.label_characters)
+    social = _wrap("IND-02 Part des marchés notifiés comportant au moins une considération sociale", COMPACT.label_characters)
+    assert environmental.endswith("environnementale") and social.endswith("considération sociale")
+    assert all(len(line) <= COMPACT.label_characters for line in (environmental + "\n" + social).split("\n"))
+    assert len(environmental.split("\n")) == 2 and "…" in environmental
+
+
+@pytest.mark.parametrize(("shown", "expected"), [(44.0, 44.0), (37.0, 38.0), (44.0, 37.0), (11.0, 38.0), (60.0, 37.0)])
+def test_a_value_label_is_never_crossed_by_the_expected_tick(shown, expected):
+    """Reader 1, B9: the « attendu à ce jour » tick crossed « 44 % » and « 37 % » (PDF p. 5)."""
+    for layout in (WIDE, COMPACT):
+        x, align, _ = value_label_place(shown, expected, f"{round(shown)} %", layout)
+        width = len(f"{round(shown)} %") * LABEL_EM * LABEL_POINTS / 72 * _units_per_inch(layout)
+        start, end = (x - width, x) if align == "right" else (x, x + width)
+        assert not start <= expected <= end, (shown, expected, start, end)
+
+
+def test_charts_under_a_heading_leave_out_their_own():
+    """Reader 1, C5: the card's chart repeated the card's title, the report's its section heading."""
+    summary = compute_summary(*catalogue(5, 10), TODAY, scope=EVERYONE)
+    titled = image(summary_chart_png(summary, panels=(Panel.PROGRESS,), compact=True))
+    assert image(card_chart_png(summary)).height < titled.height
+    for panel in Panel:
+        report = image(summary_chart_png(summary, panels=(panel,), with_title=False, panel_titles=False))
+        assert report.height < image(summary_chart_png(summary, panels=(panel,), with_title=False)).height

@@ -16,6 +16,7 @@ from domain.indicators.values import Unit
 from domain.people import Role
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
+    TOLERANCE_PERCENT_OF_TARGET,
     DirectorateInfo,
     IndicatorSnapshot,
     Scope,
@@ -27,6 +28,7 @@ from domain.summary.model import (
     scope_for,
     snapshot_from_views,
 )
+from domain.summary.wording import CARD_RULES_TEXT, RULES_ITEMS, progress_text
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025, quarterly ones for 2025-T4
 EVERYONE = Scope.everything()
@@ -125,7 +127,7 @@ def test_indicator_without_target_says_so_and_has_no_progress():
     line = only_line(compute_summary(
         [indicator(target=None, target_year=None, values=[("2025", "DRC", 10)])], DIRECTORATES, TODAY, scope=EVERYONE))
     assert line.status is Status.NO_TARGET
-    assert line.target_note == "pas de cible"
+    assert line.target_note == "sans cible"
     assert line.progress_percent is None and line.expected_value is None
     assert line.latest_value == Decimal(10)
 
@@ -209,11 +211,11 @@ def test_completeness_counts_only_what_the_directorate_fills_and_the_computed_ap
     assert (row.reported, row.expected, row.computed) == (2, 4, 3)
     assert [m.indicator_code for m in row.missing] == ["T2", "T3"], "a computed indicator is nobody's to report"
     assert completeness_sentence(row).replace("\u00a0", " ") == (
-        "2 indicateurs remontés sur 4 (50 %), plus 3 calculés automatiquement"
+        "2 indicateurs saisis sur 4 (50 %), plus 3 calculés automatiquement"
     )
     assert completeness_text(row).replace("\u00a0", " ") == "2 sur 4 (50 %), plus 3 calculés automatiquement"
     assert completeness_headline(everyone).replace("\u00a0", " ") == (
-        "La direction DCP a remonté 2 indicateurs sur 4 pour la période en cours ; 3 autres sont calculés automatiquement."
+        "La direction DCP a saisi 2 indicateurs sur 4 pour l’année 2025 ; 3 autres sont calculés automatiquement."
     )
     only_computed = compute_summary(computed[:1], DIRECTORATES, TODAY, scope=EVERYONE, directorate="DCP")
     assert completeness_text(only_computed.completeness[0]).replace("\u00a0", " ") == (
@@ -359,3 +361,20 @@ def test_snapshots_are_built_from_the_repository_views_with_current_values_only(
 def test_contributor_with_an_axis_filter_still_sees_only_their_directorate():
     summary = compute_summary(shared_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DRC"), axis="social")
     assert summary.lines and "DCP" not in repr(summary) and SECRET not in repr(summary)
+
+
+def test_a_value_behind_its_path_by_less_than_one_percent_of_the_target_is_on_track():
+    """Reader 1, B8: IND-04 « En retard » and in « Mesures de rattrapage » for 1 280 € on a target of
+    1 200 000 €. 2025 expects 133,33 (a third of the way from 100 to 200): 1 % of the target is 2."""
+    def line_with(value):
+        return only_line(compute_summary(
+            [indicator(values=[("2024", "DRC", 100), ("2025", "DRC", value)])], DIRECTORATES, TODAY, scope=EVERYONE))
+
+    close = line_with(132)
+    assert close.expected_value == Decimal("133.33") and close.status is Status.ON_TRACK
+    assert progress_text(close).replace("\u00a0", " ") == (
+        "32 % du chemin parcouru vers la cible (33 % attendus à ce jour ; écart de moins de 1 % de la cible, toléré)"
+    )
+    assert line_with(131).status is Status.LATE  # 2,33 behind: more than 1 % of 200
+    assert any("1\u00a0% de la cible" in rule for rule in RULES_ITEMS) and "1\u00a0% de la cible" in CARD_RULES_TEXT
+    assert TOLERANCE_PERCENT_OF_TARGET == 1, "the rules shown to readers say 1 %"

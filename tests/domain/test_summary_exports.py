@@ -128,7 +128,7 @@ def test_html_report_is_self_contained_with_the_card_content_and_the_comments():
     assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
     assert 'src="data:image/png;base64,iVBOR' in html and "http://" not in html.replace("http://exemple.test", "")
     assert "Axe social" in html and "Axe environnemental" in html
-    assert "En bonne voie" in html and "Pas de cible" in html
+    assert "En bonne voie" in html and "Sans cible" in html
     assert "1\u202f280,25\u00a0heures en 2025" in html
     assert DRC_COMMENT.replace("'", "&#x27;") in html
     assert "Retard dû au renouvellement du marché &lt;voirie&gt; &amp; co." in html
@@ -149,7 +149,7 @@ def test_pdf_report_has_the_same_content_and_the_comments():
 
 def test_contributor_exports_contain_only_their_directorate():
     mine = summary(scope=Scope.only("DRC"))
-    for data in (values_csv(mine), report_html(mine)):
+    for data in (values_csv(mine), re.sub(rb"base64,[^\"]+", b"", report_html(mine))):  # a chart's base64 may spell it
         assert b"DCP" not in data and "renouvellement".encode() not in data
     workbook = load_workbook(io.BytesIO(values_xlsx(mine)))
     cells = [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]

@@ -3,6 +3,7 @@ d'attention (late indicators, missing reports, committee cadence, decisions), th
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -19,7 +20,7 @@ from domain.summary.attention import attention_points
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting
 from domain.summary.organisation import InvalidOrganisation, organisation_from
-from domain.summary.report import MAX_ATTENTION_LINES, report_html
+from domain.summary.report import COMPUTED_SOURCES_INTRO, MAX_ATTENTION_LINES, report_html
 from domain.summary.report_pdf import report_pdf
 
 TODAY = date(2027, 3, 1)  # 2026 is due
@@ -106,10 +107,11 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     assert "LATE Heures d’insertion — 101 heures en 2026 ; la trajectoire prévoit" in first
     # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.
     old = ("OLD Heures d’insertion — dernière valeur : 160 heures en 2025 (d’après 1 direction sur 2) ; "
-           "l’année 2026 reste à remonter")
+           "l’année 2026 reste à saisir")
     assert old in first
     assert "Détail des indicateurs" not in first
-    assert pages[1].startswith("Détail des indicateurs")
+    assert pages[1].startswith("Avancement vers la cible")  # the chart opens the detail, the tables follow
+    assert "Détail des indicateurs" in " ".join(pages[1:])
     assert "somme des directions" in " ".join(pages[1:])
 
 
@@ -170,13 +172,13 @@ def test_an_organisation_name_is_trimmed_and_bounded():
 def test_a_comment_gives_its_period_written_out_not_its_code():
     commented = [indicator("COM", [("2025", "DRC", 100), ReportedValue("2026", "DRC", Decimal(150), "Hors travaux")])]
     html = plain(report_html(compute_summary(commented, DIRECTORATES, TODAY, scope=EVERYONE)).decode())
-    assert "<li><b>DRC – Restauration collective</b> (année 2026) : Hors travaux</li>" in html
+    assert "<li><b>DRC – Restauration collective</b> (année 2026) : « Hors travaux »</li>" in html
 
 
 def test_a_comment_typed_with_a_straight_apostrophe_reads_typographic_in_the_report():
     commented = [indicator("COM", [("2025", "DRC", 100), ReportedValue("2026", "DRC", Decimal(150), "clause d'insertion")])]
     html = plain(report_html(compute_summary(commented, DIRECTORATES, TODAY, scope=EVERYONE)).decode())
-    assert "(année 2026) : clause d’insertion</li>" in html
+    assert "(année 2026) : « clause d’insertion »</li>" in html
 
 
 def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_comments():
@@ -212,3 +214,40 @@ def test_the_reading_rules_are_a_short_list():
 
 def test_no_coming_meeting_keeps_the_plural_heading():
     assert "<h2>Prochaines réunions</h2>" in report_html(summary()).decode("utf-8")
+
+
+def test_a_table_cell_never_cuts_a_word_without_a_hyphen():
+    """Reader 1, A2: « 10 sur 10 (100 %), plus 3 calculés automatiqueme / nt » in a 25 mm column."""
+    typed = indicator("T1", [("2026", "DCP", 1)], directorates=("DCP",))
+    computed = [dataclasses.replace(indicator(f"C{n}", [("2026", "DCP", 1)], directorates=("DCP",)), computed=True)
+                for n in range(3)]
+    other = indicator("X", [("2026", "DRC", 1)])
+    text = " ".join(pdf_pages(report_pdf(compute_summary([typed, *computed, other], DIRECTORATES, TODAY, scope=EVERYONE))))
+    assert "1 sur 1 (100 %), plus 3 calculés automatiquement" in text
+
+
+def test_a_short_table_is_not_split_over_two_pages():
+    """Reader 1, C6: page 4 held one row of the « Axe gouvernance » table, alone."""
+    label = "Agent·es des directions acheteuses sensibilisé·es au SPASER et formé·es aux achats responsables en interne"
+    social = [indicator(f"S{n:02d}", [("2025", "DRC", 100), ("2026", "DRC", 120)]) for n in range(14)]
+    governance = [
+        dataclasses.replace(indicator(f"G{n}", [("2025", "DRC", 100), ("2026", "DRC", 120)], label=label),
+                            axis=Axis.GOVERNANCE)
+        for n in range(4)
+    ]
+    pages = pdf_pages(report_pdf(compute_summary(social + governance, DIRECTORATES, TODAY, scope=EVERYONE)))
+    holding = {code: {number for number, text in enumerate(pages) if code in text} for code in ("G0", "G1", "G2", "G3")}
+    assert len({frozenset(found) for found in holding.values()}) == 1, holding
+
+
+def test_the_computed_sources_say_why_the_decp_may_count_fewer_contracts():
+    """Reader 1, A9: 6 reserved contracts declared (IND-06), 3 in the DECP (IND-26), unexplained."""
+    assert "40 000 € HT ou plus" in plain(COMPUTED_SOURCES_INTRO)
+    assert "ne comptent pas les marchés plus petits" in COMPUTED_SOURCES_INTRO
+
+
+def test_the_html_report_hyphenates_french_words_and_keeps_short_tables_on_one_printed_page():
+    """Reader 1, A2 and C6, in the HTML report printed from a browser."""
+    html = report_html(summary()).decode("utf-8")
+    assert '<html lang="fr">' in html and "hyphens:auto" in html
+    assert '<table class="short">' in html and "table.short{break-inside:avoid}" in html

@@ -50,7 +50,7 @@ def test_in_december_2026_an_annual_value_of_2024_is_not_reported_for_2025():
     assert line.latest_value == Decimal(150)  # the last value stays visible, with its period
     assert line.progress_percent is None and line.expected_value is None
     assert summary.status_counts[Status.NOT_REPORTED] == 1 and summary.status_counts[Status.ON_TRACK] == 0
-    assert plain(value_text(line)) == "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à remonter"
+    assert plain(value_text(line)) == "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à saisir"
     assert plain(headline_text(summary)) == "1 indicateur non renseigné."
 
 
@@ -93,9 +93,9 @@ def test_stale_values_are_points_of_attention_and_read_the_same_in_the_report_an
     points = attention_points(summary)
     assert [line.code for line in points.late] == ["NEW"] and [line.code for line in points.not_reported] == ["OLD"]
     html = plain(report_html(summary).decode())
-    assert "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à remonter" in html
+    assert "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à saisir" in html
     first_page = plain(" ".join(PdfReader(io.BytesIO(report_pdf(summary))).pages[0].extract_text().split()))
-    assert "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à remonter" in first_page
+    assert "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à saisir" in first_page
     overview = list(load_workbook(io.BytesIO(values_xlsx(summary)))["Synthèse"].iter_rows(values_only=True))
     old = next(row for row in overview if row[0] == "OLD")
     assert old[4] == "non renseigné" and old[6] == "2024" and old[7] == "2025"
@@ -105,4 +105,4 @@ def test_directorates_up_to_date_are_counted_among_those_concerned():
     # « 6 directions à jour sur 7 » while 8 directorates exist: the 7 are those with indicators.
     both = indicator(directorates=("DRC", "DCP"), values=[("2025", "DRC", 160)])
     summary = compute_summary([both], DIRECTORATES, DECEMBER, scope=EVERYONE)
-    assert plain(completeness_headline(summary)) == "1 direction à jour sur les 2 concernées pour la période en cours."
+    assert plain(completeness_headline(summary)) == "1 direction à jour sur les 2 concernées pour l’année 2025."

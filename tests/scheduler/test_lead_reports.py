@@ -27,11 +27,12 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     await feature.jobs.drain_outbox()
 
     [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text]
-    lines = report.splitlines()
-    assert lines[0] == "Deux messages n’ont pas pu être remis à tout le monde."
-    assert lines[1].startswith("- Le rappel « Rappel : comité de pilotage du SPASER dans 7 jours")
-    assert lines[2].startswith("- La synthèse « Synthèse SPASER avant le comité de pilotage du mardi 2 mars 2027")
-    assert lines[3].startswith("- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui")
+    lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]  # Teams: a blank line before a paragraph
+    # Reader 1, B5: each message said once (not « Le rappel « Rappel : … » »), the reasons apart from the list.
+    assert lines[0] == "Deux messages n’ont pas pu être remis à tout le monde :"
+    assert lines[1] == "- Le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00"
+    assert lines[2] == "- La synthèse envoyée avant ce comité"
+    assert lines[3].startswith("Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Installez-lui")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
 
@@ -49,7 +50,7 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
     assert notice.text.replace("\u00a0", " ").startswith("Deux destinataires n’ont pas reçu le message « Changement de date")
-    assert "- Ces personnes n’ont jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux, Paul Durand. Installez-leur" in notice.text
+    assert "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Lucie Roux, Paul Durand. Installez-leur" in notice.text
 
 
 async def _copil_lucie_cannot_be_reached(database, connector):
@@ -102,11 +103,12 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
 
     [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "d", digest)], [(1, "Camille Martin")])
 
-    assert notice.text.splitlines()[3:] == [
-        "- Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Lucie Roux. Installez-lui l’application ou "
+    # Reader 1, B5: Marc cannot be reached at all, so the reminder was not for him (not « he got it »).
+    assert notice.text.replace("\u00a0", " ").splitlines()[3:] == [
+        "Marc Lefèvre n’a pas reçu la synthèse ; le rappel ne lui était pas destiné. Lucie Roux n’a reçu aucun des deux.",
+        "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Installez-lui l’application ou "
         "demandez-lui d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
-        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
-        "Marc Lefèvre n’a pas reçu la synthèse\u00a0; Lucie Roux n’a reçu aucun des deux.",
+        "Cette personne a bloqué ou désinstallé l’assistant dans Teams : Marc Lefèvre.",
     ]
     assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"
 
@@ -133,12 +135,14 @@ def test_two_messages_of_the_same_kind_are_told_apart_by_their_date_or_their_wor
     assert lines[1:5] == [
         "- Le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan »",
         "- Le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance »",
-        "- Le rappel « Rappel : COPIL demain »",
-        "- Le rappel « Rappel : comité technique demain »",
+        "- Le rappel « COPIL demain »",
+        "- Le rappel « comité technique demain »",
     ]
-    assert lines[-1] == (
+    assert lines[5] == (
         "Lucie Roux n’a pas reçu le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan » "
         "et le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance » ; "
+        "le rappel « COPIL demain » et le rappel « comité technique demain » ne lui étaient pas destinés. "
         "Marc Lefèvre n’a pas reçu le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : "
-        "relance », le rappel « Rappel : COPIL demain » et le rappel « Rappel : comité technique demain »."
+        "relance », le rappel « COPIL demain » et le rappel « comité technique demain » ; le message diffusé le "
+        "mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan » ne lui était pas destiné."
     )

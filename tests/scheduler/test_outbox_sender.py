@@ -174,7 +174,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     assert (report.unreachable, report.sent) == (1, 1)
     [(conversation, text)] = received(connector)
     assert conversation == "a:camille@ville.fr"
-    assert "Cette personne n’a jamais écrit à l’assistant dans Teams\u00a0: Paul Durand." in text
+    assert "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Paul Durand." in text
     assert (await states(feature))[f"test:Indicateurs à mettre à jour:{newcomer.id}"] == DeliveryState.UNREACHABLE
 
 
@@ -356,7 +356,27 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »."
     )
     assert reasons == [
-        "- Ces personnes n’ont jamais écrit à l’assistant dans Teams\u00a0: Hélène Dubois, Paul Durand. Installez-leur "
+        "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois, Paul Durand. Installez-leur "
         "l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
         "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
     ]
+
+
+async def test_the_reminders_listing_counts_messages_not_delivered_apart_from_the_people(sqlite_database, clock, connector):
+    """Reader 1, B17: « 18 destinataires injoignables » counted messages, not the 10 people."""
+    from bot.cli import outbox_counts_text
+
+    feature = build_feature(sqlite_database, clock)
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    newcomer = await add_person(sqlite_database, "paul@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Paul Durand")
+    await feature.outbox.enqueue(
+        [message(newcomer.id, text, recipient_label="Paul Durand") for text in ("Rappel : COPIL", "Rappel : COTECH")],
+        clock.now(),
+    )
+    await feature.jobs.sender.drain()
+
+    counts, people = await feature.outbox.counts(), await feature.outbox.unreachable_people()
+    assert (counts[DeliveryState.UNREACHABLE], people) == (2, 1)
+    assert outbox_counts_text(counts, people).replace("\u00a0", " ") == (
+        "Messages : 1 remis, 2 non remis (1 personne injoignable)"
+    )
