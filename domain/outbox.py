@@ -388,7 +388,7 @@ def event_problem_notices(
                 missed[key].append(number)
 
     # The messages as a list, then who missed what and why as sentences: a reason is not a message.
-    lines = [f"{len(groups)} messages n’ont pas pu être remis à tout le monde :"]
+    lines = [f"{counted_in_words(len(groups), 'message')} n’ont pas pu être remis à tout le monde :"]
     lines += [f"- {text[:1].upper()}{text[1:]}" for text in _descriptions(groups, names)]
     if partly := _partly_missed(missed, [reference for _, reference in names]):
         lines.append(partly)
