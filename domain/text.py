@@ -128,7 +128,7 @@ _NUMBER_BEFORE_WORD = re.compile(r"(?<=\d) (?=(?:derni[eè]re?s?|prochaine?s?)\b
 def unbreakable(text: str | None) -> str:
     """What must stay on one line, joined: « L. 2113‑12 » and « art. 35 » (a no-break space after the
     abbreviation, a non-breaking hyphen inside the number), « 12 derniers mois », « 12 prochains
-    mois » and an arrow with its word (« ↑ en progrès »). Applied to every reply the bot sends
+    mois » and an arrow with its word (« ↑ en hausse »). Applied to every reply the bot sends
     (`bot.teams_text`), so that the catalogue's labels are joined too."""
     text = _ARTICLE_NUMBER.sub(
         lambda found: found.group(1).replace(" ", NO_BREAK_SPACE) + found.group(2).replace("-", NON_BREAKING_HYPHEN),

@@ -237,7 +237,7 @@ def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
     """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026,
-    pour une cible de 38 % en 2026 · avancement de 50 % (trajectoire : 60 %) · ↑ en progrès »."""
+    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (60 % attendus à ce jour) · ↑ en hausse »."""
     head = value_text(line)
     if line.target_note is None and not line.is_stale:
         head = f"{head}, {target_text(line, joined_to_value=True)}"

@@ -58,7 +58,7 @@ async def test_article_numbers_months_and_arrows_stay_on_one_line_in_chat_and_ca
 
     assert "(articles L.\u00a02113\u201112 et L.\u00a02113\u201113)" in form
     assert "L.\u00a02113\u201112" in listing and "L. 2113-12" not in listing
-    assert "↑\u00a0en progrès" in detail and "↑ en" not in detail and "→ " not in detail
+    assert "↑\u00a0en hausse" in detail and "↑ en" not in detail and "→ " not in detail
     assert "12\u00a0derniers mois" in detail and "12 derniers" not in detail
 
 
