@@ -160,7 +160,7 @@ scenario('« qui suis-je » answers in French with the lead role', '04-who-am-i'
 
 scenario('an unknown input gets the French help text', '05-unknown-input', async (chat) => {
   // Unknown text goes to the knowledge base first; whatever answers, it must point to « aide ».
-  const replies = await chat.say('xyzzy plugh', /Tapez « aide » pour voir ce que je sais faire/);
+  const replies = await chat.say('xyzzy plugh', /tapez « aide » pour voir ce que je sais faire/);
   assert.match(replies.join('\n'), /^Je (n’ai pas compris|ne sais pas répondre)/m);
 });
 
@@ -222,7 +222,7 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur en chiffres, par exemple « 60 % » \(2ᵉ essai sur 3\), ou tapez « passer »\./);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
-  assert.match(retry[0], /^« 6O % » n’est pas un nombre : la lettre O y remplace le chiffre zéro\. Tapez la valeur en chiffres : « 60 % »\./);
+  assert.match(retry[0], /^« 6O % » contient la lettre O au lieu du chiffre zéro\. Retapez la valeur en chiffres/);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);
   await contributor.say('aucun', /J’enregistre 64,5 % pour IND-01 \(direction DCP, 3ᵉ trimestre 2026\) \?/);
   await contributor.say('oui', /\(2\/10\) IND-02 — /);
