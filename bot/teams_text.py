@@ -135,27 +135,28 @@ def shape_message(activity: Activity) -> Activity:
     return activity
 
 
-class TeamsMarkdownMiddleware(Middleware):
+class _EveryMessageMiddleware(Middleware):
+    """Applies `apply` to every activity a turn sends, just before it leaves."""
+
+    apply: Callable[[Activity], Activity]
+
+    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable]):
+        async def each(_context: TurnContext, activities: list[Activity], send: Callable[[], Awaitable[None]]):
+            for activity in activities:
+                type(self).apply(activity)
+            await send()
+
+        context.on_send_activities(each)
+        return await logic()
+
+
+class TeamsMarkdownMiddleware(_EveryMessageMiddleware):
     """Shapes every message a turn sends (replies, prompts, errors, cards) for Teams."""
 
-    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable]):
-        async def shape(_context: TurnContext, activities: list[Activity], send: Callable[[], Awaitable[None]]):
-            for activity in activities:
-                shape_message(activity)
-            await send()
-
-        context.on_send_activities(shape)
-        return await logic()
+    apply = staticmethod(shape_message)
 
 
-class TypographyMiddleware(Middleware):
+class TypographyMiddleware(_EveryMessageMiddleware):
     """Typesets every message a turn sends (`typeset_reply`), on Teams and in the console alike."""
 
-    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable]):
-        async def typeset(_context: TurnContext, activities: list[Activity], send: Callable[[], Awaitable[None]]):
-            for activity in activities:
-                typeset_reply(activity)
-            await send()
-
-        context.on_send_activities(typeset)
-        return await logic()
+    apply = staticmethod(typeset_reply)
