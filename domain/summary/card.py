@@ -29,7 +29,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.attention import attention_points
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
-from domain.text import agreed, directorates_text, excerpt
+from domain.text import agreed, counted_in_words, directorates_text, excerpt
 
 MAX_CARD_BYTES = 26_500
 MAX_LISTED_DIRECTORATES = 10
@@ -166,8 +166,9 @@ def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
         items.append(_text("Aucune réunion planifiée.", size="Small", isSubtle=True, spacing="None"))
     if summary.cadence_warnings:
         count = len(summary.cadence_warnings)
-        alert = "alerte sur le rythme des comités" if count == 1 else "alertes sur le rythme des comités"
-        items.append(_text(f"⚠ {count} {alert} : voir le détail.", size="Small", color=WARNING_COLOR, spacing="None"))
+        alert = counted_in_words(count, "alerte sur le rythme des comités", "alertes sur le rythme des comités",
+                                 feminine=True)
+        items.append(_text(f"⚠ {alert} : voir le détail.", size="Small", color=WARNING_COLOR, spacing="None"))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 

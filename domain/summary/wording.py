@@ -13,7 +13,7 @@ from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.values import Unit
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
-from domain.text import agreed, counted, directorates_text, joined
+from domain.text import agreed, counted, counted_in_words, directorates_text, joined, number_in_words
 
 TITLE = "Synthèse SPASER"
 
@@ -312,8 +312,8 @@ def due_periods_text(summary: Summary) -> str:
 
 
 def completeness_headline(summary: Summary) -> str:
-    """« 6 directions à jour sur les 7 concernées pour l’année 2025, le 1er semestre 2026 ou le 3ᵉ
-    trimestre 2026, selon l’indicateur. »"""
+    """« Six directions sur sept sont à jour pour l’année 2025, le 1er semestre 2026 ou le 3ᵉ
+    trimestre 2026, selon l’indicateur. »: the count opens the sentence, so it is in words."""
     rows = [row for row in summary.completeness if row.expected > 0]
     periods = f" {due_periods_text(summary)}".rstrip()
     if not rows:
@@ -328,8 +328,11 @@ def completeness_headline(summary: Summary) -> str:
             text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
         return text + "."
     complete = sum(1 for row in rows if row.is_complete)
-    up_to_date = "direction à jour" if complete <= 1 else "directions à jour"
-    return f"{complete} {up_to_date} sur les {len(rows)} concernées{periods}."
+    total = number_in_words(len(rows), feminine=True)
+    if complete == 0:
+        return f"Aucune des {total} directions concernées n’est à jour{periods}."
+    directions = counted_in_words(complete, "direction", feminine=True)
+    return f"{directions} sur {total} {agreed(complete, 'est', 'sont')} à jour{periods}."
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

@@ -207,7 +207,8 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     compact = summary_card_content(summary, chart_url="https://bot.example.org/synthese/graphique/abc.png")
     detail = texts(summary_detail_card_content(summary))
     assert "Prochaine réunion : comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
-    assert f"⚠ {len(warnings)} alertes sur le rythme des comités : voir le détail." in texts(compact)
+    assert len(warnings) == 2
+    assert "⚠ Deux alertes sur le rythme des comités : voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
     assert "Comité de pilotage : aucune réunion prévue dans les 12 prochains mois" in detail
     assert "trentaine" in detail
@@ -279,6 +280,6 @@ def test_directorates_up_to_date_are_named_with_their_noun_and_the_periods_due_a
     shown = texts(summary_detail_card_content(compute_summary(catalogue[:2], DIRECTORATES, TODAY, scope=EVERYONE)))
     assert "Les directions DCP et DRC sont à jour." in shown and "À jour :" not in shown
     assert "Saisies attendues" in shown and "Remontées" not in shown
-    assert "2 directions à jour sur les 2 concernées pour l’année 2025." in shown and "période en cours" not in shown
+    assert "Deux directions sur deux sont à jour pour l’année 2025." in shown and "période en cours" not in shown
     late = texts(summary_detail_card_content(compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)))
     assert "1 indicateur saisi sur 2 (50 %)" in late
