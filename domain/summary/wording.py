@@ -29,8 +29,9 @@ RULES_HEADING = "Règles de lecture"
 RULES_ITEMS = (
     "Statut : atteint si la cible est atteinte ; sinon, la valeur est comparée à une progression régulière "
     "entre la valeur de référence (à la fin de la première période renseignée) et la cible (au 31 décembre de "
-    "l’année cible) : en bonne voie si elle a au moins la valeur attendue à ce jour, ou s’en écarte de moins de "
-    "1 % de la cible ; en retard sinon.",
+    "l’année cible) : en bonne voie si elle a parcouru au moins le chemin attendu pour la période mesurée "
+    "(au moins la valeur attendue pour un indicateur à la hausse, au plus pour un indicateur à la baisse), ou "
+    "s’en écarte de moins de 1 % de la cible ; en retard sinon.",
     "Période à renseigner : pour chaque indicateur, la dernière période terminée selon sa fréquence (l’année, le "
     "semestre ou le trimestre écoulé). Une valeur plus ancienne est affichée avec sa période et comptée comme non "
     "renseignée.",

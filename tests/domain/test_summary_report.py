@@ -212,6 +212,16 @@ def test_the_reading_rules_are_a_short_list():
     assert "<li>Valeur unique : une seule valeur pour tout l’organisme.</li>" in html
 
 
+def test_the_status_rule_holds_for_an_indicator_meant_to_go_down():
+    """A fresh reader: « en bonne voie si elle a au moins la valeur attendue » is false for a payment
+    delay or emissions, which are on track at or below the expected value."""
+    html = plain(report_html(summary()).decode("utf-8"))
+    pdf = plain(" ".join(" ".join(pdf_pages(report_pdf(summary()))).split()))
+    for text in (html, pdf):
+        assert "au moins la valeur attendue pour un indicateur à la hausse, au plus pour un indicateur à la baisse" in text
+        assert "a au moins la valeur attendue à ce jour" not in text
+
+
 def test_no_coming_meeting_keeps_the_plural_heading():
     assert "<h2>Prochaines réunions</h2>" in report_html(summary()).decode("utf-8")
 
