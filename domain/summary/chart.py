@@ -199,7 +199,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout, 
     present = [status for status in STATUS_ORDER if status in barred]
     handles = [Patch(color=STATUS_HEX[status], label=wording.status_title(status)) for status in present]
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
-        handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu à ce jour"))
+        handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu pour la période mesurée"))
     handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
     legend_offset = (0.45 * 72) / (axes.get_window_extent().height or 1)
     axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -legend_offset), ncol=layout.legend_columns, fontsize=8,
@@ -219,7 +219,7 @@ def _units_per_inch(layout: _Layout) -> float:
 
 def value_label_place(shown: float, expected: float | None, label: str, layout: _Layout) -> tuple[float, str, bool]:
     """Where a bar's value label goes, as (x, horizontal alignment, inside the bar): inside the bar's
-    end when it fits, otherwise just after it; and, when the « attendu à ce jour » tick would cross
+    end when it fits, otherwise just after it; and, when the « attendu pour la période mesurée » tick would cross
     it there, after the tick (« 44 % » was printed across the tick of a bar at 44 %)."""
     units = _units_per_inch(layout)
     width = len(label) * LABEL_EM * LABEL_POINTS / 72 * units  # the label's width in axis units

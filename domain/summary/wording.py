@@ -218,7 +218,7 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
 
 
 def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
-    """« 12 % du chemin parcouru vers la cible (50 % attendus à ce jour) »: how much of the way from the
+    """« 12 % du chemin parcouru vers la cible (50 % attendus pour 2025) »: how much of the way from the
     baseline to the target is covered, never « avancement de 12 % », which reads like the value; past
     the target, « cible dépassée » rather than « 204 % ». The card and the report read the same
     (`compact` is kept for the callers)."""
@@ -232,13 +232,22 @@ def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
         within = ""
         if line.status is Status.ON_TRACK and round(line.progress_percent) < expected:
             within = " ; écart de moins de 1 % de la cible, toléré"
-        text += f" ({_percent(expected)} {agreed(expected, 'attendu', 'attendus')} à ce jour{within})"
+        attended = agreed(expected, "attendu", "attendus")
+        text += f" ({_percent(expected)} {attended} {_measured_period(line.latest_period)}{within})"
     return text
+
+
+def _measured_period(period: Period | None) -> str:
+    """« pour 2025 », « au 3ᵉ trimestre 2026 »: the period whose value is judged, the one the expected
+    value is computed for (not today)."""
+    if period is None:
+        return "pour la période mesurée"
+    return f"pour {period.year}" if period.frequency is Frequency.ANNUAL else period.in_sentence()
 
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
     """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026,
-    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (60 % attendus à ce jour) · ↑ en hausse »."""
+    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (60 % attendus au 3ᵉ trimestre 2026) · ↑ en hausse »."""
     head = value_text(line)
     if line.target_note is None and not line.is_stale:
         head = f"{head}, {target_text(line, joined_to_value=True)}"

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
-from domain.indicators.periods import Frequency
+from domain.indicators.periods import Frequency, parse_period
 from domain.indicators.values import Unit
 from domain.summary.chart import progress_bar_label
 from domain.summary.compute import compute_summary
@@ -204,7 +204,10 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
     line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8)
     # Reader 1, B6/C4: one form on the card and in the report, never « avancement de 12 % » (read as the value).
-    assert plain(progress_text(line)) == "44 % du chemin parcouru vers la cible (44 % attendus à ce jour)"
+    # A fresh reader: « attendus à ce jour » while the path is computed for the period measured (2025).
+    assert plain(progress_text(line)) == "44 % du chemin parcouru vers la cible (44 % attendus pour 2025)"
+    quarter = replace(line, latest_period=parse_period("2026-T3", Frequency.QUARTERLY))
+    assert plain(progress_text(quarter)) == "44 % du chemin parcouru vers la cible (44 % attendus au 3ᵉ trimestre 2026)"
     assert plain(progress_text(line, compact=True)) == plain(progress_text(line))
 
 
