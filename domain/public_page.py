@@ -23,6 +23,7 @@ from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
 from domain.indicators.values import Unit, format_number, format_value
 from domain.summary.model import IndicatorLine, Status
+from domain.summary.wording import shown_number
 
 PAGE_PATH = "/spaser"
 CSV_PATH = "/spaser.csv"
@@ -94,7 +95,7 @@ def public_indicators(
                 unit=snapshot.unit,
                 computed=snapshot.code in computed_codes,
                 period=line.latest_period.code if line.latest_period else None,
-                value=line.latest_value,
+                value=None if line.latest_value is None else shown_number(line.latest_value, line.aggregation),
                 baseline=snapshot.baseline,
                 target=snapshot.target,
                 target_year=snapshot.target_year,

@@ -127,10 +127,15 @@ def value_text(line: IndicatorLine) -> str:
 def shown_value(line: IndicatorLine) -> str:
     """The latest value with its unit; a mean of the directorates' values to one decimal place
     (« 31,9 % », not « 31,85 % »: the directorates typed one)."""
-    value = line.latest_value
-    if line.aggregation in (AggregationRule.MEAN, AggregationRule.WEIGHTED_MEAN) and value.as_tuple().exponent < -1:
-        value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return line.show(value)
+    return line.show(shown_number(line.latest_value, line.aggregation))
+
+
+def shown_number(value: Decimal, aggregation: AggregationRule) -> Decimal:
+    """The number `shown_value` writes: a mean to one decimal place, any other value as it is; the
+    public page shows the same figure as the card and the report."""
+    if aggregation in (AggregationRule.MEAN, AggregationRule.WEIGHTED_MEAN) and value.as_tuple().exponent < -1:
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return value
 
 
 def _out_of(count: int, total: int) -> str:

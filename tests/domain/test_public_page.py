@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from domain.indicators.catalogue import Axis
+from domain.indicators.aggregation import AggregationRule
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
-from domain.public_page import PublicIndicator, PublicSpaser, public_page_html
-from domain.summary.model import Status
+from domain.public_page import PublicIndicator, PublicSpaser, public_indicators, public_page_html
+from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
+from domain.summary.wording import shown_value
 
 
 def emissions(**fields) -> PublicIndicator:
@@ -49,3 +53,19 @@ def test_an_indicator_without_a_target_says_sans_cible_in_both_cells():
     """Reader 1, C4: « Pas de cible » next to « Sans cible »."""
     html = page(emissions(target=None, target_year=None, status=Status.NO_TARGET, period="2025"))
     assert html.count("Sans cible") == 2 and "Pas de cible" not in html
+
+
+def test_a_mean_shows_the_same_one_decimal_figure_as_the_card_and_the_report():
+    """A fresh reader: IND-21 read « 31,85 % » on the public page, « 31,9 % » on the card and in the report."""
+    rate = IndicatorSnapshot(
+        code="IND-21", label="Part des achats auprès de PME", axis=Axis.RESPONSIBLE_ECONOMY, unit=Unit.PERCENT,
+        frequency=Frequency.ANNUAL, directorates=("DCP", "DPB"), direction=ImprovementDirection.UP,
+        baseline=Decimal(25), target=Decimal(40), target_year=2028, aggregation=AggregationRule.MEAN,
+        values=(("2025", "DCP", Decimal("31.8")), ("2025", "DPB", Decimal("31.9"))),
+    )
+    summary = compute_summary([rate], [DirectorateInfo("DCP"), DirectorateInfo("DPB")], date(2026, 3, 1),
+                              scope=Scope.everything())
+    (line,) = summary.lines
+    assert shown_value(line) == "31,9\u00a0%"
+    html = page(*public_indicators([line], set(), {}))
+    assert "31,9\u00a0%" in html and "31,85" not in html
