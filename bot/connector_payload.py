@@ -2,7 +2,7 @@
 
 msrest serialises an outgoing activity node by node, and an Adaptive Card's content, typed
 `object`, value by value (type dispatch, key conversion and a try/except per string): under the
-load test, about 4 % of the event loop’s busy time, and a third of msrest's validation and
+load test, about 4 % of the event loop's busy time, and a third of msrest's validation and
 serialisation of the replies (py-spy, 6 December). A card built
 by this bot is already plain JSON (dicts, lists, strings, numbers), so it is passed through as
 it is; anything else still goes through msrest. msrest's client-side validation of the Bot
