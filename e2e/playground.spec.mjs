@@ -349,7 +349,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
   assert.match(welcome, /Avec le rôle « élu·e ou directeur·rice »/);
   const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
-  assert.match(compact, /^Synthèse SPASER\nVille de Démoville · Toutes directions · au /);
+  assert.match(compact, /^Synthèse SPASER\nVille de Démoville · Toutes les directions · au /);
   const counts = cardCounts(compact);
   assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 24, `24 active demo indicators: ${JSON.stringify(counts)}`);
   // Ten seconds to read: counters, chart, the few points needing attention, one line on the

@@ -5,17 +5,19 @@ One place for the wording keeps the exported report identical to the card the é
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
+from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.values import Unit
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 from domain.text import agreed, counted, counted_in_words, directorates_text, joined, number_in_words
 
 TITLE = "Synthèse SPASER"
+ALL_DIRECTORATES = "Toutes les directions"
 
 _STATUS_PLURALS = {
     Status.ACHIEVED: ("atteint", "atteints"),
@@ -73,7 +75,7 @@ def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
     if summary.viewed_directorate:
         parts.append(summary.directorate_title(summary.viewed_directorate))
     else:
-        parts.append("Toutes directions")
+        parts.append(ALL_DIRECTORATES)
     if summary.axis_filter is not None:
         parts.append(f"axe {summary.axis_filter.value}")
     parts.append(f"au {format_date_fr(summary.today)}")
@@ -182,8 +184,14 @@ def late_text(line: IndicatorLine) -> str:
 def expected_text(line: IndicatorLine) -> str:
     """The value expected today on the path, rounded like the values (a whole number past 100 or
     for a count, one decimal place otherwise) unless the rounding would make it read as the target
-    or as the value: 3,5 comités techniques expected on the way to 4 is never shown as « 4 »."""
+    or as the value. A count of things (committees, people) is whole: 3,5 comités techniques
+    expected on the way to 4 reads « plus de 3 comités techniques » (at least 4 for the indicator to
+    be on its path), never « 3,5 » nor « 4 », which reads as the target."""
     expected = line.expected_value
+    if _whole_count(line) and expected != expected.to_integral_value():
+        if line.snapshot.direction is ImprovementDirection.DOWN:
+            return f"moins de {line.show(expected.to_integral_value(rounding=ROUND_CEILING))}"
+        return f"plus de {line.show(expected.to_integral_value(rounding=ROUND_FLOOR))}"
     places = 0 if abs(expected) >= 100 or line.unit is Unit.COUNT else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
@@ -191,6 +199,12 @@ def expected_text(line: IndicatorLine) -> str:
                    for other in (line.snapshot.target, line.latest_value)):
             break
     return line.show(rounded)
+
+
+def _whole_count(line: IndicatorLine) -> bool:
+    """Values that count whole things: a sum or a single value of committees or people (a mean of
+    the directorates' counts may have decimals)."""
+    return line.unit in (Unit.COUNT, Unit.PEOPLE) and line.aggregation in (AggregationRule.SUM, AggregationRule.SINGLE)
 
 
 def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
@@ -205,8 +219,9 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
 
 
 def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
-    """« ↑ en hausse depuis le 2ᵉ trimestre 2026 »: which way the value went, only; the status says
-    whether that is good (« en progrès » next to « En retard » read as a contradiction)."""
+    """« ↑ en hausse depuis le 2ᵉ trimestre 2026, dans le bon sens »: which way the value went and,
+    for an indicator with a target, whether that is the way of the objective (« à l’inverse de
+    l’objectif »); without a target, the way only. The status says whether the pace is enough."""
     trend = line.trend
     if trend is None:
         return ""
@@ -215,11 +230,13 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
     else:
         way = "en hausse" if trend.direction is TrendDirection.UP else "en baisse"
     text = f"{trend.direction.value}\u00a0{way}"
-    if not with_period:
-        return text
-    previous = trend.previous_period
-    since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
-    return f"{text} depuis {since}"
+    if with_period:
+        previous = trend.previous_period
+        since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
+        text = f"{text} depuis {since}"
+    if trend.improved is not None and line.snapshot.target is not None:
+        text += ", dans le bon sens" if trend.improved else ", à l’inverse de l’objectif"
+    return text
 
 
 def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:

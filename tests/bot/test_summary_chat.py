@@ -80,7 +80,7 @@ async def test_an_official_sees_the_compact_summary_its_chart_and_the_detail_on_
     [detail_button] = [action for action in card["actions"] if action["title"] == "Voir le détail"]
     detail = shown_text(card_of(await marc.say(detail_button["data"]["msteams"]["value"])))
 
-    assert "Toutes directions" in shown and "Points d’attention" in shown
+    assert "Toutes les directions" in shown and "Points d’attention" in shown
     # On 30 November 2026 the third quarter is due: the second quarter's values are stale.
     assert "dernière valeur : 280 heures au 2ᵉ trimestre 2026 ; le 3ᵉ trimestre 2026 reste à saisir" in shown  # DCP 150 + DPB 130
     assert "GOV-01" not in shown  # no target, reported for 2025: nothing to flag
@@ -259,7 +259,7 @@ async def test_the_copil_report_carries_the_organisations_name_and_logo(sqlite_d
         pdf = await (await client.get(path_of(download_url(export)))).read()
 
     first_page = PdfReader(io.BytesIO(pdf)).pages[0]
-    assert "Ville de Montreuil-sur-Loire · Toutes directions" in shown_text(card)
+    assert "Ville de Montreuil-sur-Loire · Toutes les directions" in shown_text(card)
     assert first_page.extract_text().startswith("Ville de Montreuil-sur-Loire\nSynthèse SPASER")
     assert "Points d’attention" in first_page.extract_text() and len(first_page.images) == 1
 
@@ -280,7 +280,7 @@ async def test_the_export_card_says_what_the_report_holds_then_for_whom_then_how
         "Rapport pour le COPIL : les points d’attention, puis le détail de chaque indicateur et les commentaires "
         "des directions."
     )
-    assert blocks[2].startswith("Toutes directions · au ")
+    assert blocks[2].startswith("Toutes les directions · au ")
     assert re.fullmatch(
         r"Ce lien est personnel et valable une heure \((jusqu’à \d+ h \d\d|jusqu’au .+)\)\. Ne le transférez pas : "
         r"pour un nouveau lien, redemandez l’export\.",

@@ -177,17 +177,20 @@ def test_a_late_count_expects_a_whole_number_with_the_same_verb_as_the_other_uni
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
     expected = plain(late_text(line)).split(" ; la trajectoire prévoit ")[1]
-    assert expected == "4 (cible : 6 en 2028)", expected
+    assert expected == "plus de 3 (cible : 6 en 2028)", expected
 
 
 def test_an_expected_value_is_never_rounded_into_the_target():
     """Reader 1, A8: « 3 comités techniques en 2025 ; la trajectoire prévoit 4 comités techniques »
-    while the target is « 4 en 2026 »: the 3,5 expected was rounded up to the target."""
+    while the target is « 4 en 2026 »: the 3,5 expected was rounded up to the target. Reader 3:
+    « 3,5 comités » is no count of committees: « plus de 3 »."""
     line = line_of([committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
     line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026),
                    expected_value=Decimal("3.50"))
-    assert plain(late_text(line)).endswith(" ; la trajectoire prévoit 3,5 (cible : 4 en 2026)")
+    assert plain(late_text(line)).endswith(" ; la trajectoire prévoit plus de 3 (cible : 4 en 2026)")
     # Nor into the value itself: 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
+    fewer = replace(line, snapshot=replace(line.snapshot, direction=ImprovementDirection.DOWN))
+    assert "la trajectoire prévoit moins de 4 (cible" in plain(late_text(fewer))
     percent = replace(line, snapshot=replace(line.snapshot, unit=Unit.PERCENT, target=Decimal(20)),
                       latest_value=Decimal(10), expected_value=Decimal("9.96"))
     assert "la trajectoire prévoit 9,96 %" in plain(late_text(percent))
@@ -227,8 +230,17 @@ def test_a_trend_says_which_way_only_the_status_says_whether_it_is_good():
     """Reader 1, B6: « ↑ en progrès » next to « En retard » read as a contradiction."""
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2.5)])], code="COT")
     assert line.status is Status.LATE and line.trend.improved
-    assert plain(trend_text(line, with_period=False)) == "↑ en hausse"
+    assert plain(trend_text(line, with_period=False)) == "↑ en hausse, dans le bon sens"
     assert "progrès" not in detail_text(line, compact=True)
+
+
+def test_a_trend_says_whether_it_goes_the_way_of_the_objective():
+    """Reader 3: « ↓ en baisse » alone did not say whether falling was good news."""
+    falling = line_of([committees_held([("2023", "DCP", 2), ("2024", "DCP", 5), ("2025", "DCP", 4)])], code="COT")
+    assert plain(trend_text(falling)) == "↓ en baisse depuis 2024, à l’inverse de l’objectif"
+    emissions = replace(committees_held([("2024", "DCP", 9), ("2025", "DCP", 7)]),
+                        direction=ImprovementDirection.DOWN, baseline=Decimal(10), target=Decimal(2))
+    assert plain(trend_text(line_of([emissions], code="COT"))) == "↓ en baisse depuis 2024, dans le bon sens"
 
 
 def test_a_mean_is_shown_to_one_decimal_place_like_the_values_typed():

@@ -98,7 +98,7 @@ def test_xlsx_opens_with_openpyxl_with_numbers_and_dates_typed_and_formulas_as_t
     author_cell = next(cell for row in values.iter_rows(min_row=2) for cell in row if cell.value == "=Nadia")
     assert author_cell.data_type == "s"
     overview = list(workbook["Synthèse"].iter_rows(values_only=True))
-    assert overview[0][0].startswith("Synthèse SPASER – Toutes directions")
+    assert overview[0][0].startswith("Synthèse SPASER – Toutes les directions")
     assert overview[1][:9] == ("Code", "Indicateur", "Axe", "Unité", "Statut", "Dernière valeur", "Période",
                                "Période due", "Directions comptées")
     assert overview[2][0] == "SOC-01" and overview[2][4] == "en bonne voie" and overview[2][10] == 2000
