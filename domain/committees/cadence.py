@@ -8,7 +8,7 @@ that each organisation may edit; the check warns when a rolling 12-month window 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -73,10 +73,21 @@ class CommitteeType:
             )
 
     def range_with_preposition(self) -> str:
-        """« de 1 à 2 par an », « de 2 par an », « d’au plus 1 par an »: after « la cadence prévue est »
-        (the range is a setting the lead may change, not the SPASER's word)."""
+        """« de 1 à 2 par an », « de 2 par an », « d’au plus 1 par an »: after « la cadence … est »."""
         text = self.recommended_range_fr()
         return f"d’{text}" if text.startswith("au ") else f"de {text}"
+
+    @property
+    def is_recommended(self) -> bool:
+        """The range is the founding text's advice (1–2 COPIL, 3–4 CT a year), not one the lead set."""
+        default = _DEFAULT_RANGES.get(self.kind)
+        return default == (self.min_per_year, self.max_per_year)
+
+    def cadence_clause(self) -> str:
+        """« la cadence recommandée est de 3 à 4 par an » for the advised range; « la cadence retenue
+        est de 2 par an » for one the organisation set. Never « prévue »: that is what is planned."""
+        word = "recommandée" if self.is_recommended else "retenue"
+        return f"la cadence {word} est {self.range_with_preposition()}"
 
     def recommended_range_fr(self) -> str:
         if self.min_per_year == self.max_per_year:
@@ -86,6 +97,10 @@ class CommitteeType:
         return f"{self.min_per_year} à {self.max_per_year} par an"
 
 
+_DEFAULT_RANGES = {CommitteeKind.COPIL: (1, 2), CommitteeKind.COTECH: (3, 4)}
+"""The founding text's advice: the élu·es 1 to 2 times a year, the directorates 3 to 4 times."""
+
+
 def default_committee_types() -> dict[CommitteeKind, CommitteeType]:
     """A fresh mapping each call, so a caller editing a range never changes another's defaults."""
     return {
@@ -93,15 +108,15 @@ def default_committee_types() -> dict[CommitteeKind, CommitteeType]:
             kind=CommitteeKind.COPIL,
             label="Comité de pilotage",
             participants="les élu·es",
-            min_per_year=1,
-            max_per_year=2,
+            min_per_year=_DEFAULT_RANGES[CommitteeKind.COPIL][0],
+            max_per_year=_DEFAULT_RANGES[CommitteeKind.COPIL][1],
         ),
         CommitteeKind.COTECH: CommitteeType(
             kind=CommitteeKind.COTECH,
             label="Comité technique",
             participants="les directions concernées par le SPASER",
-            min_per_year=3,
-            max_per_year=4,
+            min_per_year=_DEFAULT_RANGES[CommitteeKind.COTECH][0],
+            max_per_year=_DEFAULT_RANGES[CommitteeKind.COTECH][1],
         ),
     }
 
@@ -230,7 +245,7 @@ def check_cadence(
             continue
         message = (
             f"{committee_type.label} : {_meetings_phrase(count, window)}, "
-            f"alors que la cadence prévue est {committee_type.range_with_preposition()}."
+            f"alors que {committee_type.cadence_clause()}."
         )
         warnings.append(
             CadenceWarning(
@@ -244,3 +259,16 @@ def check_cadence(
             )
         )
     return warnings
+
+
+def merged_cadence_message(committee_type: CommitteeType, warnings: Sequence[CadenceWarning]) -> str:
+    """One sentence for a committee's warnings (past and coming 12 months), as read in a summary:
+    « Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni
+    prévue dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an. »"""
+    by_window = {warning.window: warning for warning in warnings if warning.kind is committee_type.kind}
+    past, coming = by_window.get(CadenceWindow.PAST), by_window.get(CadenceWindow.COMING)
+    if past and coming and past.count == coming.count == 0:
+        facts = "aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue dans les 12 prochains mois"
+    else:
+        facts = " et ".join(_meetings_phrase(warning.count, warning.window) for warning in (past, coming) if warning)
+    return f"{committee_type.label} : {facts}, alors que {committee_type.cadence_clause()}."

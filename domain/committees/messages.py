@@ -167,6 +167,7 @@ def cadence_lines(types: dict[CommitteeKind, CommitteeType], warnings: Sequence[
     for kind, committee_type in types.items():
         if kind not in warned:
             lines.append(
-                f"✅ {committee_type.label} : cadence respectée (prévue : {committee_type.recommended_range_fr()})."
+                f"✅ {committee_type.label} : cadence respectée "
+                f"({'recommandée' if committee_type.is_recommended else 'retenue'} : {committee_type.recommended_range_fr()})."
             )
     return lines

@@ -14,8 +14,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.committees.cadence import (
+    CadenceWindow,
+    CommitteeKind,
+    CommitteeType,
+    committee_kind_in,
+    default_committee_types,
+    merged_cadence_message,
+)
+from domain.indicators.values import Unit
+from domain.summary import wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
-from domain.text import counted, joined
+from domain.text import counted, fold, joined
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
@@ -50,7 +60,7 @@ def attention_points(summary: Summary) -> AttentionPoints:
     late = tuple(sorted((line for line in lines if line.status is Status.LATE), key=lambda line: -_gap(line)))
     not_reported = tuple(line for line in lines if line.status is Status.NOT_REPORTED)
     behind = tuple(row for row in summary.completeness if row.expected > 0 and not row.is_complete)
-    cadence = tuple(warning.message for warning in summary.cadence_warnings)
+    cadence = cadence_alerts(summary)
     return AttentionPoints(late, not_reported, behind, cadence, _decisions(summary, late))
 
 
@@ -93,3 +103,41 @@ def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, 
             f"Réduction du catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."
         )
     return tuple(decisions)
+
+
+def cadence_alerts(summary: Summary) -> tuple[str, ...]:
+    """One sentence per committee whose cadence is off, past and coming 12 months together.
+
+    When an indicator of the catalogue counts that committee's meetings (« Comités techniques
+    tenus dans l’année »), the meetings held are the indicator's to tell: the alert keeps the coming
+    months and quotes the indicator's own figure and period, so the two never disagree (« aucune
+    réunion enregistrée » next to « 3 comités techniques en 2024 » read as a contradiction)."""
+    alerts = []
+    for kind in CommitteeKind:
+        warnings = [warning for warning in summary.cadence_warnings if warning.kind is kind]
+        if not warnings:
+            continue
+        counting = _counting_indicator(summary, kind)
+        if counting is not None:
+            warnings = [warning for warning in warnings if warning.window is not CadenceWindow.PAST]
+            if not warnings:
+                continue
+        committee_type = CommitteeType(kind, default_committee_types()[kind].label, "",
+                                       warnings[0].min_per_year, warnings[0].max_per_year)
+        alert = merged_cadence_message(committee_type, warnings)
+        if counting is not None:
+            alert = (
+                f"{alert[:-1]} ; les réunions tenues sont comptées par l’indicateur {counting.code} "
+                f"({wording.value_text(counting)})."
+            )
+        alerts.append(alert)
+    return tuple(alerts)
+
+
+def _counting_indicator(summary: Summary, kind: CommitteeKind) -> IndicatorLine | None:
+    """The indicator that counts this committee's meetings (a count whose label names the committee)."""
+    for line in summary.lines:
+        label = fold(line.label)
+        if line.unit is Unit.COUNT and "comit" in label and committee_kind_in(label) is kind:
+            return line
+    return None

@@ -27,7 +27,7 @@ from domain.cards import CARD_VERSION, fact, im_back
 from domain.clock import DEFAULT_TIMEZONE
 from domain.indicators.catalogue import Axis
 from domain.summary import wording
-from domain.summary.attention import attention_points
+from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
 from domain.text import agreed, counted_in_words, directorates_text, excerpt
 
@@ -164,8 +164,9 @@ def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
                            size="Small", spacing="None"))
     else:
         items.append(_text("Aucune réunion planifiée.", size="Small", isSubtle=True, spacing="None"))
-    if summary.cadence_warnings:
-        count = len(summary.cadence_warnings)
+    alerts = cadence_alerts(summary)
+    if alerts:
+        count = len(alerts)
         alert = counted_in_words(count, "alerte sur le rythme des comités", "alertes sur le rythme des comités",
                                  feminine=True)
         items.append(_text(f"⚠ {alert} : voir le détail.", size="Small", color=WARNING_COLOR, spacing="None"))
@@ -322,7 +323,7 @@ def _meetings(summary: Summary, timezone: ZoneInfo | str) -> list[dict[str, Any]
 
 
 def _warnings(summary: Summary) -> list[dict[str, Any]]:
-    messages = [warning.message for warning in summary.cadence_warnings]
+    messages = list(cadence_alerts(summary))
     if summary.catalogue_warning:
         messages.append(summary.catalogue_warning)
     if not messages:

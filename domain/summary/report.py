@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import wording
-from domain.summary.attention import attention_points
+from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Summary
 from domain.text import agreed, typographic_apostrophes
@@ -126,7 +126,7 @@ def value_cell(line: IndicatorLine) -> str:
 
 
 def warning_messages(summary: Summary) -> list[str]:
-    messages = [warning.message for warning in summary.cadence_warnings]
+    messages = list(cadence_alerts(summary))
     if summary.catalogue_warning:
         messages.append(summary.catalogue_warning)
     return messages

@@ -184,8 +184,8 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
     await lead.say("cadence du COPIL 1 à 3")
     after_edit = texts(await lead.say("vérifier la cadence"))
 
-    assert "Comité technique : aucune réunion prévue dans les 12 prochains mois, alors que la cadence prévue est de 3 à 4 par an." in below
-    assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, alors que la cadence prévue est de 1 à 2 par an." in above
+    assert "Comité technique : aucune réunion prévue dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an." in below
+    assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, alors que la cadence recommandée est de 1 à 2 par an." in above
     assert "3 réunions prévues" not in after_edit
     warnings = await runtime.committees.cadence_warnings()
     assert {(w.kind, w.window, w.problem) for w in warnings} >= {(CommitteeKind.COTECH, "coming", "below")}

@@ -45,7 +45,7 @@ def test_no_coming_copil_warns_with_the_expected_french_message():
     assert (warning.window, warning.problem, warning.count) == (CadenceWindow.COMING, CadenceProblem.BELOW, 0)
     assert warning.message == (
         "Comité de pilotage\u00a0: aucune réunion prévue dans les 12\u00a0prochains mois, "
-        "alors que la cadence prévue est de 1 à 2 par an."
+        "alors que la cadence recommandée est de 1 à 2 par an."
     )
 
 
@@ -58,7 +58,7 @@ def test_too_many_coming_cotech_warns_above_with_plural_message():
     ]
     assert warnings[0].message == (
         "Comité technique\u00a0: 5\u00a0réunions prévues dans les 12\u00a0prochains mois, "
-        "alors que la cadence prévue est de 3 à 4 par an."
+        "alors que la cadence recommandée est de 3 à 4 par an."
     )
 
 
@@ -81,7 +81,7 @@ def test_past_window_counts_held_and_planned_and_warns_below():
     assert warnings[0].message == (
         # B4: « enregistrées dans l’assistant » (the catalogue may count committees too); B3: the range is a setting.
         "Comité technique\u00a0: 2\u00a0réunions enregistrées dans l’assistant au cours des 12\u00a0derniers mois, "
-        "alors que la cadence prévue est de 3 à 4 par an."
+        "alors que la cadence recommandée est de 3 à 4 par an."
     )
 
 
@@ -109,14 +109,14 @@ def test_edited_range_is_used_in_the_check_and_the_message():
     meetings = [meeting(2026, 9, 1), meeting(2025, 9, 1), meeting(2026, 1, 1)]
     warnings = check_cadence(strict, meetings, TODAY, PARIS)
     assert [w.message for w in warnings] == [
-        "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12\u00a0prochains mois, alors que la cadence prévue est de 2 par an."
+        "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12\u00a0prochains mois, alors que la cadence retenue est de 2 par an."
     ]
 
 
 def test_range_starting_at_zero_reads_au_plus():
     relaxed = CommitteeType(CommitteeKind.COPIL, "Comité de pilotage", "les élu·es", 0, 1)
     warnings = check_cadence(relaxed, [meeting(2026, 9, 1), meeting(2026, 10, 1)], TODAY, PARIS)
-    assert warnings[0].message.endswith("alors que la cadence prévue est d’au plus 1 par an.")
+    assert warnings[0].message.endswith("alors que la cadence retenue est d’au plus 1 par an.")
 
 
 def test_range_with_minimum_above_maximum_is_refused_in_french():
@@ -159,4 +159,4 @@ def test_the_cadence_lines_use_the_house_warning_sign():
     warnings = check_cadence(CommitteeKind.COPIL, [], TODAY, PARIS)
     lines = cadence_lines(types, warnings)
     assert lines[0].startswith("⚠ Comité de pilotage") and "\ufe0f" not in "".join(lines)
-    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : cadence respectée (prévue : 3 à 4 par an)."
+    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : cadence respectée (recommandée : 3 à 4 par an)."

@@ -208,9 +208,10 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     detail = texts(summary_detail_card_content(summary))
     assert "Prochaine réunion : comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
     assert len(warnings) == 2
-    assert "⚠ Deux alertes sur le rythme des comités : voir le détail." in texts(compact)
+    # Both windows of one committee make one alert (reader 3).
+    assert "⚠ Une alerte sur le rythme des comités : voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
-    assert "Comité de pilotage : aucune réunion prévue dans les 12 prochains mois" in detail
+    assert "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue" in detail
     assert "trentaine" in detail
     (image,) = find(compact, lambda n: n.get("type") == "Image")
     assert image["url"].endswith("abc.png") and image["altText"]

@@ -17,6 +17,7 @@ from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
 from domain.summary.attention import attention_points
+from domain.summary.attention import cadence_alerts
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting
 from domain.summary.organisation import InvalidOrganisation, organisation_from
@@ -191,7 +192,7 @@ def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_c
     report = compute_summary(catalogue_with_comments, DIRECTORATES, TODAY, scope=EVERYONE,
                              cadence_warnings=check_cadence("copil", [], TODAY))
     html = plain(report_html(report).decode("utf-8"))
-    cadence = plain(report.cadence_warnings[0].message)
+    (cadence,) = [plain(alert) for alert in cadence_alerts(report)]
     assert html.count(cadence) == 1
     comments, sources = html.split("<h2>Commentaires des directions</h2>")[1].split("<h2>Sources des calculs automatiques</h2>")
     assert "Chantier du collège ajouté." in comments and "DECP" not in comments

@@ -1,0 +1,88 @@
+"""What a third careful reader of a whole run found in the summary, the COPIL report and the
+exports (issue #17): each test fails on the wording they read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from domain.committees.cadence import check_cadence, default_committee_types
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
+from domain.summary.attention import cadence_alerts
+from domain.summary.card import summary_card_content
+from domain.summary.compute import compute_summary
+from domain.summary.model import IndicatorSnapshot, Scope
+
+TODAY = date(2026, 12, 6)
+EVERYONE = Scope.everything()
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def committees_indicator() -> IndicatorSnapshot:
+    return IndicatorSnapshot(
+        code="IND-14", label="Comités techniques SPASER tenus dans l’année", axis=Axis.GOVERNANCE, unit=Unit.COUNT,
+        frequency=Frequency.ANNUAL, directorates=("DCP",), direction=ImprovementDirection.UP,
+        baseline=Decimal(2), target=Decimal(4), target_year=2026,
+        values=(("2023", "DCP", 3), ("2024", "DCP", 3)), counted_noun="comité technique",
+    )
+
+
+def no_meeting_warnings():
+    types = default_committee_types()
+    return [warning for kind in types for warning in check_cadence(types[kind], [], TODAY)]
+
+
+def texts(node) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["text"]] if node.get("type") == "TextBlock" else []
+        return own + [text for value in node.values() for text in texts(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in texts(value)]
+    return []
+
+
+def test_one_alert_per_committee_and_the_indicator_counting_meetings_is_quoted_not_contradicted():
+    """Reader 3: two alerts for the comités techniques, and « aucune réunion enregistrée au cours des
+    12 derniers mois » next to IND-14 « 3 comités techniques en 2024 »."""
+    summary = compute_summary([committees_indicator()], {"DCP": "Commande publique"}, TODAY, scope=EVERYONE,
+                              cadence_warnings=no_meeting_warnings())
+    alerts = [plain(alert) for alert in cadence_alerts(summary)]
+    assert alerts == [
+        "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue "
+        "dans les 12 prochains mois, alors que la cadence recommandée est de 1 à 2 par an.",
+        "Comité technique : aucune réunion prévue dans les 12 prochains mois, alors que la cadence recommandée est "
+        "de 3 à 4 par an ; les réunions tenues sont comptées par l’indicateur IND-14 (dernière valeur : "
+        "3 comités techniques en 2024 ; l’année 2025 reste à saisir).",
+    ]
+    shown = [plain(text) for text in texts(summary_card_content(summary))]
+    assert "⚠ Deux alertes sur le rythme des comités : voir le détail." in shown
+
+
+def test_without_an_indicator_counting_them_both_windows_make_one_sentence():
+    summary = compute_summary([], {"DCP": "Commande publique"}, TODAY, scope=EVERYONE,
+                              cadence_warnings=no_meeting_warnings())
+    alerts = [plain(alert) for alert in cadence_alerts(summary)]
+    assert len(alerts) == 2
+    assert alerts[1] == (
+        "Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue "
+        "dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an."
+    )
+
+
+def test_a_cadence_the_organisation_set_is_retained_not_recommended():
+    """« cadence prévue » read as what is planned: the founding text's range is « recommandée »,
+    one the lead set is « retenue »."""
+    types = default_committee_types()
+    meeting = (datetime(2027, 3, 1, 9, tzinfo=UTC), "planned")
+    recommended = check_cadence(types["copil"], [meeting] * 3, TODAY)[0].message
+    assert "alors que la cadence recommandée est de 1 à 2 par an" in plain(recommended)
+    retained = check_cadence(replace(types["copil"], max_per_year=1), [meeting] * 3, TODAY)[0].message
+    assert "alors que la cadence retenue est de 1 à 1 par an" not in plain(retained)
+    assert "alors que la cadence retenue est de 1 par an" in plain(retained)
+    assert "prévue est" not in plain(recommended + retained)
