@@ -195,7 +195,7 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
     parts.extend(_html_computed(summary))
     if summary.lines:
         parts.append(f'<div class="subtle small"><p><b>{escape(wording.RULES_HEADING)}</b></p><ul>')
-        parts.extend(f"<li>{escape(rule)}</li>" for rule in wording.RULES_ITEMS)
+        parts.extend(f"<li>{escape(rule)}</li>" for rule in wording.rules_items(summary))
         parts.append("</ul></div>")
     parts.append(f'<p class="subtle small">Document produit le {escape(format_date_fr(summary.today))}.</p>')
     parts.append("</section></body></html>")

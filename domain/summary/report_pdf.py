@@ -105,7 +105,7 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
         pdf.set_font(_PDF_FONT, "I", 7.5)
         pdf.set_text_color(97, 97, 97)
         _paragraph(pdf, wording.RULES_HEADING, 3.8)
-        for rule in wording.RULES_ITEMS:
+        for rule in wording.rules_items(summary):
             _paragraph(pdf, f"• {rule}", 3.8)
     return bytes(pdf.output())
 

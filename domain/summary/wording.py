@@ -28,28 +28,55 @@ _STATUS_PLURALS = {
 }
 
 RULES_HEADING = "Règles de lecture"
-RULES_ITEMS = (
+_STATUS_RULE = (
     "Statut : atteint si la cible est atteinte ; sinon, la valeur est comparée à une progression régulière "
     "entre la valeur de référence (à la fin de la première période renseignée) et la cible (au 31 décembre de "
     "l’année cible) : en bonne voie si elle a parcouru au moins le chemin attendu pour la période mesurée "
     "(au moins la valeur attendue pour un indicateur à la hausse, au plus pour un indicateur à la baisse), ou "
-    "s’en écarte de moins de 1 % de la cible ; en retard sinon.",
+    "s’en écarte de moins de 1 % de la cible ; en retard sinon."
+)
+_PERIOD_RULE = (
     "Période à renseigner : pour chaque indicateur, la dernière période terminée selon sa fréquence (l’année, le "
     "semestre ou le trimestre écoulé). Une valeur plus ancienne est affichée avec sa période et comptée comme non "
-    "renseignée.",
-    "Somme des directions : les valeurs de la dernière période saisie par toutes les directions, additionnées.",
-    "Moyenne des directions : la moyenne simple de leurs valeurs.",
-    "Moyenne pondérée : chaque direction compte selon un autre indicateur de la même direction et de la même "
-    "période ; une direction sans cette pondération n’est pas comptée.",
-    "Valeur unique : une seule valeur pour tout l’organisme.",
-    "Tendance : à directions constantes, par rapport à la période précédente renseignée.",
+    "renseignée."
 )
-"""How the report reads, one rule a line; the catalogue declares each indicator's rule (sum, mean…)."""
+_AGGREGATION_RULES = {
+    AggregationRule.SUM: "Somme des directions : les valeurs de la dernière période saisie par toutes les directions, "
+    "additionnées.",
+    AggregationRule.MEAN: "Moyenne des directions : la moyenne simple de leurs valeurs.",
+    AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée : chaque direction compte selon un autre indicateur de la même "
+    "direction et de la même période ; une direction sans cette pondération n’est pas comptée.",
+    AggregationRule.SINGLE: "Valeur unique : une seule valeur pour tout l’organisme.",
+}
+_TREND_RULE = (
+    "Tendance : à directions constantes, par rapport à la période précédente renseignée ; « dans le bon sens » "
+    "quand elle va vers la cible."
+)
+RULES_ITEMS = (_STATUS_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
+"""Every rule the report may need; `rules_items` keeps those of what a summary shows."""
+
+
+def rules_items(summary: Summary) -> list[str]:
+    """The reading rules of what `summary` shows, one a line: an aggregation rule only when an
+    indicator's value cell names it (several directorates), the trend rule only when a trend is shown."""
+    lines = summary.lines
+    if not lines:
+        return []
+    items = []
+    if any(line.snapshot.target is not None for line in lines):
+        items.append(_STATUS_RULE)
+    items.append(_PERIOD_RULE)
+    shown = {line.aggregation for line in lines if line.responsible_count > 1}
+    items.extend(text for rule, text in _AGGREGATION_RULES.items() if rule in shown)
+    if any(line.trend is not None for line in lines):
+        items.append(_TREND_RULE)
+    return items
+
 
 CARD_RULES_TEXT = (
     "Le statut compare la valeur à une progression régulière entre la valeur de référence et la cible (un écart "
     "de moins de 1 % de la cible est toléré) ; une valeur plus ancienne que la période à renseigner compte comme "
-    "non renseignée. Règles détaillées dans le rapport exporté."
+    "non renseignée. Règles détaillées : rubrique « Règles de lecture », à la fin du rapport (bouton « Exporter »)."
 )
 
 

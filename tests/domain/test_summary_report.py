@@ -16,13 +16,13 @@ from domain.committees.cadence import check_cadence
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
-from domain.summary.attention import attention_points
-from domain.summary.attention import cadence_alerts
+from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting
 from domain.summary.organisation import InvalidOrganisation, organisation_from
 from domain.summary.report import COMPUTED_SOURCES_INTRO, MAX_ATTENTION_LINES, report_html
 from domain.summary.report_pdf import report_pdf
+from domain.summary.wording import rules_items
 
 TODAY = date(2027, 3, 1)  # 2026 is due
 EVERYONE = Scope.everything()
@@ -208,9 +208,11 @@ def test_one_coming_meeting_is_headed_in_the_singular():
 
 
 def test_the_reading_rules_are_a_short_list():
-    html = plain(report_html(summary()).decode("utf-8"))
-    assert "<li>Moyenne pondérée : chaque direction compte selon un autre indicateur" in html
-    assert "<li>Valeur unique : une seule valeur pour tout l’organisme.</li>" in html
+    shown = summary()
+    html = plain(report_html(shown).decode("utf-8"))
+    rules = html.split("Règles de lecture")[1]
+    assert rules.count("<li>") == len(rules_items(shown)) <= 5
+    assert "<li>Période à renseigner : pour chaque indicateur" in rules
 
 
 def test_the_status_rule_holds_for_an_indicator_meant_to_go_down():

@@ -86,3 +86,26 @@ def test_a_cadence_the_organisation_set_is_retained_not_recommended():
     assert "alors que la cadence retenue est de 1 à 1 par an" not in plain(retained)
     assert "alors que la cadence retenue est de 1 par an" in plain(retained)
     assert "prévue est" not in plain(recommended + retained)
+
+
+def test_the_report_lists_only_the_reading_rules_of_what_it_shows():
+    """Reader 3: « Moyenne pondérée », « Moyenne des directions »… were explained in a report that
+    had none."""
+    from domain.summary.report import report_html
+
+    summary = compute_summary([committees_indicator()], {"DCP": "Commande publique"}, TODAY, scope=EVERYONE)
+    html = plain(report_html(summary).decode())
+    rules = html.split("Règles de lecture")[1]
+    assert "Statut : atteint" in rules and "Tendance :" in rules
+    for absent in ("Somme des directions", "Moyenne des directions", "Moyenne pondérée", "Valeur unique"):
+        assert absent not in rules, absent
+
+
+def test_the_card_says_where_the_detailed_rules_are():
+    """Reader 3: « Règles détaillées dans le rapport exporté » did not say where in the report."""
+    from domain.summary.card import summary_detail_card_content
+
+    summary = compute_summary([committees_indicator()], {"DCP": "Commande publique"}, TODAY, scope=EVERYONE)
+    shown = plain(" ".join(texts(summary_detail_card_content(summary))))
+    assert "rubrique « Règles de lecture », à la fin du rapport (bouton « Exporter »)" in shown
+    assert "Règles détaillées dans le rapport exporté" not in shown
