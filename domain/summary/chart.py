@@ -54,7 +54,9 @@ LEGEND_INCHES = 0.85
 AXIS_LABEL_INCHES = 0.55
 PANEL_GAP_INCHES = 0.25
 DPI = 100
-LABEL_LINES = 2
+LABEL_LINES = 3
+TALL_ROW = 1.4
+"""Height of a row whose label takes three lines, in rows: the bar keeps its thickness."""
 PALETTE_COLOURS = 64
 DATA_URI_MAX_BYTES = 12_000
 
@@ -83,7 +85,7 @@ class _Layout:
 # WIDE for reports (A4 width, room for long labels); COMPACT is drawn at the width a Teams card
 # shows it (~540 px), so that its 8-point labels are not scaled down to illegibility.
 WIDE = _Layout(width_inches=8.0, labels_inches=2.9, label_characters=44, legend_columns=4, title_points=11)
-COMPACT = _Layout(width_inches=5.4, labels_inches=2.3, label_characters=33, legend_columns=3, title_points=9.5)
+COMPACT = _Layout(width_inches=5.4, labels_inches=2.3, label_characters=33, legend_columns=2, title_points=9.5)
 
 
 def summary_chart_png(
@@ -125,8 +127,10 @@ def _summary_chart_png(
     ]
     if not drawn:
         return _empty_chart(summary, layout)
+    progress_labels = _progress_labels(progress_rows, layout)
     heights = [
-        len(progress_rows) * ROW_HEIGHT_INCHES if panel is Panel.PROGRESS else len(completeness) * ROW_HEIGHT_INCHES
+        sum(_row_units(progress_labels)) * ROW_HEIGHT_INCHES if panel is Panel.PROGRESS
+        else len(completeness) * ROW_HEIGHT_INCHES
         for panel in drawn
     ]
     below = [LEGEND_INCHES if panel is Panel.PROGRESS else AXIS_LABEL_INCHES for panel in drawn]
@@ -145,7 +149,7 @@ def _summary_chart_png(
         top -= panel_title
         axes = figure.add_axes((left, (top - height) / total, width, height / total))
         if panel is Panel.PROGRESS:
-            _draw_progress(axes, progress_rows, layout, panel_titles)
+            _draw_progress(axes, progress_rows, progress_labels, layout, panel_titles)
         else:
             _draw_completeness(axes, completeness, layout, panel_titles)
         top -= height + after + PANEL_GAP_INCHES
@@ -171,18 +175,33 @@ def _progress_rows(summary: Summary) -> list[Axis | IndicatorLine]:
 PROGRESS_TITLE = "Avancement vers la cible"
 
 
-def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout, with_title: bool = True) -> None:
-    positions = list(range(len(rows)))
+def _progress_labels(rows: Sequence[Axis | IndicatorLine], layout: _Layout) -> list[str]:
+    """Each row's label: « Axe social », or the code and the whole label wrapped on up to
+    `LABEL_LINES` lines (its brackets left out), cut only past that, between two words."""
+    return [
+        f"Axe {row.value}" if isinstance(row, Axis)
+        else _wrap(f"{row.code} {_WITHOUT_BRACKETS.sub('', row.label)}", layout.label_characters)
+        for row in rows
+    ]
+
+
+def _row_units(labels: Sequence[str]) -> list[float]:
+    return [TALL_ROW if label.count("\n") >= 2 else 1.0 for label in labels]
+
+
+def _draw_progress(
+    axes, rows: Sequence[Axis | IndicatorLine], labels: Sequence[str], layout: _Layout, with_title: bool = True
+) -> None:
+    units = _row_units(labels)
+    tops = [sum(units[:index]) for index in range(len(units))]
+    positions = [top + unit / 2 for top, unit in zip(tops, units)]
     if with_title:
         axes.set_title(PROGRESS_TITLE, loc="left", fontsize=layout.title_points, fontweight="bold")
-    labels = []
-    for position, row in zip(positions, rows):
+    for top, position, row in zip(tops, positions, rows):
         if isinstance(row, Axis):
-            labels.append(f"Axe {row.value}")
-            if position:
-                axes.axhline(position - 0.5, color="#bdbdbd", lw=0.8)
+            if top:
+                axes.axhline(top, color="#bdbdbd", lw=0.8)
             continue
-        labels.append(_wrap(f"{row.code} {_WITHOUT_BRACKETS.sub('', row.label)}", layout.label_characters))
         _draw_progress_bar(axes, position, row, layout)
     axes.axvline(100, color="#424242", linestyle="--", lw=1)
     axes.set_yticks(positions, labels, fontsize=8)
@@ -191,7 +210,7 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout, 
             tick.set_fontweight("bold")
             tick.set_fontsize(9)
     axes.tick_params(axis="y", length=0)
-    axes.set_ylim(len(rows) - 0.5, -0.5)
+    axes.set_ylim(sum(units), 0)
     axes.set_xlim(0, PROGRESS_AXIS_MAX)
     _percent_axis(axes)
     lines = [row for row in rows if isinstance(row, IndicatorLine)]
@@ -202,8 +221,12 @@ def _draw_progress(axes, rows: Sequence[Axis | IndicatorLine], layout: _Layout, 
         handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu pour la période mesurée"))
     handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
     legend_offset = (0.45 * 72) / (axes.get_window_extent().height or 1)
-    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -legend_offset), ncol=layout.legend_columns, fontsize=8,
-                frameon=False)
+    # Centred on the figure, not on the bars: centred on them, the last column ran past the right edge
+    # of the card's image (« Cible ( » cut).
+    box = axes.get_position()
+    centre = (0.5 - box.x0) / box.width
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(centre, -legend_offset), ncol=layout.legend_columns,
+                fontsize=8, frameon=False)
 
 
 def progress_bar_label(line: IndicatorLine) -> str:
@@ -240,7 +263,7 @@ LABEL_EM = 0.62
 """Average width of a bold DejaVu Sans character, in ems: enough to place a label, not to typeset it."""
 
 
-def _draw_progress_bar(axes, position: int, line: IndicatorLine, layout: _Layout = WIDE) -> None:
+def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layout = WIDE) -> None:
     if line.progress_percent is None:
         if line.is_stale:
             note = f"{line.due_period.label} : valeur non renseignée"
@@ -290,7 +313,8 @@ def _draw_completeness(
             color="white" if inside else "#212121",
             fontweight="bold",
         )
-    axes.set_yticks(positions, [_wrap(row.directorate.display, layout.label_characters) for row in ordered], fontsize=8)
+    axes.set_yticks(positions, [_wrap(row.directorate.display, layout.label_characters, lines=2) for row in ordered],
+                    fontsize=8)
     axes.tick_params(axis="y", length=0)
     axes.set_ylim(len(ordered) - 0.5, -0.5)
     axes.set_xlim(0, 100)
@@ -341,20 +365,15 @@ _WITHOUT_BRACKETS = re.compile(r"\s*\([^)]*\)")
 
 
 def _wrap(text: str, width: int, lines: int = LABEL_LINES) -> str:
-    """At most `lines` lines of `width` characters. A longer text keeps its start and its end, the
-    middle cut with an ellipsis: labels of one catalogue often start alike (« Part des marchés
-    notifiés comportant au moins… ») and differ at the end (« …considération sociale »)."""
-    words = text.split()
-    wrapped = textwrap.wrap(" ".join(words), width=width) or [""]
+    """At most `lines` lines of `width` characters, cut between words. A longer text keeps its
+    start and ends with « … » after a whole word: never cut inside a word or in the middle of the
+    label (« Part des marchés notifiés … considération sociale » read as a phrase)."""
+    wrapped = textwrap.wrap(" ".join(text.split()), width=width, break_long_words=False) or [""]
     if len(wrapped) <= lines:
         return "\n".join(wrapped)
-    head = wrapped[: lines - 1]
-    used = len(" ".join(head).split())
-    tail: list[str] = []
-    for word in reversed(words[used:]):
-        if len(" ".join(["…", word, *tail])) > width:
-            break
-        tail.insert(0, word)
-    if not tail:  # one last word longer than a line: cut it
-        return "\n".join([*head, "…" + words[-1][-(width - 1):]])
-    return "\n".join([*head, " ".join(["…", *tail])])
+    kept = wrapped[:lines]
+    last = kept[-1].split()
+    while len(last) > 1 and len(" ".join(last)) + 1 > width:
+        last.pop()
+    kept[-1] = " ".join(last).rstrip(" ,;:.-–—") + "…"
+    return "\n".join(kept)

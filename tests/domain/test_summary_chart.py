@@ -119,14 +119,22 @@ def test_card_chart_is_drawn_at_card_width_with_progress_only(big_summary, big_c
     assert len(png) <= MAX_CHART_BYTES
 
 
-def test_long_labels_keep_their_distinguishing_end():
-    """Reader 1, B9: IND-01 and IND-02 both read « Part des marchés notifiés comportant au moins… »."""
+def test_long_labels_are_whole_and_never_cut_in_the_middle():
+    """Reader 1, B9: IND-01 and IND-02 both read « Part des marchés notifiés comportant au moins… ».
+    Reader 3: « Part des marchés notifiés / … moins une considération sociale » cut the label mid-phrase:
+    the whole label is wrapped instead, and a label too long even so ends with « … » after a word."""
     environmental = _wrap("IND-01 Part des marchés notifiés comportant au moins une considération environnementale",
                           COMPACT.label_characters)
     social = _wrap("IND-02 Part des marchés notifiés comportant au moins une considération sociale", COMPACT.label_characters)
-    assert environmental.endswith("environnementale") and social.endswith("considération sociale")
+    assert environmental.replace("\n", " ") == (
+        "IND-01 Part des marchés notifiés comportant au moins une considération environnementale")
+    assert social.endswith("considération sociale") and "…" not in environmental + social
     assert all(len(line) <= COMPACT.label_characters for line in (environmental + "\n" + social).split("\n"))
-    assert len(environmental.split("\n")) == 2 and "…" in environmental
+    text = "IND-09 " + "Part des produits durables et de qualité dans la restauration collective " * 2
+    longer = _wrap(text, 33)
+    assert longer.count("\n") == 2 and longer.endswith("…") and "..." not in longer
+    kept = longer.removesuffix("…").replace("\n", " ").split()
+    assert kept == text.split()[: len(kept)]
 
 
 @pytest.mark.parametrize(("shown", "expected"), [(44.0, 44.0), (37.0, 38.0), (44.0, 37.0), (11.0, 38.0), (60.0, 37.0)])
