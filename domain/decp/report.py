@@ -176,21 +176,18 @@ def import_report_card(report: ImportReport) -> dict[str, Any]:
 
 
 def behind(computation: Computation, figure: PeriodFigure) -> str:
-    """What a figure was computed from, in the indicator's own measure: contracts for a number or a
-    share in number (« 12 sur 30 marchés notifiés »), amounts for an amount or a share in value
-    (« 1 200 000 € HT sur … »), never a number of contracts behind an amount."""
+    """What a figure was computed from, in the indicator's own measure only: contracts for a number
+    or a share in number (« 12 sur 30 marchés notifiés »), amounts for an amount or a share in value
+    (« 1 200 000 € HT sur 3 000 000 € HT de marchés notifiés »), never a number of contracts
+    behind an amount."""
     notified = counted(figure.contracts, "marché notifié", "marchés notifiés")
     if not in_value(computation):
         if is_share(computation):
             return f"{format_number(figure.matching)} sur {notified}"
         return f"{counted(figure.matching, 'marché réservé', 'marchés réservés')} sur {notified}"
     if is_share(computation):
-        return f"{euros(figure.matching_amount)} sur {euros(figure.amount)} ({notified})"
-    reserved = counted(figure.matching, "marché réservé", "marchés réservés")
-    return (
-        f"{euros(figure.matching_amount)} de marchés réservés sur {euros(figure.amount)} de marchés notifiés "
-        f"({reserved} sur {format_number(figure.contracts)})"
-    )
+        return f"{euros(figure.matching_amount)} sur {euros(figure.amount)} de marchés notifiés"
+    return f"{euros(figure.matching_amount)} de marchés réservés, sur {euros(figure.amount)} de marchés notifiés au total"
 
 
 COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "

@@ -34,6 +34,7 @@ from PIL import Image
 from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.text import sorted_names
 
 STATUS_HEX = {
     Status.ACHIEVED: "#2e7d32",
@@ -293,7 +294,7 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
 def _draw_completeness(
     axes, rows: Sequence[DirectorateCompleteness], layout: _Layout, with_title: bool = True
 ) -> None:
-    ordered = sorted(rows, key=lambda row: row.directorate.code)
+    ordered = sorted_names(rows, key=lambda row: row.directorate.display)  # as the report's table
     positions = list(range(len(ordered)))
     if with_title:
         axes.set_title(f"{wording.COMPLETENESS_HEADING}, par direction", loc="left", fontsize=layout.title_points,

@@ -10,6 +10,7 @@ then the detail (every indicator by axis, reports by directorate, meetings, comm
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
@@ -19,8 +20,8 @@ from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
-from domain.summary.model import STATUS_ORDER, IndicatorLine, Summary
-from domain.text import agreed, typographic_apostrophes
+from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
+from domain.text import agreed, collation_key, sorted_names, typographic_apostrophes
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 KEPT_TOGETHER_ROWS = 8
@@ -80,6 +81,18 @@ def logo_alt(organisation_name: str | None) -> str:
     return f"Logo : {organisation_name}" if organisation_name else "Logo de l’organisation"
 
 
+def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
+    """The directorates of the « Saisies attendues » table in alphabetical order of what is printed
+    (« DCP – Direction de la commande publique »), collated as in a French index: a reader looks one up
+    there; the first page lists those behind, the least up to date first."""
+    return sorted_names(summary.completeness, key=lambda row: row.directorate.display)
+
+
+def indicator_order(line: IndicatorLine) -> tuple:
+    """Indicators by code, numbers compared as numbers (« IND-9 » before « IND-10 »)."""
+    return tuple(int(part) if part.isdigit() else collation_key(part) for part in re.split(r"(\d+)", line.code))
+
+
 def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str, str]]]]:
     """Per indicator, the (directorate, period, comment) of each directorate's latest value; the
     comments of computed values are in `computed_sources`."""
@@ -90,6 +103,7 @@ def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[st
             for item in line.latest_by_directorate
             if item.comment and not item.comment.startswith(COMPUTED_COMMENT_PREFIX)
         ]
+        comments = sorted_names(comments, key=lambda comment: comment[0])
         if comments:
             result.append((line, comments))
     return result
@@ -97,24 +111,45 @@ def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[st
 
 COMPUTED_SOURCES_HEADING = "Sources des calculs automatiques"
 COMPUTED_SOURCES_INTRO = (
-    "Ces valeurs sont calculées à partir des données essentielles de la commande publique (DECP), publiées pour "
-    "chaque marché de 40 000 € HT ou plus : elles ne comptent pas les marchés plus petits, qu’un indicateur "
-    "saisi par les directions sur le même sujet peut inclure (le nombre de marchés réservés, par exemple)."
+    "Ces valeurs sont calculées à partir des marchés notifiés que l’organisme publie dans les données essentielles "
+    "de la commande publique (DECP), pour chaque marché de 40 000 € HT ou plus : elles ne comptent pas les marchés "
+    "plus petits, qu’un indicateur saisi par les directions sur le même sujet peut inclure (le nombre de marchés "
+    "réservés, par exemple)."
 )
+_SOURCE_SEPARATOR = re.compile(r"\s;\ssource\s:\s")
+_FILE_NAME = re.compile(r"le fichier «[^»]*»")
 
 
 def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str]]]]:
-    """Per computed indicator, the (period, how it was computed) of its latest value."""
+    """Per computed indicator, the (period, what it was computed from) of its latest value; where
+    the data come from is said once for all (`computed_imports`)."""
     result = []
     for line in summary.lines:
         sources = [
-            (item.period.label, item.comment.removeprefix(COMPUTED_COMMENT_PREFIX))
+            (item.period.label, _SOURCE_SEPARATOR.split(item.comment.removeprefix(COMPUTED_COMMENT_PREFIX))[0].rstrip("."))
             for item in line.latest_by_directorate
             if item.comment.startswith(COMPUTED_COMMENT_PREFIX)
         ]
         if sources:
             result.append((line, sources))
-    return result
+    return sorted(result, key=lambda item: indicator_order(item[0]))
+
+
+def computed_imports(summary: Summary) -> str:
+    """« Source : le fichier des données essentielles, importé le … par Camille Martin (import n° 1). »:
+    each import named once, whoever did it named once (it was repeated on every indicator), and
+    the file by what it holds rather than by its name (« decp-demo.json »)."""
+    imports: list[str] = []
+    for line in summary.lines:
+        for item in line.latest_by_directorate:
+            parts = _SOURCE_SEPARATOR.split(item.comment, maxsplit=1)
+            if item.comment.startswith(COMPUTED_COMMENT_PREFIX) and len(parts) == 2:
+                described = _FILE_NAME.sub("le fichier des données essentielles", parts[1].rstrip("."))
+                if described not in imports:
+                    imports.append(described)
+    if not imports:
+        return ""
+    return f"{'Source' if len(imports) == 1 else 'Sources'} : {' ; '.join(imports)}."
 
 
 def value_cell(line: IndicatorLine) -> str:
@@ -261,7 +296,7 @@ def _html_completeness(summary: Summary) -> list[str]:
         f"<p>{escape(wording.completeness_headline(summary))}</p>",
         "<table><tr><th>Direction</th><th>Indicateurs saisis</th><th>À saisir</th></tr>",
     ]
-    for row in summary.completeness:
+    for row in directorate_rows(summary):
         missing = wording.missing_text(row)
         parts.append(
             f"<tr><td>{escape(row.directorate.display)}</td><td>{escape(wording.completeness_text(row))}</td>"
@@ -307,6 +342,9 @@ def _html_computed(summary: Summary) -> list[str]:
     if not sources:
         return []
     parts = [f"<h2>{COMPUTED_SOURCES_HEADING}</h2>", f"<p>{escape(COMPUTED_SOURCES_INTRO)}</p>"]
+    imports = computed_imports(summary)
+    if imports:
+        parts.append(f"<p>{escape(imports)}</p>")
     for line, items in sources:
         parts.append(f"<h3>{escape(line.code)} {escape(line.label)}</h3><ul>")
         parts.extend(f"<li>{escape(period)} : {escape(source)}</li>" for period, source in items)

@@ -29,7 +29,9 @@ from domain.summary.report import (
     NOTHING_TO_FLAG,
     REPORT_SUBTITLE,
     attention_groups,
+    computed_imports,
     computed_sources,
+    directorate_rows,
     logo_alt,
     meetings_heading,
     panel_alt,
@@ -223,6 +225,9 @@ def _computed(pdf: FPDF, summary: Summary) -> None:
     _heading(pdf, COMPUTED_SOURCES_HEADING)
     pdf.set_font(_PDF_FONT, "", 9)
     _paragraph(pdf, COMPUTED_SOURCES_INTRO, 5)
+    imports = computed_imports(summary)
+    if imports:
+        _paragraph(pdf, imports, 5)
     for line, items in sources:
         pdf.set_font(_PDF_FONT, "B", 9)
         _paragraph(pdf, f"{line.code} {line.label}", 5)
@@ -311,5 +316,5 @@ def _completeness(pdf: FPDF, summary: Summary) -> None:
     pdf.set_font(_PDF_FONT, "", 8)
     with pdf.table(col_widths=COMPLETENESS_COLUMNS_MM, **_TABLE_STYLE) as table:
         table.row(("Direction", "Indicateurs saisis", "À saisir"))
-        for row in summary.completeness:
+        for row in directorate_rows(summary):
             table.row((row.directorate.display, wording.completeness_text(row), wording.missing_text(row) or "—"))

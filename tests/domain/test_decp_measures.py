@@ -83,7 +83,8 @@ def test_a_computed_indicator_is_the_organisation_s_value_reported_by_one_direct
 
 
 def test_each_computed_figure_says_what_it_was_computed_from_in_its_own_measure():
-    """Issue 17: IND-26, an amount, read « 3 marchés réservés sur 85 marchés notifiés » as its source."""
+    """Issue 17: IND-26, an amount, read « 3 marchés réservés sur 85 marchés notifiés » as its source;
+    reader 3: still « (3 marchés réservés sur 85) » after its amounts."""
     from domain.decp.measures import in_value
     from domain.decp.report import behind
 
@@ -95,8 +96,8 @@ def test_each_computed_figure_says_what_it_was_computed_from_in_its_own_measure(
         said[computation] = behind(computation, first).replace("\u00a0", " ").replace("\u202f", " ")
         assert ("€ HT" in said[computation]) == in_value(computation), said[computation]
     assert said[Computation.DECP_RESERVED_AMOUNT] == (
-        "50 000 € HT de marchés réservés sur 630 000 € HT de marchés notifiés (1 marché réservé sur 4)"
+        "50 000 € HT de marchés réservés, sur 630 000 € HT de marchés notifiés au total"
     )
     assert said[Computation.DECP_RESERVED_COUNT] == "1 marché réservé sur 4 marchés notifiés"
-    assert said[Computation.DECP_SOCIAL_AMOUNT] == "270 000 € HT sur 630 000 € HT (4 marchés notifiés)"
+    assert said[Computation.DECP_SOCIAL_AMOUNT] == "270 000 € HT sur 630 000 € HT de marchés notifiés"
     assert said[Computation.DECP_SOCIAL_COUNT] == "3 sur 4 marchés notifiés"

@@ -196,7 +196,9 @@ def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_c
     assert html.count(cadence) == 1
     comments, sources = html.split("<h2>Commentaires des directions</h2>")[1].split("<h2>Sources des calculs automatiques</h2>")
     assert "Chantier du collège ajouté." in comments and "DECP" not in comments
-    assert "<li>année 2026 : 3 marchés réservés sur 85 marchés notifiés ; source : le fichier « decp.json ».</li>" in sources
+    assert "<li>année 2026 : 3 marchés réservés sur 85 marchés notifiés</li>" in sources
+    # Where the data come from, once, by what the file holds rather than its name (reader 3).
+    assert "<p>Source : le fichier des données essentielles.</p>" in sources and "decp.json" not in sources
     pdf = " ".join(pdf_pages(report_pdf(report)))
     assert pdf.count(cadence) == 1 and "Sources des calculs automatiques" in pdf
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from domain.committees.cadence import check_cadence, default_committee_types
+from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
@@ -109,3 +110,48 @@ def test_the_card_says_where_the_detailed_rules_are():
     shown = plain(" ".join(texts(summary_detail_card_content(summary))))
     assert "rubrique « Règles de lecture », à la fin du rapport (bouton « Exporter »)" in shown
     assert "Règles détaillées dans le rapport exporté" not in shown
+
+
+def computed(code: str, label: str, comment: str) -> IndicatorSnapshot:
+    return IndicatorSnapshot(
+        code=code, label=label, axis=Axis.SOCIAL, unit=Unit.EURO, frequency=Frequency.ANNUAL, directorates=("DCP",),
+        direction=ImprovementDirection.UP, values=(("2025", "DCP", 1000, comment),), computed=True,
+    )
+
+
+def test_computed_sources_name_the_import_and_its_author_once_in_indicator_order():
+    """Reader 3: « source : le fichier « decp-demo.json », importé … par Camille Martin » on every
+    computed indicator, a file name officials do not know, and IND-26 listed before IND-25."""
+    from domain.summary.report import report_html
+
+    source = (" ; source : le fichier « decp-demo.json », importé le dimanche 6 décembre 2026 par Camille Martin "
+              "(import n° 1).")
+    catalogue = [
+        computed("IND-26", "Montant des marchés réservés notifiés",
+                 COMPUTED_COMMENT_PREFIX + "1 000 € HT de marchés réservés, sur 9 000 € HT de marchés notifiés au total"
+                 + source),
+        computed("IND-25", "Part en montant", COMPUTED_COMMENT_PREFIX + "2 000 € HT sur 9 000 € HT de marchés notifiés"
+                 + source),
+    ]
+    summary = compute_summary(catalogue, {"DCP": "Commande publique"}, TODAY, scope=EVERYONE)
+    sources = plain(report_html(summary).decode()).split("Sources des calculs automatiques")[1]
+    assert sources.count("Camille Martin") == 1 and "decp-demo.json" not in sources
+    assert "<p>Source : le fichier des données essentielles, importé le dimanche 6 décembre 2026 par Camille Martin " \
+           "(import n° 1).</p>" in sources
+    assert sources.index("IND-25") < sources.index("IND-26")
+    assert "à partir des marchés notifiés que l’organisme publie" in sources
+
+
+def test_directorates_are_listed_in_alphabetical_order_of_what_is_printed():
+    """Reader 3: the « Saisies attendues » table followed no order a reader could tell (least up to
+    date first, unsaid). The table and the chart now collate the printed name (« Élus » before « Z »)."""
+    from domain.summary.report import directorate_rows
+
+    names = {"ZZ": "Zoologie", "EL": "Élections", "AB": "Achats", "DCP": "Commande publique"}
+    indicators = [IndicatorSnapshot(
+        code="X", label="Heures", axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
+        directorates=tuple(names), direction=ImprovementDirection.UP, values=(("2025", "AB", 3),),
+    )]
+    summary = compute_summary(indicators, names, TODAY, scope=EVERYONE)
+    assert [row.directorate.code for row in summary.completeness][-1] == "AB"  # the card's: least up to date first
+    assert [row.directorate.code for row in directorate_rows(summary)] == ["AB", "DCP", "EL", "ZZ"]

@@ -96,7 +96,7 @@ async def test_a_newer_state_corrects_the_value_in_the_history_naming_the_previo
     ]
     assert first_quarter[-1].entered_by == "Camille Martin"
     comment = first_quarter[-1].comment  # comments keep their no-break spaces
-    assert "Calculé depuis les DECP : 150 000 € HT sur 510 000 € HT (3 marchés notifiés)" in comment
+    assert "Calculé depuis les DECP : 150 000 € HT sur 510 000 € HT de marchés notifiés" in comment
     assert "source : le fichier « flat.json », importé le " in comment.replace("\u00a0", " ")
     assert "(import n° 2)" in comment.replace("\u00a0", " ")
 
