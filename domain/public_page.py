@@ -65,7 +65,7 @@ class PublicIndicator:
 
     @property
     def origin(self) -> str:
-        return "calculé depuis les DECP" if self.computed else "saisi par les directions"
+        return "calculé à partir des marchés notifiés (DECP)" if self.computed else "saisi par les directions"
 
 
 @dataclass(frozen=True)
@@ -184,8 +184,8 @@ def public_page_html(page: PublicSpaser) -> str:
         "</section>",
         '<section aria-labelledby="donnees">',
         '<h2 id="donnees">Données ouvertes</h2>',
-        f'<p><a href="{CSV_PATH}" download>Télécharger les indicateurs au format CSV</a> '
-        "(UTF-8, séparateur virgule, nombres avec un point décimal).</p>",
+        f'<p><a href="{CSV_PATH}" download>Télécharger les indicateurs (fichier CSV, à ouvrir dans un tableur)</a>. '
+        "Pour les réutilisations : encodage UTF-8, séparateur virgule, nombres avec un point décimal.</p>",
         "</section>",
         "</main>",
         # A label, not « publiée par … »: the article depends on the name (la Ville, le Département, Lyon).

@@ -18,10 +18,11 @@ CHART_LINK_LIFETIME = MAX_LIFETIME
 EXPORT_FORMATS = (ExportFormat.PDF, ExportFormat.HTML, ExportFormat.CSV, ExportFormat.XLSX)
 EXPORT_BUTTONS = {
     ExportFormat.PDF: "Rapport PDF",
-    ExportFormat.HTML: "Rapport HTML",
-    ExportFormat.CSV: "Valeurs CSV",
-    ExportFormat.XLSX: "Valeurs Excel",
+    ExportFormat.HTML: "Rapport (page web)",
+    ExportFormat.CSV: "Valeurs (fichier CSV)",
+    ExportFormat.XLSX: "Valeurs (classeur Excel)",
 }
+"""What each button gives, in words officials use (« page web », not « HTML »), as the export card says it."""
 
 
 def export_command(export_format: ExportFormat, axis=None, directorate: str | None = None) -> str:

@@ -408,7 +408,7 @@ def empty_text(summary: Summary) -> str | None:
     if summary.catalogue_size == 0:
         return (
             "Le catalogue d’indicateurs est vide : la personne responsable du SPASER peut l’importer "
-            "(fichier CSV) pour que la synthèse se remplisse."
+            "(fichier du catalogue) pour que la synthèse se remplisse."
         )
     if summary.viewed_directorate and summary.axis_filter is None:
         return "Aucun indicateur n’est attribué à cette direction."

@@ -103,7 +103,7 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
         assert private not in html
     rows = (await (await client.get("/spaser.csv")).text()).splitlines()
     assert rows[0].startswith("code,libelle,axe,unite,origine,periode,valeur")
-    assert "SOC-N,Indicateur SOC-N,social,%,calculé depuis les DECP,2025-T2,100,,30,2030," in "\n".join(rows)
+    assert "SOC-N,Indicateur SOC-N,social,%,calculé à partir des marchés notifiés (DECP),2025-T2,100,,30,2030," in "\n".join(rows)
 
     assert "retirée" in texts(await lead.say("retirer la page SPASER"))
     assert (await client.get("/spaser")).status == 404 and (await client.get("/spaser.csv")).status == 404

@@ -155,3 +155,14 @@ def test_directorates_are_listed_in_alphabetical_order_of_what_is_printed():
     summary = compute_summary(indicators, names, TODAY, scope=EVERYONE)
     assert [row.directorate.code for row in summary.completeness][-1] == "AB"  # the card's: least up to date first
     assert [row.directorate.code for row in directorate_rows(summary)] == ["AB", "DCP", "EL", "ZZ"]
+
+
+def test_officials_read_what_a_file_is_rather_than_its_extension():
+    """Reader 3: « Rapport HTML », « Valeurs CSV », « (fichier CSV) » are jargon to an élu·e."""
+    from domain.summary.links import EXPORT_BUTTONS
+    from domain.summary.wording import empty_text
+
+    assert all("HTML" not in title and not title.endswith(("CSV", "Excel")) for title in EXPORT_BUTTONS.values())
+    assert "Rapport (page web)" in EXPORT_BUTTONS.values()
+    empty = compute_summary([], {}, TODAY, scope=EVERYONE)
+    assert "CSV" not in empty_text(empty) and "fichier du catalogue" in empty_text(empty)
