@@ -149,7 +149,7 @@ def computed_imports(summary: Summary) -> str:
                     imports.append(described)
     if not imports:
         return ""
-    return f"{'Source' if len(imports) == 1 else 'Sources'} : {' ; '.join(imports)}."
+    return f"{'Source' if len(imports) == 1 else 'Sources'} : {' ; '.join(imports)}."
 
 
 def value_cell(line: IndicatorLine) -> str:
