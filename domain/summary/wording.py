@@ -215,7 +215,7 @@ def expected_text(line: IndicatorLine) -> str:
     expected on the way to 4 reads « plus de 3 comités techniques » (at least 4 for the indicator to
     be on its path), never « 3,5 » nor « 4 », which reads as the target."""
     expected = line.expected_value
-    if _whole_count(line) and expected != expected.to_integral_value():
+    if _whole_count(line) and abs(expected) < 100 and expected != expected.to_integral_value():
         if line.snapshot.direction is ImprovementDirection.DOWN:
             return f"moins de {line.show(expected.to_integral_value(rounding=ROUND_CEILING))}"
         return f"plus de {line.show(expected.to_integral_value(rounding=ROUND_FLOOR))}"
@@ -230,7 +230,7 @@ def expected_text(line: IndicatorLine) -> str:
 
 def _whole_count(line: IndicatorLine) -> bool:
     """Values that count whole things: a sum or a single value of committees or people (a mean of
-    the directorates' counts may have decimals)."""
+    the directorates' counts may have decimals). Past 100, rounding says it well enough."""
     return line.unit in (Unit.COUNT, Unit.PEOPLE) and line.aggregation in (AggregationRule.SUM, AggregationRule.SINGLE)
 
 
