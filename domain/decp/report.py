@@ -53,7 +53,7 @@ class ImportSource:
 
     @property
     def described(self) -> str:
-        return f"{self.file_phrase} (import n°\u00a0{self.id})"
+        return f"{self.file_phrase} (import\u00a0n°\u00a0{self.id})"
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def provenance_text(provenance: Provenance) -> str:
         lines.append(f"Dernière valeur : {indicator.show(figure.value)} {figure.period.in_sentence()}, soit {behind(indicator.computation, figure)}.")
     if provenance.source is not None:
         sirets = ", ".join(provenance.source.sirets)
-        lines.append(f"Source : {provenance.source.file_phrase} (import n°\u00a0{provenance.source.id}, SIRET {sirets}).")
+        lines.append(f"Source : {provenance.source.file_phrase} (import\u00a0n°\u00a0{provenance.source.id}, SIRET {sirets}).")
     if provenance.empty_periods:
         periods = ", ".join(p.label for p in provenance.empty_periods)
         lines.append(f"Sans valeur, faute de marché notifié : {periods}.")
