@@ -294,9 +294,9 @@ function secondsAhead(delay) {
   return new Date(Math.ceil((Date.now() + delay) / 1000) * 1000);
 }
 
-/** The reminder card of a committee meeting « demain » at `hour` h (its title, then the date fact). */
+/** The reminder card of a committee meeting « demain » at `hour` h (its title, what to do, then the date fact). */
 function reminderOf(committee, hour) {
-  return new RegExp(`^Rappel : ${committee} demain\nDate :\n.* à ${hour} h 00`);
+  return new RegExp(`^Rappel : ${committee} du SPASER demain\n[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
 /** The lead plans a committee « demain » at `hour` h through the dialog; returns the confirmation text. */
