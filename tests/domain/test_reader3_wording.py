@@ -4,11 +4,13 @@ texts: each text as it now reads; the point's number in each test's docstring.""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from bot.teams_text import card_summary
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView
 from domain.committees.messages import data_collection_reminder, member_reminder
+from domain.indicators.values import Unit, format_value
 from tests.committees_support import paris
 
 NBSP = "\u00a0"
@@ -46,3 +48,12 @@ def test_a_reminder_says_what_to_do_and_by_when():
     assert _texts(collection)[0].startswith("Indicateurs SPASER à mettre à jour avant le vendredi 12")
     assert "Mettez à jour les indicateurs de la direction DCP avant cette date" in _texts(collection)[1]
     assert "(DCP)" not in " ".join(_texts(collection))
+
+
+def test_a_count_between_two_whole_numbers_reads_as_a_range():
+    """2: « la trajectoire prévoit 3,5 comités techniques »: half a committee."""
+    assert format_value(Decimal("3.5"), Unit.COUNT, "comité technique") == f"3 à 4{NBSP}comités techniques"
+    assert format_value(Decimal("1.2"), Unit.PEOPLE) == f"1 à 2{NBSP}personnes"
+    assert format_value(Decimal("0.5"), Unit.COUNT) == "0 à 1"
+    assert format_value(Decimal("3"), Unit.COUNT, "comité technique") == f"3{NBSP}comités techniques"
+    assert format_value(Decimal("3.5"), Unit.HOURS) == f"3,5{NBSP}heures"

@@ -186,7 +186,7 @@ def test_an_expected_value_is_never_rounded_into_the_target():
     line = line_of([committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
     line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026),
                    expected_value=Decimal("3.50"))
-    assert plain(late_text(line)).endswith(" ; la trajectoire prévoit 3,5 (cible : 4 en 2026)")
+    assert plain(late_text(line)).endswith(" ; la trajectoire prévoit 3 à 4 (cible : 4 en 2026)")
     # Nor into the value itself: 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
     percent = replace(line, snapshot=replace(line.snapshot, unit=Unit.PERCENT, target=Decimal(20)),
                       latest_value=Decimal(10), expected_value=Decimal("9.96"))
