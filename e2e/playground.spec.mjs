@@ -321,8 +321,8 @@ async function planWithReminder(chat, committee, label, firstHour, place, margin
     await bot.start({ SPASER_REMINDER_TIME: localTime(due), SPASER_MEMBER_REMINDER_DAYS: '1' });
     const hour = firstHour + attempt;
     const planned = await planTomorrow(chat, committee, hour, place);
-    assert.match(planned, new RegExp(`^C’est planifié : ${label} \\(n° \\d+\\) le .* à ${hour} h 00\\.`));
-    const meeting = Number(planned.match(/\(n° (\d+)\)/)[1]);
+    assert.match(planned, new RegExp(`^C’est planifié : ${label} n° \\d+ le .* à ${hour} h 00\\.`));
+    const meeting = Number(planned.match(/ n° (\d+) le /)[1]);
     const programmed = planned.includes(`Rappel aux membres : aujourd’hui à ${frenchTime(due)}.`)
       || (planned.includes(`Rappel aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`));
     if (programmed && Date.now() < due.getTime() - 3_000) return { meeting, hour, due, attempts: attempt + 1 };

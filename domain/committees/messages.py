@@ -16,7 +16,7 @@ from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeTy
 from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
-from domain.text import shown
+from domain.text import shown, upper_first
 
 NEXT_MEETING_COMMAND = "prochain comité"
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
@@ -160,7 +160,7 @@ def meetings_list_card(meetings: Sequence[MeetingView], tz: str, title: str) -> 
     body: list[dict] = [_title(title)]
     for meeting in meetings:
         where = f" — {shown(meeting.location)}" if meeting.location else (" — Teams" if meeting.teams_url else "")
-        body.append(_para(f"n° {meeting.id} · **{meeting.label}** · {format_datetime_fr(meeting.starts_at, tz)}{where}"))
+        body.append(_para(f"**{upper_first(meeting.numbered)}** · {format_datetime_fr(meeting.starts_at, tz)}{where}"))
     return card(body)
 
 
