@@ -267,14 +267,14 @@ def missing_environmental_text(contracts: Sequence[ContractLine], total: int, si
     start = format_date_fr(since)
     if total == 0:
         return (
-            f"Aucun marché notifié depuis le {start} sans considération environnementale dans les DECP importées. "
-            "La loi Climat et Résilience en demande une dans chaque marché dont la consultation est engagée depuis "
-            "cette date."
+            f"Aucun marché notifié à partir du {start} sans considération environnementale dans les DECP importées. "
+            "La loi Climat et Résilience en demande une dans chaque marché dont la consultation est engagée à partir "
+            "de cette date."
         )
     lines = [
-        f"{counted(total, 'marché notifié', 'marchés notifiés')} depuis le {start} sans aucune considération "
+        f"{counted(total, 'marché notifié', 'marchés notifiés')} à partir du {start} sans aucune considération "
         "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché dont la "
-        "consultation est engagée depuis cette date (un marché notifié depuis a pu être lancé avant) :"
+        "consultation est engagée à partir de cette date (un marché notifié ensuite a pu être lancé avant) :"
     ]
     for line in contracts[:CONTRACTS_LISTED]:
         lines.append(

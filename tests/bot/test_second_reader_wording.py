@@ -67,8 +67,8 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
         "« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la dernière période terminée"
     ) in lead
     assert (
-        "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
-        "qui n’en déclarent aucune dans les DECP (obligation applicable aux consultations engagées depuis cette date)"
+        "« marchés sans considération environnementale » : les marchés notifiés à partir du 22 août 2026 "
+        "qui n’en déclarent aucune dans les DECP (obligation applicable aux consultations engagées à partir de cette date)"
     ) in lead
     assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
     assert "« rattacher la question 3 à la fiche copil »" in lead
