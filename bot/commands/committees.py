@@ -164,7 +164,7 @@ def build_commands(
             text = (
                 f"Aucun membre n’est inscrit au {KIND_NAMES[kind]} : les rappels vont par défaut "
                 f"{'aux élu·es et directeur·rices' if kind is CommitteeKind.COPIL else 'aux contributeur·rices des directions'} "
-                f"et à la personne responsable du SPASER ({names}). Tapez « inviter prenom.nom@ville.fr au {KIND_NAMES[kind]} »."
+                f"et à la personne responsable du SPASER ({names}). Tapez « inviter marie.curie@ville.fr au {KIND_NAMES[kind]} »."
             )
         await call.turn_context.send_activity(text)
 
@@ -187,7 +187,7 @@ def build_commands(
         if unknown:
             parts.append(f"Inconnu·es : {', '.join(unknown)} — enregistrez-les d’abord (« affecter {unknown[0]} élu·e »).")
         if not parts:
-            parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter prenom.nom@ville.fr au COPIL ».")
+            parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter marie.curie@ville.fr au COPIL ».")
         await call.turn_context.send_activity(" ".join(parts))
 
     async def remove_member(call: CommandCall) -> None:
@@ -314,7 +314,7 @@ def build_commands(
             (rf"^(les )?membres (du |des |de la )?{COMMITTEE}",),
             members,
             roles=LEAD_ONLY,
-            help_line="« membres du COPIL », « inviter prenom.nom@ville.fr au COPIL », « retirer … du COPIL » : qui est convié à un comité",
+            help_line="« membres du COPIL », « inviter marie.curie@ville.fr au COPIL », « retirer marie.curie@ville.fr du COPIL » : qui est convié à un comité",
         ),
         Command("invite_member", (rf"^(invite[rz]?) .+ (au|aux|a la) {COMMITTEE}",), invite, roles=LEAD_ONLY, in_groups=GroupReply.HERE),
         Command("remove_member", (rf"^(retire[rz]?|desinscri[rst]e?) .+ (du|des|de la) {COMMITTEE}",), remove_member, roles=LEAD_ONLY, in_groups=GroupReply.HERE),

@@ -43,11 +43,13 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     assert "est contributeur·rice pour la direction DCP." in contributor
     assert "Son rôle s’appliquera dès son premier message à l’assistant." in contributor
     assert (
-        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez : "
-        "« affecter meganb@example.com contributrice DCP nom Prénom Nom »."
+        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez "
+        "« affecter meganb@example.com contributrice DCP nom » suivi de son prénom et de son nom."
     ) in contributor
     assert "contributeur·rice DCP nom" not in contributor and "de direction (DCP)" not in contributor
-    assert "« affecter helene@example.com élue nom Prénom Nom »" in official and "élu·e nom" not in official
+    assert "« affecter helene@example.com élue nom » suivi" in official and "élu·e nom" not in official
+    # Issue #17, point 7: no placeholder that reads like a name.
+    assert "Prénom Nom" not in contributor + official
 
 
 async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk):
@@ -71,7 +73,10 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
         "qui n’en déclarent aucune dans les DECP (obligation applicable aux consultations engagées à partir de cette date)"
     ) in lead
     assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
-    assert "« rattacher la question 3 à la fiche copil »" in lead
+    assert "« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil »" in lead
+    # Issue #17, point 7: real examples, not « prenom.nom@ville.fr », « nom Prénom Nom » or « retirer … ».
+    assert "« affecter marie.curie@ville.fr contributrice DRH nom Marie Curie »" in lead
+    assert "prenom.nom" not in lead and "Prénom Nom" not in lead and "« retirer … »" not in lead
     assert "« répondre à la question 3 » : votre réponse sera donnée aux personnes qui la poseront" in lead
     assert "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment." in contributor
     assert "Dans un dialogue" not in contributor
