@@ -220,7 +220,7 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   assert.match(intro, /IND-01 Part des marchés notifiés .* · 3ᵉ trimestre 2026|IND-01 .* · (?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}/);
   assert.match(first, /^\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
-  const retry = await contributor.say('6O %', /Retapez la valeur en chiffres, par exemple « 60 % » \(2ᵉ essai sur 3\), ou tapez « passer »\./);
+  const retry = await contributor.say('6O %', /Retapez la valeur en chiffres, par exemple « 60 % », ou tapez « passer »\. Il vous reste 2 essais\./);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
   assert.match(retry[0], /^« 6O % » contient la lettre O au lieu du chiffre zéro\. Retapez la valeur en chiffres/);
   await contributor.say('64,5 %', /Un commentaire sur IND-01 \(64,5.%\) \?/);

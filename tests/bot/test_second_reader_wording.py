@@ -121,8 +121,8 @@ async def test_the_update_dialog_says_what_it_saved_in_words(runtime, talk):
     assert "Je vais vous les demander un par un." in listing and "Je vous les demande" not in listing
     assert "(2026-T3)" not in listing
     assert retry == (
-        "« 6O % » contient la lettre O au lieu du chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % » "
-        "(2ᵉ essai sur 3), ou tapez « passer »."
+        "« 6O % » contient la lettre O au lieu du chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % », "
+        "ou tapez « passer ». Il vous reste 2 essais."
     ), "said once, not « Tapez… » then « Retapez… » (fresh reader, B12)"
     assert saved.startswith("Enregistré : 64,5 % pour IND-01.") and "=" not in saved
 
