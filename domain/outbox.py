@@ -127,7 +127,7 @@ def parse_windows(raw: str) -> tuple[Window, ...]:
             windows.append(Window(int(limit), float(seconds)))
         except ValueError as error:
             raise SchedulingError(
-                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
+                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, par exemple 7/1)."
             ) from error
     return tuple(windows)
 

@@ -239,7 +239,7 @@ def build_commands(
             actions = [im_back(f"{d.code} ({d.count})", f"formulaire des indicateurs {d.code}") for d in due[:6]]
             await call.turn_context.send_activity(card_message(adaptive_card(body, actions)))
             if len(due) > 6:
-                await say(call, "Autres directions : tapez « formulaire des indicateurs CODE » (ex. « formulaire des indicateurs " + due[6].code + " »).")
+                await say(call, "Autres directions : tapez « formulaire des indicateurs CODE » (par exemple « formulaire des indicateurs " + due[6].code + " »).")
             return
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:

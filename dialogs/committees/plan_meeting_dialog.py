@@ -150,7 +150,7 @@ class PlanMeetingDialog(SpaserDialog):
             "place",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
+                    "Où se tiendra-t-il ? Indiquez une salle (par exemple « salle du conseil »), collez le lien de la réunion "
                     "Teams ou tapez « plus tard »."
                 )
             ),

@@ -241,7 +241,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             "directorate",
             PromptOptions(
                 prompt=MessageFactory.text("Pour quelle direction ? (directions ayant des indicateurs à renseigner)"),
-                retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (ex. DCP)."),
+                retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (par exemple DCP)."),
                 choices=choices,
                 style=ListStyle.hero_card,
             ),
