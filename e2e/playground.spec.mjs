@@ -472,7 +472,7 @@ scenario('the contributor asks « prochain comité » and adds the meeting to he
 scenario('the contributor writes as she speaks: who leads, what is late, a neighbouring subject', '17b-free-text', async () => {
   await contributor.say('c’est qui le responsable spaser ?', /^(La personne responsable du SPASER est|Les personnes responsables du SPASER sont)/);
   await contributor.say('qu’est-ce qui est en retard chez nous ?', /^(Indicateurs à surveiller|Aucun indicateur en retard)/);
-  await contributor.say('le seuil des marchés européens c’est combien', /^Cette question sort de mon champ/);
+  await contributor.say('le seuil des marchés européens c’est combien', /^Je ne peux pas vous aider sur ce point : je réponds aux questions sur le SPASER/);
 });
 
 // --- Reminders (issue #5), part 2: on time, never twice across kill -9, late after downtime.

@@ -186,7 +186,7 @@ def test_every_out_of_scope_answer_opens_the_same_way_and_names_the_daj_in_full(
     for path in sorted(ENTRIES.glob("hors-sujet-*.md")):
         answer = plain(path.read_text(encoding="utf-8").split("\n---\n", 1)[1])
 
-        assert answer.startswith("Cette question sort de mon champ : je réponds aux questions sur le SPASER et son suivi."), path.name
-        assert "Bercy" not in answer and "pas mon sujet" not in answer, path.name
+        assert answer.startswith("Je ne peux pas vous aider sur ce point : je réponds aux questions sur le SPASER et son suivi."), path.name
+        assert "Bercy" not in answer and "pas mon sujet" not in answer and "sort de mon champ" not in answer, path.name
         if "economie.gouv.fr/daj" in answer:
             assert "direction des affaires juridiques des ministères économiques et financiers" in answer, path.name
