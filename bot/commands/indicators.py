@@ -115,9 +115,11 @@ def words_after(original: str, folded_prefix: str) -> str:
 
 
 def catalogue_line(indicator: IndicatorView) -> str:
+    """« IND-03 — Heures d’insertion (clauses sociales) · en heures, fréquence trimestrielle · directions
+    DCP et DPB »: the details after a dot, never a second parenthesis after a label that ends with one."""
     return (
-        f"- {indicator.code} — {indicator.label} (en {indicator.unit.label}, fréquence {indicator.frequency.value}\u00a0; "
-        f"{agreed(len(indicator.directorates), 'direction', 'directions')} {joined(list(indicator.directorates))})"
+        f"- {indicator.code} — {indicator.label} · en {indicator.unit.label}, fréquence {indicator.frequency.value} · "
+        f"{agreed(len(indicator.directorates), 'direction', 'directions')} {joined(list(indicator.directorates))}"
     )
 
 

@@ -93,8 +93,8 @@ async def test_the_catalogue_of_31_indicators_is_an_overview_then_one_axis_at_a_
     assert len(shown) < 2500
     assert "IND-01 — Indicateur numéro 1 du suivi" in environmental and "IND-02 —" not in environmental
     assert environmental.count("Indicateur numéro") == 8
-    assert "IND-01 — Indicateur numéro 1 du suivi (en pourcentage, fréquence " in environmental
-    assert " ; direction DCP)" in environmental or " ; directions " in environmental
+    assert "IND-01 — Indicateur numéro 1 du suivi · en pourcentage, fréquence " in environmental
+    assert " · direction DCP" in environmental or " · directions " in environmental
 
 
 async def test_a_small_catalogue_is_still_shown_whole(runtime, talk):

@@ -1,0 +1,38 @@
+"""What a third careful French reader circled in one end-to-end run (issue #17), in the chat with the
+real bot and the demo organisation; the point's number in each test's docstring."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.demo import DEMO_PEOPLE, load_demo
+from domain.indicators.values import warm_up
+from domain.people import Role
+from tests.conftest import texts
+
+NESTED = re.compile(r"\([^()]*\([^()]*\)[^()]*\)|\)\s*\(")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def recognizers():
+    warm_up()
+
+
+def _demo_person(role: Role):
+    return next(p for p in DEMO_PEOPLE if p.role is role and (role is not Role.CONTRIBUTOR or p.directorate == "DCP"))
+
+
+def plain(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+async def test_an_axis_of_the_catalogue_has_no_parenthesis_next_to_another(runtime, talk, tmp_path):
+    """9: « Heures d’insertion (clauses sociales) (en heures, … ; directions DCP et DPB) »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    lead = _demo_person(Role.LEAD)
+    social = plain(texts(await talk(lead.aad_object_id, lead.name).say("catalogue axe social")))
+
+    assert "(clauses sociales) · en heures, fréquence trimestrielle · directions DCP et DPB" in social
+    assert not NESTED.search(social), social
