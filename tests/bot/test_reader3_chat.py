@@ -36,3 +36,13 @@ async def test_an_axis_of_the_catalogue_has_no_parenthesis_next_to_another(runti
 
     assert "(clauses sociales) · en heures, fréquence trimestrielle · directions DCP et DPB" in social
     assert not NESTED.search(social), social
+
+
+async def test_a_list_after_a_colon_goes_on_in_lower_case(runtime, talk, tmp_path):
+    """11: « … de la plus ancienne à la plus récente : / - Année 2022, direction DCP : … »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    lead = _demo_person(Role.LEAD)
+    history = plain(texts(await talk(lead.aad_object_id, lead.name).say("historique d’IND-14")))
+
+    assert "de la plus ancienne à la plus récente : - année 2022, direction DCP : 2 comités techniques" in history
+    assert "Année" not in history
