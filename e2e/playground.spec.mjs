@@ -394,8 +394,8 @@ function cardLines(text) {
 }
 
 scenario('the exported report (HTML and PDF, personal link by chat) matches the card', '15-export', async () => {
-  await official.say('exporter la synthèse en HTML', /Télécharger \(HTML\)/);
-  const htmlUrl = await official.lastCardLink('Télécharger (HTML)');
+  await official.say('exporter la synthèse en page web', /Ouvrir la page web/);
+  const htmlUrl = await official.lastCardLink('Ouvrir la page web');
   const html = await fetch(htmlUrl);
   assert.equal(html.status, 200);
   assert.match(html.headers.get('content-type'), /^text\/html/);
@@ -420,8 +420,8 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   // The report adds the directorates' comments, the contributor's included.
   assert.match(report, /Deux marchés de nettoyage avec clause d’insertion/);
 
-  await official.say('exporter la synthèse en PDF', /Télécharger \(PDF\)/);
-  const pdf = await fetch(await official.lastCardLink('Télécharger (PDF)'));
+  await official.say('exporter la synthèse en PDF', /Télécharger le PDF/);
+  const pdf = await fetch(await official.lastCardLink('Télécharger le PDF'));
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
   const bytes = Buffer.from(await pdf.arrayBuffer());

@@ -55,6 +55,16 @@ class ImportSource:
     def described(self) -> str:
         return f"{self.file_phrase} (import n°\u00a0{self.id})"
 
+    @property
+    def plain_described(self) -> str:
+        """« les données essentielles importées le lundi 30 novembre 2026 par Camille Martin (import n° 1) »:
+        what a contributor or an élue reads next to a computed value, without a file name."""
+        who = f" par {self.imported_by}" if self.imported_by else ""
+        return (
+            f"les données essentielles importées le {format_date_fr(self.imported_at.date())}{who} "
+            f"(import n°\u00a0{self.id})"
+        )
+
 
 @dataclass(frozen=True)
 class ValueChange:
@@ -199,7 +209,7 @@ COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "
 
 def value_comment(computation: Computation, figure: PeriodFigure, source: ImportSource) -> str:
     """The comment recorded with a computed value, so the history says where it came from."""
-    return f"{COMPUTED_COMMENT_PREFIX}{behind(computation, figure)} ; source : {source.described}."[:500]
+    return f"{COMPUTED_COMMENT_PREFIX}{behind(computation, figure)} ; source : {source.plain_described}."[:500]
 
 
 @dataclass(frozen=True)

@@ -46,3 +46,20 @@ async def test_a_list_after_a_colon_goes_on_in_lower_case(runtime, talk, tmp_pat
 
     assert "de la plus ancienne à la plus récente : - année 2022, direction DCP : 2 comités techniques" in history
     assert "Année" not in history
+
+
+async def test_people_who_are_not_the_admin_read_words_not_file_formats(runtime, talk, tmp_path):
+    """15: « (ou HTML, CSV, XLSX) », « Télécharger (HTML) » and « le fichier « decp-demo.json » »
+    for a contributor or an élue."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    official, contributor = _demo_person(Role.OFFICIAL), _demo_person(Role.CONTRIBUTOR)
+    elue = talk(official.aad_object_id, official.name)
+    help_text = plain(texts(await talk(contributor.aad_object_id, contributor.name).say("aide")))
+    export = await elue.say("exporter la synthèse en page web")
+    value = plain(texts(await elue.say("valeur d’IND-24")))
+
+    assert "« exporter la synthèse en tableur » pour les valeurs" in help_text
+    assert "HTML" not in help_text and "XLSX" not in help_text
+    [button] = export[-1].attachments[0].content["actions"]
+    assert button["title"] == "Ouvrir la page web" and plain(export[-1].summary) == "Synthèse SPASER prête : page web"
+    assert "source : les données essentielles importées le " in value and ".json" not in value
