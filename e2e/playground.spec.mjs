@@ -133,10 +133,12 @@ scenario('« aide » shows the help card with the lead’s commands', '02-help',
   const replies = await chat.say('aide', /Ce que je sais faire/);
   const help = replies.find((text) => text.includes('Ce que je sais faire'));
   assert.match(help, /« qui suis-je \? » : votre rôle et votre direction/);
-  assert.match(help, /« ajouter une direction DRH Direction des ressources humaines »/);
   assert.match(help, /tapez « annuler » pour l’arrêter à tout moment/);
   assert.match(help, /Organisation/, 'commands are grouped by topic');
+  assert.match(help, /Et \d+ autres commandes : tapez « aide organisation »\./, 'a short summary, each section in full on demand');
   assert.ok((await chat.lastCardButtons()).length > 0);
+  const [organisation] = await chat.say('aide organisation', /Ce que je sais faire : organisation/);
+  assert.match(organisation, /« ajouter une direction DRH Direction des ressources humaines »/);
 });
 
 scenario(

@@ -10,7 +10,7 @@ import pytest
 from bot.demo import DEMO_PEOPLE, load_demo
 from domain.indicators.values import warm_up
 from domain.people import Role
-from tests.conftest import texts
+from tests.conftest import texts, whole_help
 
 NESTED = re.compile(r"\([^()]*\([^()]*\)[^()]*\)|\)\s*\(")
 
@@ -54,7 +54,7 @@ async def test_people_who_are_not_the_admin_read_words_not_file_formats(runtime,
     await load_demo(runtime, "local-tenant", tmp_path)
     official, contributor = _demo_person(Role.OFFICIAL), _demo_person(Role.CONTRIBUTOR)
     elue = talk(official.aad_object_id, official.name)
-    help_text = plain(texts(await talk(contributor.aad_object_id, contributor.name).say("aide")))
+    help_text = plain(await whole_help(talk(contributor.aad_object_id, contributor.name)))
     export = await elue.say("exporter la synthèse en page web")
     value = plain(texts(await elue.say("valeur d’IND-24")))
 
@@ -63,3 +63,23 @@ async def test_people_who_are_not_the_admin_read_words_not_file_formats(runtime,
     [button] = export[-1].attachments[0].content["actions"]
     assert button["title"] == "Ouvrir la page web" and plain(export[-1].summary) == "Synthèse SPASER prête : page web"
     assert "source : les données essentielles importées le " in value and ".json" not in value
+
+
+async def test_the_help_is_a_short_summary_by_section_and_every_command_stays_reachable(runtime, talk, tmp_path):
+    """13: the lead's help was one card of 45 commands, the committees under « Général »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    lead, official = _demo_person(Role.LEAD), _demo_person(Role.OFFICIAL)
+    summary = plain(texts(await talk(lead.aad_object_id, lead.name).say("aide")))
+    committees = plain(texts(await talk(lead.aad_object_id, lead.name).say("aide comités")))
+    everything = plain(await whole_help(talk(lead.aad_object_id, lead.name)))
+    elue = plain(texts(await talk(official.aad_object_id, official.name).say("aide")))
+
+    assert summary.count("• ") <= 16, summary
+    assert "Comités • « proposer un calendrier »" in summary and "tapez « aide comités »" in summary
+    assert committees.startswith("Ce que je sais faire : comités • « proposer un calendrier »")
+    assert "« vérifier la cadence »" in committees and "« lister les personnes »" not in committees
+    for command in ("« vérifier la cadence »", "« désactiver IND-03 »", "« retirer la page SPASER »",
+                    "« historique des diffusions »", "« importer notre SPASER »", "« personnes référentes"):
+        assert command in everything, command
+    # An élue's most useful section first, her main command first in it.
+    assert elue.startswith("Ce que je sais faire Synthèse • « synthèse », « où en est-on ? »")

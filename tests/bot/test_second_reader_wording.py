@@ -17,7 +17,7 @@ from domain.indicators.values import InvalidValue, Unit, parse_value, warm_up
 from domain.knowledge.render import NOT_UNDERSTOOD_TEXT
 from domain.outbox import NO_REFERENCE, explain
 from domain.people import UNREGISTERED_REFUSAL
-from tests.conftest import texts
+from tests.conftest import texts, whole_help
 from tests.indicators_support import card_of, seed, submit_data
 
 NBSP = "\u00a0"
@@ -55,8 +55,8 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
 async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk):
     await seed(runtime)
 
-    lead = plain(texts(await talk("lead-aad", "Camille Martin").say("aide")))
-    contributor = plain(texts(await talk("nadia-aad", "Nadia Benali").say("aide")))
+    lead = plain(await whole_help(talk("lead-aad", "Camille Martin")))
+    contributor = plain(await whole_help(talk("nadia-aad", "Nadia Benali")))
 
     assert "« cadence du COPIL 1 à 2 » : changer le nombre de réunions recommandé par an (ici 1 à 2)" in lead
     assert (
