@@ -4,7 +4,7 @@ Each question goes the way a Teams message goes: the commands' own phrasings fir
 then the understanding layer (knowledge entries, intents, neighbouring subjects, unknown). Scored:
 - on-topic knowledge questions: answered with the entry their label names;
 - off-topic questions (neighbouring procurement subjects, chit-chat): never answered with SPASER
-  content (an honest « cette question sort de mon champ », « je ne sais pas », help or small talk is right);
+  content (an honest « je ne peux pas vous aider sur ce point », « je ne sais pas », help or small talk is right);
 - data questions: the intent their label names, with the labelled slots (indicator, directorate,
   committee, axis), read against the demo organisation.
 

@@ -330,7 +330,7 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
     summary_parser.add_argument("--format", choices=("pdf", "html", "csv", "xlsx"), default="pdf")
     summary_parser.add_argument("--output", type=Path, required=True, help="fichier à écrire")
     summary_parser.add_argument("--axis", help="un axe : social, environnemental, économie responsable, gouvernance")
-    summary_parser.add_argument("--direction", help="le code d’une direction (ex. DCP)")
+    summary_parser.add_argument("--direction", help="le code d’une direction (par exemple DCP)")
     summary_parser.set_defaults(
         run=lambda settings, args: export_summary(settings, args.format, args.output, args.axis, args.direction)
     )

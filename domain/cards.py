@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from domain.people import PersonView, Role
+from domain.text import counted, fold, lower_first
 
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -78,26 +79,63 @@ def welcome_card(person: PersonView | None, examples: list[tuple[str, str]]) -> 
     return card(body, [im_back(title, text) for title, text in examples[:4]])
 
 
-def help_card(lines_by_topic: Iterable[tuple[str, str]], examples: list[str]) -> dict[str, Any]:
-    """The (topic, help line) of each command a person may use, grouped by topic, with buttons for
-    the most useful ones."""
-    body: list[dict] = [
-        {"type": "TextBlock", "text": "Ce que je sais faire", "size": "Medium", "weight": "Bolder", "wrap": True}
-    ]
+DECP_TOPIC = "Données essentielles de la commande publique (DECP)"
+HELP_TOPICS = {
+    "Organisation": "organisation",
+    "Indicateurs": "indicateurs",
+    "Comités": "comités",
+    "Synthèse": "synthèse",
+    DECP_TOPIC: "DECP",
+    "Questions sur le SPASER": "questions",
+    "Général": "général",
+}
+"""Each help section's title and the word typed after « aide » to see all of it (« aide comités »)."""
+TOPIC_ORDER = {
+    Role.LEAD: ("Organisation", "Indicateurs", "Comités", "Synthèse", DECP_TOPIC, "Questions sur le SPASER", "Général"),
+    Role.CONTRIBUTOR: ("Indicateurs", "Comités", "Synthèse", "Général"),
+    Role.OFFICIAL: ("Synthèse", "Comités", "Indicateurs", "Général"),
+}
+"""What each role does most comes first."""
+LINES_PER_TOPIC = 2
+HELP_FOOTER = (
+    "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
+    "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment."
+)
+
+
+def help_topic_named(folded_word: str) -> str | None:
+    """The section a folded word after « aide » names (« comites », « comite », « decp »), if any."""
+    word = folded_word.strip()
+    for topic, typed in HELP_TOPICS.items():
+        typed = fold(typed)
+        if word and (word == typed or word.rstrip("s") == typed.rstrip("s")):
+            return topic
+    return None
+
+
+def help_card(
+    lines_by_topic: Iterable[tuple[str, str]], examples: list[str], role: Role | None = None, topic: str | None = None
+) -> dict[str, Any]:
+    """The help in short titled sections, in the order that suits the role: the first lines of each
+    section, and « aide comités » for the rest; with `topic`, that section whole."""
     topics: dict[str, list[str]] = {}
-    for topic, line in lines_by_topic:
-        topics.setdefault(topic, []).append(line)
-    for topic, lines in topics.items():
-        body.append({"type": "TextBlock", "text": topic, "weight": "Bolder", "spacing": "Medium", "wrap": True})
-        body += [{"type": "TextBlock", "wrap": True, "spacing": "None", "text": f"• {line}"} for line in lines]
-    body.append(
-        {
-            "type": "TextBlock",
-            "wrap": True,
-            "isSubtle": True,
-            "spacing": "Medium",
-            "text": "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
-            "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment.",
-        }
-    )
+    for name, line in lines_by_topic:
+        topics.setdefault(name, []).append(line)
+    order = TOPIC_ORDER.get(role, ())
+    ordered = sorted(topics, key=lambda name: order.index(name) if name in order else len(order))
+    title = "Ce que je sais faire" + (f" : {lower_first(topic)}" if topic in topics else "")
+    body: list[dict] = [{"type": "TextBlock", "text": title, "size": "Medium", "weight": "Bolder", "wrap": True}]
+    for name in [topic] if topic in topics else ordered:
+        lines = topics[name]
+        shown = lines if topic in topics or len(lines) <= LINES_PER_TOPIC + 1 else lines[:LINES_PER_TOPIC]
+        if topic not in topics:
+            body.append({"type": "TextBlock", "text": name, "weight": "Bolder", "spacing": "Medium", "wrap": True})
+        body += [{"type": "TextBlock", "wrap": True, "spacing": "None", "text": f"• {line}"} for line in shown]
+        if len(lines) > len(shown):
+            body.append({
+                "type": "TextBlock", "wrap": True, "spacing": "None", "isSubtle": True,
+                "text": f"Et {counted(len(lines) - len(shown), 'autre commande', 'autres commandes')} : tapez « aide {HELP_TOPICS.get(name, fold(name))} ».",
+            })
+    footer = "Tapez « aide » pour revoir toutes les sections." if topic in topics else HELP_FOOTER
+    body.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "spacing": "Medium", "text": footer})
     return card(body, [im_back(example, example) for example in examples])

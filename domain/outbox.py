@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone
-from domain.text import agreed, counted_in_words, joined, listed_names, plain_excerpt, shown, sorted_names
+from domain.text import agreed, counted_in_words, joined, listed_names, lower_first, plain_excerpt, shown, sorted_names
 
 BLOCKED_ERROR_PREFIX = "403"
 """`last_error` of a row whose recipient refused the bot (Teams answers 403 MessageWritesBlocked)."""
@@ -127,7 +127,7 @@ def parse_windows(raw: str) -> tuple[Window, ...]:
             windows.append(Window(int(limit), float(seconds)))
         except ValueError as error:
             raise SchedulingError(
-                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, ex. 7/1)."
+                f"Limite d’envoi illisible : « {part.strip()} » (format attendu : nombre/secondes, par exemple 7/1)."
             ) from error
     return tuple(windows)
 
@@ -389,7 +389,7 @@ def event_problem_notices(
 
     # The messages as a list, then who missed what and why as sentences: a reason is not a message.
     lines = [f"{counted_in_words(len(groups), 'message')} n’ont pas pu être remis à tout le monde :"]
-    lines += [f"- {text[:1].upper()}{text[1:]}" for text in _descriptions(groups, names)]
+    lines += [f"- {lower_first(text)}" for text in _descriptions(groups, names)]
     if partly := _partly_missed(missed, [reference for _, reference in names]):
         lines.append(partly)
     failures = [(key[0], errors[key]) for key in missed if key[1] is not None]

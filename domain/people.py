@@ -44,7 +44,7 @@ DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 def normalise_email(raw: str) -> str:
     email = raw.strip().strip("<>").lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 320:
-        raise DomainError(f"« {raw.strip()[:80]} » n’est pas une adresse e-mail valide (exemple : prenom.nom@ville.fr).")
+        raise DomainError(f"« {raw.strip()[:80]} » n’est pas une adresse e-mail valide (exemple : marie.curie@ville.fr).")
     return email
 
 

@@ -225,6 +225,11 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def upper_first(text: str) -> str:
+    """The first letter upper-case, the rest as written: « comité technique n° 2 » starting a line."""
+    return text[:1].upper() + text[1:]
+
+
 def joined(items: Sequence[str]) -> str:
     """« A », « A et B », « A, B et C »."""
     if len(items) <= 1:

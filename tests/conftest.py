@@ -112,6 +112,17 @@ def talk(runtime):
     return open_conversation
 
 
+async def whole_help(conversation) -> str:
+    """The help's summary and each of its sections in full (« aide comités »…), as one string: what
+    a person can reach from « aide »."""
+    from domain.cards import HELP_TOPICS
+
+    said = [texts(await conversation.say("aide"))]
+    for word in HELP_TOPICS.values():
+        said.append(texts(await conversation.say(f"aide {word}")))
+    return "\n".join(said)
+
+
 def texts(activities) -> str:
     """Everything the bot said, as one string, cards included."""
     from bot.console import render_as_text

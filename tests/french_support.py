@@ -53,6 +53,8 @@ CHECKS: dict[str, re.Pattern[str]] = {
         r"\d (?:derni[eè]re?s?|prochaine?s?)\b"
     ),
     "ordinary space inside a number": re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)"),
+    "nested parentheses": re.compile(r"\([^()]*\([^()]*\)[^()]*\)"),
+    "abbreviation « ex. » for « par exemple »": re.compile(r"(?<![\w.])(?:[Ee]x|p\. ?ex)\.(?=[\s\u00a0])"),
     "masculine-only role noun": re.compile(
         r"\b(?:[Ll]e|[Aa]u|[Dd]u|[Uu]n|[Cc]e|[Ss]eul le|[Ss]on) responsable\b"
         r"|\b[ÉéEe]lus?\b(?!·)|\b[Ll]’élu\b|\b[Uu]n élu\b"

@@ -26,6 +26,8 @@ from domain.errors import DomainError
 from storage.committees.service import CommitteeService
 from storage.people import PeopleRepository
 
+TOPIC = "Comités"
+
 COMMITTEE = r"(copil|cotech|comite|comites|reunion|seance|pilotage|technique)"
 TEAMS_LINK = r"https://\S+"
 NOT_AS_A_DEADLINE = "".join(
@@ -164,7 +166,7 @@ def build_commands(
             text = (
                 f"Aucun membre n’est inscrit au {KIND_NAMES[kind]} : les rappels vont par défaut "
                 f"{'aux élu·es et directeur·rices' if kind is CommitteeKind.COPIL else 'aux contributeur·rices des directions'} "
-                f"et à la personne responsable du SPASER ({names}). Tapez « inviter prenom.nom@ville.fr au {KIND_NAMES[kind]} »."
+                f"et à la personne responsable du SPASER ({names}). Tapez « inviter marie.curie@ville.fr au {KIND_NAMES[kind]} »."
             )
         await call.turn_context.send_activity(text)
 
@@ -187,7 +189,7 @@ def build_commands(
         if unknown:
             parts.append(f"Inconnu·es : {', '.join(unknown)} — enregistrez-les d’abord (« affecter {unknown[0]} élu·e »).")
         if not parts:
-            parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter prenom.nom@ville.fr au COPIL ».")
+            parts.append("Ces personnes étaient déjà membres." if emails else "Donnez une adresse e-mail : « inviter marie.curie@ville.fr au COPIL ».")
         await call.turn_context.send_activity(" ".join(parts))
 
     async def remove_member(call: CommandCall) -> None:
@@ -232,6 +234,7 @@ def build_commands(
             year_plan,
             roles=LEAD_ONLY,
             help_line="« proposer un calendrier » : une année de comités à la cadence recommandée",
+            topic=TOPIC,
             example="proposer un calendrier",
             in_groups=GroupReply.HERE,
         ),
@@ -241,6 +244,7 @@ def build_commands(
             plan_meeting,
             roles=LEAD_ONLY,
             help_line="« planifier un COPIL le 12 mars à 14 h » : planifier un comité",
+            topic=TOPIC,
             example="planifier un comité",
             in_groups=GroupReply.HERE,
         ),
@@ -250,6 +254,7 @@ def build_commands(
             reschedule,
             roles=LEAD_ONLY,
             help_line="« déplacer le prochain COPIL au 19 mars à 10 h » : changer la date d’un comité (j’en informe ses membres)",
+            topic=TOPIC,
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -258,6 +263,7 @@ def build_commands(
             cancel,
             roles=LEAD_ONLY,
             help_line="« annuler le comité n° 3 » : annuler un comité planifié (j’en informe ses membres)",
+            topic=TOPIC,
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -271,6 +277,7 @@ def build_commands(
             roles=REGISTERED,
             intent="next_meeting",
             help_line="« prochain comité » ou « quand est le prochain COPIL ? » : la date, le lieu et l’ordre du jour",
+            topic=TOPIC,
             example="prochain comité",
         ),
         Command(
@@ -279,6 +286,7 @@ def build_commands(
             list_meetings,
             roles=REGISTERED,
             help_line="« lister les comités » : les comités à venir",
+            topic=TOPIC,
         ),
         Command(
             "set_cadence",
@@ -286,6 +294,7 @@ def build_commands(
             set_cadence,
             roles=LEAD_ONLY,
             help_line="« cadence du COPIL 1 à 2 » : changer le nombre de réunions recommandé par an (ici 1 à 2)",
+            topic=TOPIC,
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -294,6 +303,7 @@ def build_commands(
             check_cadence,
             roles=LEAD_ONLY,
             help_line="« vérifier la cadence » : comités trop rares ou trop fréquents",
+            topic=TOPIC,
             example="vérifier la cadence",
         ),
         Command(
@@ -307,6 +317,7 @@ def build_commands(
             roles=REGISTERED,
             intent="calendar",
             help_line="« mon agenda » : le lien d’abonnement Outlook aux comités",
+            topic=TOPIC,
             example="mon agenda",
         ),
         Command(
@@ -314,7 +325,8 @@ def build_commands(
             (rf"^(les )?membres (du |des |de la )?{COMMITTEE}",),
             members,
             roles=LEAD_ONLY,
-            help_line="« membres du COPIL », « inviter prenom.nom@ville.fr au COPIL », « retirer … du COPIL » : qui est convié à un comité",
+            help_line="« membres du COPIL », « inviter marie.curie@ville.fr au COPIL », « retirer marie.curie@ville.fr du COPIL » : qui est convié à un comité",
+            topic=TOPIC,
         ),
         Command("invite_member", (rf"^(invite[rz]?) .+ (au|aux|a la) {COMMITTEE}",), invite, roles=LEAD_ONLY, in_groups=GroupReply.HERE),
         Command("remove_member", (rf"^(retire[rz]?|desinscri[rst]e?) .+ (du|des|de la) {COMMITTEE}",), remove_member, roles=LEAD_ONLY, in_groups=GroupReply.HERE),

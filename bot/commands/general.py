@@ -6,8 +6,9 @@ import random
 
 from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
-from domain.cards import help_card
+from domain.cards import help_card, help_topic_named
 from domain.people import PersonView, Role
+from domain.text import fold
 
 GREETING_REPLIES = (
     "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir ce que je sais faire.",
@@ -23,9 +24,13 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
     async def show_help(call: CommandCall) -> None:
         commands = router.available_to(call.person)
         examples = [c.example for c in router.suggested_for(call.person, limit=5)]
-        await call.turn_context.send_activity(
-            card_message(help_card([(c.topic, c.help_for(call.person)) for c in commands], examples), "Aide de l’assistant SPASER")
-        )
+        asked = fold(call.text).split("aide", 1)[-1] if "aide" in fold(call.text) else ""
+        topic = help_topic_named(asked)
+        role = call.person.role if call.person else None
+        suggested = set(examples)
+        commands = sorted(commands, key=lambda c: c.example not in suggested)  # each role's main tasks first
+        content = help_card([(c.topic, c.help_for(call.person)) for c in commands], examples, role, topic)
+        await call.turn_context.send_activity(card_message(content, "Aide de l’assistant SPASER"))
 
     async def greet(call: CommandCall) -> None:
         await call.turn_context.send_activity(pick(GREETING_REPLIES))
@@ -52,7 +57,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             (r"^(aide|help|\?|menu|commandes?|que (sais|peux)[- ]tu faire|que sais[- ]tu faire)$", r"^(de l')?aide\b"),
             show_help,
             intent="help",
-            help_line="« aide » : ce menu",
+            help_line="« aide » : ce sommaire ; « aide comités », « aide indicateurs » : une section en entier",
             in_groups=GroupReply.HERE,
         ),
         Command(

@@ -115,9 +115,11 @@ def words_after(original: str, folded_prefix: str) -> str:
 
 
 def catalogue_line(indicator: IndicatorView) -> str:
+    """« IND-03 — Heures d’insertion (clauses sociales) · en heures, fréquence trimestrielle · directions
+    DCP et DPB »: the details after a dot, never a second parenthesis after a label that ends with one."""
     return (
-        f"- {indicator.code} — {indicator.label} (en {indicator.unit.label}, fréquence {indicator.frequency.value}\u00a0; "
-        f"{agreed(len(indicator.directorates), 'direction', 'directions')} {joined(list(indicator.directorates))})"
+        f"- {indicator.code} — {indicator.label} · en {indicator.unit.label}, fréquence {indicator.frequency.value} · "
+        f"{agreed(len(indicator.directorates), 'direction', 'directions')} {joined(list(indicator.directorates))}"
     )
 
 
@@ -239,7 +241,7 @@ def build_commands(
             actions = [im_back(f"{d.code} ({d.count})", f"formulaire des indicateurs {d.code}") for d in due[:6]]
             await call.turn_context.send_activity(card_message(adaptive_card(body, actions)))
             if len(due) > 6:
-                await say(call, "Autres directions : tapez « formulaire des indicateurs CODE » (ex. « formulaire des indicateurs " + due[6].code + " »).")
+                await say(call, "Autres directions : tapez « formulaire des indicateurs CODE » (par exemple « formulaire des indicateurs " + due[6].code + " »).")
             return
         items = await values.due_for_directorate(directorate, today, period=period)
         if not items:

@@ -206,7 +206,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             ),
             assign_role,
             roles=LEAD_ONLY,
-            help_line="« affecter prenom.nom@ville.fr contributrice DRH nom Prénom Nom » : donner un rôle (dans une équipe, "
+            help_line="« affecter marie.curie@ville.fr contributrice DRH nom Marie Curie » : donner un rôle (dans une équipe, "
                       "vous pouvez aussi mentionner la personne avec @ au lieu d’écrire son adresse)",
             topic="Organisation",
             example="affecter une personne",

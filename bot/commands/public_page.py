@@ -63,7 +63,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
             (rf"^(publier|mettre en ligne) {_PAGE}( (pour|au nom de|de) .{{1,160}})?$",),
             publish,
             roles=LEAD_ONLY,
-            help_line="« publier la page SPASER pour la Ville de … » : le SPASER et ses indicateurs sur une page publique",
+            help_line="« publier la page SPASER pour la Ville de Rennes » : le SPASER et ses indicateurs sur une page publique",
             topic=TOPIC,
             example="publier la page SPASER",
         ),

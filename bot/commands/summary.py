@@ -31,18 +31,22 @@ from storage.summary.service import SummaryService, scope_of
 
 EXPORT_LINK_LIFETIME = timedelta(hours=1)
 
-_FORMAT = re.compile(r"\s*\b(?:en |au format |format )?(?P<format>pdf|html|csv|xlsx|excel|tableur)\b")
-_FORMAT_WORDS = {"pdf": ExportFormat.PDF, "html": ExportFormat.HTML, "csv": ExportFormat.CSV,
+_FORMAT = re.compile(r"\s*\b(?:en |au format |format )?(?:une |un )?(?P<format>pdf|html|page web|csv|xlsx|excel|tableur)\b")
+_FORMAT_WORDS = {"pdf": ExportFormat.PDF, "html": ExportFormat.HTML, "page web": ExportFormat.HTML, "csv": ExportFormat.CSV,
                  "xlsx": ExportFormat.XLSX, "excel": ExportFormat.XLSX, "tableur": ExportFormat.XLSX}
 _FORMAT_NAMES = {ExportFormat.PDF: "PDF", ExportFormat.HTML: "page web", ExportFormat.CSV: "fichier CSV",
                  ExportFormat.XLSX: "classeur Excel", ExportFormat.CHART: "image"}
 """The export card's title says what the file is (« Synthèse SPASER (page web) »), not a bare extension."""
+_DOWNLOADS = {ExportFormat.PDF: "Télécharger le PDF", ExportFormat.HTML: "Ouvrir la page web",
+              ExportFormat.CSV: "Télécharger le fichier CSV", ExportFormat.XLSX: "Télécharger le classeur Excel",
+              ExportFormat.CHART: "Télécharger l’image"}
+"""The button says what it gives, in words (« Ouvrir la page web »), not « Télécharger (HTML) »."""
 _YES = re.compile(r"\b(oui|activer?|active[rz]?|abonne[rz]?( moi)?|s'abonner|je veux)\b")
 _NO = re.compile(r"\b(non|desactive[rz]?|arrete[rz]?|stop|desabonne[rz]?( moi)?|plus)\b")
 EXPORT_PATTERNS = (
     r"^(exporte[rz]?|telecharge[rz]?|envoie[rz]?(-moi)?|genere[rz]?) (la |le |un |une )?"
     r"(synthese|rapport|bilan|valeurs des indicateurs)\b",
-    r"^(la )?synthese en (pdf|html|csv|xlsx|excel)\b",
+    r"^(la )?synthese en (pdf|html|page web|csv|xlsx|excel|tableur)\b",
 )
 WEEKLY_PATTERN = r"^(la )?synthese (hebdomadaire|hebdo|de la semaine|chaque semaine|toutes les semaines)\b(?P<rest>.*)$"
 
@@ -94,9 +98,9 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
              "text": f"Ce lien est personnel et {validity}. Ne le transférez pas : pour un nouveau lien, "
                      "redemandez l’export."},
         ]
-        action = {"type": "Action.OpenUrl", "title": f"Télécharger ({export_format.value.upper()})", "url": url}
+        action = {"type": "Action.OpenUrl", "title": _DOWNLOADS[export_format], "url": url}
         await call.turn_context.send_activity(
-            card_message(adaptive_card(body, [action]), f"Export {export_format.value.upper()} prêt")
+            card_message(adaptive_card(body, [action]), f"{wording.TITLE} prête : {_FORMAT_NAMES[export_format]}")
         )
 
     def answering(answer_of):
@@ -175,7 +179,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             EXPORT_PATTERNS,
             export,
             roles=REGISTERED,
-            help_line="« exporter la synthèse en PDF » (ou HTML, CSV, XLSX) : un lien de téléchargement",
+            help_line="« exporter la synthèse en PDF » : un lien pour télécharger le rapport du COPIL (« exporter la synthèse en page web » pour le lire dans le navigateur, « exporter la synthèse en tableur » pour les valeurs)",
             topic="Synthèse",
         ),
         Command(
@@ -206,7 +210,7 @@ def _format_question(folded_text: str):
     """Buttons repeating the request with each format (filters kept)."""
     request_text = folded_text.strip()
     buttons = [im_back(label, f"{request_text} en {fmt}") for label, fmt in
-               (("PDF", "pdf"), ("HTML", "html"), ("CSV", "csv"), ("Excel (XLSX)", "xlsx"))]
+               (("PDF", "pdf"), ("Page web", "page web"), ("Tableur Excel", "tableur"), ("Fichier CSV", "csv"))]
     body = [{"type": "TextBlock", "wrap": True,
-             "text": "En quel format ? PDF ou HTML pour le rapport du COPIL, CSV ou Excel pour les valeurs."}]
+             "text": "En quel format ? Le rapport du COPIL en PDF ou en page web, les valeurs en tableur Excel ou en fichier CSV."}]
     return adaptive_card(body, buttons)

@@ -14,6 +14,7 @@ from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import ChoicePrompt
 
 from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
+from dialogs.committees.meeting_when import meeting_choice_prompt
 from dialogs.committees.reschedule_meeting_dialog import choose_meeting, chosen_meeting_id
 from domain.clock import format_datetime_fr
 from domain.errors import DomainError
@@ -34,7 +35,7 @@ class CancelMeetingDialog(SpaserDialog):
     def __init__(self, service: CommitteeService) -> None:
         super().__init__()
         self._service = service
-        self.add_dialog(ChoicePrompt("meeting", default_locale="fr-fr"))
+        self.add_dialog(meeting_choice_prompt())
         self.add_dialog(ChoicePrompt("confirm", default_locale="fr-fr"))
         self.add_dialog(WaterfallDialog("steps", [self.choose_step, self.confirm_step, self.save_step]))
         self.initial_dialog_id = "steps"

@@ -10,8 +10,8 @@ import re
 from datetime import date, time
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs.choices import Choice, ListStyle
-from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
+from botbuilder.dialogs.choices import Choice, FindChoicesOptions, ListStyle
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext
 
 from domain.clock import format_date_fr, format_datetime_fr
 from domain.committees.cadence import CommitteeKind, committee_kind_in
@@ -82,13 +82,28 @@ def read_answer(reader: MeetingDateReader, text: str | None, validations: dict |
 
 
 def candidates_prompt(meetings: list[MeetingView], tz: str, question: str) -> PromptOptions:
-    choices = [Choice(value=f"n° {m.id} · {m.label} · {format_datetime_fr(m.starts_at, tz)}") for m in meetings]
+    """The coming meetings by the number people type elsewhere (« annuler le comité n° 2 »), never
+    by a line number that would name another meeting; `meeting_choice_prompt` reads the answer."""
+    lines = [f"- {m.numbered} : {format_datetime_fr(m.starts_at, tz)}" for m in meetings]
+    choices = [
+        Choice(value=str(m.id), synonyms=[f"n° {m.id}", f"no {m.id}", f"numéro {m.id}", f"#{m.id}"]) for m in meetings
+    ]
+    example = meetings[0].id
     return PromptOptions(
-        prompt=MessageFactory.text(question),
-        retry_prompt=MessageFactory.text("Répondez par le numéro de la ligne (1, 2…) ou « annuler »."),
+        prompt=MessageFactory.text("\n".join([f"{question} Tapez son numéro, par exemple « {example} » :", *lines])),
+        retry_prompt=MessageFactory.text(
+            "Répondez par le numéro d’un comité de la liste, par exemple « " + str(example) + " », ou « annuler »."
+        ),
         choices=choices,
-        style=ListStyle.list_style,
+        style=ListStyle.none,
     )
+
+
+def meeting_choice_prompt() -> ChoicePrompt:
+    """The prompt `candidates_prompt` asks: a typed « 2 » is the meeting n° 2, not the second line."""
+    prompt = ChoicePrompt("meeting", default_locale="fr-fr")
+    prompt.recognizer_options = FindChoicesOptions(recognize_numbers=False, recognize_ordinals=False)
+    return prompt
 
 
 MEETING_NUMBER = re.compile(r"(?<![a-z])(?:n°|nº|n o|no\.?|numero|#)\s*(\d{1,9})\b")

@@ -150,7 +150,7 @@ class PlanMeetingDialog(SpaserDialog):
             "place",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Où se tiendra-t-il ? Indiquez une salle (ex. « salle du conseil »), collez le lien de la réunion "
+                    "Où se tiendra-t-il ? Indiquez une salle (par exemple « salle du conseil »), collez le lien de la réunion "
                     "Teams ou tapez « plus tard »."
                 )
             ),
@@ -211,7 +211,7 @@ class PlanMeetingDialog(SpaserDialog):
 
 def planned_reply(planned, tz: str, today: date | None = None) -> str:
     meeting = planned.meeting
-    lines = [f"C’est planifié : **{meeting.label.lower()}** (n° {meeting.id}) le {format_datetime_fr(meeting.starts_at, tz)}."]
+    lines = [f"C’est planifié : **{meeting.numbered}** le {format_datetime_fr(meeting.starts_at, tz)}."]
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:

@@ -20,13 +20,14 @@ from dialogs.base import SpaserDialog, current_person, is_yes, yes_no_options
 from dialogs.committees.meeting_when import (
     candidates_prompt,
     known_parts,
+    meeting_choice_prompt,
     read_answer,
     remember_when,
     when_prompt,
     when_validator,
 )
 from domain.clock import format_datetime_fr
-from domain.committees.cadence import CommitteeKind
+from domain.committees.cadence import CommitteeKind, default_committee_types
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.errors import DomainError
 from domain.text import agreed, counted
@@ -50,6 +51,14 @@ async def choose_meeting(
     """Shared first step: the meeting named, the next one (« le prochain »), the only one planned, or
     a choice among the coming ones."""
     if meeting_id:
+        named = await service.repository.get_meeting(meeting_id)
+        if named is not None and kind and named.kind != CommitteeKind(kind):
+            await step.context.send_activity(
+                f"Le comité n° {meeting_id} est un {named.label.lower()}, pas un "
+                f"{default_committee_types()[CommitteeKind(kind)].label.lower()}. Tapez « lister les comités » pour "
+                "voir leurs numéros."
+            )
+            return await step.end_dialog(None)
         return await step.next(meeting_id)
     upcoming = await service.upcoming(CommitteeKind(kind) if kind else None)
     if not upcoming:
@@ -75,7 +84,7 @@ class RescheduleMeetingDialog(SpaserDialog):
         super().__init__()
         self._service = service
         self._dates = dates
-        self.add_dialog(ChoicePrompt("meeting", default_locale="fr-fr"))
+        self.add_dialog(meeting_choice_prompt())
         self.add_dialog(TextPrompt("when", when_validator(dates)))
         self.add_dialog(ChoicePrompt("confirm", default_locale="fr-fr"))
         self.add_dialog(
@@ -145,7 +154,7 @@ class RescheduleMeetingDialog(SpaserDialog):
             return await step.end_dialog(None)
         tz = self._service.timezone
         await step.context.send_activity(
-            f"C’est fait : le {change.meeting.label.lower()} (n° {change.meeting.id}) a lieu le "
+            f"C’est fait : le {change.meeting.numbered} a lieu le "
             f"{format_datetime_fr(change.meeting.starts_at, tz)}. Ses membres vont recevoir le changement de date, "
             f"et {counted(len(change.new_reminders), 'rappel')} "
             f"{agreed(len(change.new_reminders), 'est reprogrammé', 'sont reprogrammés')}."

@@ -151,7 +151,7 @@ class YearPlanDialog(SpaserDialog):
             return await step.end_dialog(None)
         tz = self._service.timezone
         lines = [f"C’est planifié : {counted(len(created), 'comité')}, avec leurs rappels."]
-        lines += [f"- n° {m.id} · {m.label} · {format_datetime_fr(m.starts_at, tz)}" for m in created]
+        lines += [f"- {m.numbered} : {format_datetime_fr(m.starts_at, tz)}" for m in created]
         warnings = await self._service.cadence_warnings()
         if warnings:
             lines += cadence_lines({}, warnings)

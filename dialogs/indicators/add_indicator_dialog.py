@@ -79,7 +79,7 @@ def split_targets(text: str) -> dict[str, str]:
 
 class AddIndicatorDialog(SpaserDialog):
     help_text = (
-        "J’ajoute un indicateur au catalogue : code (ex. IND-20), libellé, axe, unité, directions responsables, "
+        "J’ajoute un indicateur au catalogue : code (par exemple IND-20), libellé, axe, unité, directions responsables, "
         "fréquence, sens d’amélioration, valeur de référence / cible / année cible, source. Pour en ajouter "
         "beaucoup d’un coup, envoyez plutôt le fichier CSV du catalogue."
     )
@@ -163,7 +163,7 @@ class AddIndicatorDialog(SpaserDialog):
         if options.code and not field_problems({"code": options.code}, ["code"]) and await self._catalogue.get(options.code) is None:
             return await step.next(options.code)
         return await step.prompt(
-            "code", PromptOptions(prompt=MessageFactory.text("Quel code pour ce nouvel indicateur ? (ex. IND-20)"))
+            "code", PromptOptions(prompt=MessageFactory.text("Quel code pour ce nouvel indicateur ? (par exemple IND-20)"))
         )
 
     async def ask_label_step(self, step: WaterfallStepContext):
@@ -171,7 +171,7 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "label",
             PromptOptions(
-                prompt=MessageFactory.text(f"Libellé {of(step.values['code'])} ? (ex. Part des marchés avec une clause sociale)"),
+                prompt=MessageFactory.text(f"Libellé {of(step.values['code'])} ? (par exemple Part des marchés avec une clause sociale)"),
                 validations={"column": "libelle"},
             ),
         )
@@ -217,7 +217,7 @@ class AddIndicatorDialog(SpaserDialog):
             "targets",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Valeur de référence ; cible ; année cible ? (ex. « {unit.example} ; … ; 2030 », "
+                    f"Valeur de référence ; cible ; année cible ? (par exemple « {unit.example} ; … ; 2030 », "
                     "ou « aucune » s’il n’y en a pas encore)"
                 ),
                 validations={"fields": self._fields(step)},
@@ -229,7 +229,7 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "source",
             PromptOptions(
-                prompt=MessageFactory.text("D’où vient la donnée ? (source, ex. Recensement OECP ; ou « aucune »)"),
+                prompt=MessageFactory.text("D’où vient la donnée ? (source, par exemple Recensement OECP ; ou « aucune »)"),
                 validations={"column": "source"},
             ),
         )

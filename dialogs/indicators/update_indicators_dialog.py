@@ -33,7 +33,7 @@ from dialogs.base import SpaserDialog, current_person, is_yes, turn_unit, yes_no
 from dialogs.cards import adaptive_card
 from domain.errors import DomainError
 from domain.indicators.cards import CORRECTION_HINT, describe_item, update_buttons
-from domain.indicators.periods import InvalidPeriod, Period, ordinal, parse_period
+from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
 from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
 from domain.people import Role
@@ -121,13 +121,18 @@ async def _read_value(prompt: PromptValidatorContext) -> bool:
 
 
 def retry_text(error: InvalidValue, code: str, attempt: int) -> str:
-    """Why the value was refused and what to do, said once: « « 6O % » contient la lettre O au lieu du
-    chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % » (2ᵉ essai sur 3), ou tapez
-    « passer ». » (its « Tapez la valeur en chiffres » was followed by « Retapez la valeur… »)."""
-    attempt_text = f"{ordinal(attempt)} essai sur {MAX_VALUE_ATTEMPTS}"
+    """Why the value was refused and what to do, said once, then how many tries are left: « « 6O % »
+    contient la lettre O au lieu du chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % »,
+    ou tapez « passer ». Il vous reste 2 essais. »"""
+    left = remaining_tries_text(MAX_VALUE_ATTEMPTS - attempt + 1)
     if error.retyped:
-        return f"{error.reason} Retapez la valeur en chiffres, par exemple « {error.retyped} » ({attempt_text}), ou tapez « passer »."
-    return f"{error.message}\nRetapez la valeur de l’indicateur {code} ({attempt_text}), ou tapez « passer » pour la laisser de côté."
+        return f"{error.reason} Retapez la valeur en chiffres, par exemple « {error.retyped} », ou tapez « passer ». {left}"
+    return f"{error.message}\nRetapez la valeur de l’indicateur {code}, ou tapez « passer » pour la laisser de côté. {left}"
+
+
+def remaining_tries_text(left: int) -> str:
+    """« Il vous reste 2 essais. », « C’est votre dernier essai. »"""
+    return "C’est votre dernier essai." if left <= 1 else f"Il vous reste {counted(left, 'essai')}."
 
 
 class _ValuePrompt(TextPrompt):
@@ -236,7 +241,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             "directorate",
             PromptOptions(
                 prompt=MessageFactory.text("Pour quelle direction ? (directions ayant des indicateurs à renseigner)"),
-                retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (ex. DCP)."),
+                retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (par exemple DCP)."),
                 choices=choices,
                 style=ListStyle.hero_card,
             ),

@@ -34,7 +34,7 @@ async def _valid_code(prompt: PromptValidatorContext) -> bool:
 
 
 class AddDirectorateDialog(SpaserDialog):
-    help_text = "Je crée une direction avec un code court (ex. DRH) et son nom complet (ex. Direction des ressources humaines)."
+    help_text = "Je crée une direction avec un code court (par exemple DRH) et son nom complet (par exemple Direction des ressources humaines)."
 
     def __init__(self, directorates: DirectorateRepository) -> None:
         super().__init__()
@@ -54,7 +54,7 @@ class AddDirectorateDialog(SpaserDialog):
         return await step.prompt(
             "code",
             PromptOptions(
-                prompt=MessageFactory.text("Quel est le code court de la direction ? (ex. DRH, DCP, DSI)"),
+                prompt=MessageFactory.text("Quel est le code court de la direction ? (par exemple DRH, DCP, DSI)"),
                 retry_prompt=MessageFactory.text(
                     "Le code doit contenir des lettres, des chiffres, - ou _ (32 caractères au plus). Exemple : DRH."
                 ),

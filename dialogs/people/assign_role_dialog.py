@@ -94,7 +94,7 @@ class AssignRoleDialog(SpaserDialog):
             "email",
             PromptOptions(
                 prompt=MessageFactory.text("Quelle est l’adresse e-mail professionnelle de la personne (celle de Teams) ?"),
-                retry_prompt=MessageFactory.text("Je n’ai pas reconnu une adresse e-mail. Exemple : prenom.nom@ville.fr"),
+                retry_prompt=MessageFactory.text("Je n’ai pas reconnu une adresse e-mail. Exemple : marie.curie@ville.fr"),
             ),
         )
 
@@ -168,7 +168,7 @@ class AssignRoleDialog(SpaserDialog):
             again = " ".join(filter(None, [person.email, word, person.directorate_code]))
             notes.append(
                 f"Pour que son nom s’affiche à la place de « {person.name} » avant son premier message, "
-                f"tapez : « affecter {again} nom Prénom Nom »."
+                f"tapez « affecter {again} nom » suivi de son prénom et de son nom."
             )
         which = "premier" if person.aad_object_id is None else "prochain"
         await step.context.send_activity(

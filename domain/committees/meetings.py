@@ -58,6 +58,12 @@ class MeetingView:
     def label(self) -> str:
         return default_committee_types()[self.kind].label
 
+    @property
+    def numbered(self) -> str:
+        """« comité technique n° 2 »: the kind with the number people type (« annuler le comité n° 2 »);
+        numbers run across kinds, so the kind says which one is meant."""
+        return f"{self.label.lower()} n°\u00a0{self.id}"
+
     def as_calendar(self) -> CalendarMeeting:
         return CalendarMeeting(
             meeting_id=self.id,

@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from domain.cards import card, fact, im_back, open_url
-from domain.clock import format_datetime_fr
+from domain.clock import format_date_fr, format_datetime_fr, load_timezone
 from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType
 from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
-from domain.text import shown
+from domain.text import shown, upper_first
 
 NEXT_MEETING_COMMAND = "prochain comité"
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
@@ -62,23 +62,43 @@ def _in_days(days_ahead: int) -> str:
     return f"dans {days_ahead} jours"
 
 
+def member_reminder_title(meeting: MeetingView, days_ahead: int) -> str:
+    """« Rappel : comité technique du SPASER demain »: the card's title and the start of the text the
+    notification, the lead's reports and the REPL quote, so that they never differ."""
+    return f"Rappel : {meeting.label.lower()} du SPASER {_in_days(days_ahead)}"
+
+
 def member_reminder(meeting: MeetingView, days_ahead: int, tz: str) -> tuple[str, dict]:
-    text = f"Rappel : {meeting.label.lower()} du SPASER {_in_days(days_ahead)}, le {format_datetime_fr(meeting.starts_at, tz)}"
-    body = [_title(f"Rappel : {meeting.label.lower()} {_in_days(days_ahead)}"), meeting_facts(meeting, tz)]
+    title = member_reminder_title(meeting, days_ahead)
+    text = f"{title}, le {format_datetime_fr(meeting.starts_at, tz)}"
+    day = format_date_fr(meeting.starts_at.astimezone(load_timezone(tz)).date())
+    body = [
+        _title(title),
+        _para(
+            f"Vous êtes membre de ce comité : soyez présent·e le {format_datetime_fr(meeting.starts_at, tz)}. "
+            f"Si vous ne pouvez pas venir, prévenez la personne responsable du SPASER avant le {day}."
+        ),
+        meeting_facts(meeting, tz),
+    ]
     return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
 
 
+def data_collection_title(meeting: MeetingView, tz: str) -> str:
+    """« Indicateurs SPASER à mettre à jour avant le vendredi 12 mars 2027 »: what to do and by when,
+    the card's title and the start of its text."""
+    day = format_date_fr(meeting.starts_at.astimezone(load_timezone(tz)).date())
+    return f"Indicateurs SPASER à mettre à jour avant le {day}"
+
+
 def data_collection_reminder(meeting: MeetingView, days_ahead: int, tz: str, directorate: str | None) -> tuple[str, dict]:
-    whose = f"de votre direction ({directorate})" if directorate else "de votre direction"
-    text = (
-        f"Indicateurs SPASER à mettre à jour avant le {meeting.label.lower()} du "
-        f"{format_datetime_fr(meeting.starts_at, tz)}"
-    )
+    whose = f"de la direction {directorate}" if directorate else "de votre direction"
+    title = data_collection_title(meeting, tz)
+    text = f"{title}, jour du {meeting.label.lower()}"
     body = [
-        _title(f"{meeting.label} {_in_days(days_ahead)} : vos indicateurs SPASER"),
+        _title(title),
         _para(
-            f"Le {meeting.label.lower()} se réunit le {format_datetime_fr(meeting.starts_at, tz)}. Merci de mettre "
-            f"à jour les indicateurs {whose} d’ici là : ils alimentent le bilan présenté en séance."
+            f"Le {meeting.label.lower()} se réunit {_in_days(days_ahead)}, le {format_datetime_fr(meeting.starts_at, tz)}. "
+            f"Mettez à jour les indicateurs {whose} avant cette date : ils alimentent le bilan présenté en séance."
         ),
         meeting_facts(meeting, tz),
     ]
@@ -140,7 +160,7 @@ def meetings_list_card(meetings: Sequence[MeetingView], tz: str, title: str) -> 
     body: list[dict] = [_title(title)]
     for meeting in meetings:
         where = f" — {shown(meeting.location)}" if meeting.location else (" — Teams" if meeting.teams_url else "")
-        body.append(_para(f"n° {meeting.id} · **{meeting.label}** · {format_datetime_fr(meeting.starts_at, tz)}{where}"))
+        body.append(_para(f"**{upper_first(meeting.numbered)}** · {format_datetime_fr(meeting.starts_at, tz)}{where}"))
     return card(body)
 
 

@@ -55,6 +55,16 @@ class ImportSource:
     def described(self) -> str:
         return f"{self.file_phrase} (import\u00a0n°\u00a0{self.id})"
 
+    @property
+    def plain_described(self) -> str:
+        """« les données essentielles importées le lundi 30 novembre 2026 par Camille Martin (import n° 1) »:
+        what a contributor or an élue reads next to a computed value, without a file name."""
+        who = f" par {self.imported_by}" if self.imported_by else ""
+        return (
+            f"les données essentielles importées le {format_date_fr(self.imported_at.date())}{who} "
+            f"(import n°\u00a0{self.id})"
+        )
+
 
 @dataclass(frozen=True)
 class ValueChange:
@@ -196,7 +206,7 @@ COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "
 
 def value_comment(computation: Computation, figure: PeriodFigure, source: ImportSource) -> str:
     """The comment recorded with a computed value, so the history says where it came from."""
-    return f"{COMPUTED_COMMENT_PREFIX}{behind(computation, figure)} ; source : {source.described}."[:500]
+    return f"{COMPUTED_COMMENT_PREFIX}{behind(computation, figure)} ; source : {source.plain_described}."[:500]
 
 
 @dataclass(frozen=True)
@@ -264,14 +274,14 @@ def missing_environmental_text(contracts: Sequence[ContractLine], total: int, si
     start = format_date_fr(since)
     if total == 0:
         return (
-            f"Aucun marché notifié depuis le {start} sans considération environnementale dans les DECP importées. "
-            "La loi Climat et Résilience en demande une dans chaque marché dont la consultation est engagée depuis "
-            "cette date."
+            f"Aucun marché notifié à partir du {start} sans considération environnementale dans les DECP importées. "
+            "La loi Climat et Résilience en demande une dans chaque marché dont la consultation est engagée à partir "
+            "de cette date."
         )
     lines = [
-        f"{counted(total, 'marché notifié', 'marchés notifiés')} depuis le {start} sans aucune considération "
+        f"{counted(total, 'marché notifié', 'marchés notifiés')} à partir du {start} sans aucune considération "
         "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché dont la "
-        "consultation est engagée depuis cette date (un marché notifié depuis a pu être lancé avant) :"
+        "consultation est engagée à partir de cette date (un marché notifié ensuite a pu être lancé avant) :"
     ]
     for line in contracts[:CONTRACTS_LISTED]:
         lines.append(

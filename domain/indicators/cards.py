@@ -71,13 +71,13 @@ def saved_line(view: ValueView) -> str:
 
 
 def history_line(view: ValueView, timezone: str) -> str:
+    """« - année 2022, direction DCP : … »: a list item after « : », in lower case like the sentence it ends."""
     when = format_datetime_fr(view.entered_at, timezone)
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
     comment = f" — « {shown(view.comment)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
-    period = view.period.label[:1].upper() + view.period.label[1:]  # « Année 2022 » starts a line like « 3ᵉ trimestre »
     return (
-        f"- {period}, direction {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} "
+        f"- {view.period.label}, direction {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} "
         f"le {when}{comment}"
     )
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from functools import cache
 
@@ -394,6 +394,11 @@ def format_value(value: Decimal | int, unit: Unit, noun: str = "") -> str:
         with localcontext(_DECIMAL_CONTEXT):
             digits = format_decimal(number, format=pattern, locale=DISPLAY_LOCALE)
         return digits + NO_BREAK_SPACE + "€"
+    if unit.kind is UnitKind.COUNT and number != number.to_integral_value():
+        # Half a committee is not a count: a point on a path between two counts (« la trajectoire
+        # prévoit 3 à 4 comités techniques »), never « 3,5 comités ».
+        low = number.to_integral_value(rounding=ROUND_FLOOR)
+        return f"{format_number(low)} à {format_value(low + 1, unit, noun)}"
     digits = format_number(number)
     if unit is Unit.COUNT:
         if noun:

@@ -193,8 +193,8 @@ class KnowledgeBase:
                 for term in self.analyzer.terms_from_tokens(tokens):
                     frequencies[term] += FIELD_WEIGHTS[field_name]
         phrasing_tokens = [token for text in (entry.title, *entry.questions) for token in tokenize(text)]
-        # An out-of-scope answer is the same redirection every time: its wording (« Cette question
-        # sort de mon champ… ») must not weigh on the word pieces of the other entries.
+        # An out-of-scope answer is the same redirection every time: its wording (« Je ne peux pas vous
+        # aider sur ce point… ») must not weigh on the word pieces of the other entries.
         answer_tokens = [] if entry.kind is EntryKind.OUT_OF_SCOPE else tokenize(entry.answer)
         self._pieces.add(entry.id, phrasing_tokens, answer_tokens)
         if len(entry.title.split()) >= 3:  # a real question, as the related-topic buttons show it

@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from domain.people import Role
 from storage.people import PeopleRepository
-from tests.conftest import texts
+from tests.conftest import texts, whole_help
 
 
 async def register(runtime, email, role, directorate=None, aad=None, name=""):
@@ -41,8 +41,8 @@ async def test_welcome_for_an_unknown_person_says_how_to_get_a_role(talk):
 
 async def test_help_lists_the_commands_of_the_role_only(talk, runtime):
     await register(runtime, "nadia@ville.fr", Role.CONTRIBUTOR, "DCP", aad="nadia-aad", name="Nadia Benali")
-    lead_help = texts(await talk("lead-aad").say("aide"))
-    contributor_help = texts(await talk("nadia-aad", "Nadia Benali").say("Aide"))
+    lead_help = await whole_help(talk("lead-aad"))
+    contributor_help = await whole_help(talk("nadia-aad", "Nadia Benali"))
     assert "lister les personnes" in lead_help
     assert "qui suis-je" in contributor_help and "lister les personnes" not in contributor_help
 

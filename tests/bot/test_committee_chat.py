@@ -38,7 +38,7 @@ async def test_the_lead_plans_a_copil_in_one_sentence_and_the_dialog_asks_only_t
     assert first.startswith("Où se tiendra-t-il ?")
     assert agenda_question.startswith("Quel est l’ordre du jour ?")
     assert "Date : vendredi 12 mars 2027 à 14 h 00" in summary and "Lieu : salle du conseil" in summary
-    assert "C’est planifié : **comité de pilotage** (n° 1) le vendredi 12 mars 2027 à 14 h 00." in done
+    assert "C’est planifié : **comité de pilotage n°\u00a01** le vendredi 12 mars 2027 à 14 h 00." in done
     assert "Rappels aux membres : une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00)." in done
     assert "J-7" not in done and "J-1" not in done
     [meeting] = await runtime.committees.repository.meetings()
@@ -130,11 +130,11 @@ async def test_cancelling_by_chat_offers_the_coming_meetings_then_tells_the_memb
     cotech = await runtime.committees.plan(CommitteeKind.COTECH, paris(2027, 2, 16, 10))
 
     choices = texts(await lead.say("annuler un comité"))
-    confirm = texts(await lead.say("1"))
+    confirm = texts(await lead.say("2"))
     done = texts(await lead.say("oui"))
     await runtime.jobs.drain_outbox()
 
-    assert "Quel comité voulez-vous annuler ?" in choices and "n° 2 · Comité technique" in choices
+    assert "Quel comité voulez-vous annuler ?" in choices and "- comité technique n°\u00a02\u00a0: mardi 16" in choices
     assert "comité technique du **mardi 16 février 2027 à 10 h 00**" in confirm
     assert "est annulé" in done
     assert (await runtime.committees.repository.get_meeting(cotech.meeting.id)).status == "cancelled"
@@ -216,3 +216,22 @@ async def test_the_calendar_feed_link_serves_the_meetings_and_unknown_tokens_get
     assert one.status == 200 and 'filename="copil-2027-03-12.ics"' in one.headers["Content-Disposition"]
     assert unknown.status == 404
     assert [response.status for response in beyond_ids] == [404, 404, 404]
+
+
+async def test_a_typed_number_is_the_meeting_number_and_the_kind_must_match(runtime, lead):
+    """Issue #17, point 4: « 1 » chose the first line (the comité technique n° 2), not the meeting n° 1;
+    « annuler le COPIL n° 2 » cancelled the comité technique n° 2."""
+    copil = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    await runtime.committees.plan(CommitteeKind.COTECH, paris(2027, 2, 16, 10))
+
+    await lead.say("annuler un comité")
+    confirm = texts(await lead.say("1"))
+    await lead.say("non")
+    mismatch = texts(await lead.say("annuler le COPIL n° 2"))
+
+    assert "comité de pilotage du **vendredi 12 mars 2027 à 14 h 00**" in confirm.replace("\u00a0", " ")
+    assert copil.meeting.id == 1
+    assert mismatch.replace("\u00a0", " ") == (
+        "Le comité n° 2 est un comité technique, pas un comité de pilotage. Tapez « lister les comités » pour voir "
+        "leurs numéros."
+    )

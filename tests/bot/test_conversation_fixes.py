@@ -40,7 +40,7 @@ async def test_a_wrong_value_gets_one_message_and_the_comment_question_names_the
 
     assert [reply.text for reply in wrong] == [
         "« abc » n’est pas un nombre que je reconnais. Exemple de saisie valide : 12,5 %.\n"
-        "Retapez la valeur de l’indicateur IND-01 (2ᵉ essai sur 3), ou tapez « passer » pour la laisser de côté."
+        "Retapez la valeur de l’indicateur IND-01, ou tapez «\u00a0passer\u00a0» pour la laisser de côté. Il vous reste 2\u00a0essais."
     ]
     assert len(comment_question) == 1
     assert comment_question[0].text.startswith("Un commentaire sur IND-01 (45\u00a0%)")
@@ -93,8 +93,8 @@ async def test_the_catalogue_of_31_indicators_is_an_overview_then_one_axis_at_a_
     assert len(shown) < 2500
     assert "IND-01 — Indicateur numéro 1 du suivi" in environmental and "IND-02 —" not in environmental
     assert environmental.count("Indicateur numéro") == 8
-    assert "IND-01 — Indicateur numéro 1 du suivi (en pourcentage, fréquence " in environmental
-    assert " ; direction DCP)" in environmental or " ; directions " in environmental
+    assert "IND-01 — Indicateur numéro 1 du suivi · en pourcentage, fréquence " in environmental
+    assert " · direction DCP" in environmental or " · directions " in environmental
 
 
 async def test_a_small_catalogue_is_still_shown_whole(runtime, talk):

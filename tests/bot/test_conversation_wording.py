@@ -10,7 +10,7 @@ from bot.cli import build_parser
 from bot.console import render_as_text
 from bot.demo import DEMO_PEOPLE, load_demo
 from domain.people import Role
-from tests.conftest import texts
+from tests.conftest import texts, whole_help
 
 
 def _person(role: Role):
@@ -21,7 +21,7 @@ async def test_the_help_writes_times_and_numbers_as_in_french_and_explains_inste
     await load_demo(runtime, "local-tenant", tmp_path)
     lead = _person(Role.LEAD)
 
-    shown = texts(await talk(lead.aad_object_id, lead.name).say("aide")).replace("«\u00a0", "« ").replace("\u00a0»", " »")
+    shown = (await whole_help(talk(lead.aad_object_id, lead.name))).replace("«\u00a0", "« ").replace("\u00a0»", " »")
 
     assert "« planifier un COPIL le 12\u00a0mars à 14\u00a0h »" in shown and "14h" not in shown
     assert "« déplacer le prochain COPIL au 19\u00a0mars à 10\u00a0h »" in shown and "10h" not in shown

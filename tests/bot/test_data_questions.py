@@ -113,7 +113,7 @@ async def test_where_do_we_stand_gives_the_summary(seeded, talk):
     lead = talk()
     overall = await lead.say("Où en est le SPASER globalement ?")
     assert any(card.content_type == "application/vnd.microsoft.card.adaptive" for a in overall for card in a.attachments or [])
-    assert "Cette question sort de mon champ" not in texts(overall)
+    assert "Je ne peux pas vous aider sur ce point" not in texts(overall)
 
 
 

@@ -39,6 +39,8 @@ BAD = {
     "Message du responsable SPASER": "masculine-only role noun",
     "Les élus, eux, reçoivent la synthèse.": "masculine-only role noun",
     "ce que les agents ont demandé": "masculine-only role noun",
+    "IND-06 (Nombre de marchés réservés (articles L.\u00a02113))": "nested parentheses",
+    "Indiquez une salle (ex. « salle du conseil »)": "abbreviation « ex. » for « par exemple »",
 }
 GOOD = (
     "Je n’ai pas compris « environ »\u00a0: tapez seulement la valeur.",
@@ -46,6 +48,7 @@ GOOD = (
     "Les élu·es et les contributeur·rices reçoivent 12\u202f500\u00a0heures, soit 12,5\u00a0%.",
     "https://exemple.fr/page?x=1 à 14 h 00",
     "Utilisez l’Agents Playground en local.",
+    "IND-06 (articles L.\u00a02113) et IND-05 (en valeur), par exemple «\u00a0salle du conseil\u00a0». Voir index.html.",
 )
 
 

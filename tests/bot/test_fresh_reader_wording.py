@@ -15,7 +15,7 @@ from domain.indicators.values import warm_up
 from domain.knowledge import DEFAULT_ENTRIES_PATH, load_entries
 from domain.people import Role
 from tests.committees_support import paris
-from tests.conftest import texts
+from tests.conftest import texts, whole_help
 from tests.indicators_support import card_of, seed, submit_data
 
 NBSP = "\u00a0"
@@ -189,13 +189,13 @@ async def test_the_help_names_things_in_full_and_elides_de(runtime, talk):
     """C7: « Données essentielles (DECP) », « (ses membres sont prévenus) », « envoyez le fichier CSV »,
     « valeur de IND-03 », « pour Ville de … »."""
     await seed(runtime)
-    help_text = plain(texts(await talk().say("aide")))
+    help_text = plain(await whole_help(talk()))
 
     assert "Données essentielles de la commande publique (DECP)" in help_text
     assert "changer la date d’un comité (j’en informe ses membres)" in help_text and "sont prévenus" not in help_text
     assert "« importer le catalogue » : charger le catalogue depuis un fichier CSV" in help_text
     assert "« valeur d’IND-03 »" in help_text and "« historique d’IND-03 »" in help_text and "de IND-" not in help_text
-    assert "« publier la page SPASER pour la Ville de … »" in help_text
+    assert "« publier la page SPASER pour la Ville de Rennes »" in plain(texts(await talk().say("aide DECP")))
 
 
 async def test_the_elided_forms_are_understood(runtime, talk):

@@ -46,18 +46,18 @@ async def test_a_long_question_is_answered_by_its_last_clause_when_the_context_d
 async def test_small_talk_before_a_spaser_question_does_not_make_it_off_topic(talk):
     question = "Je sors d'une réunion avec le DGS et il m'a posé une colle : le SPASER, c'est obligatoire à partir de combien ?"
     reply = texts(await talk().say(question))
-    assert "50 millions" in reply and "Cette question sort de mon champ" not in reply
+    assert "50 millions" in reply and "Je ne peux pas vous aider sur ce point" not in reply
 
 
 async def test_off_topic_gets_an_honest_not_my_subject_and_stays_out_of_the_leads_queue(talk, runtime):
     reply = texts(await talk("agent-aad", "Paul").say("Quel temps fera-t-il demain à Lyon ?"))
-    assert "Cette question sort de mon champ" in reply and "Source" not in reply
+    assert "Je ne peux pas vous aider sur ce point" in reply and "Source" not in reply
     assert await runtime.knowledge.open_questions() == []
 
 
 async def test_a_neighbouring_procurement_subject_says_where_to_look(talk, runtime):
     reply = texts(await talk("agent-aad", "Paul").say("c'est quoi le seuil des MAPA pour les travaux ?"))
-    assert reply.startswith("Cette question sort de mon champ") and "economie.gouv.fr/daj" in reply
+    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "economie.gouv.fr/daj" in reply
     assert "direction des affaires juridiques des ministères économiques et financiers" in " ".join(reply.split())
     assert "Bercy" not in reply and "pas mon sujet" not in reply
     assert await runtime.knowledge.open_questions() == []

@@ -17,7 +17,7 @@ from domain.indicators.values import InvalidValue, Unit, parse_value, warm_up
 from domain.knowledge.render import NOT_UNDERSTOOD_TEXT
 from domain.outbox import NO_REFERENCE, explain
 from domain.people import UNREGISTERED_REFUSAL
-from tests.conftest import texts
+from tests.conftest import texts, whole_help
 from tests.indicators_support import card_of, seed, submit_data
 
 NBSP = "\u00a0"
@@ -43,18 +43,20 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     assert "est contributeur·rice pour la direction DCP." in contributor
     assert "Son rôle s’appliquera dès son premier message à l’assistant." in contributor
     assert (
-        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez : "
-        "« affecter meganb@example.com contributrice DCP nom Prénom Nom »."
+        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez "
+        "« affecter meganb@example.com contributrice DCP nom » suivi de son prénom et de son nom."
     ) in contributor
     assert "contributeur·rice DCP nom" not in contributor and "de direction (DCP)" not in contributor
-    assert "« affecter helene@example.com élue nom Prénom Nom »" in official and "élu·e nom" not in official
+    assert "« affecter helene@example.com élue nom » suivi" in official and "élu·e nom" not in official
+    # Issue #17, point 7: no placeholder that reads like a name.
+    assert "Prénom Nom" not in contributor + official
 
 
 async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk):
     await seed(runtime)
 
-    lead = plain(texts(await talk("lead-aad", "Camille Martin").say("aide")))
-    contributor = plain(texts(await talk("nadia-aad", "Nadia Benali").say("aide")))
+    lead = plain(await whole_help(talk("lead-aad", "Camille Martin")))
+    contributor = plain(await whole_help(talk("nadia-aad", "Nadia Benali")))
 
     assert "« cadence du COPIL 1 à 2 » : changer le nombre de réunions recommandé par an (ici 1 à 2)" in lead
     assert (
@@ -67,11 +69,14 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
         "« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la dernière période terminée"
     ) in lead
     assert (
-        "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
-        "qui n’en déclarent aucune dans les DECP (obligation applicable aux consultations engagées depuis cette date)"
+        "« marchés sans considération environnementale » : les marchés notifiés à partir du 22 août 2026 "
+        "qui n’en déclarent aucune dans les DECP (obligation applicable aux consultations engagées à partir de cette date)"
     ) in lead
     assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
-    assert "« rattacher la question 3 à la fiche copil »" in lead
+    assert "« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil »" in lead
+    # Issue #17, point 7: real examples, not « prenom.nom@ville.fr », « nom Prénom Nom » or « retirer … ».
+    assert "« affecter marie.curie@ville.fr contributrice DRH nom Marie Curie »" in lead
+    assert "prenom.nom" not in lead and "Prénom Nom" not in lead and "« retirer … »" not in lead
     assert "« répondre à la question 3 » : votre réponse sera donnée aux personnes qui la poseront" in lead
     assert "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment." in contributor
     assert "Dans un dialogue" not in contributor
@@ -116,8 +121,8 @@ async def test_the_update_dialog_says_what_it_saved_in_words(runtime, talk):
     assert "Je vais vous les demander un par un." in listing and "Je vous les demande" not in listing
     assert "(2026-T3)" not in listing
     assert retry == (
-        "« 6O % » contient la lettre O au lieu du chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % » "
-        "(2ᵉ essai sur 3), ou tapez « passer »."
+        "« 6O % » contient la lettre O au lieu du chiffre zéro. Retapez la valeur en chiffres, par exemple « 60 % », "
+        "ou tapez « passer ». Il vous reste 2 essais."
     ), "said once, not « Tapez… » then « Retapez… » (fresh reader, B12)"
     assert saved.startswith("Enregistré : 64,5 % pour IND-01.") and "=" not in saved
 
@@ -181,7 +186,7 @@ def test_every_out_of_scope_answer_opens_the_same_way_and_names_the_daj_in_full(
     for path in sorted(ENTRIES.glob("hors-sujet-*.md")):
         answer = plain(path.read_text(encoding="utf-8").split("\n---\n", 1)[1])
 
-        assert answer.startswith("Cette question sort de mon champ : je réponds aux questions sur le SPASER et son suivi."), path.name
-        assert "Bercy" not in answer and "pas mon sujet" not in answer, path.name
+        assert answer.startswith("Je ne peux pas vous aider sur ce point : je réponds aux questions sur le SPASER et son suivi."), path.name
+        assert "Bercy" not in answer and "pas mon sujet" not in answer and "sort de mon champ" not in answer, path.name
         if "economie.gouv.fr/daj" in answer:
             assert "direction des affaires juridiques des ministères économiques et financiers" in answer, path.name

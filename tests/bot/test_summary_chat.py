@@ -201,7 +201,8 @@ async def test_unregistered_people_are_refused_politely_and_bad_filters_explaine
     assert bad_axis.startswith("Axe « sport » inconnu. Axes possibles : social")
     assert no_code == "Indiquez le code de la direction, par exemple « synthèse direction DRC »."
     buttons = [action["data"]["msteams"]["value"] for action in which_format["actions"]]
-    assert buttons == [f"exporter la synthese axe social en {f}" for f in ("pdf", "html", "csv", "xlsx")]
+    assert buttons == [f"exporter la synthese axe social en {f}" for f in ("pdf", "page web", "tableur", "csv")]
+    assert [action["title"] for action in which_format["actions"]] == ["PDF", "Page web", "Tableur Excel", "Fichier CSV"]
 
 
 async def test_the_weekly_digest_choice_is_stored_per_person(bot_app):

@@ -30,8 +30,8 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]  # Teams: a blank line before a paragraph
     # Reader 1, B5: each message said once (not « Le rappel « Rappel : … » »), the reasons apart from the list.
     assert lines[0] == "Deux messages n’ont pas pu être remis à tout le monde :"
-    assert lines[1] == "- Le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00"
-    assert lines[2] == "- La synthèse envoyée avant ce comité"
+    assert lines[1] == "- le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00"
+    assert lines[2] == "- la synthèse envoyée avant ce comité"
     assert lines[3].startswith("Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Installez-lui")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
@@ -133,10 +133,10 @@ def test_two_messages_of_the_same_kind_are_told_apart_by_their_date_or_their_wor
 
     lines = notice.text.replace("\u00a0", " ").splitlines()
     assert lines[1:5] == [
-        "- Le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan »",
-        "- Le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance »",
-        "- Le rappel « COPIL demain »",
-        "- Le rappel « comité technique demain »",
+        "- le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan »",
+        "- le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance »",
+        "- le rappel « COPIL demain »",
+        "- le rappel « comité technique demain »",
     ]
     assert lines[5] == (
         "Lucie Roux n’a pas reçu le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan » "

@@ -189,7 +189,7 @@ async def test_data_collection_reminders_go_to_contributors_with_a_button_to_upd
     assert sorted(conversations(connector)) == ["a:hugo@ville.fr", "a:nadia@ville.fr"]
     [nadia_row] = [row for row in await feature.outbox.list() if row.recipient_label == "Nadia Benali"]
     card = json.loads(nadia_row.card_json)
-    assert "directions (DCP)" not in nadia_row.text and "(DCP)" in json.dumps(card, ensure_ascii=False)
+    assert "DCP" not in nadia_row.text and "de la direction DCP" in json.dumps(card, ensure_ascii=False)
     assert card["actions"][-1]["data"]["msteams"] == {"type": "imBack", "value": "mettre à jour mes indicateurs"}
 
 

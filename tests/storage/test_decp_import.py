@@ -97,7 +97,9 @@ async def test_a_newer_state_corrects_the_value_in_the_history_naming_the_previo
     assert first_quarter[-1].entered_by == "Camille Martin"
     comment = first_quarter[-1].comment  # comments keep their no-break spaces
     assert "Calculé depuis les DECP : 150 000 € HT sur 510 000 € HT de marchés notifiés" in comment
-    assert "source : le fichier « flat.json », importé le " in comment.replace("\u00a0", " ")
+    # Issue #17, point 15: a contributor reads this comment, not a file name.
+    assert "source : les données essentielles importées le " in comment.replace("\u00a0", " ")
+    assert "flat.json" not in comment
     assert "(import n° 2)" in comment.replace("\u00a0", " ")
 
 
