@@ -81,15 +81,24 @@ _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 _MILLIONS = re.compile(r"\b(\d+)\s*(?:m|meur|mio|millions?)\b(?:\s*(?:d\s*)?euros?)?")
 _ARTICLE_REFERENCE = re.compile(r"\b([lrd])\s*\.?\s*(\d{4})\s*-\s*(\d{1,3})\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_IDIOMS = re.compile(
+    r"\b(?:nulle|quelque|d['’‘ ](?:une|autre)|[aà]|de (?:ma|ta|sa|notre|votre|leur|la)) part\b(?! des?\b| du\b| d['’])"
+    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b",
+    re.IGNORECASE,
+)
+"""Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
+d'accord ? » no framework agreement, « à tout bout de champ » no data field."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem
-# « publiqu » (every « structure publique » would look like a question on publishing), and
-# « qualitatives » / « qualité », « quantitatives » / « quantité » share one too.
+# « publiqu » (every « structure publique » would look like a question on publishing),
+# « qualitatives » / « qualité », « quantitatives » / « quantité » share one too, and
+# « les grandes parties » is no « part » (a share).
 STEM_OVERRIDES: dict[str, str] = {
     form: stem
     for stem, forms in {
         "publication": ("publication", "publications"),
         "qualitatif": ("qualitatif", "qualitatifs", "qualitative", "qualitatives"),
         "quantitatif": ("quantitatif", "quantitatifs", "quantitative", "quantitatives"),
+        "partie": ("partie", "parties"),
     }.items()
     for form in forms
 }
@@ -136,7 +145,7 @@ def tokenize(text: str) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters."""
     return [
         token
-        for token in _TOKEN.findall(fold(strip_markup(text)))
+        for token in _TOKEN.findall(fold(_IDIOMS.sub(" ", strip_markup(text))))
         if token not in STOP_WORDS and (len(token) > 1 or token.isdigit())
     ]
 
@@ -243,6 +252,8 @@ class Analyzer:
             canonical = "_".join(canonical_tokens)
             for phrase in (group.canonical, *group.variants):
                 tokens = tokenize(phrase)
+                if len(tokens) == 1 and len(_TOKEN.findall(fold(phrase))) > 1:
+                    continue  # « en ligne », « prendre en compte »: one everyday word left, read everywhere
                 words.update(tokens)
                 for key in self._phrase_keys(tokens):
                     previous = owners.get(key)

@@ -154,3 +154,9 @@ async def test_bad_input_gets_a_clear_french_reply_and_is_not_queued_for_the_lea
     assert expected in reply
     assert "<script>" not in reply
     assert all(len(text) < 1_100 for _, text, _ in await runtime.knowledge.open_questions())
+
+
+async def test_asking_for_agreement_is_not_a_question_on_framework_agreements(talk):
+    """« on est d'accord ? » read as « accord » (accord-cadre): the SPASER question was sent away."""
+    reply = texts(await talk().say("Le SPASER, c'est le schéma des achats responsables, on est d'accord ?"))
+    assert "Qu’est-ce que le SPASER" in reply and "Cette question sort de mon champ" not in reply

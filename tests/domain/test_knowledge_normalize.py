@@ -175,3 +175,31 @@ def test_consulting_people_is_not_hiring_a_consultant(analyzer: Analyzer) -> Non
 
 def test_texted_words_are_stop_words() -> None:
     assert tokenize("ke doit contenir 1 spaser, c'est quoi ce truc") == ["doit", "contenir", "1", "spaser"]
+
+
+def test_a_lexicon_phrase_left_with_one_everyday_word_does_not_rewrite_that_word() -> None:
+    """« en ligne » (publication) lost « en » as a stop word: every « quelques lignes » read as publishing."""
+    analyzer = Analyzer(parse_lexicon("## Synonymes et sigles\n- publication = mettre en ligne = en ligne\n- intégrer = prendre en compte\n"))
+    assert "publication" not in analyzer.terms("expliquez-moi en quelques lignes")
+    assert "integrer" not in analyzer.terms("ça compte comme une clause ?")
+    assert "publication" in analyzer.terms("faut-il mettre en ligne le schéma ?")
+
+
+@pytest.mark.parametrize(
+    ("text", "not_read"),
+    [
+        ("il n'est en ligne nulle part", "part"),
+        ("les grandes parties du schéma", "part"),
+        ("on est d'accord ?", "accord"),
+        ("on m'en parle à tout bout de champ", "champ"),
+        ("j'ai une réunion tout à l'heure", "heure"),
+    ],
+)
+def test_set_phrases_do_not_read_as_their_words(analyzer: Analyzer, text: str, not_read: str) -> None:
+    assert not set(analyzer.terms(not_read)) & set(analyzer.terms(text))
+
+
+def test_a_share_is_still_read_after_the_set_phrases_are_left_out(analyzer: Analyzer) -> None:
+    assert analyzer.terms("la part des PME")[0] == analyzer.terms("le pourcentage")[0]
+    assert "accord" in analyzer.terms("un accord-cadre")
+    assert analyzer.terms("parties prenantes") == analyzer.terms("partie prenante")
