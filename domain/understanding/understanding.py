@@ -74,6 +74,9 @@ BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _SENTENCES = re.compile(r"[:;?!.]")
 _CLAUSES = re.compile(r",\s")
+THE_SPASER = "SPASER schéma"
+"""Words naming the SPASER itself: every data question is about the organisation's SPASER, so
+« les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -118,6 +121,7 @@ class Understander:
             threshold=INTENT_THRESHOLD,
             word_frequency=knowledge.word_frequency,
         )
+        self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
 
     def understand(self, text: str) -> Understanding:
         answer = self._last_clause_if_unknown(self.knowledge.answer(text))
@@ -133,7 +137,7 @@ class Understander:
             return Understanding(Understood.INTENT, answer, intent, reading)
         if _HOW_OFTEN.search(folded) and not reading.named_by_code:
             return self._not_data(answer)  # « les comités, on les fait tous les combien ? »: no amount asked
-        rest = [token for token in tokenize(text) if token not in reading.explained]
+        rest = self._rest(text, reading)
         if reading.names_indicator:
             rest = [token for token in rest if token not in _NAME_WORDS]
         intent = self._intent(rest, reading)
@@ -199,8 +203,17 @@ class Understander:
         clauses = _clauses(text)
         if len(clauses) < 2 or len(tokenize(text)) < DILUTED_LENGTH:
             return None
-        found = [self._intent([t for t in tokenize(clause) if t not in reading.explained], reading) for clause in clauses]
+        found = [self._intent(self._rest(clause, reading), reading) for clause in clauses]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
+
+    def _rest(self, text: str, reading: Reading) -> list[str]:
+        """The words of `text` left to match the intents: not those naming its objects, nor the
+        SPASER when two words at least are left (« quels axes pour notre schéma ? » is about
+        the SPASER's design)."""
+        terms = self.knowledge.analyzer.terms_from_tokens
+        rest = [token for token in tokenize(text) if token not in reading.explained]
+        without = [token for token in rest if not set(terms([token])) <= self._the_spaser]
+        return without if len(without) >= 2 else rest
 
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""

@@ -191,3 +191,15 @@ def test_the_next_meeting_is_asked_with_a_word_of_time(understander):
     who_sits = understander.understand("Pour la lettre de mission : le COPIL du schéma, qui doit y siéger en pratique ?")
     assert who_sits.intent is None or who_sits.intent.id != "next_meeting"
     assert understander.understand("le prochain cotech c'est quand ?").intent.id == "next_meeting"
+
+
+@pytest.mark.parametrize(
+    "question", ["quels indicateurs on suit dans le schéma ?", "tous les indicateurs suivis dans notre schéma"]
+)
+def test_the_indicators_we_follow_in_the_spaser_are_the_catalogue(understander, question):
+    """« dans le schéma » names what every data question is about: it used to outweigh the request."""
+    assert understander.understand(question).intent.id == "catalogue"
+
+
+def test_the_spaser_alone_with_one_word_stays_a_question_on_the_spaser(understander):
+    assert understander.understand("quels axes pour notre futur schéma").kind is Understood.KNOWLEDGE
