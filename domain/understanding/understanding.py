@@ -56,6 +56,16 @@ _HISTORY_ASKED = re.compile(
 )
 """« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
 (« qui renseigne… », in the present, is who reports for a directorate)."""
+_GOING_WELL = re.compile(
+    r"\b(?:va|vont|marchen?t?|avancen?t?|se passen?t?|fonctionnen?t?) (?:bien|plutot bien)\b|\bau vert\b"
+    r"|\breussites?\b|\bpoints? forts?\b|\bsucces\b|\bbonnes? nouvelles?\b"
+)
+_GOING_BADLY = re.compile(
+    r"\bcoincen?t?\b|\b(?:va|vont|marchen?t?|se passen?t?) mal\b|\ben retard\b|\bbloquen?t?\b|\bpoints? faibles?\b"
+    r"|\bderapen?t?\b|\ba la traine\b|\bau rouge\b|\bpechen?t?\b|\bdifficultes?\b|\bpoints? noirs?\b"
+)
+"""« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
+_ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
@@ -70,10 +80,22 @@ DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
 LAST_CLAUSE_CONFIDENCE = 0.8
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
+WEAK_KNOWLEDGE = 0.6
+SURE_CLAUSE = 0.8
+SHORT_DILUTED_LENGTH = 8
+"""A long question answered weakly from the knowledge base (« …au conseil municipal la semaine
+prochaine ? ») is a data request when one of its clauses, alone, is surely one (« y a-t-il des
+indicateurs au vert »)."""
 BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _SENTENCES = re.compile(r"[:;?!.]")
 _CLAUSES = re.compile(r",\s")
+_SUBORDINATE = re.compile(
+    r"(?<!\btant)(?<!\bce)(?<!-ce)(?<!\bainsi)(?<!\balors)(?<!\bbien)"
+    r"\s(?=(?:que (?:je|j['’]|nous|vous)|qu['’]on|pour (?:que|qu['’]|ne)|afin|parce qu|puisqu|car)\b)",
+    re.IGNORECASE,
+)
+"""« des indicateurs au vert | que je pourrais mettre en avant… »: a request before its purpose."""
 THE_SPASER = "SPASER schéma"
 """Words naming the SPASER itself: every data question is about the organisation's SPASER, so
 « les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
@@ -146,6 +168,12 @@ class Understander:
             intent = (1.0, asked)
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
+        elif intent is None and answer.confidence < WEAK_KNOWLEDGE:
+            clause_intent = self._intent_of_a_clause(text, reading, SHORT_DILUTED_LENGTH)
+            if clause_intent is not None and clause_intent[0] >= SURE_CLAUSE:
+                intent = clause_intent
+        if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
+            intent = (intent[0], SUMMARY_INTENT)
         if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None:
@@ -197,11 +225,11 @@ class Understander:
         agrees = last.entry == answer.suggestions[0] if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
         return replace(last, question=answer.question) if agrees else answer
 
-    def _intent_of_a_clause(self, text: str, reading: Reading) -> tuple[float, Intent] | None:
+    def _intent_of_a_clause(self, text: str, reading: Reading, least: int = DILUTED_LENGTH) -> tuple[float, Intent] | None:
         """« Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs sont en retard, pour… »:
         the request is one clause, its context dilutes it; the named objects come from the whole."""
         clauses = _clauses(text)
-        if len(clauses) < 2 or len(tokenize(text)) < DILUTED_LENGTH:
+        if len(clauses) < 2 or len(tokenize(text)) < least:
             return None
         found = [self._intent(self._rest(clause, reading), reading) for clause in clauses]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
@@ -249,7 +277,13 @@ _DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
 
 
 def _clauses(question: str) -> list[str]:
-    return [part for part in _CLAUSES.split(question) for part in _SENTENCES.split(part) if len(tokenize(part)) >= 2]
+    return [
+        clause
+        for part in _CLAUSES.split(question)
+        for sentence in _SENTENCES.split(part)
+        for clause in _SUBORDINATE.split(sentence)
+        if len(tokenize(clause)) >= 2
+    ]
 
 
 def _last_clause(question: str) -> str | None:

@@ -146,3 +146,9 @@ async def test_a_committee_named_as_a_deadline_is_not_a_question_about_its_date(
 async def test_the_indicators_we_follow_in_the_schema_is_the_catalogue(seeded, talk):
     lead = talk()
     assert texts(await lead.say("quels indicateurs on suit dans le schéma ?")) == texts(await lead.say("catalogue"))
+
+
+async def test_what_goes_well_and_what_is_late_is_the_summary_not_the_late_list(seeded, talk):
+    lead = talk()
+    asked = texts(await lead.say("Pour le bureau de lundi, faites-moi le point : ce qui va bien et ce qui est en retard"))
+    assert asked == texts(await lead.say("synthèse"))
