@@ -8,6 +8,7 @@ pilotage). Entries and questions go through the same `Analyzer`, so both sides a
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import re
@@ -57,6 +58,12 @@ FRAMING_WORDS: tuple[str, ...] = (
     "signifier", "signification", "definir", "definition", "expliquer", "explication",
     "comprendre", "information", "utiliser", "utilisation", "trouver", "consister",
 )
+
+COUNTING_WORDS: tuple[str, ...] = ("combien", "nombre", "nb", "minimum", "maximum")
+COUNTED_PREFIX = "compte:"
+TIME_UNITS: tuple[str, ...] = ("an", "ans", "annee", "annees", "mois", "semaine", "jour", "jours", "heure")
+"""« combien de fois par an » (« fois » is a stop word): a time unit after « combien » is its
+circumstance, not what is counted."""
 
 _INCLUSIVE_SUFFIXES = (
     r"(?:e|es|ere|eres|ère|ères|euse|euses|rice|rices|trice|trices|ice|ices|ive|ives"
@@ -162,6 +169,9 @@ class Analyzer:
         self._build_phrase_table()
         self._longest_phrase = max((len(key) for key in self._phrases), default=1)
         self._framing_stems = frozenset(self.stem(word) for word in FRAMING_WORDS)
+        self._counting_stems = frozenset(self.stem(word) for word in COUNTING_WORDS)
+        self._time_units = frozenset(self.stem(word) for word in TIME_UNITS)
+        self.counts = True
         self.domain_terms: frozenset[str] = frozenset(
             term for phrase in self.lexicon.domain_terms for term in self.terms(phrase)
         )
@@ -213,7 +223,25 @@ class Analyzer:
             else:
                 terms.append(stems[position])
                 position += 1
-        return terms
+        return self._with_counted(terms)
+
+    def _with_counted(self, terms: list[str]) -> list[str]:
+        """« combien d'indicateurs », « le nombre de comités »: the counted thing as one more term
+        (`compte:indicateur`), so that how many of what is asked weighs more than the context
+        (« …pour une ville moyenne »), and « combien de temps » is not « combien d'indicateurs »."""
+        counted = [
+            COUNTED_PREFIX + term
+            for before, term in zip(terms, terms[1:])
+            if before in self._counting_stems and term not in self._counting_stems and term not in self._time_units
+        ]
+        return terms + counted if counted and self.counts else terms
+
+    def without_counted(self) -> "Analyzer":
+        """The same analysis without the counted-thing terms: a data request (« dans combien de
+        jours le copil ? ») is matched on its own words, the counted thing being no subject."""
+        plain = copy.copy(self)
+        plain.counts = False
+        return plain
 
     def phrase_tokens(self, tokens: Sequence[str]) -> dict[str, frozenset[str]]:
         """The tokens each lexicon phrase of `tokens` is made of (« considération sociale » →

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 from domain.knowledge.chargrams import CharGramIndex
 from domain.knowledge.entries import Entry, EntryKind, load_entries
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
-from domain.knowledge.normalize import STOP_WORDS, Analyzer, fold, tokenize
+from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, tokenize
 
 DEFAULT_ENTRIES_PATH = Path(__file__).with_name("entries")
 MAX_QUESTION_CHARS = 1_000
@@ -310,7 +310,8 @@ class KnowledgeBase:
         for term, weight in query.items():
             postings = self._postings.get(term, {})
             idf = _idf(count, len(postings))
-            total_mass += weight * idf
+            if not term.startswith(COUNTED_PREFIX):  # what is counted lifts the entries naming it, sinks none
+                total_mass += weight * idf
             for entry_id, frequency in postings.items():
                 length = self._documents[entry_id].length
                 saturation = frequency * (BM25_K1 + 1) / (

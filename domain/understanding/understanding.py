@@ -139,7 +139,7 @@ class Understander:
         self.slots = slots
         self.intents = KnowledgeBase(
             (intent.as_entry() for intent in INTENTS),
-            analyzer=knowledge.analyzer,
+            analyzer=knowledge.analyzer.without_counted(),
             threshold=INTENT_THRESHOLD,
             word_frequency=knowledge.word_frequency,
         )

@@ -160,3 +160,9 @@ async def test_asking_for_agreement_is_not_a_question_on_framework_agreements(ta
     """« on est d'accord ? » read as « accord » (accord-cadre): the SPASER question was sent away."""
     reply = texts(await talk().say("Le SPASER, c'est le schéma des achats responsables, on est d'accord ?"))
     assert "Qu’est-ce que le SPASER" in reply and "Cette question sort de mon champ" not in reply
+
+
+async def test_how_many_indicators_for_a_small_town_is_not_the_threshold(talk):
+    """« combien d'indicateurs pour une petite commune ? » was answered with the 50 M€ threshold."""
+    reply = texts(await talk().say("combien d'indicateurs pour une petite commune ?"))
+    assert reply.startswith("**Combien d’indicateurs prévoir dans le SPASER")
