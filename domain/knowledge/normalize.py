@@ -13,7 +13,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import snowballstemmer
 
@@ -207,23 +207,41 @@ class Analyzer:
 
     def terms_from_tokens(self, tokens: Sequence[str]) -> list[str]:
         """Stems of `tokens` where the longest lexicon phrases become one canonical term."""
-        stems = [stem for stem in map(self.stem, tokens) if stem not in self._framing_stems]
         terms: list[str] = []
+        for phrase, canonical in self._walk(tokens):
+            if canonical is None:
+                terms.append(phrase[0])
+                continue
+            terms.append(canonical)
+            if len(phrase) > 1 and canonical in self._acronyms:
+                terms.extend(phrase)  # « schéma de promotion des achats… »: « promotion » counts too
+        return self._with_counted(terms)
+
+    def names_one_thing_twice(self, tokens: Sequence[str]) -> bool:
+        """« clause d'insertion et clause sociale », « le cotech et le comité de suivi »: two
+        different phrasings of one lexicon term, as when asking whether they are the same."""
+        phrasings: dict[str, set[tuple[str, ...]]] = {}
+        for phrase, canonical in self._walk(tokens):
+            if canonical is not None:
+                phrasings.setdefault(canonical, set()).add(phrase)
+        return any(len(found) > 1 for found in phrasings.values())
+
+    def _walk(self, tokens: Sequence[str]) -> Iterator[tuple[tuple[str, ...], str | None]]:
+        """The stems of `tokens` in runs: each longest lexicon phrase with its canonical term,
+        every other stem alone with None."""
+        stems = [stem for stem in map(self.stem, tokens) if stem not in self._framing_stems]
         position = 0
         while position < len(stems):
             for length in range(min(self._longest_phrase, len(stems) - position), 0, -1):
                 phrase = tuple(stems[position : position + length])
                 canonical = self._phrases.get(phrase)
                 if canonical is not None:
-                    terms.append(canonical)
-                    if length > 1 and canonical in self._acronyms:
-                        terms.extend(phrase)  # « schéma de promotion des achats… »: « promotion » counts too
+                    yield phrase, canonical
                     position += length
                     break
             else:
-                terms.append(stems[position])
+                yield (stems[position],), None
                 position += 1
-        return self._with_counted(terms)
 
     def _with_counted(self, terms: list[str]) -> list[str]:
         """« combien d'indicateurs », « le nombre de comités »: the counted thing as one more term

@@ -64,6 +64,9 @@ PHRASING_SHARE = 0.7
 """Weight of the one phrasing closest to the question: an entry whose single phrasing says it all
 beats one whose many phrasings repeat its words (tuning and dev sets: 0.5 to 1.0 best)."""
 PIECES_SHARE = 0.5  # weight of the word-piece similarity in the ranking (dev set: 0.3 to 0.5 best)
+COMPARING_WORDS = "différence différent différents pareil pareils identique identiques équivalent synonyme synonymes chose entre distinguer"
+"""« clause d'insertion et clause sociale, c'est pareil ? »: comparing two names of one thing asks
+what that thing is; the words of the comparison would point to the entry comparing two things."""
 # « Que dit notre SPASER sur … » asks for the organisation's own document first.
 _OWN_DOCUMENT = re.compile(
     r"\b(?:notre|nos)\s+(?:propres?\s+)?(?:spaser|schemas?|documents?|strategie|plan)\b"
@@ -142,6 +145,7 @@ class KnowledgeBase:
         self._typo_cache: dict[str, str | None] = {}
         self._pieces = CharGramIndex()
         self._titles: dict[str, str] = {}
+        self._comparing = frozenset(self.analyzer.terms(COMPARING_WORDS))
         for entry in entries:
             self.add(entry)
 
@@ -410,6 +414,8 @@ class KnowledgeBase:
             weights_by_position.append(TYPO_WEIGHT if replacement else 1.0)
         query: dict[str, float] = {}
         terms = self.analyzer.terms_from_tokens(corrected)
+        if self.analyzer.names_one_thing_twice(corrected):
+            terms = [term for term in terms if term not in self._comparing] or terms
         # Phrase rewriting can merge tokens, so weights follow terms, not positions: a term
         # built only from corrected tokens keeps the reduced weight.
         typo_terms = {

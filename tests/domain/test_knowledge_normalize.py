@@ -203,3 +203,9 @@ def test_a_share_is_still_read_after_the_set_phrases_are_left_out(analyzer: Anal
     assert analyzer.terms("la part des PME")[0] == analyzer.terms("le pourcentage")[0]
     assert "accord" in analyzer.terms("un accord-cadre")
     assert analyzer.terms("parties prenantes") == analyzer.terms("partie prenante")
+
+
+def test_two_phrasings_of_one_lexicon_term_are_told_apart_from_one_repeated(analyzer: Analyzer) -> None:
+    assert analyzer.names_one_thing_twice(tokenize("le cotech et le comité de suivi"))
+    assert not analyzer.names_one_thing_twice(tokenize("la clause sociale et les clauses sociales"))
+    assert not analyzer.names_one_thing_twice(tokenize("le copil et le cotech"))

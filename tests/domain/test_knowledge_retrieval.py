@@ -300,3 +300,17 @@ def test_how_long_is_not_how_many(shipped):
     assert "compte:duree" in shipped.analyzer.terms("combien de temps")
     assert not any(term.startswith("compte:") for term in shipped.analyzer.terms("combien de fois par an"))
     assert not any(term.startswith("compte:") for term in shipped.analyzer.without_counted().terms("combien de COPIL"))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("le COPIL et le comité de pilotage, c'est pareil ?", "copil"),
+        ("clause verte ou clause environnementale, quelle différence ?", "clause-environnementale"),
+        ("quelle différence entre clause sociale et critère social ?", "clause-ou-critere"),
+        ("différence entre COPIL et COTECH ?", "comitologie"),
+    ],
+)
+def test_two_names_of_one_thing_compared_ask_what_it_is(shipped, question, expected):
+    """« clause d'insertion et clause sociale, c'est pareil ? » went to the clause-or-criterion entry."""
+    assert shipped.answer(question).entry.id == expected
