@@ -207,13 +207,20 @@ class Understander:
         """« Je viens d'arriver au service, on me parle de X : c'est quoi X ? »: the context dilutes
         the question, or its small talk (« je sors d'une réunion… ») looks off-topic. Its last
         clause answers it when, alone, it is surely about the entry the whole question ranked
-        first, or about a SPASER entry where the whole question was barely off-topic."""
+        first, or about a SPASER entry where the whole question was barely off-topic. An unknown
+        question with a purpose clause (« …, pour que je puisse en parler en commission ») is
+        answered as its request alone would be."""
         unsure = answer.entry is None and answer.suggestions
         barely_off = (
             answer.entry is not None
             and answer.entry.kind is EntryKind.OUT_OF_SCOPE
             and answer.confidence < BARELY_OFF_TOPIC
         )
+        request = _without_purpose(answer.question) if answer.entry is None and answer.problem is None else None
+        if request is not None:
+            main = self.knowledge.answer(request)
+            if main.entry is not None:  # the purpose only dilutes the request: answered as asked alone
+                return replace(main, question=answer.question)
         if answer.problem is not None or not (unsure or barely_off):
             return answer
         clause = _last_clause(answer.question)
@@ -284,6 +291,16 @@ def _clauses(question: str) -> list[str]:
         for clause in _SUBORDINATE.split(sentence)
         if len(tokenize(clause)) >= 2
     ]
+
+
+_PURPOSE = re.compile(r",?\s+(?:pour (?:que|qu['’]|ne pas|pouvoir)|afin (?:de|d['’]|que|qu['’]))\s")
+
+
+def _without_purpose(question: str) -> str | None:
+    """« Expliquez-moi ce qu'est une clause verte, pour que je puisse en parler en commission » is
+    asked without its purpose (« pour que… », « afin de… »), which only dilutes it."""
+    found = _PURPOSE.search(question)
+    return question[: found.start()] if found and len(tokenize(question[: found.start()])) >= 2 else None
 
 
 def _last_clause(question: str) -> str | None:

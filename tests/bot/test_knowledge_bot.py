@@ -166,3 +166,20 @@ async def test_how_many_indicators_for_a_small_town_is_not_the_threshold(talk):
     """« combien d'indicateurs pour une petite commune ? » was answered with the 50 M€ threshold."""
     reply = texts(await talk().say("combien d'indicateurs pour une petite commune ?"))
     assert reply.startswith("**Combien d’indicateurs prévoir dans le SPASER")
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        (
+            "Vous pouvez m'expliquer ce qu'est un marché réservé, pour que je puisse répondre à une élue sans me tromper ?",
+            "Qu’est-ce qu’un marché réservé",
+        ),
+        ("Expliquez-moi simplement le PNAD pour que je puisse le présenter demain au bureau des adjoints sans hésiter", "PNAD"),
+    ],
+)
+async def test_a_question_is_answered_without_its_purpose_clause(talk, runtime, question, title):
+    """« …, pour que je puisse répondre à une élue » diluted the request into « je ne sais pas »."""
+    reply = texts(await talk().say(question))
+    assert title in reply.split("\n")[0] and "Source" in reply
+    assert await runtime.knowledge.open_questions() == []
