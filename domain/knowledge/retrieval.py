@@ -64,6 +64,7 @@ PHRASING_SHARE = 0.7
 """Weight of the one phrasing closest to the question: an entry whose single phrasing says it all
 beats one whose many phrasings repeat its words (tuning and dev sets: 0.5 to 1.0 best)."""
 PIECES_SHARE = 0.5  # weight of the word-piece similarity in the ranking (dev set: 0.3 to 0.5 best)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 COMPARING_WORDS = "différence différent différents pareil pareils identique identiques équivalent synonyme synonymes chose entre distinguer"
 """« clause d'insertion et clause sociale, c'est pareil ? »: comparing two names of one thing asks
 what that thing is; the words of the comparison would point to the entry comparing two things."""
@@ -270,6 +271,8 @@ class KnowledgeBase:
         factor = 1.0 if in_domain else OFF_DOMAIN_FACTOR
         wants_own_document = bool(_OWN_DOCUMENT.search(fold(text)))
         best = self._choose(ranked, factor, in_domain, wants_own_document)
+        if best is not None and best.entry.kind is not EntryKind.OUT_OF_SCOPE:
+            best = self._neighbour_named(text, ranked, best)
         if best is None:
             suggestions = tuple(
                 scored.entry
@@ -372,6 +375,18 @@ class KnowledgeBase:
             return blended + PHRASING_SHARE * closest_phrasing(scored)
 
         return sorted(scored_again, key=lambda scored: (-fused_score(scored), scored.entry.id))
+
+    def _neighbour_named(self, text: str, ranked: list[ScoredEntry], best: ScoredEntry) -> ScoredEntry:
+        """« la CAO, c'est obligatoire au-dessus de quel seuil ? »: an acronym only neighbouring
+        subjects use (CAO, DUME, UGAP) names the subject, whatever SPASER words come with it."""
+        acronyms = {term for token in _ACRONYM.findall(text) for term in self.analyzer.terms(token)}
+        for term in acronyms - best.matched_terms:
+            holders = self._postings.get(term, {})
+            if holders and all(self._documents[entry_id].entry.kind is EntryKind.OUT_OF_SCOPE for entry_id in holders):
+                neighbour = next((scored for scored in ranked if scored.entry.id in holders), None)
+                if neighbour is not None:
+                    return neighbour
+        return best
 
     def _choose(
         self,

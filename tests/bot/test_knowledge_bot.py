@@ -183,3 +183,10 @@ async def test_a_question_is_answered_without_its_purpose_clause(talk, runtime, 
     reply = texts(await talk().say(question))
     assert title in reply.split("\n")[0] and "Source" in reply
     assert await runtime.knowledge.open_questions() == []
+
+
+@pytest.mark.parametrize("question", ["Au-dessus de quel seuil la CAO est-elle obligatoire ?", "la CAO se réunit combien de fois par an ?"])
+async def test_an_acronym_of_a_neighbouring_subject_names_it(talk, question):
+    """« seuil » and « obligatoire » answered on the SPASER's threshold a question on the CAO."""
+    reply = texts(await talk().say(question))
+    assert reply.startswith("Cette question sort de mon champ") and "50 millions" not in reply
