@@ -152,3 +152,4 @@ async def test_what_goes_well_and_what_is_late_is_the_summary_not_the_late_list(
     lead = talk()
     asked = texts(await lead.say("Pour le bureau de lundi, faites-moi le point : ce qui va bien et ce qui est en retard"))
     assert asked == texts(await lead.say("synthèse"))
+

@@ -102,7 +102,11 @@ def test_ind_is_short_for_indicateur(understander):
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("combien de marchés réservés on a passé ce semestre ?", "IND-06"), ("le montant des marchés réservés ?", "IND-26")],
+    [
+        ("combien de marchés réservés on a passé ce semestre ?", "IND-06"),
+        ("le montant des marchés réservés ?", "IND-26"),
+        ("les marchés réservés, vous les comptez comment ?", "IND-06"),
+    ],
 )
 def test_the_count_or_the_amount_of_one_subject(understander, question, code):
     understood = understander.understand(question)
