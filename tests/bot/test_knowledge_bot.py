@@ -190,3 +190,11 @@ async def test_an_acronym_of_a_neighbouring_subject_names_it(talk, question):
     """« seuil » and « obligatoire » answered on the SPASER's threshold a question on the CAO."""
     reply = texts(await talk().say(question))
     assert reply.startswith("Cette question sort de mon champ") and "50 millions" not in reply
+
+
+@pytest.mark.parametrize(
+    "question", ["Faut-il consulter les syndicats sur le SPASER ?", "Les partenaires sociaux ont-ils leur mot à dire sur le schéma ?"]
+)
+async def test_staff_representatives_are_stakeholders(talk, question):
+    reply = texts(await talk().say(question))
+    assert reply.startswith("**Quelles parties prenantes associer au SPASER")

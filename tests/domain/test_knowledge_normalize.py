@@ -209,3 +209,8 @@ def test_two_phrasings_of_one_lexicon_term_are_told_apart_from_one_repeated(anal
     assert analyzer.names_one_thing_twice(tokenize("le cotech et le comité de suivi"))
     assert not analyzer.names_one_thing_twice(tokenize("la clause sociale et les clauses sociales"))
     assert not analyzer.names_one_thing_twice(tokenize("le copil et le cotech"))
+
+
+def test_approximate_counts_read_alike(analyzer: Analyzer) -> None:
+    """« une soixantaine », « une dizaine »: the entries say « une dizaine d'indicateurs »."""
+    assert analyzer.terms("une soixantaine") == analyzer.terms("une dizaine") == analyzer.terms("une quinzaine")
