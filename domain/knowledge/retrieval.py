@@ -26,6 +26,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
 from domain.knowledge.entries import Entry, EntryKind, load_entries
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
@@ -83,34 +84,6 @@ NO_WORDS = (
     "Je n’ai trouvé aucun mot à chercher dans votre message : reformulez votre question "
     "avec quelques mots, par exemple « Combien d’indicateurs prévoir ? »."
 )
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The outcome of a question. `entry` is None when the assistant does not know."""
-
-    question: str
-    entry: Entry | None
-    confidence: float
-    related: tuple[Entry, ...] = ()
-    suggestions: tuple[Entry, ...] = ()
-    problem: str | None = None  # French reason when the message itself was unusable
-    has_known_word: bool = True
-    """False when no word of the message is in any entry (« xyzzy plugh »): not a question to answer."""
-
-    @property
-    def is_known(self) -> bool:
-        return self.entry is not None
-
-
-@dataclass(frozen=True)
-class ScoredEntry:
-    entry: Entry
-    score: float
-    coverage: float
-    matched_terms: frozenset[str]
-    similarity: float = 0.0
-    """Cosine similarity of the question's word pieces to the entry's (chargrams.py)."""
 
 
 @dataclass
