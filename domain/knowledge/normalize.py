@@ -289,6 +289,10 @@ class Analyzer:
         self._acronyms = frozenset(
             "_".join(tokenize(group.canonical)) for group in self.lexicon.synonym_groups if group.canonical.isupper()
         )
+        self.subject_terms: frozenset[str] = self._acronyms | frozenset(
+            "_".join(tokenize(group.canonical)) for group in self.lexicon.synonym_groups if len(tokenize(group.canonical)) > 1
+        )
+        """Terms naming a subject of their own: an acronym (« COPIL ») or a phrase (« clause sociale »)."""
         for group in self.lexicon.synonym_groups:
             canonical_tokens = tokenize(group.canonical)
             if not canonical_tokens:

@@ -65,6 +65,10 @@ _GOING_BADLY = re.compile(
     r"|\bderapen?t?\b|\ba la traine\b|\bau rouge\b|\bpechen?t?\b|\bdifficultes?\b|\bpoints? noirs?\b"
 )
 """« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
+_BARE_WHAT_IS = re.compile(
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est)\b"
+)
+"""« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
@@ -146,7 +150,7 @@ class Understander:
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
 
     def understand(self, text: str) -> Understanding:
-        answer = self._last_clause_if_unknown(self.knowledge.answer(text))
+        answer = self._what_it_is(text) or self._last_clause_if_unknown(self.knowledge.answer(text))
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -202,6 +206,18 @@ class Understander:
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
             return Understanding(Understood.OUT_OF_SCOPE, answer)
         return Understanding(Understood.KNOWLEDGE, answer)
+
+    def _what_it_is(self, text: str) -> Answer | None:
+        """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
+        last subject the question names; what it is is asked of that subject alone."""
+        if not _BARE_WHAT_IS.search(fold(text)):
+            return None
+        query = self.knowledge.query_terms(text)
+        named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
+        if not named:
+            return None
+        answer = self.knowledge.answer(f"qu'est-ce que {named[-1].replace('_', ' ')}")
+        return replace(answer, question=text) if answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE else None
 
     def _last_clause_if_unknown(self, answer: Answer) -> Answer:
         """« Je viens d'arriver au service, on me parle de X : c'est quoi X ? »: the context dilutes

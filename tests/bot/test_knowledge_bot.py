@@ -198,3 +198,20 @@ async def test_an_acronym_of_a_neighbouring_subject_names_it(talk, question):
 async def test_staff_representatives_are_stakeholders(talk, question):
     reply = texts(await talk().say(question))
     assert reply.startswith("**Quelles parties prenantes associer au SPASER")
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Mon chef n'arrête pas de parler du COTECH à chaque réunion, c'est quoi ce truc ?", "Qu’est-ce que le COTECH"),
+        ("Au conseil on a évoqué le PNAD plusieurs fois, c'est quoi exactement ?", "Que prévoit le PNAD"),
+        (
+            "Dans les marchés on me parle sans arrêt de considération environnementale, vous pouvez me dire ce que c'est ?",
+            "Qu’est-ce qu’une considération environnementale",
+        ),
+    ],
+)
+async def test_what_this_thing_is_asks_of_the_subject_named_before(talk, question, title):
+    """« c'est quoi ce truc ? » after « on parle du COTECH à chaque réunion » went to the project team."""
+    reply = texts(await talk().say(question))
+    assert reply.split("\n")[0].startswith(f"**{title}")

@@ -214,3 +214,8 @@ def test_two_phrasings_of_one_lexicon_term_are_told_apart_from_one_repeated(anal
 def test_approximate_counts_read_alike(analyzer: Analyzer) -> None:
     """« une soixantaine », « une dizaine »: the entries say « une dizaine d'indicateurs »."""
     assert analyzer.terms("une soixantaine") == analyzer.terms("une dizaine") == analyzer.terms("une quinzaine")
+
+
+def test_subject_terms_are_the_acronyms_and_phrases_of_the_lexicon(analyzer: Analyzer) -> None:
+    assert {"copil", "pnad", "clause_sociale"} <= analyzer.subject_terms
+    assert not {"achat", "obligation"} & analyzer.subject_terms
