@@ -66,7 +66,7 @@ _GOING_BADLY = re.compile(
 )
 """« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
 _BARE_WHAT_IS = re.compile(
-    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est)\b"
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres)\b"
 )
 """« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})

@@ -209,6 +209,10 @@ async def test_staff_representatives_are_stakeholders(talk, question):
             "Dans les marchés on me parle sans arrêt de considération environnementale, vous pouvez me dire ce que c'est ?",
             "Qu’est-ce qu’une considération environnementale",
         ),
+        (
+            "Ma directrice veut savoir ce que signifie le sigle DECP avant la réunion de demain, vous avez la forme développée ?",
+            "Que sont les DECP",
+        ),
     ],
 )
 async def test_what_this_thing_is_asks_of_the_subject_named_before(talk, question, title):
