@@ -8,11 +8,12 @@ pilotage). Entries and questions go through the same `Analyzer`, so both sides a
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import snowballstemmer
 
@@ -58,6 +59,12 @@ FRAMING_WORDS: tuple[str, ...] = (
     "comprendre", "information", "utiliser", "utilisation", "trouver", "consister",
 )
 
+COUNTING_WORDS: tuple[str, ...] = ("combien", "nombre", "nb", "minimum", "maximum")
+COUNTED_PREFIX = "compte:"
+TIME_UNITS: tuple[str, ...] = ("an", "ans", "annee", "annees", "mois", "semaine", "jour", "jours", "heure")
+"""« combien de fois par an » (« fois » is a stop word): a time unit after « combien » is its
+circumstance, not what is counted."""
+
 _INCLUSIVE_SUFFIXES = (
     r"(?:e|es|ere|eres|ère|ères|euse|euses|rice|rices|trice|trices|ice|ices|ive|ives"
     r"|le|les|ne|nes|te|tes|sse|sses)"
@@ -81,15 +88,24 @@ _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 _MILLIONS = re.compile(r"\b(\d+)\s*(?:m|meur|mio|millions?)\b(?:\s*(?:d\s*)?euros?)?")
 _ARTICLE_REFERENCE = re.compile(r"\b([lrd])\s*\.?\s*(\d{4})\s*-\s*(\d{1,3})\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_IDIOMS = re.compile(
+    r"\b(?:nulle|quelque|d['’‘ ](?:une|autre)|[aà]|de (?:ma|ta|sa|notre|votre|leur|la)) part\b(?! des?\b| du\b| d['’])"
+    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b",
+    re.IGNORECASE,
+)
+"""Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
+d'accord ? » no framework agreement, « à tout bout de champ » no data field."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem
-# « publiqu » (every « structure publique » would look like a question on publishing), and
-# « qualitatives » / « qualité », « quantitatives » / « quantité » share one too.
+# « publiqu » (every « structure publique » would look like a question on publishing),
+# « qualitatives » / « qualité », « quantitatives » / « quantité » share one too, and
+# « les grandes parties » is no « part » (a share).
 STEM_OVERRIDES: dict[str, str] = {
     form: stem
     for stem, forms in {
         "publication": ("publication", "publications"),
         "qualitatif": ("qualitatif", "qualitatifs", "qualitative", "qualitatives"),
         "quantitatif": ("quantitatif", "quantitatifs", "quantitative", "quantitatives"),
+        "partie": ("partie", "parties"),
     }.items()
     for form in forms
 }
@@ -136,7 +152,7 @@ def tokenize(text: str) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters."""
     return [
         token
-        for token in _TOKEN.findall(fold(strip_markup(text)))
+        for token in _TOKEN.findall(fold(_IDIOMS.sub(" ", strip_markup(text))))
         if token not in STOP_WORDS and (len(token) > 1 or token.isdigit())
     ]
 
@@ -153,6 +169,9 @@ class Analyzer:
         self._build_phrase_table()
         self._longest_phrase = max((len(key) for key in self._phrases), default=1)
         self._framing_stems = frozenset(self.stem(word) for word in FRAMING_WORDS)
+        self._counting_stems = frozenset(self.stem(word) for word in COUNTING_WORDS)
+        self._time_units = frozenset(self.stem(word) for word in TIME_UNITS)
+        self.counts = True
         self.domain_terms: frozenset[str] = frozenset(
             term for phrase in self.lexicon.domain_terms for term in self.terms(phrase)
         )
@@ -188,23 +207,59 @@ class Analyzer:
 
     def terms_from_tokens(self, tokens: Sequence[str]) -> list[str]:
         """Stems of `tokens` where the longest lexicon phrases become one canonical term."""
-        stems = [stem for stem in map(self.stem, tokens) if stem not in self._framing_stems]
         terms: list[str] = []
+        for phrase, canonical in self._walk(tokens):
+            if canonical is None:
+                terms.append(phrase[0])
+                continue
+            terms.append(canonical)
+            if len(phrase) > 1 and canonical in self._acronyms:
+                terms.extend(phrase)  # « schéma de promotion des achats… »: « promotion » counts too
+        return self._with_counted(terms)
+
+    def names_one_thing_twice(self, tokens: Sequence[str]) -> bool:
+        """« clause d'insertion et clause sociale », « le cotech et le comité de suivi »: two
+        different phrasings of one lexicon term, as when asking whether they are the same."""
+        phrasings: dict[str, set[tuple[str, ...]]] = {}
+        for phrase, canonical in self._walk(tokens):
+            if canonical is not None:
+                phrasings.setdefault(canonical, set()).add(phrase)
+        return any(len(found) > 1 for found in phrasings.values())
+
+    def _walk(self, tokens: Sequence[str]) -> Iterator[tuple[tuple[str, ...], str | None]]:
+        """The stems of `tokens` in runs: each longest lexicon phrase with its canonical term,
+        every other stem alone with None."""
+        stems = [stem for stem in map(self.stem, tokens) if stem not in self._framing_stems]
         position = 0
         while position < len(stems):
             for length in range(min(self._longest_phrase, len(stems) - position), 0, -1):
                 phrase = tuple(stems[position : position + length])
                 canonical = self._phrases.get(phrase)
                 if canonical is not None:
-                    terms.append(canonical)
-                    if length > 1 and canonical in self._acronyms:
-                        terms.extend(phrase)  # « schéma de promotion des achats… »: « promotion » counts too
+                    yield phrase, canonical
                     position += length
                     break
             else:
-                terms.append(stems[position])
+                yield (stems[position],), None
                 position += 1
-        return terms
+
+    def _with_counted(self, terms: list[str]) -> list[str]:
+        """« combien d'indicateurs », « le nombre de comités »: the counted thing as one more term
+        (`compte:indicateur`), so that how many of what is asked weighs more than the context
+        (« …pour une ville moyenne »), and « combien de temps » is not « combien d'indicateurs »."""
+        counted = [
+            COUNTED_PREFIX + term
+            for before, term in zip(terms, terms[1:])
+            if before in self._counting_stems and term not in self._counting_stems and term not in self._time_units
+        ]
+        return terms + counted if counted and self.counts else terms
+
+    def without_counted(self) -> "Analyzer":
+        """The same analysis without the counted-thing terms: a data request (« dans combien de
+        jours le copil ? ») is matched on its own words, the counted thing being no subject."""
+        plain = copy.copy(self)
+        plain.counts = False
+        return plain
 
     def phrase_tokens(self, tokens: Sequence[str]) -> dict[str, frozenset[str]]:
         """The tokens each lexicon phrase of `tokens` is made of (« considération sociale » →
@@ -234,6 +289,10 @@ class Analyzer:
         self._acronyms = frozenset(
             "_".join(tokenize(group.canonical)) for group in self.lexicon.synonym_groups if group.canonical.isupper()
         )
+        self.subject_terms: frozenset[str] = self._acronyms | frozenset(
+            "_".join(tokenize(group.canonical)) for group in self.lexicon.synonym_groups if len(tokenize(group.canonical)) > 1
+        )
+        """Terms naming a subject of their own: an acronym (« COPIL ») or a phrase (« clause sociale »)."""
         for group in self.lexicon.synonym_groups:
             canonical_tokens = tokenize(group.canonical)
             if not canonical_tokens:
@@ -243,6 +302,8 @@ class Analyzer:
             canonical = "_".join(canonical_tokens)
             for phrase in (group.canonical, *group.variants):
                 tokens = tokenize(phrase)
+                if len(tokens) == 1 and len(_TOKEN.findall(fold(phrase))) > 1:
+                    continue  # « en ligne », « prendre en compte »: one everyday word left, read everywhere
                 words.update(tokens)
                 for key in self._phrase_keys(tokens):
                     previous = owners.get(key)

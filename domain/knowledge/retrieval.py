@@ -26,10 +26,11 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
 from domain.knowledge.entries import Entry, EntryKind, load_entries
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
-from domain.knowledge.normalize import STOP_WORDS, Analyzer, fold, tokenize
+from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, tokenize
 
 DEFAULT_ENTRIES_PATH = Path(__file__).with_name("entries")
 MAX_QUESTION_CHARS = 1_000
@@ -64,6 +65,10 @@ PHRASING_SHARE = 0.7
 """Weight of the one phrasing closest to the question: an entry whose single phrasing says it all
 beats one whose many phrasings repeat its words (tuning and dev sets: 0.5 to 1.0 best)."""
 PIECES_SHARE = 0.5  # weight of the word-piece similarity in the ranking (dev set: 0.3 to 0.5 best)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+COMPARING_WORDS = "différence différent différents pareil pareils identique identiques équivalent synonyme synonymes chose entre distinguer"
+"""« clause d'insertion et clause sociale, c'est pareil ? »: comparing two names of one thing asks
+what that thing is; the words of the comparison would point to the entry comparing two things."""
 # « Que dit notre SPASER sur … » asks for the organisation's own document first.
 _OWN_DOCUMENT = re.compile(
     r"\b(?:notre|nos)\s+(?:propres?\s+)?(?:spaser|schemas?|documents?|strategie|plan)\b"
@@ -79,34 +84,6 @@ NO_WORDS = (
     "Je n’ai trouvé aucun mot à chercher dans votre message : reformulez votre question "
     "avec quelques mots, par exemple « Combien d’indicateurs prévoir ? »."
 )
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The outcome of a question. `entry` is None when the assistant does not know."""
-
-    question: str
-    entry: Entry | None
-    confidence: float
-    related: tuple[Entry, ...] = ()
-    suggestions: tuple[Entry, ...] = ()
-    problem: str | None = None  # French reason when the message itself was unusable
-    has_known_word: bool = True
-    """False when no word of the message is in any entry (« xyzzy plugh »): not a question to answer."""
-
-    @property
-    def is_known(self) -> bool:
-        return self.entry is not None
-
-
-@dataclass(frozen=True)
-class ScoredEntry:
-    entry: Entry
-    score: float
-    coverage: float
-    matched_terms: frozenset[str]
-    similarity: float = 0.0
-    """Cosine similarity of the question's word pieces to the entry's (chargrams.py)."""
 
 
 @dataclass
@@ -142,6 +119,7 @@ class KnowledgeBase:
         self._typo_cache: dict[str, str | None] = {}
         self._pieces = CharGramIndex()
         self._titles: dict[str, str] = {}
+        self._comparing = frozenset(self.analyzer.terms(COMPARING_WORDS))
         for entry in entries:
             self.add(entry)
 
@@ -266,6 +244,8 @@ class KnowledgeBase:
         factor = 1.0 if in_domain else OFF_DOMAIN_FACTOR
         wants_own_document = bool(_OWN_DOCUMENT.search(fold(text)))
         best = self._choose(ranked, factor, in_domain, wants_own_document)
+        if best is not None and best.entry.kind is not EntryKind.OUT_OF_SCOPE:
+            best = self._neighbour_named(text, ranked, best)
         if best is None:
             suggestions = tuple(
                 scored.entry
@@ -310,7 +290,8 @@ class KnowledgeBase:
         for term, weight in query.items():
             postings = self._postings.get(term, {})
             idf = _idf(count, len(postings))
-            total_mass += weight * idf
+            if not term.startswith(COUNTED_PREFIX):  # what is counted lifts the entries naming it, sinks none
+                total_mass += weight * idf
             for entry_id, frequency in postings.items():
                 length = self._documents[entry_id].length
                 saturation = frequency * (BM25_K1 + 1) / (
@@ -368,6 +349,18 @@ class KnowledgeBase:
 
         return sorted(scored_again, key=lambda scored: (-fused_score(scored), scored.entry.id))
 
+    def _neighbour_named(self, text: str, ranked: list[ScoredEntry], best: ScoredEntry) -> ScoredEntry:
+        """« la CAO, c'est obligatoire au-dessus de quel seuil ? »: an acronym only neighbouring
+        subjects use (CAO, DUME, UGAP) names the subject, whatever SPASER words come with it."""
+        acronyms = {term for token in _ACRONYM.findall(text) for term in self.analyzer.terms(token)}
+        for term in acronyms - best.matched_terms:
+            holders = self._postings.get(term, {})
+            if holders and all(self._documents[entry_id].entry.kind is EntryKind.OUT_OF_SCOPE for entry_id in holders):
+                neighbour = next((scored for scored in ranked if scored.entry.id in holders), None)
+                if neighbour is not None:
+                    return neighbour
+        return best
+
     def _choose(
         self,
         ranked: list[ScoredEntry],
@@ -409,6 +402,8 @@ class KnowledgeBase:
             weights_by_position.append(TYPO_WEIGHT if replacement else 1.0)
         query: dict[str, float] = {}
         terms = self.analyzer.terms_from_tokens(corrected)
+        if self.analyzer.names_one_thing_twice(corrected):
+            terms = [term for term in terms if term not in self._comparing] or terms
         # Phrase rewriting can merge tokens, so weights follow terms, not positions: a term
         # built only from corrected tokens keeps the reduced weight.
         typo_terms = {

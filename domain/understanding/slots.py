@@ -123,7 +123,7 @@ class Reading:
 
 _AMOUNT_ASKED = re.compile(r"\b(?:montants?|euros?|en valeur)\b|€")
 _SHARE_ASKED = re.compile(r"\b(?:part|pourcentage|taux|proportion)\b|%")
-_COUNT_ASKED = re.compile(r"\b(?:combien de|nombre)\b")
+_COUNT_ASKED = re.compile(r"\b(?:combien de|nombre|compte|comptes|compter|comptez|comptent|decompte)\b")
 _AMOUNT_TITLE = re.compile(r"\b(?:montant|en valeur)\b")
 _SHARE_TITLE = re.compile(r"\b(?:part|pourcentage|taux|proportion)\b")
 

@@ -56,6 +56,20 @@ _HISTORY_ASKED = re.compile(
 )
 """« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
 (« qui renseigne… », in the present, is who reports for a directorate)."""
+_GOING_WELL = re.compile(
+    r"\b(?:va|vont|marchen?t?|avancen?t?|se passen?t?|fonctionnen?t?) (?:bien|plutot bien)\b|\bau vert\b"
+    r"|\breussites?\b|\bpoints? forts?\b|\bsucces\b|\bbonnes? nouvelles?\b"
+)
+_GOING_BADLY = re.compile(
+    r"\bcoincen?t?\b|\b(?:va|vont|marchen?t?|se passen?t?) mal\b|\ben retard\b|\bbloquen?t?\b|\bpoints? faibles?\b"
+    r"|\bderapen?t?\b|\ba la traine\b|\bau rouge\b|\bpechen?t?\b|\bdifficultes?\b|\bpoints? noirs?\b"
+)
+"""« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
+_BARE_WHAT_IS = re.compile(
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres)\b"
+)
+"""« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
+_ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
@@ -70,10 +84,25 @@ DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
 LAST_CLAUSE_CONFIDENCE = 0.8
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
+WEAK_KNOWLEDGE = 0.6
+SURE_CLAUSE = 0.8
+SHORT_DILUTED_LENGTH = 8
+"""A long question answered weakly from the knowledge base (« …au conseil municipal la semaine
+prochaine ? ») is a data request when one of its clauses, alone, is surely one (« y a-t-il des
+indicateurs au vert »)."""
 BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _SENTENCES = re.compile(r"[:;?!.]")
 _CLAUSES = re.compile(r",\s")
+_SUBORDINATE = re.compile(
+    r"(?<!\btant)(?<!\bce)(?<!-ce)(?<!\bainsi)(?<!\balors)(?<!\bbien)"
+    r"\s(?=(?:que (?:je|j['’]|nous|vous)|qu['’]on|pour (?:que|qu['’]|ne)|afin|parce qu|puisqu|car)\b)",
+    re.IGNORECASE,
+)
+"""« des indicateurs au vert | que je pourrais mettre en avant… »: a request before its purpose."""
+THE_SPASER = "SPASER schéma"
+"""Words naming the SPASER itself: every data question is about the organisation's SPASER, so
+« les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -114,13 +143,14 @@ class Understander:
         self.slots = slots
         self.intents = KnowledgeBase(
             (intent.as_entry() for intent in INTENTS),
-            analyzer=knowledge.analyzer,
+            analyzer=knowledge.analyzer.without_counted(),
             threshold=INTENT_THRESHOLD,
             word_frequency=knowledge.word_frequency,
         )
+        self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
 
     def understand(self, text: str) -> Understanding:
-        answer = self._last_clause_if_unknown(self.knowledge.answer(text))
+        answer = self._what_it_is(text) or self._last_clause_if_unknown(self.knowledge.answer(text))
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -133,7 +163,7 @@ class Understander:
             return Understanding(Understood.INTENT, answer, intent, reading)
         if _HOW_OFTEN.search(folded) and not reading.named_by_code:
             return self._not_data(answer)  # « les comités, on les fait tous les combien ? »: no amount asked
-        rest = [token for token in tokenize(text) if token not in reading.explained]
+        rest = self._rest(text, reading)
         if reading.names_indicator:
             rest = [token for token in rest if token not in _NAME_WORDS]
         intent = self._intent(rest, reading)
@@ -142,6 +172,12 @@ class Understander:
             intent = (1.0, asked)
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
+        elif intent is None and answer.confidence < WEAK_KNOWLEDGE:
+            clause_intent = self._intent_of_a_clause(text, reading, SHORT_DILUTED_LENGTH)
+            if clause_intent is not None and clause_intent[0] >= SURE_CLAUSE:
+                intent = clause_intent
+        if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
+            intent = (intent[0], SUMMARY_INTENT)
         if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None:
@@ -171,17 +207,36 @@ class Understander:
             return Understanding(Understood.OUT_OF_SCOPE, answer)
         return Understanding(Understood.KNOWLEDGE, answer)
 
+    def _what_it_is(self, text: str) -> Answer | None:
+        """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
+        last subject the question names; what it is is asked of that subject alone."""
+        if not _BARE_WHAT_IS.search(fold(text)):
+            return None
+        query = self.knowledge.query_terms(text)
+        named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
+        if not named:
+            return None
+        answer = self.knowledge.answer(f"qu'est-ce que {named[-1].replace('_', ' ')}")
+        return replace(answer, question=text) if answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE else None
+
     def _last_clause_if_unknown(self, answer: Answer) -> Answer:
         """« Je viens d'arriver au service, on me parle de X : c'est quoi X ? »: the context dilutes
         the question, or its small talk (« je sors d'une réunion… ») looks off-topic. Its last
         clause answers it when, alone, it is surely about the entry the whole question ranked
-        first, or about a SPASER entry where the whole question was barely off-topic."""
+        first, or about a SPASER entry where the whole question was barely off-topic. An unknown
+        question with a purpose clause (« …, pour que je puisse en parler en commission ») is
+        answered as its request alone would be."""
         unsure = answer.entry is None and answer.suggestions
         barely_off = (
             answer.entry is not None
             and answer.entry.kind is EntryKind.OUT_OF_SCOPE
             and answer.confidence < BARELY_OFF_TOPIC
         )
+        request = _without_purpose(answer.question) if answer.entry is None and answer.problem is None else None
+        if request is not None:
+            main = self.knowledge.answer(request)
+            if main.entry is not None:  # the purpose only dilutes the request: answered as asked alone
+                return replace(main, question=answer.question)
         if answer.problem is not None or not (unsure or barely_off):
             return answer
         clause = _last_clause(answer.question)
@@ -193,14 +248,23 @@ class Understander:
         agrees = last.entry == answer.suggestions[0] if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
         return replace(last, question=answer.question) if agrees else answer
 
-    def _intent_of_a_clause(self, text: str, reading: Reading) -> tuple[float, Intent] | None:
+    def _intent_of_a_clause(self, text: str, reading: Reading, least: int = DILUTED_LENGTH) -> tuple[float, Intent] | None:
         """« Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs sont en retard, pour… »:
         the request is one clause, its context dilutes it; the named objects come from the whole."""
         clauses = _clauses(text)
-        if len(clauses) < 2 or len(tokenize(text)) < DILUTED_LENGTH:
+        if len(clauses) < 2 or len(tokenize(text)) < least:
             return None
-        found = [self._intent([t for t in tokenize(clause) if t not in reading.explained], reading) for clause in clauses]
+        found = [self._intent(self._rest(clause, reading), reading) for clause in clauses]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
+
+    def _rest(self, text: str, reading: Reading) -> list[str]:
+        """The words of `text` left to match the intents: not those naming its objects, nor the
+        SPASER when two words at least are left (« quels axes pour notre schéma ? » is about
+        the SPASER's design)."""
+        terms = self.knowledge.analyzer.terms_from_tokens
+        rest = [token for token in tokenize(text) if token not in reading.explained]
+        without = [token for token in rest if not set(terms([token])) <= self._the_spaser]
+        return without if len(without) >= 2 else rest
 
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
@@ -236,7 +300,23 @@ _DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
 
 
 def _clauses(question: str) -> list[str]:
-    return [part for part in _CLAUSES.split(question) for part in _SENTENCES.split(part) if len(tokenize(part)) >= 2]
+    return [
+        clause
+        for part in _CLAUSES.split(question)
+        for sentence in _SENTENCES.split(part)
+        for clause in _SUBORDINATE.split(sentence)
+        if len(tokenize(clause)) >= 2
+    ]
+
+
+_PURPOSE = re.compile(r",?\s+(?:pour (?:que|qu['’]|ne pas|pouvoir)|afin (?:de|d['’]|que|qu['’]))\s")
+
+
+def _without_purpose(question: str) -> str | None:
+    """« Expliquez-moi ce qu'est une clause verte, pour que je puisse en parler en commission » is
+    asked without its purpose (« pour que… », « afin de… »), which only dilutes it."""
+    found = _PURPOSE.search(question)
+    return question[: found.start()] if found and len(tokenize(question[: found.start()])) >= 2 else None
 
 
 def _last_clause(question: str) -> str | None:

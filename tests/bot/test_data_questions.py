@@ -141,3 +141,15 @@ async def test_who_entered_an_indicator_named_by_its_subject_gets_its_history(se
 async def test_a_committee_named_as_a_deadline_is_not_a_question_about_its_date(seeded, talk):
     reply = texts(await talk().say("Le COTECH veut un sommaire pour la prochaine séance, quels grands axes prévoir dans le schéma ?"))
     assert "planifiée" not in reply and "axe" in reply.lower()
+
+
+async def test_the_indicators_we_follow_in_the_schema_is_the_catalogue(seeded, talk):
+    lead = talk()
+    assert texts(await lead.say("quels indicateurs on suit dans le schéma ?")) == texts(await lead.say("catalogue"))
+
+
+async def test_what_goes_well_and_what_is_late_is_the_summary_not_the_late_list(seeded, talk):
+    lead = talk()
+    asked = texts(await lead.say("Pour le bureau de lundi, faites-moi le point : ce qui va bien et ce qui est en retard"))
+    assert asked == texts(await lead.say("synthèse"))
+

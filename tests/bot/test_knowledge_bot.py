@@ -154,3 +154,68 @@ async def test_bad_input_gets_a_clear_french_reply_and_is_not_queued_for_the_lea
     assert expected in reply
     assert "<script>" not in reply
     assert all(len(text) < 1_100 for _, text, _ in await runtime.knowledge.open_questions())
+
+
+async def test_asking_for_agreement_is_not_a_question_on_framework_agreements(talk):
+    """« on est d'accord ? » read as « accord » (accord-cadre): the SPASER question was sent away."""
+    reply = texts(await talk().say("Le SPASER, c'est le schéma des achats responsables, on est d'accord ?"))
+    assert "Qu’est-ce que le SPASER" in reply and "Cette question sort de mon champ" not in reply
+
+
+async def test_how_many_indicators_for_a_small_town_is_not_the_threshold(talk):
+    """« combien d'indicateurs pour une petite commune ? » was answered with the 50 M€ threshold."""
+    reply = texts(await talk().say("combien d'indicateurs pour une petite commune ?"))
+    assert reply.startswith("**Combien d’indicateurs prévoir dans le SPASER")
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        (
+            "Vous pouvez m'expliquer ce qu'est un marché réservé, pour que je puisse répondre à une élue sans me tromper ?",
+            "Qu’est-ce qu’un marché réservé",
+        ),
+        ("Expliquez-moi simplement le PNAD pour que je puisse le présenter demain au bureau des adjoints sans hésiter", "PNAD"),
+    ],
+)
+async def test_a_question_is_answered_without_its_purpose_clause(talk, runtime, question, title):
+    """« …, pour que je puisse répondre à une élue » diluted the request into « je ne sais pas »."""
+    reply = texts(await talk().say(question))
+    assert title in reply.split("\n")[0] and "Source" in reply
+    assert await runtime.knowledge.open_questions() == []
+
+
+@pytest.mark.parametrize("question", ["Au-dessus de quel seuil la CAO est-elle obligatoire ?", "la CAO se réunit combien de fois par an ?"])
+async def test_an_acronym_of_a_neighbouring_subject_names_it(talk, question):
+    """« seuil » and « obligatoire » answered on the SPASER's threshold a question on the CAO."""
+    reply = texts(await talk().say(question))
+    assert reply.startswith("Cette question sort de mon champ") and "50 millions" not in reply
+
+
+@pytest.mark.parametrize(
+    "question", ["Faut-il consulter les syndicats sur le SPASER ?", "Les partenaires sociaux ont-ils leur mot à dire sur le schéma ?"]
+)
+async def test_staff_representatives_are_stakeholders(talk, question):
+    reply = texts(await talk().say(question))
+    assert reply.startswith("**Quelles parties prenantes associer au SPASER")
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Mon chef n'arrête pas de parler du COTECH à chaque réunion, c'est quoi ce truc ?", "Qu’est-ce que le COTECH"),
+        ("Au conseil on a évoqué le PNAD plusieurs fois, c'est quoi exactement ?", "Que prévoit le PNAD"),
+        (
+            "Dans les marchés on me parle sans arrêt de considération environnementale, vous pouvez me dire ce que c'est ?",
+            "Qu’est-ce qu’une considération environnementale",
+        ),
+        (
+            "Ma directrice veut savoir ce que signifie le sigle DECP avant la réunion de demain, vous avez la forme développée ?",
+            "Que sont les DECP",
+        ),
+    ],
+)
+async def test_what_this_thing_is_asks_of_the_subject_named_before(talk, question, title):
+    """« c'est quoi ce truc ? » after « on parle du COTECH à chaque réunion » went to the project team."""
+    reply = texts(await talk().say(question))
+    assert reply.split("\n")[0].startswith(f"**{title}")

@@ -175,3 +175,47 @@ def test_consulting_people_is_not_hiring_a_consultant(analyzer: Analyzer) -> Non
 
 def test_texted_words_are_stop_words() -> None:
     assert tokenize("ke doit contenir 1 spaser, c'est quoi ce truc") == ["doit", "contenir", "1", "spaser"]
+
+
+def test_a_lexicon_phrase_left_with_one_everyday_word_does_not_rewrite_that_word() -> None:
+    """« en ligne » (publication) lost « en » as a stop word: every « quelques lignes » read as publishing."""
+    analyzer = Analyzer(parse_lexicon("## Synonymes et sigles\n- publication = mettre en ligne = en ligne\n- intégrer = prendre en compte\n"))
+    assert "publication" not in analyzer.terms("expliquez-moi en quelques lignes")
+    assert "integrer" not in analyzer.terms("ça compte comme une clause ?")
+    assert "publication" in analyzer.terms("faut-il mettre en ligne le schéma ?")
+
+
+@pytest.mark.parametrize(
+    ("text", "not_read"),
+    [
+        ("il n'est en ligne nulle part", "part"),
+        ("les grandes parties du schéma", "part"),
+        ("on est d'accord ?", "accord"),
+        ("on m'en parle à tout bout de champ", "champ"),
+        ("j'ai une réunion tout à l'heure", "heure"),
+    ],
+)
+def test_set_phrases_do_not_read_as_their_words(analyzer: Analyzer, text: str, not_read: str) -> None:
+    assert not set(analyzer.terms(not_read)) & set(analyzer.terms(text))
+
+
+def test_a_share_is_still_read_after_the_set_phrases_are_left_out(analyzer: Analyzer) -> None:
+    assert analyzer.terms("la part des PME")[0] == analyzer.terms("le pourcentage")[0]
+    assert "accord" in analyzer.terms("un accord-cadre")
+    assert analyzer.terms("parties prenantes") == analyzer.terms("partie prenante")
+
+
+def test_two_phrasings_of_one_lexicon_term_are_told_apart_from_one_repeated(analyzer: Analyzer) -> None:
+    assert analyzer.names_one_thing_twice(tokenize("le cotech et le comité de suivi"))
+    assert not analyzer.names_one_thing_twice(tokenize("la clause sociale et les clauses sociales"))
+    assert not analyzer.names_one_thing_twice(tokenize("le copil et le cotech"))
+
+
+def test_approximate_counts_read_alike(analyzer: Analyzer) -> None:
+    """« une soixantaine », « une dizaine »: the entries say « une dizaine d'indicateurs »."""
+    assert analyzer.terms("une soixantaine") == analyzer.terms("une dizaine") == analyzer.terms("une quinzaine")
+
+
+def test_subject_terms_are_the_acronyms_and_phrases_of_the_lexicon(analyzer: Analyzer) -> None:
+    assert {"copil", "pnad", "clause_sociale"} <= analyzer.subject_terms
+    assert not {"achat", "obligation"} & analyzer.subject_terms

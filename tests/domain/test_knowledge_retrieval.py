@@ -279,3 +279,38 @@ def test_a_stop_word_typed_a_letter_off_is_dropped_not_searched(shipped: Knowled
 )
 def test_everyday_and_texted_words_meet_the_entries(shipped: KnowledgeBase, question: str, entry_id: str) -> None:
     assert shipped.answer(question).entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Combien d'indicateurs faut-il pour une ville moyenne ?",
+        "combien d'indicateurs pour une petite commune ?",
+        "La loi impose-t-elle un nombre minimum d'indicateurs ?",
+    ],
+)
+def test_what_is_counted_outweighs_the_circumstances(shipped, question):
+    """« combien d'indicateurs… pour une ville moyenne » went to the duration entry (« en moyenne »),
+    « …pour une petite commune » to the threshold."""
+    assert shipped.answer(question).entry.id == "indicateurs-nombre"
+
+
+def test_how_long_is_not_how_many(shipped):
+    assert shipped.answer("combien de temps pour une ville moyenne ?").entry.id == "duree"
+    assert "compte:duree" in shipped.analyzer.terms("combien de temps")
+    assert not any(term.startswith("compte:") for term in shipped.analyzer.terms("combien de fois par an"))
+    assert not any(term.startswith("compte:") for term in shipped.analyzer.without_counted().terms("combien de COPIL"))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("le COPIL et le comité de pilotage, c'est pareil ?", "copil"),
+        ("clause verte ou clause environnementale, quelle différence ?", "clause-environnementale"),
+        ("quelle différence entre clause sociale et critère social ?", "clause-ou-critere"),
+        ("différence entre COPIL et COTECH ?", "comitologie"),
+    ],
+)
+def test_two_names_of_one_thing_compared_ask_what_it_is(shipped, question, expected):
+    """« clause d'insertion et clause sociale, c'est pareil ? » went to the clause-or-criterion entry."""
+    assert shipped.answer(question).entry.id == expected

@@ -102,7 +102,11 @@ def test_ind_is_short_for_indicateur(understander):
 
 @pytest.mark.parametrize(
     ("question", "code"),
-    [("combien de marchés réservés on a passé ce semestre ?", "IND-06"), ("le montant des marchés réservés ?", "IND-26")],
+    [
+        ("combien de marchés réservés on a passé ce semestre ?", "IND-06"),
+        ("le montant des marchés réservés ?", "IND-26"),
+        ("les marchés réservés, vous les comptez comment ?", "IND-06"),
+    ],
 )
 def test_the_count_or_the_amount_of_one_subject(understander, question, code):
     understood = understander.understand(question)
@@ -191,3 +195,36 @@ def test_the_next_meeting_is_asked_with_a_word_of_time(understander):
     who_sits = understander.understand("Pour la lettre de mission : le COPIL du schéma, qui doit y siéger en pratique ?")
     assert who_sits.intent is None or who_sits.intent.id != "next_meeting"
     assert understander.understand("le prochain cotech c'est quand ?").intent.id == "next_meeting"
+
+
+@pytest.mark.parametrize(
+    "question", ["quels indicateurs on suit dans le schéma ?", "tous les indicateurs suivis dans notre schéma"]
+)
+def test_the_indicators_we_follow_in_the_spaser_are_the_catalogue(understander, question):
+    """« dans le schéma » names what every data question is about: it used to outweigh the request."""
+    assert understander.understand(question).intent.id == "catalogue"
+
+
+def test_the_spaser_alone_with_one_word_stays_a_question_on_the_spaser(understander):
+    assert understander.understand("quels axes pour notre futur schéma").kind is Understood.KNOWLEDGE
+
+
+def test_a_data_request_before_its_purpose_is_read_from_its_clause(understander):
+    """A weak knowledge match on the purpose (« …au conseil municipal ») hid the request before it."""
+    understood = understander.understand(
+        "Est-ce qu'il y a des indicateurs déjà au vert que je pourrais citer lors de mon passage au conseil municipal mardi prochain ?"
+    )
+    assert understood.intent.id == "reached_indicators"
+
+
+def test_as_a_referent_is_not_a_question_on_referents(understander):
+    understood = understander.understand("En tant que référente, je vais au comité technique de jeudi : on y parle de quoi ?")
+    assert understood.intent is None or understood.intent.id != "directorate_referent"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["faites-moi le point : ce qui va bien et ce qui est en retard", "nos réussites et nos points faibles, en bref ?"],
+)
+def test_what_goes_well_and_what_goes_badly_is_the_summary(understander, question):
+    assert understander.understand(question).intent.id == "summary"
