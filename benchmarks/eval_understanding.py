@@ -48,7 +48,6 @@ SETS = {
 SHOWABLE = {"tuning (knowledge_eval.json)", "dev"}
 SLOT_NAMES = ("indicator", "directorate", "committee", "axis")
 HARMLESS_INTENTS = frozenset({"help", "whoami", "greeting", "thanks"})
-"""Replies that carry no SPASER content: the small talk the docstring counts as right."""
 """Intents an off-topic question may reach without being answered with SPASER content."""
 
 
