@@ -29,7 +29,8 @@ from domain.text import counted, fold, joined
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
-the others are counted: the « Indicateurs en retard » list above names them."""
+the others are counted when more than `wording.NAMED_REST` (else named too): the « Indicateurs en
+retard » list above names them."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def _named(line: IndicatorLine) -> str:
 def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, ...]:
     decisions = []
     if late:
-        named = [_named(line) for line in late[:NAMED_FOR_CATCH_UP]]
+        kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
+        named = [_named(line) for line in late[:kept]]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
         decisions.append(f"Mesures de rattrapage pour {joined(named)}.")
