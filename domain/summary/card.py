@@ -18,6 +18,7 @@ line that says how many are left out (the exported report has them all). Thirty 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -120,6 +121,17 @@ def summary_detail_card_content(
         if card_size(content) <= max_bytes or limit == 0:
             return content
         limit = limit * 3 // 4
+
+
+def summary_fingerprint(summary: Summary, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
+    """What a person reads in the summary, in 64 characters: two summaries with the same fingerprint
+    show the same figures, statuses, reports and meetings (the compact card and every row of the
+    detail; the chart link, new at each sending, left out)."""
+    read = [
+        summary_card_content(summary, timezone=timezone),
+        _detail(summary, timezone, (), len(summary.lines), cut_names=False),
+    ]
+    return hashlib.sha256(json.dumps(read, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
