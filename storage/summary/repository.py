@@ -6,21 +6,23 @@ version of the values table for the summary's cache, who entered each current va
 (for the value exports), and the COPIL member reminders already sent whose élu·es have not had
 the summary yet (the digest rides on the committees feature's reminders without touching them).
 
-Tables: `summary_subscription` (who asked for the weekly digest) and `copil_digest` (one row per
+Tables: `summary_subscription` (who asked for the weekly digest), `copil_digest` (one row per
 meeting revision whose digest was queued, written in the same transaction as the deliveries, so
-a digest is queued once even with two schedulers).
+a digest is queued once even with two schedulers) and `summary_shown` (the summary each person was
+last sent or shown, and when: in the database, so every instance sees it).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint, and_, func, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, UniqueConstraint, and_, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
@@ -58,6 +60,21 @@ class CopilDigest(SQLModel, table=True):
     revision: int
     recipient_count: int
     created_at: datetime = timestamp()
+
+
+class SummaryShown(SQLModel, table=True):
+    """The summary a person was last sent or shown (`domain.summary.card.summary_fingerprint`), and when."""
+
+    __tablename__ = "summary_shown"
+
+    person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True))
+    fingerprint: str = Field(sa_column=Column(String(64), nullable=False))
+    shown_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Shown(NamedTuple):
+    fingerprint: str
+    at: datetime
 
 
 class StoredValue(NamedTuple):
@@ -193,6 +210,38 @@ class SummaryRepository:
                 .order_by(SummarySubscription.person_id)
             )
             return list(rows.scalars())
+
+    # --- the summary each person last read ---------------------------------------------------
+
+    async def record_shown(
+        self, fingerprints: Mapping[int, str], at: datetime, *, uow: UnitOfWork | None = None
+    ) -> None:
+        """Per person id, the summary just sent or shown (in `uow` for a digest: with its deliveries)."""
+        if not fingerprints:
+            return
+        async with self._db.session_in(uow) as session:
+            # An upsert: two instances showing the summary to one person at once do not collide.
+            dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(SummaryShown).values(
+                [{"person_id": person_id, "fingerprint": fingerprint, "shown_at": to_utc(at)}
+                 for person_id, fingerprint in sorted(fingerprints.items())]
+            )
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["person_id"],
+                    set_={"fingerprint": statement.excluded.fingerprint, "shown_at": statement.excluded.shown_at},
+                )
+            )
+
+    async def shown(self, person_ids: Collection[int]) -> dict[int, Shown]:
+        """The summary each of these people was last sent or shown, and when (absent: never)."""
+        if not person_ids:
+            return {}
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(select(SummaryShown).where(SummaryShown.person_id.in_(sorted(person_ids))))
+            ).scalars()
+            return {row.person_id: Shown(row.fingerprint, row.shown_at) for row in rows}
 
     # --- digest before each COPIL ------------------------------------------------------------
 

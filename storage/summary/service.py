@@ -18,6 +18,7 @@ from domain.committees.meetings import MeetingView, cadence_warnings
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.rules import IndicatorView
 from domain.people import PersonView
+from domain.summary.card import summary_fingerprint
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
     DirectorateInfo,
@@ -173,6 +174,12 @@ class SummaryService:
             weighting_bases=snapshots[len(active):],
             organisation=self.organisation,
         )
+
+    async def record_shown(self, person_id: int, summary: Summary) -> None:
+        """The whole summary (no filter) a person just read: a digest the same day does not send it
+        again (storage.summary.digests)."""
+        if summary.axis_filter is None and summary.directorate_filter is None:
+            await self.repository.record_shown({person_id: summary_fingerprint(summary, self.timezone)}, self._clock.now())
 
     async def entries(self, summary: Summary) -> dict[EntryKey, EntryRecord]:
         """Who entered each value the summary's value exports list, and when (in its scope only)."""
