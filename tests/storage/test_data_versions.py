@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, select, text
 
 from domain.committees.cadence import CommitteeKind
+from domain.errors import DomainError
 from domain.summary.model import Scope
 from storage.committees.repository import CommitteeRepository
 from storage.committees.tables import Meeting
@@ -152,3 +153,35 @@ async def test_a_summary_with_nothing_changed_reads_only_the_versions(database, 
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", note)
     assert len(statements) == 1 and "data_version" in statements[0]
+
+
+async def test_the_due_list_reads_the_catalogue_again_only_after_an_edit_from_anywhere(database, second_instance, clock):
+    people = await organisation(database, "http://127.0.0.1:9/")
+    await seed_catalogue(database, clock, people["lead"].id)
+    _, values = indicator_repositories(database, clock=clock)
+    today = values.today()
+    assert [item.indicator.code for item in await values.due_for_directorate("DCP", today)] == ["SOC-01"]
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        await values.due_for_directorate("DCP", today)
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
+    catalogue_reads = ("SELECT indicator.id", "SELECT directorate.id", "SELECT indicator_directorate.")
+    assert not [s for s in statements if s.lstrip().startswith(catalogue_reads)]
+    assert len(statements) == 3  # the versions, the values entered and the values before
+
+    other_catalogue, _ = indicator_repositories(second_instance, clock=clock)
+    await other_catalogue.update_field("ENV-01", "directions", "DPB|DCP")
+    await other_catalogue.update_field("SOC-01", "libelle", "Heures d’insertion sociale")
+    due = await values.due_for_directorate("DCP", today)
+    assert [item.indicator.code for item in due] == ["ENV-01", "SOC-01"]
+    assert due[1].indicator.label == "Heures d’insertion sociale"
+    async with second_instance.transaction() as connection:
+        await connection.execute(text("UPDATE directorate SET code = 'DCPX' WHERE code = 'DCP'"))
+    with pytest.raises(DomainError):
+        await values.due_for_directorate("DCP", today)
