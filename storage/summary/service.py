@@ -63,10 +63,10 @@ class SnapshotCache:
     """Indicator snapshots built from the current values, per directorate read (None: all).
 
     Reading and checking ~50,000 values costs a few hundred milliseconds, more than the rest of a
-    summary turn; values only change when one is recorded, which `SummaryRepository.versions` detects (one
-    cheap query per turn, to the database, so every instance sees every other's writes). A
-    snapshot is also keyed by its catalogue row, so editing an indicator rebuilds that one only.
-    The least recently used reads are dropped beyond `CACHED_SCOPES`.
+    summary turn; values only change when one is recorded, which `SummaryRepository.versions`
+    detects (one cheap query per turn, to the database, so every instance sees every other's
+    writes). A snapshot is also keyed by its catalogue row, so editing an indicator rebuilds that
+    one only. The least recently used reads are dropped beyond `CACHED_SCOPES`.
     """
 
     def __init__(self, repository: SummaryRepository, capacity: int = CACHED_SCOPES) -> None:
