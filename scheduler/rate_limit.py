@@ -54,10 +54,10 @@ class _Log:
 
     def remove(self, stamp: Stamp) -> None:
         times, stamps = self.times, self.stamps
-        index = bisect_left(times, stamp.at)
-        while index < len(stamps) and stamps[index] is not stamp:
+        index, end = bisect_left(times, stamp.at), bisect_right(times, stamp.at)
+        while index < end and stamps[index] is not stamp:
             index += 1
-        if index < len(stamps):
+        if index < end:
             del times[index], stamps[index]
 
     def forget_until(self, instant: float) -> None:
