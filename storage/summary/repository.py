@@ -33,6 +33,7 @@ from domain.summary.model import EntryKey, EntryRecord
 from storage.columns import timestamp, utcnow
 from storage.committees.repository import meeting_view
 from storage.committees.tables import Meeting, Reminder
+from storage.data_versions import CATALOGUE, COMMITTEES, DIRECTORATES, version_of
 from storage.db import Database
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate, Person
@@ -88,6 +89,14 @@ class StoredValue(NamedTuple):
 
 _ONE = Decimal(1)
 
+ReferenceVersions = tuple[int | None, ...]
+"""Catalogue, directorates, committees (`storage.data_versions`); None where a row is missing."""
+
+_VERSIONS = select(
+    func.count(), func.max(IndicatorValue.id), version_of(CATALOGUE), version_of(DIRECTORATES), version_of(COMMITTEES)
+).select_from(IndicatorValue)
+"""Read at every summary: built once."""
+
 
 def plain(number: Decimal) -> Decimal:
     """`150.0000` → `150`, `12.5000` → `12.5`: `domain.indicators.rules.canonical`, faster on large reads."""
@@ -108,14 +117,14 @@ class SummaryRepository:
         """One transaction for several reads (the summary's: values, catalogue, directorates, meetings)."""
         return self._db.unit_of_work()
 
-    async def values_version(self, *, uow: UnitOfWork | None = None) -> tuple[int, int]:
-        """Changes whenever a value is recorded: values are never updated in place (a correction is
-        a new row), so the row count and the highest id together tell whether anything changed."""
-        async with self._db.session_in(uow) as session:
-            count, highest = (
-                await session.execute(select(func.count(), func.max(IndicatorValue.id)).select_from(IndicatorValue))
-            ).one()
-            return int(count), int(highest or 0)
+    async def versions(self, *, uow: UnitOfWork | None = None) -> tuple[tuple[int, int], ReferenceVersions]:
+        """The values' version and the catalogue's, directorates' and committees', in one statement.
+
+        Values are never updated in place (a correction is a new row), so their row count and
+        highest id together tell whether anything was recorded."""
+        async with self._db.connection_in(uow) as connection:
+            count, highest, *kept = (await connection.execute(_VERSIONS)).one()
+            return (int(count), int(highest or 0)), tuple(kept)
 
     async def current_values(self, directorate_code: str | None = None) -> dict[int, list[StoredValue]]:
         """Current values by indicator id (active or not: the caller picks), one directorate's if named."""
