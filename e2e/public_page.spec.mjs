@@ -68,7 +68,7 @@ test('the public page passes axe-core with no serious violation and shows comput
   const rows = await page.locator('tbody tr').count();
   assert.equal(rows, 24, '24 active demo indicators');
   assert.match(await page.locator('body').innerText(), /calculé à partir des marchés notifiés \(DECP\)/);
-  assert.match(await page.locator('body').innerText(), /saisi par les directions/);
+  assert.match(await page.locator('body').innerText(), /Saisi par les directions/);
   assert.doesNotMatch(await page.content(), PERSONAL, 'nothing personal on the public page');
 
   await page.addScriptTag({ content: await readFile(AXE, 'utf8') });

@@ -12,7 +12,7 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.values import Unit
+from domain.indicators.values import Unit, unit_readings
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,
@@ -81,6 +81,7 @@ def rules_items(summary: Summary) -> list[str]:
     items.extend(text for rule, text in _AGGREGATION_RULES.items() if rule in shown)
     if any(line.trend is not None for line in lines):
         items.append(_TREND_RULE)
+    items.extend(unit_readings(line.unit for line in lines))
     return items
 
 

@@ -21,6 +21,7 @@ from domain.summary.wording import (
     detail_text,
     late_text,
     progress_text,
+    rules_items,
     trend_text,
     value_text,
 )
@@ -286,3 +287,14 @@ def test_the_status_without_a_target_reads_the_same_in_the_counts_and_on_each_li
     from domain.summary.wording import status_count_label, status_title
 
     assert (status_count_label(Status.NO_TARGET, 2), status_title(Status.NO_TARGET)) == ("sans cible", "Sans cible")
+
+
+def test_the_report_rules_read_the_emissions_unit_out_in_words():
+    """Reader 4, B22: « t CO₂e » is a notation an élu·e may not know."""
+    emissions = replace(committees_held([("2024", "DCP", 9), ("2025", "DCP", 7)]), unit=Unit.TCO2E,
+                        direction=ImprovementDirection.DOWN, baseline=Decimal(10), target=Decimal(2))
+    summary = compute_summary([emissions], [DirectorateInfo("DCP")], date(2026, 3, 1), scope=EVERYONE)
+    assert "« t CO₂e » se lit « tonnes équivalent CO₂ »." in [plain(item) for item in rules_items(summary)]
+    others = compute_summary([committees_held([("2025", "DCP", 3)])], [DirectorateInfo("DCP")], date(2026, 3, 1),
+                             scope=EVERYONE)
+    assert not any("CO₂" in item for item in rules_items(others))
