@@ -280,8 +280,9 @@ def missing_environmental_text(contracts: Sequence[ContractLine], total: int, si
         )
     lines = [
         f"{counted(total, 'marché notifié', 'marchés notifiés')} à partir du {start} sans aucune considération "
-        "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché dont la "
-        "consultation est engagée à partir de cette date (un marché notifié ensuite a pu être lancé avant) :"
+        "environnementale. La loi Climat et Résilience en demande une dans chaque marché dont la consultation est "
+        "engagée à partir de cette date : vérifiez la date d’engagement de la consultation de chacun, car un marché "
+        "notifié depuis a pu être lancé avant."
     ]
     for line in contracts[:CONTRACTS_LISTED]:
         lines.append(
