@@ -21,9 +21,10 @@ from domain.clock import format_date_fr
 from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
-from domain.indicators.values import Unit, format_number, format_value
+from domain.indicators.values import Unit, format_number, format_value, unit_readings
 from domain.summary.model import IndicatorLine, Status
 from domain.summary.wording import shown_number
+from domain.text import upper_first
 
 PAGE_PATH = "/spaser"
 CSV_PATH = "/spaser.csv"
@@ -174,6 +175,7 @@ def public_page_html(page: PublicSpaser) -> str:
         "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
         "(DECP) que l’organisme publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )
+    parts += [f"<p>{escape(text)}</p>" for text in unit_readings(indicator.unit for indicator in page.indicators)]
     for axis in Axis:
         indicators = [indicator for indicator in page.indicators if indicator.axis is axis]
         if indicators:
@@ -184,8 +186,9 @@ def public_page_html(page: PublicSpaser) -> str:
         "</section>",
         '<section aria-labelledby="donnees">',
         '<h2 id="donnees">Données ouvertes</h2>',
-        f'<p><a href="{CSV_PATH}" download>Télécharger les indicateurs (fichier CSV, à ouvrir dans un tableur)</a>. '
-        "Pour les réutilisations : encodage UTF-8, séparateur virgule, nombres avec un point décimal.</p>",
+        f'<p><a href="{CSV_PATH}" download>Télécharger les indicateurs (fichier CSV)</a>. '
+        "Dans un tableur réglé en français, ouvrez-le par l’import de données (menu Données) en indiquant le "
+        "séparateur virgule, le point décimal et l’encodage UTF-8.</p>",
         "</section>",
         "</main>",
         # A label, not « publiée par … »: the article depends on the name (la Ville, le Département, Lyon).
@@ -214,7 +217,7 @@ def _axis_table(axis: Axis, indicators: list[PublicIndicator]) -> list[str]:
             f"<td>{_value_cell(indicator)}</td>"
             f"<td>{_target_cell(indicator)}</td>"
             f"<td>{_progress_cell(indicator)}</td>"
-            f"<td>{escape(indicator.origin)}</td>"
+            f"<td>{escape(upper_first(indicator.origin))}</td>"
             "</tr>"
         )
     rows += ["</tbody>", "</table>"]

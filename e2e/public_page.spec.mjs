@@ -67,8 +67,8 @@ test('the public page passes axe-core with no serious violation and shows comput
   assert.equal(await page.locator('h1').count(), 1);
   const rows = await page.locator('tbody tr').count();
   assert.equal(rows, 24, '24 active demo indicators');
-  assert.match(await page.locator('body').innerText(), /calculé à partir des marchés notifiés \(DECP\)/);
-  assert.match(await page.locator('body').innerText(), /saisi par les directions/);
+  assert.match(await page.locator('body').innerText(), /Calculé à partir des marchés notifiés \(DECP\)/);
+  assert.match(await page.locator('body').innerText(), /Saisi par les directions/);
   assert.doesNotMatch(await page.content(), PERSONAL, 'nothing personal on the public page');
 
   await page.addScriptTag({ content: await readFile(AXE, 'utf8') });

@@ -188,16 +188,18 @@ def import_report_card(report: ImportReport) -> dict[str, Any]:
 def behind(computation: Computation, figure: PeriodFigure) -> str:
     """What a figure was computed from, in the indicator's own measure only: contracts for a number
     or a share in number (« 12 sur 30 marchés notifiés »), amounts for an amount or a share in value
-    (« 1 200 000 € HT sur 3 000 000 € HT de marchés notifiés »), never a number of contracts
-    behind an amount."""
+    (« 1 200 000 € sur 3 000 000 € de marchés notifiés (montants HT) »), never a number of contracts
+    behind an amount. « HT » is said once, after the amounts: written after each, « 260 100 € HT »
+    differed from the indicator's value « 260 100 € » shown everywhere else."""
     notified = counted(figure.contracts, "marché notifié", "marchés notifiés")
     if not in_value(computation):
         if is_share(computation):
             return f"{format_number(figure.matching)} sur {notified}"
         return f"{counted(figure.matching, 'marché réservé', 'marchés réservés')} sur {notified}"
+    matching, amount = format_value(figure.matching_amount, Unit.EURO), format_value(figure.amount, Unit.EURO)
     if is_share(computation):
-        return f"{euros(figure.matching_amount)} sur {euros(figure.amount)} de marchés notifiés"
-    return f"{euros(figure.matching_amount)} de marchés réservés, sur {euros(figure.amount)} de marchés notifiés au total"
+        return f"{matching} sur {amount} de marchés notifiés (montants HT)"
+    return f"{matching} de marchés réservés, sur {amount} de marchés notifiés au total (montants HT)"
 
 
 COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "
@@ -280,8 +282,9 @@ def missing_environmental_text(contracts: Sequence[ContractLine], total: int, si
         )
     lines = [
         f"{counted(total, 'marché notifié', 'marchés notifiés')} à partir du {start} sans aucune considération "
-        "environnementale, alors que la loi Climat et Résilience en demande une dans chaque marché dont la "
-        "consultation est engagée à partir de cette date (un marché notifié ensuite a pu être lancé avant) :"
+        "environnementale. La loi Climat et Résilience en demande une dans chaque marché dont la consultation est "
+        "engagée à partir de cette date : vérifiez la date d’engagement de la consultation de chacun, car un marché "
+        "notifié depuis a pu être lancé avant."
     ]
     for line in contracts[:CONTRACTS_LISTED]:
         lines.append(

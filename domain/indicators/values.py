@@ -158,9 +158,19 @@ _UNIT_LABELS = {
     Unit.PEOPLE: "nombre de personnes",
     Unit.HOURS: "heures",
     Unit.DAYS: "jours",
-    Unit.TCO2E: "tonnes équivalent CO2",
+    Unit.TCO2E: "tonnes équivalent CO₂",
     Unit.TONNES: "tonnes",
 }
+UNIT_READINGS = {Unit.TCO2E: "« t CO₂e » se lit « tonnes équivalent CO₂ »."}
+"""The units whose symbol a reader may not know, as a sentence the report and the public page give once."""
+
+
+def unit_readings(units) -> list[str]:
+    """The sentences of `UNIT_READINGS` for the units shown, in the order of `Unit`."""
+    shown = set(units)
+    return [text for unit, text in UNIT_READINGS.items() if unit in shown]
+
+
 _UNIT_KINDS = {
     Unit.PERCENT: UnitKind.PERCENTAGE,
     Unit.COUNT: UnitKind.COUNT,

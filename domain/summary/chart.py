@@ -47,11 +47,13 @@ COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
 BEHIND_HEX = "#c62828"
 PROGRESS_AXIS_MAX = 125.0
+PROGRESS_AXIS_LABEL = "Part du chemin parcouru vers la cible"
+"""Without it, « 38 % » at the end of a bar read as the indicator's value."""
 ROW_HEIGHT_INCHES = 0.34
 RIGHT_MARGIN_INCHES = 0.3
 TITLE_INCHES = 0.5
 PANEL_TITLE_INCHES = 0.35
-LEGEND_INCHES = 0.85
+LEGEND_INCHES = 1.05
 AXIS_LABEL_INCHES = 0.55
 PANEL_GAP_INCHES = 0.25
 DPI = 100
@@ -214,6 +216,7 @@ def _draw_progress(
     axes.set_ylim(sum(units), 0)
     axes.set_xlim(0, PROGRESS_AXIS_MAX)
     _percent_axis(axes)
+    axes.set_xlabel(PROGRESS_AXIS_LABEL, fontsize=8)
     lines = [row for row in rows if isinstance(row, IndicatorLine)]
     barred = [line.status for line in lines if line.progress_percent is not None]
     present = [status for status in STATUS_ORDER if status in barred]
@@ -221,7 +224,7 @@ def _draw_progress(
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
         handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu pour la période mesurée"))
     handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
-    legend_offset = (0.45 * 72) / (axes.get_window_extent().height or 1)
+    legend_offset = (0.65 * 72) / (axes.get_window_extent().height or 1)
     # Centred on the figure, not on the bars: centred on them, the last column ran past the right edge
     # of the card's image (« Cible ( » cut).
     box = axes.get_position()

@@ -122,7 +122,10 @@ def compute_summary(
         )
         scoped.append(restricted)
         due = due_by_frequency[indicator.frequency]
-        lines.append(_line(restricted, target_applies, due, Aggregator(restricted, weighting)))
+        line = _line(restricted, target_applies, due, Aggregator(restricted, weighting))
+        if weighting is not None:
+            line = dataclasses.replace(line, weighting_label=weighting.label)
+        lines.append(line)
 
     shown_directorates = _visible_directorates(infos, scoped, viewed)
     sections = tuple(

@@ -334,7 +334,8 @@ class IndicatorLine:
 
     `latest_period` is the period whose value is judged; when it is older than `due_period` (the
     period due today) the value is stale: shown with its period, counted as not reported.
-    `unweighted` names the directorates of a weighted mean left out for want of their weight.
+    `unweighted` names the directorates of a weighted mean left out for want of their weight;
+    `weighting_label` is the label of the weighting indicator, to name the base in words.
     """
 
     snapshot: IndicatorSnapshot
@@ -354,6 +355,7 @@ class IndicatorLine:
     pending_count: int = 0
     due_period: Period | None = None
     unweighted: tuple[str, ...] = ()
+    weighting_label: str = ""
 
     @property
     def is_stale(self) -> bool:

@@ -12,9 +12,20 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.values import Unit
+from domain.indicators.values import Unit, unit_readings
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
-from domain.text import agreed, counted, counted_in_words, directorates_text, excerpt, joined, number_in_words
+from domain.text import (
+    NO_BREAK_SPACE,
+    agreed,
+    counted,
+    counted_in_words,
+    directorates_text,
+    excerpt,
+    joined,
+    lower_first,
+    number_in_words,
+    plural_of,
+)
 
 TITLE = "Synthèse SPASER"
 ALL_DIRECTORATES = "Toutes les directions"
@@ -44,13 +55,14 @@ _AGGREGATION_RULES = {
     AggregationRule.SUM: "Somme des directions : les valeurs de la dernière période saisie par toutes les directions, "
     "additionnées.",
     AggregationRule.MEAN: "Moyenne des directions : la moyenne simple de leurs valeurs.",
-    AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée : chaque direction compte selon un autre indicateur de la même "
-    "direction et de la même période ; une direction sans cette pondération n’est pas comptée.",
+    AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée : une direction pèse d’autant plus que sa base est grande (par "
+    "exemple ses kilomètres parcourus, pour une part de kilomètres), sur la même période ; une direction qui n’a "
+    "pas saisi cette base n’est pas comptée.",
     AggregationRule.SINGLE: "Valeur unique : une seule valeur pour tout l’organisme.",
 }
 _TREND_RULE = (
-    "Tendance : à directions constantes, par rapport à la période précédente renseignée ; « dans le bon sens » "
-    "quand elle va vers la cible."
+    "Tendance : par rapport à la période précédente renseignée, en ne comparant que les directions qui ont saisi "
+    "les deux périodes ; « dans le bon sens » quand elle va vers la cible."
 )
 RULES_ITEMS = (_STATUS_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
 """Every rule the report may need; `rules_items` keeps those of what a summary shows."""
@@ -70,6 +82,7 @@ def rules_items(summary: Summary) -> list[str]:
     items.extend(text for rule, text in _AGGREGATION_RULES.items() if rule in shown)
     if any(line.trend is not None for line in lines):
         items.append(_TREND_RULE)
+    items.extend(unit_readings(line.unit for line in lines))
     return items
 
 
@@ -203,13 +216,28 @@ def unweighted_text(line: IndicatorLine) -> str:
 
 
 def aggregation_text(line: IndicatorLine) -> str:
-    """How the directorates' values make the indicator's: « somme des directions »…"""
+    """How the directorates' values make the indicator's: « somme des directions », « moyenne des
+    directions pondérée par les kilomètres parcourus par les véhicules de service (IND-23) »: the
+    base named in words, its code after it."""
     rule = line.aggregation
     if rule is AggregationRule.WEIGHTED_MEAN:
-        return f"moyenne pondérée par l’indicateur {line.snapshot.weighting_base}"
+        return f"moyenne des directions pondérée par {weighting_text(line)}"
     if rule is AggregationRule.SINGLE:
         return "valeur unique de l’organisme"
     return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+
+
+def weighting_text(line: IndicatorLine) -> str:
+    """« les kilomètres parcourus par les véhicules de service (IND-23) » when the label starts with
+    a plural noun, « l’indicateur « Nombre de marchés » (IND-05) » otherwise."""
+    code = line.snapshot.weighting_base
+    label = line.weighting_label.strip()
+    if not label:
+        return f"l’indicateur {code}"
+    first = lower_first(label).split(" ")[0]
+    if first.endswith(("s", "x")) and plural_of(first) == first:
+        return f"les {lower_first(label)} ({code})"
+    return f"l’indicateur « {label} » ({code})"
 
 
 def late_text(line: IndicatorLine) -> str:
@@ -217,10 +245,24 @@ def late_text(line: IndicatorLine) -> str:
     where a late indicator stands against its path and its target."""
     text = value_text(line)
     if line.expected_value is not None:
-        text += f"\u00a0; la trajectoire prévoit {expected_text(line)}"
+        if _between_counts(line):
+            # « prévoit plus de 3 comités techniques » gave no figure: the target gives one.
+            below = "au-dessus" if line.snapshot.direction is ImprovementDirection.DOWN else "en deçà"
+            text += f"{',' if ';' not in text else NO_BREAK_SPACE + ';'} {below} de la trajectoire"
+        else:
+            text += f"\u00a0; la trajectoire prévoit {expected_text(line)}"
         if line.snapshot.target is not None and line.target_note is None:
             text += f" ({target_text(line)})"
     return text
+
+
+def _between_counts(line: IndicatorLine) -> bool:
+    """A count of whole things expected between two whole numbers (3,5 comités techniques)."""
+    expected = line.expected_value
+    return (
+        expected is not None and _whole_count(line) and abs(expected) < 100
+        and expected != expected.to_integral_value()
+    )
 
 
 def expected_text(line: IndicatorLine) -> str:
@@ -277,7 +319,15 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
         since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
         text = f"{text} depuis {since}"
     if trend.improved is not None and line.snapshot.target is not None:
-        text += ", dans le bon sens" if trend.improved else ", à l’inverse de l’objectif"
+        if trend.improved:
+            text += ", dans le bon sens"
+        elif line.status is Status.ON_TRACK:
+            # « à l’inverse de l’objectif » next to « En bonne voie » read as a contradiction.
+            text += ", mais toujours sur la trajectoire"
+        elif line.status is Status.ACHIEVED:
+            text += ", mais la cible reste atteinte"
+        else:
+            text += ", à l’inverse de l’objectif"
     return text
 
 
@@ -386,8 +436,10 @@ def due_periods_text(summary: Summary) -> str:
 
 
 def completeness_headline(summary: Summary) -> str:
-    """« Six directions sur sept sont à jour pour l’année 2025, le 1er semestre 2026 ou le 3ᵉ
-    trimestre 2026, selon l’indicateur. »: the count opens the sentence, so it is in words."""
+    """« Six directions sur les sept qui ont des indicateurs à saisir sont à jour pour l’année 2025, le
+    1er semestre 2026 ou le 3ᵉ trimestre 2026, selon l’indicateur. »: the count opens the sentence, so
+    it is in words; « sur les sept qui… » when other directorates have nothing to fill, so that
+    « sur sept » does not contradict the eight directorates listed elsewhere."""
     rows = [row for row in summary.completeness if row.expected > 0]
     periods = f" {due_periods_text(summary)}".rstrip()
     if not rows:
@@ -403,10 +455,13 @@ def completeness_headline(summary: Summary) -> str:
         return text + "."
     complete = sum(1 for row in rows if row.is_complete)
     total = number_in_words(len(rows), feminine=True)
+    others = len(summary.visible_directorates) > len(rows)
     if complete == 0:
-        return f"Aucune des {total} directions concernées n’est à jour{periods}."
+        concerned = "qui ont des indicateurs à saisir" if others else "concernées"
+        return f"Aucune des {total} directions {concerned} n’est à jour{periods}."
     directions = counted_in_words(complete, "direction", feminine=True)
-    return f"{directions} sur {total} {agreed(complete, 'est', 'sont')} à jour{periods}."
+    out_of = f"sur les {total} qui ont des indicateurs à saisir" if others else f"sur {total}"
+    return f"{directions} {out_of} {agreed(complete, 'est', 'sont')} à jour{periods}."
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

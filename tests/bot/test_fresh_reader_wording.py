@@ -227,9 +227,17 @@ def test_the_european_thresholds_answer_says_what_the_50_million_are():
     [entry] = [e for e in load_entries(DEFAULT_ENTRIES_PATH) if e.id == "hors-sujet-seuils-europeens"]
 
     assert plain(entry.answer).endswith(
-        "Pour savoir à partir de quel montant d’achats (50 M€ HT par an) le SPASER est obligatoire, demandez-moi "
-        "« qui doit adopter un SPASER ? »."
+        "Pour savoir à partir de quel montant d’achats (50 millions d’euros HT par an) le SPASER est obligatoire, "
+        "demandez-moi « qui doit adopter un SPASER ? »."
     )
+
+
+def test_the_answers_write_millions_of_euros_out_in_words():
+    """Reader 4, C28: « 50 M€ HT » is a notation; the élu·es read « 50 millions d’euros HT »."""
+    entries = load_entries(DEFAULT_ENTRIES_PATH)
+    assert not [entry.id for entry in entries if "M€" in entry.answer + entry.title]
+    [threshold] = [entry for entry in entries if entry.id == "seuil-historique"]
+    assert "abaissé à 50 millions d’euros HT" in plain(threshold.answer)
 
 
 async def test_an_export_card_names_the_file_in_words(runtime, talk):

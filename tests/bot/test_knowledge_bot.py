@@ -159,7 +159,7 @@ async def test_bad_input_gets_a_clear_french_reply_and_is_not_queued_for_the_lea
 async def test_asking_for_agreement_is_not_a_question_on_framework_agreements(talk):
     """« on est d'accord ? » read as « accord » (accord-cadre): the SPASER question was sent away."""
     reply = texts(await talk().say("Le SPASER, c'est le schéma des achats responsables, on est d'accord ?"))
-    assert "Qu’est-ce que le SPASER" in reply and "Cette question sort de mon champ" not in reply
+    assert "Qu’est-ce que le SPASER" in reply and "Je ne peux pas vous aider sur ce point" not in reply
 
 
 async def test_how_many_indicators_for_a_small_town_is_not_the_threshold(talk):
@@ -189,7 +189,7 @@ async def test_a_question_is_answered_without_its_purpose_clause(talk, runtime, 
 async def test_an_acronym_of_a_neighbouring_subject_names_it(talk, question):
     """« seuil » and « obligatoire » answered on the SPASER's threshold a question on the CAO."""
     reply = texts(await talk().say(question))
-    assert reply.startswith("Cette question sort de mon champ") and "50 millions" not in reply
+    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "50 millions" not in reply
 
 
 @pytest.mark.parametrize(

@@ -94,10 +94,12 @@ def test_each_computed_figure_says_what_it_was_computed_from_in_its_own_measure(
             continue
         first = period_figures(computation, Frequency.QUARTERLY, FACTS, TODAY)[0]
         said[computation] = behind(computation, first).replace("\u00a0", " ").replace("\u202f", " ")
-        assert ("€ HT" in said[computation]) == in_value(computation), said[computation]
+        assert ("(montants HT)" in said[computation]) == in_value(computation), said[computation]
+        # Reader 4, C32: « 260 100 € HT » in the report, « 260 100 € » as the value everywhere else.
+        assert "€ HT" not in said[computation], said[computation]
     assert said[Computation.DECP_RESERVED_AMOUNT] == (
-        "50 000 € HT de marchés réservés, sur 630 000 € HT de marchés notifiés au total"
+        "50 000 € de marchés réservés, sur 630 000 € de marchés notifiés au total (montants HT)"
     )
     assert said[Computation.DECP_RESERVED_COUNT] == "1 marché réservé sur 4 marchés notifiés"
-    assert said[Computation.DECP_SOCIAL_AMOUNT] == "270 000 € HT sur 630 000 € HT de marchés notifiés"
+    assert said[Computation.DECP_SOCIAL_AMOUNT] == "270 000 € sur 630 000 € de marchés notifiés (montants HT)"
     assert said[Computation.DECP_SOCIAL_COUNT] == "3 sur 4 marchés notifiés"

@@ -239,7 +239,7 @@ def test_bad_inputs_are_refused_with_the_reason(text: str, unit: Unit, problem: 
         ("50 %", Unit.EURO, "pourcentage"),
         ("12 heures", Unit.PEOPLE, "heures"),
         ("5 jours", Unit.HOURS, "jours"),
-        ("3 tCO2e", Unit.TONNES, "tonnes équivalent CO2"),
+        ("3 tCO2e", Unit.TONNES, "tonnes équivalent CO₂"),
         ("3 tonnes", Unit.PERCENT, "tonnes"),
         ("12 personnes", Unit.COUNT, "nombre de personnes"),
         ("12 $", Unit.EURO, "Dollar"),

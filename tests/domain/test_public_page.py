@@ -69,3 +69,24 @@ def test_a_mean_shows_the_same_one_decimal_figure_as_the_card_and_the_report():
     assert shown_value(line) == "31,9\u00a0%"
     html = page(*public_indicators([line], set(), {}))
     assert "31,9\u00a0%" in html and "31,85" not in html
+
+
+def test_the_emissions_unit_is_read_out_once_in_words():
+    """Reader 4, B22: « t CO₂e » is a notation: the page says it in words once."""
+    html = page(emissions())
+    assert "« t CO₂e » se lit « tonnes équivalent CO₂ »." in html.replace("\u00a0", " ")
+    assert "tonnes équivalent" not in page(emissions(unit=Unit.PERCENT))
+
+
+def test_the_open_data_paragraph_says_how_to_open_the_file_in_a_french_spreadsheet():
+    """Reader 4, B10: « séparateur virgule, point décimal » alone: a French spreadsheet opened it wrong."""
+    html = page(emissions()).replace("\u00a0", " ")
+    assert "Dans un tableur réglé en français, ouvrez-le par l’import de données (menu Données)" in html
+    assert "à ouvrir dans un tableur" not in html
+
+
+def test_the_origin_cell_starts_with_a_capital_like_the_other_cells():
+    """Reader 4, C31: « Sans cible » next to « saisi par les directions »."""
+    html = page(emissions(target=None, target_year=None, status=Status.NO_TARGET, period="2025"))
+    assert "<td>Saisi par les directions</td>" in html and "<td>saisi par" not in html
+    assert "<td>Calculé à partir des marchés notifiés (DECP)</td>" in page(emissions(computed=True))

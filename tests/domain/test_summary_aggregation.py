@@ -15,7 +15,16 @@ from domain.indicators.values import Unit
 from domain.summary.chart import progress_bar_label
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
-from domain.summary.wording import aggregation_text, detail_text, late_text, progress_text, trend_text, value_text
+from domain.summary.wording import (
+    RULES_ITEMS,
+    aggregation_text,
+    detail_text,
+    late_text,
+    progress_text,
+    rules_items,
+    trend_text,
+    value_text,
+)
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025
 EVERYONE = Scope.everything()
@@ -166,18 +175,28 @@ def committees_held(values):
     )
 
 
-def test_the_weighting_indicator_is_named_as_an_indicator():
+def test_the_weighting_base_is_named_in_words_before_its_code():
+    """Reader 4, B17: « moyenne pondérée par l’indicateur IND-23 » named a code, not what weighs."""
     weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100)])
     line = line_of([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights])
-    assert plain(aggregation_text(line)) == "moyenne pondérée par l’indicateur MARCHES"
+    assert plain(aggregation_text(line)) == "moyenne des directions pondérée par les marchés notifiés (MARCHES)"
+    kilometres = replace(line, weighting_label="Kilomètres parcourus par les véhicules de service")
+    assert plain(aggregation_text(kilometres)) == (
+        "moyenne des directions pondérée par les kilomètres parcourus par les véhicules de service (MARCHES)"
+    )
+    count = replace(line, weighting_label="Nombre de marchés notifiés")
+    assert plain(aggregation_text(count)) == (
+        "moyenne des directions pondérée par l’indicateur « Nombre de marchés notifiés » (MARCHES)"
+    )
+    assert "indicateur IND" not in " ".join(RULES_ITEMS) and "directions constantes" not in " ".join(RULES_ITEMS)
+    assert "selon un autre indicateur" not in " ".join(RULES_ITEMS)
 
 
-def test_a_late_count_expects_a_whole_number_with_the_same_verb_as_the_other_units():
-    # « la trajectoire en prévoit 3,5 »: half a committee, and another construction than the other lines.
+def test_a_late_count_between_two_whole_numbers_gives_the_target_as_its_figure():
+    # « la trajectoire en prévoit 3,5 »: half a committee; reader 4, B7: « prévoit plus de 3 » gave no figure.
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
-    expected = plain(late_text(line)).split(" ; la trajectoire prévoit ")[1]
-    assert expected == "plus de 3 (cible : 6 en 2028)", expected
+    assert plain(late_text(line)) == "2 en 2025, en deçà de la trajectoire (cible : 6 en 2028)"
 
 
 def test_an_expected_value_is_never_rounded_into_the_target():
@@ -187,10 +206,11 @@ def test_an_expected_value_is_never_rounded_into_the_target():
     line = line_of([committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
     line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026),
                    expected_value=Decimal("3.50"))
-    assert plain(late_text(line)).endswith(" ; la trajectoire prévoit plus de 3 (cible : 4 en 2026)")
+    assert plain(late_text(line)) == "3 en 2025, en deçà de la trajectoire (cible : 4 en 2026)"
+    assert "plus de" not in plain(late_text(line)) and "((" not in plain(late_text(line))
     # Nor into the value itself: 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
     fewer = replace(line, snapshot=replace(line.snapshot, direction=ImprovementDirection.DOWN))
-    assert "la trajectoire prévoit moins de 4 (cible" in plain(late_text(fewer))
+    assert "3 en 2025, au-dessus de la trajectoire (cible" in plain(late_text(fewer))
     percent = replace(line, snapshot=replace(line.snapshot, unit=Unit.PERCENT, target=Decimal(20)),
                       latest_value=Decimal(10), expected_value=Decimal("9.96"))
     assert "la trajectoire prévoit 9,96 %" in plain(late_text(percent))
@@ -237,10 +257,20 @@ def test_a_trend_says_which_way_only_the_status_says_whether_it_is_good():
 def test_a_trend_says_whether_it_goes_the_way_of_the_objective():
     """Reader 3: « ↓ en baisse » alone did not say whether falling was good news."""
     falling = line_of([committees_held([("2023", "DCP", 2), ("2024", "DCP", 5), ("2025", "DCP", 4)])], code="COT")
-    assert plain(trend_text(falling)) == "↓ en baisse depuis 2024, à l’inverse de l’objectif"
+    late = replace(falling, status=Status.LATE)
+    assert plain(trend_text(late)) == "↓ en baisse depuis 2024, à l’inverse de l’objectif"
     emissions = replace(committees_held([("2024", "DCP", 9), ("2025", "DCP", 7)]),
                         direction=ImprovementDirection.DOWN, baseline=Decimal(10), target=Decimal(2))
     assert plain(trend_text(line_of([emissions], code="COT"))) == "↓ en baisse depuis 2024, dans le bon sens"
+
+
+def test_a_fall_on_track_does_not_contradict_the_status():
+    """Reader 4, B6: « ↓ en baisse, à l’inverse de l’objectif » next to « En bonne voie »."""
+    falling = line_of([committees_held([("2023", "DCP", 2), ("2024", "DCP", 5), ("2025", "DCP", 4)])], code="COT")
+    assert falling.status is Status.ON_TRACK and falling.trend.improved is False
+    assert plain(trend_text(falling)) == "↓ en baisse depuis 2024, mais toujours sur la trajectoire"
+    achieved = replace(falling, status=Status.ACHIEVED)
+    assert plain(trend_text(achieved, with_period=False)) == "↓ en baisse, mais la cible reste atteinte"
 
 
 def test_a_mean_is_shown_to_one_decimal_place_like_the_values_typed():
@@ -257,3 +287,14 @@ def test_the_status_without_a_target_reads_the_same_in_the_counts_and_on_each_li
     from domain.summary.wording import status_count_label, status_title
 
     assert (status_count_label(Status.NO_TARGET, 2), status_title(Status.NO_TARGET)) == ("sans cible", "Sans cible")
+
+
+def test_the_report_rules_read_the_emissions_unit_out_in_words():
+    """Reader 4, B22: « t CO₂e » is a notation an élu·e may not know."""
+    emissions = replace(committees_held([("2024", "DCP", 9), ("2025", "DCP", 7)]), unit=Unit.TCO2E,
+                        direction=ImprovementDirection.DOWN, baseline=Decimal(10), target=Decimal(2))
+    summary = compute_summary([emissions], [DirectorateInfo("DCP")], date(2026, 3, 1), scope=EVERYONE)
+    assert "« t CO₂e » se lit « tonnes équivalent CO₂ »." in [plain(item) for item in rules_items(summary)]
+    others = compute_summary([committees_held([("2025", "DCP", 3)])], [DirectorateInfo("DCP")], date(2026, 3, 1),
+                             scope=EVERYONE)
+    assert not any("CO₂" in item for item in rules_items(others))

@@ -25,6 +25,7 @@ from domain.summary.card import (
 )
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
+from domain.summary.wording import completeness_headline
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()
@@ -284,3 +285,19 @@ def test_directorates_up_to_date_are_named_with_their_noun_and_the_periods_due_a
     assert "Deux directions sur deux sont à jour pour l’année 2025." in shown and "période en cours" not in shown
     late = texts(summary_detail_card_content(compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)))
     assert "1 indicateur saisi sur 2 (50 %)" in late
+
+
+def test_the_up_to_date_count_says_it_counts_only_the_directorates_with_something_to_fill():
+    """Reader 4, B9: « Six directions sur sept sont à jour » while eight directorates are listed."""
+    infos = [*DIRECTORATES, DirectorateInfo("DAJ", "Direction des affaires juridiques")]
+    catalogue = [
+        indicator("A", values=[("2025", "DRC", 150)]),
+        indicator("B", values=[("2025", "DCP", 150)], directorates=("DCP",)),
+    ]
+    summary = compute_summary(catalogue, infos, TODAY, scope=EVERYONE)
+    headline = completeness_headline(summary)
+    assert headline == "Deux directions sur les deux qui ont des indicateurs à saisir sont à jour pour l’année 2025."
+    shown = texts(summary_detail_card_content(summary))
+    assert "sur les deux qui ont des indicateurs à saisir" in shown
+    only = compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)
+    assert completeness_headline(only) == "Deux directions sur deux sont à jour pour l’année 2025."

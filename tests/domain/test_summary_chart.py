@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 
 from domain.indicators.catalogue import Axis, ImprovementDirection
@@ -18,6 +19,9 @@ from domain.summary.chart import (
     LABEL_POINTS,
     WIDE,
     Panel,
+    _draw_progress,
+    _progress_labels,
+    _progress_rows,
     _units_per_inch,
     _wrap,
     card_chart_png,
@@ -155,3 +159,13 @@ def test_charts_under_a_heading_leave_out_their_own():
     for panel in Panel:
         report = image(summary_chart_png(summary, panels=(panel,), with_title=False, panel_titles=False))
         assert report.height < image(summary_chart_png(summary, panels=(panel,), with_title=False)).height
+
+
+def test_the_progress_axis_says_it_measures_the_way_to_the_target_not_the_value():
+    """Reader 4, B18: an axis 0–125 % without a title made « 38 % » read as IND-01's value (64,5 %)."""
+    summary = compute_summary(*catalogue(5, 10), TODAY, scope=EVERYONE)
+    for layout in (WIDE, COMPACT):
+        rows = _progress_rows(summary)
+        axes = Figure(figsize=(layout.width_inches, 4)).add_axes((0.4, 0.3, 0.55, 0.6))
+        _draw_progress(axes, rows, _progress_labels(rows, layout), layout)
+        assert axes.get_xlabel() == "Part du chemin parcouru vers la cible"

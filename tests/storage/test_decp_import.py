@@ -96,7 +96,7 @@ async def test_a_newer_state_corrects_the_value_in_the_history_naming_the_previo
     ]
     assert first_quarter[-1].entered_by == "Camille Martin"
     comment = first_quarter[-1].comment  # comments keep their no-break spaces
-    assert "Calculé depuis les DECP : 150 000 € HT sur 510 000 € HT de marchés notifiés" in comment
+    assert "Calculé depuis les DECP\u00a0: 150\u202f000\u00a0€ sur 510\u202f000\u00a0€ de marchés notifiés (montants HT)" in comment
     # Issue #17, point 15: a contributor reads this comment, not a file name.
     assert "source : les données essentielles importées le " in comment.replace("\u00a0", " ")
     assert "flat.json" not in comment
