@@ -230,11 +230,11 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def joined(items: Sequence[str]) -> str:
-    """« A », « A et B », « A, B et C »."""
+def joined(items: Sequence[str], conjunction: str = "et") -> str:
+    """« A », « A et B », « A, B et C »; « A, B ou C » with `conjunction="ou"`."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 _UNITS = (

@@ -6,7 +6,7 @@ import random
 
 from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
-from domain.cards import help_card, help_topic_named
+from domain.cards import help_card, help_summary_line, help_topic_named
 from domain.people import PersonView, Role
 from domain.text import fold
 
@@ -58,6 +58,9 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             show_help,
             intent="help",
             help_line="« aide » : ce sommaire ; « aide comités », « aide indicateurs » : une section en entier",
+            help_line_for=lambda person: help_summary_line(
+                [c.topic for c in router.available_to(person)], person.role if person else None
+            ),
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -80,6 +83,11 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             who_am_i,
             intent="whoami",
             help_line="« qui suis-je ? » : votre rôle et votre direction",
+            help_line_for=lambda person: (
+                "« qui suis-je ? » : votre rôle et votre direction"
+                if person is not None and person.directorate_code
+                else "« qui suis-je ? » : votre rôle"
+            ),
             example="qui suis-je ?",
             in_groups=GroupReply.HERE,
         ),

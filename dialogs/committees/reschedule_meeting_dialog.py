@@ -154,7 +154,7 @@ class RescheduleMeetingDialog(SpaserDialog):
             return await step.end_dialog(None)
         tz = self._service.timezone
         await step.context.send_activity(
-            f"C’est fait : le {change.meeting.numbered} a lieu le "
+            f"C’est fait : le {change.meeting.label.lower()} a lieu le "
             f"{format_datetime_fr(change.meeting.starts_at, tz)}. Ses membres vont recevoir le changement de date, "
             f"et {counted(len(change.new_reminders), 'rappel')} "
             f"{agreed(len(change.new_reminders), 'est reprogrammé', 'sont reprogrammés')}."

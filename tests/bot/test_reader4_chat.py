@@ -1,0 +1,54 @@
+"""What a fourth careful French reader circled in one end-to-end run (/work/helpers/reader4.md), in
+the chat with the real bot and the demo organisation; the point's number in each test's docstring."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo import DEMO_PEOPLE, load_demo
+from domain.indicators.values import warm_up
+from domain.people import Role
+from tests.conftest import texts
+
+
+@pytest.fixture(scope="module", autouse=True)
+def recognizers():
+    warm_up()
+
+
+def _demo_person(role: Role):
+    return next(p for p in DEMO_PEOPLE if p.role is role and (role is not Role.CONTRIBUTOR or p.directorate == "DCP"))
+
+
+def plain(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+async def test_the_help_offers_only_the_sections_the_person_has(runtime, talk, tmp_path):
+    """A1, B20: someone without a role read « aide comités », « aide indicateurs » and « votre rôle et
+    votre direction », with neither sections nor directorate."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    stranger = plain(texts(await talk("aad-nobody", "Alex Inconnu").say("aide")))
+    official = _demo_person(Role.OFFICIAL)
+    elue = plain(texts(await talk(official.aad_object_id, official.name).say("aide")))
+    contributor = _demo_person(Role.CONTRIBUTOR)
+    contributrice = plain(texts(await talk(contributor.aad_object_id, contributor.name).say("aide")))
+
+    assert "« aide » : ce sommaire" in stranger and "aide comités" not in stranger and "aide indicateurs" not in stranger
+    assert "« qui suis-je ? » : votre rôle" in stranger
+    assert "votre direction" not in stranger and "votre direction" not in elue
+    assert "« aide » : ce sommaire ; « aide comités », « aide indicateurs » : une section en entier" in elue
+    assert "« qui suis-je ? » : votre rôle et votre direction" in contributrice
+
+
+async def test_the_reply_to_a_planned_meeting_shows_no_number_nobody_types(runtime, talk):
+    """A2: « C’est planifié : comité technique n° 2 » for the first comité technique, the number being
+    shared by every kind of committee."""
+    lead = talk("lead-aad", "Camille Martin")
+    for line in ("planifier un COPIL le 12 mars à 14h", "salle du conseil", "Bilan", "oui"):
+        await lead.say(line)
+    for line in ("planifier un comité technique le 19 mars à 14h", "salle 204", "Bilan", "oui"):
+        done = plain(texts(await lead.say(line)))
+
+    assert "C’est planifié : **comité technique** le vendredi 19 mars 2027 à 14 h 00." in done, done
+    assert "n°" not in done
