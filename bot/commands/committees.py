@@ -262,7 +262,7 @@ def build_commands(
             (rf"^(annule[rz]?|supprime[rz]?) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             cancel,
             roles=LEAD_ONLY,
-            help_line="« annuler le comité n° 3 » : annuler un comité planifié (j’en informe ses membres)",
+            help_line="« annuler le comité n° 3 » : annuler un comité planifié (j’en informe ses membres)",
             topic=TOPIC,
             in_groups=GroupReply.HERE,
         ),

@@ -54,7 +54,7 @@ async def choose_meeting(
         named = await service.repository.get_meeting(meeting_id)
         if named is not None and kind and named.kind != CommitteeKind(kind):
             await step.context.send_activity(
-                f"Le comité n° {meeting_id} est un {named.label.lower()}, pas un "
+                f"Le comité n° {meeting_id} est un {named.label.lower()}, pas un "
                 f"{default_committee_types()[CommitteeKind(kind)].label.lower()}. Tapez « lister les comités » pour "
                 "voir leurs numéros."
             )
