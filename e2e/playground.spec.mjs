@@ -446,14 +446,14 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   const text = 'Le bilan 2026 du SPASER sera présenté au prochain COPIL : merci de le lire avant la séance.';
   await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du COPIL/);
   // The COPIL's members by default: the élu·es and the SPASER leads (the author excepted).
-  const replies = await chat.say(text, /Voulez-vous envoyer ce message à 1 destinataire \?/);
+  const replies = await chat.say(text, /Voulez-vous envoyer ce message à Adele Vance \?/);
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
   assert.match(preview, /Envoi à :\nmembres du COPIL/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore ouvert de conversation avec l’assistant/);
-  await chat.say('oui', /Envoi en cours à 1 destinataire /);
+  await chat.say('oui', /Envoi en cours à Adele Vance /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Compte rendu de votre diffusion'),

@@ -9,6 +9,7 @@ from bot.demo import DEMO_PEOPLE, load_demo
 from domain.indicators.values import warm_up
 from domain.people import Role
 from tests.conftest import texts
+from tests.summary_support import organisation
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -52,3 +53,15 @@ async def test_the_reply_to_a_planned_meeting_shows_no_number_nobody_types(runti
 
     assert "C’est planifié : **comité technique** le vendredi 19 mars 2027 à 14 h 00." in done, done
     assert "n°" not in done
+
+
+async def test_a_broadcast_to_one_person_names_her(runtime, talk, sqlite_database, connector):
+    """C25: « Voulez-vous envoyer ce message à 1 destinataire ? », the preview naming Adele Vance."""
+    await organisation(sqlite_database, connector.url)
+    lead = talk("aad-camille@ville.fr", "Camille Martin")
+    await lead.say("diffuser un message à la direction DCP")
+    preview = plain(texts(await lead.say("Pensez à saisir vos indicateurs.")))
+    sent = plain(texts(await lead.say("oui")))
+
+    assert "Voulez-vous envoyer ce message à Nadia Benali ?" in preview, preview
+    assert sent.startswith("Envoi en cours à Nadia Benali (direction DCP)."), sent
