@@ -29,6 +29,7 @@ from dialogs.committees.meeting_when import (
 from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind, default_committee_types
 from domain.committees.meeting_dates import MeetingDateReader
+from domain.committees.messages import no_meeting_text
 from domain.errors import DomainError
 from domain.text import agreed, counted
 from storage.committees.service import CommitteeService
@@ -62,7 +63,7 @@ async def choose_meeting(
         return await step.next(meeting_id)
     upcoming = await service.upcoming(CommitteeKind(kind) if kind else None)
     if not upcoming:
-        await step.context.send_activity("Aucun comité à venir n’est planifié. Tapez « planifier un COPIL » pour en créer un.")
+        await step.context.send_activity(f"{no_meeting_text()} Tapez « planifier un COPIL » pour en créer un.")
         return await step.end_dialog(None)
     if len(upcoming) == 1 or next_only:
         return await step.next(upcoming[0].id)

@@ -23,6 +23,13 @@ UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
 KIND_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
 
 
+def no_meeting_text(kind: CommitteeKind | None = None) -> str:
+    """« Aucune réunion de comité n’est planifiée pour le moment. »: one wording wherever no meeting is
+    ahead (« prochain comité », « lister les comités », « déplacer un comité »)."""
+    what = f"de {KIND_NAMES[kind]}" if kind else "de comité"
+    return f"Aucune réunion {what} n’est planifiée pour le moment."
+
+
 def _title(text: str) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "size": "Medium", "weight": "Bolder", "wrap": True}
 

@@ -65,3 +65,13 @@ async def test_a_broadcast_to_one_person_names_her(runtime, talk, sqlite_databas
 
     assert "Voulez-vous envoyer ce message à Nadia Benali ?" in preview, preview
     assert sent.startswith("Envoi en cours à Nadia Benali (direction DCP)."), sent
+
+
+async def test_no_meeting_ahead_is_said_one_way(runtime, talk):
+    """C26: « Aucune réunion de comité n’est planifiée pour le moment. » then « Aucun comité à venir n’est
+    planifié. » for the same absence."""
+    lead = talk("lead-aad", "Camille Martin")
+    said = [plain(texts(await lead.say(line))) for line in ("prochain comité", "lister les comités", "déplacer un comité")]
+
+    assert said[0] == "Aucune réunion de comité n’est planifiée pour le moment.", said
+    assert said[1] == said[0] and said[2].startswith(said[0]), said
