@@ -75,3 +75,17 @@ async def test_no_meeting_ahead_is_said_one_way(runtime, talk):
 
     assert said[0] == "Aucune réunion de comité n’est planifiée pour le moment.", said
     assert said[1] == said[0] and said[2].startswith(said[0]), said
+
+
+async def test_a_directorate_is_introduced_one_way_without_nested_brackets(runtime, talk, tmp_path):
+    """B16: « DAJ : Direction… » in the list, « direction DCP (Direction de la commande publique) » in
+    « qui suis-je »; one form, « Direction de la commande publique (DCP) »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    lead = _demo_person(Role.LEAD)
+    contributor = _demo_person(Role.CONTRIBUTOR)
+    listed = plain(texts(await talk(lead.aad_object_id, lead.name).say("lister les directions")))
+    who = plain(texts(await talk(contributor.aad_object_id, contributor.name).say("qui suis-je")))
+
+    assert "- Direction de la commande publique (DCP)" in listed and "DCP :" not in listed, listed
+    assert "pour la direction de la commande publique (**DCP**)." in who, who
+    assert "(Direction" not in who
