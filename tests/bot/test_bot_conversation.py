@@ -62,7 +62,7 @@ async def test_who_am_i_tells_role_and_directorate(talk, runtime):
     await register(runtime, "nadia@ville.fr", Role.CONTRIBUTOR, "DCP", aad="nadia-aad", name="Nadia Benali")
     assert "responsable du SPASER" in texts(await talk("lead-aad").say("qui suis-je ?"))
     nadia = texts(await talk("nadia-aad", "Nadia Benali").say("Qui suis je"))
-    assert "contributeur·rice pour la direction de la commande publique (**DCP**)" in nadia
+    assert "contributeur·rice pour la direction **DCP**" in nadia
     assert "pas encore de rôle" in texts(await talk("nobody-aad", "Paul").say("qui suis-je"))
 
 
