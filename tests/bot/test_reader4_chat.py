@@ -89,3 +89,25 @@ async def test_a_directorate_is_introduced_one_way_without_nested_brackets(runti
     assert "- Direction de la commande publique (DCP)" in listed and "DCP :" not in listed, listed
     assert "pour la direction de la commande publique (**DCP**)." in who, who
     assert "(Direction" not in who
+
+
+async def test_a_count_in_the_form_says_what_it_counts(runtime, talk, tmp_path):
+    """C29: « Valeur (nombre) » next to « Valeur (personnes) » and « Valeur (jours) »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    contributor = _demo_person(Role.CONTRIBUTOR)
+    [form] = [a for a in await talk(contributor.aad_object_id, contributor.name).say("formulaire indicateurs") if a.attachments]
+    labels = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Input.Text" and str(node.get("id", "")).startswith("valeur|"):
+                labels.append(node["label"])
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(form.attachments[0].content)
+    assert labels and "Valeur (nombre)" not in labels, labels
+    assert any(label.startswith("Valeur (marchés") or label.startswith("Valeur (comités") for label in labels), labels
