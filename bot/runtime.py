@@ -323,7 +323,7 @@ def build_runtime(
     router.add(*indicator_commands.build_commands(services.catalogue, services.values, services.directorates, tz))
     router.add(
         *committee_commands.build_commands(
-            services.committees, services.dates, services.people, services.calendar_links, tz
+            services.committees, services.dates, services.people, services.calendar_links, tz, services.summary
         )
     )
     router.add(*summary_commands.build_commands(services.summary, services.summary_links, services.summary.repository, tz))

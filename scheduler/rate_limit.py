@@ -19,26 +19,55 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
+from bisect import bisect_left, bisect_right
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 from domain.outbox import RateLimits, Window
 
 
 class Stamp:
-    """When a send was let through, moved to when Teams answered it."""
+    """When a send was let through, moved to when Teams answered it; in the logs that count it."""
 
-    __slots__ = ("at",)
+    __slots__ = ("at", "logs")
 
     def __init__(self, at: float) -> None:
         self.at = at
+        self.logs: tuple[_Log, ...] = ()
 
 
-@dataclass
 class _Log:
-    stamps: deque[Stamp] = field(default_factory=deque)
+    """The instants of the recent sends, in order (a parallel list of their stamps), so that a
+    check is two bisections instead of sorting the window's sends."""
+
+    __slots__ = ("times", "stamps")
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.stamps: list[Stamp] = []
+
+    def add(self, stamp: Stamp) -> None:
+        at, times = stamp.at, self.times
+        index = len(times) if not times or at >= times[-1] else bisect_right(times, at)
+        times.insert(index, at)
+        self.stamps.insert(index, stamp)
+
+    def remove(self, stamp: Stamp) -> None:
+        times, stamps = self.times, self.stamps
+        index, end = bisect_left(times, stamp.at), bisect_right(times, stamp.at)
+        while index < end and stamps[index] is not stamp:
+            index += 1
+        if index < end:
+            del times[index], stamps[index]
+
+    def forget_until(self, instant: float) -> None:
+        count = bisect_right(self.times, instant)
+        if count:
+            del self.times[:count], self.stamps[:count]
+
+    def in_window(self, since: float) -> int:
+        """How many sends are later than `since`."""
+        return len(self.times) - bisect_right(self.times, since)
 
 
 class SlidingWindowLimiter:
@@ -64,15 +93,9 @@ class SlidingWindowLimiter:
         wait = 0.0
         for window in windows:
             span = window.seconds + self.limits.margin_seconds
-            in_window = sorted(stamp.at for stamp in log.stamps if stamp.at > now - span)
-            if len(in_window) >= window.limit:
-                wait = max(wait, in_window[-window.limit] + span - now)
+            if log.in_window(now - span) >= window.limit:
+                wait = max(wait, log.times[-window.limit] + span - now)
         return wait
-
-    @staticmethod
-    def _forget_old(log: _Log, now: float, horizon: float) -> None:
-        while log.stamps and log.stamps[0].at <= now - horizon:
-            log.stamps.popleft()
 
     def delay_for(self, conversation_id: str) -> float:
         """Seconds to wait before a send to this conversation is allowed (0 = now)."""
@@ -100,7 +123,15 @@ class SlidingWindowLimiter:
         try:
             yield
         finally:
-            stamp.at = max(stamp.at, self._now())
+            self._answered(stamp)
+
+    def _answered(self, stamp: Stamp) -> None:
+        """Counted again from now, even if it was forgotten meanwhile (a send slower than a window)."""
+        for log in stamp.logs:
+            log.remove(stamp)
+        stamp.at = max(stamp.at, self._now())
+        for log in stamp.logs:
+            log.add(stamp)
 
     def _conversation_delay(self, conversation_id: str) -> float:
         conversation = self._conversations.get(conversation_id)
@@ -117,11 +148,14 @@ class SlidingWindowLimiter:
         now = self._now()
         stamp = Stamp(now)
         conversation = self._conversations.setdefault(conversation_id, _Log())
+        stamp.logs = (self._app, conversation)
         for log, horizon in ((self._app, self._app_horizon), (conversation, self._conversation_horizon)):
-            self._forget_old(log, now, horizon)
-            log.stamps.append(stamp)
+            log.forget_until(now - horizon)
+            log.add(stamp)
         if len(self._conversations) > 10_000:
             self._conversations = {
-                key: log for key, log in self._conversations.items() if log.stamps[-1].at > now - self._conversation_horizon
+                key: log
+                for key, log in self._conversations.items()
+                if log.times and log.times[-1] > now - self._conversation_horizon
             }
         return stamp

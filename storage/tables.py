@@ -1,6 +1,6 @@
 """Imports every table module so that SQLModel.metadata is complete (migrations, schema test)."""
 
-from storage import activities, bot_state, health, outbox, people, public_page  # noqa: F401
+from storage import activities, bot_state, data_versions, health, outbox, people, public_page  # noqa: F401
 from storage.broadcasts import repository as broadcast_tables  # noqa: F401
 from storage.committees import tables as committee_tables  # noqa: F401
 from storage.decp import tables as decp_tables  # noqa: F401

@@ -23,8 +23,10 @@ from domain.committees.calendar import CalendarLinks
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card, no_meeting_text
 from domain.errors import DomainError
+from domain.summary.attention import counted_by
 from storage.committees.service import CommitteeService
 from storage.people import PeopleRepository
+from storage.summary.service import SummaryService
 
 TOPIC = "Comités"
 
@@ -57,7 +59,12 @@ WHICH_COMMITTEE = "Précisez le comité : « COPIL » (comité de pilotage) o
 
 
 def build_commands(
-    service: CommitteeService, dates: MeetingDateReader, people: PeopleRepository, links: CalendarLinks, tz: str
+    service: CommitteeService,
+    dates: MeetingDateReader,
+    people: PeopleRepository,
+    links: CalendarLinks,
+    tz: str,
+    summaries: SummaryService,
 ) -> list[Command]:
     async def plan_meeting(call: CommandCall) -> None:
         try:
@@ -125,8 +132,13 @@ def build_commands(
     async def check_cadence(call: CommandCall) -> None:
         types = await service.types()
         warnings = await service.cadence_warnings()
+        try:
+            counted = counted_by(await summaries.for_person(call.person))
+        except DomainError:
+            counted = {}
         await call.turn_context.send_activity(
-            "**Cadence des comités** (12 derniers mois et 12 prochains mois)\n\n" + "\n\n".join(cadence_lines(types, warnings))
+            "**Cadence des comités** (12 derniers mois et 12 prochains mois)\n\n"
+            + "\n\n".join(cadence_lines(types, warnings, counted))
         )
 
     async def set_cadence(call: CommandCall) -> None:
@@ -233,7 +245,7 @@ def build_commands(
             ),
             year_plan,
             roles=LEAD_ONLY,
-            help_line="« proposer un calendrier » : une année de comités à la cadence recommandée",
+            help_line="« proposer un calendrier » : une année de comités, chacun à sa cadence",
             topic=TOPIC,
             example="proposer un calendrier",
             in_groups=GroupReply.HERE,

@@ -72,6 +72,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
         await call.turn_context.send_activity(
             card_message(content, f"{wording.TITLE} : {wording.headline_text(summary)}")
         )
+        await service.record_shown(call.person.id, summary)
 
     async def export(call: CommandCall) -> None:
         folded = fold(call.text)

@@ -21,7 +21,7 @@ from dialogs.base import SpaserDialog, current_person
 from dialogs.cards import card_message
 from dialogs.committees.meeting_when import read_answer, when_prompt, when_validator
 from domain.clock import format_date_fr, format_datetime_fr
-from domain.committees.cadence import CommitteeKind
+from domain.committees.cadence import CommitteeKind, cadence_name
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.messages import cadence_lines, year_plan_card
 from domain.committees.year_plan import MeetingProposal
@@ -43,7 +43,7 @@ def _decode(items: list[dict]) -> list[MeetingProposal]:
 
 class YearPlanDialog(SpaserDialog):
     help_text = (
-        "Je propose une année de comités à la cadence recommandée (comités de pilotage et comités techniques), "
+        "Je propose une année de comités de pilotage et de comités techniques, chacun à sa cadence, "
         "sur des jours ouvrés hors jours fériés. Tapez « tout accepter » ou « modifier 2 le 9 mars à 10 h »."
     )
     cancel_text = "C’est annulé : aucun nouveau comité n’a été planifié."
@@ -83,12 +83,13 @@ class YearPlanDialog(SpaserDialog):
                 await step.context.send_activity(error.message)
                 return await step.end_dialog(None)
             if not proposal.proposals:
+                cadence = cadence_name((await self._service.types()).values())
                 await step.context.send_activity(
                     (
-                        "Le comité déjà planifié sur les 12 prochains mois atteint la cadence recommandée"
+                        f"Le comité déjà planifié sur les 12 prochains mois atteint {cadence}"
                         if len(proposal.kept) == 1
                         else f"Les {len(proposal.kept)} comités déjà planifiés sur les 12 prochains mois atteignent "
-                        "la cadence recommandée"
+                        f"{cadence}"
                     )
                     + " : je n’ai rien à proposer de plus."
                 )

@@ -86,8 +86,7 @@ class CommitteeType:
     def cadence_clause(self) -> str:
         """« la cadence recommandée est de 3 à 4 par an » for the advised range; « la cadence retenue
         est de 2 par an » for one the organisation set. Never « prévue »: that is what is planned."""
-        word = "recommandée" if self.is_recommended else "retenue"
-        return f"la cadence {word} est {self.range_with_preposition()}"
+        return f"{cadence_name([self])} est {self.range_with_preposition()}"
 
     def recommended_range_fr(self) -> str:
         if self.min_per_year == self.max_per_year:
@@ -95,6 +94,12 @@ class CommitteeType:
         if self.min_per_year == 0:
             return f"au plus {self.max_per_year} par an"
         return f"{self.min_per_year} à {self.max_per_year} par an"
+
+
+def cadence_name(types: Iterable[CommitteeType]) -> str:
+    """« la cadence recommandée » while every range is the founding text's; « la cadence retenue »
+    once the lead set another: what the summary, the cadence check and the year plan all say."""
+    return "la cadence recommandée" if all(t.is_recommended for t in types) else "la cadence retenue"
 
 
 _DEFAULT_RANGES = {CommitteeKind.COPIL: (1, 2), CommitteeKind.COTECH: (3, 4)}
@@ -272,3 +277,27 @@ def merged_cadence_message(committee_type: CommitteeType, warnings: Sequence[Cad
     else:
         facts = " et ".join(_meetings_phrase(warning.count, warning.window) for warning in (past, coming) if warning)
     return f"{committee_type.label} : {facts}, alors que {committee_type.cadence_clause()}."
+
+
+def committee_type_of(warning: CadenceWarning) -> CommitteeType:
+    """The committee a warning is about, with the range it was checked against."""
+    label = default_committee_types()[warning.kind].label
+    return CommitteeType(warning.kind, label, "", warning.min_per_year, warning.max_per_year)
+
+
+def cadence_sentence(
+    committee_type: CommitteeType, warnings: Sequence[CadenceWarning], counted_by: str | None = None
+) -> str | None:
+    """The one sentence a summary and the cadence check say about a committee whose cadence is off,
+    None when it is kept. `counted_by` (« les réunions tenues sont comptées par l’indicateur IND-14
+    (3 en 2025) ») when an indicator counts its meetings: the meetings held are that indicator's to
+    tell, so only the coming 12 months are checked (« aucune réunion enregistrée » next to « 3
+    comités techniques en 2025 » would read as a contradiction)."""
+    kept = [
+        warning for warning in warnings
+        if warning.kind is committee_type.kind and not (counted_by and warning.window is CadenceWindow.PAST)
+    ]
+    if not kept:
+        return None
+    sentence = merged_cadence_message(committee_type, kept)
+    return f"{sentence[:-1]} ; {counted_by}." if counted_by else sentence

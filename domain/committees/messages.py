@@ -6,13 +6,20 @@ the lead's problem reports quote; the card is what Teams shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from domain.cards import card, fact, im_back, open_url
 from domain.clock import format_date_fr, format_datetime_fr, load_timezone
-from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType
+from domain.committees.cadence import (
+    CadenceWarning,
+    CommitteeKind,
+    CommitteeType,
+    cadence_name,
+    cadence_sentence,
+    committee_type_of,
+)
 from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
@@ -205,13 +212,29 @@ def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | No
     return card(body, [im_back("Tout accepter", "tout accepter"), im_back("Annuler", "annuler")])
 
 
-def cadence_lines(types: dict[CommitteeKind, CommitteeType], warnings: Sequence[CadenceWarning]) -> list[str]:
-    lines = [f"⚠ {warning.message}" for warning in warnings]
-    warned = {warning.kind for warning in warnings}
-    for kind, committee_type in types.items():
-        if kind not in warned:
-            lines.append(
-                f"✅ {committee_type.label} : cadence respectée "
-                f"({'recommandée' if committee_type.is_recommended else 'retenue'} : {committee_type.recommended_range_fr()})."
-            )
+def cadence_lines(
+    types: Mapping[CommitteeKind, CommitteeType],
+    warnings: Sequence[CadenceWarning],
+    counted_by: Mapping[CommitteeKind, str] | None = None,
+) -> list[str]:
+    """One sentence per committee, worded as the summary's cadence alert: ⚠ past and coming 12 months
+    together when off, ✅ for a committee of `types` whose cadence is kept. `counted_by`: per
+    committee, the clause naming the indicator that counts its meetings (`cadence_sentence`)."""
+    counted_by = counted_by or {}
+    lines = []
+    for kind in CommitteeKind:
+        of_kind = [warning for warning in warnings if warning.kind is kind]
+        committee_type = types.get(kind) or (committee_type_of(of_kind[0]) if of_kind else None)
+        if committee_type is None:
+            continue
+        counted = counted_by.get(kind)
+        alert = cadence_sentence(committee_type, of_kind, counted)
+        if alert:
+            lines.append(f"⚠ {alert}")
+        elif kind in types:
+            kept = f"{cadence_name([committee_type])}, {committee_type.range_with_preposition()}, est respectée"
+            if counted:
+                lines.append(f"✅ {committee_type.label} : {kept} dans les 12 prochains mois ; {counted}.")
+            else:
+                lines.append(f"✅ {committee_type.label} : {kept}.")
     return lines

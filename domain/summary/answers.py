@@ -56,7 +56,10 @@ def not_up_to_date_answer(summary: Summary) -> str:
 
 
 def _listed(lines: list[IndicatorLine], describe) -> list[str]:
-    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} — {describe(line)}" for line in lines[:MAX_LINES]]
-    if len(lines) > MAX_LINES:
+    """At most `MAX_LINES`, the others counted; when only a few are left (`wording.NAMED_REST`) they
+    are listed too: their lines name them, with what a count would have hidden."""
+    limit = len(lines) if wording.rest_is_named(len(lines) - MAX_LINES) else MAX_LINES
+    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} — {describe(line)}" for line in lines[:limit]]
+    if len(lines) > limit:
         shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
     return shown

@@ -14,14 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.committees.cadence import (
-    CadenceWindow,
-    CommitteeKind,
-    CommitteeType,
-    committee_kind_in,
-    default_committee_types,
-    merged_cadence_message,
-)
+from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
 from domain.indicators.values import Unit
 from domain.summary import wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
@@ -29,7 +22,8 @@ from domain.text import counted, fold, joined
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
-the others are counted: the « Indicateurs en retard » list above names them."""
+the others are counted when more than `wording.NAMED_REST` (else named too): the « Indicateurs en
+retard » list above names them."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,8 @@ def _named(line: IndicatorLine) -> str:
 def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, ...]:
     decisions = []
     if late:
-        named = [_named(line) for line in late[:NAMED_FOR_CATCH_UP]]
+        kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
+        named = [_named(line) for line in late[:kept]]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
         decisions.append(f"Mesures de rattrapage pour {joined(named)}.")
@@ -112,26 +107,27 @@ def cadence_alerts(summary: Summary) -> tuple[str, ...]:
     tenus dans l’année »), the meetings held are the indicator's to tell: the alert keeps the coming
     months and quotes the indicator's own figure and period, so the two never disagree (« aucune
     réunion enregistrée » next to « 3 comités techniques en 2024 » read as a contradiction)."""
+    counted = counted_by(summary)
     alerts = []
     for kind in CommitteeKind:
         warnings = [warning for warning in summary.cadence_warnings if warning.kind is kind]
-        if not warnings:
-            continue
+        alert = cadence_sentence(committee_type_of(warnings[0]), warnings, counted.get(kind)) if warnings else None
+        if alert:
+            alerts.append(alert)
+    return tuple(alerts)
+
+
+def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
+    """Per committee whose meetings an indicator counts: « les réunions tenues sont comptées par
+    l’indicateur IND-14 (3 en 2025) », for `cadence_sentence`."""
+    clauses = {}
+    for kind in CommitteeKind:
         counting = _counting_indicator(summary, kind)
         if counting is not None:
-            warnings = [warning for warning in warnings if warning.window is not CadenceWindow.PAST]
-            if not warnings:
-                continue
-        committee_type = CommitteeType(kind, default_committee_types()[kind].label, "",
-                                       warnings[0].min_per_year, warnings[0].max_per_year)
-        alert = merged_cadence_message(committee_type, warnings)
-        if counting is not None:
-            alert = (
-                f"{alert[:-1]} ; les réunions tenues sont comptées par l’indicateur {counting.code} "
-                f"({wording.value_text(counting)})."
+            clauses[kind] = (
+                f"les réunions tenues sont comptées par l’indicateur {counting.code} ({wording.value_text(counting)})"
             )
-        alerts.append(alert)
-    return tuple(alerts)
+    return clauses
 
 
 def _counting_indicator(summary: Summary, kind: CommitteeKind) -> IndicatorLine | None:

@@ -18,6 +18,7 @@ line that says how many are left out (the exported report has them all). Thirty 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -29,7 +30,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
-from domain.text import agreed, counted_in_words, directorates_text, excerpt
+from domain.text import agreed, counted_in_words, directorates_text, excerpt, joined
 
 MAX_CARD_BYTES = 26_500
 MAX_LISTED_DIRECTORATES = 10
@@ -122,6 +123,17 @@ def summary_detail_card_content(
         limit = limit * 3 // 4
 
 
+def summary_fingerprint(summary: Summary, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
+    """What a person reads in the summary, in 64 characters: two summaries with the same fingerprint
+    show the same figures, statuses, reports and meetings (the compact card and every row of the
+    detail; the chart link, new at each sending, left out)."""
+    read = [
+        summary_card_content(summary, timezone=timezone),
+        _detail(summary, timezone, (), len(summary.lines), cut_names=False),
+    ]
+    return hashlib.sha256(json.dumps(read, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def _card(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "type": "AdaptiveCard",
@@ -140,7 +152,7 @@ def _title(summary: Summary, title: str) -> list[dict[str, Any]]:
 
 
 def _attention(summary: Summary) -> dict[str, Any]:
-    """The few indicators that need attention, and how many more the detail holds."""
+    """The few indicators that need attention, and the others the detail holds: named when few, else counted."""
     points = attention_points(summary)
     items: list[dict[str, Any]] = [_text("Points d’attention", weight="Bolder", size="Medium")]
     shown = points.indicators[:MAX_ATTENTION_ITEMS]
@@ -148,10 +160,13 @@ def _attention(summary: Summary) -> dict[str, Any]:
     if not shown:
         items.append(_text("Aucun indicateur en retard ni manquant pour la période à renseigner.", isSubtle=True,
                            spacing="Small"))
-    others = len(points.indicators) - len(shown)
-    if others:
-        more = "autre indicateur" if others == 1 else "autres indicateurs"
-        items.append(_text(f"… et {others} {more} à suivre : voir le détail.", size="Small", isSubtle=True))
+    rest = points.indicators[len(shown):]
+    if wording.rest_is_named(len(rest)):
+        named = joined([wording.short_name(line) for line in rest])
+        items.append(_text(f"Également à suivre (voir le détail) : {named}.", size="Small", isSubtle=True))
+    elif rest:
+        items.append(_text(f"… et {len(rest)} autres indicateurs à suivre : voir le détail.", size="Small",
+                           isSubtle=True))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 

@@ -21,7 +21,7 @@ from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
-from domain.text import agreed, collation_key, sorted_names, typographic_apostrophes
+from domain.text import agreed, collation_key, joined, sorted_names, typographic_apostrophes
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 KEPT_TOGETHER_ROWS = 8
@@ -45,10 +45,12 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
         _group(
             ("Indicateur en retard", "Indicateurs en retard"),
             [f"{line.code} {line.label} — {wording.late_text(line)}" for line in points.late],
+            [wording.short_name(line) for line in points.late],
         ),
         _group(
             ("Indicateur non renseigné pour la période attendue", "Indicateurs non renseignés pour la période attendue"),
             [f"{line.code} {line.label} — {wording.value_text(line)}" for line in points.not_reported],
+            [wording.short_name(line) for line in points.not_reported],
         ),
         _group(
             ("Direction en attente", "Directions en attente"),
@@ -61,12 +63,17 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     return [group for group in groups if group.items]
 
 
-def _group(headings: tuple[str, str], items: list[str], *, counted: bool = True) -> AttentionGroup:
-    """`headings`: the singular and plural heading, chosen by the number of items."""
+def _group(
+    headings: tuple[str, str], items: list[str], names: list[str] | None = None, *, counted: bool = True
+) -> AttentionGroup:
+    """`headings`: the singular and plural heading, chosen by the number of items; `names`: a short
+    name per item, to name the few left out rather than count them."""
     shown = tuple(items[:MAX_ATTENTION_LINES])
     more = None
-    if len(items) > len(shown):
-        left = len(items) - len(shown)
+    left = len(items) - len(shown)
+    if names and wording.rest_is_named(left):
+        more = f"Également (voir le détail ci-après) : {joined(names[len(shown):])}."
+    elif left:
         more = f"… et {left} {'autre' if left == 1 else 'autres'} : voir le détail ci-après."
     heading = agreed(len(items), *headings)
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)

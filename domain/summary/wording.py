@@ -14,7 +14,7 @@ from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.values import Unit
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
-from domain.text import agreed, counted, counted_in_words, directorates_text, joined, number_in_words
+from domain.text import agreed, counted, counted_in_words, directorates_text, excerpt, joined, number_in_words
 
 TITLE = "Synthèse SPASER"
 ALL_DIRECTORATES = "Toutes les directions"
@@ -88,6 +88,21 @@ def status_title(status: Status) -> str:
 def status_count_label(status: Status, count: int) -> str:
     singular, plural = _STATUS_PLURALS[status]
     return singular if count <= 1 else plural
+
+
+NAMED_REST = 3
+"""Up to this many indicators left out of a list are named rather than counted: « IND-05 (Repas
+bio) et IND-07 (Clauses sociales) » says what « 2 autres indicateurs » hides."""
+SHORT_LABEL_CHARACTERS = 40
+
+
+def short_name(line: IndicatorLine) -> str:
+    """« IND-05 (Part des achats auprès des structures…) »: the code, and enough of the label to recognise it."""
+    return f"{line.code} ({excerpt(line.label, SHORT_LABEL_CHARACTERS)})"
+
+
+def rest_is_named(count: int) -> bool:
+    return 0 < count <= NAMED_REST
 
 
 def indicator_count(count: int) -> str:

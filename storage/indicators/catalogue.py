@@ -10,7 +10,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
 from domain.indicators.catalogue import (
@@ -42,9 +42,6 @@ from storage.indicators.tables import Indicator, IndicatorDirectorate, Indicator
 from storage.people import Directorate
 from storage.unit_of_work import UnitOfWork
 
-_VERSION = select(func.count(), func.max(Indicator.__table__.c.updated_at)).select_from(Indicator.__table__)
-"""Asked before every question that is not a command: built once."""
-
 
 class IndicatorCatalogue:
     """Every public call is one unit of work; an edit empties the cache the value recording reads."""
@@ -58,17 +55,6 @@ class IndicatorCatalogue:
             snapshot = await load_snapshot(session)
         views = [indicator_view(indicator, snapshot) for indicator in snapshot.indicators.values()]
         return sorted((v for v in views if include_inactive or v.active), key=lambda v: v.code)
-
-    async def version(self) -> tuple:
-        """Changes whenever an indicator is added, removed or edited: one cheap statement for
-        readers that keep what they built from the catalogue."""
-        async with self._db.transaction() as connection:
-            return await self.version_in(connection)
-
-    @staticmethod
-    async def version_in(connection: AsyncConnection) -> tuple:
-        """`version`, in the caller's transaction."""
-        return tuple((await connection.execute(_VERSION)).one())
 
     async def get(self, code: str) -> IndicatorView | None:
         async with self._db.session() as session:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -30,6 +31,7 @@ from domain.indicators.rules import (
     canonical,
 )
 from domain.indicators.values import Unit
+from storage.data_versions import CATALOGUE, DIRECTORATES, version_of
 from storage.indicators import statements
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate
@@ -83,6 +85,35 @@ class EntriesCache:
             directorate_ids.update(links)
         snapshot.all_codes = list(snapshot.indicators)
         return snapshot, directorate_ids
+
+
+_DUE_VERSIONS = select(version_of(CATALOGUE), version_of(DIRECTORATES))
+"""Read before every due list: built once."""
+
+
+class DirectorateCatalogues:
+    """Each directorate with its indicators, as a due list reads them (rows only read, never
+    changed), kept while the catalogue's and the directorates' versions stay the same."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self._capacity = capacity
+        self._kept: OrderedDict[str, tuple[tuple, Directorate, Snapshot]] = OrderedDict()
+
+    async def read(self, session: AsyncSession, directorate_code: str) -> tuple[Directorate, Snapshot]:
+        """The versions are read first, in `session`: what is kept is never older than its versions."""
+        versions = tuple((await session.execute(_DUE_VERSIONS)).one())
+        wanted = (directorate_code or "").strip().upper()
+        kept = self._kept.get(wanted)
+        if kept is not None and kept[0] == versions and None not in versions:
+            self._kept.move_to_end(wanted)
+            return kept[1], kept[2]
+        directorate = await directorate_by_code(session, directorate_code)
+        snapshot = await load_snapshot(session, directorate_id=directorate.id)
+        if None not in versions:
+            self._kept[wanted] = (versions, directorate, snapshot)
+            while len(self._kept) > self._capacity:
+                self._kept.popitem(last=False)
+        return directorate, snapshot
 
 
 async def load_snapshot(

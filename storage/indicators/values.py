@@ -44,6 +44,7 @@ from storage.db import Database
 from storage.indicators import statements
 from storage.indicators.reads import (
     CatalogueChanged,
+    DirectorateCatalogues,
     EntriesCache,
     Snapshot,
     asked_of_directorates,
@@ -77,6 +78,7 @@ class IndicatorValues:
         self._entries = entries
         self._clock = clock or SystemClock()
         self._zone = load_timezone(timezone)
+        self._directorate_catalogues = DirectorateCatalogues()
 
     def today(self) -> date:
         """The date in the organisation's time zone: periods end at local midnight."""
@@ -100,8 +102,7 @@ class IndicatorValues:
         """
         wanted = {code.strip().upper() for code in codes} if codes else None
         async with self._db.session() as session:
-            directorate = await directorate_by_code(session, directorate_code)
-            snapshot = await load_snapshot(session, directorate_id=directorate.id)
+            directorate, snapshot = await self._directorate_catalogues.read(session, directorate_code)
             candidates: list[tuple[Indicator, Period]] = []
             for indicator in snapshot.indicators.values():
                 if not asked_of_directorates(indicator) or (wanted is not None and indicator.code not in wanted):

@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
 from domain.understanding.understanding import Understander, Understanding
+from storage.data_versions import CATALOGUE, DIRECTORATES, version_of
 from storage.db import Database
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.knowledge.service import KnowledgeService
 from storage.people import DirectorateRepository
+
+_VERSIONS = select(version_of(CATALOGUE), version_of(DIRECTORATES))
+"""Read before every question that is not a command: built once."""
 
 
 class UnderstandingService:
@@ -24,6 +30,7 @@ class UnderstandingService:
         self._catalogue = catalogue
         self._directorates = directorates
         self._names: tuple | None = None
+        self._directorate_names: tuple[tuple[str, str], ...] = ()
         self._understander: Understander | None = None
 
     async def understand(self, text: str) -> Understanding:
@@ -31,14 +38,17 @@ class UnderstandingService:
 
     async def _current(self) -> Understander:
         """Rebuilt only when the knowledge base, the catalogue or the directorates changed: each
-        message pays three small statements in one transaction, not the catalogue's."""
+        message pays two small statements in one transaction, not the catalogue's nor the
+        directorates' (read again, after their versions, only when those moved)."""
         async with self._database.transaction() as connection:
             fingerprint = await self._knowledge.fingerprint_in(connection)
-            catalogue_version = await self._catalogue.version_in(connection)
-            directorate_names = await self._directorates.names_in(connection)
+            versions = tuple((await connection.execute(_VERSIONS)).one())
+            if self._names is None or versions != self._names[1] or None in versions:
+                self._directorate_names = await self._directorates.names_in(connection)
+            directorate_names = self._directorate_names
         knowledge = await self._knowledge.knowledge_base(fingerprint)
-        names = (id(knowledge), catalogue_version, directorate_names)
-        if self._understander is None or names != self._names:
+        names = (id(knowledge), versions, directorate_names)
+        if self._understander is None or names != self._names or None in versions:
             indicators = [
                 IndicatorName(view.code, view.label, view.definition) for view in await self._catalogue.list_indicators()
             ]

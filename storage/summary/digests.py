@@ -4,6 +4,11 @@ week to whoever asked for it, each in their own scope. Queued through the outbox
 
 A COPIL digest writes its `copil_digest` row in the unit of work that queues its deliveries, so
 a second run, or a second scheduler, queues nothing.
+
+A person who was sent or shown the same summary earlier that day (`summary_shown`: « où en
+est-on ? » a minute before the COPIL digest, or the weekly digest the same morning) is not sent it
+again; a summary that changed since is sent. What a digest sends is recorded in the same unit of
+work as its deliveries.
 """
 
 from __future__ import annotations
@@ -20,13 +25,13 @@ from domain.committees.meetings import MeetingView
 from domain.outbox import OutboxMessage, SourceKind
 from domain.people import PersonView, Role
 from domain.summary import wording
-from domain.summary.card import MAX_CARD_BYTES
+from domain.summary.card import MAX_CARD_BYTES, summary_fingerprint
 from domain.summary.links import SummaryLinks
 from domain.summary.model import Scope, Summary, SummaryAccessDenied
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
-from storage.summary.repository import SummaryRepository
+from storage.summary.repository import Shown, SummaryRepository
 from storage.summary.service import SummaryService, scope_of
 
 log = logging.getLogger(__name__)
@@ -63,12 +68,20 @@ class DigestService:
             return 0
         officials = [p for p in await self._people.list() if p.role is Role.OFFICIAL]
         summary = await self._summaries.summary(Scope.everything())
+        fingerprint = summary_fingerprint(summary, self._timezone)
         queued = 0
         for meeting in meetings:
-            queued += await self._queue_copil_digest(meeting, officials, summary)
+            queued += await self._queue_copil_digest(meeting, officials, summary, fingerprint)
         return queued
 
-    async def _queue_copil_digest(self, meeting: MeetingView, officials: Sequence[PersonView], summary: Summary) -> int:
+    async def _queue_copil_digest(
+        self, meeting: MeetingView, officials: Sequence[PersonView], summary: Summary, fingerprint: str
+    ) -> int:
+        shown = await self._repository.shown([person.id for person in officials])
+        recipients = [person for person in officials if not self._read_today(shown.get(person.id), fingerprint)]
+        if len(recipients) < len(officials):
+            log.info("COPIL digest of meeting %s: %s official(s) read the same summary today, not sent again",
+                     meeting.id, len(officials) - len(recipients))
         when = format_datetime_fr(meeting.starts_at, self._timezone)
         reason = f"Voici la synthèse pour préparer le {meeting.label.lower()} du {when}."
         text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.headline_text(summary)}"
@@ -80,12 +93,15 @@ class DigestService:
                 text,
                 expires_at=meeting.starts_at,
             )
-            for person in officials
+            for person in recipients
         ]
         try:
             async with self._db.unit_of_work() as uow:
                 await self._repository.record_digest(meeting, len(messages), uow=uow)
                 added = await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
+                await self._repository.record_shown(
+                    {person.id: fingerprint for person in recipients}, self._clock.now(), uow=uow
+                )
         except IntegrityError:
             log.info("COPIL digest of meeting %s already queued by another process", meeting.id)
             return 0
@@ -99,17 +115,24 @@ class DigestService:
             return 0
         local = self._clock.now().astimezone(load_timezone(self._timezone))
         year, week, _ = local.isocalendar()
-        summaries: dict[Scope, Summary] = {}
+        summaries: dict[Scope, tuple[Summary, str]] = {}
+        shown = await self._repository.shown(subscribers)
         messages = []
+        sent: dict[int, str] = {}
         for person_id in subscribers:
             person = await self._people.get(person_id)
             try:
                 scope = scope_of(person)
                 if scope not in summaries:
-                    summaries[scope] = await self._summaries.summary(scope)
+                    summary = await self._summaries.summary(scope)
+                    summaries[scope] = summary, summary_fingerprint(summary, self._timezone)
             except SummaryAccessDenied:
                 continue
-            summary = summaries[scope]
+            summary, fingerprint = summaries[scope]
+            if self._read_today(shown.get(person.id), fingerprint):
+                log.info("Weekly digest: person %s read the same summary today, not sent again", person.id)
+                continue
+            sent[person.id] = fingerprint
             key = f"weekly-digest:{year}-W{week:02d}:person-{person.id}"
             reason = "Votre synthèse hebdomadaire (« synthèse hebdomadaire non » pour ne plus la recevoir)."
             messages.append(
@@ -118,7 +141,17 @@ class DigestService:
                     f"Synthèse SPASER de la semaine : {wording.headline_text(summary)}",
                 )
             )
-        return await self._outbox.enqueue(messages, self._clock.now())
+        async with self._db.unit_of_work() as uow:
+            added = await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
+            await self._repository.record_shown(sent, self._clock.now(), uow=uow)
+        return added
+
+    def _read_today(self, shown: Shown | None, fingerprint: str) -> bool:
+        """The person was sent or shown this very summary earlier today (local day)."""
+        if shown is None or shown.fingerprint != fingerprint:
+            return False
+        zone = load_timezone(self._timezone)
+        return shown.at.astimezone(zone).date() == self._clock.now().astimezone(zone).date()
 
     def _message(self, key: str, person: PersonView, card: dict[str, Any], text: str,
                  expires_at: datetime | None = None) -> OutboxMessage:

@@ -6,21 +6,23 @@ version of the values table for the summary's cache, who entered each current va
 (for the value exports), and the COPIL member reminders already sent whose élu·es have not had
 the summary yet (the digest rides on the committees feature's reminders without touching them).
 
-Tables: `summary_subscription` (who asked for the weekly digest) and `copil_digest` (one row per
+Tables: `summary_subscription` (who asked for the weekly digest), `copil_digest` (one row per
 meeting revision whose digest was queued, written in the same transaction as the deliveries, so
-a digest is queued once even with two schedulers).
+a digest is queued once even with two schedulers) and `summary_shown` (the summary each person was
+last sent or shown, and when: in the database, so every instance sees it).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint, and_, func, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, UniqueConstraint, and_, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
@@ -31,6 +33,7 @@ from domain.summary.model import EntryKey, EntryRecord
 from storage.columns import timestamp, utcnow
 from storage.committees.repository import meeting_view
 from storage.committees.tables import Meeting, Reminder
+from storage.data_versions import CATALOGUE, COMMITTEES, DIRECTORATES, version_of
 from storage.db import Database
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate, Person
@@ -60,6 +63,21 @@ class CopilDigest(SQLModel, table=True):
     created_at: datetime = timestamp()
 
 
+class SummaryShown(SQLModel, table=True):
+    """The summary a person was last sent or shown (`domain.summary.card.summary_fingerprint`), and when."""
+
+    __tablename__ = "summary_shown"
+
+    person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True))
+    fingerprint: str = Field(sa_column=Column(String(64), nullable=False))
+    shown_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Shown(NamedTuple):
+    fingerprint: str
+    at: datetime
+
+
 class StoredValue(NamedTuple):
     """A current value as `domain.summary.model.snapshot_from_views` reads it."""
 
@@ -70,6 +88,14 @@ class StoredValue(NamedTuple):
 
 
 _ONE = Decimal(1)
+
+ReferenceVersions = tuple[int | None, ...]
+"""Catalogue, directorates, committees (`storage.data_versions`); None where a row is missing."""
+
+_VERSIONS = select(
+    func.count(), func.max(IndicatorValue.id), version_of(CATALOGUE), version_of(DIRECTORATES), version_of(COMMITTEES)
+).select_from(IndicatorValue)
+"""Read at every summary: built once."""
 
 
 def plain(number: Decimal) -> Decimal:
@@ -91,14 +117,14 @@ class SummaryRepository:
         """One transaction for several reads (the summary's: values, catalogue, directorates, meetings)."""
         return self._db.unit_of_work()
 
-    async def values_version(self, *, uow: UnitOfWork | None = None) -> tuple[int, int]:
-        """Changes whenever a value is recorded: values are never updated in place (a correction is
-        a new row), so the row count and the highest id together tell whether anything changed."""
-        async with self._db.session_in(uow) as session:
-            count, highest = (
-                await session.execute(select(func.count(), func.max(IndicatorValue.id)).select_from(IndicatorValue))
-            ).one()
-            return int(count), int(highest or 0)
+    async def versions(self, *, uow: UnitOfWork | None = None) -> tuple[tuple[int, int], ReferenceVersions]:
+        """The values' version and the catalogue's, directorates' and committees', in one statement.
+
+        Values are never updated in place (a correction is a new row), so their row count and
+        highest id together tell whether anything was recorded."""
+        async with self._db.connection_in(uow) as connection:
+            count, highest, *kept = (await connection.execute(_VERSIONS)).one()
+            return (int(count), int(highest or 0)), tuple(kept)
 
     async def current_values(self, directorate_code: str | None = None) -> dict[int, list[StoredValue]]:
         """Current values by indicator id (active or not: the caller picks), one directorate's if named."""
@@ -193,6 +219,38 @@ class SummaryRepository:
                 .order_by(SummarySubscription.person_id)
             )
             return list(rows.scalars())
+
+    # --- the summary each person last read ---------------------------------------------------
+
+    async def record_shown(
+        self, fingerprints: Mapping[int, str], at: datetime, *, uow: UnitOfWork | None = None
+    ) -> None:
+        """Per person id, the summary just sent or shown (in `uow` for a digest: with its deliveries)."""
+        if not fingerprints:
+            return
+        async with self._db.session_in(uow) as session:
+            # An upsert: two instances showing the summary to one person at once do not collide.
+            dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(SummaryShown).values(
+                [{"person_id": person_id, "fingerprint": fingerprint, "shown_at": to_utc(at)}
+                 for person_id, fingerprint in sorted(fingerprints.items())]
+            )
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["person_id"],
+                    set_={"fingerprint": statement.excluded.fingerprint, "shown_at": statement.excluded.shown_at},
+                )
+            )
+
+    async def shown(self, person_ids: Collection[int]) -> dict[int, Shown]:
+        """The summary each of these people was last sent or shown, and when (absent: never)."""
+        if not person_ids:
+            return {}
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(select(SummaryShown).where(SummaryShown.person_id.in_(sorted(person_ids))))
+            ).scalars()
+            return {row.person_id: Shown(row.fingerprint, row.shown_at) for row in rows}
 
     # --- digest before each COPIL ------------------------------------------------------------
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from domain.clock import Clock, load_timezone
-from domain.committees.cadence import CadenceWarning, MeetingStatus
+from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType, MeetingStatus
 from domain.committees.meetings import MeetingView, cadence_warnings
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.rules import IndicatorView
 from domain.people import PersonView
+from domain.summary.card import summary_fingerprint
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
     DirectorateInfo,
@@ -34,11 +35,22 @@ from domain.summary.request import SummaryRequest
 from storage.committees.repository import CommitteeRepository
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
-from storage.summary.repository import StoredValue, SummaryRepository
+from storage.summary.repository import ReferenceVersions, StoredValue, SummaryRepository
 from storage.unit_of_work import UnitOfWork
 
 MEETINGS_SHOWN = 3
 CACHED_SCOPES = 64
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What a summary reads besides values, kept while `versions` (read first) do not change."""
+
+    versions: ReferenceVersions
+    views: list[IndicatorView]
+    directorates: list[DirectorateInfo]
+    committee_types: dict[CommitteeKind, CommitteeType]
+    meetings: list[MeetingView]
 
 
 @dataclass
@@ -52,10 +64,10 @@ class SnapshotCache:
     """Indicator snapshots built from the current values, per directorate read (None: all).
 
     Reading and checking ~50,000 values costs a few hundred milliseconds, more than the rest of a
-    summary turn; values only change when one is recorded, which `values_version` detects (one
-    cheap query per turn, to the database, so every instance sees every other's writes). A
-    snapshot is also keyed by its catalogue row, so editing an indicator rebuilds that one only.
-    The least recently used reads are dropped beyond `CACHED_SCOPES`.
+    summary turn; values only change when one is recorded, which `SummaryRepository.versions`
+    detects (one cheap query per turn, to the database, so every instance sees every other's
+    writes). A snapshot is also keyed by its catalogue row, so editing an indicator rebuilds that
+    one only. The least recently used reads are dropped beyond `CACHED_SCOPES`.
     """
 
     def __init__(self, repository: SummaryRepository, capacity: int = CACHED_SCOPES) -> None:
@@ -140,6 +152,7 @@ class SummaryService:
         self._clock = clock
         self.timezone = timezone
         self.cache = SnapshotCache(repository)
+        self._reference: _Reference | None = None
 
     def today(self) -> date:
         return self._clock.now().astimezone(load_timezone(self.timezone)).date()
@@ -151,19 +164,22 @@ class SummaryService:
         """Raises SummaryAccessDenied / SummaryError (French) for a filter outside the scope or unknown."""
         today = self.today()
         only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
-        # One transaction for the four reads: on SQLite they queued one after the other anyway.
+        # One transaction: the versions first, then what changed since the last summary.
         async with self.repository.unit_of_work() as uow:
-            version = await self.repository.values_version(uow=uow)
-            views = await self.catalogue.list_indicators(include_inactive=True, uow=uow)
-            directorates = await self.directorates.list(uow=uow)
-            meetings, warnings = await self._committee_context(today, uow)
+            version, kept = await self.repository.versions(uow=uow)
+            reference = self._reference
+            if reference is None or reference.versions != kept or None in kept:
+                reference = await self._read_reference(kept, uow)
+                self._reference = None if None in kept else reference
+        views, directorates = reference.views, reference.directorates
+        meetings, warnings = self._committee_context(today, reference)
         active = [view for view in views if view.active]
         bases = {view.weighting_base for view in active if view.aggregation_rule is AggregationRule.WEIGHTED_MEAN}
         inactive_bases = [view for view in views if not view.active and view.code in bases]
         snapshots = await self.cache.snapshots(active + inactive_bases, only, version)
         return compute_summary(
             snapshots[: len(active)],
-            [DirectorateInfo(d.code, d.name) for d in directorates],
+            directorates,
             today,
             scope=scope,
             axis=request.axis,
@@ -174,16 +190,28 @@ class SummaryService:
             organisation=self.organisation,
         )
 
+    async def record_shown(self, person_id: int, summary: Summary) -> None:
+        """The whole summary (no filter) a person just read: a digest the same day does not send it
+        again (storage.summary.digests)."""
+        if summary.axis_filter is None and summary.directorate_filter is None:
+            await self.repository.record_shown({person_id: summary_fingerprint(summary, self.timezone)}, self._clock.now())
+
     async def entries(self, summary: Summary) -> dict[EntryKey, EntryRecord]:
         """Who entered each value the summary's value exports list, and when (in its scope only)."""
         codes = {indicator.code for indicator in summary.visible_indicators}
         return await self.repository.entries(codes, summary.viewed_directorate)
 
-    async def _committee_context(self, today: date, uow: UnitOfWork) -> tuple[list[MeetingView], list[CadenceWarning]]:
+    async def _read_reference(self, versions: ReferenceVersions, uow: UnitOfWork) -> _Reference:
+        views = await self.catalogue.list_indicators(include_inactive=True, uow=uow)
+        directorates = [DirectorateInfo(d.code, d.name) for d in await self.directorates.list(uow=uow)]
+        types, meetings = await self.committees.types_and_meetings(uow=uow) if self.committees else ({}, [])
+        return _Reference(versions, views, directorates, types, meetings)
+
+    def _committee_context(self, today: date, reference: _Reference) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:
             return [], []
-        types, meetings = await self.committees.types_and_meetings(uow=uow)
         now = self._clock.now()
+        meetings = reference.meetings
         # As `CommitteeRepository.upcoming`, from the meetings read once for the cadence check too.
         upcoming = [m for m in meetings if m.status is MeetingStatus.PLANNED and m.starts_at > now][:MEETINGS_SHOWN]
-        return upcoming, cadence_warnings(types, meetings, today, self.timezone)
+        return upcoming, cadence_warnings(reference.committee_types, meetings, today, self.timezone)

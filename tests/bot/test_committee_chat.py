@@ -184,8 +184,15 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
     await lead.say("cadence du COPIL 1 à 3")
     after_edit = texts(await lead.say("vérifier la cadence"))
 
-    assert "Comité technique : aucune réunion prévue dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an." in below
-    assert "Comité de pilotage : 3 réunions prévues dans les 12 prochains mois, alors que la cadence recommandée est de 1 à 2 par an." in above
+    # One sentence per committee, past and coming 12 months together, as the summary says it.
+    assert (
+        "⚠ Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue dans "
+        "les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an."
+    ) in below
+    assert (
+        "⚠ Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois et "
+        "3 réunions prévues dans les 12 prochains mois, alors que la cadence recommandée est de 1 à 2 par an."
+    ) in above
     assert "3 réunions prévues" not in after_edit
     warnings = await runtime.committees.cadence_warnings()
     assert {(w.kind, w.window, w.problem) for w in warnings} >= {(CommitteeKind.COTECH, "coming", "below")}

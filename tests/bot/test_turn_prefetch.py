@@ -22,16 +22,17 @@ def recognizers():
 
 @contextmanager
 def statements_by_transaction(database):
-    """[(transaction number, SQL)] of every statement run meanwhile."""
+    """[(transaction number, SQL)] of every statement run meanwhile; numbered per connection, so
+    that a background task's transaction begun meanwhile on another connection is told apart."""
     seen: list[tuple[int, str]] = []
     transactions = itertools.count(1)
-    current = {"number": 0}
+    current: dict[int, int] = {}
 
-    def on_begin(_connection) -> None:
-        current["number"] = next(transactions)
+    def on_begin(connection) -> None:
+        current[id(connection)] = next(transactions)
 
-    def on_statement(_connection, _cursor, statement, *_args) -> None:
-        seen.append((current["number"], " ".join(statement.split())))
+    def on_statement(connection, _cursor, statement, *_args) -> None:
+        seen.append((current.get(id(connection), 0), " ".join(statement.split())))
 
     engine = database.engine.sync_engine
     event.listen(engine, "begin", on_begin)
@@ -96,11 +97,14 @@ async def test_a_question_checks_the_knowledge_base_the_catalogue_and_the_direct
     assert "SPASER" in answer
     checks = {
         "knowledge": {number for number, sql in seen if "FROM knowledge_entry" in sql and "FROM knowledge_phrasing" in sql},
-        "catalogue": {number for number, sql in seen if sql.startswith("SELECT count(*) AS count_1, max(indicator.updated_at)")},
+        "versions": {number for number, sql in seen if sql.startswith("SELECT (SELECT data_version.version")},
         "directorates": {number for number, sql in seen if sql.startswith("SELECT directorate.code, directorate.name FROM directorate ORDER BY")},
     }
     assert all(len(numbers) == 1 for numbers in checks.values()), (checks, seen)
     assert len(set.union(*checks.values())) == 1, checks
+    with statements_by_transaction(runtime.database) as seen:
+        await chat.say("qui valide le SPASER ?")
+    assert not [sql for _, sql in seen if "FROM directorate ORDER BY" in sql or sql.startswith("SELECT indicator.id")]
 
 
 async def test_a_summary_reads_the_meetings_once_and_its_data_in_one_transaction(client):

@@ -159,4 +159,4 @@ def test_the_cadence_lines_use_the_house_warning_sign():
     warnings = check_cadence(CommitteeKind.COPIL, [], TODAY, PARIS)
     lines = cadence_lines(types, warnings)
     assert lines[0].startswith("⚠ Comité de pilotage") and "\ufe0f" not in "".join(lines)
-    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : cadence respectée (recommandée : 3 à 4 par an)."
+    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : la cadence recommandée, de 3 à 4 par an, est respectée."

@@ -103,8 +103,8 @@ def test_card_is_version_1_5_with_headline_counts_and_coloured_statuses():
 
 
 def test_the_compact_card_lists_only_the_few_points_needing_attention_and_offers_the_detail():
-    # Six late indicators: the card shows three (ten seconds to read), the detail has them all.
-    catalogue = [indicator(f"L{n}", values=[("2024", "DRC", 100), ("2025", "DRC", 101)]) for n in range(6)]
+    # Seven late indicators: the card shows three (ten seconds to read), the detail has them all.
+    catalogue = [indicator(f"L{n}", values=[("2024", "DRC", 100), ("2025", "DRC", 101)]) for n in range(7)]
     catalogue.append(indicator("OK", values=[("2024", "DRC", 100), ("2025", "DRC", 210)]))
     summary = compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)
     compact = summary_card_content(summary, chart_url="https://bot.example.org/c.png")
@@ -114,12 +114,12 @@ def test_the_compact_card_lists_only_the_few_points_needing_attention_and_offers
     assert len(rows) == MAX_ATTENTION_ITEMS == 3
     shown = texts(compact)
     assert "Points d’attention" in shown and "**L0**" in shown and "**L3**" not in shown and "**OK**" not in shown
-    assert "… et 3 autres indicateurs à suivre : voir le détail." in shown
+    assert "… et 4 autres indicateurs à suivre : voir le détail." in shown
     assert "101 heures en 2025" in shown
     assert im_back_values(compact)[0] == "synthèse détaillée"
     assert compact["actions"][0]["title"] == DETAIL_BUTTON
     assert find(compact, lambda n: n.get("type") == "Image")
-    assert len(find(detail, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)) == 7
+    assert len(find(detail, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)) == 8
     assert not find(detail, lambda n: n.get("type") == "Image")
 
 

@@ -1,0 +1,46 @@
+"""The committee chat words the cadence as the summary does (issue #17): one sentence per committee,
+« cadence recommandée » for the founding text's range and « cadence retenue » for one the lead set,
+and the indicator that counts a committee's meetings named."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import texts
+from tests.indicators_support import EXAMPLE, EXAMPLE_DIRECTORATES
+
+
+@pytest.fixture
+def lead(talk):
+    return talk("lead-aad", "Camille Martin")
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+async def test_the_cadence_check_says_one_sentence_per_committee_and_names_the_indicator_counting_it(runtime, lead):
+    for code in EXAMPLE_DIRECTORATES:
+        await runtime.directorates.add(code, f"Direction {code}")
+    await runtime.catalogue.import_catalogue(EXAMPLE.read_bytes())  # IND-14 counts the comités techniques
+
+    reply = plain(texts(await lead.say("vérifier la cadence")))
+
+    lines = [line for line in reply.split("\n") if line.startswith(("⚠", "✅"))]
+    assert lines == [
+        "⚠ Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue "
+        "dans les 12 prochains mois, alors que la cadence recommandée est de 1 à 2 par an.",
+        "⚠ Comité technique : aucune réunion prévue dans les 12 prochains mois, alors que la cadence recommandée est "
+        "de 3 à 4 par an ; les réunions tenues sont comptées par l’indicateur IND-14 (aucune valeur saisie).",
+    ]
+
+
+async def test_the_year_plan_says_the_retained_cadence_once_the_lead_set_one(runtime, lead):
+    await lead.say("cadence du COPIL 1 à 1")
+    await lead.say("proposer un calendrier")
+    await lead.say("tout accepter")
+
+    again = plain(texts(await lead.say("proposer un calendrier")))
+
+    assert "atteignent la cadence retenue : je n’ai rien à proposer de plus." in again
+    assert "recommandée" not in again

@@ -1,0 +1,83 @@
+"""A digest is not sent to a person who read the same summary earlier that day (issue #17): the
+élue who asked « où en est-on ? » a minute before the COPIL digest, or who got the weekly digest
+that morning. A summary that changed since is sent; the record is in the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from domain.committees.cadence import CommitteeKind
+from domain.indicators.rules import ValueEntry
+from scheduler.reminders import FireOutcome
+from tests.committees_support import paris, received
+from tests.summary_support import aad, organisation, reachable_again, seed_catalogue
+
+COPIL_DIGEST = "Synthèse SPASER avant le comité de pilotage"
+
+
+async def copil_with_j7(runtime):
+    planned = await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 1, 20, 14))
+    [j7] = [r for r in planned.reminders if r.audience == "members" and r.offset_days == 7]
+    return j7
+
+
+def digests_to(connector, prefix: str) -> list[str]:
+    return sorted(conversation for conversation, text in received(connector) if text.startswith(prefix))
+
+
+async def test_an_official_who_just_asked_for_the_summary_is_not_sent_the_copil_digest_again(
+    runtime, talk, sqlite_database, clock, connector
+):
+    people = await organisation(sqlite_database, connector.url)
+    await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    j7 = await copil_with_j7(runtime)
+    clock.set(j7.send_at - timedelta(minutes=1))
+    await talk(aad(people["marc"]), "Marc Lefèvre").say("où en est-on ?")
+    await reachable_again(sqlite_database, people["marc"], connector.url)
+    clock.set(j7.send_at)
+
+    assert await runtime.jobs.fire_reminder(j7.id) is FireOutcome.FANNED_OUT  # the digest leaves with it
+
+    assert digests_to(connector, COPIL_DIGEST) == ["a:lucie@ville.fr"]
+    assert [d.recipient_count for d in await runtime.summary.repository.digests()] == [1]
+    await runtime.jobs.send_copil_digests()
+    assert digests_to(connector, COPIL_DIGEST) == ["a:lucie@ville.fr"], "recorded: not sent later either"
+
+
+async def test_the_copil_digest_is_sent_when_the_summary_changed_since_or_was_read_another_day(
+    runtime, talk, sqlite_database, clock, connector
+):
+    people = await organisation(sqlite_database, connector.url)
+    _, values = await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    j7 = await copil_with_j7(runtime)
+    clock.set(j7.send_at - timedelta(minutes=5))
+    await talk(aad(people["marc"]), "Marc Lefèvre").say("synthèse")
+    await reachable_again(sqlite_database, people["marc"], connector.url)
+    await values.record_value(people["lead"], "DPB", ValueEntry("ENV-01", "2026-T2", Decimal(36), "corrigé"),
+                              values.today())
+    clock.set(j7.send_at - timedelta(days=1))
+    await talk(aad(people["lucie"]), "Lucie Roux").say("synthèse")
+    await reachable_again(sqlite_database, people["lucie"], connector.url)
+    clock.set(j7.send_at)
+
+    assert await runtime.jobs.fire_reminder(j7.id) is FireOutcome.FANNED_OUT
+
+    assert digests_to(connector, COPIL_DIGEST) == ["a:lucie@ville.fr", "a:marc@ville.fr"]
+
+
+async def test_the_weekly_and_the_copil_digest_on_the_same_day_send_the_summary_once(
+    runtime, sqlite_database, clock, connector
+):
+    people = await organisation(sqlite_database, connector.url)
+    await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    await runtime.summary.repository.set_weekly(people["marc"].id, True)
+    j7 = await copil_with_j7(runtime)
+    clock.set(j7.send_at - timedelta(hours=1))
+    assert await runtime.jobs.send_weekly_digests() == 1
+    clock.set(j7.send_at)
+
+    assert await runtime.jobs.fire_reminder(j7.id) is FireOutcome.FANNED_OUT
+
+    assert digests_to(connector, "Synthèse SPASER de la semaine") == ["a:marc@ville.fr"]
+    assert digests_to(connector, COPIL_DIGEST) == ["a:lucie@ville.fr"]
