@@ -58,6 +58,8 @@ class Command:
     run: Handler
     roles: frozenset[Role | None] = EVERYONE
     help_line: str = ""
+    help_line_for: Callable[[PersonView | None], str] | None = field(default=None, compare=False)
+    """The help line when it depends on the person (what « qui suis-je » tells someone without a directorate)."""
     lead_help: str = ""
     """Said after `help_line` in the help shown to a lead only."""
     example: str = ""
@@ -83,7 +85,8 @@ class Command:
         return (person.role if person else None) in self.roles
 
     def help_for(self, person: PersonView | None) -> str:
-        return f"{self.help_line} {self.lead_help}" if self.lead_help and person is not None and person.is_lead else self.help_line
+        line = self.help_line_for(person) if self.help_line_for else self.help_line
+        return f"{line} {self.lead_help}" if self.lead_help and person is not None and person.is_lead else line
 
 
 class Router:

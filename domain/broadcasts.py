@@ -189,6 +189,14 @@ def people_count(count: int) -> str:
     return counted(count, "destinataire")
 
 
+def addressees(recipients: Sequence[Recipient]) -> str:
+    """« Adele Vance » when the message goes to one person, « 3 destinataires » otherwise: « à 1
+    destinataire » read as a count where a name was known."""
+    if len(recipients) == 1 and recipients[0].person_id is not None:
+        return recipients[0].label
+    return people_count(len(recipients))
+
+
 def _text_block(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 

@@ -103,6 +103,22 @@ HELP_FOOTER = (
 )
 
 
+def help_summary_line(topics: Iterable[str], role: Role | None) -> str:
+    """The help line of « aide », naming only sections the person has (someone without a role has
+    only « Général »): « aide comités » and « aide indicateurs » when they have them."""
+    order = TOPIC_ORDER.get(role, ())
+    sections = sorted(
+        {t for t in topics if t in HELP_TOPICS and t != "Général"},
+        key=lambda t: (t not in ("Comités", "Indicateurs"), order.index(t) if t in order else len(order), t),
+    )
+    named = [f"« aide {HELP_TOPICS[t]} »" for t in sections[:2]]
+    if not named:
+        return "« aide » : ce sommaire"
+    if len(named) == 1:
+        return f"« aide » : ce sommaire ; {named[0]} : cette section en entier"
+    return f"« aide » : ce sommaire ; {named[0]}, {named[1]} : une section en entier"
+
+
 def help_topic_named(folded_word: str) -> str | None:
     """The section a folded word after « aide » names (« comites », « comite », « decp »), if any."""
     word = folded_word.strip()

@@ -121,6 +121,7 @@ NON_BREAKING_HYPHEN = "\u2011"
 """Inside an article number (« L. 2113‑12 »): the line never breaks at its hyphen."""
 _ARTICLE_NUMBER = re.compile(r"\b((?:[LRD]|[Aa]rt)\.[ \u00a0]|[LRD](?=\d{3}))(\d+(?:[-\u2011]\d+)*)")
 """« L. 2113-12 », « art. 35 », and « L2113-12 » as Légifrance also writes it."""
+_NUMERO_SPACE = re.compile(r"(?<=\bn°) (?=\d)")
 _ARROW_SPACE = re.compile(r"(?<=[↑↓→↗↘]) ")
 _NUMBER_BEFORE_WORD = re.compile(r"(?<=\d) (?=(?:derni[eè]re?s?|prochaine?s?)\b)")
 
@@ -128,13 +129,14 @@ _NUMBER_BEFORE_WORD = re.compile(r"(?<=\d) (?=(?:derni[eè]re?s?|prochaine?s?)\b
 def unbreakable(text: str | None) -> str:
     """What must stay on one line, joined: « L. 2113‑12 » and « art. 35 » (a no-break space after the
     abbreviation, a non-breaking hyphen inside the number), « 12 derniers mois », « 12 prochains
-    mois » and an arrow with its word (« ↑ en hausse »). Applied to every reply the bot sends
+    mois », « n° 3 » and an arrow with its word (« ↑ en hausse »). Applied to every reply the bot sends
     (`bot.teams_text`), so that the catalogue's labels are joined too."""
     text = _ARTICLE_NUMBER.sub(
         lambda found: found.group(1).replace(" ", NO_BREAK_SPACE) + found.group(2).replace("-", NON_BREAKING_HYPHEN),
         text or "",
     )
     text = _ARROW_SPACE.sub(NO_BREAK_SPACE, text)
+    text = _NUMERO_SPACE.sub(NO_BREAK_SPACE, text)
     return _NUMBER_BEFORE_WORD.sub(NO_BREAK_SPACE, text)
 
 
@@ -230,11 +232,11 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def joined(items: Sequence[str]) -> str:
-    """« A », « A et B », « A, B et C »."""
+def joined(items: Sequence[str], conjunction: str = "et") -> str:
+    """« A », « A et B », « A, B et C »; « A, B ou C » with `conjunction="ou"`."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " et " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 _UNITS = (

@@ -82,9 +82,19 @@ class ReminderEngine:
         audience = ReminderAudience(reminder.audience)
         recipients = await self.audience.for_reminder(meeting, audience)
         days_ahead = days_until(meeting.starts_at, self._clock.now(), self._tz)
+        leads = await self.audience.leads()
+        lead_ids = {lead.person_id for lead in leads}
         messages = []
         for recipient in recipients:
-            text, card = reminder_message(audience, meeting, days_ahead, self._tz, recipient.directorate)
+            text, card = reminder_message(
+                audience,
+                meeting,
+                days_ahead,
+                self._tz,
+                recipient.directorate,
+                leads=[lead.label for lead in leads],
+                to_lead=recipient.person_id is not None and recipient.person_id in lead_ids,
+            )
             messages.append(
                 OutboxMessage(
                     key=f"{reminder.key}:{recipient.key}",

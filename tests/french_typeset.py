@@ -36,6 +36,7 @@ _NUMBER = re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?!\d)")
 _INSIDE_QUOTES = re.compile(r"(?<=«) | (?=»)")
 _HOUR = re.compile(r"(?<=\d) h (?=\d\d)")
 _DAY_MONTH = re.compile(r"(\b\d{1,2}|1er) (?=" + MONTHS + r")")
+_NUMERO = re.compile(r"(?<=\bn°) ")
 
 
 def typeset(text: str) -> str:
@@ -44,6 +45,7 @@ def typeset(text: str) -> str:
     text = _INSIDE_QUOTES.sub("\u00a0", text)
     text = _HOUR.sub("\u00a0h\u00a0", text)
     text = _DAY_MONTH.sub("\\1\u00a0", text)
+    text = _NUMERO.sub("\u00a0", text)
     text = unbreakable(text)
     return _NUMBER.sub(lambda found: found.group(1) + found.group(2).replace(" ", "\u202f"), text)
 

@@ -21,7 +21,7 @@ from dialogs.committees.year_plan_dialog import YearPlanDialog
 from domain.committees.cadence import CommitteeKind
 from domain.committees.calendar import CalendarLinks
 from domain.committees.meeting_dates import MeetingDateReader
-from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card
+from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card, no_meeting_text
 from domain.errors import DomainError
 from domain.summary.attention import counted_by
 from storage.committees.service import CommitteeService
@@ -110,8 +110,7 @@ def build_commands(
             if hers and upcoming[0].kind not in hers:
                 upcoming = [m for m in await service.upcoming(None, limit=200) if m.kind in hers][:1]
         if not upcoming:
-            what = f"de {KIND_NAMES[kind]}" if kind else "de comité"
-            await call.turn_context.send_activity(f"Aucune réunion {what} n’est planifiée pour le moment.")
+            await call.turn_context.send_activity(no_meeting_text(kind))
             return
         meeting = upcoming[0]
         calendar_url = None
@@ -122,9 +121,10 @@ def build_commands(
         await call.turn_context.send_activity(card_message(card, f"Prochain {meeting.label.lower()}"))
 
     async def list_meetings(call: CommandCall) -> None:
-        upcoming = await service.upcoming(kind_in(call.text), limit=30)
+        kind = kind_in(call.text)
+        upcoming = await service.upcoming(kind, limit=30)
         if not upcoming:
-            await call.turn_context.send_activity("Aucun comité à venir n’est planifié.")
+            await call.turn_context.send_activity(no_meeting_text(kind))
             return
         card = meetings_list_card(upcoming, tz, "Comités à venir")
         await call.turn_context.send_activity(card_message(card, "Comités à venir"))
@@ -274,7 +274,7 @@ def build_commands(
             (rf"^(annule[rz]?|supprime[rz]?) (le |la |l'|un |une )?(prochain |prochaine )?{COMMITTEE}",),
             cancel,
             roles=LEAD_ONLY,
-            help_line="« annuler le comité n° 3 » : annuler un comité planifié (j’en informe ses membres)",
+            help_line="« annuler le comité n° 3 » : annuler un comité planifié (j’en informe ses membres)",
             topic=TOPIC,
             in_groups=GroupReply.HERE,
         ),

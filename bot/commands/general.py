@@ -6,9 +6,9 @@ import random
 
 from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
-from domain.cards import help_card, help_topic_named
+from domain.cards import help_card, help_summary_line, help_topic_named
 from domain.people import PersonView, Role
-from domain.text import fold
+from domain.text import directorate_title, fold, lower_first
 
 GREETING_REPLIES = (
     "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir ce que je sais faire.",
@@ -58,6 +58,9 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             show_help,
             intent="help",
             help_line="« aide » : ce sommaire ; « aide comités », « aide indicateurs » : une section en entier",
+            help_line_for=lambda person: help_summary_line(
+                [c.topic for c in router.available_to(person)], person.role if person else None
+            ),
             in_groups=GroupReply.HERE,
         ),
         Command(
@@ -80,6 +83,11 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             who_am_i,
             intent="whoami",
             help_line="« qui suis-je ? » : votre rôle et votre direction",
+            help_line_for=lambda person: (
+                "« qui suis-je ? » : votre rôle et votre direction"
+                if person is not None and person.directorate_code
+                else "« qui suis-je ? » : votre rôle"
+            ),
             example="qui suis-je ?",
             in_groups=GroupReply.HERE,
         ),
@@ -101,6 +109,13 @@ _WHAT_YOU_DO = {
 _DIRECTORATE_LINKS = {Role.LEAD: ", rattaché·e à", Role.CONTRIBUTOR: " pour", Role.OFFICIAL: ", rattaché·e à"}
 
 
+def _introduced(code: str, name: str) -> str:
+    """« direction de la commande publique (**DCP**) », the form a directorate is introduced by
+    (`directorate_title`), never « direction DCP (Direction de la commande publique) »."""
+    title = directorate_title(code, name)
+    return lower_first(title.replace(f"({code})", f"(**{code}**)") if title.endswith(f"({code})") else title.replace(code, f"**{code}**", 1))
+
+
 def who_you_are(person: PersonView) -> str:
     """« Vous êtes Nadia Benali, contributeur·rice pour la direction DCP (Direction de la commande
     publique). Vous renseignez les indicateurs SPASER de votre direction. » The role is a label in
@@ -108,7 +123,6 @@ def who_you_are(person: PersonView) -> str:
     name = f"**{person.name or person.email}**"
     where = ""
     if person.directorate_code:
-        named = f" ({person.directorate_name})" if person.directorate_name else ""
         link = _DIRECTORATE_LINKS[person.role]
-        where = f"{link} la direction **{person.directorate_code}**{named}"
+        where = f"{link} la {_introduced(person.directorate_code, person.directorate_name or '')}"
     return f"Vous êtes {name}, {_ROLE_SENTENCES[person.role]}{where}. {_WHAT_YOU_DO[person.role]}."

@@ -58,7 +58,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         lines = ["Questions auxquelles je n’ai pas su répondre (les plus récentes d’abord) :"]
         buttons = []
         for qid, text, asked_at in questions:
-            lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
+            lines.append(f"- n° {qid} ({format_date_fr(asked_at.date())}) : « {shown(text[:200])} »")
             for entry in knowledge.suggestions_for(base, text):
                 lines.append(f"  la fiche « {entry.title} » y répond peut-être : « rattacher la question {qid} à {entry.id} »")
                 buttons.append(CardAction(type=ActionTypes.im_back, title=f"n° {qid} → {entry.id}"[:80],
@@ -66,7 +66,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
         lines.append("\nPour écrire une réponse : « répondre à la question N ».")
         reply = MessageFactory.text("\n".join(lines))
         answer_buttons = [
-            CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
+            CardAction(type=ActionTypes.im_back, title=f"Répondre à la n° {qid}", value=f"répondre à la question {qid}")
             for qid, _, _ in questions[:2]
         ]
         reply.suggested_actions = SuggestedActions(actions=[*buttons[:3], *answer_buttons])
@@ -106,7 +106,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^rattache[rz]? (la )?question (n(o|°)? ?)?(?P<id>\d{1,9}) (a|au|a la) (fiche )?(?P<entry>[a-z0-9][a-z0-9-]{0,79})$",),
             attach_question,
             roles=LEAD_ONLY,
-            help_line="« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil », celle sur le comité de pilotage",
+            help_line="« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil », celle sur le comité de pilotage",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),

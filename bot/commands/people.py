@@ -12,7 +12,7 @@ from bot.router import LEAD_ONLY, REGISTERED, Command, CommandCall, GroupReply
 from dialogs.people.add_directorate_dialog import AddDirectorateDialog, AddDirectorateOptions
 from dialogs.people.assign_role_dialog import ROLE_SYNONYMS, AssignRoleDialog, AssignRoleOptions
 from domain.people import Role
-from domain.text import joined, shown
+from domain.text import directorate_title, joined, shown
 from storage.people import DirectorateRepository, PeopleRepository
 
 PERSON_WORDS = r"(personne|utilisateur|utilisatrice|membre|contributeur|contributrice|elue?|directeur|directrice|role)"
@@ -128,7 +128,7 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
             await call.turn_context.send_activity("Aucune direction enregistrée. Tapez « ajouter une direction ».")
             return
         await call.turn_context.send_activity(
-            "Directions enregistrées :\n" + "\n".join(f"- **{d.code}** : {d.name}" for d in found)
+            "Directions enregistrées :\n" + "\n".join(f"- {directorate_title(d.code, d.name)}" for d in found)
         )
 
     async def add_directorate(call: CommandCall) -> None:

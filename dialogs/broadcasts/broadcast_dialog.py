@@ -24,6 +24,7 @@ from dialogs.cards import card_message
 from domain.broadcasts import (
     AudienceKind,
     BroadcastAudience,
+    addressees,
     check_text,
     directorate_codes_in,
     people_count,
@@ -150,7 +151,7 @@ class BroadcastDialog(SpaserDialog):
             await step.context.send_activity(card_message(card, "Personne ne peut recevoir ce message"))
             return await step.end_dialog(None)
         await step.context.send_activity(card_message(card, "Aperçu de votre message"))
-        return await step.prompt("confirm", yes_no_options(f"Voulez-vous envoyer ce message à {people_count(reachable)} ?"))
+        return await step.prompt("confirm", yes_no_options(f"Voulez-vous envoyer ce message à {addressees(resolved.reachable)} ?"))
 
     async def send_step(self, step: WaterfallStepContext):
         if not is_yes(step.result):
@@ -165,7 +166,8 @@ class BroadcastDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         await step.context.send_activity(
-            f"Envoi en cours à {people_count(len(resolved.reachable) or broadcast.recipient_count)} ({resolved.label}). "
+            f"Envoi en cours à {addressees(resolved.reachable) if resolved.reachable else people_count(broadcast.recipient_count)} "
+            f"({resolved.label}). "
             "Je vous enverrai le compte rendu (messages envoyés, envois en échec, personnes injoignables) une fois l’envoi terminé."
         )
         return await step.end_dialog(broadcast.id)

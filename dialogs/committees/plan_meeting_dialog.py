@@ -211,7 +211,7 @@ class PlanMeetingDialog(SpaserDialog):
 
 def planned_reply(planned, tz: str, today: date | None = None) -> str:
     meeting = planned.meeting
-    lines = [f"C’est planifié : **{meeting.numbered}** le {format_datetime_fr(meeting.starts_at, tz)}."]
+    lines = [f"C’est planifié : **{meeting.label.lower()}** le {format_datetime_fr(meeting.starts_at, tz)}."]
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:

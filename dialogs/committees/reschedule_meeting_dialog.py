@@ -29,6 +29,7 @@ from dialogs.committees.meeting_when import (
 from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind, default_committee_types
 from domain.committees.meeting_dates import MeetingDateReader
+from domain.committees.messages import no_meeting_text
 from domain.errors import DomainError
 from domain.text import agreed, counted
 from storage.committees.service import CommitteeService
@@ -54,7 +55,7 @@ async def choose_meeting(
         named = await service.repository.get_meeting(meeting_id)
         if named is not None and kind and named.kind != CommitteeKind(kind):
             await step.context.send_activity(
-                f"Le comité n° {meeting_id} est un {named.label.lower()}, pas un "
+                f"Le comité n° {meeting_id} est un {named.label.lower()}, pas un "
                 f"{default_committee_types()[CommitteeKind(kind)].label.lower()}. Tapez « lister les comités » pour "
                 "voir leurs numéros."
             )
@@ -62,7 +63,7 @@ async def choose_meeting(
         return await step.next(meeting_id)
     upcoming = await service.upcoming(CommitteeKind(kind) if kind else None)
     if not upcoming:
-        await step.context.send_activity("Aucun comité à venir n’est planifié. Tapez « planifier un COPIL » pour en créer un.")
+        await step.context.send_activity(f"{no_meeting_text()} Tapez « planifier un COPIL » pour en créer un.")
         return await step.end_dialog(None)
     if len(upcoming) == 1 or next_only:
         return await step.next(upcoming[0].id)
@@ -154,7 +155,7 @@ class RescheduleMeetingDialog(SpaserDialog):
             return await step.end_dialog(None)
         tz = self._service.timezone
         await step.context.send_activity(
-            f"C’est fait : le {change.meeting.numbered} a lieu le "
+            f"C’est fait : le {change.meeting.label.lower()} a lieu le "
             f"{format_datetime_fr(change.meeting.starts_at, tz)}. Ses membres vont recevoir le changement de date, "
             f"et {counted(len(change.new_reminders), 'rappel')} "
             f"{agreed(len(change.new_reminders), 'est reprogrammé', 'sont reprogrammés')}."

@@ -69,7 +69,7 @@ class YearPlanDialog(SpaserDialog):
         if found:
             # Said alone (no retry prompt after it): it says what to type too.
             await prompt.context.send_activity(
-                f"Il n’y a pas de proposition n° {found.group('number')} (1 à {count}). Tapez « tout accepter », "
+                f"Il n’y a pas de proposition n° {found.group('number')} (1 à {count}). Tapez « tout accepter », "
                 "« modifier » suivi du numéro de la proposition ou « annuler »."
             )
         return False

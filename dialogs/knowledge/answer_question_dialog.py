@@ -52,7 +52,7 @@ class AnswerQuestionDialog(SpaserDialog):
         question = await self._knowledge.get_open_question(options.question_id)
         if question is None:
             await step.context.send_activity(
-                f"La question n° {options.question_id} n’existe pas ou a déjà une réponse. "
+                f"La question n° {options.question_id} n’existe pas ou a déjà une réponse. "
                 "Tapez « questions sans réponse » pour voir la liste."
             )
             return await step.end_dialog(None)
@@ -64,7 +64,7 @@ class AnswerQuestionDialog(SpaserDialog):
         return await step.prompt(
             "answer",
             PromptOptions(
-                prompt=MessageFactory.text(f"Question n° {step.values['question_id']} : « {step.values['question']} »\n\nQuelle est la réponse ?"),
+                prompt=MessageFactory.text(f"Question n° {step.values['question_id']} : « {step.values['question']} »\n\nQuelle est la réponse ?"),
                 retry_prompt=MessageFactory.text(f"La réponse doit faire entre 1 et {MAX_ANSWER_CHARS} caractères."),
             ),
         )

@@ -23,11 +23,18 @@ from domain.committees.cadence import (
 from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
-from domain.text import shown, upper_first
+from domain.text import joined, shown, sorted_names, upper_first
 
 NEXT_MEETING_COMMAND = "prochain comité"
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
 KIND_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
+
+
+def no_meeting_text(kind: CommitteeKind | None = None) -> str:
+    """« Aucune réunion de comité n’est planifiée pour le moment. »: one wording wherever no meeting is
+    ahead (« prochain comité », « lister les comités », « déplacer un comité »)."""
+    what = f"de {KIND_NAMES[kind]}" if kind else "de comité"
+    return f"Aucune réunion {what} n’est planifiée pour le moment."
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -75,19 +82,30 @@ def member_reminder_title(meeting: MeetingView, days_ahead: int) -> str:
     return f"Rappel : {meeting.label.lower()} du SPASER {_in_days(days_ahead)}"
 
 
-def member_reminder(meeting: MeetingView, days_ahead: int, tz: str) -> tuple[str, dict]:
+def member_reminder(
+    meeting: MeetingView, days_ahead: int, tz: str, leads: Sequence[str] = (), to_lead: bool = False
+) -> tuple[str, dict]:
+    """The members' reminder; `leads` are the names of the people responsible for the SPASER, whom a
+    member who cannot come tells (a lead is not told to tell themself)."""
     title = member_reminder_title(meeting, days_ahead)
     text = f"{title}, le {format_datetime_fr(meeting.starts_at, tz)}"
     day = format_date_fr(meeting.starts_at.astimezone(load_timezone(tz)).date())
-    body = [
-        _title(title),
-        _para(
-            f"Vous êtes membre de ce comité : soyez présent·e le {format_datetime_fr(meeting.starts_at, tz)}. "
-            f"Si vous ne pouvez pas venir, prévenez la personne responsable du SPASER avant le {day}."
-        ),
-        meeting_facts(meeting, tz),
-    ]
+    what = f"Vous êtes membre de ce comité : soyez présent·e le {format_datetime_fr(meeting.starts_at, tz)}."
+    if not to_lead:
+        by_when = f"avant le {day}" if days_ahead > 1 else "avant la réunion"
+        what += f" Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} {by_when}."
+    body = [_title(title), _para(what), meeting_facts(meeting, tz)]
     return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
+
+
+def _whom_to_tell(leads: Sequence[str]) -> str:
+    """« Alex Wilber, responsable du SPASER, », « Alex Wilber ou Camille Martin, responsables du
+    SPASER, »; « la personne responsable du SPASER » when nobody is named."""
+    names = sorted_names(leads)
+    if not names:
+        return "la personne responsable du SPASER"
+    label = "responsable du SPASER" if len(names) == 1 else "responsables du SPASER"
+    return f"{joined(names, 'ou')}, {label},"
 
 
 def data_collection_title(meeting: MeetingView, tz: str) -> str:
@@ -113,10 +131,16 @@ def data_collection_reminder(meeting: MeetingView, days_ahead: int, tz: str, dir
 
 
 def reminder_message(
-    audience: ReminderAudience, meeting: MeetingView, days_ahead: int, tz: str, directorate: str | None = None
+    audience: ReminderAudience,
+    meeting: MeetingView,
+    days_ahead: int,
+    tz: str,
+    directorate: str | None = None,
+    leads: Sequence[str] = (),
+    to_lead: bool = False,
 ) -> tuple[str, dict]:
     if audience is ReminderAudience.MEMBERS:
-        return member_reminder(meeting, days_ahead, tz)
+        return member_reminder(meeting, days_ahead, tz, leads, to_lead)
     return data_collection_reminder(meeting, days_ahead, tz, directorate)
 
 

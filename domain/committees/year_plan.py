@@ -29,7 +29,15 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 
-from domain.clock import DEFAULT_TIMEZONE, SchedulingError, duration_text, format_date_fr, load_timezone, local_datetime
+from domain.clock import (
+    DEFAULT_TIMEZONE,
+    SchedulingError,
+    duration_text,
+    format_date_fr,
+    format_day_fr,
+    load_timezone,
+    local_datetime,
+)
 from domain.committees.cadence import CommitteeKind, shift_years
 from domain.indicators.periods import ordinal
 from domain.text import counted
@@ -182,8 +190,12 @@ def _copil_rank(index: int, total: int) -> str:
 def _moved_note(target: date, chosen: date, rules: _DayRules, obstacle: Callable[[date], str | None] | None = None) -> str:
     if chosen == target:
         return ""
-    moved = "Reporté" if chosen > target else "Avancé"
-    return f" {moved} du {format_date_fr(target)}, car {(obstacle or rules.obstacle)(target)}."
+    return f" Placé le {_day_and_month(chosen)} plutôt que le {_day_and_month(target)}, car {(obstacle or rules.obstacle)(target)}."
+
+
+def _day_and_month(day: date) -> str:
+    """« 22 septembre », « 1er septembre »: the proposal's own date gives the weekday and the year."""
+    return format_day_fr(day).rsplit(" ", 1)[0]
 
 
 def _segment_middles(start: date, length_days: int, count: int) -> list[date]:
@@ -331,8 +343,8 @@ def propose_year_plan(
                 raise _no_day_error("comité technique", target)
             add_cotech(
                 chosen,
-                "Comité technique intermédiaire avec les directions, au milieu de la plus longue période "
-                f"sans comité technique.{_moved_note(target, chosen, rules)}",
+                "Comité technique intermédiaire avec les directions, pour éviter un trop long intervalle entre deux "
+                f"comités techniques.{_moved_note(target, chosen, rules)}",
             )
 
     return sorted(proposals, key=lambda proposal: proposal.starts_at)

@@ -14,8 +14,9 @@ from typing import Any
 
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
-from domain.indicators.rules import DueItem, ValueEntry, ValueView, entry_key
-from domain.text import agreed, counted, directorate_title, shown
+from domain.indicators.rules import DueItem, IndicatorView, ValueEntry, ValueView, entry_key
+from domain.indicators.values import Unit
+from domain.text import agreed, counted, directorate_title, plural_of, shown
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"
@@ -138,7 +139,7 @@ def indicator_form_card(
         value_input: dict = {
             "type": "Input.Text",
             "id": value_id,
-            "label": f"Valeur ({unit.value})",
+            "label": f"Valeur ({value_unit_label(item.indicator)})",
             # « ex. 12 » read oddly for a count of committees: a count says what it counts.
             "placeholder": item.indicator.unit_name if item.indicator.counted_noun else f"ex. {unit.example}",
             "maxLength": 60,
@@ -197,3 +198,11 @@ def read_form(value: Mapping) -> FormContent:
                 f"{code} : un commentaire sans valeur. Indiquez la valeur, ou effacez le commentaire."
             )
     return content
+
+
+def value_unit_label(indicator: IndicatorView) -> str:
+    """« marchés réservés » for a count that says what it counts, else the unit (« % », « jours »):
+    « Valeur (nombre) » said nothing next to « Valeur (personnes) »."""
+    if indicator.unit is Unit.COUNT and indicator.counted_noun:
+        return plural_of(indicator.counted_noun)
+    return indicator.unit.value

@@ -189,7 +189,7 @@ def _check_header(record: list[str], line: int) -> list[str]:
             # Positions, not names: what a fetched file holds is never quoted back (it may not be a catalogue).
             listed = ", ".join(map(str, unknown[:10]))
             details.append(
-                f"la colonne n° {listed} n’est pas connue" if len(unknown) == 1 else f"les colonnes n° {listed} ne sont pas connues"
+                f"la colonne n° {listed} n’est pas connue" if len(unknown) == 1 else f"les colonnes n° {listed} ne sont pas connues"
             )
         if repeated:
             details.append("colonnes en double : " + ", ".join(repeated))

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from domain.cards import card, im_back
-from domain.text import fold
+from domain.text import fold, number_in_words
 from domain.understanding.slots import CODE_NUMBER, IndicatorName
 
 CHOICE_SUMMARY = "Quel indicateur\u00a0?"
@@ -18,7 +18,10 @@ _NUMBER_ONLY = re.compile(r"^\s*(?:le |la |l'|l )?(?:n°\s?)?0*(\d{1,3})\s*[.!?]
 
 
 def choice_text(candidates: list[IndicatorName]) -> str:
-    lines = ["Votre question peut porter sur plusieurs indicateurs\u00a0: lequel voulez-vous dire\u00a0?"]
+    lines = [
+        f"Votre question peut porter sur {number_in_words(len(candidates))} indicateurs\u00a0: "
+        "lequel voulez-vous consulter\u00a0?"
+    ]
     lines += [f"- **{candidate.code}** — {candidate.label}" for candidate in candidates]
     lines.append(f"Choisissez-le ci-dessous ou tapez son code (par exemple « {candidates[0].code} »).")
     return "\n".join(lines)

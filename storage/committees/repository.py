@@ -212,9 +212,9 @@ class CommitteeRepository:
             await session.execute(select(Meeting).where(Meeting.id == meeting_id).with_for_update())
         ).scalar_one_or_none()
         if meeting is None:
-            raise DomainError(f"Je ne trouve pas le comité n° {meeting_id}.")
+            raise DomainError(f"Je ne trouve pas le comité n° {meeting_id}.")
         if meeting.status != MeetingStatus.PLANNED.value:
-            raise DomainError(f"Le comité n° {meeting_id} est déjà {'annulé' if meeting.status == 'cancelled' else 'tenu'}.")
+            raise DomainError(f"Le comité n° {meeting_id} est déjà {'annulé' if meeting.status == 'cancelled' else 'tenu'}.")
         return meeting
 
     async def reschedule(

@@ -140,14 +140,14 @@ class KnowledgeRepository:
                     .values(answered_entry_id=entry.id, answered_at=utcnow())
                 )
                 if closed.rowcount != 1:
-                    raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
+                    raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
 
     async def attach_question(self, question_id: int, entry_id: str, lead_id: int | None) -> str:
         """Make an open question a phrasing of `entry_id` and close it, in one transaction."""
         async with self._db.session() as session:
             question = await session.get(UnansweredQuestion, question_id) if is_row_id(question_id) else None
             if question is None or question.answered_entry_id is not None:
-                raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
+                raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
             session.add(KnowledgePhrasing(entry_id=entry_id, text=question.text, added_by=lead_id))
             question.answered_entry_id = entry_id
             question.answered_at = utcnow()

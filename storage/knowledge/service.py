@@ -126,7 +126,7 @@ class KnowledgeService:
     async def answer_question(self, question_id: int, answer_text: str, lead: PersonView) -> Entry:
         question = await self._repository.get_open_question(question_id)
         if question is None:
-            raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
+            raise DomainError(f"La question n° {question_id} n’existe pas ou a déjà une réponse.")
         entry = lead_entry(question, answer_text, f"réponse de {lead.name or lead.email}")
         await self._repository.save_lead_answer(_to_stored(entry, position=0), question_id, lead.id)
         return entry

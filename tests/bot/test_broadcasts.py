@@ -68,8 +68,8 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "- Un message envoyé : Marc Lefèvre.",
         "- Un envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
         "- Trois personnes injoignables. Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams : Hélène Dubois, "
-        "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi "
-        "si besoin. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
+        "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant : les messages "
+        "suivants leur parviendront. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
     ]
 
 

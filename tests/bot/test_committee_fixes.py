@@ -140,6 +140,6 @@ async def test_a_year_plan_number_out_of_range_gets_one_message_that_says_what_t
     replies = await lead.say("modifier 9")
 
     assert [reply.text for reply in replies] == [
-        "Il n’y a pas de proposition n° 9 (1 à 6). Tapez « tout accepter », « modifier » suivi du numéro de la "
+        "Il n’y a pas de proposition n°\u00a09 (1 à 6). Tapez « tout accepter », « modifier » suivi du numéro de la "
         "proposition ou « annuler »."
     ]

@@ -46,7 +46,7 @@ async def test_the_lead_sends_the_decp_and_reads_the_report_card_then_asks_where
     assert "Le fichier « nested.json », importé le " in shown.replace("\u00a0", " ")
     facts = {fact["title"]: fact["value"] for fact in card["body"][2]["facts"]}
     assert (facts["Marchés lus\u00a0:"], facts["Refusés\u00a0:"]) == ("11", "7")
-    assert "- autre acheteur que l’organisme\u00a0: 1 — marché n° 4 (2025-004)\u00a0: 20000000300011" in shown
+    assert "- autre acheteur que l’organisme\u00a0: 1 — marché n° 4 (2025-004)\u00a0: 20000000300011" in shown
     assert "- 1er\u00a0trimestre 2025\u00a0: 66,7\u00a0% (nouvelle valeur) — 2 sur 3\u00a0marchés notifiés" in shown
     answer = texts(await lead.say("d’où vient SOC-N\u00a0?"))
     assert "Dernière valeur\u00a0: 100\u00a0% au 2\u1d49\u00a0trimestre 2025, soit 1 sur 1\u00a0marché notifié." in answer

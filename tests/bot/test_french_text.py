@@ -195,7 +195,9 @@ async def test_every_reply_of_the_main_flows_reads_right(runtime, talk, tmp_path
                 said.append((who, line, render_as_text(activity)))
     assert len(said) > 50, "the script must reach the flows it is meant to read"
     if TRANSCRIPT:
-        Path(TRANSCRIPT).write_text("\n\n".join(f"[{who}] {line}\n{reply}" for who, line, reply in said), encoding="utf-8")
+        Path(TRANSCRIPT).write_text(  # a final newline: a reader's tools count the last reply's line
+            "\n\n".join(f"[{who}] {line}\n{reply}" for who, line, reply in said) + "\n", encoding="utf-8"
+        )
     findings = [
         f"{who} « {line} » → {check}: {sentence!r}"
         for who, line, reply in said
@@ -229,12 +231,12 @@ async def test_who_am_i_names_the_role_as_a_label_right_for_two_leads_too(runtim
         person = _person(role)
         answers[role] = "\n".join(render_as_text(a) for a in await talk(person.aad_object_id, person.name).say("qui suis-je\u00a0?"))
     assert answers[Role.CONTRIBUTOR] == (
-        "Vous êtes **Nadia Benali**, contributeur·rice pour la direction **DCP** (Direction de la commande publique)."
+        "Vous êtes **Nadia Benali**, contributeur·rice pour la direction de la commande publique (**DCP**)."
         " Vous renseignez les indicateurs SPASER de votre direction."
     )
     assert answers[Role.LEAD] == (
-        "Vous êtes **Camille Martin**, responsable du SPASER, rattaché·e à la direction **DCP** (Direction de la commande"
-        " publique). Vous gérez les directions, les personnes, les indicateurs, les comités et les diffusions."
+        "Vous êtes **Camille Martin**, responsable du SPASER, rattaché·e à la direction de la commande publique"
+        " (**DCP**). Vous gérez les directions, les personnes, les indicateurs, les comités et les diffusions."
     )
     assert answers[Role.OFFICIAL].startswith(
         f"Vous êtes **{_person(Role.OFFICIAL).name}**, avec le rôle «\u00a0élu·e ou directeur·rice\u00a0»"

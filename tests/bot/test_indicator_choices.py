@@ -11,7 +11,8 @@ from domain.people import Role
 from tests.conftest import texts
 from tests.indicators_support import card_of
 
-ASKED_BACK = "Votre question peut porter sur plusieurs indicateurs\u00a0: lequel voulez-vous dire\u00a0?"
+ASKED_BACK = "Votre question peut porter sur deux indicateurs\u00a0: lequel voulez-vous consulter\u00a0?"
+"""Two candidates, said in words (reader4 C27: « plusieurs indicateurs » for two)."""
 
 
 @pytest.fixture

@@ -332,8 +332,8 @@ def test_cell_line_breaks_and_control_characters_become_spaces() -> None:
     ("header", "fragments"),
     [
         ("code;libelle;axe", ["colonnes manquantes : unite, directions"]),
-        (EXPECTED_HEADER + ";commentaire", ["la colonne n° 19 n’est pas connue"]),
-        (EXPECTED_HEADER.replace("cible;", "target;", 1), ["colonnes manquantes : cible", "la colonne n° 8 n’est pas connue"]),
+        (EXPECTED_HEADER + ";commentaire", ["la colonne n° 19 n’est pas connue"]),
+        (EXPECTED_HEADER.replace("cible;", "target;", 1), ["colonnes manquantes : cible", "la colonne n° 8 n’est pas connue"]),
         (EXPECTED_HEADER + ";code", ["colonnes en double : code"]),
         ("a,b,c", ["colonnes manquantes : code"]),
     ],

@@ -50,7 +50,7 @@ def test_an_article_reference_a_count_of_months_and_an_arrow_never_break():
     assert unbreakable("(articles L. 2113-12 et L2113-13)") == (
         f"(articles L.{NBSP}2113{NB_HYPHEN}12 et L2113{NB_HYPHEN}13)"
     )
-    assert unbreakable("loi n° 2021-1104, art. 35") == f"loi n° 2021-1104, art.{NBSP}35"
+    assert unbreakable("loi n° 2021-1104, art. 35") == f"loi n°{NBSP}2021-1104, art.{NBSP}35"  # reader4 A5
     assert unbreakable("au cours des 12 derniers mois, dans les 12 prochains mois") == (
         f"au cours des 12{NBSP}derniers mois, dans les 12{NBSP}prochains mois"
     )

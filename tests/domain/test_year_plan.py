@@ -114,7 +114,11 @@ def test_a_copil_aimed_at_bastille_day_is_moved_and_the_reason_says_why():
     (copil,) = plan
     assert copil.starts_at.date() != date(2026, 7, 14)
     assert abs((copil.starts_at.date() - date(2026, 7, 14)).days) == 1
-    assert copil.reason.endswith("Avancé du mardi 14\u00a0juillet 2026, car c’est un jour férié (Fête nationale).")
+    moved_to = copil.starts_at.date().day
+    assert copil.reason.endswith(
+        f"Placé le {moved_to}\u00a0juillet plutôt que le 14\u00a0juillet, car c’est un jour férié (Fête nationale)."
+    ), copil.reason
+    assert "Reporté" not in copil.reason and "Avancé" not in copil.reason  # reader4 B13: « Avancé du mardi 14 juillet »
 
 
 def test_alsace_moselle_subdivision_also_avoids_good_friday():
@@ -223,7 +227,8 @@ def test_a_planned_copil_takes_its_segment_and_the_new_one_fills_the_other_half(
     [copil] = of_kind(plan, CommitteeKind.COPIL)
     assert date(2027, 9, 1) <= copil.starts_at.date() <= date(2027, 10, 31)
     assert copil.reason == (
-        "Second comité de pilotage de l’année avec les élu·es. Reporté du mercredi 1er\u00a0septembre 2027, car son comité "
+        f"Second comité de pilotage de l’année avec les élu·es. Placé le {copil.starts_at.day}\u00a0septembre plutôt que le "
+        "1er\u00a0septembre, car son comité "
         "technique préparatoire aurait eu lieu pendant les congés d’été."
     )
     fed = [p for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
@@ -241,3 +246,14 @@ def test_a_copil_already_fed_by_a_planned_cotech_gets_no_second_feeder():
 
     feeding = [p.reason for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
     assert len(feeding) == 1 and format_date_fr(date(2027, 4, 6)) not in feeding[0]
+
+
+def test_an_intermediate_cotech_says_why_in_plain_words():
+    """reader4 B14: « au milieu de la plus longue période sans comité technique » described the algorithm."""
+    plan = propose_year_plan(date(2026, 12, 1), YearPlanSettings(copil_count=1, cotech_count=4))
+
+    reasons = [p.reason for p in plan if p.reason.startswith("Comité technique intermédiaire")]
+    assert reasons and all(
+        "pour éviter un trop long intervalle entre deux comités techniques." in reason for reason in reasons
+    ), reasons
+    assert not any("plus longue période" in p.reason for p in plan)

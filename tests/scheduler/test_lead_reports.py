@@ -107,7 +107,7 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
     assert notice.text.replace("\u00a0", " ").splitlines()[3:] == [
         "Marc Lefèvre n’a pas reçu la synthèse ; le rappel ne lui était pas destiné. Lucie Roux n’a reçu aucun des deux.",
         "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Installez-lui l’application ou "
-        "demandez-lui d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
+        "demandez-lui d’écrire une fois à l’assistant : les messages suivants lui parviendront.",
         "Cette personne a bloqué ou désinstallé l’assistant dans Teams : Marc Lefèvre.",
     ]
     assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"

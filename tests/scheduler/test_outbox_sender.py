@@ -357,7 +357,7 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
     )
     assert reasons == [
         "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois, Paul Durand. Installez-leur "
-        "l’application ou demandez-leur d’écrire une fois à l’assistant, puis refaites l’envoi si besoin.",
+        "l’application ou demandez-leur d’écrire une fois à l’assistant\u00a0: les messages suivants leur parviendront.",
         "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
     ]
 

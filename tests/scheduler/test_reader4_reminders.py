@@ -1,0 +1,47 @@
+"""What a fourth French reader circled in the members' reminder (reader4 A3, B12)."""
+
+from __future__ import annotations
+
+from botbuilder.schema import Activity
+
+from bot.console import render_as_text
+from domain.clock import FakeClock
+from domain.committees.cadence import CommitteeKind
+from domain.people import Role
+from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, utc
+
+
+def _cards_by_conversation(connector) -> dict[str, str]:
+    shown = {}
+    for body in connector.sent:
+        activity = Activity().deserialize({k: v for k, v in body.items() if not k.startswith("_")})
+        text = " ".join(render_as_text(activity).replace("\u00a0", " ").split())
+        if text.startswith("Rappel"):
+            shown[body["_conversation_id"]] = text
+    return shown
+
+
+async def test_the_day_before_a_member_is_told_whom_to_tell_by_name_and_a_lead_is_not(sqlite_database, connector):
+    """A3, B12: « prévenez la personne responsable du SPASER avant le lundi 7 décembre 2026 », the day
+    before a meeting on that very day, with two leads, one of them reading it."""
+    clock = FakeClock(utc(2027, 3, 1, 9))
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(sqlite_database, "alex@ville.fr", Role.LEAD, connector.url, name="Alex Wilber")
+    await add_person(sqlite_database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+    await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 16, 10))  # Tuesday: J-1 on Monday
+
+    clock.set(utc(2027, 3, 15, 9))
+    await feature.jobs.sweep_reminders()
+    await feature.jobs.drain_outbox()
+    await feature.jobs.close()
+
+    shown = _cards_by_conversation(connector)
+    official = next(text for conversation, text in shown.items() if "marc" in conversation)
+    lead = next(text for conversation, text in shown.items() if "camille" in conversation)
+    assert (
+        "Si vous ne pouvez pas venir, prévenez Alex Wilber ou Camille Martin, responsables du SPASER, avant la réunion."
+        in official
+    ), official
+    assert "avant le mardi" not in official
+    assert "soyez présent·e le mardi 16 mars 2027" in lead and "prévenez" not in lead, lead
