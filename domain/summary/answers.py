@@ -15,8 +15,8 @@ def late_answer(summary: Summary) -> str:
     missing = [line for line in summary.lines if line.status is Status.NOT_REPORTED]
     scope = wording.scope_text(summary, with_organisation=False)
     if not late and not missing:
-        return f"Aucun indicateur en retard ni manquant ({scope}). 👍"
-    parts = [f"**Indicateurs à surveiller** ({scope})"]
+        return f"Aucun indicateur en retard ni manquant — {scope}. 👍"
+    parts = [f"**Indicateurs à surveiller** — {scope}"]
     if late:
         parts.append(f"En retard sur leur trajectoire ({len(late)}) :")
         parts += _listed(late, wording.late_text)
@@ -34,7 +34,7 @@ def reached_answer(summary: Summary) -> str:
     reached = [line for line in summary.lines if line.status is Status.ACHIEVED]
     scope = wording.scope_text(summary, with_organisation=False)
     if not reached:
-        return f"Aucun indicateur n’a encore atteint sa cible ({scope})."
+        return f"Aucun indicateur n’a encore atteint sa cible — {scope}."
     lines = [f"**Cibles atteintes** ({scope}) : {wording.indicator_count(len(reached))}"]
     lines += _listed(reached, lambda line: f"{wording.value_text(line)}, {wording.target_text(line, joined_to_value=True)}")
     return "\n".join(lines)

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from domain.cards import CARD_VERSION, fact, im_back
 from domain.clock import DEFAULT_TIMEZONE
+from domain.committees.messages import no_meeting_text
 from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts
@@ -175,10 +176,10 @@ def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
     items = [_text(wording.completeness_headline(summary), size="Small", spacing="Small")]
     if summary.next_meetings:
         meeting = summary.next_meetings[0]
-        items.append(_text(f"Prochaine réunion : {meeting.label.lower()}, {wording.meeting_text(meeting, timezone)}",
+        items.append(_text(f"Prochaine réunion : {meeting.label.lower()}, {wording.meeting_text(meeting, timezone)}.",
                            size="Small", spacing="None"))
     else:
-        items.append(_text("Aucune réunion planifiée.", size="Small", isSubtle=True, spacing="None"))
+        items.append(_text(no_meeting_text(), size="Small", isSubtle=True, spacing="None"))
     alerts = cadence_alerts(summary)
     if alerts:
         count = len(alerts)
@@ -333,7 +334,7 @@ def _meetings(summary: Summary, timezone: ZoneInfo | str) -> list[dict[str, Any]
         ]
         items.append({"type": "FactSet", "facts": facts, "spacing": "Small"})
     else:
-        items.append(_text("Aucune réunion planifiée.", isSubtle=True, spacing="Small"))
+        items.append(_text(no_meeting_text(), isSubtle=True, spacing="Small"))
     return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
 
 

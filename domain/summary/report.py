@@ -16,6 +16,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr
+from domain.committees.messages import no_meeting_text
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts
@@ -324,7 +325,7 @@ def _html_meetings(summary: Summary, timezone: ZoneInfo | str, *, with_warnings:
         )
         parts.append("</ul>")
     else:
-        parts.append('<p class="subtle">Aucune réunion planifiée.</p>')
+        parts.append(f'<p class="subtle">{no_meeting_text()}</p>')
     if with_warnings:
         parts.extend(f'<p class="warning">⚠ {escape(message)}</p>' for message in warning_messages(summary))
     return parts

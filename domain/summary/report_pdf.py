@@ -19,6 +19,7 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from domain.clock import DEFAULT_TIMEZONE
+from domain.committees.messages import no_meeting_text
 from domain.summary import wording
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, AxisSection, Summary
@@ -96,7 +97,7 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
         for meeting in summary.next_meetings:
             _paragraph(pdf, f"• {meeting.label} : {wording.meeting_text(meeting, timezone)}", 5)
     else:
-        _paragraph(pdf, "Aucune réunion planifiée.", 5)
+        _paragraph(pdf, no_meeting_text(), 5)
     if empty:
         for message in warning_messages(summary):
             _warning(pdf, message)

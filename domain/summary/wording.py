@@ -446,10 +446,11 @@ def completeness_headline(summary: Summary) -> str:
         return "Aucun indicateur à saisir en ce moment."
     if len(rows) == 1:
         row = rows[0]
-        text = (
-            f"La direction {row.directorate.code} a saisi {counted(row.reported, 'indicateur')} sur {row.expected}"
-            f"{periods}"
-        )
+        if row.reported:
+            text = f"La direction {row.directorate.code} a saisi {counted(row.reported, 'indicateur')} sur {row.expected}{periods}"
+        else:
+            theirs = "son indicateur" if row.expected == 1 else f"aucun de ses {row.expected} indicateurs"
+            text = f"La direction {row.directorate.code} n’a encore saisi {theirs}{periods}"
         if row.computed:
             text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
         return text + "."

@@ -149,7 +149,7 @@ def test_empty_catalogue_card_still_renders_and_says_so():
     content = summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))
     shown = texts(content)
     assert "Le catalogue d’indicateurs est vide" in shown
-    assert "Aucune réunion planifiée." in shown
+    assert "Aucune réunion de comité n’est planifiée pour le moment." in shown
     assert render_as_text(card_message(summary_card_content(compute_summary([], DIRECTORATES, TODAY, scope=EVERYONE))))
 
 

@@ -1,0 +1,69 @@
+"""What a fourth French reader found in the summary's sentences: nested brackets in the chat
+answers, « a saisi 0 indicateur », the next meeting without its full stop, and two wordings for
+« no meeting planned »."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from domain.committees.messages import no_meeting_text
+from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.periods import Frequency
+from domain.indicators.values import Unit
+from domain.summary.answers import late_answer
+from domain.summary.card import summary_card_content
+from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
+from domain.summary.report import report_html
+from domain.summary.wording import completeness_headline
+
+TODAY = date(2026, 3, 1)
+DIRECTORATES = [DirectorateInfo("DCP", "Direction de la commande publique"), DirectorateInfo("DRH", "Ressources humaines")]
+
+
+def indicator(code: str, *, values=(), directorates=("DCP",)) -> IndicatorSnapshot:
+    return IndicatorSnapshot(
+        code=code, label=f"Heures d’insertion {code}", axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
+        directorates=directorates, direction=ImprovementDirection.UP, baseline=Decimal(100), target=Decimal(200),
+        target_year=2027, values=tuple(values),
+    )
+
+
+def plain(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def strings(node) -> list[str]:
+    if isinstance(node, dict):
+        return [text for value in node.values() for text in strings(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+def test_a_directorate_answer_has_no_brackets_inside_brackets():
+    summary = compute_summary([indicator("A"), indicator("B")], DIRECTORATES, TODAY, scope=Scope.only("DCP"))
+    heading = plain(late_answer(summary)).split("\n")[0]
+    assert heading.startswith("**Indicateurs à surveiller** — ")
+    assert "((" not in heading and not ("(" in heading and heading.count("(") > 1)
+
+
+def test_a_directorate_that_entered_nothing_is_said_so_in_words():
+    summary = compute_summary([indicator("A"), indicator("B")], DIRECTORATES, TODAY, scope=Scope.only("DCP"))
+    headline = plain(completeness_headline(summary))
+    assert headline.startswith("La direction DCP n’a encore saisi aucun de ses 2 indicateurs")
+    assert "0 indicateur" not in headline
+
+
+def test_the_next_meeting_line_ends_its_sentence():
+    meeting = UpcomingMeeting("Comité de pilotage", datetime(2026, 3, 12, 13, 0, tzinfo=UTC), "salle du conseil")
+    summary = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything(), next_meetings=[meeting])
+    line = next(text for text in strings(summary_card_content(summary)) if text.startswith("Prochaine réunion"))
+    assert plain(line).endswith("(salle du conseil).")
+
+
+def test_no_meeting_planned_reads_as_in_chat_on_the_card_and_in_the_report():
+    summary = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything())
+    assert no_meeting_text() in strings(summary_card_content(summary))
+    assert no_meeting_text() in report_html(summary).decode()
