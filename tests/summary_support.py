@@ -108,3 +108,20 @@ def find_elements(card: dict, kind: str) -> list[dict]:
 
     walk(card)
     return found
+
+
+def texts_in(card: dict) -> str:
+    """Every « text » of a card, in order, no-break spaces read as spaces."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.extend(value for key, value in node.items() if key == "text")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return "\n".join(found).replace("\u00a0", " ")

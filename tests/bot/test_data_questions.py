@@ -28,7 +28,7 @@ async def test_the_lead_asks_what_is_late_and_who_has_not_reported(seeded, talk)
 
 async def test_a_contributor_gets_late_indicators_of_her_directorate_only(seeded, talk):
     late = texts(await talk("nadia-aad", "Nadia Benali").say("qu'est-ce qui est en retard chez nous ?"))
-    assert "(Direction DCP" in late
+    assert "— Direction DCP" in late
     assert "IND-12" not in late, "a DPB indicator"
 
 

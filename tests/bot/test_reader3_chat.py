@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from bot.demo import DEMO_PEOPLE, load_demo
+from bot.demo import load_demo
 from domain.indicators.values import warm_up
 from domain.people import Role
 from tests.conftest import texts, whole_help
+from tests.reader_support import demo_person, plain
 
 NESTED = re.compile(r"\([^()]*\([^()]*\)[^()]*\)|\)\s*\(")
 
@@ -20,18 +21,10 @@ def recognizers():
     warm_up()
 
 
-def _demo_person(role: Role):
-    return next(p for p in DEMO_PEOPLE if p.role is role and (role is not Role.CONTRIBUTOR or p.directorate == "DCP"))
-
-
-def plain(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
-
-
 async def test_an_axis_of_the_catalogue_has_no_parenthesis_next_to_another(runtime, talk, tmp_path):
     """9: « Heures d’insertion (clauses sociales) (en heures, … ; directions DCP et DPB) »."""
     await load_demo(runtime, "local-tenant", tmp_path)
-    lead = _demo_person(Role.LEAD)
+    lead = demo_person(Role.LEAD)
     social = plain(texts(await talk(lead.aad_object_id, lead.name).say("catalogue axe social")))
 
     assert "(clauses sociales) · en heures, fréquence trimestrielle · directions DCP et DPB" in social
@@ -41,7 +34,7 @@ async def test_an_axis_of_the_catalogue_has_no_parenthesis_next_to_another(runti
 async def test_a_list_after_a_colon_goes_on_in_lower_case(runtime, talk, tmp_path):
     """11: « … de la plus ancienne à la plus récente : / - Année 2022, direction DCP : … »."""
     await load_demo(runtime, "local-tenant", tmp_path)
-    lead = _demo_person(Role.LEAD)
+    lead = demo_person(Role.LEAD)
     history = plain(texts(await talk(lead.aad_object_id, lead.name).say("historique d’IND-14")))
 
     assert "de la plus ancienne à la plus récente : - année 2022, direction DCP : 2 comités techniques" in history
@@ -52,7 +45,7 @@ async def test_people_who_are_not_the_admin_read_words_not_file_formats(runtime,
     """15: « (ou HTML, CSV, XLSX) », « Télécharger (HTML) » and « le fichier « decp-demo.json » »
     for a contributor or an élue."""
     await load_demo(runtime, "local-tenant", tmp_path)
-    official, contributor = _demo_person(Role.OFFICIAL), _demo_person(Role.CONTRIBUTOR)
+    official, contributor = demo_person(Role.OFFICIAL), demo_person(Role.CONTRIBUTOR)
     elue = talk(official.aad_object_id, official.name)
     help_text = plain(await whole_help(talk(contributor.aad_object_id, contributor.name)))
     export = await elue.say("exporter la synthèse en page web")
@@ -68,7 +61,7 @@ async def test_people_who_are_not_the_admin_read_words_not_file_formats(runtime,
 async def test_the_help_is_a_short_summary_by_section_and_every_command_stays_reachable(runtime, talk, tmp_path):
     """13: the lead's help was one card of 45 commands, the committees under « Général »."""
     await load_demo(runtime, "local-tenant", tmp_path)
-    lead, official = _demo_person(Role.LEAD), _demo_person(Role.OFFICIAL)
+    lead, official = demo_person(Role.LEAD), demo_person(Role.OFFICIAL)
     summary = plain(texts(await talk(lead.aad_object_id, lead.name).say("aide")))
     committees = plain(texts(await talk(lead.aad_object_id, lead.name).say("aide comités")))
     everything = plain(await whole_help(talk(lead.aad_object_id, lead.name)))

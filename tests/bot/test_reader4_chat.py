@@ -1,14 +1,15 @@
-"""What a fourth careful French reader circled in one end-to-end run (/work/helpers/reader4.md), in
+"""What a fourth careful French reader circled in one end-to-end run (issue #17), in
 the chat with the real bot and the demo organisation; the point's number in each test's docstring."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.demo import DEMO_PEOPLE, load_demo
+from bot.demo import load_demo
 from domain.indicators.values import warm_up
 from domain.people import Role
 from tests.conftest import texts
+from tests.reader_support import demo_person, plain
 from tests.summary_support import organisation
 
 
@@ -17,22 +18,14 @@ def recognizers():
     warm_up()
 
 
-def _demo_person(role: Role):
-    return next(p for p in DEMO_PEOPLE if p.role is role and (role is not Role.CONTRIBUTOR or p.directorate == "DCP"))
-
-
-def plain(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
-
-
 async def test_the_help_offers_only_the_sections_the_person_has(runtime, talk, tmp_path):
     """A1, B20: someone without a role read « aide comités », « aide indicateurs » and « votre rôle et
     votre direction », with neither sections nor directorate."""
     await load_demo(runtime, "local-tenant", tmp_path)
     stranger = plain(texts(await talk("aad-nobody", "Alex Inconnu").say("aide")))
-    official = _demo_person(Role.OFFICIAL)
+    official = demo_person(Role.OFFICIAL)
     elue = plain(texts(await talk(official.aad_object_id, official.name).say("aide")))
-    contributor = _demo_person(Role.CONTRIBUTOR)
+    contributor = demo_person(Role.CONTRIBUTOR)
     contributrice = plain(texts(await talk(contributor.aad_object_id, contributor.name).say("aide")))
 
     assert "« aide » : ce sommaire" in stranger and "aide comités" not in stranger and "aide indicateurs" not in stranger
@@ -81,8 +74,8 @@ async def test_a_directorate_is_introduced_one_way_without_nested_brackets(runti
     """B16: « DAJ : Direction… » in the list, « direction DCP (Direction de la commande publique) » in
     « qui suis-je »; one form, « Direction de la commande publique (DCP) »."""
     await load_demo(runtime, "local-tenant", tmp_path)
-    lead = _demo_person(Role.LEAD)
-    contributor = _demo_person(Role.CONTRIBUTOR)
+    lead = demo_person(Role.LEAD)
+    contributor = demo_person(Role.CONTRIBUTOR)
     listed = plain(texts(await talk(lead.aad_object_id, lead.name).say("lister les directions")))
     who = plain(texts(await talk(contributor.aad_object_id, contributor.name).say("qui suis-je")))
 
@@ -94,7 +87,7 @@ async def test_a_directorate_is_introduced_one_way_without_nested_brackets(runti
 async def test_a_count_in_the_form_says_what_it_counts(runtime, talk, tmp_path):
     """C29: « Valeur (nombre) » next to « Valeur (personnes) » and « Valeur (jours) »."""
     await load_demo(runtime, "local-tenant", tmp_path)
-    contributor = _demo_person(Role.CONTRIBUTOR)
+    contributor = demo_person(Role.CONTRIBUTOR)
     [form] = [a for a in await talk(contributor.aad_object_id, contributor.name).say("formulaire indicateurs") if a.attachments]
     labels = []
 

@@ -15,6 +15,7 @@ from domain.summary.card import MAX_ATTENTION_ITEMS, summary_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
 from domain.summary.report import MAX_ATTENTION_LINES, attention_groups
+from tests.summary_support import texts_in
 
 TODAY = date(2026, 3, 1)
 DIRECTORATES = [DirectorateInfo("DRC", "Ressources et commande")]
@@ -39,20 +40,7 @@ def summary(count: int):
 
 
 def card_text(count: int) -> str:
-    body = summary_card_content(summary(count))["body"]
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            found.extend(value for key, value in node.items() if key == "text")
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(body)
-    return "\n".join(found).replace("\u00a0", " ")
+    return texts_in(summary_card_content(summary(count))["body"])
 
 
 def test_the_compact_card_names_the_few_indicators_it_leaves_out():
