@@ -221,7 +221,7 @@ def reminders(settings: Settings) -> None:
     meetings, scheduled, counts, unreachable_people = asyncio.run(_with_runtime(settings, work))
     meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
-    print(f"Rappels programmés : {len(scheduled)}")
+    print(f"Rappels programmés : {len(scheduled)}" if scheduled else "Aucun rappel programmé.")
     for reminder in scheduled[:MAX_REMINDERS_LISTED]:
         meeting = meetings[reminder.meeting_id]
         print(

@@ -246,7 +246,7 @@ def nobody_reachable_text(resolved: ResolvedAudience) -> str:
     return (
         f"Personne ne peut recevoir ce message pour l’instant : {_names(resolved.unreachable)} "
         f"n’{agreed(count, 'a', 'ont')} pas encore ouvert de conversation avec l’assistant dans Teams. "
-        f"Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant, "
+        f"Faites-{them} installer l’application ou demandez-{them} d’écrire une fois à l’assistant, "
         "puis diffusez à nouveau votre message."
     )
 

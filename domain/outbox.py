@@ -245,7 +245,7 @@ PROBLEMS = (
         NO_REFERENCE[:20],
         "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams",
         "Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams",
-        "Installez-{them} l’application ou demandez-{them} d’écrire une fois à l’assistant : les messages suivants {them} parviendront.",
+        "Faites-{them} installer l’application ou demandez-{them} d’écrire une fois à l’assistant : les messages suivants {them} parviendront.",
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,

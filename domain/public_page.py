@@ -247,9 +247,12 @@ def _progress_cell(indicator: PublicIndicator) -> str:
     if indicator.progress_percent is None:
         return status
     percent = max(0.0, min(100.0, indicator.progress_percent))
+    if indicator.progress_percent >= 100:  # as the card and the report say it
+        reached = "Cible dépassée" if indicator.progress_percent > 100 else "Cible atteinte"
+        return f'{reached}<span class="bar" aria-hidden="true"><span style="width:100%"></span></span>'
     shown = format_number(Decimal(round(percent)))
     return (
-        f"{shown}\u00a0% du chemin vers la cible · {status}"
+        f"{shown}\u00a0% du chemin parcouru vers la cible · {status}"
         f'<span class="bar" aria-hidden="true"><span style="width:{percent:.0f}%"></span></span>'
     )
 

@@ -73,11 +73,12 @@ def plain_excerpt(text: str | None, limit: int) -> str:
 
 
 def listed_names(names: Sequence[str], limit: int = 30) -> str:
-    """« A, B, C » in French alphabetical order or, past `limit` names, « A, B et 12 autres »: a
+    """« A, B et C » in French alphabetical order or, past `limit` names, « A, B et 12 autres »: a
     report stays readable in Teams."""
     names = sorted_names(names)
-    shown = ", ".join(names[:limit])
-    return shown + (f" et {len(names) - limit} autres" if len(names) > limit else "")
+    if len(names) <= limit:
+        return joined(names)
+    return ", ".join(names[:limit]) + f" et {len(names) - limit} autres"
 
 
 def directorates_text(codes: Sequence[str]) -> str:

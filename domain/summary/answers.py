@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.summary import wording
 from domain.summary.model import IndicatorLine, Status, Summary
-from domain.text import counted
+from domain.text import agreed, counted
 
 MAX_LINES = 15
 
@@ -18,10 +18,10 @@ def late_answer(summary: Summary) -> str:
         return f"Aucun indicateur en retard ni manquant — {scope}. 👍"
     parts = [f"**Indicateurs à surveiller** — {scope}"]
     if late:
-        parts.append(f"En retard sur leur trajectoire ({len(late)}) :")
+        parts.append(f"{agreed(len(late), 'Indicateur en retard sur sa trajectoire', 'Indicateurs en retard sur leur trajectoire')} ({len(late)}) :")
         parts += _listed(late, wording.late_text)
     if missing:
-        parts.append(f"Non renseignés pour la période attendue ({len(missing)}) :")
+        parts.append(f"{agreed(len(missing), 'Indicateur non renseigné', 'Indicateurs non renseignés')} pour la période attendue ({len(missing)}) :")
         parts += _listed(missing, wording.value_text)
     parts.append(
         "Tapez « directions en retard » pour savoir qui n’a pas encore saisi ses indicateurs, ou « synthèse » pour le "

@@ -347,10 +347,9 @@ def _warnings(summary: Summary) -> list[dict[str, Any]]:
     return [
         {
             "type": "Container",
-            "style": "warning",
             "separator": True,
             "spacing": "Medium",
-            "items": [_text("⚠ " + message, size="Small", spacing="Small") for message in messages],
+            "items": [_text("⚠ " + message, size="Small", color=WARNING_COLOR, spacing="Small") for message in messages],
         }
     ]
 

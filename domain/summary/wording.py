@@ -106,7 +106,7 @@ def status_count_label(status: Status, count: int) -> str:
 NAMED_REST = 3
 """Up to this many indicators left out of a list are named rather than counted: « IND-05 (Repas
 bio) et IND-07 (Clauses sociales) » says what « 2 autres indicateurs » hides."""
-SHORT_LABEL_CHARACTERS = 40
+SHORT_LABEL_CHARACTERS = 90
 
 
 def short_name(line: IndicatorLine) -> str:
@@ -345,7 +345,7 @@ def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
         expected = round(line.expected_progress_percent)
         within = ""
         if line.status is Status.ON_TRACK and round(line.progress_percent) < expected:
-            within = " ; écart de moins de 1 % de la cible, toléré"
+            within = " ; écart inférieur à 1 % de la cible, donc toléré"
         attended = agreed(expected, "attendu", "attendus")
         text += f" ({_percent(expected)} {attended} {_measured_period(line.latest_period)}{within})"
     return text

@@ -67,8 +67,8 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "« Réunion de lancement le 12 mars. »",
         "- Un message envoyé : Marc Lefèvre.",
         "- Un envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
-        "- Trois personnes injoignables. Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams : Hélène Dubois, "
-        "Inès Petit. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant : les messages "
+        "- Trois personnes injoignables. Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams : Hélène Dubois et "
+        "Inès Petit. Faites-leur installer l’application ou demandez-leur d’écrire une fois à l’assistant : les messages "
         "suivants leur parviendront. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
     ]
 
@@ -85,7 +85,7 @@ def test_the_report_says_none_in_words_and_quotes_the_message_without_markdown_m
     report = delivery_report(broadcast, outcomes, "Europe/Paris").replace("\u00a0", " ").splitlines()
 
     assert report[0].endswith("« Le bilan 2026 est prêt. »")
-    assert report[1:] == ["- Deux messages envoyés : Lucie Roux, Marc Lefèvre.", "- Aucun envoi en échec.", "- Aucune personne injoignable."]
+    assert report[1:] == ["- Deux messages envoyés : Lucie Roux et Marc Lefèvre.", "- Aucun envoi en échec.", "- Aucune personne injoignable."]
 
 
 def test_the_chat_list_preview_of_a_broadcast_shows_no_markdown_marks():
@@ -129,7 +129,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
 
     assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
     assert "Envoi à\u00a0: membres du COPIL" in preview and "Audience" not in preview
-    assert "2\u00a0destinataires\u00a0: Lucie Roux, Marc Lefèvre" in preview
+    assert "2\u00a0destinataires\u00a0: Lucie Roux et Marc Lefèvre" in preview
     assert "Sera envoyé par Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore ouvert de conversation avec l’assistant dans Teams" in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
@@ -141,8 +141,8 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
-    assert "- Deux messages envoyés\u00a0: Lucie Roux, Marc Lefèvre." in report and "- Aucun envoi en échec." in report
-    assert "- Une personne injoignable. Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois. Installez-lui l’application" in report
+    assert "- Deux messages envoyés\u00a0: Lucie Roux et Marc Lefèvre." in report and "- Aucun envoi en échec." in report
+    assert "- Une personne injoignable. Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois. Faites-lui installer l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
@@ -165,8 +165,8 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
 
     assert "destinataire" not in preview and preview.count("Inès Morel") == 1
     assert (
-        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel, Paul Simon n’ont pas encore ouvert de conversation "
-        "avec l’assistant dans Teams. Installez-leur l’application ou demandez-leur d’écrire une fois à l’assistant, "
+        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel et Paul Simon n’ont pas encore ouvert de conversation "
+        "avec l’assistant dans Teams. Faites-leur installer l’application ou demandez-leur d’écrire une fois à l’assistant, "
         "puis diffusez à nouveau votre message."
     ) in preview.replace("\u00a0", " ")
     assert "Rien n’a été envoyé" not in preview and "Sera envoyé par" not in preview
@@ -186,7 +186,7 @@ def test_when_the_assistant_installs_itself_nobody_is_called_unreachable():
 
     assert [r.label for r in with_graph.reachable] == ["Inès Morel", "Paul Simon"]
     assert [r.label for r in without.reachable] == ["Paul Simon"] and without.unreachable == ("Inès Morel",)
-    assert "2\u00a0destinataires\u00a0: Inès Morel, Paul Simon" in shown and "⚠" not in shown
+    assert "2\u00a0destinataires\u00a0: Inès Morel et Paul Simon" in shown and "⚠" not in shown
     assert "Inès Morel n’a encore jamais ouvert l’assistant\u00a0: je l’installerai pour cette personne" in shown
 
 

@@ -90,3 +90,11 @@ def test_the_origin_cell_starts_with_a_capital_like_the_other_cells():
     html = page(emissions(target=None, target_year=None, status=Status.NO_TARGET, period="2025"))
     assert "<td>Saisi par les directions</td>" in html and "<td>saisi par" not in html
     assert "<td>Calculé à partir des marchés notifiés (DECP)</td>" in page(emissions(computed=True))
+
+
+def test_a_target_passed_reads_as_the_card_and_the_report_say_it():
+    """Reader 5, B12: « 100 % du chemin vers la cible · Atteint » where the card says « cible dépassée »."""
+    passed = page(emissions(progress_percent=120.0, status=Status.ACHIEVED))
+    assert "Cible dépassée" in passed and "100\u00a0% du chemin" not in passed
+    assert "Cible atteinte" in page(emissions(progress_percent=100.0, status=Status.ACHIEVED))
+    assert "40\u00a0% du chemin parcouru vers la cible" in page(emissions(progress_percent=40.0, status=Status.LATE))

@@ -1,9 +1,11 @@
-"""What a fourth French reader found in the summary's sentences: nested brackets in the chat
+"""What the fourth and fifth French readers found in the summary's sentences: nested brackets in the chat
 answers, « a saisi 0 indicateur », the next meeting without its full stop, and two wordings for
 « no meeting planned »."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -12,11 +14,12 @@ from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.values import Unit
 from domain.summary.answers import late_answer
-from domain.summary.card import summary_card_content
+from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
 from domain.summary.report import report_html
-from domain.summary.wording import completeness_headline
+from domain.summary.wording import completeness_headline, short_name
+from domain.text import listed_names
 
 TODAY = date(2026, 3, 1)
 DIRECTORATES = [DirectorateInfo("DCP", "Direction de la commande publique"), DirectorateInfo("DRH", "Ressources humaines")]
@@ -67,3 +70,41 @@ def test_no_meeting_planned_reads_as_in_chat_on_the_card_and_in_the_report():
     summary = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything())
     assert no_meeting_text() in strings(summary_card_content(summary))
     assert no_meeting_text() in report_html(summary).decode()
+
+
+def test_a_cadence_warning_on_the_card_is_red_never_teams_yellow():
+    """Reader 5, A3: the card's cadence warnings sat in a « warning » container, orange-yellow on white."""
+    summary = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything(),
+                              catalogue_warning="Le catalogue compte trop d’indicateurs.")
+    content = summary_detail_card_content(summary)
+    assert '"warning"' not in json.dumps(content).lower()
+    warned = [node for node in nodes(content) if str(node.get("text", "")).startswith("⚠")]
+    assert warned and all(node.get("color") == "Attention" for node in warned)
+
+
+def test_a_list_of_names_ends_with_et():
+    """Reader 5, A4: « …, Sophie Laurent, Thomas Moreau n’ont pas… » lacked its « et »."""
+    assert listed_names(["Thomas Moreau", "Élise Garnier", "Sophie Laurent"]) == "Élise Garnier, Sophie Laurent et Thomas Moreau"
+
+
+def test_one_late_indicator_is_said_in_the_singular():
+    """Reader 5, A6: « Non renseignés pour la période attendue (1) : » for one indicator."""
+    one = plain(late_answer(compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything())))
+    assert "Indicateur non renseigné pour la période attendue (1) :" in one
+    two = plain(late_answer(compute_summary([indicator("A"), indicator("B")], DIRECTORATES, TODAY, scope=Scope.everything())))
+    assert "Indicateurs non renseignés pour la période attendue (2) :" in two
+
+
+def nodes(node) -> list[dict]:
+    if isinstance(node, dict):
+        return [node] + [found for value in node.values() for found in nodes(value)]
+    if isinstance(node, list):
+        return [found for value in node for found in nodes(value)]
+    return []
+
+
+def test_the_few_indicators_left_out_of_the_card_are_named_in_full():
+    """Reader 5, B8: « IND-14 (Comités techniques SPASER tenus dans…) » cut the titles it named."""
+    label = "Comités techniques SPASER tenus dans l’année avec les directions"
+    line = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything()).lines[0]
+    assert short_name(replace(line, snapshot=replace(line.snapshot, label=label))) == f"A ({label})"

@@ -45,8 +45,7 @@ def card_text(count: int) -> str:
 
 def test_the_compact_card_names_the_few_indicators_it_leaves_out():
     text = card_text(MAX_ATTENTION_ITEMS + 2)
-    assert "Également à suivre (voir le détail) : L03 (Part des achats auprès des structures…) et L04 (Part des " \
-           "achats auprès des structures…)." in text
+    assert f"Également à suivre (voir le détail) : L03 ({LONG_LABEL} 03) et L04 ({LONG_LABEL} 04)." in text
     assert "autres indicateurs" not in text
     assert "… et 4 autres indicateurs à suivre : voir le détail." in card_text(MAX_ATTENTION_ITEMS + 4)
 
@@ -54,8 +53,7 @@ def test_the_compact_card_names_the_few_indicators_it_leaves_out():
 def test_the_report_first_page_names_the_few_indicators_it_leaves_out():
     group = attention_groups(summary(MAX_ATTENTION_LINES + 3))[0]
     assert group.more == (
-        "Également (voir le détail ci-après)\u00a0: L08 (Part des achats auprès des structures…), L09 (Part des achats "
-        "auprès des structures…) et L10 (Part des achats auprès des structures…)."
+        f"Également (voir le détail ci-après)\u00a0: L08 ({LONG_LABEL} 08), L09 ({LONG_LABEL} 09) et L10 ({LONG_LABEL} 10)."
     )
     assert attention_groups(summary(MAX_ATTENTION_LINES + 4))[0].more == "… et 4 autres\u00a0: voir le détail ci-après."
 

@@ -32,7 +32,7 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     assert lines[0] == "Deux messages n’ont pas pu être remis à tout le monde :"
     assert lines[1] == "- le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00"
     assert lines[2] == "- la synthèse envoyée avant ce comité"
-    assert lines[3].startswith("Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Installez-lui")
+    assert lines[3].startswith("Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Faites-lui installer")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
 
@@ -50,7 +50,7 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
 
     [notice] = await feature.outbox.list(SourceKind.LEAD_NOTICE)
     assert notice.text.replace("\u00a0", " ").startswith("Deux destinataires n’ont pas reçu le message « Changement de date")
-    assert "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Lucie Roux, Paul Durand. Installez-leur" in notice.text
+    assert "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Lucie Roux et Paul Durand. Faites-leur installer" in notice.text
 
 
 async def _copil_lucie_cannot_be_reached(database, connector):
@@ -106,7 +106,7 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
     # Reader 1, B5: Marc cannot be reached at all, so the reminder was not for him (not « he got it »).
     assert notice.text.replace("\u00a0", " ").splitlines()[3:] == [
         "Marc Lefèvre n’a pas reçu la synthèse ; le rappel ne lui était pas destiné. Lucie Roux n’a reçu aucun des deux.",
-        "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Installez-lui l’application ou "
+        "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Faites-lui installer l’application ou "
         "demandez-lui d’écrire une fois à l’assistant : les messages suivants lui parviendront.",
         "Cette personne a bloqué ou désinstallé l’assistant dans Teams : Marc Lefèvre.",
     ]

@@ -356,7 +356,7 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »."
     )
     assert reasons == [
-        "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois, Paul Durand. Installez-leur "
+        "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois et Paul Durand. Faites-leur installer "
         "l’application ou demandez-leur d’écrire une fois à l’assistant\u00a0: les messages suivants leur parviendront.",
         "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
     ]
