@@ -90,8 +90,11 @@ def member_reminder(
     title = member_reminder_title(meeting, days_ahead)
     text = f"{title}, le {format_datetime_fr(meeting.starts_at, tz)}"
     day = format_date_fr(meeting.starts_at.astimezone(load_timezone(tz)).date())
-    what = f"Vous êtes membre de ce comité : soyez présent·e le {format_datetime_fr(meeting.starts_at, tz)}."
-    if not to_lead:
+    when = format_datetime_fr(meeting.starts_at, tz)
+    if to_lead:  # a lead gets it whether or not they sit on this committee
+        what = f"Les membres du comité reçoivent ce rappel : la réunion a lieu le {when}."
+    else:
+        what = f"Vous êtes membre de ce comité : soyez présent·e le {when}."
         by_when = f"avant le {day}" if days_ahead > 1 else "avant la réunion"
         what += f" Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} {by_when}."
     body = [_title(title), _para(what), meeting_facts(meeting, tz)]
