@@ -55,7 +55,7 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
         "- L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : Hélène Dubois."
     )
     assert explain(install_failure(404, "NotFound"), ["Marc Lefèvre", "Lucie Roux"]) == (
-        "Ces personnes sont introuvables dans l’annuaire Microsoft 365\u00a0: Lucie Roux, Marc Lefèvre."
+        "Ces personnes sont introuvables dans l’annuaire Microsoft 365\u00a0: Lucie Roux et Marc Lefèvre."
     )
 
 
@@ -68,7 +68,7 @@ def test_a_notice_about_installations_only_is_a_sentence_and_quotes_without_mark
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text.replace("\u00a0", " ") == (
         "Le message « Rappel : COPIL demain » est bien parvenu à tout le monde.\n"
-        "- L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : Hélène Dubois, Marc Lefèvre."
+        "- L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : Hélène Dubois et Marc Lefèvre."
     )
 
 
