@@ -36,6 +36,7 @@ from storage.committees.tables import Meeting, Reminder
 from storage.data_versions import CATALOGUE, COMMITTEES, DIRECTORATES, version_of
 from storage.db import Database
 from storage.indicators.tables import Indicator, IndicatorValue
+from storage.outbox import aware
 from storage.people import Directorate, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -250,7 +251,7 @@ class SummaryRepository:
             rows = (
                 await session.execute(select(SummaryShown).where(SummaryShown.person_id.in_(sorted(person_ids))))
             ).scalars()
-            return {row.person_id: Shown(row.fingerprint, row.shown_at) for row in rows}
+            return {row.person_id: Shown(row.fingerprint, aware(row.shown_at)) for row in rows}
 
     # --- digest before each COPIL ------------------------------------------------------------
 

@@ -81,3 +81,11 @@ async def test_the_weekly_and_the_copil_digest_on_the_same_day_send_the_summary_
 
     assert digests_to(connector, "Synthèse SPASER de la semaine") == ["a:marc@ville.fr"]
     assert digests_to(connector, COPIL_DIGEST) == ["a:lucie@ville.fr"]
+
+
+async def test_when_a_summary_was_read_comes_back_as_an_instant_on_sqlite(runtime, sqlite_database, clock, connector):
+    """Review: SQLite drops the offset, so « read today » was judged in the server's own time zone."""
+    people = await organisation(sqlite_database, connector.url)
+    await runtime.summary.repository.record_shown({people["marc"].id: "f" * 64}, clock.now())
+    [shown] = (await runtime.summary.repository.shown([people["marc"].id])).values()
+    assert shown.at == clock.now() and shown.at.tzinfo is not None
