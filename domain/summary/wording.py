@@ -449,8 +449,8 @@ def completeness_headline(summary: Summary) -> str:
         if row.reported:
             text = f"La direction {row.directorate.code} a saisi {counted(row.reported, 'indicateur')} sur {row.expected}{periods}"
         else:
-            theirs = "son indicateur" if row.expected == 1 else f"aucun de ses {row.expected} indicateurs"
-            text = f"La direction {row.directorate.code} n’a encore saisi {theirs}{periods}"
+            theirs = "pas encore saisi son indicateur" if row.expected == 1 else f"encore saisi aucun de ses {row.expected} indicateurs"
+            text = f"La direction {row.directorate.code} n’a {theirs}{periods}"
         if row.computed:
             text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
         return text + "."

@@ -108,3 +108,9 @@ def test_the_few_indicators_left_out_of_the_card_are_named_in_full():
     label = "Comités techniques SPASER tenus dans l’année avec les directions"
     line = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything()).lines[0]
     assert short_name(replace(line, snapshot=replace(line.snapshot, label=label))) == f"A ({label})"
+
+
+def test_a_directorate_with_its_one_indicator_missing_is_said_so():
+    """Review: « La direction DCP n’a encore saisi son indicateur » said the opposite of what it meant."""
+    summary = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.only("DCP"))
+    assert plain(completeness_headline(summary)).startswith("La direction DCP n’a pas encore saisi son indicateur")
