@@ -61,9 +61,11 @@ async def choose_meeting(
             )
             return await step.end_dialog(None)
         return await step.next(meeting_id)
-    upcoming = await service.upcoming(CommitteeKind(kind) if kind else None)
+    wanted = CommitteeKind(kind) if kind else None
+    upcoming = await service.upcoming(wanted)
     if not upcoming:
-        await step.context.send_activity(f"{no_meeting_text()} Tapez « planifier un COPIL » pour en créer un.")
+        plan = "planifier un COPIL" if wanted in (None, CommitteeKind.COPIL) else "planifier un comité"
+        await step.context.send_activity(f"{no_meeting_text(wanted)} Tapez « {plan} » pour en créer un.")
         return await step.end_dialog(None)
     if len(upcoming) == 1 or next_only:
         return await step.next(upcoming[0].id)

@@ -104,3 +104,11 @@ async def test_a_count_in_the_form_says_what_it_counts(runtime, talk, tmp_path):
     walk(form.attachments[0].content)
     assert labels and "Valeur (nombre)" not in labels, labels
     assert any(label.startswith("Valeur (marchés") or label.startswith("Valeur (comités") for label in labels), labels
+
+
+async def test_moving_a_kind_with_none_ahead_names_that_kind(runtime, talk):
+    """Review: « déplacer le comité technique » said « Aucune réunion de comité n’est planifiée », false
+    with a COPIL ahead, and offered to plan a COPIL."""
+    said = plain(texts(await talk("lead-aad", "Camille Martin").say("déplacer le comité technique")))
+    assert said.startswith("Aucune réunion de comité technique n’est planifiée pour le moment."), said
+    assert "« planifier un comité »" in said and "COPIL" not in said, said
