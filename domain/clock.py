@@ -134,7 +134,7 @@ def link_expiry_text(expires_at: datetime, lifetime: timedelta, now: datetime, z
     tz = load_timezone(zone)
     local = require_aware(expires_at, "date").astimezone(tz)
     if local.date() == require_aware(now, "date").astimezone(tz).date():
-        until = f"jusqu’à {format_time(local.time(), TIME_PATTERN, locale=DATE_LOCALE)}"
+        until = f"jusqu’à {format_time_fr(local)}"
     else:
         until = f"jusqu’au {format_datetime_fr(expires_at, tz)}"
     return f"valable {span} ({until})"
