@@ -113,7 +113,7 @@ def _introduced(code: str, name: str) -> str:
     """« direction de la commande publique (**DCP**) », the form a directorate is introduced by
     (`directorate_title`), never « direction DCP (Direction de la commande publique) »."""
     title = directorate_title(code, name)
-    return lower_first(title.replace(f"({code})", f"(**{code}**)") if title.endswith(f"({code})") else title.replace(code, f"**{code}**", 1))
+    return lower_first(title.replace(f"({code})", f"(**{code}**)") if title.endswith(f"({code})") else title.replace(f"Direction {code}", f"Direction **{code}**", 1))
 
 
 def who_you_are(person: PersonView) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.commands.general import _introduced
 from bot.demo import load_demo
 from domain.indicators.values import warm_up
 from domain.people import Role
@@ -112,3 +113,9 @@ async def test_moving_a_kind_with_none_ahead_names_that_kind(runtime, talk):
     said = plain(texts(await talk("lead-aad", "Camille Martin").say("déplacer le comité technique")))
     assert said.startswith("Aucune réunion de comité technique n’est planifiée pour le moment."), said
     assert "« planifier un comité »" in said and "COPIL" not in said, said
+
+
+def test_a_one_letter_code_is_bolded_where_it_stands_not_inside_direction():
+    """Review: « **D**irection D » when the code is a letter of « Direction »."""
+    assert _introduced("D", "") == "direction **D**"
+    assert _introduced("DCP", "Direction de la commande publique") == "direction de la commande publique (**DCP**)"
