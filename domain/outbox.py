@@ -8,8 +8,8 @@ The outbox itself (storage/outbox.py) keeps one row per (message source, recipie
 from __future__ import annotations
 
 import hashlib
+import json
 import random
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlparse
 
-from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone
+from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, format_datetime_fr, load_timezone
 from domain.text import agreed, counted_in_words, joined, listed_names, lower_first, plain_excerpt, shown, sorted_names
 
 BLOCKED_ERROR_PREFIX = "403"
@@ -71,6 +71,47 @@ installations (reported with the message they were for), and answers the person 
 FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED})
 
 
+class Topic(StrEnum):
+    """What a message says about a meeting."""
+
+    REMINDER = "reminder"
+    """The members' reminder (a data-collection reminder carries no `About`: it is quoted)."""
+    DIGEST = "digest"
+    """The summary sent to the élu·es to prepare a COPIL."""
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class About:
+    """The facts a message is about, stored with it (`delivery.about_json`): the lead's report names
+    the message from them (« le rappel du comité de pilotage du … »), never from its text."""
+
+    topic: Topic
+    meeting_id: int
+    meeting_label: str
+    """The committee's name as a title (« Comité de pilotage »)."""
+    meeting_at: datetime
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"topic": self.topic.value, "meeting_id": self.meeting_id, "meeting_label": self.meeting_label,
+             "meeting_at": self.meeting_at.isoformat()}
+        )
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> About | None:
+        if not raw:
+            return None
+        data = json.loads(raw)
+        at = datetime.fromisoformat(data["meeting_at"])
+        return cls(Topic(data["topic"]), data["meeting_id"], data["meeting_label"], at)
+
+    def meeting(self, timezone: str) -> str:
+        """« comité de pilotage du mardi 2 mars 2027 à 14 h 00 »."""
+        return f"{self.meeting_label.lower()} du {format_datetime_fr(self.meeting_at, timezone)}"
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     """A rendered message for one recipient: a person (personal chat) or a conversation (channel)."""
@@ -85,6 +126,7 @@ class OutboxMessage:
     card: dict[str, Any] | None = None
     not_before: datetime | None = None
     expires_at: datetime | None = None
+    about: About | None = None
 
     def __post_init__(self) -> None:
         if self.source_kind is SourceKind.OUTLOOK_EVENT:
@@ -389,7 +431,7 @@ def event_problem_notices(
 
     # The messages as a list, then who missed what and why as sentences: a reason is not a message.
     lines = [f"{counted_in_words(len(groups), 'message')} n’ont pas pu être remis à tout le monde :"]
-    lines += [f"- {lower_first(text)}" for text in _descriptions(groups, names)]
+    lines += [f"- {lower_first(description)}" for description, _ in names]
     if partly := _partly_missed(missed, [reference for _, reference in names]):
         lines.append(partly)
     failures = [(key[0], errors[key]) for key in missed if key[1] is not None]
@@ -402,53 +444,39 @@ def event_problem_notices(
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
 
 
-# The first lines of a meeting's reminder and of its COPIL summary (committees.messages, summary.digests).
-_REMINDER_TEXT = re.compile(r"^Rappel\s?:\s(?P<label>.+?) du SPASER .*?, le (?P<when>.+)$")
-_DIGEST_TEXT = re.compile(r"^Synthèse SPASER avant le (?P<label>.+?) du (?P<when>.+?)\s?:\s")
-
-
-def _descriptions(groups: list[tuple[str, str, list]], names: list[tuple[str, str]]) -> list[str]:
-    """Each message said once: « le rappel du comité de pilotage du lundi 7 décembre 2026 à 10 h 00 », « la
-    synthèse envoyée avant ce comité », never « le rappel « Rappel : … » »; others named and quoted."""
-    meetings, descriptions = set(), []
-    for (kind, _, rows), (name, _) in zip(groups, names, strict=True):
-        subject = _subject(rows)
-        if kind == SourceKind.REMINDER and (match := _REMINDER_TEXT.match(subject)):
-            meetings.add((match["label"], match["when"]))
-            descriptions.append(f"le rappel du {match['label']} du {match['when']}")
-        elif kind == SourceKind.DIGEST and (match := _DIGEST_TEXT.match(subject)):
-            descriptions.append((match["label"], match["when"]))
-        else:
-            descriptions.append(f"{name} « {_without_kind(kind, subject)} »")
-    return [
-        text if isinstance(text, str) else "la synthèse envoyée avant ce comité" if text in meetings
-        else f"la synthèse envoyée avant le {text[0]} du {text[1]}" for text in descriptions
-    ]
-
-
-def _without_kind(kind: str, subject: str) -> str:
-    """« COPIL demain » after « le rappel », not « le rappel « Rappel : COPIL demain » »."""
-    return re.sub(r"^Rappel\s?:\s", "", subject) if kind == SourceKind.REMINDER else subject
+def _about(rows: list) -> About | None:
+    return getattr(rows[0], "about", None)
 
 
 def _message_names(groups: list[tuple[str, str, list]], timezone: str) -> list[tuple[str, str]]:
-    """(what the message is, how the report refers to it): « la synthèse », and when two messages
-    are of the same kind, the reference adds the start of its first line to tell them apart."""
+    """(how the list describes each message, how the sentences refer to it), from the facts stored
+    with it: « le rappel du comité de pilotage du lundi 7 décembre 2026 à 10 h 00 » then « le
+    rappel », « la synthèse pour préparer ce comité » then « la synthèse »; a message without facts
+    is named by its kind and quoted. When two messages are of the same kind, the reference tells
+    them apart: the meeting, or the start of the message's first line."""
     kinds = [_kind_name(kind, rows, timezone) for kind, _, rows in groups]
-    return [
-        (name, name if kinds.count(name) == 1 else f"{name} « {plain_excerpt(_without_kind(kind, _subject(rows)), 60)} »")
-        for name, (kind, _, rows) in zip(kinds, groups, strict=True)
-    ]
+    reminded = {about.meeting_id for _, _, rows in groups if (about := _about(rows)) and about.topic is Topic.REMINDER}
+    names = []
+    for name, (_, _, rows) in zip(kinds, groups, strict=True):
+        about = _about(rows)
+        if about is not None and about.topic in (Topic.REMINDER, Topic.DIGEST):
+            own = f"{name} {'du' if about.topic is Topic.REMINDER else 'pour préparer le'} {about.meeting(timezone)}"
+            here = about.topic is Topic.DIGEST and about.meeting_id in reminded
+            description, distinct = ("la synthèse pour préparer ce comité" if here else own), own
+        else:
+            description, distinct = f"{name} « {_subject(rows)} »", f"{name} « {plain_excerpt(_subject(rows), 60)} »"
+        names.append((description, name if kinds.count(name) == 1 else distinct))
+    return names
 
 
 def _kind_name(kind: str, rows: list, timezone: str) -> str:
+    about = _about(rows)
     if kind == SourceKind.REMINDER:
         return "le rappel"
     if kind == SourceKind.DIGEST:
         return "la synthèse"
-    if kind == SourceKind.MEETING_NOTICE:
-        # The notices' texts start with what they say (domain.committees.messages).
-        return "l’annonce de l’annulation" if rows[0].text.startswith("Annulation") else "l’annonce du changement de date"
+    if kind == SourceKind.MEETING_NOTICE and about is not None:
+        return "l’annonce de l’annulation" if about.topic is Topic.CANCELLED else "l’annonce du changement de date"
     if kind == SourceKind.BROADCAST:
         sent = min((row.created_at for row in rows if getattr(row, "created_at", None)), default=None)
         if sent is not None:
@@ -459,17 +487,13 @@ def _kind_name(kind: str, rows: list, timezone: str) -> str:
 
 
 def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], references: list[str]) -> str | None:
-    """« Camille Martin n’a pas reçu le rappel ; la synthèse ne lui était pas destinée. Hélène Dubois et
-    Marc Lefèvre n’ont reçu aucun des deux. »: when someone missed some of the messages only. Who cannot
-    be reached at all missed the others because they were not for her: said, lest the lead think she got them."""
+    """« Marc Lefèvre n’a pas reçu la synthèse. Hélène Dubois et Lucie Roux n’ont reçu aucun des
+    deux. »: when someone missed some of the messages only, what each did not receive, nothing more."""
     total = len(references)
     by_name: dict[str, set[int]] = defaultdict(set)
-    unreachable: dict[str, bool] = {}
     for (name, problem), numbers in missed.items():
         if problem is not None:
             by_name[name].update(numbers)
-            person_level = problem in PROBLEMS and problem.prefix != EXPIRED
-            unreachable[name] = unreachable.get(name, True) and person_level
     by_numbers: dict[tuple[int, ...], list[str]] = defaultdict(list)
     for name, numbers in by_name.items():
         by_numbers[tuple(sorted(numbers))].append(name)
@@ -477,23 +501,11 @@ def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], referenc
     partial = sorted((numbers, names) for numbers, names in by_numbers.items() if numbers != every)
     if not partial:
         return None
-    sentences = []
-    for numbers, names in partial:
-        count = len(names)
-        sentence = f"{joined(sorted_names(names))} n’{agreed(count, 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
-        if all(unreachable[name] for name in names):
-            others = [references[n] for n in range(total) if n not in numbers]
-            sentence += f" ; {joined(others)} ne {agreed(count, 'lui', 'leur')} {_not_meant(others)}"
-        sentences.append(sentence)
+    sentences = [
+        f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
+        for numbers, names in partial
+    ]
     if names := by_numbers.get(every):
         none = "aucun des deux" if total == 2 else "aucun de ces messages"
         sentences.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {none}")
     return ". ".join(sentences) + "."
-
-
-def _not_meant(references: list[str]) -> str:
-    """« était pas destiné », « était pas destinée », « étaient pas destinés »: agreed with the
-    messages named (« le rappel », « la synthèse », « l’annonce… »)."""
-    feminine = all(reference.startswith(("la ", "l’annonce")) for reference in references)
-    ending = ("e" if feminine else "") + ("s" if len(references) > 1 else "")
-    return f"{'étaient' if len(references) > 1 else 'était'} pas destiné{ending}"

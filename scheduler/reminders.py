@@ -18,7 +18,7 @@ from domain.clock import Clock
 from domain.committees.meetings import ReminderState
 from domain.committees.messages import no_recipient_notice, reminder_message
 from domain.committees.reminder_plan import ReminderAudience, days_until, due_reminders
-from domain.outbox import OutboxMessage, SourceKind
+from domain.outbox import About, OutboxMessage, SourceKind, Topic
 from storage.committees.audience import Audience
 from storage.committees.repository import CommitteeRepository
 from storage.committees.tables import Reminder
@@ -84,6 +84,8 @@ class ReminderEngine:
         days_ahead = days_until(meeting.starts_at, self._clock.now(), self._tz)
         leads = await self.audience.leads()
         lead_ids = {lead.person_id for lead in leads}
+        members = audience is ReminderAudience.MEMBERS
+        about = About(Topic.REMINDER, meeting.id, meeting.label, meeting.starts_at) if members else None
         messages = []
         for recipient in recipients:
             text, card = reminder_message(
@@ -106,6 +108,7 @@ class ReminderEngine:
                     conversation_id=recipient.conversation_id,
                     recipient_label=recipient.label,
                     expires_at=meeting.starts_at,
+                    about=about,
                 )
             )
         if not recipients:

@@ -32,6 +32,7 @@ from domain.outbox import (
     AWAITING_INSTALLATION,
     BLOCKED_ERROR_PREFIX,
     UNREPORTED_SOURCES,
+    About,
     DeliveryState,
     OutboxMessage,
     SourceKind,
@@ -72,6 +73,8 @@ class Delivery(SQLModel, table=True):
     lead_notified_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     installed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     """The app was installed for the recipient (Microsoft Graph) so that this message could go out."""
+    about_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """The facts the message is about (`domain.outbox.About`), for the lead's report."""
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow)
     )
@@ -82,6 +85,10 @@ class Delivery(SQLModel, table=True):
     @property
     def card(self) -> dict[str, Any] | None:
         return json.loads(self.card_json) if self.card_json else None
+
+    @property
+    def about(self) -> About | None:
+        return About.from_json(self.about_json)
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -113,6 +120,7 @@ async def _insert(session: AsyncSession, messages: Iterable[OutboxMessage], now:
             attempts=0,
             next_try_at=to_utc(m.not_before or now),
             expires_at=to_utc(m.expires_at) if m.expires_at else None,
+            about_json=m.about.to_json() if m.about else None,
         )
         for m in messages
     ]

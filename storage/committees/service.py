@@ -40,7 +40,7 @@ from domain.committees.year_plan import (
     school_holiday_ranges,
 )
 from domain.errors import DomainError
-from domain.outbox import OutboxMessage, Recipient, SourceKind
+from domain.outbox import About, OutboxMessage, Recipient, SourceKind, Topic
 from domain.people import PersonView, Role
 from storage.committees.audience import Audience
 from storage.committees.outlook import OutlookEventRepository
@@ -171,6 +171,8 @@ class CommitteeService:
         recipients = await self._audience.members(meeting.kind)
         reminder_ids = await self.repository.reminder_ids(meeting.id, uow=uow)
         await self._outbox.cancel_pending(SourceKind.REMINDER, [str(i) for i in reminder_ids], uow=uow)
+        topic = Topic.MOVED if event == "moved" else Topic.CANCELLED
+        about = About(topic, meeting.id, meeting.label, meeting.starts_at)
         messages = [
             OutboxMessage(
                 key=f"meeting-{meeting.id}:s{meeting.sequence}:{event}:{recipient.key}",
@@ -181,6 +183,7 @@ class CommitteeService:
                 person_id=recipient.person_id,
                 conversation_id=recipient.conversation_id,
                 recipient_label=recipient.label,
+                about=about,
             )
             for recipient in recipients
             if actor_id is None or recipient.person_id != actor_id

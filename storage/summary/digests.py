@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.clock import Clock, format_datetime_fr, load_timezone
 from domain.committees.meetings import MeetingView
-from domain.outbox import OutboxMessage, SourceKind
+from domain.outbox import About, OutboxMessage, SourceKind, Topic
 from domain.people import PersonView, Role
 from domain.summary import wording
 from domain.summary.card import MAX_CARD_BYTES, summary_fingerprint
@@ -92,6 +92,7 @@ class DigestService:
                 self._with_reason(person.id, summary, reason),
                 text,
                 expires_at=meeting.starts_at,
+                about=About(Topic.DIGEST, meeting.id, meeting.label, meeting.starts_at),
             )
             for person in recipients
         ]
@@ -154,7 +155,7 @@ class DigestService:
         return shown.at.astimezone(zone).date() == self._clock.now().astimezone(zone).date()
 
     def _message(self, key: str, person: PersonView, card: dict[str, Any], text: str,
-                 expires_at: datetime | None = None) -> OutboxMessage:
+                 expires_at: datetime | None = None, about: About | None = None) -> OutboxMessage:
         return OutboxMessage(
             key=key,
             source_kind=SourceKind.DIGEST,
@@ -164,6 +165,7 @@ class DigestService:
             person_id=person.id,
             recipient_label=person.name or person.email or f"personne n° {person.id}",
             expires_at=expires_at,
+            about=about,
         )
 
     def _with_reason(self, person_id: int, summary: Summary, reason: str) -> dict[str, Any]:

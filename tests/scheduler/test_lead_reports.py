@@ -7,18 +7,28 @@ from datetime import datetime
 
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
-from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, REPEATED_CHANGES, SourceKind, event_problem_notices
+from domain.outbox import (
+    BLOCKED_ERROR_PREFIX,
+    NO_REFERENCE,
+    REPEATED_CHANGES,
+    About,
+    SourceKind,
+    Topic,
+    event_problem_notices,
+)
 from domain.people import Role
 from storage.outbox import Delivery
 from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, utc
 
+COPIL_AT = paris(2027, 3, 2, 14)
 
-async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_database, connector):
+
+async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(database, connector):
     clock = FakeClock(utc(2027, 1, 4, 9))
-    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
-    await add_person(sqlite_database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
-    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
-    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+    await add_person(database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(database, "marc@ville.fr", Role.OFFICIAL, connector.url, name="Marc Lefèvre")
+    await add_person(database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    feature = build_feature(database, clock, reminders=MEMBERS_ONLY)
     planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 2, 14))
     [j7] = [r for r in await feature.committees.repository.reminders_of(planned.meeting.id) if r.audience == "members" and r.offset_days == 7]
     clock.set(j7.send_at)
@@ -31,7 +41,7 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(sqlite_
     # Reader 1, B5: each message said once (not « Le rappel « Rappel : … » »), the reasons apart from the list.
     assert lines[0] == "Deux messages n’ont pas pu être remis à tout le monde :"
     assert lines[1] == "- le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00"
-    assert lines[2] == "- la synthèse envoyée avant ce comité"
+    assert lines[2] == "- la synthèse pour préparer ce comité"
     assert lines[3].startswith("Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Faites-lui installer")
     assert len(lines) == 4
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
@@ -92,20 +102,26 @@ async def test_two_changes_sent_together_name_each_person_once(sqlite_database, 
     assert notice.text.count("Lucie Roux") == 1
 
 
-def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
-    def row(number: int, source: str, text: str, name: str, error: str) -> Delivery:
-        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id="1", text=text, recipient_label=name,
-                        last_error=error, state="unreachable")
+def about(topic: Topic, meeting_id: int = 1, label: str = "Comité de pilotage", at: datetime = COPIL_AT) -> str:
+    return About(topic, meeting_id, label, at).to_json()
 
-    reminder = [row(1, "reminder", "Rappel : COPIL demain", "Lucie Roux", NO_REFERENCE)]
-    digest = [row(2, "digest", "Synthèse SPASER", "Lucie Roux", NO_REFERENCE),
-              row(3, "digest", "Synthèse SPASER", "Marc Lefèvre", f"{BLOCKED_ERROR_PREFIX}: 403")]
+
+def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
+    def row(number: int, source: str, text: str, name: str, error: str, topic: Topic) -> Delivery:
+        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id="1", text=text, recipient_label=name,
+                        last_error=error, state="unreachable", about_json=about(topic))
+
+    reminder = [row(1, "reminder", "Rappel : COPIL demain", "Lucie Roux", NO_REFERENCE, Topic.REMINDER)]
+    digest = [row(2, "digest", "Synthèse SPASER", "Lucie Roux", NO_REFERENCE, Topic.DIGEST),
+              row(3, "digest", "Synthèse SPASER", "Marc Lefèvre", f"{BLOCKED_ERROR_PREFIX}: 403", Topic.DIGEST)]
 
     [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "d", digest)], [(1, "Camille Martin")])
 
-    # Reader 1, B5: Marc cannot be reached at all, so the reminder was not for him (not « he got it »).
-    assert notice.text.replace("\u00a0", " ").splitlines()[3:] == [
-        "Marc Lefèvre n’a pas reçu la synthèse ; le rappel ne lui était pas destiné. Lucie Roux n’a reçu aucun des deux.",
+    # A2: what each person did not receive, plainly (no « le rappel ne lui était pas destiné »).
+    assert notice.text.replace("\u00a0", " ").splitlines()[1:] == [
+        "- le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00",
+        "- la synthèse pour préparer ce comité",
+        "Marc Lefèvre n’a pas reçu la synthèse. Lucie Roux n’a reçu aucun des deux.",
         "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Faites-lui installer l’application ou "
         "demandez-lui d’écrire une fois à l’assistant : les messages suivants lui parviendront.",
         "Cette personne a bloqué ou désinstallé l’assistant dans Teams : Marc Lefèvre.",
@@ -113,17 +129,37 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
     assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"
 
 
+def test_a_summary_for_another_meeting_names_that_meeting():
+    def row(number: int, source: str, topic: Topic, meeting_id: int, at: datetime) -> Delivery:
+        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id=str(number), text="Bientôt",
+                        recipient_label="Lucie Roux", last_error=NO_REFERENCE, state="unreachable",
+                        about_json=about(topic, meeting_id, at=at))
+
+    [notice] = event_problem_notices(
+        [("reminder", "1", [row(1, "reminder", Topic.REMINDER, 1, COPIL_AT)]),
+         ("digest", "2", [row(2, "digest", Topic.DIGEST, 2, paris(2027, 6, 1, 14))])],
+        [(1, "Camille Martin")],
+    )
+
+    assert notice.text.replace("\u00a0", " ").splitlines()[1:3] == [
+        "- le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00",
+        "- la synthèse pour préparer le comité de pilotage du mardi 1er juin 2027 à 14 h 00",
+    ]
+
+
 def test_two_messages_of_the_same_kind_are_told_apart_by_their_date_or_their_words():
-    def row(number: int, source: str, source_id: str, text: str, name: str, sent: datetime) -> Delivery:
+    def row(number: int, source: str, source_id: str, text: str, name: str, sent: datetime, **facts) -> Delivery:
         return Delivery(id=number, key=f"k{number}", source_kind=source, source_id=source_id, text=text,
-                        recipient_label=name, last_error=NO_REFERENCE, state="unreachable", created_at=sent)
+                        recipient_label=name, last_error=NO_REFERENCE, state="unreachable", created_at=sent, **facts)
 
     monday, tuesday = utc(2027, 3, 1, 23, 30), utc(2027, 3, 2, 9)  # Monday 23:30 UTC is Tuesday in Paris
     first = [row(1, "broadcast", "1", "Message de Camille Martin (SPASER) : bilan", "Lucie Roux", monday)]
     second = [row(2, "broadcast", "2", "Message de Camille Martin (SPASER) : relance", "Lucie Roux", tuesday),
               row(3, "broadcast", "2", "Message de Camille Martin (SPASER) : relance", "Marc Lefèvre", tuesday)]
-    reminders = [row(4, "reminder", "7", "Rappel : COPIL demain", "Marc Lefèvre", tuesday),
-                 row(5, "reminder", "8", "Rappel : comité technique demain", "Marc Lefèvre", tuesday)]
+    # The reminders' texts say nothing the report could read back: it names them from their facts.
+    reminders = [row(4, "reminder", "7", "Bientôt", "Marc Lefèvre", tuesday, about_json=about(Topic.REMINDER)),
+                 row(5, "reminder", "8", "Bientôt", "Marc Lefèvre", tuesday,
+                     about_json=about(Topic.REMINDER, 2, "Comité technique", paris(2027, 3, 4, 10)))]
 
     [notice] = event_problem_notices(
         [("broadcast", "1", first), ("broadcast", "2", second), ("reminder", "7", reminders[:1]),
@@ -135,14 +171,30 @@ def test_two_messages_of_the_same_kind_are_told_apart_by_their_date_or_their_wor
     assert lines[1:5] == [
         "- le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan »",
         "- le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance »",
-        "- le rappel « COPIL demain »",
-        "- le rappel « comité technique demain »",
+        "- le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00",
+        "- le rappel du comité technique du jeudi 4 mars 2027 à 10 h 00",
     ]
     assert lines[5] == (
         "Lucie Roux n’a pas reçu le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan » "
-        "et le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance » ; "
-        "le rappel « COPIL demain » et le rappel « comité technique demain » ne lui étaient pas destinés. "
+        "et le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : relance ». "
         "Marc Lefèvre n’a pas reçu le message diffusé le mardi 2 mars 2027 « Message de Camille Martin (SPASER) : "
-        "relance », le rappel « COPIL demain » et le rappel « comité technique demain » ; le message diffusé le "
-        "mardi 2 mars 2027 « Message de Camille Martin (SPASER) : bilan » ne lui était pas destiné."
+        "relance », le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00 et le rappel du comité technique "
+        "du jeudi 4 mars 2027 à 10 h 00."
     )
+
+
+def test_a_meeting_notice_is_named_by_what_it_announces_whatever_its_words():
+    def row(number: int, source: str, text: str, topic: Topic) -> Delivery:
+        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id=str(number), text=text,
+                        recipient_label="Lucie Roux", last_error=NO_REFERENCE, state="unreachable", about_json=about(topic))
+
+    [notice] = event_problem_notices(
+        [("meeting_notice", "1", [row(1, "meeting_notice", "Le comité n’aura pas lieu", Topic.CANCELLED)]),
+         ("meeting_notice", "2", [row(2, "meeting_notice", "Nouvelle date", Topic.MOVED)])],
+        [(1, "Camille Martin")],
+    )
+
+    assert notice.text.replace("\u00a0", " ").splitlines()[1:3] == [
+        "- l’annonce de l’annulation « Le comité n’aura pas lieu »",
+        "- l’annonce du changement de date « Nouvelle date »",
+    ]
