@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from functools import cache
 
@@ -396,7 +396,9 @@ def format_value(value: Decimal | int, unit: Unit, noun: str = "") -> str:
 
     The unit is joined by a no-break space so that Teams never wraps it onto a new line. A count
     says what it counts when the catalogue names it (`noun`, column `unite_libelle`: « 2 repas
-    végétariens », « 1 comité technique »); without it, the number alone.
+    végétariens », « 1 comité technique »); without it, the number alone. A count with decimals is a
+    mean and reads as one (« 3,5 personnes »): a path between two whole counts is worded by its
+    caller (`domain.summary.wording.late_text`), never « 3 à 4 ».
     """
     number = _canonical(Decimal(value))
     if unit is Unit.EURO:
@@ -404,11 +406,6 @@ def format_value(value: Decimal | int, unit: Unit, noun: str = "") -> str:
         with localcontext(_DECIMAL_CONTEXT):
             digits = format_decimal(number, format=pattern, locale=DISPLAY_LOCALE)
         return digits + NO_BREAK_SPACE + "€"
-    if unit.kind is UnitKind.COUNT and number != number.to_integral_value():
-        # Half a committee is not a count: a point on a path between two counts (« la trajectoire
-        # prévoit 3 à 4 comités techniques »), never « 3,5 comités ».
-        low = number.to_integral_value(rounding=ROUND_FLOOR)
-        return f"{format_number(low)} à {format_value(low + 1, unit, noun)}"
     digits = format_number(number)
     if unit is Unit.COUNT:
         if noun:

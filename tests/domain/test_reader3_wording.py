@@ -50,10 +50,14 @@ def test_a_reminder_says_what_to_do_and_by_when():
     assert "(DCP)" not in " ".join(_texts(collection))
 
 
-def test_a_count_between_two_whole_numbers_reads_as_a_range():
-    """2: « la trajectoire prévoit 3,5 comités techniques »: half a committee."""
-    assert format_value(Decimal("3.5"), Unit.COUNT, "comité technique") == f"3 à 4{NBSP}comités techniques"
-    assert format_value(Decimal("1.2"), Unit.PEOPLE) == f"1 à 2{NBSP}personnes"
-    assert format_value(Decimal("0.5"), Unit.COUNT) == "0 à 1"
+def test_a_count_with_decimals_is_a_mean_and_reads_as_one():
+    """2 revisited: « 3 à 4 personnes » misread an average of 3,5 people as a range. A path between
+    two whole counts is worded by the summary (« en deçà de la trajectoire »), never by the number."""
+    assert format_value(Decimal("3.5"), Unit.PEOPLE) == f"3,5{NBSP}personnes"
+    assert format_value(Decimal("1.5"), Unit.PEOPLE) == f"1,5{NBSP}personne"
+    assert format_value(Decimal("3.5"), Unit.COUNT, "comité technique") == f"3,5{NBSP}comités techniques"
+    assert format_value(Decimal("0.5"), Unit.COUNT) == "0,5"
     assert format_value(Decimal("3"), Unit.COUNT, "comité technique") == f"3{NBSP}comités techniques"
     assert format_value(Decimal("3.5"), Unit.HOURS) == f"3,5{NBSP}heures"
+
+
