@@ -164,7 +164,6 @@ class CadenceWarning:
     count: int
     min_per_year: int
     max_per_year: int
-    message: str
 
 
 def shift_years(day: date, years: int) -> date:
@@ -248,10 +247,6 @@ def check_cadence(
             problem = CadenceProblem.ABOVE
         else:
             continue
-        message = (
-            f"{committee_type.label} : {_meetings_phrase(count, window)}, "
-            f"alors que {committee_type.cadence_clause()}."
-        )
         warnings.append(
             CadenceWarning(
                 kind=committee_type.kind,
@@ -260,7 +255,6 @@ def check_cadence(
                 count=count,
                 min_per_year=committee_type.min_per_year,
                 max_per_year=committee_type.max_per_year,
-                message=message,
             )
         )
     return warnings

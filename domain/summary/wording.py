@@ -5,7 +5,7 @@ One place for the wording keeps the exported report identical to the card the é
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
@@ -268,14 +268,9 @@ def _between_counts(line: IndicatorLine) -> bool:
 def expected_text(line: IndicatorLine) -> str:
     """The value expected today on the path, rounded like the values (a whole number past 100 or
     for a count, one decimal place otherwise) unless the rounding would make it read as the target
-    or as the value. A count of things (committees, people) is whole: 3,5 comités techniques
-    expected on the way to 4 reads « plus de 3 comités techniques » (at least 4 for the indicator to
-    be on its path), never « 3,5 » nor « 4 », which reads as the target."""
+    or as the value. A count of whole things between two whole numbers is never given here: `late_text`
+    words it (« en deçà de la trajectoire »)."""
     expected = line.expected_value
-    if _whole_count(line) and abs(expected) < 100 and expected != expected.to_integral_value():
-        if line.snapshot.direction is ImprovementDirection.DOWN:
-            return f"moins de {line.show(expected.to_integral_value(rounding=ROUND_CEILING))}"
-        return f"plus de {line.show(expected.to_integral_value(rounding=ROUND_FLOOR))}"
     places = 0 if abs(expected) >= 100 or line.unit is Unit.COUNT else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
@@ -331,11 +326,10 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
     return text
 
 
-def progress_text(line: IndicatorLine, *, compact: bool = False) -> str:
+def progress_text(line: IndicatorLine) -> str:
     """« 12 % du chemin parcouru vers la cible (50 % attendus pour 2025) »: how much of the way from the
     baseline to the target is covered, never « avancement de 12 % », which reads like the value; past
-    the target, « cible dépassée » rather than « 204 % ». The card and the report read the same
-    (`compact` is kept for the callers)."""
+    the target, « cible dépassée » rather than « 204 % ». The card and the report read the same."""
     if line.progress_percent is None:
         return ""
     if line.progress_percent >= 100:
@@ -367,7 +361,7 @@ def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
         head = f"{head}, {target_text(line, joined_to_value=True)}"
     else:
         head = f"{head} · {target_text(line)}"
-    parts = [head, progress_text(line, compact=compact), trend_text(line, with_period=not compact)]
+    parts = [head, progress_text(line), trend_text(line, with_period=not compact)]
     return " · ".join(part for part in parts if part)
 
 

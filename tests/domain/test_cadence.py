@@ -14,6 +14,7 @@ from domain.committees.cadence import (
     MeetingStatus,
     check_cadence,
     default_committee_types,
+    merged_cadence_message,
 )
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -43,7 +44,7 @@ def test_no_coming_copil_warns_with_the_expected_french_message():
     assert len(warnings) == 1
     warning = warnings[0]
     assert (warning.window, warning.problem, warning.count) == (CadenceWindow.COMING, CadenceProblem.BELOW, 0)
-    assert warning.message == (
+    assert merged_cadence_message(default_committee_types()[CommitteeKind.COPIL], [warning]) == (
         "Comité de pilotage\u00a0: aucune réunion prévue dans les 12\u00a0prochains mois, "
         "alors que la cadence recommandée est de 1 à 2 par an."
     )
@@ -56,7 +57,7 @@ def test_too_many_coming_cotech_warns_above_with_plural_message():
     assert [(w.window, w.problem, w.count) for w in warnings] == [
         (CadenceWindow.COMING, CadenceProblem.ABOVE, 5)
     ]
-    assert warnings[0].message == (
+    assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
         "Comité technique\u00a0: 5\u00a0réunions prévues dans les 12\u00a0prochains mois, "
         "alors que la cadence recommandée est de 3 à 4 par an."
     )
@@ -78,7 +79,7 @@ def test_past_window_counts_held_and_planned_and_warns_below():
     meetings += [meeting(2026, m, 1) for m in (7, 10, 12)]
     warnings = check_cadence(CommitteeKind.COTECH, meetings, TODAY, PARIS)
     assert [(w.window, w.problem, w.count) for w in warnings] == [(CadenceWindow.PAST, CadenceProblem.BELOW, 2)]
-    assert warnings[0].message == (
+    assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
         # B4: « enregistrées dans l’assistant » (the catalogue may count committees too); B3: the range is a setting.
         "Comité technique\u00a0: 2\u00a0réunions enregistrées dans l’assistant au cours des 12\u00a0derniers mois, "
         "alors que la cadence recommandée est de 3 à 4 par an."
@@ -108,15 +109,15 @@ def test_edited_range_is_used_in_the_check_and_the_message():
     strict = CommitteeType(CommitteeKind.COPIL, "Comité de pilotage", "les élu·es", 2, 2)
     meetings = [meeting(2026, 9, 1), meeting(2025, 9, 1), meeting(2026, 1, 1)]
     warnings = check_cadence(strict, meetings, TODAY, PARIS)
-    assert [w.message for w in warnings] == [
+    assert merged_cadence_message(strict, warnings) == (
         "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12\u00a0prochains mois, alors que la cadence retenue est de 2 par an."
-    ]
+    )
 
 
 def test_range_starting_at_zero_reads_au_plus():
     relaxed = CommitteeType(CommitteeKind.COPIL, "Comité de pilotage", "les élu·es", 0, 1)
     warnings = check_cadence(relaxed, [meeting(2026, 9, 1), meeting(2026, 10, 1)], TODAY, PARIS)
-    assert warnings[0].message.endswith("alors que la cadence retenue est d’au plus 1 par an.")
+    assert merged_cadence_message(relaxed, warnings).endswith("alors que la cadence retenue est d’au plus 1 par an.")
 
 
 def test_range_with_minimum_above_maximum_is_refused_in_french():

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from domain.committees.cadence import check_cadence, default_committee_types
+from domain.committees.cadence import check_cadence, default_committee_types, merged_cadence_message
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
@@ -81,9 +81,10 @@ def test_a_cadence_the_organisation_set_is_retained_not_recommended():
     one the lead set is « retenue »."""
     types = default_committee_types()
     meeting = (datetime(2027, 3, 1, 9, tzinfo=UTC), "planned")
-    recommended = check_cadence(types["copil"], [meeting] * 3, TODAY)[0].message
+    recommended = merged_cadence_message(types["copil"], check_cadence(types["copil"], [meeting] * 3, TODAY))
     assert "alors que la cadence recommandée est de 1 à 2 par an" in plain(recommended)
-    retained = check_cadence(replace(types["copil"], max_per_year=1), [meeting] * 3, TODAY)[0].message
+    once = replace(types["copil"], max_per_year=1)
+    retained = merged_cadence_message(once, check_cadence(once, [meeting] * 3, TODAY))
     assert "alors que la cadence retenue est de 1 à 1 par an" not in plain(retained)
     assert "alors que la cadence retenue est de 1 par an" in plain(retained)
     assert "prévue est" not in plain(recommended + retained)
