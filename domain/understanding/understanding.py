@@ -94,9 +94,11 @@ BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _SENTENCES = re.compile(r"[:;?!.]")
 _CLAUSES = re.compile(r",\s")
+_PURPOSE_START = r"(?:pour (?:que|qu['’]|ne|pouvoir)|afin)\b"
+"""« pour que », « pour ne pas », « pour pouvoir », « afin de »: what a request is asked for."""
 _SUBORDINATE = re.compile(
     r"(?<!\btant)(?<!\bce)(?<!-ce)(?<!\bainsi)(?<!\balors)(?<!\bbien)"
-    r"\s(?=(?:que (?:je|j['’]|nous|vous)|qu['’]on|pour (?:que|qu['’]|ne)|afin|parce qu|puisqu|car)\b)",
+    rf"\s(?=(?:que (?:je|j['’]|nous|vous)|qu['’]on|parce qu|puisqu|car)\b|{_PURPOSE_START})",
     re.IGNORECASE,
 )
 """« des indicateurs au vert | que je pourrais mettre en avant… »: a request before its purpose."""
@@ -309,7 +311,7 @@ def _clauses(question: str) -> list[str]:
     ]
 
 
-_PURPOSE = re.compile(r",?\s+(?:pour (?:que|qu['’]|ne pas|pouvoir)|afin (?:de|d['’]|que|qu['’]))\s")
+_PURPOSE = re.compile(rf",?\s+{_PURPOSE_START}")
 
 
 def _without_purpose(question: str) -> str | None:

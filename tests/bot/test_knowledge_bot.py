@@ -176,6 +176,9 @@ async def test_how_many_indicators_for_a_small_town_is_not_the_threshold(talk):
             "Qu’est-ce qu’un marché réservé",
         ),
         ("Expliquez-moi simplement le PNAD pour que je puisse le présenter demain au bureau des adjoints sans hésiter", "PNAD"),
+        # « afin d’en… », « pour qu’il… »: the purpose read only when a space followed « d’ » or « qu’ ».
+        ("Expliquez-moi simplement le PNAD afin d'en parler demain au bureau des adjoints sans hésiter", "PNAD"),
+        ("Expliquez-moi simplement le PNAD pour qu'il soit présenté demain au bureau des adjoints sans hésiter", "PNAD"),
     ],
 )
 async def test_a_question_is_answered_without_its_purpose_clause(talk, runtime, question, title):
