@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from domain.people import PersonView, Role
-from domain.text import counted, fold, lower_first
+from domain.text import counted, fold, lower_first, upper_first
 
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -23,7 +23,7 @@ def card(body: list[dict], actions: list[dict] | None = None) -> dict[str, Any]:
 def button_title(text: str) -> str:
     """Buttons are written in sentence case: the first letter upper-case, the rest as written
     (« lister les personnes » → « Lister les personnes »; codes and proper nouns keep theirs)."""
-    return text[:1].upper() + text[1:]
+    return upper_first(text)
 
 
 def im_back(title: str, text: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time
 
+from domain.text import number_in_words
+
 DEFAULT_TIMEZONE = "Europe/Paris"
 
 DATE_LOCALE = "fr_FR"
@@ -140,9 +142,6 @@ def link_expiry_text(expires_at: datetime, lifetime: timedelta, now: datetime, z
     return f"valable {span} ({until})"
 
 
-_NUMBER_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit", 9: "neuf", 10: "dix"}
-
-
 def duration_text(days: int) -> str:
     """« un jour », « dix jours », « une semaine », « trois semaines », « 45 jours »: a delay in words
     (in whole weeks when it is one), never « J-21 »."""
@@ -165,6 +164,6 @@ def _amount(count: int, one: str, noun: str) -> str:
     """Up to ten in words (« trois semaines »), then in digits joined to the noun (« 45 jours »)."""
     if count == 1:
         return f"{one} {noun}"
-    if count in _NUMBER_WORDS:
-        return f"{_NUMBER_WORDS[count]} {noun}s"
+    if 2 <= count <= 10:
+        return f"{number_in_words(count)} {noun}s"
     return f"{count:,}".replace(",", "\u202f") + f"\u00a0{noun}s"

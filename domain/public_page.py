@@ -241,7 +241,7 @@ def _target_cell(indicator: PublicIndicator) -> str:
 
 
 def _progress_cell(indicator: PublicIndicator) -> str:
-    status = escape(indicator.status.value[:1].upper() + indicator.status.value[1:])
+    status = escape(upper_first(indicator.status.value))
     if indicator.due_period:  # a value, but an older one: « non renseigné » next to it read as a contradiction
         return f"Valeur pour {escape(parse_period(indicator.due_period).with_article())} pas encore disponible"
     if indicator.progress_percent is None:

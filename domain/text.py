@@ -279,7 +279,7 @@ def counted_in_words(count: int, singular: str, plural: str | None = None, *, fe
     if count > 100:
         return f"Au total, {counted(count, singular, plural)}"
     words = number_in_words(count, feminine=feminine)
-    return f"{words[:1].upper()}{words[1:]} {agreed(count, singular, plural)}"
+    return f"{upper_first(words)} {agreed(count, singular, plural)}"
 
 
 _VOWEL_START = re.compile(r"^[aeiouyàâäéèêëîïôöùûüœæ]", re.IGNORECASE)

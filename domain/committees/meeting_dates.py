@@ -29,6 +29,7 @@ from recognizers_text.model import Model
 
 from domain.clock import Clock, format_datetime_fr, load_timezone, local_datetime
 from domain.errors import DomainError
+from domain.text import upper_first
 
 _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
            "novembre", "décembre")
@@ -188,5 +189,5 @@ class MeetingDateReader:
         latest = max((r.starts_at for r in readings if r.starts_at is not None), default=None)
         when = f"le {format_datetime_fr(latest, self._zone)}" if latest else f"« {mention.text} »"
         raise DomainError(
-            f"{when[0].upper()}{when[1:]} est déjà passé. Indiquez une date à venir, par exemple {DATE_EXAMPLES}."
+            f"{upper_first(when)} est déjà passé. Indiquez une date à venir, par exemple {DATE_EXAMPLES}."
         )

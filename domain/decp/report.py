@@ -19,7 +19,7 @@ from domain.indicators.aggregation import Computation
 from domain.indicators.periods import Period
 from domain.indicators.rules import IndicatorView, ValueView
 from domain.indicators.values import Unit, format_number, format_value
-from domain.text import directorates_text, excerpt
+from domain.text import directorates_text, excerpt, upper_first
 
 CHANGES_SHOWN_PER_INDICATOR = 4
 REFUSALS_SHOWN_PER_REASON = 5
@@ -166,7 +166,7 @@ def _refused_example(record: RefusedRecord) -> str:
 def import_report_card(report: ImportReport) -> dict[str, Any]:
     body: list[dict] = [
         {"type": "TextBlock", "text": "Import des données essentielles (DECP)", "weight": "Bolder", "size": "Medium", "wrap": True},
-        {"type": "TextBlock", "text": report.source.described[:1].upper() + report.source.described[1:], "isSubtle": True, "wrap": True},
+        {"type": "TextBlock", "text": upper_first(report.source.described), "isSubtle": True, "wrap": True},
         {
             "type": "FactSet",
             "facts": [

@@ -20,7 +20,7 @@ from domain.errors import DomainError, quoted_input
 from domain.indicators.aggregation import AggregationRule, Computation, InvalidRule
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
 from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
-from domain.text import lower_first, one_line
+from domain.text import lower_first, one_line, upper_first
 
 CATALOGUE_COLUMNS = (
     "code",
@@ -137,7 +137,7 @@ class RowProblem:
 
     def __str__(self) -> str:
         if self.column is None:
-            return sentence(self.message)
+            return upper_first(self.message)
         return f"Colonne « {self.column} » : {lower_first(self.message)}"
 
 
@@ -401,7 +401,7 @@ def _read_directorates(text: str, known_directorates: Collection[str] | None) ->
         unknown = [code for code in codes if code not in known]
         if unknown:
             messages = [_unknown_directorate_message(code, known) for code in unknown]
-            raise InvalidCatalogueValue(" ".join([messages[0], *map(sentence, messages[1:])]))
+            raise InvalidCatalogueValue(" ".join([messages[0], *map(upper_first, messages[1:])]))
     return tuple(codes)
 
 
@@ -469,7 +469,3 @@ def _fold(text: str) -> str:
 
 def french_int(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
-
-
-def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -27,9 +27,8 @@ from domain.indicators.catalogue import (
     catalogue_row_fields,
     french_int,
     header_key,
-    sentence,
 )
-from domain.text import lower_first
+from domain.text import lower_first, upper_first
 
 EXPECTED_HEADER = ";".join(CATALOGUE_COLUMNS)
 EXPORT_DELIMITER = ";"
@@ -49,7 +48,7 @@ class LineError:
 
     def __str__(self) -> str:
         if self.line is None:
-            return sentence(self.message)
+            return upper_first(self.message)
         where = f"Ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
         return f"{where} : {lower_first(self.message)}"
 

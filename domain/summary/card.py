@@ -31,7 +31,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
-from domain.text import agreed, counted_in_words, directorates_text, excerpt, joined
+from domain.text import agreed, counted_in_words, directorates_text, excerpt, joined, upper_first
 
 MAX_CARD_BYTES = 26_500
 MAX_LISTED_DIRECTORATES = 10
@@ -319,7 +319,7 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
         complete = [row.directorate.code for row in rows if row.is_complete]
         if complete:
             named = directorates_text(complete)
-            up_to_date = f"{named[:1].upper()}{named[1:]} {agreed(len(complete), 'est', 'sont')} à jour."
+            up_to_date = f"{upper_first(named)} {agreed(len(complete), 'est', 'sont')} à jour."
             items.append(_text(up_to_date, size="Small", isSubtle=True, spacing="Small"))
     return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
 

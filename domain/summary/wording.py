@@ -25,6 +25,7 @@ from domain.text import (
     lower_first,
     number_in_words,
     plural_of,
+    upper_first,
 )
 
 TITLE = "Synthèse SPASER"
@@ -95,7 +96,7 @@ CARD_RULES_TEXT = (
 
 def status_title(status: Status) -> str:
     """« En bonne voie »: the status as a column heading or badge."""
-    return status.value[0].upper() + status.value[1:]
+    return upper_first(status.value)
 
 
 def status_count_label(status: Status, count: int) -> str:
