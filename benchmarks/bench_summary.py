@@ -27,7 +27,7 @@ from domain.committees.cadence import check_cadence  # noqa: E402
 from domain.indicators.aggregation import AggregationRule  # noqa: E402
 from domain.indicators.catalogue import Axis, ImprovementDirection  # noqa: E402
 from domain.indicators.periods import Frequency, Period  # noqa: E402
-from domain.indicators.values import Unit  # noqa: E402
+from domain.indicators.units import Unit  # noqa: E402
 from domain.summary.card import card_size, summary_card_content, summary_detail_card_content  # noqa: E402
 from domain.summary.chart import card_chart_png, summary_chart_png  # noqa: E402
 from domain.summary.compute import compute_summary  # noqa: E402

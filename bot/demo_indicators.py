@@ -29,7 +29,7 @@ from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Period, current_reporting_period
 from domain.indicators.rules import IndicatorView
-from domain.indicators.values import Unit, UnitKind
+from domain.indicators.units import Unit, UnitKind
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 

@@ -19,7 +19,7 @@ from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.base import PERSON_KEY
 from dialogs.cards import card_message
 from domain.cards import welcome_card
-from domain.indicators.values import format_number
+from domain.indicators.units import format_number
 from domain.people import PersonView, role_refusal
 from domain.understanding.understanding import Understood
 from storage.knowledge.understanding import UnderstandingService

@@ -21,7 +21,7 @@ from domain.clock import format_date_fr
 from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
-from domain.indicators.values import Unit, format_number, format_value, unit_readings
+from domain.indicators.units import Unit, format_number, format_value, unit_readings
 from domain.summary.model import IndicatorLine, Status
 from domain.summary.wording import shown_number
 from domain.text import upper_first

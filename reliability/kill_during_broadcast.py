@@ -41,7 +41,7 @@ from _support import (  # noqa: E402
 )
 from sqlalchemy import func, select  # noqa: E402
 
-from domain.indicators.values import format_number  # noqa: E402
+from domain.indicators.units import format_number  # noqa: E402
 from domain.outbox import SourceKind  # noqa: E402
 from storage.broadcasts.repository import Broadcast  # noqa: E402
 from storage.outbox import Delivery  # noqa: E402

@@ -33,7 +33,7 @@ from domain.indicators.catalogue import (
     catalogue_size_warning,
 )
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.text import fold, joined, of
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository

@@ -35,7 +35,8 @@ from domain.errors import DomainError
 from domain.indicators.cards import CORRECTION_HINT, describe_item, update_buttons
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
-from domain.indicators.values import InvalidValue, Unit, format_value, parse_value
+from domain.indicators.units import Unit, format_value
+from domain.indicators.values import InvalidValue, parse_value
 from domain.people import Role
 from domain.text import counted, fold, shown
 from storage.indicators.values import IndicatorValues

@@ -18,7 +18,7 @@ from domain.decp.reader import RefusedRecord
 from domain.indicators.aggregation import Computation
 from domain.indicators.periods import Period
 from domain.indicators.rules import IndicatorView, ValueView
-from domain.indicators.values import Unit, format_number, format_value
+from domain.indicators.units import Unit, format_number, format_value
 from domain.text import directorates_text, excerpt, upper_first
 
 CHANGES_SHOWN_PER_INDICATOR = 4

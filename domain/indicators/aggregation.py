@@ -6,7 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.errors import quoted_input
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.text import fold
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, IndicatorView, ValueEntry, ValueView, entry_key
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.text import agreed, counted, directorate_title, plural_of, shown
 
 SUBMIT_ACTION = "indicators.submit"

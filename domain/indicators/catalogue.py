@@ -19,7 +19,8 @@ from typing import TypeVar
 from domain.errors import DomainError, quoted_input
 from domain.indicators.aggregation import AggregationRule, Computation, InvalidRule
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
-from domain.indicators.values import InvalidUnit, InvalidValue, Unit, parse_value, validate_value
+from domain.indicators.units import InvalidUnit, Unit
+from domain.indicators.values import InvalidValue, parse_value, validate_value
 from domain.text import lower_first, one_line, upper_first
 
 CATALOGUE_COLUMNS = (

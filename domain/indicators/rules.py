@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
-from domain.indicators.values import Unit, format_value
+from domain.indicators.units import Unit, format_value
 from domain.people import Role
 from domain.text import counted, one_line, plural_of
 

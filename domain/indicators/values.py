@@ -1,4 +1,5 @@
-"""Indicator values as directorates type them in French, checked against the indicator's unit.
+"""Indicator values as directorates type them in French, checked against the indicator's unit
+(`domain.indicators.units`: the units and how a value is shown).
 
 Numbers are read by the Microsoft Recognizers Text shipped with botbuilder-dialogs
 (`recognizers_number`, `recognizers_number_with_unit`, French culture), not by hand. What they do
@@ -29,88 +30,27 @@ exactly; amounts and percentages are compared with bounds and stored without bin
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from functools import cache
 
-from babel.numbers import format_decimal
-
 from domain.errors import DomainError, quoted_input
-from domain.text import agreed, plural_of, singular_of
+from domain.indicators.units import (
+    UNIT_OF_WORD,
+    UNIT_WORDS,
+    Unit,
+    UnitKind,
+    canonical,
+    format_number,
+    format_value,
+    unit_key,
+)
 
 MAX_INPUT_LENGTH = 60
-MAX_DECIMAL_PLACES = 4
 MAX_ABSOLUTE_VALUE = Decimal(10) ** 15
 MAX_SIGNIFICANT_DIGITS = 15
-# recognizers_number sets the thread's decimal precision to 15 when imported and rounds what it
-# reads to 15 significant digits: longer inputs are refused, and this module computes in its own
-# context so that its results do not depend on who imported what.
-_DECIMAL_CONTEXT = Context(prec=28)
+# recognizers_number rounds what it reads to 15 significant digits: longer inputs are refused.
 _RECOGNIZER_CONTEXT = Context(prec=MAX_SIGNIFICANT_DIGITS)
-DISPLAY_LOCALE = "fr_FR"
-NO_BREAK_SPACE = "\u00a0"
-
-
-class UnitKind(StrEnum):
-    PERCENTAGE = "percentage"
-    COUNT = "count"
-    QUANTITY = "quantity"
-
-
-class Unit(StrEnum):
-    """Unit of an indicator; the values are the short French forms stored and shown."""
-
-    PERCENT = "%"
-    EURO = "€"
-    COUNT = "nombre"
-    PEOPLE = "personnes"
-    HOURS = "heures"
-    DAYS = "jours"
-    TCO2E = "tCO2e"
-    TONNES = "tonnes"
-
-    @property
-    def label(self) -> str:
-        """French name of the unit, for sentences (« exprimé en pourcentage »)."""
-        return _UNIT_LABELS[self]
-
-    @property
-    def display_name(self) -> str:
-        """« pourcentage (%) », « euros (€) », « nombre de personnes »: the label, with the symbol when the
-        label does not already say it."""
-        return self.label if self.value in self.label else f"{self.label} ({self.value})"
-
-    @property
-    def symbol(self) -> str:
-        """The unit as shown after a value: « t CO₂e » for tonnes of CO₂ equivalent, typed and stored
-        as `tCO2e`; the stored form for the others."""
-        return "t CO₂e" if self is Unit.TCO2E else self.value
-
-    @property
-    def max_decimal_places(self) -> int:
-        """Euros are counted to the cent; other units allow `MAX_DECIMAL_PLACES`."""
-        return 2 if self is Unit.EURO else MAX_DECIMAL_PLACES
-
-    @property
-    def kind(self) -> UnitKind:
-        return _UNIT_KINDS[self]
-
-    @property
-    def example(self) -> str:
-        """A valid input to show in error messages."""
-        return _UNIT_EXAMPLES[self]
-
-    @classmethod
-    def parse(cls, text: str) -> Unit:
-        """Read a unit as written in a CSV or a chat (`%`, `pourcentage`, `euros`, `tCO2e`…)."""
-        key = _suffix_key(text)
-        unit = _UNIT_NAMES.get(key) or _SUFFIX_OWNERS.get(key)
-        if unit is None:
-            raise InvalidUnit(
-                f"Unité « {quoted_input(text)} » inconnue. Unités possibles : {', '.join(u.value for u in cls)}."
-            )
-        return unit
 
 
 class ValueProblem(StrEnum):
@@ -131,10 +71,6 @@ class ValueProblem(StrEnum):
     TOO_LARGE = "too_large"
 
 
-class InvalidUnit(DomainError):
-    """A unit name that is not in the list; the message is French."""
-
-
 class InvalidValue(DomainError):
     """A value refused for an indicator; the French message says why and gives a valid example."""
 
@@ -151,86 +87,8 @@ class InvalidValue(DomainError):
         """The value as it should have been typed (« 60 % » for « 6O % »), when there is one."""
 
 
-_UNIT_LABELS = {
-    Unit.PERCENT: "pourcentage",
-    Unit.EURO: "euros",
-    Unit.COUNT: "nombre",
-    Unit.PEOPLE: "nombre de personnes",
-    Unit.HOURS: "heures",
-    Unit.DAYS: "jours",
-    Unit.TCO2E: "tonnes équivalent CO₂",
-    Unit.TONNES: "tonnes",
-}
-UNIT_READINGS = {Unit.TCO2E: "« t CO₂e » se lit « tonnes équivalent CO₂ »."}
-"""The units whose symbol a reader may not know, as a sentence the report and the public page give once."""
-
-
-def unit_readings(units) -> list[str]:
-    """The sentences of `UNIT_READINGS` for the units shown, in the order of `Unit`."""
-    shown = set(units)
-    return [text for unit, text in UNIT_READINGS.items() if unit in shown]
-
-
-_UNIT_KINDS = {
-    Unit.PERCENT: UnitKind.PERCENTAGE,
-    Unit.COUNT: UnitKind.COUNT,
-    Unit.PEOPLE: UnitKind.COUNT,
-    Unit.EURO: UnitKind.QUANTITY,
-    Unit.HOURS: UnitKind.QUANTITY,
-    Unit.DAYS: UnitKind.QUANTITY,
-    Unit.TCO2E: UnitKind.QUANTITY,
-    Unit.TONNES: UnitKind.QUANTITY,
-}
-_UNIT_EXAMPLES = {
-    Unit.PERCENT: "12,5 %",
-    Unit.EURO: "1 200,50 €",
-    Unit.COUNT: "12",
-    Unit.PEOPLE: "12",
-    Unit.HOURS: "1 500 heures",
-    Unit.DAYS: "30 jours",
-    Unit.TCO2E: "1 250,5 tCO2e",
-    Unit.TONNES: "12,5 tonnes",
-}
-# Names accepted for the unit itself (catalogue column `unite`), compared by `_suffix_key`.
-_UNIT_NAMES = {
-    "%": Unit.PERCENT,
-    "pourcentage": Unit.PERCENT,
-    "taux": Unit.PERCENT,
-    "€": Unit.EURO,
-    "euro": Unit.EURO,
-    "euros": Unit.EURO,
-    "eur": Unit.EURO,
-    "nombre": Unit.COUNT,
-    "nb": Unit.COUNT,
-    "personnes": Unit.PEOPLE,
-    "heures": Unit.HOURS,
-    "jours": Unit.DAYS,
-    "tco2e": Unit.TCO2E,
-    "tonnes": Unit.TONNES,
-}
-# Words that may follow a number for each unit; the first mapping names each word's owner.
-_OWN_SUFFIXES: dict[Unit, frozenset[str]] = {
-    Unit.PERCENT: frozenset({"%", "pourcent", "pourcents"}),
-    Unit.EURO: frozenset(
-        base + tax
-        for base in ("€", "euro", "euros", "eur", "d'euros", "deuros")
-        for tax in ("", "ht", "ttc")
-    ),
-    Unit.COUNT: frozenset(),
-    Unit.PEOPLE: frozenset({"personne", "personnes", "pers", "pers."}),
-    Unit.HOURS: frozenset({"h", "heure", "heures", "hrs"}),
-    Unit.DAYS: frozenset({"j", "jour", "jours"}),
-    Unit.TCO2E: frozenset(
-        {"tco2e", "tco2", "teqco2", "tco2eq", "tonnesco2", "tonnesco2e", "tonnesdeco2",
-         "tonneseqco2", "tonnesequivalentco2", "tonnesequivalentsco2"}
-    ),
-    Unit.TONNES: frozenset({"t", "tonne", "tonnes"}),
-}
 # Tonnes of CO2e are commonly typed as plain tonnes: accepted for tCO2e indicators.
 _TOLERATED_SUFFIXES = {Unit.TCO2E: frozenset({"t", "tonne", "tonnes"})}
-_SUFFIX_OWNERS = {suffix: unit for unit, suffixes in _OWN_SUFFIXES.items() for suffix in suffixes}
-
-_SINGULAR_WORDS = {Unit.PEOPLE: "personne", Unit.HOURS: "heure", Unit.DAYS: "jour", Unit.TONNES: "tonne"}
 _SPACE_BEFORE_GROUP = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _POUR_CENT = re.compile(r"\bpour[ -]?cents?\b", re.IGNORECASE)
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
@@ -348,7 +206,7 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
             f"La valeur {_plain(number)} est trop grande pour être plausible (moins d’un million de milliards).",
             unit,
         )
-    number = _canonical(number)
+    number = canonical(number)
     if len(number.as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
         raise InvalidValue(
             ValueProblem.TOO_PRECISE,
@@ -383,37 +241,6 @@ def validate_value(value: Decimal | int | float, unit: Unit) -> Decimal:
             unit,
         )
     return number
-
-
-def format_number(value: Decimal | int) -> str:
-    """French digits: `1 200,5` (narrow no-break space between thousands, comma for decimals)."""
-    with localcontext(_DECIMAL_CONTEXT):
-        return format_decimal(Decimal(value), format="#,##0." + "#" * MAX_DECIMAL_PLACES, locale=DISPLAY_LOCALE)
-
-
-def format_value(value: Decimal | int, unit: Unit, noun: str = "") -> str:
-    """A value with its unit for display: `1 200,5 %`, `12 000 €`, `1 200,50 €`, `1 personne`.
-
-    The unit is joined by a no-break space so that Teams never wraps it onto a new line. A count
-    says what it counts when the catalogue names it (`noun`, column `unite_libelle`: « 2 repas
-    végétariens », « 1 comité technique »); without it, the number alone. A count with decimals is a
-    mean and reads as one (« 3,5 personnes »): a path between two whole counts is worded by its
-    caller (`domain.summary.wording.late_text`), never « 3 à 4 ».
-    """
-    number = _canonical(Decimal(value))
-    if unit is Unit.EURO:
-        pattern = "#,##0" if number == number.to_integral_value() else "#,##0.00"
-        with localcontext(_DECIMAL_CONTEXT):
-            digits = format_decimal(number, format=pattern, locale=DISPLAY_LOCALE)
-        return digits + NO_BREAK_SPACE + "€"
-    digits = format_number(number)
-    if unit is Unit.COUNT:
-        if noun:
-            return digits + NO_BREAK_SPACE + agreed(number, singular_of(noun), plural_of(noun))
-        return digits
-    if unit in _SINGULAR_WORDS and number.copy_abs() < 2:
-        return digits + NO_BREAK_SPACE + _SINGULAR_WORDS[unit]
-    return digits + NO_BREAK_SPACE + unit.symbol
 
 
 def _pre_clean(text: str) -> str:
@@ -460,18 +287,18 @@ def _check_letter_o(text: str, unit: Unit) -> None:
 def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: Unit) -> None:
     """The words around the number may only name the indicator's unit."""
     multiplier = _MULTIPLIER_SUFFIX.search(span)
-    key = _suffix_key(leftover)
+    key = unit_key(leftover)
     keys = {key, key.removeprefix("de"), key.removeprefix("d'")} - {""} if key else set()
     if multiplier:
         letter = multiplier.group(1)
-        if not (unit is Unit.EURO and letter in _EURO_MULTIPLIERS and key in _OWN_SUFFIXES[Unit.EURO]):
+        if not (unit is Unit.EURO and letter in _EURO_MULTIPLIERS and key in UNIT_WORDS[Unit.EURO]):
             raise InvalidValue(
                 ValueProblem.AMBIGUOUS_ABBREVIATION,
                 f"L’abréviation « {letter} » dans « {quoted_input(text)} » est ambiguë : écrivez le nombre en entier "
                 "ou en mots (mille, millions).",
                 unit,
             )
-    accepted = _OWN_SUFFIXES[unit] | _TOLERATED_SUFFIXES.get(unit, frozenset())
+    accepted = UNIT_WORDS[unit] | _TOLERATED_SUFFIXES.get(unit, frozenset())
     if not key or keys & accepted:
         return
     if _MULTIPLIED_EURO.match(key):
@@ -480,7 +307,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
             f"L’abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
             unit,
         )
-    other_unit = next((_SUFFIX_OWNERS[k] for k in keys if k in _SUFFIX_OWNERS), None) or _foreign_currency(cleaned)
+    other_unit = next((UNIT_OF_WORD[k] for k in keys if k in UNIT_OF_WORD), None) or _foreign_currency(cleaned)
     if other_unit is not None:
         named = other_unit.label if isinstance(other_unit, Unit) else f"monnaie « {other_unit} »"
         raise InvalidValue(
@@ -498,7 +325,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
 
 def _unknown_words(leftover: str, accepted: frozenset[str]) -> str:
     """The words left around the number less the unit's own (« environ » of « environ 12 % »)."""
-    return " ".join(word for word in leftover.split() if _suffix_key(word) not in accepted) or leftover
+    return " ".join(word for word in leftover.split() if unit_key(word) not in accepted) or leftover
 
 
 def _foreign_currency(cleaned: str) -> Unit | str | None:
@@ -529,20 +356,6 @@ def _decimal_from_number(value: int | float, unit: Unit) -> Decimal:
     return Decimal(str(value))
 
 
-def _canonical(number: Decimal) -> Decimal:
-    """Same value, fewest digits, never in exponent form (`1E+3` → `1000`, `-0` → `0`)."""
-    if number == 0:
-        return Decimal(0)
-    normal = number.normalize(_DECIMAL_CONTEXT)
-    return normal.quantize(Decimal(1), context=_DECIMAL_CONTEXT) if normal.as_tuple().exponent > 0 else normal
-
-
 def _plain(number: Decimal) -> str:
     """Digits with a French decimal comma and no rounding, for error messages."""
     return format(number, "f").replace(".", ",")
-
-
-def _suffix_key(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text).replace("’", "'").lower())
-    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return "".join(without_accents.split()).strip(".!;:,")

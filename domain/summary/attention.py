@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary import wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
 from domain.text import counted, fold, joined

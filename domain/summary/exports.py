@@ -29,7 +29,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain.clock import DEFAULT_TIMEZONE, load_timezone
-from domain.indicators.values import MAX_DECIMAL_PLACES, Unit
+from domain.indicators.units import MAX_DECIMAL_PLACES, Unit
 from domain.summary import wording
 from domain.summary.chart import STATUS_HEX
 from domain.summary.model import EntryKey, EntryRecord, IndicatorSnapshot, ReportedValue, Summary

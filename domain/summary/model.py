@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
-from domain.indicators.values import Unit, format_value
+from domain.indicators.units import Unit, format_value
 from domain.people import Role
 from domain.summary.organisation import Organisation
 from domain.text import directorate_title, one_line

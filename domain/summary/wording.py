@@ -12,7 +12,7 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.values import Unit, unit_readings
+from domain.indicators.units import Unit, unit_readings
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,

@@ -30,7 +30,7 @@ from domain.indicators.rules import (
     ValueView,
     canonical,
 )
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from storage.data_versions import CATALOGUE, DIRECTORATES, version_of
 from storage.indicators import statements
 from storage.indicators.tables import Indicator, IndicatorValue

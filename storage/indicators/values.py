@@ -38,7 +38,8 @@ from domain.indicators.rules import (
     clean_comment,
     entry_key,
 )
-from domain.indicators.values import Unit, parse_value, validate_value
+from domain.indicators.units import Unit
+from domain.indicators.values import parse_value, validate_value
 from domain.text import lower_first
 from storage.db import Database
 from storage.indicators import statements

@@ -18,7 +18,8 @@ from bot.console import render_as_text
 from bot.demo import DEMO_PEOPLE, load_demo
 from domain.clock import format_date_fr, format_datetime_fr
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.values import InvalidValue, Unit, parse_value
+from domain.indicators.units import Unit
+from domain.indicators.values import InvalidValue, parse_value
 from domain.knowledge import DEFAULT_ENTRIES_PATH, load_entries
 from domain.people import Role
 from domain.text import agreed, counted, excerpt, sorted_names, unbreakable

@@ -13,7 +13,8 @@ from botbuilder.core import MessageFactory
 from bot.commands.general import GREETING_REPLIES
 from bot.proactive import build_message
 from bot.teams_text import shape_message
-from domain.indicators.values import InvalidValue, Unit, parse_value, warm_up
+from domain.indicators.units import Unit
+from domain.indicators.values import InvalidValue, parse_value, warm_up
 from domain.knowledge.render import NOT_UNDERSTOOD_TEXT
 from domain.outbox import NO_REFERENCE, explain
 from domain.people import UNREGISTERED_REFUSAL

@@ -31,7 +31,7 @@ from domain.indicators.catalogue_csv import (
     parse_catalogue_csv,
 )
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from tests.catalogue_support import (
     DIRECTORATES,
     VALID_FIELDS,

@@ -10,7 +10,7 @@ from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.definitions import definition_text
 from domain.indicators.periods import Frequency
 from domain.indicators.rules import IndicatorView
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 
 
 def weighted_rate(directorates: tuple[str, ...]) -> IndicatorView:

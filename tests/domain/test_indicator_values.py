@@ -8,18 +8,8 @@ from decimal import Decimal, localcontext
 import pytest
 
 from domain.errors import DomainError
-from domain.indicators.values import (
-    MAX_INPUT_LENGTH,
-    InvalidUnit,
-    InvalidValue,
-    Unit,
-    UnitKind,
-    ValueProblem,
-    format_number,
-    format_value,
-    parse_value,
-    validate_value,
-)
+from domain.indicators.units import InvalidUnit, Unit, UnitKind, format_number, format_value
+from domain.indicators.values import MAX_INPUT_LENGTH, InvalidValue, ValueProblem, parse_value, validate_value
 
 FRENCH_WORDS = re.compile(
     r"\b(le|la|les|de|des|du|un|une|est|pas|ou|et|à|au|en|pour|exemple|ne|je|ce|cet|cette|inconnue?|possibles?|"

@@ -10,7 +10,7 @@ from bot.teams_text import card_summary
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView
 from domain.committees.messages import data_collection_reminder, member_reminder
-from domain.indicators.values import Unit, format_value
+from domain.indicators.units import Unit, format_value
 from tests.committees_support import paris
 
 NBSP = "\u00a0"

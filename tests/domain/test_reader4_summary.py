@@ -12,7 +12,7 @@ from decimal import Decimal
 from domain.committees.messages import no_meeting_text
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.answers import late_answer
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary

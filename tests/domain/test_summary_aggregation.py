@@ -11,7 +11,7 @@ from decimal import Decimal
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, parse_period
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.chart import progress_bar_label
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection

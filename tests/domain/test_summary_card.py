@@ -13,7 +13,7 @@ from dialogs.cards import card_message
 from domain.committees.cadence import check_cadence
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.card import (
     DETAIL_BUTTON,
     MAX_ATTENTION_ITEMS,

@@ -12,7 +12,7 @@ from PIL import Image
 
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.chart import (
     COMPACT,
     LABEL_EM,

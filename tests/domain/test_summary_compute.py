@@ -12,7 +12,7 @@ from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, InvalidPeriod, Period
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.people import Role
 from domain.summary.compute import compute_summary
 from domain.summary.model import (

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.compute import compute_summary
 from domain.summary.exports import VALUE_COLUMNS, export_filename, number_format, values_csv, values_xlsx
 from domain.summary.model import DirectorateInfo, EntryRecord, IndicatorSnapshot, Scope, UpcomingMeeting

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.answers import MAX_LINES, late_answer
 from domain.summary.attention import NAMED_FOR_CATCH_UP, attention_points
 from domain.summary.card import MAX_ATTENTION_ITEMS, summary_card_content

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from domain.committees.cadence import check_cadence
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting

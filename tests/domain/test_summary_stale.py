@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.attention import attention_points
 from domain.summary.compute import compute_summary
 from domain.summary.exports import values_xlsx

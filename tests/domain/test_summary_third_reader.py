@@ -11,7 +11,7 @@ from domain.committees.cadence import check_cadence, default_committee_types, me
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.attention import cadence_alerts
 from domain.summary.card import summary_card_content
 from domain.summary.compute import compute_summary

@@ -13,7 +13,7 @@ from domain.committees.cadence import CommitteeKind
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.rules import IndicatorView, ValueEntry
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.outbox import SourceKind
 from domain.summary.model import Scope
 from scheduler import jobs

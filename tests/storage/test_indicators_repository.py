@@ -365,7 +365,7 @@ async def test_permission_rule_without_a_database():
     from domain.indicators.catalogue import Axis, ImprovementDirection
     from domain.indicators.periods import Frequency
     from domain.indicators.rules import IndicatorView
-    from domain.indicators.values import Unit
+    from domain.indicators.units import Unit
 
     indicator = IndicatorView(
         1, "IND-01", "x", Axis.SOCIAL, Unit.PERCENT, Frequency.QUARTERLY, ImprovementDirection.UP,

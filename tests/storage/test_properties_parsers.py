@@ -32,16 +32,8 @@ from domain.indicators.catalogue import CATALOGUE_COLUMNS, Axis, CatalogueRow, I
 from domain.indicators.catalogue_csv import CatalogueImportError, export_catalogue, parse_catalogue_csv
 from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod, Period, parse_period
 from domain.indicators.rules import ValueEntry
-from domain.indicators.values import (
-    MAX_ABSOLUTE_VALUE,
-    InvalidValue,
-    Unit,
-    UnitKind,
-    format_value,
-    parse_value,
-    validate_value,
-    warm_up,
-)
+from domain.indicators.units import Unit, UnitKind, format_value
+from domain.indicators.values import MAX_ABSOLUTE_VALUE, InvalidValue, parse_value, validate_value, warm_up
 from domain.people import Role
 from storage.indicators import indicator_repositories
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue

@@ -10,7 +10,7 @@ from decimal import Decimal
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.rules import ValueEntry
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.compute import compute_summary
 from domain.summary.model import IndicatorSnapshot, Scope
 from storage.people import DirectorateRepository
