@@ -22,7 +22,7 @@ from bot.calendar_http import CalendarRoutes
 from bot.commands import broadcasts as broadcast_commands
 from bot.commands import committees as committee_commands
 from bot.commands import decp as decp_commands
-from bot.commands import general, indicator_form, people
+from bot.commands import general, indicator_catalogue, indicator_form, people
 from bot.commands import indicators as indicator_commands
 from bot.commands import knowledge as knowledge_commands
 from bot.commands import public_page as public_page_commands
@@ -321,6 +321,7 @@ def build_runtime(
     router.add(*general.build_commands(router))
     router.add(*people.build_commands(services.people, services.directorates))
     router.add(*indicator_commands.build_commands(services.catalogue, services.values, services.directorates, tz))
+    router.add(*indicator_catalogue.build_commands(services.catalogue))
     router.add(
         *committee_commands.build_commands(
             services.committees, services.dates, services.people, services.calendar_links, tz, services.summary
