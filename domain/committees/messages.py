@@ -199,7 +199,7 @@ def meetings_list_card(meetings: Sequence[MeetingView], tz: str, title: str) -> 
 
 
 def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | None = None) -> dict:
-    body: list[dict] = [_title("Proposition de calendrier sur 12 mois")]
+    body: list[dict] = [_title("Proposition de calendrier sur 12 mois")]
     if note:
         body.append(_para(note, subtle=True))
     labels = {CommitteeKind.COPIL: "Comité de pilotage", CommitteeKind.COTECH: "Comité technique"}
