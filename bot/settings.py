@@ -102,7 +102,7 @@ class Settings:
             )
         for siret in self.sirets:
             if not (len(siret) == 14 and siret.isdigit()):
-                raise SettingsError(f"SPASER_SIRETS : « {siret} » n’est pas un SIRET (14 chiffres).")
+                raise SettingsError(f"SPASER_SIRETS : « {siret} » n’est pas un SIRET (14 chiffres).")
         if self.log_format not in {"text", "json"}:
             raise SettingsError(f"SPASER_LOG_FORMAT={self.log_format!r}: expected text or json")
         if self.metrics_token and len(self.metrics_token) < MIN_DOWNLOAD_SECRET_LENGTH:

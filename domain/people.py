@@ -53,7 +53,7 @@ def normalise_directorate_code(raw: str) -> str:
     if not DIRECTORATE_CODE_PATTERN.match(code):
         raise DomainError(
             f"« {raw.strip()[:40]} » n’est pas un code de direction valide : lettres, chiffres, - ou _, "
-            "32 caractères au plus (exemple : DAJ, DIR-ACHATS)."
+            "32 caractères au plus (exemple : DAJ, DIR-ACHATS)."
         )
     return code
 

@@ -124,21 +124,32 @@ _ARTICLE_NUMBER = re.compile(r"\b((?:[LRD]|[Aa]rt)\.[ \u00a0]|[LRD](?=\d{3}))(\d
 """« L. 2113-12 », « art. 35 », and « L2113-12 » as Légifrance also writes it."""
 _NUMERO_SPACE = re.compile(r"(?<=\bn°) (?=\d)")
 _ARROW_SPACE = re.compile(r"(?<=[↑↓→↗↘]) ")
-_NUMBER_BEFORE_WORD = re.compile(r"(?<=\d) (?=(?:derni[eè]re?s?|prochaine?s?)\b)")
+_NOT_COUNTED = r"(?:à|a|au|aux|avec|dans|de|des|du|en|est|et|ont|ou|par|pour|que|qui|sont|sur|le|la|les)\b|[dlnsj]’"
+NUMBER_BEFORE_WORD = re.compile(
+    r"(?<![^\s(«\[*])(?<!\u202f)(?!\d{4}(?![\d\u202f,]))(\d+(?:\u202f\d{3})*(?:,\d+)?(?:ᵉ|er|re)?) "
+    r"(?!" + _NOT_COUNTED + r")(?=[^\W\d_A-ZÀ-ÖØ-Þ])"
+)
+"""A number and the lower-case word it counts or measures, joined by a no-break space (« 11 autres
+indicateurs », « 12 mois », « 32,7 jours », « 12 500 heures », « 3ᵉ trimestre »): the number never
+ends a line alone. Left alone: a number glued to what precedes it (codes « IND-14 », « 2026-T3 »,
+« L. 2113‑12 », addresses), a year (four digits without a group separator: « 2025 reste à
+saisir »), and a number followed by a small word that counts nothing (« de 1 à 12 », « Microsoft
+365 a refusé »)."""
 
 
 def unbreakable(text: str | None) -> str:
     """What must stay on one line, joined: « L. 2113‑12 » and « art. 35 » (a no-break space after the
-    abbreviation, a non-breaking hyphen inside the number), « 12 derniers mois », « 12 prochains
-    mois », « n° 3 » and an arrow with its word (« ↑ en hausse »). Applied to every reply the bot sends
-    (`bot.teams_text`), so that the catalogue's labels are joined too."""
+    abbreviation, a non-breaking hyphen inside the number), a number and the word it counts
+    (« 12 derniers mois », « 11 autres indicateurs »: `NUMBER_BEFORE_WORD`), « n° 3 » and an arrow with
+    its word (« ↑ en hausse »). Applied to every reply the bot sends, texts and cards
+    (`bot.teams_text`), so that the catalogue's labels and every computed count are joined too."""
     text = _ARTICLE_NUMBER.sub(
         lambda found: found.group(1).replace(" ", NO_BREAK_SPACE) + found.group(2).replace("-", NON_BREAKING_HYPHEN),
         text or "",
     )
     text = _ARROW_SPACE.sub(NO_BREAK_SPACE, text)
     text = _NUMERO_SPACE.sub(NO_BREAK_SPACE, text)
-    return _NUMBER_BEFORE_WORD.sub(NO_BREAK_SPACE, text)
+    return NUMBER_BEFORE_WORD.sub(lambda found: found.group(1) + NO_BREAK_SPACE, text)
 
 
 def with_link_targets(text: str | None) -> str:

@@ -187,9 +187,10 @@ function nextFridayInWords(today = new Date()) {
 
 scenario('a proactive message sent through the stored reference reaches the chat', '07-proactive', async (chat) => {
   const skip = (await chat.botMessages()).length;
-  // Sent to the lead, who has no directorate: what a lead does before a deadline, typeset as the bot
-  // writes (no-break spaces before « : » and between the day and its month).
-  const text = `Rappel\u00a0: vérifiez les indicateurs SPASER saisis par les directions avant le ${nextFridayInWords()}.`;
+  // Sent to the lead, who has no directorate: what a lead does before a committee, which it names
+  // (kind and day) as the members' reminders do, typeset as the bot writes (no-break spaces before
+  // « : » and between the day and its month).
+  const text = `Rappel\u00a0: vérifiez les indicateurs SPASER saisis par les directions avant le comité de pilotage du ${nextFridayInWords()}.`;
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },

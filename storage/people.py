@@ -80,7 +80,7 @@ class DirectorateRepository:
         code = normalise_directorate_code(code)
         name = " ".join(name.split())
         if not name or len(name) > 200:
-            raise DomainError("Le nom de la direction est obligatoire (200 caractères au plus).")
+            raise DomainError("Le nom de la direction est obligatoire (200 caractères au plus).")
         try:
             async with self._db.session() as session:
                 directorate = Directorate(code=code, name=name)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.text import NUMBER_BEFORE_WORD
 from tests.paths import ROOT
 
 SCANNED_FOLDERS = ("bot", "dialogs", "scheduler", "storage", "domain")
@@ -50,9 +51,7 @@ CHECKS: dict[str, re.Pattern[str]] = {
         r"\b(?:[LRD]|[Aa]rt)\. \d|\b(?:[LRD]|[Aa]rt)\.[ \u00a0]\d+-\d|\b[LRD]\d{3,}-\d"
     ),
     "ordinary space after an arrow « ↑ en progrès »": re.compile(r"[↑↓→↗↘] "),
-    "ordinary space before « derniers » or « prochains » after a number": re.compile(
-        r"\d (?:derni[eè]re?s?|prochaine?s?)\b"
-    ),
+    "ordinary space between a number and the word it counts « 12 mois »": NUMBER_BEFORE_WORD,
     "ordinary space inside a number": re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)"),
     "nested parentheses": re.compile(r"\([^()]*\([^()]*\)[^()]*\)"),
     "abbreviation « ex. » for « par exemple »": re.compile(r"(?<![\w.])(?:[Ee]x|p\. ?ex)\.(?=[\s\u00a0])"),

@@ -2,7 +2,7 @@
 tests/french_support.py finds: ’ for a straight apostrophe between letters, U+00A0 for the ordinary
 space before « : ; ? ! % € », inside « guillemets », in « 14 h 00 » and
 between a day and its month, U+202F between digit groups, and what `domain.text.unbreakable` joins
-(« L. 2113‑12 », « ↑ en progrès », « 12 derniers mois »). Only the text outside f-string
+(« L. 2113‑12 », « ↑ en progrès », a number and the word it counts: « 12 mois », « 11 autres »). Only the text outside f-string
 replacement fields is touched; plurals and inclusive wording stay a writer's job (the scan test
 names them).
 

@@ -81,7 +81,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         if remaining:
             lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.label})" for i in remaining) + ".")
         else:
-            lines.append(f"Tous les indicateurs de la direction {directorate} sont à jour pour la période. Merci !")
+            lines.append(f"Tous les indicateurs de la direction {directorate} sont à jour, chacun pour sa période. Merci !")
         await turn_context.send_activity("\n".join(lines))
 
     async def send_back(turn_context: TurnContext, card_id: str, directorate, form, errors: dict[str, str]) -> None:

@@ -107,14 +107,14 @@ def build_commands(
                 return
             items = await values.due_for_directorate(directorate, today)
             if not items:
-                await say(call, f"Rien à renseigner pour la direction {directorate} : tous vos indicateurs de la période sont à jour. Merci !")
+                await say(call, f"Rien à renseigner pour la direction {directorate} : tous vos indicateurs sont à jour, chacun pour sa période. Merci !")
                 return
             body = [{"type": "TextBlock", "text": due_list_text(directorate, items), "wrap": True}]
             await call.turn_context.send_activity(card_message(adaptive_card(body, update_buttons(None)), "Indicateurs à renseigner"))
             return
         due = await values.directorates_with_due_indicators(today)
         if not due:
-            await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
+            await say(call, "Toutes les directions ont renseigné leurs indicateurs, chacun pour sa période.")
             return
         lines = ["Indicateurs à renseigner, par direction :"]
         for directorate in due:
@@ -175,7 +175,7 @@ def build_commands(
         if not directorate:
             due = await values.directorates_with_due_indicators(today)
             if not due:
-                await say(call, "Toutes les directions ont renseigné leurs indicateurs de la période.")
+                await say(call, "Toutes les directions ont renseigné leurs indicateurs, chacun pour sa période.")
                 return
             body = [{"type": "TextBlock", "text": "Le formulaire de quelle direction ?", "wrap": True}]
             actions = [im_back(f"{d.code} ({d.count})", f"formulaire des indicateurs {d.code}") for d in due[:6]]
@@ -260,7 +260,7 @@ def build_commands(
             roles=REPORTERS,
             topic=TOPIC,
             intent="my_due",
-            help_line="« quels indicateurs dois-je renseigner ? » : ce qui est attendu pour la période",
+            help_line="« quels indicateurs dois-je renseigner ? » : les indicateurs attendus et la période de chacun",
             example="quels indicateurs dois-je renseigner ?",
         ),
         Command(

@@ -128,14 +128,14 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
         elif _YES.search(rest):
             await subscriptions.set_weekly(call.person.id, True)
             await call.turn_context.send_activity(
-                "C’est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h. "
+                "C’est noté : vous recevrez la synthèse SPASER chaque lundi à 8 h. "
                 "« synthèse hebdomadaire non » pour l’arrêter."
             )
         else:
             subscribed = await subscriptions.is_weekly(call.person.id)
             state = "Vous recevez" if subscribed else "Vous ne recevez pas"
             await call.turn_context.send_activity(
-                f"{state} la synthèse hebdomadaire (chaque lundi à 8 h). Tapez « synthèse hebdomadaire oui » "
+                f"{state} la synthèse hebdomadaire (chaque lundi à 8 h). Tapez « synthèse hebdomadaire oui » "
                 "ou « synthèse hebdomadaire non »."
             )
 

@@ -125,7 +125,7 @@ class BroadcastDialog(SpaserDialog):
             "message",
             PromptOptions(
                 prompt=MessageFactory.text(f"Quel message voulez-vous envoyer {audience.to_phrase} ?"),
-                retry_prompt=MessageFactory.text("Écrivez le texte du message (4 000 caractères au plus)."),
+                retry_prompt=MessageFactory.text("Écrivez le texte du message (4 000 caractères au plus)."),
             ),
         )
 

@@ -161,7 +161,7 @@ async def _read_comment(prompt: PromptValidatorContext) -> bool:
 
 class UpdateIndicatorsDialog(SpaserDialog):
     help_text = (
-        "Je vous demande, indicateur par indicateur, la valeur de la période, un commentaire facultatif, puis "
+        "Je vous demande, indicateur par indicateur, la valeur de sa période, un commentaire facultatif, puis "
         "une confirmation avant d’enregistrer. Écrivez les nombres comme d’habitude (12,5 % ; 1 200 ; "
         "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire des indicateurs » ouvre un formulaire "
         "pour tout saisir d’un coup."
@@ -236,7 +236,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             due = await self._values.directorates_with_due_indicators(today)
             choices = [Choice(value=d.code, synonyms=[d.name]) for d in due]
         if not choices:
-            await step.context.send_activity("Toutes les directions ont renseigné leurs indicateurs de la période. Rien à saisir !")
+            await step.context.send_activity("Toutes les directions ont renseigné leurs indicateurs, chacun pour sa période. Rien à saisir !")
             return await step.end_dialog(None)
         return await step.prompt(
             "directorate",
@@ -306,8 +306,8 @@ class UpdateIndicatorsDialog(SpaserDialog):
             lines += [f"- {code} ({parse_period(period_code).label})" for code, period_code in remaining]
             lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs » ou le formulaire.")
         elif not step.values["correction"]:
-            when = f"pour {period.label}" if period else "pour la période"
-            lines.append(f"Tous les indicateurs de la direction {directorate_code} sont à jour {when}. Merci !")
+            when = f" pour {period.with_article()}" if period else ", chacun pour sa période"
+            lines.append(f"Tous les indicateurs de la direction {directorate_code} sont à jour{when}. Merci !")
         message = MessageFactory.text("\n".join(lines))
         if remaining:
             person = current_person(step.context)
@@ -324,7 +324,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 f"Rien à {'corriger' if values['correction'] else 'renseigner'} pour {', '.join(values['codes'])} "
                 f"à la direction {directorate_code}."
             )
-        when = f" pour {period.label}" if period else " pour la période en cours"
+        when = f" pour {period.with_article()}" if period else ""
         return f"Rien à renseigner pour la direction {directorate_code}{when} : tout est à jour. {CORRECTION_HINT}"
 
     # ----- one indicator ---------------------------------------------------------------------

@@ -56,7 +56,7 @@ class AddDirectorateDialog(SpaserDialog):
             PromptOptions(
                 prompt=MessageFactory.text("Quel est le code court de la direction (par exemple DRH, DCP ou DSI) ?"),
                 retry_prompt=MessageFactory.text(
-                    "Le code doit contenir des lettres, des chiffres, - ou _ (32 caractères au plus). Exemple : DRH."
+                    "Le code doit contenir des lettres, des chiffres, - ou _ (32 caractères au plus). Exemple : DRH."
                 ),
             ),
         )

@@ -94,7 +94,7 @@ def member_reminder(
     if to_lead:  # a lead gets it whether or not they sit on this committee
         what = f"Les membres du comité reçoivent ce rappel : la réunion a lieu le {when}."
     else:
-        what = f"Vous êtes membre de ce comité : soyez présent·e le {when}."
+        what = f"Vous êtes membre de ce comité : votre présence est attendue le {when}."
         by_when = f"avant le {day}" if days_ahead > 1 else "avant la réunion"
         what += f" Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} {by_when}."
     body = [_title(title), _para(what), meeting_facts(meeting, tz)]
@@ -199,7 +199,7 @@ def meetings_list_card(meetings: Sequence[MeetingView], tz: str, title: str) -> 
 
 
 def year_plan_card(proposals: Sequence[MeetingProposal], tz: str, note: str | None = None) -> dict:
-    body: list[dict] = [_title("Proposition de calendrier sur 12 mois")]
+    body: list[dict] = [_title("Proposition de calendrier sur 12 mois")]
     if note:
         body.append(_para(note, subtle=True))
     labels = {CommitteeKind.COPIL: "Comité de pilotage", CommitteeKind.COTECH: "Comité technique"}

@@ -304,7 +304,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
     if _MULTIPLIED_EURO.match(key):
         raise InvalidValue(
             ValueProblem.AMBIGUOUS_ABBREVIATION,
-            f"L’abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
+            f"L’abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
             unit,
         )
     other_unit = next((UNIT_OF_WORD[k] for k in keys if k in UNIT_OF_WORD), None) or _foreign_currency(cleaned)

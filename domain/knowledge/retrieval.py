@@ -77,7 +77,7 @@ _OWN_DOCUMENT = re.compile(
 
 EMPTY_QUESTION = "Votre message est vide : posez-moi une question sur le SPASER."
 TOO_LONG_QUESTION = (
-    "Votre message est trop long (plus de 1 000 caractères) : posez une question courte, "
+    "Votre message est trop long (plus de 1 000 caractères) : posez une question courte, "
     "par exemple « Qui doit adopter un SPASER ? »."
 )
 NO_WORDS = (

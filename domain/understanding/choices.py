@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from domain.cards import card, im_back
-from domain.text import fold, number_in_words
+from domain.text import counted, fold
 from domain.understanding.slots import CODE_NUMBER, IndicatorName
 
 CHOICE_SUMMARY = "Quel indicateur\u00a0?"
@@ -19,7 +19,7 @@ _NUMBER_ONLY = re.compile(r"^\s*(?:le |la |l'|l )?(?:n°\s?)?0*(\d{1,3})\s*[.!?]
 
 def choice_text(candidates: list[IndicatorName]) -> str:
     lines = [
-        f"Votre question peut porter sur {number_in_words(len(candidates))} indicateurs\u00a0: "
+        f"Votre question peut porter sur {counted(len(candidates), 'indicateur')}\u00a0: "
         "lequel voulez-vous consulter\u00a0?"
     ]
     lines += [f"- **{candidate.code}** — {candidate.label}" for candidate in candidates]
@@ -30,7 +30,10 @@ def choice_text(candidates: list[IndicatorName]) -> str:
 def choice_card(choices: list[tuple[IndicatorName, str]]) -> dict[str, Any]:
     """`choices`: each candidate with the command that answers the question about it."""
     body = [{"type": "TextBlock", "text": choice_text([candidate for candidate, _ in choices]), "wrap": True}]
-    buttons = [im_back(f"{candidate.code} — {_short(candidate.label)}", command) for candidate, command in choices]
+    labels = [candidate.label for candidate, _ in choices]
+    buttons = [
+        im_back(f"{candidate.code} — {short_label(candidate.label, labels)}", command) for candidate, command in choices
+    ]
     return card(body, buttons)
 
 
@@ -49,8 +52,43 @@ def chosen_code(reply: str, codes: list[str]) -> str | None:
     return None
 
 
-def _short(label: str) -> str:
+def short_label(label: str, labels: list[str]) -> str:
+    """The label cut at a word to fit a button, keeping what tells it from the other `labels`: its
+    start when the first word that differs fits there (« Part des marchés notifiés avec une… »), else
+    « … » and the words around that difference (« … considération sociale, en nombre »), so that
+    two buttons never read the same where their labels differ."""
     if len(label) <= BUTTON_LABEL_CHARS:
         return label
-    cut = label[:BUTTON_LABEL_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return f"{cut}…"
+    words = label.split(" ")
+    shared = max((_shared_words(words, other.split(" ")) for other in labels if other != label), default=0)
+    head = _fitting(words, BUTTON_LABEL_CHARS - 1)
+    if len(head) > shared:
+        return _cut(head) + "…"
+    start = max(shared - 2, 1)
+    tail = _fitting(words[start:], BUTTON_LABEL_CHARS - 2)
+    ending = "" if start + len(tail) == len(words) else "…"
+    return f"…\u00a0{_cut(tail)}{ending}"
+
+
+def _shared_words(words: list[str], other: list[str]) -> int:
+    """How many words two labels share from their start."""
+    count = 0
+    for mine, theirs in zip(words, other):
+        if fold(mine) != fold(theirs):
+            break
+        count += 1
+    return count
+
+
+def _fitting(words: list[str], limit: int) -> list[str]:
+    """The first words that fit in `limit` characters, at least one."""
+    kept: list[str] = []
+    for word in words:
+        if kept and len(" ".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return kept
+
+
+def _cut(words: list[str]) -> str:
+    return " ".join(words).rstrip(" ,;:")

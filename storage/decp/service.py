@@ -90,7 +90,7 @@ class DecpService:
         for candidate in candidates:
             siret = normalise_siret(candidate)
             if siret is None:
-                raise DomainError(f"SIRET « {quoted_input(candidate, 20)} » invalide : un SIRET compte 14 chiffres.")
+                raise DomainError(f"SIRET « {quoted_input(candidate, 20)} » invalide : un SIRET compte 14 chiffres.")
             sirets.append(siret)
         return tuple(dict.fromkeys(sirets))
 

@@ -73,7 +73,7 @@ def test_import_spaser_from_the_command_line_then_chat_quotes_it(tmp_path):
     assert imported.returncode == 0, imported.stderr
     assert "est importé" in imported.stdout
     chat = run_cli(tmp_path, "chat", stdin="Que dit notre SPASER sur les clauses sociales ?\n")
-    assert "40 000 heures d'insertion" in chat.stdout
+    assert "40 000\u00a0heures d'insertion" in chat.stdout, "quoted as written, the count joined to its word"
 
 
 def test_import_spaser_refuses_a_fake_pdf_in_french(tmp_path):

@@ -89,7 +89,7 @@ async def test_the_catalogue_of_31_indicators_is_an_overview_then_one_axis_at_a_
     shown = texts(overview)
     assert "Catalogue : 31 indicateur" in shown
     assert "Indicateur numéro" not in shown, "the overview lists codes, not every label"
-    assert "« catalogue axe social »" in shown and "31 indicateurs actifs" in shown
+    assert "« catalogue axe social »" in shown and "31\u00a0indicateurs actifs" in shown
     assert len(shown) < 2500
     assert "IND-01 — Indicateur numéro 1 du suivi" in environmental and "IND-02 —" not in environmental
     assert environmental.count("Indicateur numéro") == 8

@@ -40,5 +40,5 @@ def test_import_decp_lists_every_refused_record_and_adds_nothing_twice(cli_env, 
     (cli_env / "tronque.json").write_text('{"marches": {"marche": [', encoding="utf-8")
     with pytest.raises(SystemExit, match="n’est pas un JSON valide .*\nRien n’a été importé."):
         main(["import-decp", "tronque.json", "--siret", BODY[0]])
-    with pytest.raises(SystemExit, match="invalide\u00a0: un SIRET compte 14 chiffres"):
+    with pytest.raises(SystemExit, match="invalide\u00a0: un SIRET compte 14\u00a0chiffres"):
         main(["import-decp", str(DECP / "nested.json"), "--siret", "1234"])

@@ -11,8 +11,9 @@ from domain.people import Role
 from tests.conftest import texts
 from tests.indicators_support import card_of
 
-ASKED_BACK = "Votre question peut porter sur deux indicateurs\u00a0: lequel voulez-vous consulter\u00a0?"
-"""Two candidates, said in words (reader4 C27: « plusieurs indicateurs » for two)."""
+ASKED_BACK = "Votre question peut porter sur 2\u00a0indicateurs\u00a0: lequel voulez-vous consulter\u00a0?"
+"""Two candidates, counted in digits like every count computed from data (reader4 C27: « plusieurs
+indicateurs » for two; issue #17 B13: « deux indicateurs » here, « 2 indicateurs » there)."""
 
 
 @pytest.fixture

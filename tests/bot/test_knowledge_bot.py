@@ -21,10 +21,10 @@ UNKNOWN_QUESTION = "Où est rangé le modèle de délibération ?"
     ("question", "expected"),
     [
         ("c'est quoi un spaser ?", "Schéma de promotion des achats socialement et écologiquement responsables"),
-        ("a partir de quel montant d'achat on doit faire un spaser", "50 millions"),
-        ("combien de fois par an réunir les élu·es ?", "1 à 2 fois par an"),
-        ("ca prend combien de temps d'elaborer le spaser", "6 mois"),
-        ("le SPASER, c'est obligatoire à partir de combien ?", "50 millions"),
+        ("a partir de quel montant d'achat on doit faire un spaser", "50\u00a0millions"),
+        ("combien de fois par an réunir les élu·es ?", "1 à 2\u00a0fois par an"),
+        ("ca prend combien de temps d'elaborer le spaser", "6\u00a0mois"),
+        ("le SPASER, c'est obligatoire à partir de combien ?", "50\u00a0millions"),
     ],
 )
 async def test_founding_text_questions_are_answered_with_their_source(talk, question, expected):
@@ -46,7 +46,7 @@ async def test_a_long_question_is_answered_by_its_last_clause_when_the_context_d
 async def test_small_talk_before_a_spaser_question_does_not_make_it_off_topic(talk):
     question = "Je sors d'une réunion avec le DGS et il m'a posé une colle : le SPASER, c'est obligatoire à partir de combien ?"
     reply = texts(await talk().say(question))
-    assert "50 millions" in reply and "Je ne peux pas vous aider sur ce point" not in reply
+    assert "50\u00a0millions" in reply and "Je ne peux pas vous aider sur ce point" not in reply
 
 
 async def test_off_topic_gets_an_honest_not_my_subject_and_stays_out_of_the_leads_queue(talk, runtime):
@@ -105,7 +105,7 @@ async def test_lead_imports_our_spaser_as_a_teams_file_and_it_is_quoted(talk, ru
     imported = texts(await lead.send(file_message(lead, file_server, "spaser-valmont.md")))
     assert "est importé" in imported and "sections" in imported
     quoted = texts(await talk("agent-aad", "Paul").say("Que dit notre SPASER sur les clauses sociales ?"))
-    assert "Votre SPASER" in quoted and "40 000 heures d'insertion" in quoted
+    assert "Votre SPASER" in quoted and "40 000\u00a0heures d'insertion" in quoted
 
 
 async def test_reimport_replaces_the_previous_version(talk, runtime, file_server):
@@ -116,7 +116,7 @@ async def test_reimport_replaces_the_previous_version(talk, runtime, file_server
     second = texts(await lead.send(file_message(lead, file_server, "v2.md")))
     assert "remplace « v1.md »" in second
     quoted = texts(await talk("agent-aad", "Paul").say("Que dit notre SPASER sur les clauses sociales ?"))
-    assert "55 000 heures" in quoted and "40 000" not in quoted
+    assert "55 000\u00a0heures" in quoted and "40 000" not in quoted
 
 
 async def test_a_pdf_that_is_not_a_pdf_is_refused_and_the_previous_version_kept(talk, runtime, file_server):
@@ -192,7 +192,7 @@ async def test_a_question_is_answered_without_its_purpose_clause(talk, runtime, 
 async def test_an_acronym_of_a_neighbouring_subject_names_it(talk, question):
     """« seuil » and « obligatoire » answered on the SPASER's threshold a question on the CAO."""
     reply = texts(await talk().say(question))
-    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "50 millions" not in reply
+    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "50\u00a0millions" not in reply
 
 
 @pytest.mark.parametrize(

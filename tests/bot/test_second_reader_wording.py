@@ -167,7 +167,7 @@ def test_the_notification_preview_shows_no_markdown():
     proactive = build_message("**Bilan** de votre diffusion", None)
     plain_reply = shape_message(MessageFactory.text("Avec plaisir !"))
 
-    assert reply.summary == f"C’est planifié{NBSP}: comité de pilotage le jeudi 10 décembre."
+    assert reply.summary == f"C’est planifié{NBSP}: comité de pilotage le jeudi 10{NBSP}décembre."
     assert reply.text.startswith(f"C’est planifié{NBSP}: **comité")
     assert card_reply.summary == f"Bilan de votre diffusion{NBSP}: 3 messages envoyés."
     assert proactive.summary == "Bilan de votre diffusion" and proactive.text == "**Bilan** de votre diffusion"

@@ -54,7 +54,7 @@ def test_an_article_reference_a_count_of_months_and_an_arrow_never_break():
     assert unbreakable("au cours des 12 derniers mois, dans les 12 prochains mois") == (
         f"au cours des 12{NBSP}derniers mois, dans les 12{NBSP}prochains mois"
     )
-    assert unbreakable("44 marchés · → stable · ↑ en progrès") == f"44 marchés · →{NBSP}stable · ↑{NBSP}en progrès"
+    assert unbreakable("44 marchés · → stable · ↑ en progrès") == f"44{NBSP}marchés · →{NBSP}stable · ↑{NBSP}en progrès"
     assert unbreakable("IND-06, DCP-2026, 2026-T3") == "IND-06, DCP-2026, 2026-T3", "codes people type stay as they are"
     once = unbreakable("L. 2113-12 · ↑ en hausse")
     assert unbreakable(once) == once

@@ -42,7 +42,7 @@ def test_a_reminder_says_what_to_do_and_by_when():
     _, members = member_reminder(_meeting(), 7, "Europe/Paris")
     text, collection = data_collection_reminder(_meeting(CommitteeKind.COPIL), 10, "Europe/Paris", "DCP")
 
-    assert "soyez présent·e le vendredi 12" in _texts(members)[1]
+    assert "votre présence est attendue le vendredi 12" in _texts(members)[1]
     assert "prévenez la personne responsable du SPASER avant le vendredi 12" in _texts(members)[1]
     assert text.startswith("Indicateurs SPASER à mettre à jour avant le vendredi 12")
     assert _texts(collection)[0].startswith("Indicateurs SPASER à mettre à jour avant le vendredi 12")

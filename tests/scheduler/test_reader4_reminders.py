@@ -44,7 +44,7 @@ async def test_the_day_before_a_member_is_told_whom_to_tell_by_name_and_a_lead_i
         in official
     ), official
     assert "avant le mardi" not in official
-    assert "soyez présent·e le mardi 16 mars 2027" in official
+    assert "votre présence est attendue le mardi 16 mars 2027" in official
     # Reader 5, A1: a lead who does not sit on the committee read « Vous êtes membre de ce comité ».
     assert "Les membres du comité reçoivent ce rappel : la réunion a lieu le mardi 16 mars 2027" in lead, lead
     assert "Vous êtes membre" not in lead and "prévenez" not in lead, lead

@@ -177,7 +177,7 @@ async def test_the_body_sirets_come_from_the_setting_the_command_line_or_the_las
     unset = DecpService(world.db, world.decp._catalogue, world.values, FakeClock(datetime(2026, 11, 30, tzinfo=UTC)), "Europe/Paris")
     with pytest.raises(DomainError, match="SPASER_SIRETS"):
         await unset.sirets()
-    with pytest.raises(DomainError, match="invalide\u00a0: un SIRET compte 14 chiffres"):
+    with pytest.raises(DomainError, match="invalide\u00a0: un SIRET compte 14\u00a0chiffres"):
         await unset.sirets(["123"])
     report = await unset.import_file(DECP / "nested.json", "nested.json", world.lead, ["21990000100015"])
     assert report.refused_counts[RefusalReason.OTHER_BUYER] == 2, "the second SIRET's contract is another buyer's here"
