@@ -104,5 +104,5 @@ class DownloadTokens:
 
 def _checked_lifetime(lifetime: timedelta) -> timedelta:
     if not timedelta(0) < lifetime <= MAX_LIFETIME:
-        raise DomainError("La durée de validité d’un lien de téléchargement doit être comprise entre 1 seconde et 7 jours.")
+        raise DomainError("La durée de validité d’un lien de téléchargement doit être comprise entre 1 seconde et 7 jours.")
     return lifetime
