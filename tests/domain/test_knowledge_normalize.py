@@ -4,7 +4,7 @@ import pytest
 
 from domain.knowledge import Analyzer, KnowledgeFileError, Lexicon, fold, tokenize
 from domain.knowledge.lexicon import parse_lexicon
-from domain.knowledge.normalize import fold_inclusive, strip_markup
+from domain.knowledge.normalize import fold_inclusive, spellings, strip_markup
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,12 @@ def test_inclusive_folding_leaves_ordinary_hyphens_and_sentence_dots_alone() -> 
 )
 def test_elisions_are_dropped_with_any_apostrophe(apostrophe_text: str) -> None:
     assert tokenize(apostrophe_text) == ["amo"]
+
+
+def test_each_folded_word_keeps_the_spelling_it_was_typed_in() -> None:
+    assert spellings("L’État a-t-il une Régie ? <b>vérité</b>") == {
+        "l": "l", "etat": "état", "a": "a", "t": "t", "il": "il", "une": "une", "regie": "régie", "verite": "vérité",
+    }
 
 
 def test_accents_case_and_ligatures_are_folded() -> None:
