@@ -225,3 +225,14 @@ def test_approximate_counts_read_alike(analyzer: Analyzer) -> None:
 def test_subject_terms_are_the_acronyms_and_phrases_of_the_lexicon(analyzer: Analyzer) -> None:
     assert {"copil", "pnad", "clause_sociale"} <= analyzer.subject_terms
     assert not {"achat", "obligation"} & analyzer.subject_terms
+
+
+@pytest.mark.parametrize("who", ["conseillère municipale", "conseillers municipaux", "conseiller délégué", "maire adjointe"])
+def test_a_councillor_is_read_as_an_elected_member(analyzer: Analyzer, who: str) -> None:
+    assert analyzer.terms(who) == analyzer.terms("élue")
+
+
+def test_an_inventory_is_not_read_as_the_state(analyzer: Analyzer) -> None:
+    # « faire un état des lieux de nos achats » is a diagnosis, not a question on the State's SPASER.
+    assert analyzer.terms("état des lieux") == analyzer.terms("diagnostic")
+    assert analyzer.terms("l'État")[0] not in analyzer.terms("un état des lieux de nos achats")
