@@ -256,7 +256,10 @@ class KnowledgeBase:
             )[:MAX_RELATED]
             confidence = ranked[0].coverage * factor if ranked else 0.0
             known = any(term in self._postings for term in query)
-            return Answer(question=text, entry=None, confidence=confidence, suggestions=suggestions, has_known_word=known)
+            first = ranked[0].entry if ranked else None
+            return Answer(
+                question=text, entry=None, confidence=confidence, suggestions=suggestions, ranked_first=first, has_known_word=known
+            )
         # Related topics share the question's subject (a domain term when it names one), not
         # just « combien ».
         related = tuple(
