@@ -17,6 +17,8 @@ class Answer:
     related: tuple[Entry, ...] = ()
     suggestions: tuple[Entry, ...] = ()
     problem: str | None = None  # French reason when the message itself was unusable
+    ranked_first: Entry | None = None
+    """Unknown: the entry the question ranked first all the same, not confident enough to answer."""
     has_known_word: bool = True
     """False when no word of the message is in any entry (« xyzzy plugh »): not a question to answer."""
 

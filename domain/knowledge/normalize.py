@@ -157,6 +157,15 @@ def tokenize(text: str) -> list[str]:
     ]
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def spellings(text: str) -> dict[str, str]:
+    """Each folded word of `text` with the spelling it was typed in (« regie » → « régie »): how
+    common a word is in French is known for its spelling, not for its folded form."""
+    return {fold(word): word.lower() for word in _WORD.findall(strip_markup(text))}
+
+
 class Analyzer:
     """Turns text into search terms: stems, with lexicon phrases rewritten to canonical terms."""
 

@@ -30,7 +30,7 @@ from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
 from domain.knowledge.entries import Entry, EntryKind, load_entries
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
-from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, tokenize
+from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, spellings, tokenize
 
 DEFAULT_ENTRIES_PATH = Path(__file__).with_name("entries")
 MAX_QUESTION_CHARS = 1_000
@@ -238,7 +238,7 @@ class KnowledgeBase:
             return Answer(question=text, entry=self._documents[titled].entry, confidence=1.0)
 
         tokens = [token for token in tokenize(text) if self._typo_cache.get(token) != STOP_WORD_TYPO]  # cached above
-        ranked = self.fused(self.rank(query, limit=RANK_LIMIT), tokens)
+        ranked = self.fused(self.rank(query, limit=RANK_LIMIT), tokens, query)
         domain_terms = query.keys() & self.analyzer.domain_terms
         in_domain = bool(domain_terms)
         factor = 1.0 if in_domain else OFF_DOMAIN_FACTOR
@@ -256,7 +256,10 @@ class KnowledgeBase:
             )[:MAX_RELATED]
             confidence = ranked[0].coverage * factor if ranked else 0.0
             known = any(term in self._postings for term in query)
-            return Answer(question=text, entry=None, confidence=confidence, suggestions=suggestions, has_known_word=known)
+            first = ranked[0].entry if ranked else None
+            return Answer(
+                question=text, entry=None, confidence=confidence, suggestions=suggestions, ranked_first=first, has_known_word=known
+            )
         # Related topics share the question's subject (a domain term when it names one), not
         # just « combien ».
         related = tuple(
@@ -319,8 +322,11 @@ class KnowledgeBase:
             for entry_id in order
         ]
 
-    def fused(self, ranked: list[ScoredEntry], tokens: list[str]) -> list[ScoredEntry]:
-        """BM25 candidates re-ordered with the word-piece similarity (typos, inflections)."""
+    def fused(
+        self, ranked: list[ScoredEntry], tokens: list[str], query: dict[str, float] | None = None
+    ) -> list[ScoredEntry]:
+        """BM25 candidates re-ordered with the word-piece similarity (typos, inflections);
+        `query`: the terms of the question as typed, when the caller has them."""
         if not ranked:
             return ranked
         similarity = self._pieces.similarities(tokens, [scored.entry.id for scored in ranked])
@@ -328,7 +334,8 @@ class KnowledgeBase:
         best_similarity = max(similarity.values(), default=0.0) or 1.0
         scored_again = [replace(scored, similarity=similarity.get(scored.entry.id, 0.0)) for scored in ranked]
 
-        query = self.query_terms(" ".join(tokens)) if PHRASING_SHARE else {}
+        if query is None:
+            query = self.query_terms(" ".join(tokens)) if PHRASING_SHARE else {}
         mass = sum(query.values()) or 1.0
 
         def closest_phrasing(scored: ScoredEntry) -> float:
@@ -393,10 +400,11 @@ class KnowledgeBase:
         """Search terms of a question with their weights: typo-corrected words weigh
         TYPO_WEIGHT, numbers the base has never seen UNKNOWN_NUMBER_WEIGHT."""
         tokens = tokenize(question)
+        typed = spellings(question) if self.word_frequency is not None else {}
         corrected: list[str] = []
         weights_by_position: list[float] = []
         for token in tokens:
-            if (replacement := self._correct_typo(token)) == STOP_WORD_TYPO:
+            if (replacement := self._correct_typo(token, typed.get(token, token))) == STOP_WORD_TYPO:
                 continue
             corrected.append(replacement or token)
             weights_by_position.append(TYPO_WEIGHT if replacement else 1.0)
@@ -444,12 +452,12 @@ class KnowledgeBase:
             return EVERYDAY_WEIGHT
         return 1.0 - (1.0 - EVERYDAY_WEIGHT) * (zipf - RARE_ZIPF) / (EVERYDAY_ZIPF - RARE_ZIPF)
 
-    def _correct_typo(self, token: str) -> str | None:
+    def _correct_typo(self, token: str, typed: str = "") -> str | None:
         """Closest known word for a word the base has never seen (« indicteurs », « spaer »);
-        a real French word (« mots », « régie ») is left as it is."""
+        a real French word (« mots », « régie », `typed` with its accents) is left as it is."""
         if len(token) < 4 or not token.isalpha():
             return None
-        if self.word_frequency is not None and self.word_frequency(token) >= REAL_WORD_ZIPF:
+        if self.word_frequency is not None and max(self.word_frequency(token), self.word_frequency(typed or token)) >= REAL_WORD_ZIPF:
             return None
         if token in self._surface_counts or self.analyzer.is_known_token(token):
             return None

@@ -228,7 +228,7 @@ class Understander:
         first, or about a SPASER entry where the whole question was barely off-topic. An unknown
         question with a purpose clause (« …, pour que je puisse en parler en commission ») is
         answered as its request alone would be."""
-        unsure = answer.entry is None and answer.suggestions
+        unsure = answer.entry is None and answer.ranked_first is not None
         barely_off = (
             answer.entry is not None
             and answer.entry.kind is EntryKind.OUT_OF_SCOPE
@@ -247,7 +247,7 @@ class Understander:
         last = self.knowledge.answer(clause)
         if last.entry is None or last.confidence < LAST_CLAUSE_CONFIDENCE:
             return answer
-        agrees = last.entry == answer.suggestions[0] if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
+        agrees = last.entry == answer.ranked_first if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
         return replace(last, question=answer.question) if agrees else answer
 
     def _intent_of_a_clause(self, text: str, reading: Reading, least: int = DILUTED_LENGTH) -> tuple[float, Intent] | None:

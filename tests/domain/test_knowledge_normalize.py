@@ -4,7 +4,7 @@ import pytest
 
 from domain.knowledge import Analyzer, KnowledgeFileError, Lexicon, fold, tokenize
 from domain.knowledge.lexicon import parse_lexicon
-from domain.knowledge.normalize import fold_inclusive, strip_markup
+from domain.knowledge.normalize import fold_inclusive, spellings, strip_markup
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,12 @@ def test_inclusive_folding_leaves_ordinary_hyphens_and_sentence_dots_alone() -> 
 )
 def test_elisions_are_dropped_with_any_apostrophe(apostrophe_text: str) -> None:
     assert tokenize(apostrophe_text) == ["amo"]
+
+
+def test_each_folded_word_keeps_the_spelling_it_was_typed_in() -> None:
+    assert spellings("L’État a-t-il une Régie ? <b>vérité</b>") == {
+        "l": "l", "etat": "état", "a": "a", "t": "t", "il": "il", "une": "une", "regie": "régie", "verite": "vérité",
+    }
 
 
 def test_accents_case_and_ligatures_are_folded() -> None:
@@ -219,3 +225,14 @@ def test_approximate_counts_read_alike(analyzer: Analyzer) -> None:
 def test_subject_terms_are_the_acronyms_and_phrases_of_the_lexicon(analyzer: Analyzer) -> None:
     assert {"copil", "pnad", "clause_sociale"} <= analyzer.subject_terms
     assert not {"achat", "obligation"} & analyzer.subject_terms
+
+
+@pytest.mark.parametrize("who", ["conseillère municipale", "conseillers municipaux", "conseiller délégué", "maire adjointe"])
+def test_a_councillor_is_read_as_an_elected_member(analyzer: Analyzer, who: str) -> None:
+    assert analyzer.terms(who) == analyzer.terms("élue")
+
+
+def test_an_inventory_is_not_read_as_the_state(analyzer: Analyzer) -> None:
+    # « faire un état des lieux de nos achats » is a diagnosis, not a question on the State's SPASER.
+    assert analyzer.terms("état des lieux") == analyzer.terms("diagnostic")
+    assert analyzer.terms("l'État")[0] not in analyzer.terms("un état des lieux de nos achats")

@@ -108,6 +108,23 @@ def test_typo_correction_keeps_the_first_letter(shipped: KnowledgeBase) -> None:
     assert "origine" not in shipped.query_terms("pâte")  # not read as « date »
 
 
+@pytest.fixture(scope="module")
+def shipped_with_frequencies() -> KnowledgeBase:
+    from domain.knowledge.frequency import french_zipf
+
+    return KnowledgeBase.from_directory(word_frequency=french_zipf)
+
+
+@pytest.mark.parametrize(("question", "not_read_as"), [("Qui gère la régie ?", "règle"), ("la vérité sur le SPASER", "verte")])
+def test_a_real_word_typed_with_its_accents_is_not_corrected_into_a_known_one(
+    shipped_with_frequencies: KnowledgeBase, question: str, not_read_as: str
+) -> None:
+    # Folded, « régie » is « regie », which French word lists hardly know: the spelling typed decides.
+    query = shipped_with_frequencies.query_terms(question)
+    assert shipped_with_frequencies.analyzer.terms(not_read_as)[0] not in query
+    assert all(weight == 1.0 for weight in query.values())
+
+
 def test_typo_corrected_words_weigh_less_than_exact_ones(shipped: KnowledgeBase) -> None:
     assert shipped.query_terms("indicteurs") == {"indicateur": pytest.approx(0.8)}
 

@@ -228,3 +228,26 @@ def test_as_a_referent_is_not_a_question_on_referents(understander):
 )
 def test_what_goes_well_and_what_goes_badly_is_the_summary(understander, question):
     assert understander.understand(question).intent.id == "summary"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        # So diluted that the whole question suggests nothing: its request alone is surely about
+        # the entry the whole question ranked first.
+        (
+            "Entre trois dossiers urgents, un audit, deux départs en retraite et un déménagement ; "
+            "si on repousse l'adoption du SPASER, qu'est-ce qu'on risque ?",
+            "sanction",
+        ),
+        # The first suggestion (another entry) is not the entry ranked first.
+        (
+            "Ma cheffe part en congé, le budget supplémentaire arrive et les arbitrages traînent ; "
+            "le COPIL, qui doit y siéger ?",
+            "copil",
+        ),
+    ],
+)
+def test_a_request_agreeing_with_the_entry_ranked_first_answers_a_diluted_question(understander, question, entry_id):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry_id
