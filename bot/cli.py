@@ -325,7 +325,7 @@ def build_parser(run_server: Callable[[Settings], None]) -> argparse.ArgumentPar
         run=lambda settings, args: reminders(settings)
     )
     summary_parser = commands.add_parser(
-        "export-summary", help="exporter la synthèse : rapport COPIL (pdf, html) ou valeurs des indicateurs (csv, xlsx)"
+        "export-summary", help="exporter la synthèse : rapport pour le comité de pilotage (pdf, html) ou valeurs des indicateurs (csv, xlsx)"
     )
     summary_parser.add_argument("--format", choices=("pdf", "html", "csv", "xlsx"), default="pdf")
     summary_parser.add_argument("--output", type=Path, required=True, help="fichier à écrire")

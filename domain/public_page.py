@@ -21,7 +21,7 @@ from domain.clock import format_date_fr
 from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
-from domain.indicators.units import Unit, format_number, format_value, unit_readings
+from domain.indicators.units import Unit, format_number, format_value
 from domain.summary.model import IndicatorLine, Status
 from domain.summary.wording import shown_number
 from domain.text import upper_first
@@ -175,7 +175,6 @@ def public_page_html(page: PublicSpaser) -> str:
         "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
         "(DECP) que l’organisme publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )
-    parts += [f"<p>{escape(text)}</p>" for text in unit_readings(indicator.unit for indicator in page.indicators)]
     for axis in Axis:
         indicators = [indicator for indicator in page.indicators if indicator.axis is axis]
         if indicators:

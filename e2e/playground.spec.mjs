@@ -375,7 +375,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.match(compact, /Points d’attention\n(?:.*\n){0,6}IND-12 Déchets de chantier valorisés\n/);
   // The others counted, or named when few (issue #17).
   assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|Également à suivre \(voir le détail\) : IND-\d+ \(.+\)\./);
-  assert.match(compact, /Six directions sur les sept qui ont des indicateurs à saisir sont à jour pour l’année \d{4}, le (?:1er|2ᵉ) semestre \d{4} ou le \dᵉ trimestre \d{4}, selon l’indicateur\./);
+  assert.match(compact, /Sur les 7 directions qui ont des indicateurs à saisir, 6 sont à jour pour l’année \d{4}, le (?:1er|2ᵉ) semestre \d{4} ou le \dᵉ trimestre \d{4}, selon l’indicateur\./);
   assert.match(compact, /Prochaine réunion : comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
   assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');
   assert.ok((await official.lastCardButtons()).includes('Voir le détail'));
@@ -391,8 +391,8 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.deepEqual(cardCounts(summaryCard), counts);
   // What the contributor entered a few minutes ago is in the card, DCP is complete, DEE is late for IND-07.
   assert.match(summaryCard, /IND-01 Part des marchés notifiés comportant au moins une considération environnementale\n64,5 % au 3ᵉ trimestre 2026/);
-  assert.match(summaryCard, /IND-05 Part des achats \(en valeur\) attribués à des PME\n38 % en 2025/);
-  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ t CO₂e en 2024 ; l’année 2025 reste à saisir/);
+  assert.match(summaryCard, /IND-05 Part des achats attribués à des PME\n38 % en 2025/);
+  assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\ndernière valeur : [\d ]+ tonnes équivalent CO₂ en 2024 ; l’année 2025 reste à saisir/);
   assert.match(summaryCard, /Les directions DCP, .* sont à jour\./);
 });
 

@@ -180,7 +180,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             EXPORT_PATTERNS,
             export,
             roles=REGISTERED,
-            help_line="« exporter la synthèse en PDF » : un lien pour télécharger le rapport du COPIL (« exporter la synthèse en page web » pour le lire dans le navigateur, « exporter la synthèse en tableur » pour les valeurs)",
+            help_line="« exporter la synthèse en PDF » : un lien pour télécharger le rapport pour le comité de pilotage (« exporter la synthèse en page web » pour le lire dans le navigateur, « exporter la synthèse en tableur » pour les valeurs)",
             topic="Synthèse",
         ),
         Command(
@@ -201,7 +201,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
 def _what(export_format: ExportFormat) -> str:
     if export_format in (ExportFormat.PDF, ExportFormat.HTML):
         return (
-            "Rapport pour le COPIL : les points d’attention, puis le détail de chaque indicateur et les "
+            "Rapport pour le comité de pilotage : les points d’attention, puis le détail de chaque indicateur et les "
             "commentaires des directions"
         )
     return "Valeurs des indicateurs par direction et par période, avec leur date de saisie et qui les a saisies"
@@ -213,5 +213,5 @@ def _format_question(folded_text: str):
     buttons = [im_back(label, f"{request_text} en {fmt}") for label, fmt in
                (("PDF", "pdf"), ("Page web", "page web"), ("Tableur Excel", "tableur"), ("Fichier CSV", "csv"))]
     body = [{"type": "TextBlock", "wrap": True,
-             "text": "En quel format ? Le rapport du COPIL en PDF ou en page web, les valeurs en tableur Excel ou en fichier CSV."}]
+             "text": "En quel format ? Le rapport pour le comité de pilotage en PDF ou en page web, les valeurs en tableur Excel ou en fichier CSV."}]
     return adaptive_card(body, buttons)

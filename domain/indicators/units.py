@@ -52,9 +52,9 @@ class Unit(StrEnum):
 
     @property
     def symbol(self) -> str:
-        """The unit as shown after a value: « t CO₂e » for tonnes of CO₂ equivalent, typed and stored
-        as `tCO2e`; the stored form for the others."""
-        return "t CO₂e" if self is Unit.TCO2E else self.value
+        """The unit as shown after a value: in words for `tCO2e` (« tonnes équivalent CO₂ »: officials do
+        not read the notation « t CO₂e »); the stored form for the others."""
+        return _UNIT_LABELS[self] if self is Unit.TCO2E else self.value
 
     @property
     def max_decimal_places(self) -> int:
@@ -96,16 +96,6 @@ _UNIT_LABELS = {
     Unit.TCO2E: "tonnes équivalent CO₂",
     Unit.TONNES: "tonnes",
 }
-UNIT_READINGS = {Unit.TCO2E: "« t CO₂e » se lit « tonnes équivalent CO₂ »."}
-"""The units whose symbol a reader may not know, as a sentence the report and the public page give once."""
-
-
-def unit_readings(units) -> list[str]:
-    """The sentences of `UNIT_READINGS` for the units shown, in the order of `Unit`."""
-    shown = set(units)
-    return [text for unit, text in UNIT_READINGS.items() if unit in shown]
-
-
 _UNIT_KINDS = {
     Unit.PERCENT: UnitKind.PERCENTAGE,
     Unit.COUNT: UnitKind.COUNT,
@@ -157,13 +147,14 @@ UNIT_WORDS: dict[Unit, frozenset[str]] = {
     Unit.DAYS: frozenset({"j", "jour", "jours"}),
     Unit.TCO2E: frozenset(
         {"tco2e", "tco2", "teqco2", "tco2eq", "tonnesco2", "tonnesco2e", "tonnesdeco2",
-         "tonneseqco2", "tonnesequivalentco2", "tonnesequivalentsco2"}
+         "tonneseqco2", "tonnesequivalentco2", "tonnesequivalentsco2", "tonneequivalentco2"}
     ),
     Unit.TONNES: frozenset({"t", "tonne", "tonnes"}),
 }
 UNIT_OF_WORD = {suffix: unit for unit, suffixes in UNIT_WORDS.items() for suffix in suffixes}
 
-_SINGULAR_WORDS = {Unit.PEOPLE: "personne", Unit.HOURS: "heure", Unit.DAYS: "jour", Unit.TONNES: "tonne"}
+_SINGULAR_WORDS = {Unit.PEOPLE: "personne", Unit.HOURS: "heure", Unit.DAYS: "jour", Unit.TONNES: "tonne",
+                   Unit.TCO2E: "tonne équivalent CO₂"}
 
 
 def format_number(value: Decimal | int) -> str:

@@ -59,7 +59,7 @@ def _listed(lines: list[IndicatorLine], describe) -> list[str]:
     """At most `MAX_LINES`, the others counted; when only a few are left (`wording.NAMED_REST`) they
     are listed too: their lines name them, with what a count would have hidden."""
     limit = len(lines) if wording.rest_is_named(len(lines) - MAX_LINES) else MAX_LINES
-    shown = [f"- **{line.snapshot.code}** {line.snapshot.label} — {describe(line)}" for line in lines[:limit]]
+    shown = [f"- **{line.snapshot.code}** {wording.short_title(line)} — {describe(line)}" for line in lines[:limit]]
     if len(lines) > limit:
         shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
     return shown

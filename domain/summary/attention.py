@@ -68,7 +68,7 @@ def _gap(line: IndicatorLine) -> float:
 
 def _named(line: IndicatorLine) -> str:
     """« IND-04 (Montant des achats auprès des structures de l’ESS) »: a code alone says little."""
-    return f"{line.code} ({line.label})"
+    return f"{line.code} ({wording.short_title(line)})"
 
 
 def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, ...]:

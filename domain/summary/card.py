@@ -31,7 +31,15 @@ from domain.indicators.catalogue import Axis
 from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
-from domain.text import agreed, counted_in_words, directorates_text, excerpt, joined, upper_first
+from domain.text import (
+    agreed,
+    counted,
+    directorate_title,
+    directorates_text,
+    excerpt,
+    joined,
+    upper_first,
+)
 
 MAX_CARD_BYTES = 26_500
 MAX_LISTED_DIRECTORATES = 10
@@ -182,10 +190,9 @@ def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:
         items.append(_text(no_meeting_text(), size="Small", isSubtle=True, spacing="None"))
     alerts = cadence_alerts(summary)
     if alerts:
-        count = len(alerts)
-        alert = counted_in_words(count, "alerte sur le rythme des comités", "alertes sur le rythme des comités",
-                                 feminine=True)
-        items.append(_text(f"⚠ {alert} : voir le détail.", size="Small", color=WARNING_COLOR, spacing="None"))
+        # In digits like every count the card computes; the count does not open the sentence.
+        items.append(_text(f"⚠ Rythme des comités\u00a0: {counted(len(alerts), 'alerte')}, voir le détail.", size="Small",
+                           color=WARNING_COLOR, spacing="None"))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
 
 
@@ -269,6 +276,7 @@ def _sections(summary: Summary, line_limit: int, *, cut_names: bool) -> list[dic
 def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str, Any]:
     """Label and details on the left, the coloured status on the right, level with the label
     (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
+    title = wording.short_title(line)
     status = {"type": "TextBlock", "text": wording.status_title(line.status), "weight": "Bolder", "size": "Small",
               "color": STATUS_COLORS[line.status]}
     return {
@@ -277,7 +285,7 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
             {
                 "type": "Column",
                 "items": [
-                    _text(f"**{line.code}** {excerpt(line.label, MAX_LABEL_CHARACTERS) if cut_names else line.label}"),
+                    _text(f"**{line.code}** {excerpt(title, MAX_LABEL_CHARACTERS) if cut_names else title}"),
                     _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
                 ],
             },
@@ -307,7 +315,8 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
         if late:
             facts = [
                 fact(
-                    excerpt(row.directorate.display, MAX_DIRECTORATE_NAME_CHARACTERS) if cut_names else row.directorate.display,
+                    directorate_title(row.directorate.code, excerpt(row.directorate.name, MAX_DIRECTORATE_NAME_CHARACTERS))
+                    if cut_names else row.directorate.display,
                     wording.completeness_sentence(row),
                 )
                 for row in late[:MAX_LISTED_DIRECTORATES]

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -179,11 +178,11 @@ PROGRESS_TITLE = "Avancement vers la cible"
 
 
 def _progress_labels(rows: Sequence[Axis | IndicatorLine], layout: _Layout) -> list[str]:
-    """Each row's label: « Axe social », or the code and the whole label wrapped on up to
-    `LABEL_LINES` lines (its brackets left out), cut only past that, between two words."""
+    """Each row's label: « Axe social », or the code and the indicator's title (`wording.short_title`)
+    wrapped on up to `LABEL_LINES` lines, cut only past that, between two words."""
     return [
         f"Axe {row.value}" if isinstance(row, Axis)
-        else _wrap(f"{row.code} {_WITHOUT_BRACKETS.sub('', row.label)}", layout.label_characters)
+        else _wrap(f"{row.code} {wording.short_title(row)}", layout.label_characters)
         for row in rows
     ]
 
@@ -297,7 +296,7 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
 def _draw_completeness(
     axes, rows: Sequence[DirectorateCompleteness], layout: _Layout, with_title: bool = True
 ) -> None:
-    ordered = sorted_names(rows, key=lambda row: row.directorate.display)  # as the report's table
+    ordered = sorted_names(rows, key=lambda row: row.directorate.sort_name)  # as the report's table
     positions = list(range(len(ordered)))
     if with_title:
         axes.set_title(f"{wording.COMPLETENESS_HEADING}, par direction", loc="left", fontsize=layout.title_points,
@@ -362,10 +361,6 @@ def _png(figure: Figure) -> bytes:
     output = io.BytesIO()
     palette.save(output, format="PNG")
     return output.getvalue()
-
-
-_WITHOUT_BRACKETS = re.compile(r"\s*\([^)]*\)")
-"""A label's brackets (« (articles L. 2113-12 et L. 2113-13) ») would be cut in the middle: left out."""
 
 
 def _wrap(text: str, width: int, lines: int = LABEL_LINES) -> str:

@@ -250,7 +250,14 @@ class DirectorateInfo:
 
     @property
     def display(self) -> str:
-        return f"{self.code} – {self.name}" if self.name and self.name != self.code else self.code
+        """« Direction de la commande publique (DCP) », as the chat writes it (`domain.text.directorate_title`)."""
+        return directorate_title(self.code, self.name)
+
+    @property
+    def sort_name(self) -> str:
+        """`display` as a French index collates it: the apostrophe ignored, so that « de la commande
+        publique » comes before « de l’environnement »."""
+        return self.display.replace("’", "").replace("'", "")
 
 
 class MeetingLike(Protocol):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
@@ -45,12 +46,12 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     groups = [
         _group(
             ("Indicateur en retard", "Indicateurs en retard"),
-            [f"{line.code} {line.label} — {wording.late_text(line)}" for line in points.late],
+            [f"{line.code} {wording.short_title(line)} — {wording.late_text(line)}" for line in points.late],
             [wording.short_name(line) for line in points.late],
         ),
         _group(
             ("Indicateur non renseigné pour la période attendue", "Indicateurs non renseignés pour la période attendue"),
-            [f"{line.code} {line.label} — {wording.value_text(line)}" for line in points.not_reported],
+            [f"{line.code} {wording.short_title(line)} — {wording.value_text(line)}" for line in points.not_reported],
             [wording.short_name(line) for line in points.not_reported],
         ),
         _group(
@@ -80,6 +81,26 @@ def _group(
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)
 
 
+def as_sentence(text: str) -> str:
+    """An item of a list written alone ends its sentence, unless a quotation it ends with did."""
+    return text if text.rstrip(" \u00a0»").endswith((".", "!", "?", "…")) else f"{text}."
+
+
+def listed(items: Sequence[str]) -> list[str]:
+    """Items as printed lines: bulleted when there are several; one item reads as a sentence, never
+    as a list of one bullet."""
+    if len(items) == 1:
+        return [as_sentence(items[0])]
+    return [f"• {item}" for item in items]
+
+
+def html_list(items: Sequence[str]) -> str:
+    """`listed` in HTML (`items` already escaped): one item is a paragraph, several a list."""
+    if len(items) == 1:
+        return f"<p>{as_sentence(items[0])}</p>"
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
 def meetings_heading(summary: Summary) -> str:
     return "Prochaine réunion" if len(summary.next_meetings) == 1 else "Prochaines réunions"
 
@@ -91,9 +112,9 @@ def logo_alt(organisation_name: str | None) -> str:
 
 def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
     """The directorates of the « Saisies attendues » table in alphabetical order of what is printed
-    (« DCP – Direction de la commande publique »), collated as in a French index: a reader looks one up
+    (« Direction de la commande publique (DCP) »), collated as in a French index: a reader looks one up
     there; the first page lists those behind, the least up to date first."""
-    return sorted_names(summary.completeness, key=lambda row: row.directorate.display)
+    return sorted_names(summary.completeness, key=lambda row: row.directorate.sort_name)
 
 
 def indicator_order(line: IndicatorLine) -> tuple:
@@ -164,7 +185,7 @@ def value_cell(line: IndicatorLine) -> str:
     """The latest value, and how the directorates' values make it when there are several."""
     parts = [wording.value_text(line)]
     if line.responsible_count > 1:
-        parts.append(wording.aggregation_text(line))
+        parts.append(wording.aggregation_sentence(line))
     return "\n".join(parts)
 
 
@@ -237,9 +258,9 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
     parts.extend(_html_comments(summary))
     parts.extend(_html_computed(summary))
     if summary.lines:
-        parts.append(f'<div class="subtle small"><p><b>{escape(wording.RULES_HEADING)}</b></p><ul>')
-        parts.extend(f"<li>{escape(rule)}</li>" for rule in wording.rules_items(summary))
-        parts.append("</ul></div>")
+        parts.append(f'<div class="subtle small"><p><b>{escape(wording.RULES_HEADING)}</b></p>')
+        parts.append(html_list([escape(rule) for rule in wording.rules_items(summary)]))
+        parts.append("</div>")
     parts.append(f'<p class="subtle small">Document produit le {escape(format_date_fr(summary.today))}.</p>')
     parts.append("</section></body></html>")
     return "\n".join(parts).encode("utf-8")
@@ -258,9 +279,8 @@ def _html_attention(summary: Summary) -> list[str]:
     if not groups:
         parts.append(f"<p>{escape(NOTHING_TO_FLAG)}</p>")
     for group in groups:
-        parts.append(f"<h3>{escape(group.heading)}</h3><ul>")
-        parts.extend(f"<li>{escape(item)}</li>" for item in group.items)
-        parts.append("</ul>")
+        parts.append(f"<h3>{escape(group.heading)}</h3>")
+        parts.append(html_list([escape(item) for item in group.items]))
         if group.more:
             parts.append(f'<p class="subtle small">{escape(group.more)}</p>')
     return parts
@@ -284,7 +304,7 @@ def _html_indicators(summary: Summary) -> list[str]:
         for line in section.lines:
             value = "<br>".join(escape(part) for part in value_cell(line).split("\n"))
             parts.append(
-                f"<tr><td><b>{escape(line.code)}</b> {escape(line.label)}</td>"
+                f"<tr><td><b>{escape(line.code)}</b> {escape(wording.short_title(line))}</td>"
                 f"<td>{value}</td>"
                 f"<td>{escape(wording.target_text(line))}</td>"
                 f"<td>{escape(wording.progress_text(line))}</td>"
@@ -318,12 +338,10 @@ def _html_meetings(summary: Summary, timezone: ZoneInfo | str, *, with_warnings:
     """`with_warnings`: the cadence warnings, when the first page (« Rythme des comités ») is not there."""
     parts = [f"<h2>{meetings_heading(summary)}</h2>"]
     if summary.next_meetings:
-        parts.append("<ul>")
-        parts.extend(
-            f"<li><b>{escape(meeting.label)}</b> : {escape(wording.meeting_text(meeting, timezone))}</li>"
+        parts.append(html_list([
+            f"<b>{escape(meeting.label)}</b> : {escape(wording.meeting_text(meeting, timezone))}"
             for meeting in summary.next_meetings
-        )
-        parts.append("</ul>")
+        ]))
     else:
         parts.append(f'<p class="subtle">{no_meeting_text()}</p>')
     if with_warnings:
@@ -337,11 +355,9 @@ def _html_comments(summary: Summary) -> list[str]:
     if not comments:
         return parts + ['<p class="subtle">Aucun commentaire.</p>']
     for line, items in comments:
-        parts.append(f"<h3>{escape(line.code)} {escape(line.label)}</h3><ul>")
-        parts.extend(
-            f"<li><b>{escape(name)}</b> ({escape(period)}) : « {escape(comment)} »</li>" for name, period, comment in items
-        )
-        parts.append("</ul>")
+        parts.append(f"<h3>{escape(line.code)} {escape(wording.short_title(line))}</h3>")
+        parts.append(html_list([f"<b>{escape(name)}</b>, {escape(period)} : « {escape(comment)} »"
+                                for name, period, comment in items]))
     return parts
 
 
@@ -354,7 +370,6 @@ def _html_computed(summary: Summary) -> list[str]:
     if imports:
         parts.append(f"<p>{escape(imports)}</p>")
     for line, items in sources:
-        parts.append(f"<h3>{escape(line.code)} {escape(line.label)}</h3><ul>")
-        parts.extend(f"<li>{escape(period)} : {escape(source)}</li>" for period, source in items)
-        parts.append("</ul>")
+        parts.append(f"<h3>{escape(line.code)} {escape(wording.short_title(line))}</h3>")
+        parts.append(html_list([f"{escape(period)} : {escape(source)}" for period, source in items]))
     return parts

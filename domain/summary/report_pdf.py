@@ -33,6 +33,7 @@ from domain.summary.report import (
     computed_imports,
     computed_sources,
     directorate_rows,
+    listed,
     logo_alt,
     meetings_heading,
     panel_alt,
@@ -94,8 +95,8 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
     _heading(pdf, meetings_heading(summary))
     pdf.set_font(_PDF_FONT, "", 9)
     if summary.next_meetings:
-        for meeting in summary.next_meetings:
-            _paragraph(pdf, f"• {meeting.label} : {wording.meeting_text(meeting, timezone)}", 5)
+        for item in listed([f"{meeting.label} : {wording.meeting_text(meeting, timezone)}" for meeting in summary.next_meetings]):
+            _paragraph(pdf, item, 5)
     else:
         _paragraph(pdf, no_meeting_text(), 5)
     if empty:
@@ -108,8 +109,8 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
         pdf.set_font(_PDF_FONT, "I", 7.5)
         pdf.set_text_color(97, 97, 97)
         _paragraph(pdf, wording.RULES_HEADING, 3.8)
-        for rule in wording.rules_items(summary):
-            _paragraph(pdf, f"• {rule}", 3.8)
+        for rule in listed(wording.rules_items(summary)):
+            _paragraph(pdf, rule, 3.8)
     return bytes(pdf.output())
 
 
@@ -156,8 +157,8 @@ def _attention_page(pdf: FPDF, summary: Summary) -> None:
         pdf.set_font(_PDF_FONT, "B", 9.5)
         _paragraph(pdf, group.heading, 5.5)
         pdf.set_font(_PDF_FONT, "", 8.5)
-        for item in group.items:
-            _paragraph(pdf, f"• {item}", 4.3)
+        for item in listed(group.items):
+            _paragraph(pdf, item, 4.3)
         if group.more:
             pdf.set_font(_PDF_FONT, "I", 8)
             _paragraph(pdf, group.more, 4.3)
@@ -195,7 +196,7 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
         table.row(("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut"))
         for line in section.lines:
             row = table.row()
-            row.cell(f"{line.code} {line.label}")
+            row.cell(f"{line.code} {wording.short_title(line)}")
             row.cell("\n".join(part for part in (value_cell(line), wording.trend_text(line)) if part))
             row.cell("\n".join(part for part in (wording.target_text(line), wording.progress_text(line)) if part))
             row.cell(
@@ -212,10 +213,10 @@ def _comments(pdf: FPDF, summary: Summary) -> None:
         _paragraph(pdf, "Aucun commentaire.", 5)
     for line, items in comments:
         pdf.set_font(_PDF_FONT, "B", 9)
-        _paragraph(pdf, f"{line.code} {line.label}", 5)
+        _paragraph(pdf, f"{line.code} {wording.short_title(line)}", 5)
         pdf.set_font(_PDF_FONT, "", 9)
-        for name, period, comment in items:
-            _paragraph(pdf, f"• {name} ({period}) : « {comment} »", 4.6)
+        for item in listed([f"{name}, {period} : « {comment} »" for name, period, comment in items]):
+            _paragraph(pdf, item, 4.6)
         pdf.ln(1)
 
 
@@ -231,10 +232,10 @@ def _computed(pdf: FPDF, summary: Summary) -> None:
         _paragraph(pdf, imports, 5)
     for line, items in sources:
         pdf.set_font(_PDF_FONT, "B", 9)
-        _paragraph(pdf, f"{line.code} {line.label}", 5)
+        _paragraph(pdf, f"{line.code} {wording.short_title(line)}", 5)
         pdf.set_font(_PDF_FONT, "", 9)
-        for period, source in items:
-            _paragraph(pdf, f"• {period} : {source}", 4.6)
+        for item in listed([f"{period} : {source}" for period, source in items]):
+            _paragraph(pdf, item, 4.6)
         pdf.ln(1)
 
 

@@ -5,6 +5,7 @@ One place for the wording keeps the exported report identical to the card the é
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,18 +13,16 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.units import Unit, unit_readings
+from domain.indicators.units import Unit
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,
     agreed,
     counted,
-    counted_in_words,
     directorates_text,
     excerpt,
     joined,
     lower_first,
-    number_in_words,
     plural_of,
     upper_first,
 )
@@ -83,7 +82,6 @@ def rules_items(summary: Summary) -> list[str]:
     items.extend(text for rule, text in _AGGREGATION_RULES.items() if rule in shown)
     if any(line.trend is not None for line in lines):
         items.append(_TREND_RULE)
-    items.extend(unit_readings(line.unit for line in lines))
     return items
 
 
@@ -110,9 +108,19 @@ bio) et IND-07 (Clauses sociales) » says what « 2 autres indicateurs » hides.
 SHORT_LABEL_CHARACTERS = 90
 
 
+_ASIDES = re.compile(r"\s*\([^)]*\)")
+
+
+def short_title(line: IndicatorLine) -> str:
+    """« Nombre de marchés réservés » for « Nombre de marchés réservés (articles L. 2113-12 et
+    L. 2113-13) »: the label without its bracketed asides, the one title the card, the chart and the
+    report give an indicator (the chart once dropped them alone, and a title in brackets nested them)."""
+    return " ".join(_ASIDES.sub("", line.label).split()) or line.label
+
+
 def short_name(line: IndicatorLine) -> str:
-    """« IND-05 (Part des achats auprès des structures…) »: the code, and enough of the label to recognise it."""
-    return f"{line.code} ({excerpt(line.label, SHORT_LABEL_CHARACTERS)})"
+    """« IND-05 (Part des achats auprès des structures…) »: the code, and enough of its title to recognise it."""
+    return f"{line.code} ({excerpt(short_title(line), SHORT_LABEL_CHARACTERS)})"
 
 
 def rest_is_named(count: int) -> bool:
@@ -160,7 +168,7 @@ def headline_text(summary: Summary) -> str:
 
 def value_text(line: IndicatorLine) -> str:
     """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 directions sur 5) », « dernière valeur :
-    48 200 tCO2e en 2024 ; l’année 2025 reste à saisir » or « aucune valeur saisie »: a value
+    48 200 tonnes équivalent CO₂ en 2024 ; l’année 2025 reste à saisir » or « aucune valeur saisie »: a value
     never goes without its period, written as a French sentence says it (`Period.in_sentence`)."""
     if line.latest_value is None or line.latest_period is None:
         text = "aucune valeur saisie"
@@ -228,6 +236,14 @@ def aggregation_text(line: IndicatorLine) -> str:
     return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
 
 
+def aggregation_sentence(line: IndicatorLine) -> str:
+    """« valeur de l’organisme : somme des directions »: `aggregation_text` as a line of its own says
+    what it describes (alone, « somme des directions » read as a stray fragment)."""
+    if line.aggregation is AggregationRule.SINGLE:
+        return "valeur de l’organisme : une seule valeur, non additionnée entre directions"
+    return f"valeur de l’organisme : {aggregation_text(line)}"
+
+
 def weighting_text(line: IndicatorLine) -> str:
     """« les kilomètres parcourus par les véhicules de service (IND-23) » when the label starts with
     a plural noun, « l’indicateur « Nombre de marchés » (IND-05) » otherwise."""
@@ -242,16 +258,16 @@ def weighting_text(line: IndicatorLine) -> str:
 
 
 def late_text(line: IndicatorLine) -> str:
-    """« 1 270 tonnes en 2025 ; la trajectoire prévoit 1 400 tonnes (cible : 2 000 tonnes en 2030) »:
-    where a late indicator stands against its path and its target."""
+    """« 1 270 tonnes en 2025, en deçà de la trajectoire, qui prévoit 1 400 tonnes (cible : 2 000 tonnes
+    en 2030) »: where a late indicator stands against its path and its target. Every late line has
+    this shape; a count expected between two whole numbers leaves out « qui prévoit 3 à 4 comités
+    techniques », which 3 would seem to meet: its target gives the figure."""
     text = value_text(line)
     if line.expected_value is not None:
-        if _between_counts(line):
-            # « prévoit plus de 3 comités techniques » gave no figure: the target gives one.
-            below = "au-dessus" if line.snapshot.direction is ImprovementDirection.DOWN else "en deçà"
-            text += f"{',' if ';' not in text else NO_BREAK_SPACE + ';'} {below} de la trajectoire"
-        else:
-            text += f"\u00a0; la trajectoire prévoit {expected_text(line)}"
+        below = "au-dessus" if line.snapshot.direction is ImprovementDirection.DOWN else "en deçà"
+        text += f"{',' if ';' not in text else NO_BREAK_SPACE + ';'} {below} de la trajectoire"
+        if not _between_counts(line):
+            text += f", qui prévoit {expected_text(line)}"
         if line.snapshot.target is not None and line.target_note is None:
             text += f" ({target_text(line)})"
     return text
@@ -267,10 +283,9 @@ def _between_counts(line: IndicatorLine) -> bool:
 
 
 def expected_text(line: IndicatorLine) -> str:
-    """The value expected today on the path, rounded like the values (a whole number past 100 or
-    for a count, one decimal place otherwise) unless the rounding would make it read as the target
-    or as the value. A count of whole things between two whole numbers is never given here: `late_text`
-    words it (« en deçà de la trajectoire »)."""
+    """The value expected on the path, rounded like the values (a whole number past 100 or for a
+    count, one decimal place otherwise) unless the rounding would make it read as the target or as
+    the value. `late_text` never asks it for a count between two whole numbers (`_between_counts`)."""
     expected = line.expected_value
     places = 0 if abs(expected) >= 100 or line.unit is Unit.COUNT else 1
     for extra in range(3):
@@ -431,10 +446,10 @@ def due_periods_text(summary: Summary) -> str:
 
 
 def completeness_headline(summary: Summary) -> str:
-    """« Six directions sur les sept qui ont des indicateurs à saisir sont à jour pour l’année 2025, le
-    1er semestre 2026 ou le 3ᵉ trimestre 2026, selon l’indicateur. »: the count opens the sentence, so
-    it is in words; « sur les sept qui… » when other directorates have nothing to fill, so that
-    « sur sept » does not contradict the eight directorates listed elsewhere."""
+    """« Sur les 7 directions qui ont des indicateurs à saisir, 6 sont à jour pour l’année 2025, le 1er
+    semestre 2026 ou le 3ᵉ trimestre 2026, selon l’indicateur. »: the counts in digits like every count
+    the summary computes, none opening the sentence; « les 7 qui ont… » when other directorates have
+    nothing to fill, so that « 7 » does not contradict the eight directorates listed elsewhere."""
     rows = [row for row in summary.completeness if row.expected > 0]
     periods = f" {due_periods_text(summary)}".rstrip()
     if not rows:
@@ -450,14 +465,16 @@ def completeness_headline(summary: Summary) -> str:
             text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
         return text + "."
     complete = sum(1 for row in rows if row.is_complete)
-    total = number_in_words(len(rows), feminine=True)
     others = len(summary.visible_directorates) > len(rows)
+    directions = f"{len(rows)}{NO_BREAK_SPACE}directions"
     if complete == 0:
         concerned = "qui ont des indicateurs à saisir" if others else "concernées"
-        return f"Aucune des {total} directions {concerned} n’est à jour{periods}."
-    directions = counted_in_words(complete, "direction", feminine=True)
-    out_of = f"sur les {total} qui ont des indicateurs à saisir" if others else f"sur {total}"
-    return f"{directions} {out_of} {agreed(complete, 'est', 'sont')} à jour{periods}."
+        return f"Aucune des {directions} {concerned} n’est à jour{periods}."
+    if others:
+        directions += " qui ont des indicateurs à saisir"
+    if complete == len(rows):
+        return f"Les {directions} sont à jour{periods}."
+    return f"Sur les {directions}, {complete} {agreed(complete, 'est', 'sont')} à jour{periods}."
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

@@ -31,6 +31,7 @@ from tests.summary_support import (
     find_elements,
     organisation,
     seed_catalogue,
+    texts_in,
 )
 
 
@@ -87,7 +88,7 @@ async def test_an_official_sees_the_compact_summary_its_chart_and_the_detail_on_
     assert chart.status == 200 and chart.content_type == "image/png" and body.startswith(b"\x89PNG")
     assert "Content-Disposition" not in chart.headers and chart.headers["Cache-Control"] == "private, no-store"
     assert all(code in detail for code in ("SOC-01", "ENV-01", "GOV-01"))
-    assert "DCP – Commande publique" in detail and "DPB – Patrimoine bâti" in detail
+    assert "Direction DCP (Commande publique)" in detail and "Direction DPB (Patrimoine bâti)" in detail
     assert find_elements(card_of(await marc.say("synthèse détaillée")), "Image") == []
 
 
@@ -278,7 +279,7 @@ async def test_the_export_card_says_what_the_report_holds_then_for_whom_then_how
     card = card_of(await chat(runtime, people["marc"]).say("exporter la synthèse en PDF"))
     blocks = [block["text"].replace("\u00a0", " ") for block in find_elements(card, "TextBlock")]
     assert blocks[1] == (
-        "Rapport pour le COPIL : les points d’attention, puis le détail de chaque indicateur et les commentaires "
+        "Rapport pour le comité de pilotage : les points d’attention, puis le détail de chaque indicateur et les commentaires "
         "des directions."
     )
     assert blocks[2].startswith("Toutes les directions · au ")
@@ -287,3 +288,16 @@ async def test_the_export_card_says_what_the_report_holds_then_for_whom_then_how
         r"pour un nouveau lien, redemandez l’export\.",
         blocks[3],
     ), blocks[3]
+
+
+async def test_the_report_is_for_the_comite_de_pilotage_written_out(bot_app):
+    """Issue 17, C18: « Rapport pour le COPIL » in the chat, « comité de pilotage » on the report itself."""
+    _, runtime, people = bot_app
+    talk = chat(runtime, people["marc"])
+    asked = texts_in(card_of(await talk.say("exporter la synthèse")))
+    assert "Le rapport pour le comité de pilotage en PDF ou en page web" in asked
+    exported = texts_in(card_of(await talk.say("exporter la synthèse en page web")))
+    assert exported.split("\n")[1].startswith("Rapport pour le comité de pilotage : ")
+    help_text = raw_texts(await talk.say("aide synthèse"))
+    assert "rapport pour le comité de pilotage" in help_text.replace("\u00a0", " ")
+    assert "COPIL" not in asked + exported

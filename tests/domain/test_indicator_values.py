@@ -335,7 +335,8 @@ def test_validate_value_refuses_non_numbers(value) -> None:
         ("1.5", Unit.HOURS, "1,5 heure"),
         ("15000", Unit.HOURS, "15 000 heures"),
         ("30", Unit.DAYS, "30 jours"),
-        ("1250.5", Unit.TCO2E, "1 250,5 t CO₂e"),
+        ("1250.5", Unit.TCO2E, "1 250,5 tonnes équivalent CO₂"),
+        ("1", Unit.TCO2E, "1 tonne équivalent CO₂"),
         ("1", Unit.TONNES, "1 tonne"),
         ("1234567.8912", Unit.TONNES, "1 234 567,8912 tonnes"),
     ],
@@ -346,7 +347,9 @@ def test_format_value_in_french(value: str, unit: Unit, shown: str) -> None:
 
 @pytest.mark.parametrize("unit", list(Unit))
 def test_formatted_value_never_breaks_between_number_and_unit(unit: Unit) -> None:
-    assert " " not in format_value(Decimal("1234567"), unit)
+    """The unit may wrap between its own words (« tonnes équivalent CO₂ »), never away from its number."""
+    shown = format_value(Decimal("1234567"), unit)
+    assert " " not in shown.removesuffix(unit.symbol)
 
 
 def test_format_number_uses_comma_and_narrow_no_break_space() -> None:

@@ -71,11 +71,11 @@ def test_a_mean_shows_the_same_one_decimal_figure_as_the_card_and_the_report():
     assert "31,9\u00a0%" in html and "31,85" not in html
 
 
-def test_the_emissions_unit_is_read_out_once_in_words():
-    """Reader 4, B22: « t CO₂e » is a notation: the page says it in words once."""
-    html = page(emissions())
-    assert "« t CO₂e » se lit « tonnes équivalent CO₂ »." in html.replace("\u00a0", " ")
-    assert "tonnes équivalent" not in page(emissions(unit=Unit.PERCENT))
+def test_the_emissions_unit_is_written_in_words():
+    """Reader 4, B22: « t CO₂e » is a notation; issue 17, B15: officials do not read it even explained
+    once: every value says « tonnes équivalent CO₂ »."""
+    html = page(emissions()).replace("\u00a0", " ")
+    assert "tonnes équivalent CO₂" in html and "CO₂e" not in html and "se lit" not in html
 
 
 def test_the_open_data_paragraph_says_how_to_open_the_file_in_a_french_spreadsheet():

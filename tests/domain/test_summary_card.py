@@ -210,7 +210,7 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     assert "Prochaine réunion : comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
     assert len(warnings) == 2
     # Both windows of one committee make one alert (reader 3).
-    assert "⚠ Une alerte sur le rythme des comités : voir le détail." in texts(compact)
+    assert "⚠ Rythme des comités : 1 alerte, voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
     assert "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue" in detail
     assert "trentaine" in detail
@@ -282,7 +282,7 @@ def test_directorates_up_to_date_are_named_with_their_noun_and_the_periods_due_a
     shown = texts(summary_detail_card_content(compute_summary(catalogue[:2], DIRECTORATES, TODAY, scope=EVERYONE)))
     assert "Les directions DCP et DRC sont à jour." in shown and "À jour :" not in shown
     assert "Saisies attendues" in shown and "Remontées" not in shown
-    assert "Deux directions sur deux sont à jour pour l’année 2025." in shown and "période en cours" not in shown
+    assert "Les 2 directions sont à jour pour l’année 2025." in shown and "période en cours" not in shown
     late = texts(summary_detail_card_content(compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)))
     assert "1 indicateur saisi sur 2 (50 %)" in late
 
@@ -296,8 +296,8 @@ def test_the_up_to_date_count_says_it_counts_only_the_directorates_with_somethin
     ]
     summary = compute_summary(catalogue, infos, TODAY, scope=EVERYONE)
     headline = completeness_headline(summary)
-    assert headline == "Deux directions sur les deux qui ont des indicateurs à saisir sont à jour pour l’année 2025."
+    assert headline.replace("\u00a0", " ") == "Les 2 directions qui ont des indicateurs à saisir sont à jour pour l’année 2025."
     shown = texts(summary_detail_card_content(summary))
-    assert "sur les deux qui ont des indicateurs à saisir" in shown
+    assert "Les 2 directions qui ont des indicateurs à saisir" in shown
     only = compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)
-    assert completeness_headline(only) == "Deux directions sur deux sont à jour pour l’année 2025."
+    assert completeness_headline(only).replace("\u00a0", " ") == "Les 2 directions sont à jour pour l’année 2025."

@@ -105,7 +105,7 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     for heading in ("Points d’attention", "Indicateurs en retard (2)", "Directions en attente (2)",
                     "Indicateur non renseigné pour la période attendue (1)", "Rythme des comités", "Décisions à prendre"):
         assert heading in first, heading
-    assert "LATE Heures d’insertion — 101 heures en 2026 ; la trajectoire prévoit" in first
+    assert "LATE Heures d’insertion — 101 heures en 2026, en deçà de la trajectoire, qui prévoit" in first
     # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.
     old = ("OLD Heures d’insertion — dernière valeur : 160 heures en 2025 (d’après 1 direction sur 2) ; "
            "l’année 2026 reste à saisir")
@@ -173,13 +173,13 @@ def test_an_organisation_name_is_trimmed_and_bounded():
 def test_a_comment_gives_its_period_written_out_not_its_code():
     commented = [indicator("COM", [("2025", "DRC", 100), ReportedValue("2026", "DRC", Decimal(150), "Hors travaux")])]
     html = plain(report_html(compute_summary(commented, DIRECTORATES, TODAY, scope=EVERYONE)).decode())
-    assert "<li><b>DRC – Restauration collective</b> (année 2026) : « Hors travaux »</li>" in html
+    assert "<p><b>Direction DRC (Restauration collective)</b>, année 2026 : « Hors travaux ».</p>" in html
 
 
 def test_a_comment_typed_with_a_straight_apostrophe_reads_typographic_in_the_report():
     commented = [indicator("COM", [("2025", "DRC", 100), ReportedValue("2026", "DRC", Decimal(150), "clause d'insertion")])]
     html = plain(report_html(compute_summary(commented, DIRECTORATES, TODAY, scope=EVERYONE)).decode())
-    assert "(année 2026) : « clause d’insertion »</li>" in html
+    assert "année 2026 : « clause d’insertion ».</p>" in html
 
 
 def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_comments():
@@ -196,7 +196,7 @@ def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_c
     assert html.count(cadence) == 1
     comments, sources = html.split("<h2>Commentaires des directions</h2>")[1].split("<h2>Sources des calculs automatiques</h2>")
     assert "Chantier du collège ajouté." in comments and "DECP" not in comments
-    assert "<li>année 2026 : 3 marchés réservés sur 85 marchés notifiés</li>" in sources
+    assert "<p>année 2026 : 3 marchés réservés sur 85 marchés notifiés.</p>" in sources
     # Where the data come from, once, by what the file holds rather than its name (reader 3).
     assert "<p>Source : le fichier des données essentielles.</p>" in sources and "decp.json" not in sources
     pdf = " ".join(pdf_pages(report_pdf(report)))

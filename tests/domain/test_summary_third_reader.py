@@ -62,7 +62,7 @@ def test_one_alert_per_committee_and_the_indicator_counting_meetings_is_quoted_n
         "3 comités techniques en 2024 ; l’année 2025 reste à saisir).",
     ]
     shown = [plain(text) for text in texts(summary_card_content(summary))]
-    assert "⚠ Deux alertes sur le rythme des comités : voir le détail." in shown
+    assert "⚠ Rythme des comités : 2 alertes, voir le détail." in shown
 
 
 def test_without_an_indicator_counting_them_both_windows_make_one_sentence():
