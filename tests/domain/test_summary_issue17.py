@@ -17,7 +17,7 @@ from domain.committees.cadence import check_cadence, default_committee_types
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
-from domain.indicators.values import Unit
+from domain.indicators.units import Unit
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.chart import WIDE, _progress_labels, _progress_rows
 from domain.summary.compute import compute_summary
