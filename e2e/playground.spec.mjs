@@ -266,7 +266,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   const saved = await contributor.click('Enregistrer', /Enregistré pour la direction DCP/);
   assert.match(saved.at(-1), /^Enregistré pour la direction DCP \(7 valeurs\) :/);
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
-  assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour pour la période\. Merci !$/);
+  assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour, chacun pour sa période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
   await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : le renvoyer ne change rien\./);
 });
