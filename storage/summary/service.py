@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple
 
 from domain.clock import Clock, load_timezone
 from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType, MeetingStatus
 from domain.committees.meetings import MeetingView, cadence_warnings
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.rules import IndicatorView
-from domain.people import PersonView
+from domain.people import PersonView, Role
 from domain.summary.card import summary_fingerprint
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
@@ -40,6 +41,12 @@ from storage.unit_of_work import UnitOfWork
 
 MEETINGS_SHOWN = 3
 CACHED_SCOPES = 64
+
+
+class SummaryRead(NamedTuple):
+    summary: Summary
+    for_digests: bool
+    """An official or a weekly subscriber read the whole summary: a digest that day need not repeat it."""
 
 
 @dataclass(frozen=True)
@@ -158,15 +165,24 @@ class SummaryService:
         return self._clock.now().astimezone(load_timezone(self.timezone)).date()
 
     async def for_person(self, person: PersonView | None, request: SummaryRequest = SummaryRequest()) -> Summary:
-        return await self.summary(scope_of(person), request)
+        return (await self.read_by(person, request)).summary
+
+    async def read_by(self, person: PersonView | None, request: SummaryRequest = SummaryRequest()) -> SummaryRead:
+        """The summary a person asked for, and whether their reading it counts for the digests."""
+        summary, weekly = await self._summary(scope_of(person), request, person.id if person else None)
+        whole = summary.axis_filter is None and summary.directorate_filter is None
+        return SummaryRead(summary, whole and (weekly or person.role is Role.OFFICIAL))
 
     async def summary(self, scope: Scope, request: SummaryRequest = SummaryRequest()) -> Summary:
         """Raises SummaryAccessDenied / SummaryError (French) for a filter outside the scope or unknown."""
+        return (await self._summary(scope, request, None))[0]
+
+    async def _summary(self, scope: Scope, request: SummaryRequest, reader: int | None) -> tuple[Summary, bool]:
         today = self.today()
         only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
         # One transaction: the versions first, then what changed since the last summary.
         async with self.repository.unit_of_work() as uow:
-            version, kept = await self.repository.versions(uow=uow)
+            version, kept, weekly = await self.repository.versions(reader=reader, uow=uow)
             reference = self._reference
             if reference is None or reference.versions != kept or None in kept:
                 reference = await self._read_reference(kept, uow)
@@ -188,13 +204,21 @@ class SummaryService:
             cadence_warnings=warnings,
             weighting_bases=snapshots[len(active):],
             organisation=self.organisation,
-        )
+        ), weekly
 
-    async def record_shown(self, person_id: int, summary: Summary) -> None:
-        """The whole summary (no filter) a person just read: a digest the same day does not send it
+    def fingerprint(self, read: SummaryRead, compact_card: dict[str, Any] | None = None) -> str | None:
+        """What `record_shown` keeps of a summary read by a person the digests go to (officials and
+        weekly subscribers), None for anyone else; `compact_card`, the compact card built for the
+        reply, is reused. Taken before the reply leaves: sending typesets the card's texts in place."""
+        if not read.for_digests:
+            return None
+        return summary_fingerprint(read.summary, self.timezone, compact=compact_card)
+
+    async def record_shown(self, person_id: int, fingerprint: str | None) -> None:
+        """The whole summary a person just read (`fingerprint`): a digest the same day does not send it
         again (storage.summary.digests)."""
-        if summary.axis_filter is None and summary.directorate_filter is None:
-            await self.repository.record_shown({person_id: summary_fingerprint(summary, self.timezone)}, self._clock.now())
+        if fingerprint is not None:
+            await self.repository.record_shown({person_id: fingerprint}, self._clock.now())
 
     async def entries(self, summary: Summary) -> dict[EntryKey, EntryRecord]:
         """Who entered each value the summary's value exports list, and when (in its scope only)."""
