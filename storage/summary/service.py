@@ -34,9 +34,10 @@ from domain.summary.model import (
 from domain.summary.organisation import Organisation
 from domain.summary.request import SummaryRequest
 from storage.committees.repository import CommitteeRepository
+from storage.data_versions import VersionedCache
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
-from storage.summary.repository import ReferenceVersions, StoredValue, SummaryRepository
+from storage.summary.repository import StoredValue, SummaryRepository
 from storage.unit_of_work import UnitOfWork
 
 MEETINGS_SHOWN = 3
@@ -51,13 +52,13 @@ class SummaryRead(NamedTuple):
 
 @dataclass(frozen=True)
 class _Reference:
-    """What a summary reads besides values, kept while `versions` (read first) do not change."""
+    """What a summary reads besides values, kept while the catalogue's, directorates' and committees'
+    versions (read first) do not change."""
 
-    versions: ReferenceVersions
-    views: list[IndicatorView]
-    directorates: list[DirectorateInfo]
+    views: tuple[IndicatorView, ...]
+    directorates: tuple[DirectorateInfo, ...]
     committee_types: dict[CommitteeKind, CommitteeType]
-    meetings: list[MeetingView]
+    meetings: tuple[MeetingView, ...]
 
 
 @dataclass
@@ -159,7 +160,8 @@ class SummaryService:
         self._clock = clock
         self.timezone = timezone
         self.cache = SnapshotCache(repository)
-        self._reference: _Reference | None = None
+        self._references: VersionedCache[None, _Reference] = VersionedCache()
+        """Read with the values' version (`SummaryRepository.versions`): no statement of its own."""
 
     def today(self) -> date:
         return self._clock.now().astimezone(load_timezone(self.timezone)).date()
@@ -183,10 +185,7 @@ class SummaryService:
         # One transaction: the versions first, then what changed since the last summary.
         async with self.repository.unit_of_work() as uow:
             version, kept, weekly = await self.repository.versions(reader=reader, uow=uow)
-            reference = self._reference
-            if reference is None or reference.versions != kept or None in kept:
-                reference = await self._read_reference(kept, uow)
-                self._reference = None if None in kept else reference
+            reference = await self._references.get_or_build(None, kept, lambda: self._read_reference(uow))
         views, directorates = reference.views, reference.directorates
         meetings, warnings = self._committee_context(today, reference)
         active = [view for view in views if view.active]
@@ -225,11 +224,11 @@ class SummaryService:
         codes = {indicator.code for indicator in summary.visible_indicators}
         return await self.repository.entries(codes, summary.viewed_directorate)
 
-    async def _read_reference(self, versions: ReferenceVersions, uow: UnitOfWork) -> _Reference:
+    async def _read_reference(self, uow: UnitOfWork) -> _Reference:
         views = await self.catalogue.list_indicators(include_inactive=True, uow=uow)
         directorates = [DirectorateInfo(d.code, d.name) for d in await self.directorates.list(uow=uow)]
         types, meetings = await self.committees.types_and_meetings(uow=uow) if self.committees else ({}, [])
-        return _Reference(versions, views, directorates, types, meetings)
+        return _Reference(tuple(views), tuple(directorates), types, tuple(meetings))
 
     def _committee_context(self, today: date, reference: _Reference) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:
