@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
 from sqlalchemy import BigInteger, Column, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import Field, SQLModel
 
 CATALOGUE = "catalogue"
@@ -58,10 +58,12 @@ class VersionedCache(Generic[Key, Kept]):
         self._capacity = capacity
         self._kept: OrderedDict[Key, tuple[Versions, Kept]] = OrderedDict()
 
-    async def versions(self, connection: AsyncConnection) -> Versions:
-        """The versions of the tables named at construction, in one statement (built once)."""
+    async def versions(self, executor: AsyncConnection | AsyncSession) -> Versions:
+        """The versions of the tables named at construction, in one statement (built once). A session
+        is taken as it is: asking it for its connection first would cost one more hand-over to the
+        driver on SQLite (the transaction's start, then the statement)."""
         assert self._statement is not None, "no tables named: read the versions with your own statement"
-        return tuple((await connection.execute(self._statement)).one())
+        return tuple((await executor.execute(self._statement)).one())
 
     def get(self, key: Key, versions: Versions) -> Kept | None:
         found = self._kept.get(key)

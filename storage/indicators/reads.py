@@ -115,7 +115,7 @@ class DirectorateCatalogues:
 
     async def read(self, session: AsyncSession, directorate_code: str) -> DueCatalogue:
         """The versions are read first, in `session`: what is kept is never older than its versions."""
-        versions = await self._kept.versions(await session.connection())
+        versions = await self._kept.versions(session)
         return await self._kept.get_or_build(
             (directorate_code or "").strip().upper(), versions, lambda: self._read(session, directorate_code)
         )
