@@ -45,7 +45,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         )
     runtime = build_runtime(settings, clock=clock)
     adapter = create_adapter(settings)
-    runtime.install_middleware(adapter)
+    runtime.install_middleware(adapter, typeset=False)  # the adapter's Teams shaping typesets
 
     app = web.Application(client_max_size=settings.max_body_bytes + 1)
     app[RUNTIME] = runtime

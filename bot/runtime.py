@@ -229,8 +229,11 @@ class BotRuntime(Services):
             "warm_up": "running" if self.warming_up else "done",
         }
 
-    def install_middleware(self, adapter: BotAdapter) -> None:
-        adapter.use(TypographyMiddleware())
+    def install_middleware(self, adapter: BotAdapter, *, typeset: bool = True) -> None:
+        """`typeset=False` when the adapter already typesets every reply (`app.create_adapter`'s
+        Teams shaping does): a reply is typeset once."""
+        if typeset:
+            adapter.use(TypographyMiddleware())
         adapter.use(TurnLogMiddleware(self.metrics, self.settings.allowed_tenants, self.settings.download_secret))
         adapter.use(TenantGuardMiddleware(self.settings.allowed_tenants))
         adapter.use(ConversationLockMiddleware())

@@ -64,15 +64,17 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
     async def show_summary(call: CommandCall) -> None:
         try:
             request = parse_summary_request(call.text)
-            summary = await service.for_person(call.person, request)
+            read = await service.read_by(call.person, request)
         except DomainError as error:
             await call.turn_context.send_activity(_capitalised(error.message))
             return
+        summary = read.summary
         content = links.card_content(summary, call.person.id, detail=request.detail)
+        fingerprint = service.fingerprint(read, None if request.detail else content)
         await call.turn_context.send_activity(
             card_message(content, f"{wording.TITLE} : {wording.headline_text(summary)}")
         )
-        await service.record_shown(call.person.id, summary)
+        await service.record_shown(call.person.id, fingerprint)
 
     async def export(call: CommandCall) -> None:
         folded = fold(call.text)

@@ -132,12 +132,18 @@ def summary_detail_card_content(
         limit = limit * 3 // 4
 
 
-def summary_fingerprint(summary: Summary, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
+def summary_fingerprint(
+    summary: Summary, timezone: ZoneInfo | str = DEFAULT_TIMEZONE, *, compact: dict[str, Any] | None = None
+) -> str:
     """What a person reads in the summary, in 64 characters: two summaries with the same fingerprint
-    show the same figures, statuses, reports and meetings (the compact card and every row of the
-    detail; the chart link, new at each sending, left out)."""
+    show the same figures, statuses, reports and meetings (the compact card's texts and every row of
+    the detail; the chart, whose link is new at each sending, and the buttons left out).
+
+    `compact`: the compact card already built for this summary (`summary_card_content`, with or
+    without a chart and extra buttons), used instead of building it again; not yet typeset."""
+    card = summary_card_content(summary, timezone=timezone) if compact is None else compact
     read = [
-        summary_card_content(summary, timezone=timezone),
+        [element for element in card["body"] if element.get("type") != "Image"],
         _detail(summary, timezone, (), len(summary.lines), cut_names=False),
     ]
     return hashlib.sha256(json.dumps(read, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

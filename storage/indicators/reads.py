@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import difflib
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
+from typing import NamedTuple
 
 from sqlalchemy import (
     Row,
@@ -31,7 +31,7 @@ from domain.indicators.rules import (
     canonical,
 )
 from domain.indicators.units import Unit
-from storage.data_versions import CATALOGUE, DIRECTORATES, version_of
+from storage.data_versions import CATALOGUE, DIRECTORATES, VersionedCache
 from storage.indicators import statements
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate
@@ -87,33 +87,45 @@ class EntriesCache:
         return snapshot, directorate_ids
 
 
-_DUE_VERSIONS = select(version_of(CATALOGUE), version_of(DIRECTORATES))
-"""Read before every due list: built once."""
+class DirectorateRef(NamedTuple):
+    """A directorate as the due list reads it (`Directorate` rows have the same attributes)."""
+
+    id: int
+    code: str
+
+
+@dataclass(frozen=True)
+class DueCatalogue:
+    """A directorate and the views of its indicators: plain values, kept between turns."""
+
+    directorate: DirectorateRef
+    indicators: tuple[IndicatorView, ...]
+
+    def snapshot(self) -> Snapshot:
+        """For `values_by_current_key` and `last_values_before`, which read indicators by id."""
+        return Snapshot(by_id={view.id: view for view in self.indicators})
 
 
 class DirectorateCatalogues:
-    """Each directorate with its indicators, as a due list reads them (rows only read, never
-    changed), kept while the catalogue's and the directorates' versions stay the same."""
+    """Each directorate with its indicators, as a due list reads them, kept while the catalogue's
+    and the directorates' versions stay the same (`storage.data_versions.VersionedCache`)."""
 
     def __init__(self, capacity: int = 64) -> None:
-        self._capacity = capacity
-        self._kept: OrderedDict[str, tuple[tuple, Directorate, Snapshot]] = OrderedDict()
+        self._kept: VersionedCache[str, DueCatalogue] = VersionedCache(CATALOGUE, DIRECTORATES, capacity=capacity)
 
-    async def read(self, session: AsyncSession, directorate_code: str) -> tuple[Directorate, Snapshot]:
+    async def read(self, session: AsyncSession, directorate_code: str) -> DueCatalogue:
         """The versions are read first, in `session`: what is kept is never older than its versions."""
-        versions = tuple((await session.execute(_DUE_VERSIONS)).one())
-        wanted = (directorate_code or "").strip().upper()
-        kept = self._kept.get(wanted)
-        if kept is not None and kept[0] == versions and None not in versions:
-            self._kept.move_to_end(wanted)
-            return kept[1], kept[2]
+        versions = await self._kept.versions(session)
+        return await self._kept.get_or_build(
+            (directorate_code or "").strip().upper(), versions, lambda: self._read(session, directorate_code)
+        )
+
+    @staticmethod
+    async def _read(session: AsyncSession, directorate_code: str) -> DueCatalogue:
         directorate = await directorate_by_code(session, directorate_code)
         snapshot = await load_snapshot(session, directorate_id=directorate.id)
-        if None not in versions:
-            self._kept[wanted] = (versions, directorate, snapshot)
-            while len(self._kept) > self._capacity:
-                self._kept.popitem(last=False)
-        return directorate, snapshot
+        views = tuple(indicator_view(indicator, snapshot) for indicator in snapshot.indicators.values())
+        return DueCatalogue(DirectorateRef(directorate.id, directorate.code), views)
 
 
 async def load_snapshot(

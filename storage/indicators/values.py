@@ -46,6 +46,7 @@ from storage.indicators import statements
 from storage.indicators.reads import (
     CatalogueChanged,
     DirectorateCatalogues,
+    DirectorateRef,
     EntriesCache,
     Snapshot,
     asked_of_directorates,
@@ -103,16 +104,15 @@ class IndicatorValues:
         """
         wanted = {code.strip().upper() for code in codes} if codes else None
         async with self._db.session() as session:
-            directorate, snapshot = await self._directorate_catalogues.read(session, directorate_code)
-            candidates: list[tuple[Indicator, Period]] = []
-            for indicator in snapshot.indicators.values():
-                if not asked_of_directorates(indicator) or (wanted is not None and indicator.code not in wanted):
+            catalogue = await self._directorate_catalogues.read(session, directorate_code)
+            candidates: list[tuple[IndicatorView, Period]] = []
+            for view in catalogue.indicators:
+                if not asked_of_directorates(view) or (wanted is not None and view.code not in wanted):
                     continue
-                frequency = Frequency(indicator.frequency)
-                if period is not None and period.frequency is not frequency:
+                if period is not None and period.frequency is not view.frequency:
                     continue
-                candidates.append((indicator, period or current_reporting_period(frequency, today)))
-            items = await self._items(session, snapshot, directorate, candidates)
+                candidates.append((view, period or current_reporting_period(view.frequency, today)))
+            items = await self._items(session, catalogue.snapshot(), catalogue.directorate, candidates)
         kept = [item for item in items if include_entered or item.existing is None]
         return sorted(kept, key=lambda item: (item.indicator.code, item.period))
 
@@ -180,11 +180,11 @@ class IndicatorValues:
         async with self._db.session() as session:
             directorate = await directorate_by_code(session, directorate_code)
             snapshot = await load_snapshot(session, codes=[code for code, _ in pairs])
-            resolved: list[tuple[Indicator, Period]] = []
+            resolved: list[tuple[IndicatorView, Period]] = []
             for code, period_text in pairs:
                 try:
-                    indicator = find(snapshot, code)
-                    resolved.append((indicator, parse_period(period_text, Frequency(indicator.frequency))))
+                    indicator = indicator_view(find(snapshot, code), snapshot)
+                    resolved.append((indicator, parse_period(period_text, indicator.frequency)))
                 except DomainError as error:
                     problems[entry_key(code, period_text)] = error.message
             items = await self._items(session, snapshot, directorate, resolved)
@@ -194,8 +194,8 @@ class IndicatorValues:
         self,
         session: AsyncSession,
         snapshot: Snapshot,
-        directorate: Directorate,
-        candidates: list[tuple[Indicator, Period]],
+        directorate: DirectorateRef | Directorate,
+        candidates: list[tuple[IndicatorView, Period]],
     ) -> list[DueItem]:
         """Due items with the value already entered for the period and the last one before it."""
         keys = [current_key_of(indicator.id, directorate.id, period.code) for indicator, period in candidates]
@@ -203,7 +203,7 @@ class IndicatorValues:
         last = await last_values_before(session, snapshot, directorate, candidates)
         return [
             DueItem(
-                indicator=indicator_view(indicator, snapshot),
+                indicator=indicator,
                 directorate_code=directorate.code,
                 period=period,
                 last=last.get(indicator.id),

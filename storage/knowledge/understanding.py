@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
 from domain.understanding.understanding import Understander, Understanding
-from storage.data_versions import CATALOGUE, DIRECTORATES, version_of
+from storage.data_versions import CATALOGUE, DIRECTORATES, VersionedCache
 from storage.db import Database
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.knowledge.service import KnowledgeService
 from storage.people import DirectorateRepository
-
-_VERSIONS = select(version_of(CATALOGUE), version_of(DIRECTORATES))
-"""Read before every question that is not a command: built once."""
 
 
 class UnderstandingService:
@@ -29,8 +24,10 @@ class UnderstandingService:
         self._knowledge = knowledge
         self._catalogue = catalogue
         self._directorates = directorates
+        self._directorate_names: VersionedCache[None, tuple[tuple[str, str], ...]] = VersionedCache(
+            CATALOGUE, DIRECTORATES
+        )
         self._names: tuple | None = None
-        self._directorate_names: tuple[tuple[str, str], ...] = ()
         self._understander: Understander | None = None
 
     async def understand(self, text: str) -> Understanding:
@@ -42,10 +39,10 @@ class UnderstandingService:
         directorates' (read again, after their versions, only when those moved)."""
         async with self._database.transaction() as connection:
             fingerprint = await self._knowledge.fingerprint_in(connection)
-            versions = tuple((await connection.execute(_VERSIONS)).one())
-            if self._names is None or versions != self._names[1] or None in versions:
-                self._directorate_names = await self._directorates.names_in(connection)
-            directorate_names = self._directorate_names
+            versions = await self._directorate_names.versions(connection)
+            directorate_names = await self._directorate_names.get_or_build(
+                None, versions, lambda: self._directorates.names_in(connection)
+            )
         knowledge = await self._knowledge.knowledge_base(fingerprint)
         names = (id(knowledge), versions, directorate_names)
         if self._understander is None or names != self._names or None in versions:

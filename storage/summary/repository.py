@@ -21,7 +21,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, UniqueConstraint, and_, func, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel
 
@@ -93,8 +105,12 @@ _ONE = Decimal(1)
 ReferenceVersions = tuple[int | None, ...]
 """Catalogue, directorates, committees (`storage.data_versions`); None where a row is missing."""
 
+_WEEKLY_READER = exists().where(
+    SummarySubscription.person_id == bindparam("reader"), SummarySubscription.weekly.is_(True)
+)
 _VERSIONS = select(
-    func.count(), func.max(IndicatorValue.id), version_of(CATALOGUE), version_of(DIRECTORATES), version_of(COMMITTEES)
+    func.count(), func.max(IndicatorValue.id), _WEEKLY_READER,
+    version_of(CATALOGUE), version_of(DIRECTORATES), version_of(COMMITTEES),
 ).select_from(IndicatorValue)
 """Read at every summary: built once."""
 
@@ -118,14 +134,18 @@ class SummaryRepository:
         """One transaction for several reads (the summary's: values, catalogue, directorates, meetings)."""
         return self._db.unit_of_work()
 
-    async def versions(self, *, uow: UnitOfWork | None = None) -> tuple[tuple[int, int], ReferenceVersions]:
-        """The values' version and the catalogue's, directorates' and committees', in one statement.
+    async def versions(
+        self, *, reader: int | None = None, uow: UnitOfWork | None = None
+    ) -> tuple[tuple[int, int], ReferenceVersions, bool]:
+        """The values' version and the catalogue's, directorates' and committees', in one statement;
+        and whether the person `reader` asked for the weekly digest (read with them: no statement of
+        its own).
 
         Values are never updated in place (a correction is a new row), so their row count and
         highest id together tell whether anything was recorded."""
         async with self._db.connection_in(uow) as connection:
-            count, highest, *kept = (await connection.execute(_VERSIONS)).one()
-            return (int(count), int(highest or 0)), tuple(kept)
+            count, highest, weekly, *kept = (await connection.execute(_VERSIONS, {"reader": reader or 0})).one()
+            return (int(count), int(highest or 0)), tuple(kept), bool(weekly)
 
     async def current_values(self, directorate_code: str | None = None) -> dict[int, list[StoredValue]]:
         """Current values by indicator id (active or not: the caller picks), one directorate's if named."""

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, NamedTuple
 
 from domain.clock import Clock, load_timezone
 from domain.committees.cadence import CadenceWarning, CommitteeKind, CommitteeType, MeetingStatus
 from domain.committees.meetings import MeetingView, cadence_warnings
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.rules import IndicatorView
-from domain.people import PersonView
+from domain.people import PersonView, Role
 from domain.summary.card import summary_fingerprint
 from domain.summary.compute import compute_summary
 from domain.summary.model import (
@@ -33,24 +34,31 @@ from domain.summary.model import (
 from domain.summary.organisation import Organisation
 from domain.summary.request import SummaryRequest
 from storage.committees.repository import CommitteeRepository
+from storage.data_versions import VersionedCache
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.people import DirectorateRepository
-from storage.summary.repository import ReferenceVersions, StoredValue, SummaryRepository
+from storage.summary.repository import StoredValue, SummaryRepository
 from storage.unit_of_work import UnitOfWork
 
 MEETINGS_SHOWN = 3
 CACHED_SCOPES = 64
 
 
+class SummaryRead(NamedTuple):
+    summary: Summary
+    for_digests: bool
+    """An official or a weekly subscriber read the whole summary: a digest that day need not repeat it."""
+
+
 @dataclass(frozen=True)
 class _Reference:
-    """What a summary reads besides values, kept while `versions` (read first) do not change."""
+    """What a summary reads besides values, kept while the catalogue's, directorates' and committees'
+    versions (read first) do not change."""
 
-    versions: ReferenceVersions
-    views: list[IndicatorView]
-    directorates: list[DirectorateInfo]
+    views: tuple[IndicatorView, ...]
+    directorates: tuple[DirectorateInfo, ...]
     committee_types: dict[CommitteeKind, CommitteeType]
-    meetings: list[MeetingView]
+    meetings: tuple[MeetingView, ...]
 
 
 @dataclass
@@ -152,25 +160,32 @@ class SummaryService:
         self._clock = clock
         self.timezone = timezone
         self.cache = SnapshotCache(repository)
-        self._reference: _Reference | None = None
+        self._references: VersionedCache[None, _Reference] = VersionedCache()
+        """Read with the values' version (`SummaryRepository.versions`): no statement of its own."""
 
     def today(self) -> date:
         return self._clock.now().astimezone(load_timezone(self.timezone)).date()
 
     async def for_person(self, person: PersonView | None, request: SummaryRequest = SummaryRequest()) -> Summary:
-        return await self.summary(scope_of(person), request)
+        return (await self.read_by(person, request)).summary
+
+    async def read_by(self, person: PersonView | None, request: SummaryRequest = SummaryRequest()) -> SummaryRead:
+        """The summary a person asked for, and whether their reading it counts for the digests."""
+        summary, weekly = await self._summary(scope_of(person), request, person.id if person else None)
+        whole = summary.axis_filter is None and summary.directorate_filter is None
+        return SummaryRead(summary, whole and (weekly or person.role is Role.OFFICIAL))
 
     async def summary(self, scope: Scope, request: SummaryRequest = SummaryRequest()) -> Summary:
         """Raises SummaryAccessDenied / SummaryError (French) for a filter outside the scope or unknown."""
+        return (await self._summary(scope, request, None))[0]
+
+    async def _summary(self, scope: Scope, request: SummaryRequest, reader: int | None) -> tuple[Summary, bool]:
         today = self.today()
         only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
         # One transaction: the versions first, then what changed since the last summary.
         async with self.repository.unit_of_work() as uow:
-            version, kept = await self.repository.versions(uow=uow)
-            reference = self._reference
-            if reference is None or reference.versions != kept or None in kept:
-                reference = await self._read_reference(kept, uow)
-                self._reference = None if None in kept else reference
+            version, kept, weekly = await self.repository.versions(reader=reader, uow=uow)
+            reference = await self._references.get_or_build(None, kept, lambda: self._read_reference(uow))
         views, directorates = reference.views, reference.directorates
         meetings, warnings = self._committee_context(today, reference)
         active = [view for view in views if view.active]
@@ -188,24 +203,32 @@ class SummaryService:
             cadence_warnings=warnings,
             weighting_bases=snapshots[len(active):],
             organisation=self.organisation,
-        )
+        ), weekly
 
-    async def record_shown(self, person_id: int, summary: Summary) -> None:
-        """The whole summary (no filter) a person just read: a digest the same day does not send it
+    def fingerprint(self, read: SummaryRead, compact_card: dict[str, Any] | None = None) -> str | None:
+        """What `record_shown` keeps of a summary read by a person the digests go to (officials and
+        weekly subscribers), None for anyone else; `compact_card`, the compact card built for the
+        reply, is reused. Taken before the reply leaves: sending typesets the card's texts in place."""
+        if not read.for_digests:
+            return None
+        return summary_fingerprint(read.summary, self.timezone, compact=compact_card)
+
+    async def record_shown(self, person_id: int, fingerprint: str | None) -> None:
+        """The whole summary a person just read (`fingerprint`): a digest the same day does not send it
         again (storage.summary.digests)."""
-        if summary.axis_filter is None and summary.directorate_filter is None:
-            await self.repository.record_shown({person_id: summary_fingerprint(summary, self.timezone)}, self._clock.now())
+        if fingerprint is not None:
+            await self.repository.record_shown({person_id: fingerprint}, self._clock.now())
 
     async def entries(self, summary: Summary) -> dict[EntryKey, EntryRecord]:
         """Who entered each value the summary's value exports list, and when (in its scope only)."""
         codes = {indicator.code for indicator in summary.visible_indicators}
         return await self.repository.entries(codes, summary.viewed_directorate)
 
-    async def _read_reference(self, versions: ReferenceVersions, uow: UnitOfWork) -> _Reference:
+    async def _read_reference(self, uow: UnitOfWork) -> _Reference:
         views = await self.catalogue.list_indicators(include_inactive=True, uow=uow)
         directorates = [DirectorateInfo(d.code, d.name) for d in await self.directorates.list(uow=uow)]
         types, meetings = await self.committees.types_and_meetings(uow=uow) if self.committees else ({}, [])
-        return _Reference(versions, views, directorates, types, meetings)
+        return _Reference(tuple(views), tuple(directorates), types, tuple(meetings))
 
     def _committee_context(self, today: date, reference: _Reference) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:

@@ -12,9 +12,11 @@ from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, TextFormatTypes
 
+from app import ADAPTER, create_app
 from bot.console import teams_activity
 from bot.proactive import build_message
-from bot.teams_text import TeamsMarkdownMiddleware, teams_markdown
+from bot.teams_text import TeamsMarkdownMiddleware, TypographyMiddleware, teams_markdown
+from tests.conftest import make_settings
 
 
 @pytest.mark.parametrize(
@@ -68,3 +70,12 @@ async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(clie
     assert "2026\n\nJe vais vous les demander un par un" in intro, "the closing sentence is not glued to the last bullet"
     assert question.startswith("(1/")
     assert "\n\nQuelle valeur pour la direction DCP ?" in question
+
+
+def test_the_served_app_typesets_each_reply_once():
+    """The Teams shaping typesets (`shape_message`); the runtime's typography stage, for the console,
+    is not stacked on it (every reply walked its texts and cards twice)."""
+    adapter = create_app(make_settings())[ADAPTER]
+    stages = [type(middleware) for middleware in adapter._middleware._middleware]
+
+    assert stages.count(TeamsMarkdownMiddleware) == 1 and TypographyMiddleware not in stages

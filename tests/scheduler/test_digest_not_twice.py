@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from domain.committees.cadence import CommitteeKind
 from domain.indicators.rules import ValueEntry
+from domain.summary.card import summary_fingerprint
+from domain.summary.model import Scope
 from scheduler.reminders import FireOutcome
 from tests.committees_support import paris, received
 from tests.summary_support import aad, organisation, reachable_again, seed_catalogue
@@ -89,3 +91,37 @@ async def test_when_a_summary_was_read_comes_back_as_an_instant_on_sqlite(runtim
     await runtime.summary.repository.record_shown({people["marc"].id: "f" * 64}, clock.now())
     [shown] = (await runtime.summary.repository.shown([people["marc"].id])).values()
     assert shown.at == clock.now() and shown.at.tzinfo is not None
+
+
+async def test_a_summary_read_is_recorded_for_the_people_the_digests_go_to_and_only_for_them(
+    runtime, talk, sqlite_database, clock, connector
+):
+    """Officials (COPIL digest) and weekly subscribers; a contributor who never asked for the weekly
+    digest costs no fingerprint, and a filtered summary is not the one a digest sends."""
+    people = await organisation(sqlite_database, connector.url)
+    await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    await runtime.summary.repository.set_weekly(people["julien"].id, True)
+    for name, display in (("marc", "Marc Lefèvre"), ("nadia", "Nadia Benali"), ("julien", "Julien Petit"),
+                          ("camille", "Camille Martin")):
+        person = people["lead" if name == "camille" else name]
+        await talk(aad(person), display).say("synthèse")
+    await talk(aad(people["lucie"]), "Lucie Roux").say("synthèse axe environnemental")
+
+    shown = await runtime.summary.repository.shown([person.id for person in people.values()])
+
+    assert sorted(shown) == sorted([people["marc"].id, people["julien"].id])
+
+
+async def test_the_fingerprint_of_a_summary_read_in_the_chat_is_the_digests_own(
+    runtime, talk, sqlite_database, clock, connector
+):
+    """The chat reuses the card of its reply (chart link and buttons in it, texts typeset on the way
+    out); the digest builds its own: both must say « the same summary »."""
+    people = await organisation(sqlite_database, connector.url)
+    await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    await talk(aad(people["marc"]), "Marc Lefèvre").say("synthèse")
+
+    [shown] = (await runtime.summary.repository.shown([people["marc"].id])).values()
+
+    summary = await runtime.summary.summary(Scope.everything())
+    assert shown.fingerprint == summary_fingerprint(summary, runtime.summary.timezone)

@@ -4,6 +4,7 @@ instance on the same database, is seen on the next turn."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -185,3 +186,32 @@ async def test_the_due_list_reads_the_catalogue_again_only_after_an_edit_from_an
         await connection.execute(text("UPDATE directorate SET code = 'DCPX' WHERE code = 'DCP'"))
     with pytest.raises(DomainError):
         await values.due_for_directorate("DCP", today)
+
+
+async def test_two_writers_of_the_catalogue_in_opposite_orders_do_not_deadlock(database, clock):
+    """PostgreSQL: an import touching indicator A then B while a chat edit touches B. With the version
+    moved after each statement, the edit held B while it waited for the version row the import
+    held, and the import then waited for B: PostgreSQL aborted one of them."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has a single writer")
+    people = await organisation(database, "http://127.0.0.1:9/")
+    await seed_catalogue(database, clock, people["lead"].id)
+    async with database.engine.connect() as importing, database.engine.connect() as editing:
+        await importing.begin()
+        await editing.begin()
+        editor = (await editing.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        await importing.execute(text("UPDATE indicator SET label = label || ' (import)' WHERE code = 'ENV-01'"))
+        edit = asyncio.create_task(
+            editing.execute(text("UPDATE indicator SET label = label || ' (chat)' WHERE code = 'SOC-01'"))
+        )
+        while (await importing.execute(
+            text("SELECT wait_event_type FROM pg_stat_activity WHERE pid = :pid"), {"pid": editor}
+        )).scalar_one() != "Lock":
+            await asyncio.sleep(0.01)
+        await importing.execute(text("UPDATE indicator SET label = label || ' (import)' WHERE code = 'SOC-01'"))
+        await importing.commit()
+        await edit
+        await editing.commit()
+    async with database.transaction() as connection:
+        labels = dict((await connection.execute(text("SELECT code, label FROM indicator"))).all())
+    assert labels["SOC-01"].endswith("(import) (chat)") and labels["ENV-01"].endswith("(import)")
