@@ -82,7 +82,7 @@ DEFINITION_TYPOS = 2
 """« defintion », « définiton »: the word typed fast, a letter or two off."""
 DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
-LAST_CLAUSE_CONFIDENCE = 0.8
+LAST_CLAUSE_CONFIDENCE = 0.6
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
 WEAK_KNOWLEDGE = 0.6
 SURE_CLAUSE = 0.8

@@ -222,3 +222,10 @@ async def test_what_this_thing_is_asks_of_the_subject_named_before(talk, questio
     """« c'est quoi ce truc ? » after « on parle du COTECH à chaque réunion » went to the project team."""
     reply = texts(await talk().say(question))
     assert reply.split("\n")[0].startswith(f"**{title}")
+
+
+async def test_a_contract_change_says_where_to_look_and_stays_out_of_the_leads_queue(talk, runtime):
+    reply = texts(await talk("agent-aad", "Paul").say("Comment passer un avenant pour prolonger un marché de nettoyage ?"))
+    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "economie.gouv.fr/daj" in reply
+    assert "Source" not in reply
+    assert await runtime.knowledge.open_questions() == []

@@ -246,8 +246,32 @@ def test_what_goes_well_and_what_goes_badly_is_the_summary(understander, questio
             "le COPIL, qui doit y siéger ?",
             "copil",
         ),
+        # The request alone is fairly, not surely, about that entry: it still agrees with it.
+        (
+            "Les directions ont chacune leur liste de vœux après le séminaire ; sur quels principes "
+            "s'appuyer pour retenir nos indicateurs ?",
+            "indicateurs-choix",
+        ),
     ],
 )
 def test_a_request_agreeing_with_the_entry_ranked_first_answers_a_diluted_question(understander, question, entry_id):
     understood = understander.understand(question)
     assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Avenant de plus de 15 % sur un marché de travaux, c'est possible ?",
+        "Peut-on ajouter une clause de réexamen à un marché déjà notifié ?",
+        "Le prestataire réclame une rallonge : jusqu'où peut-on modifier un marché en cours ?",
+    ],
+)
+def test_changing_a_contract_under_way_is_a_neighbouring_subject(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.OUT_OF_SCOPE and understood.answer.entry.id == "hors-sujet-modification"
+
+
+def test_counting_a_contract_changed_several_times_stays_a_spaser_question(understander):
+    understood = understander.understand("Pour nos indicateurs, comment compter un marché modifié plusieurs fois ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "calcul-indicateurs-decp"
