@@ -229,3 +229,8 @@ async def test_a_contract_change_says_where_to_look_and_stays_out_of_the_leads_q
     assert reply.startswith("Je ne peux pas vous aider sur ce point") and "economie.gouv.fr/daj" in reply
     assert "Source" not in reply
     assert await runtime.knowledge.open_questions() == []
+
+
+async def test_the_role_of_someone_else_is_what_a_referent_does_not_who_i_am(talk):
+    reply = texts(await talk().say("le référent de ma direction, son rôle ?"))
+    assert "relais, dans sa direction" in reply and "Source" in reply

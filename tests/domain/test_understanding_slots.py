@@ -275,3 +275,28 @@ def test_changing_a_contract_under_way_is_a_neighbouring_subject(understander, q
 def test_counting_a_contract_changed_several_times_stays_a_spaser_question(understander):
     understood = understander.understand("Pour nos indicateurs, comment compter un marché modifié plusieurs fois ?")
     assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "calcul-indicateurs-decp"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "le référent de ma direction, son rôle ?",
+        "Les référents des directions, leur rôle exact ?",
+        "Notre schéma prévoit un correspondant achats responsables dans chaque direction, mais ce que "
+        "recouvre cette fonction reste flou : vous pouvez m'expliquer ?",
+    ],
+)
+def test_what_a_role_does_is_the_knowledge_entry_not_who_holds_it(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "referent"
+
+
+def test_the_duties_of_a_directorates_referent_are_not_its_name(understander):
+    understood = understander.understand("Le référent de la direction des systèmes d'information, quelles sont ses attributions ?")
+    assert understood.intent is None or understood.intent.id != "directorate_referent"
+
+
+@pytest.mark.parametrize("question", ["qui est le référent de la DRH ?", "c'est qui le référent chez nous ?"])
+def test_who_holds_a_role_is_still_asked_of_the_data(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.INTENT and understood.intent.id == "directorate_referent"
