@@ -300,3 +300,16 @@ def test_the_duties_of_a_directorates_referent_are_not_its_name(understander):
 def test_who_holds_a_role_is_still_asked_of_the_data(understander, question):
     understood = understander.understand(question)
     assert understood.kind is Understood.INTENT and understood.intent.id == "directorate_referent"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("Est-ce le CGCT qui impose le SPASER ?", "base-legale"),  # the acronym of the code général des collectivités territoriales
+        ("Une grande réunion par an avec tout le monde, c'est suffisant ?", "comitologie"),
+        ("faut-il impliquer les élus ou c'est trop technique pour eux ?", "elus"),
+    ],
+)
+def test_the_words_leads_and_elected_members_use_reach_their_entry(understander, question, entry_id):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry_id
