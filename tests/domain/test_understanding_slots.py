@@ -308,6 +308,13 @@ def test_who_holds_a_role_is_still_asked_of_the_data(understander, question):
         ("Est-ce le CGCT qui impose le SPASER ?", "base-legale"),  # the acronym of the code général des collectivités territoriales
         ("Une grande réunion par an avec tout le monde, c'est suffisant ?", "comitologie"),
         ("faut-il impliquer les élus ou c'est trop technique pour eux ?", "elus"),
+        ("Un référent par direction, la loi l'exige ou c'est juste une bonne pratique ?", "referent"),
+        ("On refond notre vieux schéma : quelles grandes parties y mettre ?", "structure"),
+        (
+            "Ma directrice affirme que seules les collectivités territoriales sont visées par l'obligation, elle a raison ?",
+            "acheteurs-concernes",
+        ),
+        ("Le maire attend que le schéma soit terminé pour s'y intéresser, c'est gênant ?", "elus"),
     ],
 )
 def test_the_words_leads_and_elected_members_use_reach_their_entry(understander, question, entry_id):
