@@ -182,14 +182,14 @@ function nextFridayInWords(today = new Date()) {
   const friday = new Date(today);
   friday.setDate(today.getDate() + ((12 - today.getDay()) % 7 || 7));
   const words = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(friday);
-  return words.replace(/^(\S+) 1 /, '$1 1er ').replace(/(\d|er) (?=\S+ \d{4}$)/, '$1\u00a0');
+  return words.replace(/^(\S+) 1 /, '$1 1er ').replace(/(\d|er) (?=\S+ \d{4}$)/, '$1\u00a0').replace(/ (?=\d{4}$)/, '\u00a0');
 }
 
 scenario('a proactive message sent through the stored reference reaches the chat', '07-proactive', async (chat) => {
   const skip = (await chat.botMessages()).length;
   // Sent to the lead, who has no directorate: what a lead does before a committee, which it names
   // (kind and day) as the members' reminders do, typeset as the bot writes (no-break spaces before
-  // « : » and between the day and its month).
+  // « : » and between the day, its month and its year).
   const text = `Rappel\u00a0: vérifiez les indicateurs SPASER saisis par les directions avant le comité de pilotage du ${nextFridayInWords()}.`;
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,

@@ -20,7 +20,7 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr
 from domain.committees.messages import no_meeting_text
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import wording
-from domain.summary.attention import attention_points, cadence_alerts
+from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
 from domain.text import agreed, collation_key, joined, sorted_names, typographic_apostrophes
@@ -50,7 +50,7 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
             [wording.short_name(line) for line in points.late],
         ),
         _group(
-            ("Indicateur non renseigné pour la période attendue", "Indicateurs non renseignés pour la période attendue"),
+            not_reported_headings(points.not_reported),
             [f"{line.code} {wording.short_title(line)} — {wording.value_text(line)}" for line in points.not_reported],
             [wording.short_name(line) for line in points.not_reported],
         ),
@@ -304,7 +304,7 @@ def _html_indicators(summary: Summary) -> list[str]:
         for line in section.lines:
             value = "<br>".join(escape(part) for part in value_cell(line).split("\n"))
             parts.append(
-                f"<tr><td><b>{escape(line.code)}</b> {escape(wording.short_title(line))}</td>"
+                f"<tr><td><b>{escape(line.code)}</b> {escape(line.label)}</td>"
                 f"<td>{value}</td>"
                 f"<td>{escape(wording.target_text(line))}</td>"
                 f"<td>{escape(wording.progress_text(line))}</td>"
