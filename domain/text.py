@@ -316,3 +316,8 @@ def directorate_title(code: str, name: str = "") -> str:
     if fold(name).startswith("direction"):
         return f"{name} ({code})"
     return f"Direction {code} ({name})"
+
+
+def as_sentence(text: str) -> str:
+    """An item of a list written alone ends its sentence, unless a quotation it ends with did."""
+    return text if text.rstrip(" \u00a0»").endswith((".", "!", "?", "…")) else f"{text}."

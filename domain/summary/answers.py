@@ -6,8 +6,7 @@ from __future__ import annotations
 from domain.summary import wording
 from domain.summary.attention import not_reported_headings
 from domain.summary.model import IndicatorLine, Status, Summary
-from domain.summary.report import as_sentence
-from domain.text import agreed, counted
+from domain.text import agreed, as_sentence, counted
 
 MAX_LINES = 15
 

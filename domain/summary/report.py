@@ -23,7 +23,7 @@ from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
-from domain.text import agreed, collation_key, joined, sorted_names, typographic_apostrophes
+from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 KEPT_TOGETHER_ROWS = 8
@@ -79,11 +79,6 @@ def _group(
         more = f"… et {left} {'autre' if left == 1 else 'autres'} : voir le détail ci-après."
     heading = agreed(len(items), *headings)
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)
-
-
-def as_sentence(text: str) -> str:
-    """An item of a list written alone ends its sentence, unless a quotation it ends with did."""
-    return text if text.rstrip(" \u00a0»").endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def listed(items: Sequence[str]) -> list[str]:
