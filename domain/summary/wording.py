@@ -330,7 +330,10 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
         since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
         text = f"{text} depuis {since}"
     if trend.improved is not None and line.snapshot.target is not None:
-        if trend.improved:
+        if trend.improved and line.status is Status.LATE:
+            # « dans le bon sens » next to « En retard » read as a contradiction.
+            text += ", mais trop lentement pour la trajectoire"
+        elif trend.improved:
             text += ", dans le bon sens"
         elif line.status is Status.ON_TRACK:
             # « à l’inverse de l’objectif » next to « En bonne voie » read as a contradiction.
@@ -343,7 +346,7 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
 
 
 def progress_text(line: IndicatorLine) -> str:
-    """« 12 % du chemin parcouru vers la cible (50 % attendus pour 2025) »: how much of the way from the
+    """« 12 % du chemin parcouru vers la cible (la trajectoire prévoit 16,5 % pour 2025) »: how much of the way from the
     baseline to the target is covered, never « avancement de 12 % », which reads like the value; past
     the target, « cible dépassée » rather than « 204 % ». The card and the report read the same."""
     if line.progress_percent is None:
@@ -356,9 +359,16 @@ def progress_text(line: IndicatorLine) -> str:
         within = ""
         if line.status is Status.ON_TRACK and round(line.progress_percent) < expected:
             within = " ; écart inférieur à 1 % de la cible, donc toléré"
-        attended = agreed(expected, "attendu", "attendus")
-        text += f" ({_percent(expected)} {attended} {_measured_period(line.latest_period)}{within})"
+        text += f" (la trajectoire prévoit {_expected_on_path(line, expected)} {_measured_period(line.latest_period)}{within})"
     return text
+
+
+def _expected_on_path(line: IndicatorLine, expected_percent: int) -> str:
+    """« 19,8 % » (the value the path expects, as the late lines say it), or « 15 % du chemin » for
+    a count expected between two whole numbers: « 15 % attendus » read as an expected value."""
+    if line.expected_value is None or _between_counts(line):
+        return f"{_percent(expected_percent)} du chemin"
+    return expected_text(line)
 
 
 def _measured_period(period: Period | None) -> str:
@@ -371,7 +381,8 @@ def _measured_period(period: Period | None) -> str:
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
     """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026,
-    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (60 % attendus au 3ᵉ trimestre 2026) · ↑ en hausse »."""
+    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (la trajectoire prévoit 21,4 % au
+    2ᵉ trimestre 2026) · ↑ en hausse »."""
     head = value_text(line)
     if line.target_note is None and not line.is_stale:
         head = f"{head}, {target_text(line, joined_to_value=True)}"

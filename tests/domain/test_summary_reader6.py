@@ -1,0 +1,30 @@
+"""Issue 17, the sixth French reader of the summary card and the report for the comité de pilotage:
+« 15 % attendus » read as an expected value, « dans le bon sens » next to « En retard », ordinary
+spaces in the report where the chat has no-break ones."""
+
+from __future__ import annotations
+
+from domain.summary.card import summary_detail_card_content
+from tests.domain.test_summary_issue17 import everything_read, summary
+from tests.summary_support import texts_in
+
+
+def test_a4_the_progress_line_gives_the_value_the_path_expects_not_a_share_that_reads_as_one():
+    """« 2 % du chemin parcouru vers la cible (20 % attendus pour 2025) »: 20 % read as the value expected."""
+    for where, text in everything_read().items():
+        flat = " ".join(text.split())
+        assert "attendus" not in flat, where
+        if where != "card":
+            assert "50 % du chemin parcouru vers la cible (la trajectoire prévoit 250 heures pour 2025)" in flat, where
+        # A count expected between two whole numbers: the share of the way, named as such.
+        assert "(la trajectoire prévoit 67 % du chemin pour 2025)" in flat, where
+
+
+def test_a5_a_trend_the_right_way_on_a_late_indicator_says_it_is_too_slow():
+    """« ↑ en hausse, dans le bon sens » then « En retard » read as a contradiction."""
+    for where, text in everything_read().items():
+        flat = " ".join(text.split())
+        assert flat.count("mais trop lentement pour la trajectoire") == 3, where  # PART, COT and GES
+    detail = texts_in(summary_detail_card_content(summary())).replace("\u00a0", " ")
+    assert "300 heures en 2025, pour une cible de 400 heures en 2028 · 50 % du chemin parcouru vers la cible " \
+        "(la trajectoire prévoit 250 heures pour 2025) · ↑ en hausse, dans le bon sens\nEn bonne voie" in detail
