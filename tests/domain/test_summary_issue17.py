@@ -24,6 +24,7 @@ from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
+from domain.text import unbreakable
 from tests.summary_support import texts_in
 
 TODAY = date(2026, 3, 1)  # 2025 is due
@@ -161,9 +162,9 @@ def test_c20_an_indicator_has_one_short_title_on_the_chart_the_card_and_in_the_r
 
 def test_the_report_detail_table_gives_the_full_catalogue_label():
     read = everything_read()
-    assert f"<td><b>RES</b> {RESERVED}</td>" in read["html"]
+    assert f"<td><b>RES</b> {plain(unbreakable(RESERVED))}</td>" in read["html"]
     pdf = " ".join(read["pdf"].split("Axe ", 1)[1].split())
-    assert "RES Nombre de marchés réservés (articles L. 2113-12 et L. 2113-13)" in pdf
+    assert "RES Nombre de marchés réservés (articles L. 2113‑12 et L. 2113‑13)" in pdf
     assert not re.search(r"\([^()]*\(", read["html"] + read["pdf"]), "no brackets inside brackets"
 
 

@@ -4,7 +4,9 @@ spaces in the report where the chat has no-break ones."""
 
 from __future__ import annotations
 
-from domain.summary.card import summary_detail_card_content
+from domain.summary.card import summary_card_content, summary_detail_card_content
+from domain.summary.report import report_html
+from domain.summary.report_pdf import _ReportPdf
 from tests.domain.test_summary_issue17 import everything_read, summary
 from tests.summary_support import texts_in
 
@@ -28,3 +30,17 @@ def test_a5_a_trend_the_right_way_on_a_late_indicator_says_it_is_too_slow():
     detail = texts_in(summary_detail_card_content(summary())).replace("\u00a0", " ")
     assert "300 heures en 2025, pour une cible de 400 heures en 2028 · 50 % du chemin parcouru vers la cible " \
         "(la trajectoire prévoit 250 heures pour 2025) · ↑ en hausse, dans le bon sens\nEn bonne voie" in detail
+
+
+def test_a6_the_report_joins_a_number_and_the_word_it_counts_as_the_chat_does():
+    """« 5 indicateurs, dont… » and « plus 3 calculés automatiquement » with ordinary spaces in the report."""
+    html = report_html(summary()).decode("utf-8")
+    assert "<p>5\u00a0indicateurs, dont 1 en bonne voie, 3 en retard et 1\u00a0non renseigné.</p>" in html
+    assert "L.\u00a02113\u201112" in html
+    card = texts_in(summary_card_content(summary())) + texts_in(summary_detail_card_content(summary()))
+    assert "L. 2113-12" not in html and "L. 2113-12" not in card
+    # The PDF prints every text through the same typesetting (fpdf2 never breaks a line at U+00A0).
+    pdf = _ReportPdf("Synthèse SPASER")
+    assert pdf.normalize_text("5 indicateurs, plus 3 calculés automatiquement") == (
+        "5\u00a0indicateurs, plus 3\u00a0calculés automatiquement"
+    )
