@@ -374,7 +374,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // reports and the next meeting; the indicators one by one are in the detail.
   assert.match(compact, /Points d’attention\n(?:.*\n){0,6}IND-12 Déchets de chantier valorisés\n/);
   // The others counted, or named when few (issue #17).
-  assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|Également à suivre \(voir le détail\) : IND-\d+ \(.+\)\./);
+  assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Non renseignés?) : IND-\d+ \(.+\)\./);
   assert.match(compact, /Sur les 7 directions qui ont des indicateurs à saisir, 6 sont à jour pour l’année \d{4}, le (?:1er|2ᵉ) semestre \d{4} ou le \dᵉ trimestre \d{4}, selon l’indicateur\./);
   assert.match(compact, /Prochaine réunion : comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
   assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');

@@ -177,12 +177,25 @@ def _attention(summary: Summary) -> dict[str, Any]:
                            spacing="Small"))
     rest = points.indicators[len(shown):]
     if wording.rest_is_named(len(rest)):
-        named = joined([wording.short_name(line) for line in rest])
-        items.append(_text(f"Également à suivre (voir le détail) : {named}.", size="Small", isSubtle=True))
+        items.append(_text(_named_rest(shown, rest), size="Small", isSubtle=True))
     elif rest:
         items.append(_text(f"… et {len(rest)} autres indicateurs à suivre : voir le détail.", size="Small",
                            isSubtle=True))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def _named_rest(shown: Sequence[IndicatorLine], rest: Sequence[IndicatorLine]) -> str:
+    """« Aussi en retard : IND-14 (…). Non renseigné : IND-07 (…). »: the indicators left out of
+    the card, by status (one heading for a late and a not-reported one read as if both were late)."""
+    sentences = []
+    for status in (Status.LATE, Status.NOT_REPORTED):
+        group = [line for line in rest if line.status is status]
+        if not group:
+            continue
+        heading = wording.status_count_label(status, len(group))
+        heading = f"Aussi {heading}" if any(line.status is status for line in shown) else upper_first(heading)
+        sentences.append(f"{heading}\u00a0: {joined([wording.short_name(line) for line in group])}.")
+    return " ".join(sentences)
 
 
 def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:

@@ -4,10 +4,14 @@ spaces in the report where the chat has no-break ones."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from domain.summary.card import summary_card_content, summary_detail_card_content
+from domain.summary.compute import compute_summary
+from domain.summary.model import Scope
 from domain.summary.report import report_html
 from domain.summary.report_pdf import _ReportPdf
-from tests.domain.test_summary_issue17 import everything_read, summary
+from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, everything_read, plain, summary
 from tests.summary_support import texts_in
 
 
@@ -44,3 +48,17 @@ def test_a6_the_report_joins_a_number_and_the_word_it_counts_as_the_chat_does():
     assert pdf.normalize_text("5 indicateurs, plus 3 calculés automatiquement") == (
         "5\u00a0indicateurs, plus 3\u00a0calculés automatiquement"
     )
+
+
+def test_b3_the_indicators_the_compact_card_leaves_out_are_grouped_by_status():
+    """« Également à suivre : IND-14 (…) et IND-07 (…) » put a late indicator with a not-reported one:
+    the tile said « 4 en retard », the card labelled 3."""
+    more_late = replace(catalogue()[1], code="PAR2", label="Part des achats responsables")
+    shown = compute_summary([*catalogue(), more_late], DIRECTORATES, TODAY, scope=Scope.everything())
+    text = plain(texts_in(summary_card_content(shown)))
+    assert "Aussi en retard : GES (Émissions de gaz à effet de serre liées aux achats). Non renseigné : RES (Nombre de " \
+        "marchés réservés)." \
+        in text.split("\n")
+    assert "Également" not in text
+    alone = plain(texts_in(summary_card_content(summary())))
+    assert "Non renseigné : RES (Nombre de marchés réservés)." in alone.split("\n")
