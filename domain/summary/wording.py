@@ -52,10 +52,10 @@ _PERIOD_RULE = (
     "renseignée."
 )
 _AGGREGATION_RULES = {
-    AggregationRule.SUM: "Somme des directions : les valeurs de la dernière période saisie par toutes les directions, "
+    AggregationRule.SUM: "Total des directions : les valeurs de la dernière période saisie par toutes les directions, "
     "additionnées.",
     AggregationRule.MEAN: "Moyenne des directions : la moyenne simple de leurs valeurs.",
-    AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée : une direction pèse d’autant plus que sa base est grande (par "
+    AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée des directions : une direction pèse d’autant plus que sa base est grande (par "
     "exemple ses kilomètres parcourus, pour une part de kilomètres), sur la même période ; une direction qui n’a "
     "pas saisi cette base n’est pas comptée.",
     AggregationRule.SINGLE: "Valeur unique : une seule valeur pour tout l’organisme.",
@@ -79,10 +79,20 @@ def rules_items(summary: Summary) -> list[str]:
         items.append(_STATUS_RULE)
     items.append(_PERIOD_RULE)
     shown = {line.aggregation for line in lines if line.responsible_count > 1}
-    items.extend(text for rule, text in _AGGREGATION_RULES.items() if rule in shown)
+    items.extend(_aggregation_rule(rule, lines) for rule in _AGGREGATION_RULES if rule in shown)
     if any(line.trend is not None for line in lines):
         items.append(_TREND_RULE)
     return items
+
+
+def _aggregation_rule(rule: AggregationRule, lines: list[IndicatorLine]) -> str:
+    """The rule, and for a weighted mean the base of each indicator (« Pondération : IND-23, par les
+    kilomètres parcourus par les véhicules de service (IND-22). »): the value cell says it in short."""
+    text = _AGGREGATION_RULES[rule]
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        weighted = [line for line in lines if line.responsible_count > 1 and line.aggregation is rule]
+        text += f" Pondération\u00a0: {' ; '.join(f'{line.code}, par {weighting_text(line)}' for line in weighted)}."
+    return text
 
 
 CARD_RULES_TEXT = (
@@ -237,11 +247,15 @@ def aggregation_text(line: IndicatorLine) -> str:
 
 
 def aggregation_sentence(line: IndicatorLine) -> str:
-    """« valeur de l’organisme : somme des directions »: `aggregation_text` as a line of its own says
-    what it describes (alone, « somme des directions » read as a stray fragment)."""
-    if line.aggregation is AggregationRule.SINGLE:
-        return "valeur de l’organisme : une seule valeur, non additionnée entre directions"
-    return f"valeur de l’organisme : {aggregation_text(line)}"
+    """« total des directions », « moyenne pondérée des directions »: how the directorates' values
+    make the indicator's, short under the value (« valeur de l’organisme : somme des directions » read
+    as jargon); the weighting base is named in the reading rules (`rules_items`)."""
+    rule = line.aggregation
+    if rule is AggregationRule.SINGLE:
+        return "une seule valeur pour l’organisme, non additionnée entre directions"
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        return "moyenne pondérée des directions"
+    return "total des directions" if rule is AggregationRule.SUM else "moyenne des directions"
 
 
 def weighting_text(line: IndicatorLine) -> str:

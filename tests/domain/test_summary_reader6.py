@@ -11,6 +11,8 @@ from domain.summary.compute import compute_summary
 from domain.summary.model import Scope
 from domain.summary.report import report_html
 from domain.summary.report_pdf import _ReportPdf
+from tests.domain.test_summary_aggregation import DIRECTORATES as AGGREGATION_DIRECTORATES
+from tests.domain.test_summary_aggregation import contracts, rate
 from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, everything_read, plain, summary
 from tests.summary_support import texts_in
 
@@ -62,3 +64,19 @@ def test_b3_the_indicators_the_compact_card_leaves_out_are_grouped_by_status():
     assert "Également" not in text
     alone = plain(texts_in(summary_card_content(summary())))
     assert "Non renseigné : RES (Nombre de marchés réservés)." in alone.split("\n")
+
+
+def test_b6_the_value_cell_says_how_directorates_add_up_in_short_and_the_rules_name_the_weighting():
+    """« valeur de l’organisme : somme des directions » and « moyenne des directions pondérée par les
+    kilomètres parcourus par les véhicules de service (IND-23) » in a table cell read as jargon."""
+    weights = contracts([("2025", "DCP", 300), ("2025", "DPB", 100)])
+    weighted = compute_summary([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights],
+                               AGGREGATION_DIRECTORATES, TODAY, scope=Scope.everything())
+    html = plain(report_html(weighted).decode("utf-8"))
+    assert "<td>27,5 % en 2025<br>moyenne pondérée des directions</td>" in html
+    assert "pondérée par" not in html.split("Règles de lecture")[0]
+    rules = html.split("Règles de lecture")[1]
+    assert "Moyenne pondérée des directions : une direction pèse" in rules
+    assert "Pondération : PART, par les marchés notifiés (MARCHES)." in rules
+    assert "valeur de l’organisme" not in html
+    assert "<br>total des directions</td>" in plain(report_html(summary()).decode("utf-8"))
