@@ -471,7 +471,9 @@ def due_periods_text(summary: Summary) -> str:
 
 
 def completeness_headline(summary: Summary) -> str:
-    """« Sur les 7 directions qui ont des indicateurs à saisir, 6 sont à jour pour l’année 2025, le 1er
+    """« À jour : 6 directions sur 7 ; il manque la direction DEE (IND-07, année 2025). »
+    when up to `NAMED_REST` directorates are behind (each named with what it has to report), else
+    « Sur les 7 directions qui ont des indicateurs à saisir, 3 sont à jour pour l’année 2025, le 1er
     semestre 2026 ou le 3ᵉ trimestre 2026, selon l’indicateur. »: the counts in digits like every count
     the summary computes, none opening the sentence; « les 7 qui ont… » when other directorates have
     nothing to fill, so that « 7 » does not contradict the eight directorates listed elsewhere."""
@@ -499,7 +501,22 @@ def completeness_headline(summary: Summary) -> str:
         directions += " qui ont des indicateurs à saisir"
     if complete == len(rows):
         return f"Les {directions} sont à jour{periods}."
-    return f"Sur les {directions}, {complete} {agreed(complete, 'est', 'sont')} à jour{periods}."
+    behind = [row for row in rows if not row.is_complete]
+    if len(behind) > NAMED_REST:
+        return f"Sur les {directions}, {complete} {agreed(complete, 'est', 'sont')} à jour{periods}."
+    whose = "la direction" if len(behind) == 1 else "les directions"
+    named = joined([f"{row.directorate.code} ({_missing_in_short(row)})" for row in behind])
+    among = f"sur les {len(rows)} qui ont des indicateurs à saisir" if others else f"sur {len(rows)}"
+    return f"À jour\u00a0: {counted(complete, 'direction')} {among}\u00a0; il manque {whose} {named}."
+
+
+def _missing_in_short(row: DirectorateCompleteness) -> str:
+    """« IND-07, année 2025 », « IND-04 et IND-06, 3ᵉ trimestre 2026 ; IND-12, année 2026 », or the
+    period alone past `NAMED_REST` codes for it (« année 2025 »: the table below lists them)."""
+    parts = []
+    for period, codes in _missing_by_period(row):
+        parts.append(f"{joined(codes)}, {period.label}" if len(codes) <= NAMED_REST else period.label)
+    return " ; ".join(parts)
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

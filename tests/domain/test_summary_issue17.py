@@ -122,7 +122,7 @@ def test_b13_counts_the_summary_computes_are_in_digits_and_never_open_a_sentence
     read = everything_read()
     assert "⚠ Rythme des comités : 2 alertes, voir le détail." in read["card"].split("\n")
     for where in ("card", "detail", "pdf"):
-        assert "Sur les 2 directions, 1 est à jour pour l’année 2025." in read[where], where
+        assert "À jour : 1 direction sur 2 ; il manque la direction DEE (RES, année 2025)." in read[where], where
     words = re.compile(r"\b(Une?|Deux|Trois|Quatre|Cinq|Six|Sept|Huit|Neuf|Dix|deux|trois|cinq|sept)\b (directions?|alertes?)")
     assert not any(words.search(text) for text in read.values())
 

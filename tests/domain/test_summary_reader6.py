@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.model import Scope
+from domain.summary.model import DirectorateInfo, Scope
 from domain.summary.report import report_html
 from domain.summary.report_pdf import _ReportPdf
+from domain.summary.wording import completeness_headline
 from tests.domain.test_summary_aggregation import DIRECTORATES as AGGREGATION_DIRECTORATES
 from tests.domain.test_summary_aggregation import contracts, rate
 from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, everything_read, plain, summary
@@ -80,3 +81,17 @@ def test_b6_the_value_cell_says_how_directorates_add_up_in_short_and_the_rules_n
     assert "Pondération : PART, par les marchés notifiés (MARCHES)." in rules
     assert "valeur de l’organisme" not in html
     assert "<br>total des directions</td>" in plain(report_html(summary()).decode("utf-8"))
+
+
+def test_b4_the_reports_line_names_the_few_directorates_behind_and_what_they_miss():
+    """« Sur les 7 directions qui ont des indicateurs à saisir, 6 sont à jour pour l’année 2025, le 1er
+    semestre 2026 ou le 3ᵉ trimestre 2026, selon l’indicateur. » was heavy, and named no one."""
+    for where, text in everything_read().items():
+        assert "À jour : 1 direction sur 2 ; il manque la direction DEE (RES, année 2025)." in text, where
+        assert "Sur les" not in text, where
+    # Directorates with nothing to fill: « 2 » counts those that have some, as said.
+    more = [*DIRECTORATES, DirectorateInfo("DSI", "Direction des systèmes d’information")]
+    shown = compute_summary(catalogue(), more, TODAY, scope=Scope.everything())
+    assert plain(completeness_headline(shown)) == (
+        "À jour : 1 direction sur les 2 qui ont des indicateurs à saisir ; il manque la direction DEE (RES, année 2025)."
+    )
