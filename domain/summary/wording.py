@@ -9,7 +9,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
+from domain.clock import DEFAULT_TIMEZONE, format_datetime_fr, format_day_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
@@ -152,7 +152,7 @@ def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
         parts.append(ALL_DIRECTORATES)
     if summary.axis_filter is not None:
         parts.append(f"axe {summary.axis_filter.value}")
-    parts.append(f"au {format_date_fr(summary.today)}")
+    parts.append(f"au {format_day_fr(summary.today)}")  # a situation at a date: no weekday
     return " · ".join(parts)
 
 

@@ -95,3 +95,10 @@ def test_b4_the_reports_line_names_the_few_directorates_behind_and_what_they_mis
     assert plain(completeness_headline(shown)) == (
         "À jour : 1 direction sur les 2 qui ont des indicateurs à saisir ; il manque la direction DEE (RES, année 2025)."
     )
+
+
+def test_c5_the_situation_is_at_a_date_without_its_weekday():
+    """« au dimanche 1er mars 2026 »: a situation at a date reads « au 1er mars 2026 »."""
+    for where, text in everything_read().items():
+        assert "Toutes les directions · au 1er mars 2026" in text, where
+        assert "au dimanche" not in text, where
