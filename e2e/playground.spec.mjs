@@ -370,8 +370,8 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.match(compact, /^Synthèse SPASER\nVille de Démoville · Toutes les directions · au /);
   const counts = cardCounts(compact);
   assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 24, `24 active demo indicators: ${JSON.stringify(counts)}`);
-  // Ten seconds to read: counters, chart, the few points needing attention, one line on the
-  // reports and the next meeting; the indicators one by one are in the detail.
+  // Ten seconds to read: counters, the few points needing attention, one line on the
+  // reports and the next meeting, then the chart; the indicators one by one are in the detail.
   assert.match(compact, /Points d’attention\n(?:.*\n){0,6}IND-12 Déchets de chantier valorisés\n/);
   // The others counted, or named when few (issue #17).
   assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Non renseignés?) : IND-\d+ \(.+\)\./);

@@ -87,25 +87,28 @@ def summary_card_content(
     timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
     extra_actions: Sequence[dict] = (),
 ) -> dict[str, Any]:
-    """The compact card: counts, chart, the few points that need attention, « Voir le détail »."""
+    """The compact card, read in ten seconds: counts, the few points that need attention, the
+    reports and the next meeting, then the chart (24 small bars before the points pushed them below
+    the fold), « Voir le détail »."""
     body: list[dict[str, Any]] = _title(summary, wording.TITLE)
     empty = wording.empty_text(summary)
     if empty:
         body.append(_text(f"⚠ {empty}", color=WARNING_COLOR))
     else:
         body.append(_headline(summary))
-        if chart_url:
-            body.append(
-                {
-                    "type": "Image",
-                    "url": chart_url,
-                    "altText": CHART_ALT_TEXT,
-                    "size": "Stretch",
-                    "msTeams": {"allowExpand": True},
-                }
-            )
         body.append(_attention(summary))
     body.append(_status_line(summary, timezone))
+    if chart_url and not empty:
+        body.append(
+            {
+                "type": "Image",
+                "url": chart_url,
+                "altText": CHART_ALT_TEXT,
+                "size": "Stretch",
+                "spacing": "Medium",
+                "msTeams": {"allowExpand": True},
+            }
+        )
     actions: list[dict[str, Any]] = []
     if summary.lines:
         detail = summary_command(summary.axis_filter, summary.directorate_filter, detail=True)

@@ -102,3 +102,12 @@ def test_c5_the_situation_is_at_a_date_without_its_weekday():
     for where, text in everything_read().items():
         assert "Toutes les directions · au 1er mars 2026" in text, where
         assert "au dimanche" not in text, where
+
+
+def test_b1_the_compact_card_puts_the_points_the_reports_and_the_next_meeting_before_the_chart():
+    """The chart's small bars came before the « Points d’attention »: an official scrolled to see what was wrong."""
+    body = summary_card_content(summary(), chart_url="https://bot.example/synthese/graphique.png")["body"]
+    kinds = [element.get("type") for element in body]
+    assert kinds[-1] == "Image" and kinds.count("Image") == 1
+    read = plain(texts_in(body[:-1]))
+    assert read.index("Points d’attention") < read.index("À jour : 1 direction sur 2")
