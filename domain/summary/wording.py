@@ -321,10 +321,22 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     snapshot = line.snapshot
     if snapshot.target is None:
         return "sans cible"
-    target = f"{line.show(snapshot.target)} en {snapshot.target_year}"
+    target = f"{line.show(snapshot.target)}{_per_period(line)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
     return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
+
+
+_PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " par trimestre"}
+
+
+def _per_period(line: IndicatorLine) -> str:
+    """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
+    value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
+    read as a year's; a share or a delay is no amount per period."""
+    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS:
+        return ""
+    return _PER_PERIOD.get(line.snapshot.frequency, "")
 
 
 def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:

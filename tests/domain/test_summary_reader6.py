@@ -5,13 +5,15 @@ spaces in the report where the chat has no-break ones."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
+from domain.indicators.periods import Frequency
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, Scope
 from domain.summary.report import report_html
 from domain.summary.report_pdf import _ReportPdf
-from domain.summary.wording import completeness_headline
+from domain.summary.wording import completeness_headline, target_text
 from tests.domain.test_summary_aggregation import DIRECTORATES as AGGREGATION_DIRECTORATES
 from tests.domain.test_summary_aggregation import contracts, rate
 from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, everything_read, plain, summary
@@ -111,3 +113,18 @@ def test_b1_the_compact_card_puts_the_points_the_reports_and_the_next_meeting_be
     assert kinds[-1] == "Image" and kinds.count("Image") == 1
     read = plain(texts_in(body[:-1]))
     assert read.index("Points d’attention") < read.index("À jour : 1 direction sur 2")
+
+
+def test_b10_the_target_of_a_quarterly_amount_reads_per_quarter():
+    """« 15 118 heures au 3ᵉ trimestre 2026, pour une cible de 20 000 heures en 2028 »: per quarter or per
+    year? The path compares the target with one quarter's value: it is per quarter."""
+    hours = replace(catalogue()[3], frequency=Frequency.QUARTERLY,
+                    values=(("2026-T2", "DCP", 100), ("2026-T2", "DEE", 100), ("2026-T3", "DCP", 160),
+                            ("2026-T3", "DEE", 160)))
+    share = replace(catalogue()[1], frequency=Frequency.QUARTERLY, values=(("2026-T3", "DCP", 12),))
+    shown = compute_summary([hours, share], DIRECTORATES, date(2026, 11, 2), scope=Scope.everything())
+    by_code = {line.code: line for line in shown.lines}
+    assert plain(target_text(by_code["HRS"], joined_to_value=True)) == "pour une cible de 400 heures par trimestre en 2028"
+    assert plain(target_text(by_code["PART"])) == "cible : 50 % en 2028"  # a share is no amount per quarter
+    html = plain(report_html(shown).decode("utf-8"))
+    assert "400 heures par trimestre en 2028" in html
