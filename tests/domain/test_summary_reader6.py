@@ -7,8 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from matplotlib.figure import Figure
+
 from domain.indicators.periods import Frequency
 from domain.summary.card import summary_card_content, summary_detail_card_content
+from domain.summary.chart import WIDE, _draw_progress, _progress_labels, _progress_rows
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, Scope
 from domain.summary.report import report_html
@@ -128,3 +131,14 @@ def test_b10_the_target_of_a_quarterly_amount_reads_per_quarter():
     assert plain(target_text(by_code["PART"])) == "cible : 50 % en 2028"  # a share is no amount per quarter
     html = plain(report_html(shown).decode("utf-8"))
     assert "400 heures par trimestre en 2028" in html
+
+
+def test_c4_the_chart_legend_names_the_rows_without_a_bar():
+    """The legend named the colours of the bars, not « non renseigné » nor « sans cible », shown without one."""
+    no_target = replace(catalogue()[1], code="NOT", target=None, target_year=None)
+    shown = compute_summary([*catalogue(), no_target], DIRECTORATES, TODAY, scope=Scope.everything())
+    rows = _progress_rows(shown)
+    axes = Figure(figsize=(WIDE.width_inches, 4)).add_axes((0.4, 0.3, 0.55, 0.6))
+    _draw_progress(axes, rows, _progress_labels(rows, WIDE), WIDE)
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "Sans barre\u00a0: non renseigné ou sans cible" in legend, legend
