@@ -91,7 +91,8 @@ def _aggregation_rule(rule: AggregationRule, lines: list[IndicatorLine]) -> str:
     text = _AGGREGATION_RULES[rule]
     if rule is AggregationRule.WEIGHTED_MEAN:
         weighted = [line for line in lines if line.responsible_count > 1 and line.aggregation is rule]
-        text += f" Pondération\u00a0: {' ; '.join(f'{line.code}, par {weighting_text(line)}' for line in weighted)}."
+        bases = f"{NO_BREAK_SPACE}; ".join(f"{line.code}, par {weighting_text(line)}" for line in weighted)
+        text += f" Pondération{NO_BREAK_SPACE}: {bases}."
     return text
 
 
@@ -528,7 +529,7 @@ def _missing_in_short(row: DirectorateCompleteness) -> str:
     parts = []
     for period, codes in _missing_by_period(row):
         parts.append(f"{joined(codes)}, {period.label}" if len(codes) <= NAMED_REST else period.label)
-    return " ; ".join(parts)
+    return " ; ".join(parts)
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
