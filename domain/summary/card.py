@@ -87,25 +87,28 @@ def summary_card_content(
     timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
     extra_actions: Sequence[dict] = (),
 ) -> dict[str, Any]:
-    """The compact card: counts, chart, the few points that need attention, « Voir le détail »."""
+    """The compact card, read in ten seconds: counts, the few points that need attention, the
+    reports and the next meeting, then the chart (24 small bars before the points pushed them below
+    the fold), « Voir le détail »."""
     body: list[dict[str, Any]] = _title(summary, wording.TITLE)
     empty = wording.empty_text(summary)
     if empty:
         body.append(_text(f"⚠ {empty}", color=WARNING_COLOR))
     else:
         body.append(_headline(summary))
-        if chart_url:
-            body.append(
-                {
-                    "type": "Image",
-                    "url": chart_url,
-                    "altText": CHART_ALT_TEXT,
-                    "size": "Stretch",
-                    "msTeams": {"allowExpand": True},
-                }
-            )
         body.append(_attention(summary))
     body.append(_status_line(summary, timezone))
+    if chart_url and not empty:
+        body.append(
+            {
+                "type": "Image",
+                "url": chart_url,
+                "altText": CHART_ALT_TEXT,
+                "size": "Stretch",
+                "spacing": "Medium",
+                "msTeams": {"allowExpand": True},
+            }
+        )
     actions: list[dict[str, Any]] = []
     if summary.lines:
         detail = summary_command(summary.axis_filter, summary.directorate_filter, detail=True)
@@ -177,12 +180,25 @@ def _attention(summary: Summary) -> dict[str, Any]:
                            spacing="Small"))
     rest = points.indicators[len(shown):]
     if wording.rest_is_named(len(rest)):
-        named = joined([wording.short_name(line) for line in rest])
-        items.append(_text(f"Également à suivre (voir le détail) : {named}.", size="Small", isSubtle=True))
+        items.append(_text(_named_rest(shown, rest), size="Small", isSubtle=True))
     elif rest:
         items.append(_text(f"… et {len(rest)} autres indicateurs à suivre : voir le détail.", size="Small",
                            isSubtle=True))
     return {"type": "Container", "separator": True, "spacing": "Medium", "items": items}
+
+
+def _named_rest(shown: Sequence[IndicatorLine], rest: Sequence[IndicatorLine]) -> str:
+    """« Aussi en retard : IND-14 (…). Non renseigné : IND-07 (…). »: the indicators left out of
+    the card, by status (one heading for a late and a not-reported one read as if both were late)."""
+    sentences = []
+    for status in (Status.LATE, Status.NOT_REPORTED):
+        group = [line for line in rest if line.status is status]
+        if not group:
+            continue
+        heading = wording.status_count_label(status, len(group))
+        heading = f"Aussi {heading}" if any(line.status is status for line in shown) else upper_first(heading)
+        sentences.append(f"{heading}\u00a0: {joined([wording.short_name(line) for line in group])}.")
+    return " ".join(sentences)
 
 
 def _status_line(summary: Summary, timezone: ZoneInfo | str) -> dict[str, Any]:

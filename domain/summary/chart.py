@@ -223,6 +223,12 @@ def _draw_progress(
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
         handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu pour la période mesurée"))
     handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
+    unbarred = [status for status in STATUS_ORDER
+                if any(line.status is status and line.progress_percent is None for line in lines)]
+    if unbarred:
+        # Without a bar, a row is « non renseigné » or « sans cible »: the legend names them too.
+        named = " ou ".join(wording.status_count_label(status, 1) for status in unbarred)
+        handles.append(Patch(facecolor="none", edgecolor="#9e9e9e", label=f"Sans barre : {named}"))
     legend_offset = (0.65 * 72) / (axes.get_window_extent().height or 1)
     # Centred on the figure, not on the bars: centred on them, the last column ran past the right edge
     # of the card's image (« Cible ( » cut).

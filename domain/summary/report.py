@@ -13,7 +13,7 @@ import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as html_escape
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr
@@ -23,7 +23,7 @@ from domain.summary import wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
-from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes
+from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 KEPT_TOGETHER_ROWS = 8
@@ -31,6 +31,12 @@ KEPT_TOGETHER_ROWS = 8
 MAX_ATTENTION_LINES = 8
 """Items per group on the first page; the rest is in the detail, so the page stays one page."""
 NOTHING_TO_FLAG = "Aucun point d’attention : tous les indicateurs sont renseignés et sur leur trajectoire."
+
+
+def escape(text: str) -> str:
+    """The text in HTML, typeset as the chat replies and the cards are (`unbreakable`: « 24 indicateurs »,
+    « 3 calculés » and « ↑ en hausse » never broken at their space)."""
+    return html_escape(unbreakable(text))
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from domain.summary.report import (
     value_cell,
     warning_messages,
 )
+from domain.text import unbreakable
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _PDF_FONT = "DejaVu"
@@ -64,6 +65,10 @@ class _ReportPdf(FPDF):
         self.add_font(_PDF_FONT, "I", _FONT_DIR / "DejaVuSans-Oblique.ttf")
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(15, 15, 15)
+
+    def normalize_text(self, text: str) -> str:
+        """Every text printed, typeset as the chat replies and the cards are (`unbreakable`)."""
+        return super().normalize_text(unbreakable(text))
 
     def footer(self) -> None:
         self.set_y(-11)

@@ -9,7 +9,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr
+from domain.clock import DEFAULT_TIMEZONE, format_datetime_fr, format_day_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
@@ -52,10 +52,10 @@ _PERIOD_RULE = (
     "renseignée."
 )
 _AGGREGATION_RULES = {
-    AggregationRule.SUM: "Somme des directions : les valeurs de la dernière période saisie par toutes les directions, "
+    AggregationRule.SUM: "Total des directions : les valeurs de la dernière période saisie par toutes les directions, "
     "additionnées.",
     AggregationRule.MEAN: "Moyenne des directions : la moyenne simple de leurs valeurs.",
-    AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée : une direction pèse d’autant plus que sa base est grande (par "
+    AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée des directions : une direction pèse d’autant plus que sa base est grande (par "
     "exemple ses kilomètres parcourus, pour une part de kilomètres), sur la même période ; une direction qui n’a "
     "pas saisi cette base n’est pas comptée.",
     AggregationRule.SINGLE: "Valeur unique : une seule valeur pour tout l’organisme.",
@@ -79,10 +79,21 @@ def rules_items(summary: Summary) -> list[str]:
         items.append(_STATUS_RULE)
     items.append(_PERIOD_RULE)
     shown = {line.aggregation for line in lines if line.responsible_count > 1}
-    items.extend(text for rule, text in _AGGREGATION_RULES.items() if rule in shown)
+    items.extend(_aggregation_rule(rule, lines) for rule in _AGGREGATION_RULES if rule in shown)
     if any(line.trend is not None for line in lines):
         items.append(_TREND_RULE)
     return items
+
+
+def _aggregation_rule(rule: AggregationRule, lines: list[IndicatorLine]) -> str:
+    """The rule, and for a weighted mean the base of each indicator (« Pondération : IND-23, par les
+    kilomètres parcourus par les véhicules de service (IND-22). »): the value cell says it in short."""
+    text = _AGGREGATION_RULES[rule]
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        weighted = [line for line in lines if line.responsible_count > 1 and line.aggregation is rule]
+        bases = f"{NO_BREAK_SPACE}; ".join(f"{line.code}, par {weighting_text(line)}" for line in weighted)
+        text += f" Pondération{NO_BREAK_SPACE}: {bases}."
+    return text
 
 
 CARD_RULES_TEXT = (
@@ -142,7 +153,7 @@ def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
         parts.append(ALL_DIRECTORATES)
     if summary.axis_filter is not None:
         parts.append(f"axe {summary.axis_filter.value}")
-    parts.append(f"au {format_date_fr(summary.today)}")
+    parts.append(f"au {format_day_fr(summary.today)}")  # a situation at a date: no weekday
     return " · ".join(parts)
 
 
@@ -237,11 +248,15 @@ def aggregation_text(line: IndicatorLine) -> str:
 
 
 def aggregation_sentence(line: IndicatorLine) -> str:
-    """« valeur de l’organisme : somme des directions »: `aggregation_text` as a line of its own says
-    what it describes (alone, « somme des directions » read as a stray fragment)."""
-    if line.aggregation is AggregationRule.SINGLE:
-        return "valeur de l’organisme : une seule valeur, non additionnée entre directions"
-    return f"valeur de l’organisme : {aggregation_text(line)}"
+    """« total des directions », « moyenne pondérée des directions »: how the directorates' values
+    make the indicator's, short under the value (« valeur de l’organisme : somme des directions » read
+    as jargon); the weighting base is named in the reading rules (`rules_items`)."""
+    rule = line.aggregation
+    if rule is AggregationRule.SINGLE:
+        return "une seule valeur pour l’organisme, non additionnée entre directions"
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        return "moyenne pondérée des directions"
+    return "total des directions" if rule is AggregationRule.SUM else "moyenne des directions"
 
 
 def weighting_text(line: IndicatorLine) -> str:
@@ -307,10 +322,22 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     snapshot = line.snapshot
     if snapshot.target is None:
         return "sans cible"
-    target = f"{line.show(snapshot.target)} en {snapshot.target_year}"
+    target = f"{line.show(snapshot.target)}{_per_period(line)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
     return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
+
+
+_PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " par trimestre"}
+
+
+def _per_period(line: IndicatorLine) -> str:
+    """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
+    value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
+    read as a year's; a share or a delay is no amount per period."""
+    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS:
+        return ""
+    return _PER_PERIOD.get(line.snapshot.frequency, "")
 
 
 def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
@@ -330,7 +357,10 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
         since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
         text = f"{text} depuis {since}"
     if trend.improved is not None and line.snapshot.target is not None:
-        if trend.improved:
+        if trend.improved and line.status is Status.LATE:
+            # « dans le bon sens » next to « En retard » read as a contradiction.
+            text += ", mais trop lentement pour la trajectoire"
+        elif trend.improved:
             text += ", dans le bon sens"
         elif line.status is Status.ON_TRACK:
             # « à l’inverse de l’objectif » next to « En bonne voie » read as a contradiction.
@@ -343,7 +373,7 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
 
 
 def progress_text(line: IndicatorLine) -> str:
-    """« 12 % du chemin parcouru vers la cible (50 % attendus pour 2025) »: how much of the way from the
+    """« 12 % du chemin parcouru vers la cible (la trajectoire prévoit 16,5 % pour 2025) »: how much of the way from the
     baseline to the target is covered, never « avancement de 12 % », which reads like the value; past
     the target, « cible dépassée » rather than « 204 % ». The card and the report read the same."""
     if line.progress_percent is None:
@@ -356,9 +386,16 @@ def progress_text(line: IndicatorLine) -> str:
         within = ""
         if line.status is Status.ON_TRACK and round(line.progress_percent) < expected:
             within = " ; écart inférieur à 1 % de la cible, donc toléré"
-        attended = agreed(expected, "attendu", "attendus")
-        text += f" ({_percent(expected)} {attended} {_measured_period(line.latest_period)}{within})"
+        text += f" (la trajectoire prévoit {_expected_on_path(line, expected)} {_measured_period(line.latest_period)}{within})"
     return text
+
+
+def _expected_on_path(line: IndicatorLine, expected_percent: int) -> str:
+    """« 19,8 % » (the value the path expects, as the late lines say it), or « 15 % du chemin » for
+    a count expected between two whole numbers: « 15 % attendus » read as an expected value."""
+    if line.expected_value is None or _between_counts(line):
+        return f"{_percent(expected_percent)} du chemin"
+    return expected_text(line)
 
 
 def _measured_period(period: Period | None) -> str:
@@ -371,7 +408,8 @@ def _measured_period(period: Period | None) -> str:
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
     """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026,
-    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (60 % attendus au 3ᵉ trimestre 2026) · ↑ en hausse »."""
+    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (la trajectoire prévoit 21,4 % au
+    2ᵉ trimestre 2026) · ↑ en hausse »."""
     head = value_text(line)
     if line.target_note is None and not line.is_stale:
         head = f"{head}, {target_text(line, joined_to_value=True)}"
@@ -446,7 +484,9 @@ def due_periods_text(summary: Summary) -> str:
 
 
 def completeness_headline(summary: Summary) -> str:
-    """« Sur les 7 directions qui ont des indicateurs à saisir, 6 sont à jour pour l’année 2025, le 1er
+    """« À jour : 6 directions sur 7 ; il manque la direction DEE (IND-07, année 2025). »
+    when up to `NAMED_REST` directorates are behind (each named with what it has to report), else
+    « Sur les 7 directions qui ont des indicateurs à saisir, 3 sont à jour pour l’année 2025, le 1er
     semestre 2026 ou le 3ᵉ trimestre 2026, selon l’indicateur. »: the counts in digits like every count
     the summary computes, none opening the sentence; « les 7 qui ont… » when other directorates have
     nothing to fill, so that « 7 » does not contradict the eight directorates listed elsewhere."""
@@ -474,7 +514,22 @@ def completeness_headline(summary: Summary) -> str:
         directions += " qui ont des indicateurs à saisir"
     if complete == len(rows):
         return f"Les {directions} sont à jour{periods}."
-    return f"Sur les {directions}, {complete} {agreed(complete, 'est', 'sont')} à jour{periods}."
+    behind = [row for row in rows if not row.is_complete]
+    if len(behind) > NAMED_REST:
+        return f"Sur les {directions}, {complete} {agreed(complete, 'est', 'sont')} à jour{periods}."
+    whose = "la direction" if len(behind) == 1 else "les directions"
+    named = joined([f"{row.directorate.code} ({_missing_in_short(row)})" for row in behind])
+    among = f"sur les {len(rows)} qui ont des indicateurs à saisir" if others else f"sur {len(rows)}"
+    return f"À jour\u00a0: {counted(complete, 'direction')} {among}\u00a0; il manque {whose} {named}."
+
+
+def _missing_in_short(row: DirectorateCompleteness) -> str:
+    """« IND-07, année 2025 », « IND-04 et IND-06, 3ᵉ trimestre 2026 ; IND-12, année 2026 », or the
+    period alone past `NAMED_REST` codes for it (« année 2025 »: the table below lists them)."""
+    parts = []
+    for period, codes in _missing_by_period(row):
+        parts.append(f"{joined(codes)}, {period.label}" if len(codes) <= NAMED_REST else period.label)
+    return " ; ".join(parts)
 
 
 def meeting_text(meeting: MeetingLike, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

@@ -228,9 +228,9 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
     line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8)
     # Reader 1, B6/C4: one form on the card and in the report, never « avancement de 12 % » (read as the value).
     # A fresh reader: « attendus à ce jour » while the path is computed for the period measured (2025).
-    assert plain(progress_text(line)) == "44 % du chemin parcouru vers la cible (44 % attendus pour 2025)"
+    assert plain(progress_text(line)) == "44 % du chemin parcouru vers la cible (la trajectoire prévoit 44 % du chemin pour 2025)"
     quarter = replace(line, latest_period=parse_period("2026-T3", Frequency.QUARTERLY))
-    assert plain(progress_text(quarter)) == "44 % du chemin parcouru vers la cible (44 % attendus au 3ᵉ trimestre 2026)"
+    assert plain(progress_text(quarter)) == "44 % du chemin parcouru vers la cible (la trajectoire prévoit 44 % du chemin au 3ᵉ trimestre 2026)"
 
 
 def test_the_chart_says_target_passed_in_words_rather_than_a_percentage_above_100():
@@ -249,7 +249,7 @@ def test_a_trend_says_which_way_only_the_status_says_whether_it_is_good():
     """Reader 1, B6: « ↑ en progrès » next to « En retard » read as a contradiction."""
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2.5)])], code="COT")
     assert line.status is Status.LATE and line.trend.improved
-    assert plain(trend_text(line, with_period=False)) == "↑ en hausse, dans le bon sens"
+    assert plain(trend_text(line, with_period=False)) == "↑ en hausse, mais trop lentement pour la trajectoire"
     assert "progrès" not in detail_text(line, compact=True)
 
 
@@ -296,7 +296,7 @@ def test_the_emissions_unit_is_written_in_words_with_no_reading_rule():
     summary = compute_summary([emissions], [DirectorateInfo("DCP")], date(2026, 3, 1), scope=EVERYONE)
     (line,) = summary.lines
     assert plain(value_text(line)) == "7 tonnes équivalent CO₂ en 2025"
-    assert plain(detail_text(line)).count("tonnes équivalent CO₂") == 2  # the value and the target
+    assert plain(detail_text(line)).count("tonnes équivalent CO₂") == 3  # the value, the expected value, the target
     assert not any("CO₂" in item for item in rules_items(summary))
 
 

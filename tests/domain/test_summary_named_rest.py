@@ -45,7 +45,7 @@ def card_text(count: int) -> str:
 
 def test_the_compact_card_names_the_few_indicators_it_leaves_out():
     text = card_text(MAX_ATTENTION_ITEMS + 2)
-    assert f"Également à suivre (voir le détail) : L03 ({LONG_LABEL} 03) et L04 ({LONG_LABEL} 04)." in text
+    assert f"Aussi en retard : L03 ({LONG_LABEL} 03) et L04 ({LONG_LABEL} 04)." in text
     assert "autres indicateurs" not in text
     assert "… et 4 autres indicateurs à suivre : voir le détail." in card_text(MAX_ATTENTION_ITEMS + 4)
 

@@ -113,7 +113,7 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     assert "Détail des indicateurs" not in first
     assert pages[1].startswith("Avancement vers la cible")  # the chart opens the detail, the tables follow
     assert "Détail des indicateurs" in " ".join(pages[1:])
-    assert "somme des directions" in " ".join(pages[1:])
+    assert "total des directions" in " ".join(pages[1:])
 
 
 def test_the_pdf_carries_the_logo_as_an_image():

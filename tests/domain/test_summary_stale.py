@@ -105,4 +105,4 @@ def test_directorates_up_to_date_are_counted_among_those_concerned():
     # « 6 directions à jour sur 7 » while 8 directorates exist: the 7 are those with indicators.
     both = indicator(directorates=("DRC", "DCP"), values=[("2025", "DRC", 160)])
     summary = compute_summary([both], DIRECTORATES, DECEMBER, scope=EVERYONE)
-    assert plain(completeness_headline(summary)) == "Sur les 2 directions, 1 est à jour pour l’année 2025."
+    assert plain(completeness_headline(summary)) == "À jour : 1 direction sur 2 ; il manque la direction DCP (IND-1, année 2025)."

@@ -45,12 +45,12 @@ def summarise(indicators, **options):
 def test_the_report_keeps_its_date_whole_in_the_pdf_the_html_the_card_and_the_chat():
     summary = summarise([indicator("A")])
     whole = f"6{NBSP}décembre{NBSP}2026"
-    assert scope_text(summary).endswith(f"au dimanche {whole}")
+    assert scope_text(summary).endswith(f"au {whole}")  # reader 6, C5: a situation at a date, no weekday
     assert whole in report_html(summary).decode()
     assert whole in json.dumps(summary_card_content(summary), ensure_ascii=False)
     assert whole in late_answer(summary)
     header = PdfReader(io.BytesIO(report_pdf(summary))).pages[0].extract_text().split("\n")
-    assert any("dimanche 6 décembre 2026" in line.replace(NBSP, " ") for line in header), header
+    assert any("au 6 décembre 2026" in line.replace(NBSP, " ") for line in header), header
 
 
 def test_indicators_due_for_different_periods_are_not_said_due_for_one():
