@@ -177,20 +177,11 @@ scenario('the lead adds a directorate through the dialog and lists it', '06-add-
   assert.match(replies.at(-1), /Direction de la commande publique \(DCP\)/);
 });
 
-/** The coming Friday in words (« vendredi 11 décembre 2026 »): a reminder names its day in full. */
-function nextFridayInWords(today = new Date()) {
-  const friday = new Date(today);
-  friday.setDate(today.getDate() + ((12 - today.getDay()) % 7 || 7));
-  const words = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(friday);
-  return words.replace(/^(\S+) 1 /, '$1 1er ').replace(/(\d|er) (?=\S+ \d{4}$)/, '$1\u00a0');
-}
-
 scenario('a proactive message sent through the stored reference reaches the chat', '07-proactive', async (chat) => {
   const skip = (await chat.botMessages()).length;
-  // Sent to the lead, who has no directorate: what a lead does before a committee, which it names
-  // (kind and day) as the members' reminders do, typeset as the bot writes (no-break spaces before
-  // « : » and between the day and its month).
-  const text = `Rappel\u00a0: vérifiez les indicateurs SPASER saisis par les directions avant le comité de pilotage du ${nextFridayInWords()}.`;
+  // A test message that names nothing: no committee, no date the bot does not know of (reader 6,
+  // A3: a reminder about a made-up committee read as a real one). Typeset as the bot writes.
+  const text = 'Message d’essai de l’assistant SPASER\u00a0: les messages qu’il envoie de lui-même vous parviennent.';
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },

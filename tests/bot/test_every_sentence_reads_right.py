@@ -58,13 +58,15 @@ async def test_the_counts_of_the_chat_and_cards_stay_with_their_word(runtime, ta
     assert f"sur 12{NBSP}mois" in plan and "12 mois" not in plan
 
 
-def test_the_lead_s_reminder_in_the_playground_names_the_committee():
-    """B7: « Rappel : vérifiez les indicateurs SPASER saisis par les directions avant le vendredi 11
-    décembre 2026. » did not say before which committee."""
+def test_the_playground_s_test_message_names_no_committee_that_does_not_exist():
+    """Reader 6, A3 (after B7): the e2e's proactive message named « le comité de pilotage du vendredi
+    11 décembre 2026 », a committee that exists nowhere: a test message names no committee nor day."""
     spec = (ROOT / "e2e" / "playground.spec.mjs").read_text(encoding="utf-8")
-    [text] = re.findall(r"const text = `(Rappel[^`]*)`;", spec)
+    [scenario] = re.findall(r"scenario\('a proactive message.*?\n\}\);", spec, re.DOTALL)
+    [text] = re.findall(r"const text = [`'](.*)[`'];", scenario)
 
-    assert "avant le comité de pilotage du ${nextFridayInWords()}." in text
+    assert text.startswith("Message d’essai")
+    assert not re.search(r"comité|COPIL|lundi|mardi|mercredi|jeudi|vendredi|\$\{", text), text
 
 
 def test_two_buttons_show_where_their_long_titles_differ():
