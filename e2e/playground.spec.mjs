@@ -447,13 +447,13 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
 
 scenario('the lead broadcasts to the COPIL: the official receives it, the lead gets the delivery report', '16-broadcast', async (chat) => {
   const text = 'Le bilan 2026 du SPASER sera présenté au prochain COPIL : merci de le lire avant la séance.';
-  await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du COPIL/);
+  await chat.say('diffuser un message au COPIL', /Quel message voulez-vous envoyer aux membres du comité de pilotage/);
   // The COPIL's members by default: the élu·es and the SPASER leads (the author excepted).
   const replies = await chat.say(text, /Voulez-vous envoyer ce message à Adele Vance \?/);
   // Found by its title: a reminder's report may arrive in the lead's chat meanwhile.
   const preview = replies.find((m) => m.startsWith('Aperçu de votre message'));
   assert.match(preview, /Adele Vance/);
-  assert.match(preview, /Envoi à :\nmembres du COPIL/);
+  assert.match(preview, /Envoi à :\nmembres du comité de pilotage/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore ouvert de conversation avec l’assistant/);
   await chat.say('oui', /Envoi en cours à Adele Vance /);
