@@ -78,11 +78,26 @@ def test_two_buttons_show_where_their_long_titles_differ():
     titles = [action["title"] for action in choice_card([(social, "a"), (green, "b"), (amount, "c")])["actions"]]
 
     assert titles == [
-        f"IND-02 — …{NBSP}une considération sociale",
+        f"IND-02 — …{NBSP}au moins une considération sociale",
         f"IND-01 — …{NBSP}une considération environnementale",
-        "IND-24 — Part des marchés notifiés avec une…",
+        f"IND-24 — …{NBSP}une considération sociale, en montant",
     ]
     assert all(len(title) <= len("IND-01 — ") + 40 for title in titles)
+
+
+def test_two_buttons_that_differ_early_show_what_each_counts_not_their_shared_start():
+    """Reader 6, B11: « IND-24 — Part des marchés notifiés avec une… » and « IND-02 — Part des
+    marchés notifiés comportant au… »: the cut hid what tells them apart."""
+    social = IndicatorName("IND-02", "Part des marchés notifiés comportant au moins une considération sociale")
+    amount = IndicatorName("IND-24", "Part des marchés notifiés avec une considération sociale, en montant")
+    shared_end = IndicatorName("IND-30", "Part des marchés notifiés passés par la centrale, en montant")
+    alike = IndicatorName("IND-31", "Part des marchés notifiés passés par le groupement, en montant")
+
+    titles = [action["title"] for action in choice_card([(amount, "a"), (social, "b")])["actions"]]
+    alike_titles = [action["title"] for action in choice_card([(shared_end, "a"), (alike, "b")])["actions"]]
+
+    assert titles == [f"IND-24 — …{NBSP}une considération sociale, en montant", f"IND-02 — …{NBSP}au moins une considération sociale"]
+    assert alike_titles[0] != alike_titles[1] and not any("Part des" in title for title in alike_titles), alike_titles
 
 
 async def test_an_up_to_date_directorate_is_not_told_of_one_period(runtime, talk):
