@@ -241,7 +241,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         return await step.prompt(
             "directorate",
             PromptOptions(
-                prompt=MessageFactory.text("Pour quelle direction ? (directions ayant des indicateurs à renseigner)"),
+                prompt=MessageFactory.text("Pour quelle direction ? Voici celles qui ont des indicateurs à renseigner."),
                 retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (par exemple DCP)."),
                 choices=choices,
                 style=ListStyle.hero_card,
@@ -362,7 +362,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             "comment",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Un commentaire sur {item.code} ({value_text}) ? (facultatif : tapez « aucun » si vous n’en avez pas)"
+                    f"Un commentaire sur {item.code} ({value_text}) ? Il est facultatif : tapez « aucun » si vous n’en avez pas."
                 )
             ),
         )

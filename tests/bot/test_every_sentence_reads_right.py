@@ -155,3 +155,18 @@ def test_a_member_is_asked_courteously_to_attend():
 
     assert "Vous êtes membre de ce comité : votre présence est attendue le vendredi 12 mars 2027 à 14 h 00." in said
     assert "soyez" not in said
+
+
+def test_no_question_is_followed_by_a_hint_in_brackets():
+    """Reader 6, B8: « Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard »…) », « Un
+    commentaire sur IND-01 (64,5 %) ? (facultatif : …) »: the hint is a sentence of its own."""
+    hint = re.compile(r"\?[ \u00a0]\((?!\?)")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("bot", "dialogs", "domain", "scheduler", "storage")
+        for path in (ROOT / folder).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if hint.search(line) and not re.search(r"\br[f]?[\"']|re\.compile", line)
+    ]
+
+    assert found == []
