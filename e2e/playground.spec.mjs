@@ -232,7 +232,8 @@ scenario('the contributor updates three indicators by chat; a typo is explained 
   assert.equal(saved.length, 1, 'what was saved heads the next question: one message');
   assert.match(saved[0], /^Enregistré : 8 400 heures pour IND-03\.\n\(4\/10\) IND-04 — /);
   const cancelled = await contributor.say('annuler', /^Saisie arrêtée/);
-  assert.deepEqual(cancelled, ['Saisie arrêtée : seules les valeurs que vous avez confirmées sont enregistrées.']);
+  // What was saved and what is left (reader 6, B9), not only « Saisie arrêtée ».
+  assert.deepEqual(cancelled, ['Saisie arrêtée. Trois valeurs enregistrées (IND-01, IND-02 et IND-03). Sept indicateurs restent à renseigner.']);
 });
 
 /** What the contributor types in the form for the seven indicators left after the chat. */
