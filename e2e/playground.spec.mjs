@@ -269,7 +269,7 @@ scenario('the lead reads the history of an indicator: who entered what, when, wi
   assert.match(history, /3ᵉ trimestre 2026, direction DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d’insertion »/);
   assert.match(history, /2ᵉ trimestre 2026, direction DCP : .*, par Nadia Benali le /, 'the demo history is kept');
   const [refusedValue] = await chat.say('historique de IND-05', /Historique des saisies/);
-  assert.match(refusedValue, /(?<!A)année 2025, direction DCP : 38 %, par Megan Bowen/);
+  assert.match(refusedValue, /Année 2025, direction DCP : 38 %, par Megan Bowen/);
   assert.doesNotMatch(refusedValue, /140/, 'the refused form saved nothing');
 });
 

@@ -170,3 +170,15 @@ def test_no_question_is_followed_by_a_hint_in_brackets():
     ]
 
     assert found == []
+
+
+async def test_a_line_of_the_form_starts_with_a_capital(runtime, talk, tmp_path):
+    """Reader 6, B10: « année 2025 · en euros (€) · dernière valeur : … » under « IND-04 — … »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    contributor = demo_person(Role.CONTRIBUTOR)
+    card = card_of(await talk(contributor.aad_object_id, contributor.name).say("formulaire des indicateurs"))
+
+    lines = re.findall(r'"text": "([^"]*· en [^"]*)"', json.dumps(card, ensure_ascii=False))
+
+    assert any(line.startswith("Année ") for line in lines), lines
+    assert not [line for line in lines if line[0].islower()], lines
