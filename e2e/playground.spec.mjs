@@ -194,7 +194,7 @@ scenario('a proactive message sent through the stored reference reaches the chat
 
 scenario('the lead registers a contributor and an official by chat', '08-register-people', async (chat) => {
   await chat.say(`affecter ${CONTRIBUTOR.email} contributrice ${CONTRIBUTOR.directorate}`,
-    new RegExp(`${CONTRIBUTOR.email} est contributeur·rice pour la direction ${CONTRIBUTOR.directorate}\\.`));
+    new RegExp(`${CONTRIBUTOR.email} a désormais le rôle « contributeur·rice » pour la direction ${CONTRIBUTOR.directorate}\\.`));
   await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle « élu·e ou directeur·rice »`));
 });
 

@@ -41,7 +41,8 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     contributor = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP")))
     official = plain(texts(await lead.say("affecter helene@example.com élue")))
 
-    assert "est contributeur·rice pour la direction DCP." in contributor
+    # Reader 6, B11: one form for every role.
+    assert "a désormais le rôle « contributeur·rice » pour la direction DCP." in contributor
     assert "Son rôle s’appliquera dès son premier message à l’assistant." in contributor
     assert (
         "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez "
