@@ -311,3 +311,13 @@ def directorate_title(code: str, name: str = "") -> str:
     if fold(name).startswith("direction"):
         return f"{name} ({code})"
     return f"Direction {code} ({name})"
+
+
+def directorate_introduced(code: str, name: str) -> str:
+    """« direction de la commande publique (**DCP**) », the form a directorate is introduced by in a
+    sentence (`directorate_title` in lower case, the code in bold), never « direction DCP (Direction
+    de la commande publique) »."""
+    title = directorate_title(code, name)
+    if title.endswith(f"({code})"):
+        return lower_first(title.replace(f"({code})", f"(**{code}**)"))
+    return lower_first(title.replace(f"Direction {code}", f"Direction **{code}**", 1))

@@ -171,7 +171,7 @@ scenario('the lead adds a directorate through the dialog and lists it', '06-add-
   // The demo organisation (run.sh) already has DCP, DPB, DRC, DSI, DMOB, DRH and DEE.
   await chat.say('ajouter une direction', /Quel est le code court de la direction/);
   await chat.say('DAJ', /Quel est le nom complet de la direction DAJ/);
-  await chat.say('Direction des affaires juridiques', /La direction DAJ \(Direction des affaires juridiques\) est enregistrée/);
+  await chat.say('Direction des affaires juridiques', /La direction des affaires juridiques \(DAJ\) est enregistrée/);
   const replies = await chat.say('lister les directions', /Directions enregistrées/);
   assert.match(replies.at(-1), /Direction des affaires juridiques \(DAJ\)/);
   assert.match(replies.at(-1), /Direction de la commande publique \(DCP\)/);
