@@ -182,3 +182,13 @@ async def test_a_line_of_the_form_starts_with_a_capital(runtime, talk, tmp_path)
 
     assert any(line.startswith("Année ") for line in lines), lines
     assert not [line for line in lines if line[0].islower()], lines
+
+
+async def test_the_help_speaks_of_a_guided_entry_only_to_who_can_start_one(runtime, talk):
+    """Reader 6, B13: a person with no role read « Pendant une saisie guidée, tapez « annuler »… »."""
+    await seed(runtime)
+    stranger = plain(texts(await talk("stranger-aad", "Paul Inconnu").say("aide")))
+    contributor = plain(texts(await talk("nadia-aad", "Nadia Benali").say("aide")))
+
+    assert "saisie guidée" not in stranger and "qui doit adopter un SPASER ?" in stranger
+    assert "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment." in contributor
