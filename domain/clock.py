@@ -97,16 +97,16 @@ def local_datetime(day: date, wall_time: time, zone: ZoneInfo | str = DEFAULT_TI
 
 def format_date_fr(day: date) -> str:
     """`jeudi 1er octobre 2026`: babel's French names (never the OS locale), with the ordinal « 1er »
-    French writes for the first day of a month, which CLDR patterns cannot say; a no-break space keeps
-    the day with its month."""
-    pattern = "EEEE d'er\u00a0'MMMM y" if day.day == 1 else "EEEE d\u00a0MMMM y"
+    French writes for the first day of a month, which CLDR patterns cannot say; no-break spaces keep
+    the day, its month and its year on one line (« 6 décembre 2026 » never splits)."""
+    pattern = "EEEE d'er\u00a0'MMMM\u00a0y" if day.day == 1 else "EEEE d\u00a0MMMM\u00a0y"
     return format_date(day, pattern, locale=DATE_LOCALE)
 
 
 def format_day_fr(day: date) -> str:
     """`1er octobre 2026`, `3 avril 2027`: the date without its weekday (« le 3 avril 2027 tombe un
     samedi »)."""
-    pattern = "d'er\u00a0'MMMM y" if day.day == 1 else "d\u00a0MMMM y"
+    pattern = "d'er\u00a0'MMMM\u00a0y" if day.day == 1 else "d\u00a0MMMM\u00a0y"
     return format_date(day, pattern, locale=DATE_LOCALE)
 
 

@@ -123,6 +123,10 @@ NON_BREAKING_HYPHEN = "\u2011"
 _ARTICLE_NUMBER = re.compile(r"\b((?:[LRD]|[Aa]rt)\.[ \u00a0]|[LRD](?=\d{3}))(\d+(?:[-\u2011]\d+)*)")
 """« L. 2113-12 », « art. 35 », and « L2113-12 » as Légifrance also writes it."""
 _NUMERO_SPACE = re.compile(r"(?<=\bn°) (?=\d)")
+_MONTH_YEAR_SPACE = re.compile(
+    r"\b((?i:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)) (?=\d{4}\b)"
+)
+"""« décembre 2026 »: a month and its year stay on one line, as a day stays with its month."""
 _ARROW_SPACE = re.compile(r"(?<=[↑↓→↗↘]) ")
 _NOT_COUNTED = r"(?:à|a|au|aux|avec|dans|de|des|du|en|est|et|ont|ou|par|pour|que|qui|sont|sur|le|la|les)\b|[dlnsj]’"
 NUMBER_BEFORE_WORD = re.compile(
@@ -140,8 +144,8 @@ saisir »), and a number followed by a small word that counts nothing (« de 1 �
 def unbreakable(text: str | None) -> str:
     """What must stay on one line, joined: « L. 2113‑12 » and « art. 35 » (a no-break space after the
     abbreviation, a non-breaking hyphen inside the number), a number and the word it counts
-    (« 12 derniers mois », « 11 autres indicateurs »: `NUMBER_BEFORE_WORD`), « n° 3 » and an arrow with
-    its word (« ↑ en hausse »). Applied to every reply the bot sends, texts and cards
+    (« 12 derniers mois », « 11 autres indicateurs »: `NUMBER_BEFORE_WORD`), « n° 3 », a month and its
+    year (« décembre 2026 ») and an arrow with its word (« ↑ en hausse »). Applied to every reply the bot sends, texts and cards
     (`bot.teams_text`), so that the catalogue's labels and every computed count are joined too."""
     text = _ARTICLE_NUMBER.sub(
         lambda found: found.group(1).replace(" ", NO_BREAK_SPACE) + found.group(2).replace("-", NON_BREAKING_HYPHEN),
@@ -149,6 +153,7 @@ def unbreakable(text: str | None) -> str:
     )
     text = _ARROW_SPACE.sub(NO_BREAK_SPACE, text)
     text = _NUMERO_SPACE.sub(NO_BREAK_SPACE, text)
+    text = _MONTH_YEAR_SPACE.sub(lambda found: found.group(1) + NO_BREAK_SPACE, text)
     return NUMBER_BEFORE_WORD.sub(lambda found: found.group(1) + NO_BREAK_SPACE, text)
 
 
@@ -321,3 +326,8 @@ def directorate_introduced(code: str, name: str) -> str:
     if title.endswith(f"({code})"):
         return lower_first(title.replace(f"({code})", f"(**{code}**)"))
     return lower_first(title.replace(f"Direction {code}", f"Direction **{code}**", 1))
+
+
+def as_sentence(text: str) -> str:
+    """An item of a list written alone ends its sentence, unless a quotation it ends with did."""
+    return text if text.rstrip(" \u00a0»").endswith((".", "!", "?", "…")) else f"{text}."

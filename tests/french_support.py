@@ -46,6 +46,7 @@ CHECKS: dict[str, re.Pattern[str]] = {
     "ordinary space inside « guillemets »": re.compile(r"« | »"),
     "ordinary space in an hour « 14 h 00 »": re.compile(r"\d h \d\d"),
     "ordinary space between a day and its month": re.compile(r"(?:\b\d|\d\d|1er) " + MONTHS),
+    "ordinary space between a month and its year « décembre 2026 »": re.compile(MONTHS + r" \d{4}\b"),
     "ordinary space after « n° »": re.compile(r"\bn° "),
     "ordinary space or hyphen in an article reference « L. 2113‑12 »": re.compile(
         r"\b(?:[LRD]|[Aa]rt)\. \d|\b(?:[LRD]|[Aa]rt)\.[ \u00a0]\d+-\d|\b[LRD]\d{3,}-\d"

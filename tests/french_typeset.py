@@ -1,7 +1,7 @@
 """Apply the mechanical part of the house typography to the user-facing literals that
 tests/french_support.py finds: ’ for a straight apostrophe between letters, U+00A0 for the ordinary
-space before « : ; ? ! % € », inside « guillemets », in « 14 h 00 » and
-between a day and its month, U+202F between digit groups, and what `domain.text.unbreakable` joins
+space before « : ; ? ! % € », inside « guillemets », in « 14 h 00 », between a day and its month
+and between a month and its year (« 6 décembre 2026 »), U+202F between digit groups, and what `domain.text.unbreakable` joins
 (« L. 2113‑12 », « ↑ en progrès », a number and the word it counts: « 12 mois », « 11 autres »). Only the text outside f-string
 replacement fields is touched; plurals and inclusive wording stay a writer's job (the scan test
 names them).

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.clock import DEFAULT_TIMEZONE, SchedulingError, load_timezone, require_aware
+from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_day_fr, load_timezone, require_aware
 from domain.text import agreed, counted
 
 
@@ -164,6 +164,9 @@ class CadenceWarning:
     count: int
     min_per_year: int
     max_per_year: int
+    next_planned: date | None = None
+    """The local day of the next planned meeting of that committee, if any: « aucune réunion
+    enregistrée au cours des 12 derniers mois » alone would hide a meeting coming soon."""
 
 
 def shift_years(day: date, years: int) -> date:
@@ -230,10 +233,13 @@ def check_cadence(
         CadenceWindow.PAST: (shift_years(today, -1), today),
     }
     counts = dict.fromkeys(window_bounds, 0)
+    next_planned: date | None = None
     for record in map(_as_record, meetings):
         if record.status is MeetingStatus.CANCELLED:
             continue
         local_day = record.starts_at.astimezone(zone).date()
+        if record.status is MeetingStatus.PLANNED and local_day >= today:
+            next_planned = min(next_planned or local_day, local_day)
         for window, (start, end) in window_bounds.items():
             if start <= local_day < end:
                 counts[window] += 1
@@ -255,6 +261,7 @@ def check_cadence(
                 count=count,
                 min_per_year=committee_type.min_per_year,
                 max_per_year=committee_type.max_per_year,
+                next_planned=next_planned,
             )
         )
     return warnings
@@ -263,14 +270,16 @@ def check_cadence(
 def merged_cadence_message(committee_type: CommitteeType, warnings: Sequence[CadenceWarning]) -> str:
     """One sentence for a committee's warnings (past and coming 12 months), as read in a summary:
     « Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni
-    prévue dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an. »"""
+    prévue dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an. »; when
+    only the past is off and a meeting is planned: « … ; le prochain est prévu le 12 janvier 2027. »"""
     by_window = {warning.window: warning for warning in warnings if warning.kind is committee_type.kind}
     past, coming = by_window.get(CadenceWindow.PAST), by_window.get(CadenceWindow.COMING)
     if past and coming and past.count == coming.count == 0:
         facts = "aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue dans les 12 prochains mois"
     else:
         facts = " et ".join(_meetings_phrase(warning.count, warning.window) for warning in (past, coming) if warning)
-    return f"{committee_type.label} : {facts}, alors que {committee_type.cadence_clause()}."
+    planned = f" ; le prochain est prévu le {format_day_fr(past.next_planned)}" if past and past.next_planned and not coming else ""
+    return f"{committee_type.label} : {facts}, alors que {committee_type.cadence_clause()}{planned}."
 
 
 def committee_type_of(warning: CadenceWarning) -> CommitteeType:

@@ -195,7 +195,7 @@ def _moved_note(target: date, chosen: date, rules: _DayRules, obstacle: Callable
 
 def _day_and_month(day: date) -> str:
     """« 22 septembre », « 1er septembre »: the proposal's own date gives the weekday and the year."""
-    return format_day_fr(day).rsplit(" ", 1)[0]
+    return format_day_fr(day).rsplit("\u00a0", 1)[0]
 
 
 def _segment_middles(start: date, length_days: int, count: int) -> list[date]:

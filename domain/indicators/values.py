@@ -2,7 +2,7 @@
 (`domain.indicators.units`: the units and how a value is shown).
 
 Numbers are read by the Microsoft Recognizers Text shipped with botbuilder-dialogs
-(`recognizers_number`, `recognizers_number_with_unit`, French culture), not by hand. What they do
+(`recognizers_number`, French culture; built in `number_reading`), not by hand. What it does
 wrong, checked on the installed 1.0.2a2, and what this module does about it:
 
 - a no-break space (U+00A0, inserted by Teams/Word) splits `1 200` into two numbers, and a space
@@ -20,7 +20,8 @@ wrong, checked on the installed 1.0.2a2, and what this module does about it:
   with more digits are refused;
 - spelled numbers mixing several scale words are misread (`mille deux cent` → 100 200,
   `un million deux cent mille` → 100 000 200 000) and `douze et demi` gives 6: such inputs are
-  refused with a request to type digits, instead of saving a wrong value.
+  refused with a request to type digits, instead of saving a wrong value; so are fractions in
+  words (« trois quarts », « deux cinquièmes »).
 
 Values are `Decimal`: the recognizer resolves to a decimal string (`"1200,5"`), which converts
 exactly; amounts and percentages are compared with bounds and stored without binary rounding
@@ -97,7 +98,9 @@ _DIGIT_THEN_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])")
 _TONNE_ABBREVIATION = re.compile(r"(?<=\d) t\b", re.IGNORECASE)
 _MULTIPLIER_SUFFIX = re.compile(r"\d ?([kmgtb])$")
 _SCALE_WORDS = re.compile(r"\b(cent|mille|millions?|milliards?)\b")
-_FRACTION_WORDS = re.compile(r"\b(demie?s?|quarts?|tiers)\b", re.IGNORECASE)
+_FRACTION_WORDS = re.compile(r"\b(demie?s?|quarts?|tiers|[^\W\d_]+i[eè]mes?)\b", re.IGNORECASE)
+"""Fractions in words (« trois quarts », « deux cinquièmes », « un centième »): refused, as they are read
+unreliably (and those with an ordinal not at all: `number_reading`)."""
 _MULTIPLIED_EURO = re.compile(r"^(k|m|md|mds|g)(€|eur|euros?)(ht|ttc)?$")
 _LETTERS = re.compile(r"[^\W\d_]")
 _LETTER_O_FOR_ZERO = re.compile(r"(?<![^\W\d_])(?=[\dOo,.]*\d)(?=[\dOo,.]*[Oo])[\dOo]+(?:[,.][\dOo]+)*(?![^\W\d_])")
@@ -107,34 +110,16 @@ _EURO_MULTIPLIERS = frozenset({"k", "m"})
 
 @cache
 def _number_model():
-    """The French number model, built once: compiling its regexes takes seconds.
+    """The French number model, built once (`number_reading.number_model`: without the ordinal and
+    percentage models, nor the fractions spelled with an ordinal)."""
+    from domain.indicators.number_reading import number_model
 
-    Built as `NumberRecognizer(Culture.French).get_number_model()` registers it, without the
-    ordinal and percentage models that the recognizer would also compile (≈40 % of the time).
-    """
-    from recognizers_number.number.french.extractors import FrenchNumberExtractor
-    from recognizers_number.number.french.parsers import FrenchNumberParserConfiguration
-    from recognizers_number.number.models import NumberMode, NumberModel
-    from recognizers_number.number.parser_factory import AgnosticNumberParserFactory, ParserType
-
-    return NumberModel(
-        AgnosticNumberParserFactory.get_parser(ParserType.NUMBER, FrenchNumberParserConfiguration()),
-        FrenchNumberExtractor(NumberMode.PURE_NUMBER),
-    )
-
-
-@cache
-def _currency_model():
-    from recognizers_number_with_unit import NumberWithUnitRecognizer
-    from recognizers_text import Culture
-
-    return NumberWithUnitRecognizer(Culture.French).get_currency_model()
+    return number_model()
 
 
 def warm_up() -> None:
-    """Build the recognizers at start-up so that the first user does not wait for them."""
+    """Build the recognizer at start-up so that the first user does not wait for it."""
     _number_model().parse("1")
-    _currency_model().parse("1 €")
 
 
 def parse_value(text: str, unit: Unit) -> Decimal:
@@ -185,7 +170,7 @@ def parse_value(text: str, unit: Unit) -> Decimal:
             f"« {quoted_input(text)} » a trop de chiffres ({MAX_SIGNIFICANT_DIGITS} chiffres significatifs au plus).",
             unit,
         )
-    _check_unit_words(leftover, span, cleaned, text, unit)
+    _check_unit_words(leftover, span, text, unit)
     value = _to_decimal(result.resolution.get("value") if result.resolution else None, text, unit)
     return validate_value(value, unit)
 
@@ -284,7 +269,7 @@ def _check_letter_o(text: str, unit: Unit) -> None:
     )
 
 
-def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: Unit) -> None:
+def _check_unit_words(leftover: str, span: str, text: str, unit: Unit) -> None:
     """The words around the number may only name the indicator's unit."""
     multiplier = _MULTIPLIER_SUFFIX.search(span)
     key = unit_key(leftover)
@@ -307,7 +292,7 @@ def _check_unit_words(leftover: str, span: str, cleaned: str, text: str, unit: U
             f"L’abréviation « {quoted_input(leftover)} » est ambiguë : écrivez par exemple 3 millions € ou 3 000 000 €.",
             unit,
         )
-    other_unit = next((UNIT_OF_WORD[k] for k in keys if k in UNIT_OF_WORD), None) or _foreign_currency(cleaned)
+    other_unit = next((UNIT_OF_WORD[k] for k in keys if k in UNIT_OF_WORD), None) or _foreign_currency(leftover)
     if other_unit is not None:
         named = other_unit.label if isinstance(other_unit, Unit) else f"monnaie « {other_unit} »"
         raise InvalidValue(
@@ -328,17 +313,14 @@ def _unknown_words(leftover: str, accepted: frozenset[str]) -> str:
     return " ".join(word for word in leftover.split() if unit_key(word) not in accepted) or leftover
 
 
-def _foreign_currency(cleaned: str) -> Unit | str | None:
-    """Name the currency when the recognizer finds one (`12 $` → Dollar) for the error message."""
-    with localcontext(_RECOGNIZER_CONTEXT):
-        results = _currency_model().parse(cleaned)
-    for result in results:
-        currency = (result.resolution or {}).get("unit")
-        if currency == "Euro":
-            return Unit.EURO
-        if currency and currency != "Cent":
-            return currency
-    return None
+def _foreign_currency(leftover: str) -> Unit | str | None:
+    """Name the currency the words around the number spell (`12 $` → Dollar) for the error message."""
+    from domain.indicators.number_reading import currency_named
+
+    currency = currency_named(leftover)
+    if currency == "Euro":
+        return Unit.EURO
+    return currency if currency != "Cent" else None
 
 
 def _to_decimal(resolved: str | None, text: str, unit: Unit) -> Decimal:

@@ -4,8 +4,9 @@ which directorates have not reported, what has reached its target."""
 from __future__ import annotations
 
 from domain.summary import wording
+from domain.summary.attention import not_reported_headings
 from domain.summary.model import IndicatorLine, Status, Summary
-from domain.text import agreed, counted
+from domain.text import agreed, as_sentence, counted
 
 MAX_LINES = 15
 
@@ -21,7 +22,7 @@ def late_answer(summary: Summary) -> str:
         parts.append(f"{agreed(len(late), 'Indicateur en retard sur sa trajectoire', 'Indicateurs en retard sur leur trajectoire')} ({len(late)}) :")
         parts += _listed(late, wording.late_text)
     if missing:
-        parts.append(f"{agreed(len(missing), 'Indicateur non renseigné', 'Indicateurs non renseignés')} pour la période attendue ({len(missing)}) :")
+        parts.append(f"{agreed(len(missing), *not_reported_headings(missing))} ({len(missing)}) :")
         parts += _listed(missing, wording.value_text)
     parts.append(
         "Tapez « directions en retard » pour savoir qui n’a pas encore saisi ses indicateurs, ou « synthèse » pour le "
@@ -48,9 +49,9 @@ def not_up_to_date_answer(summary: Summary) -> str:
     if not behind:
         return f"Toutes les directions sont à jour {wording.due_periods_text(summary)}."
     lines = [f"**Saisies manquantes** — {wording.completeness_headline(summary)}"]
-    lines += [
-        f"- **{row.directorate.code}** : {wording.completeness_sentence(row)} ; {wording.missing_sentence(row)}" for row in behind
-    ]
+    lines += _bulleted([
+        f"**{row.directorate.code}** : {wording.completeness_sentence(row)} ; {wording.missing_sentence(row)}" for row in behind
+    ])
     lines.append("Pour les relancer : « diffuser un message aux directions en retard ».")
     return "\n".join(lines)
 
@@ -59,7 +60,13 @@ def _listed(lines: list[IndicatorLine], describe) -> list[str]:
     """At most `MAX_LINES`, the others counted; when only a few are left (`wording.NAMED_REST`) they
     are listed too: their lines name them, with what a count would have hidden."""
     limit = len(lines) if wording.rest_is_named(len(lines) - MAX_LINES) else MAX_LINES
-    shown = [f"- **{line.snapshot.code}** {wording.short_title(line)} — {describe(line)}" for line in lines[:limit]]
+    shown = _bulleted([f"**{line.snapshot.code}** {wording.short_title(line)} — {describe(line)}" for line in lines[:limit]])
     if len(lines) > limit:
         shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
     return shown
+
+
+def _bulleted(items: list[str]) -> list[str]:
+    """A « - » list when there are several items; one item reads as a sentence, never as a list of
+    one bullet (as in the report: `report.listed`)."""
+    return [as_sentence(items[0])] if len(items) == 1 else [f"- {item}" for item in items]

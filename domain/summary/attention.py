@@ -58,6 +58,18 @@ def attention_points(summary: Summary) -> AttentionPoints:
     return AttentionPoints(late, not_reported, behind, cadence, _decisions(summary, late))
 
 
+def not_reported_headings(lines: tuple[IndicatorLine, ...] | list[IndicatorLine]) -> tuple[str, str]:
+    """The singular and plural heading of the indicators not reported, naming the period due when
+    they share one (« Indicateurs non renseignés pour l’année 2025 »), « pour les périodes
+    attendues » when they are due for different ones."""
+    periods = {line.due_period for line in lines if line.due_period is not None}
+    if len(periods) == 1:
+        where = f" pour {periods.pop().with_article()}"
+    else:
+        where = " pour les périodes attendues" if periods else ""
+    return f"Indicateur non renseigné{where}", f"Indicateurs non renseignés{where}"
+
+
 def _gap(line: IndicatorLine) -> float:
     """How far behind its path a late indicator is, in points of the way to its target: comparable
     whatever the unit (« avancement de 11 %, contre 38 % selon la trajectoire » is 27 points)."""

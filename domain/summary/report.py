@@ -20,10 +20,10 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr
 from domain.committees.messages import no_meeting_text
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import wording
-from domain.summary.attention import attention_points, cadence_alerts
+from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
-from domain.text import agreed, collation_key, joined, sorted_names, typographic_apostrophes
+from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 KEPT_TOGETHER_ROWS = 8
@@ -50,7 +50,7 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
             [wording.short_name(line) for line in points.late],
         ),
         _group(
-            ("Indicateur non renseigné pour la période attendue", "Indicateurs non renseignés pour la période attendue"),
+            not_reported_headings(points.not_reported),
             [f"{line.code} {wording.short_title(line)} — {wording.value_text(line)}" for line in points.not_reported],
             [wording.short_name(line) for line in points.not_reported],
         ),
@@ -79,11 +79,6 @@ def _group(
         more = f"… et {left} {'autre' if left == 1 else 'autres'} : voir le détail ci-après."
     heading = agreed(len(items), *headings)
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)
-
-
-def as_sentence(text: str) -> str:
-    """An item of a list written alone ends its sentence, unless a quotation it ends with did."""
-    return text if text.rstrip(" \u00a0»").endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def listed(items: Sequence[str]) -> list[str]:
@@ -304,7 +299,7 @@ def _html_indicators(summary: Summary) -> list[str]:
         for line in section.lines:
             value = "<br>".join(escape(part) for part in value_cell(line).split("\n"))
             parts.append(
-                f"<tr><td><b>{escape(line.code)}</b> {escape(wording.short_title(line))}</td>"
+                f"<tr><td><b>{escape(line.code)}</b> {escape(line.label)}</td>"
                 f"<td>{value}</td>"
                 f"<td>{escape(wording.target_text(line))}</td>"
                 f"<td>{escape(wording.progress_text(line))}</td>"

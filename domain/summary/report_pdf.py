@@ -196,7 +196,7 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
         table.row(("Indicateur", "Dernière valeur · tendance", "Cible · avancement", "Statut"))
         for line in section.lines:
             row = table.row()
-            row.cell(f"{line.code} {wording.short_title(line)}")
+            row.cell(f"{line.code} {line.label}")  # the full catalogue label: the legal reference stays
             row.cell("\n".join(part for part in (value_cell(line), wording.trend_text(line)) if part))
             row.cell("\n".join(part for part in (wording.target_text(line), wording.progress_text(line)) if part))
             row.cell(

@@ -56,6 +56,17 @@ _HISTORY_ASKED = re.compile(
 )
 """« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
 (« qui renseigne… », in the present, is who reports for a directorate)."""
+_PERSON_INTENTS = frozenset({"who_is_lead", "directorate_referent"})
+"""Intents naming who holds a role."""
+_ROLE_ASKED = re.compile(
+    r"\b(?:role|fonctions?|missions?|attributions?|recouvr\w*|consist\w*|a quoi (?:sert|servent)|en quoi|"
+    r"(?:il|elle|ils|elles|ca) (?:fai\w*|sert|servent) (?:a )?quoi|que (?:fai\w*|doi\w*)|implique\w*)\b"
+)
+_WHO_ASKED = re.compile(r"(?<!\bce )\bqui\b|\bnoms?\b|\b(?:la|quelle) personne\b|\bcontacter\b|\badresser\b")
+"""« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
+not who holds it, unless who is asked too."""
+_THEIR_ROLE = re.compile(r"\b(?:son|sa|ses|leurs?) (?:role|fonction|missions?|attributions?)\b")
+"""« le référent de ma direction, son rôle ? »: the role of someone else, not mine."""
 _GOING_WELL = re.compile(
     r"\b(?:va|vont|marchen?t?|avancen?t?|se passen?t?|fonctionnen?t?) (?:bien|plutot bien)\b|\bau vert\b"
     r"|\breussites?\b|\bpoints? forts?\b|\bsucces\b|\bbonnes? nouvelles?\b"
@@ -82,7 +93,7 @@ DEFINITION_TYPOS = 2
 """« defintion », « définiton »: the word typed fast, a letter or two off."""
 DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
-LAST_CLAUSE_CONFIDENCE = 0.8
+LAST_CLAUSE_CONFIDENCE = 0.6
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
 WEAK_KNOWLEDGE = 0.6
 SURE_CLAUSE = 0.8
@@ -180,6 +191,10 @@ class Understander:
                 intent = clause_intent
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
+        if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not _WHO_ASKED.search(folded):
+            intent = None
+        if intent is not None and intent[1].id == "whoami" and _THEIR_ROLE.search(folded):
+            intent = None
         if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None:

@@ -140,7 +140,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
     assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
-    assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")
+    assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")
     assert "- Deux messages envoyés\u00a0: Lucie Roux et Marc Lefèvre." in report and "- Aucun envoi en échec." in report
     assert "- Une personne injoignable. Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois. Faites-lui installer l’application" in report
     assert report.count("Hélène Dubois") == 1

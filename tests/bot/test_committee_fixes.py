@@ -28,7 +28,7 @@ async def test_a_past_date_in_the_plan_dialog_gets_one_message_the_reason(runtim
     replies = await lead.say("hier à 10h")
 
     assert [reply.text for reply in replies] == [
-        "Le dimanche 29 novembre 2026 à 10 h 00 est déjà passé. Indiquez une date à venir, par exemple "
+        "Le dimanche 29 novembre 2026 à 10 h 00 est déjà passé. Indiquez une date à venir, par exemple "
         "« le 12 mars à 14 h », « mardi prochain 10 h », « demain 15 h » ou « le 3/04 à 9 h 30 »."
     ]
 
@@ -53,7 +53,7 @@ async def test_moving_the_next_copil_takes_the_coming_one_when_two_are_planned(r
     question = texts(await lead.say("déplacer le prochain COPIL au 19 mars à 10h"))
     await lead.say("oui")
 
-    assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
+    assert "du vendredi 12 mars 2027 à 14 h 00 au **vendredi 19 mars 2027 à 10 h 00**" in question
     moved = await runtime.committees.repository.get_meeting(first.meeting.id)
     assert moved.starts_at == paris(2027, 3, 19, 10)
 
@@ -64,7 +64,7 @@ async def test_cancelling_the_next_copil_takes_the_coming_one(runtime, lead):
 
     question = texts(await lead.say("annuler le prochain COPIL"))
 
-    assert "J’annule le comité de pilotage du **vendredi 12 mars 2027 à 14 h 00**" in question
+    assert "J’annule le comité de pilotage du **vendredi 12 mars 2027 à 14 h 00**" in question
 
 
 async def test_moving_meeting_number_1_to_a_day_keeps_the_day_and_the_hour(runtime, lead):
@@ -72,7 +72,7 @@ async def test_moving_meeting_number_1_to_a_day_keeps_the_day_and_the_hour(runti
 
     question = texts(await lead.say("déplacer le comité n° 1 au 13 avril à 11h"))
 
-    assert "au **mardi 13 avril 2027 à 11 h 00**" in question
+    assert "au **mardi 13 avril 2027 à 11 h 00**" in question
 
 
 async def test_a_contributors_next_committee_is_her_comite_technique(runtime, talk, sqlite_database):
@@ -84,7 +84,7 @@ async def test_a_contributors_next_committee_is_her_comite_technique(runtime, ta
     answer = texts(await nadia.say("prochain comité"))
     asked_for_the_copil = texts(await nadia.say("prochain COPIL"))
 
-    assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
+    assert answer.startswith("Prochain comité technique\nDate : mardi 20 avril 2027 à 10 h 00")
     assert asked_for_the_copil.startswith("Prochain comité de pilotage")
 
 
@@ -111,7 +111,7 @@ async def test_the_year_plan_places_the_missing_copil_around_the_one_already_pla
 
     assert card.count("Comité de pilotage**") == 1
     copil_line = next(line for line in card.splitlines() if "Comité de pilotage**" in line)
-    assert any(month in copil_line for month in ("septembre 2027", "octobre 2027")), copil_line
+    assert any(month in copil_line for month in ("septembre\u00a02027", "octobre\u00a02027")), copil_line
     assert "Second comité de pilotage de l’année avec les élu·es." in card and "sur 2 prévus" not in card
 
 

@@ -66,12 +66,12 @@ async def test_contracts_without_environmental_consideration_are_listed_for_the_
     lead = chat(client)
     await send_file(lead, file_server, "single.json")
     answer = texts(await lead.say("marchés sans considération environnementale"))
-    assert "1\u00a0marché notifié à partir du samedi 22\u00a0août 2026 sans aucune considération environnementale" in answer
+    assert "1\u00a0marché notifié à partir du samedi 22\u00a0août\u00a02026 sans aucune considération environnementale" in answer
     # Reader 4, B8: the obligation depends on when the consultation was engaged, not on the notification.
     assert "vérifiez la date d’engagement de la consultation de chacun" in answer
     # Reader 1, B18: the obligation applies to consultations launched from that date, not to every notification.
     assert "dans chaque marché dont la consultation est engagée à partir de cette date" in answer.replace("\u00a0", " ")
-    assert "2026-101 — Impression des supports de communication (notifié le jeudi 10 septembre 2026, 45\u202f000\u00a0€\u00a0HT)" in answer
+    assert "2026-101 — Impression des supports de communication (notifié le jeudi 10 septembre 2026, 45\u202f000\u00a0€\u00a0HT)" in answer
 
 
 async def test_a_broken_file_imports_nothing_and_others_may_not_import(client, file_server):

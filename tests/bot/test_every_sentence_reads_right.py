@@ -39,8 +39,9 @@ def test_a_number_is_joined_to_the_word_it_counts_and_codes_years_and_ranges_are
     assert unbreakable("Proposition de calendrier sur 12 mois") == f"Proposition de calendrier sur 12{NBSP}mois"
     assert unbreakable("32,7 jours, 1\u202f334 tonnes") == f"32,7{NBSP}jours, 1\u202f334{NBSP}tonnes"
     for untouched in ("IND-14 Comités techniques", "2026-T3 ou 2026-T4", "l’année 2025 reste à saisir",
-                      "de 1 à 12", "Microsoft 365 a refusé", f"le 6{NBSP}décembre 2026 à 14{NBSP}h{NBSP}00"):
+                      "de 1 à 12", "Microsoft 365 a refusé", f"le 6{NBSP}décembre{NBSP}2026 à 14{NBSP}h{NBSP}00"):
         assert unbreakable(untouched) == untouched
+    assert unbreakable("le 6 décembre 2026") == f"le 6{NBSP}décembre{NBSP}2026", "a date stays whole"
     assert COUNTED in problems("Proposition de calendrier sur 12 mois")
     assert problems(f"Proposition de calendrier sur 12{NBSP}mois, IND-14 Comités, 2025 reste à saisir") == []
 

@@ -16,7 +16,7 @@ import pytest
 
 from bot.console import render_as_text
 from bot.demo import DEMO_PEOPLE, load_demo
-from domain.clock import format_date_fr, format_datetime_fr
+from domain.clock import format_date_fr, format_datetime_fr, format_day_fr
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.units import Unit
 from domain.indicators.values import InvalidValue, parse_value
@@ -144,11 +144,16 @@ def test_a_period_inside_a_sentence_is_written_out():
 
 
 def test_dates_are_written_by_babel_the_french_way():
-    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
-    assert format_date_fr(date(2027, 8, 13)) == "vendredi 13 août 2027"
+    """No-break spaces keep the day, its month and its year together: « 6 décembre / 2026 » across
+    two lines of the report's header read badly."""
+    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er\u00a0octobre\u00a02026"
+    assert format_date_fr(date(2027, 8, 13)) == "vendredi 13\u00a0août\u00a02027"
+    assert format_day_fr(date(2026, 12, 6)) == "6\u00a0décembre\u00a02026"
     assert format_datetime_fr(datetime(2027, 3, 12, 14, 5, tzinfo=ZoneInfo("Europe/Paris"))) == (
-        "vendredi 12 mars 2027 à 14 h 05"
+        "vendredi 12\u00a0mars\u00a02027 à 14\u00a0h\u00a005"
     )
+    assert unbreakable("le rapport de décembre 2026, Mai 2027") == "le rapport de décembre\u00a02026, Mai\u00a02027"
+    assert "ordinary space between a month and its year « décembre 2026 »" in problems("au 6\u00a0décembre 2026")
 
 
 TRANSCRIPT = os.environ.get("SPASER_FRENCH_TRANSCRIPT")

@@ -222,3 +222,20 @@ async def test_what_this_thing_is_asks_of_the_subject_named_before(talk, questio
     """« c'est quoi ce truc ? » after « on parle du COTECH à chaque réunion » went to the project team."""
     reply = texts(await talk().say(question))
     assert reply.split("\n")[0].startswith(f"**{title}")
+
+
+async def test_a_contract_change_says_where_to_look_and_stays_out_of_the_leads_queue(talk, runtime):
+    reply = texts(await talk("agent-aad", "Paul").say("Comment passer un avenant pour prolonger un marché de nettoyage ?"))
+    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "economie.gouv.fr/daj" in reply
+    assert "Source" not in reply
+    assert await runtime.knowledge.open_questions() == []
+
+
+async def test_the_role_of_someone_else_is_what_a_referent_does_not_who_i_am(talk):
+    reply = texts(await talk().say("le référent de ma direction, son rôle ?"))
+    assert "relais, dans sa direction" in reply and "Source" in reply
+
+
+async def test_one_meeting_a_year_with_everyone_gets_the_advised_rhythm(talk):
+    reply = texts(await talk().say("Une grande réunion par an avec tout le monde, c'est suffisant ?"))
+    assert "1 à 2\u00a0fois par an" in reply and "3 à 4" in reply and "Source" in reply

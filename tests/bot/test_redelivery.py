@@ -253,7 +253,7 @@ async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_
         await other_engine.dispose()
 
     assert sent.startswith("Envoi en cours à 3\u00a0destinataires")
-    assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3\u00a0destinataires)")
+    assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3\u00a0destinataires)")
     assert (broadcasts, deliveries) == (1, 3)
 
 

@@ -198,7 +198,7 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
     assert "remplace 40\u00a0%, conservé dans l’historique" in reply
     trail = texts(await lead.say("historique de IND-01"))
     assert "3\u1d49\u00a0trimestre 2026, direction DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
-    assert "3\u1d49\u00a0trimestre 2026, direction DCP : 40\u00a0% →\u00a042,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
+    assert "3\u1d49\u00a0trimestre 2026, direction DCP : 40\u00a0% →\u00a042,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail
     assert "« erreur de périmètre »" in trail
 
 

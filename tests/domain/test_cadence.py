@@ -82,7 +82,7 @@ def test_past_window_counts_held_and_planned_and_warns_below():
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
         # B4: « enregistrées dans l’assistant » (the catalogue may count committees too); B3: the range is a setting.
         "Comité technique\u00a0: 2\u00a0réunions enregistrées dans l’assistant au cours des 12\u00a0derniers mois, "
-        "alors que la cadence recommandée est de 3 à 4 par an."
+        "alors que la cadence recommandée est de 3 à 4 par an\u00a0; le prochain est prévu le 1er\u00a0juillet\u00a02026."
     )
 
 

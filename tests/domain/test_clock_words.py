@@ -31,8 +31,8 @@ def test_a_duration_counts_whole_weeks_in_weeks():
 
 
 def test_a_day_without_its_weekday_and_the_weekday_alone():
-    assert format_day_fr(date(2027, 4, 3)) == "3\u00a0avril 2027" and format_weekday_fr(date(2027, 4, 3)) == "samedi"
-    assert format_day_fr(date(2027, 4, 1)) == "1er\u00a0avril 2027"
+    assert format_day_fr(date(2027, 4, 3)) == "3\u00a0avril\u00a02027" and format_weekday_fr(date(2027, 4, 3)) == "samedi"
+    assert format_day_fr(date(2027, 4, 1)) == "1er\u00a0avril\u00a02027"
 
 
 def test_a_link_lasts_a_duration_said_in_words_until_a_time_or_a_day():

@@ -155,9 +155,23 @@ def test_spelled_numbers_with_several_scales_ask_for_digits(text: str) -> None:
     assert "chiffres" in error.message
 
 
-@pytest.mark.parametrize("text", ["douze et demi", "trois quarts", "un tiers"])
+@pytest.mark.parametrize(
+    "text", ["douze et demi", "trois quarts", "un tiers", "trois cinquièmes", "un centième", "vingt-deux deuxième"]
+)
 def test_fractions_in_words_ask_for_a_decimal_comma(text: str) -> None:
+    """« trois cinquièmes » was saved as 0,6 (of a percentage meant as 60 %), « vingt-deux deuxième » as 11."""
     assert refused(text, Unit.HOURS).problem is ValueProblem.SPELLED_OUT
+
+
+@pytest.mark.parametrize("text", ["vingt et un premier", "cent premier"])
+def test_a_number_followed_by_an_ordinal_is_not_read_as_the_number(text: str) -> None:
+    """« vingt et un premier » was saved as 21."""
+    assert refused(text, Unit.HOURS).problem is ValueProblem.UNKNOWN_WORDS
+
+
+@pytest.mark.parametrize(("text", "expected"), [("3/4", "0.75"), ("3 sur 4", "0.75"), ("trois sur quatre", "0.75")])
+def test_fractions_in_digits_or_with_sur_are_read(text: str, expected: str) -> None:
+    assert parse_value(text, Unit.HOURS) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
@@ -235,6 +249,12 @@ def test_bad_inputs_are_refused_with_the_reason(text: str, unit: Unit, problem: 
         ("12 $", Unit.EURO, "Dollar"),
         ("12 dollars", Unit.PERCENT, "Dollar"),
         ("12 £", Unit.EURO, "Livre"),
+        ("$12", Unit.EURO, "Dollar"),
+        ("environ 12 $", Unit.EURO, "Dollar"),
+        ("12 USD", Unit.HOURS, "Dollar États-Unis"),
+        ("12 francs suisses", Unit.EURO, "Franc Suisse"),
+        ("12 CHF", Unit.TONNES, "Franc Suisse"),
+        ("12 yens", Unit.COUNT, "Yen Japonais"),
     ],
 )
 def test_value_with_another_unit_is_refused(text: str, unit: Unit, named: str) -> None:

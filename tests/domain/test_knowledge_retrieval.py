@@ -331,3 +331,8 @@ def test_how_long_is_not_how_many(shipped):
 def test_two_names_of_one_thing_compared_ask_what_it_is(shipped, question, expected):
     """« clause d'insertion et clause sociale, c'est pareil ? » went to the clause-or-criterion entry."""
     assert shipped.answer(question).entry.id == expected
+
+
+@pytest.mark.parametrize("question", ["le SPASER est-il dans le CGCT ?", "le SPASER est-il dans le code général des collectivités territoriales ?"])
+def test_the_cgct_and_its_expansion_reach_the_legal_basis(shipped: KnowledgeBase, question: str) -> None:
+    assert shipped.answer(question).entry.id == "base-legale"

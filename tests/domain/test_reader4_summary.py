@@ -90,9 +90,9 @@ def test_a_list_of_names_ends_with_et():
 def test_one_late_indicator_is_said_in_the_singular():
     """Reader 5, A6: « Non renseignés pour la période attendue (1) : » for one indicator."""
     one = plain(late_answer(compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything())))
-    assert "Indicateur non renseigné pour la période attendue (1) :" in one
+    assert "Indicateur non renseigné pour l’année 2025 (1) :" in one
     two = plain(late_answer(compute_summary([indicator("A"), indicator("B")], DIRECTORATES, TODAY, scope=Scope.everything())))
-    assert "Indicateurs non renseignés pour la période attendue (2) :" in two
+    assert "Indicateurs non renseignés pour l’année 2025 (2) :" in two
 
 
 def nodes(node) -> list[dict]:

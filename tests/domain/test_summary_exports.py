@@ -133,7 +133,7 @@ def test_html_report_is_self_contained_with_the_card_content_and_the_comments():
     assert DRC_COMMENT.replace("'", "&#x27;") in html
     assert "Retard dû au renouvellement du marché &lt;voirie&gt; &amp; co." in html
     assert "<voirie>" not in html
-    assert "jeudi 2 avril 2026 à 10 h 00 (Hôtel de ville)" in html
+    assert "jeudi 2 avril 2026 à 10 h 00 (Hôtel de ville)" in html
 
 
 def test_pdf_report_has_the_same_content_and_the_comments():

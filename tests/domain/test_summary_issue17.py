@@ -147,13 +147,24 @@ def test_c19_how_the_directorates_values_add_up_is_said_in_a_sentence():
 
 
 def test_c20_an_indicator_has_one_short_title_on_the_chart_the_card_and_in_the_report():
-    """The chart left out « (articles L. 2113-12 et L. 2113-13) », the card and the report did not."""
+    """The chart left out « (articles L. 2113-12 et L. 2113-13) », the card and the report did not.
+    The report's detail table alone gives the full catalogue label: the committee's reference
+    document keeps the legal reference (the code in the same cell, outside any bracket)."""
     shown = summary()
     chart = [label.replace("\n", " ") for label in _progress_labels(_progress_rows(shown), WIDE)]
     assert "RES Nombre de marchés réservés" in chart
     for where, text in everything_read().items():
-        assert "Nombre de marchés réservés" in text and "articles L." not in text, where
+        assert "Nombre de marchés réservés" in text, where
+        assert "articles L." not in (text if where in ("card", "detail") else text.split("Axe ")[0]), where
     assert "RES (Nombre de marchés réservés)" in card_texts(summary_card_content(shown))
+
+
+def test_the_report_detail_table_gives_the_full_catalogue_label():
+    read = everything_read()
+    assert f"<td><b>RES</b> {RESERVED}</td>" in read["html"]
+    pdf = " ".join(read["pdf"].split("Axe ", 1)[1].split())
+    assert "RES Nombre de marchés réservés (articles L. 2113-12 et L. 2113-13)" in pdf
+    assert not re.search(r"\([^()]*\(", read["html"] + read["pdf"]), "no brackets inside brackets"
 
 
 def test_c21_a_list_of_one_item_is_a_sentence_not_a_single_bullet():

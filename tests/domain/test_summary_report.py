@@ -103,7 +103,7 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     first = pages[0]
     assert first.startswith("Ville de Montreuil-sur-Loire Synthèse SPASER Rapport pour le comité de pilotage")
     for heading in ("Points d’attention", "Indicateurs en retard (2)", "Directions en attente (2)",
-                    "Indicateur non renseigné pour la période attendue (1)", "Rythme des comités", "Décisions à prendre"):
+                    "Indicateur non renseigné pour l’année 2026 (1)", "Rythme des comités", "Décisions à prendre"):
         assert heading in first, heading
     assert "LATE Heures d’insertion — 101 heures en 2026, en deçà de la trajectoire, qui prévoit" in first
     # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.

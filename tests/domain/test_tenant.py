@@ -77,5 +77,5 @@ def test_the_cancellation_comment_writes_the_committee_in_lower_case_inside_its_
     meeting = MeetingView(1, CommitteeKind.COPIL, starts, None, None, None, None, MeetingStatus.PLANNED, 0, starts)
 
     assert event_comment(meeting, "Europe/Paris") == (
-        "Le comité de pilotage du vendredi 12\u00a0mars 2027 à 14\u00a0h\u00a000 est annulé."
+        "Le comité de pilotage du vendredi 12\u00a0mars\u00a02027 à 14\u00a0h\u00a000 est annulé."
     )

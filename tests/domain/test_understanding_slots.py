@@ -246,8 +246,77 @@ def test_what_goes_well_and_what_goes_badly_is_the_summary(understander, questio
             "le COPIL, qui doit y siéger ?",
             "copil",
         ),
+        # The request alone is fairly, not surely, about that entry: it still agrees with it.
+        (
+            "Les directions ont chacune leur liste de vœux après le séminaire ; sur quels principes "
+            "s'appuyer pour retenir nos indicateurs ?",
+            "indicateurs-choix",
+        ),
     ],
 )
 def test_a_request_agreeing_with_the_entry_ranked_first_answers_a_diluted_question(understander, question, entry_id):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Avenant de plus de 15 % sur un marché de travaux, c'est possible ?",
+        "Peut-on ajouter une clause de réexamen à un marché déjà notifié ?",
+        "Le prestataire réclame une rallonge : jusqu'où peut-on modifier un marché en cours ?",
+    ],
+)
+def test_changing_a_contract_under_way_is_a_neighbouring_subject(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.OUT_OF_SCOPE and understood.answer.entry.id == "hors-sujet-modification"
+
+
+def test_counting_a_contract_changed_several_times_stays_a_spaser_question(understander):
+    understood = understander.understand("Pour nos indicateurs, comment compter un marché modifié plusieurs fois ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "calcul-indicateurs-decp"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "le référent de ma direction, son rôle ?",
+        "Les référents des directions, leur rôle exact ?",
+        "Notre schéma prévoit un correspondant achats responsables dans chaque direction, mais ce que "
+        "recouvre cette fonction reste flou : vous pouvez m'expliquer ?",
+    ],
+)
+def test_what_a_role_does_is_the_knowledge_entry_not_who_holds_it(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "referent"
+
+
+def test_the_duties_of_a_directorates_referent_are_not_its_name(understander):
+    understood = understander.understand("Le référent de la direction des systèmes d'information, quelles sont ses attributions ?")
+    assert understood.intent is None or understood.intent.id != "directorate_referent"
+
+
+@pytest.mark.parametrize("question", ["qui est le référent de la DRH ?", "c'est qui le référent chez nous ?"])
+def test_who_holds_a_role_is_still_asked_of_the_data(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.INTENT and understood.intent.id == "directorate_referent"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("Est-ce le CGCT qui impose le SPASER ?", "base-legale"),  # the acronym of the code général des collectivités territoriales
+        ("Une grande réunion par an avec tout le monde, c'est suffisant ?", "comitologie"),
+        ("faut-il impliquer les élus ou c'est trop technique pour eux ?", "elus"),
+        ("Un référent par direction, la loi l'exige ou c'est juste une bonne pratique ?", "referent"),
+        ("On refond notre vieux schéma : quelles grandes parties y mettre ?", "structure"),
+        (
+            "Ma directrice affirme que seules les collectivités territoriales sont visées par l'obligation, elle a raison ?",
+            "acheteurs-concernes",
+        ),
+        ("Le maire attend que le schéma soit terminé pour s'y intéresser, c'est gênant ?", "elus"),
+    ],
+)
+def test_the_words_leads_and_elected_members_use_reach_their_entry(understander, question, entry_id):
     understood = understander.understand(question)
     assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry_id

@@ -206,8 +206,8 @@ def test_unknown_subdivision_and_bad_start_are_refused_in_french():
 
 
 def test_french_dates_are_written_out():
-    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
-    assert format_date_fr(date(2026, 8, 15)) == "samedi 15 août 2026"
+    assert format_date_fr(date(2026, 10, 1)) == "jeudi 1er octobre 2026"
+    assert format_date_fr(date(2026, 8, 15)) == "samedi 15 août 2026"
 
 
 def test_no_meeting_in_the_summer_break_without_a_school_holiday_zone():

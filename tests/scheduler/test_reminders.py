@@ -78,7 +78,7 @@ async def test_a_j1_reminder_in_the_dst_week_stays_at_14_00_local_time(sqlite_da
     await feature.jobs.close()
 
     texts = [text for _, text in reminders_received(connector)]
-    assert texts.count("Rappel : comité de pilotage du SPASER demain, le lundi 29 mars 2027 à 14 h 00") == 3
+    assert texts.count("Rappel : comité de pilotage du SPASER demain, le lundi 29 mars 2027 à 14 h 00") == 3
     assert sorted(conversations(connector)) == ["a:camille@ville.fr", "a:lucie@ville.fr", "a:marc@ville.fr"]
     assert people["lead"].role is Role.LEAD
 
@@ -142,7 +142,7 @@ async def test_a_reminder_missed_during_downtime_is_sent_late_while_its_meeting_
     members = await reminders_by_offset(feature, planned.meeting.id)
     assert (members[7].state, members[1].state) == (ReminderState.FANNED_OUT, ReminderState.SCHEDULED)
     # Sent late, on Monday 8th: the text counts from the day it is sent, not from the planned J-7.
-    assert [text for _, text in reminders_received(connector)] == ["Rappel : comité de pilotage du SPASER dans 4 jours, le vendredi 12 mars 2027 à 14 h 00"] * 3
+    assert [text for _, text in reminders_received(connector)] == ["Rappel : comité de pilotage du SPASER dans 4 jours, le vendredi 12 mars 2027 à 14 h 00"] * 3
 
 
 async def test_a_j1_reminder_for_a_monday_meeting_arrives_on_friday_and_says_when(sqlite_database, connector):
@@ -159,7 +159,7 @@ async def test_a_j1_reminder_for_a_monday_meeting_arrives_on_friday_and_says_whe
     await feature.jobs.close()
 
     texts = {text for _, text in reminders_received(connector)}
-    assert texts == {"Rappel : comité de pilotage du SPASER dans 3 jours, le lundi 15 mars 2027 à 10 h 00"}
+    assert texts == {"Rappel : comité de pilotage du SPASER dans 3 jours, le lundi 15 mars 2027 à 10 h 00"}
 
 
 async def test_downtime_past_the_meeting_sends_nothing(sqlite_database, connector):
@@ -261,7 +261,7 @@ async def test_moving_a_meeting_supersedes_its_reminders_and_tells_its_members(s
     new_jobs = [j for j in scheduler.job_ids() if j.startswith("reminder:")]
     assert all(":r1:" in j for j in new_jobs) and len(new_jobs) == 4 and set(new_jobs).isdisjoint(old_jobs)
     texts = [text for _, text in reminders_received(connector)]
-    assert len(texts) == 3 and all("déplacé au mardi 9 mars 2027 à 10 h 00" in t for t in texts)
+    assert len(texts) == 3 and all("déplacé au mardi 9 mars 2027 à 10 h 00" in t for t in texts)
     assert change.meeting.sequence == 1
     scheduler.shutdown()
     await feature.jobs.close()

@@ -54,13 +54,13 @@ async def test_officials_receive_the_summary_with_the_j7_reminder_of_a_copil_onc
     assert nothing_before == []
     assert sorted(c for c, _ in digests) == ["a:lucie@ville.fr", "a:marc@ville.fr"]
     assert digests[0][1].startswith(
-        "Synthèse SPASER avant le comité de pilotage du mercredi 20 janvier 2027 à 14 h 00\u00a0: 3 indicateurs, "
+        "Synthèse SPASER avant le comité de pilotage du mercredi 20 janvier 2027 à 14 h 00\u00a0: 3 indicateurs, "
     )
     assert digests[0][1].count(":") == 1, "one colon a sentence (issue 17: « … à 10 h 00 : 24 indicateurs : … »)"
     to_marc = cards_to(connector, "a:marc@ville.fr")  # the J-7 reminder and the summary, sent in the same drain
     [card] = [c for c in to_marc if c["body"][0]["text"].startswith("Voici la synthèse pour préparer")]
     assert len(to_marc) == 2
-    assert card["body"][0]["text"] == "Voici la synthèse pour préparer le comité de pilotage du mercredi 20 janvier 2027 à 14 h 00."
+    assert card["body"][0]["text"] == "Voici la synthèse pour préparer le comité de pilotage du mercredi 20 janvier 2027 à 14 h 00."
     assert any(e.get("type") == "Image" and "/synthese/" in e.get("url", "") for e in card["body"])
     assert len(await runtime.summary.repository.digests()) == 1
     assert await runtime.outbox.counts(SourceKind.DIGEST) == {"sent": 2}

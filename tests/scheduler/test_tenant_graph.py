@@ -191,7 +191,7 @@ async def test_an_organiser_mailbox_the_tenant_refuses_is_reported_to_the_lead(s
     await services.jobs.drain_outbox()
 
     (notice,) = lead_notices(connector)
-    assert notice.startswith("L’invitation Outlook du comité de pilotage du SPASER, le lundi 29 mars 2027")
+    assert notice.startswith("L’invitation Outlook du comité de pilotage du SPASER, le lundi 29 mars 2027")
     assert "consentement administrateur manquant pour l’agenda (permission Calendars.ReadWrite" in notice
     assert graph.events == {}
     await stop(services)
