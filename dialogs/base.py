@@ -59,6 +59,10 @@ class SpaserDialog(ComponentDialog):
             return interruption
         return await super().on_continue_dialog(inner_dc)
 
+    def cancel_message(self, inner_dc: DialogContext) -> str:
+        """What « annuler » answers; a dialog that saves as it goes says what it saved."""
+        return self.cancel_text
+
     async def _refuse_if_not_allowed(self, inner_dc: DialogContext) -> DialogTurnResult | None:
         person = current_person(inner_dc.context)
         if person is not None and person.role in self.allowed_roles:
@@ -72,7 +76,7 @@ class SpaserDialog(ComponentDialog):
             return None
         text = fold(TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text)
         if text in CANCEL_WORDS:
-            await inner_dc.context.send_activity(MessageFactory.text(self.cancel_text))
+            await inner_dc.context.send_activity(MessageFactory.text(self.cancel_message(inner_dc)))
             return await inner_dc.cancel_all_dialogs()
         if text in HELP_WORDS:
             await inner_dc.context.send_activity(

@@ -19,7 +19,7 @@ from domain.outbox import DeliveryState, Recipient, reasons_with_names
 from domain.text import agreed, counted, counted_in_words, fold, listed_names, plain_excerpt, shown, with_link_targets
 
 MAX_BROADCAST_LENGTH = 4000
-COMMITTEE_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
+COMMITTEE_NAMES = {CommitteeKind.COPIL: "comité de pilotage", CommitteeKind.COTECH: "comité technique"}
 LISTED_NAMES = 30
 PREVIEW_NAMES = 10
 _CODE = re.compile(r"\b[a-z0-9][a-z0-9_-]{0,31}\b")
@@ -100,7 +100,7 @@ class BroadcastAudience:
 
     @property
     def to_phrase(self) -> str:
-        """« aux membres du COPIL », « à la direction DCP »: the audience after "envoyer"."""
+        """« aux membres du comité de pilotage », « à la direction DCP »: the audience after "envoyer"."""
         if self.kind is AudienceKind.EVERYONE:
             return "à toutes les personnes enregistrées"
         if self.kind is AudienceKind.DIRECTORATES and len(self.directorates) == 1:

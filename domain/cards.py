@@ -97,10 +97,10 @@ TOPIC_ORDER = {
 }
 """What each role does most comes first."""
 LINES_PER_TOPIC = 2
-HELP_FOOTER = (
-    "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? ». "
-    "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment."
-)
+HELP_FOOTER = "Vous pouvez aussi me poser une question sur le SPASER, par exemple « qui doit adopter un SPASER ? »."
+CANCEL_HINT = "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment."
+GUIDED_ROLES = frozenset({Role.LEAD, Role.CONTRIBUTOR})
+"""Who can start a guided entry (the others read no word about « annuler »: reader 6, B13)."""
 
 
 def help_summary_line(topics: Iterable[str], role: Role | None) -> str:
@@ -153,5 +153,7 @@ def help_card(
                 "text": f"Et {counted(len(lines) - len(shown), 'autre commande', 'autres commandes')} : tapez « aide {HELP_TOPICS.get(name, fold(name))} ».",
             })
     footer = "Tapez « aide » pour revoir toutes les sections." if topic in topics else HELP_FOOTER
+    if role in GUIDED_ROLES and topic not in topics:
+        footer = f"{footer} {CANCEL_HINT}"
     body.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "spacing": "Medium", "text": footer})
     return card(body, [im_back(example, example) for example in examples])

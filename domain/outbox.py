@@ -92,12 +92,15 @@ class About:
     meeting_label: str
     """The committee's name as a title (« Comité de pilotage »)."""
     meeting_at: datetime
+    already_seen: tuple[str, ...] = ()
+    """A digest's: the people it was not sent to because they had received or read it that day."""
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"topic": self.topic.value, "meeting_id": self.meeting_id, "meeting_label": self.meeting_label,
-             "meeting_at": self.meeting_at.isoformat()}
-        )
+        data = {"topic": self.topic.value, "meeting_id": self.meeting_id, "meeting_label": self.meeting_label,
+                "meeting_at": self.meeting_at.isoformat()}
+        if self.already_seen:
+            data["already_seen"] = list(self.already_seen)
+        return json.dumps(data)
 
     @classmethod
     def from_json(cls, raw: str | None) -> About | None:
@@ -105,7 +108,7 @@ class About:
             return None
         data = json.loads(raw)
         at = datetime.fromisoformat(data["meeting_at"])
-        return cls(Topic(data["topic"]), data["meeting_id"], data["meeting_label"], at)
+        return cls(Topic(data["topic"]), data["meeting_id"], data["meeting_label"], at, tuple(data.get("already_seen", ())))
 
     def meeting(self, timezone: str) -> str:
         """« comité de pilotage du mardi 2 mars 2027 à 14 h 00 »."""
@@ -261,8 +264,9 @@ class Problem:
     several: str
     advice: str = ""
 
-    def sentence(self, names: str, count: int) -> str:
-        said = f"{self.one if count == 1 else self.several} : {names}."
+    def sentence(self, names: str | None, count: int) -> str:
+        """With `names` None the people were named just before: the reason alone."""
+        said = f"{self.one if count == 1 else self.several}" + (f" : {names}." if names is not None else ".")
         return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
 
 
@@ -350,24 +354,28 @@ def installed_sentence(names: Sequence[str]) -> str:
     return f"L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : {listed_names(names)}."
 
 
-def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int, str]]) -> list[OutboxMessage]:
+def problem_notices(
+    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+) -> list[OutboxMessage]:
     """The lead's notice about a source's messages that did not arrive, and about the people for
     whom the app was installed before the message was delivered (`installed_at`): full sentences,
-    each reason said once with the people it concerns."""
-    subject = _subject(rows)
+    each reason said once with the people it concerns. The message is named by what it is (« le
+    rappel du comité technique du … »), quoted only when no facts were stored with it."""
+    [(subject, _)] = _message_names([(kind, source_id, rows)], timezone)
     installed = [row for row in rows if getattr(row, "installed_at", None) is not None and row.state == "sent"]
     problems = _each_person_once(row for row in rows if row not in installed)
     lines = []
     if problems:
         count = len(problems)
-        lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu le message « {subject} ».")
+        lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
         failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
         lines.extend(f"- {sentence}" for sentence in reasons_with_names(failures))
     if installed:
         names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
         if not problems:
-            lines.append(f"Le message « {subject} » est bien parvenu à tout le monde.")
+            lines.append(f"Tout le monde a bien reçu {subject}.")
         lines.append(f"- {installed_sentence(names)}")
+    lines += _already_seen([rows])
     key = f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}"
     if kind == SourceKind.MEETING_NOTICE and problems and not installed:
         # Each move or cancellation of a meeting misses the same people: tell the lead once.
@@ -375,6 +383,23 @@ def problem_notices(kind: str, source_id: str, rows: list, leads: list[tuple[int
         key = f"{kind}:{source_id}:not-reached:{hashlib.sha256(repr(reported).encode()).hexdigest()[:16]}"
         lines.append(REPEATED_CHANGES)
     return _to_leads(leads, key, f"{kind}:{source_id}", lines)
+
+
+def _already_seen(row_groups: Iterable[list]) -> list[str]:
+    """« Adele Vance avait déjà reçu ou consulté cette synthèse aujourd’hui : elle ne lui a pas été
+    renvoyée. », from the facts stored with a digest's deliveries."""
+    names: list[str] = []
+    for rows in row_groups:
+        about = _about(rows)
+        if about is not None and about.topic is Topic.DIGEST:
+            names += [name for name in about.already_seen if name not in names]
+    if not names:
+        return []
+    count = len(names)
+    return [
+        f"{listed_names(names)} {agreed(count, 'avait', 'avaient')} déjà reçu ou consulté cette synthèse aujourd’hui : "
+        f"elle ne {'lui' if count == 1 else 'leur'} a pas été renvoyée."
+    ]
 
 
 def _each_person_once(rows: Iterable) -> list:
@@ -409,14 +434,16 @@ def event_problem_notices(
     groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
 ) -> list[OutboxMessage]:
     """One notice per lead for the problems found together — one event, such as a COPIL reminder
-    and the summary that goes with it: the messages, then the people not reached by reason, each
-    named once (with the messages they missed when not all of them).
+    and the summary that goes with it. The same shape as for one message: who did not receive what
+    (« Trois destinataires n’ont pas reçu le rappel … ou la synthèse … »), then what each person
+    missed (« Hélène Dubois n’a reçu ni le rappel ni la synthèse. »), then why, each person named
+    once.
 
     Each message is named by what it is (« le rappel », « la synthèse », « le message diffusé le
     … »), never by a number: Teams' transcripts and notifications drop the numbers of a Markdown
     list, and « le message 1 » then points at nothing."""
     if len(groups) == 1:
-        return problem_notices(*groups[0], leads)
+        return problem_notices(*groups[0], leads, timezone)
     names = _message_names(groups, timezone)
     missed: dict[tuple[str, Problem | None], list[int]] = defaultdict(list)
     errors: dict[tuple[str, Problem | None], str | None] = {}
@@ -429,16 +456,28 @@ def event_problem_notices(
             if number not in missed[key]:
                 missed[key].append(number)
 
-    # The messages as a list, then who missed what and why as sentences: a reason is not a message.
-    lines = [f"{counted_in_words(len(groups), 'message')} n’ont pas pu être remis à tout le monde :"]
-    lines += [f"- {lower_first(description)}" for description, _ in names]
-    if partly := _partly_missed(missed, [reference for _, reference in names]):
-        lines.append(partly)
+    descriptions = [lower_first(description) for description, _ in names]
     failures = [(key[0], errors[key]) for key in missed if key[1] is not None]
-    lines += reasons_with_names(failures)
+    people = len({name for name, _ in failures})
+    if not failures:
+        lines = [f"Tout le monde a bien reçu {joined(descriptions)}."]
+    elif len(groups) == 2:
+        lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
+    else:
+        lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
+        lines += [f"- {description}" for description in descriptions]
+    if failures:
+        lines.append(_what_each_missed(missed, [reference for _, reference in names]))
+        reasons = {problem_of(error) for _, error in failures}
+        if len(reasons) == 1:
+            # Everyone was just named with what they missed: the reason alone.
+            lines.append(f"- {reasons.pop().sentence(None, people)}")
+        else:
+            lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
     installed = [key[0] for key in missed if key[1] is None]
     if installed:
-        lines.append(installed_sentence(installed))
+        lines.append(f"- {installed_sentence(installed)}")
+    lines += _already_seen(rows for _, _, rows in groups)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
@@ -452,17 +491,26 @@ def _message_names(groups: list[tuple[str, str, list]], timezone: str) -> list[t
     """(how the list describes each message, how the sentences refer to it), from the facts stored
     with it: « le rappel du comité de pilotage du lundi 7 décembre 2026 à 10 h 00 » then « le
     rappel », « la synthèse pour préparer ce comité » then « la synthèse »; a message without facts
-    is named by its kind and quoted. When two messages are of the same kind, the reference tells
+    is named by its kind and quoted (alone, « le message « … » »). When two messages are of the same kind, the reference tells
     them apart: the meeting, or the start of the message's first line."""
     kinds = [_kind_name(kind, rows, timezone) for kind, _, rows in groups]
     reminded = {about.meeting_id for _, _, rows in groups if (about := _about(rows)) and about.topic is Topic.REMINDER}
     names = []
     for name, (_, _, rows) in zip(kinds, groups, strict=True):
         about = _about(rows)
-        if about is not None and about.topic in (Topic.REMINDER, Topic.DIGEST):
-            own = f"{name} {'du' if about.topic is Topic.REMINDER else 'pour préparer le'} {about.meeting(timezone)}"
+        if about is not None and len({getattr(row, "about", None) for row in rows}) > 1:
+            # A move and a cancellation sent in the same round: the messages are about one meeting.
+            description = distinct = f"les annonces des changements du {about.meeting_label.lower()}"
+        elif about is not None and about.topic is Topic.MOVED:
+            own = f"{name} du {about.meeting_label.lower()}, désormais le {format_datetime_fr(about.meeting_at, timezone)}"
+            description, distinct = own, own
+        elif about is not None:
+            linked = {Topic.DIGEST: "pour préparer le"}.get(about.topic, "du")
+            own = f"{name} {linked} {about.meeting(timezone)}"
             here = about.topic is Topic.DIGEST and about.meeting_id in reminded
             description, distinct = ("la synthèse pour préparer ce comité" if here else own), own
+        elif len(groups) == 1:
+            description = distinct = f"le message « {_subject(rows)} »"
         else:
             description, distinct = f"{name} « {_subject(rows)} »", f"{name} « {plain_excerpt(_subject(rows), 60)} »"
         names.append((description, name if kinds.count(name) == 1 else distinct))
@@ -486,9 +534,9 @@ def _kind_name(kind: str, rows: list, timezone: str) -> str:
     return "le message"
 
 
-def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], references: list[str]) -> str | None:
-    """« Marc Lefèvre n’a pas reçu la synthèse. Hélène Dubois et Lucie Roux n’ont reçu aucun des
-    deux. »: when someone missed some of the messages only, what each did not receive, nothing more."""
+def _what_each_missed(missed: dict[tuple[str, Problem | None], list[int]], references: list[str]) -> str:
+    """« Hélène Dubois et Lucie Roux n’ont reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu
+    le rappel. »: what each person did not receive, those who missed everything first."""
     total = len(references)
     by_name: dict[str, set[int]] = defaultdict(set)
     for (name, problem), numbers in missed.items():
@@ -498,14 +546,13 @@ def _partly_missed(missed: dict[tuple[str, Problem | None], list[int]], referenc
     for name, numbers in by_name.items():
         by_numbers[tuple(sorted(numbers))].append(name)
     every = tuple(range(total))
-    partial = sorted((numbers, names) for numbers, names in by_numbers.items() if numbers != every)
-    if not partial:
-        return None
-    sentences = [
-        f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
-        for numbers, names in partial
-    ]
+    sentences = []
     if names := by_numbers.get(every):
-        none = "aucun des deux" if total == 2 else "aucun de ces messages"
-        sentences.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {none}")
+        nothing = f"ni {references[0]} ni {references[1]}" if total == 2 else "aucun de ces messages"
+        sentences.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {nothing}")
+    sentences += [
+        f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
+        for numbers, names in sorted(by_numbers.items())
+        if numbers != every
+    ]
     return ". ".join(sentences) + "."

@@ -318,6 +318,16 @@ def directorate_title(code: str, name: str = "") -> str:
     return f"Direction {code} ({name})"
 
 
+def directorate_introduced(code: str, name: str) -> str:
+    """« direction de la commande publique (**DCP**) », the form a directorate is introduced by in a
+    sentence (`directorate_title` in lower case, the code in bold), never « direction DCP (Direction
+    de la commande publique) »."""
+    title = directorate_title(code, name)
+    if title.endswith(f"({code})"):
+        return lower_first(title.replace(f"({code})", f"(**{code}**)"))
+    return lower_first(title.replace(f"Direction {code}", f"Direction **{code}**", 1))
+
+
 def as_sentence(text: str) -> str:
     """An item of a list written alone ends its sentence, unless a quotation it ends with did."""
     return text if text.rstrip(" \u00a0»").endswith((".", "!", "?", "…")) else f"{text}."

@@ -21,7 +21,14 @@ from dialogs.committees.year_plan_dialog import YearPlanDialog
 from domain.committees.cadence import CommitteeKind
 from domain.committees.calendar import CalendarLinks
 from domain.committees.meeting_dates import MeetingDateReader
-from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card, meetings_list_card, no_meeting_text
+from domain.committees.messages import (
+    KIND_NAMES,
+    cadence_lines,
+    meeting_card,
+    meetings_list_card,
+    no_meeting_text,
+    none_of_hers_text,
+)
 from domain.errors import DomainError
 from domain.summary.attention import counted_by
 from storage.committees.service import CommitteeService
@@ -108,7 +115,11 @@ def build_commands(
         if kind is None and call.person is not None and upcoming:
             hers = await service.kinds_of(call.person)
             if hers and upcoming[0].kind not in hers:
+                first = upcoming[0]
                 upcoming = [m for m in await service.upcoming(None, limit=200) if m.kind in hers][:1]
+                if not upcoming:
+                    await call.turn_context.send_activity(none_of_hers_text(first, tz))
+                    return
         if not upcoming:
             await call.turn_context.send_activity(no_meeting_text(kind))
             return

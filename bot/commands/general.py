@@ -8,7 +8,7 @@ from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
 from domain.cards import help_card, help_summary_line, help_topic_named
 from domain.people import PersonView, Role
-from domain.text import directorate_title, fold, lower_first
+from domain.text import directorate_introduced, fold
 
 GREETING_REPLIES = (
     "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir ce que je sais faire.",
@@ -109,13 +109,6 @@ _WHAT_YOU_DO = {
 _DIRECTORATE_LINKS = {Role.LEAD: ", rattaché·e à", Role.CONTRIBUTOR: " pour", Role.OFFICIAL: ", rattaché·e à"}
 
 
-def _introduced(code: str, name: str) -> str:
-    """« direction de la commande publique (**DCP**) », the form a directorate is introduced by
-    (`directorate_title`), never « direction DCP (Direction de la commande publique) »."""
-    title = directorate_title(code, name)
-    return lower_first(title.replace(f"({code})", f"(**{code}**)") if title.endswith(f"({code})") else title.replace(f"Direction {code}", f"Direction **{code}**", 1))
-
-
 def who_you_are(person: PersonView) -> str:
     """« Vous êtes Nadia Benali, contributeur·rice pour la direction DCP (Direction de la commande
     publique). Vous renseignez les indicateurs SPASER de votre direction. » The role is a label in
@@ -124,5 +117,5 @@ def who_you_are(person: PersonView) -> str:
     where = ""
     if person.directorate_code:
         link = _DIRECTORATE_LINKS[person.role]
-        where = f"{link} la {_introduced(person.directorate_code, person.directorate_name or '')}"
+        where = f"{link} la {directorate_introduced(person.directorate_code, person.directorate_name or '')}"
     return f"Vous êtes {name}, {_ROLE_SENTENCES[person.role]}{where}. {_WHAT_YOU_DO[person.role]}."

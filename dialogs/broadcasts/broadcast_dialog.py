@@ -47,7 +47,7 @@ class BroadcastOptions:
 AUDIENCE_CHOICES = (
     (Choice("Tout le monde", synonyms=["tous", "tout le monde", "toutes les personnes", "tout"]),
      {"kind": AudienceKind.EVERYONE.value}),
-    (Choice("Membres du COPIL", synonyms=["copil", "comité de pilotage", "comite de pilotage", "pilotage", "élus", "elus"]),
+    (Choice("Membres du comité de pilotage", synonyms=["copil", "membres du copil", "comité de pilotage", "comite de pilotage", "pilotage", "élus", "elus"]),
      {"kind": AudienceKind.COMMITTEE.value, "committee": CommitteeKind.COPIL.value}),
     (Choice("Membres du comité technique", synonyms=["cotech", "comité technique", "comite technique", "technique"]),
      {"kind": AudienceKind.COMMITTEE.value, "committee": CommitteeKind.COTECH.value}),

@@ -44,9 +44,9 @@ def known_parts(validations: dict | None) -> tuple[date | None, time | None]:
 
 def when_question(day: date | None, at: time | None, subject: str = "le comité") -> str:
     if day and not at:
-        return f"À quelle heure, le {format_date_fr(day)} ? (par exemple « 14 h » ou « 9 h 30 »)"
+        return f"À quelle heure, le {format_date_fr(day)} ? Par exemple « 14 h » ou « 9 h 30 »."
     if at and not day:
-        return f"Quel jour, à {at.hour} h {at.minute:02d} ? (par exemple « le 12 mars » ou « mardi prochain »)"
+        return f"Quel jour, à {at.hour} h {at.minute:02d} ? Par exemple « le 12 mars » ou « mardi prochain »."
     return f"Quand a lieu {subject} ? Par exemple {DATE_EXAMPLES}."
 
 

@@ -167,7 +167,7 @@ class PlanMeetingDialog(SpaserDialog):
             "agenda",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard » pour le préciser ensuite)"
+                    "Quel est l’ordre du jour ? Écrivez une ou plusieurs lignes, ou tapez « plus tard » pour le préciser ensuite."
                 )
             ),
         )

@@ -163,7 +163,7 @@ class AddIndicatorDialog(SpaserDialog):
         if options.code and not field_problems({"code": options.code}, ["code"]) and await self._catalogue.get(options.code) is None:
             return await step.next(options.code)
         return await step.prompt(
-            "code", PromptOptions(prompt=MessageFactory.text("Quel code pour ce nouvel indicateur ? (par exemple IND-20)"))
+            "code", PromptOptions(prompt=MessageFactory.text("Quel code pour ce nouvel indicateur ? Par exemple IND-20."))
         )
 
     async def ask_label_step(self, step: WaterfallStepContext):
@@ -171,7 +171,7 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "label",
             PromptOptions(
-                prompt=MessageFactory.text(f"Libellé {of(step.values['code'])} ? (par exemple Part des marchés avec une clause sociale)"),
+                prompt=MessageFactory.text(f"Libellé {of(step.values['code'])} ? Par exemple « Part des marchés avec une clause sociale »."),
                 validations={"column": "libelle"},
             ),
         )
@@ -185,7 +185,7 @@ class AddIndicatorDialog(SpaserDialog):
         units = ", ".join(unit.value for unit in Unit)
         return await step.prompt(
             "unit",
-            PromptOptions(prompt=MessageFactory.text(f"Quelle unité ? ({units})"), validations={"column": "unite"}),
+            PromptOptions(prompt=MessageFactory.text(f"Quelle unité ? Au choix : {units}."), validations={"column": "unite"}),
         )
 
     async def ask_directorates_step(self, step: WaterfallStepContext):
@@ -217,8 +217,8 @@ class AddIndicatorDialog(SpaserDialog):
             "targets",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Valeur de référence ; cible ; année cible ? (par exemple « {unit.example} ; … ; 2030 », "
-                    "ou « aucune » s’il n’y en a pas encore)"
+                    f"Valeur de référence ; cible ; année cible ? Par exemple « {unit.example} ; … ; 2030 », "
+                    "ou « aucune » s’il n’y en a pas encore."
                 ),
                 validations={"fields": self._fields(step)},
             ),
@@ -229,7 +229,7 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.prompt(
             "source",
             PromptOptions(
-                prompt=MessageFactory.text("D’où vient la donnée ? (source, par exemple Recensement OECP ; ou « aucune »)"),
+                prompt=MessageFactory.text("D’où vient la donnée ? Indiquez sa source, par exemple Recensement OECP, ou tapez « aucune »."),
                 validations={"column": "source"},
             ),
         )
@@ -241,8 +241,8 @@ class AddIndicatorDialog(SpaserDialog):
             "source",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    "Que mesure-t-il et comment est-il calculé ? (une ou deux phrases, reprises quand on me le "
-                    "demande ; ou « aucune »)"
+                    "Que mesure-t-il et comment est-il calculé ? Répondez en une ou deux phrases, reprises quand on me le "
+                    "demande, ou tapez « aucune »."
                 ),
                 validations={"column": "definition"},
             ),

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import DialogContext, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, FoundChoice, ListStyle
 from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValidatorContext, TextPrompt
 
@@ -38,7 +38,7 @@ from domain.indicators.rules import MAX_COMMENT_LENGTH, DueItem, ValueEntry
 from domain.indicators.units import Unit, format_value
 from domain.indicators.values import InvalidValue, parse_value
 from domain.people import Role
-from domain.text import counted, fold, shown
+from domain.text import agreed, counted, counted_in_words, fold, joined, shown
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
 
@@ -185,6 +185,23 @@ class UpdateIndicatorsDialog(SpaserDialog):
         )
         self.initial_dialog_id = "steps"
 
+    def cancel_message(self, inner_dc: DialogContext) -> str:
+        """« Saisie arrêtée. Trois valeurs enregistrées (IND-01, IND-02 et IND-03). Sept indicateurs
+        restent à saisir. »: what the loop saved before « annuler », and what is left."""
+        loops = [entry.state.get("options") for entry in inner_dc.stack if entry.id == "item"]
+        loop = loops[0] if loops and isinstance(loops[0], dict) else None
+        if loop is None:
+            return self.cancel_text
+        codes = [line.split(" ", 1)[0] for line in loop["saved"]]
+        left = len(loop["items"]) - len(codes)
+        saved = (
+            f"{counted_in_words(len(codes), 'valeur enregistrée', 'valeurs enregistrées', feminine=True)} ({joined(codes)})."
+            if codes else "Aucune valeur n’a été enregistrée."
+        )
+        correcting = any(entry.id == "steps" and entry.state.get("values", {}).get("correction") for entry in inner_dc.stack)
+        what = "à corriger" if correcting else "à renseigner"
+        return f"Saisie arrêtée. {saved} {counted_in_words(left, 'indicateur')} {agreed(left, 'reste', 'restent')} {what}."
+
     # ----- start: who, which directorate, what is due ----------------------------------------
 
     async def choose_directorate_step(self, step: WaterfallStepContext):
@@ -241,7 +258,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
         return await step.prompt(
             "directorate",
             PromptOptions(
-                prompt=MessageFactory.text("Pour quelle direction ? (directions ayant des indicateurs à renseigner)"),
+                prompt=MessageFactory.text("Pour quelle direction ? Voici celles qui ont des indicateurs à renseigner."),
                 retry_prompt=MessageFactory.text("Choisissez une direction de la liste, par son code (par exemple DCP)."),
                 choices=choices,
                 style=ListStyle.hero_card,
@@ -362,7 +379,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
             "comment",
             PromptOptions(
                 prompt=MessageFactory.text(
-                    f"Un commentaire sur {item.code} ({value_text}) ? (facultatif : tapez « aucun » si vous n’en avez pas)"
+                    f"Un commentaire sur {item.code} ({value_text}) ? Il est facultatif : tapez « aucun » si vous n’en avez pas."
                 )
             ),
         )

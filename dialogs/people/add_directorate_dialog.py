@@ -16,6 +16,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 from dialogs.base import SpaserDialog
 from domain.errors import DomainError
 from domain.people import normalise_directorate_code
+from domain.text import directorate_introduced
 from storage.people import DirectorateRepository
 
 
@@ -77,7 +78,7 @@ class AddDirectorateDialog(SpaserDialog):
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
         await step.context.send_activity(
-            f"La direction **{directorate.code}** ({directorate.name}) est enregistrée. "
+            f"La {directorate_introduced(directorate.code, directorate.name)} est enregistrée. "
             f"Vous pouvez maintenant y affecter des personnes : « affecter une personne »."
         )
         return await step.end_dialog(directorate.code)

@@ -154,11 +154,12 @@ class AssignRoleDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        what = f"est {role.label}"
-        if role is Role.OFFICIAL:  # « est élu·e ou directeur·rice » read as if the assistant did not know which
-            what = f"a désormais le rôle « {role.label} »"
-        if person.directorate_code:
-            what = f"{'est contributeur·rice' if role is Role.CONTRIBUTOR else what} pour la direction {person.directorate_code}"
+        # One form for every role (reader 6, B11): « a désormais le rôle « … » », the directorate after.
+        what = f"a désormais le rôle « {'contributeur·rice' if role is Role.CONTRIBUTOR else role.label} »"
+        if person.directorate_code and role is Role.CONTRIBUTOR:
+            what += f" pour la direction {person.directorate_code}"
+        elif person.directorate_code:
+            what += f", rattaché·e à la direction {person.directorate_code}"
         who = f"**{person.name}** ({person.email})" if person.name and person.name != person.email.split("@")[0] else f"**{person.email}**"
         notes = []
         if self._directory is not None and entry is None:

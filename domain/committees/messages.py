@@ -37,6 +37,15 @@ def no_meeting_text(kind: CommitteeKind | None = None) -> str:
     return f"Aucune réunion {what} n’est planifiée pour le moment."
 
 
+def none_of_hers_text(first: MeetingView, timezone: str) -> str:
+    """« prochain comité » asked by a member of committees none of which is planned: say so, and
+    still give the next committee (« Prochain comité de pilotage : vendredi 12 mars 2027 à 14 h 00. »)."""
+    return (
+        "Aucun comité dont vous êtes membre n’est planifié. "
+        f"Prochain {first.label.lower()} : {format_datetime_fr(first.starts_at, timezone)}."
+    )
+
+
 def _title(text: str) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "size": "Medium", "weight": "Bolder", "wrap": True}
 

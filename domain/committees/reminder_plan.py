@@ -44,7 +44,9 @@ class ReminderSettings:
     """Offsets in days before the meeting; `send_time=None` means "at the meeting's local time"."""
 
     member_offsets_days: tuple[int, ...] = (7, 1)
-    data_collection_offsets_days: tuple[int, ...] = (21, 10)
+    data_collection_offsets_days: tuple[int, ...] = (28, 10)
+    """Four weeks before: a week ahead of the comité technique the year plan puts three weeks before a
+    COPIL to review the directorates' data (at J-21 the reminder left at the COTECH's very minute)."""
     send_time: time | None = None
     working_days_only: bool = True
     """Move a reminder that falls on a Saturday, a Sunday or a public holiday to the working day before."""

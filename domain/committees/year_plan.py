@@ -285,7 +285,13 @@ def propose_year_plan(
             chosen = _nearest_day(target, start, last_day, is_free)
         if chosen is None:
             raise _no_day_error("comité de pilotage", target)
-        reason = f"{_copil_rank(index, copil_total)}{_moved_note(target, chosen, rules, copil_obstacle)}"
+        if chosen != target and settings.cotech_count and rules.in_summer_break(target - lead):
+            # Its comité technique, not the COPIL itself, would have been in the summer break: the
+            # COTECH is proposed on the day the COPIL was aimed at, « plutôt que le 1er septembre » misled.
+            note = f" Fixé au {_day_and_month(chosen)} pour que son comité technique préparatoire ne tombe pas pendant les congés d’été."
+        else:
+            note = _moved_note(target, chosen, rules, copil_obstacle)
+        reason = f"{_copil_rank(index, copil_total)}{note}"
         rules.taken.add(chosen)
         copil_days.append(chosen)
         starts_at = local_datetime(chosen, settings.copil_time, zone)

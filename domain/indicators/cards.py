@@ -16,7 +16,7 @@ from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, IndicatorView, ValueEntry, ValueView, entry_key
 from domain.indicators.units import Unit
-from domain.text import agreed, counted, directorate_title, plural_of, shown
+from domain.text import agreed, counted, directorate_title, lower_first, plural_of, shown, upper_first
 
 SUBMIT_ACTION = "indicators.submit"
 VALUE_PREFIX = "valeur"
@@ -46,20 +46,21 @@ def comment_input_id(item: DueItem) -> str:
 
 
 def describe_item(item: DueItem) -> str:
-    """« 3ᵉ trimestre 2026 · en pourcentage (%) · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »: no
-    period code, nobody types one while answering."""
+    """« 3ᵉ trimestre 2026 · en pourcentage (%) · dernière valeur : 42,5 % au 2ᵉ trimestre 2026 »,
+    « Année 2025 · … »: no period code, nobody types one while answering; a line of its own, so it
+    starts with a capital."""
     parts = [item.period.label, f"en {item.indicator.unit_name}"]
     if item.existing is not None:
         parts.append(f"déjà saisi : {item.existing.shown} par {item.existing.entered_by or '?'}")
     if item.last is not None:
         parts.append(f"dernière valeur : {item.last.shown} {item.last.period.in_sentence()}")
-    return " · ".join(parts)
+    return upper_first(" · ".join(parts))
 
 
 def due_list_text(directorate_code: str, items: list[DueItem]) -> str:
     lines = [f"La direction **{directorate_code}** a {counted(len(items), 'indicateur')} à renseigner :"]
     for item in items:
-        lines.append(f"- **{item.indicator.code}** {item.indicator.label} — {describe_item(item)}")
+        lines.append(f"- **{item.indicator.code}** {item.indicator.label} — {lower_first(describe_item(item))}")
     return "\n".join(lines)
 
 
@@ -72,13 +73,13 @@ def saved_line(view: ValueView) -> str:
 
 
 def history_line(view: ValueView, timezone: str) -> str:
-    """« - année 2022, direction DCP : … »: a list item after « : », in lower case like the sentence it ends."""
+    """« - Année 2022, direction DCP : … »: a line of its own starts with a capital (reader 6, B10)."""
     when = format_datetime_fr(view.entered_at, timezone)
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
     comment = f" — « {shown(view.comment)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
     return (
-        f"- {view.period.label}, direction {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} "
+        f"- {upper_first(view.period.label)}, direction {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} "
         f"le {when}{comment}"
     )
 

@@ -54,20 +54,28 @@ def chosen_code(reply: str, codes: list[str]) -> str | None:
 
 def short_label(label: str, labels: list[str]) -> str:
     """The label cut at a word to fit a button, keeping what tells it from the other `labels`: its
-    start when the first word that differs fits there (« Part des marchés notifiés avec une… »), else
-    « … » and the words around that difference (« … considération sociale, en nombre »), so that
-    two buttons never read the same where their labels differ."""
+    start when it differs from theirs at the first word; else not the start they share (« Part des
+    marchés notifiés ») but « … » and the words from the first that differs, as many as fit, with the
+    words before it that still fit (« … une considération environnementale »); when those do not fit,
+    the end of the label, where such names say what they count (« … une considération sociale, en
+    montant », « … au moins une considération sociale »), unless another label ends the same way."""
     if len(label) <= BUTTON_LABEL_CHARS:
         return label
     words = label.split(" ")
-    shared = max((_shared_words(words, other.split(" ")) for other in labels if other != label), default=0)
-    head = _fitting(words, BUTTON_LABEL_CHARS - 1)
-    if len(head) > shared:
-        return _cut(head) + "…"
-    start = max(shared - 2, 1)
-    tail = _fitting(words[start:], BUTTON_LABEL_CHARS - 2)
-    ending = "" if start + len(tail) == len(words) else "…"
-    return f"…\u00a0{_cut(tail)}{ending}"
+    others = [other.split(" ") for other in labels if other != label]
+    shared = max((_shared_words(words, other) for other in others), default=0)
+    if shared == 0:
+        return _cut(_fitting(words, BUTTON_LABEL_CHARS - 1)) + "…"
+    room = BUTTON_LABEL_CHARS - 2
+    if len(" ".join(words[shared:])) <= room:
+        start = shared
+        while start > 1 and len(" ".join(words[start - 1 :])) <= room:
+            start -= 1
+        return f"…\u00a0{_cut(words[start:])}"
+    tail = _fitting(words[::-1], room)[::-1]
+    if not any(_shared_words(tail[::-1], other[::-1]) == len(tail) for other in others):
+        return f"…\u00a0{_cut(tail)}"
+    return f"…\u00a0{_cut(_fitting(words[shared:], room - 1))}…"
 
 
 def _shared_words(words: list[str], other: list[str]) -> int:

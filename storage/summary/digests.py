@@ -82,6 +82,9 @@ class DigestService:
         if len(recipients) < len(officials):
             log.info("COPIL digest of meeting %s: %s official(s) read the same summary today, not sent again",
                      meeting.id, len(officials) - len(recipients))
+        # Told to the lead if the digest does not reach someone: she is not left thinking they got it.
+        sent_to = {person.id for person in recipients}
+        seen = tuple(_label(person) for person in officials if person.id not in sent_to)
         when = format_datetime_fr(meeting.starts_at, self._timezone)
         reason = f"Voici la synthèse pour préparer le {meeting.label.lower()} du {when}."
         text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.headline_text(summary)}"
@@ -92,7 +95,7 @@ class DigestService:
                 self._with_reason(person.id, summary, reason),
                 text,
                 expires_at=meeting.starts_at,
-                about=About(Topic.DIGEST, meeting.id, meeting.label, meeting.starts_at),
+                about=About(Topic.DIGEST, meeting.id, meeting.label, meeting.starts_at, seen),
             )
             for person in recipients
         ]
@@ -163,7 +166,7 @@ class DigestService:
             text=text,
             card=card,
             person_id=person.id,
-            recipient_label=person.name or person.email or f"personne n° {person.id}",
+            recipient_label=_label(person),
             expires_at=expires_at,
             about=about,
         )
@@ -172,3 +175,7 @@ class DigestService:
         card = self._links.card_content(summary, person_id, max_bytes=MAX_CARD_BYTES - PREFIX_ROOM)
         card["body"].insert(0, {"type": "TextBlock", "text": reason, "wrap": True, "isSubtle": True})
         return card
+
+
+def _label(person: PersonView) -> str:
+    return person.name or person.email or f"personne n° {person.id}"

@@ -88,7 +88,8 @@ async def test_lead_adds_a_directorate_step_by_step_with_a_bad_code_reprompted(t
     assert "Le code doit contenir" in texts(await lead.say("pas un code !"))
     assert "nom complet" in texts(await lead.say("daf"))
     done = texts(await lead.say("Direction des affaires financières"))
-    assert "DAF" in done and "enregistrée" in done
+    # Reader 6, B12: the house form, no « La direction DAF (Direction des affaires financières) ».
+    assert done.startswith("La direction des affaires financières (**DAF**) est enregistrée."), done
     saved = await runtime.directorates.get_by_code("DAF")
     assert saved.name == "Direction des affaires financières"
 

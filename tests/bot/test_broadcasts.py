@@ -127,26 +127,26 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     await runtime.jobs.drain_outbox()
     [audit] = await runtime.broadcasts.repository.history()
 
-    assert asked == "Quel message voulez-vous envoyer aux membres du COPIL ?"
-    assert "Envoi à\u00a0: membres du COPIL" in preview and "Audience" not in preview
+    assert asked == "Quel message voulez-vous envoyer aux membres du comité de pilotage ?"
+    assert "Envoi à\u00a0: membres du comité de pilotage" in preview and "Audience" not in preview
     assert "2\u00a0destinataires\u00a0: Lucie Roux et Marc Lefèvre" in preview
     assert "Sera envoyé par Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore ouvert de conversation avec l’assistant dans Teams" in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
-    assert sent.startswith("Envoi en cours à 2\u00a0destinataires (membres du COPIL).")
+    assert sent.startswith("Envoi en cours à 2\u00a0destinataires (membres du comité de pilotage).")
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
     assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
-    assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du COPIL)")
+    assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")
     assert "- Deux messages envoyés\u00a0: Lucie Roux et Marc Lefèvre." in report and "- Aucun envoi en échec." in report
     assert "- Une personne injoignable. Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois. Faites-lui installer l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
-        "Camille Martin", "membres du COPIL", "Le bilan 2026 sera présenté le 12 mars."
+        "Camille Martin", "membres du comité de pilotage", "Le bilan 2026 sera présenté le 12 mars."
     )
     assert (audit.recipient_count, audit.sent_count, audit.failed_count, audit.unreachable_count) == (3, 2, 0, 1)
     assert audit.created_at == datetime(2026, 11, 30, 9, tzinfo=UTC) and audit.reported_at is not None

@@ -88,6 +88,22 @@ async def test_a_contributors_next_committee_is_her_comite_technique(runtime, ta
     assert asked_for_the_copil.startswith("Prochain comité de pilotage")
 
 
+async def test_a_contributor_with_no_comite_technique_planned_is_still_given_the_next_committee(
+    runtime, talk, sqlite_database
+):
+    """Reader 6, A2: « Aucune réunion de comité n’est planifiée » while a COPIL was planned."""
+    await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, "http://127.0.0.1:9/", "DCP")
+    await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 3, 12, 14))
+    nadia = talk("aad-nadia@ville.fr", "Nadia Benali")
+
+    answer = texts(await nadia.say("prochain comité")).replace("\u00a0", " ")
+
+    assert answer == (
+        "Aucun comité dont vous êtes membre n’est planifié. "
+        "Prochain comité de pilotage : vendredi 12 mars 2027 à 14 h 00."
+    )
+
+
 async def test_the_year_plan_places_the_missing_copil_around_the_one_already_planned(runtime, lead):
     await runtime.committees.plan(CommitteeKind.COPIL, paris(2027, 4, 6, 14))
 

@@ -59,13 +59,15 @@ async def test_the_counts_of_the_chat_and_cards_stay_with_their_word(runtime, ta
     assert f"sur 12{NBSP}mois" in plan and "12 mois" not in plan
 
 
-def test_the_lead_s_reminder_in_the_playground_names_the_committee():
-    """B7: « Rappel : vérifiez les indicateurs SPASER saisis par les directions avant le vendredi 11
-    décembre 2026. » did not say before which committee."""
+def test_the_playground_s_test_message_names_no_committee_that_does_not_exist():
+    """Reader 6, A3 (after B7): the e2e's proactive message named « le comité de pilotage du vendredi
+    11 décembre 2026 », a committee that exists nowhere: a test message names no committee nor day."""
     spec = (ROOT / "e2e" / "playground.spec.mjs").read_text(encoding="utf-8")
-    [text] = re.findall(r"const text = `(Rappel[^`]*)`;", spec)
+    [scenario] = re.findall(r"scenario\('a proactive message.*?\n\}\);", spec, re.DOTALL)
+    [text] = re.findall(r"const text = [`'](.*)[`'];", scenario)
 
-    assert "avant le comité de pilotage du ${nextFridayInWords()}." in text
+    assert text.startswith("Message d’essai")
+    assert not re.search(r"comité|COPIL|lundi|mardi|mercredi|jeudi|vendredi|\$\{", text), text
 
 
 def test_two_buttons_show_where_their_long_titles_differ():
@@ -77,11 +79,26 @@ def test_two_buttons_show_where_their_long_titles_differ():
     titles = [action["title"] for action in choice_card([(social, "a"), (green, "b"), (amount, "c")])["actions"]]
 
     assert titles == [
-        f"IND-02 — …{NBSP}une considération sociale",
+        f"IND-02 — …{NBSP}au moins une considération sociale",
         f"IND-01 — …{NBSP}une considération environnementale",
-        "IND-24 — Part des marchés notifiés avec une…",
+        f"IND-24 — …{NBSP}une considération sociale, en montant",
     ]
     assert all(len(title) <= len("IND-01 — ") + 40 for title in titles)
+
+
+def test_two_buttons_that_differ_early_show_what_each_counts_not_their_shared_start():
+    """Reader 6, B11: « IND-24 — Part des marchés notifiés avec une… » and « IND-02 — Part des
+    marchés notifiés comportant au… »: the cut hid what tells them apart."""
+    social = IndicatorName("IND-02", "Part des marchés notifiés comportant au moins une considération sociale")
+    amount = IndicatorName("IND-24", "Part des marchés notifiés avec une considération sociale, en montant")
+    shared_end = IndicatorName("IND-30", "Part des marchés notifiés passés par la centrale, en montant")
+    alike = IndicatorName("IND-31", "Part des marchés notifiés passés par le groupement, en montant")
+
+    titles = [action["title"] for action in choice_card([(amount, "a"), (social, "b")])["actions"]]
+    alike_titles = [action["title"] for action in choice_card([(shared_end, "a"), (alike, "b")])["actions"]]
+
+    assert titles == [f"IND-24 — …{NBSP}une considération sociale, en montant", f"IND-02 — …{NBSP}au moins une considération sociale"]
+    assert alike_titles[0] != alike_titles[1] and not any("Part des" in title for title in alike_titles), alike_titles
 
 
 async def test_an_up_to_date_directorate_is_not_told_of_one_period(runtime, talk):
@@ -139,3 +156,40 @@ def test_a_member_is_asked_courteously_to_attend():
 
     assert "Vous êtes membre de ce comité : votre présence est attendue le vendredi 12 mars 2027 à 14 h 00." in said
     assert "soyez" not in said
+
+
+def test_no_question_is_followed_by_a_hint_in_brackets():
+    """Reader 6, B8: « Quel est l’ordre du jour ? (une ou plusieurs lignes, ou « plus tard »…) », « Un
+    commentaire sur IND-01 (64,5 %) ? (facultatif : …) »: the hint is a sentence of its own."""
+    hint = re.compile(r"\?[ \u00a0]\((?!\?)")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("bot", "dialogs", "domain", "scheduler", "storage")
+        for path in (ROOT / folder).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if hint.search(line) and not re.search(r"\br[f]?[\"']|re\.compile", line)
+    ]
+
+    assert found == []
+
+
+async def test_a_line_of_the_form_starts_with_a_capital(runtime, talk, tmp_path):
+    """Reader 6, B10: « année 2025 · en euros (€) · dernière valeur : … » under « IND-04 — … »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    contributor = demo_person(Role.CONTRIBUTOR)
+    card = card_of(await talk(contributor.aad_object_id, contributor.name).say("formulaire des indicateurs"))
+
+    lines = re.findall(r'"text": "([^"]*· en [^"]*)"', json.dumps(card, ensure_ascii=False))
+
+    assert any(line.startswith("Année ") for line in lines), lines
+    assert not [line for line in lines if line[0].islower()], lines
+
+
+async def test_the_help_speaks_of_a_guided_entry_only_to_who_can_start_one(runtime, talk):
+    """Reader 6, B13: a person with no role read « Pendant une saisie guidée, tapez « annuler »… »."""
+    await seed(runtime)
+    stranger = plain(texts(await talk("stranger-aad", "Paul Inconnu").say("aide")))
+    contributor = plain(texts(await talk("nadia-aad", "Nadia Benali").say("aide")))
+
+    assert "saisie guidée" not in stranger and "qui doit adopter un SPASER ?" in stranger
+    assert "Pendant une saisie guidée, tapez « annuler » pour l’arrêter à tout moment." in contributor

@@ -119,7 +119,8 @@ async def test_the_confirmation_shows_the_typed_comment_as_others_read_it(nadia)
     comment_question = plain(texts(await nadia.say("24 %")))
     confirm = texts(await nadia.say("Deux marchés de nettoyage avec clause d'insertion"))
 
-    assert "(facultatif : tapez « aucun » si vous n’en avez pas)" in comment_question and "pour passer" not in comment_question
+    assert "? Il est facultatif : tapez « aucun » si vous n’en avez pas." in comment_question  # reader 6, B8: no « ? (…) »
+    assert "pour passer" not in comment_question
     assert "commentaire «\u00a0Deux marchés de nettoyage avec clause d’insertion\u00a0»" in confirm
 
 

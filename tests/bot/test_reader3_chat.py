@@ -31,14 +31,15 @@ async def test_an_axis_of_the_catalogue_has_no_parenthesis_next_to_another(runti
     assert not NESTED.search(social), social
 
 
-async def test_a_list_after_a_colon_goes_on_in_lower_case(runtime, talk, tmp_path):
-    """11: « … de la plus ancienne à la plus récente : / - Année 2022, direction DCP : … »."""
+async def test_each_line_of_the_history_starts_with_a_capital(runtime, talk, tmp_path):
+    """11, then reader 6, B10: each value is a line of its own (« - Année 2022, direction DCP : … »),
+    which starts with a capital like its neighbours (« 4ᵉ trimestre … »), not « année 2022 »."""
     await load_demo(runtime, "local-tenant", tmp_path)
     lead = demo_person(Role.LEAD)
     history = plain(texts(await talk(lead.aad_object_id, lead.name).say("historique d’IND-14")))
 
-    assert "de la plus ancienne à la plus récente : - année 2022, direction DCP : 2 comités techniques" in history
-    assert "Année" not in history
+    assert "de la plus ancienne à la plus récente : - Année 2022, direction DCP : 2 comités techniques" in history
+    assert "- année" not in history
 
 
 async def test_people_who_are_not_the_admin_read_words_not_file_formats(runtime, talk, tmp_path):

@@ -41,7 +41,8 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     contributor = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP")))
     official = plain(texts(await lead.say("affecter helene@example.com élue")))
 
-    assert "est contributeur·rice pour la direction DCP." in contributor
+    # Reader 6, B11: one form for every role.
+    assert "a désormais le rôle « contributeur·rice » pour la direction DCP." in contributor
     assert "Son rôle s’appliquera dès son premier message à l’assistant." in contributor
     assert (
         "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez "
@@ -71,9 +72,9 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
     ) in lead
     assert (
         "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
-        "qui n’en déclarent aucune dans les DECP ; vérifiez la date d’engagement de la consultation : l’obligation "
-        "ne vaut que pour les consultations engagées à partir de cette date"
-    ) in lead  # Reader 4, B8: a contract notified since may come from a consultation engaged before.
+        "qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à partir "
+        "de cette date : vérifiez-la."
+    ) in lead  # Reader 4, B8: a contract notified since may come from a consultation engaged before; reader 6, B7: one colon.
     assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
     assert "« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil »" in lead
     # Issue #17, point 7: real examples, not « prenom.nom@ville.fr », « nom Prénom Nom » or « retirer … ».

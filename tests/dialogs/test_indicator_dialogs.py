@@ -123,7 +123,8 @@ async def test_annuler_mid_way_keeps_only_the_confirmed_values(seeded, nadia):
     for answer in ("45", "aucun", "oui", "22"):
         await nadia.say(answer)
     cancelled = texts(await nadia.say("annuler"))
-    assert "seules les valeurs que vous avez confirmées sont enregistrées" in cancelled
+    # Reader 6, B9: what was saved and what is left, not « Saisie arrêtée. » alone.
+    assert cancelled == "Saisie arrêtée. Une valeur enregistrée (IND-01). Neuf indicateurs restent à renseigner."
     assert [row[0] for row in await value_rows(seeded)] == ["IND-01"]
     assert "Je n’ai pas compris" not in texts(await nadia.say("qui suis-je")), "the dialog is over"
 

@@ -55,10 +55,10 @@ def test_fake_clock_refuses_naive_start_and_going_back():
 # --- planning --------------------------------------------------------------------------------
 
 
-def test_default_plan_is_j21_j10_for_data_and_j7_j1_for_members_at_the_meeting_local_time():
+def test_default_plan_is_j28_j10_for_data_and_j7_j1_for_members_at_the_meeting_local_time():
     meeting_at = paris(2026, 6, 18, 14, 0)
     planned = plan_reminders(42, meeting_at, PARIS)
-    assert summary(planned) == [(DATA, 21), (DATA, 10), (MEMBERS, 7), (MEMBERS, 1)]
+    assert summary(planned) == [(DATA, 28), (DATA, 10), (MEMBERS, 7), (MEMBERS, 1)]
     for reminder in planned:
         local = reminder.send_at.astimezone(PARIS)
         assert local.time() == time(14, 0)
@@ -250,10 +250,10 @@ def test_should_send_only_between_the_reminder_and_the_meeting():
 def test_reminder_missed_during_downtime_is_sent_late_while_the_meeting_is_ahead():
     meeting_at = paris(2026, 6, 18, 14, 0)
     planned = plan_reminders(42, meeting_at, PARIS)
-    clock = FakeClock(paris(2026, 6, 12, 9, 0))  # bot down from J-21 (sent) until after J-10 and J-7
+    clock = FakeClock(paris(2026, 6, 12, 9, 0))  # bot down from J-28 (sent) until after J-10 and J-7
     due = due_reminders(planned, clock.now())
     assert summary(due) == [(DATA, 10), (MEMBERS, 7)]
-    sent = {r.key for r in due} | {reminder_key(42, DATA, 21)}
+    sent = {r.key for r in due} | {reminder_key(42, DATA, 28)}
     assert due_reminders(planned, clock.now(), sent) == []
     clock.set(paris(2026, 6, 17, 14, 0))
     assert summary(due_reminders(planned, clock.now(), sent)) == [(MEMBERS, 1)]
@@ -270,10 +270,10 @@ def test_nothing_is_sent_for_a_meeting_already_past():
 
 def test_several_missed_reminders_collapse_to_the_latest_per_audience():
     planned = plan_reminders(42, paris(2026, 6, 18, 14, 0), PARIS)
-    now = paris(2026, 6, 18, 9, 0)  # bot was down from before J-21 until the meeting morning
+    now = paris(2026, 6, 18, 9, 0)  # bot was down from before J-28 until the meeting morning
     assert summary(due_reminders(planned, now)) == [(DATA, 10), (MEMBERS, 1)]
     assert summary(due_reminders(planned, now, collapse_missed=False)) == [
-        (DATA, 21), (DATA, 10), (MEMBERS, 7), (MEMBERS, 1)
+        (DATA, 28), (DATA, 10), (MEMBERS, 7), (MEMBERS, 1)
     ]
 
 

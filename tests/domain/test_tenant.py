@@ -67,7 +67,7 @@ def test_a_notice_about_installations_only_is_a_sentence_and_quotes_without_mark
     ]
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text.replace("\u00a0", " ") == (
-        "Le message « Rappel : COPIL demain » est bien parvenu à tout le monde.\n"
+        "Tout le monde a bien reçu le message « Rappel : COPIL demain ».\n"
         "- L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : Hélène Dubois et Marc Lefèvre."
     )
 

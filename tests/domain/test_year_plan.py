@@ -7,6 +7,7 @@ import pytest
 
 from domain.clock import SchedulingError, format_date_fr
 from domain.committees.cadence import CommitteeKind
+from domain.committees.reminder_plan import ReminderAudience, plan_reminders
 from domain.committees.year_plan import MeetingProposal, YearPlanSettings, propose_year_plan, school_holiday_ranges
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -226,10 +227,10 @@ def test_a_planned_copil_takes_its_segment_and_the_new_one_fills_the_other_half(
 
     [copil] = of_kind(plan, CommitteeKind.COPIL)
     assert date(2027, 9, 1) <= copil.starts_at.date() <= date(2027, 10, 31)
+    # Reader 6, A4: « Placé le 22 septembre plutôt que le 1er septembre » under a COTECH on 1 September.
     assert copil.reason == (
-        f"Second comité de pilotage de l’année avec les élu·es. Placé le {copil.starts_at.day}\u00a0septembre plutôt que le "
-        "1er\u00a0septembre, car son comité "
-        "technique préparatoire aurait eu lieu pendant les congés d’été."
+        f"Second comité de pilotage de l’année avec les élu·es. Fixé au {copil.starts_at.day}\u00a0septembre pour que "
+        "son comité technique préparatoire ne tombe pas pendant les congés d’été."
     )
     fed = [p for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
     assert {p.reason.split("pilotage du ")[1].split(",")[0] for p in fed} == {
@@ -257,3 +258,15 @@ def test_an_intermediate_cotech_says_why_in_plain_words():
         "pour éviter un trop long intervalle entre deux comités techniques." in reason for reason in reasons
     ), reasons
     assert not any("plus longue période" in p.reason for p in plan)
+
+
+def test_the_directorates_are_reminded_of_their_data_days_before_the_cotech_that_reviews_it():
+    """Reader 6, A4: the COPIL's first data reminder went out at the very minute of the comité
+    technique proposed three weeks before it « pour préparer ce comité de pilotage avec leurs données »."""
+    copil_at = datetime(2027, 3, 12, 14, tzinfo=PARIS)
+    plan = propose_year_plan(date(2026, 12, 6), kept=[(CommitteeKind.COPIL, date(2027, 3, 12))])
+    [feeder] = [p for p in of_kind(plan, CommitteeKind.COTECH) if "vendredi 12 mars 2027" in p.reason.replace("\u00a0", " ")]
+    data = [r.send_at for r in plan_reminders(1, copil_at, PARIS) if r.audience is ReminderAudience.DATA_COLLECTION]
+
+    assert min(data) <= feeder.starts_at - timedelta(days=5)
+    assert 8 <= min(data).astimezone(PARIS).hour < 18

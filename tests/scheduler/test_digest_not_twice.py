@@ -125,3 +125,30 @@ async def test_the_fingerprint_of_a_summary_read_in_the_chat_is_the_digests_own(
 
     summary = await runtime.summary.summary(Scope.everything())
     assert shown.fingerprint == summary_fingerprint(summary, runtime.summary.timezone)
+
+
+async def test_the_lead_is_told_who_was_not_sent_the_digest_because_they_had_read_it(
+    runtime, talk, sqlite_database, clock, connector
+):
+    """Reader 6, A1: Marc read the summary a minute before; Lucie blocked the assistant. The lead's
+    report says Lucie got neither message and Marc was not sent the summary again: nobody is left
+    thought to have received it."""
+    people = await organisation(sqlite_database, connector.url)
+    await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    j7 = await copil_with_j7(runtime)
+    clock.set(j7.send_at - timedelta(minutes=1))
+    await talk(aad(people["marc"]), "Marc Lefèvre").say("où en est-on ?")
+    await reachable_again(sqlite_database, people["marc"], connector.url)
+    connector.blocked.add("a:lucie@ville.fr")
+    clock.set(j7.send_at)
+
+    await runtime.jobs.fire_reminder(j7.id)
+    await runtime.jobs.drain_outbox()
+
+    [report] = [text for conversation, text in received(connector) if "pas reçu" in text]
+    lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]  # Teams: blank lines
+    assert lines[1:] == [
+        "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
+        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams.",
+        "Marc Lefèvre avait déjà reçu ou consulté cette synthèse aujourd’hui : elle ne lui a pas été renvoyée.",
+    ]

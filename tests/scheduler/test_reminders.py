@@ -126,7 +126,7 @@ async def test_downtime_before_the_meeting_sends_only_the_latest_missed_reminder
     reminded = sorted(conversation for conversation, text in reminders_received(connector) if text.startswith("Rappel"))
     chased = sorted(conversation for conversation, text in reminders_received(connector) if text.startswith("Indicateurs"))
     assert reminded == ["a:camille@ville.fr", "a:lucie@ville.fr", "a:marc@ville.fr"]
-    assert chased == ["a:hugo@ville.fr", "a:nadia@ville.fr"]  # J-10 was also missed; J-21 was past when planned
+    assert chased == ["a:hugo@ville.fr", "a:nadia@ville.fr"]  # J-10 was also missed; J-28 was past when planned
     assert all("demain" in text for _, text in reminders_received(connector) if text.startswith("Rappel"))
 
 
@@ -171,7 +171,7 @@ async def test_downtime_past_the_meeting_sends_nothing(sqlite_database, connecto
 
     outcomes = await feature.jobs.sweep_reminders()
 
-    assert outcomes == {FireOutcome.EXPIRED: 4}
+    assert outcomes == {FireOutcome.EXPIRED: 3}  # J-28 was already past when the meeting was planned
     assert {r.state for r in await feature.committees.repository.reminders_of(planned.meeting.id)} == {ReminderState.EXPIRED}
     assert connector.attempts == 0
 
@@ -182,9 +182,9 @@ async def test_data_collection_reminders_go_to_contributors_with_a_button_to_upd
     feature = build_feature(sqlite_database, clock)
     planned = await feature.committees.plan(CommitteeKind.COTECH, paris(2027, 3, 2, 14))
     data = await reminders_by_offset(feature, planned.meeting.id, "data_collection")
-    clock.set(data[21].send_at)
+    clock.set(data[28].send_at)
 
-    await feature.jobs.fire_reminder(data[21].id)
+    await feature.jobs.fire_reminder(data[28].id)
 
     assert sorted(conversations(connector)) == ["a:hugo@ville.fr", "a:nadia@ville.fr"]
     [nadia_row] = [row for row in await feature.outbox.list() if row.recipient_label == "Nadia Benali"]
@@ -236,7 +236,7 @@ async def test_a_reminder_without_any_recipient_is_reported_to_the_lead(sqlite_d
     feature = build_feature(sqlite_database, clock)
     planned = await feature.committees.plan(CommitteeKind.COTECH, paris(2027, 3, 2, 14))
     data = await reminders_by_offset(feature, planned.meeting.id, "data_collection")
-    clock.set(data[21].send_at)
+    clock.set(data[28].send_at)
 
     await feature.jobs.sweep_reminders()
 
