@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.general import _introduced
 from bot.demo import load_demo
 from domain.indicators.values import warm_up
 from domain.people import Role
+from domain.text import directorate_introduced
 from tests.conftest import texts
 from tests.reader_support import demo_person, plain
 from tests.summary_support import organisation
@@ -117,5 +117,5 @@ async def test_moving_a_kind_with_none_ahead_names_that_kind(runtime, talk):
 
 def test_a_one_letter_code_is_bolded_where_it_stands_not_inside_direction():
     """Review: « **D**irection D » when the code is a letter of « Direction »."""
-    assert _introduced("D", "") == "direction **D**"
-    assert _introduced("DCP", "Direction de la commande publique") == "direction de la commande publique (**DCP**)"
+    assert directorate_introduced("D", "") == "direction **D**"
+    assert directorate_introduced("DCP", "Direction de la commande publique") == "direction de la commande publique (**DCP**)"
