@@ -334,8 +334,9 @@ _PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " pa
 def _per_period(line: IndicatorLine) -> str:
     """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
     value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
-    read as a year's; a share or a delay is no amount per period."""
-    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS:
+    read as a year's; a share, a delay or a count already per something (« repas végétariens par
+    semaine ») is no amount per period."""
+    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS or " par " in f" {line.show(Decimal(1))} ".replace("\u00a0", " "):
         return ""
     return _PER_PERIOD.get(line.snapshot.frequency, "")
 

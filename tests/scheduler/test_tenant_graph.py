@@ -69,7 +69,7 @@ async def test_a_person_who_never_opened_the_assistant_gets_the_reminder_after_i
     assert (helene.name, helene.aad_object_id) == ("Hélène Dubois", HELENE)  # from the directory
     notices = "\n".join(lead_notices(connector)).replace("\u00a0", " ")
     assert "L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : Hélène Dubois." in notices
-    assert "Cette personne est introuvable dans l’annuaire Microsoft 365 : Marc Lefèvre." in notices
+    assert "Marc Lefèvre n’a reçu ni le rappel ni la synthèse.\n- Cette personne est introuvable dans l’annuaire Microsoft 365." in notices
 
     calls, told = len(graph.calls), len(lead_notices(connector))
     await services.jobs.drain_outbox()  # nothing is installed nor told twice
