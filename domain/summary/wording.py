@@ -336,7 +336,7 @@ def _per_period(line: IndicatorLine) -> str:
     value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
     read as a year's; a share, a delay or a count already per something (« repas végétariens par
     semaine ») is no amount per period."""
-    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS or " par " in f" {line.show(Decimal(1))} ".replace("\u00a0", " "):
+    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS or "par" in line.snapshot.counted_noun.split():
         return ""
     return _PER_PERIOD.get(line.snapshot.frequency, "")
 
