@@ -88,6 +88,12 @@ _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 _MILLIONS = re.compile(r"\b(\d+)\s*(?:m|meur|mio|millions?)\b(?:\s*(?:d\s*)?euros?)?")
 _ARTICLE_REFERENCE = re.compile(r"\b([lrd])\s*\.?\s*(\d{4})\s*-\s*(\d{1,3})\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_CLITICS = r"(?:(?:ne|n|le|la|les|l|y|en|leur|lui|vous|nous|se|s)\s+){0,2}"
+_NOUS_VERB = re.compile(r"\bnous\s+(" + _CLITICS + r")([a-z]{2,}?)(i?)(e?)ons\b")
+_VERB_NOUS = re.compile(r"\b([a-z]{2,}?)(i?)(e?)ons(?=[\s-]+nous\b)")
+"""« nous publions », « devons-nous », « que nous mettions »: Snowball leaves the first person
+plural whole (« publion », « devon »), so it is read as the « -ez » form, whose stem is the
+verb's (« publiez » → « publ »). Only next to « nous »: « maisons », « raisons » are nouns."""
 _IDIOMS = re.compile(
     r"\b(?:nulle|quelque|d['’‘ ](?:une|autre)|[aà]|de (?:ma|ta|sa|notre|votre|leur|la)) part\b(?! des?\b| du\b| d['’])"
     r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b",
@@ -148,11 +154,25 @@ def fold(text: str) -> str:
     return _ARTICLE_REFERENCE.sub(r"\1\2\3", text)
 
 
+def _second_plural(stem: str, imperfect: str, soft_g: str) -> str:
+    """« publi » + « ons » → « publiez »; « publii » + « ons » → « publiiez » is « publiez » too;
+    « redige » + « ons » → « redigez » (the « e » only keeps the « g » soft)."""
+    if soft_g and not stem.endswith("g"):
+        stem += soft_g
+    return stem + ("" if imperfect and stem.endswith("i") else imperfect) + "ez"
+
+
+def first_plural_as_second(folded: str) -> str:
+    """Verbs in the first person plural (next to « nous ») written in the second: see _NOUS_VERB."""
+    folded = _NOUS_VERB.sub(lambda m: f"nous {m.group(1)}{_second_plural(*m.group(2, 3, 4))}", folded)
+    return _VERB_NOUS.sub(lambda m: _second_plural(*m.group(1, 2, 3)), folded)
+
+
 def tokenize(text: str) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters."""
     return [
         token
-        for token in _TOKEN.findall(fold(_IDIOMS.sub(" ", strip_markup(text))))
+        for token in _TOKEN.findall(first_plural_as_second(fold(_IDIOMS.sub(" ", strip_markup(text)))))
         if token not in STOP_WORDS and (len(token) > 1 or token.isdigit())
     ]
 

@@ -65,6 +65,8 @@ PHRASING_SHARE = 0.7
 """Weight of the one phrasing closest to the question: an entry whose single phrasing says it all
 beats one whose many phrasings repeat its words (tuning and dev sets: 0.5 to 1.0 best)."""
 PIECES_SHARE = 0.5  # weight of the word-piece similarity in the ranking (dev set: 0.3 to 0.5 best)
+PHRASINGS_SHARE = 0.4  # IDF-weighted share of the question its phrasings hold: of two close entries,
+# the one naming the rarer words where it says what it answers (tuning, dev: 0.3 to 0.5 best)
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 COMPARING_WORDS = "différence différent différents pareil pareils identique identiques équivalent synonyme synonymes chose entre distinguer"
 """« clause d'insertion et clause sociale, c'est pareil ? »: comparing two names of one thing asks
@@ -337,6 +339,9 @@ class KnowledgeBase:
         if query is None:
             query = self.query_terms(" ".join(tokens)) if PHRASING_SHARE else {}
         mass = sum(query.values()) or 1.0
+        count = len(self._documents)
+        rarity = {term: weight * _idf(count, len(self._postings.get(term, ()))) for term, weight in query.items()}
+        rare_mass = sum(rarity.values()) or 1.0
 
         def closest_phrasing(scored: ScoredEntry) -> float:
             """Share of the question one single phrasing of the entry covers."""
@@ -349,10 +354,14 @@ class KnowledgeBase:
                     covered[index] = covered.get(index, 0.0) + weight
             return max(covered.values(), default=0.0) / mass
 
+        def phrasings_hold(scored: ScoredEntry) -> float:
+            held = self._documents[scored.entry.id].phrasings_with if scored.entry.id in self._documents else {}
+            return sum(weight for term, weight in rarity.items() if term in held) / rare_mass
+
         def fused_score(scored: ScoredEntry) -> float:
             lexical = scored.score * scored.coverage / best_score
             blended = (1 - PIECES_SHARE) * lexical + PIECES_SHARE * scored.similarity / best_similarity
-            return blended + PHRASING_SHARE * closest_phrasing(scored)
+            return blended + PHRASING_SHARE * closest_phrasing(scored) + PHRASINGS_SHARE * phrasings_hold(scored)
 
         return sorted(scored_again, key=lambda scored: (-fused_score(scored), scored.entry.id))
 

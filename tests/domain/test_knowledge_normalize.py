@@ -236,3 +236,25 @@ def test_an_inventory_is_not_read_as_the_state(analyzer: Analyzer) -> None:
     # « faire un état des lieux de nos achats » is a diagnosis, not a question on the State's SPASER.
     assert analyzer.terms("état des lieux") == analyzer.terms("diagnostic")
     assert analyzer.terms("l'État")[0] not in analyzer.terms("un état des lieux de nos achats")
+
+
+@pytest.mark.parametrize(
+    ("ours", "other"),
+    [
+        ("nous publions le schéma", "publier le schéma"),
+        ("devons-nous publier", "vous devez publier"),
+        ("nous le mettons en ligne", "vous le mettez en ligne"),
+        ("que nous mettions", "vous mettez"),
+        ("nous rédigeons le schéma", "rédiger le schéma"),
+        ("nous lançons la démarche", "lancer la démarche"),
+        ("nous y associons les élus", "associer les élus"),
+        ("adoptons-nous le schéma", "adopter le schéma"),
+    ],
+)
+def test_the_first_person_plural_meets_the_other_forms_of_the_verb(analyzer: Analyzer, ours: str, other: str) -> None:
+    assert analyzer.terms(ours) == analyzer.terms(other)
+
+
+def test_nouns_in_ons_are_not_read_as_verbs(analyzer: Analyzer) -> None:
+    assert tokenize("les maisons, les raisons et les saisons") == ["maisons", "raisons", "saisons"]
+    assert tokenize("nous avons des questions sur les actions") == ["questions", "actions"]

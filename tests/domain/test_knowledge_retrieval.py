@@ -336,3 +336,23 @@ def test_two_names_of_one_thing_compared_ask_what_it_is(shipped, question, expec
 @pytest.mark.parametrize("question", ["le SPASER est-il dans le CGCT ?", "le SPASER est-il dans le code général des collectivités territoriales ?"])
 def test_the_cgct_and_its_expansion_reach_the_legal_basis(shipped: KnowledgeBase, question: str) -> None:
     assert shipped.answer(question).entry.id == "base-legale"
+
+
+def test_of_two_close_entries_the_one_whose_phrasings_name_the_rarer_word_comes_first() -> None:
+    # Both entries hold both words; « loi » says « comités » more often in its answer, but
+    # « comités » (the rarer word) is what « frequence » says it answers.
+    base = KnowledgeBase(
+        [
+            _entry("frequence", "À quelle fréquence réunir les comités ?", "Deux fois par an ; la loi ne dit rien."),
+            _entry(
+                "loi",
+                "Que dit la loi ?",
+                "La loi prévoit des comités, des comités de suivi et des objectifs.",
+                ("Qu'impose la loi ?",),
+            ),
+            _entry("sanction", "Que risque-t-on sans schéma ?", "Rien n'est prévu par la loi."),
+            _entry("origine", "D'où vient l'obligation ?", "De la loi de 2014."),
+        ],
+        analyzer=Analyzer(Lexicon(synonym_groups=(), domain_terms=())),
+    )
+    assert base.answer("les comités selon la loi").entry.id == "frequence"
