@@ -256,63 +256,63 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a message did not reach people, as a sentence naming them: `one` when one person, else
-    `several`; the names follow « : », then `advice` (with `{them}`: « lui » or « leur »)."""
+    """Why a message did not reach people, as a sentence naming them (`{names}`): `one` when one
+    person, else `several`, then `advice` (with `{them}`: « lui » or « leur »). Each sentence names
+    its people: a report lists several reasons, and « cette personne » would point at nobody."""
 
     prefix: str
     one: str
     several: str
     advice: str = ""
 
-    def sentence(self, names: str | None, count: int) -> str:
-        """With `names` None the people were named just before: the reason alone."""
-        said = f"{self.one if count == 1 else self.several}" + (f" : {names}." if names is not None else ".")
+    def sentence(self, names: str, count: int) -> str:
+        said = (self.one if count == 1 else self.several).format(names=names) + "."
         return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
 
 
 PROBLEMS = (
     Problem(
         f"{INSTALL_PREFIX} 403",
-        "L’application n’a pas pu être installée pour cette personne",
-        "L’application n’a pas pu être installée pour ces personnes",
+        "L’application n’a pas pu être installée pour {names}",
+        "L’application n’a pas pu être installée pour {names}",
         "Il manque le consentement administrateur (permission TeamsAppInstallation.ReadWriteSelfForUser.All).",
     ),
     Problem(
         f"{INSTALL_PREFIX} 404",
-        "Cette personne est introuvable dans l’annuaire Microsoft 365",
-        "Ces personnes sont introuvables dans l’annuaire Microsoft 365",
+        "{names} est introuvable dans l’annuaire Microsoft 365",
+        "{names} sont introuvables dans l’annuaire Microsoft 365",
     ),
     Problem(
         INSTALL_PREFIX,
-        "Microsoft 365 a refusé d’installer l’application pour cette personne",
-        "Microsoft 365 a refusé d’installer l’application pour ces personnes",
+        "Microsoft 365 a refusé d’installer l’application pour {names}",
+        "Microsoft 365 a refusé d’installer l’application pour {names}",
     ),
     Problem(
         NO_REFERENCE[:20],
-        "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams",
-        "Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams",
+        "{names} n’a pas encore ouvert de conversation avec l’assistant dans Teams",
+        "{names} n’ont pas encore ouvert de conversation avec l’assistant dans Teams",
         "Faites-{them} installer l’application ou demandez-{them} d’écrire une fois à l’assistant : les messages suivants {them} parviendront.",
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,
-        "Cette personne a bloqué ou désinstallé l’assistant dans Teams",
-        "Ces personnes ont bloqué ou désinstallé l’assistant dans Teams",
+        "{names} a bloqué ou désinstallé l’assistant dans Teams",
+        "{names} ont bloqué ou désinstallé l’assistant dans Teams",
     ),
     Problem(
         "404",
-        "La conversation Teams avec cette personne a disparu, sans doute parce que l’application a été désinstallée",
-        "La conversation Teams avec ces personnes a disparu, sans doute parce que l’application a été désinstallée",
+        "La conversation Teams avec {names} a disparu, sans doute parce que l’application a été désinstallée",
+        "Les conversations Teams avec {names} ont disparu, sans doute parce que l’application a été désinstallée",
     ),
     Problem(
         UNTRUSTED[:20],
-        "L’adresse du connecteur Teams de cette personne n’est pas autorisée",
-        "L’adresse du connecteur Teams de ces personnes n’est pas autorisée",
+        "L’adresse du connecteur Teams utilisée pour {names} n’est pas autorisée",
+        "L’adresse du connecteur Teams utilisée pour {names} n’est pas autorisée",
         "En mode local, seul un connecteur local comme l’Agents Playground est joignable.",
     ),
     Problem(
         EXPIRED,
-        "Le message n’a pas été envoyé à cette personne, car sa réunion avait commencé",
-        "Le message n’a pas été envoyé à ces personnes, car leur réunion avait commencé",
+        "Le message n’a pas été envoyé à {names}, car la réunion avait commencé",
+        "Le message n’a pas été envoyé à {names}, car la réunion avait commencé",
     ),
 )
 """Why a message did not reach someone, by the start of the recorded error."""
@@ -328,20 +328,20 @@ def problem_of(error: str | None) -> Problem:
     for problem in PROBLEMS:
         if (error or "").startswith(problem.prefix):
             return problem
-    detail = (error or "erreur inconnue")[:80]
-    return Problem(error or "", f"L’envoi a échoué pour cette personne ({detail})", f"L’envoi a échoué pour ces personnes ({detail})")
+    detail = shown((error or "erreur inconnue")[:80]).replace("{", "{{").replace("}", "}}")
+    return Problem(error or "", f"L’envoi à {{names}} a échoué ({detail})", f"L’envoi à {{names}} a échoué ({detail})")
 
 
 def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30) -> str:
-    """The full sentence saying why `names` did not get a message, and what to do when something can be done."""
-    return problem_of(error).sentence(listed_names(names, limit), len(names))
+    """The full sentence saying why `names` did not get a message, and what to do when something can
+    be done; the names are typed text, shown escaped."""
+    return problem_of(error).sentence(listed_names([shown(name) for name in names], limit), len(names))
 
 
 def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30) -> list[str]:
     """One sentence per reason for (name, recorded error) pairs, each reason once, in order of first
-    appearance: « Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams :
-    A, B, C. », not the
-    reason per name."""
+    appearance: « Hélène Dubois et Marc Lefèvre n’ont pas encore ouvert de conversation avec
+    l’assistant dans Teams. », not the reason per name."""
     grouped: dict[Problem, list[tuple[str, str | None]]] = defaultdict(list)
     for name, error in failures:
         grouped[problem_of(error)].append((name, error))
@@ -349,9 +349,10 @@ def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 
 
 
 def installed_sentence(names: Sequence[str]) -> str:
-    if len(names) == 1:
-        return f"L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : {listed_names(names)}."
-    return f"L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : {listed_names(names)}."
+    """« L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit. »: worded so
+    that nothing agrees with the gender of the people named."""
+    them = "lui" if len(names) == 1 else "leur"
+    return f"L’assistant a été installé dans Teams pour {listed_names([shown(name) for name in names])}, puis {them} a écrit."
 
 
 def problem_notices(
@@ -392,7 +393,7 @@ def _already_seen(row_groups: Iterable[list]) -> list[str]:
     for rows in row_groups:
         about = _about(rows)
         if about is not None and about.topic is Topic.DIGEST:
-            names += [name for name in about.already_seen if name not in names]
+            names += [shown(name) for name in about.already_seen if shown(name) not in names]
     if not names:
         return []
     count = len(names)
@@ -436,8 +437,8 @@ def event_problem_notices(
     """One notice per lead for the problems found together — one event, such as a COPIL reminder
     and the summary that goes with it. The same shape as for one message: who did not receive what
     (« Trois destinataires n’ont pas reçu le rappel … ou la synthèse … »), then what each person
-    missed (« Hélène Dubois n’a reçu ni le rappel ni la synthèse. »), then why, each person named
-    once.
+    missed (« Hélène Dubois n’a reçu ni le rappel ni la synthèse. »), then why, one bullet per reason
+    naming the people it concerns (a bullet is read on its own).
 
     Each message is named by what it is (« le rappel », « la synthèse », « le message diffusé le
     … »), never by a number: Teams' transcripts and notifications drop the numbers of a Markdown
@@ -468,12 +469,7 @@ def event_problem_notices(
         lines += [f"- {description}" for description in descriptions]
     if failures:
         lines.append(_what_each_missed(missed, [reference for _, reference in names]))
-        reasons = {problem_of(error) for _, error in failures}
-        if len(reasons) == 1:
-            # Everyone was just named with what they missed: the reason alone.
-            lines.append(f"- {reasons.pop().sentence(None, people)}")
-        else:
-            lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
+        lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
     installed = [key[0] for key in missed if key[1] is None]
     if installed:
         lines.append(f"- {installed_sentence(installed)}")
