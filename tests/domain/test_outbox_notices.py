@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from domain.outbox import NO_REFERENCE, About, Topic, event_problem_notices, explain, problem_notices
+from domain.delivery_problems import event_problem_notices, explain, problem_notices
+from domain.outbox import NO_REFERENCE, About, Topic
 from domain.tenant import install_failure
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)

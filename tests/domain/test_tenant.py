@@ -10,7 +10,7 @@ import pytest
 from domain.clock import SchedulingError
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView
-from domain.outbox import explain, problem_notices
+from domain.delivery_problems import explain, problem_notices
 from domain.tenant import DEFAULT_GRAPH_URL, GraphSettings, event_comment, install_failure
 
 

@@ -7,15 +7,8 @@ from datetime import datetime
 
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
-from domain.outbox import (
-    BLOCKED_ERROR_PREFIX,
-    NO_REFERENCE,
-    REPEATED_CHANGES,
-    About,
-    SourceKind,
-    Topic,
-    event_problem_notices,
-)
+from domain.delivery_problems import REPEATED_CHANGES, event_problem_notices
+from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, About, SourceKind, Topic
 from domain.people import Role
 from storage.outbox import Delivery
 from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, utc

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.proactive import classify
+from domain.delivery_problems import problem_notices
 from domain.outbox import (
     BLOCKED_ERROR_PREFIX,
     NO_REFERENCE,
@@ -21,7 +22,6 @@ from domain.outbox import (
     SourceKind,
     Window,
     parse_retry_after,
-    problem_notices,
 )
 from domain.people import Role
 from scheduler.instance_lock import InstanceLockError
