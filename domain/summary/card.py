@@ -28,7 +28,7 @@ from domain.cards import CARD_VERSION, fact, im_back
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.indicators.catalogue import Axis
-from domain.summary import wording
+from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
 from domain.text import (
@@ -308,7 +308,9 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
                 "type": "Column",
                 "items": [
                     _text(f"**{line.code}** {excerpt(title, MAX_LABEL_CHARACTERS) if cut_names else title}"),
-                    _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
+                    _text(
+                        indicator_wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"
+                    ),
                 ],
             },
             {"type": "Column", "width": "auto", "items": [status]},

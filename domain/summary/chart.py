@@ -31,7 +31,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from PIL import Image
 
 from domain.indicators.catalogue import Axis
-from domain.summary import wording
+from domain.summary import indicator_wording, wording
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
 from domain.text import sorted_names
 
@@ -241,7 +241,7 @@ def _draw_progress(
 def progress_bar_label(line: IndicatorLine) -> str:
     """« 44 % » on the bar; from the target on, words (« cible dépassée ») rather than « 204 % »."""
     if line.progress_percent >= 100:
-        return wording.progress_text(line)
+        return indicator_wording.progress_text(line)
     return f"{round(line.progress_percent)} %".replace("-", "−")
 
 
