@@ -31,6 +31,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
+from domain.summary.status_colours import STATUS_COLORS
 from domain.text import (
     agreed,
     counted,
@@ -55,14 +56,8 @@ CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible"
 
 WARNING_COLOR = "Attention"
 """⚠ texts are red (`Attention`) like the broadcast preview's: Teams' yellow `Warning` is hard to
-read on a white background, so no text uses it; « non renseigné » is bold in the default colour."""
-STATUS_COLORS = {
-    Status.ACHIEVED: "Good",
-    Status.ON_TRACK: "Accent",
-    Status.LATE: "Attention",
-    Status.NOT_REPORTED: "Default",
-    Status.NO_TARGET: "Default",
-}
+read on a white background, so no text uses it; « non renseigné » is bold in the default colour.
+The status colours are in domain/summary/status_colours.py, shared with the reports."""
 
 
 def summary_command(axis: Axis | None = None, directorate: str | None = None, *, detail: bool = False) -> str:

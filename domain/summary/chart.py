@@ -33,15 +33,9 @@ from PIL import Image
 from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.summary.status_colours import STATUS_HEX
 from domain.text import sorted_names
 
-STATUS_HEX = {
-    Status.ACHIEVED: "#2e7d32",
-    Status.ON_TRACK: "#1565c0",
-    Status.LATE: "#c62828",
-    Status.NOT_REPORTED: "#ef6c00",
-    Status.NO_TARGET: "#9e9e9e",
-}
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
 BEHIND_HEX = "#c62828"

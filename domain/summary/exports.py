@@ -31,8 +31,8 @@ from openpyxl.utils import get_column_letter
 from domain.clock import DEFAULT_TIMEZONE, load_timezone
 from domain.indicators.units import MAX_DECIMAL_PLACES, Unit
 from domain.summary import indicator_wording, wording
-from domain.summary.chart import STATUS_HEX
 from domain.summary.model import EntryKey, EntryRecord, IndicatorSnapshot, ReportedValue, Summary
+from domain.summary.status_colours import STATUS_HEX
 
 VALUE_COLUMNS = (
     "Code",

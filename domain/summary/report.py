@@ -21,8 +21,9 @@ from domain.committees.messages import no_meeting_text
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
-from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
+from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
+from domain.summary.status_colours import STATUS_HEX
 from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"

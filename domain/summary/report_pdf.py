@@ -21,7 +21,7 @@ from PIL import Image
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.summary import indicator_wording, wording
-from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
+from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, AxisSection, Summary
 from domain.summary.report import (
     COMPUTED_SOURCES_HEADING,
@@ -41,6 +41,7 @@ from domain.summary.report import (
     value_cell,
     warning_messages,
 )
+from domain.summary.status_colours import STATUS_HEX
 from domain.text import unbreakable
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
