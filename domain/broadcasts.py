@@ -14,8 +14,9 @@ from typing import Any
 from domain.cards import card, fact
 from domain.clock import format_datetime_fr
 from domain.committees.cadence import CommitteeKind
+from domain.delivery_problems import reasons_with_names
 from domain.errors import DomainError
-from domain.outbox import DeliveryState, Recipient, reasons_with_names
+from domain.outbox import DeliveryState, Recipient
 from domain.text import agreed, counted, counted_in_words, fold, listed_names, plain_excerpt, shown, with_link_targets
 
 MAX_BROADCAST_LENGTH = 4000

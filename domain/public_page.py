@@ -22,8 +22,8 @@ from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
 from domain.indicators.units import Unit, format_number, format_value
+from domain.summary.indicator_wording import shown_number
 from domain.summary.model import IndicatorLine, Status
-from domain.summary.wording import shown_number
 from domain.text import upper_first
 
 PAGE_PATH = "/spaser"

@@ -105,7 +105,7 @@ EVENT_REASONS = {
 
 
 def install_failure(status: int | None, detail: str) -> str:
-    """The `last_error` of a delivery held for an installation that failed (explained by domain/outbox.py)."""
+    """The `last_error` of a delivery held for an installation that failed (explained by domain/delivery_problems.py)."""
     return f"{INSTALL_PREFIX} {status or 'réseau'}: {detail}"[:500]
 
 

@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from domain.clock import DEFAULT_TIMEZONE, Clock
+from domain.delivery_problems import event_problem_notices
 from domain.outbox import (
     BLOCKED_ERROR_PREFIX,
     EXPIRED,
@@ -34,7 +35,6 @@ from domain.outbox import (
     RetryPolicy,
     SendingSettings,
     SourceKind,
-    event_problem_notices,
     is_trusted_service_url,
 )
 from domain.tenant import event_failure_notices

@@ -221,7 +221,7 @@ class OutboxRepository:
 
     async def release_held(self, person_id: int, now: datetime, *, installed: bool, label: str | None = None) -> int:
         """The person's deliveries held for an installation are due now; `installed` marks them for
-        the lead's « installé et prévenu », `label` is the name the directory gave meanwhile."""
+        the lead's « installé dans Teams pour …, puis lui a écrit », `label` is the name the directory gave meanwhile."""
         values: dict[str, Any] = dict(next_try_at=to_utc(now))
         if label:
             values["recipient_label"] = label[:200]

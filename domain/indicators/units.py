@@ -170,7 +170,7 @@ def format_value(value: Decimal | int, unit: Unit, noun: str = "") -> str:
     says what it counts when the catalogue names it (`noun`, column `unite_libelle`: « 2 repas
     végétariens », « 1 comité technique »); without it, the number alone. A count with decimals is a
     mean and reads as one (« 3,5 personnes »): a path between two whole counts is worded by its
-    caller (`domain.summary.wording.late_text`), never « 3 à 4 ».
+    caller (`domain.summary.indicator_wording.late_text`), never « 3 à 4 ».
     """
     number = canonical(Decimal(value))
     if unit is Unit.EURO:

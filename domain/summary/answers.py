@@ -3,7 +3,7 @@ which directorates have not reported, what has reached its target."""
 
 from __future__ import annotations
 
-from domain.summary import wording
+from domain.summary import indicator_wording, wording
 from domain.summary.attention import not_reported_headings
 from domain.summary.model import IndicatorLine, Status, Summary
 from domain.text import agreed, as_sentence, counted
@@ -20,10 +20,10 @@ def late_answer(summary: Summary) -> str:
     parts = [f"**Indicateurs à surveiller** — {scope}"]
     if late:
         parts.append(f"{agreed(len(late), 'Indicateur en retard sur sa trajectoire', 'Indicateurs en retard sur leur trajectoire')} ({len(late)}) :")
-        parts += _listed(late, wording.late_text)
+        parts += _listed(late, indicator_wording.late_text)
     if missing:
         parts.append(f"{agreed(len(missing), *not_reported_headings(missing))} ({len(missing)}) :")
-        parts += _listed(missing, wording.value_text)
+        parts += _listed(missing, indicator_wording.value_text)
     parts.append(
         "Tapez « directions en retard » pour savoir qui n’a pas encore saisi ses indicateurs, ou « synthèse » pour le "
         "tableau complet."
@@ -37,7 +37,11 @@ def reached_answer(summary: Summary) -> str:
     if not reached:
         return f"Aucun indicateur n’a encore atteint sa cible — {scope}."
     lines = [f"**Cibles atteintes** ({scope}) : {wording.indicator_count(len(reached))}"]
-    lines += _listed(reached, lambda line: f"{wording.value_text(line)}, {wording.target_text(line, joined_to_value=True)}")
+    lines += _listed(
+        reached,
+        lambda line: f"{indicator_wording.value_text(line)}, "
+        f"{indicator_wording.target_text(line, joined_to_value=True)}",
+    )
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
 from domain.indicators.units import Unit
-from domain.summary import wording
+from domain.summary import indicator_wording, wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
 from domain.text import counted, fold, joined
 
@@ -137,7 +137,8 @@ def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
         counting = _counting_indicator(summary, kind)
         if counting is not None:
             clauses[kind] = (
-                f"les réunions tenues sont comptées par l’indicateur {counting.code} ({wording.value_text(counting)})"
+                f"les réunions tenues sont comptées par l’indicateur {counting.code} "
+                f"({indicator_wording.value_text(counting)})"
             )
     return clauses
 

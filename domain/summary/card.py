@@ -28,9 +28,10 @@ from domain.cards import CARD_VERSION, fact, im_back
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.indicators.catalogue import Axis
-from domain.summary import wording
+from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
+from domain.summary.status_colours import STATUS_COLORS
 from domain.text import (
     agreed,
     counted,
@@ -55,14 +56,8 @@ CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible"
 
 WARNING_COLOR = "Attention"
 """⚠ texts are red (`Attention`) like the broadcast preview's: Teams' yellow `Warning` is hard to
-read on a white background, so no text uses it; « non renseigné » is bold in the default colour."""
-STATUS_COLORS = {
-    Status.ACHIEVED: "Good",
-    Status.ON_TRACK: "Accent",
-    Status.LATE: "Attention",
-    Status.NOT_REPORTED: "Default",
-    Status.NO_TARGET: "Default",
-}
+read on a white background, so no text uses it; « non renseigné » is bold in the default colour.
+The status colours are in domain/summary/status_colours.py, shared with the reports."""
 
 
 def summary_command(axis: Axis | None = None, directorate: str | None = None, *, detail: bool = False) -> str:
@@ -308,7 +303,9 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
                 "type": "Column",
                 "items": [
                     _text(f"**{line.code}** {excerpt(title, MAX_LABEL_CHARACTERS) if cut_names else title}"),
-                    _text(wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"),
+                    _text(
+                        indicator_wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"
+                    ),
                 ],
             },
             {"type": "Column", "width": "auto", "items": [status]},

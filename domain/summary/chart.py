@@ -31,17 +31,11 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from PIL import Image
 
 from domain.indicators.catalogue import Axis
-from domain.summary import wording
+from domain.summary import indicator_wording, wording
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.summary.status_colours import STATUS_HEX
 from domain.text import sorted_names
 
-STATUS_HEX = {
-    Status.ACHIEVED: "#2e7d32",
-    Status.ON_TRACK: "#1565c0",
-    Status.LATE: "#c62828",
-    Status.NOT_REPORTED: "#ef6c00",
-    Status.NO_TARGET: "#9e9e9e",
-}
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
 BEHIND_HEX = "#c62828"
@@ -241,7 +235,7 @@ def _draw_progress(
 def progress_bar_label(line: IndicatorLine) -> str:
     """« 44 % » on the bar; from the target on, words (« cible dépassée ») rather than « 204 % »."""
     if line.progress_percent >= 100:
-        return wording.progress_text(line)
+        return indicator_wording.progress_text(line)
     return f"{round(line.progress_percent)} %".replace("-", "−")
 
 

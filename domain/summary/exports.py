@@ -30,9 +30,9 @@ from openpyxl.utils import get_column_letter
 
 from domain.clock import DEFAULT_TIMEZONE, load_timezone
 from domain.indicators.units import MAX_DECIMAL_PLACES, Unit
-from domain.summary import wording
-from domain.summary.chart import STATUS_HEX
+from domain.summary import indicator_wording, wording
 from domain.summary.model import EntryKey, EntryRecord, IndicatorSnapshot, ReportedValue, Summary
+from domain.summary.status_colours import STATUS_HEX
 
 VALUE_COLUMNS = (
     "Code",
@@ -174,11 +174,11 @@ def values_xlsx(
                 _cell(overview, line.latest_period.code if line.latest_period else None),
                 _cell(overview, line.due_period.code if line.due_period else None),
                 _cell(overview, f"{line.reporting_count}/{line.responsible_count}" if line.latest_period else None),
-                _cell(overview, wording.aggregation_text(line)),
+                _cell(overview, indicator_wording.aggregation_text(line)),
                 _number(overview, snapshot.target if target_shown else None, snapshot.unit),
                 _cell(overview, snapshot.target_year if target_shown else None, number_format="0"),
                 _cell(overview, progress, number_format=number_format(progress) if progress is not None else None),
-                _cell(overview, wording.trend_text(line) or None),
+                _cell(overview, indicator_wording.trend_text(line) or None),
             ]
         )
 

@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr
 from domain.committees.messages import no_meeting_text
 from domain.decp.report import COMPUTED_COMMENT_PREFIX
-from domain.summary import wording
+from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
-from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
+from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
+from domain.summary.status_colours import STATUS_HEX
 from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
@@ -52,12 +53,15 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     groups = [
         _group(
             ("Indicateur en retard", "Indicateurs en retard"),
-            [f"{line.code} {wording.short_title(line)} — {wording.late_text(line)}" for line in points.late],
+            [f"{line.code} {wording.short_title(line)} — {indicator_wording.late_text(line)}" for line in points.late],
             [wording.short_name(line) for line in points.late],
         ),
         _group(
             not_reported_headings(points.not_reported),
-            [f"{line.code} {wording.short_title(line)} — {wording.value_text(line)}" for line in points.not_reported],
+            [
+                f"{line.code} {wording.short_title(line)} — {indicator_wording.value_text(line)}"
+                for line in points.not_reported
+            ],
             [wording.short_name(line) for line in points.not_reported],
         ),
         _group(
@@ -184,9 +188,9 @@ def computed_imports(summary: Summary) -> str:
 
 def value_cell(line: IndicatorLine) -> str:
     """The latest value, and how the directorates' values make it when there are several."""
-    parts = [wording.value_text(line)]
+    parts = [indicator_wording.value_text(line)]
     if line.responsible_count > 1:
-        parts.append(wording.aggregation_sentence(line))
+        parts.append(indicator_wording.aggregation_sentence(line))
     return "\n".join(parts)
 
 
@@ -307,9 +311,9 @@ def _html_indicators(summary: Summary) -> list[str]:
             parts.append(
                 f"<tr><td><b>{escape(line.code)}</b> {escape(line.label)}</td>"
                 f"<td>{value}</td>"
-                f"<td>{escape(wording.target_text(line))}</td>"
-                f"<td>{escape(wording.progress_text(line))}</td>"
-                f"<td>{escape(wording.trend_text(line))}</td>"
+                f"<td>{escape(indicator_wording.target_text(line))}</td>"
+                f"<td>{escape(indicator_wording.progress_text(line))}</td>"
+                f"<td>{escape(indicator_wording.trend_text(line))}</td>"
                 f'<td class="status" style="color:{STATUS_HEX[line.status]}">'
                 f"{escape(wording.status_title(line.status))}</td></tr>"
             )

@@ -20,8 +20,8 @@ from PIL import Image
 
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
-from domain.summary import wording
-from domain.summary.chart import STATUS_HEX, Panel, summary_chart_png
+from domain.summary import indicator_wording, wording
+from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import STATUS_ORDER, AxisSection, Summary
 from domain.summary.report import (
     COMPUTED_SOURCES_HEADING,
@@ -41,6 +41,7 @@ from domain.summary.report import (
     value_cell,
     warning_messages,
 )
+from domain.summary.status_colours import STATUS_HEX
 from domain.text import unbreakable
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -202,8 +203,9 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
         for line in section.lines:
             row = table.row()
             row.cell(f"{line.code} {line.label}")  # the full catalogue label: the legal reference stays
-            row.cell("\n".join(part for part in (value_cell(line), wording.trend_text(line)) if part))
-            row.cell("\n".join(part for part in (wording.target_text(line), wording.progress_text(line)) if part))
+            row.cell("\n".join(part for part in (value_cell(line), indicator_wording.trend_text(line)) if part))
+            aims = (indicator_wording.target_text(line), indicator_wording.progress_text(line))
+            row.cell("\n".join(part for part in aims if part))
             row.cell(
                 wording.status_title(line.status),
                 style=FontFace(emphasis="BOLD", color=_rgb(STATUS_HEX[line.status])),

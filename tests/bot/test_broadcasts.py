@@ -66,10 +66,10 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
         "« Réunion de lancement le 12 mars. »",
         "- Un message envoyé : Marc Lefèvre.",
-        "- Un envoi en échec. L’envoi a échoué pour cette personne (503: Service Unavailable) : Lucie Roux.",
-        "- Trois personnes injoignables. Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams : Hélène Dubois et "
-        "Inès Petit. Faites-leur installer l’application ou demandez-leur d’écrire une fois à l’assistant : les messages "
-        "suivants leur parviendront. Cette personne a bloqué ou désinstallé l’assistant dans Teams : Paul Durand.",
+        "- Un envoi en échec. L’envoi à Lucie Roux a échoué (503: Service Unavailable).",
+        "- Trois personnes injoignables. Hélène Dubois et Inès Petit n’ont pas encore ouvert de conversation avec l’assistant dans "
+        "Teams. Faites-leur installer l’application ou demandez-leur d’écrire une fois à l’assistant : les messages "
+        "suivants leur parviendront. Paul Durand a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
 
@@ -142,7 +142,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")
     assert "- Deux messages envoyés\u00a0: Lucie Roux et Marc Lefèvre." in report and "- Aucun envoi en échec." in report
-    assert "- Une personne injoignable. Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois. Faites-lui installer l’application" in report
+    assert "- Une personne injoignable. Hélène Dubois n’a pas encore ouvert de conversation avec l’assistant dans Teams. Faites-lui installer l’application" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (

@@ -16,8 +16,8 @@ from bot.demo_indicators import DEMO_CATALOGUE
 from bot.runtime import build_runtime
 from domain.clock import FakeClock
 from domain.indicators.aggregation import AggregationRule
+from domain.summary.indicator_wording import target_text, value_text
 from domain.summary.model import Scope, Status
-from domain.summary.wording import target_text, value_text
 from tests.conftest import make_settings
 
 

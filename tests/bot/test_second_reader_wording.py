@@ -13,10 +13,11 @@ from botbuilder.core import MessageFactory
 from bot.commands.general import GREETING_REPLIES
 from bot.proactive import build_message
 from bot.teams_text import shape_message
+from domain.delivery_problems import explain
 from domain.indicators.units import Unit
 from domain.indicators.values import InvalidValue, parse_value, warm_up
 from domain.knowledge.render import NOT_UNDERSTOOD_TEXT
-from domain.outbox import NO_REFERENCE, explain
+from domain.outbox import NO_REFERENCE
 from domain.people import UNREGISTERED_REFUSAL
 from tests.conftest import texts, whole_help
 from tests.indicators_support import card_of, seed, submit_data

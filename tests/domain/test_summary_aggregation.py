@@ -14,17 +14,16 @@ from domain.indicators.periods import Frequency, parse_period
 from domain.indicators.units import Unit
 from domain.summary.chart import progress_bar_label
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
-from domain.summary.wording import (
-    RULES_ITEMS,
+from domain.summary.indicator_wording import (
     aggregation_text,
     detail_text,
     late_text,
     progress_text,
-    rules_items,
     trend_text,
     value_text,
 )
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
+from domain.summary.wording import RULES_ITEMS, rules_items
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025
 EVERYONE = Scope.everything()

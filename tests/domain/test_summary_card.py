@@ -18,13 +18,13 @@ from domain.summary.card import (
     DETAIL_BUTTON,
     MAX_ATTENTION_ITEMS,
     MAX_CARD_BYTES,
-    STATUS_COLORS,
     card_size,
     summary_card_content,
     summary_detail_card_content,
 )
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
+from domain.summary.status_colours import STATUS_COLORS
 from domain.summary.wording import completeness_headline
 
 TODAY = date(2026, 3, 1)

@@ -15,6 +15,7 @@ from domain.indicators.periods import Frequency, InvalidPeriod, Period
 from domain.indicators.units import Unit
 from domain.people import Role
 from domain.summary.compute import compute_summary
+from domain.summary.indicator_wording import progress_text
 from domain.summary.model import (
     TOLERANCE_PERCENT_OF_TARGET,
     DirectorateInfo,
@@ -28,7 +29,7 @@ from domain.summary.model import (
     scope_for,
     snapshot_from_views,
 )
-from domain.summary.wording import CARD_RULES_TEXT, RULES_ITEMS, progress_text
+from domain.summary.wording import CARD_RULES_TEXT, RULES_ITEMS
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025, quarterly ones for 2025-T4
 EVERYONE = Scope.everything()

@@ -13,10 +13,11 @@ from domain.indicators.periods import Frequency
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.chart import WIDE, _draw_progress, _progress_labels, _progress_rows
 from domain.summary.compute import compute_summary
+from domain.summary.indicator_wording import target_text
 from domain.summary.model import DirectorateInfo, Scope
 from domain.summary.report import report_html
 from domain.summary.report_pdf import _ReportPdf
-from domain.summary.wording import completeness_headline, target_text
+from domain.summary.wording import completeness_headline
 from tests.domain.test_summary_aggregation import DIRECTORATES as AGGREGATION_DIRECTORATES
 from tests.domain.test_summary_aggregation import contracts, rate
 from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, everything_read, plain, summary

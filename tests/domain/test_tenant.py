@@ -10,7 +10,7 @@ import pytest
 from domain.clock import SchedulingError
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView
-from domain.outbox import explain, problem_notices
+from domain.delivery_problems import explain, problem_notices
 from domain.tenant import DEFAULT_GRAPH_URL, GraphSettings, event_comment, install_failure
 
 
@@ -50,12 +50,12 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text.replace("\u00a0", " ") == (
         "Un destinataire n’a pas reçu le message « Rappel : COPIL demain ».\n"
-        "- L’application n’a pas pu être installée pour cette personne : Marc Lefèvre. Il manque le consentement "
+        "- L’application n’a pas pu être installée pour Marc Lefèvre. Il manque le consentement "
         "administrateur (permission TeamsAppInstallation.ReadWriteSelfForUser.All).\n"
-        "- L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : Hélène Dubois."
+        "- L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit."
     )
     assert explain(install_failure(404, "NotFound"), ["Marc Lefèvre", "Lucie Roux"]) == (
-        "Ces personnes sont introuvables dans l’annuaire Microsoft 365\u00a0: Lucie Roux et Marc Lefèvre."
+        "Lucie Roux et Marc Lefèvre sont introuvables dans l’annuaire Microsoft 365."
     )
 
 
@@ -68,7 +68,7 @@ def test_a_notice_about_installations_only_is_a_sentence_and_quotes_without_mark
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text.replace("\u00a0", " ") == (
         "Tout le monde a bien reçu le message « Rappel : COPIL demain ».\n"
-        "- L’assistant a été installé dans Teams pour ces personnes, qui ont été prévenues : Hélène Dubois et Marc Lefèvre."
+        "- L’assistant a été installé dans Teams pour Hélène Dubois et Marc Lefèvre, puis leur a écrit."
     )
 
 

@@ -7,15 +7,8 @@ from datetime import datetime
 
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
-from domain.outbox import (
-    BLOCKED_ERROR_PREFIX,
-    NO_REFERENCE,
-    REPEATED_CHANGES,
-    About,
-    SourceKind,
-    Topic,
-    event_problem_notices,
-)
+from domain.delivery_problems import REPEATED_CHANGES, event_problem_notices
+from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, About, SourceKind, Topic
 from domain.people import Role
 from storage.outbox import Delivery
 from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, utc
@@ -44,7 +37,7 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(databas
         "Un destinataire n’a pas reçu le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00 ou la synthèse "
         "pour préparer ce comité.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
-        "- Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams. Faites-lui installer "
+        "- Lucie Roux n’a pas encore ouvert de conversation avec l’assistant dans Teams. Faites-lui installer "
         "l’application ou demandez-lui d’écrire une fois à l’assistant : les messages suivants lui parviendront.",
     ]
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
@@ -65,7 +58,7 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     assert notice.text.replace("\u00a0", " ").startswith(
         "Deux destinataires n’ont pas reçu l’annonce du changement de date du comité de pilotage, désormais le mardi 9 mars 2027 à 10 h 00."
     )
-    assert "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Lucie Roux et Paul Durand. Faites-leur installer" in notice.text
+    assert "- Lucie Roux et Paul Durand n’ont pas encore ouvert de conversation avec l’assistant dans Teams. Faites-leur installer" in notice.text
 
 
 async def _copil_lucie_cannot_be_reached(database, connector):
@@ -127,9 +120,9 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
         "Deux destinataires n’ont pas reçu le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00 ou la synthèse "
         "pour préparer ce comité.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu la synthèse.",
-        "- Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams : Lucie Roux. Faites-lui installer l’application ou "
+        "- Lucie Roux n’a pas encore ouvert de conversation avec l’assistant dans Teams. Faites-lui installer l’application ou "
         "demandez-lui d’écrire une fois à l’assistant : les messages suivants lui parviendront.",
-        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams : Marc Lefèvre.",
+        "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
     assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.proactive import classify
+from domain.delivery_problems import problem_notices
 from domain.outbox import (
     BLOCKED_ERROR_PREFIX,
     NO_REFERENCE,
@@ -21,7 +22,6 @@ from domain.outbox import (
     SourceKind,
     Window,
     parse_retry_after,
-    problem_notices,
 )
 from domain.people import Role
 from scheduler.instance_lock import InstanceLockError
@@ -174,7 +174,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     assert (report.unreachable, report.sent) == (1, 1)
     [(conversation, text)] = received(connector)
     assert conversation == "a:camille@ville.fr"
-    assert "Cette personne n’a pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Paul Durand." in text
+    assert "Paul Durand n’a pas encore ouvert de conversation avec l’assistant dans Teams." in text
     assert (await states(feature))[f"test:Indicateurs à mettre à jour:{newcomer.id}"] == DeliveryState.UNREACHABLE
 
 
@@ -356,9 +356,9 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »."
     )
     assert reasons == [
-        "- Ces personnes n’ont pas encore ouvert de conversation avec l’assistant dans Teams\u00a0: Hélène Dubois et Paul Durand. Faites-leur installer "
+        "- Hélène Dubois et Paul Durand n’ont pas encore ouvert de conversation avec l’assistant dans Teams. Faites-leur installer "
         "l’application ou demandez-leur d’écrire une fois à l’assistant\u00a0: les messages suivants leur parviendront.",
-        "- Cette personne a bloqué ou désinstallé l’assistant dans Teams\u00a0: Marc Lefèvre.",
+        "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
 

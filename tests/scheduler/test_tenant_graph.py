@@ -68,8 +68,8 @@ async def test_a_person_who_never_opened_the_assistant_gets_the_reminder_after_i
     helene = await services.people.get(people["helene"].id)
     assert (helene.name, helene.aad_object_id) == ("Hélène Dubois", HELENE)  # from the directory
     notices = "\n".join(lead_notices(connector)).replace("\u00a0", " ")
-    assert "L’assistant a été installé dans Teams pour cette personne, qui a été prévenue : Hélène Dubois." in notices
-    assert "Marc Lefèvre n’a reçu ni le rappel ni la synthèse.\n- Cette personne est introuvable dans l’annuaire Microsoft 365." in notices
+    assert "- L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit." in notices
+    assert "Marc Lefèvre n’a reçu ni le rappel ni la synthèse.\n- Marc Lefèvre est introuvable dans l’annuaire Microsoft 365." in notices
 
     calls, told = len(graph.calls), len(lead_notices(connector))
     await services.jobs.drain_outbox()  # nothing is installed nor told twice
@@ -89,7 +89,7 @@ async def test_an_app_already_installed_409_still_reaches_the_person(sqlite_data
     await services.jobs.drain_outbox()
 
     assert graph.chat_id(HELENE) in [conversation for conversation, _ in received(connector)]
-    assert "installé dans Teams pour cette personne, qui a été prévenue : Hélène Dubois." in "\n".join(lead_notices(connector)).replace("\u00a0", " ")
+    assert "installé dans Teams pour Hélène Dubois, puis lui a écrit." in "\n".join(lead_notices(connector)).replace("\u00a0", " ")
     await stop(services)
 
 
@@ -104,7 +104,7 @@ async def test_missing_consent_403_is_reported_to_the_lead(sqlite_database, conn
     await services.jobs.drain_outbox()
 
     notices = "\n".join(lead_notices(connector)).replace("\u00a0", " ")
-    assert "L’application n’a pas pu être installée pour cette personne : Hélène Dubois. Il manque le consentement administrateur" in notices
+    assert "L’application n’a pas pu être installée pour Hélène Dubois. Il manque le consentement administrateur" in notices
     assert "TeamsAppInstallation.ReadWriteSelfForUser.All" in notices and "Hélène Dubois" in notices
     states = {row.recipient_label: row.state for row in await services.outbox.list(SourceKind.REMINDER)}
     assert states["Hélène Dubois"] == DeliveryState.UNREACHABLE

@@ -1,0 +1,328 @@
+"""The lead's notices about messages that did not reach people: why, in French, each reason in one
+sentence naming the people it concerns, and the message named by what it is (« le rappel du … »).
+
+The outbox's rules and states are in domain/outbox.py; the sender (scheduler/outbox.py) queues these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, load_timezone
+from domain.outbox import (
+    BLOCKED_ERROR_PREFIX,
+    EXPIRED,
+    INSTALL_PREFIX,
+    NO_REFERENCE,
+    UNTRUSTED,
+    About,
+    OutboxMessage,
+    SourceKind,
+    Topic,
+)
+from domain.text import agreed, counted_in_words, joined, listed_names, lower_first, plain_excerpt, shown, sorted_names
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a message did not reach people, as a sentence naming them (`{names}`): `one` when one
+    person, else `several`, then `advice` (with `{them}`: « lui » or « leur »). Each sentence names
+    its people: a report lists several reasons, and « cette personne » would point at nobody."""
+
+    prefix: str
+    one: str
+    several: str
+    advice: str = ""
+
+    def sentence(self, names: str, count: int) -> str:
+        said = (self.one if count == 1 else self.several).format(names=names) + "."
+        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
+
+
+PROBLEMS = (
+    Problem(
+        f"{INSTALL_PREFIX} 403",
+        "L’application n’a pas pu être installée pour {names}",
+        "L’application n’a pas pu être installée pour {names}",
+        "Il manque le consentement administrateur (permission TeamsAppInstallation.ReadWriteSelfForUser.All).",
+    ),
+    Problem(
+        f"{INSTALL_PREFIX} 404",
+        "{names} est introuvable dans l’annuaire Microsoft 365",
+        "{names} sont introuvables dans l’annuaire Microsoft 365",
+    ),
+    Problem(
+        INSTALL_PREFIX,
+        "Microsoft 365 a refusé d’installer l’application pour {names}",
+        "Microsoft 365 a refusé d’installer l’application pour {names}",
+    ),
+    Problem(
+        NO_REFERENCE[:20],
+        "{names} n’a pas encore ouvert de conversation avec l’assistant dans Teams",
+        "{names} n’ont pas encore ouvert de conversation avec l’assistant dans Teams",
+        "Faites-{them} installer l’application ou demandez-{them} d’écrire une fois à l’assistant : les messages suivants {them} parviendront.",
+    ),
+    Problem(
+        BLOCKED_ERROR_PREFIX,
+        "{names} a bloqué ou désinstallé l’assistant dans Teams",
+        "{names} ont bloqué ou désinstallé l’assistant dans Teams",
+    ),
+    Problem(
+        "404",
+        "La conversation Teams avec {names} a disparu, sans doute parce que l’application a été désinstallée",
+        "Les conversations Teams avec {names} ont disparu, sans doute parce que l’application a été désinstallée",
+    ),
+    Problem(
+        UNTRUSTED[:20],
+        "L’adresse du connecteur Teams utilisée pour {names} n’est pas autorisée",
+        "L’adresse du connecteur Teams utilisée pour {names} n’est pas autorisée",
+        "En mode local, seul un connecteur local comme l’Agents Playground est joignable.",
+    ),
+    Problem(
+        EXPIRED,
+        "Le message n’a pas été envoyé à {names}, car la réunion avait commencé",
+        "Le message n’a pas été envoyé à {names}, car la réunion avait commencé",
+    ),
+)
+"""Why a message did not reach someone, by the start of the recorded error."""
+
+
+REPEATED_CHANGES = (
+    "Les prochains changements de cette réunion ne leur parviendront pas non plus\u00a0: "
+    "ce signalement ne sera pas répété pour les mêmes personnes."
+)
+
+
+def problem_of(error: str | None) -> Problem:
+    for problem in PROBLEMS:
+        if (error or "").startswith(problem.prefix):
+            return problem
+    detail = shown((error or "erreur inconnue")[:80]).replace("{", "{{").replace("}", "}}")
+    return Problem(error or "", f"L’envoi à {{names}} a échoué ({detail})", f"L’envoi à {{names}} a échoué ({detail})")
+
+
+def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30) -> str:
+    """The full sentence saying why `names` did not get a message, and what to do when something can
+    be done; the names are typed text, shown escaped."""
+    return problem_of(error).sentence(listed_names([shown(name) for name in names], limit), len(names))
+
+
+def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30) -> list[str]:
+    """One sentence per reason for (name, recorded error) pairs, each reason once, in order of first
+    appearance: « Hélène Dubois et Marc Lefèvre n’ont pas encore ouvert de conversation avec
+    l’assistant dans Teams. », not the reason per name."""
+    grouped: dict[Problem, list[tuple[str, str | None]]] = defaultdict(list)
+    for name, error in failures:
+        grouped[problem_of(error)].append((name, error))
+    return [explain(pairs[0][1], [name for name, _ in pairs], limit) for pairs in grouped.values()]
+
+
+def installed_sentence(names: Sequence[str]) -> str:
+    """« L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit. »: worded so
+    that nothing agrees with the gender of the people named."""
+    them = "lui" if len(names) == 1 else "leur"
+    return f"L’assistant a été installé dans Teams pour {listed_names([shown(name) for name in names])}, puis {them} a écrit."
+
+
+def problem_notices(
+    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+) -> list[OutboxMessage]:
+    """The lead's notice about a source's messages that did not arrive, and about the people for
+    whom the app was installed before the message was delivered (`installed_at`): full sentences,
+    each reason said once with the people it concerns. The message is named by what it is (« le
+    rappel du comité technique du … »), quoted only when no facts were stored with it."""
+    [(subject, _)] = _message_names([(kind, source_id, rows)], timezone)
+    installed = [row for row in rows if getattr(row, "installed_at", None) is not None and row.state == "sent"]
+    problems = _each_person_once(row for row in rows if row not in installed)
+    lines = []
+    if problems:
+        count = len(problems)
+        lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
+        failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
+        lines.extend(f"- {sentence}" for sentence in reasons_with_names(failures))
+    if installed:
+        names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
+        if not problems:
+            lines.append(f"Tout le monde a bien reçu {subject}.")
+        lines.append(f"- {installed_sentence(names)}")
+    lines += _already_seen([rows])
+    key = f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}"
+    if kind == SourceKind.MEETING_NOTICE and problems and not installed:
+        # Each move or cancellation of a meeting misses the same people: tell the lead once.
+        reported = sorted({(shown(row.recipient_label) or "", problem_of(row.last_error).prefix) for row in problems})
+        key = f"{kind}:{source_id}:not-reached:{hashlib.sha256(repr(reported).encode()).hexdigest()[:16]}"
+        lines.append(REPEATED_CHANGES)
+    return _to_leads(leads, key, f"{kind}:{source_id}", lines)
+
+
+def _already_seen(row_groups: Iterable[list]) -> list[str]:
+    """« Adele Vance avait déjà reçu ou consulté cette synthèse aujourd’hui : elle ne lui a pas été
+    renvoyée. », from the facts stored with a digest's deliveries."""
+    names: list[str] = []
+    for rows in row_groups:
+        about = _about(rows)
+        if about is not None and about.topic is Topic.DIGEST:
+            names += [shown(name) for name in about.already_seen if shown(name) not in names]
+    if not names:
+        return []
+    count = len(names)
+    return [
+        f"{listed_names(names)} {agreed(count, 'avait', 'avaient')} déjà reçu ou consulté cette synthèse aujourd’hui : "
+        f"elle ne {'lui' if count == 1 else 'leur'} a pas été renvoyée."
+    ]
+
+
+def _each_person_once(rows: Iterable) -> list:
+    """Two changes of a meeting sent in the same round miss the same person twice: name her once."""
+    seen: dict[tuple[str, str], Any] = {}
+    for row in rows:
+        seen.setdefault((row.recipient_label, problem_of(row.last_error).prefix), row)
+    return list(seen.values())
+
+
+def _to_leads(leads: list[tuple[int, str]], key: str, source_id: str, lines: list[str]) -> list[OutboxMessage]:
+    """One notice per lead; its key names the deliveries it reports, so it is queued once."""
+    return [
+        OutboxMessage(
+            key=f"lead-notice:{key}:person-{lead_id}",
+            source_kind=SourceKind.LEAD_NOTICE,
+            source_id=source_id,
+            text="\n".join(lines),
+            person_id=lead_id,
+            recipient_label=name,
+        )
+        for lead_id, name in leads
+    ]
+
+
+def _subject(rows: list) -> str:
+    """The first line of a message as the lead reads it quoted: without its Markdown marks."""
+    return plain_excerpt(rows[0].text.split("\n")[0], 150)
+
+
+def event_problem_notices(
+    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+) -> list[OutboxMessage]:
+    """One notice per lead for the problems found together — one event, such as a COPIL reminder
+    and the summary that goes with it. The same shape as for one message: who did not receive what
+    (« Trois destinataires n’ont pas reçu le rappel … ou la synthèse … »), then what each person
+    missed (« Hélène Dubois n’a reçu ni le rappel ni la synthèse. »), then why, one bullet per reason
+    naming the people it concerns (a bullet is read on its own).
+
+    Each message is named by what it is (« le rappel », « la synthèse », « le message diffusé le
+    … »), never by a number: Teams' transcripts and notifications drop the numbers of a Markdown
+    list, and « le message 1 » then points at nothing."""
+    if len(groups) == 1:
+        return problem_notices(*groups[0], leads, timezone)
+    names = _message_names(groups, timezone)
+    missed: dict[tuple[str, Problem | None], list[int]] = defaultdict(list)
+    errors: dict[tuple[str, Problem | None], str | None] = {}
+    for number, (_, _, rows) in enumerate(groups):
+        for row in rows:
+            name = shown(row.recipient_label) or "destinataire inconnu"
+            installed = getattr(row, "installed_at", None) is not None and row.state == "sent"
+            key = (name, None if installed else problem_of(row.last_error))
+            errors.setdefault(key, row.last_error)
+            if number not in missed[key]:
+                missed[key].append(number)
+
+    descriptions = [lower_first(description) for description, _ in names]
+    failures = [(key[0], errors[key]) for key in missed if key[1] is not None]
+    people = len({name for name, _ in failures})
+    if not failures:
+        lines = [f"Tout le monde a bien reçu {joined(descriptions)}."]
+    elif len(groups) == 2:
+        lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
+    else:
+        lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
+        lines += [f"- {description}" for description in descriptions]
+    if failures:
+        lines.append(_what_each_missed(missed, [reference for _, reference in names]))
+        lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
+    installed = [key[0] for key in missed if key[1] is None]
+    if installed:
+        lines.append(f"- {installed_sentence(installed)}")
+    lines += _already_seen(rows for _, _, rows in groups)
+    first = min(row.id for _, _, rows in groups for row in rows)
+    last = max(row.id for _, _, rows in groups for row in rows)
+    return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
+
+
+def _about(rows: list) -> About | None:
+    return getattr(rows[0], "about", None)
+
+
+def _message_names(groups: list[tuple[str, str, list]], timezone: str) -> list[tuple[str, str]]:
+    """(how the list describes each message, how the sentences refer to it), from the facts stored
+    with it: « le rappel du comité de pilotage du lundi 7 décembre 2026 à 10 h 00 » then « le
+    rappel », « la synthèse pour préparer ce comité » then « la synthèse »; a message without facts
+    is named by its kind and quoted (alone, « le message « … » »). When two messages are of the same kind, the reference tells
+    them apart: the meeting, or the start of the message's first line."""
+    kinds = [_kind_name(kind, rows, timezone) for kind, _, rows in groups]
+    reminded = {about.meeting_id for _, _, rows in groups if (about := _about(rows)) and about.topic is Topic.REMINDER}
+    names = []
+    for name, (_, _, rows) in zip(kinds, groups, strict=True):
+        about = _about(rows)
+        if about is not None and len({getattr(row, "about", None) for row in rows}) > 1:
+            # A move and a cancellation sent in the same round: the messages are about one meeting.
+            description = distinct = f"les annonces des changements du {about.meeting_label.lower()}"
+        elif about is not None and about.topic is Topic.MOVED:
+            own = f"{name} du {about.meeting_label.lower()}, désormais le {format_datetime_fr(about.meeting_at, timezone)}"
+            description, distinct = own, own
+        elif about is not None:
+            linked = {Topic.DIGEST: "pour préparer le"}.get(about.topic, "du")
+            own = f"{name} {linked} {about.meeting(timezone)}"
+            here = about.topic is Topic.DIGEST and about.meeting_id in reminded
+            description, distinct = ("la synthèse pour préparer ce comité" if here else own), own
+        elif len(groups) == 1:
+            description = distinct = f"le message « {_subject(rows)} »"
+        else:
+            description, distinct = f"{name} « {_subject(rows)} »", f"{name} « {plain_excerpt(_subject(rows), 60)} »"
+        names.append((description, name if kinds.count(name) == 1 else distinct))
+    return names
+
+
+def _kind_name(kind: str, rows: list, timezone: str) -> str:
+    about = _about(rows)
+    if kind == SourceKind.REMINDER:
+        return "le rappel"
+    if kind == SourceKind.DIGEST:
+        return "la synthèse"
+    if kind == SourceKind.MEETING_NOTICE and about is not None:
+        return "l’annonce de l’annulation" if about.topic is Topic.CANCELLED else "l’annonce du changement de date"
+    if kind == SourceKind.BROADCAST:
+        sent = min((row.created_at for row in rows if getattr(row, "created_at", None)), default=None)
+        if sent is not None:
+            local = (sent if sent.tzinfo else sent.replace(tzinfo=UTC)).astimezone(load_timezone(timezone))
+            return f"le message diffusé le {format_date_fr(local.date())}"
+        return "le message diffusé"
+    return "le message"
+
+
+def _what_each_missed(missed: dict[tuple[str, Problem | None], list[int]], references: list[str]) -> str:
+    """« Hélène Dubois et Lucie Roux n’ont reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu
+    le rappel. »: what each person did not receive, those who missed everything first."""
+    total = len(references)
+    by_name: dict[str, set[int]] = defaultdict(set)
+    for (name, problem), numbers in missed.items():
+        if problem is not None:
+            by_name[name].update(numbers)
+    by_numbers: dict[tuple[int, ...], list[str]] = defaultdict(list)
+    for name, numbers in by_name.items():
+        by_numbers[tuple(sorted(numbers))].append(name)
+    every = tuple(range(total))
+    sentences = []
+    if names := by_numbers.get(every):
+        nothing = f"ni {references[0]} ni {references[1]}" if total == 2 else "aucun de ces messages"
+        sentences.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {nothing}")
+    sentences += [
+        f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
+        for numbers, names in sorted(by_numbers.items())
+        if numbers != every
+    ]
+    return ". ".join(sentences) + "."

@@ -1,0 +1,264 @@
+"""The words about one indicator of the summary: its value and period, target, path, trend and
+progress, the same in the card, the chart, the reports and the chat answers.
+
+Titles, counts, completeness and the reading rules are put together in domain/summary/wording.py.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from domain.indicators.aggregation import AggregationRule
+from domain.indicators.catalogue import ImprovementDirection
+from domain.indicators.periods import Frequency, Period
+from domain.indicators.units import Unit
+from domain.summary.model import IndicatorLine, Status, TrendDirection
+from domain.text import NO_BREAK_SPACE, agreed, counted, directorates_text, lower_first, plural_of
+
+
+def value_text(line: IndicatorLine) -> str:
+    """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 directions sur 5) », « dernière valeur :
+    48 200 tonnes équivalent CO₂ en 2024 ; l’année 2025 reste à saisir » or « aucune valeur saisie »: a value
+    never goes without its period, written as a French sentence says it (`Period.in_sentence`)."""
+    if line.latest_value is None or line.latest_period is None:
+        text = "aucune valeur saisie"
+    else:
+        text = f"{shown_value(line)} {line.latest_period.in_sentence()}"
+        if line.is_partial:
+            text += f" (d’après {_out_of(line.reporting_count, line.responsible_count)})"
+        if line.is_stale:
+            due = line.due_period.with_article()
+            if line.pending_period == line.due_period:
+                text = f"dernière valeur : {text} ; pour {due}, {_answered(line.pending_count, line.responsible_count)}"
+            else:
+                text = f"dernière valeur : {text} ; {due} reste à saisir"
+        elif line.pending_period is not None:
+            pending = line.pending_period.with_article()
+            text += f" ; pour {pending}, {_answered(line.pending_count, line.responsible_count)}"
+    if line.unweighted:
+        text += f" ; {unweighted_text(line)}"
+    return text
+
+
+def shown_value(line: IndicatorLine) -> str:
+    """The latest value with its unit; a mean of the directorates' values to one decimal place
+    (« 31,9 % », not « 31,85 % »: the directorates typed one)."""
+    return line.show(shown_number(line.latest_value, line.aggregation))
+
+
+def shown_number(value: Decimal, aggregation: AggregationRule) -> Decimal:
+    """The number `shown_value` writes: a mean to one decimal place, any other value as it is; the
+    public page shows the same figure as the card and the report."""
+    if aggregation in (AggregationRule.MEAN, AggregationRule.WEIGHTED_MEAN) and value.as_tuple().exponent < -1:
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return value
+
+
+def _out_of(count: int, total: int) -> str:
+    """« 1 direction sur 2 », « 4 directions sur 5 »."""
+    return f"{counted(count, 'direction')} sur {total}"
+
+
+def _answered(count: int, total: int) -> str:
+    """« 1 direction sur 2 a répondu », « 2 directions sur 5 ont répondu »."""
+    return f"{_out_of(count, total)} {agreed(count, 'a répondu', 'ont répondu')}"
+
+
+def unweighted_text(line: IndicatorLine) -> str:
+    """« la direction DPB n’est pas comptée (sans valeur pour l’indicateur de pondération IND-23) »."""
+    codes = list(line.unweighted)
+    verb = agreed(len(codes), "n’est pas comptée", "ne sont pas comptées")
+    return (
+        f"{directorates_text(codes)} {verb} (sans valeur pour l’indicateur de pondération "
+        f"{line.snapshot.weighting_base})"
+    )
+
+
+def aggregation_text(line: IndicatorLine) -> str:
+    """How the directorates' values make the indicator's: « somme des directions », « moyenne des
+    directions pondérée par les kilomètres parcourus par les véhicules de service (IND-23) »: the
+    base named in words, its code after it."""
+    rule = line.aggregation
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        return f"moyenne des directions pondérée par {weighting_text(line)}"
+    if rule is AggregationRule.SINGLE:
+        return "valeur unique de l’organisme"
+    return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+
+
+def aggregation_sentence(line: IndicatorLine) -> str:
+    """« total des directions », « moyenne pondérée des directions »: how the directorates' values
+    make the indicator's, short under the value (« valeur de l’organisme : somme des directions » read
+    as jargon); the weighting base is named in the reading rules (`rules_items`)."""
+    rule = line.aggregation
+    if rule is AggregationRule.SINGLE:
+        return "une seule valeur pour l’organisme, non additionnée entre directions"
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        return "moyenne pondérée des directions"
+    return "total des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+
+
+def weighting_text(line: IndicatorLine) -> str:
+    """« les kilomètres parcourus par les véhicules de service (IND-23) » when the label starts with
+    a plural noun, « l’indicateur « Nombre de marchés » (IND-05) » otherwise."""
+    code = line.snapshot.weighting_base
+    label = line.weighting_label.strip()
+    if not label:
+        return f"l’indicateur {code}"
+    first = lower_first(label).split(" ")[0]
+    if first.endswith(("s", "x")) and plural_of(first) == first:
+        return f"les {lower_first(label)} ({code})"
+    return f"l’indicateur « {label} » ({code})"
+
+
+def late_text(line: IndicatorLine) -> str:
+    """« 1 270 tonnes en 2025, en deçà de la trajectoire, qui prévoit 1 400 tonnes (cible : 2 000 tonnes
+    en 2030) »: where a late indicator stands against its path and its target. Every late line has
+    this shape; a count expected between two whole numbers leaves out « qui prévoit 3 à 4 comités
+    techniques », which 3 would seem to meet: its target gives the figure."""
+    text = value_text(line)
+    if line.expected_value is not None:
+        below = "au-dessus" if line.snapshot.direction is ImprovementDirection.DOWN else "en deçà"
+        text += f"{',' if ';' not in text else NO_BREAK_SPACE + ';'} {below} de la trajectoire"
+        if not _between_counts(line):
+            text += f", qui prévoit {expected_text(line)}"
+        if line.snapshot.target is not None and line.target_note is None:
+            text += f" ({target_text(line)})"
+    return text
+
+
+def _between_counts(line: IndicatorLine) -> bool:
+    """A count of whole things expected between two whole numbers (3,5 comités techniques)."""
+    expected = line.expected_value
+    return (
+        expected is not None and _whole_count(line) and abs(expected) < 100
+        and expected != expected.to_integral_value()
+    )
+
+
+def expected_text(line: IndicatorLine) -> str:
+    """The value expected on the path, rounded like the values (a whole number past 100 or for a
+    count, one decimal place otherwise) unless the rounding would make it read as the target or as
+    the value. `late_text` never asks it for a count between two whole numbers (`_between_counts`)."""
+    expected = line.expected_value
+    places = 0 if abs(expected) >= 100 or line.unit is Unit.COUNT else 1
+    for extra in range(3):
+        rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
+        if not any(other is not None and rounded == other != expected
+                   for other in (line.snapshot.target, line.latest_value)):
+            break
+    return line.show(rounded)
+
+
+def _whole_count(line: IndicatorLine) -> bool:
+    """Values that count whole things: a sum or a single value of committees or people (a mean of
+    the directorates' counts may have decimals). Past 100, rounding says it well enough."""
+    return line.unit in (Unit.COUNT, Unit.PEOPLE) and line.aggregation in (AggregationRule.SUM, AggregationRule.SINGLE)
+
+
+def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
+    """« cible : 40 % en 2026 », or after a value « pour une cible de 40 % en 2026 »."""
+    snapshot = line.snapshot
+    if snapshot.target is None:
+        return "sans cible"
+    target = f"{line.show(snapshot.target)}{_per_period(line)} en {snapshot.target_year}"
+    if line.target_note:
+        return f"{line.target_note} ({target})"
+    return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
+
+
+_PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " par trimestre"}
+
+
+def _per_period(line: IndicatorLine) -> str:
+    """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
+    value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
+    read as a year's; a share, a delay or a count already per something (« repas végétariens par
+    semaine ») is no amount per period."""
+    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS or "par" in line.snapshot.counted_noun.split():
+        return ""
+    return _PER_PERIOD.get(line.snapshot.frequency, "")
+
+
+def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
+    """« ↑ en hausse depuis le 2ᵉ trimestre 2026, dans le bon sens »: which way the value went and,
+    for an indicator with a target, whether that is the way of the objective (« à l’inverse de
+    l’objectif »); without a target, the way only. The status says whether the pace is enough."""
+    trend = line.trend
+    if trend is None:
+        return ""
+    if trend.direction is TrendDirection.FLAT:
+        way = "stable"
+    else:
+        way = "en hausse" if trend.direction is TrendDirection.UP else "en baisse"
+    text = f"{trend.direction.value}\u00a0{way}"
+    if with_period:
+        previous = trend.previous_period
+        since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
+        text = f"{text} depuis {since}"
+    if trend.improved is not None and line.snapshot.target is not None:
+        if trend.improved and line.status is Status.LATE:
+            # « dans le bon sens » next to « En retard » read as a contradiction.
+            text += ", mais trop lentement pour la trajectoire"
+        elif trend.improved:
+            text += ", dans le bon sens"
+        elif line.status is Status.ON_TRACK:
+            # « à l’inverse de l’objectif » next to « En bonne voie » read as a contradiction.
+            text += ", mais toujours sur la trajectoire"
+        elif line.status is Status.ACHIEVED:
+            text += ", mais la cible reste atteinte"
+        else:
+            text += ", à l’inverse de l’objectif"
+    return text
+
+
+def progress_text(line: IndicatorLine) -> str:
+    """« 12 % du chemin parcouru vers la cible (la trajectoire prévoit 16,5 % pour 2025) »: how much of the way from the
+    baseline to the target is covered, never « avancement de 12 % », which reads like the value; past
+    the target, « cible dépassée » rather than « 204 % ». The card and the report read the same."""
+    if line.progress_percent is None:
+        return ""
+    if line.progress_percent >= 100:
+        return "cible dépassée" if line.progress_percent > 100 else "cible atteinte"
+    text = f"{percent_text(line.progress_percent)} du chemin parcouru vers la cible"
+    if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
+        expected = round(line.expected_progress_percent)
+        within = ""
+        if line.status is Status.ON_TRACK and round(line.progress_percent) < expected:
+            within = " ; écart inférieur à 1 % de la cible, donc toléré"
+        text += f" (la trajectoire prévoit {_expected_on_path(line, expected)} {_measured_period(line.latest_period)}{within})"
+    return text
+
+
+def _expected_on_path(line: IndicatorLine, expected_percent: int) -> str:
+    """« 19,8 % » (the value the path expects, as the late lines say it), or « 15 % du chemin » for
+    a count expected between two whole numbers: « 15 % attendus » read as an expected value."""
+    if line.expected_value is None or _between_counts(line):
+        return f"{percent_text(expected_percent)} du chemin"
+    return expected_text(line)
+
+
+def _measured_period(period: Period | None) -> str:
+    """« pour 2025 », « au 3ᵉ trimestre 2026 »: the period whose value is judged, the one the expected
+    value is computed for (not today)."""
+    if period is None:
+        return "pour la période mesurée"
+    return f"pour {period.year}" if period.frequency is Frequency.ANNUAL else period.in_sentence()
+
+
+def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
+    """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026,
+    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (la trajectoire prévoit 21,4 % au
+    2ᵉ trimestre 2026) · ↑ en hausse »."""
+    head = value_text(line)
+    if line.target_note is None and not line.is_stale:
+        head = f"{head}, {target_text(line, joined_to_value=True)}"
+    else:
+        head = f"{head} · {target_text(line)}"
+    parts = [head, progress_text(line), trend_text(line, with_period=not compact)]
+    return " · ".join(part for part in parts if part)
+
+
+def percent_text(value: float) -> str:
+    """« 12 % », « −3 % »: a share rounded to a whole percent."""
+    return f"{round(value):d}\u00a0%".replace("-", "−")
