@@ -62,7 +62,8 @@ _ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
 """« où en est le SPASER ? », « on en est où ? »: the organisation's status, or an indicator's;
 « où en sont les autres collectivités ? » is a question about the SPASER in general."""
 _DATA_ASKED = re.compile(
-    r"\b(?:indicateurs?|chiffres?|valeurs?|dernieres?|derniers?|stats?|statistiques?|nos|notre|chez nous)\b"
+    r"\b(?:indicateurs?|chiffres?|valeurs?|dernieres?|derniers?|stats?|statistiques?|nos|notre|chez nous"
+    r"|tendances?|evolution|historique)\b"
     r"|^(?:la |le )?(?:part|nombre|montant|taux|pourcentage) (?:des?|du|d)\b"
 )
 """« le dernier chiffre », « nos marchés », « la part des marchés… » at the start: the question asks

@@ -56,6 +56,11 @@ _HISTORY_ASKED = re.compile(
 )
 """« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
 (« qui renseigne… », in the present, is who reports for a directorate)."""
+_TREND_ASKED = re.compile(
+    r"\b(?:evolu\w*|tendances?|progress\w*|baiss\w*|mont(?:e|ent)|augment\w*|diminu\w*|recul\w*|bouge\w*|courbe"
+    r"|valeurs? (?:passees|precedentes|anterieures)|anciennes valeurs|depuis (?:l[' ]an|le debut|l[' ]annee|janvier))\b"
+)
+"""« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 _PERSON_INTENTS = frozenset({"who_is_lead", "directorate_referent"})
 """Intents naming who holds a role."""
 _ROLE_ASKED = re.compile(
@@ -84,7 +89,8 @@ _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
-    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la )?(?:calcul|mesur|compt|constru)\w*)\b"
+    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la )?(?:calcul|mesur|compt|constru)\w*|"
+    r"(?:ca|il|elle) (?:inclu\w*|compren\w*|englob\w*|couvr\w*)|(?:est|sont) (?:inclu|compri|compt)\w*)\b"
 )
 """« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
 indicator measures and how."""
@@ -301,13 +307,13 @@ class Understander:
 def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
     """What a question naming an indicator asks of it, when its words say so plainly: who
     entered its values, or what it measures."""
-    if _HISTORY_ASKED.search(folded):
+    if _HISTORY_ASKED.search(folded) or _TREND_ASKED.search(folded):
         return INTENTS_BY_ENTRY_ID["intent-indicator-history"]
     typed_definition = any(
         len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
         for token in (*rest, *_DEFINITION_WORDS.findall(folded))
     )
-    if typed_definition or _DEFINITION_ASKED.search(folded):
+    if typed_definition or _DEFINITION_ASKED.search(folded) or _BARE_WHAT_IS.search(folded):
         return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
     return None
 

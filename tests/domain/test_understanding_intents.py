@@ -1,0 +1,60 @@
+"""Which data intent a free-text question is, read against the demo organisation: the rules that
+tell apart intents close in words (a trend is an indicator's history, « c'est quoi IND-07 » its
+definition)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from bot.demo import DEMO_DIRECTORATES
+from bot.demo_indicators import DEMO_CATALOGUE
+from domain.knowledge.frequency import french_zipf
+from domain.knowledge.retrieval import KnowledgeBase
+from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
+from domain.understanding.understanding import Understander, Understood
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    knowledge = KnowledgeBase.from_directory(word_frequency=french_zipf)
+    rows = csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";")
+    indicators = [IndicatorName(row["code"], row["libelle"], row.get("definition") or "") for row in rows]
+    directorates = [DirectorateName(code, name) for code, name in DEMO_DIRECTORATES]
+    reader = SlotReader(indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency)
+    return Understander(knowledge, reader)
+
+
+def intent_and_slots(understander: Understander, question: str) -> tuple[str | None, dict]:
+    understood = understander.understand(question)
+    if understood.kind is not Understood.INTENT:
+        return None, {}
+    slots = understood.reading.slots
+    named = {"indicator": slots.indicator, "directorate": slots.directorate, "axis": slots.axis}
+    return understood.intent.id, {name: value for name, value in named.items() if value}
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("les heures d'insertion, elles augmentent ?", "IND-03"),
+        ("la tendance du délai global de paiement", "IND-11"),
+        ("les déchets de chantier valorisés, ça recule depuis janvier ?", "IND-12"),
+        ("quelle évolution pour la part des marchés avec une considération sociale en montant", "IND-24"),
+    ],
+)
+def test_a_trend_asked_of_an_indicator_is_its_history(understander, question, code):
+    assert intent_and_slots(understander, question) == ("indicator_history", {"indicator": code})
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("c'est quoi au juste IND-07 ?", "IND-07"),
+        ("le matériel informatique reconditionné, ça inclut les téléphones ?", "IND-13"),
+    ],
+)
+def test_what_a_named_indicator_is_or_includes_is_its_definition(understander, question, code):
+    assert intent_and_slots(understander, question) == ("indicator_definition", {"indicator": code})
