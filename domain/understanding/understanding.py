@@ -86,6 +86,19 @@ _BARE_WHAT_IS = re.compile(
 )
 """« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
+_INDICATORS_WORD = re.compile(r"\b(?:indicateurs?|indics?|ind|objectifs?|cibles?)\b")
+_REACHED = re.compile(
+    r"\b(?:dans les clous|atteinte?s?|au vert|tenue?s?|tien(?:t|s|nent|drons?)|depass(?:e|es|ee|ees|ent)|(?:sont|est) ok|reussi\w*)\b"
+)
+_NOT_REACHED = re.compile(
+    r"\ben retard\b|\bau rouge\b|\b(?:pas|non|jamais) (?:encore |toujours )?(?:ete )?(?:rempli|saisi|renseigne|a jour|remonte|transmis)\w*"
+    r"|\bmanquant\w*|\ba la traine\b|\bdecroch\w*"
+)
+_NEGATED = re.compile(r"\b(?:pas|plus|jamais|hors|loin|non)\b|\bn[' ]")
+_NOT_A_STATE = re.compile(r"\b(?:pourquoi|comment|que faire|faut|faudrait|doit|doivent|devrait|si)\b")
+"""« y a des indicateurs au vert ? », « quels objectifs on ne tient pas ? »: the state of the
+organisation's indicators, one side or the other by its words and their negation (« dans les
+clous » is reached, « pas dans les clous » late); « pourquoi », « que faire si… » ask for advice."""
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
@@ -195,6 +208,9 @@ class Understander:
             clause_intent = self._intent_of_a_clause(text, reading, SHORT_DILUTED_LENGTH)
             if clause_intent is not None and clause_intent[0] >= SURE_CLAUSE:
                 intent = clause_intent
+        side = None if reading.names_indicator else _side_asked(folded)
+        if side is not None:
+            return Understanding(Understood.INTENT, answer, side, reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
         if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not _WHO_ASKED.search(folded):
@@ -302,6 +318,17 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _side_asked(folded: str) -> Intent | None:
+    """The indicators reached or late, when the question asks which plainly (see `_REACHED`)."""
+    if not _INDICATORS_WORD.search(folded) or _NOT_A_STATE.search(folded):
+        return None
+    reached = _REACHED.search(folded)
+    if reached and not _NOT_REACHED.search(folded):
+        late = _NEGATED.search(folded)
+        return INTENTS_BY_ENTRY_ID["intent-late-indicators" if late else "intent-reached-indicators"]
+    return INTENTS_BY_ENTRY_ID["intent-late-indicators"] if _NOT_REACHED.search(folded) else None
 
 
 def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:

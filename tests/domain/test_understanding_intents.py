@@ -58,3 +58,26 @@ def test_a_trend_asked_of_an_indicator_is_its_history(understander, question, co
 )
 def test_what_a_named_indicator_is_or_includes_is_its_definition(understander, question, code):
     assert intent_and_slots(understander, question) == ("indicator_definition", {"indicator": code})
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "named"),
+    [
+        ("quels indicateurs sont atteints à ce jour", "reached_indicators", {}),
+        ("des cibles dépassées ce semestre ?", "reached_indicators", {}),
+        ("ils sont dans les clous, nos indicateurs ?", "reached_indicators", {}),
+        ("quels objectifs on ne tient pas", "late_indicators", {}),
+        ("les indicateurs qui ne sont pas dans les clous", "late_indicators", {}),
+        ("des indicateurs toujours pas renseignés côté restauration collective ?", "late_indicators", {"directorate": "DRC"}),
+    ],
+)
+def test_the_state_of_the_indicators_is_read_with_its_negation(understander, question, intent, named):
+    assert intent_and_slots(understander, question) == (intent, named)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["que faire si un indicateur n'est pas atteint ?", "trente indicateurs, c'est un plafond à ne pas dépasser ?"],
+)
+def test_advice_on_indicators_is_not_their_state(understander, question):
+    assert intent_and_slots(understander, question)[0] not in {"late_indicators", "reached_indicators"}
