@@ -70,6 +70,16 @@ _ROLE_ASKED = re.compile(
 _WHO_ASKED = re.compile(r"(?<!\bce )\bqui\b|\bnoms?\b|\b(?:la|quelle) personne\b|\bcontacter\b|\badresser\b")
 """« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
 not who holds it, unless who is asked too."""
+_WHO_HOLDS = re.compile(r"^(?:et )?(?:c[' ]?(?:est )?)?(?:qui|ki)\b|\bc[' ]?(?:est )?(?:qui|ki)\s*[?!.]*$")
+_IN_GENERAL = re.compile(
+    r"\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
+    r"|normalement|idealement|impliqu\w*|compos\w*|siege\w*|particip\w*|vien\w*)\b"
+)
+"""« qui pilote le SPASER ? », « c'est qui le chef de projet ? »: who holds the role here and now,
+not who should (« qui doit piloter… », « qui porte le SPASER d'habitude ») nor who sits on a
+committee."""
+_REPORTS = re.compile(r"\b(?:sais\w*|rempli\w*|remplit|renseign\w*|remont\w*|transmet\w*|s occupe\w*|charge|ref|referente?s?)\b")
+"""« qui fait la saisie pour la flotte ? »: who reports for a directorate named."""
 _THEIR_ROLE = re.compile(r"\b(?:son|sa|ses|leurs?) (?:role|fonction|missions?|attributions?)\b")
 """« le référent de ma direction, son rôle ? »: the role of someone else, not mine."""
 _GOING_WELL = re.compile(
@@ -135,6 +145,8 @@ _SUBORDINATE = re.compile(
 THE_SPASER = "SPASER schéma"
 """Words naming the SPASER itself: every data question is about the organisation's SPASER, so
 « les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
+_THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
+_SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -215,6 +227,14 @@ class Understander:
             intent = (intent[0], SUMMARY_INTENT)
         if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not _WHO_ASKED.search(folded):
             intent = None
+        who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
+        if who and reading.slots.directorate and _REPORTS.search(folded) and not _HISTORY_ASKED.search(folded):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
+        if who and intent is not None and intent[1].id == "directorate_referent" and not reading.slots.directorate:
+            if set(tokenize(folded)) & _THE_SPASER_WORDS and not _SOME_DIRECTORATE.search(folded):
+                intent = (intent[0], INTENTS_BY_ENTRY_ID["intent-who-is-lead"])  # « le référent SPASER »: its lead
+        if who and intent is not None and intent[1].id in _PERSON_INTENTS:
+            return Understanding(Understood.INTENT, answer, intent[1], reading)
         if intent is not None and intent[1].id == "whoami" and _THEIR_ROLE.search(folded):
             intent = None
         if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):

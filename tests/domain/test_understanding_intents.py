@@ -81,3 +81,21 @@ def test_the_state_of_the_indicators_is_read_with_its_negation(understander, que
 )
 def test_advice_on_indicators_is_not_their_state(understander, question):
     assert intent_and_slots(understander, question)[0] not in {"late_indicators", "reached_indicators"}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "named"),
+    [
+        ("qui coordonne le SPASER ici ?", "who_is_lead", {}),
+        ("c'est qui la cheffe de projet du schéma", "who_is_lead", {}),
+        ("c'est qui le référent SPASER", "who_is_lead", {}),
+        ("qui renseigne les chiffres pour le patrimoine bâti ?", "directorate_referent", {"directorate": "DPB"}),
+    ],
+)
+def test_who_holds_a_role_here_is_the_data_not_the_knowledge_entry(understander, question, intent, named):
+    assert intent_and_slots(understander, question) == (intent, named)
+
+
+@pytest.mark.parametrize("question", ["qui doit piloter le SPASER ?", "qui porte le schéma d'habitude ?"])
+def test_who_should_hold_a_role_stays_a_knowledge_question(understander, question):
+    assert understander.understand(question).kind is Understood.KNOWLEDGE
