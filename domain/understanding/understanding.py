@@ -145,6 +145,13 @@ _SUBORDINATE = re.compile(
 THE_SPASER = "SPASER schéma"
 """Words naming the SPASER itself: every data question is about the organisation's SPASER, so
 « les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
+_LISTING = "indicateurs indic liste lister montre affiche tous toutes concernent porte existe suit suivons suivez lesquels"
+"""What is left of « montre-moi tous les indicateurs gouvernance » once its axis is read: a list asked."""
+_ADVICE_ON_INDICATORS = re.compile(
+    r"\b(?:utilis\w*|idees?|exemples?|choisi\w*|prevoir|retenir|mettre|peu[tv]\w*|pourrai\w*|faut|faudrait|doi\w*|devrai\w*"
+    r"|comment|pourquoi|realistes?|reprendre|suivre|conseil\w*|recommand\w*)\b"
+)
+_INDICATORS_PLURAL = re.compile(r"\b(?:indicateurs|indics?)\b")
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
@@ -192,6 +199,7 @@ class Understander:
             word_frequency=knowledge.word_frequency,
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
+        self._listing = frozenset(self.intents.query_terms(_LISTING))
 
     def understand(self, text: str) -> Understanding:
         answer = self._what_it_is(text) or self._last_clause_if_unknown(self.knowledge.answer(text))
@@ -223,6 +231,8 @@ class Understander:
         side = None if reading.names_indicator else _side_asked(folded)
         if side is not None:
             return Understanding(Understood.INTENT, answer, side, reading)
+        if self._list_of_a_part(text, folded, reading):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
         if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not _WHO_ASKED.search(folded):
@@ -315,6 +325,16 @@ class Understander:
             return None
         found = [self._intent(self._rest(clause, reading), reading) for clause in clauses]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
+
+    def _list_of_a_part(self, text: str, folded: str, reading: Reading) -> bool:
+        """« les indicateurs environnement », « quels indicateurs concernent la DRH ? »: the indicators
+        of an axis or a directorate listed, not advice on which to choose."""
+        slots = reading.slots
+        if reading.names_indicator or not (slots.axis or slots.directorate) or not _INDICATORS_PLURAL.search(folded):
+            return False
+        if _ADVICE_ON_INDICATORS.search(folded):
+            return False
+        return set(self.intents.query_terms(" ".join(self._rest(text, reading)))) <= self._listing
 
     def _rest(self, text: str, reading: Reading) -> list[str]:
         """The words of `text` left to match the intents: not those naming its objects, nor the

@@ -99,3 +99,25 @@ def test_who_holds_a_role_here_is_the_data_not_the_knowledge_entry(understander,
 @pytest.mark.parametrize("question", ["qui doit piloter le SPASER ?", "qui porte le schéma d'habitude ?"])
 def test_who_should_hold_a_role_stays_a_knowledge_question(understander, question):
     assert understander.understand(question).kind is Understood.KNOWLEDGE
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("les indicateurs climat", {"axis": "environnemental"}),
+        ("quels indicateurs sociaux on suit", {"axis": "social"}),
+        ("affiche les indicateurs de la direction des systèmes d'information", {"directorate": "DSI"}),
+    ],
+)
+def test_the_indicators_of_an_axis_or_a_directorate_are_their_catalogue(understander, question, named):
+    intent, slots = intent_and_slots(understander, question)
+    assert (intent, {name: getattr(value, "value", value) for name, value in slots.items()}) == ("catalogue", named)
+
+
+def test_an_axis_is_not_read_from_the_state_of_the_indicators(understander):
+    assert intent_and_slots(understander, "les indicateurs au vert ?") == ("reached_indicators", {})
+
+
+@pytest.mark.parametrize("question", ["des idées d'indicateurs sociaux ?", "quels indicateurs environnementaux utiliser ?"])
+def test_advice_on_the_indicators_of_an_axis_is_not_the_catalogue(understander, question):
+    assert intent_and_slots(understander, question)[0] != "catalogue"
