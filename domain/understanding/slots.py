@@ -79,9 +79,11 @@ _DATA_ASKED = re.compile(
 """« le dernier chiffre », « nos marchés », « la part des marchés… » at the start: the question asks
 for the organisation's figure, so a subject named in the knowledge base's everyday vocabulary
 (« les marchés avec une clause sociale ») may still be an indicator's."""
-_ADVICE = re.compile(r"\b(faut|faudrait|doit|doivent|devons|devrait|conseille[sz]?|recommande[sz]?|idealement)\b")
+_ADVICE = re.compile(
+    r"\b(faut|faudrait|doit|doivent|devons|devrait|conseille[sz]?|recommande[sz]?|idealement)\b(?! que (?:je|j|nous|on)\b)"
+)
 """« le copil c'est quand déjà » asks for a date, not what a COPIL is; « quand faut-il réunir le
-COPIL ? » asks for advice."""
+COPIL ? » asks for advice (« faut que je bloque mon agenda » is the asker's own need)."""
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,19 @@ _ADVICE_ON_INDICATORS = re.compile(
     r"|comment|pourquoi|realistes?|reprendre|suivre|conseil\w*|recommand\w*)\b"
 )
 _INDICATORS_PLURAL = re.compile(r"\b(?:indicateurs|indics?)\b")
+_MENTION = re.compile(r"^\s*@\w+[\s,:]*")
+"""« @assistant qui est pas à jour ? » typed without Teams making it a mention: the name is no word of the question."""
+_NEXT_MEETING_NAMED = re.compile(
+    r"(?<!pour la )(?<!pour le )(?<!avant la )(?<!avant le )(?<!lors de la )(?<!lors du )(?<!a la )(?<!au )"
+    r"\bprochaine?s? (?:reunions?|instances?|seances?|comites?|rencontres?|copil|cotech)\b"
+)
+"""« prochaine instance SPASER »: the next meeting, named with no word of time but « prochaine »
+(« pour la prochaine séance » is when a request is for)."""
+_WHO_IS_LATE = re.compile(
+    r"^(?:et )?(?:c[' ]?(?:est )?)?(?:qui|ki)\b.*\b(?:(?:pas|plus) a jour|en retard|a la traine|traine\w*"
+    r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
+)
+"""« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
@@ -202,6 +215,7 @@ class Understander:
         self._listing = frozenset(self.intents.query_terms(_LISTING))
 
     def understand(self, text: str) -> Understanding:
+        text = _MENTION.sub("", text)
         answer = self._what_it_is(text) or self._last_clause_if_unknown(self.knowledge.answer(text))
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
@@ -209,6 +223,10 @@ class Understander:
         folded = fold(text)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
+        if _NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not _IN_GENERAL.search(folded):
+            return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
+        if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not _HISTORY_ASKED.search(folded):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
         if reading.asks_status and not reading.slots.committee:
             one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT

@@ -26,3 +26,9 @@ def test_ways_of_cancelling_reach_the_cancel_command(router, text):
 def test_requests_starting_alike_are_not_cancelling(router, text):
     found = router.find(text)
     assert found is None or found[0].name != "nothing_to_cancel"
+
+
+def test_an_agenda_to_block_for_a_date_asked_is_not_the_agenda_link(router):
+    found = router.find("c'est quand le copil ? je bloque mon agenda")
+    assert found is None or found[0].name != "calendar_link"
+    assert router.find("mon agenda")[0].name == "calendar_link"

@@ -121,3 +121,27 @@ def test_an_axis_is_not_read_from_the_state_of_the_indicators(understander):
 @pytest.mark.parametrize("question", ["des idées d'indicateurs sociaux ?", "quels indicateurs environnementaux utiliser ?"])
 def test_advice_on_the_indicators_of_an_axis_is_not_the_catalogue(understander, question):
     assert intent_and_slots(understander, question)[0] != "catalogue"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["qui n'est toujours pas à jour ?", "@assistant c'est qui qui a rien transmis", "qui est à la traîne ce trimestre"],
+)
+def test_who_is_behind_is_the_directorates_not_up_to_date(understander, question):
+    assert intent_and_slots(understander, question) == ("directorates_not_up_to_date", {})
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("la prochaine séance SPASER", "next_meeting"),
+        ("le COPIL tombe quand ? faut que je prévienne mon équipe", "next_meeting"),
+    ],
+)
+def test_the_next_meeting_named_or_asked_for_ones_own_needs(understander, question, intent):
+    assert intent_and_slots(understander, question)[0] == intent
+
+
+def test_the_next_meeting_as_the_time_of_a_request_is_not_asked(understander):
+    question = "pour la prochaine séance, quels grands axes prévoir dans le schéma ?"
+    assert intent_and_slots(understander, question)[0] != "next_meeting"
