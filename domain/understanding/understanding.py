@@ -276,6 +276,8 @@ class Understander:
             if reading.named_by_code or confidence >= known + margin:
                 if reading.names_indicator and chosen.id in _ORGANISATION_WIDE:
                     chosen = BARE_INDICATOR_INTENT
+                if chosen.id == "directorates_not_up_to_date" and reading.slots.directorate:
+                    chosen = INTENTS_BY_ENTRY_ID["intent-late-indicators"]  # one directorate named: what it has not entered
                 return Understanding(Understood.INTENT, answer, chosen, reading)
         if (
             reading.names_indicator

@@ -145,3 +145,8 @@ def test_the_next_meeting_named_or_asked_for_ones_own_needs(understander, questi
 def test_the_next_meeting_as_the_time_of_a_request_is_not_asked(understander):
     question = "pour la prochaine séance, quels grands axes prévoir dans le schéma ?"
     assert intent_and_slots(understander, question)[0] != "next_meeting"
+
+
+def test_what_one_named_directorate_has_not_entered_is_its_late_list(understander):
+    question = "la liste de ce qui n'est pas saisi pour les systèmes d'information"
+    assert intent_and_slots(understander, question) == ("late_indicators", {"directorate": "DSI"})
