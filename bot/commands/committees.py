@@ -332,7 +332,8 @@ def build_commands(
         Command(
             "calendar_link",
             (
-                r"\b(mon|nouveau) (lien (d'|de |du )?)?(agenda|calendrier)\b",
+                # « faut que je bloque mon agenda »: a date is asked, the agenda is only where it goes
+                r"(?<!bloque )(?<!bloquer )(?<!bloquez )\b(mon|nouveau) (lien (d'|de |du )?)?(agenda|calendrier)\b",
                 r"\blien (d'|de |du )?(mon )?(agenda|calendrier)\b",
                 r"\b(s'abonner|abonnement) (a l'|au |a mon )?(agenda|calendrier)\b",
             ),

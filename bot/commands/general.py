@@ -71,7 +71,12 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         ),
         Command(
             "nothing_to_cancel",
-            (r"^((annule[rz]?|stop|arrete[rz]?|abandonne[rz]?|laisse[rz]? tomber|on arrete|quitte[rz]?|sortir|cancel)[ ,]*){1,3}( tout| ca| la saisie)?$",),
+            (
+                # « bon ben, laisse béton », « non rien, oublie », « anule »: fillers, typos, slang
+                r"^((non|bon|ben|bah|euh|ok|finalement|en fait)[ ,.]+)*"
+                r"((an?nule[rz]?|stop|arrete[rz]?|abandonne[rz]?|laisse[rz]? (tomber|beton|courir)|on arrete|quitte[rz]?|sortir|cancel"
+                r"|rien|oublie[rz]?|pas grave|tant pis)[ ,.!]*){1,3}( tout| ca| la saisie)?[ .!]*$",
+            ),
             nothing_to_cancel,
             in_groups=GroupReply.HERE,
             intent="cancel_nothing",

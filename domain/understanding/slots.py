@@ -28,6 +28,16 @@ _AXES = (
     (Axis.GOVERNANCE, re.compile(r"\b(gouvernance|pilotage du schema)\b")),
 )
 _AXIS_WORD = re.compile(r"\baxes?\b")
+_AXES_OF_INDICATORS = (
+    (Axis.SOCIAL, re.compile(r"\b(?:sociale?s?|sociaux)\b")),
+    (Axis.ENVIRONMENTAL, re.compile(r"\b(?:environnement\w*|ecolo\w*|climat)\b")),
+    (Axis.RESPONSIBLE_ECONOMY, re.compile(r"\b(?:economie responsable|economiques?|economie locale)\b")),
+    (Axis.GOVERNANCE, re.compile(r"\bgouvernance\b")),
+)
+_INDICATORS_WORD = re.compile(r"\b(?:indicateurs?|indics?)\b")
+"""« les indicateurs environnement », « quels indic sur l'économie responsable »: an axis named
+without the word « axe », next to the indicators (not « au vert », not « l'insertion », which
+are a state and a subject)."""
 MAX_CANDIDATES = 4
 """At most this many indicators are offered when a subject names several about equally."""
 CLOSE_SCORE = 0.8
@@ -62,15 +72,18 @@ _ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
 """« où en est le SPASER ? », « on en est où ? »: the organisation's status, or an indicator's;
 « où en sont les autres collectivités ? » is a question about the SPASER in general."""
 _DATA_ASKED = re.compile(
-    r"\b(?:indicateurs?|chiffres?|valeurs?|dernieres?|derniers?|stats?|statistiques?|nos|notre|chez nous)\b"
+    r"\b(?:indicateurs?|chiffres?|valeurs?|dernieres?|derniers?|stats?|statistiques?|nos|notre|chez nous"
+    r"|tendances?|evolution|historique)\b"
     r"|^(?:la |le )?(?:part|nombre|montant|taux|pourcentage) (?:des?|du|d)\b"
 )
 """« le dernier chiffre », « nos marchés », « la part des marchés… » at the start: the question asks
 for the organisation's figure, so a subject named in the knowledge base's everyday vocabulary
 (« les marchés avec une clause sociale ») may still be an indicator's."""
-_ADVICE = re.compile(r"\b(faut|faudrait|doit|doivent|devons|devrait|conseille[sz]?|recommande[sz]?|idealement)\b")
+_ADVICE = re.compile(
+    r"\b(faut|faudrait|doit|doivent|devons|devrait|conseille[sz]?|recommande[sz]?|idealement)\b(?! que (?:je|j|nous|on)\b)"
+)
 """« le copil c'est quand déjà » asks for a date, not what a COPIL is; « quand faut-il réunir le
-COPIL ? » asks for advice."""
+COPIL ? » asks for advice (« faut que je bloque mon agenda » is the asker's own need)."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,8 @@ class SlotReader:
                 # « côté patrimoine bâti » names the directorate
                 indicator, indicator_tokens, candidates = None, frozenset(), ()
         axis = axis_in(folded)
+        if axis is None and not (indicator or candidates) and _INDICATORS_WORD.search(folded):
+            axis = next((axis for axis, pattern in _AXES_OF_INDICATORS if pattern.search(folded)), None)
         slots = Slots(indicator, directorate, committee, axis)
         named = indicator_tokens | directorate_tokens
         if committee and _COMMITTEE_AS_TIME.search(folded):
@@ -315,8 +330,8 @@ def axis_in(folded: str) -> Axis | None:
 
 def _axis_tokens(axis: Axis, folded: str) -> frozenset[str]:
     """The words naming an axis (« l'axe environnemental »), left out of what is asked about it."""
-    pattern = dict(_AXES)[axis]
-    return frozenset(tokenize(" ".join(found[0] for regex in (_AXIS_WORD, pattern) for found in regex.finditer(folded))))
+    patterns = (_AXIS_WORD, dict(_AXES)[axis], dict(_AXES_OF_INDICATORS)[axis])
+    return frozenset(tokenize(" ".join(found[0] for regex in patterns for found in regex.finditer(folded))))
 
 
 def _entry_id(index: int) -> str:

@@ -56,6 +56,11 @@ _HISTORY_ASKED = re.compile(
 )
 """« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
 (« qui renseigne… », in the present, is who reports for a directorate)."""
+_TREND_ASKED = re.compile(
+    r"\b(?:evolu\w*|tendances?|progress\w*|baiss\w*|mont(?:e|ent)|augment\w*|diminu\w*|recul\w*|bouge\w*|courbe"
+    r"|valeurs? (?:passees|precedentes|anterieures)|anciennes valeurs|depuis (?:l[' ]an|le debut|l[' ]annee|janvier))\b"
+)
+"""« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 _PERSON_INTENTS = frozenset({"who_is_lead", "directorate_referent"})
 """Intents naming who holds a role."""
 _ROLE_ASKED = re.compile(
@@ -65,6 +70,16 @@ _ROLE_ASKED = re.compile(
 _WHO_ASKED = re.compile(r"(?<!\bce )\bqui\b|\bnoms?\b|\b(?:la|quelle) personne\b|\bcontacter\b|\badresser\b")
 """« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
 not who holds it, unless who is asked too."""
+_WHO_HOLDS = re.compile(r"^(?:et )?(?:c[' ]?(?:est )?)?(?:qui|ki)\b|\bc[' ]?(?:est )?(?:qui|ki)\s*[?!.]*$")
+_IN_GENERAL = re.compile(
+    r"\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
+    r"|normalement|idealement|impliqu\w*|compos\w*|siege\w*|particip\w*|vien\w*)\b"
+)
+"""« qui pilote le SPASER ? », « c'est qui le chef de projet ? »: who holds the role here and now,
+not who should (« qui doit piloter… », « qui porte le SPASER d'habitude ») nor who sits on a
+committee."""
+_REPORTS = re.compile(r"\b(?:sais\w*|rempli\w*|remplit|renseign\w*|remont\w*|transmet\w*|s occupe\w*|charge|ref|referente?s?)\b")
+"""« qui fait la saisie pour la flotte ? »: who reports for a directorate named."""
 _THEIR_ROLE = re.compile(r"\b(?:son|sa|ses|leurs?) (?:role|fonction|missions?|attributions?)\b")
 """« le référent de ma direction, son rôle ? »: the role of someone else, not mine."""
 _GOING_WELL = re.compile(
@@ -81,10 +96,24 @@ _BARE_WHAT_IS = re.compile(
 )
 """« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
+_INDICATORS_WORD = re.compile(r"\b(?:indicateurs?|indics?|ind|objectifs?|cibles?)\b")
+_REACHED = re.compile(
+    r"\b(?:dans les clous|atteinte?s?|au vert|tenue?s?|tien(?:t|s|nent|drons?)|depass(?:e|es|ee|ees|ent)|(?:sont|est) ok|reussi\w*)\b"
+)
+_NOT_REACHED = re.compile(
+    r"\ben retard\b|\bau rouge\b|\b(?:pas|non|jamais) (?:encore |toujours )?(?:ete )?(?:rempli|saisi|renseigne|a jour|remonte|transmis)\w*"
+    r"|\bmanquant\w*|\ba la traine\b|\bdecroch\w*"
+)
+_NEGATED = re.compile(r"\b(?:pas|plus|jamais|hors|loin|non)\b|\bn[' ]")
+_NOT_A_STATE = re.compile(r"\b(?:pourquoi|comment|que faire|faut|faudrait|doit|doivent|devrait|si)\b")
+"""« y a des indicateurs au vert ? », « quels objectifs on ne tient pas ? »: the state of the
+organisation's indicators, one side or the other by its words and their negation (« dans les
+clous » is reached, « pas dans les clous » late); « pourquoi », « que faire si… » ask for advice."""
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
-    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la )?(?:calcul|mesur|compt|constru)\w*)\b"
+    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la )?(?:calcul|mesur|compt|constru)\w*|"
+    r"(?:ca|il|elle) (?:inclu\w*|compren\w*|englob\w*|couvr\w*)|(?:est|sont) (?:inclu|compri|compt)\w*)\b"
 )
 """« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
 indicator measures and how."""
@@ -116,6 +145,28 @@ _SUBORDINATE = re.compile(
 THE_SPASER = "SPASER schéma"
 """Words naming the SPASER itself: every data question is about the organisation's SPASER, so
 « les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
+_LISTING = "indicateurs indic liste lister montre affiche tous toutes concernent porte existe suit suivons suivez lesquels"
+"""What is left of « montre-moi tous les indicateurs gouvernance » once its axis is read: a list asked."""
+_ADVICE_ON_INDICATORS = re.compile(
+    r"\b(?:utilis\w*|idees?|exemples?|choisi\w*|prevoir|retenir|mettre|peu[tv]\w*|pourrai\w*|faut|faudrait|doi\w*|devrai\w*"
+    r"|comment|pourquoi|realistes?|reprendre|suivre|conseil\w*|recommand\w*)\b"
+)
+_INDICATORS_PLURAL = re.compile(r"\b(?:indicateurs|indics?)\b")
+_MENTION = re.compile(r"^\s*@\w+[\s,:]*")
+"""« @assistant qui est pas à jour ? » typed without Teams making it a mention: the name is no word of the question."""
+_NEXT_MEETING_NAMED = re.compile(
+    r"(?<!pour la )(?<!pour le )(?<!avant la )(?<!avant le )(?<!lors de la )(?<!lors du )(?<!a la )(?<!au )"
+    r"\bprochaine?s? (?:reunions?|instances?|seances?|comites?|rencontres?|copil|cotech)\b"
+)
+"""« prochaine instance SPASER »: the next meeting, named with no word of time but « prochaine »
+(« pour la prochaine séance » is when a request is for)."""
+_WHO_IS_LATE = re.compile(
+    r"^(?:et )?(?:c[' ]?(?:est )?)?(?:qui|ki)\b.*\b(?:(?:pas|plus) a jour|en retard|a la traine|traine\w*"
+    r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
+)
+"""« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
+_THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
+_SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -161,8 +212,10 @@ class Understander:
             word_frequency=knowledge.word_frequency,
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
+        self._listing = frozenset(self.intents.query_terms(_LISTING))
 
     def understand(self, text: str) -> Understanding:
+        text = _MENTION.sub("", text)
         answer = self._what_it_is(text) or self._last_clause_if_unknown(self.knowledge.answer(text))
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
@@ -170,6 +223,10 @@ class Understander:
         folded = fold(text)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
+        if _NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not _IN_GENERAL.search(folded):
+            return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
+        if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not _HISTORY_ASKED.search(folded):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
         if reading.asks_status and not reading.slots.committee:
             one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
@@ -189,10 +246,23 @@ class Understander:
             clause_intent = self._intent_of_a_clause(text, reading, SHORT_DILUTED_LENGTH)
             if clause_intent is not None and clause_intent[0] >= SURE_CLAUSE:
                 intent = clause_intent
+        side = None if reading.names_indicator else _side_asked(folded)
+        if side is not None:
+            return Understanding(Understood.INTENT, answer, side, reading)
+        if self._list_of_a_part(text, folded, reading):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
         if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not _WHO_ASKED.search(folded):
             intent = None
+        who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
+        if who and reading.slots.directorate and _REPORTS.search(folded) and not _HISTORY_ASKED.search(folded):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
+        if who and intent is not None and intent[1].id == "directorate_referent" and not reading.slots.directorate:
+            if set(tokenize(folded)) & _THE_SPASER_WORDS and not _SOME_DIRECTORATE.search(folded):
+                intent = (intent[0], INTENTS_BY_ENTRY_ID["intent-who-is-lead"])  # « le référent SPASER »: its lead
+        if who and intent is not None and intent[1].id in _PERSON_INTENTS:
+            return Understanding(Understood.INTENT, answer, intent[1], reading)
         if intent is not None and intent[1].id == "whoami" and _THEIR_ROLE.search(folded):
             intent = None
         if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
@@ -206,6 +276,8 @@ class Understander:
             if reading.named_by_code or confidence >= known + margin:
                 if reading.names_indicator and chosen.id in _ORGANISATION_WIDE:
                     chosen = BARE_INDICATOR_INTENT
+                if chosen.id == "directorates_not_up_to_date" and reading.slots.directorate:
+                    chosen = INTENTS_BY_ENTRY_ID["intent-late-indicators"]  # one directorate named: what it has not entered
                 return Understanding(Understood.INTENT, answer, chosen, reading)
         if (
             reading.names_indicator
@@ -274,6 +346,16 @@ class Understander:
         found = [self._intent(self._rest(clause, reading), reading) for clause in clauses]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
 
+    def _list_of_a_part(self, text: str, folded: str, reading: Reading) -> bool:
+        """« les indicateurs environnement », « quels indicateurs concernent la DRH ? »: the indicators
+        of an axis or a directorate listed, not advice on which to choose."""
+        slots = reading.slots
+        if reading.names_indicator or not (slots.axis or slots.directorate) or not _INDICATORS_PLURAL.search(folded):
+            return False
+        if _ADVICE_ON_INDICATORS.search(folded):
+            return False
+        return set(self.intents.query_terms(" ".join(self._rest(text, reading)))) <= self._listing
+
     def _rest(self, text: str, reading: Reading) -> list[str]:
         """The words of `text` left to match the intents: not those naming its objects, nor the
         SPASER when two words at least are left (« quels axes pour notre schéma ? » is about
@@ -298,16 +380,27 @@ class Understander:
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
 
 
+def _side_asked(folded: str) -> Intent | None:
+    """The indicators reached or late, when the question asks which plainly (see `_REACHED`)."""
+    if not _INDICATORS_WORD.search(folded) or _NOT_A_STATE.search(folded):
+        return None
+    reached = _REACHED.search(folded)
+    if reached and not _NOT_REACHED.search(folded):
+        late = _NEGATED.search(folded)
+        return INTENTS_BY_ENTRY_ID["intent-late-indicators" if late else "intent-reached-indicators"]
+    return INTENTS_BY_ENTRY_ID["intent-late-indicators"] if _NOT_REACHED.search(folded) else None
+
+
 def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
     """What a question naming an indicator asks of it, when its words say so plainly: who
     entered its values, or what it measures."""
-    if _HISTORY_ASKED.search(folded):
+    if _HISTORY_ASKED.search(folded) or _TREND_ASKED.search(folded):
         return INTENTS_BY_ENTRY_ID["intent-indicator-history"]
     typed_definition = any(
         len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
         for token in (*rest, *_DEFINITION_WORDS.findall(folded))
     )
-    if typed_definition or _DEFINITION_ASKED.search(folded):
+    if typed_definition or _DEFINITION_ASKED.search(folded) or _BARE_WHAT_IS.search(folded):
         return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
     return None
 

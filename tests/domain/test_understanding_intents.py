@@ -1,0 +1,152 @@
+"""Which data intent a free-text question is, read against the demo organisation: the rules that
+tell apart intents close in words (a trend is an indicator's history, « c'est quoi IND-07 » its
+definition)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from bot.demo import DEMO_DIRECTORATES
+from bot.demo_indicators import DEMO_CATALOGUE
+from domain.knowledge.frequency import french_zipf
+from domain.knowledge.retrieval import KnowledgeBase
+from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
+from domain.understanding.understanding import Understander, Understood
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    knowledge = KnowledgeBase.from_directory(word_frequency=french_zipf)
+    rows = csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";")
+    indicators = [IndicatorName(row["code"], row["libelle"], row.get("definition") or "") for row in rows]
+    directorates = [DirectorateName(code, name) for code, name in DEMO_DIRECTORATES]
+    reader = SlotReader(indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency)
+    return Understander(knowledge, reader)
+
+
+def intent_and_slots(understander: Understander, question: str) -> tuple[str | None, dict]:
+    understood = understander.understand(question)
+    if understood.kind is not Understood.INTENT:
+        return None, {}
+    slots = understood.reading.slots
+    named = {"indicator": slots.indicator, "directorate": slots.directorate, "axis": slots.axis}
+    return understood.intent.id, {name: value for name, value in named.items() if value}
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("les heures d'insertion, elles augmentent ?", "IND-03"),
+        ("la tendance du délai global de paiement", "IND-11"),
+        ("les déchets de chantier valorisés, ça recule depuis janvier ?", "IND-12"),
+        ("quelle évolution pour la part des marchés avec une considération sociale en montant", "IND-24"),
+    ],
+)
+def test_a_trend_asked_of_an_indicator_is_its_history(understander, question, code):
+    assert intent_and_slots(understander, question) == ("indicator_history", {"indicator": code})
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("c'est quoi au juste IND-07 ?", "IND-07"),
+        ("le matériel informatique reconditionné, ça inclut les téléphones ?", "IND-13"),
+    ],
+)
+def test_what_a_named_indicator_is_or_includes_is_its_definition(understander, question, code):
+    assert intent_and_slots(understander, question) == ("indicator_definition", {"indicator": code})
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "named"),
+    [
+        ("quels indicateurs sont atteints à ce jour", "reached_indicators", {}),
+        ("des cibles dépassées ce semestre ?", "reached_indicators", {}),
+        ("ils sont dans les clous, nos indicateurs ?", "reached_indicators", {}),
+        ("quels objectifs on ne tient pas", "late_indicators", {}),
+        ("les indicateurs qui ne sont pas dans les clous", "late_indicators", {}),
+        ("des indicateurs toujours pas renseignés côté restauration collective ?", "late_indicators", {"directorate": "DRC"}),
+    ],
+)
+def test_the_state_of_the_indicators_is_read_with_its_negation(understander, question, intent, named):
+    assert intent_and_slots(understander, question) == (intent, named)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["que faire si un indicateur n'est pas atteint ?", "trente indicateurs, c'est un plafond à ne pas dépasser ?"],
+)
+def test_advice_on_indicators_is_not_their_state(understander, question):
+    assert intent_and_slots(understander, question)[0] not in {"late_indicators", "reached_indicators"}
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "named"),
+    [
+        ("qui coordonne le SPASER ici ?", "who_is_lead", {}),
+        ("c'est qui la cheffe de projet du schéma", "who_is_lead", {}),
+        ("c'est qui le référent SPASER", "who_is_lead", {}),
+        ("qui renseigne les chiffres pour le patrimoine bâti ?", "directorate_referent", {"directorate": "DPB"}),
+    ],
+)
+def test_who_holds_a_role_here_is_the_data_not_the_knowledge_entry(understander, question, intent, named):
+    assert intent_and_slots(understander, question) == (intent, named)
+
+
+@pytest.mark.parametrize("question", ["qui doit piloter le SPASER ?", "qui porte le schéma d'habitude ?"])
+def test_who_should_hold_a_role_stays_a_knowledge_question(understander, question):
+    assert understander.understand(question).kind is Understood.KNOWLEDGE
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("les indicateurs climat", {"axis": "environnemental"}),
+        ("quels indicateurs sociaux on suit", {"axis": "social"}),
+        ("affiche les indicateurs de la direction des systèmes d'information", {"directorate": "DSI"}),
+    ],
+)
+def test_the_indicators_of_an_axis_or_a_directorate_are_their_catalogue(understander, question, named):
+    intent, slots = intent_and_slots(understander, question)
+    assert (intent, {name: getattr(value, "value", value) for name, value in slots.items()}) == ("catalogue", named)
+
+
+def test_an_axis_is_not_read_from_the_state_of_the_indicators(understander):
+    assert intent_and_slots(understander, "les indicateurs au vert ?") == ("reached_indicators", {})
+
+
+@pytest.mark.parametrize("question", ["des idées d'indicateurs sociaux ?", "quels indicateurs environnementaux utiliser ?"])
+def test_advice_on_the_indicators_of_an_axis_is_not_the_catalogue(understander, question):
+    assert intent_and_slots(understander, question)[0] != "catalogue"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["qui n'est toujours pas à jour ?", "@assistant c'est qui qui a rien transmis", "qui est à la traîne ce trimestre"],
+)
+def test_who_is_behind_is_the_directorates_not_up_to_date(understander, question):
+    assert intent_and_slots(understander, question) == ("directorates_not_up_to_date", {})
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("la prochaine séance SPASER", "next_meeting"),
+        ("le COPIL tombe quand ? faut que je prévienne mon équipe", "next_meeting"),
+    ],
+)
+def test_the_next_meeting_named_or_asked_for_ones_own_needs(understander, question, intent):
+    assert intent_and_slots(understander, question)[0] == intent
+
+
+def test_the_next_meeting_as_the_time_of_a_request_is_not_asked(understander):
+    question = "pour la prochaine séance, quels grands axes prévoir dans le schéma ?"
+    assert intent_and_slots(understander, question)[0] != "next_meeting"
+
+
+def test_what_one_named_directorate_has_not_entered_is_its_late_list(understander):
+    question = "la liste de ce qui n'est pas saisi pour les systèmes d'information"
+    assert intent_and_slots(understander, question) == ("late_indicators", {"directorate": "DSI"})
