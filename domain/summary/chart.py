@@ -41,6 +41,7 @@ STATUS_HEX = {
     Status.LATE: "#c62828",
     Status.NOT_REPORTED: "#ef6c00",
     Status.NO_TARGET: "#9e9e9e",
+    Status.OUTSIDE_LEGAL_LIMIT: "#6a1b9a",
 }
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
