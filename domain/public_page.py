@@ -88,6 +88,8 @@ def public_indicators(
         snapshot = line.snapshot
         period, had_contracts = latest_figures.get(snapshot.code, (None, True))
         note = f"{NO_CONTRACT} {parse_period(period).in_sentence()}" if not had_contracts and period else ""
+        if line.legal_breach:  # published as plainly as the COPIL reads it
+            note = " ; ".join(filter(None, [note, upper_first(line.legal_breach)]))
         indicators.append(
             PublicIndicator(
                 code=snapshot.code,

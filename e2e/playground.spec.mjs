@@ -364,9 +364,11 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 24, `24 active demo indicators: ${JSON.stringify(counts)}`);
   // Ten seconds to read: counters, the few points needing attention, one line on the
   // reports and the next meeting, then the chart; the indicators one by one are in the detail.
-  assert.match(compact, /Points d’attention\n(?:.*\n){0,6}IND-12 Déchets de chantier valorisés\n/);
+  // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
+  // past the 30 days of the code de la commande publique), then the late indicator furthest behind.
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\nSous le minimum légal de 50 % \(loi EGalim\)\nIND-11 .*\n.*\nAu-dessus du maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192-10\)\nIND-\d+ .*\n.*\nEn retard\n/);
   // The others counted, or named when few (issue #17).
-  assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Non renseignés?) : IND-\d+ \(.+\)\./);
+  assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Aussi hors limite légale|En retard|Non renseignés?) : IND-\d+ \(.+\)\./);
   assert.match(compact, /À jour : 6 directions sur les 7 qui ont des indicateurs à saisir ; il manque la direction [A-Z]+ \(IND-\d+(?: et IND-\d+)?, (?:année \d{4}|\S+ (?:semestre|trimestre) \d{4})\)\./);
   assert.match(compact, /Prochaine réunion : comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
   assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');
@@ -388,17 +390,18 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.match(summaryCard, /Les directions DCP, .* sont à jour\./);
 });
 
-/** `{atteint: 1, 'en bonne voie': 13, …}` from the five counters at the top of the summary card. */
+/** `{atteint: 1, 'en bonne voie': 13, …}` from the counters at the top of the summary card (« hors limite légale »
+ * is shown only when some indicator is). */
 function cardCounts(text) {
   // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés ».
-  const labels = ['atteint', 'en bonne voie', 'en retard', 'non renseigné', 'sans cible'];
+  const labels = ['atteint', 'en bonne voie', 'en retard', 'hors limite légale', 'non renseigné', 'sans cible'];
   return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}s?\\n`))?.[1])]));
 }
 
 /** Per indicator code, the latest value (without the « ; … » notes) and the status, from the card. */
 function cardLines(text) {
   const lines = {};
-  for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Non renseigné|Sans cible)$/gm)) {
+  for (const [, code, value, status] of text.matchAll(/^(IND-\d+) .*\n(.+?) · .*\n(Atteint|En bonne voie|En retard|Sous le minimum légal .+|Au-dessus du maximum légal .+|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(value).split(' ; ')[0], status };
   }
   return lines;

@@ -43,6 +43,8 @@ VALID_FIELDS = {
     "base_ponderation": "",
     "calcul": "saisie",
     "unite_libelle": "",
+    "seuil_legal": "",
+    "base_legale": "",
 }
 
 

@@ -48,6 +48,12 @@ EDITABLE_FIELDS = {
     "unite libelle": "unite_libelle",
     "libelle unite": "unite_libelle",
     "unite comptee": "unite_libelle",
+    "seuil legal": "seuil_legal",
+    "seuil_legal": "seuil_legal",
+    "minimum legal": "seuil_legal",
+    "maximum legal": "seuil_legal",
+    "base legale": "base_legale",
+    "base_legale": "base_legale",
 }
 FIELD_PATTERN = "|".join(sorted((re.escape(name) for name in EDITABLE_FIELDS), key=len, reverse=True))
 IMPORT_HELP = (

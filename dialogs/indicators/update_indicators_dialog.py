@@ -10,6 +10,8 @@
                                  +------------- next indicator (replace_dialog) ---------+
                             --> summarize_step: what was saved, what remains
     `annuler` at any step: the values already confirmed stay saved, nothing else is.
+    A value far from the directorate's last one (4 800 after 48) is questioned, Oui/Non, inside the
+    value prompt before the comment (value_check.py); « non » asks it again.
 
 The whole state (queue, position, what was saved) is plain JSON in the dialog state, stored in
 the database: after a restart the conversation resumes at the same question. Each confirmed save
@@ -31,6 +33,7 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 
 from dialogs.base import SpaserDialog, current_person, is_yes, turn_unit, yes_no_options, yes_no_prompt
 from dialogs.cards import adaptive_card
+from dialogs.indicators.value_check import answer_to_pending, asked_about_jump, previous_validations
 from domain.errors import DomainError
 from domain.indicators.cards import CORRECTION_HINT, describe_item, update_buttons
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
@@ -79,12 +82,17 @@ class QueuedItem:
     description: str
     counted_noun: str = ""
     """Missing from a queue stored before the catalogue said what a count counts."""
+    previous: str = ""
+    previous_period: str = ""
+    """The directorate's last value before this period and its period code, to question a jump
+    (`value_check`); missing from a queue stored before."""
 
     @classmethod
     def of(cls, item: DueItem) -> list[str]:
         indicator = item.indicator
+        last = item.last
         return [indicator.code, item.period.code, indicator.unit.value, indicator.label, describe_item(item),
-                indicator.counted_noun]
+                indicator.counted_noun, "" if last is None else str(last.value), "" if last is None else last.period.code]
 
     @classmethod
     def load(cls, stored: list[str]) -> QueuedItem:
@@ -103,13 +111,19 @@ class QueuedItem:
 async def _read_value(prompt: PromptValidatorContext) -> bool:
     """Accept a value readable for the unit; explain and re-ask otherwise; give up after 3 tries."""
     text = (prompt.recognized.value or "").strip()
+    answered = await answer_to_pending(prompt, text)
+    if answered is not None:
+        return answered
     if fold(text) in SKIP_WORDS:
         prompt.recognized.value = SKIP
         return True
     validations = prompt.options.validations or {}
     unit = Unit(validations["unit"])
     try:
-        prompt.recognized.value = str(parse_value(text, unit))
+        value = parse_value(text, unit)
+        if await asked_about_jump(prompt, value):
+            return False
+        prompt.recognized.value = str(value)
         return True
     except InvalidValue as error:
         failures = int(prompt.state.get("failures", 0)) + 1
@@ -356,7 +370,8 @@ class UpdateIndicatorsDialog(SpaserDialog):
         )
         if loop.get("retry"):
             text = f"Quelle valeur pour {item.code} ({item.period_label}) ?"
-        validations = {"unit": item.unit, "code": item.code, LEAD_IN: loop.pop("note", "")}
+        validations = {"unit": item.unit, "code": item.code, LEAD_IN: loop.pop("note", ""),
+                       **previous_validations(item.previous, item.previous_period, item.counted_noun)}
         return await step.prompt("value", PromptOptions(prompt=MessageFactory.text(text), validations=validations))
 
     async def ask_comment_step(self, step: WaterfallStepContext):

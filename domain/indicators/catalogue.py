@@ -42,8 +42,12 @@ CATALOGUE_COLUMNS = (
     "base_ponderation",
     "calcul",
     "unite_libelle",
+    "seuil_legal",
+    "base_legale",
 )
-OPTIONAL_COLUMNS = ("definition", "agregation", "base_ponderation", "calcul", "unite_libelle")
+OPTIONAL_COLUMNS = (
+    "definition", "agregation", "base_ponderation", "calcul", "unite_libelle", "seuil_legal", "base_legale",
+)
 """Columns added after the first catalogues: a file without them is read with their defaults."""
 REQUIRED_COLUMNS = ("code", "libelle", "axe", "unite", "directions", "frequence", "sens")
 DIRECTORATE_SEPARATOR = "|"
@@ -53,6 +57,7 @@ MAX_LABEL_LENGTH = 200
 MAX_SOURCE_LENGTH = 300
 MAX_DEFINITION_LENGTH = 1000
 MAX_COUNTED_NOUN_LENGTH = 60
+MAX_LEGAL_BASIS_LENGTH = 120
 MAX_DIRECTORATES_PER_INDICATOR = 10
 
 INDICATOR_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
@@ -175,6 +180,11 @@ class CatalogueRow:
     counted_noun: str = ""
     """What a count counts, singular (`unite_libelle`: « repas végétarien »; « travail|travaux » for an
     irregular plural): « 2 repas végétariens » rather than a bare « 2 ». Count indicators only."""
+    legal_threshold: Decimal | None = None
+    """A legal floor (`sens` hausse) or ceiling (baisse) the value must respect (`seuil_legal`):
+    `domain.indicators.legal_limits`."""
+    legal_basis: str = ""
+    """The text that sets it, as cited after the limit (`base_legale`: « loi EGalim »)."""
     line: int | None = field(default=None, compare=False)
 
     @property
@@ -227,6 +237,8 @@ def build_catalogue_row(
     weighting_base = check("base_ponderation", _read_code)
     computation = check("calcul", Computation.parse) or Computation.REPORTED
     counted_noun = check("unite_libelle", _read_counted_noun) or ""
+    legal_threshold = check("seuil_legal", lambda text: _read_number(text, unit))
+    legal_basis = check("base_legale", lambda text: _read_text(text, MAX_LEGAL_BASIS_LENGTH)) or ""
     if counted_noun and unit is not None and unit is not Unit.COUNT:
         problems.append(
             RowProblem(
@@ -251,6 +263,7 @@ def build_catalogue_row(
                     f"référence ({_csv_number(baseline)}) pour un indicateur à la {improvement.value}.",
                 )
             )
+    problems += _legal_problems(legal_threshold, target, improvement)
     problems += _rule_problems(code, unit, directorates, aggregation, weighting_base, computation)
     if problems:
         raise InvalidCatalogueRow(problems)
@@ -273,8 +286,23 @@ def build_catalogue_row(
         weighting_base=weighting_base,
         computation=computation,
         counted_noun=counted_noun,
+        legal_threshold=legal_threshold,
+        legal_basis=legal_basis,
         line=line,
     )
+
+
+def _legal_problems(
+    threshold: Decimal | None, target: Decimal | None, improvement: ImprovementDirection | None
+) -> list[RowProblem]:
+    """A target never aims beyond the law (the law's text, `base_legale`, is optional: it is cited when given)."""
+    if threshold is None or target is None or improvement is None:
+        return []
+    if improvement is ImprovementDirection.UP and target < threshold:
+        return [RowProblem("cible", f"la cible ({_csv_number(target)}) est sous le minimum légal ({_csv_number(threshold)}).")]
+    if improvement is ImprovementDirection.DOWN and target > threshold:
+        return [RowProblem("cible", f"la cible ({_csv_number(target)}) dépasse le maximum légal ({_csv_number(threshold)}).")]
+    return []
 
 
 def _rule_problems(
@@ -338,6 +366,8 @@ def catalogue_row_fields(row: CatalogueRow) -> dict[str, str]:
         "base_ponderation": row.weighting_base or "",
         "calcul": row.computation.value,
         "unite_libelle": row.counted_noun,
+        "seuil_legal": _csv_number(row.legal_threshold),
+        "base_legale": row.legal_basis,
     }
 
 

@@ -34,6 +34,8 @@ def characteristics_text(indicator: IndicatorView, *, with_baseline: bool = Fals
         parts.append(f"référence : {indicator.show(indicator.baseline)}")
     if indicator.target is not None:
         parts.append(f"cible : {indicator.show(indicator.target)} en {indicator.target_year}")
+    if indicator.legal_limit is not None:
+        parts.append(indicator.legal_limit.limit_text(indicator.unit, indicator.counted_noun))
     return " ; ".join(parts)
 
 

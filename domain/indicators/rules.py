@@ -15,6 +15,7 @@ from decimal import Context, Decimal
 from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
+from domain.indicators.legal_limits import LegalLimit, legal_limit
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
 from domain.indicators.units import Unit, format_value
 from domain.people import Role
@@ -67,6 +68,13 @@ class IndicatorView:
     computation: Computation = Computation.REPORTED
     counted_noun: str = ""
     """What a count counts (`unite_libelle`), shown after its values: « 2 repas végétariens »."""
+    legal_threshold: Decimal | None = None
+    """A legal floor or ceiling (`seuil_legal`, by `improvement`): `domain.indicators.legal_limits`."""
+    legal_basis: str = ""
+
+    @property
+    def legal_limit(self) -> LegalLimit | None:
+        return legal_limit(self.legal_threshold, self.legal_basis, self.improvement)
 
     @property
     def aggregation_rule(self) -> AggregationRule:
@@ -92,6 +100,8 @@ class IndicatorView:
             weighting_base=self.weighting_base,
             computation=self.computation,
             counted_noun=self.counted_noun,
+            legal_threshold=self.legal_threshold,
+            legal_basis=self.legal_basis,
         )
 
     def show(self, value: Decimal | None) -> str:

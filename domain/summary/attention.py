@@ -1,6 +1,7 @@
 """What needs the COPIL's attention in a summary: the first page of the report and the few items
 of the compact card.
 
+- indicators outside their legal limit (below the EGalim floor…), whatever their trajectory;
 - late indicators (behind their path to the target), the furthest behind first;
 - missing reports: indicators not reported for the period due (never, or only for an older
   period) and the directorates that have not reported everything;
@@ -33,15 +34,16 @@ class AttentionPoints:
     directorates_behind: tuple[DirectorateCompleteness, ...]
     cadence: tuple[str, ...]
     decisions: tuple[str, ...]
+    outside_law: tuple[IndicatorLine, ...] = ()
 
     @property
     def indicators(self) -> tuple[IndicatorLine, ...]:
-        """Late indicators first (they need a decision), then those not reported."""
-        return self.late + self.not_reported
+        """Those outside the law first, then late ones (they need a decision), then those not reported."""
+        return self.outside_law + self.late + self.not_reported
 
     @property
     def count(self) -> int:
-        return len(self.late) + len(self.not_reported) + len(self.directorates_behind) + len(self.cadence)
+        return len(self.indicators) + len(self.directorates_behind) + len(self.cadence)
 
     @property
     def is_empty(self) -> bool:
@@ -53,9 +55,10 @@ def attention_points(summary: Summary) -> AttentionPoints:
     # By importance, not by code: the furthest behind its path first (stable: ties keep the catalogue's order).
     late = tuple(sorted((line for line in lines if line.status is Status.LATE), key=lambda line: -_gap(line)))
     not_reported = tuple(line for line in lines if line.status is Status.NOT_REPORTED)
+    outside_law = tuple(line for line in lines if line.status is Status.OUTSIDE_LEGAL_LIMIT)
     behind = tuple(row for row in summary.completeness if row.expected > 0 and not row.is_complete)
     cadence = cadence_alerts(summary)
-    return AttentionPoints(late, not_reported, behind, cadence, _decisions(summary, late))
+    return AttentionPoints(late, not_reported, behind, cadence, _decisions(summary, late, outside_law), outside_law)
 
 
 def not_reported_headings(lines: tuple[IndicatorLine, ...] | list[IndicatorLine]) -> tuple[str, str]:
@@ -83,8 +86,10 @@ def _named(line: IndicatorLine) -> str:
     return f"{line.code} ({wording.short_title(line)})"
 
 
-def _decisions(summary: Summary, late: tuple[IndicatorLine, ...]) -> tuple[str, ...]:
-    decisions = []
+def _decisions(
+    summary: Summary, late: tuple[IndicatorLine, ...], outside_law: tuple[IndicatorLine, ...] = ()
+) -> tuple[str, ...]:
+    decisions = [f"Mise en conformité de {_named(line)} : {line.legal_breach}." for line in outside_law]
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
         named = [_named(line) for line in late[:kept]]

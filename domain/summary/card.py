@@ -30,7 +30,7 @@ from domain.committees.messages import no_meeting_text
 from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts
-from domain.summary.model import STATUS_ORDER, IndicatorLine, Status, Summary
+from domain.summary.model import IndicatorLine, Status, Summary, counted_statuses
 from domain.summary.status_colours import STATUS_COLORS
 from domain.text import (
     agreed,
@@ -186,7 +186,7 @@ def _named_rest(shown: Sequence[IndicatorLine], rest: Sequence[IndicatorLine]) -
     """« Aussi en retard : IND-14 (…). Non renseigné : IND-07 (…). »: the indicators left out of
     the card, by status (one heading for a late and a not-reported one read as if both were late)."""
     sentences = []
-    for status in (Status.LATE, Status.NOT_REPORTED):
+    for status in (Status.OUTSIDE_LEGAL_LIMIT, Status.LATE, Status.NOT_REPORTED):
         group = [line for line in rest if line.status is status]
         if not group:
             continue
@@ -243,7 +243,7 @@ def _text(text: str, **style: Any) -> dict[str, Any]:
 
 def _headline(summary: Summary) -> dict[str, Any]:
     columns = []
-    for status in STATUS_ORDER:
+    for status in counted_statuses(summary.status_counts):
         count = summary.status_counts.get(status, 0)
         color = STATUS_COLORS[status] if count else "Default"
         columns.append(
@@ -294,7 +294,7 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
     """Label and details on the left, the coloured status on the right, level with the label
     (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
     title = wording.short_title(line)
-    status = {"type": "TextBlock", "text": wording.status_title(line.status), "weight": "Bolder", "size": "Small",
+    status = {"type": "TextBlock", "text": wording.line_status_title(line), "weight": "Bolder", "size": "Small",
               "color": STATUS_COLORS[line.status]}
     return {
         "type": "ColumnSet",

@@ -24,6 +24,9 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   at the end of the first reported period and reaches the target on 31 December of the target
   year; at or ahead of the path, or behind it by less than 1 % of the target
   (`TOLERANCE_PERCENT_OF_TARGET`) → « en bonne voie », further behind → « en retard ».
+  Whatever that status, a value below the catalogue's legal floor (above its ceiling, for a
+  « baisse » indicator: `domain.indicators.legal_limits`) → « hors limite légale », shown as
+  « sous le minimum légal de 50 % (loi EGalim) »; a stale value stays « non renseigné ».
 - **A directorate's view of a summed indicator** shared by several directorates has no
   comparable target (the target is the organisation's): its status is « sans cible » with a
   note; means keep the target, which applies to each directorate's rate.
@@ -256,6 +259,10 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
             or abs(judged.value - expected) * 100 < abs(indicator.target) * TOLERANCE_PERCENT_OF_TARGET
         ):
             status = Status.ON_TRACK
+    if status is not Status.NOT_REPORTED and target_applies and indicator.legal_limit is not None:
+        # The law before the trajectory: 42 % of EGalim products is never « en bonne voie ».
+        if indicator.legal_limit.broken_by(judged.value):
+            status = Status.OUTSIDE_LEGAL_LIMIT
     return IndicatorLine(
         snapshot=indicator,
         status=status,

@@ -262,3 +262,8 @@ def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
 def percent_text(value: float) -> str:
     """« 12 % », « −3 % »: a share rounded to a whole percent."""
     return f"{round(value):d}\u00a0%".replace("-", "−")
+
+
+def legal_text(line: IndicatorLine) -> str:
+    """« 42 % au 2ᵉ semestre 2026, sous le minimum légal de 50 % (loi EGalim) »."""
+    return f"{value_text(line)}, {line.legal_breach}"

@@ -20,6 +20,7 @@ from domain.committees.cadence import CadenceWarning
 from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.legal_limits import LegalLimit
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
 from domain.indicators.units import Unit, format_value
 from domain.people import Role
@@ -43,6 +44,8 @@ class Status(StrEnum):
     LATE = "en retard"
     NOT_REPORTED = "non renseigné"
     NO_TARGET = "sans cible"
+    OUTSIDE_LEGAL_LIMIT = "hors limite légale"
+    """Below the legal floor (or above the ceiling) of the catalogue: never « en bonne voie »."""
 
 
 TOLERANCE_PERCENT_OF_TARGET = Decimal(1)
@@ -51,7 +54,9 @@ TOLERANCE_PERCENT_OF_TARGET = Decimal(1)
 target of 1 200 000 € calls for no catch-up measure."""
 
 # Order used for headline counts and legends: good news first, then what needs attention.
-STATUS_ORDER = (Status.ACHIEVED, Status.ON_TRACK, Status.LATE, Status.NOT_REPORTED, Status.NO_TARGET)
+STATUS_ORDER = (
+    Status.ACHIEVED, Status.ON_TRACK, Status.LATE, Status.OUTSIDE_LEGAL_LIMIT, Status.NOT_REPORTED, Status.NO_TARGET,
+)
 
 
 class TrendDirection(StrEnum):
@@ -140,6 +145,8 @@ class IndicatorSnapshot:
     computed: bool = False
     counted_noun: str = ""
     """What a count counts (catalogue column `unite_libelle`): « 2 repas végétariens »."""
+    legal_limit: LegalLimit | None = None
+    """A legal floor or ceiling (catalogue columns `seuil_legal`, `base_legale`)."""
 
     def __post_init__(self) -> None:
         if self.target is not None and self.target_year is None:
@@ -240,6 +247,7 @@ def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
         weighting_base=getattr(indicator, "weighting_base", None),
         computed=getattr(indicator, "computation", Computation.REPORTED) is not Computation.REPORTED,
         counted_noun=getattr(indicator, "counted_noun", ""),
+        legal_limit=getattr(indicator, "legal_limit", None),
     )
 
 
@@ -386,6 +394,14 @@ class IndicatorLine:
         return format_value(value, self.snapshot.unit, self.snapshot.counted_noun)
 
     @property
+    def legal_breach(self) -> str | None:
+        """« sous le minimum légal de 50 % (loi EGalim) » when the status says the value breaks the law."""
+        limit = self.snapshot.legal_limit
+        if self.status is not Status.OUTSIDE_LEGAL_LIMIT or limit is None:
+            return None
+        return limit.breach_text(self.snapshot.unit, self.snapshot.counted_noun)
+
+    @property
     def is_partial(self) -> bool:
         return self.latest_period is not None and self.reporting_count < self.responsible_count
 
@@ -460,6 +476,12 @@ class Summary:
         """« Direction de la commande publique (DCP) » (`domain.text.directorate_title`)."""
         name = next((info.name for info in self.visible_directorates if info.code == code), "")
         return directorate_title(code, name)
+
+
+def counted_statuses(counts: Mapping[Status, int]) -> tuple[Status, ...]:
+    """The statuses a headline counts: « hors limite légale » only when some indicator is, so that
+    a catalogue without legal limits keeps its five counts."""
+    return tuple(s for s in STATUS_ORDER if s is not Status.OUTSIDE_LEGAL_LIMIT or counts.get(s, 0))
 
 
 def count_statuses(lines: Iterable[IndicatorLine]) -> dict[Status, int]:

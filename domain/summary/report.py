@@ -22,7 +22,7 @@ from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
-from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Summary
+from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, counted_statuses
 from domain.summary.status_colours import STATUS_HEX
 from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
 
@@ -51,6 +51,11 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     """The first page's groups, each cut to `MAX_ATTENTION_LINES` items; empty groups left out."""
     points = attention_points(summary)
     groups = [
+        _group(
+            ("Indicateur hors limite légale", "Indicateurs hors limite légale"),
+            [f"{line.code} {wording.short_title(line)} — {indicator_wording.legal_text(line)}" for line in points.outside_law],
+            [wording.short_name(line) for line in points.outside_law],
+        ),
         _group(
             ("Indicateur en retard", "Indicateurs en retard"),
             [f"{line.code} {wording.short_title(line)} — {indicator_wording.late_text(line)}" for line in points.late],
@@ -273,7 +278,7 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
 
 def _html_attention(summary: Summary) -> list[str]:
     parts = ["<h2>Points d’attention</h2>", f"<p>{escape(wording.headline_text(summary))}</p>", '<div class="counts">']
-    for status in STATUS_ORDER:
+    for status in counted_statuses(summary.status_counts):
         count = summary.status_counts.get(status, 0)
         parts.append(
             f'<div class="count" style="color:{STATUS_HEX[status]}"><b>{count}</b>'
@@ -315,7 +320,7 @@ def _html_indicators(summary: Summary) -> list[str]:
                 f"<td>{escape(indicator_wording.progress_text(line))}</td>"
                 f"<td>{escape(indicator_wording.trend_text(line))}</td>"
                 f'<td class="status" style="color:{STATUS_HEX[line.status]}">'
-                f"{escape(wording.status_title(line.status))}</td></tr>"
+                f"{escape(wording.line_status_title(line))}</td></tr>"
             )
         parts.append("</table>")
     return parts

@@ -22,7 +22,7 @@ from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.summary import indicator_wording, wording
 from domain.summary.chart import Panel, summary_chart_png
-from domain.summary.model import STATUS_ORDER, AxisSection, Summary
+from domain.summary.model import AxisSection, Summary, counted_statuses
 from domain.summary.report import (
     COMPUTED_SOURCES_HEADING,
     COMPUTED_SOURCES_INTRO,
@@ -207,7 +207,7 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
             aims = (indicator_wording.target_text(line), indicator_wording.progress_text(line))
             row.cell("\n".join(part for part in aims if part))
             row.cell(
-                wording.status_title(line.status),
+                wording.line_status_title(line),
                 style=FontFace(emphasis="BOLD", color=_rgb(STATUS_HEX[line.status])),
             )
 
@@ -279,9 +279,10 @@ def _warning(pdf: FPDF, text: str) -> None:
 
 
 def _counts(pdf: FPDF, summary: Summary) -> None:
-    width = (pdf.w - pdf.l_margin - pdf.r_margin) / len(STATUS_ORDER)
+    statuses = counted_statuses(summary.status_counts)
+    width = (pdf.w - pdf.l_margin - pdf.r_margin) / len(statuses)
     top = pdf.get_y()
-    for index, status in enumerate(STATUS_ORDER):
+    for index, status in enumerate(statuses):
         count = summary.status_counts.get(status, 0)
         pdf.set_xy(pdf.l_margin + index * width, top)
         pdf.set_text_color(*_rgb(STATUS_HEX[status]))

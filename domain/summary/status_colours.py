@@ -17,6 +17,7 @@ STATUS_COLORS = {
     Status.LATE: "Attention",
     Status.NOT_REPORTED: "Default",
     Status.NO_TARGET: "Default",
+    Status.OUTSIDE_LEGAL_LIMIT: "Attention",
 }
 """The Adaptive Card colour of each status."""
 STATUS_HEX = {status: TEAMS_HEX[name] for status, name in STATUS_COLORS.items()}

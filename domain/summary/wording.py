@@ -33,6 +33,7 @@ _STATUS_PLURALS = {
     Status.LATE: ("en retard", "en retard"),
     Status.NOT_REPORTED: ("non renseigné", "non renseignés"),
     Status.NO_TARGET: ("sans cible", "sans cible"),
+    Status.OUTSIDE_LEGAL_LIMIT: ("hors limite légale", "hors limite légale"),
 }
 
 RULES_HEADING = "Règles de lecture"
@@ -42,6 +43,10 @@ _STATUS_RULE = (
     "l’année cible) : en bonne voie si elle a parcouru au moins le chemin attendu pour la période mesurée "
     "(au moins la valeur attendue pour un indicateur à la hausse, au plus pour un indicateur à la baisse), ou "
     "s’en écarte de moins de 1 % de la cible ; en retard sinon."
+)
+_LEGAL_RULE = (
+    "Limite légale : un indicateur dont la dernière valeur est sous le minimum fixé par la loi (au-dessus du "
+    "maximum, pour un indicateur à la baisse) est « hors limite légale », quelle que soit sa trajectoire."
 )
 _PERIOD_RULE = (
     "Période à renseigner : pour chaque indicateur, la dernière période terminée selon sa fréquence (l’année, le "
@@ -61,7 +66,7 @@ _TREND_RULE = (
     "Tendance : par rapport à la période précédente renseignée, en ne comparant que les directions qui ont saisi "
     "les deux périodes ; « dans le bon sens » quand elle va vers la cible."
 )
-RULES_ITEMS = (_STATUS_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
+RULES_ITEMS = (_STATUS_RULE, _LEGAL_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
 """Every rule the report may need; `rules_items` keeps those of what a summary shows."""
 
 
@@ -74,6 +79,8 @@ def rules_items(summary: Summary) -> list[str]:
     items = []
     if any(line.snapshot.target is not None for line in lines):
         items.append(_STATUS_RULE)
+    if any(line.status is Status.OUTSIDE_LEGAL_LIMIT for line in lines):
+        items.append(_LEGAL_RULE)
     items.append(_PERIOD_RULE)
     shown = {line.aggregation for line in lines if line.responsible_count > 1}
     items.extend(_aggregation_rule(rule, lines) for rule in _AGGREGATION_RULES if rule in shown)
@@ -103,6 +110,12 @@ CARD_RULES_TEXT = (
 def status_title(status: Status) -> str:
     """« En bonne voie »: the status as a column heading or badge."""
     return upper_first(status.value)
+
+
+def line_status_title(line: IndicatorLine) -> str:
+    """An indicator's badge: its status, or what law its value breaks (« Sous le minimum légal de
+    50 % (loi EGalim) »), never « En bonne voie » for a value the law forbids."""
+    return upper_first(line.legal_breach or line.status.value)
 
 
 def status_count_label(status: Status, count: int) -> str:

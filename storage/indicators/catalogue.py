@@ -193,6 +193,8 @@ class IndicatorCatalogue:
         indicator.weighting_base = row.weighting_base
         indicator.computation = row.computation.value
         indicator.counted_noun = row.counted_noun or None
+        indicator.legal_threshold = row.legal_threshold
+        indicator.legal_basis = row.legal_basis or None
 
     async def _refuse_frozen_change(self, session: AsyncSession, indicator: Indicator, row: CatalogueRow) -> None:
         changed = []

@@ -190,6 +190,8 @@ def indicator_view(indicator: Indicator, snapshot: Snapshot) -> IndicatorView:
         weighting_base=indicator.weighting_base,
         computation=Computation(indicator.computation or Computation.REPORTED.value),
         counted_noun=indicator.counted_noun or "",
+        legal_threshold=None if indicator.legal_threshold is None else canonical(indicator.legal_threshold),
+        legal_basis=indicator.legal_basis or "",
     )
 
 async def known_directorates(session: AsyncSession) -> list[str]:

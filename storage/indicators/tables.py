@@ -47,6 +47,10 @@ class Indicator(SQLModel, table=True):
     computation: str = Field(default="saisie", sa_column=Column(String(40), nullable=False, server_default="saisie"))
     counted_noun: str | None = Field(default=None, max_length=60)
     """What a count counts, singular (catalogue column `unite_libelle`)."""
+    legal_threshold: Decimal | None = _amount(nullable=True)
+    """A legal floor or ceiling, by `direction` (catalogue column `seuil_legal`)."""
+    legal_basis: str | None = Field(default=None, max_length=120)
+    """The text that sets it (catalogue column `base_legale`: « loi EGalim »)."""
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(onupdate=utcnow)
 

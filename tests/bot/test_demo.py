@@ -58,7 +58,12 @@ async def test_the_demo_summary_is_current_on_any_date_and_shows_every_kind_of_i
     up_to_date = [row.directorate.code for row in summary.completeness if row.is_complete]
     assert set(up_to_date) == {"DMOB", "DPB", "DRC", "DRH", "DSI"}
     assert lines["IND-08"].status is Status.ACHIEVED and lines["IND-12"].status is Status.LATE
-    assert lines["IND-09"].status is Status.ON_TRACK and lines["IND-21"].status is Status.ON_TRACK
+    assert lines["IND-21"].status is Status.ON_TRACK
+    # On its path to 60 %, but under the 50 % the loi EGalim requires now: said so, never « en bonne voie ».
+    egalim = lines["IND-09"]
+    assert egalim.latest_value < 50 and egalim.status is Status.OUTSIDE_LEGAL_LIMIT
+    assert plain(egalim.legal_breach) == "sous le minimum légal de 50 % (loi EGalim)"
+    assert lines["IND-17"].status is Status.ACHIEVED  # 20 % organic: above its floor, unchanged
     # IND-07: DEE has not reported the year due, its last value is a year older.
     stale = lines["IND-07"]
     assert stale.status is Status.NOT_REPORTED and stale.is_stale

@@ -312,7 +312,7 @@ def test_duplicate_of_an_invalid_row_is_still_reported() -> None:
 def test_row_with_missing_columns_is_reported_with_the_expected_header() -> None:
     error = import_errors(EXPECTED_HEADER + "\nIND-01;Libellé;social\n")
     assert error.errors[0].line == 2
-    assert "3 colonnes au lieu de 18" in error.errors[0].message
+    assert f"3 colonnes au lieu de {len(CATALOGUE_COLUMNS)}" in error.errors[0].message
     assert EXPECTED_HEADER in error.errors[0].message
 
 
@@ -332,7 +332,7 @@ def test_cell_line_breaks_and_control_characters_become_spaces() -> None:
     ("header", "fragments"),
     [
         ("code;libelle;axe", ["colonnes manquantes : unite, directions"]),
-        (EXPECTED_HEADER + ";commentaire", ["la colonne n° 19 n’est pas connue"]),
+        (EXPECTED_HEADER + ";commentaire", [f"la colonne n° {len(CATALOGUE_COLUMNS) + 1} n’est pas connue"]),
         (EXPECTED_HEADER.replace("cible;", "target;", 1), ["colonnes manquantes : cible", "la colonne n° 8 n’est pas connue"]),
         (EXPECTED_HEADER + ";code", ["colonnes en double : code"]),
         ("a,b,c", ["colonnes manquantes : code"]),
@@ -394,7 +394,8 @@ def test_a_count_may_say_what_it_counts_and_it_round_trips() -> None:
     assert "unite_libelle" in OPTIONAL_COLUMNS
     [again] = parse_catalogue_csv(export_catalogue([row]), known_directorates=DIRECTORATES)
     assert again.counted_noun == "repas végétarien"
-    old_file = ";".join(CATALOGUE_COLUMNS[:-1]) + "\n" + ";".join(meals[c] for c in CATALOGUE_COLUMNS[:-1]) + "\n"
+    older = CATALOGUE_COLUMNS[: CATALOGUE_COLUMNS.index("unite_libelle")]
+    old_file = ";".join(older) + "\n" + ";".join(meals[c] for c in older) + "\n"
     assert parse_catalogue_csv(old_file, known_directorates=DIRECTORATES)[0].counted_noun == ""
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.indicators.catalogue import Axis, ImprovementDirection
+from domain.indicators.legal_limits import LegalLimit
 from domain.indicators.periods import Frequency
 from domain.indicators.units import Unit
 from domain.summary.card import summary_detail_card_content
@@ -19,12 +20,12 @@ from domain.summary.status_colours import TEAMS_HEX
 TODAY = date(2026, 3, 1)  # 2025 is due
 
 
-def indicator(code, values=(), *, target="200"):
+def indicator(code, values=(), *, target="200", legal_limit=None):
     return IndicatorSnapshot(
         code=code, label=f"Indicateur {code}", axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
         directorates=("DRC",), direction=ImprovementDirection.UP, baseline=Decimal(100),
         target=None if target is None else Decimal(target), target_year=2027 if target else None,
-        values=tuple(values),
+        values=tuple(values), legal_limit=legal_limit,
     )
 
 
@@ -35,6 +36,8 @@ def test_the_card_and_the_report_give_each_status_the_same_colour():
         indicator("LATE", [("2024", "DRC", 100), ("2025", "DRC", 101)]),
         indicator("NONE"),
         indicator("FREE", [("2025", "DRC", 7)], target=None),
+        indicator("LAW", [("2024", "DRC", 100), ("2025", "DRC", 210)],
+                  legal_limit=LegalLimit(Decimal(250), "loi EGalim", ImprovementDirection.UP)),
     ]
     summary = compute_summary(catalogue, [DirectorateInfo("DRC", "Restauration")], TODAY, scope=Scope.everything())
     statuses = {line.code: line.status for line in summary.lines}

@@ -401,3 +401,17 @@ async def test_a_count_shows_what_it_counts_once_the_catalogue_names_it(world):
     assert "marché réservé" in (await world.catalogue.export_catalogue()).decode("utf-8-sig")
     with pytest.raises(DomainError, match="unite_libelle"):
         await world.catalogue.update_field("IND-03", "unite_libelle", "heure")
+
+
+async def test_a_legal_limit_is_stored_shown_and_exported(world):
+    """Migration 0018: `seuil_legal` and `base_legale` go through the chat edit, the view and the export."""
+    await world.catalogue.update_field("IND-09", "base_legale", "loi EGalim")
+    view = await world.catalogue.update_field("IND-09", "seuil_legal", "50")
+    assert view.legal_limit is not None and view.legal_limit.is_floor
+    assert view.legal_limit.breach_text(view.unit) == "sous le minimum légal de 50\u00a0% (loi EGalim)"
+    exported = (await world.catalogue.export_catalogue()).decode("utf-8-sig")
+    assert "seuil_legal;base_legale" in exported.splitlines()[0] and ";50;loi EGalim" in exported
+    with pytest.raises(DomainError, match="minimum légal"):
+        await world.catalogue.update_field("IND-09", "cible", "45")
+    cleared = await world.catalogue.update_field("IND-09", "seuil_legal", "")
+    assert cleared.legal_limit is None

@@ -1,0 +1,70 @@
+"""A legal limit an indicator must respect whatever its trajectory: a trajectory « en bonne voie »
+towards a target does not make a value below the law lawful.
+
+The limit is a floor for an indicator that improves upwards and a ceiling for one that improves
+downwards (the catalogue's `sens`), so one number and the text it comes from say it all (catalogue
+columns `seuil_legal` and `base_legale`). Examples filled in the demo catalogue, from public sources:
+
+- loi EGalim n° 2018-938 du 30 octobre 2018, art. 24 (art. L. 230-5-1 du code rural et de la pêche
+  maritime): since 1 January 2022, at least 50 % in value of sustainable and quality products in the
+  meals of collective catering serving a public service, of which at least 20 % organic; assessed
+  over a calendar year (art. R. 230-30-1);
+- code de la commande publique, art. R. 2192-10: a payment delay of at most 30 days for the State,
+  its public bodies, the collectivités territoriales and their public bodies; art. R. 2192-11: 50 days
+  for public hospitals, 60 days for public companies (so the lead sets the figure that applies).
+
+/work/shared/reference/ does not state these figures; they come from the texts named above
+(code-commande-publique.com, articles R2192-10 and R2192-11; Légifrance, L230-5-1 and R230-30-1 of
+the code rural) and must be checked by the lead against the body's own legal status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.indicators.catalogue import ImprovementDirection
+from domain.indicators.units import Unit, format_value
+
+
+@dataclass(frozen=True)
+class LegalLimit:
+    """`value` in the indicator's unit; `basis` names the text that sets it (« loi EGalim »), or is
+    empty when the catalogue does not say."""
+
+    value: Decimal
+    basis: str
+    direction: ImprovementDirection
+
+    @property
+    def is_floor(self) -> bool:
+        return self.direction is ImprovementDirection.UP
+
+    def broken_by(self, value: Decimal | None) -> bool:
+        """True when `value` is below a floor or above a ceiling (the limit itself is lawful)."""
+        if value is None:
+            return False
+        return value < self.value if self.is_floor else value > self.value
+
+    def breach_text(self, unit: Unit, counted_noun: str = "") -> str:
+        """« sous le minimum légal de 50 % (loi EGalim) », « au-dessus du maximum légal de 30 jours
+        (code de la commande publique) »: what a status says of a value that breaks the limit."""
+        shown = format_value(self.value, unit, counted_noun)
+        where = "sous le minimum légal" if self.is_floor else "au-dessus du maximum légal"
+        return f"{where} de {shown}{self._cited}"
+
+    def limit_text(self, unit: Unit, counted_noun: str = "") -> str:
+        """« minimum légal : 50 % (loi EGalim) », for the indicator's characteristics."""
+        kind = "minimum légal" if self.is_floor else "maximum légal"
+        return f"{kind}\u00a0: {format_value(self.value, unit, counted_noun)}{self._cited}"
+
+    @property
+    def _cited(self) -> str:
+        return f" ({self.basis})" if self.basis else ""
+
+
+def legal_limit(value: Decimal | None, basis: str, direction: ImprovementDirection) -> LegalLimit | None:
+    """The limit of a catalogue row or a stored indicator, None when it has none."""
+    if value is None:
+        return None
+    return LegalLimit(value, basis, direction)

@@ -1,0 +1,143 @@
+"""A value below a legal minimum (loi EGalim: 50 % of sustainable and quality products) or above a
+legal maximum (30 days of payment delay, code de la commande publique art. R. 2192-10) never reads
+« en bonne voie », however well it follows its trajectory: the card, the report and the PDF say
+which law it breaks."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from domain.indicators.catalogue import Axis, ImprovementDirection, InvalidCatalogueRow, build_catalogue_row
+from domain.indicators.legal_limits import LegalLimit
+from domain.indicators.periods import Frequency
+from domain.indicators.units import Unit
+from domain.summary.attention import attention_points
+from domain.summary.card import summary_card_content, summary_detail_card_content
+from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
+from domain.summary.report import report_html
+from domain.summary.report_pdf import report_pdf
+from domain.summary.wording import headline_text, line_status_title
+from tests.catalogue_support import VALID_FIELDS
+from tests.summary_support import texts_in
+
+TODAY = date(2027, 3, 1)  # 2026 is due
+DIRECTORATES = [DirectorateInfo("DRC", "Restauration collective"), DirectorateInfo("DCP", "Commande publique")]
+EGALIM = LegalLimit(Decimal(50), "loi EGalim", ImprovementDirection.UP)
+PAYMENT = LegalLimit(Decimal(30), "code de la commande publique, art. R. 2192-10", ImprovementDirection.DOWN)
+
+
+def egalim(latest: int, *, limit: LegalLimit | None = EGALIM) -> IndicatorSnapshot:
+    """On its trajectory: from 30 % at the end of 2025 to 60 % at the end of 2030, 36 % expected for 2026."""
+    return IndicatorSnapshot(
+        code="IND-09", label="Part des produits durables et de qualité dans la restauration collective",
+        axis=Axis.ENVIRONMENTAL, unit=Unit.PERCENT, frequency=Frequency.ANNUAL, directorates=("DRC",),
+        direction=ImprovementDirection.UP, baseline=Decimal(30), target=Decimal(60), target_year=2030,
+        values=(("2025", "DRC", 30), ("2026", "DRC", latest)), legal_limit=limit,
+    )
+
+
+def payment_delay(latest: int) -> IndicatorSnapshot:
+    """On its trajectory down: from 45 days to 25 days in 2030, 41 days expected for 2026."""
+    return IndicatorSnapshot(
+        code="IND-11", label="Délai global de paiement des fournisseurs", axis=Axis.RESPONSIBLE_ECONOMY,
+        unit=Unit.DAYS, frequency=Frequency.ANNUAL, directorates=("DCP",), direction=ImprovementDirection.DOWN,
+        baseline=Decimal(45), target=Decimal(25), target_year=2030,
+        values=(("2025", "DCP", 45), ("2026", "DCP", latest)), legal_limit=PAYMENT,
+    )
+
+
+def summary(*indicators: IndicatorSnapshot):
+    return compute_summary(indicators, DIRECTORATES, TODAY, scope=Scope.everything())
+
+
+def plain(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def read(shown) -> dict[str, str]:
+    """What officials read: the compact and the detail card, the HTML report and the PDF."""
+    pdf = PdfReader(io.BytesIO(report_pdf(shown)))
+    return {
+        "card": plain(texts_in(summary_card_content(shown))),
+        "detail": plain(texts_in(summary_detail_card_content(shown))),
+        "html": plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8"))),
+        "pdf": plain(" ".join(page.extract_text() for page in pdf.pages)),
+    }
+
+
+def test_42_percent_on_its_trajectory_reads_below_the_egalim_minimum_not_on_track():
+    without_law = summary(egalim(42, limit=None)).lines[0]
+    assert without_law.status is Status.ON_TRACK  # the trajectory alone calls it on track
+    shown = summary(egalim(42))
+    [line] = shown.lines
+    assert line.status is Status.OUTSIDE_LEGAL_LIMIT
+    assert plain(line_status_title(line)) == "Sous le minimum légal de 50 % (loi EGalim)"
+    for where, text in read(shown).items():
+        assert "sous le minimum légal de 50 % (loi egalim)" in text.lower(), where
+        # « en bonne voie » only as the heading of an empty count (« 0 en bonne voie ») and in the rules.
+        read_before_rules = text.lower().split("règles de lecture")[0]
+        assert read_before_rules.count("en bonne voie") == read_before_rules.count("0 en bonne voie"), where
+    assert plain(headline_text(shown)) == "1 indicateur hors limite légale."
+
+
+def test_the_report_puts_it_first_among_the_points_of_attention_with_a_decision():
+    shown = summary(egalim(42))
+    points = attention_points(shown)
+    assert points.outside_law == shown.lines and points.indicators[0] is shown.lines[0]
+    assert any("Mise en conformité de IND-09" in decision for decision in points.decisions)
+    first_page = plain(PdfReader(io.BytesIO(report_pdf(shown))).pages[0].extract_text())
+    assert "Indicateur hors limite légale (1)" in first_page
+    assert "42 % en 2026, sous le minimum légal de 50 % (loi EGalim)" in first_page
+
+
+def test_a_value_above_the_floor_is_unchanged():
+    with_law, without_law = summary(egalim(52)), summary(egalim(52, limit=None))
+    assert with_law.lines[0].status is Status.ON_TRACK
+    assert line_status_title(with_law.lines[0]) == "En bonne voie"
+    for where, text in read(with_law).items():
+        assert "minimum légal" not in text, where
+        assert "hors limite légale" not in text, where
+    # Same card and same counts as an indicator without a legal limit: five counts, no sixth.
+    assert summary_card_content(with_law) == summary_card_content(without_law)
+    assert len(summary_card_content(with_law)["body"][2]["columns"]) == 5
+
+
+def test_the_floor_itself_is_lawful():
+    assert summary(egalim(50)).lines[0].status is Status.ON_TRACK
+
+
+def test_a_payment_delay_above_the_legal_maximum_is_said_so_even_on_its_trajectory():
+    [line] = summary(payment_delay(38)).lines
+    assert line.status is Status.OUTSIDE_LEGAL_LIMIT
+    assert plain(line_status_title(line)) == (
+        "Au-dessus du maximum légal de 30 jours (code de la commande publique, art. R. 2192-10)"
+    )
+    assert summary(payment_delay(29)).lines[0].status is Status.ON_TRACK
+
+
+def test_a_stale_value_stays_not_reported():
+    stale = replace(egalim(42), values=(("2024", "DRC", 30), ("2025", "DRC", 42)))
+    assert summary(stale).lines[0].status is Status.NOT_REPORTED
+
+
+def test_an_indicator_without_target_is_still_held_to_the_law():
+    untargeted = replace(egalim(42), target=None, target_year=None)
+    assert summary(untargeted).lines[0].status is Status.OUTSIDE_LEGAL_LIMIT
+
+
+def test_the_catalogue_reads_the_legal_limit_and_refuses_a_target_below_it():
+    fields = {**VALID_FIELDS, "valeur_reference": "38", "cible": "60", "seuil_legal": "50", "base_legale": "loi EGalim"}
+    row = build_catalogue_row(fields)
+    assert (row.legal_threshold, row.legal_basis) == (Decimal(50), "loi EGalim")
+    with pytest.raises(InvalidCatalogueRow) as refused:
+        build_catalogue_row({**fields, "cible": "45"})
+    assert [problem.column for problem in refused.value.problems] == ["cible"]
+    assert "sous le minimum légal" in str(refused.value)
