@@ -41,6 +41,7 @@ from domain.clock import to_utc
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView, ReminderState
 from domain.committees.reminder_plan import ReminderAudience
+from domain.indicators.sources import SourceKind, ValueSource
 from domain.summary.model import EntryKey, EntryRecord
 from storage.columns import timestamp, utcnow
 from storage.committees.repository import meeting_view
@@ -98,9 +99,25 @@ class StoredValue(NamedTuple):
     directorate_code: str
     value: Decimal
     comment: str
+    source: ValueSource | None = None
 
 
 _ONE = Decimal(1)
+_DECP = SourceKind.DECP_IMPORT.value
+_SOURCE_COLUMNS = (
+    IndicatorValue.source_kind, IndicatorValue.source_file, IndicatorValue.source_import_id, IndicatorValue.entered_at,
+    Person.name, Person.email,
+)
+"""What a computed value's source is read from; the importer's name is joined for those rows only."""
+_SOURCE_PERSON = and_(Person.id == IndicatorValue.entered_by_id, IndicatorValue.source_kind == _DECP)
+
+
+def _source(kind, file, import_id, entered_at, name, email) -> ValueSource | None:
+    """A computed value's source; None for a typed one (the summary needs nothing more about it,
+    and ~50,000 values make no object for it)."""
+    if kind != _DECP:
+        return None
+    return ValueSource.stored(kind, file, import_id, aware(entered_at), name or email or "")
 
 ReferenceVersions = tuple[int | None, ...]
 """Catalogue, directorates, committees (`storage.data_versions`); None where a row is missing."""
@@ -156,8 +173,10 @@ class SummaryRepository:
                 IndicatorValue.period,
                 IndicatorValue.value,
                 IndicatorValue.comment,
+                *_SOURCE_COLUMNS,
             )
             .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+            .outerjoin(Person, _SOURCE_PERSON)
             .where(IndicatorValue.current_key.is_not(None))
         )
         if directorate_code:
@@ -165,8 +184,8 @@ class SummaryRepository:
         values: dict[int, list[StoredValue]] = defaultdict(list)
         async with self._db.session() as session:
             connection = await session.connection()  # Core rows: no ORM bookkeeping for ~50,000 tuples
-            for indicator_id, code, period, value, comment in (await connection.execute(query)).all():
-                values[indicator_id].append(StoredValue(period, code, plain(value), comment or ""))
+            for indicator_id, code, period, value, comment, *source in (await connection.execute(query)).all():
+                values[indicator_id].append(StoredValue(period, code, plain(value), comment or "", _source(*source)))
         return values
 
     async def entries(
@@ -202,16 +221,18 @@ class SummaryRepository:
                 IndicatorValue.period,
                 IndicatorValue.value,
                 IndicatorValue.comment,
+                *_SOURCE_COLUMNS,
             )
             .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+            .outerjoin(Person, _SOURCE_PERSON)
             .where(IndicatorValue.id > after_id, IndicatorValue.id <= up_to_id)
             .order_by(IndicatorValue.id)
         )
         async with self._db.session() as session:
             connection = await session.connection()
             return [
-                (indicator_id, current_key is not None, StoredValue(period, code, plain(value), comment or ""))
-                for indicator_id, current_key, code, period, value, comment in (await connection.execute(query)).all()
+                (indicator_id, current_key is not None, StoredValue(period, code, plain(value), comment or "", _source(*source)))
+                for indicator_id, current_key, code, period, value, comment, *source in (await connection.execute(query)).all()
             ]
 
     # --- weekly digest -----------------------------------------------------------------------
