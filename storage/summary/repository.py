@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     bindparam,
+    case,
     exists,
     func,
     select,
@@ -104,20 +105,25 @@ class StoredValue(NamedTuple):
 
 _ONE = Decimal(1)
 _DECP = SourceKind.DECP_IMPORT.value
+_IMPORTER = case(
+    (IndicatorValue.source_kind == _DECP,
+     select(func.coalesce(Person.name, Person.email)).where(Person.id == IndicatorValue.entered_by_id).scalar_subquery()),
+    else_=None,
+)
+"""Who imported a computed value, looked up for those rows only: no join, so the values are read
+in the same order as before (the incremental summary keeps that order)."""
 _SOURCE_COLUMNS = (
     IndicatorValue.source_kind, IndicatorValue.source_file, IndicatorValue.source_import_id, IndicatorValue.entered_at,
-    Person.name, Person.email,
+    _IMPORTER,
 )
-"""What a computed value's source is read from; the importer's name is joined for those rows only."""
-_SOURCE_PERSON = and_(Person.id == IndicatorValue.entered_by_id, IndicatorValue.source_kind == _DECP)
 
 
-def _source(kind, file, import_id, entered_at, name, email) -> ValueSource | None:
+def _source(kind, file, import_id, entered_at, importer) -> ValueSource | None:
     """A computed value's source; None for a typed one (the summary needs nothing more about it,
     and ~50,000 values make no object for it)."""
     if kind != _DECP:
         return None
-    return ValueSource.stored(kind, file, import_id, aware(entered_at), name or email or "")
+    return ValueSource.stored(kind, file, import_id, aware(entered_at), importer or "")
 
 ReferenceVersions = tuple[int | None, ...]
 """Catalogue, directorates, committees (`storage.data_versions`); None where a row is missing."""
@@ -165,7 +171,9 @@ class SummaryRepository:
             return (int(count), int(highest or 0)), tuple(kept), bool(weekly)
 
     async def current_values(self, directorate_code: str | None = None) -> dict[int, list[StoredValue]]:
-        """Current values by indicator id (active or not: the caller picks), one directorate's if named."""
+        """Current values by indicator id (active or not: the caller picks), one directorate's if named;
+        oldest first, the order in which the incremental read (`values_recorded_between`) appends
+        newer ones: on PostgreSQL the rows' physical order was the same only by chance."""
         query = (
             select(
                 IndicatorValue.indicator_id,
@@ -176,8 +184,8 @@ class SummaryRepository:
                 *_SOURCE_COLUMNS,
             )
             .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
-            .outerjoin(Person, _SOURCE_PERSON)
             .where(IndicatorValue.current_key.is_not(None))
+            .order_by(IndicatorValue.id)
         )
         if directorate_code:
             query = query.where(Directorate.code == directorate_code.strip().upper())
@@ -224,7 +232,6 @@ class SummaryRepository:
                 *_SOURCE_COLUMNS,
             )
             .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
-            .outerjoin(Person, _SOURCE_PERSON)
             .where(IndicatorValue.id > after_id, IndicatorValue.id <= up_to_id)
             .order_by(IndicatorValue.id)
         )
