@@ -209,7 +209,7 @@ def build_commands(
             if value is None:
                 lines.append(f"- {code} : pas encore de valeur")
             else:
-                comment = f" — « {shown(value.comment)} »" if value.comment else ""
+                comment = f" — « {shown(value.note)} »" if value.comment else ""
                 lines.append(f"- {code} : **{value.shown}** {value.period.in_sentence()}{comment}")
         if not indicator.active:
             lines.append("Cet indicateur est désactivé.")

@@ -17,7 +17,7 @@ from domain.decp.measures import NO_CONTRACT, PeriodFigure, in_value, is_share
 from domain.decp.reader import RefusedRecord
 from domain.indicators.aggregation import Computation
 from domain.indicators.periods import Period
-from domain.indicators.rules import IndicatorView, ValueView
+from domain.indicators.rules import MAX_COMMENT_LENGTH, IndicatorView, ValueView
 from domain.indicators.units import Unit, format_number, format_value
 from domain.text import directorates_text, excerpt, upper_first
 
@@ -54,16 +54,6 @@ class ImportSource:
     @property
     def described(self) -> str:
         return f"{self.file_phrase} (import\u00a0n°\u00a0{self.id})"
-
-    @property
-    def plain_described(self) -> str:
-        """« les données essentielles importées le lundi 30 novembre 2026 par Camille Martin (import n° 1) »:
-        what a contributor or an élue reads next to a computed value, without a file name."""
-        who = f" par {self.imported_by}" if self.imported_by else ""
-        return (
-            f"les données essentielles importées le {format_date_fr(self.imported_at.date())}{who} "
-            f"(import n°\u00a0{self.id})"
-        )
 
 
 @dataclass(frozen=True)
@@ -202,13 +192,11 @@ def behind(computation: Computation, figure: PeriodFigure) -> str:
     return f"{matching} de marchés réservés, sur {amount} de marchés notifiés au total (montants HT)"
 
 
-COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "
-"""How the comment of a computed value starts: the COPIL report lists these apart from the directorates'."""
-
-
-def value_comment(computation: Computation, figure: PeriodFigure, source: ImportSource) -> str:
-    """The comment recorded with a computed value, so the history says where it came from."""
-    return f"{COMPUTED_COMMENT_PREFIX}{behind(computation, figure)} ; source : {source.plain_described}."[:500]
+def value_comment(computation: Computation, figure: PeriodFigure) -> str:
+    """The comment recorded with a computed value: what it counts, and nothing else. Where it
+    comes from is in the value's source columns (`domain.indicators.sources`), which write the
+    « Calculé depuis les DECP : … ; source : … » that people read."""
+    return behind(computation, figure)[:MAX_COMMENT_LENGTH]
 
 
 @dataclass(frozen=True)

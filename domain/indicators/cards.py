@@ -68,7 +68,7 @@ def saved_line(view: ValueView) -> str:
     """« - IND-02 (3ᵉ trimestre 2026) : 24 %, commentaire « Deux marchés… » »: the comment typed is
     said saved too."""
     corrected = f" (corrige {view.previous_shown})" if view.previous_value is not None else ""
-    comment = f", commentaire « {shown(view.comment)} »" if view.comment else ""
+    comment = f", commentaire « {shown(view.note)} »" if view.comment else ""
     return f"- {view.indicator_code} ({view.period.label}) : {view.shown}{corrected}{comment}"
 
 
@@ -76,7 +76,7 @@ def history_line(view: ValueView, timezone: str) -> str:
     """« - Année 2022, direction DCP : … »: a line of its own starts with a capital (reader 6, B10)."""
     when = format_datetime_fr(view.entered_at, timezone)
     change = f"{view.previous_shown} → {view.shown}" if view.previous_value is not None else view.shown
-    comment = f" — « {shown(view.comment)} »" if view.comment else ""
+    comment = f" — « {shown(view.note)} »" if view.comment else ""
     status = "" if view.is_current else " (remplacée)"
     return (
         f"- {upper_first(view.period.label)}, direction {view.directorate_code} : {change}{status}, par {shown(view.entered_by) or '?'} "

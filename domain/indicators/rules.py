@@ -17,6 +17,7 @@ from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.legal_limits import LegalLimit, legal_limit
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
+from domain.indicators.sources import ValueSource, comment_with_source
 from domain.indicators.units import Unit, format_value
 from domain.people import Role
 from domain.text import counted, one_line, plural_of
@@ -133,6 +134,13 @@ class ValueView:
     previous_value: Decimal | None
     is_current: bool
     counted_noun: str = ""
+    source: ValueSource | None = None
+
+    @property
+    def note(self) -> str:
+        """The comment as people read it: typed text as typed, a computed value's source written
+        from its columns (`domain.indicators.sources`)."""
+        return comment_with_source(self.comment, self.source)
 
     @property
     def shown(self) -> str:
@@ -180,6 +188,9 @@ class ValueEntry:
     period: str
     value: str | Decimal
     comment: str = ""
+    source: ValueSource | None = None
+    """Set by the code that computes a value (the DECP import), never from what a person sends:
+    None records a typed value (`SourceKind.MANUAL`)."""
 
     @property
     def key(self) -> str:

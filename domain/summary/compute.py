@@ -211,7 +211,7 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
     by_period, by_key, latest_by_directorate = indicator.history
     responsible = len(indicator.directorates)
     per_directorate = tuple(
-        DirectorateValue(code, item.period, item.value, item.comment)
+        DirectorateValue(code, item.period, item.value, item.comment, item.source)
         for code, item in sorted(latest_by_directorate.items())
     )
     note = _target_note(indicator, target_applies)

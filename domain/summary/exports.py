@@ -137,7 +137,7 @@ def values_csv(
                 indicator.target_year or "",
                 entered_at.strftime(DATE_FORMAT_CSV) if entered_at else "",
                 _safe_text(entry.author),
-                _safe_text(value.comment),
+                _safe_text(value.note),
             )
         )
     return buffer.getvalue().encode("utf-8-sig")
@@ -202,7 +202,7 @@ def values_xlsx(
                 indicator.target_year,
                 _cell(values, _local(entry.entered_at, zone), number_format=DATE_FORMAT_XLSX),
                 _text_cell(values, entry.author) if entry.author else None,
-                _text_cell(values, value.comment) if value.comment else None,
+                _text_cell(values, value.note) if value.comment else None,
             ]
         )
     output = io.BytesIO()

@@ -22,6 +22,7 @@ from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.legal_limits import LegalLimit
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
+from domain.indicators.sources import ValueSource, comment_with_source
 from domain.indicators.units import Unit, format_value
 from domain.people import Role
 from domain.summary.organisation import Organisation
@@ -66,12 +67,19 @@ class TrendDirection(StrEnum):
 
 
 class ReportedValue(NamedTuple):
-    """One value reported by a directorate for a period; a plain 4-tuple works too."""
+    """One value reported by a directorate for a period; a plain 4-tuple works too. `source` says
+    where it comes from (None: typed, or recorded before sources were kept)."""
 
     period: Period | str
     directorate: str
     value: Decimal
     comment: str = ""
+    source: ValueSource | None = None
+
+    @property
+    def note(self) -> str:
+        """The comment as people read it (`domain.indicators.sources.comment_with_source`)."""
+        return comment_with_source(self.comment, self.source)
 
 
 class EntryRecord(NamedTuple):
@@ -218,7 +226,8 @@ class IndicatorSnapshot:
         else:
             period = _period(str(period), self.frequency)
         comment = one_line(str(rest[0] or "")) if rest else ""
-        return ReportedValue(period, str(directorate).upper(), _as_decimal(value, self.code), comment)
+        source = rest[1] if len(rest) > 1 and isinstance(rest[1], ValueSource) else None
+        return ReportedValue(period, str(directorate).upper(), _as_decimal(value, self.code), comment, source)
 
 
 def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
@@ -239,7 +248,8 @@ def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
         target=indicator.target,
         target_year=indicator.target_year,
         values=tuple(
-            ReportedValue(value.period, value.directorate_code, value.value, value.comment or "")
+            ReportedValue(value.period, value.directorate_code, value.value, value.comment or "",
+                          getattr(value, "source", None))
             for value in values
             if getattr(value, "is_current", True)
         ),
@@ -325,12 +335,13 @@ def scope_for(role: Role | None, directorate_code: str | None) -> Scope:
 
 @dataclass(frozen=True)
 class DirectorateValue:
-    """A directorate's most recent value for an indicator, with its comment."""
+    """A directorate's most recent value for an indicator, with its comment and where it comes from."""
 
     directorate: str
     period: Period
     value: Decimal
     comment: str
+    source: ValueSource | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr
 from domain.committees.messages import no_meeting_text
-from domain.decp.report import COMPUTED_COMMENT_PREFIX
+from domain.indicators.sources import is_computed
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
@@ -133,14 +133,15 @@ def indicator_order(line: IndicatorLine) -> tuple:
 
 
 def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str, str]]]]:
-    """Per indicator, the (directorate, period, comment) of each directorate's latest value; the
-    comments of computed values are in `computed_sources`."""
+    """Per indicator, the (directorate, period, comment) of each directorate's latest value, the
+    comment as the person typed it (whatever it says); computed values are in `computed_sources`:
+    what a value is, is told by its source, never by its text."""
     result = []
     for line in summary.lines:
         comments = [
             (summary.directorate_name(item.directorate), item.period.label, typographic_apostrophes(item.comment))
             for item in line.latest_by_directorate
-            if item.comment and not item.comment.startswith(COMPUTED_COMMENT_PREFIX)
+            if item.comment and not is_computed(item.source)
         ]
         comments = sorted_names(comments, key=lambda comment: comment[0])
         if comments:
@@ -155,8 +156,6 @@ COMPUTED_SOURCES_INTRO = (
     "plus petits, qu’un indicateur saisi par les directions sur le même sujet peut inclure (le nombre de marchés "
     "réservés, par exemple)."
 )
-_SOURCE_SEPARATOR = re.compile(r"\s;\ssource\s:\s")
-_FILE_NAME = re.compile(r"le fichier «[^»]*»")
 
 
 def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str]]]]:
@@ -164,11 +163,7 @@ def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[s
     the data come from is said once for all (`computed_imports`)."""
     result = []
     for line in summary.lines:
-        sources = [
-            (item.period.label, _SOURCE_SEPARATOR.split(item.comment.removeprefix(COMPUTED_COMMENT_PREFIX))[0].rstrip("."))
-            for item in line.latest_by_directorate
-            if item.comment.startswith(COMPUTED_COMMENT_PREFIX)
-        ]
+        sources = [(item.period.label, item.comment) for item in line.latest_by_directorate if is_computed(item.source)]
         if sources:
             result.append((line, sources))
     return sorted(result, key=lambda item: indicator_order(item[0]))
@@ -177,15 +172,13 @@ def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[s
 def computed_imports(summary: Summary) -> str:
     """« Source : le fichier des données essentielles, importé le … par Camille Martin (import n° 1). »:
     each import named once, whoever did it named once (it was repeated on every indicator), and
-    the file by what it holds rather than by its name (« decp-demo.json »)."""
+    the file by what it holds rather than by its name (« decp-demo.json »), all from the values'
+    source columns."""
     imports: list[str] = []
     for line in summary.lines:
         for item in line.latest_by_directorate:
-            parts = _SOURCE_SEPARATOR.split(item.comment, maxsplit=1)
-            if item.comment.startswith(COMPUTED_COMMENT_PREFIX) and len(parts) == 2:
-                described = _FILE_NAME.sub("le fichier des données essentielles", parts[1].rstrip("."))
-                if described not in imports:
-                    imports.append(described)
+            if is_computed(item.source) and item.source.report_described not in imports:
+                imports.append(item.source.report_described)
     if not imports:
         return ""
     return f"{'Source' if len(imports) == 1 else 'Sources'} : {' ; '.join(imports)}."

@@ -28,6 +28,7 @@ from domain.errors import DomainError, quoted_input
 from domain.indicators.aggregation import Computation
 from domain.indicators.periods import parse_period
 from domain.indicators.rules import IndicatorView, NotAllowed, ValueEntry
+from domain.indicators.sources import ValueSource
 from domain.people import PersonView, Role
 from storage.columns import utcnow
 from storage.db import Database
@@ -169,7 +170,10 @@ class DecpService:
             for figure in figures:
                 previous = current.get(figure.period.code)
                 if figure.value is not None and figure.value != previous:
-                    entries.append(ValueEntry(indicator.code, figure.period.code, figure.value, value_comment(indicator.computation, figure, source)))
+                    entries.append(ValueEntry(
+                        indicator.code, figure.period.code, figure.value, value_comment(indicator.computation, figure),
+                        source=ValueSource.decp(source.filename, source.id),
+                    ))
                     changes.append(ValueChange(indicator, figure, previous))
                 elif figure.value is None and _changed(stored.get(figure.period.code), figure):
                     changes.append(ValueChange(indicator, figure, previous))

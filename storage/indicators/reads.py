@@ -30,6 +30,7 @@ from domain.indicators.rules import (
     ValueView,
     canonical,
 )
+from domain.indicators.sources import ValueSource
 from domain.indicators.units import Unit
 from storage.data_versions import CATALOGUE, DIRECTORATES, VersionedCache
 from storage.indicators import statements
@@ -258,6 +259,8 @@ def _with_names(rows) -> list[tuple[IndicatorValue, str, dict[int, str]]]:
 
 def value_view(row: IndicatorValue, snapshot: Snapshot, directorate_code: str, names: dict[int, str]) -> ValueView:
     indicator = snapshot.by_id[row.indicator_id]
+    entered_at = row.entered_at if row.entered_at.tzinfo else row.entered_at.replace(tzinfo=UTC)
+    entered_by = names.get(row.entered_by_id, "")
     return ValueView(
         id=row.id,
         indicator_code=indicator.code,
@@ -266,11 +269,12 @@ def value_view(row: IndicatorValue, snapshot: Snapshot, directorate_code: str, n
         period=parse_period(row.period, Frequency(indicator.frequency)),
         value=canonical(row.value),
         comment=row.comment or "",
-        entered_by=names.get(row.entered_by_id, ""),
-        entered_at=row.entered_at if row.entered_at.tzinfo else row.entered_at.replace(tzinfo=UTC),
+        entered_by=entered_by,
+        entered_at=entered_at,
         previous_value=None if row.previous_value is None else canonical(row.previous_value),
         is_current=row.current_key is not None,
         counted_noun=indicator.counted_noun or "",
+        source=ValueSource.stored(row.source_kind, row.source_file, row.source_import_id, entered_at, entered_by),
     )
 
 

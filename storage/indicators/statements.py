@@ -37,7 +37,8 @@ TAKE_OVER_SLOT = (
 INSERT_VALUE = insert(IndicatorValue.__table__).returning(IndicatorValue.__table__.c.id)
 VALUE_COLUMNS = (
     "indicator_id", "directorate_id", "period", "value", "comment", "entered_by_id", "entered_at",
-    "previous_value_id", "previous_value", "current_key", "submission_key",
+    "previous_value_id", "previous_value", "current_key", "submission_key", "source_kind", "source_file",
+    "source_import_id",
 )
 STILL_ALLOWED = (
     select(IndicatorDirectorate.__table__.c.indicator_id)

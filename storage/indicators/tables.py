@@ -4,7 +4,9 @@ A value is never overwritten: a correction is a new row that names the value it 
 (`previous_value_id`, `previous_value`) and takes over the `current_key` of its
 (indicator, directorate, period). `current_key` is unique, so the database itself guarantees
 one current value per period, even when two people save at the same moment. `submission_key`
-is unique too: a card submitted twice, or a dialog step run again, saves once.
+is unique too: a card submitted twice, or a dialog step run again, saves once. Where a value
+comes from (typed, or computed from a DECP import) is in the `source_*` columns, never in the
+comment, which holds only what a person typed (or, for a computed value, what it counts).
 """
 
 from __future__ import annotations
@@ -85,3 +87,9 @@ class IndicatorValue(SQLModel, table=True):
     previous_value: Decimal | None = _amount(nullable=True)
     current_key: str | None = Field(default=None, max_length=120, unique=True, index=True)
     submission_key: str | None = Field(default=None, max_length=300, unique=True, index=True)
+    source_kind: str | None = Field(default=None, max_length=16)
+    """`domain.indicators.sources.SourceKind`; NULL for rows recorded before migration 0017."""
+    source_file: str | None = Field(default=None, max_length=255)
+    """The imported file a computed value comes from (its name, cut to 255 characters)."""
+    source_import_id: int | None = Field(default=None)
+    """The DECP import's number (`decp_import.id`, not a foreign key: the indicator tables stand on their own)."""

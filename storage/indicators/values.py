@@ -9,7 +9,6 @@ from datetime import UTC, date
 from decimal import Decimal
 
 from sqlalchemy import (
-    Row,
     func,
     select,
 )
@@ -34,15 +33,13 @@ from domain.indicators.rules import (
     ValueView,
     canonical,
     check_directorate_allowed,
-    check_entry_allowed,
-    clean_comment,
     entry_key,
 )
 from domain.indicators.units import Unit
-from domain.indicators.values import parse_value, validate_value
-from domain.text import lower_first
+from domain.indicators.values import validate_value
 from storage.db import Database
 from storage.indicators import statements
+from storage.indicators.checks import check_entries, read_back, source_columns
 from storage.indicators.reads import (
     CatalogueChanged,
     DirectorateCatalogues,
@@ -292,11 +289,11 @@ class IndicatorValues:
         async with self._db.connection_in(uow) as connection:
             remembered = self._entries.snapshot(codes)
             snapshot, directorate_ids = remembered or await self._entries_snapshot(connection, codes)
-            checked, errors, causes = self._check_entries(person, directorate_code, entries, snapshot, today)
+            checked, errors, causes = check_entries(person, directorate_code, entries, snapshot, today)
             if errors and remembered is not None:
                 remembered = None  # the remembered rows may be out of date: the database decides
                 snapshot, directorate_ids = await self._entries_snapshot(connection, codes)
-                checked, errors, causes = self._check_entries(person, directorate_code, entries, snapshot, today)
+                checked, errors, causes = check_entries(person, directorate_code, entries, snapshot, today)
             if errors:
                 raise EntryErrors(errors, causes)
             if dry_run:
@@ -320,6 +317,7 @@ class IndicatorValues:
                     previous_value=None,
                     current_key=current_key,
                     submission_key=keys[entry.key] if submission_key is not None else None,
+                    **source_columns(entry.source),
                 )
                 if remembered is not None:
                     row.update(unit=indicator.unit, frequency=indicator.frequency)
@@ -353,37 +351,10 @@ class IndicatorValues:
                         previous_value=None if previous is None else canonical(previous.value),
                         is_current=True,
                         counted_noun=indicator.counted_noun or "",
+                        source=read_back(entry.source, now, entered_by),
                     )
                 )
         return RecordOutcome(saved=tuple(views))
-
-    def _check_entries(
-        self, person, directorate_code: str, entries: Sequence[ValueEntry], snapshot: Snapshot, today: date
-    ) -> tuple[list[tuple[ValueEntry, Row, Period, Decimal, str]], dict[str, str], dict[str, DomainError]]:
-        """The entries that may be recorded, with their period, value and comment; the others' errors."""
-        errors: dict[str, str] = {}
-        causes: dict[str, DomainError] = {}
-        checked: list[tuple[ValueEntry, Row, Period, Decimal, str]] = []
-        seen: set[str] = set()
-        for entry in entries:
-            try:
-                if entry.key in seen:
-                    raise DomainError(f"{entry.code} {entry.period} est saisi deux fois.")
-                seen.add(entry.key)
-                indicator = find(snapshot, entry.code)
-                view = indicator_view(indicator, snapshot)
-                period = parse_period(entry.period, view.frequency)
-                check_entry_allowed(person, directorate_code, view, period, today)
-                value = (
-                    parse_value(entry.value, view.unit)
-                    if isinstance(entry.value, str)
-                    else validate_value(entry.value, view.unit)
-                )
-                checked.append((entry, indicator, period, value, clean_comment(entry.comment)))
-            except DomainError as error:
-                errors[entry.key] = f"{entry.code} : {lower_first(error.message)}"
-                causes[entry.key] = error
-        return checked, errors, causes
 
     async def _entries_snapshot(
         self, connection: AsyncConnection, codes: list[str]
@@ -462,6 +433,7 @@ class IndicatorValues:
                     previous_value_id=previous.id if previous else None,
                     previous_value=previous.value if previous else None,
                     current_key=key,
+                    **source_columns(None),
                 )
                 session.add(row)
                 current[key] = row

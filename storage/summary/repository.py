@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     bindparam,
+    case,
     exists,
     func,
     select,
@@ -41,6 +42,7 @@ from domain.clock import to_utc
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView, ReminderState
 from domain.committees.reminder_plan import ReminderAudience
+from domain.indicators.sources import SourceKind, ValueSource
 from domain.summary.model import EntryKey, EntryRecord
 from storage.columns import timestamp, utcnow
 from storage.committees.repository import meeting_view
@@ -98,9 +100,30 @@ class StoredValue(NamedTuple):
     directorate_code: str
     value: Decimal
     comment: str
+    source: ValueSource | None = None
 
 
 _ONE = Decimal(1)
+_DECP = SourceKind.DECP_IMPORT.value
+_IMPORTER = case(
+    (IndicatorValue.source_kind == _DECP,
+     select(func.coalesce(Person.name, Person.email)).where(Person.id == IndicatorValue.entered_by_id).scalar_subquery()),
+    else_=None,
+)
+"""Who imported a computed value, looked up for those rows only: no join, so the values are read
+in the same order as before (the incremental summary keeps that order)."""
+_SOURCE_COLUMNS = (
+    IndicatorValue.source_kind, IndicatorValue.source_file, IndicatorValue.source_import_id, IndicatorValue.entered_at,
+    _IMPORTER,
+)
+
+
+def _source(kind, file, import_id, entered_at, importer) -> ValueSource | None:
+    """A computed value's source; None for a typed one (the summary needs nothing more about it,
+    and ~50,000 values make no object for it)."""
+    if kind != _DECP:
+        return None
+    return ValueSource.stored(kind, file, import_id, aware(entered_at), importer or "")
 
 ReferenceVersions = tuple[int | None, ...]
 """Catalogue, directorates, committees (`storage.data_versions`); None where a row is missing."""
@@ -148,7 +171,9 @@ class SummaryRepository:
             return (int(count), int(highest or 0)), tuple(kept), bool(weekly)
 
     async def current_values(self, directorate_code: str | None = None) -> dict[int, list[StoredValue]]:
-        """Current values by indicator id (active or not: the caller picks), one directorate's if named."""
+        """Current values by indicator id (active or not: the caller picks), one directorate's if named;
+        oldest first, the order in which the incremental read (`values_recorded_between`) appends
+        newer ones: on PostgreSQL the rows' physical order was the same only by chance."""
         query = (
             select(
                 IndicatorValue.indicator_id,
@@ -156,17 +181,19 @@ class SummaryRepository:
                 IndicatorValue.period,
                 IndicatorValue.value,
                 IndicatorValue.comment,
+                *_SOURCE_COLUMNS,
             )
             .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
             .where(IndicatorValue.current_key.is_not(None))
+            .order_by(IndicatorValue.id)
         )
         if directorate_code:
             query = query.where(Directorate.code == directorate_code.strip().upper())
         values: dict[int, list[StoredValue]] = defaultdict(list)
         async with self._db.session() as session:
             connection = await session.connection()  # Core rows: no ORM bookkeeping for ~50,000 tuples
-            for indicator_id, code, period, value, comment in (await connection.execute(query)).all():
-                values[indicator_id].append(StoredValue(period, code, plain(value), comment or ""))
+            for indicator_id, code, period, value, comment, *source in (await connection.execute(query)).all():
+                values[indicator_id].append(StoredValue(period, code, plain(value), comment or "", _source(*source)))
         return values
 
     async def entries(
@@ -202,6 +229,7 @@ class SummaryRepository:
                 IndicatorValue.period,
                 IndicatorValue.value,
                 IndicatorValue.comment,
+                *_SOURCE_COLUMNS,
             )
             .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
             .where(IndicatorValue.id > after_id, IndicatorValue.id <= up_to_id)
@@ -210,8 +238,8 @@ class SummaryRepository:
         async with self._db.session() as session:
             connection = await session.connection()
             return [
-                (indicator_id, current_key is not None, StoredValue(period, code, plain(value), comment or ""))
-                for indicator_id, current_key, code, period, value, comment in (await connection.execute(query)).all()
+                (indicator_id, current_key is not None, StoredValue(period, code, plain(value), comment or "", _source(*source)))
+                for indicator_id, current_key, code, period, value, comment, *source in (await connection.execute(query)).all()
             ]
 
     # --- weekly digest -----------------------------------------------------------------------

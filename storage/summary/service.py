@@ -129,7 +129,8 @@ class SnapshotCache:
             touched.setdefault(indicator_id, []).append(value)
         snapshots = {
             view: snapshot if view.id not in touched else snapshot.with_values_replaced(
-                (value.period, value.directorate_code, value.value, value.comment) for value in touched[view.id]
+                (value.period, value.directorate_code, value.value, value.comment, value.source)
+                for value in touched[view.id]
             )
             for view, snapshot in entry.snapshots.items()
         }

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from domain.committees.cadence import check_cadence
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
+from domain.indicators.sources import ValueSource
 from domain.indicators.units import Unit
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.compute import compute_summary
@@ -183,10 +184,11 @@ def test_a_comment_typed_with_a_straight_apostrophe_reads_typographic_in_the_rep
 
 
 def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_comments():
-    computed = "Calculé depuis les DECP\u00a0: 3 marchés réservés sur 85 marchés notifiés\u00a0; source\u00a0: le fichier « decp.json »."
+    decp = ValueSource.decp("decp.json", 4)
+    computed = ReportedValue("2026", "DCP", Decimal(3), "3 marchés réservés sur 85 marchés notifiés", decp)
     catalogue_with_comments = [
         *catalogue(),
-        indicator("DECP", [("2026", "DCP", 3, computed)], directorates=("DCP",), label="Marchés réservés"),
+        indicator("DECP", [computed], directorates=("DCP",), label="Marchés réservés"),
         indicator("NOTE", [("2026", "DRC", 5, "Chantier du collège ajouté.")], label="Heures du collège"),
     ]
     report = compute_summary(catalogue_with_comments, DIRECTORATES, TODAY, scope=EVERYONE,
@@ -198,9 +200,23 @@ def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_c
     assert "Chantier du collège ajouté." in comments and "DECP" not in comments
     assert "<p>année 2026 : 3 marchés réservés sur 85 marchés notifiés.</p>" in sources
     # Where the data come from, once, by what the file holds rather than its name (reader 3).
-    assert "<p>Source : le fichier des données essentielles.</p>" in sources and "decp.json" not in sources
+    assert "<p>Source : le fichier des données essentielles (import n° 4).</p>" in sources and "decp.json" not in sources
     pdf = " ".join(pdf_pages(report_pdf(report)))
     assert pdf.count(cadence) == 1 and "Sources des calculs automatiques" in pdf
+
+
+def test_a_comment_that_mentions_a_source_stays_the_persons_comment_escaped():
+    """A directorate's comment reading like the import's sentence (« ; source : le fichier «évil.csv» »)
+    was split by the report and shown as a computed source; it is the person's comment, escaped."""
+    typed = "Calculé depuis les DECP\u00a0: 2 marchés ; source : le fichier «évil.csv» <b>importé</b>"
+    report = compute_summary([indicator("NOTE", [("2026", "DRC", 5, typed)])], DIRECTORATES, TODAY, scope=EVERYONE)
+    html = plain(report_html(report).decode("utf-8"))
+    comments = html.split("<h2>Commentaires des directions</h2>")[1]
+    assert "Sources des calculs automatiques" not in html
+    assert "<b>Direction DRC (Restauration collective)</b>, année 2026 : « Calculé depuis les DECP : 2 marchés ; " \
+           "source : le fichier «évil.csv» &lt;b&gt;importé&lt;/b&gt; ».</p>" in comments
+    pdf = plain(" ".join(pdf_pages(report_pdf(report))))
+    assert "évil.csv" in pdf and "Sources des calculs automatiques" not in pdf
 
 
 def test_one_coming_meeting_is_headed_in_the_singular():

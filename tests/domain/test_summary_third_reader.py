@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from domain.committees.cadence import check_cadence, default_committee_types, merged_cadence_message
-from domain.decp.report import COMPUTED_COMMENT_PREFIX
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
+from domain.indicators.sources import ValueSource
 from domain.indicators.units import Unit
 from domain.summary.attention import cadence_alerts
 from domain.summary.card import summary_card_content
@@ -114,25 +114,24 @@ def test_the_card_says_where_the_detailed_rules_are():
 
 
 def computed(code: str, label: str, comment: str) -> IndicatorSnapshot:
+    source = ValueSource.decp("decp-demo.json", 1)
+    source = replace(source, imported_at=datetime(2026, 12, 6, 10, tzinfo=UTC), imported_by="Camille Martin")
     return IndicatorSnapshot(
         code=code, label=label, axis=Axis.SOCIAL, unit=Unit.EURO, frequency=Frequency.ANNUAL, directorates=("DCP",),
-        direction=ImprovementDirection.UP, values=(("2025", "DCP", 1000, comment),), computed=True,
+        direction=ImprovementDirection.UP, values=(("2025", "DCP", 1000, comment, source),), computed=True,
     )
 
 
 def test_computed_sources_name_the_import_and_its_author_once_in_indicator_order():
     """Reader 3: « source : le fichier « decp-demo.json », importé … par Camille Martin » on every
-    computed indicator, a file name officials do not know, and IND-26 listed before IND-25."""
+    computed indicator, a file name officials do not know, and IND-26 listed before IND-25. The
+    import is described from the values' source (file, import, author, date), not from a comment."""
     from domain.summary.report import report_html
 
-    source = (" ; source : le fichier « decp-demo.json », importé le dimanche 6 décembre 2026 par Camille Martin "
-              "(import n° 1).")
     catalogue = [
         computed("IND-26", "Montant des marchés réservés notifiés",
-                 COMPUTED_COMMENT_PREFIX + "1 000 € HT de marchés réservés, sur 9 000 € HT de marchés notifiés au total"
-                 + source),
-        computed("IND-25", "Part en montant", COMPUTED_COMMENT_PREFIX + "2 000 € HT sur 9 000 € HT de marchés notifiés"
-                 + source),
+                 "1 000 € HT de marchés réservés, sur 9 000 € HT de marchés notifiés au total"),
+        computed("IND-25", "Part en montant", "2 000 € HT sur 9 000 € HT de marchés notifiés"),
     ]
     summary = compute_summary(catalogue, {"DCP": "Commande publique"}, TODAY, scope=EVERYONE)
     sources = plain(report_html(summary).decode()).split("Sources des calculs automatiques")[1]

@@ -15,19 +15,23 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from domain.clock import FakeClock
 from domain.decp.contracts import RefusalReason
 from domain.decp.report import provenance_text
 from domain.errors import DomainError
 from domain.indicators.rules import NotAllowed, ValueEntry
+from domain.indicators.sources import SourceKind
 from domain.people import Role
+from domain.summary.report import report_html
 from storage.decp.service import DecpService
 from storage.decp.tables import DecpContract, DecpFigure, DecpImport
 from storage.indicators import indicator_repositories
 from storage.indicators.tables import IndicatorValue
 from storage.people import DirectorateRepository, PeopleRepository
+from storage.summary.repository import SummaryRepository
+from storage.summary.service import SummaryService
 from tests.decp_support import BODY, DECP, catalogue_csv
 
 TODAY = date(2026, 11, 30)
@@ -43,6 +47,8 @@ async def world(database):
     return SimpleNamespace(
         db=database,
         values=values,
+        catalogue=catalogue,
+        clock=clock,
         decp=DecpService(database, catalogue, values, clock, "Europe/Paris", BODY),
         lead=await people.assign("camille@ville.fr", Role.LEAD, "DCP", name="Camille Martin"),
         nadia=await people.assign("nadia@ville.fr", Role.CONTRIBUTOR, "DCP", name="Nadia Benali"),
@@ -95,12 +101,46 @@ async def test_a_newer_state_corrects_the_value_in_the_history_naming_the_previo
         (Decimal("33.3"), None, False), (Decimal("29.4"), Decimal("33.3"), True),
     ]
     assert first_quarter[-1].entered_by == "Camille Martin"
-    comment = first_quarter[-1].comment  # comments keep their no-break spaces
-    assert "Calculé depuis les DECP\u00a0: 150\u202f000\u00a0€ sur 510\u202f000\u00a0€ de marchés notifiés (montants HT)" in comment
+    latest = first_quarter[-1]
+    # The comment is what the value counts; where it comes from is in its source columns.
+    assert latest.comment == "150\u202f000\u00a0€ sur 510\u202f000\u00a0€ de marchés notifiés (montants HT)"
+    assert (latest.source.kind, latest.source.file, latest.source.import_id) == (SourceKind.DECP_IMPORT, "flat.json", 2)
+    note = latest.note  # what people read, comments keep their no-break spaces
+    assert "Calculé depuis les DECP\u00a0: 150\u202f000\u00a0€ sur 510\u202f000\u00a0€ de marchés notifiés (montants HT)" in note
     # Issue #17, point 15: a contributor reads this comment, not a file name.
-    assert "source : les données essentielles importées le " in comment.replace("\u00a0", " ")
-    assert "flat.json" not in comment
-    assert "(import n° 2)" in comment.replace("\u00a0", " ")
+    assert "source : les données essentielles importées le " in note.replace("\u00a0", " ")
+    assert "flat.json" not in note
+    assert "(import n° 2)" in note.replace("\u00a0", " ")
+
+
+async def test_an_import_stores_the_source_kind_and_file_and_a_typed_value_says_it_was_typed(world):
+    """The source is columns of the value, not a sentence in its comment."""
+    await world.decp.import_file(DECP / "nested.json", "nested.json", world.lead)
+    await world.values.record_value(world.lead, "DCP", ValueEntry("IND-01", "2026-T3", "4", "Saisi ; source : moi"), TODAY)
+    async with world.db.session() as session:
+        rows = (await session.execute(select(IndicatorValue.source_kind, IndicatorValue.source_file,
+                                             IndicatorValue.source_import_id, IndicatorValue.comment))).all()
+    computed = [row for row in rows if row.source_kind == "decp_import"]
+    assert computed and {(row.source_file, row.source_import_id) for row in computed} == {("nested.json", 1)}
+    assert not any("source" in (row.comment or "") for row in computed)
+    assert [tuple(row) for row in rows if row.source_kind != "decp_import"] == [("manual", None, None, "Saisi ; source : moi")]
+
+
+async def test_the_report_describes_the_import_from_the_values_source_columns(world):
+    """The COPIL report says which import a computed value comes from, read from the columns (it
+    names the file by what it holds, as reader 3 asked, not « nested.json »)."""
+    await world.decp.import_file(DECP / "nested.json", "nested.json", world.lead)
+    async with world.db.session() as session:
+        await session.execute(update(IndicatorValue).where(IndicatorValue.source_kind == "decp_import")
+                              .values(source_import_id=41))
+    summaries = SummaryService(SummaryRepository(world.db), world.catalogue, DirectorateRepository(world.db),
+                               world.clock, "Europe/Paris")
+    html = report_html(await summaries.for_person(world.lead)).decode().replace("\u00a0", " ")
+    sources = html.split("Sources des calculs automatiques")[1]
+    assert "<p>Source : le fichier des données essentielles, importé le lundi 30 novembre 2026 par Camille Martin " \
+           "(import n° 41).</p>" in sources
+    assert "<p>année 2025 : 3 sur 4 marchés notifiés.</p>" in sources
+    assert "nested.json" not in html and "Commentaires des directions" in html
 
 
 async def test_a_reimport_of_overlapping_files_adds_nothing_twice(world):

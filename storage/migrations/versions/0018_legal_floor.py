@@ -2,25 +2,26 @@
 a value below the loi EGalim's 50 % is said to be so, whatever its trajectory.
 
 Revision ID: 0018_legal_floor
-Revises: 0016_data_versions_first (0017 is added in parallel; the lead rechains at merge)
+Revises: 0017_value_source
+
+Plain ALTER TABLE, not batch mode: a batch rebuild drops and recreates `indicator`, which SQLite's
+foreign keys refuse once values point at it (SQLite has dropped columns natively since 3.35).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_legal_floor"
-down_revision = "0016_data_versions_first"
+down_revision = "0017_value_source"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("indicator") as batch:
-        batch.add_column(sa.Column("legal_threshold", sa.Numeric(19, 4), nullable=True))
-        batch.add_column(sa.Column("legal_basis", sa.String(120), nullable=True))
+    op.add_column("indicator", sa.Column("legal_threshold", sa.Numeric(19, 4), nullable=True))
+    op.add_column("indicator", sa.Column("legal_basis", sa.String(120), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("indicator") as batch:
-        batch.drop_column("legal_basis")
-        batch.drop_column("legal_threshold")
+    op.drop_column("indicator", "legal_basis")
+    op.drop_column("indicator", "legal_threshold")
