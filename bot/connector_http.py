@@ -8,16 +8,18 @@ This sender replaces only the last step of msrest's pipeline: the policies befor
 the credentials' `signed_session`, which sets or removes `Authorization`, the body's JSON, the
 response's deserialisation) are msrest's own, unchanged. It sends the headers `requests` would
 send (its defaults, the configuration's, the request's, in that order), honours the configured
-timeout, redirect policy and proxy environment, and retries a connection that could not be opened
+timeout and redirect policy, and retries a connection that could not be opened
 as msrest's retry policy does (urllib3 2 retries only connection errors of a POST). A failure
-raises msrest's `ClientRequestError`, as before. Requests with files, explicit proxies, a client
-certificate or another TLS verification than the default still go through msrest's `requests` sender.
+raises msrest's `ClientRequestError`, as before. Requests with files, a proxy (configured or in the
+environment), a client certificate or another TLS verification than the default still go through msrest's `requests` sender.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -88,13 +90,13 @@ class ConnectorHttp:
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    def session(self, trust_env: bool) -> aiohttp.ClientSession:
+    def session(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
             # certifi's bundle, as requests verifies with it.
             context = ssl.create_default_context(cafile=_certifi_bundle())
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(ssl=context), trust_env=trust_env, auto_decompress=True
+                connector=aiohttp.TCPConnector(ssl=context), trust_env=False, auto_decompress=True
             )
             self._loop = loop
         return self._session
@@ -103,6 +105,14 @@ class ConnectorHttp:
         if self._session is not None and not self._session.closed and self._loop is asyncio.get_running_loop():
             await self._session.close()
         self._session = None
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_proxies() -> bool:
+    """Whether the environment names an HTTP(S) proxy, read once: aiohttp's `trust_env` would look
+    it up (and `~/.netrc`) in a thread at every request, the hop this sender exists to avoid."""
+    proxies = urllib.request.getproxies()
+    return bool(proxies.get("http") or proxies.get("https") or proxies.get("all"))
 
 
 def _certifi_bundle() -> str | None:
@@ -134,7 +144,8 @@ class AiohttpConnectorSender(AsyncHTTPSender):
         http_request: ClientRequest = request.http_request
         config = self._config
         connection = config.connection
-        if http_request.files or config.proxies() or connection.verify is not True or connection.cert:
+        environment_proxy = config.proxies.use_env_settings and _environment_proxies()
+        if http_request.files or config.proxies() or environment_proxy or connection.verify is not True or connection.cert:
             fallback_context = self._fallback.build_context()
             fallback_context.session.headers.update(request.context.session.headers)
             request.context = fallback_context
@@ -149,7 +160,7 @@ class AiohttpConnectorSender(AsyncHTTPSender):
             data = data.encode("utf-8")
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=connection.timeout, sock_read=connection.timeout)
         redirects = config.redirect_policy
-        session = self._http.session(bool(config.proxies.use_env_settings))
+        session = self._http.session()
         attempt = 0
         while True:
             try:
