@@ -69,6 +69,7 @@ async def _start(app: web.Application) -> None:
 
 async def _stop(app: web.Application) -> None:
     await app[RUNTIME].close()
+    await app[ADAPTER].bot_framework_authentication.connector_http.close()
 
 
 def run_server(settings: Settings) -> None:

@@ -32,6 +32,7 @@ from botframework.connector.auth import (
 )
 from msrest.authentication import Authentication
 
+from bot.connector_http import ConnectorHttp, send_on_the_loop
 from bot.connector_payload import lighten
 from bot.settings import Settings
 
@@ -88,8 +89,8 @@ class KeptCredentialsFactory(ServiceClientCredentialsFactory):
 
 
 class _KeptConnectorFactory(ConnectorFactory):
-    def __init__(self, inner: ConnectorFactory, app_id: str | None, kept: _KeptClients) -> None:
-        self._inner, self._app_id, self._kept = inner, app_id, kept
+    def __init__(self, inner: ConnectorFactory, app_id: str | None, kept: _KeptClients, http: ConnectorHttp) -> None:
+        self._inner, self._app_id, self._kept, self._http = inner, app_id, kept, http
 
     async def create(self, service_url: str, audience: str = None) -> ConnectorClient:
         key = (self._app_id, service_url, audience)
@@ -97,6 +98,7 @@ class _KeptConnectorFactory(ConnectorFactory):
         if kept is None:
             kept = await self._inner.create(service_url, audience)
             lighten(kept._serialize)
+            send_on_the_loop(kept, self._http)
             self._kept.keep(key, kept)
         return kept
 
@@ -115,18 +117,20 @@ class KeptClientsAuthentication(ConfigurationBotFrameworkAuthentication):
         super().__init__(configuration, credentials_factory=credentials_factory)
         self._connectors = _KeptClients(MAX_KEPT_CLIENTS)
         self._token_clients = _KeptClients(MAX_KEPT_CREDENTIALS)
+        self.connector_http = ConnectorHttp()
+        """The connector clients' HTTP session (`bot.connector_http`), closed with the app."""
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
         result = await super().authenticate_request(activity, auth_header)
         if result.connector_factory is not None:
             result.connector_factory = _KeptConnectorFactory(
-                result.connector_factory, _app_id(result.claims_identity), self._connectors
+                result.connector_factory, _app_id(result.claims_identity), self._connectors, self.connector_http
             )
         return result
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
         inner = super().create_connector_factory(claims_identity)
-        return _KeptConnectorFactory(inner, _app_id(claims_identity), self._connectors)
+        return _KeptConnectorFactory(inner, _app_id(claims_identity), self._connectors, self.connector_http)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         key = (_app_id(claims_identity),)

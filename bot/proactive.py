@@ -73,6 +73,12 @@ class TeamsProactiveChannel:
             raise SendError(None, "the proactive turn ended without sending")
         return sent["id"]
 
+    async def close(self) -> None:
+        """Closes the HTTP session the adapter's connector clients share (`bot.connector_http`)."""
+        http = getattr(self.adapter.bot_framework_authentication, "connector_http", None)
+        if http is not None:
+            await http.close()
+
 
 def classify(error: Exception) -> SendError:
     response = getattr(error, "response", None)

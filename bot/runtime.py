@@ -204,6 +204,9 @@ class BotRuntime(Services):
         self.documents.close()
         if self.graph is not None:
             await self.graph.close()
+        close_channel = getattr(self.channel, "close", None)
+        if close_channel is not None:
+            await close_channel()
         await self.database.dispose()
 
     @property

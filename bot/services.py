@@ -88,6 +88,8 @@ class Services:
     """Teams' send limits, counted for the outbox and the turns' replies alike."""
     graph: GraphClient | None
     """Microsoft Graph, when configured (names, proactive installation, Outlook invitations)."""
+    channel: ProactiveChannel
+    """The outbox's way to Teams; closed with the runtime when it has a `close`."""
 
     @property
     def ephemeral_download_secret(self) -> bool:
@@ -210,6 +212,7 @@ def build_services(
         metrics=metrics,
         send_limiter=send_limiter,
         graph=graph,
+        channel=channel,
     )
 
 

@@ -64,6 +64,9 @@ class FakeTeamsConnector:
 
     def __init__(self, limits: TeamsLimits | None = None) -> None:
         self.sent: list[dict] = []
+        self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        """Every activity post as it arrived: method, path, headers, body (`record_requests`)."""
+        self.record_requests = False
         self.faults: deque[Fault] = deque()
         self.roster: dict[str, str] = {}
         self.files: dict[str, bytes] = {}
@@ -78,6 +81,8 @@ class FakeTeamsConnector:
 
     async def _post_activity(self, request: web.Request) -> web.Response:
         self.attempts += 1
+        if self.record_requests:
+            self.requests.append((request.method, request.path_qs, dict(request.headers), await request.read()))
         conversation_id = request.match_info["conversation_id"]
         if conversation_id in self.blocked:
             return web.json_response({"error": {"code": "MessageWritesBlocked"}}, status=403)
