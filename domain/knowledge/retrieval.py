@@ -61,6 +61,14 @@ SIMILARITY_THRESHOLD = 0.2
 the right answers ranked first reach 0.45 coverage or this similarity, 9 of 104 off-topic ones)."""
 PARTLY_COVERED = 0.35
 """A question this covered, and close enough by word pieces, is answered (long, misspelt)."""
+SUBJECT_SHARE = 0.75
+"""A domain term this share of the entries hold is the subject of the whole base (« SPASER »)."""
+SEVERAL_TERMS = 3
+SEVERAL_TERMS_COVERAGE = 0.25
+"""A long question naming the base's subject and sharing this many terms with the entry ranked first
+is answered with it down to this coverage: its context dilutes the share, not the evidence (dev set:
+3 more right answers, 1 unknown becomes a wrong answer; no off-topic question of the tuning or dev
+set names the subject)."""
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 COMPARING_WORDS = "différence différent différents pareil pareils identique identiques équivalent synonyme synonymes chose entre distinguer"
 """« clause d'insertion et clause sociale, c'est pareil ? »: comparing two names of one thing asks
@@ -239,7 +247,7 @@ class KnowledgeBase:
         in_domain = bool(domain_terms)
         factor = 1.0 if in_domain else OFF_DOMAIN_FACTOR
         wants_own_document = bool(_OWN_DOCUMENT.search(fold(text)))
-        best = self._choose(ranked, factor, in_domain, wants_own_document)
+        best = self._choose(ranked, factor, in_domain, wants_own_document) or self._several_terms(ranked, domain_terms)
         if best is not None and best.entry.kind is not EntryKind.OUT_OF_SCOPE:
             best = self._neighbour_named(text, ranked, best)
         if best is None:
@@ -366,6 +374,17 @@ class KnowledgeBase:
         general = [s for s in confident if s.entry.kind is not EntryKind.ORGANISATION]
         preferred = own if wants_own_document else general
         return (preferred or confident)[0]
+
+    def _several_terms(self, ranked: list[ScoredEntry], domain_terms: set[str]) -> ScoredEntry | None:
+        """« Notre commune fait 38 millions d'achats mais les élus veulent faire un SPASER quand même…
+        On a le droit ? »: its context dilutes the coverage of a question naming the base's subject,
+        not the terms it shares with the entry ranked first. Only the first: a lower one is a guess."""
+        first = ranked[0] if ranked else None
+        if first is None or len(first.matched_terms) < SEVERAL_TERMS or first.coverage < SEVERAL_TERMS_COVERAGE:
+            return None
+        least = SUBJECT_SHARE * len(self._documents)
+        names_the_subject = any(len(self._postings.get(term, ())) >= least for term in domain_terms)
+        return first if names_the_subject else None
 
     def _is_confident(self, scored: ScoredEntry, factor: float, in_domain: bool) -> bool:
         """Enough of the question covered (by words, or by word pieces for a long or misspelt
