@@ -16,11 +16,10 @@ term (lexicon) or matches the entry on at least two terms.
 from __future__ import annotations
 
 import heapq
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import process
@@ -29,6 +28,7 @@ from rapidfuzz.distance import OSA
 from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
 from domain.knowledge.entries import Entry, EntryKind, load_entries
+from domain.knowledge.fusion import PHRASING_SHARE, bm25_idf, fuse
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
 from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, spellings, tokenize
 
@@ -61,12 +61,14 @@ SIMILARITY_THRESHOLD = 0.2
 the right answers ranked first reach 0.45 coverage or this similarity, 9 of 104 off-topic ones)."""
 PARTLY_COVERED = 0.35
 """A question this covered, and close enough by word pieces, is answered (long, misspelt)."""
-PHRASING_SHARE = 0.7
-"""Weight of the one phrasing closest to the question: an entry whose single phrasing says it all
-beats one whose many phrasings repeat its words (tuning and dev sets: 0.5 to 1.0 best)."""
-PIECES_SHARE = 0.5  # weight of the word-piece similarity in the ranking (dev set: 0.3 to 0.5 best)
-PHRASINGS_SHARE = 0.4  # IDF-weighted share of the question its phrasings hold: of two close entries,
-# the one naming the rarer words where it says what it answers (tuning, dev: 0.3 to 0.5 best)
+SUBJECT_SHARE = 0.75
+"""A domain term this share of the entries hold is the subject of the whole base (« SPASER »)."""
+SEVERAL_TERMS = 3
+SEVERAL_TERMS_COVERAGE = 0.25
+"""A long question naming the base's subject and sharing this many terms with the entry ranked first
+is answered with it down to this coverage: its context dilutes the share, not the evidence (dev set:
+3 more right answers, 1 unknown becomes a wrong answer; no off-topic question of the tuning or dev
+set names the subject)."""
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 COMPARING_WORDS = "différence différent différents pareil pareils identique identiques équivalent synonyme synonymes chose entre distinguer"
 """« clause d'insertion et clause sociale, c'est pareil ? »: comparing two names of one thing asks
@@ -245,7 +247,7 @@ class KnowledgeBase:
         in_domain = bool(domain_terms)
         factor = 1.0 if in_domain else OFF_DOMAIN_FACTOR
         wants_own_document = bool(_OWN_DOCUMENT.search(fold(text)))
-        best = self._choose(ranked, factor, in_domain, wants_own_document)
+        best = self._choose(ranked, factor, in_domain, wants_own_document) or self._several_terms(ranked, domain_terms)
         if best is not None and best.entry.kind is not EntryKind.OUT_OF_SCOPE:
             best = self._neighbour_named(text, ranked, best)
         if best is None:
@@ -294,7 +296,7 @@ class KnowledgeBase:
         total_mass = 0.0
         for term, weight in query.items():
             postings = self._postings.get(term, {})
-            idf = _idf(count, len(postings))
+            idf = bm25_idf(count, len(postings))
             if not term.startswith(COUNTED_PREFIX):  # what is counted lifts the entries naming it, sinks none
                 total_mass += weight * idf
             for entry_id, frequency in postings.items():
@@ -327,43 +329,20 @@ class KnowledgeBase:
     def fused(
         self, ranked: list[ScoredEntry], tokens: list[str], query: dict[str, float] | None = None
     ) -> list[ScoredEntry]:
-        """BM25 candidates re-ordered with the word-piece similarity (typos, inflections);
-        `query`: the terms of the question as typed, when the caller has them."""
+        """BM25 candidates re-ordered with the word-piece similarity (typos, inflections) and the
+        entries' phrasings (fusion.py); `query`: the terms of the question, when the caller has them."""
         if not ranked:
             return ranked
         similarity = self._pieces.similarities(tokens, [scored.entry.id for scored in ranked])
-        best_score = max(scored.score * scored.coverage for scored in ranked) or 1.0
-        best_similarity = max(similarity.values(), default=0.0) or 1.0
-        scored_again = [replace(scored, similarity=similarity.get(scored.entry.id, 0.0)) for scored in ranked]
-
         if query is None:
             query = self.query_terms(" ".join(tokens)) if PHRASING_SHARE else {}
-        mass = sum(query.values()) or 1.0
         count = len(self._documents)
-        rarity = {term: weight * _idf(count, len(self._postings.get(term, ()))) for term, weight in query.items()}
-        rare_mass = sum(rarity.values()) or 1.0
 
-        def closest_phrasing(scored: ScoredEntry) -> float:
-            """Share of the question one single phrasing of the entry covers."""
-            document = self._documents.get(scored.entry.id)
-            if document is None or not query:
-                return 0.0
-            covered: dict[int, float] = {}
-            for term, weight in query.items():
-                for index in document.phrasings_with.get(term, ()):
-                    covered[index] = covered.get(index, 0.0) + weight
-            return max(covered.values(), default=0.0) / mass
+        def phrasings_of(entry_id: str) -> dict[str, tuple[int, ...]]:
+            document = self._documents.get(entry_id)
+            return document.phrasings_with if document is not None else {}
 
-        def phrasings_hold(scored: ScoredEntry) -> float:
-            held = self._documents[scored.entry.id].phrasings_with if scored.entry.id in self._documents else {}
-            return sum(weight for term, weight in rarity.items() if term in held) / rare_mass
-
-        def fused_score(scored: ScoredEntry) -> float:
-            lexical = scored.score * scored.coverage / best_score
-            blended = (1 - PIECES_SHARE) * lexical + PIECES_SHARE * scored.similarity / best_similarity
-            return blended + PHRASING_SHARE * closest_phrasing(scored) + PHRASINGS_SHARE * phrasings_hold(scored)
-
-        return sorted(scored_again, key=lambda scored: (-fused_score(scored), scored.entry.id))
+        return fuse(ranked, similarity, query, phrasings_of, lambda term: bm25_idf(count, len(self._postings.get(term, ()))))
 
     def _neighbour_named(self, text: str, ranked: list[ScoredEntry], best: ScoredEntry) -> ScoredEntry:
         """« la CAO, c'est obligatoire au-dessus de quel seuil ? »: an acronym only neighbouring
@@ -395,6 +374,17 @@ class KnowledgeBase:
         general = [s for s in confident if s.entry.kind is not EntryKind.ORGANISATION]
         preferred = own if wants_own_document else general
         return (preferred or confident)[0]
+
+    def _several_terms(self, ranked: list[ScoredEntry], domain_terms: set[str]) -> ScoredEntry | None:
+        """« Notre commune fait 38 millions d'achats mais les élus veulent faire un SPASER quand même…
+        On a le droit ? »: its context dilutes the coverage of a question naming the base's subject,
+        not the terms it shares with the entry ranked first. Only the first: a lower one is a guess."""
+        first = ranked[0] if ranked else None
+        if first is None or len(first.matched_terms) < SEVERAL_TERMS or first.coverage < SEVERAL_TERMS_COVERAGE:
+            return None
+        least = SUBJECT_SHARE * len(self._documents)
+        names_the_subject = any(len(self._postings.get(term, ())) >= least for term in domain_terms)
+        return first if names_the_subject else None
 
     def _is_confident(self, scored: ScoredEntry, factor: float, in_domain: bool) -> bool:
         """Enough of the question covered (by words, or by word pieces for a long or misspelt
@@ -506,8 +496,3 @@ class KnowledgeBase:
     def _invalidate_typo_vocabulary(self) -> None:
         self._typo_choices = None
         self._typo_cache.clear()
-
-
-def _idf(document_count: int, document_frequency: int) -> float:
-    """BM25 IDF, always positive; an unseen term gets the highest value."""
-    return math.log(1 + (document_count - document_frequency + 0.5) / (document_frequency + 0.5))

@@ -216,7 +216,7 @@ class Understander:
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
-        answer = self._what_it_is(text) or self._last_clause_if_unknown(self.knowledge.answer(text))
+        answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
         if answer.problem is not None:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -308,13 +308,14 @@ class Understander:
         answer = self.knowledge.answer(f"qu'est-ce que {named[-1].replace('_', ' ')}")
         return replace(answer, question=text) if answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE else None
 
-    def _last_clause_if_unknown(self, answer: Answer) -> Answer:
+    def _last_clause_if_unsure(self, answer: Answer) -> Answer:
         """« Je viens d'arriver au service, on me parle de X : c'est quoi X ? »: the context dilutes
         the question, or its small talk (« je sors d'une réunion… ») looks off-topic. Its last
         clause answers it when, alone, it is surely about the entry the whole question ranked
         first, or about a SPASER entry where the whole question was barely off-topic. An unknown
         question with a purpose clause (« …, pour que je puisse en parler en commission ») is
-        answered as its request alone would be."""
+        answered as its request alone would be; an answered one, as its last sentence when that is
+        surer (`_asked_last`)."""
         unsure = answer.entry is None and answer.ranked_first is not None
         barely_off = (
             answer.entry is not None
@@ -326,8 +327,10 @@ class Understander:
             main = self.knowledge.answer(request)
             if main.entry is not None:  # the purpose only dilutes the request: answered as asked alone
                 return replace(main, question=answer.question)
-        if answer.problem is not None or not (unsure or barely_off):
+        if answer.problem is not None:
             return answer
+        if not (unsure or barely_off):
+            return self._asked_last(answer)
         clause = _last_clause(answer.question)
         if clause is None:
             return answer
@@ -336,6 +339,22 @@ class Understander:
             return answer
         agrees = last.entry == answer.ranked_first if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
         return replace(last, question=answer.question) if agrees else answer
+
+    def _asked_last(self, answer: Answer) -> Answer:
+        """« Je suis élue dans une commune de 60 000 habitants, on vient de lancer la démarche : à quoi
+        sert un SPASER ? »: the context before the last sentence can outweigh the question itself.
+        The last sentence answers the whole when it names a domain term of its own (« ça »,
+        « là-dessus » refer back to the context) and is, alone, more surely answered than the whole."""
+        if answer.entry is None or not answer.question.rstrip().endswith("?"):
+            return answer
+        parts = [part for part in _SENTENCES.split(answer.question) if len(tokenize(part)) >= 2]
+        if len(parts) < 2 or not self.knowledge.query_terms(parts[-1]).keys() & self.knowledge.analyzer.domain_terms:
+            return answer
+        last = self.knowledge.answer(parts[-1])
+        if last.entry is None or last.entry.kind is EntryKind.OUT_OF_SCOPE:
+            return answer
+        surely = last.confidence >= self.knowledge.threshold and last.confidence > answer.confidence
+        return replace(last, question=answer.question) if surely else answer
 
     def _intent_of_a_clause(self, text: str, reading: Reading, least: int = DILUTED_LENGTH) -> tuple[float, Intent] | None:
         """« Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs sont en retard, pour… »:

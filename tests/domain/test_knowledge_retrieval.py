@@ -356,3 +356,41 @@ def test_of_two_close_entries_the_one_whose_phrasings_name_the_rarer_word_comes_
         analyzer=Analyzer(Lexicon(synonym_groups=(), domain_terms=())),
     )
     assert base.answer("les comités selon la loi").entry.id == "frequence"
+
+
+
+def _committees_base() -> KnowledgeBase:
+    """A base about the copil: every entry names it, so it is the subject of the whole base."""
+    lexicon = Lexicon(
+        synonym_groups=(SynonymGroup("copil", ("comité de pilotage",)),),
+        domain_terms=("copil", "direction"),
+    )
+    return KnowledgeBase(
+        [
+            _entry("members", "Qui siège au copil ?", "Les élus et la direction siègent au comité de pilotage."),
+            _entry("often", "Tous les combien réunir le copil ?", "Le copil se réunit deux fois par an."),
+            _entry("minutes", "Qui rédige le compte rendu du copil ?", "La direction des achats, après le copil."),
+            _entry("cotech", "Qui siège au cotech ?", "Les services siègent au comité technique."),
+        ],
+        analyzer=Analyzer(lexicon),
+    )
+
+
+def test_a_question_on_the_subject_diluted_by_its_context_is_answered_on_three_shared_terms() -> None:
+    base = _committees_base()
+    question = "Le maire hésite encore : les élus siègent-ils au copil ?"
+    first = base.rank(base.query_terms(question))[0]
+    assert first.coverage < 0.35  # below what coverage alone or with word pieces accepts
+    assert base.answer(question).entry.id == "members"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Le maire hésite, la trésorière aussi : les élus viennent-ils au copil ?",  # two shared terms
+        "Le maire hésite, la trésorière aussi : les élus siègent-ils à la direction ?",  # not the subject
+    ],
+)
+def test_a_diluted_question_needs_the_base_subject_and_three_shared_terms(question: str) -> None:
+    answer = _committees_base().answer(question)
+    assert answer.entry is None and answer.ranked_first.id == "members"
