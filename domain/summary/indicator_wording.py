@@ -161,7 +161,7 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     snapshot = line.snapshot
     if snapshot.target is None:
         return "sans cible"
-    target = f"{line.show(snapshot.target)}{_per_period(line)} en {snapshot.target_year}"
+    target = f"{line.show(snapshot.target)}{per_period_text(line)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
     return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
@@ -170,7 +170,7 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
 _PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " par trimestre"}
 
 
-def _per_period(line: IndicatorLine) -> str:
+def per_period_text(line: IndicatorLine) -> str:
     """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
     value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
     read as a year's; a share, a delay or a count already per something (« repas végétariens par
