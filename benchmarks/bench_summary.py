@@ -146,14 +146,14 @@ def main() -> None:
         )
 
     def card_data():
-        return summary_card_content(summary(), chart_url="https://bot.example.org/summary/chart/TOKEN.png")
+        return summary_card_content(summary())
 
     def detail_card():
         return summary_detail_card_content(summary())
 
     def with_chart():
         result = summary()
-        summary_card_content(result, chart_url="https://bot.example.org/summary/chart/TOKEN.png")
+        summary_card_content(result)
         return card_chart_png(result)
 
     def full_chart():
@@ -170,7 +170,7 @@ def main() -> None:
         p50, p99 = measure(function, runs)
         print(f"{name:<52}{p50:>10.1f}{p99:>10.1f}")
     result = summary()
-    card = summary_card_content(result, chart_url="https://bot.example.org/summary/chart/TOKEN.png")
+    card = summary_card_content(result)
     card_png = card_chart_png(result)
     png = summary_chart_png(result)
     print(f"Carte : {card_size(card)} octets ; graphique de la carte : {len(card_png)} octets ; "

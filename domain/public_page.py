@@ -22,7 +22,7 @@ from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
 from domain.indicators.units import Unit, format_number, format_value
-from domain.summary.indicator_wording import shown_number
+from domain.summary.indicator_wording import per_period_text, shown_number
 from domain.summary.model import IndicatorLine, Status
 from domain.text import upper_first
 
@@ -60,6 +60,8 @@ class PublicIndicator:
     counted_noun: str = ""
     due_period: str | None = None
     """The period due today: a value older than it is stale (« Valeur pour l’année 2025 pas encore disponible »)."""
+    per_period: str = ""
+    """« par trimestre » for the target of a quarterly amount, as the card and the report say it."""
 
     def shown(self, number: Decimal | None) -> str:
         return "—" if number is None else format_value(number, self.unit, self.counted_noun)
@@ -107,6 +109,7 @@ def public_indicators(
                 note=note,
                 counted_noun=snapshot.counted_noun,
                 due_period=line.due_period.code if line.is_stale else None,
+                per_period=per_period_text(line).strip(),
             )
         )
     return tuple(indicators)
@@ -170,7 +173,11 @@ def public_page_html(page: PublicSpaser) -> str:
         if page.sections:
             parts.append("<ul>" + "".join(f"<li>{escape(title)}</li>" for title in page.sections) + "</ul>")
     else:
-        parts.append("<p>Le document du SPASER adopté sera publié ici prochainement.</p>")
+        # No promise of a date: the lead has not attached the adopted document to the assistant yet.
+        parts.append(
+            "<p>Le document du SPASER adopté n’a pas encore été ajouté à cette page. Vous pouvez le demander à "
+            "l’éditeur de la page, indiqué en bas de page.</p>"
+        )
     parts += ["</section>", '<section aria-labelledby="indicateurs">', '<h2 id="indicateurs">Indicateurs de suivi</h2>']
     parts.append(
         "<p>Pour chaque indicateur : sa dernière valeur pour l’organisme, sa cible et la progression depuis la valeur "
@@ -238,7 +245,8 @@ def _value_cell(indicator: PublicIndicator) -> str:
 def _target_cell(indicator: PublicIndicator) -> str:
     if indicator.target is None:
         return "Sans cible"  # as the status next to it (reader 1, C4)
-    return f"{escape(indicator.shown(indicator.target))} en {indicator.target_year}"
+    per_period = f" {indicator.per_period}" if indicator.per_period else ""
+    return f"{escape(indicator.shown(indicator.target))}{per_period} en {indicator.target_year}"
 
 
 def _progress_cell(indicator: PublicIndicator) -> str:

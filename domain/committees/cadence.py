@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_day_fr, load_timezone, require_aware
+from domain.clock import DEFAULT_TIMEZONE, SchedulingError, format_date_fr, load_timezone, require_aware
 from domain.text import agreed, counted
 
 
@@ -203,12 +203,24 @@ def _resolve_type(
 
 
 def _meetings_phrase(count: int, window: CadenceWindow) -> str:
+    """« aucune réunion au cours des 12 derniers mois », « 5 réunions prévues dans les 12 prochains
+    mois »: a past meeting still « planned » counts as held (see `check_cadence`)."""
     meetings = "aucune réunion" if count == 0 else counted(count, "réunion")
     if window is CadenceWindow.COMING:
         return f"{meetings} {agreed(count, 'prévue', 'prévues')} dans les 12 prochains mois"
-    # « enregistrée dans l’assistant »: a meeting held but never entered is not counted, and the
-    # catalogue may count committees too (« 3 comités techniques en 2025 »).
-    return f"{meetings} {agreed(count, 'enregistrée', 'enregistrées')} dans l’assistant au cours des 12 derniers mois"
+    return f"{meetings} au cours des 12 derniers mois"
+
+
+def rhythm_name(committee_type: CommitteeType) -> str:
+    """« le rythme conseillé pour suivre un SPASER » (the founding text's advice: « la cadence
+    recommandée » left readers asking by whom), « le rythme retenu par l’organisme » for a range the
+    lead set."""
+    return "le rythme conseillé pour suivre un SPASER" if committee_type.is_recommended else "le rythme retenu par l’organisme"
+
+
+def range_clause(committee_type: CommitteeType) -> str:
+    """« le rythme conseillé pour suivre un SPASER est de 3 à 4 par an »."""
+    return f"{rhythm_name(committee_type)} est {committee_type.range_with_preposition()}"
 
 
 def check_cadence(
@@ -267,19 +279,26 @@ def check_cadence(
     return warnings
 
 
-def merged_cadence_message(committee_type: CommitteeType, warnings: Sequence[CadenceWarning]) -> str:
-    """One sentence for a committee's warnings (past and coming 12 months), as read in a summary:
-    « Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni
-    prévue dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an. »; when
-    only the past is off and a meeting is planned: « … ; le prochain est prévu le 12 janvier 2027. »"""
+def merged_cadence_message(
+    committee_type: CommitteeType, warnings: Sequence[CadenceWarning], counted_by: str | None = None
+) -> str:
+    """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
+    summary: « Comité technique : aucune réunion au cours des 12 derniers mois ni prévue dans les 12
+    prochains mois, alors que le rythme conseillé pour suivre un SPASER est de 3 à 4 par an. »; when
+    only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
+    2027. ». `counted_by` (« 3 tenus en 2025 d’après l’indicateur IND-14 ») tells the past instead."""
     by_window = {warning.window: warning for warning in warnings if warning.kind is committee_type.kind}
     past, coming = by_window.get(CadenceWindow.PAST), by_window.get(CadenceWindow.COMING)
-    if past and coming and past.count == coming.count == 0:
-        facts = "aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue dans les 12 prochains mois"
+    if counted_by:
+        facts = counted_by + (f" ; {_meetings_phrase(coming.count, coming.window)}" if coming else "")
+    elif past and coming and past.count == coming.count == 0:
+        facts = "aucune réunion au cours des 12 derniers mois ni prévue dans les 12 prochains mois"
     else:
         facts = " et ".join(_meetings_phrase(warning.count, warning.window) for warning in (past, coming) if warning)
-    planned = f" ; le prochain est prévu le {format_day_fr(past.next_planned)}" if past and past.next_planned and not coming else ""
-    return f"{committee_type.label} : {facts}, alors que {committee_type.cadence_clause()}{planned}."
+    planned = ""
+    if past and past.next_planned and not coming:
+        planned = f" ; la prochaine est prévue le {format_date_fr(past.next_planned)}"
+    return f"{committee_type.label} : {facts}, alors que {range_clause(committee_type)}{planned}."
 
 
 def committee_type_of(warning: CadenceWarning) -> CommitteeType:
@@ -292,15 +311,14 @@ def cadence_sentence(
     committee_type: CommitteeType, warnings: Sequence[CadenceWarning], counted_by: str | None = None
 ) -> str | None:
     """The one sentence a summary and the cadence check say about a committee whose cadence is off,
-    None when it is kept. `counted_by` (« les réunions tenues sont comptées par l’indicateur IND-14
-    (3 en 2025) ») when an indicator counts its meetings: the meetings held are that indicator's to
-    tell, so only the coming 12 months are checked (« aucune réunion enregistrée » next to « 3
-    comités techniques en 2025 » would read as a contradiction)."""
+    None when it is kept. `counted_by` (« 3 tenus en 2025 d’après l’indicateur IND-14 ») when an
+    indicator counts its meetings: the meetings held are that indicator's to tell, so only the coming
+    12 months are checked (« aucune réunion » next to « 3 comités techniques en 2025 » would read as a
+    contradiction)."""
     kept = [
         warning for warning in warnings
         if warning.kind is committee_type.kind and not (counted_by and warning.window is CadenceWindow.PAST)
     ]
     if not kept:
         return None
-    sentence = merged_cadence_message(committee_type, kept)
-    return f"{sentence[:-1]} ; {counted_by}." if counted_by else sentence
+    return merged_cadence_message(committee_type, kept, counted_by)

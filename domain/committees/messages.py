@@ -16,9 +16,9 @@ from domain.committees.cadence import (
     CadenceWarning,
     CommitteeKind,
     CommitteeType,
-    cadence_name,
     cadence_sentence,
     committee_type_of,
+    rhythm_name,
 )
 from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
@@ -244,7 +244,7 @@ def cadence_lines(
         if alert:
             lines.append(f"⚠ {alert}")
         elif kind in types:
-            kept = f"{cadence_name([committee_type])}, {committee_type.range_with_preposition()}, est respectée"
+            kept = f"{rhythm_name(committee_type)}, {committee_type.range_with_preposition()}, est respecté"
             if counted:
                 lines.append(f"✅ {committee_type.label} : {kept} dans les 12 prochains mois ; {counted}.")
             else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import not_reported_headings
 from domain.summary.model import IndicatorLine, Status, Summary
-from domain.text import agreed, as_sentence, counted
+from domain.text import agreed, as_sentence, counted, counted_in_words
 
 MAX_LINES = 15
 
@@ -19,7 +19,9 @@ def late_answer(summary: Summary) -> str:
         return f"Aucun indicateur en retard ni manquant — {scope}. 👍"
     parts = [f"**Indicateurs à surveiller** — {scope}"]
     if late:
-        parts.append(f"{agreed(len(late), 'Indicateur en retard sur sa trajectoire', 'Indicateurs en retard sur leur trajectoire')} ({len(late)}) :")
+        # A sentence, not « Indicateurs en retard sur leur trajectoire (4) : » (reader 7, C35).
+        parts.append(f"{counted_in_words(len(late), 'indicateur')} {agreed(len(late), 'est', 'sont')} en retard sur "
+                     f"{agreed(len(late), 'sa trajectoire', 'leur trajectoire')}\u00a0:")
         parts += _listed(late, indicator_wording.late_text)
     if missing:
         parts.append(f"{agreed(len(missing), *not_reported_headings(missing))} ({len(missing)}) :")

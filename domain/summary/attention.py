@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
-from domain.indicators.units import Unit
+from domain.indicators.units import format_number
 from domain.summary import indicator_wording, wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
-from domain.text import counted, fold, joined
+from domain.text import agreed, counted, fold, joined
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
@@ -135,23 +135,32 @@ def cadence_alerts(summary: Summary) -> tuple[str, ...]:
 
 
 def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
-    """Per committee whose meetings an indicator counts: « les réunions tenues sont comptées par
-    l’indicateur IND-14 (3 en 2025) », for `cadence_sentence`."""
+    """Per committee whose meetings an indicator counts: « 3 tenus en 2025 d’après l’indicateur
+    IND-14, en retard sur la cible de 4 par an fixée par le SPASER », for `cadence_sentence`: 3
+    late next to « 3 à 4 par an conseillés » read as a contradiction without the SPASER's own target."""
     clauses = {}
     for kind in CommitteeKind:
         counting = _counting_indicator(summary, kind)
         if counting is not None:
-            clauses[kind] = (
-                f"les réunions tenues sont comptées par l’indicateur {counting.code} "
-                f"({indicator_wording.value_text(counting)})"
-            )
+            clauses[kind] = _held_text(counting)
+            if counting.status is Status.LATE and counting.snapshot.target is not None:
+                target = format_number(counting.snapshot.target)
+                clauses[kind] += f", en retard sur la cible de {target} par an fixée par le SPASER"
     return clauses
+
+
+def _held_text(line: IndicatorLine) -> str:
+    """« 3 tenus en 2025 d’après l’indicateur IND-14 »: the committees held, as the indicator counts
+    them; « indicateur IND-14, aucune valeur saisie » when it has none for the period due."""
+    if line.latest_value is None or line.latest_period is None or line.is_stale:
+        return f"indicateur {line.code}, {indicator_wording.value_text(line)}"
+    held = agreed(int(line.latest_value), "tenu", "tenus")
+    return f"{format_number(line.latest_value)} {held} {line.latest_period.in_sentence()} d’après l’indicateur {line.code}"
 
 
 def _counting_indicator(summary: Summary, kind: CommitteeKind) -> IndicatorLine | None:
     """The indicator that counts this committee's meetings (a count whose label names the committee)."""
     for line in summary.lines:
-        label = fold(line.label)
-        if line.unit is Unit.COUNT and "comit" in label and committee_kind_in(label) is kind:
+        if indicator_wording.counts_committees(line) and committee_kind_in(fold(line.label)) is kind:
             return line
     return None

@@ -1,9 +1,9 @@
 """The summary as Adaptive Cards (1.5): a compact one an élu·e reads in ten seconds, and the
 detail on demand.
 
-- **Compact** (« synthèse »): headline counts per status, the chart (when the bot serves it), the
-  few points that need attention (late indicators first, then those not reported for the period
-  due), one line on the reports and the next meeting, and a « Voir le détail » button.
+- **Compact** (« synthèse »): headline counts per status and a line with the total, the decisions
+  to take, the few points that need attention (late indicators first, then those not reported for
+  the period due), one line on the reports and the next meeting, and a « Voir le détail » button.
 - **Detail** (« synthèse détaillée », or the button): one row per indicator grouped by axis,
   reporting completeness, next meetings, warnings, how to read it.
 
@@ -52,7 +52,7 @@ MAX_DIRECTORATE_NAME_CHARACTERS = 40
 """Names are cut only when the detail card with full names would pass `max_bytes`."""
 MAX_ATTENTION_ITEMS = 3
 DETAIL_BUTTON = "Voir le détail"
-CHART_ALT_TEXT = "Graphique : avancement des indicateurs vers leur cible"
+DECISIONS_HEADING = "Décisions à prendre"
 
 WARNING_COLOR = "Attention"
 """⚠ texts are red (`Attention`) like the broadcast preview's: Teams' yellow `Warning` is hard to
@@ -78,37 +78,37 @@ def card_size(content: dict[str, Any]) -> int:
 def summary_card_content(
     summary: Summary,
     *,
-    chart_url: str | None = None,
     timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
     extra_actions: Sequence[dict] = (),
 ) -> dict[str, Any]:
-    """The compact card, read in ten seconds: counts, the few points that need attention, the
-    reports and the next meeting, then the chart (24 small bars before the points pushed them below
-    the fold), « Voir le détail »."""
+    """The compact card, read in ten seconds: counts and one line with the total, the decisions to
+    take, the few points that need attention, the reports and the next meeting, « Voir le détail ».
+    No chart: at card width its 24 labels were about 7 pixels high (reader 7); it is in the report."""
     body: list[dict[str, Any]] = _title(summary, wording.TITLE)
     empty = wording.empty_text(summary)
     if empty:
         body.append(_text(f"⚠ {empty}", color=WARNING_COLOR))
     else:
         body.append(_headline(summary))
+        body.append(_text(wording.overview_text(summary), weight="Bolder", spacing="Small"))
+        body.extend(_decisions(summary))
         body.append(_attention(summary))
     body.append(_status_line(summary, timezone))
-    if chart_url and not empty:
-        body.append(
-            {
-                "type": "Image",
-                "url": chart_url,
-                "altText": CHART_ALT_TEXT,
-                "size": "Stretch",
-                "spacing": "Medium",
-                "msTeams": {"allowExpand": True},
-            }
-        )
     actions: list[dict[str, Any]] = []
     if summary.lines:
         detail = summary_command(summary.axis_filter, summary.directorate_filter, detail=True)
         actions.append(im_back(DETAIL_BUTTON, detail))
     return _card(body, actions + _actions(summary, detail=False) + list(extra_actions))
+
+
+def _decisions(summary: Summary) -> list[dict[str, Any]]:
+    """« Décisions à prendre », right after the counts: what the committee is there for (reader 7)."""
+    decisions = attention_points(summary).decisions
+    if not decisions:
+        return []
+    items = [_text(DECISIONS_HEADING, weight="Bolder", size="Medium")]
+    items += [_text(f"• {decision}", size="Small", spacing="Small") for decision in decisions]
+    return [{"type": "Container", "separator": True, "spacing": "Medium", "items": items}]
 
 
 def summary_detail_card_content(
@@ -135,13 +135,13 @@ def summary_fingerprint(
 ) -> str:
     """What a person reads in the summary, in 64 characters: two summaries with the same fingerprint
     show the same figures, statuses, reports and meetings (the compact card's texts and every row of
-    the detail; the chart, whose link is new at each sending, and the buttons left out).
+    the detail; the buttons left out).
 
     `compact`: the compact card already built for this summary (`summary_card_content`, with or
-    without a chart and extra buttons), used instead of building it again; not yet typeset."""
+    without extra buttons), used instead of building it again; not yet typeset."""
     card = summary_card_content(summary, timezone=timezone) if compact is None else compact
     read = [
-        [element for element in card["body"] if element.get("type") != "Image"],
+        card["body"],
         _detail(summary, timezone, (), len(summary.lines), cut_names=False),
     ]
     return hashlib.sha256(json.dumps(read, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.committees.cadence import committee_kind_in
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.units import Unit
+from domain.indicators.units import Unit, format_number
 from domain.summary.model import IndicatorLine, Status, TrendDirection
-from domain.text import NO_BREAK_SPACE, agreed, counted, directorates_text, lower_first, plural_of
+from domain.text import NO_BREAK_SPACE, agreed, counted, directorates_text, fold, lower_first, plural_of
 
 
 def value_text(line: IndicatorLine) -> str:
@@ -113,35 +114,99 @@ def weighting_text(line: IndicatorLine) -> str:
 
 def late_text(line: IndicatorLine) -> str:
     """« 1 270 tonnes en 2025, en deçà de la trajectoire, qui prévoit 1 400 tonnes (cible : 2 000 tonnes
-    en 2030) »: where a late indicator stands against its path and its target. Every late line has
-    this shape; a count expected between two whole numbers leaves out « qui prévoit 3 à 4 comités
-    techniques », which 3 would seem to meet: its target gives the figure."""
+    en 2030) »: where a late indicator stands against its path and its target, the same words as the
+    card's line (`detail_text`) without the trend."""
+    return judged_text(line)
+
+
+def judged_text(line: IndicatorLine) -> str:
+    """The value, where it stands against its path and the target, in one sentence: « 10,1 % en 2025,
+    en deçà de la trajectoire, qui prévoit 16,5 % (cible : 25 % en 2028) », « 2 repas végétariens par
+    semaine au 3ᵉ trimestre 2026, cible de 2 en 2027 atteinte ». One kind of figure: « 12 % du chemin
+    parcouru vers la cible » next to two values read as a third value."""
     text = value_text(line)
-    if line.expected_value is not None:
-        below = "au-dessus" if line.snapshot.direction is ImprovementDirection.DOWN else "en deçà"
-        text += f"{',' if ';' not in text else NO_BREAK_SPACE + ';'} {below} de la trajectoire"
-        if not _between_counts(line):
-            text += f", qui prévoit {expected_text(line)}"
-        if line.snapshot.target is not None and line.target_note is None:
-            text += f" ({target_text(line)})"
-    return text
+    joint = f"{NO_BREAK_SPACE};" if ";" in text else ","
+    if line.target_note is not None or line.is_stale or line.snapshot.target is None:
+        return f"{text} · {target_text(line)}" if line.target_note is not None or line.is_stale else text
+    if line.progress_percent is not None and line.progress_percent >= 100:
+        reached = "dépassée" if line.progress_percent > 100 else "atteinte"
+        return f"{text}{joint} {_target_named(line)} {reached}"
+    path = path_text(line)
+    if not path:
+        return f"{text}, {target_text(line, joined_to_value=True)}"
+    return f"{text}{joint} {path} ({target_label(line)}{NO_BREAK_SPACE}: {_target_figure(line)})"
 
 
-def _between_counts(line: IndicatorLine) -> bool:
-    """A count of whole things expected between two whole numbers (3,5 comités techniques)."""
-    expected = line.expected_value
-    return (
-        expected is not None and _whole_count(line) and abs(expected) < 100
-        and expected != expected.to_integral_value()
-    )
+def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
+    """Where the value stands against its path: « en deçà de la trajectoire, qui prévoit 16,5 % »,
+    « légèrement en deçà de la trajectoire, qui prévoit 981 280 €, écart toléré » (on track within the
+    tolerance, whatever the indicator: one rule), « en avance sur la trajectoire, qui prévoit 25 % »;
+    « cible dépassée » past the target. `with_period`: « … qui prévoit 25 % au 1er semestre 2026 »,
+    in a table whose value is in another column."""
+    if line.progress_percent is not None and line.progress_percent >= 100:
+        return "cible dépassée" if line.progress_percent > 100 else "cible atteinte"
+    if line.expected_value is None or line.latest_value is None or line.status is Status.ACHIEVED:
+        return ""
+    down = line.snapshot.direction is ImprovementDirection.DOWN
+    below = "au-dessus" if down else "en deçà"
+    expected = f", qui prévoit {expected_text(line)}"
+    if with_period:
+        expected += f" {_measured_period(line.latest_period)}"
+    if line.status is Status.LATE:
+        return f"{below} de la trajectoire{expected}"
+    if within_tolerance(line):
+        return f"légèrement {below} de la trajectoire{expected}, écart toléré"
+    if line.latest_value == line.expected_value:
+        return f"sur la trajectoire{expected}"
+    return f"en avance sur la trajectoire{expected}"
+
+
+def within_tolerance(line: IndicatorLine) -> bool:
+    """On track although behind its path: less than the tolerance (1 % of the target) behind, or
+    behind by less than the rounding of the percentages shown. Said the same way for every indicator
+    (reader 7: IND-04 said « toléré », IND-26, as far behind, « toujours sur la trajectoire »)."""
+    if line.status is not Status.ON_TRACK or line.expected_value is None or line.latest_value is None:
+        return False
+    if line.snapshot.direction is ImprovementDirection.DOWN:
+        return line.latest_value > line.expected_value
+    return line.latest_value < line.expected_value
+
+
+def target_label(line: IndicatorLine) -> str:
+    """« cible », or « cible fixée par le SPASER » for the indicator that counts committees: 3 late
+    next to « 3 à 4 par an conseillés » read as a contradiction without whose target it is."""
+    return "cible fixée par le SPASER" if counts_committees(line) else "cible"
+
+
+def counts_committees(line: IndicatorLine) -> bool:
+    """A count whose label names a committee (« Comités techniques SPASER tenus dans l’année »)."""
+    label = fold(line.label)
+    return line.unit is Unit.COUNT and "comit" in label and committee_kind_in(label) is not None
+
+
+def _target_figure(line: IndicatorLine) -> str:
+    """« 25 % en 2028 », « 4 par an en 2026 »: the target after the value, a count without its noun
+    (« 2 repas végétariens par semaine …, cible de 2 repas végétariens par semaine » repeated it)."""
+    target = line.snapshot.target
+    if line.unit is Unit.COUNT:
+        shown = format_number(target)
+        per = " par an" if counts_committees(line) and line.snapshot.frequency is Frequency.ANNUAL else ""
+        return f"{shown}{per}{per_period_text(line)} en {line.snapshot.target_year}"
+    return f"{line.show(target)}{per_period_text(line)} en {line.snapshot.target_year}"
+
+
+def _target_named(line: IndicatorLine) -> str:
+    """« cible de 30 % en 2028 », « cible fixée par le SPASER de 4 par an en 2026 »."""
+    return f"{target_label(line)} de {_target_figure(line)}"
 
 
 def expected_text(line: IndicatorLine) -> str:
-    """The value expected on the path, rounded like the values (a whole number past 100 or for a
-    count, one decimal place otherwise) unless the rounding would make it read as the target or as
-    the value. `late_text` never asks it for a count between two whole numbers (`_between_counts`)."""
+    """The value expected on the path, rounded like the values (a whole number past 100, one decimal
+    place otherwise: « 3,5 comités techniques », « 4,9 marchés réservés »: reader 7 asked for the
+    value every other line gives, not « 37 % du chemin ») unless the rounding would make it read as
+    the target or as the value."""
     expected = line.expected_value
-    places = 0 if abs(expected) >= 100 or line.unit is Unit.COUNT else 1
+    places = 0 if abs(expected) >= 100 else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
         if not any(other is not None and rounded == other != expected
@@ -161,16 +226,16 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     snapshot = line.snapshot
     if snapshot.target is None:
         return "sans cible"
-    target = f"{line.show(snapshot.target)}{_per_period(line)} en {snapshot.target_year}"
+    target = f"{line.show(snapshot.target)}{per_period_text(line)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
-    return f"pour une cible de {target}" if joined_to_value else f"cible : {target}"
+    return f"pour une cible de {target}" if joined_to_value else f"{target_label(line)} : {target}"
 
 
 _PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " par trimestre"}
 
 
-def _per_period(line: IndicatorLine) -> str:
+def per_period_text(line: IndicatorLine) -> str:
     """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
     value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
     read as a year's; a share, a delay or a count already per something (« repas végétariens par
@@ -185,7 +250,8 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
     for an indicator with a target, whether that is the way of the objective (« à l’inverse de
     l’objectif »); without a target, the way only. The status says whether the pace is enough."""
     trend = line.trend
-    if trend is None:
+    if trend is None or line.is_stale:
+        # Reader 7, C47: « Non renseigné » next to « ↑ en hausse, dans le bon sens » told of an old change.
         return ""
     if trend.direction is TrendDirection.FLAT:
         way = "stable"
@@ -199,12 +265,13 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
     if trend.improved is not None and line.snapshot.target is not None:
         if trend.improved and line.status is Status.LATE:
             # « dans le bon sens » next to « En retard » read as a contradiction.
-            text += ", mais trop lentement pour la trajectoire"
+            text += ", mais trop lentement"
         elif trend.improved:
             text += ", dans le bon sens"
         elif line.status is Status.ON_TRACK:
-            # « à l’inverse de l’objectif » next to « En bonne voie » read as a contradiction.
-            text += ", mais toujours sur la trajectoire"
+            # « à l’inverse de l’objectif » next to « En bonne voie » read as a contradiction; « toujours
+            # sur la trajectoire » was false for a value just behind it (within the tolerance).
+            text += ", mais toujours en bonne voie"
         elif line.status is Status.ACHIEVED:
             text += ", mais la cible reste atteinte"
         else:
@@ -213,29 +280,11 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
 
 
 def progress_text(line: IndicatorLine) -> str:
-    """« 12 % du chemin parcouru vers la cible (la trajectoire prévoit 16,5 % pour 2025) »: how much of the way from the
-    baseline to the target is covered, never « avancement de 12 % », which reads like the value; past
-    the target, « cible dépassée » rather than « 204 % ». The card and the report read the same."""
-    if line.progress_percent is None:
-        return ""
-    if line.progress_percent >= 100:
-        return "cible dépassée" if line.progress_percent > 100 else "cible atteinte"
-    text = f"{percent_text(line.progress_percent)} du chemin parcouru vers la cible"
-    if line.status is not Status.ACHIEVED and line.expected_progress_percent is not None:
-        expected = round(line.expected_progress_percent)
-        within = ""
-        if line.status is Status.ON_TRACK and round(line.progress_percent) < expected:
-            within = " ; écart inférieur à 1 % de la cible, donc toléré"
-        text += f" (la trajectoire prévoit {_expected_on_path(line, expected)} {_measured_period(line.latest_period)}{within})"
-    return text
-
-
-def _expected_on_path(line: IndicatorLine, expected_percent: int) -> str:
-    """« 19,8 % » (the value the path expects, as the late lines say it), or « 15 % du chemin » for
-    a count expected between two whole numbers: « 15 % attendus » read as an expected value."""
-    if line.expected_value is None or _between_counts(line):
-        return f"{percent_text(expected_percent)} du chemin"
-    return expected_text(line)
+    """The report's « Avancement » cell: where the value stands against its path, with the period
+    the path is computed for (« en deçà de la trajectoire, qui prévoit 16,5 % pour 2025 »), or
+    « cible dépassée »; never « 12 % du chemin parcouru », a third kind of percentage next to the
+    value and the target."""
+    return path_text(line, with_period=True)
 
 
 def _measured_period(period: Period | None) -> str:
@@ -247,15 +296,9 @@ def _measured_period(period: Period | None) -> str:
 
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
-    """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026,
-    pour une cible de 38 % en 2026 · 50 % du chemin parcouru vers la cible (la trajectoire prévoit 21,4 % au
-    2ᵉ trimestre 2026) · ↑ en hausse »."""
-    head = value_text(line)
-    if line.target_note is None and not line.is_stale:
-        head = f"{head}, {target_text(line, joined_to_value=True)}"
-    else:
-        head = f"{head} · {target_text(line)}"
-    parts = [head, progress_text(line), trend_text(line, with_period=not compact)]
+    """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026, en
+    deçà de la trajectoire, qui prévoit 21,4 % (cible : 38 % en 2026) · ↑ en hausse »."""
+    parts = [judged_text(line), trend_text(line, with_period=not compact)]
     return " · ".join(part for part in parts if part)
 
 

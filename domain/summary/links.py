@@ -11,10 +11,8 @@ from domain.summary.card import MAX_CARD_BYTES, summary_card_content, summary_de
 from domain.summary.documents import DEFAULT_PREFIX, ExportFormat, resource_id
 from domain.summary.model import Summary
 from domain.summary.request import SummaryRequest
-from domain.summary.tokens import MAX_LIFETIME, DownloadTokens
+from domain.summary.tokens import DownloadTokens
 
-CHART_LINK_LIFETIME = MAX_LIFETIME
-"""The chart stays visible in the card for a week (a COPIL digest goes out at J-7)."""
 EXPORT_FORMATS = (ExportFormat.PDF, ExportFormat.HTML, ExportFormat.CSV, ExportFormat.XLSX)
 EXPORT_BUTTONS = {
     ExportFormat.PDF: "Rapport PDF",
@@ -60,14 +58,7 @@ class SummaryLinks:
             return summary_detail_card_content(
                 summary, timezone=self._timezone, extra_actions=exports, max_bytes=max_bytes
             )
-        request = SummaryRequest(axis=summary.axis_filter, directorate=summary.directorate_filter)
-        chart_url, _ = self.link(person_id, ExportFormat.CHART, request, CHART_LINK_LIFETIME)
-        return summary_card_content(
-            summary,
-            chart_url=chart_url if summary.lines else None,
-            timezone=self._timezone,
-            extra_actions=exports,
-        )
+        return summary_card_content(summary, timezone=self._timezone, extra_actions=exports)
 
     @staticmethod
     def _export_actions(summary: Summary) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.legal_limits import LegalLimit
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
 from domain.indicators.sources import ValueSource, comment_with_source
-from domain.indicators.units import Unit, format_value
+from domain.indicators.units import Unit, format_number, format_value
 from domain.people import Role
 from domain.summary.organisation import Organisation
 from domain.text import directorate_title, one_line
@@ -401,7 +401,12 @@ class IndicatorLine:
         return self.snapshot.unit
 
     def show(self, value: Decimal) -> str:
-        """A value of this indicator, with its unit or what it counts (« 2 repas végétariens »)."""
+        """A value of this indicator, with its unit or what it counts (« 2 repas végétariens »); a round
+        amount of millions in words (« 1,2 million d’euros »: « 1 200 000 € » is counted digit by digit)."""
+        if self.snapshot.unit is Unit.EURO and abs(value) >= _MILLION and (value / _MILLION * 100) % 1 == 0:
+            millions = (value / _MILLION).normalize()
+            noun = "million" if abs(millions) < 2 else "millions"
+            return f"{format_number(millions)} {noun} d’euros"
         return format_value(value, self.snapshot.unit, self.snapshot.counted_noun)
 
     @property
@@ -415,6 +420,9 @@ class IndicatorLine:
     @property
     def is_partial(self) -> bool:
         return self.latest_period is not None and self.reporting_count < self.responsible_count
+
+
+_MILLION = Decimal(1_000_000)
 
 
 @dataclass(frozen=True)

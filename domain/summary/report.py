@@ -51,6 +51,8 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
     """The first page's groups, each cut to `MAX_ATTENTION_LINES` items; empty groups left out."""
     points = attention_points(summary)
     groups = [
+        # First, right after the counts: what the committee is there to decide (reader 7, B19).
+        _group(("Décisions à prendre", "Décisions à prendre"), list(points.decisions), counted=False),
         _group(
             ("Indicateur hors limite légale", "Indicateurs hors limite légale"),
             [f"{line.code} {wording.short_title(line)} — {indicator_wording.legal_text(line)}" for line in points.outside_law],
@@ -75,7 +77,6 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
              for row in points.directorates_behind],
         ),
         _group(("Rythme des comités", "Rythme des comités"), list(points.cadence), counted=False),
-        _group(("Décisions à prendre", "Décisions à prendre"), list(points.decisions), counted=False),
     ]
     return [group for group in groups if group.items]
 
@@ -121,10 +122,11 @@ def logo_alt(organisation_name: str | None) -> str:
 
 
 def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
-    """The directorates of the « Saisies attendues » table in alphabetical order of what is printed
-    (« Direction de la commande publique (DCP) »), collated as in a French index: a reader looks one up
-    there; the first page lists those behind, the least up to date first."""
-    return sorted_names(summary.completeness, key=lambda row: row.directorate.sort_name)
+    """The directorates of the « Saisies attendues » table: those with indicators still to enter first
+    (reader 7: the order read as random), then the others, each group in alphabetical order of what is
+    printed (« Direction de la commande publique (DCP) »), collated as in a French index."""
+    by_name = sorted_names(summary.completeness, key=lambda row: row.directorate.sort_name)
+    return sorted(by_name, key=lambda row: row.is_complete or row.expected == 0)
 
 
 def indicator_order(line: IndicatorLine) -> tuple:
@@ -152,9 +154,9 @@ def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[st
 COMPUTED_SOURCES_HEADING = "Sources des calculs automatiques"
 COMPUTED_SOURCES_INTRO = (
     "Ces valeurs sont calculées à partir des marchés notifiés que l’organisme publie dans les données essentielles "
-    "de la commande publique (DECP), pour chaque marché de 40 000 € HT ou plus : elles ne comptent pas les marchés "
-    "plus petits, qu’un indicateur saisi par les directions sur le même sujet peut inclure (le nombre de marchés "
-    "réservés, par exemple)."
+    "de la commande publique (DECP), pour chaque marché de 40 000 € HT ou plus. Les marchés de moins de "
+    "40 000 € HT n’y figurent pas ; un indicateur saisi par les directions (le nombre de marchés réservés, par "
+    "exemple) peut, lui, les compter."
 )
 
 
@@ -261,7 +263,8 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
     parts.extend(_html_comments(summary))
     parts.extend(_html_computed(summary))
     if summary.lines:
-        parts.append(f'<div class="subtle small"><p><b>{escape(wording.RULES_HEADING)}</b></p>')
+        # In the body's size and colour: small grey type read as fine print (reader 7, C54).
+        parts.append(f"<div><h2>{escape(wording.RULES_HEADING)}</h2>")
         parts.append(html_list([escape(rule) for rule in wording.rules_items(summary)]))
         parts.append("</div>")
     parts.append(f'<p class="subtle small">Document produit le {escape(format_date_fr(summary.today))}.</p>')

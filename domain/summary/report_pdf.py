@@ -111,12 +111,11 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
     _comments(pdf, summary)
     _computed(pdf, summary)
     if summary.lines:
-        pdf.ln(3)
-        pdf.set_font(_PDF_FONT, "I", 7.5)
-        pdf.set_text_color(97, 97, 97)
-        _paragraph(pdf, wording.RULES_HEADING, 3.8)
+        # A heading and the body's size and colour: small grey italics read as fine print (reader 7, C54).
+        _heading(pdf, wording.RULES_HEADING, keep=20)
+        pdf.set_font(_PDF_FONT, "", 9)
         for rule in listed(wording.rules_items(summary)):
-            _paragraph(pdf, rule, 3.8)
+            _paragraph(pdf, rule, 5)
     return bytes(pdf.output())
 
 

@@ -101,9 +101,9 @@ def _aggregation_rule(rule: AggregationRule, lines: list[IndicatorLine]) -> str:
 
 
 CARD_RULES_TEXT = (
-    "Le statut compare la valeur à une progression régulière entre la valeur de référence et la cible (un écart "
-    "de moins de 1 % de la cible est toléré) ; une valeur plus ancienne que la période à renseigner compte comme "
-    "non renseignée. Règles détaillées : rubrique « Règles de lecture », à la fin du rapport (bouton « Exporter »)."
+    "En bonne voie : au moins au niveau prévu à cette date pour atteindre la cible à temps (à 1 % de la cible "
+    "près) ; en retard : en deçà. Une valeur plus ancienne que la période à renseigner compte comme non "
+    "renseignée. Règles détaillées : rubrique « Règles de lecture », à la fin du rapport (bouton « Exporter »)."
 )
 
 
@@ -187,6 +187,26 @@ def headline_text(summary: Summary) -> str:
     return f"{indicator_count(total)}, dont {joined(listed)}."
 
 
+def overview_text(summary: Summary) -> str:
+    """The card's one-line message under the counters, with the total: « 24 indicateurs : 17 atteints ou
+    en bonne voie, 4 en retard, 1 non renseigné et 2 sans cible. » (reader 7: the counters alone gave
+    no total and no message)."""
+    total = len(summary.lines)
+    if total == 0:
+        return "Aucun indicateur à afficher."
+    counts = summary.status_counts
+    good = counts.get(Status.ACHIEVED, 0) + counts.get(Status.ON_TRACK, 0)
+    outside_law = [
+        f"{counts[Status.OUTSIDE_LEGAL_LIMIT]} {status_count_label(Status.OUTSIDE_LEGAL_LIMIT, counts[Status.OUTSIDE_LEGAL_LIMIT])}"
+    ] if counts.get(Status.OUTSIDE_LEGAL_LIMIT) else []
+    parts = outside_law + ([f"{good} {agreed(good, 'atteint ou en bonne voie', 'atteints ou en bonne voie')}"] if good else [])
+    parts += [
+        f"{counts[status]} {status_count_label(status, counts[status])}"
+        for status in (Status.LATE, Status.NOT_REPORTED, Status.NO_TARGET) if counts.get(status)
+    ]
+    return f"{indicator_count(total)}{NO_BREAK_SPACE}: {joined(parts)}."
+
+
 def completeness_text(row: DirectorateCompleteness) -> str:
     """« 3 sur 10 (30 %) », under a heading that says what is counted (« Indicateurs saisis »);
     « , plus 3 calculés automatiquement » when some of its indicators are computed (from the DECP)."""
@@ -264,13 +284,18 @@ def completeness_headline(summary: Summary) -> str:
         return "Aucun indicateur à saisir en ce moment."
     if len(rows) == 1:
         row = rows[0]
+        code = row.directorate.code
+        if "," in periods or " ou " in periods:  # « pour l’année 2025, le 1er semestre 2026 ou … » (reader 7, B38)
+            periods = " pour sa dernière période"
         if row.reported:
-            text = f"La direction {row.directorate.code} a saisi {counted(row.reported, 'indicateur')} sur {row.expected}{periods}"
+            text = f"La direction {code} a saisi {counted(row.reported, 'indicateur')} sur {row.expected}{periods}"
+            text = text.replace(" pour sa dernière période", " pour leur dernière période")
+        elif row.expected == 1:
+            text = f"La direction {code} n’a pas encore saisi son indicateur{periods}"
         else:
-            theirs = "pas encore saisi son indicateur" if row.expected == 1 else f"encore saisi aucun de ses {row.expected} indicateurs"
-            text = f"La direction {row.directorate.code} n’a {theirs}{periods}"
+            text = f"Aucun des {row.expected} indicateurs de la direction {code} n’est saisi{periods}"
         if row.computed:
-            text += f" ; {counted(row.computed, 'autre est calculé', 'autres sont calculés')} automatiquement"
+            text += f". {upper_first(counted(row.computed, 'autre est calculé', 'autres sont calculés'))} automatiquement"
         return text + "."
     complete = sum(1 for row in rows if row.is_complete)
     others = len(summary.visible_directorates) > len(rows)
@@ -292,8 +317,11 @@ def completeness_headline(summary: Summary) -> str:
 
 
 def _missing_in_short(row: DirectorateCompleteness) -> str:
-    """« IND-07, année 2025 », « IND-04 et IND-06, 3ᵉ trimestre 2026 ; IND-12, année 2026 », or the
-    period alone past `NAMED_REST` codes for it (« année 2025 »: the table below lists them)."""
+    """« IND-07, année 2025 », « IND-04 et IND-06, 3ᵉ trimestre 2026 ; IND-12, année 2026 », or past
+    `NAMED_REST` indicators their count (« 10 indicateurs »: the table below lists them; a list of
+    periods and codes was unreadable at a glance, reader 7)."""
+    if len(row.missing) > NAMED_REST:
+        return indicator_count(len(row.missing))
     parts = []
     for period, codes in _missing_by_period(row):
         parts.append(f"{joined(codes)}, {period.label}" if len(codes) <= NAMED_REST else period.label)

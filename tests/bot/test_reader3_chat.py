@@ -27,7 +27,8 @@ async def test_an_axis_of_the_catalogue_has_no_parenthesis_next_to_another(runti
     lead = demo_person(Role.LEAD)
     social = plain(texts(await talk(lead.aad_object_id, lead.name).say("catalogue axe social")))
 
-    assert "(clauses sociales) · en heures, fréquence trimestrielle · directions DCP et DPB" in social
+    # Reader 7, C43: no aside in brackets, which the short title dropped: one label everywhere.
+    assert "au titre des clauses sociales · en heures, fréquence trimestrielle · directions DCP et DPB" in social
     assert not NESTED.search(social), social
 
 

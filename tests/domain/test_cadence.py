@@ -46,7 +46,7 @@ def test_no_coming_copil_warns_with_the_expected_french_message():
     assert (warning.window, warning.problem, warning.count) == (CadenceWindow.COMING, CadenceProblem.BELOW, 0)
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COPIL], [warning]) == (
         "Comité de pilotage\u00a0: aucune réunion prévue dans les 12\u00a0prochains mois, "
-        "alors que la cadence recommandée est de 1 à 2 par an."
+        "alors que le rythme conseillé pour suivre un SPASER est de 1 à 2 par an."
     )
 
 
@@ -59,7 +59,7 @@ def test_too_many_coming_cotech_warns_above_with_plural_message():
     ]
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
         "Comité technique\u00a0: 5\u00a0réunions prévues dans les 12\u00a0prochains mois, "
-        "alors que la cadence recommandée est de 3 à 4 par an."
+        "alors que le rythme conseillé pour suivre un SPASER est de 3 à 4 par an."
     )
 
 
@@ -80,9 +80,9 @@ def test_past_window_counts_held_and_planned_and_warns_below():
     warnings = check_cadence(CommitteeKind.COTECH, meetings, TODAY, PARIS)
     assert [(w.window, w.problem, w.count) for w in warnings] == [(CadenceWindow.PAST, CadenceProblem.BELOW, 2)]
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
-        # B4: « enregistrées dans l’assistant » (the catalogue may count committees too); B3: the range is a setting.
-        "Comité technique\u00a0: 2\u00a0réunions enregistrées dans l’assistant au cours des 12\u00a0derniers mois, "
-        "alors que la cadence recommandée est de 3 à 4 par an\u00a0; le prochain est prévu le 1er\u00a0juillet\u00a02026."
+        # Reader 7, A5: « le prochain » had no antecedent; B24: « enregistrées dans l’assistant » was jargon.
+        "Comité technique\u00a0: 2\u00a0réunions au cours des 12\u00a0derniers mois, alors que le rythme conseillé "
+        "pour suivre un SPASER est de 3 à 4 par an\u00a0; la prochaine est prévue le mercredi 1er\u00a0juillet\u00a02026."
     )
 
 
@@ -110,14 +110,15 @@ def test_edited_range_is_used_in_the_check_and_the_message():
     meetings = [meeting(2026, 9, 1), meeting(2025, 9, 1), meeting(2026, 1, 1)]
     warnings = check_cadence(strict, meetings, TODAY, PARIS)
     assert merged_cadence_message(strict, warnings) == (
-        "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12\u00a0prochains mois, alors que la cadence retenue est de 2 par an."
+        "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12\u00a0prochains mois, "
+        "alors que le rythme retenu par l’organisme est de 2 par an."
     )
 
 
 def test_range_starting_at_zero_reads_au_plus():
     relaxed = CommitteeType(CommitteeKind.COPIL, "Comité de pilotage", "les élu·es", 0, 1)
     warnings = check_cadence(relaxed, [meeting(2026, 9, 1), meeting(2026, 10, 1)], TODAY, PARIS)
-    assert merged_cadence_message(relaxed, warnings).endswith("alors que la cadence retenue est d’au plus 1 par an.")
+    assert merged_cadence_message(relaxed, warnings).endswith("alors que le rythme retenu par l’organisme est d’au plus 1 par an.")
 
 
 def test_range_with_minimum_above_maximum_is_refused_in_french():
@@ -160,4 +161,4 @@ def test_the_cadence_lines_use_the_house_warning_sign():
     warnings = check_cadence(CommitteeKind.COPIL, [], TODAY, PARIS)
     lines = cadence_lines(types, warnings)
     assert lines[0].startswith("⚠ Comité de pilotage") and "\ufe0f" not in "".join(lines)
-    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : la cadence recommandée, de 3 à 4 par an, est respectée."
+    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : le rythme conseillé pour suivre un SPASER, de 3 à 4 par an, est respecté."

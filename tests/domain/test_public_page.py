@@ -98,3 +98,23 @@ def test_a_target_passed_reads_as_the_card_and_the_report_say_it():
     assert "Cible dépassée" in passed and "100\u00a0% du chemin" not in passed
     assert "Cible atteinte" in page(emissions(progress_percent=100.0, status=Status.ACHIEVED))
     assert "40\u00a0% du chemin parcouru vers la cible" in page(emissions(progress_percent=40.0, status=Status.LATE))
+
+
+def test_the_target_of_a_quarterly_amount_says_per_quarter_as_the_report_does():
+    """Reader 7, A1: « 20 000 heures en 2028 » read as a yearly target; the report says « par trimestre »."""
+    hours = IndicatorSnapshot(
+        code="IND-03", label="Heures d’insertion professionnelle réalisées", axis=Axis.SOCIAL, unit=Unit.HOURS,
+        frequency=Frequency.QUARTERLY, directorates=("DCP",), direction=ImprovementDirection.UP,
+        baseline=Decimal(5000), target=Decimal(20000), target_year=2028, aggregation=AggregationRule.SUM,
+        values=(("2026-T3", "DCP", Decimal(9000)),),
+    )
+    summary = compute_summary([hours], [DirectorateInfo("DCP")], date(2026, 12, 6), scope=Scope.everything())
+    html = page(*public_indicators(summary.lines, set(), {})).replace("\u00a0", " ").replace("\u202f", " ")
+    assert "20 000 heures par trimestre en 2028" in html
+
+
+def test_without_the_adopted_document_the_page_says_so_without_promising_a_date():
+    """Reader 7, B30: « sera publié ici prochainement » was a vague promise."""
+    html = page(emissions()).replace("\u00a0", " ")
+    assert "sera publié ici prochainement" not in html
+    assert "n’a pas encore été ajouté à cette page. Vous pouvez le demander à l’éditeur de la page" in html

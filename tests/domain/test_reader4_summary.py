@@ -55,7 +55,7 @@ def test_a_directorate_answer_has_no_brackets_inside_brackets():
 def test_a_directorate_that_entered_nothing_is_said_so_in_words():
     summary = compute_summary([indicator("A"), indicator("B")], DIRECTORATES, TODAY, scope=Scope.only("DCP"))
     headline = plain(completeness_headline(summary))
-    assert headline.startswith("La direction DCP n’a encore saisi aucun de ses 2 indicateurs")
+    assert headline == "Aucun des 2 indicateurs de la direction DCP n’est saisi pour l’année 2025."
     assert "0 indicateur" not in headline
 
 

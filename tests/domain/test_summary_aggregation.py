@@ -192,10 +192,13 @@ def test_the_weighting_base_is_named_in_words_before_its_code():
 
 
 def test_a_late_count_between_two_whole_numbers_gives_the_target_as_its_figure():
-    # « la trajectoire en prévoit 3,5 »: half a committee; reader 4, B7: « prévoit plus de 3 » gave no figure.
+    # Reader 4, B7: « prévoit plus de 3 » gave no figure; reader 7, B22: the late line without « qui prévoit »
+    # was the only one: the figure, even between two whole numbers; A8: the target is the SPASER's own.
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
-    assert plain(late_text(line)) == "2 en 2025, en deçà de la trajectoire (cible : 6 en 2028)"
+    assert plain(late_text(line)) == (
+        "2 en 2025, en deçà de la trajectoire, qui prévoit 3,6 (cible fixée par le SPASER : 6 par an en 2028)"
+    )
 
 
 def test_an_expected_value_is_never_rounded_into_the_target():
@@ -204,12 +207,14 @@ def test_an_expected_value_is_never_rounded_into_the_target():
     « 3,5 comités » is no count of committees: « plus de 3 »."""
     line = line_of([committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
     line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026),
-                   expected_value=Decimal("3.50"))
-    assert plain(late_text(line)) == "3 en 2025, en deçà de la trajectoire (cible : 4 en 2026)"
+                   expected_value=Decimal("3.50"), status=Status.LATE)
+    assert plain(late_text(line)) == (
+        "3 en 2025, en deçà de la trajectoire, qui prévoit 3,5 (cible fixée par le SPASER : 4 par an en 2026)"
+    )
     assert "plus de" not in plain(late_text(line)) and "((" not in plain(late_text(line))
     # Nor into the value itself: 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
     fewer = replace(line, snapshot=replace(line.snapshot, direction=ImprovementDirection.DOWN))
-    assert "3 en 2025, au-dessus de la trajectoire (cible" in plain(late_text(fewer))
+    assert "3 en 2025, au-dessus de la trajectoire, qui prévoit 3,5 (cible" in plain(late_text(fewer))
     percent = replace(line, snapshot=replace(line.snapshot, unit=Unit.PERCENT, target=Decimal(20)),
                       latest_value=Decimal(10), expected_value=Decimal("9.96"))
     assert "de la trajectoire, qui prévoit 9,96 %" in plain(late_text(percent))
@@ -224,12 +229,14 @@ def test_a_target_passed_reads_as_passed_rather_than_a_progress_above_100_percen
 def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure():
     # « avancement de 44 %, contre 44 % selon la trajectoire » read as a contrast that is not one.
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
-    line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8)
-    # Reader 1, B6/C4: one form on the card and in the report, never « avancement de 12 % » (read as the value).
+    line = replace(line, status=Status.ON_TRACK, progress_percent=44.2, expected_progress_percent=43.8,
+                   expected_value=Decimal(3))
     # A fresh reader: « attendus à ce jour » while the path is computed for the period measured (2025).
-    assert plain(progress_text(line)) == "44 % du chemin parcouru vers la cible (la trajectoire prévoit 44 % du chemin pour 2025)"
+    # Reader 7, B18: « 44 % du chemin parcouru » was a third kind of percentage: the value the path expects.
+    assert plain(progress_text(line)) == "sur la trajectoire, qui prévoit 3 pour 2025"
     quarter = replace(line, latest_period=parse_period("2026-T3", Frequency.QUARTERLY))
-    assert plain(progress_text(quarter)) == "44 % du chemin parcouru vers la cible (la trajectoire prévoit 44 % du chemin au 3ᵉ trimestre 2026)"
+    assert plain(progress_text(quarter)) == "sur la trajectoire, qui prévoit 3 au 3ᵉ trimestre 2026"
+    assert "du chemin" not in plain(detail_text(line))
 
 
 def test_the_chart_says_target_passed_in_words_rather_than_a_percentage_above_100():
@@ -248,7 +255,7 @@ def test_a_trend_says_which_way_only_the_status_says_whether_it_is_good():
     """Reader 1, B6: « ↑ en progrès » next to « En retard » read as a contradiction."""
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2.5)])], code="COT")
     assert line.status is Status.LATE and line.trend.improved
-    assert plain(trend_text(line, with_period=False)) == "↑ en hausse, mais trop lentement pour la trajectoire"
+    assert plain(trend_text(line, with_period=False)) == "↑ en hausse, mais trop lentement"
     assert "progrès" not in detail_text(line, compact=True)
 
 
@@ -266,7 +273,8 @@ def test_a_fall_on_track_does_not_contradict_the_status():
     """Reader 4, B6: « ↓ en baisse, à l’inverse de l’objectif » next to « En bonne voie »."""
     falling = line_of([committees_held([("2023", "DCP", 2), ("2024", "DCP", 5), ("2025", "DCP", 4)])], code="COT")
     assert falling.status is Status.ON_TRACK and falling.trend.improved is False
-    assert plain(trend_text(falling)) == "↓ en baisse depuis 2024, mais toujours sur la trajectoire"
+    # Reader 7, B23: « toujours sur la trajectoire » was false for a value just behind it.
+    assert plain(trend_text(falling)) == "↓ en baisse depuis 2024, mais toujours en bonne voie"
     achieved = replace(falling, status=Status.ACHIEVED)
     assert plain(trend_text(achieved, with_period=False)) == "↓ en baisse, mais la cible reste atteinte"
 

@@ -108,7 +108,7 @@ def test_the_compact_card_lists_only_the_few_points_needing_attention_and_offers
     catalogue = [indicator(f"L{n}", values=[("2024", "DRC", 100), ("2025", "DRC", 101)]) for n in range(7)]
     catalogue.append(indicator("OK", values=[("2024", "DRC", 100), ("2025", "DRC", 210)]))
     summary = compute_summary(catalogue, DIRECTORATES, TODAY, scope=EVERYONE)
-    compact = summary_card_content(summary, chart_url="https://bot.example.org/c.png")
+    compact = summary_card_content(summary)
     detail = summary_detail_card_content(summary)
 
     rows = find(compact, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)
@@ -119,7 +119,8 @@ def test_the_compact_card_lists_only_the_few_points_needing_attention_and_offers
     assert "101 heures en 2025" in shown
     assert im_back_values(compact)[0] == "synthèse détaillée"
     assert compact["actions"][0]["title"] == DETAIL_BUTTON
-    assert find(compact, lambda n: n.get("type") == "Image")
+    # Reader 7, B20: at card width the chart's labels were about 7 pixels high; it is in the report.
+    assert not find(compact, lambda n: n.get("type") == "Image")
     assert len(find(detail, lambda n: n.get("type") == "ColumnSet" and len(n["columns"]) == 2)) == 8
     assert not find(detail, lambda n: n.get("type") == "Image")
 
@@ -205,17 +206,15 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     catalogue = [indicator(f"I{n}") for n in range(31)]
     summary = compute_summary(catalogue, DIRECTORATES, TODAY, next_meetings=meetings, cadence_warnings=warnings,
                               scope=EVERYONE)
-    compact = summary_card_content(summary, chart_url="https://bot.example.org/synthese/graphique/abc.png")
+    compact = summary_card_content(summary)
     detail = texts(summary_detail_card_content(summary))
     assert "Prochaine réunion : comité technique, jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in texts(compact)
     assert len(warnings) == 2
     # Both windows of one committee make one alert (reader 3).
     assert "⚠ Rythme des comités : 1 alerte, voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
-    assert "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue" in detail
+    assert "Comité de pilotage : aucune réunion au cours des 12 derniers mois ni prévue" in detail
     assert "trentaine" in detail
-    (image,) = find(compact, lambda n: n.get("type") == "Image")
-    assert image["url"].endswith("abc.png") and image["altText"]
 
 
 def big_catalogue(indicators: int, directorates: int):

@@ -216,7 +216,7 @@ def test_completeness_counts_only_what_the_directorate_fills_and_the_computed_ap
     )
     assert completeness_text(row).replace("\u00a0", " ") == "2 sur 4 (50 %), plus 3 calculés automatiquement"
     assert completeness_headline(everyone).replace("\u00a0", " ") == (
-        "La direction DCP a saisi 2 indicateurs sur 4 pour l’année 2025 ; 3 autres sont calculés automatiquement."
+        "La direction DCP a saisi 2 indicateurs sur 4 pour l’année 2025. 3 autres sont calculés automatiquement."
     )
     only_computed = compute_summary(computed[:1], DIRECTORATES, TODAY, scope=EVERYONE, directorate="DCP")
     assert completeness_text(only_computed.completeness[0]).replace("\u00a0", " ") == (
@@ -374,8 +374,7 @@ def test_a_value_behind_its_path_by_less_than_one_percent_of_the_target_is_on_tr
     close = line_with(132)
     assert close.expected_value == Decimal("133.33") and close.status is Status.ON_TRACK
     assert progress_text(close).replace("\u00a0", " ") == (
-        "32 % du chemin parcouru vers la cible (la trajectoire prévoit 133 heures pour 2025 ; écart inférieur à 1 % de la cible, "
-        "donc toléré)"
+        "légèrement en deçà de la trajectoire, qui prévoit 133 heures pour 2025, écart toléré"
     )
     assert line_with(131).status is Status.LATE  # 2,33 behind: more than 1 % of 200
     assert any("1\u00a0% de la cible" in rule for rule in RULES_ITEMS) and "1\u00a0% de la cible" in CARD_RULES_TEXT

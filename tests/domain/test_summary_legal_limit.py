@@ -82,8 +82,9 @@ def test_42_percent_on_its_trajectory_reads_below_the_egalim_minimum_not_on_trac
     assert plain(line_status_title(line)) == "Sous le minimum légal de 50 % (loi EGalim)"
     for where, text in read(shown).items():
         assert "sous le minimum légal de 50 % (loi egalim)" in text.lower(), where
-        # « en bonne voie » only as the heading of an empty count (« 0 en bonne voie ») and in the rules.
-        read_before_rules = text.lower().split("règles de lecture")[0]
+        # « en bonne voie » only as the heading of an empty count (« 0 en bonne voie ») and in the rules
+        # (the report's « Règles de lecture », the detail card's footnote).
+        read_before_rules = text.lower().split("règles de lecture")[0].split("en bonne voie : au moins")[0]
         assert read_before_rules.count("en bonne voie") == read_before_rules.count("0 en bonne voie"), where
     assert plain(headline_text(shown)) == "1 indicateur hors limite légale."
 
@@ -141,3 +142,11 @@ def test_the_catalogue_reads_the_legal_limit_and_refuses_a_target_below_it():
         build_catalogue_row({**fields, "cible": "45"})
     assert [problem.column for problem in refused.value.problems] == ["cible"]
     assert "sous le minimum légal" in str(refused.value)
+
+
+def test_the_overview_line_counts_the_indicators_outside_the_law_so_that_its_parts_add_up():
+    from domain.summary.wording import overview_text
+
+    assert plain(overview_text(summary(egalim(42), egalim(55)))) == (
+        "2 indicateurs : 1 hors limite légale et 1 atteint ou en bonne voie."
+    )

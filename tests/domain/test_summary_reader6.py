@@ -29,20 +29,23 @@ def test_a4_the_progress_line_gives_the_value_the_path_expects_not_a_share_that_
     for where, text in everything_read().items():
         flat = " ".join(text.split())
         assert "attendus" not in flat, where
+        # Reader 7, B18/B21: the value the path expects, never « 50 % du chemin parcouru », a third kind of
+        # percentage; a count expected between two whole numbers too (« 3,3 comités techniques »).
+        assert "du chemin" not in flat, where
         if where != "card":
-            assert "50 % du chemin parcouru vers la cible (la trajectoire prévoit 250 heures pour 2025)" in flat, where
-        # A count expected between two whole numbers: the share of the way, named as such.
-        assert "(la trajectoire prévoit 67 % du chemin pour 2025)" in flat, where
+            assert "en avance sur la trajectoire, qui prévoit 250 heures" in flat, where
+        assert "en deçà de la trajectoire, qui prévoit 3,3 comités techniques" in flat, where
 
 
 def test_a5_a_trend_the_right_way_on_a_late_indicator_says_it_is_too_slow():
     """« ↑ en hausse, dans le bon sens » then « En retard » read as a contradiction."""
     for where, text in everything_read().items():
         flat = " ".join(text.split())
-        assert flat.count("mais trop lentement pour la trajectoire") == 3, where  # PART, COT and GES
+        assert flat.count("mais trop lentement") == 3, where  # PART, COT and GES
     detail = texts_in(summary_detail_card_content(summary())).replace("\u00a0", " ")
-    assert "300 heures en 2025, pour une cible de 400 heures en 2028 · 50 % du chemin parcouru vers la cible " \
-        "(la trajectoire prévoit 250 heures pour 2025) · ↑ en hausse, dans le bon sens\nEn bonne voie" in detail
+    # Reader 7, B18: the value, the path's value and the target, one kind of figure.
+    assert "300 heures en 2025, en avance sur la trajectoire, qui prévoit 250 heures (cible : 400 heures en 2028) · " \
+        "↑ en hausse, dans le bon sens\nEn bonne voie" in detail
 
 
 def test_a6_the_report_joins_a_number_and_the_word_it_counts_as_the_chat_does():
@@ -112,10 +115,10 @@ def test_c5_the_situation_is_at_a_date_without_its_weekday():
 
 def test_b1_the_compact_card_puts_the_points_the_reports_and_the_next_meeting_before_the_chart():
     """The chart's small bars came before the « Points d’attention »: an official scrolled to see what was wrong."""
-    body = summary_card_content(summary(), chart_url="https://bot.example/synthese/graphique.png")["body"]
+    body = summary_card_content(summary())["body"]
     kinds = [element.get("type") for element in body]
-    assert kinds[-1] == "Image" and kinds.count("Image") == 1
-    read = plain(texts_in(body[:-1]))
+    assert "Image" not in kinds  # reader 7, B20: unreadable at card width
+    read = plain(texts_in(body))
     assert read.index("Points d’attention") < read.index("À jour : 1 direction sur 2")
 
 

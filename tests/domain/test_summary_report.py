@@ -274,7 +274,9 @@ def test_a_short_table_is_not_split_over_two_pages():
 def test_the_computed_sources_say_why_the_decp_may_count_fewer_contracts():
     """Reader 1, A9: 6 reserved contracts declared (IND-06), 3 in the DECP (IND-26), unexplained."""
     assert "40 000 € HT ou plus" in plain(COMPUTED_SOURCES_INTRO)
-    assert "ne comptent pas les marchés plus petits" in COMPUTED_SOURCES_INTRO
+    # Reader 7, B39: « qu’un indicateur … peut inclure » was tangled.
+    assert "Les marchés de moins de 40 000 € HT n’y figurent pas ; un indicateur saisi par les directions (le nombre " \
+        "de marchés réservés, par exemple) peut, lui, les compter." in plain(COMPUTED_SOURCES_INTRO)
 
 
 def test_the_html_report_hyphenates_french_words_and_keeps_short_tables_on_one_printed_page():

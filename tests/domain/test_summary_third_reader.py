@@ -55,11 +55,11 @@ def test_one_alert_per_committee_and_the_indicator_counting_meetings_is_quoted_n
                               cadence_warnings=no_meeting_warnings())
     alerts = [plain(alert) for alert in cadence_alerts(summary)]
     assert alerts == [
-        "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue "
-        "dans les 12 prochains mois, alors que la cadence recommandée est de 1 à 2 par an.",
-        "Comité technique : aucune réunion prévue dans les 12 prochains mois, alors que la cadence recommandée est "
-        "de 3 à 4 par an ; les réunions tenues sont comptées par l’indicateur IND-14 (dernière valeur : "
-        "3 comités techniques en 2024 ; l’année 2025 reste à saisir).",
+        "Comité de pilotage : aucune réunion au cours des 12 derniers mois ni prévue dans les 12 prochains mois, "
+        "alors que le rythme conseillé pour suivre un SPASER est de 1 à 2 par an.",
+        "Comité technique : indicateur IND-14, dernière valeur : 3 comités techniques en 2024 ; l’année 2025 reste "
+        "à saisir ; aucune réunion prévue dans les 12 prochains mois, alors que le rythme conseillé pour suivre un "
+        "SPASER est de 3 à 4 par an.",
     ]
     shown = [plain(text) for text in texts(summary_card_content(summary))]
     assert "⚠ Rythme des comités : 2 alertes, voir le détail." in shown
@@ -71,22 +71,22 @@ def test_without_an_indicator_counting_them_both_windows_make_one_sentence():
     alerts = [plain(alert) for alert in cadence_alerts(summary)]
     assert len(alerts) == 2
     assert alerts[1] == (
-        "Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue "
-        "dans les 12 prochains mois, alors que la cadence recommandée est de 3 à 4 par an."
+        "Comité technique : aucune réunion au cours des 12 derniers mois ni prévue dans les 12 prochains mois, "
+        "alors que le rythme conseillé pour suivre un SPASER est de 3 à 4 par an."
     )
 
 
 def test_a_cadence_the_organisation_set_is_retained_not_recommended():
-    """« cadence prévue » read as what is planned: the founding text's range is « recommandée »,
-    one the lead set is « retenue »."""
+    """« cadence prévue » read as what is planned; reader 7, C50: « recommandée » did not say by whom:
+    the founding text's range is « conseillé pour suivre un SPASER », one the lead set « retenu par l’organisme »."""
     types = default_committee_types()
     meeting = (datetime(2027, 3, 1, 9, tzinfo=UTC), "planned")
     recommended = merged_cadence_message(types["copil"], check_cadence(types["copil"], [meeting] * 3, TODAY))
-    assert "alors que la cadence recommandée est de 1 à 2 par an" in plain(recommended)
+    assert "alors que le rythme conseillé pour suivre un SPASER est de 1 à 2 par an" in plain(recommended)
     once = replace(types["copil"], max_per_year=1)
     retained = merged_cadence_message(once, check_cadence(once, [meeting] * 3, TODAY))
-    assert "alors que la cadence retenue est de 1 à 1 par an" not in plain(retained)
-    assert "alors que la cadence retenue est de 1 par an" in plain(retained)
+    assert "est de 1 à 1 par an" not in plain(retained)
+    assert "alors que le rythme retenu par l’organisme est de 1 par an" in plain(retained)
     assert "prévue est" not in plain(recommended + retained)
 
 
@@ -154,7 +154,8 @@ def test_directorates_are_listed_in_alphabetical_order_of_what_is_printed():
     )]
     summary = compute_summary(indicators, names, TODAY, scope=EVERYONE)
     assert [row.directorate.code for row in summary.completeness][-1] == "AB"  # the card's: least up to date first
-    assert [row.directorate.code for row in directorate_rows(summary)] == ["AB", "DCP", "EL", "ZZ"]
+    # Reader 7, B25: those with indicators still to enter first, then those up to date, each by name.
+    assert [row.directorate.code for row in directorate_rows(summary)] == ["DCP", "EL", "ZZ", "AB"]
 
 
 def test_officials_read_what_a_file_is_rather_than_its_extension():

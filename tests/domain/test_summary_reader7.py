@@ -1,0 +1,113 @@
+"""Reader 7, a fresh French reader of the e2e artifacts: the status summary as an élu·e reads it in ten
+seconds (the compact card), the report's first page and the chat answers. Each test fails on the
+wording they read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from domain.indicators.units import Unit
+from domain.summary.answers import late_answer
+from domain.summary.attention import cadence_alerts
+from domain.summary.card import summary_card_content, summary_detail_card_content
+from domain.summary.compute import compute_summary
+from domain.summary.indicator_wording import detail_text, judged_text, trend_text
+from domain.summary.model import Scope, Status
+from domain.summary.report import attention_groups, report_html
+from domain.summary.wording import CARD_RULES_TEXT, completeness_headline
+from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, indicator, plain, summary
+from tests.summary_support import texts_in
+
+
+def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_the_advised_rhythm():
+    """« 3 comités techniques » late next to « la cadence recommandée est de 3 à 4 par an »."""
+    (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
+    assert plain(cotech) == (
+        "Comité technique : 3 tenus en 2025 d’après l’indicateur COT, en retard sur la cible de 4 par an fixée par "
+        "le SPASER ; aucune réunion prévue dans les 12 prochains mois, alors que le rythme conseillé pour suivre un "
+        "SPASER est de 3 à 4 par an."
+    )
+    committees = next(line for line in summary().lines if line.code == "COT")
+    assert "(cible fixée par le SPASER : 4 par an en 2026)" in plain(judged_text(committees))
+
+
+def test_b17_the_compact_card_says_the_total_and_one_message_under_the_counters():
+    shown = plain(texts_in(summary_card_content(summary())))
+    assert "5 indicateurs : 1 atteint ou en bonne voie, 3 en retard et 1 non renseigné." in shown
+
+
+def test_b19_the_decisions_come_right_after_the_counts_on_the_card_and_the_report_s_first_page():
+    body = summary_card_content(summary())["body"]
+    read = plain(texts_in(body))
+    assert read.index("Décisions à prendre") < read.index("Points d’attention")
+    assert "• Mesures de rattrapage pour" in read
+    assert attention_groups(summary())[0].heading == "Décisions à prendre"
+    html = plain(report_html(summary()).decode("utf-8"))
+    assert html.index("<h3>Décisions à prendre</h3>") < html.index("<h3>Indicateurs en retard (3)</h3>")
+
+
+def test_b18_b23_a_line_gives_the_value_the_path_expects_and_one_rule_for_the_tolerance():
+    """« 12 % du chemin parcouru vers la cible (la trajectoire prévoit 16,5 % pour 2025) »: three kinds
+    of percentages; IND-04 « toléré », IND-26 as far behind « toujours sur la trajectoire »."""
+    lines = {line.code: line for line in summary().lines}
+    assert plain(detail_text(lines["PART"], compact=True)) == (
+        "11 % en 2025, en deçà de la trajectoire, qui prévoit 20 % (cible : 50 % en 2028) · ↑ en hausse, mais trop "
+        "lentement"
+    )
+    hours = lines["HRS"]
+    behind = replace(hours, status=Status.ON_TRACK, latest_value=Decimal(249), expected_value=Decimal(250))
+    assert plain(judged_text(behind)) == (
+        "249 heures en 2025, légèrement en deçà de la trajectoire, qui prévoit 250 heures, écart toléré (cible : "
+        "400 heures en 2028)"
+    )
+    assert "sur la trajectoire" not in plain(trend_text(replace(behind, trend=replace(hours.trend, improved=False))))
+
+
+def test_c55_a_target_reached_is_said_once_without_repeating_its_unit():
+    meals = indicator("REP", "Repas végétariens servis par semaine", Unit.COUNT, [("2024", "DCP", 1), ("2025", "DCP", 2)],
+                      target=2, baseline=1, noun="repas végétarien par semaine")
+    (line,) = compute_summary([meals], DIRECTORATES, TODAY, scope=Scope.everything()).lines
+    assert plain(judged_text(line)) == "2 repas végétariens par semaine en 2025, cible de 2 en 2028 atteinte"
+
+
+def test_c44_a_round_amount_of_millions_is_written_in_words():
+    amount = indicator("ESS", "Montant des achats auprès des structures de l’économie sociale et solidaire", Unit.EURO,
+                       [("2024", "DCP", 900_000), ("2025", "DCP", 980_000)], target=1_200_000, baseline=900_000)
+    (line,) = compute_summary([amount], DIRECTORATES, TODAY, scope=Scope.everything()).lines
+    assert "(cible : 1,2 million d’euros en 2028)" in plain(judged_text(line))
+    assert plain(line.show(Decimal(2_000_000))) == "2 millions d’euros"
+    assert plain(line.show(Decimal(1_234_567))) == "1 234 567 €"
+
+
+def test_c47_an_indicator_not_reported_for_the_period_due_shows_no_trend():
+    stale = next(line for line in summary().lines if line.code == "RES")
+    assert stale.status is Status.NOT_REPORTED and stale.is_stale
+    assert trend_text(stale) == "" and "↑" not in detail_text(stale)
+
+
+def test_b40_the_card_says_what_on_track_means_in_plain_words():
+    assert plain(CARD_RULES_TEXT).startswith("En bonne voie : au moins au niveau prévu à cette date pour atteindre la cible")
+    assert "progression régulière" not in CARD_RULES_TEXT
+    assert plain(CARD_RULES_TEXT) in plain(texts_in(summary_detail_card_content(summary())))
+
+
+def test_c35_the_chat_says_how_many_indicators_are_late_in_a_sentence():
+    answer = plain(late_answer(summary()))
+    assert "Trois indicateurs sont en retard sur leur trajectoire :" in answer
+    assert "(3) :" not in answer
+
+
+def test_b37_b38_a_directorate_missing_many_indicators_is_counted_not_listed_period_by_period():
+    many = [replace(indicator(f"Q{n}", f"Indicateur {n}", Unit.HOURS, [], target=10, baseline=0), directorates=("DCP",))
+            for n in range(5)]
+    one = compute_summary(many, DIRECTORATES, TODAY, scope=Scope.only("DCP"))
+    assert plain(completeness_headline(one)) == "Aucun des 5 indicateurs de la direction DCP n’est saisi pour l’année 2025."
+    up_to_date_dee = [line for line in catalogue() if line.code != "RES"]
+    everyone = compute_summary([*many, *up_to_date_dee], DIRECTORATES, TODAY, scope=Scope.everything())
+    assert plain(completeness_headline(everyone)) == "À jour : 1 direction sur 2 ; il manque la direction DCP (5 indicateurs)."
+
+
+def test_c54_the_reading_rules_are_a_section_in_the_body_s_size():
+    html = report_html(summary()).decode("utf-8")
+    assert "<h2>Règles de lecture</h2>" in html and '<div class="subtle small"><p><b>Règles' not in html
