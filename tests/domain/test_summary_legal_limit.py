@@ -24,7 +24,7 @@ from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
-from domain.summary.wording import headline_text, line_status_title
+from domain.summary.wording import headline_text, line_status_title, overview_text
 from tests.catalogue_support import VALID_FIELDS
 from tests.summary_support import texts_in
 
@@ -145,8 +145,6 @@ def test_the_catalogue_reads_the_legal_limit_and_refuses_a_target_below_it():
 
 
 def test_the_overview_line_counts_the_indicators_outside_the_law_so_that_its_parts_add_up():
-    from domain.summary.wording import overview_text
-
     assert plain(overview_text(summary(egalim(42), egalim(55)))) == (
         "2 indicateurs : 1 hors limite légale et 1 atteint ou en bonne voie."
     )
