@@ -19,7 +19,7 @@ from domain.committees.cadence import CommitteeKind, cadence_sentence, committee
 from domain.indicators.units import format_number
 from domain.summary import indicator_wording, wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
-from domain.text import agreed, counted, fold, joined
+from domain.text import agreed, counted, fold, joined, of
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
@@ -89,7 +89,7 @@ def _named(line: IndicatorLine) -> str:
 def _decisions(
     summary: Summary, late: tuple[IndicatorLine, ...], outside_law: tuple[IndicatorLine, ...] = ()
 ) -> tuple[str, ...]:
-    decisions = [f"Mise en conformité de {_named(line)} : {line.legal_breach}." for line in outside_law]
+    decisions = [f"Mise en conformité {of(_named(line))} : {line.legal_breach}." for line in outside_law]
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
         named = [_named(line) for line in late[:kept]]

@@ -93,7 +93,7 @@ def test_the_report_puts_it_first_among_the_points_of_attention_with_a_decision(
     shown = summary(egalim(42))
     points = attention_points(shown)
     assert points.outside_law == shown.lines and points.indicators[0] is shown.lines[0]
-    assert any("Mise en conformité de IND-09" in decision for decision in points.decisions)
+    assert any("Mise en conformité d’IND-09" in decision for decision in points.decisions)
     first_page = plain(PdfReader(io.BytesIO(report_pdf(shown))).pages[0].extract_text())
     assert "Indicateur hors limite légale (1)" in first_page
     assert "42 % en 2026, sous le minimum légal de 50 % (loi EGalim)" in first_page
