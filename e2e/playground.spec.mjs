@@ -181,7 +181,7 @@ scenario('a proactive message sent through the stored reference reaches the chat
   const skip = (await chat.botMessages()).length;
   // A test message that names nothing: no committee, no date the bot does not know of (reader 6,
   // A3: a reminder about a made-up committee read as a real one). Typeset as the bot writes.
-  const text = 'Message d’essai de l’assistant SPASER\u00a0: les messages qu’il envoie de lui-même vous parviennent.';
+  const text = 'Message d’essai\u00a0: vous recevrez bien les rappels et les comptes rendus que l’assistant envoie de lui-même. Vous n’avez rien à faire.';
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },

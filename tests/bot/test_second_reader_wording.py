@@ -44,13 +44,19 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
 
     # Reader 6, B11: one form for every role.
     assert "a désormais le rôle « contributeur·rice » pour la direction DCP." in contributor
-    assert "Son rôle s’appliquera dès son premier message à l’assistant." in contributor
+    # Reader 7, B33: what is true until then, rather than « son rôle s’appliquera ».
+    assert "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages." in contributor
+    assert "Son rôle s’appliquera" not in contributor
+    # Reader 7, C52: where the name goes, without a placeholder that reads like a name.
     assert (
         "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez "
-        "« affecter meganb@example.com contributrice DCP nom » suivi de son prénom et de son nom."
+        "« affecter meganb@example.com contributrice DCP nom » puis, sur la même ligne, son prénom et son nom."
     ) in contributor
+    # Reader 7, A4: « de » elided before a vowel, guillemets or not.
+    adele = plain(texts(await lead.say("affecter adelev@example.com élue")))
+    assert "à la place d’« adelev » avant" in adele and "de « adelev »" not in adele
     assert "contributeur·rice DCP nom" not in contributor and "de direction (DCP)" not in contributor
-    assert "« affecter helene@example.com élue nom » suivi" in official and "élu·e nom" not in official
+    assert "« affecter helene@example.com élue nom » puis" in official and "élu·e nom" not in official
     # Issue #17, point 7: no placeholder that reads like a name.
     assert "Prénom Nom" not in contributor + official
 
