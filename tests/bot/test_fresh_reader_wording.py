@@ -147,6 +147,18 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
 
 
+async def test_a_reminder_that_leaves_within_the_hour_says_in_how_many_minutes(runtime, talk):
+    """Reader 7, C53: « Rappel aux membres : aujourd’hui à 10 h 58. » at 10 h 57 read as a bug (the clock
+    is Monday 30 November, 10 h 00 in Paris; the eve's reminder leaves at the meeting's hour)."""
+    lead = talk()
+    await lead.say("planifier un COPIL demain à 10h30")
+    await lead.say("salle du conseil")
+    await lead.say("Bilan 2026")
+    done = plain(texts(await lead.say("oui")))
+
+    assert "Rappel aux membres : dans 30 minutes, à 10 h 30." in done, done
+
+
 async def test_the_form_messages_say_each_thing_once_and_in_words(nadia):
     """B11: « 140 % n’est pas possible : une part… » (two colons); B12: « Rien n’a été enregistré » in the
     message and again in the card; C1: « 1 champ à corriger »; C2: « Direction DCP – Direction DCP »."""
