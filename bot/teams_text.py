@@ -56,7 +56,7 @@ def notification_summary(text: str) -> str:
 
 _ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 _TEXT_ELEMENTS = ("TextBlock", "TextRun")
-CARD_SUMMARY = "Message de l’assistant SPASER"
+CARD_SUMMARY = "Message de l’assistant du SPASER"
 """A card without any text (never sent today): what its notification says all the same."""
 
 

@@ -264,11 +264,11 @@ scenario('the contributor fills the rest in the form; a value out of range is re
 });
 
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
-  const [history] = await chat.say('historique de IND-02', /Historique des saisies/);
+  const [history] = await chat.say('historique de IND-02', /^\S+ saisies, de la plus ancienne à la plus récente :$/m);
   assert.match(history, /^IND-02 — Part des marchés notifiés comportant au moins une considération sociale/m);
   assert.match(history, /3ᵉ trimestre 2026, direction DCP : 24 %, par Megan Bowen le .* — « Deux marchés de nettoyage avec clause d’insertion »/);
   assert.match(history, /2ᵉ trimestre 2026, direction DCP : .*, par Nadia Benali le /, 'the demo history is kept');
-  const [refusedValue] = await chat.say('historique de IND-05', /Historique des saisies/);
+  const [refusedValue] = await chat.say('historique de IND-05', /saisies?(, de la plus ancienne à la plus récente)? :$/m);
   assert.match(refusedValue, /Année 2025, direction DCP : 38 %, par Megan Bowen/);
   assert.doesNotMatch(refusedValue, /140/, 'the refused form saved nothing');
 });
@@ -364,7 +364,7 @@ scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is program
 scenario('an official asks « où en est-on ? » and sees the compact summary card with its chart, then the detail', '14-official-summary', async () => {
   official = await openChat(OFFICIAL_URL, 'elue');
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
-  assert.match(welcome, /Avec le rôle « élu·e ou directeur·rice »/);
+  assert.match(welcome, /En tant qu’élu·e ou directeur·rice, vous pouvez suivre l’avancement du SPASER/);
   const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
   assert.match(compact, /^Synthèse SPASER\nVille de Démoville · Toutes les directions · au /);
   const counts = cardCounts(compact);

@@ -90,7 +90,7 @@ async def test_refusals_name_the_leads_in_the_plural(runtime, talk, tmp_path):
 async def test_the_welcome_notification_has_a_typographic_apostrophe(runtime, talk):
     [welcome] = await talk("stranger-aad", "Alex Morin").install()
 
-    assert welcome.summary == "Bienvenue dans l’assistant SPASER"
+    assert welcome.summary == "Bienvenue dans l’assistant du SPASER"
 
 
 async def test_the_assign_and_broadcast_dialogs_ask_in_plain_words(runtime, talk):

@@ -80,10 +80,11 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
     assert (
         "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
         "qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à partir "
-        "de cette date : vérifiez-la."
-    ) in lead  # Reader 4, B8: a contract notified since may come from a consultation engaged before; reader 6, B7: one colon.
+        "de cette date : vérifiez pour chaque marché la date de lancement de sa consultation."
+    ) in lead  # Reader 7, B31: « vérifiez-la » pointed at nothing clear.
+    assert "vérifiez-la" not in lead  # Reader 4, B8: a contract notified since may come from a consultation engaged before; reader 6, B7: one colon.
     assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
-    assert "« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil »" in lead
+    assert "« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche « copil » (sur le comité de pilotage)" in lead  # reader 7, C56
     # Issue #17, point 7: real examples, not « prenom.nom@ville.fr », « nom Prénom Nom » or « retirer … ».
     assert "« affecter marie.curie@ville.fr contributrice DRH nom Marie Curie »" in lead
     assert "prenom.nom" not in lead and "Prénom Nom" not in lead and "« retirer … »" not in lead

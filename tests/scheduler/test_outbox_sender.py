@@ -264,7 +264,7 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused_clearly(sqlit
         await first.jobs.close()
 
     assert other_process.returncode == 3
-    assert "Une autre instance de l’assistant SPASER envoie déjà" in other_process.stderr
+    assert "Une autre instance de l’assistant du SPASER envoie déjà" in other_process.stderr
     assert "PostgreSQL" in other_process.stderr
 
 
