@@ -92,7 +92,7 @@ async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
     else:
         conversation = ConsoleConversation(runtime, aad_object_id="local-invite", name="Invité", tenant_id=tenant_id)
         who = "Invité (sans rôle)"
-    print(f"Vous parlez à l’assistant SPASER en tant que {who}. Tapez « quitter » ou Ctrl-D pour sortir.")
+    print(f"Vous parlez à l’assistant du SPASER en tant que {who}. Tapez « quitter » ou Ctrl-D pour sortir.")
     for reply in await conversation.install():
         print(render_as_text(reply), end="\n\n")
     for line in lines:

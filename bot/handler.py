@@ -210,7 +210,7 @@ class SpaserBot(TeamsActivityHandler):
         flags[WELCOMED_FLAG] = True
         person = await self._identify(turn_context)
         examples = [(c.example, c.example) for c in self._router.suggested_for(person)]
-        await turn_context.send_activity(card_message(welcome_card(person, examples), "Bienvenue dans l’assistant SPASER"))
+        await turn_context.send_activity(card_message(welcome_card(person, examples), "Bienvenue dans l’assistant du SPASER"))
 
     async def _handle_card_action(self, turn_context: TurnContext, person: PersonView | None, value: dict) -> None:
         handler = self._card_actions.get(str(value.get("action")))

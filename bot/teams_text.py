@@ -19,7 +19,7 @@ from typing import Any
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, TextFormatTypes
 
-from domain.text import plain_excerpt, unbreakable
+from domain.text import plain_excerpt, unbreakable, without_emphasis
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s")
 _FENCE = "```"
@@ -56,7 +56,7 @@ def notification_summary(text: str) -> str:
 
 _ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 _TEXT_ELEMENTS = ("TextBlock", "TextRun")
-CARD_SUMMARY = "Message de l’assistant SPASER"
+CARD_SUMMARY = "Message de l’assistant du SPASER"
 """A card without any text (never sent today): what its notification says all the same."""
 
 
@@ -132,7 +132,18 @@ def shape_message(activity: Activity) -> Activity:
             activity.summary = card_summary(cards[0])
     if activity.text and activity.text_format in (None, TextFormatTypes.markdown):
         activity.text = teams_markdown(activity.text)
+        if not cards:
+            activity.text = plain_first_line(activity.text)
     return activity
+
+
+def plain_first_line(text: str) -> str:
+    """Teams shows `summary` in notifications only for a message with an attachment; for a text
+    message the chat list and the notification show the start of `text` as written, Markdown marks
+    included (« Vous êtes **Alex… », « **Compte rendu… »: MicrosoftDocs/msteams-docs#1086, and the
+    Agents Playground does the same). So the first line of a text message carries no emphasis."""
+    first, newline, rest = text.partition("\n")
+    return without_emphasis(first) + newline + rest
 
 
 class _EveryMessageMiddleware(Middleware):

@@ -240,15 +240,14 @@ def _names(names: Sequence[str]) -> str:
 
 
 def nobody_reachable_text(resolved: ResolvedAudience) -> str:
-    """Why nobody can receive the message (no person aimed at opened a conversation with the assistant), and
-    what to do, in the words of the delivery reports."""
+    """Why nobody can receive the message (nobody aimed at installed the assistant in Teams), and what
+    to do, in the words of the delivery reports; nothing was sent yet, so « relancez », not « à nouveau »."""
     count = len(resolved.unreachable)
     them = agreed(count, "lui", "leur")
     return (
         f"Personne ne peut recevoir ce message pour l’instant : {_names(resolved.unreachable)} "
-        f"n’{agreed(count, 'a', 'ont')} pas encore ouvert de conversation avec l’assistant dans Teams. "
-        f"Faites-{them} installer l’application ou demandez-{them} d’écrire une fois à l’assistant, "
-        "puis diffusez à nouveau votre message."
+        f"n’{agreed(count, 'a', 'ont')} pas encore installé l’assistant dans Teams. "
+        f"Faites-{them} installer l’assistant, puis relancez la diffusion."
     )
 
 
@@ -270,7 +269,7 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
         body.append(
             _text_block(
                 f"⚠ Ne {'le recevront' if several else 'le recevra'} pas : {_names(resolved.unreachable)}, "
-                f"qui n’{'ont' if several else 'a'} pas encore ouvert de conversation avec l’assistant dans Teams.",
+                f"qui n’{'ont' if several else 'a'} pas encore installé l’assistant dans Teams.",
                 weight="Bolder",
                 color="Attention",
             )

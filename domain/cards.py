@@ -52,8 +52,8 @@ ROLE_INTRODUCTIONS = {
         "SPASER et connaître les prochaines échéances."
     ),
     Role.OFFICIAL: (
-        "Avec le rôle **« élu·e ou directeur·rice »**, vous pouvez demander où en est le SPASER et consulter "
-        "la synthèse avant les comités."
+        "En tant qu’**élu·e ou directeur·rice**, vous pouvez suivre l’avancement du SPASER et consulter "
+        "sa synthèse avant les comités."
     ),
     None: (
         "Vous n’avez pas encore de rôle dans le SPASER : posez-moi vos questions, et demandez à la "

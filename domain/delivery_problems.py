@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -44,6 +44,13 @@ class Problem:
         return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
 
 
+NOT_INSTALLED_ONE = "n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire"
+NOT_INSTALLED_SEVERAL = "n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire"
+"""Why the assistant has no conversation with someone: it writes only in a person's own chat with it,
+which Teams opens when they install it (writing to it in a team, or through the command line, opens
+none); they may have used the assistant all the same, so never « n’ont pas encore écrit »."""
+
+
 PROBLEMS = (
     Problem(
         f"{INSTALL_PREFIX} 403",
@@ -63,9 +70,10 @@ PROBLEMS = (
     ),
     Problem(
         NO_REFERENCE[:20],
-        "{names} n’a pas encore ouvert de conversation avec l’assistant dans Teams",
-        "{names} n’ont pas encore ouvert de conversation avec l’assistant dans Teams",
-        "Faites-{them} installer l’application ou demandez-{them} d’écrire une fois à l’assistant : les messages suivants {them} parviendront.",
+        f"{{names}} {NOT_INSTALLED_ONE}",
+        f"{{names}} {NOT_INSTALLED_SEVERAL}",
+        "Transmettez-{them} l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas "
+        "ses messages. Pour les prochains, faites-{them} installer l’assistant dans Teams.",
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,
@@ -139,17 +147,18 @@ def problem_notices(
     [(subject, _)] = _message_names([(kind, source_id, rows)], timezone)
     installed = [row for row in rows if getattr(row, "installed_at", None) is not None and row.state == "sent"]
     problems = _each_person_once(row for row in rows if row not in installed)
-    lines = []
+    lines, why = [], []
     if problems:
         count = len(problems)
         lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
         failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
-        lines.extend(f"- {sentence}" for sentence in reasons_with_names(failures))
+        why += reasons_with_names(failures)
     if installed:
         names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
         if not problems:
             lines.append(f"Tout le monde a bien reçu {subject}.")
-        lines.append(f"- {installed_sentence(names)}")
+        why.append(installed_sentence(names))
+    lines += _bulleted(why)
     lines += _already_seen([rows])
     key = f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}"
     if kind == SourceKind.MEETING_NOTICE and problems and not installed:
@@ -160,20 +169,32 @@ def problem_notices(
     return _to_leads(leads, key, f"{kind}:{source_id}", lines)
 
 
-def _already_seen(row_groups: Iterable[list]) -> list[str]:
-    """« Adele Vance avait déjà reçu ou consulté cette synthèse aujourd’hui : elle ne lui a pas été
-    renvoyée. », from the facts stored with a digest's deliveries."""
+def _bulleted(sentences: list[str]) -> list[str]:
+    """The reasons as a list when there are several; one reason is a paragraph (a single bullet read as
+    a list cut short)."""
+    return sentences if len(sentences) == 1 else [f"- {sentence}" for sentence in sentences]
+
+
+def _seen_names(row_groups: Iterable[list]) -> list[str]:
+    """The people a COPIL digest was not sent to because they had received or read it that day."""
     names: list[str] = []
     for rows in row_groups:
         about = _about(rows)
         if about is not None and about.topic is Topic.DIGEST:
             names += [shown(name) for name in about.already_seen if shown(name) not in names]
+    return names
+
+
+def _already_seen(row_groups: Iterable[list]) -> list[str]:
+    """« Adele Vance a déjà reçu ou consulté la synthèse aujourd’hui : l’assistant ne la lui a pas
+    renvoyée. », from the facts stored with a digest's deliveries (which of the two is not recorded)."""
+    names = _seen_names(row_groups)
     if not names:
         return []
     count = len(names)
     return [
-        f"{listed_names(names)} {agreed(count, 'avait', 'avaient')} déjà reçu ou consulté cette synthèse aujourd’hui : "
-        f"elle ne {'lui' if count == 1 else 'leur'} a pas été renvoyée."
+        f"{listed_names(names)} {agreed(count, 'a', 'ont')} déjà reçu ou consulté la synthèse aujourd’hui : "
+        f"l’assistant ne la {'lui' if count == 1 else 'leur'} a pas renvoyée."
     ]
 
 
@@ -241,12 +262,16 @@ def event_problem_notices(
     else:
         lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
         lines += [f"- {description}" for description in descriptions]
+    why = reasons_with_names(failures) if failures else []
     if failures:
-        lines.append(_what_each_missed(missed, [reference for _, reference in names]))
-        lines += [f"- {sentence}" for sentence in reasons_with_names(failures)]
+        # The COPIL digest goes to the élu·es only: who missed only the reminder was not sent it.
+        digests = {n for n, (_, _, rows) in enumerate(groups) if (about := _about(rows)) and about.topic is Topic.DIGEST}
+        seen = set(_seen_names(rows for _, _, rows in groups))
+        lines.append(_what_each_missed(missed, [reference for _, reference in names], digests, seen))
     installed = [key[0] for key in missed if key[1] is None]
     if installed:
-        lines.append(f"- {installed_sentence(installed)}")
+        why.append(installed_sentence(installed))
+    lines += _bulleted(why)
     lines += _already_seen(rows for _, _, rows in groups)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
@@ -304,9 +329,16 @@ def _kind_name(kind: str, rows: list, timezone: str) -> str:
     return "le message"
 
 
-def _what_each_missed(missed: dict[tuple[str, Problem | None], list[int]], references: list[str]) -> str:
+def _what_each_missed(
+    missed: dict[tuple[str, Problem | None], list[int]],
+    references: list[str],
+    copil_digests: Set[int] = frozenset(),
+    seen: Set[str] = frozenset(),
+) -> str:
     """« Hélène Dubois et Lucie Roux n’ont reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu
-    le rappel. »: what each person did not receive, those who missed everything first."""
+    le rappel (la synthèse n’est envoyée qu’aux élu·es). »: what each person did not receive, those
+    who missed everything first. « n’a pas reçu le rappel » alone read as if the digest had reached
+    them: the rule is said (who had already read it is told apart, by `_already_seen`)."""
     total = len(references)
     by_name: dict[str, set[int]] = defaultdict(set)
     for (name, problem), numbers in missed.items():
@@ -320,9 +352,11 @@ def _what_each_missed(missed: dict[tuple[str, Problem | None], list[int]], refer
     if names := by_numbers.get(every):
         nothing = f"ni {references[0]} ni {references[1]}" if total == 2 else "aucun de ces messages"
         sentences.append(f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} reçu {nothing}")
-    sentences += [
-        f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
-        for numbers, names in sorted(by_numbers.items())
-        if numbers != every
-    ]
+    for numbers, names in sorted(by_numbers.items()):
+        if numbers == every:
+            continue
+        sentence = f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
+        if copil_digests - set(numbers) and not seen & set(names):
+            sentence += " (la synthèse n’est envoyée qu’aux élu·es)"
+        sentences.append(sentence)
     return ". ".join(sentences) + "."

@@ -27,7 +27,7 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
     return LegalPage(
         title="Assistant SPASER : protection de vos données",
         introduction=(
-            f"L’assistant SPASER est une application Microsoft Teams exploitée par {organisation}, responsable "
+            f"L’assistant du SPASER est une application Microsoft Teams exploitée par {organisation}, responsable "
             "du traitement. Il sert à la gouvernance du schéma de promotion des achats socialement et "
             "écologiquement responsables (SPASER) : répondre aux questions, recueillir les indicateurs des "
             "directions, préparer et rappeler les comités, diffuser la synthèse. Base légale : l’exécution "
@@ -98,7 +98,7 @@ def terms_of_use(organisation: str, dpo_contact: str) -> LegalPage:
     return LegalPage(
         title="Assistant SPASER : conditions d’utilisation",
         introduction=(
-            f"L’assistant SPASER est mis à la disposition des agent·es et des élu·es par {organisation}, "
+            f"L’assistant du SPASER est mis à la disposition des agent·es et des élu·es par {organisation}, "
             "dans Microsoft Teams, pour le suivi du SPASER."
         ),
         sections=(

@@ -149,7 +149,7 @@ def event_body(meeting: MeetingView, attendees: Sequence[str], transaction_id: s
         "subject": f"{meeting.label} du SPASER",
         "body": {
             "contentType": "HTML",
-            "content": f"<p>Ordre du jour : {agenda}</p><p>Invitation envoyée par l’assistant SPASER.</p>",
+            "content": f"<p>Ordre du jour : {agenda}</p><p>Invitation envoyée par l’assistant du SPASER.</p>",
         },
         "start": {"dateTime": _utc(starts), "timeZone": "UTC"},
         "end": {"dateTime": _utc(ends), "timeZone": "UTC"},

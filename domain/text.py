@@ -63,6 +63,12 @@ _MARKDOWN_EMPHASIS = re.compile(r"(\*{1,3}|(?<!\w)_{1,3}|~~)(?=\S)(.+?)(?<=\S)\1
 _MARKDOWN_LINE_MARKS = re.compile(r"^\s{0,3}(#{1,6}|>|[-*+])\s+")
 
 
+def without_emphasis(text: str) -> str:
+    """« Vous êtes **Alex Wilber** » read « Vous êtes Alex Wilber »: bold, italics and strike-through
+    marks removed, links and everything else kept."""
+    return _MARKDOWN_EMPHASIS.sub(lambda found: found.group(2), text)
+
+
 def plain_excerpt(text: str | None, limit: int) -> str:
     """A message quoted back in another message or in a preview (a notification, a report), where
     Markdown is not rendered or a cut would break it: its emphasis and heading marks removed (« Le

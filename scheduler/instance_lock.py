@@ -32,7 +32,7 @@ class SenderLock:
             self._lock.acquire()
         except Timeout as error:
             raise InstanceLockError(
-                f"Une autre instance de l’assistant SPASER envoie déjà les messages depuis cette base SQLite "
+                f"Une autre instance de l’assistant du SPASER envoie déjà les messages depuis cette base SQLite "
                 f"(verrou {self.path}). Avec SQLite, une seule instance peut tourner avec le planificateur : "
                 "arrêtez l’autre, lancez celle-ci avec SPASER_SCHEDULER=off ou passez à PostgreSQL pour "
                 "plusieurs instances."

@@ -30,7 +30,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         suggested = set(examples)
         commands = sorted(commands, key=lambda c: c.example not in suggested)  # each role's main tasks first
         content = help_card([(c.topic, c.help_for(call.person)) for c in commands], examples, role, topic)
-        await call.turn_context.send_activity(card_message(content, "Aide de l’assistant SPASER"))
+        await call.turn_context.send_activity(card_message(content, "Aide de l’assistant du SPASER"))
 
     async def greet(call: CommandCall) -> None:
         await call.turn_context.send_activity(pick(GREETING_REPLIES))

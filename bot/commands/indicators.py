@@ -27,7 +27,7 @@ from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
 from domain.summary.model import scope_for
-from domain.text import fold, shown
+from domain.text import counted_in_words, fold, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -203,7 +203,8 @@ def build_commands(
         shown_codes = sorted(set(indicator.directorates) | set(by_directorate))
         if scope.is_restricted:
             shown_codes = [code for code in shown_codes if code == scope.directorate]
-        lines = [indicator_heading(indicator), "Dernières valeurs :" if shown_codes else OTHER_DIRECTORATES_ONLY]
+        latest_label = "Dernière valeur :" if len(shown_codes) == 1 else "Dernières valeurs :"
+        lines = [indicator_heading(indicator), latest_label if shown_codes else OTHER_DIRECTORATES_ONLY]
         for code in shown_codes:
             value = by_directorate.get(code)
             if value is None:
@@ -240,7 +241,10 @@ def build_commands(
             await say(call, f"{indicator_heading(indicator)}\nAucune valeur saisie{scope} pour le moment.")
             return
         shown = entries[-MAX_HISTORY_LINES:]
-        lines = [indicator_heading(indicator), f"Historique des saisies{scope} ({len(entries)}), de la plus ancienne à la plus récente :"]
+        # Reader 7, C41: « Historique des saisies (4) » was notation; the count in words opens the line.
+        count = counted_in_words(len(entries), "saisie", feminine=True)
+        order = ", de la plus ancienne à la plus récente" if len(entries) > 1 else ""
+        lines = [indicator_heading(indicator), f"{count}{scope}{order} :"]
         if len(entries) > len(shown):
             lines.append(f"(les {len(entries) - len(shown)} plus anciennes ne sont pas affichées)")
         lines += [history_line(value, timezone) for value in shown]

@@ -106,7 +106,7 @@ def build_commands(knowledge: KnowledgeService) -> tuple[list[Command], object]:
             (r"^rattache[rz]? (la )?question (n(o|°)? ?)?(?P<id>\d{1,9}) (a|au|a la) (fiche )?(?P<entry>[a-z0-9][a-z0-9-]{0,79})$",),
             attach_question,
             roles=LEAD_ONLY,
-            help_line="« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil », celle sur le comité de pilotage",
+            help_line="« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche « copil » (sur le comité de pilotage)",
             topic="Questions sur le SPASER",
             in_groups=GroupReply.HERE,
         ),

@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
@@ -35,7 +36,7 @@ from domain.committees.meetings import MeetingView
 from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from domain.committees.reminder_plan import ReminderAudience
 from domain.errors import DomainError
-from domain.text import agreed, joined
+from domain.text import agreed, counted, joined
 from storage.committees.service import CommitteeService
 
 
@@ -205,21 +206,21 @@ class PlanMeetingDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        await step.context.send_activity(planned_reply(planned, self._service.timezone, self._service.today()))
+        await step.context.send_activity(planned_reply(planned, self._service.timezone, self._service.now()))
         return await step.end_dialog(planned.meeting.id)
 
 
-def planned_reply(planned, tz: str, today: date | None = None) -> str:
+def planned_reply(planned, tz: str, now: datetime | None = None) -> str:
     meeting = planned.meeting
     lines = [f"C’est planifié : **{meeting.label.lower()}** le {format_datetime_fr(meeting.starts_at, tz)}."]
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:
-        lines.append(f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz, today)}.")
+        lines.append(f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz, now)}.")
     if contributors:
         lines.append(
             f"{agreed(len(contributors), 'Relance')} des directions pour leurs indicateurs : "
-            f"{_reminder_times(contributors, tz, today)}."
+            f"{_reminder_times(contributors, tz, now)}."
         )
     if not planned.reminders:
         lines.append("La réunion est trop proche pour programmer des rappels.")
@@ -228,14 +229,19 @@ def planned_reply(planned, tz: str, today: date | None = None) -> str:
     return "\n\n".join(lines)
 
 
-def _reminder_times(reminders, tz: str, today: date | None = None) -> str:
+def _reminder_times(reminders, tz: str, now: datetime | None = None) -> str:
     """« une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00) »;
     a reminder that goes out today, « aujourd’hui à 1 h 51 » (« la veille (dimanche 6 décembre…) »
-    read oddly for a meeting planned for tomorrow, the reminder leaving at once)."""
-    return joined([_reminder_time(reminder, tz, today) for reminder in reminders])
+    read oddly for a meeting planned for tomorrow, the reminder leaving at once); within the hour,
+    « dans 1 minute, à 10 h 58 » (reader 7, C53: « aujourd’hui à 10 h 58 » at 10 h 57 read as a bug)."""
+    return joined([_reminder_time(reminder, tz, now) for reminder in reminders])
 
 
-def _reminder_time(reminder, tz: str, today: date | None) -> str:
-    if today is not None and reminder.send_at.astimezone(load_timezone(tz)).date() == today:
+def _reminder_time(reminder, tz: str, now: datetime | None) -> str:
+    if now is not None and timedelta(0) <= reminder.send_at - now < timedelta(hours=1):
+        minutes = max(1, math.ceil((reminder.send_at - now).total_seconds() / 60))
+        return f"dans {counted(minutes, 'minute')}, à {format_time_fr(reminder.send_at, tz)}"
+    zone = load_timezone(tz)
+    if now is not None and reminder.send_at.astimezone(zone).date() == now.astimezone(zone).date():
         return f"aujourd’hui à {format_time_fr(reminder.send_at, tz)}"
     return f"{days_before_text(reminder.offset_days)} ({format_datetime_fr(reminder.send_at, tz)})"

@@ -19,6 +19,7 @@ from dialogs.base import SpaserDialog
 from domain.errors import DomainError
 from domain.people import Role, normalise_email
 from domain.tenant import PeopleDirectory
+from domain.text import of
 from storage.people import DirectorateRepository, PeopleRepository
 
 ROLE_CHOICES = {
@@ -167,12 +168,17 @@ class AssignRoleDialog(SpaserDialog):
         elif self._directory is None and not name:
             word = step.values.get("role_word") or ROLE_WORDS_TYPED[role]
             again = " ".join(filter(None, [person.email, word, person.directorate_code]))
+            placeholder = f"d’« {person.name} »" if of(person.name).startswith("d’") else f"de « {person.name} »"
             notes.append(
-                f"Pour que son nom s’affiche à la place de « {person.name} » avant son premier message, "
-                f"tapez « affecter {again} nom » suivi de son prénom et de son nom."
+                f"Pour que son nom s’affiche à la place {placeholder} avant son premier message, "
+                f"tapez « affecter {again} nom » puis, sur la même ligne, son prénom et son nom."
             )
-        which = "premier" if person.aad_object_id is None else "prochain"
-        await step.context.send_activity(
-            " ".join([f"C’est noté : {who} {what}. Son rôle s’appliquera dès son {which} message à l’assistant.", *notes])
-        )
+        # Reader 7, B33: what « son rôle s’appliquera » meant. The assistant writes to a person only
+        # in their chat with it, which Teams opens when they install it; one known to the directory
+        # has it installed for them (scheduler/tenant_tasks.py) when a message is due.
+        if person.aad_object_id is None:
+            when = "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages."
+        else:
+            when = "Son rôle s’appliquera dès son prochain message à l’assistant."
+        await step.context.send_activity(" ".join([f"C’est noté : {who} {what}. {when}", *notes]))
         return await step.end_dialog(person.id)

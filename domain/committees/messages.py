@@ -100,8 +100,12 @@ def member_reminder(
     text = f"{title}, le {format_datetime_fr(meeting.starts_at, tz)}"
     day = format_date_fr(meeting.starts_at.astimezone(load_timezone(tz)).date())
     when = format_datetime_fr(meeting.starts_at, tz)
-    if to_lead:  # a lead gets it whether or not they sit on this committee
-        what = f"Les membres du comité reçoivent ce rappel : la réunion a lieu le {when}."
+    if to_lead:
+        # A lead gets it whether or not they sit on this committee: titled as the copy it is (reader 7,
+        # B13), or « Les membres du comité reçoivent ce rappel » read as a reminder of their own.
+        title = f"Copie du rappel envoyé aux membres du {meeting.label.lower()}"
+        text = f"{title} : réunion {_in_days(days_ahead)}, le {when}"
+        what = f"Le {meeting.label.lower()} se réunit {_in_days(days_ahead)}, le {when}."
     else:
         what = f"Vous êtes membre de ce comité : votre présence est attendue le {when}."
         by_when = f"avant le {day}" if days_ahead > 1 else "avant la réunion"

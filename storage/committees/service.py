@@ -222,6 +222,9 @@ class CommitteeService:
             return f"Attention : le {format_day_fr(day)} tombe un {format_weekday_fr(day)}."
         return None
 
+    def now(self) -> datetime:
+        return self._clock.now()
+
     def today(self) -> date:
         return self._clock.now().astimezone(load_timezone(self.timezone)).date()
 

@@ -67,9 +67,10 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "« Réunion de lancement le 12 mars. »",
         "- Un message envoyé : Marc Lefèvre.",
         "- Un envoi en échec. L’envoi à Lucie Roux a échoué (503: Service Unavailable).",
-        "- Trois personnes injoignables. Hélène Dubois et Inès Petit n’ont pas encore ouvert de conversation avec l’assistant dans "
-        "Teams. Faites-leur installer l’application ou demandez-leur d’écrire une fois à l’assistant : les messages "
-        "suivants leur parviendront. Paul Durand a bloqué ou désinstallé l’assistant dans Teams.",
+        "- Trois personnes injoignables. Hélène Dubois et Inès Petit n’ont pas encore installé l’assistant dans Teams : "
+        "il ne peut pas leur écrire. Transmettez-leur l’information par un autre moyen (courriel, téléphone) : "
+        "l’assistant ne renvoie pas ses messages. Pour les prochains, faites-leur installer l’assistant dans Teams. "
+        "Paul Durand a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
 
@@ -131,7 +132,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert "Envoi à\u00a0: membres du comité de pilotage" in preview and "Audience" not in preview
     assert "2\u00a0destinataires\u00a0: Lucie Roux et Marc Lefèvre" in preview
     assert "Sera envoyé par Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
-    assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore ouvert de conversation avec l’assistant dans Teams" in preview
+    assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore installé l’assistant dans Teams." in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
     assert sent.startswith("Envoi en cours à 2\u00a0destinataires (membres du comité de pilotage).")
@@ -140,9 +141,10 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
     assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
-    assert report.startswith("**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")
+    # Reader 7, B16: Teams previews the start of a text message, so that line carries no Markdown.
+    assert report.startswith("Compte rendu de votre diffusion du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")
     assert "- Deux messages envoyés\u00a0: Lucie Roux et Marc Lefèvre." in report and "- Aucun envoi en échec." in report
-    assert "- Une personne injoignable. Hélène Dubois n’a pas encore ouvert de conversation avec l’assistant dans Teams. Faites-lui installer l’application" in report
+    assert "- Une personne injoignable. Hélène Dubois n’a pas encore installé l’assistant dans Teams\u00a0: il ne peut pas lui écrire. Transmettez-lui" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
@@ -165,10 +167,10 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
 
     assert "destinataire" not in preview and preview.count("Inès Morel") == 1
     assert (
-        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel et Paul Simon n’ont pas encore ouvert de conversation "
-        "avec l’assistant dans Teams. Faites-leur installer l’application ou demandez-leur d’écrire une fois à l’assistant, "
-        "puis diffusez à nouveau votre message."
+        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel et Paul Simon n’ont pas encore installé "
+        "l’assistant dans Teams. Faites-leur installer l’assistant, puis relancez la diffusion."
     ) in preview.replace("\u00a0", " ")
+    assert "à nouveau" not in preview, "Reader 7, A7: nothing was sent yet"
     assert "Rien n’a été envoyé" not in preview and "Sera envoyé par" not in preview
     assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
     assert "Envoi en cours" not in after, "the dialog ended: « oui » starts nothing"

@@ -57,7 +57,7 @@ async def test_a_role_given_applies_at_the_first_message_of_someone_who_never_wr
 
     reply = texts(await talk().say("affecter Marie.Curie@Ville.fr contributrice DRH"))
 
-    assert "Son rôle s’appliquera dès son premier message à l’assistant." in reply
+    assert "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages." in reply
     assert "bot" not in reply
 
 
@@ -90,7 +90,7 @@ async def test_refusals_name_the_leads_in_the_plural(runtime, talk, tmp_path):
 async def test_the_welcome_notification_has_a_typographic_apostrophe(runtime, talk):
     [welcome] = await talk("stranger-aad", "Alex Morin").install()
 
-    assert welcome.summary == "Bienvenue dans l’assistant SPASER"
+    assert welcome.summary == "Bienvenue dans l’assistant du SPASER"
 
 
 async def test_the_assign_and_broadcast_dialogs_ask_in_plain_words(runtime, talk):

@@ -68,6 +68,8 @@ def test_the_playground_s_test_message_names_no_committee_that_does_not_exist():
     [text] = re.findall(r"const text = [`'](.*)[`'];", scenario)
 
     assert text.startswith("Message d’essai")
+    # Reader 7, B32: to the reader, about what they will get, not about « ses messages » in the third person.
+    assert "vous recevrez bien les rappels" in text and "qu’il envoie" not in text and "Vous n’avez rien à faire." in text
     assert not re.search(r"comité|COPIL|lundi|mardi|mercredi|jeudi|vendredi|\$\{", text), text
 
 

@@ -87,7 +87,7 @@ async def test_every_reply_on_teams_has_a_plain_summary_that_says_what_a_card_is
 
     assert who["summary"].startswith("Vous êtes Nadia Benali, contributeur·rice") and "**" not in who["summary"]
     assert hello["summary"] and "**" not in hello["summary"], "a text without Markdown has its summary too"
-    assert help_card["summary"] == "Aide de l’assistant SPASER"
+    assert help_card["summary"] == "Aide de l’assistant du SPASER"
     assert all(reply.get("summary") for reply in [*due, *summary])
     assert summary[-1]["summary"].startswith("Synthèse SPASER")
 
@@ -132,7 +132,8 @@ async def test_an_official_is_given_the_role_named_as_one(runtime, talk):
     welcome = plain(texts(await talk("maire-aad", "Hélène Dubois").install()))
 
     assert "C’est noté : **adelev@example.com** a désormais le rôle « élu·e ou directeur·rice »." in said
-    assert "Avec le rôle **« élu·e ou directeur·rice »**, vous pouvez demander où en est le SPASER" in welcome
+    # Reader 7, C42: the role named as the contributor's is, without « Avec le rôle « … » ».
+    assert "En tant qu’**élu·e ou directeur·rice**, vous pouvez suivre l’avancement du SPASER" in welcome
 
 
 async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk):
@@ -145,6 +146,18 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
     done = plain(texts(await lead.say("oui")))
 
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
+
+
+async def test_a_reminder_that_leaves_within_the_hour_says_in_how_many_minutes(runtime, talk):
+    """Reader 7, C53: « Rappel aux membres : aujourd’hui à 10 h 58. » at 10 h 57 read as a bug (the clock
+    is Monday 30 November, 10 h 00 in Paris; the eve's reminder leaves at the meeting's hour)."""
+    lead = talk()
+    await lead.say("planifier un COPIL demain à 10h30")
+    await lead.say("salle du conseil")
+    await lead.say("Bilan 2026")
+    done = plain(texts(await lead.say("oui")))
+
+    assert "Rappel aux membres : dans 30 minutes, à 10 h 30." in done, done
 
 
 async def test_the_form_messages_say_each_thing_once_and_in_words(nadia):

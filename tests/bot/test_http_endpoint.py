@@ -136,7 +136,7 @@ async def test_a_registration_by_email_is_linked_through_the_teams_roster(client
     activity.service_url = connector.url
     response = await client.post("/api/messages", json=activity.serialize())
     assert response.status == 200
-    assert any("contributeur·rice pour la direction de la commande publique (**DCP**)" in text for text in connector.texts())
+    assert any("contributeur·rice pour la direction de la commande publique (DCP)" in text for text in connector.texts())
 
 
 async def test_the_welcome_on_install_greets_by_the_roster_name(client, connector):
@@ -176,3 +176,14 @@ async def test_the_lead_assigns_a_role_by_mentioning_a_team_member(client, conne
     person = await runtime.people.get_by_email("nadia.benali@ville.fr")
     assert person is not None, connector.texts()
     assert person.role is Role.CONTRIBUTOR and person.directorate_code == "DRH"
+
+
+async def test_a_text_reply_starts_without_markdown_marks_for_the_chat_list_and_notifications(client, connector):
+    """Reader 7, B16: the chat list showed « Vous êtes **Camille… ». Teams ignores `summary` for a text
+    message (it uses it for cards only) and previews the start of the text: that line is plain."""
+    response = await client.post("/api/messages", json=message("qui suis-je", connector.url))
+    assert response.status in (200, 201)
+    [reply] = [body for body in connector.sent if "responsable du SPASER" in (body.get("text") or "")]
+    first_line = reply["text"].split("\n")[0]
+    assert first_line.startswith("Vous êtes Camille Martin") and "**" not in first_line, first_line
+    assert "**" not in reply["summary"]

@@ -52,7 +52,7 @@ async def test_a_subject_shared_by_two_indicators_is_asked_back_by_code_and_name
         "IND-02 — …\u00a0sociale, en nombre de marchés", "IND-24 — …\u00a0une considération sociale, en montant"
     ]
     assert answer.startswith("**IND-24** — Part des marchés notifiés avec une considération sociale, en montant")
-    assert "Dernières valeurs" in answer
+    assert "Dernière valeur :" in answer.replace("\u00a0", " ") and "Dernières" not in answer  # reader 7, A6: one value
 
 
 async def test_a_button_of_the_question_back_gets_the_answer(demo, talk):
@@ -75,7 +75,7 @@ async def test_the_reply_answers_the_question_first_asked_not_just_the_value(dem
     assert texts(asked).startswith(ASKED_BACK)
     assert set(buttons(card_of(asked)).values()) == {"historique de IND-21", "historique de IND-23"}
     assert answer.startswith("**IND-21** — Part des kilomètres parcourus en véhicules électriques ou à hydrogène")
-    assert "Historique des saisies" in answer
+    assert "saisies, de la plus ancienne à la plus récente" in answer and "Historique des saisies" not in answer  # reader 7, C41
 
 
 async def test_the_choices_hold_for_the_next_message_only(demo, talk):
@@ -85,7 +85,7 @@ async def test_the_choices_hold_for_the_next_message_only(demo, talk):
     await lead.say("bonjour")
     later = texts(await lead.say("21"))
 
-    assert "Historique des saisies" not in later
+    assert "de la plus ancienne à la plus récente" not in later
 
 
 async def test_someone_without_a_role_is_not_asked_which_indicator(demo, talk):

@@ -239,3 +239,12 @@ async def test_the_role_of_someone_else_is_what_a_referent_does_not_who_i_am(tal
 async def test_one_meeting_a_year_with_everyone_gets_the_advised_rhythm(talk):
     reply = texts(await talk().say("Une grande réunion par an avec tout le monde, c'est suffisant ?"))
     assert "1 à 2\u00a0fois par an" in reply and "3 à 4" in reply and "Source" in reply
+
+
+async def test_the_european_thresholds_refusal_is_short_and_says_where_to_look(talk, runtime):
+    """Reader 7, B34: five sentences that refused, then helped at length; three now, the place to look first."""
+    reply = texts(await talk("agent-aad", "Paul").say("le seuil des marchés européens c’est combien"))
+    sentences = [s for s in " ".join(reply.replace("\u00a0", " ").split()).replace("? ».", "?».").split(". ") if s]
+    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "(economie.gouv.fr/daj) ou votre service des marchés" in " ".join(reply.split())
+    assert len(sentences) == 3, sentences
+    assert "induirait en erreur" not in reply

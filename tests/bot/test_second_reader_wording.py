@@ -44,13 +44,19 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
 
     # Reader 6, B11: one form for every role.
     assert "a désormais le rôle « contributeur·rice » pour la direction DCP." in contributor
-    assert "Son rôle s’appliquera dès son premier message à l’assistant." in contributor
+    # Reader 7, B33: what is true until then, rather than « son rôle s’appliquera ».
+    assert "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages." in contributor
+    assert "Son rôle s’appliquera" not in contributor
+    # Reader 7, C52: where the name goes, without a placeholder that reads like a name.
     assert (
         "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez "
-        "« affecter meganb@example.com contributrice DCP nom » suivi de son prénom et de son nom."
+        "« affecter meganb@example.com contributrice DCP nom » puis, sur la même ligne, son prénom et son nom."
     ) in contributor
+    # Reader 7, A4: « de » elided before a vowel, guillemets or not.
+    adele = plain(texts(await lead.say("affecter adelev@example.com élue")))
+    assert "à la place d’« adelev » avant" in adele and "de « adelev »" not in adele
     assert "contributeur·rice DCP nom" not in contributor and "de direction (DCP)" not in contributor
-    assert "« affecter helene@example.com élue nom » suivi" in official and "élu·e nom" not in official
+    assert "« affecter helene@example.com élue nom » puis" in official and "élu·e nom" not in official
     # Issue #17, point 7: no placeholder that reads like a name.
     assert "Prénom Nom" not in contributor + official
 
@@ -74,10 +80,11 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
     assert (
         "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
         "qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à partir "
-        "de cette date : vérifiez-la."
-    ) in lead  # Reader 4, B8: a contract notified since may come from a consultation engaged before; reader 6, B7: one colon.
+        "de cette date : vérifiez pour chaque marché la date de lancement de sa consultation."
+    ) in lead  # Reader 7, B31: « vérifiez-la » pointed at nothing clear.
+    assert "vérifiez-la" not in lead  # Reader 4, B8: a contract notified since may come from a consultation engaged before; reader 6, B7: one colon.
     assert "« retirer la page SPASER » : mettre la page publique hors ligne" in lead
-    assert "« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche nommée « copil »" in lead
+    assert "« rattacher la question 3 à la fiche copil » : la question n° 3 renverra désormais à la fiche « copil » (sur le comité de pilotage)" in lead  # reader 7, C56
     # Issue #17, point 7: real examples, not « prenom.nom@ville.fr », « nom Prénom Nom » or « retirer … ».
     assert "« affecter marie.curie@ville.fr contributrice DRH nom Marie Curie »" in lead
     assert "prenom.nom" not in lead and "Prénom Nom" not in lead and "« retirer … »" not in lead
@@ -158,7 +165,7 @@ def test_a_value_with_other_words_names_the_unit_and_gives_an_example():
 def test_the_advice_to_send_again_agrees_with_any_number_of_messages():
     said = explain(NO_REFERENCE, ["Hélène Dubois", "Marc Lefèvre"])
 
-    assert said.endswith("Faites-leur installer l’application ou demandez-leur d’écrire une fois à l’assistant\u00a0: les messages suivants leur parviendront.")
+    assert said.endswith("Pour les prochains, faites-leur installer l’assistant dans Teams.")
     assert "refaites l’envoi" not in said  # reader4 B11: no command does that for a reminder
     assert "renvoyez le message" not in said
 

@@ -73,14 +73,18 @@ def test_names_in_the_report_are_shown_escaped_and_an_error_with_braces_is_quote
     assert "](https" not in notice.text and "<b>" not in notice.text
     assert "Eve [clic]\u200b(https://evil.example)" in notice.text and "<\u200bb>Roux" in notice.text
     assert '{"error": "boom"}' in notice.text
-    assert explain(NO_REFERENCE, [link]).startswith("Eve [clic]\u200b(https://evil.example) n’a pas encore ouvert")
+    assert explain(NO_REFERENCE, [link]).startswith("Eve [clic]\u200b(https://evil.example) n’a pas encore installé")
 
 
 def test_several_people_read_in_the_plural():
     said = explain(NO_REFERENCE, ["Marc Lefèvre", "Hélène Dubois"])
 
-    assert said.startswith("Hélène Dubois et Marc Lefèvre n’ont pas encore ouvert de conversation avec l’assistant")
-    assert "Faites-leur installer" in said
+    assert said.replace("\u00a0", " ") == (
+        "Hélène Dubois et Marc Lefèvre n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses "
+        "messages. Pour les prochains, faites-leur installer l’assistant dans Teams."
+    )
+    assert "parviendront" not in said, "Reader 7, B12: no promise that this message will still reach them"
 
 
 def test_the_people_a_digest_was_not_sent_again_to_are_shown_escaped():
@@ -89,4 +93,4 @@ def test_the_people_a_digest_was_not_sent_again_to_are_shown_escaped():
 
     (notice,) = problem_notices("digest", "1", rows, [(9, "Camille Martin")])
 
-    assert "Eve [clic]\u200b(https://evil.example) avait déjà reçu ou consulté cette synthèse" in notice.text
+    assert "Eve [clic]\u200b(https://evil.example) a déjà reçu ou consulté la synthèse" in notice.text

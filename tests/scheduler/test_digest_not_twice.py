@@ -149,6 +149,7 @@ async def test_the_lead_is_told_who_was_not_sent_the_digest_because_they_had_rea
     lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]  # Teams: blank lines
     assert lines[1:] == [
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
-        "- Lucie Roux a bloqué ou désinstallé l’assistant dans Teams.",
-        "Marc Lefèvre avait déjà reçu ou consulté cette synthèse aujourd’hui : elle ne lui a pas été renvoyée.",
+        "Lucie Roux a bloqué ou désinstallé l’assistant dans Teams.",
+        # Reader 7, B10: who did what, without « elle ne lui » pointing at nobody in particular.
+        "Marc Lefèvre a déjà reçu ou consulté la synthèse aujourd’hui : l’assistant ne la lui a pas renvoyée.",
     ]

@@ -37,8 +37,11 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(databas
         "Un destinataire n’a pas reçu le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00 ou la synthèse "
         "pour préparer ce comité.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
-        "- Lucie Roux n’a pas encore ouvert de conversation avec l’assistant dans Teams. Faites-lui installer "
-        "l’application ou demandez-lui d’écrire une fois à l’assistant : les messages suivants lui parviendront.",
+        # Reader 7, B11, B12 and B14: what is true (no Teams install, whatever else she used), no promise
+        # that this message will still reach her, and one reason is a paragraph, not a lone bullet.
+        "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
+        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour les "
+        "prochains, faites-lui installer l’assistant dans Teams.",
     ]
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
 
@@ -58,7 +61,11 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     assert notice.text.replace("\u00a0", " ").startswith(
         "Deux destinataires n’ont pas reçu l’annonce du changement de date du comité de pilotage, désormais le mardi 9 mars 2027 à 10 h 00."
     )
-    assert "- Lucie Roux et Paul Durand n’ont pas encore ouvert de conversation avec l’assistant dans Teams. Faites-leur installer" in notice.text
+    assert notice.text.replace("\u00a0", " ").endswith(
+        "Lucie Roux et Paul Durand n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses "
+        "messages. Pour les prochains, faites-leur installer l’assistant dans Teams.\n" + REPEATED_CHANGES.replace("\u00a0", " ")
+    )
 
 
 async def _copil_lucie_cannot_be_reached(database, connector):
@@ -120,8 +127,9 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
         "Deux destinataires n’ont pas reçu le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00 ou la synthèse "
         "pour préparer ce comité.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu la synthèse.",
-        "- Lucie Roux n’a pas encore ouvert de conversation avec l’assistant dans Teams. Faites-lui installer l’application ou "
-        "demandez-lui d’écrire une fois à l’assistant : les messages suivants lui parviendront.",
+        "- Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
+        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour les "
+        "prochains, faites-lui installer l’assistant dans Teams.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
     assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"
@@ -196,3 +204,25 @@ def test_a_meeting_notice_is_named_by_what_it_announces_whatever_its_words():
         "Un destinataire n’a pas reçu l’annonce de l’annulation du comité de pilotage du mardi 2 mars 2027 à 14 h 00 "
         "ou l’annonce du changement de date du comité de pilotage, désormais le mardi 2 mars 2027 à 14 h 00."
     )
+
+
+def test_who_missed_only_the_reminder_is_told_the_digest_goes_to_the_officials_only():
+    """Reader 7, B9: « Camille Martin n’a pas reçu le rappel. » after « … ou la synthèse » read as if the
+    digest had reached her; it goes to the élu·es only. Who had already read it is not told that."""
+    def row(number: int, source: str, name: str, topic: Topic, seen: tuple[str, ...] = ()) -> Delivery:
+        facts = About(topic, 1, "Comité de pilotage", COPIL_AT, seen).to_json()
+        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id=source, text="Bientôt",
+                        recipient_label=name, last_error=NO_REFERENCE, state="unreachable", about_json=facts)
+
+    reminder = [row(1, "reminder", "Lucie Roux", Topic.REMINDER), row(2, "reminder", "Camille Martin", Topic.REMINDER)]
+    digest = [row(3, "digest", "Lucie Roux", Topic.DIGEST)]
+    [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "2", digest)], [(9, "Alex Wilber")])
+    assert notice.text.replace("\u00a0", " ").splitlines()[1] == (
+        "Lucie Roux n’a reçu ni le rappel ni la synthèse. "
+        "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es)."
+    )
+
+    digest = [row(3, "digest", "Lucie Roux", Topic.DIGEST, ("Camille Martin",))]
+    [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "2", digest)], [(9, "Alex Wilber")])
+    assert "Camille Martin n’a pas reçu le rappel." in notice.text
+    assert "Camille Martin a déjà reçu ou consulté la synthèse" in notice.text.replace("\u00a0", " ")

@@ -174,7 +174,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     assert (report.unreachable, report.sent) == (1, 1)
     [(conversation, text)] = received(connector)
     assert conversation == "a:camille@ville.fr"
-    assert "Paul Durand n’a pas encore ouvert de conversation avec l’assistant dans Teams." in text
+    assert "Paul Durand n’a pas encore installé l’assistant dans Teams\u00a0: il ne peut pas lui écrire." in text
     assert (await states(feature))[f"test:Indicateurs à mettre à jour:{newcomer.id}"] == DeliveryState.UNREACHABLE
 
 
@@ -264,7 +264,7 @@ async def test_a_second_process_on_the_same_sqlite_file_is_refused_clearly(sqlit
         await first.jobs.close()
 
     assert other_process.returncode == 3
-    assert "Une autre instance de l’assistant SPASER envoie déjà" in other_process.stderr
+    assert "Une autre instance de l’assistant du SPASER envoie déjà" in other_process.stderr
     assert "PostgreSQL" in other_process.stderr
 
 
@@ -356,8 +356,9 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »."
     )
     assert reasons == [
-        "- Hélène Dubois et Paul Durand n’ont pas encore ouvert de conversation avec l’assistant dans Teams. Faites-leur installer "
-        "l’application ou demandez-leur d’écrire une fois à l’assistant\u00a0: les messages suivants leur parviendront.",
+        "- Hélène Dubois et Paul Durand n’ont pas encore installé l’assistant dans Teams\u00a0: il ne peut pas leur écrire. "
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone)\u00a0: l’assistant ne renvoie pas ses "
+        "messages. Pour les prochains, faites-leur installer l’assistant dans Teams.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
