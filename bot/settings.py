@@ -15,7 +15,7 @@ from dotenv import dotenv_values
 
 from domain.clock import SchedulingError
 from domain.committees.settings import CommitteeSettings
-from domain.indicators.catalogue import french_int
+from domain.indicators.catalogue_cells import french_int
 from domain.summary.organisation import MAX_LOGO_BYTES, InvalidOrganisation, Organisation, organisation_from
 from domain.tenant import GraphSettings
 

@@ -102,14 +102,17 @@ class ExactChoicePrompt(ChoicePrompt):
         self, turn_context: TurnContext, state: dict, options: PromptOptions
     ) -> PromptRecognizerResult:
         if turn_context.activity.type == ActivityTypes.message and options is not None and options.choices:
-            found = _exact_choice((turn_context.activity.text or "").strip().lower(), options.choices)
+            found = choice_typed_exactly((turn_context.activity.text or "").strip().lower(), options.choices)
             if found is not None:
                 return PromptRecognizerResult(succeeded=True, value=found)
         return await super().on_recognize(turn_context, state, options)
 
 
-def _exact_choice(answer: str, choices: list[Choice]) -> FoundChoice | None:
-    """The one choice whose value or a synonym is `answer` (lower case); None if none or several."""
+def choice_typed_exactly(answer: str, choices: list[Choice]) -> FoundChoice | None:
+    """The one choice whose value or a synonym is `answer` (lower case); None if none or several.
+
+    Shared by `ExactChoicePrompt` and the validators that read a yes/no inside another prompt
+    (`dialogs.indicators.value_check`); it builds botbuilder's FoundChoice, so it lives here, not in domain/."""
     found = [
         FoundChoice(value=choice.value, index=index, score=1.0, synonym=name)
         for index, choice in enumerate(choices)

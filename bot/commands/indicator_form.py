@@ -11,15 +11,18 @@ from bot.commands.indicators import already_saved
 from dialogs.cards import card_message
 from domain.errors import DomainError
 from domain.indicators.cards import (
+    CONFIRM_TITLE,
+    CONFIRMED_KEY,
     SUBMIT_ACTION,
     indicator_form_card,
     read_form,
     saved_line,
 )
 from domain.indicators.catalogue_csv import MAX_BYTES
+from domain.indicators.plausibility import FormJump, jumps_in_form
 from domain.indicators.rules import EntryErrors, NotAllowed, check_directorate_allowed
 from domain.people import PersonView, Role
-from domain.text import counted, counted_in_words, lower_first
+from domain.text import agreed, counted, counted_in_words, lower_first
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues
 from storage.people import DirectorateRepository
@@ -64,6 +67,14 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
                 if form.entries:
                     await values.record_values(person, directorate, form.entries, today, dry_run=True)
                 raise EntryErrors(errors)
+            items, _ = await values.describe_items(directorate, form.pairs)
+            jumps = jumps_in_form(form.entries, items, confirmed_tokens(value))
+            if jumps:
+                # Far from the previous values: nothing is saved until they are confirmed, and the
+                # rest of the form is checked first, so that a confirmation is not refused afterwards.
+                await values.record_values(person, directorate, form.entries, today, dry_run=True)
+                await ask_to_confirm(turn_context, card_id, known, items, form, jumps)
+                return
             outcome = await values.record_values(person, directorate, form.entries, today, submission_key=submission)
         except EntryErrors as error:
             errors.update(error.errors)
@@ -107,7 +118,40 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         )
         await turn_context.send_activity(card_message(card, "Formulaire à corriger"))
 
+    async def ask_to_confirm(turn_context: TurnContext, card_id: str, directorate, items, form, jumps: list[FormJump]) -> None:
+        """The form back, refilled, each suspicious value flagged: « Confirmer ces valeurs » saves it
+        as it is (once: the same card id), « Enregistrer » sends it corrected."""
+        count = len(jumps)
+        lines = [
+            "Rien n’a été enregistré\u00a0: "
+            + lower_first(counted_in_words(count, "valeur est très loin de la précédente", "valeurs sont très loin des précédentes", feminine=True))
+            + "\u00a0:"
+        ]
+        lines += [f"- {jump.line}" for jump in jumps]
+        lines.append(
+            f"{agreed(count, 'Si elle est juste', 'Si elles sont justes')}, cliquez sur «\u00a0{CONFIRM_TITLE}\u00a0»\u00a0; "
+            f"sinon, {agreed(count, 'corrigez-la', 'corrigez-les')} dans le formulaire et cliquez sur «\u00a0Enregistrer\u00a0»."
+        )
+        card = indicator_form_card(
+            card_id=card_id,
+            directorate_code=directorate.code,
+            directorate_name=directorate.name,
+            items=items,
+            typed=form.typed,
+            comments=form.comments,
+            warnings={jump.item.key: f"Vous avez saisi {jump.jump.comparison()}." for jump in jumps},
+            confirmed=[jump.token for jump in jumps],
+        )
+        await turn_context.send_activity(MessageFactory.text("\n".join(lines)))
+        await turn_context.send_activity(card_message(card, "Valeurs à confirmer"))
+
     return {SUBMIT_ACTION: submit_form}
+
+
+def confirmed_tokens(value: dict) -> frozenset[str]:
+    """The values a « Confirmer ces valeurs » click confirms (client data: it only spares the
+    question, every value is still checked and the rights at the save)."""
+    return frozenset(str(value.get(CONFIRMED_KEY) or "")[:4000].split(";")) - {""}
 
 
 def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from botbuilder.dialogs.choices import ChoiceFactory
 from botbuilder.dialogs.prompts import PromptValidatorContext
 
-from dialogs.base import NO_CHOICE, YES_CHOICE, _exact_choice
+from dialogs.base import NO_CHOICE, YES_CHOICE, choice_typed_exactly
 from domain.indicators.periods import parse_period
 from domain.indicators.plausibility import suspicious_jump
 from domain.indicators.units import Unit
@@ -38,7 +38,7 @@ async def answer_to_pending(prompt: PromptValidatorContext, text: str) -> bool |
     pending = prompt.state.pop(PENDING, None)
     if pending is None:
         return None
-    found = _exact_choice(text.lower(), [YES_CHOICE, NO_CHOICE])
+    found = choice_typed_exactly(text.lower(), [YES_CHOICE, NO_CHOICE])
     if found is None:
         return None
     if found.value == YES_CHOICE.value:

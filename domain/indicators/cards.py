@@ -19,6 +19,10 @@ from domain.indicators.units import Unit
 from domain.text import agreed, counted, directorate_title, lower_first, plural_of, shown, upper_first
 
 SUBMIT_ACTION = "indicators.submit"
+CONFIRMED_KEY = "confirmed"
+"""Submit data of « Confirmer ces valeurs »: the tokens of the values confirmed, `;`-separated
+(`domain.indicators.plausibility.confirmation_token`)."""
+CONFIRM_TITLE = "Confirmer ces valeurs"
 VALUE_PREFIX = "valeur"
 COMMENT_PREFIX = "commentaire"
 KEY_SEPARATOR = "|"
@@ -104,8 +108,15 @@ def indicator_form_card(
     comments: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
     general_errors: Iterable[str] = (),
+    warnings: Mapping[str, str] | None = None,
+    confirmed: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """One card with every item; `typed`/`comments` (by input id) refill it after an error."""
+    """One card with every item; `typed`/`comments` (by input id) refill it after an error.
+
+    `warnings` (by entry key) flag values far from the previous ones; with `confirmed` (their
+    tokens) the card leads with « Confirmer ces valeurs », which sends the same form confirmed,
+    while « Enregistrer » sends it as corrected (and checks it again)."""
+    warnings = warnings or {}
     typed = typed or {}
     comments = comments or {}
     errors = errors or {}
@@ -164,6 +175,9 @@ def indicator_form_card(
         error = errors.get(entry_key(item.indicator.code, item.period.code))
         if error:
             items_body.append({"type": "TextBlock", "text": f"⚠ {error}", "color": "Attention", "wrap": True, "spacing": "None"})
+        warning = warnings.get(item.key)
+        if warning:
+            items_body.append({"type": "TextBlock", "text": f"⚠ {warning}", "color": "Attention", "wrap": True, "spacing": "None"})
         items_body.append(comment_input)
         body.append({"type": "Container", "separator": True, "spacing": "Medium", "items": items_body})
     submit = {
@@ -171,7 +185,12 @@ def indicator_form_card(
         "title": "Enregistrer",
         "data": {"action": SUBMIT_ACTION, "card_id": card_id, "directorate": directorate_code},
     }
-    return card(body, [submit])
+    actions = [submit]
+    confirmed = ";".join(confirmed)
+    if confirmed:
+        confirm = {"type": "Action.Submit", "title": CONFIRM_TITLE, "data": {**submit["data"], CONFIRMED_KEY: confirmed}}
+        actions = [confirm, submit]
+    return card(body, actions)
 
 
 def read_form(value: Mapping) -> FormContent:

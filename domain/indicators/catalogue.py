@@ -1,5 +1,6 @@
 """An indicator of the catalogue: its columns, the values each accepts, and one row checked cell by
-cell with every problem in French (the CSV file around the rows: catalogue_csv.py).
+cell with every problem in French (how each cell reads: catalogue_cells.py; the CSV file around
+the rows: catalogue_csv.py).
 
 Directorate codes are checked against the ones the caller knows (`known_directorates`), which
 comes from the database; without it only their format is checked.
@@ -7,9 +8,6 @@ comes from the database; without it only their format is checked.
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,10 +16,27 @@ from typing import TypeVar
 
 from domain.errors import DomainError, quoted_input
 from domain.indicators.aggregation import AggregationRule, Computation, InvalidRule
-from domain.indicators.periods import MAX_YEAR, MIN_YEAR, Frequency, InvalidPeriod
+from domain.indicators.catalogue_cells import (
+    MAX_DEFINITION_LENGTH,
+    MAX_LABEL_LENGTH,
+    MAX_LEGAL_BASIS_LENGTH,
+    MAX_SOURCE_LENGTH,
+    InvalidCatalogueValue,
+    clean_cell,
+    csv_number,
+    fold_cell,
+    read_code,
+    read_counted_noun,
+    read_directorates,
+    read_number,
+    read_text,
+    read_year,
+    read_yes_no,
+)
+from domain.indicators.periods import Frequency, InvalidPeriod
 from domain.indicators.units import InvalidUnit, Unit
-from domain.indicators.values import InvalidValue, parse_value, validate_value
-from domain.text import lower_first, one_line, upper_first
+from domain.indicators.values import InvalidValue
+from domain.text import lower_first, upper_first
 
 CATALOGUE_COLUMNS = (
     "code",
@@ -52,22 +67,6 @@ OPTIONAL_COLUMNS = (
 REQUIRED_COLUMNS = ("code", "libelle", "axe", "unite", "directions", "frequence", "sens")
 DIRECTORATE_SEPARATOR = "|"
 RECOMMENDED_MAX_ACTIVE_INDICATORS = 30
-MAX_CODE_LENGTH = 32
-MAX_LABEL_LENGTH = 200
-MAX_SOURCE_LENGTH = 300
-MAX_DEFINITION_LENGTH = 1000
-MAX_COUNTED_NOUN_LENGTH = 60
-MAX_LEGAL_BASIS_LENGTH = 120
-MAX_DIRECTORATES_PER_INDICATOR = 10
-
-INDICATOR_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,31}$")
-# Same rule as domain.people.normalise_directorate_code.
-DIRECTORATE_CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
-_DIRECTORATE_SPLIT = re.compile(r"[|;,/\s]+")
-# The export format: digits and a decimal comma. Anything else is read as a person types it.
-_MACHINE_NUMBER = re.compile(r"^-?\d+(?:,\d+)?$")
-_DIGIT = re.compile(r"\d")
-_FORMULA_STARTS = ("=", "+", "-", "@")
 _T = TypeVar("_T")
 
 
@@ -81,7 +80,7 @@ class Axis(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Axis:
-        axis = _AXIS_ALIASES.get(_fold(text))
+        axis = _AXIS_ALIASES.get(fold_cell(text))
         if axis is None:
             raise InvalidCatalogueValue(
                 f"axe « {quoted_input(text)} » inconnu. Axes possibles : {', '.join(a.value for a in cls)}."
@@ -97,7 +96,7 @@ class ImprovementDirection(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> ImprovementDirection:
-        direction = _DIRECTION_ALIASES.get(_fold(text))
+        direction = _DIRECTION_ALIASES.get(fold_cell(text))
         if direction is None:
             raise InvalidCatalogueValue(f"sens « {quoted_input(text)} » inconnu : indiquez hausse ou baisse.")
         return direction
@@ -126,14 +125,6 @@ _DIRECTION_ALIASES = {
     "diminution": ImprovementDirection.DOWN,
     "diminuer": ImprovementDirection.DOWN,
 }
-_YES = frozenset({"oui", "o", "vrai", "1", "x", "yes", "true"})
-_NO = frozenset({"non", "n", "faux", "0", "no", "false"})
-
-
-class InvalidCatalogueValue(DomainError):
-    """One field of a catalogue row is wrong; the message names the column, in French."""
-
-
 @dataclass(frozen=True)
 class RowProblem:
     """What is wrong in one row, with the column concerned (None when it spans several)."""
@@ -202,7 +193,7 @@ def build_catalogue_row(
 
     Raises `InvalidCatalogueRow` listing every problem of the row, each with its column.
     """
-    values = {column: _clean_text(fields.get(column)) for column in CATALOGUE_COLUMNS}
+    values = {column: clean_cell(fields.get(column)) for column in CATALOGUE_COLUMNS}
     problems: list[RowProblem] = []
 
     def check(column: str, read: Callable[[str], _T]) -> _T | None:
@@ -219,26 +210,26 @@ def build_catalogue_row(
             problems.append(RowProblem(column, str(error)))
         return None
 
-    code = check("code", _read_code)
-    label = check("libelle", lambda text: _read_text(text, MAX_LABEL_LENGTH))
+    code = check("code", read_code)
+    label = check("libelle", lambda text: read_text(text, MAX_LABEL_LENGTH))
     axis = check("axe", Axis.parse)
     unit = check("unite", Unit.parse)
-    directorates = check("directions", lambda text: _read_directorates(text, known_directorates))
+    directorates = check("directions", lambda text: read_directorates(text, known_directorates))
     frequency = check("frequence", Frequency.parse)
     improvement = check("sens", ImprovementDirection.parse)
-    baseline = check("valeur_reference", lambda text: _read_number(text, unit))
-    target = check("cible", lambda text: _read_number(text, unit))
-    target_year = check("annee_cible", _read_year)
-    source = check("source", lambda text: _read_text(text, MAX_SOURCE_LENGTH)) or ""
-    preexisting = check("preexistant", _read_yes_no)
-    active = check("actif", _read_yes_no)
-    definition = check("definition", lambda text: _read_text(text, MAX_DEFINITION_LENGTH)) or ""
+    baseline = check("valeur_reference", lambda text: read_number(text, unit))
+    target = check("cible", lambda text: read_number(text, unit))
+    target_year = check("annee_cible", read_year)
+    source = check("source", lambda text: read_text(text, MAX_SOURCE_LENGTH)) or ""
+    preexisting = check("preexistant", read_yes_no)
+    active = check("actif", read_yes_no)
+    definition = check("definition", lambda text: read_text(text, MAX_DEFINITION_LENGTH)) or ""
     aggregation = check("agregation", AggregationRule.parse)
-    weighting_base = check("base_ponderation", _read_code)
+    weighting_base = check("base_ponderation", read_code)
     computation = check("calcul", Computation.parse) or Computation.REPORTED
-    counted_noun = check("unite_libelle", _read_counted_noun) or ""
-    legal_threshold = check("seuil_legal", lambda text: _read_number(text, unit))
-    legal_basis = check("base_legale", lambda text: _read_text(text, MAX_LEGAL_BASIS_LENGTH)) or ""
+    counted_noun = check("unite_libelle", read_counted_noun) or ""
+    legal_threshold = check("seuil_legal", lambda text: read_number(text, unit))
+    legal_basis = check("base_legale", lambda text: read_text(text, MAX_LEGAL_BASIS_LENGTH)) or ""
     if counted_noun and unit is not None and unit is not Unit.COUNT:
         problems.append(
             RowProblem(
@@ -259,8 +250,8 @@ def build_catalogue_row(
             problems.append(
                 RowProblem(
                     "cible",
-                    f"la cible ({_csv_number(target)}) va dans le mauvais sens par rapport à la valeur de "
-                    f"référence ({_csv_number(baseline)}) pour un indicateur à la {improvement.value}.",
+                    f"la cible ({csv_number(target)}) va dans le mauvais sens par rapport à la valeur de "
+                    f"référence ({csv_number(baseline)}) pour un indicateur à la {improvement.value}.",
                 )
             )
     problems += _legal_problems(legal_threshold, target, improvement)
@@ -299,9 +290,9 @@ def _legal_problems(
     if threshold is None or target is None or improvement is None:
         return []
     if improvement is ImprovementDirection.UP and target < threshold:
-        return [RowProblem("cible", f"la cible ({_csv_number(target)}) est sous le minimum légal ({_csv_number(threshold)}).")]
+        return [RowProblem("cible", f"la cible ({csv_number(target)}) est sous le minimum légal ({csv_number(threshold)}).")]
     if improvement is ImprovementDirection.DOWN and target > threshold:
-        return [RowProblem("cible", f"la cible ({_csv_number(target)}) dépasse le maximum légal ({_csv_number(threshold)}).")]
+        return [RowProblem("cible", f"la cible ({csv_number(target)}) dépasse le maximum légal ({csv_number(threshold)}).")]
     return []
 
 
@@ -354,8 +345,8 @@ def catalogue_row_fields(row: CatalogueRow) -> dict[str, str]:
         "unite": row.unit.value,
         "directions": DIRECTORATE_SEPARATOR.join(row.directorates),
         "frequence": row.frequency.value,
-        "valeur_reference": _csv_number(row.baseline),
-        "cible": _csv_number(row.target),
+        "valeur_reference": csv_number(row.baseline),
+        "cible": csv_number(row.target),
         "annee_cible": "" if row.target_year is None else str(row.target_year),
         "sens": row.improvement.value,
         "source": row.source,
@@ -366,7 +357,7 @@ def catalogue_row_fields(row: CatalogueRow) -> dict[str, str]:
         "base_ponderation": row.weighting_base or "",
         "calcul": row.computation.value,
         "unite_libelle": row.counted_noun,
-        "seuil_legal": _csv_number(row.legal_threshold),
+        "seuil_legal": csv_number(row.legal_threshold),
         "base_legale": row.legal_basis,
     }
 
@@ -380,123 +371,3 @@ def catalogue_size_warning(active_count: int) -> str | None:
         f"à une trentaine ({RECOMMENDED_MAX_ACTIVE_INDICATORS}) pour que le suivi reste faisable ; "
         "pensez à désactiver les moins utiles."
     )
-
-
-def _read_code(text: str) -> str:
-    code = text.upper()
-    if not INDICATOR_CODE_PATTERN.match(code):
-        raise InvalidCatalogueValue(
-            f"code « {quoted_input(text)} » invalide : lettres, chiffres, point, - ou _, {MAX_CODE_LENGTH} caractères "
-            "au plus, sans espace (exemple : IND-03)."
-        )
-    return code
-
-
-def _read_text(text: str, max_length: int) -> str:
-    if len(text) > max_length:
-        raise InvalidCatalogueValue(f"texte trop long ({len(text)} caractères, {max_length} au plus).")
-    if text.startswith(_FORMULA_STARTS):
-        raise InvalidCatalogueValue(
-            f"« {quoted_input(text)} » ne doit pas commencer par =, +, - ou @ (formule de tableur)."
-        )
-    return text
-
-
-def _read_counted_noun(text: str) -> str:
-    """« repas végétarien »: a noun in the singular, or « singulier|pluriel » for an irregular plural."""
-    noun = _read_text(text, MAX_COUNTED_NOUN_LENGTH)
-    if _DIGIT.search(noun) or noun.count("|") > 1 or noun.strip("| ") != noun or "||" in noun:
-        raise InvalidCatalogueValue(
-            f"« {quoted_input(text)} » : indiquez ce qui est compté, au singulier et sans chiffre (exemple : "
-            "repas végétarien ; pour un pluriel irrégulier, travail|travaux)."
-        )
-    return noun
-
-
-def _read_directorates(text: str, known_directorates: Collection[str] | None) -> tuple[str, ...]:
-    codes = list(dict.fromkeys(part.upper() for part in _DIRECTORATE_SPLIT.split(text) if part))
-    if not codes:
-        raise InvalidCatalogueValue("valeur obligatoire manquante.")
-    if len(codes) > MAX_DIRECTORATES_PER_INDICATOR:
-        raise InvalidCatalogueValue(
-            f"trop de directions ({len(codes)}, {MAX_DIRECTORATES_PER_INDICATOR} au plus par indicateur)."
-        )
-    malformed = [code for code in codes if not DIRECTORATE_CODE_PATTERN.match(code)]
-    if malformed:
-        raise InvalidCatalogueValue(
-            f"code de direction « {quoted_input(malformed[0])} » invalide : lettres, chiffres, - ou _ "
-            "(exemple : DAJ ; plusieurs directions séparées par | comme DAJ|DRH)."
-        )
-    if known_directorates is not None:
-        known = {code.strip().upper() for code in known_directorates}
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            messages = [_unknown_directorate_message(code, known) for code in unknown]
-            raise InvalidCatalogueValue(" ".join([messages[0], *map(upper_first, messages[1:])]))
-    return tuple(codes)
-
-
-def _unknown_directorate_message(code: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(code, sorted(known), n=1)
-    hint = f" : vouliez-vous dire « {close[0]} » ?" if close else " : créez-la d’abord ou corrigez le code."
-    return f"direction « {code} » inconnue{hint}"
-
-
-def _read_number(text: str, unit: Unit | None) -> Decimal | None:
-    """Exported numbers (`1200,5`) directly; anything else as a person would type it (`1 200,5 %`).
-
-    Without a valid unit only an obvious non-number is reported: the unit error comes first.
-    """
-    if _MACHINE_NUMBER.match(text):
-        number = Decimal(text.replace(",", "."))
-        return validate_value(number, unit) if unit is not None else number
-    if unit is not None:
-        return parse_value(text, unit)
-    if not _DIGIT.search(text):
-        raise InvalidCatalogueValue(f"« {quoted_input(text)} » n’est pas un nombre (exemple : 12,5).")
-    return None
-
-
-def _read_year(text: str) -> int:
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
-        raise InvalidCatalogueValue(
-            f"« {quoted_input(text)} » n’est pas une année entre {MIN_YEAR} et {MAX_YEAR} (exemple : 2030)."
-        )
-    return int(text)
-
-
-def _read_yes_no(text: str) -> bool:
-    folded = _fold(text)
-    if folded in _YES:
-        return True
-    if folded in _NO:
-        return False
-    raise InvalidCatalogueValue(f"« {quoted_input(text)} » : indiquez oui ou non.")
-
-
-def _csv_number(number: Decimal | None) -> str:
-    if number is None:
-        return ""
-    return format(number, "f").replace(".", ",")
-
-
-def _clean_text(value: str | None) -> str:
-    """Spaces collapsed and control characters (NUL, tabs, line breaks of a cell) removed."""
-    if value is None:
-        return ""
-    visible = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(value))
-    return one_line(visible)
-
-
-def header_key(cell: str) -> str:
-    return re.sub(r"[\s\-']+", "_", _fold(cell)).strip("_")
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text).replace("’", "'").lower())
-    without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[/,;:()]", " ", without_accents).split())
-
-
-def french_int(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")

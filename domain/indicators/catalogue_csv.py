@@ -25,9 +25,8 @@ from domain.indicators.catalogue import (
     InvalidCatalogueRow,
     build_catalogue_row,
     catalogue_row_fields,
-    french_int,
-    header_key,
 )
+from domain.indicators.catalogue_cells import french_int, header_key
 from domain.text import lower_first, upper_first
 
 EXPECTED_HEADER = ";".join(CATALOGUE_COLUMNS)

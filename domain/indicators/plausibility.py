@@ -5,15 +5,21 @@ went into the COPIL's figures.
 Out-of-range values are refused earlier, by the unit (`domain.indicators.values.validate_value`:
 a share above 100 %, a negative count): this rule only asks for a confirmation, never refuses,
 since a real jump (a first big insertion contract) exists. Pure: the caller gives the previous value.
+The chat asks it value by value (`dialogs.indicators.value_check`); the form card, submitted in one
+go, lists every jump and is saved once they are all confirmed (`jumps_in_form`, `confirmation_token`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.errors import DomainError
 from domain.indicators.periods import Period
+from domain.indicators.rules import DueItem, ValueEntry, canonical
 from domain.indicators.units import Unit, format_value
+from domain.indicators.values import parse_value
 
 JUMP_FACTOR = Decimal(5)
 """A value more than five times the previous one, or less than a fifth of it, is asked again."""
@@ -29,11 +35,16 @@ class SuspiciousJump:
     unit: Unit
     counted_noun: str = ""
 
-    def question(self) -> str:
-        """« Vous avez saisi 4 800, contre 48 au 2ᵉ trimestre 2026. Confirmez-vous ? »"""
+    def comparison(self) -> str:
+        """« 4 800 heures, contre 48 heures au 2ᵉ trimestre 2026 »: the question's core, also listed by
+        the form's confirmation."""
         typed = format_value(self.value, self.unit, self.counted_noun)
         before = format_value(self.previous, self.unit, self.counted_noun)
-        return f"Vous avez saisi {typed}, contre {before} {self.previous_period.in_sentence()}. Confirmez-vous ?"
+        return f"{typed}, contre {before} {self.previous_period.in_sentence()}"
+
+    def question(self) -> str:
+        """« Vous avez saisi 4 800, contre 48 au 2ᵉ trimestre 2026. Confirmez-vous ? »"""
+        return f"Vous avez saisi {self.comparison()}. Confirmez-vous ?"
 
 
 def suspicious_jump(
@@ -51,3 +62,48 @@ def suspicious_jump(
     if ratio > JUMP_FACTOR or ratio * JUMP_FACTOR < 1:
         return SuspiciousJump(value, previous, previous_period, unit, counted_noun)
     return None
+
+
+@dataclass(frozen=True)
+class FormJump:
+    """A suspicious value of a submitted form, with the item it is for."""
+
+    item: DueItem
+    jump: SuspiciousJump
+
+    @property
+    def line(self) -> str:
+        """« IND-03 (3ᵉ trimestre 2026) : 4 800 heures, contre 48 heures au 2ᵉ trimestre 2026 »"""
+        return f"{self.item.indicator.code} ({self.item.period.label})\u00a0: {self.jump.comparison()}"
+
+    @property
+    def token(self) -> str:
+        return confirmation_token(self.item.key, self.jump.value)
+
+
+def confirmation_token(key: str, value: Decimal) -> str:
+    """What a confirmation carries for one value: its entry key and the number confirmed, so that a
+    value changed after the question is asked again rather than taken as confirmed."""
+    return f"{key}={canonical(value)}"
+
+
+def jumps_in_form(
+    entries: Iterable[ValueEntry], items: Iterable[DueItem], confirmed: Collection[str] = ()
+) -> list[FormJump]:
+    """The entries far from their item's last value and not confirmed yet (`confirmed`: tokens).
+
+    An entry that does not read is left out: the save refuses it with its own error."""
+    by_key = {item.key: item for item in items}
+    found: list[FormJump] = []
+    for entry in entries:
+        item = by_key.get(entry.key)
+        if item is None or item.last is None:
+            continue
+        try:
+            value = parse_value(entry.value, item.indicator.unit) if isinstance(entry.value, str) else entry.value
+        except DomainError:
+            continue
+        jump = suspicious_jump(value, item.last.value, item.last.period, item.indicator.unit, item.indicator.counted_noun)
+        if jump is not None and confirmation_token(item.key, value) not in confirmed:
+            found.append(FormJump(item, jump))
+    return found

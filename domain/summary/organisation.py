@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 from domain.errors import DomainError
-from domain.indicators.catalogue import french_int
+from domain.indicators.catalogue_cells import french_int
 
 MAX_NAME_LENGTH = 120
 MAX_LOGO_BYTES = 1_000_000
