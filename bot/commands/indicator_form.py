@@ -123,7 +123,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         as it is (once: the same card id), « Enregistrer » sends it corrected."""
         count = len(jumps)
         lines = [
-            "Rien n’a été enregistré\u00a0: "
+            "Rien n’a été enregistré, car "
             + lower_first(counted_in_words(count, "valeur est très loin de la précédente", "valeurs sont très loin des précédentes", feminine=True))
             + "\u00a0:"
         ]

@@ -58,7 +58,7 @@ async def test_a_suspicious_value_stores_nothing_and_asks_to_confirm_it_against_
     replies = await nadia.submit(submit_data(card, **{IND03: "4 800", "valeur|IND-01|2026-T3": "45 %"}))
 
     said = texts(replies)
-    assert "Rien n’a été enregistré\u00a0: une valeur est très loin de la précédente\u00a0:" in said
+    assert "Rien n’a été enregistré, car une valeur est très loin de la précédente\u00a0:" in said
     assert LINE in said
     assert "Si elle est juste, cliquez sur «\u00a0Confirmer ces valeurs\u00a0»\u00a0; sinon, corrigez-la dans le formulaire" in said
     assert await t3_rows(runtime) == []
