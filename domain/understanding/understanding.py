@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
-from domain.knowledge.retrieval import Answer, KnowledgeBase
+from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
 from domain.text import fold
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
 from domain.understanding.slots import IndicatorName, Reading, SlotReader
@@ -167,6 +168,10 @@ _WHO_IS_LATE = re.compile(
 """« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
+NEAR_EXACT = 85
+"""How alike (0–100, words in any order) a question with no content word and an intent's phrasing
+must be: « je suis qui pour toi ? » is all function words, read by its whole wording."""
+_NOT_A_WORD = re.compile(r"[^\w]+")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -213,13 +218,17 @@ class Understander:
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
         self._listing = frozenset(self.intents.query_terms(_LISTING))
+        self._wordings = [(_wording(example), intent) for intent in INTENTS for example in intent.examples]
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
         answer = self._what_it_is(text) or self._last_clause_if_unknown(self.knowledge.answer(text))
-        if answer.problem is not None:
+        if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
+        if answer.problem is not None:  # only function words: read by their wording alone
+            alike = self._worded_alike(text, [], reading)
+            return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
@@ -236,7 +245,7 @@ class Understander:
         rest = self._rest(text, reading)
         if reading.names_indicator:
             rest = [token for token in rest if token not in _NAME_WORDS]
-        intent = self._intent(rest, reading)
+        intent = self._intent(rest, reading) or self._worded_alike(text, rest, reading)
         asked = _asked_of_an_indicator(folded, rest) if reading.names_indicator else None
         if asked is not None:
             intent = (1.0, asked)
@@ -365,6 +374,16 @@ class Understander:
         without = [token for token in rest if not set(terms([token])) <= self._the_spaser]
         return without if len(without) >= 2 else rest
 
+    def _worded_alike(self, text: str, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
+        """The intent one of whose phrasings is worded nearly as the question, when the question
+        has no content word left to match (« je suis qui pour toi ? », « c'est quoi ça ? »)."""
+        if rest or reading.names_indicator:
+            return None
+        wording = _wording(text)
+        scored = ((fuzz.token_sort_ratio(wording, phrasing), intent) for phrasing, intent in self._wordings)
+        score, intent = max(scored, key=lambda found: found[0], default=(0.0, None))
+        return (score / 100, intent) if intent is not None and score >= NEAR_EXACT else None
+
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
         if not rest:
@@ -378,6 +397,11 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _wording(text: str) -> str:
+    """A question's or a phrasing's words as typed, folded, without punctuation."""
+    return _NOT_A_WORD.sub(" ", fold(text)).strip()
 
 
 def _side_asked(folded: str) -> Intent | None:

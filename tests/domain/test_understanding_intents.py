@@ -150,3 +150,13 @@ def test_the_next_meeting_as_the_time_of_a_request_is_not_asked(understander):
 def test_what_one_named_directorate_has_not_entered_is_its_late_list(understander):
     question = "la liste de ce qui n'est pas saisi pour les systèmes d'information"
     assert intent_and_slots(understander, question) == ("late_indicators", {"directorate": "DSI"})
+
+
+@pytest.mark.parametrize(("question", "intent"), [("et moi je suis qui pour toi ?", "whoami"), ("tu fais quoi toi ?", "help")])
+def test_a_question_of_function_words_only_is_read_by_its_whole_wording(understander, question, intent):
+    assert intent_and_slots(understander, question) == (intent, {})
+
+
+@pytest.mark.parametrize("question", ["et toi tu es qui ?", "oui et alors ?", "pourquoi ?"])
+def test_function_words_worded_unlike_any_phrasing_stay_unknown(understander, question):
+    assert understander.understand(question).kind is Understood.UNKNOWN
