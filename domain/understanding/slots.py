@@ -19,6 +19,7 @@ from domain.knowledge.entries import Entry
 from domain.knowledge.normalize import Analyzer, tokenize
 from domain.knowledge.retrieval import KnowledgeBase
 from domain.text import fold
+from domain.understanding.short_names import ShortNames
 
 CODE_NUMBER = re.compile(r"\b(?:ind|indic|indicateur)\s?[-_n°o.]{0,3}\s?0*(\d{1,3})\b")
 _AXES = (
@@ -196,6 +197,7 @@ class SlotReader:
             analyzer=analyzer,
         )
         self._directorates_by_entry = {_entry_id(index): code for index, code in enumerate(self._directorates)}
+        self._short_names = ShortNames((d.code, d.name) for d in self._directorates.values())
 
     def read(self, text: str) -> Reading:
         folded = fold(text)
@@ -205,7 +207,7 @@ class SlotReader:
         time_words = set(tokenize(" ".join(found[0] for found in _TIME_SPAN.finditer(folded))))
         subject_tokens = [token for token in subject_tokens if token not in time_words]
         indicator, indicator_tokens, candidates = self.indicator(folded, subject_tokens)
-        directorate, directorate_tokens = self.directorate(folded, tokens)
+        directorate, directorate_tokens = self.directorate(folded, tokens, text)
         if (indicator or candidates) and directorate and indicator_tokens <= directorate_tokens:
             if not (indicator and _code_in(indicator, folded)):
                 # « côté patrimoine bâti » names the directorate
@@ -247,11 +249,14 @@ class SlotReader:
         data_asked = bool(_DATA_ASKED.search(folded) or _STATUS.search(folded)) and not _ELSEWHERE.search(folded)
         return self._best(self._subjects, subject, self._codes_by_entry, _measure_asked(folded), data_asked)
 
-    def directorate(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
+    def directorate(self, folded: str, tokens: list[str], typed: str = "") -> tuple[str | None, frozenset[str]]:
+        """By its code, by the words of its name, or by a short form of it (« la restau co »)."""
         for code in self._directorates:
             if found := _code_in(code, folded):
                 return code, frozenset(tokenize(found))
         directorate, explained, _ = self._best(self._directorate_names, tokens, self._directorates_by_entry)
+        if directorate is None and typed:
+            return self._short_names.find(typed)
         return directorate, explained
 
     def _best(

@@ -160,3 +160,7 @@ def test_a_question_of_function_words_only_is_read_by_its_whole_wording(understa
 @pytest.mark.parametrize("question", ["et toi tu es qui ?", "oui et alors ?", "pourquoi ?"])
 def test_function_words_worded_unlike_any_phrasing_stay_unknown(understander, question):
     assert understander.understand(question).kind is Understood.UNKNOWN
+
+
+def test_the_referent_of_a_directorate_named_short_is_asked(understander):
+    assert intent_and_slots(understander, "le ref de l'info, c'est qui ?") == ("directorate_referent", {"directorate": "DSI"})
