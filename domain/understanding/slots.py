@@ -302,11 +302,19 @@ class SlotReader:
     def _literally_named(self, close: list, tokens: list[str]) -> list:
         """Of subjects named about equally through synonyms, those whose title has the very words
         typed (« la considération sociale »: the two indicators on the « considération sociale »
-        of contracts, not the clauses d’insertion)."""
+        of contracts, not the clauses d’insertion); among those alike, the titles with the very
+        phrase the words typed stand for (« les voitures propres » stand for « faibles émissions »,
+        written in IND-08's title only)."""
         typed = {self._analyzer.stem(token) for token in tokens}
-        shared = {found.entry.id: len(typed & self._title_stems(found.entry.title)) for found in close}
+        shared = {
+            found.entry.id: (
+                len(typed & self._title_stems(found.entry.title)),
+                sum(term.replace("_", " ") in fold(found.entry.title) for term in found.matched_terms if "_" in term),
+            )
+            for found in close
+        }
         most = max(shared.values())
-        return [found for found in close if shared[found.entry.id] == most] if most else close
+        return [found for found in close if shared[found.entry.id] == most] if any(most) else close
 
     def _title_stems(self, title: str) -> frozenset[str]:
         stems = self._stems_by_title.get(title)

@@ -164,3 +164,15 @@ def test_function_words_worded_unlike_any_phrasing_stay_unknown(understander, qu
 
 def test_the_referent_of_a_directorate_named_short_is_asked(understander):
     assert intent_and_slots(understander, "le ref de l'info, c'est qui ?") == ("directorate_referent", {"directorate": "DSI"})
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("on en est à combien sur les voitures propres ?", "IND-08"),  # « faibles émissions », in IND-08's title
+        ("les kilomètres en voiture électrique, on est à combien ?", "IND-21"),  # « électriques », typed, in IND-21's
+    ],
+)
+def test_of_two_indicators_named_through_synonyms_the_one_titled_with_what_was_meant_is_read(understander, question, code):
+    intent, slots = intent_and_slots(understander, question)
+    assert (intent, slots.get("indicator")) == ("indicator_value", code)
