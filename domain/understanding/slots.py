@@ -67,6 +67,19 @@ _TIME_SPAN = re.compile(
     r"|\b(?:en|de|pour)?\s*20\d\d\b|\baujourd[' ]hui\b|\ba ce jour\b|\bhier\b"
 )
 """« la semaine dernière », « ce trimestre », « en 2025 »: when, not what (« par semaine » is in a label)."""
+_VERB_USES = (
+    re.compile(
+        r"\b(?:(?:je|j'|tu|il|elle|on|nous|vous|ils|elles)\s*(?:ne\s+|n')?(?:(?:le|la|les|l'|lui|leur|en|y|me|m'|te|t'|se|s')\s*)?"
+        r"|c'est\s+(?:pas\s+|plus\s+)?|ce n'est\s+(?:pas\s+|plus\s+)?)([a-z]+)"
+    ),
+    re.compile(
+        r"\b(?:dois|doit|devons|devez|doivent|faut(?:[- ]il)?|faudrait|veux|veut|voulons|voulez|peux|peut|pouvons|pouvez"
+        r"|vais|va|allons|allez|comment|pourquoi)\s+(?:(?:le|la|les|l'|me|m'|te|t'|se|s'|nous|vous|lui|leur|en|y)\s*)?([a-z]+er)\b"
+    ),
+)
+"""« je réserve une salle », « il faut réserver », « c'est réservé aux communes »: a word used as a
+verb (after its subject, or in the infinitive after « faut », « peux », « comment »…) names no
+indicator, whose labels are nouns (« marchés réservés »)."""
 _WHEN = re.compile(r"\b(quand|kan|a quelle date|quelle date|pour quand|quel jour|a quelle heure)\b")
 _STATUS = re.compile(r"\b(ou en (est|sont|sommes|etes)|en (est|sommes) ou|ou ca en est)\b")
 _ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
@@ -205,7 +218,8 @@ class SlotReader:
         committee = committee_kind_in(folded)
         subject_tokens = [token for token in tokens if token not in _COMMITTEE_WORDS] if committee else tokens
         time_words = set(tokenize(" ".join(found[0] for found in _TIME_SPAN.finditer(folded))))
-        subject_tokens = [token for token in subject_tokens if token not in time_words]
+        verbs = {found[1] for pattern in _VERB_USES for found in pattern.finditer(folded)}
+        subject_tokens = [token for token in subject_tokens if token not in time_words and token not in verbs]
         indicator, indicator_tokens, candidates = self.indicator(folded, subject_tokens)
         directorate, directorate_tokens = self.directorate(folded, tokens, text)
         if (indicator or candidates) and directorate and indicator_tokens <= directorate_tokens:

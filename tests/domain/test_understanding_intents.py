@@ -176,3 +176,15 @@ def test_the_referent_of_a_directorate_named_short_is_asked(understander):
 def test_of_two_indicators_named_through_synonyms_the_one_titled_with_what_was_meant_is_read(understander, question, code):
     intent, slots = intent_and_slots(understander, question)
     assert (intent, slots.get("indicator")) == ("indicator_value", code)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["je réserve une salle pour la DRC ?", "tu peux me réserver le créneau ?", "faut-il réserver une salle ?", "c'est réservé aux communes ?"],
+)
+def test_a_word_used_as_a_verb_names_no_indicator(understander, question):
+    assert not understander.slots.read(question).names_indicator  # « réserver », not the « marchés réservés »
+
+
+def test_the_same_word_as_a_noun_s_adjective_still_names_its_indicator(understander):
+    assert understander.slots.read("combien de marchés réservés cette année ?").slots.indicator == "IND-06"
