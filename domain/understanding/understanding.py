@@ -39,6 +39,14 @@ _OUR_OWN = re.compile(
 )
 """« nos achats », « chez nous », « à ce jour »: the organisation's own figures (now) rather than
 the SPASER in general."""
+_STATE_OF_THE_SPASER = re.compile(
+    r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan)"
+    r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
+)
+_ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*)\b")
+"""« état des lieux du SPASER », « l'état d'avancement général du schéma »: where the
+organisation's own SPASER stands, unless advice is asked (« faire un état des lieux avant… »,
+« le bilan du schéma doit-il… »)."""
 _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 """« on en est où sur cet indicateur ? » is about one indicator, to be named."""
 _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
@@ -240,6 +248,8 @@ class Understander:
             one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
+        if _STATE_OF_THE_SPASER.search(folded) and not reading.names_indicator and not _ADVICE_ON_A_STATE.search(folded):
+            return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         if _HOW_OFTEN.search(folded) and not reading.named_by_code:
             return self._not_data(answer)  # « les comités, on les fait tous les combien ? »: no amount asked
         rest = self._rest(text, reading)

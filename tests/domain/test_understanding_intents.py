@@ -188,3 +188,14 @@ def test_a_word_used_as_a_verb_names_no_indicator(understander, question):
 
 def test_the_same_word_as_a_noun_s_adjective_still_names_its_indicator(understander):
     assert understander.slots.read("combien de marchés réservés cette année ?").slots.indicator == "IND-06"
+
+
+@pytest.mark.parametrize(
+    "question", ["il me faudrait l'état des lieux du schéma pour le maire", "l'avancement de notre démarche, en bref ?"]
+)
+def test_the_state_of_the_spaser_asked_is_the_organisation_s_summary(understander, question):
+    assert intent_and_slots(understander, question)[0] == "summary"
+
+
+def test_advice_on_the_spaser_s_review_is_no_summary(understander):
+    assert understander.understand("le bilan du schéma doit-il passer en conseil ?").kind is Understood.KNOWLEDGE
