@@ -161,6 +161,11 @@ _ADVICE_ON_INDICATORS = re.compile(
     r"|comment|pourquoi|realistes?|reprendre|suivre|conseil\w*|recommand\w*)\b"
 )
 _INDICATORS_PLURAL = re.compile(r"\b(?:indicateurs|indics?)\b")
+_WHICH_ONES = re.compile(r"\blesquels\b|\bquels sont[- ]ils\b|\bla liste\b")
+_ANY_SPASER = re.compile(r"\b(?:un|une|chaque|les autres|d'autres) (?:spaser|schema|collectivites?|communes?)\b")
+"""« combien d'indicateurs compte le SPASER, et lesquels ? »: the organisation's indicators listed,
+unless advice is asked or any SPASER is meant (« combien d'indicateurs dans un SPASER, lesquels
+prévoir ? »)."""
 _MENTION = re.compile(r"^\s*@\w+[\s,:]*")
 """« @assistant qui est pas à jour ? » typed without Teams making it a mention: the name is no word of the question."""
 _NEXT_MEETING_NAMED = re.compile(
@@ -268,7 +273,7 @@ class Understander:
         side = None if reading.names_indicator else _side_asked(folded)
         if side is not None:
             return Understanding(Understood.INTENT, answer, side, reading)
-        if self._list_of_a_part(text, folded, reading):
+        if self._list_of_a_part(text, folded, reading) or _which_indicators(folded, reading):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
@@ -407,6 +412,13 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _which_indicators(folded: str, reading: Reading) -> bool:
+    """Which indicators the organisation has, asked plainly (see `_WHICH_ONES`)."""
+    if reading.names_indicator or not (_INDICATORS_PLURAL.search(folded) and _WHICH_ONES.search(folded)):
+        return False
+    return not (_ADVICE_ON_INDICATORS.search(folded) or _ANY_SPASER.search(folded))
 
 
 def _wording(text: str) -> str:

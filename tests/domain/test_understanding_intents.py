@@ -199,3 +199,14 @@ def test_the_state_of_the_spaser_asked_is_the_organisation_s_summary(understande
 
 def test_advice_on_the_spaser_s_review_is_no_summary(understander):
     assert understander.understand("le bilan du schéma doit-il passer en conseil ?").kind is Understood.KNOWLEDGE
+
+
+def test_how_many_indicators_and_which_is_the_catalogue(understander):
+    assert intent_and_slots(understander, "on suit combien d'indicateurs au juste, et lesquels ?") == ("catalogue", {})
+
+
+@pytest.mark.parametrize(
+    "question", ["combien d'indicateurs dans un SPASER, et lesquels ?", "combien d'indicateurs faut-il prévoir et lesquels ?"]
+)
+def test_how_many_indicators_any_spaser_should_have_is_advice(understander, question):
+    assert understander.understand(question).kind is Understood.KNOWLEDGE
