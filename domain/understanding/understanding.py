@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from domain.knowledge.entries import EntryKind
@@ -21,6 +20,12 @@ from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
 from domain.text import fold
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
+from domain.understanding.plain_asks import (
+    Wordings,
+    own_standing_asked,
+    state_of_the_spaser_asked,
+    which_directorates_asked,
+)
 from domain.understanding.slots import IndicatorName, Reading, SlotReader
 
 INTENT_THRESHOLD = 0.4
@@ -39,14 +44,6 @@ _OUR_OWN = re.compile(
 )
 """« nos achats », « chez nous », « à ce jour »: the organisation's own figures (now) rather than
 the SPASER in general."""
-_STATE_OF_THE_SPASER = re.compile(
-    r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan)"
-    r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
-)
-_ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*)\b")
-"""« état des lieux du SPASER », « l'état d'avancement général du schéma »: where the
-organisation's own SPASER stands, unless advice is asked (« faire un état des lieux avant… »,
-« le bilan du schéma doit-il… »)."""
 _ONE_INDICATOR = re.compile(r"\bindicateur\b")
 """« on en est où sur cet indicateur ? » is about one indicator, to be named."""
 _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
@@ -181,10 +178,6 @@ _WHO_IS_LATE = re.compile(
 """« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
-NEAR_EXACT = 85
-"""How alike (0–100, words in any order) a question with no content word and an intent's phrasing
-must be: « je suis qui pour toi ? » is all function words, read by its whole wording."""
-_NOT_A_WORD = re.compile(r"[^\w]+")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
@@ -231,7 +224,7 @@ class Understander:
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
         self._listing = frozenset(self.intents.query_terms(_LISTING))
-        self._wordings = [(_wording(example), intent) for intent in INTENTS for example in intent.examples]
+        self._wordings = Wordings(INTENTS)
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
@@ -249,11 +242,16 @@ class Understander:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not _HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
+        late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or _NOT_REACHED.search(folded))
+        if late_directorates and not reading.names_indicator and not reading.slots.directorate and not _NOT_A_STATE.search(folded):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
+        if own_standing_asked(folded) and not (reading.slots.directorate or reading.names_indicator):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-whoami"], reading)
         if reading.asks_status and not reading.slots.committee:
             one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
-        if _STATE_OF_THE_SPASER.search(folded) and not reading.names_indicator and not _ADVICE_ON_A_STATE.search(folded):
+        if state_of_the_spaser_asked(folded) and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         if _HOW_OFTEN.search(folded) and not reading.named_by_code:
             return self._not_data(answer)  # « les comités, on les fait tous les combien ? »: no amount asked
@@ -394,10 +392,7 @@ class Understander:
         has no content word left to match (« je suis qui pour toi ? », « c'est quoi ça ? »)."""
         if rest or reading.names_indicator:
             return None
-        wording = _wording(text)
-        scored = ((fuzz.token_sort_ratio(wording, phrasing), intent) for phrasing, intent in self._wordings)
-        score, intent = max(scored, key=lambda found: found[0], default=(0.0, None))
-        return (score / 100, intent) if intent is not None and score >= NEAR_EXACT else None
+        return self._wordings.alike(text)
 
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
@@ -419,11 +414,6 @@ def _which_indicators(folded: str, reading: Reading) -> bool:
     if reading.names_indicator or not (_INDICATORS_PLURAL.search(folded) and _WHICH_ONES.search(folded)):
         return False
     return not (_ADVICE_ON_INDICATORS.search(folded) or _ANY_SPASER.search(folded))
-
-
-def _wording(text: str) -> str:
-    """A question's or a phrasing's words as typed, folded, without punctuation."""
-    return _NOT_A_WORD.sub(" ", fold(text)).strip()
 
 
 def _side_asked(folded: str) -> Intent | None:

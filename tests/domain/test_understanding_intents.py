@@ -210,3 +210,13 @@ def test_how_many_indicators_and_which_is_the_catalogue(understander):
 )
 def test_how_many_indicators_any_spaser_should_have_is_advice(understander, question):
     assert understander.understand(question).kind is Understood.KNOWLEDGE
+
+
+@pytest.mark.parametrize("question", ["quelles directions sont à la traîne sur la saisie ?", "dans quels services ça bloque ?"])
+def test_which_directorates_are_behind_asked_by_their_state(understander, question):
+    assert intent_and_slots(understander, question) == ("directorates_not_up_to_date", {})
+
+
+def test_the_asker_s_own_directorate_asked_in_the_first_person_is_whoami(understander):
+    assert intent_and_slots(understander, "je suis dans quel service déjà ?") == ("whoami", {})
+    assert intent_and_slots(understander, "je suis directrice, quelle direction doit saisir ?")[0] != "whoami"
