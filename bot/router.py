@@ -69,12 +69,16 @@ class Command:
     """The intent (domain/understanding/intents.py) this command answers, if it answers one."""
     suggested_first_to: frozenset[Role | None] = frozenset()
     """Roles for whom this command is the main task: its example leads their welcome and help."""
+    recognize: Callable[[str], re.Match | None] | None = field(default=None, compare=False)
+    """Recognises the command where a shared rule of domain/ does, before its patterns."""
     compiled: tuple[re.Pattern, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "compiled", tuple(re.compile(p) for p in self.patterns))
 
     def matches(self, folded_text: str) -> re.Match | None:
+        if self.recognize is not None and (found := self.recognize(folded_text)):
+            return found
         for pattern in self.compiled:
             found = pattern.search(folded_text)
             if found:

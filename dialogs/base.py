@@ -10,9 +10,9 @@ from botbuilder.schema import ActivityTypes
 
 from domain.people import Role, role_refusal
 from domain.text import fold
+from domain.understanding.cancel import cancel_request
 from storage.unit_of_work import UnitOfWork
 
-CANCEL_WORDS = frozenset({"annuler", "annule", "stop", "arreter", "arrete", "quitter", "abandonner", "laisse tomber"})
 HELP_WORDS = frozenset({"aide", "help", "?", "au secours", "je ne comprends pas"})
 PERSON_KEY = "spaser.person"
 TURN_UNIT_KEY = "spaser.turn_unit"
@@ -75,7 +75,7 @@ class SpaserDialog(ComponentDialog):
         if activity.type != "message" or activity.value:
             return None
         text = fold(TurnContext.remove_recipient_mention(activity) if activity.entities else activity.text)
-        if text in CANCEL_WORDS:
+        if cancel_request(text, answering=True):
             await inner_dc.context.send_activity(MessageFactory.text(self.cancel_message(inner_dc)))
             return await inner_dc.cancel_all_dialogs()
         if text in HELP_WORDS:

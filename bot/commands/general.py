@@ -9,6 +9,7 @@ from dialogs.cards import card_message
 from domain.cards import help_card, help_summary_line, help_topic_named
 from domain.people import PersonView, Role
 from domain.text import directorate_introduced, fold
+from domain.understanding.cancel import cancel_request
 
 GREETING_REPLIES = (
     "Bonjour ! Que puis-je faire pour vous ? Tapez « aide » pour voir ce que je sais faire.",
@@ -71,15 +72,11 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         ),
         Command(
             "nothing_to_cancel",
-            (
-                # « bon ben, laisse béton », « non rien, oublie », « anule »: fillers, typos, slang
-                r"^((non|bon|ben|bah|euh|ok|finalement|en fait)[ ,.]+)*"
-                r"((an?nule[rz]?|stop|arrete[rz]?|abandonne[rz]?|laisse[rz]? (tomber|beton|courir)|on arrete|quitte[rz]?|sortir|cancel"
-                r"|rien|oublie[rz]?|pas grave|tant pis)[ ,.!]*){1,3}( tout| ca| la saisie)?[ .!]*$",
-            ),
+            (),
             nothing_to_cancel,
             in_groups=GroupReply.HERE,
             intent="cancel_nothing",
+            recognize=cancel_request,  # « bon ben, laisse béton », « non rien, oublie », « anule »
         ),
         Command("thanks", (r"^(merci|thanks|super merci|merci beaucoup|parfait,? merci|top merci)\b.{0,20}$",), thank, in_groups=GroupReply.HERE),
         Command(

@@ -19,6 +19,7 @@ from domain.knowledge.entries import Entry
 from domain.knowledge.normalize import Analyzer, tokenize
 from domain.knowledge.retrieval import KnowledgeBase
 from domain.text import fold
+from domain.understanding.short_names import ShortNames
 
 CODE_NUMBER = re.compile(r"\b(?:ind|indic|indicateur)\s?[-_n°o.]{0,3}\s?0*(\d{1,3})\b")
 _AXES = (
@@ -66,6 +67,19 @@ _TIME_SPAN = re.compile(
     r"|\b(?:en|de|pour)?\s*20\d\d\b|\baujourd[' ]hui\b|\ba ce jour\b|\bhier\b"
 )
 """« la semaine dernière », « ce trimestre », « en 2025 »: when, not what (« par semaine » is in a label)."""
+_VERB_USES = (
+    re.compile(
+        r"\b(?:(?:je|j'|tu|il|elle|on|nous|vous|ils|elles)\s*(?:ne\s+|n')?(?:(?:le|la|les|l'|lui|leur|en|y|me|m'|te|t'|se|s')\s*)?"
+        r"|c'est\s+(?:pas\s+|plus\s+)?|ce n'est\s+(?:pas\s+|plus\s+)?)([a-z]+)"
+    ),
+    re.compile(
+        r"\b(?:dois|doit|devons|devez|doivent|faut(?:[- ]il)?|faudrait|veux|veut|voulons|voulez|peux|peut|pouvons|pouvez"
+        r"|vais|va|allons|allez|comment|pourquoi)\s+(?:(?:le|la|les|l'|me|m'|te|t'|se|s'|nous|vous|lui|leur|en|y)\s*)?([a-z]+er)\b"
+    ),
+)
+"""« je réserve une salle », « il faut réserver », « c'est réservé aux communes »: a word used as a
+verb (after its subject, or in the infinitive after « faut », « peux », « comment »…) names no
+indicator, whose labels are nouns (« marchés réservés »)."""
 _WHEN = re.compile(r"\b(quand|kan|a quelle date|quelle date|pour quand|quel jour|a quelle heure)\b")
 _STATUS = re.compile(r"\b(ou en (est|sont|sommes|etes)|en (est|sommes) ou|ou ca en est)\b")
 _ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
@@ -196,6 +210,7 @@ class SlotReader:
             analyzer=analyzer,
         )
         self._directorates_by_entry = {_entry_id(index): code for index, code in enumerate(self._directorates)}
+        self._short_names = ShortNames((d.code, d.name) for d in self._directorates.values())
 
     def read(self, text: str) -> Reading:
         folded = fold(text)
@@ -203,9 +218,10 @@ class SlotReader:
         committee = committee_kind_in(folded)
         subject_tokens = [token for token in tokens if token not in _COMMITTEE_WORDS] if committee else tokens
         time_words = set(tokenize(" ".join(found[0] for found in _TIME_SPAN.finditer(folded))))
-        subject_tokens = [token for token in subject_tokens if token not in time_words]
+        verbs = {found[1] for pattern in _VERB_USES for found in pattern.finditer(folded)}
+        subject_tokens = [token for token in subject_tokens if token not in time_words and token not in verbs]
         indicator, indicator_tokens, candidates = self.indicator(folded, subject_tokens)
-        directorate, directorate_tokens = self.directorate(folded, tokens)
+        directorate, directorate_tokens = self.directorate(folded, tokens, text)
         if (indicator or candidates) and directorate and indicator_tokens <= directorate_tokens:
             if not (indicator and _code_in(indicator, folded)):
                 # « côté patrimoine bâti » names the directorate
@@ -247,11 +263,14 @@ class SlotReader:
         data_asked = bool(_DATA_ASKED.search(folded) or _STATUS.search(folded)) and not _ELSEWHERE.search(folded)
         return self._best(self._subjects, subject, self._codes_by_entry, _measure_asked(folded), data_asked)
 
-    def directorate(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str]]:
+    def directorate(self, folded: str, tokens: list[str], typed: str = "") -> tuple[str | None, frozenset[str]]:
+        """By its code, by the words of its name, or by a short form of it (« la restau co »)."""
         for code in self._directorates:
             if found := _code_in(code, folded):
                 return code, frozenset(tokenize(found))
         directorate, explained, _ = self._best(self._directorate_names, tokens, self._directorates_by_entry)
+        if directorate is None and typed:
+            return self._short_names.find(typed)
         return directorate, explained
 
     def _best(
@@ -297,11 +316,19 @@ class SlotReader:
     def _literally_named(self, close: list, tokens: list[str]) -> list:
         """Of subjects named about equally through synonyms, those whose title has the very words
         typed (« la considération sociale »: the two indicators on the « considération sociale »
-        of contracts, not the clauses d’insertion)."""
+        of contracts, not the clauses d’insertion); among those alike, the titles with the very
+        phrase the words typed stand for (« les voitures propres » stand for « faibles émissions »,
+        written in IND-08's title only)."""
         typed = {self._analyzer.stem(token) for token in tokens}
-        shared = {found.entry.id: len(typed & self._title_stems(found.entry.title)) for found in close}
+        shared = {
+            found.entry.id: (
+                len(typed & self._title_stems(found.entry.title)),
+                sum(term.replace("_", " ") in fold(found.entry.title) for term in found.matched_terms if "_" in term),
+            )
+            for found in close
+        }
         most = max(shared.values())
-        return [found for found in close if shared[found.entry.id] == most] if most else close
+        return [found for found in close if shared[found.entry.id] == most] if any(most) else close
 
     def _title_stems(self, title: str) -> frozenset[str]:
         stems = self._stems_by_title.get(title)

@@ -17,9 +17,15 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
-from domain.knowledge.retrieval import Answer, KnowledgeBase
+from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
 from domain.text import fold
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
+from domain.understanding.plain_asks import (
+    Wordings,
+    own_standing_asked,
+    state_of_the_spaser_asked,
+    which_directorates_asked,
+)
 from domain.understanding.slots import IndicatorName, Reading, SlotReader
 
 INTENT_THRESHOLD = 0.4
@@ -152,6 +158,11 @@ _ADVICE_ON_INDICATORS = re.compile(
     r"|comment|pourquoi|realistes?|reprendre|suivre|conseil\w*|recommand\w*)\b"
 )
 _INDICATORS_PLURAL = re.compile(r"\b(?:indicateurs|indics?)\b")
+_WHICH_ONES = re.compile(r"\blesquels\b|\bquels sont[- ]ils\b|\bla liste\b")
+_ANY_SPASER = re.compile(r"\b(?:un|une|chaque|les autres|d'autres) (?:spaser|schema|collectivites?|communes?)\b")
+"""« combien d'indicateurs compte le SPASER, et lesquels ? »: the organisation's indicators listed,
+unless advice is asked or any SPASER is meant (« combien d'indicateurs dans un SPASER, lesquels
+prévoir ? »)."""
 _MENTION = re.compile(r"^\s*@\w+[\s,:]*")
 """« @assistant qui est pas à jour ? » typed without Teams making it a mention: the name is no word of the question."""
 _NEXT_MEETING_NAMED = re.compile(
@@ -213,13 +224,17 @@ class Understander:
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
         self._listing = frozenset(self.intents.query_terms(_LISTING))
+        self._wordings = Wordings(INTENTS)
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
         answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
-        if answer.problem is not None:
+        if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
+        if answer.problem is not None:  # only function words: read by their wording alone
+            alike = self._worded_alike(text, [], reading)
+            return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
@@ -227,16 +242,23 @@ class Understander:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not _HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
+        late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or _NOT_REACHED.search(folded))
+        if late_directorates and not reading.names_indicator and not reading.slots.directorate and not _NOT_A_STATE.search(folded):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
+        if own_standing_asked(folded) and not (reading.slots.directorate or reading.names_indicator):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-whoami"], reading)
         if reading.asks_status and not reading.slots.committee:
             one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
+        if state_of_the_spaser_asked(folded) and not reading.names_indicator:
+            return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         if _HOW_OFTEN.search(folded) and not reading.named_by_code:
             return self._not_data(answer)  # « les comités, on les fait tous les combien ? »: no amount asked
         rest = self._rest(text, reading)
         if reading.names_indicator:
             rest = [token for token in rest if token not in _NAME_WORDS]
-        intent = self._intent(rest, reading)
+        intent = self._intent(rest, reading) or self._worded_alike(text, rest, reading)
         asked = _asked_of_an_indicator(folded, rest) if reading.names_indicator else None
         if asked is not None:
             intent = (1.0, asked)
@@ -249,7 +271,7 @@ class Understander:
         side = None if reading.names_indicator else _side_asked(folded)
         if side is not None:
             return Understanding(Understood.INTENT, answer, side, reading)
-        if self._list_of_a_part(text, folded, reading):
+        if self._list_of_a_part(text, folded, reading) or _which_indicators(folded, reading):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
@@ -384,6 +406,13 @@ class Understander:
         without = [token for token in rest if not set(terms([token])) <= self._the_spaser]
         return without if len(without) >= 2 else rest
 
+    def _worded_alike(self, text: str, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
+        """The intent one of whose phrasings is worded nearly as the question, when the question
+        has no content word left to match (« je suis qui pour toi ? », « c'est quoi ça ? »)."""
+        if rest or reading.names_indicator:
+            return None
+        return self._wordings.alike(text)
+
     def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
         """The intent whose phrasings best cover the words left once the named objects are out."""
         if not rest:
@@ -397,6 +426,13 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _which_indicators(folded: str, reading: Reading) -> bool:
+    """Which indicators the organisation has, asked plainly (see `_WHICH_ONES`)."""
+    if reading.names_indicator or not (_INDICATORS_PLURAL.search(folded) and _WHICH_ONES.search(folded)):
+        return False
+    return not (_ADVICE_ON_INDICATORS.search(folded) or _ANY_SPASER.search(folded))
 
 
 def _side_asked(folded: str) -> Intent | None:

@@ -443,3 +443,27 @@ def test_a_directorate_and_a_period_are_read_from_the_end_of_a_command(text, exp
     from bot.commands.indicators import split_target
 
     assert split_target(text) == expected
+
+
+async def test_anule_typed_fast_mid_way_cancels_like_annuler(seeded, nadia):
+    """The words the router takes for « annuler » cancel a dialog too (they were three lists)."""
+    await nadia.say("mettre à jour mes indicateurs")
+    await nadia.say("45")
+    cancelled = texts(await nadia.say("anule"))
+    assert cancelled == "Saisie arrêtée. Aucune valeur n’a été enregistrée. Dix indicateurs restent à renseigner."
+    assert await value_rows(seeded) == []
+
+
+async def test_a_comment_that_starts_with_a_cancel_word_is_saved_as_a_comment(seeded, nadia):
+    await nadia.say("mettre à jour mes indicateurs")
+    await nadia.say("45")
+    confirm = texts(await nadia.say("stop aux gobelets jetables depuis mars"))
+    assert "commentaire «\u00a0stop aux gobelets jetables depuis mars\u00a0»" in confirm
+    await nadia.say("oui")
+    assert [row[3] for row in await value_rows(seeded)] == ["stop aux gobelets jetables depuis mars"]
+
+
+async def test_rien_answers_the_comment_prompt_rather_than_cancelling(seeded, nadia):
+    await nadia.say("mettre à jour mes indicateurs")
+    await nadia.say("45")
+    assert "J’enregistre **45\u00a0%** pour IND-01" in texts(await nadia.say("rien"))

@@ -150,3 +150,73 @@ def test_the_next_meeting_as_the_time_of_a_request_is_not_asked(understander):
 def test_what_one_named_directorate_has_not_entered_is_its_late_list(understander):
     question = "la liste de ce qui n'est pas saisi pour les systèmes d'information"
     assert intent_and_slots(understander, question) == ("late_indicators", {"directorate": "DSI"})
+
+
+@pytest.mark.parametrize(("question", "intent"), [("et moi je suis qui pour toi ?", "whoami"), ("tu fais quoi toi ?", "help")])
+def test_a_question_of_function_words_only_is_read_by_its_whole_wording(understander, question, intent):
+    assert intent_and_slots(understander, question) == (intent, {})
+
+
+@pytest.mark.parametrize("question", ["et toi tu es qui ?", "oui et alors ?", "pourquoi ?"])
+def test_function_words_worded_unlike_any_phrasing_stay_unknown(understander, question):
+    assert understander.understand(question).kind is Understood.UNKNOWN
+
+
+def test_the_referent_of_a_directorate_named_short_is_asked(understander):
+    assert intent_and_slots(understander, "le ref de l'info, c'est qui ?") == ("directorate_referent", {"directorate": "DSI"})
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("on en est à combien sur les voitures propres ?", "IND-08"),  # « faibles émissions », in IND-08's title
+        ("les kilomètres en voiture électrique, on est à combien ?", "IND-21"),  # « électriques », typed, in IND-21's
+    ],
+)
+def test_of_two_indicators_named_through_synonyms_the_one_titled_with_what_was_meant_is_read(understander, question, code):
+    intent, slots = intent_and_slots(understander, question)
+    assert (intent, slots.get("indicator")) == ("indicator_value", code)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["je réserve une salle pour la DRC ?", "tu peux me réserver le créneau ?", "faut-il réserver une salle ?", "c'est réservé aux communes ?"],
+)
+def test_a_word_used_as_a_verb_names_no_indicator(understander, question):
+    assert not understander.slots.read(question).names_indicator  # « réserver », not the « marchés réservés »
+
+
+def test_the_same_word_as_a_noun_s_adjective_still_names_its_indicator(understander):
+    assert understander.slots.read("combien de marchés réservés cette année ?").slots.indicator == "IND-06"
+
+
+@pytest.mark.parametrize(
+    "question", ["il me faudrait l'état des lieux du schéma pour le maire", "l'avancement de notre démarche, en bref ?"]
+)
+def test_the_state_of_the_spaser_asked_is_the_organisation_s_summary(understander, question):
+    assert intent_and_slots(understander, question)[0] == "summary"
+
+
+def test_advice_on_the_spaser_s_review_is_no_summary(understander):
+    assert understander.understand("le bilan du schéma doit-il passer en conseil ?").kind is Understood.KNOWLEDGE
+
+
+def test_how_many_indicators_and_which_is_the_catalogue(understander):
+    assert intent_and_slots(understander, "on suit combien d'indicateurs au juste, et lesquels ?") == ("catalogue", {})
+
+
+@pytest.mark.parametrize(
+    "question", ["combien d'indicateurs dans un SPASER, et lesquels ?", "combien d'indicateurs faut-il prévoir et lesquels ?"]
+)
+def test_how_many_indicators_any_spaser_should_have_is_advice(understander, question):
+    assert understander.understand(question).kind is Understood.KNOWLEDGE
+
+
+@pytest.mark.parametrize("question", ["quelles directions sont à la traîne sur la saisie ?", "dans quels services ça bloque ?"])
+def test_which_directorates_are_behind_asked_by_their_state(understander, question):
+    assert intent_and_slots(understander, question) == ("directorates_not_up_to_date", {})
+
+
+def test_the_asker_s_own_directorate_asked_in_the_first_person_is_whoami(understander):
+    assert intent_and_slots(understander, "je suis dans quel service déjà ?") == ("whoami", {})
+    assert intent_and_slots(understander, "je suis directrice, quelle direction doit saisir ?")[0] != "whoami"

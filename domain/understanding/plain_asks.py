@@ -1,0 +1,65 @@
+"""Requests told by their wording rather than their content words: a question of function words
+only (« je suis qui pour toi ? »), the state of the SPASER, the asker's own standing, the
+directorates behind. Pure functions of the folded text, kept apart from the understanding's flow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from domain.text import fold
+from domain.understanding.intents import Intent
+
+NEAR_EXACT = 85
+"""How alike (0–100, words in any order) a question with no content word and an intent's phrasing
+must be: « je suis qui pour toi ? » is all function words, read by its whole wording."""
+_NOT_A_WORD = re.compile(r"[^\w]+")
+_STATE_OF_THE_SPASER = re.compile(
+    r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan)"
+    r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
+)
+_ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*)\b")
+_WHICH_DIRECTORATES = re.compile(r"\bquel(?:le)?s? (?:directions?|services?|equipes?)\b")
+_MY_STANDING = re.compile(
+    r"\bje suis\b[^,;:]*\bquel(?:le)? (?:direction|service|role|profil|statut)\b"
+    r"|\bquel(?:le)? (?:direction|service|role|profil|statut)\b[^,;:]*\bje suis\b"
+)
+
+
+class Wordings:
+    """The intents' phrasings as typed, to compare a question with by its whole wording."""
+
+    def __init__(self, intents: Iterable[Intent]) -> None:
+        self._wordings = [(wording(example), intent) for intent in intents for example in intent.examples]
+
+    def alike(self, text: str) -> tuple[float, Intent] | None:
+        """The intent with a phrasing worded nearly as `text`, and how alike (0–1)."""
+        typed = wording(text)
+        scored = ((fuzz.token_sort_ratio(typed, phrasing), intent) for phrasing, intent in self._wordings)
+        score, intent = max(scored, key=lambda found: found[0], default=(0.0, None))
+        return (score / 100, intent) if intent is not None and score >= NEAR_EXACT else None
+
+
+def wording(text: str) -> str:
+    """A question's or a phrasing's words as typed, folded, without punctuation."""
+    return _NOT_A_WORD.sub(" ", fold(text)).strip()
+
+
+def state_of_the_spaser_asked(folded: str) -> bool:
+    """« état des lieux du SPASER », « l'état d'avancement général du schéma »: where the
+    organisation's own SPASER stands, unless advice is asked (« faire un état des lieux avant… »,
+    « le bilan du schéma doit-il… »)."""
+    return bool(_STATE_OF_THE_SPASER.search(folded)) and not _ADVICE_ON_A_STATE.search(folded)
+
+
+def which_directorates_asked(folded: str) -> bool:
+    """« dans quelles directions… »: directorates asked of, by their state (said elsewhere)."""
+    return bool(_WHICH_DIRECTORATES.search(folded))
+
+
+def own_standing_asked(folded: str) -> bool:
+    """« tu sais de quelle direction je suis ? »: the asker's own role or directorate, in one clause
+    (« je suis directrice, quelle direction saisit… » asks of another)."""
+    return bool(_MY_STANDING.search(folded))
