@@ -375,7 +375,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.ok(compact.indexOf('Décisions à prendre\n') < compact.indexOf('Points d’attention'), 'decisions first (reader 7)');
   // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
   // past the 30 days of the code de la commande publique), then the late indicators.
-  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\nSous le minimum légal de 50 % \(loi EGalim\)\nIND-11 .*\n.*\nAu-dessus du maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192-10\)\n/);
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\nSous le minimum légal de 50 % \(loi EGalim\)\nIND-11 .*\n.*\nAu-dessus du maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\n/);
   // The others counted, or named when few (issue #17).
   assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Aussi hors limite légale|En retard|Non renseignés?) : IND-\d+ \(.+\)\./);
   assert.match(compact, /À jour : 6 directions sur les 7 qui ont des indicateurs à saisir ; il manque la direction [A-Z]+ \(IND-\d+(?: et IND-\d+)?, (?:année \d{4}|\S+ (?:semestre|trimestre) \d{4})\)\./);
