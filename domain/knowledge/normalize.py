@@ -188,12 +188,23 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
 
 
 _FRAMING = _phrase_pattern(FRAMING_PHRASES)
+_PUT = r"(?:met|mets|mettre|mettons|mettez|mettent|mettra|mettrai|mis|mise|mises)"
+PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"\b{_PUT}\s+(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
+    (re.compile(r"\btomb(?:e|ent|er|ons|ez|é|ée|és|ées|erait|eraient)\s+sous\b", re.IGNORECASE), "soumis"),
+)
+"""Verbs whose meaning is in their particle, a stop word: « que mettre dans le SPASER ? » asks
+what it includes (« quelles parties y mettre ? » too, not « comment s'y mettre ? »), « ça tombe
+sous l'obligation ? » whether one is subject to it."""
 
 
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
     without the framing phrases either (the search, not the length of a message, wants that)."""
-    folded = fold(_IDIOMS.sub(" ", strip_markup(text)))
+    text = _IDIOMS.sub(" ", strip_markup(text))
+    for pattern, meaning in PARTICLE_VERBS:
+        text = pattern.sub(meaning, text)
+    folded = fold(text)
     if drop_framing:
         folded = _FRAMING.sub(" ", folded)
     return [
