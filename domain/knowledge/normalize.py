@@ -109,7 +109,7 @@ FRAMING_PHRASES: tuple[str, ...] = (
     # How the question is put: « je me demandais », « vous savez ? », « petite question ».
     "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
     "savez-vous", "auriez-vous", "à votre avis", "merci d'avance", "merci par avance",
-    "petite question", "question bête", "depuis peu", "il y a peu",
+    "petite question", "question bête", "depuis peu", "il y a peu", "en tant", "au sens",
 )
 """Framing of the question, carrying no subject, whose words would otherwise match entries."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem

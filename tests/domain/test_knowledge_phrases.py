@@ -23,6 +23,7 @@ def shipped() -> KnowledgeBase:
         ("Je me demandais, vous savez à quoi sert le COPIL ?", ["sert", "copil"]),
         ("Petite question : le seuil, en deux mots ?", ["seuil"]),
         ("élue depuis peu, dans les grandes lignes, c'est quoi le schéma ?", ["elue", "schema"]),
+        ("En tant qu'élue, une clause sociale au sens des DECP ?", ["elue", "clause", "sociale", "decp"]),
     ],
 )
 def test_framing_phrases_are_not_searched(question: str, expected: list[str]) -> None:
