@@ -101,6 +101,17 @@ _IDIOMS = re.compile(
 )
 """Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
 d'accord ? » no framework agreement, « à tout bout de champ » no data field."""
+FRAMING_PHRASES: tuple[str, ...] = (
+    # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
+    "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
+    "en une phrase", "en bref", "en résumé", "pour résumer", "dans les grandes lignes",
+    "grosso modo", "en clair", "en termes simples", "simplement",
+    # How the question is put: « je me demandais », « vous savez ? », « petite question ».
+    "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
+    "savez-vous", "auriez-vous", "à votre avis", "merci d'avance", "merci par avance",
+    "petite question", "question bête", "depuis peu", "il y a peu", "en tant", "au sens",
+)
+"""Framing of the question, carrying no subject, whose words would otherwise match entries."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem
 # « publiqu » (every « structure publique » would look like a question on publishing),
 # « qualitatives » / « qualité », « quantitatives » / « quantité » share one too, and
@@ -168,11 +179,37 @@ def first_plural_as_second(folded: str) -> str:
     return _VERB_NOUS.sub(lambda m: _second_plural(*m.group(1, 2, 3)), folded)
 
 
-def tokenize(text: str) -> list[str]:
-    """Folded word tokens of `text` without stop words or stray single letters."""
+def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
+    """The folded `phrases` as one pattern, each word apart by spaces or hyphens."""
+    alternatives = sorted(
+        (r"[\s-]+".join(map(re.escape, _TOKEN.findall(fold(phrase)))) for phrase in phrases), key=len, reverse=True
+    )
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+
+
+_FRAMING = _phrase_pattern(FRAMING_PHRASES)
+_PUT = r"(?:met|mets|mettre|mettons|mettez|mettent|mettra|mettrai|mis|mise|mises)"
+PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"\b{_PUT}\s+(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
+    (re.compile(r"\btomb(?:e|ent|er|ons|ez|é|ée|és|ées|erait|eraient)\s+sous\b", re.IGNORECASE), "soumis"),
+)
+"""Verbs whose meaning is in their particle, a stop word: « que mettre dans le SPASER ? » asks
+what it includes (« quelles parties y mettre ? » too, not « comment s'y mettre ? »), « ça tombe
+sous l'obligation ? » whether one is subject to it."""
+
+
+def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
+    """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
+    without the framing phrases either (the search, not the length of a message, wants that)."""
+    text = _IDIOMS.sub(" ", strip_markup(text))
+    for pattern, meaning in PARTICLE_VERBS:
+        text = pattern.sub(meaning, text)
+    folded = fold(text)
+    if drop_framing:
+        folded = _FRAMING.sub(" ", folded)
     return [
         token
-        for token in _TOKEN.findall(first_plural_as_second(fold(_IDIOMS.sub(" ", strip_markup(text)))))
+        for token in _TOKEN.findall(first_plural_as_second(folded))
         if token not in STOP_WORDS and (len(token) > 1 or token.isdigit())
     ]
 

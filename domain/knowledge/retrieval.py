@@ -170,20 +170,20 @@ class KnowledgeBase:
             ("answer", [entry.answer]),
         ):
             for text in texts:
-                tokens = tokenize(text)
+                tokens = tokenize(text, drop_framing=True)
                 surface.update(tokens)
                 for term in self.analyzer.terms_from_tokens(tokens):
                     frequencies[term] += FIELD_WEIGHTS[field_name]
-        phrasing_tokens = [token for text in (entry.title, *entry.questions) for token in tokenize(text)]
+        phrasing_tokens = [token for text in (entry.title, *entry.questions) for token in tokenize(text, drop_framing=True)]
         # An out-of-scope answer is the same redirection every time: its wording (« Je ne peux pas vous
         # aider sur ce point… ») must not weigh on the word pieces of the other entries.
-        answer_tokens = [] if entry.kind is EntryKind.OUT_OF_SCOPE else tokenize(entry.answer)
+        answer_tokens = [] if entry.kind is EntryKind.OUT_OF_SCOPE else tokenize(entry.answer, drop_framing=True)
         self._pieces.add(entry.id, phrasing_tokens, answer_tokens)
         if len(entry.title.split()) >= 3:  # a real question, as the related-topic buttons show it
             self._titles[fold(entry.title)] = entry.id
         phrasings_with: dict[str, list[int]] = {}
         for index, text in enumerate((entry.title, *entry.questions)):
-            for term in set(self.analyzer.terms_from_tokens(tokenize(text))):
+            for term in set(self.analyzer.terms_from_tokens(tokenize(text, drop_framing=True))):
                 phrasings_with.setdefault(term, []).append(index)
         held = {term: tuple(indexes) for term, indexes in phrasings_with.items()}
         document = _Document(entry, dict(frequencies), sum(frequencies.values()), surface, held)
@@ -241,7 +241,7 @@ class KnowledgeBase:
         if titled is not None and titled in self._documents:  # a related-topic button: its entry
             return Answer(question=text, entry=self._documents[titled].entry, confidence=1.0)
 
-        tokens = [token for token in tokenize(text) if self._typo_cache.get(token) != STOP_WORD_TYPO]  # cached above
+        tokens = [token for token in tokenize(text, drop_framing=True) if self._typo_cache.get(token) != STOP_WORD_TYPO]  # cached above
         ranked = self.fused(self.rank(query, limit=RANK_LIMIT), tokens, query)
         domain_terms = query.keys() & self.analyzer.domain_terms
         in_domain = bool(domain_terms)
@@ -398,7 +398,7 @@ class KnowledgeBase:
     def query_terms(self, question: str) -> dict[str, float]:
         """Search terms of a question with their weights: typo-corrected words weigh
         TYPO_WEIGHT, numbers the base has never seen UNKNOWN_NUMBER_WEIGHT."""
-        tokens = tokenize(question)
+        tokens = tokenize(question, drop_framing=True)
         typed = spellings(question) if self.word_frequency is not None else {}
         corrected: list[str] = []
         weights_by_position: list[float] = []
