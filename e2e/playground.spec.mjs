@@ -410,7 +410,7 @@ function cardLines(text) {
   const lines = {};
   // A line without a trend (« Non renseigné », a first value) has no « · ».
   for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(Atteint|En bonne voie|En retard|Sous le minimum légal .+|Au-dessus du maximum légal .+|Non renseigné|Sans cible)$/gm)) {
-    lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status };
+    lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
   }
   return lines;
 }
@@ -437,7 +437,7 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   );
   const rows = {};
   for (const [, code, value, status] of report.matchAll(/<tr><td><b>(IND-\d+)<\/b>.*?<\/td><td>(.*?)<\/td>.*?<td class="status"[^>]*>(.*?)<\/td><\/tr>/g)) {
-    rows[code] = { value: spaces(value.split('<br>')[0]).split(' ; ')[0], status };
+    rows[code] = { value: spaces(value.split('<br>')[0]).split(' ; ')[0], status: spaces(status) };
   }
   assert.equal(Object.keys(card).length, 24, `24 indicator lines read from the card: ${Object.keys(card)}`);
   assert.deepEqual(rows, card);
