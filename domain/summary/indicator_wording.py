@@ -18,7 +18,7 @@ from domain.text import NO_BREAK_SPACE, agreed, counted, directorates_text, fold
 
 
 def value_text(line: IndicatorLine) -> str:
-    """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 directions sur 5) », « dernière valeur :
+    """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 des 5 directions concernées) », « dernière valeur :
     48 200 tonnes équivalent CO₂ en 2024 ; l’année 2025 reste à saisir » or « aucune valeur saisie »: a value
     never goes without its period, written as a French sentence says it (`Period.in_sentence`)."""
     if line.latest_value is None or line.latest_period is None:
@@ -56,12 +56,17 @@ def shown_number(value: Decimal, aggregation: AggregationRule) -> Decimal:
 
 
 def _out_of(count: int, total: int) -> str:
-    """« 1 direction sur 2 », « 4 directions sur 5 »."""
-    return f"{counted(count, 'direction')} sur {total}"
+    """« 1 des 2 directions concernées », « 4 des 5 directions concernées »: « 1 direction sur 2 »
+    read as « half of the directorates » (reader 7, B36)."""
+    if count == 0:
+        return f"aucune des {counted(total, 'direction concernée', 'directions concernées')}"
+    return f"{count} des {counted(total, 'direction concernée', 'directions concernées')}"
 
 
 def _answered(count: int, total: int) -> str:
-    """« 1 direction sur 2 a répondu », « 2 directions sur 5 ont répondu »."""
+    """« 1 des 2 directions concernées a répondu », « 2 des 5 directions concernées ont répondu »."""
+    if count == 0:
+        return f"{_out_of(count, total)} n’a répondu"
     return f"{_out_of(count, total)} {agreed(count, 'a répondu', 'ont répondu')}"
 
 
