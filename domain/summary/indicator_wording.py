@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
+from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
@@ -237,17 +238,10 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     return f"pour une cible de {target}" if joined_to_value else f"{target_label(line)} : {target}"
 
 
-_PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " par trimestre"}
-
-
 def per_period_text(line: IndicatorLine) -> str:
-    """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
-    value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
-    read as a year's; a share, a delay or a count already per something (« repas végétariens par
-    semaine ») is no amount per period."""
-    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS or "par" in line.snapshot.counted_noun.split():
-        return ""
-    return _PER_PERIOD.get(line.snapshot.frequency, "")
+    """« par trimestre » after the target of a quarterly amount (`domain.indicators.targets`)."""
+    snapshot = line.snapshot
+    return targets.per_period_text(line.unit, snapshot.frequency, snapshot.counted_noun)
 
 
 def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
