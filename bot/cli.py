@@ -208,14 +208,15 @@ MAX_REMINDERS_LISTED = 20
 def reminders(settings: Settings) -> None:
     """What the scheduler will send next, and what the outbox holds (French, for the lead or an operator)."""
     from domain.clock import days_before_text, format_datetime_fr
+    from domain.outbox_counts import outbox_counts_text
 
     async def work(runtime):
         repository = runtime.committees.repository
         return (
             await repository.meetings(),
             await repository.scheduled_reminders(),
-            await runtime.outbox.counts(),
-            await runtime.outbox.unreachable_people(),
+            await runtime.outbox.counts_by_kind(),
+            await runtime.outbox.unreachable_people_by_kind(),
         )
 
     meetings, scheduled, counts, unreachable_people = asyncio.run(_with_runtime(settings, work))
@@ -233,34 +234,6 @@ def reminders(settings: Settings) -> None:
         left_out = len(scheduled) - MAX_REMINDERS_LISTED
         print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
     print(outbox_counts_text(counts, unreachable_people))
-
-
-_OUTBOX_STATES = {
-    "sent": ("remis", "remis"),
-    "pending": ("à envoyer", "à envoyer"),
-    "sending": ("en cours d’envoi", "en cours d’envoi"),
-    "failed": ("en échec", "en échec"),
-    "unreachable": ("non remis", "non remis"),
-    "cancelled": ("retiré", "retirés"),
-}
-
-
-def outbox_counts_text(counts: dict[str, int], unreachable_people: int | None = None) -> str:
-    """« Messages : 9 remis, 18 non remis (10 personnes injoignables) »: the count first, words that
-    agree; the messages not delivered are counted apart from the people they were for (one person
-    who never opened the assistant misses every reminder)."""
-    from domain.text import counted
-
-    states = [*_OUTBOX_STATES, *sorted(set(counts) - set(_OUTBOX_STATES))]
-    parts = []
-    for state in states:
-        if not counts.get(state):
-            continue
-        part = counted(counts[state], *_OUTBOX_STATES.get(state, (state, state)))
-        if state == "unreachable" and unreachable_people:
-            part += f" ({counted(unreachable_people, 'personne injoignable', 'personnes injoignables')})"
-        parts.append(part)
-    return "Messages : " + (", ".join(parts) or "aucun")
 
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:

@@ -93,7 +93,10 @@ class SummaryDocuments:
     async def render(self, summary: Summary, export_format: ExportFormat) -> Download:
         """The document, with who entered each value and when for the value exports."""
         entries = await self._summaries.entries(summary) if export_format in VALUE_FORMATS else None
-        render = partial(render_download, summary, export_format, entries=entries, timezone=self._summaries.timezone)
+        render = partial(
+            render_download, summary, export_format, entries=entries, timezone=self._summaries.timezone,
+            produced_at=self._summaries.now(),
+        )
         return await asyncio.get_running_loop().run_in_executor(self._executor, render)
 
     async def resolve(self, grant: DownloadGrant) -> Download | None:

@@ -545,4 +545,7 @@ scenario('a reminder due while the bot is down (kill -9) is sent once when it re
   await writeFile(path.join(ARTIFACTS_DIR, 'rappels.txt'), state);
   assert.match(state, /^Aucun rappel programmé\.$/m, state);
   assert.doesNotMatch(state, /à envoyer|en cours/, state);
+  // One line per kind of message (reader 7, B15): « 3 rappels remis, 9 non remis à 5 personnes injoignables ».
+  assert.match(state, /^Envois de l’assistant, par type de message\u00a0:$/m, state);
+  assert.match(state, /^  \d+\u00a0rappels? remis/m, state);
 });

@@ -352,6 +352,26 @@ class OutboxRepository:
         async with self._db.session() as session:
             return (await session.execute(query)).scalar() or 0
 
+    async def counts_by_kind(self) -> dict[str, dict[str, int]]:
+        """Rows by kind of message and state: the `rappels` report, one line per kind."""
+        query = select(Delivery.source_kind, Delivery.state, func.count()).group_by(Delivery.source_kind, Delivery.state)
+        counts: dict[str, dict[str, int]] = {}
+        async with self._db.session() as session:
+            for kind, state, count in await session.execute(query):
+                counts.setdefault(kind, {})[state] = count
+        return counts
+
+    async def unreachable_people_by_kind(self) -> dict[str, int]:
+        """How many people each kind's unreachable deliveries were for (`unreachable_people`, by kind)."""
+        who = func.coalesce(cast(Delivery.person_id, Text), Delivery.recipient_label)
+        query = (
+            select(Delivery.source_kind, func.count(func.distinct(who)))
+            .where(Delivery.state == DeliveryState.UNREACHABLE.value)
+            .group_by(Delivery.source_kind)
+        )
+        async with self._db.session() as session:
+            return {kind: count for kind, count in await session.execute(query)}
+
     async def list(self, source_kind: SourceKind | None = None) -> list[Delivery]:
         query = select(Delivery).order_by(Delivery.id)
         if source_kind is not None:

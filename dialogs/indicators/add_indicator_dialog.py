@@ -33,6 +33,7 @@ from domain.indicators.catalogue import (
     catalogue_size_warning,
 )
 from domain.indicators.periods import Frequency
+from domain.indicators.targets import target_figure_text
 from domain.indicators.units import Unit
 from domain.text import fold, joined, of
 from storage.indicators.catalogue import IndicatorCatalogue
@@ -258,7 +259,7 @@ class AddIndicatorDialog(SpaserDialog):
         fields = self._fields(step)
         targets = ""
         if fields.get("cible"):
-            targets = f"\n- référence : {fields.get('valeur_reference') or '—'} ; cible : {fields['cible']} en {fields['annee_cible']}"
+            targets = f"\n- référence : {fields.get('valeur_reference') or '—'} ; cible : {self._target_text(fields)}"
         summary = (
             f"Je récapitule :\n- **{fields['code']}** — {fields['libelle']}\n- axe {fields['axe']}, unité {fields['unite']}, "
             f"{fields['frequence']}, à la {fields['sens']}\n- directions : {fields['directions']}{targets}\n"
@@ -289,6 +290,16 @@ class AddIndicatorDialog(SpaserDialog):
         return await step.end_dialog(indicator.code)
 
     # ----- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _target_text(fields: dict[str, str]) -> str:
+        """« 20 000 heures par trimestre en 2028 », as the summary says it (`target_figure_text`); the
+        answers as typed if they do not make a row yet."""
+        try:
+            row = build_catalogue_row({**PLACEHOLDERS, **fields})
+        except InvalidCatalogueRow:
+            return f"{fields['cible']} en {fields['annee_cible']}"
+        return target_figure_text(row.target, row.target_year, row.unit, row.frequency, row.counted_noun)
 
     @staticmethod
     def _fields(step: WaterfallStepContext) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.rules import IndicatorView
+from domain.indicators.targets import target_figure_text
 from domain.text import directorates_text
 
 COMPUTED_FROM_DECP = {
@@ -33,7 +34,10 @@ def characteristics_text(indicator: IndicatorView, *, with_baseline: bool = Fals
     if with_baseline and indicator.baseline is not None:
         parts.append(f"référence : {indicator.show(indicator.baseline)}")
     if indicator.target is not None:
-        parts.append(f"cible : {indicator.show(indicator.target)} en {indicator.target_year}")
+        target = target_figure_text(
+            indicator.target, indicator.target_year, indicator.unit, indicator.frequency, indicator.counted_noun
+        )
+        parts.append(f"cible : {target}")
     if indicator.legal_limit is not None:
         parts.append(indicator.legal_limit.limit_text(indicator.unit, indicator.counted_noun))
     return " ; ".join(parts)

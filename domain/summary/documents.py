@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -55,11 +56,13 @@ def render_download(
     *,
     entries: Mapping[EntryKey, EntryRecord] | None = None,
     timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
+    produced_at: datetime | None = None,
 ) -> Download:
     """The document of `summary` in `export_format` (CPU-bound: call it off the event loop).
 
     The renderers are imported here, in the worker that builds documents: matplotlib, fpdf2 and
-    openpyxl cost ~1.5 s of start-up and ~60 MB that no turn needs."""
+    openpyxl cost ~1.5 s of start-up and ~60 MB that no turn needs. `produced_at`: when the report
+    was made, from the caller's clock (the report says it, in `timezone`)."""
     from domain.summary.chart import card_chart_png
     from domain.summary.exports import export_filename, values_csv, values_xlsx
     from domain.summary.report import report_html
@@ -72,9 +75,9 @@ def render_download(
     elif export_format is ExportFormat.XLSX:
         body = values_xlsx(summary, entries, timezone=timezone)
     elif export_format is ExportFormat.HTML:
-        body = report_html(summary, timezone=timezone)
+        body = report_html(summary, timezone=timezone, produced_at=produced_at)
     else:
-        body = report_pdf(summary, timezone=timezone)
+        body = report_pdf(summary, timezone=timezone, produced_at=produced_at)
     inline = export_format is ExportFormat.CHART
     return Download(
         body=body,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
+from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
@@ -18,7 +19,7 @@ from domain.text import NO_BREAK_SPACE, agreed, counted, directorates_text, fold
 
 
 def value_text(line: IndicatorLine) -> str:
-    """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 directions sur 5) », « dernière valeur :
+    """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 des 5 directions concernées) », « dernière valeur :
     48 200 tonnes équivalent CO₂ en 2024 ; l’année 2025 reste à saisir » or « aucune valeur saisie »: a value
     never goes without its period, written as a French sentence says it (`Period.in_sentence`)."""
     if line.latest_value is None or line.latest_period is None:
@@ -56,12 +57,17 @@ def shown_number(value: Decimal, aggregation: AggregationRule) -> Decimal:
 
 
 def _out_of(count: int, total: int) -> str:
-    """« 1 direction sur 2 », « 4 directions sur 5 »."""
-    return f"{counted(count, 'direction')} sur {total}"
+    """« 1 des 2 directions concernées », « 4 des 5 directions concernées »: « 1 direction sur 2 »
+    read as « half of the directorates » (reader 7, B36)."""
+    if count == 0:
+        return f"aucune des {counted(total, 'direction concernée', 'directions concernées')}"
+    return f"{count} des {counted(total, 'direction concernée', 'directions concernées')}"
 
 
 def _answered(count: int, total: int) -> str:
-    """« 1 direction sur 2 a répondu », « 2 directions sur 5 ont répondu »."""
+    """« 1 des 2 directions concernées a répondu », « 2 des 5 directions concernées ont répondu »."""
+    if count == 0:
+        return f"{_out_of(count, total)} n’a répondu"
     return f"{_out_of(count, total)} {agreed(count, 'a répondu', 'ont répondu')}"
 
 
@@ -232,17 +238,10 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     return f"pour une cible de {target}" if joined_to_value else f"{target_label(line)} : {target}"
 
 
-_PER_PERIOD = {Frequency.HALF_YEARLY: " par semestre", Frequency.QUARTERLY: " par trimestre"}
-
-
 def per_period_text(line: IndicatorLine) -> str:
-    """« 20 000 heures par trimestre en 2028 »: the target of a quarterly or half-yearly amount is the
-    value of one period (`compute` compares it to the period's value), which « 20 000 heures en 2028 »
-    read as a year's; a share, a delay or a count already per something (« repas végétariens par
-    semaine ») is no amount per period."""
-    if line.unit is Unit.PERCENT or line.unit is Unit.DAYS or "par" in line.snapshot.counted_noun.split():
-        return ""
-    return _PER_PERIOD.get(line.snapshot.frequency, "")
+    """« par trimestre » after the target of a quarterly amount (`domain.indicators.targets`)."""
+    snapshot = line.snapshot
+    return targets.per_period_text(line.unit, snapshot.frequency, snapshot.counted_noun)
 
 
 def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:

@@ -13,10 +13,11 @@ import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape as html_escape
 from zoneinfo import ZoneInfo
 
-from domain.clock import DEFAULT_TIMEZONE, format_date_fr
+from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.indicators.sources import is_computed
 from domain.summary import indicator_wording, wording
@@ -225,7 +226,9 @@ img{max-width:100%}
 """
 
 
-def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> bytes:
+def report_html(
+    summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE, produced_at: datetime | None = None
+) -> bytes:
     """The COPIL report as one self-contained HTML page (UTF-8)."""
     organisation = summary.organisation
     parts = [
@@ -267,7 +270,7 @@ def report_html(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE
         parts.append(f"<div><h2>{escape(wording.RULES_HEADING)}</h2>")
         parts.append(html_list([escape(rule) for rule in wording.rules_items(summary)]))
         parts.append("</div>")
-    parts.append(f'<p class="subtle small">Document produit le {escape(format_date_fr(summary.today))}.</p>')
+    parts.append(f'<p class="subtle small">{escape(wording.produced_text(summary, produced_at, timezone))}</p>')
     parts.append("</section></body></html>")
     return "\n".join(parts).encode("utf-8")
 

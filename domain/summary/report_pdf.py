@@ -9,6 +9,7 @@ d'attention; the detail starts on page 2 with the progress chart, then the table
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -83,7 +84,9 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> bytes:
+def report_pdf(
+    summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE, produced_at: datetime | None = None
+) -> bytes:
     """The COPIL report as an A4 PDF: points d'attention on page 1, the detail after."""
     pdf = _ReportPdf(f"{wording.TITLE} – {wording.scope_text(summary)}")
     pdf.set_title(f"{wording.TITLE} – {wording.scope_text(summary)}")
@@ -116,6 +119,9 @@ def report_pdf(summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE)
         pdf.set_font(_PDF_FONT, "", 9)
         for rule in listed(wording.rules_items(summary)):
             _paragraph(pdf, rule, 5)
+    pdf.ln(2)
+    pdf.set_font(_PDF_FONT, "", 8)
+    _paragraph(pdf, wording.produced_text(summary, produced_at, timezone), 5)
     return bytes(pdf.output())
 
 

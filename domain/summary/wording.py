@@ -8,9 +8,10 @@ One place for the wording keeps the exported report identical to the card the é
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.clock import DEFAULT_TIMEZONE, format_datetime_fr, format_day_fr
+from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, format_day_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Period
 from domain.summary.indicator_wording import percent_text, weighting_text
@@ -150,6 +151,15 @@ def rest_is_named(count: int) -> bool:
 
 def indicator_count(count: int) -> str:
     return f"{count} indicateur" + ("s" if count > 1 else "")
+
+
+def produced_text(summary: Summary, produced_at: datetime | None, timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
+    """« Document produit le dimanche 6 décembre 2026 à 10 h 57, avec les chiffres connus à cette
+    heure. »: the moment in the organisation's time zone, given by the service that renders (the
+    values change during the day; reader 7, B26). Without it, the summary's day."""
+    if produced_at is None:
+        return f"Document produit le {format_date_fr(summary.today)}."
+    return f"Document produit le {format_datetime_fr(produced_at, timezone)}, avec les chiffres connus à cette heure."
 
 
 def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:

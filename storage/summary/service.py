@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from domain.clock import Clock, load_timezone
@@ -163,6 +163,10 @@ class SummaryService:
         self.cache = SnapshotCache(repository)
         self._references: VersionedCache[None, _Reference] = VersionedCache()
         """Read with the values' version (`SummaryRepository.versions`): no statement of its own."""
+
+    def now(self) -> datetime:
+        """The moment a document is produced (the report says it, as of when its figures are)."""
+        return self._clock.now()
 
     def today(self) -> date:
         return self._clock.now().astimezone(load_timezone(self.timezone)).date()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from bot.cli import outbox_counts_text, reminders
+from bot.cli import reminders
 from bot.runtime import build_runtime
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
+from domain.outbox_counts import outbox_counts_text
 from tests.committees_support import paris
 from tests.conftest import make_settings
 
@@ -31,9 +32,22 @@ async def test_the_reminder_list_says_how_many_are_left_out(sqlite_database, cap
     assert f"  … et {scheduled - 20} autres plus tard, non affichés." in out
 
 
-def test_the_outbox_counts_read_as_french_counts():
-    text = outbox_counts_text({"unreachable": 18, "sent": 9, "failed": 1})
-    assert text == "Messages\u00a0: 9\u00a0remis, 1\u00a0en échec, 18\u00a0non remis"
-    with_people = outbox_counts_text({"unreachable": 18, "sent": 9}, unreachable_people=10)
-    assert with_people == "Messages\u00a0: 9\u00a0remis, 18\u00a0non remis (10\u00a0personnes injoignables)"
-    assert outbox_counts_text({}) == "Messages\u00a0: aucun"
+def test_the_outbox_counts_read_per_kind_of_message_with_their_agreements():
+    """Reader 7, B15: « Messages : 8 remis, 18 non remis (10 personnes injoignables) » mixed
+    reminders, broadcasts and digests: no figure could be read against the chat's reports."""
+    counts = {
+        "digest": {"sent": 2, "unreachable": 1},
+        "reminder": {"unreachable": 9, "sent": 3, "failed": 1},
+        "broadcast": {"sent": 1, "unreachable": 3},
+        "lead_notice": {"sent": 4},
+    }
+    text = outbox_counts_text(counts, {"reminder": 5, "broadcast": 3, "digest": 1}).replace("\u00a0", " ")
+    assert text.splitlines() == [
+        "Envois de l’assistant, par type de message :",
+        "  3 rappels remis, 9 non remis à 5 personnes injoignables, 1 en échec",
+        "  1 diffusion remise, 3 non remises à 3 personnes injoignables",
+        "  2 synthèses remises, 1 non remise à 1 personne injoignable",
+        "  4 messages à la personne responsable du SPASER remis",
+    ]
+    assert "Messages :" not in text
+    assert outbox_counts_text({}) == "Envois de l’assistant, par type de message\u00a0: aucun pour l’instant."

@@ -129,10 +129,11 @@ async def test_a_procurement_threshold_question_is_answered_honestly_with_where_
     public = plain(texts(await talk("agent-aad", "Paul").say("seuil des marchés publics")))
 
     assert mapa.startswith("Je ne peux pas vous aider sur ce point : je réponds aux questions sur le SPASER et son suivi.")
-    assert "leurs montants évoluent, et un chiffre dépassé vous induirait en erreur" in mapa
-    assert "dans le code de la commande publique, sur Légifrance" in mapa and "economie.gouv.fr/daj" in mapa
-    assert "Votre service des marchés vous dira aussi les règles que votre organisme s’est données" in mapa
-    assert mapa.endswith("le SPASER est obligatoire : demandez-moi « qui doit adopter un SPASER ? ».")
+    # Reader 7, B34: three sentences, what it is not and where to look (five before).
+    assert "changent régulièrement : consultez la direction des affaires juridiques" in mapa
+    assert "economie.gouv.fr/daj" in mapa and "votre service des marchés, qui connaît les règles de votre organisme" in mapa
+    assert "induirait en erreur" not in mapa
+    assert mapa.endswith("le SPASER est obligatoire, demandez-moi « qui doit adopter un SPASER ? ».")
     assert not re.search(r"\d|€", mapa.replace("economie.gouv.fr", "")), "no threshold figure"
     assert public == mapa
 

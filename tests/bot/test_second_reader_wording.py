@@ -202,3 +202,7 @@ def test_every_out_of_scope_answer_opens_the_same_way_and_names_the_daj_in_full(
         assert "Bercy" not in answer and "pas mon sujet" not in answer and "sort de mon champ" not in answer, path.name
         if "economie.gouv.fr/daj" in answer:
             assert "direction des affaires juridiques des ministères économiques et financiers" in answer, path.name
+        # Reader 7, B34: what it is not and where to look, in three sentences at most, as the
+        # European thresholds' answer (five sentences read as a refusal followed by a lecture).
+        sentences = [s for s in " ".join(answer.split()).replace("? ».", "?».").split(". ") if s]
+        assert len(sentences) <= 3 and len(" ".join(answer.split())) <= 500, path.name

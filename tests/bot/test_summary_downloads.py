@@ -99,6 +99,19 @@ async def test_the_html_report_is_sandboxed(client, tokens):
     assert response.charset == "utf-8"
 
 
+async def test_the_reports_say_the_time_they_were_produced_in_the_organisation_s_time_zone(client, tokens, clock):
+    """Reader 7, B26: « Document produit le dimanche 6 décembre 2026 » gave no time, while the values
+    change during the day; the clock is the service's (9:00 UTC is 10 h 00 in Paris in March)."""
+    from pypdf import PdfReader
+
+    expected = "Document produit le dimanche 1er mars 2026 à 10 h 00, avec les chiffres connus à cette heure."
+    html = await (await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.HTML), 1)}")).text()
+    assert expected in html.replace("\u00a0", " ").replace("\u202f", " ")
+    pdf = await (await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.PDF), 1)}")).read()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "à 10 h 00, avec les chiffres connus à cette heure" in " ".join(text.replace("\u00a0", " ").split())
+
+
 async def test_a_contributor_link_serves_only_their_directorate(client, tokens):
     response = await client.get(f"/synthese/{tokens.issue(resource_id(ExportFormat.XLSX), 2)}")
     workbook = load_workbook(io.BytesIO(await response.read()))

@@ -220,7 +220,7 @@ async def test_value_of_an_indicator_by_directorate(seeded, talk):
     await values.record_value(lead_person, "DPB", ValueEntry("IND-03", "2026-T2", "4 500"), values.today())
     official = talk("maire-aad", "Hélène Dubois")
     shown = texts(await official.say("valeur de IND-03"))
-    assert "**IND-03** — Heures d'insertion" in shown and "cible\u00a0: 20\u202f000\u00a0heures en 2028" in shown
+    assert "**IND-03** — Heures d'insertion" in shown and "cible\u00a0: 20\u202f000\u00a0heures par trimestre en 2028" in shown
     assert "Unité\u00a0: heures\u00a0; fréquence\u00a0: trimestrielle\u00a0; évolution recherchée\u00a0: à la hausse" in shown
     assert "- DCP : pas encore de valeur" in shown and "- DPB : **4\u202f500\u00a0heures** au 2\u1d49\u00a0trimestre 2026" in shown
     assert "Indicateur « IND-99 » inconnu" in texts(await official.say("valeur de IND-99"))
@@ -284,8 +284,24 @@ async def test_the_lead_adds_an_indicator_question_by_question(seeded, lead):
     assert "Renseigné par les directions DCP et DPB ; valeur de l’organisme : moyenne des valeurs des directions." in defined
 
 
+async def test_the_added_indicator_s_target_reads_per_period_as_in_the_summary(seeded, lead):
+    """Reader 7, A1: « cible : 20 000 heures en 2028 » read as a year's target for a quarterly amount."""
+    await lead.say("ajouter un indicateur IND-31")
+    await lead.say("Heures d'insertion des marchés de travaux")
+    await lead.say("social")
+    await lead.say("heures")
+    await lead.say("DPB")
+    await lead.say("trimestrielle")
+    await lead.say("hausse")
+    await lead.say("aucune ; 20000 ; 2028")
+    await lead.say("Registre des marchés")
+    await lead.say("aucune")
+    summary = texts(await lead.say("non"))
+    assert "cible\u00a0: 20\u202f000\u00a0heures par trimestre en 2028" in summary, summary
+
+
 async def test_the_lead_edits_and_deactivates_and_a_contributor_cannot(seeded, lead, nadia):
-    assert "cible\u00a0: 25\u202f000\u00a0heures en 2028" in texts(await lead.say("modifier IND-03 cible 25 000"))
+    assert "cible\u00a0: 25\u202f000\u00a0heures par trimestre en 2028" in texts(await lead.say("modifier IND-03 cible 25 000"))
     assert "C’est modifié" in texts(await lead.say("modifier IND-03 libellé Heures d'insertion réalisées"))
     assert (await seeded.catalogue.require("IND-03")).label == "Heures d'insertion réalisées"
     refused = texts(await lead.say("modifier IND-03 unité kilos"))

@@ -86,7 +86,7 @@ def test_a_directorate_without_its_weight_is_left_out_and_named():
     assert line.latest_value == Decimal("20.00")
     assert line.unweighted == ("DPB",) and line.is_partial
     assert plain(value_text(line)) == (
-        "20 % en 2025 (d’après 1 direction sur 2) ; la direction DPB n’est pas comptée (sans valeur pour l’indicateur de pondération MARCHES)"
+        "20 % en 2025 (d’après 1 des 2 directions concernées) ; la direction DPB n’est pas comptée (sans valeur pour l’indicateur de pondération MARCHES)"
     )
 
 

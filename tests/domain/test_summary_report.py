@@ -108,7 +108,7 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
         assert heading in first, heading
     assert "LATE Heures d’insertion — 101 heures en 2026, en deçà de la trajectoire, qui prévoit" in first
     # DCP never reported OLD: its sum is partial, and 2025 is older than the 2026 due.
-    old = ("OLD Heures d’insertion — dernière valeur : 160 heures en 2025 (d’après 1 direction sur 2) ; "
+    old = ("OLD Heures d’insertion — dernière valeur : 160 heures en 2025 (d’après 1 des 2 directions concernées) ; "
            "l’année 2026 reste à saisir")
     assert old in first
     assert "Détail des indicateurs" not in first

@@ -76,7 +76,7 @@ def test_a_sum_whose_period_due_is_incomplete_is_not_reported_and_says_who_answe
         ("2026-T2", "DRC", 100), ("2026-T2", "DCP", 50), ("2026-T3", "DRC", 120)])
     (line,) = compute_summary([hours], DIRECTORATES, DECEMBER, scope=EVERYONE).lines
     assert line.status is Status.NOT_REPORTED
-    expected = "dernière valeur : 150 heures au 2ᵉ trimestre 2026 ; pour le 3ᵉ trimestre 2026, 1 direction sur 2 a répondu"
+    expected = "dernière valeur : 150 heures au 2ᵉ trimestre 2026 ; pour le 3ᵉ trimestre 2026, 1 des 2 directions concernées a répondu"
     assert plain(value_text(line)) == expected
 
 
@@ -107,3 +107,14 @@ def test_directorates_up_to_date_are_counted_among_those_concerned():
     both = indicator(directorates=("DRC", "DCP"), values=[("2025", "DRC", 160)])
     summary = compute_summary([both], DIRECTORATES, DECEMBER, scope=EVERYONE)
     assert plain(completeness_headline(summary)) == "À jour : 1 direction sur 2 ; il manque la direction DCP (IND-1, année 2025)."
+
+
+def test_the_directorates_that_answered_read_as_a_count_of_those_concerned_not_a_fraction():
+    """Reader 7, B36: « 1 direction sur 2 a répondu » read as « half of the directorates »."""
+    hours = indicator(frequency=Frequency.QUARTERLY, directorates=("DRC", "DCP", "DEE"), values=[
+        ("2026-T2", "DRC", 100), ("2026-T2", "DCP", 50), ("2026-T2", "DEE", 10),
+        ("2026-T3", "DRC", 120), ("2026-T3", "DCP", 60)])
+    (line,) = compute_summary([hours], DIRECTORATES, DECEMBER, scope=EVERYONE).lines
+    text = plain(value_text(line))
+    assert text.endswith("pour le 3ᵉ trimestre 2026, 2 des 3 directions concernées ont répondu"), text
+    assert " sur " not in text

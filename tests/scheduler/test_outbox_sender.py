@@ -364,20 +364,26 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
 
 
 async def test_the_reminders_listing_counts_messages_not_delivered_apart_from_the_people(sqlite_database, clock, connector):
-    """Reader 1, B17: « 18 destinataires injoignables » counted messages, not the 10 people."""
-    from bot.cli import outbox_counts_text
+    """Reader 1, B17: « 18 destinataires injoignables » counted messages, not the 10 people; reader 7,
+    B15: one line per kind of message, so that each reads against the chat's report of that kind."""
+    from domain.outbox_counts import outbox_counts_text
 
     feature = build_feature(sqlite_database, clock)
     await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
     newcomer = await add_person(sqlite_database, "paul@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Paul Durand")
+    other = await add_person(sqlite_database, "lea@ville.fr", Role.CONTRIBUTOR, None, "DRH", name="Léa Petit")
     await feature.outbox.enqueue(
-        [message(newcomer.id, text, recipient_label="Paul Durand") for text in ("Rappel : COPIL", "Rappel : COTECH")],
+        [message(newcomer.id, text, recipient_label="Paul Durand") for text in ("Rappel : COPIL", "Rappel : COTECH")]
+        + [message(who.id, "Bilan", recipient_label=name, source_kind=SourceKind.REMINDER, source_id="9")
+           for who, name in ((newcomer, "Paul Durand"), (other, "Léa Petit"))],
         clock.now(),
     )
     await feature.jobs.sender.drain()
 
-    counts, people = await feature.outbox.counts(), await feature.outbox.unreachable_people()
-    assert (counts[DeliveryState.UNREACHABLE], people) == (2, 1)
-    assert outbox_counts_text(counts, people).replace("\u00a0", " ") == (
-        "Messages : 1 remis, 2 non remis (1 personne injoignable)"
-    )
+    counts, people = await feature.outbox.counts_by_kind(), await feature.outbox.unreachable_people_by_kind()
+    assert counts["broadcast"] == {"unreachable": 2} and people == {"broadcast": 1, "reminder": 2}
+    assert outbox_counts_text(counts, people).replace("\u00a0", " ").splitlines()[1:] == [
+        "  2 rappels non remis à 2 personnes injoignables",
+        "  2 diffusions non remises à 1 personne injoignable",
+        "  1 message à la personne responsable du SPASER remis",
+    ]
