@@ -177,9 +177,9 @@ def test_the_notification_preview_shows_no_markdown():
     plain_reply = shape_message(MessageFactory.text("Avec plaisir !"))
 
     assert reply.summary == f"C’est planifié{NBSP}: comité de pilotage le jeudi 10{NBSP}décembre."
-    assert reply.text.startswith(f"C’est planifié{NBSP}: **comité")
+    assert reply.text == reply.summary, "a text message's first line is its preview: no Markdown marks"
     assert card_reply.summary == f"Bilan de votre diffusion{NBSP}: 3 messages envoyés."
-    assert proactive.summary == "Bilan de votre diffusion" and proactive.text == "**Bilan** de votre diffusion"
+    assert proactive.summary == "Bilan de votre diffusion" and proactive.text == "Bilan de votre diffusion"
     assert plain_reply.summary == f"Avec plaisir{NBSP}!", "every message has its summary (fresh reader, A5)"
 
 
