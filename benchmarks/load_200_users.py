@@ -24,7 +24,8 @@ between two messages for an exponentially distributed time of mean S seconds (re
 Users start one after the other over `--ramp` seconds. A user repeats sessions of four blocks in
 a random order: a question to the knowledge base (phrasings of the evaluation set, one in ten
 off-topic), « quels indicateurs dois-je renseigner ? », an update dialog (« mettre à jour mes
-indicateurs », a value, a comment, « oui », then « annuler » if more is due; once the directorate
+indicateurs », a value (« oui » when the bot asks to confirm a value far from the previous one),
+a comment, « oui », then « annuler » if more is due; once the directorate
 has entered everything — its ~28 users do so within seconds — « corriger IND-xx », a value, a
 comment and « oui » instead), and « synthèse ». The echo bot gets the same messages, unbranched.
 
@@ -277,8 +278,13 @@ class LoadGenerator:
                 return
             if "Quelle valeur" not in turn.text:
                 return
+        turn = await say("update: value", str(rng.randint(1, 99)))
+        if "Confirmez-vous" in turn.text:  # far from the previous value: the person confirms it
+            turn = await say("update: confirm", "oui")
+        if not self._expect(turn, "Un commentaire"):
+            await say("update: cancel", "annuler")
+            return
         steps = (
-            ("update: value", str(rng.randint(1, 99)), ("Un commentaire",)),
             ("update: comment", rng.choice(COMMENTS), ("J'enregistre",)),
             ("update: save", "oui", ("Enregistré",)),
         )
