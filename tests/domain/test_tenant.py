@@ -68,8 +68,8 @@ def test_a_notice_about_installations_only_is_a_sentence_and_quotes_without_mark
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text.replace("\u00a0", " ") == (
         "Tout le monde a bien reçu le message « Rappel : COPIL demain ».\n"
-        "- L’assistant a été installé dans Teams pour Hélène Dubois et Marc Lefèvre, puis leur a écrit."
-    )
+        "L’assistant a été installé dans Teams pour Hélène Dubois et Marc Lefèvre, puis leur a écrit."
+    ), "one reason alone is a paragraph, not a one-item list (reader 7)"
 
 
 def test_the_cancellation_comment_writes_the_committee_in_lower_case_inside_its_sentence():
