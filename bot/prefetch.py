@@ -4,7 +4,8 @@ A turn used to start with three round trips to the database, each a transaction 
 activity's claim (bot/middleware.py, `DeduplicationMiddleware`), the person behind the Teams
 identity (`SpaserBot._identify`) and the conversation's dialog state (`ConversationState.load`).
 `TurnPrefetch.reader` gives the claim a read of the other two, run in the claim's transaction
-right after the claim is taken, so the turn makes one round trip where it made three.
+right after the claim is taken, so the turn makes one round trip where it made three; the person and
+the state come in one statement, so the claim's transaction makes two hand-overs to SQLite's thread.
 
 Nothing else changes: the claim still commits before the turn runs (another process sees it),
 the person is used only when `identify` would have changed nothing, and the state keeps its eTag,
@@ -43,8 +44,15 @@ class TurnPrefetch:
         state_key = self._conversation_state.get_storage_key(context) if activity.channel_id else None
 
         async def read(connection: AsyncConnection) -> None:
-            person = await self._people.known_in(connection, *identity) if identity is not None else None
-            if state_key is not None:
+            person = None
+            if identity is not None and state_key is not None:
+                person, stored = await self._people.known_with_state_in(
+                    connection, *identity, state_key, last_statement=True
+                )
+                context.turn_state[PREFETCHED_STATES_KEY] = {state_key: stored}
+            elif identity is not None:
+                person = await self._people.known_in(connection, *identity)
+            elif state_key is not None:
                 stored = await BotStateRepository.read_in(connection, state_key, last_statement=True)
                 context.turn_state[PREFETCHED_STATES_KEY] = {state_key: stored}
             if person is not None:

@@ -10,7 +10,7 @@ import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint, bindparam, select
+from sqlalchemy import Column, Text, UniqueConstraint, bindparam, literal, select, true
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,8 +20,10 @@ from domain.errors import DomainError
 from domain.people import PersonView, Role, normalise_directorate_code, normalise_email
 from domain.tenant import DirectoryEntry
 from domain.text import collation_key
+from storage.bot_state import BotStateRecord
 from storage.columns import timestamp, utcnow
 from storage.db import Database
+from storage.sqlite_driver import COMMIT_WITH_STATEMENT
 from storage.unit_of_work import UnitOfWork
 
 
@@ -126,6 +128,14 @@ _VIEW_COLUMNS_BY_IDENTITY = (
     .where(_PERSON.c.tenant_id == bindparam("tenant"), _PERSON.c.aad_object_id == bindparam("aad"))
 )
 """The same look-up as plain columns, for a turn's first transaction (no ORM objects built)."""
+_WHO = _VIEW_COLUMNS_BY_IDENTITY.subquery("who")
+_STATE = BotStateRecord.__table__
+_ANCHOR = select(literal(1).label("one")).subquery("anchor")
+_VIEW_AND_STATE = select(_STATE.c.etag, _STATE.c.data, *_WHO.c).select_from(
+    _ANCHOR.outerjoin(_STATE, _STATE.c.key == bindparam("wanted")).outerjoin(_WHO, true())
+)
+"""The person and a dialog state in one statement (each table gives at most one row: unique identity,
+state key primary): always one row, its halves NULL for what is not stored."""
 
 
 class PeopleRepository:
@@ -140,8 +150,26 @@ class PeopleRepository:
         """The person behind a Teams identity, read in the caller's transaction, when `identify` would
         change nothing (known, same Teams name, an admin already a lead); None when it has work to do."""
         row = (await connection.execute(_VIEW_COLUMNS_BY_IDENTITY, {"tenant": tenant_id, "aad": aad_object_id})).first()
-        if row is None:
-            return None
+        return None if row is None else self._view_if_current(tuple(row), name)
+
+    async def known_with_state_in(
+        self, connection: AsyncConnection, tenant_id: str, aad_object_id: str, name: str, state_key: str,
+        *, last_statement: bool = False,
+    ) -> tuple[PersonView | None, tuple[str, str] | None]:
+        """`known_in` and `BotStateRepository.read_in` of `state_key` in one statement: a turn's first
+        transaction makes one hand-over to the database for both (bot/prefetch.py)."""
+        row = (
+            await connection.execute(
+                _VIEW_AND_STATE,
+                {"tenant": tenant_id, "aad": aad_object_id, "wanted": state_key},
+                execution_options={COMMIT_WITH_STATEMENT: last_statement},
+            )
+        ).one()
+        etag, data, *person = row
+        view = None if person[0] is None else self._view_if_current(tuple(person), name)
+        return view, (None if etag is None else (etag, data))
+
+    def _view_if_current(self, row: tuple, name: str) -> PersonView | None:
         person_id, stored_name, email, role, directorate_id, aad, tenant, code, directorate_name = row
         view = PersonView(
             id=person_id,

@@ -75,7 +75,8 @@ async def test_the_person_and_the_dialog_state_are_read_with_the_claim(client):
     claim = next(number for number, sql in seen if sql.startswith("INSERT INTO processed_activity"))
     in_claim = [sql for number, sql in seen if number == claim]
     assert any(_reading(sql, "person") for sql in in_claim)
-    assert any(_reading(sql, "bot_state") for sql in in_claim)
+    assert any(sql.startswith("SELECT bot_state.etag") for sql in in_claim)
+    assert len(in_claim) == 2, ("the claim, then the person and the state in one statement", in_claim)
     elsewhere = [sql for number, sql in seen if number != claim]
     assert not any(_reading(sql, "bot_state") or _reading(sql, "person LEFT OUTER JOIN") for sql in elsewhere)
 
