@@ -89,6 +89,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         remaining = await values.due_for_directorate(directorate, today)
         lines = [f"Enregistré pour la direction {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
         lines += [saved_line(view) for view in outcome.saved]
+        lines += [view.legal_warning for view in outcome.saved if view.legal_warning]
         if remaining:
             lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.label})" for i in remaining) + ".")
         else:

@@ -437,13 +437,10 @@ class UpdateIndicatorsDialog(SpaserDialog):
             return await self._next_item(step, loop, f"{error.message}\nRien n’est enregistré pour {item.code}.")
         value_text = item.show(step.values["value"])
         loop["saved"].append(f"{item.code} ({item.period_label}) : {value_text}")
-        if outcome.saved and outcome.saved[0].previous_value is not None:
-            return await self._next_item(
-                step,
-                loop,
-                f"Enregistré : {value_text} pour {item.code} (remplace {outcome.saved[0].previous_shown}, conservé dans l’historique).",
-            )
-        return await self._next_item(step, loop, f"Enregistré : {value_text} pour {item.code}.")
+        saved = outcome.saved[0] if outcome.saved else None
+        replaced = f" (remplace {saved.previous_shown}, conservé dans l’historique)" if saved and saved.previous_value is not None else ""
+        warning = f"\n{saved.legal_warning}" if saved and saved.legal_warning else ""
+        return await self._next_item(step, loop, f"Enregistré : {value_text} pour {item.code}{replaced}.{warning}")
 
     @staticmethod
     async def _next_item(step: WaterfallStepContext, loop: dict, note: str):

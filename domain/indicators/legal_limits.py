@@ -53,6 +53,15 @@ class LegalLimit:
         where = "sous le minimum légal" if self.is_floor else "au-dessus du maximum légal"
         return f"{where} de {shown}{self._cited}"
 
+    def warning_text(self, code: str, value: Decimal, unit: Unit, counted_noun: str = "") -> str:
+        """« ⚠ IND-11 : 32,5 jours dépasse le maximum légal de 30 jours (code de la commande
+        publique, art. R. 2192-10). »: said after a value is saved anyway, so that a lawful-looking
+        « Enregistré » does not hide a breach."""
+        shown = format_value(value, unit, counted_noun)
+        limit = format_value(self.value, unit, counted_noun)
+        verb = "n’atteint pas le minimum légal" if self.is_floor else "dépasse le maximum légal"
+        return f"⚠ {code}\u00a0: {shown} {verb} de {limit}{self._cited}."
+
     def limit_text(self, unit: Unit, counted_noun: str = "") -> str:
         """« minimum légal : 50 % (loi EGalim) », for the indicator's characteristics."""
         kind = "minimum légal" if self.is_floor else "maximum légal"

@@ -135,6 +135,15 @@ class ValueView:
     is_current: bool
     counted_noun: str = ""
     source: ValueSource | None = None
+    legal_limit: LegalLimit | None = None
+    """Set on a value just saved, so that the confirmation can say it breaks the law."""
+
+    @property
+    def legal_warning(self) -> str | None:
+        """« ⚠ IND-11 : 32,5 jours dépasse le maximum légal… », or None for a lawful value."""
+        if self.legal_limit is None or not self.legal_limit.broken_by(self.value):
+            return None
+        return self.legal_limit.warning_text(self.indicator_code, self.value, self.unit, self.counted_noun)
 
     @property
     def note(self) -> str:

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.clock import DEFAULT_TIMEZONE, Clock, SystemClock, load_timezone
 from domain.errors import DomainError
+from domain.indicators.catalogue import ImprovementDirection
+from domain.indicators.legal_limits import legal_limit
 from domain.indicators.periods import (
     Frequency,
     Period,
@@ -352,6 +354,11 @@ class IndicatorValues:
                         is_current=True,
                         counted_noun=indicator.counted_noun or "",
                         source=read_back(entry.source, now, entered_by),
+                        legal_limit=legal_limit(
+                            None if indicator.legal_threshold is None else canonical(indicator.legal_threshold),
+                            indicator.legal_basis or "",
+                            ImprovementDirection(indicator.direction),
+                        ),
                     )
                 )
         return RecordOutcome(saved=tuple(views))

@@ -62,3 +62,17 @@ async def test_a_field_error_goes_on_in_lower_case_after_the_code_and_its_colon(
 
     assert "IND-01\u00a0: une part ne peut pas dépasser 100\u00a0% (vous avez saisi 140\u00a0%)." in back, "one colon (B11)"
     assert "Un pourcentage" not in back
+
+
+async def test_a_saved_value_that_breaks_the_legal_limit_is_said_after_the_save(runtime, nadia):
+    """Reader 8, B26: a value outside its legal limit was saved without a word, then « Tous les
+    indicateurs … sont à jour. Merci ! » read as all fine. It is still saved, with a warning."""
+    await runtime.catalogue.update_field("IND-01", "base_legale", "loi EGalim")
+    await runtime.catalogue.update_field("IND-01", "seuil_legal", "50")
+    card = card_of(await nadia.say("formulaire indicateurs"))
+
+    replies = texts(await nadia.submit(submit_data(card, **{"valeur|IND-01|2026-T3": "45 %", "valeur|IND-05|2025": "38 %"})))
+
+    assert "⚠ IND-01\u00a0: 45\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi EGalim)." in replies, replies
+    assert "IND-05\u00a0:" not in replies.split("⚠", 1)[1]
+    assert [(row[0], row[2]) for row in await value_rows(runtime)] == [("IND-01", Decimal("45")), ("IND-05", Decimal("38"))]

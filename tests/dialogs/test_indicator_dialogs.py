@@ -483,3 +483,14 @@ async def test_rien_answers_the_comment_prompt_rather_than_cancelling(seeded, na
     await nadia.say("mettre à jour mes indicateurs")
     await nadia.say("45")
     assert "J’enregistre **45\u00a0%** pour IND-01" in texts(await nadia.say("rien"))
+
+
+async def test_a_value_saved_in_the_chat_outside_its_legal_limit_is_warned_about(seeded, nadia):
+    """Reader 8, B26: the dialog's « Enregistré » said nothing of a value that breaks the law."""
+    await seeded.catalogue.update_field("IND-01", "base_legale", "loi EGalim")
+    await seeded.catalogue.update_field("IND-01", "seuil_legal", "50")
+    await nadia.say("corriger IND-01")
+    for answer in ("42,5", "aucun", "oui"):
+        reply = texts(await nadia.say(answer))
+    assert "Enregistré\u00a0: 42,5\u00a0% pour IND-01.\n⚠ IND-01\u00a0: 42,5\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi EGalim)." in reply, reply
+    assert [row[2] for row in await value_rows(seeded)] == [Decimal("42.5")]

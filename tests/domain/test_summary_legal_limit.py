@@ -148,3 +148,10 @@ def test_the_overview_line_counts_the_indicators_outside_the_law_so_that_its_par
     assert plain(overview_text(summary(egalim(42), egalim(55)))) == (
         "2 indicateurs : 1 hors limite légale et 1 atteint ou en bonne voie."
     )
+
+
+def test_the_warning_after_a_save_names_the_code_the_value_and_the_limit():
+    """Reader 8, B26: the words said after a value over the legal limit is saved anyway."""
+    assert PAYMENT.warning_text("IND-11", Decimal("32.5"), Unit.DAYS) == (
+        "⚠ IND-11\u00a0: 32,5\u00a0jours dépasse le maximum légal de 30\u00a0jours (code de la commande publique, art. R. 2192-10)."
+    )
