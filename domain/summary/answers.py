@@ -12,12 +12,18 @@ MAX_LINES = 15
 
 
 def late_answer(summary: Summary) -> str:
+    unlawful = [line for line in summary.lines if line.status is Status.OUTSIDE_LEGAL_LIMIT]
     late = [line for line in summary.lines if line.status is Status.LATE]
     missing = [line for line in summary.lines if line.status is Status.NOT_REPORTED]
     scope = wording.scope_text(summary, with_organisation=False)
-    if not late and not missing:
+    if not unlawful and not late and not missing:
         return f"Aucun indicateur en retard ni manquant — {scope}. 👍"
     parts = [f"**Indicateurs à surveiller** — {scope}"]
+    if unlawful:
+        # The law before the trajectory (reader 8, A1): a payment delay over 30 days was never said.
+        parts.append(f"{counted_in_words(len(unlawful), 'indicateur')} "
+                     f"{agreed(len(unlawful), 'ne respecte pas sa limite légale', 'ne respectent pas leur limite légale')}\u00a0:")
+        parts += _listed(unlawful, lambda line: f"{indicator_wording.value_text(line)}, {line.legal_breach}")
     if late:
         # A sentence, not « Indicateurs en retard sur leur trajectoire (4) : » (reader 7, C35).
         parts.append(f"{counted_in_words(len(late), 'indicateur')} {agreed(len(late), 'est', 'sont')} en retard sur "

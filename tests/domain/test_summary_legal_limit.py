@@ -18,6 +18,7 @@ from domain.indicators.catalogue import Axis, ImprovementDirection, InvalidCatal
 from domain.indicators.legal_limits import LegalLimit
 from domain.indicators.periods import Frequency
 from domain.indicators.units import Unit
+from domain.summary.answers import late_answer
 from domain.summary.attention import attention_points
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
@@ -155,3 +156,15 @@ def test_the_warning_after_a_save_names_the_code_the_value_and_the_limit():
     assert PAYMENT.warning_text("IND-11", Decimal("32.5"), Unit.DAYS) == (
         "⚠ IND-11\u00a0: 32,5\u00a0jours dépasse le maximum légal de 30\u00a0jours (code de la commande publique, art. R. 2192-10)."
     )
+
+
+def test_the_late_answer_names_an_indicator_outside_its_legal_limit_first():
+    """Reader 8, A1: « qu’est-ce qui est en retard chez nous ? » named IND-14 late and never the
+    payment delay over the legal 30 days."""
+    late = replace(egalim(31), code="IND-14", values=(("2025", "DRC", 30), ("2026", "DRC", 31)), legal_limit=None)
+    answer = plain(late_answer(summary(late, payment_delay(38))))
+    assert "Un indicateur ne respecte pas sa limite légale : **IND-11**" in answer, answer
+    assert "38 jours en 2026, au-dessus du maximum légal de 30 jours (code de la commande publique, art. R. 2192-10)" in answer
+    assert answer.index("IND-11") < answer.index("en retard sur sa trajectoire") < answer.index("IND-14")
+    alone = plain(late_answer(summary(payment_delay(38))))
+    assert "Aucun indicateur en retard" not in alone and "limite légale" in alone
