@@ -194,8 +194,8 @@ scenario('a proactive message sent through the stored reference reaches the chat
 
 scenario('the lead registers a contributor and an official by chat', '08-register-people', async (chat) => {
   await chat.say(`affecter ${CONTRIBUTOR.email} contributrice ${CONTRIBUTOR.directorate}`,
-    new RegExp(`${CONTRIBUTOR.email} a désormais le rôle « contributeur·rice » pour la direction ${CONTRIBUTOR.directorate}\\.`));
-  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle « élu·e ou directeur·rice »`));
+    new RegExp(`${CONTRIBUTOR.email} a désormais le rôle de contributeur·rice pour la direction ${CONTRIBUTOR.directorate}\\.`));
+  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle d’élu·e ou de directeur·rice`));
 });
 
 scenario('the contributor opens the app and is welcomed as a contributor', '09-contributor-welcome', async () => {

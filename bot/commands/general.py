@@ -99,7 +99,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
 _ROLE_SENTENCES = {
     Role.LEAD: "responsable du SPASER",
     Role.CONTRIBUTOR: "contributeur·rice",
-    Role.OFFICIAL: "avec le rôle « élu·e ou directeur·rice »",
+    Role.OFFICIAL: "avec le rôle d’élu·e ou de directeur·rice",
 }
 _WHAT_YOU_DO = {
     Role.LEAD: "Vous gérez les directions, les personnes, les indicateurs, les comités et les diffusions",

@@ -34,6 +34,12 @@ ROLE_SYNONYMS = {
 }
 
 
+ROLE_AFTER_DE = {
+    Role.LEAD: "de responsable du SPASER",
+    Role.CONTRIBUTOR: "de contributeur·rice",
+    Role.OFFICIAL: "d’élu·e ou de directeur·rice",
+}
+"""« a désormais le rôle de … »: each role noun takes its own « de » (« d’élu·e ou de directeur·rice »)."""
 ROLE_WORDS_TYPED = {Role.LEAD: "responsable", Role.CONTRIBUTOR: "contributrice", Role.OFFICIAL: "élue"}
 """A role word anyone can type (no point médian), for when the lead chose the role on the card."""
 
@@ -155,8 +161,9 @@ class AssignRoleDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        # One form for every role (reader 6, B11): « a désormais le rôle « … » », the directorate after.
-        what = f"a désormais le rôle « {'contributeur·rice' if role is Role.CONTRIBUTOR else role.label} »"
+        # One form for every role (reader 6, B11), as a sentence rather than a quoted field (reader 8,
+        # A13): « a désormais le rôle d’élu·e ou de directeur·rice », the directorate after.
+        what = f"a désormais le rôle {ROLE_AFTER_DE[role]}"
         if person.directorate_code and role is Role.CONTRIBUTOR:
             what += f" pour la direction {person.directorate_code}"
         elif person.directorate_code:

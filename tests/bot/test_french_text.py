@@ -245,7 +245,7 @@ async def test_who_am_i_names_the_role_as_a_label_right_for_two_leads_too(runtim
         " (**DCP**). Vous gérez les directions, les personnes, les indicateurs, les comités et les diffusions."
     )
     assert answers[Role.OFFICIAL].startswith(
-        f"Vous êtes **{_person(Role.OFFICIAL).name}**, avec le rôle «\u00a0élu·e ou directeur·rice\u00a0»"
+        f"Vous êtes **{_person(Role.OFFICIAL).name}**, avec le rôle d’élu·e ou de directeur·rice"
     ), "« élu·e ou directeur·rice » alone read as if the assistant did not know which (fresh reader, B1)"
     assert "la personne responsable" not in answers[Role.LEAD]
 

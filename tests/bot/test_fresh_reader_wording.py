@@ -131,7 +131,7 @@ async def test_an_official_is_given_the_role_named_as_one(runtime, talk):
     said = plain(texts(await lead.say("affecter adelev@example.com élue")))
     welcome = plain(texts(await talk("maire-aad", "Hélène Dubois").install()))
 
-    assert "C’est noté : **adelev@example.com** a désormais le rôle « élu·e ou directeur·rice »." in said
+    assert "C’est noté : **adelev@example.com** a désormais le rôle d’élu·e ou de directeur·rice." in said
     # Reader 7, C42: the role named as the contributor's is, without « Avec le rôle « … » ».
     assert "En tant qu’**élu·e ou directeur·rice**, vous pouvez suivre l’avancement du SPASER" in welcome
 

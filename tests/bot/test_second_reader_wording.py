@@ -43,7 +43,7 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     official = plain(texts(await lead.say("affecter helene@example.com élue")))
 
     # Reader 6, B11: one form for every role.
-    assert "a désormais le rôle « contributeur·rice » pour la direction DCP." in contributor
+    assert "a désormais le rôle de contributeur·rice pour la direction DCP." in contributor
     # Reader 7, B33: what is true until then, rather than « son rôle s’appliquera ».
     assert "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages." in contributor
     assert "Son rôle s’appliquera" not in contributor
