@@ -217,9 +217,10 @@ def reminders(settings: Settings) -> None:
             await repository.scheduled_reminders(),
             await runtime.outbox.counts_by_kind(),
             await runtime.outbox.unreachable_people_by_kind(),
+            len(await runtime.people.lead_names()),
         )
 
-    meetings, scheduled, counts, unreachable_people = asyncio.run(_with_runtime(settings, work))
+    meetings, scheduled, counts, unreachable_people, lead_count = asyncio.run(_with_runtime(settings, work))
     meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
     print(f"Rappels programmés : {len(scheduled)}" if scheduled else "Aucun rappel programmé.")
@@ -233,7 +234,7 @@ def reminders(settings: Settings) -> None:
     if len(scheduled) > MAX_REMINDERS_LISTED:
         left_out = len(scheduled) - MAX_REMINDERS_LISTED
         print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
-    print(outbox_counts_text(counts, unreachable_people))
+    print(outbox_counts_text(counts, unreachable_people, lead_count))
 
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:

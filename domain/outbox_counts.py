@@ -52,24 +52,32 @@ _TASK_WORDS = {
 HEADING = "Envois de l’assistant, par type de message"
 
 
-def outbox_counts_text(counts: Mapping[str, Mapping[str, int]], unreachable_people: Mapping[str, int] | None = None) -> str:
+_TO_LEADS = _Noun("message aux personnes responsables du SPASER")
+"""When there are several leads (reader 8, A10: « à la personne responsable » with two of them)."""
+
+
+def outbox_counts_text(
+    counts: Mapping[str, Mapping[str, int]], unreachable_people: Mapping[str, int] | None = None, lead_count: int = 1
+) -> str:
     """`counts`: kind → state → rows; `unreachable_people`: kind → people not reached. « Envois de
     l’assistant, par type de message : » then « 3 rappels remis, 9 non remis à 5 personnes
     injoignables », « 1 diffusion remise »…: the people are counted apart from the messages (one
-    person who never installed the assistant misses every reminder)."""
+    person who never installed the assistant misses every reminder). `lead_count` says whether the
+    messages to the lead went to one person or to several."""
     people = unreachable_people or {}
     kinds = [kind.value for kind in SourceKind if kind.value in counts]
     kinds += sorted(set(counts) - set(kinds))
-    lines = [_kind_line(kind, counts[kind], people.get(kind, 0)) for kind in kinds]
+    nouns = {**_NOUNS, SourceKind.LEAD_NOTICE: _TO_LEADS} if lead_count >= 2 else _NOUNS
+    lines = [_kind_line(kind, counts[kind], people.get(kind, 0), nouns) for kind in kinds]
     lines = [line for line in lines if line]
     if not lines:
         return f"{HEADING} : aucun pour l’instant."
     return "\n".join([f"{HEADING} :", *(f"  {line}" for line in lines)])
 
 
-def _kind_line(kind: str, states: Mapping[str, int], unreachable_people: int) -> str:
+def _kind_line(kind: str, states: Mapping[str, int], unreachable_people: int, nouns: Mapping[SourceKind, _Noun]) -> str:
     known = kind in SourceKind.__members__.values()
-    noun = _NOUNS.get(SourceKind(kind), _Noun(kind)) if known else _Noun(f"message « {kind} »")
+    noun = nouns.get(SourceKind(kind), _Noun(kind)) if known else _Noun(f"message « {kind} »")
     words = _TASK_WORDS if known and SourceKind(kind) in TASK_KINDS else _MESSAGE_WORDS
     order = [*_STATES, *sorted(set(states) - set(_STATES))]
     parts = []

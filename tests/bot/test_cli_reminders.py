@@ -51,3 +51,12 @@ def test_the_outbox_counts_read_per_kind_of_message_with_their_agreements():
     ]
     assert "Messages :" not in text
     assert outbox_counts_text({}) == "Envois de l’assistant, par type de message\u00a0: aucun pour l’instant."
+
+
+def test_messages_to_several_leads_are_said_to_go_to_them_all():
+    """Reader 8, A10: « 3 messages à la personne responsable du SPASER remis » with two leads."""
+    counts = {"lead_notice": {"sent": 3, "unreachable": 2}}
+    two = outbox_counts_text(counts, {"lead_notice": 1}, lead_count=2).replace("\u00a0", " ")
+    one = outbox_counts_text(counts, {"lead_notice": 1}, lead_count=1).replace("\u00a0", " ")
+    assert two.splitlines()[1] == "  3 messages aux personnes responsables du SPASER remis, 2 non remis à 1 personne injoignable"
+    assert one.splitlines()[1] == "  3 messages à la personne responsable du SPASER remis, 2 non remis à 1 personne injoignable"
