@@ -73,7 +73,7 @@ PROBLEMS = (
         f"{{names}} {NOT_INSTALLED_ONE}",
         f"{{names}} {NOT_INSTALLED_SEVERAL}",
         "Transmettez-{them} l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas "
-        "ses messages. Pour les prochains, faites-{them} installer l’assistant dans Teams.",
+        "ses messages. Pour que les prochains messages {them} parviennent, faites-{them} installer l’assistant dans Teams.",
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,

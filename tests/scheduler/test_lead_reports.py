@@ -40,8 +40,8 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(databas
         # Reader 7, B11, B12 and B14: what is true (no Teams install, whatever else she used), no promise
         # that this message will still reach her, and one reason is a paragraph, not a lone bullet.
         "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour les "
-        "prochains, faites-lui installer l’assistant dans Teams.",
+        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour que les "
+        "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
     ]
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
 
@@ -64,7 +64,7 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     assert notice.text.replace("\u00a0", " ").endswith(
         "Lucie Roux et Paul Durand n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
         "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses "
-        "messages. Pour les prochains, faites-leur installer l’assistant dans Teams.\n" + REPEATED_CHANGES.replace("\u00a0", " ")
+        "messages. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.\n" + REPEATED_CHANGES.replace("\u00a0", " ")
     )
 
 
@@ -128,8 +128,8 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
         "pour préparer ce comité.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu la synthèse.",
         "- Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour les "
-        "prochains, faites-lui installer l’assistant dans Teams.",
+        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour que les "
+        "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
     assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"
