@@ -34,6 +34,8 @@ ROLE_SYNONYMS = {
 }
 
 
+EXAMPLE_NAME = "Camille Martin"
+"""The name in the example of « affecter … nom Camille Martin », said to be an example."""
 ROLE_AFTER_DE = {
     Role.LEAD: "de responsable du SPASER",
     Role.CONTRIBUTOR: "de contributeur·rice",
@@ -168,17 +170,21 @@ class AssignRoleDialog(SpaserDialog):
             what += f" pour la direction {person.directorate_code}"
         elif person.directorate_code:
             what += f", rattaché·e à la direction {person.directorate_code}"
-        who = f"**{person.name}** ({person.email})" if person.name and person.name != person.email.split("@")[0] else f"**{person.email}**"
+        # A name Teams or the lead gave (not the address's start): it already shows, nothing to add.
+        named = bool(person.name) and person.name != person.email.split("@")[0]
+        who = f"**{person.name}** ({person.email})" if named else f"**{person.email}**"
         notes = []
         if self._directory is not None and entry is None:
             notes.append("Attention : je ne trouve pas cette adresse dans l’annuaire Microsoft 365 ; vérifiez-la.")
-        elif self._directory is None and not name:
+        elif self._directory is None and not name and not named:
+            # Reader 8, B25: a whole command to copy rather than « … nom » puis, sur la même ligne, …;
+            # the example name is said to be one (issue #17, point 7: no placeholder that reads like a name).
             word = step.values.get("role_word") or ROLE_WORDS_TYPED[role]
             again = " ".join(filter(None, [person.email, word, person.directorate_code]))
             placeholder = f"d’« {person.name} »" if of(person.name).startswith("d’") else f"de « {person.name} »"
             notes.append(
-                f"Pour que son nom s’affiche à la place {placeholder} avant son premier message, "
-                f"tapez « affecter {again} nom » puis, sur la même ligne, son prénom et son nom."
+                f"Pour que son nom s’affiche à la place {placeholder} avant son premier message, ajoutez-le à la commande : "
+                f"par exemple, si cette personne s’appelle {EXAMPLE_NAME}, tapez « affecter {again} nom {EXAMPLE_NAME} »."
             )
         # Reader 7, B33: what « son rôle s’appliquera » meant. The assistant writes to a person only
         # in their chat with it, which Teams opens when they install it; one known to the directory

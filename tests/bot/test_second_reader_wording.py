@@ -49,14 +49,18 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     assert "Son rôle s’appliquera" not in contributor
     # Reader 7, C52: where the name goes, without a placeholder that reads like a name.
     assert (
-        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, tapez "
-        "« affecter meganb@example.com contributrice DCP nom » puis, sur la même ligne, son prénom et son nom."
-    ) in contributor
+        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, ajoutez-le à la commande : "
+        "par exemple, si cette personne s’appelle Camille Martin, tapez « affecter meganb@example.com contributrice DCP nom Camille Martin »."
+    ) in contributor  # reader 8, B25: a whole command, not « … nom » puis, sur la même ligne, …
     # Reader 7, A4: « de » elided before a vowel, guillemets or not.
     adele = plain(texts(await lead.say("affecter adelev@example.com élue")))
     assert "à la place d’« adelev » avant" in adele and "de « adelev »" not in adele
     assert "contributeur·rice DCP nom" not in contributor and "de direction (DCP)" not in contributor
-    assert "« affecter helene@example.com élue nom » puis" in official and "élu·e nom" not in official
+    assert "« affecter helene@example.com élue nom Camille Martin »" in official and "élu·e nom" not in official
+    # Once a name is known, it shows: no advice to give one.
+    renamed = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP nom Megan Bowen")))
+    again = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP")))
+    assert "**Megan Bowen** (meganb@example.com)" in renamed + again and "ajoutez-le à la commande" not in renamed + again
     # Issue #17, point 7: no placeholder that reads like a name.
     assert "Prénom Nom" not in contributor + official
 
