@@ -305,7 +305,13 @@ def completeness_headline(summary: Summary) -> str:
         else:
             text = f"Aucun des {row.expected} indicateurs de la direction {code} n’est saisi{periods}"
         if row.computed:
-            text += f". {upper_first(counted(row.computed, 'autre est calculé', 'autres sont calculés'))} automatiquement"
+            # Named when the summary lists them (reader 8, B27: « 3 autres » left the reader to guess which).
+            codes = sorted(line.snapshot.code for line in summary.lines if line.snapshot.computed and code in line.snapshot.directorates)
+            if len(codes) == row.computed:
+                text += (f". {joined(codes)} {agreed(len(codes), 'est calculé', 'sont calculés')} automatiquement à partir "
+                         "des données essentielles (DECP)")
+            else:
+                text += f". {upper_first(counted(row.computed, 'autre est calculé', 'autres sont calculés'))} automatiquement"
         return text + "."
     complete = sum(1 for row in rows if row.is_complete)
     others = len(summary.visible_directorates) > len(rows)

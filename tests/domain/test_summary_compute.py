@@ -216,8 +216,12 @@ def test_completeness_counts_only_what_the_directorate_fills_and_the_computed_ap
     )
     assert completeness_text(row).replace("\u00a0", " ") == "2 sur 4 (50 %), plus 3 calculés automatiquement"
     assert completeness_headline(everyone).replace("\u00a0", " ") == (
-        "La direction DCP a saisi 2 indicateurs sur 4 pour l’année 2025. 3 autres sont calculés automatiquement."
+        # Reader 8, B27: « 3 autres » named.
+        "La direction DCP a saisi 2 indicateurs sur 4 pour l’année 2025. C0, C1 et C2 sont calculés automatiquement "
+        "à partir des données essentielles (DECP)."
     )
+    one = compute_summary([*typed, computed[0]], DIRECTORATES, TODAY, scope=EVERYONE)
+    assert completeness_headline(one).endswith("C0 est calculé automatiquement à partir des données essentielles (DECP).")
     only_computed = compute_summary(computed[:1], DIRECTORATES, TODAY, scope=EVERYONE, directorate="DCP")
     assert completeness_text(only_computed.completeness[0]).replace("\u00a0", " ") == (
         "aucun indicateur à saisir (1 indicateur calculé automatiquement)"
