@@ -100,15 +100,9 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         items, problems = await values.describe_items(directorate.code, form.pairs)
         placed = {item.key for item in items}
         general = [message for key, message in {**problems, **errors}.items() if key not in placed]
-        card = indicator_form_card(
-            card_id=card_id,
-            directorate_code=directorate.code,
-            directorate_name=directorate.name,
-            items=items,
-            typed=form.typed,
-            comments=form.comments,
-            errors={key: message for key, message in errors.items() if key in placed},
-            general_errors=general,
+        card = refilled_form(
+            card_id, directorate, items, form,
+            errors={key: message for key, message in errors.items() if key in placed}, general_errors=general,
         )
         await turn_context.send_activity(
             MessageFactory.text(
@@ -133,13 +127,8 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             f"{agreed(count, 'Si elle est juste', 'Si elles sont justes')}, cliquez sur «\u00a0{CONFIRM_TITLE}\u00a0»\u00a0; "
             f"sinon, {agreed(count, 'corrigez-la', 'corrigez-les')} dans le formulaire et cliquez sur «\u00a0Enregistrer\u00a0»."
         )
-        card = indicator_form_card(
-            card_id=card_id,
-            directorate_code=directorate.code,
-            directorate_name=directorate.name,
-            items=items,
-            typed=form.typed,
-            comments=form.comments,
+        card = refilled_form(
+            card_id, directorate, items, form,
             warnings={jump.item.key: f"Vous avez saisi {jump.jump.comparison()}." for jump in jumps},
             confirmed=[jump.token for jump in jumps],
         )
@@ -171,3 +160,12 @@ def build_file_handlers(catalogue: IndicatorCatalogue) -> dict:
         await turn_context.send_activity(f"« {file.name} » : {result.message}")
 
     return {".csv": import_catalogue_file}
+
+
+def refilled_form(card_id: str, directorate, items, form, **flags) -> dict:
+    """The directorate's form card again, with what the person typed, and `flags` (errors to
+    correct, or values to confirm)."""
+    return indicator_form_card(
+        card_id=card_id, directorate_code=directorate.code, directorate_name=directorate.name,
+        items=items, typed=form.typed, comments=form.comments, **flags,
+    )
