@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
 from domain.indicators.units import format_number
 from domain.summary import indicator_wording, wording
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
 from domain.text import agreed, counted, fold, joined, of
 
 NAMED_FOR_CATCH_UP = 5
@@ -86,6 +86,13 @@ def _named(line: IndicatorLine) -> str:
     return f"{line.code} ({wording.short_title(line)})"
 
 
+def _named_without_target(line: IndicatorLine) -> str:
+    """A directorate's view of a summed indicator has only the organisation's target: say so."""
+    if line.snapshot.target is None:
+        return _named(line)
+    return f"{line.code} ({wording.short_title(line)}, cible fixée pour l’ensemble des directions)"
+
+
 def _decisions(
     summary: Summary, late: tuple[IndicatorLine, ...], outside_law: tuple[IndicatorLine, ...] = ()
 ) -> tuple[str, ...]:
@@ -107,7 +114,7 @@ def _decisions(
             f"Nouvelle échéance pour {_named(line)} : la cible {line.snapshot.target_year} n’est pas atteinte."
         )
     # Every indicator without a target, named: the headline counts them all, codes alone say little.
-    untargeted = [_named(line) for line in summary.lines if line.snapshot.target is None]
+    untargeted = [_named_without_target(line) for line in summary.lines if needs_target(line)]
     if untargeted:
         decisions.append(f"Cible à définir pour {joined(untargeted)}.")
     if summary.catalogue_warning:
