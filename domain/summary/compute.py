@@ -265,7 +265,7 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
             or abs(judged.value - expected) * 100 < abs(indicator.target) * TOLERANCE_PERCENT_OF_TARGET
         ):
             status = Status.ON_TRACK
-    if status is not Status.NOT_REPORTED and target_applies and indicator.legal_limit is not None:
+    if latest >= due and target_applies and indicator.legal_limit is not None:
         # The law before the trajectory: 42 % of EGalim products is never « en bonne voie ».
         if indicator.legal_limit.broken_by(judged.value):
             status = Status.OUTSIDE_LEGAL_LIMIT

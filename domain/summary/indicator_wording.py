@@ -131,7 +131,7 @@ def judged_text(line: IndicatorLine) -> str:
     semaine au 3ᵉ trimestre 2026, cible de 2 en 2027 atteinte ». One kind of figure: « 12 % du chemin
     parcouru vers la cible » next to two values read as a third value."""
     text = value_text(line)
-    joint = f"{NO_BREAK_SPACE};" if ";" in text else ","
+    joint = f"{NO_BREAK_SPACE};" if ";" in text or line.status is Status.OUTSIDE_LEGAL_LIMIT else ","
     if line.target_note is not None or line.is_stale or line.snapshot.target is None:
         return f"{text} · {target_text(line)}" if line.target_note is not None or line.is_stale else text
     if line.progress_percent is not None and line.progress_percent >= 100:
@@ -158,6 +158,8 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     expected = f", qui prévoit {expected_text(line)}"
     if with_period:
         expected += f" {_measured_period(line.latest_period)}"
+    if line.status is Status.OUTSIDE_LEGAL_LIMIT:
+        return _unlawful_path_text(line, expected, below)
     if line.status is Status.LATE:
         return f"{below} de la trajectoire{expected}"
     if within_tolerance(line):
@@ -165,6 +167,18 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     if line.latest_value == line.expected_value:
         return f"sur la trajectoire{expected}"
     return f"en avance sur la trajectoire{expected}"
+
+
+def _unlawful_path_text(line: IndicatorLine, expected: str, below: str) -> str:
+    """Outside the law, never « en avance sur la trajectoire »: reader 8 read « 48,7 % …, en avance sur
+    la trajectoire, qui prévoit 46,2 % » next to « Sous le minimum légal de 50 % ». When the path
+    itself breaks the law, say so (« la trajectoire du SPASER, qui prévoit 46,2 %, reste sous le
+    minimum légal »); otherwise the value is behind a lawful path."""
+    limit = line.snapshot.legal_limit
+    if limit is not None and limit.broken_by(line.expected_value):
+        where = "sous le minimum légal" if limit.is_floor else "au-dessus du maximum légal"
+        return f"la trajectoire du SPASER{expected}, reste {where}"
+    return f"{below} de la trajectoire{expected}"
 
 
 def within_tolerance(line: IndicatorLine) -> bool:
@@ -262,7 +276,11 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
         since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
         text = f"{text} depuis {since}"
     if trend.improved is not None and line.snapshot.target is not None:
-        if trend.improved and line.status is Status.LATE:
+        if line.status is Status.OUTSIDE_LEGAL_LIMIT:
+            # Reader 8: « dans le bon sens » next to « Sous le minimum légal » reassured about a breach.
+            if not trend.improved:
+                text += ", à l’inverse de l’objectif"
+        elif trend.improved and line.status is Status.LATE:
             # « dans le bon sens » next to « En retard » read as a contradiction.
             text += ", mais trop lentement"
         elif trend.improved:
