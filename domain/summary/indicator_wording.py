@@ -6,7 +6,7 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
@@ -226,6 +226,8 @@ def expected_text(line: IndicatorLine) -> str:
     value every other line gives, not « 37 % du chemin ») unless the rounding would make it read as
     the target or as the value."""
     expected = line.expected_value
+    if _whole_count(line):
+        return _whole_expected_text(line)
     places = 0 if abs(expected) >= 100 else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
@@ -233,6 +235,19 @@ def expected_text(line: IndicatorLine) -> str:
                    for other in (line.snapshot.target, line.latest_value)):
             break
     return line.show(rounded)
+
+
+def _whole_expected_text(line: IndicatorLine) -> str:
+    """A path of whole things in whole things (reader 8: « qui prévoit 3,5 comités techniques »,
+    « 4,9 marchés réservés »): the nearest whole number (« 5 marchés réservés »), or « entre 3 et 4
+    comités techniques » when the nearest would read as the value itself (3 held, « en deçà de la
+    trajectoire, qui prévoit 3 ») or as the target (reader 1: « prévoit 4 » next to « cible : 4 »)."""
+    expected = line.expected_value
+    rounded = expected.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if rounded == expected or rounded not in (line.latest_value, line.snapshot.target):
+        return line.show(rounded)
+    low, high = (expected.quantize(Decimal(1), rounding=way) for way in (ROUND_FLOOR, ROUND_CEILING))
+    return f"entre {format_number(low)} et {line.show(high)}"
 
 
 def _whole_count(line: IndicatorLine) -> bool:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
+from domain.indicators.units import Unit
 from domain.summary.attention import attention_points
 from domain.summary.card import summary_card_content
 from domain.summary.compute import compute_summary
+from domain.summary.indicator_wording import judged_text
 from domain.summary.model import Scope, Status
-from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, plain
+from tests.domain.test_summary_issue17 import DIRECTORATES, RESERVED, TODAY, catalogue, plain
 from tests.summary_support import texts_in
 
 
@@ -45,3 +48,20 @@ def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_tar
     dee = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DEE"))
     assert "HRS (Heures d’insertion, cible fixée pour l’ensemble des directions)" in plain(
         " ".join(attention_points(dee).decisions))
+
+
+def test_a8_a9_the_path_of_countable_things_is_in_whole_numbers():
+    """« qui prévoit 3,5 comités techniques », « qui prévoit 4,9 marchés réservés »."""
+    lines = {line.code: line for line in compute_summary(catalogue(), DIRECTORATES, TODAY, scope=Scope.everything()).lines}
+    committees = lines["COT"]  # 3 held in 2025, 3,3 expected: neither « 3 » next to 3 nor « 3,3 »
+    assert committees.latest_value == 3 and committees.expected_value != committees.expected_value.to_integral()
+    assert "qui prévoit entre 3 et 4 comités techniques (" in plain(judged_text(committees))
+    reserved = replace(committees, snapshot=replace(committees.snapshot, code="RES", label=RESERVED,
+                                                    counted_noun="marché réservé"),
+                       latest_value=Decimal(3), expected_value=Decimal("4.9"))
+    assert "qui prévoit 5 marchés réservés" in plain(judged_text(reserved))
+    ahead = replace(reserved, status=Status.ON_TRACK, latest_value=Decimal(5))
+    assert "en avance sur la trajectoire, qui prévoit entre 4 et 5 marchés réservés" in plain(judged_text(ahead))
+    people = replace(reserved, snapshot=replace(reserved.snapshot, unit=Unit.PEOPLE, counted_noun=""),
+                     latest_value=Decimal(78), expected_value=Decimal("135.6"))
+    assert "qui prévoit 136 personnes" in plain(judged_text(people))
