@@ -14,6 +14,7 @@ from domain.summary.card import summary_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import judged_text
 from domain.summary.model import Scope, Status
+from domain.summary.wording import RULES_ITEMS
 from tests.domain.test_summary_issue17 import DIRECTORATES, RESERVED, TODAY, catalogue, plain
 from tests.summary_support import texts_in
 
@@ -65,3 +66,9 @@ def test_a8_a9_the_path_of_countable_things_is_in_whole_numbers():
     people = replace(reserved, snapshot=replace(reserved.snapshot, unit=Unit.PEOPLE, counted_noun=""),
                      latest_value=Decimal(78), expected_value=Decimal("135.6"))
     assert "qui prévoit 136 personnes" in plain(judged_text(people))
+
+
+def test_a12_the_reading_rules_say_the_limit_may_be_set_by_a_regulation():
+    """The 30-day payment delay is in art. R. 2192-10, a regulation, not a law."""
+    rules = plain(" ".join(RULES_ITEMS))
+    assert "sous le minimum fixé par la loi ou le règlement (au-dessus du maximum" in rules
