@@ -13,6 +13,7 @@ of the compact card.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
@@ -81,6 +82,11 @@ def _gap(line: IndicatorLine) -> float:
     return line.expected_progress_percent - line.progress_percent
 
 
+def _code_key(code: str) -> tuple:
+    """« IND-9 » before « IND-10 »: the numbers in a code compared as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
+
+
 def _named(line: IndicatorLine) -> str:
     """« IND-04 (Montant des achats auprès des structures de l’ESS) »: a code alone says little."""
     return f"{line.code} ({wording.short_title(line)})"
@@ -99,7 +105,8 @@ def _decisions(
     decisions = [f"Mise en conformité {of(_named(line))} : {line.legal_breach}." for line in outside_law]
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
-        named = [_named(line) for line in late[:kept]]
+        # The furthest behind are kept, then named by code (reader 8: « IND-13, IND-22, IND-12 et IND-14 »).
+        named = [_named(line) for line in sorted(late[:kept], key=lambda line: _code_key(line.code))]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
         decisions.append(f"Mesures de rattrapage pour {joined(named)}.")

@@ -72,3 +72,15 @@ def test_a12_the_reading_rules_say_the_limit_may_be_set_by_a_regulation():
     """The 30-day payment delay is in art. R. 2192-10, a regulation, not a law."""
     rules = plain(" ".join(RULES_ITEMS))
     assert "sous le minimum fixé par la loi ou le règlement (au-dessus du maximum" in rules
+
+
+def test_b16_the_catch_up_decision_names_the_late_indicators_by_code():
+    """« Mesures de rattrapage pour IND-13, IND-22, IND-12 et IND-14 »: in no order a reader sees."""
+    renamed = {"PART": "IND-13", "GES": "IND-2", "HRS": "IND-12", "COT": "IND-10"}
+    indicators = [replace(snapshot, code=renamed.get(snapshot.code, snapshot.code)) for snapshot in catalogue()]
+    summary = compute_summary(indicators, DIRECTORATES, TODAY, scope=Scope.everything())
+    late = [line.code for line in attention_points(summary).late]
+    assert len(late) == 3 and late != sorted(late)  # the list keeps the furthest behind first
+    (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Mesures de rattrapage")]
+    named = re.findall(r"\b(IND-\d+) \(", decision)
+    assert named == sorted(late, key=lambda code: int(code.split("-")[1]))
