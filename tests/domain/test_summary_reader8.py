@@ -9,13 +9,14 @@ from dataclasses import replace
 from decimal import Decimal
 
 from domain.indicators.units import Unit
-from domain.summary.attention import attention_points
+from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.card import summary_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import judged_text
 from domain.summary.model import Scope, Status
 from domain.summary.wording import RULES_ITEMS
 from tests.domain.test_summary_issue17 import DIRECTORATES, RESERVED, TODAY, catalogue, plain
+from tests.domain.test_summary_issue17 import summary as _with_cadence
 from tests.summary_support import texts_in
 
 
@@ -84,3 +85,9 @@ def test_b16_the_catch_up_decision_names_the_late_indicators_by_code():
     (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Mesures de rattrapage")]
     named = re.findall(r"\b(IND-\d+) \(", decision)
     assert named == sorted(late, key=lambda code: int(code.split("-")[1]))
+
+
+def test_a7_three_committees_are_below_the_spaser_s_own_target_not_late_next_to_the_advised_three_to_four():
+    (cotech,) = [alert for alert in cadence_alerts(_with_cadence()) if alert.startswith("Comité technique")]
+    assert "3 tenus en 2025 d’après l’indicateur COT, en deçà de la cible de 4 par an fixée par le SPASER" in plain(cotech)
+    assert "en retard" not in cotech
