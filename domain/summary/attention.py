@@ -13,12 +13,13 @@ of the compact card.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
 from domain.indicators.units import format_number
 from domain.summary import indicator_wording, wording
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
 from domain.text import agreed, counted, fold, joined, of
 
 NAMED_FOR_CATCH_UP = 5
@@ -81,9 +82,21 @@ def _gap(line: IndicatorLine) -> float:
     return line.expected_progress_percent - line.progress_percent
 
 
+def _code_key(code: str) -> tuple:
+    """« IND-9 » before « IND-10 »: the numbers in a code compared as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
+
+
 def _named(line: IndicatorLine) -> str:
     """« IND-04 (Montant des achats auprès des structures de l’ESS) »: a code alone says little."""
     return f"{line.code} ({wording.short_title(line)})"
+
+
+def _named_without_target(line: IndicatorLine) -> str:
+    """A directorate's view of a summed indicator has only the organisation's target: say so."""
+    if line.snapshot.target is None:
+        return _named(line)
+    return f"{line.code} ({wording.short_title(line)}, cible fixée pour l’ensemble des directions)"
 
 
 def _decisions(
@@ -92,7 +105,8 @@ def _decisions(
     decisions = [f"Mise en conformité {of(_named(line))} : {line.legal_breach}." for line in outside_law]
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
-        named = [_named(line) for line in late[:kept]]
+        # The furthest behind are kept, then named by code (reader 8: « IND-13, IND-22, IND-12 et IND-14 »).
+        named = [_named(line) for line in sorted(late[:kept], key=lambda line: _code_key(line.code))]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
         decisions.append(f"Mesures de rattrapage pour {joined(named)}.")
@@ -107,7 +121,7 @@ def _decisions(
             f"Nouvelle échéance pour {_named(line)} : la cible {line.snapshot.target_year} n’est pas atteinte."
         )
     # Every indicator without a target, named: the headline counts them all, codes alone say little.
-    untargeted = [_named(line) for line in summary.lines if line.snapshot.target is None]
+    untargeted = [_named_without_target(line) for line in summary.lines if needs_target(line)]
     if untargeted:
         decisions.append(f"Cible à définir pour {joined(untargeted)}.")
     if summary.catalogue_warning:
@@ -136,8 +150,9 @@ def cadence_alerts(summary: Summary) -> tuple[str, ...]:
 
 def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
     """Per committee whose meetings an indicator counts: « 3 tenus en 2025 d’après l’indicateur
-    IND-14, en retard sur la cible de 4 par an fixée par le SPASER », for `cadence_sentence`: 3
-    late next to « 3 à 4 par an conseillés » read as a contradiction without the SPASER's own target."""
+    IND-14, en deçà de la cible de 4 par an fixée par le SPASER », for `cadence_sentence`: 3 late
+    next to « 3 à 4 par an conseillés » read as a contradiction without the SPASER's own target, and
+    « en retard » still did (reader 8): 3 is below the SPASER's 4, within the advised range."""
     clauses = {}
     for kind in CommitteeKind:
         counting = _counting_indicator(summary, kind)
@@ -145,7 +160,7 @@ def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
             clauses[kind] = _held_text(counting)
             if counting.status is Status.LATE and counting.snapshot.target is not None:
                 target = format_number(counting.snapshot.target)
-                clauses[kind] += f", en retard sur la cible de {target} par an fixée par le SPASER"
+                clauses[kind] += f", en deçà de la cible de {target} par an fixée par le SPASER"
     return clauses
 
 

@@ -18,8 +18,9 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   2025 non renseignée ») and counted as « non renseigné », whatever it was worth.
 - **Trend** compares the latest period with the most recent earlier period, on the directorates
   that reported both (like for like), so that a late directorate does not look like a fall.
-- **Status.** No value, or none for the period due → « non renseigné ». No target → « pas de
-  cible ». Target reached (≥ for a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
+- **Status.** No target in the catalogue → « sans cible », reported or not: the tile counts
+  exactly the indicators named in « Cible à définir pour … » (`model.needs_target`, reader 8).
+  No value, or none for the period due → « non renseigné ». Target reached (≥ for a "hausse" indicator, ≤ for a "baisse" one) → « atteint ». Otherwise the expected value on a
   linear path is computed: the path starts at the baseline (or, without one, the first value)
   at the end of the first reported period and reaches the target on 31 December of the target
   year; at or ahead of the path, or behind it by less than 1 % of the target
@@ -215,6 +216,10 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         for code, item in sorted(latest_by_directorate.items())
     )
     note = _target_note(indicator, target_applies)
+    # Reader 8: without a target in the catalogue, « sans cible » whether reported or not, like the
+    # decision « Cible à définir » that names it; a directorate's share of a summed target stays
+    # « non renseigné » until its value is in (the completeness rows and the card ask for it).
+    without_target = indicator.target is None
     periods = list(by_period)
     keys = list(by_key)
     computed: dict[int, PeriodValue] = {}
@@ -227,8 +232,9 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
     judged_index = _judged_index(indicator, by_period, periods, aggregator.rule, value_at)
     if judged_index is None:
         unweighted = value_at(len(periods) - 1).unweighted if periods else ()
+        unjudged = Status.NO_TARGET if without_target else Status.NOT_REPORTED
         return IndicatorLine(
-            indicator, Status.NOT_REPORTED, aggregator.rule, None, None, 0, responsible, None, None, None, None, note,
+            indicator, unjudged, aggregator.rule, None, None, 0, responsible, None, None, None, None, note,
             per_directorate, due_period=due, unweighted=unweighted,
         )
     latest = periods[judged_index]
@@ -241,7 +247,7 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
 
     status = Status.NO_TARGET
     expected = progress = expected_progress = None
-    if latest < due:
+    if latest < due and not without_target:
         status = Status.NOT_REPORTED
     elif indicator.target is not None and target_applies:
         start_index = 0
@@ -259,7 +265,7 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
             or abs(judged.value - expected) * 100 < abs(indicator.target) * TOLERANCE_PERCENT_OF_TARGET
         ):
             status = Status.ON_TRACK
-    if status is not Status.NOT_REPORTED and target_applies and indicator.legal_limit is not None:
+    if latest >= due and target_applies and indicator.legal_limit is not None:
         # The law before the trajectory: 42 % of EGalim products is never « en bonne voie ».
         if indicator.legal_limit.broken_by(judged.value):
             status = Status.OUTSIDE_LEGAL_LIMIT

@@ -6,7 +6,7 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
@@ -131,7 +131,7 @@ def judged_text(line: IndicatorLine) -> str:
     semaine au 3ᵉ trimestre 2026, cible de 2 en 2027 atteinte ». One kind of figure: « 12 % du chemin
     parcouru vers la cible » next to two values read as a third value."""
     text = value_text(line)
-    joint = f"{NO_BREAK_SPACE};" if ";" in text else ","
+    joint = f"{NO_BREAK_SPACE};" if ";" in text or line.status is Status.OUTSIDE_LEGAL_LIMIT else ","
     if line.target_note is not None or line.is_stale or line.snapshot.target is None:
         return f"{text} · {target_text(line)}" if line.target_note is not None or line.is_stale else text
     if line.progress_percent is not None and line.progress_percent >= 100:
@@ -158,6 +158,8 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     expected = f", qui prévoit {expected_text(line)}"
     if with_period:
         expected += f" {_measured_period(line.latest_period)}"
+    if line.status is Status.OUTSIDE_LEGAL_LIMIT:
+        return _unlawful_path_text(line, expected, below)
     if line.status is Status.LATE:
         return f"{below} de la trajectoire{expected}"
     if within_tolerance(line):
@@ -165,6 +167,18 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     if line.latest_value == line.expected_value:
         return f"sur la trajectoire{expected}"
     return f"en avance sur la trajectoire{expected}"
+
+
+def _unlawful_path_text(line: IndicatorLine, expected: str, below: str) -> str:
+    """Outside the law, never « en avance sur la trajectoire »: reader 8 read « 48,7 % …, en avance sur
+    la trajectoire, qui prévoit 46,2 % » next to « Sous le minimum légal de 50 % ». When the path
+    itself breaks the law, say so (« la trajectoire du SPASER, qui prévoit 46,2 %, reste sous le
+    minimum légal »); otherwise the value is behind a lawful path."""
+    limit = line.snapshot.legal_limit
+    if limit is not None and limit.broken_by(line.expected_value):
+        where = "sous le minimum légal" if limit.is_floor else "au-dessus du maximum légal"
+        return f"la trajectoire du SPASER{expected}, reste {where}"
+    return f"{below} de la trajectoire{expected}"
 
 
 def within_tolerance(line: IndicatorLine) -> bool:
@@ -212,6 +226,8 @@ def expected_text(line: IndicatorLine) -> str:
     value every other line gives, not « 37 % du chemin ») unless the rounding would make it read as
     the target or as the value."""
     expected = line.expected_value
+    if _whole_count(line):
+        return _whole_expected_text(line)
     places = 0 if abs(expected) >= 100 else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
@@ -219,6 +235,19 @@ def expected_text(line: IndicatorLine) -> str:
                    for other in (line.snapshot.target, line.latest_value)):
             break
     return line.show(rounded)
+
+
+def _whole_expected_text(line: IndicatorLine) -> str:
+    """A path of whole things in whole things (reader 8: « qui prévoit 3,5 comités techniques »,
+    « 4,9 marchés réservés »): the nearest whole number (« 5 marchés réservés »), or « entre 3 et 4
+    comités techniques » when the nearest would read as the value itself (3 held, « en deçà de la
+    trajectoire, qui prévoit 3 ») or as the target (reader 1: « prévoit 4 » next to « cible : 4 »)."""
+    expected = line.expected_value
+    rounded = expected.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if rounded == expected or rounded not in (line.latest_value, line.snapshot.target):
+        return line.show(rounded)
+    low, high = (expected.quantize(Decimal(1), rounding=way) for way in (ROUND_FLOOR, ROUND_CEILING))
+    return f"entre {format_number(low)} et {line.show(high)}"
 
 
 def _whole_count(line: IndicatorLine) -> bool:
@@ -262,7 +291,11 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
         since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
         text = f"{text} depuis {since}"
     if trend.improved is not None and line.snapshot.target is not None:
-        if trend.improved and line.status is Status.LATE:
+        if line.status is Status.OUTSIDE_LEGAL_LIMIT:
+            # Reader 8: « dans le bon sens » next to « Sous le minimum légal » reassured about a breach.
+            if not trend.improved:
+                text += ", à l’inverse de l’objectif"
+        elif trend.improved and line.status is Status.LATE:
             # « dans le bon sens » next to « En retard » read as a contradiction.
             text += ", mais trop lentement"
         elif trend.improved:

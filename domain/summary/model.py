@@ -503,6 +503,14 @@ def counted_statuses(counts: Mapping[Status, int]) -> tuple[Status, ...]:
     return tuple(s for s in STATUS_ORDER if s is not Status.OUTSIDE_LEGAL_LIMIT or counts.get(s, 0))
 
 
+def needs_target(line: IndicatorLine) -> bool:
+    """The one rule for « sans cible », shared by the tile and « Cible à définir pour … » (reader 8
+    read « 1 sans cible » next to two indicators named): the status. It is « sans cible » for an
+    indicator without a target in the catalogue, reported or not, and for a directorate's value of
+    a summed indicator, whose target is the organisation's (`compute`)."""
+    return line.status is Status.NO_TARGET
+
+
 def count_statuses(lines: Iterable[IndicatorLine]) -> dict[Status, int]:
     counts = dict.fromkeys(STATUS_ORDER, 0)
     for line in lines:

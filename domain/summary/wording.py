@@ -46,8 +46,9 @@ _STATUS_RULE = (
     "s’en écarte de moins de 1 % de la cible ; en retard sinon."
 )
 _LEGAL_RULE = (
-    "Limite légale : un indicateur dont la dernière valeur est sous le minimum fixé par la loi (au-dessus du "
-    "maximum, pour un indicateur à la baisse) est « hors limite légale », quelle que soit sa trajectoire."
+    "Limite légale : un indicateur dont la dernière valeur est sous le minimum fixé par la loi ou le "
+    "règlement (au-dessus du maximum, pour un indicateur à la baisse) est « hors limite légale », "
+    "quelle que soit sa trajectoire."
 )
 _PERIOD_RULE = (
     "Période à renseigner : pour chaque indicateur, la dernière période terminée selon sa fréquence (l’année, le "

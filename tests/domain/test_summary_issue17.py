@@ -112,7 +112,7 @@ def test_b16_every_late_line_of_the_points_d_attention_has_the_same_shape():
         "PART Part des achats durables — 11 % en 2025, en deçà de la trajectoire, qui prévoit 20 % (cible : 50 % en 2028)",
         # Reader 7, B22: « qui prévoit » on every late line; A8: the target is the SPASER's own.
         "COT Comités techniques tenus dans l’année — 3 comités techniques en 2025, en deçà de la trajectoire, qui "
-        "prévoit 3,3 comités techniques (cible fixée par le SPASER : 4 par an en 2026)",
+        "prévoit entre 3 et 4 comités techniques (cible fixée par le SPASER : 4 par an en 2026)",
         "GES Émissions de gaz à effet de serre liées aux achats — 47 000 tonnes équivalent CO₂ en 2025, au-dessus de "
         "la trajectoire, qui prévoit 45 652 tonnes équivalent CO₂ (cible : 38 000 tonnes équivalent CO₂ en 2028)",
     ]
@@ -176,7 +176,7 @@ def test_c21_a_list_of_one_item_is_a_sentence_not_a_single_bullet():
     behind = pdf[pdf.index("Direction en attente (1)") + 1]
     assert behind.startswith("Direction de l’environnement et de l’énergie (DEE) : 2 indicateurs saisis sur 3")
     assert "Direction de la commande publique (DCP), année 2025 : « Chantier du collège ajouté. »" in pdf
-    assert pdf[pdf.index("Décisions à prendre") + 1].startswith("Mesures de rattrapage pour PART")
+    assert pdf[pdf.index("Décisions à prendre") + 1].startswith("Mesures de rattrapage pour COT")
     assert any(line.startswith("• Comité de pilotage :") for line in pdf)  # two alerts: a list
     html = read["html"]
     assert not re.search(r"<ul><li>[^<]*(?:<b>[^<]*</b>[^<]*)?</li></ul>", html), "a list of one item"

@@ -22,6 +22,7 @@ from domain.summary.answers import late_answer
 from domain.summary.attention import attention_points
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
+from domain.summary.indicator_wording import judged_text
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
@@ -168,3 +169,26 @@ def test_the_late_answer_names_an_indicator_outside_its_legal_limit_first():
     assert answer.index("IND-11") < answer.index("en retard sur sa trajectoire") < answer.index("IND-14")
     alone = plain(late_answer(summary(payment_delay(38))))
     assert "Aucun indicateur en retard" not in alone and "limite légale" in alone
+
+
+def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_nor_going_the_right_way():
+    """« 48,7 % …, en avance sur la trajectoire, qui prévoit 46,2 % … dans le bon sens » next to « Sous le
+    minimum légal de 50 % »: the path itself is below the law, the line says so and nothing reassures."""
+    for shown, path in (
+        (summary(egalim(42)), "42 % en 2026 ; la trajectoire du SPASER, qui prévoit 36 %, reste sous le minimum légal"),
+        (summary(payment_delay(38)),
+         "38 jours en 2026 ; la trajectoire du SPASER, qui prévoit 41 jours, reste au-dessus du maximum légal"),
+    ):
+        for where, text in read(shown).items():
+            text = text.replace("« dans le bon sens »", "")  # the reading rules say what it means
+            assert "en avance" not in text and "dans le bon sens" not in text, where
+        assert path in read(shown)["detail"]
+    # Behind a lawful path: said as a late value is.
+    lawful_path = replace(egalim(42), baseline=Decimal(52), values=(("2025", "DRC", 52), ("2026", "DRC", 42)))
+    [line] = summary(lawful_path).lines
+    assert "42 % en 2026 ; en deçà de la trajectoire, qui prévoit" in plain(judged_text(line))
+
+
+def test_reader8_a_stale_value_of_an_indicator_without_target_is_not_judged_against_the_law():
+    stale = replace(egalim(42), target=None, target_year=None, values=(("2024", "DRC", 30), ("2025", "DRC", 42)))
+    assert summary(stale).lines[0].status is Status.NO_TARGET

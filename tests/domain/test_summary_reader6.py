@@ -34,7 +34,7 @@ def test_a4_the_progress_line_gives_the_value_the_path_expects_not_a_share_that_
         assert "du chemin" not in flat, where
         if where != "card":
             assert "en avance sur la trajectoire, qui prévoit 250 heures" in flat, where
-        assert "en deçà de la trajectoire, qui prévoit 3,3 comités techniques" in flat, where
+        assert "en deçà de la trajectoire, qui prévoit entre 3 et 4 comités techniques" in flat, where
 
 
 def test_a5_a_trend_the_right_way_on_a_late_indicator_says_it_is_too_slow():

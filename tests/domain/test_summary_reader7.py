@@ -24,7 +24,7 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
     """« 3 comités techniques » late next to « la cadence recommandée est de 3 à 4 par an »."""
     (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
     assert plain(cotech) == (
-        "Comité technique : 3 tenus en 2025 d’après l’indicateur COT, en retard sur la cible de 4 par an fixée par "
+        "Comité technique : 3 tenus en 2025 d’après l’indicateur COT, en deçà de la cible de 4 par an fixée par "
         "le SPASER ; aucune réunion prévue dans les 12 prochains mois, alors que le rythme conseillé pour suivre un "
         "SPASER est de 3 à 4 par an."
     )

@@ -76,7 +76,7 @@ def test_attention_points_gather_late_indicators_missing_reports_cadence_and_dec
     assert [row.directorate.code for row in points.directorates_behind] == ["DCP", "DRC"]
     assert points.cadence and "Comité de pilotage" in points.cadence[0]
     assert tuple(map(plain, points.decisions)) == (
-        "Mesures de rattrapage pour OVERDUE (Heures d’insertion) et LATE (Heures d’insertion).",
+        "Mesures de rattrapage pour LATE (Heures d’insertion) et OVERDUE (Heures d’insertion).",
         "Nouvelle échéance pour OVERDUE (Heures d’insertion) : la cible 2026 n’est pas atteinte.",
         "Cible à définir pour FREE (Heures d’insertion).",
     )
@@ -90,8 +90,9 @@ def test_late_indicators_come_by_how_far_behind_they_are_and_are_named_in_the_de
     report = compute_summary([slightly, never, badly], DIRECTORATES, TODAY, scope=EVERYONE)
     points = attention_points(report)
     assert [line.code for line in points.indicators] == ["B02", "A01", "A00"]
+    # Reader 8, B16: the decision names them by code, the list above gives the order of importance.
     assert plain(points.decisions[0]) == (
-        "Mesures de rattrapage pour B02 (Heures de formation) et A01 (Heures d’insertion)."
+        "Mesures de rattrapage pour A01 (Heures d’insertion) et B02 (Heures de formation)."
     )
     first = pdf_pages(report_pdf(report))[0]
     assert first.index("B02 Heures de formation —") < first.index("A01 Heures d’insertion —")
@@ -141,7 +142,7 @@ def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
     assert '<p class="org">Ville de Montreuil-sur-Loire</p>' in html
     assert html.index("<h2>Points d") < html.index('<section class="detail">') < html.index("Axe social")
     assert "Décisions à prendre" in html
-    assert "Mesures de rattrapage pour OVERDUE (Heures d’insertion) et LATE (Heures d’insertion)." in html
+    assert "Mesures de rattrapage pour LATE (Heures d’insertion) et OVERDUE (Heures d’insertion)." in html
     assert "Décider" not in html
 
 

@@ -63,10 +63,15 @@ def test_a_value_for_the_period_due_is_judged_as_before():
     assert plain(value_text(line)) == "160 heures en 2025"
 
 
-def test_an_indicator_without_target_but_with_an_old_value_is_not_reported_either():
-    (line,) = compute_summary([indicator(target=None, values=[("2024", "DRC", 7)])], DIRECTORATES, DECEMBER,
-                              scope=EVERYONE).lines
-    assert line.status is Status.NOT_REPORTED
+def test_an_indicator_without_target_but_with_an_old_value_counts_as_without_target():
+    # Reader 8: counted « non renseigné » but named in « Cible à définir », the « sans cible » tile
+    # disagreed with the decision; the missing value stays in the completeness rows.
+    summary = compute_summary([indicator(target=None, values=[("2024", "DRC", 7)])], DIRECTORATES, DECEMBER,
+                              scope=EVERYONE)
+    (line,) = summary.lines
+    assert line.status is Status.NO_TARGET
+    assert plain(value_text(line)).startswith("dernière valeur : 7 heures en 2024")
+    assert summary.completeness[0].missing
 
 
 def test_a_sum_whose_period_due_is_incomplete_is_not_reported_and_says_who_answered():

@@ -1,0 +1,93 @@
+"""Reader 8, a fresh French reader of the e2e artifacts: the « sans cible » tile and the decision
+« Cible à définir », an indicator outside the law read as « en avance », trajectories of countable
+things in fractions. Each test fails on the wording or count they read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from domain.indicators.units import Unit
+from domain.summary.attention import attention_points, cadence_alerts
+from domain.summary.card import summary_card_content
+from domain.summary.compute import compute_summary
+from domain.summary.indicator_wording import judged_text
+from domain.summary.model import Scope, Status
+from domain.summary.wording import RULES_ITEMS
+from tests.domain.test_summary_issue17 import DIRECTORATES, RESERVED, TODAY, catalogue, plain
+from tests.domain.test_summary_issue17 import summary as _with_cadence
+from tests.summary_support import texts_in
+
+
+def _untargeted_catalogue():
+    """Two indicators without a target: one reported for the period due, one only for an older period."""
+    by_code = {snapshot.code: snapshot for snapshot in catalogue()}
+    return [
+        *catalogue(),
+        replace(by_code["PART"], code="SANS1", target=None, target_year=None, baseline=None),
+        replace(by_code["RES"], code="SANS2", target=None, target_year=None, baseline=None),  # 2024 only: stale
+    ]
+
+
+def _named_in_target_decision(summary) -> list[str]:
+    (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Cible à définir")]
+    return re.findall(r"\b([A-Z][A-Z0-9-]+) \(", decision)
+
+
+def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_target_decision():
+    """« 1 sans cible » next to « Cible à définir pour IND-15 … et IND-23 »: IND-15, without a target
+    and not reported for the period due, counted as « non renseigné » but named as needing a target."""
+    for scope in (Scope.everything(), Scope.only("DEE"), Scope.only("DCP")):
+        summary = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=scope)
+        named = _named_in_target_decision(summary)
+        assert summary.status_counts[Status.NO_TARGET] == len(named)
+        assert {line.code for line in summary.lines if line.status is Status.NO_TARGET} == set(named)
+    summary = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=Scope.everything())
+    assert _named_in_target_decision(summary) == ["SANS1", "SANS2"]
+    shown = plain(texts_in(summary_card_content(summary)))
+    assert "2 sans cible." in shown
+    dee = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DEE"))
+    assert "HRS (Heures d’insertion, cible fixée pour l’ensemble des directions)" in plain(
+        " ".join(attention_points(dee).decisions))
+
+
+def test_a8_a9_the_path_of_countable_things_is_in_whole_numbers():
+    """« qui prévoit 3,5 comités techniques », « qui prévoit 4,9 marchés réservés »."""
+    lines = {line.code: line for line in compute_summary(catalogue(), DIRECTORATES, TODAY, scope=Scope.everything()).lines}
+    committees = lines["COT"]  # 3 held in 2025, 3,3 expected: neither « 3 » next to 3 nor « 3,3 »
+    assert committees.latest_value == 3 and committees.expected_value != committees.expected_value.to_integral()
+    assert "qui prévoit entre 3 et 4 comités techniques (" in plain(judged_text(committees))
+    reserved = replace(committees, snapshot=replace(committees.snapshot, code="RES", label=RESERVED,
+                                                    counted_noun="marché réservé"),
+                       latest_value=Decimal(3), expected_value=Decimal("4.9"))
+    assert "qui prévoit 5 marchés réservés" in plain(judged_text(reserved))
+    ahead = replace(reserved, status=Status.ON_TRACK, latest_value=Decimal(5))
+    assert "en avance sur la trajectoire, qui prévoit entre 4 et 5 marchés réservés" in plain(judged_text(ahead))
+    people = replace(reserved, snapshot=replace(reserved.snapshot, unit=Unit.PEOPLE, counted_noun=""),
+                     latest_value=Decimal(78), expected_value=Decimal("135.6"))
+    assert "qui prévoit 136 personnes" in plain(judged_text(people))
+
+
+def test_a12_the_reading_rules_say_the_limit_may_be_set_by_a_regulation():
+    """The 30-day payment delay is in art. R. 2192-10, a regulation, not a law."""
+    rules = plain(" ".join(RULES_ITEMS))
+    assert "sous le minimum fixé par la loi ou le règlement (au-dessus du maximum" in rules
+
+
+def test_b16_the_catch_up_decision_names_the_late_indicators_by_code():
+    """« Mesures de rattrapage pour IND-13, IND-22, IND-12 et IND-14 »: in no order a reader sees."""
+    renamed = {"PART": "IND-13", "GES": "IND-2", "HRS": "IND-12", "COT": "IND-10"}
+    indicators = [replace(snapshot, code=renamed.get(snapshot.code, snapshot.code)) for snapshot in catalogue()]
+    summary = compute_summary(indicators, DIRECTORATES, TODAY, scope=Scope.everything())
+    late = [line.code for line in attention_points(summary).late]
+    assert len(late) == 3 and late != sorted(late)  # the list keeps the furthest behind first
+    (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Mesures de rattrapage")]
+    named = re.findall(r"\b(IND-\d+) \(", decision)
+    assert named == sorted(late, key=lambda code: int(code.split("-")[1]))
+
+
+def test_a7_three_committees_are_below_the_spaser_s_own_target_not_late_next_to_the_advised_three_to_four():
+    (cotech,) = [alert for alert in cadence_alerts(_with_cadence()) if alert.startswith("Comité technique")]
+    assert "3 tenus en 2025 d’après l’indicateur COT, en deçà de la cible de 4 par an fixée par le SPASER" in plain(cotech)
+    assert "en retard" not in cotech
