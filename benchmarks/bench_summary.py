@@ -32,9 +32,10 @@ from domain.summary.card import card_size, summary_card_content, summary_detail_
 from domain.summary.chart import card_chart_png, summary_chart_png  # noqa: E402
 from domain.summary.compute import compute_summary  # noqa: E402
 from domain.summary.exports import values_csv, values_xlsx  # noqa: E402
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope, UpcomingMeeting  # noqa: E402
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, UpcomingMeeting  # noqa: E402
 from domain.summary.report import report_html  # noqa: E402
 from domain.summary.report_pdf import report_pdf  # noqa: E402
+from domain.summary.scope import Scope
 
 TODAY = date(2026, 11, 30)
 WEIGHTED = frozenset({0, 12, 24})

@@ -243,8 +243,8 @@ def export_summary(settings: Settings, export_format: str, output: Path, axis: s
     from domain.indicators.catalogue import Axis
     from domain.summary import wording
     from domain.summary.documents import ExportFormat
-    from domain.summary.model import Scope
     from domain.summary.request import SummaryRequest
+    from domain.summary.scope import Scope
 
     async def work(runtime):
         request = SummaryRequest(axis=Axis.parse(axis) if axis else None, directorate=directorate.upper() if directorate else None)

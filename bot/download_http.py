@@ -30,7 +30,8 @@ from domain.summary.documents import (
     parse_resource_id,
     render_download,
 )
-from domain.summary.model import Summary, SummaryError
+from domain.summary.model import Summary
+from domain.summary.scope import SummaryError
 from domain.summary.tokens import DownloadGrant, DownloadTokenError, DownloadTokens, InvalidDownloadToken
 from domain.text import counted
 from storage.people import PeopleRepository

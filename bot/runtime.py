@@ -77,7 +77,7 @@ from domain.committees.settings import CommitteeSettings
 from domain.indicators.values import warm_up as warm_up_recognizers
 from domain.knowledge.document import MAX_DOCUMENT_BYTES
 from domain.people import Role
-from domain.summary.model import Scope
+from domain.summary.scope import Scope
 from domain.tenant import PeopleDirectory
 from scheduler.graph import GraphClient
 from scheduler.outbox import ProactiveChannel

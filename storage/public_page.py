@@ -17,7 +17,7 @@ from domain.errors import DomainError
 from domain.indicators.aggregation import Computation
 from domain.people import PersonView, Role
 from domain.public_page import PublicSpaser, public_indicators, section_titles
-from domain.summary.model import Scope
+from domain.summary.scope import Scope
 from storage.columns import timestamp, utcnow
 from storage.db import Database
 from storage.decp.service import DecpService

@@ -26,7 +26,7 @@ from domain.indicators.definitions import characteristics_text, definition_text
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
 from domain.people import Role
-from domain.summary.model import scope_for
+from domain.summary.scope import scope_for
 from domain.text import counted_in_words, fold, shown
 from storage.indicators.catalogue import IndicatorCatalogue
 from storage.indicators.values import IndicatorValues

@@ -59,16 +59,14 @@ from domain.summary.model import (
     MeetingLike,
     MissingReport,
     ReportedValue,
-    Scope,
     Status,
     Summary,
-    SummaryAccessDenied,
-    SummaryError,
     Trend,
     TrendDirection,
     count_statuses,
 )
 from domain.summary.organisation import Organisation
+from domain.summary.scope import Scope, SummaryAccessDenied, SummaryError
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 

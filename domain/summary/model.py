@@ -17,24 +17,15 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple, Protocol
 
 from domain.committees.cadence import CadenceWarning
-from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule, Computation
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.legal_limits import LegalLimit
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
 from domain.indicators.sources import ValueSource, comment_with_source
 from domain.indicators.units import Unit, format_number, format_value
-from domain.people import Role
 from domain.summary.organisation import Organisation
+from domain.summary.scope import Scope, SummaryError
 from domain.text import directorate_title, one_line
-
-
-class SummaryError(DomainError):
-    """A summary that cannot be produced as asked (unknown filter, bad input); French message."""
-
-
-class SummaryAccessDenied(SummaryError):
-    """The person asked for detail outside their scope (another directorate)."""
 
 
 class Status(StrEnum):
@@ -296,41 +287,6 @@ class UpcomingMeeting:
     label: str
     starts_at: datetime
     location: str | None = None
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose detail may be shown: everything (lead, officials) or one directorate (contributor)."""
-
-    directorate: str | None = None
-
-    @classmethod
-    def everything(cls) -> Scope:
-        return cls(None)
-
-    @classmethod
-    def only(cls, directorate_code: str) -> Scope:
-        code = (directorate_code or "").strip().upper()
-        if not code:
-            raise SummaryAccessDenied(
-                "Votre direction n’est pas renseignée : demandez à la personne responsable du SPASER de l’indiquer."
-            )
-        return cls(code)
-
-    @property
-    def is_restricted(self) -> bool:
-        return self.directorate is not None
-
-
-def scope_for(role: Role | None, directorate_code: str | None) -> Scope:
-    """The lead and officials see everything; a contributor sees their directorate only."""
-    if role in (Role.LEAD, Role.OFFICIAL):
-        return Scope.everything()
-    if role is Role.CONTRIBUTOR:
-        return Scope.only(directorate_code or "")
-    raise SummaryAccessDenied(
-        "La synthèse est réservée aux personnes enregistrées : demandez à la personne responsable du SPASER de vous ajouter."
-    )
 
 
 @dataclass(frozen=True)

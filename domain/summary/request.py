@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from domain.indicators.catalogue import Axis
-from domain.summary.model import SummaryError
+from domain.summary.scope import SummaryError
 from domain.text import fold
 
 SUMMARY_PATTERNS = (

@@ -27,7 +27,8 @@ from domain.people import PersonView, Role
 from domain.summary import wording
 from domain.summary.card import MAX_CARD_BYTES, summary_fingerprint
 from domain.summary.links import SummaryLinks
-from domain.summary.model import Scope, Summary, SummaryAccessDenied
+from domain.summary.model import Summary
+from domain.summary.scope import Scope, SummaryAccessDenied
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository

@@ -17,7 +17,8 @@ from bot.runtime import build_runtime
 from domain.clock import FakeClock
 from domain.indicators.aggregation import AggregationRule
 from domain.summary.indicator_wording import target_text, value_text
-from domain.summary.model import Scope, Status
+from domain.summary.model import Status
+from domain.summary.scope import Scope
 from tests.conftest import make_settings
 
 

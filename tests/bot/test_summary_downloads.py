@@ -17,8 +17,9 @@ from domain.indicators.catalogue import Axis
 from domain.people import Role
 from domain.summary.compute import compute_summary
 from domain.summary.documents import ExportFormat, parse_resource_id, resource_id
-from domain.summary.model import DirectorateInfo, Scope
+from domain.summary.model import DirectorateInfo
 from domain.summary.request import SummaryRequest
+from domain.summary.scope import Scope
 from domain.summary.tokens import DownloadTokens
 from storage.indicators import indicator_repositories
 from storage.people import DirectorateRepository, PeopleRepository

@@ -12,7 +12,8 @@ from domain.indicators.units import Unit
 from domain.public_page import PublicIndicator, PublicSpaser, public_indicators, public_page_html
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import shown_value
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
+from domain.summary.scope import Scope
 
 
 def emissions(**fields) -> PublicIndicator:

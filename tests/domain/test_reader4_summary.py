@@ -16,8 +16,9 @@ from domain.indicators.units import Unit
 from domain.summary.answers import late_answer
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, UpcomingMeeting
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, UpcomingMeeting
 from domain.summary.report import report_html
+from domain.summary.scope import Scope
 from domain.summary.wording import completeness_headline, short_name
 from domain.text import listed_names
 

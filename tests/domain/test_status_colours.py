@@ -13,8 +13,9 @@ from domain.indicators.periods import Frequency
 from domain.indicators.units import Unit
 from domain.summary.card import summary_detail_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
+from domain.summary.scope import Scope
 from domain.summary.status_colours import TEAMS_HEX
 
 TODAY = date(2026, 3, 1)  # 2025 is due

@@ -22,7 +22,8 @@ from domain.summary.indicator_wording import (
     trend_text,
     value_text,
 )
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, TrendDirection
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status, TrendDirection
+from domain.summary.scope import Scope
 from domain.summary.wording import RULES_ITEMS, rules_items
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025

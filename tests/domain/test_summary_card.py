@@ -23,7 +23,8 @@ from domain.summary.card import (
     summary_detail_card_content,
 )
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status, UpcomingMeeting
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status, UpcomingMeeting
+from domain.summary.scope import Scope
 from domain.summary.status_colours import STATUS_COLORS
 from domain.summary.wording import completeness_headline
 

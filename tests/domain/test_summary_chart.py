@@ -30,7 +30,8 @@ from domain.summary.chart import (
     value_label_place,
 )
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot
+from domain.summary.scope import Scope
 
 TODAY = date(2026, 3, 1)
 EVERYONE = Scope.everything()

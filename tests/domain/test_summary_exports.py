@@ -16,9 +16,10 @@ from domain.indicators.periods import Frequency
 from domain.indicators.units import Unit
 from domain.summary.compute import compute_summary
 from domain.summary.exports import VALUE_COLUMNS, export_filename, number_format, values_csv, values_xlsx
-from domain.summary.model import DirectorateInfo, EntryRecord, IndicatorSnapshot, Scope, UpcomingMeeting
+from domain.summary.model import DirectorateInfo, EntryRecord, IndicatorSnapshot, UpcomingMeeting
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
+from domain.summary.scope import Scope
 from domain.text import unbreakable
 
 TODAY = date(2026, 3, 1)

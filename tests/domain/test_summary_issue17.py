@@ -21,9 +21,10 @@ from domain.indicators.units import Unit
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.chart import WIDE, _progress_labels, _progress_rows
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, Scope
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
+from domain.summary.scope import Scope
 from domain.text import unbreakable
 from tests.summary_support import texts_in
 

@@ -23,9 +23,10 @@ from domain.summary.attention import attention_points
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import judged_text
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
+from domain.summary.scope import Scope
 from domain.summary.wording import headline_text, line_status_title, overview_text
 from tests.catalogue_support import VALID_FIELDS
 from tests.summary_support import texts_in

@@ -13,8 +13,9 @@ from domain.summary.answers import MAX_LINES, late_answer
 from domain.summary.attention import NAMED_FOR_CATCH_UP, attention_points
 from domain.summary.card import MAX_ATTENTION_ITEMS, summary_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot
 from domain.summary.report import MAX_ATTENTION_LINES, attention_groups
+from domain.summary.scope import Scope
 from tests.summary_support import texts_in
 
 TODAY = date(2026, 3, 1)

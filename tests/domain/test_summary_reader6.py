@@ -14,9 +14,10 @@ from domain.summary.card import summary_card_content, summary_detail_card_conten
 from domain.summary.chart import WIDE, _draw_progress, _progress_labels, _progress_rows
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import target_text
-from domain.summary.model import DirectorateInfo, Scope
+from domain.summary.model import DirectorateInfo
 from domain.summary.report import report_html
 from domain.summary.report_pdf import _ReportPdf
+from domain.summary.scope import Scope
 from domain.summary.wording import completeness_headline
 from tests.domain.test_summary_aggregation import DIRECTORATES as AGGREGATION_DIRECTORATES
 from tests.domain.test_summary_aggregation import contracts, rate

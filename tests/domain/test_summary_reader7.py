@@ -13,8 +13,9 @@ from domain.summary.attention import cadence_alerts
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import detail_text, judged_text, trend_text
-from domain.summary.model import Scope, Status
+from domain.summary.model import Status
 from domain.summary.report import attention_groups, report_html
+from domain.summary.scope import Scope
 from domain.summary.wording import CARD_RULES_TEXT, completeness_headline
 from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, indicator, plain, summary
 from tests.summary_support import texts_in

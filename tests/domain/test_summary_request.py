@@ -9,8 +9,8 @@ import pytest
 from domain.errors import DomainError
 from domain.indicators.catalogue import Axis
 from domain.summary.card import summary_command
-from domain.summary.model import SummaryError
 from domain.summary.request import SUMMARY_PATTERNS, SummaryRequest, parse_summary_request
+from domain.summary.scope import SummaryError
 from domain.text import fold
 
 

@@ -17,9 +17,10 @@ from domain.summary.attention import attention_points
 from domain.summary.compute import compute_summary
 from domain.summary.exports import values_xlsx
 from domain.summary.indicator_wording import value_text
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope, Status
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
+from domain.summary.scope import Scope
 from domain.summary.wording import completeness_headline, headline_text
 
 DECEMBER = date(2026, 12, 4)  # due: 2025 (annual), 2026-T3 (quarterly)

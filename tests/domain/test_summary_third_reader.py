@@ -15,7 +15,8 @@ from domain.indicators.units import Unit
 from domain.summary.attention import cadence_alerts
 from domain.summary.card import summary_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.model import IndicatorSnapshot, Scope
+from domain.summary.model import IndicatorSnapshot
+from domain.summary.scope import Scope
 
 TODAY = date(2026, 12, 6)
 EVERYONE = Scope.everything()

@@ -20,9 +20,10 @@ from domain.summary.answers import late_answer, not_up_to_date_answer, reached_a
 from domain.summary.attention import cadence_alerts
 from domain.summary.card import summary_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Scope
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
+from domain.summary.scope import Scope
 from domain.summary.wording import scope_text
 
 NBSP = "\u00a0"

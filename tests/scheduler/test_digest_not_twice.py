@@ -10,7 +10,7 @@ from decimal import Decimal
 from domain.committees.cadence import CommitteeKind
 from domain.indicators.rules import ValueEntry
 from domain.summary.card import summary_fingerprint
-from domain.summary.model import Scope
+from domain.summary.scope import Scope
 from scheduler.reminders import FireOutcome
 from tests.committees_support import paris, received
 from tests.summary_support import aad, organisation, reachable_again, seed_catalogue

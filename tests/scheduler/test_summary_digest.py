@@ -16,7 +16,7 @@ from domain.indicators.periods import Frequency
 from domain.indicators.rules import IndicatorView, ValueEntry
 from domain.indicators.units import Unit
 from domain.outbox import SourceKind
-from domain.summary.model import Scope
+from domain.summary.scope import Scope
 from scheduler import jobs
 from scheduler.reminders import FireOutcome
 from storage.people import DirectorateRepository

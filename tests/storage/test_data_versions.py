@@ -12,7 +12,7 @@ from sqlalchemy import event, select, text
 
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
-from domain.summary.model import Scope
+from domain.summary.scope import Scope
 from storage.committees.repository import CommitteeRepository
 from storage.committees.tables import Meeting
 from storage.data_versions import CATALOGUE, COMMITTEES, DIRECTORATES, DataVersion

@@ -12,7 +12,8 @@ from domain.indicators.periods import Frequency
 from domain.indicators.rules import ValueEntry
 from domain.indicators.units import Unit
 from domain.summary.compute import compute_summary
-from domain.summary.model import IndicatorSnapshot, Scope
+from domain.summary.model import IndicatorSnapshot
+from domain.summary.scope import Scope
 from storage.people import DirectorateRepository
 from storage.summary.repository import SummaryRepository
 from storage.summary.service import SummaryService
