@@ -54,6 +54,8 @@ MAX_ATTENTION_ITEMS = 3
 DETAIL_BUTTON = "Voir le détail"
 DECISIONS_HEADING = "Décisions à prendre"
 
+MAX_AUTO_BADGE_CHARACTERS = 24
+"""A status badge up to this long (« Non renseigné », « En bonne voie ») takes the width of its text."""
 WARNING_COLOR = "Attention"
 """⚠ texts are red (`Attention`) like the broadcast preview's: Teams' yellow `Warning` is hard to
 read on a white background, so no text uses it; « non renseigné » is bold in the default colour.
@@ -294,13 +296,20 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
     """Label and details on the left, the coloured status on the right, level with the label
     (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
     title = wording.short_title(line)
-    status = {"type": "TextBlock", "text": wording.line_status_title(line), "weight": "Bolder", "size": "Small",
+    badge = wording.line_status_title(line)
+    status = {"type": "TextBlock", "text": badge, "weight": "Bolder", "size": "Small",
               "color": STATUS_COLORS[line.status]}
+    # A long badge (the law a value breaks) gets two fifths of the row and wraps: sized to its text,
+    # it squeezed the label into a column a word wide. Short ones add no bytes (Teams' card limit).
+    short = len(badge) <= MAX_AUTO_BADGE_CHARACTERS
+    if not short:
+        status["wrap"] = True
     return {
         "type": "ColumnSet",
         "columns": [
             {
                 "type": "Column",
+                **({} if short else {"width": 3}),
                 "items": [
                     _text(f"**{line.code}** {excerpt(title, MAX_LABEL_CHARACTERS) if cut_names else title}"),
                     _text(
@@ -308,7 +317,7 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
                     ),
                 ],
             },
-            {"type": "Column", "width": "auto", "items": [status]},
+            {"type": "Column", "width": "auto" if short else 2, "items": [status]},
         ],
     }
 

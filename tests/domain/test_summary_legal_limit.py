@@ -193,3 +193,28 @@ def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_
 def test_reader8_a_stale_value_of_an_indicator_without_target_is_not_judged_against_the_law():
     stale = replace(egalim(42), target=None, target_year=None, values=(("2024", "DRC", 30), ("2025", "DRC", 42)))
     assert summary(stale).lines[0].status is Status.NO_TARGET
+
+
+def test_a_long_legal_badge_wraps_in_two_fifths_of_the_row_and_leaves_the_label_room():
+    """Sized to its text, « Au-dessus du maximum légal de 30 jours (code de la commande publique, art.
+    R. 2192-10) » squeezed the indicator's label into a column one word wide (reader 8 e2e screenshot)."""
+    card = summary_detail_card_content(summary(payment_delay(38), egalim(55)))
+    rows = {
+        row["columns"][0]["items"][0]["text"].split("**")[1]: row["columns"]
+        for row in _column_sets(card) if len(row["columns"]) == 2 and row["columns"][0]["items"][0]["text"].startswith("**IND-")
+    }
+    label, badge = rows["IND-11"]
+    assert (label["width"], badge["width"]) == (3, 2) and badge["items"][0]["wrap"] is True
+    label, badge = rows["IND-09"]
+    assert ("width" not in label, badge["width"]) == (True, "auto")
+
+
+def _column_sets(node):
+    if isinstance(node, dict):
+        if node.get("type") == "ColumnSet":
+            yield node
+        for value in node.values():
+            yield from _column_sets(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _column_sets(value)
