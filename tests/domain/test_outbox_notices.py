@@ -3,26 +3,16 @@ names the people it is about (« cette personne » after two bullets about two p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from domain.delivery_problems import event_problem_notices, explain, problem_notices
 from domain.outbox import NO_REFERENCE, About, Topic
 from domain.tenant import install_failure
+from tests.delivery_support import Row
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
 COPIL_AT = datetime(2027, 3, 2, 13, tzinfo=UTC)
 
-
-@dataclass
-class Row:
-    id: int
-    text: str
-    recipient_label: str
-    last_error: str | None
-    state: str
-    installed_at: datetime | None = None
-    about: About | None = None
 
 
 def bullets(text: str) -> list[str]:

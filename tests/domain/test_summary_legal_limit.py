@@ -29,7 +29,7 @@ from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
 from domain.summary.wording import headline_text, line_status_title, overview_text
 from tests.catalogue_support import VALID_FIELDS
-from tests.summary_support import texts_in
+from tests.summary_support import find_elements, texts_in
 
 TODAY = date(2027, 3, 1)  # 2026 is due
 DIRECTORATES = [DirectorateInfo("DRC", "Restauration collective"), DirectorateInfo("DCP", "Commande publique")]
@@ -201,20 +201,10 @@ def test_a_long_legal_badge_wraps_in_two_fifths_of_the_row_and_leaves_the_label_
     card = summary_detail_card_content(summary(payment_delay(38), egalim(55)))
     rows = {
         row["columns"][0]["items"][0]["text"].split("**")[1]: row["columns"]
-        for row in _column_sets(card) if len(row["columns"]) == 2 and row["columns"][0]["items"][0]["text"].startswith("**IND-")
+        for row in find_elements(card, "ColumnSet") if len(row["columns"]) == 2 and row["columns"][0]["items"][0]["text"].startswith("**IND-")
     }
     label, badge = rows["IND-11"]
     assert (label["width"], badge["width"]) == (3, 2) and badge["items"][0]["wrap"] is True
     label, badge = rows["IND-09"]
     assert ("width" not in label, badge["width"]) == (True, "auto")
 
-
-def _column_sets(node):
-    if isinstance(node, dict):
-        if node.get("type") == "ColumnSet":
-            yield node
-        for value in node.values():
-            yield from _column_sets(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _column_sets(value)

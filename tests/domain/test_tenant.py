@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -12,6 +11,7 @@ from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView
 from domain.delivery_problems import explain, problem_notices
 from domain.tenant import DEFAULT_GRAPH_URL, GraphSettings, event_comment, install_failure
+from tests.delivery_support import Row
 
 
 def test_graph_is_off_unless_configured_and_borrows_the_bots_credentials():
@@ -31,14 +31,6 @@ def test_a_graph_feature_without_credentials_is_refused_in_french():
         GraphSettings.from_values({"SPASER_OUTLOOK_ORGANISER": "spaser@ville.fr"})
 
 
-@dataclass
-class Row:
-    id: int
-    text: str
-    recipient_label: str
-    last_error: str | None
-    state: str
-    installed_at: datetime | None = None
 
 
 def test_the_lead_reads_installed_and_impossible_in_one_notice():
