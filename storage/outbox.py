@@ -345,13 +345,6 @@ class OutboxRepository:
         async with self._db.session() as session:
             return {state: count for state, count in await session.execute(query)}
 
-    async def unreachable_people(self) -> int:
-        """How many people the unreachable deliveries were for (one person misses every reminder)."""
-        who = func.coalesce(cast(Delivery.person_id, Text), Delivery.recipient_label)
-        query = select(func.count(func.distinct(who))).where(Delivery.state == DeliveryState.UNREACHABLE.value)
-        async with self._db.session() as session:
-            return (await session.execute(query)).scalar() or 0
-
     async def counts_by_kind(self) -> dict[str, dict[str, int]]:
         """Rows by kind of message and state: the `rappels` report, one line per kind."""
         query = select(Delivery.source_kind, Delivery.state, func.count()).group_by(Delivery.source_kind, Delivery.state)
@@ -362,7 +355,7 @@ class OutboxRepository:
         return counts
 
     async def unreachable_people_by_kind(self) -> dict[str, int]:
-        """How many people each kind's unreachable deliveries were for (`unreachable_people`, by kind)."""
+        """How many people each kind's unreachable deliveries were for (one person misses every reminder)."""
         who = func.coalesce(cast(Delivery.person_id, Text), Delivery.recipient_label)
         query = (
             select(Delivery.source_kind, func.count(func.distinct(who)))
