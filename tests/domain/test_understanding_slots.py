@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 
-from bot.demo import DEMO_DIRECTORATES
-from bot.demo_indicators import DEMO_CATALOGUE
-from domain.knowledge.frequency import french_zipf
 from domain.knowledge.retrieval import KnowledgeBase
 from domain.understanding.intents import INTENTS, PHRASINGS_FILE, read_phrasings
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
 from domain.understanding.understanding import Understander, Understood
+from tests.understanding_support import demo_understander
 
 INDICATORS = [
     IndicatorName("IND-17", "Part des produits biologiques dans la restauration collective"),
@@ -68,12 +63,7 @@ def test_every_intent_has_phrasings_in_the_file():
 
 @pytest.fixture(scope="module")
 def understander() -> Understander:
-    knowledge = KnowledgeBase.from_directory(word_frequency=french_zipf)
-    rows = csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";")
-    indicators = [IndicatorName(row["code"], row["libelle"], row.get("definition") or "") for row in rows]
-    directorates = [DirectorateName(code, name) for code, name in DEMO_DIRECTORATES]
-    reader = SlotReader(indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency)
-    return Understander(knowledge, reader)
+    return demo_understander()
 
 
 def test_a_directorate_named_by_a_phrase_of_everyday_words(understander):
