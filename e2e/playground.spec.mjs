@@ -373,13 +373,14 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), 24, `24 active demo indicators: ${JSON.stringify(counts)}`);
   // Ten seconds to read: counters and the total, the decisions to take, the few points needing
   // attention, one line on the reports and the next meeting; the indicators one by one are in the detail.
-  assert.match(compact, /\n24 indicateurs : (?:\d+ hors limite légale, )?\d+ atteints ou en bonne voie, /);
+  assert.match(compact, /\n24 indicateurs : (?:\d+ non conformes? à la loi, )?\d+ atteints ou en bonne voie, /);
   assert.ok(compact.indexOf('Décisions à prendre\n') < compact.indexOf('Points d’attention'), 'decisions first (reader 7)');
   // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
   // past the 30 days of the code de la commande publique), then the late indicators.
-  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\nSous le minimum légal de 50 % \(loi EGalim\)\nIND-11 .*\n.*\nAu-dessus du maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\n/);
+  // Their badge starts with ⚠: the card has one red for « en retard » and the law (reader 9).
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Sous le minimum légal de 50 % \(loi EGalim\)\nIND-11 .*\n.*\n⚠ Au-dessus du maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\n/);
   // The others counted, or named when few (issue #17).
-  assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Aussi hors limite légale|En retard|Non renseignés?) : IND-\d+ \(.+\)\./);
+  assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Aussi non conformes? à la loi|En retard|Non conformes? à la loi|Non renseignés?) : IND-\d+ \(.+\)\./);
   assert.match(compact, /À jour : 6 directions sur les 7 qui ont des indicateurs à saisir ; il manque la direction [A-Z]+ \(IND-\d+(?: et IND-\d+)?, (?:année \d{4}|\S+ (?:semestre|trimestre) \d{4})\)\./);
   assert.match(compact, /Prochaine réunion : comité de pilotage, .* à \d+ h 00 \(salle du conseil\)/);
   assert.doesNotMatch(compact, /IND-05/, 'an indicator on its path is left to the detail');
@@ -399,19 +400,23 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.match(summaryCard, /Les directions DCP, .* sont à jour\./);
 });
 
-/** `{atteint: 1, 'en bonne voie': 13, …}` from the counters at the top of the summary card (« hors limite légale »
- * is shown only when some indicator is). */
+/** `{atteint: 1, 'en bonne voie': 13, …}` from the counters at the top of the summary card (« non conforme à la
+ * loi » is shown only when some indicator is). */
 function cardCounts(text) {
-  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés ».
-  const labels = ['atteint', 'en bonne voie', 'en retard', 'hors limite légale', 'non renseigné', 'sans cible'];
-  return Object.fromEntries(labels.map((label) => [label, Number(text.match(new RegExp(`(\\d+)\\n${label}s?\\n`))?.[1])]));
+  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés », « 2 non conformes à la loi ».
+  const labels = {
+    atteint: 'atteints?', 'en bonne voie': 'en bonne voie', 'en retard': 'en retard',
+    'non conforme à la loi': 'non conformes? à la loi', 'non renseigné': 'non renseignés?', 'sans cible': 'sans cible',
+  };
+  return Object.fromEntries(Object.entries(labels).map(([label, pattern]) => [label, Number(text.match(new RegExp(`(\\d+)\\n${pattern}\\n`))?.[1])]));
 }
 
 /** Per indicator code, the latest value (without the « ; … » notes) and the status, from the card. */
 function cardLines(text) {
   const lines = {};
   // A line without a trend (« Non renseigné », a first value) has no « · ».
-  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(Atteint|En bonne voie|En retard|Sous le minimum légal .+|Au-dessus du maximum légal .+|Non renseigné|Sans cible)$/gm)) {
+  // The card's legal badge starts with ⚠ (reader 9), the report's is coloured: compared without it.
+  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:⚠ )?(Atteint|En bonne voie|En retard|Sous le minimum légal .+|Au-dessus du maximum légal .+|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
   }
   return lines;
@@ -427,7 +432,7 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   await writeFile(path.join(ARTIFACTS_DIR, 'synthese.html'), report);
   // The same counters…
   const reportCounts = Object.fromEntries(
-    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label.replace(/(atteint|renseigné)s$/, '$1'), Number(n)]),
+    [...report.matchAll(/<div class="count"[^>]*><b>(\d+)<\/b>([^<]+)<\/div>/g)].map(([, n, label]) => [label.replace(/(atteint|renseigné)s$/, '$1').replace('non conformes', 'non conforme'), Number(n)]),
   );
   assert.deepEqual(reportCounts, cardCounts(summaryCard));
   // …and, indicator by indicator, the same latest value and status.

@@ -20,7 +20,7 @@ from domain.committees.cadence import CommitteeKind, cadence_sentence, committee
 from domain.indicators.units import format_number
 from domain.summary import indicator_wording, wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
-from domain.text import agreed, counted, fold, joined, of
+from domain.text import agreed, counted, fold, joined
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
@@ -87,29 +87,30 @@ def _code_key(code: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
 
 
-def _named(line: IndicatorLine) -> str:
-    """« IND-04 (Montant des achats auprès des structures de l’ESS) »: a code alone says little."""
-    return f"{line.code} ({wording.short_title(line)})"
-
-
 def _named_without_target(line: IndicatorLine) -> str:
     """A directorate's view of a summed indicator has only the organisation's target: say so."""
     if line.snapshot.target is None:
-        return _named(line)
-    return f"{line.code} ({wording.short_title(line)}, cible fixée pour l’ensemble des directions)"
+        return wording.meaning_first(line)
+    return wording.meaning_first(line, "cible fixée pour l’ensemble des directions")
 
 
 def _decisions(
     summary: Summary, late: tuple[IndicatorLine, ...], outside_law: tuple[IndicatorLine, ...] = ()
 ) -> tuple[str, ...]:
-    decisions = [f"Mise en conformité {of(_named(line))} : {line.legal_breach}." for line in outside_law]
+    """One rule for every decision: the action, then what it bears on, each indicator by what it
+    measures and then its code (« Mise en conformité : part des produits durables… (IND-09) »). The
+    breach itself is said once, in the list of indicators not compliant with the law (reader 9: the
+    decision repeated « sous le minimum légal de 50 % (loi EGalim) » a few lines above it)."""
+    decisions = []
+    if outside_law:
+        decisions.append(f"Mise en conformité : {joined([wording.meaning_first(line) for line in outside_law])}.")
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
-        # The furthest behind are kept, then named by code (reader 8: « IND-13, IND-22, IND-12 et IND-14 »).
-        named = [_named(line) for line in sorted(late[:kept], key=lambda line: _code_key(line.code))]
+        # The furthest behind are kept, then listed by code (reader 8: « IND-13, IND-22, IND-12 et IND-14 »).
+        named = [wording.meaning_first(line) for line in sorted(late[:kept], key=lambda line: _code_key(line.code))]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
-        decisions.append(f"Mesures de rattrapage pour {joined(named)}.")
+        decisions.append(f"Mesures de rattrapage : {joined(named)}.")
     overdue = [
         line for line in summary.lines
         if line.snapshot.target_year is not None
@@ -117,13 +118,12 @@ def _decisions(
         and line.status is not Status.ACHIEVED
     ]
     for line in overdue:
-        decisions.append(
-            f"Nouvelle échéance pour {_named(line)} : la cible {line.snapshot.target_year} n’est pas atteinte."
-        )
+        year = line.snapshot.target_year
+        decisions.append(f"Nouvelle échéance : {wording.meaning_first(line)}, dont la cible {year} n’est pas atteinte.")
     # Every indicator without a target, named: the headline counts them all, codes alone say little.
     untargeted = [_named_without_target(line) for line in summary.lines if needs_target(line)]
     if untargeted:
-        decisions.append(f"Cible à définir pour {joined(untargeted)}.")
+        decisions.append(f"Cible à définir : {joined(untargeted)}.")
     if summary.catalogue_warning:
         decisions.append(
             f"Réduction du catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."

@@ -31,7 +31,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import IndicatorLine, Status, Summary, counted_statuses
-from domain.summary.status_colours import STATUS_COLORS
+from domain.summary.status_colours import STATUS_COLORS, STATUS_MARK
 from domain.text import (
     agreed,
     counted,
@@ -296,7 +296,7 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
     """Label and details on the left, the coloured status on the right, level with the label
     (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
     title = wording.short_title(line)
-    badge = wording.line_status_title(line)
+    badge = STATUS_MARK.get(line.status, "") + wording.line_status_title(line)
     status = {"type": "TextBlock", "text": badge, "weight": "Bolder", "size": "Small",
               "color": STATUS_COLORS[line.status]}
     # A long badge (the law a value breaks) gets two fifths of the row and wraps: sized to its text,

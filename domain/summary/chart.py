@@ -33,7 +33,7 @@ from PIL import Image
 from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
 from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
-from domain.summary.status_colours import STATUS_HEX
+from domain.summary.status_colours import HATCH_HEX, STATUS_HATCH, STATUS_HEX
 from domain.text import sorted_names
 
 COMPLETE_HEX = "#2e7d32"
@@ -41,7 +41,7 @@ PARTLY_HEX = "#ef6c00"
 BEHIND_HEX = "#c62828"
 PROGRESS_AXIS_MAX = 125.0
 PROGRESS_AXIS_LABEL = "Part du chemin parcouru vers la cible"
-"""Without it, « 38 % » at the end of a bar read as the indicator's value."""
+"""The bars' length; the label at a bar's end is the indicator's value in its unit (`progress_bar_label`)."""
 ROW_HEIGHT_INCHES = 0.34
 RIGHT_MARGIN_INCHES = 0.3
 TITLE_INCHES = 0.5
@@ -213,7 +213,7 @@ def _draw_progress(
     lines = [row for row in rows if isinstance(row, IndicatorLine)]
     barred = [line.status for line in lines if line.progress_percent is not None]
     present = [status for status in STATUS_ORDER if status in barred]
-    handles = [Patch(color=STATUS_HEX[status], label=wording.status_title(status)) for status in present]
+    handles = [Patch(label=wording.status_title(status), **_bar_look(status)) for status in present]
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
         handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu pour la période mesurée"))
     handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
@@ -233,20 +233,34 @@ def _draw_progress(
 
 
 def progress_bar_label(line: IndicatorLine) -> str:
-    """« 44 % » on the bar; from the target on, words (« cible dépassée ») rather than « 204 % »."""
-    if line.progress_percent >= 100:
-        return indicator_wording.progress_text(line)
-    return f"{round(line.progress_percent)} %".replace("-", "−")
+    """The indicator's own value in its unit (« 48,7 % », « 32,5 jours », « 1 334 tonnes »), as the
+    report writes it: « 49 % » at the end of IND-09's bar, the share of its way to the target, read as
+    its value (48,7 %), and « 44 % » on a payment delay of 32,5 days read as nothing (reader 9). The
+    bar's length is the way to the target, as the axis says."""
+    return indicator_wording.shown_value(line)
+
+
+def _bar_look(status: Status) -> dict:
+    """The colour of a status's bars, and the hatching that tells « non conforme à la loi » from
+    « en retard » (`domain.summary.status_colours`)."""
+    hatch = STATUS_HATCH.get(status)
+    if hatch is None:
+        return {"facecolor": STATUS_HEX[status], "edgecolor": STATUS_HEX[status], "linewidth": 0}
+    return {"facecolor": STATUS_HEX[status], "edgecolor": STATUS_HEX[status], "linewidth": 0, "hatch": hatch,
+            "hatchcolor": HATCH_HEX}
 
 
 def _units_per_inch(layout: _Layout) -> float:
     return PROGRESS_AXIS_MAX / (layout.width_inches - layout.labels_inches - RIGHT_MARGIN_INCHES)
 
 
-def value_label_place(shown: float, expected: float | None, label: str, layout: _Layout) -> tuple[float, str, bool]:
+def value_label_place(
+    shown: float, expected: float | None, label: str, layout: _Layout, *, inside: bool = True
+) -> tuple[float, str, bool]:
     """Where a bar's value label goes, as (x, horizontal alignment, inside the bar): inside the bar's
-    end when it fits, otherwise just after it; and, when the « attendu pour la période mesurée » tick would cross
-    it there, after the tick (« 44 % » was printed across the tick of a bar at 44 %)."""
+    end when it fits with room on both sides (and `inside` allows it: not over hatching), otherwise
+    just after it; and, when the « attendu pour la période mesurée » tick would cross it there, after
+    the tick (« 44 % » was printed across the tick of a bar at 44 %)."""
     units = _units_per_inch(layout)
     width = len(label) * LABEL_EM * LABEL_POINTS / 72 * units  # the label's width in axis units
     gap = 1.5
@@ -254,7 +268,7 @@ def value_label_place(shown: float, expected: float | None, label: str, layout: 
     def clear(start: float, end: float) -> bool:
         return expected is None or not start - gap / 2 <= expected <= end + gap / 2
 
-    if shown - gap - width >= 0 and shown > 20 and clear(shown - gap - width, shown - gap):
+    if inside and shown - gap - width >= gap and shown > 20 and clear(shown - gap - width, shown - gap):
         return shown - gap, "right", True
     if clear(shown + gap, shown + gap + width):
         return shown + gap, "left", False
@@ -275,10 +289,10 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
         axes.text(1.5, position, note, va="center", fontsize=8, style="italic", color="#616161")
         return
     shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))
-    axes.barh(position, shown, color=STATUS_HEX[line.status], height=0.62)
+    axes.barh(position, shown, height=0.62, **_bar_look(line.status))
     label = progress_bar_label(line)
     tick = line.expected_progress_percent if line.status is not Status.ACHIEVED else None
-    x, align, inside = value_label_place(shown, tick, label, layout)
+    x, align, inside = value_label_place(shown, tick, label, layout, inside=line.status not in STATUS_HATCH)
     axes.text(
         x,
         position,

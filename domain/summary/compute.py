@@ -26,7 +26,7 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   year; at or ahead of the path, or behind it by less than 1 % of the target
   (`TOLERANCE_PERCENT_OF_TARGET`) → « en bonne voie », further behind → « en retard ».
   Whatever that status, a value below the catalogue's legal floor (above its ceiling, for a
-  « baisse » indicator: `domain.indicators.legal_limits`) → « hors limite légale », shown as
+  « baisse » indicator: `domain.indicators.legal_limits`) → « non conforme à la loi », shown as
   « sous le minimum légal de 50 % (loi EGalim) »; a stale value stays « non renseigné ».
 - **A directorate's view of a summed indicator** shared by several directorates has no
   comparable target (the target is the organisation's): its status is « sans cible » with a

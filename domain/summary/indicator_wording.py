@@ -94,15 +94,16 @@ def aggregation_text(line: IndicatorLine) -> str:
 
 
 def aggregation_sentence(line: IndicatorLine) -> str:
-    """« total des directions », « moyenne pondérée des directions »: how the directorates' values
+    """« ensemble des directions », « moyenne pondérée des directions »: how the directorates' values
     make the indicator's, short under the value (« valeur de l’organisme : somme des directions » read
-    as jargon); the weighting base is named in the reading rules (`rules_items`)."""
+    as jargon, « total des directions » as a number of directorates, reader 9); the weighting base is
+    named in the reading rules (`rules_items`)."""
     rule = line.aggregation
     if rule is AggregationRule.SINGLE:
         return "une seule valeur pour l’organisme, non additionnée entre directions"
     if rule is AggregationRule.WEIGHTED_MEAN:
         return "moyenne pondérée des directions"
-    return "total des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+    return "ensemble des directions" if rule is AggregationRule.SUM else "moyenne des directions"
 
 
 def weighting_text(line: IndicatorLine) -> str:

@@ -36,7 +36,7 @@ class Status(StrEnum):
     LATE = "en retard"
     NOT_REPORTED = "non renseigné"
     NO_TARGET = "sans cible"
-    OUTSIDE_LEGAL_LIMIT = "hors limite légale"
+    OUTSIDE_LEGAL_LIMIT = "non conforme à la loi"
     """Below the legal floor (or above the ceiling) of the catalogue: never « en bonne voie »."""
 
 
@@ -454,7 +454,7 @@ class Summary:
 
 
 def counted_statuses(counts: Mapping[Status, int]) -> tuple[Status, ...]:
-    """The statuses a headline counts: « hors limite légale » only when some indicator is, so that
+    """The statuses a headline counts: « non conforme à la loi » only when some indicator is, so that
     a catalogue without legal limits keeps its five counts."""
     return tuple(s for s in STATUS_ORDER if s is not Status.OUTSIDE_LEGAL_LIMIT or counts.get(s, 0))
 

@@ -24,7 +24,7 @@ from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, counted_statuses
-from domain.summary.status_colours import STATUS_HEX
+from domain.summary.status_colours import LEGAL_HEX, STATUS_HEX
 from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
@@ -55,7 +55,7 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
         # First, right after the counts: what the committee is there to decide (reader 7, B19).
         _group(("Décisions à prendre", "Décisions à prendre"), list(points.decisions), counted=False),
         _group(
-            ("Indicateur hors limite légale", "Indicateurs hors limite légale"),
+            ("Indicateur non conforme à la loi", "Indicateurs non conformes à la loi"),
             [f"{line.code} {wording.short_title(line)} — {indicator_wording.legal_text(line)}" for line in points.outside_law],
             [wording.short_name(line) for line in points.outside_law],
         ),
@@ -219,6 +219,7 @@ h1{margin:0}h2{border-bottom:2px solid #e0e0e0;padding-bottom:.2em;margin-top:1.
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border-bottom:1px solid #e0e0e0;padding:.35em .5em;text-align:left;vertical-align:top;hyphens:auto}
 th{background:#e3f2fd}.status{font-weight:bold;white-space:nowrap}
+.legal{font-weight:bold;font-size:1.1em;margin:1em 0 0}
 .warning{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em;margin:.5em 0}
 .detail{break-before:page}
 img{max-width:100%}
@@ -276,7 +277,11 @@ def report_html(
 
 
 def _html_attention(summary: Summary) -> list[str]:
-    parts = ["<h2>Points d’attention</h2>", f"<p>{escape(wording.headline_text(summary))}</p>", '<div class="counts">']
+    parts = []
+    alert = wording.legal_alert_text(summary)
+    if alert:  # read first, above the counts (reader 9)
+        parts.append(f'<p class="legal" style="color:{LEGAL_HEX}">{escape(alert)}</p>')
+    parts += ["<h2>Points d’attention</h2>", f"<p>{escape(wording.headline_text(summary))}</p>", '<div class="counts">']
     for status in counted_statuses(summary.status_counts):
         count = summary.status_counts.get(status, 0)
         parts.append(

@@ -42,7 +42,7 @@ from domain.summary.report import (
     value_cell,
     warning_messages,
 )
-from domain.summary.status_colours import STATUS_HEX
+from domain.summary.status_colours import LEGAL_HEX, STATUS_HEX
 from domain.text import unbreakable
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -156,6 +156,13 @@ def _header(pdf: FPDF, summary: Summary) -> None:
 
 
 def _attention_page(pdf: FPDF, summary: Summary) -> None:
+    alert = wording.legal_alert_text(summary)
+    if alert:  # the first sentence an élu·e reads (reader 9), above the counts
+        pdf.set_font(_PDF_FONT, "B", 10.5)
+        pdf.set_text_color(*_rgb(LEGAL_HEX))
+        _paragraph(pdf, alert, 5.5)
+        pdf.set_text_color(33, 33, 33)
+        pdf.ln(2)
     _counts(pdf, summary)
     _heading(pdf, "Points d’attention", keep=0)
     pdf.set_font(_PDF_FONT, "", 9)
@@ -285,17 +292,25 @@ def _warning(pdf: FPDF, text: str) -> None:
 
 def _counts(pdf: FPDF, summary: Summary) -> None:
     statuses = counted_statuses(summary.status_counts)
-    width = (pdf.w - pdf.l_margin - pdf.r_margin) / len(statuses)
+    counts = [summary.status_counts.get(status, 0) for status in statuses]
+    labels = [wording.status_count_label(status, count) for status, count in zip(statuses, counts)]
+    pdf.set_font(_PDF_FONT, "", 9)
+    # Each column as wide as its label, the room left shared out: « non conformes à la loi » does not
+    # fit a sixth of the page, and a label on two lines read as two.
+    natural = [pdf.get_string_width(label) + 2 for label in labels]
+    spare = max(0.0, pdf.w - pdf.l_margin - pdf.r_margin - sum(natural)) / len(labels)
     top = pdf.get_y()
-    for index, status in enumerate(statuses):
-        count = summary.status_counts.get(status, 0)
-        pdf.set_xy(pdf.l_margin + index * width, top)
+    left = pdf.l_margin
+    for status, count, label, width in zip(statuses, counts, labels, natural):
+        width += spare
+        pdf.set_xy(left, top)
         pdf.set_text_color(*_rgb(STATUS_HEX[status]))
         pdf.set_font(_PDF_FONT, "B", 20)
         pdf.cell(width, 10, str(count), align="C")
-        pdf.set_xy(pdf.l_margin + index * width, top + 10)
+        pdf.set_xy(left, top + 10)
         pdf.set_font(_PDF_FONT, "", 9)
-        pdf.cell(width, 5, wording.status_count_label(status, count), align="C")
+        pdf.cell(width, 5, label, align="C")
+        left += width
     pdf.set_text_color(33, 33, 33)
     pdf.set_xy(pdf.l_margin, top + 18)
 

@@ -1,9 +1,13 @@
-"""One colour per status for the card, the chart, the reports and the spreadsheet: « En retard »
+"""One look per status for the card, the chart, the reports and the spreadsheet: « En retard »
 red on the card is the same red in the PDF.
 
 Adaptive Cards only take named colours; `TEAMS_HEX` is the shade each name has on Teams' light
 theme, for the files we draw. Teams' yellow `Warning` is hard to read on white, so « non
 renseigné » and « sans cible » keep the default text colour everywhere.
+
+« Non conforme à la loi » is told apart from « en retard » (reader 9: the chart's legend gave both
+the same red): a darker red in the files we draw, with hatched bars on the chart; the card has one
+red only, so there its badge starts with ⚠.
 """
 
 from __future__ import annotations
@@ -20,5 +24,14 @@ STATUS_COLORS = {
     Status.OUTSIDE_LEGAL_LIMIT: "Attention",
 }
 """The Adaptive Card colour of each status."""
-STATUS_HEX = {status: TEAMS_HEX[name] for status, name in STATUS_COLORS.items()}
-"""The same colours for the chart, the HTML and PDF reports and the spreadsheet."""
+LEGAL_HEX = "#7b1010"
+"""Darker than « en retard » red (#c62828), and still 10:1 against white for the text."""
+STATUS_HEX = {status: TEAMS_HEX[name] for status, name in STATUS_COLORS.items()} | {
+    Status.OUTSIDE_LEGAL_LIMIT: LEGAL_HEX,
+}
+"""The colours for the chart, the HTML and PDF reports and the spreadsheet."""
+STATUS_HATCH = {Status.OUTSIDE_LEGAL_LIMIT: "///"}
+"""The chart's bars (and their legend) of these statuses are hatched, in `HATCH_HEX`."""
+HATCH_HEX = "#e57373"
+STATUS_MARK = {Status.OUTSIDE_LEGAL_LIMIT: "⚠ "}
+"""Written before the card's badge, where the colour alone cannot tell the status."""

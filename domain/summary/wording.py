@@ -20,8 +20,10 @@ from domain.text import (
     NO_BREAK_SPACE,
     agreed,
     counted,
+    counted_in_words,
     excerpt,
     joined,
+    lower_first,
     upper_first,
 )
 
@@ -34,7 +36,7 @@ _STATUS_PLURALS = {
     Status.LATE: ("en retard", "en retard"),
     Status.NOT_REPORTED: ("non renseigné", "non renseignés"),
     Status.NO_TARGET: ("sans cible", "sans cible"),
-    Status.OUTSIDE_LEGAL_LIMIT: ("hors limite légale", "hors limite légale"),
+    Status.OUTSIDE_LEGAL_LIMIT: ("non conforme à la loi", "non conformes à la loi"),
 }
 
 RULES_HEADING = "Règles de lecture"
@@ -46,8 +48,8 @@ _STATUS_RULE = (
     "s’en écarte de moins de 1 % de la cible ; en retard sinon."
 )
 _LEGAL_RULE = (
-    "Limite légale : un indicateur dont la dernière valeur est sous le minimum fixé par la loi ou le "
-    "règlement (au-dessus du maximum, pour un indicateur à la baisse) est « hors limite légale », "
+    "Conformité à la loi : un indicateur dont la dernière valeur est sous le minimum fixé par la loi ou le "
+    "règlement (au-dessus du maximum, pour un indicateur à la baisse) est « non conforme à la loi », "
     "quelle que soit sa trajectoire."
 )
 _PERIOD_RULE = (
@@ -56,8 +58,8 @@ _PERIOD_RULE = (
     "renseignée."
 )
 _AGGREGATION_RULES = {
-    AggregationRule.SUM: "Total des directions : les valeurs de la dernière période saisie par toutes les directions, "
-    "additionnées.",
+    AggregationRule.SUM: "Ensemble des directions : les valeurs de la dernière période saisie par toutes les "
+    "directions, additionnées.",
     AggregationRule.MEAN: "Moyenne des directions : la moyenne simple de leurs valeurs.",
     AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée des directions : une direction pèse d’autant plus que sa base est grande (par "
     "exemple ses kilomètres parcourus, pour une part de kilomètres), sur la même période ; une direction qui n’a "
@@ -144,6 +146,26 @@ def short_title(line: IndicatorLine) -> str:
 def short_name(line: IndicatorLine) -> str:
     """« IND-05 (Part des achats auprès des structures…) »: the code, and enough of its title to recognise it."""
     return f"{line.code} ({excerpt(short_title(line), SHORT_LABEL_CHARACTERS)})"
+
+
+def meaning_first(line: IndicatorLine, aside: str = "") -> str:
+    """« part des produits durables et de qualité dans la restauration collective (IND-09) »: what
+    the indicator measures, then its code, for a sentence that asks something of it (a decision, the
+    report's opening); `aside` goes after the code (« (IND-05, cible 2025) »)."""
+    return f"{lower_first(short_title(line))} ({line.code}{f', {aside}' if aside else ''})"
+
+
+def legal_alert_text(summary: Summary) -> str | None:
+    """« Deux indicateurs ne sont pas conformes à la loi : part des produits durables et de qualité
+    dans la restauration collective (IND-09) et délai global de paiement des fournisseurs (IND-11). »:
+    the sentence an élu·e reads first on the report (reader 9), the breach itself in the « non
+    conformes à la loi » list below; None when every value is lawful."""
+    unlawful = [line for line in summary.lines if line.status is Status.OUTSIDE_LEGAL_LIMIT]
+    if not unlawful:
+        return None
+    verb = agreed(len(unlawful), "n’est pas conforme à la loi", "ne sont pas conformes à la loi")
+    named = joined([meaning_first(line) for line in unlawful])
+    return f"{counted_in_words(len(unlawful), 'indicateur')} {verb} : {named}."
 
 
 def rest_is_named(count: int) -> bool:

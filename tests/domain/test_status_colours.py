@@ -1,5 +1,7 @@
 """The card and the exported report colour each status alike: « non renseigné » was orange in the
-report and in the default colour on the card, « sans cible » grey in one and black in the other."""
+report and in the default colour on the card, « sans cible » grey in one and black in the other.
+« Non conforme à la loi » is the exception the card cannot follow (one red): darker in the report,
+⚠ on the card's badge (reader 9)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
 from domain.summary.scope import Scope
-from domain.summary.status_colours import TEAMS_HEX
+from domain.summary.status_colours import LEGAL_HEX, TEAMS_HEX
 
 TODAY = date(2026, 3, 1)  # 2025 is due
 
@@ -53,7 +55,10 @@ def test_the_card_and_the_report_give_each_status_the_same_colour():
         [badge] = [node for node in _nodes(row) if node.get("weight") == "Bolder" and node.get("size") == "Small"]
         on_card = TEAMS_HEX[badge.get("color", "Default")]
         [in_report] = re.findall(rf"<b>{code}</b>.*?<td class=\"status\" style=\"color:(#[0-9a-f]{{6}})\">", html)
-        assert on_card == in_report, (code, status, on_card, in_report)
+        if status is Status.OUTSIDE_LEGAL_LIMIT:
+            assert (on_card, in_report) == (TEAMS_HEX["Attention"], LEGAL_HEX) and badge["text"].startswith("⚠ ")
+        else:
+            assert on_card == in_report, (code, status, on_card, in_report)
 
 
 def _nodes(node):

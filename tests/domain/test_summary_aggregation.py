@@ -240,9 +240,10 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
     assert "du chemin" not in plain(detail_text(line))
 
 
-def test_the_chart_says_target_passed_in_words_rather_than_a_percentage_above_100():
+def test_the_chart_labels_a_bar_past_its_target_with_the_value_rather_than_a_percentage_above_100():
+    # Reader 9: every bar says the indicator's value in its unit, never its share of the way (« 204 % »).
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
-    assert progress_bar_label(line) == "cible dépassée"
+    assert progress_bar_label(line) == "10"
 
 
 def test_an_indicator_without_a_target_goes_up_or_down_not_better_or_worse():

@@ -145,7 +145,7 @@ def test_c19_how_the_directorates_values_add_up_is_said_in_a_sentence():
     """« somme des directions » stood alone on a line of the value cell."""
     read = everything_read()
     cell = re.search(r"<td>300 heures en 2025(.*?)</td>", read["html"]).group(1)
-    assert cell == "<br>total des directions"  # reader 6, B6: « valeur de l’organisme : somme… » was jargon
+    assert cell == "<br>ensemble des directions"  # reader 6, B6: « valeur de l’organisme : somme… » was jargon
 
 
 def test_c20_an_indicator_has_one_short_title_on_the_chart_the_card_and_in_the_report():
@@ -177,7 +177,7 @@ def test_c21_a_list_of_one_item_is_a_sentence_not_a_single_bullet():
     behind = pdf[pdf.index("Direction en attente (1)") + 1]
     assert behind.startswith("Direction de l’environnement et de l’énergie (DEE) : 2 indicateurs saisis sur 3")
     assert "Direction de la commande publique (DCP), année 2025 : « Chantier du collège ajouté. »" in pdf
-    assert pdf[pdf.index("Décisions à prendre") + 1].startswith("Mesures de rattrapage pour COT")
+    assert pdf[pdf.index("Décisions à prendre") + 1].startswith("Mesures de rattrapage : comités techniques tenus")
     assert any(line.startswith("• Comité de pilotage :") for line in pdf)  # two alerts: a list
     html = read["html"]
     assert not re.search(r"<ul><li>[^<]*(?:<b>[^<]*</b>[^<]*)?</li></ul>", html), "a list of one item"

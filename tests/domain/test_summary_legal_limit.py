@@ -89,16 +89,17 @@ def test_42_percent_on_its_trajectory_reads_below_the_egalim_minimum_not_on_trac
         # (the report's « Règles de lecture », the detail card's footnote).
         read_before_rules = text.lower().split("règles de lecture")[0].split("en bonne voie : au moins")[0]
         assert read_before_rules.count("en bonne voie") == read_before_rules.count("0 en bonne voie"), where
-    assert plain(headline_text(shown)) == "1 indicateur hors limite légale."
+    assert plain(headline_text(shown)) == "1 indicateur non conforme à la loi."
 
 
 def test_the_report_puts_it_first_among_the_points_of_attention_with_a_decision():
     shown = summary(egalim(42))
     points = attention_points(shown)
     assert points.outside_law == shown.lines and points.indicators[0] is shown.lines[0]
-    assert any("Mise en conformité d’IND-09" in decision for decision in points.decisions)
+    decisions = [plain(decision) for decision in points.decisions]
+    assert "Mise en conformité : part des produits durables et de qualité dans la restauration collective (IND-09)." in decisions
     first_page = plain(PdfReader(io.BytesIO(report_pdf(shown))).pages[0].extract_text())
-    assert "Indicateur hors limite légale (1)" in first_page
+    assert "Indicateur non conforme à la loi (1)" in first_page
     assert "42 % en 2026, sous le minimum légal de 50 % (loi EGalim)" in first_page
 
 
@@ -108,7 +109,7 @@ def test_a_value_above_the_floor_is_unchanged():
     assert line_status_title(with_law.lines[0]) == "En bonne voie"
     for where, text in read(with_law).items():
         assert "minimum légal" not in text, where
-        assert "hors limite légale" not in text, where
+        assert "conforme à la loi" not in text, where
     # Same card and same counts as an indicator without a legal limit: five counts, no sixth.
     assert summary_card_content(with_law) == summary_card_content(without_law)
     assert len(summary_card_content(with_law)["body"][2]["columns"]) == 5
@@ -149,7 +150,7 @@ def test_the_catalogue_reads_the_legal_limit_and_refuses_a_target_below_it():
 
 def test_the_overview_line_counts_the_indicators_outside_the_law_so_that_its_parts_add_up():
     assert plain(overview_text(summary(egalim(42), egalim(55)))) == (
-        "2 indicateurs : 1 hors limite légale et 1 atteint ou en bonne voie."
+        "2 indicateurs : 1 non conforme à la loi et 1 atteint ou en bonne voie."
     )
 
 

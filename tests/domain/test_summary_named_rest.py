@@ -16,6 +16,7 @@ from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot
 from domain.summary.report import MAX_ATTENTION_LINES, attention_groups
 from domain.summary.scope import Scope
+from domain.text import lower_first
 from tests.summary_support import texts_in
 
 TODAY = date(2026, 3, 1)
@@ -61,7 +62,9 @@ def test_the_report_first_page_names_the_few_indicators_it_leaves_out():
 
 def test_the_catch_up_decision_names_every_late_indicator_when_few_are_left():
     decision = attention_points(summary(NAMED_FOR_CATCH_UP + 1)).decisions[0]
-    assert "autre" not in decision and f"L{NAMED_FOR_CATCH_UP:02d} ({LONG_LABEL} {NAMED_FOR_CATCH_UP:02d})." in decision
+    # Reader 9: what the indicator measures, then its code.
+    last = f"{lower_first(LONG_LABEL)} {NAMED_FOR_CATCH_UP:02d} (L{NAMED_FOR_CATCH_UP:02d})."
+    assert "autre" not in decision and last in decision
     counted = attention_points(summary(NAMED_FOR_CATCH_UP + 4)).decisions[0]
     assert counted.replace("\u00a0", " ").endswith(" et 4 autres indicateurs en retard.")
 

@@ -90,7 +90,7 @@ def test_b6_the_value_cell_says_how_directorates_add_up_in_short_and_the_rules_n
     assert "Moyenne pondérée des directions : une direction pèse" in rules
     assert "Pondération : PART, par les marchés notifiés (MARCHES)." in rules
     assert "valeur de l’organisme" not in html
-    assert "<br>total des directions</td>" in plain(report_html(summary()).decode("utf-8"))
+    assert "<br>ensemble des directions</td>" in plain(report_html(summary()).decode("utf-8"))
 
 
 def test_b4_the_reports_line_names_the_few_directorates_behind_and_what_they_miss():

@@ -42,7 +42,7 @@ def test_b19_the_decisions_come_right_after_the_counts_on_the_card_and_the_repor
     body = summary_card_content(summary())["body"]
     read = plain(texts_in(body))
     assert read.index("Décisions à prendre") < read.index("Points d’attention")
-    assert "• Mesures de rattrapage pour" in read
+    assert "• Mesures de rattrapage :" in read
     assert attention_groups(summary())[0].heading == "Décisions à prendre"
     html = plain(report_html(summary()).decode("utf-8"))
     assert html.index("<h3>Décisions à prendre</h3>") < html.index("<h3>Indicateurs en retard (3)</h3>")

@@ -33,7 +33,7 @@ def _untargeted_catalogue():
 
 def _named_in_target_decision(summary) -> list[str]:
     (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Cible à définir")]
-    return re.findall(r"\b([A-Z][A-Z0-9-]+) \(", decision)
+    return re.findall(r"\(([A-Z][A-Z0-9-]+)[,)]", decision)
 
 
 def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_target_decision():
@@ -49,7 +49,7 @@ def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_tar
     shown = plain(texts_in(summary_card_content(summary)))
     assert "2 sans cible." in shown
     dee = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DEE"))
-    assert "HRS (Heures d’insertion, cible fixée pour l’ensemble des directions)" in plain(
+    assert "heures d’insertion (HRS, cible fixée pour l’ensemble des directions)" in plain(
         " ".join(attention_points(dee).decisions))
 
 
@@ -84,7 +84,7 @@ def test_b16_the_catch_up_decision_names_the_late_indicators_by_code():
     late = [line.code for line in attention_points(summary).late]
     assert len(late) == 3 and late != sorted(late)  # the list keeps the furthest behind first
     (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Mesures de rattrapage")]
-    named = re.findall(r"\b(IND-\d+) \(", decision)
+    named = re.findall(r"\((IND-\d+)\)", decision)
     assert named == sorted(late, key=lambda code: int(code.split("-")[1]))
 
 

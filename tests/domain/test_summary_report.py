@@ -77,9 +77,9 @@ def test_attention_points_gather_late_indicators_missing_reports_cadence_and_dec
     assert [row.directorate.code for row in points.directorates_behind] == ["DCP", "DRC"]
     assert points.cadence and "Comité de pilotage" in points.cadence[0]
     assert tuple(map(plain, points.decisions)) == (
-        "Mesures de rattrapage pour LATE (Heures d’insertion) et OVERDUE (Heures d’insertion).",
-        "Nouvelle échéance pour OVERDUE (Heures d’insertion) : la cible 2026 n’est pas atteinte.",
-        "Cible à définir pour FREE (Heures d’insertion).",
+        "Mesures de rattrapage : heures d’insertion (LATE) et heures d’insertion (OVERDUE).",
+        "Nouvelle échéance : heures d’insertion (OVERDUE), dont la cible 2026 n’est pas atteinte.",
+        "Cible à définir : heures d’insertion (FREE).",
     )
 
 
@@ -93,7 +93,7 @@ def test_late_indicators_come_by_how_far_behind_they_are_and_are_named_in_the_de
     assert [line.code for line in points.indicators] == ["B02", "A01", "A00"]
     # Reader 8, B16: the decision names them by code, the list above gives the order of importance.
     assert plain(points.decisions[0]) == (
-        "Mesures de rattrapage pour A01 (Heures d’insertion) et B02 (Heures de formation)."
+        "Mesures de rattrapage : heures d’insertion (A01) et heures de formation (B02)."
     )
     first = pdf_pages(report_pdf(report))[0]
     assert first.index("B02 Heures de formation —") < first.index("A01 Heures d’insertion —")
@@ -116,7 +116,7 @@ def test_the_pdf_opens_on_one_page_of_points_of_attention_with_the_organisation_
     assert "Détail des indicateurs" not in first
     assert pages[1].startswith("Avancement vers la cible")  # the chart opens the detail, the tables follow
     assert "Détail des indicateurs" in " ".join(pages[1:])
-    assert "total des directions" in " ".join(pages[1:])
+    assert "ensemble des directions" in " ".join(pages[1:])
 
 
 def test_the_pdf_carries_the_logo_as_an_image():
@@ -134,7 +134,7 @@ def test_a_long_list_is_cut_on_the_first_page_and_left_to_the_detail():
     first = pdf_pages(data)[0]
     assert f"L{MAX_ATTENTION_LINES - 1:02d}" in first and f"L{MAX_ATTENTION_LINES:02d} " not in first
     assert f"… et {20 - MAX_ATTENTION_LINES} autres : voir le détail ci-après." in first
-    assert "L04 (Heures d’insertion) et 15 autres indicateurs en retard." in first
+    assert "heures d’insertion (L04) et 15 autres indicateurs en retard." in first
 
 
 def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
@@ -143,7 +143,7 @@ def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
     assert '<p class="org">Ville de Montreuil-sur-Loire</p>' in html
     assert html.index("<h2>Points d") < html.index('<section class="detail">') < html.index("Axe social")
     assert "Décisions à prendre" in html
-    assert "Mesures de rattrapage pour LATE (Heures d’insertion) et OVERDUE (Heures d’insertion)." in html
+    assert "Mesures de rattrapage : heures d’insertion (LATE) et heures d’insertion (OVERDUE)." in html
     assert "Décider" not in html
 
 
