@@ -173,7 +173,7 @@ def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[s
 
 
 def computed_imports(summary: Summary) -> str:
-    """« Source : le fichier des données essentielles, importé le … par Camille Martin (import n° 1). »:
+    """« Source : le fichier des données essentielles, importé le … par Camille Martin. »:
     each import named once, whoever did it named once (it was repeated on every indicator), and
     the file by what it holds rather than by its name (« decp-demo.json »), all from the values'
     source columns."""
