@@ -25,7 +25,7 @@ from domain.indicators.sources import ValueSource, comment_with_source
 from domain.indicators.units import Unit, format_number, format_value
 from domain.summary.organisation import Organisation
 from domain.summary.scope import Scope, SummaryError
-from domain.text import directorate_title, one_line
+from domain.text import directorate_title, one_line, sorted_names
 
 
 class Status(StrEnum):
@@ -411,6 +411,15 @@ class DirectorateCompleteness:
     @property
     def is_complete(self) -> bool:
         return self.expected > 0 and self.reported == self.expected
+
+
+def completeness_order(rows: Iterable[DirectorateCompleteness]) -> list[DirectorateCompleteness]:
+    """The directorates as the report's table and chart list them, in one order (reader 9, C1: the
+    chart had its own): those with indicators still to enter first (reader 7: the order read as
+    random), then the others, each group in alphabetical order of what is printed (« Direction de la
+    commande publique (DCP) »), collated as in a French index."""
+    by_name = sorted_names(rows, key=lambda row: row.directorate.sort_name)
+    return sorted(by_name, key=lambda row: row.is_complete or row.expected == 0)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from domain.indicators.sources import is_computed
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, counted_statuses
+from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, completeness_order, counted_statuses
 from domain.summary.status_colours import STATUS_HEX
 from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
 
@@ -123,11 +123,8 @@ def logo_alt(organisation_name: str | None) -> str:
 
 
 def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
-    """The directorates of the « Saisies attendues » table: those with indicators still to enter first
-    (reader 7: the order read as random), then the others, each group in alphabetical order of what is
-    printed (« Direction de la commande publique (DCP) »), collated as in a French index."""
-    by_name = sorted_names(summary.completeness, key=lambda row: row.directorate.sort_name)
-    return sorted(by_name, key=lambda row: row.is_complete or row.expected == 0)
+    """The directorates of the « Saisies attendues » table, in the chart's order (`completeness_order`)."""
+    return completeness_order(summary.completeness)
 
 
 def indicator_order(line: IndicatorLine) -> tuple:
