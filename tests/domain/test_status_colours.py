@@ -53,7 +53,9 @@ def test_the_card_and_the_report_give_each_status_the_same_colour():
         [badge] = [node for node in _nodes(row) if node.get("weight") == "Bolder" and node.get("size") == "Small"]
         on_card = TEAMS_HEX[badge.get("color", "Default")]
         [in_report] = re.findall(rf"<b>{code}</b>.*?<td class=\"status\" style=\"color:(#[0-9a-f]{{6}})\">", html)
-        assert on_card == in_report, (code, status, on_card, in_report)
+        # « Atteint » alone keeps the default colour on the card: Teams' `Good` is too light on white.
+        expected = TEAMS_HEX["Default"] if status is Status.ACHIEVED else in_report
+        assert on_card == expected, (code, status, on_card, in_report)
 
 
 def _nodes(node):
