@@ -118,8 +118,11 @@ def meetings_heading(summary: Summary) -> str:
 
 
 def logo_alt(organisation_name: str | None) -> str:
-    """« Logo : Ville de Lyon »: a label, which reads right whatever the name (« Logo de Ville de… » does not)."""
-    return f"Logo : {organisation_name}" if organisation_name else "Logo de l’organisation"
+    """Empty when the organisation's name is printed beside the logo: the image then adds nothing to
+    read, a screen reader would say the name twice, and « Logo : Ville de Démoville » described an
+    image the assistant never sees (reader 9, C14: the demo's logo is a check mark). Without a name,
+    the logo is all that says whose report it is."""
+    return "" if organisation_name else "Logo de l’organisation"
 
 
 def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
