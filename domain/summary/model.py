@@ -357,13 +357,8 @@ class IndicatorLine:
         return self.snapshot.unit
 
     def show(self, value: Decimal) -> str:
-        """A value of this indicator, with its unit or what it counts (« 2 repas végétariens »); a round
-        amount of millions in words (« 1,2 million d’euros »: « 1 200 000 € » is counted digit by digit)."""
-        if self.snapshot.unit is Unit.EURO and abs(value) >= _MILLION and (value / _MILLION * 100) % 1 == 0:
-            millions = (value / _MILLION).normalize()
-            noun = "million" if abs(millions) < 2 else "millions"
-            return f"{format_number(millions)} {noun} d’euros"
-        return format_value(value, self.snapshot.unit, self.snapshot.counted_noun)
+        """A value of this indicator, with its unit or what it counts (`shown_amount`)."""
+        return shown_amount(value, self.snapshot.unit, self.snapshot.counted_noun)
 
     @property
     def legal_breach(self) -> str | None:
@@ -379,6 +374,17 @@ class IndicatorLine:
 
 
 _MILLION = Decimal(1_000_000)
+
+
+def shown_amount(value: Decimal, unit: Unit, counted_noun: str = "") -> str:
+    """A value with its unit or what it counts (« 2 repas végétariens »); a round amount of millions
+    in words (« 1,2 million d’euros »: « 1 200 000 € » is counted digit by digit), wherever it is read:
+    the card, the report and the public page (reader 9, C9)."""
+    if unit is Unit.EURO and abs(value) >= _MILLION and (value / _MILLION * 100) % 1 == 0:
+        millions = (value / _MILLION).normalize()
+        noun = "million" if abs(millions) < 2 else "millions"
+        return f"{format_number(millions)}\u00a0{noun} d’euros"
+    return format_value(value, unit, counted_noun)
 
 
 @dataclass(frozen=True)
