@@ -1,5 +1,5 @@
-"""The public SPASER page, once the lead published it: GET /spaser (HTML) and GET /spaser.csv
-(open data). Read-only, no authentication, nothing personal; 404 while unpublished."""
+"""The public SPASER page, once the lead published it: GET /spaser (HTML), GET /spaser.xlsx (the
+same indicators as a spreadsheet) and GET /spaser.csv (open data). Read-only, no authentication, nothing personal; 404 while unpublished."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 
 from aiohttp import web
 
-from domain.public_page import CSV_PATH, PAGE_PATH, public_page_csv, public_page_html
+from domain.public_page import CSV_PATH, PAGE_PATH, XLSX_PATH, public_page_csv, public_page_html, public_page_xlsx
 from storage.public_page import PublicPageService
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,7 @@ _HEADERS = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "n
 NOT_PUBLISHED = "Cette page n’est pas publiée."
 UNAVAILABLE = "La page du SPASER est momentanément indisponible. Réessayez dans quelques minutes."
 BUILD_TIMEOUT = 10
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PublicPageRoutes:
@@ -53,6 +54,16 @@ class PublicPageRoutes:
             headers={**_HEADERS, "Content-Disposition": 'attachment; filename="spaser-indicateurs.csv"'},
         )
 
+    async def xlsx(self, _request: web.Request) -> web.Response:
+        page, refusal = await self._published()
+        if refusal is not None:
+            return refusal
+        return web.Response(
+            body=public_page_xlsx(page), content_type=XLSX_TYPE,
+            headers={**_HEADERS, "Content-Disposition": 'attachment; filename="spaser-indicateurs.xlsx"'},
+        )
+
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get(PAGE_PATH, self.html)
         app.router.add_get(CSV_PATH, self.csv)
+        app.router.add_get(XLSX_PATH, self.xlsx)

@@ -17,22 +17,35 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
 from domain.clock import format_date_fr
 from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
-from domain.indicators.units import Unit, format_number, format_value
+from domain.indicators.units import Unit, format_number
+from domain.summary.exports import number_format
 from domain.summary.indicator_wording import per_period_text, shown_number
-from domain.summary.model import IndicatorLine, Status
+from domain.summary.model import IndicatorLine, Status, shown_amount
 from domain.text import upper_first
 
 PAGE_PATH = "/spaser"
 CSV_PATH = "/spaser.csv"
+XLSX_PATH = "/spaser.xlsx"
 MAX_SECTIONS_SHOWN = 12
 CSV_COLUMNS = (
     "code", "libelle", "axe", "unite", "origine", "periode", "valeur", "valeur_reference", "cible", "annee_cible",
     "progression_pct", "statut", "remarque",
 )
+XLSX_COLUMNS = (
+    ("Code", 10), ("Indicateur", 55), ("Axe", 20), ("Unité", 22), ("Origine", 30), ("Période", 20),
+    ("Dernière valeur", 16), ("Valeur de référence", 16), ("Cible", 16), ("Année cible", 11),
+    ("Progression vers la cible (%)", 16), ("Statut", 18), ("Remarque", 50),
+)
+"""The spreadsheet's columns (French headers) and their widths: the CSV's, for people rather than programs."""
+_AMOUNT_COLUMNS = {"Dernière valeur", "Valeur de référence", "Cible"}
 AXIS_TITLES = {
     # After « Axe social : »: the axis as the report and the chat name it, then what it is about.
     Axis.SOCIAL: "achats socialement responsables",
@@ -64,7 +77,8 @@ class PublicIndicator:
     """« par trimestre » for the target of a quarterly amount, as the card and the report say it."""
 
     def shown(self, number: Decimal | None) -> str:
-        return "—" if number is None else format_value(number, self.unit, self.counted_noun)
+        """As the card and the report write it: « 1,2 million d’euros », not « 1 200 000 € » (reader 9, C9)."""
+        return "—" if number is None else shown_amount(number, self.unit, self.counted_noun)
 
     @property
     def origin(self) -> str:
@@ -173,10 +187,12 @@ def public_page_html(page: PublicSpaser) -> str:
         if page.sections:
             parts.append("<ul>" + "".join(f"<li>{escape(title)}</li>" for title in page.sections) + "</ul>")
     else:
-        # No promise of a date: the lead has not attached the adopted document to the assistant yet.
+        # No promise of a date: the lead has not attached the adopted document to the assistant yet (the
+        # publish reply tells her). The organisation named, « page » said once (reader 9, C10); a label
+        # after « : » since the article depends on the name (la Ville, le Département, Lyon).
         parts.append(
-            "<p>Le document du SPASER adopté n’a pas encore été ajouté à cette page. Vous pouvez le demander à "
-            "l’éditeur de la page, indiqué en bas de page.</p>"
+            "<p>Le texte du SPASER adopté n’est pas encore en ligne. Vous pouvez le demander à l’organisme qui "
+            f"publie cette page\u00a0: {organisation}.</p>"
         )
     parts += ["</section>", '<section aria-labelledby="indicateurs">', '<h2 id="indicateurs">Indicateurs de suivi</h2>']
     parts.append(
@@ -194,9 +210,13 @@ def public_page_html(page: PublicSpaser) -> str:
         "</section>",
         '<section aria-labelledby="donnees">',
         '<h2 id="donnees">Données ouvertes</h2>',
-        f'<p><a href="{CSV_PATH}" download>Télécharger les indicateurs (fichier CSV)</a>. '
-        "Dans un tableur réglé en français, ouvrez-le par l’import de données (menu Données) en indiquant le "
-        "séparateur virgule, le point décimal et l’encodage UTF-8.</p>",
+        # A spreadsheet that opens as it is; the CSV, in open data's conventions, for reuse (reader 9, B15:
+        # « séparateur virgule… encodage UTF-8 » was jargon for the residents).
+        f'<p><a href="{XLSX_PATH}" download>Télécharger les indicateurs (tableur, fichier XLSX)</a>\u00a0: '
+        "il s’ouvre directement dans Excel, LibreOffice Calc ou un autre tableur.</p>",
+        f'<p>Pour réutiliser ces données\u00a0: <a href="{CSV_PATH}" download>les indicateurs au format CSV</a>. '
+        "Si un tableur l’affiche mal, ouvrez-le par le menu Données, Importer, en choisissant la virgule comme "
+        "séparateur de colonnes et le point comme séparateur décimal.</p>",
         "</section>",
         "</main>",
         # A label, not « publiée par … »: the article depends on the name (la Ville, le Département, Lyon).
@@ -252,7 +272,7 @@ def _target_cell(indicator: PublicIndicator) -> str:
 def _progress_cell(indicator: PublicIndicator) -> str:
     status = escape(upper_first(indicator.status.value))
     if indicator.due_period:  # a value, but an older one: « non renseigné » next to it read as a contradiction
-        return f"Valeur pour {escape(parse_period(indicator.due_period).with_article())} pas encore disponible"
+        return escape(_not_yet_available(indicator.due_period))
     if indicator.progress_percent is None:
         return status
     percent = max(0.0, min(100.0, indicator.progress_percent))
@@ -264,6 +284,10 @@ def _progress_cell(indicator: PublicIndicator) -> str:
         f"{shown}\u00a0% du chemin parcouru vers la cible · {status}"
         f'<span class="bar" aria-hidden="true"><span style="width:{percent:.0f}%"></span></span>'
     )
+
+
+def _not_yet_available(due_period: str) -> str:
+    return f"Valeur pour {parse_period(due_period).with_article()} pas encore disponible"
 
 
 def public_page_csv(page: PublicSpaser) -> bytes:
@@ -296,3 +320,45 @@ def _plain(number: Decimal | None) -> str:
     if number is None:
         return ""
     return format(number.normalize(), "f") if number != number.to_integral_value() else str(int(number))
+
+
+def public_page_xlsx(page: PublicSpaser) -> bytes:
+    """The same indicators as a spreadsheet that opens as it is: French headers, periods in words,
+    typed numbers in Excel's invariant formats (shown with the reader's separators)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Indicateurs"
+    sheet.append([name for name, _width in XLSX_COLUMNS])
+    for cell, (_name, width) in zip(sheet[1], XLSX_COLUMNS):
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = width
+    for indicator in page.indicators:
+        progress = None if indicator.progress_percent is None else round(indicator.progress_percent, 1)
+        row = [
+            indicator.code,
+            indicator.label,
+            upper_first(indicator.axis.value),
+            upper_first(indicator.unit.label),  # « tCO2e » is a notation residents do not read
+            upper_first(indicator.origin),
+            parse_period(indicator.period).label if indicator.period else None,
+            indicator.value,
+            indicator.baseline,
+            indicator.target,
+            indicator.target_year,
+            progress,
+            upper_first(indicator.status.value),
+            " ; ".join(filter(None, [_not_yet_available(indicator.due_period) if indicator.due_period else "",
+                                     indicator.note])) or None,
+        ]
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text people typed in the catalogue is never run as a formula
+            elif isinstance(cell.value, Decimal | float):
+                unit = indicator.unit if XLSX_COLUMNS[cell.column - 1][0] in _AMOUNT_COLUMNS else None
+                cell.number_format = number_format(cell.value, unit)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

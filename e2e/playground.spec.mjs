@@ -504,7 +504,7 @@ scenario('the contributor writes as she speaks: who leads, what is late, a neigh
   await contributor.say('c’est qui le responsable spaser ?', /^(La personne responsable du SPASER est|Les personnes responsables du SPASER sont)/);
   const late = await contributor.say('qu’est-ce qui est en retard chez nous ?', /^(Indicateurs à surveiller|Aucun indicateur en retard)/);
   // IND-11 (32,5 jours) breaks the legal 30 days: named before any late indicator (reader 8, A1).
-  assert.match(late.at(-1), /Un indicateur ne respecte pas sa limite légale :\s*\**IND-11/);
+  assert.match(late.at(-1), /Un indicateur est non conforme à la loi\s?:\s*\**IND-11/);
   await contributor.say('le seuil des marchés européens c’est combien', /^Je ne peux pas vous aider sur ce point : je réponds aux questions sur le SPASER/);
 });
 

@@ -1,7 +1,7 @@
 // The public SPASER page (`/spaser`) in headless Chromium: the demo lead publishes it through the
 // chat (`spaser-bot chat`, the same bot path as Teams), then the page is checked with axe-core
 // (WCAG 2.x A/AA rules, no serious or critical violation), screenshotted, its open-data CSV read,
-// and it is taken down again (404).
+// its spreadsheet fetched, and it is taken down again (404).
 //
 // Run by e2e/run.sh after the Playground scenarios, or alone with e2e/public_page.sh. Needs the
 // bot running on E2E_BOT_PORT with the demo organisation loaded (run.sh and public_page.sh do).
@@ -93,6 +93,13 @@ test('the open-data CSV has one row per indicator and nothing personal', async (
   assert.equal(lines[0], 'code,libelle,axe,unite,origine,periode,valeur,valeur_reference,cible,annee_cible,progression_pct,statut,remarque');
   assert.equal(lines.length, 25);
   assert.doesNotMatch(lines.join('\n'), PERSONAL);
+});
+
+test('the same indicators come as a spreadsheet that opens as it is', async () => {
+  const response = await fetch(`${BOT}/spaser.xlsx`);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type'), /spreadsheetml\.sheet/);
+  assert.equal(Buffer.from(await response.arrayBuffer()).subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file');
 });
 
 test('the lead takes the page down', async () => {

@@ -69,6 +69,10 @@ class PublicPageService:
             row = await session.get(PublicPage, PAGE_ROW_ID)
             return PageState(bool(row and row.published), row.organisation_name if row else "")
 
+    async def has_document(self) -> bool:
+        """Whether the adopted SPASER was imported: the page shows its title and outline, or says it is not online."""
+        return await self._knowledge.current_document() is not None
+
     async def publish(self, person: PersonView | None, organisation_name: str | None = None) -> PageState:
         """The lead opts in; the name given replaces the stored one (one is needed)."""
         _require_lead(person)

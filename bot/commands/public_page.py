@@ -20,6 +20,11 @@ _NAME = re.compile(
 )
 """« pour la Ville de Démoville » names « Ville de Démoville »: the article is the sentence's, not the name's."""
 _PAGE = r"(la page (publique )?(du |de notre )?spaser|le spaser|la page publique)"
+NO_DOCUMENT_WARNING = (
+    "⚠ Je n’ai pas encore le texte du SPASER adopté : la page dit qu’il n’est pas encore en ligne et invite à le "
+    "demander à l’organisme. Le SPASER doit être rendu public : envoyez-moi son fichier (PDF, Markdown ou texte) "
+    "dans cette conversation, et la page montrera son titre et son plan."
+)
 
 
 def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
@@ -32,11 +37,16 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
         except DomainError as error:
             await call.turn_context.send_activity(error.message)
             return
-        await call.turn_context.send_activity(
+        has_document = await pages.has_document()
+        shown = "le SPASER adopté et les indicateurs" if has_document else "les indicateurs"
+        text = (
             f"La page publique du SPASER est en ligne au nom de « {state.organisation_name} » : {page_url} "
-            f"(données ouvertes : {csv_url}). Elle montre le SPASER adopté et les indicateurs avec leurs dernières "
+            f"(données ouvertes : {csv_url}). Elle montre {shown} avec leurs dernières "
             "valeurs, cibles et progression, sans nom de personne ni commentaire. Pour la retirer : « retirer la page SPASER »."
         )
+        if not has_document:  # said to the lead rather than found on the page (reader 9, C10)
+            text += "\n\n" + NO_DOCUMENT_WARNING
+        await call.turn_context.send_activity(text)
 
     async def unpublish(call: CommandCall) -> None:
         try:

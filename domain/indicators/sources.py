@@ -62,7 +62,12 @@ class ValueSource:
         return self.kind is SourceKind.DECP_IMPORT
 
     def _import_number(self) -> str:
-        return f" (import n°\u00a0{self.import_id})" if self.import_id is not None else ""
+        """« (import n° 7) » only when neither the date nor the author is known: an import's number is
+        the assistant's bookkeeping, which nobody reading a value or the COPIL report knows (reader 9,
+        C8); who imported the file and when says which import it was."""
+        if self.import_id is None or self._imported():
+            return ""
+        return f" (import n°\u00a0{self.import_id})"
 
     def _imported(self) -> str:
         """« le lundi 30 novembre 2026 par Camille Martin », or less when not known."""
@@ -72,13 +77,13 @@ class ValueSource:
 
     @property
     def plain_described(self) -> str:
-        """« les données essentielles importées le … par Camille Martin (import n° 1) »: what a
+        """« les données essentielles importées le … par Camille Martin »: what a
         contributor or an élue reads next to a computed value, without a file name."""
         return f"les données essentielles importées{self._imported()}{self._import_number()}"
 
     @property
     def report_described(self) -> str:
-        """« le fichier des données essentielles, importé le … par … (import n° 1) »: the COPIL report
+        """« le fichier des données essentielles, importé le … par Camille Martin »: the COPIL report
         names the file by what it holds, not by its name, which officials do not know (reader 3)."""
         imported = f", importé{self._imported()}" if self._imported() else ""
         return f"le fichier des données essentielles{imported}{self._import_number()}"

@@ -20,9 +20,10 @@ def late_answer(summary: Summary) -> str:
         return f"Aucun indicateur en retard ni manquant — {scope}. 👍"
     parts = [f"**Indicateurs à surveiller** — {scope}"]
     if unlawful:
-        # The law before the trajectory (reader 8, A1): a payment delay over 30 days was never said.
-        parts.append(f"{counted_in_words(len(unlawful), 'indicateur')} "
-                     f"{agreed(len(unlawful), 'ne respecte pas sa limite légale', 'ne respectent pas leur limite légale')}\u00a0:")
+        # The law before the trajectory (reader 8, A1): a payment delay over 30 days was never said. In
+        # the status's own words (reader 9, B7: « ne respecte pas sa limite légale » read as another one).
+        label = wording.status_count_label(Status.OUTSIDE_LEGAL_LIMIT, len(unlawful))
+        parts.append(f"{counted_in_words(len(unlawful), 'indicateur')} {agreed(len(unlawful), 'est', 'sont')} {label}\u00a0:")
         parts += _listed(unlawful, lambda line: f"{indicator_wording.value_text(line)}, {line.legal_breach}")
     if late:
         # A sentence, not « Indicateurs en retard sur leur trajectoire (4) : » (reader 7, C35).

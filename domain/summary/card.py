@@ -31,7 +31,7 @@ from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import IndicatorLine, Status, Summary, counted_statuses
-from domain.summary.status_colours import STATUS_COLORS, STATUS_MARK
+from domain.summary.status_colours import CARD_COLORS, STATUS_MARK
 from domain.text import (
     agreed,
     counted,
@@ -247,7 +247,7 @@ def _headline(summary: Summary) -> dict[str, Any]:
     columns = []
     for status in counted_statuses(summary.status_counts):
         count = summary.status_counts.get(status, 0)
-        color = STATUS_COLORS[status] if count else "Default"
+        color = CARD_COLORS[status] if count else "Default"
         columns.append(
             {
                 "type": "Column",
@@ -298,7 +298,7 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
     title = wording.short_title(line)
     badge = STATUS_MARK.get(line.status, "") + wording.line_status_title(line)
     status = {"type": "TextBlock", "text": badge, "weight": "Bolder", "size": "Small",
-              "color": STATUS_COLORS[line.status]}
+              "color": CARD_COLORS[line.status]}
     # A long badge (the law a value breaks) gets two fifths of the row and wraps: sized to its text,
     # it squeezed the label into a column a word wide. Short ones add no bytes (Teams' card limit).
     short = len(badge) <= MAX_AUTO_BADGE_CHARACTERS

@@ -32,9 +32,15 @@ from PIL import Image
 
 from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
-from domain.summary.model import STATUS_ORDER, DirectorateCompleteness, IndicatorLine, Status, Summary
+from domain.summary.model import (
+    STATUS_ORDER,
+    DirectorateCompleteness,
+    IndicatorLine,
+    Status,
+    Summary,
+    completeness_order,
+)
 from domain.summary.status_colours import HATCH_HEX, STATUS_HATCH, STATUS_HEX
-from domain.text import sorted_names
 
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
@@ -310,7 +316,7 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
 def _draw_completeness(
     axes, rows: Sequence[DirectorateCompleteness], layout: _Layout, with_title: bool = True
 ) -> None:
-    ordered = sorted_names(rows, key=lambda row: row.directorate.sort_name)  # as the report's table
+    ordered = completeness_order(rows)  # as the report's table
     positions = list(range(len(ordered)))
     if with_title:
         axes.set_title(f"{wording.COMPLETENESS_HEADING}, par direction", loc="left", fontsize=layout.title_points,

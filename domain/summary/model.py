@@ -25,7 +25,7 @@ from domain.indicators.sources import ValueSource, comment_with_source
 from domain.indicators.units import Unit, format_number, format_value
 from domain.summary.organisation import Organisation
 from domain.summary.scope import Scope, SummaryError
-from domain.text import directorate_title, one_line
+from domain.text import directorate_title, one_line, sorted_names
 
 
 class Status(StrEnum):
@@ -357,13 +357,8 @@ class IndicatorLine:
         return self.snapshot.unit
 
     def show(self, value: Decimal) -> str:
-        """A value of this indicator, with its unit or what it counts (« 2 repas végétariens »); a round
-        amount of millions in words (« 1,2 million d’euros »: « 1 200 000 € » is counted digit by digit)."""
-        if self.snapshot.unit is Unit.EURO and abs(value) >= _MILLION and (value / _MILLION * 100) % 1 == 0:
-            millions = (value / _MILLION).normalize()
-            noun = "million" if abs(millions) < 2 else "millions"
-            return f"{format_number(millions)} {noun} d’euros"
-        return format_value(value, self.snapshot.unit, self.snapshot.counted_noun)
+        """A value of this indicator, with its unit or what it counts (`shown_amount`)."""
+        return shown_amount(value, self.snapshot.unit, self.snapshot.counted_noun)
 
     @property
     def legal_breach(self) -> str | None:
@@ -379,6 +374,17 @@ class IndicatorLine:
 
 
 _MILLION = Decimal(1_000_000)
+
+
+def shown_amount(value: Decimal, unit: Unit, counted_noun: str = "") -> str:
+    """A value with its unit or what it counts (« 2 repas végétariens »); a round amount of millions
+    in words (« 1,2 million d’euros »: « 1 200 000 € » is counted digit by digit), wherever it is read:
+    the card, the report and the public page (reader 9, C9)."""
+    if unit is Unit.EURO and abs(value) >= _MILLION and (value / _MILLION * 100) % 1 == 0:
+        millions = (value / _MILLION).normalize()
+        noun = "million" if abs(millions) < 2 else "millions"
+        return f"{format_number(millions)}\u00a0{noun} d’euros"
+    return format_value(value, unit, counted_noun)
 
 
 @dataclass(frozen=True)
@@ -411,6 +417,15 @@ class DirectorateCompleteness:
     @property
     def is_complete(self) -> bool:
         return self.expected > 0 and self.reported == self.expected
+
+
+def completeness_order(rows: Iterable[DirectorateCompleteness]) -> list[DirectorateCompleteness]:
+    """The directorates as the report's table and chart list them, in one order (reader 9, C1: the
+    chart had its own): those with indicators still to enter first (reader 7: the order read as
+    random), then the others, each group in alphabetical order of what is printed (« Direction de la
+    commande publique (DCP) »), collated as in a French index."""
+    by_name = sorted_names(rows, key=lambda row: row.directorate.sort_name)
+    return sorted(by_name, key=lambda row: row.is_complete or row.expected == 0)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from domain.indicators.sources import is_computed
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, counted_statuses
+from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, completeness_order, counted_statuses
 from domain.summary.status_colours import LEGAL_HEX, STATUS_HEX
 from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
 
@@ -118,16 +118,16 @@ def meetings_heading(summary: Summary) -> str:
 
 
 def logo_alt(organisation_name: str | None) -> str:
-    """« Logo : Ville de Lyon »: a label, which reads right whatever the name (« Logo de Ville de… » does not)."""
-    return f"Logo : {organisation_name}" if organisation_name else "Logo de l’organisation"
+    """Empty when the organisation's name is printed beside the logo: the image then adds nothing to
+    read, a screen reader would say the name twice, and « Logo : Ville de Démoville » described an
+    image the assistant never sees (reader 9, C14: the demo's logo is a check mark). Without a name,
+    the logo is all that says whose report it is."""
+    return "" if organisation_name else "Logo de l’organisation"
 
 
 def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
-    """The directorates of the « Saisies attendues » table: those with indicators still to enter first
-    (reader 7: the order read as random), then the others, each group in alphabetical order of what is
-    printed (« Direction de la commande publique (DCP) »), collated as in a French index."""
-    by_name = sorted_names(summary.completeness, key=lambda row: row.directorate.sort_name)
-    return sorted(by_name, key=lambda row: row.is_complete or row.expected == 0)
+    """The directorates of the « Saisies attendues » table, in the chart's order (`completeness_order`)."""
+    return completeness_order(summary.completeness)
 
 
 def indicator_order(line: IndicatorLine) -> tuple:
@@ -173,7 +173,7 @@ def computed_sources(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[s
 
 
 def computed_imports(summary: Summary) -> str:
-    """« Source : le fichier des données essentielles, importé le … par Camille Martin (import n° 1). »:
+    """« Source : le fichier des données essentielles, importé le … par Camille Martin. »:
     each import named once, whoever did it named once (it was repeated on every indicator), and
     the file by what it holds rather than by its name (« decp-demo.json »), all from the values'
     source columns."""

@@ -35,3 +35,10 @@ STATUS_HATCH = {Status.OUTSIDE_LEGAL_LIMIT: "///"}
 HATCH_HEX = "#e57373"
 STATUS_MARK = {Status.OUTSIDE_LEGAL_LIMIT: "⚠ "}
 """Written before the card's badge, where the colour alone cannot tell the status."""
+CARD_COLORS = {**STATUS_COLORS, Status.ACHIEVED: "Default"}
+"""The card's colours. Teams draws `Good` as #92C353 on its light theme: 2.1:1 on white, where WCAG
+asks 4.5:1 (3:1 for large bold text), so « Atteint » and its counter read poorly (reader 9, C13).
+Adaptive Cards have no darker green to offer (named colours only: Default, Dark, Light, Accent, Good,
+Warning, Attention; « Bolder », already used, does not make up for the contrast), so « atteint »
+keeps the default text colour on the card, where its word says it, and the green in the files we draw.
+`Accent` (#6264A7) and `Attention` (#C4314B) reach 5.4:1."""

@@ -1,15 +1,19 @@
 """The DECP and the public page through the real app: files sent in the chat, the lead's commands,
-GET /spaser and /spaser.csv."""
+GET /spaser, /spaser.xlsx and /spaser.csv."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
 
 from app import RUNTIME, create_app
+from bot.commands.public_page import NO_DOCUMENT_WARNING
 from bot.console import ConsoleConversation
+from bot.public_http import XLSX_TYPE
 from tests.conftest import make_settings, texts
 from tests.decp_support import BODY, DECP, catalogue_csv
 from tests.files_support import file_message
@@ -93,6 +97,8 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     assert "réservée aux personnes responsables du SPASER" in texts(await chat(client, "nadia-aad", "Nadia").say("publier la page SPASER"))
     published = texts(await lead.say("publier la page SPASER pour Ville de Rivebelle"))
     assert "La page publique du SPASER est en ligne au nom de « Ville de Rivebelle » : http://localhost:3978/spaser" in published
+    # Reader 9, C10: the lead learns that the adopted SPASER is missing when she publishes, not from the page.
+    assert NO_DOCUMENT_WARNING in published
 
     page = await client.get("/spaser")
     html = await page.text()
@@ -107,5 +113,10 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     assert rows[0].startswith("code,libelle,axe,unite,origine,periode,valeur")
     assert "SOC-N,Indicateur SOC-N,social,%,calculé à partir des marchés notifiés (DECP),2025-T2,100,,30,2030," in "\n".join(rows)
 
+    spreadsheet = await client.get("/spaser.xlsx")
+    assert spreadsheet.status == 200 and spreadsheet.content_type == XLSX_TYPE
+    assert "SOC-N" in [cell.value for cell in load_workbook(io.BytesIO(await spreadsheet.read())).active["A"]]
+
     assert "retirée" in texts(await lead.say("retirer la page SPASER"))
     assert (await client.get("/spaser")).status == 404 and (await client.get("/spaser.csv")).status == 404
+    assert (await client.get("/spaser.xlsx")).status == 404

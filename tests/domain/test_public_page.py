@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
+
+from openpyxl import load_workbook
 
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.units import Unit
-from domain.public_page import PublicIndicator, PublicSpaser, public_indicators, public_page_html
+from domain.public_page import PublicIndicator, PublicSpaser, public_indicators, public_page_html, public_page_xlsx
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import shown_value
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
@@ -79,11 +82,41 @@ def test_the_emissions_unit_is_written_in_words():
     assert "tonnes équivalent CO₂" in html and "CO₂e" not in html and "se lit" not in html
 
 
-def test_the_open_data_paragraph_says_how_to_open_the_file_in_a_french_spreadsheet():
-    """Reader 4, B10: « séparateur virgule, point décimal » alone: a French spreadsheet opened it wrong."""
+def test_the_open_data_section_offers_a_spreadsheet_that_opens_as_it_is_and_the_csv_for_reuse():
+    """Reader 4, B10: « séparateur virgule, point décimal » alone: a French spreadsheet opened it wrong;
+    reader 9, B15: « encodage UTF-8 », « séparateur virgule » were jargon for the residents."""
     html = page(emissions()).replace("\u00a0", " ")
-    assert "Dans un tableur réglé en français, ouvrez-le par l’import de données (menu Données)" in html
-    assert "à ouvrir dans un tableur" not in html
+    assert '<a href="/spaser.xlsx" download>Télécharger les indicateurs (tableur, fichier XLSX)</a> : ' \
+           "il s’ouvre directement dans Excel, LibreOffice Calc ou un autre tableur." in html
+    assert '<a href="/spaser.csv" download>les indicateurs au format CSV</a>' in html
+    assert "la virgule comme séparateur de colonnes et le point comme séparateur décimal" in html
+    assert "UTF-8" not in html and "encodage" not in html and "réglé en français" not in html
+
+
+def test_the_spreadsheet_has_french_headers_periods_in_words_and_typed_numbers():
+    """Reader 9, B15: the file residents open, the same indicators as the CSV."""
+    data = public_page_xlsx(PublicSpaser("Ville de Démoville", None, (), (
+        emissions(due_period="2025"),
+        emissions(code="IND-04", label="=Montant ESS", axis=Axis.RESPONSIBLE_ECONOMY, unit=Unit.EURO,
+                  value=Decimal("980000"), baseline=Decimal("800000"), target=Decimal("1200000"),
+                  period="2025", progress_percent=45.04, status=Status.ON_TRACK),
+    ), date(2026, 12, 6)))
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:7] == ("Code", "Indicateur", "Axe", "Unité", "Origine", "Période", "Dernière valeur")
+    assert rows[1][:6] == ("IND-07", "Émissions de gaz à effet de serre liées aux achats", "Environnemental",
+                           "Tonnes équivalent CO₂", "Saisi par les directions", "année 2024")
+    assert rows[2][1] == "=Montant ESS" and sheet["B3"].data_type == "s"  # never a formula
+    assert (rows[2][6], rows[2][8], rows[2][9], rows[2][10]) == (980000, 1200000, 2030, 45)
+    assert sheet["G3"].number_format == '#,##0\u00a0"€"' and sheet["K3"].number_format == "#,##0"
+    assert rows[2][11] == "En bonne voie" and rows[2][12] is None
+    assert rows[1][12] == "Valeur pour l’année 2025 pas encore disponible"  # as the page says it
+
+
+def test_an_amount_in_millions_reads_as_on_the_card_and_in_the_report():
+    """Reader 9, C9: « 1 200 000 € » on the public page, « 1,2 million d’euros » on the card and in the report."""
+    html = page(emissions(unit=Unit.EURO, value=Decimal("980000"), target=Decimal("1200000"))).replace("\u00a0", " ")
+    assert "1,2 million d’euros en 2030" in html and "1\u202f200\u202f000" not in html
 
 
 def test_the_origin_cell_starts_with_a_capital_like_the_other_cells():
@@ -115,7 +148,12 @@ def test_the_target_of_a_quarterly_amount_says_per_quarter_as_the_report_does():
 
 
 def test_without_the_adopted_document_the_page_says_so_without_promising_a_date():
-    """Reader 7, B30: « sera publié ici prochainement » was a vague promise."""
+    """Reader 7, B30: « sera publié ici prochainement » was a vague promise; reader 9, C10: « page »
+    three times, and « l’éditeur de la page, indiqué en bas de page » rather than the organisation."""
     html = page(emissions()).replace("\u00a0", " ")
     assert "sera publié ici prochainement" not in html
-    assert "n’a pas encore été ajouté à cette page. Vous pouvez le demander à l’éditeur de la page" in html
+    schema = html.split('<h2 id="schema">Le SPASER adopté</h2>')[1].split("</section>")[0]
+    assert schema == (
+        "\n<p>Le texte du SPASER adopté n’est pas encore en ligne. Vous pouvez le demander à l’organisme qui "
+        "publie cette page : Ville de Démoville.</p>\n"
+    )

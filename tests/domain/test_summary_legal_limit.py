@@ -27,7 +27,7 @@ from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
-from domain.summary.wording import headline_text, line_status_title, overview_text
+from domain.summary.wording import headline_text, line_status_title, overview_text, status_count_label
 from tests.catalogue_support import VALID_FIELDS
 from tests.summary_support import find_elements, texts_in
 
@@ -166,11 +166,13 @@ def test_the_late_answer_names_an_indicator_outside_its_legal_limit_first():
     payment delay over the legal 30 days."""
     late = replace(egalim(31), code="IND-14", values=(("2025", "DRC", 30), ("2026", "DRC", 31)), legal_limit=None)
     answer = plain(late_answer(summary(late, payment_delay(38))))
-    assert "Un indicateur ne respecte pas sa limite légale : **IND-11**" in answer, answer
+    # Reader 9, B7: in the status's words, not « ne respecte pas sa limite légale ».
+    assert f"Un indicateur est {status_count_label(Status.OUTSIDE_LEGAL_LIMIT, 1)} : **IND-11**" in answer, answer
+    assert "respecte" not in answer
     assert "38 jours en 2026, au-dessus du maximum légal de 30 jours (code de la commande publique, art. R. 2192-10)" in answer
     assert answer.index("IND-11") < answer.index("en retard sur sa trajectoire") < answer.index("IND-14")
     alone = plain(late_answer(summary(payment_delay(38))))
-    assert "Aucun indicateur en retard" not in alone and "limite légale" in alone
+    assert "Aucun indicateur en retard" not in alone and "maximum légal" in alone
 
 
 def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_nor_going_the_right_way():
