@@ -554,7 +554,9 @@ scenario('a reminder due while the bot is down (kill -9) is sent once when it re
   await writeFile(path.join(ARTIFACTS_DIR, 'rappels.txt'), state);
   assert.match(state, /^Aucun rappel programmé\.$/m, state);
   assert.doesNotMatch(state, /à envoyer|en cours/, state);
-  // One line per kind of message (reader 7, B15): « 3 rappels remis, 9 non remis à 5 personnes injoignables ».
+  // One line per kind of message (reader 7, B15), the lead's copies apart (reader 9, A9):
+  // « Rappels aux membres : 2 remis ; 11 non remis (10 personnes injoignables) ».
   assert.match(state, /^Envois de l’assistant, par type de message\u00a0:$/m, state);
-  assert.match(state, /^  \d+\u00a0rappels? remis/m, state);
+  assert.match(state, /^  Rappels aux membres\u00a0: \d+\u00a0remis/m, state);
+  assert.match(state, /^  Copies des rappels aux? (la )?personnes? responsables? du SPASER\u00a0: \d+\u00a0remises?/m, state);
 });
