@@ -259,7 +259,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /^Enregistré pour la direction DCP \(7 valeurs\) :/);
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   // Saved anyway, but a value over its legal limit is said (reader 8, B26).
-  assert.match(saved.at(-1), /⚠ IND-11 : 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
+  assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
   assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour, chacun pour sa période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
   await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : le renvoyer ne change rien\./);
