@@ -69,7 +69,7 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "- Un envoi en échec. L’envoi à Lucie Roux a échoué (503: Service Unavailable).",
         "- Trois personnes injoignables. Hélène Dubois et Inès Petit n’ont pas encore installé l’assistant dans Teams : "
         "il ne peut pas leur écrire. Transmettez-leur l’information par un autre moyen (courriel, téléphone) : "
-        "l’assistant ne renvoie pas ses messages. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams. "
+        "même après l’installation, l’assistant ne leur enverra pas ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams. "
         "Paul Durand a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 

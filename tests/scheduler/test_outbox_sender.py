@@ -357,8 +357,8 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
     )
     assert reasons == [
         "- Hélène Dubois et Paul Durand n’ont pas encore installé l’assistant dans Teams\u00a0: il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone)\u00a0: l’assistant ne renvoie pas ses "
-        "messages. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.",
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone)\u00a0: même après l’installation, l’assistant ne leur enverra pas "
+        "ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
