@@ -237,13 +237,15 @@ async def test_the_public_page_takes_the_organisation_s_name_without_its_article
 
 
 def test_the_european_thresholds_answer_says_what_the_50_million_are():
-    """C10: « Pour le seuil de 50 M€ HT du SPASER, demandez-moi… »."""
+    """C10: « Pour le seuil de 50 M€ HT du SPASER, demandez-moi… »; reader 9, B10: « Pour savoir à
+    partir de quel montant d’achats (50 millions…) » gave the answer, then told to ask for it."""
     [entry] = [e for e in load_entries(DEFAULT_ENTRIES_PATH) if e.id == "hors-sujet-seuils-europeens"]
 
     assert plain(entry.answer).endswith(
-        "Pour savoir à partir de quel montant d’achats (50 millions d’euros HT par an) le SPASER est obligatoire, "
-        "demandez-moi « qui doit adopter un SPASER ? »."
+        "Le SPASER, lui, est obligatoire à partir de 50 millions d’euros HT d’achats par an : "
+        "demandez-moi « qui doit adopter un SPASER ? » pour en savoir plus."
     )
+    assert "Pour savoir" not in entry.answer
 
 
 def test_the_answers_write_millions_of_euros_out_in_words():
