@@ -159,7 +159,7 @@ def test_a_member_is_asked_courteously_to_attend():
     _, card = member_reminder(_meeting(CommitteeKind.COPIL), 7, "Europe/Paris")
     said = plain(" ".join(block["text"] for block in card["body"] if block.get("type") == "TextBlock"))
 
-    assert "Vous êtes membre de ce comité : votre présence est attendue le vendredi 12 mars 2027 à 14 h 00." in said
+    assert "Vous êtes membre de ce comité : votre présence est attendue." in said
     assert "soyez" not in said
 
 
