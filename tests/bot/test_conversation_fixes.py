@@ -49,7 +49,9 @@ async def test_a_wrong_value_gets_one_message_and_the_comment_question_names_the
 async def test_a_contributor_refused_another_directorate_is_told_her_own_comes_instead(nadia):
     replies = await nadia.say("mettre à jour les indicateurs de DPB")
 
-    assert len(replies) == 2, "the refusal opens the list of her own directorate's indicators"
+    # The refusal opens the list, which opens the first question (reader 9, C6).
+    assert len(replies) == 1, "the refusal opens the list of her own directorate's indicators"
+    assert "\n(1/10) **IND-01** — " in replies[0].text
     assert replies[0].text.startswith(
         "Vous ne pouvez saisir que les indicateurs de votre direction (DCP) : voici les siens.\nLa direction **DCP** a 10 indicateur"
     )
