@@ -265,7 +265,8 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
   assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour, chacun pour sa période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
-  await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : le renvoyer ne change rien\./);
+  // Reader 9, C7: the same values are simply there, not « le renvoyer ne change rien ».
+  await contributor.click('Enregistrer', /^Vos valeurs sont déjà enregistrées\.$/);
 });
 
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
