@@ -481,7 +481,7 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /Envoi à :\nmembres du comité de pilotage/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore installé l’assistant dans Teams\./);
-  await chat.say('oui', /Envoi en cours à Adele Vance /);
+  await chat.say('oui', /Message en cours d’envoi à Adele Vance /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Compte rendu de votre diffusion'),

@@ -135,7 +135,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore installé l’assistant dans Teams." in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
-    assert sent.startswith("Envoi en cours à 2\u00a0destinataires (membres du comité de pilotage).")
+    assert sent.startswith("Message en cours d’envoi à 2\u00a0destinataires (membres du comité de pilotage).")
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
@@ -173,7 +173,7 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
     assert "à nouveau" not in preview, "Reader 7, A7: nothing was sent yet"
     assert "Rien n’a été envoyé" not in preview and "Sera envoyé par" not in preview
     assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
-    assert "Envoi en cours" not in after, "the dialog ended: « oui » starts nothing"
+    assert "en cours d’envoi" not in after, "the dialog ended: « oui » starts nothing"
     assert await runtime.outbox.counts() == {}
     assert await runtime.broadcasts.repository.history() == []
 
