@@ -146,6 +146,9 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
     done = plain(texts(await lead.say("oui")))
 
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
+    # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
+    assert "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel." in done
+    assert done.endswith("Il est trop tard pour relancer les directions sur leurs indicateurs."), done
 
 
 async def test_a_reminder_that_leaves_within_the_hour_says_in_how_many_minutes(runtime, talk):
@@ -179,9 +182,11 @@ async def test_the_form_says_the_comment_saved_and_how_to_correct(nadia):
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45 %", "commentaire|IND-01|2026-T3": "Source : l'OECP"})
     saved = plain(texts(await nadia.submit(data)))
     again = plain(texts(await nadia.submit(data)))
+    changed = plain(texts(await nadia.submit({**data, "valeur|IND-01|2026-T3": "46 %"})))
 
     assert "- IND-01 (3ᵉ trimestre 2026) : 45 %, commentaire « Source : l’OECP »" in saved
-    assert again.endswith(
+    assert again == "Vos valeurs sont déjà enregistrées."  # reader 9, C7: the same card, comment included
+    assert changed.endswith(
         "Pour changer une valeur, tapez « corriger » suivi du code de l’indicateur, par exemple « corriger IND-01 »."
     )
 
@@ -287,4 +292,4 @@ async def test_the_broadcast_preview_does_not_announce_the_report(runtime, talk)
     sent = plain(texts(await lead.say("oui")))
 
     assert "Ne le recevront pas" in preview and "bilan d’envoi" not in preview
-    assert "Je vous enverrai le compte rendu" in sent
+    assert "Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir." in sent and "bilan" not in sent
