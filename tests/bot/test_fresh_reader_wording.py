@@ -5,6 +5,7 @@ the finding's number in each test's docstring."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -278,7 +279,11 @@ async def test_a_count_says_what_it_counts_in_the_form_placeholder(runtime, talk
     form = json.dumps(card_of(await talk(contributor.aad_object_id, contributor.name).say("formulaire des indicateurs")),
                       ensure_ascii=False)
 
-    assert '"placeholder": "nombre de comités techniques"' in form
+    # Reader 9, C17: one form for every field, « par exemple … », and no legal limit given as the example.
+    placeholders = re.findall(r'"placeholder": "([^"]*)"', form)
+    assert "par exemple 3\u00a0comités techniques" in placeholders, placeholders
+    assert "par exemple 28\u00a0jours" in placeholders and "par exemple 30\u00a0jours" not in placeholders
+    assert all(text.startswith("par exemple ") for text in placeholders if "explication" not in text), placeholders
 
 
 async def test_the_broadcast_preview_does_not_announce_the_report(runtime, talk):
