@@ -25,7 +25,18 @@ from domain.outbox import (
     SourceKind,
     Topic,
 )
-from domain.text import agreed, counted_in_words, joined, listed_names, lower_first, plain_excerpt, shown, sorted_names
+from domain.text import (
+    agreed,
+    counted_in_words,
+    joined,
+    listed_names,
+    lower_first,
+    number_in_words,
+    plain_excerpt,
+    shown,
+    sorted_names,
+    upper_first,
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +83,10 @@ PROBLEMS = (
         NO_REFERENCE[:20],
         f"{{names}} {NOT_INSTALLED_ONE}",
         f"{{names}} {NOT_INSTALLED_SEVERAL}",
-        "Transmettez-{them} l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas "
-        "ses messages. Pour que les prochains messages {them} parviennent, faites-{them} installer l’assistant dans Teams.",
+        # Reader 9, B9: « l’assistant ne renvoie pas ses messages » read as « does not send them back ».
+        "Transmettez-{them} l’information par un autre moyen (courriel, téléphone) : même après l’installation, "
+        "l’assistant ne {them} enverra pas ce message. Pour que les prochains messages {them} parviennent, "
+        "faites-{them} installer l’assistant dans Teams.",
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,
@@ -271,11 +284,22 @@ def event_problem_notices(
     installed = [key[0] for key in missed if key[1] is None]
     if installed:
         why.append(installed_sentence(installed))
+    elif len(why) == 1 and people >= 2:
+        # Reader 9, B8: the people were just named with what each missed; their one reason does not
+        # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
+        why = [_those_named(failures, people)]
     lines += _bulleted(why)
     lines += _already_seen(rows for _, _, rows in groups)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
+
+
+def _those_named(failures: list[tuple[str, str | None]], people: int) -> str:
+    """The one reason of `people` just named: « Ces trois personnes n’ont pas encore installé
+    l’assistant dans Teams : … »."""
+    subject = f"ces {number_in_words(people, feminine=True)} personnes"
+    return upper_first(problem_of(failures[0][1]).sentence(subject, people))
 
 
 def _about(rows: list) -> About | None:

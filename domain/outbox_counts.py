@@ -1,7 +1,9 @@
 """The outbox's counts in French, for the `rappels` command: one line per kind of message, so that
-the figures read against the chat's reports (« 3 rappels remis, 9 non remis à 5 personnes
-injoignables »); « Messages : 8 remis, 18 non remis » mixed reminders, broadcasts and digests and
-could not be reconciled with any of them (reader 7, B15)."""
+the figures read against the chat's reports, each line in the same form (« Rappels aux membres :
+2 remis ; 11 non remis (10 personnes injoignables) »). « Messages : 8 remis, 18 non remis » mixed
+reminders, broadcasts and digests (reader 7, B15); « 4 rappels remis » counted the lead's copies
+with the members' reminders, and « 11 non remis à 10 personnes injoignables » read as if the
+reminders had been sent to them (reader 9, A9 and B11)."""
 
 from __future__ import annotations
 
@@ -9,26 +11,42 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.outbox import TASK_KINDS, SourceKind
-from domain.text import counted, plural_of
+from domain.text import NO_BREAK_SPACE, counted
+
+LEAD_COPY = "reminder:lead_copy"
+"""The copy of a members' reminder sent to a lead: counted apart from the members' reminders."""
+DATA_REMINDER = "reminder:data_collection"
+"""The reminder to the directorates' contributors to enter their indicators before a meeting."""
 
 
 @dataclass(frozen=True)
-class _Noun:
-    singular: str
+class _Label:
+    """What a line counts, in the plural as a list heading (« Diffusions : 1 remise »), and the
+    gender the participles agree with."""
+
+    plural: str
     feminine: bool = False
 
 
-_NOUNS = {
-    SourceKind.REMINDER: _Noun("rappel"),
-    SourceKind.MEETING_NOTICE: _Noun("avis de changement de comité"),
-    SourceKind.BROADCAST: _Noun("diffusion", feminine=True),
-    SourceKind.DIGEST: _Noun("synthèse", feminine=True),
-    SourceKind.LEAD_NOTICE: _Noun("message à la personne responsable du SPASER"),
-    SourceKind.PRIVATE_REPLY: _Noun("réponse en conversation personnelle", feminine=True),
-    SourceKind.TURN_REPLY: _Noun("réponse envoyée en différé", feminine=True),
-    SourceKind.INSTALLATION: _Noun("installation de l’assistant dans Teams", feminine=True),
-    SourceKind.OUTLOOK_EVENT: _Noun("mise à jour d’invitation Outlook", feminine=True),
+_TO_LEAD = "à la personne responsable du SPASER"
+_TO_LEADS = "aux personnes responsables du SPASER"
+_LABELS = {
+    SourceKind.REMINDER.value: _Label("Rappels aux membres"),
+    LEAD_COPY: _Label(f"Copies des rappels {_TO_LEAD}", feminine=True),
+    DATA_REMINDER: _Label("Relances des directions pour leurs indicateurs", feminine=True),
+    SourceKind.MEETING_NOTICE.value: _Label("Annonces des changements de comité", feminine=True),
+    SourceKind.BROADCAST.value: _Label("Diffusions", feminine=True),
+    SourceKind.DIGEST.value: _Label("Synthèses", feminine=True),
+    SourceKind.LEAD_NOTICE.value: _Label(f"Messages {_TO_LEAD}"),
+    SourceKind.PRIVATE_REPLY.value: _Label("Réponses en conversation personnelle", feminine=True),
+    SourceKind.TURN_REPLY.value: _Label("Réponses envoyées en différé", feminine=True),
+    SourceKind.INSTALLATION.value: _Label("Installations de l’assistant dans Teams", feminine=True),
+    SourceKind.OUTLOOK_EVENT.value: _Label("Mises à jour d’invitations Outlook", feminine=True),
 }
+_ORDER = [
+    SourceKind.REMINDER.value, LEAD_COPY, DATA_REMINDER,
+    *(kind.value for kind in SourceKind if kind is not SourceKind.REMINDER),
+]
 
 _STATES = ("sent", "unreachable", "failed", "pending", "sending", "cancelled")
 """The order of a line: what arrived, then what did not, then what is still to go."""
@@ -49,36 +67,38 @@ _TASK_WORDS = {
     "pending": ("à faire",) * 4,
     "sending": ("en cours",) * 4,
 }
+_TASKS = frozenset(kind.value for kind in TASK_KINDS)
+_SEPARATOR = f"{NO_BREAK_SPACE}; "
 HEADING = "Envois de l’assistant, par type de message"
-
-
-_TO_LEADS = _Noun("message aux personnes responsables du SPASER")
-"""When there are several leads (reader 8, A10: « à la personne responsable » with two of them)."""
 
 
 def outbox_counts_text(
     counts: Mapping[str, Mapping[str, int]], unreachable_people: Mapping[str, int] | None = None, lead_count: int = 1
 ) -> str:
-    """`counts`: kind → state → rows; `unreachable_people`: kind → people not reached. « Envois de
-    l’assistant, par type de message : » then « 3 rappels remis, 9 non remis à 5 personnes
-    injoignables », « 1 diffusion remise »…: the people are counted apart from the messages (one
-    person who never installed the assistant misses every reminder). `lead_count` says whether the
-    messages to the lead went to one person or to several."""
+    """`counts`: kind → state → rows (the kinds of `SourceKind`, with `LEAD_COPY` and `DATA_REMINDER`
+    told apart from the members' reminders); `unreachable_people`: kind → people not reached. «
+    Envois de l’assistant, par type de message : » then « Rappels aux membres : 2 remis ; 11 non
+    remis (10 personnes injoignables) », « Diffusions : 1 remise »…: the people are counted apart
+    from the messages (one person who never installed the assistant misses every reminder).
+    `lead_count` says whether the messages to the lead went to one person or to several."""
     people = unreachable_people or {}
-    kinds = [kind.value for kind in SourceKind if kind.value in counts]
+    kinds = [kind for kind in _ORDER if kind in counts]
     kinds += sorted(set(counts) - set(kinds))
-    nouns = {**_NOUNS, SourceKind.LEAD_NOTICE: _TO_LEADS} if lead_count >= 2 else _NOUNS
-    lines = [_kind_line(kind, counts[kind], people.get(kind, 0), nouns) for kind in kinds]
+    labels = dict(_LABELS)
+    if lead_count >= 2:
+        # Reader 8, A10: « à la personne responsable » with two of them.
+        for kind in (LEAD_COPY, SourceKind.LEAD_NOTICE.value):
+            labels[kind] = _Label(labels[kind].plural.replace(_TO_LEAD, _TO_LEADS), labels[kind].feminine)
+    lines = [_kind_line(kind, counts[kind], people.get(kind, 0), labels) for kind in kinds]
     lines = [line for line in lines if line]
     if not lines:
         return f"{HEADING} : aucun pour l’instant."
     return "\n".join([f"{HEADING} :", *(f"  {line}" for line in lines)])
 
 
-def _kind_line(kind: str, states: Mapping[str, int], unreachable_people: int, nouns: Mapping[SourceKind, _Noun]) -> str:
-    known = kind in SourceKind.__members__.values()
-    noun = nouns.get(SourceKind(kind), _Noun(kind)) if known else _Noun(f"message « {kind} »")
-    words = _TASK_WORDS if known and SourceKind(kind) in TASK_KINDS else _MESSAGE_WORDS
+def _kind_line(kind: str, states: Mapping[str, int], unreachable_people: int, labels: Mapping[str, _Label]) -> str:
+    label = labels.get(kind) or _Label(f"Messages « {kind} »")
+    words = _TASK_WORDS if kind in _TASKS else _MESSAGE_WORDS
     order = [*_STATES, *sorted(set(states) - set(_STATES))]
     parts = []
     for state in order:
@@ -86,9 +106,8 @@ def _kind_line(kind: str, states: Mapping[str, int], unreachable_people: int, no
         if not count:
             continue
         forms = words.get(state, (state,) * 4)
-        word = forms[(2 if noun.feminine else 0) + (1 if count >= 2 else 0)]
-        part = f"{counted(count, noun.singular, plural_of(noun.singular))} {word}" if not parts else f"{count} {word}"
+        part = f"{count}{NO_BREAK_SPACE}{forms[(2 if label.feminine else 0) + (1 if count >= 2 else 0)]}"
         if state == "unreachable" and unreachable_people:
-            part += f" à {counted(unreachable_people, 'personne injoignable', 'personnes injoignables')}"
+            part += f" ({counted(unreachable_people, 'personne injoignable', 'personnes injoignables')})"
         parts.append(part)
-    return ", ".join(parts)
+    return f"{label.plural} : {_SEPARATOR.join(parts)}" if parts else ""

@@ -181,7 +181,9 @@ scenario('a proactive message sent through the stored reference reaches the chat
   const skip = (await chat.botMessages()).length;
   // A test message that names nothing: no committee, no date the bot does not know of (reader 6,
   // A3: a reminder about a made-up committee read as a real one). Typeset as the bot writes.
-  const text = 'Message d’essai\u00a0: vous recevrez bien les rappels et les comptes rendus que l’assistant envoie de lui-même. Vous n’avez rien à faire.';
+  // Reader 9, B14: « Message d’essai » in the middle of a task read as a leftover of a test: it says
+  // where the assistant writes and why this message came.
+  const text = 'L’assistant peut vous écrire de lui-même\u00a0: c’est ici que vous recevrez les rappels et les comptes rendus. Ce message sert à le vérifier. Vous n’avez rien à faire.';
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },
@@ -212,10 +214,11 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
 });
 
 scenario('the contributor updates three indicators by chat; a typo is explained and asked again; « annuler » stops', '10-contributor-chat', async () => {
-  const [intro, first] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour la direction DCP/);
+  // The list opens the first question, in one message (reader 9, C6: the first question alone lost its bold).
+  const [intro] = await contributor.say('mettre à jour mes indicateurs', /Quelle valeur pour la direction DCP/);
   assert.match(intro, /^La direction DCP a 10 indicateurs à renseigner :/);
   assert.match(intro, /IND-01 Part des marchés notifiés .* · 3ᵉ trimestre 2026|IND-01 .* · (?:(?:1er|\dᵉ) (?:trimestre|semestre)|année) \d{4}/);
-  assert.match(first, /^\(1\/10\) IND-01 — /);
+  assert.match(intro, /\n\(1\/10\) IND-01 — /);
   // A letter O typed for a zero: explained in French in one message that asks again, nothing saved.
   const retry = await contributor.say('6O %', /Retapez la valeur en chiffres, par exemple « 60 % », ou tapez « passer »\. Il vous reste 2 essais\./);
   assert.equal(retry.length, 1, 'the explanation asks again: not followed by the whole question');
@@ -259,10 +262,11 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /^Enregistré pour la direction DCP \(7 valeurs\) :/);
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   // Saved anyway, but a value over its legal limit is said (reader 8, B26).
-  assert.match(saved.at(-1), /⚠ IND-11 : 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
+  assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
   assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour, chacun pour sa période\. Merci !$/);
   // The same card sent twice (a double click, a retry) saves nothing more.
-  await contributor.click('Enregistrer', /Ce formulaire a déjà été enregistré : le renvoyer ne change rien\./);
+  // Reader 9, C7: the same values are simply there, not « le renvoyer ne change rien ».
+  await contributor.click('Enregistrer', /^Vos valeurs sont déjà enregistrées\.$/);
 });
 
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
@@ -477,7 +481,7 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /Envoi à :\nmembres du comité de pilotage/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore installé l’assistant dans Teams\./);
-  await chat.say('oui', /Envoi en cours à Adele Vance /);
+  await chat.say('oui', /Message en cours d’envoi à Adele Vance /);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Compte rendu de votre diffusion'),
@@ -554,7 +558,9 @@ scenario('a reminder due while the bot is down (kill -9) is sent once when it re
   await writeFile(path.join(ARTIFACTS_DIR, 'rappels.txt'), state);
   assert.match(state, /^Aucun rappel programmé\.$/m, state);
   assert.doesNotMatch(state, /à envoyer|en cours/, state);
-  // One line per kind of message (reader 7, B15): « 3 rappels remis, 9 non remis à 5 personnes injoignables ».
+  // One line per kind of message (reader 7, B15), the lead's copies apart (reader 9, A9):
+  // « Rappels aux membres : 2 remis ; 11 non remis (10 personnes injoignables) ».
   assert.match(state, /^Envois de l’assistant, par type de message\u00a0:$/m, state);
-  assert.match(state, /^  \d+\u00a0rappels? remis/m, state);
+  assert.match(state, /^  Rappels aux membres\u00a0: \d+\u00a0remis/m, state);
+  assert.match(state, /^  Copies des rappels aux? (la )?personnes? responsables? du SPASER\u00a0: \d+\u00a0remises?/m, state);
 });

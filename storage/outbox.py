@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, Text, and_, cast, func, or_, select, update
+from sqlalchemy import Column, DateTime, Index, Integer, Text, and_, case, cast, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
+from domain.committees.reminder_plan import ReminderAudience
 from domain.outbox import (
     AWAITING_INSTALLATION,
     BLOCKED_ERROR_PREFIX,
@@ -37,6 +38,8 @@ from domain.outbox import (
     OutboxMessage,
     SourceKind,
 )
+from domain.outbox_counts import DATA_REMINDER, LEAD_COPY
+from domain.people import Role
 from storage.columns import utcnow
 from storage.db import Database
 from storage.people import ConversationRef, Person
@@ -103,6 +106,19 @@ def _aware_row(row: Delivery) -> Delivery:
                  "updated_at"):
         setattr(row, name, aware(getattr(row, name)))
     return row
+
+
+def _report_kind():
+    """The kind of a row as `spaser-bot rappels` counts it: a reminder to the directorates about
+    their indicators (its key names the audience), the copy of a members' reminder a lead gets
+    (reader 9, A9: « 4 rappels remis » when 2 members had theirs), or the row's source kind."""
+    reminder = Delivery.source_kind == SourceKind.REMINDER.value
+    data_collection = f":{ReminderAudience.DATA_COLLECTION.value}:"
+    return case(
+        (and_(reminder, Delivery.key.contains(data_collection, autoescape=True)), DATA_REMINDER),
+        (and_(reminder, Person.role == Role.LEAD), LEAD_COPY),
+        else_=Delivery.source_kind,
+    )
 
 
 async def _insert(session: AsyncSession, messages: Iterable[OutboxMessage], now: datetime) -> int:
@@ -346,24 +362,34 @@ class OutboxRepository:
             return {state: count for state, count in await session.execute(query)}
 
     async def counts_by_kind(self) -> dict[str, dict[str, int]]:
-        """Rows by kind of message and state: the `rappels` report, one line per kind."""
-        query = select(Delivery.source_kind, Delivery.state, func.count()).group_by(Delivery.source_kind, Delivery.state)
+        """Rows by kind of message and state: the `rappels` report, one line per kind (the
+        reminders told apart by whom they went to, `_report_kind`)."""
+        kind = _report_kind()
+        query = (
+            select(kind, Delivery.state, func.count())
+            .select_from(Delivery)
+            .outerjoin(Person, Person.id == Delivery.person_id)
+            .group_by(kind, Delivery.state)
+        )
         counts: dict[str, dict[str, int]] = {}
         async with self._db.session() as session:
-            for kind, state, count in await session.execute(query):
-                counts.setdefault(kind, {})[state] = count
+            for name, state, count in await session.execute(query):
+                counts.setdefault(name, {})[state] = count
         return counts
 
     async def unreachable_people_by_kind(self) -> dict[str, int]:
         """How many people each kind's unreachable deliveries were for (one person misses every reminder)."""
         who = func.coalesce(cast(Delivery.person_id, Text), Delivery.recipient_label)
+        kind = _report_kind()
         query = (
-            select(Delivery.source_kind, func.count(func.distinct(who)))
+            select(kind, func.count(func.distinct(who)))
+            .select_from(Delivery)
+            .outerjoin(Person, Person.id == Delivery.person_id)
             .where(Delivery.state == DeliveryState.UNREACHABLE.value)
-            .group_by(Delivery.source_kind)
+            .group_by(kind)
         )
         async with self._db.session() as session:
-            return {kind: count for kind, count in await session.execute(query)}
+            return {name: count for name, count in await session.execute(query)}
 
     async def list(self, source_kind: SourceKind | None = None) -> list[Delivery]:
         query = select(Delivery).order_by(Delivery.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from botbuilder.core import MessageFactory, TurnContext
 
 from bot.attachments import IncomingFile, fetched
-from bot.commands.indicators import already_saved
+from bot.commands.indicators import ALREADY_SAVED_AS_SENT, already_saved
 from dialogs.cards import card_message
 from domain.errors import DomainError
 from domain.indicators.cards import (
@@ -55,7 +55,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         if await values.submission_saved(submission, directorate, form.pairs):
             # Sent again after it was saved (a second click, or fields changed since): the values
             # stay as saved, whatever the card now carries.
-            await turn_context.send_activity(already_saved(form_codes(form)))
+            await turn_context.send_activity(await again(submission, directorate, form))
             return
         if not form.entries and not form.errors:
             await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n’a été enregistré.")
@@ -84,7 +84,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             await turn_context.send_activity(f"{error.message}\nRien n’a été enregistré.")
             return
         if outcome.duplicate:
-            await turn_context.send_activity(already_saved(form_codes(form)))
+            await turn_context.send_activity(await again(submission, directorate, form))
             return
         remaining = await values.due_for_directorate(directorate, today)
         lines = [f"Enregistré pour la direction {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
@@ -95,6 +95,14 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         else:
             lines.append(f"Tous les indicateurs de la direction {directorate} sont à jour, chacun pour sa période. Merci !")
         await turn_context.send_activity("\n".join(lines))
+
+    async def again(submission: str, directorate: str, form) -> str:
+        """The reply to a card sent again: the same values (a second click, Teams sending it twice)
+        are simply there (reader 9, C7: « le renvoyer ne change rien » read as an error to someone
+        who had not resent anything); changed ones are not taken, and how to change a value is said."""
+        if not form.errors and await values.submission_unchanged(submission, directorate, form.entries):
+            return ALREADY_SAVED_AS_SENT
+        return already_saved(form_codes(form))
 
     async def send_back(turn_context: TurnContext, card_id: str, directorate, form, errors: dict[str, str]) -> None:
         items, problems = await values.describe_items(directorate.code, form.pairs)

@@ -40,11 +40,16 @@ OTHER_DIRECTORATES_ONLY = (
 )
 
 
+ALREADY_SAVED_AS_SENT = "Vos valeurs sont déjà enregistrées."
+"""A form sent again as it was saved (a second click): nothing to do (reader 9, C7)."""
+
+
 def already_saved(codes: list[str]) -> str:
-    """A form sent again: the correction suggested is about the form's own indicator, not IND-01."""
+    """A form sent again with other values than it saved: they are not taken, and the correction
+    suggested is about the form's own indicator, not IND-01."""
     example = f", par exemple « corriger {codes[0]} »" if codes else ""
     return (
-        "Ce formulaire a déjà été enregistré : le renvoyer ne change rien. "
+        "Ce formulaire est déjà enregistré : les changements faits depuis n’ont pas été pris en compte. "
         f"Pour changer une valeur, tapez « corriger » suivi du code de l’indicateur{example}."
     )
 

@@ -165,10 +165,12 @@ class BroadcastDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
+        # Reader 9, C11: « Envoi en cours… le compte rendu (messages envoyés, envois en échec…) une fois
+        # l’envoi terminé » said « envoi » three times in two lines.
+        who = addressees(resolved.reachable) if resolved.reachable else people_count(broadcast.recipient_count)
         await step.context.send_activity(
-            f"Envoi en cours à {addressees(resolved.reachable) if resolved.reachable else people_count(broadcast.recipient_count)} "
-            f"({resolved.label}). "
-            "Je vous enverrai le compte rendu (messages envoyés, envois en échec, personnes injoignables) une fois l’envoi terminé."
+            f"Message en cours d’envoi à {who} ({resolved.label}). "
+            "Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir."
         )
         return await step.end_dialog(broadcast.id)
 

@@ -206,22 +206,32 @@ class PlanMeetingDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        await step.context.send_activity(planned_reply(planned, self._service.timezone, self._service.now()))
+        chases = bool(self._service.settings.reminders.data_collection_offsets_days)
+        await step.context.send_activity(planned_reply(planned, self._service.timezone, self._service.now(), chases))
         return await step.end_dialog(planned.meeting.id)
 
 
-def planned_reply(planned, tz: str, now: datetime | None = None) -> str:
+def planned_reply(planned, tz: str, now: datetime | None = None, chases_directorates: bool = True) -> str:
+    """What was planned and when each reminder leaves; for a COPIL, that the élu·es get the summary
+    with the members' reminder, and for a meeting too close to chase the directorates, that they
+    will not be (reader 9, C12: « Rappel aux membres : dans 1 minute » said nothing of either).
+    `chases_directorates`: whether reminders to the directorates are set at all."""
     meeting = planned.meeting
     lines = [f"C’est planifié : **{meeting.label.lower()}** le {format_datetime_fr(meeting.starts_at, tz)}."]
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
     contributors = [r for r in planned.reminders if r.audience == ReminderAudience.DATA_COLLECTION.value]
     if members:
-        lines.append(f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz, now)}.")
+        line = f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz, now)}."
+        if meeting.kind is CommitteeKind.COPIL:
+            line += f" Les élu·es recevront la synthèse avec {'ce rappel' if len(members) == 1 else 'le premier rappel'}."
+        lines.append(line)
     if contributors:
         lines.append(
             f"{agreed(len(contributors), 'Relance')} des directions pour leurs indicateurs : "
             f"{_reminder_times(contributors, tz, now)}."
         )
+    elif members and chases_directorates:
+        lines.append("Il est trop tard pour relancer les directions sur leurs indicateurs.")
     if not planned.reminders:
         lines.append("La réunion est trop proche pour programmer des rappels.")
     if planned.warnings:

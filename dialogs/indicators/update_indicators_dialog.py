@@ -305,7 +305,6 @@ class UpdateIndicatorsDialog(SpaserDialog):
             ("Je vais vous les demander un par un." if len(items) > 1 else "Je vais vous le demander.")
             + " Tapez « passer » pour laisser un indicateur de côté, « annuler » pour arrêter (ce qui est confirmé reste enregistré)."
         )
-        await step.context.send_activity("\n".join(lines))
         loop = {
             "directorate": directorate_code,
             "items": [QueuedItem.of(item) for item in items],
@@ -313,6 +312,10 @@ class UpdateIndicatorsDialog(SpaserDialog):
             "saved": [],
             "not_saved": [],
             "run": uuid.uuid4().hex,
+            # The list opens the first question, as « Enregistré : … » opens the next ones: Teams shows
+            # a message's first line without bold, and « (1/10) IND-01 » alone lost the bold of
+            # « (2/10) **IND-02** » (reader 9, C6).
+            "note": "\n".join(lines),
         }
         return await step.begin_dialog("item", loop)
 

@@ -34,8 +34,10 @@ ROLE_SYNONYMS = {
 }
 
 
-EXAMPLE_NAME = "Camille Martin"
-"""The name in the example of « affecter … nom Camille Martin », said to be an example."""
+EXAMPLE_NAME = "Prénom Nom"
+"""What stands for the name in « affecter … nom Prénom Nom »: never a real name, which may be one of
+the organisation's people (reader 9, A10: « Camille Martin » was the SPASER's own lead, and a lead
+who copied the example made a namesake)."""
 ROLE_AFTER_DE = {
     Role.LEAD: "de responsable du SPASER",
     Role.CONTRIBUTOR: "de contributeur·rice",
@@ -178,19 +180,19 @@ class AssignRoleDialog(SpaserDialog):
             notes.append("Attention : je ne trouve pas cette adresse dans l’annuaire Microsoft 365 ; vérifiez-la.")
         elif self._directory is None and not name and not named:
             # Reader 8, B25: a whole command to copy rather than « … nom » puis, sur la même ligne, …;
-            # the example name is said to be one (issue #17, point 7: no placeholder that reads like a name).
+            # « Prénom Nom » rather than a name that reads like a real one (reader 9, A10).
             word = step.values.get("role_word") or ROLE_WORDS_TYPED[role]
             again = " ".join(filter(None, [person.email, word, person.directorate_code]))
             placeholder = f"d’« {person.name} »" if of(person.name).startswith("d’") else f"de « {person.name} »"
             notes.append(
-                f"Pour que son nom s’affiche à la place {placeholder} avant son premier message, ajoutez-le à la commande : "
-                f"par exemple, si cette personne s’appelle {EXAMPLE_NAME}, tapez « affecter {again} nom {EXAMPLE_NAME} »."
+                f"Pour afficher son nom à la place {placeholder} dès maintenant, tapez « affecter {again} nom {EXAMPLE_NAME} », "
+                "avec son prénom et son nom."
             )
         # Reader 7, B33: what « son rôle s’appliquera » meant. The assistant writes to a person only
         # in their chat with it, which Teams opens when they install it; one known to the directory
         # has it installed for them (scheduler/tenant_tasks.py) when a message is due.
         if person.aad_object_id is None:
-            when = "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages."
+            when = "Cette personne ne recevra rien tant qu’elle n’aura pas installé l’assistant dans Teams."
         else:
             when = "Son rôle s’appliquera dès son prochain message à l’assistant."
         await step.context.send_activity(" ".join([f"C’est noté : {who} {what}. {when}", *notes]))

@@ -25,7 +25,6 @@ from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
 from domain.text import joined, shown, sorted_names, upper_first
 
-NEXT_MEETING_COMMAND = "prochain comité"
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
 KIND_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
 
@@ -95,23 +94,33 @@ def member_reminder(
     meeting: MeetingView, days_ahead: int, tz: str, leads: Sequence[str] = (), to_lead: bool = False
 ) -> tuple[str, dict]:
     """The members' reminder; `leads` are the names of the people responsible for the SPASER, whom a
-    member who cannot come tells (a lead is not told to tell themself)."""
+    member who cannot come tells (a lead is not told to tell themself).
+
+    The card gives the date once, in its facts: the title says when from now (« demain »), the
+    sentence what to do (reader 9, C3: the date three times). No « Prochain comité » button: it
+    showed the next meeting of any committee, not always this one (reader 9, C2)."""
     title = member_reminder_title(meeting, days_ahead)
-    text = f"{title}, le {format_datetime_fr(meeting.starts_at, tz)}"
-    day = format_date_fr(meeting.starts_at.astimezone(load_timezone(tz)).date())
     when = format_datetime_fr(meeting.starts_at, tz)
+    text = f"{title}, le {when}"
     if to_lead:
         # A lead gets it whether or not they sit on this committee: titled as the copy it is (reader 7,
         # B13), or « Les membres du comité reçoivent ce rappel » read as a reminder of their own.
         title = f"Copie du rappel envoyé aux membres du {meeting.label.lower()}"
         text = f"{title} : réunion {_in_days(days_ahead)}, le {when}"
-        what = f"Le {meeting.label.lower()} se réunit {_in_days(days_ahead)}, le {when}."
+        what = f"Le {meeting.label.lower()} se réunit {_in_days(days_ahead)}."
     else:
-        what = f"Vous êtes membre de ce comité : votre présence est attendue le {when}."
-        by_when = f"avant le {day}" if days_ahead > 1 else "avant la réunion"
-        what += f" Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} {by_when}."
+        what = (
+            "Vous êtes membre de ce comité : votre présence est attendue. "
+            f"Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} avant la réunion."
+        )
     body = [_title(title), _para(what), meeting_facts(meeting, tz)]
-    return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
+    return text, card(body, _join_actions(meeting))
+
+
+def _next_of_its_kind(meeting: MeetingView) -> dict[str, Any]:
+    """« Prochain comité technique »: the next meeting of the committee a notice is about, not of
+    any committee (reader 9, C2)."""
+    return im_back(f"Prochain {meeting.label.lower()}", f"prochain {KIND_NAMES[meeting.kind]}")
 
 
 def _whom_to_tell(leads: Sequence[str]) -> str:
@@ -170,7 +179,7 @@ def moved_notice(meeting: MeetingView, previous: datetime, tz: str) -> tuple[str
         _para(f"Il n’aura pas lieu le {format_datetime_fr(previous, tz)}. Nouvelle date :"),
         meeting_facts(meeting, tz),
     ]
-    return text, card(body, [*_join_actions(meeting), im_back("Prochain comité", NEXT_MEETING_COMMAND)])
+    return text, card(body, [*_join_actions(meeting), _next_of_its_kind(meeting)])
 
 
 def cancelled_notice(meeting: MeetingView, tz: str) -> tuple[str, dict]:
@@ -179,7 +188,7 @@ def cancelled_notice(meeting: MeetingView, tz: str) -> tuple[str, dict]:
         _title(f"{meeting.label} annulé"),
         _para(f"Le {meeting.label.lower()} prévu le {format_datetime_fr(meeting.starts_at, tz)} est annulé."),
     ]
-    return text, card(body, [im_back("Prochain comité", NEXT_MEETING_COMMAND)])
+    return text, card(body, [_next_of_its_kind(meeting)])
 
 
 def no_recipient_notice(meeting: MeetingView, audience: ReminderAudience, tz: str) -> str:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from domain.cards import card, im_back
 from domain.clock import format_datetime_fr
 from domain.indicators.rules import DueItem, IndicatorView, ValueEntry, ValueView, entry_key
-from domain.indicators.units import Unit
+from domain.indicators.units import Unit, format_value
 from domain.text import agreed, counted, directorate_title, lower_first, plural_of, shown, upper_first
 
 SUBMIT_ACTION = "indicators.submit"
@@ -98,6 +99,15 @@ def update_buttons(directorate_code: str | None) -> list[dict]:
     ]
 
 
+def placeholder(indicator: IndicatorView) -> str:
+    """The example shown in an empty value field, in one form for every unit (reader 9, C17: « ex. 30
+    jours », « ex. 12 », « nombre de comités techniques »): « par exemple 28 jours », « par exemple
+    3 comités techniques » (a count says what it counts: « ex. 12 » read oddly for committees)."""
+    if indicator.unit is Unit.COUNT and indicator.counted_noun:
+        return f"par exemple {format_value(Decimal(3), indicator.unit, indicator.counted_noun)}"
+    return f"par exemple {indicator.unit.example}"
+
+
 def indicator_form_card(
     *,
     card_id: str,
@@ -147,13 +157,11 @@ def indicator_form_card(
         )
     for item in items:
         value_id, comment_id = value_input_id(item), comment_input_id(item)
-        unit = item.indicator.unit
         value_input: dict = {
             "type": "Input.Text",
             "id": value_id,
             "label": f"Valeur ({value_unit_label(item.indicator)})",
-            # « ex. 12 » read oddly for a count of committees: a count says what it counts.
-            "placeholder": item.indicator.unit_name if item.indicator.counted_noun else f"ex. {unit.example}",
+            "placeholder": placeholder(item.indicator),
             "maxLength": 60,
         }
         if typed.get(value_id):

@@ -54,13 +54,13 @@ class LegalLimit:
         return f"{where} de {shown}{self._cited}"
 
     def warning_text(self, code: str, value: Decimal, unit: Unit, counted_noun: str = "") -> str:
-        """« ⚠ IND-11 : 32,5 jours dépasse le maximum légal de 30 jours (code de la commande
-        publique, art. R. 2192-10). »: said after a value is saved anyway, so that a lawful-looking
-        « Enregistré » does not hide a breach."""
-        shown = format_value(value, unit, counted_noun)
+        """« ⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours (code de la
+        commande publique, art. R. 2192-10). »: said after a value is saved anyway, so that a
+        lawful-looking « Enregistré » does not hide a breach. The verb's subject is a singular noun
+        (`value_subject`): « 32,5 jours dépasse » did not agree (reader 9, B5)."""
         limit = format_value(self.value, unit, counted_noun)
         verb = "n’atteint pas le minimum légal" if self.is_floor else "dépasse le maximum légal"
-        return f"⚠ {code}\u00a0: {shown} {verb} de {limit}{self._cited}."
+        return f"⚠ {code}\u00a0: {value_subject(value, unit, counted_noun)} {verb} de {limit}{self._cited}."
 
     def limit_text(self, unit: Unit, counted_noun: str = "") -> str:
         """« minimum légal : 50 % (loi EGalim) », for the indicator's characteristics."""
@@ -70,6 +70,21 @@ class LegalLimit:
     @property
     def _cited(self) -> str:
         return f" ({self.basis})" if self.basis else ""
+
+
+_SUBJECTS = {Unit.DAYS: "un délai de", Unit.PERCENT: "une part de", Unit.EURO: "un montant de"}
+"""The noun a value of these units is, whatever the indicator: a number of days the law bounds is a
+delay, a percentage a share, euros an amount."""
+
+
+def value_subject(value: Decimal, unit: Unit, counted_noun: str = "") -> str:
+    """A value as the singular subject of a verb: « un délai de 32,5 jours », « une part de 45 % »,
+    « un montant de 1 200 € »; for the other units, whose word may be plural (« 3 comités
+    techniques »), « la valeur saisie (3 comités techniques) »."""
+    shown = format_value(value, unit, counted_noun)
+    if unit in _SUBJECTS:
+        return f"{_SUBJECTS[unit]} {shown}"
+    return f"la valeur saisie ({shown})"
 
 
 def legal_limit(value: Decimal | None, basis: str, direction: ImprovementDirection) -> LegalLimit | None:

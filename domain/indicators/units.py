@@ -107,12 +107,14 @@ _UNIT_KINDS = {
     Unit.TONNES: UnitKind.QUANTITY,
 }
 _UNIT_EXAMPLES = {
+    # Neutral examples: « 30 jours » is the legal maximum payment delay, read as a value to aim at
+    # (reader 9, C17).
     Unit.PERCENT: "12,5 %",
     Unit.EURO: "1 200,50 €",
     Unit.COUNT: "12",
     Unit.PEOPLE: "12",
     Unit.HOURS: "1 500 heures",
-    Unit.DAYS: "30 jours",
+    Unit.DAYS: "28 jours",
     Unit.TCO2E: "1 250,5 tCO2e",
     Unit.TONNES: "12,5 tonnes",
 }

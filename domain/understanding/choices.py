@@ -57,8 +57,10 @@ def short_label(label: str, labels: list[str]) -> str:
     start when it differs from theirs at the first word; else not the start they share (« Part des
     marchés notifiés ») but « … » and the words from the first that differs, as many as fit, with the
     words before it that still fit (« … une considération environnementale »); when those do not fit,
-    the end of the label, where such names say what they count (« … une considération sociale, en
-    montant », « … au moins une considération sociale »), unless another label ends the same way."""
+    what it says after its last comma if no other label ends so (« en montant », « en nombre de
+    marchés »: reader 9, C5, « … sociale, en nombre de marchés » was cut mid-phrase), else the end of
+    the label, where such names say what they count (« … au moins une considération sociale »),
+    unless another label ends the same way."""
     if len(label) <= BUTTON_LABEL_CHARS:
         return label
     words = label.split(" ")
@@ -72,10 +74,21 @@ def short_label(label: str, labels: list[str]) -> str:
         while start > 1 and len(" ".join(words[start - 1 :])) <= room:
             start -= 1
         return f"…\u00a0{_cut(words[start:])}"
+    clause = _last_clause(label)
+    if clause and len(clause) <= BUTTON_LABEL_CHARS and not any(
+        fold(" ".join(other)).endswith(fold(clause)) for other in others
+    ):
+        return clause
     tail = _fitting(words[::-1], room)[::-1]
     if not any(_shared_words(tail[::-1], other[::-1]) == len(tail) for other in others):
         return f"…\u00a0{_cut(tail)}"
     return f"…\u00a0{_cut(_fitting(words[shared:], room - 1))}…"
+
+
+def _last_clause(label: str) -> str:
+    """What a name says after its last comma (« en montant », « en nombre de marchés »): how it
+    counts, which tells two names apart that share their start and their middle."""
+    return label.rsplit(", ", 1)[1].strip() if ", " in label else ""
 
 
 def _shared_words(words: list[str], other: list[str]) -> int:

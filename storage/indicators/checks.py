@@ -1,6 +1,6 @@
 """Checking a batch of values before any is recorded (each entry's indicator, period, rights,
-value and comment, with the French error of each refused one, so a card can show them all), and
-the source columns an entry is recorded with."""
+value and comment, with the French error of each refused one, so a card can show them all), the
+source columns an entry is recorded with, and whether a card sent again carries what it saved."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Row
+from sqlalchemy import Row, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError
 from domain.indicators.periods import Period, parse_period
 from domain.indicators.rules import ValueEntry, check_entry_allowed, clean_comment
 from domain.indicators.sources import SourceKind, ValueSource
+from domain.indicators.units import Unit
 from domain.indicators.values import parse_value, validate_value
 from domain.text import lower_first
-from storage.indicators.reads import Snapshot, find, indicator_view
+from storage.indicators.reads import Snapshot, find, indicator_view, submission_key_of
+from storage.indicators.tables import Indicator, IndicatorValue
 
 
 def check_entries(
@@ -47,6 +50,32 @@ def check_entries(
             causes[entry.key] = error
     return checked, errors, causes
 
+
+async def saved_as_sent(
+    session: AsyncSession, submission_key: str, directorate_code: str, entries: Sequence[ValueEntry]
+) -> bool:
+    """Whether the rows a submission saved are exactly `entries`, values and comments alike."""
+    wanted = {submission_key_of(submission_key, directorate_code, entry): entry for entry in entries}
+    prefix = submission_key_of(submission_key, directorate_code, ValueEntry("", "", ""))[: -len("|")]
+    rows = (
+        await session.execute(
+            select(IndicatorValue.submission_key, IndicatorValue.value, IndicatorValue.comment, Indicator.unit)
+            .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+            .where(IndicatorValue.submission_key.startswith(prefix, autoescape=True))
+        )
+    ).all()
+    saved = {key: (value, comment or "", unit) for key, value, comment, unit in rows}
+    if not wanted or set(saved) != set(wanted):
+        return False
+    for key, entry in wanted.items():
+        value, comment, unit = saved[key]
+        try:
+            typed = parse_value(entry.value, Unit(unit)) if isinstance(entry.value, str) else Decimal(entry.value)
+            if typed != value or clean_comment(entry.comment) != comment:
+                return False
+        except (DomainError, ValueError):
+            return False
+    return True
 
 
 def source_columns(source: ValueSource | None) -> dict:

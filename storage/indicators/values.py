@@ -41,7 +41,7 @@ from domain.indicators.units import Unit
 from domain.indicators.values import validate_value
 from storage.db import Database
 from storage.indicators import statements
-from storage.indicators.checks import check_entries, read_back, source_columns
+from storage.indicators.checks import check_entries, read_back, saved_as_sent, source_columns
 from storage.indicators.reads import (
     CatalogueChanged,
     DirectorateCatalogues,
@@ -402,6 +402,12 @@ class IndicatorValues:
         directorate_code = directorate_code.strip().upper()
         keys = [submission_key_of(submission_key, directorate_code, ValueEntry(code, period, "")) for code, period in pairs]
         return bool(keys) and await self._submitted(keys)
+
+    async def submission_unchanged(self, submission_key: str, directorate_code: str, entries: Sequence[ValueEntry]) -> bool:
+        """Whether a submission saved exactly these entries, values and comments (the same card sent
+        again: « Vos valeurs sont déjà enregistrées. »), rather than a card changed since its save."""
+        async with self._db.session() as session:
+            return await saved_as_sent(session, submission_key, directorate_code.strip().upper(), entries)
 
     async def _submitted(self, keys: list[str]) -> bool:
         """Whether a submission was already saved (its unique key refused the new rows)."""

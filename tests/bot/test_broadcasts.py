@@ -69,7 +69,7 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
         "- Un envoi en échec. L’envoi à Lucie Roux a échoué (503: Service Unavailable).",
         "- Trois personnes injoignables. Hélène Dubois et Inès Petit n’ont pas encore installé l’assistant dans Teams : "
         "il ne peut pas leur écrire. Transmettez-leur l’information par un autre moyen (courriel, téléphone) : "
-        "l’assistant ne renvoie pas ses messages. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams. "
+        "même après l’installation, l’assistant ne leur enverra pas ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams. "
         "Paul Durand a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
@@ -135,7 +135,7 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore installé l’assistant dans Teams." in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
-    assert sent.startswith("Envoi en cours à 2\u00a0destinataires (membres du comité de pilotage).")
+    assert sent.startswith("Message en cours d’envoi à 2\u00a0destinataires (membres du comité de pilotage).")
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
@@ -173,7 +173,7 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
     assert "à nouveau" not in preview, "Reader 7, A7: nothing was sent yet"
     assert "Rien n’a été envoyé" not in preview and "Sera envoyé par" not in preview
     assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
-    assert "Envoi en cours" not in after, "the dialog ended: « oui » starts nothing"
+    assert "en cours d’envoi" not in after, "the dialog ended: « oui » starts nothing"
     assert await runtime.outbox.counts() == {}
     assert await runtime.broadcasts.repository.history() == []
 

@@ -44,10 +44,10 @@ def test_the_outbox_counts_read_per_kind_of_message_with_their_agreements():
     text = outbox_counts_text(counts, {"reminder": 5, "broadcast": 3, "digest": 1}).replace("\u00a0", " ")
     assert text.splitlines() == [
         "Envois de l’assistant, par type de message :",
-        "  3 rappels remis, 9 non remis à 5 personnes injoignables, 1 en échec",
-        "  1 diffusion remise, 3 non remises à 3 personnes injoignables",
-        "  2 synthèses remises, 1 non remise à 1 personne injoignable",
-        "  4 messages à la personne responsable du SPASER remis",
+        "  Rappels aux membres : 3 remis ; 9 non remis (5 personnes injoignables) ; 1 en échec",
+        "  Diffusions : 1 remise ; 3 non remises (3 personnes injoignables)",
+        "  Synthèses : 2 remises ; 1 non remise (1 personne injoignable)",
+        "  Messages à la personne responsable du SPASER : 4 remis",
     ]
     assert "Messages :" not in text
     assert outbox_counts_text({}) == "Envois de l’assistant, par type de message\u00a0: aucun pour l’instant."
@@ -58,5 +58,26 @@ def test_messages_to_several_leads_are_said_to_go_to_them_all():
     counts = {"lead_notice": {"sent": 3, "unreachable": 2}}
     two = outbox_counts_text(counts, {"lead_notice": 1}, lead_count=2).replace("\u00a0", " ")
     one = outbox_counts_text(counts, {"lead_notice": 1}, lead_count=1).replace("\u00a0", " ")
-    assert two.splitlines()[1] == "  3 messages aux personnes responsables du SPASER remis, 2 non remis à 1 personne injoignable"
-    assert one.splitlines()[1] == "  3 messages à la personne responsable du SPASER remis, 2 non remis à 1 personne injoignable"
+    assert two.splitlines()[1] == "  Messages aux personnes responsables du SPASER : 3 remis ; 2 non remis (1 personne injoignable)"
+    assert one.splitlines()[1] == "  Messages à la personne responsable du SPASER : 3 remis ; 2 non remis (1 personne injoignable)"
+
+
+def test_every_kind_of_message_reads_in_the_same_form_with_its_agreements():
+    """Reader 9, B11: « 3 messages aux personnes responsables du SPASER remis » put the participle far
+    from its noun, and « 11 non remis à 10 personnes injoignables » read as if they had been sent
+    to them: one form for every kind, « Label : 2 remis ; 1 non remis (1 personne injoignable) »."""
+    counts = {
+        "reminder:lead_copy": {"sent": 2},
+        "outlook_event": {"sent": 1, "failed": 1},
+        "installation": {"sent": 2, "unreachable": 1},
+        "reminder:data_collection": {"sent": 1, "cancelled": 2},
+        "mystery": {"pending": 2},
+    }
+    text = outbox_counts_text(counts, {"installation": 1}, lead_count=2).replace("\u00a0", " ")
+    assert text.splitlines()[1:] == [
+        "  Copies des rappels aux personnes responsables du SPASER : 2 remises",
+        "  Relances des directions pour leurs indicateurs : 1 remise ; 2 retirées",
+        "  Installations de l’assistant dans Teams : 2 faites ; 1 impossible (1 personne injoignable)",
+        "  Mises à jour d’invitations Outlook : 1 faite ; 1 en échec",
+        "  Messages « mystery » : 2 à envoyer",
+    ]

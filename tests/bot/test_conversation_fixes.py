@@ -49,7 +49,9 @@ async def test_a_wrong_value_gets_one_message_and_the_comment_question_names_the
 async def test_a_contributor_refused_another_directorate_is_told_her_own_comes_instead(nadia):
     replies = await nadia.say("mettre à jour les indicateurs de DPB")
 
-    assert len(replies) == 2, "the refusal opens the list of her own directorate's indicators"
+    # The refusal opens the list, which opens the first question (reader 9, C6).
+    assert len(replies) == 1, "the refusal opens the list of her own directorate's indicators"
+    assert "\n(1/10) **IND-01** — " in replies[0].text
     assert replies[0].text.startswith(
         "Vous ne pouvez saisir que les indicateurs de votre direction (DCP) : voici les siens.\nLa direction **DCP** a 10 indicateur"
     )
@@ -60,10 +62,14 @@ async def test_a_form_sent_again_suggests_correcting_its_own_indicator(runtime, 
     filled = submit_data(card, **{"valeur|IND-04|2025": "120 000"})
     assert "Enregistré pour la direction DCP" in texts(await nadia.submit(filled))
 
-    again = texts(await nadia.submit(filled))
+    same = texts(await nadia.submit(submit_data(card, **{"valeur|IND-04|2025": "120000"})))
+    changed = texts(await nadia.submit(submit_data(card, **{"valeur|IND-04|2025": "130 000"})))
 
-    assert "Ce formulaire a déjà été enregistré" in again
-    assert "« corriger IND-04 »" in again and "IND-01" not in again
+    # Reader 9, C7: « Ce formulaire a déjà été enregistré : le renvoyer ne change rien. » after a second
+    # click read as an error; the same values sent again are simply there.
+    assert same == "Vos valeurs sont déjà enregistrées."
+    assert "Ce formulaire est déjà enregistré" in changed
+    assert "«\u00a0corriger IND-04\u00a0»" in changed and "IND-01" not in changed
 
 
 def _catalogue_of(count: int) -> bytes:

@@ -57,7 +57,7 @@ async def test_a_role_given_applies_at_the_first_message_of_someone_who_never_wr
 
     reply = texts(await talk().say("affecter Marie.Curie@Ville.fr contributrice DRH"))
 
-    assert "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages." in reply
+    assert "Cette personne ne recevra rien tant qu’elle n’aura pas installé l’assistant dans Teams." in reply
     assert "bot" not in reply
 
 

@@ -67,9 +67,10 @@ def test_the_playground_s_test_message_names_no_committee_that_does_not_exist():
     [scenario] = re.findall(r"scenario\('a proactive message.*?\n\}\);", spec, re.DOTALL)
     [text] = re.findall(r"const text = [`'](.*)[`'];", scenario)
 
-    assert text.startswith("Message d’essai")
+    # Reader 9, B14: « Message d’essai » arrived in the middle of a task and read as a leftover test.
+    assert text.startswith("L’assistant peut vous écrire de lui-même") and "essai" not in text
     # Reader 7, B32: to the reader, about what they will get, not about « ses messages » in the third person.
-    assert "vous recevrez bien les rappels" in text and "qu’il envoie" not in text and "Vous n’avez rien à faire." in text
+    assert "vous recevrez les rappels" in text and "qu’il envoie" not in text and "Vous n’avez rien à faire." in text
     assert not re.search(r"comité|COPIL|lundi|mardi|mercredi|jeudi|vendredi|\$\{", text), text
 
 
@@ -84,7 +85,7 @@ def test_two_buttons_show_where_their_long_titles_differ():
     assert titles == [
         f"IND-02 — …{NBSP}au moins une considération sociale",
         f"IND-01 — …{NBSP}une considération environnementale",
-        f"IND-24 — …{NBSP}une considération sociale, en montant",
+        "IND-24 — en montant",  # reader 9, C5: what it says after its comma, no other name ends so
     ]
     assert all(len(title) <= len("IND-01 — ") + 40 for title in titles)
 
@@ -100,7 +101,7 @@ def test_two_buttons_that_differ_early_show_what_each_counts_not_their_shared_st
     titles = [action["title"] for action in choice_card([(amount, "a"), (social, "b")])["actions"]]
     alike_titles = [action["title"] for action in choice_card([(shared_end, "a"), (alike, "b")])["actions"]]
 
-    assert titles == [f"IND-24 — …{NBSP}une considération sociale, en montant", f"IND-02 — …{NBSP}au moins une considération sociale"]
+    assert titles == ["IND-24 — en montant", f"IND-02 — …{NBSP}au moins une considération sociale"]
     assert alike_titles[0] != alike_titles[1] and not any("Part des" in title for title in alike_titles), alike_titles
 
 
@@ -158,7 +159,7 @@ def test_a_member_is_asked_courteously_to_attend():
     _, card = member_reminder(_meeting(CommitteeKind.COPIL), 7, "Europe/Paris")
     said = plain(" ".join(block["text"] for block in card["body"] if block.get("type") == "TextBlock"))
 
-    assert "Vous êtes membre de ce comité : votre présence est attendue le vendredi 12 mars 2027 à 14 h 00." in said
+    assert "Vous êtes membre de ce comité : votre présence est attendue." in said
     assert "soyez" not in said
 
 

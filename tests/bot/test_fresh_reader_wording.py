@@ -5,6 +5,7 @@ the finding's number in each test's docstring."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -146,6 +147,9 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
     done = plain(texts(await lead.say("oui")))
 
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
+    # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
+    assert "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel." in done
+    assert done.endswith("Il est trop tard pour relancer les directions sur leurs indicateurs."), done
 
 
 async def test_a_reminder_that_leaves_within_the_hour_says_in_how_many_minutes(runtime, talk):
@@ -179,9 +183,11 @@ async def test_the_form_says_the_comment_saved_and_how_to_correct(nadia):
     data = submit_data(card, **{"valeur|IND-01|2026-T3": "45 %", "commentaire|IND-01|2026-T3": "Source : l'OECP"})
     saved = plain(texts(await nadia.submit(data)))
     again = plain(texts(await nadia.submit(data)))
+    changed = plain(texts(await nadia.submit({**data, "valeur|IND-01|2026-T3": "46 %"})))
 
     assert "- IND-01 (3ᵉ trimestre 2026) : 45 %, commentaire « Source : l’OECP »" in saved
-    assert again.endswith(
+    assert again == "Vos valeurs sont déjà enregistrées."  # reader 9, C7: the same card, comment included
+    assert changed.endswith(
         "Pour changer une valeur, tapez « corriger » suivi du code de l’indicateur, par exemple « corriger IND-01 »."
     )
 
@@ -237,13 +243,15 @@ async def test_the_public_page_takes_the_organisation_s_name_without_its_article
 
 
 def test_the_european_thresholds_answer_says_what_the_50_million_are():
-    """C10: « Pour le seuil de 50 M€ HT du SPASER, demandez-moi… »."""
+    """C10: « Pour le seuil de 50 M€ HT du SPASER, demandez-moi… »; reader 9, B10: « Pour savoir à
+    partir de quel montant d’achats (50 millions…) » gave the answer, then told to ask for it."""
     [entry] = [e for e in load_entries(DEFAULT_ENTRIES_PATH) if e.id == "hors-sujet-seuils-europeens"]
 
     assert plain(entry.answer).endswith(
-        "Pour savoir à partir de quel montant d’achats (50 millions d’euros HT par an) le SPASER est obligatoire, "
-        "demandez-moi « qui doit adopter un SPASER ? »."
+        "Le SPASER, lui, est obligatoire à partir de 50 millions d’euros HT d’achats par an : "
+        "demandez-moi « qui doit adopter un SPASER ? » pour en savoir plus."
     )
+    assert "Pour savoir" not in entry.answer
 
 
 def test_the_answers_write_millions_of_euros_out_in_words():
@@ -271,7 +279,11 @@ async def test_a_count_says_what_it_counts_in_the_form_placeholder(runtime, talk
     form = json.dumps(card_of(await talk(contributor.aad_object_id, contributor.name).say("formulaire des indicateurs")),
                       ensure_ascii=False)
 
-    assert '"placeholder": "nombre de comités techniques"' in form
+    # Reader 9, C17: one form for every field, « par exemple … », and no legal limit given as the example.
+    placeholders = re.findall(r'"placeholder": "([^"]*)"', form)
+    assert "par exemple 3\u00a0comités techniques" in placeholders, placeholders
+    assert "par exemple 28\u00a0jours" in placeholders and "par exemple 30\u00a0jours" not in placeholders
+    assert all(text.startswith("par exemple ") for text in placeholders if "explication" not in text), placeholders
 
 
 async def test_the_broadcast_preview_does_not_announce_the_report(runtime, talk):
@@ -285,4 +297,4 @@ async def test_the_broadcast_preview_does_not_announce_the_report(runtime, talk)
     sent = plain(texts(await lead.say("oui")))
 
     assert "Ne le recevront pas" in preview and "bilan d’envoi" not in preview
-    assert "Je vous enverrai le compte rendu" in sent
+    assert "Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir." in sent and "bilan" not in sent

@@ -48,8 +48,9 @@ async def test_a_subject_shared_by_two_indicators_is_asked_back_by_code_and_name
     assert "Synthèse SPASER" not in shown
     assert sorted(buttons(card_of(asked)).values()) == ["valeur de IND-02", "valeur de IND-24"]
     assert sorted(buttons(card_of(asked))) == [  # reader 6, B11: what tells them apart, not « Part des marchés… »
-        # Reader 7, B27: « …, en nombre de marchés » against « …, en montant ».
-        "IND-02 — …\u00a0sociale, en nombre de marchés", "IND-24 — …\u00a0une considération sociale, en montant"
+        # Reader 7, B27: « …, en nombre de marchés » against « …, en montant »; reader 9, C5: the whole
+        # of it, not cut mid-phrase (« … sociale, en nombre de marchés »).
+        "IND-02 — en nombre de marchés", "IND-24 — en montant"
     ]
     assert answer.startswith("**IND-24** — Part des marchés notifiés avec une considération sociale, en montant")
     assert "Dernière valeur :" in answer.replace("\u00a0", " ") and "Dernières" not in answer  # reader 7, A6: one value

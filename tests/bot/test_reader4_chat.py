@@ -58,7 +58,9 @@ async def test_a_broadcast_to_one_person_names_her(runtime, talk, sqlite_databas
     sent = plain(texts(await lead.say("oui")))
 
     assert "Voulez-vous envoyer ce message à Nadia Benali ?" in preview, preview
-    assert sent.startswith("Envoi en cours à Nadia Benali (direction DCP)."), sent
+    assert sent == (  # reader 9, C11: « envoi » once, and what the report will say in plain words
+        "Message en cours d’envoi à Nadia Benali (direction DCP). Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir."
+    ), sent
 
 
 async def test_no_meeting_ahead_is_said_one_way(runtime, talk):

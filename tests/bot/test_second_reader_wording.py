@@ -45,24 +45,24 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     # Reader 6, B11: one form for every role.
     assert "a désormais le rôle de contributeur·rice pour la direction DCP." in contributor
     # Reader 7, B33: what is true until then, rather than « son rôle s’appliquera ».
-    assert "Tant que cette personne n’aura pas installé l’assistant dans Teams, elle n’en recevra ni rappels ni messages." in contributor
+    assert "Cette personne ne recevra rien tant qu’elle n’aura pas installé l’assistant dans Teams." in contributor
     assert "Son rôle s’appliquera" not in contributor
-    # Reader 7, C52: where the name goes, without a placeholder that reads like a name.
+    # Reader 8, B25: a whole command to copy; reader 9, A10: with « Prénom Nom », never a real name
+    # (« Camille Martin » was the organisation's own lead: whoever copied it made a namesake).
     assert (
-        "Pour que son nom s’affiche à la place de « meganb » avant son premier message, ajoutez-le à la commande : "
-        "par exemple, si cette personne s’appelle Camille Martin, tapez « affecter meganb@example.com contributrice DCP nom Camille Martin »."
-    ) in contributor  # reader 8, B25: a whole command, not « … nom » puis, sur la même ligne, …
+        "Pour afficher son nom à la place de « meganb » dès maintenant, tapez "
+        "« affecter meganb@example.com contributrice DCP nom Prénom Nom », avec son prénom et son nom."
+    ) in contributor
     # Reader 7, A4: « de » elided before a vowel, guillemets or not.
     adele = plain(texts(await lead.say("affecter adelev@example.com élue")))
-    assert "à la place d’« adelev » avant" in adele and "de « adelev »" not in adele
+    assert "à la place d’« adelev » dès" in adele and "de « adelev »" not in adele
     assert "contributeur·rice DCP nom" not in contributor and "de direction (DCP)" not in contributor
-    assert "« affecter helene@example.com élue nom Camille Martin »" in official and "élu·e nom" not in official
+    assert "« affecter helene@example.com élue nom Prénom Nom »" in official and "élu·e nom" not in official
+    assert "Camille Martin" not in contributor + official + adele
     # Once a name is known, it shows: no advice to give one.
     renamed = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP nom Megan Bowen")))
     again = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP")))
-    assert "**Megan Bowen** (meganb@example.com)" in renamed + again and "ajoutez-le à la commande" not in renamed + again
-    # Issue #17, point 7: no placeholder that reads like a name.
-    assert "Prénom Nom" not in contributor + official
+    assert "**Megan Bowen** (meganb@example.com)" in renamed + again and "Pour afficher son nom" not in renamed + again
 
 
 async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk):

@@ -65,11 +65,13 @@ async def test_the_update_dialog_through_the_endpoint_keeps_its_lines_apart(clie
     )
     activity.service_url = connector.url
     response = await client.post("/api/messages", json=activity.serialize())
-    intro, question = [reply["text"] for reply in (await response.json())["activities"]]
+    [intro] = [reply["text"] for reply in (await response.json())["activities"]]
     assert "\n- **IND-01**" in intro, "the list stays a list"
     assert "2026\n\nJe vais vous les demander un par un" in intro, "the closing sentence is not glued to the last bullet"
-    assert question.startswith("(1/")
-    assert "\n\nQuelle valeur pour la direction DCP ?" in question
+    # Reader 9, C6: the first question follows the list in its message, its code in bold like the next
+    # ones' (alone, its first line was shown without bold).
+    assert "(ce qui est confirmé reste enregistré).\n\n(1/10) **IND-01** — " in intro
+    assert "\n\nQuelle valeur pour la direction DCP\u00a0?" in intro
 
 
 def test_the_served_app_typesets_each_reply_once():

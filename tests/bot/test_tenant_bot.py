@@ -69,7 +69,7 @@ async def test_without_graph_the_lead_gives_the_name(runtime, talk):
     lead = talk("lead-aad", "Camille Martin")
     hint = texts(await lead.say("affecter marc.lefevre@ville.fr élu"))
     named = texts(await lead.say("affecter marc.lefevre@ville.fr élu nom Marc Lefèvre"))
-    assert "tapez «\u00a0affecter marc.lefevre@ville.fr élu nom Camille Martin\u00a0»" in hint
+    assert "tapez «\u00a0affecter marc.lefevre@ville.fr élu nom Prénom Nom\u00a0»" in hint
     assert "**Marc Lefèvre** (marc.lefevre@ville.fr)" in named
     assert (await runtime.people.get_by_email("marc.lefevre@ville.fr")).name == "Marc Lefèvre"
 

@@ -327,7 +327,7 @@ async def test_the_form_saves_every_value_at_once_and_a_second_submit_saves_noth
     assert "Enregistré pour la direction DCP (2 valeurs)" in saved and "- IND-05 (année 2025) : 38\u00a0%" in saved
     assert "Reste à renseigner : IND-02 (3\u1d49\u00a0trimestre 2026)" in saved
     again = texts(await nadia.submit(data))
-    assert "déjà été enregistré" in again
+    assert again == "Vos valeurs sont déjà enregistrées.", again  # reader 9, C7: the same card, comment included
     assert [(row[0], row[2], row[3]) for row in await value_rows(seeded)] == [
         ("IND-01", Decimal("45.5"), None),
         ("IND-05", Decimal("38"), "OECP"),
@@ -492,5 +492,5 @@ async def test_a_value_saved_in_the_chat_outside_its_legal_limit_is_warned_about
     await nadia.say("corriger IND-01")
     for answer in ("42,5", "aucun", "oui"):
         reply = texts(await nadia.say(answer))
-    assert "Enregistré\u00a0: 42,5\u00a0% pour IND-01.\n⚠ IND-01\u00a0: 42,5\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi EGalim)." in reply, reply
+    assert "Enregistré\u00a0: 42,5\u00a0% pour IND-01.\n⚠ IND-01\u00a0: une part de 42,5\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi EGalim)." in reply, reply
     assert [row[2] for row in await value_rows(seeded)] == [Decimal("42.5")]

@@ -71,8 +71,8 @@ def test_several_people_read_in_the_plural():
 
     assert said.replace("\u00a0", " ") == (
         "Hélène Dubois et Marc Lefèvre n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses "
-        "messages. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams."
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne leur enverra pas "
+        "ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams."
     )
     assert "parviendront" not in said, "Reader 7, B12: no promise that this message will still reach them"
 

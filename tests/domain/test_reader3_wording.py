@@ -42,8 +42,10 @@ def test_a_reminder_says_what_to_do_and_by_when():
     _, members = member_reminder(_meeting(), 7, "Europe/Paris")
     text, collection = data_collection_reminder(_meeting(CommitteeKind.COPIL), 10, "Europe/Paris", "DCP")
 
-    assert "votre présence est attendue le vendredi 12" in _texts(members)[1]
-    assert "prévenez la personne responsable du SPASER avant le vendredi 12" in _texts(members)[1]
+    # Reader 9, C3: the day is in the card's facts; the sentence says what to do, by the meeting.
+    assert "votre présence est attendue. Si vous ne pouvez pas venir" in _texts(members)[1]
+    assert "prévenez la personne responsable du SPASER avant la réunion" in _texts(members)[1]
+    assert "vendredi 12" not in _texts(members)[1]
     assert text.startswith("Indicateurs SPASER à mettre à jour avant le vendredi 12")
     assert _texts(collection)[0].startswith("Indicateurs SPASER à mettre à jour avant le vendredi 12")
     assert "Mettez à jour les indicateurs de la direction DCP avant cette date" in _texts(collection)[1]

@@ -155,10 +155,17 @@ def test_the_overview_line_counts_the_indicators_outside_the_law_so_that_its_par
 
 
 def test_the_warning_after_a_save_names_the_code_the_value_and_the_limit():
-    """Reader 8, B26: the words said after a value over the legal limit is saved anyway."""
+    """Reader 8, B26: the words said after a value over the legal limit is saved anyway; reader 9,
+    B5: « 32,5 jours dépasse » did not agree, the subject is a singular noun whatever the unit."""
     assert PAYMENT.warning_text("IND-11", Decimal("32.5"), Unit.DAYS) == (
-        "⚠ IND-11\u00a0: 32,5\u00a0jours dépasse le maximum légal de 30\u00a0jours (code de la commande publique, art. R. 2192-10)."
+        "⚠ IND-11\u00a0: un délai de 32,5\u00a0jours dépasse le maximum légal de 30\u00a0jours "
+        "(code de la commande publique, art. R. 2192-10)."
     )
+    floor = LegalLimit(Decimal(4), "", ImprovementDirection.UP)
+    assert plain(floor.warning_text("IND-14", Decimal(3), Unit.COUNT, "comités techniques")) == (
+        "⚠ IND-14 : la valeur saisie (3 comités techniques) n’atteint pas le minimum légal de 4 comités techniques."
+    )
+    assert plain(floor.warning_text("IND-12", Decimal("2.5"), Unit.TONNES)).startswith("⚠ IND-12 : la valeur saisie (2,5 tonnes) n’atteint")
 
 
 def test_the_late_answer_names_an_indicator_outside_its_legal_limit_first():

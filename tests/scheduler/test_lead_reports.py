@@ -40,7 +40,7 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(databas
         # Reader 7, B11, B12 and B14: what is true (no Teams install, whatever else she used), no promise
         # that this message will still reach her, and one reason is a paragraph, not a lone bullet.
         "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour que les "
+        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui enverra pas ce message. Pour que les "
         "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
     ]
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
@@ -63,8 +63,8 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
     )
     assert notice.text.replace("\u00a0", " ").endswith(
         "Lucie Roux et Paul Durand n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses "
-        "messages. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.\n" + REPEATED_CHANGES.replace("\u00a0", " ")
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne leur enverra pas "
+        "ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.\n" + REPEATED_CHANGES.replace("\u00a0", " ")
     )
 
 
@@ -128,7 +128,7 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
         "pour préparer ce comité.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu la synthèse.",
         "- Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : l’assistant ne renvoie pas ses messages. Pour que les "
+        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui enverra pas ce message. Pour que les "
         "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
@@ -226,3 +226,29 @@ def test_who_missed_only_the_reminder_is_told_the_digest_goes_to_the_officials_o
     [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "2", digest)], [(9, "Alex Wilber")])
     assert "Camille Martin n’a pas reçu le rappel." in notice.text
     assert "Camille Martin a déjà reçu ou consulté la synthèse" in notice.text.replace("\u00a0", " ")
+
+
+def test_people_missing_an_event_for_one_reason_are_named_once():
+    """Reader 9, B8: « Hélène Dubois et Marc Lefèvre n’ont reçu ni le rappel ni la synthèse. Camille
+    Martin n’a pas reçu le rappel… » then « Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas
+    encore installé… »: with one reason, the people are not named again. Reader 9, B9: « l’assistant
+    ne renvoie pas ses messages » read as « does not send them back »."""
+    def row(number: int, source: str, name: str, topic: Topic) -> Delivery:
+        facts = About(topic, 1, "Comité de pilotage", COPIL_AT).to_json()
+        return Delivery(id=number, key=f"k{number}", source_kind=source, source_id=source, text="Bientôt",
+                        recipient_label=name, last_error=NO_REFERENCE, state="unreachable", about_json=facts)
+
+    reminder = [row(1, "reminder", name, Topic.REMINDER) for name in ("Hélène Dubois", "Marc Lefèvre", "Camille Martin")]
+    digest = [row(4, "digest", "Hélène Dubois", Topic.DIGEST), row(5, "digest", "Marc Lefèvre", Topic.DIGEST)]
+    [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "2", digest)], [(9, "Alex Wilber")])
+
+    lines = notice.text.replace("\u00a0", " ").splitlines()
+    assert lines[1:] == [
+        "Hélène Dubois et Marc Lefèvre n’ont reçu ni le rappel ni la synthèse. "
+        "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es).",
+        "Ces trois personnes n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : même après l’installation, "
+        "l’assistant ne leur enverra pas ce message. Pour que les prochains messages leur parviennent, "
+        "faites-leur installer l’assistant dans Teams.",
+    ]
+    assert all(notice.text.count(name) == 1 for name in ("Hélène Dubois", "Marc Lefèvre", "Camille Martin"))

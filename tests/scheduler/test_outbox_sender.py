@@ -357,8 +357,8 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
     )
     assert reasons == [
         "- Hélène Dubois et Paul Durand n’ont pas encore installé l’assistant dans Teams\u00a0: il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone)\u00a0: l’assistant ne renvoie pas ses "
-        "messages. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.",
+        "Transmettez-leur l’information par un autre moyen (courriel, téléphone)\u00a0: même après l’installation, l’assistant ne leur enverra pas "
+        "ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
@@ -383,7 +383,41 @@ async def test_the_reminders_listing_counts_messages_not_delivered_apart_from_th
     counts, people = await feature.outbox.counts_by_kind(), await feature.outbox.unreachable_people_by_kind()
     assert counts["broadcast"] == {"unreachable": 2} and people == {"broadcast": 1, "reminder": 2}
     assert outbox_counts_text(counts, people).replace("\u00a0", " ").splitlines()[1:] == [
-        "  2 rappels non remis à 2 personnes injoignables",
-        "  2 diffusions non remises à 1 personne injoignable",
-        "  1 message à la personne responsable du SPASER remis",
+        "  Rappels aux membres : 2 non remis (2 personnes injoignables)",
+        "  Diffusions : 2 non remises (1 personne injoignable)",
+        "  Messages à la personne responsable du SPASER : 1 remis",
     ]
+
+
+async def test_the_reminders_listing_counts_the_lead_s_copies_apart_from_the_members_reminders(
+    sqlite_database, clock, connector
+):
+    """Reader 9, A9: « 4 rappels remis » when 2 members had their reminder and the 2 others were the
+    copies the lead gets; the directorates' reminders about their indicators are told apart too."""
+    from domain.outbox_counts import outbox_counts_text
+
+    feature = build_feature(sqlite_database, clock)
+    lead = await add_person(sqlite_database, "alex@ville.fr", Role.LEAD, connector.url, name="Alex Wilber")
+    adele = await add_person(sqlite_database, "adele@ville.fr", Role.OFFICIAL, connector.url, name="Adele Vance")
+    helene = await add_person(sqlite_database, "helene@ville.fr", Role.OFFICIAL, None, name="Hélène Dubois")
+    nadia = await add_person(sqlite_database, "nadia@ville.fr", Role.CONTRIBUTOR, None, "DCP", name="Nadia Benali")
+
+    def reminder(audience: str, who, text: str) -> OutboxMessage:
+        return message(who.id, text, key=f"meeting-1:{audience}:J-1:person-{who.id}", source_kind=SourceKind.REMINDER,
+                       source_id="1", recipient_label=who.name)
+
+    await feature.outbox.enqueue(
+        [reminder("members", who, "Rappel : COPIL") for who in (adele, helene)]
+        + [reminder("members", lead, "Copie du rappel envoyé aux membres du comité de pilotage")]
+        + [reminder("data_collection", nadia, "Indicateurs SPASER à mettre à jour")],
+        clock.now(),
+    )
+    await feature.jobs.sender.drain()
+
+    counts, people = await feature.outbox.counts_by_kind(), await feature.outbox.unreachable_people_by_kind()
+    lines = outbox_counts_text(counts, people).replace("\u00a0", " ").splitlines()[1:]
+    assert lines[:3] == [
+        "  Rappels aux membres : 1 remis ; 1 non remis (1 personne injoignable)",
+        "  Copies des rappels à la personne responsable du SPASER : 1 remise",
+        "  Relances des directions pour leurs indicateurs : 1 non remise (1 personne injoignable)",
+    ], lines

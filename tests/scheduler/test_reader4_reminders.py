@@ -44,10 +44,15 @@ async def test_the_day_before_a_member_is_told_whom_to_tell_by_name_and_a_lead_i
         in official
     ), official
     assert "avant le mardi" not in official
-    assert "votre présence est attendue le mardi 16 mars 2027" in official
+    # Reader 9, C3: the date once, in the card's facts, not in the title, the sentence and the facts.
+    assert "Vous êtes membre de ce comité : votre présence est attendue. Si vous ne pouvez pas venir" in official
+    assert official.count("mardi 16 mars 2027") == 1, official
     # Reader 5, A1: a lead who does not sit on the committee read « Vous êtes membre de ce comité ».
     # Reader 7, B13: the lead's is titled as the copy it is.
     assert lead.startswith(
-        "Copie du rappel envoyé aux membres du comité de pilotage Le comité de pilotage se réunit demain, le mardi 16 mars 2027"
+        "Copie du rappel envoyé aux membres du comité de pilotage Le comité de pilotage se réunit demain. Date : mardi 16 mars 2027"
     ), lead
+    assert lead.count("mardi 16 mars 2027") == 1, lead
+    # Reader 9, C2: « Prochain comité » could show another committee than the one reminded.
+    assert "Prochain comité" not in official + lead
     assert "Vous êtes membre" not in lead and "prévenez" not in lead, lead
