@@ -17,6 +17,8 @@ GREETING_REPLIES = (
 )
 NOTHING_TO_CANCEL = "Il n’y a rien en cours à annuler. Tapez « aide » pour voir ce que je sais faire."
 THANKS_REPLIES = ("Avec plaisir !", "Je vous en prie, à bientôt !")
+HOW_ARE_YOU = r"((et )?(comment )?(ca|sa) va( bien)?( toi| vous)?|comment (vas|allez)[- ](tu|vous)|(tu vas|vous allez) bien)"
+"""« salut, ça va ? », « comment allez-vous ? »: small talk, not a question to look up."""
 
 
 def build_commands(router: Router, rng: random.Random | None = None) -> list[Command]:
@@ -55,7 +57,13 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
     return [
         Command(
             "help",
-            (r"^(aide|help|\?|menu|commandes?|que (sais|peux)[- ]tu faire|que sais[- ]tu faire)$", r"^(de l')?aide\b"),
+            (
+                r"^(aide|help|\?|menu|commandes?|que (sais|peux)[- ]tu faire( pour (moi|nous))?)$",
+                r"^(de l')?aide\b",
+                # « qu'est-ce que tu sais faire ? », « comment ça marche, ce truc ? »: the assistant itself
+                r"^qu'est[- ]ce qu(e |')(tu (sais|peux)|vous (savez|pouvez)|je peux|on peut) faire( avec (toi|vous)| pour (moi|nous))?$",
+                r"^comment (ca|sa) (marche|fonctionne),? ?(ce truc|ce bot|cet assistant|l'assistant|le bot|ici|avec (toi|vous))?$",
+            ),
             show_help,
             intent="help",
             help_line="« aide » : ce sommaire ; « aide comités », « aide indicateurs » : une section en entier",
@@ -66,7 +74,11 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
         ),
         Command(
             "greeting",
-            (r"^(bonjour|bonsoir|salut|hello|coucou|hey|bjr)( (a tous|l'assistant|spaser|!))?$",),
+            (
+                r"^(bonjour|bonsoir|salut|hello|coucou|hey|bjr)( (a tous|l'assistant|spaser|!))?"
+                rf"([ ,!]+{HOW_ARE_YOU})?$",
+                rf"^{HOW_ARE_YOU}$",
+            ),
             greet,
             in_groups=GroupReply.HERE,
         ),

@@ -81,6 +81,14 @@ def axis_detail(axis: Axis, active: list[IndicatorView]) -> str:
     return "\n".join([f"**Axe {axis.value}** ({len(of_axis)})", *(catalogue_line(i) for i in of_axis)])
 
 
+def directorate_detail(code: str, active: list[IndicatorView]) -> str:
+    """The active indicators a directorate reports (« catalogue direction DSI »)."""
+    of_directorate = [i for i in active if code in i.directorates]
+    if not of_directorate:
+        return f"Aucun indicateur actif pour la direction {code}."
+    return "\n".join([f"**Direction {code}** ({len(of_directorate)})", *(catalogue_line(i) for i in of_directorate)])
+
+
 def build_commands(catalogue: IndicatorCatalogue) -> list[Command]:
     async def say(call: CommandCall, text: str) -> None:
         await call.turn_context.send_activity(text)
@@ -94,7 +102,11 @@ def build_commands(catalogue: IndicatorCatalogue) -> list[Command]:
             hint = " Importez-le : « importer le catalogue »." if is_lead else ""
             await say(call, "Le catalogue des indicateurs est vide." + hint)
             return
-        asked_axis = (call.match.groupdict().get("axis") if call.match else None) or ""
+        asked = call.match.groupdict() if call.match else {}
+        if asked.get("directorate"):
+            await say(call, directorate_detail(asked["directorate"].upper(), [i for i in indicators if i.active]))
+            return
+        asked_axis = asked.get("axis") or ""
         if asked_axis:
             try:
                 axis = Axis.parse(asked_axis.strip())
@@ -180,6 +192,7 @@ def build_commands(catalogue: IndicatorCatalogue) -> list[Command]:
             (
                 r"^(le )?catalogue( des indicateurs)?$",
                 r"^(le )?catalogue( des indicateurs)?( de)?( l'| l )? ?axe (?P<axis>[a-z' ]{2,40})$",
+                r"^(le )?catalogue( des indicateurs)?( de)?( la)? direction (?P<directorate>[a-z0-9]{2,10})$",
                 r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)?( des| les| du| le)? (indicateurs|catalogue)\b",
                 r"^(les |tous les )?indicateurs$",
             ),

@@ -180,7 +180,11 @@ def build_commands(people: PeopleRepository, directorates: DirectorateRepository
         ),
         Command(
             "list_directorates",
-            (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?directions\b", r"^directions$"),
+            (
+                # « liste des directions qui n'ont pas saisi » asks of their state, a data question
+                r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?)( la liste)? (des |les )?directions\b(?! (qui|dont|en retard|pas|non|sans|a jour))",
+                r"^directions$",
+            ),
             list_directorates,
             roles=LEAD_ONLY,
             help_line="« lister les directions » : les directions enregistrées, avec leur code",

@@ -79,6 +79,13 @@ def _about_indicator(verb: str) -> Callable[[Slots], str | None]:
     return lambda slots: f"{verb} {slots.indicator}" if slots.indicator else None
 
 
+def _catalogue(slots: Slots) -> str:
+    """« les indicateurs sociaux », « ceux de la DSI »: the catalogue of that axis or directorate."""
+    if slots.axis:
+        return f"catalogue axe {slots.axis.value}"
+    return f"catalogue direction {slots.directorate}" if slots.directorate else "catalogue"
+
+
 def _next_meeting(slots: Slots) -> str:
     return {CommitteeKind.COPIL: "prochain copil", CommitteeKind.COTECH: "prochain cotech"}.get(
         slots.committee, "prochain comité"
@@ -163,7 +170,7 @@ INTENTS: tuple[Intent, ...] = (
         "catalogue",
         "Quels sont les indicateurs suivis ?",
         _PHRASINGS["catalogue"],
-        lambda slots: "catalogue",
+        _catalogue,
     ),
     Intent(
         "whoami",

@@ -17,7 +17,7 @@ NEAR_EXACT = 85
 must be: « je suis qui pour toi ? » is all function words, read by its whole wording."""
 _NOT_A_WORD = re.compile(r"[^\w]+")
 _STATE_OF_THE_SPASER = re.compile(
-    r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan)"
+    r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan|tableau de bord)"
     r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
 )
 _ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*)\b")

@@ -4,11 +4,14 @@
 
 A cut word alone must follow a definite article, be four letters at least and a third shorter
 than the word at least, so « une info », « la com » and « l'humain » stay words; initials must be typed in capitals, so « si » and
-« pb » (« un PB » is a problem) stay words too.
+« pb » (« un PB » is a problem) stay words too. A word of the same family as a word of the name, after a definite article,
+names it too: « l'informatique » (« information »), « le restaurant scolaire » (« restauration »): both words share a long
+start and go on differently, so an inflection (« la ressource », « l'humain ») is no other word.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 
@@ -16,12 +19,17 @@ from domain.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 _FUNCTION_WORDS = frozenset("direction service pole de la le les des du d l et en a au aux".split())
-_DEFINITE = re.compile(r"(?:\b(?:la|le|les|du|des|au|aux|cote|chez)\s+|\bl'\s*)$")
+_ARTICLES = frozenset("la le les du des au aux l".split())
+_DEFINITE = re.compile(r"(?:\b(?:la|le|les|du|des|au|aux|cote|chez|direction|service|pole)\s+|\bl'\s*)$")
 MIN_CUT = 4
 """Letters a word cut short alone keeps (« info », « restau »), to be told from a small word."""
 MAX_CUT_SHARE = 2 / 3
 """A word cut short alone keeps at most this share of its letters: « info » is « information »
 clipped, « humain » is « humaines » inflected, another word."""
+MIN_FAMILY_START = 7
+"""Letters two words of one family share at their start (« informati-que », « informati-on »)."""
+MIN_FAMILY_ENDING = 2
+"""Letters each of them goes on with, so that an inflection (« ressource-s ») is not another word."""
 MIN_PIECE = 2
 """Letters each word of a run of cut words keeps (« restau co »)."""
 
@@ -79,6 +87,27 @@ def _runs_of_cut_words(words: list[tuple[str, int]], name_words: list[str], fold
             elif length == 1:
                 word, position = words[start]
                 clipped = MIN_CUT <= len(word) <= MAX_CUT_SHARE * len(name_words[first])
-                if clipped and _DEFINITE.search(folded[:position]):
-                    runs.append(run)
+                introduced = _introduced(folded[:position])
+                if clipped and introduced is not None:
+                    runs.append(introduced + run)
+            elif length == 0 and _same_family(words[start][0], name_words[first]):
+                introduced = _introduced(folded[: words[start][1]])
+                if introduced is not None:
+                    runs.append((*introduced, words[start][0]))
     return runs
+
+
+def _introduced(before: str) -> tuple[str, ...] | None:
+    """How a word alone is introduced as a name: by an article (nothing more to name it), by
+    « service » or « direction » (« le service informatique »: that word names it too), or not."""
+    found = _DEFINITE.search(before)
+    if found is None:
+        return None
+    word = found[0].strip(" '")
+    return (word,) if word in _FUNCTION_WORDS and word not in _ARTICLES else ()
+
+
+def _same_family(typed: str, name_word: str) -> bool:
+    """« informatique » and « information »: a long shared start, then two different endings."""
+    shared = len(os.path.commonprefix((typed, name_word)))
+    return shared >= MIN_FAMILY_START and min(len(typed), len(name_word)) - shared >= MIN_FAMILY_ENDING

@@ -50,6 +50,20 @@ EVERYDAY_ZIPF = 5.0
 vague to be an indicator's: « quelle heure est-il ? » is not about the insertion hours."""
 _COMMITTEE_WORDS = frozenset("comite comites technique techniques cotech copil pilotage suivi".split())
 """Once a committee is named, its words name it and not an indicator (« comités techniques tenus »)."""
+_DEADLINE = re.compile(
+    r"\b(?:avant|d'ici|d ici|pour)\s+(?:la |le |l'|les )?(?:dates? limites?|echeances?|deadline"
+    r"|fin (?:du |de la |de l'|d')?(?:mois|trimestre|semestre|annee|periode))\b"
+)
+"""« avant la date limite », « d'ici la fin du trimestre »: by when, not what is asked."""
+_FORMAT = re.compile(
+    r"\b(?:en )?(?:\d+|une?|deux|trois|quatre|cinq|quelques) (?:lignes?|mots|phrases?)(?: (?:max|maxi|maximum))?\b"
+    r"|\bvite fait\b|\ben bref\b"
+)
+"""« 3 lignes max », « en deux mots », « vite fait »: how the answer is wanted, not what is asked."""
+_INTRODUCED = re.compile(r"\b(?:direction|service|pole)s? (?:de la |de l'|des |du |de |d')?([a-z]+)")
+"""« direction environnement », « le service de la commande publique »: the word after names a directorate."""
+_TRACKED = re.compile(r"\bsuivi(?:e|s|es)\b")
+"""« les indicateurs suivis par… »: tracked, not the « comité de suivi »."""
 _COMMITTEE_AS_TIME = re.compile(r"\b(?:avant|pour|d ici|apres|lors|en vue)\b(?:\s+\w+){0,2}\s+(?:comites?|copil|cotech)\b")
 """« avant le comité technique »: when the request is for, not what it is about (« qui anime le
 comité technique ? » is about the committee)."""
@@ -59,7 +73,8 @@ _QUESTION_WORDS = frozenset(
     definition calcule calcul mesure mesurer saisi saisie saisies rempli remplir renseigne renseigner
     combien ou en est on sommes nous notre nos quel quelle quels quelles montre montrer donne donner
     cible objectif objectifs atteint atteinte evolution resultat resultats actuel actuelle actuellement
-    part taux nombre montant globalement global general generale ensemble""".split()
+    part taux nombre montant globalement global globale globales globaux general generale ensemble suivi suivis suivie suivies suit suivons
+    suivez suivent""".split()
 )
 _TIME_SPAN = re.compile(
     r"\b(?:(?:ce|cet|cette|la|le|l|du|de la|au|a la)\s+)?(?:semaine|mois|trimestre|semestre|annee|an)"
@@ -142,6 +157,9 @@ class Reading:
     """The indicators its subject names about equally well when it names no single one
     (« les kilomètres parcourus »: IND-21 and IND-23): which one is meant is to be asked back."""
 
+    indicator_words: frozenset[str] = frozenset()
+    """The folded tokens that name the indicator by its subject (« le bio à la cantine »), not by its code."""
+
     @property
     def names_indicator(self) -> bool:
         """One indicator is named, or a few candidates to choose from."""
@@ -215,7 +233,7 @@ class SlotReader:
     def read(self, text: str) -> Reading:
         folded = fold(text)
         tokens = tokenize(text)
-        committee = committee_kind_in(folded)
+        committee = committee_kind_in(_TRACKED.sub(" ", folded))
         subject_tokens = [token for token in tokens if token not in _COMMITTEE_WORDS] if committee else tokens
         time_words = set(tokenize(" ".join(found[0] for found in _TIME_SPAN.finditer(folded))))
         verbs = {found[1] for pattern in _VERB_USES for found in pattern.finditer(folded)}
@@ -229,15 +247,18 @@ class SlotReader:
         axis = axis_in(folded)
         if axis is None and not (indicator or candidates) and _INDICATORS_WORD.search(folded):
             axis = next((axis for axis, pattern in _AXES_OF_INDICATORS if pattern.search(folded)), None)
+        if axis is None and not (indicator or candidates):
+            axis = _axis_by_its_name(folded)
         slots = Slots(indicator, directorate, committee, axis)
         named = indicator_tokens | directorate_tokens
         if committee and _COMMITTEE_AS_TIME.search(folded):
             named |= _COMMITTEE_WORDS.intersection(tokens)
         if axis:
             named |= _axis_tokens(axis, folded)
-        by_code = any(_code_in(code, folded) for code in (indicator, directorate) if code) or bool(
-            indicator and CODE_NUMBER.search(folded)
-        )
+        for aside in (_DEADLINE, _FORMAT):
+            named |= frozenset(tokenize(" ".join(found[0] for found in aside.finditer(folded))))
+        indicator_by_code = bool(indicator and (_code_in(indicator, folded) or CODE_NUMBER.search(folded)))
+        by_code = indicator_by_code or bool(directorate and _code_in(directorate, folded))
         return Reading(
             slots,
             named,
@@ -245,6 +266,7 @@ class SlotReader:
             bool(_WHEN.search(folded)) and not _ADVICE.search(folded),
             bool(_STATUS.search(folded)) and not _ELSEWHERE.search(folded),
             tuple(self._indicators[code] for code in candidates),
+            frozenset() if indicator_by_code else indicator_tokens - directorate_tokens,
         )
 
     def indicator(self, folded: str, tokens: list[str]) -> tuple[str | None, frozenset[str], tuple[str, ...]]:
@@ -268,7 +290,10 @@ class SlotReader:
         for code in self._directorates:
             if found := _code_in(code, folded):
                 return code, frozenset(tokenize(found))
-        directorate, explained, _ = self._best(self._directorate_names, tokens, self._directorates_by_entry)
+        introduced = frozenset(found[1] for found in _INTRODUCED.finditer(folded))
+        directorate, explained, _ = self._best(
+            self._directorate_names, tokens, self._directorates_by_entry, data_asked=True, introduced=introduced
+        )
         if directorate is None and typed:
             return self._short_names.find(typed)
         return directorate, explained
@@ -280,12 +305,15 @@ class SlotReader:
         owners: dict[str, str],
         measured: Callable[[str], bool] | None = None,
         data_asked: bool = False,
+        introduced: frozenset[str] = frozenset(),
     ) -> tuple[str | None, frozenset[str], tuple[str, ...]]:
         """The owner of the one entry the tokens name, the tokens naming it, and the owners of
         the entries they name about equally when they name no single one. `measured`: for close
         subjects, whether a title measures what the question asks (« combien de marchés
         réservés » is the count, not the amount). `data_asked`: the question asks for a figure,
-        so a domain phrase of the everyday vocabulary (« clause sociale ») may name the subject."""
+        so a domain phrase of the everyday vocabulary (« clause sociale ») may name the subject.
+        `introduced`: words introduced as a name (« direction environnement »), which name it even
+        when they are everyday vocabulary."""
         nothing: tuple[None, frozenset[str], tuple[str, ...]] = (None, frozenset(), ())
         query = index.query_terms(" ".join(tokens))
         ranked = index.rank(query, limit=MAX_CANDIDATES) if query else []
@@ -298,7 +326,8 @@ class SlotReader:
             close = self._literally_named(close, tokens)
         matched = frozenset().union(*(found.matched_terms for found in close))
         specific = matched - self._common_terms
-        if not specific and not (data_asked and any("_" in term for term in matched)):
+        named_as_such = bool(introduced) and bool(index.query_terms(" ".join(introduced)).keys() & matched)
+        if not specific and not (data_asked and any("_" in term for term in matched)) and not named_as_such:
             return nothing
         phrase_words = {word for term in matched if "_" in term for word in term.split("_")}
         phrase_words.update(
@@ -344,6 +373,13 @@ class SlotReader:
 def _code_in(code: str, folded: str) -> str | None:
     found = re.search(rf"(?<![a-z0-9]){re.escape(code.lower())}(?![a-z0-9])", folded)
     return found[0] if found else None
+
+
+def _axis_by_its_name(folded: str) -> Axis | None:
+    """« la situation sur l'économie responsable », « bilan gouvernance »: an axis named by its very
+    name (« sociale » or « environnementale » qualify a clause, and are not its name), when no
+    indicator is."""
+    return next((axis for axis in Axis if re.search(rf"\b{fold(axis.value)}\b", folded)), None)
 
 
 def axis_in(folded: str) -> Axis | None:

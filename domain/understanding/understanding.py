@@ -27,6 +27,7 @@ from domain.understanding.plain_asks import (
     which_directorates_asked,
 )
 from domain.understanding.slots import IndicatorName, Reading, SlotReader
+from domain.understanding.states import NOT_A_STATE, NOT_REACHED, WHO_ASKED, fits, my_due_asked, side_asked
 
 INTENT_THRESHOLD = 0.4
 """Share of the question's remaining words an intent's phrasings must cover."""
@@ -39,7 +40,7 @@ OWN_DATA_BONUS = 0.15
 _HOW_MUCH = re.compile(r"\b(?:combien|chiffres?|valeurs?|taux|part|niveau|nombre|pourcentage|montant|total)\b")
 """A question about an amount: with an indicator named, it asks for its value."""
 _OUR_OWN = re.compile(
-    r"\b(nos|notre|chez nous|on a|on en est|on suit|avons|ma direction|mes"
+    r"\b(nos|notre|chez nous|on a|on en est|on suit|on \w+ combien|avons|ma direction|mes"
     r"|a ce jour|a date|en ce moment|actuellement|aujourd[' ]hui|pour l[' ]instant|jusqu[' ]ici)\b"
 )
 """« nos achats », « chez nous », « à ce jour »: the organisation's own figures (now) rather than
@@ -73,10 +74,9 @@ _ROLE_ASKED = re.compile(
     r"\b(?:role|fonctions?|missions?|attributions?|recouvr\w*|consist\w*|a quoi (?:sert|servent)|en quoi|"
     r"(?:il|elle|ils|elles|ca) (?:fai\w*|sert|servent) (?:a )?quoi|que (?:fai\w*|doi\w*)|implique\w*)\b"
 )
-_WHO_ASKED = re.compile(r"(?<!\bce )\bqui\b|\bnoms?\b|\b(?:la|quelle) personne\b|\bcontacter\b|\badresser\b")
 """« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
 not who holds it, unless who is asked too."""
-_WHO_HOLDS = re.compile(r"^(?:et )?(?:c[' ]?(?:est )?)?(?:qui|ki)\b|\bc[' ]?(?:est )?(?:qui|ki)\s*[?!.]*$")
+_WHO_HOLDS = re.compile(r"^(?:et )?(?:a |c[' ]?(?:est )?)?(?:qui|ki)\b|\b(?:c[' ]?(?:est )?|a )?(?:qui|ki)\s*[?!.]*$")
 _IN_GENERAL = re.compile(
     r"\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
     r"|normalement|idealement|impliqu\w*|compos\w*|siege\w*|particip\w*|vien\w*)\b"
@@ -84,7 +84,10 @@ _IN_GENERAL = re.compile(
 """« qui pilote le SPASER ? », « c'est qui le chef de projet ? »: who holds the role here and now,
 not who should (« qui doit piloter… », « qui porte le SPASER d'habitude ») nor who sits on a
 committee."""
-_REPORTS = re.compile(r"\b(?:sais\w*|rempli\w*|remplit|renseign\w*|remont\w*|transmet\w*|s occupe\w*|charge|ref|referente?s?)\b")
+_REPORTS = re.compile(
+    r"\b(?:sais\w*|rempli\w*|remplit|renseign\w*|remont\w*|transmet\w*|s occupe\w*|charge|ref|referente?s?|contacts?|chiffres"
+    r"|correspondante?s?|interlocut\w*)\b"
+)
 """« qui fait la saisie pour la flotte ? »: who reports for a directorate named."""
 _THEIR_ROLE = re.compile(r"\b(?:son|sa|ses|leurs?) (?:role|fonction|missions?|attributions?)\b")
 """« le référent de ma direction, son rôle ? »: the role of someone else, not mine."""
@@ -94,7 +97,7 @@ _GOING_WELL = re.compile(
 )
 _GOING_BADLY = re.compile(
     r"\bcoincen?t?\b|\b(?:va|vont|marchen?t?|se passen?t?) mal\b|\ben retard\b|\bbloquen?t?\b|\bpoints? faibles?\b"
-    r"|\bderapen?t?\b|\ba la traine\b|\bau rouge\b|\bpechen?t?\b|\bdifficultes?\b|\bpoints? noirs?\b"
+    r"|\bderapen?t?\b|\ba la (?:traine|bourre)\b|\bau rouge\b|\bpechen?t?\b|\bdifficultes?\b|\bpoints? noirs?\b"
 )
 """« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
 _BARE_WHAT_IS = re.compile(
@@ -102,27 +105,19 @@ _BARE_WHAT_IS = re.compile(
 )
 """« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
-_INDICATORS_WORD = re.compile(r"\b(?:indicateurs?|indics?|ind|objectifs?|cibles?)\b")
-_REACHED = re.compile(
-    r"\b(?:dans les clous|atteinte?s?|au vert|tenue?s?|tien(?:t|s|nent|drons?)|depass(?:e|es|ee|ees|ent)|(?:sont|est) ok|reussi\w*)\b"
-)
-_NOT_REACHED = re.compile(
-    r"\ben retard\b|\bau rouge\b|\b(?:pas|non|jamais) (?:encore |toujours )?(?:ete )?(?:rempli|saisi|renseigne|a jour|remonte|transmis)\w*"
-    r"|\bmanquant\w*|\ba la traine\b|\bdecroch\w*"
-)
-_NEGATED = re.compile(r"\b(?:pas|plus|jamais|hors|loin|non)\b|\bn[' ]")
-_NOT_A_STATE = re.compile(r"\b(?:pourquoi|comment|que faire|faut|faudrait|doit|doivent|devrait|si)\b")
-"""« y a des indicateurs au vert ? », « quels objectifs on ne tient pas ? »: the state of the
-organisation's indicators, one side or the other by its words and their negation (« dans les
-clous » is reached, « pas dans les clous » late); « pourquoi », « que faire si… » ask for advice."""
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
-    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la )?(?:calcul|mesur|compt|constru)\w*|"
+    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la |on )?(?:calcul|mesur|compt|constru)\w*|"
+    r"(?:est|sont) (?:calcul|mesur|compt|constru)(?:e|ee|es|ees) comment|"
     r"(?:ca|il|elle) (?:inclu\w*|compren\w*|englob\w*|couvr\w*)|(?:est|sont) (?:inclu|compri|compt)\w*)\b"
 )
 """« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
 indicator measures and how."""
+_HOW_TO = re.compile(r"\bcomment (?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
+"""« comment mesurer l'empreinte carbone de nos achats ? »: how one should measure a subject, advice
+from the knowledge base, unless the question names the indicator (« comment calculer l'IND-05 »,
+« cet indicateur »), whose definition then answers."""
 DEFINITION_WORD = "definition"
 DEFINITION_TYPOS = 2
 """« defintion », « définiton »: the word typed fast, a letter or two off."""
@@ -158,7 +153,7 @@ _ADVICE_ON_INDICATORS = re.compile(
     r"|comment|pourquoi|realistes?|reprendre|suivre|conseil\w*|recommand\w*)\b"
 )
 _INDICATORS_PLURAL = re.compile(r"\b(?:indicateurs|indics?)\b")
-_WHICH_ONES = re.compile(r"\blesquels\b|\bquels sont[- ]ils\b|\bla liste\b")
+_WHICH_ONES = re.compile(r"\blesquels\b|\bquels sont[- ]ils\b|\bla liste\b|\b(?:tous|l'ensemble des) (?:les |nos )?indic")
 _ANY_SPASER = re.compile(r"\b(?:un|une|chaque|les autres|d'autres) (?:spaser|schema|collectivites?|communes?)\b")
 """« combien d'indicateurs compte le SPASER, et lesquels ? »: the organisation's indicators listed,
 unless advice is asked or any SPASER is meant (« combien d'indicateurs dans un SPASER, lesquels
@@ -242,9 +237,11 @@ class Understander:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not _HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
-        late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or _NOT_REACHED.search(folded))
-        if late_directorates and not reading.names_indicator and not reading.slots.directorate and not _NOT_A_STATE.search(folded):
+        late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or NOT_REACHED.search(folded))
+        if late_directorates and not reading.names_indicator and not reading.slots.directorate and not NOT_A_STATE.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
+        if my_due_asked(folded) and not (reading.slots.directorate or reading.names_indicator or _IN_GENERAL.search(folded)):
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-my-due"], reading)
         if own_standing_asked(folded) and not (reading.slots.directorate or reading.names_indicator):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-whoami"], reading)
         if reading.asks_status and not reading.slots.committee:
@@ -258,8 +255,11 @@ class Understander:
         rest = self._rest(text, reading)
         if reading.names_indicator:
             rest = [token for token in rest if token not in _NAME_WORDS]
-        intent = self._intent(rest, reading) or self._worded_alike(text, rest, reading)
+        intent = self._intent(rest, reading, text) or self._worded_alike(text, rest, reading)
         asked = _asked_of_an_indicator(folded, rest) if reading.names_indicator else None
+        if reading.names_indicator and _HOW_TO.search(folded) and answer.entry is not None:
+            if not (reading.named_by_code or _ONE_INDICATOR.search(folded)):
+                return self._not_data(answer)  # « comment mesurer l'empreinte carbone de nos achats » : advice on a method
         if asked is not None:
             intent = (1.0, asked)
         if intent is None and answer.entry is None:
@@ -268,14 +268,14 @@ class Understander:
             clause_intent = self._intent_of_a_clause(text, reading, SHORT_DILUTED_LENGTH)
             if clause_intent is not None and clause_intent[0] >= SURE_CLAUSE:
                 intent = clause_intent
-        side = None if reading.names_indicator else _side_asked(folded)
+        side = None if reading.names_indicator else side_asked(folded, bool(reading.slots.directorate))
         if side is not None:
             return Understanding(Understood.INTENT, answer, side, reading)
         if self._list_of_a_part(text, folded, reading) or _which_indicators(folded, reading):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
-        if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not _WHO_ASKED.search(folded):
+        if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not WHO_ASKED.search(folded):
             intent = None
         who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
         if who and reading.slots.directorate and _REPORTS.search(folded) and not _HISTORY_ASKED.search(folded):
@@ -384,7 +384,7 @@ class Understander:
         clauses = _clauses(text)
         if len(clauses) < 2 or len(tokenize(text)) < least:
             return None
-        found = [self._intent(self._rest(clause, reading), reading) for clause in clauses]
+        found = [self._intent(self._rest(clause, reading), reading, clause) for clause in clauses]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
 
     def _list_of_a_part(self, text: str, folded: str, reading: Reading) -> bool:
@@ -413,37 +413,48 @@ class Understander:
             return None
         return self._wordings.alike(text)
 
-    def _intent(self, rest: list[str], reading: Reading) -> tuple[float, Intent] | None:
-        """The intent whose phrasings best cover the words left once the named objects are out."""
+    def _intent(self, rest: list[str], reading: Reading, text: str = "") -> tuple[float, Intent] | None:
+        """The intent whose phrasings best cover the words left once the named objects are out, of
+        those the wording of `text` (the question or its clause) allows (`fits`). The words that
+        name an indicator by its subject are left out only for the intents about an indicator:
+        « quelle formation pour les achats durables ? » is not « durables » alone, for the intents
+        about people."""
         if not rest:
             return (1.0, BARE_INDICATOR_INTENT) if reading.names_indicator else None
-        query = self.intents.query_terms(" ".join(rest))
-        ranked = self.intents.fused(self.intents.rank(query, limit=5), rest) if query else []
+        ranked = self._ranked_intents(rest)
         if not ranked:
             return None
-        best = ranked[0]
-        confidence = max(best.coverage, best.similarity / INTENT_SIMILARITY * INTENT_THRESHOLD)
-        if confidence < INTENT_THRESHOLD:
+        subject = sorted(reading.indicator_words.intersection(tokenize(text)))
+        if subject:
+            whole = dict(self._ranked_intents([*rest, *subject], limit=len(INTENTS)))
+            ranked = [
+                (intent, confidence if intent.id in _ABOUT_AN_INDICATOR else min(confidence, whole.get(intent, 0.0)))
+                for intent, confidence in ranked
+            ]
+        folded = fold(text)
+        fitting = [(confidence, intent) for intent, confidence in ranked if fits(intent, folded, bool(reading.slots.committee))]
+        if not fitting:
             return None
-        return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+        confidence, intent = max(fitting, key=lambda found: found[0]) if subject else fitting[0]
+        return (confidence, intent) if confidence >= INTENT_THRESHOLD else None
+
+    def _ranked_intents(self, words: list[str], limit: int = 5) -> list[tuple[Intent, float]]:
+        """The intents sharing words with `words`, best first, with how surely each is asked."""
+        query = self.intents.query_terms(" ".join(words))
+        ranked = self.intents.fused(self.intents.rank(query, limit=limit), words) if query else []
+        return [
+            (INTENTS_BY_ENTRY_ID[found.entry.id], max(found.coverage, found.similarity / INTENT_SIMILARITY * INTENT_THRESHOLD))
+            for found in ranked
+        ]
 
 
+_ABOUT_AN_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"}) | _ORGANISATION_WIDE
+"""Intents a named indicator is for (the organisation-wide ones then ask about that one)."""
 def _which_indicators(folded: str, reading: Reading) -> bool:
     """Which indicators the organisation has, asked plainly (see `_WHICH_ONES`)."""
     if reading.names_indicator or not (_INDICATORS_PLURAL.search(folded) and _WHICH_ONES.search(folded)):
         return False
     return not (_ADVICE_ON_INDICATORS.search(folded) or _ANY_SPASER.search(folded))
-
-
-def _side_asked(folded: str) -> Intent | None:
-    """The indicators reached or late, when the question asks which plainly (see `_REACHED`)."""
-    if not _INDICATORS_WORD.search(folded) or _NOT_A_STATE.search(folded):
-        return None
-    reached = _REACHED.search(folded)
-    if reached and not _NOT_REACHED.search(folded):
-        late = _NEGATED.search(folded)
-        return INTENTS_BY_ENTRY_ID["intent-late-indicators" if late else "intent-reached-indicators"]
-    return INTENTS_BY_ENTRY_ID["intent-late-indicators"] if _NOT_REACHED.search(folded) else None
 
 
 def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
@@ -455,11 +466,14 @@ def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
         len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
         for token in (*rest, *_DEFINITION_WORDS.findall(folded))
     )
-    if typed_definition or _DEFINITION_ASKED.search(folded) or _BARE_WHAT_IS.search(folded):
+    what_in_it = _WHAT_IS.search(folded) and _ONE_INDICATOR.search(folded) and not _HOW_MUCH.search(folded)
+    if typed_definition or what_in_it or _DEFINITION_ASKED.search(folded) or _BARE_WHAT_IS.search(folded):
         return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
     return None
 
 
+_WHAT_IS = re.compile(r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)")
+"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure."""
 _DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
 """Words the analysis drops as framing (« définition »): looked for in the question itself."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.console import ConsoleConversation
+from bot.demo import DEMO_PEOPLE, load_demo
 from bot.runtime import build_runtime
 from tests.conftest import make_settings, texts
 from tests.indicators_support import seed
@@ -153,3 +154,28 @@ async def test_what_goes_well_and_what_is_late_is_the_summary_not_the_late_list(
     asked = texts(await lead.say("Pour le bureau de lundi, faites-moi le point : ce qui va bien et ce qui est en retard"))
     assert asked == texts(await lead.say("synthèse"))
 
+
+
+async def test_a_directorate_in_everyday_words_gets_its_own_data(runtime, talk, tmp_path):
+    """« l'informatique » is the Direction des systèmes d'information; « a-t-elle rempli ? » asks
+    what it has not entered, and « le service informatique » its indicators, not an indicator on
+    computers nor the « comité de suivi »."""
+    await load_demo(runtime, "local-tenant", tmp_path)
+    lead = talk(DEMO_PEOPLE[0].aad_object_id, DEMO_PEOPLE[0].name)
+    entered = texts(await lead.say("l'informatique a bien rempli ses indicateurs ?"))
+    listed = texts(await lead.say("les indicateurs que suit le service informatique"))
+    assert entered == texts(await lead.say("indicateurs en retard direction DSI"))
+    assert listed == texts(await lead.say("catalogue direction DSI")) and "IND-13" in listed and "IND-17" not in listed
+
+
+async def test_small_talk_and_questions_about_the_assistant_get_their_own_answer(seeded, talk):
+    lead = talk()
+    greeting = texts(await lead.say("Salut, ça va ?"))
+    can_do = texts(await lead.say("qu'est-ce que tu sais faire ?"))
+    assert greeting.startswith("Bonjour\u00a0!")
+    assert can_do == texts(await lead.say("aide"))
+
+
+async def test_the_directorates_behind_asked_as_a_list_are_not_the_list_of_directorates(seeded, talk):
+    lead = talk()
+    assert texts(await lead.say("liste des directions qui n'ont pas saisi")) == texts(await lead.say("directions en retard"))

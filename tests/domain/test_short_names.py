@@ -21,6 +21,9 @@ def short_names() -> ShortNames:
         ("les sys info ont rempli ?", "DSI"),
         ("qui remplit pour les SI ?", "DSI"),  # its initials, in capitals
         ("côté res hum, c'est à jour ?", "DRH"),
+        ("qui saisit pour l'informatique ?", "DSI"),  # a word of the family of « information », after an article
+        ("le restaurant scolaire a tout rempli ?", "DRC"),  # « restauration »
+        ("au service informatique, qui remplit ?", "DSI"),  # after « service »
     ],
 )
 def test_a_short_form_of_its_name_names_the_directorate(short_names, typed, code):
@@ -35,6 +38,8 @@ def test_a_short_form_of_its_name_names_the_directorate(short_names, typed, code
         "j'ai un PB avec la saisie",  # not after a definite article: a problem
         "mettre l'humain au centre des achats",  # « humaines » inflected, not clipped
         "la restauration collective",  # whole words: the name itself, read elsewhere
+        "la ressource manque",  # « ressources » inflected: the same word, read elsewhere
+        "une ressourcerie ouvre en ville",  # another word of the family, not after an article
     ],
 )
 def test_everyday_words_alike_name_no_directorate(short_names, typed):

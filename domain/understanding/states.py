@@ -1,0 +1,104 @@
+"""What a question asks of the state of entries and indicators, told by its wording: which side of
+the indicators (reached or late), what a directorate named has not entered, what the asker has to
+enter, and which intents its wording allows at all. Pure functions of the folded text."""
+
+from __future__ import annotations
+
+import re
+
+from domain.understanding.intents import INTENTS_BY_ENTRY_ID, Intent
+
+WHO_ASKED = re.compile(r"(?<!\bce )\bqui\b|\bnoms?\b|\b(?:la|quelle) personne\b|\bcontacter\b|\badresser\b")
+_INDICATORS_WORD = re.compile(r"\b(?:indicateurs?|indics?|ind|objectifs?|cibles?)\b")
+_REACHED = re.compile(
+    r"\b(?:dans les clous|atteinte?s?|atteign\w*|au vert|tenue?s?|tien(?:t|s|nent|drons?)|depass(?:e|es|ee|ees|ent)|(?:sont|est) ok|reussi\w*)\b"
+)
+NOT_REACHED = re.compile(
+    r"\ben retard\b|\bau rouge\b|\b(?:pas|non|jamais) (?:encore |toujours )?(?:ete )?(?:rempli|saisi|renseigne|a jour|remonte|transmis)\w*"
+    r"|\bmanquant\w*|\ba la (?:traine|bourre)\b|\bdecroch\w*|\ben souffrance\b|\boubli\w*"
+    r"|\b(?:pas de|sans|aucune) (?:valeur|chiffre|donnee|saisie)s?\b"
+)
+_NEGATED = re.compile(r"\b(?:pas|plus|jamais|hors|loin|non)\b|\bn[' ]")
+NOT_A_STATE = re.compile(r"\b(?:pourquoi|comment|que faire|faut|faudrait|doit|doivent|devrait|si)\b")
+"""« y a des indicateurs au vert ? », « quels objectifs on ne tient pas ? »: the state of the
+organisation's indicators, one side or the other by its words and their negation (« dans les
+clous » is reached, « pas dans les clous » late); « pourquoi », « que faire si… » ask for advice."""
+FIRST_PERSON = re.compile(r"\b(?:je|jai|moi|me|mes|mon|ma)\b|\b[jm]'|^g\b")
+"""« j'ai des trucs à rendre ? », « qu'attend-on de moi ? »: what the asker has to report is asked in the first person."""
+_MEETING_WORDS = re.compile(
+    r"\b(?:reunions?|reunir|reunit|comites?|seances?|instances?|rencontres?|copil|cotech|codir|se voi\w*|se retrouv\w*)\b"
+)
+"""« on a une réunion bientôt ? », « on se voit quand ? »: the next meeting is asked of a meeting."""
+_MISSING = re.compile(r"\bmanqu(?:e|ent|ait|aient)\b")
+"""« ce qui manque pour la commande publique »: of a directorate named, what it has not entered."""
+_WHAT_STANDS = re.compile(r"^(?:et )?(?:qu[' ]est[- ]ce qui|ce qui|quoi) (?:est|sont|reste|passe)\b")
+"""« qu'est-ce qui est au vert ? »: what stands so among the indicators, not a subject « vert »."""
+_DONE_ASKED = re.compile(
+    r"\b(?:a|ont) (?:bien |deja |tout |toutes? |pas |pas encore |toujours pas )?"
+    r"(?:rempli|saisi|renseigne|transmis|remonte|envoye|complete|fini)\w*"
+)
+"""« la DSI a rempli ses indicateurs ? »: whether others have entered theirs, not the asker entering."""
+_WHAT_TO_ENTER = re.compile(r"\b(?:qu[' ]est[- ]ce qu[e']?|quoi|koi|quel(?:le)?s?)\b")
+_STATE_OF_ENTRIES = re.compile(r"\b(?:sont|est|suis) (?:a jour|complete?s?|bon(?:ne)?s?|ok)\b")
+"""« qu'est-ce que j'ai à saisir ? », « mes indicateurs sont à jour ? »: what is due, not opening the entry form."""
+_HAVE_TO = re.compile(
+    r"\b(?:j[' ]?ai|g|ai[- ]je|me reste)\b[^?.!;]{0,60}"
+    r"\ba (?:remplir|saisir|renseigner|completer|faire|rendre|remettre|fournir|envoyer|transmettre|remonter)\b"
+)
+"""« j'ai des indicateurs à remplir ? »: what the asker has to enter, not opening the form now."""
+_MY_STATE = re.compile(
+    r"\b(?:je suis|suis[- ]je)\b(?: \w+){0,2} (?:a jour|en retard|en regle)\b"
+    r"|\bmes \w+(?: \w+)? (?:sont|est) (?:bien |toutes? |tous )?(?:a jour|complet\w*|faites?|en retard)\b"
+)
+"""« je suis à jour dans mes saisies ? », « mes indicateurs sont à jour ? »: the asker's own entries."""
+_WANT_TO_DO = re.compile(
+    r"\b(?:je|j) ?(?:veux|voudrais|souhaite\w*|aimerais|vais|dois|viens)\b(?! (?:voir|savoir|connaitre|consulter|comprendre))"
+)
+"""« je veux rentrer mes valeurs »: the asker about to act, not asking who entered what."""
+
+
+def my_due_asked(folded: str) -> bool:
+    """« j'ai des indicateurs à remplir ? », « je suis à jour dans mes saisies ? »: what the asker
+    has to enter, or whether they are done, in the first person."""
+    if NOT_A_STATE.search(folded):
+        return False
+    return bool(_HAVE_TO.search(folded) or _MY_STATE.search(folded))
+
+
+def fits(intent: Intent, folded: str, committee_named: bool = False) -> bool:
+    """Whether the question's wording allows the intent: « qu'est-ce qui n'a pas été saisi à
+    temps ? » is not what the asker has to report; « j'ai des trucs à rendre bientôt ? » is no
+    meeting; « la DSI a rempli ses indicateurs ? » asks of others' entries, not to enter one's own."""
+    if not folded:
+        return True
+    if intent.id == "my_due":
+        return bool(FIRST_PERSON.search(folded))
+    if intent.id == "next_meeting":
+        return committee_named or bool(_MEETING_WORDS.search(folded))
+    if intent.id == "update_indicators":
+        if _WHAT_TO_ENTER.search(folded) or _STATE_OF_ENTRIES.search(folded) or _HAVE_TO.search(folded):
+            return False  # « qu'est-ce que j'ai à saisir ? », « mes indicateurs sont à jour ? »: what is due
+        return not _DONE_ASKED.search(folded) or bool(FIRST_PERSON.search(folded))
+    if intent.id == "indicator_history":
+        # « je veux rentrer mes valeurs »: to enter them; « je suis à jour ? »: what is due; not who entered what
+        return not (_WANT_TO_DO.search(folded) or _STATE_OF_ENTRIES.search(folded))
+    return True
+
+
+def side_asked(folded: str, directorate_named: bool = False) -> Intent | None:
+    """The indicators reached or late, when the question asks which plainly (see `_REACHED`); of a
+    directorate named, what is not entered (« qu'est-ce qui n'a pas été saisi côté patrimoine
+    bâti ? », « la DSI a rempli ses indicateurs ? »), unless the asker speaks of their own entries
+    or asks who."""
+    if NOT_A_STATE.search(folded):
+        return None
+    of_a_directorate = directorate_named and not (FIRST_PERSON.search(folded) or WHO_ASKED.search(folded))
+    if of_a_directorate and (NOT_REACHED.search(folded) or _DONE_ASKED.search(folded) or _MISSING.search(folded)):
+        return INTENTS_BY_ENTRY_ID["intent-late-indicators"]  # « la DSI a rempli ses indicateurs ? »
+    if not (_INDICATORS_WORD.search(folded) or _WHAT_STANDS.search(folded)):
+        return None
+    reached = _REACHED.search(folded)
+    if reached and not NOT_REACHED.search(folded):
+        late = _NEGATED.search(folded)
+        return INTENTS_BY_ENTRY_ID["intent-late-indicators" if late else "intent-reached-indicators"]
+    return INTENTS_BY_ENTRY_ID["intent-late-indicators"] if NOT_REACHED.search(folded) else None
