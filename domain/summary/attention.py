@@ -133,8 +133,8 @@ def _decisions(
 
 
 def _path_revisions(summary: Summary) -> list[str]:
-    """« Réviser la trajectoire du SPASER pour … (IND-11) : elle prévoit 32,8 jours au 3ᵉ trimestre
-    2026, au-dessus du maximum légal de 30 jours, et ne respecte le maximum légal qu’en 2027. »: the
+    """« Réviser la trajectoire du SPASER pour l’indicateur « Délai global de paiement des fournisseurs »
+    (IND-11) : elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne respecte le maximum légal qu’en 2027. »: the
     SPASER as adopted plans to stay outside the law, which no measure on the purchases alone fixes
     (reader 9, A5). One decision per indicator outside the law whose expected value breaks the law too
     (a lawful value ahead of a timid path needs no decision)."""
@@ -145,12 +145,9 @@ def _path_revisions(summary: Summary) -> list[str]:
             continue
         if line.is_stale or not limit.broken_by(line.expected_value):
             continue
-        expected = indicator_wording.expected_text(line)
-        breach = limit.breach_text(line.unit, line.snapshot.counted_noun, cited=False)
-        planned = f"elle prévoit {expected} {line.latest_period.in_sentence()}, {breach}"
-        year = indicator_wording.lawful_year(line)
-        if year is not None:
-            planned += f", et ne le respecte qu’en {year}"
+        # The breach itself is said once, in the list of indicators outside the law.
+        planned = f"elle prévoit {indicator_wording.expected_text(line)} {line.latest_period.in_sentence()}"
+        planned += indicator_wording.lawful_from(line)
         # What it measures, then its code: a decision bears on purchases, not on an indicator.
         named = f"l’indicateur « {wording.short_title(line)} » ({line.code})"
         revisions.append(f"Réviser la trajectoire du SPASER pour {named} : {planned}.")

@@ -221,7 +221,7 @@ def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_
         assert path in read(shown)["detail"]
         # Reader 9, A5: the law applies now, and the SPASER must revise its path.
         (revision,) = [text for text in attention_points(shown).decisions if text.startswith("Réviser la trajectoire")]
-        assert "et ne le respecte qu’en 2029" in plain(revision)
+        assert "légal qu’en 2029." in plain(revision)
         assert "déjà applicable ; cible" in read(shown)["html"]
     # Behind a lawful path: said as a late value is, no revision.
     lawful_path = replace(egalim(42), baseline=Decimal(52), values=(("2025", "DRC", 52), ("2026", "DRC", 42)))

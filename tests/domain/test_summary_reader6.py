@@ -46,7 +46,7 @@ def test_a5_a_trend_the_right_way_on_a_late_indicator_says_it_is_too_slow():
     detail = texts_in(summary_detail_card_content(summary())).replace("\u00a0", " ")
     # Reader 7, B18: the value, the path's value and the target, one kind of figure.
     # Reader 9, A7: a total of several directorates says so on the card, as in the report.
-    assert "300 heures en 2025 (total des directions), en avance sur la trajectoire, qui prévoit 250 heures (cible : " \
+    assert "300 heures en 2025 (ensemble des directions), en avance sur la trajectoire, qui prévoit 250 heures (cible : " \
         "400 heures en 2028) · ↑ en hausse, dans le bon sens\nEn bonne voie" in detail
 
 

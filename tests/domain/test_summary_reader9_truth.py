@@ -108,7 +108,7 @@ def test_a7_the_card_says_a_value_is_the_total_or_the_weighted_mean_of_several_d
                         aggregation=AggregationRule.WEIGHTED_MEAN, weighting_base="KM")
     shown = summary(trained, km, electric)
     detail = plain(texts_in(summary_detail_card_content(shown)))
-    assert "84 personnes en 2026 (total des directions)" in detail
+    assert "84 personnes en 2026 (ensemble des directions)" in detail
     assert "35 % en 2026 (moyenne pondérée des directions)" in detail
     # One directorate's view: its own value, nothing to add.
     own = plain(texts_in(summary_detail_card_content(summary(trained, km, electric, scope=Scope.only("DCP")))))
