@@ -72,7 +72,7 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
         content = links.card_content(summary, call.person.id, detail=request.detail)
         fingerprint = service.fingerprint(read, None if request.detail else content)
         await call.turn_context.send_activity(
-            card_message(content, f"{wording.TITLE} : {wording.headline_text(summary)}")
+            card_message(content, f"{wording.TITLE} : {wording.preview_text(summary)}")
         )
         await service.record_shown(call.person.id, fingerprint)
 

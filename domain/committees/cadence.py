@@ -203,23 +203,28 @@ def _resolve_type(
 
 
 def _meetings_phrase(count: int, window: CadenceWindow) -> str:
-    """« aucune réunion au cours des 12 derniers mois », « 5 réunions prévues dans les 12 prochains
-    mois »: a past meeting still « planned » counts as held (see `check_cadence`)."""
+    """« aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois », « 5 réunions
+    prévues dans les 12 prochains mois »: a past meeting still « planned » counts as held (see
+    `check_cadence`). The assistant knows only the meetings recorded in it: a committee held
+    elsewhere is not « aucune réunion » (reader 9, A8)."""
     meetings = "aucune réunion" if count == 0 else counted(count, "réunion")
     if window is CadenceWindow.COMING:
         return f"{meetings} {agreed(count, 'prévue', 'prévues')} dans les 12 prochains mois"
-    return f"{meetings} au cours des 12 derniers mois"
+    return f"{meetings} {agreed(count, 'enregistrée', 'enregistrées')} {_RECORDED_PAST}"
+
+
+_RECORDED_PAST = "dans l’assistant au cours des 12 derniers mois"
 
 
 def rhythm_name(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé pour suivre un SPASER » (the founding text's advice: « la cadence
-    recommandée » left readers asking by whom), « le rythme retenu par l’organisme » for a range the
-    lead set."""
-    return "le rythme conseillé pour suivre un SPASER" if committee_type.is_recommended else "le rythme retenu par l’organisme"
+    """« le rythme recommandé par l’assistant » (the founding text's advice, from a regional meeting of
+    buyers, which no law sets: « le rythme conseillé pour suivre un SPASER » read as a norm without a
+    source, reader 9, A12), « le rythme retenu par l’organisme » for a range the lead set."""
+    return "le rythme recommandé par l’assistant" if committee_type.is_recommended else "le rythme retenu par l’organisme"
 
 
 def range_clause(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé pour suivre un SPASER est de 3 à 4 par an »."""
+    """« le rythme recommandé par l’assistant est de 3 à 4 par an »."""
     return f"{rhythm_name(committee_type)} est {committee_type.range_with_preposition()}"
 
 
@@ -283,8 +288,9 @@ def merged_cadence_message(
     committee_type: CommitteeType, warnings: Sequence[CadenceWarning], counted_by: str | None = None
 ) -> str:
     """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
-    summary: « Comité technique : aucune réunion au cours des 12 derniers mois ni prévue dans les 12
-    prochains mois, alors que le rythme conseillé pour suivre un SPASER est de 3 à 4 par an. »; when
+    summary: « Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers
+    mois ni prévue dans les 12 prochains mois, alors que le rythme recommandé par l’assistant est de 3 à
+    4 par an. »; when
     only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
     2027. ». `counted_by` (« 3 tenus en 2025 d’après l’indicateur IND-14 ») tells the past instead."""
     by_window = {warning.window: warning for warning in warnings if warning.kind is committee_type.kind}
@@ -292,7 +298,7 @@ def merged_cadence_message(
     if counted_by:
         facts = counted_by + (f" ; {_meetings_phrase(coming.count, coming.window)}" if coming else "")
     elif past and coming and past.count == coming.count == 0:
-        facts = "aucune réunion au cours des 12 derniers mois ni prévue dans les 12 prochains mois"
+        facts = f"aucune réunion enregistrée {_RECORDED_PAST} ni prévue dans les 12 prochains mois"
     else:
         facts = " et ".join(_meetings_phrase(warning.count, warning.window) for warning in (past, coming) if warning)
     planned = ""

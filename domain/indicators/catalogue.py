@@ -175,7 +175,9 @@ class CatalogueRow:
     """A legal floor (`sens` hausse) or ceiling (baisse) the value must respect (`seuil_legal`):
     `domain.indicators.legal_limits`."""
     legal_basis: str = ""
-    """The text that sets it, as cited after the limit (`base_legale`: « loi EGalim »)."""
+    """The text that sets it, as cited after the limit (`base_legale`: « loi EGalim »); without a
+    threshold, a legal obligation stated in words, shown under the indicator in the summary (« obligatoire
+    pour les consultations lancées depuis le 21 août 2026 (loi Climat et résilience) »)."""
     line: int | None = field(default=None, compare=False)
 
     @property

@@ -40,6 +40,8 @@ def characteristics_text(indicator: IndicatorView, *, with_baseline: bool = Fals
         parts.append(f"cible : {target}")
     if indicator.legal_limit is not None:
         parts.append(indicator.legal_limit.limit_text(indicator.unit, indicator.counted_noun))
+    elif indicator.legal_basis:
+        parts.append(indicator.legal_basis)  # an obligation stated in words (`base_legale` without a threshold)
     return " ; ".join(parts)
 
 

@@ -13,6 +13,16 @@ columns `seuil_legal` and `base_legale`). Examples filled in the demo catalogue,
   its public bodies, the collectivités territoriales and their public bodies; art. R. 2192-11: 50 days
   for public hospitals, 60 days for public companies (so the lead sets the figure that applies).
 
+Without `seuil_legal`, `base_legale` states an obligation in words that no figure of the
+indicator can check (`domain.summary.model.IndicatorSnapshot.legal_note`): in the demo, the shares of
+contracts with an environmental consideration (loi Climat et résilience n° 2021-1104, art. 35:
+execution conditions and an award criterion take the environment into account in every contract
+whose consultation starts from 21/22 August 2026, art. L. 2112-2 and L. 2152-7; the value mixes older
+contracts, so it changes no status).
+
+Breaking a payment delay costs moratorium interest and a flat 40 € indemnity (art. L. 2192-13 and
+D. 2192-35): `CONSEQUENCES`, matched on the text cited.
+
 /work/shared/reference/ does not state these figures; they come from the texts named above
 (code-commande-publique.com, articles R2192-10 and R2192-11; Légifrance, L230-5-1 and R230-30-1 of
 the code rural) and must be checked by the lead against the body's own legal status.
@@ -20,6 +30,7 @@ the code rural) and must be checked by the lead against the body's own legal sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,12 +57,13 @@ class LegalLimit:
             return False
         return value < self.value if self.is_floor else value > self.value
 
-    def breach_text(self, unit: Unit, counted_noun: str = "") -> str:
+    def breach_text(self, unit: Unit, counted_noun: str = "", *, cited: bool = True) -> str:
         """« sous le minimum légal de 50 % (loi EGalim) », « au-dessus du maximum légal de 30 jours
-        (code de la commande publique) »: what a status says of a value that breaks the limit."""
+        (code de la commande publique) »: what a status says of a value that breaks the limit;
+        `cited` False leaves the text out, for a line next to the status that cites it."""
         shown = format_value(self.value, unit, counted_noun)
         where = "sous le minimum légal" if self.is_floor else "au-dessus du maximum légal"
-        return f"{where} de {shown}{self._cited}"
+        return f"{where} de {shown}{self._cited if cited else ''}"
 
     def warning_text(self, code: str, value: Decimal, unit: Unit, counted_noun: str = "") -> str:
         """« ⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours (code de la
@@ -62,10 +74,20 @@ class LegalLimit:
         verb = "n’atteint pas le minimum légal" if self.is_floor else "dépasse le maximum légal"
         return f"⚠ {code}\u00a0: {value_subject(value, unit, counted_noun)} {verb} de {limit}{self._cited}."
 
-    def limit_text(self, unit: Unit, counted_noun: str = "") -> str:
+    def limit_text(self, unit: Unit, counted_noun: str = "", *, cited: bool = True) -> str:
         """« minimum légal : 50 % (loi EGalim) », for the indicator's characteristics."""
         kind = "minimum légal" if self.is_floor else "maximum légal"
-        return f"{kind}\u00a0: {format_value(self.value, unit, counted_noun)}{self._cited}"
+        return f"{kind}\u00a0: {format_value(self.value, unit, counted_noun)}{self._cited if cited else ''}"
+
+    @property
+    def consequence(self) -> str | None:
+        """What breaking the limit costs, when the text it comes from is one we know
+        (`CONSEQUENCES`, matched on `basis`): « Tout retard de paiement ouvre droit… » for a payment
+        delay (reader 9, C16); None otherwise."""
+        for cited, consequence in CONSEQUENCES:
+            if cited.search(self.basis):
+                return consequence
+        return None
 
     @property
     def _cited(self) -> str:
@@ -85,6 +107,18 @@ def value_subject(value: Decimal, unit: Unit, counted_noun: str = "") -> str:
     if unit in _SUBJECTS:
         return f"{_SUBJECTS[unit]} {shown}"
     return f"la valeur saisie ({shown})"
+
+
+CONSEQUENCES = (
+    (
+        re.compile(r"\bR\.?\s*2192[-\u2011]1[0-2]\b"),
+        "Tout retard de paiement ouvre droit, de plein droit, à des intérêts moratoires et à une indemnité "
+        "forfaitaire de 40 € par facture (art. L. 2192‑13 et D. 2192‑35 du code de la commande publique).",
+    ),
+)
+"""(citation of the limit's text in `base_legale`, what breaking it costs): code de la commande
+publique, art. L. 2192-13 (late payment runs, of right, moratorium interest and a flat indemnity for
+recovery costs) and D. 2192-35 (40 €), for the payment delays of art. R. 2192-10 to R. 2192-12."""
 
 
 def legal_limit(value: Decimal | None, basis: str, direction: ImprovementDirection) -> LegalLimit | None:

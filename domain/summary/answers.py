@@ -24,7 +24,7 @@ def late_answer(summary: Summary) -> str:
         # the status's own words (reader 9, B7: « ne respecte pas sa limite légale » read as another one).
         label = wording.status_count_label(Status.OUTSIDE_LEGAL_LIMIT, len(unlawful))
         parts.append(f"{counted_in_words(len(unlawful), 'indicateur')} {agreed(len(unlawful), 'est', 'sont')} {label}\u00a0:")
-        parts += _listed(unlawful, lambda line: f"{indicator_wording.value_text(line)}, {line.legal_breach}")
+        parts += _listed(unlawful, indicator_wording.legal_text)  # the breach next to the value (reader 9, A3)
     if late:
         # A sentence, not « Indicateurs en retard sur leur trajectoire (4) : » (reader 7, C35).
         parts.append(f"{counted_in_words(len(late), 'indicateur')} {agreed(len(late), 'est', 'sont')} en retard sur "

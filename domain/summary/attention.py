@@ -104,6 +104,7 @@ def _decisions(
     decisions = []
     if outside_law:
         decisions.append(f"Mise en conformité : {joined([wording.meaning_first(line) for line in outside_law])}.")
+    decisions += _path_revisions(summary)
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
         # The furthest behind are kept, then listed by code (reader 8: « IND-13, IND-22, IND-12 et IND-14 »).
@@ -131,6 +132,28 @@ def _decisions(
     return tuple(decisions)
 
 
+def _path_revisions(summary: Summary) -> list[str]:
+    """« Réviser la trajectoire du SPASER pour l’indicateur « Délai global de paiement des fournisseurs »
+    (IND-11) : elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne respecte le maximum légal qu’en 2027. »: the
+    SPASER as adopted plans to stay outside the law, which no measure on the purchases alone fixes
+    (reader 9, A5). One decision per indicator outside the law whose expected value breaks the law too
+    (a lawful value ahead of a timid path needs no decision)."""
+    revisions = []
+    for line in summary.lines:
+        limit = line.snapshot.legal_limit
+        if line.status is not Status.OUTSIDE_LEGAL_LIMIT or limit is None or line.expected_value is None:
+            continue
+        if line.is_stale or not limit.broken_by(line.expected_value):
+            continue
+        # The breach itself is said once, in the list of indicators outside the law.
+        planned = f"elle prévoit {indicator_wording.expected_text(line)} {line.latest_period.in_sentence()}"
+        planned += indicator_wording.lawful_from(line)
+        # What it measures, then its code: a decision bears on purchases, not on an indicator.
+        named = f"l’indicateur « {wording.short_title(line)} » ({line.code})"
+        revisions.append(f"Réviser la trajectoire du SPASER pour {named} : {planned}.")
+    return revisions
+
+
 def cadence_alerts(summary: Summary) -> tuple[str, ...]:
     """One sentence per committee whose cadence is off, past and coming 12 months together.
 
@@ -149,8 +172,8 @@ def cadence_alerts(summary: Summary) -> tuple[str, ...]:
 
 
 def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
-    """Per committee whose meetings an indicator counts: « 3 tenus en 2025 d’après l’indicateur
-    IND-14, en deçà de la cible de 4 par an fixée par le SPASER », for `cadence_sentence`: 3 late
+    """Per committee whose meetings an indicator counts: « 3 réunions tenues en 2025 (indicateur
+    IND-14), pour une cible de 4 par an fixée par le SPASER », for `cadence_sentence`: 3 late
     next to « 3 à 4 par an conseillés » read as a contradiction without the SPASER's own target, and
     « en retard » still did (reader 8): 3 is below the SPASER's 4, within the advised range."""
     clauses = {}
@@ -160,17 +183,19 @@ def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
             clauses[kind] = _held_text(counting)
             if counting.status is Status.LATE and counting.snapshot.target is not None:
                 target = format_number(counting.snapshot.target)
-                clauses[kind] += f", en deçà de la cible de {target} par an fixée par le SPASER"
+                clauses[kind] += f", pour une cible de {target} par an fixée par le SPASER"
     return clauses
 
 
 def _held_text(line: IndicatorLine) -> str:
-    """« 3 tenus en 2025 d’après l’indicateur IND-14 »: the committees held, as the indicator counts
-    them; « indicateur IND-14, aucune valeur saisie » when it has none for the period due."""
+    """« 3 réunions tenues en 2025 (indicateur IND-14) »: the committees held, as the indicator counts
+    them, with their noun (reader 9, B12: « 3 tenus en 2025 » left it out); « indicateur IND-14, aucune
+    valeur saisie » when it has none for the period due."""
     if line.latest_value is None or line.latest_period is None or line.is_stale:
         return f"indicateur {line.code}, {indicator_wording.value_text(line)}"
-    held = agreed(int(line.latest_value), "tenu", "tenus")
-    return f"{format_number(line.latest_value)} {held} {line.latest_period.in_sentence()} d’après l’indicateur {line.code}"
+    count = line.latest_value
+    meetings = f"{format_number(count)} {agreed(int(count), 'réunion tenue', 'réunions tenues')}"
+    return f"{meetings} {line.latest_period.in_sentence()} (indicateur {line.code})"
 
 
 def _counting_indicator(summary: Summary, kind: CommitteeKind) -> IndicatorLine | None:

@@ -315,6 +315,7 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
                     _text(
                         indicator_wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"
                     ),
+                    *(_text(note, size="Small", spacing="None") for note in indicator_wording.legal_notes(line)),
                 ],
             },
             {"type": "Column", "width": "auto" if short else 2, "items": [status]},

@@ -15,7 +15,8 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   partial. For a weighted mean, the most recent period with at least one weighted value.
 - **Each value carries its period.** A latest value older than the period due today
   (`current_reporting_period`) is stale: shown with its period (« dernière valeur : … en 2024 ;
-  2025 non renseignée ») and counted as « non renseigné », whatever it was worth.
+  2025 non renseignée ») and counted as « non renseigné », whatever it was worth, unless it breaks
+  a legal limit: then it keeps that status, on its last known value (reader 9, A3).
 - **Trend** compares the latest period with the most recent earlier period, on the directorates
   that reported both (like for like), so that a late directorate does not look like a fall.
 - **Status.** No target in the catalogue → « sans cible », reported or not: the tile counts
@@ -27,7 +28,7 @@ Rules (also shown in the card's footnote and the report, so readers know how to 
   (`TOLERANCE_PERCENT_OF_TARGET`) → « en bonne voie », further behind → « en retard ».
   Whatever that status, a value below the catalogue's legal floor (above its ceiling, for a
   « baisse » indicator: `domain.indicators.legal_limits`) → « non conforme à la loi », shown as
-  « sous le minimum légal de 50 % (loi EGalim) »; a stale value stays « non renseigné ».
+  « sous le minimum légal de 50 % (loi EGalim) », on the last known value when it is stale.
 - **A directorate's view of a summed indicator** shared by several directorates has no
   comparable target (the target is the organisation's): its status is « sans cible » with a
   note; means keep the target, which applies to each directorate's rate.
@@ -263,8 +264,10 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
             or abs(judged.value - expected) * 100 < abs(indicator.target) * TOLERANCE_PERCENT_OF_TARGET
         ):
             status = Status.ON_TRACK
-    if latest >= due and target_applies and indicator.legal_limit is not None:
-        # The law before the trajectory: 42 % of EGalim products is never « en bonne voie ».
+    if target_applies and indicator.legal_limit is not None:
+        # The law before the trajectory: 42 % of EGalim products is never « en bonne voie ». And before
+        # a missing report: a last known value over the law stays outside it until a lawful one comes
+        # (reader 9, A3: a late entry made the 32,7 days of payment delay vanish into « non renseigné »).
         if indicator.legal_limit.broken_by(judged.value):
             status = Status.OUTSIDE_LEGAL_LIMIT
     return IndicatorLine(

@@ -6,7 +6,9 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+import math
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
@@ -15,31 +17,58 @@ from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.units import Unit, format_number
 from domain.summary.model import IndicatorLine, Status, TrendDirection
-from domain.text import NO_BREAK_SPACE, agreed, counted, directorates_text, fold, lower_first, plural_of
+from domain.text import (
+    NO_BREAK_SPACE,
+    agreed,
+    as_sentence,
+    counted,
+    directorates_text,
+    fold,
+    lower_first,
+    plural_of,
+    upper_first,
+)
 
 
-def value_text(line: IndicatorLine) -> str:
+def value_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     """« 1 234 heures au 3ᵉ trimestre 2026 (d’après 4 des 5 directions concernées) », « dernière valeur :
     48 200 tonnes équivalent CO₂ en 2024 ; l’année 2025 reste à saisir » or « aucune valeur saisie »: a value
-    never goes without its period, written as a French sentence says it (`Period.in_sentence`)."""
+    never goes without its period, written as a French sentence says it (`Period.in_sentence`).
+    `aggregated`: how the directorates' values make it, where nothing else says so (the card: « 84
+    personnes au 1er semestre 2026 (total des directions) », reader 9, A7)."""
     if line.latest_value is None or line.latest_period is None:
         text = "aucune valeur saisie"
     else:
-        text = f"{shown_value(line)} {line.latest_period.in_sentence()}"
-        if line.is_partial:
-            text += f" (d’après {_out_of(line.reporting_count, line.responsible_count)})"
+        value, pending = _value_and_pending(line, aggregated=aggregated)
         if line.is_stale:
-            due = line.due_period.with_article()
-            if line.pending_period == line.due_period:
-                text = f"dernière valeur : {text} ; pour {due}, {_answered(line.pending_count, line.responsible_count)}"
-            else:
-                text = f"dernière valeur : {text} ; {due} reste à saisir"
-        elif line.pending_period is not None:
-            pending = line.pending_period.with_article()
-            text += f" ; pour {pending}, {_answered(line.pending_count, line.responsible_count)}"
+            text = f"dernière valeur : {value} ; {pending}"
+        else:
+            text = f"{value} ; {pending}" if pending else value
     if line.unweighted:
         text += f" ; {unweighted_text(line)}"
     return text
+
+
+def _value_and_pending(line: IndicatorLine, *, aggregated: bool = False) -> tuple[str, str]:
+    """The value with its period (« 32,7 jours au 2ᵉ trimestre 2026 ») and what is still awaited
+    (« le 3ᵉ trimestre 2026 reste à saisir », « pour le 1er semestre 2026, 1 des 2 directions
+    concernées a répondu »), or "" when nothing is: apart, so that what is said of the value (« au-dessus
+    du maximum légal… ») goes next to it."""
+    value = f"{shown_value(line)} {line.latest_period.in_sentence()}"
+    if line.is_partial:
+        value += f" (d’après {_out_of(line.reporting_count, line.responsible_count)})"
+    elif aggregated and line.responsible_count > 1 and line.aggregation is not AggregationRule.SINGLE:
+        value += f" ({aggregation_sentence(line)})"
+    pending = ""
+    if line.is_stale:
+        due = line.due_period.with_article()
+        if line.pending_period == line.due_period:
+            pending = f"pour {due}, {_answered(line.pending_count, line.responsible_count)}"
+        else:
+            pending = f"{due} reste à saisir"
+    elif line.pending_period is not None:
+        pending = f"pour {line.pending_period.with_article()}, {_answered(line.pending_count, line.responsible_count)}"
+    return value, pending
 
 
 def shown_value(line: IndicatorLine) -> str:
@@ -126,13 +155,15 @@ def late_text(line: IndicatorLine) -> str:
     return judged_text(line)
 
 
-def judged_text(line: IndicatorLine) -> str:
+def judged_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     """The value, where it stands against its path and the target, in one sentence: « 10,1 % en 2025,
     en deçà de la trajectoire, qui prévoit 16,5 % (cible : 25 % en 2028) », « 2 repas végétariens par
     semaine au 3ᵉ trimestre 2026, cible de 2 en 2027 atteinte ». One kind of figure: « 12 % du chemin
-    parcouru vers la cible » next to two values read as a third value."""
-    text = value_text(line)
-    joint = f"{NO_BREAK_SPACE};" if ";" in text or line.status is Status.OUTSIDE_LEGAL_LIMIT else ","
+    parcouru vers la cible » next to two values read as a third value. `aggregated`: see `value_text`."""
+    if line.status is Status.OUTSIDE_LEGAL_LIMIT and line.snapshot.legal_limit is not None:
+        return _outside_law_text(line, aggregated=aggregated)
+    text = value_text(line, aggregated=aggregated)
+    joint = f"{NO_BREAK_SPACE};" if ";" in text else ","
     if line.target_note is not None or line.is_stale or line.snapshot.target is None:
         return f"{text} · {target_text(line)}" if line.target_note is not None or line.is_stale else text
     if line.progress_percent is not None and line.progress_percent >= 100:
@@ -142,6 +173,62 @@ def judged_text(line: IndicatorLine) -> str:
     if not path:
         return f"{text}, {target_text(line, joined_to_value=True)}"
     return f"{text}{joint} {path} ({target_label(line)}{NO_BREAK_SPACE}: {_target_figure(line)})"
+
+
+def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
+    """A value outside the law, the breach next to the value and the path in a sentence of its own
+    (reader 9, B2: « 48,7 % … ; la trajectoire du SPASER, qui prévoit 46,2 %, reste sous le minimum
+    légal » read as if the value stayed below it). When the SPASER's own path breaks the law, the limit
+    is said to apply already, and when the path reaches it (reader 9, A5: « cible : 30 jours en 2027 »
+    read as a delay until 2027): « 32,5 jours au 3ᵉ trimestre 2026, au-dessus du maximum légal de 30 jours,
+    déjà applicable. Le SPASER lui-même prévoit 32,8 jours à cette date et ne respecte le maximum légal
+    qu’en 2027 ». A last known value keeps the breach and says what is awaited (reader 9, A3)."""
+    limit = line.snapshot.legal_limit
+    value, pending = _value_and_pending(line, aggregated=aggregated)
+    breach = limit.breach_text(line.unit, line.snapshot.counted_noun, cited=False)
+    unlawful_path = line.expected_value is not None and not line.is_stale and limit.broken_by(line.expected_value)
+    text = f"{value}, {breach}" + (", déjà applicable" if unlawful_path else "")
+    if line.is_stale:
+        text = f"dernière valeur : {text}"
+    if pending:
+        text += f" ; {pending}"
+    if line.unweighted:
+        text += f" ; {unweighted_text(line)}"
+    if line.is_stale or line.expected_value is None:
+        return text
+    target = ""
+    if line.snapshot.target is not None and line.snapshot.target != limit.value:
+        target = f" ({target_label(line)}{NO_BREAK_SPACE}: {_target_figure(line)})"
+    if unlawful_path:
+        return f"{text}. Le SPASER lui-même prévoit {expected_text(line)} à cette date{lawful_from(line)}{target}"
+    below = "en deçà" if limit.is_floor else "au-dessus"
+    return f"{text} ; {below} de la trajectoire, qui prévoit {expected_text(line)}{target}"
+
+
+def lawful_from(line: IndicatorLine) -> str:
+    """« et ne respecte le minimum légal qu’en 2027 »; « , sous le minimum légal » when the SPASER's
+    path never reaches it (`lawful_year`)."""
+    limit = line.snapshot.legal_limit
+    year = lawful_year(line)
+    if year is None:
+        return ", sous le minimum légal" if limit.is_floor else ", au-dessus du maximum légal"
+    return f" et ne respecte le {'minimum' if limit.is_floor else 'maximum'} légal qu’en {year}"
+
+
+def lawful_year(line: IndicatorLine) -> int | None:
+    """The year the SPASER's path reaches the legal limit, on the straight line from the value expected
+    for the period measured to the target; None when it never does (a target itself outside the law)."""
+    limit = line.snapshot.legal_limit
+    target, year = line.snapshot.target, line.snapshot.target_year
+    if limit is None or line.expected_value is None or line.latest_period is None:
+        return None
+    if target is None or year is None or limit.broken_by(target) or target == line.expected_value:
+        return None
+    start, end = line.latest_period.end, date(year, 12, 31)
+    if end <= start:
+        return None
+    share = (limit.value - line.expected_value) / (target - line.expected_value)
+    return (start + timedelta(days=int(math.ceil(share * (end - start).days)))).year
 
 
 def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
@@ -160,7 +247,7 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     if with_period:
         expected += f" {_measured_period(line.latest_period)}"
     if line.status is Status.OUTSIDE_LEGAL_LIMIT:
-        return _unlawful_path_text(line, expected, below)
+        return _unlawful_path_text(line, expected, below, with_period=with_period)
     if line.status is Status.LATE:
         return f"{below} de la trajectoire{expected}"
     if within_tolerance(line):
@@ -170,15 +257,16 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     return f"en avance sur la trajectoire{expected}"
 
 
-def _unlawful_path_text(line: IndicatorLine, expected: str, below: str) -> str:
+def _unlawful_path_text(line: IndicatorLine, expected: str, below: str, *, with_period: bool = False) -> str:
     """Outside the law, never « en avance sur la trajectoire »: reader 8 read « 48,7 % …, en avance sur
     la trajectoire, qui prévoit 46,2 % » next to « Sous le minimum légal de 50 % ». When the path
-    itself breaks the law, say so (« la trajectoire du SPASER, qui prévoit 46,2 %, reste sous le
-    minimum légal »); otherwise the value is behind a lawful path."""
+    itself breaks the law, say so with the SPASER as the subject (reader 9, B2: « le SPASER lui-même
+    prévoit 46,2 % au 1er semestre 2026 et ne respecte le minimum légal qu’en 2027 »); otherwise the
+    value is behind a lawful path."""
     limit = line.snapshot.legal_limit
     if limit is not None and limit.broken_by(line.expected_value):
-        where = "sous le minimum légal" if limit.is_floor else "au-dessus du maximum légal"
-        return f"la trajectoire du SPASER{expected}, reste {where}"
+        when = f" {_measured_period(line.latest_period)}" if with_period else " à cette date"
+        return f"le SPASER lui-même prévoit {expected_text(line)}{when}{lawful_from(line)}"
     return f"{below} de la trajectoire{expected}"
 
 
@@ -227,8 +315,9 @@ def expected_text(line: IndicatorLine) -> str:
     value every other line gives, not « 37 % du chemin ») unless the rounding would make it read as
     the target or as the value."""
     expected = line.expected_value
-    if _whole_count(line):
-        return _whole_expected_text(line)
+    whole = _whole_expected_text(line) if _whole_count(line) else None
+    if whole is not None:
+        return whole
     places = 0 if abs(expected) >= 100 else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
@@ -238,17 +327,18 @@ def expected_text(line: IndicatorLine) -> str:
     return line.show(rounded)
 
 
-def _whole_expected_text(line: IndicatorLine) -> str:
-    """A path of whole things in whole things (reader 8: « qui prévoit 3,5 comités techniques »,
-    « 4,9 marchés réservés »): the nearest whole number (« 5 marchés réservés »), or « entre 3 et 4
-    comités techniques » when the nearest would read as the value itself (3 held, « en deçà de la
-    trajectoire, qui prévoit 3 ») or as the target (reader 1: « prévoit 4 » next to « cible : 4 »)."""
+def _whole_expected_text(line: IndicatorLine) -> str | None:
+    """A path of whole things in whole things (reader 8: « qui prévoit 4,9 marchés réservés »): the
+    nearest whole number (« 5 marchés réservés »); None when it would read as the value itself (3
+    held, « en deçà de la trajectoire, qui prévoit 3 ») or as the target (reader 1: « prévoit 4 » next
+    to « cible : 4 »): the expected value is then written as it is (« 3,5 comités techniques »), the
+    one figure that is true. « entre 3 et 4 » contained the 3 held, next to « en retard » (reader 9,
+    A4), and « plus de 3 » gave no figure (reader 4, B7)."""
     expected = line.expected_value
     rounded = expected.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     if rounded == expected or rounded not in (line.latest_value, line.snapshot.target):
         return line.show(rounded)
-    low, high = (expected.quantize(Decimal(1), rounding=way) for way in (ROUND_FLOOR, ROUND_CEILING))
-    return f"entre {format_number(low)} et {line.show(high)}"
+    return None
 
 
 def _whole_count(line: IndicatorLine) -> bool:
@@ -265,7 +355,14 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     target = f"{line.show(snapshot.target)}{per_period_text(line)} en {snapshot.target_year}"
     if line.target_note:
         return f"{line.target_note} ({target})"
-    return f"pour une cible de {target}" if joined_to_value else f"{target_label(line)} : {target}"
+    if joined_to_value:
+        return f"pour une cible de {target}"
+    text = f"{target_label(line)} : {target}"
+    limit = snapshot.legal_limit
+    if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None:
+        # The law first: « cible : 30 jours en 2027 » alone read as a delay until 2027 (reader 9, A5).
+        text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}, déjà applicable ; {text}"
+    return text
 
 
 def per_period_text(line: IndicatorLine) -> str:
@@ -291,12 +388,14 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
         previous = trend.previous_period
         since = str(previous.year) if previous.frequency is Frequency.ANNUAL else previous.with_article()
         text = f"{text} depuis {since}"
-    if trend.improved is not None and line.snapshot.target is not None:
-        if line.status is Status.OUTSIDE_LEGAL_LIMIT:
-            # Reader 8: « dans le bon sens » next to « Sous le minimum légal » reassured about a breach.
-            if not trend.improved:
-                text += ", à l’inverse de l’objectif"
-        elif trend.improved and line.status is Status.LATE:
+    limit = line.snapshot.legal_limit
+    if trend.improved is not None and line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None:
+        # Reader 8: « dans le bon sens » alone next to « Sous le minimum légal » reassured about a
+        # breach; reader 9, B4: « ↓ en baisse » alone read as worse for a payment delay.
+        where = "sous le minimum légal" if limit.is_floor else "au-dessus du maximum légal"
+        text += f", dans le bon sens, mais encore {where}" if trend.improved else ", à l’inverse de l’objectif"
+    elif trend.improved is not None and line.snapshot.target is not None:
+        if trend.improved and line.status is Status.LATE:
             # « dans le bon sens » next to « En retard » read as a contradiction.
             text += ", mais trop lentement"
         elif trend.improved:
@@ -330,9 +429,11 @@ def _measured_period(period: Period | None) -> str:
 
 def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
     """The grey line under an indicator (compact: for the card): « 19,4 % au 2ᵉ trimestre 2026, en
-    deçà de la trajectoire, qui prévoit 21,4 % (cible : 38 % en 2026) · ↑ en hausse »."""
-    parts = [judged_text(line), trend_text(line, with_period=not compact)]
-    return " · ".join(part for part in parts if part)
+    deçà de la trajectoire, qui prévoit 21,4 % (cible : 38 % en 2026) · ↑ en hausse »; a line of its
+    own, so it starts with a capital (reader 9, B6: « dernière valeur : … » under the title). The card
+    says how several directorates' values make the indicator's, as the report does (reader 9, A7)."""
+    parts = [judged_text(line, aggregated=compact), trend_text(line, with_period=not compact)]
+    return upper_first(" · ".join(part for part in parts if part))
 
 
 def percent_text(value: float) -> str:
@@ -341,5 +442,33 @@ def percent_text(value: float) -> str:
 
 
 def legal_text(line: IndicatorLine) -> str:
-    """« 42 % au 2ᵉ semestre 2026, sous le minimum légal de 50 % (loi EGalim) »."""
-    return f"{value_text(line)}, {line.legal_breach}"
+    """« 42 % au 2ᵉ semestre 2026, sous le minimum légal de 50 % (loi EGalim) »; on a last known value,
+    the breach next to it and what is awaited after: « dernière valeur : 32,7 jours au 2ᵉ trimestre
+    2026, au-dessus du maximum légal de 30 jours (…) ; le 3ᵉ trimestre 2026 reste à saisir » (reader 9,
+    A3). What breaking the limit costs follows, when the law says (`LegalLimit.consequence`)."""
+    if line.latest_value is None or line.latest_period is None:
+        return f"{value_text(line)}, {line.legal_breach}"
+    value, pending = _value_and_pending(line)
+    text = f"{value}, {line.legal_breach}"
+    if line.is_stale:
+        text = f"dernière valeur : {text}"
+    if pending:
+        text += f" ; {pending}"
+    if line.unweighted:
+        text += f" ; {unweighted_text(line)}"
+    consequence = line.snapshot.legal_limit.consequence if line.snapshot.legal_limit else None
+    return f"{text}. {consequence}" if consequence else text
+
+
+def legal_notes(line: IndicatorLine) -> list[str]:
+    """Short sentences about the law under an indicator: an obligation the catalogue states in words
+    (`IndicatorSnapshot.legal_note`: « Obligatoire pour les consultations lancées depuis le 21 août 2026
+    (loi Climat et résilience). », reader 9, A2), and for a value outside a limit what breaking it
+    costs (reader 9, C16). Neither changes the status: a share of contracts mixes older consultations."""
+    notes = []
+    if line.snapshot.legal_note:
+        notes.append(as_sentence(upper_first(line.snapshot.legal_note)))
+    limit = line.snapshot.legal_limit
+    if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None and limit.consequence:
+        notes.append(limit.consequence)
+    return notes

@@ -146,6 +146,10 @@ class IndicatorSnapshot:
     """What a count counts (catalogue column `unite_libelle`): « 2 repas végétariens »."""
     legal_limit: LegalLimit | None = None
     """A legal floor or ceiling (catalogue columns `seuil_legal`, `base_legale`)."""
+    legal_note: str = ""
+    """A legal obligation the catalogue states in words, without a figure to check (`base_legale`
+    without `seuil_legal`): « obligatoire pour les consultations lancées depuis le 21 août 2026 (loi
+    Climat et résilience) », shown under the indicator; it changes no status."""
 
     def __post_init__(self) -> None:
         if self.target is not None and self.target_year is None:
@@ -249,7 +253,15 @@ def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
         computed=getattr(indicator, "computation", Computation.REPORTED) is not Computation.REPORTED,
         counted_noun=getattr(indicator, "counted_noun", ""),
         legal_limit=getattr(indicator, "legal_limit", None),
+        legal_note=legal_note_of(indicator),
     )
+
+
+def legal_note_of(indicator) -> str:
+    """The catalogue's legal basis when it comes without a threshold (see `IndicatorSnapshot.legal_note`)."""
+    if getattr(indicator, "legal_limit", None) is not None:
+        return ""
+    return one_line(getattr(indicator, "legal_basis", "") or "")
 
 
 @dataclass(frozen=True)
@@ -343,6 +355,12 @@ class IndicatorLine:
     def is_stale(self) -> bool:
         """A value exists, but none for the period due today."""
         return self.latest_period is not None and self.due_period is not None and self.latest_period < self.due_period
+
+    @property
+    def is_unreported(self) -> bool:
+        """No value for the period due today, whatever the status says first (« non renseigné »,
+        or « sans cible », or outside the law on the last known value)."""
+        return self.latest_period is None or self.is_stale
 
     @property
     def code(self) -> str:
@@ -471,7 +489,7 @@ class Summary:
 def counted_statuses(counts: Mapping[Status, int]) -> tuple[Status, ...]:
     """The statuses a headline counts: « non conforme à la loi » only when some indicator is, so that
     a catalogue without legal limits keeps its five counts."""
-    return tuple(s for s in STATUS_ORDER if s is not Status.OUTSIDE_LEGAL_LIMIT or counts.get(s, 0))
+    return tuple(s for s in STATUS_ORDER if s is not Status.OUTSIDE_LEGAL_LIMIT or s in counts)
 
 
 def needs_target(line: IndicatorLine) -> bool:
@@ -483,7 +501,13 @@ def needs_target(line: IndicatorLine) -> bool:
 
 
 def count_statuses(lines: Iterable[IndicatorLine]) -> dict[Status, int]:
+    """Every status counted, « hors limite légale » only when an indicator shown has a legal limit:
+    then always, « 0 » included, like the other counts (reader 9, C4: « 0 en retard » was shown and
+    a zero « hors limite légale » hidden, in the same card)."""
+    lines = list(lines)
     counts = dict.fromkeys(STATUS_ORDER, 0)
+    if not any(line.snapshot.legal_limit is not None for line in lines):
+        del counts[Status.OUTSIDE_LEGAL_LIMIT]
     for line in lines:
-        counts[line.status] += 1
+        counts[line.status] = counts.get(line.status, 0) + 1
     return counts

@@ -25,7 +25,16 @@ from domain.summary.attention import attention_points, cadence_alerts, not_repor
 from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, completeness_order, counted_statuses
 from domain.summary.status_colours import LEGAL_HEX, STATUS_HEX
-from domain.text import agreed, as_sentence, collation_key, joined, sorted_names, typographic_apostrophes, unbreakable
+from domain.text import (
+    agreed,
+    as_sentence,
+    collation_key,
+    joined,
+    sorted_names,
+    typographic_apostrophes,
+    unbreakable,
+    upper_first,
+)
 
 REPORT_SUBTITLE = "Rapport pour le comité de pilotage"
 KEPT_TOGETHER_ROWS = 8
@@ -188,10 +197,13 @@ def computed_imports(summary: Summary) -> str:
 
 
 def value_cell(line: IndicatorLine) -> str:
-    """The latest value, and how the directorates' values make it when there are several."""
-    parts = [indicator_wording.value_text(line)]
+    """The latest value, how the directorates' values make it when there are several, and what the
+    law says of it (`indicator_wording.legal_notes`); a cell of its own, so it starts with a capital, as
+    the card's line does (reader 9, B6)."""
+    parts = [upper_first(indicator_wording.value_text(line))]
     if line.responsible_count > 1:
         parts.append(indicator_wording.aggregation_sentence(line))
+    parts += indicator_wording.legal_notes(line)
     return "\n".join(parts)
 
 

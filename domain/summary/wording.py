@@ -55,7 +55,8 @@ _LEGAL_RULE = (
 _PERIOD_RULE = (
     "Période à renseigner : pour chaque indicateur, la dernière période terminée selon sa fréquence (l’année, le "
     "semestre ou le trimestre écoulé). Une valeur plus ancienne est affichée avec sa période et comptée comme non "
-    "renseignée."
+    "renseignée, sauf si elle enfreint déjà une limite légale : l’indicateur garde alors ce statut, d’après "
+    "cette dernière valeur connue."
 )
 _AGGREGATION_RULES = {
     AggregationRule.SUM: "Ensemble des directions : les valeurs de la dernière période saisie par toutes les "
@@ -107,7 +108,7 @@ def _aggregation_rule(rule: AggregationRule, lines: list[IndicatorLine]) -> str:
 CARD_RULES_TEXT = (
     "En bonne voie : au moins au niveau prévu à cette date pour atteindre la cible à temps (à 1 % de la cible "
     "près) ; en retard : en deçà. Une valeur plus ancienne que la période à renseigner compte comme non "
-    "renseignée. Règles détaillées : rubrique « Règles de lecture », à la fin du rapport (bouton « Exporter »)."
+    "renseignée, sauf si elle enfreint déjà la loi. Règles détaillées : rubrique « Règles de lecture », à la fin du rapport (bouton « Exporter »)."
 )
 
 
@@ -118,7 +119,10 @@ def status_title(status: Status) -> str:
 
 def line_status_title(line: IndicatorLine) -> str:
     """An indicator's badge: its status, or what law its value breaks (« Sous le minimum légal de
-    50 % (loi EGalim) »), never « En bonne voie » for a value the law forbids."""
+    50 % (loi EGalim) »), never « En bonne voie » for a value the law forbids; « Dernière valeur
+    connue sous le minimum légal… » when the period due is not reported (reader 9, A3)."""
+    if line.legal_breach and line.is_stale:
+        return f"Dernière valeur connue {line.legal_breach}"
     return upper_first(line.legal_breach or line.status.value)
 
 
@@ -201,43 +205,72 @@ def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
 
 
 def headline_text(summary: Summary) -> str:
-    """One sentence with every count, for a notification preview or a text-only client: « 24
-    indicateurs, dont 3 atteints, 5 en bonne voie et 16 en retard. ». No colon: it often follows one
-    (« Synthèse SPASER avant le comité… : 24 indicateurs, dont… »)."""
+    """The sentence that opens the report's first page, the card's overview in the same words and
+    order (reader 9, B13: the PDF said « dont » and put the breaches in the middle): « 24 indicateurs :
+    2 hors limite légale, 4 en retard… », or « 3 indicateurs, tous atteints. »."""
+    return overview_text(summary)
+
+
+def preview_text(summary: Summary) -> str:
+    """The same counts for a notification preview or a text-only client, where they follow a colon
+    (« Synthèse SPASER avant le comité… : 24 indicateurs, dont 2 hors limite légale… »): no second colon."""
+    single = _single_status_text(summary)
+    if single or not summary.lines:
+        return single or overview_text(summary)
+    return f"{indicator_count(len(summary.lines))}, dont {joined(count_parts(summary))}."
+
+
+def _single_status_text(summary: Summary) -> str | None:
+    """« 3 indicateurs, tous atteints. », « 1 indicateur hors limite légale. » when one count says it all."""
     total = len(summary.lines)
-    if total == 0:
-        return "Aucun indicateur à afficher."
-    counts = [
-        (status, count)
-        for status, count in summary.status_counts.items()
-        if count
-    ]
-    if len(counts) == 1:
-        status, count = counts[0]
-        every = "" if total == 1 else ", tous"
-        return f"{indicator_count(total)}{every} {status_count_label(status, count)}."
-    listed = [f"{count} {status_count_label(status, count)}" for status, count in counts]
-    return f"{indicator_count(total)}, dont {joined(listed)}."
+    parts = count_parts(summary) if total else []
+    if len(parts) != 1:
+        return None
+    every = "" if total == 1 else ", tous"
+    statuses = [status for status, count in summary.status_counts.items() if count]
+    if statuses in ([Status.ACHIEVED], [Status.ON_TRACK]):  # « tous atteints », not « atteints ou en bonne voie »
+        return f"{indicator_count(total)}{every} {status_count_label(statuses[0], total)}."
+    return f"{indicator_count(total)}{every} {parts[0].split(' ', 1)[1]}."
 
 
 def overview_text(summary: Summary) -> str:
-    """The card's one-line message under the counters, with the total: « 24 indicateurs : 17 atteints ou
-    en bonne voie, 4 en retard, 1 non renseigné et 2 sans cible. » (reader 7: the counters alone gave
-    no total and no message)."""
+    """The one-line message under the counters, with the total: « 24 indicateurs : 2 hors limite
+    légale, 4 en retard, 15 atteints ou en bonne voie, 1 non renseigné et 2 sans cible. » (reader 7:
+    the counters alone gave no total and no message); the card's and the report's first page, in the
+    same words (reader 9, B13)."""
     total = len(summary.lines)
     if total == 0:
         return "Aucun indicateur à afficher."
+    return _single_status_text(summary) or f"{indicator_count(total)}{NO_BREAK_SPACE}: {joined(count_parts(summary))}."
+
+
+def count_parts(summary: Summary) -> list[str]:
+    """The counts as the overview says them, what needs a decision first (reader 9, B13): outside the
+    law, late, then atteints ou en bonne voie, non renseignés, sans cible. An indicator counted outside
+    the law or without target that is not reported for the period due either is said so (« 2 sans
+    cible (dont 1 non renseigné) »), so that the indicators not reported add up to the reports the
+    directorates still owe (reader 9, A6: « 10 non renseignés » next to 11 missing reports)."""
     counts = summary.status_counts
+    lines = summary.lines
     good = counts.get(Status.ACHIEVED, 0) + counts.get(Status.ON_TRACK, 0)
-    outside_law = [
-        f"{counts[Status.OUTSIDE_LEGAL_LIMIT]} {status_count_label(Status.OUTSIDE_LEGAL_LIMIT, counts[Status.OUTSIDE_LEGAL_LIMIT])}"
-    ] if counts.get(Status.OUTSIDE_LEGAL_LIMIT) else []
-    parts = outside_law + ([f"{good} {agreed(good, 'atteint ou en bonne voie', 'atteints ou en bonne voie')}"] if good else [])
-    parts += [
-        f"{counts[status]} {status_count_label(status, counts[status])}"
-        for status in (Status.LATE, Status.NOT_REPORTED, Status.NO_TARGET) if counts.get(status)
-    ]
-    return f"{indicator_count(total)}{NO_BREAK_SPACE}: {joined(parts)}."
+    parts = []
+    for status in (Status.OUTSIDE_LEGAL_LIMIT, Status.LATE, None, Status.NOT_REPORTED, Status.NO_TARGET):
+        if status is None:
+            if good:
+                parts.append(f"{good} {agreed(good, 'atteint ou en bonne voie', 'atteints ou en bonne voie')}")
+            continue
+        count = counts.get(status, 0)
+        if not count:
+            continue
+        text = f"{count} {status_count_label(status, count)}"
+        if status is not Status.NOT_REPORTED:
+            unreported = sum(1 for line in lines if line.status is status and line.is_unreported)
+            if unreported == count:
+                text += f" ({agreed(count, 'non renseigné', 'non renseignés')})"
+            elif unreported:
+                text += f" (dont {unreported} {agreed(unreported, 'non renseigné', 'non renseignés')})"
+        parts.append(text)
+    return parts
 
 
 def completeness_text(row: DirectorateCompleteness) -> str:

@@ -88,7 +88,7 @@ class DigestService:
         seen = tuple(_label(person) for person in officials if person.id not in sent_to)
         when = format_datetime_fr(meeting.starts_at, self._timezone)
         reason = f"Voici la synthèse pour préparer le {meeting.label.lower()} du {when}."
-        text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.headline_text(summary)}"
+        text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.preview_text(summary)}"
         messages = [
             self._message(
                 f"copil-digest:{meeting.id}:r{meeting.sequence}:person-{person.id}",
@@ -143,7 +143,7 @@ class DigestService:
             messages.append(
                 self._message(
                     key, person, self._with_reason(person.id, summary, reason),
-                    f"Synthèse SPASER de la semaine : {wording.headline_text(summary)}",
+                    f"Synthèse SPASER de la semaine : {wording.preview_text(summary)}",
                 )
             )
         async with self._db.unit_of_work() as uow:

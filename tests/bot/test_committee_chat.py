@@ -190,12 +190,12 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
 
     # One sentence per committee, past and coming 12 months together, as the summary says it.
     assert (
-        "⚠ Comité technique : aucune réunion au cours des 12 derniers mois ni prévue dans "
-        "les 12 prochains mois, alors que le rythme conseillé pour suivre un SPASER est de 3 à 4 par an."
+        "⚠ Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue dans "
+        "les 12 prochains mois, alors que le rythme recommandé par l’assistant est de 3 à 4 par an."
     ) in below
     assert (
-        "⚠ Comité de pilotage : aucune réunion au cours des 12 derniers mois et "
-        "3 réunions prévues dans les 12 prochains mois, alors que le rythme conseillé pour suivre un SPASER est de 1 à 2 par an."
+        "⚠ Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois et "
+        "3 réunions prévues dans les 12 prochains mois, alors que le rythme recommandé par l’assistant est de 1 à 2 par an."
     ) in above
     assert "3 réunions prévues" not in after_edit
     warnings = await runtime.committees.cadence_warnings()

@@ -46,7 +46,7 @@ def test_no_coming_copil_warns_with_the_expected_french_message():
     assert (warning.window, warning.problem, warning.count) == (CadenceWindow.COMING, CadenceProblem.BELOW, 0)
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COPIL], [warning]) == (
         "Comité de pilotage\u00a0: aucune réunion prévue dans les 12\u00a0prochains mois, "
-        "alors que le rythme conseillé pour suivre un SPASER est de 1 à 2 par an."
+        "alors que le rythme recommandé par l’assistant est de 1 à 2 par an."
     )
 
 
@@ -59,7 +59,7 @@ def test_too_many_coming_cotech_warns_above_with_plural_message():
     ]
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
         "Comité technique\u00a0: 5\u00a0réunions prévues dans les 12\u00a0prochains mois, "
-        "alors que le rythme conseillé pour suivre un SPASER est de 3 à 4 par an."
+        "alors que le rythme recommandé par l’assistant est de 3 à 4 par an."
     )
 
 
@@ -80,9 +80,10 @@ def test_past_window_counts_held_and_planned_and_warns_below():
     warnings = check_cadence(CommitteeKind.COTECH, meetings, TODAY, PARIS)
     assert [(w.window, w.problem, w.count) for w in warnings] == [(CadenceWindow.PAST, CadenceProblem.BELOW, 2)]
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
-        # Reader 7, A5: « le prochain » had no antecedent; B24: « enregistrées dans l’assistant » was jargon.
-        "Comité technique\u00a0: 2\u00a0réunions au cours des 12\u00a0derniers mois, alors que le rythme conseillé "
-        "pour suivre un SPASER est de 3 à 4 par an\u00a0; la prochaine est prévue le mercredi 1er\u00a0juillet\u00a02026."
+        # Reader 7, A5: « le prochain » had no antecedent; B24: « enregistrées dans l’assistant » read as
+        # jargon, but reader 9, A8: without it, a committee held outside the assistant read as never held.
+        "Comité technique\u00a0: 2\u00a0réunions enregistrées dans l’assistant au cours des 12\u00a0derniers mois, alors que le "
+        "rythme recommandé par l’assistant est de 3 à 4 par an\u00a0; la prochaine est prévue le mercredi 1er\u00a0juillet\u00a02026."
     )
 
 
@@ -161,4 +162,4 @@ def test_the_cadence_lines_use_the_house_warning_sign():
     warnings = check_cadence(CommitteeKind.COPIL, [], TODAY, PARIS)
     lines = cadence_lines(types, warnings)
     assert lines[0].startswith("⚠ Comité de pilotage") and "\ufe0f" not in "".join(lines)
-    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : le rythme conseillé pour suivre un SPASER, de 3 à 4 par an, est respecté."
+    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : le rythme recommandé par l’assistant, de 3 à 4 par an, est respecté."

@@ -205,17 +205,18 @@ def test_a_late_count_between_two_whole_numbers_gives_the_target_as_its_figure()
 def test_an_expected_value_is_never_rounded_into_the_target():
     """Reader 1, A8: « 3 comités techniques en 2025 ; la trajectoire prévoit 4 comités techniques »
     while the target is « 4 en 2026 »: the 3,5 expected was rounded up to the target. Reader 3:
-    « 3,5 comités » is no count of committees: « plus de 3 »; reader 8: whole things in whole numbers."""
+    « 3,5 comités » is no count of committees: « plus de 3 »; reader 8: whole things in whole numbers;
+    reader 9, A4: « entre 3 et 4 » contains the 3 held next to « en retard »: the figure as it is."""
     line = line_of([committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
     line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026),
                    expected_value=Decimal("3.50"), status=Status.LATE)
     assert plain(late_text(line)) == (
-        "3 en 2025, en deçà de la trajectoire, qui prévoit entre 3 et 4 (cible fixée par le SPASER : 4 par an en 2026)"
+        "3 en 2025, en deçà de la trajectoire, qui prévoit 3,5 (cible fixée par le SPASER : 4 par an en 2026)"
     )
     assert "plus de" not in plain(late_text(line)) and "((" not in plain(late_text(line))
     # Nor into the value itself: 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
     fewer = replace(line, snapshot=replace(line.snapshot, direction=ImprovementDirection.DOWN))
-    assert "3 en 2025, au-dessus de la trajectoire, qui prévoit entre 3 et 4 (cible" in plain(late_text(fewer))
+    assert "3 en 2025, au-dessus de la trajectoire, qui prévoit 3,5 (cible" in plain(late_text(fewer))
     percent = replace(line, snapshot=replace(line.snapshot, unit=Unit.PERCENT, target=Decimal(20)),
                       latest_value=Decimal(10), expected_value=Decimal("9.96"))
     assert "de la trajectoire, qui prévoit 9,96 %" in plain(late_text(percent))

@@ -131,7 +131,7 @@ def test_the_detail_card_lists_every_indicator_by_axis():
     shown = texts(content)
     assert "Synthèse SPASER : détail" in shown
     assert "Axe social · 1 indicateur" in shown and "Axe gouvernance · 2 indicateurs" in shown
-    assert "aucune valeur saisie" in shown and "sans cible" in shown
+    assert "Aucune valeur saisie" in shown and "sans cible" in shown  # a line of its own (reader 9, B6)
     assert "↑ en hausse" in shown and "en progrès" not in shown
 
 
@@ -143,7 +143,7 @@ def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_t
     counts = [column["items"][0]["text"] for column in content["body"][2]["columns"]]
     assert counts == ["0", "0", "0", "1", "0"]
     shown = texts(content)
-    assert "dernière valeur : 190 heures en 2024 ; l’année 2025 reste à saisir" in shown
+    assert "Dernière valeur : 190 heures en 2024 ; l’année 2025 reste à saisir" in shown
     assert "Non renseigné" in shown
 
 
@@ -214,7 +214,7 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     # Both windows of one committee make one alert (reader 3).
     assert "⚠ Rythme des comités : 1 alerte, voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
-    assert "Comité de pilotage : aucune réunion au cours des 12 derniers mois ni prévue" in detail
+    assert "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue" in detail
     assert "trentaine" in detail
 
 

@@ -109,10 +109,14 @@ def test_a_value_above_the_floor_is_unchanged():
     assert line_status_title(with_law.lines[0]) == "En bonne voie"
     for where, text in read(with_law).items():
         assert "minimum légal" not in text, where
-        assert "conforme à la loi" not in text, where
-    # Same card and same counts as an indicator without a legal limit: five counts, no sixth.
-    assert summary_card_content(with_law) == summary_card_content(without_law)
-    assert len(summary_card_content(with_law)["body"][2]["columns"]) == 5
+        assert f"1 {Status.OUTSIDE_LEGAL_LIMIT.value}" not in text, where
+    # Same card as an indicator without a legal limit, but for a zero legal count:
+    # shown like « 0 en retard » (reader 9, C4: one zero shown, the other hidden, in the same card).
+    with_counts, without_counts = (summary_card_content(shown)["body"][2]["columns"] for shown in (with_law, without_law))
+    assert len(without_counts) == 5 and len(with_counts) == 6
+    assert [column["items"][1]["text"] for column in with_counts][3] == Status.OUTSIDE_LEGAL_LIMIT.value
+    assert with_counts[3]["items"][0]["text"] == "0"
+    assert without_counts == with_counts[:3] + with_counts[4:]
 
 
 def test_the_floor_itself_is_lawful():
@@ -128,9 +132,25 @@ def test_a_payment_delay_above_the_legal_maximum_is_said_so_even_on_its_trajecto
     assert summary(payment_delay(29)).lines[0].status is Status.ON_TRACK
 
 
-def test_a_stale_value_stays_not_reported():
+def test_reader9_a3_a_stale_value_outside_the_law_keeps_the_legal_signal_on_its_last_known_value():
+    """32,7 days of payment delay in the 2nd quarter, the 3rd not entered yet: counted « non renseigné »,
+    the breach vanished from the counts and the decisions (reader 9, A3)."""
     stale = replace(egalim(42), values=(("2024", "DRC", 30), ("2025", "DRC", 42)))
-    assert summary(stale).lines[0].status is Status.NOT_REPORTED
+    shown = summary(stale)
+    [line] = shown.lines
+    assert line.status is Status.OUTSIDE_LEGAL_LIMIT and line.is_stale
+    assert shown.status_counts[Status.OUTSIDE_LEGAL_LIMIT] == 1 and shown.status_counts[Status.NOT_REPORTED] == 0
+    assert sum(shown.status_counts.values()) == len(shown.lines)
+    assert plain(line_status_title(line)) == "Dernière valeur connue sous le minimum légal de 50 % (loi EGalim)"
+    assert any("IND-09" in decision for decision in attention_points(shown).decisions)
+    assert plain(overview_text(shown)) == f"1 indicateur {Status.OUTSIDE_LEGAL_LIMIT.value} (non renseigné)."
+    texts = read(shown)
+    assert "Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % ; l’année 2026 reste à saisir" in texts["card"]
+    assert ("dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (loi EGalim) ; l’année 2026 reste à saisir"
+            in texts["pdf"])
+    # A lawful last value stays « non renseigné ».
+    lawful = replace(egalim(42), values=(("2024", "DRC", 30), ("2025", "DRC", 52)))
+    assert summary(lawful).lines[0].status is Status.NOT_REPORTED
 
 
 def test_an_indicator_without_target_is_still_held_to_the_law():
@@ -185,24 +205,38 @@ def test_the_late_answer_names_an_indicator_outside_its_legal_limit_first():
 def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_nor_going_the_right_way():
     """« 48,7 % …, en avance sur la trajectoire, qui prévoit 46,2 % … dans le bon sens » next to « Sous le
     minimum légal de 50 % »: the path itself is below the law, the line says so and nothing reassures."""
-    for shown, path in (
-        (summary(egalim(42)), "42 % en 2026 ; la trajectoire du SPASER, qui prévoit 36 %, reste sous le minimum légal"),
-        (summary(payment_delay(38)),
-         "38 jours en 2026 ; la trajectoire du SPASER, qui prévoit 41 jours, reste au-dessus du maximum légal"),
+    for shown, path, way in (
+        (summary(egalim(42)), "42 % en 2026, sous le minimum légal de 50 %, déjà applicable. Le SPASER lui-même "
+         "prévoit 36 % à cette date et ne respecte le minimum légal qu’en 2029 (cible : 60 % en 2030)",
+         "dans le bon sens, mais encore sous le minimum légal"),
+        (summary(payment_delay(38)), "38 jours en 2026, au-dessus du maximum légal de 30 jours, déjà applicable. Le "
+         "SPASER lui-même prévoit 41 jours à cette date et ne respecte le maximum légal qu’en 2029 (cible : 25 jours "
+         "en 2030)", "dans le bon sens, mais encore au-dessus du maximum légal"),
     ):
         for where, text in read(shown).items():
             text = text.replace("« dans le bon sens »", "")  # the reading rules say what it means
-            assert "en avance" not in text and "dans le bon sens" not in text, where
+            # Reader 9, B4: the way the value goes, and that it is still outside the law.
+            assert "en avance" not in text and text.count("dans le bon sens") == text.count(way), where
+        # Reader 9, B2: the value and the breach first, then the SPASER's own path as the subject.
         assert path in read(shown)["detail"]
-    # Behind a lawful path: said as a late value is.
+        # Reader 9, A5: the law applies now, and the SPASER must revise its path.
+        (revision,) = [text for text in attention_points(shown).decisions if text.startswith("Réviser la trajectoire")]
+        assert "légal qu’en 2029." in plain(revision)
+        assert "déjà applicable ; cible" in read(shown)["html"]
+    # Behind a lawful path: said as a late value is, no revision.
     lawful_path = replace(egalim(42), baseline=Decimal(52), values=(("2025", "DRC", 52), ("2026", "DRC", 42)))
-    [line] = summary(lawful_path).lines
-    assert "42 % en 2026 ; en deçà de la trajectoire, qui prévoit" in plain(judged_text(line))
+    shown = summary(lawful_path)
+    [line] = shown.lines
+    assert "42 % en 2026, sous le minimum légal de 50 % ; en deçà de la trajectoire, qui prévoit" in plain(judged_text(line))
+    assert not any(text.startswith("Réviser") for text in attention_points(shown).decisions)
+    # A lawful value on a timid path asks for nothing either.
+    assert not any(text.startswith("Réviser") for text in attention_points(summary(egalim(52))).decisions)
 
 
-def test_reader8_a_stale_value_of_an_indicator_without_target_is_not_judged_against_the_law():
+def test_reader9_a_stale_value_of_an_indicator_without_target_is_still_held_to_the_law():
+    """Reader 8 left it « sans cible »; reader 9, A3: the law does not wait for the next report."""
     stale = replace(egalim(42), target=None, target_year=None, values=(("2024", "DRC", 30), ("2025", "DRC", 42)))
-    assert summary(stale).lines[0].status is Status.NO_TARGET
+    assert summary(stale).lines[0].status is Status.OUTSIDE_LEGAL_LIMIT
 
 
 def test_a_long_legal_badge_wraps_in_two_fifths_of_the_row_and_leaves_the_label_room():

@@ -35,7 +35,7 @@ def test_a4_the_progress_line_gives_the_value_the_path_expects_not_a_share_that_
         assert "du chemin" not in flat, where
         if where != "card":
             assert "en avance sur la trajectoire, qui prévoit 250 heures" in flat, where
-        assert "en deçà de la trajectoire, qui prévoit entre 3 et 4 comités techniques" in flat, where
+        assert "en deçà de la trajectoire, qui prévoit 3,3 comités techniques" in flat, where  # reader 9, A4
 
 
 def test_a5_a_trend_the_right_way_on_a_late_indicator_says_it_is_too_slow():
@@ -45,14 +45,16 @@ def test_a5_a_trend_the_right_way_on_a_late_indicator_says_it_is_too_slow():
         assert flat.count("mais trop lentement") == 3, where  # PART, COT and GES
     detail = texts_in(summary_detail_card_content(summary())).replace("\u00a0", " ")
     # Reader 7, B18: the value, the path's value and the target, one kind of figure.
-    assert "300 heures en 2025, en avance sur la trajectoire, qui prévoit 250 heures (cible : 400 heures en 2028) · " \
-        "↑ en hausse, dans le bon sens\nEn bonne voie" in detail
+    # Reader 9, A7: a total of several directorates says so on the card, as in the report.
+    assert "300 heures en 2025 (ensemble des directions), en avance sur la trajectoire, qui prévoit 250 heures (cible : " \
+        "400 heures en 2028) · ↑ en hausse, dans le bon sens\nEn bonne voie" in detail
 
 
 def test_a6_the_report_joins_a_number_and_the_word_it_counts_as_the_chat_does():
     """« 5 indicateurs, dont… » and « plus 3 calculés automatiquement » with ordinary spaces in the report."""
     html = report_html(summary()).decode("utf-8")
-    assert "<p>5\u00a0indicateurs, dont 1 en bonne voie, 3 en retard et 1\u00a0non renseigné.</p>" in html
+    # Reader 9, B13: the card's words and order, what needs a decision first.
+    assert "<p>5\u00a0indicateurs\u00a0: 3 en retard, 1\u00a0atteint ou en bonne voie et 1\u00a0non renseigné.</p>" in html
     assert "L.\u00a02113\u201112" in html
     card = texts_in(summary_card_content(summary())) + texts_in(summary_detail_card_content(summary()))
     assert "L. 2113-12" not in html and "L. 2113-12" not in card

@@ -84,7 +84,7 @@ def test_a_committee_alert_names_the_meeting_planned_next():
     warnings = check_cadence(copil, planned, TODAY)
     summary = summarise([indicator("A")], cadence_warnings=warnings)
     (alert,) = cadence_alerts(summary)
-    assert alert.replace(NBSP, " ").startswith(f"{copil.label} : aucune réunion au cours des 12 derniers mois")
+    assert alert.replace(NBSP, " ").startswith(f"{copil.label} : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois")
     # Reader 7, A5: « le prochain » had no masculine antecedent.
     assert alert.endswith(f"{NBSP}; la prochaine est prévue le mardi 12{NBSP}janvier{NBSP}2027.")
     assert cadence_lines({copil.kind: copil}, warnings) == [f"⚠ {alert}"], "the committee chat says the same"
