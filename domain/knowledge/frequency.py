@@ -134,6 +134,27 @@ class _Table:
 TABLE = _Table()
 
 
+ACCENTED = {"e": "éèê", "a": "àâ", "i": "îï", "o": "ô", "u": "ûù", "c": "ç"}
+MOST_ACCENTS = 2
+
+
+def accented_spellings(word: str, most: int = MOST_ACCENTS) -> list[str]:
+    """`word` with up to `most` of its letters accented (« debordes » → « débordés », …): a word
+    typed without its accents is looked up as French writes it."""
+    found = [word]
+    frontier = [(word, 0)]
+    for _ in range(most):
+        grown = []
+        for spelling, start in frontier:
+            for position in range(start, len(spelling)):
+                for accented in ACCENTED.get(spelling[position], ""):
+                    changed = spelling[:position] + accented + spelling[position + 1 :]
+                    found.append(changed)
+                    grown.append((changed, position + 1))
+        frontier = grown
+    return found
+
+
 @functools.lru_cache(maxsize=65_536)
 def french_zipf(token: str) -> float:
     return TABLE.get().zipf(token)

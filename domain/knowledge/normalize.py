@@ -50,6 +50,15 @@ STOP_WORDS: frozenset[str] = frozenset(
 ) | frozenset(
     # Words standing for the thing asked about: « c'est quoi ce truc ? ».
     "truc trucs machin machins bidule bidules".split()
+) | frozenset(
+    # Other forms of the auxiliaries and light verbs above, the relative pronouns and « jamais »
+    # (« pas » and « plus » are here already): « vous auriez un modèle ? », « comment font les
+    # autres ? », « je viens d'arriver », « lequel est à jour ? », « quelqu'un peut m'expliquer ».
+    """
+    aura aurai auras aurons aurez auront aurais aurait aurions auriez auraient soit sois soient
+    font faisons faisait faisaient ferait ferais ferions feriez feraient fasse fassent
+    viens venons venez lequel laquelle lesquels lesquelles quelqu jamais jai
+    """.split()
 )
 
 # Framing words whose other inflections are framing too (« signification », « expliquez »):
@@ -110,6 +119,10 @@ FRAMING_PHRASES: tuple[str, ...] = (
     "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
     "savez-vous", "auriez-vous", "à votre avis", "merci d'avance", "merci par avance",
     "petite question", "question bête", "depuis peu", "il y a peu", "en tant", "au sens",
+    # Hedges and fillers: « du coup », « d'habitude », « en général », « bonne idée ? », « jamais
+    # entendu parler de… » ask nothing of their own.
+    "du coup", "d'habitude", "bonne idée", "entendu parler",
+    "entendre parler", "entends parler", "par rapport à",
 )
 """Framing of the question, carrying no subject, whose words would otherwise match entries."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem
@@ -123,6 +136,8 @@ STEM_OVERRIDES: dict[str, str] = {
         "qualitatif": ("qualitatif", "qualitatifs", "qualitative", "qualitatives"),
         "quantitatif": ("quantitatif", "quantitatifs", "quantitative", "quantitatives"),
         "partie": ("partie", "parties"),
+        # « ça correspond à quoi ? » is no « correspondant » (a référent of the lexicon).
+        "correspondr": ("correspond", "correspondent", "correspondait", "correspondaient", "correspondra", "correspondrait"),
     }.items()
     for form in forms
 }
@@ -189,13 +204,27 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
 
 _FRAMING = _phrase_pattern(FRAMING_PHRASES)
 _PUT = r"(?:met|mets|mettre|mettons|mettez|mettent|mettra|mettrai|mis|mise|mises)"
+_PERIOD = r"(?:jours?|semaines?|mois|trimestres?|semestres?)"
+_ITS_OBJECT = r"(?:(?:le|la|les|l['’]|ce|cette|ces|notre|nos|son|sa|ses|leur|leurs)\s*)?\w+(?: \w+)?"
 PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_PUT}\s+(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
     (re.compile(r"\btomb(?:e|ent|er|ons|ez|é|ée|és|ées|erait|eraient)\s+sous\b", re.IGNORECASE), "soumis"),
+    (re.compile(r"\b(?:dans|hors) (?:du |le )?champ\b(?! (?:des?|du) (?:donn[ée]es|decp|consid[ée]rations?)\b)", re.IGNORECASE), "concerné"),
+    (
+        re.compile(rf"\b(rend(?:re|s|ons|ez|ent|u|ue|us|ues|ra|rait)?) ({_ITS_OBJECT}) (publi(?:c|cs|que|ques))\b", re.IGNORECASE),
+        r"\1 \3 \2",
+    ),
+    (
+        re.compile(rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une|deux|trois|quatre|\d+) fois par {_PERIOD}\b", re.IGNORECASE),
+        r"\g<0> rythme",
+    ),
 )
-"""Verbs whose meaning is in their particle, a stop word: « que mettre dans le SPASER ? » asks
-what it includes (« quelles parties y mettre ? » too, not « comment s'y mettre ? »), « ça tombe
-sous l'obligation ? » whether one is subject to it."""
+"""Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
+a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles parties y mettre ? »
+too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it,
+as « on est dans le champ ? » does (not « le champ des DECP »). A phrase split by its object:
+« rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
+les mois ») asks about a rhythm; « tous les ans » is left alone (the yearly follow-up)."""
 
 
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:

@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA
 from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
 from domain.knowledge.entries import Entry, EntryKind, load_entries
+from domain.knowledge.frequency import accented_spellings
 from domain.knowledge.fusion import PHRASING_SHARE, bm25_idf, fuse
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
 from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, spellings, tokenize
@@ -62,7 +63,8 @@ the right answers ranked first reach 0.45 coverage or this similarity, 9 of 104 
 PARTLY_COVERED = 0.35
 """A question this covered, and close enough by word pieces, is answered (long, misspelt)."""
 SUBJECT_SHARE = 0.75
-"""A domain term this share of the entries hold is the subject of the whole base (« SPASER »)."""
+"""A domain term this share of the own entries (not the neighbouring subjects) hold, the most held,
+is the subject of the whole base (« SPASER »)."""
 SEVERAL_TERMS = 3
 SEVERAL_TERMS_COVERAGE = 0.25
 """A long question naming the base's subject and sharing this many terms with the entry ranked first
@@ -100,6 +102,18 @@ class _Document:
     """Which phrasings (title, then questions) hold each term: the one closest to a question."""
 
 
+REDIRECTION = re.compile(r"^\s*Je ne peux pas vous aider sur ce point\s*:[^.]*\.\s*")
+"""The sentence every out-of-scope answer starts with: it names the SPASER, which it is not about."""
+
+
+def _indexed_answer(entry: Entry) -> str:
+    """The answer as searched: an out-of-scope one without its shared redirection sentence, so
+    that « SPASER » in a question does not point to every neighbouring subject."""
+    if entry.kind is EntryKind.OUT_OF_SCOPE:
+        return REDIRECTION.sub("", entry.answer)
+    return entry.answer
+
+
 class KnowledgeBase:
     """Entries indexed for French questions; `answer` never raises on any string."""
 
@@ -121,6 +135,8 @@ class KnowledgeBase:
         self._surface_counts: Counter[str] = Counter()
         self._typo_choices: dict[str, list[str]] | None = None
         self._typo_cache: dict[str, str | None] = {}
+        self._zipf_cache: dict[str, float] = {}
+        self._subject: frozenset[str] | None = None
         self._pieces = CharGramIndex()
         self._titles: dict[str, str] = {}
         self._comparing = frozenset(self.analyzer.terms(COMPARING_WORDS))
@@ -167,7 +183,7 @@ class KnowledgeBase:
         for field_name, texts in (
             ("title", [entry.title]),
             ("questions", list(entry.questions)),
-            ("answer", [entry.answer]),
+            ("answer", [_indexed_answer(entry)]),
         ):
             for text in texts:
                 tokens = tokenize(text, drop_framing=True)
@@ -382,9 +398,18 @@ class KnowledgeBase:
         first = ranked[0] if ranked else None
         if first is None or len(first.matched_terms) < SEVERAL_TERMS or first.coverage < SEVERAL_TERMS_COVERAGE:
             return None
-        least = SUBJECT_SHARE * len(self._documents)
-        names_the_subject = any(len(self._postings.get(term, ())) >= least for term in domain_terms)
-        return first if names_the_subject else None
+        return first if domain_terms & self._subject_terms() else None
+
+    def _subject_terms(self) -> frozenset[str]:
+        """The subject of the whole base (« SPASER »): the domain term most of its own entries hold
+        (neighbouring subjects only redirect), if at least `SUBJECT_SHARE` of them; not one that
+        merely comes second (« achat »)."""
+        if self._subject is None:
+            own = {entry_id for entry_id, document in self._documents.items() if document.entry.kind is not EntryKind.OUT_OF_SCOPE}
+            held = {term: len(self._postings.get(term, {}).keys() & own) for term in self.analyzer.domain_terms}
+            most = max(held.values(), default=0)
+            self._subject = frozenset(term for term, count in held.items() if count == most and most >= SUBJECT_SHARE * len(own) > 0)
+        return self._subject
 
     def _is_confident(self, scored: ScoredEntry, factor: float, in_domain: bool) -> bool:
         """Enough of the question covered (by words, or by word pieces for a long or misspelt
@@ -419,7 +444,7 @@ class KnowledgeBase:
             if weight < 1.0
             for term in self.analyzer.terms_from_tokens([token])
         }
-        unseen = self._unseen_weights(corrected, weights_by_position)
+        unseen = self._unseen_weights(corrected, weights_by_position, typed)
         for term in terms:
             weight = TYPO_WEIGHT if term in typo_terms else 1.0
             if term.isdigit() and term not in self._postings:
@@ -429,9 +454,10 @@ class KnowledgeBase:
             query[term] = max(query.get(term, 0.0), weight)
         return query
 
-    def _unseen_weights(self, tokens: list[str], weights: list[float]) -> dict[str, float]:
+    def _unseen_weights(self, tokens: list[str], weights: list[float], typed: dict[str, str] | None = None) -> dict[str, float]:
         """Everyday words the base has never seen (« monde », « petit ») weigh less than rare ones
-        (« DUME »), so that they neither sink an on-topic question nor lift an off-topic one."""
+        (« DUME »), so that they neither sink an on-topic question nor lift an off-topic one;
+        `typed`: each token as typed (« débordés »), whose frequency is the word's."""
         if self.word_frequency is None:
             return {}
         found: dict[str, float] = {}
@@ -440,10 +466,23 @@ class KnowledgeBase:
                 continue
             for term in self.analyzer.terms_from_tokens([token]):
                 if term not in self._postings and not term.isdigit():
-                    found[term] = min(found.get(term, 1.0), self._unseen_weight(token))
+                    found[term] = min(found.get(term, 1.0), self._unseen_weight(token, (typed or {}).get(token, token)))
         return found
 
-    def _unseen_weight(self, token: str) -> float:
+    def _zipf(self, token: str, typed: str) -> float:
+        """How common a word is in French: as typed when typed with accents (« débordés »), else as
+        its most common accented spelling (« debordes » is « débordés » typed fast)."""
+        if typed != token:
+            return max(self.word_frequency(token), self.word_frequency(typed))
+        cached = self._zipf_cache.get(token)
+        if cached is None:
+            cached = max(map(self.word_frequency, accented_spellings(token)))
+            if len(self._zipf_cache) > 50_000:
+                self._zipf_cache.clear()
+            self._zipf_cache[token] = cached
+        return cached
+
+    def _unseen_weight(self, token: str, typed: str = "") -> float:
         zipf = self.word_frequency(token)
         if zipf <= RARE_ZIPF:
             return 1.0
@@ -456,7 +495,7 @@ class KnowledgeBase:
         a real French word (« mots », « régie », `typed` with its accents) is left as it is."""
         if len(token) < 4 or not token.isalpha():
             return None
-        if self.word_frequency is not None and max(self.word_frequency(token), self.word_frequency(typed or token)) >= REAL_WORD_ZIPF:
+        if self.word_frequency is not None and self._zipf(token, typed or token) >= REAL_WORD_ZIPF:
             return None
         if token in self._surface_counts or self.analyzer.is_known_token(token):
             return None
@@ -494,5 +533,6 @@ class KnowledgeBase:
         return by_letter
 
     def _invalidate_typo_vocabulary(self) -> None:
+        self._subject = None
         self._typo_choices = None
         self._typo_cache.clear()
