@@ -57,7 +57,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     """
     aura aurai auras aurons aurez auront aurais aurait aurions auriez auraient soit sois soient
     font faisons faisait faisaient ferait ferais ferions feriez feraient fasse fassent
-    viens venons venez lequel laquelle lesquels lesquelles quelqu jamais jai
+    viens venons venez va vas vont allons allez lequel laquelle lesquels lesquelles quelqu jamais jai
     """.split()
 )
 

@@ -67,6 +67,7 @@ _TREND_ASKED = re.compile(
     r"|valeurs? (?:passees|precedentes|anterieures)|anciennes valeurs|depuis (?:l[' ]an|le debut|l[' ]annee|janvier))\b"
 )
 """« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
+_OF_ONE_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"})
 _PERSON_INTENTS = frozenset({"who_is_lead", "directorate_referent"})
 """Intents naming who holds a role."""
 _ROLE_ASKED = re.compile(
@@ -136,6 +137,12 @@ SHORT_DILUTED_LENGTH = 8
 """A long question answered weakly from the knowledge base (« …au conseil municipal la semaine
 prochaine ? ») is a data request when one of its clauses, alone, is surely one (« y a-t-il des
 indicateurs au vert »)."""
+SURE_KNOWLEDGE = 0.9
+"""A knowledge answer this sure is not outweighed by an intent matched on the one word left of the
+question once its objects are read: « quelle formation pour nos acheteuses sur les achats
+durables ? » is no request for the SPASER's lead, whose phrasings say « durables » once. What is
+asked of an indicator named (« le bio, combien ? », « vous les comptez comment ? ») stays a data
+question, as does who holds a role (« c'est qui le référent ? »)."""
 BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _SENTENCES = re.compile(r"[:;?!.]")
@@ -289,6 +296,8 @@ class Understander:
             intent = None
         if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
+        if intent is not None and _one_stray_word(rest, folded, reading, intent[1], answer):
+            intent = None
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
@@ -426,6 +435,17 @@ class Understander:
         if confidence < INTENT_THRESHOLD:
             return None
         return confidence, INTENTS_BY_ENTRY_ID[best.entry.id]
+
+
+def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Intent, answer: Answer) -> bool:
+    """Whether `intent` rests on the one word left of a question the knowledge base answers surely
+    (`SURE_KNOWLEDGE`), and asks nothing of the indicator the question names: how it is counted,
+    its past values, its figure (« combien », « le taux »)."""
+    if len(rest) != 1 or answer.entry is None or answer.confidence < SURE_KNOWLEDGE:
+        return False
+    if not reading.names_indicator:
+        return True
+    return intent.id not in _OF_ONE_INDICATOR or (intent.id == "indicator_value" and not _HOW_MUCH.search(folded))
 
 
 def _which_indicators(folded: str, reading: Reading) -> bool:
