@@ -204,10 +204,11 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
 
 _FRAMING = _phrase_pattern(FRAMING_PHRASES)
 _PUT = r"(?:met|mets|mettre|mettons|mettez|mettent|mettra|mettrai|mis|mise|mises)"
+_OFTEN = r"(?:en g[ée]n[ée]ral|g[ée]n[ée]ralement|souvent|habituellement|d['’]habitude|toujours|aussi|plut[ôo]t|d['’]abord)"
 _PERIOD = r"(?:jours?|semaines?|mois|trimestres?|semestres?)"
 _ITS_OBJECT = r"(?:(?:le|la|les|l['’]|ce|cette|ces|notre|nos|son|sa|ses|leur|leurs)\s*)?\w+(?: \w+)?"
 PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"\b{_PUT}\s+(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
+    (re.compile(rf"\b{_PUT}\s+(?:{_OFTEN}\s+)?(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
     (re.compile(r"\btomb(?:e|ent|er|ons|ez|é|ée|és|ées|erait|eraient)\s+sous\b", re.IGNORECASE), "soumis"),
     (re.compile(r"\b(?:dans|hors) (?:du |le )?champ\b(?! (?:des?|du) (?:donn[ée]es|decp|consid[ée]rations?)\b)", re.IGNORECASE), "concerné"),
     (
@@ -222,7 +223,7 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
 """Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
 a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles parties y mettre ? »
 too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it,
-as « on est dans le champ ? » does (not « le champ des DECP »). A phrase split by its object:
+as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
 « rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
 les mois ») asks about a rhythm; « tous les ans » is left alone (the yearly follow-up)."""
 

@@ -313,9 +313,10 @@ class Understander:
         if (
             reading.names_indicator
             and _HOW_MUCH.search(folded)
-            and (answer.entry is None or _OUR_OWN.search(folded))
+            and (answer.entry is None or (_OUR_OWN.search(folded) and not _ADVICE_ON_INDICATORS.search(folded)))
         ):
-            # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure.
+            # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure;
+            # not « suivre le taux de véhicules propres, c'est une bonne approche ? » (advice).
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         return self._not_data(answer)
 

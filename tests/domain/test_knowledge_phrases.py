@@ -53,6 +53,8 @@ def test_a_framing_phrase_does_not_match_the_entry_sharing_its_word() -> None:
         ("Quelles grandes parties y mettre ?", ["grandes", "parties", "inclure"]),
         ("Par où commencer pour s'y mettre ?", ["commencer", "mettre"]),
         ("mettre en ligne le schéma", ["mettre", "ligne", "schema"]),
+        ("ce qu'on met souvent dedans", ["inclure"]),
+        ("les indicateurs qu'on met en général dans un schéma", ["indicateurs", "inclure", "schema"]),
     ],
 )
 def test_a_verb_whose_particle_carries_the_meaning_reads_as_that_meaning(question: str, expected: list[str]) -> None:

@@ -32,3 +32,11 @@ def test_how_are_you_is_no_request_to_enter_figures(understander: Understander, 
     understood = understander.understand(greeting)
     assert understood.kind is not Understood.KNOWLEDGE
     assert understood.intent is None or understood.intent.id != "update_indicators"
+
+
+def test_advice_on_following_a_figure_is_no_request_for_it(understander: Understander) -> None:
+    # « le taux » and « nos » made it our indicator's figure; « c'est une bonne façon de suivre ? » asks for advice.
+    understood = understander.understand(
+        "Pour nos véhicules propres, suivre le taux par catégorie d'achat, c'est une bonne façon de faire ?"
+    )
+    assert understood.kind is Understood.KNOWLEDGE
