@@ -105,11 +105,12 @@ plural whole (« publion », « devon »), so it is read as the « -ez » form, 
 verb's (« publiez » → « publ »). Only next to « nous »: « maisons », « raisons » are nouns."""
 _IDIOMS = re.compile(
     r"\b(?:nulle|quelque|d['’‘ ](?:une|autre)|[aà]|de (?:ma|ta|sa|notre|votre|leur|la)) part\b(?! des?\b| du\b| d['’])"
-    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b",
+    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b|\bdans (?:un|le|les|nos|ses|son) tiroirs?\b|\bau placard\b",
     re.IGNORECASE,
 )
 """Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
-d'accord ? » no framework agreement, « à tout bout de champ » no data field."""
+d'accord ? » no framework agreement, « à tout bout de champ » no data field, « on le met dans un
+tiroir » (shelved) nothing a SPASER includes."""
 FRAMING_PHRASES: tuple[str, ...] = (
     # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
@@ -137,6 +138,10 @@ STEM_OVERRIDES: dict[str, str] = {
         "quantitatif": ("quantitatif", "quantitatifs", "quantitative", "quantitatives"),
         "partie": ("partie", "parties"),
         # « ça correspond à quoi ? » is no « correspondant » (a référent of the lexicon).
+        # « le maire » is an élu·e, « la mairie » the local authority: Snowball gives both « mair ».
+        "maire": ("maire", "maires"),
+        # « le document est fini » is finished (« terminé »), « la fin de l'année » no such thing.
+        "termin": ("fini", "finie", "finis", "finies", "finir", "finit"),
         "correspondr": ("correspond", "correspondent", "correspondait", "correspondaient", "correspondra", "correspondrait"),
     }.items()
     for form in forms
@@ -228,13 +233,18 @@ as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what 
 les mois ») asks about a rhythm; « tous les ans » is left alone (the yearly follow-up)."""
 
 
+_TODAY = re.compile(r"\baujourd\W?hui\b")
+"""« aujourd'hui » is one everyday word, not two (« aujourd », « hui ») weighing twice: dropped as
+« maintenant »-like framing (the data rules read it in the folded text)."""
+
+
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
     without the framing phrases either (the search, not the length of a message, wants that)."""
     text = _IDIOMS.sub(" ", strip_markup(text))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
-    folded = fold(text)
+    folded = _TODAY.sub(" ", fold(text))
     if drop_framing:
         folded = _FRAMING.sub(" ", folded)
     return [

@@ -111,6 +111,11 @@ def test_hedges_and_fillers_are_not_searched(question: str, expected: list[str])
         ("L2113-12, ça correspond à quoi ?", ["l211312", "correspondr"]),
         ("Qui est le correspondant SPASER ?", ["referent", "spaser"]),
         ("Notre syndicat mixte est-il concerné ?", ["collectivite", "concerne"]),
+        ("Le maire de la mairie", ["elu", "collectivite"]),
+        ("Une conseillère municipale déléguée", ["elu"]),
+        ("Le document est fini avant la fin de l'année ?", ["docu", "termine", "avant", "fin", "anne"]),
+        ("Un suivi, ou on le met dans un tiroir ?", ["suiv", "met"]),
+        ("Le menu de la cantine aujourd'hui", ["menu", "restauration_collective"]),
     ],
 )
 def test_phrases_are_read_for_what_they_mean(question: str, expected: list[str]) -> None:
