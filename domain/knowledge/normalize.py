@@ -278,8 +278,10 @@ class Analyzer:
         self._counting_stems = frozenset(self.stem(word) for word in COUNTING_WORDS)
         self._time_units = frozenset(self.stem(word) for word in TIME_UNITS)
         self.counts = True
+        # A phrase the lexicon does not make one term (« marché réservé ») is no domain term word by
+        # word: « c'est réservé aux collectivités ? » names no reserved contract.
         self.domain_terms: frozenset[str] = frozenset(
-            term for phrase in self.lexicon.domain_terms for term in self.terms(phrase)
+            terms[0] for phrase in self.lexicon.domain_terms if len(terms := self.terms(phrase)) == 1
         )
 
     def stem(self, token: str) -> str:
