@@ -27,8 +27,8 @@ from rapidfuzz.distance import OSA
 
 from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
-from domain.knowledge.entries import Entry, EntryKind, load_entries
-from domain.knowledge.frequency import accented_spellings
+from domain.knowledge.entries import Entry, EntryKind, load_entries, searched_answer
+from domain.knowledge.frequency import WordWeights
 from domain.knowledge.fusion import PHRASING_SHARE, bm25_idf, fuse
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
 from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, spellings, tokenize
@@ -44,12 +44,6 @@ BM25_B = 0.75
 STOP_WORD_TYPO = ""  # what `_correct_typo` gives for a stop word typed a letter off (« qoui »): dropped
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
 UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
-# A word the base has never seen weighs by how common it is in French (Zipf scale): fully when
-# rare (≤ RARE_ZIPF: « DUME »), EVERYDAY_WEIGHT when everyday (≥ EVERYDAY_ZIPF: « monde »).
-RARE_ZIPF = 3.0
-EVERYDAY_ZIPF = 5.5
-EVERYDAY_WEIGHT = 0.25
-REAL_WORD_ZIPF = 3.0  # a word this common is no typo
 # A question naming no domain term (lexicon) needs a clearer match: « Délai d'instruction d'un
 # permis de construire » shares « délai » and « construire » with an entry, not its subject.
 OFF_DOMAIN_FACTOR = 0.75
@@ -102,18 +96,6 @@ class _Document:
     """Which phrasings (title, then questions) hold each term: the one closest to a question."""
 
 
-REDIRECTION = re.compile(r"^\s*Je ne peux pas vous aider sur ce point\s*:[^.]*\.\s*")
-"""The sentence every out-of-scope answer starts with: it names the SPASER, which it is not about."""
-
-
-def _indexed_answer(entry: Entry) -> str:
-    """The answer as searched: an out-of-scope one without its shared redirection sentence, so
-    that « SPASER » in a question does not point to every neighbouring subject."""
-    if entry.kind is EntryKind.OUT_OF_SCOPE:
-        return REDIRECTION.sub("", entry.answer)
-    return entry.answer
-
-
 class KnowledgeBase:
     """Entries indexed for French questions; `answer` never raises on any string."""
 
@@ -135,7 +117,7 @@ class KnowledgeBase:
         self._surface_counts: Counter[str] = Counter()
         self._typo_choices: dict[str, list[str]] | None = None
         self._typo_cache: dict[str, str | None] = {}
-        self._zipf_cache: dict[str, float] = {}
+        self._weights = WordWeights(word_frequency) if word_frequency is not None else None
         self._subject: frozenset[str] | None = None
         self._pieces = CharGramIndex()
         self._titles: dict[str, str] = {}
@@ -183,7 +165,7 @@ class KnowledgeBase:
         for field_name, texts in (
             ("title", [entry.title]),
             ("questions", list(entry.questions)),
-            ("answer", [_indexed_answer(entry)]),
+            ("answer", [searched_answer(entry)]),
         ):
             for text in texts:
                 tokens = tokenize(text, drop_framing=True)
@@ -444,7 +426,7 @@ class KnowledgeBase:
             if weight < 1.0
             for term in self.analyzer.terms_from_tokens([token])
         }
-        unseen = self._unseen_weights(corrected, weights_by_position, typed)
+        unseen = self._unseen_weights(corrected, weights_by_position)
         for term in terms:
             weight = TYPO_WEIGHT if term in typo_terms else 1.0
             if term.isdigit() and term not in self._postings:
@@ -454,11 +436,10 @@ class KnowledgeBase:
             query[term] = max(query.get(term, 0.0), weight)
         return query
 
-    def _unseen_weights(self, tokens: list[str], weights: list[float], typed: dict[str, str] | None = None) -> dict[str, float]:
+    def _unseen_weights(self, tokens: list[str], weights: list[float]) -> dict[str, float]:
         """Everyday words the base has never seen (« monde », « petit ») weigh less than rare ones
-        (« DUME »), so that they neither sink an on-topic question nor lift an off-topic one;
-        `typed`: each token as typed (« débordés »), whose frequency is the word's."""
-        if self.word_frequency is None:
+        (« DUME »), so that they neither sink an on-topic question nor lift an off-topic one."""
+        if self._weights is None:
             return {}
         found: dict[str, float] = {}
         for token, weight in zip(tokens, weights):
@@ -466,36 +447,16 @@ class KnowledgeBase:
                 continue
             for term in self.analyzer.terms_from_tokens([token]):
                 if term not in self._postings and not term.isdigit():
-                    found[term] = min(found.get(term, 1.0), self._unseen_weight(token, (typed or {}).get(token, token)))
+                    found[term] = min(found.get(term, 1.0), self._weights.unseen(token))
         return found
-
-    def _zipf(self, token: str, typed: str) -> float:
-        """How common a word is in French: as typed when typed with accents (« débordés »), else as
-        its most common accented spelling (« debordes » is « débordés » typed fast)."""
-        if typed != token:
-            return max(self.word_frequency(token), self.word_frequency(typed))
-        cached = self._zipf_cache.get(token)
-        if cached is None:
-            cached = max(map(self.word_frequency, accented_spellings(token)))
-            if len(self._zipf_cache) > 50_000:
-                self._zipf_cache.clear()
-            self._zipf_cache[token] = cached
-        return cached
-
-    def _unseen_weight(self, token: str, typed: str = "") -> float:
-        zipf = self.word_frequency(token)
-        if zipf <= RARE_ZIPF:
-            return 1.0
-        if zipf >= EVERYDAY_ZIPF:
-            return EVERYDAY_WEIGHT
-        return 1.0 - (1.0 - EVERYDAY_WEIGHT) * (zipf - RARE_ZIPF) / (EVERYDAY_ZIPF - RARE_ZIPF)
 
     def _correct_typo(self, token: str, typed: str = "") -> str | None:
         """Closest known word for a word the base has never seen (« indicteurs », « spaer »);
-        a real French word (« mots », « régie », `typed` with its accents) is left as it is."""
+        a real French word (« mots », « régie », `typed` with its accents, « regie » typed without)
+        is left as it is."""
         if len(token) < 4 or not token.isalpha():
             return None
-        if self.word_frequency is not None and self._zipf(token, typed or token) >= REAL_WORD_ZIPF:
+        if self._weights is not None and self._weights.is_real_word(token, typed or token):
             return None
         if token in self._surface_counts or self.analyzer.is_known_token(token):
             return None

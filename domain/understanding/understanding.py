@@ -138,11 +138,9 @@ SHORT_DILUTED_LENGTH = 8
 prochaine ? ») is a data request when one of its clauses, alone, is surely one (« y a-t-il des
 indicateurs au vert »)."""
 SURE_KNOWLEDGE = 0.9
-"""A knowledge answer this sure is not outweighed by an intent matched on the one word left of the
-question once its objects are read: « quelle formation pour nos acheteuses sur les achats
-durables ? » is no request for the SPASER's lead, whose phrasings say « durables » once. What is
-asked of an indicator named (« le bio, combien ? », « vous les comptez comment ? ») stays a data
-question, as does who holds a role (« c'est qui le référent ? »)."""
+"""A knowledge answer this sure outweighs an intent matched on the one word left once the objects
+are read (« des formations pour nos acheteurs aux achats durables ? » is no request for the lead),
+unless that intent asks something of the indicator named (« le bio, combien ? »)."""
 BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _SENTENCES = re.compile(r"[:;?!.]")
@@ -439,9 +437,8 @@ class Understander:
 
 
 def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Intent, answer: Answer) -> bool:
-    """Whether `intent` rests on the one word left of a question the knowledge base answers surely
-    (`SURE_KNOWLEDGE`), and asks nothing of the indicator the question names: how it is counted,
-    its past values, its figure (« combien », « le taux »)."""
+    """Whether `intent` rests on the one word left of a surely answered question (`SURE_KNOWLEDGE`)
+    and asks nothing of the indicator named: how it is counted, its history, its figure."""
     if len(rest) != 1 or answer.entry is None or answer.confidence < SURE_KNOWLEDGE:
         return False
     if not reading.names_indicator:
