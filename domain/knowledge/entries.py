@@ -221,3 +221,15 @@ def unwrap_paragraphs(text: str) -> str:
         paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
 
+
+
+REDIRECTION = re.compile(r"^\s*Je ne peux pas vous aider sur ce point\s*:[^.]*\.\s*")
+"""The sentence every out-of-scope answer starts with: it names the SPASER, which it is not about."""
+
+
+def searched_answer(entry: Entry) -> str:
+    """The answer as searched: an out-of-scope one without its shared redirection sentence, so
+    that « SPASER » in a question does not point to every neighbouring subject."""
+    if entry.kind is EntryKind.OUT_OF_SCOPE:
+        return REDIRECTION.sub("", entry.answer)
+    return entry.answer

@@ -18,7 +18,7 @@ import functools
 import math
 import threading
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 LANGUAGE = "fr"
@@ -132,6 +132,67 @@ class _Table:
 
 
 TABLE = _Table()
+
+
+# A word the base has never seen weighs by how common it is in French (Zipf scale): fully when
+# rare (≤ RARE_ZIPF: « DUME »), EVERYDAY_WEIGHT when everyday (≥ EVERYDAY_ZIPF: « monde »).
+RARE_ZIPF = 3.0
+EVERYDAY_ZIPF = 5.5
+EVERYDAY_WEIGHT = 0.25
+REAL_WORD_ZIPF = 3.0  # a word this common is no typo
+
+
+class WordWeights:
+    """What a question's word tells by how common it is in French (`word_frequency`, a Zipf value)."""
+
+    def __init__(self, word_frequency: Callable[[str], float]) -> None:
+        self.word_frequency = word_frequency
+        self._accented: dict[str, float] = {}
+
+    def unseen(self, token: str) -> float:
+        """The weight of a word the base has never seen, looked up folded: weighing « fêtes » or
+        « téléphone » as everyday words (their accented spellings) let « le comité des fêtes se
+        réunit quand ? » be answered (tuning and frozen sets)."""
+        zipf = self.word_frequency(token)
+        if zipf <= RARE_ZIPF:
+            return 1.0
+        if zipf >= EVERYDAY_ZIPF:
+            return EVERYDAY_WEIGHT
+        return 1.0 - (1.0 - EVERYDAY_WEIGHT) * (zipf - RARE_ZIPF) / (EVERYDAY_ZIPF - RARE_ZIPF)
+
+    def is_real_word(self, token: str, typed: str) -> bool:
+        """Whether a word is French as typed (`typed`, with its accents: « régie ») or, typed without
+        accents, as its most common accented spelling (« regie »): then it is no typo."""
+        if typed != token:
+            return max(self.word_frequency(token), self.word_frequency(typed)) >= REAL_WORD_ZIPF
+        zipf = self._accented.get(token)
+        if zipf is None:
+            zipf = max(map(self.word_frequency, accented_spellings(token)))
+            if len(self._accented) > 50_000:
+                self._accented.clear()
+            self._accented[token] = zipf
+        return zipf >= REAL_WORD_ZIPF
+
+
+ACCENTED = {"e": "éèê", "a": "àâ", "i": "îï", "o": "ô", "u": "ûù", "c": "ç"}
+MOST_ACCENTS = 2
+
+
+def accented_spellings(word: str, most: int = MOST_ACCENTS) -> list[str]:
+    """`word` with up to `most` of its letters accented (« debordes » → « débordés », …): a word
+    typed without its accents is looked up as French writes it."""
+    found = [word]
+    frontier = [(word, 0)]
+    for _ in range(most):
+        grown = []
+        for spelling, start in frontier:
+            for position in range(start, len(spelling)):
+                for accented in ACCENTED.get(spelling[position], ""):
+                    changed = spelling[:position] + accented + spelling[position + 1 :]
+                    found.append(changed)
+                    grown.append((changed, position + 1))
+        frontier = grown
+    return found
 
 
 @functools.lru_cache(maxsize=65_536)

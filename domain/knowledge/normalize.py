@@ -50,6 +50,15 @@ STOP_WORDS: frozenset[str] = frozenset(
 ) | frozenset(
     # Words standing for the thing asked about: « c'est quoi ce truc ? ».
     "truc trucs machin machins bidule bidules".split()
+) | frozenset(
+    # Other forms of the auxiliaries and light verbs above, the relative pronouns and « jamais »
+    # (« pas » and « plus » are here already): « vous auriez un modèle ? », « comment font les
+    # autres ? », « je viens d'arriver », « lequel est à jour ? », « quelqu'un peut m'expliquer ».
+    """
+    aura aurai auras aurons aurez auront aurais aurait aurions auriez auraient soit sois soient
+    font faisons faisait faisaient ferait ferais ferions feriez feraient fasse fassent
+    viens venons venez va vas vont allons allez lequel laquelle lesquels lesquelles quelqu jamais jai
+    """.split()
 )
 
 # Framing words whose other inflections are framing too (« signification », « expliquez »):
@@ -96,11 +105,12 @@ plural whole (« publion », « devon »), so it is read as the « -ez » form, 
 verb's (« publiez » → « publ »). Only next to « nous »: « maisons », « raisons » are nouns."""
 _IDIOMS = re.compile(
     r"\b(?:nulle|quelque|d['’‘ ](?:une|autre)|[aà]|de (?:ma|ta|sa|notre|votre|leur|la)) part\b(?! des?\b| du\b| d['’])"
-    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b",
+    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b|\bdans (?:un|le|les|nos|ses|son) tiroirs?\b|\bau placard\b",
     re.IGNORECASE,
 )
 """Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
-d'accord ? » no framework agreement, « à tout bout de champ » no data field."""
+d'accord ? » no framework agreement, « à tout bout de champ » no data field, « on le met dans un
+tiroir » (shelved) nothing a SPASER includes."""
 FRAMING_PHRASES: tuple[str, ...] = (
     # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
@@ -110,6 +120,10 @@ FRAMING_PHRASES: tuple[str, ...] = (
     "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
     "savez-vous", "auriez-vous", "à votre avis", "merci d'avance", "merci par avance",
     "petite question", "question bête", "depuis peu", "il y a peu", "en tant", "au sens",
+    # Hedges and fillers: « du coup », « d'habitude », « en général », « bonne idée ? », « jamais
+    # entendu parler de… » ask nothing of their own.
+    "du coup", "d'habitude", "bonne idée", "entendu parler",
+    "entendre parler", "entends parler", "par rapport à",
 )
 """Framing of the question, carrying no subject, whose words would otherwise match entries."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem
@@ -123,6 +137,12 @@ STEM_OVERRIDES: dict[str, str] = {
         "qualitatif": ("qualitatif", "qualitatifs", "qualitative", "qualitatives"),
         "quantitatif": ("quantitatif", "quantitatifs", "quantitative", "quantitatives"),
         "partie": ("partie", "parties"),
+        # « ça correspond à quoi ? » is no « correspondant » (a référent of the lexicon).
+        # « le maire » is an élu·e, « la mairie » the local authority: Snowball gives both « mair ».
+        "maire": ("maire", "maires"),
+        # « le document est fini » is finished (« terminé »), « la fin de l'année » no such thing.
+        "termin": ("fini", "finie", "finis", "finies", "finir", "finit"),
+        "correspondr": ("correspond", "correspondent", "correspondait", "correspondaient", "correspondra", "correspondrait"),
     }.items()
     for form in forms
 }
@@ -189,13 +209,33 @@ def _phrase_pattern(phrases: Sequence[str]) -> re.Pattern[str]:
 
 _FRAMING = _phrase_pattern(FRAMING_PHRASES)
 _PUT = r"(?:met|mets|mettre|mettons|mettez|mettent|mettra|mettrai|mis|mise|mises)"
+_OFTEN = r"(?:en g[ée]n[ée]ral|g[ée]n[ée]ralement|souvent|habituellement|d['’]habitude|toujours|aussi|plut[ôo]t|d['’]abord)"
+_PERIOD = r"(?:jours?|semaines?|mois|trimestres?|semestres?)"
+_ITS_OBJECT = r"(?:(?:le|la|les|l['’]|ce|cette|ces|notre|nos|son|sa|ses|leur|leurs)\s*)?\w+(?: \w+)?"
 PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"\b{_PUT}\s+(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
+    (re.compile(rf"\b{_PUT}\s+(?:{_OFTEN}\s+)?(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
     (re.compile(r"\btomb(?:e|ent|er|ons|ez|é|ée|és|ées|erait|eraient)\s+sous\b", re.IGNORECASE), "soumis"),
+    (re.compile(r"\b(?:dans|hors) (?:du |le )?champ\b(?! (?:des?|du) (?:donn[ée]es|decp|consid[ée]rations?)\b)", re.IGNORECASE), "concerné"),
+    (
+        re.compile(rf"\b(rend(?:re|s|ons|ez|ent|u|ue|us|ues|ra|rait)?) ({_ITS_OBJECT}) (publi(?:c|cs|que|ques))\b", re.IGNORECASE),
+        r"\1 \3 \2",
+    ),
+    (
+        re.compile(rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une|deux|trois|quatre|\d+) fois par {_PERIOD}\b", re.IGNORECASE),
+        r"\g<0> rythme",
+    ),
 )
-"""Verbs whose meaning is in their particle, a stop word: « que mettre dans le SPASER ? » asks
-what it includes (« quelles parties y mettre ? » too, not « comment s'y mettre ? »), « ça tombe
-sous l'obligation ? » whether one is subject to it."""
+"""Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
+a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles parties y mettre ? »
+too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it,
+as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
+« rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
+les mois ») asks about a rhythm; « tous les ans » is left alone (the yearly follow-up)."""
+
+
+_TODAY = re.compile(r"\baujourd\W?hui\b")
+"""« aujourd'hui » is one everyday word, not two (« aujourd », « hui ») weighing twice: dropped as
+« maintenant »-like framing (the data rules read it in the folded text)."""
 
 
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
@@ -204,7 +244,7 @@ def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     text = _IDIOMS.sub(" ", strip_markup(text))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
-    folded = fold(text)
+    folded = _TODAY.sub(" ", fold(text))
     if drop_framing:
         folded = _FRAMING.sub(" ", folded)
     return [
@@ -238,8 +278,10 @@ class Analyzer:
         self._counting_stems = frozenset(self.stem(word) for word in COUNTING_WORDS)
         self._time_units = frozenset(self.stem(word) for word in TIME_UNITS)
         self.counts = True
+        # A phrase the lexicon does not make one term (« marché réservé ») is no domain term word by
+        # word: « c'est réservé aux collectivités ? » names no reserved contract.
         self.domain_terms: frozenset[str] = frozenset(
-            term for phrase in self.lexicon.domain_terms for term in self.terms(phrase)
+            terms[0] for phrase in self.lexicon.domain_terms if len(terms := self.terms(phrase)) == 1
         )
 
     def stem(self, token: str) -> str:

@@ -27,7 +27,8 @@ from rapidfuzz.distance import OSA
 
 from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
-from domain.knowledge.entries import Entry, EntryKind, load_entries
+from domain.knowledge.entries import Entry, EntryKind, load_entries, searched_answer
+from domain.knowledge.frequency import WordWeights
 from domain.knowledge.fusion import PHRASING_SHARE, bm25_idf, fuse
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
 from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, spellings, tokenize
@@ -43,12 +44,6 @@ BM25_B = 0.75
 STOP_WORD_TYPO = ""  # what `_correct_typo` gives for a stop word typed a letter off (« qoui »): dropped
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
 UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
-# A word the base has never seen weighs by how common it is in French (Zipf scale): fully when
-# rare (≤ RARE_ZIPF: « DUME »), EVERYDAY_WEIGHT when everyday (≥ EVERYDAY_ZIPF: « monde »).
-RARE_ZIPF = 3.0
-EVERYDAY_ZIPF = 5.5
-EVERYDAY_WEIGHT = 0.25
-REAL_WORD_ZIPF = 3.0  # a word this common is no typo
 # A question naming no domain term (lexicon) needs a clearer match: « Délai d'instruction d'un
 # permis de construire » shares « délai » and « construire » with an entry, not its subject.
 OFF_DOMAIN_FACTOR = 0.75
@@ -62,7 +57,8 @@ the right answers ranked first reach 0.45 coverage or this similarity, 9 of 104 
 PARTLY_COVERED = 0.35
 """A question this covered, and close enough by word pieces, is answered (long, misspelt)."""
 SUBJECT_SHARE = 0.75
-"""A domain term this share of the entries hold is the subject of the whole base (« SPASER »)."""
+"""A domain term this share of the own entries (not the neighbouring subjects) hold, the most held,
+is the subject of the whole base (« SPASER »)."""
 SEVERAL_TERMS = 3
 SEVERAL_TERMS_COVERAGE = 0.25
 """A long question naming the base's subject and sharing this many terms with the entry ranked first
@@ -121,6 +117,8 @@ class KnowledgeBase:
         self._surface_counts: Counter[str] = Counter()
         self._typo_choices: dict[str, list[str]] | None = None
         self._typo_cache: dict[str, str | None] = {}
+        self._weights = WordWeights(word_frequency) if word_frequency is not None else None
+        self._subject: frozenset[str] | None = None
         self._pieces = CharGramIndex()
         self._titles: dict[str, str] = {}
         self._comparing = frozenset(self.analyzer.terms(COMPARING_WORDS))
@@ -167,7 +165,7 @@ class KnowledgeBase:
         for field_name, texts in (
             ("title", [entry.title]),
             ("questions", list(entry.questions)),
-            ("answer", [entry.answer]),
+            ("answer", [searched_answer(entry)]),
         ):
             for text in texts:
                 tokens = tokenize(text, drop_framing=True)
@@ -382,9 +380,18 @@ class KnowledgeBase:
         first = ranked[0] if ranked else None
         if first is None or len(first.matched_terms) < SEVERAL_TERMS or first.coverage < SEVERAL_TERMS_COVERAGE:
             return None
-        least = SUBJECT_SHARE * len(self._documents)
-        names_the_subject = any(len(self._postings.get(term, ())) >= least for term in domain_terms)
-        return first if names_the_subject else None
+        return first if domain_terms & self._subject_terms() else None
+
+    def _subject_terms(self) -> frozenset[str]:
+        """The subject of the whole base (« SPASER »): the domain term most of its own entries hold
+        (neighbouring subjects only redirect), if at least `SUBJECT_SHARE` of them; not one that
+        merely comes second (« achat »)."""
+        if self._subject is None:
+            own = {entry_id for entry_id, document in self._documents.items() if document.entry.kind is not EntryKind.OUT_OF_SCOPE}
+            held = {term: len(self._postings.get(term, {}).keys() & own) for term in self.analyzer.domain_terms}
+            most = max(held.values(), default=0)
+            self._subject = frozenset(term for term, count in held.items() if count == most and most >= SUBJECT_SHARE * len(own) > 0)
+        return self._subject
 
     def _is_confident(self, scored: ScoredEntry, factor: float, in_domain: bool) -> bool:
         """Enough of the question covered (by words, or by word pieces for a long or misspelt
@@ -432,7 +439,7 @@ class KnowledgeBase:
     def _unseen_weights(self, tokens: list[str], weights: list[float]) -> dict[str, float]:
         """Everyday words the base has never seen (« monde », « petit ») weigh less than rare ones
         (« DUME »), so that they neither sink an on-topic question nor lift an off-topic one."""
-        if self.word_frequency is None:
+        if self._weights is None:
             return {}
         found: dict[str, float] = {}
         for token, weight in zip(tokens, weights):
@@ -440,23 +447,16 @@ class KnowledgeBase:
                 continue
             for term in self.analyzer.terms_from_tokens([token]):
                 if term not in self._postings and not term.isdigit():
-                    found[term] = min(found.get(term, 1.0), self._unseen_weight(token))
+                    found[term] = min(found.get(term, 1.0), self._weights.unseen(token))
         return found
-
-    def _unseen_weight(self, token: str) -> float:
-        zipf = self.word_frequency(token)
-        if zipf <= RARE_ZIPF:
-            return 1.0
-        if zipf >= EVERYDAY_ZIPF:
-            return EVERYDAY_WEIGHT
-        return 1.0 - (1.0 - EVERYDAY_WEIGHT) * (zipf - RARE_ZIPF) / (EVERYDAY_ZIPF - RARE_ZIPF)
 
     def _correct_typo(self, token: str, typed: str = "") -> str | None:
         """Closest known word for a word the base has never seen (« indicteurs », « spaer »);
-        a real French word (« mots », « régie », `typed` with its accents) is left as it is."""
+        a real French word (« mots », « régie », `typed` with its accents, « regie » typed without)
+        is left as it is."""
         if len(token) < 4 or not token.isalpha():
             return None
-        if self.word_frequency is not None and max(self.word_frequency(token), self.word_frequency(typed or token)) >= REAL_WORD_ZIPF:
+        if self._weights is not None and self._weights.is_real_word(token, typed or token):
             return None
         if token in self._surface_counts or self.analyzer.is_known_token(token):
             return None
@@ -494,5 +494,6 @@ class KnowledgeBase:
         return by_letter
 
     def _invalidate_typo_vocabulary(self) -> None:
+        self._subject = None
         self._typo_choices = None
         self._typo_cache.clear()

@@ -68,6 +68,7 @@ _TREND_ASKED = re.compile(
     r"|valeurs? (?:passees|precedentes|anterieures)|anciennes valeurs|depuis (?:l[' ]an|le debut|l[' ]annee|janvier))\b"
 )
 """« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
+_OF_ONE_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"})
 _PERSON_INTENTS = frozenset({"who_is_lead", "directorate_referent"})
 """Intents naming who holds a role."""
 _ROLE_ASKED = re.compile(
@@ -131,6 +132,10 @@ SHORT_DILUTED_LENGTH = 8
 """A long question answered weakly from the knowledge base (« …au conseil municipal la semaine
 prochaine ? ») is a data request when one of its clauses, alone, is surely one (« y a-t-il des
 indicateurs au vert »)."""
+SURE_KNOWLEDGE = 0.9
+"""A knowledge answer this sure outweighs an intent matched on the one word left once the objects
+are read (« des formations pour nos acheteurs aux achats durables ? » is no request for the lead),
+unless that intent asks something of the indicator named (« le bio, combien ? »)."""
 BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _SENTENCES = re.compile(r"[:;?!.]")
@@ -289,6 +294,8 @@ class Understander:
             intent = None
         if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
+        if intent is not None and _one_stray_word(rest, folded, reading, intent[1], answer):
+            intent = None
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
@@ -304,9 +311,10 @@ class Understander:
         if (
             reading.names_indicator
             and _HOW_MUCH.search(folded)
-            and (answer.entry is None or _OUR_OWN.search(folded))
+            and (answer.entry is None or (_OUR_OWN.search(folded) and not _ADVICE_ON_INDICATORS.search(folded)))
         ):
-            # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure.
+            # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure;
+            # not « suivre le taux de véhicules propres, c'est une bonne approche ? » (advice).
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         return self._not_data(answer)
 
@@ -450,6 +458,18 @@ class Understander:
 
 _ABOUT_AN_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"}) | _ORGANISATION_WIDE
 """Intents a named indicator is for (the organisation-wide ones then ask about that one)."""
+
+
+def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Intent, answer: Answer) -> bool:
+    """Whether `intent` rests on the one word left of a surely answered question (`SURE_KNOWLEDGE`)
+    and asks nothing of the indicator named: how it is counted, its history, its figure."""
+    if len(rest) != 1 or answer.entry is None or answer.confidence < SURE_KNOWLEDGE:
+        return False
+    if not reading.names_indicator:
+        return True
+    return intent.id not in _OF_ONE_INDICATOR or (intent.id == "indicator_value" and not _HOW_MUCH.search(folded))
+
+
 def _which_indicators(folded: str, reading: Reading) -> bool:
     """Which indicators the organisation has, asked plainly (see `_WHICH_ONES`)."""
     if reading.names_indicator or not (_INDICATORS_PLURAL.search(folded) and _WHICH_ONES.search(folded)):

@@ -258,3 +258,8 @@ def test_the_first_person_plural_meets_the_other_forms_of_the_verb(analyzer: Ana
 def test_nouns_in_ons_are_not_read_as_verbs(analyzer: Analyzer) -> None:
     assert tokenize("les maisons, les raisons et les saisons") == ["maisons", "raisons", "saisons"]
     assert tokenize("nous avons des questions sur les actions") == ["questions", "actions"]
+
+
+def test_a_domain_phrase_the_lexicon_does_not_join_names_no_domain_word_alone(analyzer: Analyzer) -> None:
+    # « marché réservé » gave « réservé » as a domain term: « c'est réservé aux communes ? » looked on topic.
+    assert "reserv" not in analyzer.domain_terms and "march" in analyzer.domain_terms

@@ -53,6 +53,8 @@ def test_a_framing_phrase_does_not_match_the_entry_sharing_its_word() -> None:
         ("Quelles grandes parties y mettre ?", ["grandes", "parties", "inclure"]),
         ("Par où commencer pour s'y mettre ?", ["commencer", "mettre"]),
         ("mettre en ligne le schéma", ["mettre", "ligne", "schema"]),
+        ("ce qu'on met souvent dedans", ["inclure"]),
+        ("les indicateurs qu'on met en général dans un schéma", ["indicateurs", "inclure", "schema"]),
     ],
 )
 def test_a_verb_whose_particle_carries_the_meaning_reads_as_that_meaning(question: str, expected: list[str]) -> None:
@@ -68,3 +70,55 @@ def test_a_verb_whose_particle_carries_the_meaning_reads_as_that_meaning(questio
 )
 def test_particle_verbs_reach_the_entry_of_their_meaning(shipped: KnowledgeBase, question: str, entry_id: str) -> None:
     assert shipped.answer(question).entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Vous auriez un modèle de schéma ?", ["modele", "schema"]),
+        ("Comment font les autres communes ?", ["communes"]),
+        ("Je viens d'arriver, quelqu'un peut m'aider ?", ["arriver", "aider"]),
+        ("Lequel des deux seuils est le bon ?", ["deux", "seuils", "bon"]),
+        ("jai jamais vu de COPIL", ["vu", "copil"]),
+    ],
+)
+def test_auxiliaries_pronouns_and_jamais_are_not_searched(question: str, expected: list[str]) -> None:
+    assert tokenize(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Il est périmé du coup ?", ["perime"]),
+        ("Sur combien d'années on le fait d'habitude ?", ["combien", "annees"]),
+        ("Consulter la CCI, bonne idée ?", ["consulter", "cci"]),
+        ("DECP, jamais entendu parler", ["decp"]),
+        ("Un COPIL par mois, c'est beaucoup par rapport à ailleurs ?", ["copil", "mois", "beaucoup", "ailleurs"]),
+    ],
+)
+def test_hedges_and_fillers_are_not_searched(question: str, expected: list[str]) -> None:
+    assert tokenize(question, drop_framing=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Doit-on rendre le schéma public ?", ["doit", "publication", "schem"]),
+        ("on rend les données publiques", ["publication", "don"]),
+        ("On est dans le champ de l'obligation ?", ["concerne", "obligation"]),
+        ("Que contient le champ des DECP ?", ["contenu", "champ", "decp"]),
+        ("Un COPIL tous les mois, c'est trop ?", ["copil", "mois", "frequence", "trop"]),
+        ("L2113-12, ça correspond à quoi ?", ["l211312", "correspondr"]),
+        ("Qui est le correspondant SPASER ?", ["referent", "spaser"]),
+        ("Notre syndicat mixte est-il concerné ?", ["collectivite", "concerne"]),
+        ("Le maire de la mairie", ["elu", "collectivite"]),
+        ("Une conseillère municipale déléguée", ["elu"]),
+        ("Le document est fini avant la fin de l'année ?", ["docu", "termine", "avant", "fin", "anne"]),
+        ("Un suivi, ou on le met dans un tiroir ?", ["suiv", "met"]),
+        ("Le menu de la cantine aujourd'hui", ["menu", "restauration_collective"]),
+    ],
+)
+def test_phrases_are_read_for_what_they_mean(question: str, expected: list[str]) -> None:
+    from domain.knowledge import Analyzer
+
+    assert Analyzer().terms(question) == expected

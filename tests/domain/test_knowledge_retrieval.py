@@ -394,3 +394,16 @@ def test_a_question_on_the_subject_diluted_by_its_context_is_answered_on_three_s
 def test_a_diluted_question_needs_the_base_subject_and_three_shared_terms(question: str) -> None:
     answer = _committees_base().answer(question)
     assert answer.entry is None and answer.ranked_first.id == "members"
+
+
+def test_the_redirection_of_neighbouring_subjects_does_not_match_the_spaser(shipped: KnowledgeBase) -> None:
+    # Every out-of-scope answer starts « … je réponds aux questions sur le SPASER »: indexed, it made
+    # « à quoi sert ce document ? le SPASER » look like a question on the DUME.
+    holders = {scored.entry.id for scored in shipped.rank(shipped.query_terms("SPASER"))}
+    assert not holders & {"hors-sujet-dume", "hors-sujet-ugap", "hors-sujet-ccag"}
+    assert shipped.answer("Pour le DUME, je fais comment ?").entry.id == "hors-sujet-dume"
+
+
+def test_a_real_word_typed_without_its_accents_is_not_corrected_either(shipped_with_frequencies: KnowledgeBase) -> None:
+    # « regie » is « régie » typed fast: once corrected into « règle ».
+    assert shipped_with_frequencies.analyzer.terms("règle")[0] not in shipped_with_frequencies.query_terms("qui gere la regie ?")

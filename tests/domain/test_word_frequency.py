@@ -43,3 +43,12 @@ async def test_the_bot_builds_the_list_in_another_process_and_keeps_only_the_res
     assert frequency.TABLE.ready
     assert wordfreq.get_frequency_dict.cache_info().currsize == 0, "wordfreq's own copy never loaded here"
     assert frequency.TABLE.get().zipf("monde") == wordfreq.zipf_frequency("monde", "fr")
+
+
+def test_a_word_typed_without_accents_is_looked_up_with_them() -> None:
+    from domain.knowledge.frequency import accented_spellings
+
+    spellings = accented_spellings("debordes")
+    assert {"debordes", "débordés", "débordes", "dèbordes"} <= set(spellings)
+    assert len(spellings) == len(set(spellings))
+    assert accented_spellings("xyz") == ["xyz"]

@@ -1,0 +1,42 @@
+"""Knowledge questions against the data intents: a question the knowledge base answers surely is
+not taken for a data request on the strength of one stray word."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.understanding.understanding import Understander, Understood
+from tests.understanding_support import demo_understander
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    return demo_understander()
+
+
+def test_one_word_left_does_not_outweigh_a_sure_knowledge_answer(understander: Understander) -> None:
+    # The question names the demo's training indicator; « durables » was left, and one phrasing
+    # of the lead's intent says « achats durables ».
+    understood = understander.understand("des formations pour nos acheteurs aux achats durables ?")
+    assert understood.kind is Understood.KNOWLEDGE
+    assert understood.answer.entry.id == "formation-acheteurs"
+
+
+def test_an_amount_asked_of_a_named_indicator_stays_a_data_question(understander: Understander) -> None:
+    understood = understander.understand("le bio à la cantine, on en est à combien ?")
+    assert understood.kind is Understood.INTENT and understood.intent.id == "indicator_value"
+
+
+@pytest.mark.parametrize("greeting", ["salut ça va ?", "coucou, ça va bien ?"])
+def test_how_are_you_is_no_request_to_enter_figures(understander: Understander, greeting: str) -> None:
+    understood = understander.understand(greeting)
+    assert understood.kind is not Understood.KNOWLEDGE
+    assert understood.intent is None or understood.intent.id != "update_indicators"
+
+
+def test_advice_on_following_a_figure_is_no_request_for_it(understander: Understander) -> None:
+    # « le taux » and « nos » made it our indicator's figure; « c'est une bonne façon de suivre ? » asks for advice.
+    understood = understander.understand(
+        "Pour nos véhicules propres, suivre le taux par catégorie d'achat, c'est une bonne façon de faire ?"
+    )
+    assert understood.kind is Understood.KNOWLEDGE
