@@ -17,16 +17,11 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-
 from domain.clock import format_date_fr
 from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
 from domain.indicators.units import Unit, format_number
-from domain.summary.exports import number_format
 from domain.summary.indicator_wording import per_period_text, shown_number
 from domain.summary.model import IndicatorLine, Status, shown_amount
 from domain.text import upper_first
@@ -324,7 +319,14 @@ def _plain(number: Decimal | None) -> str:
 
 def public_page_xlsx(page: PublicSpaser) -> bytes:
     """The same indicators as a spreadsheet that opens as it is: French headers, periods in words,
-    typed numbers in Excel's invariant formats (shown with the reader's separators)."""
+    typed numbers in Excel's invariant formats (shown with the reader's separators). openpyxl is
+    imported here, by the one request that needs it, not by every instance at start-up."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    from domain.summary.exports import number_format
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Indicateurs"
