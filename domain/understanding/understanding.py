@@ -27,6 +27,7 @@ from domain.understanding.indicator_asks import (
     asked_of_an_indicator,
 )
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
+from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_listed, no_list_asked
 from domain.understanding.plain_asks import (
     Wordings,
     own_standing_asked,
@@ -55,8 +56,6 @@ _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "l
 est au vert ? »)."""
 _HOW_OFTEN = re.compile(r"\btou[ts] les combien\b|\bcombien de fois\b|\ba quelle (?:frequence|periodicite|cadence)\b")
 """« tous les combien ? », « à quelle fréquence ? »: how often, not how much."""
-_SOON = re.compile(r"\b(?:quand|kan|date|jour|prochaine?s?|bientot|ce mois|semaine|lieu|heure|prevue?s?)\b")
-"""The next meeting is asked with a word of time (« quand », « prochain », « la date »)."""
 _NAME_WORDS = frozenset({"part", "nombre", "montant", "taux", "pourcentage", "proportion"})
 """The words an indicator's name starts with: « part des marchés avec une clause sociale stp »
 names it and asks nothing more (its value)."""
@@ -122,12 +121,6 @@ unless advice is asked or any SPASER is meant (« combien d'indicateurs dans un 
 prévoir ? »)."""
 _MENTION = re.compile(r"^\s*@\w+[\s,:]*")
 """« @assistant qui est pas à jour ? » typed without Teams making it a mention: the name is no word of the question."""
-_NEXT_MEETING_NAMED = re.compile(
-    r"(?<!pour la )(?<!pour le )(?<!avant la )(?<!avant le )(?<!lors de la )(?<!lors du )(?<!a la )(?<!au )"
-    r"\bprochaine?s? (?:reunions?|instances?|seances?|comites?|rencontres?|copil|cotech)\b"
-)
-"""« prochaine instance SPASER »: the next meeting, named with no word of time but « prochaine »
-(« pour la prochaine séance » is when a request is for)."""
 _WHO_IS_LATE = re.compile(
     r"^(?:et )?(?:c[' ]?(?:est )?)?(?:qui|ki)\b.*\b(?:(?:pas|plus) a jour|en retard|a la traine|traine\w*"
     r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
@@ -137,6 +130,7 @@ _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
+UPCOMING_MEETINGS_INTENT = INTENTS_BY_ENTRY_ID["intent-upcoming-meetings"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
 
 
@@ -193,9 +187,11 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
+        if meetings_listed(folded) and not reading.named_by_code:
+            return Understanding(Understood.INTENT, answer, UPCOMING_MEETINGS_INTENT, reading)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
-        if _NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not _IN_GENERAL.search(folded):
+        if NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not _IN_GENERAL.search(folded):
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
@@ -249,8 +245,10 @@ class Understander:
             return Understanding(Understood.INTENT, answer, intent[1], reading)
         if intent is not None and intent[1].id == "whoami" and _THEIR_ROLE.search(folded):
             intent = None
-        if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
+        if intent is not None and intent[1] in (NEXT_MEETING_INTENT, UPCOMING_MEETINGS_INTENT) and not SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
+        if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
+            intent = None  # « qui participe aux prochains comités ? »: committees in general
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
