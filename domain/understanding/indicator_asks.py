@@ -66,3 +66,26 @@ _WHAT_IS = re.compile(r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)"
 """« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure."""
 _DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
 """Words the analysis drops as framing (« définition »): looked for in the question itself."""
+
+
+_OUR_FIGURE = re.compile(r"\b(?:moyen\w*|actuel\w*|dernier\w*|en ce moment)\b")
+_A_RULE_ASKED = re.compile(
+    r"\b(?:legal\w*|lois?|reglement\w*|codes?|decrets?|obligatoire\w*|maxim\w*|max|plafond\w*|minim\w*|impos\w*|autoris\w*"
+    r"|doi[st]|doivent|faut|faudrait|devr\w*|peu[tv]\w*|droits?|dus?|dues?|interets?|moratoires?|indemnit\w*|penalit\w*"
+    r"|acomptes?|avances?|courir|suspen\w*|factures?|chorus|comptable|titulaires?|hopita\w*|etat|etablissements?"
+    r"|comment|pourquoi|reduire|ameliorer|raccourcir)\b"
+    r"|\bpour (?:une?|l'|les) (?:communes?|collectivites?|acheteurs?|marches?|administrations?)\b|\b\d+ jours ou\b"
+)
+"""« quel est le délai légal de paiement ? », « 30 jours ou 50 jours ? », « les intérêts moratoires »:
+the rule of a neighbouring subject, not the organisation's figure."""
+
+
+def figure_asked(folded: str) -> bool:
+    """« le délai de paiement c'est combien de jours », « le délai de paiement moyen »: an amount."""
+    return bool(HOW_MUCH.search(folded) or _OUR_FIGURE.search(folded))
+
+
+def rule_asked(folded: str) -> bool:
+    """The rule of a neighbouring subject of the procurement rules (`_A_RULE_ASKED`), which stays
+    out of scope even when an indicator of the organisation shares its subject."""
+    return bool(_A_RULE_ASKED.search(folded))

@@ -25,6 +25,8 @@ from domain.understanding.indicator_asks import (
     HOW_TO,
     ONE_INDICATOR,
     asked_of_an_indicator,
+    figure_asked,
+    rule_asked,
 )
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
 from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_listed, no_list_asked
@@ -261,6 +263,10 @@ class Understander:
                 if chosen.id == "directorates_not_up_to_date" and reading.slots.directorate:
                     chosen = INTENTS_BY_ENTRY_ID["intent-late-indicators"]  # one directorate named: what it has not entered
                 return Understanding(Understood.INTENT, answer, chosen, reading)
+        off_topic = answer.entry is not None and answer.entry.kind is EntryKind.OUT_OF_SCOPE
+        if reading.slots.indicator and off_topic and (figure_asked(folded) or _OUR_OWN.search(folded)) and not rule_asked(folded):
+            # « le délai de paiement c'est combien de jours »: our indicator's figure; its rule stays out of scope
+            return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         if (
             reading.names_indicator
             and HOW_MUCH.search(folded)

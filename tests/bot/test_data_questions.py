@@ -217,3 +217,13 @@ async def test_the_meetings_ahead_asked_in_everyday_words_are_listed_in_the_aske
 async def test_the_agenda_link_is_still_asked_for_with_the_calendar_words(seeded, talk):
     link = plain(texts(await talk("nadia-aad", "Nadia Benali").say("s'abonner au calendrier des comités")))
     assert link.startswith("Votre agenda des comités SPASER : http"), link
+
+
+async def test_the_value_of_an_indicator_on_a_neighbouring_subject_is_ours_its_rule_is_not(seeded, talk):
+    """« le délai de paiement c'est combien de jours » asks the payment-delay indicator's figure, no
+    longer the out-of-scope answer on payment deadlines; the legal delay stays out of scope."""
+    nadia = talk("nadia-aad", "Nadia Benali")
+    figure = texts(await nadia.say("le délai de paiement c'est combien de jours"))
+    legal = texts(await nadia.say("quel est le délai légal de paiement ?"))
+    assert figure.startswith("**IND-11** — Délai global de paiement des fournisseurs"), figure
+    assert "Je ne peux pas vous aider sur ce point" in legal and "IND-11" not in legal, legal

@@ -178,3 +178,21 @@ def test_committees_in_general_are_no_list_of_meetings(understander, question):
 def test_the_year_of_a_list_of_meetings_is_a_slot_its_command_carries(understander):
     understood = understander.understand("planning des copil de l'année prochaine")
     assert understood.intent.id == "upcoming_meetings" and understood.command == "lister les copil l’année prochaine"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("le délai de paiement c'est combien de jours", Understood.INTENT),
+        ("notre délai de paiement moyen ?", Understood.INTENT),
+        ("quel est le délai légal de paiement ?", Understood.OUT_OF_SCOPE),
+        ("Délai global de paiement : 30 jours ou 50 jours ?", Understood.OUT_OF_SCOPE),
+        ("Quel délai de paiement maximum pour l'État ?", Understood.OUT_OF_SCOPE),
+        ("combien de jours pour payer une facture ?", Understood.OUT_OF_SCOPE),
+    ],
+)
+def test_an_indicator_sharing_a_neighbouring_subject_answers_its_figure_not_the_rule(understander, question, kind):
+    understood = understander.understand(question)
+    assert understood.kind is kind
+    if kind is Understood.INTENT:
+        assert (understood.intent.id, understood.reading.slots.indicator) == ("indicator_value", "IND-11")
