@@ -18,24 +18,29 @@ from dialogs.committees.meeting_when import kind_in, meeting_number_in, names_th
 from dialogs.committees.plan_meeting_dialog import PlanMeetingDialog, PlanMeetingOptions
 from dialogs.committees.reschedule_meeting_dialog import RescheduleMeetingDialog, RescheduleMeetingOptions
 from dialogs.committees.year_plan_dialog import YearPlanDialog
+from domain.clock import load_timezone
 from domain.committees.cadence import CommitteeKind
 from domain.committees.calendar import CalendarLinks
+from domain.committees.listing import year_in
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.messages import (
     KIND_NAMES,
     cadence_lines,
     meeting_card,
     meetings_list_card,
+    meetings_list_title,
     no_meeting_text,
     none_of_hers_text,
 )
 from domain.errors import DomainError
 from domain.summary.attention import counted_by
+from domain.text import fold
 from storage.committees.service import CommitteeService
 from storage.people import PeopleRepository
 from storage.summary.service import SummaryService
 
 TOPIC = "Comités"
+MAX_LISTED = 30
 
 COMMITTEE = r"(copil|cotech|comite|comites|reunion|seance|pilotage|technique)"
 TEAMS_LINK = r"https://\S+"
@@ -132,13 +137,23 @@ def build_commands(
         await call.turn_context.send_activity(card_message(card, f"Prochain {meeting.label.lower()}"))
 
     async def list_meetings(call: CommandCall) -> None:
+        """The meetings ahead in the person's scope (the lead: all; others: the committees they are
+        reminded of), of the kind and the year named if any."""
         kind = kind_in(call.text)
-        upcoming = await service.upcoming(kind, limit=30)
-        if not upcoming:
-            await call.turn_context.send_activity(no_meeting_text(kind))
+        year = year_in(fold(call.text), service.today().year)
+        zone = load_timezone(tz)
+        ahead = [m for m in await service.upcoming(kind, limit=500) if year is None or m.starts_at.astimezone(zone).year == year]
+        scoped = kind is None and call.person is not None and not call.person.is_lead
+        hers = await service.kinds_of(call.person) if scoped else list(CommitteeKind)
+        shown_meetings = [m for m in ahead if m.kind in hers][:MAX_LISTED]
+        if not shown_meetings:
+            if ahead and scoped:
+                await call.turn_context.send_activity(none_of_hers_text(ahead[0], tz))
+            else:
+                await call.turn_context.send_activity(no_meeting_text(kind, year))
             return
-        card = meetings_list_card(upcoming, tz, "Comités à venir")
-        await call.turn_context.send_activity(card_message(card, "Comités à venir"))
+        title = meetings_list_title(kind, year, scoped)
+        await call.turn_context.send_activity(card_message(meetings_list_card(shown_meetings, tz, title), title))
 
     async def check_cadence(call: CommandCall) -> None:
         types = await service.types()
@@ -252,7 +267,6 @@ def build_commands(
             (
                 r"\b(propose[rz]?|prepare[rz]?|genere[rz]?) (moi )?(un |le |une )?(calendrier|planning|plan annuel|annee)\b",
                 r"\bplanifie[rz]? (l'annee|l'annee des comites|les comites de l'annee|une annee)\b",
-                r"^calendrier (annuel|des comites)$",
             ),
             year_plan,
             roles=LEAD_ONLY,
@@ -292,7 +306,7 @@ def build_commands(
         Command(
             "next_meeting",
             (
-                rf"{NOT_AS_A_DEADLINE}\bprochain(e|s|es)? {COMMITTEE}",
+                rf"{NOT_AS_A_DEADLINE}\bprochaine? {COMMITTEE}",  # « les prochains comités »: the list (understanding)
                 rf"\bquand (est|a lieu|aura lieu|se tient|se tiendra|se reunit)( le| la)? (prochain(e)? )?{COMMITTEE}",
                 r"^prochaine? (reunion|echeance)$",
             ),
@@ -308,6 +322,7 @@ def build_commands(
             (r"\b(liste[rz]?|voir|affiche[rz]?|montre[rz]?) (la liste )?(des |les )?(comites|reunions|copil|cotech)\b", r"^(les )?comites( prevus| a venir)?$"),
             list_meetings,
             roles=REGISTERED,
+            intent="upcoming_meetings",
             help_line="« lister les comités » : les comités à venir",
             topic=TOPIC,
         ),

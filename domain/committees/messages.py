@@ -29,11 +29,23 @@ UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
 KIND_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
 
 
-def no_meeting_text(kind: CommitteeKind | None = None) -> str:
+def no_meeting_text(kind: CommitteeKind | None = None, year: int | None = None) -> str:
     """« Aucune réunion de comité n’est planifiée pour le moment. »: one wording wherever no meeting is
-    ahead (« prochain comité », « lister les comités », « déplacer un comité »)."""
+    ahead (« prochain comité », « lister les comités », « déplacer un comité »), « en 2027 » when a
+    year was asked."""
     what = f"de {KIND_NAMES[kind]}" if kind else "de comité"
-    return f"Aucune réunion {what} n’est planifiée pour le moment."
+    when = f" en {year}" if year else ""
+    return f"Aucune réunion {what} n’est planifiée{when} pour le moment."
+
+
+_PLURAL_NAMES = {None: "Comités", CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "Comités techniques"}
+
+
+def meetings_list_title(kind: CommitteeKind | None, year: int | None, own: bool) -> str:
+    """« Comités à venir », « Vos comités prévus en 2027 », « COPIL à venir »: what the list shows;
+    `own`, the committees the person is a member of."""
+    what = "Vos comités" if own else _PLURAL_NAMES[kind]
+    return f"{what} prévus en {year}" if year else f"{what} à venir"
 
 
 def none_of_hers_text(first: MeetingView, timezone: str) -> str:

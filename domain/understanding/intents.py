@@ -92,6 +92,14 @@ def _next_meeting(slots: Slots) -> str:
     )
 
 
+def _upcoming_meetings(slots: Slots) -> str:
+    """« lister les COPIL 2027 »: the meetings ahead, of one kind and one year when named."""
+    text = {CommitteeKind.COPIL: "lister les copil", CommitteeKind.COTECH: "lister les comités techniques"}.get(
+        slots.committee, "lister les comités"
+    )
+    return f"{text} {slots.year}" if slots.year else text
+
+
 def _referents(slots: Slots) -> str:
     return f"personnes référentes de la direction {slots.directorate}" if slots.directorate else "personnes référentes de ma direction"
 
@@ -153,6 +161,12 @@ INTENTS: tuple[Intent, ...] = (
         "Quand est le prochain comité ?",
         _PHRASINGS["next_meeting"],
         _next_meeting,
+    ),
+    Intent(
+        "upcoming_meetings",
+        "Quels sont les comités à venir ?",
+        _PHRASINGS["upcoming_meetings"],
+        _upcoming_meetings,
     ),
     Intent(
         "my_due",

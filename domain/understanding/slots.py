@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, committee_kind_in
+from domain.committees.listing import year_words
 from domain.indicators.catalogue import Axis
 from domain.knowledge.entries import Entry
 from domain.knowledge.normalize import Analyzer, tokenize
@@ -134,6 +135,8 @@ class Slots:
     directorate: str | None = None
     committee: CommitteeKind | None = None
     axis: Axis | None = None
+    year: str | None = None
+    """The year meetings are asked for, in words a command carries (« 2027 », « cette année »)."""
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ class SlotReader:
             axis = next((axis for axis, pattern in _AXES_OF_INDICATORS if pattern.search(folded)), None)
         if axis is None and not (indicator or candidates):
             axis = _axis_by_its_name(folded)
-        slots = Slots(indicator, directorate, committee, axis)
+        slots = Slots(indicator, directorate, committee, axis, year_words(folded))
         named = indicator_tokens | directorate_tokens
         if committee and _COMMITTEE_AS_TIME.search(folded):
             named |= _COMMITTEE_WORDS.intersection(tokens)

@@ -73,7 +73,7 @@ def fits(intent: Intent, folded: str, committee_named: bool = False) -> bool:
         return True
     if intent.id == "my_due":
         return bool(FIRST_PERSON.search(folded))
-    if intent.id == "next_meeting":
+    if intent.id in ("next_meeting", "upcoming_meetings"):
         return committee_named or bool(_MEETING_WORDS.search(folded))
     if intent.id == "update_indicators":
         if _WHAT_TO_ENTER.search(folded) or _STATE_OF_ENTRIES.search(folded) or _HAVE_TO.search(folded):

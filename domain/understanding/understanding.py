@@ -13,13 +13,23 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from rapidfuzz.distance import Levenshtein
-
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
 from domain.text import fold
+from domain.understanding.clauses import SENTENCES, clauses, last_clause, without_purpose
+from domain.understanding.indicator_asks import (
+    BARE_WHAT_IS,
+    HISTORY_ASKED,
+    HOW_MUCH,
+    HOW_TO,
+    ONE_INDICATOR,
+    asked_of_an_indicator,
+    figure_asked,
+    rule_asked,
+)
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
+from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_listed, no_list_asked
 from domain.understanding.plain_asks import (
     Wordings,
     own_standing_asked,
@@ -37,37 +47,20 @@ covers it clearly better; one that names them by their words, unless an intent c
 INTENT_SIMILARITY = 0.3
 """Word-piece similarity that makes an intent as sure as `INTENT_THRESHOLD` coverage."""
 OWN_DATA_BONUS = 0.15
-_HOW_MUCH = re.compile(r"\b(?:combien|chiffres?|valeurs?|taux|part|niveau|nombre|pourcentage|montant|total)\b")
-"""A question about an amount: with an indicator named, it asks for its value."""
 _OUR_OWN = re.compile(
     r"\b(nos|notre|chez nous|on a|on en est|on suit|on \w+ combien|avons|ma direction|mes"
     r"|a ce jour|a date|en ce moment|actuellement|aujourd[' ]hui|pour l[' ]instant|jusqu[' ]ici)\b"
 )
 """« nos achats », « chez nous », « à ce jour »: the organisation's own figures (now) rather than
 the SPASER in general."""
-_ONE_INDICATOR = re.compile(r"\bindicateur\b")
-"""« on en est où sur cet indicateur ? » is about one indicator, to be named."""
 _ORGANISATION_WIDE = frozenset({"summary", "catalogue", "reached_indicators", "late_indicators"})
 """Intents about every indicator: one that names an indicator asks about that one (« le bio, on
 est au vert ? »)."""
 _HOW_OFTEN = re.compile(r"\btou[ts] les combien\b|\bcombien de fois\b|\ba quelle (?:frequence|periodicite|cadence)\b")
 """« tous les combien ? », « à quelle fréquence ? »: how often, not how much."""
-_SOON = re.compile(r"\b(?:quand|kan|date|jour|prochaine?s?|bientot|ce mois|semaine|lieu|heure|prevue?s?)\b")
-"""The next meeting is asked with a word of time (« quand », « prochain », « la date »)."""
 _NAME_WORDS = frozenset({"part", "nombre", "montant", "taux", "pourcentage", "proportion"})
 """The words an indicator's name starts with: « part des marchés avec une clause sociale stp »
 names it and asks nothing more (its value)."""
-_HISTORY_ASKED = re.compile(
-    r"\b(?:historique|par qui|qui (?:l[' ]|les )?a (?:\w+ )?(?:saisie?|renseignee?|remplie?|modifiee?|corrigee?|tapee?|rentree?|mise?|"
-    r"changee?|transmise?|remontee?|entree?)s?|quand a[- ]t[- ](?:il|elle) ete (?:saisie?|renseignee?|modifiee?))\b"
-)
-"""« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
-(« qui renseigne… », in the present, is who reports for a directorate)."""
-_TREND_ASKED = re.compile(
-    r"\b(?:evolu\w*|tendances?|progress\w*|baiss\w*|mont(?:e|ent)|augment\w*|diminu\w*|recul\w*|bouge\w*|courbe"
-    r"|valeurs? (?:passees|precedentes|anterieures)|anciennes valeurs|depuis (?:l[' ]an|le debut|l[' ]annee|janvier))\b"
-)
-"""« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 _OF_ONE_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"})
 _PERSON_INTENTS = frozenset({"who_is_lead", "directorate_referent"})
 """Intents naming who holds a role."""
@@ -101,27 +94,7 @@ _GOING_BADLY = re.compile(
     r"|\bderapen?t?\b|\ba la (?:traine|bourre)\b|\bau rouge\b|\bpechen?t?\b|\bdifficultes?\b|\bpoints? noirs?\b"
 )
 """« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
-_BARE_WHAT_IS = re.compile(
-    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres)\b"
-)
-"""« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
-_DEFINITION_ASKED = re.compile(
-    r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
-    r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
-    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la |on )?(?:calcul|mesur|compt|constru)\w*|"
-    r"(?:est|sont) (?:calcul|mesur|compt|constru)(?:e|ee|es|ees) comment|"
-    r"(?:ca|il|elle) (?:inclu\w*|compren\w*|englob\w*|couvr\w*)|(?:est|sont) (?:inclu|compri|compt)\w*)\b"
-)
-"""« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
-indicator measures and how."""
-_HOW_TO = re.compile(r"\bcomment (?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
-"""« comment mesurer l'empreinte carbone de nos achats ? »: how one should measure a subject, advice
-from the knowledge base, unless the question names the indicator (« comment calculer l'IND-05 »,
-« cet indicateur »), whose definition then answers."""
-DEFINITION_WORD = "definition"
-DEFINITION_TYPOS = 2
-"""« defintion », « définiton »: the word typed fast, a letter or two off."""
 DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
 LAST_CLAUSE_CONFIDENCE = 0.6
@@ -138,16 +111,6 @@ are read (« des formations pour nos acheteurs aux achats durables ? » is no re
 unless that intent asks something of the indicator named (« le bio, combien ? »)."""
 BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
-_SENTENCES = re.compile(r"[:;?!.]")
-_CLAUSES = re.compile(r",\s")
-_PURPOSE_START = r"(?:pour (?:que|qu['’]|ne|pouvoir)|afin)\b"
-"""« pour que », « pour ne pas », « pour pouvoir », « afin de »: what a request is asked for."""
-_SUBORDINATE = re.compile(
-    r"(?<!\btant)(?<!\bce)(?<!-ce)(?<!\bainsi)(?<!\balors)(?<!\bbien)"
-    rf"\s(?=(?:que (?:je|j['’]|nous|vous)|qu['’]on|parce qu|puisqu|car)\b|{_PURPOSE_START})",
-    re.IGNORECASE,
-)
-"""« des indicateurs au vert | que je pourrais mettre en avant… »: a request before its purpose."""
 THE_SPASER = "SPASER schéma"
 """Words naming the SPASER itself: every data question is about the organisation's SPASER, so
 « les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
@@ -165,12 +128,6 @@ unless advice is asked or any SPASER is meant (« combien d'indicateurs dans un 
 prévoir ? »)."""
 _MENTION = re.compile(r"^\s*@\w+[\s,:]*")
 """« @assistant qui est pas à jour ? » typed without Teams making it a mention: the name is no word of the question."""
-_NEXT_MEETING_NAMED = re.compile(
-    r"(?<!pour la )(?<!pour le )(?<!avant la )(?<!avant le )(?<!lors de la )(?<!lors du )(?<!a la )(?<!au )"
-    r"\bprochaine?s? (?:reunions?|instances?|seances?|comites?|rencontres?|copil|cotech)\b"
-)
-"""« prochaine instance SPASER »: the next meeting, named with no word of time but « prochaine »
-(« pour la prochaine séance » is when a request is for)."""
 _WHO_IS_LATE = re.compile(
     r"^(?:et )?(?:c[' ]?(?:est )?)?(?:qui|ki)\b.*\b(?:(?:pas|plus) a jour|en retard|a la traine|traine\w*"
     r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
@@ -180,6 +137,7 @@ _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
+UPCOMING_MEETINGS_INTENT = INTENTS_BY_ENTRY_ID["intent-upcoming-meetings"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
 
 
@@ -236,11 +194,13 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
+        if meetings_listed(folded) and not reading.named_by_code:
+            return Understanding(Understood.INTENT, answer, UPCOMING_MEETINGS_INTENT, reading)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
-        if _NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not _IN_GENERAL.search(folded):
+        if NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not _IN_GENERAL.search(folded):
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
-        if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not _HISTORY_ASKED.search(folded):
+        if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
         late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or NOT_REACHED.search(folded))
         if late_directorates and not reading.names_indicator and not reading.slots.directorate and not NOT_A_STATE.search(folded):
@@ -250,7 +210,7 @@ class Understander:
         if own_standing_asked(folded) and not (reading.slots.directorate or reading.names_indicator):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-whoami"], reading)
         if reading.asks_status and not reading.slots.committee:
-            one_indicator = reading.names_indicator or _ONE_INDICATOR.search(folded)
+            one_indicator = reading.names_indicator or ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
         if state_of_the_spaser_asked(folded) and not reading.names_indicator:
@@ -261,9 +221,9 @@ class Understander:
         if reading.names_indicator:
             rest = [token for token in rest if token not in _NAME_WORDS]
         intent = self._intent(rest, reading, text) or self._worded_alike(text, rest, reading)
-        asked = _asked_of_an_indicator(folded, rest) if reading.names_indicator else None
-        if reading.names_indicator and _HOW_TO.search(folded) and answer.entry is not None:
-            if not (reading.named_by_code or _ONE_INDICATOR.search(folded)):
+        asked = asked_of_an_indicator(folded, rest) if reading.names_indicator else None
+        if reading.names_indicator and HOW_TO.search(folded) and answer.entry is not None:
+            if not (reading.named_by_code or ONE_INDICATOR.search(folded)):
                 return self._not_data(answer)  # « comment mesurer l'empreinte carbone de nos achats » : advice on a method
         if asked is not None:
             intent = (1.0, asked)
@@ -283,7 +243,7 @@ class Understander:
         if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not WHO_ASKED.search(folded):
             intent = None
         who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
-        if who and reading.slots.directorate and _REPORTS.search(folded) and not _HISTORY_ASKED.search(folded):
+        if who and reading.slots.directorate and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
         if who and intent is not None and intent[1].id == "directorate_referent" and not reading.slots.directorate:
             if set(tokenize(folded)) & _THE_SPASER_WORDS and not _SOME_DIRECTORATE.search(folded):
@@ -292,10 +252,12 @@ class Understander:
             return Understanding(Understood.INTENT, answer, intent[1], reading)
         if intent is not None and intent[1].id == "whoami" and _THEIR_ROLE.search(folded):
             intent = None
-        if intent is not None and intent[1] is NEXT_MEETING_INTENT and not _SOON.search(folded):
+        if intent is not None and intent[1] in (NEXT_MEETING_INTENT, UPCOMING_MEETINGS_INTENT) and not SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None and _one_stray_word(rest, folded, reading, intent[1], answer):
             intent = None
+        if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
+            intent = None  # « qui participe aux prochains comités ? »: committees in general
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
@@ -308,9 +270,13 @@ class Understander:
                 if chosen.id == "directorates_not_up_to_date" and reading.slots.directorate:
                     chosen = INTENTS_BY_ENTRY_ID["intent-late-indicators"]  # one directorate named: what it has not entered
                 return Understanding(Understood.INTENT, answer, chosen, reading)
+        off_topic = answer.entry is not None and answer.entry.kind is EntryKind.OUT_OF_SCOPE
+        if reading.slots.indicator and off_topic and (figure_asked(folded) or _OUR_OWN.search(folded)) and not rule_asked(folded):
+            # « le délai de paiement c'est combien de jours »: our indicator's figure; its rule stays out of scope
+            return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         if (
             reading.names_indicator
-            and _HOW_MUCH.search(folded)
+            and HOW_MUCH.search(folded)
             and (answer.entry is None or (_OUR_OWN.search(folded) and not _ADVICE_ON_INDICATORS.search(folded)))
         ):
             # « combien de repas végés on sert ? », « l'ESS, on en est à combien ? »: one of our indicators' figure;
@@ -329,7 +295,7 @@ class Understander:
     def _what_it_is(self, text: str) -> Answer | None:
         """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
         last subject the question names; what it is is asked of that subject alone."""
-        if not _BARE_WHAT_IS.search(fold(text)):
+        if not BARE_WHAT_IS.search(fold(text)):
             return None
         query = self.knowledge.query_terms(text)
         named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
@@ -352,7 +318,7 @@ class Understander:
             and answer.entry.kind is EntryKind.OUT_OF_SCOPE
             and answer.confidence < BARELY_OFF_TOPIC
         )
-        request = _without_purpose(answer.question) if answer.entry is None and answer.problem is None else None
+        request = without_purpose(answer.question) if answer.entry is None and answer.problem is None else None
         if request is not None:
             main = self.knowledge.answer(request)
             if main.entry is not None:  # the purpose only dilutes the request: answered as asked alone
@@ -361,7 +327,7 @@ class Understander:
             return answer
         if not (unsure or barely_off):
             return self._asked_last(answer)
-        clause = _last_clause(answer.question)
+        clause = last_clause(answer.question)
         if clause is None:
             return answer
         last = self.knowledge.answer(clause)
@@ -377,7 +343,7 @@ class Understander:
         « là-dessus » refer back to the context) and is, alone, more surely answered than the whole."""
         if answer.entry is None or not answer.question.rstrip().endswith("?"):
             return answer
-        parts = [part for part in _SENTENCES.split(answer.question) if len(tokenize(part)) >= 2]
+        parts = [part for part in SENTENCES.split(answer.question) if len(tokenize(part)) >= 2]
         if len(parts) < 2 or not self.knowledge.query_terms(parts[-1]).keys() & self.knowledge.analyzer.domain_terms:
             return answer
         last = self.knowledge.answer(parts[-1])
@@ -389,10 +355,10 @@ class Understander:
     def _intent_of_a_clause(self, text: str, reading: Reading, least: int = DILUTED_LENGTH) -> tuple[float, Intent] | None:
         """« Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs sont en retard, pour… »:
         the request is one clause, its context dilutes it; the named objects come from the whole."""
-        clauses = _clauses(text)
-        if len(clauses) < 2 or len(tokenize(text)) < least:
+        parts = clauses(text)
+        if len(parts) < 2 or len(tokenize(text)) < least:
             return None
-        found = [self._intent(self._rest(clause, reading), reading, clause) for clause in clauses]
+        found = [self._intent(self._rest(clause, reading), reading, clause) for clause in parts]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
 
     def _list_of_a_part(self, text: str, folded: str, reading: Reading) -> bool:
@@ -467,7 +433,7 @@ def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Inte
         return False
     if not reading.names_indicator:
         return True
-    return intent.id not in _OF_ONE_INDICATOR or (intent.id == "indicator_value" and not _HOW_MUCH.search(folded))
+    return intent.id not in _OF_ONE_INDICATOR or (intent.id == "indicator_value" and not HOW_MUCH.search(folded))
 
 
 def _which_indicators(folded: str, reading: Reading) -> bool:
@@ -475,53 +441,3 @@ def _which_indicators(folded: str, reading: Reading) -> bool:
     if reading.names_indicator or not (_INDICATORS_PLURAL.search(folded) and _WHICH_ONES.search(folded)):
         return False
     return not (_ADVICE_ON_INDICATORS.search(folded) or _ANY_SPASER.search(folded))
-
-
-def _asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
-    """What a question naming an indicator asks of it, when its words say so plainly: who
-    entered its values, or what it measures."""
-    if _HISTORY_ASKED.search(folded) or _TREND_ASKED.search(folded):
-        return INTENTS_BY_ENTRY_ID["intent-indicator-history"]
-    typed_definition = any(
-        len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
-        for token in (*rest, *_DEFINITION_WORDS.findall(folded))
-    )
-    what_in_it = _WHAT_IS.search(folded) and _ONE_INDICATOR.search(folded) and not _HOW_MUCH.search(folded)
-    if typed_definition or what_in_it or _DEFINITION_ASKED.search(folded) or _BARE_WHAT_IS.search(folded):
-        return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
-    return None
-
-
-_WHAT_IS = re.compile(r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)")
-"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure."""
-_DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
-"""Words the analysis drops as framing (« définition »): looked for in the question itself."""
-
-
-def _clauses(question: str) -> list[str]:
-    return [
-        clause
-        for part in _CLAUSES.split(question)
-        for sentence in _SENTENCES.split(part)
-        for clause in _SUBORDINATE.split(sentence)
-        if len(tokenize(clause)) >= 2
-    ]
-
-
-_PURPOSE = re.compile(rf",?\s+{_PURPOSE_START}")
-
-
-def _without_purpose(question: str) -> str | None:
-    """« Expliquez-moi ce qu'est une clause verte, pour que je puisse en parler en commission » is
-    asked without its purpose (« pour que… », « afin de… »), which only dilutes it."""
-    found = _PURPOSE.search(question)
-    return question[: found.start()] if found and len(tokenize(question[: found.start()])) >= 2 else None
-
-
-def _last_clause(question: str) -> str | None:
-    """The last sentence of a question (after « : » or « . »), else its last clause (after a comma)."""
-    for separator in (_SENTENCES, _CLAUSES):
-        parts = [part for part in separator.split(question) if len(tokenize(part)) >= 2]
-        if len(parts) >= 2:
-            return parts[-1]
-    return None

@@ -3,13 +3,18 @@ asker's scope (real bot, real SQLite file, the example catalogue and its people)
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from bot.console import ConsoleConversation
 from bot.demo import DEMO_PEOPLE, load_demo
 from bot.runtime import build_runtime
+from domain.committees.cadence import CommitteeKind
 from tests.conftest import make_settings, texts
 from tests.indicators_support import seed
+from tests.reader_support import plain
 
 
 @pytest.fixture
@@ -179,3 +184,46 @@ async def test_small_talk_and_questions_about_the_assistant_get_their_own_answer
 async def test_the_directorates_behind_asked_as_a_list_are_not_the_list_of_directorates(seeded, talk):
     lead = talk()
     assert texts(await lead.say("liste des directions qui n'ont pas saisi")) == texts(await lead.say("directions en retard"))
+
+
+async def _plan_meetings(runtime) -> None:
+    paris = ZoneInfo("Europe/Paris")
+    await runtime.committees.plan(CommitteeKind.COPIL, datetime(2026, 12, 15, 14, tzinfo=paris))
+    await runtime.committees.plan(CommitteeKind.COTECH, datetime(2027, 2, 16, 10, tzinfo=paris))
+    await runtime.committees.plan(CommitteeKind.COPIL, datetime(2027, 3, 12, 14, tzinfo=paris))
+    await runtime.committees.plan(CommitteeKind.COTECH, datetime(2028, 1, 11, 10, tzinfo=paris))
+
+
+async def test_the_meetings_ahead_asked_in_everyday_words_are_listed_in_the_askers_scope(seeded, talk):
+    """« calendrier des comités » from a contributor: her comités techniques, never the lead's
+    year plan refused; an élu·e's, the COPIL of the year; the lead's, every committee of a year."""
+    await _plan_meetings(seeded)
+    nadia = talk("nadia-aad", "Nadia Benali")
+    calendar = plain(texts(await nadia.say("calendrier des comités")))
+    cotech = plain(texts(await nadia.say("c'est quand les prochains cotech ?")))
+    this_year = plain(texts(await talk("maire-aad", "Hélène Dubois").say("toutes les dates de réunions prévues cette année")))
+    planning = plain(texts(await talk().say("planning des comités 2027 ?")))
+
+    assert "réservée" not in calendar and calendar.startswith("Vos comités à venir"), calendar
+    assert "mardi 16 février 2027" in calendar and "mardi 11 janvier 2028" in calendar and "pilotage" not in calendar
+    assert cotech.startswith("Comités techniques à venir") and cotech.count("Comité technique n°") == 2, cotech
+    assert this_year.startswith("Vos comités prévus en 2026"), this_year
+    assert "mardi 15 décembre 2026" in this_year and "2027" not in this_year
+    assert planning.startswith("Comités prévus en 2027"), planning
+    assert "mardi 16 février 2027" in planning and "vendredi 12 mars 2027" in planning
+    assert "2026" not in planning and "2028" not in planning
+
+
+async def test_the_agenda_link_is_still_asked_for_with_the_calendar_words(seeded, talk):
+    link = plain(texts(await talk("nadia-aad", "Nadia Benali").say("s'abonner au calendrier des comités")))
+    assert link.startswith("Votre agenda des comités SPASER : http"), link
+
+
+async def test_the_value_of_an_indicator_on_a_neighbouring_subject_is_ours_its_rule_is_not(seeded, talk):
+    """« le délai de paiement c'est combien de jours » asks the payment-delay indicator's figure, no
+    longer the out-of-scope answer on payment deadlines; the legal delay stays out of scope."""
+    nadia = talk("nadia-aad", "Nadia Benali")
+    figure = texts(await nadia.say("le délai de paiement c'est combien de jours"))
+    legal = texts(await nadia.say("quel est le délai légal de paiement ?"))
+    assert figure.startswith("**IND-11** — Délai global de paiement des fournisseurs"), figure
+    assert "Je ne peux pas vous aider sur ce point" in legal and "IND-11" not in legal, legal

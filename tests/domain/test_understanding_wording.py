@@ -146,3 +146,53 @@ def test_a_format_asked_is_no_subject(understander, question):
 
 def test_all_the_indicators_asked_is_the_catalogue(understander):
     assert intent_and_slots(understander, "tous les indicateurs stp") == ("catalogue", {})
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("calendrier des comités", "upcoming_meetings"),
+        ("c'est quand les prochains cotech ?", "upcoming_meetings"),
+        ("les dates des copil 2027", "upcoming_meetings"),
+        ("c'est quand le prochain cotech ?", "next_meeting"),
+        ("s'abonner au calendrier des comités", "calendar"),
+    ],
+)
+def test_meetings_ahead_in_the_plural_or_for_a_year_are_listed(understander, question, expected):
+    assert intent_and_slots(understander, question)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "quels comités mettre en place pour le spaser ?",
+        "les comités prévus par la loi",
+        "combien de réunions par an pour les comités ?",
+        "qui participe aux prochains comités ?",
+    ],
+)
+def test_committees_in_general_are_no_list_of_meetings(understander, question):
+    assert intent_and_slots(understander, question)[0] != "upcoming_meetings"
+
+
+def test_the_year_of_a_list_of_meetings_is_a_slot_its_command_carries(understander):
+    understood = understander.understand("planning des copil de l'année prochaine")
+    assert understood.intent.id == "upcoming_meetings" and understood.command == "lister les copil l’année prochaine"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("le délai de paiement c'est combien de jours", Understood.INTENT),
+        ("notre délai de paiement moyen ?", Understood.INTENT),
+        ("quel est le délai légal de paiement ?", Understood.OUT_OF_SCOPE),
+        ("Délai global de paiement : 30 jours ou 50 jours ?", Understood.OUT_OF_SCOPE),
+        ("Quel délai de paiement maximum pour l'État ?", Understood.OUT_OF_SCOPE),
+        ("combien de jours pour payer une facture ?", Understood.OUT_OF_SCOPE),
+    ],
+)
+def test_an_indicator_sharing_a_neighbouring_subject_answers_its_figure_not_the_rule(understander, question, kind):
+    understood = understander.understand(question)
+    assert understood.kind is kind
+    if kind is Understood.INTENT:
+        assert (understood.intent.id, understood.reading.slots.indicator) == ("indicator_value", "IND-11")

@@ -1,0 +1,91 @@
+"""What a question naming one indicator asks of it, told by its words: its value (an amount asked),
+who entered its values or how they moved (its history), or what it measures (its definition).
+Pure functions and patterns of the folded text, kept apart from the understanding's flow."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from domain.understanding.intents import INTENTS_BY_ENTRY_ID, Intent
+
+HOW_MUCH = re.compile(r"\b(?:combien|chiffres?|valeurs?|taux|part|niveau|nombre|pourcentage|montant|total)\b")
+"""A question about an amount: with an indicator named, it asks for its value."""
+ONE_INDICATOR = re.compile(r"\bindicateur\b")
+"""« on en est où sur cet indicateur ? » is about one indicator, to be named."""
+HISTORY_ASKED = re.compile(
+    r"\b(?:historique|par qui|qui (?:l[' ]|les )?a (?:\w+ )?(?:saisie?|renseignee?|remplie?|modifiee?|corrigee?|tapee?|rentree?|mise?|"
+    r"changee?|transmise?|remontee?|entree?)s?|quand a[- ]t[- ](?:il|elle) ete (?:saisie?|renseignee?|modifiee?))\b"
+)
+"""« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
+(« qui renseigne… », in the present, is who reports for a directorate)."""
+_TREND_ASKED = re.compile(
+    r"\b(?:evolu\w*|tendances?|progress\w*|baiss\w*|mont(?:e|ent)|augment\w*|diminu\w*|recul\w*|bouge\w*|courbe"
+    r"|valeurs? (?:passees|precedentes|anterieures)|anciennes valeurs|depuis (?:l[' ]an|le debut|l[' ]annee|janvier))\b"
+)
+"""« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
+BARE_WHAT_IS = re.compile(
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres)\b"
+)
+"""« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
+_DEFINITION_ASKED = re.compile(
+    r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
+    r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
+    r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la |on )?(?:calcul|mesur|compt|constru)\w*|"
+    r"(?:est|sont) (?:calcul|mesur|compt|constru)(?:e|ee|es|ees) comment|"
+    r"(?:ca|il|elle) (?:inclu\w*|compren\w*|englob\w*|couvr\w*)|(?:est|sont) (?:inclu|compri|compt)\w*)\b"
+)
+"""« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
+indicator measures and how."""
+HOW_TO = re.compile(r"\bcomment (?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
+"""« comment mesurer l'empreinte carbone de nos achats ? »: how one should measure a subject, advice
+from the knowledge base, unless the question names the indicator (« comment calculer l'IND-05 »,
+« cet indicateur »), whose definition then answers."""
+DEFINITION_WORD = "definition"
+DEFINITION_TYPOS = 2
+"""« defintion », « définiton »: the word typed fast, a letter or two off."""
+
+
+def asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
+    """What a question naming an indicator asks of it, when its words say so plainly: who
+    entered its values, or what it measures."""
+    if HISTORY_ASKED.search(folded) or _TREND_ASKED.search(folded):
+        return INTENTS_BY_ENTRY_ID["intent-indicator-history"]
+    typed_definition = any(
+        len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
+        for token in (*rest, *_DEFINITION_WORDS.findall(folded))
+    )
+    what_in_it = _WHAT_IS.search(folded) and ONE_INDICATOR.search(folded) and not HOW_MUCH.search(folded)
+    if typed_definition or what_in_it or _DEFINITION_ASKED.search(folded) or BARE_WHAT_IS.search(folded):
+        return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
+    return None
+
+
+_WHAT_IS = re.compile(r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)")
+"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure."""
+_DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
+"""Words the analysis drops as framing (« définition »): looked for in the question itself."""
+
+
+_OUR_FIGURE = re.compile(r"\b(?:moyen\w*|actuel\w*|dernier\w*|en ce moment)\b")
+_A_RULE_ASKED = re.compile(
+    r"\b(?:legal\w*|lois?|reglement\w*|codes?|decrets?|obligatoire\w*|maxim\w*|max|plafond\w*|minim\w*|impos\w*|autoris\w*"
+    r"|doi[st]|doivent|faut|faudrait|devr\w*|peu[tv]\w*|droits?|dus?|dues?|interets?|moratoires?|indemnit\w*|penalit\w*"
+    r"|acomptes?|avances?|courir|suspen\w*|factures?|chorus|comptable|titulaires?|hopita\w*|etat|etablissements?"
+    r"|comment|pourquoi|reduire|ameliorer|raccourcir)\b"
+    r"|\bpour (?:une?|l'|les) (?:communes?|collectivites?|acheteurs?|marches?|administrations?)\b|\b\d+ jours ou\b"
+)
+"""« quel est le délai légal de paiement ? », « 30 jours ou 50 jours ? », « les intérêts moratoires »:
+the rule of a neighbouring subject, not the organisation's figure."""
+
+
+def figure_asked(folded: str) -> bool:
+    """« le délai de paiement c'est combien de jours », « le délai de paiement moyen »: an amount."""
+    return bool(HOW_MUCH.search(folded) or _OUR_FIGURE.search(folded))
+
+
+def rule_asked(folded: str) -> bool:
+    """The rule of a neighbouring subject of the procurement rules (`_A_RULE_ASKED`), which stays
+    out of scope even when an indicator of the organisation shares its subject."""
+    return bool(_A_RULE_ASKED.search(folded))
