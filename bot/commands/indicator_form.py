@@ -17,6 +17,7 @@ from domain.indicators.cards import (
     indicator_form_card,
     read_form,
     saved_line,
+    sent_as_drawn,
 )
 from domain.indicators.catalogue_csv import MAX_BYTES
 from domain.indicators.plausibility import FormJump, jumps_in_form
@@ -52,10 +53,13 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             return
         form = read_form(value)
         submission = f"card:{person.id}:{card_id}"
-        if await values.submission_saved(submission, directorate, form.pairs):
+        # Nothing typed since the card was drawn: once its card id saved anything, it is this card
+        # clicked again (redrawn by Teams with the values it was sent with, maybe none).
+        drawn = sent_as_drawn(value, form)
+        if await values.submission_saved(submission, directorate, None if drawn else form.pairs):
             # Sent again after it was saved (a second click, or fields changed since): the values
             # stay as saved, whatever the card now carries.
-            await turn_context.send_activity(await again(submission, directorate, form))
+            await turn_context.send_activity(await again(submission, directorate, form, drawn))
             return
         if not form.entries and not form.errors:
             await turn_context.send_activity("Aucune valeur saisie dans le formulaire : rien n’a été enregistré.")
@@ -84,7 +88,7 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             await turn_context.send_activity(f"{error.message}\nRien n’a été enregistré.")
             return
         if outcome.duplicate:
-            await turn_context.send_activity(await again(submission, directorate, form))
+            await turn_context.send_activity(await again(submission, directorate, form, drawn))
             return
         remaining = await values.due_for_directorate(directorate, today)
         lines = [f"Enregistré pour la direction {directorate} ({counted(len(outcome.saved), 'valeur')}) :"]
@@ -96,11 +100,12 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
             lines.append(f"Tous les indicateurs de la direction {directorate} sont à jour, chacun pour sa période. Merci !")
         await turn_context.send_activity("\n".join(lines))
 
-    async def again(submission: str, directorate: str, form) -> str:
-        """The reply to a card sent again: the same values (a second click, Teams sending it twice)
-        are simply there (reader 9, C7: « le renvoyer ne change rien » read as an error to someone
-        who had not resent anything); changed ones are not taken, and how to change a value is said."""
-        if not form.errors and await values.submission_unchanged(submission, directorate, form.entries):
+    async def again(submission: str, directorate: str, form, drawn: bool) -> str:
+        """The reply to a card sent again: the same values (a second click, Teams sending it twice,
+        or the card clicked again as Teams redrew it, `drawn`) are simply there (reader 9, C7:
+        « le renvoyer ne change rien » read as an error to someone who had not resent anything);
+        changed ones are not taken, and how to change a value is said."""
+        if drawn or (not form.errors and await values.submission_unchanged(submission, directorate, form.entries)):
             return ALREADY_SAVED_AS_SENT
         return already_saved(form_codes(form))
 

@@ -8,6 +8,8 @@ person (see storage/indicators.py).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +26,10 @@ CONFIRMED_KEY = "confirmed"
 """Submit data of « Confirmer ces valeurs »: the tokens of the values confirmed, `;`-separated
 (`domain.indicators.plausibility.confirmation_token`)."""
 CONFIRM_TITLE = "Confirmer ces valeurs"
+DRAWN_KEY = "drawn"
+"""Submit data: the digest of the values the card was sent with (`fields_digest`). Teams redraws a
+card from its JSON (the Agents Playground after each new message): a card clicked again after its
+save then posts the values it was sent with, not those saved (a refilled card: the refused ones)."""
 VALUE_PREFIX = "valeur"
 COMMENT_PREFIX = "commentaire"
 KEY_SEPARATOR = "|"
@@ -130,6 +136,7 @@ def indicator_form_card(
     typed = typed or {}
     comments = comments or {}
     errors = errors or {}
+    drawn: dict[str, str] = {}
     body: list[dict] = [
         {"type": "TextBlock", "text": "Indicateurs SPASER à renseigner", "size": "Large", "weight": "Bolder", "wrap": True},
         {"type": "TextBlock", "text": directorate_title(directorate_code, directorate_name), "wrap": True},
@@ -165,7 +172,7 @@ def indicator_form_card(
             "maxLength": 60,
         }
         if typed.get(value_id):
-            value_input["value"] = typed[value_id]
+            value_input["value"] = drawn[value_id] = typed[value_id]
         comment_input: dict = {
             "type": "Input.Text",
             "id": comment_id,
@@ -174,7 +181,7 @@ def indicator_form_card(
             "maxLength": 500,
         }
         if comments.get(comment_id):
-            comment_input["value"] = comments[comment_id]
+            comment_input["value"] = drawn[comment_id] = comments[comment_id]
         items_body: list[dict] = [
             {"type": "TextBlock", "text": f"**{item.indicator.code}** — {item.indicator.label}", "wrap": True},
             {"type": "TextBlock", "text": describe_item(item), "isSubtle": True, "wrap": True, "spacing": "None"},
@@ -191,7 +198,7 @@ def indicator_form_card(
     submit = {
         "type": "Action.Submit",
         "title": "Enregistrer",
-        "data": {"action": SUBMIT_ACTION, "card_id": card_id, "directorate": directorate_code},
+        "data": {"action": SUBMIT_ACTION, "card_id": card_id, "directorate": directorate_code, DRAWN_KEY: fields_digest(drawn)},
     }
     actions = [submit]
     confirmed = ";".join(confirmed)
@@ -226,6 +233,19 @@ def read_form(value: Mapping) -> FormContent:
                 f"{code} : un commentaire sans valeur. Indiquez la valeur, ou effacez le commentaire."
             )
     return content
+
+
+def fields_digest(fields: Mapping[str, str]) -> str:
+    """A short digest of a card's filled inputs (input id → text; blank ones left out, as the
+    Playground leaves them out of what it posts, and spaces trimmed)."""
+    filled = sorted((str(key), text.strip()) for key, text in fields.items() if isinstance(text, str) and text.strip())
+    return hashlib.sha256(json.dumps(filled, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def sent_as_drawn(value: Mapping, form: FormContent) -> bool:
+    """Whether a submitted card carries exactly the values it was sent with: nothing was typed in
+    it since it was drawn. Client data: it only chooses a reply, never what is saved."""
+    return str(value.get(DRAWN_KEY) or "") == fields_digest({**form.typed, **form.comments})
 
 
 def value_unit_label(indicator: IndicatorView) -> str:

@@ -51,12 +51,17 @@ def check_entries(
     return checked, errors, causes
 
 
+def submission_prefix(submission_key: str, directorate_code: str) -> str:
+    """The start of the key of every row a submission saved for a directorate."""
+    return submission_key_of(submission_key, directorate_code, ValueEntry("", "", ""))[: -len("|")]
+
+
 async def saved_as_sent(
     session: AsyncSession, submission_key: str, directorate_code: str, entries: Sequence[ValueEntry]
 ) -> bool:
     """Whether the rows a submission saved are exactly `entries`, values and comments alike."""
     wanted = {submission_key_of(submission_key, directorate_code, entry): entry for entry in entries}
-    prefix = submission_key_of(submission_key, directorate_code, ValueEntry("", "", ""))[: -len("|")]
+    prefix = submission_prefix(submission_key, directorate_code)
     rows = (
         await session.execute(
             select(IndicatorValue.submission_key, IndicatorValue.value, IndicatorValue.comment, Indicator.unit)

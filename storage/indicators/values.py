@@ -41,7 +41,7 @@ from domain.indicators.units import Unit
 from domain.indicators.values import validate_value
 from storage.db import Database
 from storage.indicators import statements
-from storage.indicators.checks import check_entries, read_back, saved_as_sent, source_columns
+from storage.indicators.checks import check_entries, read_back, saved_as_sent, source_columns, submission_prefix
 from storage.indicators.reads import (
     CatalogueChanged,
     DirectorateCatalogues,
@@ -260,7 +260,7 @@ class IndicatorValues:
                     person, directorate_code, entries, today, submission_key, dry_run, uow
                 )
             except IntegrityError:
-                if submission_key is not None and await self._submitted(keys):
+                if submission_key is not None and await self._submitted(IndicatorValue.submission_key.in_(keys)):
                     return RecordOutcome(saved=(), duplicate=True)
                 if attempt == MAX_SAVE_ATTEMPTS - 1:
                     raise DomainError(
@@ -396,12 +396,18 @@ class IndicatorValues:
             snapshot.all_codes = list((await connection.execute(select(Indicator.__table__.c.code))).scalars())
         return snapshot, directorate_ids
 
-    async def submission_saved(self, submission_key: str, directorate_code: str, pairs: Iterable[tuple[str, str]]) -> bool:
-        """Whether a submission (a card sent before) saved values for these (code, period) pairs,
-        whatever it carries now: a card sent again after its save must not read as refused."""
+    async def submission_saved(
+        self, submission_key: str, directorate_code: str, pairs: Iterable[tuple[str, str]] | None
+    ) -> bool:
+        """Whether a submission (a card sent before) saved values for these (code, period) pairs, or
+        for any when `pairs` is None, whatever it carries now: a card sent again after its save must
+        not read as refused."""
         directorate_code = directorate_code.strip().upper()
+        if pairs is None:
+            prefix = submission_prefix(submission_key, directorate_code)
+            return await self._submitted(IndicatorValue.submission_key.startswith(prefix, autoescape=True))
         keys = [submission_key_of(submission_key, directorate_code, ValueEntry(code, period, "")) for code, period in pairs]
-        return bool(keys) and await self._submitted(keys)
+        return bool(keys) and await self._submitted(IndicatorValue.submission_key.in_(keys))
 
     async def submission_unchanged(self, submission_key: str, directorate_code: str, entries: Sequence[ValueEntry]) -> bool:
         """Whether a submission saved exactly these entries, values and comments (the same card sent
@@ -409,10 +415,10 @@ class IndicatorValues:
         async with self._db.session() as session:
             return await saved_as_sent(session, submission_key, directorate_code.strip().upper(), entries)
 
-    async def _submitted(self, keys: list[str]) -> bool:
+    async def _submitted(self, condition) -> bool:
         """Whether a submission was already saved (its unique key refused the new rows)."""
         async with self._db.session() as session:
-            found = await session.execute(select(IndicatorValue.id).where(IndicatorValue.submission_key.in_(keys)).limit(1))
+            found = await session.execute(select(IndicatorValue.id).where(condition).limit(1))
             return found.first() is not None
 
     async def seed_values(self, rows: Iterable[dict]) -> int:
