@@ -187,13 +187,7 @@ def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     value, pending = _value_and_pending(line, aggregated=aggregated)
     breach = limit.breach_text(line.unit, line.snapshot.counted_noun, cited=False)
     unlawful_path = line.expected_value is not None and not line.is_stale and limit.broken_by(line.expected_value)
-    text = f"{value}, {breach}" + (", déjà applicable" if unlawful_path else "")
-    if line.is_stale:
-        text = f"dernière valeur : {text}"
-    if pending:
-        text += f" ; {pending}"
-    if line.unweighted:
-        text += f" ; {unweighted_text(line)}"
+    text = _with_awaited(line, f"{value}, {breach}" + (", déjà applicable" if unlawful_path else ""), pending)
     if line.is_stale or line.expected_value is None:
         return text
     target = ""
@@ -449,13 +443,7 @@ def legal_text(line: IndicatorLine) -> str:
     if line.latest_value is None or line.latest_period is None:
         return f"{value_text(line)}, {line.legal_breach}"
     value, pending = _value_and_pending(line)
-    text = f"{value}, {line.legal_breach}"
-    if line.is_stale:
-        text = f"dernière valeur : {text}"
-    if pending:
-        text += f" ; {pending}"
-    if line.unweighted:
-        text += f" ; {unweighted_text(line)}"
+    text = _with_awaited(line, f"{value}, {line.legal_breach}", pending)
     consequence = line.snapshot.legal_limit.consequence if line.snapshot.legal_limit else None
     return f"{text}. {consequence}" if consequence else text
 
@@ -472,3 +460,14 @@ def legal_notes(line: IndicatorLine) -> list[str]:
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None and limit.consequence:
         notes.append(limit.consequence)
     return notes
+
+
+def _with_awaited(line: IndicatorLine, text: str, pending: str) -> str:
+    """`text` marked « dernière valeur » when stale, then what is awaited and how it was combined."""
+    if line.is_stale:
+        text = f"dernière valeur : {text}"
+    if pending:
+        text += f" ; {pending}"
+    if line.unweighted:
+        text += f" ; {unweighted_text(line)}"
+    return text
