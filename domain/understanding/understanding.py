@@ -133,6 +133,13 @@ _WHO_IS_LATE = re.compile(
     r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
 )
 """« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
+_REFERS_BACK = re.compile(
+    r"\b(?:ca|cela|ceci|la[- ]dessus)\b"
+    r"|\b(?:on|je|nous|vous|il|elle|ils|elles|peu[tx]|pouvons|pouvez|doi[st]|devons|devez|faut|comment) (?:les|le|la|l|en|y) [a-z]"
+)
+"""A last sentence whose pronoun stands for the context before it (« ça a sa place dans le
+SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? ») asks about that
+context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
@@ -346,6 +353,9 @@ class Understander:
         parts = [part for part in SENTENCES.split(answer.question) if len(tokenize(part)) >= 2]
         if len(parts) < 2 or not self.knowledge.query_terms(parts[-1]).keys() & self.knowledge.analyzer.domain_terms:
             return answer
+        pronoun = _REFERS_BACK.search(fold(parts[-1]))
+        if pronoun and not self.knowledge.query_terms(fold(parts[-1])[: pronoun.start()]).keys() & self.knowledge.analyzer.domain_terms:
+            return answer  # « Réemploi : ça a sa place dans notre SPASER ? »: about the context, not the SPASER
         last = self.knowledge.answer(parts[-1])
         if last.entry is None or last.entry.kind is EntryKind.OUT_OF_SCOPE:
             return answer
