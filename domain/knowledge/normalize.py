@@ -58,6 +58,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     aura aurai auras aurons aurez auront aurais aurait aurions auriez auraient soit sois soient
     font faisons faisait faisaient ferait ferais ferions feriez feraient fasse fassent
     viens venons venez va vas vont allons allez lequel laquelle lesquels lesquelles quelqu jamais jai
+    son vos votre etions etiez serions seriez
     """.split()
 )
 
@@ -111,6 +112,9 @@ _IDIOMS = re.compile(
 """Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
 d'accord ? » no framework agreement, « à tout bout de champ » no data field, « on le met dans un
 tiroir » (shelved) nothing a SPASER includes."""
+_ONES_OWN = re.compile(r"\b(nos|notre|mes|mon|ma|ses|son|sa|leurs?|vos|votre)\s+propres?\b", re.IGNORECASE)
+"""« nos propres services », « son propre SPASER »: one's own, read as one word (« enpropre »), not
+the clean vehicles of the lexicon (« véhicules propres »)."""
 FRAMING_PHRASES: tuple[str, ...] = (
     # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
@@ -241,7 +245,7 @@ _TODAY = re.compile(r"\baujourd\W?hui\b")
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
     without the framing phrases either (the search, not the length of a message, wants that)."""
-    text = _IDIOMS.sub(" ", strip_markup(text))
+    text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", strip_markup(text)))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
     folded = _TODAY.sub(" ", fold(text))
