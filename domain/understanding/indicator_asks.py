@@ -38,8 +38,9 @@ _DEFINITION_ASKED = re.compile(
 )
 """« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
 indicator measures and how."""
-HOW_TO = re.compile(r"\bcomment (?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
-"""« comment mesurer l'empreinte carbone de nos achats ? »: how one should measure a subject, advice
+HOW_TO = re.compile(r"\bcomment (?:l[ea]s? |l |en )?(?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
+"""« comment mesurer l'empreinte carbone de nos achats ? », « le bilan carbone, comment le mesurer ? »:
+how one should measure a subject (the infinitive), advice
 from the knowledge base, unless the question names the indicator (« comment calculer l'IND-05 »,
 « cet indicateur »), whose definition then answers."""
 DEFINITION_WORD = "definition"
