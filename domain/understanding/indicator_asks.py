@@ -81,6 +81,12 @@ _A_RULE_ASKED = re.compile(
 the rule of a neighbouring subject, not the organisation's figure."""
 
 
+def concept_asked(folded: str) -> bool:
+    """« marché réservé, c'est quoi ? »: what a notion is, asked plainly of its name, not of the
+    indicator (« cet indicateur ») nor of an amount."""
+    return bool(_WHAT_IS.search(folded)) and not ONE_INDICATOR.search(folded) and not HOW_MUCH.search(folded)
+
+
 def figure_asked(folded: str) -> bool:
     """« le délai de paiement c'est combien de jours », « le délai de paiement moyen »: an amount."""
     return bool(HOW_MUCH.search(folded) or _OUR_FIGURE.search(folded))

@@ -25,6 +25,7 @@ from domain.understanding.indicator_asks import (
     HOW_TO,
     ONE_INDICATOR,
     asked_of_an_indicator,
+    concept_asked,
     figure_asked,
     rule_asked,
 )
@@ -234,6 +235,8 @@ class Understander:
                 return self._not_data(answer)  # « comment mesurer l'empreinte carbone de nos achats » : advice on a method
         if asked is not None:
             intent = (1.0, asked)
+        if reading.names_indicator and not reading.named_by_code and asked is None and self._sure_notion(answer, folded):
+            return self._not_data(answer)  # « marché réservé, c'est quoi ? »: the notion, not our figure
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
         elif intent is None and answer.confidence < WEAK_KNOWLEDGE:
@@ -290,6 +293,12 @@ class Understander:
             # not « suivre le taux de véhicules propres, c'est une bonne approche ? » (advice).
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         return self._not_data(answer)
+
+    @staticmethod
+    def _sure_notion(answer: Answer, folded: str) -> bool:
+        """What a notion is, asked of its name and surely answered by a SPASER entry (`concept_asked`)."""
+        known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
+        return known and answer.confidence >= SURE_KNOWLEDGE and concept_asked(folded) and not _OUR_OWN.search(folded)
 
     @staticmethod
     def _not_data(answer: Answer) -> Understanding:
