@@ -225,16 +225,20 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1 \3 \2",
     ),
     (
-        re.compile(rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une|deux|trois|quatre|\d+) fois par {_PERIOD}\b", re.IGNORECASE),
+        re.compile(
+            rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une?|deux|trois|quatre|\d+) (?:fois|\w+) par {_PERIOD}\b", re.IGNORECASE
+        ),
         r"\g<0> rythme",
     ),
+    (re.compile(r"\b(?:se|nous|vous) (?:donner|donne|donnons|donnez|fixer|fixe|fixons|fixez)\b", re.IGNORECASE), "fixer"),
 )
 """Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
 a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles parties y mettre ? »
 too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it,
 as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
 « rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
-les mois ») asks about a rhythm; « tous les ans » is left alone (the yearly follow-up)."""
+les mois », « un comité par mois ») asks about a rhythm; « tous les ans » is left alone (the yearly
+follow-up). « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure."""
 
 
 _TODAY = re.compile(r"\baujourd\W?hui\b")
