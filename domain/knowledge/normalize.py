@@ -106,12 +106,13 @@ plural whole (« publion », « devon »), so it is read as the « -ez » form, 
 verb's (« publiez » → « publ »). Only next to « nous »: « maisons », « raisons » are nouns."""
 _IDIOMS = re.compile(
     r"\b(?:nulle|quelque|d['’‘ ](?:une|autre)|[aà]|de (?:ma|ta|sa|notre|votre|leur|la)) part\b(?! des?\b| du\b| d['’])"
-    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b|\bdans (?:un|le|les|nos|ses|son) tiroirs?\b|\bau placard\b",
+    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b|\bdans (?:un|le|les|nos|ses|son) tiroirs?\b|\bau placard\b"
+    r"|\b(?:(?:plus|pas|toujours|bien|encore) le|en tout|dans ce|au) cas\b",
     re.IGNORECASE,
 )
 """Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
 d'accord ? » no framework agreement, « à tout bout de champ » no data field, « on le met dans un
-tiroir » (shelved) nothing a SPASER includes."""
+tiroir » (shelved) nothing a SPASER includes, « ce n'est plus le cas ? » no case of its own."""
 _ONES_OWN = re.compile(r"\b(nos|notre|mes|mon|ma|ses|son|sa|leurs?|vos|votre)\s+propres?\b", re.IGNORECASE)
 """« nos propres services », « son propre SPASER »: one's own, read as one word (« enpropre »), not
 the clean vehicles of the lexicon (« véhicules propres »)."""
