@@ -231,6 +231,10 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\g<0> rythme",
     ),
+    (
+        re.compile(r"\b(?:que se passe[- ]t[- ]il|qu['’‘ ]est[- ]ce qui (?:se passe|arrive)|il se passe quoi|que risque[- ]t[- ]on)\s+si\b", re.IGNORECASE),
+        "conséquence si",
+    ),
     (re.compile(r"\b(?:se|nous|vous) (?:donner|donne|donnons|donnez|fixer|fixe|fixons|fixez)\b", re.IGNORECASE), "fixer"),
 )
 """Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
@@ -239,7 +243,7 @@ too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whethe
 as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
 « rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
 les mois », « un comité par mois ») asks about a rhythm; « tous les ans » is left alone (the yearly
-follow-up). « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure."""
+follow-up). « que se passe-t-il si… » asks a consequence. « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure."""
 
 
 _TODAY = re.compile(r"\baujourd\W?hui\b")
