@@ -66,3 +66,9 @@ def test_how_to_measure_a_subject_with_a_pronoun_is_advice(understander: Underst
 def test_what_a_notion_is_is_not_the_figure_of_the_indicator_sharing_its_name(understander: Understander) -> None:
     understood = understander.understand("les marchés réservés c'est quoi ?")
     assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "marche-reserve"
+
+
+def test_a_definition_asked_is_of_the_subject_named_not_of_the_context(understander: Understander) -> None:
+    # « définition » is framing the search drops: « rapport » (the yearly report) was left to decide.
+    understood = understander.understand("Pour la page de garde de mon rapport, une définition du SPASER ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "definition"
