@@ -221,9 +221,9 @@ def public_page_html(page: PublicSpaser) -> str:
     parts += ["</section>", '<section aria-labelledby="indicateurs">', '<h2 id="indicateurs">Indicateurs de suivi</h2>']
     named = escape(organisation_with_article(page.organisation))
     parts.append(
-        f"<p>Pour chaque indicateur : sa dernière valeur pour {named}, sa cible et la progression depuis la valeur "
+        f"<p>Pour chaque indicateur : sa dernière valeur pour {named}, sa cible et la progression depuis la valeur "
         "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
-        f"(DECP) que {named} publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
+        f"(DECP) que {named} publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )
     for axis in Axis:
         indicators = [indicator for indicator in page.indicators if indicator.axis is axis]

@@ -186,7 +186,7 @@ async def test_the_form_says_the_comment_saved_and_how_to_correct(nadia):
     changed = plain(texts(await nadia.submit({**data, "valeur|IND-01|2026-T3": "46 %"})))
 
     assert "- IND-01 (3ᵉ trimestre 2026) : 45 %, commentaire « Source : l’OECP »" in saved
-    assert again == "Vos valeurs sont déjà enregistrées."  # reader 9, C7: the same card, comment included
+    assert again == "Ce formulaire a déjà été enregistré : rien n’a été modifié."  # reader 9, C7: the same card, comment included
     assert changed.endswith(
         "Pour changer une valeur, tapez « corriger » suivi du code de l’indicateur, par exemple « corriger IND-01 »."
     )
@@ -297,4 +297,5 @@ async def test_the_broadcast_preview_does_not_announce_the_report(runtime, talk)
     sent = plain(texts(await lead.say("oui")))
 
     assert "Ne le recevront pas" in preview and "bilan d’envoi" not in preview
-    assert "Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir." in sent and "bilan" not in sent
+    # One reachable person (reader 10, C2): « qui l’a reçu et qui n’a pas pu » was for several.
+    assert "Je vous confirmerai ensuite qu’il lui est bien parvenu." in sent and "bilan" not in sent
