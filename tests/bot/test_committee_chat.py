@@ -246,3 +246,15 @@ async def test_a_typed_number_is_the_meeting_number_and_the_kind_must_match(runt
         "Le comité n° 2 est un comité technique, pas un comité de pilotage. Tapez « lister les comités » pour voir "
         "leurs numéros."
     )
+
+
+async def test_asking_for_a_year_plan_while_one_waits_says_why_and_the_choices(runtime, talk):
+    """Reader 10, C13: the bare « Répondez « tout accepter »… » gave no reason."""
+    lead = talk()
+    await lead.say("proposer un calendrier")
+
+    again = texts(await lead.say("proposer un calendrier")).replace("\u00a0", " ")
+
+    assert again == (
+        "Une proposition de calendrier est déjà en cours : répondez « tout accepter », « modifier 2 le 9 mars à 10 h » ou « annuler »."
+    )

@@ -248,7 +248,7 @@ def test_the_european_thresholds_answer_says_what_the_50_million_are():
     [entry] = [e for e in load_entries(DEFAULT_ENTRIES_PATH) if e.id == "hors-sujet-seuils-europeens"]
 
     assert plain(entry.answer).endswith(
-        "Le SPASER, lui, est obligatoire à partir de 50 millions d’euros HT d’achats par an : "
+        "Le SPASER, lui, est obligatoire au-delà de 50 millions d’euros HT d’achats par an : "  # reader 10, C7
         "demandez-moi « qui doit adopter un SPASER ? » pour en savoir plus."
     )
     assert "Pour savoir" not in entry.answer
