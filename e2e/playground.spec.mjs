@@ -303,9 +303,9 @@ function reminderOf(committee, hour) {
   return new RegExp(`^Rappel : ${committee} du SPASER demain\n[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
-/** The lead's copy of that reminder (reader 7, B13: titled as a copy). */
+/** The lead's copy of that reminder (reader 7, B13: titled as a copy; reader 10, A8: the members' very text). */
 function leadCopyOf(committee, hour) {
-  return new RegExp(`^Copie du rappel envoyé aux membres du ${committee}\n[\\s\\S]*?Date :\n.* à ${hour} h 00`);
+  return new RegExp(`^Rappel envoyé aux membres du ${committee} \\(votre copie\\)\nVous êtes membre de ce comité[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
 /** The lead plans a committee « demain » at `hour` h through the dialog; returns the confirmation text. */

@@ -70,8 +70,8 @@ class YearPlanDialog(SpaserDialog):
         if PROPOSE_AGAIN.match(text):
             # Reader 10, C13: asked again while a proposal waits, the bare « Répondez… » gave no reason.
             await prompt.context.send_activity(
-                "Une proposition de calendrier est déjà en cours : répondez « tout accepter », "
-                "« modifier 2 le 9 mars à 10 h » ou « annuler »."
+                "Une proposition de calendrier est déjà en cours : répondez « tout accepter », "
+                "« modifier 2 le 9 mars à 10 h » ou « annuler »."
             )
             return False
         if found:

@@ -148,7 +148,10 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
 
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
     # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
-    assert "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel." in done
+    assert (  # reader 10, A7
+        "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel, "
+        "sauf celles et ceux qui l’ont déjà consultée aujourd’hui."
+    ) in done
     assert done.endswith("Il est trop tard pour relancer les directions sur leurs indicateurs."), done
 
 
