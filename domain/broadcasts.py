@@ -299,8 +299,9 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
 
 _STATE_COUNTS = (
     (DeliveryState.SENT, "Aucun message envoyé", ("message envoyé", "messages envoyés"), False),
-    (DeliveryState.FAILED, "Aucun envoi en échec", ("envoi en échec", "envois en échec"), False),
-    (DeliveryState.UNREACHABLE, "Aucune personne injoignable", ("personne injoignable", "personnes injoignables"), True),
+    # Reader 10, C3: « Aucun envoi en échec » and « Aucune personne injoignable » added nothing.
+    (DeliveryState.FAILED, "", ("envoi en échec", "envois en échec"), False),
+    (DeliveryState.UNREACHABLE, "", ("personne injoignable", "personnes injoignables"), True),
     (DeliveryState.CANCELLED, "", ("envoi retiré", "envois retirés"), False),
 )
 """Per final state: the line when none (empty: no line), the counted noun and whether it is feminine."""

@@ -271,7 +271,14 @@ def event_problem_notices(
     if not failures:
         lines = [f"Tout le monde a bien reçu {joined(descriptions)}."]
     elif len(groups) == 2:
-        lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
+        # Reader 10, B7: « n’ont pas reçu le rappel … ou la synthèse » read wrong: who got what follows.
+        meeting = _meeting_of(groups, timezone)
+        lines = (
+            [f"Envois pour le {meeting} : {lower_first(counted_in_words(people, 'personne', feminine=True))} "
+             f"n’{agreed(people, 'a', 'ont')} pas tout reçu."]
+            if meeting
+            else [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
+        )
     else:
         lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
         lines += [f"- {description}" for description in descriptions]
@@ -288,11 +295,23 @@ def event_problem_notices(
         # Reader 9, B8: the people were just named with what each missed; their one reason does not
         # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
         why = [_those_named(failures, people)]
-    lines += _bulleted(why)
+    # Reader 10, B7: « ce message » after a reminder and a summary pointed at neither.
+    lines += [line.replace("ne leur enverra pas ce message", "ne leur renverra pas ces messages")
+              .replace("ne lui enverra pas ce message", "ne lui renverra pas ces messages") for line in _bulleted(why)]
     lines += _already_seen(rows for _, _, rows in groups)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
+
+
+def _meeting_of(groups: list[tuple[str, str, list]], timezone: str) -> str:
+    """« comité de pilotage du lundi 7 décembre 2026 à 10 h 00 » when every message is about that
+    meeting, else « »."""
+    meetings = {(about.meeting_id, about.meeting(timezone)) for _, _, rows in groups if (about := _about(rows))}
+    topics = {about.topic if (about := _about(rows)) else None for _, _, rows in groups}
+    if len(meetings) != 1 or not topics <= {Topic.REMINDER, Topic.DIGEST}:
+        return ""
+    return next(iter(meetings))[1]
 
 
 def _those_named(failures: list[tuple[str, str | None]], people: int) -> str:

@@ -185,8 +185,7 @@ class AssignRoleDialog(SpaserDialog):
             again = " ".join(filter(None, [person.email, word, person.directorate_code]))
             placeholder = f"d’« {person.name} »" if of(person.name).startswith("d’") else f"de « {person.name} »"
             notes.append(
-                f"Pour afficher son nom à la place {placeholder} dès maintenant, tapez « affecter {again} nom {EXAMPLE_NAME} », "
-                "avec son prénom et son nom."
+                f"Pour afficher son nom à la place {placeholder} dès maintenant, tapez « affecter {again} nom {EXAMPLE_NAME} »."
             )
         # Reader 7, B33: what « son rôle s’appliquera » meant. The assistant writes to a person only
         # in their chat with it, which Teams opens when they install it; one known to the directory

@@ -148,7 +148,10 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
 
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
     # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
-    assert "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel." in done
+    assert (  # reader 10, A7
+        "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel, "
+        "sauf celles et ceux qui l’ont déjà consultée aujourd’hui."
+    ) in done
     assert done.endswith("Il est trop tard pour relancer les directions sur leurs indicateurs."), done
 
 
@@ -186,7 +189,7 @@ async def test_the_form_says_the_comment_saved_and_how_to_correct(nadia):
     changed = plain(texts(await nadia.submit({**data, "valeur|IND-01|2026-T3": "46 %"})))
 
     assert "- IND-01 (3ᵉ trimestre 2026) : 45 %, commentaire « Source : l’OECP »" in saved
-    assert again == "Vos valeurs sont déjà enregistrées."  # reader 9, C7: the same card, comment included
+    assert again == "Ce formulaire a déjà été enregistré : rien n’a été modifié."  # reader 9, C7: the same card, comment included
     assert changed.endswith(
         "Pour changer une valeur, tapez « corriger » suivi du code de l’indicateur, par exemple « corriger IND-01 »."
     )
@@ -248,7 +251,7 @@ def test_the_european_thresholds_answer_says_what_the_50_million_are():
     [entry] = [e for e in load_entries(DEFAULT_ENTRIES_PATH) if e.id == "hors-sujet-seuils-europeens"]
 
     assert plain(entry.answer).endswith(
-        "Le SPASER, lui, est obligatoire à partir de 50 millions d’euros HT d’achats par an : "
+        "Le SPASER, lui, est obligatoire au-delà de 50 millions d’euros HT d’achats par an : "  # reader 10, C7
         "demandez-moi « qui doit adopter un SPASER ? » pour en savoir plus."
     )
     assert "Pour savoir" not in entry.answer
@@ -297,4 +300,5 @@ async def test_the_broadcast_preview_does_not_announce_the_report(runtime, talk)
     sent = plain(texts(await lead.say("oui")))
 
     assert "Ne le recevront pas" in preview and "bilan d’envoi" not in preview
-    assert "Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir." in sent and "bilan" not in sent
+    # One reachable person (reader 10, C2): « qui l’a reçu et qui n’a pas pu » was for several.
+    assert "Je vous confirmerai ensuite qu’il lui est bien parvenu." in sent and "bilan" not in sent

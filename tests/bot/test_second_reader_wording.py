@@ -51,7 +51,7 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     # (« Camille Martin » was the organisation's own lead: whoever copied it made a namesake).
     assert (
         "Pour afficher son nom à la place de « meganb » dès maintenant, tapez "
-        "« affecter meganb@example.com contributrice DCP nom Prénom Nom », avec son prénom et son nom."
+        "« affecter meganb@example.com contributrice DCP nom Prénom Nom »."  # reader 10, C8
     ) in contributor
     # Reader 7, A4: « de » elided before a vowel, guillemets or not.
     adele = plain(texts(await lead.say("affecter adelev@example.com élue")))

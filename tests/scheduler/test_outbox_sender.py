@@ -408,7 +408,7 @@ async def test_the_reminders_listing_counts_the_lead_s_copies_apart_from_the_mem
 
     await feature.outbox.enqueue(
         [reminder("members", who, "Rappel : COPIL") for who in (adele, helene)]
-        + [reminder("members", lead, "Copie du rappel envoyé aux membres du comité de pilotage")]
+        + [reminder("members", lead, "Rappel envoyé aux membres du comité de pilotage (votre copie)")]
         + [reminder("data_collection", nadia, "Indicateurs SPASER à mettre à jour")],
         clock.now(),
     )
