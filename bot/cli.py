@@ -73,7 +73,7 @@ def demo(settings: Settings, tenant_id: str) -> None:
         print("Page publique du SPASER : la personne responsable du SPASER la met en ligne avec « publier la page SPASER ».")
     print("Essayez par exemple :")
     for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
-        print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
+        print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.described}")
 
 
 async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
@@ -88,7 +88,7 @@ async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
     if person is not None:
         aad_object_id = person.aad_object_id or f"local-{person.email}"
         conversation = ConsoleConversation(runtime, aad_object_id=aad_object_id, name=person.name, tenant_id=tenant_id)
-        who = f"{person.name} ({person.role.label if person.role else 'sans rôle'})"
+        who = f"{person.name} ({person.role.described if person.role else 'sans rôle'})"
     else:
         conversation = ConsoleConversation(runtime, aad_object_id="local-invite", name="Invité", tenant_id=tenant_id)
         who = "Invité (sans rôle)"

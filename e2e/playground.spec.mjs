@@ -196,8 +196,8 @@ scenario('a proactive message sent through the stored reference reaches the chat
 
 scenario('the lead registers a contributor and an official by chat', '08-register-people', async (chat) => {
   await chat.say(`affecter ${CONTRIBUTOR.email} contributrice ${CONTRIBUTOR.directorate}`,
-    new RegExp(`${CONTRIBUTOR.email} a désormais le rôle de contributeur·rice pour la direction ${CONTRIBUTOR.directorate}\\.`));
-  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle d’élu·e ou de directeur·rice`));
+    new RegExp(`${CONTRIBUTOR.email} a désormais le rôle de contributrice pour la direction ${CONTRIBUTOR.directorate}\\.`));
+  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle d’élue\\.`));
 });
 
 scenario('the contributor opens the app and is welcomed as a contributor', '09-contributor-welcome', async () => {
@@ -205,10 +205,10 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
   // the lead registered (the Playground's roster answers it), so she has her role at once.
   contributor = await openChat(CONTRIBUTOR_URL, 'contributrice');
   const [welcome] = await contributor.waitForBotMessage(/Bonjour Megan/);
-  assert.match(welcome, /En tant que contributeur·rice de votre direction/);
+  assert.match(welcome, /Vous pouvez mettre à jour les indicateurs SPASER de votre direction/);
   const replies = await contributor.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${CONTRIBUTOR.name}, contributeur·rice pour la direction de la commande publique (DCP). Vous renseignez les indicateurs SPASER de votre direction.`),
+    replies.includes(`Vous êtes ${CONTRIBUTOR.name}. Vous renseignez les indicateurs SPASER de la direction de la commande publique (DCP).`),
     replies.join('\n'),
   );
 });
@@ -370,7 +370,7 @@ scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is program
 scenario('an official asks « où en est-on ? » and sees the compact summary card, then the detail', '14-official-summary', async () => {
   official = await openChat(OFFICIAL_URL, 'elue');
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
-  assert.match(welcome, /En tant qu’élu·e ou directeur·rice, vous pouvez suivre l’avancement du SPASER/);
+  assert.match(welcome, /Vous pouvez suivre l’avancement du SPASER et consulter sa synthèse avant les comités/);
   const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
   assert.match(compact, /^Synthèse SPASER\nVille de Démoville · Toutes les directions · au /);
   const counts = cardCounts(compact);

@@ -86,7 +86,7 @@ async def test_every_reply_on_teams_has_a_plain_summary_that_says_what_a_card_is
     due = await replies("nadia-aad", "Nadia Benali", "indicateurs à renseigner")
     summary = await replies("maire-aad", "Hélène Dubois", "synthèse")
 
-    assert who["summary"].startswith("Vous êtes Nadia Benali, contributeur·rice") and "**" not in who["summary"]
+    assert who["summary"].startswith("Vous êtes Nadia Benali. Vous renseignez") and "**" not in who["summary"]
     assert hello["summary"] and "**" not in hello["summary"], "a text without Markdown has its summary too"
     assert help_card["summary"] == "Aide de l’assistant du SPASER"
     assert all(reply.get("summary") for reply in [*due, *summary])
@@ -126,15 +126,27 @@ async def test_the_confirmation_shows_the_typed_comment_as_others_read_it(nadia)
 
 
 async def test_an_official_is_given_the_role_named_as_one(runtime, talk):
-    """B1: « adelev@example.com est élu·e ou directeur·rice » read as if the assistant did not know which."""
+    """B1: « adelev@example.com est élu·e ou directeur·rice » read as if the assistant did not know which;
+    reader 10, B6: « le rôle d’élu·e ou de directeur·rice » to a person the lead called « élue », and
+    « En tant qu’élu·e ou directeur·rice » to Adele, read like a form left unticked."""
     await seed(runtime)
     lead = talk()
     said = plain(texts(await lead.say("affecter adelev@example.com élue")))
     welcome = plain(texts(await talk("maire-aad", "Hélène Dubois").install()))
 
-    assert "C’est noté : **adelev@example.com** a désormais le rôle d’élu·e ou de directeur·rice." in said
-    # Reader 7, C42: the role named as the contributor's is, without « Avec le rôle « … » ».
-    assert "En tant qu’**élu·e ou directeur·rice**, vous pouvez suivre l’avancement du SPASER" in welcome
+    assert "C’est noté : **adelev@example.com** a désormais le rôle d’élue." in said
+    assert "Vous pouvez suivre l’avancement du SPASER et consulter sa synthèse avant les comités." in welcome
+    assert "·" not in said + welcome
+
+
+async def test_a_role_chosen_without_a_gendered_word_is_said_by_what_the_person_may_do(runtime, talk):
+    """Reader 10, B6: « dgs » or a role chosen on the card says no form of the person's own."""
+    await seed(runtime)
+    said = plain(texts(await talk().say("affecter dgs@example.com dgs")))
+    contributor = plain(texts(await talk().say("affecter agent@example.com agent DCP")))
+    assert "C’est noté : **dgs@example.com** pourra suivre l’avancement du SPASER et consulter sa synthèse." in said
+    assert "**agent@example.com** pourra renseigner les indicateurs SPASER de la direction DCP." in contributor
+    assert "·" not in said + contributor
 
 
 async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk):
