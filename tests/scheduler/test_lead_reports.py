@@ -251,3 +251,31 @@ def test_people_missing_an_event_for_one_reason_are_named_once():
         "faites-leur installer l’assistant dans Teams.",
     ]
     assert all(notice.text.count(name) == 1 for name in ("Hélène Dubois", "Marc Lefèvre", "Camille Martin"))
+
+
+async def test_how_to_reach_someone_is_said_in_the_first_report_of_the_day_only(sqlite_database, connector):
+    """Reader 10, B8: « Transmettez-leur l’information… faites-leur installer l’assistant » in every
+    report of the day was no longer read: once a day per person, then the short advice."""
+    clock = FakeClock(utc(2027, 1, 4, 9))
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+
+    async def move_a_new_copil(day: int) -> str:
+        planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, day, 14))
+        await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, day + 1, 10))
+        await feature.jobs.drain_outbox()
+        notices = sorted(await feature.outbox.list(SourceKind.LEAD_NOTICE), key=lambda notice: notice.id)
+        return notices[-1].text.replace("\u00a0", " ")
+
+    first = await move_a_new_copil(2)
+    second = await move_a_new_copil(9)
+    clock.set(utc(2027, 1, 5, 9))
+    next_day = await move_a_new_copil(16)
+
+    full = "Transmettez-lui l’information par un autre moyen (courriel, téléphone)"
+    short = "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. " \
+        "Transmettez-lui l’information par courriel ou par téléphone.\n"
+    assert full in first and "faites-lui installer" in first
+    assert short in second and full not in second and "faites-lui installer" not in second
+    assert full in next_day
