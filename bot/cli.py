@@ -207,7 +207,7 @@ MAX_REMINDERS_LISTED = 20
 
 def reminders(settings: Settings) -> None:
     """What the scheduler will send next, and what the outbox holds (French, for the lead or an operator)."""
-    from domain.clock import days_before_text, format_datetime_fr
+    from domain.clock import days_before_text, format_datetime_fr, load_timezone
     from domain.outbox_counts import outbox_counts_text
 
     async def work(runtime):
@@ -218,9 +218,11 @@ def reminders(settings: Settings) -> None:
             await runtime.outbox.counts_by_kind(),
             await runtime.outbox.unreachable_people_by_kind(),
             len(await runtime.people.lead_names()),
+            await runtime.outbox.first_created_at(),
         )
 
-    meetings, scheduled, counts, unreachable_people, lead_count = asyncio.run(_with_runtime(settings, work))
+    meetings, scheduled, counts, unreachable_people, lead_count, first = asyncio.run(_with_runtime(settings, work))
+    since = first.astimezone(load_timezone(settings.timezone)).date() if first else None
     meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
     print(f"Rappels programmés : {len(scheduled)}" if scheduled else "Aucun rappel programmé.")
@@ -234,7 +236,7 @@ def reminders(settings: Settings) -> None:
     if len(scheduled) > MAX_REMINDERS_LISTED:
         left_out = len(scheduled) - MAX_REMINDERS_LISTED
         print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
-    print(outbox_counts_text(counts, unreachable_people, lead_count))
+    print(outbox_counts_text(counts, unreachable_people, lead_count, since))
 
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:

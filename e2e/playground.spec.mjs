@@ -562,7 +562,8 @@ scenario('a reminder due while the bot is down (kill -9) is sent once when it re
   assert.doesNotMatch(state, /à envoyer|en cours/, state);
   // One line per kind of message (reader 7, B15), the lead's copies apart (reader 9, A9):
   // « Rappels aux membres : 2 remis ; 11 non remis (10 personnes injoignables) ».
-  assert.match(state, /^Envois de l’assistant, par type de message\u00a0:$/m, state);
+  assert.match(state, /^Envois de l’assistant depuis le .+, par type de message\u00a0:$/m, state);  // reader 10, A9
+  assert.match(state, /^  Comptes rendus envoyés aux? (la )?personnes? responsables? du SPASER\u00a0: /m, state);
   assert.match(state, /^  Rappels aux membres\u00a0: \d+\u00a0remis/m, state);
   assert.match(state, /^  Copies des rappels aux? (la )?personnes? responsables? du SPASER\u00a0: \d+\u00a0remises?/m, state);
 });

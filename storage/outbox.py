@@ -389,6 +389,12 @@ class OutboxRepository:
                 counts.setdefault(name, {})[state] = count
         return counts
 
+    async def first_created_at(self) -> datetime | None:
+        """When the first message still in the outbox was queued: since when `counts_by_kind` counts."""
+        async with self._db.session() as session:
+            first = (await session.execute(select(func.min(Delivery.created_at)))).scalar()
+        return aware(first) if first is not None else None
+
     async def unreachable_people_by_kind(self) -> dict[str, int]:
         """How many people each kind's unreachable deliveries were for (one person misses every reminder)."""
         who = func.coalesce(cast(Delivery.person_id, Text), Delivery.recipient_label)

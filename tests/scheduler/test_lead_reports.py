@@ -279,3 +279,12 @@ async def test_how_to_reach_someone_is_said_in_the_first_report_of_the_day_only(
     assert full in first and "faites-lui installer" in first
     assert short in second and full not in second and "faites-lui installer" not in second
     assert full in next_day
+
+
+async def test_the_outbox_says_since_when_it_counts(sqlite_database, connector):
+    """Reader 10, A9: `spaser-bot rappels` says « Envois de l’assistant depuis le … »."""
+    feature, planned = await _copil_lucie_cannot_be_reached(sqlite_database, connector)
+    assert await feature.outbox.first_created_at() is None
+    await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 9, 10))
+    first = await feature.outbox.first_created_at()
+    assert first is not None and first.tzinfo is not None
