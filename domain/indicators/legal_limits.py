@@ -131,7 +131,7 @@ publique, art. L. 2192-13 (late payment runs, of right, moratorium interest and 
 recovery costs) and D. 2192-35 (40 €), for the payment delays of art. R. 2192-10 to R. 2192-12."""
 
 
-IN_FORCE = ((re.compile(r"EGalim|L\.?\s*230[-\u2011]5[-\u2011]1", re.IGNORECASE), "en vigueur depuis le 1er janvier 2022"),)
+IN_FORCE = ((re.compile(r"EGalim|L\.?\s*230[-\u2011]5[-\u2011]1", re.IGNORECASE), "en vigueur depuis le 1er janvier 2022"),)
 """(citation of the limit's text, since when the limit applies): loi EGalim, art. L. 230-5-1 of the
 code rural, 50 % of sustainable and quality products from 1 January 2022."""
 

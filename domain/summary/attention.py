@@ -111,7 +111,7 @@ def _decisions(
         named = [wording.meaning_first(line) for line in sorted(late[:kept], key=lambda line: _code_key(line.code))]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
-        decisions.append(f"Rattraper le retard : {joined(named)}.")
+        decisions.append(f"Rattraper le retard : {joined(named)}.")
     overdue = [
         line for line in summary.lines
         if line.snapshot.target_year is not None
@@ -121,12 +121,12 @@ def _decisions(
     for line in overdue:
         year = line.snapshot.target_year
         decisions.append(
-            f"Fixer une nouvelle échéance : {wording.meaning_first(line)}, dont la cible {year} n’est pas atteinte."
+            f"Fixer une nouvelle échéance : {wording.meaning_first(line)}, dont la cible {year} n’est pas atteinte."
         )
     # Every indicator without a target, named: the headline counts them all, codes alone say little.
     untargeted = [_named_without_target(line) for line in summary.lines if needs_target(line)]
     if untargeted:
-        decisions.append(f"Fixer une cible : {joined(untargeted)}.")
+        decisions.append(f"Fixer une cible : {joined(untargeted)}.")
     if summary.catalogue_warning:
         decisions.append(
             f"Réduire le catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."
@@ -139,12 +139,12 @@ def _compliance_decision(summary: Summary, outside_law: tuple[IndicatorLine, ...
     minimum légal de 50 %). La trajectoire du SPASER est à réviser : elle prévoit 46,2 % au 1er semestre
     2026 et n’atteint le minimum légal qu’au 1er semestre 2027. »"""
     named = joined([_with_limit(line) for line in outside_law])
-    text = f"Se mettre en conformité avec la loi : {named}."
+    text = f"Se mettre en conformité avec la loi : {named}."
     revisions = _path_revisions(summary)
     if revisions:
         several = len(revisions) > 1
         parts = [f"pour {line.code}, {planned}" if several else planned for line, planned in revisions]
-        text += f" La trajectoire du SPASER est à réviser : {' ; '.join(parts)}."
+        text += f" La trajectoire du SPASER est à réviser : {' ; '.join(parts)}."
     return text
 
 
@@ -159,7 +159,7 @@ def _with_limit(line: IndicatorLine) -> str:
         value += f" {line.latest_period.in_sentence()}"
     kind = "minimum légal" if limit.is_floor else "maximum légal"
     bound = format_value(limit.value, line.unit, line.snapshot.counted_noun)
-    return f"{lower_first(wording.short_title(line))} ({line.code} : {value} pour un {kind} de {bound})"
+    return f"{lower_first(wording.short_title(line))} ({line.code} : {value} pour un {kind} de {bound})"
 
 
 def _path_revisions(summary: Summary) -> list[tuple[IndicatorLine, str]]:

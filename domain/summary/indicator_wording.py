@@ -197,7 +197,7 @@ def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
         # A1: said word for word in the decision and here); the target alone stays.
         return f"{text} · {target}" if target else text
     below = "en deçà" if limit.is_floor else "au-dessus"
-    return f"{text} ; {below} de la trajectoire, qui prévoit {expected_text(line)}" + (f" ({target})" if target else "")
+    return f"{text} ; {below} de la trajectoire, qui prévoit {expected_text(line)}" + (f" ({target})" if target else "")
 
 
 def _in_force(limit) -> str:
