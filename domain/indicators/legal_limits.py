@@ -122,8 +122,8 @@ def value_subject(value: Decimal, unit: Unit, counted_noun: str = "") -> str:
 CONSEQUENCES = (
     (
         re.compile(r"\bR\.?\s*2192[-\u2011]1[0-2]\b"),
-        "Tout retard de paiement ouvre droit, de plein droit, à des intérêts moratoires et à une indemnité "
-        "forfaitaire de 40 € par facture (art. L. 2192‑13 et D. 2192‑35 du code de la commande publique).",
+        "Tout retard de paiement fait courir de plein droit des intérêts moratoires et une indemnité "
+        "forfaitaire de 40 € par facture (code de la commande publique, art. L. 2192‑13 et D. 2192‑35).",
     ),
 )
 """(citation of the limit's text in `base_legale`, what breaking it costs): code de la commande

@@ -20,7 +20,7 @@ from domain.committees.cadence import CommitteeKind, cadence_sentence, committee
 from domain.indicators.units import format_number, format_value
 from domain.summary import indicator_wording, wording
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
-from domain.text import agreed, counted, fold, joined, lower_first
+from domain.text import NO_BREAK_SPACE, agreed, counted, fold, joined, lower_first
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
@@ -144,7 +144,7 @@ def _compliance_decision(summary: Summary, outside_law: tuple[IndicatorLine, ...
     if revisions:
         several = len(revisions) > 1
         parts = [f"pour {line.code}, {planned}" if several else planned for line, planned in revisions]
-        text += f" La trajectoire du SPASER est à réviser : {' ; '.join(parts)}."
+        text += f" La trajectoire du SPASER est à réviser : {(NO_BREAK_SPACE + '; ').join(parts)}."
     return text
 
 

@@ -169,7 +169,8 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
 def test_c16_a_payment_delay_over_the_law_says_what_it_costs():
     """« Tout retard ouvre droit, de plein droit, à des intérêts moratoires et à une indemnité forfaitaire
     de 40 € par facture »: from the text the limit cites (art. R. 2192-10), not from a code."""
-    costs = "Tout retard de paiement ouvre droit, de plein droit, à des intérêts moratoires et à une indemnité " \
+    # Reader 10, B2: the code's own words, « fait courir de plein droit ».
+    costs = "Tout retard de paiement fait courir de plein droit des intérêts moratoires et une indemnité " \
             "forfaitaire de 40 € par facture"
     over = summary(payment_delay(38))
     assert costs in plain(texts_in(summary_card_content(over)))
