@@ -56,7 +56,7 @@ def chat(runtime, person) -> ConsoleConversation:
 
 def shown_text(card: dict) -> str:
     """The card as JSON text, with the non-breaking spaces of French numbers made plain."""
-    return json.dumps(card, ensure_ascii=False).replace("\u00a0", " ").replace("\u202f", " ")
+    return json.dumps(card, ensure_ascii=False).replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
 
 
 def path_of(url: str) -> str:

@@ -28,6 +28,7 @@ from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
 from domain.summary.wording import headline_text, line_status_title, overview_text, status_count_label
+from domain.text import unbroken_codes
 from tests.catalogue_support import VALID_FIELDS
 from tests.summary_support import find_elements, texts_in
 
@@ -251,12 +252,24 @@ def test_a_long_legal_badge_wraps_in_two_fifths_of_the_row_and_leaves_the_label_
     """Sized to its text, « Au-dessus du maximum légal de 30 jours (code de la commande publique, art.
     R. 2192-10) » squeezed the indicator's label into a column one word wide (reader 8 e2e screenshot)."""
     card = summary_detail_card_content(summary(payment_delay(38), egalim(55)))
+    def title(row):
+        return row["columns"][0]["items"][0]["text"].replace("\u2011", "-")  # « IND‑11 » (reader 10, C5)
+
     rows = {
-        row["columns"][0]["items"][0]["text"].split("**")[1]: row["columns"]
-        for row in find_elements(card, "ColumnSet") if len(row["columns"]) == 2 and row["columns"][0]["items"][0]["text"].startswith("**IND-")
+        title(row).split("**")[1]: row["columns"]
+        for row in find_elements(card, "ColumnSet") if len(row["columns"]) == 2 and title(row).startswith("**IND-")
     }
     label, badge = rows["IND-11"]
     assert (label["width"], badge["width"]) == (3, 2) and badge["items"][0]["wrap"] is True
     label, badge = rows["IND-09"]
     assert ("width" not in label, badge["width"]) == (True, "auto")
 
+
+
+def test_reader10_c5_an_indicator_code_never_breaks_on_the_card_but_a_typed_command_keeps_its_hyphen():
+    """« (IND- / 23) » on the compact card: the code's hyphen is a non-breaking one (U+2011) in what the
+    card shows; the commands people type keep the hyphen they type."""
+    card = summary_card_content(summary(payment_delay(38)))
+    shown = [block["text"] for block in find_elements(card, "TextBlock")]
+    assert any("IND\u201111" in text for text in shown) and not any("IND-11" in text for text in shown)
+    assert unbroken_codes("tapez « d’où vient IND-24 ? » pour IND-24") == "tapez « d’où vient IND-24 ? » pour IND\u201124"
