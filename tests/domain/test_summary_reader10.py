@@ -51,3 +51,23 @@ def test_b1_an_item_of_the_first_page_is_never_cut_across_two_pages():
     # Page 2 opens on a heading or a bullet, never on the end of a sentence begun on page 1.
     assert first.startswith("•") or first.startswith(("Indicateur", "Direction", "Rythme", "Avancement")), first
     assert len([line for line in pages[1] if line.strip()]) >= 4, pages[1]
+
+
+def test_c11_the_chart_marks_the_legal_limit_on_a_hatched_bar_and_says_when_a_bar_is_capped():
+    """IND-09 and IND-11 sat right of the « attendu » tick and looked fine: the legal limit is marked on
+    their bar; a bar past 125 % stopped silently at the axis' end."""
+    from domain.summary.chart import LEGAL_MARK, PROGRESS_AXIS_MAX, legal_limit_progress, progress_bar_label
+    from tests.domain.test_summary_reader9 import _legend, _progress_axes, breaches
+
+    shown = breaches()
+    assert "Minimum ou maximum légal" in _legend(shown)
+    lines = {line.code: line for line in shown.lines}
+    # IND-09: 30 % to 60 %, the limit of 50 % two thirds of the way; IND-11: 45 to 25 days, 30 days at 75 %.
+    assert round(legal_limit_progress(lines["IND-09"]), 1) == 66.7
+    assert round(legal_limit_progress(lines["IND-11"]), 1) == 75.0
+    marks = [line for line in _progress_axes(shown).get_lines() if line.get_color() == LEGAL_MARK["color"]]
+    assert sorted(round(mark.get_xdata()[0], 1) for mark in marks) == [66.7, 75.0]
+    assert legal_limit_progress(lines["IND-14"]) is None  # late, lawful: no legal mark
+    ahead = replace(lines["IND-14"], progress_percent=PROGRESS_AXIS_MAX + 40)
+    assert plain(progress_bar_label(ahead)).endswith("(> 125 %)")
+    assert "125" not in progress_bar_label(lines["IND-14"])
