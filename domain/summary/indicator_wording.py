@@ -7,6 +7,7 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -483,10 +484,27 @@ def legal_notes(line: IndicatorLine) -> list[str]:
     notes = []
     if line.snapshot.legal_note:
         notes.append(as_sentence(upper_first(line.snapshot.legal_note)))
+        notes += _share_scope(line)
     limit = line.snapshot.legal_limit
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None and limit.consequence:
         notes.append(limit.consequence)
     return notes
+
+
+_FROM_A_DATE = re.compile(r"\blance\w* (?:depuis|a partir)")
+
+
+def _share_scope(line: IndicatorLine) -> list[str]:
+    """« La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette
+    date. »: under an obligation for the contracts launched from a date, a share of every contract
+    notified read as « a third of them break the law » or « all is well » next to « En bonne voie »
+    (reader 10, A5). The summary does not hold the contracts behind the share, so it cannot count
+    those launched since the date: « d’où vient IND-25 ? » does, from the DECP."""
+    if line.unit is not Unit.PERCENT or line.latest_value is None or line.is_stale:
+        return []
+    if not _FROM_A_DATE.search(fold(line.snapshot.legal_note)) or "marches notifies" not in fold(line.label):
+        return []
+    return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."]
 
 
 def _with_awaited(line: IndicatorLine, text: str, pending: str) -> str:
