@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
 from domain.indicators.units import format_number, format_value
 from domain.summary import indicator_wording, wording
+from domain.summary.legal_path import lawful_from
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
 from domain.text import NO_BREAK_SPACE, agreed, counted, fold, joined, lower_first
 
@@ -175,7 +176,7 @@ def _path_revisions(summary: Summary) -> list[tuple[IndicatorLine, str]]:
         if line.is_stale or not limit.broken_by(line.expected_value):
             continue
         planned = f"elle prévoit {indicator_wording.expected_text(line)} {line.latest_period.in_sentence()}"
-        revisions.append((line, planned + indicator_wording.lawful_from(line)))
+        revisions.append((line, planned + lawful_from(line)))
     return revisions
 
 

@@ -6,18 +6,16 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.clock import format_day_fr
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
-from domain.indicators.periods import Frequency, Period, period_containing
+from domain.indicators.periods import Frequency, Period
 from domain.indicators.units import Unit, format_number
+from domain.summary.legal_path import in_force_text, lawful_from
 from domain.summary.model import IndicatorLine, Status, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,
@@ -187,7 +185,7 @@ def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     value, pending = _value_and_pending(line, aggregated=aggregated)
     breach = limit.breach_text(line.unit, line.snapshot.counted_noun, cited=False)
     unlawful_path = line.expected_value is not None and not line.is_stale and limit.broken_by(line.expected_value)
-    text = _with_awaited(line, f"{value}, {breach}{_in_force(limit)}", pending)
+    text = _with_awaited(line, f"{value}, {breach}{in_force_text(limit)}", pending)
     if line.is_stale or line.expected_value is None:
         return text
     target = ""
@@ -199,58 +197,6 @@ def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
         return f"{text} · {target}" if target else text
     below = "en deçà" if limit.is_floor else "au-dessus"
     return f"{text} ; {below} de la trajectoire, qui prévoit {expected_text(line)}" + (f" ({target})" if target else "")
-
-
-def _in_force(limit) -> str:
-    """« (en vigueur depuis le 1er janvier 2022) » after the limit when its date is known."""
-    return f" ({limit.in_force})" if limit.in_force else ""
-
-
-def lawful_from(line: IndicatorLine) -> str:
-    """« et n’atteint le minimum légal qu’au 1er semestre 2027 », « et ne passe sous le maximum légal
-    qu’au 31 décembre 2027 » (reader 10, A10 and B4: « qu’en 2027 » sounded sooner than the end of
-    2027, and a path does not « respecter » a minimum); « , sous le minimum légal » when the SPASER's
-    path never reaches it (`lawful_year`)."""
-    limit = line.snapshot.legal_limit
-    when = lawful_when(line)
-    if when is None:
-        return ", sous le minimum légal" if limit.is_floor else ", au-dessus du maximum légal"
-    verb = "n’atteint le minimum légal" if limit.is_floor else "ne passe sous le maximum légal"
-    return f" et {verb} qu’{when}"
-
-
-def lawful_when(line: IndicatorLine) -> str | None:
-    """When the SPASER's path reaches the legal limit, as precisely as the path says it: « au 31 décembre
-    2027 » when only the target (at the end of its year) reaches it, else the indicator's period that
-    holds that day (« au 1er semestre 2027 », « en 2027 »)."""
-    day = lawful_day(line)
-    if day is None:
-        return None
-    if day == date(day.year, 12, 31) and line.snapshot.target == line.snapshot.legal_limit.value:
-        return f"au {format_day_fr(day)}"
-    return period_containing(day, line.snapshot.frequency).in_sentence()
-
-
-def lawful_year(line: IndicatorLine) -> int | None:
-    """The year the SPASER's path reaches the legal limit (`lawful_day`)."""
-    day = lawful_day(line)
-    return day.year if day is not None else None
-
-
-def lawful_day(line: IndicatorLine) -> date | None:
-    """The day the SPASER's path reaches the legal limit, on the straight line from the value expected
-    for the period measured to the target; None when it never does (a target itself outside the law)."""
-    limit = line.snapshot.legal_limit
-    target, year = line.snapshot.target, line.snapshot.target_year
-    if limit is None or line.expected_value is None or line.latest_period is None:
-        return None
-    if target is None or year is None or limit.broken_by(target) or target == line.expected_value:
-        return None
-    start, end = line.latest_period.end, date(year, 12, 31)
-    if end <= start:
-        return None
-    share = (limit.value - line.expected_value) / (target - line.expected_value)
-    return start + timedelta(days=int(math.ceil(share * (end - start).days)))
 
 
 def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
@@ -383,7 +329,7 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     limit = snapshot.legal_limit
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None:
         # The law first: « cible : 30 jours en 2027 » alone read as a delay until 2027 (reader 9, A5).
-        text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}{_in_force(limit)} ; {text}"
+        text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}{in_force_text(limit)} ; {text}"
     return text
 
 
