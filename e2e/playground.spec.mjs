@@ -384,7 +384,10 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
   // past the 30 days of the code de la commande publique), then the late indicators.
   // Their badge starts with ⚠: the card has one red for « en retard » and the law (reader 9).
-  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Sous le minimum légal de 50 % \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement .*\n)?⚠ Au-dessus du maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\n/);
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Non conforme \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme) \(code de la commande publique, art\. R\. 2192.10\)\n/);
+  // Each breach said once in the decisions, with its value and limit (reader 10, A1, B11).
+  assert.match(compact, /\n• Se mettre en conformité avec la loi : .*\(IND-09 : [\d,]+ % pour un minimum légal de 50 %\)/);
+  assert.doesNotMatch(compact, /Réviser la trajectoire|Mise en conformité|déjà applicable/);
   // The others counted, or named when few (issue #17).
   assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Aussi non conformes? à la loi|En retard|Non conformes? à la loi|Non renseignés?) : IND-\d+ \(.+\)\./);
   assert.match(compact, /À jour : 6 directions sur les 7 qui ont des indicateurs à saisir ; il manque la direction [A-Z]+ \(IND-\d+(?: et IND-\d+)?, (?:année \d{4}|\S+ (?:semestre|trimestre) \d{4})\)\./);
@@ -422,7 +425,7 @@ function cardLines(text) {
   const lines = {};
   // A line without a trend (« Non renseigné », a first value) has no « · ».
   // The card's legal badge starts with ⚠ (reader 9), the report's is coloured: compared without it.
-  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n)??(?:⚠ )?(Atteint|En bonne voie|En retard|Sous le minimum légal .+|Au-dessus du maximum légal .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
+  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n)??(?:⚠ )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
   }
   return lines;
