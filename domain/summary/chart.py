@@ -42,6 +42,7 @@ from domain.summary.model import (
     completeness_order,
 )
 from domain.summary.status_colours import HATCH_HEX, LEGAL_HEX, STATUS_HATCH, STATUS_HEX
+from domain.text import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE
 
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
@@ -53,7 +54,10 @@ ROW_HEIGHT_INCHES = 0.34
 RIGHT_MARGIN_INCHES = 0.3
 TITLE_INCHES = 0.5
 PANEL_TITLE_INCHES = 0.35
-LEGEND_INCHES = 1.05
+LEGEND_OFFSET_INCHES = 0.6
+"""From the bars' axis to the legend's first row: the axis's ticks and label."""
+LEGEND_LINE_INCHES = 0.15
+LEGEND_ROW_GAP_INCHES = 0.08
 AXIS_LABEL_INCHES = 0.55
 PANEL_GAP_INCHES = 0.25
 DPI = 100
@@ -82,13 +86,16 @@ class _Layout:
     labels_inches: float
     label_characters: int
     legend_columns: int
+    legend_characters: int
     title_points: float
 
 
 # WIDE for reports (A4 width, room for long labels); COMPACT is drawn at the width a Teams card
 # shows it (~540 px), so that its 8-point labels are not scaled down to illegibility.
-WIDE = _Layout(width_inches=8.0, labels_inches=2.9, label_characters=44, legend_columns=4, title_points=11)
-COMPACT = _Layout(width_inches=5.4, labels_inches=2.3, label_characters=33, legend_columns=2, title_points=9.5)
+WIDE = _Layout(width_inches=8.0, labels_inches=2.9, label_characters=44, legend_columns=4, legend_characters=24,
+               title_points=11)
+COMPACT = _Layout(width_inches=5.4, labels_inches=2.3, label_characters=33, legend_columns=2, legend_characters=34,
+                  title_points=9.5)
 
 
 def summary_chart_png(
@@ -136,7 +143,8 @@ def _summary_chart_png(
         else len(completeness) * ROW_HEIGHT_INCHES
         for panel in drawn
     ]
-    below = [LEGEND_INCHES if panel is Panel.PROGRESS else AXIS_LABEL_INCHES for panel in drawn]
+    legend = _legend_inches([row for row in progress_rows if isinstance(row, IndicatorLine)], layout)
+    below = [legend if panel is Panel.PROGRESS else AXIS_LABEL_INCHES for panel in drawn]
     title = TITLE_INCHES if with_title else 0.1
     panel_title = PANEL_TITLE_INCHES if panel_titles else 0.0
     total = title + sum(panel_title + height + after + PANEL_GAP_INCHES for height, after in zip(heights, below))
@@ -217,7 +225,19 @@ def _draw_progress(
     axes.set_xlim(0, PROGRESS_AXIS_MAX)
     _percent_axis(axes)
     axes.set_xlabel(PROGRESS_AXIS_LABEL, fontsize=8)
-    lines = [row for row in rows if isinstance(row, IndicatorLine)]
+    handles = _legend_handles([row for row in rows if isinstance(row, IndicatorLine)], layout)
+    legend_offset = (0.65 * 72) / (axes.get_window_extent().height or 1)
+    # Centred on the figure, not on the bars: centred on them, the last column ran past the right edge
+    # of the card's image (« Cible ( » cut).
+    box = axes.get_position()
+    centre = (0.5 - box.x0) / box.width
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(centre, -legend_offset), ncol=layout.legend_columns,
+                fontsize=8, frameon=False)
+
+
+def _legend_handles(lines: Sequence[IndicatorLine], layout: _Layout) -> list:
+    """The progress panel's legend, each label wrapped to its column so that a long one (« Sans
+    barre : non conforme à la loi ou non renseigné ») no longer pushes the legend past both edges."""
     barred = [line.status for line in lines if line.progress_percent is not None]
     present = [status for status in STATUS_ORDER if status in barred]
     handles = [Patch(label=wording.status_title(status), **_bar_look(status)) for status in present]
@@ -235,13 +255,18 @@ def _draw_progress(
         # Without a bar, a row is « non renseigné » or « sans cible »: the legend names them too.
         named = " ou ".join(wording.status_count_label(status, 1) for status in unbarred)
         handles.append(Patch(facecolor="none", edgecolor="#9e9e9e", label=f"Sans barre : {named}"))
-    legend_offset = (0.65 * 72) / (axes.get_window_extent().height or 1)
-    # Centred on the figure, not on the bars: centred on them, the last column ran past the right edge
-    # of the card's image (« Cible ( » cut).
-    box = axes.get_position()
-    centre = (0.5 - box.x0) / box.width
-    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(centre, -legend_offset), ncol=layout.legend_columns,
-                fontsize=8, frameon=False)
+    for handle in handles:
+        handle.set_label(_wrap(handle.get_label(), layout.legend_characters))
+    return handles
+
+
+def _legend_inches(lines: Sequence[IndicatorLine], layout: _Layout) -> float:
+    """Room under the progress panel for its axis label and its legend, whose rows are as tall as
+    their longest wrapped label."""
+    labels = [handle.get_label() for handle in _legend_handles(lines, layout)]
+    rows = [labels[start:start + layout.legend_columns] for start in range(0, len(labels), layout.legend_columns)]
+    text_lines = sum(max(label.count("\n") + 1 for label in row) for row in rows)
+    return LEGEND_OFFSET_INCHES + text_lines * LEGEND_LINE_INCHES + LEGEND_ROW_GAP_INCHES * len(rows)
 
 
 LEGAL_MARK = {"color": LEGAL_HEX, "lw": 2.2, "linestyle": (0, (1, 1))}
@@ -421,15 +446,24 @@ def _png(figure: Figure) -> bytes:
     return output.getvalue()
 
 
+_HELD, _HELD_NARROW = "\ue000", "\ue001"
+"""Private-use characters standing for the no-break spaces while a label is wrapped."""
+
+
 def _wrap(text: str, width: int, lines: int = LABEL_LINES) -> str:
     """At most `lines` lines of `width` characters, cut between words. A longer text keeps its
     start and ends with « … » after a whole word: never cut inside a word or in the middle of the
     label (« Part des marchés notifiés … considération sociale » read as a phrase)."""
-    wrapped = textwrap.wrap(" ".join(text.split()), width=width, break_long_words=False) or [""]
+    # textwrap cuts at any Unicode space: a no-break one (« barre : », « 12 % ») is held aside first.
+    held = text.replace(NO_BREAK_SPACE, _HELD).replace(NARROW_NO_BREAK_SPACE, _HELD_NARROW)
+    wrapped = [
+        line.replace(_HELD, NO_BREAK_SPACE).replace(_HELD_NARROW, NARROW_NO_BREAK_SPACE)
+        for line in textwrap.wrap(" ".join(held.split()), width=width, break_long_words=False)
+    ] or [""]
     if len(wrapped) <= lines:
         return "\n".join(wrapped)
     kept = wrapped[:lines]
-    last = kept[-1].split()
+    last = kept[-1].split(" ")
     while len(last) > 1 and len(" ".join(last)) + 1 > width:
         last.pop()
     kept[-1] = " ".join(last).rstrip(" ,;:.-–—") + "…"

@@ -71,3 +71,33 @@ def test_c11_the_chart_marks_the_legal_limit_on_a_hatched_bar_and_says_when_a_ba
     ahead = replace(lines["IND-14"], progress_percent=PROGRESS_AXIS_MAX + 40)
     assert plain(progress_bar_label(ahead)).endswith("(> 125 %)")
     assert "125" not in progress_bar_label(lines["IND-14"])
+
+
+def test_the_report_chart_legend_stays_inside_the_picture_with_every_kind_of_row():
+    """Reader 10 (PDF page 3): with a legal mark and rows without a bar for three statuses, the legend
+    ran past both edges of the chart (« ne voie », « non renseigné c »)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from domain.summary.chart import WIDE, _draw_progress, _legend_inches, _progress_labels, _progress_rows
+    from domain.summary.model import IndicatorLine
+
+    stale_breach = replace(payment_delay(38), code="IND-11", values=(("2024", "DCP", 38),))
+    no_target = replace(egalim(45, limit=None), code="IND-50", target=None, target_year=None)
+    not_reported = replace(egalim(45, limit=None), code="IND-51", values=(("2024", "DRC", 40),))
+    on_track = replace(egalim(40, limit=None), code="IND-52")
+    late = replace(egalim(31, limit=None), code="IND-53")
+    shown = summary(egalim(45), stale_breach, no_target, not_reported, on_track, late)
+    rows = _progress_rows(shown)
+    labels = _progress_labels(rows, WIDE)
+    lines = [row for row in rows if isinstance(row, IndicatorLine)]
+    height = 3.0 + _legend_inches(lines, WIDE)
+    figure = Figure(figsize=(WIDE.width_inches, height), dpi=100)
+    left = WIDE.labels_inches / WIDE.width_inches
+    axes = figure.add_axes((left, _legend_inches(lines, WIDE) / height, 0.95 - left, 3.0 / height))
+    _draw_progress(axes, rows, labels, WIDE)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    legend = axes.get_legend().get_window_extent(renderer)
+    picture = figure.bbox
+    assert picture.x0 <= legend.x0 and legend.x1 <= picture.x1, (legend, picture)
+    assert picture.y0 <= legend.y0, (legend, picture)

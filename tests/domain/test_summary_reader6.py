@@ -147,5 +147,5 @@ def test_c4_the_chart_legend_names_the_rows_without_a_bar():
     rows = _progress_rows(shown)
     axes = Figure(figsize=(WIDE.width_inches, 4)).add_axes((0.4, 0.3, 0.55, 0.6))
     _draw_progress(axes, rows, _progress_labels(rows, WIDE), WIDE)
-    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    legend = [" ".join(text.get_text().split("\n")) for text in axes.get_legend().get_texts()]
     assert "Sans barre\u00a0: non renseigné ou sans cible" in legend, legend
