@@ -96,6 +96,8 @@ async def test_a_question_checks_the_knowledge_base_the_catalogue_and_the_direct
     with statements_by_transaction(runtime.database) as seen:
         answer = await chat.say("le SPASER est-il obligatoire pour ma collectivité ?")
     assert "SPASER" in answer
+    together = [sql for _, sql in seen if sql.startswith("SELECT (SELECT data_version.version") and "FROM knowledge_phrasing" in sql]
+    assert len(together) == 1, ("the versions and the knowledge base's fingerprint in one statement", seen)
     checks = {
         "knowledge": {number for number, sql in seen if "FROM knowledge_entry" in sql and "FROM knowledge_phrasing" in sql},
         "versions": {number for number, sql in seen if sql.startswith("SELECT (SELECT data_version.version")},
