@@ -21,6 +21,7 @@ import asyncio
 import random
 import sys
 import tempfile
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -105,8 +106,11 @@ async def run(args: argparse.Namespace) -> None:
         if "Quelle valeur" in reply:
             await say(user, "update: cancel", "annuler", measured)
 
+    cpu_started = 0.0
     for round_number in range(args.rounds + 1):
         measured = round_number > 0  # the first round warms the caches, as a running bot's are
+        if round_number == 1:
+            cpu_started = time.process_time()
         for user in users:
             blocks = ["question", "due", "update", "summary"]
             rng.shuffle(blocks)
@@ -119,6 +123,7 @@ async def run(args: argparse.Namespace) -> None:
                     await say(user, "summary", "synthèse", measured)
                 else:
                     await update(user, measured)
+    cpu_seconds = time.process_time() - cpu_started
     await client.close()
 
     print(f"\n{'turn':<20}{'n':>6}{'statements':>12}{'transactions':>14}")
@@ -132,6 +137,8 @@ async def run(args: argparse.Namespace) -> None:
         total_turns += len(counts)
         print(f"{kind:<20}{len(counts):>6}{statements / len(counts):>12.2f}{begins / len(counts):>14.2f}")
     print(f"{'all turns':<20}{total_turns:>6}{total_statements / total_turns:>12.2f}{total_begins / total_turns:>14.2f}")
+    print(f"process CPU per measured turn: {1000 * cpu_seconds / total_turns:.2f} ms (the bot and this client in one "
+          "process, expectReplies: compare trees run alike, not with the load test)")
     if args.show_sql:
         for kind, by_count in sorted(samples.items()):
             for count, sql in sorted(by_count.items()):
