@@ -37,6 +37,9 @@ class ClaimOutcome(enum.Enum):
     IN_PROGRESS = "in_progress"  # a turn elsewhere is running it and its lease has not run out
 
 
+COMPLETION_DELAY_S = 0.1
+"""How long the completion of a turn that wrote nothing waits for the next claim to carry it (see
+`ProcessedActivityRepository.complete_soon`) before it is written in a transaction of its own."""
 CLAIM_LEASE = timedelta(seconds=10)
 """How long a claimed activity is left to the turn that claimed it. Teams gives a turn 15 s; a turn
 still running after 10 s is stuck or its process died, and its state was not committed (the claim
@@ -67,15 +70,22 @@ class ProcessedActivityRepository:
 
     A turn that wrote nothing has no commit to complete its claim in: `complete_soon` completes
     such claims in batches, after the answer, rather than with one more transaction per turn on the
-    answer's path. A crash before the batch is written costs at most one repeated answer to a
-    question, never a repeated write.
+    answer's path. The next claim's transaction, a write already, carries the batch (one statement
+    more in it, one transaction fewer); without a claim within `completion_delay` seconds the batch
+    is written on its own. A crash before the batch is written costs at most one repeated answer to
+    a question, never a repeated write; a re-delivery meanwhile waits for it as for a turn running.
     """
 
-    def __init__(self, database: Database, lease: timedelta = CLAIM_LEASE) -> None:
+    def __init__(
+        self, database: Database, lease: timedelta = CLAIM_LEASE, completion_delay: float = COMPLETION_DELAY_S
+    ) -> None:
         self._db = database
         self.lease = lease
+        self._completion_delay = completion_delay
         self._pending: dict[str, datetime] = {}
         self._writer: asyncio.Task | None = None
+        self._wake: asyncio.Future | None = None
+        self._flushing = 0
 
     async def claim(
         self, activity_key: str, now: datetime, read: Callable[[AsyncConnection], Awaitable[None]] | None = None
@@ -86,17 +96,24 @@ class ProcessedActivityRepository:
         commits: what the turn reads first (the person, the dialog state) comes in the same round
         trip. It runs last in that transaction: on SQLite its last statement may carry
         `COMMIT_WITH_STATEMENT`. It does not run when the claim is not taken at once (a re-delivery,
-        a lease taken over): the turn then reads as usual.
+        a lease taken over): the turn then reads as usual. The completions waiting for a batch
+        (`complete_soon`) are written in the same transaction; if it fails they wait for the next.
         """
         key = activity_key[:600]
+        batch, self._pending = self._pending, {}
         try:
             async with self._db.transaction() as connection:
                 await connection.execute(_CLAIM, {"key": key, "now": now})
+                if batch:
+                    await connection.execute(_COMPLETE_MANY, {"keys": list(batch), "now": max(batch.values())})
                 if read is not None:
                     await read(connection)
             return ClaimOutcome.CLAIMED
         except IntegrityError:
-            pass
+            self._keep_pending(batch)
+        except BaseException:
+            self._keep_pending(batch)
+            raise
         async with self._db.transaction() as connection:
             taken_over = await connection.execute(
                 update(ProcessedActivity)
@@ -139,23 +156,49 @@ class ProcessedActivityRepository:
         return row is not None and row[0] is not None
 
     def complete_soon(self, activity_key: str, now: datetime) -> None:
-        """Mark the activity of a turn that wrote nothing handled, with the next batch."""
+        """Mark the activity of a turn that wrote nothing handled, with the next claim or batch."""
         self._pending[activity_key[:600]] = now
+        self._schedule_writer()
+
+    def _keep_pending(self, batch: dict[str, datetime]) -> None:
+        """Completions a failed claim did not write: back in the queue, for the next claim or batch."""
+        if batch:
+            for key, at in batch.items():
+                self._pending.setdefault(key, at)
+            self._schedule_writer()
+
+    def _schedule_writer(self) -> None:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.get_running_loop().create_task(self._write_pending())
 
     async def flush(self) -> None:
-        """Wait until the pending completions are written (tests, shut-down)."""
-        while self._writer is not None and not self._writer.done():
-            await asyncio.shield(self._writer)
+        """Wait until the pending completions are written, without waiting for a claim (tests, shut-down)."""
+        self._flushing += 1
+        try:
+            while self._writer is not None and not self._writer.done():
+                if self._wake is not None and not self._wake.done():
+                    self._wake.set_result(None)
+                await asyncio.shield(self._writer)
+        finally:
+            self._flushing -= 1
 
     async def _write_pending(self) -> None:
-        await asyncio.sleep(0)  # the turns ending in this loop iteration join the batch
+        """What no claim carried within `completion_delay` seconds, in transactions of its own."""
+        if not self._flushing:
+            self._wake = asyncio.get_running_loop().create_future()
+            try:
+                await asyncio.wait([self._wake], timeout=self._completion_delay)
+            finally:
+                self._wake = None
         while self._pending:
             batch, self._pending = self._pending, {}
             try:
                 async with self._db.transaction() as connection:
-                    await connection.execute(_COMPLETE_MANY, {"keys": list(batch), "now": max(batch.values())})
+                    await connection.execute(
+                        _COMPLETE_MANY,
+                        {"keys": list(batch), "now": max(batch.values())},
+                        execution_options={COMMIT_WITH_STATEMENT: True},
+                    )
             except Exception:  # noqa: BLE001 - a background write: logged, and a re-delivery reruns a read-only turn
                 log.warning("Could not mark %s answered activities as handled", len(batch), exc_info=True)
 

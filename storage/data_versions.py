@@ -54,7 +54,9 @@ class VersionedCache(Generic[Key, Kept]):
     """
 
     def __init__(self, *names: str, capacity: int = 1) -> None:
-        self._statement = select(*(version_of(name) for name in names)) if names else None
+        self.columns = tuple(version_of(name) for name in names)
+        """The versions as columns, to read them first in a statement that reads other figures too."""
+        self._statement = select(*self.columns) if names else None
         self._capacity = capacity
         self._kept: OrderedDict[Key, tuple[Versions, Kept]] = OrderedDict()
 

@@ -86,13 +86,17 @@ class QueuedItem:
     previous_period: str = ""
     """The directorate's last value before this period and its period code, to question a jump
     (`value_check`); missing from a queue stored before."""
+    replaces: str = ""
+    """« 1 » when the period had a value already (a correction): the save takes its place at once
+    (`IndicatorValues.record_value(replacing=True)`); missing from a queue stored before."""
 
     @classmethod
     def of(cls, item: DueItem) -> list[str]:
         indicator = item.indicator
         last = item.last
         return [indicator.code, item.period.code, indicator.unit.value, indicator.label, describe_item(item),
-                indicator.counted_noun, "" if last is None else str(last.value), "" if last is None else last.period.code]
+                indicator.counted_noun, "" if last is None else str(last.value), "" if last is None else last.period.code,
+                "" if item.existing is None else "1"]
 
     @classmethod
     def load(cls, stored: list[str]) -> QueuedItem:
@@ -435,6 +439,7 @@ class UpdateIndicatorsDialog(SpaserDialog):
                 self._values.today(),
                 submission_key=f"dialog:{loop['run']}:{loop['index']}",
                 uow=None if is_last else turn_unit(step.context),
+                replacing=bool(item.replaces),
             )
         except DomainError as error:
             loop["not_saved"].append(item.code)

@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 from sqlalchemy import (
     delete,
     func,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.errors import DomainError
 from domain.indicators.catalogue import (
@@ -29,14 +30,18 @@ from domain.indicators.rules import (
     IndicatorView,
 )
 from domain.text import counted
+from storage.data_versions import CATALOGUE, DIRECTORATES, VersionedCache, Versions
 from storage.db import Database
+from storage.indicators import statements
 from storage.indicators.reads import (
     EntriesCache,
+    Snapshot,
     directorate_ids,
     find,
     indicator_view,
     known_directorates,
     load_snapshot,
+    unknown_indicator,
 )
 from storage.indicators.tables import Indicator, IndicatorDirectorate, IndicatorValue
 from storage.people import Directorate
@@ -49,23 +54,47 @@ class IndicatorCatalogue:
     def __init__(self, database: Database, entries: EntriesCache) -> None:
         self._db = database
         self._entries = entries
+        self._views: VersionedCache[None, Mapping[str, IndicatorView]] = VersionedCache(CATALOGUE, DIRECTORATES)
 
     async def list_indicators(self, *, include_inactive: bool = False, uow: UnitOfWork | None = None) -> list[IndicatorView]:
-        async with self._db.session_in(uow) as session:
-            snapshot = await load_snapshot(session)
-        views = [indicator_view(indicator, snapshot) for indicator in snapshot.indicators.values()]
-        return sorted((v for v in views if include_inactive or v.active), key=lambda v: v.code)
+        """Sorted by code. Within a unit of work, read from its transaction (it may have written)."""
+        if uow is None:
+            views = (await self._kept_views()).values()
+        else:
+            async with self._db.session_in(uow) as session:
+                views = (await self._read_views(session)).values()
+        return [view for view in views if include_inactive or view.active]
 
     async def get(self, code: str) -> IndicatorView | None:
-        async with self._db.session() as session:
-            snapshot = await load_snapshot(session, codes=[code])
-        indicator = snapshot.indicators.get(code.strip().upper())
-        return indicator_view(indicator, snapshot) if indicator else None
+        return (await self._kept_views()).get((code or "").strip().upper())
 
     async def require(self, code: str) -> IndicatorView:
-        async with self._db.session() as session:
-            snapshot = await load_snapshot(session, codes=[code])
-        return indicator_view(find(snapshot, code), snapshot)
+        views = await self._kept_views()
+        wanted = (code or "").strip().upper()
+        if wanted not in views:
+            raise unknown_indicator(wanted, views)
+        return views[wanted]
+
+    async def _kept_views(self) -> Mapping[str, IndicatorView]:
+        async with self._db.transaction() as connection:
+            return await self.views_in(connection, await self._views.versions(connection))
+
+    async def views_in(self, executor: AsyncConnection | AsyncSession, versions: Versions) -> Mapping[str, IndicatorView]:
+        """Every indicator's view by code, sorted, kept while the catalogue's and the directorates'
+        versions stay the same: `versions` are theirs (`CATALOGUE`, `DIRECTORATES`), read first in
+        the caller's transaction, where the catalogue is read when they moved."""
+        return await self._views.get_or_build(None, versions, lambda: self._read_views(executor))
+
+    @staticmethod
+    async def _read_views(executor: AsyncConnection | AsyncSession) -> Mapping[str, IndicatorView]:
+        snapshot = Snapshot()
+        for row in await executor.execute(statements.INDICATOR_ROWS):
+            snapshot.indicators[row.code] = row
+        for indicator_id, code in await executor.execute(statements.LINKS):
+            snapshot.directorates_of.setdefault(indicator_id, []).append(code)
+        return MappingProxyType(
+            {code: indicator_view(snapshot.indicators[code], snapshot) for code in sorted(snapshot.indicators)}
+        )
 
     async def active_count(self) -> int:
         async with self._db.session() as session:

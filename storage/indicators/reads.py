@@ -13,7 +13,7 @@ from sqlalchemy import (
     Row,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.errors import DomainError
 from domain.indicators.aggregation import AggregationRule, Computation
@@ -103,7 +103,7 @@ class DueCatalogue:
     indicators: tuple[IndicatorView, ...]
 
     def snapshot(self) -> Snapshot:
-        """For `values_by_current_key` and `last_values_before`, which read indicators by id."""
+        """For `values_around`, which reads indicators by id."""
         return Snapshot(by_id={view.id: view for view in self.indicators})
 
 
@@ -166,9 +166,14 @@ def find(snapshot: Snapshot, code: str) -> Indicator:
     indicator = snapshot.indicators.get(wanted)
     if indicator is not None:
         return indicator
-    close = difflib.get_close_matches(wanted, sorted(snapshot.all_codes), n=1)
+    raise unknown_indicator(wanted, snapshot.all_codes)
+
+
+def unknown_indicator(wanted: str, codes: Iterable[str]) -> UnknownIndicator:
+    """The error for an unknown code, naming the closest of `codes` as a hint."""
+    close = difflib.get_close_matches(wanted, sorted(codes), n=1)
     hint = f" Vouliez-vous dire {close[0]} ?" if close else " Tapez « catalogue » pour voir les codes."
-    raise UnknownIndicator(f"Indicateur « {wanted[:40]} » inconnu.{hint}")
+    return UnknownIndicator(f"Indicateur « {wanted[:40]} » inconnu.{hint}")
 
 def indicator_view(indicator: Indicator, snapshot: Snapshot) -> IndicatorView:
     return IndicatorView(
@@ -217,36 +222,35 @@ async def existing_current_keys(session: AsyncSession, keys: list[str]) -> list[
         ).scalars()
     return found
 
-async def values_by_current_key(
-    session: AsyncSession, snapshot: Snapshot, keys: list[str]
-) -> dict[str, ValueView]:
-    if not keys:
-        return {}
-    rows = _with_names(await session.execute(statements.VALUES_BY_KEYS, {"keys": keys}))
-    return {row.current_key: value_view(row, snapshot, code, names) for row, code, names in rows}
-
-async def last_values_before(
-    session: AsyncSession,
+async def values_around(
+    session: AsyncSession | AsyncConnection,
     snapshot: Snapshot,
-    directorate: Directorate,
-    candidates: list[tuple[Indicator, Period]],
-) -> dict[int, ValueView]:
-    """For each indicator, the current value of the latest period before the candidate one.
-
-    Period codes of one frequency sort chronologically as text (`2025-T4` < `2026-T1`), so
-    the database finds each latest period with MAX, whatever the length of the history.
-    """
+    directorate: DirectorateRef | Directorate,
+    candidates: list[tuple[IndicatorView, Period]],
+) -> tuple[dict[str, ValueView], dict[int, ValueView]]:
+    """For due items, in one statement: the current value of each candidate period, by current key,
+    and each indicator's current value of the latest period before its candidate one, by indicator
+    id (`statements.values_around_query`)."""
     if not candidates:
-        return {}
+        return {}, {}
     ids_by_period: dict[str, list[int]] = {}
     for indicator, period in candidates:
         ids_by_period.setdefault(period.code, []).append(indicator.id)
-    parameters: dict[str, object] = {"directorate_id": directorate.id}
+    parameters: dict[str, object] = {
+        "directorate_id": directorate.id,
+        "keys": [current_key_of(indicator.id, directorate.id, period.code) for indicator, period in candidates],
+    }
     for i, (period_code, ids) in enumerate(sorted(ids_by_period.items())):
         parameters[f"ids_{i}"], parameters[f"period_{i}"] = ids, period_code
-    query = statements.last_values_before_query(len(ids_by_period))
-    rows = _with_names(await session.execute(query, parameters))
-    return {row.indicator_id: value_view(row, snapshot, code, names) for row, code, names in rows}
+    existing: dict[str, ValueView] = {}
+    last: dict[int, ValueView] = {}
+    for row in await session.execute(statements.values_around_query(len(ids_by_period)), parameters):
+        view = value_view(row, snapshot, row.directorate_code, {row.person_id: row.person_name or row.person_email or ""})
+        if row.found_as == 0:
+            existing[row.current_key] = view
+        else:
+            last[row.indicator_id] = view
+    return existing, last
 
 
 async def value_rows(session: AsyncSession, *conditions) -> list[tuple[IndicatorValue, str, dict[int, str]]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, literal_column, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -109,33 +109,58 @@ def value_rows_query(*conditions):
     )
 
 
-VALUES_BY_KEYS = value_rows_query(IndicatorValue.current_key.in_(bindparam("keys", expanding=True)))
-
-
 @lru_cache(maxsize=16)
-def last_values_before_query(period_count: int):
-    """Each indicator's current value of the latest period before its candidate one, for
-    candidates grouped by period (`ids_<i>` before `period_<i>`): one statement per number of
-    distinct periods, so that SQLAlchemy builds and caches it once rather than per turn."""
-    value = IndicatorValue
+def values_around_query(period_count: int):
+    """The values around due items, in one statement: each candidate period's current value (`keys`,
+    `found_as` 0) and, per indicator, the current value of the latest period before its candidate
+    one (`found_as` 1), for candidates grouped by period (`ids_<i>` before `period_<i>`: period codes
+    of one frequency sort chronologically as text, so MAX finds the latest whatever the history's
+    length). Plain rows, named like `IndicatorValue`'s attributes, with `directorate_code`,
+    `person_id`, `person_name` and `person_email`; one statement per number of distinct periods, so
+    that SQLAlchemy builds and caches it once rather than per turn."""
+    value = IndicatorValue.__table__
+    directorate = Directorate.__table__
+    person = Person.__table__
+
+    def rows(found_as: int, *conditions):
+        return (
+            select(
+                *value.c,
+                directorate.c.code.label("directorate_code"),
+                person.c.id.label("person_id"),
+                person.c.name.label("person_name"),
+                person.c.email.label("person_email"),
+                literal_column(str(found_as)).label("found_as"),
+            )
+            .select_from(value)
+            .join(directorate, directorate.c.id == value.c.directorate_id)
+            .join(person, person.c.id == value.c.entered_by_id)
+            .where(*conditions)
+        )
+
     before = or_(
         *(
-            and_(value.indicator_id.in_(bindparam(f"ids_{i}", expanding=True)), value.period < bindparam(f"period_{i}"))
+            and_(value.c.indicator_id.in_(bindparam(f"ids_{i}", expanding=True)), value.c.period < bindparam(f"period_{i}"))
             for i in range(period_count)
         )
     )
-    of_directorate = (value.directorate_id == bindparam("directorate_id"), value.current_key.is_not(None))
+    of_directorate = (value.c.directorate_id == bindparam("directorate_id"), value.c.current_key.is_not(None))
     latest = (
-        select(value.indicator_id, func.max(value.period).label("period"))
+        select(value.c.indicator_id, func.max(value.c.period).label("period"))
         .where(*of_directorate, before)
-        .group_by(value.indicator_id)
+        .group_by(value.c.indicator_id)
         .subquery()
     )
-    return value_rows_query(*of_directorate, value.indicator_id == latest.c.indicator_id, value.period == latest.c.period)
+    return union_all(
+        rows(0, value.c.current_key.in_(bindparam("keys", expanding=True))),
+        rows(1, *of_directorate, value.c.indicator_id == latest.c.indicator_id, value.c.period == latest.c.period),
+    )
 
 
 DIRECTORATE_BY_CODE = select(Directorate).where(Directorate.code == bindparam("code"))
 INDICATORS = select(Indicator)
+INDICATOR_ROWS = select(Indicator.__table__)
+"""Plain rows, named like `Indicator`'s attributes: for views, which need no ORM objects."""
 INDICATORS_BY_CODES = select(Indicator).where(Indicator.code.in_(bindparam("codes", expanding=True)))
 INDICATORS_OF_DIRECTORATE = select(Indicator).where(
     Indicator.id.in_(

@@ -54,12 +54,11 @@ from storage.indicators.reads import (
     existing_current_keys,
     find,
     indicator_view,
-    last_values_before,
     load_snapshot,
     submission_key_of,
     value_rows,
     value_view,
-    values_by_current_key,
+    values_around,
 )
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate
@@ -197,9 +196,7 @@ class IndicatorValues:
         candidates: list[tuple[IndicatorView, Period]],
     ) -> list[DueItem]:
         """Due items with the value already entered for the period and the last one before it."""
-        keys = [current_key_of(indicator.id, directorate.id, period.code) for indicator, period in candidates]
-        existing = await values_by_current_key(session, snapshot, keys)
-        last = await last_values_before(session, snapshot, directorate, candidates)
+        existing, last = await values_around(session, snapshot, directorate, candidates)
         return [
             DueItem(
                 indicator=indicator,
@@ -222,11 +219,12 @@ class IndicatorValues:
         *,
         submission_key: str | None = None,
         uow: UnitOfWork | None = None,
+        replacing: bool = False,
     ) -> RecordOutcome:
         """Record one value; raises the entry's French error (`EntryErrors` unwrapped)."""
         try:
             return await self.record_values(
-                person, directorate_code, [entry], today, submission_key=submission_key, uow=uow
+                person, directorate_code, [entry], today, submission_key=submission_key, uow=uow, replacing=replacing
             )
         except EntryErrors as error:
             raise next(iter(error.causes.values())) from None
@@ -241,6 +239,7 @@ class IndicatorValues:
         submission_key: str | None = None,
         dry_run: bool = False,
         uow: UnitOfWork | None = None,
+        replacing: bool = False,
     ) -> RecordOutcome:
         """Check every entry, then save all of them in one transaction, or none.
 
@@ -248,6 +247,9 @@ class IndicatorValues:
         repeated submission save once: the second call returns `duplicate=True`. `dry_run`
         only checks (raises `EntryErrors`) and saves nothing. Within the turn's `uow`, the
         values are committed with the turn's state, at the end of the turn (nothing may write after).
+        `replacing`: the periods held a value when the person was shown them (a correction), so the
+        current one is taken over first, without trying the insert of a period's first value (one
+        statement fewer); a period found empty after all gets its first value just the same.
         """
         if not entries:
             raise DomainError("Aucune valeur saisie : rien n’a été enregistré.")
@@ -257,7 +259,7 @@ class IndicatorValues:
         for attempt in range(MAX_SAVE_ATTEMPTS):
             try:
                 return await self._record_checked(
-                    person, directorate_code, entries, today, submission_key, dry_run, uow
+                    person, directorate_code, entries, today, submission_key, dry_run, uow, replacing
                 )
             except IntegrityError:
                 if submission_key is not None and await self._submitted(IndicatorValue.submission_key.in_(keys)):
@@ -286,6 +288,7 @@ class IndicatorValues:
         submission_key: str | None,
         dry_run: bool,
         uow: UnitOfWork | None = None,
+        replacing: bool = False,
     ) -> RecordOutcome:
         codes = [entry.code for entry in entries]
         async with self._db.connection_in(uow) as connection:
@@ -326,7 +329,9 @@ class IndicatorValues:
                 plain_first, guarded_first = statements.FIRST_ENTRY_INSERTS[connection.dialect.name]
                 # The period's first value takes the free slot; nothing inserted means it was taken
                 # (or, with remembered rows, that the catalogue changed: see below).
-                new_id = (await connection.execute(plain_first if remembered is None else guarded_first, row)).scalar()
+                new_id = None
+                if not replacing:
+                    new_id = (await connection.execute(plain_first if remembered is None else guarded_first, row)).scalar()
                 previous = None
                 if new_id is None:
                     # Take over the current slot and learn what it held, in one statement.

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Column, DateTime, Text, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from domain.errors import DomainError
@@ -92,12 +91,15 @@ class DocumentInfo:
     imported_at: datetime
 
 
-_FINGERPRINT = select(
+FINGERPRINT_COLUMNS = (
     select(func.count()).select_from(KnowledgeEntryRecord).scalar_subquery(),
     select(func.max(KnowledgeEntryRecord.updated_at)).scalar_subquery(),
     select(func.max(OrganisationDocument.id)).scalar_subquery(),
     select(func.max(KnowledgePhrasing.id)).scalar_subquery(),
 )
+"""What changes whenever an entry is added, edited or removed, as columns: a caller reads them
+with other figures in a statement of its own (`storage.knowledge.understanding`)."""
+_FINGERPRINT = select(*FINGERPRINT_COLUMNS)
 """Asked before every question: one statement, built once, instead of three."""
 
 
@@ -108,12 +110,7 @@ class KnowledgeRepository:
     async def fingerprint(self) -> tuple:
         """Changes whenever an entry is added, edited or removed (cheap: one aggregate query)."""
         async with self._db.transaction() as connection:
-            return await self.fingerprint_in(connection)
-
-    @staticmethod
-    async def fingerprint_in(connection: AsyncConnection) -> tuple:
-        """`fingerprint`, in the caller's transaction."""
-        return tuple((await connection.execute(_FINGERPRINT)).one())
+            return tuple((await connection.execute(_FINGERPRINT)).one())
 
     async def entries(self) -> list[StoredEntry]:
         async with self._db.session() as session:

@@ -12,8 +12,6 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from domain.errors import DomainError
 from domain.knowledge.document import organisation_entries_from_bytes
 from domain.knowledge.entries import Entry, EntryKind, lead_entry
@@ -21,7 +19,7 @@ from domain.knowledge.frequency import french_zipf
 from domain.knowledge.retrieval import DEFAULT_ENTRIES_PATH, Answer, KnowledgeBase
 from domain.people import PersonView
 from storage.bounded_worker import run_bounded
-from storage.knowledge.repository import DocumentInfo, KnowledgeRepository, StoredEntry
+from storage.knowledge.repository import FINGERPRINT_COLUMNS, DocumentInfo, KnowledgeRepository, StoredEntry
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +54,7 @@ class KnowledgeService:
 
     async def knowledge_base(self, fingerprint: tuple | None = None) -> KnowledgeBase:
         """The index, refreshed from the database when someone changed it (one cheap query);
-        `fingerprint`: the database's, when the caller read it already (`fingerprint_in`)."""
+        `fingerprint`: the database's, when the caller read it already (`fingerprint_columns`)."""
         if fingerprint is None:
             fingerprint = await self._repository.fingerprint()
         if self._base is not None and fingerprint == self._fingerprint:
@@ -74,9 +72,11 @@ class KnowledgeService:
                 self._fingerprint = fingerprint
         return self._base
 
-    async def fingerprint_in(self, connection: AsyncConnection) -> tuple:
-        """What tells whether the knowledge base changed, read in the caller's transaction."""
-        return await self._repository.fingerprint_in(connection)
+    @property
+    def fingerprint_columns(self) -> tuple:
+        """What tells whether the knowledge base changed, as columns for the caller's own statement
+        (`knowledge_base(fingerprint)` takes their values, as a tuple in the same order)."""
+        return FINGERPRINT_COLUMNS
 
     def _attach(self, phrasings: list[tuple[str, str]]) -> None:
         """Index the questions the lead attached to entries, on top of each entry's own phrasings."""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
 from domain.understanding.understanding import Understander, Understanding
 from storage.data_versions import CATALOGUE, DIRECTORATES, VersionedCache
@@ -29,26 +31,28 @@ class UnderstandingService:
         )
         self._names: tuple | None = None
         self._understander: Understander | None = None
+        self._changes = select(*self._directorate_names.columns, *knowledge.fingerprint_columns)
+        """The catalogue's and the directorates' versions, then the knowledge base's fingerprint."""
 
     async def understand(self, text: str) -> Understanding:
         return (await self._current()).understand(text)
 
     async def _current(self) -> Understander:
         """Rebuilt only when the knowledge base, the catalogue or the directorates changed: each
-        message pays two small statements in one transaction, not the catalogue's nor the
-        directorates' (read again, after their versions, only when those moved)."""
+        message pays one small statement, not the catalogue's nor the directorates' (read again,
+        in the same transaction after their versions, only when those moved)."""
         async with self._database.transaction() as connection:
-            fingerprint = await self._knowledge.fingerprint_in(connection)
-            versions = await self._directorate_names.versions(connection)
+            changes = tuple((await connection.execute(self._changes)).one())
+            split = len(self._directorate_names.columns)
+            versions, fingerprint = changes[:split], changes[split:]
             directorate_names = await self._directorate_names.get_or_build(
                 None, versions, lambda: self._directorates.names_in(connection)
             )
+            views = await self._catalogue.views_in(connection, versions)
         knowledge = await self._knowledge.knowledge_base(fingerprint)
         names = (id(knowledge), versions, directorate_names)
         if self._understander is None or names != self._names or None in versions:
-            indicators = [
-                IndicatorName(view.code, view.label, view.definition) for view in await self._catalogue.list_indicators()
-            ]
+            indicators = [IndicatorName(view.code, view.label, view.definition) for view in views.values() if view.active]
             directorates = [DirectorateName(code, name) for code, name in names[2]]
             slots = SlotReader(
                 indicators, directorates, knowledge.analyzer, knowledge.common_terms(), knowledge.word_frequency

@@ -136,6 +136,21 @@ _VERSIONS = select(
     version_of(CATALOGUE), version_of(DIRECTORATES), version_of(COMMITTEES),
 ).select_from(IndicatorValue)
 """Read at every summary: built once."""
+_VALUE_COLUMNS = (IndicatorValue.period, IndicatorValue.value, IndicatorValue.comment, *_SOURCE_COLUMNS)
+_CURRENT_VALUES = (
+    select(IndicatorValue.indicator_id, Directorate.code, *_VALUE_COLUMNS)
+    .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+    .where(IndicatorValue.current_key.is_not(None))
+    .order_by(IndicatorValue.id)
+)
+_CURRENT_VALUES_OF_DIRECTORATE = _CURRENT_VALUES.where(Directorate.code == bindparam("code"))
+_RECORDED_BETWEEN = (
+    select(IndicatorValue.indicator_id, IndicatorValue.current_key, Directorate.code, *_VALUE_COLUMNS)
+    .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+    .where(IndicatorValue.id > bindparam("after_id"), IndicatorValue.id <= bindparam("up_to_id"))
+    .order_by(IndicatorValue.id)
+)
+"""The summary's value reads, built once: a statement built anew has its cache key computed each time."""
 
 
 def plain(number: Decimal) -> Decimal:
@@ -170,29 +185,21 @@ class SummaryRepository:
             count, highest, weekly, *kept = (await connection.execute(_VERSIONS, {"reader": reader or 0})).one()
             return (int(count), int(highest or 0)), tuple(kept), bool(weekly)
 
-    async def current_values(self, directorate_code: str | None = None) -> dict[int, list[StoredValue]]:
+    async def current_values(
+        self, directorate_code: str | None = None, *, uow: UnitOfWork | None = None
+    ) -> dict[int, list[StoredValue]]:
         """Current values by indicator id (active or not: the caller picks), one directorate's if named;
         oldest first, the order in which the incremental read (`values_recorded_between`) appends
-        newer ones: on PostgreSQL the rows' physical order was the same only by chance."""
-        query = (
-            select(
-                IndicatorValue.indicator_id,
-                Directorate.code,
-                IndicatorValue.period,
-                IndicatorValue.value,
-                IndicatorValue.comment,
-                *_SOURCE_COLUMNS,
-            )
-            .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
-            .where(IndicatorValue.current_key.is_not(None))
-            .order_by(IndicatorValue.id)
-        )
+        newer ones: on PostgreSQL the rows' physical order was the same only by chance. In `uow`'s
+        transaction when given (the summary's, after its versions)."""
+        query = _CURRENT_VALUES
+        parameters = {}
         if directorate_code:
-            query = query.where(Directorate.code == directorate_code.strip().upper())
+            query = _CURRENT_VALUES_OF_DIRECTORATE
+            parameters = {"code": directorate_code.strip().upper()}
         values: dict[int, list[StoredValue]] = defaultdict(list)
-        async with self._db.session() as session:
-            connection = await session.connection()  # Core rows: no ORM bookkeeping for ~50,000 tuples
-            for indicator_id, code, period, value, comment, *source in (await connection.execute(query)).all():
+        async with self._db.connection_in(uow) as connection:  # Core rows: no ORM bookkeeping for ~50,000 tuples
+            for indicator_id, code, period, value, comment, *source in (await connection.execute(query, parameters)).all():
                 values[indicator_id].append(StoredValue(period, code, plain(value), comment or "", _source(*source)))
         return values
 
@@ -219,27 +226,16 @@ class SummaryRepository:
             for code, directorate, period, entered_at, name, email in rows
         }
 
-    async def values_recorded_between(self, after_id: int, up_to_id: int) -> list[tuple[int, bool, StoredValue]]:
-        """Rows with after_id < id <= up_to_id, oldest first: (indicator id, still current, value)."""
-        query = (
-            select(
-                IndicatorValue.indicator_id,
-                IndicatorValue.current_key,
-                Directorate.code,
-                IndicatorValue.period,
-                IndicatorValue.value,
-                IndicatorValue.comment,
-                *_SOURCE_COLUMNS,
-            )
-            .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
-            .where(IndicatorValue.id > after_id, IndicatorValue.id <= up_to_id)
-            .order_by(IndicatorValue.id)
-        )
-        async with self._db.session() as session:
-            connection = await session.connection()
+    async def values_recorded_between(
+        self, after_id: int, up_to_id: int, *, uow: UnitOfWork | None = None
+    ) -> list[tuple[int, bool, StoredValue]]:
+        """Rows with after_id < id <= up_to_id, oldest first: (indicator id, still current, value); in
+        `uow`'s transaction when given (the summary's, after its versions)."""
+        async with self._db.connection_in(uow) as connection:
+            rows = await connection.execute(_RECORDED_BETWEEN, {"after_id": after_id, "up_to_id": up_to_id})
             return [
                 (indicator_id, current_key is not None, StoredValue(period, code, plain(value), comment or "", _source(*source)))
-                for indicator_id, current_key, code, period, value, comment, *source in (await connection.execute(query)).all()
+                for indicator_id, current_key, code, period, value, comment, *source in rows.all()
             ]
 
     # --- weekly digest -----------------------------------------------------------------------

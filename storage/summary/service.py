@@ -76,14 +76,16 @@ class SnapshotCache:
         self._entries: OrderedDict[str | None, _CachedValues] = OrderedDict()
 
     async def snapshots(
-        self, views: list[IndicatorView], directorate_code: str | None, version: tuple[int, int]
+        self, views: list[IndicatorView], directorate_code: str | None, version: tuple[int, int],
+        uow: UnitOfWork | None = None,
     ) -> list[IndicatorSnapshot]:
-        """`version` must be read before calling: values read after it are at least as new."""
+        """`version` must be read before calling: values read after it are at least as new. Values are
+        read in `uow`'s transaction when given (the one the version was read in)."""
         entry = self._entries.get(directorate_code)
         if entry is not None and entry.version != version:
-            entry = await self._brought_up_to(entry, directorate_code, version)
+            entry = await self._brought_up_to(entry, directorate_code, version, uow)
         if entry is None:
-            entry = _CachedValues(version, await self._repository.current_values(directorate_code))
+            entry = _CachedValues(version, await self._repository.current_values(directorate_code, uow=uow))
         self._entries[directorate_code] = entry
         self._entries.move_to_end(directorate_code)
         while len(self._entries) > self._capacity:
@@ -97,7 +99,7 @@ class SnapshotCache:
         return snapshots
 
     async def _brought_up_to(
-        self, entry: _CachedValues, directorate_code: str | None, version: tuple[int, int]
+        self, entry: _CachedValues, directorate_code: str | None, version: tuple[int, int], uow: UnitOfWork | None
     ) -> _CachedValues | None:
         """The entry with the rows recorded since it was read, or None to read everything again.
 
@@ -108,7 +110,7 @@ class SnapshotCache:
         (old_count, old_highest), (count, highest) = entry.version, version
         if count < old_count or highest < old_highest:
             return None
-        rows = await self._repository.values_recorded_between(old_highest, highest)
+        rows = await self._repository.values_recorded_between(old_highest, highest, uow=uow)
         if len(rows) != count - old_count:
             return None
         values = dict(entry.values)
@@ -183,12 +185,13 @@ class SummaryService:
         async with self.repository.unit_of_work() as uow:
             version, kept, weekly = await self.repository.versions(reader=reader, uow=uow)
             reference = await self._references.get_or_build(None, kept, lambda: self._read_reference(uow))
-        views, directorates = reference.views, reference.directorates
+            views = reference.views
+            active = [view for view in views if view.active]
+            bases = {view.weighting_base for view in active if view.aggregation_rule is AggregationRule.WEIGHTED_MEAN}
+            inactive_bases = [view for view in views if not view.active and view.code in bases]
+            snapshots = await self.cache.snapshots(active + inactive_bases, only, version, uow)
+        directorates = reference.directorates
         meetings, warnings = self._committee_context(today, reference)
-        active = [view for view in views if view.active]
-        bases = {view.weighting_base for view in active if view.aggregation_rule is AggregationRule.WEIGHTED_MEAN}
-        inactive_bases = [view for view in views if not view.active and view.code in bases]
-        snapshots = await self.cache.snapshots(active + inactive_bases, only, version)
         return compute_summary(
             snapshots[: len(active)],
             directorates,

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from app import RUNTIME
 from bot.console import ConsoleConversation, render_as_text, teams_activity
@@ -227,6 +227,51 @@ async def test_the_claims_of_turns_that_wrote_nothing_are_completed_together_aft
     after = [await processed.claim(f"msteams|a:1|q{number}", clock.now()) for number in range(3)]
 
     assert after == [ClaimOutcome.HANDLED] * 3
+
+
+async def test_the_next_claim_carries_the_completions_of_turns_that_wrote_nothing(database, clock):
+    """The claim's transaction writes already: the completions waiting for a batch go with it, and
+    no transaction of their own is needed."""
+    processed = ProcessedActivityRepository(database, completion_delay=60)
+    await processed.claim("msteams|a:1|q1", clock.now())
+    processed.complete_soon("msteams|a:1|q1", clock.now())
+    transactions: list[list[str]] = []
+    engine = database.engine.sync_engine
+
+    def on_begin(_connection) -> None:
+        transactions.append([])
+
+    def on_statement(_connection, _cursor, statement, *_args) -> None:
+        transactions[-1].append(statement.split()[0])
+
+    event.listen(engine, "begin", on_begin)
+    event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        assert await processed.claim("msteams|a:1|q2", clock.now()) is ClaimOutcome.CLAIMED
+        await asyncio.sleep(0.05)
+    finally:
+        event.remove(engine, "begin", on_begin)
+        event.remove(engine, "before_cursor_execute", on_statement)
+
+    assert transactions == [["INSERT", "UPDATE"]]
+    assert await processed.claim("msteams|a:1|q1", clock.now()) is ClaimOutcome.HANDLED
+    await processed.flush()
+
+
+async def test_completions_a_claim_could_not_carry_are_written_on_their_own_soon_after(sqlite_database, clock):
+    """A claim refused (a re-delivery) writes nothing, so the completions it carried wait again;
+    without another claim they are written after the delay."""
+    processed = ProcessedActivityRepository(sqlite_database, completion_delay=0.05)
+    for number in range(2):
+        await processed.claim(f"msteams|a:1|q{number}", clock.now())
+    processed.complete_soon("msteams|a:1|q1", clock.now())
+    assert await processed.claim("msteams|a:1|q0", clock.now()) is ClaimOutcome.IN_PROGRESS
+    assert not await processed.is_handled("msteams|a:1|q1")
+
+    await asyncio.sleep(0.5)
+
+    assert await processed.is_handled("msteams|a:1|q1")
+    assert not await processed.is_handled("msteams|a:1|q0")
 
 
 async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_once(database, clock):

@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from app import RUNTIME
 from bot.console import teams_activity
+from domain.indicators.rules import ValueEntry
 from domain.indicators.values import warm_up
 
 
@@ -96,6 +97,8 @@ async def test_a_question_checks_the_knowledge_base_the_catalogue_and_the_direct
     with statements_by_transaction(runtime.database) as seen:
         answer = await chat.say("le SPASER est-il obligatoire pour ma collectivité ?")
     assert "SPASER" in answer
+    together = [sql for _, sql in seen if sql.startswith("SELECT (SELECT data_version.version") and "FROM knowledge_phrasing" in sql]
+    assert len(together) == 1, ("the versions and the knowledge base's fingerprint in one statement", seen)
     checks = {
         "knowledge": {number for number, sql in seen if "FROM knowledge_entry" in sql and "FROM knowledge_phrasing" in sql},
         "versions": {number for number, sql in seen if sql.startswith("SELECT (SELECT data_version.version")},
@@ -119,7 +122,16 @@ async def test_a_summary_reads_the_meetings_once_and_its_data_in_one_transaction
     together = {
         number
         for number, sql in seen
-        if re.search(r"FROM (meeting|committee_type|directorate ORDER BY|indicator_value$)", sql)
+        if re.search(r"FROM (meeting|committee_type|directorate ORDER BY|indicator_value$|indicator_value JOIN directorate)", sql)
         or sql.startswith("SELECT indicator.id")
     }
-    assert len(together) == 1, "the values' version, the catalogue, the directorates and the meetings: one transaction"
+    assert len(together) == 1, "the values' version, the catalogue, the directorates, the meetings and the values: one transaction"
+    await runtime.values.record_value(
+        await runtime.people.get_by_identity("local-tenant", "nadia-aad"), "DCP",
+        ValueEntry("IND-01", "2026-T3", "45"), runtime.values.today(),
+    )
+    with statements_by_transaction(runtime.database) as seen:
+        await chat.say("synthèse")
+    versions = {number for number, sql in seen if re.search(r"FROM indicator_value$", sql)}
+    recorded_since = {number for number, sql in seen if "FROM indicator_value JOIN directorate" in sql and "indicator_value.id >" in sql}
+    assert len(versions) == 1 and versions == recorded_since, ("the values recorded since, read after their version", seen)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from botbuilder.schema import Attachment
+from sqlalchemy import event
 
 from bot.console import ConsoleConversation
 from bot.runtime import build_runtime
@@ -193,9 +194,21 @@ async def test_a_contributor_corrects_a_value_and_the_lead_sees_the_trail(seeded
     await values.record_value(person, "DCP", ValueEntry("IND-01", "2026-T3", "40"), values.today())
     correction = texts(await nadia.say("corriger IND-01"))
     assert "à corriger" in correction and "déjà saisi : 40\u00a0% par Nadia Benali" in correction
-    for answer in ("42,5", "erreur de périmètre", "oui"):
-        reply = texts(await nadia.say(answer))
+    for answer in ("42,5", "erreur de périmètre"):
+        await nadia.say(answer)
+    inserts: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        if statement.lstrip().startswith("INSERT INTO indicator_value"):
+            inserts.append(statement)
+
+    event.listen(seeded.database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        reply = texts(await nadia.say("oui"))
+    finally:
+        event.remove(seeded.database.engine.sync_engine, "before_cursor_execute", note)
     assert "remplace 40\u00a0%, conservé dans l’historique" in reply
+    assert len(inserts) == 1, "the value known to be there is taken over at once, with no first-value insert tried"
     trail = texts(await lead.say("historique de IND-01"))
     assert "3\u1d49\u00a0trimestre 2026, direction DCP : 40\u00a0% (remplacée), par Nadia Benali le" in trail
     assert "3\u1d49\u00a0trimestre 2026, direction DCP : 40\u00a0% →\u00a042,5\u00a0%, par Nadia Benali le lundi 30 novembre 2026" in trail

@@ -178,11 +178,11 @@ class OutOfOrderRepository:
     def __init__(self) -> None:
         self.full_reads = 0
 
-    async def current_values(self, directorate_code):
+    async def current_values(self, directorate_code, uow=None):
         self.full_reads += 1
         return {1: [StoredValue("2026-T2", "DCP", Decimal(self.full_reads), "")]}
 
-    async def values_recorded_between(self, after_id, up_to_id):
+    async def values_recorded_between(self, after_id, up_to_id, uow=None):
         return []
 
 

@@ -174,7 +174,7 @@ async def test_the_due_list_reads_the_catalogue_again_only_after_an_edit_from_an
         event.remove(database.engine.sync_engine, "before_cursor_execute", note)
     catalogue_reads = ("SELECT indicator.id", "SELECT directorate.id", "SELECT indicator_directorate.")
     assert not [s for s in statements if s.lstrip().startswith(catalogue_reads)]
-    assert len(statements) == 3  # the versions, the values entered and the values before
+    assert len(statements) == 2  # the versions, then the values entered and the values before
 
     other_catalogue, _ = indicator_repositories(second_instance, clock=clock)
     await other_catalogue.update_field("ENV-01", "directions", "DPB|DCP")
@@ -215,3 +215,38 @@ async def test_two_writers_of_the_catalogue_in_opposite_orders_do_not_deadlock(d
     async with database.transaction() as connection:
         labels = dict((await connection.execute(text("SELECT code, label FROM indicator"))).all())
     assert labels["SOC-01"].endswith("(import) (chat)") and labels["ENV-01"].endswith("(import)")
+
+
+async def test_an_indicator_looked_up_by_code_is_read_again_only_after_an_edit_from_anywhere(database, second_instance, clock):
+    """« corriger SOC-01 » looks the indicator up before its dialog reads what is due: one statement
+    (the versions) while the catalogue and the directorates are unchanged."""
+    people = await organisation(database, "http://127.0.0.1:9/")
+    await seed_catalogue(database, clock, people["lead"].id)
+    catalogue, _ = indicator_repositories(database, clock=clock)
+    assert (await catalogue.require("soc-01")).directorates == ("DCP", "DPB")
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        found = await catalogue.require("SOC-01")
+        missing = await catalogue.get("SOC-99")
+        with pytest.raises(DomainError, match="Vouliez-vous dire SOC-01"):
+            await catalogue.require("SOC-1")
+        listed = [view.code for view in await catalogue.list_indicators()]
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
+    assert found.code == "SOC-01" and missing is None and listed == sorted(listed)
+    assert len(statements) == 4 and all("data_version" in statement for statement in statements)
+
+    other_catalogue, _ = indicator_repositories(second_instance, clock=clock)
+    await other_catalogue.update_field("SOC-01", "libelle", "Heures d’insertion sociale")
+    assert (await catalogue.get("SOC-01")).label == "Heures d’insertion sociale"
+    await other_catalogue.set_active("GOV-01", False)
+    assert "GOV-01" not in [view.code for view in await catalogue.list_indicators()]
+    assert "GOV-01" in [view.code for view in await catalogue.list_indicators(include_inactive=True)]
+    async with second_instance.transaction() as connection:
+        await connection.execute(text("UPDATE directorate SET code = 'DPBX' WHERE code = 'DPB'"))
+    assert (await catalogue.require("SOC-01")).directorates == ("DCP", "DPBX")

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 import pytest_asyncio
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from domain.clock import FakeClock
 from domain.errors import DomainError
@@ -215,6 +215,54 @@ async def test_due_items_carry_the_last_value_before_the_period(world):
     assert item.last.period.code == "2026-T2" and item.last.value == Decimal("41.5")
 
 
+async def test_items_to_correct_carry_their_value_and_the_one_before_read_in_one_statement(world):
+    """The entered value of each period and the last one before it come from one statement, for
+    indicators of several frequencies; superseded values, later periods and other directorates' are
+    never taken for them."""
+    record = world.values.record_value
+    await record(world.lead, "DCP", ValueEntry("IND-01", "2026-T1", "40 %"), TODAY)
+    await record(world.lead, "DCP", ValueEntry("IND-01", "2026-T2", "41 %"), TODAY)
+    await record(world.lead, "DCP", ValueEntry("IND-01", "2026-T2", "41,5 %", "corrigé"), TODAY)
+    await record(world.nadia, "DCP", ValueEntry("IND-01", "2026-T3", "45 %", "provisoire"), TODAY)
+    await record(world.lead, "DPB", ValueEntry("IND-03", "2026-T2", "999"), TODAY)
+    await record(world.lead, "DCP", ValueEntry("IND-03", "2026-T1", "10"), TODAY)
+    await record(world.lead, "DCP", ValueEntry("IND-06", "2025-S2", "7"), TODAY)
+    await record(world.nadia, "DCP", ValueEntry("IND-06", "2026-S1", "8"), TODAY)
+    statements: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    await world.values.due_for_directorate("DCP", TODAY, include_entered=True)  # the catalogue is kept
+    event.listen(world.db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        items = await world.values.due_for_directorate("DCP", TODAY, include_entered=True)
+    finally:
+        event.remove(world.db.engine.sync_engine, "before_cursor_execute", note)
+    assert len(statements) == 2, "the versions, then the values around every item"
+
+    def around(item) -> tuple:
+        existing = item.existing and (item.existing.period.code, item.existing.value, item.existing.comment,
+                                      item.existing.entered_by, item.existing.directorate_code, item.existing.is_current)
+        last = item.last and (item.last.period.code, item.last.value, item.last.previous_value, item.last.entered_by)
+        return existing, last
+
+    by_code = {item.indicator.code: item for item in items}
+    assert around(by_code["IND-01"]) == (
+        ("2026-T3", Decimal("45"), "provisoire", "Nadia Benali", "DCP", True),
+        ("2026-T2", Decimal("41.5"), Decimal("41"), "Camille Martin"),
+    )
+    assert around(by_code["IND-03"]) == (None, ("2026-T1", Decimal("10"), None, "Camille Martin"))
+    assert around(by_code["IND-06"]) == (
+        ("2026-S1", Decimal("8"), "", "Nadia Benali", "DCP", True),
+        ("2025-S2", Decimal("7"), None, "Camille Martin"),
+    )
+    assert around(by_code["IND-02"]) == (None, None)
+    assert {code for code, item in by_code.items() if item.existing is None} == {
+        code for code, item in by_code.items() if code not in ("IND-01", "IND-06")
+    }
+
+
 async def test_directorates_with_due_indicators_lists_what_each_still_owes(world):
     for code in ("IND-03", "IND-12", "IND-15"):
         period = {"IND-12": "2025"}.get(code, "2026-T3")
@@ -301,6 +349,38 @@ async def test_a_correction_keeps_the_previous_value_in_the_audit_trail(world):
     ]
     _, latest = await world.values.latest_values("IND-03")
     assert [(v.directorate_code, v.value) for v in latest] == [("DCP", Decimal("13450"))]
+
+
+async def test_a_known_correction_takes_the_value_over_in_two_writes_and_an_empty_period_still_fills(world):
+    """The correction dialog knows the period held a value: the save takes it over at once instead
+    of trying the insert of a first value; a period found empty after all gets its first value."""
+    await world.values.record_value(world.nadia, "DCP", ValueEntry("IND-01", "2026-T3", "45 %"), TODAY)
+    writes: list[str] = []
+
+    def note(_connection, _cursor, statement, *_args) -> None:
+        if statement.lstrip().startswith(("INSERT", "UPDATE")):
+            writes.append(statement)
+
+    event.listen(world.db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        corrected = await world.values.record_value(
+            world.nadia, "DCP", ValueEntry("IND-01", "2026-T3", "46 %"), TODAY, replacing=True
+        )
+    finally:
+        event.remove(world.db.engine.sync_engine, "before_cursor_execute", note)
+    assert len(writes) == 2, writes
+    assert corrected.saved[0].previous_value == Decimal("45")
+    first = await world.values.record_value(
+        world.nadia, "DCP", ValueEntry("IND-02", "2026-T3", "20 %"), TODAY, replacing=True
+    )
+    assert first.saved[0].previous_value is None
+    _, history = await world.values.history("IND-01")
+    assert [(v.value, v.previous_value, v.is_current) for v in history] == [
+        (Decimal("45"), None, False),
+        (Decimal("46"), Decimal("45"), True),
+    ]
+    _, latest = await world.values.latest_values("IND-02")
+    assert [(v.period.code, v.value) for v in latest] == [("2026-T3", Decimal("20"))]
 
 
 async def test_latest_values_take_the_most_recent_period_of_each_directorate(world):
