@@ -16,6 +16,7 @@ from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.units import Unit, format_number
+from domain.summary.aggregate import counts_whole_things
 from domain.summary.model import IndicatorLine, Status, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,
@@ -237,7 +238,7 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
         return ""
     down = line.snapshot.direction is ImprovementDirection.DOWN
     below = "au-dessus" if down else "en deçà"
-    expected = f", qui prévoit {expected_text(line)}"
+    expected = f", {planned_text(line)}"
     if with_period:
         expected += f" {_measured_period(line.latest_period)}"
     if line.status is Status.OUTSIDE_LEGAL_LIMIT:
@@ -276,9 +277,9 @@ def within_tolerance(line: IndicatorLine) -> bool:
 
 
 def target_label(line: IndicatorLine) -> str:
-    """« cible », or « cible fixée par le SPASER » for the indicator that counts committees: 3 late
-    next to « 3 à 4 par an conseillés » read as a contradiction without whose target it is."""
-    return "cible fixée par le SPASER" if counts_committees(line) else "cible"
+    """« cible », for every indicator: every target is the SPASER's (reader 10, C9: « cible fixée par
+    le SPASER » on the committees alone suggested the others were not)."""
+    return "cible"
 
 
 def counts_committees(line: IndicatorLine) -> bool:
@@ -303,15 +304,22 @@ def _target_named(line: IndicatorLine) -> str:
     return f"{target_label(line)} de {_target_figure(line)}"
 
 
+def planned_text(line: IndicatorLine) -> str:
+    """« qui prévoit 16,5 % », « qui en prévoit 4 » for a count of whole things, whose expected value is
+    a whole number (reader 10, A3: « en deçà de la trajectoire, qui en prévoit 4 »)."""
+    if _whole_count(line):
+        return f"qui en prévoit {format_number(_whole_expected(line))}"
+    return f"qui prévoit {expected_text(line)}"
+
+
 def expected_text(line: IndicatorLine) -> str:
     """The value expected on the path, rounded like the values (a whole number past 100, one decimal
-    place otherwise: « 3,5 comités techniques », « 4,9 marchés réservés »: reader 7 asked for the
-    value every other line gives, not « 37 % du chemin ») unless the rounding would make it read as
-    the target or as the value."""
+    place otherwise: reader 7 asked for the value every other line gives, not « 37 % du chemin »)
+    unless the rounding would make it read as the target or as the value; a count of whole things in
+    whole things (« 4 marchés réservés »)."""
     expected = line.expected_value
-    whole = _whole_expected_text(line) if _whole_count(line) else None
-    if whole is not None:
-        return whole
+    if _whole_count(line):
+        return _whole_expected_text(line)
     places = 0 if abs(expected) >= 100 else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
@@ -321,24 +329,21 @@ def expected_text(line: IndicatorLine) -> str:
     return line.show(rounded)
 
 
-def _whole_expected_text(line: IndicatorLine) -> str | None:
-    """A path of whole things in whole things (reader 8: « qui prévoit 4,9 marchés réservés »): the
-    nearest whole number (« 5 marchés réservés »); None when it would read as the value itself (3
-    held, « en deçà de la trajectoire, qui prévoit 3 ») or as the target (reader 1: « prévoit 4 » next
-    to « cible : 4 »): the expected value is then written as it is (« 3,5 comités techniques »), the
-    one figure that is true. « entre 3 et 4 » contained the 3 held, next to « en retard » (reader 9,
-    A4), and « plus de 3 » gave no figure (reader 4, B7)."""
-    expected = line.expected_value
-    rounded = expected.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if rounded == expected or rounded not in (line.latest_value, line.snapshot.target):
-        return line.show(rounded)
-    return None
+def _whole_expected_text(line: IndicatorLine) -> str:
+    """A path of whole things in whole things (reader 8: « qui prévoit 4,9 marchés réservés »; reader 10,
+    A3: « qui prévoit 3,5 comités techniques »): the nearest whole number, half up, the figure the
+    status is judged on (compute)."""
+    return line.show(_whole_expected(line))
+
+
+def _whole_expected(line: IndicatorLine) -> Decimal:
+    return line.expected_value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def _whole_count(line: IndicatorLine) -> bool:
     """Values that count whole things: a sum or a single value of committees or people (a mean of
-    the directorates' counts may have decimals). Past 100, rounding says it well enough."""
-    return line.unit in (Unit.COUNT, Unit.PEOPLE) and line.aggregation in (AggregationRule.SUM, AggregationRule.SINGLE)
+    the directorates' counts may have decimals); their expected value is already whole (compute)."""
+    return counts_whole_things(line.unit, line.aggregation)
 
 
 def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:

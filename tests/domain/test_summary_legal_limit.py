@@ -143,7 +143,8 @@ def test_reader9_a3_a_stale_value_outside_the_law_keeps_the_legal_signal_on_its_
     assert sum(shown.status_counts.values()) == len(shown.lines)
     assert plain(line_status_title(line)) == "Dernière valeur connue sous le minimum légal de 50 % (loi EGalim)"
     assert any("IND-09" in decision for decision in attention_points(shown).decisions)
-    assert plain(overview_text(shown)) == f"1 indicateur {Status.OUTSIDE_LEGAL_LIMIT.value} (non renseigné)."
+    assert plain(overview_text(shown)) == (f"1 indicateur {Status.OUTSIDE_LEGAL_LIMIT.value}. IND-09, non conforme "
+                                           "d’après sa dernière valeur connue, attend la valeur de sa dernière période.")
     texts = read(shown)
     assert "Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % ; l’année 2026 reste à saisir" in texts["card"]
     assert ("dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (loi EGalim) ; l’année 2026 reste à saisir"

@@ -25,12 +25,12 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
     """« 3 comités techniques » late next to « la cadence recommandée est de 3 à 4 par an »."""
     (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
     assert plain(cotech) == (
-        "Comité technique : 3 réunions tenues en 2025 (indicateur COT), pour une cible de 4 par an fixée par "
+        "Comité technique : 3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 par an fixée par "
         "le SPASER ; aucune réunion prévue dans les 12 prochains mois, alors que le rythme recommandé par "
         "l’assistant est de 3 à 4 par an."
     )
     committees = next(line for line in summary().lines if line.code == "COT")
-    assert "(cible fixée par le SPASER : 4 par an en 2026)" in plain(judged_text(committees))
+    assert "(cible : 5 par an en 2026)" in plain(judged_text(committees))  # reader 10, C9: one word for every target
 
 
 def test_b17_the_compact_card_says_the_total_and_one_message_under_the_counters():
