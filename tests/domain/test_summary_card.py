@@ -214,7 +214,7 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     # Both windows of one committee make one alert (reader 3).
     assert "⚠ Rythme des comités : 1 alerte, voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
-    assert "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue" in detail
+    assert "Comité de pilotage : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans" in detail
     assert "trentaine" in detail
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from domain.committees.cadence import check_cadence, default_committee_types
 from domain.indicators.units import Unit
 from domain.summary.answers import late_answer
 from domain.summary.attention import cadence_alerts
@@ -24,11 +25,18 @@ from tests.summary_support import texts_in
 def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_the_advised_rhythm():
     """« 3 comités techniques » late next to « la cadence recommandée est de 3 à 4 par an »."""
     (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
+    # Reader 10, A4: the 2025 count is not compared with a target for 2026; the advice has a source.
     assert plain(cotech) == (
-        "Comité technique : 3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 par an fixée par "
-        "le SPASER ; aucune réunion prévue dans les 12 prochains mois, alors que le rythme recommandé par "
-        "l’assistant est de 3 à 4 par an."
+        "Comité technique : 3 réunions tenues en 2025 (indicateur COT) ; aucune réunion planifiée avec l’assistant "
+        "dans les 12 prochains mois (les réunions organisées en dehors n’y figurent pas), alors que le rythme "
+        "conseillé aux services de la commande publique est de 3 à 4 par an."
     )
+    same_year = [replace(snapshot, target_year=2025) if snapshot.code == "COT" else snapshot for snapshot in catalogue()]
+    types = default_committee_types()
+    warnings = [warning for kind in types for warning in check_cadence(types[kind], [], TODAY)]
+    shown = compute_summary(same_year, DIRECTORATES, TODAY, scope=Scope.everything(), cadence_warnings=warnings)
+    (cotech,) = [alert for alert in cadence_alerts(shown) if alert.startswith("Comité technique")]
+    assert "3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 par an fixée par le SPASER ;" in plain(cotech)
     committees = next(line for line in summary().lines if line.code == "COT")
     assert "(cible : 5 par an en 2026)" in plain(judged_text(committees))  # reader 10, C9: one word for every target
 
