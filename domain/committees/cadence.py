@@ -214,7 +214,7 @@ def _meetings_phrase(count: int, window: CadenceWindow, *, with_assistant: bool 
 
 _PLANNED_WITH_ASSISTANT = "avec l’assistant"
 _WINDOW_WORDS = {CadenceWindow.PAST: "au cours des 12 derniers mois", CadenceWindow.COMING: "dans les 12 prochains mois"}
-OUTSIDE_NOTE = "(les réunions organisées en dehors n’y figurent pas)"
+OUTSIDE_NOTE = "(les réunions tenues en dehors n’y figurent pas)"
 """After a count of the meetings planned with the assistant, once a sentence (reader 10, A4)."""
 
 DUE_WITHIN_MONTHS = 6
@@ -230,15 +230,15 @@ def _due_within_days(committee_type: CommitteeType) -> int:
 
 
 def rhythm_name(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé aux services de la commande publique » (the founding text's advice, given at a meeting of
+    """« le rythme conseillé aux organismes publics » (the founding text's advice, given at a meeting of
     public buyers on the SPASER, which no law sets: reader 9, A12 asked for its source; reader 10, A4:
     « recommandé par l’assistant » named no source anyone can check), « le rythme retenu par
     l’organisme » for a range the lead set."""
-    return "le rythme conseillé aux services de la commande publique" if committee_type.is_recommended else "le rythme retenu par l’organisme"
+    return "le rythme conseillé aux organismes publics" if committee_type.is_recommended else "le rythme retenu par l’organisme"
 
 
 def range_clause(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé aux services de la commande publique est de 3 à 4 par an »."""
+    """« le rythme conseillé aux organismes publics est de 3 à 4 par an »."""
     return f"{rhythm_name(committee_type)} est {committee_type.range_with_preposition()}"
 
 
@@ -307,8 +307,8 @@ def merged_cadence_message(
 ) -> str:
     """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
     summary: « Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers
-    mois ni dans les 12 prochains mois (les réunions organisées en dehors n’y figurent pas), alors que le
-    rythme conseillé aux services de la commande publique est de 3 à 4 par an. »; when
+    mois ni dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le
+    rythme conseillé aux organismes publics est de 3 à 4 par an. »; when
     only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
     2027. ». `counted_by` (« 3 tenus en 2025 d’après l’indicateur IND-14 ») tells the past instead."""
     by_window = {warning.window: warning for warning in warnings if warning.kind is committee_type.kind}

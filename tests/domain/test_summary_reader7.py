@@ -28,8 +28,8 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
     # Reader 10, A4: the 2025 count is not compared with a target for 2026; the advice has a source.
     assert plain(cotech) == (
         "Comité technique : 3 réunions tenues en 2025 (indicateur COT) ; aucune réunion planifiée avec l’assistant "
-        "dans les 12 prochains mois (les réunions organisées en dehors n’y figurent pas), alors que le rythme "
-        "conseillé aux services de la commande publique est de 3 à 4 par an."
+        "dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le rythme "
+        "conseillé aux organismes publics est de 3 à 4 par an."
     )
     same_year = [replace(snapshot, target_year=2025) if snapshot.code == "COT" else snapshot for snapshot in catalogue()]
     types = default_committee_types()
