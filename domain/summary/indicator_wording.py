@@ -15,9 +15,9 @@ from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.units import Unit, format_number
+from domain.indicators.units import Unit, format_number, format_value
 from domain.summary.aggregate import counts_whole_things
-from domain.summary.model import IndicatorLine, Status, TrendDirection
+from domain.summary.model import TOLERANCE_PERCENT_OF_TARGET, IndicatorLine, Status, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,
     agreed,
@@ -228,8 +228,8 @@ def lawful_year(line: IndicatorLine) -> int | None:
 
 def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     """Where the value stands against its path: « en deçà de la trajectoire, qui prévoit 16,5 % »,
-    « légèrement en deçà de la trajectoire, qui prévoit 981 280 €, écart toléré » (on track within the
-    tolerance, whatever the indicator: one rule), « en avance sur la trajectoire, qui prévoit 25 % »;
+    « légèrement en deçà de la trajectoire, qui prévoit 981 280 €, dans la marge admise de 1 % de la
+    cible » (on track within the tolerance, whatever the indicator: one rule), « en avance sur la trajectoire, qui prévoit 25 % »;
     « cible dépassée » past the target. `with_period`: « … qui prévoit 25 % au 1er semestre 2026 »,
     in a table whose value is in another column."""
     if line.progress_percent is not None and line.progress_percent >= 100:
@@ -246,7 +246,7 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     if line.status is Status.LATE:
         return f"{below} de la trajectoire{expected}"
     if within_tolerance(line):
-        return f"légèrement {below} de la trajectoire{expected}, écart toléré"
+        return f"légèrement {below} de la trajectoire{expected}, {_margin_text(line)}"
     if line.latest_value == line.expected_value:
         return f"sur la trajectoire{expected}"
     return f"en avance sur la trajectoire{expected}"
@@ -263,6 +263,16 @@ def _unlawful_path_text(line: IndicatorLine, expected: str, below: str, *, with_
         when = f" {_measured_period(line.latest_period)}" if with_period else " à cette date"
         return f"le SPASER lui-même prévoit {expected_text(line)}{when}{lawful_from(line)}"
     return f"{below} de la trajectoire{expected}"
+
+
+def _margin_text(line: IndicatorLine) -> str:
+    """Why a value behind its path is still on track, in plain words (reader 10, B5: « écart toléré »
+    read as jargon): « dans la marge admise de 1 % de la cible », or « à l’arrondi près » when the
+    value is behind by less than the rounding of the percentages shown."""
+    gap = abs(line.latest_value - line.expected_value) * 100
+    if line.snapshot.target is not None and gap < abs(line.snapshot.target) * TOLERANCE_PERCENT_OF_TARGET:
+        return f"dans la marge admise de {format_number(TOLERANCE_PERCENT_OF_TARGET)}{NO_BREAK_SPACE}% de la cible"
+    return "à l’arrondi près"
 
 
 def within_tolerance(line: IndicatorLine) -> bool:
@@ -300,8 +310,27 @@ def _target_figure(line: IndicatorLine) -> str:
 
 
 def _target_named(line: IndicatorLine) -> str:
-    """« cible de 30 % en 2028 », « cible fixée par le SPASER de 4 par an en 2026 »."""
-    return f"{target_label(line)} de {_target_figure(line)}"
+    """« cible de 30 % en 2028 »; a count with its short noun, no figure without a unit (reader 10, B9:
+    « cible de 2 en 2027 atteinte »): « cible de 2 repas par semaine en 2027 », « cible de 4 comités
+    par an en 2026 »."""
+    noun = _short_noun(line.snapshot.counted_noun)
+    if line.unit is not Unit.COUNT or not noun:
+        return f"{target_label(line)} de {_target_figure(line)}"
+    snapshot = line.snapshot
+    per = targets.per_period_text(line.unit, snapshot.frequency, noun)
+    if counts_committees(line) and snapshot.frequency is Frequency.ANNUAL and " par " not in f" {noun}":
+        per = " par an" + per
+    return f"{target_label(line)} de {format_value(snapshot.target, line.unit, noun)}{per} en {snapshot.target_year}"
+
+
+def _short_noun(noun: str) -> str:
+    """« repas par semaine » for « repas végétarien par semaine », « marché » for « marché réservé »:
+    the head noun and its rate, the adjectives being in the value just before."""
+    words = noun.split()
+    if not words:
+        return ""
+    rate = words.index("par") if "par" in words[1:] else len(words)
+    return " ".join([words[0], *words[rate:]])
 
 
 def planned_text(line: IndicatorLine) -> str:

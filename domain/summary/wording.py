@@ -59,8 +59,8 @@ _PERIOD_RULE = (
     "cette dernière valeur connue."
 )
 _AGGREGATION_RULES = {
-    AggregationRule.SUM: "Ensemble des directions : les valeurs de la dernière période saisie par toutes les "
-    "directions, additionnées.",
+    AggregationRule.SUM: "Ensemble des directions : somme des valeurs des directions, pour la dernière période que "
+    "toutes ont saisie.",  # reader 10, C17
     AggregationRule.MEAN: "Moyenne des directions : la moyenne simple de leurs valeurs.",
     AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée des directions : une direction pèse d’autant plus que sa base est grande (par "
     "exemple ses kilomètres parcourus, pour une part de kilomètres), sur la même période ; une direction qui n’a "

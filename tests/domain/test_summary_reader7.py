@@ -67,8 +67,8 @@ def test_b18_b23_a_line_gives_the_value_the_path_expects_and_one_rule_for_the_to
     hours = lines["HRS"]
     behind = replace(hours, status=Status.ON_TRACK, latest_value=Decimal(249), expected_value=Decimal(250))
     assert plain(judged_text(behind)) == (
-        "249 heures en 2025, légèrement en deçà de la trajectoire, qui prévoit 250 heures, écart toléré (cible : "
-        "400 heures en 2028)"
+        "249 heures en 2025, légèrement en deçà de la trajectoire, qui prévoit 250 heures, dans la marge admise de "
+        "1 % de la cible (cible : 400 heures en 2028)"
     )
     assert "sur la trajectoire" not in plain(trend_text(replace(behind, trend=replace(hours.trend, improved=False))))
 
@@ -77,7 +77,8 @@ def test_c55_a_target_reached_is_said_once_without_repeating_its_unit():
     meals = indicator("REP", "Repas végétariens servis par semaine", Unit.COUNT, [("2024", "DCP", 1), ("2025", "DCP", 2)],
                       target=2, baseline=1, noun="repas végétarien par semaine")
     (line,) = compute_summary([meals], DIRECTORATES, TODAY, scope=Scope.everything()).lines
-    assert plain(judged_text(line)) == "2 repas végétariens par semaine en 2025, cible de 2 en 2028 atteinte"
+    # Reader 10, B9: « cible de 2 en 2027 atteinte » was a figure without its unit.
+    assert plain(judged_text(line)) == "2 repas végétariens par semaine en 2025, cible de 2 repas par semaine en 2028 atteinte"
 
 
 def test_c44_a_round_amount_of_millions_is_written_in_words():
