@@ -73,7 +73,7 @@ def demo(settings: Settings, tenant_id: str) -> None:
         print("Page publique du SPASER : la personne responsable du SPASER la met en ligne avec « publier la page SPASER ».")
     print("Essayez par exemple :")
     for person in DEMO_PEOPLE[:2] + DEMO_PEOPLE[-1:]:
-        print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.label}")
+        print(f"  spaser-bot chat --as {person.email}    # {person.name}, {person.role.described}")
 
 
 async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
@@ -88,7 +88,7 @@ async def _chat_loop(runtime, email: str | None, tenant_id: str, lines) -> None:
     if person is not None:
         aad_object_id = person.aad_object_id or f"local-{person.email}"
         conversation = ConsoleConversation(runtime, aad_object_id=aad_object_id, name=person.name, tenant_id=tenant_id)
-        who = f"{person.name} ({person.role.label if person.role else 'sans rôle'})"
+        who = f"{person.name} ({person.role.described if person.role else 'sans rôle'})"
     else:
         conversation = ConsoleConversation(runtime, aad_object_id="local-invite", name="Invité", tenant_id=tenant_id)
         who = "Invité (sans rôle)"
@@ -207,7 +207,7 @@ MAX_REMINDERS_LISTED = 20
 
 def reminders(settings: Settings) -> None:
     """What the scheduler will send next, and what the outbox holds (French, for the lead or an operator)."""
-    from domain.clock import days_before_text, format_datetime_fr
+    from domain.clock import days_before_text, format_datetime_fr, load_timezone
     from domain.outbox_counts import outbox_counts_text
 
     async def work(runtime):
@@ -218,9 +218,11 @@ def reminders(settings: Settings) -> None:
             await runtime.outbox.counts_by_kind(),
             await runtime.outbox.unreachable_people_by_kind(),
             len(await runtime.people.lead_names()),
+            await runtime.outbox.first_created_at(),
         )
 
-    meetings, scheduled, counts, unreachable_people, lead_count = asyncio.run(_with_runtime(settings, work))
+    meetings, scheduled, counts, unreachable_people, lead_count, first = asyncio.run(_with_runtime(settings, work))
+    since = first.astimezone(load_timezone(settings.timezone)).date() if first else None
     meetings = {m.id: m for m in meetings}
     audiences = {"members": "membres", "data_collection": "collecte des indicateurs"}
     print(f"Rappels programmés : {len(scheduled)}" if scheduled else "Aucun rappel programmé.")
@@ -234,7 +236,7 @@ def reminders(settings: Settings) -> None:
     if len(scheduled) > MAX_REMINDERS_LISTED:
         left_out = len(scheduled) - MAX_REMINDERS_LISTED
         print(f"  … et {left_out} autre{'s' if left_out > 1 else ''} plus tard, non affiché{'s' if left_out > 1 else ''}.")
-    print(outbox_counts_text(counts, unreachable_people, lead_count))
+    print(outbox_counts_text(counts, unreachable_people, lead_count, since))
 
 
 def export_summary(settings: Settings, export_format: str, output: Path, axis: str | None, directorate: str | None) -> None:

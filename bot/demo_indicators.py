@@ -115,9 +115,13 @@ def _rounded(value: Decimal, unit: Unit) -> Decimal:
 
 
 def _entered_at(period: Period, today: date, days_after: int, at: time) -> datetime:
-    """A plausible entry date after the period, never later than yesterday."""
+    """A plausible entry date after the period, never later than yesterday, on a working day (reader
+    10, C16: values entered « le dimanche 12 avril 2026 » looked made up)."""
     entered = datetime.combine(period.end + timedelta(days=days_after), at, tzinfo=UTC)
-    return min(entered, datetime.combine(today - timedelta(days=1), time(17, 0), tzinfo=UTC))
+    entered = min(entered, datetime.combine(today - timedelta(days=1), time(17, 0), tzinfo=UTC))
+    while entered.weekday() >= 5:  # Saturday, Sunday: the Friday before
+        entered -= timedelta(days=1)
+    return entered
 
 
 async def load_demo_indicators(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -299,16 +299,20 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
 
 _STATE_COUNTS = (
     (DeliveryState.SENT, "Aucun message envoyé", ("message envoyé", "messages envoyés"), False),
-    (DeliveryState.FAILED, "Aucun envoi en échec", ("envoi en échec", "envois en échec"), False),
-    (DeliveryState.UNREACHABLE, "Aucune personne injoignable", ("personne injoignable", "personnes injoignables"), True),
+    # Reader 10, C3: « Aucun envoi en échec » and « Aucune personne injoignable » added nothing.
+    (DeliveryState.FAILED, "", ("envoi en échec", "envois en échec"), False),
+    (DeliveryState.UNREACHABLE, "", ("personne injoignable", "personnes injoignables"), True),
     (DeliveryState.CANCELLED, "", ("envoi retiré", "envois retirés"), False),
 )
 """Per final state: the line when none (empty: no line), the counted noun and whether it is feminine."""
 
 
-def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str) -> str:
+def delivery_report(
+    broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str, advised: Set[str] = frozenset()
+) -> str:
     """The lead's French report once every delivery of a broadcast is final: a count per outcome with
-    real plurals, then who got it, and for the others one full sentence per reason."""
+    real plurals, then who got it, and for the others one full sentence per reason (the advice short
+    for the `advised`, whom an earlier report of the day gave it about: reader 10, B8)."""
     lines = [
         f"**Compte rendu de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
         f"({shown(broadcast.audience_label)}) : « {plain_excerpt(broadcast.text, 80)} »",
@@ -323,6 +327,6 @@ def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome
         if state is DeliveryState.SENT:
             lines.append(f"- {count} : {listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)}.")
             continue
-        reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES)
+        reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES, advised)
         lines.append(f"- {count}. " + " ".join(reasons))
     return "\n".join(lines)

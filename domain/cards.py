@@ -43,17 +43,18 @@ def fact(title: str, value: str) -> dict[str, str]:
 
 
 ROLE_INTRODUCTIONS = {
+    # Written to one known person: no « élu·e ou directeur·rice » nor « contributeur·rice », a form
+    # with its boxes left unticked (reader 10, B6); what they may do says their role.
     Role.LEAD: (
         "En tant que **responsable du SPASER**, vous pouvez enregistrer les directions et les personnes, "
         "suivre les indicateurs, planifier les comités et relancer les directions."
     ),
     Role.CONTRIBUTOR: (
-        "En tant que **contributeur·rice** de votre direction, vous pouvez mettre à jour vos indicateurs "
-        "SPASER et connaître les prochaines échéances."
+        "Vous pouvez mettre à jour les indicateurs SPASER de votre direction et connaître les prochaines "
+        "échéances."
     ),
     Role.OFFICIAL: (
-        "En tant qu’**élu·e ou directeur·rice**, vous pouvez suivre l’avancement du SPASER et consulter "
-        "sa synthèse avant les comités."
+        "Vous pouvez suivre l’avancement du SPASER et consulter sa synthèse avant les comités."
     ),
     None: (
         "Vous n’avez pas encore de rôle dans le SPASER : posez-moi vos questions, et demandez à la "

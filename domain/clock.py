@@ -95,6 +95,11 @@ def local_datetime(day: date, wall_time: time, zone: ZoneInfo | str = DEFAULT_TI
     return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
+def start_of_day(moment: datetime, zone: ZoneInfo | str = DEFAULT_TIMEZONE) -> datetime:
+    """Midnight of `moment`'s local day, aware."""
+    return local_datetime(require_aware(moment, "date").astimezone(load_timezone(zone)).date(), time(0, 0), zone)
+
+
 def format_date_fr(day: date) -> str:
     """`jeudi 1er octobre 2026`: babel's French names (never the OS locale), with the ordinal « 1er »
     French writes for the first day of a month, which CLDR patterns cannot say; no-break spaces keep

@@ -49,10 +49,13 @@ class Problem:
     one: str
     several: str
     advice: str = ""
+    advice_again: str = ""
+    """The advice, short, for people the lead was already given it about today (reader 10, B8)."""
 
-    def sentence(self, names: str, count: int) -> str:
+    def sentence(self, names: str, count: int, again: bool = False) -> str:
         said = (self.one if count == 1 else self.several).format(names=names) + "."
-        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
+        advice = self.advice_again if again and self.advice_again else self.advice
+        return f"{said} {advice.format(them='lui' if count == 1 else 'leur')}" if advice else said
 
 
 NOT_INSTALLED_ONE = "n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire"
@@ -87,6 +90,8 @@ PROBLEMS = (
         "Transmettez-{them} l’information par un autre moyen (courriel, téléphone) : même après l’installation, "
         "l’assistant ne {them} enverra pas ce message. Pour que les prochains messages {them} parviennent, "
         "faites-{them} installer l’assistant dans Teams.",
+        # Reader 10, B8: the three sentences above, read in every report of the day, were no longer read.
+        "Transmettez-{them} l’information par courriel ou par téléphone.",
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,
@@ -127,20 +132,25 @@ def problem_of(error: str | None) -> Problem:
     return Problem(error or "", f"L’envoi à {{names}} a échoué ({detail})", f"L’envoi à {{names}} a échoué ({detail})")
 
 
-def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30) -> str:
+def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30, advised: Set[str] = frozenset()) -> str:
     """The full sentence saying why `names` did not get a message, and what to do when something can
-    be done; the names are typed text, shown escaped."""
-    return problem_of(error).sentence(listed_names([shown(name) for name in names], limit), len(names))
+    be done; the names are typed text, shown escaped. The advice is short when every one of them is in
+    `advised`, the people an earlier report of the day gave it about (reader 10, B8)."""
+    shown_names = [shown(name) for name in names]
+    again = bool(advised) and all(name in advised or shown(name) in advised for name in names)
+    return problem_of(error).sentence(listed_names(shown_names, limit), len(names), again)
 
 
-def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30) -> list[str]:
+def reasons_with_names(
+    failures: Iterable[tuple[str, str | None]], limit: int = 30, advised: Set[str] = frozenset()
+) -> list[str]:
     """One sentence per reason for (name, recorded error) pairs, each reason once, in order of first
     appearance: « Hélène Dubois et Marc Lefèvre n’ont pas encore ouvert de conversation avec
     l’assistant dans Teams. », not the reason per name."""
     grouped: dict[Problem, list[tuple[str, str | None]]] = defaultdict(list)
     for name, error in failures:
         grouped[problem_of(error)].append((name, error))
-    return [explain(pairs[0][1], [name for name, _ in pairs], limit) for pairs in grouped.values()]
+    return [explain(pairs[0][1], [name for name, _ in pairs], limit, advised) for pairs in grouped.values()]
 
 
 def installed_sentence(names: Sequence[str]) -> str:
@@ -151,7 +161,8 @@ def installed_sentence(names: Sequence[str]) -> str:
 
 
 def problem_notices(
-    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE,
+    advised: Set[str] = frozenset(),
 ) -> list[OutboxMessage]:
     """The lead's notice about a source's messages that did not arrive, and about the people for
     whom the app was installed before the message was delivered (`installed_at`): full sentences,
@@ -165,7 +176,7 @@ def problem_notices(
         count = len(problems)
         lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
         failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
-        why += reasons_with_names(failures)
+        why += reasons_with_names(failures, advised=advised)
     if installed:
         names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
         if not problems:
@@ -240,19 +251,21 @@ def _subject(rows: list) -> str:
 
 
 def event_problem_notices(
-    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE,
+    advised: Set[str] = frozenset(),
 ) -> list[OutboxMessage]:
     """One notice per lead for the problems found together — one event, such as a COPIL reminder
     and the summary that goes with it. The same shape as for one message: who did not receive what
     (« Trois destinataires n’ont pas reçu le rappel … ou la synthèse … »), then what each person
     missed (« Hélène Dubois n’a reçu ni le rappel ni la synthèse. »), then why, one bullet per reason
-    naming the people it concerns (a bullet is read on its own).
+    naming the people it concerns (a bullet is read on its own). `advised`: the people an earlier
+    report of the day told the lead how to reach (the advice is then short, reader 10, B8).
 
     Each message is named by what it is (« le rappel », « la synthèse », « le message diffusé le
     … »), never by a number: Teams' transcripts and notifications drop the numbers of a Markdown
     list, and « le message 1 » then points at nothing."""
     if len(groups) == 1:
-        return problem_notices(*groups[0], leads, timezone)
+        return problem_notices(*groups[0], leads, timezone, advised)
     names = _message_names(groups, timezone)
     missed: dict[tuple[str, Problem | None], list[int]] = defaultdict(list)
     errors: dict[tuple[str, Problem | None], str | None] = {}
@@ -271,11 +284,18 @@ def event_problem_notices(
     if not failures:
         lines = [f"Tout le monde a bien reçu {joined(descriptions)}."]
     elif len(groups) == 2:
-        lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
+        # Reader 10, B7: « n’ont pas reçu le rappel … ou la synthèse » read wrong: who got what follows.
+        meeting = _meeting_of(groups, timezone)
+        lines = (
+            [f"Envois pour le {meeting} : {lower_first(counted_in_words(people, 'personne', feminine=True))} "
+             f"n’{agreed(people, 'a', 'ont')} pas tout reçu."]
+            if meeting
+            else [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
+        )
     else:
         lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
         lines += [f"- {description}" for description in descriptions]
-    why = reasons_with_names(failures) if failures else []
+    why = reasons_with_names(failures, advised=advised) if failures else []
     if failures:
         # The COPIL digest goes to the élu·es only: who missed only the reminder was not sent it.
         digests = {n for n, (_, _, rows) in enumerate(groups) if (about := _about(rows)) and about.topic is Topic.DIGEST}
@@ -287,19 +307,32 @@ def event_problem_notices(
     elif len(why) == 1 and people >= 2:
         # Reader 9, B8: the people were just named with what each missed; their one reason does not
         # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
-        why = [_those_named(failures, people)]
-    lines += _bulleted(why)
+        why = [_those_named(failures, people, advised)]
+    # Reader 10, B7: « ce message » after a reminder and a summary pointed at neither.
+    lines += [line.replace("ne leur enverra pas ce message", "ne leur renverra pas ces messages")
+              .replace("ne lui enverra pas ce message", "ne lui renverra pas ces messages") for line in _bulleted(why)]
     lines += _already_seen(rows for _, _, rows in groups)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
     return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
 
 
-def _those_named(failures: list[tuple[str, str | None]], people: int) -> str:
+def _meeting_of(groups: list[tuple[str, str, list]], timezone: str) -> str:
+    """« comité de pilotage du lundi 7 décembre 2026 à 10 h 00 » when every message is about that
+    meeting, else « »."""
+    meetings = {(about.meeting_id, about.meeting(timezone)) for _, _, rows in groups if (about := _about(rows))}
+    topics = {about.topic if (about := _about(rows)) else None for _, _, rows in groups}
+    if len(meetings) != 1 or not topics <= {Topic.REMINDER, Topic.DIGEST}:
+        return ""
+    return next(iter(meetings))[1]
+
+
+def _those_named(failures: list[tuple[str, str | None]], people: int, advised: Set[str] = frozenset()) -> str:
     """The one reason of `people` just named: « Ces trois personnes n’ont pas encore installé
     l’assistant dans Teams : … »."""
     subject = f"ces {number_in_words(people, feminine=True)} personnes"
-    return upper_first(problem_of(failures[0][1]).sentence(subject, people))
+    again = bool(advised) and all(name in advised for name, _ in failures)
+    return upper_first(problem_of(failures[0][1]).sentence(subject, people, again))
 
 
 def _about(rows: list) -> About | None:

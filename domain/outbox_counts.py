@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
+from domain.clock import format_date_fr
 from domain.outbox import TASK_KINDS, SourceKind
 from domain.text import NO_BREAK_SPACE, counted
 
@@ -37,7 +39,8 @@ _LABELS = {
     SourceKind.MEETING_NOTICE.value: _Label("Annonces des changements de comité", feminine=True),
     SourceKind.BROADCAST.value: _Label("Diffusions", feminine=True),
     SourceKind.DIGEST.value: _Label("Synthèses", feminine=True),
-    SourceKind.LEAD_NOTICE.value: _Label(f"Messages {_TO_LEAD}"),
+    # Reader 10, C20: « Messages aux personnes responsables » did not say which messages.
+    SourceKind.LEAD_NOTICE.value: _Label(f"Comptes rendus envoyés {_TO_LEAD}"),
     SourceKind.PRIVATE_REPLY.value: _Label("Réponses en conversation personnelle", feminine=True),
     SourceKind.TURN_REPLY.value: _Label("Réponses envoyées en différé", feminine=True),
     SourceKind.INSTALLATION.value: _Label("Installations de l’assistant dans Teams", feminine=True),
@@ -69,18 +72,26 @@ _TASK_WORDS = {
 }
 _TASKS = frozenset(kind.value for kind in TASK_KINDS)
 _SEPARATOR = f"{NO_BREAK_SPACE}; "
-HEADING = "Envois de l’assistant, par type de message"
+HEADING = "Envois de l’assistant"
+LEAD_COPIES_IN_REPORTS = (
+    "Les comptes rendus dans Teams nomment, parmi les destinataires qui n’ont pas reçu le rappel, les "
+    "personnes responsables du SPASER dont la copie n’a pas été remise."
+)
+"""Reader 10, A9: Teams named the lead among those who did not get the reminder, the command line
+counted her copy apart: the difference is said."""
 
 
 def outbox_counts_text(
-    counts: Mapping[str, Mapping[str, int]], unreachable_people: Mapping[str, int] | None = None, lead_count: int = 1
+    counts: Mapping[str, Mapping[str, int]], unreachable_people: Mapping[str, int] | None = None, lead_count: int = 1,
+    since: date | None = None,
 ) -> str:
     """`counts`: kind → state → rows (the kinds of `SourceKind`, with `LEAD_COPY` and `DATA_REMINDER`
     told apart from the members' reminders); `unreachable_people`: kind → people not reached. «
     Envois de l’assistant, par type de message : » then « Rappels aux membres : 2 remis ; 11 non
     remis (10 personnes injoignables) », « Diffusions : 1 remise »…: the people are counted apart
     from the messages (one person who never installed the assistant misses every reminder).
-    `lead_count` says whether the messages to the lead went to one person or to several."""
+    `lead_count` says whether the messages to the lead went to one person or to several; `since`, the
+    day of the first message counted (reader 10, A9: « par type de message » gave no period)."""
     people = unreachable_people or {}
     kinds = [kind for kind in _ORDER if kind in counts]
     kinds += sorted(set(counts) - set(kinds))
@@ -93,7 +104,9 @@ def outbox_counts_text(
     lines = [line for line in lines if line]
     if not lines:
         return f"{HEADING} : aucun pour l’instant."
-    return "\n".join([f"{HEADING} :", *(f"  {line}" for line in lines)])
+    heading = f"{HEADING} depuis le {format_date_fr(since)}" if since else HEADING
+    notes = [LEAD_COPIES_IN_REPORTS] if counts.get(LEAD_COPY, {}).get("unreachable") else []
+    return "\n".join([f"{heading}, par type de message :", *(f"  {line}" for line in lines), *notes])
 
 
 def _kind_line(kind: str, states: Mapping[str, int], unreachable_people: int, labels: Mapping[str, _Label]) -> str:

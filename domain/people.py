@@ -20,6 +20,11 @@ class Role(str, enum.Enum):
     def label(self) -> str:
         return ROLE_LABELS[self]
 
+    @property
+    def described(self) -> str:
+        """« suivi du SPASER (élu·e ou directeur·rice) »: after a person's name (reader 10, B6)."""
+        return ROLE_DESCRIPTIONS[self]
+
     def counted_label(self, count: int) -> str:
         """« Contributeur·rices de direction (7) »: the heading of a list of people."""
         return (ROLE_LABELS if count == 1 else ROLE_HEADINGS)[self]
@@ -30,6 +35,23 @@ ROLE_LABELS = {
     Role.CONTRIBUTOR: "contributeur·rice de direction",
     Role.OFFICIAL: "élu·e ou directeur·rice",
 }
+ROLE_DESCRIPTIONS = {
+    Role.LEAD: "responsable du SPASER",
+    Role.CONTRIBUTOR: "saisie des indicateurs de sa direction (contributeur·rice de direction)",
+    Role.OFFICIAL: "suivi du SPASER (élu·e ou directeur·rice)",
+}
+"""What a named person does, then their role: « Marc Lefèvre, suivi du SPASER (élu·e ou directeur·rice) »
+rather than « Marc Lefèvre, élu·e ou directeur·rice », a form left unticked (reader 10, B6)."""
+GENDERED_ROLE_WORDS = {
+    "elu": (Role.OFFICIAL, "d’élu"),
+    "elue": (Role.OFFICIAL, "d’élue"),
+    "directeur": (Role.OFFICIAL, "de directeur"),
+    "directrice": (Role.OFFICIAL, "de directrice"),
+    "contributeur": (Role.CONTRIBUTOR, "de contributeur"),
+    "contributrice": (Role.CONTRIBUTOR, "de contributrice"),
+}
+"""The role words a lead may type that say the person's own form (folded), with « de » before them:
+« a désormais le rôle d’élue ». Any other word (« dgs », « référent ») leaves the role noun out."""
 ROLE_HEADINGS = {
     Role.LEAD: "responsables du SPASER",
     Role.CONTRIBUTOR: "contributeur·rices de direction",

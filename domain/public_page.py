@@ -155,6 +155,35 @@ footer{border-top:1px solid #929292;color:#3a3a3a;font-size:.9rem}
 """
 
 
+_FEMININE_NOUNS = frozenset(
+    {"ville", "commune", "métropole", "eurométropole", "communauté", "agglomération", "région", "collectivité"}
+)
+_MASCULINE_NOUNS = frozenset({"département", "conseil", "syndicat", "établissement", "centre"})
+
+
+def organisation_with_article(name: str, preposition: str = "") -> str:
+    """« la Ville de Démoville », « à la Ville de Démoville », « au Département du Rhône »,
+    « à l’Eurométropole de Strasbourg », « à Lyon »: the organisation named in a sentence with the
+    article its first noun takes (a place name takes none). Reader 10, C19: « l’organisme » on the
+    organisation's own page read like a template."""
+    first = name.split(" ", 1)[0].lower()
+    if first in _FEMININE_NOUNS or first in _MASCULINE_NOUNS:
+        if _starts_with_vowel(first):
+            article = "l’"
+        else:
+            article = "la " if first in _FEMININE_NOUNS else "le "
+        if article == "le " and preposition in ("à", "de"):
+            return f"{'au' if preposition == 'à' else 'du'} {name}"
+        return f"{preposition} {article}{name}".lstrip()
+    if preposition == "de" and _starts_with_vowel(first):
+        return f"d’{name}"
+    return f"{preposition} {name}".lstrip()
+
+
+def _starts_with_vowel(word: str) -> bool:
+    return word[:1].lower() in "aeiouyàâéèêîïôûœ"
+
+
 def public_page_html(page: PublicSpaser) -> str:
     organisation = escape(page.organisation)
     updated = f"Dernière mise à jour : {format_date_fr(page.updated_on)}." if page.updated_on else "Aucune valeur publiée pour l’instant."
@@ -183,17 +212,18 @@ def public_page_html(page: PublicSpaser) -> str:
             parts.append("<ul>" + "".join(f"<li>{escape(title)}</li>" for title in page.sections) + "</ul>")
     else:
         # No promise of a date: the lead has not attached the adopted document to the assistant yet (the
-        # publish reply tells her). The organisation named, « page » said once (reader 9, C10); a label
-        # after « : » since the article depends on the name (la Ville, le Département, Lyon).
+        # publish reply tells her). Reader 10, A6: the organisation named with its article, not
+        # « l’organisme qui publie cette page : Ville de Démoville », read as a template filled in.
         parts.append(
-            "<p>Le texte du SPASER adopté n’est pas encore en ligne. Vous pouvez le demander à l’organisme qui "
-            f"publie cette page\u00a0: {organisation}.</p>"
+            "<p>Le texte du SPASER adopté sera mis en ligne sur cette page. En attendant, vous pouvez le demander "
+            f"{escape(organisation_with_article(page.organisation, 'à'))}.</p>"
         )
     parts += ["</section>", '<section aria-labelledby="indicateurs">', '<h2 id="indicateurs">Indicateurs de suivi</h2>']
+    named = escape(organisation_with_article(page.organisation))
     parts.append(
-        "<p>Pour chaque indicateur : sa dernière valeur pour l’organisme, sa cible et la progression depuis la valeur "
+        f"<p>Pour chaque indicateur : sa dernière valeur pour {named}, sa cible et la progression depuis la valeur "
         "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
-        "(DECP) que l’organisme publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
+        f"(DECP) que {named} publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )
     for axis in Axis:
         indicators = [indicator for indicator in page.indicators if indicator.axis is axis]

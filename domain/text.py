@@ -163,6 +163,20 @@ def unbreakable(text: str | None) -> str:
     return NUMBER_BEFORE_WORD.sub(lambda found: found.group(1) + NO_BREAK_SPACE, text)
 
 
+_CODE = re.compile(r"\b([A-Z]{2,6})-(\d+)\b")
+_TYPED = re.compile(r"(tapez «[^»]*»)")
+
+
+def unbroken_codes(text: str) -> str:
+    """« IND‑23 » with a non-breaking hyphen (U+2011), so that a card never shows « (IND- / 23) »
+    (reader 10, C5); the commands people type (« tapez « … » ») keep the hyphen they type."""
+    parts = _TYPED.split(text)
+    return "".join(
+        part if index % 2 else _CODE.sub(lambda found: f"{found.group(1)}{NON_BREAKING_HYPHEN}{found.group(2)}", part)
+        for index, part in enumerate(parts)
+    )
+
+
 def with_link_targets(text: str | None) -> str:
     """The lead's own text with each Markdown link written out as « label (address) », so that
     recipients see where it goes, and nothing else rendered as markup."""

@@ -196,8 +196,8 @@ scenario('a proactive message sent through the stored reference reaches the chat
 
 scenario('the lead registers a contributor and an official by chat', '08-register-people', async (chat) => {
   await chat.say(`affecter ${CONTRIBUTOR.email} contributrice ${CONTRIBUTOR.directorate}`,
-    new RegExp(`${CONTRIBUTOR.email} a désormais le rôle de contributeur·rice pour la direction ${CONTRIBUTOR.directorate}\\.`));
-  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle d’élu·e ou de directeur·rice`));
+    new RegExp(`${CONTRIBUTOR.email} a désormais le rôle de contributrice pour la direction ${CONTRIBUTOR.directorate}\\.`));
+  await chat.say(`affecter ${OFFICIAL.email} élue`, new RegExp(`${OFFICIAL.email} a désormais le rôle d’élue\\.`));
 });
 
 scenario('the contributor opens the app and is welcomed as a contributor', '09-contributor-welcome', async () => {
@@ -205,10 +205,10 @@ scenario('the contributor opens the app and is welcomed as a contributor', '09-c
   // the lead registered (the Playground's roster answers it), so she has her role at once.
   contributor = await openChat(CONTRIBUTOR_URL, 'contributrice');
   const [welcome] = await contributor.waitForBotMessage(/Bonjour Megan/);
-  assert.match(welcome, /En tant que contributeur·rice de votre direction/);
+  assert.match(welcome, /Vous pouvez mettre à jour les indicateurs SPASER de votre direction/);
   const replies = await contributor.say('qui suis-je', /Vous êtes/);
   assert.ok(
-    replies.includes(`Vous êtes ${CONTRIBUTOR.name}, contributeur·rice pour la direction de la commande publique (DCP). Vous renseignez les indicateurs SPASER de votre direction.`),
+    replies.includes(`Vous êtes ${CONTRIBUTOR.name}. Vous renseignez les indicateurs SPASER de la direction de la commande publique (DCP).`),
     replies.join('\n'),
   );
 });
@@ -263,10 +263,10 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   // Saved anyway, but a value over its legal limit is said (reader 8, B26).
   assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
-  assert.match(saved.at(-1), /Tous les indicateurs de la direction DCP sont à jour, chacun pour sa période\. Merci !$/);
+  assert.match(saved.at(-1), /Toutes les valeurs attendues de la direction DCP sont saisies\. Merci !$/); // reader 10, C1
   // The same card sent twice (a double click, a retry) saves nothing more.
   // Reader 9, C7: the same values are simply there, not « le renvoyer ne change rien ».
-  await contributor.click('Enregistrer', /^Vos valeurs sont déjà enregistrées\.$/);
+  await contributor.click('Enregistrer', /^Ce formulaire a déjà été enregistré : rien n’a été modifié\.$/); // reader 10, C15
 });
 
 scenario('the lead reads the history of an indicator: who entered what, when, with which comment', '12-lead-history', async (chat) => {
@@ -303,9 +303,9 @@ function reminderOf(committee, hour) {
   return new RegExp(`^Rappel : ${committee} du SPASER demain\n[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
-/** The lead's copy of that reminder (reader 7, B13: titled as a copy). */
+/** The lead's copy of that reminder (reader 7, B13: titled as a copy; reader 10, A8: the members' very text). */
 function leadCopyOf(committee, hour) {
-  return new RegExp(`^Copie du rappel envoyé aux membres du ${committee}\n[\\s\\S]*?Date :\n.* à ${hour} h 00`);
+  return new RegExp(`^Rappel envoyé aux membres du ${committee} \\(votre copie\\)\nVous êtes membre de ce comité[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
 /** The lead plans a committee « demain » at `hour` h through the dialog; returns the confirmation text. */
@@ -370,7 +370,7 @@ scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is program
 scenario('an official asks « où en est-on ? » and sees the compact summary card, then the detail', '14-official-summary', async () => {
   official = await openChat(OFFICIAL_URL, 'elue');
   const [welcome] = await official.waitForBotMessage(/Bonjour Adele/);
-  assert.match(welcome, /En tant qu’élu·e ou directeur·rice, vous pouvez suivre l’avancement du SPASER/);
+  assert.match(welcome, /Vous pouvez suivre l’avancement du SPASER et consulter sa synthèse avant les comités/);
   const [compact] = (await official.say('où en est-on ?', /^Synthèse SPASER\n/)).map(nbsp);
   assert.match(compact, /^Synthèse SPASER\nVille de Démoville · Toutes les directions · au /);
   const counts = cardCounts(compact);
@@ -385,7 +385,10 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
   // past the 30 days of the code de la commande publique), then the late indicators.
   // Their badge starts with ⚠: the card has one red for « en retard » and the law (reader 9).
-  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Sous le minimum légal de 50 % \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement .*\n)?⚠ Au-dessus du maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\n/);
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Non conforme \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme) \(code de la commande publique, art\. R\. 2192.10\)\n/);
+  // Each breach said once in the decisions, with its value and limit (reader 10, A1, B11).
+  assert.match(compact, /\n• Se mettre en conformité avec la loi : .*\(IND-09 : [\d,]+ % pour un minimum légal de 50 %\)/);
+  assert.doesNotMatch(compact, /Réviser la trajectoire|Mise en conformité|déjà applicable/);
   // The others counted, or named when few (issue #17).
   assert.match(compact, /… et \d+ autres indicateurs à suivre : voir le détail\.|(?:Aussi en retard|Aussi non conformes? à la loi|En retard|Non conformes? à la loi|Non renseignés?) : IND-\d+ \(.+\)\./);
   assert.match(compact, /À jour : 6 directions sur les 7 qui ont des indicateurs à saisir ; il manque la direction [A-Z]+ \(IND-\d+(?: et IND-\d+)?, (?:année \d{4}|\S+ (?:semestre|trimestre) \d{4})\)\./);
@@ -423,7 +426,7 @@ function cardLines(text) {
   const lines = {};
   // A line without a trend (« Non renseigné », a first value) has no « · ».
   // The card's legal badge starts with ⚠ (reader 9), the report's is coloured: compared without it.
-  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n)??(?:⚠ )?(Atteint|En bonne voie|En retard|Sous le minimum légal .+|Au-dessus du maximum légal .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
+  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n)??(?:⚠ )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
   }
   return lines;
@@ -484,13 +487,13 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /Envoi à :\nmembres du comité de pilotage/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore installé l’assistant dans Teams\./);
-  await chat.say('oui', /Message en cours d’envoi à Adele Vance /);
+  await chat.say('oui', /Message en cours d’envoi à Adele Vance .*Je vous confirmerai ensuite qu’il lui est bien parvenu\./);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Compte rendu de votre diffusion'),
   );
   assert.match(report, /Un message envoyé : Adele Vance\./);
-  assert.match(report, /Aucun envoi en échec\./);
+  assert.doesNotMatch(report, /Aucun envoi en échec/); // reader 10, C3
   assert.match(report, /Trois personnes injoignables\. /);
 });
 
@@ -563,7 +566,8 @@ scenario('a reminder due while the bot is down (kill -9) is sent once when it re
   assert.doesNotMatch(state, /à envoyer|en cours/, state);
   // One line per kind of message (reader 7, B15), the lead's copies apart (reader 9, A9):
   // « Rappels aux membres : 2 remis ; 11 non remis (10 personnes injoignables) ».
-  assert.match(state, /^Envois de l’assistant, par type de message\u00a0:$/m, state);
+  assert.match(state, /^Envois de l’assistant depuis le .+, par type de message\u00a0:$/m, state);  // reader 10, A9
+  assert.match(state, /^  Comptes rendus envoyés aux? (la )?personnes? responsables? du SPASER\u00a0: /m, state);
   assert.match(state, /^  Rappels aux membres\u00a0: \d+\u00a0remis/m, state);
   assert.match(state, /^  Copies des rappels aux? (la )?personnes? responsables? du SPASER\u00a0: \d+\u00a0remises?/m, state);
 });

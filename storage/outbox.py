@@ -32,6 +32,7 @@ from domain.committees.reminder_plan import ReminderAudience
 from domain.outbox import (
     AWAITING_INSTALLATION,
     BLOCKED_ERROR_PREFIX,
+    NO_REFERENCE,
     UNREPORTED_SOURCES,
     About,
     DeliveryState,
@@ -322,6 +323,17 @@ class OutboxRepository:
             )
             return [_aware_row(row) for row in rows.scalars()]
 
+    async def told_not_installed_since(self, since: datetime) -> set[str]:
+        """The people a report to the lead already said, since `since` (the start of the day), had not
+        installed the assistant: the advice on how to reach them is given once a day (reader 10, B8)."""
+        async with self._db.session() as session:
+            rows = await session.execute(
+                select(Delivery.recipient_label)
+                .where(Delivery.last_error.like(f"{NO_REFERENCE[:20]}%"), Delivery.lead_notified_at >= to_utc(since))
+                .distinct()
+            )
+            return {label for (label,) in rows if label}
+
     async def report_problems(
         self, delivery_ids: Sequence[int], notices: Iterable[OutboxMessage], now: datetime
     ) -> int:
@@ -376,6 +388,12 @@ class OutboxRepository:
             for name, state, count in await session.execute(query):
                 counts.setdefault(name, {})[state] = count
         return counts
+
+    async def first_created_at(self) -> datetime | None:
+        """When the first message still in the outbox was queued: since when `counts_by_kind` counts."""
+        async with self._db.session() as session:
+            first = (await session.execute(select(func.min(Delivery.created_at)))).scalar()
+        return aware(first) if first is not None else None
 
     async def unreachable_people_by_kind(self) -> dict[str, int]:
         """How many people each kind's unreachable deliveries were for (one person misses every reminder)."""

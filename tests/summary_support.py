@@ -124,4 +124,5 @@ def texts_in(card: dict) -> str:
                 walk(value)
 
     walk(card)
-    return "\n".join(found).replace("\u00a0", " ")
+    # Non-breaking hyphens (« IND‑23 », reader 10, C5) read as the hyphens people type.
+    return "\n".join(found).replace("\u00a0", " ").replace("\u2011", "-")

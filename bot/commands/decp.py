@@ -54,9 +54,10 @@ def build_commands(decp: DecpService) -> list[Command]:
             (r"^(d'?ou (vient|viennent|provient)|(la )?provenance de|(la )?source de)( la valeur de| l'indicateur)? (?P<code>[a-z0-9][a-z0-9_.-]{0,31})$",),
             explain_provenance,
             roles=LEAD_ONLY,
-            help_line="« d’où vient IND-01 ? » : la source d’un indicateur et le nombre de marchés derrière le chiffre",
+            help_line="« d’où vient IND-24 ? » : la source d’un indicateur et le nombre de marchés derrière le chiffre",
             topic=TOPIC,
-            example="d’où vient IND-01 ?",
+            # Reader 10, C12: an indicator computed from the DECP (IND-01 is entered by hand).
+            example="d’où vient IND-24 ?",
         ),
         Command(
             "decp_missing_environmental",

@@ -108,28 +108,29 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
     ]
 
 
-_ROLE_SENTENCES = {
-    Role.LEAD: "responsable du SPASER",
-    Role.CONTRIBUTOR: "contributeur·rice",
-    Role.OFFICIAL: "avec le rôle d’élu·e ou de directeur·rice",
-}
 _WHAT_YOU_DO = {
     Role.LEAD: "Vous gérez les directions, les personnes, les indicateurs, les comités et les diffusions",
-    Role.CONTRIBUTOR: "Vous renseignez les indicateurs SPASER de votre direction",
+    Role.CONTRIBUTOR: "Vous renseignez les indicateurs SPASER {of_directorate}",
     Role.OFFICIAL: "Vous suivez l’avancement du SPASER et recevez sa synthèse",
 }
 
 
-_DIRECTORATE_LINKS = {Role.LEAD: ", rattaché·e à", Role.CONTRIBUTOR: " pour", Role.OFFICIAL: ", rattaché·e à"}
-
-
 def who_you_are(person: PersonView) -> str:
-    """« Vous êtes Nadia Benali, contributeur·rice pour la direction DCP (Direction de la commande
-    publique). Vous renseignez les indicateurs SPASER de votre direction. » The role is a label in
-    apposition, right however many people share it (« la personne responsable » was wrong with two leads)."""
+    """« Vous êtes Nadia Benali. Vous renseignez les indicateurs SPASER de la direction de la commande
+    publique (DCP). » Said to one known person, a role noun with a point médian (« contributeur·rice »,
+    « élu·e ou directeur·rice ») reads like a form left unticked (reader 10, B6): what they do says it.
+    « responsable du SPASER » is the same for everyone, a label in apposition however many leads."""
     name = f"**{person.name or person.email}**"
-    where = ""
-    if person.directorate_code:
-        link = _DIRECTORATE_LINKS[person.role]
-        where = f"{link} la {directorate_introduced(person.directorate_code, person.directorate_name or '')}"
-    return f"Vous êtes {name}, {_ROLE_SENTENCES[person.role]}{where}. {_WHAT_YOU_DO[person.role]}."
+    directorate = (
+        f"la {directorate_introduced(person.directorate_code, person.directorate_name or '')}"
+        if person.directorate_code
+        else ""
+    )
+    if person.role is Role.CONTRIBUTOR:
+        of_directorate = f"de {directorate}" if directorate else "de votre direction"
+        return f"Vous êtes {name}. {_WHAT_YOU_DO[person.role].format(of_directorate=of_directorate)}."
+    if person.role is Role.LEAD:
+        where = f" à {directorate}" if directorate else ""
+        return f"Vous êtes {name}, responsable du SPASER{where}. {_WHAT_YOU_DO[person.role]}."
+    where = f", de {directorate}" if directorate else ""
+    return f"Vous êtes {name}{where}. {_WHAT_YOU_DO[person.role]}."

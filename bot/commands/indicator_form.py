@@ -97,7 +97,8 @@ def build_card_actions(values: IndicatorValues, directorates: DirectorateReposit
         if remaining:
             lines.append("Reste à renseigner : " + ", ".join(f"{i.indicator.code} ({i.period.label})" for i in remaining) + ".")
         else:
-            lines.append(f"Tous les indicateurs de la direction {directorate} sont à jour, chacun pour sa période. Merci !")
+            # Reader 10, C1: « à jour » right after a legal warning read as « everything is fine ».
+            lines.append(f"Toutes les valeurs attendues de la direction {directorate} sont saisies. Merci !")
         await turn_context.send_activity("\n".join(lines))
 
     async def again(submission: str, directorate: str, form, drawn: bool) -> str:

@@ -41,7 +41,7 @@ OTHER_DIRECTORATES_ONLY = (
 )
 
 
-ALREADY_SAVED_AS_SENT = "Vos valeurs sont déjà enregistrées."
+ALREADY_SAVED_AS_SENT = "Ce formulaire a déjà été enregistré : rien n’a été modifié."
 """A form sent again as it was saved (a second click): nothing to do (reader 9, C7)."""
 
 

@@ -21,8 +21,8 @@ _NAME = re.compile(
 """« pour la Ville de Démoville » names « Ville de Démoville »: the article is the sentence's, not the name's."""
 _PAGE = r"(la page (publique )?(du |de notre )?spaser|le spaser|la page publique)"
 NO_DOCUMENT_WARNING = (
-    "⚠ Je n’ai pas encore le texte du SPASER adopté : la page dit qu’il n’est pas encore en ligne et invite à le "
-    "demander à l’organisme. Le SPASER doit être rendu public : envoyez-moi son fichier (PDF, Markdown ou texte) "
+    "⚠ Je n’ai pas encore le texte du SPASER adopté : la page dit qu’il sera mis en ligne et invite, en attendant, à "
+    "vous le demander. Le SPASER doit être rendu public : envoyez-moi son fichier (PDF, Markdown ou texte) "
     "dans cette conversation, et la page montrera son titre et son plan."
 )
 

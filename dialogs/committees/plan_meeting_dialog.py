@@ -223,7 +223,11 @@ def planned_reply(planned, tz: str, now: datetime | None = None, chases_director
     if members:
         line = f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz, now)}."
         if meeting.kind is CommitteeKind.COPIL:
-            line += f" Les élu·es recevront la synthèse avec {'ce rappel' if len(members) == 1 else 'le premier rappel'}."
+            # Reader 10, A7: an élu·e who read the same summary that day is not sent it again (storage/summary/digests.py).
+            line += (
+                f" Les élu·es recevront la synthèse avec {'ce rappel' if len(members) == 1 else 'le premier rappel'}, "
+                "sauf celles et ceux qui l’ont déjà consultée aujourd’hui."
+            )
         lines.append(line)
     if contributors:
         lines.append(

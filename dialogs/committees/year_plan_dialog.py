@@ -31,6 +31,7 @@ from storage.committees.service import CommitteeService
 
 ACCEPT = re.compile(r"^(tout accepter|accepter( tout)?|j'accepte|oui|ok|valider|d'accord|parfait|c'est bon|go)$")
 MODIFY = re.compile(r"^(modifier|changer|deplacer|decaler) (la |le )?(proposition |comite |reunion |ligne )?(n° ?)?(?P<number>\d{1,3})\b")
+PROPOSE_AGAIN = re.compile(r"^(proposer|propose|proposez)(-moi)? (un |le |une )?(calendrier|planning)")
 
 
 def _encode(proposals: list[MeetingProposal]) -> list[dict]:
@@ -66,6 +67,13 @@ class YearPlanDialog(SpaserDialog):
         count = len((prompt.options.validations or {}).get("proposals", []))
         if found and 1 <= int(found.group("number")) <= count:
             return True
+        if PROPOSE_AGAIN.match(text):
+            # Reader 10, C13: asked again while a proposal waits, the bare « Répondez… » gave no reason.
+            await prompt.context.send_activity(
+                "Une proposition de calendrier est déjà en cours : répondez « tout accepter », "
+                "« modifier 2 le 9 mars à 10 h » ou « annuler »."
+            )
+            return False
         if found:
             # Said alone (no retry prompt after it): it says what to type too.
             await prompt.context.send_activity(

@@ -340,8 +340,9 @@ class UpdateIndicatorsDialog(SpaserDialog):
             lines += [f"- {code} ({parse_period(period_code).label})" for code, period_code in remaining]
             lines.append("Reprenez quand vous voulez : « mettre à jour mes indicateurs » ou le formulaire.")
         elif not step.values["correction"]:
-            when = f" pour {period.with_article()}" if period else ", chacun pour sa période"
-            lines.append(f"Tous les indicateurs de la direction {directorate_code} sont à jour{when}. Merci !")
+            # Reader 10, C1: « à jour » right after a legal warning read as « everything is fine ».
+            when = f" pour {period.with_article()}" if period else ""
+            lines.append(f"Toutes les valeurs attendues de la direction {directorate_code}{when} sont saisies. Merci !")
         message = MessageFactory.text("\n".join(lines))
         if remaining:
             person = current_person(step.context)

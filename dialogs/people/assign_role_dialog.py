@@ -17,9 +17,9 @@ from botbuilder.dialogs.prompts import ChoicePrompt, PromptOptions, PromptValida
 
 from dialogs.base import SpaserDialog
 from domain.errors import DomainError
-from domain.people import Role, normalise_email
+from domain.people import GENDERED_ROLE_WORDS, Role, normalise_email
 from domain.tenant import PeopleDirectory
-from domain.text import of
+from domain.text import fold, of
 from storage.people import DirectorateRepository, PeopleRepository
 
 ROLE_CHOICES = {
@@ -38,12 +38,30 @@ EXAMPLE_NAME = "Prénom Nom"
 """What stands for the name in « affecter … nom Prénom Nom »: never a real name, which may be one of
 the organisation's people (reader 9, A10: « Camille Martin » was the SPASER's own lead, and a lead
 who copied the example made a namesake)."""
-ROLE_AFTER_DE = {
-    Role.LEAD: "de responsable du SPASER",
-    Role.CONTRIBUTOR: "de contributeur·rice",
-    Role.OFFICIAL: "d’élu·e ou de directeur·rice",
+ROLE_WITHOUT_NOUN = {
+    Role.CONTRIBUTOR: "pourra renseigner les indicateurs SPASER de la direction {code}",
+    Role.OFFICIAL: "pourra suivre l’avancement du SPASER et consulter sa synthèse",
 }
-"""« a désormais le rôle de … »: each role noun takes its own « de » (« d’élu·e ou de directeur·rice »)."""
+"""What a person given a role may do, when the lead typed no role word of the person's own form: the
+reply names someone, and « le rôle d’élu·e ou de directeur·rice » read like a form left unticked
+(reader 10, B6)."""
+
+
+def _role_given(role: Role, typed: str, directorate_code: str | None) -> str:
+    """« a désormais le rôle d’élue », in the form the lead typed (« élue », « contributrice »), else
+    what the person may do: « pourra suivre l’avancement du SPASER et consulter sa synthèse »."""
+    gendered = GENDERED_ROLE_WORDS.get(fold(typed))
+    if role is Role.CONTRIBUTOR:
+        where = f" pour la direction {directorate_code}"
+    else:
+        where = f" (direction {directorate_code})" if directorate_code else ""
+    if role is Role.LEAD:
+        return f"a désormais le rôle de responsable du SPASER{where}"
+    if gendered is not None and gendered[0] is role:
+        return f"a désormais le rôle {gendered[1]}{where}"
+    if role is Role.CONTRIBUTOR:
+        return ROLE_WITHOUT_NOUN[role].format(code=directorate_code)
+    return ROLE_WITHOUT_NOUN[role] + where
 ROLE_WORDS_TYPED = {Role.LEAD: "responsable", Role.CONTRIBUTOR: "contributrice", Role.OFFICIAL: "élue"}
 """A role word anyone can type (no point médian), for when the lead chose the role on the card."""
 
@@ -165,13 +183,9 @@ class AssignRoleDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        # One form for every role (reader 6, B11), as a sentence rather than a quoted field (reader 8,
-        # A13): « a désormais le rôle d’élu·e ou de directeur·rice », the directorate after.
-        what = f"a désormais le rôle {ROLE_AFTER_DE[role]}"
-        if person.directorate_code and role is Role.CONTRIBUTOR:
-            what += f" pour la direction {person.directorate_code}"
-        elif person.directorate_code:
-            what += f", rattaché·e à la direction {person.directorate_code}"
+        # As a sentence rather than a quoted field (reader 8, A13), the directorate after; the role
+        # noun in the person's own form or not at all (reader 10, B6).
+        what = _role_given(role, step.values.get("role_word", ""), person.directorate_code)
         # A name Teams or the lead gave (not the address's start): it already shows, nothing to add.
         named = bool(person.name) and person.name != person.email.split("@")[0]
         who = f"**{person.name}** ({person.email})" if named else f"**{person.email}**"
@@ -185,8 +199,7 @@ class AssignRoleDialog(SpaserDialog):
             again = " ".join(filter(None, [person.email, word, person.directorate_code]))
             placeholder = f"d’« {person.name} »" if of(person.name).startswith("d’") else f"de « {person.name} »"
             notes.append(
-                f"Pour afficher son nom à la place {placeholder} dès maintenant, tapez « affecter {again} nom {EXAMPLE_NAME} », "
-                "avec son prénom et son nom."
+                f"Pour afficher son nom à la place {placeholder} dès maintenant, tapez « affecter {again} nom {EXAMPLE_NAME} »."
             )
         # Reader 7, B33: what « son rôle s’appliquera » meant. The assistant writes to a person only
         # in their chat with it, which Teams opens when they install it; one known to the directory

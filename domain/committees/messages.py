@@ -114,17 +114,16 @@ def member_reminder(
     title = member_reminder_title(meeting, days_ahead)
     when = format_datetime_fr(meeting.starts_at, tz)
     text = f"{title}, le {when}"
+    what = (
+        "Vous êtes membre de ce comité : votre présence est attendue. "
+        f"Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} avant la réunion."
+    )
     if to_lead:
         # A lead gets it whether or not they sit on this committee: titled as the copy it is (reader 7,
-        # B13), or « Les membres du comité reçoivent ce rappel » read as a reminder of their own.
-        title = f"Copie du rappel envoyé aux membres du {meeting.label.lower()}"
+        # B13), with exactly the text the members received (reader 10, A8: « Le comité se réunit
+        # demain » was not what they read, and the lead could not check it).
+        title = f"Rappel envoyé aux membres du {meeting.label.lower()} (votre copie)"
         text = f"{title} : réunion {_in_days(days_ahead)}, le {when}"
-        what = f"Le {meeting.label.lower()} se réunit {_in_days(days_ahead)}."
-    else:
-        what = (
-            "Vous êtes membre de ce comité : votre présence est attendue. "
-            f"Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} avant la réunion."
-        )
     body = [_title(title), _para(what), meeting_facts(meeting, tz)]
     return text, card(body, _join_actions(meeting))
 

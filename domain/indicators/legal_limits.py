@@ -82,12 +82,22 @@ class LegalLimit:
     @property
     def consequence(self) -> str | None:
         """What breaking the limit costs, when the text it comes from is one we know
-        (`CONSEQUENCES`, matched on `basis`): « Tout retard de paiement ouvre droit… » for a payment
+        (`CONSEQUENCES`, matched on `basis`): « Tout retard de paiement fait courir… » for a payment
         delay (reader 9, C16); None otherwise."""
         for cited, consequence in CONSEQUENCES:
             if cited.search(self.basis):
                 return consequence
         return None
+
+    @property
+    def in_force(self) -> str:
+        """« en vigueur depuis le 1er janvier 2022 » when the text cited is one whose date we know
+        (`IN_FORCE`, matched on `basis`), else empty: « déjà applicable » left the reader asking since
+        when (reader 10, B3)."""
+        for cited, since in IN_FORCE:
+            if cited.search(self.basis):
+                return since
+        return ""
 
     @property
     def _cited(self) -> str:
@@ -112,13 +122,18 @@ def value_subject(value: Decimal, unit: Unit, counted_noun: str = "") -> str:
 CONSEQUENCES = (
     (
         re.compile(r"\bR\.?\s*2192[-\u2011]1[0-2]\b"),
-        "Tout retard de paiement ouvre droit, de plein droit, à des intérêts moratoires et à une indemnité "
-        "forfaitaire de 40 € par facture (art. L. 2192‑13 et D. 2192‑35 du code de la commande publique).",
+        "Tout retard de paiement fait courir de plein droit des intérêts moratoires et une indemnité "
+        "forfaitaire de 40 € par facture (code de la commande publique, art. L. 2192‑13 et D. 2192‑35).",
     ),
 )
 """(citation of the limit's text in `base_legale`, what breaking it costs): code de la commande
 publique, art. L. 2192-13 (late payment runs, of right, moratorium interest and a flat indemnity for
 recovery costs) and D. 2192-35 (40 €), for the payment delays of art. R. 2192-10 to R. 2192-12."""
+
+
+IN_FORCE = ((re.compile(r"EGalim|L\.?\s*230[-\u2011]5[-\u2011]1", re.IGNORECASE), "en vigueur depuis le 1er janvier 2022"),)
+"""(citation of the limit's text, since when the limit applies): loi EGalim, art. L. 230-5-1 of the
+code rural, 50 % of sustainable and quality products from 1 January 2022."""
 
 
 def legal_limit(value: Decimal | None, basis: str, direction: ImprovementDirection) -> LegalLimit | None:

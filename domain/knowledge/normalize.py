@@ -58,6 +58,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     aura aurai auras aurons aurez auront aurais aurait aurions auriez auraient soit sois soient
     font faisons faisait faisaient ferait ferais ferions feriez feraient fasse fassent
     viens venons venez va vas vont allons allez lequel laquelle lesquels lesquelles quelqu jamais jai
+    son vos votre etions etiez serions seriez
     """.split()
 )
 
@@ -105,12 +106,16 @@ plural whole (« publion », « devon »), so it is read as the « -ez » form, 
 verb's (« publiez » → « publ »). Only next to « nous »: « maisons », « raisons » are nouns."""
 _IDIOMS = re.compile(
     r"\b(?:nulle|quelque|d['’‘ ](?:une|autre)|[aà]|de (?:ma|ta|sa|notre|votre|leur|la)) part\b(?! des?\b| du\b| d['’])"
-    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b|\bdans (?:un|le|les|nos|ses|son) tiroirs?\b|\bau placard\b",
+    r"|\bd['’‘ ]accord\b|\b[aà] tout bout de champ\b|\btout [aà] l['’‘ ]heure\b|\bdans (?:un|le|les|nos|ses|son) tiroirs?\b|\bau placard\b"
+    r"|\b(?:(?:plus|pas|toujours|bien|encore) le|en tout|dans ce|au) cas\b",
     re.IGNORECASE,
 )
 """Set phrases whose words mean nothing of their own: « nulle part » is no share, « on est
 d'accord ? » no framework agreement, « à tout bout de champ » no data field, « on le met dans un
-tiroir » (shelved) nothing a SPASER includes."""
+tiroir » (shelved) nothing a SPASER includes, « ce n'est plus le cas ? » no case of its own."""
+_ONES_OWN = re.compile(r"\b(nos|notre|mes|mon|ma|ses|son|sa|leurs?|vos|votre)\s+propres?\b", re.IGNORECASE)
+"""« nos propres services », « son propre SPASER »: one's own, read as one word (« enpropre »), not
+the clean vehicles of the lexicon (« véhicules propres »)."""
 FRAMING_PHRASES: tuple[str, ...] = (
     # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
@@ -221,16 +226,24 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1 \3 \2",
     ),
     (
-        re.compile(rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une|deux|trois|quatre|\d+) fois par {_PERIOD}\b", re.IGNORECASE),
+        re.compile(
+            rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une?|deux|trois|quatre|\d+) (?:fois|\w+) par {_PERIOD}\b", re.IGNORECASE
+        ),
         r"\g<0> rythme",
     ),
+    (
+        re.compile(r"\b(?:que se passe[- ]t[- ]il|qu['’‘ ]est[- ]ce qui (?:se passe|arrive)|il se passe quoi|que risque[- ]t[- ]on)\s+si\b", re.IGNORECASE),
+        "conséquence si",
+    ),
+    (re.compile(r"\b(?:se|nous|vous) (?:donner|donne|donnons|donnez|fixer|fixe|fixons|fixez)\b", re.IGNORECASE), "fixer"),
 )
 """Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
 a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles parties y mettre ? »
 too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it,
 as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
 « rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
-les mois ») asks about a rhythm; « tous les ans » is left alone (the yearly follow-up)."""
+les mois », « un comité par mois ») asks about a rhythm; « tous les ans » is left alone (the yearly
+follow-up). « que se passe-t-il si… » asks a consequence. « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure."""
 
 
 _TODAY = re.compile(r"\baujourd\W?hui\b")
@@ -241,7 +254,7 @@ _TODAY = re.compile(r"\baujourd\W?hui\b")
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
     without the framing phrases either (the search, not the length of a message, wants that)."""
-    text = _IDIOMS.sub(" ", strip_markup(text))
+    text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", strip_markup(text)))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
     folded = _TODAY.sub(" ", fold(text))

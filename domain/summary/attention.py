@@ -17,10 +17,11 @@ import re
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
-from domain.indicators.units import format_number
+from domain.indicators.units import format_number, format_value
 from domain.summary import indicator_wording, wording
+from domain.summary.legal_path import lawful_from
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
-from domain.text import agreed, counted, fold, joined
+from domain.text import NO_BREAK_SPACE, agreed, counted, fold, joined, lower_first
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
@@ -97,21 +98,21 @@ def _named_without_target(line: IndicatorLine) -> str:
 def _decisions(
     summary: Summary, late: tuple[IndicatorLine, ...], outside_law: tuple[IndicatorLine, ...] = ()
 ) -> tuple[str, ...]:
-    """One rule for every decision: the action, then what it bears on, each indicator by what it
-    measures and then its code (« Mise en conformité : part des produits durables… (IND-09) »). The
-    breach itself is said once, in the list of indicators not compliant with the law (reader 9: the
-    decision repeated « sous le minimum légal de 50 % (loi EGalim) » a few lines above it)."""
+    """One rule for every decision: an infinitive verb, then what it bears on, each indicator by what
+    it measures and then its code (reader 10, B11: noun labels mixed with « Réviser… »). Each breach
+    of the law is said once, in one decision with its value and limit and, when the SPASER's own path
+    breaks the law too, the revision of that path (reader 10, A1: « Mise en conformité » and
+    « Réviser la trajectoire… » named the same two indicators twice)."""
     decisions = []
     if outside_law:
-        decisions.append(f"Mise en conformité : {joined([wording.meaning_first(line) for line in outside_law])}.")
-    decisions += _path_revisions(summary)
+        decisions.append(_compliance_decision(summary, outside_law))
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
         # The furthest behind are kept, then listed by code (reader 8: « IND-13, IND-22, IND-12 et IND-14 »).
         named = [wording.meaning_first(line) for line in sorted(late[:kept], key=lambda line: _code_key(line.code))]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
-        decisions.append(f"Mesures de rattrapage : {joined(named)}.")
+        decisions.append(f"Rattraper le retard : {joined(named)}.")
     overdue = [
         line for line in summary.lines
         if line.snapshot.target_year is not None
@@ -120,24 +121,53 @@ def _decisions(
     ]
     for line in overdue:
         year = line.snapshot.target_year
-        decisions.append(f"Nouvelle échéance : {wording.meaning_first(line)}, dont la cible {year} n’est pas atteinte.")
+        decisions.append(
+            f"Fixer une nouvelle échéance : {wording.meaning_first(line)}, dont la cible {year} n’est pas atteinte."
+        )
     # Every indicator without a target, named: the headline counts them all, codes alone say little.
     untargeted = [_named_without_target(line) for line in summary.lines if needs_target(line)]
     if untargeted:
-        decisions.append(f"Cible à définir : {joined(untargeted)}.")
+        decisions.append(f"Fixer une cible : {joined(untargeted)}.")
     if summary.catalogue_warning:
         decisions.append(
-            f"Réduction du catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."
+            f"Réduire le catalogue à une trentaine d’indicateurs ({summary.catalogue_size} actifs aujourd’hui)."
         )
     return tuple(decisions)
 
 
-def _path_revisions(summary: Summary) -> list[str]:
-    """« Réviser la trajectoire du SPASER pour l’indicateur « Délai global de paiement des fournisseurs »
-    (IND-11) : elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne respecte le maximum légal qu’en 2027. »: the
-    SPASER as adopted plans to stay outside the law, which no measure on the purchases alone fixes
-    (reader 9, A5). One decision per indicator outside the law whose expected value breaks the law too
-    (a lawful value ahead of a timid path needs no decision)."""
+def _compliance_decision(summary: Summary, outside_law: tuple[IndicatorLine, ...]) -> str:
+    """« Se mettre en conformité avec la loi : part des produits durables… (IND-09 : 48,7 % pour un
+    minimum légal de 50 %). La trajectoire du SPASER est à réviser : elle prévoit 46,2 % au 1er semestre
+    2026 et n’atteint le minimum légal qu’au 1er semestre 2027. »"""
+    named = joined([_with_limit(line) for line in outside_law])
+    text = f"Se mettre en conformité avec la loi : {named}."
+    revisions = _path_revisions(summary)
+    if revisions:
+        several = len(revisions) > 1
+        parts = [f"pour {line.code}, {planned}" if several else planned for line, planned in revisions]
+        text += f" La trajectoire du SPASER est à réviser : {(NO_BREAK_SPACE + '; ').join(parts)}."
+    return text
+
+
+def _with_limit(line: IndicatorLine) -> str:
+    """« part des produits durables… (IND-09 : 48,7 % pour un minimum légal de 50 %) », the period
+    said when the value is a last known one (« 32,7 jours au 2ᵉ trimestre 2026 »)."""
+    limit = line.snapshot.legal_limit
+    if limit is None or line.latest_value is None or line.latest_period is None:
+        return wording.meaning_first(line)
+    value = indicator_wording.shown_value(line)
+    if line.is_stale:
+        value += f" {line.latest_period.in_sentence()}"
+    kind = "minimum légal" if limit.is_floor else "maximum légal"
+    bound = format_value(limit.value, line.unit, line.snapshot.counted_noun)
+    return f"{lower_first(wording.short_title(line))} ({line.code} : {value} pour un {kind} de {bound})"
+
+
+def _path_revisions(summary: Summary) -> list[tuple[IndicatorLine, str]]:
+    """« elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne passe sous le maximum légal qu’au 31 décembre
+    2027 », per indicator outside the law whose expected value breaks the law too: the SPASER as
+    adopted plans to stay outside the law, which no measure on the purchases alone fixes (reader 9,
+    A5); a lawful value ahead of a timid path needs no revision."""
     revisions = []
     for line in summary.lines:
         limit = line.snapshot.legal_limit
@@ -145,12 +175,8 @@ def _path_revisions(summary: Summary) -> list[str]:
             continue
         if line.is_stale or not limit.broken_by(line.expected_value):
             continue
-        # The breach itself is said once, in the list of indicators outside the law.
         planned = f"elle prévoit {indicator_wording.expected_text(line)} {line.latest_period.in_sentence()}"
-        planned += indicator_wording.lawful_from(line)
-        # What it measures, then its code: a decision bears on purchases, not on an indicator.
-        named = f"l’indicateur « {wording.short_title(line)} » ({line.code})"
-        revisions.append(f"Réviser la trajectoire du SPASER pour {named} : {planned}.")
+        revisions.append((line, planned + lawful_from(line)))
     return revisions
 
 

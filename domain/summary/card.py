@@ -39,6 +39,7 @@ from domain.text import (
     directorates_text,
     excerpt,
     joined,
+    unbroken_codes,
     upper_first,
 )
 
@@ -245,7 +246,8 @@ def _detail(
 
 def _text(text: str, **style: Any) -> dict[str, Any]:
     """A wrapping TextBlock; False/None styles are left out (bytes count: see MAX_CARD_BYTES)."""
-    return {"type": "TextBlock", "text": text, "wrap": True, **{k: v for k, v in style.items() if v not in (None, False)}}
+    shown = unbroken_codes(text)  # « IND‑23 » never broken at its hyphen (reader 10, C5)
+    return {"type": "TextBlock", "text": shown, "wrap": True, **{k: v for k, v in style.items() if v not in (None, False)}}
 
 
 def _headline(summary: Summary) -> dict[str, Any]:

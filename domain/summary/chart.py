@@ -31,6 +31,7 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from PIL import Image
 
 from domain.indicators.catalogue import Axis
+from domain.indicators.units import format_number
 from domain.summary import indicator_wording, wording
 from domain.summary.model import (
     STATUS_ORDER,
@@ -40,7 +41,7 @@ from domain.summary.model import (
     Summary,
     completeness_order,
 )
-from domain.summary.status_colours import HATCH_HEX, STATUS_HATCH, STATUS_HEX
+from domain.summary.status_colours import HATCH_HEX, LEGAL_HEX, STATUS_HATCH, STATUS_HEX
 
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
@@ -223,6 +224,11 @@ def _draw_progress(
     if any(line.expected_progress_percent is not None and line.status is not Status.ACHIEVED for line in lines):
         handles.append(Line2D([], [], color="#212121", lw=1.6, label="Attendu pour la période mesurée"))
     handles.append(Line2D([], [], color="#424242", lw=1, linestyle="--", label="Cible (100 %)"))
+    legal = [line for line in lines if legal_limit_progress(line) is not None]
+    if legal:
+        floors = {line.snapshot.legal_limit.is_floor for line in legal}
+        kind = "Minimum légal" if floors == {True} else "Maximum légal" if floors == {False} else "Minimum ou maximum légal"
+        handles.append(Line2D([], [], **LEGAL_MARK, label=kind))
     unbarred = [status for status in STATUS_ORDER
                 if any(line.status is status and line.progress_percent is None for line in lines)]
     if unbarred:
@@ -238,12 +244,38 @@ def _draw_progress(
                 fontsize=8, frameon=False)
 
 
+LEGAL_MARK = {"color": LEGAL_HEX, "lw": 2.2, "linestyle": (0, (1, 1))}
+"""The legal limit on a hatched bar: dotted, in the legal colour, unlike the black « attendu » tick."""
+
+
+def legal_limit_progress(line: IndicatorLine) -> float | None:
+    """Where the legal limit of a value outside the law falls on its bar's axis (the way from the
+    baseline to the target), so that the chart shows it: IND-09 and IND-11 sat right of the
+    « attendu » tick and looked fine, the hatching alone told the breach (reader 10, C11). The baseline
+    is the one the progress was measured from (`compute._progress`); None off the axis or unknown."""
+    limit, target = line.snapshot.legal_limit, line.snapshot.target
+    if line.status is not Status.OUTSIDE_LEGAL_LIMIT or limit is None or target is None:
+        return None
+    if line.progress_percent is None or line.latest_value is None or abs(line.progress_percent - 100) < 1e-9:
+        return None
+    share = line.progress_percent / 100
+    baseline = (float(line.latest_value) - share * float(target)) / (1 - share)
+    if abs(float(target) - baseline) < 1e-9:
+        return None
+    place = (float(limit.value) - baseline) / (float(target) - baseline) * 100
+    return place if 0 <= place <= PROGRESS_AXIS_MAX else None
+
+
 def progress_bar_label(line: IndicatorLine) -> str:
     """The indicator's own value in its unit (« 48,7 % », « 32,5 jours », « 1 334 tonnes »), as the
     report writes it: « 49 % » at the end of IND-09's bar, the share of its way to the target, read as
     its value (48,7 %), and « 44 % » on a payment delay of 32,5 days read as nothing (reader 9). The
     bar's length is the way to the target, as the axis says."""
-    return indicator_wording.shown_value(line)
+    value = indicator_wording.shown_value(line)
+    if line.progress_percent is not None and line.progress_percent > PROGRESS_AXIS_MAX:
+        # The bar stops at the axis' end: say it goes further (reader 10, C11).
+        return f"{value} (> {format_number(PROGRESS_AXIS_MAX)} %)"
+    return value
 
 
 def _bar_look(status: Status) -> dict:
@@ -299,6 +331,10 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
     label = progress_bar_label(line)
     tick = line.expected_progress_percent if line.status is not Status.ACHIEVED else None
     x, align, inside = value_label_place(shown, tick, label, layout, inside=line.status not in STATUS_HATCH)
+    legal = legal_limit_progress(line)
+    width = len(label) * LABEL_EM * LABEL_POINTS / 72 * _units_per_inch(layout)
+    if legal is not None and align == "left" and x - 1 <= legal <= x + width + 1:
+        x = legal + 1.5  # after the legal mark, never across it
     axes.text(
         x,
         position,
@@ -311,6 +347,8 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
     )
     if tick is not None:
         axes.plot([tick] * 2, [position - 0.38, position + 0.38], color="#212121", lw=1.6)
+    if legal is not None:
+        axes.plot([legal] * 2, [position - 0.45, position + 0.45], **LEGAL_MARK)
 
 
 def _draw_completeness(

@@ -6,8 +6,7 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 
 from __future__ import annotations
 
-import math
-from datetime import date, timedelta
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
@@ -17,6 +16,7 @@ from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
 from domain.indicators.units import Unit, format_number, format_value
 from domain.summary.aggregate import counts_whole_things
+from domain.summary.legal_path import in_force_text, lawful_from
 from domain.summary.model import TOLERANCE_PERCENT_OF_TARGET, IndicatorLine, Status, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,
@@ -177,53 +177,27 @@ def judged_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
 
 
 def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
-    """A value outside the law, the breach next to the value and the path in a sentence of its own
-    (reader 9, B2: « 48,7 % … ; la trajectoire du SPASER, qui prévoit 46,2 %, reste sous le minimum
-    légal » read as if the value stayed below it). When the SPASER's own path breaks the law, the limit
-    is said to apply already, and when the path reaches it (reader 9, A5: « cible : 30 jours en 2027 »
-    read as a delay until 2027): « 32,5 jours au 3ᵉ trimestre 2026, au-dessus du maximum légal de 30 jours,
-    déjà applicable. Le SPASER lui-même prévoit 32,8 jours à cette date et ne respecte le maximum légal
-    qu’en 2027 ». A last known value keeps the breach and says what is awaited (reader 9, A3)."""
+    """A value outside the law, the breach next to the value, since when the limit applies when known
+    (reader 10, B3: « déjà applicable » dangled), then the target: « 48,7 % au 1er semestre 2026, sous
+    le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) · cible : 60 % en 2028 ». When the
+    SPASER's own path breaks the law, that is said once, in the decision (reader 10, A1); otherwise
+    the value is behind a lawful path. A last known value says what is awaited (reader 9, A3)."""
     limit = line.snapshot.legal_limit
     value, pending = _value_and_pending(line, aggregated=aggregated)
     breach = limit.breach_text(line.unit, line.snapshot.counted_noun, cited=False)
     unlawful_path = line.expected_value is not None and not line.is_stale and limit.broken_by(line.expected_value)
-    text = _with_awaited(line, f"{value}, {breach}" + (", déjà applicable" if unlawful_path else ""), pending)
+    text = _with_awaited(line, f"{value}, {breach}{in_force_text(limit)}", pending)
     if line.is_stale or line.expected_value is None:
         return text
     target = ""
     if line.snapshot.target is not None and line.snapshot.target != limit.value:
-        target = f" ({target_label(line)}{NO_BREAK_SPACE}: {_target_figure(line)})"
+        target = f"{target_label(line)}{NO_BREAK_SPACE}: {_target_figure(line)}"
     if unlawful_path:
-        return f"{text}. Le SPASER lui-même prévoit {expected_text(line)} à cette date{lawful_from(line)}{target}"
+        # The SPASER's own path is in the decision « Se mettre en conformité avec la loi » (reader 10,
+        # A1: said word for word in the decision and here); the target alone stays.
+        return f"{text} · {target}" if target else text
     below = "en deçà" if limit.is_floor else "au-dessus"
-    return f"{text} ; {below} de la trajectoire, qui prévoit {expected_text(line)}{target}"
-
-
-def lawful_from(line: IndicatorLine) -> str:
-    """« et ne respecte le minimum légal qu’en 2027 »; « , sous le minimum légal » when the SPASER's
-    path never reaches it (`lawful_year`)."""
-    limit = line.snapshot.legal_limit
-    year = lawful_year(line)
-    if year is None:
-        return ", sous le minimum légal" if limit.is_floor else ", au-dessus du maximum légal"
-    return f" et ne respecte le {'minimum' if limit.is_floor else 'maximum'} légal qu’en {year}"
-
-
-def lawful_year(line: IndicatorLine) -> int | None:
-    """The year the SPASER's path reaches the legal limit, on the straight line from the value expected
-    for the period measured to the target; None when it never does (a target itself outside the law)."""
-    limit = line.snapshot.legal_limit
-    target, year = line.snapshot.target, line.snapshot.target_year
-    if limit is None or line.expected_value is None or line.latest_period is None:
-        return None
-    if target is None or year is None or limit.broken_by(target) or target == line.expected_value:
-        return None
-    start, end = line.latest_period.end, date(year, 12, 31)
-    if end <= start:
-        return None
-    share = (limit.value - line.expected_value) / (target - line.expected_value)
-    return (start + timedelta(days=int(math.ceil(share * (end - start).days)))).year
+    return f"{text} ; {below} de la trajectoire, qui prévoit {expected_text(line)}" + (f" ({target})" if target else "")
 
 
 def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
@@ -389,7 +363,7 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     limit = snapshot.legal_limit
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None:
         # The law first: « cible : 30 jours en 2027 » alone read as a delay until 2027 (reader 9, A5).
-        text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}, déjà applicable ; {text}"
+        text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}{in_force_text(limit)} ; {text}"
     return text
 
 
@@ -490,10 +464,27 @@ def legal_notes(line: IndicatorLine) -> list[str]:
     notes = []
     if line.snapshot.legal_note:
         notes.append(as_sentence(upper_first(line.snapshot.legal_note)))
+        notes += _share_scope(line)
     limit = line.snapshot.legal_limit
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None and limit.consequence:
         notes.append(limit.consequence)
     return notes
+
+
+_FROM_A_DATE = re.compile(r"\blance\w* (?:depuis|a partir)")
+
+
+def _share_scope(line: IndicatorLine) -> list[str]:
+    """« La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette
+    date. »: under an obligation for the contracts launched from a date, a share of every contract
+    notified read as « a third of them break the law » or « all is well » next to « En bonne voie »
+    (reader 10, A5). The summary does not hold the contracts behind the share, so it cannot count
+    those launched since the date: « d’où vient IND-25 ? » does, from the DECP."""
+    if line.unit is not Unit.PERCENT or line.latest_value is None or line.is_stale:
+        return []
+    if not _FROM_A_DATE.search(fold(line.snapshot.legal_note)) or "marches notifies" not in fold(line.label):
+        return []
+    return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."]
 
 
 def _with_awaited(line: IndicatorLine, text: str, pending: str) -> str:

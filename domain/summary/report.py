@@ -60,14 +60,10 @@ class AttentionGroup:
 def attention_groups(summary: Summary) -> list[AttentionGroup]:
     """The first page's groups, each cut to `MAX_ATTENTION_LINES` items; empty groups left out."""
     points = attention_points(summary)
+    # « Décisions à prendre » is a section of its own, before this one (`decision_items`, reader 10, C18),
+    # and the indicators outside the law are in its first decision with their value and limit, named
+    # by the headline above: their own list said each breach a third time (reader 10, A1).
     groups = [
-        # First, right after the counts: what the committee is there to decide (reader 7, B19).
-        _group(("Décisions à prendre", "Décisions à prendre"), list(points.decisions), counted=False),
-        _group(
-            ("Indicateur non conforme à la loi", "Indicateurs non conformes à la loi"),
-            [f"{line.code} {wording.short_title(line)} — {indicator_wording.legal_text(line)}" for line in points.outside_law],
-            [wording.short_name(line) for line in points.outside_law],
-        ),
         _group(
             ("Indicateur en retard", "Indicateurs en retard"),
             [f"{line.code} {wording.short_title(line)} — {indicator_wording.late_text(line)}" for line in points.late],
@@ -89,6 +85,15 @@ def attention_groups(summary: Summary) -> list[AttentionGroup]:
         _group(("Rythme des comités", "Rythme des comités"), list(points.cadence), counted=False),
     ]
     return [group for group in groups if group.items]
+
+
+DECISIONS_HEADING = "Décisions à prendre"
+
+
+def decision_items(summary: Summary) -> list[str]:
+    """The decisions, first on page 1 under their own heading, at the level of « Points d’attention »:
+    nested in it, they read as one more point to watch (reader 10, C18)."""
+    return list(attention_points(summary).decisions)
 
 
 def _group(
@@ -293,7 +298,7 @@ def _html_attention(summary: Summary) -> list[str]:
     alert = wording.legal_alert_text(summary)
     if alert:  # read first, above the counts (reader 9)
         parts.append(f'<p class="legal" style="color:{LEGAL_HEX}">{escape(alert)}</p>')
-    parts += ["<h2>Points d’attention</h2>", f"<p>{escape(wording.headline_text(summary))}</p>", '<div class="counts">']
+    parts += [f"<p>{escape(wording.headline_text(summary))}</p>", '<div class="counts">']
     for status in counted_statuses(summary.status_counts):
         count = summary.status_counts.get(status, 0)
         parts.append(
@@ -301,6 +306,10 @@ def _html_attention(summary: Summary) -> list[str]:
             f"{escape(wording.status_count_label(status, count))}</div>"
         )
     parts.append("</div>")
+    decisions = decision_items(summary)
+    if decisions:
+        parts += [f"<h2>{DECISIONS_HEADING}</h2>", html_list([escape(item) for item in decisions])]
+    parts.append("<h2>Points d’attention</h2>")
     groups = attention_groups(summary)
     if not groups:
         parts.append(f"<p>{escape(NOTHING_TO_FLAG)}</p>")

@@ -27,12 +27,14 @@ from domain.summary.model import AxisSection, Summary, counted_statuses
 from domain.summary.report import (
     COMPUTED_SOURCES_HEADING,
     COMPUTED_SOURCES_INTRO,
+    DECISIONS_HEADING,
     KEPT_TOGETHER_ROWS,
     NOTHING_TO_FLAG,
     REPORT_SUBTITLE,
     attention_groups,
     computed_imports,
     computed_sources,
+    decision_items,
     directorate_rows,
     listed,
     logo_alt,
@@ -164,22 +166,68 @@ def _attention_page(pdf: FPDF, summary: Summary) -> None:
         pdf.set_text_color(33, 33, 33)
         pdf.ln(2)
     _counts(pdf, summary)
-    _heading(pdf, "Points d’attention", keep=0)
     pdf.set_font(_PDF_FONT, "", 9)
     _paragraph(pdf, wording.headline_text(summary), 5)
+    decisions = decision_items(summary)
+    if decisions:
+        # A section of its own, before the points to watch, not nested in them (reader 10, C18).
+        _heading(pdf, DECISIONS_HEADING, keep=0)
+        _kept_group(pdf, None, decisions)
+    _heading(pdf, "Points d’attention", keep=20)
     groups = attention_groups(summary)
     if not groups:
+        pdf.set_font(_PDF_FONT, "", 9)
         _paragraph(pdf, NOTHING_TO_FLAG, 5)
     for group in groups:
         pdf.ln(1.5)
-        pdf.set_font(_PDF_FONT, "B", 9.5)
-        _paragraph(pdf, group.heading, 5.5)
+        _kept_group(pdf, group.heading, list(group.items), group.more)
+
+
+def _kept_group(pdf: FPDF, heading: str | None, items: list[str], more: str | None = None) -> None:
+    """A group of page 1, never cut inside an item: a whole group that fits a page moves to the next
+    one rather than leave a line or a word behind (reader 10, B1: page 2 held « an. » alone); a longer
+    one keeps its heading with its first item."""
+    lines = listed(items)
+    if pdf.will_page_break(_group_height(pdf, heading, lines, more)) and _group_height(
+        pdf, heading, lines, more
+    ) < pdf.h - pdf.t_margin - pdf.b_margin:
+        pdf.add_page()
+    for index, item in enumerate(lines):
         pdf.set_font(_PDF_FONT, "", 8.5)
-        for item in listed(group.items):
-            _paragraph(pdf, item, 4.3)
-        if group.more:
-            pdf.set_font(_PDF_FONT, "I", 8)
-            _paragraph(pdf, group.more, 4.3)
+        height = _text_height(pdf, item, 4.3)
+        if index == 0 and heading:
+            pdf.set_font(_PDF_FONT, "B", 9.5)
+            height += _text_height(pdf, heading, 5.5)
+        if pdf.will_page_break(height):
+            pdf.add_page()
+        if index == 0 and heading:
+            pdf.set_font(_PDF_FONT, "B", 9.5)
+            _paragraph(pdf, heading, 5.5)
+        pdf.set_font(_PDF_FONT, "", 8.5)
+        _paragraph(pdf, item, 4.3)
+    if more:
+        pdf.set_font(_PDF_FONT, "I", 8)
+        if pdf.will_page_break(_text_height(pdf, more, 4.3)):
+            pdf.add_page()
+        _paragraph(pdf, more, 4.3)
+
+
+def _group_height(pdf: FPDF, heading: str | None, lines: list[str], more: str | None) -> float:
+    height = 0.0
+    if heading:
+        pdf.set_font(_PDF_FONT, "B", 9.5)
+        height += _text_height(pdf, heading, 5.5)
+    pdf.set_font(_PDF_FONT, "", 8.5)
+    height += sum(_text_height(pdf, line, 4.3) for line in lines)
+    if more:
+        pdf.set_font(_PDF_FONT, "I", 8)
+        height += _text_height(pdf, more, 4.3)
+    return height
+
+
+def _text_height(pdf: FPDF, text: str, height: float) -> float:
+    """The height `_paragraph` would take, in the current font."""
+    return len(pdf.multi_cell(0, height, text, align="L", dry_run=True, output="LINES")) * height
 
 
 INDICATOR_COLUMNS_MM = (44, 50, 58, 28)

@@ -118,12 +118,15 @@ def status_title(status: Status) -> str:
 
 
 def line_status_title(line: IndicatorLine) -> str:
-    """An indicator's badge: its status, or what law its value breaks (« Sous le minimum légal de
-    50 % (loi EGalim) »), never « En bonne voie » for a value the law forbids; « Dernière valeur
-    connue sous le minimum légal… » when the period due is not reported (reader 9, A3)."""
-    if line.legal_breach and line.is_stale:
-        return f"Dernière valeur connue {line.legal_breach}"
-    return upper_first(line.legal_breach or line.status.value)
+    """An indicator's badge: its status, or « Non conforme (loi EGalim) » for a value the law forbids,
+    never « En bonne voie »; the limit and its value are in the line next to it (reader 10, A1: the
+    badge repeated « sous le minimum légal de 50 % » of that line). « Dernière valeur connue non
+    conforme (…) » when the period due is not reported (reader 9, A3)."""
+    limit = line.snapshot.legal_limit
+    if line.legal_breach and limit is not None:
+        cited = f" ({limit.basis})" if limit.basis else ""
+        return f"Dernière valeur connue non conforme{cited}" if line.is_stale else f"Non conforme{cited}"
+    return upper_first(line.status.value)
 
 
 def status_count_label(status: Status, count: int) -> str:
@@ -162,8 +165,8 @@ def meaning_first(line: IndicatorLine, aside: str = "") -> str:
 def legal_alert_text(summary: Summary) -> str | None:
     """« Deux indicateurs ne sont pas conformes à la loi : part des produits durables et de qualité
     dans la restauration collective (IND-09) et délai global de paiement des fournisseurs (IND-11). »:
-    the sentence an élu·e reads first on the report (reader 9), the breach itself in the « non
-    conformes à la loi » list below; None when every value is lawful."""
+    the sentence an élu·e reads first on the report (reader 9), the breach itself in the decision
+    « Se mettre en conformité avec la loi » below; None when every value is lawful."""
     unlawful = [line for line in summary.lines if line.status is Status.OUTSIDE_LEGAL_LIMIT]
     if not unlawful:
         return None

@@ -26,9 +26,10 @@ _TREND_ASKED = re.compile(
 )
 """« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 BARE_WHAT_IS = re.compile(
-    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres)\b"
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres|une definition)\b"
 )
-"""« c'est quoi ce truc ? », « ce que c'est »: what the subject named elsewhere in the question is."""
+"""« c'est quoi ce truc ? », « ce que c'est », « une définition du SPASER »: what the subject named elsewhere
+in the question is."""
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
@@ -38,8 +39,9 @@ _DEFINITION_ASKED = re.compile(
 )
 """« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
 indicator measures and how."""
-HOW_TO = re.compile(r"\bcomment (?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
-"""« comment mesurer l'empreinte carbone de nos achats ? »: how one should measure a subject, advice
+HOW_TO = re.compile(r"\bcomment (?:l[ea]s? |l |en )?(?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
+"""« comment mesurer l'empreinte carbone de nos achats ? », « le bilan carbone, comment le mesurer ? »:
+how one should measure a subject (the infinitive), advice
 from the knowledge base, unless the question names the indicator (« comment calculer l'IND-05 »,
 « cet indicateur »), whose definition then answers."""
 DEFINITION_WORD = "definition"
@@ -78,6 +80,12 @@ _A_RULE_ASKED = re.compile(
 )
 """« quel est le délai légal de paiement ? », « 30 jours ou 50 jours ? », « les intérêts moratoires »:
 the rule of a neighbouring subject, not the organisation's figure."""
+
+
+def concept_asked(folded: str) -> bool:
+    """« marché réservé, c'est quoi ? »: what a notion is, asked plainly of its name, not of the
+    indicator (« cet indicateur ») nor of an amount."""
+    return bool(_WHAT_IS.search(folded)) and not ONE_INDICATOR.search(folded) and not HOW_MUCH.search(folded)
 
 
 def figure_asked(folded: str) -> bool:

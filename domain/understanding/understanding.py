@@ -25,6 +25,7 @@ from domain.understanding.indicator_asks import (
     HOW_TO,
     ONE_INDICATOR,
     asked_of_an_indicator,
+    concept_asked,
     figure_asked,
     rule_asked,
 )
@@ -133,6 +134,13 @@ _WHO_IS_LATE = re.compile(
     r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
 )
 """« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
+_REFERS_BACK = re.compile(
+    r"\b(?:ca|cela|ceci|la[- ]dessus)\b"
+    r"|\b(?:on|je|nous|vous|il|elle|ils|elles|peu[tx]|pouvons|pouvez|doi[st]|devons|devez|faut|comment) (?:les|le|la|l|en|y) [a-z]"
+)
+"""A last sentence whose pronoun stands for the context before it (« ça a sa place dans le
+SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? ») asks about that
+context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
@@ -227,6 +235,8 @@ class Understander:
                 return self._not_data(answer)  # « comment mesurer l'empreinte carbone de nos achats » : advice on a method
         if asked is not None:
             intent = (1.0, asked)
+        if reading.names_indicator and not reading.named_by_code and asked is None and self._sure_notion(answer, folded):
+            return self._not_data(answer)  # « marché réservé, c'est quoi ? »: the notion, not our figure
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
         elif intent is None and answer.confidence < WEAK_KNOWLEDGE:
@@ -283,6 +293,12 @@ class Understander:
             # not « suivre le taux de véhicules propres, c'est une bonne approche ? » (advice).
             return Understanding(Understood.INTENT, answer, BARE_INDICATOR_INTENT, reading)
         return self._not_data(answer)
+
+    @staticmethod
+    def _sure_notion(answer: Answer, folded: str) -> bool:
+        """What a notion is, asked of its name and surely answered by a SPASER entry (`concept_asked`)."""
+        known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
+        return known and answer.confidence >= SURE_KNOWLEDGE and concept_asked(folded) and not _OUR_OWN.search(folded)
 
     @staticmethod
     def _not_data(answer: Answer) -> Understanding:
@@ -346,6 +362,9 @@ class Understander:
         parts = [part for part in SENTENCES.split(answer.question) if len(tokenize(part)) >= 2]
         if len(parts) < 2 or not self.knowledge.query_terms(parts[-1]).keys() & self.knowledge.analyzer.domain_terms:
             return answer
+        pronoun = _REFERS_BACK.search(fold(parts[-1]))
+        if pronoun and not self.knowledge.query_terms(fold(parts[-1])[: pronoun.start()]).keys() & self.knowledge.analyzer.domain_terms:
+            return answer  # « Réemploi : ça a sa place dans notre SPASER ? »: about the context, not the SPASER
         last = self.knowledge.answer(parts[-1])
         if last.entry is None or last.entry.kind is EntryKind.OUT_OF_SCOPE:
             return answer

@@ -73,8 +73,9 @@ export class PlaygroundChat {
           const message = header.parentElement.parentElement;
           const author = header.querySelector(authorSelector)?.innerText.trim() ?? '';
           const body = message.innerText.split('\n').slice(author ? 2 : 1).join('\n');
-          // No-break spaces (French typography: « 64,5 % », « 13 800 ») are compared as spaces.
-          return { author, text: body.replace(/\n{2,}/g, '\n').replace(/[\u00a0\u202f]/g, ' ').trim() };
+          // No-break spaces (French typography: « 64,5 % », « 13 800 ») are compared as spaces, and
+          // non-breaking hyphens (« IND‑23 » on the summary card) as hyphens.
+          return { author, text: body.replace(/\n{2,}/g, '\n').replace(/[\u00a0\u202f]/g, ' ').replace(/\u2011/g, '-').trim() };
         }),
       MESSAGE_AUTHOR,
     );

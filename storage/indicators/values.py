@@ -411,7 +411,7 @@ class IndicatorValues:
 
     async def submission_unchanged(self, submission_key: str, directorate_code: str, entries: Sequence[ValueEntry]) -> bool:
         """Whether a submission saved exactly these entries, values and comments (the same card sent
-        again: « Vos valeurs sont déjà enregistrées. »), rather than a card changed since its save."""
+        again: « Ce formulaire a déjà été enregistré : rien n’a été modifié. »), rather than a card changed since its save."""
         async with self._db.session() as session:
             return await saved_as_sent(session, submission_key, directorate_code.strip().upper(), entries)
 

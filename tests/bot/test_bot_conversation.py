@@ -62,7 +62,7 @@ async def test_who_am_i_tells_role_and_directorate(talk, runtime):
     await register(runtime, "nadia@ville.fr", Role.CONTRIBUTOR, "DCP", aad="nadia-aad", name="Nadia Benali")
     assert "responsable du SPASER" in texts(await talk("lead-aad").say("qui suis-je ?"))
     nadia = texts(await talk("nadia-aad", "Nadia Benali").say("Qui suis je"))
-    assert "contributeur·rice pour la direction **DCP**" in nadia
+    assert "Vous renseignez les indicateurs SPASER de la direction **DCP**" in nadia
     assert "pas encore de rôle" in texts(await talk("nobody-aad", "Paul").say("qui suis-je"))
 
 
@@ -122,7 +122,7 @@ async def test_registration_by_email_is_linked_on_first_contact(talk, runtime):
         return "Nadia@Ville.fr"
 
     runtime.bot._lookup_email = roster_email
-    assert "contributeur·rice" in texts(await conversation.say("qui suis-je"))
+    assert "Vous renseignez les indicateurs SPASER" in texts(await conversation.say("qui suis-je"))
 
 
 async def test_spaser_admins_become_leads_on_first_message(talk, runtime):

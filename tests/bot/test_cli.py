@@ -36,7 +36,7 @@ def test_demo_then_chat_answers_in_french(tmp_path):
     chat = run_cli(tmp_path, "chat", "--as", "nadia.benali@demo-spaser.fr", stdin="qui suis-je\naide\nquitter\n")
     assert chat.returncode == 0, chat.stderr
     assert "Bonjour Nadia" in chat.stdout
-    assert "contributeur·rice pour la direction de la commande publique (**DCP**)" in chat.stdout
+    assert "renseignez les indicateurs SPASER de la direction de la commande publique (**DCP**)" in chat.stdout
     assert "Ce que je sais faire" in chat.stdout
 
 

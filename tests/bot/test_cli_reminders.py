@@ -47,10 +47,10 @@ def test_the_outbox_counts_read_per_kind_of_message_with_their_agreements():
         "  Rappels aux membres : 3 remis ; 9 non remis (5 personnes injoignables) ; 1 en échec",
         "  Diffusions : 1 remise ; 3 non remises (3 personnes injoignables)",
         "  Synthèses : 2 remises ; 1 non remise (1 personne injoignable)",
-        "  Messages à la personne responsable du SPASER : 4 remis",
+        "  Comptes rendus envoyés à la personne responsable du SPASER : 4 remis",
     ]
     assert "Messages :" not in text
-    assert outbox_counts_text({}) == "Envois de l’assistant, par type de message\u00a0: aucun pour l’instant."
+    assert outbox_counts_text({}) == "Envois de l’assistant\u00a0: aucun pour l’instant."
 
 
 def test_messages_to_several_leads_are_said_to_go_to_them_all():
@@ -58,8 +58,8 @@ def test_messages_to_several_leads_are_said_to_go_to_them_all():
     counts = {"lead_notice": {"sent": 3, "unreachable": 2}}
     two = outbox_counts_text(counts, {"lead_notice": 1}, lead_count=2).replace("\u00a0", " ")
     one = outbox_counts_text(counts, {"lead_notice": 1}, lead_count=1).replace("\u00a0", " ")
-    assert two.splitlines()[1] == "  Messages aux personnes responsables du SPASER : 3 remis ; 2 non remis (1 personne injoignable)"
-    assert one.splitlines()[1] == "  Messages à la personne responsable du SPASER : 3 remis ; 2 non remis (1 personne injoignable)"
+    assert two.splitlines()[1] == "  Comptes rendus envoyés aux personnes responsables du SPASER : 3 remis ; 2 non remis (1 personne injoignable)"
+    assert one.splitlines()[1] == "  Comptes rendus envoyés à la personne responsable du SPASER : 3 remis ; 2 non remis (1 personne injoignable)"
 
 
 def test_every_kind_of_message_reads_in_the_same_form_with_its_agreements():
@@ -81,3 +81,21 @@ def test_every_kind_of_message_reads_in_the_same_form_with_its_agreements():
         "  Mises à jour d’invitations Outlook : 1 faite ; 1 en échec",
         "  Messages « mystery » : 2 à envoyer",
     ]
+
+
+def test_the_counts_say_since_when_and_how_the_lead_copies_read_against_the_teams_reports():
+    """Reader 10, A9: « par type de message » gave no period, and Teams named the lead among those who
+    did not get the reminder while the command line counted her copy apart, without saying so."""
+    from datetime import date
+
+    counts = {"reminder": {"sent": 2, "unreachable": 9}, "reminder:lead_copy": {"sent": 2, "unreachable": 2},
+              "lead_notice": {"sent": 3}}
+    text = outbox_counts_text(counts, {"reminder": 9, "reminder:lead_copy": 1}, 1, date(2026, 12, 6)).replace("\u00a0", " ")
+    lines = text.splitlines()
+    assert lines[0] == "Envois de l’assistant depuis le dimanche 6 décembre 2026, par type de message :"
+    assert "  Comptes rendus envoyés à la personne responsable du SPASER : 3 remis" in lines
+    assert lines[-1] == (
+        "Les comptes rendus dans Teams nomment, parmi les destinataires qui n’ont pas reçu le rappel, les "
+        "personnes responsables du SPASER dont la copie n’a pas été remise."
+    )
+    assert "Les comptes rendus" not in outbox_counts_text({"reminder:lead_copy": {"sent": 1}})

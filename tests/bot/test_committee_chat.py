@@ -41,7 +41,7 @@ async def test_the_lead_plans_a_copil_in_one_sentence_and_the_dialog_asks_only_t
     assert "C’est planifié : **comité de pilotage** le vendredi 12 mars 2027 à 14 h 00." in done
     assert (
         "Rappels aux membres : une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00). "
-        "Les élu·es recevront la synthèse avec le premier rappel."  # reader 9, C12
+        "Les élu·es recevront la synthèse avec le premier rappel, sauf celles et ceux qui l’ont déjà consultée aujourd’hui."  # reader 9, C12
     ) in done
     assert "trop tard" not in done
     assert "J-7" not in done and "J-1" not in done
@@ -247,4 +247,16 @@ async def test_a_typed_number_is_the_meeting_number_and_the_kind_must_match(runt
     assert mismatch.replace("\u00a0", " ") == (
         "Le comité n° 2 est un comité technique, pas un comité de pilotage. Tapez « lister les comités » pour voir "
         "leurs numéros."
+    )
+
+
+async def test_asking_for_a_year_plan_while_one_waits_says_why_and_the_choices(runtime, talk):
+    """Reader 10, C13: the bare « Répondez « tout accepter »… » gave no reason."""
+    lead = talk()
+    await lead.say("proposer un calendrier")
+
+    again = texts(await lead.say("proposer un calendrier")).replace("\u00a0", " ")
+
+    assert again == (
+        "Une proposition de calendrier est déjà en cours : répondez « tout accepter », « modifier 2 le 9 mars à 10 h » ou « annuler »."
     )

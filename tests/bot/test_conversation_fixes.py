@@ -67,7 +67,7 @@ async def test_a_form_sent_again_suggests_correcting_its_own_indicator(runtime, 
 
     # Reader 9, C7: « Ce formulaire a déjà été enregistré : le renvoyer ne change rien. » after a second
     # click read as an error; the same values sent again are simply there.
-    assert same == "Vos valeurs sont déjà enregistrées."
+    assert same == "Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié."
     assert "Ce formulaire est déjà enregistré" in changed
     assert "«\u00a0corriger IND-04\u00a0»" in changed and "IND-01" not in changed
 

@@ -105,3 +105,12 @@ async def test_the_assign_and_broadcast_dialogs_ask_in_plain_words(runtime, talk
     assert "Quelle est l’adresse e-mail professionnelle de la personne (celle de Teams)\u00a0?" in asked and "UPN" not in asked
     assert "responsable du SPASER, contributeur·rice d’une direction, élu·e ou directeur·rice." in helped
     assert "Choisissez dans la liste à qui envoyer le message" in retried and "audience" not in retried
+
+
+async def test_the_help_example_of_provenance_is_an_indicator_computed_from_the_decp(runtime, talk):
+    """Reader 10, C12: « d’où vient IND-01 ? » promised a number of contracts for an indicator
+    entered by hand; IND-24 is computed from the DECP."""
+    helped = texts(await talk().say("aide")).replace("\u00a0", " ")
+
+    assert "« d’où vient IND-24 ? » : la source d’un indicateur" in helped, helped
+    assert "IND-01 ?" not in helped

@@ -116,3 +116,18 @@ def test_demo_targets_are_not_below_the_legal_obligations():
         assert (rows[code]["cible"], rows[code]["annee_cible"]) == ("100", "2027"), code
     # Reader 1, B7: a rate says its time unit (« 2 repas végétariens au 3ᵉ trimestre » read as two meals).
     assert "par semaine" in rows["IND-18"]["unite_libelle"] and "par trimestre" in rows["IND-03"]["libelle"]
+
+
+def test_demo_values_are_entered_on_working_days():
+    """Reader 10, C16: « le dimanche 12 avril 2026 à 11 h 30 » looked made up to a town hall."""
+    from datetime import date, time
+
+    from bot.demo_indicators import _entered_at
+    from domain.indicators.periods import parse_period
+
+    days = {
+        _entered_at(parse_period(code), date(2026, 12, 6), after, time(9, 30)).weekday()
+        for code in ("2025", "2026-S1", "2026-T1", "2026-T2", "2026-T3", "2025-T4")
+        for after in range(0, 30)
+    }
+    assert days and max(days) <= 4, days

@@ -118,7 +118,7 @@ async def test_an_up_to_date_directorate_is_not_told_of_one_period(runtime, talk
     help_text = plain(texts(await nadia.say("aide indicateurs")))
 
     assert len(periods) > 1, periods
-    assert "Tous les indicateurs de la direction DCP sont à jour, chacun pour sa période. Merci !" in saved, saved
+    assert "Toutes les valeurs attendues de la direction DCP sont saisies. Merci !" in saved, saved  # reader 10, C1
     assert "« quels indicateurs dois-je renseigner ? » : les indicateurs attendus et la période de chacun" in help_text
     assert "pour la période" not in saved + help_text
 

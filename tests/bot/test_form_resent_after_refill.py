@@ -33,7 +33,7 @@ async def test_a_refilled_form_sent_again_after_its_save_reads_already_saved(cli
     saved = await nadia.post_via_connector(type="message", value=data)
     assert any(text.startswith("Enregistré pour la direction DCP") for text in saved), saved
     again = await nadia.post_via_connector(type="message", value=data)
-    assert "Vos valeurs sont déjà enregistrées." in again, again
+    assert "Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié." in again, again
 
 
 TYPED = {"IND-04": "980 000 €", "IND-06": "6", "IND-10": "58", "IND-11": "32,5", "IND-14": "3", "IND-15": "21"}
@@ -91,7 +91,7 @@ async def test_a_refilled_card_clicked_again_as_the_playground_redraws_it_reads_
 
     again = await nadia.post_via_connector(type="message", value=_as_drawn(refilled))
 
-    assert again == ["Vos valeurs sont déjà enregistrées."], again
+    assert again == ["Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié."], again
     assert await value_rows(client.server.app[RUNTIME]) == rows
 
 
@@ -103,7 +103,7 @@ async def test_a_first_card_clicked_again_redrawn_blank_after_its_save_reads_alr
 
     again = await nadia.post_via_connector(type="message", value=_as_drawn(card))
 
-    assert again == ["Vos valeurs sont déjà enregistrées."], again
+    assert again == ["Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié."], again
     assert len(await value_rows(client.server.app[RUNTIME])) == 1
 
 

@@ -88,7 +88,7 @@ async def test_every_reply_on_teams_has_a_plain_summary_that_says_what_a_card_is
     due = await replies("nadia-aad", "Nadia Benali", "indicateurs à renseigner")
     summary = await replies("maire-aad", "Hélène Dubois", "synthèse")
 
-    assert who["summary"].startswith("Vous êtes Nadia Benali, contributeur·rice") and "**" not in who["summary"]
+    assert who["summary"].startswith("Vous êtes Nadia Benali. Vous renseignez") and "**" not in who["summary"]
     assert hello["summary"] and "**" not in hello["summary"], "a text without Markdown has its summary too"
     assert help_card["summary"] == "Aide de l’assistant du SPASER"
     assert all(reply.get("summary") for reply in [*due, *summary])
@@ -128,15 +128,27 @@ async def test_the_confirmation_shows_the_typed_comment_as_others_read_it(nadia)
 
 
 async def test_an_official_is_given_the_role_named_as_one(runtime, talk):
-    """B1: « adelev@example.com est élu·e ou directeur·rice » read as if the assistant did not know which."""
+    """B1: « adelev@example.com est élu·e ou directeur·rice » read as if the assistant did not know which;
+    reader 10, B6: « le rôle d’élu·e ou de directeur·rice » to a person the lead called « élue », and
+    « En tant qu’élu·e ou directeur·rice » to Adele, read like a form left unticked."""
     await seed(runtime)
     lead = talk()
     said = plain(texts(await lead.say("affecter adelev@example.com élue")))
     welcome = plain(texts(await talk("maire-aad", "Hélène Dubois").install()))
 
-    assert "C’est noté : **adelev@example.com** a désormais le rôle d’élu·e ou de directeur·rice." in said
-    # Reader 7, C42: the role named as the contributor's is, without « Avec le rôle « … » ».
-    assert "En tant qu’**élu·e ou directeur·rice**, vous pouvez suivre l’avancement du SPASER" in welcome
+    assert "C’est noté : **adelev@example.com** a désormais le rôle d’élue." in said
+    assert "Vous pouvez suivre l’avancement du SPASER et consulter sa synthèse avant les comités." in welcome
+    assert "·" not in said + welcome
+
+
+async def test_a_role_chosen_without_a_gendered_word_is_said_by_what_the_person_may_do(runtime, talk):
+    """Reader 10, B6: « dgs » or a role chosen on the card says no form of the person's own."""
+    await seed(runtime)
+    said = plain(texts(await talk().say("affecter dgs@example.com dgs")))
+    contributor = plain(texts(await talk().say("affecter agent@example.com agent DCP")))
+    assert "C’est noté : **dgs@example.com** pourra suivre l’avancement du SPASER et consulter sa synthèse." in said
+    assert "**agent@example.com** pourra renseigner les indicateurs SPASER de la direction DCP." in contributor
+    assert "·" not in said + contributor
 
 
 async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk):
@@ -150,7 +162,10 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
 
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
     # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
-    assert "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel." in done
+    assert (  # reader 10, A7
+        "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel, "
+        "sauf celles et ceux qui l’ont déjà consultée aujourd’hui."
+    ) in done
     assert done.endswith("Il est trop tard pour relancer les directions sur leurs indicateurs."), done
 
 
@@ -188,7 +203,7 @@ async def test_the_form_says_the_comment_saved_and_how_to_correct(nadia):
     changed = plain(texts(await nadia.submit({**data, "valeur|IND-01|2026-T3": "46 %"})))
 
     assert "- IND-01 (3ᵉ trimestre 2026) : 45 %, commentaire « Source : l’OECP »" in saved
-    assert again == "Vos valeurs sont déjà enregistrées."  # reader 9, C7: the same card, comment included
+    assert again == "Ce formulaire a déjà été enregistré : rien n’a été modifié."  # reader 9, C7: the same card, comment included
     assert changed.endswith(
         "Pour changer une valeur, tapez « corriger » suivi du code de l’indicateur, par exemple « corriger IND-01 »."
     )
@@ -250,7 +265,7 @@ def test_the_european_thresholds_answer_says_what_the_50_million_are():
     [entry] = [e for e in load_entries(DEFAULT_ENTRIES_PATH) if e.id == "hors-sujet-seuils-europeens"]
 
     assert plain(entry.answer).endswith(
-        "Le SPASER, lui, est obligatoire à partir de 50 millions d’euros HT d’achats par an : "
+        "Le SPASER, lui, est obligatoire au-delà de 50 millions d’euros HT d’achats par an : "  # reader 10, C7
         "demandez-moi « qui doit adopter un SPASER ? » pour en savoir plus."
     )
     assert "Pour savoir" not in entry.answer
@@ -299,4 +314,5 @@ async def test_the_broadcast_preview_does_not_announce_the_report(runtime, talk)
     sent = plain(texts(await lead.say("oui")))
 
     assert "Ne le recevront pas" in preview and "bilan d’envoi" not in preview
-    assert "Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir." in sent and "bilan" not in sent
+    # One reachable person (reader 10, C2): « qui l’a reçu et qui n’a pas pu » was for several.
+    assert "Je vous confirmerai ensuite qu’il lui est bien parvenu." in sent and "bilan" not in sent

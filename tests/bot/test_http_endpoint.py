@@ -136,7 +136,7 @@ async def test_a_registration_by_email_is_linked_through_the_teams_roster(client
     activity.service_url = connector.url
     response = await client.post("/api/messages", json=activity.serialize())
     assert response.status == 200
-    assert any("contributeur·rice pour la direction de la commande publique (DCP)" in text for text in connector.texts())
+    assert any("renseignez les indicateurs SPASER de la direction de la commande publique (DCP)" in text for text in connector.texts())
 
 
 async def test_the_welcome_on_install_greets_by_the_roster_name(client, connector):

@@ -76,7 +76,7 @@ async def test_confirming_stores_each_value_once_even_when_clicked_twice(runtime
     again = texts(await nadia.submit(confirm_data(back)))
 
     assert "Enregistré pour la direction DCP (2\u00a0valeurs)" in saved
-    assert again == "Vos valeurs sont déjà enregistrées."  # reader 9, C7
+    assert again == "Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié."  # reader 9, C7
     assert sorted(await t3_rows(runtime)) == [("IND-01", Decimal(45)), ("IND-03", Decimal(4800))]
 
 
@@ -127,5 +127,5 @@ async def test_through_the_endpoint_a_confirmation_redelivered_saves_once(client
     nadia.count += 1
     clicked_again = await nadia.post_via_connector(type="message", value=confirm_data(card_from(asked)))
 
-    assert "Vos valeurs sont déjà enregistrées." in clicked_again
+    assert "Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié." in clicked_again
     assert await t3_rows(runtime) == [("IND-03", Decimal(4800))]

@@ -63,7 +63,7 @@ async def test_the_form_submitted_through_the_endpoint_saves_once(client, connec
     saved = await nadia.post_via_connector(type="message", value=data)
     assert any("Enregistré pour la direction DCP (2 valeurs)" in text for text in saved)
     again = await nadia.post_via_connector(type="message", value=data)
-    assert "Vos valeurs sont déjà enregistrées." in again
+    assert "Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié." in again
     rows = await value_rows(client.server.app[RUNTIME])
     assert [(row[0], row[2]) for row in rows] == [("IND-01", Decimal("45.5")), ("IND-04", Decimal("1200000"))]
 

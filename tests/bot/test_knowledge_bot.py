@@ -245,6 +245,9 @@ async def test_the_european_thresholds_refusal_is_short_and_says_where_to_look(t
     """Reader 7, B34: five sentences that refused, then helped at length; three now, the place to look first."""
     reply = texts(await talk("agent-aad", "Paul").say("le seuil des marchés européens c’est combien"))
     sentences = [s for s in " ".join(reply.replace("\u00a0", " ").split()).replace("? ».", "?».").split(". ") if s]
-    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "(economie.gouv.fr/daj) ou votre service des marchés" in " ".join(reply.split())
+    assert reply.startswith("Je ne peux pas vous aider sur ce point") and "(economie.gouv.fr/daj). " in " ".join(reply.split())
+    # Reader 10, C7: « changent régulièrement » → when they change; « votre service des marchés » to
+    # someone who may work there.
+    assert "sont révisés tous les deux ans" in reply.replace("\u00a0", " ") and "service des marchés" not in reply
     assert len(sentences) == 3, sentences
     assert "induirait en erreur" not in reply

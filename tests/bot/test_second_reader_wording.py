@@ -42,8 +42,9 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     contributor = plain(texts(await lead.say("affecter meganb@example.com contributrice DCP")))
     official = plain(texts(await lead.say("affecter helene@example.com élue")))
 
-    # Reader 6, B11: one form for every role.
-    assert "a désormais le rôle de contributeur·rice pour la direction DCP." in contributor
+    # Reader 10, B6: the role noun in the form the lead typed, never « contributeur·rice » to one person.
+    assert "a désormais le rôle de contributrice pour la direction DCP." in contributor
+    assert "a désormais le rôle d’élue." in official
     # Reader 7, B33: what is true until then, rather than « son rôle s’appliquera ».
     assert "Cette personne ne recevra rien tant qu’elle n’aura pas installé l’assistant dans Teams." in contributor
     assert "Son rôle s’appliquera" not in contributor
@@ -51,7 +52,7 @@ async def test_assigning_a_role_echoes_the_word_typed_and_says_first_message(run
     # (« Camille Martin » was the organisation's own lead: whoever copied it made a namesake).
     assert (
         "Pour afficher son nom à la place de « meganb » dès maintenant, tapez "
-        "« affecter meganb@example.com contributrice DCP nom Prénom Nom », avec son prénom et son nom."
+        "« affecter meganb@example.com contributrice DCP nom Prénom Nom »."  # reader 10, C8
     ) in contributor
     # Reader 7, A4: « de » elided before a vowel, guillemets or not.
     adele = plain(texts(await lead.say("affecter adelev@example.com élue")))

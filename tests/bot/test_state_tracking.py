@@ -122,4 +122,4 @@ async def test_values_saved_in_the_turns_transaction_are_seen_when_the_list_ends
         closing = texts(await julien.say("oui"))
 
     assert len(await value_rows(runtime)) == count
-    assert "Tous les indicateurs de la direction DPB sont à jour" in closing
+    assert "Toutes les valeurs attendues de la direction DPB" in closing and "sont saisies. Merci\u00a0!" in closing

@@ -56,7 +56,7 @@ def chat(runtime, person) -> ConsoleConversation:
 
 def shown_text(card: dict) -> str:
     """The card as JSON text, with the non-breaking spaces of French numbers made plain."""
-    return json.dumps(card, ensure_ascii=False).replace("\u00a0", " ").replace("\u202f", " ")
+    return json.dumps(card, ensure_ascii=False).replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
 
 
 def path_of(url: str) -> str:
@@ -84,7 +84,7 @@ async def test_an_official_sees_the_compact_summary_and_the_detail_on_demand(bot
     # On 30 November 2026 the third quarter is due: the second quarter's values are stale.
     assert "Dernière valeur : 280 heures au 2ᵉ trimestre 2026 (ensemble des directions) ; le 3ᵉ trimestre 2026 reste à saisir" in shown  # DCP 150 + DPB 130
     # No target, reported for 2025: no point of attention, but a decision to take (reader 7, B19).
-    assert shown.count("GOV-01") == 1 and "Cible à définir : acheteurs formés (GOV-01)" in shown
+    assert shown.count("GOV-01") == 1 and "Fixer une cible : acheteurs formés (GOV-01)" in shown
     assert all(code in detail for code in ("SOC-01", "ENV-01", "GOV-01"))
     assert "Direction DCP (Commande publique)" in detail and "Direction DPB (Patrimoine bâti)" in detail
     assert find_elements(card_of(await marc.say("synthèse détaillée")), "Image") == []

@@ -59,7 +59,7 @@ async def test_the_lead_adds_someone_by_e_mail_and_the_directory_gives_the_name(
         unknown = texts(await lead.say("affecter inconnu@ville.fr élu"))
     finally:
         await runtime.graph.close()
-    assert "**Hélène Dubois** (helene.dubois@ville.fr) a désormais le rôle d’élu·e ou de directeur·rice" in said
+    assert "**Hélène Dubois** (helene.dubois@ville.fr) a désormais le rôle d’élue" in said
     helene = await runtime.people.get_by_email("helene.dubois@ville.fr")
     assert (helene.name, helene.aad_object_id, helene.tenant_id) == ("Hélène Dubois", "aad-helene", settings.graph.tenant_id)
     assert "je ne trouve pas cette adresse dans l’annuaire Microsoft 365" in unknown

@@ -2,7 +2,7 @@
 Teams message is understood: the commands' own phrasings, then intents, knowledge entries and
 neighbouring subjects.
 
-The tuning sets (knowledge_eval.json, dev.json, dev2.json, dev3.json) may be read when tuning; the
+The tuning sets (knowledge_eval.json, dev.json, dev2.json, dev3.json, dev4.json) may be read when tuning; the
 frozen sets were written before any tuning by someone who never read the entries (frozen2 after the
 persona phrasings) and are never printed question by question: only their totals, held to a floor
 so that a change cannot lose ground unseen.
@@ -20,13 +20,14 @@ from domain.knowledge import KnowledgeBase
 
 FLOORS = {
     # set: (on-topic, off-topic kept off SPASER content, data questions), as shares: each about one
-    # question under the figure of 6 December 2026 (evening)
+    # question under the figure of 6 December 2026 (night, after the dev4 tuning)
     "tuning (knowledge_eval.json)": (0.94, 0.94, None),
-    "dev": (0.87, 0.95, 0.98),
+    "dev": (0.875, 0.95, 0.98),
     "dev2": (None, None, 0.98),
-    "dev3": (0.93, 0.97, 0.93),
-    "frozen": (0.81, 0.96, 0.84),
-    "frozen2": (0.86, 0.94, 0.89),
+    "dev3": (0.95, 0.97, 0.98),
+    "dev4": (0.905, 0.96, None),
+    "frozen": (0.815, 0.96, 0.83),
+    "frozen2": (0.865, 0.94, 0.91),
 }
 NEAR_COPY_SIMILARITY = 90
 

@@ -327,7 +327,7 @@ async def test_the_form_saves_every_value_at_once_and_a_second_submit_saves_noth
     assert "Enregistré pour la direction DCP (2 valeurs)" in saved and "- IND-05 (année 2025) : 38\u00a0%" in saved
     assert "Reste à renseigner : IND-02 (3\u1d49\u00a0trimestre 2026)" in saved
     again = texts(await nadia.submit(data))
-    assert again == "Vos valeurs sont déjà enregistrées.", again  # reader 9, C7: the same card, comment included
+    assert again == "Ce formulaire a déjà été enregistré\u00a0: rien n’a été modifié.", again  # reader 9, C7: the same card, comment included
     assert [(row[0], row[2], row[3]) for row in await value_rows(seeded)] == [
         ("IND-01", Decimal("45.5"), None),
         ("IND-05", Decimal("38"), "OECP"),

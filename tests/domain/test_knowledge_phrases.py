@@ -93,7 +93,7 @@ def test_auxiliaries_pronouns_and_jamais_are_not_searched(question: str, expecte
         ("Sur combien d'années on le fait d'habitude ?", ["combien", "annees"]),
         ("Consulter la CCI, bonne idée ?", ["consulter", "cci"]),
         ("DECP, jamais entendu parler", ["decp"]),
-        ("Un COPIL par mois, c'est beaucoup par rapport à ailleurs ?", ["copil", "mois", "beaucoup", "ailleurs"]),
+        ("Un COPIL par mois, c'est beaucoup par rapport à ailleurs ?", ["copil", "mois", "rythme", "beaucoup", "ailleurs"]),
     ],
 )
 def test_hedges_and_fillers_are_not_searched(question: str, expected: list[str]) -> None:
@@ -122,3 +122,36 @@ def test_phrases_are_read_for_what_they_mean(question: str, expected: list[str])
     from domain.knowledge import Analyzer
 
     assert Analyzer().terms(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("nos propres agents", ["enpropre", "agents"]),
+        ("des véhicules propres", ["vehicules", "propres"]),
+        ("le bilan, son schéma, votre avis", ["bilan", "schema", "avis"]),
+        ("nous étions en retard", ["retard"]),
+        ("ce n'est plus le cas ?", []),
+        ("un comité par mois", ["comite", "mois", "rythme"]),
+        ("quels objectifs se donner", ["objectifs", "fixer"]),
+        ("que se passe-t-il si on oublie", ["consequence", "oublie"]),
+    ],
+)
+def test_set_phrases_read_as_a_whole(question: str, expected: list[str]) -> None:
+    assert tokenize(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("Qu'est-ce qui a bougé dans l'obligation depuis 2022 ?", "seuil-historique"),
+        ("Que se passe-t-il si la collectivité n'a pas de schéma ?", "sanction"),
+    ],
+)
+def test_everyday_wordings_of_a_change_and_a_consequence(shipped: KnowledgeBase, question: str, entry_id: str) -> None:
+    assert shipped.answer(question).entry.id == entry_id
+
+
+@pytest.mark.parametrize("question", ["c'est nécessaire ?", "est-ce indispensable ?"])
+def test_a_need_reads_as_an_obligation(shipped: KnowledgeBase, question: str) -> None:
+    assert set(shipped.query_terms(question)) == {"obligation"}

@@ -12,7 +12,14 @@ from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
 from domain.indicators.units import Unit
-from domain.public_page import PublicIndicator, PublicSpaser, public_indicators, public_page_html, public_page_xlsx
+from domain.public_page import (
+    PublicIndicator,
+    PublicSpaser,
+    organisation_with_article,
+    public_indicators,
+    public_page_html,
+    public_page_xlsx,
+)
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import shown_value
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
@@ -153,7 +160,24 @@ def test_without_the_adopted_document_the_page_says_so_without_promising_a_date(
     html = page(emissions()).replace("\u00a0", " ")
     assert "sera publié ici prochainement" not in html
     schema = html.split('<h2 id="schema">Le SPASER adopté</h2>')[1].split("</section>")[0]
-    assert schema == (
-        "\n<p>Le texte du SPASER adopté n’est pas encore en ligne. Vous pouvez le demander à l’organisme qui "
-        "publie cette page : Ville de Démoville.</p>\n"
+    assert schema == (  # reader 10, A6
+        "\n<p>Le texte du SPASER adopté sera mis en ligne sur cette page. En attendant, vous pouvez le demander "
+        "à la Ville de Démoville.</p>\n"
     )
+
+
+def test_the_page_names_the_organisation_rather_than_l_organisme():
+    """Reader 10, C19: « sa dernière valeur pour l’organisme… que l’organisme publie » on the Ville's own page."""
+    html = page(emissions()).replace("\u00a0", " ")
+    assert "l’organisme" not in html
+    assert "sa dernière valeur pour la Ville de Démoville, sa cible" in html
+    assert "(DECP) que la Ville de Démoville publie pour chaque marché" in html
+
+
+def test_organisation_with_article():
+    assert organisation_with_article("Ville de Démoville", "à") == "à la Ville de Démoville"
+    assert organisation_with_article("Département du Rhône", "à") == "au Département du Rhône"
+    assert organisation_with_article("Département du Rhône") == "le Département du Rhône"
+    assert organisation_with_article("Eurométropole de Strasbourg", "à") == "à l’Eurométropole de Strasbourg"
+    assert organisation_with_article("Lyon", "à") == "à Lyon"
+    assert organisation_with_article("Lyon") == "Lyon"

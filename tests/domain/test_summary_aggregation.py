@@ -248,7 +248,8 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
 def test_the_chart_labels_a_bar_past_its_target_with_the_value_rather_than_a_percentage_above_100():
     # Reader 9: every bar says the indicator's value in its unit, never its share of the way (« 204 % »).
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
-    assert progress_bar_label(line) == "10"
+    # Reader 10, C11: the bar stops at the axis' end (125 %): its label says it goes further.
+    assert progress_bar_label(line) == "10 (> 125\u00a0%)"
 
 
 def test_an_indicator_without_a_target_goes_up_or_down_not_better_or_worse():

@@ -61,7 +61,8 @@ def texts(content):
             found.append(node)
 
     walk(content)
-    return "\n".join(found).replace("\u00a0", " ").replace("\u202f", " ")
+    # « IND‑01 »'s non-breaking hyphen (reader 10, C5) read as the hyphen people type.
+    return "\n".join(found).replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
 
 
 def find(content, predicate):

@@ -366,7 +366,7 @@ def test_contributor_with_an_axis_filter_still_sees_only_their_directorate():
 
 
 def test_a_value_behind_its_path_by_less_than_one_percent_of_the_target_is_on_track():
-    """Reader 1, B8: IND-04 « En retard » and in « Mesures de rattrapage » for 1 280 € on a target of
+    """Reader 1, B8: IND-04 « En retard » and in « Rattraper le retard » for 1 280 € on a target of
     1 200 000 €. 2025 expects 133,33 (a third of the way from 100 to 200): 1 % of the target is 2."""
     def line_with(value):
         return only_line(compute_summary(

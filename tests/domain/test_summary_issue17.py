@@ -177,7 +177,7 @@ def test_c21_a_list_of_one_item_is_a_sentence_not_a_single_bullet():
     behind = pdf[pdf.index("Direction en attente (1)") + 1]
     assert behind.startswith("Direction de l’environnement et de l’énergie (DEE) : 2 indicateurs saisis sur 3")
     assert "Direction de la commande publique (DCP), année 2025 : « Chantier du collège ajouté. »" in pdf
-    assert pdf[pdf.index("Décisions à prendre") + 1].startswith("Mesures de rattrapage : comités techniques tenus")
+    assert pdf[pdf.index("Décisions à prendre") + 1].startswith("Rattraper le retard : comités techniques tenus")
     assert any(line.startswith("• Comité de pilotage :") for line in pdf)  # two alerts: a list
     html = read["html"]
     assert not re.search(r"<ul><li>[^<]*(?:<b>[^<]*</b>[^<]*)?</li></ul>", html), "a list of one item"

@@ -28,6 +28,7 @@ from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
 from domain.summary.wording import headline_text, line_status_title, overview_text, status_count_label
+from domain.text import unbroken_codes
 from tests.catalogue_support import VALID_FIELDS
 from tests.summary_support import find_elements, texts_in
 
@@ -82,9 +83,11 @@ def test_42_percent_on_its_trajectory_reads_below_the_egalim_minimum_not_on_trac
     shown = summary(egalim(42))
     [line] = shown.lines
     assert line.status is Status.OUTSIDE_LEGAL_LIMIT
-    assert plain(line_status_title(line)) == "Sous le minimum légal de 50 % (loi EGalim)"
+    # Reader 10, A1: a short badge, the limit in the line next to it.
+    assert plain(line_status_title(line)) == "Non conforme (loi EGalim)"
     for where, text in read(shown).items():
-        assert "sous le minimum légal de 50 % (loi egalim)" in text.lower(), where
+        assert "sous le minimum légal de 50 %" in text.lower() or "minimum légal de 50 %" in text.lower(), where
+        assert "non conforme" in text.lower(), where
         # « en bonne voie » only as the heading of an empty count (« 0 en bonne voie ») and in the rules
         # (the report's « Règles de lecture », the detail card's footnote).
         read_before_rules = text.lower().split("règles de lecture")[0].split("en bonne voie : au moins")[0]
@@ -97,10 +100,14 @@ def test_the_report_puts_it_first_among_the_points_of_attention_with_a_decision(
     points = attention_points(shown)
     assert points.outside_law == shown.lines and points.indicators[0] is shown.lines[0]
     decisions = [plain(decision) for decision in points.decisions]
-    assert "Mise en conformité : part des produits durables et de qualité dans la restauration collective (IND-09)." in decisions
+    assert decisions[0].startswith(
+        "Se mettre en conformité avec la loi : part des produits durables et de qualité dans la restauration "
+        "collective (IND-09 : 42 % pour un minimum légal de 50 %)."
+    )
     first_page = plain(PdfReader(io.BytesIO(report_pdf(shown))).pages[0].extract_text())
-    assert "Indicateur non conforme à la loi (1)" in first_page
-    assert "42 % en 2026, sous le minimum légal de 50 % (loi EGalim)" in first_page
+    # Reader 10, A1: the headline and the decision say it; no third list of the same breach.
+    assert "Indicateur non conforme à la loi (1)" not in first_page
+    assert "(IND-09 : 42 % pour un minimum légal de 50 %)" in first_page
 
 
 def test_a_value_above_the_floor_is_unchanged():
@@ -127,7 +134,7 @@ def test_a_payment_delay_above_the_legal_maximum_is_said_so_even_on_its_trajecto
     [line] = summary(payment_delay(38)).lines
     assert line.status is Status.OUTSIDE_LEGAL_LIMIT
     assert plain(line_status_title(line)) == (
-        "Au-dessus du maximum légal de 30 jours (code de la commande publique, art. R. 2192-10)"
+        "Non conforme (code de la commande publique, art. R. 2192-10)"
     )
     assert summary(payment_delay(29)).lines[0].status is Status.ON_TRACK
 
@@ -141,14 +148,14 @@ def test_reader9_a3_a_stale_value_outside_the_law_keeps_the_legal_signal_on_its_
     assert line.status is Status.OUTSIDE_LEGAL_LIMIT and line.is_stale
     assert shown.status_counts[Status.OUTSIDE_LEGAL_LIMIT] == 1 and shown.status_counts[Status.NOT_REPORTED] == 0
     assert sum(shown.status_counts.values()) == len(shown.lines)
-    assert plain(line_status_title(line)) == "Dernière valeur connue sous le minimum légal de 50 % (loi EGalim)"
+    assert plain(line_status_title(line)) == "Dernière valeur connue non conforme (loi EGalim)"
     assert any("IND-09" in decision for decision in attention_points(shown).decisions)
     assert plain(overview_text(shown)) == (f"1 indicateur {Status.OUTSIDE_LEGAL_LIMIT.value}. IND-09, non conforme "
                                            "d’après sa dernière valeur connue, attend la valeur de sa dernière période.")
     texts = read(shown)
-    assert "Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % ; l’année 2026 reste à saisir" in texts["card"]
-    assert ("dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (loi EGalim) ; l’année 2026 reste à saisir"
-            in texts["pdf"])
+    assert ("Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) ; "
+            "l’année 2026 reste à saisir") in texts["card"]
+    assert "(IND-09 : 42 % en 2025 pour un minimum légal de 50 %)" in texts["pdf"]  # a last known value: its period
     # A lawful last value stays « non renseigné ».
     lawful = replace(egalim(42), values=(("2024", "DRC", 30), ("2025", "DRC", 52)))
     assert summary(lawful).lines[0].status is Status.NOT_REPORTED
@@ -207,12 +214,11 @@ def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_
     """« 48,7 % …, en avance sur la trajectoire, qui prévoit 46,2 % … dans le bon sens » next to « Sous le
     minimum légal de 50 % »: the path itself is below the law, the line says so and nothing reassures."""
     for shown, path, way in (
-        (summary(egalim(42)), "42 % en 2026, sous le minimum légal de 50 %, déjà applicable. Le SPASER lui-même "
-         "prévoit 36 % à cette date et ne respecte le minimum légal qu’en 2029 (cible : 60 % en 2030)",
+        (summary(egalim(42)), "42 % en 2026, sous le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) · "
+         "cible : 60 % en 2030",
          "dans le bon sens, mais encore sous le minimum légal"),
-        (summary(payment_delay(38)), "38 jours en 2026, au-dessus du maximum légal de 30 jours, déjà applicable. Le "
-         "SPASER lui-même prévoit 41 jours à cette date et ne respecte le maximum légal qu’en 2029 (cible : 25 jours "
-         "en 2030)", "dans le bon sens, mais encore au-dessus du maximum légal"),
+        (summary(payment_delay(38)), "38 jours en 2026, au-dessus du maximum légal de 30 jours · cible : 25 jours "
+         "en 2030", "dans le bon sens, mais encore au-dessus du maximum légal"),
     ):
         for where, text in read(shown).items():
             text = text.replace("« dans le bon sens »", "")  # the reading rules say what it means
@@ -220,15 +226,18 @@ def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_
             assert "en avance" not in text and text.count("dans le bon sens") == text.count(way), where
         # Reader 9, B2: the value and the breach first, then the SPASER's own path as the subject.
         assert path in read(shown)["detail"]
-        # Reader 9, A5: the law applies now, and the SPASER must revise its path.
-        (revision,) = [text for text in attention_points(shown).decisions if text.startswith("Réviser la trajectoire")]
-        assert "légal qu’en 2029." in plain(revision)
-        assert "déjà applicable ; cible" in read(shown)["html"]
+        # Reader 9, A5: the SPASER must revise its path, said once, in the decision (reader 10, A1).
+        (revision,) = [text for text in attention_points(shown).decisions if "trajectoire du SPASER" in text]
+        assert "légal qu’en 2029." in plain(revision) and "Le SPASER lui-même" not in read(shown)["detail"]
+        # Reader 10, B3: no dangling « déjà applicable ».
+        assert "déjà applicable" not in read(shown)["html"]
     # Behind a lawful path: said as a late value is, no revision.
     lawful_path = replace(egalim(42), baseline=Decimal(52), values=(("2025", "DRC", 52), ("2026", "DRC", 42)))
     shown = summary(lawful_path)
     [line] = shown.lines
-    assert "42 % en 2026, sous le minimum légal de 50 % ; en deçà de la trajectoire, qui prévoit" in plain(judged_text(line))
+    assert "sous le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) ; en deçà de la trajectoire, qui prévoit" in plain(
+        judged_text(line)
+    )
     assert not any(text.startswith("Réviser") for text in attention_points(shown).decisions)
     # A lawful value on a timid path asks for nothing either.
     assert not any(text.startswith("Réviser") for text in attention_points(summary(egalim(52))).decisions)
@@ -244,12 +253,24 @@ def test_a_long_legal_badge_wraps_in_two_fifths_of_the_row_and_leaves_the_label_
     """Sized to its text, « Au-dessus du maximum légal de 30 jours (code de la commande publique, art.
     R. 2192-10) » squeezed the indicator's label into a column one word wide (reader 8 e2e screenshot)."""
     card = summary_detail_card_content(summary(payment_delay(38), egalim(55)))
+    def title(row):
+        return row["columns"][0]["items"][0]["text"].replace("\u2011", "-")  # « IND‑11 » (reader 10, C5)
+
     rows = {
-        row["columns"][0]["items"][0]["text"].split("**")[1]: row["columns"]
-        for row in find_elements(card, "ColumnSet") if len(row["columns"]) == 2 and row["columns"][0]["items"][0]["text"].startswith("**IND-")
+        title(row).split("**")[1]: row["columns"]
+        for row in find_elements(card, "ColumnSet") if len(row["columns"]) == 2 and title(row).startswith("**IND-")
     }
     label, badge = rows["IND-11"]
     assert (label["width"], badge["width"]) == (3, 2) and badge["items"][0]["wrap"] is True
     label, badge = rows["IND-09"]
     assert ("width" not in label, badge["width"]) == (True, "auto")
 
+
+
+def test_reader10_c5_an_indicator_code_never_breaks_on_the_card_but_a_typed_command_keeps_its_hyphen():
+    """« (IND- / 23) » on the compact card: the code's hyphen is a non-breaking one (U+2011) in what the
+    card shows; the commands people type keep the hyphen they type."""
+    card = summary_card_content(summary(payment_delay(38)))
+    shown = [block["text"] for block in find_elements(card, "TextBlock")]
+    assert any("IND\u201111" in text for text in shown) and not any("IND-11" in text for text in shown)
+    assert unbroken_codes("tapez « d’où vient IND-24 ? » pour IND-24") == "tapez « d’où vient IND-24 ? » pour IND\u201124"

@@ -53,11 +53,11 @@ def test_the_compact_card_names_the_few_indicators_it_leaves_out():
 
 
 def test_the_report_first_page_names_the_few_indicators_it_leaves_out():
-    group = attention_groups(summary(MAX_ATTENTION_LINES + 3))[1]  # after « Décisions à prendre » (reader 7)
+    group = attention_groups(summary(MAX_ATTENTION_LINES + 3))[0]  # « Décisions à prendre » apart (reader 10, C18)
     assert group.more == (
         f"Également (voir le détail ci-après)\u00a0: L08 ({LONG_LABEL} 08), L09 ({LONG_LABEL} 09) et L10 ({LONG_LABEL} 10)."
     )
-    assert attention_groups(summary(MAX_ATTENTION_LINES + 4))[1].more == "… et 4 autres\u00a0: voir le détail ci-après."
+    assert attention_groups(summary(MAX_ATTENTION_LINES + 4))[0].more == "… et 4 autres\u00a0: voir le détail ci-après."
 
 
 def test_the_catch_up_decision_names_every_late_indicator_when_few_are_left():

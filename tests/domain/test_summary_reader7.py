@@ -4,8 +4,11 @@ wording they read."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from decimal import Decimal
+
+from pypdf import PdfReader
 
 from domain.committees.cadence import check_cadence, default_committee_types
 from domain.indicators.units import Unit
@@ -16,6 +19,7 @@ from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import detail_text, judged_text, trend_text
 from domain.summary.model import Status
 from domain.summary.report import attention_groups, report_html
+from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
 from domain.summary.wording import CARD_RULES_TEXT, completeness_headline
 from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, indicator, plain, summary
@@ -50,10 +54,14 @@ def test_b19_the_decisions_come_right_after_the_counts_on_the_card_and_the_repor
     body = summary_card_content(summary())["body"]
     read = plain(texts_in(body))
     assert read.index("Décisions à prendre") < read.index("Points d’attention")
-    assert "• Mesures de rattrapage :" in read
-    assert attention_groups(summary())[0].heading == "Décisions à prendre"
+    assert "• Rattraper le retard :" in read
+    # Reader 10, C18: a section of its own, before « Points d’attention », not nested in it.
+    assert "Décisions à prendre" not in [group.heading for group in attention_groups(summary())]
     html = plain(report_html(summary()).decode("utf-8"))
-    assert html.index("<h3>Décisions à prendre</h3>") < html.index("<h3>Indicateurs en retard (3)</h3>")
+    assert html.index("<h2>Décisions à prendre</h2>") < html.index("<h2>Points d’attention</h2>")
+    assert html.index("<h2>Points d’attention</h2>") < html.index("<h3>Indicateurs en retard (3)</h3>")
+    page = plain(PdfReader(io.BytesIO(report_pdf(summary()))).pages[0].extract_text())
+    assert page.index("Décisions à prendre") < page.index("Rattraper le retard") < page.index("Points d’attention")
 
 
 def test_b18_b23_a_line_gives_the_value_the_path_expects_and_one_rule_for_the_tolerance():

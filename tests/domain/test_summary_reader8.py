@@ -1,5 +1,5 @@
 """Reader 8, a fresh French reader of the e2e artifacts: the « sans cible » tile and the decision
-« Cible à définir », an indicator outside the law read as « en avance », trajectories of countable
+« Fixer une cible », an indicator outside the law read as « en avance », trajectories of countable
 things in fractions. Each test fails on the wording or count they read."""
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ def _untargeted_catalogue():
 
 
 def _named_in_target_decision(summary) -> list[str]:
-    (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Cible à définir")]
+    (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Fixer une cible")]
     return re.findall(r"\(([A-Z][A-Z0-9-]+)[,)]", decision)
 
 
 def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_target_decision():
-    """« 1 sans cible » next to « Cible à définir pour IND-15 … et IND-23 »: IND-15, without a target
+    """« 1 sans cible » next to « Fixer une cible pour IND-15 … et IND-23 »: IND-15, without a target
     and not reported for the period due, counted as « non renseigné » but named as needing a target."""
     for scope in (Scope.everything(), Scope.only("DEE"), Scope.only("DCP")):
         summary = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=scope)
@@ -80,13 +80,13 @@ def test_a12_the_reading_rules_say_the_limit_may_be_set_by_a_regulation():
 
 
 def test_b16_the_catch_up_decision_names_the_late_indicators_by_code():
-    """« Mesures de rattrapage pour IND-13, IND-22, IND-12 et IND-14 »: in no order a reader sees."""
+    """« Rattraper le retard pour IND-13, IND-22, IND-12 et IND-14 »: in no order a reader sees."""
     renamed = {"PART": "IND-13", "GES": "IND-2", "HRS": "IND-12", "COT": "IND-14"}
     indicators = [replace(snapshot, code=renamed.get(snapshot.code, snapshot.code)) for snapshot in catalogue()]
     summary = compute_summary(indicators, DIRECTORATES, TODAY, scope=Scope.everything())
     late = [line.code for line in attention_points(summary).late]
     assert len(late) == 3 and late != sorted(late)  # the list keeps the furthest behind first
-    (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Mesures de rattrapage")]
+    (decision,) = [text for text in attention_points(summary).decisions if text.startswith("Rattraper le retard")]
     named = re.findall(r"\((IND-\d+)\)", decision)
     assert named == sorted(late, key=lambda code: int(code.split("-")[1]))
 

@@ -45,25 +45,25 @@ def first_page(shown) -> str:
 def test_1_the_breach_is_detailed_once_and_each_decision_names_the_indicator_by_what_it_measures_then_its_code():
     shown = breaches()
     page = first_page(shown)
-    assert page.count("sous le minimum légal de 50 % (loi EGalim)") == 1, page
-    assert page.count("au-dessus du maximum légal de 30 jours") == 1, page
+    # Reader 10, A1: each breach once on page 1, in one decision with its value and limit.
+    assert page.count("minimum légal de 50 %") == 1, page
+    assert page.count("maximum légal de 30 jours") == 1, page
     decisions = [plain(decision) for decision in attention_points(shown).decisions]
-    # Reader 9, A5: the SPASER's own path breaks the law: a revision, named the same way.
-    assert [decision for decision in decisions if decision.startswith("Réviser la trajectoire")] == [
-        "Réviser la trajectoire du SPASER pour l’indicateur « Part des produits durables et de qualité dans la "
-        "restauration collective » (IND-09) : elle prévoit 36 % en 2026 et ne respecte le minimum légal qu’en 2029.",
-        "Réviser la trajectoire du SPASER pour l’indicateur « Délai global de paiement des fournisseurs » (IND-11) : "
-        "elle prévoit 41 jours en 2026 et ne respecte le maximum légal qu’en 2029.",
-    ]
-    decisions = [decision for decision in decisions if not decision.startswith("Réviser la trajectoire")]
+    # Reader 9, A5 and reader 10, A1, A10, B4, B11: the revision of the SPASER's path in the same decision.
     assert decisions[:2] == [
-        "Mise en conformité : part des produits durables et de qualité dans la restauration collective (IND-09) et "
-        "délai global de paiement des fournisseurs (IND-11).",
-        "Mesures de rattrapage : comités techniques tenus dans l’année (IND-14).",
+        "Se mettre en conformité avec la loi : part des produits durables et de qualité dans la restauration "
+        "collective (IND-09 : 48,7 % pour un minimum légal de 50 %) et délai global de paiement des fournisseurs "
+        "(IND-11 : 32,5 jours pour un maximum légal de 30 jours). La trajectoire du SPASER est à réviser : pour "
+        "IND-09, elle prévoit 36 % en 2026 et n’atteint le minimum légal qu’en 2029 ; pour IND-11, elle prévoit "
+        "41 jours en 2026 et ne passe sous le maximum légal qu’en 2029.",
+        "Rattraper le retard : comités techniques tenus dans l’année (IND-14).",
     ]
-    for decision in decisions:  # one rule for every decision: the meaning, then the code in brackets
-        assert not re.search(r"(?<!\()\bIND-\d+", decision), decision
-    assert "• Mise en conformité : part des produits durables" in plain(texts_in(summary_card_content(shown)))
+    for decision in decisions:  # one rule for every decision: an infinitive verb first (reader 10, B11)
+        assert re.match(r"(Se mettre|Rattraper|Fixer|Réduire) ", decision), decision
+    assert "• Se mettre en conformité avec la loi : part des produits durables" in plain(
+        texts_in(summary_card_content(shown))
+    )
+    assert "Réviser la trajectoire" not in plain(texts_in(summary_card_content(shown)))
 
 
 def test_2_the_first_page_opens_on_the_legal_breaches_before_the_counts():
@@ -91,7 +91,7 @@ def test_3_the_legal_status_reads_non_conforme_a_la_loi_everywhere():
     for where, text in read(shown).items():
         assert "hors limite" not in text.lower(), where
     assert "2 non conformes à la loi" in read(shown)["pdf"]  # the counter
-    assert "Indicateurs non conformes à la loi (2)" in first_page(shown)
+    assert "Indicateurs non conformes à la loi (2)" not in first_page(shown)  # reader 10, A1
     assert re.search(r"<b>2</b>non conformes à la loi</div>", report_html(shown).decode("utf-8"))
     counters = texts_in(find_elements(summary_card_content(shown), "ColumnSet")[0])
     assert "non conformes à la loi" in counters
@@ -110,11 +110,11 @@ def test_4_the_legal_status_looks_unlike_late_on_the_chart_the_reports_and_the_c
     bars = axes.patches
     assert sorted(bool(bar.get_hatch()) for bar in bars) == [False, True, True]
     html = report_html(shown).decode("utf-8")
-    assert f'style="color:{STATUS_HEX[Status.OUTSIDE_LEGAL_LIMIT]}">Sous le minimum légal' in html
+    assert f'style="color:{STATUS_HEX[Status.OUTSIDE_LEGAL_LIMIT]}">Non conforme (loi EGalim)' in html
     # The card has one red: the badge says it with ⚠.
     detail = plain(texts_in(summary_detail_card_content(shown)))
-    assert "⚠ Sous le minimum légal de 50 % (loi EGalim)" in detail
-    assert "⚠ Au-dessus du maximum légal de 30 jours" in detail and "⚠ En retard" not in detail
+    assert "⚠ Non conforme (loi EGalim)" in detail  # reader 10, A1: a short badge
+    assert "⚠ Non conforme (code de la commande publique" in detail and "⚠ En retard" not in detail
 
 
 def test_5_each_bar_says_the_indicator_s_own_value_in_its_unit():

@@ -147,7 +147,8 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
     assert sorted(row.code for row in stated) == ["IND-01", "IND-06", "IND-25"]
     stated = [row for row in stated if row.code != "IND-06"]
     assert all("considération environnementale" in row.label for row in stated)
-    note = "obligatoire pour les consultations lancées depuis le 22 août 2026 (loi Climat et résilience)"
+    note = ("obligatoire pour les marchés dont la consultation a été lancée depuis le 22 août 2026 (loi Climat et "
+            "résilience)")
     assert {row.legal_basis for row in stated} == {note}
 
     row = stated[0]
@@ -160,7 +161,9 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
     shown = compute_summary([with_note], DIRECTORATES, today, scope=Scope.everything())
     without = compute_summary([replace(with_note, legal_note="")], DIRECTORATES, today, scope=Scope.everything())
     assert shown.lines[0].status is without.lines[0].status is Status.ON_TRACK
-    sentence = "Obligatoire pour les consultations lancées depuis le 22 août 2026 (loi Climat et résilience)."
+    sentence = ("Obligatoire pour les marchés dont la consultation a été lancée depuis le 22 août 2026 (loi Climat et "
+                "résilience). La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette "
+                "date.")  # reader 10, A5
     assert sentence in plain(texts_in(summary_detail_card_content(shown)))
     assert sentence in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
     assert sentence in pdf_text(shown)
@@ -173,7 +176,8 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
 def test_c16_a_payment_delay_over_the_law_says_what_it_costs():
     """« Tout retard ouvre droit, de plein droit, à des intérêts moratoires et à une indemnité forfaitaire
     de 40 € par facture »: from the text the limit cites (art. R. 2192-10), not from a code."""
-    costs = "Tout retard de paiement ouvre droit, de plein droit, à des intérêts moratoires et à une indemnité " \
+    # Reader 10, B2: the code's own words, « fait courir de plein droit ».
+    costs = "Tout retard de paiement fait courir de plein droit des intérêts moratoires et une indemnité " \
             "forfaitaire de 40 € par facture"
     over = summary(payment_delay(38))
     assert costs in plain(texts_in(summary_card_content(over)))

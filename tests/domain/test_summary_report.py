@@ -77,9 +77,9 @@ def test_attention_points_gather_late_indicators_missing_reports_cadence_and_dec
     assert [row.directorate.code for row in points.directorates_behind] == ["DCP", "DRC"]
     assert points.cadence and "Comité de pilotage" in points.cadence[0]
     assert tuple(map(plain, points.decisions)) == (
-        "Mesures de rattrapage : heures d’insertion (LATE) et heures d’insertion (OVERDUE).",
-        "Nouvelle échéance : heures d’insertion (OVERDUE), dont la cible 2026 n’est pas atteinte.",
-        "Cible à définir : heures d’insertion (FREE).",
+        "Rattraper le retard : heures d’insertion (LATE) et heures d’insertion (OVERDUE).",
+        "Fixer une nouvelle échéance : heures d’insertion (OVERDUE), dont la cible 2026 n’est pas atteinte.",
+        "Fixer une cible : heures d’insertion (FREE).",
     )
 
 
@@ -93,7 +93,7 @@ def test_late_indicators_come_by_how_far_behind_they_are_and_are_named_in_the_de
     assert [line.code for line in points.indicators] == ["B02", "A01", "A00"]
     # Reader 8, B16: the decision names them by code, the list above gives the order of importance.
     assert plain(points.decisions[0]) == (
-        "Mesures de rattrapage : heures d’insertion (A01) et heures de formation (B02)."
+        "Rattraper le retard : heures d’insertion (A01) et heures de formation (B02)."
     )
     first = pdf_pages(report_pdf(report))[0]
     assert first.index("B02 Heures de formation —") < first.index("A01 Heures d’insertion —")
@@ -143,7 +143,7 @@ def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
     assert '<p class="org">Ville de Montreuil-sur-Loire</p>' in html
     assert html.index("<h2>Points d") < html.index('<section class="detail">') < html.index("Axe social")
     assert "Décisions à prendre" in html
-    assert "Mesures de rattrapage : heures d’insertion (LATE) et heures d’insertion (OVERDUE)." in html
+    assert "Rattraper le retard : heures d’insertion (LATE) et heures d’insertion (OVERDUE)." in html
     assert "Décider" not in html
 
 

@@ -65,7 +65,7 @@ def test_a_value_for_the_period_due_is_judged_as_before():
 
 
 def test_an_indicator_without_target_but_with_an_old_value_counts_as_without_target():
-    # Reader 8: counted « non renseigné » but named in « Cible à définir », the « sans cible » tile
+    # Reader 8: counted « non renseigné » but named in « Fixer une cible », the « sans cible » tile
     # disagreed with the decision; the missing value stays in the completeness rows.
     summary = compute_summary([indicator(target=None, values=[("2024", "DRC", 7)])], DIRECTORATES, DECEMBER,
                               scope=EVERYONE)

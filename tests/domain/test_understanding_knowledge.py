@@ -40,3 +40,35 @@ def test_advice_on_following_a_figure_is_no_request_for_it(understander: Underst
         "Pour nos véhicules propres, suivre le taux par catégorie d'achat, c'est une bonne façon de faire ?"
     )
     assert understood.kind is Understood.KNOWLEDGE
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("Recyclage, seconde main : ça a sa place dans un SPASER ?", "economie-circulaire"),
+        ("Le bilan carbone de nos marchés : on peut le suivre dans le SPASER ?", "ges-achats"),
+    ],
+)
+def test_a_last_sentence_standing_for_the_context_does_not_answer_alone(
+    understander: Understander, question: str, entry_id: str
+) -> None:
+    # « ça », « le » stand for the subject named before the colon: the SPASER named after them is
+    # no subject of its own (it made the élu·es' or the yearly follow-up's entry win).
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry_id
+
+
+def test_how_to_measure_a_subject_with_a_pronoun_is_advice(understander: Understander) -> None:
+    understood = understander.understand("Les émissions de CO2 de nos achats, comment les mesurer ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "ges-achats"
+
+
+def test_what_a_notion_is_is_not_the_figure_of_the_indicator_sharing_its_name(understander: Understander) -> None:
+    understood = understander.understand("les marchés réservés c'est quoi ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "marche-reserve"
+
+
+def test_a_definition_asked_is_of_the_subject_named_not_of_the_context(understander: Understander) -> None:
+    # « définition » is framing the search drops: « rapport » (the yearly report) was left to decide.
+    understood = understander.understand("Pour la page de garde de mon rapport, une définition du SPASER ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "definition"

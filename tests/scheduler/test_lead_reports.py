@@ -29,18 +29,18 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(databas
     await feature.jobs.sweep_reminders()
     await feature.jobs.drain_outbox()
 
-    [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text]
+    [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text or "pas tout reçu" in text]
     lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]  # Teams: a blank line before a paragraph
     # Reader 1, B5: each message said once (not « Le rappel « Rappel : … » »), the reasons apart from the list.
     # Reader 6, A1: who did not receive what, plainly; nobody is said to have received a message.
     assert lines == [
-        "Un destinataire n’a pas reçu le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00 ou la synthèse "
-        "pour préparer ce comité.",
+        # Reader 10, B7: « n’a pas reçu le rappel … ou la synthèse » read wrong; « ce message » was neither.
+        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : une personne n’a pas tout reçu.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
         # Reader 7, B11, B12 and B14: what is true (no Teams install, whatever else she used), no promise
         # that this message will still reach her, and one reason is a paragraph, not a lone bullet.
         "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui enverra pas ce message. Pour que les "
+        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui renverra pas ces messages. Pour que les "
         "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
     ]
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
@@ -124,11 +124,10 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
 
     # A2: what each person did not receive, plainly (no « le rappel ne lui était pas destiné »).
     assert notice.text.replace("\u00a0", " ").splitlines() == [
-        "Deux destinataires n’ont pas reçu le rappel du comité de pilotage du mardi 2 mars 2027 à 14 h 00 ou la synthèse "
-        "pour préparer ce comité.",
+        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : deux personnes n’ont pas tout reçu.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu la synthèse.",
         "- Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui enverra pas ce message. Pour que les "
+        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui renverra pas ces messages. Pour que les "
         "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
@@ -248,7 +247,44 @@ def test_people_missing_an_event_for_one_reason_are_named_once():
         "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es).",
         "Ces trois personnes n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
         "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : même après l’installation, "
-        "l’assistant ne leur enverra pas ce message. Pour que les prochains messages leur parviennent, "
+        "l’assistant ne leur renverra pas ces messages. Pour que les prochains messages leur parviennent, "
         "faites-leur installer l’assistant dans Teams.",
     ]
     assert all(notice.text.count(name) == 1 for name in ("Hélène Dubois", "Marc Lefèvre", "Camille Martin"))
+
+
+async def test_how_to_reach_someone_is_said_in_the_first_report_of_the_day_only(sqlite_database, connector):
+    """Reader 10, B8: « Transmettez-leur l’information… faites-leur installer l’assistant » in every
+    report of the day was no longer read: once a day per person, then the short advice."""
+    clock = FakeClock(utc(2027, 1, 4, 9))
+    await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
+    await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
+    feature = build_feature(sqlite_database, clock, reminders=MEMBERS_ONLY)
+
+    async def move_a_new_copil(day: int) -> str:
+        planned = await feature.committees.plan(CommitteeKind.COPIL, paris(2027, 3, day, 14))
+        await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, day + 1, 10))
+        await feature.jobs.drain_outbox()
+        notices = sorted(await feature.outbox.list(SourceKind.LEAD_NOTICE), key=lambda notice: notice.id)
+        return notices[-1].text.replace("\u00a0", " ")
+
+    first = await move_a_new_copil(2)
+    second = await move_a_new_copil(9)
+    clock.set(utc(2027, 1, 5, 9))
+    next_day = await move_a_new_copil(16)
+
+    full = "Transmettez-lui l’information par un autre moyen (courriel, téléphone)"
+    short = "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. " \
+        "Transmettez-lui l’information par courriel ou par téléphone.\n"
+    assert full in first and "faites-lui installer" in first
+    assert short in second and full not in second and "faites-lui installer" not in second
+    assert full in next_day
+
+
+async def test_the_outbox_says_since_when_it_counts(sqlite_database, connector):
+    """Reader 10, A9: `spaser-bot rappels` says « Envois de l’assistant depuis le … »."""
+    feature, planned = await _copil_lucie_cannot_be_reached(sqlite_database, connector)
+    assert await feature.outbox.first_created_at() is None
+    await feature.committees.reschedule(planned.meeting.id, paris(2027, 3, 9, 10))
+    first = await feature.outbox.first_created_at()
+    assert first is not None and first.tzinfo is not None

@@ -385,7 +385,7 @@ async def test_the_reminders_listing_counts_messages_not_delivered_apart_from_th
     assert outbox_counts_text(counts, people).replace("\u00a0", " ").splitlines()[1:] == [
         "  Rappels aux membres : 2 non remis (2 personnes injoignables)",
         "  Diffusions : 2 non remises (1 personne injoignable)",
-        "  Messages à la personne responsable du SPASER : 1 remis",
+        "  Comptes rendus envoyés à la personne responsable du SPASER : 1 remis",
     ]
 
 
@@ -408,7 +408,7 @@ async def test_the_reminders_listing_counts_the_lead_s_copies_apart_from_the_mem
 
     await feature.outbox.enqueue(
         [reminder("members", who, "Rappel : COPIL") for who in (adele, helene)]
-        + [reminder("members", lead, "Copie du rappel envoyé aux membres du comité de pilotage")]
+        + [reminder("members", lead, "Rappel envoyé aux membres du comité de pilotage (votre copie)")]
         + [reminder("data_collection", nadia, "Indicateurs SPASER à mettre à jour")],
         clock.now(),
     )

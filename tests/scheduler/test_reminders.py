@@ -81,7 +81,7 @@ async def test_a_j1_reminder_in_the_dst_week_stays_at_14_00_local_time(sqlite_da
     assert texts.count("Rappel\u00a0: comité de pilotage du SPASER demain, le lundi 29\u00a0mars\u00a02027 à 14\u00a0h\u00a000") == 2
     # Reader 7, B13: the lead's copy is titled as one.
     assert texts.count(
-        "Copie du rappel envoyé aux membres du comité de pilotage\u00a0: réunion demain, le lundi 29\u00a0mars\u00a02027 à 14\u00a0h\u00a000"
+        "Rappel envoyé aux membres du comité de pilotage (votre copie)\u00a0: réunion demain, le lundi 29\u00a0mars\u00a02027 à 14\u00a0h\u00a000"
     ) == 1
     assert sorted(conversations(connector)) == ["a:camille@ville.fr", "a:lucie@ville.fr", "a:marc@ville.fr"]
     assert people["lead"].role is Role.LEAD
@@ -127,7 +127,7 @@ async def test_downtime_before_the_meeting_sends_only_the_latest_missed_reminder
 
     members = await reminders_by_offset(restarted, planned.meeting.id)
     assert (members[7].state, members[1].state) == (ReminderState.SKIPPED, ReminderState.FANNED_OUT)
-    reminded = sorted(c for c, text in reminders_received(connector) if text.startswith(("Rappel", "Copie du rappel")))
+    reminded = sorted(c for c, text in reminders_received(connector) if text.startswith("Rappel"))
     chased = sorted(conversation for conversation, text in reminders_received(connector) if text.startswith("Indicateurs"))
     assert reminded == ["a:camille@ville.fr", "a:lucie@ville.fr", "a:marc@ville.fr"]
     assert chased == ["a:hugo@ville.fr", "a:nadia@ville.fr"]  # J-10 was also missed; J-28 was past when planned
@@ -148,7 +148,7 @@ async def test_a_reminder_missed_during_downtime_is_sent_late_while_its_meeting_
     # Sent late, on Monday 8th: the text counts from the day it is sent, not from the planned J-7.
     texts = [text for _, text in reminders_received(connector)]
     assert sorted(texts) == [
-        "Copie du rappel envoyé aux membres du comité de pilotage\u00a0: réunion dans 4 jours, le vendredi 12\u00a0mars\u00a02027 à 14\u00a0h\u00a000",
+        "Rappel envoyé aux membres du comité de pilotage (votre copie)\u00a0: réunion dans 4 jours, le vendredi 12\u00a0mars\u00a02027 à 14\u00a0h\u00a000",
         *["Rappel\u00a0: comité de pilotage du SPASER dans 4 jours, le vendredi 12\u00a0mars\u00a02027 à 14\u00a0h\u00a000"] * 2,
     ]
 
@@ -169,7 +169,7 @@ async def test_a_j1_reminder_for_a_monday_meeting_arrives_on_friday_and_says_whe
     texts = {text for _, text in reminders_received(connector)}
     assert texts == {
         "Rappel\u00a0: comité de pilotage du SPASER dans 3 jours, le lundi 15\u00a0mars\u00a02027 à 10\u00a0h\u00a000",
-        "Copie du rappel envoyé aux membres du comité de pilotage\u00a0: réunion dans 3 jours, le lundi 15\u00a0mars\u00a02027 à 10\u00a0h\u00a000",
+        "Rappel envoyé aux membres du comité de pilotage (votre copie)\u00a0: réunion dans 3 jours, le lundi 15\u00a0mars\u00a02027 à 10\u00a0h\u00a000",
     }
 
 

@@ -1,0 +1,64 @@
+"""When the SPASER's own trajectory reaches the legal limit an indicator breaks, and since when the
+limit applies: the words of the decision « Se mettre en conformité avec la loi » and of the lines
+outside the law (reader 10, A10, B3, B4)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from domain.clock import format_day_fr
+from domain.indicators.periods import period_containing
+from domain.summary.model import IndicatorLine
+
+
+def in_force_text(limit) -> str:
+    """« (en vigueur depuis le 1er janvier 2022) » after the limit when its date is known."""
+    return f" ({limit.in_force})" if limit.in_force else ""
+
+
+def lawful_from(line: IndicatorLine) -> str:
+    """« et n’atteint le minimum légal qu’au 1er semestre 2027 », « et ne passe sous le maximum légal
+    qu’au 31 décembre 2027 » (reader 10, A10 and B4: « qu’en 2027 » sounded sooner than the end of
+    2027, and a path does not « respecter » a minimum); « , sous le minimum légal » when the SPASER's
+    path never reaches it (`lawful_year`)."""
+    limit = line.snapshot.legal_limit
+    when = lawful_when(line)
+    if when is None:
+        return ", sous le minimum légal" if limit.is_floor else ", au-dessus du maximum légal"
+    verb = "n’atteint le minimum légal" if limit.is_floor else "ne passe sous le maximum légal"
+    return f" et {verb} qu’{when}"
+
+
+def lawful_when(line: IndicatorLine) -> str | None:
+    """When the SPASER's path reaches the legal limit, as precisely as the path says it: « au 31 décembre
+    2027 » when only the target (at the end of its year) reaches it, else the indicator's period that
+    holds that day (« au 1er semestre 2027 », « en 2027 »)."""
+    day = lawful_day(line)
+    if day is None:
+        return None
+    if day == date(day.year, 12, 31) and line.snapshot.target == line.snapshot.legal_limit.value:
+        return f"au {format_day_fr(day)}"
+    return period_containing(day, line.snapshot.frequency).in_sentence()
+
+
+def lawful_year(line: IndicatorLine) -> int | None:
+    """The year the SPASER's path reaches the legal limit (`lawful_day`)."""
+    day = lawful_day(line)
+    return day.year if day is not None else None
+
+
+def lawful_day(line: IndicatorLine) -> date | None:
+    """The day the SPASER's path reaches the legal limit, on the straight line from the value expected
+    for the period measured to the target; None when it never does (a target itself outside the law)."""
+    limit = line.snapshot.legal_limit
+    target, year = line.snapshot.target, line.snapshot.target_year
+    if limit is None or line.expected_value is None or line.latest_period is None:
+        return None
+    if target is None or year is None or limit.broken_by(target) or target == line.expected_value:
+        return None
+    start, end = line.latest_period.end, date(year, 12, 31)
+    if end <= start:
+        return None
+    share = (limit.value - line.expected_value) / (target - line.expected_value)
+    return start + timedelta(days=int(math.ceil(share * (end - start).days)))
