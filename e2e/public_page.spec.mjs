@@ -25,7 +25,7 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BOT = `http://127.0.0.1:${process.env.E2E_BOT_PORT ?? 3978}`;
 const WORK = process.env.E2E_WORK ?? process.cwd();
 const LEAD = 'camille.martin@demo-spaser.fr';
-const PERSONAL = /Camille|Nadia|Martin|Benali|Calculé depuis|@demo-spaser\.fr/;
+const PERSONAL = /Camille|Nadia|Martin|Benali|Calculé à partir des DECP|@demo-spaser\.fr/;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const run = promisify(execFile);
 

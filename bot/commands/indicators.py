@@ -25,6 +25,7 @@ from domain.indicators.cards import (
 from domain.indicators.definitions import characteristics_text, definition_text
 from domain.indicators.periods import InvalidPeriod, Period, parse_period
 from domain.indicators.rules import IndicatorView
+from domain.indicators.sources import ORGANISATION_FROM_DECP, computed_detail, is_computed
 from domain.people import Role
 from domain.summary.scope import scope_for
 from domain.text import counted_in_words, fold, shown
@@ -214,6 +215,9 @@ def build_commands(
             value = by_directorate.get(code)
             if value is None:
                 lines.append(f"- {code} : pas encore de valeur")
+            elif is_computed(value.source):
+                detail = computed_detail(shown(value.comment), value.source)
+                lines.append(f"- {ORGANISATION_FROM_DECP} : **{value.shown}** {value.period.in_sentence()} — {detail}")
             else:
                 comment = f" — « {shown(value.note)} »" if value.comment else ""
                 lines.append(f"- {code} : **{value.shown}** {value.period.in_sentence()}{comment}")

@@ -202,29 +202,43 @@ def _resolve_type(
     return types[kind]
 
 
-def _meetings_phrase(count: int, window: CadenceWindow) -> str:
-    """« aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois », « 5 réunions
-    prévues dans les 12 prochains mois »: a past meeting still « planned » counts as held (see
-    `check_cadence`). The assistant knows only the meetings recorded in it: a committee held
-    elsewhere is not « aucune réunion » (reader 9, A8)."""
+def _meetings_phrase(count: int, window: CadenceWindow, *, with_assistant: bool = True) -> str:
+    """« aucune réunion planifiée avec l’assistant au cours des 12 derniers mois », « 5 réunions
+    planifiées avec l’assistant dans les 12 prochains mois »: a past meeting still « planned » counts as
+    held (see `check_cadence`). The assistant knows only the meetings planned with it: a committee
+    held elsewhere is not « aucune réunion » (reader 9, A8; reader 10, A4: `OUTSIDE_NOTE` says so)."""
     meetings = "aucune réunion" if count == 0 else counted(count, "réunion")
-    if window is CadenceWindow.COMING:
-        return f"{meetings} {agreed(count, 'prévue', 'prévues')} dans les 12 prochains mois"
-    return f"{meetings} {agreed(count, 'enregistrée', 'enregistrées')} {_RECORDED_PAST}"
+    planned = f"{agreed(count, 'planifiée', 'planifiées')} {_PLANNED_WITH_ASSISTANT}" if with_assistant else agreed(count, "planifiée", "planifiées")
+    return f"{meetings} {planned} {_WINDOW_WORDS[window]}"
 
 
-_RECORDED_PAST = "dans l’assistant au cours des 12 derniers mois"
+_PLANNED_WITH_ASSISTANT = "avec l’assistant"
+_WINDOW_WORDS = {CadenceWindow.PAST: "au cours des 12 derniers mois", CadenceWindow.COMING: "dans les 12 prochains mois"}
+OUTSIDE_NOTE = "(les réunions tenues en dehors n’y figurent pas)"
+"""After a count of the meetings planned with the assistant, once a sentence (reader 10, A4)."""
+
+DUE_WITHIN_MONTHS = 6
+"""A meeting planned within this many months, or sooner when the rhythm asks for more (4 months for
+3 a year), comes before the next one would be due: no warning of too few meetings for that committee
+(reader 10, A4: « aucune réunion au cours des 12 derniers mois » in the report for tomorrow's COPIL)."""
+
+
+def _due_within_days(committee_type: CommitteeType) -> int:
+    per_year = committee_type.min_per_year
+    months = DUE_WITHIN_MONTHS if per_year <= 0 else min(DUE_WITHIN_MONTHS, 12 // per_year)
+    return months * 366 // 12
 
 
 def rhythm_name(committee_type: CommitteeType) -> str:
-    """« le rythme recommandé par l’assistant » (the founding text's advice, from a regional meeting of
-    buyers, which no law sets: « le rythme conseillé pour suivre un SPASER » read as a norm without a
-    source, reader 9, A12), « le rythme retenu par l’organisme » for a range the lead set."""
-    return "le rythme recommandé par l’assistant" if committee_type.is_recommended else "le rythme retenu par l’organisme"
+    """« le rythme conseillé aux organismes publics » (the founding text's advice, given at a meeting of
+    public buyers on the SPASER, which no law sets: reader 9, A12 asked for its source; reader 10, A4:
+    « recommandé par l’assistant » named no source anyone can check), « le rythme retenu par
+    l’organisme » for a range the lead set."""
+    return "le rythme conseillé aux organismes publics" if committee_type.is_recommended else "le rythme retenu par l’organisme"
 
 
 def range_clause(committee_type: CommitteeType) -> str:
-    """« le rythme recommandé par l’assistant est de 3 à 4 par an »."""
+    """« le rythme conseillé aux organismes publics est de 3 à 4 par an »."""
     return f"{rhythm_name(committee_type)} est {committee_type.range_with_preposition()}"
 
 
@@ -239,7 +253,8 @@ def check_cadence(
 
     Windows are on local calendar days: coming = [today, today + 1 year), past = [today - 1 year,
     today). A meeting today counts as coming. Cancelled meetings never count; planned and held
-    ones both do (a past meeting left "planned" most likely took place).
+    ones both do (a past meeting left "planned" most likely took place). A meeting planned before the
+    next one would be due (`DUE_WITHIN_MONTHS`) leaves nothing to warn about too few meetings.
     """
     if isinstance(today, datetime) or not isinstance(today, date):
         raise SchedulingError("« aujourd’hui » doit être une date (sans heure).")
@@ -262,9 +277,12 @@ def check_cadence(
                 counts[window] += 1
 
     warnings: list[CadenceWarning] = []
+    planned_in_time = next_planned is not None and (next_planned - today).days < _due_within_days(committee_type)
     for window in (CadenceWindow.COMING, CadenceWindow.PAST):
         count = counts[window]
         if count < committee_type.min_per_year:
+            if planned_in_time:
+                continue
             problem = CadenceProblem.BELOW
         elif count > committee_type.max_per_year:
             problem = CadenceProblem.ABOVE
@@ -288,19 +306,24 @@ def merged_cadence_message(
     committee_type: CommitteeType, warnings: Sequence[CadenceWarning], counted_by: str | None = None
 ) -> str:
     """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
-    summary: « Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers
-    mois ni prévue dans les 12 prochains mois, alors que le rythme recommandé par l’assistant est de 3 à
-    4 par an. »; when
+    summary: « Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers
+    mois ni dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le
+    rythme conseillé aux organismes publics est de 3 à 4 par an. »; when
     only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
     2027. ». `counted_by` (« 3 tenus en 2025 d’après l’indicateur IND-14 ») tells the past instead."""
     by_window = {warning.window: warning for warning in warnings if warning.kind is committee_type.kind}
     past, coming = by_window.get(CadenceWindow.PAST), by_window.get(CadenceWindow.COMING)
     if counted_by:
-        facts = counted_by + (f" ; {_meetings_phrase(coming.count, coming.window)}" if coming else "")
+        facts = counted_by + (f" ; {_meetings_phrase(coming.count, coming.window)}" if coming else "")
     elif past and coming and past.count == coming.count == 0:
-        facts = f"aucune réunion enregistrée {_RECORDED_PAST} ni prévue dans les 12 prochains mois"
+        facts = (f"aucune réunion planifiée {_PLANNED_WITH_ASSISTANT} {_WINDOW_WORDS[CadenceWindow.PAST]} ni "
+                 f"{_WINDOW_WORDS[CadenceWindow.COMING]}")
     else:
-        facts = " et ".join(_meetings_phrase(warning.count, warning.window) for warning in (past, coming) if warning)
+        said = [warning for warning in (past, coming) if warning]
+        facts = " et ".join(_meetings_phrase(warning.count, warning.window, with_assistant=index == 0)
+                            for index, warning in enumerate(said))
+    if past or coming:
+        facts += f" {OUTSIDE_NOTE}"
     planned = ""
     if past and past.next_planned and not coming:
         planned = f" ; la prochaine est prévue le {format_date_fr(past.next_planned)}"

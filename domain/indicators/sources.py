@@ -17,8 +17,14 @@ from domain.clock import format_date_fr
 SOURCE_FILE_LENGTH = 255
 """As `decp_import.filename`: a longer name is cut, never refused."""
 
-COMPUTED_COMMENT_PREFIX = "Calculé depuis les DECP : "
-"""What a computed value's note starts with where people read it (the comment stored is what follows)."""
+COMPUTED_COMMENT_PREFIX = "Calculé à partir des DECP : "
+"""What a computed value's note starts with where people read it (the comment stored is what follows);
+« à partir des », not « depuis » (reader 10, C6)."""
+
+ORGANISATION_FROM_DECP = "Ensemble de l’organisme (calculé à partir des DECP)"
+"""Where a value computed from the DECP is listed among the directorates' values: it covers every
+contract the organisation publishes, whichever directorate it is filed under (reader 10, A12: « DCP :
+35,2 % » read as that directorate's figure)."""
 
 
 class SourceKind(StrEnum):
@@ -93,9 +99,15 @@ def is_computed(source: ValueSource | None) -> bool:
     return source is not None and source.is_decp
 
 
+def computed_detail(comment: str, source: ValueSource) -> str:
+    """What a computed value was computed from and its import, after a label that already says it is
+    computed: « 2 356 800 € sur 6 695 200 € de marchés notifiés (montants HT) ; source : … »."""
+    return f"{comment} ; source : {source.plain_described}."
+
+
 def comment_with_source(comment: str, source: ValueSource | None) -> str:
     """The note people read next to a value: the comment as typed, or for a computed value what it
     was computed from and the import it came from, written from the source's facts."""
     if not is_computed(source):
         return comment
-    return f"{COMPUTED_COMMENT_PREFIX}{comment} ; source : {source.plain_described}."
+    return f"{COMPUTED_COMMENT_PREFIX}{computed_detail(comment, source)}"

@@ -20,10 +20,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from domain.indicators.aggregation import AggregationRule
+from domain.indicators.units import Unit
 from domain.summary.model import IndicatorSnapshot, ReportedValue
 
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 MEAN_QUANTUM = Decimal("0.01")
+
+
+def counts_whole_things(unit: Unit, rule: AggregationRule) -> bool:
+    """Values that count whole things (meetings, contracts, people): a sum or a single value of counts;
+    a mean of the directorates' counts may have decimals. Their path expects whole numbers too."""
+    return unit in (Unit.COUNT, Unit.PEOPLE) and rule in (AggregationRule.SUM, AggregationRule.SINGLE)
 
 PeriodKey = tuple[int, int]
 Group = Mapping[str, ReportedValue]

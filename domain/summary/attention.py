@@ -207,10 +207,16 @@ def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
         counting = _counting_indicator(summary, kind)
         if counting is not None:
             clauses[kind] = _held_text(counting)
-            if counting.status is Status.LATE and counting.snapshot.target is not None:
+            if counting.status is Status.LATE and counting.snapshot.target is not None and _target_applies(counting):
                 target = format_number(counting.snapshot.target)
                 clauses[kind] += f", pour une cible de {target} par an fixée par le SPASER"
     return clauses
+
+
+def _target_applies(line: IndicatorLine) -> bool:
+    """A target « 4 par an en 2026 » is not compared with the meetings of 2025 (reader 10, A4)."""
+    year = line.snapshot.target_year
+    return year is None or line.latest_period is None or line.latest_period.year >= year
 
 
 def _held_text(line: IndicatorLine) -> str:

@@ -122,15 +122,20 @@ def summary_detail_card_content(
     max_bytes: int = MAX_CARD_BYTES,
 ) -> dict[str, Any]:
     """The detail card, cut to fit `max_bytes` (see the module docstring)."""
-    limit = len(summary.lines)
-    content = _detail(summary, timezone, extra_actions, limit, cut_names=False)
+    content = _detail(summary, timezone, extra_actions, len(summary.lines), cut_names=False)
     if card_size(content) <= max_bytes:
         return content
-    while True:
-        content = _detail(summary, timezone, extra_actions, limit, cut_names=True)
-        if card_size(content) <= max_bytes or limit == 0:
-            return content
-        limit = limit * 3 // 4
+    # As many rows as fit: a few bytes over the limit no longer cost a quarter of the rows.
+    fitting = _detail(summary, timezone, extra_actions, 0, cut_names=True)
+    low, high = 1, len(summary.lines)
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = _detail(summary, timezone, extra_actions, middle, cut_names=True)
+        if card_size(candidate) <= max_bytes:
+            fitting, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return fitting
 
 
 def summary_fingerprint(

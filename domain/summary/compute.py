@@ -48,7 +48,7 @@ from domain.committees.cadence import CadenceWarning
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_size_warning
 from domain.indicators.periods import Frequency, Period, current_reporting_period
-from domain.summary.aggregate import MEAN_QUANTUM, Aggregator, PeriodValue
+from domain.summary.aggregate import MEAN_QUANTUM, Aggregator, PeriodValue, counts_whole_things
 from domain.summary.model import (
     TOLERANCE_PERCENT_OF_TARGET,
     AxisSection,
@@ -254,13 +254,21 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
             start_index = next(index for index in range(judged_index + 1) if value_at(index).value is not None)
         baseline = indicator.baseline if indicator.baseline is not None else value_at(start_index).value
         fraction = _path_fraction(periods[start_index], latest, indicator.target_year)
+        whole = counts_whole_things(indicator.unit, aggregator.rule)
         with localcontext(_CONTEXT):
             expected = (baseline + (indicator.target - baseline) * fraction).quantize(MEAN_QUANTUM)
+            if whole:
+                # No half meeting on a path of meetings (reader 10, A3: « qui prévoit 3,5 comités
+                # techniques »): the nearest whole number, the one the sentence says and the status uses.
+                expected = expected.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                if indicator.target != baseline:
+                    fraction = (expected - baseline) / (indicator.target - baseline)
         status = _status(indicator.direction, judged.value, indicator.target, expected)
         progress = _progress(indicator.direction, judged.value, baseline, indicator.target)
         expected_progress = float(fraction) * 100
         if status is Status.LATE and (
-            round(progress) >= round(expected_progress)  # as shown: « 44 % … (44 % attendus) » is not behind
+            # as shown: « 44 % … (44 % attendus) » is not behind; a whole count is judged on whole numbers
+            (not whole and round(progress) >= round(expected_progress))
             or abs(judged.value - expected) * 100 < abs(indicator.target) * TOLERANCE_PERCENT_OF_TARGET
         ):
             status = Status.ON_TRACK

@@ -14,9 +14,10 @@ from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.units import Unit, format_number
+from domain.indicators.units import Unit, format_number, format_value
+from domain.summary.aggregate import counts_whole_things
 from domain.summary.legal_path import in_force_text, lawful_from
-from domain.summary.model import IndicatorLine, Status, TrendDirection
+from domain.summary.model import TOLERANCE_PERCENT_OF_TARGET, IndicatorLine, Status, TrendDirection
 from domain.text import (
     NO_BREAK_SPACE,
     agreed,
@@ -201,8 +202,8 @@ def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
 
 def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     """Where the value stands against its path: « en deçà de la trajectoire, qui prévoit 16,5 % »,
-    « légèrement en deçà de la trajectoire, qui prévoit 981 280 €, écart toléré » (on track within the
-    tolerance, whatever the indicator: one rule), « en avance sur la trajectoire, qui prévoit 25 % »;
+    « légèrement en deçà de la trajectoire, qui prévoit 981 280 €, dans la marge admise de 1 % de la
+    cible » (on track within the tolerance, whatever the indicator: one rule), « en avance sur la trajectoire, qui prévoit 25 % »;
     « cible dépassée » past the target. `with_period`: « … qui prévoit 25 % au 1er semestre 2026 »,
     in a table whose value is in another column."""
     if line.progress_percent is not None and line.progress_percent >= 100:
@@ -211,7 +212,7 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
         return ""
     down = line.snapshot.direction is ImprovementDirection.DOWN
     below = "au-dessus" if down else "en deçà"
-    expected = f", qui prévoit {expected_text(line)}"
+    expected = f", {planned_text(line)}"
     if with_period:
         expected += f" {_measured_period(line.latest_period)}"
     if line.status is Status.OUTSIDE_LEGAL_LIMIT:
@@ -219,7 +220,7 @@ def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     if line.status is Status.LATE:
         return f"{below} de la trajectoire{expected}"
     if within_tolerance(line):
-        return f"légèrement {below} de la trajectoire{expected}, écart toléré"
+        return f"légèrement {below} de la trajectoire{expected}, {_margin_text(line)}"
     if line.latest_value == line.expected_value:
         return f"sur la trajectoire{expected}"
     return f"en avance sur la trajectoire{expected}"
@@ -238,6 +239,16 @@ def _unlawful_path_text(line: IndicatorLine, expected: str, below: str, *, with_
     return f"{below} de la trajectoire{expected}"
 
 
+def _margin_text(line: IndicatorLine) -> str:
+    """Why a value behind its path is still on track, in plain words (reader 10, B5: « écart toléré »
+    read as jargon): « dans la marge admise de 1 % de la cible », or « à l’arrondi près » when the
+    value is behind by less than the rounding of the percentages shown."""
+    gap = abs(line.latest_value - line.expected_value) * 100
+    if line.snapshot.target is not None and gap < abs(line.snapshot.target) * TOLERANCE_PERCENT_OF_TARGET:
+        return f"dans la marge admise de {format_number(TOLERANCE_PERCENT_OF_TARGET)}{NO_BREAK_SPACE}% de la cible"
+    return "à l’arrondi près"
+
+
 def within_tolerance(line: IndicatorLine) -> bool:
     """On track although behind its path: less than the tolerance (1 % of the target) behind, or
     behind by less than the rounding of the percentages shown. Said the same way for every indicator
@@ -250,9 +261,9 @@ def within_tolerance(line: IndicatorLine) -> bool:
 
 
 def target_label(line: IndicatorLine) -> str:
-    """« cible », or « cible fixée par le SPASER » for the indicator that counts committees: 3 late
-    next to « 3 à 4 par an conseillés » read as a contradiction without whose target it is."""
-    return "cible fixée par le SPASER" if counts_committees(line) else "cible"
+    """« cible », for every indicator: every target is the SPASER's (reader 10, C9: « cible fixée par
+    le SPASER » on the committees alone suggested the others were not)."""
+    return "cible"
 
 
 def counts_committees(line: IndicatorLine) -> bool:
@@ -273,19 +284,45 @@ def _target_figure(line: IndicatorLine) -> str:
 
 
 def _target_named(line: IndicatorLine) -> str:
-    """« cible de 30 % en 2028 », « cible fixée par le SPASER de 4 par an en 2026 »."""
-    return f"{target_label(line)} de {_target_figure(line)}"
+    """« cible de 30 % en 2028 »; a count with its short noun, no figure without a unit (reader 10, B9:
+    « cible de 2 en 2027 atteinte »): « cible de 2 repas par semaine en 2027 », « cible de 4 comités
+    par an en 2026 »."""
+    noun = _short_noun(line.snapshot.counted_noun)
+    if line.unit is not Unit.COUNT or not noun:
+        return f"{target_label(line)} de {_target_figure(line)}"
+    snapshot = line.snapshot
+    per = targets.per_period_text(line.unit, snapshot.frequency, noun)
+    if counts_committees(line) and snapshot.frequency is Frequency.ANNUAL and " par " not in f" {noun}":
+        per = " par an" + per
+    return f"{target_label(line)} de {format_value(snapshot.target, line.unit, noun)}{per} en {snapshot.target_year}"
+
+
+def _short_noun(noun: str) -> str:
+    """« repas par semaine » for « repas végétarien par semaine », « marché » for « marché réservé »:
+    the head noun and its rate, the adjectives being in the value just before."""
+    words = noun.split()
+    if not words:
+        return ""
+    rate = words.index("par") if "par" in words[1:] else len(words)
+    return " ".join([words[0], *words[rate:]])
+
+
+def planned_text(line: IndicatorLine) -> str:
+    """« qui prévoit 16,5 % », « qui en prévoit 4 » for a count of whole things, whose expected value is
+    a whole number (reader 10, A3: « en deçà de la trajectoire, qui en prévoit 4 »)."""
+    if _whole_count(line):
+        return f"qui en prévoit {format_number(_whole_expected(line))}"
+    return f"qui prévoit {expected_text(line)}"
 
 
 def expected_text(line: IndicatorLine) -> str:
     """The value expected on the path, rounded like the values (a whole number past 100, one decimal
-    place otherwise: « 3,5 comités techniques », « 4,9 marchés réservés »: reader 7 asked for the
-    value every other line gives, not « 37 % du chemin ») unless the rounding would make it read as
-    the target or as the value."""
+    place otherwise: reader 7 asked for the value every other line gives, not « 37 % du chemin »)
+    unless the rounding would make it read as the target or as the value; a count of whole things in
+    whole things (« 4 marchés réservés »)."""
     expected = line.expected_value
-    whole = _whole_expected_text(line) if _whole_count(line) else None
-    if whole is not None:
-        return whole
+    if _whole_count(line):
+        return _whole_expected_text(line)
     places = 0 if abs(expected) >= 100 else 1
     for extra in range(3):
         rounded = expected.quantize(Decimal(1).scaleb(-(places + extra)), rounding=ROUND_HALF_UP)
@@ -295,24 +332,21 @@ def expected_text(line: IndicatorLine) -> str:
     return line.show(rounded)
 
 
-def _whole_expected_text(line: IndicatorLine) -> str | None:
-    """A path of whole things in whole things (reader 8: « qui prévoit 4,9 marchés réservés »): the
-    nearest whole number (« 5 marchés réservés »); None when it would read as the value itself (3
-    held, « en deçà de la trajectoire, qui prévoit 3 ») or as the target (reader 1: « prévoit 4 » next
-    to « cible : 4 »): the expected value is then written as it is (« 3,5 comités techniques »), the
-    one figure that is true. « entre 3 et 4 » contained the 3 held, next to « en retard » (reader 9,
-    A4), and « plus de 3 » gave no figure (reader 4, B7)."""
-    expected = line.expected_value
-    rounded = expected.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if rounded == expected or rounded not in (line.latest_value, line.snapshot.target):
-        return line.show(rounded)
-    return None
+def _whole_expected_text(line: IndicatorLine) -> str:
+    """A path of whole things in whole things (reader 8: « qui prévoit 4,9 marchés réservés »; reader 10,
+    A3: « qui prévoit 3,5 comités techniques »): the nearest whole number, half up, the figure the
+    status is judged on (compute)."""
+    return line.show(_whole_expected(line))
+
+
+def _whole_expected(line: IndicatorLine) -> Decimal:
+    return line.expected_value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 def _whole_count(line: IndicatorLine) -> bool:
     """Values that count whole things: a sum or a single value of committees or people (a mean of
-    the directorates' counts may have decimals). Past 100, rounding says it well enough."""
-    return line.unit in (Unit.COUNT, Unit.PEOPLE) and line.aggregation in (AggregationRule.SUM, AggregationRule.SINGLE)
+    the directorates' counts may have decimals); their expected value is already whole (compute)."""
+    return counts_whole_things(line.unit, line.aggregation)
 
 
 def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:

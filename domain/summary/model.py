@@ -8,6 +8,7 @@ drops every value outside the scope, so nothing downstream (card, chart, exports
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,9 +46,10 @@ TOLERANCE_PERCENT_OF_TARGET = Decimal(1)
 (compute.py; the report's rules and the card's footnote say « 1 % »): a gap of 1 280 € on a
 target of 1 200 000 € calls for no catch-up measure."""
 
-# Order used for headline counts and legends: good news first, then what needs attention.
+# Order of the counters on the card and the report and of the chart's legend: the most serious first, as
+# read left to right (reader 10, B10: the legal breaches came fourth, after the good news).
 STATUS_ORDER = (
-    Status.ACHIEVED, Status.ON_TRACK, Status.LATE, Status.OUTSIDE_LEGAL_LIMIT, Status.NOT_REPORTED, Status.NO_TARGET,
+    Status.OUTSIDE_LEGAL_LIMIT, Status.LATE, Status.NOT_REPORTED, Status.ON_TRACK, Status.ACHIEVED, Status.NO_TARGET,
 )
 
 
@@ -264,6 +266,10 @@ def legal_note_of(indicator) -> str:
     return one_line(getattr(indicator, "legal_basis", "") or "")
 
 
+_LEADING_WORDS = re.compile(r"^(?:direction\s+)?(?:de\s+la\s+|de\s+l[’']|des\s+|du\s+|d[’']|de\s+)?", re.IGNORECASE)
+"""« Direction de la », « Direction des »… before what a directorate's name says it does."""
+
+
 @dataclass(frozen=True)
 class DirectorateInfo:
     code: str
@@ -276,9 +282,10 @@ class DirectorateInfo:
 
     @property
     def sort_name(self) -> str:
-        """`display` as a French index collates it: the apostrophe ignored, so that « de la commande
-        publique » comes before « de l’environnement »."""
-        return self.display.replace("’", "").replace("'", "")
+        """`display` as a French index collates it: by what the directorate does, without « Direction »
+        and its article (« de la », « des », « du », « de l’ »: reader 10, C10, DCP, DRC, DMOB, DRH read as
+        unsorted), the apostrophe ignored."""
+        return _LEADING_WORDS.sub("", self.display).replace("’", "").replace("'", "")
 
 
 class MeetingLike(Protocol):

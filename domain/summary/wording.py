@@ -59,8 +59,8 @@ _PERIOD_RULE = (
     "cette dernière valeur connue."
 )
 _AGGREGATION_RULES = {
-    AggregationRule.SUM: "Ensemble des directions : les valeurs de la dernière période saisie par toutes les "
-    "directions, additionnées.",
+    AggregationRule.SUM: "Ensemble des directions : somme des valeurs des directions, pour la dernière période que "
+    "toutes ont saisie.",  # reader 10, C17
     AggregationRule.MEAN: "Moyenne des directions : la moyenne simple de leurs valeurs.",
     AggregationRule.WEIGHTED_MEAN: "Moyenne pondérée des directions : une direction pèse d’autant plus que sa base est grande (par "
     "exemple ses kilomètres parcourus, pour une part de kilomètres), sur la même période ; une direction qui n’a "
@@ -217,10 +217,9 @@ def headline_text(summary: Summary) -> str:
 def preview_text(summary: Summary) -> str:
     """The same counts for a notification preview or a text-only client, where they follow a colon
     (« Synthèse SPASER avant le comité… : 24 indicateurs, dont 2 hors limite légale… »): no second colon."""
-    single = _single_status_text(summary)
-    if single or not summary.lines:
-        return single or overview_text(summary)
-    return f"{indicator_count(len(summary.lines))}, dont {joined(count_parts(summary))}."
+    if not summary.lines or _single_status_text(summary):
+        return overview_text(summary)
+    return _with_awaited(f"{indicator_count(len(summary.lines))}, dont {joined(count_parts(summary))}.", summary)
 
 
 def _single_status_text(summary: Summary) -> str | None:
@@ -244,17 +243,46 @@ def overview_text(summary: Summary) -> str:
     total = len(summary.lines)
     if total == 0:
         return "Aucun indicateur à afficher."
-    return _single_status_text(summary) or f"{indicator_count(total)}{NO_BREAK_SPACE}: {joined(count_parts(summary))}."
+    counts = _single_status_text(summary) or f"{indicator_count(total)}{NO_BREAK_SPACE}: {joined(count_parts(summary))}."
+    return _with_awaited(counts, summary)
+
+
+def _with_awaited(counts: str, summary: Summary) -> str:
+    awaited = awaited_text(summary)
+    return f"{counts} {awaited}" if awaited else counts
+
+
+_KNOWN_BREACH = ("non conforme d’après sa dernière valeur connue", "non conformes d’après leur dernière valeur connue")
+
+
+def awaited_text(summary: Summary) -> str:
+    """The indicators still waiting for the value of their latest period, when some of them are counted
+    in another group than « non renseigné » (outside the law on their last known value, or without
+    target), in a sentence of its own: « Au total, 11 indicateurs attendent la valeur de leur dernière
+    période, dont IND-11, non conforme d’après sa dernière valeur connue. » (reader 10, A2: « 2 non
+    conformes à la loi (dont 1 non renseigné) » read as overlapping groups, and « non conforme à la loi
+    (non renseigné) » as nonsense). Empty when the « non renseignés » group says it all."""
+    unreported = [line for line in summary.lines if line.is_unreported]
+    if len(unreported) == summary.status_counts.get(Status.NOT_REPORTED, 0):
+        return ""
+    breaches = [line.code for line in unreported if line.status is Status.OUTSIDE_LEGAL_LIMIT]
+    if len(unreported) == 1:
+        (line,) = unreported
+        said = _KNOWN_BREACH[0] if breaches else status_count_label(line.status, 1)
+        return f"{line.code}, {said}, attend la valeur de sa dernière période."
+    text = f"Au total, {indicator_count(len(unreported))} attendent la valeur de leur dernière période"
+    if breaches:
+        text += f", dont {joined(breaches)}, {_KNOWN_BREACH[len(breaches) > 1]}"
+    return text + "."
 
 
 def count_parts(summary: Summary) -> list[str]:
     """The counts as the overview says them, what needs a decision first (reader 9, B13): outside the
-    law, late, then atteints ou en bonne voie, non renseignés, sans cible. An indicator counted outside
-    the law or without target that is not reported for the period due either is said so (« 2 sans
-    cible (dont 1 non renseigné) »), so that the indicators not reported add up to the reports the
-    directorates still owe (reader 9, A6: « 10 non renseignés » next to 11 missing reports)."""
+    law, late, then atteints ou en bonne voie, non renseignés, sans cible. The groups are disjoint and
+    add up to the total; the indicators of another group that still wait for their latest value are
+    counted apart, by `awaited_text` (reader 9, A6: « 10 non renseignés » next to 11 missing reports;
+    reader 10, A2: « (dont 1 non renseigné) » read as overlapping groups)."""
     counts = summary.status_counts
-    lines = summary.lines
     good = counts.get(Status.ACHIEVED, 0) + counts.get(Status.ON_TRACK, 0)
     parts = []
     for status in (Status.OUTSIDE_LEGAL_LIMIT, Status.LATE, None, Status.NOT_REPORTED, Status.NO_TARGET):
@@ -265,14 +293,7 @@ def count_parts(summary: Summary) -> list[str]:
         count = counts.get(status, 0)
         if not count:
             continue
-        text = f"{count} {status_count_label(status, count)}"
-        if status is not Status.NOT_REPORTED:
-            unreported = sum(1 for line in lines if line.status is status and line.is_unreported)
-            if unreported == count:
-                text += f" ({agreed(count, 'non renseigné', 'non renseignés')})"
-            elif unreported:
-                text += f" (dont {unreported} {agreed(unreported, 'non renseigné', 'non renseignés')})"
-        parts.append(text)
+        parts.append(f"{count} {status_count_label(status, count)}")
     return parts
 
 

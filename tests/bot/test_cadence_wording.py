@@ -28,10 +28,12 @@ async def test_the_cadence_check_says_one_sentence_per_committee_and_names_the_i
 
     lines = [line for line in reply.split("\n") if line.startswith(("⚠", "✅"))]
     assert lines == [
-        "⚠ Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue dans les 12 prochains mois, "
-        "alors que le rythme recommandé par l’assistant est de 1 à 2 par an.",
-        "⚠ Comité technique : indicateur IND-14, aucune valeur saisie ; aucune réunion prévue dans les 12 prochains "
-        "mois, alors que le rythme recommandé par l’assistant est de 3 à 4 par an.",
+        "⚠ Comité de pilotage : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
+        "prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le rythme conseillé aux organismes "
+        "publics est de 1 à 2 par an.",
+        "⚠ Comité technique : indicateur IND-14, aucune valeur saisie ; aucune réunion planifiée avec l’assistant dans "
+        "les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le rythme conseillé "
+        "aux organismes publics est de 3 à 4 par an.",
     ]
 
 

@@ -190,14 +190,16 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
 
     # One sentence per committee, past and coming 12 months together, as the summary says it.
     assert (
-        "⚠ Comité technique : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue dans "
-        "les 12 prochains mois, alors que le rythme recommandé par l’assistant est de 3 à 4 par an."
+        "⚠ Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
+        "prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le rythme conseillé aux organismes "
+        "publics est de 3 à 4 par an."
     ) in below
+    # A COPIL planned within the next months: nothing to say about the past year (reader 10, A4).
     assert (
-        "⚠ Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois et "
-        "3 réunions prévues dans les 12 prochains mois, alors que le rythme recommandé par l’assistant est de 1 à 2 par an."
+        "⚠ Comité de pilotage : 3 réunions planifiées avec l’assistant dans les 12 prochains mois (les réunions "
+        "tenues en dehors n’y figurent pas), alors que le rythme conseillé aux organismes publics est de 1 à 2 par an."
     ) in above
-    assert "3 réunions prévues" not in after_edit
+    assert "3 réunions planifiées" not in after_edit
     warnings = await runtime.committees.cadence_warnings()
     assert {(w.kind, w.window, w.problem) for w in warnings} >= {(CommitteeKind.COTECH, "coming", "below")}
 

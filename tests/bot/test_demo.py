@@ -44,7 +44,10 @@ def test_every_demo_indicator_declares_how_its_directorates_values_add_up():
 def test_demo_labels_cite_the_code_as_legal_texts_do():
     rows = list(csv.DictReader(io.StringIO(DEMO_CATALOGUE.read_text(encoding="utf-8")), delimiter=";"))
     by_code = {row["code"]: row for row in rows}
-    assert plain(by_code["IND-06"]["libelle"]) == "Nombre de marchés réservés (articles L. 2113-12 et L. 2113-13)"
+    # Reader 10, C14: one label everywhere, the articles as a note.
+    assert plain(by_code["IND-06"]["libelle"]) == "Nombre de marchés réservés"
+    assert plain(by_code["IND-06"]["base_legale"]) == (
+        "marchés réservés au sens des articles L. 2113-12 et L. 2113-13 du code de la commande publique")
 
 
 @pytest.mark.parametrize("now", [datetime(2026, 12, 4, 9, tzinfo=UTC), datetime(2031, 5, 20, 9, tzinfo=UTC)])

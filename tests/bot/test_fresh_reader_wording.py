@@ -54,10 +54,12 @@ async def test_article_numbers_months_and_arrows_stay_on_one_line_in_chat_and_ca
     contributor, official = _demo_person(Role.CONTRIBUTOR), _demo_person(Role.OFFICIAL)
     form = json.dumps(card_of(await talk(contributor.aad_object_id, contributor.name).say("formulaire des indicateurs")),
                       ensure_ascii=False)
-    listing = texts(await talk(contributor.aad_object_id, contributor.name).say("catalogue axe social"))
+    listing = texts(await talk(contributor.aad_object_id, contributor.name).say("définition de IND-06"))
     detail = texts(await talk(official.aad_object_id, official.name).say("synthèse détaillée"))
 
-    assert "(articles L.\u00a02113\u201112 et L.\u00a02113\u201113)" in form
+    # Reader 10, C14: IND-06 has one label; its articles are a note, under it on the card.
+    assert "Nombre de marchés réservés" in form and "(articles" not in form
+    assert "au sens des articles L.\u00a02113\u201112 et L.\u00a02113\u201113 du code de la commande publique." in detail
     assert "L.\u00a02113\u201112" in listing and "L. 2113-12" not in listing
     assert "↑\u00a0en hausse" in detail and "↑ en" not in detail and "→ " not in detail
     assert "12\u00a0derniers mois" in detail and "12 derniers" not in detail

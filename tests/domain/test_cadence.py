@@ -45,8 +45,10 @@ def test_no_coming_copil_warns_with_the_expected_french_message():
     warning = warnings[0]
     assert (warning.window, warning.problem, warning.count) == (CadenceWindow.COMING, CadenceProblem.BELOW, 0)
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COPIL], [warning]) == (
-        "Comité de pilotage\u00a0: aucune réunion prévue dans les 12\u00a0prochains mois, "
-        "alors que le rythme recommandé par l’assistant est de 1 à 2 par an."
+        # Reader 10, A4: the assistant knows the meetings planned with it, and the advice has a source.
+        "Comité de pilotage\u00a0: aucune réunion planifiée avec l’assistant dans les 12\u00a0prochains mois "
+        "(les réunions tenues en dehors n’y figurent pas), alors que le rythme conseillé aux organismes publics "
+        "est de 1 à 2 par an."
     )
 
 
@@ -58,8 +60,9 @@ def test_too_many_coming_cotech_warns_above_with_plural_message():
         (CadenceWindow.COMING, CadenceProblem.ABOVE, 5)
     ]
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
-        "Comité technique\u00a0: 5\u00a0réunions prévues dans les 12\u00a0prochains mois, "
-        "alors que le rythme recommandé par l’assistant est de 3 à 4 par an."
+        "Comité technique\u00a0: 5\u00a0réunions planifiées avec l’assistant dans les 12\u00a0prochains mois "
+        "(les réunions tenues en dehors n’y figurent pas), alors que le rythme conseillé aux organismes publics "
+        "est de 3 à 4 par an."
     )
 
 
@@ -76,15 +79,29 @@ def test_cancelled_meetings_do_not_count():
 
 def test_past_window_counts_held_and_planned_and_warns_below():
     meetings = [meeting(2025, 9, 1, MeetingStatus.HELD), meeting(2026, 3, 1, MeetingStatus.PLANNED)]
-    meetings += [meeting(2026, m, 1) for m in (7, 10, 12)]
+    meetings += [meeting(2026, 11, 1), meeting(2026, 12, 1), meeting(2027, 2, 1)]
     warnings = check_cadence(CommitteeKind.COTECH, meetings, TODAY, PARIS)
     assert [(w.window, w.problem, w.count) for w in warnings] == [(CadenceWindow.PAST, CadenceProblem.BELOW, 2)]
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
-        # Reader 7, A5: « le prochain » had no antecedent; B24: « enregistrées dans l’assistant » read as
-        # jargon, but reader 9, A8: without it, a committee held outside the assistant read as never held.
-        "Comité technique\u00a0: 2\u00a0réunions enregistrées dans l’assistant au cours des 12\u00a0derniers mois, alors que le "
-        "rythme recommandé par l’assistant est de 3 à 4 par an\u00a0; la prochaine est prévue le mercredi 1er\u00a0juillet\u00a02026."
+        # Reader 7, A5: « le prochain » had no antecedent; reader 9, A8: without « avec l’assistant », a
+        # committee held outside it read as never held; reader 10, A4: said once, with its limit.
+        "Comité technique\u00a0: 2\u00a0réunions planifiées avec l’assistant au cours des 12\u00a0derniers mois "
+        "(les réunions tenues en dehors n’y figurent pas), alors que le rythme conseillé aux organismes publics "
+        "est de 3 à 4 par an\u00a0; la prochaine est prévue le dimanche 1er\u00a0novembre\u00a02026."
     )
+
+
+def test_a_meeting_planned_before_the_next_one_is_due_leaves_nothing_to_warn_about():
+    """Reader 10, A4: « aucune réunion au cours des 12 derniers mois » in red in the report prepared
+    for tomorrow's COPIL: the assistant was installed recently, and the COPIL is planned."""
+    assert check_cadence(CommitteeKind.COPIL, [meeting(2026, 6, 16)], TODAY, PARIS) == []
+    assert check_cadence(CommitteeKind.COPIL, [meeting(2026, 12, 1)], TODAY, PARIS) == []  # within 6 months
+    late = check_cadence(CommitteeKind.COPIL, [meeting(2027, 1, 15)], TODAY, PARIS)
+    assert [(w.window, w.count) for w in late] == [(CadenceWindow.PAST, 0)]
+    # 3 to 4 a year: the next one is due within 4 months.
+    cotech = [meeting(2026, 9, 1), meeting(2026, 12, 1), meeting(2027, 3, 1)]
+    assert check_cadence(CommitteeKind.COTECH, cotech, TODAY, PARIS) == []
+    assert check_cadence(CommitteeKind.COTECH, [meeting(2026, 11, 1), *cotech[1:]], TODAY, PARIS) != []
 
 
 def test_window_bounds_today_is_coming_and_one_year_ahead_is_excluded():
@@ -108,11 +125,11 @@ def test_meeting_day_is_read_in_the_local_time_zone():
 
 def test_edited_range_is_used_in_the_check_and_the_message():
     strict = CommitteeType(CommitteeKind.COPIL, "Comité de pilotage", "les élu·es", 2, 2)
-    meetings = [meeting(2026, 9, 1), meeting(2025, 9, 1), meeting(2026, 1, 1)]
+    meetings = [meeting(2027, 1, 1), meeting(2025, 9, 1), meeting(2026, 1, 1)]
     warnings = check_cadence(strict, meetings, TODAY, PARIS)
     assert merged_cadence_message(strict, warnings) == (
-        "Comité de pilotage\u00a0: 1\u00a0réunion prévue dans les 12\u00a0prochains mois, "
-        "alors que le rythme retenu par l’organisme est de 2 par an."
+        "Comité de pilotage\u00a0: 1\u00a0réunion planifiée avec l’assistant dans les 12\u00a0prochains mois "
+        "(les réunions tenues en dehors n’y figurent pas), alors que le rythme retenu par l’organisme est de 2 par an."
     )
 
 
@@ -162,4 +179,4 @@ def test_the_cadence_lines_use_the_house_warning_sign():
     warnings = check_cadence(CommitteeKind.COPIL, [], TODAY, PARIS)
     lines = cadence_lines(types, warnings)
     assert lines[0].startswith("⚠ Comité de pilotage") and "\ufe0f" not in "".join(lines)
-    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : le rythme recommandé par l’assistant, de 3 à 4 par an, est respecté."
+    assert lines[-1].replace("\u00a0", " ") == "✅ Comité technique : le rythme conseillé aux organismes publics, de 3 à 4 par an, est respecté."

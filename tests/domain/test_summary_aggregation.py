@@ -198,25 +198,29 @@ def test_a_late_count_between_two_whole_numbers_gives_the_target_as_its_figure()
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
     assert plain(late_text(line)) == (
-        "2 en 2025, en deçà de la trajectoire, qui prévoit 4 (cible fixée par le SPASER : 6 par an en 2028)"
+        "2 en 2025, en deçà de la trajectoire, qui en prévoit 4 (cible : 6 par an en 2028)"
     )
 
 
-def test_an_expected_value_is_never_rounded_into_the_target():
-    """Reader 1, A8: « 3 comités techniques en 2025 ; la trajectoire prévoit 4 comités techniques »
-    while the target is « 4 en 2026 »: the 3,5 expected was rounded up to the target. Reader 3:
-    « 3,5 comités » is no count of committees: « plus de 3 »; reader 8: whole things in whole numbers;
-    reader 9, A4: « entre 3 et 4 » contains the 3 held next to « en retard »: the figure as it is."""
+def test_a_path_of_meetings_expects_a_whole_number_the_one_the_status_uses():
+    """Reader 1, A8 and reader 9, A4: « 3,5 comités techniques » is no count; reader 10, A3: « qui
+    prévoit 3,5 comités techniques » read as a calculation artefact, and « en retard » rested on that
+    half meeting. The path expects the nearest whole number (half up), said and judged alike."""
+    held = replace(committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)]), target=Decimal(5), target_year=2026)
+    line = line_of([held], code="COT")  # 2 + (5 − 2) × 1/2 = 3,5 → 4
+    assert line.expected_value == 4 and line.status is Status.LATE
+    assert plain(late_text(line)) == "3 en 2025, en deçà de la trajectoire, qui en prévoit 4 (cible : 5 par an en 2026)"
+    # 3,33 expected rounds to 3: on the path, never « en retard » on a third of a meeting.
+    on_path = replace(held, baseline=Decimal(2), target=Decimal(6), target_year=2027, values=(("2024", "DCP", 2), ("2025", "DCP", 3)))
+    line = line_of([on_path], code="COT")  # 2 + (6 − 2) × 1/3 = 3,33 → 3
+    assert line.expected_value == 3 and line.status is Status.ON_TRACK
+    assert "sur la trajectoire, qui en prévoit 3" in plain(detail_text(line))
+
+
+def test_an_expected_value_is_never_rounded_into_the_value():
+    # 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
     line = line_of([committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)])], code="COT")
-    line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026),
-                   expected_value=Decimal("3.50"), status=Status.LATE)
-    assert plain(late_text(line)) == (
-        "3 en 2025, en deçà de la trajectoire, qui prévoit 3,5 (cible fixée par le SPASER : 4 par an en 2026)"
-    )
-    assert "plus de" not in plain(late_text(line)) and "((" not in plain(late_text(line))
-    # Nor into the value itself: 9,96 % expected next to a value of 10 % reads « 9,96 % », not « 10 % ».
-    fewer = replace(line, snapshot=replace(line.snapshot, direction=ImprovementDirection.DOWN))
-    assert "3 en 2025, au-dessus de la trajectoire, qui prévoit 3,5 (cible" in plain(late_text(fewer))
+    line = replace(line, snapshot=replace(line.snapshot, target=Decimal(4), target_year=2026), status=Status.LATE)
     percent = replace(line, snapshot=replace(line.snapshot, unit=Unit.PERCENT, target=Decimal(20)),
                       latest_value=Decimal(10), expected_value=Decimal("9.96"))
     assert "de la trajectoire, qui prévoit 9,96 %" in plain(late_text(percent))
@@ -235,9 +239,9 @@ def test_a_progress_equal_to_the_path_says_so_rather_than_repeating_the_figure()
                    expected_value=Decimal(3))
     # A fresh reader: « attendus à ce jour » while the path is computed for the period measured (2025).
     # Reader 7, B18: « 44 % du chemin parcouru » was a third kind of percentage: the value the path expects.
-    assert plain(progress_text(line)) == "sur la trajectoire, qui prévoit 3 pour 2025"
+    assert plain(progress_text(line)) == "sur la trajectoire, qui en prévoit 3 pour 2025"
     quarter = replace(line, latest_period=parse_period("2026-T3", Frequency.QUARTERLY))
-    assert plain(progress_text(quarter)) == "sur la trajectoire, qui prévoit 3 au 3ᵉ trimestre 2026"
+    assert plain(progress_text(quarter)) == "sur la trajectoire, qui en prévoit 3 au 3ᵉ trimestre 2026"
     assert "du chemin" not in plain(detail_text(line))
 
 

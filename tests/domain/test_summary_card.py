@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from domain.summary.card import (
 )
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status, UpcomingMeeting
+from domain.summary.report import report_html
 from domain.summary.scope import Scope
 from domain.summary.status_colours import STATUS_COLORS
 from domain.summary.wording import completeness_headline
@@ -99,8 +101,11 @@ def test_card_is_version_1_5_with_headline_counts_and_coloured_statuses():
     headline = content["body"][2]
     counts = [column["items"][0]["text"] for column in headline["columns"]]
     labels = [column["items"][1]["text"] for column in headline["columns"]]
-    assert counts == ["1", "0", "1", "1", "1"]
-    assert labels == ["atteint", "en bonne voie", "en retard", "non renseigné", "sans cible"]
+    # The most serious first, read left to right (reader 10, B10), on the card, the report and the chart.
+    assert counts == ["1", "1", "0", "1", "1"]
+    assert labels == ["en retard", "non renseigné", "en bonne voie", "atteint", "sans cible"]
+    html = report_html(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)).decode("utf-8")
+    assert re.findall(r'<div class="count"[^>]*><b>\d+</b>([^<]+)</div>', html) == labels
     late = find(content, lambda n: n.get("text") == "En retard")
     assert late and late[0]["color"] == STATUS_COLORS[Status.LATE] == "Attention"
 
@@ -142,7 +147,7 @@ def test_a_stale_value_is_shown_with_its_period_and_counted_as_not_reported_on_t
     summary = compute_summary([stale], DIRECTORATES, TODAY, scope=EVERYONE)
     content = summary_card_content(summary)
     counts = [column["items"][0]["text"] for column in content["body"][2]["columns"]]
-    assert counts == ["0", "0", "0", "1", "0"]
+    assert counts == ["0", "1", "0", "0", "0"]
     shown = texts(content)
     assert "Dernière valeur : 190 heures en 2024 ; l’année 2025 reste à saisir" in shown
     assert "Non renseigné" in shown
@@ -215,7 +220,7 @@ def test_meetings_cadence_warnings_catalogue_advice_and_chart_are_shown():
     # Both windows of one committee make one alert (reader 3).
     assert "⚠ Rythme des comités : 1 alerte, voir le détail." in texts(compact)
     assert "jeudi 12 mars 2026 à 14 h 00 (Salle 2)" in detail
-    assert "Comité de pilotage : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois ni prévue" in detail
+    assert "Comité de pilotage : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans" in detail
     assert "trentaine" in detail
 
 

@@ -121,9 +121,9 @@ def test_a_value_above_the_floor_is_unchanged():
     # shown like « 0 en retard » (reader 9, C4: one zero shown, the other hidden, in the same card).
     with_counts, without_counts = (summary_card_content(shown)["body"][2]["columns"] for shown in (with_law, without_law))
     assert len(without_counts) == 5 and len(with_counts) == 6
-    assert [column["items"][1]["text"] for column in with_counts][3] == Status.OUTSIDE_LEGAL_LIMIT.value
-    assert with_counts[3]["items"][0]["text"] == "0"
-    assert without_counts == with_counts[:3] + with_counts[4:]
+    assert [column["items"][1]["text"] for column in with_counts][0] == Status.OUTSIDE_LEGAL_LIMIT.value  # reader 10, B10
+    assert with_counts[0]["items"][0]["text"] == "0"
+    assert without_counts == with_counts[1:]
 
 
 def test_the_floor_itself_is_lawful():
@@ -150,7 +150,8 @@ def test_reader9_a3_a_stale_value_outside_the_law_keeps_the_legal_signal_on_its_
     assert sum(shown.status_counts.values()) == len(shown.lines)
     assert plain(line_status_title(line)) == "Dernière valeur connue non conforme (loi EGalim)"
     assert any("IND-09" in decision for decision in attention_points(shown).decisions)
-    assert plain(overview_text(shown)) == f"1 indicateur {Status.OUTSIDE_LEGAL_LIMIT.value} (non renseigné)."
+    assert plain(overview_text(shown)) == (f"1 indicateur {Status.OUTSIDE_LEGAL_LIMIT.value}. IND-09, non conforme "
+                                           "d’après sa dernière valeur connue, attend la valeur de sa dernière période.")
     texts = read(shown)
     assert ("Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) ; "
             "l’année 2026 reste à saisir") in texts["card"]

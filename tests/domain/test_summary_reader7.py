@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
+from domain.committees.cadence import check_cadence, default_committee_types
 from domain.indicators.units import Unit
 from domain.summary.answers import late_answer
 from domain.summary.attention import cadence_alerts
@@ -28,13 +29,20 @@ from tests.summary_support import texts_in
 def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_the_advised_rhythm():
     """« 3 comités techniques » late next to « la cadence recommandée est de 3 à 4 par an »."""
     (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
+    # Reader 10, A4: the 2025 count is not compared with a target for 2026; the advice has a source.
     assert plain(cotech) == (
-        "Comité technique : 3 réunions tenues en 2025 (indicateur COT), pour une cible de 4 par an fixée par "
-        "le SPASER ; aucune réunion prévue dans les 12 prochains mois, alors que le rythme recommandé par "
-        "l’assistant est de 3 à 4 par an."
+        "Comité technique : 3 réunions tenues en 2025 (indicateur COT) ; aucune réunion planifiée avec l’assistant "
+        "dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le rythme "
+        "conseillé aux organismes publics est de 3 à 4 par an."
     )
+    same_year = [replace(snapshot, target_year=2025) if snapshot.code == "COT" else snapshot for snapshot in catalogue()]
+    types = default_committee_types()
+    warnings = [warning for kind in types for warning in check_cadence(types[kind], [], TODAY)]
+    shown = compute_summary(same_year, DIRECTORATES, TODAY, scope=Scope.everything(), cadence_warnings=warnings)
+    (cotech,) = [alert for alert in cadence_alerts(shown) if alert.startswith("Comité technique")]
+    assert "3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 par an fixée par le SPASER ;" in plain(cotech)
     committees = next(line for line in summary().lines if line.code == "COT")
-    assert "(cible fixée par le SPASER : 4 par an en 2026)" in plain(judged_text(committees))
+    assert "(cible : 5 par an en 2026)" in plain(judged_text(committees))  # reader 10, C9: one word for every target
 
 
 def test_b17_the_compact_card_says_the_total_and_one_message_under_the_counters():
@@ -67,8 +75,8 @@ def test_b18_b23_a_line_gives_the_value_the_path_expects_and_one_rule_for_the_to
     hours = lines["HRS"]
     behind = replace(hours, status=Status.ON_TRACK, latest_value=Decimal(249), expected_value=Decimal(250))
     assert plain(judged_text(behind)) == (
-        "249 heures en 2025, légèrement en deçà de la trajectoire, qui prévoit 250 heures, écart toléré (cible : "
-        "400 heures en 2028)"
+        "249 heures en 2025, légèrement en deçà de la trajectoire, qui prévoit 250 heures, dans la marge admise de "
+        "1 % de la cible (cible : 400 heures en 2028)"
     )
     assert "sur la trajectoire" not in plain(trend_text(replace(behind, trend=replace(hours.trend, improved=False))))
 
@@ -77,7 +85,8 @@ def test_c55_a_target_reached_is_said_once_without_repeating_its_unit():
     meals = indicator("REP", "Repas végétariens servis par semaine", Unit.COUNT, [("2024", "DCP", 1), ("2025", "DCP", 2)],
                       target=2, baseline=1, noun="repas végétarien par semaine")
     (line,) = compute_summary([meals], DIRECTORATES, TODAY, scope=Scope.everything()).lines
-    assert plain(judged_text(line)) == "2 repas végétariens par semaine en 2025, cible de 2 en 2028 atteinte"
+    # Reader 10, B9: « cible de 2 en 2027 atteinte » was a figure without its unit.
+    assert plain(judged_text(line)) == "2 repas végétariens par semaine en 2025, cible de 2 repas par semaine en 2028 atteinte"
 
 
 def test_c44_a_round_amount_of_millions_is_written_in_words():

@@ -47,8 +47,10 @@ def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_tar
     summary = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=Scope.everything())
     assert _named_in_target_decision(summary) == ["SANS1", "SANS2"]
     shown = plain(texts_in(summary_card_content(summary)))
-    # Reader 9, A6: SANS2, not reported either, is said so: the not reported add up.
-    assert "2 sans cible (dont 1 non renseigné)." in shown
+    # Reader 9, A6: SANS2, not reported either, is said so: the not reported add up; reader 10, A2: in a
+    # sentence of its own, the groups of the counts staying disjoint.
+    assert "2 sans cible." in shown and "(dont" not in shown
+    assert "Au total, " in shown and "attendent la valeur de leur dernière période." in shown
     dee = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DEE"))
     assert "heures d’insertion (HRS, cible fixée pour l’ensemble des directions)" in plain(
         " ".join(attention_points(dee).decisions))
@@ -57,19 +59,18 @@ def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_tar
 def test_a8_a9_the_path_of_countable_things_is_in_whole_numbers():
     """« qui prévoit 3,5 comités techniques », « qui prévoit 4,9 marchés réservés »."""
     lines = {line.code: line for line in compute_summary(catalogue(), DIRECTORATES, TODAY, scope=Scope.everything()).lines}
-    committees = lines["COT"]  # 3 held in 2025, 3,3 expected: neither « 3 » next to 3 nor « 3,3 »
-    assert committees.latest_value == 3 and committees.expected_value != committees.expected_value.to_integral()
-    # Reader 9, A4: « entre 3 et 4 » contained the 3 held next to « en retard »: the one true figure.
-    assert "qui prévoit 3,3 comités techniques (" in plain(judged_text(committees))
+    committees = lines["COT"]  # 3 held in 2025, 4 expected (reader 10, A3: whole meetings, rounded half up)
+    assert committees.latest_value == 3 and committees.expected_value == 4
+    assert "qui en prévoit 4 (" in plain(judged_text(committees))
     reserved = replace(committees, snapshot=replace(committees.snapshot, code="RES", label=RESERVED,
                                                     counted_noun="marché réservé"),
                        latest_value=Decimal(3), expected_value=Decimal("4.9"))
-    assert "qui prévoit 5 marchés réservés" in plain(judged_text(reserved))
-    ahead = replace(reserved, status=Status.ON_TRACK, latest_value=Decimal(5))
-    assert "en avance sur la trajectoire, qui prévoit 4,9 marchés réservés" in plain(judged_text(ahead))
+    assert "qui en prévoit 5 (" in plain(judged_text(reserved))
+    ahead = replace(reserved, status=Status.ON_TRACK, latest_value=Decimal(6))
+    assert "en avance sur la trajectoire, qui en prévoit 5 (" in plain(judged_text(ahead))
     people = replace(reserved, snapshot=replace(reserved.snapshot, unit=Unit.PEOPLE, counted_noun=""),
                      latest_value=Decimal(78), expected_value=Decimal("135.6"))
-    assert "qui prévoit 136 personnes" in plain(judged_text(people))
+    assert "qui en prévoit 136 (" in plain(judged_text(people))
 
 
 def test_a12_the_reading_rules_say_the_limit_may_be_set_by_a_regulation():
@@ -80,7 +81,7 @@ def test_a12_the_reading_rules_say_the_limit_may_be_set_by_a_regulation():
 
 def test_b16_the_catch_up_decision_names_the_late_indicators_by_code():
     """« Rattraper le retard pour IND-13, IND-22, IND-12 et IND-14 »: in no order a reader sees."""
-    renamed = {"PART": "IND-13", "GES": "IND-2", "HRS": "IND-12", "COT": "IND-10"}
+    renamed = {"PART": "IND-13", "GES": "IND-2", "HRS": "IND-12", "COT": "IND-14"}
     indicators = [replace(snapshot, code=renamed.get(snapshot.code, snapshot.code)) for snapshot in catalogue()]
     summary = compute_summary(indicators, DIRECTORATES, TODAY, scope=Scope.everything())
     late = [line.code for line in attention_points(summary).late]
@@ -93,5 +94,6 @@ def test_b16_the_catch_up_decision_names_the_late_indicators_by_code():
 def test_a7_three_committees_are_below_the_spaser_s_own_target_not_late_next_to_the_advised_three_to_four():
     (cotech,) = [alert for alert in cadence_alerts(_with_cadence()) if alert.startswith("Comité technique")]
     # Reader 9, B12: « 3 tenus » left out its noun.
-    assert "3 réunions tenues en 2025 (indicateur COT), pour une cible de 4 par an fixée par le SPASER" in plain(cotech)
+    # Reader 10, A4: a target for 2026 is not compared with the 3 held in 2025.
+    assert "3 réunions tenues en 2025 (indicateur COT) ;" in plain(cotech) and "pour une cible" not in cotech
     assert "en retard" not in cotech

@@ -134,7 +134,8 @@ def test_6_a_sum_of_the_directorates_reads_ensemble_des_directions():
     shown = summary(summed)
     html = plain(report_html(shown).decode("utf-8"))
     assert "<br>ensemble des directions</td>" in html
-    assert "Ensemble des directions : les valeurs de la dernière période saisie par toutes les directions" in html
+    # Reader 10, C17: « les valeurs …, additionnées » was hard to follow.
+    assert "Ensemble des directions : somme des valeurs des directions, pour la dernière période que toutes ont saisie." in html
     for where, text in read(shown).items():
         assert "total des directions" not in text.lower(), where
     assert not any("Total des directions" in rule for rule in RULES_ITEMS)

@@ -80,13 +80,13 @@ def test_one_item_of_a_chat_answer_is_a_sentence_not_a_list_of_one_dash():
 
 def test_a_committee_alert_names_the_meeting_planned_next():
     copil = default_committee_types()[next(iter(default_committee_types()))]
-    planned = [(datetime(2027, 1, 12, 9, 0, tzinfo=UTC), "planned")]
+    planned = [(datetime(2027, 7, 12, 9, 0, tzinfo=UTC), "planned")]  # past the 6 months (reader 10, A4)
     warnings = check_cadence(copil, planned, TODAY)
     summary = summarise([indicator("A")], cadence_warnings=warnings)
     (alert,) = cadence_alerts(summary)
-    assert alert.replace(NBSP, " ").startswith(f"{copil.label} : aucune réunion enregistrée dans l’assistant au cours des 12 derniers mois")
+    assert alert.replace(NBSP, " ").startswith(f"{copil.label} : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois")
     # Reader 7, A5: « le prochain » had no masculine antecedent.
-    assert alert.endswith(f"{NBSP}; la prochaine est prévue le mardi 12{NBSP}janvier{NBSP}2027.")
+    assert alert.endswith(f"{NBSP}; la prochaine est prévue le lundi 12{NBSP}juillet{NBSP}2027.")
     assert cadence_lines({copil.kind: copil}, warnings) == [f"⚠ {alert}"], "the committee chat says the same"
     nothing = check_cadence(copil, [], TODAY)
     assert "prévu le" not in cadence_alerts(summarise([indicator("A")], cadence_warnings=nothing))[0]

@@ -106,7 +106,7 @@ async def test_a_newer_state_corrects_the_value_in_the_history_naming_the_previo
     assert latest.comment == "150\u202f000\u00a0€ sur 510\u202f000\u00a0€ de marchés notifiés (montants HT)"
     assert (latest.source.kind, latest.source.file, latest.source.import_id) == (SourceKind.DECP_IMPORT, "flat.json", 2)
     note = latest.note  # what people read, comments keep their no-break spaces
-    assert "Calculé depuis les DECP\u00a0: 150\u202f000\u00a0€ sur 510\u202f000\u00a0€ de marchés notifiés (montants HT)" in note
+    assert "Calculé à partir des DECP\u00a0: 150\u202f000\u00a0€ sur 510\u202f000\u00a0€ de marchés notifiés (montants HT)" in note
     # Issue #17, point 15: a contributor reads this comment, not a file name.
     assert "source : les données essentielles importées le " in note.replace("\u00a0", " ")
     assert "flat.json" not in note
