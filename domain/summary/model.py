@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple, Protocol
 
 from domain.committees.cadence import CadenceWarning
-from domain.indicators.aggregation import AggregationRule, Computation
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.legal_limits import LegalLimit
 from domain.indicators.periods import Frequency, Period, ensure_frequency, parse_period
@@ -225,45 +225,6 @@ class IndicatorSnapshot:
         comment = one_line(str(rest[0] or "")) if rest else ""
         source = rest[1] if len(rest) > 1 and isinstance(rest[1], ValueSource) else None
         return ReportedValue(period, str(directorate).upper(), _as_decimal(value, self.code), comment, source)
-
-
-def snapshot_from_views(indicator, values: Iterable) -> IndicatorSnapshot:
-    """An `IndicatorSnapshot` from the indicator repository's `IndicatorView` and `ValueView`s.
-
-    Duck-typed on their attribute names so that this pure module does not import the repository;
-    replaced values (`is_current` false) are skipped: the summary reads current values only.
-    """
-    return IndicatorSnapshot(
-        code=indicator.code,
-        label=indicator.label,
-        axis=indicator.axis,
-        unit=indicator.unit,
-        frequency=indicator.frequency,
-        directorates=tuple(indicator.directorates),
-        direction=indicator.improvement,
-        baseline=indicator.baseline,
-        target=indicator.target,
-        target_year=indicator.target_year,
-        values=tuple(
-            ReportedValue(value.period, value.directorate_code, value.value, value.comment or "",
-                          getattr(value, "source", None))
-            for value in values
-            if getattr(value, "is_current", True)
-        ),
-        aggregation=getattr(indicator, "aggregation", None),
-        weighting_base=getattr(indicator, "weighting_base", None),
-        computed=getattr(indicator, "computation", Computation.REPORTED) is not Computation.REPORTED,
-        counted_noun=getattr(indicator, "counted_noun", ""),
-        legal_limit=getattr(indicator, "legal_limit", None),
-        legal_note=legal_note_of(indicator),
-    )
-
-
-def legal_note_of(indicator) -> str:
-    """The catalogue's legal basis when it comes without a threshold (see `IndicatorSnapshot.legal_note`)."""
-    if getattr(indicator, "legal_limit", None) is not None:
-        return ""
-    return one_line(getattr(indicator, "legal_basis", "") or "")
 
 
 _LEADING_WORDS = re.compile(r"^(?:direction\s+)?(?:de\s+la\s+|de\s+l[’']|des\s+|du\s+|d[’']|de\s+)?", re.IGNORECASE)

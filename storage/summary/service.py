@@ -21,10 +21,11 @@ from domain.indicators.rules import IndicatorView
 from domain.people import PersonView, Role
 from domain.summary.card import summary_fingerprint
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, EntryKey, EntryRecord, IndicatorSnapshot, Summary, snapshot_from_views
+from domain.summary.model import DirectorateInfo, EntryKey, EntryRecord, IndicatorSnapshot, Summary
 from domain.summary.organisation import Organisation
 from domain.summary.request import SummaryRequest
 from domain.summary.scope import Scope, scope_for
+from domain.summary.snapshots import snapshot_from_views
 from storage.committees.repository import CommitteeRepository
 from storage.data_versions import VersionedCache
 from storage.indicators.catalogue import IndicatorCatalogue

@@ -25,10 +25,11 @@ from domain.indicators.units import Unit
 from domain.summary.answers import late_answer
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status, snapshot_from_views
+from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
+from domain.summary.snapshots import snapshot_from_views
 from domain.summary.wording import completeness_headline, headline_text, overview_text, preview_text
 from tests.domain.test_summary_legal_limit import PAYMENT, payment_delay
 from tests.summary_support import texts_in
