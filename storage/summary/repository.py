@@ -94,7 +94,7 @@ class Shown(NamedTuple):
 
 
 class StoredValue(NamedTuple):
-    """A current value as `domain.summary.model.snapshot_from_views` reads it."""
+    """A current value as `domain.summary.snapshots.snapshot_from_views` reads it."""
 
     period: str
     directorate_code: str
