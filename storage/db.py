@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
@@ -69,9 +70,12 @@ def _as_set(value: object) -> set[str]:
     return {value} if isinstance(value, str) else set(value)
 
 
+@functools.cache
 def migration_heads(versions_dir: Path = MIGRATIONS_DIR / "versions") -> frozenset[str]:
     """What `alembic_version` holds once every migration ran: the revisions no other revision
-    follows or depends on (as Alembic records them)."""
+    follows or depends on (as Alembic records them). Read once per process: the files do not change
+    while it runs, and parsing them at every start of a database once failed in the suite with
+    CPython 3.11's « AST constructor recursion depth mismatch » SystemError."""
     revisions: set[str] = set()
     followed: set[str] = set()
     for path in versions_dir.glob("*.py"):

@@ -63,3 +63,14 @@ def test_a_start_on_an_up_to_date_database_does_not_load_alembic(tmp_path):
     )
     runs = [subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True) for _ in "12"]
     assert [run.stdout.strip() for run in runs] == ["True", "False"]
+
+
+def test_the_migration_heads_are_read_once_per_process(tmp_path):
+    """Parsing every migration at each database start once failed in the suite (CPython 3.11's
+    « AST constructor recursion depth mismatch »): the files are read the first time only."""
+    from storage.db import migration_heads
+
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n', encoding="utf-8")
+    assert migration_heads(tmp_path) == {"a"}
+    (tmp_path / "b.py").write_text('revision = "b"\ndown_revision = "a"\n', encoding="utf-8")
+    assert migration_heads(tmp_path) == {"a"}
