@@ -83,7 +83,7 @@ async def test_a_directorate_is_introduced_one_way_without_nested_brackets(runti
     who = plain(texts(await talk(contributor.aad_object_id, contributor.name).say("qui suis-je")))
 
     assert "- Direction de la commande publique (DCP)" in listed and "DCP :" not in listed, listed
-    assert "pour la direction de la commande publique (**DCP**)." in who, who
+    assert "de la direction de la commande publique (**DCP**)." in who, who
     assert "(Direction" not in who
 
 

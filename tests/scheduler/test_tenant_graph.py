@@ -62,7 +62,7 @@ async def test_a_person_who_never_opened_the_assistant_gets_the_reminder_after_i
     await fire_member_reminder(services, clock, planned.meeting.id)
     await services.jobs.drain_outbox()
 
-    reminders = [(conversation, text) for conversation, text in received(connector) if text.startswith("Rappel")]
+    reminders = [(conversation, text) for conversation, text in received(connector) if text.startswith("Rappel\u00a0:")]
     assert (graph.chat_id(HELENE), reminders[0][1]) in reminders  # Hélène's new chat, opened by the installation
     assert list(graph.installed) == [HELENE]
     helene = await services.people.get(people["helene"].id)
