@@ -40,20 +40,7 @@ TYPED = {"IND-04": "980 000 €", "IND-06": "6", "IND-10": "58", "IND-11": "32,5
 
 
 def _values(card: dict) -> dict[str, str]:
-    found: dict[str, str] = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type", "").startswith("Input.") and "id" in node:
-                found[node["id"]] = node.get("value", "")
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    walk(card)
-    return found
+    return {input_id: element.get("value", "") for input_id, element in card_inputs(card).items()}
 
 
 def _as_drawn(card: dict) -> dict:
