@@ -93,6 +93,17 @@ def card_of(activities) -> dict:
     raise AssertionError("no Adaptive Card in the replies")
 
 
+def card_nodes(node):
+    """Every element of a card, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from card_nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from card_nodes(value)
+
+
 def find_elements(card: dict, kind: str) -> list[dict]:
     found: list[dict] = []
 

@@ -17,6 +17,7 @@ from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import directorate_rows
 from domain.summary.scope import Scope
+from tests.summary_support import card_nodes
 
 TODAY = date(2026, 3, 1)  # 2025 is due
 TEAMS_LIGHT = {"Default": "#252424", "Dark": "#252424", "Accent": "#6264a7", "Good": "#92c353",
@@ -64,16 +65,6 @@ def contrast_on_white(hex_colour: str) -> float:
     return 1.05 / (0.2126 * red + 0.7152 * green + 0.0722 * blue + 0.05)
 
 
-def _nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
-
-
 def test_c13_every_coloured_text_of_the_summary_cards_reads_on_teams_white():
     """« 5 atteints » and « Atteint » were Teams' light green `Good` (#92C353, 2.1:1 on white)."""
     catalogue = [
@@ -84,6 +75,6 @@ def test_c13_every_coloured_text_of_the_summary_cards_reads_on_teams_white():
     summary = compute_summary(catalogue, DIRECTORATES, TODAY, scope=Scope.everything())
     assert Status.ACHIEVED in {line.status for line in summary.lines}
     for card in (summary_card_content(summary), summary_detail_card_content(summary)):
-        colours = {node["color"] for node in _nodes(card) if node.get("type") == "TextBlock" and "color" in node}
+        colours = {node["color"] for node in card_nodes(card) if node.get("type") == "TextBlock" and "color" in node}
         assert "Attention" in colours and "Good" not in colours, colours
         assert all(contrast_on_white(TEAMS_LIGHT[colour]) >= 4.5 for colour in colours), colours

@@ -19,6 +19,7 @@ from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
 from domain.summary.scope import Scope
 from domain.summary.status_colours import LEGAL_HEX, TEAMS_HEX
+from tests.summary_support import card_nodes
 
 TODAY = date(2026, 3, 1)  # 2025 is due
 
@@ -50,9 +51,9 @@ def test_the_card_and_the_report_give_each_status_the_same_colour():
     html = report_html(summary).decode("utf-8")
 
     for code, status in statuses.items():
-        [row] = [column_set for column_set in _nodes(card) if column_set.get("type") == "ColumnSet"
-                 and any(node.get("text", "").startswith(f"**{code}**") for node in _nodes(column_set))]
-        [badge] = [node for node in _nodes(row) if node.get("weight") == "Bolder" and node.get("size") == "Small"]
+        [row] = [column_set for column_set in card_nodes(card) if column_set.get("type") == "ColumnSet"
+                 and any(node.get("text", "").startswith(f"**{code}**") for node in card_nodes(column_set))]
+        [badge] = [node for node in card_nodes(row) if node.get("weight") == "Bolder" and node.get("size") == "Small"]
         on_card = TEAMS_HEX[badge.get("color", "Default")]
         [in_report] = re.findall(rf"<b>{code}</b>.*?<td class=\"status\" style=\"color:(#[0-9a-f]{{6}})\">", html)
         if status is Status.OUTSIDE_LEGAL_LIMIT:
@@ -61,13 +62,3 @@ def test_the_card_and_the_report_give_each_status_the_same_colour():
             # « Atteint » alone keeps the default colour on the card: Teams' `Good` is too light on white.
             expected = TEAMS_HEX["Default"] if status is Status.ACHIEVED else in_report
             assert on_card == expected, (code, status, on_card, in_report)
-
-
-def _nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
