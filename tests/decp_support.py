@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from app import RUNTIME, create_app
 from domain.indicators.catalogue import CATALOGUE_COLUMNS
+from tests.conftest import make_settings
+from tests.indicators_support import seed
 from tests.paths import DATA
 
 DECP = DATA / "decp"
@@ -26,3 +34,18 @@ def catalogue_csv() -> bytes:
         target = ";;30;2030" if unit == "%" else ";;;"
         lines.append(f"{code};Indicateur {code};social;{unit};DCP;{frequency}{target};hausse;DECP;non;oui;;;;{computation}")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@asynccontextmanager
+async def decp_client(database_path, clock, catalogue: bytes) -> AsyncIterator[TestClient]:
+    """The real app with the body's SIRETs set, the example people (`lead-aad` is the lead) and `catalogue`."""
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{database_path}", sirets=tuple(BODY)), clock=clock)
+    test_client = TestClient(TestServer(app))
+    await test_client.start_server()
+    runtime = test_client.server.app[RUNTIME]
+    await seed(runtime)
+    await runtime.catalogue.import_catalogue(catalogue)
+    try:
+        yield test_client
+    finally:
+        await test_client.close()

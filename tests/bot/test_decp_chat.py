@@ -7,30 +7,24 @@ import io
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
-from app import RUNTIME, create_app
+from app import RUNTIME
 from bot.commands.public_page import NO_DOCUMENT_WARNING
 from bot.console import ConsoleConversation
 from bot.public_http import XLSX_TYPE
-from tests.conftest import make_settings, texts
-from tests.decp_support import BODY, DECP, catalogue_csv
+from tests.conftest import texts
+from tests.decp_support import DECP, catalogue_csv, decp_client
 from tests.files_support import file_message
-from tests.indicators_support import EXAMPLE, card_of, card_texts, seed
+from tests.indicators_support import EXAMPLE, card_of, card_texts
 
 
 @pytest.fixture
 async def client(tmp_path, clock) -> AsyncIterator[TestClient]:
     """The app with the body's SIRETs set, DCP and the DECP catalogue; `lead-aad` is the lead."""
-    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'decp.db'}", sirets=tuple(BODY)), clock=clock)
-    test_client = TestClient(TestServer(app))
-    await test_client.start_server()
-    runtime = test_client.server.app[RUNTIME]
-    await seed(runtime)
-    await runtime.catalogue.import_catalogue(catalogue_csv())
-    yield test_client
-    await test_client.close()
+    async with decp_client(tmp_path / "decp.db", clock, catalogue_csv()) as test_client:
+        yield test_client
 
 
 def chat(client: TestClient, aad: str = "lead-aad", name: str = "Camille Martin") -> ConsoleConversation:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from app import RUNTIME, create_app
+from app import RUNTIME
 from bot.console import ConsoleConversation
 from domain.indicators.catalogue import CATALOGUE_COLUMNS
-from tests.conftest import make_settings, texts
-from tests.decp_support import BODY, DECP
+from tests.conftest import texts
+from tests.decp_support import DECP, decp_client
 from tests.files_support import file_message
-from tests.indicators_support import seed
 
 
 def _catalogue() -> bytes:
@@ -24,14 +23,8 @@ def _catalogue() -> bytes:
 
 @pytest.fixture
 async def client(tmp_path, clock) -> AsyncIterator[TestClient]:
-    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'decp.db'}", sirets=tuple(BODY)), clock=clock)
-    test_client = TestClient(TestServer(app))
-    await test_client.start_server()
-    runtime = test_client.server.app[RUNTIME]
-    await seed(runtime)
-    await runtime.catalogue.import_catalogue(_catalogue())
-    yield test_client
-    await test_client.close()
+    async with decp_client(tmp_path / "decp.db", clock, _catalogue()) as test_client:
+        yield test_client
 
 
 async def test_a_value_computed_from_the_decp_is_the_organisation_s_not_a_directorate_s(client, file_server):
