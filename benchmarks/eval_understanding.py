@@ -12,6 +12,7 @@ Sets: `tests/data/knowledge_eval.json` (the first tuning set), `tests/data/eval/
 `dev2.json` (data questions only, 69/110 when first scored on 6 December 2026; tuning allowed),
 `dev3.json` (written without reading the phrasings, 197/225 when first scored on 6 December 2026; tuning allowed),
 `dev4.json` (knowledge only, 154/180 when first scored on 6 December 2026; tuning allowed),
+`dev5.json` (written without reading the phrasings on 6 December 2026; tuning allowed),
 `tests/data/eval/frozen.json` and `frozen2.json` (written before any tuning by someone who never
 read the entries: only its totals are ever printed, never its questions).
 
@@ -48,10 +49,11 @@ SETS = {
     "dev2": ROOT / "tests/data/eval/dev2.json",
     "dev3": ROOT / "tests/data/eval/dev3.json",
     "dev4": ROOT / "tests/data/eval/dev4.json",
+    "dev5": ROOT / "tests/data/eval/dev5.json",
     "frozen": ROOT / "tests/data/eval/frozen.json",
     "frozen2": ROOT / "tests/data/eval/frozen2.json",
 }
-SHOWABLE = {"tuning (knowledge_eval.json)", "dev", "dev2", "dev3", "dev4"}
+SHOWABLE = {"tuning (knowledge_eval.json)", "dev", "dev2", "dev3", "dev4", "dev5"}
 SLOT_NAMES = ("indicator", "directorate", "committee", "axis")
 HARMLESS_INTENTS = frozenset({"help", "whoami", "greeting", "thanks"})
 """Intents an off-topic question may reach without being answered with SPASER content."""
