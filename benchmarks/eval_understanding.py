@@ -13,8 +13,9 @@ Sets: `tests/data/knowledge_eval.json` (the first tuning set), `tests/data/eval/
 `dev3.json` (written without reading the phrasings, 197/225 when first scored on 6 December 2026; tuning allowed),
 `dev4.json` (knowledge only, 154/180 when first scored on 6 December 2026; tuning allowed),
 `dev5.json` (written without reading the phrasings on 6 December 2026; tuning allowed),
-`tests/data/eval/frozen.json` and `frozen2.json` (written before any tuning by someone who never
-read the entries: only its totals are ever printed, never its questions).
+`tests/data/eval/frozen.json`, `frozen2.json` and `frozen3.json` (written before any tuning by someone
+who never read the entries: only their totals are ever printed, never their questions; frozen3 was
+written on 6 December 2026 and has never guided a decision).
 
     .venv/bin/python benchmarks/eval_understanding.py            # totals of every set
     .venv/bin/python benchmarks/eval_understanding.py --misses dev   # and the misses of a tuning set
@@ -52,6 +53,7 @@ SETS = {
     "dev5": ROOT / "tests/data/eval/dev5.json",
     "frozen": ROOT / "tests/data/eval/frozen.json",
     "frozen2": ROOT / "tests/data/eval/frozen2.json",
+    "frozen3": ROOT / "tests/data/eval/frozen3.json",
 }
 SHOWABLE = {"tuning (knowledge_eval.json)", "dev", "dev2", "dev3", "dev4", "dev5"}
 SLOT_NAMES = ("indicator", "directorate", "committee", "axis")
