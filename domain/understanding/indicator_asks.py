@@ -64,8 +64,14 @@ def asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
     return None
 
 
-_WHAT_IS = re.compile(r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)")
-"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure."""
+_WHAT_IS = re.compile(
+    r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)"
+    r"|\bcomment (?:ca|cela) (?:marche|fonctionne)\b|\b(?:ca|cela) (?:marche|fonctionne) comment\b"
+    r"|\bconsist\w* en quoi\b|\ben quoi (?:ca |cela )?consist\w*"
+)
+"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure;
+« les heures d'insertion, comment ça marche ? », « ça consiste en quoi ? »: how a notion works is
+what it is, not whether it « marche » (goes well)."""
 _DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
 """Words the analysis drops as framing (« définition »): looked for in the question itself."""
 
