@@ -121,9 +121,10 @@ FRAMING_PHRASES: tuple[str, ...] = (
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
     "en une phrase", "en bref", "en résumé", "pour résumer", "dans les grandes lignes",
     "grosso modo", "en clair", "en termes simples", "simplement",
-    # How the question is put: « je me demandais », « vous savez ? », « petite question ».
+    # How the question is put: « je me demandais », « vous savez ? », « petite question », « l'adjoint me
+    # demande si… » (asked on behalf of someone).
     "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
-    "savez-vous", "auriez-vous", "à votre avis", "merci d'avance", "merci par avance",
+    "savez-vous", "auriez-vous", "me demande si", "me demandent si", "m'a demandé si", "m'ont demandé si", "à votre avis", "merci d'avance", "merci par avance",
     "petite question", "question bête", "depuis peu", "il y a peu", "en tant", "au sens",
     # Hedges and fillers: « du coup », « d'habitude », « en général », « bonne idée ? », « jamais
     # entendu parler de… » ask nothing of their own.
