@@ -26,11 +26,13 @@ _TREND_ASKED = re.compile(
 )
 """« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 BARE_WHAT_IS = re.compile(
-    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres|une definition"
-    r"|consist\w* en quoi|en quoi (?:ca |cela )?consist\w*)\b"
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres|une definition)\b"
 )
-"""« c'est quoi ce truc ? », « ce que c'est », « une définition du SPASER », « dans un marché de nettoyage,
-une clause sociale consisterait en quoi ? »: what the subject named elsewhere in the question is."""
+"""« c'est quoi ce truc ? », « ce que c'est », « une définition du SPASER »: what the subject named elsewhere
+in the question is."""
+CONSISTS_OF = re.compile(r"\bconsist\w* en quoi\b|\ben quoi (?:ca |cela )?consist\w*")
+"""« dans un marché de nettoyage, une clause sociale consisterait en quoi ? »: what the subject named is,
+whatever its context (an indicator named asks its definition instead)."""
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"

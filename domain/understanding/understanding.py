@@ -20,6 +20,7 @@ from domain.text import fold
 from domain.understanding.clauses import SENTENCES, clauses, last_clause, without_purpose
 from domain.understanding.indicator_asks import (
     BARE_WHAT_IS,
+    CONSISTS_OF,
     HISTORY_ASKED,
     HOW_MUCH,
     HOW_TO,
@@ -314,7 +315,7 @@ class Understander:
     def _what_it_is(self, text: str) -> Answer | None:
         """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
         last subject the question names; what it is is asked of that subject alone."""
-        if not BARE_WHAT_IS.search(fold(text)):
+        if not (BARE_WHAT_IS.search(fold(text)) or CONSISTS_OF.search(fold(text))):
             return None
         query = self.knowledge.query_terms(text)
         named = [term for term in query if term in self.knowledge.analyzer.subject_terms]

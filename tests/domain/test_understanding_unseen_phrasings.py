@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.knowledge.normalize import Analyzer
+from domain.knowledge.normalize import Analyzer, tokenize
 from domain.understanding.understanding import Understood
 from tests.understanding_support import demo_understander
 
@@ -91,3 +91,17 @@ def test_a_clause_choosing_among_what_the_others_name_is_no_data_request(underst
 def test_close_entries_answer_their_own_question(understander, question, entry_id):
     understood = understander.understand(question)
     assert (understood.kind, understood.answer.entry.id) == (Understood.KNOWLEDGE, entry_id)
+
+
+def test_a_question_asked_on_behalf_of_someone_is_not_about_asking(analyzer):
+    assert "demande" not in tokenize("la DGS me demande si le schéma est obligatoire", drop_framing=True)
+
+
+def test_a_public_document_is_a_published_one(analyzer):
+    assert "publication" in analyzer.terms("le schéma est-il un document public ?")
+
+
+def test_what_a_notion_consists_of_in_some_context_is_what_it_is(understander):
+    question = "Pour l'entretien des espaces verts de la commune, une clause d'insertion consisterait en quoi ?"
+    understood = understander.understand(question)
+    assert (understood.kind, understood.answer.entry.id) == (Understood.KNOWLEDGE, "clause-sociale")
