@@ -121,9 +121,10 @@ FRAMING_PHRASES: tuple[str, ...] = (
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
     "en une phrase", "en bref", "en résumé", "pour résumer", "dans les grandes lignes",
     "grosso modo", "en clair", "en termes simples", "simplement",
-    # How the question is put: « je me demandais », « vous savez ? », « petite question ».
+    # How the question is put: « je me demandais », « vous savez ? », « petite question », « l'adjoint me
+    # demande si… » (asked on behalf of someone).
     "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
-    "savez-vous", "auriez-vous", "à votre avis", "merci d'avance", "merci par avance",
+    "savez-vous", "auriez-vous", "me demande si", "me demandent si", "m'a demandé si", "m'ont demandé si", "à votre avis", "merci d'avance", "merci par avance",
     "petite question", "question bête", "depuis peu", "il y a peu", "en tant", "au sens",
     # Hedges and fillers: « du coup », « d'habitude », « en général », « bonne idée ? », « jamais
     # entendu parler de… » ask nothing of their own.
@@ -220,6 +221,8 @@ _ITS_OBJECT = r"(?:(?:le|la|les|l['’]|ce|cette|ces|notre|nos|son|sa|ses|leur|l
 PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b{_PUT}\s+(?:{_OFTEN}\s+)?(?:dans|dedans)\b|(?<!s['’‘`´ʼ])\by\s+{_PUT}\b", re.IGNORECASE), "inclure"),
     (re.compile(r"\btomb(?:e|ent|er|ons|ez|é|ée|és|ées|erait|eraient)\s+sous\b", re.IGNORECASE), "soumis"),
+    (re.compile(r"\btenu(?:e|s|es)?\s+d(?:e\b|['’‘`´ʼ ])", re.IGNORECASE), "obligé de "),
+    (re.compile(r"\br?entr(?:e|es|ent|er|ons|ez|ait|aient|erait|eraient|é|ée|és|ées)\s+dans\b", re.IGNORECASE), "concerné par"),
     (re.compile(r"\b(?:dans|hors) (?:du |le )?champ\b(?! (?:des?|du) (?:donn[ée]es|decp|consid[ée]rations?)\b)", re.IGNORECASE), "concerné"),
     (
         re.compile(rf"\b(rend(?:re|s|ons|ez|ent|u|ue|us|ues|ra|rait)?) ({_ITS_OBJECT}) (publi(?:c|cs|que|ques))\b", re.IGNORECASE),
@@ -239,12 +242,15 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 """Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
 a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles parties y mettre ? »
-too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it,
+too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it, « tenu d'adopter » obliged to, « on entre dans l'obligation ? » subject to it,
 as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
 « rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
 les mois », « un comité par mois ») asks about a rhythm; « tous les ans » is left alone (the yearly
 follow-up). « que se passe-t-il si… » asks a consequence. « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure."""
 
+
+_AGENT_ENDINGS: tuple[tuple[str, str], ...] = (("euses", "eur"), ("euse", "eur"), ("trices", "teur"), ("trice", "teur"))
+"""Feminine endings of agent nouns and their masculine (« acheteuse » → « acheteur »)."""
 
 _TODAY = re.compile(r"\baujourd\W?hui\b")
 """« aujourd'hui » is one everyday word, not two (« aujourd », « hui ») weighing twice: dropped as
@@ -281,6 +287,13 @@ class Analyzer:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else Lexicon.from_file()
+        self._agent_nouns = frozenset(
+            token
+            for phrase in (*self.lexicon.domain_terms, *(p for g in self.lexicon.synonym_groups for p in (g.canonical, *g.variants)))
+            for token in _TOKEN.findall(fold(phrase))
+            if token.endswith("eur") and len(token) >= 6
+        )
+        """Masculine agent nouns of the lexicon (« acheteur », « directeur »), whose feminine is read as them."""
         self._stemmer = snowballstemmer.stemmer("french")
         self._stem_cached = functools.lru_cache(maxsize=65_536)(self._stem_word)
         self._phrases: dict[tuple[str, ...], str] = {}
@@ -306,7 +319,19 @@ class Analyzer:
         override = STEM_OVERRIDES.get(token)
         if override is not None:
             return override
-        return self._stem_cached(token)
+        masculine = self._masculine_agent(token)
+        return self._stem_cached(masculine or token)
+
+    def _masculine_agent(self, token: str) -> str | None:
+        """« acheteuses », « animatrice »: the feminine of an agent noun the lexicon names in the
+        masculine (« acheteur »), read as it. Snowball stems « acheteuse » as the verb (« achet »),
+        so « les acheteuses » would miss every entry on buyers that « les acheteur·euses » meets."""
+        for feminine, masculine in _AGENT_ENDINGS:
+            if token.endswith(feminine):
+                candidate = token[: -len(feminine)] + masculine
+                if candidate in self._agent_nouns:
+                    return candidate
+        return None
 
     def _stem_word(self, token: str) -> str:
         if len(token) > 4 and token.endswith("ees"):

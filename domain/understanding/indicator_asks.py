@@ -30,6 +30,9 @@ BARE_WHAT_IS = re.compile(
 )
 """« c'est quoi ce truc ? », « ce que c'est », « une définition du SPASER »: what the subject named elsewhere
 in the question is."""
+CONSISTS_OF = re.compile(r"\bconsist\w* en quoi\b|\ben quoi (?:ca |cela )?consist\w*")
+"""« dans un marché de nettoyage, une clause sociale consisterait en quoi ? »: what the subject named is,
+whatever its context (an indicator named asks its definition instead)."""
 _DEFINITION_ASKED = re.compile(
     r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
@@ -64,8 +67,14 @@ def asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
     return None
 
 
-_WHAT_IS = re.compile(r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)")
-"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure."""
+_WHAT_IS = re.compile(
+    r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)"
+    r"|\bcomment (?:ca|cela) (?:marche|fonctionne)\b|\b(?:ca|cela) (?:marche|fonctionne) comment\b"
+    r"|\bconsist\w* en quoi\b|\ben quoi (?:ca |cela )?consist\w*"
+)
+"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure;
+« les heures d'insertion, comment ça marche ? », « ça consiste en quoi ? »: how a notion works is
+what it is, not whether it « marche » (goes well)."""
 _DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
 """Words the analysis drops as framing (« définition »): looked for in the question itself."""
 

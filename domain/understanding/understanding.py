@@ -20,6 +20,7 @@ from domain.text import fold
 from domain.understanding.clauses import SENTENCES, clauses, last_clause, without_purpose
 from domain.understanding.indicator_asks import (
     BARE_WHAT_IS,
+    CONSISTS_OF,
     HISTORY_ASKED,
     HOW_MUCH,
     HOW_TO,
@@ -141,6 +142,9 @@ _REFERS_BACK = re.compile(
 """A last sentence whose pronoun stands for the context before it (« ça a sa place dans le
 SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? ») asks about that
 context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
+_CHOOSES_AMONG_CONTEXT = re.compile(r"^\W*(?:et |mais |alors )?(?:lequel|laquelle|lesquel(?:le)?s)\b")
+"""« …100 M€ dans un guide, 50 M€ sur un site : lequel des deux est à jour ? »: a clause choosing among
+what the others name asks about them, never a data request of its own."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
@@ -311,7 +315,7 @@ class Understander:
     def _what_it_is(self, text: str) -> Answer | None:
         """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
         last subject the question names; what it is is asked of that subject alone."""
-        if not BARE_WHAT_IS.search(fold(text)):
+        if not (BARE_WHAT_IS.search(fold(text)) or CONSISTS_OF.search(fold(text))):
             return None
         query = self.knowledge.query_terms(text)
         named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
@@ -374,10 +378,13 @@ class Understander:
     def _intent_of_a_clause(self, text: str, reading: Reading, least: int = DILUTED_LENGTH) -> tuple[float, Intent] | None:
         """« Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs sont en retard, pour… »:
         the request is one clause, its context dilutes it; the named objects come from the whole."""
-        parts = clauses(text)
+        parts = [clause for clause in clauses(text) if not _CHOOSES_AMONG_CONTEXT.search(fold(clause))]
         if len(parts) < 2 or len(tokenize(text)) < least:
             return None
-        found = [self._intent(self._rest(clause, reading), reading, clause) for clause in parts]
+        # A clause naming objects only (« …de véhicules et de matériel informatique ») is part of a
+        # list, not a request: the bare name of an indicator asks its value only as a whole message.
+        rests = [(clause, self._rest(clause, reading)) for clause in parts]
+        found = [self._intent(rest, reading, clause) for clause, rest in rests if rest]
         return max((intent for intent in found if intent is not None), key=lambda intent: intent[0], default=None)
 
     def _list_of_a_part(self, text: str, folded: str, reading: Reading) -> bool:
