@@ -15,7 +15,14 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, f
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Period
 from domain.summary.indicator_wording import percent_text, weighting_text
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary
+from domain.summary.model import (
+    DirectorateCompleteness,
+    IndicatorLine,
+    MeetingLike,
+    Status,
+    Summary,
+    counted_statuses,
+)
 from domain.text import (
     NO_BREAK_SPACE,
     agreed,
@@ -230,14 +237,14 @@ def _single_status_text(summary: Summary) -> str | None:
         return None
     every = "" if total == 1 else ", tous"
     statuses = [status for status, count in summary.status_counts.items() if count]
-    if statuses in ([Status.ACHIEVED], [Status.ON_TRACK]):  # « tous atteints », not « atteints ou en bonne voie »
+    if statuses in ([Status.ACHIEVED], [Status.ON_TRACK]):  # « tous atteints », not « en bonne voie ou atteints »
         return f"{indicator_count(total)}{every} {status_count_label(statuses[0], total)}."
     return f"{indicator_count(total)}{every} {parts[0].split(' ', 1)[1]}."
 
 
 def overview_text(summary: Summary) -> str:
     """The one-line message under the counters, with the total: « 24 indicateurs : 2 hors limite
-    légale, 4 en retard, 15 atteints ou en bonne voie, 1 non renseigné et 2 sans cible. » (reader 7:
+    légale, 4 en retard, 1 non renseigné, 15 en bonne voie ou atteints et 2 sans cible. » (reader 7:
     the counters alone gave no total and no message); the card's and the report's first page, in the
     same words (reader 9, B13)."""
     total = len(summary.lines)
@@ -276,24 +283,29 @@ def awaited_text(summary: Summary) -> str:
     return text + "."
 
 
+_GOOD_NEWS = (Status.ON_TRACK, Status.ACHIEVED)
+"""Counted together in the overview (« 15 en bonne voie ou atteints »), at their place among the tiles."""
+
+
 def count_parts(summary: Summary) -> list[str]:
-    """The counts as the overview says them, what needs a decision first (reader 9, B13): outside the
-    law, late, then atteints ou en bonne voie, non renseignés, sans cible. The groups are disjoint and
-    add up to the total; the indicators of another group that still wait for their latest value are
-    counted apart, by `awaited_text` (reader 9, A6: « 10 non renseignés » next to 11 missing reports;
-    reader 10, A2: « (dont 1 non renseigné) » read as overlapping groups)."""
+    """The counts as the overview says them, in the order of the card's and the report's counters
+    (`counted_statuses`, the most serious first): outside the law, late, non renseignés, en bonne voie ou
+    atteints, sans cible (reader 9, B13; issue 17: « non renseigné » came after « atteints » in the line
+    and before them in the tiles). The groups are disjoint and add up to the total; the indicators of
+    another group that still wait for their latest value are counted apart, by `awaited_text` (reader 9,
+    A6: « 10 non renseignés » next to 11 missing reports; reader 10, A2: « (dont 1 non renseigné) » read
+    as overlapping groups)."""
     counts = summary.status_counts
-    good = counts.get(Status.ACHIEVED, 0) + counts.get(Status.ON_TRACK, 0)
+    good = sum(counts.get(status, 0) for status in _GOOD_NEWS)
     parts = []
-    for status in (Status.OUTSIDE_LEGAL_LIMIT, Status.LATE, None, Status.NOT_REPORTED, Status.NO_TARGET):
-        if status is None:
-            if good:
-                parts.append(f"{good} {agreed(good, 'atteint ou en bonne voie', 'atteints ou en bonne voie')}")
+    for status in counted_statuses(counts):
+        if status in _GOOD_NEWS:
+            if good and status is _GOOD_NEWS[0]:
+                parts.append(f"{good} {' ou '.join(status_count_label(each, good) for each in _GOOD_NEWS)}")
             continue
         count = counts.get(status, 0)
-        if not count:
-            continue
-        parts.append(f"{count} {status_count_label(status, count)}")
+        if count:
+            parts.append(f"{count} {status_count_label(status, count)}")
     return parts
 
 
