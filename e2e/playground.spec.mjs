@@ -453,9 +453,9 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
     Object.entries(cardLines(summaryCard)).map(([code, line]) => [code, { ...line, value: line.value.split(pathOrTarget)[0].replace(/ \((?:ensemble|moyenne(?: pondérée)?) des directions\)$/, '') }]),
   );
   const rows = {};
-  for (const [, code, value, status] of report.matchAll(/<tr><td><b>(IND-\d+)<\/b>.*?<\/td><td>(.*?)<\/td>.*?<td class="status"[^>]*>(.*?)<\/td><\/tr>/g)) {
-    // The report keeps the no-break hyphen of « R. 2192‑10 »; the card's text is read with a plain one.
-    rows[code] = { value: spaces(value.split('<br>')[0]).split(' ; ')[0].replace(/\u2011/g, '-'), status: spaces(status).replace(/\u2011/g, '-') };
+  for (const [, code, value, status] of report.matchAll(/<tr><td><b>(IND\u2011\d+)<\/b>.*?<\/td><td>(.*?)<\/td>.*?<td class="status"[^>]*>(.*?)<\/td><\/tr>/g)) {
+    // The report keeps the no-break hyphen of « R. 2192‑10 » and « IND‑09 »; the card's text is read with a plain one.
+    rows[code.replace(/\u2011/g, '-')] = { value: spaces(value.split('<br>')[0]).split(' ; ')[0].replace(/\u2011/g, '-'), status: spaces(status).replace(/\u2011/g, '-') };
   }
   assert.equal(Object.keys(card).length, 24, `24 indicator lines read from the card: ${Object.keys(card)}`);
   assert.deepEqual(rows, card);

@@ -4,10 +4,20 @@ computed from the DECP says on how many contracts."""
 
 from __future__ import annotations
 
+import io
+import re
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
 from domain.summary.card import summary_card_content
+from domain.summary.exports import values_csv, values_xlsx
 from domain.summary.model import STATUS_ORDER, Status
 from domain.summary.report import report_html
+from domain.summary.report_pdf import report_pdf
 from domain.summary.wording import overview_text, preview_text, status_count_label
+from tests.domain.test_summary_legal_limit import egalim, payment_delay
+from tests.domain.test_summary_legal_limit import summary as legal_summary
 from tests.domain.test_summary_reader9_truth import pdf_text, plain, snapshot, summary
 from tests.summary_support import find_elements
 
@@ -48,3 +58,21 @@ def test_the_overview_line_says_the_counts_in_the_order_of_the_counters():
         line = line[: line.index(".") + 1]
         positions = [line.index(f" {label.rstrip('s')}") for label in tiles]
         assert positions == sorted(positions), (where, line)
+
+
+def test_the_report_never_breaks_an_indicator_code_at_its_hyphen_and_the_exports_keep_plain_codes():
+    """« (IND- / 09 : 42 % pour un minimum légal de 50 %) » in a narrow browser window: the HTML and the
+    PDF report write « IND‑09 » with a non-breaking hyphen, as they write « R. 2192‑10 » and as the card
+    does; the CSV and XLSX keep « IND-09 », the code people filter on."""
+    shown = legal_summary(egalim(42), payment_delay(38))
+    html = report_html(shown).decode("utf-8")
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "IND-" not in text and "(IND\u201109" in text and "R.\u00a02192\u201110" in text
+    assert "<b>IND\u201109</b>" in html
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(shown))).pages)
+    assert "IND-" not in pdf and "IND\u201109" in pdf and "IND\u201111" in pdf
+    assert "IND-09;" in values_csv(shown).decode("utf-8-sig") and "IND\u2011" not in values_csv(shown).decode("utf-8-sig")
+    sheets = load_workbook(io.BytesIO(values_xlsx(shown)), read_only=True)
+    codes = {cell for sheet in sheets for row in sheet.iter_rows(values_only=True) for cell in row
+             if isinstance(cell, str) and cell.startswith("IND")}
+    assert codes == {"IND-09", "IND-11"}

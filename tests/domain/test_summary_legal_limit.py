@@ -63,7 +63,7 @@ def summary(*indicators: IndicatorSnapshot):
 
 
 def plain(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-").split())
 
 
 def read(shown) -> dict[str, str]:
