@@ -30,6 +30,7 @@ from domain.text import (
     counted_in_words,
     excerpt,
     joined,
+    listed_names,
     lower_first,
     upper_first,
 )
@@ -457,3 +458,20 @@ def empty_text(summary: Summary) -> str | None:
     if summary.axis_filter is not None:
         return f"Aucun indicateur sur l’axe {summary.axis_filter.value} pour ce périmètre."
     return "Aucun indicateur à afficher pour ce périmètre."
+
+
+# The digest's rule (storage/summary/digests.py): a person already sent the same summary that day, at their
+# request or by a digest, is not sent it again. What is recorded is that it was sent (`summary_shown`), not
+# that it was read: the planning reply and the lead's report say « envoyée », never « consultée » (issue 17).
+NOT_SENT_AGAIN_CLAUSE = "sauf celles et ceux à qui elle aura déjà été envoyée le jour même"
+"""After « Les élu·es recevront la synthèse avec le premier rappel, »."""
+
+
+def not_sent_again_text(names: list[str]) -> str:
+    """« La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : l’assistant ne la lui a pas
+    renvoyée. » (it read « a déjà reçu ou consulté la synthèse »: whether she read it is not known)."""
+    them = "lui" if len(names) == 1 else "leur"
+    return (
+        f"La synthèse avait déjà été envoyée aujourd’hui à {listed_names(names)}{NO_BREAK_SPACE}: "
+        f"l’assistant ne la {them} a pas renvoyée."
+    )

@@ -15,7 +15,13 @@ from domain.summary.exports import values_csv, values_xlsx
 from domain.summary.model import STATUS_ORDER, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
-from domain.summary.wording import overview_text, preview_text, status_count_label
+from domain.summary.wording import (
+    NOT_SENT_AGAIN_CLAUSE,
+    not_sent_again_text,
+    overview_text,
+    preview_text,
+    status_count_label,
+)
 from tests.domain.test_summary_legal_limit import egalim, payment_delay
 from tests.domain.test_summary_legal_limit import summary as legal_summary
 from tests.domain.test_summary_reader9_truth import pdf_text, plain, snapshot, summary
@@ -76,3 +82,15 @@ def test_the_report_never_breaks_an_indicator_code_at_its_hyphen_and_the_exports
     codes = {cell for sheet in sheets for row in sheet.iter_rows(values_only=True) for cell in row
              if isinstance(cell, str) and cell.startswith("IND")}
     assert codes == {"IND-09", "IND-11"}
+
+
+def test_the_lead_is_told_the_summary_was_sent_never_that_it_was_read():
+    """What `summary_shown` records is that the summary was sent (a digest, or the card asked for in
+    chat), not that it was read: « a déjà reçu ou consulté la synthèse » claimed what nobody knows."""
+    one = plain(not_sent_again_text(["Marc Lefèvre"]))
+    two = plain(not_sent_again_text(["Marc Lefèvre", "Adele Vance"]))
+    assert one == "La synthèse avait déjà été envoyée aujourd’hui à Marc Lefèvre : l’assistant ne la lui a pas renvoyée."
+    assert two == ("La synthèse avait déjà été envoyée aujourd’hui à Adele Vance et Marc Lefèvre : l’assistant ne "
+                   "la leur a pas renvoyée.")
+    for text in (one, NOT_SENT_AGAIN_CLAUSE):
+        assert "consult" not in text and "déjà été envoyée" in text
