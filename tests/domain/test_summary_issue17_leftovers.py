@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
+from decimal import Decimal
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from domain.summary.card import summary_card_content
+from domain.indicators.sources import SourceKind, ValueSource
+from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.exports import values_csv, values_xlsx
-from domain.summary.model import STATUS_ORDER, Status
+from domain.summary.indicator_wording import legal_notes
+from domain.summary.model import STATUS_ORDER, ReportedValue, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.wording import (
@@ -25,7 +29,7 @@ from domain.summary.wording import (
 from tests.domain.test_summary_legal_limit import egalim, payment_delay
 from tests.domain.test_summary_legal_limit import summary as legal_summary
 from tests.domain.test_summary_reader9_truth import pdf_text, plain, snapshot, summary
-from tests.summary_support import find_elements
+from tests.summary_support import find_elements, texts_in
 
 
 def _every_status_but_the_law():
@@ -94,3 +98,35 @@ def test_the_lead_is_told_the_summary_was_sent_never_that_it_was_read():
                    "la leur a pas renvoyée.")
     for text in (one, NOT_SENT_AGAIN_CLAUSE):
         assert "consult" not in text and "déjà été envoyée" in text
+
+
+def _environmental_share(source: ValueSource | None, value=87.6):
+    return replace(
+        snapshot("IND-25", [("2025", "DCP", 80), ReportedValue("2026", "DCP", Decimal(str(value)), "", source)]),
+        label="Part des marchés notifiés avec une considération environnementale, en montant",
+        legal_note="obligatoire pour les marchés dont la consultation a été lancée depuis le 22 août 2026",
+    )
+
+
+def test_a_share_computed_from_the_decp_says_on_how_many_contracts():
+    """« La part de 87,6 % porte sur tous les marchés notifiés » did not say how many: 3 contracts or 300
+    weigh differently before a committee. The import records it; the note under the value says it."""
+    computed = ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7, contracts=42)
+    shown = summary(_environmental_share(computed))
+    (line,) = shown.lines
+    assert line.computed_contracts == 42
+    expected = "La part de 87,6 % est calculée sur 42 marchés notifiés, y compris ceux lancés avant cette date."
+    assert expected in [plain(note) for note in legal_notes(line)]
+    assert expected in plain(texts_in(summary_detail_card_content(shown)))
+    assert expected in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
+    one = ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7, contracts=1)
+    assert plain(legal_notes(summary(_environmental_share(one, 100)).lines[0])[-1]) == (
+        "La part de 100 % est calculée sur 1 marché notifié, lancé avant ou après cette date."
+    )
+    # Typed, or computed before the count was recorded: the note says what it knows.
+    for source in (None, ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7)):
+        (line,) = summary(_environmental_share(source)).lines
+        assert line.computed_contracts is None
+        assert plain(legal_notes(line)[-1]) == (
+            "La part de 87,6 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."
+        )
