@@ -472,6 +472,6 @@ def not_sent_again_text(names: list[str]) -> str:
     renvoyée. » (it read « a déjà reçu ou consulté la synthèse »: whether she read it is not known)."""
     them = "lui" if len(names) == 1 else "leur"
     return (
-        f"La synthèse avait déjà été envoyée aujourd’hui à {listed_names(names)}{NO_BREAK_SPACE}: "
+        f"La synthèse avait déjà été envoyée aujourd’hui à {listed_names(names)} : "
         f"l’assistant ne la {them} a pas renvoyée."
     )
