@@ -25,6 +25,7 @@ from domain.outbox import (
     SourceKind,
     Topic,
 )
+from domain.summary import wording
 from domain.text import (
     agreed,
     counted_in_words,
@@ -200,7 +201,7 @@ def _bulleted(sentences: list[str]) -> list[str]:
 
 
 def _seen_names(row_groups: Iterable[list]) -> list[str]:
-    """The people a COPIL digest was not sent to because they had received or read it that day."""
+    """The people a COPIL digest was not sent to because the same summary had been sent to them that day."""
     names: list[str] = []
     for rows in row_groups:
         about = _about(rows)
@@ -210,16 +211,10 @@ def _seen_names(row_groups: Iterable[list]) -> list[str]:
 
 
 def _already_seen(row_groups: Iterable[list]) -> list[str]:
-    """« Adele Vance a déjà reçu ou consulté la synthèse aujourd’hui : l’assistant ne la lui a pas
-    renvoyée. », from the facts stored with a digest's deliveries (which of the two is not recorded)."""
+    """« La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : l’assistant ne la lui a pas
+    renvoyée. », from the facts stored with a digest's deliveries (`wording.not_sent_again_text`)."""
     names = _seen_names(row_groups)
-    if not names:
-        return []
-    count = len(names)
-    return [
-        f"{listed_names(names)} {agreed(count, 'a', 'ont')} déjà reçu ou consulté la synthèse aujourd’hui : "
-        f"l’assistant ne la {'lui' if count == 1 else 'leur'} a pas renvoyée."
-    ]
+    return [wording.not_sent_again_text(names)] if names else []
 
 
 def _each_person_once(rows: Iterable) -> list:

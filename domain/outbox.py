@@ -89,7 +89,8 @@ class About:
     """The committee's name as a title (« Comité de pilotage »)."""
     meeting_at: datetime
     already_seen: tuple[str, ...] = ()
-    """A digest's: the people it was not sent to because they had received or read it that day."""
+    """A digest's: the people it was not sent to because the same summary had been sent to them that day
+    (at their request or by another digest; whether they read it is not known)."""
 
     def to_json(self) -> str:
         data = {"topic": self.topic.value, "meeting_id": self.meeting_id, "meeting_label": self.meeting_label,

@@ -177,6 +177,14 @@ def unbroken_codes(text: str) -> str:
     )
 
 
+def printed(text: str | None) -> str:
+    """A document's text (the COPIL report, in HTML and in PDF), typeset as the cards are: `unbreakable`
+    (« R. 2192‑10 », « 24 indicateurs »), and each indicator's code with a non-breaking hyphen
+    (`unbroken_codes`: « IND‑09 » never ends a line on « IND- »). The CSV and XLSX exports keep plain
+    codes: people filter on them."""
+    return unbroken_codes(unbreakable(text))
+
+
 def with_link_targets(text: str | None) -> str:
     """The lead's own text with each Markdown link written out as « label (address) », so that
     recipients see where it goes, and nothing else rendered as markup."""

@@ -36,6 +36,7 @@ from domain.committees.meetings import MeetingView
 from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from domain.committees.reminder_plan import ReminderAudience
 from domain.errors import DomainError
+from domain.summary import wording
 from domain.text import agreed, counted, joined
 from storage.committees.service import CommitteeService
 
@@ -223,10 +224,10 @@ def planned_reply(planned, tz: str, now: datetime | None = None, chases_director
     if members:
         line = f"{agreed(len(members), 'Rappel')} aux membres : {_reminder_times(members, tz, now)}."
         if meeting.kind is CommitteeKind.COPIL:
-            # Reader 10, A7: an élu·e who read the same summary that day is not sent it again (storage/summary/digests.py).
+            # Reader 10, A7: an élu·e sent the same summary that day is not sent it again (storage/summary/digests.py).
             line += (
                 f" Les élu·es recevront la synthèse avec {'ce rappel' if len(members) == 1 else 'le premier rappel'}, "
-                "sauf celles et ceux qui l’ont déjà consultée aujourd’hui."
+                f"{wording.NOT_SENT_AGAIN_CLAUSE}."
             )
         lines.append(line)
     if contributors:

@@ -44,6 +44,9 @@ class ValueSource:
     import_id: int | None = None
     imported_at: datetime | None = None
     imported_by: str = ""
+    contracts: int | None = None
+    """For a value computed from the DECP, read back: the contracts notified in its period that it was
+    computed on (`decp_figure.contracts`); None when not known."""
 
     @classmethod
     def decp(cls, filename: str, import_id: int) -> ValueSource:
@@ -52,7 +55,7 @@ class ValueSource:
     @classmethod
     def stored(
         cls, kind: str | None, file: str | None, import_id: int | None,
-        imported_at: datetime | None = None, imported_by: str = "",
+        imported_at: datetime | None = None, imported_by: str = "", contracts: int | None = None,
     ) -> ValueSource | None:
         """The source read from a row's columns; None for a row older than them (source unknown)."""
         if not kind:
@@ -61,7 +64,7 @@ class ValueSource:
             known = SourceKind(kind)
         except ValueError:
             return None
-        return cls(known, file, import_id, imported_at, imported_by or "")
+        return cls(known, file, import_id, imported_at, imported_by or "", contracts)
 
     @property
     def is_decp(self) -> bool:

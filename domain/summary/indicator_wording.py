@@ -478,12 +478,17 @@ def _share_scope(line: IndicatorLine) -> list[str]:
     """« La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette
     date. »: under an obligation for the contracts launched from a date, a share of every contract
     notified read as « a third of them break the law » or « all is well » next to « En bonne voie »
-    (reader 10, A5). The summary does not hold the contracts behind the share, so it cannot count
-    those launched since the date: « d’où vient IND-25 ? » does, from the DECP."""
+    (reader 10, A5); computed from the DECP, on how many: « …est calculée sur 42 marchés notifiés, y
+    compris… » (issue 17). Those launched since the date are not known here: « d’où vient IND-25 ? »."""
     if line.unit is not Unit.PERCENT or line.latest_value is None or line.is_stale:
         return []
     if not _FROM_A_DATE.search(fold(line.snapshot.legal_note)) or "marches notifies" not in fold(line.label):
         return []
+    contracts = line.computed_contracts
+    if contracts is not None:
+        launched = "lancé avant ou après cette date" if contracts == 1 else "y compris ceux lancés avant cette date"
+        notified = counted(contracts, "marché notifié", "marchés notifiés")
+        return [f"La part de {shown_value(line)} est calculée sur {notified}, {launched}."]
     return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."]
 
 

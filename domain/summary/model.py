@@ -320,6 +320,15 @@ class IndicatorLine:
     weighting_label: str = ""
 
     @property
+    def computed_contracts(self) -> int | None:
+        """The contracts the value shown was computed on, when it is one value computed from the DECP
+        whose import recorded them (`ValueSource.contracts`); None for a typed or combined value."""
+        shown = [item for item in self.latest_by_directorate if item.period == self.latest_period]
+        if len(shown) != 1 or shown[0].source is None or not shown[0].source.is_decp:
+            return None
+        return shown[0].source.contracts
+
+    @property
     def is_stale(self) -> bool:
         """A value exists, but none for the period due today."""
         return self.latest_period is not None and self.due_period is not None and self.latest_period < self.due_period

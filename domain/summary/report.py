@@ -30,9 +30,9 @@ from domain.text import (
     as_sentence,
     collation_key,
     joined,
+    printed,
     sorted_names,
     typographic_apostrophes,
-    unbreakable,
     upper_first,
 )
 
@@ -45,9 +45,9 @@ NOTHING_TO_FLAG = "Aucun point d’attention : tous les indicateurs sont rensei
 
 
 def escape(text: str) -> str:
-    """The text in HTML, typeset as the chat replies and the cards are (`unbreakable`: « 24 indicateurs »,
-    « 3 calculés » and « ↑ en hausse » never broken at their space)."""
-    return html_escape(unbreakable(text))
+    """The text in HTML, typeset as the cards are (`printed`: « 24 indicateurs », « 3 calculés » and
+    « ↑ en hausse » never broken at their space, « IND‑09 » and « R. 2192‑10 » at their hyphen)."""
+    return html_escape(printed(text))
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from domain.summary.report import (
     warning_messages,
 )
 from domain.summary.status_colours import LEGAL_HEX, STATUS_HEX
-from domain.text import unbreakable
+from domain.text import printed
 
 _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _PDF_FONT = "DejaVu"
@@ -71,8 +71,8 @@ class _ReportPdf(FPDF):
         self.set_margins(15, 15, 15)
 
     def normalize_text(self, text: str) -> str:
-        """Every text printed, typeset as the chat replies and the cards are (`unbreakable`)."""
-        return super().normalize_text(unbreakable(text))
+        """Every text printed, typeset as the HTML report is (`printed`: « IND‑09 », « R. 2192‑10 »)."""
+        return super().normalize_text(printed(text))
 
     def footer(self) -> None:
         self.set_y(-11)

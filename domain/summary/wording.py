@@ -15,7 +15,14 @@ from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, f
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Period
 from domain.summary.indicator_wording import percent_text, weighting_text
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary
+from domain.summary.model import (
+    DirectorateCompleteness,
+    IndicatorLine,
+    MeetingLike,
+    Status,
+    Summary,
+    counted_statuses,
+)
 from domain.text import (
     NO_BREAK_SPACE,
     agreed,
@@ -23,6 +30,7 @@ from domain.text import (
     counted_in_words,
     excerpt,
     joined,
+    listed_names,
     lower_first,
     upper_first,
 )
@@ -230,14 +238,14 @@ def _single_status_text(summary: Summary) -> str | None:
         return None
     every = "" if total == 1 else ", tous"
     statuses = [status for status, count in summary.status_counts.items() if count]
-    if statuses in ([Status.ACHIEVED], [Status.ON_TRACK]):  # « tous atteints », not « atteints ou en bonne voie »
+    if statuses in ([Status.ACHIEVED], [Status.ON_TRACK]):  # « tous atteints », not « en bonne voie ou atteints »
         return f"{indicator_count(total)}{every} {status_count_label(statuses[0], total)}."
     return f"{indicator_count(total)}{every} {parts[0].split(' ', 1)[1]}."
 
 
 def overview_text(summary: Summary) -> str:
     """The one-line message under the counters, with the total: « 24 indicateurs : 2 hors limite
-    légale, 4 en retard, 15 atteints ou en bonne voie, 1 non renseigné et 2 sans cible. » (reader 7:
+    légale, 4 en retard, 1 non renseigné, 15 en bonne voie ou atteints et 2 sans cible. » (reader 7:
     the counters alone gave no total and no message); the card's and the report's first page, in the
     same words (reader 9, B13)."""
     total = len(summary.lines)
@@ -276,24 +284,29 @@ def awaited_text(summary: Summary) -> str:
     return text + "."
 
 
+_GOOD_NEWS = (Status.ON_TRACK, Status.ACHIEVED)
+"""Counted together in the overview (« 15 en bonne voie ou atteints »), at their place among the tiles."""
+
+
 def count_parts(summary: Summary) -> list[str]:
-    """The counts as the overview says them, what needs a decision first (reader 9, B13): outside the
-    law, late, then atteints ou en bonne voie, non renseignés, sans cible. The groups are disjoint and
-    add up to the total; the indicators of another group that still wait for their latest value are
-    counted apart, by `awaited_text` (reader 9, A6: « 10 non renseignés » next to 11 missing reports;
-    reader 10, A2: « (dont 1 non renseigné) » read as overlapping groups)."""
+    """The counts as the overview says them, in the order of the card's and the report's counters
+    (`counted_statuses`, the most serious first): outside the law, late, non renseignés, en bonne voie ou
+    atteints, sans cible (reader 9, B13; issue 17: « non renseigné » came after « atteints » in the line
+    and before them in the tiles). The groups are disjoint and add up to the total; the indicators of
+    another group that still wait for their latest value are counted apart, by `awaited_text` (reader 9,
+    A6: « 10 non renseignés » next to 11 missing reports; reader 10, A2: « (dont 1 non renseigné) » read
+    as overlapping groups)."""
     counts = summary.status_counts
-    good = counts.get(Status.ACHIEVED, 0) + counts.get(Status.ON_TRACK, 0)
+    good = sum(counts.get(status, 0) for status in _GOOD_NEWS)
     parts = []
-    for status in (Status.OUTSIDE_LEGAL_LIMIT, Status.LATE, None, Status.NOT_REPORTED, Status.NO_TARGET):
-        if status is None:
-            if good:
-                parts.append(f"{good} {agreed(good, 'atteint ou en bonne voie', 'atteints ou en bonne voie')}")
+    for status in counted_statuses(counts):
+        if status in _GOOD_NEWS:
+            if good and status is _GOOD_NEWS[0]:
+                parts.append(f"{good} {' ou '.join(status_count_label(each, good) for each in _GOOD_NEWS)}")
             continue
         count = counts.get(status, 0)
-        if not count:
-            continue
-        parts.append(f"{count} {status_count_label(status, count)}")
+        if count:
+            parts.append(f"{count} {status_count_label(status, count)}")
     return parts
 
 
@@ -445,3 +458,20 @@ def empty_text(summary: Summary) -> str | None:
     if summary.axis_filter is not None:
         return f"Aucun indicateur sur l’axe {summary.axis_filter.value} pour ce périmètre."
     return "Aucun indicateur à afficher pour ce périmètre."
+
+
+# The digest's rule (storage/summary/digests.py): a person already sent the same summary that day, at their
+# request or by a digest, is not sent it again. What is recorded is that it was sent (`summary_shown`), not
+# that it was read: the planning reply and the lead's report say « envoyée », never « consultée » (issue 17).
+NOT_SENT_AGAIN_CLAUSE = "sauf celles et ceux à qui elle aura déjà été envoyée le jour même"
+"""After « Les élu·es recevront la synthèse avec le premier rappel, »."""
+
+
+def not_sent_again_text(names: list[str]) -> str:
+    """« La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : l’assistant ne la lui a pas
+    renvoyée. » (it read « a déjà reçu ou consulté la synthèse »: whether she read it is not known)."""
+    them = "lui" if len(names) == 1 else "leur"
+    return (
+        f"La synthèse avait déjà été envoyée aujourd’hui à {listed_names(names)} : "
+        f"l’assistant ne la {them} a pas renvoyée."
+    )

@@ -49,6 +49,7 @@ from storage.committees.repository import meeting_view
 from storage.committees.tables import Meeting, Reminder
 from storage.data_versions import CATALOGUE, COMMITTEES, DIRECTORATES, version_of
 from storage.db import Database
+from storage.decp.tables import DecpFigure
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.outbox import aware
 from storage.people import Directorate, Person
@@ -112,18 +113,25 @@ _IMPORTER = case(
 )
 """Who imported a computed value, looked up for those rows only: no join, so the values are read
 in the same order as before (the incremental summary keeps that order)."""
+_CONTRACTS = case(
+    (IndicatorValue.source_kind == _DECP,
+     select(DecpFigure.contracts).where(DecpFigure.value_id == IndicatorValue.id).limit(1).scalar_subquery()),
+    else_=None,
+)
+"""How many contracts a computed value was computed on (« sur 42 marchés notifiés »), from the figure
+the DECP import recorded with it; looked up the same way."""
 _SOURCE_COLUMNS = (
     IndicatorValue.source_kind, IndicatorValue.source_file, IndicatorValue.source_import_id, IndicatorValue.entered_at,
-    _IMPORTER,
+    _IMPORTER, _CONTRACTS,
 )
 
 
-def _source(kind, file, import_id, entered_at, importer) -> ValueSource | None:
+def _source(kind, file, import_id, entered_at, importer, contracts) -> ValueSource | None:
     """A computed value's source; None for a typed one (the summary needs nothing more about it,
     and ~50,000 values make no object for it)."""
     if kind != _DECP:
         return None
-    return ValueSource.stored(kind, file, import_id, aware(entered_at), importer or "")
+    return ValueSource.stored(kind, file, import_id, aware(entered_at), importer or "", contracts)
 
 ReferenceVersions = tuple[int | None, ...]
 """Catalogue, directorates, committees (`storage.data_versions`); None where a row is missing."""

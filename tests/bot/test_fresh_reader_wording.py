@@ -164,7 +164,7 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
     # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
     assert (  # reader 10, A7
         "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel, "
-        "sauf celles et ceux qui l’ont déjà consultée aujourd’hui."
+        "sauf celles et ceux à qui elle aura déjà été envoyée le jour même."
     ) in done
     assert done.endswith("Il est trop tard pour relancer les directions sur leurs indicateurs."), done
 

@@ -63,7 +63,7 @@ def summary(*indicators: IndicatorSnapshot):
 
 
 def plain(text: str) -> str:
-    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-").split())
 
 
 def read(shown) -> dict[str, str]:
@@ -178,7 +178,7 @@ def test_the_catalogue_reads_the_legal_limit_and_refuses_a_target_below_it():
 
 def test_the_overview_line_counts_the_indicators_outside_the_law_so_that_its_parts_add_up():
     assert plain(overview_text(summary(egalim(42), egalim(55)))) == (
-        "2 indicateurs : 1 non conforme à la loi et 1 atteint ou en bonne voie."
+        "2 indicateurs : 1 non conforme à la loi et 1 en bonne voie ou atteint."
     )
 
 

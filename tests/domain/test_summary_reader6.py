@@ -54,7 +54,7 @@ def test_a6_the_report_joins_a_number_and_the_word_it_counts_as_the_chat_does():
     """« 5 indicateurs, dont… » and « plus 3 calculés automatiquement » with ordinary spaces in the report."""
     html = report_html(summary()).decode("utf-8")
     # Reader 9, B13: the card's words and order, what needs a decision first.
-    assert "<p>5\u00a0indicateurs\u00a0: 3 en retard, 1\u00a0atteint ou en bonne voie et 1\u00a0non renseigné.</p>" in html
+    assert "<p>5\u00a0indicateurs\u00a0: 3 en retard, 1\u00a0non renseigné et 1 en bonne voie ou atteint.</p>" in html
     assert "L.\u00a02113\u201112" in html
     card = texts_in(summary_card_content(summary())) + texts_in(summary_detail_card_content(summary()))
     assert "L. 2113-12" not in html and "L. 2113-12" not in card

@@ -47,7 +47,7 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
 
 def test_b17_the_compact_card_says_the_total_and_one_message_under_the_counters():
     shown = plain(texts_in(summary_card_content(summary())))
-    assert "5 indicateurs : 3 en retard, 1 atteint ou en bonne voie et 1 non renseigné." in shown  # reader 9, B13
+    assert "5 indicateurs : 3 en retard, 1 non renseigné et 1 en bonne voie ou atteint." in shown  # reader 9, B13
 
 
 def test_b19_the_decisions_come_right_after_the_counts_on_the_card_and_the_report_s_first_page():

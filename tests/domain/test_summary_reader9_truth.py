@@ -73,7 +73,7 @@ def test_a6_the_indicators_not_reported_add_up_whatever_their_status_says_first(
     text = plain(overview_text(shown))
     legal = Status.OUTSIDE_LEGAL_LIMIT.value
     # Disjoint groups, then the indicators still awaited in a sentence of their own (reader 10, A2).
-    assert text == (f"5 indicateurs : 1 {legal}, 1 atteint ou en bonne voie, 1 non renseigné et 2 sans cible. "
+    assert text == (f"5 indicateurs : 1 {legal}, 1 non renseigné, 1 en bonne voie ou atteint et 2 sans cible. "
                     "Au total, 3 indicateurs attendent la valeur de leur dernière période, dont IND-11, non "
                     "conforme d’après sa dernière valeur connue.")
     said_missing = 3  # « Au total, 3 indicateurs attendent… »
@@ -93,7 +93,7 @@ def test_b13_the_report_opens_with_the_card_s_overview_breaches_and_delays_first
     late = snapshot("L", [("2025", "DCP", 0), ("2026", "DCP", 1)])
     shown = summary(late, snapshot("B", [("2025", "DCP", 0), ("2026", "DCP", 90)]), payment_delay(38))
     legal = Status.OUTSIDE_LEGAL_LIMIT.value
-    expected = f"3 indicateurs : 1 {legal}, 1 en retard et 1 atteint ou en bonne voie."
+    expected = f"3 indicateurs : 1 {legal}, 1 en retard et 1 en bonne voie ou atteint."
     assert plain(overview_text(shown)) == plain(headline_text(shown)) == expected
     assert expected in pdf_text(shown)
     assert f"<p>{expected}</p>" in plain(report_html(shown).decode("utf-8"))

@@ -23,7 +23,7 @@ EVERYONE = Scope.everything()
 
 
 def plain(text: str) -> str:
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
 
 
 def committees_indicator() -> IndicatorSnapshot:

@@ -222,3 +222,23 @@ async def test_the_body_sirets_come_from_the_setting_the_command_line_or_the_las
     report = await unset.import_file(DECP / "nested.json", "nested.json", world.lead, ["21990000100015"])
     assert report.refused_counts[RefusalReason.OTHER_BUYER] == 2, "the second SIRET's contract is another buyer's here"
     assert await unset.sirets() == ("21990000100015",), "the last import's SIRETs"
+
+
+async def test_the_summary_reads_how_many_contracts_each_computed_value_was_computed_on(world):
+    """Issue 17: « La part de 87,6 % est calculée sur 42 marchés notifiés… »: the count the import
+    recorded with each value (`decp_figure.contracts`) is read back with it."""
+    await import_all(world)
+    summaries = SummaryService(SummaryRepository(world.db), world.catalogue, DirectorateRepository(world.db),
+                               world.clock, "Europe/Paris")
+    lines = {line.code: line for line in (await summaries.for_person(world.lead)).lines}
+    ids = {view.code: view.id for view in await world.catalogue.list_indicators()}
+    async with world.db.session() as session:
+        rows = (await session.execute(select(DecpFigure))).scalars()
+        figures = {(row.indicator_id, row.period): row.contracts for row in rows}
+    # SOC-AN, annual: 2025 is due on 30 November 2026, computed on 4 + 2 + 1 contracts.
+    assert lines["SOC-AN"].latest_period.code == "2025"
+    assert lines["SOC-AN"].computed_contracts == 7 == figures[(ids["SOC-AN"], "2025")]
+    for code in ("SOC-M", "ENV-M", "ENV-N"):  # 2026-T3: one contract
+        line = lines[code]
+        assert line.computed_contracts == figures[(ids[code], line.latest_period.code)] == 1, code
+    assert lines["IND-01"].computed_contracts is None  # typed

@@ -1,0 +1,132 @@
+"""Issue 17, leftovers: the overview line says its counts in the order of the counters (the most
+serious first), the report never breaks an indicator's code across lines, and the note under a value
+computed from the DECP says on how many contracts."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from domain.indicators.sources import SourceKind, ValueSource
+from domain.summary.card import summary_card_content, summary_detail_card_content
+from domain.summary.exports import values_csv, values_xlsx
+from domain.summary.indicator_wording import legal_notes
+from domain.summary.model import STATUS_ORDER, ReportedValue, Status
+from domain.summary.report import report_html
+from domain.summary.report_pdf import report_pdf
+from domain.summary.wording import (
+    NOT_SENT_AGAIN_CLAUSE,
+    not_sent_again_text,
+    overview_text,
+    preview_text,
+    status_count_label,
+)
+from tests.domain.test_summary_legal_limit import egalim, payment_delay
+from tests.domain.test_summary_legal_limit import summary as legal_summary
+from tests.domain.test_summary_reader9_truth import pdf_text, plain, snapshot, summary
+from tests.summary_support import find_elements, texts_in
+
+
+def _every_status_but_the_law():
+    return summary(
+        snapshot("L", [("2025", "DCP", 0), ("2026", "DCP", 1)]),  # late
+        snapshot("A", [("2025", "DCP", 10)]),  # 2026 due: not reported
+        snapshot("B", [("2025", "DCP", 0), ("2026", "DCP", 90)]),  # on track
+        snapshot("R", [("2026", "DCP", 100)]),  # achieved
+        snapshot("D", [("2026", "DCP", 5)], target=None),  # without target
+    )
+
+
+def _tile_labels(card: dict) -> list[str]:
+    """The labels under the counters, left to right (the first ColumnSet whose columns are counts)."""
+    for column_set in find_elements(card, "ColumnSet"):
+        columns = column_set["columns"]
+        if all(column["items"][0]["text"].isdigit() for column in columns):
+            return [plain(column["items"][1]["text"]) for column in columns]
+    raise AssertionError("no counters on the card")
+
+
+def test_the_overview_line_says_the_counts_in_the_order_of_the_counters():
+    """« 5 indicateurs : 1 en retard, 2 atteints ou en bonne voie, 1 non renseigné… » under counters
+    that read « en retard, non renseigné, en bonne voie, atteint »: one order for both."""
+    shown = _every_status_but_the_law()
+    assert {line.status for line in shown.lines} == set(STATUS_ORDER) - {Status.OUTSIDE_LEGAL_LIMIT}
+    expected = "5 indicateurs : 1 en retard, 1 non renseigné, 2 en bonne voie ou atteints et 1 sans cible."
+    assert plain(overview_text(shown)) == expected
+    assert plain(preview_text(shown)) == expected.replace("5 indicateurs :", "5 indicateurs, dont")
+    card = summary_card_content(shown)
+    tiles = _tile_labels(card)
+    assert tiles == [status_count_label(status, 1) for status in STATUS_ORDER if status is not Status.OUTSIDE_LEGAL_LIMIT]
+    # Every tile's word comes in the overview in the tiles' order, on the card, the HTML and the PDF report.
+    for where, text in {"card": expected, "html": plain(report_html(shown).decode("utf-8")), "pdf": pdf_text(shown)}.items():
+        line = text[text.index("5 indicateurs :"):]
+        line = line[: line.index(".") + 1]
+        positions = [line.index(f" {label.rstrip('s')}") for label in tiles]
+        assert positions == sorted(positions), (where, line)
+
+
+def test_the_report_never_breaks_an_indicator_code_at_its_hyphen_and_the_exports_keep_plain_codes():
+    """« (IND- / 09 : 42 % pour un minimum légal de 50 %) » in a narrow browser window: the HTML and the
+    PDF report write « IND‑09 » with a non-breaking hyphen, as they write « R. 2192‑10 » and as the card
+    does; the CSV and XLSX keep « IND-09 », the code people filter on."""
+    shown = legal_summary(egalim(42), payment_delay(38))
+    html = report_html(shown).decode("utf-8")
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "IND-" not in text and "(IND\u201109" in text and "R.\u00a02192\u201110" in text
+    assert "<b>IND\u201109</b>" in html
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report_pdf(shown))).pages)
+    assert "IND-" not in pdf and "IND\u201109" in pdf and "IND\u201111" in pdf
+    assert "IND-09;" in values_csv(shown).decode("utf-8-sig") and "IND\u2011" not in values_csv(shown).decode("utf-8-sig")
+    sheets = load_workbook(io.BytesIO(values_xlsx(shown)), read_only=True)
+    codes = {cell for sheet in sheets for row in sheet.iter_rows(values_only=True) for cell in row
+             if isinstance(cell, str) and cell.startswith("IND")}
+    assert codes == {"IND-09", "IND-11"}
+
+
+def test_the_lead_is_told_the_summary_was_sent_never_that_it_was_read():
+    """What `summary_shown` records is that the summary was sent (a digest, or the card asked for in
+    chat), not that it was read: « a déjà reçu ou consulté la synthèse » claimed what nobody knows."""
+    one = plain(not_sent_again_text(["Marc Lefèvre"]))
+    two = plain(not_sent_again_text(["Marc Lefèvre", "Adele Vance"]))
+    assert one == "La synthèse avait déjà été envoyée aujourd’hui à Marc Lefèvre : l’assistant ne la lui a pas renvoyée."
+    assert two == ("La synthèse avait déjà été envoyée aujourd’hui à Adele Vance et Marc Lefèvre : l’assistant ne "
+                   "la leur a pas renvoyée.")
+    for text in (one, NOT_SENT_AGAIN_CLAUSE):
+        assert "consult" not in text and "déjà été envoyée" in text
+
+
+def _environmental_share(source: ValueSource | None, value=87.6):
+    return replace(
+        snapshot("IND-25", [("2025", "DCP", 80), ReportedValue("2026", "DCP", Decimal(str(value)), "", source)]),
+        label="Part des marchés notifiés avec une considération environnementale, en montant",
+        legal_note="obligatoire pour les marchés dont la consultation a été lancée depuis le 22 août 2026",
+    )
+
+
+def test_a_share_computed_from_the_decp_says_on_how_many_contracts():
+    """« La part de 87,6 % porte sur tous les marchés notifiés » did not say how many: 3 contracts or 300
+    weigh differently before a committee. The import records it; the note under the value says it."""
+    computed = ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7, contracts=42)
+    shown = summary(_environmental_share(computed))
+    (line,) = shown.lines
+    assert line.computed_contracts == 42
+    expected = "La part de 87,6 % est calculée sur 42 marchés notifiés, y compris ceux lancés avant cette date."
+    assert expected in [plain(note) for note in legal_notes(line)]
+    assert expected in plain(texts_in(summary_detail_card_content(shown)))
+    assert expected in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
+    one = ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7, contracts=1)
+    assert plain(legal_notes(summary(_environmental_share(one, 100)).lines[0])[-1]) == (
+        "La part de 100 % est calculée sur 1 marché notifié, lancé avant ou après cette date."
+    )
+    # Typed, or computed before the count was recorded: the note says what it knows.
+    for source in (None, ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7)):
+        (line,) = summary(_environmental_share(source)).lines
+        assert line.computed_contracts is None
+        assert plain(legal_notes(line)[-1]) == (
+            "La part de 87,6 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."
+        )
