@@ -13,7 +13,11 @@ from typing import TypeVar
 
 from pyuca import Collator
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " "})
+_FOLDED_CHARACTERS = str.maketrans(
+    {"’": "'", "‘": "'", "`": "'", "´": "'", "\u00a0": " ", "\u202f": " ", "\u2010": "-", "\u2011": "-", "\u2212": "-"}
+)
+"""Apostrophes, spaces and hyphens as people type them: a code copied from a card (« IND‑09 », no-break
+hyphen) reads as typed."""
 _SPACES = re.compile(r"\s+")
 _MARKUP_START = re.compile(r"(\]|<)(?=[(A-Za-z/!?])")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,5}(\S{1,2000}?)\s{0,5}\)")
@@ -30,7 +34,7 @@ def fold(text: str | None) -> str:
     """Lower-case, accents removed, apostrophes unified, spaces collapsed, ends trimmed."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).lower())
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLDED_CHARACTERS).lower())
     without_accents = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", without_accents).strip(" \t\n.!?;:")
 

@@ -154,7 +154,9 @@ STEM_OVERRIDES: dict[str, str] = {
 }
 _LIGATURES = str.maketrans(
     {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "€": " euros ", "%": " pourcent "}
+    | {hyphen: "-" for hyphen in ("\u2010", "\u2011", "\u2212")}
 )
+"""Also the hyphens of a code copied from a card or a report (« IND‑09 », no-break hyphen)."""
 
 
 def strip_html(text: str) -> str:

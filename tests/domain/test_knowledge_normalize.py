@@ -5,6 +5,9 @@ import pytest
 from domain.knowledge import Analyzer, KnowledgeFileError, Lexicon, fold, tokenize
 from domain.knowledge.lexicon import parse_lexicon
 from domain.knowledge.normalize import fold_inclusive, spellings, strip_markup
+from domain.text import fold as typed_fold
+from domain.understanding.understanding import Understood
+from tests.understanding_support import demo_understander
 
 
 @pytest.fixture(scope="module")
@@ -263,3 +266,11 @@ def test_nouns_in_ons_are_not_read_as_verbs(analyzer: Analyzer) -> None:
 def test_a_domain_phrase_the_lexicon_does_not_join_names_no_domain_word_alone(analyzer: Analyzer) -> None:
     # « marché réservé » gave « réservé » as a domain term: « c'est réservé aux communes ? » looked on topic.
     assert "reserv" not in analyzer.domain_terms and "march" in analyzer.domain_terms
+
+
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011", "\u2212"])
+def test_a_code_copied_from_a_card_reads_as_typed(hyphen):
+    """Cards and reports print « IND‑09 » with a no-break hyphen; pasted back into the chat it is IND-09."""
+    assert fold(f"IND{hyphen}09") == "ind-09" and typed_fold(f"corriger IND{hyphen}09") == "corriger ind-09"
+    understood = demo_understander().understand(f"valeur de IND{hyphen}09")
+    assert understood.kind is Understood.INTENT and understood.reading.slots.indicator == "IND-09"
