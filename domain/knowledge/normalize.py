@@ -60,13 +60,17 @@ STOP_WORDS: frozenset[str] = frozenset(
     viens venons venez va vas vont allons allez lequel laquelle lesquels lesquelles quelqu jamais jai
     son vos votre etions etiez serions seriez
     """.split()
+) | frozenset(
+    # Forms of address and links of a formal or texted question: « Madame, Monsieur, … ainsi que
+    # sa finalité », « slt, … avc les services ».
+    "madame monsieur mesdames messieurs mme mr ainsi slt avc".split()
 )
 
 # Framing words whose other inflections are framing too (« signification », « expliquez »):
 # compared on stems, so every form is dropped.
 FRAMING_WORDS: tuple[str, ...] = (
     "signifier", "signification", "definir", "definition", "expliquer", "explication",
-    "comprendre", "information", "utiliser", "utilisation", "trouver", "consister",
+    "comprendre", "information", "utiliser", "utilisation", "trouver", "consister", "preciser",
 )
 
 COUNTING_WORDS: tuple[str, ...] = ("combien", "nombre", "nb", "minimum", "maximum")

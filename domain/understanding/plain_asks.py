@@ -25,7 +25,17 @@ _WHICH_DIRECTORATES = re.compile(r"\bquel(?:le)?s? (?:directions?|services?|equi
 _MY_STANDING = re.compile(
     r"\bje suis\b[^,;:]*\bquel(?:le)? (?:direction|service|role|profil|statut)\b"
     r"|\bquel(?:le)? (?:direction|service|role|profil|statut)\b[^,;:]*\bje suis\b"
+    r"|\b(?:je suis|suis[- ]je) (?:bien )?(?:inscrite?|enregistree?|declaree?|rattachee?|reconnue?) (?:comment|comme quoi|en tant que quoi)\b"
 )
+
+
+_THE_ASSISTANT_ITSELF = re.compile(
+    r"\b(?:t[' ]?es|tu es|es[- ]tu|vous etes|etes[- ]vous)\b(?: \w+){0,2} (?:une? )?(?:ia|intelligence artificielle|robot|bot|chatbot"
+    r"|machine|programme|humaine?|vraie? personne|vraie? (?:agent|humain\w*))\b"
+    r"|\btu (?:t[' ])?appelles?\b|\bappelles[- ]tu\b|\bvous vous appelez\b|\bton (?:petit )?nom\b|\bqui es[- ]tu\b"
+)
+"""« t'es une IA ou un vrai agent ? », « tu t'appelles comment ? »: the asker asks about the assistant
+itself (small talk), never about the SPASER nor about « l'appel » of the directorates."""
 
 
 class Wordings:
@@ -63,3 +73,8 @@ def own_standing_asked(folded: str) -> bool:
     """« tu sais de quelle direction je suis ? »: the asker's own role or directorate, in one clause
     (« je suis directrice, quelle direction saisit… » asks of another)."""
     return bool(_MY_STANDING.search(folded))
+
+
+def assistant_itself_asked(folded: str) -> bool:
+    """Whether the question asks about the assistant itself: what it is, its name (`_THE_ASSISTANT_ITSELF`)."""
+    return bool(_THE_ASSISTANT_ITSELF.search(folded))

@@ -33,12 +33,21 @@ from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
 from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_listed, no_list_asked
 from domain.understanding.plain_asks import (
     Wordings,
+    assistant_itself_asked,
     own_standing_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
 )
 from domain.understanding.slots import IndicatorName, Reading, SlotReader
-from domain.understanding.states import NOT_A_STATE, NOT_REACHED, WHO_ASKED, fits, my_due_asked, side_asked
+from domain.understanding.states import (
+    NOT_A_STATE,
+    NOT_REACHED,
+    WHO_ASKED,
+    fits,
+    my_due_asked,
+    side_asked,
+    what_i_must_enter,
+)
 
 INTENT_THRESHOLD = 0.4
 """Share of the question's remaining words an intent's phrasings must cover."""
@@ -143,6 +152,9 @@ SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? 
 context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
+_SPEAKERS = "DGS"
+"""« c koi un spaser ? mon DGS m'en a parlé, jsp ce que c'est »: who mentions a subject is not the
+subject asked, when another is named."""
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 UPCOMING_MEETINGS_INTENT = INTENTS_BY_ENTRY_ID["intent-upcoming-meetings"]
@@ -191,9 +203,13 @@ class Understander:
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
         self._listing = frozenset(self.intents.query_terms(_LISTING))
         self._wordings = Wordings(INTENTS)
+        self._speakers = frozenset(knowledge.analyzer.terms(_SPEAKERS))
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
+        if assistant_itself_asked(fold(text)):  # « t'es une IA ? »: small talk, answered with help
+            answer = Answer(question=text, entry=None, confidence=0.0)
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-help"], self.slots.read(text))
         answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
         if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
@@ -213,7 +229,8 @@ class Understander:
         late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or NOT_REACHED.search(folded))
         if late_directorates and not reading.names_indicator and not reading.slots.directorate and not NOT_A_STATE.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
-        if my_due_asked(folded) and not (reading.slots.directorate or reading.names_indicator or _IN_GENERAL.search(folded)):
+        in_general = _IN_GENERAL.search(folded) and not what_i_must_enter(folded)
+        if my_due_asked(folded) and not (reading.slots.directorate or reading.names_indicator or in_general):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-my-due"], reading)
         if own_standing_asked(folded) and not (reading.slots.directorate or reading.names_indicator):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-whoami"], reading)
@@ -315,6 +332,7 @@ class Understander:
             return None
         query = self.knowledge.query_terms(text)
         named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
+        named = [term for term in named if term not in self._speakers] or named
         if not named:
             return None
         answer = self.knowledge.answer(f"qu'est-ce que {named[-1].replace('_', ' ')}")
@@ -441,8 +459,9 @@ class Understander:
         ]
 
 
-_ABOUT_AN_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"}) | _ORGANISATION_WIDE
-"""Intents a named indicator is for (the organisation-wide ones then ask about that one)."""
+_ABOUT_AN_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history", "update_indicators"}) | _ORGANISATION_WIDE
+"""Intents a named indicator is for (the organisation-wide ones then ask about that one; « je dois
+saisir les heures d'insertion » enters that one)."""
 
 
 def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Intent, answer: Answer) -> bool:
