@@ -151,6 +151,10 @@ STEM_OVERRIDES: dict[str, str] = {
         "maire": ("maire", "maires"),
         # « le document est fini » is finished (« terminé »), « la fin de l'année » no such thing.
         "termin": ("fini", "finie", "finis", "finies", "finir", "finit"),
+        # « les associations » are no « associer » (to involve someone).
+        "association": ("association", "associations"),
+        # « on suit », « suivre », « le suivi »: one verb (Snowball gives « suit », « suivr », « suiv »).
+        "suiv": ("suit", "suivre", "suivi", "suivie", "suivis", "suivies", "suivons", "suivez", "suivent"),
         "correspondr": ("correspond", "correspondent", "correspondait", "correspondaient", "correspondra", "correspondrait"),
     }.items()
     for form in forms
@@ -261,7 +265,7 @@ def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", strip_markup(text)))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
-    folded = _TODAY.sub(" ", fold(text))
+    folded = _POPULATION.sub(" ", _TODAY.sub(" ", fold(text)))
     if drop_framing:
         folded = _FRAMING.sub(" ", folded)
     return [
@@ -271,6 +275,9 @@ def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     ]
 
 
+_POPULATION = re.compile(r"\b\d{1,3}(?:[ .\u00a0\u202f]?\d{3})*\s*(?=habitants?\b)")
+"""« une commune de 50 000 habitants »: a population, never an amount of the SPASER (its threshold
+is in euros): its number would match « 50 millions »."""
 _WORD = re.compile(r"[^\W\d_]+")
 
 

@@ -20,7 +20,8 @@ _STATE_OF_THE_SPASER = re.compile(
     r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan|tableau de bord)"
     r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
 )
-_ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*)\b")
+_ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*|(?:je|on) leur)\b")
+"""« je présente le bilan du SPASER aux élus, je leur montre quoi ? »: what to show others, advice."""
 _WHICH_DIRECTORATES = re.compile(r"\bquel(?:le)?s? (?:directions?|services?|equipes?)\b")
 _MY_STANDING = re.compile(
     r"\bje suis\b[^,;:]*\bquel(?:le)? (?:direction|service|role|profil|statut)\b"

@@ -152,6 +152,12 @@ SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? 
 context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
+_THE_INDICATOR = re.compile(r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b")
+"""« comment est calculé l'indicateur sur les déchets ? »: our indicator's definition; « on veut un
+indicateur sur l'ESS, comment on le calcule ? » asks the method in general."""
+_HOW_TO_FOLLOW = re.compile(r"\bcomment\b.*\bsuivre\b|\bsuivre\b.*\bcomment\b")
+"""« comment le suivre dans le SPASER ? »: how to track a subject, not which indicators we track."""
+DEFINITION_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
 _SPEAKERS = "DGS"
 """« c koi un spaser ? mon DGS m'en a parlé, jsp ce que c'est »: who mentions a subject is not the
 subject asked, when another is named."""
@@ -254,6 +260,9 @@ class Understander:
             intent = (1.0, asked)
         if reading.names_indicator and not reading.named_by_code and asked is None and self._sure_notion(answer, folded):
             return self._not_data(answer)  # « marché réservé, c'est quoi ? »: the notion, not our figure
+        of_its_method = intent is not None and intent[1] is DEFINITION_INTENT
+        if reading.names_indicator and not reading.named_by_code and of_its_method and self._sure_method(answer, folded):
+            return self._not_data(answer)  # « comment on calcule le CO2 de nos achats ? »: the method the base explains
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
         elif intent is None and answer.confidence < WEAK_KNOWLEDGE:
@@ -283,6 +292,8 @@ class Understander:
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None and _one_stray_word(rest, folded, reading, intent[1], answer):
             intent = None
+        if intent is not None and intent[1].id == "catalogue" and _HOW_TO_FOLLOW.search(folded):
+            intent = None  # « comment suivre ça dans le SPASER ? »: advice on tracking, not our list
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
         if intent is not None:
@@ -316,6 +327,13 @@ class Understander:
         """What a notion is, asked of its name and surely answered by a SPASER entry (`concept_asked`)."""
         known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
         return known and answer.confidence >= SURE_KNOWLEDGE and concept_asked(folded) and not _OUR_OWN.search(folded)
+
+    @staticmethod
+    def _sure_method(answer: Answer, folded: str) -> bool:
+        """How a subject is computed, asked of the subject (not of « l'indicateur » nor « cet
+        indicateur ») and surely answered by a SPASER entry that explains that very method."""
+        known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
+        return known and answer.confidence >= SURE_KNOWLEDGE and not _THE_INDICATOR.search(folded)
 
     @staticmethod
     def _not_data(answer: Answer) -> Understanding:
