@@ -114,3 +114,8 @@ def side_asked(folded: str, directorate_named: bool = False) -> Intent | None:
 def what_i_must_enter(folded: str) -> bool:
     """« qu'est-ce que je dois remplir ? »: « je dois » is the asker's own due, not a rule in general."""
     return bool(_WHAT_I_MUST_ENTER.search(folded))
+
+
+def about_to_enter(folded: str) -> bool:
+    """« je dois saisir les heures d'insertion »: the asker about to enter figures (`_WANT_TO_DO`)."""
+    return bool(_WANT_TO_DO.search(folded))

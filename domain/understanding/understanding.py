@@ -43,6 +43,7 @@ from domain.understanding.states import (
     NOT_A_STATE,
     NOT_REACHED,
     WHO_ASKED,
+    about_to_enter,
     fits,
     my_due_asked,
     side_asked,
@@ -152,9 +153,10 @@ SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? 
 context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
-_THE_INDICATOR = re.compile(r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b")
-"""« comment est calculé l'indicateur sur les déchets ? »: our indicator's definition; « on veut un
-indicateur sur l'ESS, comment on le calcule ? » asks the method in general."""
+_THE_INDICATOR = re.compile(r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b|\bvous\b|\bvos\b")
+"""« comment est calculé l'indicateur sur les déchets ? », « les marchés réservés, vous les comptez
+comment ? »: our indicator's definition; « on veut un indicateur sur l'ESS, comment on le calcule ? »
+asks the method in general."""
 _HOW_TO_FOLLOW = re.compile(r"\bcomment\b.*\bsuivre\b|\bsuivre\b.*\bcomment\b")
 """« comment le suivre dans le SPASER ? »: how to track a subject, not which indicators we track."""
 DEFINITION_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
@@ -456,8 +458,9 @@ class Understander:
         subject = sorted(reading.indicator_words.intersection(tokenize(text)))
         if subject:
             whole = dict(self._ranked_intents([*rest, *subject], limit=len(INTENTS)))
+            acting = about_to_enter(fold(text))
             ranked = [
-                (intent, confidence if intent.id in _ABOUT_AN_INDICATOR else min(confidence, whole.get(intent, 0.0)))
+                (intent, confidence if _about_the_indicator(intent, acting) else min(confidence, whole.get(intent, 0.0)))
                 for intent, confidence in ranked
             ]
         folded = fold(text)
@@ -477,9 +480,14 @@ class Understander:
         ]
 
 
-_ABOUT_AN_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history", "update_indicators"}) | _ORGANISATION_WIDE
-"""Intents a named indicator is for (the organisation-wide ones then ask about that one; « je dois
-saisir les heures d'insertion » enters that one)."""
+_ABOUT_AN_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"}) | _ORGANISATION_WIDE
+"""Intents a named indicator is for (the organisation-wide ones then ask about that one)."""
+
+
+def _about_the_indicator(intent: Intent, acting: bool) -> bool:
+    """Whether `intent` is for the indicator named: entering its figures is, when the asker is about
+    to (« je dois saisir les heures d'insertion du T3 »), not « le chiffre du bio ce trimestre »."""
+    return intent.id in _ABOUT_AN_INDICATOR or (acting and intent.id == "update_indicators")
 
 
 def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Intent, answer: Answer) -> bool:

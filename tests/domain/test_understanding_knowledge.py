@@ -72,3 +72,34 @@ def test_a_definition_asked_is_of_the_subject_named_not_of_the_context(understan
     # « définition » is framing the search drops: « rapport » (the yearly report) was left to decide.
     understood = understander.understand("Pour la page de garde de mon rapport, une définition du SPASER ?")
     assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "definition"
+
+
+def test_the_subject_asked_is_not_the_person_who_mentioned_it(understander: Understander) -> None:
+    understood = understander.understand("c koi exactement un spaser ? mon DGS m'en parle sans arrêt")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "definition"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [("comment on mesure l'ESS dans nos achats ?", "achats-ess"), ("on calcule comment nos émissions de CO2 liées aux achats ?", "ges-achats")],
+)
+def test_how_a_subject_is_computed_surely_answered_is_the_method_not_our_indicator(
+    understander: Understander, question: str, entry: str
+) -> None:
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry
+
+
+def test_how_our_indicator_is_computed_stays_its_definition(understander: Understander) -> None:
+    understood = understander.understand("comment est calculé l'indicateur sur l'ESS ?")
+    assert understood.kind is Understood.INTENT and understood.intent.id == "indicator_definition"
+
+
+def test_how_to_track_a_subject_in_the_spaser_is_no_list_of_our_indicators(understander: Understander) -> None:
+    understood = understander.understand("les marchés gagnés par les PME du coin, comment suivre ça dans le schéma ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "acces-pme"
+
+
+def test_what_to_show_others_of_the_review_is_advice_not_our_summary(understander: Understander) -> None:
+    understood = understander.understand("je présente le bilan du SPASER au bureau municipal, je leur montre quoi ?")
+    assert understood.kind is Understood.KNOWLEDGE
