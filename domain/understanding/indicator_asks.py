@@ -100,3 +100,13 @@ def rule_asked(folded: str) -> bool:
     """The rule of a neighbouring subject of the procurement rules (`_A_RULE_ASKED`), which stays
     out of scope even when an indicator of the organisation shares its subject."""
     return bool(_A_RULE_ASKED.search(folded))
+
+
+_OUR_INDICATOR = re.compile(r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b|\bvous\b|\bvos\b")
+
+
+def our_indicator_meant(folded: str) -> bool:
+    """« comment est calculé l'indicateur sur les déchets ? », « les marchés réservés, vous les
+    comptez comment ? »: our indicator's definition; « on veut un indicateur sur l'ESS, comment on
+    le calcule ? » asks the method in general."""
+    return bool(_OUR_INDICATOR.search(folded))

@@ -79,3 +79,11 @@ def own_standing_asked(folded: str) -> bool:
 def assistant_itself_asked(folded: str) -> bool:
     """Whether the question asks about the assistant itself: what it is, its name (`_THE_ASSISTANT_ITSELF`)."""
     return bool(_THE_ASSISTANT_ITSELF.search(folded))
+
+
+_HOW_TO_TRACK = re.compile(r"\bcomment\b[^?.!;]{0,80}\bsuivre\b|\bsuivre\b[^?.!;]{0,80}\bcomment\b")
+
+
+def how_to_track_asked(folded: str) -> bool:
+    """« comment le suivre dans le SPASER ? »: how to track a subject, not which indicators we track."""
+    return bool(_HOW_TO_TRACK.search(folded))

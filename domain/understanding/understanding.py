@@ -27,6 +27,7 @@ from domain.understanding.indicator_asks import (
     asked_of_an_indicator,
     concept_asked,
     figure_asked,
+    our_indicator_meant,
     rule_asked,
 )
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
@@ -34,6 +35,7 @@ from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_lis
 from domain.understanding.plain_asks import (
     Wordings,
     assistant_itself_asked,
+    how_to_track_asked,
     own_standing_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
@@ -81,6 +83,7 @@ _ROLE_ASKED = re.compile(
 )
 """« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
 not who holds it, unless who is asked too."""
+_WHAT_NOT_WHO = re.compile(_ROLE_ASKED.pattern + r"|\b(?:quoi|koi)\b")
 _WHO_HOLDS = re.compile(r"^(?:et )?(?:a |c[' ]?(?:est )?)?(?:qui|ki)\b|\b(?:c[' ]?(?:est )?|a )?(?:qui|ki)\s*[?!.]*$")
 _IN_GENERAL = re.compile(
     r"\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
@@ -153,12 +156,6 @@ SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? 
 context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
-_THE_INDICATOR = re.compile(r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b|\bvous\b|\bvos\b")
-"""« comment est calculé l'indicateur sur les déchets ? », « les marchés réservés, vous les comptez
-comment ? »: our indicator's definition; « on veut un indicateur sur l'ESS, comment on le calcule ? »
-asks the method in general."""
-_HOW_TO_FOLLOW = re.compile(r"\bcomment\b.*\bsuivre\b|\bsuivre\b.*\bcomment\b")
-"""« comment le suivre dans le SPASER ? »: how to track a subject, not which indicators we track."""
 DEFINITION_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
 _SPEAKERS = "DGS"
 """« c koi un spaser ? mon DGS m'en a parlé, jsp ce que c'est »: who mentions a subject is not the
@@ -278,8 +275,8 @@ class Understander:
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
-        if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not WHO_ASKED.search(folded):
-            intent = None
+        if intent is not None and intent[1].id in _PERSON_INTENTS and _WHAT_NOT_WHO.search(folded) and not WHO_ASKED.search(folded):
+            intent = None  # « le référent, il fait quoi ? », « on suit quoi comme indicateur ? »: no one asked
         who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
         if who and reading.slots.directorate and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
@@ -294,7 +291,7 @@ class Understander:
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None and _one_stray_word(rest, folded, reading, intent[1], answer):
             intent = None
-        if intent is not None and intent[1].id == "catalogue" and _HOW_TO_FOLLOW.search(folded):
+        if intent is not None and intent[1].id == "catalogue" and how_to_track_asked(folded):
             intent = None  # « comment suivre ça dans le SPASER ? »: advice on tracking, not our list
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
@@ -332,10 +329,9 @@ class Understander:
 
     @staticmethod
     def _sure_method(answer: Answer, folded: str) -> bool:
-        """How a subject is computed, asked of the subject (not of « l'indicateur » nor « cet
-        indicateur ») and surely answered by a SPASER entry that explains that very method."""
+        """How a subject is computed, not asked of our indicator, and surely answered by a SPASER entry."""
         known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
-        return known and answer.confidence >= SURE_KNOWLEDGE and not _THE_INDICATOR.search(folded)
+        return known and answer.confidence >= SURE_KNOWLEDGE and not our_indicator_meant(folded)
 
     @staticmethod
     def _not_data(answer: Answer) -> Understanding:
@@ -458,9 +454,10 @@ class Understander:
         subject = sorted(reading.indicator_words.intersection(tokenize(text)))
         if subject:
             whole = dict(self._ranked_intents([*rest, *subject], limit=len(INTENTS)))
-            acting = about_to_enter(fold(text))
+            acting = about_to_enter(fold(text))  # « je dois saisir les heures d'insertion »: entering that one
             ranked = [
-                (intent, confidence if _about_the_indicator(intent, acting) else min(confidence, whole.get(intent, 0.0)))
+                (intent, confidence if intent.id in _ABOUT_AN_INDICATOR or (acting and intent.id == "update_indicators")
+                 else min(confidence, whole.get(intent, 0.0)))
                 for intent, confidence in ranked
             ]
         folded = fold(text)
@@ -482,12 +479,6 @@ class Understander:
 
 _ABOUT_AN_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"}) | _ORGANISATION_WIDE
 """Intents a named indicator is for (the organisation-wide ones then ask about that one)."""
-
-
-def _about_the_indicator(intent: Intent, acting: bool) -> bool:
-    """Whether `intent` is for the indicator named: entering its figures is, when the asker is about
-    to (« je dois saisir les heures d'insertion du T3 »), not « le chiffre du bio ce trimestre »."""
-    return intent.id in _ABOUT_AN_INDICATOR or (acting and intent.id == "update_indicators")
 
 
 def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Intent, answer: Answer) -> bool:

@@ -225,13 +225,14 @@ def test_what_an_indicator_named_by_its_code_is_is_its_definition(understander, 
     assert intent_and_slots(understander, question)[0] == "indicator_definition"
 
 
-@pytest.mark.parametrize("question", ["qu'est-ce que je dois saisir ce trimestre ?", "je dois renseigner quoi pour la période ?"])
+@pytest.mark.parametrize("question", ["qu'est-ce que je dois remplir sur la période en cours ?", "je dois renseigner quoi pour la période ?"])
 def test_what_i_must_enter_asked_in_the_first_person_is_my_due(understander, question):
     assert intent_and_slots(understander, question) == ("my_due", {})
 
 
 def test_how_the_asker_is_registered_is_whoami(understander):
-    assert intent_and_slots(understander, "je suis inscrit comment dans l'outil, référent ?")[0] == "whoami"
+    # « l’assistant » asks no help.
+    assert intent_and_slots(understander, "je suis déclarée comment dans l'assistant ?")[0] == "whoami"
 
 
 def test_entering_the_figures_of_an_indicator_named_opens_its_entry(understander):

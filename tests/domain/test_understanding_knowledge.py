@@ -103,3 +103,9 @@ def test_how_to_track_a_subject_in_the_spaser_is_no_list_of_our_indicators(under
 def test_what_to_show_others_of_the_review_is_advice_not_our_summary(understander: Understander) -> None:
     understood = understander.understand("je présente le bilan du SPASER au bureau municipal, je leur montre quoi ?")
     assert understood.kind is Understood.KNOWLEDGE
+
+
+def test_what_is_tracked_asked_with_quoi_is_no_request_for_a_person(understander: Understander) -> None:
+    # « on suit » met « qui suit la démarche chez nous », a phrasing of the lead's intent; « quoi » asks no one.
+    understood = understander.understand("côté informatique, on suit quoi comme indicateurs d'achats durables ?")
+    assert understood.kind is not Understood.INTENT
