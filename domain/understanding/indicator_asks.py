@@ -26,7 +26,7 @@ _TREND_ASKED = re.compile(
 )
 """« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 BARE_WHAT_IS = re.compile(
-    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste|en gros|en fait)|c (?:quoi|koi) exactement|kesako|kezako|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres|une definition)\b"
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste|en gros|en fait)|c (?:quoi|koi) exactement|kesako|kezako|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|(?:ca|cela) veut dire quoi(?: concretement| exactement| au juste)?(?= *(?:$|[?,.!;]| pour\b))|forme developpee|en toutes lettres|une definition)\b"
 )
 """« c'est quoi ce truc ? », « ce que c'est », « une définition du SPASER »: what the subject named elsewhere
 in the question is."""

@@ -109,3 +109,14 @@ def test_what_is_tracked_asked_with_quoi_is_no_request_for_a_person(understander
     # « on suit » met « qui suit la démarche chez nous », a phrasing of the lead's intent; « quoi » asks no one.
     understood = understander.understand("côté informatique, on suit quoi comme indicateurs d'achats durables ?")
     assert understood.kind is not Understood.INTENT
+
+
+def test_what_a_notion_named_first_means_for_a_market_is_that_notion(understander: Understander) -> None:
+    # « ça veut dire quoi » stands for the notion named before it, not the market given as example.
+    understood = understander.understand("clause environnementale ça veut dire quoi concrètement pour l'entretien des espaces verts ?")
+    assert understood.answer.entry.id == "clause-environnementale"
+
+
+def test_what_a_notion_named_after_means_is_that_notion(understander: Understander) -> None:
+    understood = understander.understand("On me parle d'un ESAT du coin, ça veut dire quoi un marché réservé ?")
+    assert understood.answer.entry.id == "marche-reserve"
