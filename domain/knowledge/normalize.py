@@ -60,13 +60,17 @@ STOP_WORDS: frozenset[str] = frozenset(
     viens venons venez va vas vont allons allez lequel laquelle lesquels lesquelles quelqu jamais jai
     son vos votre etions etiez serions seriez
     """.split()
+) | frozenset(
+    # Forms of address and links of a formal or texted question: « Madame, Monsieur, … ainsi que
+    # sa finalité », « slt, … avc les services ».
+    "madame monsieur mesdames messieurs mme mr ainsi slt avc".split()
 )
 
 # Framing words whose other inflections are framing too (« signification », « expliquez »):
 # compared on stems, so every form is dropped.
 FRAMING_WORDS: tuple[str, ...] = (
     "signifier", "signification", "definir", "definition", "expliquer", "explication",
-    "comprendre", "information", "utiliser", "utilisation", "trouver", "consister",
+    "comprendre", "information", "utiliser", "utilisation", "trouver", "consister", "preciser",
 )
 
 COUNTING_WORDS: tuple[str, ...] = ("combien", "nombre", "nb", "minimum", "maximum")
@@ -148,6 +152,10 @@ STEM_OVERRIDES: dict[str, str] = {
         "maire": ("maire", "maires"),
         # « le document est fini » is finished (« terminé »), « la fin de l'année » no such thing.
         "termin": ("fini", "finie", "finis", "finies", "finir", "finit"),
+        # « les associations » are no « associer » (to involve someone).
+        "association": ("association", "associations"),
+        # « on suit », « suivre », « le suivi »: one verb (Snowball gives « suit », « suivr », « suiv »).
+        "suiv": ("suit", "suivre", "suivi", "suivie", "suivis", "suivies", "suivons", "suivez", "suivent"),
         "correspondr": ("correspond", "correspondent", "correspondait", "correspondaient", "correspondra", "correspondrait"),
     }.items()
     for form in forms
@@ -265,7 +273,7 @@ def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", strip_markup(text)))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
-    folded = _TODAY.sub(" ", fold(text))
+    folded = _POPULATION.sub(" ", _TODAY.sub(" ", fold(text)))
     if drop_framing:
         folded = _FRAMING.sub(" ", folded)
     return [
@@ -275,6 +283,9 @@ def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     ]
 
 
+_POPULATION = re.compile(r"\b\d{1,3}(?:[ .\u00a0\u202f]?\d{3})*\s*(?=habitants?\b)")
+"""« une commune de 50 000 habitants »: a population, never an amount of the SPASER (its threshold
+is in euros): its number would match « 50 millions »."""
 _WORD = re.compile(r"[^\W\d_]+")
 
 

@@ -26,7 +26,7 @@ _TREND_ASKED = re.compile(
 )
 """« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 BARE_WHAT_IS = re.compile(
-    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste)|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|forme developpee|en toutes lettres|une definition)\b"
+    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste|en gros|en fait)|c (?:quoi|koi) exactement|kesako|kezako|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|(?:ca|cela) veut dire quoi(?: concretement| exactement| au juste)?(?= *(?:$|[?,.!;]| pour\b))|forme developpee|en toutes lettres|une definition)\b"
 )
 """« c'est quoi ce truc ? », « ce que c'est », « une définition du SPASER »: what the subject named elsewhere
 in the question is."""
@@ -61,20 +61,23 @@ def asked_of_an_indicator(folded: str, rest: list[str]) -> Intent | None:
         len(token) >= 7 and Levenshtein.distance(token, DEFINITION_WORD, score_cutoff=DEFINITION_TYPOS) <= DEFINITION_TYPOS
         for token in (*rest, *_DEFINITION_WORDS.findall(folded))
     )
-    what_in_it = _WHAT_IS.search(folded) and ONE_INDICATOR.search(folded) and not HOW_MUCH.search(folded)
+    one = ONE_INDICATOR.search(folded) or _A_CODE.search(folded)
+    what_in_it = _WHAT_IS.search(folded) and one and not HOW_MUCH.search(folded)
     if typed_definition or what_in_it or _DEFINITION_ASKED.search(folded) or BARE_WHAT_IS.search(folded):
         return INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
     return None
 
 
 _WHAT_IS = re.compile(
-    r"\bc[' ]?est quoi\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)"
+    r"\bc[' ]?est quoi\b|\bc (?:quoi|koi)\b|\bqu[' ]est[- ]ce (?:que|qu[' ]|qui)"
     r"|\bcomment (?:ca|cela) (?:marche|fonctionne)\b|\b(?:ca|cela) (?:marche|fonctionne) comment\b"
     r"|\bconsist\w* en quoi\b|\ben quoi (?:ca |cela )?consist\w*"
 )
-"""« c'est quoi un produit durable dans l'indicateur ? »: what the indicator counts, not its figure;
-« les heures d'insertion, comment ça marche ? », « ça consiste en quoi ? »: how a notion works is
-what it is, not whether it « marche » (goes well)."""
+"""« c'est quoi un produit durable dans l'indicateur ? », « c quoi l'IND-16 »: what the indicator counts,
+not its figure; « les heures d'insertion, comment ça marche ? », « ça consiste en quoi ? »: how a notion
+works is what it is, not whether it « marche » (goes well)."""
+_A_CODE = re.compile(r"\bind[- ]?\d{1,3}\b")
+"""An indicator named by its code is one indicator, as « cet indicateur » is."""
 _DEFINITION_WORDS = re.compile(r"\bd\w{6,10}\b")
 """Words the analysis drops as framing (« définition »): looked for in the question itself."""
 
@@ -106,3 +109,13 @@ def rule_asked(folded: str) -> bool:
     """The rule of a neighbouring subject of the procurement rules (`_A_RULE_ASKED`), which stays
     out of scope even when an indicator of the organisation shares its subject."""
     return bool(_A_RULE_ASKED.search(folded))
+
+
+_OUR_INDICATOR = re.compile(r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b|\bvous\b|\bvos\b")
+
+
+def our_indicator_meant(folded: str) -> bool:
+    """« comment est calculé l'indicateur sur les déchets ? », « les marchés réservés, vous les
+    comptez comment ? »: our indicator's definition; « on veut un indicateur sur l'ESS, comment on
+    le calcule ? » asks the method in general."""
+    return bool(_OUR_INDICATOR.search(folded))

@@ -20,12 +20,23 @@ _STATE_OF_THE_SPASER = re.compile(
     r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan|tableau de bord)"
     r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
 )
-_ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*)\b")
+_ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*|(?:je|on) leur)\b")
+"""« je présente le bilan du SPASER aux élus, je leur montre quoi ? »: what to show others, advice."""
 _WHICH_DIRECTORATES = re.compile(r"\bquel(?:le)?s? (?:directions?|services?|equipes?)\b")
 _MY_STANDING = re.compile(
     r"\bje suis\b[^,;:]*\bquel(?:le)? (?:direction|service|role|profil|statut)\b"
     r"|\bquel(?:le)? (?:direction|service|role|profil|statut)\b[^,;:]*\bje suis\b"
+    r"|\b(?:je suis|suis[- ]je) (?:bien )?(?:inscrite?|enregistree?|declaree?|rattachee?|reconnue?) (?:comment|comme quoi|en tant que quoi)\b"
 )
+
+
+_THE_ASSISTANT_ITSELF = re.compile(
+    r"\b(?:t[' ]?es|tu es|es[- ]tu|vous etes|etes[- ]vous)\b(?: \w+){0,2} (?:une? )?(?:ia|intelligence artificielle|robot|bot|chatbot"
+    r"|machine|programme|humaine?|vraie? personne|vraie? (?:agent|humain\w*))\b"
+    r"|\btu (?:t[' ])?appelles?\b|\bappelles[- ]tu\b|\bvous vous appelez\b|\bton (?:petit )?nom\b|\bqui es[- ]tu\b"
+)
+"""« t'es une IA ou un vrai agent ? », « tu t'appelles comment ? »: the asker asks about the assistant
+itself (small talk), never about the SPASER nor about « l'appel » of the directorates."""
 
 
 class Wordings:
@@ -63,3 +74,16 @@ def own_standing_asked(folded: str) -> bool:
     """« tu sais de quelle direction je suis ? »: the asker's own role or directorate, in one clause
     (« je suis directrice, quelle direction saisit… » asks of another)."""
     return bool(_MY_STANDING.search(folded))
+
+
+def assistant_itself_asked(folded: str) -> bool:
+    """Whether the question asks about the assistant itself: what it is, its name (`_THE_ASSISTANT_ITSELF`)."""
+    return bool(_THE_ASSISTANT_ITSELF.search(folded))
+
+
+_HOW_TO_TRACK = re.compile(r"\bcomment\b[^?.!;]{0,80}\bsuivre\b|\bsuivre\b[^?.!;]{0,80}\bcomment\b")
+
+
+def how_to_track_asked(folded: str) -> bool:
+    """« comment le suivre dans le SPASER ? »: how to track a subject, not which indicators we track."""
+    return bool(_HOW_TO_TRACK.search(folded))

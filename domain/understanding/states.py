@@ -51,6 +51,13 @@ _MY_STATE = re.compile(
     r"|\bmes \w+(?: \w+)? (?:sont|est) (?:bien |toutes? |tous )?(?:a jour|complet\w*|faites?|en retard)\b"
 )
 """« je suis à jour dans mes saisies ? », « mes indicateurs sont à jour ? »: the asker's own entries."""
+_WHAT_I_MUST_ENTER = re.compile(
+    r"\b(?:qu[' ]est[- ]ce que|quoi|koi|quel(?:le)?s?)\b[^?.!;]{0,40}\b(?:je dois|dois[- ]je)"
+    r" (?:remplir|saisir|renseigner|completer|rendre|remettre|fournir|envoyer|transmettre|remonter)\b"
+    r"|\b(?:je dois|dois[- ]je) (?:remplir|saisir|renseigner|completer|rendre|fournir|transmettre|remonter) (?:quoi|koi)\b"
+)
+"""« qu'est-ce que je dois remplir pour la période en cours ? »: what the asker has to enter, asked;
+not « je dois saisir les heures d'insertion » (entering them now)."""
 _WANT_TO_DO = re.compile(
     r"\b(?:je|j) ?(?:veux|voudrais|souhaite\w*|aimerais|vais|dois|viens)\b(?! (?:voir|savoir|connaitre|consulter|comprendre))"
 )
@@ -62,7 +69,7 @@ def my_due_asked(folded: str) -> bool:
     has to enter, or whether they are done, in the first person."""
     if NOT_A_STATE.search(folded):
         return False
-    return bool(_HAVE_TO.search(folded) or _MY_STATE.search(folded))
+    return bool(_HAVE_TO.search(folded) or _MY_STATE.search(folded) or _WHAT_I_MUST_ENTER.search(folded))
 
 
 def fits(intent: Intent, folded: str, committee_named: bool = False) -> bool:
@@ -102,3 +109,13 @@ def side_asked(folded: str, directorate_named: bool = False) -> Intent | None:
         late = _NEGATED.search(folded)
         return INTENTS_BY_ENTRY_ID["intent-late-indicators" if late else "intent-reached-indicators"]
     return INTENTS_BY_ENTRY_ID["intent-late-indicators"] if NOT_REACHED.search(folded) else None
+
+
+def what_i_must_enter(folded: str) -> bool:
+    """« qu'est-ce que je dois remplir ? »: « je dois » is the asker's own due, not a rule in general."""
+    return bool(_WHAT_I_MUST_ENTER.search(folded))
+
+
+def about_to_enter(folded: str) -> bool:
+    """« je dois saisir les heures d'insertion »: the asker about to enter figures (`_WANT_TO_DO`)."""
+    return bool(_WANT_TO_DO.search(folded))

@@ -28,18 +28,30 @@ from domain.understanding.indicator_asks import (
     asked_of_an_indicator,
     concept_asked,
     figure_asked,
+    our_indicator_meant,
     rule_asked,
 )
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
 from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_listed, no_list_asked
 from domain.understanding.plain_asks import (
     Wordings,
+    assistant_itself_asked,
+    how_to_track_asked,
     own_standing_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
 )
 from domain.understanding.slots import IndicatorName, Reading, SlotReader
-from domain.understanding.states import NOT_A_STATE, NOT_REACHED, WHO_ASKED, fits, my_due_asked, side_asked
+from domain.understanding.states import (
+    NOT_A_STATE,
+    NOT_REACHED,
+    WHO_ASKED,
+    about_to_enter,
+    fits,
+    my_due_asked,
+    side_asked,
+    what_i_must_enter,
+)
 
 INTENT_THRESHOLD = 0.4
 """Share of the question's remaining words an intent's phrasings must cover."""
@@ -72,6 +84,7 @@ _ROLE_ASKED = re.compile(
 )
 """« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
 not who holds it, unless who is asked too."""
+_WHAT_NOT_WHO = re.compile(_ROLE_ASKED.pattern + r"|\b(?:quoi|koi)\b")
 _WHO_HOLDS = re.compile(r"^(?:et )?(?:a |c[' ]?(?:est )?)?(?:qui|ki)\b|\b(?:c[' ]?(?:est )?|a )?(?:qui|ki)\s*[?!.]*$")
 _IN_GENERAL = re.compile(
     r"\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
@@ -147,6 +160,10 @@ _CHOOSES_AMONG_CONTEXT = re.compile(r"^\W*(?:et |mais |alors )?(?:lequel|laquell
 what the others name asks about them, never a data request of its own."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
+DEFINITION_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
+_SPEAKERS = "DGS"
+"""« c koi un spaser ? mon DGS m'en a parlé, jsp ce que c'est »: who mentions a subject is not the
+subject asked, when another is named."""
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 UPCOMING_MEETINGS_INTENT = INTENTS_BY_ENTRY_ID["intent-upcoming-meetings"]
@@ -195,9 +212,13 @@ class Understander:
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
         self._listing = frozenset(self.intents.query_terms(_LISTING))
         self._wordings = Wordings(INTENTS)
+        self._speakers = frozenset(knowledge.analyzer.terms(_SPEAKERS))
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
+        if assistant_itself_asked(fold(text)):  # « t'es une IA ? »: small talk, answered with help
+            answer = Answer(question=text, entry=None, confidence=0.0)
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-help"], self.slots.read(text))
         answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
         if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
@@ -217,7 +238,8 @@ class Understander:
         late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or NOT_REACHED.search(folded))
         if late_directorates and not reading.names_indicator and not reading.slots.directorate and not NOT_A_STATE.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
-        if my_due_asked(folded) and not (reading.slots.directorate or reading.names_indicator or _IN_GENERAL.search(folded)):
+        in_general = _IN_GENERAL.search(folded) and not what_i_must_enter(folded)
+        if my_due_asked(folded) and not (reading.slots.directorate or reading.names_indicator or in_general):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-my-due"], reading)
         if own_standing_asked(folded) and not (reading.slots.directorate or reading.names_indicator):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-whoami"], reading)
@@ -241,6 +263,9 @@ class Understander:
             intent = (1.0, asked)
         if reading.names_indicator and not reading.named_by_code and asked is None and self._sure_notion(answer, folded):
             return self._not_data(answer)  # « marché réservé, c'est quoi ? »: the notion, not our figure
+        of_its_method = intent is not None and intent[1] is DEFINITION_INTENT
+        if reading.names_indicator and not reading.named_by_code and of_its_method and self._sure_method(answer, folded):
+            return self._not_data(answer)  # « comment on calcule le CO2 de nos achats ? »: the method the base explains
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
         elif intent is None and answer.confidence < WEAK_KNOWLEDGE:
@@ -254,8 +279,8 @@ class Understander:
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
-        if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not WHO_ASKED.search(folded):
-            intent = None
+        if intent is not None and intent[1].id in _PERSON_INTENTS and _WHAT_NOT_WHO.search(folded) and not WHO_ASKED.search(folded):
+            intent = None  # « le référent, il fait quoi ? », « on suit quoi comme indicateur ? »: no one asked
         who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
         if who and reading.slots.directorate and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
@@ -270,6 +295,8 @@ class Understander:
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None and _one_stray_word(rest, folded, reading, intent[1], answer):
             intent = None
+        if intent is not None and intent[1].id == "catalogue" and how_to_track_asked(folded):
+            intent = None  # « comment suivre ça dans le SPASER ? »: advice on tracking, not our list
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
         if intent is not None:
@@ -305,6 +332,12 @@ class Understander:
         return known and answer.confidence >= SURE_KNOWLEDGE and concept_asked(folded) and not _OUR_OWN.search(folded)
 
     @staticmethod
+    def _sure_method(answer: Answer, folded: str) -> bool:
+        """How a subject is computed, not asked of our indicator, and surely answered by a SPASER entry."""
+        known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
+        return known and answer.confidence >= SURE_KNOWLEDGE and not our_indicator_meant(folded)
+
+    @staticmethod
     def _not_data(answer: Answer) -> Understanding:
         if answer.entry is None:
             return Understanding(Understood.UNKNOWN, answer)
@@ -319,6 +352,7 @@ class Understander:
             return None
         query = self.knowledge.query_terms(text)
         named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
+        named = [term for term in named if term not in self._speakers] or named
         if not named:
             return None
         answer = self.knowledge.answer(f"qu'est-ce que {named[-1].replace('_', ' ')}")
@@ -427,8 +461,10 @@ class Understander:
         subject = sorted(reading.indicator_words.intersection(tokenize(text)))
         if subject:
             whole = dict(self._ranked_intents([*rest, *subject], limit=len(INTENTS)))
+            acting = about_to_enter(fold(text))  # « je dois saisir les heures d'insertion »: entering that one
             ranked = [
-                (intent, confidence if intent.id in _ABOUT_AN_INDICATOR else min(confidence, whole.get(intent, 0.0)))
+                (intent, confidence if intent.id in _ABOUT_AN_INDICATOR or (acting and intent.id == "update_indicators")
+                 else min(confidence, whole.get(intent, 0.0)))
                 for intent, confidence in ranked
             ]
         folded = fold(text)

@@ -2,7 +2,7 @@
 Teams message is understood: the commands' own phrasings, then intents, knowledge entries and
 neighbouring subjects.
 
-The tuning sets (knowledge_eval.json, dev.json, dev2.json, dev3.json, dev4.json) may be read when tuning; the
+The tuning sets (knowledge_eval.json, dev.json, dev2.json, dev3.json, dev4.json, dev5.json) may be read when tuning; the
 frozen sets were written before any tuning by someone who never read the entries (frozen2 after the
 persona phrasings) and are never printed question by question: only their totals, held to a floor
 so that a change cannot lose ground unseen.
@@ -26,6 +26,7 @@ FLOORS = {
     "dev2": (None, None, 0.98),
     "dev3": (0.95, 0.97, 0.98),
     "dev4": (0.905, 0.96, None),
+    "dev5": (0.909, 0.98, 0.98),  # 2 % under its figure after the dev5 tuning (237/255, 48/48, 63/63)
     "frozen": (0.815, 0.96, 0.83),
     "frozen2": (0.865, 0.94, 0.91),
 }

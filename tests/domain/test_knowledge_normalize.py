@@ -94,7 +94,7 @@ def test_inflections_with_or_without_accents_share_one_term(
 
 @pytest.mark.parametrize(
     ("word", "other"),
-    [("publication", "publique"), ("qualitatives", "qualité"), ("quantitatives", "quantité")],
+    [("publication", "publique"), ("qualitatives", "qualité"), ("quantitatives", "quantité"), ("associations", "associer")],
 )
 def test_snowball_conflations_that_mislead_are_undone(
     analyzer: Analyzer, word: str, other: str
@@ -274,3 +274,18 @@ def test_a_code_copied_from_a_card_reads_as_typed(hyphen):
     assert fold(f"IND{hyphen}09") == "ind-09" and typed_fold(f"corriger IND{hyphen}09") == "corriger ind-09"
     understood = demo_understander().understand(f"valeur de IND{hyphen}09")
     assert understood.kind is Understood.INTENT and understood.reading.slots.indicator == "IND-09"
+
+
+def test_every_form_of_suivre_shares_one_term(analyzer: Analyzer) -> None:
+    """« comment on suit le SPASER » is about its « suivi »: Snowball gave « suit », « suivr », « suiv »."""
+    assert len({tuple(analyzer.terms(form)) for form in ("on suit", "suivre", "le suivi", "suivons", "suivie")}) == 1
+
+
+def test_a_population_is_no_amount_of_the_spaser() -> None:
+    """« 50 000 habitants » would match « 50 millions » of the threshold."""
+    assert tokenize("une ville de 50 000 habitants") == ["ville", "habitants"]
+    assert tokenize("plus de 50 millions d'achats") == ["50", "millions", "euros", "achats"]
+
+
+def test_texted_forms_of_address_are_no_words_of_the_question() -> None:
+    assert tokenize("Madame, Monsieur, slt, ainsi que avc") == []

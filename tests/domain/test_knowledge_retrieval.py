@@ -292,6 +292,13 @@ def test_a_stop_word_typed_a_letter_off_is_dropped_not_searched(shipped: Knowled
         ("les offices HLM et les SEM sont-ils concernés ?", "acheteurs-concernes"),
         ("pas de SPASER : le préfet peut nous tomber dessus ?", "sanction"),
         ("sans SPASER, on se fait taper sur les doigts ?", "sanction"),
+        ("notre maire refuse de s'en mêler, c'est un problème pour le schéma ?", "elus"),
+        ("le schéma, on le met en ligne où ?", "publication"),
+        ("on doit consulter les assos du territoire pour le SPASER ?", "parties-prenantes"),
+        ("comment on suit le schéma d'une année sur l'autre ?", "suivi-annuel"),
+        ("la colonne considérations environnementales dit Sans objet, on le compte comment ?", "calcul-indicateurs-decp"),
+        ("par quoi on attaque le SPASER ?", "premieres-etapes"),
+        ("quelle est la finalité du SPASER ?", "definition"),
     ],
 )
 def test_everyday_and_texted_words_meet_the_entries(shipped: KnowledgeBase, question: str, entry_id: str) -> None:

@@ -208,3 +208,32 @@ def test_which_directorates_are_behind_asked_by_their_state(understander, questi
 def test_the_asker_s_own_directorate_asked_in_the_first_person_is_whoami(understander):
     assert intent_and_slots(understander, "je suis dans quel service déjà ?") == ("whoami", {})
     assert intent_and_slots(understander, "je suis directrice, quelle direction doit saisir ?")[0] != "whoami"
+
+
+@pytest.mark.parametrize("question", ["tu es un robot ?", "comment tu t'appelles ?", "vous êtes une vraie personne ?"])
+def test_small_talk_about_the_assistant_itself_is_help(understander, question):
+    # « t'appelles » is no « appel » of the directorates; « agent », « mairie » no training entry.
+    assert intent_and_slots(understander, question)[0] == "help"
+
+
+def test_the_directorates_missing_at_the_roll_call_are_still_asked(understander):
+    assert intent_and_slots(understander, "qui manque à l'appel pour les chiffres ?")[0] == "directorates_not_up_to_date"
+
+
+@pytest.mark.parametrize("question", ["c quoi l'IND-05", "c'est quoi l'IND-12 ?"])
+def test_what_an_indicator_named_by_its_code_is_is_its_definition(understander, question):
+    assert intent_and_slots(understander, question)[0] == "indicator_definition"
+
+
+@pytest.mark.parametrize("question", ["qu'est-ce que je dois remplir sur la période en cours ?", "je dois renseigner quoi pour la période ?"])
+def test_what_i_must_enter_asked_in_the_first_person_is_my_due(understander, question):
+    assert intent_and_slots(understander, question) == ("my_due", {})
+
+
+def test_how_the_asker_is_registered_is_whoami(understander):
+    # « l’assistant » asks no help.
+    assert intent_and_slots(understander, "je suis déclarée comment dans l'assistant ?")[0] == "whoami"
+
+
+def test_entering_the_figures_of_an_indicator_named_opens_its_entry(understander):
+    assert intent_and_slots(understander, "je dois saisir les repas végétariens du T2") == ("update_indicators", {"indicator": "IND-18"})

@@ -72,3 +72,51 @@ def test_a_definition_asked_is_of_the_subject_named_not_of_the_context(understan
     # « définition » is framing the search drops: « rapport » (the yearly report) was left to decide.
     understood = understander.understand("Pour la page de garde de mon rapport, une définition du SPASER ?")
     assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "definition"
+
+
+def test_the_subject_asked_is_not_the_person_who_mentioned_it(understander: Understander) -> None:
+    understood = understander.understand("c koi exactement un spaser ? mon DGS m'en parle sans arrêt")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "definition"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [("comment on mesure l'ESS dans nos achats ?", "achats-ess"), ("on calcule comment nos émissions de CO2 liées aux achats ?", "ges-achats")],
+)
+def test_how_a_subject_is_computed_surely_answered_is_the_method_not_our_indicator(
+    understander: Understander, question: str, entry: str
+) -> None:
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == entry
+
+
+def test_how_our_indicator_is_computed_stays_its_definition(understander: Understander) -> None:
+    understood = understander.understand("comment est calculé l'indicateur sur l'ESS ?")
+    assert understood.kind is Understood.INTENT and understood.intent.id == "indicator_definition"
+
+
+def test_how_to_track_a_subject_in_the_spaser_is_no_list_of_our_indicators(understander: Understander) -> None:
+    understood = understander.understand("les marchés gagnés par les PME du coin, comment suivre ça dans le schéma ?")
+    assert understood.kind is Understood.KNOWLEDGE and understood.answer.entry.id == "acces-pme"
+
+
+def test_what_to_show_others_of_the_review_is_advice_not_our_summary(understander: Understander) -> None:
+    understood = understander.understand("je présente le bilan du SPASER au bureau municipal, je leur montre quoi ?")
+    assert understood.kind is Understood.KNOWLEDGE
+
+
+def test_what_is_tracked_asked_with_quoi_is_no_request_for_a_person(understander: Understander) -> None:
+    # « on suit » met « qui suit la démarche chez nous », a phrasing of the lead's intent; « quoi » asks no one.
+    understood = understander.understand("côté informatique, on suit quoi comme indicateurs d'achats durables ?")
+    assert understood.kind is not Understood.INTENT
+
+
+def test_what_a_notion_named_first_means_for_a_market_is_that_notion(understander: Understander) -> None:
+    # « ça veut dire quoi » stands for the notion named before it, not the market given as example.
+    understood = understander.understand("clause environnementale ça veut dire quoi concrètement pour l'entretien des espaces verts ?")
+    assert understood.answer.entry.id == "clause-environnementale"
+
+
+def test_what_a_notion_named_after_means_is_that_notion(understander: Understander) -> None:
+    understood = understander.understand("On me parle d'un ESAT du coin, ça veut dire quoi un marché réservé ?")
+    assert understood.answer.entry.id == "marche-reserve"
