@@ -314,7 +314,7 @@ def build_runtime(
         AnswerQuestionDialog(services.knowledge),
         UpdateIndicatorsDialog(services.values, services.directorates),
         AddIndicatorDialog(services.catalogue, services.directorates),
-        PlanMeetingDialog(services.committees, services.dates),
+        PlanMeetingDialog(services.committees, services.dates, services.summary),
         RescheduleMeetingDialog(services.committees, services.dates),
         CancelMeetingDialog(services.committees),
         YearPlanDialog(services.committees, services.dates),

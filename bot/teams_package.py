@@ -78,8 +78,8 @@ def build_manifest(settings: Settings, version: str | None = None) -> dict:
         "description": {
             "short": "Suivi du SPASER : questions, indicateurs, comités",
             "full": (
-                "L’assistant du schéma de promotion des achats socialement et écologiquement responsables "
-                "(SPASER) : il répond aux questions sur le SPASER, recueille les indicateurs des directions, "
+                "L’assistant du schéma de promotion des achats publics socialement et écologiquement "
+                "responsables (SPASER) : il répond aux questions sur le SPASER, recueille les indicateurs des directions, "
                 "rappelle les comités de pilotage et techniques, et donne une synthèse aux élu·es."
             ),
         },

@@ -298,10 +298,11 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
 
 
 _STATE_COUNTS = (
-    (DeliveryState.SENT, "Aucun message envoyé", ("message envoyé", "messages envoyés"), False),
+    (DeliveryState.SENT, "Personne n’a reçu le message", ("message envoyé", "messages envoyés"), False),
     # Reader 10, C3: « Aucun envoi en échec » and « Aucune personne injoignable » added nothing.
     (DeliveryState.FAILED, "", ("envoi en échec", "envois en échec"), False),
-    (DeliveryState.UNREACHABLE, "", ("personne injoignable", "personnes injoignables"), True),
+    # Reader 11, B19: « Trois personnes injoignables. » read as an administrative note.
+    (DeliveryState.UNREACHABLE, "", ("personne ne l’a pas reçu", "personnes ne l’ont pas reçu"), True),
     (DeliveryState.CANCELLED, "", ("envoi retiré", "envois retirés"), False),
 )
 """Per final state: the line when none (empty: no line), the counted noun and whether it is feminine."""
@@ -323,10 +324,13 @@ def delivery_report(
             if none:
                 lines.append(f"- {none}.")
             continue
-        count = counted_in_words(len(concerned), *noun, feminine=feminine)  # a line never starts with a figure
         if state is DeliveryState.SENT:
-            lines.append(f"- {count} : {listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)}.")
+            # Reader 11, A10: « Un message envoyé » did not confirm the delivery the lead was promised.
+            names = listed_names([shown(o.recipient_label) for o in concerned], LISTED_NAMES)
+            whom = names if len(concerned) == 1 else f"{counted(len(concerned), 'personne')} : {names}"
+            lines.append(f"- Message bien reçu par {whom}.")
             continue
+        count = counted_in_words(len(concerned), *noun, feminine=feminine)  # a line never starts with a figure
         reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES, advised)
         lines.append(f"- {count}. " + " ".join(reasons))
     return "\n".join(lines)

@@ -3,11 +3,12 @@ welcome and help cards. Each feature's own cards live with its rules (domain/<fe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from domain.people import PersonView, Role
-from domain.text import counted, fold, lower_first, upper_first
+from domain.text import counted, fold, lower_first, upper_first, without_emphasis
 
 CARD_VERSION = "1.5"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -63,6 +64,23 @@ ROLE_INTRODUCTIONS = {
 }
 
 
+_BOLD_TITLE = re.compile(r"^\*\*[^*\n]+\*\*")
+
+
+def titled_text_card(text: str) -> dict[str, Any] | None:
+    """A text whose first line opens with a bold title (« **Indicateurs à surveiller** — … ») as a
+    card: that line as a bold TextBlock, as every card's title, then one TextBlock per line (their
+    Markdown kept). Sent as text, Teams loses the title's bold: a text message's first line is sent
+    without emphasis, for the notification (`bot.teams_text.plain_first_line`; reader 11, C27).
+    None for a text without such a title."""
+    first, _, rest = text.partition("\n")
+    if not _BOLD_TITLE.match(first):
+        return None
+    body = [{"type": "TextBlock", "text": without_emphasis(first), "weight": "Bolder", "wrap": True}]
+    body += [{"type": "TextBlock", "text": line, "wrap": True, "spacing": "Small"} for line in rest.split("\n") if line.strip()]
+    return card(body)
+
+
 def welcome_card(person: PersonView | None, examples: list[tuple[str, str]]) -> dict[str, Any]:
     role = person.role if person else None
     greeting = f"Bonjour {person.name.split()[0]} !" if person and person.name else "Bonjour !"
@@ -71,8 +89,8 @@ def welcome_card(person: PersonView | None, examples: list[tuple[str, str]]) -> 
         {
             "type": "TextBlock",
             "wrap": True,
-            "text": "Je suis l’assistant du SPASER, le schéma de promotion des achats socialement et "
-            "écologiquement responsables de votre organisme.",
+            "text": "Je suis l’assistant du SPASER, le schéma de promotion des achats publics socialement "
+            "et écologiquement responsables de votre organisme.",
         },
         {"type": "TextBlock", "wrap": True, "text": ROLE_INTRODUCTIONS[role]},
         {"type": "TextBlock", "wrap": True, "isSubtle": True, "text": "Tapez « aide » à tout moment pour voir ce que je sais faire."},

@@ -28,11 +28,11 @@ from domain.outbox import (
 from domain.summary import wording
 from domain.text import (
     agreed,
+    counted,
     counted_in_words,
     joined,
     listed_names,
     lower_first,
-    number_in_words,
     plain_excerpt,
     shown,
     sorted_names,
@@ -59,11 +59,20 @@ class Problem:
         return f"{said} {advice.format(them='lui' if count == 1 else 'leur')}" if advice else said
 
 
-NOT_INSTALLED_ONE = "n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire"
-NOT_INSTALLED_SEVERAL = "n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire"
+NOT_INSTALLED_ONE = "n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire"
+NOT_INSTALLED_SEVERAL = "n’ont pas encore installé l’assistant dans Teams : je ne peux pas leur écrire"
 """Why the assistant has no conversation with someone: it writes only in a person's own chat with it,
 which Teams opens when they install it (writing to it in a team, or through the command line, opens
 none); they may have used the assistant all the same, so never « n’ont pas encore écrit »."""
+
+
+NOT_REACHED_ADVICE = (
+    "Transmettez-{them} l’information par courriel ou par téléphone, et faites-{them} installer l’assistant "
+    "dans Teams pour que les prochains messages {them} parviennent."
+)
+"""What the lead can do for people the assistant cannot write to: one sentence, the same in every
+report (reader 11, B17: two reports of the same day gave two different advices; reader 10, B8: three
+sentences in every report were no longer read; reader 9, B9: « ne renvoie pas »)."""
 
 
 PROBLEMS = (
@@ -87,12 +96,7 @@ PROBLEMS = (
         NO_REFERENCE[:20],
         f"{{names}} {NOT_INSTALLED_ONE}",
         f"{{names}} {NOT_INSTALLED_SEVERAL}",
-        # Reader 9, B9: « l’assistant ne renvoie pas ses messages » read as « does not send them back ».
-        "Transmettez-{them} l’information par un autre moyen (courriel, téléphone) : même après l’installation, "
-        "l’assistant ne {them} enverra pas ce message. Pour que les prochains messages {them} parviennent, "
-        "faites-{them} installer l’assistant dans Teams.",
-        # Reader 10, B8: the three sentences above, read in every report of the day, were no longer read.
-        "Transmettez-{them} l’information par courriel ou par téléphone.",
+        NOT_REACHED_ADVICE,
     ),
     Problem(
         BLOCKED_ERROR_PREFIX,
@@ -155,10 +159,10 @@ def reasons_with_names(
 
 
 def installed_sentence(names: Sequence[str]) -> str:
-    """« L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit. »: worded so
-    that nothing agrees with the gender of the people named."""
+    """« L’assistant a été installé dans Teams pour Hélène Dubois : je lui ai écrit ensuite. »: worded
+    so that nothing agrees with the gender of the people named; the assistant says « je » (reader 11, B18)."""
     them = "lui" if len(names) == 1 else "leur"
-    return f"L’assistant a été installé dans Teams pour {listed_names([shown(name) for name in names])}, puis {them} a écrit."
+    return f"L’assistant a été installé dans Teams pour {listed_names([shown(name) for name in names])} : je {them} ai écrit ensuite."
 
 
 def problem_notices(
@@ -282,8 +286,8 @@ def event_problem_notices(
         # Reader 10, B7: « n’ont pas reçu le rappel … ou la synthèse » read wrong: who got what follows.
         meeting = _meeting_of(groups, timezone)
         lines = (
-            [f"Envois pour le {meeting} : {lower_first(counted_in_words(people, 'personne', feminine=True))} "
-             f"n’{agreed(people, 'a', 'ont')} pas tout reçu."]
+            # A computed count inside a sentence, in digits (reader 11, B15: « : trois personnes »).
+            [f"Envois pour le {meeting} : {counted(people, 'personne')} n’{agreed(people, 'a', 'ont')} pas tout reçu."]
             if meeting
             else [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
         )
@@ -303,9 +307,7 @@ def event_problem_notices(
         # Reader 9, B8: the people were just named with what each missed; their one reason does not
         # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
         why = [_those_named(failures, people, advised)]
-    # Reader 10, B7: « ce message » after a reminder and a summary pointed at neither.
-    lines += [line.replace("ne leur enverra pas ce message", "ne leur renverra pas ces messages")
-              .replace("ne lui enverra pas ce message", "ne lui renverra pas ces messages") for line in _bulleted(why)]
+    lines += _bulleted(why)
     lines += _already_seen(rows for _, _, rows in groups)
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
@@ -323,9 +325,9 @@ def _meeting_of(groups: list[tuple[str, str, list]], timezone: str) -> str:
 
 
 def _those_named(failures: list[tuple[str, str | None]], people: int, advised: Set[str] = frozenset()) -> str:
-    """The one reason of `people` just named: « Ces trois personnes n’ont pas encore installé
+    """The one reason of `people` just named: « Ces 3 personnes n’ont pas encore installé
     l’assistant dans Teams : … »."""
-    subject = f"ces {number_in_words(people, feminine=True)} personnes"
+    subject = f"ces {counted(people, 'personne')}"
     again = bool(advised) and all(name in advised for name, _ in failures)
     return upper_first(problem_of(failures[0][1]).sentence(subject, people, again))
 

@@ -28,8 +28,8 @@ def privacy_notice(organisation: str, dpo_contact: str) -> LegalPage:
         title="Assistant SPASER : protection de vos données",
         introduction=(
             f"L’assistant du SPASER est une application Microsoft Teams exploitée par {organisation}, responsable "
-            "du traitement. Il sert à la gouvernance du schéma de promotion des achats socialement et "
-            "écologiquement responsables (SPASER) : répondre aux questions, recueillir les indicateurs des "
+            "du traitement. Il sert à la gouvernance du schéma de promotion des achats publics socialement "
+            "et écologiquement responsables (SPASER) : répondre aux questions, recueillir les indicateurs des "
             "directions, préparer et rappeler les comités, diffuser la synthèse. Base légale : l’exécution "
             "d’une mission d’intérêt public (article 6-1-e du RGPD) ; l’obligation d’adopter un SPASER vient "
             "de l’article L. 2111‑3 du code de la commande publique."

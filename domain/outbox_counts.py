@@ -73,12 +73,25 @@ _TASK_WORDS = {
 _TASKS = frozenset(kind.value for kind in TASK_KINDS)
 _SEPARATOR = f"{NO_BREAK_SPACE}; "
 HEADING = "Envois de l’assistant"
-LEAD_COPIES_IN_REPORTS = (
-    "Les comptes rendus dans Teams nomment, parmi les destinataires qui n’ont pas reçu le rappel, les "
-    "personnes responsables du SPASER dont la copie n’a pas été remise."
-)
-"""Reader 10, A9: Teams named the lead among those who did not get the reminder, the command line
-counted her copy apart: the difference is said."""
+
+
+def lead_copies_in_reports(counts: Mapping[str, Mapping[str, int]], people: Mapping[str, int]) -> str:
+    """« Dans Teams, les comptes rendus (un par réunion) comptent les copies avec les rappels aux
+    membres : 11 rappels non remis en tout (9 aux membres, 2 copies), pour 10 personnes. »
+
+    Reader 10, A9: Teams named the lead among those who did not get the reminder, the command line
+    counted her copy apart; reader 11, A3: the sentence that said so did not let the figures be
+    added up (9 here, 3 + 8 in Teams)."""
+    members = counts.get(SourceKind.REMINDER.value, {}).get("unreachable", 0)
+    copies = counts.get(LEAD_COPY, {}).get("unreachable", 0)
+    who = people.get(SourceKind.REMINDER.value, 0) + people.get(LEAD_COPY, 0)
+    total = counted(members + copies, "rappel non remis", "rappels non remis")
+    split = f"{members} aux membres, {counted(copies, 'copie')}" if members else counted(copies, "copie")
+    whom = f", pour {counted(who, 'personne')}" if who else ""
+    return (
+        "Dans Teams, les comptes rendus (un par réunion) comptent les copies avec les rappels aux membres : "
+        f"{total} en tout ({split}){whom}."
+    )
 
 
 def outbox_counts_text(
@@ -105,7 +118,7 @@ def outbox_counts_text(
     if not lines:
         return f"{HEADING} : aucun pour l’instant."
     heading = f"{HEADING} depuis le {format_date_fr(since)}" if since else HEADING
-    notes = [LEAD_COPIES_IN_REPORTS] if counts.get(LEAD_COPY, {}).get("unreachable") else []
+    notes = [lead_copies_in_reports(counts, people)] if counts.get(LEAD_COPY, {}).get("unreachable") else []
     return "\n".join([f"{heading}, par type de message :", *(f"  {line}" for line in lines), *notes])
 
 

@@ -183,7 +183,7 @@ scenario('a proactive message sent through the stored reference reaches the chat
   // A3: a reminder about a made-up committee read as a real one). Typeset as the bot writes.
   // Reader 9, B14: « Message d’essai » in the middle of a task read as a leftover of a test: it says
   // where the assistant writes and why this message came.
-  const text = 'L’assistant peut vous écrire de lui-même\u00a0: c’est ici que vous recevrez les rappels et les comptes rendus. Ce message sert à le vérifier. Vous n’avez rien à faire.';
+  const text = 'Je peux vous écrire de moi-même\u00a0: c’est ici que vous recevrez les rappels et les comptes rendus. Ce message sert à le vérifier. Vous n’avez rien à faire.';
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },
@@ -303,9 +303,10 @@ function reminderOf(committee, hour) {
   return new RegExp(`^Rappel : ${committee} du SPASER demain\n[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
-/** The lead's copy of that reminder (reader 7, B13: titled as a copy; reader 10, A8: the members' very text). */
+/** The lead's copy of that reminder (reader 7, B13: titled as a copy; reader 10, A8: the members' very text;
+ * reader 11, A4: quoted, after a line that says so). */
 function leadCopyOf(committee, hour) {
-  return new RegExp(`^Rappel envoyé aux membres du ${committee} \\(votre copie\\)\nVous êtes membre de ce comité[\\s\\S]*?Date :\n.* à ${hour} h 00`);
+  return new RegExp(`^Rappel envoyé aux membres du ${committee} \\(votre copie\\)\nVoici le rappel que les membres ont reçu :\nRappel : ${committee} du SPASER demain\nVous êtes membre de ce comité[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
 /** The lead plans a committee « demain » at `hour` h through the dialog; returns the confirmation text. */
@@ -331,8 +332,8 @@ async function planWithReminder(chat, committee, label, firstHour, place, margin
     const hour = firstHour + attempt;
     const planned = await planTomorrow(chat, committee, hour, place);
     assert.match(planned, new RegExp(`^C’est planifié : ${label} le .* à ${hour} h 00\\.`));
-    // Reader 7, C53: within the hour, « dans 1 minute, à 10 h 58 ».
-    const programmed = new RegExp(`Rappel aux membres\\s:\\sdans\\s\\d+\\sminutes?, à\\s${frenchTime(due)}\\.`).test(planned)
+    // Reader 7, C53: within the hour, « dans une minute, à 10 h 58 » (reader 11, B15: the delay in words).
+    const programmed = new RegExp(`Rappel aux membres\\s:\\sdans\\s[\\p{L}\\d-]+\\sminutes?, à\\s${frenchTime(due)}\\.`, 'u').test(planned)
       || planned.includes(`Rappel aux membres : aujourd’hui à ${frenchTime(due)}.`)
       || (planned.includes(`Rappel aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`));
     if (programmed && Date.now() < due.getTime() - 3_000) return { hour, due, attempts: attempt + 1 };
@@ -493,9 +494,9 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Compte rendu de votre diffusion'),
   );
-  assert.match(report, /Un message envoyé : Adele Vance\./);
+  assert.match(report, /Message bien reçu par Adele Vance\./);  // reader 11, A10
   assert.doesNotMatch(report, /Aucun envoi en échec/); // reader 10, C3
-  assert.match(report, /Trois personnes injoignables\. /);
+  assert.match(report, /Trois personnes ne l’ont pas reçu\. /);  // reader 11, B19
 });
 
 scenario('the contributor asks « prochain comité » and adds the meeting to her calendar (.ics)', '17-next-meeting', async () => {

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from bot.router import REGISTERED, Command, CommandCall
 from dialogs.cards import adaptive_card, card_message
-from domain.cards import im_back
+from domain.cards import im_back, titled_text_card
 from domain.clock import link_expiry_text
 from domain.errors import DomainError
 from domain.people import Role
@@ -25,7 +25,7 @@ from domain.summary import answers, wording
 from domain.summary.documents import ExportFormat
 from domain.summary.links import SummaryLinks
 from domain.summary.request import SUMMARY_PATTERNS, parse_summary_request
-from domain.text import fold
+from domain.text import fold, plain_excerpt
 from storage.summary.repository import SummaryRepository
 from storage.summary.service import SummaryService, scope_of
 
@@ -113,7 +113,10 @@ def build_commands(service: SummaryService, links: SummaryLinks, subscriptions: 
             except DomainError as error:
                 await call.turn_context.send_activity(_capitalised(error.message))
                 return
-            await call.turn_context.send_activity(answer_of(summary))
+            text = answer_of(summary)
+            titled = titled_text_card(text)
+            # A titled answer as a card: its title in bold, as every card's (reader 11, C27).
+            await call.turn_context.send_activity(card_message(titled, plain_excerpt(text.split("\n")[0], 200)) if titled else text)
 
         return answer
 

@@ -29,7 +29,14 @@ from dialogs.committees.meeting_when import (
     when_prompt,
     when_validator,
 )
-from domain.clock import days_before_text, format_datetime_fr, format_time_fr, load_timezone
+from domain.clock import (
+    days_before_text,
+    duration_text,
+    format_datetime_fr,
+    format_time_fr,
+    load_timezone,
+    minutes_text,
+)
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meeting_dates import MeetingDateReader
 from domain.committees.meetings import MeetingView
@@ -37,8 +44,10 @@ from domain.committees.messages import KIND_NAMES, cadence_lines, meeting_card
 from domain.committees.reminder_plan import ReminderAudience
 from domain.errors import DomainError
 from domain.summary import wording
-from domain.text import agreed, counted, joined
+from domain.summary.scope import Scope
+from domain.text import agreed, counted, directorates_text, joined
 from storage.committees.service import CommitteeService
+from storage.summary.service import SummaryService
 
 
 @dataclass
@@ -78,9 +87,10 @@ class PlanMeetingDialog(SpaserDialog):
     )
     cancel_text = "C’est annulé : aucun comité n’a été planifié."
 
-    def __init__(self, service: CommitteeService, dates: MeetingDateReader) -> None:
+    def __init__(self, service: CommitteeService, dates: MeetingDateReader, summaries: SummaryService | None = None) -> None:
         super().__init__()
         self._service = service
+        self._summaries = summaries
         self._dates = dates
         self.add_dialog(TextPrompt("kind", _valid_kind))
         self.add_dialog(TextPrompt("when", when_validator(dates)))
@@ -207,16 +217,39 @@ class PlanMeetingDialog(SpaserDialog):
         except DomainError as error:
             await step.context.send_activity(error.message)
             return await step.end_dialog(None)
-        chases = bool(self._service.settings.reminders.data_collection_offsets_days)
-        await step.context.send_activity(planned_reply(planned, self._service.timezone, self._service.now(), chases))
+        offsets = self._service.settings.reminders.data_collection_offsets_days
+        missing = await self._missing_reports() if offsets else None
+        await step.context.send_activity(
+            planned_reply(planned, self._service.timezone, self._service.now(), offsets, missing)
+        )
         return await step.end_dialog(planned.meeting.id)
 
+    async def _missing_reports(self) -> list[tuple[str, list[str]]] | None:
+        """(directorate code, indicator codes) still to report for the periods due now; None when
+        unknown."""
+        if self._summaries is None:
+            return None
+        summary = await self._summaries.summary(Scope.everything())
+        return [
+            (row.directorate.code, list(dict.fromkeys(missing.indicator_code for missing in row.missing)))
+            for row in summary.completeness
+            if row.expected > 0 and not row.is_complete
+        ]
 
-def planned_reply(planned, tz: str, now: datetime | None = None, chases_directorates: bool = True) -> str:
+
+def planned_reply(
+    planned,
+    tz: str,
+    now: datetime | None = None,
+    chase_offsets: tuple[int, ...] = (28, 10),
+    missing: list[tuple[str, list[str]]] | None = None,
+) -> str:
     """What was planned and when each reminder leaves; for a COPIL, that the élu·es get the summary
     with the members' reminder, and for a meeting too close to chase the directorates, that they
     will not be (reader 9, C12: « Rappel aux membres : dans 1 minute » said nothing of either).
-    `chases_directorates`: whether reminders to the directorates are set at all."""
+    `chase_offsets`: the days before a meeting the directorates are chased (none: never);
+    `missing`: (directorate code, indicator codes) still to report, named when it is too late to
+    chase them automatically (reader 11, A9: « trop tard pour relancer » read as « nothing to do »)."""
     meeting = planned.meeting
     lines = [f"C’est planifié : **{meeting.label.lower()}** le {format_datetime_fr(meeting.starts_at, tz)}."]
     members = [r for r in planned.reminders if r.audience == ReminderAudience.MEMBERS.value]
@@ -235,13 +268,37 @@ def planned_reply(planned, tz: str, now: datetime | None = None, chases_director
             f"{agreed(len(contributors), 'Relance')} des directions pour leurs indicateurs : "
             f"{_reminder_times(contributors, tz, now)}."
         )
-    elif members and chases_directorates:
-        lines.append("Il est trop tard pour relancer les directions sur leurs indicateurs.")
+    elif members and chase_offsets:
+        lines.append(_too_late_to_chase(chase_offsets, missing))
     if not planned.reminders:
         lines.append("La réunion est trop proche pour programmer des rappels.")
     if planned.warnings:
         lines.extend(cadence_lines({}, planned.warnings))
     return "\n\n".join(lines)
+
+
+MISSING_NAMED = 3
+"""Up to this many directorates behind are named with what they miss; more are counted."""
+
+
+def _too_late_to_chase(offsets: tuple[int, ...], missing: list[tuple[str, list[str]]] | None) -> str:
+    """« Les relances automatiques des directions ne partiront pas : elles partent quatre semaines et
+    dix jours avant la réunion. Il manque encore IND-07 pour la direction DEE : relancez-la
+    directement si besoin. »"""
+    days = sorted(offsets, reverse=True)
+    when = (f"{joined([duration_text(day) for day in days])} avant la réunion" if min(days) >= 2
+            else joined([days_before_text(day) for day in days]))
+    said = f"Les relances automatiques des directions ne partiront pas : elles partent {when}."
+    if missing is None:
+        return said
+    if not missing:
+        return f"{said} Toutes les directions ont saisi leurs indicateurs."
+    them = "la" if len(missing) == 1 else "les"
+    if len(missing) > MISSING_NAMED:
+        return (f"{said} Il manque encore des indicateurs pour {counted(len(missing), 'direction')} (tapez « directions "
+                f"en retard » pour les voir) : relancez-{them} directement si besoin.")
+    each = joined([f"{', '.join(codes)} pour {directorates_text([code])}" for code, codes in missing])
+    return f"{said} Il manque encore {each} : relancez-{them} directement si besoin."
 
 
 def _reminder_times(reminders, tz: str, now: datetime | None = None) -> str:
@@ -255,7 +312,8 @@ def _reminder_times(reminders, tz: str, now: datetime | None = None) -> str:
 def _reminder_time(reminder, tz: str, now: datetime | None) -> str:
     if now is not None and timedelta(0) <= reminder.send_at - now < timedelta(hours=1):
         minutes = max(1, math.ceil((reminder.send_at - now).total_seconds() / 60))
-        return f"dans {counted(minutes, 'minute')}, à {format_time_fr(reminder.send_at, tz)}"
+        # A reminder delay in words (reader 11, B15: « dans 1 minute »).
+        return f"dans {minutes_text(minutes)}, à {format_time_fr(reminder.send_at, tz)}"
     zone = load_timezone(tz)
     if now is not None and reminder.send_at.astimezone(zone).date() == now.astimezone(zone).date():
         return f"aujourd’hui à {format_time_fr(reminder.send_at, tz)}"

@@ -118,14 +118,21 @@ def member_reminder(
         "Vous êtes membre de ce comité : votre présence est attendue. "
         f"Si vous ne pouvez pas venir, prévenez {_whom_to_tell(leads)} avant la réunion."
     )
+    body = [_title(title), _para(what), meeting_facts(meeting, tz)]
     if to_lead:
         # A lead gets it whether or not they sit on this committee: titled as the copy it is (reader 7,
-        # B13), with exactly the text the members received (reader 10, A8: « Le comité se réunit
-        # demain » was not what they read, and the lead could not check it).
+        # B13), with exactly the text the members received (reader 10, A8), set apart as a quote:
+        # « Vous êtes membre de ce comité… prévenez Alex Wilber » addressed the lead herself (reader 11, A4).
         title = f"Rappel envoyé aux membres du {meeting.label.lower()} (votre copie)"
         text = f"{title} : réunion {_in_days(days_ahead)}, le {when}"
-    body = [_title(title), _para(what), meeting_facts(meeting, tz)]
+        body = [_title(title), _para("Voici le rappel que les membres ont reçu :"), _quoted(body)]
     return text, card(body, _join_actions(meeting))
+
+
+def _quoted(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A message quoted in a card: its blocks in a shaded container, set apart from what is said to
+    the reader."""
+    return {"type": "Container", "style": "emphasis", "items": items}
 
 
 def _next_of_its_kind(meeting: MeetingView) -> dict[str, Any]:

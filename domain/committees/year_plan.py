@@ -324,7 +324,7 @@ def propose_year_plan(
         add_cotech(
             chosen,
             f"Comité technique avec les directions, {_feeding_phrase(chosen, copil_day)} avant le comité de "
-            f"pilotage du {format_date_fr(copil_day)}, pour préparer ce comité de pilotage avec leurs données."
+            f"pilotage du {format_date_fr(copil_day)}, pour le préparer avec leurs données."
             f"{_moved_note(target, chosen, rules)}",
         )
 

@@ -108,9 +108,12 @@ def update_buttons(directorate_code: str | None) -> list[dict]:
 def placeholder(indicator: IndicatorView) -> str:
     """The example shown in an empty value field, in one form for every unit (reader 9, C17: « ex. 30
     jours », « ex. 12 », « nombre de comités techniques »): « par exemple 28 jours », « par exemple
-    3 comités techniques » (a count says what it counts: « ex. 12 » read oddly for committees)."""
+    3 comités techniques » (a count says what it counts: « ex. 12 » read oddly for committees), « par
+    exemple 12 personnes » (reader 11, B23: « par exemple 12 » alone for people)."""
     if indicator.unit is Unit.COUNT and indicator.counted_noun:
         return f"par exemple {format_value(Decimal(3), indicator.unit, indicator.counted_noun)}"
+    if indicator.unit is Unit.PEOPLE:
+        return f"par exemple {format_value(Decimal(12), indicator.unit, indicator.counted_noun)}"
     return f"par exemple {indicator.unit.example}"
 
 

@@ -468,10 +468,10 @@ NOT_SENT_AGAIN_CLAUSE = "sauf celles et ceux à qui elle aura déjà été envoy
 
 
 def not_sent_again_text(names: list[str]) -> str:
-    """« La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : l’assistant ne la lui a pas
-    renvoyée. » (it read « a déjà reçu ou consulté la synthèse »: whether she read it is not known)."""
+    """« La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : je ne la lui ai pas envoyée une
+    seconde fois. » What is stored is that it was sent (in a digest or on request), not that it was read."""
     them = "lui" if len(names) == 1 else "leur"
     return (
         f"La synthèse avait déjà été envoyée aujourd’hui à {listed_names(names)} : "
-        f"l’assistant ne la {them} a pas renvoyée."
+        f"je ne la {them} ai pas envoyée une seconde fois."
     )

@@ -65,11 +65,10 @@ def test_the_report_names_who_got_it_who_did_not_and_why_each_reason_said_once()
     assert report == [
         "**Compte rendu de votre diffusion** du lundi 30 novembre 2026 à 10 h 00 (toutes les personnes enregistrées) : "
         "« Réunion de lancement le 12 mars. »",
-        "- Un message envoyé : Marc Lefèvre.",
+        "- Message bien reçu par Marc Lefèvre.",
         "- Un envoi en échec. L’envoi à Lucie Roux a échoué (503: Service Unavailable).",
-        "- Trois personnes injoignables. Hélène Dubois et Inès Petit n’ont pas encore installé l’assistant dans Teams : "
-        "il ne peut pas leur écrire. Transmettez-leur l’information par un autre moyen (courriel, téléphone) : "
-        "même après l’installation, l’assistant ne leur enverra pas ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams. "
+        "- Trois personnes ne l’ont pas reçu. Hélène Dubois et Inès Petit n’ont pas encore installé l’assistant dans Teams : "
+        "je ne peux pas leur écrire. Transmettez-leur l’information par courriel ou par téléphone, et faites-leur installer l’assistant dans Teams pour que les prochains messages leur parviennent. "
         "Paul Durand a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 
@@ -86,7 +85,7 @@ def test_the_report_says_none_in_words_and_quotes_the_message_without_markdown_m
     report = delivery_report(broadcast, outcomes, "Europe/Paris").replace("\u00a0", " ").splitlines()
 
     assert report[0].endswith("« Le bilan 2026 est prêt. »")
-    assert report[1:] == ["- Deux messages envoyés : Lucie Roux et Marc Lefèvre."]  # no zero lines (reader 10, C3)
+    assert report[1:] == ["- Message bien reçu par 2 personnes : Lucie Roux et Marc Lefèvre."]  # no zero lines (reader 10, C3)
 
 
 def test_the_chat_list_preview_of_a_broadcast_shows_no_markdown_marks():
@@ -143,8 +142,8 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     # Reader 7, B16: Teams previews the start of a text message, so that line carries no Markdown.
     assert report.startswith("Compte rendu de votre diffusion du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")
-    assert "- Deux messages envoyés\u00a0: Lucie Roux et Marc Lefèvre." in report and "Aucun envoi en échec" not in report
-    assert "- Une personne injoignable. Hélène Dubois n’a pas encore installé l’assistant dans Teams\u00a0: il ne peut pas lui écrire. Transmettez-lui" in report
+    assert "- Message bien reçu par 2\u00a0personnes\u00a0: Lucie Roux et Marc Lefèvre." in report and "Aucun envoi en échec" not in report
+    assert "- Une personne ne l’a pas reçu. Hélène Dubois n’a pas encore installé l’assistant dans Teams\u00a0: je ne peux pas lui écrire. Transmettez-lui" in report
     assert report.count("Hélène Dubois") == 1
     assert reports == [1, 0]
     assert (audit.author_name, audit.audience_label, audit.text) == (
@@ -207,7 +206,7 @@ async def test_a_failed_send_is_in_the_report_and_the_history(runtime, talk, sql
     history = texts(await lead.say("historique des diffusions"))
 
     [report] = [text for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
-    assert "- Un message envoyé\u00a0: " in report and "- Un envoi en échec. " in report
+    assert "- Message bien reçu par " in report and "- Un envoi en échec. " in report
     assert "Aucune personne injoignable" not in report  # reader 10, C3
     assert (
         "Camille Martin → directions DCP, DPB (2 destinataires) : « Pensez à saisir vos indicateurs. » — 1 envoyé, 1 en échec"

@@ -27,9 +27,9 @@ async def test_the_lead_asks_what_is_late_and_who_has_not_reported(seeded, talk)
     lead = talk()
     late = texts(await lead.say("quels indicateurs sont en retard ?"))
     behind = texts(await lead.say("qui n'a pas encore rempli ses chiffres ?"))
-    assert "**Indicateurs à surveiller** — Toutes les directions" in late
+    assert "Indicateurs à surveiller — Toutes les directions" in late  # a card's bold title (reader 11, C27)
     assert "Indicateurs non renseignés pour les périodes attendues (" in late and "IND-03" in late
-    assert "**Saisies manquantes** — " in behind and "période en cours" not in behind and "- **DCP**\u00a0: " in behind
+    assert "Saisies manquantes — " in behind and "période en cours" not in behind and "- **DCP**\u00a0: " in behind
 
 
 async def test_a_contributor_gets_late_indicators_of_her_directorate_only(seeded, talk):

@@ -68,7 +68,7 @@ def test_the_playground_s_test_message_names_no_committee_that_does_not_exist():
     [text] = re.findall(r"const text = [`'](.*)[`'];", scenario)
 
     # Reader 9, B14: « Message d’essai » arrived in the middle of a task and read as a leftover test.
-    assert text.startswith("L’assistant peut vous écrire de lui-même") and "essai" not in text
+    assert text.startswith("Je peux vous écrire de moi-même") and "essai" not in text  # reader 11, B18: « je »
     # Reader 7, B32: to the reader, about what they will get, not about « ses messages » in the third person.
     assert "vous recevrez les rappels" in text and "qu’il envoie" not in text and "Vous n’avez rien à faire." in text
     assert not re.search(r"comité|COPIL|lundi|mardi|mercredi|jeudi|vendredi|\$\{", text), text

@@ -20,7 +20,7 @@ UNKNOWN_QUESTION = "Où est rangé le modèle de délibération ?"
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("c'est quoi un spaser ?", "Schéma de promotion des achats socialement et écologiquement responsables"),
+        ("c'est quoi un spaser ?", "Schéma de promotion des achats publics socialement et écologiquement responsables"),
         ("a partir de quel montant d'achat on doit faire un spaser", "50\u00a0millions"),
         ("combien de fois par an réunir les élu·es ?", "1 à 2\u00a0fois par an"),
         ("ca prend combien de temps d'elaborer le spaser", "6\u00a0mois"),

@@ -29,7 +29,7 @@ def test_two_bullets_about_two_people_each_name_their_person():
 
     assert bullets(notice.text) == [
         "- L’envoi à Marie Durand a échoué (503: Service Unavailable).",
-        "- L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit.",
+        "- L’assistant a été installé dans Teams pour Hélène Dubois : je lui ai écrit ensuite.",
     ]
     assert "cette personne" not in notice.text.lower()
 
@@ -47,7 +47,7 @@ def test_one_reason_for_an_event_still_names_its_people_next_to_an_installation(
 
     assert bullets(notice.text) == [
         "- Marc Lefèvre est introuvable dans l’annuaire Microsoft 365.",
-        "- L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit.",
+        "- L’assistant a été installé dans Teams pour Hélène Dubois : je lui ai écrit ensuite.",
     ]
 
 
@@ -70,9 +70,8 @@ def test_several_people_read_in_the_plural():
     said = explain(NO_REFERENCE, ["Marc Lefèvre", "Hélène Dubois"])
 
     assert said.replace("\u00a0", " ") == (
-        "Hélène Dubois et Marc Lefèvre n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne leur enverra pas "
-        "ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams."
+        "Hélène Dubois et Marc Lefèvre n’ont pas encore installé l’assistant dans Teams : je ne peux pas leur écrire. "
+        "Transmettez-leur l’information par courriel ou par téléphone, et faites-leur installer l’assistant dans Teams pour que les prochains messages leur parviennent."
     )
     assert "parviendront" not in said, "Reader 7, B12: no promise that this message will still reach them"
 

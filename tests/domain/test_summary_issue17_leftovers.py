@@ -93,9 +93,9 @@ def test_the_lead_is_told_the_summary_was_sent_never_that_it_was_read():
     chat), not that it was read: « a déjà reçu ou consulté la synthèse » claimed what nobody knows."""
     one = plain(not_sent_again_text(["Marc Lefèvre"]))
     two = plain(not_sent_again_text(["Marc Lefèvre", "Adele Vance"]))
-    assert one == "La synthèse avait déjà été envoyée aujourd’hui à Marc Lefèvre : l’assistant ne la lui a pas renvoyée."
-    assert two == ("La synthèse avait déjà été envoyée aujourd’hui à Adele Vance et Marc Lefèvre : l’assistant ne "
-                   "la leur a pas renvoyée.")
+    assert one == "La synthèse avait déjà été envoyée aujourd’hui à Marc Lefèvre : je ne la lui ai pas envoyée une seconde fois."
+    assert two == ("La synthèse avait déjà été envoyée aujourd’hui à Adele Vance et Marc Lefèvre : je ne la "
+                   "leur ai pas envoyée une seconde fois.")
     for text in (one, NOT_SENT_AGAIN_CLAUSE):
         assert "consult" not in text and "déjà été envoyée" in text
 

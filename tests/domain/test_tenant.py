@@ -44,7 +44,7 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
         "Un destinataire n’a pas reçu le message « Rappel : COPIL demain ».\n"
         "- L’application n’a pas pu être installée pour Marc Lefèvre. Il manque le consentement "
         "administrateur (permission TeamsAppInstallation.ReadWriteSelfForUser.All).\n"
-        "- L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit."
+        "- L’assistant a été installé dans Teams pour Hélène Dubois : je lui ai écrit ensuite."
     )
     assert explain(install_failure(404, "NotFound"), ["Marc Lefèvre", "Lucie Roux"]) == (
         "Lucie Roux et Marc Lefèvre sont introuvables dans l’annuaire Microsoft 365."
@@ -60,7 +60,7 @@ def test_a_notice_about_installations_only_is_a_sentence_and_quotes_without_mark
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text.replace("\u00a0", " ") == (
         "Tout le monde a bien reçu le message « Rappel : COPIL demain ».\n"
-        "L’assistant a été installé dans Teams pour Hélène Dubois et Marc Lefèvre, puis leur a écrit."
+        "L’assistant a été installé dans Teams pour Hélène Dubois et Marc Lefèvre : je leur ai écrit ensuite."
     ), "one reason alone is a paragraph, not a one-item list (reader 7)"
 
 

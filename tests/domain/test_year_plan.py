@@ -75,7 +75,7 @@ def test_each_copil_is_fed_by_a_cotech_about_three_weeks_before():
         assert 14 <= min(leads) <= 28
     feeders = [p for p in of_kind(plan, CommitteeKind.COTECH) if "avant le comité de pilotage du" in p.reason]
     assert len(feeders) == 2
-    assert "pour préparer ce comité de pilotage avec leurs données" in feeders[0].reason
+    assert "pour le préparer avec leurs données" in feeders[0].reason  # reader 11, B21
     assert all("trois semaines avant le comité de pilotage" in p.reason for p in feeders), feeders
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
-from domain.delivery_problems import REPEATED_CHANGES, event_problem_notices
+from domain.delivery_problems import NOT_REACHED_ADVICE, REPEATED_CHANGES, event_problem_notices
 from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, About, SourceKind, Topic
 from domain.people import Role
 from storage.outbox import Delivery
@@ -35,13 +35,12 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(databas
     # Reader 6, A1: who did not receive what, plainly; nobody is said to have received a message.
     assert lines == [
         # Reader 10, B7: « n’a pas reçu le rappel … ou la synthèse » read wrong; « ce message » was neither.
-        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : une personne n’a pas tout reçu.",
+        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 1 personne n’a pas tout reçu.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
         # Reader 7, B11, B12 and B14: what is true (no Teams install, whatever else she used), no promise
         # that this message will still reach her, and one reason is a paragraph, not a lone bullet.
-        "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui renverra pas ces messages. Pour que les "
-        "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
+        "Lucie Roux n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire. "
+        "Transmettez-lui l’information par courriel ou par téléphone, et faites-lui installer l’assistant dans Teams pour que les prochains messages lui parviennent.",
     ]
     assert len(await feature.outbox.list(SourceKind.LEAD_NOTICE)) == 1
 
@@ -62,9 +61,8 @@ async def test_a_move_gives_one_report_naming_who_was_not_told(sqlite_database, 
         "Deux destinataires n’ont pas reçu l’annonce du changement de date du comité de pilotage, désormais le mardi 9 mars 2027 à 10 h 00."
     )
     assert notice.text.replace("\u00a0", " ").endswith(
-        "Lucie Roux et Paul Durand n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne leur enverra pas "
-        "ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.\n" + REPEATED_CHANGES.replace("\u00a0", " ")
+        "Lucie Roux et Paul Durand n’ont pas encore installé l’assistant dans Teams : je ne peux pas leur écrire. "
+        "Transmettez-leur l’information par courriel ou par téléphone, et faites-leur installer l’assistant dans Teams pour que les prochains messages leur parviennent.\n" + REPEATED_CHANGES.replace("\u00a0", " ")
     )
 
 
@@ -124,11 +122,10 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
 
     # A2: what each person did not receive, plainly (no « le rappel ne lui était pas destiné »).
     assert notice.text.replace("\u00a0", " ").splitlines() == [
-        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : deux personnes n’ont pas tout reçu.",
+        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 2 personnes n’ont pas tout reçu.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu la synthèse.",
-        "- Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. Transmettez-lui "
-        "l’information par un autre moyen (courriel, téléphone) : même après l’installation, l’assistant ne lui renverra pas ces messages. Pour que les "
-        "prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.",
+        "- Lucie Roux n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire. "
+        "Transmettez-lui l’information par courriel ou par téléphone, et faites-lui installer l’assistant dans Teams pour que les prochains messages lui parviennent.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
     assert "message 2" not in notice.text and "2. " not in notice.text, "Teams transcripts drop a list's numbers"
@@ -245,17 +242,16 @@ def test_people_missing_an_event_for_one_reason_are_named_once():
     assert lines[1:] == [
         "Hélène Dubois et Marc Lefèvre n’ont reçu ni le rappel ni la synthèse. "
         "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es).",
-        "Ces trois personnes n’ont pas encore installé l’assistant dans Teams : il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone) : même après l’installation, "
-        "l’assistant ne leur renverra pas ces messages. Pour que les prochains messages leur parviennent, "
-        "faites-leur installer l’assistant dans Teams.",
+        "Ces 3 personnes n’ont pas encore installé l’assistant dans Teams : je ne peux pas leur écrire. "
+        "Transmettez-leur l’information par courriel ou par téléphone, et faites-leur installer l’assistant dans Teams pour que les prochains messages leur parviennent.",
     ]
     assert all(notice.text.count(name) == 1 for name in ("Hélène Dubois", "Marc Lefèvre", "Camille Martin"))
 
 
-async def test_how_to_reach_someone_is_said_in_the_first_report_of_the_day_only(sqlite_database, connector):
-    """Reader 10, B8: « Transmettez-leur l’information… faites-leur installer l’assistant » in every
-    report of the day was no longer read: once a day per person, then the short advice."""
+async def test_how_to_reach_someone_is_one_sentence_the_same_in_every_report(sqlite_database, connector):
+    """Reader 10, B8: three sentences of advice in every report of the day were no longer read;
+    reader 11, B17: a short advice in one report and the long one in the next read as two rules. One
+    sentence, the same in every report."""
     clock = FakeClock(utc(2027, 1, 4, 9))
     await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
     await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
@@ -273,12 +269,9 @@ async def test_how_to_reach_someone_is_said_in_the_first_report_of_the_day_only(
     clock.set(utc(2027, 1, 5, 9))
     next_day = await move_a_new_copil(16)
 
-    full = "Transmettez-lui l’information par un autre moyen (courriel, téléphone)"
-    short = "Lucie Roux n’a pas encore installé l’assistant dans Teams : il ne peut pas lui écrire. " \
-        "Transmettez-lui l’information par courriel ou par téléphone.\n"
-    assert full in first and "faites-lui installer" in first
-    assert short in second and full not in second and "faites-lui installer" not in second
-    assert full in next_day
+    said = ("Lucie Roux n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire. "
+            + NOT_REACHED_ADVICE.format(them="lui").replace("\u00a0", " ") + "\n")
+    assert said in first and said in second and said in next_day
 
 
 async def test_the_outbox_says_since_when_it_counts(sqlite_database, connector):

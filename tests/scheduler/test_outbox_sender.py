@@ -174,7 +174,7 @@ async def test_a_person_without_a_conversation_reference_is_reported_to_the_lead
     assert (report.unreachable, report.sent) == (1, 1)
     [(conversation, text)] = received(connector)
     assert conversation == "a:camille@ville.fr"
-    assert "Paul Durand n’a pas encore installé l’assistant dans Teams\u00a0: il ne peut pas lui écrire." in text
+    assert "Paul Durand n’a pas encore installé l’assistant dans Teams\u00a0: je ne peux pas lui écrire." in text
     assert (await states(feature))[f"test:Indicateurs à mettre à jour:{newcomer.id}"] == DeliveryState.UNREACHABLE
 
 
@@ -356,9 +356,8 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »."
     )
     assert reasons == [
-        "- Hélène Dubois et Paul Durand n’ont pas encore installé l’assistant dans Teams\u00a0: il ne peut pas leur écrire. "
-        "Transmettez-leur l’information par un autre moyen (courriel, téléphone)\u00a0: même après l’installation, l’assistant ne leur enverra pas "
-        "ce message. Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.",
+        "- Hélène Dubois et Paul Durand n’ont pas encore installé l’assistant dans Teams\u00a0: je ne peux pas leur écrire. "
+        "Transmettez-leur l’information par courriel ou par téléphone, et faites-leur installer l’assistant dans Teams pour que les prochains messages leur parviennent.",
         "- Marc Lefèvre a bloqué ou désinstallé l’assistant dans Teams.",
     ]
 

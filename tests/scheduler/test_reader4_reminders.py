@@ -50,8 +50,8 @@ async def test_the_day_before_a_member_is_told_whom_to_tell_by_name_and_a_lead_i
     # Reader 5, A1: a lead who does not sit on the committee read « Vous êtes membre de ce comité ».
     # Reader 7, B13: the lead's is titled as the copy it is.
     # Reader 10, A8: the copy shows exactly the text the members received, its title saying whose it is.
-    members_text = official.split("SPASER demain ", 1)[1]
-    assert lead == f"Rappel envoyé aux membres du comité de pilotage (votre copie) {members_text}", (lead, official)
+    # Reader 11, A4: quoted after a line that says so, not addressed to the lead as to a member.
+    assert lead == f"Rappel envoyé aux membres du comité de pilotage (votre copie) Voici le rappel que les membres ont reçu : {official}", (lead, official)
     assert lead.count("mardi 16 mars 2027") == 1, lead
     # Reader 9, C2: « Prochain comité » could show another committee than the one reminded.
     assert "Prochain comité" not in official + lead

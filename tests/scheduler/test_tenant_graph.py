@@ -68,7 +68,7 @@ async def test_a_person_who_never_opened_the_assistant_gets_the_reminder_after_i
     helene = await services.people.get(people["helene"].id)
     assert (helene.name, helene.aad_object_id) == ("Hélène Dubois", HELENE)  # from the directory
     notices = "\n".join(lead_notices(connector)).replace("\u00a0", " ")
-    assert "- L’assistant a été installé dans Teams pour Hélène Dubois, puis lui a écrit." in notices
+    assert "- L’assistant a été installé dans Teams pour Hélène Dubois : je lui ai écrit ensuite." in notices
     assert "Marc Lefèvre n’a reçu ni le rappel ni la synthèse.\n- Marc Lefèvre est introuvable dans l’annuaire Microsoft 365." in notices
 
     calls, told = len(graph.calls), len(lead_notices(connector))
@@ -89,7 +89,7 @@ async def test_an_app_already_installed_409_still_reaches_the_person(sqlite_data
     await services.jobs.drain_outbox()
 
     assert graph.chat_id(HELENE) in [conversation for conversation, _ in received(connector)]
-    assert "installé dans Teams pour Hélène Dubois, puis lui a écrit." in "\n".join(lead_notices(connector)).replace("\u00a0", " ")
+    assert "installé dans Teams pour Hélène Dubois : je lui ai écrit ensuite." in "\n".join(lead_notices(connector)).replace("\u00a0", " ")
     await stop(services)
 
 
