@@ -21,6 +21,18 @@ _STATE_OF_THE_SPASER = re.compile(
     r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
 )
 _ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*)\b")
+_PROGRESSING = re.compile(
+    r"\b(?:ca|cela|on|il|elle|spaser|schema|demarche|projet|dossier|travaux|choses)(?: ne | n'| n | )(?:avance|avancent|progresse|progressent)\b"
+    r"(?! (?:l'|la |les |le |un |une |des |du |de |d')(?!spaser|schema|demarche))"
+    r"|\b(?:comment|ou|est-ce que|est ce que) (?:en )?(?:avance|avancent|progresse)(?:nt)? (?:le|la|notre|votre) (?:spaser|schema|demarche)\b"
+    r"|\b(?:avance|progresse)[- ]t[- ](?:il|elle)\b"
+    r"|\b(?:est|sont|sommes|etes)(?:[- ](?:t[- ])?(?:il|elle|ils|elles|on|nous|vous))? en (?:retard ou en )?avance\b"
+)
+"""« ça avance, le SPASER ? », « le schéma progresse ? », « on est en avance ? »: the verb of progress
+(not « l'avance » of a contract, nor « on avance la date »)."""
+_ADVICE_ON_PROGRESS = re.compile(
+    r"\b(?:faire|faut|faudrait|doi[st]|doivent|devr\w+|pour que|autres?|ailleurs|france|nationa\w*|collectivites|communes)\b"
+)
 _WHICH_DIRECTORATES = re.compile(r"\bquel(?:le)?s? (?:directions?|services?|equipes?)\b")
 _MY_STANDING = re.compile(
     r"\bje suis\b[^,;:]*\bquel(?:le)? (?:direction|service|role|profil|statut)\b"
@@ -48,9 +60,11 @@ def wording(text: str) -> str:
 
 
 def state_of_the_spaser_asked(folded: str) -> bool:
-    """« état des lieux du SPASER », « l'état d'avancement général du schéma »: where the
-    organisation's own SPASER stands, unless advice is asked (« faire un état des lieux avant… »,
+    """« état des lieux du SPASER », « l'état d'avancement général du schéma », « ça avance ? »: where
+    the organisation's own SPASER stands, unless advice is asked (« faire un état des lieux avant… »,
     « le bilan du schéma doit-il… »)."""
+    if _PROGRESSING.search(folded) and not _ADVICE_ON_PROGRESS.search(folded):
+        return True  # « en deux mots, ça avance le SPASER ? »; not « comment faire avancer… », nor elsewhere
     return bool(_STATE_OF_THE_SPASER.search(folded)) and not _ADVICE_ON_A_STATE.search(folded)
 
 

@@ -195,6 +195,7 @@ class Understander:
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
         answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
+        answer = self._without_everyday_neighbour(text, answer)
         if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -307,6 +308,16 @@ class Understander:
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
             return Understanding(Understood.OUT_OF_SCOPE, answer)
         return Understanding(Understood.KNOWLEDGE, answer)
+
+    def _without_everyday_neighbour(self, text: str, answer: Answer) -> Answer:
+        """« en deux mots, ça avance le SPASER ? »: a neighbouring subject named by one everyday word
+        beside the SPASER (domain/knowledge/neighbours.py) is no answer; the question is answered
+        without it. Checked last, so that small talk (« il m'a posé une colle : le SPASER… ») still
+        gives way to its last clause first."""
+        if answer.entry is None or answer.entry.kind is not EntryKind.OUT_OF_SCOPE:
+            return answer
+        plain = self.knowledge.answer(text, everyday_neighbours=False)
+        return answer if plain.entry == answer.entry else self._last_clause_if_unsure(plain)
 
     def _what_it_is(self, text: str) -> Answer | None:
         """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
