@@ -34,6 +34,7 @@ from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_lis
 from domain.understanding.plain_asks import (
     Wordings,
     own_standing_asked,
+    report_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
 )
@@ -203,6 +204,8 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
+        if report_asked(folded) and not reading.names_indicator:  # the summary card, whose « Exporter » gives the report
+            return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         if meetings_listed(folded) and not reading.named_by_code:
             return Understanding(Understood.INTENT, answer, UPCOMING_MEETINGS_INTENT, reading)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:

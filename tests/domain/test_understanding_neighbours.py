@@ -63,11 +63,27 @@ def test_a_neighbouring_subject_named_by_its_own_words_is_still_refused(understa
 @pytest.mark.parametrize(
     "question",
     [
+        "je veux le rapport pour le copil",
+        "il me faut le rapport pour le comité de pilotage",
+        "tu peux me sortir le rapport pour le prochain COPIL ?",
+        "donne-moi le PDF pour les élus",
+    ],
+)
+def test_the_report_for_a_committee_is_the_summary_card_with_its_export_button(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.INTENT and understood.command == "synthèse"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Pour le rapport au conseil, j'ai besoin de savoir : les élu·es doivent-ils siéger au COPIL ?",
+        "qu'est-ce qu'on met dans le rapport pour le copil ?",
         "comment faire avancer le spaser ?",
         "comment ça avance dans les autres collectivités ?",
     ],
 )
-def test_advice_on_progress_and_progress_elsewhere_are_not_the_summary(understander, question):
+def test_advice_and_questions_around_a_report_are_not_the_summary(understander, question):
     understood = understander.understand(question)
     assert not (understood.kind is Understood.INTENT and understood.intent.id == "summary")
 
