@@ -165,13 +165,18 @@ class WordWeights:
         accents, as its most common accented spelling (« regie »): then it is no typo."""
         if typed != token:
             return max(self.word_frequency(token), self.word_frequency(typed)) >= REAL_WORD_ZIPF
+        return self.commonness(token) >= REAL_WORD_ZIPF
+
+    def commonness(self, token: str) -> float:
+        """How common a folded word is as French writes it: its most common spelling with accents
+        (« delai » is « délai »)."""
         zipf = self._accented.get(token)
         if zipf is None:
             zipf = max(map(self.word_frequency, accented_spellings(token)))
             if len(self._accented) > 50_000:
                 self._accented.clear()
             self._accented[token] = zipf
-        return zipf >= REAL_WORD_ZIPF
+        return zipf
 
 
 ACCENTED = {"e": "éèê", "a": "àâ", "i": "îï", "o": "ô", "u": "ûù", "c": "ç"}

@@ -31,6 +31,7 @@ from domain.knowledge.entries import Entry, EntryKind, load_entries, searched_an
 from domain.knowledge.frequency import WordWeights
 from domain.knowledge.fusion import PHRASING_SHARE, bm25_idf, fuse
 from domain.knowledge.lexicon import DEFAULT_LEXICON_PATH, Lexicon
+from domain.knowledge.neighbours import on_one_everyday_word
 from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fold, spellings, tokenize
 
 DEFAULT_ENTRIES_PATH = Path(__file__).with_name("entries")
@@ -225,8 +226,9 @@ class KnowledgeBase:
         for entry in new_entries:
             self.add(entry)
 
-    def answer(self, question: str) -> Answer:
-        """Best entry for `question`, or an honest unknown with close topics as suggestions."""
+    def answer(self, question: str, *, everyday_neighbours: bool = True) -> Answer:
+        """Best entry for `question`, or an honest unknown with close topics as suggestions; without
+        `everyday_neighbours`, no neighbouring subject named by one everyday word beside the SPASER."""
         text = question if isinstance(question, str) else ""
         if not text.strip():
             return Answer(question=text, entry=None, confidence=0.0, problem=EMPTY_QUESTION)
@@ -244,6 +246,10 @@ class KnowledgeBase:
         domain_terms = query.keys() & self.analyzer.domain_terms
         in_domain = bool(domain_terms)
         factor = 1.0 if in_domain else OFF_DOMAIN_FACTOR
+        if not everyday_neighbours and self._weights is not None and domain_terms & self._subject_terms():
+            weak = self._subject_terms() | self.common_terms()
+            terms_of, commonness = self.analyzer.terms_from_tokens, self._weights.commonness
+            ranked = [scored for scored in ranked if not on_one_everyday_word(scored, tokens, terms_of, weak, commonness)]
         wants_own_document = bool(_OWN_DOCUMENT.search(fold(text)))
         best = self._choose(ranked, factor, in_domain, wants_own_document) or self._several_terms(ranked, domain_terms)
         if best is not None and best.entry.kind is not EntryKind.OUT_OF_SCOPE:

@@ -22,6 +22,30 @@ _STATE_OF_THE_SPASER = re.compile(
 )
 _ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*|(?:je|on) leur)\b")
 """« je présente le bilan du SPASER aux élus, je leur montre quoi ? »: what to show others, advice."""
+_PROGRESSING = re.compile(
+    r"\b(?:ca|cela|on|il|elle|spaser|schema|demarche|projet|dossier|travaux|choses)(?: ne | n'| n | )(?:avance|avancent|progresse|progressent)\b"
+    r"(?! (?:l'|la |les |le |un |une |des |du |de |d')(?!spaser|schema|demarche))"
+    r"|\b(?:comment|ou|est-ce que|est ce que) (?:en )?(?:avance|avancent|progresse)(?:nt)? (?:le|la|notre|votre) (?:spaser|schema|demarche)\b"
+    r"|\b(?:avance|progresse)[- ]t[- ](?:il|elle)\b"
+    r"|\b(?:est|sont|sommes|etes)(?:[- ](?:t[- ])?(?:il|elle|ils|elles|on|nous|vous))? en (?:retard ou en )?avance\b"
+)
+"""« ça avance, le SPASER ? », « le schéma progresse ? », « on est en avance ? »: the verb of progress
+(not « l'avance » of a contract, nor « on avance la date »)."""
+_ADVICE_ON_PROGRESS = re.compile(
+    r"\b(?:faire|faut|faudrait|doi[st]|doivent|devr\w+|pour que|autres?|ailleurs|france|nationa\w*|collectivites|communes)\b"
+)
+_REPORT_ASKED = re.compile(
+    r"^(?:(?:bonjour|salut|stp|svp),? )?(?:(?:je veux|je voudrais|j'aimerais|j'aurais besoin|j'ai besoin|il me faut|il nous faut"
+    r"|(?:tu |vous )?(?:peux|pourrais|pouvez|pourriez)(?:[- ](?:tu|vous))? (?:me |nous )?(?:donner|sortir|envoyer|preparer|generer|faire)"
+    r"|(?:donne|envoie|sors|prepare|genere)[sz]?[- ]moi|ou (?:est|trouver|je trouve)) )?"
+    r"(?:le|un|mon|notre|ton|votre|du|d'un) (?:rapport|support|document|dossier|pdf)(?: (?:de suivi|de synthese|pdf|du spaser|spaser))?"
+    r" (?:pour|au|aux|en vue du|a presenter (?:au|en)|du prochain|de la prochaine) (?:le |la |les |l'|notre |nos )?(?:prochaine? )?"
+    r"(?:copil|comite de pilotage|cotech|comite technique|comite|conseil(?: municipal| communautaire)?|bureau|elus|commission)"
+    r"(?: (?:stp|svp|s'il (?:te|vous) plait))?$"
+)
+"""« je veux le rapport pour le COPIL »: the report the summary card exports (its « Exporter » button
+gives the PDF or the web page for the steering committee), asked plainly; not « le compte rendu du
+COPIL », nor « pour le rapport au conseil, les élu·es doivent-ils… »."""
 _WHICH_DIRECTORATES = re.compile(r"\bquel(?:le)?s? (?:directions?|services?|equipes?)\b")
 _MY_STANDING = re.compile(
     r"\bje suis\b[^,;:]*\bquel(?:le)? (?:direction|service|role|profil|statut)\b"
@@ -59,10 +83,17 @@ def wording(text: str) -> str:
 
 
 def state_of_the_spaser_asked(folded: str) -> bool:
-    """« état des lieux du SPASER », « l'état d'avancement général du schéma »: where the
-    organisation's own SPASER stands, unless advice is asked (« faire un état des lieux avant… »,
+    """« état des lieux du SPASER », « l'état d'avancement général du schéma », « ça avance ? »: where
+    the organisation's own SPASER stands, unless advice is asked (« faire un état des lieux avant… »,
     « le bilan du schéma doit-il… »)."""
+    if _PROGRESSING.search(folded) and not _ADVICE_ON_PROGRESS.search(folded):
+        return True  # « en deux mots, ça avance le SPASER ? »; not « comment faire avancer… », nor elsewhere
     return bool(_STATE_OF_THE_SPASER.search(folded)) and not _ADVICE_ON_A_STATE.search(folded)
+
+
+def report_asked(folded: str) -> bool:
+    """The report for a committee asked plainly (see `_REPORT_ASKED`)."""
+    return bool(_REPORT_ASKED.search(folded))
 
 
 def which_directorates_asked(folded: str) -> bool:

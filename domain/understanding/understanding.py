@@ -38,6 +38,7 @@ from domain.understanding.plain_asks import (
     assistant_itself_asked,
     how_to_track_asked,
     own_standing_asked,
+    report_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
 )
@@ -220,6 +221,7 @@ class Understander:
             answer = Answer(question=text, entry=None, confidence=0.0)
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-help"], self.slots.read(text))
         answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
+        answer = self._without_everyday_neighbour(text, answer)
         if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -227,6 +229,8 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
+        if report_asked(folded) and not reading.names_indicator:  # the summary card, whose « Exporter » gives the report
+            return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         if meetings_listed(folded) and not reading.named_by_code:
             return Understanding(Understood.INTENT, answer, UPCOMING_MEETINGS_INTENT, reading)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
@@ -344,6 +348,16 @@ class Understander:
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
             return Understanding(Understood.OUT_OF_SCOPE, answer)
         return Understanding(Understood.KNOWLEDGE, answer)
+
+    def _without_everyday_neighbour(self, text: str, answer: Answer) -> Answer:
+        """« en deux mots, ça avance le SPASER ? »: a neighbouring subject named by one everyday word
+        beside the SPASER (domain/knowledge/neighbours.py) is no answer; the question is answered
+        without it. Checked last, so that small talk (« il m'a posé une colle : le SPASER… ») still
+        gives way to its last clause first."""
+        if answer.entry is None or answer.entry.kind is not EntryKind.OUT_OF_SCOPE:
+            return answer
+        plain = self.knowledge.answer(text, everyday_neighbours=False)
+        return answer if plain.entry == answer.entry else self._last_clause_if_unsure(plain)
 
     def _what_it_is(self, text: str) -> Answer | None:
         """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
