@@ -8,6 +8,7 @@ unconditionally; every write issues a new eTag.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Column, Text, bindparam, delete, insert, select, update
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from storage.columns import timestamp, utcnow
-from storage.db import Database
+from storage.db import Database, RowRead
 from storage.sqlite_driver import COMMIT_WITH_STATEMENT
 
 
@@ -74,6 +75,11 @@ class BotStateRepository:
             )
         ).first()
         return None if row is None else (row[1], row[2])
+
+    @staticmethod
+    def state_read(key: str, take: Callable[[tuple[str, str] | None], None]) -> RowRead:
+        """`read_in` of `key` as a read for another repository's transaction (a turn's claim)."""
+        return RowRead(_READ_ONE, {"wanted": key}, lambda row: take(None if row is None else (row[1], row[2])))
 
     @staticmethod
     async def write_in(connection: AsyncConnection, key: str, data: str, expected: str | None) -> str:
