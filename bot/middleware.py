@@ -211,10 +211,13 @@ class TurnUnitMiddleware(Middleware):
             with journal_writes() as journal:
                 result = await logic()
             claimed = context.turn_state.get(CLAIMED_ACTIVITY_KEY)
-            wrote = unit.is_open or journal.wrote
+            wrote = unit.has_writes or journal.wrote
             if claimed is not None and wrote:
-                async with unit.joined() as connection:
-                    await self._processed.complete_in(connection, claimed, self._clock.now(), last_statement=True)
+                if unit.is_open:
+                    async with unit.joined() as connection:
+                        await self._processed.complete_in(connection, claimed, self._clock.now(), last_statement=True)
+                else:  # only kept writes (the dialog state) or none: the completion joins them at the commit
+                    await unit.write(self._processed.completion(claimed, self._clock.now()))
         except BaseException:
             await unit.rollback()
             raise

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 from storage.columns import timestamp, utcnow
 from storage.db import Database, RowRead
 from storage.sqlite_driver import COMMIT_WITH_STATEMENT
+from storage.unit_of_work import RowWrite
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +154,11 @@ class ProcessedActivityRepository:
         if reader is not None:
             rows = outcomes[-1]
             read.take(reader.row(rows[0]) if rows else None)
+
+    @staticmethod
+    def completion(activity_key: str, now: datetime) -> RowWrite:
+        """`complete_in` as a `UnitOfWork.write`: committed with the turn's other writes."""
+        return RowWrite(_COMPLETE, {"key": activity_key[:600], "now": now})
 
     async def complete_in(
         self, connection: AsyncConnection, activity_key: str, now: datetime, *, last_statement: bool = False

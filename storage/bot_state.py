@@ -19,6 +19,7 @@ from sqlmodel import Field, SQLModel
 from storage.columns import timestamp, utcnow
 from storage.db import Database, RowRead
 from storage.sqlite_driver import COMMIT_WITH_STATEMENT
+from storage.unit_of_work import RowWrite
 
 
 class BotStateRecord(SQLModel, table=True):
@@ -80,6 +81,18 @@ class BotStateRepository:
     def state_read(key: str, take: Callable[[tuple[str, str] | None], None]) -> RowRead:
         """`read_in` of `key` as a read for another repository's transaction (a turn's claim)."""
         return RowRead(_READ_ONE, {"wanted": key}, lambda row: take(None if row is None else (row[1], row[2])))
+
+    @staticmethod
+    def checked_write(key: str, data: str, expected: str | None) -> tuple[RowWrite, str] | None:
+        """`write_in` as a `UnitOfWork.write` when `expected` is a stored eTag: (the write, the new
+        eTag); its unit's commit raises `StateConflictError` when the eTag is stale. None for an
+        unconditional write (`write_in` then)."""
+        if expected in (None, "", "*"):
+            return None
+        new_etag = uuid.uuid4().hex
+        values = {"wanted": key, "new_etag": new_etag, "new_data": data, "now": utcnow(), "expected": expected}
+        conflict = StateConflictError(f"state {key!r} was changed by another turn (stale eTag)")
+        return RowWrite(_REPLACE_IF_UNCHANGED, values, conflict), new_etag
 
     @staticmethod
     async def write_in(connection: AsyncConnection, key: str, data: str, expected: str | None) -> str:

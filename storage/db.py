@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import functools
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass
@@ -160,7 +161,7 @@ class Database:
 
     def new_unit(self) -> UnitOfWork:
         """A unit of work whose owner commits or rolls it back (a turn's)."""
-        return UnitOfWork(self.transaction)
+        return UnitOfWork(self.transaction, self.direct)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
@@ -273,7 +274,8 @@ def database_unavailable(error: BaseException) -> bool:
 
     SQLAlchemy wraps what the drivers report as `OperationalError`/`InterfaceError`, or as a plain
     `DBAPIError` marked `connection_invalidated` (a connection closed under a statement); a server
-    shutting the session down carries its SQLSTATE; asyncpg's connection failures (refused, reset,
+    shutting the session down carries its SQLSTATE; sqlite3 reports them unwrapped for a transaction
+    run on the driver (`Database.direct`); asyncpg's connection failures (refused, reset,
     timed out) come through unwrapped, as `OSError` or `TimeoutError` raised inside the driver,
     which the traceback tells.
     """
@@ -283,6 +285,9 @@ def database_unavailable(error: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, exc.OperationalError) and type(getattr(current, "orig", None)).__module__ == "sqlite3":
             if any(sign in str(current.orig).lower() for sign in SQLITE_UNAVAILABLE):
+                return True
+        elif isinstance(current, sqlite3.OperationalError):  # unwrapped: a transaction run on the driver (`direct`)
+            if any(sign in str(current).lower() for sign in SQLITE_UNAVAILABLE):
                 return True
         elif isinstance(current, (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)):
             return True

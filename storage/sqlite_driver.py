@@ -184,8 +184,17 @@ class DriverStatement:
         return tuple(value if process is None else process(value) for value, process in zip(raw, self._results))
 
 
-Step = tuple[str, Any, bool]
-"""(SQL, parameters, executemany) of one statement of a direct transaction."""
+Step = tuple[str, Any, bool] | tuple[str, Any, bool, bool]
+"""(SQL, parameters, executemany[, must change exactly one row]) of one statement of a direct transaction."""
+
+
+class UnexpectedRowCount(Exception):
+    """A statement of a direct transaction that had to change exactly one row did not: the
+    transaction was rolled back. `index`: the statement's place in the transaction."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"statement {index} of the transaction did not change exactly one row")
+        self.index = index
 
 
 def _transaction(connection: sqlite3.Connection, steps: list[Step]) -> list:
@@ -193,12 +202,14 @@ def _transaction(connection: sqlite3.Connection, steps: list[Step]) -> list:
     again; for each statement its rows (a statement that returns rows) or its row count."""
     outcomes = []
     try:
-        for sql, parameters, many in steps:
+        for index, (sql, parameters, many, *checked) in enumerate(steps):
             cursor = connection.executemany(sql, parameters) if many else connection.execute(sql, parameters)
             try:
                 outcomes.append(cursor.fetchall() if cursor.description else cursor.rowcount)
             finally:
                 cursor.close()
+            if checked and checked[0] and outcomes[-1] != 1:
+                raise UnexpectedRowCount(index)
         connection.commit()
     except BaseException:
         if connection.in_transaction:
