@@ -266,7 +266,7 @@ class DirectTransactions:
     async def run(self, steps: list[Step]) -> list:
         """The steps in one transaction, in one hand-over; raises the driver's errors (sqlite3's)."""
         for observe in self.observers:
-            observe([sql for sql, _parameters, _many in steps])
+            observe([step[0] for step in steps])
         async with self._writers.writing():
             connection = await self._connected()
             return await connection._execute(_transaction, connection._conn, steps)

@@ -122,3 +122,17 @@ async def test_on_postgresql_a_write_runs_at_once_in_the_units_transaction(datab
     with pytest.raises(StateConflictError):
         await unit.write(stale)
     assert await _state(database) == (etag, '{"a": 1}'), "the refused write rolled the unit back"
+
+
+async def test_observers_see_each_direct_transaction_as_it_runs(sqlite_database, stored_state):
+    """benchmarks/count_statements.py and the tests count these statements: the engine's events do not see them."""
+    processed = ProcessedActivityRepository(sqlite_database)
+    seen: list[list[str]] = []
+    sqlite_database.direct.observers.append(lambda statements: seen.append([sql.split()[0] for sql in statements]))
+    await processed.claim("msteams|a:1|m1", NOW, BotStateRepository.state_read("conv/1", lambda _row: None))
+    unit = sqlite_database.new_unit()
+    write, _ = BotStateRepository.checked_write("conv/1", '{"a": 2}', stored_state)
+    await unit.write(write)
+    await unit.write(processed.completion("msteams|a:1|m1", NOW))
+    await unit.commit()
+    assert seen == [["INSERT", "SELECT"], ["UPDATE", "UPDATE"]]
