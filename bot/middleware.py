@@ -10,12 +10,11 @@ from collections.abc import Awaitable, Callable
 
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialogs.base import TURN_UNIT_KEY
 from domain.clock import Clock
 from storage.activities import ClaimOutcome, ProcessedActivityRepository
-from storage.db import Database, database_unavailable
+from storage.db import Database, RowRead, database_unavailable
 from storage.unit_of_work import journal_writes
 
 log = logging.getLogger(__name__)
@@ -108,7 +107,7 @@ class DeduplicationMiddleware(Middleware):
         processed: ProcessedActivityRepository,
         clock: Clock,
         pause: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        prefetch: Callable[[TurnContext], Callable[[AsyncConnection], Awaitable[None]]] | None = None,
+        prefetch: Callable[[TurnContext], RowRead | None] | None = None,
     ) -> None:
         """`prefetch` gives, for a turn, what to read in its claim's transaction (bot/prefetch.py)."""
         self._processed = processed
@@ -131,7 +130,7 @@ class DeduplicationMiddleware(Middleware):
             await self._processed.release(key)
             raise
 
-    async def _claim(self, key: str, read: Callable[[AsyncConnection], Awaitable[None]] | None) -> bool:
+    async def _claim(self, key: str, read: RowRead | None) -> bool:
         """True when this turn is to run the activity; waits while another turn holds its lease."""
         polls_left = int(self._processed.lease.total_seconds() / self.POLL_SECONDS) * 2
         while True:
@@ -212,10 +211,13 @@ class TurnUnitMiddleware(Middleware):
             with journal_writes() as journal:
                 result = await logic()
             claimed = context.turn_state.get(CLAIMED_ACTIVITY_KEY)
-            wrote = unit.is_open or journal.wrote
+            wrote = unit.has_writes or journal.wrote
             if claimed is not None and wrote:
-                async with unit.joined() as connection:
-                    await self._processed.complete_in(connection, claimed, self._clock.now(), last_statement=True)
+                if unit.is_open:
+                    async with unit.joined() as connection:
+                        await self._processed.complete_in(connection, claimed, self._clock.now(), last_statement=True)
+                else:  # only kept writes (the dialog state) or none: the completion joins them at the commit
+                    await unit.write(self._processed.completion(claimed, self._clock.now()))
         except BaseException:
             await unit.rollback()
             raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Callable
+import sqlite3
 from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, bindparam, delete, insert, select, update
@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from storage.columns import timestamp, utcnow
-from storage.db import Database
+from storage.db import Database, RowRead
 from storage.sqlite_driver import COMMIT_WITH_STATEMENT
+from storage.unit_of_work import RowWrite
 
 log = logging.getLogger(__name__)
 
@@ -87,29 +88,32 @@ class ProcessedActivityRepository:
         self._wake: asyncio.Future | None = None
         self._flushing = 0
 
-    async def claim(
-        self, activity_key: str, now: datetime, read: Callable[[AsyncConnection], Awaitable[None]] | None = None
-    ) -> ClaimOutcome:
+    async def claim(self, activity_key: str, now: datetime, read: RowRead | None = None) -> ClaimOutcome:
         """Every turn starts here: plain connections, without an ORM session's work.
 
         `read` runs in the claim's own transaction, right after the claim is taken and before it
         commits: what the turn reads first (the person, the dialog state) comes in the same round
-        trip. It runs last in that transaction: on SQLite its last statement may carry
-        `COMMIT_WITH_STATEMENT`. It does not run when the claim is not taken at once (a re-delivery,
-        a lease taken over): the turn then reads as usual. The completions waiting for a batch
-        (`complete_soon`) are written in the same transaction; if it fails they wait for the next.
+        trip. It does not run when the claim is not taken at once (a re-delivery, a lease taken
+        over): the turn then reads as usual. The completions waiting for a batch (`complete_soon`)
+        are written in the same transaction; if it fails they wait for the next.
+
+        On a SQLite file the whole transaction (claim, completions, read, commit) is one hand-over
+        to SQLite's thread (`Database.direct`); elsewhere it goes through the engine.
         """
         key = activity_key[:600]
         batch, self._pending = self._pending, {}
         try:
-            async with self._db.transaction() as connection:
-                await connection.execute(_CLAIM, {"key": key, "now": now})
-                if batch:
-                    await connection.execute(_COMPLETE_MANY, {"keys": list(batch), "now": max(batch.values())})
-                if read is not None:
-                    await read(connection)
+            if self._db.direct is not None:
+                await self._claim_directly(key, now, batch, read)
+            else:
+                async with self._db.transaction() as connection:
+                    await connection.execute(_CLAIM, {"key": key, "now": now})
+                    if batch:
+                        await connection.execute(_COMPLETE_MANY, {"keys": list(batch), "now": max(batch.values())})
+                    if read is not None:
+                        await read.run_in(connection)
             return ClaimOutcome.CLAIMED
-        except IntegrityError:
+        except (IntegrityError, sqlite3.IntegrityError):
             self._keep_pending(batch)
         except BaseException:
             self._keep_pending(batch)
@@ -132,6 +136,29 @@ class ProcessedActivityRepository:
         if completed_at is None:  # released meanwhile by a failed turn: claim it afresh
             return await self.claim(activity_key, now)
         return ClaimOutcome.HANDLED if completed_at[0] is not None else ClaimOutcome.IN_PROGRESS
+
+    async def _claim_directly(self, key: str, now: datetime, batch: dict[str, datetime], read: RowRead | None) -> None:
+        """The claim's transaction as one call in SQLite's thread: the same statements as through
+        the engine (the completions as one statement per key), committed together."""
+        direct = self._db.direct
+        claim = direct.statement(_CLAIM)
+        steps = [(claim.sql, claim.parameters({"key": key, "now": now}), False)]
+        if batch:
+            complete = direct.statement(_COMPLETE)
+            at = max(batch.values())
+            steps.append((complete.sql, [complete.parameters({"key": done, "now": at}) for done in batch], True))
+        reader = None if read is None else direct.statement(read.statement)
+        if reader is not None:
+            steps.append((reader.sql, reader.parameters(read.parameters), False))
+        outcomes = await direct.run(steps)
+        if reader is not None:
+            rows = outcomes[-1]
+            read.take(reader.row(rows[0]) if rows else None)
+
+    @staticmethod
+    def completion(activity_key: str, now: datetime) -> RowWrite:
+        """`complete_in` as a `UnitOfWork.write`: committed with the turn's other writes."""
+        return RowWrite(_COMPLETE, {"key": activity_key[:600], "now": now})
 
     async def complete_in(
         self, connection: AsyncConnection, activity_key: str, now: datetime, *, last_statement: bool = False

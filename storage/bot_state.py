@@ -8,6 +8,7 @@ unconditionally; every write issues a new eTag.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Column, Text, bindparam, delete, insert, select, update
@@ -16,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
 from storage.columns import timestamp, utcnow
-from storage.db import Database
+from storage.db import Database, RowRead
 from storage.sqlite_driver import COMMIT_WITH_STATEMENT
+from storage.unit_of_work import RowWrite
 
 
 class BotStateRecord(SQLModel, table=True):
@@ -74,6 +76,23 @@ class BotStateRepository:
             )
         ).first()
         return None if row is None else (row[1], row[2])
+
+    @staticmethod
+    def state_read(key: str, take: Callable[[tuple[str, str] | None], None]) -> RowRead:
+        """`read_in` of `key` as a read for another repository's transaction (a turn's claim)."""
+        return RowRead(_READ_ONE, {"wanted": key}, lambda row: take(None if row is None else (row[1], row[2])))
+
+    @staticmethod
+    def checked_write(key: str, data: str, expected: str | None) -> tuple[RowWrite, str] | None:
+        """`write_in` as a `UnitOfWork.write` when `expected` is a stored eTag: (the write, the new
+        eTag); its unit's commit raises `StateConflictError` when the eTag is stale. None for an
+        unconditional write (`write_in` then)."""
+        if expected in (None, "", "*"):
+            return None
+        new_etag = uuid.uuid4().hex
+        values = {"wanted": key, "new_etag": new_etag, "new_data": data, "now": utcnow(), "expected": expected}
+        conflict = StateConflictError(f"state {key!r} was changed by another turn (stale eTag)")
+        return RowWrite(_REPLACE_IF_UNCHANGED, values, conflict), new_etag
 
     @staticmethod
     async def write_in(connection: AsyncConnection, key: str, data: str, expected: str | None) -> str:

@@ -5,15 +5,22 @@ from __future__ import annotations
 import ast
 import functools
 import logging
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, exc, make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from storage.sqlite_driver import commit_with_marked_statement, connect_with_prefetching
+from storage.sqlite_driver import (
+    COMMIT_WITH_STATEMENT,
+    DirectTransactions,
+    commit_with_marked_statement,
+    connect_with_prefetching,
+)
 from storage.sqlite_writers import SqliteWriterQueue
 from storage.unit_of_work import UnitOfWork, note_write
 
@@ -115,6 +122,15 @@ class Database:
         event.listen(self.engine.sync_engine, "before_cursor_execute", note_write)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writers = SqliteWriterQueue(self.engine) if self.is_sqlite else None
+        sqlite_file = self.sqlite_file
+        self.direct: DirectTransactions | None = None
+        """Short transactions in one hand-over to SQLite's thread (a SQLite file only; None otherwise)."""
+        if self._writers is not None and sqlite_file is not None:
+            connect_args, connect_params = self.engine.dialect.create_connect_args(self.engine.url)
+            self.direct = DirectTransactions(
+                connect_args[0], {**connect_params, **self.connect_args}, self.engine.dialect, self._writers,
+                _enable_sqlite_pragmas,
+            )
 
     def _unit_of_work(self) -> AbstractAsyncContextManager:
         """On SQLite, the unit's writes queue behind this process's other writers (sqlite_writers.py)."""
@@ -145,7 +161,7 @@ class Database:
 
     def new_unit(self) -> UnitOfWork:
         """A unit of work whose owner commits or rolls it back (a turn's)."""
-        return UnitOfWork(self.transaction)
+        return UnitOfWork(self.transaction, self.direct)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
@@ -219,7 +235,28 @@ class Database:
         return self._unit_of_work()
 
     async def dispose(self) -> None:
+        if self.direct is not None:
+            await self.direct.close()
         await self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class RowRead:
+    """One read made in another repository's transaction (a turn's claim, bot/prefetch.py): a
+    statement built once, its parameters, and what to do with its first row (None when there is
+    none), given as a plain tuple. Run last in its transaction."""
+
+    statement: Any
+    parameters: dict
+    take: Callable[[tuple | None], None]
+
+    async def run_in(self, connection: AsyncConnection) -> None:
+        """Through the engine, on the caller's connection; on SQLite the commit goes with it."""
+        result = await connection.execute(
+            self.statement, self.parameters, execution_options={COMMIT_WITH_STATEMENT: True}
+        )
+        row = result.first()
+        self.take(None if row is None else tuple(row))
 
 
 DRIVER_MODULES = ("asyncpg", "aiosqlite", "sqlalchemy.pool", "sqlalchemy.engine", "sqlalchemy.dialects")
@@ -237,7 +274,8 @@ def database_unavailable(error: BaseException) -> bool:
 
     SQLAlchemy wraps what the drivers report as `OperationalError`/`InterfaceError`, or as a plain
     `DBAPIError` marked `connection_invalidated` (a connection closed under a statement); a server
-    shutting the session down carries its SQLSTATE; asyncpg's connection failures (refused, reset,
+    shutting the session down carries its SQLSTATE; sqlite3 reports them unwrapped for a transaction
+    run on the driver (`Database.direct`); asyncpg's connection failures (refused, reset,
     timed out) come through unwrapped, as `OSError` or `TimeoutError` raised inside the driver,
     which the traceback tells.
     """
@@ -247,6 +285,9 @@ def database_unavailable(error: BaseException) -> bool:
         seen.add(id(current))
         if isinstance(current, exc.OperationalError) and type(getattr(current, "orig", None)).__module__ == "sqlite3":
             if any(sign in str(current.orig).lower() for sign in SQLITE_UNAVAILABLE):
+                return True
+        elif isinstance(current, sqlite3.OperationalError):  # unwrapped: a transaction run on the driver (`direct`)
+            if any(sign in str(current).lower() for sign in SQLITE_UNAVAILABLE):
                 return True
         elif isinstance(current, (exc.OperationalError, exc.InterfaceError, exc.DisconnectionError, exc.TimeoutError)):
             return True

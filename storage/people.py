@@ -22,7 +22,7 @@ from domain.tenant import DirectoryEntry
 from domain.text import collation_key
 from storage.bot_state import BotStateRecord
 from storage.columns import timestamp, utcnow
-from storage.db import Database
+from storage.db import Database, RowRead
 from storage.sqlite_driver import COMMIT_WITH_STATEMENT
 from storage.unit_of_work import UnitOfWork
 
@@ -165,6 +165,27 @@ class PeopleRepository:
                 execution_options={COMMIT_WITH_STATEMENT: last_statement},
             )
         ).one()
+        return self._view_and_state(tuple(row), name)
+
+    def known_with_state_read(
+        self, tenant_id: str, aad_object_id: str, name: str, state_key: str,
+        take: Callable[[PersonView | None, tuple[str, str] | None], None],
+    ) -> RowRead:
+        """`known_with_state_in` as a read for another repository's transaction (a turn's claim)."""
+        parameters = {"tenant": tenant_id, "aad": aad_object_id, "wanted": state_key}
+        return RowRead(_VIEW_AND_STATE, parameters, lambda row: take(*self._view_and_state(row, name)))
+
+    def known_read(
+        self, tenant_id: str, aad_object_id: str, name: str, take: Callable[[PersonView | None], None]
+    ) -> RowRead:
+        """`known_in` as a read for another repository's transaction (a turn's claim)."""
+        return RowRead(
+            _VIEW_COLUMNS_BY_IDENTITY,
+            {"tenant": tenant_id, "aad": aad_object_id},
+            lambda row: take(None if row is None else self._view_if_current(row, name)),
+        )
+
+    def _view_and_state(self, row: tuple, name: str) -> tuple[PersonView | None, tuple[str, str] | None]:
         etag, data, *person = row
         view = None if person[0] is None else self._view_if_current(tuple(person), name)
         return view, (None if etag is None else (etag, data))

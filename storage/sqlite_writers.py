@@ -60,6 +60,23 @@ class SqliteWriterQueue:
                 self._writer_task = None
                 self._lock.release()
 
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        """This process's write turn for a transaction run outside the engine
+        (`storage.sqlite_driver.DirectTransactions`), held until the block ends. A task whose unit
+        of work writes already holds it: it does not wait for itself."""
+        task = asyncio.current_task()
+        if task is not None and task is self._writer_task:
+            yield
+            return
+        unit = _Unit(self)
+        await self._acquire(unit, task)
+        try:
+            yield
+        finally:
+            self._writer_task = None
+            self._lock.release()
+
     def _before_execute(self, connection, _cursor, statement: str, *_args) -> None:
         """Runs in SQLAlchemy's greenlet, inside the task that executes the statement."""
         unit = _current_unit.get()

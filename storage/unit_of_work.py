@@ -16,10 +16,28 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from storage.sqlite_driver import DirectTransactions, UnexpectedRowCount
+
 Begin = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """One data-changing statement (built once) and its parameters, for `UnitOfWork.write`.
+    `conflict`: the statement must change exactly one row, else this is raised (a stale eTag)."""
+
+    statement: Any
+    parameters: dict
+    conflict: Exception | None = None
+
+    async def run_in(self, connection: AsyncConnection) -> None:
+        result = await connection.execute(self.statement, self.parameters)
+        if self.conflict is not None and result.rowcount != 1:
+            raise self.conflict
 
 
 class _RolledBack(Exception):
@@ -27,25 +45,53 @@ class _RolledBack(Exception):
 
 
 class UnitOfWork:
-    def __init__(self, begin: Begin) -> None:
-        """`begin` opens a transaction on a connection (`Database.transaction`)."""
+    def __init__(self, begin: Begin, direct: DirectTransactions | None = None) -> None:
+        """`begin` opens a transaction on a connection (`Database.transaction`); `direct`, on a
+        SQLite file, runs a unit made only of `write`s in one hand-over at its commit."""
         self._begin = begin
+        self._direct = direct
         self._stack: AsyncExitStack | None = None
         self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
+        self._deferred: list[RowWrite] = []
 
     @property
     def is_open(self) -> bool:
-        """The transaction has begun (something ran in it)."""
+        """The transaction has begun on the engine (something ran in it)."""
         return self._connection is not None
 
+    @property
+    def has_writes(self) -> bool:
+        """Something ran in the unit, or a `write` waits for its commit."""
+        return self._connection is not None or bool(self._deferred)
+
     async def connection(self) -> AsyncConnection:
-        """The unit's connection, its transaction begun on first use (Core statements)."""
+        """The unit's connection, its transaction begun on first use (Core statements); the writes
+        kept for the commit run first, in their order."""
         if self._connection is None:
             stack = AsyncExitStack()
             self._connection = await stack.enter_async_context(self._begin())
             self._stack = stack
+            deferred, self._deferred = self._deferred, []
+            try:
+                for write in deferred:
+                    await write.run_in(self._connection)
+            except BaseException as error:
+                await self._end(error)
+                raise
         return self._connection
+
+    async def write(self, write: RowWrite) -> None:
+        """A write of the unit. On a SQLite file, while nothing else ran in the unit, it is kept for
+        the commit, which then runs the unit's writes and COMMIT in one hand-over to SQLite's thread
+        (`DirectTransactions`): the same statements in the same transaction, a `conflict` raised by
+        the commit instead. Anything else joining the unit runs the kept writes first. Elsewhere it
+        runs at once on the unit's connection."""
+        if self._direct is not None and self._connection is None:
+            self._deferred.append(write)
+            return
+        async with self.joined() as connection:
+            await write.run_in(connection)
 
     async def session(self) -> AsyncSession:
         """An ORM session on the unit's connection; flushed, never committed, by the unit."""
@@ -63,6 +109,10 @@ class UnitOfWork:
             raise
 
     async def commit(self) -> None:
+        if self._deferred:  # nothing ran on the engine: the writes and COMMIT in one hand-over
+            deferred, self._deferred = self._deferred, []
+            await self._run_directly(deferred)
+            return
         if self._session is not None:
             try:
                 await self._session.flush()
@@ -74,7 +124,18 @@ class UnitOfWork:
     async def rollback(self) -> None:
         await self._end(_RolledBack())
 
+    async def _run_directly(self, writes: list[RowWrite]) -> None:
+        steps = []
+        for write in writes:
+            statement = self._direct.statement(write.statement)
+            steps.append((statement.sql, statement.parameters(write.parameters), False, write.conflict is not None))
+        try:
+            await self._direct.run(steps)
+        except UnexpectedRowCount as error:
+            raise writes[error.index].conflict from None
+
     async def _end(self, error: BaseException | None) -> None:
+        self._deferred = []
         stack, session = self._stack, self._session
         self._stack, self._connection, self._session = None, None, None
         if session is not None:

@@ -21,6 +21,7 @@ from bot.state.codec import StateCodec
 from dialogs.base import turn_unit
 from storage.bot_state import BotStateRepository
 from storage.db import Database
+from storage.unit_of_work import UnitOfWork
 
 ETAG_FIELD = "e_tag"
 PREFETCHED_STATES_KEY = "spaser.prefetched_states"
@@ -88,16 +89,31 @@ class SqlStorage(Storage):
             async with self._db.transaction() as connection:
                 await self._write_one(connection, key, item)
 
-    async def write_in(self, connection: AsyncConnection, changes: dict[str, Any]) -> None:
-        """`write` inside a transaction the caller commits (the turn's unit of work)."""
+    async def write_in(self, unit: UnitOfWork, changes: dict[str, Any]) -> None:
+        """`write` in the turn's unit of work: a state stored before (with its eTag) is written with
+        the unit's commit (`UnitOfWork.write`), which raises `StateConflictError` if it is stale."""
         for key, item in changes.items():
-            await self._write_one(connection, key, item)
+            data = self._text(item)
+            checked = self._repository.checked_write(key, data, _get_etag(item))
+            if checked is None:
+                async with unit.joined() as connection:
+                    await self._write_one(connection, key, item)
+                continue
+            write, new_etag = checked
+            await unit.write(write)
+            self._written(item, data, new_etag)
 
     async def _write_one(self, connection: AsyncConnection, key: str, item: Any) -> None:
-        data = item.text_to_store if isinstance(item, StoredItem) else None
-        if data is None:
-            data = self._codec.dumps(_payload(item))
+        data = self._text(item)
         new_etag = await self._repository.write_in(connection, key, data, _get_etag(item))
+        self._written(item, data, new_etag)
+
+    def _text(self, item: Any) -> str:
+        data = item.text_to_store if isinstance(item, StoredItem) else None
+        return self._codec.dumps(_payload(item)) if data is None else data
+
+    @staticmethod
+    def _written(item: Any, data: str, new_etag: str) -> None:
         _set_etag(item, new_etag)
         if isinstance(item, StoredItem):
             item.stored_text = data
@@ -163,8 +179,7 @@ class _TextTrackingMixin:
             unit = turn_unit(turn_context)
             try:
                 if unit is not None and isinstance(self._storage, SqlStorage):
-                    async with unit.joined() as connection:
-                        await self._storage.write_in(connection, changes)
+                    await self._storage.write_in(unit, changes)
                 else:
                     await self._storage.write(changes)
             finally:

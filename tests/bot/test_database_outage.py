@@ -82,6 +82,9 @@ async def test_what_counts_as_the_database_being_unavailable(sqlite_database):
     assert not database_unavailable(missing_table.value), "a bug, not an outage"
     assert not database_unavailable(ConnectionRefusedError("raised by something else than the database driver"))
     assert not database_unavailable(ValueError("bad input"))
+    # sqlite3's own errors, unwrapped, from a transaction run on the driver (Database.direct: the claim)
+    assert database_unavailable(sqlite3.OperationalError("database is locked"))
+    assert not database_unavailable(sqlite3.OperationalError("no such table: processed_activity"))
 
 
 async def test_a_card_save_whose_commit_answer_is_lost_is_confirmed_once(postgres_database, clock):  # noqa: F811

@@ -244,14 +244,20 @@ async def test_the_next_claim_carries_the_completions_of_turns_that_wrote_nothin
     def on_statement(_connection, _cursor, statement, *_args) -> None:
         transactions[-1].append(statement.split()[0])
 
+    def on_direct_transaction(statements: list[str]) -> None:  # a SQLite file's claim (Database.direct)
+        transactions.append([sql.split()[0] for sql in statements])
+
     event.listen(engine, "begin", on_begin)
     event.listen(engine, "before_cursor_execute", on_statement)
+    direct = database.direct.observers if database.direct is not None else []
+    direct.append(on_direct_transaction)
     try:
         assert await processed.claim("msteams|a:1|q2", clock.now()) is ClaimOutcome.CLAIMED
         await asyncio.sleep(0.05)
     finally:
         event.remove(engine, "begin", on_begin)
         event.remove(engine, "before_cursor_execute", on_statement)
+        direct.remove(on_direct_transaction)
 
     assert transactions == [["INSERT", "UPDATE"]]
     assert await processed.claim("msteams|a:1|q1", clock.now()) is ClaimOutcome.HANDLED

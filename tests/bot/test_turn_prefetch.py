@@ -35,14 +35,21 @@ def statements_by_transaction(database):
     def on_statement(connection, _cursor, statement, *_args) -> None:
         seen.append((current.get(id(connection), 0), " ".join(statement.split())))
 
+    def on_direct_transaction(statements: list[str]) -> None:  # a SQLite file's claim (Database.direct)
+        number = next(transactions)
+        seen.extend((number, " ".join(sql.split())) for sql in statements)
+
     engine = database.engine.sync_engine
     event.listen(engine, "begin", on_begin)
     event.listen(engine, "before_cursor_execute", on_statement)
+    direct = database.direct.observers if database.direct is not None else []
+    direct.append(on_direct_transaction)
     try:
         yield seen
     finally:
         event.remove(engine, "begin", on_begin)
         event.remove(engine, "before_cursor_execute", on_statement)
+        direct.remove(on_direct_transaction)
 
 
 ACTIVITY_IDS = itertools.count(1)
