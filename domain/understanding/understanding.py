@@ -17,6 +17,7 @@ from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
 from domain.text import fold
+from domain.understanding.axes import AxisKept
 from domain.understanding.clauses import SENTENCES, clauses, last_clause, without_purpose
 from domain.understanding.indicator_asks import (
     BARE_WHAT_IS,
@@ -33,6 +34,7 @@ from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
 from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_listed, no_list_asked
 from domain.understanding.plain_asks import (
     Wordings,
+    assistant_task_asked,
     own_standing_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
@@ -142,11 +144,15 @@ _REFERS_BACK = re.compile(
 SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? ») asks about that
 context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
+_MY_DIRECTORATE = re.compile(r"\b(?:ma|mon|notre) (?:direction|service|equipe|pole)\b")
+"""« qui dans ma direction doit remplir… »: who reports for the asker's own directorate."""
+_AN_INDICATOR_WORD = re.compile(r"\bindic\w*|\bind\b")
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 UPCOMING_MEETINGS_INTENT = INTENTS_BY_ENTRY_ID["intent-upcoming-meetings"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
+HELP_INTENT = INTENTS_BY_ENTRY_ID["intent-help"]
 
 
 class Understood(StrEnum):
@@ -189,12 +195,13 @@ class Understander:
             word_frequency=knowledge.word_frequency,
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
+        self._axis_kept = AxisKept(knowledge)
         self._listing = frozenset(self.intents.query_terms(_LISTING))
         self._wordings = Wordings(INTENTS)
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
-        answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
+        answer = self._axis_kept(self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text)))
         if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -202,6 +209,9 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
+        task = assistant_task_asked(folded)
+        if task is not None and not reading.named_by_code:  # « comment ajouter un indicateur ? »: the help that says how
+            return Understanding(Understood.INTENT, answer, replace(HELP_INTENT, command=lambda slots: f"aide {task}"), reading)
         if meetings_listed(folded) and not reading.named_by_code:
             return Understanding(Understood.INTENT, answer, UPCOMING_MEETINGS_INTENT, reading)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
@@ -253,7 +263,9 @@ class Understander:
         if intent is not None and intent[1].id in _PERSON_INTENTS and _ROLE_ASKED.search(folded) and not WHO_ASKED.search(folded):
             intent = None
         who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
-        if who and reading.slots.directorate and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
+        mine = _MY_DIRECTORATE.search(folded) and _WHO_HOLDS.search(folded.strip()) and not reading.slots.committee
+        if (who or mine) and (reading.slots.directorate or mine) and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
+            # « qui dans ma direction doit remplir le bio ? »: « doit » is who reports here, not who should in general
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
         if who and intent is not None and intent[1].id == "directorate_referent" and not reading.slots.directorate:
             if set(tokenize(folded)) & _THE_SPASER_WORDS and not _SOME_DIRECTORATE.search(folded):
@@ -266,6 +278,8 @@ class Understander:
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
         if intent is not None and _one_stray_word(rest, folded, reading, intent[1], answer):
             intent = None
+        if intent is not None and self._neighbour_not_an_indicator(answer, folded, reading, intent[1]):
+            intent = None  # « comment on fait un avenant ? »: a neighbouring subject, no indicator's definition
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
         if intent is not None:
@@ -299,6 +313,15 @@ class Understander:
         """What a notion is, asked of its name and surely answered by a SPASER entry (`concept_asked`)."""
         known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
         return known and answer.confidence >= SURE_KNOWLEDGE and concept_asked(folded) and not _OUR_OWN.search(folded)
+
+    def _neighbour_not_an_indicator(self, answer: Answer, folded: str, reading: Reading, intent: Intent) -> bool:
+        """Whether a neighbouring subject surely answers a question that names no indicator while
+        `intent` asks something of one (its phrasing « les avenants comptent dans cet indicateur ? »
+        shares the neighbour's word)."""
+        off_topic = answer.entry is not None and answer.entry.kind is EntryKind.OUT_OF_SCOPE
+        if not off_topic or answer.confidence < self.knowledge.threshold or intent.id not in _OF_ONE_INDICATOR:
+            return False
+        return not (reading.names_indicator or _AN_INDICATOR_WORD.search(folded))
 
     @staticmethod
     def _not_data(answer: Answer) -> Understanding:
