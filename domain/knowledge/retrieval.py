@@ -155,7 +155,7 @@ class KnowledgeBase:
 
     def common_terms(self, min_share: float = 0.15) -> frozenset[str]:
         """Terms found in at least `min_share` of the entries: the base's everyday vocabulary."""
-        least = max(2, round(min_share * len(self._documents)))
+        least = max(2, int(min_share * len(self._documents)))
         return frozenset(term for term, postings in self._postings.items() if len(postings) >= least)
 
     def add(self, entry: Entry) -> None:

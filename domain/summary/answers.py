@@ -16,9 +16,10 @@ def late_answer(summary: Summary) -> str:
     late = [line for line in summary.lines if line.status is Status.LATE]
     missing = [line for line in summary.lines if line.status is Status.NOT_REPORTED]
     scope = wording.scope_text(summary, with_organisation=False)
+    up_to_date = _up_to_date(summary)
     if not unlawful and not late and not missing:
-        return f"Aucun indicateur en retard ni manquant — {scope}. 👍"
-    parts = [f"**Indicateurs à surveiller** — {scope}"]
+        return f"{up_to_date}Aucun indicateur en retard ni manquant — {scope}. 👍"
+    parts = [f"{up_to_date}**Indicateurs à surveiller** — {scope}"]
     if unlawful:
         # The law before the trajectory (reader 8, A1): a payment delay over 30 days was never said. In
         # the status's own words (reader 9, B7: « ne respecte pas sa limite légale » read as another one).
@@ -38,6 +39,20 @@ def late_answer(summary: Summary) -> str:
         "tableau complet."
     )
     return "\n".join(parts)
+
+
+def _up_to_date(summary: Summary) -> str:
+    """« La DRC est-elle à jour de ses saisies ? »: of one directorate whose entries are all in, that
+    first (its breaches or late trajectories are no missing entry); one with entries missing has
+    them listed as not reported."""
+    code = summary.viewed_directorate
+    rows = [row for row in summary.completeness if row.directorate.code == code and row.is_complete]
+    if code is None or not rows:
+        return ""
+    periods = f" {wording.due_periods_text(summary)}".rstrip()
+    count = rows[0].expected
+    entered = "son indicateur est saisi" if count == 1 else f"ses {count}\u00a0indicateurs sont saisis"
+    return f"La direction {code} est à jour de ses saisies{periods}\u00a0: {entered}.\n"
 
 
 def reached_answer(summary: Summary) -> str:

@@ -87,7 +87,7 @@ _A_RULE_ASKED = re.compile(
     r"\b(?:legal\w*|lois?|reglement\w*|codes?|decrets?|obligatoire\w*|maxim\w*|max|plafond\w*|minim\w*|impos\w*|autoris\w*"
     r"|doi[st]|doivent|faut|faudrait|devr\w*|peu[tv]\w*|droits?|dus?|dues?|interets?|moratoires?|indemnit\w*|penalit\w*"
     r"|acomptes?|avances?|courir|suspen\w*|factures?|chorus|comptable|titulaires?|hopita\w*|etat|etablissements?"
-    r"|comment|pourquoi|reduire|ameliorer|raccourcir)\b"
+    r"|comment|pourquoi|reduire|ameliorer|raccourcir|tva|fctva|taxes?|fiscal\w*|impots?)\b"
     r"|\bpour (?:une?|l'|les) (?:communes?|collectivites?|acheteurs?|marches?|administrations?)\b|\b\d+ jours ou\b"
 )
 """« quel est le délai légal de paiement ? », « 30 jours ou 50 jours ? », « les intérêts moratoires »:

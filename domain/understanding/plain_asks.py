@@ -118,3 +118,34 @@ _HOW_TO_TRACK = re.compile(r"\bcomment\b[^?.!;]{0,80}\bsuivre\b|\bsuivre\b[^?.!;
 def how_to_track_asked(folded: str) -> bool:
     """« comment le suivre dans le SPASER ? »: how to track a subject, not which indicators we track."""
     return bool(_HOW_TO_TRACK.search(folded))
+
+
+_HOW_DO_I = re.compile(
+    r"\b(?:comment|de quelle (?:facon|maniere)|quelle (?:commande|demarche|procedure))\b"
+    r"|\bou (?:est[- ]ce qu\w*|on|je|puis|peut|peux|se|s)\b|\bc[' ]?est ou\b"
+    r"|\bqu[' ]est[- ]ce qu[' ]?(?:il faut|on doit|je dois) (?:faire|taper|ecrire)\b"
+)
+_ASSISTANT_TASKS = (
+    ("indicateurs", re.compile(
+        r"\b(?:ajout\w*|cre(?:e|er|ez|ation)|nouvel|supprim\w*|retir\w*|desactiv\w*|reactiv\w*|modifi\w*|import\w*|export\w*)"
+        r"\b(?: \w+){0,3} (?:indicateurs?|indics?|catalogue)\b"
+    )),
+    ("organisation", re.compile(
+        r"\b(?:ajout\w*|cre(?:e|er|ez|ation)|supprim\w*|retir\w*|enregistr\w*|inscri\w*|affect\w*|declar\w*|renomm\w*)"
+        r"\b(?: \w+){0,3} (?:directions?|personnes?|contributeur\w*|contributrices?|utilisat\w*|collegues?|agents?)\b"
+    )),
+    ("comités", re.compile(
+        r"\b(?:planifi\w*|programm\w*|annul\w*|deplac\w*|report\w*|ajout\w*)"
+        r"\b(?: \w+){0,3} (?:comites?|copil|cotech|reunions?|seances?)\b"
+    )),
+)
+"""« comment je fais pour ajouter un nouvel indicateur ? », « où est-ce qu'on déclare une nouvelle
+direction ? »: a task done with the assistant, whose help section says how."""
+
+
+def assistant_task_asked(folded: str) -> str | None:
+    """The help section (as typed after « aide ») of a task the question asks how to do with the
+    assistant: adding or removing what it keeps (indicators, directorates, people, meetings)."""
+    if not _HOW_DO_I.search(folded):
+        return None
+    return next((topic for topic, task in _ASSISTANT_TASKS if task.search(folded)), None)

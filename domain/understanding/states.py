@@ -29,6 +29,10 @@ _MEETING_WORDS = re.compile(
     r"\b(?:reunions?|reunir|reunit|comites?|seances?|instances?|rencontres?|copil|cotech|codir|se voi\w*|se retrouv\w*)\b"
 )
 """« on a une réunion bientôt ? », « on se voit quand ? »: the next meeting is asked of a meeting."""
+_OTHER_COMMITTEE = re.compile(
+    r"\bcomites? (?:des fetes|d[' ]entreprise|des usagers|de quartier|de jumelage|des oeuvres sociales)\b"
+)
+"""Committees of the organisation other than the SPASER's."""
 _MISSING = re.compile(r"\bmanqu(?:e|ent|ait|aient)\b")
 """« ce qui manque pour la commande publique »: of a directorate named, what it has not entered."""
 _WHAT_STANDS = re.compile(r"^(?:et )?(?:qu[' ]est[- ]ce qui|ce qui|quoi) (?:est|sont|reste|passe)\b")
@@ -80,12 +84,16 @@ def fits(intent: Intent, folded: str, committee_named: bool = False) -> bool:
         return True
     if intent.id == "my_due":
         return bool(FIRST_PERSON.search(folded))
+    if intent.id in ("next_meeting", "upcoming_meetings", "calendar") and _OTHER_COMMITTEE.search(folded):
+        return False  # « le comité des fêtes se réunit quand ? »: not the SPASER's
     if intent.id in ("next_meeting", "upcoming_meetings"):
         return committee_named or bool(_MEETING_WORDS.search(folded))
     if intent.id == "update_indicators":
         if _WHAT_TO_ENTER.search(folded) or _STATE_OF_ENTRIES.search(folded) or _HAVE_TO.search(folded):
             return False  # « qu'est-ce que j'ai à saisir ? », « mes indicateurs sont à jour ? »: what is due
         return not _DONE_ASKED.search(folded) or bool(FIRST_PERSON.search(folded))
+    if intent.id == "reached_indicators":
+        return not (_NEGATED.search(folded) and _REACHED.search(folded))  # « si on n'atteint pas nos objectifs »
     if intent.id == "indicator_history":
         # « je veux rentrer mes valeurs »: to enter them; « je suis à jour ? »: what is due; not who entered what
         return not (_WANT_TO_DO.search(folded) or _STATE_OF_ENTRIES.search(folded))

@@ -17,6 +17,7 @@ from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
 from domain.text import fold
+from domain.understanding.axes import AxisKept
 from domain.understanding.clauses import SENTENCES, clauses, last_clause, without_purpose
 from domain.understanding.indicator_asks import (
     BARE_WHAT_IS,
@@ -37,6 +38,7 @@ from domain.understanding.plain_asks import (
     Wordings,
     assistant_itself_asked,
     how_to_track_asked,
+    assistant_task_asked,
     own_standing_asked,
     report_asked,
     state_of_the_spaser_asked,
@@ -160,6 +162,9 @@ _CHOOSES_AMONG_CONTEXT = re.compile(r"^\W*(?:et |mais |alors )?(?:lequel|laquell
 """« …100 M€ dans un guide, 50 M€ sur un site : lequel des deux est à jour ? »: a clause choosing among
 what the others name asks about them, never a data request of its own."""
 _THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
+_MY_DIRECTORATE = re.compile(r"\b(?:ma|mon|notre) (?:direction|service|equipe|pole)\b")
+"""« qui dans ma direction doit remplir… »: who reports for the asker's own directorate."""
+_AN_INDICATOR_WORD = re.compile(r"\bindic\w*|\bind\b")
 _SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 DEFINITION_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
 _SPEAKERS = "DGS"
@@ -169,6 +174,7 @@ BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 UPCOMING_MEETINGS_INTENT = INTENTS_BY_ENTRY_ID["intent-upcoming-meetings"]
 SUMMARY_INTENT = INTENTS_BY_ENTRY_ID["intent-summary"]
+HELP_INTENT = INTENTS_BY_ENTRY_ID["intent-help"]
 
 
 class Understood(StrEnum):
@@ -211,6 +217,7 @@ class Understander:
             word_frequency=knowledge.word_frequency,
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
+        self._axis_kept = AxisKept(knowledge)
         self._listing = frozenset(self.intents.query_terms(_LISTING))
         self._wordings = Wordings(INTENTS)
         self._speakers = frozenset(knowledge.analyzer.terms(_SPEAKERS))
@@ -220,7 +227,7 @@ class Understander:
         if assistant_itself_asked(fold(text)):  # « t'es une IA ? »: small talk, answered with help
             answer = Answer(question=text, entry=None, confidence=0.0)
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-help"], self.slots.read(text))
-        answer = self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text))
+        answer = self._axis_kept(self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text)))
         answer = self._without_everyday_neighbour(text, answer)
         if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
@@ -231,6 +238,9 @@ class Understander:
         folded = fold(text)
         if report_asked(folded) and not reading.names_indicator:  # the summary card, whose « Exporter » gives the report
             return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
+        task = assistant_task_asked(folded)
+        if task is not None and not reading.named_by_code:  # « comment ajouter un indicateur ? »: the help that says how
+            return Understanding(Understood.INTENT, answer, replace(HELP_INTENT, command=lambda slots: f"aide {task}"), reading)
         if meetings_listed(folded) and not reading.named_by_code:
             return Understanding(Understood.INTENT, answer, UPCOMING_MEETINGS_INTENT, reading)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
@@ -286,7 +296,9 @@ class Understander:
         if intent is not None and intent[1].id in _PERSON_INTENTS and _WHAT_NOT_WHO.search(folded) and not WHO_ASKED.search(folded):
             intent = None  # « le référent, il fait quoi ? », « on suit quoi comme indicateur ? »: no one asked
         who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
-        if who and reading.slots.directorate and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
+        mine = _MY_DIRECTORATE.search(folded) and _WHO_HOLDS.search(folded.strip()) and not reading.slots.committee
+        if (who or mine) and (reading.slots.directorate or mine) and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
+            # « qui dans ma direction doit remplir le bio ? »: « doit » is who reports here, not who should in general
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
         if who and intent is not None and intent[1].id == "directorate_referent" and not reading.slots.directorate:
             if set(tokenize(folded)) & _THE_SPASER_WORDS and not _SOME_DIRECTORATE.search(folded):
@@ -301,6 +313,8 @@ class Understander:
             intent = None
         if intent is not None and intent[1].id == "catalogue" and how_to_track_asked(folded):
             intent = None  # « comment suivre ça dans le SPASER ? »: advice on tracking, not our list
+        if intent is not None and self._neighbour_not_an_indicator(answer, folded, reading, intent[1]):
+            intent = None  # « comment on fait un avenant ? »: a neighbouring subject, no indicator's definition
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
         if intent is not None:
@@ -334,6 +348,15 @@ class Understander:
         """What a notion is, asked of its name and surely answered by a SPASER entry (`concept_asked`)."""
         known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
         return known and answer.confidence >= SURE_KNOWLEDGE and concept_asked(folded) and not _OUR_OWN.search(folded)
+
+    def _neighbour_not_an_indicator(self, answer: Answer, folded: str, reading: Reading, intent: Intent) -> bool:
+        """Whether a neighbouring subject surely answers a question that names no indicator while
+        `intent` asks something of one (its phrasing « les avenants comptent dans cet indicateur ? »
+        shares the neighbour's word)."""
+        off_topic = answer.entry is not None and answer.entry.kind is EntryKind.OUT_OF_SCOPE
+        if not off_topic or answer.confidence < self.knowledge.threshold or intent.id not in _OF_ONE_INDICATOR:
+            return False
+        return not (reading.names_indicator or _AN_INDICATOR_WORD.search(folded))
 
     @staticmethod
     def _sure_method(answer: Answer, folded: str) -> bool:
