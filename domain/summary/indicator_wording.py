@@ -7,7 +7,7 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
@@ -334,13 +334,14 @@ def expected_text(line: IndicatorLine) -> str:
 
 def _whole_expected_text(line: IndicatorLine) -> str:
     """A path of whole things in whole things (reader 8: « qui prévoit 4,9 marchés réservés »; reader 10,
-    A3: « qui prévoit 3,5 comités techniques »): the nearest whole number, half up, the figure the
-    status is judged on (compute)."""
+    A3: « qui prévoit 3,5 comités techniques »): the whole number the path has reached, the figure the
+    status is judged on (compute; reader 11, A1: half up said « 4 » a year before the target of 4)."""
     return line.show(_whole_expected(line))
 
 
 def _whole_expected(line: IndicatorLine) -> Decimal:
-    return line.expected_value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    rising = line.snapshot.direction is ImprovementDirection.UP
+    return line.expected_value.quantize(Decimal(1), rounding=ROUND_FLOOR if rising else ROUND_CEILING)
 
 
 def _whole_count(line: IndicatorLine) -> bool:

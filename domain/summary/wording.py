@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, format_day_fr
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.periods import Period
+from domain.summary.aggregate import counts_whole_things
 from domain.summary.indicator_wording import percent_text, weighting_text
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, MeetingLike, Status, Summary
 from domain.text import (
@@ -47,6 +48,11 @@ _STATUS_RULE = (
     "(au moins la valeur attendue pour un indicateur à la hausse, au plus pour un indicateur à la baisse), ou "
     "s’en écarte de moins de 1 % de la cible ; en retard sinon."
 )
+_COUNT_RULE = (
+    "Indicateurs comptés en nombres entiers (comités, marchés, personnes) : la valeur attendue est le nombre "
+    "entier que la trajectoire a déjà atteint (3 comités techniques quand elle en est à 3,5 ; 4 pour un "
+    "indicateur à la baisse) ; le statut, le texte et le graphique utilisent ce nombre."
+)
 _LEGAL_RULE = (
     "Conformité à la loi : un indicateur dont la dernière valeur est sous le minimum fixé par la loi ou le "
     "règlement (au-dessus du maximum, pour un indicateur à la baisse) est « non conforme à la loi », "
@@ -71,7 +77,7 @@ _TREND_RULE = (
     "Tendance : par rapport à la période précédente renseignée, en ne comparant que les directions qui ont saisi "
     "les deux périodes ; « dans le bon sens » quand elle va vers la cible."
 )
-RULES_ITEMS = (_STATUS_RULE, _LEGAL_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
+RULES_ITEMS = (_STATUS_RULE, _COUNT_RULE, _LEGAL_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
 """Every rule the report may need; `rules_items` keeps those of what a summary shows."""
 
 
@@ -84,6 +90,8 @@ def rules_items(summary: Summary) -> list[str]:
     items = []
     if any(line.snapshot.target is not None for line in lines):
         items.append(_STATUS_RULE)
+    if any(line.snapshot.target is not None and counts_whole_things(line.unit, line.aggregation) for line in lines):
+        items.append(_COUNT_RULE)
     if any(line.status is Status.OUTSIDE_LEGAL_LIMIT for line in lines):
         items.append(_LEGAL_RULE)
     items.append(_PERIOD_RULE)
