@@ -263,7 +263,7 @@ def test_the_chart_labels_a_bar_past_its_target_with_the_value_rather_than_a_per
     # Reader 9: every bar says the indicator's value in its unit, never its share of the way (« 204 % »).
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
     # Reader 10, C11: the bar stops at the axis' end (125 %): its label says it goes further.
-    assert progress_bar_label(line) == "10 (> 125\u00a0%)"
+    assert progress_bar_label(line) == "10 · cible dépassée"  # reader 11, A8: not « 10 (> 125 %) »
 
 
 def test_an_indicator_without_a_target_goes_up_or_down_not_better_or_worse():

@@ -1,0 +1,34 @@
+"""Reader 11's findings on the status summary, the COPIL report and its chart (issue #17)."""
+
+from __future__ import annotations
+
+from domain.summary.chart import LEGAL_MARK, legal_limit_progress
+from tests.domain.test_summary_legal_limit import plain
+from tests.domain.test_summary_reader9 import _progress_axes, breaches
+
+
+def _label(axes, start: str):
+    return next(text for text in axes.texts if plain(text.get_text()).startswith(start))
+
+
+def test_c24_a_value_under_a_legal_minimum_is_labelled_before_the_legal_mark():
+    """« 48,7 % » printed right of the dotted 50 % mark read as past the minimum."""
+    shown = breaches()
+    axes = _progress_axes(shown)
+    egalim = next(line for line in shown.lines if line.code == "IND-09")
+    legal = legal_limit_progress(egalim)
+    label = _label(axes, "48,7 %")
+    assert label.get_position()[0] < legal and label.get_horizontalalignment() == "right"
+    marks = [line for line in axes.get_lines() if line.get_color() == LEGAL_MARK["color"]]
+    assert marks, "the legal mark is still drawn"
+
+
+def test_a8_the_dashed_target_line_runs_behind_the_value_labels():
+    """The dashed 100 % line crossed « 35,2 » on IND-24's bar: every label is drawn over the lines, on a
+    box in the colour behind it."""
+    axes = _progress_axes(breaches())
+    target_line = next(line for line in axes.get_lines() if line.get_linestyle() == "--")
+    labels = [text for text in axes.texts if any(ch.isdigit() for ch in text.get_text())]
+    assert labels
+    for text in labels:
+        assert text.get_zorder() > target_line.get_zorder() and text.get_bbox_patch() is not None
