@@ -32,3 +32,17 @@ def test_a8_the_dashed_target_line_runs_behind_the_value_labels():
     assert labels
     for text in labels:
         assert text.get_zorder() > target_line.get_zorder() and text.get_bbox_patch() is not None
+
+
+def test_a6_b13_the_cadence_alert_gives_the_rhythm_s_source_and_a_no_break_space_before_each_semicolon():
+    """« 3 réunions tenues en 2025 (indicateur IND-14) ; aucune réunion… » had a plain space before « ; »
+    and opposed, with « alors que », a count within the advised range; « conseillé aux organismes
+    publics » named no adviser; future meetings were « tenues en dehors »."""
+    from domain.summary.attention import cadence_alerts
+    from tests.domain.test_summary_issue17 import summary
+
+    (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
+    assert " ;" not in cotech and cotech.count("\u00a0;") == 1
+    assert "conseillé lors de la rencontre régionale des acheteurs sur le SPASER" in cotech
+    assert "prévues en dehors" in cotech and "tenues en dehors" not in cotech
+    assert cotech.index("alors que") < cotech.index("réunions tenues en 2025")
