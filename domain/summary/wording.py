@@ -142,6 +142,14 @@ def status_count_label(status: Status, count: int) -> str:
     return singular if count <= 1 else plural
 
 
+def tile_label(status: Status, count: int) -> str:
+    """The word under a counter: « non conformes » without « à la loi », which the sentence under the
+    counters says (reader 11, C29: three lines for one tile, one or two for its neighbours)."""
+    if status is Status.OUTSIDE_LEGAL_LIMIT:
+        return "non conforme" if count <= 1 else "non conformes"
+    return status_count_label(status, count)
+
+
 NAMED_REST = 3
 """Up to this many indicators left out of a list are named rather than counted: « IND-05 (Repas
 bio) et IND-07 (Clauses sociales) » says what « 2 autres indicateurs » hides."""

@@ -121,7 +121,7 @@ def test_a_value_above_the_floor_is_unchanged():
     # shown like « 0 en retard » (reader 9, C4: one zero shown, the other hidden, in the same card).
     with_counts, without_counts = (summary_card_content(shown)["body"][2]["columns"] for shown in (with_law, without_law))
     assert len(without_counts) == 5 and len(with_counts) == 6
-    assert [column["items"][1]["text"] for column in with_counts][0] == Status.OUTSIDE_LEGAL_LIMIT.value  # reader 10, B10
+    assert [column["items"][1]["text"] for column in with_counts][0] == "non conforme"  # reader 10, B10; reader 11, C29
     assert with_counts[0]["items"][0]["text"] == "0"
     assert without_counts == with_counts[1:]
 

@@ -46,3 +46,50 @@ def test_a6_b13_the_cadence_alert_gives_the_rhythm_s_source_and_a_no_break_space
     assert "conseillé lors de la rencontre régionale des acheteurs sur le SPASER" in cotech
     assert "prévues en dehors" in cotech and "tenues en dehors" not in cotech
     assert cotech.index("alors que") < cotech.index("réunions tenues en 2025")
+
+
+def test_c25_one_palette_card_report_and_public_page():
+    """« En bonne voie » blue in the PDF, violet on the card; « atteint » black on the card like « sans
+    cible »; every bar of the public page navy, « non conforme à la loi » and « en retard » included."""
+    from domain.summary.model import Status
+    from domain.summary.status_colours import CARD_COLORS, STATUS_HEX, STATUS_MARK, TEAMS_HEX
+    from tests.domain.test_public_page import emissions, page
+
+    for status in (Status.ON_TRACK, Status.LATE):
+        assert STATUS_HEX[status] == TEAMS_HEX[CARD_COLORS[status]] == {"Accent": "#6264a7", "Attention": "#c4314b"}[
+            CARD_COLORS[status]]
+    assert STATUS_MARK[Status.ACHIEVED].strip() == "✓"
+    html = page(emissions(progress_percent=30.0, status=Status.LATE),
+                emissions(code="IND-08", progress_percent=60.0, status=Status.ON_TRACK))
+    assert f"width:30%;background:{STATUS_HEX[Status.LATE]}" in html
+    assert f"width:60%;background:{STATUS_HEX[Status.ON_TRACK]}" in html
+
+
+def test_a7_the_public_page_gives_the_scheme_its_legal_name():
+    from tests.domain.test_public_page import emissions, page
+
+    assert "Schéma de promotion des achats publics socialement et écologiquement responsables" in page(emissions())
+
+
+def test_c26_on_the_card_the_legal_notes_are_grey_under_the_value_line():
+    from domain.summary.card import summary_card_content
+
+    shown = breaches()
+    rows = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Column" and node.get("items"):
+                rows.append(node["items"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(summary_card_content(shown))
+    described = [items for items in rows if len(items) > 2 and "32,5" in items[1].get("text", "")]
+    notes = [item for items in described for item in items[2:]]
+    value_lines = [items[1] for items in described]
+    assert value_lines and not value_lines[0].get("isSubtle")
+    assert notes and all(note.get("isSubtle") for note in notes)
