@@ -413,10 +413,11 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
 /** `{atteint: 1, 'en bonne voie': 13, …}` from the counters at the top of the summary card (« non conforme à la
  * loi » is shown only when some indicator is). */
 function cardCounts(text) {
-  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés », « 2 non conformes à la loi ».
+  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés », « 2 non conformes » (the
+  // counter leaves « à la loi » to the sentence under it: reader 11, C29).
   const labels = {
     atteint: 'atteints?', 'en bonne voie': 'en bonne voie', 'en retard': 'en retard',
-    'non conforme à la loi': 'non conformes? à la loi', 'non renseigné': 'non renseignés?', 'sans cible': 'sans cible',
+    'non conforme': 'non conformes?', 'non renseigné': 'non renseignés?', 'sans cible': 'sans cible',
   };
   return Object.fromEntries(Object.entries(labels).map(([label, pattern]) => [label, Number(text.match(new RegExp(`(\\d+)\\n${pattern}\\n`))?.[1])]));
 }
@@ -425,8 +426,9 @@ function cardCounts(text) {
 function cardLines(text) {
   const lines = {};
   // A line without a trend (« Non renseigné », a first value) has no « · ».
-  // The card's legal badge starts with ⚠ (reader 9), the report's is coloured: compared without it.
-  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n){0,2}?(?:⚠ )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
+  // The card's legal badge starts with ⚠ (reader 9), « Atteint » with ✓ (reader 11), the report's are coloured:
+  // compared without them.
+  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n){0,2}?(?:[⚠✓] )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
   }
   return lines;
