@@ -236,7 +236,7 @@ def _due_within_days(committee_type: CommitteeType) -> int:
 
 
 def rhythm_name(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé lors de la rencontre régionale des acheteurs sur le SPASER » (the founding
+    """« le rythme conseillé lors de la rencontre régionale sur le SPASER » (the founding
     text's advice, given at a meeting of public buyers on the SPASER, which no law sets: reader 9, A12
     asked for its source; reader 10, A4: « recommandé par l’assistant » named no source anyone can
     check; reader 11, A6: « conseillé aux organismes publics » named no adviser), « le rythme retenu
@@ -246,11 +246,11 @@ def rhythm_name(committee_type: CommitteeType) -> str:
     return "le rythme retenu par l’organisme"
 
 
-RECOMMENDED_RHYTHM = "le rythme conseillé lors de la rencontre régionale des acheteurs sur le SPASER"
+RECOMMENDED_RHYTHM = "le rythme conseillé lors de la rencontre régionale sur le SPASER"
 
 
 def range_clause(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé lors de la rencontre régionale des acheteurs sur le SPASER est de 3 à 4 par an »."""
+    """« le rythme conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an »."""
     return f"{rhythm_name(committee_type)} est {committee_type.range_with_preposition()}"
 
 
@@ -320,7 +320,7 @@ def merged_cadence_message(
     """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
     summary: « Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers
     mois ni dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le
-    rythme conseillé lors de la rencontre régionale des acheteurs sur le SPASER est de 3 à 4 par an. »; when
+    rythme conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an. »; when
     only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
     2027. ». `counted_by` (« 3 réunions tenues en 2025 (indicateur IND-14) ») tells the past instead,
     after the coming months' contrast with the rhythm."""

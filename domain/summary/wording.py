@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, format_day_fr
 from domain.indicators.aggregation import AggregationRule
+from domain.indicators.legal_limits import printed_basis
 from domain.indicators.periods import Period
 from domain.summary.aggregate import counts_whole_things
 from domain.summary.indicator_wording import percent_text, weighting_text
@@ -132,7 +133,7 @@ def line_status_title(line: IndicatorLine) -> str:
     conforme (…) » when the period due is not reported (reader 9, A3)."""
     limit = line.snapshot.legal_limit
     if line.legal_breach and limit is not None:
-        cited = f" ({limit.basis})" if limit.basis else ""
+        cited = f" ({printed_basis(limit.basis)})" if limit.basis else ""
         return f"Dernière valeur connue non conforme{cited}" if line.is_stale else f"Non conforme{cited}"
     return upper_first(line.status.value)
 

@@ -43,7 +43,7 @@ def test_a6_b13_the_cadence_alert_gives_the_rhythm_s_source_and_a_no_break_space
 
     (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
     assert " ;" not in cotech and cotech.count("\u00a0;") == 1
-    assert "conseillé lors de la rencontre régionale des acheteurs sur le SPASER" in cotech
+    assert "conseillé lors de la rencontre régionale sur le SPASER" in cotech
     assert "prévues en dehors" in cotech and "tenues en dehors" not in cotech
     assert cotech.index("alors que") < cotech.index("réunions tenues en 2025")
 
@@ -93,3 +93,12 @@ def test_c26_on_the_card_the_legal_notes_are_grey_under_the_value_line():
     value_lines = [items[1] for items in described]
     assert value_lines and not value_lines[0].get("isSubtle")
     assert notes and all(note.get("isSubtle") for note in notes)
+
+
+def test_b14_an_article_is_never_cut_after_art():
+    """« …art. » at the end of a line, « R. 2192-10) » on the next (PDF page 5, the compact card)."""
+    from domain.summary.wording import line_status_title
+
+    shown = breaches()
+    delay = next(line for line in shown.lines if line.code == "IND-11")
+    assert "art.\u00a0R.\u00a02192-10" in line_status_title(delay)
