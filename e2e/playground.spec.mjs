@@ -262,7 +262,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /^Enregistré pour la direction DCP \(7 valeurs\) :/);
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   // Saved anyway, but a value over its legal limit is said (reader 8, B26).
-  assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
+  assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\.\sR\.\s2192.10\)\./);
   assert.match(saved.at(-1), /Toutes les valeurs attendues de la direction DCP sont saisies\. Merci !$/); // reader 10, C1
   // The same card sent twice (a double click, a retry) saves nothing more.
   // Reader 9, C7: the same values are simply there, not « le renvoyer ne change rien ».
@@ -385,7 +385,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
   // past the 30 days of the code de la commande publique), then the late indicators.
   // Their badge starts with ⚠: the card has one red for « en retard » and the law (reader 9).
-  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Non conforme \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme) \(code de la commande publique, art\. R\. 2192.10\)\n/);
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Non conforme \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme) \(code de la commande publique, art\.\sR\.\s2192.10\)\n/);
   // Each breach said once in the decisions, with its value and limit (reader 10, A1, B11).
   assert.match(compact, /\n• Se mettre en conformité avec la loi : .*\(IND-09 : [\d,]+ % pour un minimum légal de 50 %\)/);
   assert.doesNotMatch(compact, /Réviser la trajectoire|Mise en conformité|déjà applicable/);

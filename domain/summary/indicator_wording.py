@@ -395,8 +395,9 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
     if trend.improved is not None and line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None:
         # Reader 8: « dans le bon sens » alone next to « Sous le minimum légal » reassured about a
         # breach; reader 9, B4: « ↓ en baisse » alone read as worse for a payment delay.
-        where = "sous le minimum légal" if limit.is_floor else "au-dessus du maximum légal"
-        text += f", dans le bon sens, mais encore {where}" if trend.improved else ", à l’inverse de l’objectif"
+        # Reader 11, B16: « mais encore au-dessus du maximum légal » repeated the value's « au-dessus du maximum
+        # légal de 30 jours » on the same line.
+        text += ", dans le bon sens, mais pas encore conforme" if trend.improved else ", à l’inverse de l’objectif"
     elif trend.improved is not None and line.snapshot.target is not None:
         if trend.improved and line.status is Status.LATE:
             # « dans le bon sens » next to « En retard » read as a contradiction.
