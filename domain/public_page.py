@@ -74,7 +74,11 @@ class PublicIndicator:
 
     def shown(self, number: Decimal | None) -> str:
         """As the card and the report write it: « 1,2 million d’euros », not « 1 200 000 € » (reader 9, C9)."""
-        return "—" if number is None else shown_amount(number, self.unit, self.counted_noun)
+        if number is None:
+            return "—"
+        # In digits next to a value under a million, as the card and the report (reader 11, B22).
+        words = self.value is None or abs(self.value) >= 1_000_000
+        return shown_amount(number, self.unit, self.counted_noun, words=words)
 
     @property
     def origin(self) -> str:
