@@ -24,6 +24,7 @@ from domain.indicators.periods import parse_period
 from domain.indicators.units import Unit, format_number
 from domain.summary.indicator_wording import per_period_text, shown_number
 from domain.summary.model import IndicatorLine, Status, shown_amount
+from domain.summary.status_colours import STATUS_HEX
 from domain.text import upper_first
 
 PAGE_PATH = "/spaser"
@@ -73,7 +74,11 @@ class PublicIndicator:
 
     def shown(self, number: Decimal | None) -> str:
         """As the card and the report write it: « 1,2 million d’euros », not « 1 200 000 € » (reader 9, C9)."""
-        return "—" if number is None else shown_amount(number, self.unit, self.counted_noun)
+        if number is None:
+            return "—"
+        # In digits next to a value under a million, as the card and the report (reader 11, B22).
+        words = self.value is None or abs(self.value) >= 1_000_000
+        return shown_amount(number, self.unit, self.counted_noun, words=words)
 
     @property
     def origin(self) -> str:
@@ -199,7 +204,7 @@ def public_page_html(page: PublicSpaser) -> str:
         "<body>",
         "<header>",
         f'<p class="organisation">{organisation}</p>',
-        "<h1>Schéma de promotion des achats socialement et écologiquement responsables (SPASER)</h1>",
+        "<h1>Schéma de promotion des achats publics socialement et écologiquement responsables (SPASER)</h1>",
         f"<p>{updated}</p>",
         "</header>",
         "<main>",
@@ -303,12 +308,16 @@ def _progress_cell(indicator: PublicIndicator) -> str:
     percent = max(0.0, min(100.0, indicator.progress_percent))
     if indicator.progress_percent >= 100:  # as the card and the report say it
         reached = "Cible dépassée" if indicator.progress_percent > 100 else "Cible atteinte"
-        return f'{reached}<span class="bar" aria-hidden="true"><span style="width:100%"></span></span>'
+        return f'{reached}{_bar(100, indicator.status)}'
     shown = format_number(Decimal(round(percent)))
-    return (
-        f"{shown}\u00a0% du chemin parcouru vers la cible · {status}"
-        f'<span class="bar" aria-hidden="true"><span style="width:{percent:.0f}%"></span></span>'
-    )
+    return f"{shown}\u00a0% du chemin parcouru vers la cible · {status}{_bar(percent, indicator.status)}"
+
+
+def _bar(percent: float, status: Status) -> str:
+    """The progress bar in its status's colour, as on the report's chart (reader 11, C25: every bar was
+    navy, « non conforme à la loi » and « en retard » included)."""
+    return (f'<span class="bar" aria-hidden="true"><span style="width:{percent:.0f}%;'
+            f'background:{STATUS_HEX[status]}"></span></span>')
 
 
 def _not_yet_available(due_period: str) -> str:

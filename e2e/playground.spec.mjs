@@ -262,7 +262,7 @@ scenario('the contributor fills the rest in the form; a value out of range is re
   assert.match(saved.at(-1), /^Enregistré pour la direction DCP \(7 valeurs\) :/);
   assert.match(saved.at(-1), /IND-05 \(année 2025\) : 38 %/);
   // Saved anyway, but a value over its legal limit is said (reader 8, B26).
-  assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\. R\. 2192.10\)\./);
+  assert.match(saved.at(-1), /⚠ IND-11 : un délai de 32,5 jours dépasse le maximum légal de 30 jours \(code de la commande publique, art\.\sR\.\s2192.10\)\./);
   assert.match(saved.at(-1), /Toutes les valeurs attendues de la direction DCP sont saisies\. Merci !$/); // reader 10, C1
   // The same card sent twice (a double click, a retry) saves nothing more.
   // Reader 9, C7: the same values are simply there, not « le renvoyer ne change rien ».
@@ -386,7 +386,7 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
   // past the 30 days of the code de la commande publique), then the late indicators.
   // Their badge starts with ⚠: the card has one red for « en retard » and the law (reader 9).
-  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Non conforme \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme) \(code de la commande publique, art\. R\. 2192.10\)\n/);
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Non conforme \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme) \(code de la commande publique, art\.\sR\.\s2192.10\)\n/);
   // Each breach said once in the decisions, with its value and limit (reader 10, A1, B11).
   assert.match(compact, /\n• Se mettre en conformité avec la loi : .*\(IND-09 : [\d,]+ % pour un minimum légal de 50 %\)/);
   assert.doesNotMatch(compact, /Réviser la trajectoire|Mise en conformité|déjà applicable/);
@@ -414,10 +414,11 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
 /** `{atteint: 1, 'en bonne voie': 13, …}` from the counters at the top of the summary card (« non conforme à la
  * loi » is shown only when some indicator is). */
 function cardCounts(text) {
-  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés », « 2 non conformes à la loi ».
+  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés », « 2 non conformes » (the
+  // counter leaves « à la loi » to the sentence under it: reader 11, C29).
   const labels = {
     atteint: 'atteints?', 'en bonne voie': 'en bonne voie', 'en retard': 'en retard',
-    'non conforme à la loi': 'non conformes? à la loi', 'non renseigné': 'non renseignés?', 'sans cible': 'sans cible',
+    'non conforme': 'non conformes?', 'non renseigné': 'non renseignés?', 'sans cible': 'sans cible',
   };
   return Object.fromEntries(Object.entries(labels).map(([label, pattern]) => [label, Number(text.match(new RegExp(`(\\d+)\\n${pattern}\\n`))?.[1])]));
 }
@@ -426,8 +427,9 @@ function cardCounts(text) {
 function cardLines(text) {
   const lines = {};
   // A line without a trend (« Non renseigné », a first value) has no « · ».
-  // The card's legal badge starts with ⚠ (reader 9), the report's is coloured: compared without it.
-  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n){0,2}?(?:⚠ )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
+  // The card's legal badge starts with ⚠ (reader 9), « Atteint » with ✓ (reader 11), the report's are coloured:
+  // compared without them.
+  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n){0,2}?(?:[⚠✓] )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
   }
   return lines;

@@ -215,7 +215,13 @@ def _meetings_phrase(count: int, window: CadenceWindow, *, with_assistant: bool 
 _PLANNED_WITH_ASSISTANT = "avec l’assistant"
 _WINDOW_WORDS = {CadenceWindow.PAST: "au cours des 12 derniers mois", CadenceWindow.COMING: "dans les 12 prochains mois"}
 OUTSIDE_NOTE = "(les réunions tenues en dehors n’y figurent pas)"
-"""After a count of the meetings planned with the assistant, once a sentence (reader 10, A4)."""
+"""After a count of the meetings planned with the assistant, once a sentence (reader 10, A4); for the
+coming months, the meetings are « prévues » (reader 11, A6: future meetings are not « tenues »)."""
+_OUTSIDE_NOTES = {
+    frozenset({CadenceWindow.PAST}): OUTSIDE_NOTE,
+    frozenset({CadenceWindow.COMING}): "(les réunions prévues en dehors n’y figurent pas)",
+    frozenset(CadenceWindow): "(les réunions tenues ou prévues en dehors n’y figurent pas)",
+}
 
 DUE_WITHIN_MONTHS = 6
 """A meeting planned within this many months, or sooner when the rhythm asks for more (4 months for
@@ -230,15 +236,21 @@ def _due_within_days(committee_type: CommitteeType) -> int:
 
 
 def rhythm_name(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé aux organismes publics » (the founding text's advice, given at a meeting of
-    public buyers on the SPASER, which no law sets: reader 9, A12 asked for its source; reader 10, A4:
-    « recommandé par l’assistant » named no source anyone can check), « le rythme retenu par
-    l’organisme » for a range the lead set."""
-    return "le rythme conseillé aux organismes publics" if committee_type.is_recommended else "le rythme retenu par l’organisme"
+    """« le rythme conseillé lors de la rencontre régionale sur le SPASER » (the founding
+    text's advice, given at a meeting of public buyers on the SPASER, which no law sets: reader 9, A12
+    asked for its source; reader 10, A4: « recommandé par l’assistant » named no source anyone can
+    check; reader 11, A6: « conseillé aux organismes publics » named no adviser), « le rythme retenu
+    par l’organisme » for a range the lead set."""
+    if committee_type.is_recommended:
+        return RECOMMENDED_RHYTHM
+    return "le rythme retenu par l’organisme"
+
+
+RECOMMENDED_RHYTHM = "le rythme conseillé lors de la rencontre régionale sur le SPASER"
 
 
 def range_clause(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé aux organismes publics est de 3 à 4 par an »."""
+    """« le rythme conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an »."""
     return f"{rhythm_name(committee_type)} est {committee_type.range_with_preposition()}"
 
 
@@ -308,14 +320,13 @@ def merged_cadence_message(
     """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
     summary: « Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers
     mois ni dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le
-    rythme conseillé aux organismes publics est de 3 à 4 par an. »; when
+    rythme conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an. »; when
     only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
-    2027. ». `counted_by` (« 3 tenus en 2025 d’après l’indicateur IND-14 ») tells the past instead."""
+    2027. ». `counted_by` (« 3 réunions tenues en 2025 (indicateur IND-14) ») tells the past instead,
+    after the coming months' contrast with the rhythm."""
     by_window = {warning.window: warning for warning in warnings if warning.kind is committee_type.kind}
     past, coming = by_window.get(CadenceWindow.PAST), by_window.get(CadenceWindow.COMING)
-    if counted_by:
-        facts = counted_by + (f" ; {_meetings_phrase(coming.count, coming.window)}" if coming else "")
-    elif past and coming and past.count == coming.count == 0:
+    if past and coming and past.count == coming.count == 0:
         facts = (f"aucune réunion planifiée {_PLANNED_WITH_ASSISTANT} {_WINDOW_WORDS[CadenceWindow.PAST]} ni "
                  f"{_WINDOW_WORDS[CadenceWindow.COMING]}")
     else:
@@ -323,10 +334,16 @@ def merged_cadence_message(
         facts = " et ".join(_meetings_phrase(warning.count, warning.window, with_assistant=index == 0)
                             for index, warning in enumerate(said))
     if past or coming:
-        facts += f" {OUTSIDE_NOTE}"
+        facts += " " + _OUTSIDE_NOTES[frozenset(by_window)]
     planned = ""
     if past and past.next_planned and not coming:
         planned = f" ; la prochaine est prévue le {format_date_fr(past.next_planned)}"
+    if counted_by:
+        # The meetings held, as the indicator counts them, after the contrast, never before it: « 3 réunions
+        # tenues en 2025, alors que le rythme … est de 3 à 4 par an » opposed a count within the range (reader 11, A6).
+        planned += f" ; {counted_by}"
+    if not (past or coming):
+        return f"{committee_type.label} : {counted_by}."
     return f"{committee_type.label} : {facts}, alors que {range_clause(committee_type)}{planned}."
 
 

@@ -101,7 +101,16 @@ class LegalLimit:
 
     @property
     def _cited(self) -> str:
-        return f" ({self.basis})" if self.basis else ""
+        return f" ({printed_basis(self.basis)})" if self.basis else ""
+
+
+_ARTICLE_SPACE = re.compile(r"\b(art|[LRD])\. (?=[LRD]\.|\d)")
+
+
+def printed_basis(basis: str) -> str:
+    """« code de la commande publique, art.\u00a0R.\u00a02192-10 »: a catalogue's basis with no-break spaces
+    after « art. » and the article's letter, never « art. » at the end of a line (reader 11, B14)."""
+    return _ARTICLE_SPACE.sub("\\1.\u00a0", basis)
 
 
 _SUBJECTS = {Unit.DAYS: "un délai de", Unit.PERCENT: "une part de", Unit.EURO: "un montant de"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.units import Unit
@@ -31,6 +31,13 @@ def counts_whole_things(unit: Unit, rule: AggregationRule) -> bool:
     """Values that count whole things (meetings, contracts, people): a sum or a single value of counts;
     a mean of the directorates' counts may have decimals. Their path expects whole numbers too."""
     return unit in (Unit.COUNT, Unit.PEOPLE) and rule in (AggregationRule.SUM, AggregationRule.SINGLE)
+
+
+def whole_path_rounding(baseline: Decimal, target: Decimal) -> str:
+    """How a path of whole things rounds: to the whole number it has already reached, towards the
+    baseline (down on a rising path, up on a falling one). 3,5 meetings expected are 3 held, never 4:
+    a count cannot be half held, and 4 is what the path reaches only later (reader 11, A1)."""
+    return ROUND_FLOOR if target >= baseline else ROUND_CEILING
 
 PeriodKey = tuple[int, int]
 Group = Mapping[str, ReportedValue]

@@ -143,9 +143,13 @@ def _compliance_decision(summary: Summary, outside_law: tuple[IndicatorLine, ...
     text = f"Se mettre en conformité avec la loi : {named}."
     revisions = _path_revisions(summary)
     if revisions:
-        several = len(revisions) > 1
-        parts = [f"pour {line.code}, {planned}" if several else planned for line, planned in revisions]
-        text += f" La trajectoire du SPASER est à réviser : {(NO_BREAK_SPACE + '; ').join(parts)}."
+        if len(revisions) > 1:
+            parts = [f"pour {line.code}, {planned}" for line, planned in revisions]
+            text += f" La trajectoire du SPASER est à réviser : {(NO_BREAK_SPACE + '; ').join(parts)}."
+        else:
+            # Named: after IND-11, « elle prévoit 46,2 % » read as IND-11's path (reader 11, B20).
+            ((line, planned),) = revisions
+            text += f" La trajectoire du SPASER est à réviser pour {line.code} : {planned}."
     return text
 
 
@@ -164,7 +168,7 @@ def _with_limit(line: IndicatorLine) -> str:
 
 
 def _path_revisions(summary: Summary) -> list[tuple[IndicatorLine, str]]:
-    """« elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne passe sous le maximum légal qu’au 31 décembre
+    """« elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne descend au maximum légal qu’au 4ᵉ trimestre
     2027 », per indicator outside the law whose expected value breaks the law too: the SPASER as
     adopted plans to stay outside the law, which no measure on the purchases alone fixes (reader 9,
     A5); a lawful value ahead of a timid path needs no revision."""

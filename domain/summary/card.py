@@ -261,7 +261,7 @@ def _headline(summary: Summary) -> dict[str, Any]:
                 "width": "stretch",
                 "items": [
                     _text(str(count), size="ExtraLarge", weight="Bolder", color=color, isSubtle=not count),
-                    _text(wording.status_count_label(status, count), size="Small", spacing="None",
+                    _text(wording.tile_label(status, count), size="Small", spacing="None",
                           isSubtle=not count),
                 ],
             }
@@ -319,10 +319,11 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
                 **({} if short else {"width": 3}),
                 "items": [
                     _text(f"**{line.code}** {excerpt(title, MAX_LABEL_CHARACTERS) if cut_names else title}"),
-                    _text(
-                        indicator_wording.detail_text(line, compact=True), size="Small", isSubtle=True, spacing="None"
-                    ),
-                    *(_text(note, size="Small", spacing="None") for note in indicator_wording.legal_notes(line)),
+                    # The value line in the text colour, the legal notes grey under it: the notes, black, drew
+                    # the eye before the figure (reader 11, C26).
+                    _text(indicator_wording.detail_text(line, compact=True), size="Small", spacing="None"),
+                    *(_text(note, size="Small", isSubtle=True, spacing="None")
+                      for note in indicator_wording.legal_notes(line)),
                 ],
             },
             {"type": "Column", "width": "auto" if short else 2, "items": [status]},

@@ -31,7 +31,6 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from PIL import Image
 
 from domain.indicators.catalogue import Axis
-from domain.indicators.units import format_number
 from domain.summary import indicator_wording, wording
 from domain.summary.model import (
     STATUS_ORDER,
@@ -298,8 +297,9 @@ def progress_bar_label(line: IndicatorLine) -> str:
     bar's length is the way to the target, as the axis says."""
     value = indicator_wording.shown_value(line)
     if line.progress_percent is not None and line.progress_percent > PROGRESS_AXIS_MAX:
-        # The bar stops at the axis' end: say it goes further (reader 10, C11).
-        return f"{value} (> {format_number(PROGRESS_AXIS_MAX)} %)"
+        # The bar stops at the axis' end: say it goes further (reader 10, C11), in words: « 35,2 % (> 125 %) »
+        # read as a value above 125 % (reader 11, A8).
+        return f"{value} · cible dépassée"
     return value
 
 
@@ -358,8 +358,16 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
     x, align, inside = value_label_place(shown, tick, label, layout, inside=line.status not in STATUS_HATCH)
     legal = legal_limit_progress(line)
     width = len(label) * LABEL_EM * LABEL_POINTS / 72 * _units_per_inch(layout)
+    boxed = False
     if legal is not None and align == "left" and x - 1 <= legal <= x + width + 1:
-        x = legal + 1.5  # after the legal mark, never across it
+        if legal > shown and shown - 1.5 - width >= 1.5:
+            # Short of the legal mark: the label at the bar's end, on a white box over the hatching;
+            # after the mark it read as past the minimum (reader 11, C24: « 48,7 % » right of 50 %).
+            x, align, boxed = shown - 1.5, "right", True
+        else:
+            x = legal + 1.5  # after the legal mark, never across it
+    # Over every line, on a box in the colour behind it: the dashed 100 % line crossed « 35,2 » (reader 11, A8).
+    background = STATUS_HEX[line.status] if inside else "white"
     axes.text(
         x,
         position,
@@ -369,6 +377,8 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
         fontsize=LABEL_POINTS,
         color="white" if inside else "#212121",
         fontweight="bold",
+        zorder=4,
+        bbox={"facecolor": background, "edgecolor": "none", "pad": 2 if boxed else 1},
     )
     if tick is not None:
         axes.plot([tick] * 2, [position - 0.38, position + 0.38], color="#212121", lw=1.6)

@@ -48,7 +48,7 @@ from domain.committees.cadence import CadenceWarning
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_size_warning
 from domain.indicators.periods import Frequency, Period, current_reporting_period
-from domain.summary.aggregate import MEAN_QUANTUM, Aggregator, PeriodValue, counts_whole_things
+from domain.summary.aggregate import MEAN_QUANTUM, Aggregator, PeriodValue, counts_whole_things, whole_path_rounding
 from domain.summary.model import (
     TOLERANCE_PERCENT_OF_TARGET,
     AxisSection,
@@ -259,8 +259,10 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
             expected = (baseline + (indicator.target - baseline) * fraction).quantize(MEAN_QUANTUM)
             if whole:
                 # No half meeting on a path of meetings (reader 10, A3: « qui prévoit 3,5 comités
-                # techniques »): the nearest whole number, the one the sentence says and the status uses.
-                expected = expected.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+                # techniques »): the whole number the path has already reached, rounded towards the
+                # baseline, the one the sentence says, the chart marks and the status uses. Half up made
+                # 3,5 a 4 a year early (reader 11, A1: « qui en prévoit 4 (cible : 4 par an en 2026) »).
+                expected = expected.quantize(Decimal(1), rounding=whole_path_rounding(baseline, indicator.target))
                 if indicator.target != baseline:
                     fraction = (expected - baseline) / (indicator.target - baseline)
         status = _status(indicator.direction, judged.value, indicator.target, expected)

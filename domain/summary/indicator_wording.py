@@ -7,7 +7,7 @@ Titles, counts, completeness and the reading rules are put together in domain/su
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
@@ -334,13 +334,14 @@ def expected_text(line: IndicatorLine) -> str:
 
 def _whole_expected_text(line: IndicatorLine) -> str:
     """A path of whole things in whole things (reader 8: « qui prévoit 4,9 marchés réservés »; reader 10,
-    A3: « qui prévoit 3,5 comités techniques »): the nearest whole number, half up, the figure the
-    status is judged on (compute)."""
+    A3: « qui prévoit 3,5 comités techniques »): the whole number the path has reached, the figure the
+    status is judged on (compute; reader 11, A1: half up said « 4 » a year before the target of 4)."""
     return line.show(_whole_expected(line))
 
 
 def _whole_expected(line: IndicatorLine) -> Decimal:
-    return line.expected_value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    rising = line.snapshot.direction is ImprovementDirection.UP
+    return line.expected_value.quantize(Decimal(1), rounding=ROUND_FLOOR if rising else ROUND_CEILING)
 
 
 def _whole_count(line: IndicatorLine) -> bool:
@@ -394,8 +395,9 @@ def trend_text(line: IndicatorLine, *, with_period: bool = True) -> str:
     if trend.improved is not None and line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None:
         # Reader 8: « dans le bon sens » alone next to « Sous le minimum légal » reassured about a
         # breach; reader 9, B4: « ↓ en baisse » alone read as worse for a payment delay.
-        where = "sous le minimum légal" if limit.is_floor else "au-dessus du maximum légal"
-        text += f", dans le bon sens, mais encore {where}" if trend.improved else ", à l’inverse de l’objectif"
+        # Reader 11, B16: « mais encore au-dessus du maximum légal » repeated the value's « au-dessus du maximum
+        # légal de 30 jours » on the same line.
+        text += ", dans le bon sens, mais pas encore conforme" if trend.improved else ", à l’inverse de l’objectif"
     elif trend.improved is not None and line.snapshot.target is not None:
         if trend.improved and line.status is Status.LATE:
             # « dans le bon sens » next to « En retard » read as a contradiction.

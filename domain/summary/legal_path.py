@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
-from domain.clock import format_day_fr
 from domain.indicators.periods import period_containing
 from domain.summary.model import IndicatorLine
 
@@ -18,27 +17,25 @@ def in_force_text(limit) -> str:
 
 
 def lawful_from(line: IndicatorLine) -> str:
-    """« et n’atteint le minimum légal qu’au 1er semestre 2027 », « et ne passe sous le maximum légal
-    qu’au 31 décembre 2027 » (reader 10, A10 and B4: « qu’en 2027 » sounded sooner than the end of
-    2027, and a path does not « respecter » a minimum); « , sous le minimum légal » when the SPASER's
-    path never reaches it (`lawful_year`)."""
+    """« et n’atteint le minimum légal qu’au 1er semestre 2027 », « et ne descend au maximum légal qu’au
+    4ᵉ trimestre 2027 » (reader 10, A10 and B4: « qu’en 2027 » sounded sooner than the end of 2027, and a
+    path does not « respecter » a minimum; reader 11, A2: a path that ends on a target equal to the
+    maximum reaches it, it never « passe sous », and a period like the minimum's, not a day);
+    « , sous le minimum légal » when the SPASER's path never reaches it (`lawful_year`)."""
     limit = line.snapshot.legal_limit
     when = lawful_when(line)
     if when is None:
         return ", sous le minimum légal" if limit.is_floor else ", au-dessus du maximum légal"
-    verb = "n’atteint le minimum légal" if limit.is_floor else "ne passe sous le maximum légal"
+    verb = "n’atteint le minimum légal" if limit.is_floor else "ne descend au maximum légal"
     return f" et {verb} qu’{when}"
 
 
 def lawful_when(line: IndicatorLine) -> str | None:
-    """When the SPASER's path reaches the legal limit, as precisely as the path says it: « au 31 décembre
-    2027 » when only the target (at the end of its year) reaches it, else the indicator's period that
-    holds that day (« au 1er semestre 2027 », « en 2027 »)."""
+    """When the SPASER's path reaches the legal limit: the indicator's period that holds that day
+    (« au 1er semestre 2027 », « au 4ᵉ trimestre 2027 », « en 2027 »)."""
     day = lawful_day(line)
     if day is None:
         return None
-    if day == date(day.year, 12, 31) and line.snapshot.target == line.snapshot.legal_limit.value:
-        return f"au {format_day_fr(day)}"
     return period_containing(day, line.snapshot.frequency).in_sentence()
 
 

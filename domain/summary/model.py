@@ -352,8 +352,10 @@ class IndicatorLine:
         return self.snapshot.unit
 
     def show(self, value: Decimal) -> str:
-        """A value of this indicator, with its unit or what it counts (`shown_amount`)."""
-        return shown_amount(value, self.snapshot.unit, self.snapshot.counted_noun)
+        """A value of this indicator, with its unit or what it counts (`shown_amount`); in digits like its
+        latest value when that one is under a million (reader 11, B22: « 980 000 € …, qui prévoit 981 280 €
+        (cible : 1,2 million d’euros) », two ways in one line)."""
+        return shown_amount(value, self.snapshot.unit, self.snapshot.counted_noun, words=_in_words(self.latest_value))
 
     @property
     def legal_breach(self) -> str | None:
@@ -371,11 +373,16 @@ class IndicatorLine:
 _MILLION = Decimal(1_000_000)
 
 
-def shown_amount(value: Decimal, unit: Unit, counted_noun: str = "") -> str:
+def _in_words(latest: Decimal | None) -> bool:
+    """Millions in words unless the value they sit next to is written in digits (under a million)."""
+    return latest is None or abs(latest) >= _MILLION
+
+
+def shown_amount(value: Decimal, unit: Unit, counted_noun: str = "", *, words: bool = True) -> str:
     """A value with its unit or what it counts (« 2 repas végétariens »); a round amount of millions
     in words (« 1,2 million d’euros »: « 1 200 000 € » is counted digit by digit), wherever it is read:
-    the card, the report and the public page (reader 9, C9)."""
-    if unit is Unit.EURO and abs(value) >= _MILLION and (value / _MILLION * 100) % 1 == 0:
+    the card, the report and the public page (reader 9, C9); in digits when `words` is False."""
+    if words and unit is Unit.EURO and abs(value) >= _MILLION and (value / _MILLION * 100) % 1 == 0:
         millions = (value / _MILLION).normalize()
         noun = "million" if abs(millions) < 2 else "millions"
         return f"{format_number(millions)}\u00a0{noun} d’euros"

@@ -303,7 +303,7 @@ def _html_attention(summary: Summary) -> list[str]:
         count = summary.status_counts.get(status, 0)
         parts.append(
             f'<div class="count" style="color:{STATUS_HEX[status]}"><b>{count}</b>'
-            f"{escape(wording.status_count_label(status, count))}</div>"
+            f"{escape(wording.tile_label(status, count))}</div>"
         )
     parts.append("</div>")
     decisions = decision_items(summary)

@@ -341,7 +341,7 @@ def _warning(pdf: FPDF, text: str) -> None:
 def _counts(pdf: FPDF, summary: Summary) -> None:
     statuses = counted_statuses(summary.status_counts)
     counts = [summary.status_counts.get(status, 0) for status in statuses]
-    labels = [wording.status_count_label(status, count) for status, count in zip(statuses, counts)]
+    labels = [wording.tile_label(status, count) for status, count in zip(statuses, counts)]
     pdf.set_font(_PDF_FONT, "", 9)
     # Each column as wide as its label, the room left shared out: « non conformes à la loi » does not
     # fit a sixth of the page, and a label on two lines read as two.

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, format_day_fr
 from domain.indicators.aggregation import AggregationRule
+from domain.indicators.legal_limits import printed_basis
 from domain.indicators.periods import Period
+from domain.summary.aggregate import counts_whole_things
 from domain.summary.indicator_wording import percent_text, weighting_text
 from domain.summary.model import (
     DirectorateCompleteness,
@@ -55,6 +57,11 @@ _STATUS_RULE = (
     "(au moins la valeur attendue pour un indicateur à la hausse, au plus pour un indicateur à la baisse), ou "
     "s’en écarte de moins de 1 % de la cible ; en retard sinon."
 )
+_COUNT_RULE = (
+    "Indicateurs comptés en nombres entiers (comités, marchés, personnes) : la valeur attendue est le nombre "
+    "entier que la trajectoire a déjà atteint (3 comités techniques quand elle en est à 3,5 ; 4 pour un "
+    "indicateur à la baisse) ; le statut, le texte et le graphique utilisent ce nombre."
+)
 _LEGAL_RULE = (
     "Conformité à la loi : un indicateur dont la dernière valeur est sous le minimum fixé par la loi ou le "
     "règlement (au-dessus du maximum, pour un indicateur à la baisse) est « non conforme à la loi », "
@@ -79,7 +86,7 @@ _TREND_RULE = (
     "Tendance : par rapport à la période précédente renseignée, en ne comparant que les directions qui ont saisi "
     "les deux périodes ; « dans le bon sens » quand elle va vers la cible."
 )
-RULES_ITEMS = (_STATUS_RULE, _LEGAL_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
+RULES_ITEMS = (_STATUS_RULE, _COUNT_RULE, _LEGAL_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
 """Every rule the report may need; `rules_items` keeps those of what a summary shows."""
 
 
@@ -92,6 +99,8 @@ def rules_items(summary: Summary) -> list[str]:
     items = []
     if any(line.snapshot.target is not None for line in lines):
         items.append(_STATUS_RULE)
+    if any(line.snapshot.target is not None and counts_whole_things(line.unit, line.aggregation) for line in lines):
+        items.append(_COUNT_RULE)
     if any(line.status is Status.OUTSIDE_LEGAL_LIMIT for line in lines):
         items.append(_LEGAL_RULE)
     items.append(_PERIOD_RULE)
@@ -132,7 +141,7 @@ def line_status_title(line: IndicatorLine) -> str:
     conforme (…) » when the period due is not reported (reader 9, A3)."""
     limit = line.snapshot.legal_limit
     if line.legal_breach and limit is not None:
-        cited = f" ({limit.basis})" if limit.basis else ""
+        cited = f" ({printed_basis(limit.basis)})" if limit.basis else ""
         return f"Dernière valeur connue non conforme{cited}" if line.is_stale else f"Non conforme{cited}"
     return upper_first(line.status.value)
 
@@ -140,6 +149,14 @@ def line_status_title(line: IndicatorLine) -> str:
 def status_count_label(status: Status, count: int) -> str:
     singular, plural = _STATUS_PLURALS[status]
     return singular if count <= 1 else plural
+
+
+def tile_label(status: Status, count: int) -> str:
+    """The word under a counter: « non conformes » without « à la loi », which the sentence under the
+    counters says (reader 11, C29: three lines for one tile, one or two for its neighbours)."""
+    if status is Status.OUTSIDE_LEGAL_LIMIT:
+        return "non conforme" if count <= 1 else "non conformes"
+    return status_count_label(status, count)
 
 
 NAMED_REST = 3

@@ -122,8 +122,11 @@ def test_the_spreadsheet_has_french_headers_periods_in_words_and_typed_numbers()
 
 def test_an_amount_in_millions_reads_as_on_the_card_and_in_the_report():
     """Reader 9, C9: « 1 200 000 € » on the public page, « 1,2 million d’euros » on the card and in the report."""
-    html = page(emissions(unit=Unit.EURO, value=Decimal("980000"), target=Decimal("1200000"))).replace("\u00a0", " ")
+    html = page(emissions(unit=Unit.EURO, value=Decimal("1100000"), target=Decimal("1200000"))).replace("\u00a0", " ")
     assert "1,2 million d’euros en 2030" in html and "1\u202f200\u202f000" not in html
+    # Reader 11, B22: next to a value under a million, in digits like it.
+    html = page(emissions(unit=Unit.EURO, value=Decimal("980000"), target=Decimal("1200000"))).replace("\u00a0", " ")
+    assert "1\u202f200\u202f000 € en 2030" in html
 
 
 def test_the_origin_cell_starts_with_a_capital_like_the_other_cells():

@@ -198,23 +198,37 @@ def test_a_late_count_between_two_whole_numbers_gives_the_target_as_its_figure()
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
     assert plain(late_text(line)) == (
-        "2 en 2025, en deçà de la trajectoire, qui en prévoit 4 (cible : 6 par an en 2028)"
-    )
+        "2 en 2025, en deçà de la trajectoire, qui en prévoit 3 (cible : 6 par an en 2028)"
+    )  # 2 + (6 − 2) × 2/5 = 3,6: the path has reached 3, not yet 4 (reader 11, A1)
 
 
 def test_a_path_of_meetings_expects_a_whole_number_the_one_the_status_uses():
     """Reader 1, A8 and reader 9, A4: « 3,5 comités techniques » is no count; reader 10, A3: « qui
     prévoit 3,5 comités techniques » read as a calculation artefact, and « en retard » rested on that
-    half meeting. The path expects the nearest whole number (half up), said and judged alike."""
-    held = replace(committees_held([("2024", "DCP", 2), ("2025", "DCP", 3)]), target=Decimal(5), target_year=2026)
-    line = line_of([held], code="COT")  # 2 + (5 − 2) × 1/2 = 3,5 → 4
-    assert line.expected_value == 4 and line.status is Status.LATE
-    assert plain(late_text(line)) == "3 en 2025, en deçà de la trajectoire, qui en prévoit 4 (cible : 5 par an en 2026)"
-    # 3,33 expected rounds to 3: on the path, never « en retard » on a third of a meeting.
-    on_path = replace(held, baseline=Decimal(2), target=Decimal(6), target_year=2027, values=(("2024", "DCP", 2), ("2025", "DCP", 3)))
-    line = line_of([on_path], code="COT")  # 2 + (6 − 2) × 1/3 = 3,33 → 3
+    half meeting. Reader 11, A1: rounded half up, the path « prévoit 4 » in 2025 for a target of 4 in
+    2026, and the chart put the mark at 100 %. The path expects the whole number it has reached."""
+    held = replace(committees_held([("2022", "DCP", 2), ("2025", "DCP", 3)]), target=Decimal(4), target_year=2026)
+    line = line_of([held], code="COT")  # 2 + (4 − 2) × 3/4 = 3,5 → 3
     assert line.expected_value == 3 and line.status is Status.ON_TRACK
+    assert line.expected_progress_percent == 50 == line.progress_percent
     assert "sur la trajectoire, qui en prévoit 3" in plain(detail_text(line))
+    assert "prévoit 4" not in plain(detail_text(line))
+    # One short of the whole number reached: late, and the sentence says that number.
+    short = replace(held, target=Decimal(6), target_year=2026, values=(("2022", "DCP", 2), ("2025", "DCP", 3)))
+    line = line_of([short], code="COT")  # 2 + (6 − 2) × 3/4 = 5
+    assert line.expected_value == 5 and line.status is Status.LATE
+    assert plain(late_text(line)) == "3 en 2025, en deçà de la trajectoire, qui en prévoit 5 (cible : 6 par an en 2026)"
+    # A falling path of whole things rounds up, towards its baseline: 3,5 expected is 4 still allowed.
+    falling = replace(held, baseline=Decimal(5), target=Decimal(2), target_year=2026,
+                      direction=ImprovementDirection.DOWN, values=(("2022", "DCP", 5), ("2025", "DCP", 4)))
+    line = line_of([falling], code="COT")  # 5 − 3 × 3/4 = 2,75 → 3
+    assert line.expected_value == 3 and line.status is Status.LATE
+
+
+def test_the_reading_rules_state_how_a_path_of_whole_things_is_rounded():
+    held = replace(committees_held([("2022", "DCP", 2), ("2025", "DCP", 3)]), target=Decimal(4), target_year=2026)
+    rules = plain(" ".join(rules_items(compute_summary([held], DIRECTORATES, TODAY, scope=EVERYONE))))
+    assert "3 comités techniques quand elle en est à 3,5" in rules
 
 
 def test_an_expected_value_is_never_rounded_into_the_value():
@@ -249,7 +263,7 @@ def test_the_chart_labels_a_bar_past_its_target_with_the_value_rather_than_a_per
     # Reader 9: every bar says the indicator's value in its unit, never its share of the way (« 204 % »).
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 10)])], code="COT")
     # Reader 10, C11: the bar stops at the axis' end (125 %): its label says it goes further.
-    assert progress_bar_label(line) == "10 (> 125\u00a0%)"
+    assert progress_bar_label(line) == "10 · cible dépassée"  # reader 11, A8: not « 10 (> 125 %) »
 
 
 def test_an_indicator_without_a_target_goes_up_or_down_not_better_or_worse():

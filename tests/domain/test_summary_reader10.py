@@ -22,7 +22,17 @@ def test_a10_b4_the_path_reaches_the_limit_at_a_precise_period_said_with_the_rig
     end of 2027: the path stays above the law all through 2027; a path does not « respecter » a minimum."""
     ceiling = replace(payment_delay(38), target=Decimal(30), target_year=2028)
     (decision,) = map(plain, attention_points(summary(ceiling)).decisions)
-    assert decision.endswith("elle prévoit 40 jours en 2026 et ne passe sous le maximum légal qu’au 31 décembre 2028.")
+    # Reader 11, A2: a path ending on a target equal to the maximum reaches it (« descend au »), never
+    # « passe sous », and in a period like the minimum's sentence, not « au 31 décembre 2028 »; B20: the
+    # one path to revise is named.
+    assert decision.endswith(
+        "La trajectoire du SPASER est à réviser pour IND-11 : elle prévoit 40 jours en 2026 et ne descend au "
+        "maximum légal qu’en 2028."
+    ), decision
+    quarterly = replace(ceiling, frequency=Frequency.QUARTERLY, target_year=2027,
+                        values=(("2026-T3", "DCP", 34), ("2026-T4", "DCP", Decimal("32.5"))))
+    (decision,) = map(plain, attention_points(summary(quarterly)).decisions)
+    assert decision.endswith("et ne descend au maximum légal qu’au 4ᵉ trimestre 2027."), decision
     half_yearly = replace(
         egalim(42), frequency=Frequency.HALF_YEARLY, values=(("2026-S1", "DRC", 30), ("2026-S2", "DRC", 42))
     )
@@ -69,7 +79,7 @@ def test_c11_the_chart_marks_the_legal_limit_on_a_hatched_bar_and_says_when_a_ba
     assert sorted(round(mark.get_xdata()[0], 1) for mark in marks) == [66.7, 75.0]
     assert legal_limit_progress(lines["IND-14"]) is None  # late, lawful: no legal mark
     ahead = replace(lines["IND-14"], progress_percent=PROGRESS_AXIS_MAX + 40)
-    assert plain(progress_bar_label(ahead)).endswith("(> 125 %)")
+    assert plain(progress_bar_label(ahead)).endswith(" · cible dépassée")  # reader 11, A8
     assert "125" not in progress_bar_label(lines["IND-14"])
 
 

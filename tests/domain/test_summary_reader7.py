@@ -31,16 +31,19 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
     (cotech,) = [alert for alert in cadence_alerts(summary()) if alert.startswith("Comité technique")]
     # Reader 10, A4: the 2025 count is not compared with a target for 2026; the advice has a source.
     assert plain(cotech) == (
-        "Comité technique : 3 réunions tenues en 2025 (indicateur COT) ; aucune réunion planifiée avec l’assistant "
-        "dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le rythme "
-        "conseillé aux organismes publics est de 3 à 4 par an."
+        # Reader 11, A6: the count within the range is not what « alors que » opposes; future meetings are
+        # « prévues », not « tenues »; the advice names where it was given.
+        "Comité technique : aucune réunion planifiée avec l’assistant "
+        "dans les 12 prochains mois (les réunions prévues en dehors n’y figurent pas), alors que le rythme "
+        "conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an ; "
+        "3 réunions tenues en 2025 (indicateur COT)."
     )
     same_year = [replace(snapshot, target_year=2025) if snapshot.code == "COT" else snapshot for snapshot in catalogue()]
     types = default_committee_types()
     warnings = [warning for kind in types for warning in check_cadence(types[kind], [], TODAY)]
     shown = compute_summary(same_year, DIRECTORATES, TODAY, scope=Scope.everything(), cadence_warnings=warnings)
     (cotech,) = [alert for alert in cadence_alerts(shown) if alert.startswith("Comité technique")]
-    assert "3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 par an fixée par le SPASER ;" in plain(cotech)
+    assert "3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 par an fixée par le SPASER." in plain(cotech)
     committees = next(line for line in summary().lines if line.code == "COT")
     assert "(cible : 5 par an en 2026)" in plain(judged_text(committees))  # reader 10, C9: one word for every target
 
@@ -93,7 +96,9 @@ def test_c44_a_round_amount_of_millions_is_written_in_words():
     amount = indicator("ESS", "Montant des achats auprès des structures de l’économie sociale et solidaire", Unit.EURO,
                        [("2024", "DCP", 900_000), ("2025", "DCP", 980_000)], target=1_200_000, baseline=900_000)
     (line,) = compute_summary([amount], DIRECTORATES, TODAY, scope=Scope.everything()).lines
-    assert "(cible : 1,2 million d’euros en 2028)" in plain(judged_text(line))
+    # Reader 11, B22: next to « 980 000 € », the target in digits too, one way in one line.
+    assert "(cible : 1 200 000 € en 2028)" in plain(judged_text(line))
+    line = replace(line, latest_value=Decimal(1_100_000))
     assert plain(line.show(Decimal(2_000_000))) == "2 millions d’euros"
     assert plain(line.show(Decimal(1_234_567))) == "1 234 567 €"
 

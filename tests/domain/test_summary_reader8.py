@@ -59,18 +59,19 @@ def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_tar
 def test_a8_a9_the_path_of_countable_things_is_in_whole_numbers():
     """« qui prévoit 3,5 comités techniques », « qui prévoit 4,9 marchés réservés »."""
     lines = {line.code: line for line in compute_summary(catalogue(), DIRECTORATES, TODAY, scope=Scope.everything()).lines}
-    committees = lines["COT"]  # 3 held in 2025, 4 expected (reader 10, A3: whole meetings, rounded half up)
+    committees = lines["COT"]  # 3 held in 2025, 4 expected (reader 10, A3: whole meetings)
     assert committees.latest_value == 3 and committees.expected_value == 4
     assert "qui en prévoit 4 (" in plain(judged_text(committees))
     reserved = replace(committees, snapshot=replace(committees.snapshot, code="RES", label=RESERVED,
                                                     counted_noun="marché réservé"),
                        latest_value=Decimal(3), expected_value=Decimal("4.9"))
-    assert "qui en prévoit 5 (" in plain(judged_text(reserved))
+    # Reader 11, A1: the whole number the path has reached (4,9 → 4), never the next one ahead of time.
+    assert "qui en prévoit 4 (" in plain(judged_text(reserved))
     ahead = replace(reserved, status=Status.ON_TRACK, latest_value=Decimal(6))
-    assert "en avance sur la trajectoire, qui en prévoit 5 (" in plain(judged_text(ahead))
+    assert "en avance sur la trajectoire, qui en prévoit 4 (" in plain(judged_text(ahead))
     people = replace(reserved, snapshot=replace(reserved.snapshot, unit=Unit.PEOPLE, counted_noun=""),
                      latest_value=Decimal(78), expected_value=Decimal("135.6"))
-    assert "qui en prévoit 136 (" in plain(judged_text(people))
+    assert "qui en prévoit 135 (" in plain(judged_text(people))
 
 
 def test_a12_the_reading_rules_say_the_limit_may_be_set_by_a_regulation():
@@ -95,5 +96,5 @@ def test_a7_three_committees_are_below_the_spaser_s_own_target_not_late_next_to_
     (cotech,) = [alert for alert in cadence_alerts(_with_cadence()) if alert.startswith("Comité technique")]
     # Reader 9, B12: « 3 tenus » left out its noun.
     # Reader 10, A4: a target for 2026 is not compared with the 3 held in 2025.
-    assert "3 réunions tenues en 2025 (indicateur COT) ;" in plain(cotech) and "pour une cible" not in cotech
+    assert plain(cotech).endswith("; 3 réunions tenues en 2025 (indicateur COT).") and "pour une cible" not in cotech
     assert "en retard" not in cotech
