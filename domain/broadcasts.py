@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence, Set
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -308,12 +308,9 @@ _STATE_COUNTS = (
 """Per final state: the line when none (empty: no line), the counted noun and whether it is feminine."""
 
 
-def delivery_report(
-    broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str, advised: Set[str] = frozenset()
-) -> str:
+def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str) -> str:
     """The lead's French report once every delivery of a broadcast is final: a count per outcome with
-    real plurals, then who got it, and for the others one full sentence per reason (the advice short
-    for the `advised`, whom an earlier report of the day gave it about: reader 10, B8)."""
+    real plurals, then who got it, and for the others one full sentence per reason."""
     lines = [
         f"**Compte rendu de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
         f"({shown(broadcast.audience_label)}) : « {plain_excerpt(broadcast.text, 80)} »",
@@ -331,6 +328,6 @@ def delivery_report(
             lines.append(f"- Message bien reçu par {whom}.")
             continue
         count = counted_in_words(len(concerned), *noun, feminine=feminine)  # a line never starts with a figure
-        reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES, advised)
+        reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES)
         lines.append(f"- {count}. " + " ".join(reasons))
     return "\n".join(lines)

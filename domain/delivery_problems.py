@@ -50,13 +50,10 @@ class Problem:
     one: str
     several: str
     advice: str = ""
-    advice_again: str = ""
-    """The advice, short, for people the lead was already given it about today (reader 10, B8)."""
 
-    def sentence(self, names: str, count: int, again: bool = False) -> str:
+    def sentence(self, names: str, count: int) -> str:
         said = (self.one if count == 1 else self.several).format(names=names) + "."
-        advice = self.advice_again if again and self.advice_again else self.advice
-        return f"{said} {advice.format(them='lui' if count == 1 else 'leur')}" if advice else said
+        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
 
 
 NOT_INSTALLED_ONE = "n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire"
@@ -137,25 +134,21 @@ def problem_of(error: str | None) -> Problem:
     return Problem(error or "", f"L’envoi à {{names}} a échoué ({detail})", f"L’envoi à {{names}} a échoué ({detail})")
 
 
-def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30, advised: Set[str] = frozenset()) -> str:
+def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30) -> str:
     """The full sentence saying why `names` did not get a message, and what to do when something can
-    be done; the names are typed text, shown escaped. The advice is short when every one of them is in
-    `advised`, the people an earlier report of the day gave it about (reader 10, B8)."""
+    be done; the names are typed text, shown escaped."""
     shown_names = [shown(name) for name in names]
-    again = bool(advised) and all(name in advised or shown(name) in advised for name in names)
-    return problem_of(error).sentence(listed_names(shown_names, limit), len(names), again)
+    return problem_of(error).sentence(listed_names(shown_names, limit), len(names))
 
 
-def reasons_with_names(
-    failures: Iterable[tuple[str, str | None]], limit: int = 30, advised: Set[str] = frozenset()
-) -> list[str]:
+def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30) -> list[str]:
     """One sentence per reason for (name, recorded error) pairs, each reason once, in order of first
     appearance: « Hélène Dubois et Marc Lefèvre n’ont pas encore ouvert de conversation avec
     l’assistant dans Teams. », not the reason per name."""
     grouped: dict[Problem, list[tuple[str, str | None]]] = defaultdict(list)
     for name, error in failures:
         grouped[problem_of(error)].append((name, error))
-    return [explain(pairs[0][1], [name for name, _ in pairs], limit, advised) for pairs in grouped.values()]
+    return [explain(pairs[0][1], [name for name, _ in pairs], limit) for pairs in grouped.values()]
 
 
 def installed_sentence(names: Sequence[str]) -> str:
@@ -166,8 +159,7 @@ def installed_sentence(names: Sequence[str]) -> str:
 
 
 def problem_notices(
-    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE,
-    advised: Set[str] = frozenset(),
+    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
 ) -> list[OutboxMessage]:
     """The lead's notice about a source's messages that did not arrive, and about the people for
     whom the app was installed before the message was delivered (`installed_at`): full sentences,
@@ -181,7 +173,7 @@ def problem_notices(
         count = len(problems)
         lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
         failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
-        why += reasons_with_names(failures, advised=advised)
+        why += reasons_with_names(failures)
     if installed:
         names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
         if not problems:
@@ -250,21 +242,19 @@ def _subject(rows: list) -> str:
 
 
 def event_problem_notices(
-    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE,
-    advised: Set[str] = frozenset(),
+    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
 ) -> list[OutboxMessage]:
     """One notice per lead for the problems found together — one event, such as a COPIL reminder
     and the summary that goes with it. The same shape as for one message: who did not receive what
     (« Trois destinataires n’ont pas reçu le rappel … ou la synthèse … »), then what each person
     missed (« Hélène Dubois n’a reçu ni le rappel ni la synthèse. »), then why, one bullet per reason
-    naming the people it concerns (a bullet is read on its own). `advised`: the people an earlier
-    report of the day told the lead how to reach (the advice is then short, reader 10, B8).
+    naming the people it concerns (a bullet is read on its own).
 
     Each message is named by what it is (« le rappel », « la synthèse », « le message diffusé le
     … »), never by a number: Teams' transcripts and notifications drop the numbers of a Markdown
     list, and « le message 1 » then points at nothing."""
     if len(groups) == 1:
-        return problem_notices(*groups[0], leads, timezone, advised)
+        return problem_notices(*groups[0], leads, timezone)
     names = _message_names(groups, timezone)
     missed: dict[tuple[str, Problem | None], list[int]] = defaultdict(list)
     errors: dict[tuple[str, Problem | None], str | None] = {}
@@ -294,7 +284,7 @@ def event_problem_notices(
     else:
         lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
         lines += [f"- {description}" for description in descriptions]
-    why = reasons_with_names(failures, advised=advised) if failures else []
+    why = reasons_with_names(failures) if failures else []
     if failures:
         # The COPIL digest goes to the élu·es only: who missed only the reminder was not sent it.
         digests = {n for n, (_, _, rows) in enumerate(groups) if (about := _about(rows)) and about.topic is Topic.DIGEST}
@@ -306,7 +296,7 @@ def event_problem_notices(
     elif len(why) == 1 and people >= 2:
         # Reader 9, B8: the people were just named with what each missed; their one reason does not
         # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
-        why = [_those_named(failures, people, advised)]
+        why = [_those_named(failures, people)]
     lines += _bulleted(why)
     lines += _already_seen(rows for _, _, rows in groups)
     first = min(row.id for _, _, rows in groups for row in rows)
@@ -324,12 +314,11 @@ def _meeting_of(groups: list[tuple[str, str, list]], timezone: str) -> str:
     return next(iter(meetings))[1]
 
 
-def _those_named(failures: list[tuple[str, str | None]], people: int, advised: Set[str] = frozenset()) -> str:
+def _those_named(failures: list[tuple[str, str | None]], people: int) -> str:
     """The one reason of `people` just named: « Ces 3 personnes n’ont pas encore installé
     l’assistant dans Teams : … »."""
     subject = f"ces {counted(people, 'personne')}"
-    again = bool(advised) and all(name in advised for name, _ in failures)
-    return upper_first(problem_of(failures[0][1]).sentence(subject, people, again))
+    return upper_first(problem_of(failures[0][1]).sentence(subject, people))
 
 
 def _about(rows: list) -> About | None:

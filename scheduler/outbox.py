@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from domain.clock import DEFAULT_TIMEZONE, Clock, start_of_day
+from domain.clock import DEFAULT_TIMEZONE, Clock
 from domain.delivery_problems import event_problem_notices
 from domain.outbox import (
     BLOCKED_ERROR_PREFIX,
@@ -311,8 +311,7 @@ class OutboxSender:
         messages = [(kind, source_id, rows) for (kind, source_id), rows in by_source.items() if kind != SourceKind.OUTLOOK_EVENT]
         if messages:
             # What went out together (a COPIL reminder and its summary) is one report, not one per message.
-            advised = await self.outbox.told_not_installed_since(start_of_day(self._clock.now(), self._timezone))
-            notices += event_problem_notices(messages, leads, self._timezone, advised)
+            notices += event_problem_notices(messages, leads, self._timezone)
         added = await self.outbox.report_problems([row.id for row in problems], notices, self._clock.now())
         report.lead_notices += added
         return added > 0

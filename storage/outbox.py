@@ -32,7 +32,6 @@ from domain.committees.reminder_plan import ReminderAudience
 from domain.outbox import (
     AWAITING_INSTALLATION,
     BLOCKED_ERROR_PREFIX,
-    NO_REFERENCE,
     UNREPORTED_SOURCES,
     About,
     DeliveryState,
@@ -322,17 +321,6 @@ class OutboxRepository:
                 .order_by(Delivery.id)
             )
             return [_aware_row(row) for row in rows.scalars()]
-
-    async def told_not_installed_since(self, since: datetime) -> set[str]:
-        """The people a report to the lead already said, since `since` (the start of the day), had not
-        installed the assistant: the advice on how to reach them is given once a day (reader 10, B8)."""
-        async with self._db.session() as session:
-            rows = await session.execute(
-                select(Delivery.recipient_label)
-                .where(Delivery.last_error.like(f"{NO_REFERENCE[:20]}%"), Delivery.lead_notified_at >= to_utc(since))
-                .distinct()
-            )
-            return {label for (label,) in rows if label}
 
     async def report_problems(
         self, delivery_ids: Sequence[int], notices: Iterable[OutboxMessage], now: datetime

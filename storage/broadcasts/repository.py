@@ -77,10 +77,6 @@ class BroadcastRepository:
         self._db = database
         self._outbox = outbox
 
-    async def told_not_installed_today(self, since: datetime) -> set[str]:
-        """Whom an earlier report of the day said had not installed the assistant (reader 10, B8)."""
-        return await self._outbox.told_not_installed_since(since)
-
     async def create(
         self,
         *,

@@ -28,7 +28,7 @@ from domain.broadcasts import (
     message_summary,
     people_count,
 )
-from domain.clock import Clock, format_datetime_fr, start_of_day
+from domain.clock import Clock, format_datetime_fr
 from domain.errors import DomainError
 from domain.outbox import FINAL_STATES, OutboxMessage, Recipient, SourceKind
 from domain.people import PersonView, Role
@@ -198,8 +198,7 @@ class BroadcastReports:
                 key=f"broadcast-report:{broadcast.id}:person-{broadcast.author_id}",
                 source_kind=SourceKind.LEAD_NOTICE,
                 source_id=f"broadcast:{broadcast.id}",
-                text=delivery_report(broadcast, outcomes, self._timezone, await self.repository.told_not_installed_today(
-                    start_of_day(self._clock.now(), self._timezone))),
+                text=delivery_report(broadcast, outcomes, self._timezone),
                 person_id=broadcast.author_id,
                 recipient_label=broadcast.author_name,
             )

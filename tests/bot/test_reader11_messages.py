@@ -14,7 +14,7 @@ from domain.cards import welcome_card
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView
 from domain.committees.messages import member_reminder
-from domain.delivery_problems import event_problem_notices, problem_notices
+from domain.delivery_problems import event_problem_notices
 from domain.indicators.cards import placeholder
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
@@ -23,9 +23,12 @@ from domain.indicators.units import Unit
 from domain.legal import privacy_notice
 from domain.outbox import NO_REFERENCE, About, DeliveryState, Topic
 from domain.outbox_counts import outbox_counts_text
+from domain.people import Role
+from tests.committees_support import add_person, received
 from tests.conftest import make_settings, texts
 from tests.delivery_support import Row
 from tests.indicators_support import seed
+from tests.summary_support import organisation, reachable_again
 
 COPIL_AT = datetime(2027, 3, 2, 13, tzinfo=UTC)
 LEGAL_NAME = "schéma de promotion des achats publics socialement et écologiquement responsables"
@@ -155,17 +158,31 @@ def test_the_event_report_counts_in_digits_says_je_and_that_the_summary_was_not_
     assert lines[3] == "La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : je ne la lui ai pas envoyée une seconde fois."
 
 
-def test_one_advice_sentence_in_every_report_even_the_second_of_the_day():
+async def test_one_advice_sentence_in_every_report_even_the_second_of_the_day(runtime, talk, sqlite_database, connector):
     """B17: « Transmettez-leur l’information par courriel ou par téléphone. » in one report, three other
-    sentences in the next: one sentence, one home (NOT_REACHED_ADVICE)."""
-    rows = [Row(1, "Rappel", "Léa Fontaine", NO_REFERENCE, "unreachable",
-                about=About(Topic.REMINDER, 2, "Comité technique", COPIL_AT))]
-    [first] = problem_notices("reminder", "3", rows, [(9, "Alex Wilber")], "Europe/Paris")
-    [again] = problem_notices("reminder", "3", rows, [(9, "Alex Wilber")], "Europe/Paris", advised={"Léa Fontaine"})
-    advice = _advice(them="lui")
+    sentences in the next: one sentence, one home (NOT_REACHED_ADVICE). Through the real bot: the
+    report on a moved COPIL, then, the same day, the report of a broadcast to the COPIL."""
+    people = await organisation(sqlite_database, connector.url)
+    await add_person(sqlite_database, "helene@ville.fr", Role.OFFICIAL, None, name="Hélène Dubois")
+    planned = await runtime.committees.plan(CommitteeKind.COPIL, datetime(2027, 3, 2, 13, tzinfo=UTC))
+    await runtime.committees.reschedule(planned.meeting.id, datetime(2027, 3, 3, 9, tzinfo=UTC))
+    await reachable_again(sqlite_database, people["lead"], connector.url)
+    await runtime.jobs.drain_outbox()
+    lead = talk("aad-camille@ville.fr", "Camille Martin")
+    await lead.say("diffuser un message au COPIL")
+    await lead.say("Le bilan 2026 sera présenté le 12 mars.")
+    await lead.say("oui")
+    await reachable_again(sqlite_database, people["lead"], connector.url)
+    await runtime.jobs.drain_outbox()
+    await runtime.jobs.report_broadcasts()
+    await runtime.jobs.drain_outbox()
 
-    assert first.text.endswith(advice) and again.text.endswith(advice)
-    assert advice.count(".") == 1  # one sentence
+    to_lead = [plain(text) for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
+    [moved] = [text for text in to_lead if "Hélène Dubois" in text and "diffusion" not in text]
+    [broadcast] = [text for text in to_lead if text.startswith("Compte rendu de votre diffusion")]
+    said = "Hélène Dubois n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire. " + plain(_advice(them="lui"))
+    assert said in moved and said in broadcast
+    assert _advice(them="lui").count(".") == 1  # one sentence
 
 
 def test_the_people_field_of_the_form_gives_its_unit_in_the_example():

@@ -171,8 +171,9 @@ def test_the_advice_to_send_again_agrees_with_any_number_of_messages():
     said = explain(NO_REFERENCE, ["Hélène Dubois", "Marc Lefèvre"])
 
     # Reader 8, B24: « Pour les prochains » left the noun to guess; no masculine « ils » either.
-    assert said.endswith("Pour que les prochains messages leur parviennent, faites-leur installer l’assistant dans Teams.")
-    assert explain(NO_REFERENCE, ["Hélène Dubois"]).endswith("Pour que les prochains messages lui parviennent, faites-lui installer l’assistant dans Teams.")
+    assert said.endswith("faites-leur installer l’assistant dans Teams pour que les prochains messages leur parviennent.")
+    assert explain(NO_REFERENCE, ["Hélène Dubois"]).endswith("faites-lui installer l’assistant dans Teams pour que les prochains messages lui parviennent.")
+    assert " ils " not in said
     assert "refaites l’envoi" not in said  # reader4 B11: no command does that for a reminder
     assert "renvoyez le message" not in said
 
