@@ -10,7 +10,8 @@ Confidence is the IDF-weighted share of the question's terms that the best entry
 words the knowledge base has never seen (« météo », « Outlook ») weigh as much as the rarest
 word, so an off-topic question keeps a low confidence even when it shares a word or two with
 an entry. A question is only answered above `threshold` and when it either names a domain
-term (lexicon) or matches the entry on at least two terms.
+term (lexicon) or matches the entry on at least two terms: these rules of acceptance, with the
+related topics and suggestions, are in confidence.py.
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ from rapidfuzz.distance import OSA
 
 from domain.knowledge.answers import Answer, ScoredEntry
 from domain.knowledge.chargrams import CharGramIndex
+from domain.knowledge.confidence import (
+    DEFAULT_THRESHOLD,
+    OFF_DOMAIN_FACTOR,
+    answer_confidence,
+    choose,
+    related,
+    several_terms,
+    suggestions,
+    wants_own_document,
+)
 from domain.knowledge.entries import Entry, EntryKind, load_entries, searched_answer
 from domain.knowledge.frequency import WordWeights
 from domain.knowledge.fusion import PHRASING_SHARE, bm25_idf, fuse
@@ -36,45 +47,20 @@ from domain.knowledge.normalize import COUNTED_PREFIX, STOP_WORDS, Analyzer, fol
 
 DEFAULT_ENTRIES_PATH = Path(__file__).with_name("entries")
 MAX_QUESTION_CHARS = 1_000
-# On the evaluation set, off-topic questions that would otherwise be answered peak at 0.39 and
-# correct on-topic answers start at 0.45: the threshold sits in that gap (see the eval test).
-DEFAULT_THRESHOLD = 0.45
 FIELD_WEIGHTS = {"title": 2.0, "questions": 1.5, "answer": 1.0}
 BM25_K1 = 1.2
 BM25_B = 0.75
 STOP_WORD_TYPO = ""  # what `_correct_typo` gives for a stop word typed a letter off (« qoui »): dropped
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
 UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
-# A question naming no domain term (lexicon) needs a clearer match: « Délai d'instruction d'un
-# permis de construire » shares « délai » and « construire » with an entry, not its subject.
-OFF_DOMAIN_FACTOR = 0.75
-RELATED_MIN_COVERAGE = 0.4
-SUGGESTION_MIN_COVERAGE = 0.25
-MAX_RELATED = 3
 RANK_LIMIT = 50  # candidates examined per question; answers, related and suggestions are top ones
-SIMILARITY_THRESHOLD = 0.2
-"""Word-piece similarity that makes an answer confident on its own (dev and tuning sets: 96 % of
-the right answers ranked first reach 0.45 coverage or this similarity, 9 of 104 off-topic ones)."""
-PARTLY_COVERED = 0.35
-"""A question this covered, and close enough by word pieces, is answered (long, misspelt)."""
 SUBJECT_SHARE = 0.75
 """A domain term this share of the own entries (not the neighbouring subjects) hold, the most held,
 is the subject of the whole base (« SPASER »)."""
-SEVERAL_TERMS = 3
-SEVERAL_TERMS_COVERAGE = 0.25
-"""A long question naming the base's subject and sharing this many terms with the entry ranked first
-is answered with it down to this coverage: its context dilutes the share, not the evidence (dev set:
-3 more right answers, 1 unknown becomes a wrong answer; no off-topic question of the tuning or dev
-set names the subject)."""
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 COMPARING_WORDS = "différence différent différents pareil pareils identique identiques équivalent synonyme synonymes chose entre distinguer"
 """« clause d'insertion et clause sociale, c'est pareil ? »: comparing two names of one thing asks
 what that thing is; the words of the comparison would point to the entry comparing two things."""
-# « Que dit notre SPASER sur … » asks for the organisation's own document first.
-_OWN_DOCUMENT = re.compile(
-    r"\b(?:notre|nos)\s+(?:propres?\s+)?(?:spaser|schemas?|documents?|strategie|plan)\b"
-    r"|\bspaser\s+(?:de\s+)?(?:notre|nos)\b|\bchez nous\b|\bnotre politique d\s*achats?\b"
-)
 
 EMPTY_QUESTION = "Votre message est vide : posez-moi une question sur le SPASER."
 TOO_LONG_QUESTION = (
@@ -250,40 +236,20 @@ class KnowledgeBase:
             weak = self._subject_terms() | self.common_terms()
             terms_of, commonness = self.analyzer.terms_from_tokens, self._weights.commonness
             ranked = [scored for scored in ranked if not on_one_everyday_word(scored, tokens, terms_of, weak, commonness)]
-        wants_own_document = bool(_OWN_DOCUMENT.search(fold(text)))
-        best = self._choose(ranked, factor, in_domain, wants_own_document) or self._several_terms(ranked, domain_terms)
+        best = choose(ranked, factor, in_domain, wants_own_document(text), self.threshold)
+        best = best or several_terms(ranked, domain_terms, self._subject_terms())
         if best is not None and best.entry.kind is not EntryKind.OUT_OF_SCOPE:
             best = self._neighbour_named(text, ranked, best)
         if best is None:
-            suggestions = tuple(
-                scored.entry
-                for scored in ranked
-                if scored.entry.kind is not EntryKind.OUT_OF_SCOPE
-                and scored.coverage >= SUGGESTION_MIN_COVERAGE
-                and scored.matched_terms & self.analyzer.domain_terms
-            )[:MAX_RELATED]
+            close = suggestions(ranked, self.analyzer.domain_terms)
             confidence = ranked[0].coverage * factor if ranked else 0.0
             known = any(term in self._postings for term in query)
             first = ranked[0].entry if ranked else None
             return Answer(
-                question=text, entry=None, confidence=confidence, suggestions=suggestions, ranked_first=first, has_known_word=known
+                question=text, entry=None, confidence=confidence, suggestions=close, ranked_first=first, has_known_word=known
             )
-        # Related topics share the question's subject (a domain term when it names one), not
-        # just « combien ».
-        related = tuple(
-            scored.entry
-            for scored in ranked
-            if scored.entry.id != best.entry.id
-            and best.entry.kind is not EntryKind.OUT_OF_SCOPE
-            and scored.entry.kind is not EntryKind.OUT_OF_SCOPE
-            and scored.coverage >= RELATED_MIN_COVERAGE
-            and scored.score >= 0.3 * best.score
-            and (not domain_terms or scored.matched_terms & domain_terms)
-        )[:MAX_RELATED]
-        confidence = best.coverage * factor
-        if confidence < self.threshold:  # accepted on word pieces
-            confidence = max(confidence, min(self.threshold, best.similarity / SIMILARITY_THRESHOLD * self.threshold))
-        return Answer(question=text, entry=best.entry, confidence=confidence, related=related)
+        confidence = answer_confidence(best, factor, self.threshold)
+        return Answer(question=text, entry=best.entry, confidence=confidence, related=related(ranked, best, domain_terms))
 
     def rank(self, query: dict[str, float], limit: int | None = None) -> list[ScoredEntry]:
         """Entries sharing at least one term with `query`, best first (BM25 × coverage).
@@ -360,34 +326,6 @@ class KnowledgeBase:
                     return neighbour
         return best
 
-    def _choose(
-        self,
-        ranked: list[ScoredEntry],
-        factor: float,
-        in_domain: bool,
-        wants_own_document: bool,
-    ) -> ScoredEntry | None:
-        """Pick the answer: the organisation's own text when asked for, general entries first
-        otherwise (a definition question should not get a quote of the local document)."""
-        confident = [
-            scored for scored in ranked if self._is_confident(scored, factor, in_domain)
-        ]
-        if not confident:
-            return None
-        own = [s for s in confident if s.entry.kind is EntryKind.ORGANISATION]
-        general = [s for s in confident if s.entry.kind is not EntryKind.ORGANISATION]
-        preferred = own if wants_own_document else general
-        return (preferred or confident)[0]
-
-    def _several_terms(self, ranked: list[ScoredEntry], domain_terms: set[str]) -> ScoredEntry | None:
-        """« Notre commune fait 38 millions d'achats mais les élus veulent faire un SPASER quand même…
-        On a le droit ? »: its context dilutes the coverage of a question naming the base's subject,
-        not the terms it shares with the entry ranked first. Only the first: a lower one is a guess."""
-        first = ranked[0] if ranked else None
-        if first is None or len(first.matched_terms) < SEVERAL_TERMS or first.coverage < SEVERAL_TERMS_COVERAGE:
-            return None
-        return first if domain_terms & self._subject_terms() else None
-
     def _subject_terms(self) -> frozenset[str]:
         """The subject of the whole base (« SPASER »): the domain term most of its own entries hold
         (neighbouring subjects only redirect), if at least `SUBJECT_SHARE` of them; not one that
@@ -398,15 +336,6 @@ class KnowledgeBase:
             most = max(held.values(), default=0)
             self._subject = frozenset(term for term, count in held.items() if count == most and most >= SUBJECT_SHARE * len(own) > 0)
         return self._subject
-
-    def _is_confident(self, scored: ScoredEntry, factor: float, in_domain: bool) -> bool:
-        """Enough of the question covered (by words, or by word pieces for a long or misspelt
-        question), and either a domain word in the question or two shared terms: one shared
-        everyday word (« temps », « heure ») is never enough."""
-        covered = scored.coverage * factor
-        if covered < self.threshold and (covered < PARTLY_COVERED or scored.similarity < SIMILARITY_THRESHOLD):
-            return False
-        return in_domain or len(scored.matched_terms) >= 2 or scored.entry.kind is EntryKind.OUT_OF_SCOPE
 
     def query_terms(self, question: str) -> dict[str, float]:
         """Search terms of a question with their weights: typo-corrected words weigh

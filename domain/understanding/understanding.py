@@ -4,7 +4,8 @@ what it is about), a neighbouring subject, or nothing known.
 The question is read for what it names (an indicator, a directorate, a committee, an axis); the
 rest of it is matched against the intents' phrasings, the whole of it against the knowledge
 entries. A question that names an indicator or a directorate of the organisation is about its
-data when an intent fits the rest; otherwise the better-covered of the two wins.
+data when an intent fits the rest; otherwise the better-covered of the two wins. The knowledge
+answer itself, its context weighed, comes from knowledge_asked.py; who holds a role, from roles.py.
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
 from domain.text import fold
-from domain.understanding.axes import AxisKept
-from domain.understanding.clauses import SENTENCES, clauses, last_clause, without_purpose
+from domain.understanding.clauses import clauses
 from domain.understanding.indicator_asks import (
-    BARE_WHAT_IS,
-    CONSISTS_OF,
     HISTORY_ASKED,
     HOW_MUCH,
     HOW_TO,
@@ -33,22 +31,31 @@ from domain.understanding.indicator_asks import (
     rule_asked,
 )
 from domain.understanding.intents import INTENTS, INTENTS_BY_ENTRY_ID, Intent
+from domain.understanding.knowledge_asked import KnowledgeAsked
 from domain.understanding.meetings import NEXT_MEETING_NAMED, SOON, meetings_listed, no_list_asked
 from domain.understanding.plain_asks import (
     Wordings,
     assistant_itself_asked,
-    how_to_track_asked,
     assistant_task_asked,
+    how_to_track_asked,
     own_standing_asked,
     report_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
 )
+from domain.understanding.roles import (
+    IN_GENERAL,
+    PERSON_INTENTS,
+    holder_asked,
+    lead_meant,
+    no_one_asked,
+    reporter_asked,
+    their_role_asked,
+)
 from domain.understanding.slots import IndicatorName, Reading, SlotReader
 from domain.understanding.states import (
     NOT_A_STATE,
     NOT_REACHED,
-    WHO_ASKED,
     about_to_enter,
     fits,
     my_due_asked,
@@ -79,30 +86,6 @@ _NAME_WORDS = frozenset({"part", "nombre", "montant", "taux", "pourcentage", "pr
 """The words an indicator's name starts with: « part des marchés avec une clause sociale stp »
 names it and asks nothing more (its value)."""
 _OF_ONE_INDICATOR = frozenset({"indicator_value", "indicator_definition", "indicator_history"})
-_PERSON_INTENTS = frozenset({"who_is_lead", "directorate_referent"})
-"""Intents naming who holds a role."""
-_ROLE_ASKED = re.compile(
-    r"\b(?:role|fonctions?|missions?|attributions?|recouvr\w*|consist\w*|a quoi (?:sert|servent)|en quoi|"
-    r"(?:il|elle|ils|elles|ca) (?:fai\w*|sert|servent) (?:a )?quoi|que (?:fai\w*|doi\w*)|implique\w*)\b"
-)
-"""« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
-not who holds it, unless who is asked too."""
-_WHAT_NOT_WHO = re.compile(_ROLE_ASKED.pattern + r"|\b(?:quoi|koi)\b")
-_WHO_HOLDS = re.compile(r"^(?:et )?(?:a |c[' ]?(?:est )?)?(?:qui|ki)\b|\b(?:c[' ]?(?:est )?|a )?(?:qui|ki)\s*[?!.]*$")
-_IN_GENERAL = re.compile(
-    r"\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
-    r"|normalement|idealement|impliqu\w*|compos\w*|siege\w*|particip\w*|vien\w*)\b"
-)
-"""« qui pilote le SPASER ? », « c'est qui le chef de projet ? »: who holds the role here and now,
-not who should (« qui doit piloter… », « qui porte le SPASER d'habitude ») nor who sits on a
-committee."""
-_REPORTS = re.compile(
-    r"\b(?:sais\w*|rempli\w*|remplit|renseign\w*|remont\w*|transmet\w*|s occupe\w*|charge|ref|referente?s?|contacts?|chiffres"
-    r"|correspondante?s?|interlocut\w*)\b"
-)
-"""« qui fait la saisie pour la flotte ? »: who reports for a directorate named."""
-_THEIR_ROLE = re.compile(r"\b(?:son|sa|ses|leurs?) (?:role|fonction|missions?|attributions?)\b")
-"""« le référent de ma direction, son rôle ? »: the role of someone else, not mine."""
 _GOING_WELL = re.compile(
     r"\b(?:va|vont|marchen?t?|avancen?t?|se passen?t?|fonctionnen?t?) (?:bien|plutot bien)\b|\bau vert\b"
     r"|\breussites?\b|\bpoints? forts?\b|\bsucces\b|\bbonnes? nouvelles?\b"
@@ -115,8 +98,6 @@ _GOING_BADLY = re.compile(
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
 DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
-LAST_CLAUSE_CONFIDENCE = 0.6
-"""How sure the last clause of a long question must be, alone, to answer the whole of it."""
 WEAK_KNOWLEDGE = 0.6
 SURE_CLAUSE = 0.8
 SHORT_DILUTED_LENGTH = 8
@@ -127,8 +108,6 @@ SURE_KNOWLEDGE = 0.9
 """A knowledge answer this sure outweighs an intent matched on the one word left once the objects
 are read (« des formations pour nos acheteurs aux achats durables ? » is no request for the lead),
 unless that intent asks something of the indicator named (« le bio, combien ? »)."""
-BARELY_OFF_TOPIC = 0.6
-"""An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 THE_SPASER = "SPASER schéma"
 """Words naming the SPASER itself: every data question is about the organisation's SPASER, so
 « les indicateurs qu'on suit dans le schéma » asks no more than « les indicateurs qu'on suit »."""
@@ -151,25 +130,11 @@ _WHO_IS_LATE = re.compile(
     r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
 )
 """« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
-_REFERS_BACK = re.compile(
-    r"\b(?:ca|cela|ceci|la[- ]dessus)\b"
-    r"|\b(?:on|je|nous|vous|il|elle|ils|elles|peu[tx]|pouvons|pouvez|doi[st]|devons|devez|faut|comment) (?:les|le|la|l|en|y) [a-z]"
-)
-"""A last sentence whose pronoun stands for the context before it (« ça a sa place dans le
-SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? ») asks about that
-context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
 _CHOOSES_AMONG_CONTEXT = re.compile(r"^\W*(?:et |mais |alors )?(?:lequel|laquelle|lesquel(?:le)?s)\b")
 """« …100 M€ dans un guide, 50 M€ sur un site : lequel des deux est à jour ? »: a clause choosing among
 what the others name asks about them, never a data request of its own."""
-_THE_SPASER_WORDS = frozenset({"spaser", "schema", "demarche"})
-_MY_DIRECTORATE = re.compile(r"\b(?:ma|mon|notre) (?:direction|service|equipe|pole)\b")
-"""« qui dans ma direction doit remplir… »: who reports for the asker's own directorate."""
 _AN_INDICATOR_WORD = re.compile(r"\bindic\w*|\bind\b")
-_SOME_DIRECTORATE = re.compile(r"\b(?:directions?|services?|equipes?|ma|mon|mes|notre|nos|chez (?:nous|eux|moi))\b")
 DEFINITION_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-definition"]
-_SPEAKERS = "DGS"
-"""« c koi un spaser ? mon DGS m'en a parlé, jsp ce que c'est »: who mentions a subject is not the
-subject asked, when another is named."""
 BARE_INDICATOR_INTENT = INTENTS_BY_ENTRY_ID["intent-indicator-value"]
 NEXT_MEETING_INTENT = INTENTS_BY_ENTRY_ID["intent-next-meeting"]
 UPCOMING_MEETINGS_INTENT = INTENTS_BY_ENTRY_ID["intent-upcoming-meetings"]
@@ -217,18 +182,16 @@ class Understander:
             word_frequency=knowledge.word_frequency,
         )
         self._the_spaser = frozenset(knowledge.analyzer.terms(THE_SPASER))
-        self._axis_kept = AxisKept(knowledge)
+        self._knowledge_asked = KnowledgeAsked(knowledge)
         self._listing = frozenset(self.intents.query_terms(_LISTING))
         self._wordings = Wordings(INTENTS)
-        self._speakers = frozenset(knowledge.analyzer.terms(_SPEAKERS))
 
     def understand(self, text: str) -> Understanding:
         text = _MENTION.sub("", text)
         if assistant_itself_asked(fold(text)):  # « t'es une IA ? »: small talk, answered with help
             answer = Answer(question=text, entry=None, confidence=0.0)
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-help"], self.slots.read(text))
-        answer = self._axis_kept(self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text)))
-        answer = self._without_everyday_neighbour(text, answer)
+        answer = self._knowledge_asked(text)
         if answer.problem is not None and answer.problem != NO_WORDS:
             return Understanding(Understood.UNKNOWN, answer)
         reading = self.slots.read(text)
@@ -245,14 +208,14 @@ class Understander:
             return Understanding(Understood.INTENT, answer, UPCOMING_MEETINGS_INTENT, reading)
         if reading.asks_when and reading.slots.committee and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
-        if NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not _IN_GENERAL.search(folded):
+        if NEXT_MEETING_NAMED.search(folded) and not reading.names_indicator and not IN_GENERAL.search(folded):
             return Understanding(Understood.INTENT, answer, NEXT_MEETING_INTENT, reading)
         if _WHO_IS_LATE.search(folded.strip()) and not reading.names_indicator and not HISTORY_ASKED.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
         late_directorates = which_directorates_asked(folded) and (_GOING_BADLY.search(folded) or NOT_REACHED.search(folded))
         if late_directorates and not reading.names_indicator and not reading.slots.directorate and not NOT_A_STATE.search(folded):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorates-not-up-to-date"], reading)
-        in_general = _IN_GENERAL.search(folded) and not what_i_must_enter(folded)
+        in_general = IN_GENERAL.search(folded) and not what_i_must_enter(folded)
         if my_due_asked(folded) and not (reading.slots.directorate or reading.names_indicator or in_general):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-my-due"], reading)
         if own_standing_asked(folded) and not (reading.slots.directorate or reading.names_indicator):
@@ -293,19 +256,17 @@ class Understander:
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-catalogue"], reading)
         if intent is not None and intent[1].id in _ONE_SIDE and _GOING_WELL.search(folded) and _GOING_BADLY.search(folded):
             intent = (intent[0], SUMMARY_INTENT)
-        if intent is not None and intent[1].id in _PERSON_INTENTS and _WHAT_NOT_WHO.search(folded) and not WHO_ASKED.search(folded):
+        if intent is not None and intent[1].id in PERSON_INTENTS and no_one_asked(folded):
             intent = None  # « le référent, il fait quoi ? », « on suit quoi comme indicateur ? »: no one asked
-        who = _WHO_HOLDS.search(folded.strip()) and not _IN_GENERAL.search(folded) and not reading.slots.committee
-        mine = _MY_DIRECTORATE.search(folded) and _WHO_HOLDS.search(folded.strip()) and not reading.slots.committee
-        if (who or mine) and (reading.slots.directorate or mine) and _REPORTS.search(folded) and not HISTORY_ASKED.search(folded):
-            # « qui dans ma direction doit remplir le bio ? »: « doit » is who reports here, not who should in general
+        who = holder_asked(folded, bool(reading.slots.committee))
+        if reporter_asked(folded, bool(reading.slots.directorate), bool(reading.slots.committee)):
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-directorate-referent"], reading)
         if who and intent is not None and intent[1].id == "directorate_referent" and not reading.slots.directorate:
-            if set(tokenize(folded)) & _THE_SPASER_WORDS and not _SOME_DIRECTORATE.search(folded):
+            if lead_meant(folded):
                 intent = (intent[0], INTENTS_BY_ENTRY_ID["intent-who-is-lead"])  # « le référent SPASER »: its lead
-        if who and intent is not None and intent[1].id in _PERSON_INTENTS:
+        if who and intent is not None and intent[1].id in PERSON_INTENTS:
             return Understanding(Understood.INTENT, answer, intent[1], reading)
-        if intent is not None and intent[1].id == "whoami" and _THEIR_ROLE.search(folded):
+        if intent is not None and intent[1].id == "whoami" and their_role_asked(folded):
             intent = None
         if intent is not None and intent[1] in (NEXT_MEETING_INTENT, UPCOMING_MEETINGS_INTENT) and not SOON.search(folded):
             intent = None  # « le COPIL, qui doit y siéger ? », « il réunit qui ? »: no date asked
@@ -371,80 +332,6 @@ class Understander:
         if answer.entry.kind is EntryKind.OUT_OF_SCOPE:
             return Understanding(Understood.OUT_OF_SCOPE, answer)
         return Understanding(Understood.KNOWLEDGE, answer)
-
-    def _without_everyday_neighbour(self, text: str, answer: Answer) -> Answer:
-        """« en deux mots, ça avance le SPASER ? »: a neighbouring subject named by one everyday word
-        beside the SPASER (domain/knowledge/neighbours.py) is no answer; the question is answered
-        without it. Checked last, so that small talk (« il m'a posé une colle : le SPASER… ») still
-        gives way to its last clause first."""
-        if answer.entry is None or answer.entry.kind is not EntryKind.OUT_OF_SCOPE:
-            return answer
-        plain = self.knowledge.answer(text, everyday_neighbours=False)
-        return answer if plain.entry == answer.entry else self._last_clause_if_unsure(plain)
-
-    def _what_it_is(self, text: str) -> Answer | None:
-        """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
-        last subject the question names; what it is is asked of that subject alone."""
-        if not (BARE_WHAT_IS.search(fold(text)) or CONSISTS_OF.search(fold(text))):
-            return None
-        query = self.knowledge.query_terms(text)
-        named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
-        named = [term for term in named if term not in self._speakers] or named
-        if not named:
-            return None
-        answer = self.knowledge.answer(f"qu'est-ce que {named[-1].replace('_', ' ')}")
-        return replace(answer, question=text) if answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE else None
-
-    def _last_clause_if_unsure(self, answer: Answer) -> Answer:
-        """« Je viens d'arriver au service, on me parle de X : c'est quoi X ? »: the context dilutes
-        the question, or its small talk (« je sors d'une réunion… ») looks off-topic. Its last
-        clause answers it when, alone, it is surely about the entry the whole question ranked
-        first, or about a SPASER entry where the whole question was barely off-topic. An unknown
-        question with a purpose clause (« …, pour que je puisse en parler en commission ») is
-        answered as its request alone would be; an answered one, as its last sentence when that is
-        surer (`_asked_last`)."""
-        unsure = answer.entry is None and answer.ranked_first is not None
-        barely_off = (
-            answer.entry is not None
-            and answer.entry.kind is EntryKind.OUT_OF_SCOPE
-            and answer.confidence < BARELY_OFF_TOPIC
-        )
-        request = without_purpose(answer.question) if answer.entry is None and answer.problem is None else None
-        if request is not None:
-            main = self.knowledge.answer(request)
-            if main.entry is not None:  # the purpose only dilutes the request: answered as asked alone
-                return replace(main, question=answer.question)
-        if answer.problem is not None:
-            return answer
-        if not (unsure or barely_off):
-            return self._asked_last(answer)
-        clause = last_clause(answer.question)
-        if clause is None:
-            return answer
-        last = self.knowledge.answer(clause)
-        if last.entry is None or last.confidence < LAST_CLAUSE_CONFIDENCE:
-            return answer
-        agrees = last.entry == answer.ranked_first if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
-        return replace(last, question=answer.question) if agrees else answer
-
-    def _asked_last(self, answer: Answer) -> Answer:
-        """« Je suis élue dans une commune de 60 000 habitants, on vient de lancer la démarche : à quoi
-        sert un SPASER ? »: the context before the last sentence can outweigh the question itself.
-        The last sentence answers the whole when it names a domain term of its own (« ça »,
-        « là-dessus » refer back to the context) and is, alone, more surely answered than the whole."""
-        if answer.entry is None or not answer.question.rstrip().endswith("?"):
-            return answer
-        parts = [part for part in SENTENCES.split(answer.question) if len(tokenize(part)) >= 2]
-        if len(parts) < 2 or not self.knowledge.query_terms(parts[-1]).keys() & self.knowledge.analyzer.domain_terms:
-            return answer
-        pronoun = _REFERS_BACK.search(fold(parts[-1]))
-        if pronoun and not self.knowledge.query_terms(fold(parts[-1])[: pronoun.start()]).keys() & self.knowledge.analyzer.domain_terms:
-            return answer  # « Réemploi : ça a sa place dans notre SPASER ? »: about the context, not the SPASER
-        last = self.knowledge.answer(parts[-1])
-        if last.entry is None or last.entry.kind is EntryKind.OUT_OF_SCOPE:
-            return answer
-        surely = last.confidence >= self.knowledge.threshold and last.confidence > answer.confidence
-        return replace(last, question=answer.question) if surely else answer
 
     def _intent_of_a_clause(self, text: str, reading: Reading, least: int = DILUTED_LENGTH) -> tuple[float, Intent] | None:
         """« Avant le COPIL de jeudi, j'aimerais savoir quels indicateurs sont en retard, pour… »:
