@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
 from domain.indicators.units import format_number, format_value
-from domain.summary import indicator_wording, wording
+from domain.summary import indicator_wording, trajectory_wording, wording
 from domain.summary.legal_path import lawful_from
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
 from domain.text import NO_BREAK_SPACE, agreed, counted, fold, joined, lower_first
@@ -179,7 +179,7 @@ def _path_revisions(summary: Summary) -> list[tuple[IndicatorLine, str]]:
             continue
         if line.is_stale or not limit.broken_by(line.expected_value):
             continue
-        planned = f"elle prévoit {indicator_wording.expected_text(line)} {line.latest_period.in_sentence()}"
+        planned = f"elle prévoit {trajectory_wording.expected_text(line)} {line.latest_period.in_sentence()}"
         revisions.append((line, planned + lawful_from(line)))
     return revisions
 

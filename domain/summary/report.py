@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.indicators.sources import is_computed
-from domain.summary import indicator_wording, wording
+from domain.summary import indicator_wording, trajectory_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, completeness_order, counted_statuses
@@ -342,7 +342,7 @@ def _html_indicators(summary: Summary) -> list[str]:
                 f"<tr><td><b>{escape(line.code)}</b> {escape(line.label)}</td>"
                 f"<td>{value}</td>"
                 f"<td>{escape(indicator_wording.target_text(line))}</td>"
-                f"<td>{escape(indicator_wording.progress_text(line))}</td>"
+                f"<td>{escape(trajectory_wording.progress_text(line))}</td>"
                 f"<td>{escape(indicator_wording.trend_text(line))}</td>"
                 f'<td class="status" style="color:{STATUS_HEX[line.status]}">'
                 f"{escape(wording.line_status_title(line))}</td></tr>"

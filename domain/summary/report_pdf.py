@@ -21,7 +21,7 @@ from PIL import Image
 
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
-from domain.summary import indicator_wording, wording
+from domain.summary import indicator_wording, trajectory_wording, wording
 from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import AxisSection, Summary, counted_statuses
 from domain.summary.report import (
@@ -264,7 +264,7 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
             row = table.row()
             row.cell(f"{line.code} {line.label}")  # the full catalogue label: the legal reference stays
             row.cell("\n".join(part for part in (value_cell(line), indicator_wording.trend_text(line)) if part))
-            aims = (indicator_wording.target_text(line), indicator_wording.progress_text(line))
+            aims = (indicator_wording.target_text(line), trajectory_wording.progress_text(line))
             row.cell("\n".join(part for part in aims if part))
             row.cell(
                 wording.line_status_title(line),

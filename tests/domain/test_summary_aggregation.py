@@ -18,12 +18,12 @@ from domain.summary.indicator_wording import (
     aggregation_text,
     detail_text,
     late_text,
-    progress_text,
     trend_text,
     value_text,
 )
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status, TrendDirection
 from domain.summary.scope import Scope
+from domain.summary.trajectory_wording import progress_text
 from domain.summary.wording import RULES_ITEMS, rules_items
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025

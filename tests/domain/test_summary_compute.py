@@ -15,7 +15,6 @@ from domain.indicators.periods import Frequency, InvalidPeriod, Period
 from domain.indicators.units import Unit
 from domain.people import Role
 from domain.summary.compute import compute_summary
-from domain.summary.indicator_wording import progress_text
 from domain.summary.model import (
     TOLERANCE_PERCENT_OF_TARGET,
     DirectorateInfo,
@@ -26,6 +25,7 @@ from domain.summary.model import (
 )
 from domain.summary.scope import Scope, SummaryAccessDenied, SummaryError, scope_for
 from domain.summary.snapshots import snapshot_from_views
+from domain.summary.trajectory_wording import progress_text
 from domain.summary.wording import CARD_RULES_TEXT, RULES_ITEMS
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025, quarterly ones for 2025-T4
