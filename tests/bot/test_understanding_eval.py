@@ -4,7 +4,7 @@ neighbouring subjects.
 
 The tuning sets (knowledge_eval.json, dev.json, dev2.json, dev3.json, dev4.json, dev5.json) may be read when tuning; the
 frozen sets were written before any tuning by someone who never read the entries (frozen2 after the
-persona phrasings) and are never printed question by question: only their totals, held to a floor
+persona phrasings, frozen3 on 6 December) and are never printed question by question: only their totals, held to a floor
 so that a change cannot lose ground unseen.
 """
 
@@ -29,6 +29,7 @@ FLOORS = {
     "dev5": (0.909, 0.98, 0.98),  # 2 % under its figure after the dev5 tuning (237/255, 48/48, 63/63)
     "frozen": (0.815, 0.96, 0.83),
     "frozen2": (0.865, 0.94, 0.91),
+    "frozen3": (0.85, 0.97, 0.91),  # written 6 December; first 157/185, 48/48, 65/73; that evening 160, 48, 68
 }
 NEAR_COPY_SIMILARITY = 90
 
@@ -44,7 +45,7 @@ def load(name: str) -> dict:
 
 def test_the_new_sets_are_large_enough_and_not_copied_from_the_entries() -> None:
     own_lines = [text for entry in KnowledgeBase.from_directory().entries() for text in (entry.title, *entry.questions)]
-    for name in ("dev", "frozen", "frozen2"):
+    for name in ("dev", "frozen", "frozen2", "frozen3", "dev5"):
         data = load(name)
         assert len(data["on_topic"]) >= 150 and len(data["off_topic"]) >= 40 and len(data["data"]) >= 40
         near_copies = sum(
