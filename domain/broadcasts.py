@@ -198,6 +198,29 @@ def addressees(recipients: Sequence[Recipient]) -> str:
     return people_count(len(recipients))
 
 
+SENDING_NAMED = 10
+"""Up to this many reachable recipients are named in « Message en cours d’envoi … »; more are counted."""
+
+
+def sending_text(resolved: ResolvedAudience, recipient_count: int) -> str:
+    """« Message en cours d’envoi aux membres du comité de pilotage (1 destinataire joignable : Adele
+    Vance). »: the audience first, then who can be reached (reader 12, B15: « à Adele Vance (membres du
+    comité de pilotage) » put one name before a plural group)."""
+    audience = resolved.audience
+    if audience.kind is AudienceKind.EVERYONE:
+        to = "à toutes les personnes enregistrées"
+    elif audience.kind is AudienceKind.DIRECTORATES and len(audience.directorates) == 1:
+        to = f"à la direction {audience.directorates[0]}"
+    else:
+        to = f"aux {resolved.label}"  # the due directorates' codes included
+    reachable = resolved.reachable
+    if not reachable:
+        return f"Message en cours d’envoi {to} ({people_count(recipient_count)})."
+    count = f"{people_count(len(reachable))} {agreed(len(reachable), 'joignable')}"
+    return (f"Message en cours d’envoi {to} ({count} : "
+            f"{listed_names([shown(r.label) for r in reachable], SENDING_NAMED)}).")
+
+
 def _text_block(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 

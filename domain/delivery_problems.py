@@ -207,8 +207,8 @@ def _seen_names(row_groups: Iterable[list]) -> list[str]:
 
 
 def _already_seen(row_groups: Iterable[list]) -> list[str]:
-    """« La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : l’assistant ne la lui a pas
-    renvoyée. », from the facts stored with a digest's deliveries (`wording.not_sent_again_text`)."""
+    """« Adele Vance a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde
+    fois. », from the facts stored with a digest's deliveries (`wording.not_sent_again_text`)."""
     names = _seen_names(row_groups)
     return [wording.not_sent_again_text(names)] if names else []
 

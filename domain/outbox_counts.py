@@ -76,22 +76,19 @@ HEADING = "Envois de l’assistant"
 
 
 def lead_copies_in_reports(counts: Mapping[str, Mapping[str, int]], people: Mapping[str, int]) -> str:
-    """« Dans Teams, les comptes rendus (un par réunion) comptent les copies avec les rappels aux
-    membres : 11 rappels non remis en tout (9 aux membres, 2 copies), pour 10 personnes. »
+    """« Les comptes rendus dans Teams additionnent rappels et copies : 11 envois non remis (9 rappels,
+    2 copies), pour 10 personnes. »
 
     Reader 10, A9: Teams named the lead among those who did not get the reminder, the command line
     counted her copy apart; reader 11, A3: the sentence that said so did not let the figures be
-    added up (9 here, 3 + 8 in Teams)."""
+    added up (9 here, 3 + 8 in Teams); reader 12, A3: that sentence was hard to read."""
     members = counts.get(SourceKind.REMINDER.value, {}).get("unreachable", 0)
     copies = counts.get(LEAD_COPY, {}).get("unreachable", 0)
     who = people.get(SourceKind.REMINDER.value, 0) + people.get(LEAD_COPY, 0)
-    total = counted(members + copies, "rappel non remis", "rappels non remis")
-    split = f"{members} aux membres, {counted(copies, 'copie')}" if members else counted(copies, "copie")
+    total = counted(members + copies, "envoi non remis", "envois non remis")
+    split = f"{counted(members, 'rappel')}, {counted(copies, 'copie')}" if members else counted(copies, "copie")
     whom = f", pour {counted(who, 'personne')}" if who else ""
-    return (
-        "Dans Teams, les comptes rendus (un par réunion) comptent les copies avec les rappels aux membres : "
-        f"{total} en tout ({split}){whom}."
-    )
+    return f"Les comptes rendus dans Teams additionnent rappels et copies : {total} ({split}){whom}."
 
 
 def outbox_counts_text(

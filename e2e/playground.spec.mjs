@@ -491,7 +491,7 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /Envoi à :\nmembres du comité de pilotage/);
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore installé l’assistant dans Teams\./);
-  await chat.say('oui', /Message en cours d’envoi à Adele Vance .*Je vous confirmerai ensuite qu’il lui est bien parvenu\./);
+  await chat.say('oui', /Message en cours d’envoi aux membres du comité de pilotage \(1 destinataire joignable : Adele Vance\)\. Je vous confirmerai ensuite qu’il lui est bien parvenu\./);
   await official.waitForBotMessage(text, { timeout: 20_000 });
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Compte rendu de votre diffusion'),
@@ -516,7 +516,7 @@ scenario('the contributor asks « prochain comité » and adds the meeting to he
 
 scenario('the contributor writes as she speaks: who leads, what is late, a neighbouring subject', '17b-free-text', async () => {
   await contributor.say('c’est qui le responsable spaser ?', /^(La personne responsable du SPASER est|Les personnes responsables du SPASER sont)/);
-  const late = await contributor.say('qu’est-ce qui est en retard chez nous ?', /^(La direction \w+ est à jour de ses saisies[^\n]*\s+)?(Indicateurs à surveiller|Aucun indicateur en retard)/);
+  const late = await contributor.say('qu’est-ce qui est en retard chez nous ?', /^(La direction \w+ a saisi (son indicateur|ses \d+\s+indicateurs)[^\n]*\s+)?(Indicateurs à surveiller|Aucun indicateur en retard)/);
   // IND-11 (32,5 jours) breaks the legal 30 days: named before any late indicator (reader 8, A1).
   assert.match(late.at(-1), /Un indicateur est non conforme à la loi\s?:\s*\**IND-11/);
   await contributor.say('le seuil des marchés européens c’est combien', /^Je ne peux pas vous aider sur ce point : je réponds aux questions sur le SPASER/);

@@ -27,8 +27,8 @@ from domain.broadcasts import (
     addressees,
     check_text,
     directorate_codes_in,
-    people_count,
     preview_card,
+    sending_text,
 )
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
@@ -167,14 +167,13 @@ class BroadcastDialog(SpaserDialog):
             return await step.end_dialog(None)
         # Reader 9, C11: « Envoi en cours… le compte rendu (messages envoyés, envois en échec…) une fois
         # l’envoi terminé » said « envoi » three times in two lines.
-        who = addressees(resolved.reachable) if resolved.reachable else people_count(broadcast.recipient_count)
         # Reader 10, C2: one recipient is not « qui l’a reçu et qui n’a pas pu ».
         then = (
             "Je vous confirmerai ensuite qu’il lui est bien parvenu."
             if len(resolved.reachable) == 1
             else "Je vous dirai ensuite qui l’a reçu et qui n’a pas pu le recevoir."
         )
-        await step.context.send_activity(f"Message en cours d’envoi à {who} ({resolved.label}). {then}")
+        await step.context.send_activity(f"{sending_text(resolved, broadcast.recipient_count)} {then}")
         return await step.end_dialog(broadcast.id)
 
     async def _known_directorates(self, prompt: PromptValidatorContext) -> bool:

@@ -282,13 +282,17 @@ MISSING_NAMED = 3
 
 
 def _too_late_to_chase(offsets: tuple[int, ...], missing: list[tuple[str, list[str]]] | None) -> str:
-    """« Les relances automatiques des directions ne partiront pas : elles partent quatre semaines et
-    dix jours avant la réunion. Il manque encore IND-07 pour la direction DEE : relancez-la
-    directement si besoin. »"""
+    """« Les relances automatiques des directions (quatre semaines, puis dix jours avant la réunion) ne
+    partiront pas : ces dates sont déjà passées. Il manque encore IND-07 pour la direction DEE :
+    relancez-la directement si besoin. » (reader 12, A1: « elles partent quatre semaines et dix jours
+    avant la réunion » read as one delay of 38 days)."""
     days = sorted(offsets, reverse=True)
-    when = (f"{joined([duration_text(day) for day in days])} avant la réunion" if min(days) >= 2
-            else joined([days_before_text(day) for day in days]))
-    said = f"Les relances automatiques des directions ne partiront pas : elles partent {when}."
+    when = (f"{', puis '.join(duration_text(day) for day in days)} avant la réunion" if min(days) >= 2
+            else ", puis ".join(days_before_text(day) for day in days))
+    if len(days) == 1:
+        said = f"La relance automatique des directions ({when}) ne partira pas : cette date est déjà passée."
+    else:
+        said = f"Les relances automatiques des directions ({when}) ne partiront pas : ces dates sont déjà passées."
     if missing is None:
         return said
     if not missing:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.summary import indicator_wording, wording
 from domain.summary.attention import not_reported_headings
 from domain.summary.model import IndicatorLine, Status, Summary
-from domain.text import agreed, as_sentence, counted, counted_in_words
+from domain.text import agreed, as_sentence, counted, counted_in_words, joined
 
 MAX_LINES = 15
 
@@ -44,15 +44,22 @@ def late_answer(summary: Summary) -> str:
 def _up_to_date(summary: Summary) -> str:
     """« La DRC est-elle à jour de ses saisies ? »: of one directorate whose entries are all in, that
     first (its breaches or late trajectories are no missing entry); one with entries missing has
-    them listed as not reported."""
+    them listed as not reported. « La direction DCP a saisi ses 10 indicateurs (année 2025, 1er
+    semestre 2026 et 3ᵉ trimestre 2026, selon l’indicateur). » (reader 12, B12: « est à jour de ses
+    saisies pour l’année 2025, … ou le 3ᵉ trimestre 2026, selon l’indicateur : ses 10 indicateurs sont
+    saisis » read badly with « ou » and said the same thing twice)."""
     code = summary.viewed_directorate
     rows = [row for row in summary.completeness if row.directorate.code == code and row.is_complete]
     if code is None or not rows:
         return ""
-    periods = f" {wording.due_periods_text(summary)}".rstrip()
     count = rows[0].expected
-    entered = "son indicateur est saisi" if count == 1 else f"ses {count}\u00a0indicateurs sont saisis"
-    return f"La direction {code} est à jour de ses saisies{periods}\u00a0: {entered}.\n"
+    entered = "son indicateur" if count == 1 else f"ses {count}\u00a0indicateurs"
+    due = sorted({line.due_period for line in summary.lines if line.due_period and not line.snapshot.computed})
+    if len(due) > 1:
+        periods = f" ({joined([period.label for period in due])}, selon l’indicateur)"
+    else:
+        periods = f" {wording.due_periods_text(summary)}".rstrip()
+    return f"La direction {code} a saisi {entered}{periods}.\n"
 
 
 def reached_answer(summary: Summary) -> str:

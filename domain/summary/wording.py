@@ -479,16 +479,19 @@ def empty_text(summary: Summary) -> str | None:
 
 # The digest's rule (storage/summary/digests.py): a person already sent the same summary that day, at their
 # request or by a digest, is not sent it again. What is recorded is that it was sent (`summary_shown`), not
-# that it was read: the planning reply and the lead's report say « envoyée », never « consultée » (issue 17).
+# that it was read: the planning reply says « envoyée », the lead's report « a déjà reçu », never « consultée »
+# (issue 17; reader 12, A5).
 NOT_SENT_AGAIN_CLAUSE = "sauf celles et ceux à qui elle aura déjà été envoyée le jour même"
 """After « Les élu·es recevront la synthèse avec le premier rappel, »."""
 
 
 def not_sent_again_text(names: list[str]) -> str:
-    """« La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : je ne la lui ai pas envoyée une
-    seconde fois. » What is stored is that it was sent (in a digest or on request), not that it was read."""
+    """« Adele Vance a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois. »
+    What is stored is that it was sent to the person or shown to them on request (`summary_shown`), not
+    that it was read: « reçu » is true of both (reader 12, A5: « avait déjà été envoyée à Adele Vance »
+    when she had asked for it herself)."""
     them = "lui" if len(names) == 1 else "leur"
     return (
-        f"La synthèse avait déjà été envoyée aujourd’hui à {listed_names(names)} : "
+        f"{listed_names(names)} {agreed(len(names), 'a', 'ont')} déjà reçu la synthèse aujourd’hui : "
         f"je ne la {them} ai pas envoyée une seconde fois."
     )

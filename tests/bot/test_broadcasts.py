@@ -134,7 +134,10 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore installé l’assistant dans Teams." in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
-    assert sent.startswith("Message en cours d’envoi à 2\u00a0destinataires (membres du comité de pilotage).")
+    assert sent.startswith(  # reader 12, B15: the audience first, then who can be reached
+        "Message en cours d’envoi aux membres du comité de pilotage (2\u00a0destinataires joignables\u00a0: "
+        "Lucie Roux et Marc Lefèvre)."
+    )
     deliveries = received(connector)
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]

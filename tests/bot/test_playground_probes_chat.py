@@ -31,8 +31,11 @@ def lead(talk):
 async def test_whether_one_directorate_is_up_to_date_is_said_before_what_to_watch(demo, question):
     # The demo's DRC has entered all three of its indicators; one of them is under its legal minimum.
     reply = texts(await lead(demo).say(question))
-    assert reply.startswith("La direction DRC est à jour de ses saisies pour ")
-    assert "ses 3\u00a0indicateurs sont saisis." in reply and "**Indicateurs à surveiller**" in reply
+    # Reader 12, B12: « est à jour de ses saisies pour …, selon l’indicateur : ses 10 indicateurs sont saisis ».
+    assert reply.replace("\u00a0", " ").startswith(
+        "La direction DRC a saisi ses 3 indicateurs (1er semestre 2026 et 3ᵉ trimestre 2026, selon l’indicateur).\n"
+    )
+    assert "**Indicateurs à surveiller**" in reply
 
 
 async def test_a_directorate_with_entries_missing_is_not_said_up_to_date(demo):

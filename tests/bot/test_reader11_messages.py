@@ -50,8 +50,8 @@ def test_the_cli_counts_add_up_to_the_teams_reports():
     text = plain(outbox_counts_text(counts, {"reminder": 9, "reminder:lead_copy": 1}, 2, date(2026, 12, 6)))
 
     assert text.splitlines()[-1] == (
-        "Dans Teams, les comptes rendus (un par réunion) comptent les copies avec les rappels aux membres : "
-        "11 rappels non remis en tout (9 aux membres, 2 copies), pour 10 personnes."
+        "Les comptes rendus dans Teams additionnent rappels et copies : 11 envois non remis (9 rappels, 2 copies), "
+        "pour 10 personnes."  # reader 12, A3: a sentence one reads at once
     )
 
 
@@ -87,8 +87,8 @@ async def test_the_plan_says_what_is_still_missing_when_it_is_too_late_to_chase_
 
     assert "sauf celles et ceux à qui elle aura déjà été envoyée le jour même." in done
     assert "trop tard" not in done
-    assert ("Les relances automatiques des directions ne partiront pas : elles partent quatre semaines et dix jours "
-            "avant la réunion. Il manque encore ") in done, done
+    assert ("Les relances automatiques des directions (quatre semaines, puis dix jours avant la réunion) ne partiront "
+            "pas : ces dates sont déjà passées. Il manque encore ") in done, done  # reader 12, A1
     assert " : relancez-la directement si besoin." in done or " : relancez-les directement si besoin." in done
 
 
@@ -155,7 +155,7 @@ def test_the_event_report_counts_in_digits_says_je_and_that_the_summary_was_not_
     assert lines[0] == "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 3 personnes n’ont pas tout reçu."
     assert lines[2] == ("Ces 3 personnes n’ont pas encore installé l’assistant dans Teams : je ne peux pas leur écrire. "
                         + plain(_advice(them="leur")))
-    assert lines[3] == "La synthèse avait déjà été envoyée aujourd’hui à Adele Vance : je ne la lui ai pas envoyée une seconde fois."
+    assert lines[3] == "Adele Vance a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois."
 
 
 async def test_one_advice_sentence_in_every_report_even_the_second_of_the_day(runtime, talk, sqlite_database, connector):

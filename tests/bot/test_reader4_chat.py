@@ -59,7 +59,8 @@ async def test_a_broadcast_to_one_person_names_her(runtime, talk, sqlite_databas
 
     assert "Voulez-vous envoyer ce message à Nadia Benali ?" in preview, preview
     assert sent == (  # reader 9, C11: « envoi » once, and what the report will say in plain words
-        "Message en cours d’envoi à Nadia Benali (direction DCP). Je vous confirmerai ensuite qu’il lui est bien parvenu."  # reader 10, C2
+        "Message en cours d’envoi à la direction DCP (1 destinataire joignable : Nadia Benali). "  # reader 12, B15
+        "Je vous confirmerai ensuite qu’il lui est bien parvenu."  # reader 10, C2
     ), sent
 
 

@@ -125,7 +125,7 @@ async def test_a_broadcast_confirmed_once_but_delivered_to_two_instances_is_sent
     assert broadcasts == 1
     assert len(per_recipient) == 5 and {count for _, count in per_recipient} == {1}
     assert sorted(len(replies) for replies in answers)[0] == 0, "the copy got no reply"
-    assert sum("Message en cours d’envoi à 5\u00a0destinataires" in texts(replies) for replies in answers) == 1
+    assert sum("(5\u00a0destinataires joignables\u00a0: " in texts(replies) for replies in answers) == 1
 
 
 async def test_an_activity_delivered_again_after_a_restart_is_ignored(sqlite_database, clock):
@@ -303,7 +303,7 @@ async def test_two_yes_of_one_broadcast_dialog_read_from_the_same_state_send_it_
     finally:
         await other_engine.dispose()
 
-    assert sent.startswith("Message en cours d’envoi à 3\u00a0destinataires")
+    assert sent.startswith("Message en cours d’envoi ") and "(3\u00a0destinataires joignables\u00a0: " in sent
     assert second_yes.startswith("Ce message est déjà parti le lundi 30 novembre 2026 à 10 h 00 (3\u00a0destinataires)")
     assert (broadcasts, deliveries) == (1, 3)
 

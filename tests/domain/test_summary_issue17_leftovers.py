@@ -93,11 +93,12 @@ def test_the_lead_is_told_the_summary_was_sent_never_that_it_was_read():
     chat), not that it was read: « a déjà reçu ou consulté la synthèse » claimed what nobody knows."""
     one = plain(not_sent_again_text(["Marc Lefèvre"]))
     two = plain(not_sent_again_text(["Marc Lefèvre", "Adele Vance"]))
-    assert one == "La synthèse avait déjà été envoyée aujourd’hui à Marc Lefèvre : je ne la lui ai pas envoyée une seconde fois."
-    assert two == ("La synthèse avait déjà été envoyée aujourd’hui à Adele Vance et Marc Lefèvre : je ne la "
+    # Reader 12, A5: « La synthèse avait déjà été envoyée à Adele Vance » when she had asked for it in chat;
+    # « reçu » is true whether it was sent to her or shown to her on request.
+    assert one == "Marc Lefèvre a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois."
+    assert two == ("Adele Vance et Marc Lefèvre ont déjà reçu la synthèse aujourd’hui : je ne la "
                    "leur ai pas envoyée une seconde fois.")
-    for text in (one, NOT_SENT_AGAIN_CLAUSE):
-        assert "consult" not in text and "déjà été envoyée" in text
+    assert "consult" not in one + two + NOT_SENT_AGAIN_CLAUSE and "déjà été envoyée" in NOT_SENT_AGAIN_CLAUSE
 
 
 def _environmental_share(source: ValueSource | None, value=87.6):

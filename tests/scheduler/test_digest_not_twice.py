@@ -151,5 +151,5 @@ async def test_the_lead_is_told_who_was_not_sent_the_digest_because_they_had_rea
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
         "Lucie Roux a bloqué ou désinstallé l’assistant dans Teams.",
         # Reader 7, B10: who did what, without « elle ne lui » pointing at nobody in particular.
-        "La synthèse avait déjà été envoyée aujourd’hui à Marc Lefèvre : je ne la lui ai pas envoyée une seconde fois.",
+        "Marc Lefèvre a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois.",
     ]

@@ -221,7 +221,7 @@ def test_who_missed_only_the_reminder_is_told_the_digest_goes_to_the_officials_o
     digest = [row(3, "digest", "Lucie Roux", Topic.DIGEST, ("Camille Martin",))]
     [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "2", digest)], [(9, "Alex Wilber")])
     assert "Camille Martin n’a pas reçu le rappel." in notice.text
-    assert "La synthèse avait déjà été envoyée aujourd’hui à Camille Martin" in notice.text.replace("\u00a0", " ")
+    assert "Camille Martin a déjà reçu la synthèse aujourd’hui" in notice.text.replace("\u00a0", " ")
 
 
 def test_people_missing_an_event_for_one_reason_are_named_once():
