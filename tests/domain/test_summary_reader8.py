@@ -50,7 +50,8 @@ def test_a5_a6_the_no_target_tile_counts_exactly_the_indicators_named_in_the_tar
     # Reader 9, A6: SANS2, not reported either, is said so: the not reported add up; reader 10, A2: in a
     # sentence of its own, the groups of the counts staying disjoint.
     assert "2 sans cible." in shown and "(dont" not in shown
-    assert "Au total, " in shown and "attendent la valeur de leur dernière période." in shown
+    assert ("Au total, 2 indicateurs attendent la valeur de leur dernière période : l’indicateur non renseigné "
+            "et SANS2 (sans cible).") in shown
     dee = compute_summary(_untargeted_catalogue(), DIRECTORATES, TODAY, scope=Scope.only("DEE"))
     assert "heures d’insertion (HRS, cible fixée pour l’ensemble des directions)" in plain(
         " ".join(attention_points(dee).decisions))
