@@ -59,8 +59,9 @@ _STATUS_RULE = (
 )
 _COUNT_RULE = (
     "Indicateurs comptés en nombres entiers (comités, marchés, personnes) : la valeur attendue est le nombre "
-    "entier que la trajectoire a déjà atteint (3 comités techniques quand elle en est à 3,5 ; 4 pour un "
-    "indicateur à la baisse) ; le statut, le texte et le graphique utilisent ce nombre."
+    "entier que la trajectoire a déjà atteint (si la trajectoire prévoit 3,5 comités, on attend 3 comités "
+    "pour un indicateur à la hausse, 4 pour un indicateur à la baisse) ; le statut, le texte et le graphique "
+    "utilisent ce nombre."
 )
 _LEGAL_RULE = (
     "Conformité à la loi : un indicateur dont la dernière valeur est sous le minimum fixé par la loi ou le "
