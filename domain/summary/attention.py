@@ -13,7 +13,6 @@ of the compact card.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
@@ -83,11 +82,6 @@ def _gap(line: IndicatorLine) -> float:
     return line.expected_progress_percent - line.progress_percent
 
 
-def _code_key(code: str) -> tuple:
-    """« IND-9 » before « IND-10 »: the numbers in a code compared as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code))
-
-
 def _named_without_target(line: IndicatorLine) -> str:
     """A directorate's view of a summed indicator has only the organisation's target: say so."""
     if line.snapshot.target is None:
@@ -108,8 +102,9 @@ def _decisions(
         decisions.append(_compliance_decision(summary, outside_law))
     if late:
         kept = len(late) if wording.rest_is_named(len(late) - NAMED_FOR_CATCH_UP) else NAMED_FOR_CATCH_UP
-        # The furthest behind are kept, then listed by code (reader 8: « IND-13, IND-22, IND-12 et IND-14 »).
-        named = [wording.meaning_first(line) for line in sorted(late[:kept], key=lambda line: _code_key(line.code))]
+        # The furthest behind first, in the order of the « Indicateurs en retard » list on the same page
+        # (reader 12, B10: by code here, by gap there, read as two different rankings).
+        named = [wording.meaning_first(line) for line in late[:kept]]
         if len(late) > len(named):
             named.append(f"{counted(len(late) - len(named), 'autre indicateur', 'autres indicateurs')} en retard")
         decisions.append(f"Rattraper le retard : {joined(named)}.")

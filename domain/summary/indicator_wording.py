@@ -348,7 +348,7 @@ def legal_notes(line: IndicatorLine) -> list[str]:
     notes = []
     if line.snapshot.legal_note:
         notes.append(as_sentence(upper_first(line.snapshot.legal_note)))
-        notes += _share_scope(line)
+    notes += _share_scope(line)
     limit = line.snapshot.legal_limit
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None and limit.consequence:
         notes.append(limit.consequence)
@@ -362,17 +362,24 @@ def _share_scope(line: IndicatorLine) -> list[str]:
     """« La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette
     date. »: under an obligation for the contracts launched from a date, a share of every contract
     notified read as « a third of them break the law » or « all is well » next to « En bonne voie »
-    (reader 10, A5); computed from the DECP, on how many: « …est calculée sur 42 marchés notifiés, y
-    compris… » (issue 17). Those launched since the date are not known here: « d’où vient IND-25 ? »."""
+    (reader 10, A5); computed from the DECP, on how many: « …porte sur les 42 marchés notifiés, y
+    compris… » (issue 17), for every share so computed, with an obligation or not (reader 12, A6: IND-24
+    said nothing, and « est calculée sur 52 marchés » read a share in amount as one in number). Those
+    launched since the date are not known here: « d’où vient IND-25 ? »."""
     if line.unit is not Unit.PERCENT or line.latest_value is None or line.is_stale:
         return []
-    if not _FROM_A_DATE.search(fold(line.snapshot.legal_note)) or "marches notifies" not in fold(line.label):
+    if "marches notifies" not in fold(line.label):
         return []
+    from_a_date = bool(line.snapshot.legal_note) and bool(_FROM_A_DATE.search(fold(line.snapshot.legal_note)))
     contracts = line.computed_contracts
     if contracts is not None:
-        launched = "lancé avant ou après cette date" if contracts == 1 else "y compris ceux lancés avant cette date"
-        notified = counted(contracts, "marché notifié", "marchés notifiés")
-        return [f"La part de {shown_value(line)} est calculée sur {notified}, {launched}."]
+        notified = "1 marché notifié" if contracts == 1 else f"les {counted(contracts, 'marché notifié', 'marchés notifiés')}"
+        text = f"La part de {shown_value(line)} porte sur {notified}"
+        if from_a_date:
+            text += ", lancé avant ou après cette date" if contracts == 1 else ", y compris ceux lancés avant cette date"
+        return [f"{text}."]
+    if not from_a_date:
+        return []
     return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."]
 
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
+from domain.indicators.aggregation import AggregationRule
 from domain.indicators.sources import is_computed
 from domain.summary import indicator_wording, trajectory_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
@@ -204,10 +205,13 @@ def computed_imports(summary: Summary) -> str:
 def value_cell(line: IndicatorLine) -> str:
     """The latest value, how the directorates' values make it when there are several, and what the
     law says of it (`indicator_wording.legal_notes`); a cell of its own, so it starts with a capital, as
-    the card's line does (reader 9, B6)."""
-    parts = [upper_first(indicator_wording.value_text(line))]
-    if line.responsible_count > 1:
+    the card's line does (reader 9, B6). How the directorates' values add up goes between parentheses
+    after the value, as on the card (reader 12, B18: « ensemble des directions » alone on its line)."""
+    parts = [upper_first(indicator_wording.value_text(line, aggregated=True))]
+    if line.responsible_count > 1 and line.aggregation is AggregationRule.SINGLE:
         parts.append(indicator_wording.aggregation_sentence(line))
+    elif line.responsible_count > 1 and line.is_partial:  # the value already says « (d’après 1 des 2…) »
+        parts.append(f"({indicator_wording.aggregation_sentence(line)})")
     parts += indicator_wording.legal_notes(line)
     return "\n".join(parts)
 

@@ -59,8 +59,9 @@ _STATUS_RULE = (
 )
 _COUNT_RULE = (
     "Indicateurs comptés en nombres entiers (comités, marchés, personnes) : la valeur attendue est le nombre "
-    "entier que la trajectoire a déjà atteint (3 comités techniques quand elle en est à 3,5 ; 4 pour un "
-    "indicateur à la baisse) ; le statut, le texte et le graphique utilisent ce nombre."
+    "entier que la trajectoire a déjà atteint (si la trajectoire prévoit 3,5 comités, on attend 3 comités "
+    "pour un indicateur à la hausse, 4 pour un indicateur à la baisse) ; le statut, le texte et le graphique "
+    "utilisent ce nombre."
 )
 _LEGAL_RULE = (
     "Conformité à la loi : un indicateur dont la dernière valeur est sous le minimum fixé par la loi ou le "
@@ -284,21 +285,29 @@ def awaited_text(summary: Summary) -> str:
     """The indicators still waiting for the value of their latest period, when some of them are counted
     in another group than « non renseigné » (outside the law on their last known value, or without
     target), in a sentence of its own: « Au total, 11 indicateurs attendent la valeur de leur dernière
-    période, dont IND-11, non conforme d’après sa dernière valeur connue. » (reader 10, A2: « 2 non
+    période : les 9 non renseignés, IND-11 (non conforme d’après sa dernière valeur connue) et IND-15
+    (sans cible). » (reader 12, A2: « dont IND-11 » left the 11th unnamed; reader 10, A2: « 2 non
     conformes à la loi (dont 1 non renseigné) » read as overlapping groups, and « non conforme à la loi
     (non renseigné) » as nonsense). Empty when the « non renseignés » group says it all."""
     unreported = [line for line in summary.lines if line.is_unreported]
     if len(unreported) == summary.status_counts.get(Status.NOT_REPORTED, 0):
         return ""
-    breaches = [line.code for line in unreported if line.status is Status.OUTSIDE_LEGAL_LIMIT]
     if len(unreported) == 1:
         (line,) = unreported
-        said = _KNOWN_BREACH[0] if breaches else status_count_label(line.status, 1)
-        return f"{line.code}, {said}, attend la valeur de sa dernière période."
-    text = f"Au total, {indicator_count(len(unreported))} attendent la valeur de leur dernière période"
-    if breaches:
-        text += f", dont {joined(breaches)}, {_KNOWN_BREACH[len(breaches) > 1]}"
-    return text + "."
+        return f"{line.code}, {_awaited_status(line)}, attend la valeur de sa dernière période."
+    not_reported = [line for line in unreported if line.status is Status.NOT_REPORTED]
+    parts = [f"{line.code} ({_awaited_status(line)})" for line in unreported if line.status is not Status.NOT_REPORTED]
+    if len(not_reported) == 1:
+        parts.insert(0, "l’indicateur non renseigné")
+    elif not_reported:
+        parts.insert(0, f"les {len(not_reported)} {status_count_label(Status.NOT_REPORTED, len(not_reported))}")
+    return f"Au total, {indicator_count(len(unreported))} attendent la valeur de leur dernière période : {joined(parts)}."
+
+
+def _awaited_status(line: IndicatorLine) -> str:
+    """How an indicator still waiting for its latest value is counted: « non conforme d’après sa dernière
+    valeur connue », « sans cible »."""
+    return _KNOWN_BREACH[0] if line.status is Status.OUTSIDE_LEGAL_LIMIT else status_count_label(line.status, 1)
 
 
 _GOOD_NEWS = (Status.ON_TRACK, Status.ACHIEVED)

@@ -228,7 +228,9 @@ def test_a_path_of_meetings_expects_a_whole_number_the_one_the_status_uses():
 def test_the_reading_rules_state_how_a_path_of_whole_things_is_rounded():
     held = replace(committees_held([("2022", "DCP", 2), ("2025", "DCP", 3)]), target=Decimal(4), target_year=2026)
     rules = plain(" ".join(rules_items(compute_summary([held], DIRECTORATES, TODAY, scope=EVERYONE))))
-    assert "3 comités techniques quand elle en est à 3,5" in rules
+    # Reader 12, B17: « (3 comités techniques quand elle en est à 3,5 ; 4 pour… ») was not understood.
+    assert ("(si la trajectoire prévoit 3,5 comités, on attend 3 comités pour un indicateur à la hausse, 4 pour "
+            "un indicateur à la baisse)") in rules
 
 
 def test_an_expected_value_is_never_rounded_into_the_value():

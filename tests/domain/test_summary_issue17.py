@@ -145,7 +145,7 @@ def test_c19_how_the_directorates_values_add_up_is_said_in_a_sentence():
     """« somme des directions » stood alone on a line of the value cell."""
     read = everything_read()
     cell = re.search(r"<td>300 heures en 2025(.*?)</td>", read["html"]).group(1)
-    assert cell == "<br>ensemble des directions"  # reader 6, B6: « valeur de l’organisme : somme… » was jargon
+    assert cell == " (ensemble des directions)"  # reader 6, B6: « valeur de l’organisme : somme… » was jargon
 
 
 def test_c20_an_indicator_has_one_short_title_on_the_chart_the_card_and_in_the_report():

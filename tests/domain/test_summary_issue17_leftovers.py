@@ -116,14 +116,20 @@ def test_a_share_computed_from_the_decp_says_on_how_many_contracts():
     shown = summary(_environmental_share(computed))
     (line,) = shown.lines
     assert line.computed_contracts == 42
-    expected = "La part de 87,6 % est calculée sur 42 marchés notifiés, y compris ceux lancés avant cette date."
+    expected = "La part de 87,6 % porte sur les 42 marchés notifiés, y compris ceux lancés avant cette date."
     assert expected in [plain(note) for note in legal_notes(line)]
     assert expected in plain(texts_in(summary_detail_card_content(shown)))
     assert expected in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
     one = ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7, contracts=1)
     assert plain(legal_notes(summary(_environmental_share(one, 100)).lines[0])[-1]) == (
-        "La part de 100 % est calculée sur 1 marché notifié, lancé avant ou après cette date."
+        "La part de 100 % porte sur 1 marché notifié, lancé avant ou après cette date."
     )
+    # Reader 12, A6: a share in amount without an obligation (IND-24) says its base too, in the same
+    # words, and none reads as a share in number (« est calculée sur 52 marchés »).
+    social = replace(_environmental_share(computed, 35.2), code="IND-24", legal_note="",
+                     label="Part des marchés notifiés avec une considération sociale, en montant")
+    (line,) = summary(social).lines
+    assert [plain(note) for note in legal_notes(line)] == ["La part de 35,2 % porte sur les 42 marchés notifiés."]
     # Typed, or computed before the count was recorded: the note says what it knows.
     for source in (None, ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7)):
         (line,) = summary(_environmental_share(source)).lines

@@ -86,13 +86,13 @@ def test_b6_the_value_cell_says_how_directorates_add_up_in_short_and_the_rules_n
     weighted = compute_summary([rate([("2025", "DCP", 20), ("2025", "DPB", 50)]), weights],
                                AGGREGATION_DIRECTORATES, TODAY, scope=Scope.everything())
     html = plain(report_html(weighted).decode("utf-8"))
-    assert "<td>27,5 % en 2025<br>moyenne pondérée des directions</td>" in html
+    assert "<td>27,5 % en 2025 (moyenne pondérée des directions)</td>" in html
     assert "pondérée par" not in html.split("Règles de lecture")[0]
     rules = html.split("Règles de lecture")[1]
     assert "Moyenne pondérée des directions : une direction pèse" in rules
     assert "Pondération : PART, par les marchés notifiés (MARCHES)." in rules
     assert "valeur de l’organisme" not in html
-    assert "<br>ensemble des directions</td>" in plain(report_html(summary()).decode("utf-8"))
+    assert " (ensemble des directions)</td>" in plain(report_html(summary()).decode("utf-8"))
 
 
 def test_b4_the_reports_line_names_the_few_directorates_behind_and_what_they_miss():

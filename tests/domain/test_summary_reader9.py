@@ -134,7 +134,7 @@ def test_6_a_sum_of_the_directorates_reads_ensemble_des_directions():
                      values=(("2025", "DRC", 30), ("2026", "DRC", 30), ("2026", "DCP", 25)))
     shown = summary(summed)
     html = plain(report_html(shown).decode("utf-8"))
-    assert "<br>ensemble des directions</td>" in html
+    assert "(ensemble des directions)</td>" in html and "<br>ensemble" not in html
     # Reader 10, C17: « les valeurs …, additionnées » was hard to follow.
     assert "Ensemble des directions : somme des valeurs des directions, pour la dernière période que toutes ont saisie." in html
     for where, text in read(shown).items():

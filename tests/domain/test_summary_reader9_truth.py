@@ -74,8 +74,8 @@ def test_a6_the_indicators_not_reported_add_up_whatever_their_status_says_first(
     legal = Status.OUTSIDE_LEGAL_LIMIT.value
     # Disjoint groups, then the indicators still awaited in a sentence of their own (reader 10, A2).
     assert text == (f"5 indicateurs : 1 {legal}, 1 non renseigné, 1 en bonne voie ou atteint et 2 sans cible. "
-                    "Au total, 3 indicateurs attendent la valeur de leur dernière période, dont IND-11, non "
-                    "conforme d’après sa dernière valeur connue.")
+                    "Au total, 3 indicateurs attendent la valeur de leur dernière période : l’indicateur non "
+                    "renseigné, C (sans cible) et IND-11 (non conforme d’après sa dernière valeur connue).")
     said_missing = 3  # « Au total, 3 indicateurs attendent… »
     (row,) = shown.completeness
     assert len(row.missing) == said_missing == sum(line.is_unreported for line in shown.lines)
@@ -196,3 +196,17 @@ def test_a3_the_chat_answer_puts_the_breach_next_to_the_last_known_value():
     answer = plain(late_answer(summary(stale)))
     assert ("dernière valeur : 38 jours en 2025, au-dessus du maximum légal de 30 jours (code de la commande "
             "publique, art. R. 2192-10) ; l’année 2026 reste à saisir") in answer
+
+
+def test_reader12_a2_the_awaited_total_names_every_indicator_outside_the_non_renseignes():
+    """« 9 non renseignés … 11 indicateurs attendent…, dont IND-11 »: 9 + IND-11 made 10; the 11th,
+    counted « sans cible », was named nowhere. Every one outside the « non renseignés » is named."""
+    shown = summary(
+        snapshot("A", [("2025", "DCP", 10)]),
+        snapshot("B", [("2025", "DCP", 10)]),
+        snapshot("C", [("2025", "DCP", 5)], target=None),
+        replace(payment_delay(38), values=(("2024", "DCP", 45), ("2025", "DCP", 38))),
+    )
+    assert plain(overview_text(shown)).endswith(
+        "Au total, 4 indicateurs attendent la valeur de leur dernière période : les 2 non renseignés, C (sans "
+        "cible) et IND-11 (non conforme d’après sa dernière valeur connue).")

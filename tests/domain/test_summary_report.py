@@ -77,7 +77,7 @@ def test_attention_points_gather_late_indicators_missing_reports_cadence_and_dec
     assert [row.directorate.code for row in points.directorates_behind] == ["DCP", "DRC"]
     assert points.cadence and "Comité de pilotage" in points.cadence[0]
     assert tuple(map(plain, points.decisions)) == (
-        "Rattraper le retard : heures d’insertion (LATE) et heures d’insertion (OVERDUE).",
+        "Rattraper le retard : heures d’insertion (OVERDUE) et heures d’insertion (LATE).",
         "Fixer une nouvelle échéance : heures d’insertion (OVERDUE), dont la cible 2026 n’est pas atteinte.",
         "Fixer une cible : heures d’insertion (FREE).",
     )
@@ -91,9 +91,9 @@ def test_late_indicators_come_by_how_far_behind_they_are_and_are_named_in_the_de
     report = compute_summary([slightly, never, badly], DIRECTORATES, TODAY, scope=EVERYONE)
     points = attention_points(report)
     assert [line.code for line in points.indicators] == ["B02", "A01", "A00"]
-    # Reader 8, B16: the decision names them by code, the list above gives the order of importance.
+    # Reader 12, B10: the decision names them in the order of the list above, the furthest behind first.
     assert plain(points.decisions[0]) == (
-        "Rattraper le retard : heures d’insertion (A01) et heures de formation (B02)."
+        "Rattraper le retard : heures de formation (B02) et heures d’insertion (A01)."
     )
     first = pdf_pages(report_pdf(report))[0]
     assert first.index("B02 Heures de formation —") < first.index("A01 Heures d’insertion —")
@@ -143,7 +143,7 @@ def test_the_html_report_has_the_logo_name_and_attention_before_the_detail():
     assert '<p class="org">Ville de Montreuil-sur-Loire</p>' in html
     assert html.index("<h2>Points d") < html.index('<section class="detail">') < html.index("Axe social")
     assert "Décisions à prendre" in html
-    assert "Rattraper le retard : heures d’insertion (LATE) et heures d’insertion (OVERDUE)." in html
+    assert "Rattraper le retard : heures d’insertion (OVERDUE) et heures d’insertion (LATE)." in html
     assert "Décider" not in html
 
 

@@ -225,7 +225,7 @@ async def test_the_body_sirets_come_from_the_setting_the_command_line_or_the_las
 
 
 async def test_the_summary_reads_how_many_contracts_each_computed_value_was_computed_on(world):
-    """Issue 17: « La part de 87,6 % est calculée sur 42 marchés notifiés… »: the count the import
+    """Issue 17: « La part de 87,6 % porte sur les 42 marchés notifiés… »: the count the import
     recorded with each value (`decp_figure.contracts`) is read back with it."""
     await import_all(world)
     summaries = SummaryService(SummaryRepository(world.db), world.catalogue, DirectorateRepository(world.db),
