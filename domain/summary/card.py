@@ -28,7 +28,7 @@ from domain.cards import CARD_VERSION, fact, im_back
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.indicators.catalogue import Axis
-from domain.summary import indicator_wording, wording
+from domain.summary import indicator_wording, reading_rules, wording
 from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.model import IndicatorLine, Status, Summary, counted_statuses
 from domain.summary.status_colours import CARD_COLORS, STATUS_MARK
@@ -240,7 +240,7 @@ def _detail(
     body.extend(_meetings(summary, timezone))
     body.extend(_warnings(summary))
     if summary.lines:
-        body.append(_text(wording.CARD_RULES_TEXT, size="Small", isSubtle=True, separator=True))
+        body.append(_text(reading_rules.CARD_RULES_TEXT, size="Small", isSubtle=True, separator=True))
     return _card(body, _actions(summary, detail=True) + list(extra_actions))
 
 

@@ -128,7 +128,7 @@ def aggregation_sentence(line: IndicatorLine) -> str:
     """« ensemble des directions », « moyenne pondérée des directions »: how the directorates' values
     make the indicator's, short under the value (« valeur de l’organisme : somme des directions » read
     as jargon, « total des directions » as a number of directorates, reader 9); the weighting base is
-    named in the reading rules (`rules_items`)."""
+    named in the reading rules (`reading_rules.rules_items`)."""
     rule = line.aggregation
     if rule is AggregationRule.SINGLE:
         return "une seule valeur pour l’organisme, non additionnée entre directions"

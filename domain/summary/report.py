@@ -21,7 +21,7 @@ from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.sources import is_computed
-from domain.summary import indicator_wording, trajectory_wording, wording
+from domain.summary import indicator_wording, reading_rules, trajectory_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, completeness_order, counted_statuses
@@ -289,8 +289,8 @@ def report_html(
     parts.extend(_html_computed(summary))
     if summary.lines:
         # In the body's size and colour: small grey type read as fine print (reader 7, C54).
-        parts.append(f"<div><h2>{escape(wording.RULES_HEADING)}</h2>")
-        parts.append(html_list([escape(rule) for rule in wording.rules_items(summary)]))
+        parts.append(f"<div><h2>{escape(reading_rules.RULES_HEADING)}</h2>")
+        parts.append(html_list([escape(rule) for rule in reading_rules.rules_items(summary)]))
         parts.append("</div>")
     parts.append(f'<p class="subtle small">{escape(wording.produced_text(summary, produced_at, timezone))}</p>')
     parts.append("</section></body></html>")

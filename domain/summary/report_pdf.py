@@ -21,7 +21,7 @@ from PIL import Image
 
 from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
-from domain.summary import indicator_wording, trajectory_wording, wording
+from domain.summary import indicator_wording, reading_rules, trajectory_wording, wording
 from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import AxisSection, Summary, counted_statuses
 from domain.summary.report import (
@@ -117,9 +117,9 @@ def report_pdf(
     _computed(pdf, summary)
     if summary.lines:
         # A heading and the body's size and colour: small grey italics read as fine print (reader 7, C54).
-        _heading(pdf, wording.RULES_HEADING, keep=20)
+        _heading(pdf, reading_rules.RULES_HEADING, keep=20)
         pdf.set_font(_PDF_FONT, "", 9)
-        for rule in listed(wording.rules_items(summary)):
+        for rule in listed(reading_rules.rules_items(summary)):
             _paragraph(pdf, rule, 5)
     pdf.ln(2)
     pdf.set_font(_PDF_FONT, "", 8)

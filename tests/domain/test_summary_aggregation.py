@@ -22,9 +22,9 @@ from domain.summary.indicator_wording import (
     value_text,
 )
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status, TrendDirection
+from domain.summary.reading_rules import RULES_ITEMS, rules_items
 from domain.summary.scope import Scope
 from domain.summary.trajectory_wording import progress_text
-from domain.summary.wording import RULES_ITEMS, rules_items
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025
 EVERYONE = Scope.everything()

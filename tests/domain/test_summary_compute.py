@@ -23,10 +23,10 @@ from domain.summary.model import (
     TrendDirection,
     UpcomingMeeting,
 )
+from domain.summary.reading_rules import CARD_RULES_TEXT, RULES_ITEMS
 from domain.summary.scope import Scope, SummaryAccessDenied, SummaryError, scope_for
 from domain.summary.snapshots import snapshot_from_views
 from domain.summary.trajectory_wording import progress_text
-from domain.summary.wording import CARD_RULES_TEXT, RULES_ITEMS
 
 TODAY = date(2026, 3, 1)  # annual indicators are due for 2025, quarterly ones for 2025-T4
 EVERYONE = Scope.everything()

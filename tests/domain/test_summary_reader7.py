@@ -18,10 +18,11 @@ from domain.summary.card import summary_card_content, summary_detail_card_conten
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import detail_text, judged_text, trend_text
 from domain.summary.model import Status
+from domain.summary.reading_rules import CARD_RULES_TEXT
 from domain.summary.report import attention_groups, report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
-from domain.summary.wording import CARD_RULES_TEXT, completeness_headline
+from domain.summary.wording import completeness_headline
 from tests.domain.test_summary_issue17 import DIRECTORATES, TODAY, catalogue, indicator, plain, summary
 from tests.summary_support import texts_in
 

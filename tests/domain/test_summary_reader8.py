@@ -14,8 +14,8 @@ from domain.summary.card import summary_card_content
 from domain.summary.compute import compute_summary
 from domain.summary.indicator_wording import judged_text
 from domain.summary.model import Status
+from domain.summary.reading_rules import RULES_ITEMS
 from domain.summary.scope import Scope
-from domain.summary.wording import RULES_ITEMS
 from tests.domain.test_summary_issue17 import DIRECTORATES, RESERVED, TODAY, catalogue, plain
 from tests.domain.test_summary_issue17 import summary as _with_cadence
 from tests.summary_support import texts_in

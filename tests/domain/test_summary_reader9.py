@@ -18,10 +18,11 @@ from domain.summary.attention import attention_points
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.chart import WIDE, _draw_progress, _progress_labels, _progress_rows
 from domain.summary.model import Status
+from domain.summary.reading_rules import RULES_ITEMS
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.status_colours import STATUS_HATCH, STATUS_HEX
-from domain.summary.wording import RULES_ITEMS, overview_text
+from domain.summary.wording import overview_text
 from tests.domain.test_summary_legal_limit import egalim, payment_delay, plain, read, summary
 from tests.summary_support import find_elements, texts_in
 

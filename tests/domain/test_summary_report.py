@@ -21,10 +21,10 @@ from domain.summary.attention import attention_points, cadence_alerts
 from domain.summary.compute import compute_summary
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, ReportedValue, UpcomingMeeting
 from domain.summary.organisation import InvalidOrganisation, organisation_from
+from domain.summary.reading_rules import rules_items
 from domain.summary.report import COMPUTED_SOURCES_INTRO, MAX_ATTENTION_LINES, report_html
 from domain.summary.report_pdf import report_pdf
 from domain.summary.scope import Scope
-from domain.summary.wording import rules_items
 
 TODAY = date(2027, 3, 1)  # 2026 is due
 EVERYONE = Scope.everything()
