@@ -19,8 +19,9 @@ from domain.text import fold
 
 FORMAT_2024_START = date(2024, 1, 1)
 """Contracts notified since then are published with their social and environmental considerations."""
-ENVIRONMENTAL_OBLIGATION_START = date(2026, 8, 22)
-"""Loi Climat et Résilience: every contract notified from this day on carries an environmental consideration."""
+ENVIRONMENTAL_OBLIGATION_START = date(2026, 8, 21)
+"""Loi Climat et Résilience (art. 35), in force by décret n° 2022-767 (art. 13) on 21 August 2026 for every
+consultation engaged from that day: the contract carries an environmental consideration."""
 MAX_CONTRACT_ID_LENGTH = 64
 MAX_OBJECT_LENGTH = 300
 MAX_AMOUNT = Decimal(10) ** 13

@@ -342,7 +342,7 @@ def legal_text(line: IndicatorLine) -> str:
 
 def legal_notes(line: IndicatorLine) -> list[str]:
     """Short sentences about the law under an indicator: an obligation the catalogue states in words
-    (`IndicatorSnapshot.legal_note`: « Obligatoire pour les consultations lancées depuis le 22 août 2026
+    (`IndicatorSnapshot.legal_note`: « Obligatoire pour les consultations lancées depuis le 21 août 2026
     (loi Climat et résilience). », reader 9, A2), and for a value outside a limit what breaking it
     costs (reader 9, C16). Neither changes the status: a share of contracts mixes older consultations."""
     notes = []

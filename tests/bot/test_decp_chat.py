@@ -64,7 +64,7 @@ async def test_contracts_without_environmental_consideration_are_listed_for_the_
     lead = chat(client)
     await send_file(lead, file_server, "single.json")
     answer = texts(await lead.say("marchés sans considération environnementale"))
-    assert "1\u00a0marché notifié à partir du samedi 22\u00a0août\u00a02026 sans aucune considération environnementale" in answer
+    assert "1\u00a0marché notifié à partir du vendredi 21\u00a0août\u00a02026 sans aucune considération environnementale" in answer
     # Reader 4, B8: the obligation depends on when the consultation was engaged, not on the notification.
     assert "vérifiez la date d’engagement de la consultation de chacun" in answer
     # Reader 1, B18: the obligation applies to consultations launched from that date, not to every notification.

@@ -83,7 +83,7 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
         "« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la dernière période terminée"
     ) in lead
     assert (
-        "« marchés sans considération environnementale » : les marchés notifiés depuis le 22 août 2026 "
+        "« marchés sans considération environnementale » : les marchés notifiés depuis le 21 août 2026 "
         "qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à partir "
         "de cette date : vérifiez pour chaque marché la date de lancement de sa consultation."
     ) in lead  # Reader 7, B31: « vérifiez-la » pointed at nothing clear.

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.decp.measures import ContractFacts, period_figures
+from domain.decp.report import missing_environmental_text
 from domain.indicators.aggregation import Computation
 from domain.indicators.periods import Frequency
 
@@ -103,3 +104,9 @@ def test_each_computed_figure_says_what_it_was_computed_from_in_its_own_measure(
     assert said[Computation.DECP_RESERVED_COUNT] == "1 marché réservé sur 4 marchés notifiés"
     assert said[Computation.DECP_SOCIAL_AMOUNT] == "270 000 € sur 630 000 € de marchés notifiés (montants HT)"
     assert said[Computation.DECP_SOCIAL_COUNT] == "3 sur 4 marchés notifiés"
+
+
+def test_the_environmental_obligation_starts_on_the_day_the_decree_set():
+    """Décret n° 2022-767, art. 13: in force on 21 August 2026 for consultations engaged from that day
+    (22 August, the law's five years, was said before)."""
+    assert "à partir du vendredi 21\u00a0août\u00a02026" in missing_environmental_text([], 0)

@@ -105,7 +105,7 @@ def _environmental_share(source: ValueSource | None, value=87.6):
     return replace(
         snapshot("IND-25", [("2025", "DCP", 80), ReportedValue("2026", "DCP", Decimal(str(value)), "", source)]),
         label="Part des marchés notifiés avec une considération environnementale, en montant",
-        legal_note="obligatoire pour les marchés dont la consultation a été lancée depuis le 22 août 2026",
+        legal_note="obligatoire pour les marchés dont la consultation a été lancée depuis le 21 août 2026",
     )
 
 

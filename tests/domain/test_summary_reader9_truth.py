@@ -148,7 +148,7 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
     assert sorted(row.code for row in stated) == ["IND-01", "IND-06", "IND-25"]
     stated = [row for row in stated if row.code != "IND-06"]
     assert all("considération environnementale" in row.label for row in stated)
-    note = ("obligatoire pour les marchés dont la consultation a été lancée depuis le 22 août 2026 (loi Climat et "
+    note = ("obligatoire pour les marchés dont la consultation a été lancée depuis le 21 août 2026 (loi Climat et "
             "résilience)")
     assert {row.legal_basis for row in stated} == {note}
 
@@ -162,7 +162,7 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
     shown = compute_summary([with_note], DIRECTORATES, today, scope=Scope.everything())
     without = compute_summary([replace(with_note, legal_note="")], DIRECTORATES, today, scope=Scope.everything())
     assert shown.lines[0].status is without.lines[0].status is Status.ON_TRACK
-    sentence = ("Obligatoire pour les marchés dont la consultation a été lancée depuis le 22 août 2026 (loi Climat et "
+    sentence = ("Obligatoire pour les marchés dont la consultation a été lancée depuis le 21 août 2026 (loi Climat et "
                 "résilience). La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette "
                 "date.")  # reader 10, A5
     assert sentence in plain(texts_in(summary_detail_card_content(shown)))
