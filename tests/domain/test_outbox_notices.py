@@ -82,4 +82,4 @@ def test_the_people_a_digest_was_not_sent_again_to_are_shown_escaped():
 
     (notice,) = problem_notices("digest", "1", rows, [(9, "Camille Martin")])
 
-    assert "envoyée aujourd’hui à Eve [clic]\u200b(https://evil.example)\u00a0:" in notice.text
+    assert "Eve [clic]\u200b(https://evil.example) a déjà reçu la synthèse aujourd’hui" in notice.text
