@@ -13,9 +13,11 @@ Sets: `tests/data/knowledge_eval.json` (the first tuning set), `tests/data/eval/
 `dev3.json` (written without reading the phrasings, 197/225 when first scored on 6 December 2026; tuning allowed),
 `dev4.json` (knowledge only, 154/180 when first scored on 6 December 2026; tuning allowed),
 `dev5.json` (written without reading the phrasings on 6 December 2026; tuning allowed),
-`tests/data/eval/frozen.json`, `frozen2.json` and `frozen3.json` (written before any tuning by someone
-who never read the entries: only their totals are ever printed, never their questions; frozen3 was
-written on 6 December 2026 and has never guided a decision).
+`dev6.json` (hasty writing by newcomers, 137/210, 45/46, 47/60 when first scored on 6 December 2026, evening; tuning allowed),
+`tests/data/eval/frozen.json` … `frozen4.json` (written before any tuning by someone who never read
+the entries: only their totals are ever printed, never their questions; frozen3 and frozen4 were
+written on 6 December 2026 and have never guided a decision). An on-topic question labelled
+`"expected": "unknown"` is right when answered « je ne sais pas » or with its topic's entry.
 
     .venv/bin/python benchmarks/eval_understanding.py            # totals of every set
     .venv/bin/python benchmarks/eval_understanding.py --misses dev   # and the misses of a tuning set
@@ -51,11 +53,13 @@ SETS = {
     "dev3": ROOT / "tests/data/eval/dev3.json",
     "dev4": ROOT / "tests/data/eval/dev4.json",
     "dev5": ROOT / "tests/data/eval/dev5.json",
+    "dev6": ROOT / "tests/data/eval/dev6.json",
     "frozen": ROOT / "tests/data/eval/frozen.json",
     "frozen2": ROOT / "tests/data/eval/frozen2.json",
     "frozen3": ROOT / "tests/data/eval/frozen3.json",
+    "frozen4": ROOT / "tests/data/eval/frozen4.json",
 }
-SHOWABLE = {"tuning (knowledge_eval.json)", "dev", "dev2", "dev3", "dev4", "dev5"}
+SHOWABLE = {"tuning (knowledge_eval.json)", "dev", "dev2", "dev3", "dev4", "dev5", "dev6"}
 SLOT_NAMES = ("indicator", "directorate", "committee", "axis")
 HARMLESS_INTENTS = frozenset({"help", "whoami", "greeting", "thanks"})
 """Intents an off-topic question may reach without being answered with SPASER content."""
@@ -118,9 +122,11 @@ def _slot_dict(slots) -> dict:
 def evaluate(pipeline: Pipeline, data: dict) -> dict[str, Score]:
     scores = {"on-topic": Score(), "off-topic": Score(), "data": Score()}
     for item in data.get("on_topic", []):
-        expected = set(item.get("expected") or [item["topic"].removeprefix("new:")])
+        expected = item.get("expected") or [item["topic"].removeprefix("new:")]
+        expected = {item["topic"], "unknown"} if expected == "unknown" else set(expected)
         kind, what, _ = pipeline.route(item["question"])
-        scores["on-topic"].add(kind == "knowledge" and what in expected, f"{item['question']!r} → {kind} {what} (attendu {sorted(expected)})")
+        right = (kind == "knowledge" and what in expected) or (kind == "unknown" and "unknown" in expected)
+        scores["on-topic"].add(right, f"{item['question']!r} → {kind} {what} (attendu {sorted(expected)})")
     for item in data.get("off_topic", []):
         question = item if isinstance(item, str) else item["question"]
         kind, what, _ = pipeline.route(question)
