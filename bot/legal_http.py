@@ -11,7 +11,14 @@ from aiohttp import web
 from bot.teams_package import PRIVACY_PATH, TERMS_PATH
 from domain.legal import LegalPage, privacy_notice, terms_of_use
 
-STYLE = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;"
+    "overflow-wrap:break-word}"
+    # The title at a size a phone's width holds (375 px: « Assistant SPASER : » filled the line at 2em and
+    # three lines of 48 px took the first screen, issue 17), as large as before on a wide screen.
+    "h1{font-size:clamp(1.45rem,5vw + .35rem,2rem);line-height:1.25;hyphens:auto}"
+    "h2{font-size:clamp(1.2rem,3.5vw + .4rem,1.5rem);line-height:1.3}"
+)
 
 
 FRENCH_SPACES = re.compile(r" ([:;?!])")

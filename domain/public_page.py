@@ -144,8 +144,12 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Marianne,Arial,sans-serif;co
 header,main,footer{max-width:72rem;margin:0 auto;padding:1rem 1.5rem}
 header{border-bottom:4px solid #000091}
 .organisation{font-weight:700;font-size:1.1rem;margin:0}
-h1{font-size:1.8rem;margin:.3rem 0}
-h2{font-size:1.4rem;margin-top:2rem;color:#000091}
+h1{font-size:clamp(1.3rem,4vw + .45rem,1.8rem);line-height:1.25;margin:.3rem 0;overflow-wrap:break-word;hyphens:auto}
+h2{font-size:clamp(1.2rem,3vw + .45rem,1.4rem);line-height:1.3;margin-top:2rem;color:#000091}
+.table-scroll{overflow-x:auto;margin:.5rem 0 1rem}
+.table-scroll table{margin:0}
+.table-scroll caption{position:sticky;left:0;max-width:calc(100vw - 2rem);box-sizing:border-box}
+@media (max-width:30rem){header,main,footer{padding:.75rem 1rem}}
 h3{font-size:1.15rem;margin-top:1.5rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
@@ -261,8 +265,12 @@ def _axis_table(axis: Axis, indicators: list[PublicIndicator]) -> list[str]:
     title = AXIS_TITLES[axis]
     rows = [
         f"<h3>Axe {escape(axis.value)} : {escape(title)}</h3>",
+        # Scrolled on its own on a phone, the page keeps its width (375 px: the table made it 734 px wide,
+        # issue 17); focusable so that a keyboard scrolls it too (axe: scrollable-region-focusable).
+        f'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="tableau-{axis.name.lower()}">',
         "<table>",
-        f"<caption>Dernière valeur, cible et progression des indicateurs de l’axe {escape(axis.value)}</caption>",
+        f'<caption id="tableau-{axis.name.lower()}">'
+        f"Dernière valeur, cible et progression des indicateurs de l’axe {escape(axis.value)}</caption>",
         "<thead><tr>"
         + "".join(f'<th scope="col">{name}</th>' for name in ("Indicateur", "Dernière valeur", "Cible", "Progression", "Origine"))
         + "</tr></thead>",
@@ -278,7 +286,7 @@ def _axis_table(axis: Axis, indicators: list[PublicIndicator]) -> list[str]:
             f"<td>{escape(upper_first(indicator.origin))}</td>"
             "</tr>"
         )
-    rows += ["</tbody>", "</table>"]
+    rows += ["</tbody>", "</table>", "</div>"]
     return rows
 
 

@@ -452,15 +452,17 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   // The card's line adds the path and the target (« …, en deçà de la trajectoire, qui prévoit … (cible : …) »,
   // « …, cible de 30 % en 2028 dépassée »); the report has columns for them.
   const pathOrTarget = /, (?:sous le minimum légal|au-dessus du maximum légal|pour une cible|(?:légèrement )?en deçà de|(?:légèrement )?au-dessus de|en avance sur|sur la trajectoire|cible )/;
+  // The card's legal badge cites the law; the report's is « Non conforme », the law in its target column (issue 17).
+  const reportBadge = (status) => status.replace(/^(?:Dernière valeur connue non conforme|Non conforme) .*$/, 'Non conforme');
   const card = Object.fromEntries(
-    Object.entries(cardLines(summaryCard)).map(([code, line]) => [code, { ...line, value: line.value.split(pathOrTarget)[0].replace(/ \((?:ensemble|moyenne(?: pondérée)?) des directions\)$/, '') }]),
+    Object.entries(cardLines(summaryCard)).map(([code, line]) => [code, { value: line.value.split(pathOrTarget)[0].replace(/ \((?:ensemble|moyenne(?: pondérée)?) des directions\)$/, ''), status: reportBadge(line.status) }]),
   );
   const rows = {};
   for (const [, code, value, status] of report.matchAll(/<tr><td><b>(IND\u2011\d+)<\/b>.*?<\/td><td>(.*?)<\/td>.*?<td class="status"[^>]*>(.*?)<\/td><\/tr>/g)) {
     // The report keeps the no-break hyphen of « R. 2192‑10 » and « IND‑09 »; the card's text is read with a plain one.
     // Both say how directorates' values were combined (« (ensemble des directions) »): compared without it.
     const shown = spaces(value.split('<br>')[0]).split(' ; ')[0].replace(/\u2011/g, '-').replace(/ \((?:ensemble|moyenne(?: pondérée)?) des directions\)$/, '');
-    rows[code.replace(/\u2011/g, '-')] = { value: shown, status: spaces(status).replace(/\u2011/g, '-') };
+    rows[code.replace(/\u2011/g, '-')] = { value: shown, status: spaces(status.split('<br>')[0]).replace(/\u2011/g, '-') };
   }
   assert.equal(Object.keys(card).length, 24, `24 indicator lines read from the card: ${Object.keys(card)}`);
   assert.deepEqual(rows, card);

@@ -198,7 +198,7 @@ def cadence_alerts(summary: Summary) -> tuple[str, ...]:
 
 def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
     """Per committee whose meetings an indicator counts: « 3 réunions tenues en 2025 (indicateur
-    IND-14), pour une cible de 4 par an fixée par le SPASER », for `cadence_sentence`: 3 late
+    IND-14), pour une cible de 4 comités techniques en 2026 fixée par le SPASER », for `cadence_sentence`: 3 late
     next to « 3 à 4 par an conseillés » read as a contradiction without the SPASER's own target, and
     « en retard » still did (reader 8): 3 is below the SPASER's 4, within the advised range."""
     clauses = {}
@@ -207,13 +207,15 @@ def counted_by(summary: Summary) -> dict[CommitteeKind, str]:
         if counting is not None:
             clauses[kind] = _held_text(counting)
             if counting.status is Status.LATE and counting.snapshot.target is not None and _target_applies(counting):
-                target = format_number(counting.snapshot.target)
-                clauses[kind] += f", pour une cible de {target} par an fixée par le SPASER"
+                # The target in the words of the card and the report (issue 17: « 4 par an » here,
+                # « 4 comités techniques en 2026 » there).
+                target = indicator_wording.target_figure(counting)
+                clauses[kind] += f", pour une cible de {target} fixée par le SPASER"
     return clauses
 
 
 def _target_applies(line: IndicatorLine) -> bool:
-    """A target « 4 par an en 2026 » is not compared with the meetings of 2025 (reader 10, A4)."""
+    """A target « 4 comités techniques en 2026 » is not compared with the meetings of 2025 (reader 10, A4)."""
     year = line.snapshot.target_year
     return year is None or line.latest_period is None or line.latest_period.year >= year
 

@@ -413,7 +413,9 @@ def _actions(summary: Summary, *, detail: bool) -> list[dict[str, Any]]:
         ]
         actions.append(_show_card("Filtrer par axe", [], axis_buttons))
     if not summary.scope.is_restricted and viewed is None:
-        candidates = [row.directorate.code for row in summary.completeness if row.expected > 0]
+        # The least up to date first, as the hint says; ties in the summary's order (`completeness_order`).
+        behind_first = sorted((row for row in summary.completeness if row.expected > 0), key=lambda row: row.percent or 0.0)
+        candidates = [row.directorate.code for row in behind_first]
         if candidates:
             buttons = [
                 im_back(code, summary_command(directorate=code, detail=detail))

@@ -338,6 +338,26 @@ def value_label_place(
     return max(shown, expected) + gap, "left", False
 
 
+def label_before_legal_mark(shown: float, expected: float | None, legal: float, width: float) -> tuple[float, str, bool]:
+    """Where a hatched bar's value label goes when just after the bar it would cross the legal mark,
+    as (x, horizontal alignment, on a white box over the hatching): never after the mark (reader 11,
+    C24: « 48,7 % » right of 50 % read as past the minimum) nor across the « attendu » tick (issue 17:
+    IND-09's « 48,7 % » covered it). At the bar's end when it fits there clear of the tick, else inside
+    the bar before the tick, else after the mark as a last resort."""
+    gap = 1.5
+
+    def clear(start: float, end: float) -> bool:
+        return expected is None or not start - gap / 2 <= expected <= end + gap / 2
+
+    if legal > shown and shown - gap - width >= gap and clear(shown - gap - width, shown - gap):
+        return shown - gap, "right", True
+    if legal > shown and expected is not None and expected < shown and expected - 2 * gap - width >= gap:
+        return expected - 2 * gap, "right", True  # the white box's padding clear of the tick too
+    return legal + gap, "left", False
+
+
+LEGAL_MARK_ZORDER = 3
+"""Over the bars, the ticks and the dashed target line (2), under the value labels (4)."""
 LABEL_POINTS = 8
 LABEL_EM = 0.62
 """Average width of a bold DejaVu Sans character, in ems: enough to place a label, not to typeset it."""
@@ -360,12 +380,7 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
     width = len(label) * LABEL_EM * LABEL_POINTS / 72 * _units_per_inch(layout)
     boxed = False
     if legal is not None and align == "left" and x - 1 <= legal <= x + width + 1:
-        if legal > shown and shown - 1.5 - width >= 1.5:
-            # Short of the legal mark: the label at the bar's end, on a white box over the hatching;
-            # after the mark it read as past the minimum (reader 11, C24: « 48,7 % » right of 50 %).
-            x, align, boxed = shown - 1.5, "right", True
-        else:
-            x = legal + 1.5  # after the legal mark, never across it
+        x, align, boxed = label_before_legal_mark(shown, tick, legal, width)
     # Over every line, on a box in the colour behind it: the dashed 100 % line crossed « 35,2 » (reader 11, A8).
     background = STATUS_HEX[line.status] if inside else "white"
     axes.text(
@@ -383,7 +398,9 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
     if tick is not None:
         axes.plot([tick] * 2, [position - 0.38, position + 0.38], color="#212121", lw=1.6)
     if legal is not None:
-        axes.plot([legal] * 2, [position - 0.45, position + 0.45], **LEGAL_MARK)
+        # Above the dashed « Cible (100 %) » line: a limit equal to the target (a payment delay of 30 days
+        # for a target of 30 days) sat under it, hidden (issue 17).
+        axes.plot([legal] * 2, [position - 0.45, position + 0.45], **LEGAL_MARK, zorder=LEGAL_MARK_ZORDER)
 
 
 def _draw_completeness(

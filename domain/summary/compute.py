@@ -43,7 +43,9 @@ import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from zoneinfo import ZoneInfo
 
+from domain.clock import DEFAULT_TIMEZONE, load_timezone
 from domain.committees.cadence import CadenceWarning
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.catalogue import Axis, ImprovementDirection, catalogue_size_warning
@@ -64,6 +66,7 @@ from domain.summary.model import (
     Summary,
     Trend,
     TrendDirection,
+    completeness_order,
     count_statuses,
 )
 from domain.summary.organisation import Organisation
@@ -87,6 +90,7 @@ def compute_summary(
     catalogue_warning: str | None = None,
     weighting_bases: Iterable[IndicatorSnapshot] = (),
     organisation: Organisation = Organisation(),
+    timezone: ZoneInfo | str = DEFAULT_TIMEZONE,
 ) -> Summary:
     """The summary of `indicators` (the active catalogue) as `scope` may see it, on `today`.
 
@@ -96,6 +100,8 @@ def compute_summary(
     code is refused with the same message whether it exists or not). `catalogue_warning`
     defaults to the ~30-indicator advice computed from the size of `indicators`.
     `weighting_bases` adds the weighting indicators that are not in `indicators` (inactive ones).
+    `next_meetings` keeps the meetings of `today` on, days counted in `timezone`, as the cadence
+    check counts them: a COPIL planned this morning is in the report dated today.
     """
     catalogue = list(indicators)
     infos = _directorate_infos(directorates)
@@ -144,7 +150,7 @@ def compute_summary(
         sections=sections,
         completeness=_completeness(scoped, shown_directorates, due_by_frequency, keep_empty=viewed is not None),
         next_meetings=tuple(
-            sorted((m for m in next_meetings if m.starts_at.date() >= today), key=lambda m: m.starts_at)
+            sorted((m for m in next_meetings if _local_day(m, timezone) >= today), key=lambda m: m.starts_at)
         ),
         cadence_warnings=tuple(cadence_warnings),
         catalogue_warning=catalogue_warning if catalogue_warning is not None else catalogue_size_warning(len(catalogue)),
@@ -154,6 +160,12 @@ def compute_summary(
         status_counts=count_statuses(lines),
         organisation=organisation,
     )
+
+
+def _local_day(meeting: MeetingLike, timezone: ZoneInfo | str) -> date:
+    """The day a meeting takes place where the organisation is (a COPIL at 0 h 30 in Paris is on the
+    day it says, not on the day before in UTC)."""
+    return meeting.starts_at.astimezone(load_timezone(timezone)).date()
 
 
 def _directorate_infos(directorates: Iterable[DirectorateInput] | Mapping[str, str]) -> list[DirectorateInfo]:
@@ -437,5 +449,6 @@ def _completeness(
         rows.append(DirectorateCompleteness(
             info, len(expected), len(expected) - len(missing), missing, computed_by_directorate.get(info.code, 0)
         ))
-    rows.sort(key=lambda row: (row.percent if row.percent is not None else 101.0, row.directorate.code))
-    return tuple(rows)
+    # One order for every list of directorates the summary prints (issue 17: the report's « Directions en
+    # attente » went by share entered, its table by name, the card's « sont à jour » by code).
+    return tuple(completeness_order(rows))

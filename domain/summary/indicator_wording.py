@@ -14,8 +14,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
+from domain.indicators.legal_limits import printed_basis
 from domain.indicators.periods import Frequency
-from domain.indicators.units import Unit, format_number, format_value
+from domain.indicators.units import Unit, format_value
 from domain.summary.legal_path import in_force_text
 from domain.summary.model import IndicatorLine, Status, TrendDirection
 from domain.summary.trajectory_wording import expected_text, path_text
@@ -174,7 +175,7 @@ def judged_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     path = path_text(line)
     if not path:
         return f"{text}, {target_text(line, joined_to_value=True)}"
-    return f"{text}{joint} {path} ({target_label(line)}{NO_BREAK_SPACE}: {_target_figure(line)})"
+    return f"{text}{joint} {path} ({target_label(line)}{NO_BREAK_SPACE}: {target_figure(line)})"
 
 
 def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
@@ -188,11 +189,13 @@ def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     breach = limit.breach_text(line.unit, line.snapshot.counted_noun, cited=False)
     unlawful_path = line.expected_value is not None and not line.is_stale and limit.broken_by(line.expected_value)
     text = _with_awaited(line, f"{value}, {breach}{in_force_text(limit)}", pending)
-    if line.is_stale or line.expected_value is None:
-        return text
     target = ""
-    if line.snapshot.target is not None and line.snapshot.target != limit.value:
-        target = f"{target_label(line)}{NO_BREAK_SPACE}: {_target_figure(line)}"
+    if line.snapshot.target is not None:
+        # Every line says its target, a last known value's too, and a target equal to the limit
+        # (issue 17: IND-11's « cible : 30 jours en 2027 » alone was missing from the card).
+        target = f"{target_label(line)}{NO_BREAK_SPACE}: {target_figure(line)}"
+    if line.is_stale or line.expected_value is None:
+        return f"{text} · {target}" if target else text
     if unlawful_path:
         # The SPASER's own path is in the decision « Se mettre en conformité avec la loi » (reader 10,
         # A1: said word for word in the decision and here); the target alone stays.
@@ -213,28 +216,25 @@ def counts_committees(line: IndicatorLine) -> bool:
     return line.unit is Unit.COUNT and "comit" in label and committee_kind_in(label) is not None
 
 
-def _target_figure(line: IndicatorLine) -> str:
-    """« 25 % en 2028 », « 4 par an en 2026 »: the target after the value, a count without its noun
-    (« 2 repas végétariens par semaine …, cible de 2 repas végétariens par semaine » repeated it)."""
-    target = line.snapshot.target
-    if line.unit is Unit.COUNT:
-        shown = format_number(target)
-        per = " par an" if counts_committees(line) and line.snapshot.frequency is Frequency.ANNUAL else ""
-        return f"{shown}{per}{per_period_text(line)} en {line.snapshot.target_year}"
-    return f"{line.show(target)}{per_period_text(line)} en {line.snapshot.target_year}"
+def target_figure(line: IndicatorLine) -> str:
+    """« 25 % en 2028 », « 20 000 heures par trimestre en 2028 », « 4 comités techniques en 2026 »: a
+    target in the same words wherever it is read: the report's column, the card's line, the cadence
+    alert, the catalogue and the public page (`domain.indicators.targets.target_figure_text`). « 4 par
+    an en 2026 » on the card next to « 4 comités techniques en 2026 » in the report read as two targets
+    (issue 17); a count says what it counts, like its value (« 3 comités techniques en 2024 »)."""
+    snapshot = line.snapshot
+    return f"{line.show(snapshot.target)}{per_period_text(line)} en {snapshot.target_year}"
 
 
 def _target_named(line: IndicatorLine) -> str:
     """« cible de 30 % en 2028 »; a count with its short noun, no figure without a unit (reader 10, B9:
-    « cible de 2 en 2027 atteinte »): « cible de 2 repas par semaine en 2027 », « cible de 4 comités
-    par an en 2026 »."""
+    « cible de 2 en 2027 atteinte »), and without repeating the value's adjectives right after it (C55):
+    « 2 repas végétariens par semaine en 2025, cible de 2 repas par semaine en 2028 atteinte »."""
     noun = _short_noun(line.snapshot.counted_noun)
     if line.unit is not Unit.COUNT or not noun:
-        return f"{target_label(line)} de {_target_figure(line)}"
+        return f"{target_label(line)} de {target_figure(line)}"
     snapshot = line.snapshot
     per = targets.per_period_text(line.unit, snapshot.frequency, noun)
-    if counts_committees(line) and snapshot.frequency is Frequency.ANNUAL and " par " not in f" {noun}":
-        per = " par an" + per
     return f"{target_label(line)} de {format_value(snapshot.target, line.unit, noun)}{per} en {snapshot.target_year}"
 
 
@@ -253,7 +253,7 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     snapshot = line.snapshot
     if snapshot.target is None:
         return "sans cible"
-    target = f"{line.show(snapshot.target)}{per_period_text(line)} en {snapshot.target_year}"
+    target = target_figure(line)
     if line.target_note:
         return f"{line.target_note} ({target})"
     if joined_to_value:
@@ -261,8 +261,12 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
     text = f"{target_label(line)} : {target}"
     limit = snapshot.legal_limit
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and limit is not None:
-        # The law first: « cible : 30 jours en 2027 » alone read as a delay until 2027 (reader 9, A5).
-        text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}{in_force_text(limit)} ; {text}"
+        # The law first: « cible : 30 jours en 2027 » alone read as a delay until 2027 (reader 9, A5); the
+        # text that sets the limit here, where the column is wide enough, not in the status badge, which
+        # wrapped on six lines of the PDF's narrow status column (issue 17).
+        sources = ", ".join(part for part in (printed_basis(limit.basis), limit.in_force) if part)
+        cited = f" ({sources})" if sources else ""
+        text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}{cited} ; {text}"
     return text
 
 

@@ -422,10 +422,10 @@ class DirectorateCompleteness:
 
 
 def completeness_order(rows: Iterable[DirectorateCompleteness]) -> list[DirectorateCompleteness]:
-    """The directorates as the report's table and chart list them, in one order (reader 9, C1: the
-    chart had its own): those with indicators still to enter first (reader 7: the order read as
-    random), then the others, each group in alphabetical order of what is printed (« Direction de la
-    commande publique (DCP) »), collated as in a French index."""
+    """The one order of every list of directorates (`Summary.completeness`: the report's table, chart
+    and « Directions en attente », the card's lists; reader 9, C1, issue 17): those with indicators to
+    enter first (reader 7), each group in the French index order of the name the report prints (reader
+    10, C10), not of the codes: a sentence naming codes lists them as the table does."""
     by_name = sorted_names(rows, key=lambda row: row.directorate.sort_name)
     return sorted(by_name, key=lambda row: row.is_complete or row.expected == 0)
 

@@ -239,7 +239,7 @@ h1{margin:0}h2{border-bottom:2px solid #e0e0e0;padding-bottom:.2em;margin-top:1.
 .count b{display:block;font-size:2em}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border-bottom:1px solid #e0e0e0;padding:.35em .5em;text-align:left;vertical-align:top;hyphens:auto}
-th{background:#e3f2fd}.status{font-weight:bold;white-space:nowrap}
+th{background:#e3f2fd}.status{font-weight:bold;white-space:nowrap}.status .note{font-weight:normal;font-size:.85em;white-space:normal}
 .legal{font-weight:bold;font-size:1.1em;margin:1em 0 0}
 .warning{background:#fff3e0;border-left:4px solid #ef6c00;padding:.5em 1em;margin:.5em 0}
 .detail{break-before:page}
@@ -348,11 +348,16 @@ def _html_indicators(summary: Summary) -> list[str]:
                 f"<td>{escape(indicator_wording.target_text(line))}</td>"
                 f"<td>{escape(trajectory_wording.progress_text(line))}</td>"
                 f"<td>{escape(indicator_wording.trend_text(line))}</td>"
-                f'<td class="status" style="color:{STATUS_HEX[line.status]}">'
-                f"{escape(wording.line_status_title(line))}</td></tr>"
+                f'<td class="status" style="color:{STATUS_HEX[line.status]}">{_html_status(line)}</td></tr>'
             )
         parts.append("</table>")
     return parts
+
+
+def _html_status(line: IndicatorLine) -> str:
+    """The badge on one line, what qualifies it under it in small type, which may wrap."""
+    badge, *notes = wording.report_status_lines(line)
+    return escape(badge) + "".join(f'<br><span class="note">{escape(note)}</span>' for note in notes)
 
 
 def _html_completeness(summary: Summary) -> list[str]:

@@ -230,9 +230,10 @@ def _text_height(pdf: FPDF, text: str, height: float) -> float:
     return len(pdf.multi_cell(0, height, text, align="L", dry_run=True, output="LINES")) * height
 
 
-INDICATOR_COLUMNS_MM = (44, 50, 58, 28)
+INDICATOR_COLUMNS_MM = (44, 49, 55, 32)
 """Widths of the indicator tables' columns (180 mm): the longest word of each cell fits (fpdf2 cuts a
-word wider than its column without a hyphen), « En bonne voie » stays on one line."""
+word wider than its column without a hyphen), every status on one line and « (dernière valeur) »
+under « Non conforme » on one line (`wording.report_status_lines`)."""
 COMPLETENESS_COLUMNS_MM = (62, 52, 66)
 """« 10 sur 10 (100 %), plus 3 calculés automatiquement » on two lines, never « automatiqueme / nt »."""
 
@@ -267,7 +268,7 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
             aims = (indicator_wording.target_text(line), trajectory_wording.progress_text(line))
             row.cell("\n".join(part for part in aims if part))
             row.cell(
-                wording.line_status_title(line),
+                "\n".join(wording.report_status_lines(line)),
                 style=FontFace(emphasis="BOLD", color=_rgb(STATUS_HEX[line.status])),
             )
 

@@ -65,6 +65,21 @@ def line_status_title(line: IndicatorLine) -> str:
     return upper_first(line.status.value)
 
 
+REPORT_STALE_BREACH = "(dernière valeur)"
+"""Under « Non conforme » in a report's status column when the period due is not reported: the value
+cell next to it starts with « Dernière valeur : »."""
+
+
+def report_status_lines(line: IndicatorLine) -> tuple[str, ...]:
+    """An indicator's status in a report's table column: « Non conforme » for a value the law forbids,
+    « (dernière valeur) » under it for a last known value; the text that sets the limit is in the
+    target column (`indicator_wording.target_text`). The card's badge (`line_status_title`) cites it;
+    in the report's column it wrapped on six lines of the PDF and ran past the HTML table (issue 17)."""
+    if line.legal_breach and line.snapshot.legal_limit is not None:
+        return ("Non conforme", REPORT_STALE_BREACH) if line.is_stale else ("Non conforme",)
+    return (upper_first(line.status.value),)
+
+
 def status_count_label(status: Status, count: int) -> str:
     singular, plural = _STATUS_PLURALS[status]
     return singular if count <= 1 else plural

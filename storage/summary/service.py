@@ -204,6 +204,7 @@ class SummaryService:
             cadence_warnings=warnings,
             weighting_bases=snapshots[len(active):],
             organisation=self.organisation,
+            timezone=self.timezone,
         ), weekly
 
     def fingerprint(self, read: SummaryRead, compact_card: dict[str, Any] | None = None) -> str | None:
@@ -234,8 +235,12 @@ class SummaryService:
     def _committee_context(self, today: date, reference: _Reference) -> tuple[list[MeetingView], list[CadenceWarning]]:
         if self.committees is None:
             return [], []
-        now = self._clock.now()
         meetings = reference.meetings
-        # As `CommitteeRepository.upcoming`, from the meetings read once for the cadence check too.
-        upcoming = [m for m in meetings if m.status is MeetingStatus.PLANNED and m.starts_at > now][:MEETINGS_SHOWN]
+        zone = load_timezone(self.timezone)
+        # The meetings of the summary's day on, as the cadence check counts them (« a meeting today
+        # counts as coming »): a COPIL planned this morning, read at noon, was missing from the report
+        # dated today, which said « Aucune réunion de comité n’est planifiée » (issue 17).
+        upcoming = [
+            m for m in meetings if m.status is MeetingStatus.PLANNED and m.starts_at.astimezone(zone).date() >= today
+        ][:MEETINGS_SHOWN]
         return upcoming, cadence_warnings(reference.committee_types, meetings, today, self.timezone)

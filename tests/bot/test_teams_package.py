@@ -109,5 +109,7 @@ async def test_privacy_and_terms_pages_are_served_in_french(tmp_path, path, word
         assert '<html lang="fr">' in body
         for word in words:
             assert word in body, word
+        # Issue 17: the title at 2em filled a 375 px line (« Assistant SPASER : ») in three lines of 48 px.
+        assert "h1{font-size:clamp(1.45rem," in body and "line-height:1.25" in body
     finally:
         await client.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -56,7 +57,8 @@ def test_an_axis_heading_says_the_axis_once_as_the_report_names_it():
     """C5: the heading was repeated by the table's caption, and the axis named otherwise than in the report."""
     html = page(emissions())
     assert "<h3>Axe environnemental\u00a0: achats écologiquement responsables</h3>" in html
-    assert "<caption>Dernière valeur, cible et progression des indicateurs de l’axe environnemental</caption>" in html
+    assert ('<caption id="tableau-environmental">Dernière valeur, cible et progression des indicateurs de l’axe '
+            "environnemental</caption>") in html
     assert html.count("achats écologiquement responsables") == 1
 
 
@@ -184,3 +186,16 @@ def test_organisation_with_article():
     assert organisation_with_article("Eurométropole de Strasbourg", "à") == "à l’Eurométropole de Strasbourg"
     assert organisation_with_article("Lyon", "à") == "à Lyon"
     assert organisation_with_article("Lyon") == "Lyon"
+
+
+def test_the_title_and_the_tables_fit_a_phone_s_width():
+    """Issue 17: at 375 px the title took seven lines of 43 px (the first screen) and the tables made the
+    page 734 px wide. The title's size follows the width (checked in headless Chromium: 4 lines, the
+    page 375 px wide); each table scrolls in its own region, which a keyboard reaches."""
+    html = page(emissions())
+    title = re.search(r"\bh1\{([^}]*)\}", html).group(1)
+    assert "font-size:clamp(1.3rem," in title and "line-height:1.25" in title and "overflow-wrap:break-word" in title
+    assert ".table-scroll{overflow-x:auto" in html
+    assert re.search(r'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="(tableau-[a-z_]+)">\s*'
+                     r'<table>\s*<caption id="\1">', html)
+    assert html.count('<div class="table-scroll"') == html.count("<table>")

@@ -198,7 +198,7 @@ def test_a_late_count_between_two_whole_numbers_gives_the_target_as_its_figure()
     line = line_of([committees_held([("2023", "DCP", 2), ("2025", "DCP", 2)])], code="COT")
     assert line.status is Status.LATE
     assert plain(late_text(line)) == (
-        "2 en 2025, en deçà de la trajectoire, qui en prévoit 3 (cible : 6 par an en 2028)"
+        "2 en 2025, en deçà de la trajectoire, qui en prévoit 3 (cible : 6 en 2028)"  # the report's words (issue 17)
     )  # 2 + (6 − 2) × 2/5 = 3,6: the path has reached 3, not yet 4 (reader 11, A1)
 
 
@@ -217,7 +217,7 @@ def test_a_path_of_meetings_expects_a_whole_number_the_one_the_status_uses():
     short = replace(held, target=Decimal(6), target_year=2026, values=(("2022", "DCP", 2), ("2025", "DCP", 3)))
     line = line_of([short], code="COT")  # 2 + (6 − 2) × 3/4 = 5
     assert line.expected_value == 5 and line.status is Status.LATE
-    assert plain(late_text(line)) == "3 en 2025, en deçà de la trajectoire, qui en prévoit 5 (cible : 6 par an en 2026)"
+    assert plain(late_text(line)) == "3 en 2025, en deçà de la trajectoire, qui en prévoit 5 (cible : 6 en 2026)"
     # A falling path of whole things rounds up, towards its baseline: 3,5 expected is 4 still allowed.
     falling = replace(held, baseline=Decimal(5), target=Decimal(2), target_year=2026,
                       direction=ImprovementDirection.DOWN, values=(("2022", "DCP", 5), ("2025", "DCP", 4)))

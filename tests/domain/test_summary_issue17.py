@@ -112,7 +112,7 @@ def test_b16_every_late_line_of_the_points_d_attention_has_the_same_shape():
     assert lines == [
         # Reader 7, B22: « qui prévoit » on every late line; A8: the target is the SPASER's own.
         "COT Comités techniques tenus dans l’année — 3 comités techniques en 2025, en deçà de la trajectoire, qui "
-        "en prévoit 4 (cible : 5 par an en 2026)",  # reader 9, A4; reader 10, A3 and C9
+        "en prévoit 4 (cible : 5 comités techniques en 2026)",  # reader 9, A4; reader 10, A3 and C9; issue 17: the report's words
         "PART Part des achats durables — 11 % en 2025, en deçà de la trajectoire, qui prévoit 20 % (cible : 50 % en 2028)",
         "GES Émissions de gaz à effet de serre liées aux achats — 47 000 tonnes équivalent CO₂ en 2025, au-dessus de "
         "la trajectoire, qui prévoit 45 652 tonnes équivalent CO₂ (cible : 38 000 tonnes équivalent CO₂ en 2028)",

@@ -44,9 +44,9 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
     warnings = [warning for kind in types for warning in check_cadence(types[kind], [], TODAY)]
     shown = compute_summary(same_year, DIRECTORATES, TODAY, scope=Scope.everything(), cadence_warnings=warnings)
     (cotech,) = [alert for alert in cadence_alerts(shown) if alert.startswith("Comité technique")]
-    assert "3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 par an fixée par le SPASER." in plain(cotech)
+    assert "3 réunions tenues en 2025 (indicateur COT), pour une cible de 5 comités techniques en 2025 fixée par le SPASER." in plain(cotech)
     committees = next(line for line in summary().lines if line.code == "COT")
-    assert "(cible : 5 par an en 2026)" in plain(judged_text(committees))  # reader 10, C9: one word for every target
+    assert "(cible : 5 comités techniques en 2026)" in plain(judged_text(committees))  # reader 10, C9; issue 17: one wording
 
 
 def test_b17_the_compact_card_says_the_total_and_one_message_under_the_counters():

@@ -112,7 +112,9 @@ def test_4_the_legal_status_looks_unlike_late_on_the_chart_the_reports_and_the_c
     bars = axes.patches
     assert sorted(bool(bar.get_hatch()) for bar in bars) == [False, True, True]
     html = report_html(shown).decode("utf-8")
-    assert f'style="color:{STATUS_HEX[Status.OUTSIDE_LEGAL_LIMIT]}">Non conforme (loi EGalim)' in html
+    # Issue 17: the report's badge is short, the law it breaks is in the target column.
+    assert f'style="color:{STATUS_HEX[Status.OUTSIDE_LEGAL_LIMIT]}">Non conforme</td>' in html
+    assert "minimum légal : 50 % (loi EGalim, en vigueur depuis le 1er janvier 2022) ; cible : 60 % en 2030" in plain(html)
     # The card has one red: the badge says it with ⚠.
     detail = plain(texts_in(summary_detail_card_content(shown)))
     assert "⚠ Non conforme (loi EGalim)" in detail  # reader 10, A1: a short badge
