@@ -10,6 +10,8 @@ in SPASER_TIMEZONE. Around the recognizer, three documented fixes for how people
   month first (March 4th), while `03/04/2027` is read correctly.
 * Hours are on the 24-hour clock: of the AM/PM alternatives the recognizer offers for `9h30`
   (9:30 and 21:30) the first, literal one is kept.
+* Its rules know only the straight apostrophe: « aujourd’hui », as phones and Teams type it, is
+  read as `aujourd'hui`; « ce soir à 8h », « ce matin à 9h » as today at that hour (20:00, 9:00).
 
 A date without a year, or a weekday, is resolved to its next occurrence; a moment already past
 is refused with a French message.
@@ -42,6 +44,9 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
            "novembre", "décembre")
 _DETACHED_HOUR = re.compile(r"\b(\d{1,2})\s*(?:h|heures?)(?:\s*(\d{2}))?\b(?!\s*/)", re.IGNORECASE)
 _DAY_SLASH_MONTH = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\b(?!\s*/\s*\d)")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'"})
+_PART_OF_TODAY = re.compile(r"\b(?:ce\s+(soir)|ce\s+matin|cet\s+apr[eè]s[- ]midi)\b", re.IGNORECASE)
+_COMPACT_HOUR = re.compile(r"\b(\d{1,2})h(\d{2})?\b")
 DATE_EXAMPLES = "« le 12 mars à 14 h », « mardi prochain 10 h », « demain 15 h » ou « le 3/04 à 9 h 30 »"
 # The recognizer's time grows faster than the text (≈1 s for 200 digit-heavy characters, 33 s for
 # 5,000) and runs on the event loop: longer messages are refused instead of read.
@@ -110,7 +115,17 @@ def normalise_french_datetime_text(text: str) -> str:
             return f"{day} {_MONTHS[month - 1]}"
         return match.group(0)
 
-    return _DAY_SLASH_MONTH.sub(day_month, _DETACHED_HOUR.sub(hour, text))
+    def evening(match: re.Match) -> str:
+        at = int(match.group(1))
+        return f"{at + 12 if 1 <= at <= 11 else at}h{match.group(2) or ''}"
+
+    text = _DETACHED_HOUR.sub(hour, text.translate(_APOSTROPHES))
+    part = _PART_OF_TODAY.search(text)
+    if part and _COMPACT_HOUR.search(text):
+        text = _PART_OF_TODAY.sub("aujourd'hui", text)
+        if part.group(1):
+            text = _COMPACT_HOUR.sub(evening, text)
+    return _DAY_SLASH_MONTH.sub(day_month, text)
 
 
 @dataclass(frozen=True)

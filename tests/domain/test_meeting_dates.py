@@ -121,3 +121,21 @@ def test_the_compact_ordinal_expression_finds_what_the_library_expression_finds(
             [(m.start(), m.end() - m.start()) for m in library.finditer(text)] + [(text.index("3e"), 2)]
         ), text
     assert compact.extract("le premier lundi")[0].text == "premier"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("planifier un COPIL aujourd’hui à 22h", paris(2026, 11, 30, 22)),
+        ("aujourd‘hui 18 h 30", paris(2026, 11, 30, 18, 30)),
+        ("aujourdʼhui à 15h", paris(2026, 11, 30, 15)),
+        ("ce soir à 22h", paris(2026, 11, 30, 22)),
+        ("ce soir à 8h", paris(2026, 11, 30, 20)),
+        ("à 19 h 30 ce soir", paris(2026, 11, 30, 19, 30)),
+        ("cet après-midi à 16h", paris(2026, 11, 30, 16)),
+    ],
+)
+def test_today_typed_with_a_typographic_apostrophe_or_as_a_part_of_the_day_is_today(reader, typed, expected):
+    """Phones and Teams type « aujourd’hui » with U+2019, which the recognizer's rules did not know:
+    the lead's « planifier un COPIL aujourd’hui à 22h » was asked « Quel jour ? »."""
+    assert reader.read(typed).starts_at == expected
