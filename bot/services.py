@@ -206,7 +206,7 @@ def build_services(
         knowledge=knowledge,
         understanding=UnderstandingService(knowledge, catalogue, directorates, database),
         decp=decp,
-        public_page=PublicPageService(database, summary, knowledge_repository, decp),
+        public_page=PublicPageService(database, summary, knowledge_repository, decp, contact=settings.public_contact),
         scheduler=scheduler,
         jobs=jobs,
         metrics=metrics,

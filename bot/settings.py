@@ -60,6 +60,9 @@ class Settings:
     """Name and logo printed on the COPIL report (`SPASER_ORGANISATION_NAME`, `SPASER_ORGANISATION_LOGO`)."""
     dpo_contact: str = ""
     """Its data-protection officer (an e-mail or a postal address), named on the privacy page."""
+    public_contact: str = ""
+    """Where residents ask for the adopted SPASER until it is on the public page (an e-mail or a postal
+    address, `SPASER_PUBLIC_CONTACT`); empty: the page leaves the adopted SPASER out until it is imported."""
     log_format: str = "text"
     """`json`: one JSON object per log line (production), with one line per turn."""
     metrics_token: str = field(default="", repr=False)
@@ -149,6 +152,7 @@ class Settings:
             graph=graph,
             organisation=organisation,
             dpo_contact=values.get("SPASER_DPO_CONTACT", "").strip(),
+            public_contact=" ".join(values.get("SPASER_PUBLIC_CONTACT", "").split()),
             log_format=(values.get("SPASER_LOG_FORMAT", "") or "text").strip().lower(),
             metrics_token=values.get("SPASER_METRICS_TOKEN", "").strip(),
             cache_dir=cache_dir_from(values),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from domain.clock import format_date_fr
 from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
-from domain.indicators.units import Unit, format_number
+from domain.indicators.units import Unit, format_number, unit_name
 from domain.summary.indicator_wording import per_period_text, shown_number
 from domain.summary.model import IndicatorLine, Status, shown_amount
 from domain.summary.status_colours import STATUS_HEX
@@ -31,13 +32,14 @@ PAGE_PATH = "/spaser"
 CSV_PATH = "/spaser.csv"
 XLSX_PATH = "/spaser.xlsx"
 MAX_SECTIONS_SHOWN = 12
+_EMAIL = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
 CSV_COLUMNS = (
-    "code", "libelle", "axe", "unite", "origine", "periode", "valeur", "valeur_reference", "cible", "annee_cible",
-    "progression_pct", "statut", "remarque",
+    "code", "libelle", "axe", "unite", "origine", "periode", "valeur", "valeur_reference", "periode_reference", "cible",
+    "annee_cible", "progression_pct", "statut", "remarque",
 )
 XLSX_COLUMNS = (
     ("Code", 10), ("Indicateur", 55), ("Axe", 20), ("Unité", 22), ("Origine", 30), ("Période", 20),
-    ("Dernière valeur", 16), ("Valeur de référence", 16), ("Cible", 16), ("Année cible", 11),
+    ("Dernière valeur", 16), ("Valeur de référence", 16), ("Période de référence", 20), ("Cible", 16), ("Année cible", 11),
     ("Progression vers la cible (%)", 16), ("Statut", 18), ("Remarque", 50),
 )
 """The spreadsheet's columns (French headers) and their widths: the CSV's, for people rather than programs."""
@@ -71,6 +73,8 @@ class PublicIndicator:
     """The period due today: a value older than it is stale (« Valeur pour l’année 2025 pas encore disponible »)."""
     per_period: str = ""
     """« par trimestre » for the target of a quarterly amount, as the card and the report say it."""
+    reference_period: str | None = None
+    """The period of `baseline` when the progress starts from it (the end of the first period reported)."""
 
     def shown(self, number: Decimal | None) -> str:
         """As the card and the report write it: « 1,2 million d’euros », not « 1 200 000 € » (reader 9, C9)."""
@@ -92,6 +96,8 @@ class PublicSpaser:
     sections: tuple[str, ...]
     indicators: tuple[PublicIndicator, ...]
     updated_on: date | None
+    contact: str = ""
+    """Where residents ask for the adopted SPASER until it is online (`SPASER_PUBLIC_CONTACT`): an e-mail or an address."""
 
 
 def public_indicators(
@@ -104,6 +110,9 @@ def public_indicators(
         snapshot = line.snapshot
         period, had_contracts = latest_figures.get(snapshot.code, (None, True))
         note = f"{NO_CONTRACT} {parse_period(period).in_sentence()}" if not had_contracts and period else ""
+        baseline, reference_period = snapshot.baseline, None
+        if line.reference is not None:  # the value the progress is measured from, shown with its period (reader 14, m9)
+            baseline, reference_period = shown_number(line.reference[0], line.aggregation), line.reference[1].code
         if line.legal_breach:  # published as plainly as the COPIL reads it
             note = " ; ".join(filter(None, [note, upper_first(line.legal_breach)]))
         indicators.append(
@@ -115,7 +124,7 @@ def public_indicators(
                 computed=snapshot.code in computed_codes,
                 period=line.latest_period.code if line.latest_period else None,
                 value=None if line.latest_value is None else shown_number(line.latest_value, line.aggregation),
-                baseline=snapshot.baseline,
+                baseline=baseline,
                 target=snapshot.target,
                 target_year=snapshot.target_year,
                 progress_percent=line.progress_percent,
@@ -124,6 +133,7 @@ def public_indicators(
                 counted_noun=snapshot.counted_noun,
                 due_period=line.due_period.code if line.is_stale else None,
                 per_period=per_period_text(line).strip(),
+                reference_period=reference_period,
             )
         )
     return tuple(indicators)
@@ -212,26 +222,15 @@ def public_page_html(page: PublicSpaser) -> str:
         f"<p>{updated}</p>",
         "</header>",
         "<main>",
-        '<section aria-labelledby="schema">',
-        '<h2 id="schema">Le SPASER adopté</h2>',
+        *_schema_section(page),
+        '<section aria-labelledby="indicateurs">',
+        '<h2 id="indicateurs">Indicateurs de suivi</h2>',
     ]
-    if page.document_title:
-        parts.append(f"<p>{escape(page.document_title)}</p>")
-        if page.sections:
-            parts.append("<ul>" + "".join(f"<li>{escape(title)}</li>" for title in page.sections) + "</ul>")
-    else:
-        # No promise of a date: the lead has not attached the adopted document to the assistant yet (the
-        # publish reply tells her). Reader 10, A6: the organisation named with its article, not
-        # « l’organisme qui publie cette page : Ville de Démoville », read as a template filled in.
-        parts.append(
-            "<p>Le texte du SPASER adopté sera mis en ligne sur cette page. En attendant, vous pouvez le demander "
-            f"{escape(organisation_with_article(page.organisation, 'à'))}.</p>"
-        )
-    parts += ["</section>", '<section aria-labelledby="indicateurs">', '<h2 id="indicateurs">Indicateurs de suivi</h2>']
     named = escape(organisation_with_article(page.organisation))
     parts.append(
         f"<p>Pour chaque indicateur : sa dernière valeur pour {named}, sa cible et la progression depuis la valeur "
-        "de référence. Les indicateurs calculés le sont à partir des données essentielles de la commande publique "
+        "de référence, indiquée sous la cible. Les indicateurs calculés le sont à partir des données essentielles "
+        "de la commande publique "
         f"(DECP) que {named} publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )
     for axis in Axis:
@@ -259,6 +258,33 @@ def public_page_html(page: PublicSpaser) -> str:
         "</html>",
     ]
     return "\n".join(parts)
+
+
+def _schema_section(page: PublicSpaser) -> list[str]:
+    """The adopted SPASER: its title and outline; before it is imported, where to ask for it
+    (`page.contact`), or nothing at all: « vous pouvez le demander à la Ville » with no address to
+    write to was an empty promise on a public page (reader 14, m11)."""
+    if page.document_title:
+        body = [f"<p>{escape(page.document_title)}</p>"]
+        if page.sections:
+            body.append("<ul>" + "".join(f"<li>{escape(title)}</li>" for title in page.sections) + "</ul>")
+    elif page.contact:
+        # No promise of a date: the lead has not attached the adopted document to the assistant yet (the
+        # publish reply tells her). Reader 10, A6: the organisation named with its article.
+        body = [
+            "<p>Le texte du SPASER adopté sera mis en ligne sur cette page. En attendant, vous pouvez le demander "
+            f"{escape(organisation_with_article(page.organisation, 'à'))} en écrivant à {_contact_html(page.contact)}.</p>"
+        ]
+    else:
+        return []
+    return ['<section aria-labelledby="schema">', '<h2 id="schema">Le SPASER adopté</h2>', *body, "</section>"]
+
+
+def _contact_html(contact: str) -> str:
+    """An e-mail address as a link to write to; a postal address as it is."""
+    if _EMAIL.fullmatch(contact):
+        return f'<a href="mailto:{escape(contact)}">{escape(contact)}</a>'
+    return escape(contact)
 
 
 def _axis_table(axis: Axis, indicators: list[PublicIndicator]) -> list[str]:
@@ -304,7 +330,12 @@ def _target_cell(indicator: PublicIndicator) -> str:
     if indicator.target is None:
         return "Sans cible"  # as the status next to it (reader 1, C4)
     per_period = f" {indicator.per_period}" if indicator.per_period else ""
-    return f"{escape(indicator.shown(indicator.target))}{per_period} en {indicator.target_year}"
+    text = f"{escape(indicator.shown(indicator.target))}{per_period} en {indicator.target_year}"
+    if indicator.reference_period and indicator.baseline is not None:
+        # What « % du chemin parcouru » is measured from (reader 14, m9: « depuis la valeur de référence », never shown).
+        reference = f"Référence : {indicator.shown(indicator.baseline)} {parse_period(indicator.reference_period).in_sentence()}"
+        text += f'<br><span class="note">{escape(reference)}</span>'
+    return text
 
 
 def _progress_cell(indicator: PublicIndicator) -> str:
@@ -348,6 +379,7 @@ def public_page_csv(page: PublicSpaser) -> bytes:
                 indicator.period or "",
                 _plain(indicator.value),
                 _plain(indicator.baseline),
+                indicator.reference_period or "",
                 _plain(indicator.target),
                 indicator.target_year or "",
                 "" if indicator.progress_percent is None else f"{indicator.progress_percent:.1f}",
@@ -387,11 +419,13 @@ def public_page_xlsx(page: PublicSpaser) -> bytes:
             indicator.code,
             indicator.label,
             upper_first(indicator.axis.value),
-            upper_first(indicator.unit.label),  # « tCO2e » is a notation residents do not read
+            # « tCO2e » is a notation residents do not read; « nombre » said nothing of kilometres (reader 14, m7)
+            upper_first(unit_name(indicator.unit, indicator.counted_noun)),
             upper_first(indicator.origin),
             parse_period(indicator.period).label if indicator.period else None,
             indicator.value,
             indicator.baseline,
+            parse_period(indicator.reference_period).label if indicator.reference_period else None,
             indicator.target,
             indicator.target_year,
             progress,

@@ -93,7 +93,7 @@ test('the open-data CSV has one row per indicator and nothing personal', async (
   assert.equal(response.status, 200);
   assert.match(response.headers.get('content-type'), /^text\/csv/);
   const lines = (await response.text()).trim().split('\n');
-  assert.equal(lines[0], 'code,libelle,axe,unite,origine,periode,valeur,valeur_reference,cible,annee_cible,progression_pct,statut,remarque');
+  assert.equal(lines[0], 'code,libelle,axe,unite,origine,periode,valeur,valeur_reference,periode_reference,cible,annee_cible,progression_pct,statut,remarque');
   assert.equal(lines.length, 25);
   assert.doesNotMatch(lines.join('\n'), PERSONAL);
 });

@@ -57,12 +57,15 @@ def clean_name(text: str) -> str:
 
 class PublicPageService:
     def __init__(
-        self, database: Database, summary: SummaryService, knowledge: KnowledgeRepository, decp: DecpService
+        self, database: Database, summary: SummaryService, knowledge: KnowledgeRepository, decp: DecpService,
+        *, contact: str = "",
     ) -> None:
         self._db = database
         self._summary = summary
         self._knowledge = knowledge
         self._decp = decp
+        self.contact = contact
+        """Where residents ask for the adopted SPASER until it is imported (`SPASER_PUBLIC_CONTACT`)."""
 
     async def state(self) -> PageState:
         async with self._db.session() as session:
@@ -128,6 +131,7 @@ class PublicPageService:
             sections=section_titles(entry.title for entry in entries if entry.kind == "organisation"),
             indicators=public_indicators(summary.lines, computed, latest),
             updated_on=updated_at.astimezone(zone).date() if updated_at else None,
+            contact=self.contact,
         )
 
     async def _last_value_at(self) -> datetime | None:

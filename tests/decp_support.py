@@ -37,9 +37,10 @@ def catalogue_csv() -> bytes:
 
 
 @asynccontextmanager
-async def decp_client(database_path, clock, catalogue: bytes) -> AsyncIterator[TestClient]:
-    """The real app with the body's SIRETs set, the example people (`lead-aad` is the lead) and `catalogue`."""
-    app = create_app(make_settings(f"sqlite+aiosqlite:///{database_path}", sirets=tuple(BODY)), clock=clock)
+async def decp_client(database_path, clock, catalogue: bytes, **settings) -> AsyncIterator[TestClient]:
+    """The real app with the body's SIRETs set, the example people (`lead-aad` is the lead) and `catalogue`;
+    `settings` overrides others (`public_contact=…`)."""
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{database_path}", sirets=tuple(BODY), **settings), clock=clock)
     test_client = TestClient(TestServer(app))
     await test_client.start_server()
     runtime = test_client.server.app[RUNTIME]

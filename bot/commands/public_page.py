@@ -20,11 +20,26 @@ _NAME = re.compile(
 )
 """« pour la Ville de Démoville » names « Ville de Démoville »: the article is the sentence's, not the name's."""
 _PAGE = r"(la page (publique )?(du |de notre )?spaser|le spaser|la page publique)"
-NO_DOCUMENT_WARNING = (
-    "⚠ Je n’ai pas encore le texte du SPASER adopté : la page dit qu’il sera mis en ligne et invite, en attendant, à "
-    "vous le demander. Le SPASER doit être rendu public : envoyez-moi son fichier (PDF, Markdown ou texte) "
-    "dans cette conversation, et la page montrera son titre et son plan."
+_SEND_THE_DOCUMENT = (
+    "Le SPASER doit être rendu public\u00a0: envoyez-moi son fichier (PDF, Markdown ou texte) dans cette conversation, "
+    "et la page montrera son titre et son plan."
 )
+
+
+def no_document_warning(contact: str) -> str:
+    """What the lead learns on publishing without the adopted SPASER, as the page says it: with a contact
+    (`SPASER_PUBLIC_CONTACT`), the page invites residents to ask for it there; without one, it leaves the
+    adopted SPASER out (reader 14, m11: a placeholder with no one to write to)."""
+    if contact:
+        return (
+            "⚠ Je n’ai pas encore le texte du SPASER adopté\u00a0: la page dit qu’il sera mis en ligne et invite, en "
+            f"attendant, à vous le demander en écrivant à {contact}. {_SEND_THE_DOCUMENT}"
+        )
+    return (
+        "⚠ Je n’ai pas encore le texte du SPASER adopté\u00a0: la page n’en parle donc pas. "
+        f"{_SEND_THE_DOCUMENT} En attendant, la personne qui administre l’assistant peut indiquer sur la page "
+        "une adresse où le demander (`SPASER_PUBLIC_CONTACT`)."
+    )
 
 
 def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
@@ -45,7 +60,7 @@ def build_commands(pages: PublicPageService, public_url: str) -> list[Command]:
             "valeurs, cibles et progression, sans nom de personne ni commentaire. Pour la retirer : « retirer la page SPASER »."
         )
         if not has_document:  # said to the lead rather than found on the page (reader 9, C10)
-            text += "\n\n" + NO_DOCUMENT_WARNING
+            text += "\n\n" + no_document_warning(pages.contact)
         await call.turn_context.send_activity(text)
 
     async def unpublish(call: CommandCall) -> None:

@@ -18,9 +18,9 @@ from domain.indicators.catalogue import Axis, CatalogueRow, ImprovementDirection
 from domain.indicators.legal_limits import LegalLimit, legal_limit
 from domain.indicators.periods import Frequency, Period, current_reporting_period, ensure_frequency, ensure_not_future
 from domain.indicators.sources import ValueSource, comment_with_source
-from domain.indicators.units import Unit, format_value
+from domain.indicators.units import Unit, format_value, unit_name
 from domain.people import Role
-from domain.text import counted, one_line, plural_of
+from domain.text import counted, one_line
 
 MAX_COMMENT_LENGTH = 500
 _DECIMAL_CONTEXT = Context(prec=28)
@@ -111,11 +111,7 @@ class IndicatorView:
     @property
     def unit_name(self) -> str:
         """« pourcentage (%) », or for a count that says what it counts « nombre de repas végétariens »."""
-        if self.unit is not Unit.COUNT or not self.counted_noun:
-            return self.unit.display_name
-        counted_things = plural_of(self.counted_noun)
-        of = "d’" if counted_things[:1].lower() in "aeiouyàâéèêëîïôûœ" else "de "
-        return f"nombre {of}{counted_things}"
+        return unit_name(self.unit, self.counted_noun)
 
 
 @dataclass(frozen=True)

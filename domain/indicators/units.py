@@ -46,9 +46,9 @@ class Unit(StrEnum):
 
     @property
     def display_name(self) -> str:
-        """« pourcentage (%) », « euros (€) », « nombre de personnes »: the label, with the symbol when the
-        label does not already say it."""
-        return self.label if self.value in self.label else f"{self.label} ({self.value})"
+        """« pourcentage (%) », « euros (€) », « nombre de personnes », « tonnes équivalent CO₂ »: the label,
+        with the symbol when the label does not already say it (never the notation « tCO2e », reader 14)."""
+        return self.label if self.symbol in self.label else f"{self.label} ({self.symbol})"
 
     @property
     def symbol(self) -> str:
@@ -157,6 +157,16 @@ UNIT_OF_WORD = {suffix: unit for unit, suffixes in UNIT_WORDS.items() for suffix
 
 _SINGULAR_WORDS = {Unit.PEOPLE: "personne", Unit.HOURS: "heure", Unit.DAYS: "jour", Unit.TONNES: "tonne",
                    Unit.TCO2E: "tonne équivalent CO₂"}
+
+
+def unit_name(unit: Unit, counted_noun: str = "") -> str:
+    """« pourcentage (%) », or for a count that says what it counts « nombre de kilomètres »: the unit as
+    the catalogue's definitions and the exports name it (reader 14: « nombre » for kilometres)."""
+    if unit is not Unit.COUNT or not counted_noun:
+        return unit.display_name
+    counted_things = plural_of(counted_noun)
+    of = "d’" if counted_things[:1].lower() in "aeiouyàâéèêëîïôûœ" else "de "
+    return f"nombre {of}{counted_things}"
 
 
 def format_number(value: Decimal | int) -> str:

@@ -257,15 +257,19 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         pending_count = sum(1 for code in indicator.directorates if code in by_period[pending_period])
 
     status = Status.NO_TARGET
-    expected = progress = expected_progress = None
-    if latest < due and not without_target:
-        status = Status.NOT_REPORTED
-    elif indicator.target is not None and target_applies:
+    expected = progress = expected_progress = reference = None
+    if indicator.target is not None and target_applies:
+        # The path's start, shown on the public page next to « % du chemin parcouru » (reader 14, m9).
         start_index = 0
         if aggregator.rule in (AggregationRule.WEIGHTED_MEAN, AggregationRule.SINGLE):
             start_index = next(index for index in range(judged_index + 1) if value_at(index).value is not None)
         baseline = indicator.baseline if indicator.baseline is not None else value_at(start_index).value
-        fraction = _path_fraction(periods[start_index], latest, indicator.target_year)
+        reference = (baseline, periods[start_index])
+    if latest < due and not without_target:
+        status = Status.NOT_REPORTED
+    elif reference is not None:
+        baseline, start = reference
+        fraction = _path_fraction(start, latest, indicator.target_year)
         whole = counts_whole_things(indicator.unit, aggregator.rule)
         with localcontext(_CONTEXT):
             expected = (baseline + (indicator.target - baseline) * fraction).quantize(MEAN_QUANTUM)
@@ -310,6 +314,7 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         pending_count=pending_count,
         due_period=due,
         unweighted=judged.unweighted,
+        reference=reference,
     )
 
 

@@ -29,8 +29,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain.clock import DEFAULT_TIMEZONE, load_timezone
-from domain.indicators.units import MAX_DECIMAL_PLACES, Unit
+from domain.indicators.units import MAX_DECIMAL_PLACES, Unit, unit_name
 from domain.summary import indicator_wording, wording
+from domain.summary.indicator_wording import shown_number
 from domain.summary.model import EntryKey, EntryRecord, IndicatorSnapshot, ReportedValue, Summary
 from domain.summary.status_colours import STATUS_HEX
 
@@ -44,10 +45,12 @@ VALUE_COLUMNS = (
     "Valeur",
     "Cible",
     "Année cible",
-    "Saisie le",
-    "Saisie par",
+    "Enregistré le",
+    "Origine",
     "Commentaire",
 )
+"""« Origine » says who typed a value, or that it was computed from the DECP and who imported them: « Saisie
+par » credited computed values to the lead who imported the file (reader 14, B4)."""
 SUMMARY_COLUMNS = (
     "Code",
     "Indicateur",
@@ -56,7 +59,7 @@ SUMMARY_COLUMNS = (
     "Statut",
     "Dernière valeur",
     "Période",
-    "Période due",
+    "Période à renseigner",  # the reports' and the reading rules' term (reader 14, m8)
     "Directions comptées",
     "Agrégation",
     "Cible",
@@ -106,12 +109,28 @@ def decimal_fr(value: Decimal | None) -> str:
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    """A naive local time: spreadsheets have no time zones."""
-    return None if moment is None else moment.astimezone(zone).replace(tzinfo=None)
+    """A naive local time to the minute, as the CSV writes it: spreadsheets have no time zones, and
+    « 19:44:27.614 » in Excel's formula bar was a precision nobody entered (reader 14, B4)."""
+    return None if moment is None else moment.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _entry(entries: Entries, indicator: IndicatorSnapshot, value: ReportedValue) -> EntryRecord:
     return entries.get((indicator.code, value.directorate, value.period.code)) or EntryRecord(None, "")
+
+
+def origin_text(value: ReportedValue, entry: EntryRecord) -> str:
+    """« saisie par Nadia Benali », or « calcul automatique (DECP importées par Camille Martin) » for a value
+    computed from the DECP: nobody typed it; empty when nobody is known."""
+    if value.source is not None and value.source.is_decp:
+        importer = value.source.imported_by or entry.author
+        return f"calcul automatique (DECP importées par {importer})" if importer else "calcul automatique (DECP)"
+    return f"saisie par {entry.author}" if entry.author else ""
+
+
+def _unit(indicator: IndicatorSnapshot) -> str:
+    """« pourcentage (%) », « nombre de kilomètres », « tonnes équivalent CO₂ », as the definitions say it,
+    never the stored code « nombre » or « tCO2e » (reader 14, m7)."""
+    return unit_name(indicator.unit, indicator.counted_noun)
 
 
 def values_csv(
@@ -129,14 +148,14 @@ def values_csv(
                 indicator.code,
                 _safe_text(indicator.label),
                 indicator.axis.value,
-                indicator.unit.value,
+                _unit(indicator),
                 value.directorate,
                 value.period.code,
                 decimal_fr(value.value),
                 decimal_fr(indicator.target),
                 indicator.target_year or "",
                 entered_at.strftime(DATE_FORMAT_CSV) if entered_at else "",
-                _safe_text(entry.author),
+                _safe_text(origin_text(value, entry)),
                 _safe_text(value.note),
             )
         )
@@ -154,7 +173,7 @@ def values_xlsx(
     workbook = Workbook(write_only=True)
     overview = workbook.create_sheet("Synthèse")
     _layout(overview, header_row=2, rows=len(summary.lines),
-            widths=(12, 50, 20, 10, 15, 16, 10, 11, 12, 34, 14, 11, 14, 32))
+            widths=(12, 50, 20, 22, 15, 16, 10, 20, 12, 34, 14, 11, 14, 32))
     title = WriteOnlyCell(overview, value=wording.TITLE + " – " + wording.scope_text(summary))
     title.font = Font(bold=True, size=13)
     overview.append([title])
@@ -168,9 +187,11 @@ def values_xlsx(
                 _cell(overview, snapshot.code),
                 _cell(overview, snapshot.label),
                 _cell(overview, snapshot.axis.value),
-                _cell(overview, snapshot.unit.value),
+                _cell(overview, _unit(snapshot)),
                 _cell(overview, line.status.value, font=Font(bold=True, color=STATUS_HEX[line.status].lstrip("#"))),
-                _number(overview, line.latest_value, snapshot.unit),
+                # A mean to one decimal, as the card, the report and the public page (reader 14, m6: 31,85 %).
+                _number(overview, None if line.latest_value is None else shown_number(line.latest_value, line.aggregation),
+                        snapshot.unit),
                 _cell(overview, line.latest_period.code if line.latest_period else None),
                 _cell(overview, line.due_period.code if line.due_period else None),
                 _cell(overview, f"{line.reporting_count}/{line.responsible_count}" if line.latest_period else None),
@@ -184,7 +205,7 @@ def values_xlsx(
 
     values = workbook.create_sheet("Valeurs")
     value_count = sum(len(indicator.values) for indicator in summary.visible_indicators)
-    _layout(values, header_row=1, rows=value_count, widths=(12, 50, 20, 10, 10, 10, 14, 14, 11, 17, 24, 60))
+    _layout(values, header_row=1, rows=value_count, widths=(12, 50, 20, 22, 10, 10, 14, 14, 11, 17, 44, 60))
     values.append(_header(values, VALUE_COLUMNS))
     formats: dict[tuple[Decimal, Unit], str] = {}
     for indicator, value in _value_rows(summary):
@@ -194,14 +215,14 @@ def values_xlsx(
                 indicator.code,
                 _text_cell(values, indicator.label),
                 indicator.axis.value,
-                indicator.unit.value,
+                _unit(indicator),
                 value.directorate,
                 value.period.code,
                 _number(values, value.value, indicator.unit, formats),
                 _number(values, indicator.target, indicator.unit, formats),
                 indicator.target_year,
                 _cell(values, _local(entry.entered_at, zone), number_format=DATE_FORMAT_XLSX),
-                _text_cell(values, entry.author) if entry.author else None,
+                _text_cell(values, origin_text(value, entry)) or None,
                 _text_cell(values, value.note) if value.comment else None,
             ]
         )

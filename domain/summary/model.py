@@ -318,6 +318,8 @@ class IndicatorLine:
     due_period: Period | None = None
     unweighted: tuple[str, ...] = ()
     weighting_label: str = ""
+    reference: tuple[Decimal, Period] | None = None
+    """Where the path to the target starts: the baseline (or first value) and its period; None without a target."""
 
     @property
     def computed_contracts(self) -> int | None:

@@ -131,10 +131,10 @@ async def test_a_contributor_export_holds_their_rows_only_and_forged_links_are_4
 
     assert own.status == 200 and own.content_type == "text/csv"
     assert 'filename="synthese-spaser-DCP-2026-11-30.csv"' in own.headers["Content-Disposition"]
-    header = "Code;Indicateur;Axe;Unité;Direction;Période;Valeur;Cible;Année cible;Saisie le;Saisie par;Commentaire"
+    header = "Code;Indicateur;Axe;Unité;Direction;Période;Valeur;Cible;Année cible;Enregistré le;Origine;Commentaire"
     assert csv_text.startswith(header)
     # Entered on 10 October 2026 at 0:00 UTC by the lead: 2:00 in Paris.
-    assert ";DCP;2026-T2;150;400;2030;10/10/2026 02:00;Camille Martin;Marché de nettoyage" in csv_text
+    assert ";DCP;2026-T2;150;400;2030;10/10/2026 02:00;saisie par Camille Martin;Marché de nettoyage" in csv_text
     assert ";DPB;" not in csv_text and DPB_SECRET_COMMENT not in csv_text
     assert answers == dict.fromkeys(answers, 404)
 

@@ -116,10 +116,10 @@ def test_the_spreadsheet_has_french_headers_periods_in_words_and_typed_numbers()
     assert rows[1][:6] == ("IND-07", "Émissions de gaz à effet de serre liées aux achats", "Environnemental",
                            "Tonnes équivalent CO₂", "Saisi par les directions", "année 2024")
     assert rows[2][1] == "=Montant ESS" and sheet["B3"].data_type == "s"  # never a formula
-    assert (rows[2][6], rows[2][8], rows[2][9], rows[2][10]) == (980000, 1200000, 2030, 45)
-    assert sheet["G3"].number_format == '#,##0\u00a0"€"' and sheet["K3"].number_format == "#,##0"
-    assert rows[2][11] == "En bonne voie" and rows[2][12] is None
-    assert rows[1][12] == "Valeur pour l’année 2025 pas encore disponible"  # as the page says it
+    assert (rows[2][6], rows[2][9], rows[2][10], rows[2][11]) == (980000, 1200000, 2030, 45)
+    assert sheet["G3"].number_format == '#,##0\u00a0"€"' and sheet["L3"].number_format == "#,##0"
+    assert rows[2][12] == "En bonne voie" and rows[2][13] is None
+    assert rows[1][13] == "Valeur pour l’année 2025 pas encore disponible"  # as the page says it
 
 
 def test_an_amount_in_millions_reads_as_on_the_card_and_in_the_report():
@@ -162,12 +162,13 @@ def test_the_target_of_a_quarterly_amount_says_per_quarter_as_the_report_does():
 def test_without_the_adopted_document_the_page_says_so_without_promising_a_date():
     """Reader 7, B30: « sera publié ici prochainement » was a vague promise; reader 9, C10: « page »
     three times, and « l’éditeur de la page, indiqué en bas de page » rather than the organisation."""
-    html = page(emissions()).replace("\u00a0", " ")
+    html = public_page_html(PublicSpaser("Ville de Démoville", None, (), (emissions(),), date(2026, 12, 6),
+                                         contact="achats@demoville.fr")).replace("\u00a0", " ")
     assert "sera publié ici prochainement" not in html
     schema = html.split('<h2 id="schema">Le SPASER adopté</h2>')[1].split("</section>")[0]
-    assert schema == (  # reader 10, A6
+    assert schema == (  # reader 10, A6; reader 14, m11: somewhere to write to
         "\n<p>Le texte du SPASER adopté sera mis en ligne sur cette page. En attendant, vous pouvez le demander "
-        "à la Ville de Démoville.</p>\n"
+        'à la Ville de Démoville en écrivant à <a href="mailto:achats@demoville.fr">achats@demoville.fr</a>.</p>\n'
     )
 
 

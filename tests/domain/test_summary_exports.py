@@ -64,12 +64,12 @@ def test_csv_has_a_bom_semicolons_french_headers_decimals_and_dates_and_reads_ba
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Code", "Indicateur", "Axe", "Unité", "Direction", "Période", "Valeur", "Cible", "Année cible",
-                       "Saisie le", "Saisie par", "Commentaire"]
+                       "Enregistré le", "Origine", "Commentaire"]
     body = rows[1:]
     assert len(body) == 5
     # Entered at 8:30 UTC on 12 January: 9:30 in Paris, the bot's time zone.
     assert ["SOC-01", "Heures d’insertion réalisées", "social", "heures", "DRC", "2025", "1200,25", "2000", "2027",
-            "12/01/2026 09:30", "Sophie Laurent", DRC_COMMENT] in body
+            "12/01/2026 09:30", "saisie par Sophie Laurent", DRC_COMMENT] in body
     assert ["SOC-01", "Heures d’insertion réalisées", "social", "heures", "DRC", "2024", "50,5", "2000", "2027",
             "", "", ""] in body
     values = sorted(Decimal(row[6].replace(",", ".")) for row in body)
@@ -80,7 +80,7 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas():
     rows = list(csv.reader(io.StringIO(values_csv(summary(), ENTRIES).decode("utf-8-sig")), delimiter=";"))
     comments = [row[11] for row in rows[1:]]
     assert "'" + FORMULA_COMMENT in comments and FORMULA_COMMENT not in comments
-    assert "'=Nadia" in [row[10] for row in rows[1:]]
+    assert "saisie par =Nadia" in [row[10] for row in rows[1:]]  # « saisie par » first: never a formula
 
 
 def test_xlsx_opens_with_openpyxl_with_numbers_and_dates_typed_and_formulas_as_text():
@@ -92,17 +92,17 @@ def test_xlsx_opens_with_openpyxl_with_numbers_and_dates_typed_and_formulas_as_t
     by_key = {(row[0], row[4], row[5]): row for row in rows[1:]}
     row = by_key[("SOC-01", "DRC", "2025")]
     assert row[6] == 1200.25 and row[7] == 2000 and row[8] == 2027
-    assert row[9] == datetime(2026, 1, 12, 9, 30) and row[10] == "Sophie Laurent" and row[11] == DRC_COMMENT
+    assert row[9] == datetime(2026, 1, 12, 9, 30) and row[10] == "saisie par Sophie Laurent" and row[11] == DRC_COMMENT
     entered = next(cell for cell in values["J"] if cell.value == datetime(2026, 1, 12, 9, 30))
     assert entered.is_date and entered.number_format == "dd/mm/yyyy hh:mm"
     formula_cell = next(cell for row in values.iter_rows(min_row=2) for cell in row if cell.value == FORMULA_COMMENT)
     assert formula_cell.data_type == "s"
-    author_cell = next(cell for row in values.iter_rows(min_row=2) for cell in row if cell.value == "=Nadia")
+    author_cell = next(cell for row in values.iter_rows(min_row=2) for cell in row if cell.value == "saisie par =Nadia")
     assert author_cell.data_type == "s"
     overview = list(workbook["Synthèse"].iter_rows(values_only=True))
     assert overview[0][0].startswith("Synthèse SPASER – Toutes les directions")
     assert overview[1][:9] == ("Code", "Indicateur", "Axe", "Unité", "Statut", "Dernière valeur", "Période",
-                               "Période due", "Directions comptées")
+                               "Période à renseigner", "Directions comptées")
     assert overview[2][0] == "SOC-01" and overview[2][4] == "en bonne voie" and overview[2][10] == 2000
     assert overview[2][9] == "somme des directions"
 
