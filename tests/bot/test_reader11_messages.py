@@ -92,14 +92,6 @@ async def test_the_plan_says_what_is_still_missing_when_it_is_too_late_to_chase_
     assert " : relancez-la directement si besoin." in done or " : relancez-les directement si besoin." in done
 
 
-def test_a_reminder_within_the_hour_gives_its_delay_in_words():
-    """B15: « Rappel aux membres : dans 1 minute, à 16 h 34 »."""
-    from domain.clock import minutes_text
-
-    assert minutes_text(1) == "une minute" and minutes_text(3) == "trois minutes"
-    assert minutes_text(25) == "25\u00a0minutes"
-
-
 def test_the_chat_texts_give_the_legal_name_of_the_scheme():
     """A7: art. L. 2111-3 says « achats publics socialement et écologiquement responsables »."""
     welcome = " ".join(block["text"] for block in welcome_card(None, [])["body"])
