@@ -181,9 +181,9 @@ scenario('a proactive message sent through the stored reference reaches the chat
   const skip = (await chat.botMessages()).length;
   // A test message that names nothing: no committee, no date the bot does not know of (reader 6,
   // A3: a reminder about a made-up committee read as a real one). Typeset as the bot writes.
-  // Reader 9, B14: « Message d’essai » in the middle of a task read as a leftover of a test: it says
-  // where the assistant writes and why this message came.
-  const text = 'Je peux vous écrire de moi-même\u00a0: c’est ici que vous recevrez les rappels et les comptes rendus. Ce message sert à le vérifier. Vous n’avez rien à faire.';
+  // Reader 14: one short, friendly sentence that says it is a test from the assistant and that
+  // nothing is to be done (« Ce message sert à le vérifier » read stiff).
+  const text = 'Bonjour, ceci est un message de test de l’assistant du SPASER, pour vérifier qu’il peut vous écrire\u00a0: vous n’avez rien à faire.';
   await promisify(execFile)(PYTHON, [path.join(HERE, 'proactive_send.py'), '--aad', PLAYGROUND_USER.aadObjectId, '--text', text], {
     cwd: REPO,
     env: { ...process.env, PYTHONPATH: REPO },
