@@ -305,9 +305,12 @@ function reminderOf(committee, hour) {
 }
 
 /** The lead's copy of that reminder (reader 7, B13: titled as a copy; reader 10, A8: the members' very text;
- * reader 11, A4: quoted, after a line that says so). */
+ * reader 11, A4: quoted, after a line that says so; reader 14: that line says how many other members received it). */
+const MEMBERS_REACHED = '(?:Les \\d+ autres membres ont reçu ce rappel|Aucun des \\d+ autres membres n’a reçu ce rappel'
+  + '|Ce rappel a été reçu par \\d+ des \\d+ autres membres ; \\d+ ne l’(?:a|ont) pas reçu'
+  + '|L’autre membre (?:n’)?a (?:pas )?reçu ce rappel|Ce rappel n’a été envoyé qu’à vous)\\. Le voici :';
 function leadCopyOf(committee, hour) {
-  return new RegExp(`^Rappel envoyé aux membres du ${committee} \\(votre copie\\)\nVoici le rappel que les membres ont reçu :\nRappel : ${committee} du SPASER demain\nVous êtes membre de ce comité[\\s\\S]*?Date :\n.* à ${hour} h 00`);
+  return new RegExp(`^Rappel envoyé aux membres du ${committee} \\(votre copie\\)\n${MEMBERS_REACHED}\nRappel : ${committee} du SPASER demain\nVous êtes membre de ce comité[\\s\\S]*?Date :\n.* à ${hour} h 00`);
 }
 
 /** The lead plans a committee « demain » at `hour` h through the dialog; returns the confirmation text. */

@@ -69,7 +69,8 @@ def test_the_lead_s_copy_quotes_the_members_text_instead_of_addressing_her_as_a_
 
     said_to_her = [block.get("text", "") for block in copy["body"] if block["type"] == "TextBlock"]
     assert plain(said_to_her[0]) == "Rappel envoyé aux membres du comité de pilotage (votre copie)"
-    assert plain(said_to_her[1]) == "Voici le rappel que les membres ont reçu :"
+    # Reader 14: queued before anyone received it, it claims nothing; the sender writes who did.
+    assert plain(said_to_her[1]) == "Voici le rappel envoyé aux membres :"
     assert not any("Vous êtes membre" in text for text in said_to_her)
     [quote] = [block for block in copy["body"] if block["type"] == "Container"]
     assert quote["style"] == "emphasis" and quote["items"] == members["body"]
