@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from domain.clock import DEFAULT_TIMEZONE, Clock
+from domain.clock import DEFAULT_TIMEZONE, Clock, start_of_day
 from domain.committees.messages import with_members_reached
-from domain.delivery_problems import event_problem_notices
+from domain.delivery_problems import ADVICE_MARK, event_problem_notices
 from domain.outbox import (
     BLOCKED_ERROR_PREFIX,
     EXPIRED,
@@ -330,8 +330,11 @@ class OutboxSender:
         ]
         messages = [(kind, source_id, rows) for (kind, source_id), rows in by_source.items() if kind != SourceKind.OUTLOOK_EVENT]
         if messages:
-            # What went out together (a COPIL reminder and its summary) is one report, not one per message.
-            notices += event_problem_notices(messages, leads, self._timezone)
+            # What went out together (a COPIL reminder and its summary) is one report, not one per message;
+            # what to do about people not reached is said once a day to each lead (reader 14).
+            since = start_of_day(self._clock.now(), self._timezone)
+            advised = await self.outbox.advised_since([lead_id for lead_id, _ in leads], since, ADVICE_MARK)
+            notices += event_problem_notices(messages, leads, self._timezone, advised)
         added = await self.outbox.report_problems([row.id for row in problems], notices, self._clock.now())
         report.lead_notices += added
         return added > 0

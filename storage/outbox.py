@@ -156,6 +156,7 @@ async def _insert(session: AsyncSession, messages: Iterable[OutboxMessage], now:
             next_try_at=to_utc(m.not_before or now),
             expires_at=to_utc(m.expires_at) if m.expires_at else None,
             about_json=m.about.to_json() if m.about else None,
+            created_at=to_utc(now),
         )
         for m in messages
     ]
@@ -278,12 +279,17 @@ class OutboxRepository:
 
     async def of_source(self, source_kind: str, source_id: str) -> list[Delivery]:
         """Every row of one message source (a reminder's deliveries), in their order."""
+        query = select(Delivery).where(Delivery.source_kind == source_kind, Delivery.source_id == source_id)
         async with self._db.session() as session:
-            rows = await session.execute(
-                select(Delivery).where(Delivery.source_kind == source_kind, Delivery.source_id == source_id)
-                .order_by(Delivery.id)
-            )
-            return [_aware_row(row) for row in rows.scalars()]
+            return [_aware_row(row) for row in (await session.execute(query.order_by(Delivery.id))).scalars()]
+
+    async def advised_since(self, person_ids: Sequence[int], since: datetime, mark: str) -> set[int]:
+        """Who among `person_ids` was queued a notice containing `mark` since `since`, whatever became of it."""
+        query = select(Delivery.person_id).distinct().where(
+            Delivery.source_kind == SourceKind.LEAD_NOTICE.value, Delivery.person_id.in_(list(person_ids)),
+            Delivery.created_at >= to_utc(since), Delivery.text.contains(mark, autoescape=True))
+        async with self._db.session() as session:
+            return set((await session.execute(query)).scalars())
 
     async def recover_stuck(self, claimed_before: datetime, now: datetime) -> list[Delivery]:
         """Rows left in "sending" by a crash go back to pending (they may have been sent: at-least-once)."""

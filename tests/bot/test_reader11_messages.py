@@ -173,8 +173,10 @@ async def test_one_advice_sentence_in_every_report_even_the_second_of_the_day(ru
     to_lead = [plain(text) for conversation, text in received(connector) if conversation == "a:camille@ville.fr"]
     [moved] = [text for text in to_lead if "Hélène Dubois" in text and "diffusion" not in text]
     [broadcast] = [text for text in to_lead if text.startswith("Compte rendu de votre diffusion")]
-    said = "Hélène Dubois n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire. " + plain(_advice(them="lui"))
-    assert said in moved and said in broadcast
+    fact = "Hélène Dubois n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire."
+    assert f"{fact} {plain(_advice(them='lui'))}" in moved
+    # Reader 14: said once a day, not again in the next report of the same day.
+    assert broadcast.endswith(fact) and broadcast.count("install") == 1, broadcast
     assert _advice(them="lui").count(".") == 1  # one sentence
 
 
