@@ -249,7 +249,7 @@ def rhythm_name(committee_type: CommitteeType) -> str:
 
 SOURCE_TITLE = "Rencontre acheteurs : le SPASER"
 """The founding text's title (../shared/seed/rencontre-acheteurs-spaser.md), where the committees' rhythm is advised."""
-RECOMMENDED_RHYTHM = f"le rythme conseillé par le document « {SOURCE_TITLE} »"
+RECOMMENDED_RHYTHM = f"le rythme conseillé par le document « {SOURCE_TITLE} »"
 
 
 def range_clause(committee_type: CommitteeType) -> str:
