@@ -168,7 +168,7 @@ def build_services(
         sending=config.sending,
         lock=SenderLock(database.sqlite_file),
         digests=digests,
-        broadcast_reports=BroadcastReports(broadcast_repository, clock, tz),
+        broadcast_reports=BroadcastReports(broadcast_repository, clock, tz, outbox),
         processed_activities=processed_activities,
         recover_at_once=database.is_sqlite,
         leadership=None if database.is_sqlite else PostgresLeadership(database),

@@ -264,13 +264,12 @@ def _names(names: Sequence[str]) -> str:
 
 def nobody_reachable_text(resolved: ResolvedAudience) -> str:
     """Why nobody can receive the message (nobody aimed at installed the assistant in Teams), and what
-    to do, in the words of the delivery reports; nothing was sent yet, so « relancez », not « à nouveau »."""
-    count = len(resolved.unreachable)
-    them = agreed(count, "lui", "leur")
+    to do, the installation said once (reader 14: « n’ont pas encore installé l’assistant dans Teams.
+    Faites-leur installer l’assistant »); nothing was sent yet, so « relancez », not « à nouveau »."""
+    them = agreed(len(resolved.unreachable), "lui", "leur")
     return (
-        f"Personne ne peut recevoir ce message pour l’instant : {_names(resolved.unreachable)} "
-        f"n’{agreed(count, 'a', 'ont')} pas encore installé l’assistant dans Teams. "
-        f"Faites-{them} installer l’assistant, puis relancez la diffusion."
+        f"Personne ne peut recevoir ce message pour l’instant : je ne peux pas encore écrire à "
+        f"{_names(resolved.unreachable)}. Faites-{them} installer l’assistant dans Teams, puis relancez la diffusion."
     )
 
 
@@ -331,9 +330,12 @@ _STATE_COUNTS = (
 """Per final state: the line when none (empty: no line), the counted noun and whether it is feminine."""
 
 
-def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str) -> str:
+def delivery_report(
+    broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome], timezone: str, advice: bool = True
+) -> str:
     """The lead's French report once every delivery of a broadcast is final: a count per outcome with
-    real plurals, then who got it, and for the others one full sentence per reason."""
+    real plurals, then who got it, and for the others one full sentence per reason (what to do about
+    it unless `advice` is False: the lead was told that day)."""
     lines = [
         f"**Compte rendu de votre diffusion** du {format_datetime_fr(broadcast.created_at, timezone)} "
         f"({shown(broadcast.audience_label)}) : « {plain_excerpt(broadcast.text, 80)} »",
@@ -351,6 +353,6 @@ def delivery_report(broadcast: BroadcastView, outcomes: Sequence[DeliveryOutcome
             lines.append(f"- Message bien reçu par {whom}.")
             continue
         count = counted_in_words(len(concerned), *noun, feminine=feminine)  # a line never starts with a figure
-        reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES)
+        reasons = reasons_with_names(((shown(o.recipient_label), o.error) for o in concerned), LISTED_NAMES, advice)
         lines.append(f"- {count}. " + " ".join(reasons))
     return "\n".join(lines)

@@ -156,11 +156,6 @@ def duration_text(days: int) -> str:
     return _amount(days, "un", "jour")
 
 
-def minutes_text(minutes: int) -> str:
-    """« une minute », « dix minutes », « 25 minutes »: a delay in words, as `duration_text`."""
-    return _amount(minutes, "une", "minute")
-
-
 def days_before_text(days: int) -> str:
     """When a reminder goes out, in words: « le jour même », « la veille », « une semaine avant »."""
     if days <= 0:

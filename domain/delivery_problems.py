@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -51,9 +51,10 @@ class Problem:
     several: str
     advice: str = ""
 
-    def sentence(self, names: str, count: int) -> str:
+    def sentence(self, names: str, count: int, advice: bool = True) -> str:
+        """`advice` False leaves out what to do, already said to the reader that day (reader 14)."""
         said = (self.one if count == 1 else self.several).format(names=names) + "."
-        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice else said
+        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice and advice else said
 
 
 NOT_INSTALLED_ONE = "n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire"
@@ -69,7 +70,12 @@ NOT_REACHED_ADVICE = (
 )
 """What the lead can do for people the assistant cannot write to: one sentence, the same in every
 report (reader 11, B17: two reports of the same day gave two different advices; reader 10, B8: three
-sentences in every report were no longer read; reader 9, B9: « ne renvoie pas »)."""
+sentences in every report were no longer read; reader 9, B9: « ne renvoie pas »), given once a day
+to each lead (reader 14: three times in a row, after a broadcast and a reminder): `ADVICE_MARK`
+finds it in the notices already queued."""
+
+ADVICE_MARK = "l’information par courriel ou par téléphone"
+"""A part of `NOT_REACHED_ADVICE` found in every notice that gave it (`OutboxRepository.advised_since`)."""
 
 
 PROBLEMS = (
@@ -134,21 +140,21 @@ def problem_of(error: str | None) -> Problem:
     return Problem(error or "", f"L’envoi à {{names}} a échoué ({detail})", f"L’envoi à {{names}} a échoué ({detail})")
 
 
-def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30) -> str:
+def explain(error: str | None, names: Sequence[str] = ("…",), limit: int = 30, advice: bool = True) -> str:
     """The full sentence saying why `names` did not get a message, and what to do when something can
-    be done; the names are typed text, shown escaped."""
+    be done (unless `advice` is False: said earlier that day); the names are typed text, shown escaped."""
     shown_names = [shown(name) for name in names]
-    return problem_of(error).sentence(listed_names(shown_names, limit), len(names))
+    return problem_of(error).sentence(listed_names(shown_names, limit), len(names), advice)
 
 
-def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30) -> list[str]:
+def reasons_with_names(failures: Iterable[tuple[str, str | None]], limit: int = 30, advice: bool = True) -> list[str]:
     """One sentence per reason for (name, recorded error) pairs, each reason once, in order of first
     appearance: « Hélène Dubois et Marc Lefèvre n’ont pas encore ouvert de conversation avec
     l’assistant dans Teams. », not the reason per name."""
     grouped: dict[Problem, list[tuple[str, str | None]]] = defaultdict(list)
     for name, error in failures:
         grouped[problem_of(error)].append((name, error))
-    return [explain(pairs[0][1], [name for name, _ in pairs], limit) for pairs in grouped.values()]
+    return [explain(pairs[0][1], [name for name, _ in pairs], limit, advice) for pairs in grouped.values()]
 
 
 def installed_sentence(names: Sequence[str]) -> str:
@@ -159,35 +165,42 @@ def installed_sentence(names: Sequence[str]) -> str:
 
 
 def problem_notices(
-    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+    kind: str, source_id: str, rows: list, leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE,
+    advised: Set[int] = frozenset(),
 ) -> list[OutboxMessage]:
     """The lead's notice about a source's messages that did not arrive, and about the people for
     whom the app was installed before the message was delivered (`installed_at`): full sentences,
     each reason said once with the people it concerns. The message is named by what it is (« le
-    rappel du comité technique du … »), quoted only when no facts were stored with it."""
+    rappel du comité technique du … »), quoted only when no facts were stored with it. The leads in
+    `advised` were told what to do that day already (`NOT_REACHED_ADVICE`)."""
     [(subject, _)] = _message_names([(kind, source_id, rows)], timezone)
     installed = [row for row in rows if getattr(row, "installed_at", None) is not None and row.state == "sent"]
     problems = _each_person_once(row for row in rows if row not in installed)
-    lines, why = [], []
-    if problems:
-        count = len(problems)
-        lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
-        failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
-        why += reasons_with_names(failures)
-    if installed:
-        names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
-        if not problems:
-            lines.append(f"Tout le monde a bien reçu {subject}.")
-        why.append(installed_sentence(names))
-    lines += _bulleted(why)
-    lines += _already_seen([rows])
     key = f"{kind}:{source_id}:{rows[0].id}-{rows[-1].id}"
     if kind == SourceKind.MEETING_NOTICE and problems and not installed:
         # Each move or cancellation of a meeting misses the same people: tell the lead once.
         reported = sorted({(shown(row.recipient_label) or "", problem_of(row.last_error).prefix) for row in problems})
         key = f"{kind}:{source_id}:not-reached:{hashlib.sha256(repr(reported).encode()).hexdigest()[:16]}"
-        lines.append(REPEATED_CHANGES)
-    return _to_leads(leads, key, f"{kind}:{source_id}", lines)
+
+    def lines_for(advice: bool) -> list[str]:
+        lines, why = [], []
+        if problems:
+            count = len(problems)
+            lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
+            failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
+            why += reasons_with_names(failures, advice=advice)
+        if installed:
+            names = [shown(row.recipient_label) or "destinataire inconnu" for row in installed]
+            if not problems:
+                lines.append(f"Tout le monde a bien reçu {subject}.")
+            why.append(installed_sentence(names))
+        lines += _bulleted(why)
+        lines += _already_seen([rows])
+        if kind == SourceKind.MEETING_NOTICE and problems and not installed:
+            lines.append(REPEATED_CHANGES)
+        return lines
+
+    return _to_leads(leads, key, f"{kind}:{source_id}", lines_for, advised)
 
 
 def _bulleted(sentences: list[str]) -> list[str]:
@@ -221,14 +234,17 @@ def _each_person_once(rows: Iterable) -> list:
     return list(seen.values())
 
 
-def _to_leads(leads: list[tuple[int, str]], key: str, source_id: str, lines: list[str]) -> list[OutboxMessage]:
-    """One notice per lead; its key names the deliveries it reports, so it is queued once."""
+def _to_leads(
+    leads: list[tuple[int, str]], key: str, source_id: str, lines_for: Callable[[bool], list[str]], advised: Set[int]
+) -> list[OutboxMessage]:
+    """One notice per lead, with what to do unless the lead was told it that day (`advised`); its key
+    names the deliveries it reports, so it is queued once."""
     return [
         OutboxMessage(
             key=f"lead-notice:{key}:person-{lead_id}",
             source_kind=SourceKind.LEAD_NOTICE,
             source_id=source_id,
-            text="\n".join(lines),
+            text="\n".join(lines_for(lead_id not in advised)),
             person_id=lead_id,
             recipient_label=name,
         )
@@ -242,7 +258,8 @@ def _subject(rows: list) -> str:
 
 
 def event_problem_notices(
-    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE
+    groups: list[tuple[str, str, list]], leads: list[tuple[int, str]], timezone: str = DEFAULT_TIMEZONE,
+    advised: Set[int] = frozenset(),
 ) -> list[OutboxMessage]:
     """One notice per lead for the problems found together — one event, such as a COPIL reminder
     and the summary that goes with it. The same shape as for one message: who did not receive what
@@ -254,7 +271,7 @@ def event_problem_notices(
     … »), never by a number: Teams' transcripts and notifications drop the numbers of a Markdown
     list, and « le message 1 » then points at nothing."""
     if len(groups) == 1:
-        return problem_notices(*groups[0], leads, timezone)
+        return problem_notices(*groups[0], leads, timezone, advised)
     names = _message_names(groups, timezone)
     missed: dict[tuple[str, Problem | None], list[int]] = defaultdict(list)
     errors: dict[tuple[str, Problem | None], str | None] = {}
@@ -284,24 +301,26 @@ def event_problem_notices(
     else:
         lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
         lines += [f"- {description}" for description in descriptions]
-    why = reasons_with_names(failures) if failures else []
     if failures:
         # The COPIL digest goes to the élu·es only: who missed only the reminder was not sent it.
         digests = {n for n, (_, _, rows) in enumerate(groups) if (about := _about(rows)) and about.topic is Topic.DIGEST}
         seen = set(_seen_names(rows for _, _, rows in groups))
         lines.append(_what_each_missed(missed, [reference for _, reference in names], digests, seen))
     installed = [key[0] for key in missed if key[1] is None]
-    if installed:
-        why.append(installed_sentence(installed))
-    elif len(why) == 1 and people >= 2:
-        # Reader 9, B8: the people were just named with what each missed; their one reason does not
-        # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
-        why = [_those_named(failures, people)]
-    lines += _bulleted(why)
-    lines += _already_seen(rows for _, _, rows in groups)
+
+    def lines_for(advice: bool) -> list[str]:
+        why = reasons_with_names(failures, advice=advice) if failures else []
+        if installed:
+            why.append(installed_sentence(installed))
+        elif len(why) == 1 and people >= 2:
+            # Reader 9, B8: the people were just named with what each missed; their one reason does not
+            # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
+            why = [_those_named(failures, people, advice)]
+        return lines + _bulleted(why) + _already_seen(rows for _, _, rows in groups)
+
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)
-    return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines)
+    return _to_leads(leads, f"event:{first}-{last}", f"event:{first}-{last}", lines_for, advised)
 
 
 def _meeting_of(groups: list[tuple[str, str, list]], timezone: str) -> str:
@@ -314,11 +333,11 @@ def _meeting_of(groups: list[tuple[str, str, list]], timezone: str) -> str:
     return next(iter(meetings))[1]
 
 
-def _those_named(failures: list[tuple[str, str | None]], people: int) -> str:
+def _those_named(failures: list[tuple[str, str | None]], people: int, advice: bool = True) -> str:
     """The one reason of `people` just named: « Ces 3 personnes n’ont pas encore installé
     l’assistant dans Teams : … »."""
     subject = f"ces {counted(people, 'personne')}"
-    return upper_first(problem_of(failures[0][1]).sentence(subject, people))
+    return upper_first(problem_of(failures[0][1]).sentence(subject, people, advice))
 
 
 def _about(rows: list) -> About | None:

@@ -28,6 +28,11 @@ INSTALL_PREFIX = "installation"
 AWAITING_INSTALLATION = "awaiting the installation of the app through Microsoft Graph"
 
 
+LEAD_COPY_KEY_SUFFIX = ":lead-copy"
+"""Ends the key of a lead's copy of a members' reminder: the sender sends it once the members'
+messages are final, saying how many received it (`domain.committees.messages.with_members_reached`)."""
+
+
 class DeliveryState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

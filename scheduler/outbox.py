@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
-from domain.clock import DEFAULT_TIMEZONE, Clock
-from domain.delivery_problems import event_problem_notices
+from domain.clock import DEFAULT_TIMEZONE, Clock, start_of_day
+from domain.committees.messages import with_members_reached
+from domain.delivery_problems import ADVICE_MARK, event_problem_notices
 from domain.outbox import (
     BLOCKED_ERROR_PREFIX,
     EXPIRED,
+    LEAD_COPY_KEY_SUFFIX,
     NO_REFERENCE,
     UNTRUSTED,
     DeliveryState,
@@ -164,6 +166,9 @@ class OutboxSender:
         async with self._lock:
             while True:
                 await self._send_due(report)
+                next_due = await self.outbox.next_due_at()
+                if next_due is not None and next_due <= self._clock.now():
+                    continue  # became sendable meanwhile (a lead's copy once its members' messages are final)
                 if await self._report_problems(report):
                     continue
                 next_due = await self.outbox.next_due_at()
@@ -230,9 +235,10 @@ class OutboxSender:
         if not is_trusted_service_url(target.service_url, self._local_mode):
             await self._unreachable(row, f"{UNTRUSTED}: {target.service_url[:100]}", report)
             return
+        card = await self._members_reached(row) if row.key.endswith(LEAD_COPY_KEY_SUFFIX) else _card(row)
         try:
             async with self.limiter.sending(target.conversation_id), asyncio.timeout(self.settings.send_timeout_seconds):
-                activity_id = await self._channel.send(target.reference, row.text, _card(row))
+                activity_id = await self._channel.send(target.reference, row.text, card)
         except TimeoutError:
             await self._failed_send(row, SendError(None, "no answer from Teams (it may have posted the message)"), report)
             return
@@ -242,6 +248,20 @@ class OutboxSender:
         await self._write(self.outbox.mark_sent, row.id, activity_id, self._clock.now())
         report.sent += 1
         self._on_outcome("sent")
+
+    async def _members_reached(self, row: Delivery) -> dict[str, Any] | None:
+        """A lead's copy says how many of the other members received the reminder (reader 14): their
+        messages are final (`OutboxRepository.claim` waits for them); another lead's copy, claimed
+        with this one, counts as received when the assistant can write to that lead."""
+        others = [other for other in await self.outbox.of_source(row.source_kind, row.source_id) if other.id != row.id]
+        still_open = [other for other in others if other.state in (DeliveryState.PENDING, DeliveryState.SENDING)]
+        targets = await self._directory.targets(still_open) if still_open else {}
+        received = sum(
+            1 for other in others
+            if other.state == DeliveryState.SENT
+            or ((target := targets.get(other.id)) is not None and not target.blocked)
+        )
+        return with_members_reached(_card(row) or {}, received, len(others))
 
     async def _run_task(self, task: OutboxTask, row: Delivery, report: DrainReport) -> None:
         try:
@@ -310,8 +330,11 @@ class OutboxSender:
         ]
         messages = [(kind, source_id, rows) for (kind, source_id), rows in by_source.items() if kind != SourceKind.OUTLOOK_EVENT]
         if messages:
-            # What went out together (a COPIL reminder and its summary) is one report, not one per message.
-            notices += event_problem_notices(messages, leads, self._timezone)
+            # What went out together (a COPIL reminder and its summary) is one report, not one per message;
+            # what to do about people not reached is said once a day to each lead (reader 14).
+            since = start_of_day(self._clock.now(), self._timezone)
+            advised = await self.outbox.advised_since([lead_id for lead_id, _ in leads], since, ADVICE_MARK)
+            notices += event_problem_notices(messages, leads, self._timezone, advised)
         added = await self.outbox.report_problems([row.id for row in problems], notices, self._clock.now())
         report.lead_notices += added
         return added > 0

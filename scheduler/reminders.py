@@ -18,7 +18,7 @@ from domain.clock import Clock
 from domain.committees.meetings import ReminderState
 from domain.committees.messages import no_recipient_notice, reminder_message
 from domain.committees.reminder_plan import ReminderAudience, days_until, due_reminders
-from domain.outbox import About, OutboxMessage, SourceKind, Topic
+from domain.outbox import LEAD_COPY_KEY_SUFFIX, About, OutboxMessage, SourceKind, Topic
 from storage.committees.audience import Audience
 from storage.committees.repository import CommitteeRepository
 from storage.committees.tables import Reminder
@@ -88,6 +88,7 @@ class ReminderEngine:
         about = About(Topic.REMINDER, meeting.id, meeting.label, meeting.starts_at) if members else None
         messages = []
         for recipient in recipients:
+            to_lead = recipient.person_id is not None and recipient.person_id in lead_ids
             text, card = reminder_message(
                 audience,
                 meeting,
@@ -95,11 +96,13 @@ class ReminderEngine:
                 self._tz,
                 recipient.directorate,
                 leads=[lead.label for lead in leads],
-                to_lead=recipient.person_id is not None and recipient.person_id in lead_ids,
+                to_lead=to_lead,
             )
+            # A lead's copy of the members' reminder leaves after their messages, saying who got it.
+            copy = LEAD_COPY_KEY_SUFFIX if to_lead and members else ""
             messages.append(
                 OutboxMessage(
-                    key=f"{reminder.key}:{recipient.key}",
+                    key=f"{reminder.key}:{recipient.key}{copy}",
                     source_kind=SourceKind.REMINDER,
                     source_id=str(reminder.id),
                     text=text,

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Index, Integer, Text, and_, case, cast, func, or_, select, update
+from sqlalchemy import Column, DateTime, Index, Integer, Text, and_, case, cast, exists, func, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, SQLModel
 
 from domain.clock import to_utc
@@ -32,6 +33,7 @@ from domain.committees.reminder_plan import ReminderAudience
 from domain.outbox import (
     AWAITING_INSTALLATION,
     BLOCKED_ERROR_PREFIX,
+    LEAD_COPY_KEY_SUFFIX,
     UNREPORTED_SOURCES,
     About,
     DeliveryState,
@@ -121,6 +123,23 @@ def _report_kind():
     )
 
 
+def _is_lead_copy(table=Delivery):
+    return table.key.endswith(LEAD_COPY_KEY_SUFFIX, autoescape=True)
+
+
+def _sendable():
+    """Pending, except a lead's copy of a members' reminder while its members' messages are pending or
+    being sent: the copy says how many received it (reader 14), so it leaves once that is known."""
+    member = aliased(Delivery)
+    members_open = exists().where(
+        member.source_kind == Delivery.source_kind,
+        member.source_id == Delivery.source_id,
+        member.state.in_([DeliveryState.PENDING.value, DeliveryState.SENDING.value]),
+        not_(_is_lead_copy(member)),
+    )
+    return and_(Delivery.state == DeliveryState.PENDING.value, or_(not_(_is_lead_copy()), not_(members_open)))
+
+
 async def _insert(session: AsyncSession, messages: Iterable[OutboxMessage], now: datetime) -> int:
     values = [
         dict(
@@ -137,6 +156,7 @@ async def _insert(session: AsyncSession, messages: Iterable[OutboxMessage], now:
             next_try_at=to_utc(m.not_before or now),
             expires_at=to_utc(m.expires_at) if m.expires_at else None,
             about_json=m.about.to_json() if m.about else None,
+            created_at=to_utc(now),
         )
         for m in messages
     ]
@@ -179,7 +199,7 @@ class OutboxRepository:
                 (
                     await session.execute(
                         select(Delivery.id)
-                        .where(Delivery.state == DeliveryState.PENDING.value, Delivery.next_try_at <= now)
+                        .where(_sendable(), Delivery.next_try_at <= now)
                         .order_by(Delivery.next_try_at, Delivery.id)
                         .limit(limit)
                         .with_for_update(skip_locked=True)
@@ -257,6 +277,20 @@ class OutboxRepository:
             row = (await session.execute(select(Delivery).where(Delivery.key == key))).scalar_one_or_none()
             return _aware_row(row) if row else None
 
+    async def of_source(self, source_kind: str, source_id: str) -> list[Delivery]:
+        """Every row of one message source (a reminder's deliveries), in their order."""
+        query = select(Delivery).where(Delivery.source_kind == source_kind, Delivery.source_id == source_id)
+        async with self._db.session() as session:
+            return [_aware_row(row) for row in (await session.execute(query.order_by(Delivery.id))).scalars()]
+
+    async def advised_since(self, person_ids: Sequence[int], since: datetime, mark: str) -> set[int]:
+        """Who among `person_ids` was queued a notice containing `mark` since `since`, whatever became of it."""
+        query = select(Delivery.person_id).distinct().where(
+            Delivery.source_kind == SourceKind.LEAD_NOTICE.value, Delivery.person_id.in_(list(person_ids)),
+            Delivery.created_at >= to_utc(since), Delivery.text.contains(mark, autoescape=True))
+        async with self._db.session() as session:
+            return set((await session.execute(query)).scalars())
+
     async def recover_stuck(self, claimed_before: datetime, now: datetime) -> list[Delivery]:
         """Rows left in "sending" by a crash go back to pending (they may have been sent: at-least-once)."""
         async with self._db.session() as session:
@@ -294,11 +328,12 @@ class OutboxRepository:
             return result.rowcount or 0
 
     async def next_due_at(self) -> datetime | None:
-        """When the earliest pending row becomes due (None when nothing is pending)."""
+        """When the earliest pending row becomes due (None when nothing is pending), a lead's copy
+        waiting for its members' messages left out (`_sendable`)."""
         async with self._db.session() as session:
             value = (
                 await session.execute(
-                    select(func.min(Delivery.next_try_at)).where(Delivery.state == DeliveryState.PENDING.value)
+                    select(func.min(Delivery.next_try_at)).where(_sendable())
                 )
             ).scalar_one_or_none()
             return aware(value)

@@ -56,11 +56,12 @@ CHECKS: dict[str, re.Pattern[str]] = {
     "ordinary space inside a number": re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?!\d)"),
     "nested parentheses": re.compile(r"\([^()]*\([^()]*\)[^()]*\)"),
     "abbreviation « ex. » for « par exemple »": re.compile(r"(?<![\w.])(?:[Ee]x|p\. ?ex)\.(?=[\s\u00a0])"),
+    # « Rencontre acheteurs : le SPASER » is the founding text's title, cited as published.
     "masculine-only role noun": re.compile(
         r"\b(?:[Ll]e|[Aa]u|[Dd]u|[Uu]n|[Cc]e|[Ss]eul le|[Ss]on) responsable\b"
         r"|\b[ÉéEe]lus?\b(?!·)|\b[Ll]’élu\b|\b[Uu]n élu\b"
         r"|\b[Cc]ontributeurs?\b(?!·)|\b[Dd]irecteurs?\b(?!·)|\b[Uu]tilisateurs?\b(?!·)|\b[Aa]gents\b(?!·| Playground)"
-        r"|\b[Aa]cheteurs\b(?!·)|\b[Ff]acilitateurs?\b(?!·)|, eux\b|\b[Ee]ux seuls\b"
+        r"|(?<!Rencontre )(?<!Rencontre\u00a0)\b[Aa]cheteurs\b(?!·)|\b[Ff]acilitateurs?\b(?!·)|, eux\b|\b[Ee]ux seuls\b"
     ),
 }
 

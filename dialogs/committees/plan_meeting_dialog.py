@@ -10,9 +10,8 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
@@ -35,7 +34,6 @@ from domain.clock import (
     format_datetime_fr,
     format_time_fr,
     load_timezone,
-    minutes_text,
 )
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meeting_dates import MeetingDateReader
@@ -308,16 +306,12 @@ def _too_late_to_chase(offsets: tuple[int, ...], missing: list[tuple[str, list[s
 def _reminder_times(reminders, tz: str, now: datetime | None = None) -> str:
     """« une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00) »;
     a reminder that goes out today, « aujourd’hui à 1 h 51 » (« la veille (dimanche 6 décembre…) »
-    read oddly for a meeting planned for tomorrow, the reminder leaving at once); within the hour,
-    « dans 1 minute, à 10 h 58 » (reader 7, C53: « aujourd’hui à 10 h 58 » at 10 h 57 read as a bug)."""
+    read oddly for a meeting planned for tomorrow, the reminder leaving at once). Never « dans une
+    minute, à 18 h 23 »: a delay from now is wrong once the message is read later (reader 14); the time stays true."""
     return joined([_reminder_time(reminder, tz, now) for reminder in reminders])
 
 
 def _reminder_time(reminder, tz: str, now: datetime | None) -> str:
-    if now is not None and timedelta(0) <= reminder.send_at - now < timedelta(hours=1):
-        minutes = max(1, math.ceil((reminder.send_at - now).total_seconds() / 60))
-        # A reminder delay in words (reader 11, B15: « dans 1 minute »).
-        return f"dans {minutes_text(minutes)}, à {format_time_fr(reminder.send_at, tz)}"
     zone = load_timezone(tz)
     if now is not None and reminder.send_at.astimezone(zone).date() == now.astimezone(zone).date():
         return f"aujourd’hui à {format_time_fr(reminder.send_at, tz)}"

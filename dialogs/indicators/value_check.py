@@ -1,5 +1,5 @@
 """The plausibility question of the value prompt: 4 800 typed where the last value was 48 is asked
-again (« Vous avez saisi 4 800, contre 48 au 2ᵉ trimestre 2026. Confirmez-vous ? », Oui/Non) before
+again (« Vous avez saisi 4 800. C’est 100 fois la valeur du 2ᵉ trimestre 2026 (48) : vous confirmez ? », Oui/Non) before
 the comment, the confirmation and the save; « non » lets the person retype, nothing is stored.
 
 The question lives inside the value prompt (its validator keeps the pending value in the prompt's

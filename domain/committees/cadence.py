@@ -236,21 +236,24 @@ def _due_within_days(committee_type: CommitteeType) -> int:
 
 
 def rhythm_name(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé lors de la rencontre régionale sur le SPASER » (the founding
-    text's advice, given at a meeting of public buyers on the SPASER, which no law sets: reader 9, A12
-    asked for its source; reader 10, A4: « recommandé par l’assistant » named no source anyone can
-    check; reader 11, A6: « conseillé aux organismes publics » named no adviser), « le rythme retenu
-    par l’organisme » for a range the lead set."""
+    """« le rythme conseillé par le document « Rencontre acheteurs : le SPASER » » (the founding
+    text's advice, which no law sets, cited by its title as published: reader 9, A12 asked for its
+    source; reader 10, A4: « recommandé par l’assistant » named no source anyone can check; reader
+    11, A6: « conseillé aux organismes publics » named no adviser; « lors de la rencontre régionale
+    sur le SPASER » named no document one can find), « le rythme retenu par l’organisme » for a
+    range the lead set."""
     if committee_type.is_recommended:
         return RECOMMENDED_RHYTHM
     return "le rythme retenu par l’organisme"
 
 
-RECOMMENDED_RHYTHM = "le rythme conseillé lors de la rencontre régionale sur le SPASER"
+SOURCE_TITLE = "Rencontre acheteurs : le SPASER"
+"""The founding text's title (../shared/seed/rencontre-acheteurs-spaser.md), where the committees' rhythm is advised."""
+RECOMMENDED_RHYTHM = f"le rythme conseillé par le document « {SOURCE_TITLE} »"
 
 
 def range_clause(committee_type: CommitteeType) -> str:
-    """« le rythme conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an »."""
+    """« le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an »."""
     return f"{rhythm_name(committee_type)} est {committee_type.range_with_preposition()}"
 
 
@@ -320,7 +323,7 @@ def merged_cadence_message(
     """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
     summary: « Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers
     mois ni dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le
-    rythme conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an. »; when
+    rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an. »; when
     only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
     2027. ». `counted_by` (« 3 réunions tenues en 2025 (indicateur IND-14) ») tells the past instead,
     after the coming months' contrast with the rhythm."""

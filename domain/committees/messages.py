@@ -23,7 +23,7 @@ from domain.committees.cadence import (
 from domain.committees.meetings import MeetingView
 from domain.committees.reminder_plan import ReminderAudience
 from domain.committees.year_plan import MeetingProposal
-from domain.text import joined, shown, sorted_names, upper_first
+from domain.text import agreed, counted, joined, shown, sorted_names, upper_first
 
 UPDATE_INDICATORS_COMMAND = "mettre à jour mes indicateurs"
 KIND_NAMES = {CommitteeKind.COPIL: "COPIL", CommitteeKind.COTECH: "comité technique"}
@@ -125,8 +125,44 @@ def member_reminder(
         # « Vous êtes membre de ce comité… prévenez Alex Wilber » addressed the lead herself (reader 11, A4).
         title = f"Rappel envoyé aux membres du {meeting.label.lower()} (votre copie)"
         text = f"{title} : réunion {_in_days(days_ahead)}, le {when}"
-        body = [_title(title), _para("Voici le rappel que les membres ont reçu :"), _quoted(body)]
+        intro = {**_para("Voici le rappel envoyé aux membres :"), "id": LEAD_COPY_INTRO}
+        body = [_title(title), intro, _quoted(body)]
     return text, card(body, _join_actions(meeting))
+
+
+LEAD_COPY_INTRO = "lead-copy-intro"
+"""The id of the copy's first sentence: written when the copy is queued (« Voici le rappel envoyé aux
+membres : », true whatever happens), then, when the copy leaves after the members' messages, saying
+who received it (`with_members_reached`)."""
+
+
+def members_reached_text(received: int, others: int) -> str:
+    """« Ce rappel a été reçu par 1 des 4 autres membres ; 3 ne l’ont pas reçu. Le voici : »: what
+    became of the members' messages, counted (reader 14: « Voici le rappel que les membres ont reçu »
+    when most had not). The lead reading it is a member too: the others are counted."""
+    missed = others - received
+    if others == 0:
+        said = "Ce rappel n’a été envoyé qu’à vous."
+    elif others == 1:
+        said = "L’autre membre a reçu ce rappel." if received else "L’autre membre n’a pas reçu ce rappel."
+    elif missed == 0:
+        said = f"Les {counted(others, 'autre membre', 'autres membres')} ont reçu ce rappel."
+    elif received == 0:
+        said = f"Aucun des {counted(others, 'autre membre', 'autres membres')} n’a reçu ce rappel."
+    else:
+        said = (f"Ce rappel a été reçu par {received} des {counted(others, 'autre membre', 'autres membres')} ; "
+                f"{missed} ne {agreed(missed, 'l’a', 'l’ont')} pas reçu.")
+    return f"{said} Le voici :"
+
+
+def with_members_reached(card_content: dict[str, Any], received: int, others: int) -> dict[str, Any]:
+    """The lead's copy with its first sentence saying how many of the other members received the
+    reminder; a card without that sentence is returned as it is."""
+    body = [
+        {**block, "text": members_reached_text(received, others)} if block.get("id") == LEAD_COPY_INTRO else block
+        for block in card_content.get("body", [])
+    ]
+    return {**card_content, "body": body}
 
 
 def _quoted(items: list[dict[str, Any]]) -> dict[str, Any]:

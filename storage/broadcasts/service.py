@@ -28,7 +28,8 @@ from domain.broadcasts import (
     message_summary,
     people_count,
 )
-from domain.clock import Clock, format_datetime_fr
+from domain.clock import Clock, format_datetime_fr, start_of_day
+from domain.delivery_problems import ADVICE_MARK
 from domain.errors import DomainError
 from domain.outbox import FINAL_STATES, OutboxMessage, Recipient, SourceKind
 from domain.people import PersonView, Role
@@ -182,10 +183,11 @@ class BroadcastService:
 class BroadcastReports:
     """The lead's report of each broadcast whose deliveries are all final, queued once."""
 
-    def __init__(self, repository: BroadcastRepository, clock: Clock, timezone: str) -> None:
+    def __init__(self, repository: BroadcastRepository, clock: Clock, timezone: str, outbox: OutboxRepository) -> None:
         self.repository = repository
         self._clock = clock
         self._timezone = timezone
+        self._outbox = outbox
 
     async def report_finished(self) -> int:
         """Queue the report of every broadcast whose deliveries are all final; returns how many."""
@@ -194,11 +196,14 @@ class BroadcastReports:
             outcomes = await self.repository.outcomes(broadcast.id)
             if any(outcome.state not in FINAL_STATES for outcome in outcomes):
                 continue
+            # What to do about people not reached is said once a day to each lead (reader 14).
+            since = start_of_day(self._clock.now(), self._timezone)
+            advised = await self._outbox.advised_since([broadcast.author_id], since, ADVICE_MARK)
             notice = OutboxMessage(
                 key=f"broadcast-report:{broadcast.id}:person-{broadcast.author_id}",
                 source_kind=SourceKind.LEAD_NOTICE,
                 source_id=f"broadcast:{broadcast.id}",
-                text=delivery_report(broadcast, outcomes, self._timezone),
+                text=delivery_report(broadcast, outcomes, self._timezone, advice=broadcast.author_id not in advised),
                 person_id=broadcast.author_id,
                 recipient_label=broadcast.author_name,
             )

@@ -169,10 +169,11 @@ async def test_a_broadcast_nobody_can_receive_says_why_and_is_not_offered(runtim
 
     assert "destinataire" not in preview and preview.count("Inès Morel") == 1
     assert (
-        "⚠ Personne ne peut recevoir ce message pour l’instant : Inès Morel et Paul Simon n’ont pas encore installé "
-        "l’assistant dans Teams. Faites-leur installer l’assistant, puis relancez la diffusion."
+        "⚠ Personne ne peut recevoir ce message pour l’instant : je ne peux pas encore écrire à Inès Morel et Paul Simon. "
+        "Faites-leur installer l’assistant dans Teams, puis relancez la diffusion."
     ) in preview.replace("\u00a0", " ")
     assert "à nouveau" not in preview, "Reader 7, A7: nothing was sent yet"
+    assert preview.count("install") == 1, "reader 14: the installation said once"
     assert "Rien n’a été envoyé" not in preview and "Sera envoyé par" not in preview
     assert "Voulez-vous envoyer" not in preview and "Boutons" not in preview
     assert "en cours d’envoi" not in after, "the dialog ended: « oui » starts nothing"

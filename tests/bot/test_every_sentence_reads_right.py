@@ -67,10 +67,14 @@ def test_the_playground_s_test_message_names_no_committee_that_does_not_exist():
     [scenario] = re.findall(r"scenario\('a proactive message.*?\n\}\);", spec, re.DOTALL)
     [text] = re.findall(r"const text = [`'](.*)[`'];", scenario)
 
-    # Reader 9, B14: « Message d’essai » arrived in the middle of a task and read as a leftover test.
-    assert text.startswith("Je peux vous écrire de moi-même") and "essai" not in text  # reader 11, B18: « je »
-    # Reader 7, B32: to the reader, about what they will get, not about « ses messages » in the third person.
-    assert "vous recevrez les rappels" in text and "qu’il envoie" not in text and "Vous n’avez rien à faire." in text
+    # Reader 14: « Je peux vous écrire de moi-même… Ce message sert à le vérifier. » read stiff: one short,
+    # friendly sentence, to « vous », saying it is a test from the assistant and that nothing is to be done.
+    typeset = text.replace("\\u00a0", "\u00a0")
+    said = typeset.replace("\u00a0", " ")
+    assert not problems(typeset), problems(typeset)
+    assert said.startswith("Bonjour, ceci est un message de test de l’assistant du SPASER"), said
+    assert said.endswith("vous n’avez rien à faire.") and said.count(".") == 1, said
+    assert len(said) <= 140 and " tu " not in f" {said} ", said
     assert not re.search(r"comité|COPIL|lundi|mardi|mercredi|jeudi|vendredi|\$\{", text), text
 
 

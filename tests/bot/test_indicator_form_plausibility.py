@@ -18,7 +18,8 @@ from tests.conftest import texts
 from tests.indicators_support import card_inputs, card_of, card_texts, seed, submit_data, value_rows
 
 IND03 = "valeur|IND-03|2026-T3"
-LINE = "- IND-03 (3\u1d49\u00a0trimestre 2026)\u00a0: 4\u202f800\u00a0heures, contre 48\u00a0heures au 2\u1d49\u00a0trimestre 2026"
+LINE = ("- IND-03 (3\u1d49\u00a0trimestre 2026)\u00a0: 4\u202f800\u00a0heures, soit 100\u00a0fois la valeur du "
+        "2\u1d49\u00a0trimestre 2026 (48\u00a0heures)")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -65,7 +66,8 @@ async def test_a_suspicious_value_stores_nothing_and_asks_to_confirm_it_against_
     back = card_of(replies)
     assert [action["title"] for action in back["actions"]] == ["Confirmer ces valeurs", "Enregistrer"]
     assert card_inputs(back)[IND03]["value"] == "4 800"
-    assert "⚠ Vous avez saisi 4\u202f800\u00a0heures, contre 48\u00a0heures au 2\u1d49\u00a0trimestre 2026." in card_texts(back)
+    assert ("⚠ Vous avez saisi 4\u202f800\u00a0heures, soit 100\u00a0fois la valeur du 2\u1d49\u00a0trimestre 2026 "
+            "(48\u00a0heures).") in card_texts(back)
 
 
 async def test_confirming_stores_each_value_once_even_when_clicked_twice(runtime, nadia):

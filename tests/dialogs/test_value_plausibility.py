@@ -18,7 +18,8 @@ from tests.conftest import texts
 from tests.indicators_support import seed, value_rows
 
 QUESTION = (
-    "Vous avez saisi 4\u202f800\u00a0heures, contre 48\u00a0heures au 2\u1d49\u00a0trimestre 2026. Confirmez-vous\u00a0?"
+    "Vous avez saisi 4\u202f800\u00a0heures. C’est 100\u00a0fois la valeur du 2\u1d49\u00a0trimestre 2026 (48\u00a0heures)"
+    "\u00a0: vous confirmez\u00a0?"
 )
 
 
@@ -79,15 +80,37 @@ async def test_a_new_value_typed_instead_of_an_answer_is_read_as_such(seeded, na
 
 async def test_a_plausible_value_goes_straight_to_the_comment(seeded, nadia):
     reply = texts(await nadia.say("60"))
-    assert "Confirmez-vous" not in reply and "Un commentaire sur IND-03 (60\u00a0heures)" in reply
+    assert "vous confirmez" not in reply and "Un commentaire sur IND-03 (60\u00a0heures)" in reply
+
+
+async def test_four_and_a_half_times_the_previous_value_is_questioned_once_then_stored_once(seeded, nadia):
+    """Reader 14: 36 500 hours after 8 111 (4,5 times) went into the figures without a question; past
+    three times (or under a third) the value is questioned once, Oui/Non buttons or typed."""
+    asked = await nadia.say("216")
+    assert ("Vous avez saisi 216\u00a0heures. C’est 4,5\u00a0fois la valeur du 2\u1d49\u00a0trimestre 2026 (48\u00a0heures)"
+            "\u00a0: vous confirmez\u00a0?") in texts(asked)
+    assert [button.value for button in asked[-1].attachments[0].content.buttons] == ["Oui", "Non"]
+    assert await ind03_rows(seeded) == []
+    assert "Un commentaire sur IND-03 (216\u00a0heures)" in texts(await nadia.say("oui"))
+    await nadia.say("aucun")
+    saved = texts(await nadia.say("oui"))
+    assert "Enregistré\u00a0: 216\u00a0heures pour IND-03." in saved and "vous confirmez" not in saved
+    assert [row[2] for row in await ind03_rows(seeded)] == [Decimal(216)]
+
+
+async def test_under_a_third_of_the_previous_value_is_questioned_in_times_less(seeded, nadia):
+    asked = texts(await nadia.say("15"))
+    assert "C’est 3,2\u00a0fois moins que la valeur du 2\u1d49\u00a0trimestre 2026 (48\u00a0heures)" in asked
+    assert "D’accord, rien n’est enregistré." in texts(await nadia.say("non"))
+    assert await ind03_rows(seeded) == []
 
 
 @pytest.mark.parametrize(
     ("value", "previous", "asked"),
-    [("4800", "48", True), ("9.5", "48", True), ("9.6", "48", False), ("240", "48", False), ("9.7", "48", False), ("0", "48", True),
-     ("12", "0", False), ("12", None, False)],
+    [("4800", "48", True), ("145", "48", True), ("144", "48", False), ("15.9", "48", True), ("16", "48", False),
+     ("216", "48", True), ("0", "48", True), ("12", "0", False), ("12", None, False)],
 )
-def test_the_rule_asks_past_five_times_or_a_fifth(value, previous, asked):
+def test_the_rule_asks_past_three_times_or_a_third(value, previous, asked):
     period = parse_period("2026-T2")
     jump = suspicious_jump(Decimal(value), None if previous is None else Decimal(previous), period, Unit.COUNT)
     assert (jump is not None) is asked

@@ -36,7 +36,7 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
         # « prévues », not « tenues »; the advice names where it was given.
         "Comité technique : aucune réunion planifiée avec l’assistant "
         "dans les 12 prochains mois (les réunions prévues en dehors n’y figurent pas), alors que le rythme "
-        "conseillé lors de la rencontre régionale sur le SPASER est de 3 à 4 par an ; "
+        "conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an ; "
         "3 réunions tenues en 2025 (indicateur COT)."
     )
     same_year = [replace(snapshot, target_year=2025) if snapshot.code == "COT" else snapshot for snapshot in catalogue()]

@@ -57,11 +57,11 @@ def test_one_alert_per_committee_and_the_indicator_counting_meetings_is_quoted_n
     alerts = [plain(alert) for alert in cadence_alerts(summary)]
     assert alerts == [
         "Comité de pilotage : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
-        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé lors de la rencontre régionale "
-        "sur le SPASER est de 1 à 2 par an.",
+        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
+        "est de 1 à 2 par an.",
         "Comité technique : aucune réunion planifiée avec l’assistant dans les 12 prochains mois (les réunions prévues "
-        "en dehors n’y figurent pas), alors que le rythme conseillé lors de la rencontre régionale sur le "
-        "SPASER est de 3 à 4 par an ; indicateur IND-14, dernière valeur : 3 comités techniques en 2024 ; l’année 2025 "
+        "en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le "
+        "SPASER » est de 3 à 4 par an ; indicateur IND-14, dernière valeur : 3 comités techniques en 2024 ; l’année 2025 "
         "reste à saisir.",
     ]
     shown = [plain(text) for text in texts(summary_card_content(summary))]
@@ -75,20 +75,20 @@ def test_without_an_indicator_counting_them_both_windows_make_one_sentence():
     assert len(alerts) == 2
     assert alerts[1] == (
         "Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
-        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé lors de la rencontre régionale "
-        "sur le SPASER est de 3 à 4 par an."
+        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
+        "est de 3 à 4 par an."
     )
 
 
 def test_a_cadence_the_organisation_set_is_retained_not_recommended():
     """« cadence prévue » read as what is planned; reader 7, C50: « recommandée » did not say by whom:
-    the founding text's range is « conseillé lors de la rencontre régionale sur le SPASER » (reader 9, A12: « conseillé pour suivre
+    the founding text's range is « conseillé par le document « Rencontre acheteurs : le SPASER » » (reader 9, A12: « conseillé pour suivre
     un SPASER » read as a norm; reader 10, A4: « recommandé par l’assistant » is no source), one the lead
     set « retenu par l’organisme »."""
     types = default_committee_types()
     meeting = (datetime(2027, 3, 1, 9, tzinfo=UTC), "planned")
     recommended = merged_cadence_message(types["copil"], check_cadence(types["copil"], [meeting] * 3, TODAY))
-    assert "alors que le rythme conseillé lors de la rencontre régionale sur le SPASER est de 1 à 2 par an" in plain(recommended)
+    assert "alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 1 à 2 par an" in plain(recommended)
     assert "assistant est" not in plain(recommended) and "recommandé" not in plain(recommended)
     once = replace(types["copil"], max_per_year=1)
     retained = merged_cadence_message(once, check_cadence(once, [meeting] * 3, TODAY))

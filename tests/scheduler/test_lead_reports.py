@@ -251,7 +251,7 @@ def test_people_missing_an_event_for_one_reason_are_named_once():
 async def test_how_to_reach_someone_is_one_sentence_the_same_in_every_report(sqlite_database, connector):
     """Reader 10, B8: three sentences of advice in every report of the day were no longer read;
     reader 11, B17: a short advice in one report and the long one in the next read as two rules. One
-    sentence, the same in every report."""
+    sentence, the same in every report that gives it: the first of the day (reader 14)."""
     clock = FakeClock(utc(2027, 1, 4, 9))
     await add_person(sqlite_database, "camille@ville.fr", Role.LEAD, connector.url, name="Camille Martin")
     await add_person(sqlite_database, "lucie@ville.fr", Role.OFFICIAL, None, name="Lucie Roux")
@@ -269,9 +269,11 @@ async def test_how_to_reach_someone_is_one_sentence_the_same_in_every_report(sql
     clock.set(utc(2027, 1, 5, 9))
     next_day = await move_a_new_copil(16)
 
-    said = ("Lucie Roux n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire. "
-            + NOT_REACHED_ADVICE.format(them="lui").replace("\u00a0", " ") + "\n")
-    assert said in first and said in second and said in next_day
+    fact = "Lucie Roux n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire."
+    said = f"{fact} " + NOT_REACHED_ADVICE.format(them="lui").replace("\u00a0", " ") + "\n"
+    assert said in first and said in next_day
+    # Reader 14: the advice three times in a row went unread; the same day, the fact alone.
+    assert f"{fact}\n" in second and "par courriel ou par téléphone" not in second, second
 
 
 async def test_the_outbox_says_since_when_it_counts(sqlite_database, connector):
