@@ -64,7 +64,7 @@ def build_commands(decp: DecpService) -> list[Command]:
             (r"^(les |liste des |lister les )?marches? sans (aucune )?(consideration|clause|critere)s? environnementale?s?$",),
             list_missing_environmental,
             roles=LEAD_ONLY,
-            help_line="« marchés sans considération environnementale » : les marchés notifiés depuis le 21 août 2026 qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à partir de cette date : vérifiez pour chaque marché la date de lancement de sa consultation.",
+            help_line="« marchés sans considération environnementale » : les marchés notifiés à compter du 21 août 2026 qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à compter de cette date : vérifiez pour chaque marché la date de lancement de sa consultation.",
             topic=TOPIC,
         ),
         Command(

@@ -214,14 +214,10 @@ def _meetings_phrase(count: int, window: CadenceWindow, *, with_assistant: bool 
 
 _PLANNED_WITH_ASSISTANT = "avec l’assistant"
 _WINDOW_WORDS = {CadenceWindow.PAST: "au cours des 12 derniers mois", CadenceWindow.COMING: "dans les 12 prochains mois"}
-OUTSIDE_NOTE = "(les réunions tenues en dehors n’y figurent pas)"
-"""After a count of the meetings planned with the assistant, once a sentence (reader 10, A4); for the
-coming months, the meetings are « prévues » (reader 11, A6: future meetings are not « tenues »)."""
-_OUTSIDE_NOTES = {
-    frozenset({CadenceWindow.PAST}): OUTSIDE_NOTE,
-    frozenset({CadenceWindow.COMING}): "(les réunions prévues en dehors n’y figurent pas)",
-    frozenset(CadenceWindow): "(les réunions tenues ou prévues en dehors n’y figurent pas)",
-}
+OUTSIDE_NOTE = "(les réunions organisées sans l’assistant ne sont pas comptées)"
+"""After a count of the meetings planned with the assistant, once a sentence (reader 10, A4), past or
+coming: « organisées » is true of both (reader 11, A6: future meetings are not « tenues »), and says
+outside of what (reader 14, minor 15: « les réunions tenues en dehors » left the reader to guess)."""
 
 DUE_WITHIN_MONTHS = 6
 """A meeting planned within this many months, or sooner when the rhythm asks for more (4 months for
@@ -322,7 +318,7 @@ def merged_cadence_message(
 ) -> str:
     """One sentence for a committee's warnings, the past before the coming 12 months, as read in a
     summary: « Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers
-    mois ni dans les 12 prochains mois (les réunions tenues en dehors n’y figurent pas), alors que le
+    mois ni dans les 12 prochains mois (les réunions organisées sans l’assistant ne sont pas comptées), alors que le
     rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an. »; when
     only the past is off and a meeting is planned: « … ; la prochaine est prévue le mardi 12 janvier
     2027. ». `counted_by` (« 3 réunions tenues en 2025 (indicateur IND-14) ») tells the past instead,
@@ -337,7 +333,7 @@ def merged_cadence_message(
         facts = " et ".join(_meetings_phrase(warning.count, warning.window, with_assistant=index == 0)
                             for index, warning in enumerate(said))
     if past or coming:
-        facts += " " + _OUTSIDE_NOTES[frozenset(by_window)]
+        facts += " " + OUTSIDE_NOTE
     planned = ""
     if past and past.next_planned and not coming:
         planned = f" ; la prochaine est prévue le {format_date_fr(past.next_planned)}"

@@ -177,7 +177,7 @@ class CatalogueRow:
     legal_basis: str = ""
     """The text that sets it, as cited after the limit (`base_legale`: « loi EGalim »); without a
     threshold, a legal obligation stated in words, shown under the indicator in the summary (« obligatoire
-    pour les consultations lancées depuis le 21 août 2026 (loi Climat et résilience) »)."""
+    pour les consultations engagées à compter du 21 août 2026 (loi Climat et résilience) »)."""
     line: int | None = field(default=None, compare=False)
 
     @property

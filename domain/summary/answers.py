@@ -4,7 +4,7 @@ which directorates have not reported, what has reached its target."""
 from __future__ import annotations
 
 from domain.summary import indicator_wording, wording
-from domain.summary.attention import not_reported_headings
+from domain.summary.attention import indicator_order, not_reported_headings
 from domain.summary.model import IndicatorLine, Status, Summary
 from domain.text import agreed, as_sentence, counted, counted_in_words, joined
 
@@ -14,7 +14,7 @@ MAX_LINES = 15
 def late_answer(summary: Summary) -> str:
     unlawful = [line for line in summary.lines if line.status is Status.OUTSIDE_LEGAL_LIMIT]
     late = [line for line in summary.lines if line.status is Status.LATE]
-    missing = [line for line in summary.lines if line.status is Status.NOT_REPORTED]
+    missing = sorted((line for line in summary.lines if line.status is Status.NOT_REPORTED), key=indicator_order)
     scope = wording.scope_text(summary, with_organisation=False)
     up_to_date = _up_to_date(summary)
     if not unlawful and not late and not missing:

@@ -13,6 +13,7 @@ of the compact card.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
@@ -20,7 +21,7 @@ from domain.indicators.units import format_number, format_value
 from domain.summary import indicator_wording, trajectory_wording, wording
 from domain.summary.legal_path import lawful_from
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Status, Summary, needs_target
-from domain.text import NO_BREAK_SPACE, agreed, counted, fold, joined, lower_first
+from domain.text import NO_BREAK_SPACE, agreed, collation_key, counted, fold, joined, lower_first
 
 NAMED_FOR_CATCH_UP = 5
 """Late indicators named in the catch-up decision (each with its name, so the line stays short);
@@ -55,11 +56,17 @@ def attention_points(summary: Summary) -> AttentionPoints:
     lines = summary.lines
     # By importance, not by code: the furthest behind its path first (stable: ties keep the catalogue's order).
     late = tuple(sorted((line for line in lines if line.status is Status.LATE), key=lambda line: -_gap(line)))
-    not_reported = tuple(line for line in lines if line.status is Status.NOT_REPORTED)
+    # By code: grouped by axis, with no axis named, the order looked random (reader 14, minor 22).
+    not_reported = tuple(sorted((line for line in lines if line.status is Status.NOT_REPORTED), key=indicator_order))
     outside_law = tuple(line for line in lines if line.status is Status.OUTSIDE_LEGAL_LIMIT)
     behind = tuple(row for row in summary.completeness if row.expected > 0 and not row.is_complete)
     cadence = cadence_alerts(summary)
     return AttentionPoints(late, not_reported, behind, cadence, _decisions(summary, late, outside_law), outside_law)
+
+
+def indicator_order(line: IndicatorLine) -> tuple:
+    """Indicators by code, numbers compared as numbers (« IND-9 » before « IND-10 »)."""
+    return tuple(int(part) if part.isdigit() else collation_key(part) for part in re.split(r"(\d+)", line.code))
 
 
 def not_reported_headings(lines: tuple[IndicatorLine, ...] | list[IndicatorLine]) -> tuple[str, str]:
@@ -163,7 +170,7 @@ def _with_limit(line: IndicatorLine) -> str:
 
 
 def _path_revisions(summary: Summary) -> list[tuple[IndicatorLine, str]]:
-    """« elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne descend au maximum légal qu’au 4ᵉ trimestre
+    """« elle prévoit 32,8 jours au 3ᵉ trimestre 2026 et ne revient au maximum légal qu’au 4ᵉ trimestre
     2027 », per indicator outside the law whose expected value breaks the law too: the SPASER as
     adopted plans to stay outside the law, which no measure on the purchases alone fixes (reader 9,
     A5); a lawful value ahead of a timid path needs no revision."""

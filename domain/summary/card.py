@@ -191,15 +191,17 @@ def _attention(summary: Summary) -> dict[str, Any]:
 
 
 def _named_rest(shown: Sequence[IndicatorLine], rest: Sequence[IndicatorLine]) -> str:
-    """« Aussi en retard : IND-14 (…). Non renseigné : IND-07 (…). »: the indicators left out of
-    the card, by status (one heading for a late and a not-reported one read as if both were late)."""
+    """« Également en retard : déchets de chantier valorisés (IND-12). Non renseigné : émissions de gaz
+    à effet de serre liées aux achats (IND-07). »: the indicators left out of the card, by status (one
+    heading for a late and a not-reported one read as if both were late); « Également », not the
+    familiar « Aussi » at the head of the line (reader 14, minor 13)."""
     sentences = []
     for status in (Status.OUTSIDE_LEGAL_LIMIT, Status.LATE, Status.NOT_REPORTED):
         group = [line for line in rest if line.status is status]
         if not group:
             continue
         heading = wording.status_count_label(status, len(group))
-        heading = f"Aussi {heading}" if any(line.status is status for line in shown) else upper_first(heading)
+        heading = f"Également {heading}" if any(line.status is status for line in shown) else upper_first(heading)
         sentences.append(f"{heading}\u00a0: {joined([wording.short_name(line) for line in group])}.")
     return " ".join(sentences)
 
@@ -349,7 +351,10 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
             items.append(_text(wording.completeness_text(rows[0]), isSubtle=True, spacing="Small"))
     else:
         late = [row for row in rows if row.expected > 0 and not row.is_complete]
-        if late:
+        # The headline above already names each directorate behind and what it lacks: a FactSet under it
+        # said the same fact again (reader 14, minor 19: « il manque la direction DEE (IND-07, année
+        # 2025) » then « Direction de l’environnement… (DEE) : 1 indicateur saisi sur 2 (50 %) »).
+        if late and not wording.headline_names_behind(summary):
             facts = [
                 fact(
                     directorate_title(row.directorate.code, excerpt(row.directorate.name, MAX_DIRECTORATE_NAME_CHARACTERS))

@@ -32,6 +32,7 @@ from PIL import Image
 
 from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
+from domain.summary.chart_notes import bar_note, unbarred_reasons
 from domain.summary.model import (
     STATUS_ORDER,
     DirectorateCompleteness,
@@ -41,7 +42,7 @@ from domain.summary.model import (
     completeness_order,
 )
 from domain.summary.status_colours import HATCH_HEX, LEGAL_HEX, STATUS_HATCH, STATUS_HEX
-from domain.text import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE
+from domain.text import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, joined
 
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
@@ -57,6 +58,9 @@ LEGEND_OFFSET_INCHES = 0.6
 """From the bars' axis to the legend's first row: the axis's ticks and label."""
 LEGEND_LINE_INCHES = 0.15
 LEGEND_ROW_GAP_INCHES = 0.08
+LEGEND_LABEL_LINES = 5
+"""A legend label is never cut: « Sans barre : valeur de la période non renseignée ou indicateur sans cible »
+takes four lines of a report's column."""
 AXIS_LABEL_INCHES = 0.55
 PANEL_GAP_INCHES = 0.25
 DPI = 100
@@ -236,7 +240,8 @@ def _draw_progress(
 
 def _legend_handles(lines: Sequence[IndicatorLine], layout: _Layout) -> list:
     """The progress panel's legend, each label wrapped to its column so that a long one (« Sans
-    barre : non conforme à la loi ou non renseigné ») no longer pushes the legend past both edges."""
+    barre : valeur de la période non renseignée ou indicateur sans cible ») no longer pushes the legend
+    past both edges."""
     barred = [line.status for line in lines if line.progress_percent is not None]
     present = [status for status in STATUS_ORDER if status in barred]
     handles = [Patch(label=wording.status_title(status), **_bar_look(status)) for status in present]
@@ -248,14 +253,11 @@ def _legend_handles(lines: Sequence[IndicatorLine], layout: _Layout) -> list:
         floors = {line.snapshot.legal_limit.is_floor for line in legal}
         kind = "Minimum légal" if floors == {True} else "Maximum légal" if floors == {False} else "Minimum ou maximum légal"
         handles.append(Line2D([], [], **LEGAL_MARK, label=kind))
-    unbarred = [status for status in STATUS_ORDER
-                if any(line.status is status and line.progress_percent is None for line in lines)]
-    if unbarred:
-        # Without a bar, a row is « non renseigné » or « sans cible »: the legend names them too.
-        named = " ou ".join(wording.status_count_label(status, 1) for status in unbarred)
-        handles.append(Patch(facecolor="none", edgecolor="#9e9e9e", label=f"Sans barre : {named}"))
+    reasons = unbarred_reasons(lines)
+    if reasons:
+        handles.append(Patch(facecolor="none", edgecolor="#9e9e9e", label=f"Sans barre : {joined(reasons, 'ou')}"))
     for handle in handles:
-        handle.set_label(_wrap(handle.get_label(), layout.legend_characters))
+        handle.set_label(_wrap(handle.get_label(), layout.legend_characters, lines=LEGEND_LABEL_LINES))
     return handles
 
 
@@ -360,16 +362,31 @@ LEGAL_MARK_ZORDER = 3
 """Over the bars, the ticks and the dashed target line (2), under the value labels (4)."""
 LABEL_POINTS = 8
 LABEL_EM = 0.62
+NOTE_EM = 0.56
+"""Average width of an italic DejaVu Sans character, in ems, to wrap a row's note to the bars' width."""
+
+
+def _note_lines(note: str, width: int) -> str:
+    """A row's note on two lines at most, cut after its « ; » when each half fits a line."""
+    first, _, second = note.partition(" ; ")
+    if second and len(first) + 2 <= width and len(second) <= width:
+        return f"{first} ;\n{second}"
+    return _wrap(note, width, lines=2)
+
+
+def _note_characters(layout: _Layout) -> int:
+    return int((layout.width_inches - layout.labels_inches - RIGHT_MARGIN_INCHES) * 72 / (LABEL_POINTS * NOTE_EM))
 """Average width of a bold DejaVu Sans character, in ems: enough to place a label, not to typeset it."""
 
 
 def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layout = WIDE) -> None:
-    if line.progress_percent is None:
-        if line.is_stale:
-            note = f"{line.due_period.label} : valeur non renseignée"
-        else:
-            note = "non renseigné" if line.latest_value is None else line.target_note or ""
-        axes.text(1.5, position, note, va="center", fontsize=8, style="italic", color="#616161")
+    note = bar_note(line)
+    if note is not None:
+        # In the law's colour when it tells a breach, wrapped to the bars' width (two lines fit a row).
+        unlawful = line.status is Status.OUTSIDE_LEGAL_LIMIT
+        axes.text(1.5, position, _note_lines(note, _note_characters(layout)), va="center", fontsize=8,
+                  style="italic", color=LEGAL_HEX if unlawful else "#616161", linespacing=1.1, zorder=4,
+                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})  # over the dashed 100 % line
         return
     shown = max(0.0, min(PROGRESS_AXIS_MAX, line.progress_percent))
     axes.barh(position, shown, height=0.62, **_bar_look(line.status))

@@ -16,6 +16,7 @@ from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.legal_limits import printed_basis
 from domain.indicators.periods import Frequency
+from domain.indicators.sources import is_computed
 from domain.indicators.units import Unit, format_value
 from domain.summary.legal_path import in_force_text
 from domain.summary.model import IndicatorLine, Status, TrendDirection
@@ -167,15 +168,23 @@ def judged_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
         return _outside_law_text(line, aggregated=aggregated)
     text = value_text(line, aggregated=aggregated)
     joint = f"{NO_BREAK_SPACE};" if ";" in text else ","
-    if line.target_note is not None or line.is_stale or line.snapshot.target is None:
-        return f"{text} · {target_text(line)}" if line.target_note is not None or line.is_stale else text
+    if line.snapshot.target is None:
+        # « · sans cible » next to the badge « Sans cible » said it twice in a row (reader 14, minor 19).
+        return text
+    if line.target_note is not None or line.is_stale:
+        return f"{text} · {target_text(line)}"
     if line.progress_percent is not None and line.progress_percent >= 100:
         reached = "dépassée" if line.progress_percent > 100 else "atteinte"
         return f"{text}{joint} {_target_named(line)} {reached}"
     path = path_text(line)
     if not path:
         return f"{text}, {target_text(line, joined_to_value=True)}"
-    return f"{text}{joint} {path} ({target_label(line)}{NO_BREAK_SPACE}: {target_figure(line)})"
+    target = f"{target_label(line)}{NO_BREAK_SPACE}: {target_figure(line)}"
+    if path.endswith(")"):
+        # « …, écart inférieur à la marge admise (1 % de la cible, soit 4 000 €) · cible : 400 000 € »: no
+        # second bracket, and « cible » not twice in one (reader 14, minor 18).
+        return f"{text}{joint} {path} · {target}"
+    return f"{text}{joint} {path} ({target})"
 
 
 def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
@@ -346,7 +355,7 @@ def legal_text(line: IndicatorLine) -> str:
 
 def legal_notes(line: IndicatorLine) -> list[str]:
     """Short sentences about the law under an indicator: an obligation the catalogue states in words
-    (`IndicatorSnapshot.legal_note`: « Obligatoire pour les consultations lancées depuis le 21 août 2026
+    (`IndicatorSnapshot.legal_note`: « Obligatoire pour les consultations engagées à compter du 21 août 2026
     (loi Climat et résilience). », reader 9, A2), and for a value outside a limit what breaking it
     costs (reader 9, C16). Neither changes the status: a share of contracts mixes older consultations."""
     notes = []
@@ -359,17 +368,20 @@ def legal_notes(line: IndicatorLine) -> list[str]:
     return notes
 
 
-_FROM_A_DATE = re.compile(r"\blance\w* (?:depuis|a partir)")
+_FROM_A_DATE = re.compile(r"\b(?:lance|engage)\w* (?:depuis|a partir|a compter)")
+_EARLIER_CONSULTATIONS = "y compris ceux dont la consultation a été engagée avant cette date"
 
 
 def _share_scope(line: IndicatorLine) -> list[str]:
-    """« La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette
-    date. »: under an obligation for the contracts launched from a date, a share of every contract
-    notified read as « a third of them break the law » or « all is well » next to « En bonne voie »
-    (reader 10, A5); computed from the DECP, on how many: « …porte sur les 42 marchés notifiés, y
-    compris… » (issue 17), for every share so computed, with an obligation or not (reader 12, A6: IND-24
-    said nothing, and « est calculée sur 52 marchés » read a share in amount as one in number). Those
-    launched since the date are not known here: « d’où vient IND-25 ? »."""
+    """« La part de 87,6 % porte sur les 52 marchés notifiés recensés dans les DECP, y compris ceux dont
+    la consultation a été engagée avant cette date. »: under an obligation for the consultations engaged
+    from a date, a share of every contract notified read as « a third of them break the law » or « all
+    is well » next to « En bonne voie » (reader 10, A5); computed from the DECP, on how many (issue 17),
+    for every share so computed, with an obligation or not (reader 12, A6). A typed share is the
+    directorate's (« Valeur saisie par la direction DCP pour ses marchés notifiés au 3ᵉ trimestre 2026,
+    y compris… »): « porte sur tous les marchés notifiés » read as the same 52 contracts as the DECP's
+    share, which 64,5 % cannot be a count of (reader 14, minor 2). A market is not « lancé », its
+    consultation is engaged (reader 14, minor 16)."""
     if line.unit is not Unit.PERCENT or line.latest_value is None or line.is_stale:
         return []
     if "marches notifies" not in fold(line.label):
@@ -377,14 +389,27 @@ def _share_scope(line: IndicatorLine) -> list[str]:
     from_a_date = bool(line.snapshot.legal_note) and bool(_FROM_A_DATE.search(fold(line.snapshot.legal_note)))
     contracts = line.computed_contracts
     if contracts is not None:
-        notified = "1 marché notifié" if contracts == 1 else f"les {counted(contracts, 'marché notifié', 'marchés notifiés')}"
-        text = f"La part de {shown_value(line)} porte sur {notified}"
-        if from_a_date:
-            text += ", lancé avant ou après cette date" if contracts == 1 else ", y compris ceux lancés avant cette date"
+        if contracts == 1:
+            text = f"La part de {shown_value(line)} porte sur 1 marché notifié recensé dans les DECP"
+            if from_a_date:
+                text += ", que sa consultation ait été engagée avant ou après cette date"
+        else:
+            notified = counted(contracts, "marché notifié", "marchés notifiés")
+            text = f"La part de {shown_value(line)} porte sur les {notified} recensés dans les DECP"
+            if from_a_date:
+                text += f", {_EARLIER_CONSULTATIONS}"
         return [f"{text}."]
     if not from_a_date:
         return []
-    return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."]
+    shown = [item for item in line.latest_by_directorate if item.period == line.latest_period]
+    typed = sorted({item.directorate for item in shown})
+    if not typed or any(is_computed(item.source) for item in shown):
+        return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, {_EARLIER_CONSULTATIONS}."]
+    whose = "ses" if len(typed) == 1 else "leurs"
+    return [
+        f"Valeur saisie par {directorates_text(typed)} pour {whose} marchés notifiés "
+        f"{line.latest_period.in_sentence()}, {_EARLIER_CONSULTATIONS}."
+    ]
 
 
 def _with_awaited(line: IndicatorLine, text: str, pending: str) -> str:

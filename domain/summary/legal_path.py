@@ -17,7 +17,7 @@ def in_force_text(limit) -> str:
 
 
 def lawful_from(line: IndicatorLine) -> str:
-    """« et n’atteint le minimum légal qu’au 1er semestre 2027 », « et ne descend au maximum légal qu’au
+    """« et n’atteint le minimum légal qu’au 1er semestre 2027 », « et ne revient au maximum légal qu’au
     4ᵉ trimestre 2027 » (reader 10, A10 and B4: « qu’en 2027 » sounded sooner than the end of 2027, and a
     path does not « respecter » a minimum; reader 11, A2: a path that ends on a target equal to the
     maximum reaches it, it never « passe sous », and a period like the minimum's, not a day);
@@ -26,8 +26,11 @@ def lawful_from(line: IndicatorLine) -> str:
     when = lawful_when(line)
     if when is None:
         return ", sous le minimum légal" if limit.is_floor else ", au-dessus du maximum légal"
-    verb = "n’atteint le minimum légal" if limit.is_floor else "ne descend au maximum légal"
-    return f" et {verb} qu’{when}"
+    if limit.is_floor:
+        return f" et n’atteint le minimum légal qu’{when}"
+    # « ne descend au maximum légal » read awkwardly (reader 14, minor 17); the limit's figure is said
+    # just before, with the value (« pour un maximum légal de 30 jours »).
+    return f" et ne revient au maximum légal qu’{when}"
 
 
 def lawful_when(line: IndicatorLine) -> str | None:

@@ -150,7 +150,7 @@ class IndicatorSnapshot:
     """A legal floor or ceiling (catalogue columns `seuil_legal`, `base_legale`)."""
     legal_note: str = ""
     """A legal obligation the catalogue states in words, without a figure to check (`base_legale`
-    without `seuil_legal`): « obligatoire pour les consultations lancées depuis le 21 août 2026 (loi
+    without `seuil_legal`): « obligatoire pour les consultations engagées à compter du 21 août 2026 (loi
     Climat et résilience) », shown under the indicator; it changes no status."""
 
     def __post_init__(self) -> None:

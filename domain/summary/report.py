@@ -10,7 +10,6 @@ then the detail (every indicator by axis, reports by directorate, meetings, comm
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,14 +21,13 @@ from domain.committees.messages import no_meeting_text
 from domain.indicators.aggregation import AggregationRule
 from domain.indicators.sources import is_computed
 from domain.summary import indicator_wording, reading_rules, trajectory_wording, wording
-from domain.summary.attention import attention_points, cadence_alerts, not_reported_headings
+from domain.summary.attention import attention_points, cadence_alerts, indicator_order, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
 from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, completeness_order, counted_statuses
 from domain.summary.status_colours import LEGAL_HEX, STATUS_HEX
 from domain.text import (
     agreed,
     as_sentence,
-    collation_key,
     joined,
     printed,
     sorted_names,
@@ -101,14 +99,17 @@ def _group(
     headings: tuple[str, str], items: list[str], names: list[str] | None = None, *, counted: bool = True
 ) -> AttentionGroup:
     """`headings`: the singular and plural heading, chosen by the number of items; `names`: a short
-    name per item, to name the few left out rather than count them."""
-    shown = tuple(items[:MAX_ATTENTION_LINES])
+    name per item, to name the few left out rather than count them. One item over the limit is listed
+    like the others: a line naming it takes as much room, and 8 bullets under « (9) » read as one
+    missing (reader 14, minor 4); those left out are said to be, and why (« Les 2 autres, détaillés
+    plus loin faute de place sur cette page : … »), so that the heading's count adds up."""
+    shown = tuple(items if len(items) <= MAX_ATTENTION_LINES + 1 else items[:MAX_ATTENTION_LINES])
     more = None
     left = len(items) - len(shown)
     if names and wording.rest_is_named(left):
-        more = f"Également (voir le détail ci-après) : {joined(names[len(shown):])}."
+        more = f"Les {left} autres, détaillés plus loin faute de place sur cette page : {joined(names[len(shown):])}."
     elif left:
-        more = f"… et {left} {'autre' if left == 1 else 'autres'} : voir le détail ci-après."
+        more = f"Les {left} autres, faute de place sur cette page : voir le détail ci-après."
     heading = agreed(len(items), *headings)
     return AttentionGroup(f"{heading} ({len(items)})" if counted else heading, shown, more)
 
@@ -143,11 +144,6 @@ def logo_alt(organisation_name: str | None) -> str:
 def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
     """The directorates of the « Saisies attendues » table, in the chart's order (`completeness_order`)."""
     return completeness_order(summary.completeness)
-
-
-def indicator_order(line: IndicatorLine) -> tuple:
-    """Indicators by code, numbers compared as numbers (« IND-9 » before « IND-10 »)."""
-    return tuple(int(part) if part.isdigit() else collation_key(part) for part in re.split(r"(\d+)", line.code))
 
 
 def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str, str]]]]:

@@ -3,7 +3,8 @@
 « », · and arrows print without relying on fonts installed on the server.
 
 Page 1: the organisation's logo and name, the title, the counts per status and the points
-d'attention; the detail starts on page 2 with the progress chart, then the tables by axis.
+d'attention, then the reports by directorate (« Saisies attendues »); the detail starts on a page of
+its own with the progress chart, then the tables by axis.
 """
 
 from __future__ import annotations
@@ -100,9 +101,14 @@ def report_pdf(
         _warning(pdf, empty)
     else:
         _attention_page(pdf, summary)
+        # The reports by directorate right after « Directions en attente », which they detail: after the
+        # attention points, page 2 held two short groups and was three quarters empty, the chart being
+        # too tall for the rest (reader 14, minor 26).
+        _completeness(pdf, summary)
         pdf.add_page()
         _indicators(pdf, summary)
-    _completeness(pdf, summary)
+    if empty:
+        _completeness(pdf, summary)
     _heading(pdf, meetings_heading(summary))
     pdf.set_font(_PDF_FONT, "", 9)
     if summary.next_meetings:

@@ -11,7 +11,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.periods import Frequency, Period
-from domain.indicators.units import format_number
+from domain.indicators.units import Unit, format_number
 from domain.summary.aggregate import counts_whole_things
 from domain.summary.legal_path import lawful_from
 from domain.summary.model import TOLERANCE_PERCENT_OF_TARGET, IndicatorLine, Status
@@ -20,8 +20,8 @@ from domain.text import NO_BREAK_SPACE
 
 def path_text(line: IndicatorLine, *, with_period: bool = False) -> str:
     """Where the value stands against its path: « en deçà de la trajectoire, qui prévoit 16,5 % »,
-    « légèrement en deçà de la trajectoire, qui prévoit 981 280 €, dans la marge admise de 1 % de la
-    cible » (on track within the tolerance, whatever the indicator: one rule), « en avance sur la trajectoire, qui prévoit 25 % »;
+    « légèrement en deçà de la trajectoire, qui prévoit 981 280 €, écart inférieur à la marge admise (1 %
+    de la cible, soit 12 000 €) » (on track within the tolerance, whatever the indicator: one rule), « en avance sur la trajectoire, qui prévoit 25 % »;
     « cible dépassée » past the target. `with_period`: « … qui prévoit 25 % au 1er semestre 2026 »,
     in a table whose value is in another column."""
     if line.progress_percent is not None and line.progress_percent >= 100:
@@ -59,12 +59,25 @@ def _unlawful_path_text(line: IndicatorLine, expected: str, below: str, *, with_
 
 def _margin_text(line: IndicatorLine) -> str:
     """Why a value behind its path is still on track, in plain words (reader 10, B5: « écart toléré »
-    read as jargon): « dans la marge admise de 1 % de la cible », or « à l’arrondi près » when the
-    value is behind by less than the rounding of the percentages shown."""
+    read as jargon): « écart inférieur à la marge admise (1 % de la cible, soit 4 000 €) », the margin
+    in the indicator's unit (reader 14, minor 18: « dans la marge admise de 1 % de la cible (cible :
+    … » said « cible » twice and left the margin to compute), or « à l’arrondi près » when the value is
+    behind by less than the rounding of the percentages shown."""
     gap = abs(line.latest_value - line.expected_value) * 100
-    if line.snapshot.target is not None and gap < abs(line.snapshot.target) * TOLERANCE_PERCENT_OF_TARGET:
-        return f"dans la marge admise de {format_number(TOLERANCE_PERCENT_OF_TARGET)}{NO_BREAK_SPACE}% de la cible"
+    target = line.snapshot.target
+    if target is not None and gap < abs(target) * TOLERANCE_PERCENT_OF_TARGET:
+        share = f"{format_number(TOLERANCE_PERCENT_OF_TARGET)}{NO_BREAK_SPACE}% de la cible"
+        return f"écart inférieur à la marge admise ({share}, soit {_margin_amount(line)})"
     return "à l’arrondi près"
+
+
+def _margin_amount(line: IndicatorLine) -> str:
+    """The margin admitted in the indicator's unit: « 4 000 € », « 0,3 point » for a percentage (« 0,3 % »
+    next to « 1 % de la cible » read as a share of a share)."""
+    margin = abs(line.snapshot.target) * TOLERANCE_PERCENT_OF_TARGET / 100
+    if line.unit is Unit.PERCENT:
+        return f"{format_number(margin)}{NO_BREAK_SPACE}{'points' if margin >= 2 else 'point'}"
+    return line.show(margin)
 
 
 def within_tolerance(line: IndicatorLine) -> bool:

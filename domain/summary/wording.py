@@ -110,8 +110,10 @@ def short_title(line: IndicatorLine) -> str:
 
 
 def short_name(line: IndicatorLine) -> str:
-    """« IND-05 (Part des achats auprès des structures…) »: the code, and enough of its title to recognise it."""
-    return f"{line.code} ({excerpt(short_title(line), SHORT_LABEL_CHARACTERS)})"
+    """« part des achats auprès des structures… (IND-05) »: enough of its title to recognise it, then
+    its code, as in a sentence (`meaning_first`; reader 14, minor 13: « IND-12 (Déchets de chantier
+    valorisés) » put a capital mid-sentence, and the decisions above wrote the same names in lower case)."""
+    return f"{lower_first(excerpt(short_title(line), SHORT_LABEL_CHARACTERS))} ({line.code})"
 
 
 def meaning_first(line: IndicatorLine, aside: str = "") -> str:
@@ -123,15 +125,24 @@ def meaning_first(line: IndicatorLine, aside: str = "") -> str:
 
 def legal_alert_text(summary: Summary) -> str | None:
     """« Deux indicateurs ne sont pas conformes à la loi : part des produits durables et de qualité
-    dans la restauration collective (IND-09) et délai global de paiement des fournisseurs (IND-11). »:
-    the sentence an élu·e reads first on the report (reader 9), the breach itself in the decision
-    « Se mettre en conformité avec la loi » below; None when every value is lawful."""
+    dans la restauration collective (IND-09) et délai global de paiement des fournisseurs (IND-11,
+    d’après sa dernière valeur connue, au 2ᵉ trimestre 2026). »: the sentence an élu·e reads first on
+    the report (reader 9), the breach itself in the decision « Se mettre en conformité avec la loi »
+    below; a breach judged on an older value says so (reader 14, minor 5: only the small print did);
+    None when every value is lawful."""
     unlawful = [line for line in summary.lines if line.status is Status.OUTSIDE_LEGAL_LIMIT]
     if not unlawful:
         return None
     verb = agreed(len(unlawful), "n’est pas conforme à la loi", "ne sont pas conformes à la loi")
-    named = joined([meaning_first(line) for line in unlawful])
+    named = joined([meaning_first(line, _last_known(line)) for line in unlawful])
     return f"{counted_in_words(len(unlawful), 'indicateur')} {verb} : {named}."
+
+
+def _last_known(line: IndicatorLine) -> str:
+    """« d’après sa dernière valeur connue, au 2ᵉ trimestre 2026 » for a value older than the period due."""
+    if not line.is_stale or line.latest_period is None:
+        return ""
+    return f"d’après sa dernière valeur connue, {line.latest_period.in_sentence()}"
 
 
 def rest_is_named(count: int) -> bool:
@@ -168,41 +179,53 @@ def scope_text(summary: Summary, *, with_organisation: bool = True) -> str:
 
 def headline_text(summary: Summary) -> str:
     """The sentence that opens the report's first page, the card's overview in the same words and
-    order (reader 9, B13: the PDF said « dont » and put the breaches in the middle): « 24 indicateurs :
-    2 hors limite légale, 4 en retard… », or « 3 indicateurs, tous atteints. »."""
+    order (reader 9, B13: the PDF said « dont » and put the breaches in the middle): « Vingt-quatre
+    indicateurs : 2 non conformes à la loi, 4 en retard… », or « Trois indicateurs, tous atteints. »."""
     return overview_text(summary)
 
 
 def preview_text(summary: Summary) -> str:
     """The same counts for a notification preview or a text-only client, where they follow a colon
     (« Synthèse SPASER avant le comité… : 24 indicateurs, dont 2 hors limite légale… »): no second colon."""
-    if not summary.lines or _single_status_text(summary):
+    single = _single_status_text(summary, opening=False) if summary.lines else None
+    if single:
+        return _with_awaited(single, summary)
+    if not summary.lines:
         return overview_text(summary)
     return _with_awaited(f"{indicator_count(len(summary.lines))}, dont {joined(count_parts(summary))}.", summary)
 
 
-def _single_status_text(summary: Summary) -> str | None:
-    """« 3 indicateurs, tous atteints. », « 1 indicateur hors limite légale. » when one count says it all."""
+def _single_status_text(summary: Summary, *, opening: bool = True) -> str | None:
+    """« Trois indicateurs, tous atteints. », « Un indicateur non conforme à la loi. » when one count
+    says it all; « 3 indicateurs, tous atteints. » after a colon (`opening=False`)."""
     total = len(summary.lines)
     parts = count_parts(summary) if total else []
     if len(parts) != 1:
         return None
     every = "" if total == 1 else ", tous"
     statuses = [status for status, count in summary.status_counts.items() if count]
+    total_text = opening_count(total) if opening else indicator_count(total)
     if statuses in ([Status.ACHIEVED], [Status.ON_TRACK]):  # « tous atteints », not « en bonne voie ou atteints »
-        return f"{indicator_count(total)}{every} {status_count_label(statuses[0], total)}."
-    return f"{indicator_count(total)}{every} {parts[0].split(' ', 1)[1]}."
+        return f"{total_text}{every} {status_count_label(statuses[0], total)}."
+    return f"{total_text}{every} {parts[0].split(' ', 1)[1]}."
+
+
+def opening_count(total: int) -> str:
+    """« Vingt-quatre indicateurs »: the count that opens the overview, in words (CONTRIBUTING: a count
+    opens a sentence in words; reader 14, B1: « 24 indicateurs : … », the sentence read first, opened
+    with digits); the counts after the colon stay in digits."""
+    return counted_in_words(total, "indicateur")
 
 
 def overview_text(summary: Summary) -> str:
-    """The one-line message under the counters, with the total: « 24 indicateurs : 2 hors limite
-    légale, 4 en retard, 1 non renseigné, 15 en bonne voie ou atteints et 2 sans cible. » (reader 7:
-    the counters alone gave no total and no message); the card's and the report's first page, in the
-    same words (reader 9, B13)."""
+    """The one-line message under the counters, with the total: « Vingt-quatre indicateurs : 2 non
+    conformes à la loi, 4 en retard, 1 non renseigné, 15 en bonne voie ou atteints et 2 sans cible. »
+    (reader 7: the counters alone gave no total and no message); the card's and the report's first
+    page, in the same words (reader 9, B13); the total in words, since it opens the sentence (reader 14, B1)."""
     total = len(summary.lines)
     if total == 0:
         return "Aucun indicateur à afficher."
-    counts = _single_status_text(summary) or f"{indicator_count(total)}{NO_BREAK_SPACE}: {joined(count_parts(summary))}."
+    counts = _single_status_text(summary) or f"{opening_count(total)}{NO_BREAK_SPACE}: {joined(count_parts(summary))}."
     return _with_awaited(counts, summary)
 
 
@@ -382,6 +405,15 @@ def completeness_headline(summary: Summary) -> str:
     named = joined([f"{row.directorate.code} ({_missing_in_short(row)})" for row in behind])
     among = f"sur les {len(rows)} qui ont des indicateurs à saisir" if others else f"sur {len(rows)}"
     return f"À jour\u00a0: {counted(complete, 'direction')} {among}\u00a0; il manque {whose} {named}."
+
+
+def headline_names_behind(summary: Summary) -> bool:
+    """Whether `completeness_headline` names every directorate behind with what it has to report
+    (« …; il manque la direction DEE (IND-07, année 2025). »), so that nothing need list them again."""
+    rows = [row for row in summary.completeness if row.expected > 0]
+    behind = [row for row in rows if not row.is_complete]
+    complete = len(rows) - len(behind)
+    return len(rows) > 1 and 0 < complete and 0 < len(behind) <= NAMED_REST
 
 
 def _missing_in_short(row: DirectorateCompleteness) -> str:

@@ -29,10 +29,9 @@ async def test_the_cadence_check_says_one_sentence_per_committee_and_names_the_i
     lines = [line for line in reply.split("\n") if line.startswith(("⚠", "✅"))]
     assert lines == [
         "⚠ Comité de pilotage : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
-        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
-        "est de 1 à 2 par an.",
+        "prochains mois (les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 1 à 2 par an.",
         "⚠ Comité technique : aucune réunion planifiée avec l’assistant dans "
-        "les 12 prochains mois (les réunions prévues en dehors n’y figurent pas), alors que le rythme conseillé "
+        "les 12 prochains mois (les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé "
         "par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an ; indicateur IND-14, aucune valeur saisie.",
     ]
 
@@ -49,7 +48,7 @@ async def test_the_year_plan_says_the_retained_cadence_once_the_lead_set_one(run
 
 
 def test_the_rhythm_s_source_is_the_founding_text_named_by_its_published_title():
-    """Issue 17, reader 14: « conseillé lors de la rencontre régionale sur le SPASER » named no document
+    """Issue 17, reader 14: « conseillé par le document « Rencontre acheteurs : le SPASER » » named no document
     one can find; the rhythm cites the founding text by its title (../shared/seed/)."""
     from pathlib import Path
 

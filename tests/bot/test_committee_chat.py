@@ -191,13 +191,12 @@ async def test_the_cadence_check_warns_below_and_above_the_recommended_range(run
     # One sentence per committee, past and coming 12 months together, as the summary says it.
     assert (
         "⚠ Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
-        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
-        "est de 3 à 4 par an."
+        "prochains mois (les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an."
     ) in below
     # A COPIL planned within the next months: nothing to say about the past year (reader 10, A4).
     assert (
         "⚠ Comité de pilotage : 3 réunions planifiées avec l’assistant dans les 12 prochains mois (les réunions "
-        "prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 1 à 2 par an."
+        "organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 1 à 2 par an."
     ) in above
     assert "3 réunions planifiées" not in after_edit
     warnings = await runtime.committees.cadence_warnings()

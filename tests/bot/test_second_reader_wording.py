@@ -83,8 +83,8 @@ async def test_the_help_says_what_each_command_does_in_plain_words(runtime, talk
         "« directions en retard » : les directions qui n’ont pas encore saisi leurs indicateurs pour la dernière période terminée"
     ) in lead
     assert (
-        "« marchés sans considération environnementale » : les marchés notifiés depuis le 21 août 2026 "
-        "qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à partir "
+        "« marchés sans considération environnementale » : les marchés notifiés à compter du 21 août 2026 "
+        "qui n’en déclarent aucune dans les DECP. L’obligation ne vaut que pour les consultations engagées à compter "
         "de cette date : vérifiez pour chaque marché la date de lancement de sa consultation."
     ) in lead  # Reader 7, B31: « vérifiez-la » pointed at nothing clear.
     assert "vérifiez-la" not in lead  # Reader 4, B8: a contract notified since may come from a consultation engaged before; reader 6, B7: one colon.

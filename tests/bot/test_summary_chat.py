@@ -261,7 +261,9 @@ async def test_the_copil_report_carries_the_organisations_name_and_logo(sqlite_d
     first_page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert "Ville de Montreuil-sur-Loire · Toutes les directions" in shown_text(card)
     assert first_page.extract_text().startswith("Ville de Montreuil-sur-Loire\nSynthèse SPASER")
-    assert "Points d’attention" in first_page.extract_text() and len(first_page.images) == 1
+    assert "Points d’attention" in first_page.extract_text()
+    # The logo; the chart of « Saisies attendues » follows the attention points when it fits (reader 14, minor 26).
+    assert [image.image.size for image in first_page.images].count((90, 30)) == 1
 
 
 async def organisation_people(runtime):

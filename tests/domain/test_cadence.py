@@ -47,7 +47,7 @@ def test_no_coming_copil_warns_with_the_expected_french_message():
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COPIL], [warning]) == (
         # Reader 10, A4: the assistant knows the meetings planned with it, and the advice has a source.
         "Comité de pilotage\u00a0: aucune réunion planifiée avec l’assistant dans les 12\u00a0prochains mois "
-        "(les réunions prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
+        "(les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
         "est de 1 à 2 par an."
     )
 
@@ -61,7 +61,7 @@ def test_too_many_coming_cotech_warns_above_with_plural_message():
     ]
     assert merged_cadence_message(default_committee_types()[CommitteeKind.COTECH], warnings) == (
         "Comité technique\u00a0: 5\u00a0réunions planifiées avec l’assistant dans les 12\u00a0prochains mois "
-        "(les réunions prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
+        "(les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
         "est de 3 à 4 par an."
     )
 
@@ -86,7 +86,7 @@ def test_past_window_counts_held_and_planned_and_warns_below():
         # Reader 7, A5: « le prochain » had no antecedent; reader 9, A8: without « avec l’assistant », a
         # committee held outside it read as never held; reader 10, A4: said once, with its limit.
         "Comité technique\u00a0: 2\u00a0réunions planifiées avec l’assistant au cours des 12\u00a0derniers mois "
-        "(les réunions tenues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
+        "(les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
         "est de 3 à 4 par an\u00a0; la prochaine est prévue le dimanche 1er\u00a0novembre\u00a02026."
     )
 
@@ -129,7 +129,7 @@ def test_edited_range_is_used_in_the_check_and_the_message():
     warnings = check_cadence(strict, meetings, TODAY, PARIS)
     assert merged_cadence_message(strict, warnings) == (
         "Comité de pilotage\u00a0: 1\u00a0réunion planifiée avec l’assistant dans les 12\u00a0prochains mois "
-        "(les réunions prévues en dehors n’y figurent pas), alors que le rythme retenu par l’organisme est de 2 par an."
+        "(les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme retenu par l’organisme est de 2 par an."
     )
 
 

@@ -270,7 +270,8 @@ def test_the_detail_card_shows_names_in_full_when_they_fit():
     label = "Part des marchés notifiés comportant au moins une considération environnementale"
     name = "Direction de l’environnement et de l’énergie"
     infos = [DirectorateInfo("DEE", name), DirectorateInfo("DCP", "Commande publique")]
-    catalogue = [indicator("IND-01", label=label, directorates=("DEE", "DCP"), values=[("2025", "DCP", 120)])]
+    # Neither is up to date: the headline names none, the FactSet lists both by their full name.
+    catalogue = [indicator("IND-01", label=label, directorates=("DEE", "DCP"), values=[("2024", "DCP", 120)])]
     summary = compute_summary(catalogue, infos, TODAY, scope=EVERYONE)
     shown = texts(summary_detail_card_content(summary))
     assert f"**IND-01** {label}" in shown

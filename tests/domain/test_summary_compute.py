@@ -376,7 +376,7 @@ def test_a_value_behind_its_path_by_less_than_one_percent_of_the_target_is_on_tr
     assert close.expected_value == Decimal("133.33") and close.status is Status.ON_TRACK
     assert progress_text(close).replace("\u00a0", " ") == (
         # Reader 10, B5: « écart toléré » read as jargon.
-        "légèrement en deçà de la trajectoire, qui prévoit 133 heures pour 2025, dans la marge admise de 1 % de la cible"
+        "légèrement en deçà de la trajectoire, qui prévoit 133 heures pour 2025, écart inférieur à la marge admise (1 % de la cible, soit 2 heures)"
     )
     assert line_with(131).status is Status.LATE  # 2,33 behind: more than 1 % of 200
     assert any("1\u00a0% de la cible" in rule for rule in RULES_ITEMS) and "1\u00a0% de la cible" in CARD_RULES_TEXT

@@ -56,15 +56,15 @@ def test_the_overview_line_says_the_counts_in_the_order_of_the_counters():
     that read « en retard, non renseigné, en bonne voie, atteint »: one order for both."""
     shown = _every_status_but_the_law()
     assert {line.status for line in shown.lines} == set(STATUS_ORDER) - {Status.OUTSIDE_LEGAL_LIMIT}
-    expected = "5 indicateurs : 1 en retard, 1 non renseigné, 2 en bonne voie ou atteints et 1 sans cible."
+    expected = "Cinq indicateurs : 1 en retard, 1 non renseigné, 2 en bonne voie ou atteints et 1 sans cible."
     assert plain(overview_text(shown)) == expected
-    assert plain(preview_text(shown)) == expected.replace("5 indicateurs :", "5 indicateurs, dont")
+    assert plain(preview_text(shown)) == expected.replace("Cinq indicateurs :", "5 indicateurs, dont")
     card = summary_card_content(shown)
     tiles = _tile_labels(card)
     assert tiles == [status_count_label(status, 1) for status in STATUS_ORDER if status is not Status.OUTSIDE_LEGAL_LIMIT]
     # Every tile's word comes in the overview in the tiles' order, on the card, the HTML and the PDF report.
     for where, text in {"card": expected, "html": plain(report_html(shown).decode("utf-8")), "pdf": pdf_text(shown)}.items():
-        line = text[text.index("5 indicateurs :"):]
+        line = text[text.index("Cinq indicateurs :"):]
         line = line[: line.index(".") + 1]
         positions = [line.index(f" {label.rstrip('s')}") for label in tiles]
         assert positions == sorted(positions), (where, line)
@@ -105,7 +105,7 @@ def _environmental_share(source: ValueSource | None, value=87.6):
     return replace(
         snapshot("IND-25", [("2025", "DCP", 80), ReportedValue("2026", "DCP", Decimal(str(value)), "", source)]),
         label="Part des marchés notifiés avec une considération environnementale, en montant",
-        legal_note="obligatoire pour les marchés dont la consultation a été lancée depuis le 21 août 2026",
+        legal_note="obligatoire pour les marchés dont la consultation a été engagée à compter du 21 août 2026",
     )
 
 
@@ -116,24 +116,33 @@ def test_a_share_computed_from_the_decp_says_on_how_many_contracts():
     shown = summary(_environmental_share(computed))
     (line,) = shown.lines
     assert line.computed_contracts == 42
-    expected = "La part de 87,6 % porte sur les 42 marchés notifiés, y compris ceux lancés avant cette date."
+    expected = ("La part de 87,6 % porte sur les 42 marchés notifiés recensés dans les DECP, y compris ceux dont la "
+                "consultation a été engagée avant cette date.")
     assert expected in [plain(note) for note in legal_notes(line)]
     assert expected in plain(texts_in(summary_detail_card_content(shown)))
     assert expected in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
     one = ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7, contracts=1)
     assert plain(legal_notes(summary(_environmental_share(one, 100)).lines[0])[-1]) == (
-        "La part de 100 % porte sur 1 marché notifié, lancé avant ou après cette date."
+        "La part de 100 % porte sur 1 marché notifié recensé dans les DECP, que sa consultation ait été engagée avant "
+        "ou après cette date."
     )
     # Reader 12, A6: a share in amount without an obligation (IND-24) says its base too, in the same
     # words, and none reads as a share in number (« est calculée sur 52 marchés »).
     social = replace(_environmental_share(computed, 35.2), code="IND-24", legal_note="",
                      label="Part des marchés notifiés avec une considération sociale, en montant")
     (line,) = summary(social).lines
-    assert [plain(note) for note in legal_notes(line)] == ["La part de 35,2 % porte sur les 42 marchés notifiés."]
-    # Typed, or computed before the count was recorded: the note says what it knows.
-    for source in (None, ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7)):
-        (line,) = summary(_environmental_share(source)).lines
-        assert line.computed_contracts is None
-        assert plain(legal_notes(line)[-1]) == (
-            "La part de 87,6 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette date."
-        )
+    assert [plain(note) for note in legal_notes(line)] == ["La part de 35,2 % porte sur les 42 marchés notifiés recensés dans les DECP."]
+    # Computed before the count was recorded: the note says what it knows.
+    (line,) = summary(_environmental_share(ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7))).lines
+    assert line.computed_contracts is None
+    assert plain(legal_notes(line)[-1]) == (
+        "La part de 87,6 % porte sur tous les marchés notifiés, y compris ceux dont la consultation a été engagée "
+        "avant cette date."
+    )
+    # Typed: the directorate's value, for its period (reader 14, minor 2: « porte sur tous les marchés
+    # notifiés » read as the same contracts as the DECP's share).
+    (line,) = summary(_environmental_share(None)).lines
+    assert plain(legal_notes(line)[-1]) == (
+        "Valeur saisie par la direction DCP pour ses marchés notifiés en 2026, y compris ceux dont la "
+        "consultation a été engagée avant cette date."
+    )

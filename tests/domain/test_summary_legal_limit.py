@@ -92,7 +92,7 @@ def test_42_percent_on_its_trajectory_reads_below_the_egalim_minimum_not_on_trac
         # (the report's « Règles de lecture », the detail card's footnote).
         read_before_rules = text.lower().split("règles de lecture")[0].split("en bonne voie : au moins")[0]
         assert read_before_rules.count("en bonne voie") == read_before_rules.count("0 en bonne voie"), where
-    assert plain(headline_text(shown)) == "1 indicateur non conforme à la loi."
+    assert plain(headline_text(shown)) == "Un indicateur non conforme à la loi."
 
 
 def test_the_report_puts_it_first_among_the_points_of_attention_with_a_decision():
@@ -150,7 +150,7 @@ def test_reader9_a3_a_stale_value_outside_the_law_keeps_the_legal_signal_on_its_
     assert sum(shown.status_counts.values()) == len(shown.lines)
     assert plain(line_status_title(line)) == "Dernière valeur connue non conforme (loi EGalim)"
     assert any("IND-09" in decision for decision in attention_points(shown).decisions)
-    assert plain(overview_text(shown)) == (f"1 indicateur {Status.OUTSIDE_LEGAL_LIMIT.value}. IND-09, non conforme "
+    assert plain(overview_text(shown)) == (f"Un indicateur {Status.OUTSIDE_LEGAL_LIMIT.value}. IND-09, non conforme "
                                            "d’après sa dernière valeur connue, attend la valeur de sa dernière période.")
     texts = read(shown)
     assert ("Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) ; "
@@ -178,7 +178,7 @@ def test_the_catalogue_reads_the_legal_limit_and_refuses_a_target_below_it():
 
 def test_the_overview_line_counts_the_indicators_outside_the_law_so_that_its_parts_add_up():
     assert plain(overview_text(summary(egalim(42), egalim(55)))) == (
-        "2 indicateurs : 1 non conforme à la loi et 1 en bonne voie ou atteint."
+        "Deux indicateurs : 1 non conforme à la loi et 1 en bonne voie ou atteint."
     )
 
 

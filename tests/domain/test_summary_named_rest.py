@@ -47,7 +47,7 @@ def card_text(count: int) -> str:
 
 def test_the_compact_card_names_the_few_indicators_it_leaves_out():
     text = card_text(MAX_ATTENTION_ITEMS + 2)
-    assert f"Aussi en retard : L03 ({LONG_LABEL} 03) et L04 ({LONG_LABEL} 04)." in text
+    assert f"Également en retard : {LONG_LABEL.lower()} 03 (L03) et {LONG_LABEL.lower()} 04 (L04)." in text
     assert "autres indicateurs" not in text
     assert "… et 4 autres indicateurs à suivre : voir le détail." in card_text(MAX_ATTENTION_ITEMS + 4)
 
@@ -55,9 +55,12 @@ def test_the_compact_card_names_the_few_indicators_it_leaves_out():
 def test_the_report_first_page_names_the_few_indicators_it_leaves_out():
     group = attention_groups(summary(MAX_ATTENTION_LINES + 3))[0]  # « Décisions à prendre » apart (reader 10, C18)
     assert group.more == (
-        f"Également (voir le détail ci-après)\u00a0: L08 ({LONG_LABEL} 08), L09 ({LONG_LABEL} 09) et L10 ({LONG_LABEL} 10)."
+        f"Les 3 autres, détaillés plus loin faute de place sur cette page\u00a0: {LONG_LABEL.lower()} 08 (L08), "
+        f"{LONG_LABEL.lower()} 09 (L09) et {LONG_LABEL.lower()} 10 (L10)."
     )
-    assert attention_groups(summary(MAX_ATTENTION_LINES + 4))[0].more == "… et 4 autres\u00a0: voir le détail ci-après."
+    assert attention_groups(summary(MAX_ATTENTION_LINES + 4))[0].more == (
+        "Les 4 autres, faute de place sur cette page\u00a0: voir le détail ci-après."
+    )
 
 
 def test_the_catch_up_decision_names_every_late_indicator_when_few_are_left():

@@ -22,17 +22,17 @@ def test_a10_b4_the_path_reaches_the_limit_at_a_precise_period_said_with_the_rig
     end of 2027: the path stays above the law all through 2027; a path does not « respecter » a minimum."""
     ceiling = replace(payment_delay(38), target=Decimal(30), target_year=2028)
     (decision,) = map(plain, attention_points(summary(ceiling)).decisions)
-    # Reader 11, A2: a path ending on a target equal to the maximum reaches it (« descend au »), never
-    # « passe sous », and in a period like the minimum's sentence, not « au 31 décembre 2028 »; B20: the
-    # one path to revise is named.
+    # Reader 11, A2: a path ending on a target equal to the maximum reaches it, never « passe sous », and
+    # in a period like the minimum's sentence, not « au 31 décembre 2028 »; B20: the one path to revise is
+    # named. Reader 14, minor 17: « ne descend au maximum légal » read awkwardly: « ne revient au ».
     assert decision.endswith(
-        "La trajectoire du SPASER est à réviser pour IND-11 : elle prévoit 40 jours en 2026 et ne descend au "
+        "La trajectoire du SPASER est à réviser pour IND-11 : elle prévoit 40 jours en 2026 et ne revient au "
         "maximum légal qu’en 2028."
     ), decision
     quarterly = replace(ceiling, frequency=Frequency.QUARTERLY, target_year=2027,
                         values=(("2026-T3", "DCP", 34), ("2026-T4", "DCP", Decimal("32.5"))))
     (decision,) = map(plain, attention_points(summary(quarterly)).decisions)
-    assert decision.endswith("et ne descend au maximum légal qu’au 4ᵉ trimestre 2027."), decision
+    assert decision.endswith("et ne revient au maximum légal qu’au 4ᵉ trimestre 2027."), decision
     half_yearly = replace(
         egalim(42), frequency=Frequency.HALF_YEARLY, values=(("2026-S1", "DRC", 30), ("2026-S2", "DRC", 42))
     )

@@ -54,7 +54,7 @@ def test_a6_the_report_joins_a_number_and_the_word_it_counts_as_the_chat_does():
     """« 5 indicateurs, dont… » and « plus 3 calculés automatiquement » with ordinary spaces in the report."""
     html = report_html(summary()).decode("utf-8")
     # Reader 9, B13: the card's words and order, what needs a decision first.
-    assert "<p>5\u00a0indicateurs\u00a0: 3 en retard, 1\u00a0non renseigné et 1 en bonne voie ou atteint.</p>" in html
+    assert "<p>Cinq indicateurs\u00a0: 3 en retard, 1\u00a0non renseigné et 1 en bonne voie ou atteint.</p>" in html
     assert "L.\u00a02113\u201112" in html
     card = texts_in(summary_card_content(summary())) + texts_in(summary_detail_card_content(summary()))
     assert "L. 2113-12" not in html and "L. 2113-12" not in card
@@ -71,12 +71,12 @@ def test_b3_the_indicators_the_compact_card_leaves_out_are_grouped_by_status():
     more_late = replace(catalogue()[1], code="PAR2", label="Part des achats responsables")
     shown = compute_summary([*catalogue(), more_late], DIRECTORATES, TODAY, scope=Scope.everything())
     text = plain(texts_in(summary_card_content(shown)))
-    assert "Aussi en retard : GES (Émissions de gaz à effet de serre liées aux achats). Non renseigné : RES (Nombre de " \
-        "marchés réservés)." \
+    assert "Également en retard : émissions de gaz à effet de serre liées aux achats (GES). Non renseigné : nombre de " \
+        "marchés réservés (RES)." \
         in text.split("\n")
-    assert "Également" not in text
+    assert "Également à suivre" not in text
     alone = plain(texts_in(summary_card_content(summary())))
-    assert "Non renseigné : RES (Nombre de marchés réservés)." in alone.split("\n")
+    assert "Non renseigné : nombre de marchés réservés (RES)." in alone.split("\n")
 
 
 def test_b6_the_value_cell_says_how_directorates_add_up_in_short_and_the_rules_name_the_weighting():
@@ -148,4 +148,4 @@ def test_c4_the_chart_legend_names_the_rows_without_a_bar():
     axes = Figure(figsize=(WIDE.width_inches, 4)).add_axes((0.4, 0.3, 0.55, 0.6))
     _draw_progress(axes, rows, _progress_labels(rows, WIDE), WIDE)
     legend = [" ".join(text.get_text().split("\n")) for text in axes.get_legend().get_texts()]
-    assert "Sans barre\u00a0: non renseigné ou sans cible" in legend, legend
+    assert "Sans barre\u00a0: valeur de la période non renseignée ou indicateur sans cible" in legend, legend

@@ -35,7 +35,7 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
         # Reader 11, A6: the count within the range is not what « alors que » opposes; future meetings are
         # « prévues », not « tenues »; the advice names where it was given.
         "Comité technique : aucune réunion planifiée avec l’assistant "
-        "dans les 12 prochains mois (les réunions prévues en dehors n’y figurent pas), alors que le rythme "
+        "dans les 12 prochains mois (les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme "
         "conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an ; "
         "3 réunions tenues en 2025 (indicateur COT)."
     )
@@ -51,7 +51,7 @@ def test_a8_the_committees_late_against_the_spaser_s_own_target_say_so_next_to_t
 
 def test_b17_the_compact_card_says_the_total_and_one_message_under_the_counters():
     shown = plain(texts_in(summary_card_content(summary())))
-    assert "5 indicateurs : 3 en retard, 1 non renseigné et 1 en bonne voie ou atteint." in shown  # reader 9, B13
+    assert "Cinq indicateurs : 3 en retard, 1 non renseigné et 1 en bonne voie ou atteint." in shown  # reader 9, B13
 
 
 def test_b19_the_decisions_come_right_after_the_counts_on_the_card_and_the_report_s_first_page():
@@ -79,8 +79,8 @@ def test_b18_b23_a_line_gives_the_value_the_path_expects_and_one_rule_for_the_to
     hours = lines["HRS"]
     behind = replace(hours, status=Status.ON_TRACK, latest_value=Decimal(249), expected_value=Decimal(250))
     assert plain(judged_text(behind)) == (
-        "249 heures en 2025, légèrement en deçà de la trajectoire, qui prévoit 250 heures, dans la marge admise de "
-        "1 % de la cible (cible : 400 heures en 2028)"
+        "249 heures en 2025, légèrement en deçà de la trajectoire, qui prévoit 250 heures, écart inférieur à la marge "
+        "admise (1 % de la cible, soit 4 heures) · cible : 400 heures en 2028"
     )
     assert "sur la trajectoire" not in plain(trend_text(replace(behind, trend=replace(hours.trend, improved=False))))
 

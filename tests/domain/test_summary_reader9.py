@@ -56,7 +56,7 @@ def test_1_the_breach_is_detailed_once_and_each_decision_names_the_indicator_by_
         "collective (IND-09 : 48,7 % pour un minimum légal de 50 %) et délai global de paiement des fournisseurs "
         "(IND-11 : 32,5 jours pour un maximum légal de 30 jours). La trajectoire du SPASER est à réviser : pour "
         "IND-09, elle prévoit 36 % en 2026 et n’atteint le minimum légal qu’en 2029 ; pour IND-11, elle prévoit "
-        "41 jours en 2026 et ne descend au maximum légal qu’en 2029.",  # reader 11, A2
+        "41 jours en 2026 et ne revient au maximum légal qu’en 2029.",  # reader 11, A2
         "Rattraper le retard : comités techniques tenus dans l’année (IND-14).",
     ]
     for decision in decisions:  # one rule for every decision: an infinitive verb first (reader 10, B11)
@@ -72,12 +72,12 @@ def test_2_the_first_page_opens_on_the_legal_breaches_before_the_counts():
     opening = ("Deux indicateurs ne sont pas conformes à la loi : part des produits durables et de qualité dans la "
                "restauration collective (IND-09) et délai global de paiement des fournisseurs (IND-11).")
     page = first_page(shown)
-    assert opening in page and page.index(opening) < page.index("3 indicateurs :")  # the card's words (B13)
+    assert opening in page and page.index(opening) < page.index("Trois indicateurs :")  # the card's words (B13)
     assert page.index(opening) < page.index("Points d’attention")
     html = plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
     assert opening in html and html.index(opening) < html.index("Points d’attention")
     # The overview's parts still add up to the total.
-    assert plain(overview_text(shown)) == "3 indicateurs : 2 non conformes à la loi et 1 en retard."
+    assert plain(overview_text(shown)) == "Trois indicateurs : 2 non conformes à la loi et 1 en retard."
     single = summary(egalim(42))
     header = "Synthèse SPASER Rapport pour le comité de pilotage · Toutes les directions · au 1er mars 2027 "
     assert first_page(single).startswith(header + "Un indicateur n’est pas conforme à la loi : part des produits")

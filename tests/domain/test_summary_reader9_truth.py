@@ -73,7 +73,7 @@ def test_a6_the_indicators_not_reported_add_up_whatever_their_status_says_first(
     text = plain(overview_text(shown))
     legal = Status.OUTSIDE_LEGAL_LIMIT.value
     # Disjoint groups, then the indicators still awaited in a sentence of their own (reader 10, A2).
-    assert text == (f"5 indicateurs : 1 {legal}, 1 non renseigné, 1 en bonne voie ou atteint et 2 sans cible. "
+    assert text == (f"Cinq indicateurs : 1 {legal}, 1 non renseigné, 1 en bonne voie ou atteint et 2 sans cible. "
                     "Au total, 3 indicateurs attendent la valeur de leur dernière période : l’indicateur non "
                     "renseigné, C (sans cible) et IND-11 (non conforme d’après sa dernière valeur connue).")
     said_missing = 3  # « Au total, 3 indicateurs attendent… »
@@ -84,7 +84,7 @@ def test_a6_the_indicators_not_reported_add_up_whatever_their_status_says_first(
     assert text in plain(" ".join(texts_in(summary_card_content(shown)).split("\n")))
     assert f"<p>{text}</p>" in plain(report_html(shown).decode("utf-8"))
     assert text in pdf_text(shown)
-    assert plain(preview_text(shown)) == text.replace("5 indicateurs :", "5 indicateurs, dont")
+    assert plain(preview_text(shown)) == text.replace("Cinq indicateurs :", "5 indicateurs, dont")
 
 
 def test_b13_the_report_opens_with_the_card_s_overview_breaches_and_delays_first():
@@ -93,7 +93,7 @@ def test_b13_the_report_opens_with_the_card_s_overview_breaches_and_delays_first
     late = snapshot("L", [("2025", "DCP", 0), ("2026", "DCP", 1)])
     shown = summary(late, snapshot("B", [("2025", "DCP", 0), ("2026", "DCP", 90)]), payment_delay(38))
     legal = Status.OUTSIDE_LEGAL_LIMIT.value
-    expected = f"3 indicateurs : 1 {legal}, 1 en retard et 1 en bonne voie ou atteint."
+    expected = f"Trois indicateurs : 1 {legal}, 1 en retard et 1 en bonne voie ou atteint."
     assert plain(overview_text(shown)) == plain(headline_text(shown)) == expected
     assert expected in pdf_text(shown)
     assert f"<p>{expected}</p>" in plain(report_html(shown).decode("utf-8"))
@@ -148,7 +148,7 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
     assert sorted(row.code for row in stated) == ["IND-01", "IND-06", "IND-25"]
     stated = [row for row in stated if row.code != "IND-06"]
     assert all("considération environnementale" in row.label for row in stated)
-    note = ("obligatoire pour les marchés dont la consultation a été lancée depuis le 21 août 2026 (loi Climat et "
+    note = ("obligatoire pour les marchés dont la consultation a été engagée à compter du 21 août 2026 (loi Climat et "
             "résilience)")
     assert {row.legal_basis for row in stated} == {note}
 
@@ -162,9 +162,10 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
     shown = compute_summary([with_note], DIRECTORATES, today, scope=Scope.everything())
     without = compute_summary([replace(with_note, legal_note="")], DIRECTORATES, today, scope=Scope.everything())
     assert shown.lines[0].status is without.lines[0].status is Status.ON_TRACK
-    sentence = ("Obligatoire pour les marchés dont la consultation a été lancée depuis le 21 août 2026 (loi Climat et "
-                "résilience). La part de 64,5 % porte sur tous les marchés notifiés, y compris ceux lancés avant cette "
-                "date.")  # reader 10, A5
+    # Reader 10, A5; reader 14, minors 2 and 16: whose value it is, and consultations are engaged.
+    sentence = ("Obligatoire pour les marchés dont la consultation a été engagée à compter du 21 août 2026 (loi Climat "
+                "et résilience). Valeur saisie par la direction DCP pour ses marchés notifiés au 3ᵉ trimestre 2026, y "
+                "compris ceux dont la consultation a été engagée avant cette date.")
     assert sentence in plain(texts_in(summary_detail_card_content(shown)))
     assert sentence in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
     assert sentence in pdf_text(shown)

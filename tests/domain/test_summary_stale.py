@@ -53,7 +53,7 @@ def test_in_december_2026_an_annual_value_of_2024_is_not_reported_for_2025():
     assert line.progress_percent is None and line.expected_value is None
     assert summary.status_counts[Status.NOT_REPORTED] == 1 and summary.status_counts[Status.ON_TRACK] == 0
     assert plain(value_text(line)) == "dernière valeur : 150 heures en 2024 ; l’année 2025 reste à saisir"
-    assert plain(headline_text(summary)) == "1 indicateur non renseigné."
+    assert plain(headline_text(summary)) == "Un indicateur non renseigné."
 
 
 def test_a_value_for_the_period_due_is_judged_as_before():

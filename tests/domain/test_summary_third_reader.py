@@ -57,11 +57,9 @@ def test_one_alert_per_committee_and_the_indicator_counting_meetings_is_quoted_n
     alerts = [plain(alert) for alert in cadence_alerts(summary)]
     assert alerts == [
         "Comité de pilotage : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
-        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
-        "est de 1 à 2 par an.",
-        "Comité technique : aucune réunion planifiée avec l’assistant dans les 12 prochains mois (les réunions prévues "
-        "en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le "
-        "SPASER » est de 3 à 4 par an ; indicateur IND-14, dernière valeur : 3 comités techniques en 2024 ; l’année 2025 "
+        "prochains mois (les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 1 à 2 par an.",
+        "Comité technique : aucune réunion planifiée avec l’assistant dans les 12 prochains mois (les réunions organisées "
+        "sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an ; indicateur IND-14, dernière valeur : 3 comités techniques en 2024 ; l’année 2025 "
         "reste à saisir.",
     ]
     shown = [plain(text) for text in texts(summary_card_content(summary))]
@@ -75,8 +73,7 @@ def test_without_an_indicator_counting_them_both_windows_make_one_sentence():
     assert len(alerts) == 2
     assert alerts[1] == (
         "Comité technique : aucune réunion planifiée avec l’assistant au cours des 12 derniers mois ni dans les 12 "
-        "prochains mois (les réunions tenues ou prévues en dehors n’y figurent pas), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » "
-        "est de 3 à 4 par an."
+        "prochains mois (les réunions organisées sans l’assistant ne sont pas comptées), alors que le rythme conseillé par le document « Rencontre acheteurs : le SPASER » est de 3 à 4 par an."
     )
 
 
