@@ -3,7 +3,10 @@
 considerations, a contract republished with a modification), so that `spaser-bot demo` shows
 computed indicators next to the reported ones and an import report with refusals.
 
-Deterministic for a given day: the same file twice imports nothing twice.
+Deterministic for a given day: the same file twice imports nothing twice. Its reserved markets
+(IND-26) start near the catalogue's reference and grow toward its target, as an organisation learns
+to reserve them: they are drawn apart, among the contracts with a social consideration, so that
+which contracts have one (IND-24) and every amount (IND-25) stay what they were.
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ OTHER_BUYER_SIRET = "20004567800015"
 DEMO_DECP_FILENAME = "decp-demo.json"
 CONTRACTS_PER_MONTH = (8, 20)
 PUBLICATION_LAG_DAYS = 20
+RESERVED_SEED = 154
+"""Which social considerations are reserved markets is drawn from its own stream, so that the contracts'
+draws (their considerations, amounts) stay what they were before reserved markets grew over time."""
+RESERVED_SHARE = (0.03, 0.08)
+"""The share of the contracts with a social consideration that are reserved markets, in January 2024
+and from June 2028 on (in between, it grows month by month)."""
+RESERVED_SHARE_MONTHS = 54
 OBJECTS = (
     "Nettoyage des locaux administratifs", "Entretien des espaces verts", "Fourniture de repas pour la restauration scolaire",
     "Travaux de rénovation énergétique d’un groupe scolaire", "Maintenance des ascenseurs", "Fourniture de mobilier de bureau",
@@ -34,6 +44,7 @@ OBJECTS = (
 def demo_contracts(today: date, seed: int = 2024) -> list[dict]:
     """Contracts notified from January 2024 until a few weeks before `today`, plus the odd rows."""
     chance = random.Random(seed)
+    reserving = random.Random(RESERVED_SEED)
     contracts: list[dict] = []
     day = FORMAT_2024_START
     last = today - timedelta(days=PUBLICATION_LAG_DAYS)
@@ -44,7 +55,7 @@ def demo_contracts(today: date, seed: int = 2024) -> list[dict]:
             if notified > last:
                 continue
             number += 1
-            contracts.append(_contract(chance, number, notified))
+            contracts.append(_contract(chance, number, notified, reserving))
         day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     if contracts:
         republished = dict(contracts[0])
@@ -53,20 +64,22 @@ def demo_contracts(today: date, seed: int = 2024) -> list[dict]:
                               "montant": float(Decimal(str(contracts[0]["montant"])) * Decimal("1.1"))}}
         ]
         contracts.append(republished)
-    contracts.append({**_contract(chance, 9001, date(2024, 3, 5)), "acheteur": {"id": OTHER_BUYER_SIRET}})
+    contracts.append({**_contract(chance, 9001, date(2024, 3, 5), reserving), "acheteur": {"id": OTHER_BUYER_SIRET}})
     for extra, notified in ((9002, date(2023, 6, 12)), (9003, date(2023, 11, 20))):
-        old = _contract(chance, extra, notified)
+        old = _contract(chance, extra, notified, reserving)
         del old["considerationsSociales"], old["considerationsEnvironnementales"]
         contracts.append(old)
     return contracts
 
 
-def _contract(chance: random.Random, number: int, notified: date) -> dict:
+def _contract(chance: random.Random, number: int, notified: date, reserving: random.Random) -> dict:
     months = (notified.year - 2024) * 12 + notified.month
     social = []
     if chance.random() < 0.18 + months * 0.006:
         social.append(chance.choice(("Clause sociale", "Critère social")))
-    if chance.random() < 0.04:
+    if chance.random() < 0.04 and not social:  # the 4 % once drawn as reserved markets
+        social.append("Clause sociale")
+    if reserving.random() < _reserved_share(months) and social:
         social.append("Marché réservé")
     environmental = []
     env_chance = 0.95 if notified >= ENVIRONMENTAL_OBLIGATION_START else 0.40 + months * 0.012
@@ -89,6 +102,11 @@ def _contract(chance: random.Random, number: int, notified: date) -> dict:
             "considerationEnvironnementale": environmental or ["Pas de considération environnementale"]
         },
     }
+
+
+def _reserved_share(months: int) -> float:
+    first, last = RESERVED_SHARE
+    return first + (last - first) * min(months, RESERVED_SHARE_MONTHS) / RESERVED_SHARE_MONTHS
 
 
 def write_demo_decp(folder: Path, today: date) -> Path:
