@@ -227,9 +227,17 @@ REDIRECTION = re.compile(r"^\s*Je ne peux pas vous aider sur ce point\s*:[^.]*\.
 """The sentence every out-of-scope answer starts with: it names the SPASER, which it is not about."""
 
 
+_SENTENCE_END = re.compile(r"(?<=\.)\s+")
+_NAMES_THE_SPASER = re.compile(r"\b(?:spaser|schema)\b")
+
+
 def searched_answer(entry: Entry) -> str:
     """The answer as searched: an out-of-scope one without its shared redirection sentence, so
-    that « SPASER » in a question does not point to every neighbouring subject."""
-    if entry.kind is EntryKind.OUT_OF_SCOPE:
-        return REDIRECTION.sub("", entry.answer)
-    return entry.answer
+    that « SPASER » in a question does not point to every neighbouring subject, nor the sentences
+    that send back to the SPASER (« Je suis l’assistant du schéma…, élu·es et comités, indicateurs »,
+    « Le SPASER, lui, est obligatoire au-delà de 50 millions… »): their words are its subjects, not
+    the neighbour's."""
+    if entry.kind is not EntryKind.OUT_OF_SCOPE:
+        return entry.answer
+    sentences = _SENTENCE_END.split(REDIRECTION.sub("", entry.answer))
+    return " ".join(sentence for sentence in sentences if not _NAMES_THE_SPASER.search(fold(sentence)))

@@ -133,7 +133,14 @@ FRAMING_PHRASES: tuple[str, ...] = (
     # Hedges and fillers: « du coup », « d'habitude », « en général », « bonne idée ? », « jamais
     # entendu parler de… » ask nothing of their own.
     "du coup", "d'habitude", "bonne idée", "entendu parler",
-    "entendre parler", "entends parler", "par rapport à",
+    "entendre parler", "entends parler", "par rapport à", "par rapport au", "par rapport aux", "sans rapport avec",
+    # Advice asked for: « c'est recommandé ? », « que conseillez-vous ? » ask what to do, their words
+    # name no subject (« recommandation » in « dans la loi ou juste une recommandation ? » does).
+    "recommandez-vous", "conseillez-vous", "vous recommandez", "vous conseillez", "tu recommandes", "tu conseilles",
+    "c’est recommandé", "c’est conseillé", "est-ce recommandé", "est-ce conseillé", "est-il recommandé",
+    "est-il conseillé", "il est recommandé", "il est conseillé", "vous me recommandez", "vous me conseillez",
+    # What the asker had in mind: « nous pensions faire un comité par mois » is no subject « penser ».
+    "je pensais", "on pensait", "nous pensions", "je pense", "on pense", "nous pensons", "j'avais pensé", "on avait pensé",
 )
 """Framing of the question, carrying no subject, whose words would otherwise match entries."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem
@@ -240,7 +247,8 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une?|deux|trois|quatre|\d+) (?:fois|\w+) par {_PERIOD}\b", re.IGNORECASE
+            rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une?|deux|trois|quatre|\d+) (?:fois|\w+) par {_PERIOD}\b|\bchaque {_PERIOD}\b",
+            re.IGNORECASE,
         ),
         r"\g<0> rythme",
     ),
@@ -255,7 +263,7 @@ a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles
 too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whether one is subject to it, « tenu d'adopter » obliged to, « on entre dans l'obligation ? » subject to it,
 as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
 « rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
-les mois », « un comité par mois ») asks about a rhythm; « tous les ans » is left alone (the yearly
+les mois », « un comité par mois », « chaque trimestre ») asks about a rhythm; « tous les ans » is left alone (the yearly
 follow-up). « que se passe-t-il si… » asks a consequence. « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure."""
 
 
@@ -406,11 +414,14 @@ class Analyzer:
         """« combien d'indicateurs », « le nombre de comités »: the counted thing as one more term
         (`compte:indicateur`), so that how many of what is asked weighs more than the context
         (« …pour une ville moyenne »), and « combien de temps » is not « combien d'indicateurs »."""
-        counted = [
-            COUNTED_PREFIX + term
-            for before, term in zip(terms, terms[1:])
-            if before in self._counting_stems and term not in self._counting_stems and term not in self._time_units
-        ]
+        counted_at: set[int] = set()
+        for index in range(1, len(terms)):
+            before, term = terms[index - 1], terms[index]
+            if before not in self._counting_stems or index - 2 in counted_at:
+                continue  # « un nombre de comités minimum imposé »: « minimum » says how many comités, counts nothing
+            if term not in self._counting_stems and term not in self._time_units:
+                counted_at.add(index)
+        counted = [COUNTED_PREFIX + terms[index] for index in sorted(counted_at)]
         return terms + counted if counted and self.counts else terms
 
     def without_counted(self) -> "Analyzer":

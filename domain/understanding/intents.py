@@ -181,6 +181,12 @@ INTENTS: tuple[Intent, ...] = (
         _summary,
     ),
     Intent(
+        "report",
+        "Le rapport pour le comité de pilotage (PDF ou page web)",
+        _PHRASINGS["report"],
+        _summary,  # the summary card, whose « Exporter » buttons give the report in each format
+    ),
+    Intent(
         "catalogue",
         "Quels sont les indicateurs suivis ?",
         _PHRASINGS["catalogue"],

@@ -34,18 +34,6 @@ _PROGRESSING = re.compile(
 _ADVICE_ON_PROGRESS = re.compile(
     r"\b(?:faire|faut|faudrait|doi[st]|doivent|devr\w+|pour que|autres?|ailleurs|france|nationa\w*|collectivites|communes)\b"
 )
-_REPORT_ASKED = re.compile(
-    r"^(?:(?:bonjour|salut|stp|svp),? )?(?:(?:je veux|je voudrais|j'aimerais|j'aurais besoin|j'ai besoin|il me faut|il nous faut"
-    r"|(?:tu |vous )?(?:peux|pourrais|pouvez|pourriez)(?:[- ](?:tu|vous))? (?:me |nous )?(?:donner|sortir|envoyer|preparer|generer|faire)"
-    r"|(?:donne|envoie|sors|prepare|genere)[sz]?[- ]moi|ou (?:est|trouver|je trouve)) )?"
-    r"(?:le|un|mon|notre|ton|votre|du|d'un) (?:rapport|support|document|dossier|pdf)(?: (?:de suivi|de synthese|pdf|du spaser|spaser))?"
-    r" (?:pour|au|aux|en vue du|a presenter (?:au|en)|du prochain|de la prochaine) (?:le |la |les |l'|notre |nos )?(?:prochaine? )?"
-    r"(?:copil|comite de pilotage|cotech|comite technique|comite|conseil(?: municipal| communautaire)?|bureau|elus|commission)"
-    r"(?: (?:stp|svp|s'il (?:te|vous) plait))?$"
-)
-"""« je veux le rapport pour le COPIL »: the report the summary card exports (its « Exporter » button
-gives the PDF or the web page for the steering committee), asked plainly; not « le compte rendu du
-COPIL », nor « pour le rapport au conseil, les élu·es doivent-ils… »."""
 _WHICH_DIRECTORATES = re.compile(r"\bquel(?:le)?s? (?:directions?|services?|equipes?)\b")
 _MY_STANDING = re.compile(
     r"\bje suis\b[^,;:]*\bquel(?:le)? (?:direction|service|role|profil|statut)\b"
@@ -89,11 +77,6 @@ def state_of_the_spaser_asked(folded: str) -> bool:
     if _PROGRESSING.search(folded) and not _ADVICE_ON_PROGRESS.search(folded):
         return True  # « en deux mots, ça avance le SPASER ? »; not « comment faire avancer… », nor elsewhere
     return bool(_STATE_OF_THE_SPASER.search(folded)) and not _ADVICE_ON_A_STATE.search(folded)
-
-
-def report_asked(folded: str) -> bool:
-    """The report for a committee asked plainly (see `_REPORT_ASKED`)."""
-    return bool(_REPORT_ASKED.search(folded))
 
 
 def which_directorates_asked(folded: str) -> bool:

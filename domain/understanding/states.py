@@ -9,6 +9,11 @@ import re
 from domain.understanding.intents import INTENTS_BY_ENTRY_ID, Intent
 
 WHO_ASKED = re.compile(r"(?<!\bce )\bqui\b|\bnoms?\b|\b(?:la|quelle) personne\b|\bcontacter\b|\badresser\b")
+ROLE_NAMED = re.compile(
+    r"(?<!\bachat )(?<!\bachats )\b(?:responsables?|referente?s?|ref|pilotes?|chef(?:fe)?s?|chargee?s?|contacts?|interlocut\w*|correspondante?s?"
+    r"|contributeur\w*|contributrices?|coordinat\w*|porteu\w*|designee?s?)\b"
+)
+"""« le contact SPASER », « la cheffe de projet »: a person named by the role they hold (not « achats responsables »)."""
 _INDICATORS_WORD = re.compile(r"\b(?:indicateurs?|indics?|ind|objectifs?|cibles?)\b")
 _REACHED = re.compile(
     r"\b(?:dans les clous|atteinte?s?|atteign\w*|au vert|tenue?s?|tien(?:t|s|nent|drons?)|depass(?:e|es|ee|ees|ent)|(?:sont|est) ok|reussi\w*)\b"
@@ -82,6 +87,8 @@ def fits(intent: Intent, folded: str, committee_named: bool = False) -> bool:
     meeting; « la DSI a rempli ses indicateurs ? » asks of others' entries, not to enter one's own."""
     if not folded:
         return True
+    if intent.id in ("who_is_lead", "directorate_referent"):
+        return bool(WHO_ASKED.search(folded) or ROLE_NAMED.search(folded))  # « suivre les achats durables… »: no one asked
     if intent.id == "my_due":
         return bool(FIRST_PERSON.search(folded))
     if intent.id in ("next_meeting", "upcoming_meetings", "calendar") and _OTHER_COMMITTEE.search(folded):

@@ -39,7 +39,6 @@ from domain.understanding.plain_asks import (
     assistant_task_asked,
     how_to_track_asked,
     own_standing_asked,
-    report_asked,
     state_of_the_spaser_asked,
     which_directorates_asked,
 )
@@ -96,6 +95,9 @@ _GOING_BADLY = re.compile(
 )
 """« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
+_ABOUT_A_COMMITTEE = frozenset({"next_meeting", "upcoming_meetings", "report"})
+"""Intents about a committee: one that names it (« le rapport pour le COPIL ») is about the organisation's
+as a named indicator or directorate is, though the knowledge base speaks of committees too."""
 DILUTED_LENGTH = 10
 """Words from which a request may be diluted in its context, and is looked for clause by clause."""
 WEAK_KNOWLEDGE = 0.6
@@ -130,6 +132,12 @@ _WHO_IS_LATE = re.compile(
     r"|(?:pas|rien) (?:encore |toujours )?(?:rempli|saisi|renseigne|transmis|remonte|envoye|repondu)\w*)"
 )
 """« qui est pas à jour ? », « qui a toujours pas rempli ? »: the directorates behind, asked of people."""
+_REQUEST_VERB = re.compile(
+    r"\b(?:donne|envoie|montre|sors|file|passe|affiche)[sz]?[- ](?:moi|nous)\b|\b(?:donn|envoy|montr|sort|fil|pass|affich)ez[- ](?:moi|nous)\b",
+    re.IGNORECASE,
+)
+"""« donne-moi le PDF pour les élus », « envoyez-nous… »: the verb asks, the rest says what for the intents
+(the knowledge base keeps it: « donne-moi des exemples » asks for examples)."""
 _CHOOSES_AMONG_CONTEXT = re.compile(r"^\W*(?:et |mais |alors )?(?:lequel|laquelle|lesquel(?:le)?s)\b")
 """« …100 M€ dans un guide, 50 M€ sur un site : lequel des deux est à jour ? »: a clause choosing among
 what the others name asks about them, never a data request of its own."""
@@ -199,8 +207,6 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
-        if report_asked(folded) and not reading.names_indicator:  # the summary card, whose « Exporter » gives the report
-            return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         task = assistant_task_asked(folded)
         if task is not None and not reading.named_by_code:  # « comment ajouter un indicateur ? »: the help that says how
             return Understanding(Understood.INTENT, answer, replace(HELP_INTENT, command=lambda slots: f"aide {task}"), reading)
@@ -281,7 +287,8 @@ class Understander:
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
-            margin = 0.0 if reading.names_indicator or reading.slots.directorate else KNOWLEDGE_MARGIN
+            of_a_committee = reading.slots.committee and chosen.id in _ABOUT_A_COMMITTEE
+            margin = 0.0 if reading.names_indicator or reading.slots.directorate or of_a_committee else KNOWLEDGE_MARGIN
             if _OUR_OWN.search(folded):
                 margin -= OWN_DATA_BONUS
             if reading.named_by_code or confidence >= known + margin:
@@ -358,9 +365,9 @@ class Understander:
     def _rest(self, text: str, reading: Reading) -> list[str]:
         """The words of `text` left to match the intents: not those naming its objects, nor the
         SPASER when two words at least are left (« quels axes pour notre schéma ? » is about
-        the SPASER's design)."""
+        the SPASER's design), nor the verb of a request (« donne-moi… ») nor the framing (« par rapport aux… »)."""
         terms = self.knowledge.analyzer.terms_from_tokens
-        rest = [token for token in tokenize(text) if token not in reading.explained]
+        rest = [token for token in tokenize(_REQUEST_VERB.sub(" ", text), drop_framing=True) if token not in reading.explained]
         without = [token for token in rest if not set(terms([token])) <= self._the_spaser]
         return without if len(without) >= 2 else rest
 
@@ -399,12 +406,15 @@ class Understander:
         return (confidence, intent) if confidence >= INTENT_THRESHOLD else None
 
     def _ranked_intents(self, words: list[str], limit: int = 5) -> list[tuple[Intent, float]]:
-        """The intents sharing words with `words`, best first, with how surely each is asked."""
+        """The intents sharing words with `words`, best first, with how surely each is asked; not
+        those sharing only the SPASER's name (« le prix du SPASER ? » asks for no one, nor any
+        list: every data question is about the SPASER)."""
         query = self.intents.query_terms(" ".join(words))
         ranked = self.intents.fused(self.intents.rank(query, limit=limit), words) if query else []
         return [
             (INTENTS_BY_ENTRY_ID[found.entry.id], max(found.coverage, found.similarity / INTENT_SIMILARITY * INTENT_THRESHOLD))
             for found in ranked
+            if not found.matched_terms <= self._the_spaser
         ]
 
 
@@ -417,6 +427,8 @@ def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Inte
     and asks nothing of the indicator named: how it is counted, its history, its figure."""
     if len(rest) != 1 or answer.entry is None or answer.confidence < SURE_KNOWLEDGE:
         return False
+    if reading.slots.committee and intent.id in _ABOUT_A_COMMITTEE:
+        return False  # « le rapport pour le COPIL »: the committee named is what the intent is about
     if not reading.names_indicator:
         return True
     return intent.id not in _OF_ONE_INDICATOR or (intent.id == "indicator_value" and not HOW_MUCH.search(folded))

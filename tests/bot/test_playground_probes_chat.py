@@ -1,5 +1,6 @@
 """Questions tried in the Playground on the demo organisation, answered over the real bot: whether
-one directorate is up to date, how to do a task with the assistant, who reports in my directorate."""
+one directorate is up to date, how to do a task with the assistant, who reports in my directorate, the report for a
+committee asked plainly, the price of a SPASER."""
 
 from __future__ import annotations
 
@@ -66,3 +67,20 @@ async def test_who_in_my_directorate_must_report_is_its_referent(demo):
     nadia = demo(DEMO_PEOPLE[1].aad_object_id, DEMO_PEOPLE[1].name)
     reply = texts(await nadia.say("qui dans ma direction doit remplir le truc sur les repas bio"))
     assert reply == texts(await nadia.say("personnes référentes de ma direction")) and "Nadia Benali" in reply
+
+
+@pytest.mark.parametrize("question", ["le rapport pour le copil", "je veux le PDF de la synthèse"])
+async def test_the_report_asked_plainly_is_the_summary_card_with_its_export_buttons(demo, question):
+    conversation = lead(demo)
+    reply = texts(await conversation.say(question))
+    assert "[Exporter]" in reply and reply == texts(await conversation.say("synthèse"))
+
+
+async def test_the_report_asked_by_someone_unregistered_is_refused_after_matching(demo):
+    reply = texts(await demo("aad-stranger", "Inconnu").say("le rapport pour le copil"))
+    assert "[Exporter]" not in reply and reply == texts(await demo("aad-stranger", "Inconnu").say("synthèse"))
+
+
+async def test_the_price_of_a_spaser_is_the_cost_entry_not_the_lead(demo):
+    reply = texts(await lead(demo).say("le prix du SPASER ?"))
+    assert "Nos sources ne donnent aucun montant" in reply and DEMO_PEOPLE[0].name not in reply
