@@ -17,7 +17,17 @@ from domain.committees.cadence import CommitteeKind
 from domain.delivery_problems import reasons_with_names
 from domain.errors import DomainError
 from domain.outbox import DeliveryState, Recipient
-from domain.text import agreed, counted, counted_in_words, fold, listed_names, plain_excerpt, shown, with_link_targets
+from domain.text import (
+    agreed,
+    counted,
+    counted_in_words,
+    fold,
+    listed_names,
+    of,
+    plain_excerpt,
+    shown,
+    with_link_targets,
+)
 
 MAX_BROADCAST_LENGTH = 4000
 COMMITTEE_NAMES = {CommitteeKind.COPIL: "comité de pilotage", CommitteeKind.COTECH: "comité technique"}
@@ -225,28 +235,26 @@ def _text_block(text: str, **style: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-def _author(author_name: str) -> str:
+def message_title(author_name: str) -> str:
+    """« Message d’Alex Wilber, responsable du SPASER »: who wrote it, in the title (reader 14, 21: « Message
+    de la personne responsable du SPASER » said nothing with two leads, and the signature said it
+    again); the name escaped, as everything people typed that others read."""
     name = shown(author_name)
-    return f"{name}, responsable du SPASER" if name else "la personne responsable du SPASER"
+    return f"Message {of(name)}, responsable du SPASER" if name else "Message de la personne responsable du SPASER"
 
 
-def signature(author_name: str, sent_at: datetime, timezone: str) -> str:
-    return f"Envoyé par {_author(author_name)}, le {format_datetime_fr(sent_at, timezone)}."
-
-
-def preview_signature(author_name: str) -> str:
-    """The preview's signature: nothing is sent yet, so the future and no date (« De Alex » would
-    also need its elision)."""
-    return f"Sera envoyé par {_author(author_name)}."
+def signature(sent_at: datetime, timezone: str) -> str:
+    """« Envoyé le dimanche 6 décembre 2026 à 19 h 42. »: the author is in the title."""
+    return f"Envoyé le {format_datetime_fr(sent_at, timezone)}."
 
 
 def message_card(text: str, author_name: str, sent_at: datetime, timezone: str) -> dict[str, Any]:
     """What each recipient receives."""
     return card(
         [
-            _text_block("Message de la personne responsable du SPASER", size="Medium", weight="Bolder"),
+            _text_block(message_title(author_name), size="Medium", weight="Bolder"),
             _text_block(with_link_targets(text)),
-            _text_block(signature(author_name, sent_at, timezone), size="Small", isSubtle=True, separator=True),
+            _text_block(signature(sent_at, timezone), size="Small", isSubtle=True, separator=True),
         ]
     )
 
@@ -255,7 +263,7 @@ def message_summary(text: str, author_name: str) -> str:
     """What Teams shows in notifications and in the chat list, where Markdown is not rendered: the
     first line without its emphasis marks."""
     first_line = plain_excerpt(with_link_targets(text.strip().splitlines()[0]), 150)
-    return f"Message de {shown(author_name) or 'la personne responsable du SPASER'} (SPASER) : {first_line}"
+    return f"Message {of(shown(author_name) or 'la personne responsable du SPASER')} (SPASER) : {first_line}"
 
 
 def _names(names: Sequence[str]) -> str:
@@ -310,9 +318,9 @@ def preview_card(resolved: ResolvedAudience, text: str, author_name: str) -> dic
             "type": "Container",
             "style": "emphasis",
             "items": [
-                _text_block("Message de la personne responsable du SPASER", weight="Bolder"),
+                # As recipients will read it; the date is added when it is sent.
+                _text_block(message_title(author_name), weight="Bolder"),
                 _text_block(with_link_targets(text)),
-                *([_text_block(preview_signature(author_name), size="Small", isSubtle=True)] if reachable else []),
             ],
         }
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
@@ -22,6 +22,7 @@ from domain.outbox import (
     UNTRUSTED,
     About,
     OutboxMessage,
+    Seen,
     SourceKind,
     Topic,
 )
@@ -195,7 +196,7 @@ def problem_notices(
                 lines.append(f"Tout le monde a bien reçu {subject}.")
             why.append(installed_sentence(names))
         lines += _bulleted(why)
-        lines += _already_seen([rows])
+        lines += _already_seen([rows], timezone)
         if kind == SourceKind.MEETING_NOTICE and problems and not installed:
             lines.append(REPEATED_CHANGES)
         return lines
@@ -209,21 +210,26 @@ def _bulleted(sentences: list[str]) -> list[str]:
     return sentences if len(sentences) == 1 else [f"- {sentence}" for sentence in sentences]
 
 
-def _seen_names(row_groups: Iterable[list]) -> list[str]:
-    """The people a COPIL digest was not sent to because the same summary had been sent to them that day."""
-    names: list[str] = []
+def _seen(row_groups: Iterable[list]) -> list[Seen]:
+    """The people a COPIL digest was not sent to because they had the same summary that day (names escaped)."""
+    people: dict[str, Seen] = {}
     for rows in row_groups:
         about = _about(rows)
         if about is not None and about.topic is Topic.DIGEST:
-            names += [shown(name) for name in about.already_seen if shown(name) not in names]
-    return names
+            for one in about.already_seen:
+                people.setdefault(shown(one.name), replace(one, name=shown(one.name)))
+    return list(people.values())
 
 
-def _already_seen(row_groups: Iterable[list]) -> list[str]:
-    """« Adele Vance a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde
-    fois. », from the facts stored with a digest's deliveries (`wording.not_sent_again_text`)."""
-    names = _seen_names(row_groups)
-    return [wording.not_sent_again_text(names)] if names else []
+def _seen_names(row_groups: Iterable[list]) -> list[str]:
+    return [one.name for one in _seen(row_groups)]
+
+
+def _already_seen(row_groups: Iterable[list], timezone: str) -> list[str]:
+    """« Adele Vance a déjà consulté la synthèse aujourd’hui (à 19 h 42) : je ne la lui ai pas renvoyée. »,
+    from the facts stored with a digest's deliveries (`wording.not_sent_again_text`)."""
+    seen = _seen(row_groups)
+    return [wording.not_sent_again_text(seen, timezone)] if seen else []
 
 
 def _each_person_once(rows: Iterable) -> list:
@@ -293,8 +299,9 @@ def event_problem_notices(
         # Reader 10, B7: « n’ont pas reçu le rappel … ou la synthèse » read wrong: who got what follows.
         meeting = _meeting_of(groups, timezone)
         lines = (
-            # A computed count inside a sentence, in digits (reader 11, B15: « : trois personnes »).
-            [f"Envois pour le {meeting} : {counted(people, 'personne')} n’{agreed(people, 'a', 'ont')} pas tout reçu."]
+            # A computed count inside a sentence, in digits (reader 11, B15: « : trois personnes »);
+            # reader 14: « n’ont pas tout reçu » read colloquial; what each missed follows on the next line.
+            [f"Envois pour le {meeting} : {counted(people, 'personne')} n’{agreed(people, 'a', 'ont')} pas reçu l’ensemble des envois."]
             if meeting
             else [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
         )
@@ -316,7 +323,7 @@ def event_problem_notices(
             # Reader 9, B8: the people were just named with what each missed; their one reason does not
             # name them again (« Camille Martin, Hélène Dubois et Marc Lefèvre n’ont pas encore… »).
             why = [_those_named(failures, people, advice)]
-        return lines + _bulleted(why) + _already_seen(rows for _, _, rows in groups)
+        return lines + _bulleted(why) + _already_seen((rows for _, _, rows in groups), timezone)
 
     first = min(row.id for _, _, rows in groups for row in rows)
     last = max(row.id for _, _, rows in groups for row in rows)

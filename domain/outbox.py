@@ -40,6 +40,14 @@ class DeliveryState(StrEnum):
     FAILED = "failed"
     UNREACHABLE = "unreachable"
     CANCELLED = "cancelled"
+    SKIPPED = "skipped"
+    """Final at once, never sent: a digest to a person who had already received or consulted the same
+    summary that day (`OutboxMessage.skipped`); `rappels` counts it (reader 14, B3)."""
+
+
+SEEN_ON_REQUEST = "not sent again: the person consulted the same summary that day"
+SENT_EARLIER = "not sent again: the same summary was sent to the person that day"
+"""`last_error` of a SKIPPED digest: why it was not sent."""
 
 
 class SourceKind(StrEnum):
@@ -69,7 +77,9 @@ UNREPORTED_SOURCES = frozenset(
 )
 """Sources whose undelivered rows are not reported to the lead as such: her own notices,
 installations (reported with the message they were for), and answers the person asked for."""
-FINAL_STATES = frozenset({DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED})
+FINAL_STATES = frozenset(
+    {DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNREACHABLE, DeliveryState.CANCELLED, DeliveryState.SKIPPED}
+)
 
 
 class Topic(StrEnum):
@@ -84,6 +94,27 @@ class Topic(StrEnum):
 
 
 @dataclass(frozen=True)
+class Seen:
+    """A person a digest was not sent to: they had the same summary earlier that day, at `at`, because
+    they asked for it (`requested`: « a déjà consulté ») or because a digest sent it to them (« a déjà
+    reçu »). `requested` None: a row stored before the difference was recorded."""
+
+    name: str
+    at: datetime | None = None
+    requested: bool | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {"name": self.name, "at": self.at.isoformat() if self.at else None, "requested": self.requested}
+
+    @classmethod
+    def from_data(cls, data: str | dict[str, Any]) -> Seen:
+        if isinstance(data, str):  # stored before reader 14: the name only
+            return cls(data)
+        at = datetime.fromisoformat(data["at"]) if data.get("at") else None
+        return cls(data["name"], at, data.get("requested"))
+
+
+@dataclass(frozen=True)
 class About:
     """The facts a message is about, stored with it (`delivery.about_json`): the lead's report names
     the message from them (« le rappel du comité de pilotage du … »), never from its text."""
@@ -93,15 +124,15 @@ class About:
     meeting_label: str
     """The committee's name as a title (« Comité de pilotage »)."""
     meeting_at: datetime
-    already_seen: tuple[str, ...] = ()
-    """A digest's: the people it was not sent to because the same summary had been sent to them that day
-    (at their request or by another digest; whether they read it is not known)."""
+    already_seen: tuple[Seen, ...] = ()
+    """A digest's: the people it was not sent to because they had the same summary that day, at their
+    request (consulted) or by another digest (received); whether they read it is not known."""
 
     def to_json(self) -> str:
         data = {"topic": self.topic.value, "meeting_id": self.meeting_id, "meeting_label": self.meeting_label,
                 "meeting_at": self.meeting_at.isoformat()}
         if self.already_seen:
-            data["already_seen"] = list(self.already_seen)
+            data["already_seen"] = [seen.to_data() for seen in self.already_seen]
         return json.dumps(data)
 
     @classmethod
@@ -110,7 +141,8 @@ class About:
             return None
         data = json.loads(raw)
         at = datetime.fromisoformat(data["meeting_at"])
-        return cls(Topic(data["topic"]), data["meeting_id"], data["meeting_label"], at, tuple(data.get("already_seen", ())))
+        seen = tuple(Seen.from_data(item) for item in data.get("already_seen", ()))
+        return cls(Topic(data["topic"]), data["meeting_id"], data["meeting_label"], at, seen)
 
     def meeting(self, timezone: str) -> str:
         """« comité de pilotage du mardi 2 mars 2027 à 14 h 00 »."""
@@ -132,6 +164,9 @@ class OutboxMessage:
     not_before: datetime | None = None
     expires_at: datetime | None = None
     about: About | None = None
+    skipped: str | None = None
+    """Not to be sent (`SEEN_ON_REQUEST`, `SENT_EARLIER`): the row is stored SKIPPED, with this reason,
+    so that `rappels` counts the digests not sent because the person already had the summary."""
 
     def __post_init__(self) -> None:
         if self.source_kind is SourceKind.OUTLOOK_EVENT:

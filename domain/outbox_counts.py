@@ -19,6 +19,11 @@ LEAD_COPY = "reminder:lead_copy"
 """The copy of a members' reminder sent to a lead: counted apart from the members' reminders."""
 DATA_REMINDER = "reminder:data_collection"
 """The reminder to the directorates' contributors to enter their indicators before a meeting."""
+SKIPPED_CONSULTED = "skipped:consulted"
+SKIPPED_RECEIVED = "skipped:received"
+"""A digest not sent (state `skipped`) because the person had consulted the same summary that day, or
+had been sent it: counted apart (reader 14, B3: « a déjà reçu la synthèse » in Teams, no summary
+delivered in `rappels`)."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,9 @@ _ORDER = [
     *(kind.value for kind in SourceKind if kind is not SourceKind.REMINDER),
 ]
 
-_STATES = ("sent", "unreachable", "failed", "pending", "sending", "cancelled")
-"""The order of a line: what arrived, then what did not, then what is still to go."""
+_STATES = ("sent", SKIPPED_RECEIVED, SKIPPED_CONSULTED, "unreachable", "failed", "pending", "sending", "cancelled")
+"""The order of a line: what arrived, what was not sent because it had arrived otherwise, then what
+did not arrive, then what is still to go."""
 
 # (masculine singular, masculine plural, feminine singular, feminine plural)
 _MESSAGE_WORDS = {
@@ -62,6 +68,10 @@ _MESSAGE_WORDS = {
     "pending": ("à envoyer",) * 4,
     "sending": ("en cours d’envoi",) * 4,
     "cancelled": ("retiré", "retirés", "retirée", "retirées"),
+    SKIPPED_CONSULTED: tuple(
+        f"non envoyé{ending} (déjà consulté{ending} le jour même)" for ending in ("", "s", "e", "es")
+    ),
+    SKIPPED_RECEIVED: tuple(f"non envoyé{ending} (déjà reçu{ending} le jour même)" for ending in ("", "s", "e", "es")),
 }
 _TASK_WORDS = {
     **_MESSAGE_WORDS,

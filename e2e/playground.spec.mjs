@@ -501,7 +501,11 @@ scenario('the lead broadcasts to the COPIL: the official receives it, the lead g
   assert.match(preview, /1 destinataire :\nAdele Vance/);
   assert.match(preview, /⚠ Ne le recevront pas : .*, qui n’ont pas encore installé l’assistant dans Teams\./);
   await chat.say('oui', /Message en cours d’envoi aux membres du comité de pilotage \(1 destinataire joignable : Adele Vance\)\. Je vous confirmerai ensuite qu’il lui est bien parvenu\./);
-  await official.waitForBotMessage(text, { timeout: 20_000 });
+  const received = (await official.waitForBotMessage(text, { timeout: 20_000 })).find((m) => m.includes(text));
+  // Reader 14, 21: the author in the title, said once; the footer only dates it.
+  assert.match(received, new RegExp(`^Message d’${PLAYGROUND_USER.name}, responsable du SPASER\n`));
+  assert.match(received, /\nEnvoyé le .* à \d+ h \d\d\./);
+  assert.doesNotMatch(received, /Envoyé par/);
   const report = (await chat.waitForBotMessage(/Compte rendu de votre diffusion/, { timeout: 30_000 })).find((m) =>
     m.startsWith('Compte rendu de votre diffusion'),
   );

@@ -8,7 +8,7 @@ the same recipient a no-op, and the state machine
     pending --claim--> sending --> sent
        ^                  |------> failed       (bounded tries exhausted, or not retryable)
        |----(retry)-------|------> unreachable  (403 / no conversation reference)
-    pending/sending --> cancelled               (the source was withdrawn, e.g. meeting moved)
+    pending/sending --> cancelled               (the source was withdrawn, e.g. meeting moved); skipped: queued final
 
 makes a crash lose nothing: a row is marked "sending" (committed) before the send and "sent"
 after it, so only rows caught in "sending" by a crash can go out twice.
@@ -34,13 +34,14 @@ from domain.outbox import (
     AWAITING_INSTALLATION,
     BLOCKED_ERROR_PREFIX,
     LEAD_COPY_KEY_SUFFIX,
+    SEEN_ON_REQUEST,
     UNREPORTED_SOURCES,
     About,
     DeliveryState,
     OutboxMessage,
     SourceKind,
 )
-from domain.outbox_counts import DATA_REMINDER, LEAD_COPY
+from domain.outbox_counts import DATA_REMINDER, LEAD_COPY, SKIPPED_CONSULTED, SKIPPED_RECEIVED
 from domain.people import Role
 from storage.columns import utcnow
 from storage.db import Database
@@ -151,7 +152,8 @@ async def _insert(session: AsyncSession, messages: Iterable[OutboxMessage], now:
             recipient_label=m.recipient_label[:200],
             text=m.text,
             card_json=json.dumps(m.card, ensure_ascii=False) if m.card else None,
-            state=DeliveryState.PENDING.value,
+            state=(DeliveryState.SKIPPED if m.skipped else DeliveryState.PENDING).value,
+            last_error=m.skipped,
             attempts=0,
             next_try_at=to_utc(m.not_before or now),
             expires_at=to_utc(m.expires_at) if m.expires_at else None,
@@ -232,16 +234,12 @@ class OutboxRepository:
             )
 
     async def mark_sent(self, delivery_id: int, activity_id: str | None, now: datetime) -> None:
-        await self._finish(
-            delivery_id,
-            dict(state=DeliveryState.SENT.value, activity_id=(activity_id or "")[:200] or None, sent_at=now, last_error=None),
-        )
+        activity = (activity_id or "")[:200] or None
+        await self._finish(delivery_id, dict(state=DeliveryState.SENT.value, activity_id=activity, sent_at=now, last_error=None))
 
     async def mark_retry(self, delivery_id: int, next_try_at: datetime, error: str, now: datetime) -> None:
-        await self._finish(
-            delivery_id,
-            dict(state=DeliveryState.PENDING.value, next_try_at=to_utc(next_try_at), last_error=error[:500]),
-        )
+        retry = dict(state=DeliveryState.PENDING.value, next_try_at=to_utc(next_try_at), last_error=error[:500])
+        await self._finish(delivery_id, retry)
 
     async def mark_final(self, delivery_id: int, state: DeliveryState, error: str, now: datetime) -> None:
         await self._finish(delivery_id, dict(state=state.value, last_error=error[:500]))
@@ -400,11 +398,15 @@ class OutboxRepository:
         """Rows by kind of message and state: the `rappels` report, one line per kind (the
         reminders told apart by whom they went to, `_report_kind`)."""
         kind = _report_kind()
+        # A digest not sent because the person already had it: consulted on request, or received.
+        skipped = Delivery.state == DeliveryState.SKIPPED.value
+        consulted = and_(skipped, Delivery.last_error == SEEN_ON_REQUEST)
+        state = case((consulted, SKIPPED_CONSULTED), (skipped, SKIPPED_RECEIVED), else_=Delivery.state)
         query = (
-            select(kind, Delivery.state, func.count())
+            select(kind, state, func.count())
             .select_from(Delivery)
             .outerjoin(Person, Person.id == Delivery.person_id)
-            .group_by(kind, Delivery.state)
+            .group_by(kind, state)
         )
         counts: dict[str, dict[str, int]] = {}
         async with self._db.session() as session:

@@ -180,7 +180,7 @@ async def _read_comment(prompt: PromptValidatorContext) -> bool:
 class UpdateIndicatorsDialog(SpaserDialog):
     help_text = (
         "Je vous demande, indicateur par indicateur, la valeur de sa période, un commentaire facultatif, puis "
-        "une confirmation avant d’enregistrer. Écrivez les nombres comme d’habitude (12,5 % ; 1 200 ; "
+        "une confirmation avant d’enregistrer. Écrivez les nombres à la française (par exemple 12,5 % ; 1 200 ; "
         "1 200,50 €). « passer » laisse un indicateur de côté ; « formulaire des indicateurs » ouvre un formulaire "
         "pour tout saisir d’un coup."
     )

@@ -148,7 +148,7 @@ def indicator_form_card(
             "isSubtle": True,
             "wrap": True,
             "text": "Laissez vide un indicateur que vous ne pouvez pas encore renseigner. Écrivez les nombres "
-            "comme d’habitude : 12,5 % ; 1 200 ; 1 200,50 €.",
+            "à la française, par exemple : 12,5 % ; 1 200 ; 1 200,50 €.",
         },
     ]
     for message in general_errors:

@@ -8,12 +8,14 @@ One place for the wording keeps the exported report identical to the card the é
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, format_day_fr
+from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, format_day_fr, format_time_fr
 from domain.indicators.legal_limits import printed_basis
 from domain.indicators.periods import Period
+from domain.outbox import Seen
 from domain.summary.indicator_wording import percent_text
 from domain.summary.model import (
     DirectorateCompleteness,
@@ -451,21 +453,31 @@ def empty_text(summary: Summary) -> str | None:
     return "Aucun indicateur à afficher pour ce périmètre."
 
 
-# The digest's rule (storage/summary/digests.py): a person already sent the same summary that day, at their
-# request or by a digest, is not sent it again. What is recorded is that it was sent (`summary_shown`), not
-# that it was read: the planning reply says « envoyée », the lead's report « a déjà reçu », never « consultée »
-# (issue 17; reader 12, A5).
-NOT_SENT_AGAIN_CLAUSE = "sauf celles et ceux à qui elle aura déjà été envoyée le jour même"
+# The digest's rule (storage/summary/digests.py): a person who had the same summary that day, because they asked
+# for it (« consultée ») or a digest sent it (« reçue »), is not sent it again. Whether they read it is not known.
+# Reader 14, B3: « a déjà reçu » said of someone who had only asked for it, and a promise (« envoyée ») that did
+# not match the reason: the planning reply, the lead's report and `rappels` say the same thing.
+NOT_SENT_AGAIN_CLAUSE = "sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même"
 """After « Les élu·es recevront la synthèse avec le premier rappel, »."""
 
 
-def not_sent_again_text(names: list[str]) -> str:
-    """« Adele Vance a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois. »
-    What is stored is that it was sent to the person or shown to them on request (`summary_shown`), not
-    that it was read: « reçu » is true of both (reader 12, A5: « avait déjà été envoyée à Adele Vance »
-    when she had asked for it herself)."""
-    them = "lui" if len(names) == 1 else "leur"
-    return (
-        f"{listed_names(names)} {agreed(len(names), 'a', 'ont')} déjà reçu la synthèse aujourd’hui : "
-        f"je ne la {them} ai pas envoyée une seconde fois."
+def not_sent_again_text(seen: Sequence[Seen], timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:
+    """« Adele Vance a déjà consulté la synthèse aujourd’hui (à 19 h 42) : je ne la lui ai pas renvoyée. »,
+    and « … a déjà reçu … » for someone a digest sent it to: one sentence for each of the two."""
+    groups = (
+        ([one for one in seen if one.requested], "consulté"),
+        ([one for one in seen if one.requested is False], "reçu"),
+        ([one for one in seen if one.requested is None], "reçu ou consulté"),  # stored before the difference was
     )
+    return " ".join(_not_sent_again(people, verb, timezone) for people, verb in groups if people)
+
+
+def _not_sent_again(people: list[Seen], verb: str, timezone: ZoneInfo | str) -> str:
+    def at(one: Seen) -> str:
+        return f" (à {format_time_fr(one.at, timezone)})" if one.at else ""
+
+    if len(people) == 1:
+        [one] = people
+        return f"{one.name} a déjà {verb} la synthèse aujourd’hui{at(one)} : je ne la lui ai pas renvoyée."
+    names = listed_names([f"{one.name}{at(one)}" for one in people])
+    return f"{names} ont déjà {verb} la synthèse aujourd’hui : je ne la leur ai pas renvoyée."

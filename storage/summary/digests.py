@@ -8,7 +8,8 @@ a second run, or a second scheduler, queues nothing.
 A person who was sent or shown the same summary earlier that day (`summary_shown`: « où en
 est-on ? » a minute before the COPIL digest, or the weekly digest the same morning) is not sent it
 again; a summary that changed since is sent. What a digest sends is recorded in the same unit of
-work as its deliveries.
+work as its deliveries, and so is what it does not send: a `skipped` row, with whether the person
+had consulted the summary or been sent it (`rappels` counts them; reader 14, B3).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.clock import Clock, format_datetime_fr, load_timezone
 from domain.committees.meetings import MeetingView
-from domain.outbox import About, OutboxMessage, SourceKind, Topic
+from domain.outbox import SEEN_ON_REQUEST, SENT_EARLIER, About, OutboxMessage, Seen, SourceKind, Topic
 from domain.people import PersonView, Role
 from domain.summary import wording
 from domain.summary.card import MAX_CARD_BYTES, summary_fingerprint
@@ -79,31 +80,34 @@ class DigestService:
         self, meeting: MeetingView, officials: Sequence[PersonView], summary: Summary, fingerprint: str
     ) -> int:
         shown = await self._repository.shown([person.id for person in officials])
-        recipients = [person for person in officials if not self._read_today(shown.get(person.id), fingerprint)]
-        if len(recipients) < len(officials):
+        had_it = {person.id: shown[person.id] for person in officials if self._read_today(shown.get(person.id), fingerprint)}
+        recipients = [person for person in officials if person.id not in had_it]
+        if had_it:
             log.info("COPIL digest of meeting %s: %s official(s) read the same summary today, not sent again",
-                     meeting.id, len(officials) - len(recipients))
+                     meeting.id, len(had_it))
         # Told to the lead if the digest does not reach someone: she is not left thinking they got it.
-        sent_to = {person.id for person in recipients}
-        seen = tuple(_label(person) for person in officials if person.id not in sent_to)
+        seen = tuple(Seen(_label(person), had_it[person.id].at, had_it[person.id].requested)
+                     for person in officials if person.id in had_it)
         when = format_datetime_fr(meeting.starts_at, self._timezone)
         reason = f"Voici la synthèse pour préparer le {meeting.label.lower()} du {when}."
         text = f"Synthèse SPASER avant le {meeting.label.lower()} du {when} : {wording.preview_text(summary)}"
+        about = About(Topic.DIGEST, meeting.id, meeting.label, meeting.starts_at, seen)
         messages = [
             self._message(
                 f"copil-digest:{meeting.id}:r{meeting.sequence}:person-{person.id}",
                 person,
-                self._with_reason(person.id, summary, reason),
+                None if person.id in had_it else self._with_reason(person.id, summary, reason),
                 text,
                 expires_at=meeting.starts_at,
-                about=About(Topic.DIGEST, meeting.id, meeting.label, meeting.starts_at, seen),
+                about=about,
+                skipped=_why_not_sent(had_it.get(person.id)),
             )
-            for person in recipients
+            for person in officials
         ]
         try:
             async with self._db.unit_of_work() as uow:
-                await self._repository.record_digest(meeting, len(messages), uow=uow)
-                added = await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
+                await self._repository.record_digest(meeting, len(recipients), uow=uow)
+                added = await self._outbox.enqueue(messages, self._clock.now(), uow=uow) - len(had_it)
                 await self._repository.record_shown(
                     {person.id: fingerprint for person in recipients}, self._clock.now(), uow=uow
                 )
@@ -122,7 +126,7 @@ class DigestService:
         year, week, _ = local.isocalendar()
         summaries: dict[Scope, tuple[Summary, str]] = {}
         shown = await self._repository.shown(subscribers)
-        messages = []
+        messages, skipped = [], []
         sent: dict[int, str] = {}
         for person_id in subscribers:
             person = await self._people.get(person_id)
@@ -134,20 +138,20 @@ class DigestService:
             except SummaryAccessDenied:
                 continue
             summary, fingerprint = summaries[scope]
-            if self._read_today(shown.get(person.id), fingerprint):
+            key = f"weekly-digest:{year}-W{week:02d}:person-{person.id}"
+            text = f"Synthèse SPASER de la semaine : {wording.preview_text(summary)}"
+            if self._read_today(had := shown.get(person.id), fingerprint):
                 log.info("Weekly digest: person %s read the same summary today, not sent again", person.id)
+                # Its own key, one a day: a run later in the week still sends the summary if it changed.
+                skipped.append(self._message(f"{key}:seen-{local.date().isoformat()}", person, None, text,
+                                             skipped=_why_not_sent(had), source_id=key.rsplit(":", 1)[0]))
                 continue
             sent[person.id] = fingerprint
-            key = f"weekly-digest:{year}-W{week:02d}:person-{person.id}"
             reason = "Votre synthèse hebdomadaire (« synthèse hebdomadaire non » pour ne plus la recevoir)."
-            messages.append(
-                self._message(
-                    key, person, self._with_reason(person.id, summary, reason),
-                    f"Synthèse SPASER de la semaine : {wording.preview_text(summary)}",
-                )
-            )
+            messages.append(self._message(key, person, self._with_reason(person.id, summary, reason), text))
         async with self._db.unit_of_work() as uow:
             added = await self._outbox.enqueue(messages, self._clock.now(), uow=uow)
+            await self._outbox.enqueue(skipped, self._clock.now(), uow=uow)
             await self._repository.record_shown(sent, self._clock.now(), uow=uow)
         return added
 
@@ -158,24 +162,33 @@ class DigestService:
         zone = load_timezone(self._timezone)
         return shown.at.astimezone(zone).date() == self._clock.now().astimezone(zone).date()
 
-    def _message(self, key: str, person: PersonView, card: dict[str, Any], text: str,
-                 expires_at: datetime | None = None, about: About | None = None) -> OutboxMessage:
+    def _message(self, key: str, person: PersonView, card: dict[str, Any] | None, text: str,
+                 expires_at: datetime | None = None, about: About | None = None, skipped: str | None = None,
+                 source_id: str | None = None) -> OutboxMessage:
         return OutboxMessage(
             key=key,
             source_kind=SourceKind.DIGEST,
-            source_id=key.rsplit(":", 1)[0][:64],
+            source_id=(source_id or key.rsplit(":", 1)[0])[:64],
             text=text,
             card=card,
             person_id=person.id,
             recipient_label=_label(person),
             expires_at=expires_at,
             about=about,
+            skipped=skipped,
         )
 
     def _with_reason(self, person_id: int, summary: Summary, reason: str) -> dict[str, Any]:
         card = self._links.card_content(summary, person_id, max_bytes=MAX_CARD_BYTES - PREFIX_ROOM)
         card["body"].insert(0, {"type": "TextBlock", "text": reason, "wrap": True, "isSubtle": True})
         return card
+
+
+def _why_not_sent(had: Shown | None) -> str | None:
+    """The reason stored with a digest not sent, None for one to send."""
+    if had is None:
+        return None
+    return SEEN_ON_REQUEST if had.requested else SENT_EARLIER
 
 
 def _label(person: PersonView) -> str:

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     bindparam,
     case,
     exists,
+    false,
     func,
     select,
 )
@@ -87,11 +89,14 @@ class SummaryShown(SQLModel, table=True):
     person_id: int = Field(sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True))
     fingerprint: str = Field(sa_column=Column(String(64), nullable=False))
     shown_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    requested: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    """The person asked for it (« consulté »), rather than a digest sent it (« reçu »): reader 14, B3."""
 
 
 class Shown(NamedTuple):
     fingerprint: str
     at: datetime
+    requested: bool = False
 
 
 class StoredValue(NamedTuple):
@@ -276,22 +281,24 @@ class SummaryRepository:
     # --- the summary each person last read ---------------------------------------------------
 
     async def record_shown(
-        self, fingerprints: Mapping[int, str], at: datetime, *, uow: UnitOfWork | None = None
+        self, fingerprints: Mapping[int, str], at: datetime, *, requested: bool = False, uow: UnitOfWork | None = None
     ) -> None:
-        """Per person id, the summary just sent or shown (in `uow` for a digest: with its deliveries)."""
+        """Per person id, the summary just sent (`requested` False: in `uow` for a digest, with its
+        deliveries) or shown at the person's request."""
         if not fingerprints:
             return
         async with self._db.session_in(uow) as session:
             # An upsert: two instances showing the summary to one person at once do not collide.
             dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
             statement = dialect.insert(SummaryShown).values(
-                [{"person_id": person_id, "fingerprint": fingerprint, "shown_at": to_utc(at)}
+                [{"person_id": person_id, "fingerprint": fingerprint, "shown_at": to_utc(at), "requested": requested}
                  for person_id, fingerprint in sorted(fingerprints.items())]
             )
+            excluded = statement.excluded
             await session.execute(
                 statement.on_conflict_do_update(
                     index_elements=["person_id"],
-                    set_={"fingerprint": statement.excluded.fingerprint, "shown_at": statement.excluded.shown_at},
+                    set_={"fingerprint": excluded.fingerprint, "shown_at": excluded.shown_at, "requested": excluded.requested},
                 )
             )
 
@@ -303,7 +310,7 @@ class SummaryRepository:
             rows = (
                 await session.execute(select(SummaryShown).where(SummaryShown.person_id.in_(sorted(person_ids))))
             ).scalars()
-            return {row.person_id: Shown(row.fingerprint, aware(row.shown_at)) for row in rows}
+            return {row.person_id: Shown(row.fingerprint, aware(row.shown_at), row.requested) for row in rows}
 
     # --- digest before each COPIL ------------------------------------------------------------
 

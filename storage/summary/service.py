@@ -219,7 +219,7 @@ class SummaryService:
         """The whole summary a person just read (`fingerprint`): a digest the same day does not send it
         again (storage.summary.digests)."""
         if fingerprint is not None:
-            await self.repository.record_shown({person_id: fingerprint}, self._clock.now())
+            await self.repository.record_shown({person_id: fingerprint}, self._clock.now(), requested=True)
 
     async def entries(self, summary: Summary) -> dict[EntryKey, EntryRecord]:
         """Who entered each value the summary's value exports list, and when (in its scope only)."""

@@ -19,6 +19,7 @@ from domain.broadcasts import (
     ResolvedAudience,
     audience_in,
     delivery_report,
+    message_card,
     message_summary,
     preview_card,
 )
@@ -95,6 +96,26 @@ def test_the_chat_list_preview_of_a_broadcast_shows_no_markdown_marks():
     assert summary.replace("\u00a0", " ") == "Message de Camille Martin (SPASER) : Le bilan 2026 est prêt : la note (https://ville.fr/n)."
 
 
+def test_a_broadcast_names_its_author_once_in_its_title_elided_and_escaped():
+    """Reader 14, 21: with two leads, « Message de la personne responsable du SPASER » said nothing and
+    « Envoyé par Alex Wilber, responsable du SPASER, le … » said it again. The name is typed by people:
+    escaped like every such text shown to others (a link in it is not one)."""
+    sent_at = datetime(2026, 12, 6, 18, 42, tzinfo=UTC)
+    alex = message_card("Le bilan est prêt.", "Alex Wilber", sent_at, "Europe/Paris")["body"]
+    eve = message_card("Bonjour", "Eve [clic](https://evil.example) <b>", sent_at, "Europe/Paris")["body"]
+
+    assert [block["text"].replace("\u00a0", " ") for block in alex] == [
+        "Message d’Alex Wilber, responsable du SPASER",
+        "Le bilan est prêt.",
+        "Envoyé le dimanche 6 décembre 2026 à 19 h 42.",
+    ]
+    assert eve[0]["text"] == "Message d’Eve [clic]\u200b(https://evil.example) <\u200bb>, responsable du SPASER"
+    assert message_card("Bonjour", "", sent_at, "Europe/Paris")["body"][0]["text"] == (
+        "Message de la personne responsable du SPASER"
+    )
+    assert message_summary("Bonjour", "Alex Wilber").startswith("Message d’Alex Wilber (SPASER)")
+
+
 def test_a_long_broadcast_is_quoted_in_its_report_up_to_a_whole_word():
     text = "Le comité de pilotage du SPASER se réunira le 12 mars pour examiner le bilan annuel des indicateurs sociaux."
     broadcast = BroadcastView(
@@ -130,7 +151,9 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     assert asked == "Quel message voulez-vous envoyer aux membres du comité de pilotage ?"
     assert "Envoi à\u00a0: membres du comité de pilotage" in preview and "Audience" not in preview
     assert "2\u00a0destinataires\u00a0: Lucie Roux et Marc Lefèvre" in preview
-    assert "Sera envoyé par Camille Martin, responsable du SPASER." in preview and "Envoyé par" not in preview
+    # Reader 14, 21: the author in the title, as the members will read it; no signature repeating it.
+    assert "Message de Camille Martin, responsable du SPASER\nLe bilan 2026" in preview
+    assert "envoyé par" not in preview.lower() and "Message de la personne responsable" not in preview
     assert "⚠ Ne le recevra pas\u00a0: Hélène Dubois, qui n’a pas encore installé l’assistant dans Teams." in preview
     assert preview.count("Hélène Dubois") == 1, "each name is listed once"
     assert preview.endswith("Voulez-vous envoyer ce message à 2\u00a0destinataires\u00a0?\nBoutons\u00a0: [Oui] | [Non]")
@@ -142,6 +165,13 @@ async def test_a_broadcast_to_the_copil_reaches_each_member_once_and_the_lead_ge
     to_members = sorted(conversation for conversation, text in deliveries if text.startswith("Message de Camille"))
     assert to_members == ["a:lucie@ville.fr", "a:marc@ville.fr"]
     assert dict(deliveries)["a:marc@ville.fr"] == "Message de Camille Martin (SPASER) : Le bilan 2026 sera présenté le 12 mars."
+    [to_marc] = [body for body in connector.sent if body["_conversation_id"] == "a:marc@ville.fr"]
+    blocks = [block["text"].replace("\u00a0", " ") for block in to_marc["attachments"][0]["content"]["body"]]
+    assert blocks == [  # reader 14, 21: « Message de la personne responsable du SPASER … Envoyé par … »
+        "Message de Camille Martin, responsable du SPASER",
+        "Le bilan 2026 sera présenté le 12 mars.",
+        "Envoyé le lundi 30 novembre 2026 à 10 h 00.",
+    ]
     [(conversation, report)] = [(c, t) for c, t in deliveries if c == "a:camille@ville.fr"]
     # Reader 7, B16: Teams previews the start of a text message, so that line carries no Markdown.
     assert report.startswith("Compte rendu de votre diffusion du lundi 30 novembre 2026 à 10 h 00 (membres du comité de pilotage)")

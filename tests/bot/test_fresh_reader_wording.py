@@ -164,7 +164,7 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
     # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
     assert (  # reader 10, A7
         "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel, "
-        "sauf celles et ceux à qui elle aura déjà été envoyée le jour même."
+        "sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même."
     ) in done
     # Reader 11, A9: only the automatic reminders are too late (this runtime has no indicator data).
     assert ("Les relances automatiques des directions (quatre semaines, puis dix jours avant la réunion) ne partiront pas : "
@@ -196,6 +196,17 @@ async def test_the_form_messages_say_each_thing_once_and_in_words(nadia):
     assert "IND-01\u00a0: une part ne peut pas dépasser 100\u00a0% (vous avez saisi 140\u00a0%)." in sent_back
     assert "Rien n’a été enregistré" not in sent_back and "Corrigez le champ signalé, puis renvoyez le formulaire." in sent_back
     assert '"text": "Direction DCP"' in sent_back
+
+
+async def test_the_form_and_the_dialog_say_how_to_write_numbers_in_plain_french(nadia):
+    """Reader 14, 20: « Écrivez les nombres comme d’habitude » is colloquial, and whose habit?"""
+    form = plain(json.dumps(card_of(await nadia.say("formulaire des indicateurs")), ensure_ascii=False))
+    await nadia.say("mettre à jour mes indicateurs")
+    helped = plain(texts(await nadia.say("aide")))
+
+    assert "Écrivez les nombres à la française, par exemple : 12,5 % ; 1 200 ; 1 200,50 €." in form
+    assert "Écrivez les nombres à la française (par exemple 12,5 % ; 1 200 ; 1 200,50 €)." in helped
+    assert "habitude" not in form + helped
 
 
 async def test_the_form_says_the_comment_saved_and_how_to_correct(nadia):

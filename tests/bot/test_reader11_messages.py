@@ -21,7 +21,7 @@ from domain.indicators.periods import Frequency
 from domain.indicators.rules import IndicatorView
 from domain.indicators.units import Unit
 from domain.legal import privacy_notice
-from domain.outbox import NO_REFERENCE, About, DeliveryState, Topic
+from domain.outbox import NO_REFERENCE, About, DeliveryState, Seen, Topic
 from domain.outbox_counts import outbox_counts_text
 from domain.people import Role
 from tests.committees_support import add_person, received
@@ -31,6 +31,7 @@ from tests.indicators_support import seed
 from tests.summary_support import organisation, reachable_again
 
 COPIL_AT = datetime(2027, 3, 2, 13, tzinfo=UTC)
+ASKED_AT = datetime(2027, 2, 23, 18, 42, tzinfo=UTC)  # 19 h 42 in Paris
 LEGAL_NAME = "schéma de promotion des achats publics socialement et écologiquement responsables"
 
 
@@ -86,7 +87,7 @@ async def test_the_plan_says_what_is_still_missing_when_it_is_too_late_to_chase_
     await lead.say("Bilan 2026")
     done = plain(texts(await lead.say("oui")))
 
-    assert "sauf celles et ceux à qui elle aura déjà été envoyée le jour même." in done
+    assert "sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même." in done
     assert "trop tard" not in done
     assert ("Les relances automatiques des directions (quatre semaines, puis dix jours avant la réunion) ne partiront "
             "pas : ces dates sont déjà passées. Il manque encore ") in done, done  # reader 12, A1
@@ -130,7 +131,7 @@ def test_the_broadcast_report_confirms_the_delivery_and_says_who_did_not_get_it(
 
 def _copil_rows() -> list[tuple[str, str, list]]:
     reminder = About(Topic.REMINDER, 1, "Comité de pilotage", COPIL_AT)
-    digest = About(Topic.DIGEST, 1, "Comité de pilotage", COPIL_AT, ("Adele Vance",))
+    digest = About(Topic.DIGEST, 1, "Comité de pilotage", COPIL_AT, (Seen("Adele Vance", ASKED_AT, requested=True),))
     return [
         ("reminder", "1", [Row(n, "Rappel", name, NO_REFERENCE, "unreachable", about=reminder)
                            for n, name in enumerate(("Camille Martin", "Hélène Dubois", "Marc Lefèvre"), 1)]),
@@ -145,10 +146,11 @@ def test_the_event_report_counts_in_digits_says_je_and_that_the_summary_was_not_
     [notice] = event_problem_notices(_copil_rows(), [(9, "Alex Wilber")], "Europe/Paris")
     lines = plain(notice.text).splitlines()
 
-    assert lines[0] == "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 3 personnes n’ont pas tout reçu."
+    assert lines[0] == "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 3 personnes n’ont pas reçu l’ensemble des envois."
     assert lines[2] == ("Ces 3 personnes n’ont pas encore installé l’assistant dans Teams : je ne peux pas leur écrire. "
                         + plain(_advice(them="leur")))
-    assert lines[3] == "Adele Vance a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois."
+    # Reader 14, B3: she had asked for it herself; « reçu » said the assistant had sent it to her.
+    assert lines[3] == "Adele Vance a déjà consulté la synthèse aujourd’hui (à 19 h 42) : je ne la lui ai pas renvoyée."
 
 
 async def test_one_advice_sentence_in_every_report_even_the_second_of_the_day(runtime, talk, sqlite_database, connector):

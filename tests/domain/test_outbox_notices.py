@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.delivery_problems import event_problem_notices, explain, problem_notices
-from domain.outbox import NO_REFERENCE, About, Topic
+from domain.outbox import NO_REFERENCE, About, Seen, Topic
 from domain.tenant import install_failure
 from tests.delivery_support import Row
 
@@ -77,7 +77,7 @@ def test_several_people_read_in_the_plural():
 
 
 def test_the_people_a_digest_was_not_sent_again_to_are_shown_escaped():
-    digest = About(Topic.DIGEST, 1, "Comité de pilotage", COPIL_AT, ("Eve [clic](https://evil.example)",))
+    digest = About(Topic.DIGEST, 1, "Comité de pilotage", COPIL_AT, (Seen("Eve [clic](https://evil.example)", requested=False),))
     rows = [Row(1, "Synthèse", "Lucie Roux", NO_REFERENCE, "unreachable", about=digest)]
 
     (notice,) = problem_notices("digest", "1", rows, [(9, "Camille Martin")])

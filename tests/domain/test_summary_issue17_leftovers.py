@@ -7,12 +7,14 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from domain.indicators.sources import SourceKind, ValueSource
+from domain.outbox import Seen
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.exports import values_csv, values_xlsx
 from domain.summary.indicator_wording import legal_notes
@@ -88,17 +90,27 @@ def test_the_report_never_breaks_an_indicator_code_at_its_hyphen_and_the_exports
     assert codes == {"IND-09", "IND-11"}
 
 
-def test_the_lead_is_told_the_summary_was_sent_never_that_it_was_read():
-    """What `summary_shown` records is that the summary was sent (a digest, or the card asked for in
-    chat), not that it was read: « a déjà reçu ou consulté la synthèse » claimed what nobody knows."""
-    one = plain(not_sent_again_text(["Marc Lefèvre"]))
-    two = plain(not_sent_again_text(["Marc Lefèvre", "Adele Vance"]))
-    # Reader 12, A5: « La synthèse avait déjà été envoyée à Adele Vance » when she had asked for it in chat;
-    # « reçu » is true whether it was sent to her or shown to her on request.
-    assert one == "Marc Lefèvre a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois."
-    assert two == ("Adele Vance et Marc Lefèvre ont déjà reçu la synthèse aujourd’hui : je ne la "
-                   "leur ai pas envoyée une seconde fois.")
-    assert "consult" not in one + two + NOT_SENT_AGAIN_CLAUSE and "déjà été envoyée" in NOT_SENT_AGAIN_CLAUSE
+def test_the_lead_is_told_who_consulted_the_summary_and_who_was_sent_it_never_that_it_was_read():
+    """What `summary_shown` records is that the summary was shown to the person at their request or sent to
+    them by a digest, not that it was read (« a déjà lu » would claim what nobody knows). Reader 12, A5:
+    « avait déjà été envoyée à Adele Vance » when she had asked for it in chat; reader 14, B3: « a déjà
+    reçu » for the same, while the log counted no summary delivered: consulted and received told apart."""
+    asked = datetime(2026, 12, 6, 18, 42, tzinfo=UTC)  # 19 h 42 in Paris
+    sent = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+    one = plain(not_sent_again_text([Seen("Adele Vance", asked, requested=True)], "Europe/Paris"))
+    both = plain(not_sent_again_text(
+        [Seen("Marc Lefèvre", sent, requested=False), Seen("Adele Vance", asked, requested=True),
+         Seen("Hélène Dubois", asked + timedelta(minutes=5), requested=True)], "Europe/Paris"))
+    before = plain(not_sent_again_text([Seen("Marc Lefèvre")]))  # a row stored before the difference was kept
+
+    assert one == "Adele Vance a déjà consulté la synthèse aujourd’hui (à 19 h 42) : je ne la lui ai pas renvoyée."
+    assert both == (
+        "Adele Vance (à 19 h 42) et Hélène Dubois (à 19 h 47) ont déjà consulté la synthèse aujourd’hui : je ne la "
+        "leur ai pas renvoyée. Marc Lefèvre a déjà reçu la synthèse aujourd’hui (à 9 h 00) : je ne la lui ai pas renvoyée."
+    )
+    assert before == "Marc Lefèvre a déjà reçu ou consulté la synthèse aujourd’hui : je ne la lui ai pas renvoyée."
+    assert " lu " not in f"{one} {both}"
+    assert plain(NOT_SENT_AGAIN_CLAUSE) == "sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même"
 
 
 def _environmental_share(source: ValueSource | None, value=87.6):

@@ -4,15 +4,19 @@ that morning. A summary that changed since is sent; the record is in the databas
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+from bot.cli import reminders
 from domain.committees.cadence import CommitteeKind
 from domain.indicators.rules import ValueEntry
+from domain.people import Role
 from domain.summary.card import summary_fingerprint
 from domain.summary.scope import Scope
 from scheduler.reminders import FireOutcome
-from tests.committees_support import paris, received
+from tests.committees_support import add_person, paris, received
+from tests.conftest import make_settings
 from tests.summary_support import aad, organisation, reachable_again, seed_catalogue
 
 COPIL_DIGEST = "Synthèse SPASER avant le comité de pilotage"
@@ -145,11 +149,53 @@ async def test_the_lead_is_told_who_was_not_sent_the_digest_because_they_had_rea
     await runtime.jobs.fire_reminder(j7.id)
     await runtime.jobs.drain_outbox()
 
-    [report] = [text for conversation, text in received(connector) if "pas reçu" in text or "pas tout reçu" in text]
+    [report] = [text for conversation, text in received(connector) if "pas reçu" in text]
     lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]  # Teams: blank lines
     assert lines[1:] == [
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
         "Lucie Roux a bloqué ou désinstallé l’assistant dans Teams.",
-        # Reader 7, B10: who did what, without « elle ne lui » pointing at nobody in particular.
-        "Marc Lefèvre a déjà reçu la synthèse aujourd’hui : je ne la lui ai pas envoyée une seconde fois.",
+        # Reader 7, B10: who did what, without « elle ne lui » pointing at nobody in particular. Reader 14,
+        # B3: he asked for it himself, nobody sent it to him: « consulté », not « reçu ».
+        "Marc Lefèvre a déjà consulté la synthèse aujourd’hui (à 13 h 59) : je ne la lui ai pas renvoyée.",
     ]
+
+
+async def test_the_lead_s_report_and_rappels_tell_a_summary_consulted_from_one_received(
+    runtime, talk, sqlite_database, clock, connector, capsys
+):
+    """Reader 14, B3: « Adele Vance a déjà reçu la synthèse aujourd’hui » when she had only asked for it,
+    and `spaser-bot rappels` counted no summary delivered. Marc asks for it a minute before the COPIL
+    digest, Lucie got the weekly digest an hour before, Hélène blocked the assistant: the report says
+    who consulted it and who received it, and when; `rappels` counts the summaries not sent again."""
+    people = await organisation(sqlite_database, connector.url)
+    await add_person(sqlite_database, "helene@ville.fr", Role.OFFICIAL, connector.url, name="Hélène Dubois")
+    await seed_catalogue(sqlite_database, clock, people["lead"].id)
+    await runtime.summary.repository.set_weekly(people["lucie"].id, True)
+    j7 = await copil_with_j7(runtime)
+    clock.set(j7.send_at - timedelta(hours=1))
+    assert await runtime.jobs.send_weekly_digests() == 1
+    clock.set(j7.send_at - timedelta(minutes=1))
+    await talk(aad(people["marc"]), "Marc Lefèvre").say("où en est-on ?")
+    await reachable_again(sqlite_database, people["marc"], connector.url)
+    connector.blocked.add("a:helene@ville.fr")
+    clock.set(j7.send_at)
+
+    await runtime.jobs.fire_reminder(j7.id)
+    await runtime.jobs.drain_outbox()
+
+    assert digests_to(connector, COPIL_DIGEST) == []
+    [report] = [text for conversation, text in received(connector) if "pas reçu" in text]
+    lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]
+    assert lines[1] == "Hélène Dubois n’a reçu ni le rappel ni la synthèse."
+    assert lines[-1] == (
+        "Marc Lefèvre a déjà consulté la synthèse aujourd’hui (à 13 h 59) : je ne la lui ai pas renvoyée. "
+        "Lucie Roux a déjà reçu la synthèse aujourd’hui (à 13 h 00) : je ne la lui ai pas renvoyée."
+    )
+
+    await sqlite_database.dispose()
+    await asyncio.to_thread(reminders, make_settings(sqlite_database.url))
+    [digests] = [line for line in capsys.readouterr().out.replace("\u00a0", " ").splitlines() if "Synthèses" in line]
+    assert digests == (
+        "  Synthèses : 1 remise ; 1 non envoyée (déjà reçue le jour même) ; "
+        "1 non envoyée (déjà consultée le jour même) ; 1 non remise (1 personne injoignable)"
+    )

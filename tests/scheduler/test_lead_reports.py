@@ -8,7 +8,7 @@ from datetime import datetime
 from domain.clock import FakeClock
 from domain.committees.cadence import CommitteeKind
 from domain.delivery_problems import NOT_REACHED_ADVICE, REPEATED_CHANGES, event_problem_notices
-from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, About, SourceKind, Topic
+from domain.outbox import BLOCKED_ERROR_PREFIX, NO_REFERENCE, About, Seen, SourceKind, Topic
 from domain.people import Role
 from storage.outbox import Delivery
 from tests.committees_support import MEMBERS_ONLY, add_person, build_feature, paris, received, utc
@@ -29,13 +29,13 @@ async def test_a_copil_reminder_and_its_summary_give_the_lead_one_report(databas
     await feature.jobs.sweep_reminders()
     await feature.jobs.drain_outbox()
 
-    [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text or "pas tout reçu" in text]
+    [report] = [text for conversation, text in received(connector) if "pas pu être remis" in text or "pas reçu" in text]
     lines = [line for line in report.replace("\u00a0", " ").splitlines() if line]  # Teams: a blank line before a paragraph
     # Reader 1, B5: each message said once (not « Le rappel « Rappel : … » »), the reasons apart from the list.
     # Reader 6, A1: who did not receive what, plainly; nobody is said to have received a message.
     assert lines == [
         # Reader 10, B7: « n’a pas reçu le rappel … ou la synthèse » read wrong; « ce message » was neither.
-        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 1 personne n’a pas tout reçu.",
+        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 1 personne n’a pas reçu l’ensemble des envois.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse.",
         # Reader 7, B11, B12 and B14: what is true (no Teams install, whatever else she used), no promise
         # that this message will still reach her, and one reason is a paragraph, not a lone bullet.
@@ -122,7 +122,7 @@ def test_someone_who_missed_only_some_of_the_messages_is_named_with_them():
 
     # A2: what each person did not receive, plainly (no « le rappel ne lui était pas destiné »).
     assert notice.text.replace("\u00a0", " ").splitlines() == [
-        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 2 personnes n’ont pas tout reçu.",
+        "Envois pour le comité de pilotage du mardi 2 mars 2027 à 14 h 00 : 2 personnes n’ont pas reçu l’ensemble des envois.",
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu la synthèse.",
         "- Lucie Roux n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire. "
         "Transmettez-lui l’information par courriel ou par téléphone, et faites-lui installer l’assistant dans Teams pour que les prochains messages lui parviennent.",
@@ -205,7 +205,7 @@ def test_a_meeting_notice_is_named_by_what_it_announces_whatever_its_words():
 def test_who_missed_only_the_reminder_is_told_the_digest_goes_to_the_officials_only():
     """Reader 7, B9: « Camille Martin n’a pas reçu le rappel. » after « … ou la synthèse » read as if the
     digest had reached her; it goes to the élu·es only. Who had already read it is not told that."""
-    def row(number: int, source: str, name: str, topic: Topic, seen: tuple[str, ...] = ()) -> Delivery:
+    def row(number: int, source: str, name: str, topic: Topic, seen: tuple[Seen, ...] = ()) -> Delivery:
         facts = About(topic, 1, "Comité de pilotage", COPIL_AT, seen).to_json()
         return Delivery(id=number, key=f"k{number}", source_kind=source, source_id=source, text="Bientôt",
                         recipient_label=name, last_error=NO_REFERENCE, state="unreachable", about_json=facts)
@@ -218,7 +218,7 @@ def test_who_missed_only_the_reminder_is_told_the_digest_goes_to_the_officials_o
         "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es)."
     )
 
-    digest = [row(3, "digest", "Lucie Roux", Topic.DIGEST, ("Camille Martin",))]
+    digest = [row(3, "digest", "Lucie Roux", Topic.DIGEST, (Seen("Camille Martin", requested=False),))]
     [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "2", digest)], [(9, "Alex Wilber")])
     assert "Camille Martin n’a pas reçu le rappel." in notice.text
     assert "Camille Martin a déjà reçu la synthèse aujourd’hui" in notice.text.replace("\u00a0", " ")

@@ -82,4 +82,4 @@ async def test_the_lead_s_copy_says_how_many_members_received_the_reminder_and_l
     assert "(votre copie) Ce rappel a été reçu par 1 des 4 autres membres ; 3 ne l’ont pas reçu. Le voici : Rappel :" in copy, copy
     # The copy first, then who was not reached and why (the count above and the report agree).
     assert [text[:22] for text in to_alex] == ["Rappel envoyé aux memb", "Envois pour le comité "], to_alex
-    assert "3 personnes n’ont pas tout reçu" in to_alex[1], to_alex[1]
+    assert "3 personnes n’ont pas reçu l’ensemble des envois" in to_alex[1], to_alex[1]
