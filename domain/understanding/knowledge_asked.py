@@ -21,6 +21,9 @@ from domain.understanding.indicator_asks import BARE_WHAT_IS, CONSISTS_OF
 
 LAST_CLAUSE_CONFIDENCE = 0.6
 """How sure the last clause of a long question must be, alone, to answer the whole of it."""
+SURE_BEFORE_CONTEXT = 0.9
+"""How sure a question followed by its context (« …? j'en ai besoin pour ma note ») must be, alone, to
+answer the whole: « des bonnes nouvelles sur le SPASER ? » is no sure knowledge question."""
 BARELY_OFF_TOPIC = 0.6
 """An off-topic match this weak gives way to a sure SPASER answer to the question's last clause."""
 _REFERS_BACK = re.compile(
@@ -30,6 +33,13 @@ _REFERS_BACK = re.compile(
 """A last sentence whose pronoun stands for the context before it (« ça a sa place dans le
 SPASER ? », « on peut les suivre dans le schéma ? », « comment le suivre ? ») asks about that
 context, unless the sentence names its own subject first (« le COPIL, qui doit y siéger ? »)."""
+_ASKS = re.compile(r"\b(?:quoi|koi|qui|quel\w*|comment|combien|pourquoi|quand|est[- ]ce|dois[- ]je|faut[- ]il|peut[- ]on|ou)\b")
+"""A question word, or alternatives (« …dans le projet ? dès le début ou à la fin »): what follows a
+question mark with one is part of the question, or a question of its own."""
+_DESCRIBED = re.compile(r"\bc(?:[' ]?est)? (?:quoi|koi) (?P<named>[^?,.;:!]+?) (?:dont|qu[' ]?on|que|qui)\b")
+_FEW_WORDS = 3
+"""« c quoi ces DECP dont tout le monde parle en COPIL ? »: what is asked is the subject named right
+after « c'est quoi », described by a relative clause that may name other subjects."""
 _SPEAKERS = "DGS"
 """« c koi un spaser ? mon DGS m'en a parlé, jsp ce que c'est »: who mentions a subject is not the
 subject asked, when another is named."""
@@ -44,7 +54,25 @@ class KnowledgeAsked:
     def __call__(self, text: str) -> Answer:
         """The knowledge answer to `text` as a whole (see the module's docstring)."""
         answer = self._axis_kept(self._what_it_is(text) or self._last_clause_if_unsure(self.knowledge.answer(text)))
-        return self._without_everyday_neighbour(text, answer)
+        return self._asked_before_its_context(self._without_everyday_neighbour(text, answer))
+
+    def _asked_before_its_context(self, answer: Answer) -> Answer:
+        """« c'est quel article qui impose le SPASER ? j'en ai besoin pour une note au bureau »: the
+        question comes first and what follows its last question mark only says why or who asks (no
+        question word of its own). The question alone answers the whole when it is surely about a
+        SPASER entry (`SURE_BEFORE_CONTEXT`) and more surely than the whole."""
+        text = answer.question
+        cut = text.rfind("?")
+        if cut < 0 or len(tokenize(text[cut + 1 :])) < 2 or _ASKS.search(fold(text[cut + 1 :])):
+            return answer
+        asked = self.knowledge.answer(text[: cut + 1])
+        if asked.entry is None or asked.entry.kind is EntryKind.OUT_OF_SCOPE or asked.entry == answer.entry:
+            return answer
+        if asked.confidence < SURE_BEFORE_CONTEXT:
+            return answer
+        if answer.entry is not None and answer.confidence >= asked.confidence:
+            return answer
+        return replace(asked, question=text)
 
     def _without_everyday_neighbour(self, text: str, answer: Answer) -> Answer:
         """« en deux mots, ça avance le SPASER ? »: a neighbouring subject named by one everyday word
@@ -58,10 +86,14 @@ class KnowledgeAsked:
 
     def _what_it_is(self, text: str) -> Answer | None:
         """« tout le monde parle du SPASER en réunion, c'est quoi ce truc ? »: « ce truc » is the
-        last subject the question names; what it is is asked of that subject alone."""
-        if not (BARE_WHAT_IS.search(fold(text)) or CONSISTS_OF.search(fold(text))):
+        last subject the question names (or the one described, `_DESCRIBED`); what it is is asked of
+        that subject alone."""
+        folded, naming = fold(text), text
+        if (described := _DESCRIBED.search(folded)) and len(tokenize(described["named"])) <= _FEW_WORDS:
+            naming = described["named"]  # « c'est quoi ces DECP dont tout le monde parle ? »: the DECP
+        elif not (BARE_WHAT_IS.search(folded) or CONSISTS_OF.search(folded)):
             return None
-        query = self.knowledge.query_terms(text)
+        query = self.knowledge.query_terms(naming)
         named = [term for term in query if term in self.knowledge.analyzer.subject_terms]
         named = [term for term in named if term not in self._speakers] or named
         if not named:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
+from domain.knowledge.texting import spelled_out
 from domain.text import fold
 from domain.understanding.clauses import clauses
 from domain.understanding.indicator_asks import (
@@ -187,7 +188,13 @@ class Understander:
         self._wordings = Wordings(INTENTS)
 
     def understand(self, text: str) -> Understanding:
-        text = _MENTION.sub("", text)
+        """What `text` asks (see the module's docstring), read with its texted words spelled out;
+        its answer keeps the question as typed (the lead sees it so among the unanswered)."""
+        typed = _MENTION.sub("", text)
+        understood = self._understand(spelled_out(typed))
+        return replace(understood, answer=replace(understood.answer, question=typed))
+
+    def _understand(self, text: str) -> Understanding:
         if assistant_itself_asked(fold(text)):  # « t'es une IA ? »: small talk, answered with help
             answer = Answer(question=text, entry=None, confidence=0.0)
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-help"], self.slots.read(text))
@@ -396,6 +403,9 @@ class Understander:
         if not fitting:
             return None
         confidence, intent = max(fitting, key=lambda found: found[0]) if subject else fitting[0]
+        entering = [(found, chosen) for found, chosen in fitting if chosen.id == "update_indicators" and found >= confidence]
+        if entering and about_to_enter(folded):  # « saisir la valeur de l'IND-13 »: entering it, not who entered it
+            confidence, intent = entering[0]
         return (confidence, intent) if confidence >= INTENT_THRESHOLD else None
 
     def _ranked_intents(self, words: list[str], limit: int = 5) -> list[tuple[Intent, float]]:
