@@ -125,7 +125,7 @@ FRAMING_PHRASES: tuple[str, ...] = (
     # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
     "en une phrase", "en bref", "en résumé", "pour résumer", "dans les grandes lignes",
-    "grosso modo", "en clair", "en termes simples", "simplement",
+    "grosso modo", "en clair", "en termes simples", "simplement", "en mode simple", "pour les nuls",
     # How the question is put: « je me demandais », « vous savez ? », « petite question », « l'adjoint me
     # demande si… » (asked on behalf of someone).
     "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",

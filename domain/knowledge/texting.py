@@ -40,6 +40,8 @@ TEXTED_WORDS: dict[str, str] = {
     "doc": "document", "docs": "documents",
     "compta": "comptabilité",
     "bdc": "bon de commande",
+    # Everyday names: « les petites boîtes du coin » are small local firms.
+    "boite": "entreprise", "boîte": "entreprise", "boites": "entreprises", "boîtes": "entreprises",
 }
 """Typed form → written form (folded keys are enough: texting drops accents)."""
 
@@ -50,6 +52,10 @@ _WORD = re.compile(
 """A texted word standing alone: not « l'ex-DGS », not a piece of a code or a hyphenated word."""
 
 COLLOQUIAL_TURNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # « les entreprises du coin »: local ones.
+    (re.compile(r"\bdu coin\b", re.IGNORECASE), "locales"),
+    # « on n'est pas obligés quand même ? »: no « quand » (when) asked.
+    (re.compile(r"\bquand m[êe]me\b", re.IGNORECASE), "tout de même"),
     # « d'où vient le SPASER à la base ? »: its origin, not a base of anything.
     (re.compile(r"\b[àa] la base\b", re.IGNORECASE), "à l’origine"),
     # « AMO ou en régie ? »: done by one's own staff (a « régie de quartier » is no such thing).

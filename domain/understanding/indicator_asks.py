@@ -98,6 +98,19 @@ _A_RULE_ASKED = re.compile(
 the rule of a neighbouring subject, not the organisation's figure."""
 
 
+_A_NORM_OR_A_PRICE = re.compile(
+    r"\b(?:cout\w*|prix|tarifs?|exig\w*|officiel\w*|ratios?|normes?|regles?|reglement\w*|legal\w*|obligatoire\w*"
+    r"|minimum|maximum)\b"
+)
+"""« combien d'heures d'insertion exiger pour un million de travaux, y a un ratio officiel ? », « combien
+coûte une formation ? »: a norm or a price on the subject of an indicator, not its figure."""
+
+
+def norm_asked(folded: str) -> bool:
+    """A norm or a price asked about an indicator's subject (`_A_NORM_OR_A_PRICE`)."""
+    return bool(_A_NORM_OR_A_PRICE.search(folded))
+
+
 def concept_asked(folded: str) -> bool:
     """« marché réservé, c'est quoi ? »: what a notion is, asked plainly of its name, not of the
     indicator (« cet indicateur ») nor of an amount."""

@@ -36,10 +36,22 @@ context, unless the sentence names its own subject first (« le COPIL, qui doit 
 _ASKS = re.compile(r"\b(?:quoi|koi|qui|quel\w*|comment|combien|pourquoi|quand|est[- ]ce|dois[- ]je|faut[- ]il|peut[- ]on|ou)\b")
 """A question word, or alternatives (« …dans le projet ? dès le début ou à la fin »): what follows a
 question mark with one is part of the question, or a question of its own."""
-_DESCRIBED = re.compile(r"\bc(?:[' ]?est)? (?:quoi|koi) (?P<named>[^?,.;:!]+?) (?:dont|qu[' ]?on|que|qui)\b")
+_DESCRIBED = re.compile(
+    r"\bc(?:[' ]?est)? (?:quoi|koi) (?P<named>[^?,.;:!]+?) (?:dont|qu[' ]?on|que|qui)\b"
+    r"|\bexpliqu(?:er|e|ez)(?:[- ]moi|[- ]nous)? (?P<explained>(?:le |la |les |l'|un |une |ce |cette |ces )?[^?,.;:!]+?)"
+    r"(?= en | pour | svp| stp| simplement|$|[?,.;:!])"
+)
 _FEW_WORDS = 3
 """« c quoi ces DECP dont tout le monde parle en COPIL ? »: what is asked is the subject named right
-after « c'est quoi », described by a relative clause that may name other subjects."""
+after « c'est quoi », described by a relative clause that may name other subjects; « …, tu peux
+m'expliquer le SPASER en mode simple ? »: the subject named right after « expliquer »."""
+_THE_SPASER = "SPASER schéma"
+_IN_THE_SPASER = re.compile(
+    r"\b(?:dans|pour|sur|en|au sein d[eu]) (?:le |la |l |l'|un |une |notre |nos |votre |ce |cette )?(?:spaser|schema)\b"
+)
+"""« possible dans le schéma ? », « ça a sa place dans notre SPASER ? »: a last sentence naming the
+SPASER only as where its context would go, with no question word (« qu'est-ce qu'on doit mettre dans le
+schéma ? » asks what it holds), asks about that context."""
 _SPEAKERS = "DGS"
 """« c koi un spaser ? mon DGS m'en a parlé, jsp ce que c'est »: who mentions a subject is not the
 subject asked, when another is named."""
@@ -50,6 +62,7 @@ class KnowledgeAsked:
         self.knowledge = knowledge
         self._axis_kept = AxisKept(knowledge)
         self._speakers = frozenset(knowledge.analyzer.terms(_SPEAKERS))
+        self._the_spaser = frozenset(knowledge.analyzer.terms(_THE_SPASER))
 
     def __call__(self, text: str) -> Answer:
         """The knowledge answer to `text` as a whole (see the module's docstring)."""
@@ -89,8 +102,10 @@ class KnowledgeAsked:
         last subject the question names (or the one described, `_DESCRIBED`); what it is is asked of
         that subject alone."""
         folded, naming = fold(text), text
-        if (described := _DESCRIBED.search(folded)) and len(tokenize(described["named"])) <= _FEW_WORDS:
-            naming = described["named"]  # « c'est quoi ces DECP dont tout le monde parle ? »: the DECP
+        described = _DESCRIBED.search(folded)
+        subject = (described["named"] or described["explained"]) if described else None
+        if subject and len(tokenize(subject)) <= _FEW_WORDS:
+            naming = subject  # « c'est quoi ces DECP dont tout le monde parle ? »: the DECP
         elif not (BARE_WHAT_IS.search(folded) or CONSISTS_OF.search(folded)):
             return None
         query = self.knowledge.query_terms(naming)
@@ -130,7 +145,11 @@ class KnowledgeAsked:
         last = self.knowledge.answer(clause)
         if last.entry is None or last.confidence < LAST_CLAUSE_CONFIDENCE:
             return answer
-        agrees = last.entry == answer.ranked_first if unsure else last.entry.kind is not EntryKind.OUT_OF_SCOPE
+        # A barely off-topic subject gives way to a SPASER answer only when its last clause names a domain
+        # term: « intérêts moratoires : c'est quoi le taux actuel ? » is still about the neighbour.
+        named = self.knowledge.query_terms(clause).keys() & self.knowledge.analyzer.domain_terms
+        spaser_answer = bool(named) and last.entry.kind is not EntryKind.OUT_OF_SCOPE
+        agrees = last.entry == answer.ranked_first if unsure else spaser_answer
         return replace(last, question=answer.question) if agrees else answer
 
     def _asked_last(self, answer: Answer) -> Answer:
@@ -141,8 +160,13 @@ class KnowledgeAsked:
         if answer.entry is None or not answer.question.rstrip().endswith("?"):
             return answer
         parts = [part for part in SENTENCES.split(answer.question) if len(tokenize(part)) >= 2]
-        if len(parts) < 2 or not self.knowledge.query_terms(parts[-1]).keys() & self.knowledge.analyzer.domain_terms:
+        if len(parts) < 2:
             return answer
+        named = self.knowledge.query_terms(parts[-1]).keys() & self.knowledge.analyzer.domain_terms
+        if not named:
+            return answer
+        if named <= self._the_spaser and _IN_THE_SPASER.search(fold(parts[-1])) and not _ASKS.search(fold(parts[-1])):
+            return answer  # « …flotte, cantines, informatique. possible dans le schéma ? »: the context, in the SPASER
         pronoun = _REFERS_BACK.search(fold(parts[-1]))
         if pronoun and not self.knowledge.query_terms(fold(parts[-1])[: pronoun.start()]).keys() & self.knowledge.analyzer.domain_terms:
             return answer  # « Réemploi : ça a sa place dans notre SPASER ? »: about the context, not the SPASER

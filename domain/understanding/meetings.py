@@ -40,7 +40,7 @@ meetings in the plural, with a time."""
 _A_YEAR = re.compile(r"\b(?:20\d\d|cette annee|annee prochaine|an prochain)\b")
 _NOT_A_LIST = re.compile(
     r"\b(?:abonn\w*|liens?|url|ics|ical|outlook|synchro\w*|export\w*|ajout\w*|integr\w*|import\w*|mon agenda|mon calendrier"
-    r"|faut|faudrait|doi[st]|doivent|devr\w*|conseil\w*|recommand\w*|rythme|frequence|cadence|combien|par an|obligatoire\w*"
+    r"|faut|faudrait|doi[st]|doivent|devr\w*|conseil\w*|recommand\w*|rythme|frequence|cadence|combien|par an|oblig\w*"
     r"|impos\w*|loi|legal\w*|pourquoi|comment|membres?|particip\w*|sieg\w*|compos\w*|ordre du jour|comptes? rendus?"
     r"|proces verbal|bilan|tenus?|mettre en place|mise en place|cre\w+|instaur\w*|prevoir)\b|^(?:et )?(?:c'est )?qui\b|\bqui (?:participe|sieg|vien|anim|pilot|presid|convoqu|invit)\w*"
 )

@@ -159,3 +159,79 @@ def test_a_directorate_named_by_the_first_word_of_its_name(understander, questio
 )
 def test_my_own_need_to_reach_the_lead_asks_who_the_lead_is(understander, question):
     assert request_of(understander, question) == ("who_is_lead", "responsable SPASER")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "on est pas obligés de réunir le cotech tous les mois quand même ?",
+        "des copil tous les semestres, c'est obligatoire quand même ?",
+        "le comité technique se réunit tous les mois quand même ?",
+        "un copil par an, c'est suffisant quand même ?",
+    ],
+)
+def test_quand_meme_asks_no_date(understander, question):
+    assert entry_of(understander, question) == (Understood.KNOWLEDGE, "comitologie")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mise à jour des indicateurs : tous les ans ?",
+        "mise à jour des indicateurs : une fois par an ?",
+        "mise à jour des indicateurs : chaque trimestre ?",
+    ],
+)
+def test_indicators_in_the_plural_ask_nothing_of_one_indicator(understander, question):
+    understood = understander.understand(question)
+    assert understood.kind is Understood.KNOWLEDGE, (understood.kind, understood.intent)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "une voiture électrique, ça coûte combien de plus ?",
+        "combien coûte un véhicule électrique pour la flotte ?",
+        "délai de paiement : c quoi la règle actuelle ?",
+    ],
+)
+def test_a_norm_or_a_price_on_an_indicator_subject_is_not_its_figure(understander, question):
+    assert understander.understand(question).kind is not Understood.INTENT
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("suivi par famille d'achats : véhicules, repas, papier. possible dans le schéma ?", "categories-achats"),
+        ("les élus ne sont pas dans la boucle, c'est grave ?", "elus"),
+        ("on organise le schéma par thème ou par direction ?", "structure"),
+        ("les decp de notre ville, on les choppe où ?", "decp-acces"),
+    ],
+)
+def test_a_last_sentence_naming_the_spaser_as_a_place_and_everyday_words(understander, question, entry):
+    assert entry_of(understander, question) == (Understood.KNOWLEDGE, entry)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("je dois faire une présentation à des élus, tu peux m'expliquer le pnad simplement ?", "pnad"),
+        ("j'écris une note pour la DGS : explique-moi le spaser en mode simple", "definition"),
+        ("pour ma note au maire, expliquez-moi les DECP svp", "decp"),
+    ],
+)
+def test_explain_me_asks_what_the_subject_named_right_after_is(understander, question, entry):
+    assert entry_of(understander, question) == (Understood.KNOWLEDGE, entry)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "intérêts moratoires : c'est quoi le taux actuel ?",
+        "intérêts moratoires : le taux actuel c'est quoi ?",
+        "avance forfaitaire : c quoi le taux actuel ?",
+        "pénalités de retard : c quoi le taux actuel ?",
+    ],
+)
+def test_a_neighbouring_subject_keeps_its_last_clause_that_names_no_spaser_term(understander, question):
+    assert understander.understand(question).kind in (Understood.OUT_OF_SCOPE, Understood.UNKNOWN)
