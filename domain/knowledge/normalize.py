@@ -134,7 +134,7 @@ FRAMING_PHRASES: tuple[str, ...] = (
     # Hedges and fillers: « du coup », « d'habitude », « en général », « bonne idée ? », « jamais
     # entendu parler de… » ask nothing of their own.
     "du coup", "d'habitude", "bonne idée", "entendu parler",
-    "entendre parler", "entends parler", "par rapport à",
+    "entendre parler", "entends parler", "par rapport à", "par rapport au", "par rapport aux",
 )
 """Framing of the question, carrying no subject, whose words would otherwise match entries."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem

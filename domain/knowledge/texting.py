@@ -52,6 +52,9 @@ _WORD = re.compile(
 """A texted word standing alone: not « l'ex-DGS », not a piece of a code or a hyphenated word."""
 
 COLLOQUIAL_TURNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # « le référent, il fait quoi ? »: his or her role.
+    (re.compile(r"\b(?:il|elle) fait quoi\b", re.IGNORECASE), "quel est son rôle"),
+    (re.compile(r"\b(?:ils|elles) font quoi\b", re.IGNORECASE), "quel est leur rôle"),
     # « les entreprises du coin »: local ones.
     (re.compile(r"\bdu coin\b", re.IGNORECASE), "locales"),
     # « on n'est pas obligés quand même ? »: no « quand » (when) asked.
@@ -75,6 +78,11 @@ COLLOQUIAL_TURNS: tuple[tuple[re.Pattern[str], str], ...] = (
 """Turns of speech whose meaning is not in their words one by one, in the writing of a hasty message."""
 
 
+_CONDITION = re.compile(r"\bsi\b(?! *[?!.]* *$)|\bs['’]il\b|\bau lieu de\b|\bpas (?:atteint|tenu|rempli)", re.IGNORECASE)
+_WHAT_FOLLOWS = re.compile(r"\b(?:il se passe|qu['’]est-ce qui se passe|(?:ça|ca) donne) quoi(?= *[?!.]* *$)", re.IGNORECASE)
+"""« si on n'atteint pas la cible, ça donne quoi ? »: after a condition, its consequence, asked at the end."""
+
+
 def spelled_out(text: str) -> str:
     """`text` with its texted words and colloquial turns written out."""
     if not text:
@@ -82,7 +90,7 @@ def spelled_out(text: str) -> str:
     text = _WORD.sub(lambda found: _as_written(found[0]), text)
     for pattern, meaning in COLLOQUIAL_TURNS:
         text = pattern.sub(meaning, text)
-    return text
+    return _WHAT_FOLLOWS.sub("quelle conséquence", text) if _CONDITION.search(text) else text
 
 
 def _as_written(typed: str) -> str:

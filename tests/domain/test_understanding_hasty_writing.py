@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.knowledge.normalize import tokenize
 from domain.knowledge.texting import spelled_out
 from domain.understanding.understanding import Understander, Understood
 from tests.understanding_support import demo_understander
@@ -235,3 +236,52 @@ def test_explain_me_asks_what_the_subject_named_right_after_is(understander, que
 )
 def test_a_neighbouring_subject_keeps_its_last_clause_that_names_no_spaser_term(understander, question):
     assert understander.understand(question).kind in (Understood.OUT_OF_SCOPE, Understood.UNKNOWN)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "le correspondant spaser de la DSI, il fait quoi exactement ?",
+        "la référente achats responsables, elle fait quoi au juste ?",
+        "notre référente spaser, elle fait quoi de ses journées ?",
+    ],
+)
+def test_il_fait_quoi_asks_the_role_of_whom_it_names(understander, question):
+    assert entry_of(understander, question) == (Understood.KNOWLEDGE, "referent")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "si on n'atteint pas la cible bio, ça donne quoi ?",
+        "si les clauses sociales ne sont pas au niveau prévu, il se passe quoi ?",
+        "si on ne tient pas la cible de clauses sociales, il se passe quoi ?",
+        "si on rate l'objectif de véhicules propres, ça donne quoi ?",
+    ],
+)
+def test_ca_donne_quoi_after_a_condition_asks_its_consequence(understander, question):
+    assert entry_of(understander, question) == (Understood.KNOWLEDGE, "objectifs-non-atteints")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "les pénalités de retard, il se passe quoi ?",
+        "le nouveau CCAG, ça donne quoi ?",
+        "la révision des prix, ça donne quoi ?",
+    ],
+)
+def test_ca_donne_quoi_with_no_condition_asks_no_consequence(understander, question):
+    assert understander.understand(question).kind is Understood.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "on est à 20 % de clauses sociales, c'est bien par rapport aux autres ?",
+        "par rapport au national, on se situe où ?",
+        "nos achats bio par rapport aux voisins ?",
+    ],
+)
+def test_par_rapport_a_compares_and_names_no_report(question):
+    assert not {"rapport", "rapports"} & set(tokenize(question, drop_framing=True))
