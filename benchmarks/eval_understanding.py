@@ -61,6 +61,8 @@ SETS = {
 }
 SHOWABLE = {"tuning (knowledge_eval.json)", "dev", "dev2", "dev3", "dev4", "dev5", "dev6"}
 SLOT_NAMES = ("indicator", "directorate", "committee", "axis")
+SLOT_ALIASES = {"kind": "committee"}
+"""Labels a set's writer gave a slot under another name (dev6: « kind » for the committee's kind)."""
 HARMLESS_INTENTS = frozenset({"help", "whoami", "greeting", "thanks"})
 """Intents an off-topic question may reach without being answered with SPASER content."""
 
@@ -134,7 +136,7 @@ def evaluate(pipeline: Pipeline, data: dict) -> dict[str, Score]:
         scores["off-topic"].add(ok, f"{question!r} → {kind} {what}")
     for item in data.get("data", []):
         kind, what, slots = pipeline.route(item["question"])
-        wanted = {name: str(value).lower() for name, value in item.get("slots", {}).items() if value}
+        wanted = {SLOT_ALIASES.get(name, name): str(value).lower() for name, value in item.get("slots", {}).items() if value}
         got = {name: str(slots.get(name, "")).lower() for name in wanted}
         ok = kind == "intent" and what == item["intent"] and got == wanted
         scores["data"].add(ok, f"{item['question']!r} → {kind} {what} {slots} (attendu {item['intent']} {wanted})")

@@ -19,6 +19,7 @@ import snowballstemmer
 
 from domain.knowledge.errors import KnowledgeFileError
 from domain.knowledge.lexicon import Lexicon
+from domain.knowledge.texting import spelled_out
 
 # Words that carry no topic: articles, pronouns, auxiliaries, question words and the
 # filler of informal questions (« en gros », « svp », « je voudrais savoir »). Folded form.
@@ -124,7 +125,7 @@ FRAMING_PHRASES: tuple[str, ...] = (
     # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
     "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
     "en une phrase", "en bref", "en résumé", "pour résumer", "dans les grandes lignes",
-    "grosso modo", "en clair", "en termes simples", "simplement",
+    "grosso modo", "en clair", "en termes simples", "simplement", "en mode simple", "pour les nuls",
     # How the question is put: « je me demandais », « vous savez ? », « petite question », « l'adjoint me
     # demande si… » (asked on behalf of someone).
     "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
@@ -278,7 +279,7 @@ _TODAY = re.compile(r"\baujourd\W?hui\b")
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
     without the framing phrases either (the search, not the length of a message, wants that)."""
-    text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", strip_markup(text)))
+    text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", spelled_out(strip_markup(text))))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
     folded = _POPULATION.sub(" ", _TODAY.sub(" ", fold(text)))

@@ -26,22 +26,26 @@ _TREND_ASKED = re.compile(
 )
 """« le délai de paiement, il baisse ? », « l'évolution des repas végétariens »: its past values."""
 BARE_WHAT_IS = re.compile(
-    r"\b(?:c[' ]?est quoi (?:ce (?:truc|machin|bidule)|ca|exactement|au juste|en gros|en fait)|c (?:quoi|koi) exactement|kesako|kezako|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|(?:ca|cela) veut dire quoi(?: concretement| exactement| au juste)?(?= *(?:$|[?,.!;]| pour\b))|forme developpee|en toutes lettres|une definition)\b"
+    r"\b(?:c(?:[' ]?est)? (?:quoi|koi) (?:ce (?:truc|machin|bidule|sigle|acronyme|terme|mot)|ca|exactement|au juste"
+    r"|en gros|en fait)"
+    r"|(?<=[,;:.!?] )(?:en (?:\d+|une?|deux|trois|quelques) (?:lignes?|mots|phrases?) )?c (?:quoi|koi)$|kesako|kezako|qu[' ]est[- ]ce que c[' ]?est|(?<!est-)(?<!est )ce que c[' ]?est|ce que (?:signifie|veut dire)|(?:ca|cela) veut dire quoi(?: concretement| exactement| au juste)?(?= *(?:$|[?,.!;]| pour\b))|forme developpee|en toutes lettres|une definition)\b"
 )
-"""« c'est quoi ce truc ? », « ce que c'est », « une définition du SPASER »: what the subject named elsewhere
-in the question is."""
+"""« c'est quoi ce truc ? », « c quoi ce sigle », « ce que c'est », « une définition du SPASER », « …, en deux
+phrases c quoi ? » (a clause of its own, not « loi climat indicateurs spaser c quoi »): what the subject named
+elsewhere in the question is."""
 CONSISTS_OF = re.compile(r"\bconsist\w* en quoi\b|\ben quoi (?:ca |cela )?consist\w*")
 """« dans un marché de nettoyage, une clause sociale consisterait en quoi ? »: what the subject named is,
 whatever its context (an indicator named asks its definition instead)."""
 _DEFINITION_ASKED = re.compile(
-    r"\b(?:methode de calcul|mode de calcul|formule|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
+    r"\b(?:methode de calcul|mode de calcul|formule|sources? et methodes?|methodes? et sources?|methodo(?:logie)?|"
+    r"(?:sa|la) (?:source|methode)(?= *$| *[?,;])|d[' ]ou (?:vien\w*|sort\w*|provien\w*)|provenance|sources? des? (?:chiffres?|donnees?)|"
     r"(?:ca|il|elle) mesure quoi|mesure[- ]t[- ](?:il|elle)|qu[' ]est[- ]ce qu[' ](?:il|elle) mesure|que mesure|on compte quoi|"
     r"comment (?:est|sont)?\s?(?:il |elle |on l[' ]|on le |on la |on )?(?:calcul|mesur|compt|constru)\w*|"
     r"(?:est|sont) (?:calcul|mesur|compt|constru)(?:e|ee|es|ees) comment|"
     r"(?:ca|il|elle) (?:inclu\w*|compren\w*|englob\w*|couvr\w*)|(?:est|sont) (?:inclu|compri|compt)\w*)\b"
 )
-"""« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi »: what an
-indicator measures and how."""
+"""« d'où viennent les chiffres de… », « comment est calculé… », « ça mesure quoi », « source et méthode ? »:
+what an indicator measures and how."""
 HOW_TO = re.compile(r"\bcomment (?:l[ea]s? |l |en )?(?:calculer|mesurer|compter|evaluer|estimer|construire)\b")
 """« comment mesurer l'empreinte carbone de nos achats ? », « le bilan carbone, comment le mesurer ? »:
 how one should measure a subject (the infinitive), advice
@@ -94,6 +98,19 @@ _A_RULE_ASKED = re.compile(
 the rule of a neighbouring subject, not the organisation's figure."""
 
 
+_A_NORM_OR_A_PRICE = re.compile(
+    r"\b(?:cout\w*|prix|tarifs?|exig\w*|officiel\w*|ratios?|normes?|regles?|reglement\w*|legal\w*|obligatoire\w*"
+    r"|minimum|maximum)\b"
+)
+"""« combien d'heures d'insertion exiger pour un million de travaux, y a un ratio officiel ? », « combien
+coûte une formation ? »: a norm or a price on the subject of an indicator, not its figure."""
+
+
+def norm_asked(folded: str) -> bool:
+    """A norm or a price asked about an indicator's subject (`_A_NORM_OR_A_PRICE`)."""
+    return bool(_A_NORM_OR_A_PRICE.search(folded))
+
+
 def concept_asked(folded: str) -> bool:
     """« marché réservé, c'est quoi ? »: what a notion is, asked plainly of its name, not of the
     indicator (« cet indicateur ») nor of an amount."""
@@ -111,11 +128,13 @@ def rule_asked(folded: str) -> bool:
     return bool(_A_RULE_ASKED.search(folded))
 
 
-_OUR_INDICATOR = re.compile(r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b|\bvous\b|\bvos\b")
+_OUR_INDICATOR = re.compile(
+    r"\b(?:l|cet|cette|ce|son|leur|notre|votre|de l)[' ]?\s*(?:indicateur|indic)\b|^(?:indicateur|indic)\b|\bvous\b|\bvos\b"
+)
 
 
 def our_indicator_meant(folded: str) -> bool:
-    """« comment est calculé l'indicateur sur les déchets ? », « les marchés réservés, vous les
-    comptez comment ? »: our indicator's definition; « on veut un indicateur sur l'ESS, comment on
-    le calcule ? » asks the method in general."""
+    """« comment est calculé l'indicateur sur les déchets ? », « indicateur déchets : comment on le
+    compte ? », « les marchés réservés, vous les comptez comment ? »: our indicator's definition;
+    « on veut un indicateur sur l'ESS, comment on le calcule ? » asks the method in general."""
     return bool(_OUR_INDICATOR.search(folded))

@@ -30,15 +30,17 @@ _MANY_AHEAD = re.compile(
     rf"|\b(?:toutes les|tous les) (?:\w+ ){{0,2}}{_MEETINGS}\b"
 )
 """« les prochains cotech », « les réunions à venir », « tous les comités »: several meetings."""
-_PLURAL_WHEN = re.compile(rf"\b(?:les|des|nos|mes|quel(?:le)?s(?: sont les)?) {_MEETINGS}\b")
+_PLURAL_WHEN = re.compile(rf"\b(?:les|des|nos|mes|quoi comme|quel(?:le)?s(?: sont les)?) {_MEETINGS}\b")
 _WHEN_OR_YEAR = re.compile(
-    r"\b(?:quand|kan|dates?|prevue?s|planifiee?s|programmee?s|a venir|20\d\d|cette annee|annee prochaine|an prochain)\b"
+    r"\b(?:quand|kan|dates?|prevue?s|planifiee?s|programmee?s|a venir|20\d\d|cette annee|annee prochaine|an prochain"
+    r"|d[' ]ici (?:la fin|l[' ]ete|decembre|juin|noel))\b"
 )
-"""« c'est quand les réunions ? », « les copil en 2027 »: meetings in the plural, with a time."""
+"""« c'est quand les réunions ? », « les copil en 2027 », « on a quoi comme comités d'ici la fin de l'année ? »:
+meetings in the plural, with a time."""
 _A_YEAR = re.compile(r"\b(?:20\d\d|cette annee|annee prochaine|an prochain)\b")
 _NOT_A_LIST = re.compile(
     r"\b(?:abonn\w*|liens?|url|ics|ical|outlook|synchro\w*|export\w*|ajout\w*|integr\w*|import\w*|mon agenda|mon calendrier"
-    r"|faut|faudrait|doi[st]|doivent|devr\w*|conseil\w*|recommand\w*|rythme|frequence|cadence|combien|par an|obligatoire\w*"
+    r"|faut|faudrait|doi[st]|doivent|devr\w*|conseil\w*|recommand\w*|rythme|frequence|cadence|combien|par an|oblig\w*"
     r"|impos\w*|loi|legal\w*|pourquoi|comment|membres?|particip\w*|sieg\w*|compos\w*|ordre du jour|comptes? rendus?"
     r"|proces verbal|bilan|tenus?|mettre en place|mise en place|cre\w+|instaur\w*|prevoir)\b|^(?:et )?(?:c'est )?qui\b|\bqui (?:participe|sieg|vien|anim|pilot|presid|convoqu|invit)\w*"
 )

@@ -20,14 +20,14 @@ _ROLE_ASKED = re.compile(
 """« ce que recouvre la fonction de référent », « le référent, il fait quoi ? »: what a role is,
 not who holds it, unless who is asked too."""
 _WHAT_NOT_WHO = re.compile(_ROLE_ASKED.pattern + r"|\b(?:quoi|koi)\b")
-_WHO_HOLDS = re.compile(r"^(?:et )?(?:a |c[' ]?(?:est )?)?(?:qui|ki)\b|\b(?:c[' ]?(?:est )?|a )?(?:qui|ki)\s*[?!.]*$")
+_WHO_HOLDS = re.compile(r"^(?:et )?(?:a |c[' ]?(?:est )?)?(?:qui|ki)\b|\b(?:c[' ]?(?:est )?|a )?(?:qui|ki)(?:[- ]est[- ]ce)?\s*[?!.]*$")
 IN_GENERAL = re.compile(
-    r"\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
+    r"(?<!\bje )(?<!\bj )(?<!\bj')\b(?:doi\w*|faut|faudrait|devrai\w*|peu[tv]\w*|pourrai\w*|habitude|en general|generalement|souvent|en principe"
     r"|normalement|idealement|impliqu\w*|compos\w*|siege\w*|particip\w*|vien\w*)\b"
 )
 """« qui pilote le SPASER ? », « c'est qui le chef de projet ? »: who holds the role here and now,
 not who should (« qui doit piloter… », « qui porte le SPASER d'habitude ») nor who sits on a
-committee."""
+committee (« je dois lui écrire, c'est qui ? » is the asker's own need)."""
 _REPORTS = re.compile(
     r"\b(?:sais\w*|rempli\w*|remplit|renseign\w*|remont\w*|transmet\w*|s occupe\w*|charge|ref|referente?s?|contacts?|chiffres"
     r"|correspondante?s?|interlocut\w*)\b"

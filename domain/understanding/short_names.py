@@ -69,7 +69,8 @@ def _content_words(name: str) -> list[str]:
 
 def _runs_of_cut_words(words: list[tuple[str, int]], name_words: list[str], folded: str) -> list[tuple[str, ...]]:
     """The runs of typed words that are, in order, the starts of consecutive words of a name: two
-    words or more (« restau co »), or one proper start after a definite article (« l'info »)."""
+    words or more (« restau co »), or one proper start after a definite article (« l'info »), or the
+    first word of a longer name, whole, after one (« les chiffres de la restauration »)."""
     runs = []
     for start in range(len(words)):
         for first in range(len(name_words)):
@@ -87,8 +88,9 @@ def _runs_of_cut_words(words: list[tuple[str, int]], name_words: list[str], fold
             elif length == 1:
                 word, position = words[start]
                 clipped = MIN_CUT <= len(word) <= MAX_CUT_SHARE * len(name_words[first])
+                leading = first == 0 and len(name_words) >= 2 and word == name_words[0]  # « la restauration »
                 introduced = _introduced(folded[:position])
-                if clipped and introduced is not None:
+                if (clipped or leading) and introduced is not None:
                     runs.append(introduced + run)
             elif length == 0 and _same_family(words[start][0], name_words[first]):
                 introduced = _introduced(folded[: words[start][1]])

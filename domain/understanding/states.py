@@ -69,8 +69,10 @@ _WHAT_I_MUST_ENTER = re.compile(
 not « je dois saisir les heures d'insertion » (entering them now)."""
 _WANT_TO_DO = re.compile(
     r"\b(?:je|j) ?(?:veux|voudrais|souhaite\w*|aimerais|vais|dois|viens)\b(?! (?:voir|savoir|connaitre|consulter|comprendre))"
+    r"|^(?:saisir|renseigner|remplir|rentrer|entrer|completer|mettre a jour)\b"
 )
-"""« je veux rentrer mes valeurs »: the asker about to act, not asking who entered what."""
+"""« je veux rentrer mes valeurs », « saisir la valeur de l'IND-13 »: the asker about to act, not asking
+who entered what."""
 
 
 def my_due_asked(folded: str) -> bool:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from domain.knowledge.entries import EntryKind
 from domain.knowledge.normalize import tokenize
 from domain.knowledge.retrieval import NO_WORDS, Answer, KnowledgeBase
+from domain.knowledge.texting import spelled_out
 from domain.text import fold
 from domain.understanding.clauses import clauses
 from domain.understanding.indicator_asks import (
@@ -27,6 +28,7 @@ from domain.understanding.indicator_asks import (
     asked_of_an_indicator,
     concept_asked,
     figure_asked,
+    norm_asked,
     our_indicator_meant,
     rule_asked,
 )
@@ -195,7 +197,13 @@ class Understander:
         self._wordings = Wordings(INTENTS)
 
     def understand(self, text: str) -> Understanding:
-        text = _MENTION.sub("", text)
+        """What `text` asks (see the module's docstring), read with its texted words spelled out;
+        its answer keeps the question as typed (the lead sees it so among the unanswered)."""
+        typed = _MENTION.sub("", text)
+        understood = self._understand(spelled_out(typed))
+        return replace(understood, answer=replace(understood.answer, question=typed))
+
+    def _understand(self, text: str) -> Understanding:
         if assistant_itself_asked(fold(text)):  # « t'es une IA ? »: small talk, answered with help
             answer = Answer(question=text, entry=None, confidence=0.0)
             return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-help"], self.slots.read(text))
@@ -249,6 +257,9 @@ class Understander:
         of_its_method = intent is not None and intent[1] is DEFINITION_INTENT
         if reading.names_indicator and not reading.named_by_code and of_its_method and self._sure_method(answer, folded):
             return self._not_data(answer)  # « comment on calcule le CO2 de nos achats ? »: the method the base explains
+        if reading.names_indicator and not reading.named_by_code and asked is None and norm_asked(folded):
+            if not _OUR_OWN.search(folded):  # « combien d'heures d'insertion exiger par million ? »: a norm, not our figure
+                return self._not_data(answer)
         if intent is None and answer.entry is None:
             intent = self._intent_of_a_clause(text, reading)
         elif intent is None and answer.confidence < WEAK_KNOWLEDGE:
@@ -284,6 +295,8 @@ class Understander:
             intent = None  # « comment on fait un avenant ? »: a neighbouring subject, no indicator's definition
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
+        if intent is not None and _of_indicators_in_general(folded, reading, intent[1], answer):
+            intent = None  # « l'historique des indicateurs sur cinq ans, c'est faisable ? »: no one indicator
         if intent is not None:
             confidence, chosen = intent
             known = answer.confidence if answer.entry is not None else 0.0
@@ -403,6 +416,9 @@ class Understander:
         if not fitting:
             return None
         confidence, intent = max(fitting, key=lambda found: found[0]) if subject else fitting[0]
+        entering = [(found, chosen) for found, chosen in fitting if chosen.id == "update_indicators" and found >= confidence]
+        if entering and about_to_enter(folded):  # « saisir la valeur de l'IND-13 »: entering it, not who entered it
+            confidence, intent = entering[0]
         return (confidence, intent) if confidence >= INTENT_THRESHOLD else None
 
     def _ranked_intents(self, words: list[str], limit: int = 5) -> list[tuple[Intent, float]]:
@@ -432,6 +448,16 @@ def _one_stray_word(rest: list[str], folded: str, reading: Reading, intent: Inte
     if not reading.names_indicator:
         return True
     return intent.id not in _OF_ONE_INDICATOR or (intent.id == "indicator_value" and not HOW_MUCH.search(folded))
+
+
+def _of_indicators_in_general(folded: str, reading: Reading, intent: Intent, answer: Answer) -> bool:
+    """Whether `intent` asks something of one indicator (its history, its definition) of a question
+    naming none and speaking of indicators in the plural, which a SPASER entry answers: « la mise à
+    jour des indicateurs, c'est tous les ans ? » is about indicators in general, not one to name."""
+    if intent.id not in _OF_ONE_INDICATOR or reading.names_indicator or ONE_INDICATOR.search(folded):
+        return False
+    known = answer.entry is not None and answer.entry.kind is not EntryKind.OUT_OF_SCOPE
+    return known and bool(_INDICATORS_PLURAL.search(folded))
 
 
 def _which_indicators(folded: str, reading: Reading) -> bool:
