@@ -18,6 +18,8 @@ import { promisify } from 'node:util';
 
 import { BotProcess } from './lib/bot.mjs';
 import { PlaygroundChat } from './lib/playground.mjs';
+import { leadCopyOf, planWithReminder, reminderOf, reminderQueuedAt, waitForLogLine } from './lib/reminders.mjs';
+import { cardCounts, cardLines, ENGLISH, nbsp, ownWords, sleep, spaces, UNTYPESET } from './lib/text.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -27,17 +29,12 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PYTHON = process.env.E2E_PYTHON ?? path.join(REPO, '.venv', 'bin', 'python');
 const CONTRIBUTOR_URL = process.env.PLAYGROUND_CONTRIBUTOR_URL ?? 'http://localhost:56151';
 const OFFICIAL_URL = process.env.PLAYGROUND_OFFICIAL_URL ?? 'http://localhost:56152';
-const TIMEZONE = process.env.SPASER_TIMEZONE || 'Europe/Paris';
 // The Playground's default signed-in user (its built-in config): run.sh makes them the SPASER lead.
 const PLAYGROUND_USER = { aadObjectId: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
 // The users run.sh signs in to the two other Playgrounds; the lead registers them by e-mail.
 const CONTRIBUTOR = { name: 'Megan Bowen', email: 'meganb@example.com', directorate: 'DCP' };
 const OFFICIAL = { name: 'Adele Vance', email: 'adelev@example.com' };
 /** Words that only an English message would show (the Playground's own chrome is not in messages). */
-const ENGLISH = /\b(the|please|error|sorry|submit|welcome|hello|click|failed|unknown|invalid)\b/i;
-/** What a French reader would circle in the bot's own words (quoted user text « … » left out). */
-const UNTYPESET = /\w\(s\)|[A-Za-zÀ-ÿ]'[A-Za-zÀ-ÿ]/;
-const ownWords = (text) => text.replace(/«[^»]*»/g, '« »');
 
 let chat;
 let contributor;
@@ -102,21 +99,6 @@ function scenario(name, screenshotName, body, options = {}) {
   });
 }
 
-/** `07:12:05`: a wall-clock time in the bot's time zone (what SPASER_REMINDER_TIME takes). */
-function localTime(date) {
-  return new Intl.DateTimeFormat('fr-FR', { timeZone: TIMEZONE, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(date);
-}
-
-/** `7 h 12`: how the bot writes that time (scheduler/clock.py format_datetime_fr). */
-function frenchTime(date) {
-  const [hour, minute] = localTime(date).split(':');
-  return `${Number(hour)} h ${minute}`;
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const spaces = (text) => text.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-/** Non-breaking spaces (before « : ; % », inside numbers) read as plain ones, lines kept. */
-const nbsp = (text) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 scenario('the welcome card appears when the app is installed', '01-welcome', async (chat) => {
   const [welcome] = await chat.waitForBotMessage(/Je suis l’assistant du SPASER/);
@@ -286,87 +268,15 @@ scenario('the lead reads the history of an indicator: who entered what, when, wi
 // reminders go out, seconds allowed) is read at start-up, so the bot is restarted (kill -9) with
 // it set a minute ahead; the summary scenarios below run while the reminder is pending.
 
-/** The first reply of a dialog that reads a date is slow after a start: the French date recognizer is built then. */
-const FIRST_DATE_TURN_MS = 90_000;
 /** What was planned with a reminder: the meeting's hour, the reminder's instant. */
 let copil;
 /** The summary the élu·es receive with the COPIL's member reminder (unless they read it that day). */
 const COPIL_DIGEST = /Voici la synthèse pour préparer le comité de pilotage du[\s\S]*Synthèse SPASER/;
 let cotech;
 
-/** A whole second `delay` ms from now. */
-function secondsAhead(delay) {
-  return new Date(Math.ceil((Date.now() + delay) / 1000) * 1000);
-}
-
-/** The reminder card of a committee meeting « demain » at `hour` h (its title, what to do, then the date fact). */
-function reminderOf(committee, hour) {
-  return new RegExp(`^Rappel : ${committee} du SPASER demain\n[\\s\\S]*?Date :\n.* à ${hour} h 00`);
-}
-
-/** The lead's copy of that reminder (reader 7, B13: titled as a copy; reader 10, A8: the members' very text;
- * reader 11, A4: quoted, after a line that says so; reader 14: that line says how many other members received it). */
-const MEMBERS_REACHED = '(?:Les \\d+ autres membres ont reçu ce rappel|Aucun des \\d+ autres membres n’a reçu ce rappel'
-  + '|Ce rappel a été reçu par \\d+ des \\d+ autres membres ; \\d+ ne l’(?:a|ont) pas reçu'
-  + '|L’autre membre (?:n’)?a (?:pas )?reçu ce rappel|Ce rappel n’a été envoyé qu’à vous)\\. Le voici :';
-function leadCopyOf(committee, hour) {
-  return new RegExp(`^Rappel envoyé aux membres du ${committee} \\(votre copie\\)\n${MEMBERS_REACHED}\nRappel : ${committee} du SPASER demain\nVous êtes membre de ce comité[\\s\\S]*?Date :\n.* à ${hour} h 00`);
-}
-
-/** The lead plans a committee « demain » at `hour` h through the dialog; returns the confirmation text. */
-async function planTomorrow(chat, committee, hour, place) {
-  await chat.say(`planifier un ${committee} demain à ${hour}h`, /Où se tiendra-t-il \?/, { timeout: FIRST_DATE_TURN_MS });
-  await chat.say(place, /Quel est l’ordre du jour \?/);
-  await chat.say('Bilan annuel du SPASER', /Voulez-vous que je le planifie et que je programme les rappels \?/);
-  const replies = await chat.say('oui', /C’est planifié/);
-  return replies.find((text) => text.startsWith('C’est planifié'));
-}
-
-/**
- * `kill -9` of the bot, a start with member reminders at J-1 only at `margin` ms from now, then
- * the lead plans the committee « demain ». On a loaded machine the start and the first date turn
- * can take longer than the margin: the meeting is then planned without its reminder (too late),
- * and it is tried again, at the next hour, with twice the margin.
- */
-async function planWithReminder(chat, committee, label, firstHour, place, margin) {
-  for (let attempt = 0; attempt < 3; attempt++, margin *= 2) {
-    const due = secondsAhead(margin);
-    await bot.kill9();
-    await bot.start({ SPASER_REMINDER_TIME: localTime(due), SPASER_MEMBER_REMINDER_DAYS: '1' });
-    const hour = firstHour + attempt;
-    const planned = await planTomorrow(chat, committee, hour, place);
-    assert.match(planned, new RegExp(`^C’est planifié : ${label} le .* à ${hour} h 00\\.`));
-    // Reader 14: the time, never « dans une minute, à 10 h 58 » (wrong once read later).
-    const programmed = planned.includes(`Rappel aux membres : aujourd’hui à ${frenchTime(due)}.`)
-      || (planned.includes(`Rappel aux membres : la veille (`) && planned.includes(`à ${frenchTime(due)}).`));
-    if (programmed && Date.now() < due.getTime() - 3_000) return { hour, due, attempts: attempt + 1 };
-  }
-  assert.fail(`${committee}: the bot never answered early enough to plan a reminder (machine too loaded?)`);
-}
-
-/** Waits until bot.log has a line matching `pattern`. */
-async function waitForLogLine(pattern, timeout) {
-  const end = Date.now() + timeout;
-  while (!pattern.test(await readFile(bot.logFile, 'utf8'))) {
-    assert.ok(Date.now() < end, `no line matching ${pattern} in bot.log`);
-    await sleep(500);
-  }
-}
-
-/**
- * When the bot first logged, at or after `due`, that it queued a members' reminder the day before
- * (`Reminder meeting-1:members:J-1: 5 message(s) queued`): the replies do not show meeting numbers.
- */
-async function reminderQueuedAt(due) {
-  const log = await readFile(bot.logFile, 'utf8');
-  const at = (line) => new Date(line.slice(0, 23).replace(' ', 'T').replace(',', '.'));
-  const line = log.split('\n').find((l) => /Reminder meeting-\d+:members:J-1: .*queued/.test(l) && at(l) >= due - 1_000);
-  assert.ok(line, `no members' J-1 reminder queued in bot.log after ${due.toISOString()}`);
-  return at(line);
-}
 
 scenario('the lead plans tomorrow’s COPIL by chat; its J-1 reminder is programmed', '13-plan-copil', async (chat) => {
-  copil = await planWithReminder(chat, 'COPIL', 'comité de pilotage', 10, 'salle du conseil', 55_000);
+  copil = await planWithReminder(bot, chat, 'COPIL', 'comité de pilotage', 10, 'salle du conseil', 55_000);
 });
 
 // --- Summary and broadcasts (issue #6): the official's summary card and chart, the exports, a broadcast.
@@ -415,30 +325,6 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.match(summaryCard, /IND-07 Émissions de gaz à effet de serre liées aux achats\nDernière valeur : [\d ]+ tonnes équivalent CO₂ en 2024 ; l’année 2025 reste à saisir/);
   assert.match(summaryCard, /Les directions DCP, .* sont à jour\./);
 });
-
-/** `{atteint: 1, 'en bonne voie': 13, …}` from the counters at the top of the summary card (« non conforme à la
- * loi » is shown only when some indicator is). */
-function cardCounts(text) {
-  // The labels agree with their count: « 1 atteint », « 2 atteints », « 3 non renseignés », « 2 non conformes » (the
-  // counter leaves « à la loi » to the sentence under it: reader 11, C29).
-  const labels = {
-    atteint: 'atteints?', 'en bonne voie': 'en bonne voie', 'en retard': 'en retard',
-    'non conforme': 'non conformes?', 'non renseigné': 'non renseignés?', 'sans cible': 'sans cible',
-  };
-  return Object.fromEntries(Object.entries(labels).map(([label, pattern]) => [label, Number(text.match(new RegExp(`(\\d+)\\n${pattern}\\n`))?.[1])]));
-}
-
-/** Per indicator code, the latest value (without the « ; … » notes) and the status, from the card. */
-function cardLines(text) {
-  const lines = {};
-  // A line without a trend (« Non renseigné », a first value) has no « · ».
-  // The card's legal badge starts with ⚠ (reader 9), « Atteint » with ✓ (reader 11), the report's are coloured:
-  // compared without them.
-  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n){0,2}?(?:[⚠✓] )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
-    lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
-  }
-  return lines;
-}
 
 scenario('the exported report (HTML and PDF, personal link by chat) matches the card', '15-export', async () => {
   await official.say('exporter la synthèse en page web', /Ouvrir la page web/);
@@ -544,10 +430,10 @@ scenario('the COPIL reminder reaches the lead and the official at its planned ti
   // The élu·es get the summary automatically before each COPIL, with the member reminder; not the
   // élue who read the same summary earlier today (« où en est-on ? », scenario 14): the same card
   // twice within minutes (issue #17). A summary that changed since would be sent.
-  await waitForLogLine(/COPIL digest of meeting \d+: 1 official\(s\) read the same summary today, not sent again/, 15_000);
+  await waitForLogLine(bot, /COPIL digest of meeting \d+: 1 official\(s\) read the same summary today, not sent again/, 15_000);
   assert.equal(await official.countBotMessages(COPIL_DIGEST), 0, 'the élue read this summary minutes ago');
   await official.scrollToLastCard();
-  const queuedAt = await reminderQueuedAt(copil.due);
+  const queuedAt = await reminderQueuedAt(bot, copil.due);
   const late = queuedAt.getTime() - copil.due.getTime();
   assert.ok(late >= -100 && late <= 15_000, `queued ${late} ms after its time (${queuedAt.toISOString()})`);
 });
@@ -555,7 +441,7 @@ scenario('the COPIL reminder reaches the lead and the official at its planned ti
 scenario('kill -9 just after the reminder went out, restart: each person got it exactly once', '19-reminder-kill9', async (chat) => {
   // The restart (kill -9) sets the time of the next reminder: a comité technique planned now,
   // whose J-1 reminder will fall while the bot is down (next scenario).
-  cotech = await planWithReminder(chat, 'comité technique', 'comité technique', 14, 'salle 204', 35_000);
+  cotech = await planWithReminder(bot, chat, 'comité technique', 'comité technique', 14, 'salle 204', 35_000);
   const reminder = reminderOf('comité de pilotage', copil.hour);
   assert.equal(await chat.countBotMessages(leadCopyOf('comité de pilotage', copil.hour)), 1, 'the lead got the reminder once');
   assert.equal(await official.countBotMessages(reminder), 1, 'the official got the reminder once');
