@@ -14,7 +14,7 @@ of the compact card.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.committees.cadence import CommitteeKind, cadence_sentence, committee_kind_in, committee_type_of
 from domain.indicators.units import format_number, format_value
@@ -177,13 +177,23 @@ def _path_revisions(summary: Summary) -> list[tuple[IndicatorLine, str]]:
     revisions = []
     for line in summary.lines:
         limit = line.snapshot.legal_limit
-        if line.status is not Status.OUTSIDE_LEGAL_LIMIT or limit is None or line.expected_value is None:
+        path = _path_for_period_due(line)
+        if line.status is not Status.OUTSIDE_LEGAL_LIMIT or limit is None or path.expected_value is None:
             continue
-        if line.is_stale or not limit.broken_by(line.expected_value):
+        if not limit.broken_by(path.expected_value):
             continue
-        planned = f"elle prévoit {trajectory_wording.expected_text(line)} {line.latest_period.in_sentence()}"
-        revisions.append((line, planned + lawful_from(line)))
+        planned = f"elle prévoit {trajectory_wording.expected_text(path)} {path.latest_period.in_sentence()}"
+        revisions.append((line, planned + lawful_from(path)))
     return revisions
+
+
+def _path_for_period_due(line: IndicatorLine) -> IndicatorLine:
+    """The line as its path stands for the period due: a stale value leaves the SPASER's path as it
+    is, and a path outside the law needs revising whatever the freshness of the value (reader 15, B3:
+    IND-11's path vanished from the decision as soon as its last value was an older period's)."""
+    if not line.is_stale:
+        return line
+    return replace(line, latest_period=line.due_period, expected_value=line.due_expected_value)
 
 
 def cadence_alerts(summary: Summary) -> tuple[str, ...]:

@@ -257,7 +257,7 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         pending_count = sum(1 for code in indicator.directorates if code in by_period[pending_period])
 
     status = Status.NO_TARGET
-    expected = progress = expected_progress = reference = None
+    expected = progress = expected_progress = reference = due_expected = None
     if indicator.target is not None and target_applies:
         # The path's start, shown on the public page next to « % du chemin parcouru » (reader 14, m9).
         start_index = 0
@@ -267,20 +267,13 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         reference = (baseline, periods[start_index])
     if latest < due and not without_target:
         status = Status.NOT_REPORTED
+        if reference is not None:
+            # A path outside the law needs revising whatever the freshness of the value (reader 15, B3).
+            due_expected = _on_path(indicator, aggregator.rule, reference, due)[0]
     elif reference is not None:
-        baseline, start = reference
-        fraction = _path_fraction(start, latest, indicator.target_year)
+        baseline = reference[0]
         whole = counts_whole_things(indicator.unit, aggregator.rule)
-        with localcontext(_CONTEXT):
-            expected = (baseline + (indicator.target - baseline) * fraction).quantize(MEAN_QUANTUM)
-            if whole:
-                # No half meeting on a path of meetings (reader 10, A3: « qui prévoit 3,5 comités
-                # techniques »): the whole number the path has already reached, rounded towards the
-                # baseline, the one the sentence says, the chart marks and the status uses. Half up made
-                # 3,5 a 4 a year early (reader 11, A1: « qui en prévoit 4 (cible : 4 par an en 2026) »).
-                expected = expected.quantize(Decimal(1), rounding=whole_path_rounding(baseline, indicator.target))
-                if indicator.target != baseline:
-                    fraction = (expected - baseline) / (indicator.target - baseline)
+        expected, fraction = _on_path(indicator, aggregator.rule, reference, latest)
         status = _status(indicator.direction, judged.value, indicator.target, expected)
         progress = _progress(indicator.direction, judged.value, baseline, indicator.target)
         expected_progress = float(fraction) * 100
@@ -315,6 +308,7 @@ def _line(indicator: IndicatorSnapshot, target_applies: bool, due: Period, aggre
         due_period=due,
         unweighted=judged.unweighted,
         reference=reference,
+        due_expected_value=due_expected,
     )
 
 
@@ -378,6 +372,26 @@ def _trend(
         improved = went_up == (indicator.direction is ImprovementDirection.UP)
         return Trend(TrendDirection.UP if went_up else TrendDirection.DOWN, improved, earlier, before)
     return None
+
+
+def _on_path(
+    indicator: IndicatorSnapshot, rule: AggregationRule, reference: tuple[Decimal, Period], period: Period
+) -> tuple[Decimal, Decimal]:
+    """The value the path from the reference to the target expects for `period`, and the share of the
+    way it stands for."""
+    baseline, start = reference
+    fraction = _path_fraction(start, period, indicator.target_year)
+    with localcontext(_CONTEXT):
+        expected = (baseline + (indicator.target - baseline) * fraction).quantize(MEAN_QUANTUM)
+        if counts_whole_things(indicator.unit, rule):
+            # No half meeting on a path of meetings (reader 10, A3: « qui prévoit 3,5 comités
+            # techniques »): the whole number the path has already reached, rounded towards the
+            # baseline, the one the sentence says, the chart marks and the status uses. Half up made
+            # 3,5 a 4 a year early (reader 11, A1: « qui en prévoit 4 (cible : 4 par an en 2026) »).
+            expected = expected.quantize(Decimal(1), rounding=whole_path_rounding(baseline, indicator.target))
+            if indicator.target != baseline:
+                fraction = (expected - baseline) / (indicator.target - baseline)
+    return expected, fraction
 
 
 def _path_fraction(start: Period, latest: Period, target_year: int) -> Decimal:

@@ -320,6 +320,7 @@ class IndicatorLine:
     weighting_label: str = ""
     reference: tuple[Decimal, Period] | None = None
     """Where the path to the target starts: the baseline (or first value) and its period; None without a target."""
+    due_expected_value: Decimal | None = None  # a stale value's path, for the period due (attention)
 
     @property
     def computed_contracts(self) -> int | None:
