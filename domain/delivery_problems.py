@@ -26,6 +26,7 @@ from domain.outbox import (
     SourceKind,
     Topic,
 )
+from domain.people import ROLE_ADDRESSEES, Role
 from domain.summary import wording
 from domain.text import (
     agreed,
@@ -405,7 +406,7 @@ def _what_each_missed(
     seen: Set[str] = frozenset(),
 ) -> str:
     """« Hélène Dubois et Lucie Roux n’ont reçu ni le rappel ni la synthèse. Marc Lefèvre n’a pas reçu
-    le rappel (la synthèse n’est envoyée qu’aux élu·es). »: what each person did not receive, those
+    le rappel (la synthèse n’est envoyée qu’aux élu·es et directeur·rices). »: what each person did not receive, those
     who missed everything first. « n’a pas reçu le rappel » alone read as if the digest had reached
     them: the rule is said (who had already read it is told apart, by `_already_seen`)."""
     total = len(references)
@@ -426,6 +427,7 @@ def _what_each_missed(
             continue
         sentence = f"{joined(sorted_names(names))} n’{agreed(len(names), 'a', 'ont')} pas reçu {joined([references[n] for n in numbers])}"
         if copil_digests - set(numbers) and not seen & set(names):
-            sentence += " (la synthèse n’est envoyée qu’aux élu·es)"
+            # The role as the app names it (reader 15, minor 13), the élu·es and the directeur·rices.
+            sentence += f" (la synthèse n’est envoyée qu’{ROLE_ADDRESSEES[Role.OFFICIAL]})"
         sentences.append(sentence)
     return ". ".join(sentences) + "."

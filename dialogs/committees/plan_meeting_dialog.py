@@ -257,7 +257,8 @@ def planned_reply(
         if meeting.kind is CommitteeKind.COPIL:
             # Reader 10, A7: an élu·e sent the same summary that day is not sent it again (storage/summary/digests.py).
             line += (
-                f" Les élu·es recevront la synthèse avec {'ce rappel' if len(members) == 1 else 'le premier rappel'}, "
+                # The role as the app names it (reader 15, minor 13: « Élu·es ou directeur·rices »).
+                f" Les élu·es et directeur·rices recevront la synthèse avec {'ce rappel' if len(members) == 1 else 'le premier rappel'}, "
                 f"{wording.NOT_SENT_AGAIN_CLAUSE}."
             )
         lines.append(line)

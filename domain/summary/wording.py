@@ -458,7 +458,7 @@ def empty_text(summary: Summary) -> str | None:
 # Reader 14, B3: « a déjà reçu » said of someone who had only asked for it, and a promise (« envoyée ») that did
 # not match the reason: the planning reply, the lead's report and `rappels` say the same thing.
 NOT_SENT_AGAIN_CLAUSE = "sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même"
-"""After « Les élu·es recevront la synthèse avec le premier rappel, »."""
+"""After « Les élu·es et directeur·rices recevront la synthèse avec le premier rappel, »."""
 
 
 def not_sent_again_text(seen: Sequence[Seen], timezone: ZoneInfo | str = DEFAULT_TIMEZONE) -> str:

@@ -41,7 +41,7 @@ async def test_the_lead_plans_a_copil_in_one_sentence_and_the_dialog_asks_only_t
     assert "C’est planifié : **comité de pilotage** le vendredi 12 mars 2027 à 14 h 00." in done
     assert (
         "Rappels aux membres : une semaine avant (vendredi 5 mars 2027 à 14 h 00) et la veille (jeudi 11 mars 2027 à 14 h 00). "
-        "Les élu·es recevront la synthèse avec le premier rappel, sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même."  # reader 9, C12
+        "Les élu·es et directeur·rices recevront la synthèse avec le premier rappel, sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même."  # reader 9, C12
     ) in done
     assert "trop tard" not in done
     assert "J-7" not in done and "J-1" not in done

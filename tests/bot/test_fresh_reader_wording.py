@@ -163,7 +163,7 @@ async def test_a_reminder_that_leaves_today_says_today_not_the_eve(runtime, talk
     assert "Rappel aux membres : aujourd’hui à 14 h 00." in done and "la veille" not in done
     # Reader 9, C12: what the plan does not do for a meeting this close, and what the élu·es get.
     assert (  # reader 10, A7
-        "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es recevront la synthèse avec ce rappel, "
+        "Rappel aux membres : aujourd’hui à 14 h 00. Les élu·es et directeur·rices recevront la synthèse avec ce rappel, "
         "sauf celles et ceux qui l’auront déjà reçue ou consultée le jour même."
     ) in done
     # Reader 11, A9: only the automatic reminders are too late (this runtime has no indicator data).

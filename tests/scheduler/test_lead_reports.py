@@ -215,7 +215,7 @@ def test_who_missed_only_the_reminder_is_told_the_digest_goes_to_the_officials_o
     [notice] = event_problem_notices([("reminder", "1", reminder), ("digest", "2", digest)], [(9, "Alex Wilber")])
     assert notice.text.replace("\u00a0", " ").splitlines()[1] == (
         "Lucie Roux n’a reçu ni le rappel ni la synthèse. "
-        "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es)."
+        "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es et directeur·rices)."
     )
 
     digest = [row(3, "digest", "Lucie Roux", Topic.DIGEST, (Seen("Camille Martin", requested=False),))]
@@ -241,7 +241,7 @@ def test_people_missing_an_event_for_one_reason_are_named_once():
     lines = notice.text.replace("\u00a0", " ").splitlines()
     assert lines[1:] == [
         "Hélène Dubois et Marc Lefèvre n’ont reçu ni le rappel ni la synthèse. "
-        "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es).",
+        "Camille Martin n’a pas reçu le rappel (la synthèse n’est envoyée qu’aux élu·es et directeur·rices).",
         "Ces 3 personnes n’ont pas encore installé l’assistant dans Teams : je ne peux pas leur écrire. "
         "Transmettez-leur l’information par courriel ou par téléphone, et faites-leur installer l’assistant dans Teams pour que les prochains messages leur parviennent.",
     ]
