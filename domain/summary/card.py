@@ -344,8 +344,9 @@ def _completeness(summary: Summary, *, cut_names: bool = False) -> list[dict[str
     if summary.viewed_directorate:
         missing = [m for row in rows for m in row.missing]
         if missing:
-            listed = ", ".join(f"{m.indicator_code} ({m.period.label})" for m in missing[:MAX_LISTED_MISSING])
+            named = [f"{m.indicator_code} ({m.period.label})" for m in missing[:MAX_LISTED_MISSING]]
             more = f" et {len(missing) - MAX_LISTED_MISSING} autres" if len(missing) > MAX_LISTED_MISSING else ""
+            listed = ", ".join(named) if more else joined(named)  # reader 15, minor 11: « A, B et C »
             items.append(_text(f"⚠ À saisir : {listed}{more}.", color=WARNING_COLOR, spacing="Small"))
         elif rows[0].expected == 0:
             items.append(_text(wording.completeness_text(rows[0]), isSubtle=True, spacing="Small"))

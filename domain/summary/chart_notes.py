@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from domain.summary import indicator_wording
 from domain.summary.model import IndicatorLine, Status
+from domain.text import upper_first
 
 UNREPORTED_REASON = "valeur de la période non renseignée"
 UNTARGETED_REASON = "indicateur sans cible"
@@ -39,7 +40,7 @@ def bar_note(line: IndicatorLine) -> str | None:
         return None
     if line.is_stale and line.status is Status.OUTSIDE_LEGAL_LIMIT:
         known = f"{indicator_wording.shown_value(line)} {line.latest_period.in_sentence()}"
-        return f"{line.due_period.label} : valeur non renseignée ; dernière valeur connue non conforme ({known})"
+        return upper_first(f"{line.due_period.label} : valeur non renseignée ; dernière valeur connue non conforme ({known})")
     if line.is_stale:
-        return f"{line.due_period.label} : valeur non renseignée"
+        return upper_first(f"{line.due_period.label} : valeur non renseignée")
     return "non renseigné" if line.latest_value is None else line.target_note or ""

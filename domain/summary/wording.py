@@ -325,13 +325,14 @@ def _nothing_to_fill(row: DirectorateCompleteness) -> str:
 
 
 def missing_text(row: DirectorateCompleteness) -> str:
-    """« 3ᵉ trimestre 2026 : IND-04, IND-06 ; année 2026 : IND-12 »: what is still to report, by period."""
-    return " ; ".join(f"{period.label} : {', '.join(codes)}" for period, codes in _missing_by_period(row))
+    """« 3ᵉ trimestre 2026 : IND-04 et IND-06 ; année 2026 : IND-12 »: what is still to report, by period,
+    the cell's head upper case (« Année 2025 : IND-07 »; reader 15, minors 11 and 12)."""
+    return upper_first(" ; ".join(f"{period.label} : {joined(codes)}" for period, codes in _missing_by_period(row)))
 
 
 def missing_sentence(row: DirectorateCompleteness) -> str:
-    """« à saisir pour le 3ᵉ trimestre 2026 : IND-04, IND-06 ; pour l’année 2026 : IND-12 »."""
-    listed = " ; ".join(f"pour {period.with_article()} : {', '.join(codes)}" for period, codes in _missing_by_period(row))
+    """« à saisir pour le 3ᵉ trimestre 2026 : IND-04 et IND-06 ; pour l’année 2026 : IND-12 »."""
+    listed = " ; ".join(f"pour {period.with_article()} : {joined(codes)}" for period, codes in _missing_by_period(row))
     return f"à saisir {listed}" if listed else ""
 
 

@@ -75,7 +75,7 @@ def test_b2_the_legend_says_why_a_row_has_no_bar_and_the_row_of_a_stale_breach_s
     # Hatched « Non conforme à la loi » and « Sans barre : non conforme à la loi ou … » contradicted each other.
     assert without_bar == "Sans barre : valeur de la période non renseignée"
     assert "Non conforme à la loi" in legend
-    expected = ("année 2026 : valeur non renseignée ; dernière valeur connue non conforme (32,7 jours en 2025)")
+    expected = ("Année 2026 : valeur non renseignée ; dernière valeur connue non conforme (32,7 jours en 2025)")
     assert plain(bar_note(delay)) == expected
     assert expected in notes
     # One reason per kind of row, enumerated « A, B ou C », never « A ou B ou C ».

@@ -1,4 +1,4 @@
-"""Reader 15's findings on the summary's decisions (blocking 3)."""
+"""Reader 15's findings on the summary: its decisions (blocking 3) and its wording (minors)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from domain.indicators.periods import Frequency, Period
 from domain.summary.attention import attention_points
+from domain.summary.chart_notes import bar_note
 from domain.summary.compute import compute_summary
+from domain.summary.model import DirectorateCompleteness, DirectorateInfo, MissingReport
 from domain.summary.scope import Scope
+from domain.summary.wording import missing_sentence, missing_text
 from tests.domain.test_summary_legal_limit import DIRECTORATES, egalim, payment_delay, plain
 
 
@@ -26,3 +30,29 @@ def test_b3_a_path_outside_the_law_is_to_revise_whatever_the_freshness_of_the_va
         "minimum légal qu’en 2029 ; pour IND-11, elle prévoit 35 jours en 2027 et ne revient au maximum "
         "légal qu’en 2028."
     ), decision
+
+
+def _behind() -> DirectorateCompleteness:
+    quarter, year = Period(2026, Frequency.QUARTERLY, 3), Period(2025, Frequency.ANNUAL, 1)
+    missing = [MissingReport(code, year) for code in ("IND-04", "IND-05")]
+    missing += [MissingReport(code, quarter) for code in ("IND-01", "IND-02", "IND-03")]
+    return DirectorateCompleteness(DirectorateInfo("DCP", "Commande publique"), 6, 1, tuple(missing))
+
+
+def test_minor_11_12_codes_end_with_et_and_a_cell_starts_upper_case():
+    """« IND-01, IND-02, IND-03 » read as a list cut short; « année 2025 : IND-04 » opened a table cell
+    in lower case. Mid-sentence, after « ; », the period stays lower case."""
+    row = _behind()
+    assert plain(missing_text(row)) == "Année 2025 : IND-04 et IND-05 ; 3ᵉ trimestre 2026 : IND-01, IND-02 et IND-03"
+    assert plain(missing_sentence(row)) == (
+        "à saisir pour l’année 2025 : IND-04 et IND-05 ; pour le 3ᵉ trimestre 2026 : IND-01, IND-02 et IND-03"
+    )
+
+
+def test_minor_12_a_chart_row_without_a_bar_starts_upper_case():
+    """« année 2026 : valeur non renseignée » under a chart row: a label's head takes its capital."""
+    line = compute_summary(
+        [payment_delay(38)], DIRECTORATES, date(2028, 3, 1), scope=Scope.everything()
+    ).lines[0]
+    assert line.is_stale
+    assert plain(bar_note(line)).startswith("Année 2027 : valeur non renseignée ; dernière valeur connue non conforme")

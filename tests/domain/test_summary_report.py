@@ -200,7 +200,7 @@ def test_the_report_says_the_cadence_once_and_lists_computed_values_apart_from_c
     assert html.count(cadence) == 1
     comments, sources = html.split("<h2>Commentaires des directions</h2>")[1].split("<h2>Sources des calculs automatiques</h2>")
     assert "Chantier du collège ajouté." in comments and "DECP" not in comments
-    assert "<p>année 2026 : 3 marchés réservés sur 85 marchés notifiés.</p>" in sources
+    assert "<p>Année 2026 : 3 marchés réservés sur 85 marchés notifiés.</p>" in sources
     # Where the data come from, once, by what the file holds rather than its name (reader 3).
     assert "<p>Source : le fichier des données essentielles (import n° 4).</p>" in sources and "decp.json" not in sources
     pdf = " ".join(pdf_pages(report_pdf(report)))

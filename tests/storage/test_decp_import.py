@@ -139,7 +139,7 @@ async def test_the_report_describes_the_import_from_the_values_source_columns(wo
     sources = html.split("Sources des calculs automatiques")[1]
     assert "<p>Source : le fichier des données essentielles, importé le lundi 30 novembre 2026 par Camille Martin." \
            "</p>" in sources
-    assert "<p>année 2025 : 3 sur 4 marchés notifiés.</p>" in sources
+    assert "<p>Année 2025 : 3 sur 4 marchés notifiés.</p>" in sources
     assert "nested.json" not in html and "Commentaires des directions" in html
 
 
