@@ -369,12 +369,23 @@ def legal_notes(line: IndicatorLine) -> list[str]:
 
 
 _FROM_A_DATE = re.compile(r"\b(?:lance|engage)\w* (?:depuis|a partir|a compter)")
-_EARLIER_CONSULTATIONS = "y compris ceux dont la consultation a été engagée avant cette date"
+_THE_DATE = re.compile(r"(?:depuis|à partir du|à compter du)\s+(?:le\s+)?(\d{1,2}(?:er)?\s+\w+\s+\d{4})")
+
+
+def _the_date(line: IndicatorLine) -> str:
+    """« le 21 août 2026 », the date of the obligation in the catalogue's note, written out where the
+    note is on another line (reader 15, minor 16: « avant cette date » sent the reader looking)."""
+    found = _THE_DATE.search(line.snapshot.legal_note or "")
+    return f"le {found.group(1)}" if found else "cette date"
+
+
+def _earlier_consultations(line: IndicatorLine) -> str:
+    return f"y compris ceux dont la consultation a été engagée avant {_the_date(line)}"
 
 
 def _share_scope(line: IndicatorLine) -> list[str]:
     """« La part de 87,6 % porte sur les 52 marchés notifiés recensés dans les DECP, y compris ceux dont
-    la consultation a été engagée avant cette date. »: under an obligation for the consultations engaged
+    la consultation a été engagée avant le 21 août 2026. »: under an obligation for the consultations engaged
     from a date, a share of every contract notified read as « a third of them break the law » or « all
     is well » next to « En bonne voie » (reader 10, A5); computed from the DECP, on how many (issue 17),
     for every share so computed, with an obligation or not (reader 12, A6). A typed share is the
@@ -392,23 +403,23 @@ def _share_scope(line: IndicatorLine) -> list[str]:
         if contracts == 1:
             text = f"La part de {shown_value(line)} porte sur 1 marché notifié recensé dans les DECP"
             if from_a_date:
-                text += ", que sa consultation ait été engagée avant ou après cette date"
+                text += f", que sa consultation ait été engagée avant ou après {_the_date(line)}"
         else:
             notified = counted(contracts, "marché notifié", "marchés notifiés")
             text = f"La part de {shown_value(line)} porte sur les {notified} recensés dans les DECP"
             if from_a_date:
-                text += f", {_EARLIER_CONSULTATIONS}"
+                text += f", {_earlier_consultations(line)}"
         return [f"{text}."]
     if not from_a_date:
         return []
     shown = [item for item in line.latest_by_directorate if item.period == line.latest_period]
     typed = sorted({item.directorate for item in shown})
     if not typed or any(is_computed(item.source) for item in shown):
-        return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, {_EARLIER_CONSULTATIONS}."]
+        return [f"La part de {shown_value(line)} porte sur tous les marchés notifiés, {_earlier_consultations(line)}."]
     whose = "ses" if len(typed) == 1 else "leurs"
     return [
         f"Valeur saisie par {directorates_text(typed)} pour {whose} marchés notifiés "
-        f"{line.latest_period.in_sentence()}, {_EARLIER_CONSULTATIONS}."
+        f"{line.latest_period.in_sentence()}, {_earlier_consultations(line)}."
     ]
 
 

@@ -129,14 +129,14 @@ def test_a_share_computed_from_the_decp_says_on_how_many_contracts():
     (line,) = shown.lines
     assert line.computed_contracts == 42
     expected = ("La part de 87,6 % porte sur les 42 marchés notifiés recensés dans les DECP, y compris ceux dont la "
-                "consultation a été engagée avant cette date.")
+                "consultation a été engagée avant le 21 août 2026.")
     assert expected in [plain(note) for note in legal_notes(line)]
     assert expected in plain(texts_in(summary_detail_card_content(shown)))
     assert expected in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
     one = ValueSource(SourceKind.DECP_IMPORT, "decp.json", 7, contracts=1)
     assert plain(legal_notes(summary(_environmental_share(one, 100)).lines[0])[-1]) == (
         "La part de 100 % porte sur 1 marché notifié recensé dans les DECP, que sa consultation ait été engagée avant "
-        "ou après cette date."
+        "ou après le 21 août 2026."
     )
     # Reader 12, A6: a share in amount without an obligation (IND-24) says its base too, in the same
     # words, and none reads as a share in number (« est calculée sur 52 marchés »).
@@ -149,12 +149,12 @@ def test_a_share_computed_from_the_decp_says_on_how_many_contracts():
     assert line.computed_contracts is None
     assert plain(legal_notes(line)[-1]) == (
         "La part de 87,6 % porte sur tous les marchés notifiés, y compris ceux dont la consultation a été engagée "
-        "avant cette date."
+        "avant le 21 août 2026."
     )
     # Typed: the directorate's value, for its period (reader 14, minor 2: « porte sur tous les marchés
     # notifiés » read as the same contracts as the DECP's share).
     (line,) = summary(_environmental_share(None)).lines
     assert plain(legal_notes(line)[-1]) == (
         "Valeur saisie par la direction DCP pour ses marchés notifiés en 2026, y compris ceux dont la "
-        "consultation a été engagée avant cette date."
+        "consultation a été engagée avant le 21 août 2026."
     )

@@ -165,7 +165,7 @@ def test_a2_an_obligation_the_catalogue_states_in_words_is_said_under_the_indica
     # Reader 10, A5; reader 14, minors 2 and 16: whose value it is, and consultations are engaged.
     sentence = ("Obligatoire pour les marchés dont la consultation a été engagée à compter du 21 août 2026 (loi Climat "
                 "et résilience). Valeur saisie par la direction DCP pour ses marchés notifiés au 3ᵉ trimestre 2026, y "
-                "compris ceux dont la consultation a été engagée avant cette date.")
+                "compris ceux dont la consultation a été engagée avant le 21 août 2026.")
     assert sentence in plain(texts_in(summary_detail_card_content(shown)))
     assert sentence in plain(re.sub(r"<[^>]+>", " ", report_html(shown).decode("utf-8")))
     assert sentence in pdf_text(shown)
