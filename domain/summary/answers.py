@@ -33,7 +33,9 @@ def late_answer(summary: Summary) -> str:
         parts += _listed(late, indicator_wording.late_text)
     if missing:
         parts.append(f"{agreed(len(missing), *not_reported_headings(missing))} ({len(missing)}) :")
-        parts += _listed(missing, indicator_wording.value_text)
+        # A total says so, as the card and the report do (reader 15, minor 8: « 14 461 heures » next to
+        # a directorate's own 8 111 read as a contradiction).
+        parts += _listed(missing, lambda line: indicator_wording.value_text(line, aggregated=True))
     parts.append(
         "Tapez « directions en retard » pour savoir qui n’a pas encore saisi ses indicateurs, ou « synthèse » pour le "
         "tableau complet."

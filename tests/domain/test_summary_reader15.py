@@ -6,11 +6,14 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency, Period
+from domain.indicators.units import Unit
+from domain.summary.answers import late_answer
 from domain.summary.attention import attention_points
 from domain.summary.chart_notes import bar_note
 from domain.summary.compute import compute_summary
-from domain.summary.model import DirectorateCompleteness, DirectorateInfo, MissingReport
+from domain.summary.model import DirectorateCompleteness, DirectorateInfo, IndicatorSnapshot, MissingReport
 from domain.summary.scope import Scope
 from domain.summary.wording import missing_sentence, missing_text
 from tests.domain.test_summary_legal_limit import DIRECTORATES, egalim, payment_delay, plain
@@ -56,3 +59,14 @@ def test_minor_12_a_chart_row_without_a_bar_starts_upper_case():
     ).lines[0]
     assert line.is_stale
     assert plain(bar_note(line)).startswith("Année 2027 : valeur non renseignée ; dernière valeur connue non conforme")
+
+
+def test_minor_8_the_chat_says_a_last_value_is_the_total_of_the_directorates():
+    """« IND-03 … dernière valeur : 14 461 heures » in the chat, « (ensemble des directions) » in the report."""
+    hours = IndicatorSnapshot(
+        code="IND-03", label="Heures d’insertion", axis=Axis.SOCIAL, unit=Unit.HOURS, frequency=Frequency.ANNUAL,
+        directorates=("DRC", "DCP"), direction=ImprovementDirection.UP, baseline=Decimal(100),
+        target=Decimal(400), target_year=2030, values=(("2024", "DRC", 150), ("2024", "DCP", 130)),
+    )
+    answer = plain(late_answer(compute_summary([hours], DIRECTORATES, date(2026, 12, 4), scope=Scope.everything())))
+    assert "dernière valeur : 280 heures en 2024 (ensemble des directions) ; l’année 2025 reste à saisir" in answer
