@@ -24,7 +24,7 @@ from aiohttp import web
 
 from domain.summary.documents import (
     DEFAULT_PREFIX,
-    VALUE_FORMATS,
+    ENTRY_FORMATS,
     Download,
     ExportFormat,
     parse_resource_id,
@@ -93,7 +93,7 @@ class SummaryDocuments:
 
     async def render(self, summary: Summary, export_format: ExportFormat) -> Download:
         """The document, with who entered each value and when for the value exports."""
-        entries = await self._summaries.entries(summary) if export_format in VALUE_FORMATS else None
+        entries = await self._summaries.entries(summary) if export_format in ENTRY_FORMATS else None
         render = partial(
             render_download, summary, export_format, entries=entries, timezone=self._summaries.timezone,
             produced_at=self._summaries.now(),

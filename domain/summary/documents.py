@@ -37,6 +37,8 @@ _CONTENT_TYPES = {
 }
 VALUE_FORMATS = frozenset({ExportFormat.CSV, ExportFormat.XLSX})
 """The formats that list each value with who entered it and when (`entries`)."""
+ENTRY_FORMATS = VALUE_FORMATS | {ExportFormat.PDF, ExportFormat.HTML}
+"""The formats that read `entries`: the reports name who typed a comment for a directorate (reader 15, minor 9)."""
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,9 @@ def render_download(
     elif export_format is ExportFormat.XLSX:
         body = values_xlsx(summary, entries, timezone=timezone)
     elif export_format is ExportFormat.HTML:
-        body = report_html(summary, timezone=timezone, produced_at=produced_at)
+        body = report_html(summary, entries, timezone=timezone, produced_at=produced_at)
     else:
-        body = report_pdf(summary, timezone=timezone, produced_at=produced_at)
+        body = report_pdf(summary, entries, timezone=timezone, produced_at=produced_at)
     inline = export_format is ExportFormat.CHART
     return Download(
         body=body,

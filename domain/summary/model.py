@@ -3,8 +3,7 @@
 The input types are plain frozen dataclasses so that the summary, its card, chart and exports are
 computed and tested without Teams or a database; the feature's repository turns stored rows into
 `IndicatorSnapshot`s. A `Scope` says whose detail a person may see: computing a summary first
-drops every value outside the scope, so nothing downstream (card, chart, exports) can show it.
-"""
+drops every value outside the scope, so nothing downstream (card, chart, exports) can show it."""
 
 from __future__ import annotations
 
@@ -76,10 +75,11 @@ class ReportedValue(NamedTuple):
 
 
 class EntryRecord(NamedTuple):
-    """Who entered a current value and when (aware UTC), for the exports."""
+    """Who entered a current value and when (aware UTC); `by_lead`: a person responsible for the SPASER."""
 
     entered_at: datetime | None
     author: str
+    by_lead: bool = False
 
 
 EntryKey = tuple[str, str, str]

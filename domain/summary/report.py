@@ -10,7 +10,7 @@ then the detail (every indicator by axis, reports by directorate, meetings, comm
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape as html_escape
@@ -23,7 +23,16 @@ from domain.indicators.sources import is_computed
 from domain.summary import indicator_wording, reading_rules, trajectory_wording, wording
 from domain.summary.attention import attention_points, cadence_alerts, indicator_order, not_reported_headings
 from domain.summary.chart import Panel, summary_chart_png
-from domain.summary.model import DirectorateCompleteness, IndicatorLine, Summary, completeness_order, counted_statuses
+from domain.summary.model import (
+    DirectorateCompleteness,
+    DirectorateValue,
+    EntryKey,
+    EntryRecord,
+    IndicatorLine,
+    Summary,
+    completeness_order,
+    counted_statuses,
+)
 from domain.summary.status_colours import LEGAL_HEX, STATUS_HEX
 from domain.text import (
     agreed,
@@ -146,14 +155,19 @@ def directorate_rows(summary: Summary) -> list[DirectorateCompleteness]:
     return completeness_order(summary.completeness)
 
 
-def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[str, str, str]]]]:
+def report_comments(
+    summary: Summary, entries: Mapping[EntryKey, EntryRecord] | None = None
+) -> list[tuple[IndicatorLine, list[tuple[str, str, str]]]]:
     """Per indicator, the (directorate, period, comment) of each directorate's latest value, the
     comment as the person typed it (whatever it says); computed values are in `computed_sources`:
-    what a value is, is told by its source, never by its text."""
+    what a value is, is told by its source, never by its text. A comment a person responsible for the
+    SPASER typed for the directorate says so (« 2ᵉ trimestre 2026, saisi par Camille Martin, responsable
+    du SPASER », reader 15, minor 9: the directorate was credited with the lead's words)."""
     result = []
     for line in summary.lines:
         comments = [
-            (summary.directorate_name(item.directorate), item.period.label, typographic_apostrophes(item.comment))
+            (summary.directorate_name(item.directorate), _period_and_author(line, item, entries or {}),
+             typographic_apostrophes(item.comment))
             for item in line.latest_by_directorate
             if item.comment and not is_computed(item.source)
         ]
@@ -161,6 +175,14 @@ def report_comments(summary: Summary) -> list[tuple[IndicatorLine, list[tuple[st
         if comments:
             result.append((line, comments))
     return result
+
+
+def _period_and_author(line: IndicatorLine, item: DirectorateValue, entries: Mapping[EntryKey, EntryRecord]) -> str:
+    """« 2ᵉ trimestre 2026 », and « , saisi par Camille Martin, responsable du SPASER » when a lead typed it."""
+    entry = entries.get((line.code, item.directorate, item.period.code))
+    if entry is None or not entry.by_lead or not entry.author:
+        return item.period.label
+    return f"{item.period.label}, saisi par {entry.author}, responsable du SPASER"
 
 
 COMPUTED_SOURCES_HEADING = "Sources des calculs automatiques"
@@ -249,7 +271,8 @@ img{max-width:100%}
 
 
 def report_html(
-    summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE, produced_at: datetime | None = None
+    summary: Summary, entries: Mapping[EntryKey, EntryRecord] | None = None, *,
+    timezone: ZoneInfo | str = DEFAULT_TIMEZONE, produced_at: datetime | None = None,
 ) -> bytes:
     """The COPIL report as one self-contained HTML page (UTF-8)."""
     organisation = summary.organisation
@@ -285,7 +308,7 @@ def report_html(
         parts.extend(_html_indicators(summary))
     parts.extend(_html_completeness(summary))
     parts.extend(_html_meetings(summary, timezone, with_warnings=bool(empty)))
-    parts.extend(_html_comments(summary))
+    parts.extend(_html_comments(summary, entries))
     parts.extend(_html_computed(summary))
     if summary.lines:
         # In the body's size and colour: small grey type read as fine print (reader 7, C54).
@@ -393,9 +416,9 @@ def _html_meetings(summary: Summary, timezone: ZoneInfo | str, *, with_warnings:
     return parts
 
 
-def _html_comments(summary: Summary) -> list[str]:
+def _html_comments(summary: Summary, entries: Mapping[EntryKey, EntryRecord] | None = None) -> list[str]:
     parts = ["<h2>Commentaires des directions</h2>"]
-    comments = report_comments(summary)
+    comments = report_comments(summary, entries)
     if not comments:
         return parts + ['<p class="subtle">Aucun commentaire.</p>']
     for line, items in comments:

@@ -10,6 +10,7 @@ its own with the progress chart, then the tables by axis.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from domain.clock import DEFAULT_TIMEZONE
 from domain.committees.messages import no_meeting_text
 from domain.summary import indicator_wording, reading_rules, trajectory_wording, wording
 from domain.summary.chart import Panel, summary_chart_png
-from domain.summary.model import AxisSection, Summary, counted_statuses
+from domain.summary.model import AxisSection, EntryKey, EntryRecord, Summary, counted_statuses
 from domain.summary.report import (
     COMPUTED_SOURCES_HEADING,
     COMPUTED_SOURCES_INTRO,
@@ -88,7 +89,8 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 def report_pdf(
-    summary: Summary, *, timezone: ZoneInfo | str = DEFAULT_TIMEZONE, produced_at: datetime | None = None
+    summary: Summary, entries: Mapping[EntryKey, EntryRecord] | None = None, *,
+    timezone: ZoneInfo | str = DEFAULT_TIMEZONE, produced_at: datetime | None = None,
 ) -> bytes:
     """The COPIL report as an A4 PDF: points d'attention on page 1, the detail after."""
     pdf = _ReportPdf(f"{wording.TITLE} – {wording.scope_text(summary)}")
@@ -119,7 +121,7 @@ def report_pdf(
     if empty:
         for message in warning_messages(summary):
             _warning(pdf, message)
-    _comments(pdf, summary)
+    _comments(pdf, summary, entries)
     _computed(pdf, summary)
     if summary.lines:
         # A heading and the body's size and colour: small grey italics read as fine print (reader 7, C54).
@@ -279,10 +281,10 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
             )
 
 
-def _comments(pdf: FPDF, summary: Summary) -> None:
+def _comments(pdf: FPDF, summary: Summary, entries: Mapping[EntryKey, EntryRecord] | None = None) -> None:
     _heading(pdf, "Commentaires des directions")
     pdf.set_font(_PDF_FONT, "", 9)
-    comments = report_comments(summary)
+    comments = report_comments(summary, entries)
     if not comments:
         _paragraph(pdf, "Aucun commentaire.", 5)
     for line, items in comments:

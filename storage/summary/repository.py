@@ -45,6 +45,7 @@ from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView, ReminderState
 from domain.committees.reminder_plan import ReminderAudience
 from domain.indicators.sources import SourceKind, ValueSource
+from domain.people import Role
 from domain.summary.model import EntryKey, EntryRecord
 from storage.columns import timestamp, utcnow
 from storage.committees.repository import meeting_view
@@ -224,7 +225,7 @@ class SummaryRepository:
             return {}
         query = (
             select(Indicator.code, Directorate.code, IndicatorValue.period, IndicatorValue.entered_at, Person.name,
-                   Person.email)
+                   Person.email, Person.role)
             .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
             .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
             .join(Person, Person.id == IndicatorValue.entered_by_id)
@@ -235,8 +236,8 @@ class SummaryRepository:
         async with self._db.session() as session:
             rows = (await session.execute(query)).all()
         return {
-            (code, directorate, period): EntryRecord(entered_at, name or email or "")
-            for code, directorate, period, entered_at, name, email in rows
+            (code, directorate, period): EntryRecord(entered_at, name or email or "", role in (Role.LEAD, Role.LEAD.value))
+            for code, directorate, period, entered_at, name, email, role in rows
         }
 
     async def values_recorded_between(

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from app import RUNTIME, create_app
 from bot.console import ConsoleConversation
@@ -301,3 +302,16 @@ async def test_the_report_is_for_the_comite_de_pilotage_written_out(bot_app):
     help_text = raw_texts(await talk.say("aide synthèse"))
     assert "rapport pour le comité de pilotage" in help_text.replace("\u00a0", " ")
     assert "COPIL" not in asked + exported
+
+
+async def test_a_comment_the_lead_typed_for_a_directorate_names_her_in_the_report(bot_app):
+    """Reader 15, minor 9: « Commentaires des directions » credited the directorate with words the
+    person responsible for the SPASER typed: the report names who typed them, the PDF as the HTML."""
+    client, runtime, people = bot_app
+    official = chat(runtime, people["marc"])
+    page = await (await client.get(path_of(download_url(card_of(await official.say("exporter la synthèse en HTML")))))).text()
+    pdf = await (await client.get(path_of(download_url(card_of(await official.say("exporter la synthèse en PDF")))))).read()
+    printed = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\u00a0", " ")
+    said = "2ᵉ trimestre 2026, saisi par Camille Martin, responsable du SPASER : « Marché de nettoyage »"
+    assert said in page.replace("\u00a0", " ")
+    assert " ".join(said.split()) in " ".join(printed.replace("\u202f", " ").split())
