@@ -56,7 +56,11 @@ class Problem:
     def sentence(self, names: str, count: int, advice: bool = True) -> str:
         """`advice` False leaves out what to do, already said to the reader that day (reader 14)."""
         said = (self.one if count == 1 else self.several).format(names=names) + "."
-        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur')}" if self.advice and advice else said
+        if not self.advice:
+            return said
+        # Said once a day in full; after that, where to find it (reader 15, minor 14: a later report
+        # with no way forward read as if nothing could be done).
+        return f"{said} {self.advice.format(them='lui' if count == 1 else 'leur') if advice else ADVICE_GIVEN}"
 
 
 NOT_INSTALLED_ONE = "n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire"
@@ -77,6 +81,7 @@ to each lead (reader 14: three times in a row, after a broadcast and a reminder)
 finds it in the notices already queued."""
 
 ADVICE_MARK = "l’information par courriel ou par téléphone"
+ADVICE_GIVEN = "Même marche à suivre que dans mon premier compte rendu d’aujourd’hui."
 """A part of `NOT_REACHED_ADVICE` found in every notice that gave it (`OutboxRepository.advised_since`)."""
 
 
@@ -188,7 +193,9 @@ def problem_notices(
         lines, why = [], []
         if problems:
             count = len(problems)
-            lines.append(f"{counted_in_words(count, 'destinataire')} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
+            # « personnes », as in the report of an event (reader 15, minor 14: « 3 personnes » there,
+            # « Huit destinataires » here).
+            lines.append(f"{counted_in_words(count, 'personne', feminine=True)} n’{agreed(count, 'a', 'ont')} pas reçu {subject}.")
             failures = ((shown(row.recipient_label) or "destinataire inconnu", row.last_error) for row in problems)
             why += reasons_with_names(failures, advice=advice)
         if installed:
@@ -270,7 +277,7 @@ def event_problem_notices(
 ) -> list[OutboxMessage]:
     """One notice per lead for the problems found together — one event, such as a COPIL reminder
     and the summary that goes with it. The same shape as for one message: who did not receive what
-    (« Trois destinataires n’ont pas reçu le rappel … ou la synthèse … »), then what each person
+    (« Trois personnes n’ont pas reçu le rappel … ou la synthèse … »), then what each person
     missed (« Hélène Dubois n’a reçu ni le rappel ni la synthèse. »), then why, one bullet per reason
     naming the people it concerns (a bullet is read on its own).
 
@@ -304,10 +311,10 @@ def event_problem_notices(
             # reader 14: « n’ont pas tout reçu » read colloquial; what each missed follows on the next line.
             [f"Envois pour le {meeting} : {counted(people, 'personne')} n’{agreed(people, 'a', 'ont')} pas reçu l’ensemble des envois."]
             if meeting
-            else [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
+            else [f"{counted_in_words(people, 'personne', feminine=True)} n’{agreed(people, 'a', 'ont')} pas reçu {joined(descriptions, 'ou')}."]
         )
     else:
-        lines = [f"{counted_in_words(people, 'destinataire')} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
+        lines = [f"{counted_in_words(people, 'personne', feminine=True)} n’{agreed(people, 'a', 'ont')} pas reçu certains de ces messages :"]
         lines += [f"- {description}" for description in descriptions]
     if failures:
         # The COPIL digest goes to the élu·es only: who missed only the reminder was not sent it.

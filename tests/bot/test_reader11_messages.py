@@ -14,7 +14,7 @@ from domain.cards import welcome_card
 from domain.committees.cadence import CommitteeKind, MeetingStatus
 from domain.committees.meetings import MeetingView
 from domain.committees.messages import member_reminder
-from domain.delivery_problems import event_problem_notices
+from domain.delivery_problems import ADVICE_GIVEN, event_problem_notices
 from domain.indicators.cards import placeholder
 from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import Frequency
@@ -178,7 +178,7 @@ async def test_one_advice_sentence_in_every_report_even_the_second_of_the_day(ru
     fact = "Hélène Dubois n’a pas encore installé l’assistant dans Teams : je ne peux pas lui écrire."
     assert f"{fact} {plain(_advice(them='lui'))}" in moved
     # Reader 14: said once a day, not again in the next report of the same day.
-    assert broadcast.endswith(fact) and broadcast.count("install") == 1, broadcast
+    assert broadcast.endswith(f"{fact} {ADVICE_GIVEN}") and broadcast.count("install") == 1, broadcast
     assert _advice(them="lui").count(".") == 1  # one sentence
 
 

@@ -41,7 +41,7 @@ def test_the_lead_reads_installed_and_impossible_in_one_notice():
     ]
     (notice,) = problem_notices("reminder", "3", rows, [(9, "Camille Martin")])
     assert notice.text.replace("\u00a0", " ") == (
-        "Un destinataire n’a pas reçu le message « Rappel : COPIL demain ».\n"
+        "Une personne n’a pas reçu le message « Rappel : COPIL demain ».\n"
         "- L’application n’a pas pu être installée pour Marc Lefèvre. Il manque le consentement "
         "administrateur (permission TeamsAppInstallation.ReadWriteSelfForUser.All).\n"
         "- L’assistant a été installé dans Teams pour Hélène Dubois : je lui ai écrit ensuite."

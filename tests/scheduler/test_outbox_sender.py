@@ -352,7 +352,7 @@ def test_the_lead_notice_quotes_the_digest_title_up_to_a_whole_word_and_says_eac
 
     first, *reasons = notice.text.splitlines()
     assert first == (
-        "Trois destinataires n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026\u00a0: "
+        "Trois personnes n’ont pas reçu le message « Synthèse SPASER avant le comité de pilotage du jeudi 12 mars 2026\u00a0: "
         "18 indicateurs, 5 atteints, 7 en bonne voie, 4 en retard, 2 non renseignés… »."
     )
     assert reasons == [
