@@ -13,7 +13,7 @@ from datetime import date
 
 from domain.clock import format_date_fr
 from domain.outbox import TASK_KINDS, SourceKind
-from domain.text import NO_BREAK_SPACE, counted
+from domain.text import NO_BREAK_SPACE, counted, joined
 
 LEAD_COPY = "reminder:lead_copy"
 """The copy of a members' reminder sent to a lead: counted apart from the members' reminders."""
@@ -86,19 +86,19 @@ HEADING = "Envois de l’assistant"
 
 
 def lead_copies_in_reports(counts: Mapping[str, Mapping[str, int]], people: Mapping[str, int]) -> str:
-    """« Les comptes rendus dans Teams additionnent rappels et copies : 11 envois non remis (9 rappels,
-    2 copies), pour 10 personnes. »
+    """« Dans Teams, les comptes rendus comptent ensemble les rappels et les copies : 11 envois non remis
+    (9 rappels et 2 copies) à 10 personnes. »
 
     Reader 10, A9: Teams named the lead among those who did not get the reminder, the command line
     counted her copy apart; reader 11, A3: the sentence that said so did not let the figures be
-    added up (9 here, 3 + 8 in Teams); reader 12, A3: that sentence was hard to read."""
+    added up (9 here, 3 + 8 in Teams); readers 12, A3 and 15, minor 15: that sentence was hard to read."""
     members = counts.get(SourceKind.REMINDER.value, {}).get("unreachable", 0)
     copies = counts.get(LEAD_COPY, {}).get("unreachable", 0)
     who = people.get(SourceKind.REMINDER.value, 0) + people.get(LEAD_COPY, 0)
     total = counted(members + copies, "envoi non remis", "envois non remis")
-    split = f"{counted(members, 'rappel')}, {counted(copies, 'copie')}" if members else counted(copies, "copie")
-    whom = f", pour {counted(who, 'personne')}" if who else ""
-    return f"Les comptes rendus dans Teams additionnent rappels et copies : {total} ({split}){whom}."
+    split = joined([counted(members, 'rappel'), counted(copies, 'copie')]) if members else counted(copies, "copie")
+    whom = f" à {counted(who, 'personne')}" if who else ""
+    return f"Dans Teams, les comptes rendus comptent ensemble les rappels et les copies : {total} ({split}){whom}."
 
 
 def outbox_counts_text(

@@ -95,7 +95,7 @@ def test_the_counts_say_since_when_and_how_the_lead_copies_read_against_the_team
     assert lines[0] == "Envois de l’assistant depuis le dimanche 6 décembre 2026, par type de message :"
     assert "  Comptes rendus envoyés à la personne responsable du SPASER : 3 remis" in lines
     assert lines[-1] == (  # reader 11, A3: figures that add up to the Teams reports
-        "Les comptes rendus dans Teams additionnent rappels et copies : 11 envois non remis (9 rappels, 2 copies), "
-        "pour 10 personnes."  # reader 12, A3: a sentence one reads at once
+        "Dans Teams, les comptes rendus comptent ensemble les rappels et les copies : 11 envois non remis "
+        "(9 rappels et 2 copies) à 10 personnes."  # reader 12, A3: a sentence one reads at once
     )
-    assert "additionnent" not in outbox_counts_text({"reminder:lead_copy": {"sent": 1}})
+    assert "comptent ensemble" not in outbox_counts_text({"reminder:lead_copy": {"sent": 1}})

@@ -51,8 +51,8 @@ def test_the_cli_counts_add_up_to_the_teams_reports():
     text = plain(outbox_counts_text(counts, {"reminder": 9, "reminder:lead_copy": 1}, 2, date(2026, 12, 6)))
 
     assert text.splitlines()[-1] == (
-        "Les comptes rendus dans Teams additionnent rappels et copies : 11 envois non remis (9 rappels, 2 copies), "
-        "pour 10 personnes."  # reader 12, A3: a sentence one reads at once
+        "Dans Teams, les comptes rendus comptent ensemble les rappels et les copies : 11 envois non remis "
+        "(9 rappels et 2 copies) à 10 personnes."  # reader 12, A3: a sentence one reads at once
     )
 
 
