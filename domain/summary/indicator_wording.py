@@ -120,11 +120,15 @@ def aggregation_text(line: IndicatorLine) -> str:
     directions pondérée par les kilomètres parcourus par les véhicules de service (IND-23) »: the
     base named in words, its code after it."""
     rule = line.aggregation
-    if rule is AggregationRule.WEIGHTED_MEAN:
-        return f"moyenne des directions pondérée par {weighting_text(line)}"
     if rule is AggregationRule.SINGLE:
         return "valeur unique de l’organisme"
-    return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        text = f"moyenne des directions pondérée par {weighting_text(line)}"
+    else:
+        text = "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+    # The catalogue's rule, even when one directorate reports: « somme des directions » next to « 1/1 » read
+    # as a contradiction beside the « valeur unique » of other one-directorate indicators (reader 15, m20).
+    return f"{text} (1 direction concernée)" if line.responsible_count == 1 else text
 
 
 def aggregation_sentence(line: IndicatorLine) -> str:
