@@ -28,6 +28,7 @@ from domain.understanding.indicator_asks import (
     asked_of_an_indicator,
     concept_asked,
     figure_asked,
+    history_over_years_asked,
     norm_asked,
     our_indicator_meant,
     rule_asked,
@@ -215,7 +216,7 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
-        task = assistant_task_asked(folded)
+        task = assistant_task_asked(folded, text)
         if task is not None and not reading.named_by_code:  # « comment ajouter un indicateur ? »: the help that says how
             return Understanding(Understood.INTENT, answer, replace(HELP_INTENT, command=lambda slots: f"aide {task}"), reading)
         if meetings_listed(folded) and not reading.named_by_code:
@@ -238,6 +239,8 @@ class Understander:
             one_indicator = reading.names_indicator or ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
+        if history_over_years_asked(folded) and not reading.names_indicator:  # « historique 2019-2023 »: of which indicator?
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-indicator-history"], reading)
         if state_of_the_spaser_asked(folded) and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         if _HOW_OFTEN.search(folded) and not reading.named_by_code:
