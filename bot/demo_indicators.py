@@ -48,8 +48,10 @@ START = {"IND-15": Decimal(40), "IND-23": Decimal(240_000)}
 """First value of an indicator without baseline."""
 SHARES = {"IND-03": (55, 45), "IND-10": (40, 60), "IND-15": (50, 30, 20), "IND-23": (75, 25)}
 """Percent of a summed indicator's total reported by each of its directorates, in catalogue order."""
-RATE_SPREAD = {"IND-21": (Decimal(3), Decimal(-6))}
-"""Each directorate's rate around the organisation's, for a weighted mean."""
+RATE_SPREAD = {"IND-21": (Decimal(2), Decimal(-6))}
+"""Each directorate's rate around the organisation's, for a weighted mean; weighted by their shares of the
+base (`SHARES`: IND-23, 75 and 25), they average to it: the weighted mean of the first period is the
+catalogue's baseline (reader 15, B1: 22,75 % measured against a baseline of 22 %)."""
 _CONTEXT = Context(prec=28)
 # A correction in the history of IND-03, made by the lead, to show the audit trail.
 CORRECTED = ("IND-03", "DCP", Decimal(350), "Heures du chantier du collège ajoutées après le bilan du service de facilitation.")

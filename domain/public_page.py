@@ -23,7 +23,7 @@ from domain.decp.measures import NO_CONTRACT
 from domain.indicators.catalogue import Axis
 from domain.indicators.periods import parse_period
 from domain.indicators.units import Unit, format_number, unit_name
-from domain.summary.indicator_wording import per_period_text, shown_number
+from domain.summary.indicator_wording import below_reference_text, per_period_text, reference_text, shown_number
 from domain.summary.model import IndicatorLine, Status, shown_amount
 from domain.summary.status_colours import STATUS_HEX
 from domain.text import upper_first
@@ -74,7 +74,12 @@ class PublicIndicator:
     per_period: str = ""
     """« par trimestre » for the target of a quarterly amount, as the card and the report say it."""
     reference_period: str | None = None
-    """The period of `baseline` when the progress starts from it (the end of the first period reported)."""
+    """The period the progress starts from (the end of the first period reported)."""
+    reference: str = ""
+    """« Référence déclarée dans le catalogue : 25 %, départ de la trajectoire au 1er trimestre 2024 », as the
+    report writes it under the target (`reference_text`, reader 15, B1)."""
+    below_reference: str = ""
+    """« valeur actuelle en deçà de la référence » when the progress is negative (reader 15, m6)."""
 
     def shown(self, number: Decimal | None) -> str:
         """As the card and the report write it: « 1,2 million d’euros », not « 1 200 000 € » (reader 9, C9)."""
@@ -133,6 +138,9 @@ def public_indicators(
                 counted_noun=snapshot.counted_noun,
                 due_period=line.due_period.code if line.is_stale else None,
                 per_period=per_period_text(line).strip(),
+                reference=upper_first(reference_text(line, with_side=False)),
+                below_reference=below_reference_text(snapshot.direction)
+                if line.progress_percent is not None and line.progress_percent < 0 else "",
                 reference_period=reference_period,
             )
         )
@@ -229,7 +237,8 @@ def public_page_html(page: PublicSpaser) -> str:
     named = escape(organisation_with_article(page.organisation))
     parts.append(
         f"<p>Pour chaque indicateur : sa dernière valeur pour {named}, sa cible et la progression depuis la valeur "
-        "de référence, indiquée sous la cible. Les indicateurs calculés le sont à partir des données essentielles "
+        "de référence, indiquée sous la cible (celle que déclare le catalogue du SPASER, à défaut la première valeur "
+        "mesurée). Les indicateurs calculés le sont à partir des données essentielles "
         "de la commande publique "
         f"(DECP) que {named} publie pour chaque marché de 40 000 € HT ou plus.</p>".replace("40 000 €", "40\u202f000\u00a0€")
     )
@@ -331,10 +340,11 @@ def _target_cell(indicator: PublicIndicator) -> str:
         return "Sans cible"  # as the status next to it (reader 1, C4)
     per_period = f" {indicator.per_period}" if indicator.per_period else ""
     text = f"{escape(indicator.shown(indicator.target))}{per_period} en {indicator.target_year}"
-    if indicator.reference_period and indicator.baseline is not None:
-        # What « % du chemin parcouru » is measured from (reader 14, m9: « depuis la valeur de référence », never shown).
-        reference = f"Référence : {indicator.shown(indicator.baseline)} {parse_period(indicator.reference_period).in_sentence()}"
-        text += f'<br><span class="note">{escape(reference)}</span>'
+    if indicator.reference:
+        # What « % du chemin parcouru » is measured from (reader 14, m9), in the report's words: a declared
+        # baseline is not dated by a period whose measure differs (reader 15, B1: « 25 % au 1er trimestre 2024 »
+        # next to the 18,6 % measured then).
+        text += f'<br><span class="note">{escape(indicator.reference)}</span>'
     return text
 
 
@@ -345,6 +355,11 @@ def _progress_cell(indicator: PublicIndicator) -> str:
     if indicator.progress_percent is None:
         return status
     percent = max(0.0, min(100.0, indicator.progress_percent))
+    if indicator.below_reference:
+        # The negative figure the spreadsheet and the CSV give, said, never a silent « 0 % » (reader 15, m6).
+        shown = format_number(Decimal(round(indicator.progress_percent)))
+        return (f"{shown}\u00a0% du chemin parcouru vers la cible ({escape(indicator.below_reference)}) · "
+                f"{status}{_bar(0, indicator.status)}")
     if indicator.progress_percent >= 100:  # as the card and the report say it
         reached = "Cible dépassée" if indicator.progress_percent > 100 else "Cible atteinte"
         return f'{reached}{_bar(100, indicator.status)}'

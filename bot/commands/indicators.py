@@ -56,7 +56,10 @@ def already_saved(codes: list[str]) -> str:
 
 
 MAX_HISTORY_LINES = 25
-CODE = r"(?P<code>[a-z0-9][a-z0-9_.-]*\d[a-z0-9_.-]*)"
+YEARS = r"(?:19|20)\d{2}(?:\s*(?:-|/|a|à|au|et)\s*(?:19|20)?\d{2})?(?![\w.-])"
+"""« 2019-2023 », « 2020 à 2024 », « 2025 »: a year or a span of years, never an indicator's code."""
+_YEARS_ASIDE = re.compile(rf"(?<![\w-])(?:(?:de|entre|depuis|sur|en) )?{YEARS}", re.IGNORECASE)
+CODE = rf"(?!{YEARS})(?P<code>[a-z0-9][a-z0-9_.-]*\d[a-z0-9_.-]*)"
 PERIOD_IN_TEXT = re.compile(r"(?<![\w-])(\d{4}(?:[ -]?[sthq] ?\d)?|[sthq] ?\d[ -]\d{4})(?![\w-])", re.IGNORECASE)
 FILLER_WORDS = frozenset({"de", "la", "du", "des", "pour", "direction", "periode", "d'", "a", "au", "en", "le", "les", "mes"})
 def split_target(text: str) -> tuple[str, str]:
@@ -234,7 +237,8 @@ def build_commands(
 
     async def show_history(call: CommandCall) -> None:
         person = call.person
-        requested = split_target(words_after(call.text, fold(call.text)[: call.match.start("rest")]))[0]
+        rest = _YEARS_ASIDE.sub(" ", words_after(call.text, fold(call.text)[: call.match.start("rest")]))
+        requested = split_target(rest)[0]  # « historique d'IND-03 2019-2023 »: all of it, the years are no directorate
         try:
             directorate = scope_for(person.role, person.directorate_code).directorate or requested or None
         except DomainError as error:

@@ -136,10 +136,7 @@ def contract_from_record(record: object, today: date) -> Contract:
     if notified_on > today:
         raise Refused(RefusalReason.FUTURE_DATE, notified_on.isoformat())
     modifications = _modifications(record.get("modifications"))
-    amount = _amount(record.get("montant"))
-    for modification in modifications:
-        if modification.get("montant") not in (None, ""):
-            amount = _amount(modification.get("montant"))
+    amount = _latest_amount(_amount(record.get("montant")), modifications)
     social = _considerations(record.get("considerationsSociales"), SOCIAL_CONSIDERATIONS, "social", notified_on)
     environmental = _considerations(
         record.get("considerationsEnvironnementales"), ENVIRONMENTAL_CONSIDERATIONS, "environmental", notified_on
@@ -200,6 +197,21 @@ def _amount(value: object) -> Decimal:
     if not number.is_finite() or number < 0 or number >= MAX_AMOUNT:
         raise Refused(RefusalReason.BAD_AMOUNT, _shown(value))
     return number.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _latest_amount(initial: Decimal, modifications: list[dict]) -> Decimal:
+    """The contract's amount after its latest modification that gives one, else its initial amount.
+
+    In the format 2024, `modification.montant` is the contract's new total amount HT (not an
+    increment): the one notified last (`dateNotificationModification`, then its place in the list
+    for equal or missing dates) is the amount the contract stands at, whatever order the file
+    lists its modifications in."""
+    amounts = [
+        (_date(m.get("dateNotificationModification")) or date.min, index, _amount(m.get("montant")))
+        for index, m in enumerate(modifications)
+        if m.get("montant") not in (None, "")
+    ]
+    return max(amounts)[2] if amounts else initial
 
 
 def _modifications(value: object) -> list[dict]:

@@ -5,8 +5,10 @@
   environnemental »), in number (contracts) or in value (montant HT), in % rounded to 0.1.
 - **Reserved contracts**: their number, or their value in € HT.
 
-A contract counts in the period of its notification date, at its latest amount (after its
-modifications). Periods run from the one of the earliest contract to the last one ended on the
+A contract counts once, in the period of its notification date, at its latest amount: the
+`montant` of its latest notified modification (a new total in the format 2024, not an increment),
+else its initial one. The reference asks for a republished contract's latest state; a later
+modification corrects the period's value through the values' history. Periods run from the one of the earliest contract to the last one ended on the
 day of computation; a period without any contract has no value (« aucun marché notifié »),
 never 0 %.
 """

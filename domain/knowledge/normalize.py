@@ -144,10 +144,9 @@ FRAMING_PHRASES: tuple[str, ...] = (
     "je pensais", "on pensait", "nous pensions", "je pense", "on pense", "nous pensons", "j'avais pensé", "on avait pensé",
 )
 """Framing of the question, carrying no subject, whose words would otherwise match entries."""
-# Snowball conflations that hurt here: « publication » and « publique » share the stem
-# « publiqu » (every « structure publique » would look like a question on publishing),
-# « qualitatives » / « qualité », « quantitatives » / « quantité » share one too, and
-# « les grandes parties » is no « part » (a share).
+# Snowball conflations that hurt here: « publication » and « publique » share the stem « publiqu » (every « structure
+# publique » would look like a question on publishing), « qualitatives » / « qualité », « quantitatives » / « quantité »
+# share one too, « les grandes parties » is no « part » (a share), « sous quel format ? » no « formation » (training).
 STEM_OVERRIDES: dict[str, str] = {
     form: stem
     for stem, forms in {
@@ -165,6 +164,7 @@ STEM_OVERRIDES: dict[str, str] = {
         # « on suit », « suivre », « le suivi »: one verb (Snowball gives « suit », « suivr », « suiv »).
         "suiv": ("suit", "suivre", "suivi", "suivie", "suivis", "suivies", "suivons", "suivez", "suivent"),
         "correspondr": ("correspond", "correspondent", "correspondait", "correspondaient", "correspondra", "correspondrait"),
+        "formatag": ("format", "formats", "formatage", "formater", "formate", "formatee", "formatees", "formates"),
     }.items()
     for form in forms
 }
@@ -242,10 +242,7 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\btenu(?:e|s|es)?\s+d(?:e\b|['’‘`´ʼ ])", re.IGNORECASE), "obligé de "),
     (re.compile(r"\br?entr(?:e|es|ent|er|ons|ez|ait|aient|erait|eraient|é|ée|és|ées)\s+dans\b", re.IGNORECASE), "concerné par"),
     (re.compile(r"\b(?:dans|hors) (?:du |le )?champ\b(?! (?:des?|du) (?:donn[ée]es|decp|consid[ée]rations?)\b)", re.IGNORECASE), "concerné"),
-    (
-        re.compile(rf"\b(rend(?:re|s|ons|ez|ent|u|ue|us|ues|ra|rait)?) ({_ITS_OBJECT}) (publi(?:c|cs|que|ques))\b", re.IGNORECASE),
-        r"\1 \3 \2",
-    ),
+    (re.compile(rf"\b(rend(?:re|s|ons|ez|ent|u|ue|us|ues|ra|rait)?) ({_ITS_OBJECT}) (publi(?:c|cs|que|ques))\b", re.I), r"\1 \3 \2"),
     (
         re.compile(
             rf"\btou(?:s|tes) les (?:\w+ )?{_PERIOD}\b|\b(?:une?|deux|trois|quatre|\d+) (?:fois|\w+) par {_PERIOD}\b|\bchaque {_PERIOD}\b",
@@ -258,6 +255,7 @@ PARTICLE_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         "conséquence si",
     ),
     (re.compile(r"\b(?:se|nous|vous) (?:donner|donne|donnons|donnez|fixer|fixe|fixons|fixez)\b", re.IGNORECASE), "fixer"),
+    (re.compile(r"\b(sous|en|la|une|des|les|quelles?|cette|autres?|m[eê]me|toutes?|bonne) formes?\b", re.IGNORECASE), r"\1 format"),
 )
 """Phrases whose meaning is not in their words one by one. Verbs whose meaning is in their particle,
 a stop word: « que mettre dans le SPASER ? » asks what it includes (« quelles parties y mettre ? »
@@ -265,7 +263,8 @@ too, not « comment s'y mettre ? »), « ça tombe sous l'obligation ? » whethe
 as « on est dans le champ ? » does; « ce qu'on met souvent dedans » is what it includes too (not « le champ des DECP »). A phrase split by its object:
 « rendre le schéma public » is « rendre public ». A period after « tous les » (« un COPIL tous
 les mois », « un comité par mois », « chaque trimestre ») asks about a rhythm; « tous les ans » is left alone (the yearly
-follow-up). « que se passe-t-il si… » asks a consequence. « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure."""
+follow-up). « que se passe-t-il si… » asks a consequence. « quelles cibles se donner ? » sets them (« fixer »): nobody is asked to give a figure.
+« sous quelle forme ? » (a noun after its determiner) is a format, no training (« formé », folded alike, has none)."""
 
 
 _AGENT_ENDINGS: tuple[tuple[str, str], ...] = (("euses", "eur"), ("euse", "eur"), ("trices", "teur"), ("trice", "teur"))

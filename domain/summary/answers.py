@@ -17,6 +17,7 @@ def late_answer(summary: Summary) -> str:
     missing = sorted((line for line in summary.lines if line.status is Status.NOT_REPORTED), key=indicator_order)
     scope = wording.scope_text(summary, with_organisation=False)
     up_to_date = _up_to_date(summary)
+    own = summary.viewed_directorate is not None
     if not unlawful and not late and not missing:
         return f"{up_to_date}Aucun indicateur en retard ni manquant — {scope}. 👍"
     parts = [f"{up_to_date}**Indicateurs à surveiller** — {scope}"]
@@ -25,17 +26,17 @@ def late_answer(summary: Summary) -> str:
         # the status's own words (reader 9, B7: « ne respecte pas sa limite légale » read as another one).
         label = wording.status_count_label(Status.OUTSIDE_LEGAL_LIMIT, len(unlawful))
         parts.append(f"{counted_in_words(len(unlawful), 'indicateur')} {agreed(len(unlawful), 'est', 'sont')} {label}\u00a0:")
-        parts += _listed(unlawful, indicator_wording.legal_text)  # the breach next to the value (reader 9, A3)
+        parts += _listed(unlawful, indicator_wording.legal_text, own=own)  # the breach next to the value (reader 9, A3)
     if late:
         # A sentence, not « Indicateurs en retard sur leur trajectoire (4) : » (reader 7, C35).
         parts.append(f"{counted_in_words(len(late), 'indicateur')} {agreed(len(late), 'est', 'sont')} en retard sur "
                      f"{agreed(len(late), 'sa trajectoire', 'leur trajectoire')}\u00a0:")
-        parts += _listed(late, indicator_wording.late_text)
+        parts += _listed(late, indicator_wording.late_text, own=own)
     if missing:
         parts.append(f"{agreed(len(missing), *not_reported_headings(missing))} ({len(missing)}) :")
         # A total says so, as the card and the report do (reader 15, minor 8: « 14 461 heures » next to
         # a directorate's own 8 111 read as a contradiction).
-        parts += _listed(missing, lambda line: indicator_wording.value_text(line, aggregated=True))
+        parts += _listed(missing, lambda line: indicator_wording.value_text(line, aggregated=True), own=own)
     parts.append(
         "Tapez « directions en retard » pour savoir qui n’a pas encore saisi ses indicateurs, ou « synthèse » pour le "
         "tableau complet."
@@ -93,11 +94,22 @@ def not_up_to_date_answer(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def _listed(lines: list[IndicatorLine], describe) -> list[str]:
+COMPUTED_NOTE = " (calculé à partir des DECP, rien à saisir)"
+"""After the code of an indicator computed from the DECP, in a directorate's own list: « qu’est-ce qui est
+en retard chez nous ? » answered « IND-26 » to the DCP, which enters nothing for it (reader 15, m7). It
+stays listed: its trajectory is the purchasing directorate's to act on, only its entry is not."""
+
+
+def _listed(lines: list[IndicatorLine], describe, *, own: bool = False) -> list[str]:
     """At most `MAX_LINES`, the others counted; when only a few are left (`wording.NAMED_REST`) they
-    are listed too: their lines name them, with what a count would have hidden."""
+    are listed too: their lines name them, with what a count would have hidden. `own`: the list of one
+    directorate, where a computed indicator says it has nothing to enter."""
     limit = len(lines) if wording.rest_is_named(len(lines) - MAX_LINES) else MAX_LINES
-    shown = _bulleted([f"**{line.snapshot.code}** {wording.short_title(line)} — {describe(line)}" for line in lines[:limit]])
+    shown = _bulleted([
+        f"**{line.snapshot.code}**{COMPUTED_NOTE if own and line.snapshot.computed else ''} "
+        f"{wording.short_title(line)} — {describe(line)}"
+        for line in lines[:limit]
+    ])
     if len(lines) > limit:
         shown.append(f"… et {counted(len(lines) - MAX_LINES, 'autre')} : voir la synthèse détaillée.")
     return shown

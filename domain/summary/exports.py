@@ -29,6 +29,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from domain.clock import DEFAULT_TIMEZONE, load_timezone
+from domain.indicators.sources import ORGANISATION_FROM_DECP
 from domain.indicators.units import MAX_DECIMAL_PLACES, Unit, unit_name
 from domain.summary import indicator_wording, wording
 from domain.summary.indicator_wording import shown_number
@@ -67,6 +68,8 @@ SUMMARY_COLUMNS = (
     "Avancement (%)",
     "Tendance",
 )
+XLSX_CREATOR = "Assistant SPASER"
+"""The XLSX's author when no organisation name is configured."""
 DATE_FORMAT_CSV = "%d/%m/%Y %H:%M"
 DATE_FORMAT_XLSX = "dd/mm/yyyy hh:mm"
 _UNIT_SUFFIXES = {Unit.EURO: '\u00a0"€"', Unit.PERCENT: '\u00a0"%"'}
@@ -127,6 +130,12 @@ def origin_text(value: ReportedValue, entry: EntryRecord) -> str:
     return f"saisie par {entry.author}" if entry.author else ""
 
 
+def directorate_text(indicator: IndicatorSnapshot, value: ReportedValue) -> str:
+    """The directorate a value belongs to; for an indicator computed from the DECP, the whole body, as the
+    chat says it: its contracts are the organisation's, whichever directorate files them (reader 15, m7)."""
+    return ORGANISATION_FROM_DECP if indicator.computed else value.directorate
+
+
 def _unit(indicator: IndicatorSnapshot) -> str:
     """« pourcentage (%) », « nombre de kilomètres », « tonnes équivalent CO₂ », as the definitions say it,
     never the stored code « nombre » or « tCO2e » (reader 14, m7)."""
@@ -149,7 +158,7 @@ def values_csv(
                 _safe_text(indicator.label),
                 indicator.axis.value,
                 _unit(indicator),
-                value.directorate,
+                directorate_text(indicator, value),
                 value.period.code,
                 decimal_fr(value.value),
                 decimal_fr(indicator.target),
@@ -171,6 +180,10 @@ def values_xlsx(
     """
     zone, entries = load_timezone(timezone), entries or {}
     workbook = Workbook(write_only=True)
+    # The PDF's title, and who made the file: openpyxl names itself otherwise (reader 15, m21).
+    workbook.properties.title = f"{wording.TITLE} – {wording.scope_text(summary)}"
+    workbook.properties.creator = summary.organisation.name or XLSX_CREATOR
+    workbook.properties.language = "fr-FR"
     overview = workbook.create_sheet("Synthèse")
     _layout(overview, header_row=2, rows=len(summary.lines),
             widths=(12, 50, 20, 22, 15, 16, 10, 20, 12, 34, 14, 11, 14, 32))
@@ -216,7 +229,7 @@ def values_xlsx(
                 _text_cell(values, indicator.label),
                 indicator.axis.value,
                 _unit(indicator),
-                value.directorate,
+                directorate_text(indicator, value),
                 value.period.code,
                 _number(values, value.value, indicator.unit, formats),
                 _number(values, indicator.target, indicator.unit, formats),

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from domain.committees.cadence import committee_kind_in
 from domain.indicators import targets
 from domain.indicators.aggregation import AggregationRule
+from domain.indicators.catalogue import ImprovementDirection
 from domain.indicators.legal_limits import printed_basis
 from domain.indicators.periods import Frequency
 from domain.indicators.sources import is_computed
@@ -119,11 +120,15 @@ def aggregation_text(line: IndicatorLine) -> str:
     directions pondérée par les kilomètres parcourus par les véhicules de service (IND-23) »: the
     base named in words, its code after it."""
     rule = line.aggregation
-    if rule is AggregationRule.WEIGHTED_MEAN:
-        return f"moyenne des directions pondérée par {weighting_text(line)}"
     if rule is AggregationRule.SINGLE:
         return "valeur unique de l’organisme"
-    return "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+    if rule is AggregationRule.WEIGHTED_MEAN:
+        text = f"moyenne des directions pondérée par {weighting_text(line)}"
+    else:
+        text = "somme des directions" if rule is AggregationRule.SUM else "moyenne des directions"
+    # The catalogue's rule, even when one directorate reports: « somme des directions » next to « 1/1 » read
+    # as a contradiction beside the « valeur unique » of other one-directorate indicators (reader 15, m20).
+    return f"{text} (1 direction concernée)" if line.responsible_count == 1 else text
 
 
 def aggregation_sentence(line: IndicatorLine) -> str:
@@ -277,6 +282,34 @@ def target_text(line: IndicatorLine, *, joined_to_value: bool = False) -> str:
         cited = f" ({sources})" if sources else ""
         text = f"{limit.limit_text(line.unit, snapshot.counted_noun, cited=False)}{cited} ; {text}"
     return text
+
+
+def reference_text(line: IndicatorLine, *, with_side: bool = True) -> str:
+    """Where the path to the target starts, so that the status and the progress can be redone (reader
+    15, B1): « référence du catalogue : 25 %, trajectoire depuis la fin du 1er trimestre 2024 » (a
+    declared baseline, never dated by a period whose measure differs), or without one « référence :
+    18,6 % au 1er trimestre 2024 (première valeur) »; « , valeur actuelle en deçà de la référence » when
+    the progress is negative (the XLSX's « Avancement (%) » and the public page give the same negative
+    figure; `with_side` False leaves it to a progress cell next to it). Empty without a path."""
+    if line.reference is None:
+        return ""
+    baseline, start = line.reference
+    shown = line.show(shown_number(baseline, line.aggregation))
+    if line.snapshot.baseline is not None:
+        of_start = f"de l’{start.label}" if start.frequency is Frequency.ANNUAL else f"du {start.label}"
+        text = f"référence du catalogue : {shown}, trajectoire depuis la fin {of_start}"
+    else:
+        text = f"référence : {shown} {start.in_sentence()} (première valeur)"
+    if with_side and line.progress_percent is not None and line.progress_percent < 0:
+        text += f", {below_reference_text(line.snapshot.direction)}"
+    return text
+
+
+def below_reference_text(direction: ImprovementDirection) -> str:
+    """« valeur actuelle en deçà de la référence » (« au-dessus » for an indicator meant to go down): a
+    negative progress, said the same way in the report and on the public page (reader 15, m6)."""
+    side = "au-dessus" if direction is ImprovementDirection.DOWN else "en deçà"
+    return f"valeur actuelle {side} de la référence"
 
 
 def per_period_text(line: IndicatorLine) -> str:

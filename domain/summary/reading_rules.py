@@ -13,10 +13,17 @@ from domain.text import NO_BREAK_SPACE
 RULES_HEADING = "Règles de lecture"
 _STATUS_RULE = (
     "Statut : atteint si la cible est atteinte ; sinon, la valeur est comparée à une progression régulière "
-    "entre la valeur de référence (à la fin de la première période renseignée) et la cible (au 31 décembre de "
-    "l’année cible) : en bonne voie si elle a parcouru au moins le chemin attendu pour la période mesurée "
+    "entre la valeur de référence et la cible (au 31 décembre de l’année cible) : en bonne voie si elle a "
+    "parcouru au moins le chemin attendu pour la période mesurée "
     "(au moins la valeur attendue pour un indicateur à la hausse, au plus pour un indicateur à la baisse), ou "
     "s’en écarte de moins de 1 % de la cible ; en retard sinon."
+)
+_REFERENCE_RULE = (
+    "Valeur de référence : la valeur de référence déclarée dans le catalogue du SPASER, à défaut la première "
+    "valeur renseignée ; la trajectoire part de la fin de la première période renseignée. Le tableau les indique "
+    "sous la cible de chaque indicateur. Avancement en pourcentage, sur la page publique et "
+    "dans le tableur : la part de l’écart entre la référence et la cible déjà franchie ; il est négatif quand "
+    "la valeur est en deçà de la référence (au-dessus, pour un indicateur à la baisse)."
 )
 _COUNT_RULE = (
     "Indicateurs comptés en nombres entiers (comités, marchés, personnes) : la valeur attendue est le nombre "
@@ -48,7 +55,7 @@ _TREND_RULE = (
     "Tendance : par rapport à la période précédente renseignée, en ne comparant que les directions qui ont saisi "
     "les deux périodes ; « dans le bon sens » quand elle va vers la cible."
 )
-RULES_ITEMS = (_STATUS_RULE, _COUNT_RULE, _LEGAL_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
+RULES_ITEMS = (_STATUS_RULE, _REFERENCE_RULE, _COUNT_RULE, _LEGAL_RULE, _PERIOD_RULE, *_AGGREGATION_RULES.values(), _TREND_RULE)
 """Every rule the report may need; `rules_items` keeps those of what a summary shows."""
 
 
@@ -60,7 +67,7 @@ def rules_items(summary: Summary) -> list[str]:
         return []
     items = []
     if any(line.snapshot.target is not None for line in lines):
-        items.append(_STATUS_RULE)
+        items.extend((_STATUS_RULE, _REFERENCE_RULE))
     if any(line.snapshot.target is not None and counts_whole_things(line.unit, line.aggregation) for line in lines):
         items.append(_COUNT_RULE)
     if any(line.status is Status.OUTSIDE_LEGAL_LIMIT for line in lines):

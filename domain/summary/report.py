@@ -368,13 +368,19 @@ def _html_indicators(summary: Summary) -> list[str]:
             parts.append(
                 f"<tr><td><b>{escape(line.code)}</b> {escape(line.label)}</td>"
                 f"<td>{value}</td>"
-                f"<td>{escape(indicator_wording.target_text(line))}</td>"
+                f"<td>{escape(indicator_wording.target_text(line))}{_html_reference(line)}</td>"
                 f"<td>{escape(trajectory_wording.progress_text(line))}</td>"
                 f"<td>{escape(indicator_wording.trend_text(line))}</td>"
                 f'<td class="status" style="color:{STATUS_HEX[line.status]}">{_html_status(line)}</td></tr>'
             )
         parts.append("</table>")
     return parts
+
+
+def _html_reference(line: IndicatorLine) -> str:
+    """The path's start under the target, what the status and the progress are measured from (reader 15, B1)."""
+    reference = indicator_wording.reference_text(line)
+    return f'<br><span class="note">{escape(reference)}</span>' if reference else ""
 
 
 def _html_status(line: IndicatorLine) -> str:

@@ -273,7 +273,8 @@ def _axis_table(pdf: FPDF, section: AxisSection) -> None:
             row = table.row()
             row.cell(f"{line.code} {line.label}")  # the full catalogue label: the legal reference stays
             row.cell("\n".join(part for part in (value_cell(line), indicator_wording.trend_text(line)) if part))
-            aims = (indicator_wording.target_text(line), trajectory_wording.progress_text(line))
+            aims = (indicator_wording.target_text(line), indicator_wording.reference_text(line),
+                    trajectory_wording.progress_text(line))
             row.cell("\n".join(part for part in aims if part))
             row.cell(
                 "\n".join(wording.report_status_lines(line)),

@@ -20,6 +20,13 @@ HISTORY_ASKED = re.compile(
 )
 """« qui a renseigné quoi et quand pour le délai de paiement », « par qui »: who entered its values
 (« qui renseigne… », in the present, is who reports for a directorate)."""
+_HISTORY_OVER_YEARS = re.compile(
+    r"^(?:l[' ])?historique(?: des (?:valeurs|saisies|chiffres|donnees))?"
+    r"(?: (?:de|d'|des|du|depuis|entre|sur|pour|en|a|au|et|les|annees?|(?:19|20)\d{2}(?:-(?:19|20)?\d{2})?))*"
+    r" (?:19|20)\d{2}(?:-(?:19|20)?\d{2})?(?: (?:svp|stp|merci))?$"
+)
+"""« historique 2019-2023 », « l'historique de 2020 à 2024 »: the history of values over years, of an
+indicator left to name (a span of years is no indicator's code)."""
 _TREND_ASKED = re.compile(
     r"\b(?:evolu\w*|tendances?|progress\w*|baiss\w*|mont(?:e|ent)|augment\w*|diminu\w*|recul\w*|bouge\w*|courbe"
     r"|valeurs? (?:passees|precedentes|anterieures)|anciennes valeurs|depuis (?:l[' ]an|le debut|l[' ]annee|janvier))\b"
@@ -138,3 +145,8 @@ def our_indicator_meant(folded: str) -> bool:
     compte ? », « les marchés réservés, vous les comptez comment ? »: our indicator's definition;
     « on veut un indicateur sur l'ESS, comment on le calcule ? » asks the method in general."""
     return bool(_OUR_INDICATOR.search(folded))
+
+
+def history_over_years_asked(folded: str) -> bool:
+    """Whether the question asks only for values' history over some years (`_HISTORY_OVER_YEARS`)."""
+    return bool(_HISTORY_OVER_YEARS.search(re.sub(r"[\s?!.]+$", "", folded.strip())))

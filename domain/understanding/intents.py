@@ -18,7 +18,8 @@ from domain.knowledge.entries import Entry, EntryKind
 from domain.understanding.slots import Slots
 
 ENTRY_PREFIX = "intent-"
-PHRASINGS_FILE = Path(__file__).with_name("intent_phrasings.md")
+PHRASINGS_FILES = tuple(Path(__file__).with_name(name) for name in ("intent_phrasings_data.md", "intent_phrasings_requests.md"))
+"""The data questions (indicators, people, meetings) and the asker's requests, one file each."""
 WHICH_INDICATOR = (
     "De quel indicateur parlez-vous ? Donnez son code (par exemple IND-03) ou son sujet "
     "(« les heures d’insertion ») ; « catalogue » les liste tous."
@@ -61,7 +62,12 @@ def read_phrasings(text: str) -> dict[str, tuple[str, ...]]:
     return {intent_id: tuple(lines) for intent_id, lines in phrasings.items()}
 
 
-_PHRASINGS = read_phrasings(PHRASINGS_FILE.read_text(encoding="utf-8"))
+def read_phrasing_files(paths: tuple[Path, ...] = PHRASINGS_FILES) -> dict[str, tuple[str, ...]]:
+    """The phrasings of every intent, from all the files (an intent is in one of them)."""
+    return read_phrasings("\n".join(path.read_text(encoding="utf-8") for path in paths))
+
+
+_PHRASINGS = read_phrasing_files()
 
 
 def _with_directorate(text: str, slots: Slots) -> str:

@@ -17,9 +17,13 @@ NEAR_EXACT = 85
 must be: « je suis qui pour toi ? » is all function words, read by its whole wording."""
 _NOT_A_WORD = re.compile(r"[^\w]+")
 _STATE_OF_THE_SPASER = re.compile(
-    r"(?:^|\bl'|\b(?:le|du|au|ton|votre|notre) )(?:etat des lieux|etat d'avancement|avancement|bilan|tableau de bord)"
-    r"(?: (?:general|global|actuel|complet))?(?: (?:du|de notre|de mon|de l'|de la))? ?(?:spaser|schema|demarche)\b"
+    r"(?:^|\bl'|\b(?:le|du|au|un|ton|votre|notre) )(?:(?:petit|bref|rapide) )?"
+    r"(?:etat des lieux|etat d'avancement|avancement|bilan|tableau de bord|point)"
+    r"(?: (?:general|global|actuel|complet|rapide|sommaire|succinct|bref|express|d'ensemble|d'etape|de situation))*"
+    r"(?: (?:du|de notre|de mon|de l'|de la|sur (?:le|la|l'|notre)))? ?(?:spaser|schema|demarche)\b"
 )
+"""« état des lieux du SPASER », « un point rapide sur le schéma », « un bilan sommaire de la démarche »: its
+state, however brief or whole the asker wants it."""
 _ADVICE_ON_A_STATE = re.compile(r"\b(?:pourquoi|comment|faut[- ]il|doi[st]|doivent|devr\w+|si|precedent\w*|ancien\w*|(?:je|on) leur)\b")
 """« je présente le bilan du SPASER aux élus, je leur montre quoi ? »: what to show others, advice."""
 _PROGRESSING = re.compile(
@@ -104,10 +108,18 @@ def how_to_track_asked(folded: str) -> bool:
 
 
 _HOW_DO_I = re.compile(
-    r"\b(?:comment|de quelle (?:facon|maniere)|quelle (?:commande|demarche|procedure))\b"
-    r"|\bou (?:est[- ]ce qu\w*|on|je|puis|peut|peux|se|s)\b|\bc[' ]?est ou\b"
+    r"\b(?:comment|de quelle (?:facon|maniere)|quelle (?:commande|demarche|procedure))\b|\bc[' ]?est ou\b"
     r"|\bqu[' ]est[- ]ce qu[' ]?(?:il faut|on doit|je dois) (?:faire|taper|ecrire)\b"
 )
+_WHERE_DO_I = re.compile(r"\bou (?:est[- ]ce qu\w*|on|je|puis|peut|peux|se|s)\b")
+_WHERE_OPENS = re.compile(
+    r"(?:^|[,;:.!?(]|\b(?:et|mais|alors|donc|bonjour|salut|pas|savoir|sais|sait|savez|dire|dis|dites|indiquer|indiquez"
+    r"|montrer|montrez|trouver|voir|demande|expliquer|expliquez|moi|nous))\s*$"
+)
+_WHERE_TYPED = re.compile(r"\boù\b", re.IGNORECASE)
+"""« où on ajoute un indicateur ? », « dites-moi ou je déclare une direction »: « ou » opens the question or
+follows a verb of knowing or telling, and asks where; between two clauses (« on crée des indicateurs ou on
+garde les nôtres ? ») it offers a choice. Typed « où », it asks where wherever it stands."""
 _ASSISTANT_TASKS = (
     ("indicateurs", re.compile(
         r"\b(?:ajout\w*|cre(?:e|er|ez|ation)|nouvel|supprim\w*|retir\w*|desactiv\w*|reactiv\w*|modifi\w*|import\w*|export\w*)"
@@ -126,9 +138,18 @@ _ASSISTANT_TASKS = (
 direction ? »: a task done with the assistant, whose help section says how."""
 
 
-def assistant_task_asked(folded: str) -> str | None:
-    """The help section (as typed after « aide ») of a task the question asks how to do with the
-    assistant: adding or removing what it keeps (indicators, directorates, people, meetings)."""
-    if not _HOW_DO_I.search(folded):
+def how_or_where_asked(folded: str, typed: str = "") -> bool:
+    """Whether the question asks how or where to do something (`_HOW_DO_I`, `_WHERE_OPENS`)."""
+    if _HOW_DO_I.search(folded):
+        return True
+    where = (found for found in _WHERE_DO_I.finditer(folded) if _WHERE_OPENS.search(folded[: found.start()]))
+    return next(where, None) is not None or bool(_WHERE_TYPED.search(typed) and _WHERE_DO_I.search(folded))
+
+
+def assistant_task_asked(folded: str, typed: str = "") -> str | None:
+    """The help section (as typed after « aide ») of a task the question (`typed`, with its accents)
+    asks how to do with the assistant: adding or removing what it keeps (indicators, directorates,
+    people, meetings)."""
+    if not how_or_where_asked(folded, typed):
         return None
     return next((topic for topic, task in _ASSISTANT_TASKS if task.search(folded)), None)

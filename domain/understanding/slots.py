@@ -97,9 +97,9 @@ _VERB_USES = (
 verb (after its subject, or in the infinitive after « faut », « peux », « comment »…) names no
 indicator, whose labels are nouns (« marchés réservés »)."""
 _WHEN = re.compile(r"\b(quand|kan|a quelle date|quelle date|pour quand|quel jour|a quelle heure)\b")
-_STATUS = re.compile(r"\b(ou en (est|sont|sommes|etes)|en (est|sommes) ou|ou ca en est)\b")
+_STATUS = re.compile(r"\b(ou (?:on |nous |vous )?en (est|sont|sommes|etes)|en (est|sommes) ou|ou ca en est)\b")
 _ELSEWHERE = re.compile(r"\b(autres|ailleurs|national|nationale|france|pays)\b")
-"""« où en est le SPASER ? », « on en est où ? »: the organisation's status, or an indicator's;
+"""« où en est le SPASER ? », « on en est où ? », « où on en est ? »: the organisation's status, or an indicator's;
 « où en sont les autres collectivités ? » is a question about the SPASER in general."""
 _DATA_ASKED = re.compile(
     r"\b(?:indicateurs?|chiffres?|valeurs?|dernieres?|derniers?|stats?|statistiques?|nos|notre|chez nous"

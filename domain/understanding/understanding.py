@@ -28,6 +28,7 @@ from domain.understanding.indicator_asks import (
     asked_of_an_indicator,
     concept_asked,
     figure_asked,
+    history_over_years_asked,
     norm_asked,
     our_indicator_meant,
     rule_asked,
@@ -97,6 +98,12 @@ _GOING_BADLY = re.compile(
 )
 """« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
+_WHEN_TO_MEET_ADVICE = re.compile(
+    r"\b(?:faut[- ]il|faudrait[- ]il|il faut|doit[- ]on|doivent[- ](?:ils|elles)|devons[- ]nous|devrait[- ]on|on doit"
+    r"|conseill\w*|recommand\w*|ideal\w*)\b(?! que (?:je|j|nous|on)\b)"
+)
+"""« quand faut-il réunir le COPIL ? », « le cotech, on doit le tenir quand ? »: when committees should meet,
+the knowledge base's advice, though the committee named would otherwise make it our next date."""
 _ABOUT_A_COMMITTEE = frozenset({"next_meeting", "upcoming_meetings", "report"})
 """Intents about a committee: one that names it (« le rapport pour le COPIL ») is about the organisation's
 as a named indicator or directorate is, though the knowledge base speaks of committees too."""
@@ -215,7 +222,7 @@ class Understander:
             alike = self._worded_alike(text, [], reading)
             return Understanding(Understood.INTENT, answer, alike[1], reading) if alike else Understanding(Understood.UNKNOWN, answer)
         folded = fold(text)
-        task = assistant_task_asked(folded)
+        task = assistant_task_asked(folded, text)
         if task is not None and not reading.named_by_code:  # « comment ajouter un indicateur ? »: the help that says how
             return Understanding(Understood.INTENT, answer, replace(HELP_INTENT, command=lambda slots: f"aide {task}"), reading)
         if meetings_listed(folded) and not reading.named_by_code:
@@ -238,6 +245,8 @@ class Understander:
             one_indicator = reading.names_indicator or ONE_INDICATOR.search(folded)
             intent = BARE_INDICATOR_INTENT if one_indicator else SUMMARY_INTENT
             return Understanding(Understood.INTENT, answer, intent, reading)
+        if history_over_years_asked(folded) and not reading.names_indicator:  # « historique 2019-2023 »: of which indicator?
+            return Understanding(Understood.INTENT, answer, INTENTS_BY_ENTRY_ID["intent-indicator-history"], reading)
         if state_of_the_spaser_asked(folded) and not reading.names_indicator:
             return Understanding(Understood.INTENT, answer, SUMMARY_INTENT, reading)
         if _HOW_OFTEN.search(folded) and not reading.named_by_code:
@@ -293,6 +302,8 @@ class Understander:
             intent = None  # « comment suivre ça dans le SPASER ? »: advice on tracking, not our list
         if intent is not None and self._neighbour_not_an_indicator(answer, folded, reading, intent[1]):
             intent = None  # « comment on fait un avenant ? »: a neighbouring subject, no indicator's definition
+        if intent is not None and intent[1].id == "next_meeting" and _WHEN_TO_MEET_ADVICE.search(folded):
+            intent = None  # « quand faut-il réunir le COPIL ? »: advice on the rhythm, not our next date
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
         if intent is not None and _of_indicators_in_general(folded, reading, intent[1], answer):

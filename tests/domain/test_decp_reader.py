@@ -88,6 +88,17 @@ def test_a_contract_republished_in_one_file_counts_once_at_its_latest_state():
         assert [c.amount for c in parsed.contracts.values()] == [Decimal("150.00")] and parsed.merged == 1
 
 
+def test_the_latest_notified_modification_gives_the_amount_not_the_last_one_listed():
+    """Format 2024: `modification.montant` is the new total; files do not always list modifications in order."""
+    record = {"id": "X2", "acheteur": {"id": BODY[0]}, "dateNotification": "2025-01-10", "montant": 100,
+              "considerationsSociales": [], "considerationsEnvironnementales": [],
+              "modifications": [{"modification": {"id": 2, "dateNotificationModification": "2025-06-01", "montant": 130}},
+                                {"modification": {"id": 1, "dateNotificationModification": "2025-03-01", "montant": 110}},
+                                {"modification": {"id": 3, "dateNotificationModification": "2025-07-01", "dureeMois": 24}}]}
+    parsed = parse(json.dumps({"marches": {"marche": [record]}}))
+    assert [(c.amount, c.modification_count) for c in parsed.contracts.values()] == [(Decimal("130.00"), 3)]
+
+
 @pytest.mark.parametrize(
     "document",
     [

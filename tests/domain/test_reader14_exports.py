@@ -154,7 +154,9 @@ def test_the_public_page_shows_the_reference_value_the_progress_starts_from_with
     spaser = PublicSpaser("Ville de Démoville", None, (), public_indicators([line], set(), {}), date(2026, 12, 6))
     html = public_page_html(spaser).replace("\u202f", " ")
     assert "44\u00a0% du chemin parcouru vers la cible" in html
-    assert '<span class="note">Référence\u00a0: 150 000\u00a0€ au 1er\u00a0semestre 2024</span>' in html
+    # reader 15, B1: a declared baseline is not dated by a period whose measure differs (418 100 € then)
+    assert ('<span class="note">Référence du catalogue\u00a0: 150 000\u00a0€, trajectoire depuis la fin du '
+            '1er\u00a0semestre 2024</span>') in html
     assert "depuis la valeur de référence, indiquée sous la cible" in html
     (row,) = csv.DictReader(io.StringIO(public_page_csv(spaser).decode()))
     assert (row["valeur_reference"], row["periode_reference"]) == ("150000", "2024-S1")

@@ -1,5 +1,5 @@
 """The report for a committee is an intent of its own, found by the same retrieval as every other
-(its phrasings in intent_phrasings.md), answered by the summary card whose « Exporter » buttons give
+(its phrasings in intent_phrasings_requests.md), answered by the summary card whose « Exporter » buttons give
 it; the cost of a SPASER is a knowledge entry that says the sources give no figure, never the
 lead's name: an intent never rests on the SPASER's name alone. Paraphrases in no evaluation set."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.knowledge.retrieval import KnowledgeBase
-from domain.understanding.intents import INTENTS, PHRASINGS_FILE, read_phrasings
+from domain.understanding.intents import INTENTS, PHRASINGS_FILES, read_phrasings
 from domain.understanding.slots import DirectorateName, IndicatorName, SlotReader
 from domain.understanding.understanding import Understander, Understood
 from tests.understanding_support import demo_understander
@@ -56,8 +56,9 @@ def test_questions_asking_when_or_where_things_stand(reader, question, when, sta
 
 
 def test_every_intent_has_phrasings_in_the_file():
-    phrasings = read_phrasings(PHRASINGS_FILE.read_text(encoding="utf-8"))
-    assert {intent.id for intent in INTENTS} == set(phrasings)
+    files = [read_phrasings(path.read_text(encoding="utf-8")) for path in PHRASINGS_FILES]
+    assert {intent.id for intent in INTENTS} == {intent_id for phrasings in files for intent_id in phrasings}
+    assert sum(len(phrasings) for phrasings in files) == len(INTENTS), "each intent in one file"
     assert all(len(intent.examples) >= 5 for intent in INTENTS)
 
 

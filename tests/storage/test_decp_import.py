@@ -10,6 +10,7 @@ social), and one in 2026-T4 (not ended on 30 November 2026); plus refused record
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -242,3 +243,24 @@ async def test_the_summary_reads_how_many_contracts_each_computed_value_was_comp
         line = lines[code]
         assert line.computed_contracts == figures[(ids[code], line.latest_period.code)] == 1, code
     assert lines["IND-01"].computed_contracts is None  # typed
+
+
+async def test_a_modified_contract_counts_for_its_latest_total_whatever_order_the_file_lists_them(world, tmp_path):
+    """Reader 15, B2: `modification.montant` is the contract's new total (format 2024), so the contract
+    counts for the amount of its latest notified modification, not for the last one listed."""
+    def contract(number: str, amount: int, social: list[str], **extra) -> dict:
+        return {"id": number, "acheteur": {"id": BODY[0]}, "dateNotification": "2025-01-10", "montant": amount,
+                "considerationsSociales": {"considerationSociale": social or ["Pas de considération sociale"]},
+                "considerationsEnvironnementales": {"considerationEnvironnementale": ["Pas de considération environnementale"]},
+                **extra}
+
+    amended = contract("M1", 100_000, [], modifications=[
+        {"modification": {"id": 2, "dateNotificationModification": "2025-03-01", "montant": 130_000}},
+        {"modification": {"id": 1, "dateNotificationModification": "2025-02-01", "montant": 110_000}},
+    ])
+    path = tmp_path / "modifie.json"
+    path.write_text(json.dumps({"marches": {"marche": [amended, contract("M2", 70_000, ["Clause sociale"])]}}), encoding="utf-8")
+    await world.decp.import_file(path, path.name, world.lead)
+    assert await current(world, "SOC-M") == {"2025-T1": Decimal("35.0")}  # 70 000 on 200 000, not 70 000 on 180 000
+    _, history = await world.values.history("SOC-M")
+    assert history[-1].comment == "70\u202f000\u00a0€ sur 200\u202f000\u00a0€ de marchés notifiés (montants HT)"
