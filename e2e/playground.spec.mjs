@@ -299,8 +299,9 @@ scenario('an official asks « où en est-on ? » and sees the compact summary ca
   assert.ok(compact.indexOf('Décisions à prendre\n') < compact.indexOf('Points d’attention'), 'decisions first (reader 7)');
   // Outside the law first, on its trajectory or not (IND-09 under the EGalim 50 %, IND-11 at 32,5 days
   // past the 30 days of the code de la commande publique), then the late indicators.
-  // Their badge starts with ⚠: the card has one red for « en retard » and the law (reader 9).
-  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\n⚠ Non conforme \(loi EGalim\)\nIND-11 .*\n.*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme) \(code de la commande publique, art\.\sR\.\s2192.10\)\n/);
+  // Their badge starts with ⚠: the card has one red for « en retard » and the law (reader 9); the law is in the
+  // line, the badge « ⚠ Non conforme » fits its column (reader 15).
+  assert.match(compact, /Points d’attention\nIND-09 .*\n.*\(loi\sEGalim, .*\n⚠ Non conforme\nIND-11 .*\n.*\(code de la commande publique, art\.\sR\.\s2192.10\).*\n(?:Tout retard de paiement fait courir de plein droit .*\n)?⚠ (?:Dernière valeur connue non conforme|Non conforme)\n/);
   // Each breach said once in the decisions, with its value and limit (reader 10, A1, B11).
   assert.match(compact, /\n• Se mettre en conformité avec la loi : .*\(IND-09 : [\d,]+ % pour un minimum légal de 50 %\)/);
   assert.doesNotMatch(compact, /Réviser la trajectoire|Mise en conformité|déjà applicable/);
@@ -343,8 +344,8 @@ scenario('the exported report (HTML and PDF, personal link by chat) matches the 
   // The card's line adds the path and the target (« …, en deçà de la trajectoire, qui prévoit … (cible : …) »,
   // « …, cible de 30 % en 2028 dépassée »); the report has columns for them.
   const pathOrTarget = /, (?:sous le minimum légal|au-dessus du maximum légal|pour une cible|(?:légèrement )?en deçà de|(?:légèrement )?au-dessus de|en avance sur|sur la trajectoire|cible )/;
-  // The card's legal badge cites the law; the report's is « Non conforme », the law in its target column (issue 17).
-  const reportBadge = (status) => status.replace(/^(?:Dernière valeur connue non conforme|Non conforme) .*$/, 'Non conforme');
+  // Both legal badges are « Non conforme » (reader 15), the law in the card's line and the report's target column.
+  const reportBadge = (status) => status.replace(/^Dernière valeur connue non conforme$/, 'Non conforme');
   const card = Object.fromEntries(
     Object.entries(cardLines(summaryCard)).map(([code, line]) => [code, { value: line.value.split(pathOrTarget)[0].replace(/ \((?:ensemble|moyenne(?: pondérée)?) des directions\)$/, ''), status: reportBadge(line.status) }]),
   );

@@ -84,6 +84,9 @@ test('the public page passes axe-core with no serious violation and shows comput
   // Issue 17: the tables made the page 734 px wide at a phone's width; each scrolls in its own region now.
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
     'the page is no wider than the phone');
+  // Reader 15, minor 19: the table was cut at the region's edge with no hint it scrolled; its rows are stacked now.
+  assert.ok(await page.evaluate(() => [...document.querySelectorAll('.table-scroll')].every((region) => region.scrollWidth <= region.clientWidth)),
+    'no table is cut at a phone\'s width');
   await page.screenshot({ path: path.join(ARTIFACTS, 'public-page-mobile.png') });
   await page.close();
 });

@@ -139,8 +139,9 @@ export SPASER_ADMINS="$PLAYGROUND_USER_AAD" SPASER_ALLOWED_TENANTS="" SPASER_ENV
 export SPASER_PUBLIC_URL="http://127.0.0.1:$BOT_PORT" SPASER_OUTBOX_INTERVAL=2
 SPASER_DOWNLOAD_SECRET="$(head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_')"
 export SPASER_DOWNLOAD_SECRET SPASER_TIMEZONE="${SPASER_TIMEZONE:-Europe/Paris}"
-# The organisation named on the summary card and, with its logo, on the COPIL report.
-export SPASER_ORGANISATION_NAME="Ville de Démoville" SPASER_ORGANISATION_LOGO="$REPO/teams_app/color.png"
+# The organisation named on the summary card and, with its logo, on the COPIL report. A neutral building,
+# not the bot's icon: its green tick beside « Synthèse SPASER » read as « all is well » (reader 15, minor 18).
+export SPASER_ORGANISATION_NAME="Ville de Démoville" SPASER_ORGANISATION_LOGO="$E2E_DIR/demo_logo.png"
 
 playground_config() { # index of the signed-in user in PLAYGROUND_USERS
   local current="$1" i id given surname mail aad

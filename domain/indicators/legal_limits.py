@@ -105,12 +105,14 @@ class LegalLimit:
 
 
 _ARTICLE_SPACE = re.compile(r"\b(art|[LRD])\. (?=[LRD]\.|\d)")
+_LAW_NAME_SPACE = re.compile(r"\bloi (?=[A-ZÉ][\w-]*(?:$|[,;)]))")
 
 
 def printed_basis(basis: str) -> str:
     """« code de la commande publique, art.\u00a0R.\u00a02192-10 »: a catalogue's basis with no-break spaces
-    after « art. » and the article's letter, never « art. » at the end of a line (reader 11, B14)."""
-    return _ARTICLE_SPACE.sub("\\1.\u00a0", basis)
+    after « art. » and the article's letter, never « art. » at the end of a line (reader 11, B14); and
+    after « loi » before a one-word name (« loi\u00a0EGalim »): « (loi / EGalim) » wrapped (reader 15)."""
+    return _LAW_NAME_SPACE.sub("loi\u00a0", _ARTICLE_SPACE.sub("\\1.\u00a0", basis))
 
 
 _SUBJECTS = {Unit.DAYS: "un délai de", Unit.PERCENT: "une part de", Unit.EURO: "un montant de"}

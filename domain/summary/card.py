@@ -262,7 +262,11 @@ def _headline(summary: Summary) -> dict[str, Any]:
                 "type": "Column",
                 "width": "stretch",
                 "items": [
-                    _text(str(count), size="ExtraLarge", weight="Bolder", color=color, isSubtle=not count),
+                    # The card has one red and no legible green (`status_colours.CARD_COLORS`): the marks of the
+                    # badges tell « non conformes » from « en retard » and « atteints » from « sans cible », as the
+                    # report's dark red, red and green do (reader 15, minor 17).
+                    _text(f"{STATUS_MARK.get(status, '') if count else ''}{count}", size="ExtraLarge", weight="Bolder",
+                          color=color, isSubtle=not count),
                     _text(wording.tile_label(status, count), size="Small", spacing="None",
                           isSubtle=not count),
                 ],
@@ -305,6 +309,8 @@ def _indicator_row(line: IndicatorLine, *, cut_names: bool = False) -> dict[str,
     """Label and details on the left, the coloured status on the right, level with the label
     (~650 bytes a row: the details are sentences, so the status column carries no alignment)."""
     title = wording.short_title(line)
+    # « ⚠ Non conforme », the law in the line's text: « (loi / EGalim) » wrapped inside the badge, the code
+    # de la commande publique's article took three lines (reader 15), as the report's column did (issue 17).
     badge = STATUS_MARK.get(line.status, "") + wording.line_status_title(line)
     status = {"type": "TextBlock", "text": badge, "weight": "Bolder", "size": "Small",
               "color": CARD_COLORS[line.status]}

@@ -32,6 +32,16 @@ from PIL import Image
 
 from domain.indicators.catalogue import Axis
 from domain.summary import indicator_wording, wording
+from domain.summary.chart_labels import (
+    LABEL_EM,
+    LABEL_POINTS,
+    MARK_CLEARANCE_INCHES,
+    PROGRESS_AXIS_MAX,
+    RIGHT_MARGIN_INCHES,
+    _units_per_inch,
+    label_before_legal_mark,
+    value_label_place,
+)
 from domain.summary.chart_notes import bar_note, unbarred_reasons
 from domain.summary.model import (
     STATUS_ORDER,
@@ -47,11 +57,9 @@ from domain.text import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, joined
 COMPLETE_HEX = "#2e7d32"
 PARTLY_HEX = "#ef6c00"
 BEHIND_HEX = "#c62828"
-PROGRESS_AXIS_MAX = 125.0
 PROGRESS_AXIS_LABEL = "Part du chemin parcouru vers la cible"
 """The bars' length; the label at a bar's end is the indicator's value in its unit (`progress_bar_label`)."""
 ROW_HEIGHT_INCHES = 0.34
-RIGHT_MARGIN_INCHES = 0.3
 TITLE_INCHES = 0.5
 PANEL_TITLE_INCHES = 0.35
 LEGEND_OFFSET_INCHES = 0.6
@@ -315,53 +323,8 @@ def _bar_look(status: Status) -> dict:
             "hatchcolor": HATCH_HEX}
 
 
-def _units_per_inch(layout: _Layout) -> float:
-    return PROGRESS_AXIS_MAX / (layout.width_inches - layout.labels_inches - RIGHT_MARGIN_INCHES)
-
-
-def value_label_place(
-    shown: float, expected: float | None, label: str, layout: _Layout, *, inside: bool = True
-) -> tuple[float, str, bool]:
-    """Where a bar's value label goes, as (x, horizontal alignment, inside the bar): inside the bar's
-    end when it fits with room on both sides (and `inside` allows it: not over hatching), otherwise
-    just after it; and, when the « attendu pour la période mesurée » tick would cross it there, after
-    the tick (« 44 % » was printed across the tick of a bar at 44 %)."""
-    units = _units_per_inch(layout)
-    width = len(label) * LABEL_EM * LABEL_POINTS / 72 * units  # the label's width in axis units
-    gap = 1.5
-
-    def clear(start: float, end: float) -> bool:
-        return expected is None or not start - gap / 2 <= expected <= end + gap / 2
-
-    if inside and shown - gap - width >= gap and shown > 20 and clear(shown - gap - width, shown - gap):
-        return shown - gap, "right", True
-    if clear(shown + gap, shown + gap + width):
-        return shown + gap, "left", False
-    return max(shown, expected) + gap, "left", False
-
-
-def label_before_legal_mark(shown: float, expected: float | None, legal: float, width: float) -> tuple[float, str, bool]:
-    """Where a hatched bar's value label goes when just after the bar it would cross the legal mark,
-    as (x, horizontal alignment, on a white box over the hatching): never after the mark (reader 11,
-    C24: « 48,7 % » right of 50 % read as past the minimum) nor across the « attendu » tick (issue 17:
-    IND-09's « 48,7 % » covered it). At the bar's end when it fits there clear of the tick, else inside
-    the bar before the tick, else after the mark as a last resort."""
-    gap = 1.5
-
-    def clear(start: float, end: float) -> bool:
-        return expected is None or not start - gap / 2 <= expected <= end + gap / 2
-
-    if legal > shown and shown - gap - width >= gap and clear(shown - gap - width, shown - gap):
-        return shown - gap, "right", True
-    if legal > shown and expected is not None and expected < shown and expected - 2 * gap - width >= gap:
-        return expected - 2 * gap, "right", True  # the white box's padding clear of the tick too
-    return legal + gap, "left", False
-
-
 LEGAL_MARK_ZORDER = 3
 """Over the bars, the ticks and the dashed target line (2), under the value labels (4)."""
-LABEL_POINTS = 8
-LABEL_EM = 0.62
 NOTE_EM = 0.56
 """Average width of an italic DejaVu Sans character, in ems, to wrap a row's note to the bars' width."""
 
@@ -397,7 +360,8 @@ def _draw_progress_bar(axes, position: float, line: IndicatorLine, layout: _Layo
     width = len(label) * LABEL_EM * LABEL_POINTS / 72 * _units_per_inch(layout)
     boxed = False
     if legal is not None and align == "left" and x - 1 <= legal <= x + width + 1:
-        x, align, boxed = label_before_legal_mark(shown, tick, legal, width)
+        clearance = MARK_CLEARANCE_INCHES * _units_per_inch(layout)
+        x, align, boxed = label_before_legal_mark(shown, tick, legal, width, clearance)
     # Over every line, on a box in the colour behind it: the dashed 100 % line crossed « 35,2 » (reader 11, A8).
     background = STATUS_HEX[line.status] if inside else "white"
     axes.text(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.indicators.catalogue import ImprovementDirection
 from domain.summary import indicator_wording
 from domain.summary.model import IndicatorLine, Status
 from domain.text import upper_first
@@ -12,6 +13,13 @@ from domain.text import upper_first
 UNREPORTED_REASON = "valeur de la période non renseignée"
 UNTARGETED_REASON = "indicateur sans cible"
 SHARED_TARGET_REASON = "cible fixée pour l’ensemble des directions"
+BEHIND_REFERENCE_REASON = {
+    ImprovementDirection.UP: "valeur encore sous la référence",
+    ImprovementDirection.DOWN: "valeur encore au-dessus de la référence",
+}
+"""A value measured against its target but no better than the reference yet: a bar of zero length
+(reader 15, minor 4: IND-26 reported, with a target, and no bar the legend explained)."""
+MIXED_BEHIND_REFERENCE_REASON = "valeur pas encore meilleure que la référence"
 
 
 def unbarred_reasons(lines: Sequence[IndicatorLine]) -> list[str]:
@@ -27,6 +35,10 @@ def unbarred_reasons(lines: Sequence[IndicatorLine]) -> list[str]:
         reasons.append(UNTARGETED_REASON)
     if any(not line.is_unreported and line.snapshot.target is not None for line in unbarred):
         reasons.append(SHARED_TARGET_REASON)
+    behind = {line.snapshot.direction for line in lines
+              if line.progress_percent is not None and line.progress_percent <= 0}
+    if behind:
+        reasons.append(BEHIND_REFERENCE_REASON[behind.pop()] if len(behind) == 1 else MIXED_BEHIND_REFERENCE_REASON)
     return reasons
 
 

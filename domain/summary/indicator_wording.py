@@ -164,13 +164,14 @@ def late_text(line: IndicatorLine) -> str:
     return judged_text(line)
 
 
-def judged_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
+def judged_text(line: IndicatorLine, *, aggregated: bool = False, cited: bool = False) -> str:
     """The value, where it stands against its path and the target, in one sentence: « 10,1 % en 2025,
     en deçà de la trajectoire, qui prévoit 16,5 % (cible : 25 % en 2028) », « 2 repas végétariens par
     semaine au 3ᵉ trimestre 2026, cible de 2 en 2027 atteinte ». One kind of figure: « 12 % du chemin
-    parcouru vers la cible » next to two values read as a third value. `aggregated`: see `value_text`."""
+    parcouru vers la cible » next to two values read as a third value. `aggregated`: see `value_text`;
+    `cited`: a value outside the law names the text that sets the limit (the card, whose badge no longer does)."""
     if line.status is Status.OUTSIDE_LEGAL_LIMIT and line.snapshot.legal_limit is not None:
-        return _outside_law_text(line, aggregated=aggregated)
+        return _outside_law_text(line, aggregated=aggregated, cited=cited)
     text = value_text(line, aggregated=aggregated)
     joint = f"{NO_BREAK_SPACE};" if ";" in text else ","
     if line.snapshot.target is None:
@@ -192,7 +193,7 @@ def judged_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     return f"{text}{joint} {path} ({target})"
 
 
-def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
+def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False, cited: bool = False) -> str:
     """A value outside the law, the breach next to the value, since when the limit applies when known
     (reader 10, B3: « déjà applicable » dangled), then the target: « 48,7 % au 1er semestre 2026, sous
     le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) · cible : 60 % en 2028 ». When the
@@ -202,7 +203,12 @@ def _outside_law_text(line: IndicatorLine, *, aggregated: bool = False) -> str:
     value, pending = _value_and_pending(line, aggregated=aggregated)
     breach = limit.breach_text(line.unit, line.snapshot.counted_noun, cited=False)
     unlawful_path = line.expected_value is not None and not line.is_stale and limit.broken_by(line.expected_value)
-    text = _with_awaited(line, f"{value}, {breach}{in_force_text(limit)}", pending)
+    sources = in_force_text(limit)
+    if cited and limit.basis:
+        # « (loi EGalim, en vigueur depuis le 1er janvier 2022) »: on the card the badge is « ⚠ Non conforme »
+        # alone; with the law it wrapped inside its parenthesis (reader 15), as the report's column did.
+        sources = f" ({', '.join(part for part in (printed_basis(limit.basis), limit.in_force) if part)})"
+    text = _with_awaited(line, f"{value}, {breach}{sources}", pending)
     target = ""
     if line.snapshot.target is not None:
         # Every line says its target, a last known value's too, and a target equal to the limit
@@ -364,7 +370,7 @@ def detail_text(line: IndicatorLine, *, compact: bool = False) -> str:
     deçà de la trajectoire, qui prévoit 21,4 % (cible : 38 % en 2026) · ↑ en hausse »; a line of its
     own, so it starts with a capital (reader 9, B6: « dernière valeur : … » under the title). The card
     says how several directorates' values make the indicator's, as the report does (reader 9, A7)."""
-    parts = [judged_text(line, aggregated=compact), trend_text(line, with_period=not compact)]
+    parts = [judged_text(line, aggregated=compact, cited=compact), trend_text(line, with_period=not compact)]
     return upper_first(" · ".join(part for part in parts if part))
 
 

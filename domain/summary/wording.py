@@ -13,7 +13,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from domain.clock import DEFAULT_TIMEZONE, format_date_fr, format_datetime_fr, format_day_fr, format_time_fr
-from domain.indicators.legal_limits import printed_basis
 from domain.indicators.periods import Period
 from domain.outbox import Seen
 from domain.summary.indicator_wording import percent_text
@@ -56,14 +55,16 @@ def status_title(status: Status) -> str:
 
 
 def line_status_title(line: IndicatorLine) -> str:
-    """An indicator's badge: its status, or « Non conforme (loi EGalim) » for a value the law forbids,
-    never « En bonne voie »; the limit and its value are in the line next to it (reader 10, A1: the
+    """An indicator's badge: its status, or « Non conforme » for a value the law forbids, never « En
+    bonne voie »; the limit, its value and the law are in the line next to it (reader 10, A1: the
     badge repeated « sous le minimum légal de 50 % » of that line). « Dernière valeur connue non
     conforme (…) » when the period due is not reported (reader 9, A3)."""
     limit = line.snapshot.legal_limit
     if line.legal_breach and limit is not None:
-        cited = f" ({printed_basis(limit.basis)})" if limit.basis else ""
-        return f"Dernière valeur connue non conforme{cited}" if line.is_stale else f"Non conforme{cited}"
+        # The law is in the line's text (`indicator_wording.judged_text`, `cited`): in the badge,
+        # « (loi / EGalim) » wrapped inside its parenthesis and the code de la commande publique's
+        # article took three lines (reader 15).
+        return "Dernière valeur connue non conforme" if line.is_stale else "Non conforme"
     return upper_first(line.status.value)
 
 

@@ -42,7 +42,7 @@ export function cardLines(text) {
   // A line without a trend (« Non renseigné », a first value) has no « · ».
   // The card's legal badge starts with ⚠ (reader 9), « Atteint » with ✓ (reader 11), the report's are coloured:
   // compared without them.
-  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n){0,2}?(?:[⚠✓] )?(Atteint|En bonne voie|En retard|Non conforme .+|Dernière valeur connue .+|Non renseigné|Sans cible)$/gm)) {
+  for (const [, code, line, status] of text.matchAll(/^(IND-\d+) .*\n(.+)\n(?:.+\n){0,2}?(?:[⚠✓] )?(Atteint|En bonne voie|En retard|Non conforme|Dernière valeur connue non conforme|Non renseigné|Sans cible)$/gm)) {
     lines[code] = { value: spaces(line.split(' · ')[0]).split(' ; ')[0], status: spaces(status) };
   }
   return lines;

@@ -74,6 +74,6 @@ async def test_a_saved_value_that_breaks_the_legal_limit_is_said_after_the_save(
 
     replies = texts(await nadia.submit(submit_data(card, **{"valeur|IND-01|2026-T3": "45 %", "valeur|IND-05|2025": "38 %"})))
 
-    assert "⚠ IND-01\u00a0: une part de 45\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi EGalim)." in replies, replies
+    assert "⚠ IND-01\u00a0: une part de 45\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi\u00a0EGalim)." in replies, replies
     assert "IND-05\u00a0:" not in replies.split("⚠", 1)[1]
     assert [(row[0], row[2]) for row in await value_rows(runtime)] == [("IND-01", Decimal("45")), ("IND-05", Decimal("38"))]

@@ -505,5 +505,5 @@ async def test_a_value_saved_in_the_chat_outside_its_legal_limit_is_warned_about
     await nadia.say("corriger IND-01")
     for answer in ("42,5", "aucun", "oui"):
         reply = texts(await nadia.say(answer))
-    assert "Enregistré\u00a0: 42,5\u00a0% pour IND-01.\n⚠ IND-01\u00a0: une part de 42,5\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi EGalim)." in reply, reply
+    assert "Enregistré\u00a0: 42,5\u00a0% pour IND-01.\n⚠ IND-01\u00a0: une part de 42,5\u00a0% n’atteint pas le minimum légal de 50\u00a0% (loi\u00a0EGalim)." in reply, reply
     assert [row[2] for row in await value_rows(seeded)] == [Decimal("42.5")]

@@ -134,8 +134,8 @@ def test_an_amount_in_millions_reads_as_on_the_card_and_in_the_report():
 def test_the_origin_cell_starts_with_a_capital_like_the_other_cells():
     """Reader 4, C31: « Sans cible » next to « saisi par les directions »."""
     html = page(emissions(target=None, target_year=None, status=Status.NO_TARGET, period="2025"))
-    assert "<td>Saisi par les directions</td>" in html and "<td>saisi par" not in html
-    assert "<td>Calculé à partir des marchés notifiés (DECP)</td>" in page(emissions(computed=True))
+    assert '<td data-label="Origine">Saisi par les directions</td>' in html and ">saisi par" not in html
+    assert '<td data-label="Origine">Calculé à partir des marchés notifiés (DECP)</td>' in page(emissions(computed=True))
 
 
 def test_a_target_passed_reads_as_the_card_and_the_report_say_it():
@@ -200,3 +200,15 @@ def test_the_title_and_the_tables_fit_a_phone_s_width():
     assert re.search(r'<div class="table-scroll" role="region" tabindex="0" aria-labelledby="(tableau-[a-z_]+)">\s*'
                      r'<table>\s*<caption id="\1">', html)
     assert html.count('<div class="table-scroll"') == html.count("<table>")
+
+
+def test_on_a_phone_each_row_is_a_card_whose_cells_say_their_column():
+    """Reader 15, minor 19: at 375 px the table was cut at « 30 % en », « Référenc… », with nothing to say it
+    scrolled. Under 600 px the cells go one under the other, each after its column's name (checked in
+    headless Chromium at 375 px: « Dernière valeur : 45 365 tonnes… », « Cible : … », nothing cut)."""
+    html = page(emissions())
+    narrow = re.search(r"@media \(max-width:37\.5rem\)\{(.*?)\}\}\n", html, re.S).group(1)
+    assert "display:block" in narrow and "td[data-label]::before{content:attr(data-label)" in narrow
+    cells = re.findall(r'<td data-label="([^"]+)">', html)
+    assert cells == ["Dernière valeur", "Cible", "Progression", "Origine"]
+    assert re.findall(r'<th scope="col">([^<]+)</th>', html) == ["Indicateur", *cells]

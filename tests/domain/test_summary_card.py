@@ -102,7 +102,7 @@ def test_card_is_version_1_5_with_headline_counts_and_coloured_statuses():
     counts = [column["items"][0]["text"] for column in headline["columns"]]
     labels = [column["items"][1]["text"] for column in headline["columns"]]
     # The most serious first, read left to right (reader 10, B10), on the card, the report and the chart.
-    assert counts == ["1", "1", "0", "1", "1"]
+    assert counts == ["1", "1", "0", "✓ 1", "1"]  # « atteint » told from « sans cible » (reader 15, minor 17)
     assert labels == ["en retard", "non renseigné", "en bonne voie", "atteint", "sans cible"]
     html = report_html(compute_summary(mixed_catalogue(), DIRECTORATES, TODAY, scope=EVERYONE)).decode("utf-8")
     assert re.findall(r'<div class="count"[^>]*><b>\d+</b>([^<]+)</div>', html) == labels

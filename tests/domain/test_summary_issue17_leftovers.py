@@ -48,7 +48,7 @@ def _tile_labels(card: dict) -> list[str]:
     """The labels under the counters, left to right (the first ColumnSet whose columns are counts)."""
     for column_set in find_elements(card, "ColumnSet"):
         columns = column_set["columns"]
-        if all(column["items"][0]["text"].isdigit() for column in columns):
+        if all(column["items"][0]["text"].lstrip("⚠✓ ").isdigit() for column in columns):
             return [plain(column["items"][1]["text"]) for column in columns]
     raise AssertionError("no counters on the card")
 

@@ -22,7 +22,7 @@ from domain.summary.answers import late_answer
 from domain.summary.attention import attention_points
 from domain.summary.card import summary_card_content, summary_detail_card_content
 from domain.summary.compute import compute_summary
-from domain.summary.indicator_wording import judged_text
+from domain.summary.indicator_wording import detail_text, judged_text
 from domain.summary.model import DirectorateInfo, IndicatorSnapshot, Status
 from domain.summary.report import report_html
 from domain.summary.report_pdf import report_pdf
@@ -84,7 +84,7 @@ def test_42_percent_on_its_trajectory_reads_below_the_egalim_minimum_not_on_trac
     [line] = shown.lines
     assert line.status is Status.OUTSIDE_LEGAL_LIMIT
     # Reader 10, A1: a short badge, the limit in the line next to it.
-    assert plain(line_status_title(line)) == "Non conforme (loi EGalim)"
+    assert plain(line_status_title(line)) == "Non conforme"  # the law in the line next to it (reader 15)
     for where, text in read(shown).items():
         assert "sous le minimum légal de 50 %" in text.lower() or "minimum légal de 50 %" in text.lower(), where
         assert "non conforme" in text.lower(), where
@@ -133,9 +133,8 @@ def test_the_floor_itself_is_lawful():
 def test_a_payment_delay_above_the_legal_maximum_is_said_so_even_on_its_trajectory():
     [line] = summary(payment_delay(38)).lines
     assert line.status is Status.OUTSIDE_LEGAL_LIMIT
-    assert plain(line_status_title(line)) == (
-        "Non conforme (code de la commande publique, art. R. 2192-10)"
-    )
+    assert plain(line_status_title(line)) == "Non conforme"
+    assert "(code de la commande publique, art. R. 2192-10)" in plain(detail_text(line, compact=True))
     assert summary(payment_delay(29)).lines[0].status is Status.ON_TRACK
 
 
@@ -148,13 +147,13 @@ def test_reader9_a3_a_stale_value_outside_the_law_keeps_the_legal_signal_on_its_
     assert line.status is Status.OUTSIDE_LEGAL_LIMIT and line.is_stale
     assert shown.status_counts[Status.OUTSIDE_LEGAL_LIMIT] == 1 and shown.status_counts[Status.NOT_REPORTED] == 0
     assert sum(shown.status_counts.values()) == len(shown.lines)
-    assert plain(line_status_title(line)) == "Dernière valeur connue non conforme (loi EGalim)"
+    assert plain(line_status_title(line)) == "Dernière valeur connue non conforme"
     assert any("IND-09" in decision for decision in attention_points(shown).decisions)
     assert plain(overview_text(shown)) == (f"Un indicateur {Status.OUTSIDE_LEGAL_LIMIT.value}. IND-09, non conforme "
                                            "d’après sa dernière valeur connue, attend la valeur de sa dernière période.")
     texts = read(shown)
-    assert ("Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) ; "
-            "l’année 2026 reste à saisir") in texts["card"]
+    assert ("Dernière valeur : 42 % en 2025, sous le minimum légal de 50 % (loi EGalim, en vigueur depuis le 1er "
+            "janvier 2022) ; l’année 2026 reste à saisir") in texts["card"]
     assert "(IND-09 : 42 % en 2025 pour un minimum légal de 50 %)" in texts["pdf"]  # a last known value: its period
     # A lawful last value stays « non renseigné ».
     lawful = replace(egalim(42), values=(("2024", "DRC", 30), ("2025", "DRC", 52)))
@@ -214,11 +213,11 @@ def test_reader8_a2_a3_a_value_outside_the_law_is_never_ahead_of_its_trajectory_
     """« 48,7 % …, en avance sur la trajectoire, qui prévoit 46,2 % … dans le bon sens » next to « Sous le
     minimum légal de 50 % »: the path itself is below the law, the line says so and nothing reassures."""
     for shown, path, way in (
-        (summary(egalim(42)), "42 % en 2026, sous le minimum légal de 50 % (en vigueur depuis le 1er janvier 2022) · "
-         "cible : 60 % en 2030",
+        (summary(egalim(42)), "42 % en 2026, sous le minimum légal de 50 % (loi EGalim, en vigueur depuis le 1er janvier "
+         "2022) · cible : 60 % en 2030",
          "dans le bon sens, mais pas encore conforme"),  # reader 11, B16
-        (summary(payment_delay(38)), "38 jours en 2026, au-dessus du maximum légal de 30 jours · cible : 25 jours "
-         "en 2030", "dans le bon sens, mais pas encore conforme"),
+        (summary(payment_delay(38)), "38 jours en 2026, au-dessus du maximum légal de 30 jours (code de la commande "
+         "publique, art. R. 2192-10) · cible : 25 jours en 2030", "dans le bon sens, mais pas encore conforme"),
     ):
         for where, text in read(shown).items():
             text = text.replace("« dans le bon sens »", "")  # the reading rules say what it means
@@ -252,7 +251,9 @@ def test_reader9_a_stale_value_of_an_indicator_without_target_is_still_held_to_t
 def test_a_long_legal_badge_wraps_in_two_fifths_of_the_row_and_leaves_the_label_room():
     """Sized to its text, « Au-dessus du maximum légal de 30 jours (code de la commande publique, art.
     R. 2192-10) » squeezed the indicator's label into a column one word wide (reader 8 e2e screenshot)."""
-    card = summary_detail_card_content(summary(payment_delay(38), egalim(55)))
+    # « Dernière valeur connue non conforme » is the long badge now: the law is in the line (reader 15).
+    stale = replace(payment_delay(0), values=(("2024", "DCP", 45), ("2025", "DCP", 38)))
+    card = summary_detail_card_content(summary(stale, egalim(55)))
     def title(row):
         return row["columns"][0]["items"][0]["text"].replace("\u2011", "-")  # « IND‑11 » (reader 10, C5)
 

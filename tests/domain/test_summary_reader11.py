@@ -97,8 +97,8 @@ def test_c26_on_the_card_the_legal_notes_are_grey_under_the_value_line():
 
 def test_b14_an_article_is_never_cut_after_art():
     """« …art. » at the end of a line, « R. 2192-10) » on the next (PDF page 5, the compact card)."""
-    from domain.summary.wording import line_status_title
+    from domain.summary.indicator_wording import detail_text
 
     shown = breaches()
     delay = next(line for line in shown.lines if line.code == "IND-11")
-    assert "art.\u00a0R.\u00a02192-10" in line_status_title(delay)
+    assert "art.\u00a0R.\u00a02192-10" in detail_text(delay, compact=True)  # the badge no longer cites it (reader 15)

@@ -488,7 +488,7 @@ async def test_a_legal_limit_is_stored_shown_and_exported(world):
     await world.catalogue.update_field("IND-09", "base_legale", "loi EGalim")
     view = await world.catalogue.update_field("IND-09", "seuil_legal", "50")
     assert view.legal_limit is not None and view.legal_limit.is_floor
-    assert view.legal_limit.breach_text(view.unit) == "sous le minimum légal de 50\u00a0% (loi EGalim)"
+    assert view.legal_limit.breach_text(view.unit) == "sous le minimum légal de 50\u00a0% (loi\u00a0EGalim)"
     exported = (await world.catalogue.export_catalogue()).decode("utf-8-sig")
     assert "seuil_legal;base_legale" in exported.splitlines()[0] and ";50;loi EGalim" in exported
     with pytest.raises(DomainError, match="minimum légal"):
