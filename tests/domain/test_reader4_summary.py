@@ -105,10 +105,11 @@ def nodes(node) -> list[dict]:
 
 
 def test_the_few_indicators_left_out_of_the_card_are_named_in_full():
-    """Reader 5, B8: « IND-14 (Comités techniques SPASER tenus dans…) » cut the titles it named."""
+    """Reader 5, B8: « IND-14 (Comités techniques SPASER tenus dans…) » cut the titles it named; named as
+    in a sentence since reader 14 (minor 13): « comités techniques … (IND-14) »."""
     label = "Comités techniques SPASER tenus dans l’année avec les directions"
     line = compute_summary([indicator("A")], DIRECTORATES, TODAY, scope=Scope.everything()).lines[0]
-    assert short_name(replace(line, snapshot=replace(line.snapshot, label=label))) == f"A ({label})"
+    assert short_name(replace(line, snapshot=replace(line.snapshot, label=label))) == f"{label[0].lower()}{label[1:]} (A)"
 
 
 def test_a_directorate_with_its_one_indicator_missing_is_said_so():
