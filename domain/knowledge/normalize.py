@@ -267,9 +267,25 @@ _TODAY = re.compile(r"\baujourd\W?hui\b")
 « maintenant »-like framing (the data rules read it in the folded text)."""
 
 
+MEMO_TEXT_CHARS = 400
+"""Texts up to this length have their tokens kept (`tokenize`): understanding one message tokenizes
+the same texts again and again (the answer, the slots, the intents, the axes)."""
+
+
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
     without the framing phrases either (the search, not the length of a message, wants that)."""
+    if len(text) <= MEMO_TEXT_CHARS:
+        return list(_kept_tokens(text, drop_framing))
+    return _tokens(text, drop_framing)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kept_tokens(text: str, drop_framing: bool) -> tuple[str, ...]:
+    return tuple(_tokens(text, drop_framing))
+
+
+def _tokens(text: str, drop_framing: bool) -> list[str]:
     text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", strip_markup(text)))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)
