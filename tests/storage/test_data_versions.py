@@ -8,7 +8,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
@@ -231,20 +231,12 @@ async def test_an_indicator_looked_up_by_code_is_read_again_only_after_an_edit_f
     await seed_catalogue(database, clock, people["lead"].id)
     catalogue, _ = indicator_repositories(database, clock=clock)
     assert (await catalogue.require("soc-01")).directorates == ("DCP", "DPB")
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements_run(database) as statements:
         found = await catalogue.require("SOC-01")
         missing = await catalogue.get("SOC-99")
         with pytest.raises(DomainError, match="Vouliez-vous dire SOC-01"):
             await catalogue.require("SOC-1")
         listed = [view.code for view in await catalogue.list_indicators()]
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
     assert found.code == "SOC-01" and missing is None and listed == sorted(listed)
     assert len(statements) == 4 and all("data_version" in statement for statement in statements)
 
