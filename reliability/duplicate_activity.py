@@ -93,7 +93,7 @@ async def broadcast_twice(verdict, lead: TeamsUser, first_bot: BotProcess, secon
     after = await received_per_recipient(connector, recipients)
     got = Counter({c: after[c] - before[c] for c in recipients})
     rows = await count(database, select(func.count()).select_from(Broadcast)) - before_rows
-    answered = [turn for turn in (first, second) if contains(turn.replies, "Envoi en cours")]
+    answered = [turn for turn in (first, second) if contains(turn.replies, "Message en cours d’envoi")]
     silent = [turn for turn in (first, second) if copy_ok(turn)]
     verdict.step(f"{label}: HTTP {first.status}/{second.status}, {rows} broadcast row(s), per recipient {dict(Counter(got.values()))}")
     verdict.figure(f"{label}: broadcasts recorded", rows)
@@ -102,7 +102,7 @@ async def broadcast_twice(verdict, lead: TeamsUser, first_bot: BotProcess, secon
     verdict.check(f"{label}: one broadcast recorded", rows == 1, rows)
     verdict.check(f"{label}: each of the {RECIPIENTS} recipients got the message exactly once",
                   set(got.values()) == {1} and len(got) == RECIPIENTS, dict(Counter(got.values())))
-    verdict.check(f"{label}: one copy answered « Envoi en cours », the other acknowledged silently",
+    verdict.check(f"{label}: one copy answered « Message en cours d’envoi », the other acknowledged silently",
                   len(answered) == 1 and len(silent) == 1, f"HTTP {first.status}/{second.status}")
 
 

@@ -106,7 +106,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
         confirmed = await lead.say(bot.url, "oui")
         verdict.check("the lead's broadcast dialog went through the real endpoint",
                       contains(asked.replies, "Quel message") and contains(preview.replies, f"{format_number(recipients)} destinataires")
-                      and contains(confirmed.replies, "Envoi en cours"), short(confirmed.text))
+                      and contains(confirmed.replies, "Message en cours d’envoi"), short(confirmed.text))
 
         target = max(1, int(recipients * kill_at))
         while True:
@@ -173,7 +173,7 @@ async def run(recipients: int, postgres_url: str | None, kill_at: float, timeout
         verdict.check("the outbox ends with every delivery sent", final_states == {"sent": recipients}, final_states)
         report_text = await lead_report_text(database)
         verdict.check("the lead got exactly one report, counting every recipient as sent",
-                      len(lead_reports) == 1 and contains([report_text], f"{format_number(recipients)} messages envoyés"),
+                      len(lead_reports) == 1 and contains([report_text], f"bien reçu par {format_number(recipients)} personnes"),
                       f"{len(lead_reports)} report(s): {short(report_text.splitlines()[1] if report_text else '')}")
         await database.dispose()
     finally:

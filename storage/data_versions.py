@@ -56,7 +56,8 @@ class VersionedCache(Generic[Key, Kept]):
     def __init__(self, *names: str, capacity: int = 1) -> None:
         self.columns = tuple(version_of(name) for name in names)
         """The versions as columns, to read them first in a statement that reads other figures too."""
-        self._statement = select(*self.columns) if names else None
+        self.statement = select(*self.columns) if names else None
+        """The versions in one statement (built once), e.g. for `Database.read` with the data after."""
         self._capacity = capacity
         self._kept: OrderedDict[Key, tuple[Versions, Kept]] = OrderedDict()
 
@@ -64,8 +65,8 @@ class VersionedCache(Generic[Key, Kept]):
         """The versions of the tables named at construction, in one statement (built once). A session
         is taken as it is: asking it for its connection first would cost one more hand-over to the
         driver on SQLite (the transaction's start, then the statement)."""
-        assert self._statement is not None, "no tables named: read the versions with your own statement"
-        return tuple((await executor.execute(self._statement)).one())
+        assert self.statement is not None, "no tables named: read the versions with your own statement"
+        return tuple((await executor.execute(self.statement)).one())
 
     def get(self, key: Key, versions: Versions) -> Kept | None:
         found = self._kept.get(key)
@@ -73,6 +74,12 @@ class VersionedCache(Generic[Key, Kept]):
             return None
         self._kept.move_to_end(key)
         return found[1]
+
+    def latest(self, key: Key) -> tuple[Versions, Kept] | None:
+        """What is kept for `key` and the versions it is kept under, whatever they are now: for a
+        reader that reads the versions with data that depends on what is kept, and uses both only if
+        the versions it read are these (`get` is the check)."""
+        return self._kept.get(key)
 
     def keep(self, key: Key, versions: Versions, value: Kept) -> Kept:
         if None not in versions:

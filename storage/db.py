@@ -193,6 +193,20 @@ class Database:
             async with uow.joined() as connection:
                 yield connection
 
+    async def read(self, *reads: tuple[Any, dict]) -> list[list]:
+        """The rows of each (statement, parameters), read in that order in one transaction: data read
+        after a version is at least as new as it (on SQLite all from one snapshot). On a SQLite file
+        one hand-over to SQLite's thread, each statement compiled once (build them once) and its rows
+        converted as SQLAlchemy converts them; elsewhere through the engine. Rows are tuples whose
+        values are also read by column name. For Core statements of plain columns."""
+        if self.direct is not None:
+            bound = [(self.direct.statement(statement), parameters) for statement, parameters in reads]
+            steps = [statement.bound(parameters) for statement, parameters in bound]
+            raw = await self.direct.read(steps)
+            return [[statement.named_row(row) for row in rows] for (statement, _), rows in zip(bound, raw)]
+        async with self.transaction() as connection:
+            return [(await connection.execute(statement, parameters)).all() for statement, parameters in reads]
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
         """A unit of work on a plain connection, for the per-turn paths that need no ORM objects

@@ -16,8 +16,9 @@ follows finds no transaction open and costs nothing. Installed by `storage.db.Da
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -156,32 +157,56 @@ def connect_with_prefetching(dialect, _record, cargs: list, cparams: dict):
 class DriverStatement:
     """A Core statement compiled once for SQLite's driver: its SQL, its parameters in the driver's
     order with SQLAlchemy's own conversions (a datetime as SQLAlchemy's SQLite text), and its rows'
-    conversions (an Enum column read back as its value), as `Connection.execute` would apply them."""
+    conversions (an Enum column read back as its value), as `Connection.execute` would apply them.
+    An expanding parameter (`IN` a list) is rendered per call, as SQLAlchemy renders it
+    (`bound`); `sql` and `parameters` are for statements without one."""
 
     def __init__(self, statement: Any, dialect: Any) -> None:
         compiled = statement.compile(dialect=dialect)
-        if not compiled.positional or compiled.literal_execute_params or compiled.post_compile_params:
-            raise ValueError("only statements with plain positional parameters run on the driver")
+        if not compiled.positional or compiled.literal_execute_params:
+            raise ValueError("only statements with positional parameters run on the driver")
         self.statement = statement  # kept alive: the cache is keyed by its id
         self.sql = compiled.string
         self._compiled = compiled
-        self._binds = tuple(
-            (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
-            for name in compiled.positiontup
-        )
+        self._expanding = bool(compiled.post_compile_params)
+        self._processors = {
+            name: compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in compiled.binds
+        }
+        self._binds = tuple((name, self._processors[name]) for name in compiled.positiontup or ())
         columns = getattr(statement, "selected_columns", ())
         self._results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+        self._converts = any(self._results)
+        self._row_type = namedtuple("DriverRow", list(columns.keys()), rename=True) if len(columns) else None
 
     def parameters(self, values: dict[str, Any]) -> tuple:
+        if self._expanding:
+            raise ValueError("a statement with an expanding parameter is bound with `bound`")
         constructed = self._compiled.construct_params(values)
         return tuple(
             constructed[name] if process is None else process(constructed[name]) for name, process in self._binds
         )
 
+    def bound(self, values: dict[str, Any]) -> tuple[str, tuple]:
+        """The SQL and its parameters for `values`, expanding lists rendered as SQLAlchemy does."""
+        if not self._expanding:
+            return self.sql, self.parameters(values)
+        expanded = self._compiled.construct_expanded_state(values)
+        parameters = expanded.parameters
+        processors = expanded.processors
+        bound = []
+        for name in expanded.positiontup:
+            process = processors.get(name) or self._processors.get(name)
+            bound.append(parameters[name] if process is None else process(parameters[name]))
+        return expanded.statement, tuple(bound)
+
     def row(self, raw: tuple) -> tuple:
-        if not any(self._results):
+        if not self._converts:
             return tuple(raw)
         return tuple(value if process is None else process(value) for value, process in zip(raw, self._results))
+
+    def named_row(self, raw: tuple) -> tuple:
+        """The row converted, its values also read by column name (`row.code`), as SQLAlchemy's rows are."""
+        return self._row_type._make(self.row(raw))
 
 
 Step = tuple[str, Any, bool] | tuple[str, Any, bool, bool]
@@ -218,6 +243,24 @@ def _transaction(connection: sqlite3.Connection, steps: list[Step]) -> list:
     return outcomes
 
 
+def _read(connection: sqlite3.Connection, steps: list[tuple[str, Any]]) -> list[list]:
+    """In the worker thread: the reads in one read transaction (one snapshot of the database in WAL
+    mode), ended at once; for each statement its rows."""
+    outcomes = []
+    connection.execute("BEGIN")
+    try:
+        for sql, parameters in steps:
+            cursor = connection.execute(sql, parameters)
+            try:
+                outcomes.append(cursor.fetchall())
+            finally:
+                cursor.close()
+    finally:
+        if connection.in_transaction:
+            connection.rollback()  # nothing was written: ending the read is all a COMMIT would do
+    return outcomes
+
+
 class DirectTransactions:
     """Short write transactions that the event loop hands over to SQLite's thread in one call, on an
     aiosqlite connection of their own (a SQLite file, never `:memory:`).
@@ -230,7 +273,8 @@ class DirectTransactions:
     thread runs them, then COMMIT, or ROLLBACK on any error, before it takes the next call), in
     SQLite's legacy transaction mode as SQLAlchemy's pysqlite dialect uses it, with the engine's
     PRAGMAs (WAL, foreign keys, busy timeout); the transaction waits for this process's write turn
-    (`SqliteWriterQueue`), as the engine's writers do.
+    (`SqliteWriterQueue`), as the engine's writers do. A turn's reads of several statements (the
+    due list, the summary's versions and values) are one read transaction the same way (`read`).
     """
 
     def __init__(self, database_path: str, connect_args: dict, dialect: Any, writers: Any, pragmas: Any) -> None:
@@ -240,6 +284,7 @@ class DirectTransactions:
         self._writers = writers
         self._pragmas = pragmas
         self._connection: PrefetchingConnection | None = None
+        self._connecting = asyncio.Lock()
         self._statements: dict[int, DriverStatement] = {}
         self.observers: list[Callable[[list[str]], None]] = []
         """Called with the SQL of each transaction before it runs (tests, benchmarks/count_statements.py):
@@ -254,13 +299,15 @@ class DirectTransactions:
 
     async def _connected(self) -> PrefetchingConnection:
         if self._connection is None:
-            connection = await _connect(self._path, **self._connect_args)
-            try:
-                await connection._execute(self._pragmas, connection._conn, None)
-            except BaseException:
-                await connection.close()
-                raise
-            self._connection = connection
+            async with self._connecting:  # reads do not hold the write turn: one connection all the same
+                if self._connection is None:
+                    connection = await _connect(self._path, **self._connect_args)
+                    try:
+                        await connection._execute(self._pragmas, connection._conn, None)
+                    except BaseException:
+                        await connection.close()
+                        raise
+                    self._connection = connection
         return self._connection
 
     async def run(self, steps: list[Step]) -> list:
@@ -270,6 +317,14 @@ class DirectTransactions:
         async with self._writers.writing():
             connection = await self._connected()
             return await connection._execute(_transaction, connection._conn, steps)
+
+    async def read(self, steps: list[tuple[str, Any]]) -> list[list]:
+        """(SQL, parameters) of reads run in one read transaction, in one hand-over, without waiting
+        for this process's write turn (a read never waits for a writer in WAL mode); their raw rows."""
+        for observe in self.observers:
+            observe([sql for sql, _ in steps])
+        connection = await self._connected()
+        return await connection._execute(_read, connection._conn, steps)
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 import snowballstemmer
 
 from domain.knowledge.errors import KnowledgeFileError
+from domain.knowledge.framing import FRAMING_PHRASES
 from domain.knowledge.lexicon import Lexicon
 from domain.knowledge.texting import spelled_out
 
@@ -121,29 +122,6 @@ tiroir » (shelved) nothing a SPASER includes, « ce n'est plus le cas ? » no c
 _ONES_OWN = re.compile(r"\b(nos|notre|mes|mon|ma|ses|son|sa|leurs?|vos|votre)\s+propres?\b", re.IGNORECASE)
 """« nos propres services », « son propre SPASER »: one's own, read as one word (« enpropre »), not
 the clean vehicles of the lexicon (« véhicules propres »)."""
-FRAMING_PHRASES: tuple[str, ...] = (
-    # How long or plain the answer should be: « en quelques lignes » is no « mise en ligne ».
-    "en quelques lignes", "en deux lignes", "en quelques mots", "en deux mots", "en un mot",
-    "en une phrase", "en bref", "en résumé", "pour résumer", "dans les grandes lignes",
-    "grosso modo", "en clair", "en termes simples", "simplement", "en mode simple", "pour les nuls",
-    # How the question is put: « je me demandais », « vous savez ? », « petite question », « l'adjoint me
-    # demande si… » (asked on behalf of someone).
-    "je me demandais", "je me demande", "je souhaiterais", "je voulais", "vous savez",
-    "savez-vous", "auriez-vous", "me demande si", "me demandent si", "m'a demandé si", "m'ont demandé si", "à votre avis", "merci d'avance", "merci par avance",
-    "petite question", "question bête", "depuis peu", "il y a peu", "en tant", "au sens",
-    # Hedges and fillers: « du coup », « d'habitude », « en général », « bonne idée ? », « jamais
-    # entendu parler de… » ask nothing of their own.
-    "du coup", "d'habitude", "bonne idée", "entendu parler",
-    "entendre parler", "entends parler", "par rapport à", "par rapport au", "par rapport aux", "sans rapport avec",
-    # Advice asked for: « c'est recommandé ? », « que conseillez-vous ? » ask what to do, their words
-    # name no subject (« recommandation » in « dans la loi ou juste une recommandation ? » does).
-    "recommandez-vous", "conseillez-vous", "vous recommandez", "vous conseillez", "tu recommandes", "tu conseilles",
-    "c’est recommandé", "c’est conseillé", "est-ce recommandé", "est-ce conseillé", "est-il recommandé",
-    "est-il conseillé", "il est recommandé", "il est conseillé", "vous me recommandez", "vous me conseillez",
-    # What the asker had in mind: « nous pensions faire un comité par mois » is no subject « penser ».
-    "je pensais", "on pensait", "nous pensions", "je pense", "on pense", "nous pensons", "j'avais pensé", "on avait pensé",
-)
-"""Framing of the question, carrying no subject, whose words would otherwise match entries."""
 # Snowball conflations that hurt here: « publication » and « publique » share the stem « publiqu » (every « structure
 # publique » would look like a question on publishing), « qualitatives » / « qualité », « quantitatives » / « quantité »
 # share one too, « les grandes parties » is no « part » (a share), « sous quel format ? » no « formation » (training).
@@ -275,9 +253,25 @@ _TODAY = re.compile(r"\baujourd\W?hui\b")
 « maintenant »-like framing (the data rules read it in the folded text)."""
 
 
+MEMO_TEXT_CHARS = 400
+"""Texts up to this length have their tokens kept (`tokenize`): understanding one message tokenizes
+the same texts again and again (the answer, the slots, the intents, the axes)."""
+
+
 def tokenize(text: str, *, drop_framing: bool = False) -> list[str]:
     """Folded word tokens of `text` without stop words or stray single letters; `drop_framing`:
     without the framing phrases either (the search, not the length of a message, wants that)."""
+    if len(text) <= MEMO_TEXT_CHARS:
+        return list(_kept_tokens(text, drop_framing))
+    return _tokens(text, drop_framing)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kept_tokens(text: str, drop_framing: bool) -> tuple[str, ...]:
+    return tuple(_tokens(text, drop_framing))
+
+
+def _tokens(text: str, drop_framing: bool) -> list[str]:
     text = _ONES_OWN.sub(r"\1 enpropre", _IDIOMS.sub(" ", spelled_out(strip_markup(text))))
     for pattern, meaning in PARTICLE_VERBS:
         text = pattern.sub(meaning, text)

@@ -54,6 +54,7 @@ STOP_WORD_TYPO = ""  # what `_correct_typo` gives for a stop word typed a letter
 TYPO_WEIGHT = 0.8  # a corrected word is evidence, but weaker than the word itself
 UNKNOWN_NUMBER_WEIGHT = 0.3  # « 60 millions » should not sink a question on the threshold
 RANK_LIMIT = 50  # candidates examined per question; answers, related and suggestions are top ones
+QUERY_MEMO_SIZE = 32  # texts whose terms are kept (`query_terms`): one message asks for a few several times
 SUBJECT_SHARE = 0.75
 """A domain term this share of the own entries (not the neighbouring subjects) hold, the most held,
 is the subject of the whole base (« SPASER »)."""
@@ -104,6 +105,7 @@ class KnowledgeBase:
         self._surface_counts: Counter[str] = Counter()
         self._typo_choices: dict[str, list[str]] | None = None
         self._typo_cache: dict[str, str | None] = {}
+        self._query_memo: dict[str, dict[str, float]] = {}
         self._weights = WordWeights(word_frequency) if word_frequency is not None else None
         self._subject: frozenset[str] | None = None
         self._pieces = CharGramIndex()
@@ -339,7 +341,20 @@ class KnowledgeBase:
 
     def query_terms(self, question: str) -> dict[str, float]:
         """Search terms of a question with their weights: typo-corrected words weigh
-        TYPO_WEIGHT, numbers the base has never seen UNKNOWN_NUMBER_WEIGHT."""
+        TYPO_WEIGHT, numbers the base has never seen UNKNOWN_NUMBER_WEIGHT.
+
+        Understanding one message asks for the same text's terms several times (the answer, the
+        slots, the axes, the intents): the last texts' are kept, until the base or its typo cache
+        changes (what they were computed from)."""
+        found = self._query_memo.get(question)
+        if found is None:
+            found = self._query_terms(question)
+            if len(self._query_memo) >= QUERY_MEMO_SIZE:
+                self._query_memo.clear()
+            self._query_memo[question] = found
+        return dict(found)
+
+    def _query_terms(self, question: str) -> dict[str, float]:
         tokens = tokenize(question, drop_framing=True)
         typed = spellings(question) if self.word_frequency is not None else {}
         corrected: list[str] = []
@@ -414,6 +429,7 @@ class KnowledgeBase:
             replacement = STOP_WORD_TYPO
         if len(self._typo_cache) > 50_000:
             self._typo_cache.clear()
+            self._query_memo.clear()  # `answer` reads the typo cache its query's terms filled
         self._typo_cache[token] = replacement
         return replacement
 
@@ -432,3 +448,4 @@ class KnowledgeBase:
         self._subject = None
         self._typo_choices = None
         self._typo_cache.clear()
+        self._query_memo.clear()

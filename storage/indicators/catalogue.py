@@ -76,6 +76,13 @@ class IndicatorCatalogue:
         return views[wanted]
 
     async def _kept_views(self) -> Mapping[str, IndicatorView]:
+        """The views kept while the versions stay the same: when some are kept, the versions are
+        the one read (`Database.read`: one hand-over on a SQLite file) unless they moved."""
+        if self._views.latest(None) is not None:
+            [[versions]] = await self._db.read((self._views.statement, {}))
+            kept = self._views.get(None, tuple(versions))
+            if kept is not None:
+                return kept
         async with self._db.transaction() as connection:
             return await self.views_in(connection, await self._views.versions(connection))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, date
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -21,9 +21,11 @@ from domain.indicators.catalogue import Axis, ImprovementDirection
 from domain.indicators.periods import (
     Frequency,
     Period,
+    current_reporting_period,
     parse_period,
 )
 from domain.indicators.rules import (
+    DueItem,
     IndicatorView,
     UnknownIndicator,
     ValueEntry,
@@ -32,7 +34,8 @@ from domain.indicators.rules import (
 )
 from domain.indicators.sources import ValueSource
 from domain.indicators.units import Unit
-from storage.data_versions import CATALOGUE, DIRECTORATES, VersionedCache
+from storage.data_versions import CATALOGUE, DIRECTORATES, VersionedCache, Versions
+from storage.db import Database
 from storage.indicators import statements
 from storage.indicators.tables import Indicator, IndicatorValue
 from storage.people import Directorate
@@ -120,6 +123,18 @@ class DirectorateCatalogues:
         return await self._kept.get_or_build(
             (directorate_code or "").strip().upper(), versions, lambda: self._read(session, directorate_code)
         )
+
+    @property
+    def versions_statement(self):
+        return self._kept.statement
+
+    def kept(self, directorate_code: str) -> tuple[Versions, DueCatalogue] | None:
+        """The directorate's catalogue as last kept, with the versions it is kept under: usable for a
+        read whose versions, read in the same transaction, turn out to be these (`still_current`)."""
+        return self._kept.latest((directorate_code or "").strip().upper())
+
+    def still_current(self, directorate_code: str, versions: Versions) -> DueCatalogue | None:
+        return self._kept.get((directorate_code or "").strip().upper(), versions)
 
     @staticmethod
     async def _read(session: AsyncSession, directorate_code: str) -> DueCatalogue:
@@ -231,8 +246,19 @@ async def values_around(
     """For due items, in one statement: the current value of each candidate period, by current key,
     and each indicator's current value of the latest period before its candidate one, by indicator
     id (`statements.values_around_query`)."""
-    if not candidates:
+    read = values_around_read(directorate, candidates)
+    if read is None:
         return {}, {}
+    return values_around_found(await session.execute(*read), snapshot)
+
+
+def values_around_read(
+    directorate: DirectorateRef | Directorate, candidates: list[tuple[IndicatorView, Period]]
+) -> tuple[object, dict[str, object]] | None:
+    """`values_around`'s statement and parameters (None when there is no candidate), for a caller
+    that reads them with other statements (`Database.read`); `values_around_found` reads its rows."""
+    if not candidates:
+        return None
     ids_by_period: dict[str, list[int]] = {}
     for indicator, period in candidates:
         ids_by_period.setdefault(period.code, []).append(indicator.id)
@@ -242,15 +268,77 @@ async def values_around(
     }
     for i, (period_code, ids) in enumerate(sorted(ids_by_period.items())):
         parameters[f"ids_{i}"], parameters[f"period_{i}"] = ids, period_code
+    return statements.values_around_query(len(ids_by_period)), parameters
+
+
+def values_around_found(rows: Iterable, snapshot: Snapshot) -> tuple[dict[str, ValueView], dict[int, ValueView]]:
     existing: dict[str, ValueView] = {}
     last: dict[int, ValueView] = {}
-    for row in await session.execute(statements.values_around_query(len(ids_by_period)), parameters):
+    for row in rows:
         view = value_view(row, snapshot, row.directorate_code, {row.person_id: row.person_name or row.person_email or ""})
         if row.found_as == 0:
             existing[row.current_key] = view
         else:
             last[row.indicator_id] = view
     return existing, last
+
+
+def due_candidates(
+    catalogue: DueCatalogue, today: date, period: Period | None, wanted: set[str] | None
+) -> list[tuple[IndicatorView, Period]]:
+    """The directorate's indicators asked of it (`wanted` only, of `period`'s frequency only), each
+    with the period due at `today` (or `period`)."""
+    candidates: list[tuple[IndicatorView, Period]] = []
+    for view in catalogue.indicators:
+        if not asked_of_directorates(view) or (wanted is not None and view.code not in wanted):
+            continue
+        if period is not None and period.frequency is not view.frequency:
+            continue
+        candidates.append((view, period or current_reporting_period(view.frequency, today)))
+    return candidates
+
+
+def due_items(
+    directorate: DirectorateRef | Directorate,
+    candidates: list[tuple[IndicatorView, Period]],
+    existing: dict[str, ValueView],
+    last: dict[int, ValueView],
+) -> list[DueItem]:
+    return [
+        DueItem(
+            indicator=indicator,
+            directorate_code=directorate.code,
+            period=period,
+            last=last.get(indicator.id),
+            existing=existing.get(current_key_of(indicator.id, directorate.id, period.code)),
+        )
+        for indicator, period in candidates
+    ]
+
+
+async def due_from_kept_catalogue(
+    database: Database,
+    catalogues: DirectorateCatalogues,
+    directorate_code: str,
+    today: date,
+    period: Period | None,
+    wanted: set[str] | None,
+) -> list[DueItem] | None:
+    """The due items from the directorate's catalogue as last kept, its versions and the values
+    read in one transaction (one hand-over on a SQLite file); None when nothing is kept or the
+    versions read are no longer those it is kept under (the caller then reads as before)."""
+    kept = catalogues.kept(directorate_code)
+    if kept is None:
+        return None
+    catalogue = kept[1]
+    candidates = due_candidates(catalogue, today, period, wanted)
+    values = values_around_read(catalogue.directorate, candidates)
+    reads = [(catalogues.versions_statement, {})] + ([values] if values is not None else [])
+    found = await database.read(*reads)
+    if catalogues.still_current(directorate_code, tuple(found[0][0])) is not catalogue:
+        return None
+    existing, last = values_around_found(found[1], catalogue.snapshot()) if values is not None else ({}, {})
+    return due_items(catalogue.directorate, candidates, existing, last)
 
 
 async def value_rows(session: AsyncSession, *conditions) -> list[tuple[IndicatorValue, str, dict[int, str]]]:

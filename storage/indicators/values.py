@@ -51,6 +51,9 @@ from storage.indicators.reads import (
     asked_of_directorates,
     current_key_of,
     directorate_by_code,
+    due_candidates,
+    due_from_kept_catalogue,
+    due_items,
     existing_current_keys,
     find,
     indicator_view,
@@ -101,16 +104,12 @@ class IndicatorValues:
         `include_entered` keeps the ones already reported (to correct them).
         """
         wanted = {code.strip().upper() for code in codes} if codes else None
-        async with self._db.session() as session:
-            catalogue = await self._directorate_catalogues.read(session, directorate_code)
-            candidates: list[tuple[IndicatorView, Period]] = []
-            for view in catalogue.indicators:
-                if not asked_of_directorates(view) or (wanted is not None and view.code not in wanted):
-                    continue
-                if period is not None and period.frequency is not view.frequency:
-                    continue
-                candidates.append((view, period or current_reporting_period(view.frequency, today)))
-            items = await self._items(session, catalogue.snapshot(), catalogue.directorate, candidates)
+        items = await due_from_kept_catalogue(self._db, self._directorate_catalogues, directorate_code, today, period, wanted)
+        if items is None:
+            async with self._db.session() as session:
+                catalogue = await self._directorate_catalogues.read(session, directorate_code)
+                candidates = due_candidates(catalogue, today, period, wanted)
+                items = await self._items(session, catalogue.snapshot(), catalogue.directorate, candidates)
         kept = [item for item in items if include_entered or item.existing is None]
         return sorted(kept, key=lambda item: (item.indicator.code, item.period))
 
@@ -197,16 +196,7 @@ class IndicatorValues:
     ) -> list[DueItem]:
         """Due items with the value already entered for the period and the last one before it."""
         existing, last = await values_around(session, snapshot, directorate, candidates)
-        return [
-            DueItem(
-                indicator=indicator,
-                directorate_code=directorate.code,
-                period=period,
-                last=last.get(indicator.id),
-                existing=existing.get(current_key_of(indicator.id, directorate.id, period.code)),
-            )
-            for indicator, period in candidates
-        ]
+        return due_items(directorate, candidates, existing, last)
 
     # ----- values ----------------------------------------------------------------------------
 

@@ -40,7 +40,17 @@ class UnderstandingService:
     async def _current(self) -> Understander:
         """Rebuilt only when the knowledge base, the catalogue or the directorates changed: each
         message pays one small statement, not the catalogue's nor the directorates' (read again,
-        in the same transaction after their versions, only when those moved)."""
+        in the same transaction after their versions, only when those moved). When the versions are
+        those of the understander in use, that statement is all (`Database.read`: on a SQLite file,
+        one hand-over to SQLite's thread)."""
+        if self._understander is not None and self._names is not None:
+            [[changes]] = await self._database.read((self._changes, {}))
+            split = len(self._directorate_names.columns)
+            versions, fingerprint = tuple(changes[:split]), tuple(changes[split:])
+            if versions == self._names[1] and None not in versions:
+                knowledge = await self._knowledge.knowledge_base(fingerprint)
+                if id(knowledge) == self._names[0]:
+                    return self._understander
         async with self._database.transaction() as connection:
             changes = tuple((await connection.execute(self._changes)).one())
             split = len(self._directorate_names.columns)

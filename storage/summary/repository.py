@@ -165,6 +165,12 @@ _RECORDED_BETWEEN = (
     .order_by(IndicatorValue.id)
 )
 """The summary's value reads, built once: a statement built anew has its cache key computed each time."""
+_RECORDED_AFTER = (
+    select(IndicatorValue.id, IndicatorValue.indicator_id, IndicatorValue.current_key, Directorate.code, *_VALUE_COLUMNS)
+    .join(Directorate, Directorate.id == IndicatorValue.directorate_id)
+    .where(IndicatorValue.id > bindparam("after_id"))
+    .order_by(IndicatorValue.id)
+)
 
 
 def plain(number: Decimal) -> Decimal:
@@ -198,6 +204,22 @@ class SummaryRepository:
         async with self._db.connection_in(uow) as connection:
             count, highest, weekly, *kept = (await connection.execute(_VERSIONS, {"reader": reader or 0})).one()
             return (int(count), int(highest or 0)), tuple(kept), bool(weekly)
+
+    async def versions_and_recorded_since(
+        self, after_id: int, *, reader: int | None = None
+    ) -> tuple[tuple[int, int], ReferenceVersions, bool, list[tuple[int, bool, StoredValue]]]:
+        """`versions`, then the rows `values_recorded_between(after_id, highest)` gives for the
+        highest id they count, read in one transaction (`Database.read`: on a SQLite file, one
+        hand-over to SQLite's thread), for a reader whose values are those up to `after_id`."""
+        found = await self._db.read((_VERSIONS, {"reader": reader or 0}), (_RECORDED_AFTER, {"after_id": after_id}))
+        count, highest, weekly, *kept = found[0][0]
+        highest = int(highest or 0)
+        rows = [
+            (indicator_id, current_key is not None, StoredValue(period, code, plain(value), comment or "", _source(*source)))
+            for value_id, indicator_id, current_key, code, period, value, comment, *source in found[1]
+            if value_id <= highest  # on PostgreSQL a row committed after the count may be read too
+        ]
+        return (int(count), highest), tuple(kept), bool(weekly), rows
 
     async def current_values(
         self, directorate_code: str | None = None, *, uow: UnitOfWork | None = None

@@ -87,6 +87,30 @@ class SnapshotCache:
             entry = await self._brought_up_to(entry, directorate_code, version, uow)
         if entry is None:
             entry = _CachedValues(version, await self._repository.current_values(directorate_code, uow=uow))
+        return self._kept(views, directorate_code, entry)
+
+    def highest_read(self, directorate_code: str | None) -> int | None:
+        """The highest value id of what is kept for this read (`snapshots_with`), None if nothing is."""
+        entry = self._entries.get(directorate_code)
+        return None if entry is None else entry.version[1]
+
+    def snapshots_with(
+        self, views: list[IndicatorView], directorate_code: str | None, version: tuple[int, int],
+        recorded: list[tuple[int, bool, StoredValue]],
+    ) -> list[IndicatorSnapshot] | None:
+        """`snapshots`, from what is kept and the rows recorded since it was read up to `version`
+        (`SummaryRepository.versions_and_recorded_since`, read with `version`); None when they do not
+        bring it up to `version` (the caller then reads as `snapshots` does)."""
+        entry = self._entries.get(directorate_code)
+        if entry is None:
+            return None
+        if entry.version != version:
+            entry = self._with_rows(entry, directorate_code, version, recorded)
+            if entry is None:
+                return None
+        return self._kept(views, directorate_code, entry)
+
+    def _kept(self, views: list[IndicatorView], directorate_code: str | None, entry: _CachedValues) -> list[IndicatorSnapshot]:
         self._entries[directorate_code] = entry
         self._entries.move_to_end(directorate_code)
         while len(self._entries) > self._capacity:
@@ -102,17 +126,25 @@ class SnapshotCache:
     async def _brought_up_to(
         self, entry: _CachedValues, directorate_code: str | None, version: tuple[int, int], uow: UnitOfWork | None
     ) -> _CachedValues | None:
-        """The entry with the rows recorded since it was read, or None to read everything again.
+        """The entry with the rows recorded since it was read, or None to read everything again."""
+        (old_count, old_highest), (count, highest) = entry.version, version
+        if count < old_count or highest < old_highest:
+            return None
+        rows = await self._repository.values_recorded_between(old_highest, highest, uow=uow)
+        return self._with_rows(entry, directorate_code, version, rows)
+
+    @staticmethod
+    def _with_rows(
+        entry: _CachedValues, directorate_code: str | None, version: tuple[int, int], rows: list[tuple[int, bool, StoredValue]]
+    ) -> _CachedValues | None:
+        """The entry with `rows`, those recorded since it was read up to `version`, or None.
 
         Every new row has a higher id than the rows it supersedes; if the rows found between the
         two versions are not exactly the new rows counted (a transaction committed out of id
         order on PostgreSQL), everything is read again rather than risk a stale summary.
         """
         (old_count, old_highest), (count, highest) = entry.version, version
-        if count < old_count or highest < old_highest:
-            return None
-        rows = await self._repository.values_recorded_between(old_highest, highest, uow=uow)
-        if len(rows) != count - old_count:
+        if count < old_count or highest < old_highest or len(rows) != count - old_count:
             return None
         values = dict(entry.values)
         touched: dict[int, list[StoredValue]] = {}
@@ -182,19 +214,20 @@ class SummaryService:
     async def _summary(self, scope: Scope, request: SummaryRequest, reader: int | None) -> tuple[Summary, bool]:
         today = self.today()
         only = scope.directorate if scope.is_restricted else (request.directorate or "").strip().upper() or None
-        # One transaction: the versions first, then what changed since the last summary.
-        async with self.repository.unit_of_work() as uow:
-            version, kept, weekly = await self.repository.versions(reader=reader, uow=uow)
-            reference = await self._references.get_or_build(None, kept, lambda: self._read_reference(uow))
-            views = reference.views
-            active = [view for view in views if view.active]
-            bases = {view.weighting_base for view in active if view.aggregation_rule is AggregationRule.WEIGHTED_MEAN}
-            inactive_bases = [view for view in views if not view.active and view.code in bases]
-            snapshots = await self.cache.snapshots(active + inactive_bases, only, version, uow)
+        found = await self._from_kept(only, reader)
+        if found is None:
+            # One transaction: the versions first, then what changed since the last summary.
+            async with self.repository.unit_of_work() as uow:
+                version, kept, weekly = await self.repository.versions(reader=reader, uow=uow)
+                reference = await self._references.get_or_build(None, kept, lambda: self._read_reference(uow))
+                snapshots = await self.cache.snapshots(self._read_views(reference), only, version, uow)
+        else:
+            reference, snapshots, weekly = found
+        active_count = sum(1 for view in reference.views if view.active)
         directorates = reference.directorates
         meetings, warnings = self._committee_context(today, reference)
         return compute_summary(
-            snapshots[: len(active)],
+            snapshots[:active_count],
             directorates,
             today,
             scope=scope,
@@ -202,10 +235,33 @@ class SummaryService:
             directorate=request.directorate,
             next_meetings=meetings,
             cadence_warnings=warnings,
-            weighting_bases=snapshots[len(active):],
+            weighting_bases=snapshots[active_count:],
             organisation=self.organisation,
             timezone=self.timezone,
         ), weekly
+
+    async def _from_kept(
+        self, only: str | None, reader: int | None
+    ) -> tuple[_Reference, list[IndicatorSnapshot], bool] | None:
+        """The reference and the snapshots from what is kept, brought up to date by one read of the
+        versions with the values recorded since (one hand-over on a SQLite file); None when nothing
+        is kept or the reference's versions moved (the caller then reads as before)."""
+        reference = self._references.latest(None)
+        highest = self.cache.highest_read(only)
+        if reference is None or highest is None:
+            return None
+        version, kept, weekly, recorded = await self.repository.versions_and_recorded_since(highest, reader=reader)
+        if self._references.get(None, kept) is not reference[1]:
+            return None
+        snapshots = self.cache.snapshots_with(self._read_views(reference[1]), only, version, recorded)
+        return None if snapshots is None else (reference[1], snapshots, weekly)
+
+    @staticmethod
+    def _read_views(reference: _Reference) -> list[IndicatorView]:
+        """The active indicators, then the inactive ones the active weighted means are weighted by."""
+        active = [view for view in reference.views if view.active]
+        bases = {view.weighting_base for view in active if view.aggregation_rule is AggregationRule.WEIGHTED_MEAN}
+        return active + [view for view in reference.views if not view.active and view.code in bases]
 
     def fingerprint(self, read: SummaryRead, compact_card: dict[str, Any] | None = None) -> str | None:
         """What `record_shown` keeps of a summary read by a person the digests go to (officials and

@@ -8,10 +8,11 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from domain.committees.cadence import CommitteeKind
 from domain.errors import DomainError
+from domain.indicators.rules import ValueEntry
 from domain.summary.scope import Scope
 from storage.committees.repository import CommitteeRepository
 from storage.committees.tables import Meeting
@@ -21,6 +22,7 @@ from storage.indicators import indicator_repositories
 from storage.people import DirectorateRepository
 from storage.summary.repository import SummaryRepository
 from storage.summary.service import SummaryService
+from tests.statements_support import statements_run
 from tests.summary_support import CATALOGUE as CATALOGUE_CSV
 from tests.summary_support import organisation, seed_catalogue
 
@@ -139,21 +141,34 @@ async def test_a_missing_version_row_never_serves_kept_data(database, clock):
 
 
 async def test_a_summary_with_nothing_changed_reads_only_the_versions(database, clock):
+    """And the values recorded since the last summary, with them (none): the catalogue, the
+    directorates, the committees and the values are not read again."""
     people = await organisation(database, "http://127.0.0.1:9/")
     await seed_catalogue(database, clock, people["lead"].id)
     running = service(database, clock)
     await running.summary(Scope.everything())
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements_run(database) as statements:
         await running.summary(Scope.everything())
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
-    assert len(statements) == 1 and "data_version" in statements[0]
+    assert len(statements) == 2 and "data_version" in statements[0]
+    assert "indicator_value.id > " in statements[1], statements[1]
+
+
+async def test_a_value_recorded_elsewhere_is_in_the_next_summary_read_with_the_versions(database, second_instance, clock):
+    """The values recorded since the last summary come with the versions, in one read; a value
+    recorded by another instance between two summaries is in the second."""
+    people = await organisation(database, "http://127.0.0.1:9/")
+    await seed_catalogue(database, clock, people["lead"].id)
+    running = service(database, clock)
+    before = indicator(await running.summary(Scope.everything()), "SOC-01")
+    _, other_values = indicator_repositories(second_instance, clock=clock)
+    today = other_values.today()
+    [due] = await other_values.due_for_directorate("DCP", today, codes=["SOC-01"], include_entered=True)
+    await other_values.record_value(people["lead"], "DCP", ValueEntry("SOC-01", due.period.code, "1234"), today)
+    with statements_run(database) as statements:
+        after = indicator(await running.summary(Scope.everything()), "SOC-01")
+    assert len(statements) == 2, statements
+    assert after != before
+    assert after == indicator(await service(database, clock).summary(Scope.everything()), "SOC-01"), "as read afresh"
 
 
 async def test_the_due_list_reads_the_catalogue_again_only_after_an_edit_from_anywhere(database, second_instance, clock):
@@ -162,16 +177,8 @@ async def test_the_due_list_reads_the_catalogue_again_only_after_an_edit_from_an
     _, values = indicator_repositories(database, clock=clock)
     today = values.today()
     assert [item.indicator.code for item in await values.due_for_directorate("DCP", today)] == ["SOC-01"]
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements_run(database) as statements:
         await values.due_for_directorate("DCP", today)
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
     catalogue_reads = ("SELECT indicator.id", "SELECT directorate.id", "SELECT indicator_directorate.")
     assert not [s for s in statements if s.lstrip().startswith(catalogue_reads)]
     assert len(statements) == 2  # the versions, then the values entered and the values before
@@ -224,20 +231,12 @@ async def test_an_indicator_looked_up_by_code_is_read_again_only_after_an_edit_f
     await seed_catalogue(database, clock, people["lead"].id)
     catalogue, _ = indicator_repositories(database, clock=clock)
     assert (await catalogue.require("soc-01")).directorates == ("DCP", "DPB")
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements_run(database) as statements:
         found = await catalogue.require("SOC-01")
         missing = await catalogue.get("SOC-99")
         with pytest.raises(DomainError, match="Vouliez-vous dire SOC-01"):
             await catalogue.require("SOC-1")
         listed = [view.code for view in await catalogue.list_indicators()]
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", note)
     assert found.code == "SOC-01" and missing is None and listed == sorted(listed)
     assert len(statements) == 4 and all("data_version" in statement for statement in statements)
 

@@ -136,3 +136,54 @@ async def test_observers_see_each_direct_transaction_as_it_runs(sqlite_database,
     await unit.write(processed.completion("msteams|a:1|m1", NOW))
     await unit.commit()
     assert seen == [["INSERT", "SELECT"], ["UPDATE", "UPDATE"]]
+
+
+async def test_a_read_gets_the_rows_sqlalchemy_gives_expanding_lists_included(database):
+    """`Database.read`, on a SQLite file one hand-over to SQLite's thread: the SQL and parameters
+    SQLAlchemy sends (an `IN` list rendered per call), rows converted as SQLAlchemy converts them
+    (a datetime, a Decimal), read by position and by name; on PostgreSQL, the engine's rows."""
+    from sqlalchemy import bindparam, select
+
+    from storage.bot_state import BotStateRecord
+    from storage.knowledge.repository import FINGERPRINT_COLUMNS
+    from storage.summary.repository import _RECORDED_AFTER, _VERSIONS
+
+    async with database.transaction() as connection:
+        for key in ("conv/1", "conv/2", "conv/3"):
+            await BotStateRepository.write_in(connection, key, '{"a": 1}', None)
+
+    listed = select(BotStateRecord.key, BotStateRecord.etag, BotStateRecord.updated_at).where(
+        BotStateRecord.key.in_(bindparam("keys", expanding=True)), BotStateRecord.key != bindparam("other")
+    ).order_by(BotStateRecord.key)
+    reads = [
+        (listed, {"keys": ["conv/1", "conv/3", "conv/9"], "other": "conv/3"}),
+        (select(*FINGERPRINT_COLUMNS), {}),
+        (_VERSIONS, {"reader": 0}),
+        (_RECORDED_AFTER, {"after_id": 0}),
+    ]
+    sent: list[tuple[str, tuple]] = []
+    event.listen(database.engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, parameters, *_a: sent.append((statement, tuple(parameters))))
+    async with database.transaction() as connection:
+        through_engine = [(await connection.execute(statement, parameters)).all() for statement, parameters in reads]
+    found = await database.read(*reads)
+    assert [[tuple(row) for row in rows] for rows in found] == [[tuple(row) for row in rows] for rows in through_engine]
+    assert [row.key for row in found[0]] == ["conv/1"] and found[0][0].updated_at == through_engine[0][0].updated_at
+    if database.direct is not None:
+        assert database.direct.statement(listed).bound(reads[0][1]) == sent[0]
+
+
+async def test_a_read_does_not_wait_for_the_write_turn(sqlite_database, stored_state):
+    """A read in WAL mode never waits for a writer: not even for this process's write turn, held meanwhile."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    from storage.bot_state import BotStateRecord
+
+    async with sqlite_database.transaction() as connection:  # takes the write turn and SQLite's write lock
+        await BotStateRepository.write_in(connection, "conv/2", '{"b": 1}', None)
+        [[row]] = await asyncio.wait_for(
+            sqlite_database.read((select(BotStateRecord.key).where(BotStateRecord.key == "conv/1"), {})), 5
+        )
+    assert row.key == "conv/1"

@@ -30,6 +30,7 @@ from storage.indicators.tables import Indicator, IndicatorDirectorate, Indicator
 from storage.people import Directorate, DirectorateRepository, PeopleRepository, Person
 from tests.conftest import make_database
 from tests.paths import DATA
+from tests.statements_support import statements_run
 
 EXAMPLE = DATA / "catalogue_exemple.csv"
 EXAMPLE_DIRECTORATES = ("DCP", "DPB", "DFIN", "DEE", "DRM", "DEJ", "DRH", "DSI")
@@ -228,17 +229,9 @@ async def test_items_to_correct_carry_their_value_and_the_one_before_read_in_one
     await record(world.lead, "DCP", ValueEntry("IND-03", "2026-T1", "10"), TODAY)
     await record(world.lead, "DCP", ValueEntry("IND-06", "2025-S2", "7"), TODAY)
     await record(world.nadia, "DCP", ValueEntry("IND-06", "2026-S1", "8"), TODAY)
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
     await world.values.due_for_directorate("DCP", TODAY, include_entered=True)  # the catalogue is kept
-    event.listen(world.db.engine.sync_engine, "before_cursor_execute", note)
-    try:
+    with statements_run(world.db) as statements:
         items = await world.values.due_for_directorate("DCP", TODAY, include_entered=True)
-    finally:
-        event.remove(world.db.engine.sync_engine, "before_cursor_execute", note)
     assert len(statements) == 2, "the versions, then the values around every item"
 
     def around(item) -> tuple:
