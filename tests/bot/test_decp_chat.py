@@ -100,7 +100,7 @@ async def test_the_public_page_is_published_by_the_lead_without_anything_persona
     assert '<html lang="fr">' in html and '<p class="organisation">Ville de Rivebelle</p>' in html
     assert "Éditeur de la page\u00a0: Ville de Rivebelle. Page réalisée avec l’assistant SPASER." in html
     assert "par Ville de" not in html and "par\u00a0:" not in html
-    assert "SOC-N — Indicateur SOC-N</th><td>100\u00a0% <span class=\"note\">(2\u1d49\u00a0trimestre 2025)</span>" in html
+    assert "SOC-N — Indicateur SOC-N</th><td data-label=\"Dernière valeur\">100\u00a0% <span class=\"note\">(2\u1d49\u00a0trimestre 2025)</span>" in html
     for private in ("Camille", "Nadia", "Calculé à partir des DECP", "nested.json"):
         assert private not in html
     rows = (await (await client.get("/spaser.csv")).text()).splitlines()
