@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
@@ -17,6 +18,16 @@ GREETING_REPLIES = (
 )
 NOTHING_TO_CANCEL = "Il n’y a rien en cours à annuler. Tapez « aide » pour voir ce que je sais faire."
 THANKS_REPLIES = ("Avec plaisir !", "Je vous en prie, à bientôt !")
+WISHES_REPLY = "Merci, à vous aussi !"
+LEAVING_REPLY = "À bientôt !"
+_TO_YOU = r"( (a (toi|vous|tous|toutes|tout le monde)|l'assistant))?( ?[!.]+)?$"
+WISHES = (
+    r"^(merci,? )?(bonne (journee|soiree|fin de journee|semaine|fin de semaine|nuit|continuation|fin d'annee)"
+    rf"|bon (week[- ]?end|we|apres[- ]midi|dimanche|courage)){_TO_YOU}"
+)
+LEAVING = rf"^(au revoir|a (demain|bientot|plus|\+|lundi|la prochaine|tout a l'heure)|bye|ciao|salut,? a (demain|bientot)){_TO_YOU}"
+"""« bonne journée ! », « bon week-end », « à demain »: a farewell, answered as one, never sent to the
+lead as an unanswered question."""
 HOW_ARE_YOU = r"((et )?(comment )?(ca|sa) va( bien)?( toi| vous)?|comment (vas|allez)[- ](tu|vous)|(tu vas|vous allez) bien)"
 """« salut, ça va ? », « comment allez-vous ? »: small talk, not a question to look up."""
 
@@ -40,6 +51,10 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
 
     async def thank(call: CommandCall) -> None:
         await call.turn_context.send_activity(pick(THANKS_REPLIES))
+
+    async def say_goodbye(call: CommandCall) -> None:
+        wished = bool(re.match(WISHES, fold(call.text).strip()))
+        await call.turn_context.send_activity(WISHES_REPLY if wished else LEAVING_REPLY)
 
     async def nothing_to_cancel(call: CommandCall) -> None:
         await call.turn_context.send_activity(NOTHING_TO_CANCEL)
@@ -90,6 +105,7 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             intent="cancel_nothing",
             recognize=cancel_request,  # « bon ben, laisse béton », « non rien, oublie », « anule »
         ),
+        Command("farewell", (WISHES, LEAVING), say_goodbye, in_groups=GroupReply.HERE),
         Command("thanks", (r"^(merci|thanks|super merci|merci beaucoup|parfait,? merci|top merci)\b.{0,20}$",), thank, in_groups=GroupReply.HERE),
         Command(
             "who_am_i",

@@ -251,3 +251,19 @@ async def test_the_european_thresholds_refusal_is_short_and_says_where_to_look(t
     assert "sont révisés tous les deux ans" in reply.replace("\u00a0", " ") and "service des marchés" not in reply
     assert len(sentences) == 3, sentences
     assert "induirait en erreur" not in reply
+
+
+@pytest.mark.parametrize(
+    ("farewell", "reply"),
+    [
+        ("bonne journée !", "Merci, à vous aussi\u00a0!"),
+        ("Bon week-end à tous", "Merci, à vous aussi\u00a0!"),
+        ("merci, bonne soirée", "Merci, à vous aussi\u00a0!"),
+        ("à demain", "À bientôt\u00a0!"),
+        ("au revoir", "À bientôt\u00a0!"),
+    ],
+)
+async def test_a_farewell_is_answered_as_one_and_never_sent_to_the_lead(talk, runtime, farewell, reply):
+    """« bonne journée » got « Je n’ai pas compris votre message » and went to the lead's unanswered questions."""
+    assert texts(await talk("agent-aad", "Paul").say(farewell)) == reply
+    assert await runtime.knowledge.open_questions() == []
