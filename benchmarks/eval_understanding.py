@@ -63,7 +63,7 @@ SHOWABLE = {"tuning (knowledge_eval.json)", "dev", "dev2", "dev3", "dev4", "dev5
 SLOT_NAMES = ("indicator", "directorate", "committee", "axis")
 SLOT_ALIASES = {"kind": "committee"}
 """Labels a set's writer gave a slot under another name (dev6: « kind » for the committee's kind)."""
-HARMLESS_INTENTS = frozenset({"help", "whoami", "greeting", "thanks", "farewell"})
+HARMLESS_INTENTS = frozenset({"help", "whoami", "greeting", "thanks", "wishes", "farewell"})
 """Intents an off-topic question may reach without being answered with SPASER content."""
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
 
 from bot.router import Command, CommandCall, GroupReply, Router
 from dialogs.cards import card_message
@@ -52,9 +51,11 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
     async def thank(call: CommandCall) -> None:
         await call.turn_context.send_activity(pick(THANKS_REPLIES))
 
+    async def wish_back(call: CommandCall) -> None:
+        await call.turn_context.send_activity(WISHES_REPLY)
+
     async def say_goodbye(call: CommandCall) -> None:
-        wished = bool(re.match(WISHES, fold(call.text).strip()))
-        await call.turn_context.send_activity(WISHES_REPLY if wished else LEAVING_REPLY)
+        await call.turn_context.send_activity(LEAVING_REPLY)
 
     async def nothing_to_cancel(call: CommandCall) -> None:
         await call.turn_context.send_activity(NOTHING_TO_CANCEL)
@@ -105,7 +106,8 @@ def build_commands(router: Router, rng: random.Random | None = None) -> list[Com
             intent="cancel_nothing",
             recognize=cancel_request,  # « bon ben, laisse béton », « non rien, oublie », « anule »
         ),
-        Command("farewell", (WISHES, LEAVING), say_goodbye, in_groups=GroupReply.HERE),
+        Command("wishes", (WISHES,), wish_back, in_groups=GroupReply.HERE),
+        Command("farewell", (LEAVING,), say_goodbye, in_groups=GroupReply.HERE),
         Command("thanks", (r"^(merci|thanks|super merci|merci beaucoup|parfait,? merci|top merci)\b.{0,20}$",), thank, in_groups=GroupReply.HERE),
         Command(
             "who_am_i",

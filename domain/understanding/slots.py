@@ -116,6 +116,11 @@ _ADVICE = re.compile(
 COPIL ? » asks for advice (« faut que je bloque mon agenda » is the asker's own need)."""
 
 
+def advice_asked(folded: str) -> bool:
+    """« quand faut-il réunir le COPIL ? », « on doit le tenir quand ? »: what should be done, not our data."""
+    return bool(_ADVICE.search(folded))
+
+
 @dataclass(frozen=True)
 class IndicatorName:
     code: str

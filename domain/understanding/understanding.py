@@ -54,7 +54,7 @@ from domain.understanding.roles import (
     reporter_asked,
     their_role_asked,
 )
-from domain.understanding.slots import IndicatorName, Reading, SlotReader
+from domain.understanding.slots import IndicatorName, Reading, SlotReader, advice_asked
 from domain.understanding.states import (
     NOT_A_STATE,
     NOT_REACHED,
@@ -98,12 +98,6 @@ _GOING_BADLY = re.compile(
 )
 """« ce qui va bien et ce qui coince »: both sides asked at once are the summary, not one list."""
 _ONE_SIDE = frozenset({"late_indicators", "reached_indicators"})
-_WHEN_TO_MEET_ADVICE = re.compile(
-    r"\b(?:faut[- ]il|faudrait[- ]il|il faut|doit[- ]on|doivent[- ](?:ils|elles)|devons[- ]nous|devrait[- ]on|on doit"
-    r"|conseill\w*|recommand\w*|ideal\w*)\b(?! que (?:je|j|nous|on)\b)"
-)
-"""« quand faut-il réunir le COPIL ? », « le cotech, on doit le tenir quand ? »: when committees should meet,
-the knowledge base's advice, though the committee named would otherwise make it our next date."""
 _ABOUT_A_COMMITTEE = frozenset({"next_meeting", "upcoming_meetings", "report"})
 """Intents about a committee: one that names it (« le rapport pour le COPIL ») is about the organisation's
 as a named indicator or directorate is, though the knowledge base speaks of committees too."""
@@ -302,7 +296,7 @@ class Understander:
             intent = None  # « comment suivre ça dans le SPASER ? »: advice on tracking, not our list
         if intent is not None and self._neighbour_not_an_indicator(answer, folded, reading, intent[1]):
             intent = None  # « comment on fait un avenant ? »: a neighbouring subject, no indicator's definition
-        if intent is not None and intent[1].id == "next_meeting" and _WHEN_TO_MEET_ADVICE.search(folded):
+        if intent is not None and intent[1].id == "next_meeting" and advice_asked(folded):
             intent = None  # « quand faut-il réunir le COPIL ? »: advice on the rhythm, not our next date
         if intent is not None and intent[1] is UPCOMING_MEETINGS_INTENT and no_list_asked(folded):
             intent = None  # « qui participe aux prochains comités ? »: committees in general
